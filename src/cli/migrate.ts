@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { loadConfig } from '../config/env';
+import { createLogger } from '../common/logger';
+import { initOrm, openDatabase } from '../db/database';
+import { runCli } from './run-cli';
+
+const USAGE = `usage: npm run migrate [-- up | down [--to NAME|0] | pending | create [name]]
+  up       apply pending migrations (default)
+  down     revert the last migration (--to 0 reverts all)
+  pending  list migrations not yet applied
+  create   write a new migration into migrations/ from entity changes (then add it to migrations/index.ts)`;
+
+runCli(async () => {
+  const [command = 'up', ...rest] = process.argv.slice(2);
+  if (!['up', 'down', 'pending', 'create'].includes(command)) {
+    console.error(USAGE);
+    return 2;
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const database = await openDatabase(config, logger);
+  const orm = await initOrm(database.url, config);
+  try {
+    const migrator = orm.getMigrator();
+    if (command === 'up') {
+      const applied = await migrator.up();
+      console.log(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'nothing to apply: database is current');
+    } else if (command === 'down') {
+      const toIndex = rest.indexOf('--to');
+      const to = toIndex >= 0 ? rest[toIndex + 1] : undefined;
+      const reverted = await migrator.down(to === undefined ? undefined : { to: to === '0' ? 0 : to });
+      console.log(reverted.length ? `reverted: ${reverted.map((m) => m.name).join(', ')}` : 'nothing to revert');
+    } else if (command === 'pending') {
+      const pending = await migrator.getPendingMigrations();
+      console.log(pending.length ? pending.map((m) => m.name).join('\n') : 'none pending');
+    } else {
+      await migrator.up();
+      const result = await migrator.createMigration(undefined, false, false, rest[0]);
+      console.log(result.fileName ? `written: migrations/${result.fileName}; add it to migrations/index.ts` : 'no changes: entities match the database');
+    }
+    return 0;
+  } finally {
+    await orm.close(true);
+    await database.embedded?.stop();
+  }
+});

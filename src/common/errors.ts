@@ -1,0 +1,40 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Every error code a client may branch on. One place: resolvers and services throw
+ * through the helpers below; `formatError` (src/common/format-error.ts) maps anything
+ * else to INTERNAL_SERVER_ERROR and logs it.
+ */
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  CONFLICT = 'CONFLICT',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+}
+
+/** An error meant for the client: its message and extensions are sent as they are. */
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extensions } });
+  }
+
+  get code(): ErrorCode {
+    return this.extensions.code as ErrorCode;
+  }
+}
+
+/** Input that fails a rule. `field` is the input path, e.g. `input.code`. */
+export function badInput(field: string, message: string): AppError {
+  return new AppError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, { field });
+}
+
+/** A referenced record that does not exist. `field` names the argument that pointed at it. */
+export function notFound(typeName: string, id: string, field?: string): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, `${typeName} ${id} not found`, field ? { field, typeName } : { typeName });
+}
+
+/** A uniqueness rule would be broken (duplicate code, a unit already in an alliance, ...). */
+export function conflict(message: string, field?: string): AppError {
+  return new AppError(ErrorCode.CONFLICT, message, field ? { field } : {});
+}

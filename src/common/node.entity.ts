@@ -1,0 +1,28 @@
+import { PrimaryKey, Property } from '@mikro-orm/core';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, ID, InterfaceType } from 'type-graphql';
+import { toGlobalId } from './global-id';
+
+/**
+ * The base of every entity the API exposes: an integer key in the database, an opaque
+ * global ID in GraphQL (the Relay `Node` interface), and audit timestamps.
+ * The GraphQL type name is the class name; `node(id:)` relies on that.
+ */
+@InterfaceType('Node', { description: 'An object with an opaque global ID that `node(id:)` resolves.' })
+export abstract class NodeEntity {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Field(() => ID, { name: 'id', description: 'Opaque global ID; pass it to `node(id:)`.' })
+  get globalId(): string {
+    return toGlobalId(this.constructor.name, this.id);
+  }
+
+  @Field(() => DateTimeISOResolver)
+  @Property({ type: 'datetime', columnType: 'timestamptz', onCreate: () => new Date() })
+  createdAt: Date = new Date();
+
+  @Field(() => DateTimeISOResolver)
+  @Property({ type: 'datetime', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

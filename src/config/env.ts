@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the server reads from the environment, validated once at boot.
+ * A bad value stops start-up with one line naming the variable (see `loadConfig`).
+ */
+const booleanFlag = z
+  .string()
+  .transform((value, ctx) => {
+    const normalised = value.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(normalised)) return true;
+    if (['0', 'false', 'no', 'off'].includes(normalised)) return false;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be true or false' });
+    return z.NEVER;
+  });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int('must be a whole number').min(1, 'must be 1-65535').max(65535, 'must be 1-65535').default(4000),
+  /** Use this PostgreSQL server instead of starting the embedded one. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Load the demo city when the database has no areas yet. */
+  SEED_DEMO: booleanFlag.default('true'),
+  SEED_SCALE: z.enum(['small', 'city']).default('small'),
+  /** Where the embedded PostgreSQL keeps its data; survives restarts. */
+  EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
+  /** Port of the embedded PostgreSQL; 0 picks a free one. */
+  EMBEDDED_PG_PORT: z.coerce.number().int('must be a whole number').min(0).max(65535).default(0),
+  /** Largest time a single SQL statement may run, in milliseconds. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int('must be a whole number').min(100).default(15000),
+  DB_POOL_MAX: z.coerce.number().int('must be a whole number').min(1).max(100).default(10),
+});
+
+export type AppConfig = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** Reads and validates configuration. Empty strings count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') relevant[key] = value;
+  }
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0]);
+    const shown = name === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(relevant[name]);
+    throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (got ${shown})`);
+  }
+  return parsed.data;
+}

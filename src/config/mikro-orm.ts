@@ -1,0 +1,49 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
+import path from 'node:path';
+import { MIGRATIONS } from '../../migrations';
+import { ENTITIES } from '../db/entities';
+import { PROJECT_ROOT } from './paths';
+
+export interface OrmSettings {
+  clientUrl: string;
+  poolMax?: number;
+  statementTimeoutMs?: number;
+  debug?: boolean;
+}
+
+/**
+ * The one MikroORM configuration. Migrations are listed in `migrations/index.ts`
+ * rather than discovered from disk, so the same list runs under ts-jest and compiled JS.
+ */
+export function ormOptions(settings: OrmSettings): Options {
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl: settings.clientUrl,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    debug: settings.debug ?? false,
+    pool: { min: 0, max: settings.poolMax ?? 10 },
+    driverOptions: {
+      connection: {
+        statement_timeout: settings.statementTimeoutMs ?? 15000,
+        application_name: 'gongjian',
+      },
+    },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      migrationsList: MIGRATIONS,
+      // Where `npm run migrate -- create` writes new migrations (as TypeScript).
+      path: path.join(PROJECT_ROOT, 'migrations'),
+      pathTs: path.join(PROJECT_ROOT, 'migrations'),
+      emit: 'ts',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+      fileName: (timestamp: string, name?: string) => `Migration${timestamp}${name ? `_${name}` : ''}`,
+    },
+  };
+}

