@@ -1,0 +1,247 @@
+import type { EntityManager, FilterQuery, QueryOrder } from '@mikro-orm/postgresql';
+import { IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { ArgsType, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
+import { badInput } from './errors';
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export enum OrderDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(OrderDirection, { name: 'OrderDirection' });
+
+/** Forward pagination arguments shared by every connection. */
+@ArgsType()
+export class ConnectionArgs {
+  @Field(() => Int, { nullable: true, description: `Page size: default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}.` })
+  @IsOptional()
+  @Min(0)
+  @Max(MAX_PAGE_SIZE)
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: 'Return items after this cursor (an `endCursor` or an edge `cursor`).' })
+  @IsOptional()
+  @MaxLength(500)
+  after?: string;
+}
+
+@ObjectType({ description: 'Relay page information.' })
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field({ description: 'Always false: connections page forward only.' })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+/** What every connection resolver returns; `totalCount` runs its COUNT only when asked for. */
+export interface ConnectionResult<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: PageInfo;
+  countTotal: () => Promise<number>;
+}
+
+const connectionClasses = new Map<string, ClassType>();
+
+/**
+ * Declares `<Name>Connection` and `<Name>Edge` for a node type (once per name).
+ * Use as `@Query(() => ConnectionType(Community, 'Community'))`.
+ */
+export function ConnectionType<T extends object>(nodeType: ClassType<T> | (() => ClassType<T>), name: string): ClassType<ConnectionResult<T>> {
+  const existing = connectionClasses.get(name);
+  if (existing) return existing as ClassType<ConnectionResult<T>>;
+  const resolveNode = () => (typeof nodeType === 'function' && !('prototype' in nodeType && nodeType.prototype) ? (nodeType as () => ClassType<T>)() : nodeType);
+
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field({ description: 'Opaque cursor of this edge.' })
+    cursor!: string;
+
+    @Field(() => resolveNode())
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} items.` })
+  class Connection implements ConnectionResult<T> {
+    @Field(() => [Edge])
+    edges!: { cursor: string; node: T }[];
+
+    @Field(() => PageInfo)
+    pageInfo!: PageInfo;
+
+    countTotal!: () => Promise<number>;
+
+    @Field(() => Int, { description: 'All items matching the filters, across pages.' })
+    totalCount(): Promise<number> {
+      return this.countTotal();
+    }
+  }
+  connectionClasses.set(name, Connection);
+  return Connection;
+}
+
+/** How a list is ordered: an entity property (never null in the database) plus the id as tie-breaker. */
+export interface Ordering {
+  property: string;
+  direction: OrderDirection;
+}
+
+interface CursorPayload {
+  p: string; // property
+  d: OrderDirection;
+  v: string | number | boolean;
+  i: number; // id
+}
+
+export function encodeCursor(ordering: Ordering, value: unknown, id: number): string {
+  const v = value instanceof Date ? value.toISOString() : (value as CursorPayload['v']);
+  const payload: CursorPayload = { p: ordering.property, d: ordering.direction, v, i: id };
+  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, ordering: Ordering): { value: unknown; id: number } {
+  let payload: CursorPayload;
+  try {
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
+  } catch {
+    throw badInput('after', 'is not a cursor from this API');
+  }
+  if (!payload || typeof payload !== 'object' || typeof payload.i !== 'number' || !('v' in payload)) {
+    throw badInput('after', 'is not a cursor from this API');
+  }
+  if (payload.p !== ordering.property || payload.d !== ordering.direction) {
+    throw badInput('after', 'was issued for a different orderBy; start again without `after`');
+  }
+  const value = isDateProperty(ordering.property) && typeof payload.v === 'string' ? new Date(payload.v) : payload.v;
+  return { value, id: payload.i };
+}
+
+function isDateProperty(property: string): boolean {
+  return property === 'createdAt' || property === 'updatedAt';
+}
+
+export function pageSize(args: ConnectionArgs): number {
+  return args.first ?? DEFAULT_PAGE_SIZE;
+}
+
+function orderBy(ordering: Ordering): Record<string, QueryOrder> {
+  const direction = ordering.direction as unknown as QueryOrder;
+  return ordering.property === 'id' ? { id: direction } : { [ordering.property]: direction, id: direction };
+}
+
+/** Rows strictly after the cursor in the given order (keyset pagination: stable under inserts). */
+function afterCursor(ordering: Ordering, cursor: { value: unknown; id: number }): FilterQuery<any> {
+  const op = ordering.direction === OrderDirection.ASC ? '$gt' : '$lt';
+  if (ordering.property === 'id') return { id: { [op]: cursor.id } };
+  return {
+    $or: [{ [ordering.property]: { [op]: cursor.value } }, { [ordering.property]: cursor.value, id: { [op]: cursor.id } }],
+  };
+}
+
+type WithId = { id: number };
+
+/** An entity class, abstract ones (the Area root) included. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type EntityClass<T> = abstract new (...args: any[]) => T;
+
+export function toConnection<T extends WithId>(rows: T[], limit: number, ordering: Ordering, countTotal: () => Promise<number>): ConnectionResult<T> {
+  const hasNextPage = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(ordering, (node as Record<string, unknown>)[ordering.property], node.id) }));
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    countTotal,
+  };
+}
+
+/**
+ * One page of `entity` matching `where`, in `ordering`, after `args.after`.
+ * Fetches one row more than asked to know whether a next page exists.
+ */
+export async function paginate<T extends WithId>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  where: FilterQuery<T>,
+  ordering: Ordering,
+  args: ConnectionArgs,
+): Promise<ConnectionResult<T>> {
+  const limit = pageSize(args);
+  let countPromise: Promise<number> | undefined;
+  const countTotal = () => (countPromise ??= em.count(entity as ClassType<T>, where));
+  if (limit === 0) return toConnection([], 0, ordering, countTotal);
+  const filter = args.after ? { $and: [where, afterCursor(ordering, decodeCursor(args.after, ordering))] } : where;
+  const rows = await em.find(entity as ClassType<T>, filter as FilterQuery<T>, { orderBy: orderBy(ordering) as never, limit: limit + 1 });
+  return toConnection(rows as T[], limit, ordering, countTotal);
+}
+
+/**
+ * The first page of `entity` for each of many parents in ONE statement: a UNION ALL of
+ * per-parent `ORDER BY … LIMIT n+1` subqueries (each uses its index), then one fetch of
+ * the rows by id. Used by DataLoaders so nested connections cost O(1) statements per level.
+ */
+export async function paginateMany<T extends WithId, K extends string | number>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  parents: readonly K[],
+  whereFor: (parent: K) => FilterQuery<T>,
+  ordering: Ordering,
+  limit: number,
+): Promise<Map<K, T[]>> {
+  const result = new Map<K, T[]>(parents.map((parent) => [parent, []]));
+  if (parents.length === 0 || limit === 0) return result;
+  const knex = em.getKnex();
+  const subqueries = parents.map((parent, index) => {
+    const qb = em
+      .createQueryBuilder(entity as ClassType<T>, 'e')
+      .select('e.id')
+      .where(whereFor(parent))
+      .orderBy(orderBy(ordering) as never)
+      .limit(limit + 1);
+    const sub = qb.getKnexQuery();
+    sub.select(knex.raw('? as parent_index', [index]));
+    return knex.select('*').from(sub.as(`p${index}`));
+  });
+  const rows: { id: number; parent_index: number }[] = await em.getConnection().execute(knex.queryBuilder().unionAll(subqueries, true));
+  const ids = [...new Set(rows.map((row) => row.id))];
+  const entities = ids.length ? await em.find(entity as ClassType<T>, { id: { $in: ids } } as unknown as FilterQuery<T>) : [];
+  const byId = new Map(entities.map((e) => [e.id, e]));
+  for (const row of rows) {
+    const found = byId.get(row.id);
+    if (found) result.get(parents[Number(row.parent_index)])!.push(found);
+  }
+  return result;
+}
+
+/** COUNT per parent in one statement (for totalCount of batched connections and aggregate fields). */
+export async function countMany<T extends WithId, K extends string | number>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  parents: readonly K[],
+  whereFor: (parent: K) => FilterQuery<T>,
+): Promise<Map<K, number>> {
+  const result = new Map<K, number>(parents.map((parent) => [parent, 0]));
+  if (parents.length === 0) return result;
+  const knex = em.getKnex();
+  const subqueries = parents.map((parent, index) => {
+    const sub = em.createQueryBuilder(entity as ClassType<T>, 'e').count('e.id').where(whereFor(parent)).getKnexQuery();
+    sub.select(knex.raw('? as parent_index', [index]));
+    return sub;
+  });
+  const rows: { count: string | number; parent_index: number }[] = await em.getConnection().execute(knex.queryBuilder().unionAll(subqueries, true));
+  for (const row of rows) result.set(parents[Number(row.parent_index)], Number(row.count));
+  return result;
+}

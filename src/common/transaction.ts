@@ -1,0 +1,60 @@
+import {
+  ForeignKeyConstraintViolationException,
+  NotNullConstraintViolationException,
+  UniqueConstraintViolationException,
+  type EntityManager,
+} from '@mikro-orm/postgresql';
+import type { AppContext } from '../context/context';
+import { AppError, badInput, conflict } from './errors';
+
+/**
+ * Runs a mutation's work all-or-nothing in one transaction, and turns constraint
+ * violations the database caught (a duplicate code raced past the service's check)
+ * into the same typed errors the services throw.
+ */
+export async function inTransaction<T>(ctx: AppContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  try {
+    return await ctx.em.transactional(work);
+  } catch (error) {
+    throw translateDatabaseError(error);
+  }
+}
+
+export function translateDatabaseError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  if (error instanceof UniqueConstraintViolationException) {
+    const { columns, values } = parseKeyDetail(error);
+    return conflict(columns ? `${columns} "${values}" is already taken` : 'a record with the same key already exists', columns ? camel(columns.split(', ').pop()!) : undefined);
+  }
+  if (error instanceof ForeignKeyConstraintViolationException) {
+    const { columns } = parseKeyDetail(error);
+    return badInput(columns ? camel(columns) : 'input', 'refers to a record that does not exist or is still in use');
+  }
+  if (error instanceof NotNullConstraintViolationException) {
+    return badInput('input', 'a required value is missing');
+  }
+  return error;
+}
+
+/** PostgreSQL puts `Key (code)=(370199) already exists.` in the error detail. */
+function parseKeyDetail(error: Error): { columns?: string; values?: string } {
+  const detail = String((error as { detail?: string }).detail ?? (error.cause as { detail?: string } | undefined)?.detail ?? error.message);
+  const match = /Key \(([^)]+)\)=\(([^)]*)\)/.exec(detail);
+  return match ? { columns: match[1], values: match[2] } : {};
+}
+
+function camel(column: string): string {
+  return column.trim().replace(/_id$/, 'Id').replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Copies the keys of `patch` that were given onto `target`: `undefined` leaves a value
+ * alone, `null` clears it, except for `required` keys where null is a BAD_USER_INPUT.
+ */
+export function applyPatch<T extends object, P extends object>(target: T, patch: P, required: readonly (keyof P & string)[] = []): void {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    if (value === null && required.includes(key as keyof P & string)) throw badInput(`input.${key}`, 'cannot be null');
+    (target as Record<string, unknown>)[key] = value;
+  }
+}

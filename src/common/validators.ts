@@ -1,0 +1,59 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK_CHARS = '10X98765432';
+
+/** A mainland resident ID (GB 11643-1999): 18 characters, a real birth date, the ISO 7064 MOD 11-2 check character. */
+export function isResidentIdNumber(value: string): boolean {
+  if (!/^[1-9]\d{16}[\dX]$/.test(value)) return false;
+  const birth = value.slice(6, 14);
+  const year = Number(birth.slice(0, 4));
+  const month = Number(birth.slice(4, 6));
+  const day = Number(birth.slice(6, 8));
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1900 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
+  const sum = ID_WEIGHTS.reduce((total, weight, index) => total + weight * Number(value[index]), 0);
+  return ID_CHECK_CHARS[sum % 11] === value[17];
+}
+
+/** A mainland mobile (1[3-9] + 9 digits) or a landline with area code (0531-88886666). */
+export function isChinesePhone(value: string): boolean {
+  return /^1[3-9]\d{9}$/.test(value) || /^0\d{2,3}-?\d{7,8}$/.test(value);
+}
+
+/** A GeoJSON Polygon or MultiPolygon in WGS-84 with closed rings of at least four positions. */
+export function isGeoJsonArea(value: unknown): boolean {
+  if (!value || typeof value !== 'object') return false;
+  const geometry = value as { type?: unknown; coordinates?: unknown };
+  const isPosition = (p: unknown) =>
+    Array.isArray(p) && p.length >= 2 && p.every((n) => typeof n === 'number' && Number.isFinite(n)) && Math.abs(p[0] as number) <= 180 && Math.abs(p[1] as number) <= 90;
+  const isRing = (ring: unknown) => {
+    if (!Array.isArray(ring) || ring.length < 4 || !ring.every(isPosition)) return false;
+    const first = ring[0] as number[];
+    const last = ring[ring.length - 1] as number[];
+    return first[0] === last[0] && first[1] === last[1];
+  };
+  const isPolygon = (rings: unknown) => Array.isArray(rings) && rings.length > 0 && rings.every(isRing);
+  if (geometry.type === 'Polygon') return isPolygon(geometry.coordinates);
+  if (geometry.type === 'MultiPolygon') return Array.isArray(geometry.coordinates) && geometry.coordinates.length > 0 && geometry.coordinates.every(isPolygon);
+  return false;
+}
+
+function decorator(name: string, test: (value: unknown) => boolean, message: string) {
+  return (options?: ValidationOptions) =>
+    (object: object, propertyName: string) =>
+      registerDecorator({
+        name,
+        target: object.constructor,
+        propertyName,
+        options: { message, ...options },
+        validator: { validate: (value: unknown) => test(value) },
+      });
+}
+
+export const IsResidentIdNumber = decorator('isResidentIdNumber', (v) => typeof v === 'string' && isResidentIdNumber(v), 'must be a valid 18-character resident ID number');
+export const IsChinesePhone = decorator('isChinesePhone', (v) => typeof v === 'string' && isChinesePhone(v), 'must be a mobile number (11 digits) or a landline with area code');
+export const IsGeoJsonArea = decorator('isGeoJsonArea', isGeoJsonArea, 'must be a GeoJSON Polygon or MultiPolygon with closed rings in WGS-84');
+
+/** A code: letters, digits and dashes only. */
+export const CODE_PATTERN = /^[A-Za-z0-9-]+$/;

@@ -1,0 +1,28 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../common/logger';
+import { Loaders } from './loaders';
+
+/** Who is asking. Only anonymous for now; identity and scopes come with the access issue. */
+export type Viewer = { kind: 'anonymous' };
+
+/** Everything a resolver gets, built fresh for every request. */
+export interface AppContext {
+  /** Forked per request: its identity map lives and dies with the request. */
+  em: EntityManager;
+  loaders: Loaders;
+  requestId: string;
+  viewer: Viewer;
+  logger: Logger;
+}
+
+export function createContext(orm: MikroORM, logger: Logger, requestId: string = randomUUID()): AppContext {
+  const em = orm.em.fork();
+  return {
+    em,
+    loaders: new Loaders(em),
+    requestId,
+    viewer: { kind: 'anonymous' },
+    logger: logger.child({ requestId }),
+  };
+}

@@ -1,0 +1,105 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import type { ClassType } from 'type-graphql';
+import {
+  countMany,
+  paginate,
+  paginateMany,
+  pageSize,
+  toConnection,
+  type ConnectionArgs,
+  type ConnectionResult,
+  type EntityClass,
+  type Ordering,
+} from '../common/pagination';
+
+type WithId = { id: number };
+
+/**
+ * A to-many relation from a parent key (an id, or an area path for subtree relations)
+ * to child rows, described once and used both batched (first pages, counts) and
+ * unbatched (pages after a cursor).
+ */
+export interface Relation<T extends WithId, K extends string | number = number> {
+  /** Unique name, e.g. `Community.grids`; also the loader cache key. */
+  name: string;
+  entity: EntityClass<T>;
+  whereFor: (parent: K) => FilterQuery<T>;
+}
+
+/**
+ * Per-request DataLoaders, created lazily and cached by name. Every loader batches
+ * the keys asked for in one tick into one SQL statement, so a page of 50 parents
+ * costs the same number of statements as a page of 5.
+ */
+export class Loaders {
+  private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+
+  constructor(private readonly em: EntityManager) {}
+
+  /** Any loader, created on first use with `batch`. */
+  get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V> {
+    let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<K, V>(batch, { maxBatchSize: 500 });
+      this.loaders.set(name, loader as DataLoader<unknown, unknown>);
+    }
+    return loader;
+  }
+
+  /** Entity by database id; null for a miss. */
+  byId<T extends WithId>(entity: EntityClass<T>): DataLoader<number, T | null> {
+    return this.get<number, T | null>(`byId:${entity.name}`, async (ids) => {
+      const rows = (await this.em.find(entity as ClassType<T>, { id: { $in: [...ids] } } as unknown as FilterQuery<T>)) as T[];
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    });
+  }
+
+  /** Rows of `entity` whose `property` equals the key (a to-one reverse relation, e.g. a community's alliance). */
+  oneBy<T extends WithId>(entity: EntityClass<T>, property: string): DataLoader<number, T | null> {
+    return this.get<number, T | null>(`oneBy:${entity.name}.${property}`, async (keys) => {
+      const rows = (await this.em.find(entity as ClassType<T>, { [property]: { $in: [...keys] } } as unknown as FilterQuery<T>)) as T[];
+      const byKey = new Map(rows.map((row) => [refId((row as Record<string, unknown>)[property]), row]));
+      return keys.map((key) => byKey.get(key) ?? null);
+    });
+  }
+
+  /** First page (limit rows) of a relation, per parent. */
+  firstPage<T extends WithId, K extends string | number>(relation: Relation<T, K>, ordering: Ordering, limit: number): DataLoader<K, T[]> {
+    return this.get<K, T[]>(`page:${relation.name}:${ordering.property}:${ordering.direction}:${limit}`, async (parents) => {
+      const pages = await paginateMany(this.em, relation.entity, parents, relation.whereFor, ordering, limit);
+      return parents.map((parent) => pages.get(parent) ?? []);
+    });
+  }
+
+  /** Number of related rows, per parent. */
+  count<T extends WithId, K extends string | number>(relation: Relation<T, K>): DataLoader<K, number> {
+    return this.get<K, number>(`count:${relation.name}`, async (parents) => {
+      const counts = await countMany(this.em, relation.entity, parents, relation.whereFor);
+      return parents.map((parent) => counts.get(parent) ?? 0);
+    });
+  }
+
+  /**
+   * A nested connection: batched when asking for a first page (the common case in lists),
+   * a direct keyset query when paging further into one parent's children.
+   */
+  async connection<T extends WithId, K extends string | number>(
+    relation: Relation<T, K>,
+    parent: K,
+    args: ConnectionArgs,
+    ordering: Ordering,
+  ): Promise<ConnectionResult<T>> {
+    if (args.after) return paginate(this.em, relation.entity, relation.whereFor(parent), ordering, args);
+    const limit = pageSize(args);
+    const rows = await this.firstPage(relation, ordering, limit).load(parent);
+    return toConnection(rows, limit, ordering, () => this.count(relation).load(parent));
+  }
+}
+
+/** The id behind a relation value (a reference entity or a raw id). */
+export function refId(value: unknown): number {
+  if (value && typeof value === 'object' && 'id' in value) return Number((value as WithId).id);
+  return Number(value);
+}

@@ -1,0 +1,202 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { ArrayMaxSize, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArgsType, Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { ConnectionArgs, OrderDirection } from '../../common/pagination';
+import { CODE_PATTERN, IsGeoJsonArea } from '../../common/validators';
+
+export enum AreaOrderField {
+  CODE = 'code',
+  NAME = 'name',
+  CREATED_AT = 'createdAt',
+}
+registerEnumType(AreaOrderField, { name: 'AreaOrderField' });
+
+@InputType({ description: 'Order of an area list; ties are broken by id.' })
+export class AreaOrder {
+  @Field(() => AreaOrderField, { defaultValue: AreaOrderField.CODE })
+  field: AreaOrderField = AreaOrderField.CODE;
+
+  @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC })
+  direction: OrderDirection = OrderDirection.ASC;
+}
+
+@InputType()
+export class AreaFilter {
+  @Field(() => ID, { nullable: true, description: 'Only areas inside this area (any level above), at any depth.' })
+  @IsOptional()
+  within?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Only direct children of this area.' })
+  @IsOptional()
+  parentId?: string;
+
+  @Field(() => String, { nullable: true, description: 'Name or code contains this text, case-insensitive; Chinese works, e.g. "幸福".' })
+  @IsOptional()
+  @MaxLength(50)
+  search?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Only these codes.' })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  codes?: string[];
+}
+
+@ArgsType()
+export class AreaListArgs extends ConnectionArgs {
+  @Field(() => AreaFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  filter?: AreaFilter;
+
+  @Field(() => AreaOrder, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  orderBy?: AreaOrder;
+}
+
+@ArgsType()
+export class AreaChildrenArgs extends ConnectionArgs {
+  @Field(() => AreaOrder, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  orderBy?: AreaOrder;
+}
+
+/** Fields every level has. */
+@InputType()
+export abstract class AreaFieldsInput {
+  @Field()
+  @Length(1, 100)
+  name!: string;
+
+  @Field({ description: 'Unique code: letters, digits and dashes.' })
+  @Length(1, 32)
+  @Matches(CODE_PATTERN, { message: 'code may contain only letters, digits and dashes' })
+  code!: string;
+
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @Min(-180)
+  @Max(180)
+  longitude?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @Min(-90)
+  @Max(90)
+  latitude?: number | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'GeoJSON Polygon or MultiPolygon.' })
+  @IsOptional()
+  @IsGeoJsonArea()
+  boundary?: Record<string, unknown> | null;
+}
+
+@InputType()
+export abstract class PopulatedAreaFieldsInput extends AreaFieldsInput {
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  population?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  households?: number | null;
+}
+
+@InputType()
+export class CreateDistrictInput extends AreaFieldsInput {}
+
+@InputType()
+export class CreateStreetInput extends AreaFieldsInput {
+  @Field(() => ID)
+  districtId!: string;
+}
+
+@InputType()
+export class CreateCommunityInput extends PopulatedAreaFieldsInput {
+  @Field(() => ID)
+  streetId!: string;
+}
+
+@InputType()
+export class CreateGridInput extends PopulatedAreaFieldsInput {
+  @Field(() => ID)
+  communityId!: string;
+}
+
+@InputType()
+export class CreateBuildingInput extends AreaFieldsInput {
+  @Field(() => ID)
+  gridId!: string;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  households?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  floors?: number | null;
+}
+
+@InputType({ description: 'Only the fields given change; null clears an optional field.' })
+export class UpdateAreaInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, 100)
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, 32)
+  @Matches(CODE_PATTERN, { message: 'code may contain only letters, digits and dashes' })
+  code?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Move under another parent of the right level (e.g. a grid to another community).' })
+  @IsOptional()
+  parentId?: string | null;
+
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @Min(-180)
+  @Max(180)
+  longitude?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  @IsOptional()
+  @Min(-90)
+  @Max(90)
+  latitude?: number | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  @IsOptional()
+  @IsGeoJsonArea()
+  boundary?: Record<string, unknown> | null;
+
+  @Field(() => Int, { nullable: true, description: 'Communities and grids only.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  population?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Communities, grids and buildings.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  households?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Buildings only.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  floors?: number | null;
+}

@@ -1,0 +1,123 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import type { ClassType } from 'type-graphql';
+import { badInput, conflict, notFound } from '../../common/errors';
+import { containsPattern } from '../../common/filters';
+import { expectGlobalId } from '../../common/global-id';
+import { paginate, type ConnectionResult } from '../../common/pagination';
+import { applyPatch, inTransaction } from '../../common/transaction';
+import type { AppContext } from '../../context/context';
+import { AREA_CLASS, AREA_TYPE_NAME, Area, AreaLevel, PARENT_LEVEL } from './area.entity';
+import { AreaOrderField, type AreaFieldsInput, type AreaListArgs, type UpdateAreaInput } from './area.inputs';
+
+export const ALL_AREA_TYPES = Object.values(AREA_TYPE_NAME);
+
+/** Which optional measures each level keeps; anything else is rejected on input. */
+const MEASURES_BY_LEVEL: Record<AreaLevel, readonly ('population' | 'households' | 'floors')[]> = {
+  [AreaLevel.DISTRICT]: [],
+  [AreaLevel.STREET]: [],
+  [AreaLevel.COMMUNITY]: ['population', 'households'],
+  [AreaLevel.GRID]: ['population', 'households'],
+  [AreaLevel.BUILDING]: ['households', 'floors'],
+};
+
+/**
+ * Loads an area by global ID, checking its type; NOT_FOUND naming `field` when missing.
+ */
+export async function loadArea<T extends Area = Area>(em: EntityManager, globalId: string, typeNames: readonly string[], field: string): Promise<T> {
+  const { id, typeName } = expectGlobalId(globalId, typeNames, field);
+  const area = await em.findOne(Area, { id });
+  if (!area || area.constructor.name !== typeName) throw notFound(typeName, globalId, field);
+  return area as T;
+}
+
+/** Areas read through the API. */
+export const areaService = {
+  /** A page of one level, filtered and ordered. */
+  async list<T extends Area>(ctx: AppContext, entity: ClassType<T>, args: AreaListArgs): Promise<ConnectionResult<T>> {
+    const filter = args.filter ?? {};
+    const where: Record<string, unknown> = {};
+    if (filter.within) {
+      const ancestor = await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within');
+      where.path = { $like: `${ancestor.path}%` };
+    }
+    if (filter.parentId) {
+      where.parent = (await loadArea(ctx.em, filter.parentId, ALL_AREA_TYPES, 'filter.parentId')).id;
+    }
+    if (filter.search?.trim()) {
+      const pattern = containsPattern(filter.search);
+      where.$or = [{ name: { $ilike: pattern } }, { code: { $ilike: pattern } }];
+    }
+    if (filter.codes) where.code = { $in: filter.codes };
+    const order = args.orderBy ?? { field: AreaOrderField.CODE, direction: 'ASC' as never };
+    return paginate(ctx.em, entity, where as FilterQuery<T>, { property: order.field, direction: order.direction }, args);
+  },
+
+  /** Creates an area at `level` under the parent `parentId` points at (none for a district). */
+  async create(ctx: AppContext, level: AreaLevel, input: AreaFieldsInput & Record<string, unknown>, parentId?: string, parentField?: string): Promise<Area> {
+    validateMeasures(level, input);
+    validateCoordinates(input.longitude, input.latitude);
+    return inTransaction(ctx, async (em) => {
+      const parentLevel = PARENT_LEVEL[level];
+      const parent = parentLevel ? await loadArea(em, parentId!, [AREA_TYPE_NAME[parentLevel]], `input.${parentField}`) : null;
+      await assertCodeFree(em, input.code);
+      const { [parentField ?? '']: _parentId, ...fields } = input;
+      const area = em.create(AREA_CLASS[level] as ClassType<Area>, { ...fields, level, parent, path: '/' } as never);
+      await em.flush();
+      // The path includes the area's own id, known only after the insert.
+      area.path = `${parent?.path ?? '/'}${area.id}/`;
+      await em.flush();
+      return area;
+    });
+  },
+
+  /** Changes the given fields; moving to another parent rewrites the paths of the whole subtree. */
+  async update(ctx: AppContext, globalId: string, input: UpdateAreaInput): Promise<Area> {
+    return inTransaction(ctx, async (em) => {
+      const area = await loadArea(em, globalId, ALL_AREA_TYPES, 'id');
+      validateMeasures(area.level, input);
+      validateCoordinates(
+        input.longitude === undefined ? area.longitude : input.longitude,
+        input.latitude === undefined ? area.latitude : input.latitude,
+      );
+      if (input.code && input.code !== area.code) await assertCodeFree(em, input.code);
+      const { parentId, ...fields } = input;
+      applyPatch(area, fields, ['name', 'code']);
+      if (parentId === null && area.level !== AreaLevel.DISTRICT) throw badInput('input.parentId', 'only a district has no parent');
+      if (parentId) await moveArea(em, area, parentId);
+      await em.flush();
+      return area;
+    });
+  },
+};
+
+async function moveArea(em: EntityManager, area: Area, parentId: string): Promise<void> {
+  const parentLevel = PARENT_LEVEL[area.level];
+  if (!parentLevel) throw badInput('input.parentId', 'a district has no parent');
+  const parent = await loadArea(em, parentId, [AREA_TYPE_NAME[parentLevel]], 'input.parentId');
+  if (parent.id === area.parent?.id) return;
+  const oldPath = area.path;
+  const newPath = `${parent.path}${area.id}/`;
+  area.parent = parent;
+  area.path = newPath;
+  await em.flush();
+  // Descendants keep their own suffix under the new prefix.
+  await em.execute(`update "area" set "path" = ? || substr("path", ?) where "path" like ? and "id" <> ?`, [newPath, oldPath.length + 1, `${oldPath}%`, area.id]);
+}
+
+async function assertCodeFree(em: EntityManager, code: string): Promise<void> {
+  const existing = await em.findOne(Area, { code }, { fields: ['id', 'level'] as never });
+  if (existing) throw conflict(`an area with code "${code}" already exists`, 'input.code');
+}
+
+function validateMeasures(level: AreaLevel, given: object): void {
+  const input = given as Record<string, unknown>;
+  for (const measure of ['population', 'households', 'floors'] as const) {
+    if (input[measure] != null && !MEASURES_BY_LEVEL[level].includes(measure)) {
+      throw badInput(`input.${measure}`, `is not kept for a ${AREA_TYPE_NAME[level]}`);
+    }
+  }
+}
+
+function validateCoordinates(longitude: number | null | undefined, latitude: number | null | undefined): void {
+  if ((longitude == null) !== (latitude == null)) throw badInput(longitude == null ? 'input.longitude' : 'input.latitude', 'longitude and latitude go together');
+}

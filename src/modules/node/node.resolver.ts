@@ -1,0 +1,53 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { badInput } from '../../common/errors';
+import { fromGlobalId } from '../../common/global-id';
+import { NodeEntity } from '../../common/node.entity';
+import type { EntityClass } from '../../common/pagination';
+import type { AppContext } from '../../context/context';
+import { Alliance, AllianceMember } from '../alliance/alliance.entity';
+import { Area } from '../area/area.entity';
+import { Pairing } from '../pairing/pairing.entity';
+import { PartTimeMember, PartyOrganization } from '../party-organization/party-organization.entity';
+import { GridAssignment, Person } from '../person/person.entity';
+import { Unit } from '../unit/unit.entity';
+
+/** Which table each global ID type lives in. The five area types share one. */
+const NODE_TABLES: Record<string, EntityClass<NodeEntity>> = {
+  District: Area,
+  Street: Area,
+  Community: Area,
+  Grid: Area,
+  Building: Area,
+  PartyOrganization,
+  PartTimeMember,
+  Unit,
+  Alliance,
+  AllianceMember,
+  Pairing,
+  Person,
+  GridAssignment,
+};
+
+async function resolveNode(ctx: AppContext, globalId: string, field: string): Promise<NodeEntity | null> {
+  const decoded = fromGlobalId(globalId);
+  if (!decoded) throw badInput(field, 'is not a valid ID');
+  const table = NODE_TABLES[decoded.typeName];
+  if (!table) return null;
+  const found = await ctx.loaders.byId(table).load(decoded.id);
+  // An area ID must name the right level: a Grid's id with a Community prefix is not a Community.
+  return found && found.constructor.name === decoded.typeName ? found : null;
+}
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => NodeEntity, { nullable: true, description: 'Any object by its global ID; null when it does not exist.' })
+  node(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext) {
+    return resolveNode(ctx, id, 'id');
+  }
+
+  @Query(() => [NodeEntity], { nullable: 'items', description: 'Several objects by global ID, in order; null for each that does not exist (at most 100).' })
+  nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: AppContext) {
+    if (ids.length > 100) throw badInput('ids', 'at most 100 ids');
+    return Promise.all(ids.map((id, index) => resolveNode(ctx, id, `ids.${index}`)));
+  }
+}

@@ -1,0 +1,111 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import cors from 'cors';
+import express from 'express';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AppConfig } from './config/env';
+import { createErrorFormatter } from './common/format-error';
+import type { Logger } from './common/logger';
+import { createContext, type AppContext } from './context/context';
+import { createSchema } from './schema';
+
+export interface AppServer {
+  app: express.Express;
+  httpServer: http.Server;
+  apollo: ApolloServer<AppContext>;
+  /** Listens on `port` (0 picks a free one); resolves with the port. */
+  listen(port: number): Promise<number>;
+  /** Stops taking requests and waits for those in flight. */
+  stop(): Promise<void>;
+}
+
+/** Logs each operation once it is done: name, duration, error count. Never variables (they may hold personal data). */
+function operationLogPlugin(): ApolloServerPlugin<AppContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+          contextValue.logger.info({ operationName: operationName ?? null, durationMs: Math.round(durationMs * 10) / 10, errors: errors?.length ?? 0, viewer: contextValue.viewer.kind }, 'graphql operation');
+        },
+      };
+    },
+  };
+}
+
+function requestIdOf(req: express.Request): string {
+  const given = req.header('x-request-id');
+  return given && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
+}
+
+/** Builds the HTTP app and Apollo server without listening, so tests can reuse it. */
+export async function createServer(options: { config: AppConfig; orm: MikroORM; logger: Logger }): Promise<AppServer> {
+  const { config, orm, logger } = options;
+  const production = config.NODE_ENV === 'production';
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<AppContext>({
+    schema: await createSchema(),
+    formatError: createErrorFormatter(logger, { exposeStack: !production }),
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      operationLogPlugin(),
+      production ? ApolloServerPluginLandingPageProductionDefault() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await orm.em.fork().execute('select 1');
+      const pending = await orm.getMigrator().getPendingMigrations();
+      if (pending.length) {
+        res.status(503).json({ status: 'migrations pending', pending: pending.map((m) => m.name) });
+        return;
+      }
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'database unavailable' });
+    }
+  });
+  app.use(
+    '/graphql',
+    cors<cors.CorsRequest>(),
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = requestIdOf(req);
+        res.setHeader('x-request-id', requestId);
+        return createContext(orm, logger, requestId);
+      },
+    }),
+  );
+
+  return {
+    app,
+    httpServer,
+    apollo,
+    listen: (port) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, () => {
+          const address = httpServer.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      }),
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,80 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import pino from 'pino';
+import { loadConfig } from '../../src/config/env';
+import { createContext } from '../../src/context/context';
+import { initOrm, migrateUp, withDatabase } from '../../src/db/database';
+import { createServer, type AppServer } from '../../src/server';
+
+export interface GraphQLResult<T = any> {
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+}
+
+/** A server on a fresh, migrated database of its own; close() drops the database. */
+export interface TestApp {
+  orm: MikroORM;
+  server: AppServer;
+  databaseUrl: string;
+  /** Runs an operation with a fresh per-request context, through JSON like a client sees it. */
+  execute<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /** Runs `work` and returns the SQL statements it sent. */
+  countStatements(work: () => Promise<unknown>): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export const silentLogger = pino({ level: 'silent' });
+
+async function admin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createTestApp(): Promise<TestApp> {
+  const serverUrl = process.env.TEST_SERVER_URL;
+  if (!serverUrl) throw new Error('TEST_SERVER_URL is not set: run tests through jest (global setup)');
+  const name = `gongjian_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
+  await admin(serverUrl, (client) => client.query(`create database "${name}" encoding 'UTF8' template template0`));
+  const databaseUrl = withDatabase(serverUrl, name);
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+  const orm = await initOrm(databaseUrl, config);
+  await migrateUp(orm);
+  const server = await createServer({ config, orm, logger: silentLogger });
+  const statements: string[] = [];
+  let recording = false;
+  orm.em.getKnex().on('query', (query: { sql: string }) => {
+    if (recording) statements.push(query.sql);
+  });
+
+  return {
+    orm,
+    server,
+    databaseUrl,
+    async execute(query, variables) {
+      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContext(orm, silentLogger) });
+      if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+      return JSON.parse(JSON.stringify(response.body.singleResult));
+    },
+    async countStatements(work) {
+      statements.length = 0;
+      recording = true;
+      try {
+        await work();
+      } finally {
+        recording = false;
+      }
+      return [...statements];
+    },
+    async close() {
+      await server.stop();
+      await orm.close(true);
+      await admin(serverUrl, (client) => client.query(`drop database if exists "${name}" with (force)`));
+    },
+  };
+}
