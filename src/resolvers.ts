@@ -1,4 +1,11 @@
 import {
+  AllianceMemberFieldsResolver,
+  AllianceResolver,
+  CommunityAllianceResolver,
+  StreetAllianceResolver,
+  UnitAllianceResolver,
+} from './modules/alliance/alliance.resolver';
+import {
   AreaFieldsResolver,
   BuildingFieldsResolver,
   CommunityFieldsResolver,
@@ -8,6 +15,22 @@ import {
 } from './modules/area/area-fields.resolver';
 import { AreaResolver } from './modules/area/area.resolver';
 import { NodeResolver } from './modules/node/node.resolver';
+import { CommunityPairingsResolver, PairingResolver, UnitPairingsResolver } from './modules/pairing/pairing.resolver';
+import {
+  CommunityOrganizationsResolver,
+  GridOrganizationsResolver,
+  PartTimeMemberFieldsResolver,
+  PartyOrganizationResolver,
+} from './modules/party-organization/party-organization.resolver';
+import {
+  CommunityPeopleResolver,
+  GridAssignmentFieldsResolver,
+  GridWorkersResolver,
+  OrganizationMembersResolver,
+  PersonResolver,
+  UnitPeopleResolver,
+} from './modules/person/person.resolver';
+import { CommunityUnitsResolver, UnitResolver } from './modules/unit/unit.resolver';
 
 /** Every resolver class; the schema is built from this list. */
 export const RESOLVERS = [
@@ -19,4 +42,24 @@ export const RESOLVERS = [
   CommunityFieldsResolver,
   GridFieldsResolver,
   BuildingFieldsResolver,
+  UnitResolver,
+  CommunityUnitsResolver,
+  PartyOrganizationResolver,
+  PartTimeMemberFieldsResolver,
+  CommunityOrganizationsResolver,
+  GridOrganizationsResolver,
+  AllianceResolver,
+  AllianceMemberFieldsResolver,
+  CommunityAllianceResolver,
+  StreetAllianceResolver,
+  UnitAllianceResolver,
+  PairingResolver,
+  CommunityPairingsResolver,
+  UnitPairingsResolver,
+  PersonResolver,
+  GridAssignmentFieldsResolver,
+  CommunityPeopleResolver,
+  GridWorkersResolver,
+  OrganizationMembersResolver,
+  UnitPeopleResolver,
 ] as const;

@@ -11,7 +11,7 @@ import express from 'express';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AppConfig } from './config/env';
-import { createErrorFormatter } from './common/format-error';
+import { formatError, isExpectedError } from './common/format-error';
 import type { Logger } from './common/logger';
 import { createContext, type AppContext } from './context/context';
 import { createSchema } from './schema';
@@ -26,12 +26,20 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-/** Logs each operation once it is done: name, duration, error count. Never variables (they may hold personal data). */
+/**
+ * Logs each operation once it is done (name, duration, error count) and every unexpected
+ * error with the request id. Never variables: they may hold personal data.
+ */
 function operationLogPlugin(): ApolloServerPlugin<AppContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
       return {
+        async didEncounterErrors({ errors, operationName }) {
+          for (const error of errors) {
+            if (!isExpectedError(error)) contextValue.logger.error({ err: error.originalError ?? error, operationName: operationName ?? null, path: error.path }, 'unexpected error (masked for the client)');
+          }
+        },
         async willSendResponse({ operationName, errors }) {
           const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
           contextValue.logger.info({ operationName: operationName ?? null, durationMs: Math.round(durationMs * 10) / 10, errors: errors?.length ?? 0, viewer: contextValue.viewer.kind }, 'graphql operation');
@@ -55,7 +63,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<AppContext>({
     schema: await createSchema(),
-    formatError: createErrorFormatter(logger, { exposeStack: !production }),
+    formatError,
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -1,7 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { AppError, ErrorCode } from './errors';
-import type { Logger } from './logger';
 import { translateDatabaseError } from './transaction';
 
 interface ValidationErrorLike {
@@ -19,52 +18,53 @@ function flattenValidation(errors: ValidationErrorLike[], prefix = ''): { field:
   });
 }
 
+function originalOf(error: unknown): unknown {
+  return error instanceof GraphQLError ? (error.originalError ?? error) : error;
+}
+
 /**
- * The one place errors leave the server. Client errors (our typed AppErrors, GraphQL
- * syntax/validation errors, argument validation) pass with their code; anything else is
- * logged with the request id and replaced by a generic INTERNAL_SERVER_ERROR.
+ * True for errors meant for the client: our typed AppErrors, constraint violations we
+ * translate, argument validation, and GraphQL's own syntax/validation errors. Everything
+ * else is a bug or an outage: logged (see the operation log plugin) and masked.
  */
-export function createErrorFormatter(logger: Logger, options: { exposeStack: boolean }) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-    const { path, locations } = formatted;
+export function isExpectedError(error: unknown): boolean {
+  const original = originalOf(error);
+  if (translateDatabaseError(original) instanceof AppError) return true;
+  if (Array.isArray((original as { extensions?: { validationErrors?: unknown } })?.extensions?.validationErrors)) return true;
+  if (error instanceof GraphQLError && !error.originalError) return true;
+  return original instanceof GraphQLError && typeof original.extensions?.code === 'string' && original.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR;
+}
 
-    const validationErrors = (original as { extensions?: { validationErrors?: ValidationErrorLike[] } })?.extensions?.validationErrors;
-    if (Array.isArray(validationErrors)) {
-      const fields = flattenValidation(validationErrors);
-      const first = fields[0];
-      return {
-        message: first ? `${first.field}: ${first.message}` : 'Invalid input',
-        locations,
-        path,
-        extensions: { code: ErrorCode.BAD_USER_INPUT, field: first?.field, fields },
-      };
-    }
+/**
+ * The one place errors leave the server. Client errors pass with their code; anything
+ * else becomes a generic INTERNAL_SERVER_ERROR: never its message, SQL or stack, in any
+ * environment.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = originalOf(error);
+  const { path, locations } = formatted;
 
-    const translated = translateDatabaseError(original);
-    if (translated instanceof AppError) {
-      return { message: translated.message, locations, path, extensions: { ...translated.extensions } };
-    }
-
-    // GraphQL's own errors (syntax, unknown field, bad variable) carry no originalError.
-    if (error instanceof GraphQLError && !error.originalError) {
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions: { ...extensions, code: extensions.code ?? ErrorCode.BAD_USER_INPUT } };
-    }
-    if (original instanceof GraphQLError && typeof original.extensions?.code === 'string' && original.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-
-    logger.error({ err: original, path }, 'unexpected error');
+  const validationErrors = (original as { extensions?: { validationErrors?: ValidationErrorLike[] } })?.extensions?.validationErrors;
+  if (Array.isArray(validationErrors)) {
+    const fields = flattenValidation(validationErrors);
+    const first = fields[0];
     return {
-      message: 'Internal server error',
+      message: first ? `${first.field}: ${first.message}` : 'Invalid input',
       locations,
       path,
-      extensions: {
-        code: ErrorCode.INTERNAL_SERVER_ERROR,
-        ...(options.exposeStack && original instanceof Error ? { debugMessage: original.message } : {}),
-      },
+      extensions: { code: ErrorCode.BAD_USER_INPUT, field: first?.field, fields },
     };
-  };
+  }
+
+  const translated = translateDatabaseError(original);
+  if (translated instanceof AppError) {
+    return { message: translated.message, locations, path, extensions: { ...translated.extensions } };
+  }
+
+  if (isExpectedError(error)) {
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions: { ...extensions, code: extensions.code ?? ErrorCode.BAD_USER_INPUT } };
+  }
+
+  return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
 }

@@ -1,4 +1,4 @@
-import { PrimaryKey, Property } from '@mikro-orm/core';
+import { OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, InterfaceType } from 'type-graphql';
 import { toGlobalId } from './global-id';
@@ -10,6 +10,9 @@ import { toGlobalId } from './global-id';
  */
 @InterfaceType('Node', { description: 'An object with an opaque global ID that `node(id:)` resolves.' })
 export abstract class NodeEntity {
+  /** Properties with defaults or computed getters, which `em.create` must not demand. */
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'globalId' | 'isPartyMember' | 'functional' | 'duties' | 'path' | 'level';
+
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 

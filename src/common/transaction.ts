@@ -24,11 +24,13 @@ export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   if (error instanceof UniqueConstraintViolationException) {
     const { columns, values } = parseKeyDetail(error);
-    return conflict(columns ? `${columns} "${values}" is already taken` : 'a record with the same key already exists', columns ? camel(columns.split(', ').pop()!) : undefined);
+    // Echo the value only for codes: other keys (ID numbers, phones) may be personal data.
+    const shown = columns === 'code' ? ` "${values}"` : '';
+    return conflict(columns ? `${columns}${shown} is already taken` : 'a record with the same key already exists', columns ? `input.${camel(columns.split(', ').pop()!)}` : undefined);
   }
   if (error instanceof ForeignKeyConstraintViolationException) {
     const { columns } = parseKeyDetail(error);
-    return badInput(columns ? camel(columns) : 'input', 'refers to a record that does not exist or is still in use');
+    return badInput(columns ? `input.${camel(columns)}` : 'input', 'refers to a record that does not exist or is still in use');
   }
   if (error instanceof NotNullConstraintViolationException) {
     return badInput('input', 'a required value is missing');

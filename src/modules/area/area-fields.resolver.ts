@@ -25,10 +25,10 @@ function populationWithin(ctx: AppContext) {
   return ctx.loaders.get<string, number | null>('populationWithin', async (paths) => {
     const rows: { path: string; population: string | null }[] = await ctx.em.execute(
       `select p.path, sum(c.population) as population
-         from unnest(?::text[]) as p(path)
+         from (values ${paths.map(() => '(?)').join(', ')}) as p(path)
          left join "area" c on c.level = 'COMMUNITY' and c.path like p.path || '%'
         group by p.path`,
-      [[...paths]],
+      [...paths],
     );
     const byPath = new Map(rows.map((row) => [row.path, row.population == null ? null : Number(row.population)]));
     return paths.map((path) => byPath.get(path) ?? null);

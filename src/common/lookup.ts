@@ -1,0 +1,22 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ClassType } from 'type-graphql';
+import { notFound } from './errors';
+import { expectGlobalId } from './global-id';
+
+/**
+ * Loads the record a global ID argument points at, or throws: BAD_USER_INPUT for a
+ * malformed or wrong-type ID, NOT_FOUND (naming `field`) when it does not exist.
+ */
+export async function loadByGlobalId<T extends object>(em: EntityManager, entity: ClassType<T>, globalId: string, field: string): Promise<T> {
+  const { id } = expectGlobalId(globalId, [entity.name], field);
+  const found = await em.findOne(entity, { id } as never);
+  if (!found) throw notFound(entity.name, globalId, field);
+  return found as T;
+}
+
+/** Same, but `null`/`undefined` pass through (for optional references; null clears them on update). */
+export async function loadOptional<T extends object>(em: EntityManager, entity: ClassType<T>, globalId: string | null | undefined, field: string): Promise<T | null | undefined> {
+  if (globalId === undefined) return undefined;
+  if (globalId === null) return null;
+  return loadByGlobalId(em, entity, globalId, field);
+}

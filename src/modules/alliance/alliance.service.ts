@@ -1,0 +1,123 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { badInput, conflict } from '../../common/errors';
+import { containsPattern } from '../../common/filters';
+import { NamedOrderField } from '../../common/inputs';
+import { loadByGlobalId, loadOptional } from '../../common/lookup';
+import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
+import { applyPatch, inTransaction } from '../../common/transaction';
+import type { AppContext } from '../../context/context';
+import { AREA_TYPE_NAME, type Area } from '../area/area.entity';
+import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { PartyOrganization } from '../party-organization/party-organization.entity';
+import { Person } from '../person/person.entity';
+import { Unit } from '../unit/unit.entity';
+import { Alliance, AllianceMember, AllianceModel, AllianceRole } from './alliance.entity';
+import type { AddAllianceMemberInput, AllianceListArgs, CreateAllianceInput, UpdateAllianceInput, UpdateAllianceMemberInput } from './alliance.inputs';
+import { MODEL_AREA_LEVELS, ROLE_REQUIRES_KIND } from './alliance.rules';
+
+/** Alliances (党建联盟) and their member units. */
+export const allianceService = {
+  async list(ctx: AppContext, args: AllianceListArgs): Promise<ConnectionResult<Alliance>> {
+    const filter = args.filter ?? {};
+    const where: Record<string, unknown> = {};
+    if (filter.models?.length) where.model = { $in: filter.models };
+    if (filter.within) {
+      const area = await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within');
+      where.area = { path: { $like: `${area.path}%` } };
+    }
+    if (filter.memberUnitId) {
+      const unit = await loadByGlobalId(ctx.em, Unit, filter.memberUnitId, 'filter.memberUnitId');
+      const rows: { alliance_id: number }[] = await ctx.em.execute('select alliance_id from alliance_member where unit_id = ?', [unit.id]);
+      where.id = { $in: rows.map((row) => row.alliance_id) };
+    }
+    if (filter.search?.trim()) where.name = { $ilike: containsPattern(filter.search) };
+    const order = args.orderBy ?? { field: NamedOrderField.NAME, direction: OrderDirection.ASC };
+    return paginate(ctx.em, Alliance, where as FilterQuery<Alliance>, { property: order.field, direction: order.direction }, args);
+  },
+
+  async create(ctx: AppContext, input: CreateAllianceInput): Promise<Alliance> {
+    return inTransaction(ctx, async (em) => {
+      const area = await loadArea(em, input.areaId, ALL_AREA_TYPES, 'input.areaId');
+      assertAreaFitsModel(area, input.model, 'input.areaId');
+      if (await em.count(Alliance, { area })) throw conflict(`${area.name} already has an alliance`, 'input.areaId');
+      const { areaId: _areaId, leadOrganizationId, ...fields } = input;
+      const alliance = em.create(Alliance, {
+        ...fields,
+        area,
+        leadOrganization: await loadOptional(em, PartyOrganization, leadOrganizationId, 'input.leadOrganizationId'),
+      });
+      await em.flush();
+      return alliance;
+    });
+  },
+
+  async update(ctx: AppContext, id: string, input: UpdateAllianceInput): Promise<Alliance> {
+    return inTransaction(ctx, async (em) => {
+      const alliance = await loadByGlobalId(em, Alliance, id, 'id');
+      const { leadOrganizationId, ...fields } = input;
+      applyPatch(alliance, fields, ['name', 'model']);
+      if (input.model) assertAreaFitsModel(await em.findOneOrFail('Area', { id: alliance.area.id }) as Area, input.model, 'input.model');
+      if (leadOrganizationId !== undefined) alliance.leadOrganization = await loadOptional(em, PartyOrganization, leadOrganizationId, 'input.leadOrganizationId');
+      await em.flush();
+      return alliance;
+    });
+  },
+
+  async addMember(ctx: AppContext, input: AddAllianceMemberInput): Promise<AllianceMember> {
+    return inTransaction(ctx, async (em) => {
+      const alliance = await loadByGlobalId(em, Alliance, input.allianceId, 'input.allianceId');
+      const unit = await loadByGlobalId(em, Unit, input.unitId, 'input.unitId');
+      assertRoleFitsUnit(input.role, unit);
+      if (await em.count(AllianceMember, { alliance, unit })) throw conflict(`${unit.name} is already a member of this alliance`, 'input.unitId');
+      const member = em.create(AllianceMember, {
+        alliance,
+        unit,
+        role: input.role,
+        seatTitle: input.seatTitle,
+        joinedOn: input.joinedOn,
+        seatHolder: await loadSeatHolder(em, input.seatHolderId, unit),
+      });
+      await em.flush();
+      return member;
+    });
+  },
+
+  async updateMember(ctx: AppContext, id: string, input: UpdateAllianceMemberInput): Promise<AllianceMember> {
+    return inTransaction(ctx, async (em) => {
+      const member = await loadByGlobalId(em, AllianceMember, id, 'id');
+      const unit = await em.findOneOrFail(Unit, { id: member.unit.id });
+      const { seatHolderId, ...fields } = input;
+      applyPatch(member, fields, ['role']);
+      assertRoleFitsUnit(member.role, unit);
+      if (seatHolderId !== undefined) member.seatHolder = await loadSeatHolder(em, seatHolderId, unit);
+      await em.flush();
+      return member;
+    });
+  },
+
+  async removeMember(ctx: AppContext, id: string): Promise<string> {
+    return inTransaction(ctx, async (em) => {
+      em.remove(await loadByGlobalId(em, AllianceMember, id, 'id'));
+      await em.flush();
+      return id;
+    });
+  },
+};
+
+function assertAreaFitsModel(area: Area, model: AllianceModel, field: string): void {
+  if (!MODEL_AREA_LEVELS[model].includes(area.level)) {
+    throw badInput(field, `a ${model} alliance belongs to a ${MODEL_AREA_LEVELS[model].map((level) => AREA_TYPE_NAME[level]).join(' or ')}, not a ${AREA_TYPE_NAME[area.level]}`);
+  }
+}
+
+function assertRoleFitsUnit(role: AllianceRole, unit: Unit): void {
+  const required = ROLE_REQUIRES_KIND[role];
+  if (required && unit.kind !== required) throw badInput('input.role', `the ${role} seat needs a ${required} unit; ${unit.name} is a ${unit.kind}`);
+}
+
+/** A part-time seat is held by someone from the member unit. */
+async function loadSeatHolder(em: EntityManager, seatHolderId: string | null | undefined, unit: Unit): Promise<Person | null> {
+  const person = await loadOptional(em, Person, seatHolderId, 'input.seatHolderId');
+  if (person && person.employerUnit?.id !== unit.id) throw badInput('input.seatHolderId', `the seat holder must work at ${unit.name}`);
+  return person ?? null;
+}

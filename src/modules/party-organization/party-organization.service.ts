@@ -1,0 +1,126 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { badInput, conflict } from '../../common/errors';
+import { containsPattern } from '../../common/filters';
+import { NamedOrderField } from '../../common/inputs';
+import { loadByGlobalId, loadOptional } from '../../common/lookup';
+import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
+import { applyPatch, inTransaction } from '../../common/transaction';
+import type { AppContext } from '../../context/context';
+import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { Person } from '../person/person.entity';
+import { Unit } from '../unit/unit.entity';
+import { PartTimeMember, PartyOrganization, PartyOrganizationKind } from './party-organization.entity';
+import type {
+  AddPartTimeMemberInput,
+  CreatePartyOrganizationInput,
+  PartyOrganizationListArgs,
+  UpdatePartyOrganizationInput,
+} from './party-organization.inputs';
+import { assertDateOrder } from '../../common/dates';
+
+/** Party organisations (党组织) and their part-time seats (兼职委员). */
+export const partyOrganizationService = {
+  async list(ctx: AppContext, args: PartyOrganizationListArgs): Promise<ConnectionResult<PartyOrganization>> {
+    const filter = args.filter ?? {};
+    const where: Record<string, unknown> = {};
+    if (filter.kinds?.length) where.kind = { $in: filter.kinds };
+    if (filter.functional != null) where.functional = filter.functional;
+    if (filter.within) {
+      const area = await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within');
+      where.area = { path: { $like: `${area.path}%` } };
+    }
+    if (filter.parentId) where.parent = (await loadByGlobalId(ctx.em, PartyOrganization, filter.parentId, 'filter.parentId')).id;
+    if (filter.search?.trim()) {
+      const pattern = containsPattern(filter.search);
+      where.$or = [{ name: { $ilike: pattern } }, { code: { $ilike: pattern } }];
+    }
+    const order = args.orderBy ?? { field: NamedOrderField.NAME, direction: OrderDirection.ASC };
+    return paginate(ctx.em, PartyOrganization, where as FilterQuery<PartyOrganization>, { property: order.field, direction: order.direction }, args);
+  },
+
+  async create(ctx: AppContext, input: CreatePartyOrganizationInput): Promise<PartyOrganization> {
+    return inTransaction(ctx, async (em) => {
+      await assertCodeFree(em, input.code);
+      const { areaId, parentId, secretaryId, ...fields } = input;
+      const organization = em.create(PartyOrganization, {
+        ...fields,
+        functional: fields.functional ?? false,
+        area: await loadArea(em, areaId, ALL_AREA_TYPES, 'input.areaId'),
+        parent: await loadOptional(em, PartyOrganization, parentId, 'input.parentId'),
+        secretary: await loadSecretary(em, secretaryId),
+      });
+      assertValidParent(organization);
+      await em.flush();
+      return organization;
+    });
+  },
+
+  async update(ctx: AppContext, id: string, input: UpdatePartyOrganizationInput): Promise<PartyOrganization> {
+    return inTransaction(ctx, async (em) => {
+      const organization = await loadByGlobalId(em, PartyOrganization, id, 'id');
+      if (input.code && input.code !== organization.code) await assertCodeFree(em, input.code);
+      const { areaId, parentId, secretaryId, ...fields } = input;
+      applyPatch(organization, fields, ['name', 'code', 'kind', 'functional']);
+      if (areaId === null) throw badInput('input.areaId', 'a party organisation is always attached to an area');
+      if (areaId) organization.area = await loadArea(em, areaId, ALL_AREA_TYPES, 'input.areaId');
+      if (parentId !== undefined) organization.parent = await loadOptional(em, PartyOrganization, parentId, 'input.parentId');
+      if (secretaryId !== undefined) organization.secretary = await loadSecretary(em, secretaryId);
+      assertValidParent(organization);
+      await assertNoCycle(em, organization);
+      await em.flush();
+      return organization;
+    });
+  },
+
+  async addPartTimeMember(ctx: AppContext, input: AddPartTimeMemberInput): Promise<PartTimeMember> {
+    assertDateOrder(input.startsOn, input.endsOn, 'input.endsOn');
+    return inTransaction(ctx, async (em) => {
+      const organization = await loadByGlobalId(em, PartyOrganization, input.organizationId, 'input.organizationId');
+      const person = await loadByGlobalId(em, Person, input.personId, 'input.personId');
+      if (await em.count(PartTimeMember, { organization, person })) {
+        throw conflict('this person already holds a part-time seat on this organisation', 'input.personId');
+      }
+      const unit = input.unitId ? await loadByGlobalId(em, Unit, input.unitId, 'input.unitId') : (person.employerUnit ?? null);
+      const seat = em.create(PartTimeMember, { organization, person, unit, title: input.title, startsOn: input.startsOn, endsOn: input.endsOn });
+      await em.flush();
+      return seat;
+    });
+  },
+
+  async removePartTimeMember(ctx: AppContext, id: string): Promise<string> {
+    return inTransaction(ctx, async (em) => {
+      const seat = await loadByGlobalId(em, PartTimeMember, id, 'id');
+      em.remove(seat);
+      await em.flush();
+      return id;
+    });
+  },
+};
+
+async function loadSecretary(em: EntityManager, secretaryId: string | null | undefined): Promise<Person | null> {
+  const person = await loadOptional(em, Person, secretaryId, 'input.secretaryId');
+  if (person && person.partyStatus == null) throw badInput('input.secretaryId', 'a secretary must be a party member');
+  return person ?? null;
+}
+
+/** A party group (党小组) is the smallest cell: it has no child organisations. */
+function assertValidParent(organization: PartyOrganization): void {
+  if (organization.parent?.kind === PartyOrganizationKind.GROUP) {
+    throw badInput('input.parentId', 'a party group (党小组) cannot have child organisations');
+  }
+}
+
+async function assertNoCycle(em: EntityManager, organization: PartyOrganization): Promise<void> {
+  const seen = new Set<number>([organization.id]);
+  let current = organization.parent ?? null;
+  while (current) {
+    if (seen.has(current.id)) throw badInput('input.parentId', 'an organisation cannot be placed under itself or its own descendants');
+    seen.add(current.id);
+    const loaded: PartyOrganization = await em.findOneOrFail(PartyOrganization, { id: current.id });
+    current = loaded.parent ?? null;
+  }
+}
+
+async function assertCodeFree(em: EntityManager, code: string): Promise<void> {
+  if (await em.count(PartyOrganization, { code })) throw conflict(`a party organisation with code "${code}" already exists`, 'input.code');
+}

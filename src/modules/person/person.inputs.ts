@@ -1,0 +1,174 @@
+import { LocalDateResolver } from 'graphql-scalars';
+import { ArrayMaxSize, IsInt, IsOptional, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { NamedOrder } from '../../common/inputs';
+import { ConnectionArgs } from '../../common/pagination';
+import { IsChinesePhone, IsResidentIdNumber } from '../../common/validators';
+import { Gender, GridWorkerRole, PartyStatus } from './person.entity';
+
+@InputType()
+export class PersonFilter {
+  @Field(() => [PartyStatus], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(3)
+  partyStatuses?: PartyStatus[];
+
+  @Field(() => Boolean, { nullable: true, description: 'Only party members (true) or only non-party staff (false).' })
+  @IsOptional()
+  isPartyMember?: boolean;
+
+  @Field(() => ID, { nullable: true, description: 'Only people living in communities inside this area.' })
+  @IsOptional()
+  within?: string;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  residenceCommunityId?: string;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  employerUnitId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Only people placed in this branch or group.' })
+  @IsOptional()
+  organizationId?: string;
+
+  @Field(() => String, { nullable: true, description: 'Name contains this text.' })
+  @IsOptional()
+  @MaxLength(30)
+  search?: string;
+}
+
+@ArgsType()
+export class PersonListArgs extends ConnectionArgs {
+  @Field(() => PersonFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  filter?: PersonFilter;
+
+  @Field(() => NamedOrder, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  orderBy?: NamedOrder;
+}
+
+@InputType()
+export class CreatePersonInput {
+  @Field()
+  @Length(1, 60)
+  name!: string;
+
+  @Field(() => Gender, { nullable: true })
+  @IsOptional()
+  gender?: Gender | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1900)
+  @Max(2100)
+  birthYear?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Stored, but only ever shown masked.' })
+  @IsOptional()
+  @IsChinesePhone()
+  phone?: string | null;
+
+  @Field(() => String, { nullable: true, description: '18-character resident ID; stored, but only ever shown masked.' })
+  @IsOptional()
+  @IsResidentIdNumber()
+  idNumber?: string | null;
+
+  @Field(() => PartyStatus, { nullable: true, description: 'Omit for non-party staff.' })
+  @IsOptional()
+  partyStatus?: PartyStatus | null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @IsOptional()
+  joinedPartyOn?: string | null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @IsOptional()
+  reportedOn?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Required for in-service members.' })
+  @IsOptional()
+  employerUnitId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  residenceCommunityId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  organizationId?: string | null;
+}
+
+@InputType({ description: 'Only the fields given change; null clears an optional field.' })
+export class UpdatePersonInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, 60)
+  name?: string | null;
+
+  @Field(() => Gender, { nullable: true })
+  @IsOptional()
+  gender?: Gender | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1900)
+  @Max(2100)
+  birthYear?: number | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsChinesePhone()
+  phone?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsResidentIdNumber()
+  idNumber?: string | null;
+
+  @Field(() => PartyStatus, { nullable: true })
+  @IsOptional()
+  partyStatus?: PartyStatus | null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @IsOptional()
+  joinedPartyOn?: string | null;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @IsOptional()
+  reportedOn?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  employerUnitId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  residenceCommunityId?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  organizationId?: string | null;
+}
+
+@InputType()
+export class AssignGridWorkerInput {
+  @Field(() => ID)
+  gridId!: string;
+
+  @Field(() => ID)
+  personId!: string;
+
+  @Field(() => GridWorkerRole)
+  role!: GridWorkerRole;
+
+  @Field(() => LocalDateResolver, { nullable: true })
+  @IsOptional()
+  startsOn?: string | null;
+}

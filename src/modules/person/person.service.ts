@@ -1,0 +1,104 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { conflict } from '../../common/errors';
+import { containsPattern } from '../../common/filters';
+import { NamedOrderField } from '../../common/inputs';
+import { loadByGlobalId, loadOptional } from '../../common/lookup';
+import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
+import { applyPatch, inTransaction } from '../../common/transaction';
+import type { AppContext } from '../../context/context';
+import { Community, Grid } from '../area/area.entity';
+import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { PartyOrganization } from '../party-organization/party-organization.entity';
+import { Unit } from '../unit/unit.entity';
+import { GridAssignment, Person } from './person.entity';
+import type { AssignGridWorkerInput, CreatePersonInput, PersonListArgs, UpdatePersonInput } from './person.inputs';
+import { assertConsistentRegistration } from './person.rules';
+
+/** People who register with their residence community: party members and non-party staff. */
+export const personService = {
+  async list(ctx: AppContext, args: PersonListArgs, scope: { partyMembersOnly?: boolean } = {}): Promise<ConnectionResult<Person>> {
+    const filter = args.filter ?? {};
+    const where: Record<string, unknown> = {};
+    const and: Record<string, unknown>[] = [];
+    if (scope.partyMembersOnly) and.push({ partyStatus: { $ne: null } });
+    if (filter.isPartyMember != null) and.push({ partyStatus: filter.isPartyMember ? { $ne: null } : null });
+    if (filter.partyStatuses?.length) and.push({ partyStatus: { $in: filter.partyStatuses } });
+    if (filter.within) {
+      const area = await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within');
+      where.residenceCommunity = { path: { $like: `${area.path}%` } };
+    }
+    if (filter.residenceCommunityId) {
+      and.push({ residenceCommunity: (await loadByGlobalId(ctx.em, Community, filter.residenceCommunityId, 'filter.residenceCommunityId')).id });
+    }
+    if (filter.employerUnitId) where.employerUnit = (await loadByGlobalId(ctx.em, Unit, filter.employerUnitId, 'filter.employerUnitId')).id;
+    if (filter.organizationId) where.organization = (await loadByGlobalId(ctx.em, PartyOrganization, filter.organizationId, 'filter.organizationId')).id;
+    if (filter.search?.trim()) where.name = { $ilike: containsPattern(filter.search) };
+    if (and.length) where.$and = and;
+    const order = args.orderBy ?? { field: NamedOrderField.NAME, direction: OrderDirection.ASC };
+    return paginate(ctx.em, Person, where as FilterQuery<Person>, { property: order.field, direction: order.direction }, args);
+  },
+
+  async create(ctx: AppContext, input: CreatePersonInput): Promise<Person> {
+    return inTransaction(ctx, async (em) => {
+      const { employerUnitId, residenceCommunityId, organizationId, ...fields } = input;
+      const person = em.create(Person, {
+        ...fields,
+        employerUnit: await loadOptional(em, Unit, employerUnitId, 'input.employerUnitId'),
+        residenceCommunity: await loadOptional(em, Community, residenceCommunityId, 'input.residenceCommunityId'),
+        organization: await loadOptional(em, PartyOrganization, organizationId, 'input.organizationId'),
+      });
+      await validate(em, person);
+      await em.flush();
+      return person;
+    });
+  },
+
+  async update(ctx: AppContext, id: string, input: UpdatePersonInput): Promise<Person> {
+    return inTransaction(ctx, async (em) => {
+      const person = await loadByGlobalId(em, Person, id, 'id');
+      const { employerUnitId, residenceCommunityId, organizationId, ...fields } = input;
+      applyPatch(person, fields, ['name']);
+      if (employerUnitId !== undefined) person.employerUnit = await loadOptional(em, Unit, employerUnitId, 'input.employerUnitId');
+      if (residenceCommunityId !== undefined) person.residenceCommunity = await loadOptional(em, Community, residenceCommunityId, 'input.residenceCommunityId');
+      if (organizationId !== undefined) person.organization = await loadOptional(em, PartyOrganization, organizationId, 'input.organizationId');
+      await validate(em, person);
+      await em.flush();
+      return person;
+    });
+  },
+
+  async assignGridWorker(ctx: AppContext, input: AssignGridWorkerInput): Promise<GridAssignment> {
+    return inTransaction(ctx, async (em) => {
+      const grid = await loadArea<Grid>(em, input.gridId, ['Grid'], 'input.gridId');
+      const person = await loadByGlobalId(em, Person, input.personId, 'input.personId');
+      if (await em.count(GridAssignment, { grid, person })) throw conflict('this person already works this grid', 'input.personId');
+      const assignment = em.create(GridAssignment, { grid, person, role: input.role, startsOn: input.startsOn });
+      await em.flush();
+      return assignment;
+    });
+  },
+
+  async unassignGridWorker(ctx: AppContext, id: string): Promise<string> {
+    return inTransaction(ctx, async (em) => {
+      em.remove(await loadByGlobalId(em, GridAssignment, id, 'id'));
+      await em.flush();
+      return id;
+    });
+  },
+};
+
+async function validate(em: EntityManager, person: Person): Promise<void> {
+  assertConsistentRegistration({
+    partyStatus: person.partyStatus,
+    joinedPartyOn: person.joinedPartyOn,
+    employerUnitId: person.employerUnit?.id ?? null,
+    idNumber: person.idNumber,
+    birthYear: person.birthYear,
+    gender: person.gender,
+  });
+  if (person.idNumber) {
+    // Never echo the number back: it is personal data.
+    const taken = await em.count(Person, { idNumber: person.idNumber, ...(person.id ? { id: { $ne: person.id } } : {}) });
+    if (taken) throw conflict('a person with this ID number is already registered', 'input.idNumber');
+  }
+}

@@ -1,0 +1,63 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { conflict } from '../../common/errors';
+import { containsPattern } from '../../common/filters';
+import { NamedOrderField } from '../../common/inputs';
+import { loadByGlobalId } from '../../common/lookup';
+import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
+import { applyPatch, inTransaction } from '../../common/transaction';
+import type { AppContext } from '../../context/context';
+import { Community } from '../area/area.entity';
+import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { Unit } from './unit.entity';
+import type { CreateUnitInput, UnitListArgs, UpdateUnitInput } from './unit.inputs';
+
+/** Units (驻区单位 / 结对共建单位): listing and upkeep. */
+export const unitService = {
+  async list(ctx: AppContext, args: UnitListArgs): Promise<ConnectionResult<Unit>> {
+    const filter = args.filter ?? {};
+    const where: Record<string, unknown> = {};
+    if (filter.kinds?.length) where.kind = { $in: filter.kinds };
+    if (filter.within) {
+      const area = await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within');
+      where.area = { path: { $like: `${area.path}%` } };
+    }
+    if (filter.pairedWithCommunityId) {
+      const community = await loadByGlobalId(ctx.em, Community, filter.pairedWithCommunityId, 'filter.pairedWithCommunityId');
+      const rows: { unit_id: number }[] = await ctx.em.execute('select distinct unit_id from pairing where community_id = ?', [community.id]);
+      where.id = { $in: rows.map((row) => row.unit_id) };
+    }
+    if (filter.search?.trim()) {
+      const pattern = containsPattern(filter.search);
+      where.$or = [{ name: { $ilike: pattern } }, { code: { $ilike: pattern } }, { address: { $ilike: pattern } }];
+    }
+    const order = args.orderBy ?? { field: NamedOrderField.NAME, direction: OrderDirection.ASC };
+    return paginate(ctx.em, Unit, where as FilterQuery<Unit>, { property: order.field, direction: order.direction }, args);
+  },
+
+  async create(ctx: AppContext, input: CreateUnitInput): Promise<Unit> {
+    return inTransaction(ctx, async (em) => {
+      await assertCodeFree(em, input.code);
+      const { areaId, ...fields } = input;
+      const area = areaId ? await loadArea(em, areaId, ALL_AREA_TYPES, 'input.areaId') : null;
+      const unit = em.create(Unit, { ...fields, area });
+      await em.flush();
+      return unit;
+    });
+  },
+
+  async update(ctx: AppContext, id: string, input: UpdateUnitInput): Promise<Unit> {
+    return inTransaction(ctx, async (em) => {
+      const unit = await loadByGlobalId(em, Unit, id, 'id');
+      if (input.code && input.code !== unit.code) await assertCodeFree(em, input.code);
+      const { areaId, ...fields } = input;
+      applyPatch(unit, fields, ['name', 'code', 'kind']);
+      if (areaId !== undefined) unit.area = areaId === null ? null : await loadArea(em, areaId, ALL_AREA_TYPES, 'input.areaId');
+      await em.flush();
+      return unit;
+    });
+  },
+};
+
+async function assertCodeFree(em: EntityManager, code: string): Promise<void> {
+  if (await em.count(Unit, { code })) throw conflict(`a unit with code "${code}" already exists`, 'input.code');
+}

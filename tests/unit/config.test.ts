@@ -1,0 +1,30 @@
+import { ConfigError, loadConfig } from '../../src/config/env';
+
+test('defaults: port 4000, embedded database, demo seeding on', () => {
+  const config = loadConfig({});
+  expect(config.PORT).toBe(4000);
+  expect(config.DATABASE_URL).toBeUndefined();
+  expect(config.SEED_DEMO).toBe(true);
+  expect(config.SEED_SCALE).toBe('small');
+});
+
+test('reads and converts values; empty strings count as unset', () => {
+  const config = loadConfig({ PORT: '8080', SEED_DEMO: 'false', LOG_LEVEL: 'debug', DATABASE_URL: '' });
+  expect(config).toMatchObject({ PORT: 8080, SEED_DEMO: false, LOG_LEVEL: 'debug' });
+  expect(config.DATABASE_URL).toBeUndefined();
+});
+
+test.each([
+  [{ PORT: 'abc' }, /^Invalid configuration: PORT /],
+  [{ PORT: '70000' }, /^Invalid configuration: PORT /],
+  [{ DATABASE_URL: 'mysql://x' }, /^Invalid configuration: DATABASE_URL .*\(got \(hidden\)\)$/],
+  [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
+  [{ SEED_DEMO: 'maybe' }, /^Invalid configuration: SEED_DEMO must be true or false/],
+])('a bad value stops with one line naming the variable: %p', (env, message) => {
+  expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(ConfigError);
+  expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
+});
+
+test('the database URL (it may hold a password) is never echoed', () => {
+  expect(() => loadConfig({ DATABASE_URL: 'secret-password' })).toThrow(/\(got \(hidden\)\)/);
+});

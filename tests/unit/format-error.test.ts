@@ -1,0 +1,33 @@
+import { GraphQLError } from 'graphql';
+import { badInput, conflict } from '../../src/common/errors';
+import { formatError, isExpectedError } from '../../src/common/format-error';
+
+function asResolverError(original: Error): GraphQLError {
+  return new GraphQLError(original.message, { originalError: original, path: ['communities'] });
+}
+
+test('an unexpected error is masked: no message, SQL or stack reaches the client', () => {
+  const error = asResolverError(new Error('select * from person where id_number = 370102199001011237 - relation missing'));
+  const formatted = formatError({ message: error.message, path: ['communities'], extensions: { stacktrace: ['at x'] } }, error);
+  expect(formatted).toEqual({ message: 'Internal server error', path: ['communities'], locations: undefined, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  expect(isExpectedError(error)).toBe(false);
+});
+
+test('typed errors pass with their code and field', () => {
+  const error = asResolverError(badInput('input.code', 'too long'));
+  expect(formatError({ message: error.message }, error)).toMatchObject({ message: 'input.code: too long', extensions: { code: 'BAD_USER_INPUT', field: 'input.code' } });
+  const clash = asResolverError(conflict('taken', 'input.code'));
+  expect(formatError({ message: clash.message }, clash).extensions).toMatchObject({ code: 'CONFLICT', field: 'input.code' });
+  expect(isExpectedError(clash)).toBe(true);
+});
+
+test('class-validator errors become BAD_USER_INPUT naming the nested field', () => {
+  const original = new GraphQLError('Argument Validation Error', {
+    extensions: { code: 'BAD_USER_INPUT', validationErrors: [{ property: 'filter', children: [{ property: 'search', constraints: { maxLength: 'search must be shorter than or equal to 50 characters' } }] }] },
+  });
+  const error = asResolverError(original);
+  expect(formatError({ message: 'x' }, error)).toMatchObject({
+    message: 'filter.search: must be shorter than or equal to 50 characters',
+    extensions: { code: 'BAD_USER_INPUT', field: 'filter.search' },
+  });
+});

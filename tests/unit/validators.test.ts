@@ -1,0 +1,50 @@
+import { isChinesePhone, isGeoJsonArea, isResidentIdNumber } from '../../src/common/validators';
+
+describe('isResidentIdNumber (GB 11643-1999, ISO 7064 MOD 11-2)', () => {
+  // Worked by hand: 11010519491231002 → weighted sum 167, 167 % 11 = 2 → check char 'X'.
+  test('accepts the standard published example 11010519491231002X', () => {
+    expect(isResidentIdNumber('11010519491231002X')).toBe(true);
+  });
+
+  test('rejects a wrong check character', () => {
+    expect(isResidentIdNumber('110105194912310021')).toBe(false);
+  });
+
+  test('rejects impossible birth dates', () => {
+    // 1949-02-30 does not exist; the check character is recomputed so only the date is wrong.
+    expect(isResidentIdNumber('110105194902300020')).toBe(false);
+  });
+
+  test('rejects wrong lengths and letters in the body', () => {
+    expect(isResidentIdNumber('11010519491231002')).toBe(false);
+    expect(isResidentIdNumber('1101051949123100AX')).toBe(false);
+  });
+});
+
+describe('isChinesePhone', () => {
+  test.each(['13812345678', '19912345678', '0531-88889999', '010-12345678'])('accepts %s', (value) => {
+    expect(isChinesePhone(value)).toBe(true);
+  });
+  test.each(['12345', '12812345678', '138123456789', 'abc', '+8613812345678'])('rejects %s', (value) => {
+    expect(isChinesePhone(value)).toBe(false);
+  });
+});
+
+describe('isGeoJsonArea', () => {
+  const ring = [
+    [117.0, 36.6],
+    [117.01, 36.6],
+    [117.01, 36.61],
+    [117.0, 36.6],
+  ];
+  test('accepts a closed Polygon and a MultiPolygon', () => {
+    expect(isGeoJsonArea({ type: 'Polygon', coordinates: [ring] })).toBe(true);
+    expect(isGeoJsonArea({ type: 'MultiPolygon', coordinates: [[ring]] })).toBe(true);
+  });
+  test('rejects open rings, out-of-range coordinates and other types', () => {
+    expect(isGeoJsonArea({ type: 'Polygon', coordinates: [ring.slice(0, 3)] })).toBe(false);
+    expect(isGeoJsonArea({ type: 'Polygon', coordinates: [[[200, 0], [1, 1], [2, 2], [200, 0]]] })).toBe(false);
+    expect(isGeoJsonArea({ type: 'Point', coordinates: [117, 36] })).toBe(false);
+    expect(isGeoJsonArea(null)).toBe(false);
+  });
+});
