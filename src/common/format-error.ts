@@ -31,8 +31,15 @@ export function isExpectedError(error: unknown): boolean {
   const original = originalOf(error);
   if (translateDatabaseError(original) instanceof AppError) return true;
   if (Array.isArray((original as { extensions?: { validationErrors?: unknown } })?.extensions?.validationErrors)) return true;
-  if (error instanceof GraphQLError && !error.originalError) return true;
-  return original instanceof GraphQLError && typeof original.extensions?.code === 'string' && original.extensions.code !== ErrorCode.INTERNAL_SERVER_ERROR;
+  // GraphQL's and Apollo's own errors: the outer error carries a code (GRAPHQL_PARSE_FAILED, ...)
+  // or wraps a plain GraphQLError that no resolver threw.
+  for (const candidate of [error, original]) {
+    if (!(candidate instanceof GraphQLError)) continue;
+    const code = candidate.extensions?.code;
+    if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return true;
+    if (!candidate.originalError) return true;
+  }
+  return false;
 }
 
 /**

@@ -114,7 +114,8 @@ export function decodeCursor(cursor: string, ordering: Ordering): { value: unkno
   } catch {
     throw badInput('after', 'is not a cursor from this API');
   }
-  if (!payload || typeof payload !== 'object' || typeof payload.i !== 'number' || !('v' in payload)) {
+  const scalar = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
+  if (!payload || typeof payload !== 'object' || !Number.isSafeInteger(payload.i) || payload.i < 0 || !scalar(payload.v)) {
     throw badInput('after', 'is not a cursor from this API');
   }
   if (payload.p !== ordering.property || payload.d !== ordering.direction) {
@@ -243,5 +244,30 @@ export async function countMany<T extends WithId, K extends string | number>(
   });
   const rows: { count: string | number; parent_index: number }[] = await em.getConnection().execute(knex.queryBuilder().unionAll(subqueries, true));
   for (const row of rows) result.set(parents[Number(row.parent_index)], Number(row.count));
+  return result;
+}
+
+/** COUNT per parent for children that point at it by one foreign key: one GROUP BY, however many parents. */
+export async function countByForeignKey<T extends WithId>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  parents: readonly number[],
+  property: string,
+  where?: FilterQuery<T>,
+): Promise<Map<number, number>> {
+  const result = new Map<number, number>(parents.map((parent) => [parent, 0]));
+  if (parents.length === 0) return result;
+  const meta = em.getMetadata().find((entity as { name: string }).name)!;
+  const column = meta.properties[property as keyof typeof meta.properties].fieldNames[0];
+  const knex = em.getKnex();
+  const query = em
+    .createQueryBuilder(entity as ClassType<T>, 'e')
+    .where({ [property]: { $in: [...parents] }, ...(where as object) } as FilterQuery<T>)
+    .getKnexQuery()
+    .clearSelect()
+    .select(knex.raw('??.?? as parent_key, count(*) as count', ['e', column]))
+    .groupBy(`e.${column}`);
+  const rows: { parent_key: number; count: string | number }[] = await em.getConnection().execute(query);
+  for (const row of rows) result.set(Number(row.parent_key), Number(row.count));
   return result;
 }

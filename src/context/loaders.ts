@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { ClassType } from 'type-graphql';
 import {
+  countByForeignKey,
   countMany,
   paginate,
   paginateMany,
@@ -25,6 +26,18 @@ export interface Relation<T extends WithId, K extends string | number = number> 
   name: string;
   entity: EntityClass<T>;
   whereFor: (parent: K) => FilterQuery<T>;
+  /** Set when children point at the parent by one foreign key: counts then use one GROUP BY. */
+  foreignKey?: { property: string; where?: FilterQuery<T> };
+}
+
+/** A relation where children point at the parent through `property` (plus an optional extra filter). */
+export function byForeignKey<T extends WithId>(name: string, entity: EntityClass<T>, property: string, where?: FilterQuery<T>): Relation<T, number> {
+  return {
+    name,
+    entity,
+    whereFor: (parent) => ({ [property]: parent, ...(where as object) }) as FilterQuery<T>,
+    foreignKey: { property, where },
+  };
 }
 
 /**
@@ -41,7 +54,8 @@ export class Loaders {
   get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V> {
     let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;
     if (!loader) {
-      loader = new DataLoader<K, V>(batch, { maxBatchSize: 500 });
+      // Large enough that a page of 100 parents with ~15 children each stays one batch per level.
+      loader = new DataLoader<K, V>(batch, { maxBatchSize: 2000 });
       this.loaders.set(name, loader as DataLoader<unknown, unknown>);
     }
     return loader;
@@ -76,7 +90,9 @@ export class Loaders {
   /** Number of related rows, per parent. */
   count<T extends WithId, K extends string | number>(relation: Relation<T, K>): DataLoader<K, number> {
     return this.get<K, number>(`count:${relation.name}`, async (parents) => {
-      const counts = await countMany(this.em, relation.entity, parents, relation.whereFor);
+      const counts: Map<string | number, number> = relation.foreignKey
+        ? await countByForeignKey(this.em, relation.entity, parents as readonly unknown[] as readonly number[], relation.foreignKey.property, relation.foreignKey.where)
+        : await countMany(this.em, relation.entity, parents, relation.whereFor);
       return parents.map((parent) => counts.get(parent) ?? 0);
     });
   }

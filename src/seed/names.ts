@@ -55,15 +55,15 @@ export function personName(random: Random, female: boolean, birthYear: number): 
   const surname = random.weightedPick(SURNAMES, (s) => s[1])[0];
   if (birthYear < 1966 && random.chance(0.3)) return surname + random.pick(female ? FEMALE_CLASSIC_NAMES : MALE_CLASSIC_NAMES);
   // Older generations drew from a traditional pool; younger ones mostly from a modern one.
+  // Both characters come from the same pool, so a name does not mix generations.
   const modernShare = birthYear < 1965 ? 0.1 : birthYear < 1980 ? 0.45 : 0.85;
-  const pool = (): readonly string[] =>
-    random.chance(modernShare)
-      ? female ? FEMALE_CHARS_MODERN : MALE_CHARS_MODERN
-      : female ? FEMALE_CHARS_TRADITIONAL : MALE_CHARS_TRADITIONAL;
-  const first = random.pick(pool());
+  const pool = random.chance(modernShare)
+    ? female ? FEMALE_CHARS_MODERN : MALE_CHARS_MODERN
+    : female ? FEMALE_CHARS_TRADITIONAL : MALE_CHARS_TRADITIONAL;
+  const first = random.pick(pool);
   if (random.chance(surname.length > 1 ? 0.5 : 0.22)) return surname + first;
-  let second = random.pick(pool());
-  for (let tries = 0; second === first && tries < 3; tries++) second = random.pick(pool());
+  let second = random.pick(pool);
+  for (let tries = 0; second === first && tries < 3; tries++) second = random.pick(pool);
   return surname + first + second;
 }
 
@@ -250,7 +250,10 @@ export function schoolName(random: Random, context: UnitNameContext): string {
 
 export function enterpriseName(random: Random, context: UnitNameContext): string {
   const r = random.next();
-  if (r < 0.18) return `${random.pick(BANKS)}济南${baseName(random.chance(0.5) ? context.streetName : context.communityName)}支行`;
+  if (r < 0.18) {
+    const bank = random.pick(BANKS);
+    return `${bank}${bank.startsWith('济南') ? '' : '济南'}${baseName(random.chance(0.5) ? context.streetName : context.communityName)}支行`;
+  }
   if (r < 0.25) return `${DEMO_DISTRICT.name}${baseName(context.communityName)}便民超市`;
   return `${random.chance(0.6) ? '山东' : '济南'}${random.pick(ENTERPRISE_WORDS)}${random.pick(ENTERPRISE_TRADES)}`;
 }

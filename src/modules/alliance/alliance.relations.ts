@@ -1,5 +1,5 @@
-import type { Relation } from '../../context/loaders';
+import { byForeignKey } from '../../context/loaders';
 import { AllianceMember } from './alliance.entity';
 
-export const membersOfAlliance: Relation<AllianceMember> = { name: 'Alliance.members', entity: AllianceMember, whereFor: (id) => ({ alliance: id }) };
-export const membershipsOfUnit: Relation<AllianceMember> = { name: 'Unit.allianceMemberships', entity: AllianceMember, whereFor: (id) => ({ unit: id }) };
+export const membersOfAlliance = byForeignKey('Alliance.members', AllianceMember, 'alliance');
+export const membershipsOfUnit = byForeignKey('Unit.allianceMemberships', AllianceMember, 'unit');

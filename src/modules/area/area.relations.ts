@@ -1,11 +1,11 @@
-import type { Relation } from '../../context/loaders';
+import { byForeignKey, type Relation } from '../../context/loaders';
 import { Building, Community, Grid, Street } from './area.entity';
 
 /** The area tree's to-many relations, described once for batched and cursor paging. */
-export const streetsOfDistrict: Relation<Street> = { name: 'District.streets', entity: Street, whereFor: (id) => ({ parent: id }) };
-export const communitiesOfStreet: Relation<Community> = { name: 'Street.communities', entity: Community, whereFor: (id) => ({ parent: id }) };
-export const gridsOfCommunity: Relation<Grid> = { name: 'Community.grids', entity: Grid, whereFor: (id) => ({ parent: id }) };
-export const buildingsOfGrid: Relation<Building> = { name: 'Grid.buildings', entity: Building, whereFor: (id) => ({ parent: id }) };
+export const streetsOfDistrict = byForeignKey('District.streets', Street, 'parent');
+export const communitiesOfStreet = byForeignKey('Street.communities', Community, 'parent');
+export const gridsOfCommunity = byForeignKey('Community.grids', Grid, 'parent');
+export const buildingsOfGrid = byForeignKey('Grid.buildings', Building, 'parent');
 
 /** Subtree relations, keyed by the ancestor's path. */
 export const communitiesWithin: Relation<Community, string> = { name: 'communitiesWithin', entity: Community, whereFor: (path) => ({ path: { $like: `${path}%` } }) };

@@ -1,0 +1,67 @@
+import { seedDemoCity } from '../../src/seed/demo-city';
+import { COMMUNITY_OVERVIEW } from '../operations/dashboard';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+  await app.orm.em.fork().transactional((em) => seedDemoCity(em, { scale: 'city' }));
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+async function overview(first: number) {
+  let result: any;
+  const statements = await app.countStatements(async () => {
+    result = await app.execute(COMMUNITY_OVERVIEW, { first });
+  });
+  expect(result.errors).toBeUndefined();
+  return { data: result.data, statements };
+}
+
+test('a page of 50 communities with grids, units and alliance members costs a small, constant number of statements', async () => {
+  const small = await overview(5);
+  const large = await overview(50);
+
+  expect(large.data.communities.edges).toHaveLength(50);
+  // One statement per list and per relation level, not per row: the same for 5 parents as for 50.
+  expect(large.statements.length).toBe(small.statements.length);
+  expect(large.statements.length).toBeLessThanOrEqual(20);
+});
+
+test('the batched answers are the right ones, row by row', async () => {
+  const { data } = await overview(50);
+  const em = app.orm.em.fork();
+  for (const { node } of data.communities.edges) {
+    expect(node.grids.totalCount).toBe(node.gridCount);
+    expect(node.grids.edges).toHaveLength(Math.min(node.gridCount, 100));
+    expect(node.units.totalCount).toBe(node.unitCount);
+    expect(node.alliance.members.edges).toHaveLength(node.alliance.memberCount);
+    const roles = node.alliance.members.edges.map((edge: any) => edge.node.role);
+    expect(roles).toEqual(expect.arrayContaining(['POLICE', 'PROPERTY', 'OWNERS_COMMITTEE']));
+    for (const { node: member } of node.alliance.members.edges) {
+      if (member.seatHolder?.phone) expect(member.seatHolder.phone).toMatch(/^1\d{2}\*{4}\d{4}$/);
+    }
+  }
+  // Spot-check the counts against SQL written independently of the loaders.
+  const [first] = data.communities.edges;
+  const [row] = await em.execute(
+    `select (select count(*) from area g where g.parent_id = c.id and g.level = 'GRID') as grids,
+            (select count(*) from person p where p.residence_community_id = c.id and p.party_status is not null) as members
+       from area c where c.name = ? and c.level = 'COMMUNITY'`,
+    [first.node.name],
+  );
+  expect(first.node.gridCount).toBe(Number(row.grids));
+  expect(first.node.partyMemberCount).toBe(Number(row.members));
+});
+
+test('paging further into one parent\'s children (after a cursor) continues where the batch stopped', async () => {
+  const { data } = await overview(1);
+  const community = data.communities.edges[0].node;
+  const firstPage = await app.execute(`query($id: ID!) { node(id: $id) { ... on Community { grids(first: 4) { pageInfo { endCursor hasNextPage } edges { node { name } } } } } }`, { id: community.id });
+  const { endCursor } = firstPage.data.node.grids.pageInfo;
+  const rest = await app.execute(`query($id: ID!, $after: String) { node(id: $id) { ... on Community { grids(first: 100, after: $after) { edges { node { name } } } } } }`, { id: community.id, after: endCursor });
+  const names = [...firstPage.data.node.grids.edges, ...rest.data.node.grids.edges].map((edge: any) => edge.node.name);
+  expect(names).toEqual(community.grids.edges.map((edge: any) => edge.node.name));
+});

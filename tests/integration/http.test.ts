@@ -1,0 +1,55 @@
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+let app: TestApp;
+let base: string;
+beforeAll(async () => {
+  app = await createTestApp();
+  const port = await app.server.listen(0);
+  base = `http://127.0.0.1:${port}`;
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+async function post(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+  const response = await fetch(`${base}/graphql`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: response.status, headers: response.headers, json: (await response.json().catch(() => null)) as any };
+}
+
+test('GET /health answers while the process is up', async () => {
+  const response = await fetch(`${base}/health`);
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({ status: 'ok' });
+});
+
+test('GET /ready checks the database and the migrations', async () => {
+  const response = await fetch(`${base}/ready`);
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({ status: 'ready' });
+});
+
+test('a query over HTTP works and the request id comes back', async () => {
+  const { status, headers, json } = await post({ query: '{ communities { totalCount } }' }, { 'content-type': 'application/json', 'x-request-id': 'test-req-1' });
+  expect(status).toBe(200);
+  expect(json).toEqual({ data: { communities: { totalCount: 0 } } });
+  expect(headers.get('x-request-id')).toBe('test-req-1');
+});
+
+test('a mutation over GET is refused', async () => {
+  const query = encodeURIComponent('mutation { createDistrict(input: { name: "x", code: "GET1" }) { id } }');
+  const response = await fetch(`${base}/graphql?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
+  expect(response.status).toBe(405);
+  const list = await post({ query: '{ districts { totalCount } }' });
+  expect(list.json.data.districts.totalCount).toBe(0);
+});
+
+test('CSRF prevention: a simple (text/plain) POST is refused', async () => {
+  const { status } = await post(JSON.stringify({ query: '{ communities { totalCount } }' }), { 'content-type': 'text/plain' });
+  expect(status).toBe(400);
+});
+
+test('a syntax error is a client error with a code, not a 500', async () => {
+  const { status, json } = await post({ query: '{ communities { ' });
+  expect(status).toBe(400);
+  expect(json.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+});

@@ -1,0 +1,78 @@
+import { toGlobalId } from '../../src/common/global-id';
+import { seedDemoCity } from '../../src/seed/demo-city';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+  await app.orm.em.fork().transactional((em) => seedDemoCity(em, { scale: 'small' }));
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+/** One root list per node type, to fetch a real ID of each. */
+const FIRST_OF_EACH: Record<string, string> = {
+  District: '{ districts(first: 1) { edges { node { id __typename } } } }',
+  Street: '{ streets(first: 1) { edges { node { id __typename } } } }',
+  Community: '{ communities(first: 1) { edges { node { id __typename } } } }',
+  Grid: '{ grids(first: 1) { edges { node { id __typename } } } }',
+  Building: '{ buildings(first: 1) { edges { node { id __typename } } } }',
+  Unit: '{ units(first: 1) { edges { node { id __typename } } } }',
+  PartyOrganization: '{ partyOrganizations(first: 1) { edges { node { id __typename } } } }',
+  Alliance: '{ alliances(first: 1) { edges { node { id __typename } } } }',
+  Pairing: '{ pairings(first: 1) { edges { node { id __typename } } } }',
+  Person: '{ people(first: 1) { edges { node { id __typename } } } }',
+  AllianceMember: '{ alliances(first: 1) { edges { node { members(first: 1) { edges { node { id __typename } } } } } } }',
+  PartTimeMember: '{ partyOrganizations(first: 1, filter: { kinds: [COMMITTEE], search: "社区" }) { edges { node { partTimeMembers(first: 1) { edges { node { id __typename } } } } } } }',
+  GridAssignment: '{ grids(first: 1) { edges { node { workers(first: 1) { edges { node { id __typename } } } } } } }',
+};
+
+function firstNode(data: unknown): { id: string; __typename: string } {
+  let current: any = data;
+  for (;;) {
+    const [value] = Object.values(current) as any[];
+    if (value?.edges) {
+      current = value.edges[0].node;
+      if (current.id) return current;
+    } else {
+      return current;
+    }
+  }
+}
+
+test.each(Object.keys(FIRST_OF_EACH))('node(id:) round-trips a %s', async (typeName) => {
+  const listed = await app.execute(FIRST_OF_EACH[typeName]);
+  expect(listed.errors).toBeUndefined();
+  const node = firstNode(listed.data);
+  expect(node.__typename).toBe(typeName);
+  const fetched = await app.execute('query($id: ID!) { node(id: $id) { id __typename } }', { id: node.id });
+  expect(fetched.data.node).toEqual(node);
+});
+
+test('an ID of one area level does not resolve as another level', async () => {
+  const listed = await app.execute('{ grids(first: 1) { edges { node { id } } } }');
+  const gridId: string = listed.data.grids.edges[0].node.id;
+  const databaseId = Number(Buffer.from(gridId, 'base64url').toString().split(':')[1]);
+  const result = await app.execute('query($id: ID!) { node(id: $id) { id } }', { id: toGlobalId('Community', databaseId) });
+  expect(result.errors).toBeUndefined();
+  expect(result.data.node).toBeNull();
+});
+
+test('a well-formed ID of nothing is null; a malformed one is BAD_USER_INPUT', async () => {
+  expect((await app.execute('{ node(id: "' + toGlobalId('Unit', 999999) + '") { id } }')).data.node).toBeNull();
+  const bad = await app.execute('{ node(id: "not-an-id!") { id } }');
+  expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+});
+
+test('nodes(ids:) keeps order and gives null for misses, in one batch', async () => {
+  const listed = await app.execute('{ units(first: 3) { edges { node { id } } } }');
+  const ids = listed.data.units.edges.map((edge: any) => edge.node.id);
+  const asked = [ids[2], toGlobalId('Unit', 999999), ids[0]];
+  let result: any;
+  const statements = await app.countStatements(async () => {
+    result = await app.execute('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: asked });
+  });
+  expect(result.data.nodes).toEqual([{ id: ids[2] }, null, { id: ids[0] }]);
+  expect(statements).toHaveLength(1);
+});
