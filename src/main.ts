@@ -25,24 +25,31 @@ async function main(): Promise<void> {
   const port = await server.listen(config.PORT);
   logger.info({ port, embeddedDatabase: Boolean(database.embedded) }, `Gongjian API ready at http://localhost:${port}/graphql`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stopping = true;
+  // npm forwards the signal it receives, so the same SIGTERM/SIGINT can arrive twice:
+  // later signals join the shutdown already under way; a deadline guards against a hang.
+  let stopping: Promise<void> | undefined;
+  const shutdown = (signal: string) => {
+    if (stopping) return stopping;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    try {
-      await server.stop();
-      await orm.close(true);
-      await database.embedded?.stop();
-      logger.info('stopped');
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, 'error during shutdown');
+    const deadline = setTimeout(() => {
+      logger.error('shutdown took over 20 s: exiting anyway');
       process.exit(1);
-    }
+    }, 20_000);
+    deadline.unref();
+    stopping = (async () => {
+      try {
+        await server.stop();
+        await orm.close(true);
+        await database.embedded?.stop();
+        logger.info('stopped');
+        process.exit(0);
+      } catch (error) {
+        logger.error({ err: error }, 'error during shutdown');
+        await database.embedded?.stop().catch(() => undefined);
+        process.exit(1);
+      }
+    })();
+    return stopping;
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -66,6 +66,9 @@ export const partyOrganizationService = {
       if (parentId !== undefined) organization.parent = await loadOptional(em, PartyOrganization, parentId, 'input.parentId');
       if (secretaryId !== undefined) organization.secretary = await loadSecretary(em, secretaryId);
       assertValidParent(organization);
+      if (organization.kind === PartyOrganizationKind.GROUP && (await em.count(PartyOrganization, { parent: organization }))) {
+        throw badInput('input.kind', 'an organisation with child organisations cannot become a party group (党小组)');
+      }
       await assertNoCycle(em, organization);
       await em.flush();
       return organization;

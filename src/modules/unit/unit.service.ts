@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { conflict } from '../../common/errors';
+import { badInput, conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
 import { loadByGlobalId } from '../../common/lookup';
@@ -8,7 +8,9 @@ import { applyPatch, inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { Community } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
-import { Unit } from './unit.entity';
+import { AllianceMember } from '../alliance/alliance.entity';
+import { ROLE_REQUIRES_KIND } from '../alliance/alliance.rules';
+import { Unit, type UnitKind } from './unit.entity';
 import type { CreateUnitInput, UnitListArgs, UpdateUnitInput } from './unit.inputs';
 
 /** Units (驻区单位 / 结对共建单位): listing and upkeep. */
@@ -50,6 +52,7 @@ export const unitService = {
       const unit = await loadByGlobalId(em, Unit, id, 'id');
       if (input.code && input.code !== unit.code) await assertCodeFree(em, input.code);
       const { areaId, ...fields } = input;
+      if (input.kind && input.kind !== unit.kind) await assertKindFitsSeats(em, unit, input.kind);
       applyPatch(unit, fields, ['name', 'code', 'kind']);
       if (areaId !== undefined) unit.area = areaId === null ? null : await loadArea(em, areaId, ALL_AREA_TYPES, 'input.areaId');
       await em.flush();
@@ -60,4 +63,11 @@ export const unitService = {
 
 async function assertCodeFree(em: EntityManager, code: string): Promise<void> {
   if (await em.count(Unit, { code })) throw conflict(`a unit with code "${code}" already exists`, 'input.code');
+}
+
+/** A unit in a kind-specific alliance seat (POLICE, PROPERTY, OWNERS_COMMITTEE) must stay that kind. */
+async function assertKindFitsSeats(em: EntityManager, unit: Unit, kind: UnitKind): Promise<void> {
+  const seats = await em.find(AllianceMember, { unit });
+  const blocking = seats.find((seat) => ROLE_REQUIRES_KIND[seat.role] && ROLE_REQUIRES_KIND[seat.role] !== kind);
+  if (blocking) throw badInput('input.kind', `${unit.name} holds a ${blocking.role} alliance seat, which needs a ${ROLE_REQUIRES_KIND[blocking.role]}`);
 }

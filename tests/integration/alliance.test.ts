@@ -1,0 +1,422 @@
+import { toGlobalId } from '../../src/common/global-id';
+import {
+  buildTree,
+  buildUnits,
+  buildWorld,
+  createCommunity,
+  createPartyOrganization,
+  createPerson,
+  createUnit,
+  dbId,
+  expectError,
+  expectNothingWritten,
+  ok,
+  rawRow,
+  rowCounts,
+  walkPages,
+  type World,
+} from '../helpers/fixtures';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+let app: TestApp;
+let w: World;
+let committeeId: string;
+/** 孙警官, employed by the police station */
+let officerId: string;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  w = await buildWorld(app);
+  committeeId = await createPartyOrganization(app, { name: '幸福里社区党委', kind: 'COMMITTEE', areaId: w.communityId, secretaryId: w.partyMemberId });
+  officerId = await createPerson(app, { name: '孙警官', partyStatus: 'IN_SERVICE', employerUnitId: w.units.policeStationId });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const ALLIANCE = `id name model description establishedOn area { __typename id name } leadOrganization { id name } memberCount`;
+const CREATE = `mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { ${ALLIANCE} } }`;
+const UPDATE = `mutation($id: ID!, $input: UpdateAllianceInput!) { updateAlliance(id: $id, input: $input) { ${ALLIANCE} } }`;
+const NODE = `query($id: ID!) { node(id: $id) { __typename ... on Alliance { ${ALLIANCE} } } }`;
+const LIST = `query($filter: AllianceFilter, $first: Int, $after: String) {
+  alliances(filter: $filter, first: $first, after: $after) { totalCount edges { node { id name model } } pageInfo { hasNextPage endCursor } }
+}`;
+const MEMBER = `id role seatTitle joinedOn unit { id name } seatHolder { id name } alliance { id }`;
+const ADD = `mutation($input: AddAllianceMemberInput!) { addAllianceMember(input: $input) { ${MEMBER} } }`;
+const UPDATE_MEMBER = `mutation($id: ID!, $input: UpdateAllianceMemberInput!) { updateAllianceMember(id: $id, input: $input) { ${MEMBER} } }`;
+const REMOVE = `mutation($id: ID!) { removeAllianceMember(id: $id) }`;
+
+let communitySeq = 0;
+/** A community of its own under the shared street (an area holds at most one alliance). */
+async function freshCommunity(): Promise<string> {
+  communitySeq += 1;
+  return createCommunity(app, w.streetId, `新建第${communitySeq}社区`);
+}
+
+async function createAlliance(areaId: string, model = 'ONE_THREE_N', name = '幸福里社区"1+3+N"党建联盟'): Promise<string> {
+  return (await ok(app, CREATE, { input: { areaId, model, name } })).createAlliance.id;
+}
+
+async function listNames(filter: Record<string, unknown>): Promise<string[]> {
+  const data = await ok(app, LIST, { filter, first: 100 });
+  expect(data.alliances.totalCount).toBe(data.alliances.edges.length);
+  return data.alliances.edges.map((edge: any) => edge.node.name);
+}
+
+describe('createAlliance', () => {
+  test('a "1+3+N" alliance on a community returns the given fields and is readable through node and the community', async () => {
+    const result = await app.execute(CREATE, {
+      input: {
+        areaId: w.communityId,
+        name: '幸福里社区"1+3+N"党建联盟',
+        model: 'ONE_THREE_N',
+        leadOrganizationId: committeeId,
+        establishedOn: '2021-07-01',
+        description: '以社区党委为核心，派出所、业委会、物业为骨干，驻区单位共同参与。',
+      },
+    });
+    expect(result.errors).toBeUndefined();
+    const alliance = result.data.createAlliance;
+    expect(alliance).toEqual({
+      id: expect.any(String),
+      name: '幸福里社区"1+3+N"党建联盟',
+      model: 'ONE_THREE_N',
+      description: '以社区党委为核心，派出所、业委会、物业为骨干，驻区单位共同参与。',
+      establishedOn: '2021-07-01',
+      area: { __typename: 'Community', id: w.communityId, name: '幸福里社区' },
+      leadOrganization: { id: committeeId, name: '幸福里社区党委' },
+      memberCount: 0,
+    });
+    expect(await rawRow(app, 'alliance', alliance.id)).toMatchObject({ area_id: dbId(w.communityId), lead_organization_id: dbId(committeeId), model: 'ONE_THREE_N' });
+    expect((await ok(app, NODE, { id: alliance.id })).node).toEqual({ __typename: 'Alliance', ...alliance });
+    const community = await ok(app, `query($id: ID!) { node(id: $id) { ... on Community { alliance { id name } } } }`, { id: w.communityId });
+    expect(community.node.alliance).toEqual({ id: alliance.id, name: '幸福里社区"1+3+N"党建联盟' });
+  });
+
+  test('a big party committee (大党委) may sit on a street', async () => {
+    const streetId = (await buildTree(app)).streetId;
+    const result = await ok(app, CREATE, { input: { areaId: streetId, name: '新华街道大党委', model: 'BIG_PARTY_COMMITTEE' } });
+    expect(result.createAlliance).toMatchObject({ model: 'BIG_PARTY_COMMITTEE', area: { __typename: 'Street', id: streetId } });
+    const street = await ok(app, `query($id: ID!) { node(id: $id) { ... on Street { alliance { id model } } } }`, { id: streetId });
+    expect(street.node.alliance).toEqual({ id: result.createAlliance.id, model: 'BIG_PARTY_COMMITTEE' });
+  });
+
+  test('a big party committee may also sit on a community', async () => {
+    const areaId = await freshCommunity();
+    expect((await ok(app, CREATE, { input: { areaId, name: '社区大党委', model: 'BIG_PARTY_COMMITTEE' } })).createAlliance.area.id).toBe(areaId);
+  });
+
+  test.each([
+    ['ONE_THREE_N', 'street'],
+    ['ONE_N_X', 'street'],
+    ['ONE_THREE_N', 'grid'],
+    ['BIG_PARTY_COMMITTEE', 'grid'],
+    ['BIG_PARTY_COMMITTEE', 'district'],
+  ])('a %s alliance on a %s is rejected (BAD_USER_INPUT on input.areaId) and nothing is written', async (model, level) => {
+    const tree = await buildTree(app);
+    const areaId = level === 'street' ? tree.streetId : level === 'grid' ? tree.gridId : tree.districtId;
+    const result = await expectNothingWritten(app, () => app.execute(CREATE, { input: { areaId, model, name: '党建联盟' } }));
+    expectError(result, 'BAD_USER_INPUT', 'input.areaId');
+  });
+
+  test('a second alliance for one community gives CONFLICT', async () => {
+    const areaId = await freshCommunity();
+    await createAlliance(areaId);
+    const result = await expectNothingWritten(app, () => app.execute(CREATE, { input: { areaId, model: 'ONE_N_X', name: '另一个联盟' } }));
+    expectError(result, 'CONFLICT', 'input.areaId');
+  });
+
+  describe('rejects bad input and writes nothing', () => {
+    let areaId: string;
+    beforeAll(async () => {
+      areaId = await freshCommunity();
+    });
+    const cases: [string, () => Record<string, unknown>, string, string][] = [
+      ['an empty name', () => ({ name: '' }), 'BAD_USER_INPUT', 'name'],
+      ['a name of 121 characters', () => ({ name: '盟'.repeat(121) }), 'BAD_USER_INPUT', 'name'],
+      ['a description of 2001 characters', () => ({ description: '述'.repeat(2001) }), 'BAD_USER_INPUT', 'description'],
+      ['a Unit id as areaId', () => ({ areaId: w.units.hospitalId }), 'BAD_USER_INPUT', 'input.areaId'],
+      ['a malformed areaId', () => ({ areaId: 'Q29tbXVuaXR5OmFiYw' }), 'BAD_USER_INPUT', 'input.areaId'],
+      ['a missing community', () => ({ areaId: toGlobalId('Community', 999999) }), 'NOT_FOUND', 'input.areaId'],
+      ['a Unit id as leadOrganizationId', () => ({ leadOrganizationId: w.units.hospitalId }), 'BAD_USER_INPUT', 'input.leadOrganizationId'],
+      ['a missing lead organisation', () => ({ leadOrganizationId: toGlobalId('PartyOrganization', 999999) }), 'NOT_FOUND', 'input.leadOrganizationId'],
+      ['an invalid establishedOn', () => ({ establishedOn: '2021-13-45' }), 'BAD_USER_INPUT', ''],
+    ];
+    test.each(cases)('%s', async (_label, overrides, code, field) => {
+      const result = await expectNothingWritten(app, () => app.execute(CREATE, { input: { areaId, model: 'ONE_THREE_N', name: '党建联盟', ...overrides() } }));
+      expectError(result, code, field || undefined);
+    });
+  });
+});
+
+describe('alliances list', () => {
+  let tree: Awaited<ReturnType<typeof buildTree>>;
+  let units: Awaited<ReturnType<typeof buildUnits>>;
+  let ids: { a: string; b: string; c: string };
+  beforeAll(async () => {
+    tree = await buildTree(app);
+    units = await buildUnits(app, tree);
+    ids = {
+      a: await createAlliance(tree.communityId, 'ONE_THREE_N', '幸福里社区"1+3+N"党建联盟'),
+      b: await createAlliance(tree.otherCommunityId, 'ONE_N_X', '和平里社区"1+N+X"党建联盟'),
+      c: await createAlliance(tree.streetId, 'BIG_PARTY_COMMITTEE', '新华街道大党委'),
+    };
+    await ok(app, ADD, { input: { allianceId: ids.a, unitId: units.hospitalId, role: 'CORE' } });
+    await ok(app, ADD, { input: { allianceId: ids.b, unitId: units.hospitalId, role: 'OUT_OF_AREA' } });
+    await ok(app, ADD, { input: { allianceId: ids.a, unitId: units.policeStationId, role: 'POLICE' } });
+  });
+
+  test('within an area (itself included), by name', async () => {
+    expect(await listNames({ within: tree.districtId })).toEqual(['和平里社区"1+N+X"党建联盟', '幸福里社区"1+3+N"党建联盟', '新华街道大党委']);
+    expect(await listNames({ within: tree.streetId })).toHaveLength(3);
+    expect(await listNames({ within: tree.communityId })).toEqual(['幸福里社区"1+3+N"党建联盟']);
+    expect(await listNames({ within: tree.gridId })).toEqual([]);
+  });
+
+  test('filters by models, search and memberUnitId', async () => {
+    expect(await listNames({ within: tree.districtId, models: ['BIG_PARTY_COMMITTEE'] })).toEqual(['新华街道大党委']);
+    expect(await listNames({ within: tree.districtId, models: ['ONE_THREE_N', 'ONE_N_X'] })).toHaveLength(2);
+    expect(await listNames({ within: tree.districtId, search: '大党委' })).toEqual(['新华街道大党委']);
+    expect(await listNames({ within: tree.districtId, search: '1+N+X' })).toEqual(['和平里社区"1+N+X"党建联盟']);
+    expect(await listNames({ memberUnitId: units.hospitalId })).toEqual(['和平里社区"1+N+X"党建联盟', '幸福里社区"1+3+N"党建联盟']);
+    expect(await listNames({ memberUnitId: units.policeStationId })).toEqual(['幸福里社区"1+3+N"党建联盟']);
+    expect(await listNames({ memberUnitId: units.schoolId })).toEqual([]);
+  });
+
+  test('bad filter ids', async () => {
+    expectError(await app.execute(LIST, { filter: { memberUnitId: tree.communityId } }), 'BAD_USER_INPUT', 'filter.memberUnitId');
+    expectError(await app.execute(LIST, { filter: { memberUnitId: toGlobalId('Unit', 999999) } }), 'NOT_FOUND', 'filter.memberUnitId');
+    expectError(await app.execute(LIST, { filter: { within: units.hospitalId } }), 'BAD_USER_INPUT', 'filter.within');
+  });
+
+  test('pagination walks every alliance once', async () => {
+    const { ids: walked, pages } = await walkPages(app, LIST, 'alliances', 2, { filter: { within: tree.districtId } });
+    expect(pages).toBe(2);
+    expect(new Set(walked)).toEqual(new Set(Object.values(ids)));
+    expect(walked).toHaveLength(3);
+  });
+});
+
+describe('updateAlliance', () => {
+  test('changes only the given fields', async () => {
+    const id = (await ok(app, CREATE, { input: { areaId: await freshCommunity(), model: 'ONE_N_X', name: '原名联盟', description: '说明', establishedOn: '2022-01-01', leadOrganizationId: committeeId } })).createAlliance.id;
+    const before = (await ok(app, NODE, { id })).node;
+    const result = await ok(app, UPDATE, { id, input: { name: '新名联盟' } });
+    expect(result.updateAlliance).toEqual({ ...before, __typename: undefined, name: '新名联盟' });
+  });
+
+  test('null clears the optional fields', async () => {
+    const id = (await ok(app, CREATE, { input: { areaId: await freshCommunity(), model: 'ONE_N_X', name: '联盟', description: '说明', establishedOn: '2022-01-01', leadOrganizationId: committeeId } })).createAlliance.id;
+    const result = await ok(app, UPDATE, { id, input: { description: null, establishedOn: null, leadOrganizationId: null } });
+    expect(result.updateAlliance).toMatchObject({ description: null, establishedOn: null, leadOrganization: null, name: '联盟', model: 'ONE_N_X' });
+    expect(await rawRow(app, 'alliance', id)).toMatchObject({ description: null, established_on: null, lead_organization_id: null });
+  });
+
+  test.each(['name', 'model'])('null on the required field %s gives BAD_USER_INPUT and writes nothing', async (field) => {
+    const id = await createAlliance(await freshCommunity());
+    const result = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { [field]: null } }), [{ table: 'alliance', id }]);
+    expectError(result, 'BAD_USER_INPUT', `input.${field}`);
+  });
+
+  test('a street alliance cannot become a community model; a community alliance can become a big party committee', async () => {
+    const tree = await buildTree(app);
+    const streetAlliance = await createAlliance(tree.streetId, 'BIG_PARTY_COMMITTEE', '新华街道大党委');
+    const result = await expectNothingWritten(app, () => app.execute(UPDATE, { id: streetAlliance, input: { model: 'ONE_THREE_N' } }), [{ table: 'alliance', id: streetAlliance }]);
+    expectError(result, 'BAD_USER_INPUT', 'input.model');
+    const communityAlliance = await createAlliance(tree.communityId);
+    expect((await ok(app, UPDATE, { id: communityAlliance, input: { model: 'BIG_PARTY_COMMITTEE' } })).updateAlliance.model).toBe('BIG_PARTY_COMMITTEE');
+  });
+
+  test('bad input and missing ids', async () => {
+    const id = await createAlliance(await freshCommunity());
+    const unchanged = [{ table: 'alliance' as const, id }];
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { name: '' } }), unchanged), 'BAD_USER_INPUT', 'name');
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { leadOrganizationId: w.partyMemberId } }), unchanged), 'BAD_USER_INPUT', 'input.leadOrganizationId');
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { name: '改名', leadOrganizationId: toGlobalId('PartyOrganization', 999999) } }), unchanged), 'NOT_FOUND', 'input.leadOrganizationId');
+    expectError(await app.execute(UPDATE, { id: toGlobalId('Alliance', 999999), input: { name: '无' } }), 'NOT_FOUND', 'id');
+    expectError(await app.execute(UPDATE, { id: w.communityId, input: { name: '无' } }), 'BAD_USER_INPUT', 'id');
+  });
+});
+
+describe('alliance members', () => {
+  test('add members of each role; the "3" need the matching unit kind', async () => {
+    const allianceId = await createAlliance(await freshCommunity());
+    const core = await ok(app, ADD, { input: { allianceId, unitId: w.units.hospitalId, role: 'CORE', joinedOn: '2021-07-01' } });
+    expect(core.addAllianceMember).toEqual({
+      id: expect.any(String),
+      role: 'CORE',
+      seatTitle: null,
+      joinedOn: '2021-07-01',
+      unit: { id: w.units.hospitalId, name: '市第一人民医院' },
+      seatHolder: null,
+      alliance: { id: allianceId },
+    });
+    const police = await ok(app, ADD, { input: { allianceId, unitId: w.units.policeStationId, role: 'POLICE', seatTitle: '兼职委员', seatHolderId: officerId } });
+    expect(police.addAllianceMember).toMatchObject({ role: 'POLICE', seatTitle: '兼职委员', seatHolder: { id: officerId, name: '孙警官' } });
+    await ok(app, ADD, { input: { allianceId, unitId: w.units.propertyCompanyId, role: 'PROPERTY' } });
+    await ok(app, ADD, { input: { allianceId, unitId: w.units.ownersCommitteeId, role: 'OWNERS_COMMITTEE' } });
+    await ok(app, ADD, { input: { allianceId, unitId: w.units.enterpriseId, role: 'OUT_OF_AREA' } });
+    expect((await ok(app, NODE, { id: allianceId })).node.memberCount).toBe(5);
+  });
+
+  test.each([
+    ['POLICE', 'hospitalId'],
+    ['POLICE', 'propertyCompanyId'],
+    ['PROPERTY', 'ownersCommitteeId'],
+    ['PROPERTY', 'hospitalId'],
+    ['OWNERS_COMMITTEE', 'propertyCompanyId'],
+    ['OWNERS_COMMITTEE', 'policeStationId'],
+  ] as const)('role %s for the unit %s is rejected (BAD_USER_INPUT on input.role) and nothing is written', async (role, unit) => {
+    const allianceId = await createAlliance(await freshCommunity());
+    const result = await expectNothingWritten(app, () => app.execute(ADD, { input: { allianceId, unitId: w.units[unit], role } }));
+    expectError(result, 'BAD_USER_INPUT', 'input.role');
+  });
+
+  test('a unit twice in one alliance gives CONFLICT, even with another role', async () => {
+    const allianceId = await createAlliance(await freshCommunity());
+    await ok(app, ADD, { input: { allianceId, unitId: w.units.schoolId, role: 'IN_AREA' } });
+    const result = await expectNothingWritten(app, () => app.execute(ADD, { input: { allianceId, unitId: w.units.schoolId, role: 'OUT_OF_AREA' } }));
+    expectError(result, 'CONFLICT', 'input.unitId');
+    // The same unit in another alliance is fine.
+    const other = await createAlliance(await freshCommunity());
+    await ok(app, ADD, { input: { allianceId: other, unitId: w.units.schoolId, role: 'OUT_OF_AREA' } });
+  });
+
+  test('a seat holder must be employed by the member unit', async () => {
+    const allianceId = await createAlliance(await freshCommunity());
+    const jobless = await createPerson(app, { name: '赵无业', partyStatus: 'RETIRED' });
+    for (const seatHolderId of [w.partyMemberId, jobless]) {
+      const result = await expectNothingWritten(app, () => app.execute(ADD, { input: { allianceId, unitId: w.units.policeStationId, role: 'POLICE', seatTitle: '兼职委员', seatHolderId } }));
+      expectError(result, 'BAD_USER_INPUT', 'input.seatHolderId');
+    }
+  });
+
+  test('bad ids and bad input write nothing', async () => {
+    const allianceId = await createAlliance(await freshCommunity());
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ unitId: w.communityId }, 'BAD_USER_INPUT', 'input.unitId'],
+      [{ unitId: 'nope' }, 'BAD_USER_INPUT', 'input.unitId'],
+      [{ unitId: toGlobalId('Unit', 999999) }, 'NOT_FOUND', 'input.unitId'],
+      [{ allianceId: toGlobalId('Alliance', 999999) }, 'NOT_FOUND', 'input.allianceId'],
+      [{ allianceId: w.communityId }, 'BAD_USER_INPUT', 'input.allianceId'],
+      [{ seatHolderId: w.units.hospitalId }, 'BAD_USER_INPUT', 'input.seatHolderId'],
+      [{ seatHolderId: toGlobalId('Person', 999999) }, 'NOT_FOUND', 'input.seatHolderId'],
+      [{ seatTitle: '' }, 'BAD_USER_INPUT', 'seatTitle'],
+    ];
+    for (const [overrides, code, field] of cases) {
+      const input = { allianceId, unitId: w.units.hospitalId, role: 'CORE', ...overrides };
+      expectError(await expectNothingWritten(app, () => app.execute(ADD, { input })), code, field);
+    }
+  });
+
+  test('updateAllianceMember: changes only given fields, clears with null, keeps the rules', async () => {
+    const allianceId = await createAlliance(await freshCommunity());
+    const member = (await ok(app, ADD, { input: { allianceId, unitId: w.units.policeStationId, role: 'POLICE', seatTitle: '兼职委员', seatHolderId: officerId, joinedOn: '2022-03-01' } })).addAllianceMember;
+    const unchanged = [{ table: 'alliance_member' as const, id: member.id }];
+
+    const retitled = await ok(app, UPDATE_MEMBER, { id: member.id, input: { seatTitle: '兼职副书记' } });
+    expect(retitled.updateAllianceMember).toEqual({ ...member, seatTitle: '兼职副书记' });
+
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE_MEMBER, { id: member.id, input: { role: null } }), unchanged), 'BAD_USER_INPUT', 'input.role');
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE_MEMBER, { id: member.id, input: { role: 'PROPERTY' } }), unchanged), 'BAD_USER_INPUT', 'input.role');
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE_MEMBER, { id: member.id, input: { seatHolderId: w.partyMemberId } }), unchanged), 'BAD_USER_INPUT', 'input.seatHolderId');
+
+    const inArea = await ok(app, UPDATE_MEMBER, { id: member.id, input: { role: 'IN_AREA' } });
+    expect(inArea.updateAllianceMember.role).toBe('IN_AREA');
+
+    const cleared = await ok(app, UPDATE_MEMBER, { id: member.id, input: { seatTitle: null, seatHolderId: null, joinedOn: null } });
+    expect(cleared.updateAllianceMember).toMatchObject({ seatTitle: null, seatHolder: null, joinedOn: null, role: 'IN_AREA' });
+    expect(await rawRow(app, 'alliance_member', member.id)).toMatchObject({ seat_title: null, seat_holder_id: null, joined_on: null });
+
+    expectError(await app.execute(UPDATE_MEMBER, { id: toGlobalId('AllianceMember', 999999), input: { seatTitle: '无' } }), 'NOT_FOUND', 'id');
+  });
+
+  test('removeAllianceMember removes the membership and returns its ID', async () => {
+    const allianceId = await createAlliance(await freshCommunity());
+    const member = (await ok(app, ADD, { input: { allianceId, unitId: w.units.hospitalId, role: 'CORE' } })).addAllianceMember;
+    await ok(app, ADD, { input: { allianceId, unitId: w.units.schoolId, role: 'IN_AREA' } });
+    const before = await rowCounts(app);
+    const removed = await ok(app, REMOVE, { id: member.id });
+    expect(removed.removeAllianceMember).toBe(member.id);
+    expect((await rowCounts(app)).alliance_member).toBe(before.alliance_member - 1);
+    expect(await rawRow(app, 'alliance_member', member.id)).toBeUndefined();
+    const after = await ok(app, `query($id: ID!, $m: ID!) { a: node(id: $id) { ... on Alliance { memberCount members { edges { node { unit { name } } } } } } m: node(id: $m) { id } }`, { id: allianceId, m: member.id });
+    expect(after).toEqual({ a: { memberCount: 1, members: { edges: [{ node: { unit: { name: '和平里小学' } } }] } }, m: null });
+    expectError(await expectNothingWritten(app, () => app.execute(REMOVE, { id: member.id })), 'NOT_FOUND', 'id');
+    expectError(await expectNothingWritten(app, () => app.execute(REMOVE, { id: allianceId })), 'BAD_USER_INPUT', 'id');
+    // The unit may rejoin.
+    await ok(app, ADD, { input: { allianceId, unitId: w.units.hospitalId, role: 'CORE' } });
+  });
+
+  test('a unit holding a POLICE seat cannot stop being a police station', async () => {
+    const allianceId = await createAlliance(await freshCommunity());
+    const stationId = await createUnit(app, { name: '幸福里警务室', kind: 'POLICE_STATION' });
+    await ok(app, ADD, { input: { allianceId, unitId: stationId, role: 'POLICE' } });
+    const result = await expectNothingWritten(
+      app,
+      () => app.execute(`mutation($id: ID!) { updateUnit(id: $id, input: { kind: ENTERPRISE }) { id kind } }`, { id: stationId }),
+      [{ table: 'unit', id: stationId }],
+    );
+    expectError(result, 'BAD_USER_INPUT');
+  });
+});
+
+describe('nested relations', () => {
+  test('community { alliance { members { edges { node { role unit { name } } } } } } and unit { allianceMemberships }', async () => {
+    const tree = await buildTree(app);
+    const units = await buildUnits(app, tree);
+    const leadId = await createPartyOrganization(app, { name: '幸福里社区党委', kind: 'COMMITTEE', areaId: tree.communityId });
+    const allianceId = (await ok(app, CREATE, { input: { areaId: tree.communityId, model: 'ONE_THREE_N', name: '幸福里社区"1+3+N"党建联盟', leadOrganizationId: leadId } })).createAlliance.id;
+    const joined: [string, string][] = [
+      [units.hospitalId, 'CORE'],
+      [units.policeStationId, 'POLICE'],
+      [units.ownersCommitteeId, 'OWNERS_COMMITTEE'],
+      [units.propertyCompanyId, 'PROPERTY'],
+      [units.schoolId, 'IN_AREA'],
+      [units.enterpriseId, 'OUT_OF_AREA'],
+    ];
+    for (const [unitId, role] of joined) await ok(app, ADD, { input: { allianceId, unitId, role } });
+
+    const data = await ok(app, `query($community: ID!, $other: ID!, $unit: ID!) {
+      community: node(id: $community) { ... on Community { alliance { id model memberCount leadOrganization { name } area { id }
+        members { totalCount edges { node { role unit { name } } } } } } }
+      other: node(id: $other) { ... on Community { alliance { id } } }
+      unit: node(id: $unit) { ... on Unit { allianceMemberships { totalCount edges { node { role alliance { id name } } } } } }
+    }`, { community: tree.communityId, other: tree.otherCommunityId, unit: units.schoolId });
+
+    expect(data.community.alliance).toEqual({
+      id: allianceId,
+      model: 'ONE_THREE_N',
+      memberCount: 6,
+      leadOrganization: { name: '幸福里社区党委' },
+      area: { id: tree.communityId },
+      members: {
+        totalCount: 6,
+        // In the order they joined.
+        edges: [
+          { node: { role: 'CORE', unit: { name: '市第一人民医院' } } },
+          { node: { role: 'POLICE', unit: { name: '新华派出所' } } },
+          { node: { role: 'OWNERS_COMMITTEE', unit: { name: '幸福里小区业主委员会' } } },
+          { node: { role: 'PROPERTY', unit: { name: '幸福物业服务有限公司' } } },
+          { node: { role: 'IN_AREA', unit: { name: '和平里小学' } } },
+          { node: { role: 'OUT_OF_AREA', unit: { name: '外区科技有限公司' } } },
+        ],
+      },
+    });
+    expect(data.other.alliance).toBeNull();
+    expect(data.unit.allianceMemberships).toEqual({ totalCount: 1, edges: [{ node: { role: 'IN_AREA', alliance: { id: allianceId, name: '幸福里社区"1+3+N"党建联盟' } } }] });
+
+    // Paging through the members of one alliance.
+    const PAGE = `query($id: ID!, $first: Int, $after: String) { node(id: $id) { ... on Alliance { members(first: $first, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } } }`;
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page: any = await ok(app, PAGE, { id: allianceId, first: 4, after });
+      seen.push(...page.node.members.edges.map((edge: any) => edge.node.id));
+      if (!page.node.members.pageInfo.hasNextPage) break;
+      after = page.node.members.pageInfo.endCursor;
+    }
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen).size).toBe(6);
+  });
+});
