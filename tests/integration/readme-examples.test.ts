@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/config/paths';
+import { seedDemoCity } from '../../src/seed/demo-city';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+/** Every ```graphql block of the README runs against the demo city, in order. */
+const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]);
+const expectedRefusal = JSON.parse(/```json\n([\s\S]*?)```/.exec(readme)![1]);
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+  await app.orm.em.fork().transactional((em) => seedDemoCity(em, { scale: 'small' }));
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+test('the README has examples', () => {
+  expect(blocks.length).toBeGreaterThanOrEqual(5);
+});
+
+test.each(blocks.map((block) => [/(?:query|mutation) (\w+)/.exec(block)?.[1] ?? '?', block]))('README example %s works', async (name, block) => {
+  const result = await app.execute(block);
+  if (name === 'Refused') {
+    expect(result.errors?.[0].message).toBe(expectedRefusal.errors[0].message);
+    expect(result.errors?.[0].extensions).toMatchObject(expectedRefusal.errors[0].extensions);
+    return;
+  }
+  expect(result.errors).toBeUndefined();
+  // Every top-level answer has data in it: a list with items, or an object.
+  for (const value of Object.values(result.data ?? {})) {
+    expect(value).not.toBeNull();
+    if (value && typeof value === 'object' && 'totalCount' in value) expect((value as { totalCount: number }).totalCount).toBeGreaterThan(0);
+  }
+});
