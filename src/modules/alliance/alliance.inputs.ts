@@ -1,6 +1,6 @@
-import { LocalDateResolver } from 'graphql-scalars';
-import { ArrayMaxSize, IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
-import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { ArrayMaxSize, IsOptional, MaxLength, ValidateNested } from 'class-validator';
+import { ArgsType, Field, InputType } from 'type-graphql';
+import { TextInput, DateInput, IdInput } from '../../common/input-fields';
 import { NamedOrder } from '../../common/inputs';
 import { ConnectionArgs } from '../../common/pagination';
 import { AllianceModel, AllianceRole } from './alliance.entity';
@@ -12,12 +12,10 @@ export class AllianceFilter {
   @ArrayMaxSize(3)
   models?: AllianceModel[];
 
-  @Field(() => ID, { nullable: true, description: 'Only alliances of areas inside this area (itself included).' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Only alliances of areas inside this area (itself included).' })
   within?: string;
 
-  @Field(() => ID, { nullable: true, description: 'Only alliances this unit is a member of.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Only alliances this unit is a member of.' })
   memberUnitId?: string;
 
   @Field(() => String, { nullable: true })
@@ -41,22 +39,19 @@ export class AllianceListArgs extends ConnectionArgs {
 
 @InputType()
 export class CreateAllianceInput {
-  @Field(() => ID, { description: 'The community (or, for a big party committee, the street) whose alliance this is.' })
+  @IdInput({ description: 'The community (or, for a big party committee, the street) whose alliance this is.' })
   areaId!: string;
 
-  @Field()
-  @Length(1, 120)
+  @TextInput(120)
   name!: string;
 
   @Field(() => AllianceModel)
   model!: AllianceModel;
 
-  @Field(() => ID, { nullable: true, description: 'The leading party organisation (the "1").' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'The leading party organisation (the "1").' })
   leadOrganizationId?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   establishedOn?: string | null;
 
   @Field(() => String, { nullable: true })
@@ -67,21 +62,17 @@ export class CreateAllianceInput {
 
 @InputType({ description: 'Only the fields given change; null clears an optional field.' })
 export class UpdateAllianceInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 120)
+  @TextInput(120, { nullable: true })
   name?: string | null;
 
   @Field(() => AllianceModel, { nullable: true })
   @IsOptional()
   model?: AllianceModel | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   leadOrganizationId?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   establishedOn?: string | null;
 
   @Field(() => String, { nullable: true })
@@ -92,26 +83,22 @@ export class UpdateAllianceInput {
 
 @InputType()
 export class AddAllianceMemberInput {
-  @Field(() => ID)
+  @IdInput()
   allianceId!: string;
 
-  @Field(() => ID)
+  @IdInput()
   unitId!: string;
 
   @Field(() => AllianceRole)
   role!: AllianceRole;
 
-  @Field(() => String, { nullable: true, description: 'Part-time seat title, e.g. 兼职委员.' })
-  @IsOptional()
-  @Length(1, 60)
+  @TextInput(60, { nullable: true, description: 'Part-time seat title, e.g. 兼职委员.' })
   seatTitle?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'Who holds the seat: a person employed by the unit.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Who holds the seat: a person employed by the unit.' })
   seatHolderId?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   joinedOn?: string | null;
 }
 
@@ -121,16 +108,12 @@ export class UpdateAllianceMemberInput {
   @IsOptional()
   role?: AllianceRole | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 60)
+  @TextInput(60, { nullable: true })
   seatTitle?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   seatHolderId?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   joinedOn?: string | null;
 }

@@ -1,8 +1,9 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { ArrayMaxSize, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ArgsType, Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { ArrayMaxSize, IsInt, IsOptional, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArgsType, Field, Float, InputType, Int, registerEnumType } from 'type-graphql';
+import { CodeInput, TextInput, IdInput } from '../../common/input-fields';
 import { ConnectionArgs, OrderDirection } from '../../common/pagination';
-import { CODE_PATTERN, IsGeoJsonArea } from '../../common/validators';
+import { IsGeoJsonArea } from '../../common/validators';
 
 export enum AreaOrderField {
   CODE = 'code',
@@ -22,12 +23,10 @@ export class AreaOrder {
 
 @InputType()
 export class AreaFilter {
-  @Field(() => ID, { nullable: true, description: 'Only areas inside this area (any level above), at any depth.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Only areas inside this area (any level above), at any depth.' })
   within?: string;
 
-  @Field(() => ID, { nullable: true, description: 'Only direct children of this area.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Only direct children of this area.' })
   parentId?: string;
 
   @Field(() => String, { nullable: true, description: 'Name or code contains this text, case-insensitive; Chinese works, e.g. "幸福".' })
@@ -65,13 +64,10 @@ export class AreaChildrenArgs extends ConnectionArgs {
 /** Fields every level has. */
 @InputType()
 export abstract class AreaFieldsInput {
-  @Field()
-  @Length(1, 100)
+  @TextInput(100)
   name!: string;
 
-  @Field({ description: 'Unique code: letters, digits and dashes.' })
-  @Length(1, 32)
-  @Matches(CODE_PATTERN, { message: 'code may contain only letters, digits and dashes' })
+  @CodeInput({ description: 'Unique code: letters, digits and dashes.' })
   code!: string;
 
   @Field(() => Float, { nullable: true })
@@ -112,25 +108,25 @@ export class CreateDistrictInput extends AreaFieldsInput {}
 
 @InputType()
 export class CreateStreetInput extends AreaFieldsInput {
-  @Field(() => ID)
+  @IdInput()
   districtId!: string;
 }
 
 @InputType()
 export class CreateCommunityInput extends PopulatedAreaFieldsInput {
-  @Field(() => ID)
+  @IdInput()
   streetId!: string;
 }
 
 @InputType()
 export class CreateGridInput extends PopulatedAreaFieldsInput {
-  @Field(() => ID)
+  @IdInput()
   communityId!: string;
 }
 
 @InputType()
 export class CreateBuildingInput extends AreaFieldsInput {
-  @Field(() => ID)
+  @IdInput()
   gridId!: string;
 
   @Field(() => Int, { nullable: true })
@@ -149,19 +145,13 @@ export class CreateBuildingInput extends AreaFieldsInput {
 
 @InputType({ description: 'Only the fields given change; null clears an optional field.' })
 export class UpdateAreaInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 100)
+  @TextInput(100, { nullable: true })
   name?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 32)
-  @Matches(CODE_PATTERN, { message: 'code may contain only letters, digits and dashes' })
+  @CodeInput({ nullable: true })
   code?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'Move under another parent of the right level (e.g. a grid to another community).' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Move under another parent of the right level (e.g. a grid to another community).' })
   parentId?: string | null;
 
   @Field(() => Float, { nullable: true })

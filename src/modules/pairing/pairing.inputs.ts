@@ -1,24 +1,20 @@
-import { LocalDateResolver } from 'graphql-scalars';
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, ValidateNested } from 'class-validator';
-import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { ArgsType, Field, InputType } from 'type-graphql';
+import { TextInput, DateInput, IdInput } from '../../common/input-fields';
 import { ConnectionArgs } from '../../common/pagination';
 
 @InputType()
 export class PairingFilter {
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   communityId?: string;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   unitId?: string;
 
-  @Field(() => ID, { nullable: true, description: 'Only pairings with communities inside this area.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Only pairings with communities inside this area.' })
   within?: string;
 
-  @Field(() => LocalDateResolver, { nullable: true, description: 'Only pairings whose term covers this day.' })
-  @IsOptional()
+  @DateInput({ nullable: true, description: 'Only pairings whose term covers this day.' })
   activeOn?: string;
 }
 
@@ -32,25 +28,22 @@ export class PairingListArgs extends ConnectionArgs {
 
 @InputType()
 export class CreatePairingInput {
-  @Field(() => ID)
+  @IdInput()
   unitId!: string;
 
-  @Field(() => ID)
+  @IdInput()
   communityId!: string;
 
-  @Field(() => LocalDateResolver)
+  @DateInput()
   startsOn!: string;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   endsOn?: string | null;
 
-  @Field({ description: 'e.g. 共驻共建协议书.' })
-  @Length(1, 200)
+  @TextInput(200, { description: 'e.g. 共驻共建协议书.' })
   agreementTitle!: string;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   agreementSignedOn?: string | null;
 
   @Field(() => [String], { description: 'The duties the agreement lists (1-30, each 1-200 characters).' })
@@ -62,21 +55,16 @@ export class CreatePairingInput {
 
 @InputType({ description: 'Only the fields given change; null clears an optional field.' })
 export class UpdatePairingInput {
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   startsOn?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   endsOn?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 200)
+  @TextInput(200, { nullable: true })
   agreementTitle?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   agreementSignedOn?: string | null;
 
   @Field(() => [String], { nullable: true })

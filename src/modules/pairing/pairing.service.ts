@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { conflict } from '../../common/errors';
+import { badInput, conflict } from '../../common/errors';
 import { assertDateOrder } from '../../common/dates';
 import { loadByGlobalId } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
@@ -44,6 +44,7 @@ export const pairingService = {
       const pairing = await loadByGlobalId(em, Pairing, id, 'id');
       const { duties, ...fields } = input;
       applyPatch(pairing, fields, ['startsOn', 'agreementTitle']);
+      if (duties === null) throw badInput('input.duties', 'cannot be null: an agreement lists at least one duty');
       if (duties) pairing.duties = cleanDuties(duties);
       assertDateOrder(pairing.startsOn, pairing.endsOn, 'input.endsOn');
       await assertNoOverlap(em, pairing.unit.id, pairing.community.id, pairing.startsOn, pairing.endsOn ?? null, pairing.id);
@@ -58,8 +59,11 @@ export function activeOn(day: string): FilterQuery<Pairing> {
   return { startsOn: { $lte: day }, $or: [{ endsOn: null }, { endsOn: { $gte: day } }] };
 }
 
+/** Trims each duty and drops blank ones; an agreement must still list at least one. */
 function cleanDuties(duties: string[]): string[] {
-  return duties.map((duty) => duty.trim()).filter(Boolean);
+  const cleaned = duties.map((duty) => duty.trim()).filter(Boolean);
+  if (cleaned.length === 0) throw badInput('input.duties', 'must list at least one non-blank duty');
+  return cleaned;
 }
 
 /** One unit, one community: terms may follow each other but not overlap. */

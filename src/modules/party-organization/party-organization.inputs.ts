@@ -1,9 +1,8 @@
-import { LocalDateResolver } from 'graphql-scalars';
-import { ArrayMaxSize, IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { ArrayMaxSize, IsOptional, MaxLength, ValidateNested } from 'class-validator';
+import { ArgsType, Field, InputType } from 'type-graphql';
+import { CodeInput, TextInput, DateInput, IdInput } from '../../common/input-fields';
 import { NamedOrder } from '../../common/inputs';
 import { ConnectionArgs } from '../../common/pagination';
-import { CODE_PATTERN } from '../../common/validators';
 import { PartyOrganizationKind } from './party-organization.entity';
 
 @InputType()
@@ -17,12 +16,10 @@ export class PartyOrganizationFilter {
   @IsOptional()
   functional?: boolean;
 
-  @Field(() => ID, { nullable: true, description: 'Only organisations attached inside this area, at any depth.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Only organisations attached inside this area, at any depth.' })
   within?: string;
 
-  @Field(() => ID, { nullable: true, description: 'Only direct children of this organisation.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Only direct children of this organisation.' })
   parentId?: string;
 
   @Field(() => String, { nullable: true, description: 'Name or code contains this text (Chinese works).' })
@@ -46,13 +43,10 @@ export class PartyOrganizationListArgs extends ConnectionArgs {
 
 @InputType()
 export class CreatePartyOrganizationInput {
-  @Field()
-  @Length(1, 120)
+  @TextInput(120)
   name!: string;
 
-  @Field()
-  @Length(1, 32)
-  @Matches(CODE_PATTERN, { message: 'code may contain only letters, digits and dashes' })
+  @CodeInput()
   code!: string;
 
   @Field(() => PartyOrganizationKind)
@@ -62,38 +56,28 @@ export class CreatePartyOrganizationInput {
   @IsOptional()
   functional?: boolean;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 100)
+  @TextInput(100, { nullable: true })
   functionDescription?: string | null;
 
-  @Field(() => ID, { description: 'The area it is attached to (community committee, grid branch, building group, ...).' })
+  @IdInput({ description: 'The area it is attached to (community committee, grid branch, building group, ...).' })
   areaId!: string;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   parentId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'A party member (Person).' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'A party member (Person).' })
   secretaryId?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   establishedOn?: string | null;
 }
 
 @InputType({ description: 'Only the fields given change; null clears an optional field.' })
 export class UpdatePartyOrganizationInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 120)
+  @TextInput(120, { nullable: true })
   name?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 32)
-  @Matches(CODE_PATTERN, { message: 'code may contain only letters, digits and dashes' })
+  @CodeInput({ nullable: true })
   code?: string | null;
 
   @Field(() => PartyOrganizationKind, { nullable: true })
@@ -104,49 +88,39 @@ export class UpdatePartyOrganizationInput {
   @IsOptional()
   functional?: boolean | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 100)
+  @TextInput(100, { nullable: true })
   functionDescription?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   areaId?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   parentId?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   secretaryId?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   establishedOn?: string | null;
 }
 
 @InputType()
 export class AddPartTimeMemberInput {
-  @Field(() => ID)
+  @IdInput()
   organizationId!: string;
 
-  @Field(() => ID)
+  @IdInput()
   personId!: string;
 
-  @Field(() => ID, { nullable: true, description: 'The unit the person comes from; defaults to their employer.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'The unit the person comes from; defaults to their employer.' })
   unitId?: string | null;
 
-  @Field({ description: 'e.g. 兼职委员, 兼职副书记.' })
-  @Length(1, 60)
+  @TextInput(60, { description: 'e.g. 兼职委员, 兼职副书记.' })
   title!: string;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   startsOn?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   endsOn?: string | null;
 }

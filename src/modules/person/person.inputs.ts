@@ -1,6 +1,6 @@
-import { LocalDateResolver } from 'graphql-scalars';
-import { ArrayMaxSize, IsInt, IsOptional, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { TextInput, DateInput, IdInput } from '../../common/input-fields';
 import { NamedOrder } from '../../common/inputs';
 import { ConnectionArgs } from '../../common/pagination';
 import { IsChinesePhone, IsResidentIdNumber } from '../../common/validators';
@@ -17,20 +17,16 @@ export class PersonFilter {
   @IsOptional()
   isPartyMember?: boolean;
 
-  @Field(() => ID, { nullable: true, description: 'Only people living in communities inside this area.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Only people living in communities inside this area.' })
   within?: string;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   residenceCommunityId?: string;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   employerUnitId?: string;
 
-  @Field(() => ID, { nullable: true, description: 'Only people placed in this branch or group.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Only people placed in this branch or group.' })
   organizationId?: string;
 
   @Field(() => String, { nullable: true, description: 'Name contains this text.' })
@@ -54,8 +50,7 @@ export class PersonListArgs extends ConnectionArgs {
 
 @InputType()
 export class CreatePersonInput {
-  @Field()
-  @Length(1, 60)
+  @TextInput(60)
   name!: string;
 
   @Field(() => Gender, { nullable: true })
@@ -83,32 +78,25 @@ export class CreatePersonInput {
   @IsOptional()
   partyStatus?: PartyStatus | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   joinedPartyOn?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   reportedOn?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'Required for in-service members.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Required for in-service members.' })
   employerUnitId?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   residenceCommunityId?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   organizationId?: string | null;
 }
 
 @InputType({ description: 'Only the fields given change; null clears an optional field.' })
 export class UpdatePersonInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 60)
+  @TextInput(60, { nullable: true })
   name?: string | null;
 
   @Field(() => Gender, { nullable: true })
@@ -136,39 +124,33 @@ export class UpdatePersonInput {
   @IsOptional()
   partyStatus?: PartyStatus | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   joinedPartyOn?: string | null;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   reportedOn?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   employerUnitId?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   residenceCommunityId?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   organizationId?: string | null;
 }
 
 @InputType()
 export class AssignGridWorkerInput {
-  @Field(() => ID)
+  @IdInput()
   gridId!: string;
 
-  @Field(() => ID)
+  @IdInput()
   personId!: string;
 
   @Field(() => GridWorkerRole)
   role!: GridWorkerRole;
 
-  @Field(() => LocalDateResolver, { nullable: true })
-  @IsOptional()
+  @DateInput({ nullable: true })
   startsOn?: string | null;
 }

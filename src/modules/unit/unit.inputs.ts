@@ -1,8 +1,9 @@
-import { ArrayMaxSize, IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { ArrayMaxSize, IsOptional, MaxLength, ValidateNested } from 'class-validator';
+import { ArgsType, Field, InputType } from 'type-graphql';
+import { CodeInput, TextInput, IdInput } from '../../common/input-fields';
 import { NamedOrder } from '../../common/inputs';
 import { ConnectionArgs } from '../../common/pagination';
-import { CODE_PATTERN, IsChinesePhone } from '../../common/validators';
+import { IsChinesePhone } from '../../common/validators';
 import { UnitKind } from './unit.entity';
 
 @InputType()
@@ -12,12 +13,10 @@ export class UnitFilter {
   @ArrayMaxSize(20)
   kinds?: UnitKind[];
 
-  @Field(() => ID, { nullable: true, description: 'Only units sitting inside this area, at any depth.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Only units sitting inside this area, at any depth.' })
   within?: string;
 
-  @Field(() => ID, { nullable: true, description: 'Only units paired (结对) with this community, in any term.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'Only units paired (结对) with this community, in any term.' })
   pairedWithCommunityId?: string;
 
   @Field(() => String, { nullable: true, description: 'Name, code or address contains this text (Chinese works).' })
@@ -41,26 +40,19 @@ export class UnitListArgs extends ConnectionArgs {
 
 @InputType()
 export class CreateUnitInput {
-  @Field()
-  @Length(1, 120)
+  @TextInput(120)
   name!: string;
 
-  @Field({ description: 'Unique code, e.g. the unified social credit code.' })
-  @Length(1, 32)
-  @Matches(CODE_PATTERN, { message: 'code may contain only letters, digits and dashes' })
+  @CodeInput({ description: 'Unique code, e.g. the unified social credit code.' })
   code!: string;
 
   @Field(() => UnitKind)
   kind!: UnitKind;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 200)
+  @TextInput(200, { nullable: true })
   address?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 60)
+  @TextInput(60, { nullable: true })
   contactName?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Stored, but only ever shown masked.' })
@@ -68,36 +60,26 @@ export class CreateUnitInput {
   @IsChinesePhone()
   contactPhone?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'The area it sits in; omit for a unit from outside the district.' })
-  @IsOptional()
+  @IdInput({ nullable: true, description: 'The area it sits in; omit for a unit from outside the district.' })
   areaId?: string | null;
 }
 
 @InputType({ description: 'Only the fields given change; null clears an optional field.' })
 export class UpdateUnitInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 120)
+  @TextInput(120, { nullable: true })
   name?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 32)
-  @Matches(CODE_PATTERN, { message: 'code may contain only letters, digits and dashes' })
+  @CodeInput({ nullable: true })
   code?: string | null;
 
   @Field(() => UnitKind, { nullable: true })
   @IsOptional()
   kind?: UnitKind | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 200)
+  @TextInput(200, { nullable: true })
   address?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, 60)
+  @TextInput(60, { nullable: true })
   contactName?: string | null;
 
   @Field(() => String, { nullable: true })
@@ -105,7 +87,6 @@ export class UpdateUnitInput {
   @IsChinesePhone()
   contactPhone?: string | null;
 
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
+  @IdInput({ nullable: true })
   areaId?: string | null;
 }

@@ -1,0 +1,47 @@
+import { LocalDateResolver } from 'graphql-scalars';
+import { IsOptional, Length, Matches } from 'class-validator';
+import { Field, ID } from 'type-graphql';
+import { CODE_PATTERN } from './validators';
+
+/**
+ * Field decorators for the inputs every module repeats, so a rule such as "a code is 1-32
+ * letters, digits and dashes" is written once. `nullable` fields are optional in GraphQL
+ * and skipped by validation when absent or null (null clears them on update).
+ */
+interface FieldOptions {
+  nullable?: boolean;
+  description?: string;
+}
+
+function compose(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, key) => decorators.forEach((decorate) => decorate(target, key));
+}
+
+function optionality(options: FieldOptions): PropertyDecorator[] {
+  return options.nullable ? [IsOptional()] : [];
+}
+
+/** A unique code: 1-32 letters, digits and dashes. */
+export function CodeInput(options: FieldOptions = {}): PropertyDecorator {
+  return compose(
+    Field(() => String, options),
+    ...optionality(options),
+    Length(1, 32),
+    Matches(CODE_PATTERN, { message: 'code may contain only letters, digits and dashes' }),
+  );
+}
+
+/** Free text of 1 to `maxLength` characters (names, titles, addresses). */
+export function TextInput(maxLength: number, options: FieldOptions = {}): PropertyDecorator {
+  return compose(Field(() => String, options), ...optionality(options), Length(1, maxLength));
+}
+
+/** A calendar day, YYYY-MM-DD. */
+export function DateInput(options: FieldOptions = {}): PropertyDecorator {
+  return compose(Field(() => LocalDateResolver, options), ...optionality(options));
+}
+
+/** A global ID pointing at another record. */
+export function IdInput(options: FieldOptions = {}): PropertyDecorator {
+  return compose(Field(() => ID, options), ...optionality(options));
+}
