@@ -1,5 +1,6 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { validateArgument } from './common/validate-args';
 import { RESOLVERS } from './resolvers';
 
 let cached: Promise<GraphQLSchema> | undefined;
@@ -8,7 +9,7 @@ let cached: Promise<GraphQLSchema> | undefined;
 export function createSchema(): Promise<GraphQLSchema> {
   cached ??= buildSchema({
     resolvers: RESOLVERS as unknown as NonEmptyArray<Function>,
-    validate: { forbidUnknownValues: false, stopAtFirstError: false },
+    validateFn: validateArgument,
     emitSchemaFile: false,
   });
   return cached;

@@ -72,12 +72,12 @@ describe('creating the tree', () => {
 
 describe('bad input changes nothing', () => {
   test.each([
-    ['an empty name', { name: '', code: 'X1' }, 'name'],
-    ['a code with spaces', { name: '某社区', code: 'A B' }, 'code'],
-    ['a code over 32 characters', { name: '某社区', code: 'C'.repeat(33) }, 'code'],
-    ['a negative population', { name: '某社区', code: 'X2', population: -1 }, 'population'],
+    ['an empty name', { name: '', code: 'X1' }, 'input.name'],
+    ['a code with spaces', { name: '某社区', code: 'A B' }, 'input.code'],
+    ['a code over 32 characters', { name: '某社区', code: 'C'.repeat(33) }, 'input.code'],
+    ['a negative population', { name: '某社区', code: 'X2', population: -1 }, 'input.population'],
     ['longitude without latitude', { name: '某社区', code: 'X3', longitude: 117 }, 'input.latitude'],
-    ['an open boundary ring', { name: '某社区', code: 'X4', boundary: { type: 'Polygon', coordinates: [[[117, 36], [117.1, 36], [117.1, 36.1]]] } }, 'boundary'],
+    ['an open boundary ring', { name: '某社区', code: 'X4', boundary: { type: 'Polygon', coordinates: [[[117, 36], [117.1, 36], [117.1, 36.1]]] } }, 'input.boundary'],
   ])('%s → BAD_USER_INPUT naming the field', async (_label, fields, field) => {
     const before = await areaCount();
     const result = await app.execute(CREATE_COMMUNITY, { input: { streetId, ...fields } });

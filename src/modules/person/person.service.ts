@@ -1,4 +1,4 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { FlushMode, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
@@ -98,7 +98,8 @@ async function validate(em: EntityManager, person: Person): Promise<void> {
   });
   if (person.idNumber) {
     // Never echo the number back: it is personal data.
-    const taken = await em.count(Person, { idNumber: person.idNumber, ...(person.id ? { id: { $ne: person.id } } : {}) });
+    // COMMIT flush mode: count what is stored, not the unsaved person itself (no autoflush).
+    const taken = await em.count(Person, { idNumber: person.idNumber, ...(person.id ? { id: { $ne: person.id } } : {}) }, { flushMode: FlushMode.COMMIT });
     if (taken) throw conflict('a person with this ID number is already registered', 'input.idNumber');
   }
 }
