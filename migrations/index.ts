@@ -1,8 +1,12 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122140115_initial } from './Migration20261122140115_initial';
+import { Migration20261122143309_closed_loop } from './Migration20261122143309_closed_loop';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
  * add it to this list (a unit test fails when a file is missing from it).
  */
-export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261122140115_initial', class: Migration20261122140115_initial }];
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261122140115_initial', class: Migration20261122140115_initial },
+  { name: 'Migration20261122143309_closed_loop', class: Migration20261122143309_closed_loop },
+];

@@ -31,6 +31,16 @@ import {
   UnitPeopleResolver,
 } from './modules/person/person.resolver';
 import { CommunityUnitsResolver, UnitResolver } from './modules/unit/unit.resolver';
+import { CATEGORY_RESOLVERS } from './modules/category';
+import { REQUEST_RESOLVERS } from './modules/request';
+import { WHISTLE_RESOLVERS } from './modules/whistle';
+import { LIST_RESOLVERS } from './modules/list';
+import { MICRO_WISH_RESOLVERS } from './modules/micro-wish';
+import { SERVICE_POST_RESOLVERS } from './modules/service-post';
+import { POINTS_RESOLVERS } from './modules/points';
+import { ACTIVITY_RESOLVERS } from './modules/activity';
+import { DASHBOARD_RESOLVERS } from './modules/dashboard';
+
 
 /** Every resolver class; the schema is built from this list. */
 export const RESOLVERS = [
@@ -62,4 +72,13 @@ export const RESOLVERS = [
   GridWorkersResolver,
   OrganizationMembersResolver,
   UnitPeopleResolver,
-] as const;
+  ...CATEGORY_RESOLVERS,
+  ...REQUEST_RESOLVERS,
+  ...WHISTLE_RESOLVERS,
+  ...LIST_RESOLVERS,
+  ...MICRO_WISH_RESOLVERS,
+  ...SERVICE_POST_RESOLVERS,
+  ...POINTS_RESOLVERS,
+  ...ACTIVITY_RESOLVERS,
+  ...DASHBOARD_RESOLVERS,
+];

@@ -26,3 +26,8 @@ export function createContext(orm: MikroORM, logger: Logger, requestId: string =
     logger: logger.child({ requestId }),
   };
 }
+
+/** How the viewer is named in ledgers ("who did it"); the access issue puts real accounts here. */
+export function actorOf(ctx: Pick<AppContext, 'viewer'>): string {
+  return ctx.viewer.kind;
+}

@@ -4,6 +4,14 @@ import { Pairing } from '../modules/pairing/pairing.entity';
 import { PartTimeMember, PartyOrganization } from '../modules/party-organization/party-organization.entity';
 import { GridAssignment, Person } from '../modules/person/person.entity';
 import { Unit } from '../modules/unit/unit.entity';
+import { Activity, ActivityParticipation } from '../modules/activity/activity.entity';
+import { RequestCategory } from '../modules/category/category.entity';
+import { Claim, ListItem, ProblemList } from '../modules/list/list.entity';
+import { MicroWish } from '../modules/micro-wish/micro-wish.entity';
+import { PointEntry, PointRule } from '../modules/points/points.entity';
+import { Request, RequestEvent } from '../modules/request/request.entity';
+import { PostClaim, ServicePost, UnitRegistration } from '../modules/service-post/service-post.entity';
+import { Whistle, WhistleRecipient } from '../modules/whistle/whistle.entity';
 
 /** Every entity, listed explicitly so ts-jest and compiled JS discover the same set. */
 export const ENTITIES = [
@@ -21,4 +29,20 @@ export const ENTITIES = [
   Pairing,
   Person,
   GridAssignment,
+  RequestCategory,
+  Request,
+  RequestEvent,
+  Whistle,
+  WhistleRecipient,
+  ProblemList,
+  ListItem,
+  Claim,
+  MicroWish,
+  UnitRegistration,
+  ServicePost,
+  PostClaim,
+  PointRule,
+  PointEntry,
+  Activity,
+  ActivityParticipation,
 ];

@@ -138,10 +138,13 @@ export async function seedDemoCity(em: EntityManager, options: SeedOptions): Pro
  * Empties every table the ORM maps (TRUNCATE … RESTART IDENTITY CASCADE), leaving the
  * migrations table alone. Tables of entities whose migration has not run yet are skipped.
  */
+/** Reference data that migrations load (category catalogue, point rules): kept by a reset. */
+export const REFERENCE_TABLES: ReadonlySet<string> = new Set(['mikro_orm_migrations', 'request_category', 'point_rule']);
+
 export async function clearAllData(em: EntityManager): Promise<void> {
   const mapped = new Set<string>();
   for (const meta of Object.values(em.getMetadata().getAll())) {
-    if (meta.embeddable || meta.virtual || !meta.tableName || meta.tableName === 'mikro_orm_migrations') continue;
+    if (meta.embeddable || meta.virtual || !meta.tableName || REFERENCE_TABLES.has(meta.tableName)) continue;
     mapped.add(meta.tableName);
   }
   const existing = await em.execute<Array<{ table_name: string }>>(

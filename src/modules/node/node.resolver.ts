@@ -4,29 +4,18 @@ import { fromGlobalId } from '../../common/global-id';
 import { NodeEntity } from '../../common/node.entity';
 import type { EntityClass } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
-import { Alliance, AllianceMember } from '../alliance/alliance.entity';
+import { ENTITIES } from '../../db/entities';
 import { Area } from '../area/area.entity';
-import { Pairing } from '../pairing/pairing.entity';
-import { PartTimeMember, PartyOrganization } from '../party-organization/party-organization.entity';
-import { GridAssignment, Person } from '../person/person.entity';
-import { Unit } from '../unit/unit.entity';
 
-/** Which table each global ID type lives in. The five area types share one. */
-const NODE_TABLES: Record<string, EntityClass<NodeEntity>> = {
-  District: Area,
-  Street: Area,
-  Community: Area,
-  Grid: Area,
-  Building: Area,
-  PartyOrganization,
-  PartTimeMember,
-  Unit,
-  Alliance,
-  AllianceMember,
-  Pairing,
-  Person,
-  GridAssignment,
-};
+/**
+ * Which table each global ID type lives in, derived from the entity list: every entity is
+ * its own node type, except the five area levels, which share the `area` table.
+ */
+const NODE_TABLES: Record<string, EntityClass<NodeEntity>> = Object.fromEntries(
+  (ENTITIES as EntityClass<NodeEntity>[])
+    .filter((entity) => entity !== Area)
+    .map((entity) => [entity.name, entity.prototype instanceof Area ? Area : entity]),
+);
 
 async function resolveNode(ctx: AppContext, globalId: string, field: string): Promise<NodeEntity | null> {
   const decoded = fromGlobalId(globalId);

@@ -1,0 +1,2 @@
+/** This module's resolver classes, registered in src/resolvers.ts. */
+export const REQUEST_RESOLVERS: Function[] = [];

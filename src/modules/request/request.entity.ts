@@ -1,0 +1,207 @@
+import { Entity, Enum, Index, ManyToOne, Property, Unique, type Rel } from '@mikro-orm/core';
+import { DateTimeISOResolver, GraphQLJSONObject } from 'graphql-scalars';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { NodeEntity } from '../../common/node.entity';
+import { ResidentGroup } from '../../common/resident-group';
+import type { Area } from '../area/area.entity';
+import type { RequestCategory } from '../category/category.entity';
+import type { Person } from '../person/person.entity';
+import type { Unit } from '../unit/unit.entity';
+
+export enum RequestChannel {
+  COUNTER = 'COUNTER',
+  VISIT = 'VISIT',
+  DOOR_KNOCKING = 'DOOR_KNOCKING',
+  GRID_PATROL = 'GRID_PATROL',
+  HOTLINE_12345 = 'HOTLINE_12345',
+  WECHAT_GROUP = 'WECHAT_GROUP',
+  MINI_PROGRAM = 'MINI_PROGRAM',
+}
+registerEnumType(RequestChannel, {
+  name: 'RequestChannel',
+  description: '一门式窗口 COUNTER, 走访 VISIT, 入户 DOOR_KNOCKING, 网格巡查 GRID_PATROL, 12345热线 HOTLINE_12345, 微信群 WECHAT_GROUP, 小程序 MINI_PROGRAM.',
+});
+
+/** The closed loop; the legal moves between these live in request.states.ts only. */
+export enum RequestStatus {
+  ORDERED = 'ORDERED',
+  DISPATCHED = 'DISPATCHED',
+  TAKEN = 'TAKEN',
+  IN_PROGRESS = 'IN_PROGRESS',
+  RESOLVED = 'RESOLVED',
+  CLOSED = 'CLOSED',
+  REJECTED = 'REJECTED',
+  RETURNED = 'RETURNED',
+  SUSPENDED = 'SUSPENDED',
+  REOPENED = 'REOPENED',
+}
+registerEnumType(RequestStatus, {
+  name: 'RequestStatus',
+  description: 'Resident orders (ORDERED) → branch dispatches (DISPATCHED) → member takes (TAKEN) → IN_PROGRESS → RESOLVED → close-out (CLOSED). Also REJECTED, RETURNED, SUSPENDED, REOPENED.',
+});
+
+/** 三级联动: who owns the request. */
+export enum RequestLevel {
+  COMMUNITY = 'COMMUNITY',
+  STREET = 'STREET',
+  DISTRICT = 'DISTRICT',
+}
+registerEnumType(RequestLevel, { name: 'RequestLevel', description: '三级联动: 社区 COMMUNITY → 街道 STREET → 区 DISTRICT.' });
+
+/** A resident's request (群众诉求) and where it stands. Its history is the ledger (RequestEvent). */
+@ObjectType({ implements: NodeEntity, description: '群众诉求: a resident request in its closed loop.' })
+@Entity({ tableName: 'request' })
+@Index({ properties: ['status', 'dueAt'] })
+export class Request extends NodeEntity {
+  @Field({ description: 'Human-readable number, e.g. QC-20261122-0001.' })
+  @Property({ type: 'string', length: 32, unique: true })
+  number!: string;
+
+  @Field()
+  @Property({ type: 'string', length: 200 })
+  title!: string;
+
+  @Field({ description: 'The request in the resident\'s words.' })
+  @Property({ type: 'text' })
+  body!: string;
+
+  @Field(() => RequestChannel)
+  @Enum({ items: () => RequestChannel })
+  channel!: RequestChannel;
+
+  @ManyToOne('RequestCategory', { deleteRule: 'restrict' })
+  @Index()
+  category!: Rel<RequestCategory>;
+
+  /** The smallest known area: building, grid or community. */
+  @ManyToOne('Area', { deleteRule: 'restrict' })
+  @Index()
+  area!: Rel<Area>;
+
+  @Field(() => ResidentGroup, { nullable: true })
+  @Enum({ items: () => ResidentGroup, nullable: true })
+  residentGroup?: ResidentGroup | null;
+
+  /** Personal data: exposed masked only. */
+  @Property({ type: 'string', length: 60, nullable: true })
+  residentName?: string | null;
+
+  /** Personal data: exposed masked only. */
+  @Property({ type: 'string', length: 20, nullable: true })
+  residentPhone?: string | null;
+
+  @Field(() => RequestStatus)
+  @Enum({ items: () => RequestStatus })
+  @Index()
+  status!: RequestStatus;
+
+  /** Where a SUSPENDED request goes back to on resume. */
+  @Enum({ items: () => RequestStatus, nullable: true })
+  statusBeforeSuspension?: RequestStatus | null;
+
+  @Field(() => RequestLevel)
+  @Enum({ items: () => RequestLevel })
+  level!: RequestLevel;
+
+  @ManyToOne('Person', { nullable: true, deleteRule: 'set null' })
+  @Index()
+  assigneePerson?: Rel<Person> | null;
+
+  @ManyToOne('Unit', { nullable: true, deleteRule: 'set null' })
+  @Index()
+  assigneeUnit?: Rel<Unit> | null;
+
+  @Field(() => DateTimeISOResolver, { description: 'When the owning level must have resolved it; moves while suspended.' })
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  dueAt!: Date;
+
+  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  suspendedAt?: Date | null;
+
+  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  resolvedAt?: Date | null;
+
+  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  closedAt?: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'The resident\'s rating, 1-5.' })
+  @Property({ type: 'smallint', nullable: true })
+  satisfaction?: number | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  ratingComment?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Why it was rejected, returned or escalated last.' })
+  @Property({ type: 'text', nullable: true })
+  lastReason?: string | null;
+
+  /** Optimistic lock: two conflicting writers cannot both succeed. */
+  @Field(() => Int, { description: 'Increases with every change; pass it back as expectedVersion to act on what you saw.' })
+  @Property({ type: 'integer', version: true })
+  version!: number;
+}
+
+export enum RequestEventKind {
+  CREATED = 'CREATED',
+  DISPATCHED = 'DISPATCHED',
+  TAKEN = 'TAKEN',
+  STARTED = 'STARTED',
+  RESOLVED = 'RESOLVED',
+  RATED = 'RATED',
+  CLOSED_OUT = 'CLOSED_OUT',
+  REJECTED = 'REJECTED',
+  RETURNED = 'RETURNED',
+  SUSPENDED = 'SUSPENDED',
+  RESUMED = 'RESUMED',
+  REOPENED = 'REOPENED',
+  ESCALATED = 'ESCALATED',
+  WHISTLE_BLOWN = 'WHISTLE_BLOWN',
+  WHISTLE_REPORTED = 'WHISTLE_REPORTED',
+  WHISTLE_FEEDBACK = 'WHISTLE_FEEDBACK',
+  COMMENTED = 'COMMENTED',
+}
+registerEnumType(RequestEventKind, { name: 'RequestEventKind' });
+
+/**
+ * One append-only ledger entry (台账). Never updated or deleted (a trigger refuses it);
+ * replaying a request's entries in `sequence` order gives its current state.
+ */
+@ObjectType({ implements: NodeEntity, description: 'A ledger entry: who did what to a request, when.' })
+@Entity({ tableName: 'request_event' })
+@Unique({ properties: ['request', 'sequence'] })
+export class RequestEvent extends NodeEntity {
+  @ManyToOne(() => Request, { deleteRule: 'restrict' })
+  request!: Rel<Request>;
+
+  @Field(() => Int, { description: '1, 2, 3, … per request.' })
+  @Property({ type: 'integer' })
+  sequence!: number;
+
+  @Field(() => RequestEventKind)
+  @Enum({ items: () => RequestEventKind })
+  kind!: RequestEventKind;
+
+  @Field({ description: 'Who acted (the viewer; "anonymous" until sign-in exists).' })
+  @Property({ type: 'string', length: 100 })
+  actor!: string;
+
+  @Field(() => RequestStatus, { nullable: true })
+  @Enum({ items: () => RequestStatus, nullable: true })
+  fromStatus?: RequestStatus | null;
+
+  @Field(() => RequestStatus, { nullable: true })
+  @Enum({ items: () => RequestStatus, nullable: true })
+  toStatus?: RequestStatus | null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  note?: string | null;
+
+  @Field(() => GraphQLJSONObject, { description: 'What changed besides the status (assignee, level, due time, rating, whistle).' })
+  @Property({ type: 'json' })
+  data: Record<string, unknown> = {};
+}
