@@ -9,6 +9,8 @@ export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
+  /** A state machine refused a move (e.g. closing out a request that is not resolved). */
+  ILLEGAL_TRANSITION = 'ILLEGAL_TRANSITION',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
 }
@@ -37,4 +39,9 @@ export function notFound(typeName: string, id: string, field?: string): AppError
 /** A uniqueness rule would be broken (duplicate code, a unit already in an alliance, ...). */
 export function conflict(message: string, field?: string): AppError {
   return new AppError(ErrorCode.CONFLICT, message, field ? { field } : {});
+}
+
+/** A move the state machine does not allow from the current state. */
+export function illegalTransition(message: string, details: { from: string; action: string }): AppError {
+  return new AppError(ErrorCode.ILLEGAL_TRANSITION, message, details);
 }

@@ -19,3 +19,10 @@ export function maskIdNumber(idNumber: string | null | undefined): string | null
   if (idNumber.length < 8) return '*'.repeat(idNumber.length);
   return `${idNumber.slice(0, 3)}${'*'.repeat(idNumber.length - 7)}${idNumber.slice(-4)}`;
 }
+
+/** 张三丰 → 张**: a resident's name keeps its first character only. */
+export function maskName(name: string | null | undefined): string | null {
+  if (!name) return null;
+  const characters = [...name.trim()];
+  return characters.length <= 1 ? '*' : `${characters[0]}${'*'.repeat(characters.length - 1)}`;
+}

@@ -1,6 +1,7 @@
 import {
   ForeignKeyConstraintViolationException,
   NotNullConstraintViolationException,
+  OptimisticLockError,
   UniqueConstraintViolationException,
   type EntityManager,
 } from '@mikro-orm/postgresql';
@@ -22,6 +23,9 @@ export async function inTransaction<T>(ctx: AppContext, work: (em: EntityManager
 
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
+  if (error instanceof OptimisticLockError) {
+    return conflict('the record changed while you were acting on it; reload it and try again', 'version');
+  }
   if (error instanceof UniqueConstraintViolationException) {
     const { columns, values } = parseKeyDetail(error);
     // Echo the value only for codes: other keys (ID numbers, phones) may be personal data.

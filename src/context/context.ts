@@ -14,9 +14,11 @@ export interface AppContext {
   requestId: string;
   viewer: Viewer;
   logger: Logger;
+  /** The time rules use (deadlines, "overdue"); tests move it. */
+  now: () => Date;
 }
 
-export function createContext(orm: MikroORM, logger: Logger, requestId: string = randomUUID()): AppContext {
+export function createContext(orm: MikroORM, logger: Logger, requestId: string = randomUUID(), now: () => Date = () => new Date()): AppContext {
   const em = orm.em.fork();
   return {
     em,
@@ -24,6 +26,7 @@ export function createContext(orm: MikroORM, logger: Logger, requestId: string =
     requestId,
     viewer: { kind: 'anonymous' },
     logger: logger.child({ requestId }),
+    now,
   };
 }
 

@@ -19,6 +19,8 @@ export interface TestApp {
   databaseUrl: string;
   /** Runs an operation with a fresh per-request context, through JSON like a client sees it. */
   execute<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /** The time the server's rules see; `clock.set(date)` moves it, `clock.reset()` follows real time. */
+  clock: { set(date: Date): void; advance(ms: number): void; reset(): void; now(): Date };
   /** Runs `work` and returns the SQL statements it sent. */
   countStatements(work: () => Promise<unknown>): Promise<string[]>;
   close(): Promise<void>;
@@ -52,12 +54,21 @@ export async function createTestApp(): Promise<TestApp> {
     if (recording) statements.push(query.sql);
   });
 
+  let fixedNow: Date | null = null;
+  const clock = {
+    set: (date: Date) => void (fixedNow = new Date(date)),
+    advance: (ms: number) => void (fixedNow = new Date((fixedNow ?? new Date()).getTime() + ms)),
+    reset: () => void (fixedNow = null),
+    now: () => (fixedNow ? new Date(fixedNow) : new Date()),
+  };
+
   return {
     orm,
     server,
     databaseUrl,
+    clock,
     async execute(query, variables) {
-      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContext(orm, silentLogger) });
+      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContext(orm, silentLogger, undefined, clock.now) });
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       return JSON.parse(JSON.stringify(response.body.singleResult));
     },

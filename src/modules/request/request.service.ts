@@ -1,0 +1,267 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { badInput, conflict } from '../../common/errors';
+import { containsPattern } from '../../common/filters';
+import { loadByGlobalId, loadOptional } from '../../common/lookup';
+import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
+import { inTransaction } from '../../common/transaction';
+import { actorOf, type AppContext } from '../../context/context';
+import { Area, AreaLevel } from '../area/area.entity';
+import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { RequestCategory } from '../category/category.entity';
+import { hoursAllowed } from '../category/category.rules';
+import { Person } from '../person/person.entity';
+import { PointKind } from '../points/points.entity';
+import { awardPoints } from '../points/points.service';
+import { Unit } from '../unit/unit.entity';
+import { Request, RequestEventKind, RequestLevel, RequestStatus } from './request.entity';
+import type {
+  CloseOutRequestInput,
+  CreateRequestInput,
+  DispatchRequestInput,
+  RateRequestInput,
+  ReasonStepInput,
+  RequestListArgs,
+  StepInput,
+  TakeRequestInput,
+} from './request.inputs';
+import { RequestOrderField } from './request.inputs';
+import { appendEvent, changedFields, snapshot } from './request.ledger';
+import { CLOCK_RUNNING, MIN_SATISFACTION_FOR_POINTS, NEXT_LEVEL, REOPEN_WINDOW_DAYS, RequestAction, TRANSITIONS, nextStatus } from './request.states';
+
+const HOUR = 3600_000;
+
+/** Levels a request can be located at: the smallest known place. */
+const REQUEST_AREA_TYPES = ['Community', 'Grid', 'Building'];
+
+async function deadline(em: EntityManager, category: RequestCategory, level: RequestLevel, from: Date): Promise<Date> {
+  const parent = category.parent ? await em.findOne(RequestCategory, { id: category.parent.id }) : null;
+  return new Date(from.getTime() + hoursAllowed(category, parent, level) * HOUR);
+}
+
+/**
+ * One step of the closed loop: check the version the caller saw, move the status through
+ * the transition table, let `apply` change the rest, and append exactly one ledger entry
+ * holding every field that changed. All in one transaction; the request's version column
+ * makes a concurrent conflicting step fail instead of overwriting.
+ */
+async function step(
+  ctx: AppContext,
+  id: string,
+  action: RequestAction,
+  input: StepInput & { reason?: string },
+  apply?: (request: Request, em: EntityManager, now: Date) => Promise<void> | void,
+): Promise<Request> {
+  return inTransaction(ctx, async (em) => {
+    const request = await loadByGlobalId(em, Request, id, 'id');
+    if (input.expectedVersion != null && input.expectedVersion !== request.version) {
+      throw conflict(`the request is at version ${request.version}, not ${input.expectedVersion}: reload it and try again`, 'input.expectedVersion');
+    }
+    const now = ctx.now();
+    const before = snapshot(request);
+    const status = nextStatus(action, request.status, request.statusBeforeSuspension);
+    await apply?.(request, em, now);
+    request.status = status;
+    if (input.reason) request.lastReason = input.reason;
+    await appendEvent(em, request, {
+      kind: TRANSITIONS[action].event,
+      actor: actorOf(ctx),
+      fromStatus: before.status as RequestStatus,
+      toStatus: status,
+      note: input.reason ?? input.note ?? null,
+      set: changedFields(before, snapshot(request)),
+    });
+    request.updatedAt = now; // bumps the version even when only the ledger grows
+    await em.flush();
+    return request;
+  });
+}
+
+/** Requests (群众诉求) through their closed loop. */
+export const requestService = {
+  async list(ctx: AppContext, args: RequestListArgs): Promise<ConnectionResult<Request>> {
+    const filter = args.filter ?? {};
+    const and: FilterQuery<Request>[] = [];
+    const now = ctx.now();
+    if (filter.statuses?.length) and.push({ status: { $in: filter.statuses } });
+    if (filter.levels?.length) and.push({ level: { $in: filter.levels } });
+    if (filter.channels?.length) and.push({ channel: { $in: filter.channels } });
+    if (filter.categoryId) {
+      const category = await loadByGlobalId(ctx.em, RequestCategory, filter.categoryId, 'filter.categoryId');
+      and.push({ $or: [{ category: category.id }, { category: { parent: category.id } }] });
+    }
+    if (filter.within) {
+      const area = await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within');
+      and.push({ area: { path: { $like: `${area.path}%` } } });
+    }
+    if (filter.overdue != null) {
+      const running = { status: { $in: [...CLOCK_RUNNING] } };
+      and.push(filter.overdue ? { ...running, dueAt: { $lt: now } } : { $or: [{ status: { $nin: [...CLOCK_RUNNING] } }, { dueAt: { $gte: now } }] });
+    }
+    if (filter.dueWithinHours) {
+      and.push({ status: { $in: [...CLOCK_RUNNING] }, dueAt: { $gte: now, $lt: new Date(now.getTime() + filter.dueWithinHours * HOUR) } });
+    }
+    if (filter.receivedFrom) and.push({ createdAt: { $gte: filter.receivedFrom } });
+    if (filter.receivedTo) and.push({ createdAt: { $lt: filter.receivedTo } });
+    if (filter.assigneePersonId) and.push({ assigneePerson: (await loadByGlobalId(ctx.em, Person, filter.assigneePersonId, 'filter.assigneePersonId')).id });
+    if (filter.assigneeUnitId) and.push({ assigneeUnit: (await loadByGlobalId(ctx.em, Unit, filter.assigneeUnitId, 'filter.assigneeUnitId')).id });
+    if (filter.search?.trim()) {
+      const pattern = containsPattern(filter.search);
+      and.push({ $or: [{ title: { $ilike: pattern } }, { body: { $ilike: pattern } }] });
+    }
+    const order = args.orderBy ?? { field: RequestOrderField.CREATED_AT, direction: OrderDirection.DESC };
+    return paginate(ctx.em, Request, (and.length ? { $and: and } : {}) as FilterQuery<Request>, { property: order.field, direction: order.direction }, args);
+  },
+
+  /** 居民点单: a resident's request enters at community level with its deadline set. */
+  async create(ctx: AppContext, input: CreateRequestInput): Promise<Request> {
+    return inTransaction(ctx, async (em) => {
+      const category = await loadByGlobalId(em, RequestCategory, input.categoryId, 'input.categoryId');
+      if (!category.active) throw badInput('input.categoryId', `category ${category.name} takes no new requests`);
+      const area = await loadArea(em, input.areaId, REQUEST_AREA_TYPES, 'input.areaId');
+      const now = ctx.now();
+      const request = em.create(Request, {
+        number: `pending-${randomUUID()}`.slice(0, 32),
+        title: input.title,
+        body: input.body,
+        channel: input.channel,
+        category,
+        area,
+        residentGroup: input.residentGroup ?? null,
+        residentName: input.residentName ?? null,
+        residentPhone: input.residentPhone ?? null,
+        status: RequestStatus.ORDERED,
+        level: RequestLevel.COMMUNITY,
+        dueAt: await deadline(em, category, RequestLevel.COMMUNITY, now),
+        createdAt: now,
+        updatedAt: now,
+      });
+      await em.flush();
+      // The number shows the day received and the id, known only after the insert.
+      const day = new Date(now.getTime() + 8 * HOUR).toISOString().slice(0, 10).replace(/-/g, '');
+      request.number = `QC-${day}-${String(request.id).padStart(6, '0')}`;
+      await appendEvent(em, request, { kind: RequestEventKind.CREATED, actor: actorOf(ctx), toStatus: RequestStatus.ORDERED, set: snapshot(request), extra: { channel: input.channel } });
+      await em.flush();
+      return request;
+    });
+  },
+
+  /** 支部派单: the owning level sends it to a member or a unit. */
+  dispatch(ctx: AppContext, id: string, input: DispatchRequestInput): Promise<Request> {
+    if ((input.assigneePersonId == null) === (input.assigneeUnitId == null)) {
+      throw badInput('input.assigneePersonId', 'give exactly one of assigneePersonId and assigneeUnitId');
+    }
+    return step(ctx, id, RequestAction.DISPATCH, input, async (request, em) => {
+      request.assigneePerson = (await loadOptional(em, Person, input.assigneePersonId, 'input.assigneePersonId')) ?? null;
+      request.assigneeUnit = (await loadOptional(em, Unit, input.assigneeUnitId, 'input.assigneeUnitId')) ?? null;
+    });
+  },
+
+  /** 党员接单: the assignee takes it; for a unit, a person working there takes it on its behalf. */
+  take(ctx: AppContext, id: string, input: TakeRequestInput): Promise<Request> {
+    return step(ctx, id, RequestAction.TAKE, input, async (request, em) => {
+      const person = await loadOptional(em, Person, input.personId, 'input.personId');
+      if (request.assigneeUnit) {
+        if (!person) throw badInput('input.personId', 'a request dispatched to a unit is taken by a person working there');
+        if (person.employerUnit?.id !== request.assigneeUnit.id) throw badInput('input.personId', 'this person does not work at the unit it was dispatched to');
+        request.assigneePerson = person;
+      } else if (person && person.id !== request.assigneePerson?.id) {
+        throw badInput('input.personId', 'only the member it was dispatched to can take it');
+      }
+    });
+  },
+
+  start: (ctx: AppContext, id: string, input: StepInput) => step(ctx, id, RequestAction.START, input),
+
+  resolve: (ctx: AppContext, id: string, input: StepInput) =>
+    step(ctx, id, RequestAction.RESOLVE, input, (request, _em, now) => {
+      request.resolvedAt = now;
+    }),
+
+  /** The resident rates the outcome; a good rating is verified work and earns the member points. */
+  rate(ctx: AppContext, id: string, input: RateRequestInput): Promise<Request> {
+    return step(ctx, id, RequestAction.RATE, input, async (request, em) => {
+      if (request.satisfaction != null) throw badInput('input.satisfaction', 'this resolution has already been rated');
+      request.satisfaction = input.satisfaction;
+      request.ratingComment = input.comment ?? null;
+      if (input.satisfaction >= MIN_SATISFACTION_FOR_POINTS && request.assigneePerson) {
+        // Once per request, however often it is reopened and resolved again.
+        await awardPoints(em, { person: request.assigneePerson.id, kind: PointKind.REQUEST_RESOLVED, sourceType: 'Request', sourceId: request.id, note: `办结 ${request.number}` });
+      }
+    });
+  },
+
+  /** 销号: the owning level closes out a resolved request, recording who and why. */
+  closeOut(ctx: AppContext, id: string, input: CloseOutRequestInput): Promise<Request> {
+    return step(ctx, id, RequestAction.CLOSE_OUT, input, (request, _em, now) => {
+      if (input.byLevel !== request.level) throw badInput('input.byLevel', `only the owning level (${request.level}) can close this request out`);
+      request.closedAt = now;
+    });
+  },
+
+  reject: (ctx: AppContext, id: string, input: ReasonStepInput) => step(ctx, id, RequestAction.REJECT, input),
+
+  /** The assignee hands it back, with a reason; the owning level dispatches again. */
+  returnToSender: (ctx: AppContext, id: string, input: ReasonStepInput) =>
+    step(ctx, id, RequestAction.RETURN, input, (request) => {
+      request.assigneePerson = null;
+      request.assigneeUnit = null;
+    }),
+
+  /** The clock stops while suspended (waiting on the resident, the weather, a part). */
+  suspend: (ctx: AppContext, id: string, input: ReasonStepInput) =>
+    step(ctx, id, RequestAction.SUSPEND, input, (request, _em, now) => {
+      request.statusBeforeSuspension = request.status;
+      request.suspendedAt = now;
+    }),
+
+  /** The deadline moves by exactly the time spent suspended. */
+  resume: (ctx: AppContext, id: string, input: StepInput) =>
+    step(ctx, id, RequestAction.RESUME, input, (request, _em, now) => {
+      request.dueAt = new Date(request.dueAt.getTime() + (now.getTime() - request.suspendedAt!.getTime()));
+      request.suspendedAt = null;
+      request.statusBeforeSuspension = null;
+    }),
+
+  /** The resident is not satisfied: back into the loop within the window, with a fresh deadline. */
+  reopen: (ctx: AppContext, id: string, input: ReasonStepInput) =>
+    step(ctx, id, RequestAction.REOPEN, input, async (request, em, now) => {
+      const resolvedAt = request.resolvedAt ?? now;
+      if (now.getTime() - resolvedAt.getTime() > REOPEN_WINDOW_DAYS * 24 * HOUR) {
+        throw badInput('id', `a request can be reopened within ${REOPEN_WINDOW_DAYS} days of its resolution`);
+      }
+      request.resolvedAt = null;
+      request.closedAt = null;
+      request.satisfaction = null;
+      request.ratingComment = null;
+      request.dueAt = await deadline(em, await em.findOneOrFail(RequestCategory, { id: request.category.id }), request.level, now);
+    }),
+
+  /** 三级联动: hand it up a level, with a reason; the new level has its own deadline and dispatches afresh. */
+  escalate: (ctx: AppContext, id: string, input: ReasonStepInput) =>
+    step(ctx, id, RequestAction.ESCALATE, input, async (request, em, now) => {
+      const next = NEXT_LEVEL[request.level];
+      if (!next) throw badInput('id', 'a district-level request cannot be escalated further');
+      request.level = next;
+      request.assigneePerson = null;
+      request.assigneeUnit = null;
+      request.dueAt = await deadline(em, await em.findOneOrFail(RequestCategory, { id: request.category.id }), next, now);
+    }),
+
+  /** A comment goes in the ledger and changes nothing else. */
+  async comment(ctx: AppContext, id: string, text: string): Promise<Request> {
+    return inTransaction(ctx, async (em) => {
+      const request = await loadByGlobalId(em, Request, id, 'id');
+      await appendEvent(em, request, { kind: RequestEventKind.COMMENTED, actor: actorOf(ctx), note: text });
+      await em.flush();
+      return request;
+    });
+  },
+};
+
+/** The community an area sits in (its own id for a community), read from the materialised path. */
+export function communityIdOf(area: Pick<Area, 'path' | 'level'>): number | null {
+  const ids = area.path.split('/').filter(Boolean).map(Number);
+  const depth = [AreaLevel.DISTRICT, AreaLevel.STREET, AreaLevel.COMMUNITY].length;
+  return ids.length >= depth ? ids[depth - 1] : null;
+}

@@ -1,0 +1,67 @@
+import { illegalTransition } from '../../common/errors';
+import { RequestEventKind, RequestLevel, RequestStatus } from './request.entity';
+
+/** Everything that can be done to a request. */
+export enum RequestAction {
+  DISPATCH = 'DISPATCH',
+  TAKE = 'TAKE',
+  START = 'START',
+  RESOLVE = 'RESOLVE',
+  RATE = 'RATE',
+  CLOSE_OUT = 'CLOSE_OUT',
+  REJECT = 'REJECT',
+  RETURN = 'RETURN',
+  SUSPEND = 'SUSPEND',
+  RESUME = 'RESUME',
+  REOPEN = 'REOPEN',
+  ESCALATE = 'ESCALATE',
+}
+
+const S = RequestStatus;
+
+/**
+ * THE transition table of the closed loop (居民点单 → 支部派单 → 党员接单 → 办结 → 评价 → 销号).
+ * `to: 'PREVIOUS'` returns to the status before suspension; `'SAME'` keeps the status.
+ * Nothing else in the code decides whether a move is legal.
+ */
+export const TRANSITIONS: Record<RequestAction, { from: readonly RequestStatus[]; to: RequestStatus | 'PREVIOUS' | 'SAME'; event: RequestEventKind }> = {
+  [RequestAction.DISPATCH]: { from: [S.ORDERED, S.RETURNED, S.REOPENED], to: S.DISPATCHED, event: RequestEventKind.DISPATCHED },
+  [RequestAction.TAKE]: { from: [S.DISPATCHED], to: S.TAKEN, event: RequestEventKind.TAKEN },
+  [RequestAction.START]: { from: [S.TAKEN], to: S.IN_PROGRESS, event: RequestEventKind.STARTED },
+  [RequestAction.RESOLVE]: { from: [S.TAKEN, S.IN_PROGRESS], to: S.RESOLVED, event: RequestEventKind.RESOLVED },
+  [RequestAction.RATE]: { from: [S.RESOLVED], to: 'SAME', event: RequestEventKind.RATED },
+  [RequestAction.CLOSE_OUT]: { from: [S.RESOLVED], to: S.CLOSED, event: RequestEventKind.CLOSED_OUT },
+  [RequestAction.REJECT]: { from: [S.ORDERED, S.RETURNED], to: S.REJECTED, event: RequestEventKind.REJECTED },
+  [RequestAction.RETURN]: { from: [S.DISPATCHED, S.TAKEN, S.IN_PROGRESS], to: S.RETURNED, event: RequestEventKind.RETURNED },
+  [RequestAction.SUSPEND]: { from: [S.DISPATCHED, S.TAKEN, S.IN_PROGRESS], to: S.SUSPENDED, event: RequestEventKind.SUSPENDED },
+  [RequestAction.RESUME]: { from: [S.SUSPENDED], to: 'PREVIOUS', event: RequestEventKind.RESUMED },
+  [RequestAction.REOPEN]: { from: [S.RESOLVED, S.CLOSED], to: S.REOPENED, event: RequestEventKind.REOPENED },
+  // Escalation hands the request to the next level, which dispatches it afresh.
+  [RequestAction.ESCALATE]: { from: [S.ORDERED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS, S.RETURNED, S.REOPENED], to: S.ORDERED, event: RequestEventKind.ESCALATED },
+};
+
+/** Statuses in which the deadline clock runs (and a request can be overdue). */
+export const CLOCK_RUNNING: readonly RequestStatus[] = [S.ORDERED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS, S.RETURNED, S.REOPENED];
+
+/** A resident may ask to reopen within this many days of resolution. */
+export const REOPEN_WINDOW_DAYS = 7;
+
+/** A rating at least this good counts as verified work and earns the assignee points. */
+export const MIN_SATISFACTION_FOR_POINTS = 3;
+
+export const NEXT_LEVEL: Record<RequestLevel, RequestLevel | null> = {
+  [RequestLevel.COMMUNITY]: RequestLevel.STREET,
+  [RequestLevel.STREET]: RequestLevel.DISTRICT,
+  [RequestLevel.DISTRICT]: null,
+};
+
+/** The status after `action`, or an ILLEGAL_TRANSITION error naming the move and where it stands. */
+export function nextStatus(action: RequestAction, current: RequestStatus, beforeSuspension?: RequestStatus | null): RequestStatus {
+  const rule = TRANSITIONS[action];
+  if (!rule.from.includes(current)) {
+    throw illegalTransition(`cannot ${action.toLowerCase().replace('_', ' ')} a request that is ${current} (allowed from ${rule.from.join(', ')})`, { from: current, action });
+  }
+  if (rule.to === 'SAME') return current;
+  if (rule.to === 'PREVIOUS') return beforeSuspension ?? RequestStatus.DISPATCHED;
+  return rule.to;
+}

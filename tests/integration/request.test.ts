@@ -1,0 +1,389 @@
+import { toGlobalId } from '../../src/common/global-id';
+import { PointEntry } from '../../src/modules/points/points.entity';
+import { Request, RequestEvent, RequestStatus } from '../../src/modules/request/request.entity';
+import { replayLedger, snapshot } from '../../src/modules/request/request.ledger';
+import { RequestAction, TRANSITIONS } from '../../src/modules/request/request.states';
+import { seedDemoCity } from '../../src/seed/demo-city';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+let app: TestApp;
+let gridId: string;
+let communityId: string;
+let categoryId: string;
+let memberId: string;
+let unitId: string;
+let unitWorkerId: string;
+
+const HOUR = 3600_000;
+const T0 = new Date('2026-03-02T01:00:00Z'); // a Monday morning in China
+
+const FIELDS = 'id number status level version dueAt resolvedAt closedAt satisfaction isOverdue assigneePerson { id } assigneeUnit { id }';
+
+async function ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  const result = await app.execute<T>(query, variables);
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data as T;
+}
+
+async function createRequest(overrides: Record<string, unknown> = {}): Promise<any> {
+  const data = await ok(`mutation($input: CreateRequestInput!) { createRequest(input: $input) { ${FIELDS} residentName residentPhone category { name } community { id } } }`, {
+    input: { title: '楼道灯坏了', body: '3号楼2单元楼道灯不亮已经一周，老人晚上出行不便。', channel: 'GRID_PATROL', categoryId, areaId: gridId, residentGroup: 'ELDERLY', residentName: '王秀英', residentPhone: '13912345678', ...overrides },
+  });
+  return data.createRequest;
+}
+
+/** Runs one step mutation; returns the request or the first error. */
+async function act(mutation: string, id: string, input?: Record<string, unknown>) {
+  const args = input ? '(id: $id, input: $input)' : '(id: $id)';
+  const vars = input ? '($id: ID!, $input: ' + inputTypeOf(mutation) + ')' : '($id: ID!)';
+  return app.execute(`mutation${vars} { ${mutation}${args} { ${FIELDS} } }`, { id, input });
+}
+
+function inputTypeOf(mutation: string): string {
+  return {
+    dispatchRequest: 'DispatchRequestInput!',
+    takeRequest: 'TakeRequestInput',
+    startRequest: 'PlainStepInput',
+    resolveRequest: 'PlainStepInput',
+    resumeRequest: 'PlainStepInput',
+    rateRequest: 'RateRequestInput!',
+    closeOutRequest: 'CloseOutRequestInput!',
+    rejectRequest: 'ReasonStepInput!',
+    returnRequest: 'ReasonStepInput!',
+    suspendRequest: 'ReasonStepInput!',
+    reopenRequest: 'ReasonStepInput!',
+    escalateRequest: 'ReasonStepInput!',
+  }[mutation]!;
+}
+
+async function stepOk(mutation: string, id: string, input?: Record<string, unknown>) {
+  const result = await act(mutation, id, input);
+  if (result.errors) throw new Error(`${mutation}: ${JSON.stringify(result.errors)}`);
+  return result.data![mutation];
+}
+
+async function ledgerMatchesState(id: string): Promise<void> {
+  const em = app.orm.em.fork();
+  const dbId = Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+  const request = await em.findOneOrFail(Request, { id: dbId });
+  const events = await em.find(RequestEvent, { request: dbId }, { orderBy: { sequence: 'ASC' } });
+  expect(events.map((e) => e.sequence)).toEqual(events.map((_e, i) => i + 1));
+  expect(replayLedger(events)).toEqual(snapshot(request));
+}
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await app.orm.em.fork().transactional((em) => seedDemoCity(em, { scale: 'small' }));
+  const data = await ok(`{
+    grids(first: 1) { edges { node { id community { id } } } }
+    requestCategories { code id children { id code communityHours streetHours } }
+    partyMembers(first: 1, filter: { partyStatuses: [IN_SERVICE] }) { edges { node { id } } }
+    units(first: 1, filter: { kinds: [HOSPITAL] }) { edges { node { id people(first: 1) { edges { node { id } } } } } }
+  }`);
+  gridId = data.grids.edges[0].node.id;
+  communityId = data.grids.edges[0].node.community.id;
+  const housing = data.requestCategories.find((c: any) => c.code === 'HOUSING');
+  categoryId = housing.children.find((c: any) => c.code === 'HOUSING-LIGHTS').id;
+  memberId = data.partyMembers.edges[0].node.id;
+  unitId = data.units.edges[0].node.id;
+  unitWorkerId = data.units.edges[0].node.people.edges[0].node.id;
+});
+afterAll(async () => {
+  await app?.close();
+});
+beforeEach(() => app.clock.set(T0));
+
+describe('the closed loop, end to end', () => {
+  test('order → dispatch → take → work → resolve → rate → close out, every step in the ledger', async () => {
+    const created = await createRequest();
+    expect(created).toMatchObject({ status: 'ORDERED', level: 'COMMUNITY', isOverdue: false, category: { name: '路灯照明' }, community: { id: communityId } });
+    expect(created.number).toMatch(/^QC-20260302-\d{6}$/);
+    expect(new Date(created.dueAt).getTime() - T0.getTime()).toBe(72 * HOUR);
+    expect(created.residentName).toBe('王**');
+    expect(created.residentPhone).toBe('139****5678');
+
+    await stepOk('dispatchRequest', created.id, { assigneePersonId: memberId, note: '请网格党支部张书记跟进' });
+    app.clock.advance(HOUR);
+    await stepOk('takeRequest', created.id, {});
+    await stepOk('startRequest', created.id, {});
+    app.clock.advance(5 * HOUR);
+    const resolved = await stepOk('resolveRequest', created.id, {});
+    expect(resolved.resolvedAt).toBe(new Date(T0.getTime() + 6 * HOUR).toISOString());
+    await stepOk('rateRequest', created.id, { satisfaction: 5, comment: '很及时' });
+    const closed = await stepOk('closeOutRequest', created.id, { byLevel: 'COMMUNITY', reason: '居民满意，社区销号' });
+    expect(closed).toMatchObject({ status: 'CLOSED', satisfaction: 5 });
+
+    const ledger = await ok(`query($id: ID!) { node(id: $id) { ... on Request { events { totalCount edges { node { sequence kind actor fromStatus toStatus note } } } } } }`, { id: created.id });
+    expect(ledger.node.events.edges.map((e: any) => e.node.kind)).toEqual(['CREATED', 'DISPATCHED', 'TAKEN', 'STARTED', 'RESOLVED', 'RATED', 'CLOSED_OUT']);
+    expect(ledger.node.events.edges[6].node).toMatchObject({ fromStatus: 'RESOLVED', toStatus: 'CLOSED', note: '居民满意，社区销号', actor: 'anonymous' });
+    await ledgerMatchesState(created.id);
+
+    // A good rating is verified work: the member earned points, once.
+    const em = app.orm.em.fork();
+    const entries = await em.find(PointEntry, { sourceType: 'Request', sourceId: Number(Buffer.from(created.id, 'base64url').toString().split(':')[1]) });
+    expect(entries).toHaveLength(1);
+    expect(entries[0].amount).toBe(5);
+  });
+
+  test('dispatched to a unit, a person working there takes it; someone else cannot', async () => {
+    const created = await createRequest();
+    await stepOk('dispatchRequest', created.id, { assigneeUnitId: unitId });
+    const stranger = await act('takeRequest', created.id, { personId: memberId });
+    if (stranger.errors) expect(stranger.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.personId' });
+    const taken = await stepOk('takeRequest', created.id, { personId: unitWorkerId });
+    expect(taken).toMatchObject({ status: 'TAKEN', assigneeUnit: { id: unitId }, assigneePerson: { id: unitWorkerId } });
+  });
+
+  test('returned by the assignee, re-dispatched, rejected only while not in hand', async () => {
+    const created = await createRequest();
+    await stepOk('dispatchRequest', created.id, { assigneePersonId: memberId });
+    const returned = await stepOk('returnRequest', created.id, { reason: '不在我的网格' });
+    expect(returned).toMatchObject({ status: 'RETURNED', assigneePerson: null });
+    await stepOk('dispatchRequest', created.id, { assigneeUnitId: unitId });
+    expect((await act('rejectRequest', created.id, { reason: '重复' })).errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+    await stepOk('returnRequest', created.id, { reason: '非本单位职责' });
+    expect((await stepOk('rejectRequest', created.id, { reason: '不属于受理范围' })).status).toBe('REJECTED');
+    await ledgerMatchesState(created.id);
+  });
+});
+
+describe('illegal transitions are typed errors and change nothing', () => {
+  const allSteps: [string, Record<string, unknown>, RequestAction][] = [
+    ['dispatchRequest', { assigneePersonId: 'X' }, RequestAction.DISPATCH],
+    ['takeRequest', {}, RequestAction.TAKE],
+    ['startRequest', {}, RequestAction.START],
+    ['resolveRequest', {}, RequestAction.RESOLVE],
+    ['rateRequest', { satisfaction: 4 }, RequestAction.RATE],
+    ['closeOutRequest', { byLevel: 'COMMUNITY', reason: 'x' }, RequestAction.CLOSE_OUT],
+    ['rejectRequest', { reason: 'x' }, RequestAction.REJECT],
+    ['returnRequest', { reason: 'x' }, RequestAction.RETURN],
+    ['suspendRequest', { reason: 'x' }, RequestAction.SUSPEND],
+    ['resumeRequest', {}, RequestAction.RESUME],
+    ['reopenRequest', { reason: 'x' }, RequestAction.REOPEN],
+    ['escalateRequest', { reason: 'x' }, RequestAction.ESCALATE],
+  ];
+
+  /** Brings a fresh request to `status` through legal steps. */
+  async function requestIn(status: RequestStatus): Promise<string> {
+    const { id } = await createRequest();
+    const path: Record<RequestStatus, [string, Record<string, unknown>][]> = {
+      ORDERED: [],
+      DISPATCHED: [['dispatchRequest', { assigneePersonId: memberId }]],
+      TAKEN: [['dispatchRequest', { assigneePersonId: memberId }], ['takeRequest', {}]],
+      IN_PROGRESS: [['dispatchRequest', { assigneePersonId: memberId }], ['takeRequest', {}], ['startRequest', {}]],
+      RESOLVED: [['dispatchRequest', { assigneePersonId: memberId }], ['takeRequest', {}], ['resolveRequest', {}]],
+      CLOSED: [['dispatchRequest', { assigneePersonId: memberId }], ['takeRequest', {}], ['resolveRequest', {}], ['closeOutRequest', { byLevel: 'COMMUNITY', reason: 'x' }]],
+      REJECTED: [['rejectRequest', { reason: 'x' }]],
+      RETURNED: [['dispatchRequest', { assigneePersonId: memberId }], ['returnRequest', { reason: 'x' }]],
+      SUSPENDED: [['dispatchRequest', { assigneePersonId: memberId }], ['suspendRequest', { reason: 'x' }]],
+      REOPENED: [['dispatchRequest', { assigneePersonId: memberId }], ['takeRequest', {}], ['resolveRequest', {}], ['reopenRequest', { reason: 'x' }]],
+    };
+    for (const [mutation, input] of path[status]) await stepOk(mutation, id, input);
+    return id;
+  }
+
+  const cases = Object.values(RequestStatus).flatMap((status) =>
+    allSteps.filter(([, , action]) => !TRANSITIONS[action].from.includes(status)).map(([mutation, input]) => [status, mutation, input] as const),
+  );
+
+  test(`${cases.length} illegal (status, step) pairs`, async () => {
+    expect(cases.length).toBeGreaterThan(60);
+    const em = app.orm.em.fork();
+    for (const status of Object.values(RequestStatus)) {
+      const id = await requestIn(status);
+      const dbId = Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+      const before = await em.fork().findOneOrFail(Request, { id: dbId });
+      const eventsBefore = await em.fork().count(RequestEvent, { request: dbId });
+      for (const [, mutation, input] of cases.filter(([s]) => s === status)) {
+        const fixed = mutation === 'dispatchRequest' ? { assigneePersonId: memberId } : input;
+        const result = await act(mutation, id, fixed);
+        expect({ status, mutation, code: result.errors?.[0].extensions?.code }).toEqual({ status, mutation, code: 'ILLEGAL_TRANSITION' });
+        expect(result.errors?.[0].extensions).toMatchObject({ from: status });
+      }
+      const after = await em.fork().findOneOrFail(Request, { id: dbId });
+      expect(after.version).toBe(before.version);
+      expect(await em.fork().count(RequestEvent, { request: dbId })).toBe(eventsBefore);
+    }
+  });
+
+  test('close-out only by the owning level; a resolution is rated once', async () => {
+    const { id } = await createRequest();
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    await stepOk('takeRequest', id, {});
+    await stepOk('resolveRequest', id, {});
+    const wrongLevel = await act('closeOutRequest', id, { byLevel: 'STREET', reason: '街道销号' });
+    expect(wrongLevel.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.byLevel' });
+    await stepOk('rateRequest', id, { satisfaction: 2 });
+    expect((await act('rateRequest', id, { satisfaction: 5 })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.satisfaction' });
+    await ledgerMatchesState(id);
+  });
+});
+
+describe('deadlines, suspension and escalation', () => {
+  test('overdue and due-soon are queryable; suspension stops the clock and moves the deadline by the time suspended', async () => {
+    const { id, dueAt } = await createRequest({ title: '暂停测试' });
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    const query = `query($soon: Int) { overdue: requests(filter: { overdue: true, search: "暂停测试" }) { totalCount } soon: requests(filter: { dueWithinHours: $soon, search: "暂停测试" }) { totalCount } }`;
+
+    app.clock.set(new Date(T0.getTime() + 70 * HOUR));
+    expect(await ok(query, { soon: 3 })).toEqual({ overdue: { totalCount: 0 }, soon: { totalCount: 1 } });
+
+    await stepOk('suspendRequest', id, { reason: '等待业主回家开门' });
+    app.clock.set(new Date(T0.getTime() + 100 * HOUR)); // 30 h suspended, past the original deadline
+    expect((await ok(query, { soon: 3 })).overdue.totalCount).toBe(0);
+    const resumed = await stepOk('resumeRequest', id, {});
+    expect(resumed.status).toBe('DISPATCHED');
+    expect(new Date(resumed.dueAt).getTime()).toBe(new Date(dueAt).getTime() + 30 * HOUR);
+    expect(resumed.isOverdue).toBe(false);
+
+    app.clock.set(new Date(new Date(resumed.dueAt).getTime() + 1));
+    expect((await ok(query, { soon: 3 })).overdue.totalCount).toBe(1);
+    await ledgerMatchesState(id);
+  });
+
+  test('escalation moves ownership up a level with that level\'s own deadline; a district request goes no further', async () => {
+    const { id } = await createRequest();
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    app.clock.advance(10 * HOUR);
+    const street = await stepOk('escalateRequest', id, { reason: '涉及多个社区，需街道协调' });
+    expect(street).toMatchObject({ level: 'STREET', status: 'ORDERED', assigneePerson: null });
+    expect(new Date(street.dueAt).getTime()).toBe(T0.getTime() + 10 * HOUR + 120 * HOUR); // HOUSING-LIGHTS inherits HOUSING: 120 h at street level
+    const district = await stepOk('escalateRequest', id, { reason: '需区住建局' });
+    expect(district.level).toBe('DISTRICT');
+    const further = await act('escalateRequest', id, { reason: '再上' });
+    expect(further.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const filtered = await ok(`{ requests(filter: { levels: [DISTRICT] }) { edges { node { id lastReason } } } }`);
+    expect(filtered.requests.edges.map((e: any) => e.node.id)).toContain(id);
+    await ledgerMatchesState(id);
+  });
+
+  test('reopening works within 7 days of resolution, not after', async () => {
+    const { id } = await createRequest();
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    await stepOk('takeRequest', id, {});
+    await stepOk('resolveRequest', id, {});
+    app.clock.advance(3 * 24 * HOUR);
+    const reopened = await stepOk('reopenRequest', id, { reason: '灯又坏了' });
+    expect(reopened).toMatchObject({ status: 'REOPENED', resolvedAt: null, satisfaction: null });
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    await stepOk('takeRequest', id, {});
+    await stepOk('resolveRequest', id, {});
+    app.clock.advance(8 * 24 * HOUR);
+    expect((await act('reopenRequest', id, { reason: '太晚了' })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    await ledgerMatchesState(id);
+  });
+});
+
+describe('concurrency', () => {
+  test('two people taking the same request at once: exactly one succeeds, the other gets CONFLICT', async () => {
+    const { id } = await createRequest();
+    await stepOk('dispatchRequest', id, { assigneeUnitId: unitId });
+    const [a, b] = await Promise.all([act('takeRequest', id, { personId: unitWorkerId }), act('takeRequest', id, { personId: unitWorkerId })]);
+    const outcomes = [a, b].map((r) => (r.errors ? r.errors[0].extensions?.code : 'OK')).sort();
+    expect(outcomes).toEqual(['CONFLICT', 'OK'].sort());
+    const events = await ok(`query($id: ID!) { node(id: $id) { ... on Request { events { edges { node { kind } } } } } }`, { id });
+    expect(events.node.events.edges.filter((e: any) => e.node.kind === 'TAKEN')).toHaveLength(1);
+    await ledgerMatchesState(id);
+  });
+
+  test('resolve and return racing: one wins, the state and ledger agree', async () => {
+    const { id } = await createRequest();
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    await stepOk('takeRequest', id, {});
+    const results = await Promise.all([act('resolveRequest', id, {}), act('returnRequest', id, { reason: '交回' })]);
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    await ledgerMatchesState(id);
+  });
+
+  test('acting on a stale version is refused', async () => {
+    const created = await createRequest();
+    await stepOk('dispatchRequest', created.id, { assigneePersonId: memberId });
+    const stale = await act('takeRequest', created.id, { expectedVersion: created.version });
+    expect(stale.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.expectedVersion' });
+  });
+});
+
+describe('the ledger', () => {
+  test('is append-only: the database refuses to rewrite or delete history', async () => {
+    const { id } = await createRequest();
+    const dbId = Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+    const em = app.orm.em.fork();
+    await expect(em.execute(`update request_event set note = 'rewritten' where request_id = ?`, [dbId])).rejects.toThrow(/append-only/);
+    await expect(em.execute(`delete from request_event where request_id = ?`, [dbId])).rejects.toThrow(/append-only/);
+  });
+
+  test('comments are entries that change nothing else', async () => {
+    const created = await createRequest();
+    const result = await ok(`mutation($id: ID!) { commentOnRequest(id: $id, input: { text: "已电话联系居民" }) { status events { totalCount edges { node { kind note } } } } }`, { id: created.id });
+    expect(result.commentOnRequest.status).toBe('ORDERED');
+    expect(result.commentOnRequest.events.edges.at(-1).node).toEqual({ kind: 'COMMENTED', note: '已电话联系居民' });
+    await ledgerMatchesState(created.id);
+  });
+});
+
+describe('bad input writes nothing', () => {
+  async function counts() {
+    const em = app.orm.em.fork();
+    return { requests: await em.count(Request, {}), events: await em.count(RequestEvent, {}) };
+  }
+
+  test.each([
+    ['an empty title', { title: '' }, 'input.title', 'BAD_USER_INPUT'],
+    ['an invalid phone', { residentPhone: '12345' }, 'input.residentPhone', 'BAD_USER_INPUT'],
+    ['a district as the place', { areaId: toGlobalId('District', 1) }, 'input.areaId', 'BAD_USER_INPUT'],
+    ['a category that does not exist', { categoryId: toGlobalId('RequestCategory', 99999) }, 'input.categoryId', 'NOT_FOUND'],
+    ['a unit id as the category', { categoryId: toGlobalId('Unit', 1) }, 'input.categoryId', 'BAD_USER_INPUT'],
+  ])('createRequest with %s', async (_label, overrides, field, code) => {
+    const before = await counts();
+    const result = await app.execute(`mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
+      input: { title: '漏水', body: '楼顶漏水', channel: 'HOTLINE_12345', categoryId, areaId: gridId, ...overrides },
+    });
+    expect(result.errors?.[0].extensions).toMatchObject({ code, field });
+    expect(await counts()).toEqual(before);
+  });
+
+  test('dispatch needs exactly one assignee; a rating must be 1-5; a missing request is NOT_FOUND', async () => {
+    const { id } = await createRequest();
+    const before = await counts();
+    expect((await act('dispatchRequest', id, {})).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await act('dispatchRequest', id, { assigneePersonId: memberId, assigneeUnitId: unitId })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await act('dispatchRequest', id, { assigneePersonId: toGlobalId('Person', 999999) })).errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.assigneePersonId' });
+    expect((await act('rateRequest', id, { satisfaction: 6 })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.satisfaction' });
+    expect((await act('suspendRequest', id, { reason: '' })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason' });
+    expect((await act('takeRequest', toGlobalId('Request', 999999), {})).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe('lists', () => {
+  test('filters by status, category (a parent includes its children), area, channel, dates and text', async () => {
+    const data = await ok(`query($c: ID, $w: ID) {
+      byCategory: requests(filter: { categoryId: $c }) { totalCount }
+      within: requests(filter: { within: $w }) { totalCount }
+      patrol: requests(filter: { channels: [GRID_PATROL] }) { totalCount }
+      hotline: requests(filter: { channels: [HOTLINE_12345] }) { totalCount }
+      text: requests(filter: { search: "楼道灯" }) { totalCount }
+      window: requests(filter: { receivedFrom: "2026-03-01T00:00:00Z", receivedTo: "2026-03-03T00:00:00Z" }) { totalCount }
+      later: requests(filter: { receivedFrom: "2026-03-03T00:00:00Z" }) { totalCount }
+      all: requests(first: 3, orderBy: { field: DUE_AT, direction: ASC }) { totalCount edges { node { dueAt } } }
+    }`, { c: categoryId, w: communityId });
+    expect(data.all.totalCount).toBeGreaterThan(10);
+    expect(data.byCategory.totalCount).toBe(data.all.totalCount);
+    expect(data.within.totalCount).toBe(data.all.totalCount);
+    expect(data.patrol.totalCount).toBe(data.all.totalCount);
+    expect(data.hotline.totalCount).toBe(0);
+    expect(data.text.totalCount).toBe(data.all.totalCount);
+    expect(data.window.totalCount).toBe(data.all.totalCount);
+    expect(data.later.totalCount).toBe(0);
+    const dues = data.all.edges.map((e: any) => e.node.dueAt);
+    expect(dues).toEqual([...dues].sort());
+  });
+
+  test('a page of requests with their category, place, assignee and ledger costs a constant number of statements', async () => {
+    // Oldest first: both pages start with the same assigned requests, so they touch the same relations.
+    const query = `query($n: Int) { requests(first: $n, orderBy: { field: CREATED_AT, direction: ASC }) { edges { node { number category { name parent { name } } area { name } community { name } assigneePerson { name } events(first: 20) { totalCount edges { node { kind } } } } } } }`;
+    const small = await app.countStatements(() => ok(query, { n: 3 }));
+    const large = await app.countStatements(() => ok(query, { n: 20 }));
+    expect(large.length).toBe(small.length);
+  });
+});
