@@ -1,2 +1,4 @@
+import { RequestWhistlesResolver, WhistleRecipientFieldsResolver, WhistleResolver } from './whistle.resolver';
+
 /** This module's resolver classes, registered in src/resolvers.ts. */
-export const WHISTLE_RESOLVERS: Function[] = [];
+export const WHISTLE_RESOLVERS: Function[] = [WhistleResolver, WhistleRecipientFieldsResolver, RequestWhistlesResolver];

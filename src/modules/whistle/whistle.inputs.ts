@@ -1,0 +1,95 @@
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { IdInput } from '../../common/input-fields';
+import { ConnectionArgs } from '../../common/pagination';
+import { WhistleResponseStatus } from './whistle.entity';
+import { MAX_RECIPIENTS } from './whistle.rules';
+
+@InputType({ description: 'Blow a whistle on a request or on a PROBLEM list item (give exactly one).' })
+export class BlowWhistleInput {
+  @IdInput({ nullable: true })
+  requestId?: string | null;
+
+  @IdInput({ nullable: true, description: 'A PROBLEM item of the four lists.' })
+  problemId?: string | null;
+
+  @IdInput({ description: 'The community or street blowing the whistle.' })
+  blownById!: string;
+
+  @Field({ description: 'The letter (函) to the departments: what is wrong and what is asked of them.' })
+  @Length(1, 5000)
+  letter!: string;
+
+  @Field(() => [ID], { description: `The departments (units) called, 1-${MAX_RECIPIENTS}.` })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_RECIPIENTS)
+  unitIds!: string[];
+
+  @Field(() => Int, { nullable: true, description: 'Hours to report (default 24).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  reportHours?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Hours to feed back (default 72).' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(24 * 90)
+  feedbackHours?: number | null;
+}
+
+@InputType()
+export class WhistleFeedbackInput {
+  @Field({ description: 'What the department did about it.' })
+  @Length(1, 5000)
+  feedback!: string;
+}
+
+@InputType()
+export class WhistleFilter {
+  @IdInput({ nullable: true, description: 'Whistles blown by areas inside this area.' })
+  within?: string;
+
+  @IdInput({ nullable: true, description: 'Whistles calling this unit.' })
+  unitId?: string;
+
+  @IdInput({ nullable: true })
+  requestId?: string;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whistles with at least one department past a deadline without answering.' })
+  @IsOptional()
+  overdue?: boolean;
+}
+
+@ArgsType()
+export class WhistleListArgs extends ConnectionArgs {
+  @Field(() => WhistleFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  filter?: WhistleFilter;
+}
+
+@InputType()
+export class WhistleResponseFilter {
+  @IdInput({ nullable: true })
+  unitId?: string;
+
+  @Field(() => [WhistleResponseStatus], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(3)
+  statuses?: WhistleResponseStatus[];
+
+  @Field(() => Boolean, { nullable: true, description: 'Past the report or feedback deadline without doing it.' })
+  @IsOptional()
+  overdue?: boolean;
+}
+
+@ArgsType()
+export class WhistleResponseListArgs extends ConnectionArgs {
+  @Field(() => WhistleResponseFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  filter?: WhistleResponseFilter;
+}

@@ -1,0 +1,106 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs, ConnectionType, OrderDirection } from '../../common/pagination';
+import type { AppContext } from '../../context/context';
+import { byForeignKey } from '../../context/loaders';
+import { Area } from '../area/area.entity';
+import { ListItem } from '../list/list.entity';
+import { Request } from '../request/request.entity';
+import { Unit } from '../unit/unit.entity';
+import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.entity';
+import { BlowWhistleInput, WhistleFeedbackInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
+import { whistleService } from './whistle.service';
+
+export const WhistleConnection = ConnectionType(Whistle, 'Whistle');
+export const WhistleRecipientConnection = ConnectionType(WhistleRecipient, 'WhistleRecipient');
+const BY_ID = { property: 'id', direction: OrderDirection.ASC };
+const recipientsOfWhistle = byForeignKey('Whistle.recipients', WhistleRecipient, 'whistle');
+const whistlesOfRequest = byForeignKey('Request.whistles', Whistle, 'request');
+
+@Resolver(() => Whistle)
+export class WhistleResolver {
+  @Query(() => WhistleConnection, { description: '吹哨: whistles blown, newest first.' })
+  whistles(@Args() args: WhistleListArgs, @Ctx() ctx: AppContext) {
+    return whistleService.list(ctx, args);
+  }
+
+  @Query(() => WhistleRecipientConnection, { description: 'Departments\' duties under whistles; `overdue: true` shows who has not answered in time.' })
+  whistleResponses(@Args() args: WhistleResponseListArgs, @Ctx() ctx: AppContext) {
+    return whistleService.listResponses(ctx, args);
+  }
+
+  @Mutation(() => Whistle, { description: '社区吹哨: call departments on a request or a problem, with a letter and deadlines.' })
+  blowWhistle(@Arg('input') input: BlowWhistleInput, @Ctx() ctx: AppContext) {
+    return whistleService.blow(ctx, input);
+  }
+
+  @Mutation(() => WhistleRecipient, { description: '部门报到: a called department acknowledges (AWAITING_REPORT → REPORTED).' })
+  reportToWhistle(@Arg('id', () => ID, { description: 'The WhistleRecipient.' }) id: string, @Ctx() ctx: AppContext) {
+    return whistleService.report(ctx, id);
+  }
+
+  @Mutation(() => WhistleRecipient, { description: '反馈: the department feeds back (REPORTED → ANSWERED).' })
+  answerWhistle(@Arg('id', () => ID) id: string, @Arg('input') input: WhistleFeedbackInput, @Ctx() ctx: AppContext) {
+    return whistleService.feedback(ctx, id, input.feedback);
+  }
+
+  @FieldResolver(() => Request, { nullable: true })
+  request(@Root() whistle: Whistle, @Ctx() ctx: AppContext) {
+    return whistle.request ? ctx.loaders.byId(Request).load(whistle.request.id) : null;
+  }
+
+  @FieldResolver(() => ListItem, { nullable: true })
+  problem(@Root() whistle: Whistle, @Ctx() ctx: AppContext) {
+    return whistle.problem ? ctx.loaders.byId(ListItem).load(whistle.problem.id) : null;
+  }
+
+  @FieldResolver(() => Area, { description: 'The community or street that blew it.' })
+  blownBy(@Root() whistle: Whistle, @Ctx() ctx: AppContext) {
+    return ctx.loaders.byId(Area).load(whistle.blownBy.id);
+  }
+
+  @FieldResolver(() => WhistleRecipientConnection, { description: 'The departments called, in the order named.' })
+  recipients(@Root() whistle: Whistle, @Args() args: ConnectionArgs, @Ctx() ctx: AppContext) {
+    return ctx.loaders.connection(recipientsOfWhistle, whistle.id, args, BY_ID);
+  }
+
+  @FieldResolver(() => Int)
+  recipientCount(@Root() whistle: Whistle, @Ctx() ctx: AppContext) {
+    return ctx.loaders.count(recipientsOfWhistle).load(whistle.id);
+  }
+}
+
+@Resolver(() => WhistleRecipient)
+export class WhistleRecipientFieldsResolver {
+  @FieldResolver(() => Whistle)
+  whistle(@Root() recipient: WhistleRecipient, @Ctx() ctx: AppContext) {
+    return ctx.loaders.byId(Whistle).load(recipient.whistle.id);
+  }
+
+  @FieldResolver(() => Unit)
+  unit(@Root() recipient: WhistleRecipient, @Ctx() ctx: AppContext) {
+    return ctx.loaders.byId(Unit).load(recipient.unit.id);
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Past the report deadline without reporting (or reported late).' })
+  reportOverdue(@Root() recipient: WhistleRecipient, @Ctx() ctx: AppContext) {
+    return (recipient.reportedAt ?? ctx.now()) > recipient.reportDueAt;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Past the feedback deadline without feeding back (or fed back late).' })
+  feedbackOverdue(@Root() recipient: WhistleRecipient, @Ctx() ctx: AppContext) {
+    return (recipient.answeredAt ?? ctx.now()) > recipient.feedbackDueAt;
+  }
+
+  @FieldResolver(() => Boolean, { nullable: true, description: 'Answered by the feedback deadline; null while unanswered.' })
+  answeredOnTime(@Root() recipient: WhistleRecipient) {
+    return recipient.status === WhistleResponseStatus.ANSWERED ? recipient.answeredAt! <= recipient.feedbackDueAt : null;
+  }
+}
+
+@Resolver(() => Request)
+export class RequestWhistlesResolver {
+  @FieldResolver(() => WhistleConnection, { description: 'Whistles blown on this request.' })
+  whistles(@Root() request: Request, @Args() args: ConnectionArgs, @Ctx() ctx: AppContext) {
+    return ctx.loaders.connection(whistlesOfRequest, request.id, args, BY_ID);
+  }
+}

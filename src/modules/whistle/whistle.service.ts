@@ -1,0 +1,140 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { badInput, illegalTransition } from '../../common/errors';
+import { expectGlobalId } from '../../common/global-id';
+import { loadByGlobalId } from '../../common/lookup';
+import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
+import { inTransaction } from '../../common/transaction';
+import { actorOf, type AppContext } from '../../context/context';
+import { Area } from '../area/area.entity';
+import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { ListItem, ListItemKind, ListItemStatus, ProblemList } from '../list/list.entity';
+import { Request, RequestEventKind, RequestStatus } from '../request/request.entity';
+import { appendEvent } from '../request/request.ledger';
+import { Unit } from '../unit/unit.entity';
+import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.entity';
+import type { BlowWhistleInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
+import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, WHISTLE_BLOWER_TYPES } from './whistle.rules';
+
+const HOUR = 3600_000;
+const FINISHED_REQUEST: readonly RequestStatus[] = [RequestStatus.CLOSED, RequestStatus.REJECTED];
+
+/** Recipients past a deadline without having done what it asked. */
+export function overdueResponses(now: Date): FilterQuery<WhistleRecipient> {
+  return {
+    $or: [
+      { status: WhistleResponseStatus.AWAITING_REPORT, reportDueAt: { $lt: now } },
+      { status: { $ne: WhistleResponseStatus.ANSWERED }, feedbackDueAt: { $lt: now } },
+    ],
+  };
+}
+
+/** A step of a department's answer, recorded on the request's ledger when the whistle is about a request. */
+async function recordOnRequest(em: EntityManager, ctx: AppContext, whistle: Whistle, kind: RequestEventKind, note: string, extra: Record<string, unknown>) {
+  if (!whistle.request) return;
+  const request = await em.findOneOrFail(Request, { id: whistle.request.id });
+  await appendEvent(em, request, { kind, actor: actorOf(ctx), note, extra: { whistleId: whistle.id, ...extra } });
+}
+
+/** 吹哨报到: one whistle, one letter, one ledger, one feedback per department. */
+export const whistleService = {
+  async list(ctx: AppContext, args: WhistleListArgs): Promise<ConnectionResult<Whistle>> {
+    const filter = args.filter ?? {};
+    const and: FilterQuery<Whistle>[] = [];
+    if (filter.within) and.push({ blownBy: { path: { $like: `${(await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within')).path}%` } } });
+    if (filter.requestId) and.push({ request: (await loadByGlobalId(ctx.em, Request, filter.requestId, 'filter.requestId')).id });
+    const recipientConditions: FilterQuery<WhistleRecipient>[] = [];
+    if (filter.unitId) recipientConditions.push({ unit: (await loadByGlobalId(ctx.em, Unit, filter.unitId, 'filter.unitId')).id });
+    if (filter.overdue) recipientConditions.push(overdueResponses(ctx.now()));
+    if (recipientConditions.length) {
+      const rows = await ctx.em.find(WhistleRecipient, { $and: recipientConditions }, { fields: ['whistle'] as never });
+      and.push({ id: { $in: [...new Set(rows.map((row) => row.whistle.id))] } });
+    }
+    return paginate(ctx.em, Whistle, (and.length ? { $and: and } : {}) as FilterQuery<Whistle>, { property: 'id', direction: OrderDirection.DESC }, args);
+  },
+
+  async listResponses(ctx: AppContext, args: WhistleResponseListArgs): Promise<ConnectionResult<WhistleRecipient>> {
+    const filter = args.filter ?? {};
+    const and: FilterQuery<WhistleRecipient>[] = [];
+    if (filter.unitId) and.push({ unit: (await loadByGlobalId(ctx.em, Unit, filter.unitId, 'filter.unitId')).id });
+    if (filter.statuses?.length) and.push({ status: { $in: filter.statuses } });
+    if (filter.overdue) and.push(overdueResponses(ctx.now()));
+    return paginate(ctx.em, WhistleRecipient, (and.length ? { $and: and } : {}) as FilterQuery<WhistleRecipient>, { property: 'id', direction: OrderDirection.ASC }, args);
+  },
+
+  async blow(ctx: AppContext, input: BlowWhistleInput): Promise<Whistle> {
+    if ((input.requestId == null) === (input.problemId == null)) throw badInput('input.requestId', 'give exactly one of requestId and problemId');
+    const unitIds = input.unitIds.map((id, index) => expectGlobalId(id, ['Unit'], `input.unitIds.${index}`).id);
+    if (new Set(unitIds).size !== unitIds.length) throw badInput('input.unitIds', 'each department is called once');
+    return inTransaction(ctx, async (em) => {
+      const blownBy = await loadArea(em, input.blownById, WHISTLE_BLOWER_TYPES, 'input.blownById');
+      let request: Request | null = null;
+      let problem: ListItem | null = null;
+      let placePath: string;
+      if (input.requestId) {
+        request = await loadByGlobalId(em, Request, input.requestId, 'input.requestId');
+        if (FINISHED_REQUEST.includes(request.status)) throw badInput('input.requestId', `the request is ${request.status}: nothing left to whistle for`);
+        placePath = (await em.findOneOrFail(Area, { id: request.area.id })).path;
+      } else {
+        problem = await loadByGlobalId(em, ListItem, input.problemId!, 'input.problemId');
+        if (problem.kind !== ListItemKind.PROBLEM) throw badInput('input.problemId', 'a whistle is blown on a PROBLEM item');
+        if (problem.status === ListItemStatus.CLOSED) throw badInput('input.problemId', 'the problem is already closed');
+        const list = await em.findOneOrFail(ProblemList, { id: problem.list.id });
+        placePath = (await em.findOneOrFail(Area, { id: list.community.id })).path;
+      }
+      if (!placePath.startsWith(blownBy.path)) throw badInput('input.blownById', `${blownBy.name} can only blow the whistle on matters inside it`);
+      const units = await em.find(Unit, { id: { $in: unitIds } });
+      const missing = unitIds.findIndex((id) => !units.some((unit) => unit.id === id));
+      if (missing >= 0) throw badInput(`input.unitIds.${missing}`, 'no such unit');
+
+      const now = ctx.now();
+      const whistle = em.create(Whistle, { request, problem, blownBy, letter: input.letter, blownAt: now });
+      const reportDueAt = new Date(now.getTime() + (input.reportHours ?? DEFAULT_REPORT_HOURS) * HOUR);
+      const feedbackDueAt = new Date(now.getTime() + (input.feedbackHours ?? DEFAULT_FEEDBACK_HOURS) * HOUR);
+      if (feedbackDueAt < reportDueAt) throw badInput('input.feedbackHours', 'the feedback deadline cannot come before the report deadline');
+      for (const unit of units) em.create(WhistleRecipient, { whistle, unit, status: WhistleResponseStatus.AWAITING_REPORT, reportDueAt, feedbackDueAt });
+      await em.flush();
+      await recordOnRequest(em, ctx, whistle, RequestEventKind.WHISTLE_BLOWN, input.letter, { unitIds, reportDueAt, feedbackDueAt });
+      await em.flush();
+      return whistle;
+    });
+  },
+
+  /** 报到: the department acknowledges. */
+  report(ctx: AppContext, recipientId: string): Promise<WhistleRecipient> {
+    return answer(ctx, recipientId, WhistleResponseStatus.AWAITING_REPORT, (recipient, now) => {
+      recipient.status = WhistleResponseStatus.REPORTED;
+      recipient.reportedAt = now;
+      return { kind: RequestEventKind.WHISTLE_REPORTED, note: '部门报到' };
+    });
+  },
+
+  /** 反馈: the department says what it did. Reporting comes first. */
+  feedback(ctx: AppContext, recipientId: string, text: string): Promise<WhistleRecipient> {
+    return answer(ctx, recipientId, WhistleResponseStatus.REPORTED, (recipient, now) => {
+      recipient.status = WhistleResponseStatus.ANSWERED;
+      recipient.answeredAt = now;
+      recipient.feedback = text;
+      return { kind: RequestEventKind.WHISTLE_FEEDBACK, note: text };
+    });
+  },
+};
+
+async function answer(
+  ctx: AppContext,
+  recipientId: string,
+  from: WhistleResponseStatus,
+  apply: (recipient: WhistleRecipient, now: Date) => { kind: RequestEventKind; note: string },
+): Promise<WhistleRecipient> {
+  return inTransaction(ctx, async (em) => {
+    const recipient = await loadByGlobalId(em, WhistleRecipient, recipientId, 'id');
+    if (recipient.status !== from) {
+      throw illegalTransition(`this department's answer is ${recipient.status}; the step needs ${from}`, { from: recipient.status, action: from === WhistleResponseStatus.AWAITING_REPORT ? 'REPORT' : 'FEEDBACK' });
+    }
+    const now = ctx.now();
+    const { kind, note } = apply(recipient, now);
+    const whistle = await em.findOneOrFail(Whistle, { id: recipient.whistle.id });
+    await recordOnRequest(em, ctx, whistle, kind, note, { unitId: recipient.unit.id, onTime: now <= (kind === RequestEventKind.WHISTLE_REPORTED ? recipient.reportDueAt : recipient.feedbackDueAt) });
+    await em.flush();
+    return recipient;
+  });
+}

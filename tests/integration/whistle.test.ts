@@ -1,0 +1,146 @@
+import { toGlobalId } from '../../src/common/global-id';
+import { Community } from '../../src/modules/area/area.entity';
+import { ListItem, ListItemKind, ListItemStatus, ProblemList } from '../../src/modules/list/list.entity';
+import { Request, RequestEvent } from '../../src/modules/request/request.entity';
+import { replayLedger, snapshot } from '../../src/modules/request/request.ledger';
+import { Whistle, WhistleRecipient } from '../../src/modules/whistle/whistle.entity';
+import { seedDemoCity } from '../../src/seed/demo-city';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+let app: TestApp;
+let communityId: string;
+let otherCommunityId: string;
+let streetId: string;
+let gridId: string;
+let categoryId: string;
+let departmentIds: string[];
+let problemId: string;
+
+const HOUR = 3600_000;
+const T0 = new Date('2026-04-06T02:00:00Z');
+const dbId = (id: string) => Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+
+async function ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  const result = await app.execute<T>(query, variables);
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data as T;
+}
+
+const BLOW = `mutation($input: BlowWhistleInput!) { blowWhistle(input: $input) { id letter blownAt blownBy { name } request { id } problem { id title } recipientCount recipients { edges { node { id status reportDueAt feedbackDueAt unit { id name } } } } } }`;
+
+async function newRequest(): Promise<string> {
+  const data = await ok(`mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
+    input: { title: '小区门口道路塌陷', body: '雨后路面塌陷，存在安全隐患，需要住建、城管联合处置。', channel: 'HOTLINE_12345', categoryId, areaId: gridId },
+  });
+  return data.createRequest.id;
+}
+
+async function whistleCounts() {
+  const em = app.orm.em.fork();
+  return { whistles: await em.count(Whistle, {}), recipients: await em.count(WhistleRecipient, {}), events: await em.count(RequestEvent, {}) };
+}
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await app.orm.em.fork().transactional((em) => seedDemoCity(em, { scale: 'small' }));
+  const data = await ok(`{
+    communities(first: 2) { edges { node { id street { id } grids(first: 1) { edges { node { id } } } } } }
+    units(first: 3, filter: { kinds: [AGENCY] }) { edges { node { id } } }
+    requestCategories { code children { id code } }
+  }`);
+  communityId = data.communities.edges[0].node.id;
+  otherCommunityId = data.communities.edges[1].node.id;
+  streetId = data.communities.edges[0].node.street.id;
+  gridId = data.communities.edges[0].node.grids.edges[0].node.id;
+  departmentIds = data.units.edges.map((e: any) => e.node.id);
+  categoryId = data.requestCategories.find((c: any) => c.code === 'GRID').children.find((c: any) => c.code === 'GRID-SAFETY').id;
+
+  const em = app.orm.em.fork();
+  const list = em.create(ProblemList, { community: em.getReference(Community, dbId(communityId)), period: '2026-04', startsOn: '2026-04-01', endsOn: '2026-04-30', title: '四月问题清单' });
+  const problem = em.create(ListItem, { list, kind: ListItemKind.PROBLEM, title: '违规占用消防通道', status: ListItemStatus.OPEN });
+  await em.flush();
+  problemId = toGlobalId('ListItem', problem.id);
+});
+afterAll(async () => {
+  await app?.close();
+});
+beforeEach(() => app.clock.set(T0));
+
+test('one whistle, one letter, one ledger, one feedback per department', async () => {
+  const requestId = await newRequest();
+  const blown = (await ok(BLOW, { input: { requestId, blownById: communityId, letter: '关于小区门口道路塌陷的联合处置函', unitIds: departmentIds.slice(0, 2) } })).blowWhistle;
+  expect(blown).toMatchObject({ letter: '关于小区门口道路塌陷的联合处置函', recipientCount: 2, request: { id: requestId }, blownAt: T0.toISOString() });
+  const [first, second] = blown.recipients.edges.map((e: any) => e.node);
+  expect(first).toMatchObject({ status: 'AWAITING_REPORT', reportDueAt: new Date(T0.getTime() + 24 * HOUR).toISOString(), feedbackDueAt: new Date(T0.getTime() + 72 * HOUR).toISOString() });
+
+  // Feeding back before reporting is out of order.
+  const early = await app.execute(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: "已处理" }) { id } }`, { id: first.id });
+  expect(early.errors?.[0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: 'AWAITING_REPORT' });
+
+  app.clock.advance(2 * HOUR);
+  await ok(`mutation($id: ID!) { reportToWhistle(id: $id) { status reportedAt } }`, { id: first.id });
+  app.clock.advance(20 * HOUR);
+  const answered = await ok(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: "已设置围挡，三日内修复" }) { status feedback answeredOnTime reportOverdue feedbackOverdue } }`, { id: first.id });
+  expect(answered.answerWhistle).toEqual({ status: 'ANSWERED', feedback: '已设置围挡，三日内修复', answeredOnTime: true, reportOverdue: false, feedbackOverdue: false });
+  const twice = await app.execute(`mutation($id: ID!) { reportToWhistle(id: $id) { id } }`, { id: first.id });
+  expect(twice.errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+
+  // The second department never reports: it shows as overdue once the deadline passes.
+  app.clock.set(new Date(T0.getTime() + 25 * HOUR));
+  const overdue = await ok(`{ whistleResponses(filter: { overdue: true }) { edges { node { id reportOverdue unit { id } } } } whistles(filter: { overdue: true }) { totalCount } }`);
+  expect(overdue.whistleResponses.edges.map((e: any) => e.node.id)).toEqual([second.id]);
+  expect(overdue.whistleResponses.edges[0].node.reportOverdue).toBe(true);
+  expect(overdue.whistles.totalCount).toBe(1);
+
+  // Every step is on the request's ledger, and the ledger still replays to the request's state.
+  const ledger = await ok(`query($id: ID!) { node(id: $id) { ... on Request { status whistles { totalCount } events { edges { node { kind note data } } } } } }`, { id: requestId });
+  expect(ledger.node.events.edges.map((e: any) => e.node.kind)).toEqual(['CREATED', 'WHISTLE_BLOWN', 'WHISTLE_REPORTED', 'WHISTLE_FEEDBACK']);
+  expect(ledger.node.events.edges[3].node.data).toMatchObject({ onTime: true, unitId: dbId(departmentIds[0]) });
+  expect(ledger.node.whistles.totalCount).toBe(1);
+  expect(ledger.node.status).toBe('ORDERED'); // a whistle calls for help; it does not move the request itself
+  const em = app.orm.em.fork();
+  const request = await em.findOneOrFail(Request, { id: dbId(requestId) });
+  expect(replayLedger(await em.find(RequestEvent, { request: request.id }))).toEqual(snapshot(request));
+});
+
+test('a street can whistle on a problem item inside it; a community cannot whistle on another community\'s matter', async () => {
+  const byStreet = (await ok(BLOW, { input: { problemId, blownById: streetId, letter: '街道吹哨：消防通道整治', unitIds: [departmentIds[2]], reportHours: 4, feedbackHours: 48 } })).blowWhistle;
+  expect(byStreet).toMatchObject({ problem: { title: '违规占用消防通道' }, request: null });
+  expect(byStreet.recipients.edges[0].node.reportDueAt).toBe(new Date(T0.getTime() + 4 * HOUR).toISOString());
+
+  const before = await whistleCounts();
+  const outside = await app.execute(BLOW, { input: { problemId, blownById: otherCommunityId, letter: '越界', unitIds: [departmentIds[0]] } });
+  expect(outside.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.blownById' });
+  expect(await whistleCounts()).toEqual(before);
+});
+
+test('bad whistles are refused and write nothing', async () => {
+  const requestId = await newRequest();
+  const before = await whistleCounts();
+  const cases: [Record<string, unknown>, string, string][] = [
+    [{ requestId, problemId, blownById: communityId, letter: 'x', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.requestId'],
+    [{ blownById: communityId, letter: 'x', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.requestId'],
+    [{ requestId, blownById: communityId, letter: '', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.letter'],
+    [{ requestId, blownById: communityId, letter: 'x', unitIds: [] }, 'BAD_USER_INPUT', 'input.unitIds'],
+    [{ requestId, blownById: communityId, letter: 'x', unitIds: [departmentIds[0], departmentIds[0]] }, 'BAD_USER_INPUT', 'input.unitIds'],
+    [{ requestId, blownById: communityId, letter: 'x', unitIds: [toGlobalId('Unit', 99999)] }, 'BAD_USER_INPUT', 'input.unitIds.0'],
+    [{ requestId, blownById: communityId, letter: 'x', unitIds: [communityId] }, 'BAD_USER_INPUT', 'input.unitIds.0'],
+    [{ requestId, blownById: gridId, letter: 'x', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.blownById'],
+    [{ requestId: toGlobalId('Request', 99999), blownById: communityId, letter: 'x', unitIds: [departmentIds[0]] }, 'NOT_FOUND', 'input.requestId'],
+    [{ requestId, blownById: communityId, letter: 'x', unitIds: [departmentIds[0]], reportHours: 48, feedbackHours: 24 }, 'BAD_USER_INPUT', 'input.feedbackHours'],
+  ];
+  for (const [input, code, field] of cases) {
+    const result = await app.execute(BLOW, { input });
+    expect({ input, error: result.errors?.[0].extensions }).toMatchObject({ input, error: { code, field } });
+  }
+  expect(await whistleCounts()).toEqual(before);
+});
+
+test('whistles by area and by department, with their recipients batched', async () => {
+  const data = await ok(`query($w: ID, $u: ID) {
+    inStreet: whistles(filter: { within: $w }) { totalCount edges { node { blownBy { name } recipients { edges { node { unit { name } status } } } } } }
+    forUnit: whistles(filter: { unitId: $u }) { totalCount }
+  }`, { w: streetId, u: departmentIds[2] });
+  expect(data.inStreet.totalCount).toBeGreaterThanOrEqual(2);
+  expect(data.forUnit.totalCount).toBe(1);
+});
