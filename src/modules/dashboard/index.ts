@@ -1,2 +1,4 @@
+import { DashboardResolver } from './dashboard.resolver';
+
 /** This module's resolver classes, registered in src/resolvers.ts. */
-export const DASHBOARD_RESOLVERS: Function[] = [];
+export const DASHBOARD_RESOLVERS: Function[] = [DashboardResolver];

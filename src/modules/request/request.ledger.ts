@@ -64,7 +64,7 @@ export function replayLedger(events: Pick<RequestEvent, 'sequence' | 'data'>[]):
 export async function appendEvent(
   em: EntityManager,
   request: Request,
-  entry: { kind: RequestEventKind; actor: string; fromStatus?: RequestStatus | null; toStatus?: RequestStatus | null; note?: string | null; set?: RequestState; extra?: Record<string, unknown> },
+  entry: { kind: RequestEventKind; actor: string; at: Date; fromStatus?: RequestStatus | null; toStatus?: RequestStatus | null; note?: string | null; set?: RequestState; extra?: Record<string, unknown> },
 ): Promise<RequestEvent> {
   const [row] = await em.execute<{ next: number }[]>('select coalesce(max(sequence), 0) + 1 as next from request_event where request_id = ?', [request.id]);
   return em.create(RequestEventEntity, {
@@ -76,5 +76,8 @@ export async function appendEvent(
     toStatus: entry.toStatus ?? null,
     note: entry.note ?? null,
     data: { ...(entry.extra ?? {}), set: entry.set ?? {} },
+    // The ledger's time is the clock the rules use, not the database's.
+    createdAt: entry.at,
+    updatedAt: entry.at,
   });
 }

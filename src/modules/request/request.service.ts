@@ -66,6 +66,7 @@ async function step(
     await appendEvent(em, request, {
       kind: TRANSITIONS[action].event,
       actor: actorOf(ctx),
+      at: now,
       fromStatus: before.status as RequestStatus,
       toStatus: status,
       note: input.reason ?? input.note ?? null,
@@ -140,7 +141,7 @@ export const requestService = {
       // The number shows the day received and the id, known only after the insert.
       const day = new Date(now.getTime() + 8 * HOUR).toISOString().slice(0, 10).replace(/-/g, '');
       request.number = `QC-${day}-${String(request.id).padStart(6, '0')}`;
-      await appendEvent(em, request, { kind: RequestEventKind.CREATED, actor: actorOf(ctx), toStatus: RequestStatus.ORDERED, set: snapshot(request), extra: { channel: input.channel } });
+      await appendEvent(em, request, { kind: RequestEventKind.CREATED, actor: actorOf(ctx), at: now, toStatus: RequestStatus.ORDERED, set: snapshot(request), extra: { channel: input.channel } });
       await em.flush();
       return request;
     });
@@ -252,7 +253,7 @@ export const requestService = {
   async comment(ctx: AppContext, id: string, text: string): Promise<Request> {
     return inTransaction(ctx, async (em) => {
       const request = await loadByGlobalId(em, Request, id, 'id');
-      await appendEvent(em, request, { kind: RequestEventKind.COMMENTED, actor: actorOf(ctx), note: text });
+      await appendEvent(em, request, { kind: RequestEventKind.COMMENTED, actor: actorOf(ctx), at: ctx.now(), note: text });
       await em.flush();
       return request;
     });

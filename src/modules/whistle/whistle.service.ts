@@ -32,7 +32,7 @@ export function overdueResponses(now: Date): FilterQuery<WhistleRecipient> {
 async function recordOnRequest(em: EntityManager, ctx: AppContext, whistle: Whistle, kind: RequestEventKind, note: string, extra: Record<string, unknown>) {
   if (!whistle.request) return;
   const request = await em.findOneOrFail(Request, { id: whistle.request.id });
-  await appendEvent(em, request, { kind, actor: actorOf(ctx), note, extra: { whistleId: whistle.id, ...extra } });
+  await appendEvent(em, request, { kind, actor: actorOf(ctx), at: ctx.now(), note, extra: { whistleId: whistle.id, ...extra } });
 }
 
 /** 吹哨报到: one whistle, one letter, one ledger, one feedback per department. */
@@ -87,7 +87,7 @@ export const whistleService = {
       if (missing >= 0) throw badInput(`input.unitIds.${missing}`, 'no such unit');
 
       const now = ctx.now();
-      const whistle = em.create(Whistle, { request, problem, blownBy, letter: input.letter, blownAt: now });
+      const whistle = em.create(Whistle, { request, problem, blownBy, letter: input.letter, blownAt: now, createdAt: now, updatedAt: now });
       const reportDueAt = new Date(now.getTime() + (input.reportHours ?? DEFAULT_REPORT_HOURS) * HOUR);
       const feedbackDueAt = new Date(now.getTime() + (input.feedbackHours ?? DEFAULT_FEEDBACK_HOURS) * HOUR);
       if (feedbackDueAt < reportDueAt) throw badInput('input.feedbackHours', 'the feedback deadline cannot come before the report deadline');

@@ -1,0 +1,170 @@
+import { badInput } from '../../common/errors';
+import type { AppContext } from '../../context/context';
+import { Street } from '../area/area.entity';
+import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { RequestCategory } from '../category/category.entity';
+import { RequestStatus } from '../request/request.entity';
+import { CLOCK_RUNNING } from '../request/request.states';
+import { RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, chinaDay, monthBounds, rate } from './dashboard.rules';
+import type { DashboardFigures, DashboardInput, StreetRankingInput, StreetRankingRow } from './dashboard.types';
+
+const DONE = `('${RequestStatus.RESOLVED}', '${RequestStatus.CLOSED}')`;
+const RUNNING = `(${CLOCK_RUNNING.map((status) => `'${status}'`).join(', ')})`;
+const MAX_DAYS = 366;
+
+type Row = Record<string, string | number | null>;
+const int = (value: unknown) => Number(value ?? 0);
+
+/** Dashboard figures: each is one SQL aggregate over the area's subtree (path prefix), never a loop. */
+export const dashboardService = {
+  async figures(ctx: AppContext, input: DashboardInput): Promise<DashboardFigures> {
+    if (!(input.to > input.from)) throw badInput('input.to', 'must be after input.from');
+    if (input.to.getTime() - input.from.getTime() > MAX_DAYS * 86400_000) throw badInput('input.to', `a period is at most ${MAX_DAYS} days`);
+    const area = await loadArea(ctx.em, input.areaId, ALL_AREA_TYPES, 'input.areaId');
+    const em = ctx.em;
+    const prefix = `${area.path}%`;
+    const period = [input.from, input.to];
+
+    const [requests, overdue, whistles, wishes, claims, members, byCategory, byStatus, byDay] = await Promise.all([
+      em.execute<Row[]>(
+        `select count(*) as received,
+                count(*) filter (where r.status in ${DONE}) as resolved,
+                count(*) filter (where r.status in ${DONE} and r.resolved_at <= r.due_at) as on_time,
+                avg(r.satisfaction) as mean_rating,
+                count(r.satisfaction) as rated,
+                count(*) filter (where r.satisfaction >= ${SATISFIED_FROM}) as satisfied
+           from request r join area a on a.id = r.area_id
+          where a.path like ? and r.created_at >= ? and r.created_at < ?`,
+        [prefix, ...period],
+      ),
+      em.execute<Row[]>(
+        `select count(*) as overdue from request r join area a on a.id = r.area_id
+          where a.path like ? and r.status in ${RUNNING} and r.due_at < ?`,
+        [prefix, ctx.now()],
+      ),
+      em.execute<Row[]>(
+        `select count(distinct w.id) as blown, count(wr.id) as responses,
+                count(wr.id) filter (where wr.status = 'ANSWERED' and wr.answered_at <= wr.feedback_due_at) as on_time
+           from whistle w join area a on a.id = w.blown_by_id left join whistle_recipient wr on wr.whistle_id = w.id
+          where a.path like ? and w.blown_at >= ? and w.blown_at < ?`,
+        [prefix, ...period],
+      ),
+      em.execute<Row[]>(
+        `select count(*) as fulfilled from micro_wish m join area a on a.id = m.community_id
+          where a.path like ? and m.status in ('FULFILLED', 'CONFIRMED') and m.fulfilled_at >= ? and m.fulfilled_at < ?`,
+        [prefix, ...period],
+      ),
+      em.execute<Row[]>(
+        `select count(*) as claimed from claim c
+           join list_item li on li.id = c.item_id join problem_list pl on pl.id = li.list_id join area a on a.id = pl.community_id
+          where a.path like ? and c.status <> 'CANCELLED' and c.created_at >= ? and c.created_at < ?`,
+        [prefix, ...period],
+      ),
+      em.execute<Row[]>(
+        `select count(*) as reported from person p join area a on a.id = p.residence_community_id
+          where a.path like ? and p.reported_on >= ?::date and p.reported_on < ?::date`,
+        [prefix, chinaDay(input.from), chinaDay(input.to)],
+      ),
+      em.execute<Row[]>(
+        `select coalesce(c.parent_id, c.id) as category_id, count(*) as count
+           from request r join area a on a.id = r.area_id join request_category c on c.id = r.category_id
+          where a.path like ? and r.created_at >= ? and r.created_at < ?
+          group by 1 order by 2 desc, 1`,
+        [prefix, ...period],
+      ),
+      em.execute<Row[]>(
+        `select r.status, count(*) as count from request r join area a on a.id = r.area_id
+          where a.path like ? and r.created_at >= ? and r.created_at < ? group by 1 order by 1`,
+        [prefix, ...period],
+      ),
+      em.execute<Row[]>(
+        `select to_char(r.created_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day, count(*) as received,
+                count(*) filter (where r.status in ${DONE}) as resolved
+           from request r join area a on a.id = r.area_id
+          where a.path like ? and r.created_at >= ? and r.created_at < ? group by 1 order by 1`,
+        [prefix, ...period],
+      ),
+    ]);
+
+    const r = requests[0];
+    const categories = await em.find(RequestCategory, { id: { $in: byCategory.map((row) => int(row.category_id)) } });
+    const categoryById = new Map(categories.map((category) => [category.id, category]));
+    return {
+      area,
+      from: input.from,
+      to: input.to,
+      requestsReceived: int(r.received),
+      requestsResolved: int(r.resolved),
+      resolutionRate: rate(int(r.resolved), int(r.received)),
+      onTimeRate: rate(int(r.on_time), int(r.resolved)),
+      averageSatisfaction: r.mean_rating == null ? null : Math.round(Number(r.mean_rating) * 100) / 100,
+      satisfactionRate: rate(int(r.satisfied), int(r.rated)),
+      overdueNow: int(overdue[0].overdue),
+      whistlesBlown: int(whistles[0].blown),
+      whistleResponses: int(whistles[0].responses),
+      whistlesAnsweredOnTimeRate: rate(int(whistles[0].on_time), int(whistles[0].responses)),
+      microWishesFulfilled: int(wishes[0].fulfilled),
+      claimedServiceItems: int(claims[0].claimed),
+      membersReported: int(members[0].reported),
+      requestsByCategory: byCategory.map((row) => ({ category: categoryById.get(int(row.category_id))!, count: int(row.count) })),
+      requestsByStatus: byStatus.map((row) => ({ status: row.status as RequestStatus, count: int(row.count) })),
+      requestsByDay: byDay.map((row) => ({ day: String(row.day), received: int(row.received), resolved: int(row.resolved) })),
+    };
+  },
+
+  /** Beijing-style monthly ranking of streets by response, resolution and satisfaction. */
+  async streetRanking(ctx: AppContext, input: StreetRankingInput): Promise<StreetRankingRow[]> {
+    const { from, to } = monthBounds(input.month);
+    const district = input.districtId ? await loadArea(ctx.em, input.districtId, ['District'], 'input.districtId') : null;
+    const rows = await ctx.em.execute<Row[]>(
+      `with cohort as (
+         select s.id as street_id, r.id, r.created_at, r.status, r.satisfaction
+           from area s join area a on a.path like s.path || '%' join request r on r.area_id = a.id
+          where s.level = 'STREET' and s.path like ? and r.created_at >= ? and r.created_at < ?
+       ), first_dispatch as (
+         select e.request_id, min(e.created_at) as at from request_event e
+          where e.kind = 'DISPATCHED' and e.request_id in (select id from cohort) group by e.request_id
+       )
+       select s.id as street_id,
+              count(c.id) as received,
+              count(c.id) filter (where fd.at <= c.created_at + interval '${RESPONSE_WINDOW_HOURS} hours') as responded,
+              count(c.id) filter (where c.status in ${DONE}) as resolved,
+              count(c.satisfaction) as rated,
+              count(c.id) filter (where c.satisfaction >= ${SATISFIED_FROM}) as satisfied
+         from area s left join cohort c on c.street_id = s.id left join first_dispatch fd on fd.request_id = c.id
+        where s.level = 'STREET' and s.path like ?
+        group by s.id`,
+      [district ? `${district.path}%` : '/%', from, to, district ? `${district.path}%` : '/%'],
+    );
+    const streets = await ctx.em.find(Street, { id: { $in: rows.map((row) => int(row.street_id)) } });
+    const streetById = new Map(streets.map((street) => [street.id, street]));
+    const scored = rows.map((row) => {
+      const received = int(row.received);
+      const rates = {
+        response: rate(int(row.responded), received),
+        resolution: rate(int(row.resolved), received),
+        satisfaction: rate(int(row.satisfied), int(row.rated)),
+      };
+      let weight = 0;
+      let sum = 0;
+      for (const key of Object.keys(RANKING_WEIGHTS) as (keyof typeof RANKING_WEIGHTS)[]) {
+        if (rates[key] == null) continue;
+        weight += RANKING_WEIGHTS[key];
+        sum += RANKING_WEIGHTS[key] * rates[key]!;
+      }
+      return {
+        street: streetById.get(int(row.street_id))!,
+        requestsReceived: received,
+        responseRate: rates.response,
+        resolutionRate: rates.resolution,
+        satisfactionRate: rates.satisfaction,
+        score: received > 0 && weight > 0 ? Math.round((sum / weight) * 10000) / 100 : null,
+        rank: null as number | null,
+      };
+    });
+    scored.sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || a.street.code.localeCompare(b.street.code));
+    scored.forEach((row, index) => (row.rank = row.score == null ? null : index + 1));
+    return scored;
+  },
+};
+

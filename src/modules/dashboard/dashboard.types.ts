@@ -1,0 +1,145 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
+import { Matches } from 'class-validator';
+import { IdInput } from '../../common/input-fields';
+import { Area, Street } from '../area/area.entity';
+import { RequestCategory } from '../category/category.entity';
+import { RequestStatus } from '../request/request.entity';
+
+@ObjectType({ description: 'A count for one category, for charts.' })
+export class CategoryCount {
+  @Field(() => RequestCategory)
+  category!: RequestCategory;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({ description: 'A count for one status, for charts.' })
+export class StatusCount {
+  @Field(() => RequestStatus)
+  status!: RequestStatus;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({ description: 'A count for one China-time day, for charts.' })
+export class DayCount {
+  @Field({ description: 'YYYY-MM-DD (China time).' })
+  day!: string;
+
+  @Field(() => Int)
+  received!: number;
+
+  @Field(() => Int, { description: 'Of those received that day, how many are resolved or closed now.' })
+  resolved!: number;
+}
+
+/** The figures the articles report, for one area and period. Rates are 0..1, null when there is nothing to divide by. */
+@ObjectType({ description: 'The figures the source articles report, for one area (and everything inside it) and period. Requests are counted by when they were received.' })
+export class DashboardFigures {
+  @Field(() => Area)
+  area!: Area;
+
+  @Field(() => DateTimeISOResolver)
+  from!: Date;
+
+  @Field(() => DateTimeISOResolver)
+  to!: Date;
+
+  @Field(() => Int, { description: '受理: requests received in the period.' })
+  requestsReceived!: number;
+
+  @Field(() => Int, { description: 'Of those, resolved or closed out now.' })
+  requestsResolved!: number;
+
+  @Field(() => Float, { nullable: true, description: '解决率: resolved / received.' })
+  resolutionRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '按时办结率: resolved by their deadline / resolved.' })
+  onTimeRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Mean rating, 1-5, of those rated.' })
+  averageSatisfaction!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '满意率: rated 4 or 5 / rated.' })
+  satisfactionRate!: number | null;
+
+  @Field(() => Int, { description: 'Requests past their deadline with the clock running, now.' })
+  overdueNow!: number;
+
+  @Field(() => Int, { description: '吹哨: whistles blown in the period.' })
+  whistlesBlown!: number;
+
+  @Field(() => Int, { description: 'Departments called by those whistles.' })
+  whistleResponses!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Departments that fed back by their deadline / departments called.' })
+  whistlesAnsweredOnTimeRate!: number | null;
+
+  @Field(() => Int, { description: '微心愿 fulfilled in the period.' })
+  microWishesFulfilled!: number;
+
+  @Field(() => Int, { description: 'Service and demand items claimed by units in the period (claims not cancelled).' })
+  claimedServiceItems!: number;
+
+  @Field(() => Int, { description: '双报到: people who reported to a community inside the area in the period.' })
+  membersReported!: number;
+
+  @Field(() => [CategoryCount], { description: 'Requests received, by first-level category, largest first.' })
+  requestsByCategory!: CategoryCount[];
+
+  @Field(() => [StatusCount], { description: 'Requests received, by current status.' })
+  requestsByStatus!: StatusCount[];
+
+  @Field(() => [DayCount], { description: 'Requests received and resolved per day, for a line chart.' })
+  requestsByDay!: DayCount[];
+}
+
+@InputType()
+export class DashboardInput {
+  @IdInput({ description: 'Any area: the figures cover it and everything inside it.' })
+  areaId!: string;
+
+  @Field(() => DateTimeISOResolver)
+  from!: Date;
+
+  @Field(() => DateTimeISOResolver)
+  to!: Date;
+}
+
+@ObjectType({ description: 'One street in the monthly ranking (Beijing-style: response, resolution, satisfaction).' })
+export class StreetRankingRow {
+  @Field(() => Int, { nullable: true, description: '1 is best; null for a street with no requests that month.' })
+  rank!: number | null;
+
+  @Field(() => Street)
+  street!: Street;
+
+  @Field(() => Int)
+  requestsReceived!: number;
+
+  @Field(() => Float, { nullable: true, description: '响应率: dispatched within 24 h of receipt / received.' })
+  responseRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '解决率: resolved or closed / received.' })
+  resolutionRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: '满意率: rated 4-5 / rated.' })
+  satisfactionRate!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Weighted score 0-100: response 10%, resolution 45%, satisfaction 45%; a missing rate drops out and the others are re-weighted.' })
+  score!: number | null;
+}
+
+@InputType()
+export class StreetRankingInput {
+  @IdInput({ nullable: true, description: 'The district; omit for all streets.' })
+  districtId?: string | null;
+
+  @Field({ description: 'The month, YYYY-MM (China time).' })
+  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must look like 2026-11' })
+  month!: string;
+}
+

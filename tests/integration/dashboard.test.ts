@@ -1,0 +1,168 @@
+import { Community, Street } from '../../src/modules/area/area.entity';
+import { Claim, ClaimStatus, ListItem, ListItemKind, ListItemStatus, ProblemList } from '../../src/modules/list/list.entity';
+import { MicroWish, MicroWishStatus } from '../../src/modules/micro-wish/micro-wish.entity';
+import { Person } from '../../src/modules/person/person.entity';
+import { Unit } from '../../src/modules/unit/unit.entity';
+import { seedDemoCity } from '../../src/seed/demo-city';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+/**
+ * A month (March 2030, after anything the demo seed holds) with hand-placed activity:
+ *   street S1, community A: r1 dispatched after 1 h, resolved on time, rated 5, closed out;
+ *                           r2 dispatched after 30 h, resolved after its 72 h deadline, rated 3;
+ *                           r3 never dispatched, overdue; whistled on, one of two departments answers in time.
+ *   street S2, community B: r4 dispatched after 2 h, resolved on time, rated 4.
+ * Plus, in A: one fulfilled micro-wish, one claim, one member reporting.
+ */
+let app: TestApp;
+let districtId: string;
+let communityA: { id: string; dbId: number; streetId: string };
+let communityB: { id: string; dbId: number; streetId: string };
+
+const HOUR = 3600_000;
+const T0 = new Date('2030-03-04T02:00:00Z');
+const at = (hours: number) => new Date(T0.getTime() + hours * HOUR);
+const dbId = (id: string) => Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+
+async function ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T> {
+  const result = await app.execute<T>(query, variables);
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data as T;
+}
+
+async function run(step: string, id: string, input: Record<string, unknown>, hours: number, type: string) {
+  app.clock.set(at(hours));
+  await ok(`mutation($id: ID!, $input: ${type}) { ${step}(id: $id, input: $input) { id } }`, { id, input });
+}
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await app.orm.em.fork().transactional((em) => seedDemoCity(em, { scale: 'small' }));
+  const data = await ok(`{
+    districts { edges { node { id } } }
+    streets(first: 2) { edges { node { id communities(first: 1) { edges { node { id grids(first: 1) { edges { node { id } } } } } } } } }
+    requestCategories { code children { id code } }
+    partyMembers(first: 1, filter: { partyStatuses: [RETIRED] }) { edges { node { id } } }
+    units(first: 2, filter: { kinds: [AGENCY] }) { edges { node { id } } }
+  }`);
+  districtId = data.districts.edges[0].node.id;
+  const [s1, s2] = data.streets.edges.map((e: any) => e.node);
+  const a = s1.communities.edges[0].node;
+  const b = s2.communities.edges[0].node;
+  communityA = { id: a.id, dbId: dbId(a.id), streetId: s1.id };
+  communityB = { id: b.id, dbId: dbId(b.id), streetId: s2.id };
+  const categoryId = data.requestCategories.find((c: any) => c.code === 'HOUSING').children[0].id;
+  const memberId = data.partyMembers.edges[0].node.id;
+  const [unit1, unit2] = data.units.edges.map((e: any) => e.node.id);
+
+  const create = async (areaId: string, hours: number) => {
+    app.clock.set(at(hours));
+    return (await ok(`mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, { input: { title: '测试诉求', body: '测试', channel: 'COUNTER', categoryId, areaId } })).createRequest.id;
+  };
+  const gridA = a.grids.edges[0].node.id;
+  const gridB = b.grids.edges[0].node.id;
+
+  const r1 = await create(gridA, 0);
+  await run('dispatchRequest', r1, { assigneePersonId: memberId }, 1, 'DispatchRequestInput!');
+  await run('takeRequest', r1, {}, 2, 'TakeRequestInput');
+  await run('resolveRequest', r1, {}, 10, 'PlainStepInput');
+  await run('rateRequest', r1, { satisfaction: 5 }, 11, 'RateRequestInput!');
+  await run('closeOutRequest', r1, { byLevel: 'COMMUNITY', reason: '办结' }, 12, 'CloseOutRequestInput!');
+
+  const r2 = await create(gridA, 0);
+  await run('dispatchRequest', r2, { assigneePersonId: memberId }, 30, 'DispatchRequestInput!');
+  await run('takeRequest', r2, {}, 31, 'TakeRequestInput');
+  await run('resolveRequest', r2, {}, 80, 'PlainStepInput');
+  await run('rateRequest', r2, { satisfaction: 3 }, 81, 'RateRequestInput!');
+
+  const r3 = await create(a.id, 5);
+  app.clock.set(at(6));
+  const whistle = await ok(`mutation($input: BlowWhistleInput!) { blowWhistle(input: $input) { recipients { edges { node { id } } } } }`, {
+    input: { requestId: r3, blownById: a.id, letter: '联合处置', unitIds: [unit1, unit2] },
+  });
+  const [first] = whistle.blowWhistle.recipients.edges.map((e: any) => e.node.id);
+  app.clock.set(at(7));
+  await ok(`mutation($id: ID!) { reportToWhistle(id: $id) { id } }`, { id: first });
+  app.clock.set(at(30));
+  await ok(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: "已处置" }) { id } }`, { id: first });
+
+  const r4 = await create(gridB, 0);
+  await run('dispatchRequest', r4, { assigneePersonId: memberId }, 2, 'DispatchRequestInput!');
+  await run('takeRequest', r4, {}, 3, 'TakeRequestInput');
+  await run('resolveRequest', r4, {}, 5, 'PlainStepInput');
+  await run('rateRequest', r4, { satisfaction: 4 }, 6, 'RateRequestInput!');
+
+  const em = app.orm.em.fork();
+  const communityRef = em.getReference(Community, communityA.dbId);
+  em.create(MicroWish, { community: communityRef, title: '轮椅一台', status: MicroWishStatus.FULFILLED, fulfilledAt: at(48) });
+  const list = em.create(ProblemList, { community: communityRef, period: '2030-03', startsOn: '2030-03-01', endsOn: '2030-03-31', title: '三月清单' });
+  const item = em.create(ListItem, { list, kind: ListItemKind.SERVICE, title: '楼道清洁', status: ListItemStatus.CLAIMED });
+  em.create(Claim, { item, unit: em.getReference(Unit, dbId(unit1)), status: ClaimStatus.CLAIMED, createdAt: at(20), updatedAt: at(20) });
+  const member = await em.findOneOrFail(Person, { id: dbId(memberId) });
+  member.reportedOn = '2030-03-10';
+  member.residenceCommunity = communityRef;
+  await em.flush();
+  app.clock.set(at(100));
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const FIGURES = `query($input: DashboardInput!) { dashboard(input: $input) {
+  requestsReceived requestsResolved resolutionRate onTimeRate averageSatisfaction satisfactionRate overdueNow
+  whistlesBlown whistleResponses whistlesAnsweredOnTimeRate microWishesFulfilled claimedServiceItems membersReported
+  requestsByStatus { status count } requestsByCategory { category { code } count } requestsByDay { day received resolved }
+} }`;
+
+test('district figures for the month match the hand count', async () => {
+  const { dashboard } = await ok(FIGURES, { input: { areaId: districtId, from: '2030-02-28T16:00:00Z', to: '2030-03-31T16:00:00Z' } });
+  expect(dashboard).toMatchObject({
+    requestsReceived: 4,
+    requestsResolved: 3,
+    resolutionRate: 0.75,
+    onTimeRate: 0.6667,
+    averageSatisfaction: 4,
+    satisfactionRate: 0.6667,
+    overdueNow: 1,
+    whistlesBlown: 1,
+    whistleResponses: 2,
+    whistlesAnsweredOnTimeRate: 0.5,
+    microWishesFulfilled: 1,
+    claimedServiceItems: 1,
+    membersReported: 1,
+  });
+  expect(dashboard.requestsByStatus).toEqual([
+    { status: 'ORDERED', count: 1 },
+    { status: 'RESOLVED', count: 2 },
+    { status: 'CLOSED', count: 1 },
+  ].sort((x, y) => x.status.localeCompare(y.status)));
+  expect(dashboard.requestsByCategory).toEqual([{ category: { code: 'HOUSING' }, count: 4 }]);
+  expect(dashboard.requestsByDay).toEqual([{ day: '2030-03-04', received: 4, resolved: 3 }]);
+});
+
+test('a community sees only what is inside it; an empty period is zeros and nulls, not errors', async () => {
+  const inA = (await ok(FIGURES, { input: { areaId: communityA.id, from: '2030-03-01T00:00:00Z', to: '2030-04-01T00:00:00Z' } })).dashboard;
+  expect(inA).toMatchObject({ requestsReceived: 3, requestsResolved: 2, resolutionRate: 0.6667, whistlesBlown: 1 });
+  const inB = (await ok(FIGURES, { input: { areaId: communityB.id, from: '2030-03-01T00:00:00Z', to: '2030-04-01T00:00:00Z' } })).dashboard;
+  expect(inB).toMatchObject({ requestsReceived: 1, whistlesBlown: 0, microWishesFulfilled: 0, membersReported: 0 });
+  const empty = (await ok(FIGURES, { input: { areaId: districtId, from: '2031-01-01T00:00:00Z', to: '2031-02-01T00:00:00Z' } })).dashboard;
+  expect(empty).toMatchObject({ requestsReceived: 0, resolutionRate: null, onTimeRate: null, averageSatisfaction: null, whistlesAnsweredOnTimeRate: null });
+});
+
+test('streets ranked for the month by response (10%), resolution (45%) and satisfaction (45%)', async () => {
+  const { streetRanking } = await ok(`query($input: StreetRankingInput!) { streetRanking(input: $input) { rank street { id } requestsReceived responseRate resolutionRate satisfactionRate score } }`, {
+    input: { districtId, month: '2030-03' },
+  });
+  expect(streetRanking[0]).toEqual({ rank: 1, street: { id: communityB.streetId }, requestsReceived: 1, responseRate: 1, resolutionRate: 1, satisfactionRate: 1, score: 100 });
+  // S1: responded 1/3, resolved 2/3, satisfied 1/2 → 0.1 × 0.3333 + 0.45 × 0.6667 + 0.45 × 0.5 = 0.5583
+  expect(streetRanking[1]).toEqual({ rank: 2, street: { id: communityA.streetId }, requestsReceived: 3, responseRate: 0.3333, resolutionRate: 0.6667, satisfactionRate: 0.5, score: 55.83 });
+  expect(streetRanking.slice(2).every((row: any) => row.rank === null && row.requestsReceived === 0 && row.score === null)).toBe(true);
+  expect(streetRanking).toHaveLength(await app.orm.em.fork().count(Street, {}));
+});
+
+test('bad periods are refused', async () => {
+  const backwards = await app.execute(FIGURES, { input: { areaId: districtId, from: '2030-03-02T00:00:00Z', to: '2030-03-01T00:00:00Z' } });
+  expect(backwards.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.to' });
+  const month = await app.execute(`{ streetRanking(input: { month: "2030-13" }) { rank } }`);
+  expect(month.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.month' });
+});
