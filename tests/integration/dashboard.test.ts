@@ -166,3 +166,11 @@ test('bad periods are refused', async () => {
   const month = await app.execute(`{ streetRanking(input: { month: "2030-13" }) { rank } }`);
   expect(month.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.month' });
 });
+
+test('lastDays counts back from now; mixing it with from/to is refused', async () => {
+  const recent = (await ok(`{ dashboard(input: { areaId: "${'${district}'}", lastDays: 7 }) { requestsReceived from to } }`.replace('${district}', districtId))).dashboard;
+  expect(recent.requestsReceived).toBe(4); // the clock stands at 100 h after the requests came in
+  expect(new Date(recent.to).getTime()).toBe(at(100).getTime());
+  const both = await app.execute(FIGURES, { input: { areaId: districtId, lastDays: 7, from: '2030-03-01T00:00:00Z', to: '2030-04-01T00:00:00Z' } });
+  expect(both.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.lastDays' });
+});

@@ -24,6 +24,11 @@ test('the README has examples', () => {
 
 test.each(blocks.map((block) => [/(?:query|mutation) (\w+)/.exec(block)?.[1] ?? '?', block]))('README example %s works', async (name, block) => {
   const result = await app.execute(block);
+  const expectedCode = /# expect: (\w+)/.exec(block)?.[1];
+  if (expectedCode) {
+    expect(result.errors?.[0].extensions?.code).toBe(expectedCode);
+    return;
+  }
   if (name === 'Refused') {
     expect(result.errors?.[0].message).toBe(expectedRefusal.errors[0].message);
     expect(result.errors?.[0].extensions).toMatchObject(expectedRefusal.errors[0].extensions);
@@ -35,4 +40,17 @@ test.each(blocks.map((block) => [/(?:query|mutation) (\w+)/.exec(block)?.[1] ?? 
     expect(value).not.toBeNull();
     if (value && typeof value === 'object' && 'totalCount' in value) expect((value as { totalCount: number }).totalCount).toBeGreaterThan(0);
   }
+});
+
+test('the walkthrough ends with the request closed out, its whistle answered, and counted on the dashboard', async () => {
+  const result = await app.execute(`{
+    node(id: "UmVxdWVzdDox") { ... on Request { status satisfaction events { edges { node { kind } } } } }
+    dashboard(input: { areaId: "U3RyZWV0OjI", lastDays: 30 }) { requestsReceived requestsResolved whistlesBlown whistleResponses }
+  }`);
+  expect(result.errors).toBeUndefined();
+  expect(result.data.node.status).toBe('CLOSED');
+  expect(result.data.node.events.edges.map((e: any) => e.node.kind)).toEqual([
+    'CREATED', 'DISPATCHED', 'TAKEN', 'WHISTLE_BLOWN', 'WHISTLE_REPORTED', 'WHISTLE_FEEDBACK', 'WHISTLE_REPORTED', 'STARTED', 'RESOLVED', 'RATED', 'CLOSED_OUT',
+  ]);
+  expect(result.data.dashboard).toEqual({ requestsReceived: 1, requestsResolved: 1, whistlesBlown: 1, whistleResponses: 2 });
 });

@@ -15,9 +15,21 @@ const MAX_DAYS = 366;
 type Row = Record<string, string | number | null>;
 const int = (value: unknown) => Number(value ?? 0);
 
+/** The period asked for: from/to, or the last N days up to now. */
+function resolvePeriod(ctx: AppContext, input: DashboardInput): { from: Date; to: Date } {
+  if (input.lastDays != null) {
+    if (input.from || input.to) throw badInput('input.lastDays', 'give either lastDays or from and to');
+    const to = ctx.now();
+    return { from: new Date(to.getTime() - input.lastDays * 86400_000), to };
+  }
+  if (!input.from || !input.to) throw badInput('input.from', 'give from and to, or lastDays');
+  return { from: input.from, to: input.to };
+}
+
 /** Dashboard figures: each is one SQL aggregate over the area's subtree (path prefix), never a loop. */
 export const dashboardService = {
-  async figures(ctx: AppContext, input: DashboardInput): Promise<DashboardFigures> {
+  async figures(ctx: AppContext, given: DashboardInput): Promise<DashboardFigures> {
+    const input = { ...given, ...resolvePeriod(ctx, given) };
     if (!(input.to > input.from)) throw badInput('input.to', 'must be after input.from');
     if (input.to.getTime() - input.from.getTime() > MAX_DAYS * 86400_000) throw badInput('input.to', `a period is at most ${MAX_DAYS} days`);
     const area = await loadArea(ctx.em, input.areaId, ALL_AREA_TYPES, 'input.areaId');

@@ -1,6 +1,6 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
-import { Matches } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { IdInput } from '../../common/input-fields';
 import { Area, Street } from '../area/area.entity';
 import { RequestCategory } from '../category/category.entity';
@@ -102,11 +102,20 @@ export class DashboardInput {
   @IdInput({ description: 'Any area: the figures cover it and everything inside it.' })
   areaId!: string;
 
-  @Field(() => DateTimeISOResolver)
-  from!: Date;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Start of the period (inclusive); give from and to, or lastDays.' })
+  @IsOptional()
+  from?: Date | null;
 
-  @Field(() => DateTimeISOResolver)
-  to!: Date;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'End of the period (exclusive).' })
+  @IsOptional()
+  to?: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'The last N days up to now, instead of from/to.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  lastDays?: number | null;
 }
 
 @ObjectType({ description: 'One street in the monthly ranking (Beijing-style: response, resolution, satisfaction).' })
