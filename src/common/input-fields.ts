@@ -1,6 +1,6 @@
 import { LocalDateResolver } from 'graphql-scalars';
-import { IsOptional, Length, Matches } from 'class-validator';
-import { Field, ID } from 'type-graphql';
+import { IsInt, IsOptional, Length, Matches, Max, Min } from 'class-validator';
+import { Field, ID, Int } from 'type-graphql';
 import { CODE_PATTERN } from './validators';
 
 /**
@@ -44,4 +44,9 @@ export function DateInput(options: FieldOptions = {}): PropertyDecorator {
 /** A global ID pointing at another record. */
 export function IdInput(options: FieldOptions = {}): PropertyDecorator {
   return compose(Field(() => ID, options), ...optionality(options));
+}
+
+/** A whole number between `min` and `max`. */
+export function IntInput(min: number, max: number, options: FieldOptions = {}): PropertyDecorator {
+  return compose(Field(() => Int, options), ...optionality(options), IsInt(), Min(min), Max(max));
 }

@@ -1,6 +1,9 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { Field, InputType, Int } from 'type-graphql';
-import { CodeInput, IdInput, TextInput } from '../../common/input-fields';
+import { IsOptional } from 'class-validator';
+import { Field, InputType } from 'type-graphql';
+import { CodeInput, IdInput, IntInput, TextInput } from '../../common/input-fields';
+
+/** Hours allowed at one level: 1 hour to a year; null inherits. */
+const DeadlineHours = () => IntInput(1, 24 * 365, { nullable: true });
 
 @InputType()
 export class CreateRequestCategoryInput {
@@ -13,25 +16,13 @@ export class CreateRequestCategoryInput {
   @IdInput({ nullable: true, description: 'A first-level category; omit to create a first-level one.' })
   parentId?: string | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(24 * 365)
+  @DeadlineHours()
   communityHours?: number | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(24 * 365)
+  @DeadlineHours()
   streetHours?: number | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(24 * 365)
+  @DeadlineHours()
   districtHours?: number | null;
 }
 
@@ -40,25 +31,13 @@ export class UpdateRequestCategoryInput {
   @TextInput(60, { nullable: true })
   name?: string | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(24 * 365)
+  @DeadlineHours()
   communityHours?: number | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(24 * 365)
+  @DeadlineHours()
   streetHours?: number | null;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(24 * 365)
+  @DeadlineHours()
   districtHours?: number | null;
 
   @Field(() => Boolean, { nullable: true })
