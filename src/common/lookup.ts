@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import type { ClassType } from 'type-graphql';
 import { notFound } from './errors';
 import { expectGlobalId } from './global-id';
@@ -19,4 +19,23 @@ export async function loadOptional<T extends object>(em: EntityManager, entity: 
   if (globalId === undefined) return undefined;
   if (globalId === null) return null;
   return loadByGlobalId(em, entity, globalId, field);
+}
+
+/**
+ * Like `loadByGlobalId`, but takes the row with `SELECT … FOR UPDATE` inside the caller's
+ * transaction, so concurrent writers that check a limit on it (capacity, balance) queue up
+ * instead of both passing the check. Lock "container" rows (post, activity, participation)
+ * before person rows: inserting a child row takes a key-share lock on its person, and a
+ * consistent order keeps two such transactions from deadlocking.
+ */
+export async function loadForUpdate<T extends { id: number }>(em: EntityManager, entity: ClassType<T>, globalId: string, field: string): Promise<T> {
+  const { id } = expectGlobalId(globalId, [entity.name], field);
+  const found = await lockById(em, entity, id);
+  if (!found) throw notFound(entity.name, globalId, field);
+  return found;
+}
+
+/** The row with that database id, locked FOR UPDATE until the transaction ends; null when missing. */
+export async function lockById<T extends { id: number }>(em: EntityManager, entity: ClassType<T>, id: number): Promise<T | null> {
+  return (await em.findOne(entity, { id } as never, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true })) as T | null;
 }

@@ -31,3 +31,24 @@ export async function awardPoints(em: EntityManager, input: AwardInput): Promise
     note: input.note ?? rule.description,
   });
 }
+
+/** Where a redemption names itself in the ledger: per person, 1, 2, 3, … (under the person lock). */
+export const REDEMPTION_SOURCE = 'Redemption';
+
+/** A person's balance: the sum of their entries, read inside the caller's transaction. */
+export async function balanceOf(em: EntityManager, personId: number): Promise<number> {
+  const rows: { balance: number }[] = await em.execute('select coalesce(sum(amount), 0)::int as balance from point_entry where person_id = ?', [personId]);
+  return Number(rows[0]?.balance ?? 0);
+}
+
+/** Balances of many people in one GROUP BY (0 for people without entries), for DataLoaders. */
+export async function balancesOf(em: EntityManager, personIds: readonly number[]): Promise<Map<number, number>> {
+  const result = new Map<number, number>(personIds.map((id) => [id, 0]));
+  if (personIds.length === 0) return result;
+  const rows: { person_id: number; balance: number }[] = await em.execute(
+    `select person_id, coalesce(sum(amount), 0)::int as balance from point_entry where person_id in (${personIds.map(() => '?').join(', ')}) group by person_id`,
+    [...personIds],
+  );
+  for (const row of rows) result.set(Number(row.person_id), Number(row.balance));
+  return result;
+}

@@ -1,0 +1,35 @@
+import { badInput } from '../../common/errors';
+import type { Area, Community } from '../area/area.entity';
+
+/** The longest one activity may run; a longer campaign is several activities. */
+export const MAX_ACTIVITY_HOURS = 7 * 24;
+
+const CHINA_OFFSET = '+08:00';
+
+export function assertActivityTimes(startsAt: Date, endsAt: Date): void {
+  if (endsAt.getTime() <= startsAt.getTime()) throw badInput('input.endsAt', 'must be after startsAt');
+  if (endsAt.getTime() - startsAt.getTime() > MAX_ACTIVITY_HOURS * 3600_000) throw badInput('input.endsAt', `must be at most ${MAX_ACTIVITY_HOURS} hours after startsAt`);
+}
+
+/**
+ * The organiser is on the community's own branch of the tree: an organisation inside it
+ * (its committee, a grid branch) or above it (the street's working committee). Not another
+ * community's.
+ */
+export function assertOrganizerPlace(organizerArea: Area, community: Community): void {
+  const inside = organizerArea.path.startsWith(community.path);
+  const above = community.path.startsWith(organizerArea.path);
+  if (!inside && !above) throw badInput('input.organizerId', 'must be a party organisation of that community or of an area above it');
+}
+
+/** [start, end) of a calendar month in China time, for `starts_at` comparisons. */
+export function monthRange(month: string): { from: Date; to: Date } {
+  const [year, mon] = month.split('-').map(Number);
+  const next = mon === 12 ? `${year + 1}-01` : `${year}-${String(mon + 1).padStart(2, '0')}`;
+  return { from: new Date(`${month}-01T00:00:00${CHINA_OFFSET}`), to: new Date(`${next}-01T00:00:00${CHINA_OFFSET}`) };
+}
+
+/** [start, end) of a calendar year in China time. */
+export function yearRange(year: number): { from: Date; to: Date } {
+  return { from: new Date(`${year}-01-01T00:00:00${CHINA_OFFSET}`), to: new Date(`${year + 1}-01-01T00:00:00${CHINA_OFFSET}`) };
+}

@@ -1,0 +1,63 @@
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import type { AssessmentPartName } from './assessment.rules';
+
+export enum AssessmentPartKind {
+  ATTENDANCE = 'attendance',
+  CLAIMS = 'claims',
+  WHISTLES = 'whistles',
+  SATISFACTION = 'satisfaction',
+}
+registerEnumType(AssessmentPartKind, { name: 'AssessmentPartKind', description: 'The parts of a unit assessment (反向考核).' });
+
+@ObjectType({ description: 'One part of a unit assessment: a share 0..1 with what it was computed from.' })
+export class AssessmentPart {
+  @Field(() => AssessmentPartKind)
+  name!: AssessmentPartName;
+
+  @Field(() => Float, { nullable: true, description: 'numerator / denominator, 0..1; null when there was nothing to measure.' })
+  score!: number | null;
+
+  @Field(() => Int)
+  numerator!: number;
+
+  @Field(() => Int)
+  denominator!: number;
+
+  @Field(() => Float, { description: 'Weight in the rules.' })
+  weight!: number;
+
+  @Field(() => Float, { description: 'Weight actually applied: re-normalised over the parts with data; 0 for a part without.' })
+  appliedWeight!: number;
+}
+
+@ObjectType({ description: '反向考核: a community\'s score of a paired unit for one year.' })
+export class UnitAssessment {
+  unitId!: number;
+  communityId!: number;
+
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => Float, { nullable: true, description: '0..100, the weighted mean of the parts with data; null when none has data.' })
+  score!: number | null;
+
+  @Field(() => Int, { nullable: true, description: '1 = best among the community\'s paired units; ties share a rank; null without a score.' })
+  rank!: number | null;
+
+  @Field(() => AssessmentPart, { description: 'Share of the community\'s activities that year attended by at least one of the unit\'s people.' })
+  attendance!: AssessmentPart;
+
+  @Field(() => AssessmentPart, { description: 'Claims made that year on the community\'s list items: DELIVERED or CONFIRMED, of all not CANCELLED.' })
+  claims!: AssessmentPart;
+
+  @Field(() => AssessmentPart, {
+    description: 'Whistles the community blew that year: answered by the feedback deadline, of all answered or past the deadline (not yet due and unanswered is left out).',
+  })
+  whistles!: AssessmentPart;
+
+  @Field(() => AssessmentPart, { description: 'Requests in the community assigned to the unit, created that year and rated: sum of ratings over 5 × rated requests.' })
+  satisfaction!: AssessmentPart;
+
+  @Field(() => [String], { description: 'How the score was made: parts left out for lack of data, and the re-normalised weights.' })
+  notes!: string[];
+}

@@ -1,0 +1,38 @@
+import { badInput } from '../../common/errors';
+import type { Area, Community } from '../area/area.entity';
+import { PartyOrganizationKind, type PartyOrganization } from '../party-organization/party-organization.entity';
+import { PartyStatus, type Person } from '../person/person.entity';
+
+/** Where a reporting member may be placed: a grid branch (网格党支部) or a building group (楼栋党小组). */
+export const PLACEMENT_KINDS: readonly PartyOrganizationKind[] = [PartyOrganizationKind.BRANCH, PartyOrganizationKind.GROUP];
+
+/**
+ * 双报到 is for people in work: in-service party members (在职党员) and non-party staff
+ * (在职非党员), who report through their employer. Retired and mobile members belong to
+ * their community's organisations already.
+ */
+export function assertMayReport(person: Person): void {
+  if (person.partyStatus != null && person.partyStatus !== PartyStatus.IN_SERVICE) {
+    throw badInput('input.personId', `only in-service party members and non-party staff report (双报到); this person is ${person.partyStatus}`);
+  }
+  if (!person.employerUnit) throw badInput('input.personId', 'reports through an employer unit, and this person has none on record');
+}
+
+/** They report where they live. */
+export function assertResidence(person: Person, community: Community): void {
+  if (!person.residenceCommunity) throw badInput('input.personId', 'has no residence community on record: set it before reporting');
+  if (person.residenceCommunity.id !== community.id) throw badInput('input.communityId', 'must be the person\'s residence community');
+}
+
+/** The branch or group must sit inside the community (or on the community itself). */
+export function assertPlacement(organization: PartyOrganization, organizationArea: Area, community: Community): void {
+  if (!PLACEMENT_KINDS.includes(organization.kind)) {
+    throw badInput('input.organizationId', `must be a grid branch (BRANCH) or building group (GROUP), not a ${organization.kind}`);
+  }
+  if (!organizationArea.path.startsWith(community.path)) throw badInput('input.organizationId', 'must be a branch or group inside that community');
+}
+
+/** Registration and report days are facts: not in the future. */
+export function assertNotFuture(day: string, today: string, field: string): void {
+  if (day > today) throw badInput(field, `must not be after today (${today})`);
+}

@@ -1,0 +1,175 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { badInput, conflict } from '../../common/errors';
+import { todayInChina } from '../../common/dates';
+import { containsPattern } from '../../common/filters';
+import { NamedOrderField } from '../../common/inputs';
+import { loadByGlobalId, loadOptional } from '../../common/lookup';
+import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
+import { applyPatch, inTransaction } from '../../common/transaction';
+import type { AppContext } from '../../context/context';
+import { Area, Community } from '../area/area.entity';
+import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { RequestCategory } from '../category/category.entity';
+import { PartyOrganization } from '../party-organization/party-organization.entity';
+import { Person } from '../person/person.entity';
+import { Unit } from '../unit/unit.entity';
+import { loadForUpdate } from '../../common/lookup';
+import { PostClaim, PostClaimStatus, ServicePost, UnitRegistration } from './service-post.entity';
+import type {
+  ClaimServicePostInput,
+  CreateServicePostInput,
+  RegisterUnitInput,
+  ReportedMemberListArgs,
+  ReportMemberInput,
+  ServicePostListArgs,
+  UpdateServicePostInput,
+} from './service-post.inputs';
+import { assertMayReport, assertNotFuture, assertPlacement, assertResidence } from './service-post.rules';
+
+const BY_ID = { property: 'id', direction: OrderDirection.ASC };
+
+/** 双报到 (units and members reporting to communities) and the service posts members claim. */
+export const servicePostService = {
+  async registerUnit(ctx: AppContext, input: RegisterUnitInput): Promise<UnitRegistration> {
+    const today = todayInChina(ctx.now());
+    const registeredOn = input.registeredOn ?? today;
+    assertNotFuture(registeredOn, today, 'input.registeredOn');
+    return inTransaction(ctx, async (em) => {
+      const unit = await loadByGlobalId(em, Unit, input.unitId, 'input.unitId');
+      const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
+      if (await em.count(UnitRegistration, { unit, community })) throw conflict('this unit is already registered with this community', 'input.unitId');
+      const registration = em.create(UnitRegistration, { unit, community, registeredOn });
+      await em.flush();
+      return registration;
+    });
+  },
+
+  /**
+   * A member reports (双报到): to their residence community, placed in a branch or group
+   * inside it, claiming one of its posts, all in one transaction. The post is locked first,
+   * then the person (see loadForUpdate in common/lookup.ts), so a concurrent second report of the same person waits
+   * and then finds them reported.
+   */
+  async reportMember(ctx: AppContext, input: ReportMemberInput): Promise<Person> {
+    const today = todayInChina(ctx.now());
+    const reportedOn = input.reportedOn ?? today;
+    assertNotFuture(reportedOn, today, 'input.reportedOn');
+    return inTransaction(ctx, async (em) => {
+      const post = await loadForUpdate(em, ServicePost, input.postId, 'input.postId');
+      const person = await loadForUpdate(em, Person, input.personId, 'input.personId');
+      const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
+      const organization = await loadByGlobalId(em, PartyOrganization, input.organizationId, 'input.organizationId');
+      if (person.reportedOn) throw conflict(`this person already reported to their community on ${person.reportedOn}`, 'input.personId');
+      assertMayReport(person);
+      assertResidence(person, community);
+      assertPlacement(organization, await em.findOneOrFail(Area, organization.area.id), community);
+      if (post.community.id !== community.id) throw badInput('input.postId', 'must be a service post of that community');
+      await takePlace(em, post, person, reportedOn);
+      person.reportedOn = reportedOn;
+      person.organization = organization;
+      await em.flush();
+      return person;
+    });
+  },
+
+  async reportedMembers(ctx: AppContext, args: ReportedMemberListArgs): Promise<ConnectionResult<Person>> {
+    const filter = args.filter ?? {};
+    const and: FilterQuery<Person>[] = [{ reportedOn: { $ne: null } }];
+    if (filter.communityId) and.push({ residenceCommunity: (await loadByGlobalId(ctx.em, Community, filter.communityId, 'filter.communityId')).id });
+    if (filter.within) {
+      const area = await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within');
+      and.push({ residenceCommunity: { path: { $like: `${area.path}%` } } });
+    }
+    if (filter.organizationId) and.push({ organization: (await loadByGlobalId(ctx.em, PartyOrganization, filter.organizationId, 'filter.organizationId')).id });
+    if (filter.employerUnitId) and.push({ employerUnit: (await loadByGlobalId(ctx.em, Unit, filter.employerUnitId, 'filter.employerUnitId')).id });
+    if (filter.reportedFrom) and.push({ reportedOn: { $gte: filter.reportedFrom } });
+    if (filter.reportedTo) and.push({ reportedOn: { $lte: filter.reportedTo } });
+    return paginate(ctx.em, Person, { $and: and }, { property: NamedOrderField.NAME, direction: OrderDirection.ASC }, args);
+  },
+
+  async listPosts(ctx: AppContext, args: ServicePostListArgs): Promise<ConnectionResult<ServicePost>> {
+    const filter = args.filter ?? {};
+    const and: FilterQuery<ServicePost>[] = [];
+    if (filter.communityId) and.push({ community: (await loadByGlobalId(ctx.em, Community, filter.communityId, 'filter.communityId')).id });
+    if (filter.within) {
+      const area = await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within');
+      and.push({ community: { path: { $like: `${area.path}%` } } });
+    }
+    if (filter.categoryId) and.push({ category: (await loadByGlobalId(ctx.em, RequestCategory, filter.categoryId, 'filter.categoryId')).id });
+    if (filter.search?.trim()) and.push({ title: { $ilike: containsPattern(filter.search) } });
+    return paginate(ctx.em, ServicePost, and.length ? { $and: and } : {}, BY_ID, args);
+  },
+
+  async createPost(ctx: AppContext, input: CreateServicePostInput): Promise<ServicePost> {
+    const title = input.title.trim();
+    if (!title) throw badInput('input.title', 'must not be blank');
+    return inTransaction(ctx, async (em) => {
+      const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
+      const category = await loadOptional(em, RequestCategory, input.categoryId, 'input.categoryId');
+      const post = em.create(ServicePost, { community, category: category ?? null, title, description: input.description ?? null, capacity: input.capacity });
+      await em.flush();
+      return post;
+    });
+  },
+
+  async updatePost(ctx: AppContext, id: string, input: UpdateServicePostInput): Promise<ServicePost> {
+    return inTransaction(ctx, async (em) => {
+      // Locked: a claim racing a capacity cut must not leave the post over capacity.
+      const post = await loadForUpdate(em, ServicePost, id, 'id');
+      const { categoryId, title, ...fields } = input;
+      applyPatch(post, fields, ['capacity']);
+      if (title === null) throw badInput('input.title', 'cannot be null');
+      if (title !== undefined) {
+        if (!title.trim()) throw badInput('input.title', 'must not be blank');
+        post.title = title.trim();
+      }
+      if (categoryId !== undefined) post.category = await loadOptional(em, RequestCategory, categoryId, 'input.categoryId');
+      const active = await em.count(PostClaim, { post, status: PostClaimStatus.ACTIVE });
+      if (post.capacity < active) throw badInput('input.capacity', `must be at least the ${active} places already taken`);
+      await em.flush();
+      return post;
+    });
+  },
+
+  /** A reported member claims a post of the community they reported to; the post is locked while its places are counted. */
+  async claimPost(ctx: AppContext, input: ClaimServicePostInput): Promise<PostClaim> {
+    return inTransaction(ctx, async (em) => {
+      const post = await loadForUpdate(em, ServicePost, input.postId, 'input.postId');
+      const person = await loadByGlobalId(em, Person, input.personId, 'input.personId');
+      if (!person.reportedOn || person.residenceCommunity?.id !== post.community.id) {
+        throw badInput('input.personId', 'must have reported to the post\'s community first (reportMember)');
+      }
+      const claim = await takePlace(em, post, person, todayInChina(ctx.now()));
+      await em.flush();
+      return claim;
+    });
+  },
+
+  async endClaim(ctx: AppContext, id: string): Promise<PostClaim> {
+    return inTransaction(ctx, async (em) => {
+      const claim = await loadForUpdate(em, PostClaim, id, 'id');
+      if (claim.status === PostClaimStatus.ENDED) throw conflict('this claim has already ended', 'id');
+      claim.status = PostClaimStatus.ENDED;
+      await em.flush();
+      return claim;
+    });
+  },
+};
+
+/**
+ * Takes one place on a post the caller has locked: CONFLICT when the person already holds it
+ * or every place is taken. A person who held the post before gets their ended claim back
+ * (one claim row per post and person).
+ */
+async function takePlace(em: EntityManager, post: ServicePost, person: Person, claimedOn: string): Promise<PostClaim> {
+  const existing = await em.findOne(PostClaim, { post, person }, { refresh: true });
+  if (existing?.status === PostClaimStatus.ACTIVE) throw conflict('this person already holds this post', 'input.personId');
+  const taken = await em.count(PostClaim, { post, status: PostClaimStatus.ACTIVE });
+  if (taken >= post.capacity) throw conflict(`this post is full: all ${post.capacity} places are taken`, 'input.postId');
+  if (existing) {
+    existing.status = PostClaimStatus.ACTIVE;
+    existing.claimedOn = claimedOn;
+    return existing;
+  }
+  return em.create(PostClaim, { post, person, status: PostClaimStatus.ACTIVE, claimedOn });
+}

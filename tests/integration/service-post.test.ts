@@ -1,0 +1,332 @@
+import { toGlobalId } from '../../src/common/global-id';
+import { buildWorld, createPerson, dbId, expectError, ok, type World } from '../helpers/fixtures';
+import {
+  buildOrganizations,
+  createMember,
+  createServicePost,
+  expectNothingWrittenAnywhere,
+  rawAny,
+  REPORT,
+  reportMember,
+  type Organizations,
+} from '../helpers/member-fixtures';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+let app: TestApp;
+let w: World;
+let orgs: Organizations;
+
+/** 2026-03-15 10:00 in China: "today" is 2026-03-15. */
+const NOW = new Date('2026-03-15T10:00:00+08:00');
+const TODAY = '2026-03-15';
+
+beforeAll(async () => {
+  app = await createTestApp();
+  app.clock.set(NOW);
+  w = await buildWorld(app);
+  orgs = await buildOrganizations(app, w);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const REGISTER = `mutation($input: RegisterUnitInput!) { registerUnitWithCommunity(input: $input) { id registeredOn unit { id name } community { id name } } }`;
+const CREATE_POST = `mutation($input: CreateServicePostInput!) { createServicePost(input: $input) { id title description capacity claimCount remaining community { id } category { code } } }`;
+const UPDATE_POST = `mutation($id: ID!, $input: UpdateServicePostInput!) { updateServicePost(id: $id, input: $input) { id title description capacity claimCount remaining category { code } } }`;
+const CLAIM = `mutation($input: ClaimServicePostInput!) { claimServicePost(input: $input) { id status claimedOn post { id } person { id } } }`;
+const END = `mutation($id: ID!) { endPostClaim(id: $id) { id status } }`;
+const POST = `query($id: ID!) { node(id: $id) { ... on ServicePost { id capacity claimCount remaining claims { totalCount edges { node { status person { id } } } } active: claims(activeOnly: true) { totalCount } } } }`;
+
+async function categoryId(code: string): Promise<string> {
+  const rows: { id: number }[] = await app.orm.em.fork().execute('select id from request_category where code = ?', [code]);
+  return toGlobalId('RequestCategory', rows[0].id);
+}
+
+/** A reported member of 幸福里社区 holding `postId` (a fresh post by default). */
+async function reportedMember(name: string, postId?: string): Promise<{ personId: string; postId: string }> {
+  const post = postId ?? (await createServicePost(app, { communityId: w.communityId, title: `${name}的岗位`, capacity: 10 }));
+  const personId = await createMember(app, { name, communityId: w.communityId, employerUnitId: w.units.hospitalId });
+  await reportMember(app, { personId, communityId: w.communityId, organizationId: orgs.gridBranchId, postId: post });
+  return { personId, postId: post };
+}
+
+describe('registerUnitWithCommunity (单位报到)', () => {
+  test('registers once, today by default; a second registration is a CONFLICT and writes nothing', async () => {
+    const result = await ok(app, REGISTER, { input: { unitId: w.units.hospitalId, communityId: w.communityId } });
+    expect(result.registerUnitWithCommunity).toMatchObject({ registeredOn: TODAY, unit: { id: w.units.hospitalId }, community: { id: w.communityId } });
+    const again = await expectNothingWrittenAnywhere(app, () => app.execute(REGISTER, { input: { unitId: w.units.hospitalId, communityId: w.communityId, registeredOn: '2026-01-01' } }));
+    expectError(again, 'CONFLICT', 'input.unitId');
+    // The same unit with another community is fine.
+    const other = await ok(app, REGISTER, { input: { unitId: w.units.hospitalId, communityId: w.otherCommunityId, registeredOn: '2025-09-01' } });
+    expect(other.registerUnitWithCommunity.registeredOn).toBe('2025-09-01');
+  });
+
+  test('Community.registeredUnits / registeredUnitCount and Unit.registrations', async () => {
+    await ok(app, REGISTER, { input: { unitId: w.units.schoolId, communityId: w.communityId, registeredOn: '2026-02-01' } });
+    const data = await ok(app, `query($c: ID!, $u: ID!) {
+      c: node(id: $c) { ... on Community { registeredUnitCount registeredUnits(first: 10) { totalCount edges { node { unit { name } registeredOn } } } } }
+      u: node(id: $u) { ... on Unit { registrations { totalCount edges { node { community { name } } } } } }
+    }`, { c: w.communityId, u: w.units.hospitalId });
+    expect(data.c.registeredUnitCount).toBe(2);
+    expect(data.c.registeredUnits.edges.map((e: any) => e.node.unit.name)).toEqual(['市第一人民医院', '和平里小学']);
+    expect(data.u.registrations.edges.map((e: any) => e.node.community.name)).toEqual(['幸福里社区', '和平里社区']);
+  });
+
+  test.each([
+    ['a Community id as unitId', () => ({ unitId: w.communityId }), 'BAD_USER_INPUT', 'input.unitId'],
+    ['a missing unit', () => ({ unitId: toGlobalId('Unit', 999999) }), 'NOT_FOUND', 'input.unitId'],
+    ['a Grid as communityId', () => ({ communityId: w.gridId }), 'BAD_USER_INPUT', 'input.communityId'],
+    ['a missing community', () => ({ communityId: toGlobalId('Community', 999999) }), 'NOT_FOUND', 'input.communityId'],
+    ['a registration day in the future', () => ({ registeredOn: '2026-03-16' }), 'BAD_USER_INPUT', 'input.registeredOn'],
+  ])('%s: %s, nothing written', async (_label, overrides, code, field) => {
+    const input = { unitId: w.units.enterpriseId, communityId: w.communityId, ...overrides() };
+    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(REGISTER, { input })), code, field);
+  });
+});
+
+describe('service posts', () => {
+  test('createServicePost returns the post with its places', async () => {
+    const result = await ok(app, CREATE_POST, {
+      input: { communityId: w.communityId, title: '  文明劝导员 ', description: '每周两次路口劝导', categoryId: await categoryId('GRID-ORDER'), capacity: 3 },
+    });
+    expect(result.createServicePost).toEqual({
+      id: expect.any(String),
+      title: '文明劝导员',
+      description: '每周两次路口劝导',
+      capacity: 3,
+      claimCount: 0,
+      remaining: 3,
+      community: { id: w.communityId },
+      category: { code: 'GRID-ORDER' },
+    });
+  });
+
+  test.each([
+    ['an empty title', () => ({ title: '' }), 'BAD_USER_INPUT', 'input.title'],
+    ['a blank title', () => ({ title: '   ' }), 'BAD_USER_INPUT', 'input.title'],
+    ['a title of 121 characters', () => ({ title: '岗'.repeat(121) }), 'BAD_USER_INPUT', 'input.title'],
+    ['capacity 0', () => ({ capacity: 0 }), 'BAD_USER_INPUT', 'input.capacity'],
+    ['capacity 501', () => ({ capacity: 501 }), 'BAD_USER_INPUT', 'input.capacity'],
+    ['a Street as communityId', () => ({ communityId: w.streetId }), 'BAD_USER_INPUT', 'input.communityId'],
+    ['a missing community', () => ({ communityId: toGlobalId('Community', 999999) }), 'NOT_FOUND', 'input.communityId'],
+    ['a missing category', () => ({ categoryId: toGlobalId('RequestCategory', 999999) }), 'NOT_FOUND', 'input.categoryId'],
+    ['a Unit id as categoryId', () => ({ categoryId: w.units.hospitalId }), 'BAD_USER_INPUT', 'input.categoryId'],
+  ])('createServicePost with %s is refused and writes nothing', async (_label, overrides, code, field) => {
+    const input = { communityId: w.communityId, title: '楼栋长', capacity: 2, ...overrides() };
+    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(CREATE_POST, { input })), code, field);
+  });
+
+  test('updateServicePost changes the given fields; null clears optional ones', async () => {
+    const id = await createServicePost(app, { communityId: w.communityId, title: '助老志愿者', description: '陪伴', capacity: 2 });
+    const result = await ok(app, UPDATE_POST, { id, input: { title: '助老志愿者（周末）', capacity: 4, categoryId: await categoryId('GRID-SPECIAL') } });
+    expect(result.updateServicePost).toMatchObject({ title: '助老志愿者（周末）', description: '陪伴', capacity: 4, remaining: 4, category: { code: 'GRID-SPECIAL' } });
+    const cleared = await ok(app, UPDATE_POST, { id, input: { description: null, categoryId: null } });
+    expect(cleared.updateServicePost).toMatchObject({ description: null, category: null, capacity: 4 });
+  });
+
+  test('updateServicePost refuses a capacity below the places taken, null required fields and unknown ids; nothing changes', async () => {
+    const { postId } = await reportedMember('周立新');
+    await ok(app, UPDATE_POST, { id: postId, input: { capacity: 2 } });
+    const { personId: second } = await reportedMember('吴晓东');
+    await ok(app, CLAIM, { input: { postId, personId: second } });
+    const unchanged = [{ table: 'service_post' as const, id: postId }];
+    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(UPDATE_POST, { id: postId, input: { capacity: 1 } }), unchanged), 'BAD_USER_INPUT', 'input.capacity');
+    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(UPDATE_POST, { id: postId, input: { capacity: null } }), unchanged), 'BAD_USER_INPUT', 'input.capacity');
+    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(UPDATE_POST, { id: postId, input: { title: null } }), unchanged), 'BAD_USER_INPUT', 'input.title');
+    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(UPDATE_POST, { id: postId, input: { title: '' } }), unchanged), 'BAD_USER_INPUT', 'input.title');
+    expectError(await app.execute(UPDATE_POST, { id: toGlobalId('ServicePost', 999999), input: { title: '无' } }), 'NOT_FOUND', 'id');
+    expectError(await app.execute(UPDATE_POST, { id: w.communityId, input: { title: '无' } }), 'BAD_USER_INPUT', 'id');
+    // Exactly the places taken is fine.
+    expect((await ok(app, UPDATE_POST, { id: postId, input: { capacity: 2 } })).updateServicePost).toMatchObject({ claimCount: 2, remaining: 0 });
+  });
+
+  test('servicePosts filters by community, within, category and title', async () => {
+    const otherPost = await createServicePost(app, { communityId: w.otherCommunityId, title: '和平里垃圾分类督导员', capacity: 2 });
+    const LIST = `query($filter: ServicePostFilter) { servicePosts(filter: $filter, first: 100) { totalCount edges { node { id title community { id } } } } }`;
+    const inOther = await ok(app, LIST, { filter: { communityId: w.otherCommunityId } });
+    expect(inOther.servicePosts.edges.map((e: any) => e.node.id)).toEqual([otherPost]);
+    const within = await ok(app, LIST, { filter: { within: w.streetId } });
+    expect(within.servicePosts.totalCount).toBe(within.servicePosts.edges.length);
+    expect(within.servicePosts.edges.map((e: any) => e.node.id)).toContain(otherPost);
+    const searched = await ok(app, LIST, { filter: { search: '垃圾分类' } });
+    expect(searched.servicePosts.edges.map((e: any) => e.node.id)).toEqual([otherPost]);
+    const byCategory = await ok(app, LIST, { filter: { categoryId: await categoryId('GRID-ORDER') } });
+    expect(byCategory.servicePosts.edges.map((e: any) => e.node.title)).toEqual(['文明劝导员']);
+    expectError(await app.execute(LIST, { filter: { communityId: w.gridId } }), 'BAD_USER_INPUT', 'filter.communityId');
+    expectError(await app.execute(LIST, { filter: { within: w.units.schoolId } }), 'BAD_USER_INPUT', 'filter.within');
+  });
+});
+
+describe('reportMember (双报到)', () => {
+  test('reports, places and claims in one go; reportedMembers and Community.reportedMemberCount see it', async () => {
+    const postId = await createServicePost(app, { communityId: w.communityId, title: '网格信息员', capacity: 2 });
+    const before = (await ok(app, `query($c: ID!) { node(id: $c) { ... on Community { reportedMemberCount } } }`, { c: w.communityId })).node.reportedMemberCount;
+    const person = await reportMember(app, { personId: w.partyMemberId, communityId: w.communityId, organizationId: orgs.buildingGroupId, postId });
+    expect(person).toEqual({
+      id: w.partyMemberId,
+      reportedOn: TODAY,
+      organization: { id: orgs.buildingGroupId, name: '幸福里1号楼党小组' },
+      postClaims: { totalCount: 1, edges: [{ node: { id: expect.any(String), status: 'ACTIVE', claimedOn: TODAY, post: { id: postId, title: '网格信息员' } } }] },
+    });
+    expect(await rawAny(app, 'person', w.partyMemberId)).toMatchObject({ reported_on: TODAY, organization_id: dbId(orgs.buildingGroupId) });
+    const data = await ok(app, `query($c: ID!) {
+      c: node(id: $c) { ... on Community { reportedMemberCount reportedMembers { edges { node { id } } } } }
+      reportedMembers(filter: { communityId: $c }, first: 100) { totalCount edges { node { id name } } }
+      none: reportedMembers(filter: { reportedFrom: "2026-03-16" }) { totalCount }
+      post: node(id: "${postId}") { ... on ServicePost { claimCount remaining } }
+    }`, { c: w.communityId });
+    expect(data.c.reportedMemberCount).toBe(before + 1);
+    expect(data.c.reportedMembers.edges.map((e: any) => e.node.id)).toContain(w.partyMemberId);
+    expect(data.reportedMembers.edges.map((e: any) => e.node.id)).toContain(w.partyMemberId);
+    expect(data.reportedMembers.totalCount).toBe(before + 1);
+    expect(data.none.totalCount).toBe(0);
+    expect(data.post).toEqual({ claimCount: 1, remaining: 1 });
+  });
+
+  test('non-party staff (在职非党员) with an employer report too; reportedOn may be given', async () => {
+    const postId = await createServicePost(app, { communityId: w.communityId, title: '楼道清洁志愿者', capacity: 5 });
+    const staff = await createMember(app, { name: '钱小红', communityId: w.communityId, employerUnitId: w.units.schoolId, partyStatus: null });
+    const person = await reportMember(app, { personId: staff, communityId: w.communityId, organizationId: orgs.gridBranchId, postId, reportedOn: '2026-03-01' });
+    expect(person).toMatchObject({ reportedOn: '2026-03-01', organization: { id: orgs.gridBranchId } });
+    const filtered = await ok(app, `query($u: ID!) { reportedMembers(filter: { employerUnitId: $u, within: "${w.streetId}" }) { edges { node { id } } } }`, { u: w.units.schoolId });
+    expect(filtered.reportedMembers.edges.map((e: any) => e.node.id)).toEqual([staff]);
+  });
+
+  describe('refuses, naming the field, and writes nothing (person row included)', () => {
+    let postId: string;
+    let otherPostId: string;
+    let fullPostId: string;
+    beforeAll(async () => {
+      postId = await createServicePost(app, { communityId: w.communityId, title: '安全巡查员', capacity: 5 });
+      otherPostId = await createServicePost(app, { communityId: w.otherCommunityId, title: '和平里安全巡查员', capacity: 5 });
+      fullPostId = (await reportedMember('满员岗位持有人', await createServicePost(app, { communityId: w.communityId, title: '唯一岗位', capacity: 1 }))).postId;
+    });
+
+    const cases: [string, () => Promise<Record<string, unknown>>, string, string][] = [
+      ['another community than where they live', async () => ({ communityId: w.otherCommunityId, organizationId: orgs.otherBranchId, postId: otherPostId }), 'BAD_USER_INPUT', 'input.communityId'],
+      ['a branch of another community', async () => ({ organizationId: orgs.otherBranchId }), 'BAD_USER_INPUT', 'input.organizationId'],
+      ['the community committee (not a branch or group)', async () => ({ organizationId: orgs.committeeId }), 'BAD_USER_INPUT', 'input.organizationId'],
+      ['a post of another community', async () => ({ postId: otherPostId }), 'BAD_USER_INPUT', 'input.postId'],
+      ['a full post', async () => ({ postId: fullPostId }), 'CONFLICT', 'input.postId'],
+      ['a retired member', async () => ({ personId: await createMember(app, { name: '退休党员', communityId: w.communityId, employerUnitId: w.units.hospitalId, partyStatus: 'RETIRED' }) }), 'BAD_USER_INPUT', 'input.personId'],
+      ['non-party staff without an employer', async () => ({ personId: await createPerson(app, { name: '无单位居民', residenceCommunityId: w.communityId }) }), 'BAD_USER_INPUT', 'input.personId'],
+      ['a person with no residence community', async () => ({ personId: await createPerson(app, { name: '无住址党员', partyStatus: 'IN_SERVICE', employerUnitId: w.units.hospitalId }) }), 'BAD_USER_INPUT', 'input.personId'],
+      ['a report day in the future', async () => ({ reportedOn: '2026-03-16' }), 'BAD_USER_INPUT', 'input.reportedOn'],
+      ['a missing post', async () => ({ postId: toGlobalId('ServicePost', 999999) }), 'NOT_FOUND', 'input.postId'],
+      ['a missing person', async () => ({ personId: toGlobalId('Person', 999999) }), 'NOT_FOUND', 'input.personId'],
+      ['a missing organisation', async () => ({ organizationId: toGlobalId('PartyOrganization', 999999) }), 'NOT_FOUND', 'input.organizationId'],
+      ['a Grid as communityId', async () => ({ communityId: w.gridId }), 'BAD_USER_INPUT', 'input.communityId'],
+    ];
+    test.each(cases)('%s', async (_label, overrides, code, field) => {
+      const personId = await createMember(app, { name: '待报到党员', communityId: w.communityId, employerUnitId: w.units.hospitalId });
+      const input = { personId, communityId: w.communityId, organizationId: orgs.gridBranchId, postId, ...(await overrides()) };
+      const result = await expectNothingWrittenAnywhere(app, () => app.execute(REPORT, { input }), [
+        { table: 'person', id: input.personId as string },
+        { table: 'service_post', id: postId },
+      ]);
+      expectError(result, code, field);
+    });
+
+    test('reporting twice is a CONFLICT', async () => {
+      const { personId } = await reportedMember('已报到党员');
+      const input = { personId, communityId: w.communityId, organizationId: orgs.buildingGroupId, postId };
+      const result = await expectNothingWrittenAnywhere(app, () => app.execute(REPORT, { input }), [{ table: 'person', id: personId }]);
+      expectError(result, 'CONFLICT', 'input.personId');
+    });
+
+    test('the same person reporting twice at once: exactly one succeeds', async () => {
+      const personId = await createMember(app, { name: '并发报到党员', communityId: w.communityId, employerUnitId: w.units.hospitalId });
+      const posts = [postId, await createServicePost(app, { communityId: w.communityId, title: '并发岗位', capacity: 5 })];
+      const results = await Promise.all(posts.map((p) => app.execute(REPORT, { input: { personId, communityId: w.communityId, organizationId: orgs.gridBranchId, postId: p } })));
+      expect(results.filter((r) => !r.errors).length).toBe(1);
+      expectError(results.find((r) => r.errors)!, 'CONFLICT', 'input.personId');
+      const rows: { n: number }[] = await app.orm.em.fork().execute('select count(*)::int as n from post_claim where person_id = ?', [dbId(personId)]);
+      expect(rows[0].n).toBe(1);
+    });
+  });
+});
+
+describe('claimServicePost and endPostClaim', () => {
+  test('a reported member claims another post of their community; claiming it again is a CONFLICT', async () => {
+    const { personId } = await reportedMember('孙志强');
+    const postId = await createServicePost(app, { communityId: w.communityId, title: '政策宣传员', capacity: 2 });
+    const claim = (await ok(app, CLAIM, { input: { postId, personId } })).claimServicePost;
+    expect(claim).toEqual({ id: expect.any(String), status: 'ACTIVE', claimedOn: TODAY, post: { id: postId }, person: { id: personId } });
+    const again = await expectNothingWrittenAnywhere(app, () => app.execute(CLAIM, { input: { postId, personId } }), [{ table: 'post_claim', id: claim.id }]);
+    expectError(again, 'CONFLICT', 'input.personId');
+  });
+
+  test('refuses people who have not reported to the post\'s community, and bad ids; nothing written', async () => {
+    const postId = await createServicePost(app, { communityId: w.communityId, title: '调解员', capacity: 2 });
+    const notReported = await createMember(app, { name: '未报到党员', communityId: w.communityId, employerUnitId: w.units.hospitalId });
+    const { personId: reportedHere } = await reportedMember('幸福里党员');
+    const otherPost = await createServicePost(app, { communityId: w.otherCommunityId, title: '和平里调解员', capacity: 2 });
+    const cases: [Record<string, string>, string, string][] = [
+      [{ postId, personId: notReported }, 'BAD_USER_INPUT', 'input.personId'],
+      [{ postId: otherPost, personId: reportedHere }, 'BAD_USER_INPUT', 'input.personId'],
+      [{ postId: toGlobalId('ServicePost', 999999), personId: reportedHere }, 'NOT_FOUND', 'input.postId'],
+      [{ postId, personId: toGlobalId('Person', 999999) }, 'NOT_FOUND', 'input.personId'],
+      [{ postId: w.communityId, personId: reportedHere }, 'BAD_USER_INPUT', 'input.postId'],
+      [{ postId, personId: 'not-an-id!' }, 'BAD_USER_INPUT', 'input.personId'],
+    ];
+    for (const [input, code, field] of cases) {
+      expectError(await expectNothingWrittenAnywhere(app, () => app.execute(CLAIM, { input })), code, field);
+    }
+  });
+
+  test('capacity holds under concurrency: 8 members race for 3 places, exactly 3 win', async () => {
+    const postId = await createServicePost(app, { communityId: w.communityId, title: '疫情防控志愿者', capacity: 3 });
+    const members: string[] = [];
+    for (let i = 0; i < 8; i += 1) members.push((await reportedMember(`抢岗党员${i}`)).personId);
+    const results = await Promise.all(members.map((personId) => app.execute(CLAIM, { input: { postId, personId } })));
+    const won = results.filter((r) => !r.errors);
+    expect(won.length).toBe(3);
+    for (const lost of results.filter((r) => r.errors)) expectError(lost, 'CONFLICT', 'input.postId');
+    const post = (await ok(app, POST, { id: postId })).node;
+    expect(post).toMatchObject({ capacity: 3, claimCount: 3, remaining: 0, claims: { totalCount: 3 }, active: { totalCount: 3 } });
+  });
+
+  test('the same person claiming one post 5 times at once gets exactly one claim', async () => {
+    const { personId } = await reportedMember('重复认领党员');
+    const postId = await createServicePost(app, { communityId: w.communityId, title: '楼长助理', capacity: 10 });
+    const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(CLAIM, { input: { postId, personId } })));
+    expect(results.filter((r) => !r.errors).length).toBe(1);
+    for (const lost of results.filter((r) => r.errors)) expectError(lost, 'CONFLICT', 'input.personId');
+    expect((await ok(app, POST, { id: postId })).node.claimCount).toBe(1);
+  });
+
+  test('ending a claim frees its place; ending it again is a CONFLICT; claiming again reactivates the same claim', async () => {
+    const postId = await createServicePost(app, { communityId: w.communityId, title: '独居老人探访员', capacity: 1 });
+    const { personId } = await reportedMember('郑海', postId);
+    const { personId: waiting } = await reportedMember('冯雪');
+    const claimId = (await ok(app, POST, { id: postId })) && (await app.orm.em.fork().execute<{ id: number }[]>('select id from post_claim where post_id = ? and person_id = ?', [dbId(postId), dbId(personId)]))[0].id;
+    const globalClaimId = toGlobalId('PostClaim', claimId);
+    expectError(await app.execute(CLAIM, { input: { postId, personId: waiting } }), 'CONFLICT', 'input.postId');
+    expect((await ok(app, END, { id: globalClaimId })).endPostClaim).toEqual({ id: globalClaimId, status: 'ENDED' });
+    expect((await ok(app, POST, { id: postId })).node).toMatchObject({ claimCount: 0, remaining: 1, claims: { totalCount: 1 }, active: { totalCount: 0 } });
+    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(END, { id: globalClaimId }), [{ table: 'post_claim', id: globalClaimId }]), 'CONFLICT', 'id');
+    expectError(await app.execute(END, { id: toGlobalId('PostClaim', 999999) }), 'NOT_FOUND', 'id');
+    expectError(await app.execute(END, { id: postId }), 'BAD_USER_INPUT', 'id');
+    // The first holder takes the post back: same claim row, active again.
+    const back = (await ok(app, CLAIM, { input: { postId, personId } })).claimServicePost;
+    expect(back).toMatchObject({ id: globalClaimId, status: 'ACTIVE' });
+    expect((await ok(app, POST, { id: postId })).node).toMatchObject({ claimCount: 1, remaining: 0 });
+  });
+});
+
+describe('batching', () => {
+  test('a page of posts with claims, people, balances, counts and community costs the same statements for 2 posts as for 12', async () => {
+    for (let i = 0; i < 12; i += 1) {
+      const postId = await createServicePost(app, { communityId: w.communityId, title: `批量岗位${i}`, capacity: 3 });
+      await reportedMember(`批量党员${i}`, postId);
+    }
+    const QUERY = `query($first: Int) { servicePosts(first: $first, filter: { communityId: "${w.communityId}", search: "批量岗位" }) {
+      edges { node { title claimCount remaining community { name reportedMemberCount } claims(first: 5) { totalCount edges { node { person { name pointBalance } post { title } } } } } }
+    } }`;
+    const few = await app.countStatements(() => ok(app, QUERY, { first: 2 }));
+    const many = await app.countStatements(() => ok(app, QUERY, { first: 12 }));
+    expect(many.length).toBe(few.length);
+    // filter lookup, page, claim pages (2) and counts, active counts, communities, member counts, people, balances, posts
+    expect(many.length).toBeLessThanOrEqual(12);
+  });
+});
