@@ -42,6 +42,6 @@ export function conflict(message: string, field?: string): AppError {
 }
 
 /** A move the state machine does not allow from the current state. */
-export function illegalTransition(message: string, details: { from: string; action: string }): AppError {
+export function illegalTransition(message: string, details: { from: string; action: string; field?: string }): AppError {
   return new AppError(ErrorCode.ILLEGAL_TRANSITION, message, details);
 }

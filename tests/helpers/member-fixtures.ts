@@ -2,46 +2,14 @@ import { fromGlobalId } from '../../src/common/global-id';
 import { createPartyOrganization, createPerson, expectNothingWritten, ok, rowCounts, type Table, type World } from './fixtures';
 import type { GraphQLResult, TestApp } from './test-app';
 
+/** The write checks live in fixtures.ts and watch every table. */
+export { expectNothingWritten, rawRow, rowCounts, type Table } from './fixtures';
+
 /*
  * Builders and checks for the members, reporting and points modules (service posts, points
  * ledger, activities, assessments). Like fixtures.ts they go through the API; only the
  * assessment fixture writes other modules' rows (requests, whistles, claims) directly.
  */
-
-/** The tables these modules write, on top of those `rowCounts` watches. */
-export const MEMBER_TABLES = ['unit_registration', 'service_post', 'post_claim', 'point_rule', 'point_entry', 'activity', 'activity_participation'] as const;
-export type MemberTable = (typeof MEMBER_TABLES)[number];
-
-export async function memberRowCounts(app: TestApp): Promise<Record<MemberTable, number>> {
-  const columns = MEMBER_TABLES.map((table) => `(select count(*) from "${table}")::int as "${table}"`).join(', ');
-  const rows: Record<MemberTable, number>[] = await app.orm.em.fork().execute(`select ${columns}`);
-  return { ...rows[0] };
-}
-
-/** The stored row behind a global ID in any table (raw columns, snake_case). */
-export async function rawAny(app: TestApp, table: Table | MemberTable, globalId: string): Promise<Record<string, any> | undefined> {
-  const decoded = fromGlobalId(globalId);
-  if (!decoded) throw new Error(`not a global ID: ${globalId}`);
-  const rows: Record<string, any>[] = await app.orm.em.fork().execute(`select * from "${table}" where id = ?`, [decoded.id]);
-  return rows[0];
-}
-
-/**
- * `expectNothingWritten` over every table, these modules' included, and the given rows
- * (in any table) byte-for-byte unchanged.
- */
-export async function expectNothingWrittenAnywhere(
-  app: TestApp,
-  work: () => Promise<GraphQLResult>,
-  unchanged: { table: Table | MemberTable; id: string }[] = [],
-): Promise<GraphQLResult> {
-  const countsBefore = await memberRowCounts(app);
-  const rowsBefore = await Promise.all(unchanged.map(({ table, id }) => rawAny(app, table, id)));
-  const result = await expectNothingWritten(app, work);
-  expect(await memberRowCounts(app)).toEqual(countsBefore);
-  expect(await Promise.all(unchanged.map(({ table, id }) => rawAny(app, table, id)))).toEqual(rowsBefore);
-  return result;
-}
 
 /** Sum of a person's point entries straight from the table. */
 export async function ledgerSum(app: TestApp, personId: string): Promise<number> {
@@ -50,7 +18,7 @@ export async function ledgerSum(app: TestApp, personId: string): Promise<number>
 }
 
 export async function snapshotCounts(app: TestApp) {
-  return { ...(await rowCounts(app)), ...(await memberRowCounts(app)) };
+  return { ...(await rowCounts(app)), ...(await rowCounts(app)) };
 }
 
 // ---------------------------------------------------------------------------

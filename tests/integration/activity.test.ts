@@ -1,6 +1,6 @@
 import { toGlobalId } from '../../src/common/global-id';
 import { buildTree, buildWorld, createPartyOrganization, createPerson, dbId, expectError, ok, walkPages, type Tree, type World } from '../helpers/fixtures';
-import { createActivity, createMember, expectNothingWrittenAnywhere, ledgerSum, rawAny, recordAttendance, signUp } from '../helpers/member-fixtures';
+import { createActivity, createMember, expectNothingWritten, ledgerSum, rawRow, recordAttendance, signUp } from '../helpers/member-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
@@ -81,7 +81,7 @@ describe('createActivity', () => {
       ['a startsAt that is not a time', () => ({ startsAt: 'tomorrow' }), 'BAD_USER_INPUT', undefined],
     ];
     test.each(cases)('%s', async (_label, overrides, code, field) => {
-      expectError(await expectNothingWrittenAnywhere(app, () => app.execute(CREATE, { input: { ...base(), ...overrides() } })), code, field);
+      expectError(await expectNothingWritten(app, () => app.execute(CREATE, { input: { ...base(), ...overrides() } })), code, field);
     });
   });
 });
@@ -133,8 +133,8 @@ describe('signUpForActivity and cancelSignUp', () => {
     const personId = await member('报名党员', w.units.schoolId);
     const participation = (await ok(app, SIGN_UP, { input: { activityId, personId } })).signUpForActivity;
     expect(participation).toEqual({ id: expect.any(String), attendedAt: null, activity: { id: activityId }, person: { id: personId }, unit: { id: w.units.schoolId } });
-    expect(await rawAny(app, 'activity_participation', participation.id)).toMatchObject({ unit_id: dbId(w.units.schoolId) });
-    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(SIGN_UP, { input: { activityId, personId } })), 'CONFLICT', 'input.personId');
+    expect(await rawRow(app, 'activity_participation', participation.id)).toMatchObject({ unit_id: dbId(w.units.schoolId) });
+    expectError(await expectNothingWritten(app, () => app.execute(SIGN_UP, { input: { activityId, personId } })), 'CONFLICT', 'input.personId');
     // A person without an employer signs up with no unit.
     const resident = await createPerson(app, { name: '普通居民', residenceCommunityId: w.communityId });
     expect((await ok(app, SIGN_UP, { input: { activityId, personId: resident } })).signUpForActivity.unit).toBeNull();
@@ -153,7 +153,7 @@ describe('signUpForActivity and cancelSignUp', () => {
       [{ activityId: w.communityId, personId }, 'BAD_USER_INPUT', 'input.activityId'],
     ];
     for (const [input, code, field] of cases) {
-      expectError(await expectNothingWrittenAnywhere(app, () => app.execute(SIGN_UP, { input })), code, field);
+      expectError(await expectNothingWritten(app, () => app.execute(SIGN_UP, { input })), code, field);
     }
   });
 
@@ -180,10 +180,10 @@ describe('signUpForActivity and cancelSignUp', () => {
     const activityId = await futureActivity({ capacity: 1 });
     const first = await signUp(app, activityId, await member('取消报名'));
     expect((await ok(app, CANCEL, { id: first })).cancelSignUp).toBe(first);
-    expect(await rawAny(app, 'activity_participation', first)).toBeUndefined();
+    expect(await rawRow(app, 'activity_participation', first)).toBeUndefined();
     const second = await signUp(app, activityId, await member('补位报名'));
     app.clock.set(new Date('2026-07-01T09:00:00+08:00'));
-    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(CANCEL, { id: second }), [{ table: 'activity_participation', id: second }]), 'BAD_USER_INPUT', 'id');
+    expectError(await expectNothingWritten(app, () => app.execute(CANCEL, { id: second }), [{ table: 'activity_participation', id: second }]), 'BAD_USER_INPUT', 'id');
     expectError(await app.execute(CANCEL, { id: first }), 'NOT_FOUND', 'id');
     expectError(await app.execute(CANCEL, { id: activityId }), 'BAD_USER_INPUT', 'id');
   });
@@ -194,7 +194,7 @@ describe('recordAttendance', () => {
     const activityId = await futureActivity({ title: '志愿服务：清洁家园', kind: 'VOLUNTEER_SERVICE' });
     const personId = await member('签到党员');
     const participationId = await signUp(app, activityId, personId);
-    const early = await expectNothingWrittenAnywhere(app, () => app.execute(ATTEND, { id: participationId }), [{ table: 'activity_participation', id: participationId }]);
+    const early = await expectNothingWritten(app, () => app.execute(ATTEND, { id: participationId }), [{ table: 'activity_participation', id: participationId }]);
     expectError(early, 'BAD_USER_INPUT', 'participationId');
 
     app.clock.set(new Date('2026-07-01T09:05:00+08:00'));
@@ -203,7 +203,7 @@ describe('recordAttendance', () => {
     const entries = await app.orm.em.fork().execute('select kind, amount, source_type, source_id from point_entry where person_id = ?', [dbId(personId)]);
     expect(entries).toEqual([{ kind: 'ACTIVITY_ATTENDED', amount: 2, source_type: 'ActivityParticipation', source_id: dbId(participationId) }]);
 
-    const again = await expectNothingWrittenAnywhere(app, () => app.execute(ATTEND, { id: participationId }), [{ table: 'activity_participation', id: participationId }]);
+    const again = await expectNothingWritten(app, () => app.execute(ATTEND, { id: participationId }), [{ table: 'activity_participation', id: participationId }]);
     expectError(again, 'CONFLICT', 'participationId');
     expect(await ledgerSum(app, personId)).toBe(2);
     expect((await ok(app, ACTIVITY, { id: activityId })).node).toMatchObject({ signUpCount: 1, attendanceCount: 1 });

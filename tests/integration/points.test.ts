@@ -2,7 +2,7 @@ import { toGlobalId } from '../../src/common/global-id';
 import { PointKind } from '../../src/modules/points/points.entity';
 import { awardPoints } from '../../src/modules/points/points.service';
 import { buildTree, buildWorld, dbId, expectError, ok, type World } from '../helpers/fixtures';
-import { createMember, expectNothingWrittenAnywhere, ledgerSum, rawAny } from '../helpers/member-fixtures';
+import { createMember, expectNothingWritten, ledgerSum, rawRow } from '../helpers/member-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
@@ -91,7 +91,7 @@ describe('point rules (规则即数据)', () => {
     ['a description of 121 characters', { description: '积'.repeat(121) }, 'BAD_USER_INPUT', 'input.description'],
   ])('updatePointRule with %s is refused and changes nothing', async (_label, input, code, field) => {
     const rule = await ruleOf('REQUEST_RESOLVED');
-    const result = await expectNothingWrittenAnywhere(app, () => app.execute(UPDATE_RULE, { id: rule.id, input }), [{ table: 'point_rule', id: rule.id }]);
+    const result = await expectNothingWritten(app, () => app.execute(UPDATE_RULE, { id: rule.id, input }), [{ table: 'point_rule', id: rule.id }]);
     expectError(result, code, field);
   });
 
@@ -150,13 +150,13 @@ describe('redeemPoints (以积分换服务)', () => {
     });
     const second = (await ok(app, REDEEM, { input: { personId, points: 15, note: '体检套餐' } })).redeemPoints;
     expect(second).toMatchObject({ sourceId: 2, amount: -15, person: { pointBalance: 0 } });
-    expect(await rawAny(app, 'point_entry', second.id)).toMatchObject({ person_id: dbId(personId), amount: -15, kind: 'SERVICE_REDEEMED' });
+    expect(await rawRow(app, 'point_entry', second.id)).toMatchObject({ person_id: dbId(personId), amount: -15, kind: 'SERVICE_REDEEMED' });
   });
 
   test('never more than the balance: BAD_USER_INPUT on input.points, nothing written', async () => {
     const personId = await freshMember('余额不足党员');
     await earn(personId, 1);
-    const result = await expectNothingWrittenAnywhere(app, () => app.execute(REDEEM, { input: { personId, points: 11, note: '超额兑换' } }), [{ table: 'person', id: personId }]);
+    const result = await expectNothingWritten(app, () => app.execute(REDEEM, { input: { personId, points: 11, note: '超额兑换' } }), [{ table: 'person', id: personId }]);
     expectError(result, 'BAD_USER_INPUT', 'input.points');
     expect(result.errors![0].message).toContain('balance of 10');
     await ok(app, REDEEM, { input: { personId, points: 10, note: '正好用完' } });
@@ -174,7 +174,7 @@ describe('redeemPoints (以积分换服务)', () => {
     ['a Unit id as personId', () => ({ personId: w.units.hospitalId }), 'BAD_USER_INPUT', 'input.personId'],
   ])('%s is refused and writes nothing', async (_label, overrides, code, field) => {
     const input = { personId: w.partyMemberId, points: 1, note: '兑换', ...overrides() };
-    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(REDEEM, { input })), code, field);
+    expectError(await expectNothingWritten(app, () => app.execute(REDEEM, { input })), code, field);
   });
 
   test('concurrent redemptions that together exceed the balance: exactly the ones that fit succeed', async () => {

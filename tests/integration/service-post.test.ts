@@ -4,8 +4,8 @@ import {
   buildOrganizations,
   createMember,
   createServicePost,
-  expectNothingWrittenAnywhere,
-  rawAny,
+  expectNothingWritten,
+  rawRow,
   REPORT,
   reportMember,
   type Organizations,
@@ -54,7 +54,7 @@ describe('registerUnitWithCommunity (单位报到)', () => {
   test('registers once, today by default; a second registration is a CONFLICT and writes nothing', async () => {
     const result = await ok(app, REGISTER, { input: { unitId: w.units.hospitalId, communityId: w.communityId } });
     expect(result.registerUnitWithCommunity).toMatchObject({ registeredOn: TODAY, unit: { id: w.units.hospitalId }, community: { id: w.communityId } });
-    const again = await expectNothingWrittenAnywhere(app, () => app.execute(REGISTER, { input: { unitId: w.units.hospitalId, communityId: w.communityId, registeredOn: '2026-01-01' } }));
+    const again = await expectNothingWritten(app, () => app.execute(REGISTER, { input: { unitId: w.units.hospitalId, communityId: w.communityId, registeredOn: '2026-01-01' } }));
     expectError(again, 'CONFLICT', 'input.unitId');
     // The same unit with another community is fine.
     const other = await ok(app, REGISTER, { input: { unitId: w.units.hospitalId, communityId: w.otherCommunityId, registeredOn: '2025-09-01' } });
@@ -80,7 +80,7 @@ describe('registerUnitWithCommunity (单位报到)', () => {
     ['a registration day in the future', () => ({ registeredOn: '2026-03-16' }), 'BAD_USER_INPUT', 'input.registeredOn'],
   ])('%s: %s, nothing written', async (_label, overrides, code, field) => {
     const input = { unitId: w.units.enterpriseId, communityId: w.communityId, ...overrides() };
-    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(REGISTER, { input })), code, field);
+    expectError(await expectNothingWritten(app, () => app.execute(REGISTER, { input })), code, field);
   });
 });
 
@@ -113,7 +113,7 @@ describe('service posts', () => {
     ['a Unit id as categoryId', () => ({ categoryId: w.units.hospitalId }), 'BAD_USER_INPUT', 'input.categoryId'],
   ])('createServicePost with %s is refused and writes nothing', async (_label, overrides, code, field) => {
     const input = { communityId: w.communityId, title: '楼栋长', capacity: 2, ...overrides() };
-    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(CREATE_POST, { input })), code, field);
+    expectError(await expectNothingWritten(app, () => app.execute(CREATE_POST, { input })), code, field);
   });
 
   test('updateServicePost changes the given fields; null clears optional ones', async () => {
@@ -130,10 +130,10 @@ describe('service posts', () => {
     const { personId: second } = await reportedMember('吴晓东');
     await ok(app, CLAIM, { input: { postId, personId: second } });
     const unchanged = [{ table: 'service_post' as const, id: postId }];
-    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(UPDATE_POST, { id: postId, input: { capacity: 1 } }), unchanged), 'BAD_USER_INPUT', 'input.capacity');
-    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(UPDATE_POST, { id: postId, input: { capacity: null } }), unchanged), 'BAD_USER_INPUT', 'input.capacity');
-    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(UPDATE_POST, { id: postId, input: { title: null } }), unchanged), 'BAD_USER_INPUT', 'input.title');
-    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(UPDATE_POST, { id: postId, input: { title: '' } }), unchanged), 'BAD_USER_INPUT', 'input.title');
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE_POST, { id: postId, input: { capacity: 1 } }), unchanged), 'BAD_USER_INPUT', 'input.capacity');
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE_POST, { id: postId, input: { capacity: null } }), unchanged), 'BAD_USER_INPUT', 'input.capacity');
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE_POST, { id: postId, input: { title: null } }), unchanged), 'BAD_USER_INPUT', 'input.title');
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE_POST, { id: postId, input: { title: '' } }), unchanged), 'BAD_USER_INPUT', 'input.title');
     expectError(await app.execute(UPDATE_POST, { id: toGlobalId('ServicePost', 999999), input: { title: '无' } }), 'NOT_FOUND', 'id');
     expectError(await app.execute(UPDATE_POST, { id: w.communityId, input: { title: '无' } }), 'BAD_USER_INPUT', 'id');
     // Exactly the places taken is fine.
@@ -168,7 +168,7 @@ describe('reportMember (双报到)', () => {
       organization: { id: orgs.buildingGroupId, name: '幸福里1号楼党小组' },
       postClaims: { totalCount: 1, edges: [{ node: { id: expect.any(String), status: 'ACTIVE', claimedOn: TODAY, post: { id: postId, title: '网格信息员' } } }] },
     });
-    expect(await rawAny(app, 'person', w.partyMemberId)).toMatchObject({ reported_on: TODAY, organization_id: dbId(orgs.buildingGroupId) });
+    expect(await rawRow(app, 'person', w.partyMemberId)).toMatchObject({ reported_on: TODAY, organization_id: dbId(orgs.buildingGroupId) });
     const data = await ok(app, `query($c: ID!) {
       c: node(id: $c) { ... on Community { reportedMemberCount reportedMembers { edges { node { id } } } } }
       reportedMembers(filter: { communityId: $c }, first: 100) { totalCount edges { node { id name } } }
@@ -220,7 +220,7 @@ describe('reportMember (双报到)', () => {
     test.each(cases)('%s', async (_label, overrides, code, field) => {
       const personId = await createMember(app, { name: '待报到党员', communityId: w.communityId, employerUnitId: w.units.hospitalId });
       const input = { personId, communityId: w.communityId, organizationId: orgs.gridBranchId, postId, ...(await overrides()) };
-      const result = await expectNothingWrittenAnywhere(app, () => app.execute(REPORT, { input }), [
+      const result = await expectNothingWritten(app, () => app.execute(REPORT, { input }), [
         { table: 'person', id: input.personId as string },
         { table: 'service_post', id: postId },
       ]);
@@ -230,7 +230,7 @@ describe('reportMember (双报到)', () => {
     test('reporting twice is a CONFLICT', async () => {
       const { personId } = await reportedMember('已报到党员');
       const input = { personId, communityId: w.communityId, organizationId: orgs.buildingGroupId, postId };
-      const result = await expectNothingWrittenAnywhere(app, () => app.execute(REPORT, { input }), [{ table: 'person', id: personId }]);
+      const result = await expectNothingWritten(app, () => app.execute(REPORT, { input }), [{ table: 'person', id: personId }]);
       expectError(result, 'CONFLICT', 'input.personId');
     });
 
@@ -252,7 +252,7 @@ describe('claimServicePost and endPostClaim', () => {
     const postId = await createServicePost(app, { communityId: w.communityId, title: '政策宣传员', capacity: 2 });
     const claim = (await ok(app, CLAIM, { input: { postId, personId } })).claimServicePost;
     expect(claim).toEqual({ id: expect.any(String), status: 'ACTIVE', claimedOn: TODAY, post: { id: postId }, person: { id: personId } });
-    const again = await expectNothingWrittenAnywhere(app, () => app.execute(CLAIM, { input: { postId, personId } }), [{ table: 'post_claim', id: claim.id }]);
+    const again = await expectNothingWritten(app, () => app.execute(CLAIM, { input: { postId, personId } }), [{ table: 'post_claim', id: claim.id }]);
     expectError(again, 'CONFLICT', 'input.personId');
   });
 
@@ -270,7 +270,7 @@ describe('claimServicePost and endPostClaim', () => {
       [{ postId, personId: 'not-an-id!' }, 'BAD_USER_INPUT', 'input.personId'],
     ];
     for (const [input, code, field] of cases) {
-      expectError(await expectNothingWrittenAnywhere(app, () => app.execute(CLAIM, { input })), code, field);
+      expectError(await expectNothingWritten(app, () => app.execute(CLAIM, { input })), code, field);
     }
   });
 
@@ -304,7 +304,7 @@ describe('claimServicePost and endPostClaim', () => {
     expectError(await app.execute(CLAIM, { input: { postId, personId: waiting } }), 'CONFLICT', 'input.postId');
     expect((await ok(app, END, { id: globalClaimId })).endPostClaim).toEqual({ id: globalClaimId, status: 'ENDED' });
     expect((await ok(app, POST, { id: postId })).node).toMatchObject({ claimCount: 0, remaining: 1, claims: { totalCount: 1 }, active: { totalCount: 0 } });
-    expectError(await expectNothingWrittenAnywhere(app, () => app.execute(END, { id: globalClaimId }), [{ table: 'post_claim', id: globalClaimId }]), 'CONFLICT', 'id');
+    expectError(await expectNothingWritten(app, () => app.execute(END, { id: globalClaimId }), [{ table: 'post_claim', id: globalClaimId }]), 'CONFLICT', 'id');
     expectError(await app.execute(END, { id: toGlobalId('PostClaim', 999999) }), 'NOT_FOUND', 'id');
     expectError(await app.execute(END, { id: postId }), 'BAD_USER_INPUT', 'id');
     // The first holder takes the post back: same claim row, active again.

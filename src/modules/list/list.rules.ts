@@ -1,0 +1,142 @@
+import { badInput } from '../../common/errors';
+import { ClaimStatus, ListItemKind, ListItemStatus } from './list.entity';
+import type { Move } from '../../common/state-machine';
+
+/*
+ * The rules of the four lists (四项清单) and claims (认领), each in one place.
+ */
+
+// ---------------------------------------------------------------------------
+// Periods
+// ---------------------------------------------------------------------------
+
+/** YYYY-MM, YYYY-Qn or YYYY. */
+export const PERIOD_PATTERN = /^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/;
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2100;
+
+/** First and last day (YYYY-MM-DD) of a period label; BAD_USER_INPUT naming `field` otherwise. */
+export function periodBounds(period: string, field = 'input.period'): { startsOn: string; endsOn: string } {
+  if (!PERIOD_PATTERN.test(period)) throw badInput(field, 'must be YYYY-MM, YYYY-Qn or YYYY, e.g. 2026-11, 2026-Q4, 2026');
+  const year = Number(period.slice(0, 4));
+  if (year < FIRST_YEAR || year > LAST_YEAR) throw badInput(field, `the year must be between ${FIRST_YEAR} and ${LAST_YEAR}`);
+  const quarter = /-Q([1-4])$/.exec(period);
+  const month = /-(\d{2})$/.exec(period);
+  const [firstMonth, lastMonth] = quarter ? [Number(quarter[1]) * 3 - 2, Number(quarter[1]) * 3] : month ? [Number(month[1]), Number(month[1])] : [1, 12];
+  return { startsOn: day(year, firstMonth, 1), endsOn: day(year, lastMonth, lastDayOfMonth(year, lastMonth)) };
+}
+
+function lastDayOfMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function day(year: number, month: number, date: number): string {
+  return `${year}-${String(month).padStart(2, '0')}-${String(date).padStart(2, '0')}`;
+}
+
+// ---------------------------------------------------------------------------
+// Item fields per kind
+// ---------------------------------------------------------------------------
+
+/** Units claim these kinds (服务清单 and 需求清单); resources are what they claim with. */
+export const CLAIMABLE_KINDS: readonly ListItemKind[] = [ListItemKind.SERVICE, ListItemKind.DEMAND];
+
+/** Which optional fields each kind may carry; anything else is refused naming the field. */
+export const FIELDS_ONLY_FOR: Record<'unitId' | 'resourceType' | 'sourceRequestId' | 'dueAt', ListItemKind> = {
+  unitId: ListItemKind.RESOURCE,
+  resourceType: ListItemKind.RESOURCE,
+  sourceRequestId: ListItemKind.DEMAND,
+  dueAt: ListItemKind.PROBLEM,
+};
+
+/** Fields a kind cannot do without. */
+export const REQUIRED_FOR: Partial<Record<ListItemKind, readonly ('unitId' | 'resourceType')[]>> = {
+  [ListItemKind.RESOURCE]: ['unitId', 'resourceType'],
+};
+
+// ---------------------------------------------------------------------------
+// State machines: THE transition tables of items and claims
+// ---------------------------------------------------------------------------
+
+const I = ListItemStatus;
+const C = ClaimStatus;
+
+/** What happens to an item. Claims move items; closeProblem closes out a PROBLEM. */
+export const ITEM_MOVES = {
+  claim: { from: [I.OPEN], to: I.CLAIMED },
+  deliver: { from: [I.CLAIMED], to: I.DELIVERED },
+  confirm: { from: [I.DELIVERED], to: I.CLOSED },
+  release: { from: [I.CLAIMED], to: I.OPEN },
+  'close out': { from: [I.OPEN, I.CLAIMED, I.DELIVERED], to: I.CLOSED },
+} satisfies Record<string, Move<ListItemStatus>>;
+
+/** A claim: CLAIMED → DELIVERED (the unit) → CONFIRMED (the community); CANCELLED while CLAIMED. */
+export const CLAIM_MOVES = {
+  deliver: { from: [C.CLAIMED], to: C.DELIVERED },
+  confirm: { from: [C.DELIVERED], to: C.CONFIRMED },
+  cancel: { from: [C.CLAIMED], to: C.CANCELLED },
+} satisfies Record<string, Move<ClaimStatus>>;
+
+/** The item move that goes with each claim move. */
+export const ITEM_MOVE_OF_CLAIM_MOVE: Record<keyof typeof CLAIM_MOVES, keyof typeof ITEM_MOVES> = {
+  deliver: 'deliver',
+  confirm: 'confirm',
+  cancel: 'release',
+};
+
+/** Claims that use (or used) part of a resource: everything but a cancelled claim. */
+export const USING_CLAIM_STATUSES: readonly ClaimStatus[] = [C.CLAIMED, C.DELIVERED, C.CONFIRMED];
+
+/**
+ * What is left of a resource: its quantity minus what using claims take. Null for a resource
+ * with no quantity (not metered: a venue offered without a count).
+ */
+export function remainingOf(quantity: number | null | undefined, used: number): number | null {
+  return quantity == null ? null : Math.max(0, quantity - used);
+}
+
+// ---------------------------------------------------------------------------
+// Matching suggestions
+// ---------------------------------------------------------------------------
+
+/** Score points per reason; higher first. */
+export const MATCH_WEIGHTS = {
+  sameCategory: 50,
+  sameParentCategory: 25,
+  paired: 30,
+  inCommunity: 20,
+  inStreet: 10,
+  coversQuantity: 10,
+} as const;
+
+export interface MatchFacts {
+  sameCategory: boolean;
+  categoryName: string;
+  familyName: string;
+  paired: boolean;
+  inCommunity: boolean;
+  inStreet: boolean;
+  communityName: string;
+  streetName: string;
+  remaining: number | null;
+  needed: number | null;
+}
+
+/** The score of one candidate resource and the reasons, in the order they were counted. */
+export function scoreMatch(facts: MatchFacts): { score: number; reasons: string[] } {
+  const parts: [number, string][] = [];
+  if (facts.sameCategory) parts.push([MATCH_WEIGHTS.sameCategory, `same category (${facts.categoryName})`]);
+  else parts.push([MATCH_WEIGHTS.sameParentCategory, `same parent category (${facts.familyName})`]);
+  if (facts.paired) parts.push([MATCH_WEIGHTS.paired, `paired with ${facts.communityName}`]);
+  if (facts.inCommunity) parts.push([MATCH_WEIGHTS.inCommunity, `sits in ${facts.communityName}`]);
+  else if (facts.inStreet) parts.push([MATCH_WEIGHTS.inStreet, `sits in ${facts.streetName}`]);
+  if (facts.needed != null && (facts.remaining == null || facts.remaining >= facts.needed)) {
+    parts.push([MATCH_WEIGHTS.coversQuantity, facts.remaining == null ? 'not metered: covers any quantity' : `remaining ${facts.remaining} covers the ${facts.needed} needed`]);
+  }
+  return { score: parts.reduce((sum, [points]) => sum + points, 0), reasons: parts.map(([, reason]) => reason) };
+}
+
+/** Adds a line to a free-text field (close-out notes, cancellation reasons) without losing what was there. */
+export function appendLine(text: string | null | undefined, line: string): string {
+  return text ? `${text}\n${line}` : line;
+}

@@ -1,0 +1,100 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { badInput } from '../../common/errors';
+import { OrderDirection, paginate, type ConnectionResult, type Ordering } from '../../common/pagination';
+import { inTransaction } from '../../common/transaction';
+import type { AppContext } from '../../context/context';
+import { Community } from '../area/area.entity';
+import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { loadByGlobalId, loadForUpdate, loadOptional } from '../../common/lookup';
+import { nextState } from '../../common/state-machine';
+import { Person } from '../person/person.entity';
+import { PointKind } from '../points/points.entity';
+import { awardPoints } from '../points/points.service';
+import { Unit } from '../unit/unit.entity';
+import { MicroWish, MicroWishStatus } from './micro-wish.entity';
+import type { ClaimMicroWishInput, MicroWishListArgs, PublishMicroWishInput } from './micro-wish.inputs';
+import { WISH_MOVES } from './micro-wish.rules';
+
+/** Newest first. */
+export const WISH_ORDER: Ordering = { property: 'id', direction: OrderDirection.DESC };
+
+/**
+ * 微心愿: small wishes of needy residents. Every move locks the wish's row for its
+ * transaction, so two concurrent claims run one after the other and the second finds the
+ * wish CLAIMED. The resident's name is personal data: never echoed in a message.
+ */
+export const microWishService = {
+  async list(ctx: AppContext, args: MicroWishListArgs): Promise<ConnectionResult<MicroWish>> {
+    const filter = args.filter ?? {};
+    const where: FilterQuery<MicroWish>[] = [];
+    if (filter.communityId) where.push({ community: (await loadByGlobalId(ctx.em, Community, filter.communityId, 'filter.communityId')).id });
+    if (filter.within) where.push({ community: { path: { $like: `${(await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within')).path}%` } } });
+    if (filter.statuses?.length) where.push({ status: { $in: filter.statuses } });
+    if (filter.residentGroups?.length) where.push({ residentGroup: { $in: filter.residentGroups } });
+    return paginate(ctx.em, MicroWish, { $and: where }, WISH_ORDER, args);
+  },
+
+  async publish(ctx: AppContext, input: PublishMicroWishInput): Promise<MicroWish> {
+    return inTransaction(ctx, async (em) => {
+      const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
+      const wish = em.create(MicroWish, {
+        community,
+        title: input.title.trim(),
+        description: input.description ?? null,
+        residentName: input.residentName?.trim() || null,
+        residentGroup: input.residentGroup ?? null,
+        estimatedValue: input.estimatedValue ?? null,
+        status: MicroWishStatus.PUBLISHED,
+      });
+      await em.flush();
+      return wish;
+    });
+  },
+
+  /** PUBLISHED → CLAIMED by exactly one member or one unit. */
+  async claim(ctx: AppContext, id: string, input: ClaimMicroWishInput): Promise<MicroWish> {
+    if (input.personId && input.unitId) throw badInput('input.unitId', 'a wish has one claimant: give personId or unitId, not both');
+    if (!input.personId && !input.unitId) throw badInput('input.personId', 'a wish needs a claimant: give personId or unitId');
+    return move(ctx, id, 'claim', async (wish, em, now) => {
+      wish.claimantPerson = (await loadOptional(em, Person, input.personId, 'input.personId')) ?? null;
+      wish.claimantUnit = (await loadOptional(em, Unit, input.unitId, 'input.unitId')) ?? null;
+      wish.claimedAt = now;
+    });
+  },
+
+  /** The claimant has fulfilled it: CLAIMED → FULFILLED. */
+  fulfil(ctx: AppContext, id: string): Promise<MicroWish> {
+    return move(ctx, id, 'fulfil', (wish, _em, now) => {
+      wish.fulfilledAt = now;
+    });
+  },
+
+  /** The community confirms: FULFILLED → CONFIRMED; a member claimant earns MICRO_WISH_FULFILLED points. */
+  confirm(ctx: AppContext, id: string): Promise<MicroWish> {
+    return move(ctx, id, 'confirm', async (wish, em, now) => {
+      wish.confirmedAt = now;
+      if (wish.claimantPerson) await awardPoints(em, { person: wish.claimantPerson.id, kind: PointKind.MICRO_WISH_FULFILLED, sourceType: 'MicroWish', sourceId: wish.id });
+    });
+  },
+
+  /** Withdrawn before fulfilment (PUBLISHED or CLAIMED → CANCELLED). */
+  cancel(ctx: AppContext, id: string): Promise<MicroWish> {
+    return move(ctx, id, 'cancel', () => undefined);
+  },
+};
+
+async function move(
+  ctx: AppContext,
+  id: string,
+  action: keyof typeof WISH_MOVES,
+  apply: (wish: MicroWish, em: EntityManager, now: Date) => void | Promise<void>,
+): Promise<MicroWish> {
+  return inTransaction(ctx, async (em) => {
+    const wish = await loadForUpdate(em, MicroWish, id, 'id');
+    const status = nextState(WISH_MOVES, action, wish.status, 'a micro-wish');
+    await apply(wish, em, ctx.now());
+    wish.status = status;
+    await em.flush();
+    return wish;
+  });
+}
