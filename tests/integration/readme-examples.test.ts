@@ -54,3 +54,21 @@ test('the walkthrough ends with the request closed out, its whistle answered, an
   ]);
   expect(result.data.dashboard).toEqual({ requestsReceived: 1, requestsResolved: 1, whistlesBlown: 1, whistleResponses: 2 });
 });
+
+test('the lists-and-points examples leave the numbers the README describes', async () => {
+  const result = await app.execute(`{
+    resourceMatches(itemId: "TGlzdEl0ZW06Mg", first: 5) { resource { title } unit { name } }
+    doer: node(id: "UGVyc29uOjEwMjA") { ... on Person { pointBalance } }
+    member: node(id: "UGVyc29uOjgz") { ... on Person { pointBalance pointEntries { edges { node { kind amount } } } } }
+    resource: node(id: "TGlzdEl0ZW06MQ") { ... on ListItem { remainingQuantity } }
+    wish: node(id: "TWljcm9XaXNoOjE") { ... on MicroWish { status residentName } }
+  }`);
+  expect(result.errors).toBeUndefined();
+  expect(result.data.resourceMatches[0]).toEqual({ resource: { title: '家庭医生义诊工时' }, unit: { name: '泉城区卫生健康局' } });
+  expect(result.data.doer.pointBalance).toBe(10); // CLAIM_CONFIRMED
+  // 丁然: 5 for the rated request, 5 for the micro-wish, minus 8 redeemed.
+  expect(result.data.member.pointBalance).toBe(2);
+  expect(result.data.member.pointEntries.edges.map((e: any) => e.node.amount).sort((a: number, b: number) => a - b)).toEqual([-8, 5, 5]);
+  expect(result.data.resource.remainingQuantity).toBe(16);
+  expect(result.data.wish).toEqual({ status: 'CONFIRMED', residentName: '张**' });
+});
