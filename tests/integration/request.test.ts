@@ -351,6 +351,10 @@ describe('bad input writes nothing', () => {
     expect((await act('rateRequest', id, { satisfaction: 6 })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.satisfaction' });
     expect((await act('suspendRequest', id, { reason: '' })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason' });
     expect((await act('takeRequest', toGlobalId('Request', 999999), {})).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const emptyComment = await app.execute(`mutation($id: ID!) { commentOnRequest(id: $id, input: { text: "" }) { id } }`, { id });
+    expect(emptyComment.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.text' });
+    const missing = await app.execute(`mutation($id: ID!) { commentOnRequest(id: $id, input: { text: "好" }) { id } }`, { id: toGlobalId('Request', 999999) });
+    expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect(await counts()).toEqual(before);
   });
 });
