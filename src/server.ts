@@ -15,6 +15,11 @@ import { formatError, isExpectedError } from './common/format-error';
 import type { Logger } from './common/logger';
 import { createContext, type AppContext } from './context/context';
 import { createSchema } from './schema';
+import { graphqlArmor } from './hardening/graphql-limits';
+import { nodeLimitPlugin, rejectInvalidUtf8, tokenLimitMiddleware } from './hardening/operation-limits';
+import { createRateLimiter, rateLimitMiddleware, type RateLimiter } from './hardening/rate-limit';
+import { requestTimeout } from './hardening/request-timeout';
+import { ErrorCode } from './common/errors';
 
 export interface AppServer {
   app: express.Express;
@@ -38,6 +43,9 @@ function operationLogPlugin(): ApolloServerPlugin<AppContext> {
         async didEncounterErrors({ errors, operationName }) {
           for (const error of errors) {
             if (!isExpectedError(error)) contextValue.logger.error({ err: error.originalError ?? error, operationName: operationName ?? null, path: error.path }, 'unexpected error (masked for the client)');
+            else if (formatError({ message: error.message }, error).extensions?.code === ErrorCode.SERVICE_UNAVAILABLE) {
+              contextValue.logger.warn({ operationName: operationName ?? null }, 'database unavailable');
+            }
           }
         },
         async willSendResponse({ operationName, errors }) {
@@ -55,17 +63,27 @@ function requestIdOf(req: express.Request): string {
 }
 
 /** Builds the HTTP app and Apollo server without listening, so tests can reuse it. */
-export async function createServer(options: { config: AppConfig; orm: MikroORM; logger: Logger }): Promise<AppServer> {
+export async function createServer(options: { config: AppConfig; orm: MikroORM; logger: Logger; rateLimiter?: RateLimiter }): Promise<AppServer> {
   const { config, orm, logger } = options;
   const production = config.NODE_ENV === 'production';
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
   const httpServer = http.createServer(app);
+  const armor = graphqlArmor({ production });
+  const rateLimiter = options.rateLimiter ?? createRateLimiter({ redisUrl: config.REDIS_URL, settings: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }, logger });
   const apollo = new ApolloServer<AppContext>({
     schema: await createSchema(),
     formatError,
     includeStacktraceInErrorResponses: false,
+    // Until viewers exist every caller is anonymous, so production serves no introspection at all.
+    introspection: !production,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    validationRules: armor.validationRules,
     plugins: [
+      ...armor.plugins,
+      nodeLimitPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       operationLogPlugin(),
       production ? ApolloServerPluginLandingPageProductionDefault() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -91,8 +109,11 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   });
   app.use(
     '/graphql',
+    requestTimeout(config.REQUEST_TIMEOUT_MS),
+    rateLimitMiddleware(rateLimiter),
     cors<cors.CorsRequest>(),
-    express.json({ limit: '1mb' }),
+    express.json({ limit: '1mb', verify: rejectInvalidUtf8 }),
+    tokenLimitMiddleware(),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req);
@@ -101,6 +122,15 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
       },
     }),
   );
+
+  // Body-level refusals (malformed JSON, invalid UTF-8, too large) in the same shape as GraphQL errors.
+  app.use((error: { status?: number; statusCode?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = error.status ?? error.statusCode ?? 500;
+    if (status >= 500) logger.error({ err: error }, 'unexpected HTTP error');
+    res.status(status).json({
+      errors: [{ message: status < 500 ? (error.message ?? 'Bad request') : 'Internal server error', extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : ErrorCode.INTERNAL_SERVER_ERROR } }],
+    });
+  });
 
   return {
     app,
@@ -114,6 +144,9 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
           resolve(typeof address === 'object' && address ? address.port : port);
         });
       }),
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await apollo.stop();
+      await rateLimiter.close();
+    },
   };
 }

@@ -12,7 +12,10 @@ export enum ErrorCode {
   /** A state machine refused a move (e.g. closing out a request that is not resolved). */
   ILLEGAL_TRANSITION = 'ILLEGAL_TRANSITION',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  /** The database (or another part we need) is unreachable right now; retry shortly. */
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  RATE_LIMITED = 'RATE_LIMITED',
+  REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
 }
 
 /** An error meant for the client: its message and extensions are sent as they are. */

@@ -6,7 +6,7 @@ import {
   type EntityManager,
 } from '@mikro-orm/postgresql';
 import type { AppContext } from '../context/context';
-import { AppError, badInput, conflict } from './errors';
+import { AppError, ErrorCode, badInput, conflict } from './errors';
 
 /**
  * Runs a mutation's work all-or-nothing in one transaction, and turns constraint
@@ -23,6 +23,9 @@ export async function inTransaction<T>(ctx: AppContext, work: (em: EntityManager
 
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable right now; nothing was changed. Retry shortly.');
+  }
   if (error instanceof OptimisticLockError) {
     return conflict('the record changed while you were acting on it; reload it and try again', 'version');
   }
@@ -63,4 +66,16 @@ export function applyPatch<T extends object, P extends object>(target: T, patch:
     if (value === null && required.includes(key as keyof P & string)) throw badInput(`input.${key}`, 'cannot be null');
     (target as Record<string, unknown>)[key] = value;
   }
+}
+
+/** SQLSTATE classes and socket errors that mean "cannot reach the database", not "bad request". */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current = error as { code?: string; name?: string; message?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; current = current.cause as typeof current, depth++) {
+    if (typeof current.code === 'string' && (UNAVAILABLE_CODES.has(current.code) || current.code.startsWith('08'))) return true;
+    if (current.name === 'KnexTimeoutError' || current.name === 'ConnectionException') return true;
+    if (/Connection terminated|Timeout acquiring a connection|connect ECONNREFUSED|Client has encountered a connection error/i.test(current.message ?? '')) return true;
+  }
+  return false;
 }

@@ -33,6 +33,16 @@ const envSchema = z.object({
   /** Largest time a single SQL statement may run, in milliseconds. */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int('must be a whole number').min(100).default(15000),
   DB_POOL_MAX: z.coerce.number().int('must be a whole number').min(1).max(100).default(10),
+  /** How long a request may take before the client gets a 503; the statement timeout bounds the database side. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int('must be a whole number').min(100).default(30000),
+  /** Token bucket per client: sustained requests per minute, and the burst allowed on top. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int('must be a whole number').min(1).default(600),
+  RATE_LIMIT_BURST: z.coerce.number().int('must be a whole number').min(1).default(100),
+  /** Share rate-limit buckets between servers through Redis (redis://host:port); in memory when unset. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
+    .optional(),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;
@@ -50,7 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0]);
-    const shown = name === 'DATABASE_URL' ? '(hidden)' : JSON.stringify(relevant[name]);
+    const shown = name === 'DATABASE_URL' || name === 'REDIS_URL' ? '(hidden)' : JSON.stringify(relevant[name]);
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (got ${shown})`);
   }
   return parsed.data;

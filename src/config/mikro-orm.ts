@@ -9,6 +9,7 @@ export interface OrmSettings {
   clientUrl: string;
   poolMax?: number;
   statementTimeoutMs?: number;
+  acquireTimeoutMs?: number;
   debug?: boolean;
 }
 
@@ -27,8 +28,12 @@ export function ormOptions(settings: OrmSettings): Options {
     debug: settings.debug ?? false,
     pool: { min: 0, max: settings.poolMax ?? 10 },
     driverOptions: {
+      // Fail fast while the database is down (SERVICE_UNAVAILABLE) instead of queueing for a minute;
+      // the pool opens fresh connections by itself once it is back.
+      acquireConnectionTimeout: settings.acquireTimeoutMs ?? 5000,
       connection: {
         statement_timeout: settings.statementTimeoutMs ?? 15000,
+        connectionTimeoutMillis: 3000,
         application_name: 'gongjian',
       },
     },

@@ -1,0 +1,148 @@
+import type express from 'express';
+import Redis from 'ioredis';
+import type { Logger } from '../common/logger';
+import { ErrorCode } from '../common/errors';
+
+/** The answer for one request: go ahead, or wait `retryAfterSeconds`. */
+export interface RateDecision {
+  allowed: boolean;
+  remaining: number;
+  retryAfterSeconds: number;
+}
+
+export interface RateLimiter {
+  take(key: string): Promise<RateDecision>;
+  close(): Promise<void>;
+}
+
+export interface BucketSettings {
+  /** Tokens added per minute (the sustained rate). */
+  perMinute: number;
+  /** Bucket size (the burst allowed on top of the rate). */
+  burst: number;
+}
+
+/** Token bucket in this process's memory: one server. */
+export class MemoryTokenBucket implements RateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly settings: BucketSettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async take(key: string): Promise<RateDecision> {
+    const now = this.now();
+    const perMs = this.settings.perMinute / 60_000;
+    const bucket = this.buckets.get(key) ?? { tokens: this.settings.burst, at: now };
+    bucket.tokens = Math.min(this.settings.burst, bucket.tokens + (now - bucket.at) * perMs);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+    if (this.buckets.size > 100_000) this.prune(now);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { allowed: true, remaining: Math.floor(bucket.tokens), retryAfterSeconds: 0 };
+    }
+    return { allowed: false, remaining: 0, retryAfterSeconds: Math.ceil((1 - bucket.tokens) / perMs / 1000) };
+  }
+
+  /** Full buckets carry no information: drop them so memory stays bounded. */
+  private prune(now: number): void {
+    const perMs = this.settings.perMinute / 60_000;
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + (now - bucket.at) * perMs >= this.settings.burst) this.buckets.delete(key);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.buckets.clear();
+  }
+}
+
+/** Refill and take in one atomic step on the Redis server, so every server shares the bucket. */
+const TAKE_SCRIPT = `
+local key = KEYS[1]
+local per_ms = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local state = redis.call('HMGET', key, 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * per_ms)
+local allowed = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+end
+redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', key, math.ceil(burst / per_ms) + 1000)
+return { allowed, tostring(tokens) }
+`;
+
+/**
+ * Token bucket in Redis, shared by every server using the same REDIS_URL. If Redis is
+ * unreachable, this server falls back to its own memory bucket rather than refusing or
+ * waving everyone through.
+ */
+export class RedisTokenBucket implements RateLimiter {
+  private readonly redis: Redis;
+  private readonly fallback: MemoryTokenBucket;
+
+  constructor(
+    url: string,
+    private readonly settings: BucketSettings,
+    private readonly logger?: Pick<Logger, 'warn'>,
+    private readonly prefix = 'gongjian:rate:',
+  ) {
+    // Commands wait for the connection at start-up, but never longer than 500 ms: then the memory bucket answers.
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, commandTimeout: 500, connectTimeout: 2000 });
+    this.redis.on('error', () => undefined); // reported per request below, not as unhandled events
+    this.fallback = new MemoryTokenBucket(settings);
+  }
+
+  async take(key: string): Promise<RateDecision> {
+    const perMs = this.settings.perMinute / 60_000;
+    try {
+      const [allowed, tokens] = (await this.redis.eval(TAKE_SCRIPT, 1, this.prefix + key, perMs, this.settings.burst, Date.now())) as [number, string];
+      const left = Number(tokens);
+      return allowed === 1
+        ? { allowed: true, remaining: Math.floor(left), retryAfterSeconds: 0 }
+        : { allowed: false, remaining: 0, retryAfterSeconds: Math.ceil((1 - left) / perMs / 1000) };
+    } catch {
+      this.logger?.warn('rate limiter: Redis unreachable, using this server\'s memory bucket');
+      return this.fallback.take(key);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+    await this.fallback.close();
+  }
+}
+
+export function createRateLimiter(options: { redisUrl?: string; settings: BucketSettings; logger?: Pick<Logger, 'warn'> }): RateLimiter {
+  return options.redisUrl ? new RedisTokenBucket(options.redisUrl, options.settings, options.logger) : new MemoryTokenBucket(options.settings);
+}
+
+/** Who a bucket belongs to: the client address until accounts and API keys exist (then the key or account). */
+export function clientKey(req: express.Request): string {
+  return `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+}
+
+/** 429 with Retry-After and a GraphQL-shaped RATE_LIMITED error once a client's bucket is empty. */
+export function rateLimitMiddleware(limiter: RateLimiter): express.RequestHandler {
+  return async (req, res, next) => {
+    const decision = await limiter.take(clientKey(req));
+    res.setHeader('RateLimit-Remaining', String(decision.remaining));
+    if (decision.allowed) return next();
+    res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+    res.status(429).json({
+      errors: [
+        {
+          message: `Too many requests: try again in ${decision.retryAfterSeconds} s`,
+          extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: decision.retryAfterSeconds },
+        },
+      ],
+    });
+  };
+}

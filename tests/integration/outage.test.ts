@@ -1,0 +1,105 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import net from 'node:net';
+import { loadConfig } from '../../src/config/env';
+import { createContext } from '../../src/context/context';
+import { initOrm } from '../../src/db/database';
+import { District } from '../../src/modules/area/area.entity';
+import { createServer, type AppServer } from '../../src/server';
+import { createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
+
+/**
+ * A TCP proxy between the server and PostgreSQL stages the outage: while "down" it cuts
+ * every open connection and refuses new ones, as a stopped or unreachable database would.
+ */
+class Cable {
+  private readonly sockets = new Set<net.Socket>();
+  private connected = true;
+  readonly server: net.Server;
+
+  constructor(private readonly target: { host: string; port: number }) {
+    this.server = net.createServer((client) => {
+      if (!this.connected) return client.destroy();
+      const upstream = net.connect(this.target.port, this.target.host);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  unplug(): void {
+    this.connected = false;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  plugIn(): void {
+    this.connected = true;
+  }
+
+  close(): Promise<void> {
+    this.unplug();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+let app: TestApp;
+let cable: Cable;
+let orm: MikroORM;
+let server: AppServer;
+
+async function run(query: string) {
+  const response = await server.apollo.executeOperation({ query }, { contextValue: createContext(orm, silentLogger) });
+  if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+  return JSON.parse(JSON.stringify(response.body.singleResult));
+}
+
+beforeAll(async () => {
+  app = await createTestApp();
+  const url = new URL(app.databaseUrl);
+  cable = new Cable({ host: url.hostname, port: Number(url.port || 5432) });
+  url.hostname = '127.0.0.1';
+  url.port = String(await cable.listen());
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+  orm = await initOrm(url.toString(), config);
+  server = await createServer({ config, orm, logger: silentLogger });
+});
+afterAll(async () => {
+  await server?.stop();
+  await orm?.close(true);
+  await cable?.close();
+  await app?.close();
+});
+
+test('while the database is down requests fail fast with SERVICE_UNAVAILABLE; afterwards the server recovers by itself', async () => {
+  const created = await run('mutation { createDistrict(input: { name: "示范区", code: "370199" }) { id } }');
+  expect(created.errors).toBeUndefined();
+
+  cable.unplug();
+  const started = Date.now();
+  const read = await run('{ districts { totalCount } }');
+  const write = await run('mutation { createDistrict(input: { name: "断线区", code: "OUTAGE1" }) { id } }');
+  expect(Date.now() - started).toBeLessThan(12_000); // two requests, each bounded by the 5 s acquire timeout
+  expect(read.errors?.[0].extensions?.code).toBe('SERVICE_UNAVAILABLE');
+  expect(write.errors?.[0].extensions?.code).toBe('SERVICE_UNAVAILABLE');
+  expect(write.errors?.[0].message).toMatch(/nothing was changed/);
+
+  const port = await server.listen(0);
+  const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+  expect(ready.status).toBe(503);
+  expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+
+  cable.plugIn();
+  const after = await run('{ districts { totalCount edges { node { code } } } }');
+  expect(after.errors).toBeUndefined();
+  // The write acknowledged before the outage is there; the one refused during it is not.
+  expect(after.data.districts.edges.map((e: { node: { code: string } }) => e.node.code)).toEqual(['370199']);
+  expect(await app.orm.em.fork().count(District, {})).toBe(1);
+  expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
+}, 60_000);

@@ -1,0 +1,57 @@
+import net from 'node:net';
+import { MemoryTokenBucket, RedisTokenBucket } from '../../src/hardening/rate-limit';
+
+describe('MemoryTokenBucket', () => {
+  test('allows the burst, then refuses with the wait until the next token; refills at the rate', async () => {
+    let now = 1_000_000;
+    const bucket = new MemoryTokenBucket({ perMinute: 30, burst: 2 }, () => now); // one token every 2 s
+    expect((await bucket.take('a')).allowed).toBe(true);
+    expect((await bucket.take('a')).allowed).toBe(true);
+    expect(await bucket.take('a')).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 2 });
+    expect((await bucket.take('b')).allowed).toBe(true); // buckets are per client
+    now += 1000;
+    expect(await bucket.take('a')).toEqual({ allowed: false, remaining: 0, retryAfterSeconds: 1 });
+    now += 1000;
+    expect((await bucket.take('a')).allowed).toBe(true);
+    now += 60_000; // a long pause refills to the burst, not beyond
+    expect((await bucket.take('a')).remaining).toBe(1);
+  });
+});
+
+async function redisReachable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(6379, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('RedisTokenBucket', () => {
+  test('two servers share one bucket through Redis', async () => {
+    if (!(await redisReachable())) {
+      console.warn('Redis is not running on 127.0.0.1:6379: the shared-bucket test cannot run here');
+      return;
+    }
+    const key = `test-${process.pid}-${Date.now()}`;
+    const serverA = new RedisTokenBucket('redis://127.0.0.1:6379', { perMinute: 1, burst: 3 }, undefined, 'gongjian-test:');
+    const serverB = new RedisTokenBucket('redis://127.0.0.1:6379', { perMinute: 1, burst: 3 }, undefined, 'gongjian-test:');
+    try {
+      const answers = [await serverA.take(key), await serverB.take(key), await serverA.take(key), await serverB.take(key)];
+      expect(answers.map((answer) => answer.allowed)).toEqual([true, true, true, false]);
+      expect(answers[3].retryAfterSeconds).toBeGreaterThan(50);
+    } finally {
+      await serverA.close();
+      await serverB.close();
+    }
+  });
+
+  test('with Redis unreachable, each server keeps limiting from its own memory', async () => {
+    const unreachable = new RedisTokenBucket('redis://127.0.0.1:1', { perMinute: 1, burst: 1 });
+    try {
+      expect((await unreachable.take('x')).allowed).toBe(true);
+      expect((await unreachable.take('x')).allowed).toBe(false);
+    } finally {
+      await unreachable.close();
+    }
+  });
+});
