@@ -35,10 +35,11 @@ export interface AppServer {
  * Logs each operation once it is done (name, duration, error count) and every unexpected
  * error with the request id. Never variables: they may hold personal data.
  */
-function operationLogPlugin(): ApolloServerPlugin<AppContext> {
+function operationLogPlugin(inFlight: { count: number }): ApolloServerPlugin<AppContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
+      inFlight.count += 1;
       return {
         async didEncounterErrors({ errors, operationName }) {
           for (const error of errors) {
@@ -49,6 +50,7 @@ function operationLogPlugin(): ApolloServerPlugin<AppContext> {
           }
         },
         async willSendResponse({ operationName, errors }) {
+          inFlight.count -= 1;
           const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
           contextValue.logger.info({ operationName: operationName ?? null, durationMs: Math.round(durationMs * 10) / 10, errors: errors?.length ?? 0, viewer: contextValue.viewer.kind }, 'graphql operation');
         },
@@ -70,6 +72,8 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const httpServer = http.createServer(app);
+  // Operations still executing, even for clients that hung up: stop() waits for them before the pool closes.
+  const inFlight = { count: 0 };
   const armor = graphqlArmor({ production });
   const rateLimiter = options.rateLimiter ?? createRateLimiter({ redisUrl: config.REDIS_URL, settings: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }, logger });
   const apollo = new ApolloServer<AppContext>({
@@ -85,7 +89,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
       ...armor.plugins,
       nodeLimitPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      operationLogPlugin(),
+      operationLogPlugin(inFlight),
       production ? ApolloServerPluginLandingPageProductionDefault() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
   });
@@ -146,6 +150,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
       }),
     stop: async () => {
       await apollo.stop();
+      for (const deadline = Date.now() + 10_000; inFlight.count > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 25));
       await rateLimiter.close();
     },
   };

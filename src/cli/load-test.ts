@@ -1,0 +1,74 @@
+import 'reflect-metadata';
+import autocannon from 'autocannon';
+import { runCli } from './run-cli';
+import { documents, startScenario } from './scenario';
+
+function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+const heapMb = () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+};
+
+/**
+ * `npm run test:load -- [--seconds 20] [--connections 10]`: a server on its own database,
+ * autocannon sending dashboard reads and request mutations (2:1) for a bounded time.
+ * Fails on any 5xx, any GraphQL error, or heap growth past 64 MB between the first and
+ * last third of the run.
+ */
+runCli(async () => {
+  const seconds = argument('--seconds', 20);
+  const connections = argument('--connections', 10);
+  const scenario = await startScenario();
+  const docs = documents(scenario.ids);
+  let graphqlErrors = 0;
+  const check = (_status: number, body: string) => {
+    if (body.includes('"errors"')) graphqlErrors += 1;
+  };
+  const request = (body: unknown) => ({ method: 'POST' as const, path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), onResponse: check });
+
+  const heap: number[] = [];
+  const sampler = setInterval(() => heap.push(heapMb()), 1000);
+  console.log(`load: ${connections} connections for ${seconds} s against ${scenario.url}`);
+  const result = await autocannon({
+    url: scenario.url.replace(/\/graphql$/, ''),
+    connections,
+    duration: seconds,
+    requests: [request(docs.overview), request(docs.createRequest), request(docs.requests), request(docs.dashboard), request(docs.createRequest), request(docs.requests)],
+  });
+  clearInterval(sampler);
+  const third = Math.max(1, Math.floor(heap.length / 3));
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+  const early = median(heap.slice(0, third));
+  const late = median(heap.slice(-third));
+  const created = await scenario.orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from request`);
+  await scenario.close();
+
+  const fivexx = result['5xx'];
+  const rows = [
+    ['requests', result.requests.total],
+    ['throughput (req/s, mean)', result.requests.average.toFixed(1)],
+    ['latency p50 (ms)', result.latency.p50],
+    ['latency p99 (ms)', result.latency.p99],
+    ['2xx', result['2xx']],
+    ['non-2xx', result.non2xx],
+    ['5xx', fivexx],
+    ['socket errors / timeouts', `${result.errors} / ${result.timeouts}`],
+    ['GraphQL errors', graphqlErrors],
+    ['requests created', created[0].n],
+    ['heap early → late (MB, after GC)', `${early.toFixed(1)} → ${late.toFixed(1)}`],
+  ];
+  for (const [label, value] of rows) console.log(`${String(label).padEnd(34)} ${value}`);
+  const failures = [
+    fivexx > 0 && `${fivexx} responses were 5xx`,
+    result.non2xx > 0 && `${result.non2xx} responses were not 2xx`,
+    graphqlErrors > 0 && `${graphqlErrors} responses carried GraphQL errors`,
+    result.errors + result.timeouts > 0 && 'socket errors or timeouts',
+    late - early > 64 && `heap grew ${(late - early).toFixed(1)} MB`,
+  ].filter(Boolean);
+  console.log(failures.length ? `FAILED: ${failures.join('; ')}` : 'load: ok (no 5xx, no errors, heap flat)');
+  return failures.length ? 1 : 0;
+});
