@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122140115_initial } from './Migration20261122140115_initial';
 import { Migration20261122143309_closed_loop } from './Migration20261122143309_closed_loop';
+import { Migration20261122145537_service_data } from './Migration20261122145537_service_data';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -9,4 +10,5 @@ import { Migration20261122143309_closed_loop } from './Migration20261122143309_c
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122140115_initial', class: Migration20261122140115_initial },
   { name: 'Migration20261122143309_closed_loop', class: Migration20261122143309_closed_loop },
+  { name: 'Migration20261122145537_service_data', class: Migration20261122145537_service_data },
 ];

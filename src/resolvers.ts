@@ -40,6 +40,7 @@ import { SERVICE_POST_RESOLVERS } from './modules/service-post';
 import { POINTS_RESOLVERS } from './modules/points';
 import { ACTIVITY_RESOLVERS } from './modules/activity';
 import { DASHBOARD_RESOLVERS } from './modules/dashboard';
+import { SERVICE_DATA_RESOLVERS } from './modules/service-data';
 
 
 /** Every resolver class; the schema is built from this list. */
@@ -81,4 +82,5 @@ export const RESOLVERS = [
   ...POINTS_RESOLVERS,
   ...ACTIVITY_RESOLVERS,
   ...DASHBOARD_RESOLVERS,
+  ...SERVICE_DATA_RESOLVERS,
 ];

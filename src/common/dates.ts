@@ -9,3 +9,8 @@ export function todayInChina(now: Date = new Date()): string {
 export function assertDateOrder(start: string | null | undefined, end: string | null | undefined, field: string): void {
   if (start && end && end < start) throw badInput(field, `must not be before the start date ${start}`);
 }
+
+/** The China-time calendar day of an instant, YYYY-MM-DD. */
+export function chinaDayOf(instant: Date): string {
+  return todayInChina(instant);
+}

@@ -12,6 +12,7 @@ import { PointEntry, PointRule } from '../modules/points/points.entity';
 import { Request, RequestEvent } from '../modules/request/request.entity';
 import { PostClaim, ServicePost, UnitRegistration } from '../modules/service-post/service-post.entity';
 import { Whistle, WhistleRecipient } from '../modules/whistle/whistle.entity';
+import { SERVICE_DATA_ENTITIES } from '../modules/service-data/service-data.entity';
 
 /** Every entity, listed explicitly so ts-jest and compiled JS discover the same set. */
 export const ENTITIES = [
@@ -45,4 +46,5 @@ export const ENTITIES = [
   PointEntry,
   Activity,
   ActivityParticipation,
+  ...SERVICE_DATA_ENTITIES,
 ];

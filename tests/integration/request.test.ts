@@ -3,6 +3,7 @@ import { PointEntry } from '../../src/modules/points/points.entity';
 import { Request, RequestEvent, RequestStatus } from '../../src/modules/request/request.entity';
 import { replayLedger, snapshot } from '../../src/modules/request/request.ledger';
 import { RequestAction, TRANSITIONS } from '../../src/modules/request/request.states';
+import { entityManagerRunner, refreshRequestDaily } from '../../src/modules/service-data/rollups';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -389,5 +390,30 @@ describe('lists', () => {
     const small = await app.countStatements(() => ok(query, { n: 3 }));
     const large = await app.countStatements(() => ok(query, { n: 20 }));
     expect(large.length).toBe(small.length);
+  });
+});
+
+describe('the demand roll-up', () => {
+  test('request_daily, kept up by every step, equals a rebuild from the requests', async () => {
+    const em = app.orm.em.fork();
+    const columns = 'day, category_id, community_id, resident_groups, count, open, resolved, resolve_seconds_sum, satisfaction_sum, satisfaction_count';
+    const incremental = await em.execute(`select ${columns} from request_daily order by 1, 2, 3, 4`);
+    expect(incremental.length).toBeGreaterThan(0);
+    let rebuilt: unknown[] = [];
+    await em.transactional(async (tem) => {
+      await refreshRequestDaily(entityManagerRunner(tem));
+      rebuilt = await tem.execute(`select ${columns} from request_daily order by 1, 2, 3, 4`);
+    });
+    expect(rebuilt).toEqual(incremental);
+  });
+
+  test('concurrent requests on the same day all land in the roll-up', async () => {
+    const before = await app.orm.em.fork().execute<{ n: number }[]>(`select coalesce(sum(count), 0)::int as n from request_daily`);
+    const created = await Promise.all(Array.from({ length: 6 }, () => app.execute(`mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
+      input: { title: '并发', body: '并发写入', channel: 'COUNTER', categoryId, areaId: gridId },
+    })));
+    expect(created.filter((r) => r.errors)).toEqual([]);
+    const after = await app.orm.em.fork().execute<{ n: number }[]>(`select coalesce(sum(count), 0)::int as n from request_daily`);
+    expect(after[0].n - before[0].n).toBe(6);
   });
 });

@@ -8,12 +8,13 @@ import { ENTITIES } from '../../db/entities';
 import { Area } from '../area/area.entity';
 
 /**
- * Which table each global ID type lives in, derived from the entity list: every entity is
- * its own node type, except the five area levels, which share the `area` table.
+ * Which table each global ID type lives in, derived from the entity list: every Node entity
+ * is its own node type, except the five area levels, which share the `area` table.
  */
 const NODE_TABLES: Record<string, EntityClass<NodeEntity>> = Object.fromEntries(
   (ENTITIES as EntityClass<NodeEntity>[])
-    .filter((entity) => entity !== Area)
+    // Only entities exposed as Node: roll-up rows and import bookkeeping have no global ID.
+    .filter((entity) => entity !== Area && entity.prototype instanceof NodeEntity)
     .map((entity) => [entity.name, entity.prototype instanceof Area ? Area : entity]),
 );
 

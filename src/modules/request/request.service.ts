@@ -4,6 +4,7 @@ import { badInput, conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
+import { chinaDayOf } from '../../common/dates';
 import { inTransaction } from '../../common/transaction';
 import { actorOf, type AppContext } from '../../context/context';
 import { Area, AreaLevel } from '../area/area.entity';
@@ -13,6 +14,7 @@ import { hoursAllowed } from '../category/category.rules';
 import { Person } from '../person/person.entity';
 import { PointKind } from '../points/points.entity';
 import { awardPoints } from '../points/points.service';
+import { entityManagerRunner, refreshRequestDaily } from '../service-data/rollups';
 import { Unit } from '../unit/unit.entity';
 import { Request, RequestEventKind, RequestLevel, RequestStatus } from './request.entity';
 import type {
@@ -74,8 +76,19 @@ async function step(
     });
     request.updatedAt = now; // bumps the version even when only the ledger grows
     await em.flush();
+    await refreshDemandRollup(em, request);
     return request;
   });
+}
+
+/**
+ * Requests feed the demand roll-up (request_daily, beside the one-window service_daily) by the
+ * day they were received; every step can change that day's open/resolved/satisfaction figures,
+ * so the day is recomputed in the same transaction.
+ */
+async function refreshDemandRollup(em: EntityManager, request: Request): Promise<void> {
+  const day = chinaDayOf(request.createdAt);
+  await refreshRequestDaily(entityManagerRunner(em), day, day);
 }
 
 /** Requests (群众诉求) through their closed loop. */
@@ -143,6 +156,7 @@ export const requestService = {
       request.number = `QC-${day}-${String(request.id).padStart(6, '0')}`;
       await appendEvent(em, request, { kind: RequestEventKind.CREATED, actor: actorOf(ctx), at: now, toStatus: RequestStatus.ORDERED, set: snapshot(request), extra: { channel: input.channel } });
       await em.flush();
+      await refreshDemandRollup(em, request);
       return request;
     });
   },

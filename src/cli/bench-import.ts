@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { loadConfig } from '../config/env';
+import { PROJECT_ROOT } from '../config/paths';
+import { createLogger } from '../common/logger';
+import { openDatabase } from '../db/database';
+import { generateServiceRecords } from '../modules/service-data/generator';
+import { importServiceFile } from '../modules/service-data/import';
+import { loadMapping } from '../modules/service-data/mapping';
+import { rebuildServiceDaily } from '../modules/service-data/rollups';
+import { parseFlags } from './cli-args';
+import { runCli } from './run-cli';
+
+const USAGE = `usage: npm run bench:import -- [--records N (default 1000000)] [--file FILE] [--keep]
+  Generates FILE (unless it exists), then on the same database: raw COPY of FILE into an empty
+  unindexed table (the physical limit), and our import of FILE into a fresh source (so nothing is
+  a duplicate). Prints seconds, rows/s, their ratio and the peak RSS of this process.
+  Needs the demo city (npm run seed) and writes records with source "bench-<time>": use a scratch database.`;
+
+runCli(async () => {
+  const parsed = parseFlags(process.argv.slice(2), ['records', 'file'], ['keep']);
+  if (typeof parsed === 'string') {
+    console.error(`${parsed}\n${USAGE}`);
+    return 2;
+  }
+  const records = Number(parsed.values.records ?? 1_000_000);
+  const file = parsed.values.file ?? path.join(PROJECT_ROOT, '.data', `bench-${records}.csv`);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const started = Date.now();
+    const out = fs.createWriteStream(file);
+    await pipeline(batched(generateServiceRecords({ records })), out);
+    console.log(`generated ${records.toLocaleString('en-US')} records into ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const size = fs.statSync(file).size;
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+
+  const config = loadConfig();
+  const database = await openDatabase(config, createLogger('warn'));
+  const clients = [0, 1].map(() => new pg.Client({ connectionString: database.url, application_name: 'gongjian-bench' }));
+  await Promise.all(clients.map((c) => c.connect()));
+  const [db, db2] = clients;
+  try {
+    // 1. Raw COPY: the same CSV into an empty table with no indexes.
+    await db.query('drop table if exists bench_raw_copy');
+    await db.query(`create unlogged table bench_raw_copy (source_id text, item_code text, received_at timestamp, finished_at timestamp, status text, community_code text,
+      grid_code text, building_code text, resident_groups text, channel text, satisfaction smallint, resident_hash text, note text)`);
+    let started = Date.now();
+    await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), db.query(copyFrom(`copy bench_raw_copy from stdin with (format csv, header true)`)));
+    const rawSeconds = (Date.now() - started) / 1000;
+    const { rows } = await db.query<{ n: number }>('select count(*)::int as n from bench_raw_copy');
+    const rawRows = rows[0].n;
+    await db.query('drop table bench_raw_copy');
+
+    // 2. Our import, into a source no earlier run used.
+    const mapping = { ...loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json')), source: `bench-${Date.now().toString(36)}` };
+    started = Date.now();
+    const summary = await importServiceFile({ db, db2, input: fs.createReadStream(file, { highWaterMark: 1 << 20 }), fileName: file, mapping });
+    const ourSeconds = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    if (!parsed.values.keep) {
+      // Leave the database as it was: drop the bench rows and rebuild the roll-ups they touched.
+      await db.query('begin');
+      await db.query('delete from service_record where source = $1', [mapping.source]);
+      await rebuildServiceDaily(db);
+      await db.query('commit');
+    }
+
+    const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
+    console.log(`file: ${records.toLocaleString('en-US')} rows, ${(size / 1e6).toFixed(0)} MB`);
+    console.log(`raw COPY (no indexes):   ${rawSeconds.toFixed(1)} s, ${rate(rawRows, rawSeconds)} rows/s`);
+    console.log(`our import:              ${ourSeconds.toFixed(1)} s, ${rate(summary.rowsRead, ourSeconds)} rows/s (inserted ${summary.inserted.toLocaleString('en-US')}, rejected ${summary.rejected})`);
+    console.log(`ratio (ours / raw):      ${((100 * rawSeconds) / ourSeconds).toFixed(0)} % of raw COPY throughput`);
+    console.log(`peak RSS of this process: ${(peakRss / 1e6).toFixed(0)} MB`);
+    return 0;
+  } finally {
+    clearInterval(sampler);
+    await Promise.all(clients.map((c) => c.end()));
+    await database.embedded?.stop();
+  }
+});
+
+/** Joins generator lines into ~1 MB chunks for the file stream. */
+async function* batched(lines: Iterable<string>): AsyncGenerator<string> {
+  let chunk = '';
+  for (const line of lines) {
+    chunk += line;
+    if (chunk.length >= 1 << 20) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}

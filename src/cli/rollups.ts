@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import pg from 'pg';
+import { loadConfig } from '../config/env';
+import { createLogger } from '../common/logger';
+import { openDatabase } from '../db/database';
+import { rebuildRollups } from '../modules/service-data/rollups';
+import { runCli } from './run-cli';
+
+/** npm run rollups:rebuild — recomputes service_daily and request_daily from raw rows, in one transaction. */
+runCli(async () => {
+  if (process.argv.length > 2) {
+    console.error('usage: npm run rollups:rebuild');
+    return 2;
+  }
+  const config = loadConfig();
+  const database = await openDatabase(config, createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL));
+  const client = new pg.Client({ connectionString: database.url, application_name: 'gongjian-rollups' });
+  await client.connect();
+  const started = Date.now();
+  try {
+    await client.query('begin');
+    await rebuildRollups(client);
+    await client.query('commit');
+    const { rows } = await client.query<{ service: number; request: number }>('select (select count(*) from service_daily)::int as service, (select count(*) from request_daily)::int as request');
+    console.log(`rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s: service_daily ${rows[0].service} rows, request_daily ${rows[0].request} rows`);
+    return 0;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
+  } finally {
+    await client.end();
+    await database.embedded?.stop();
+  }
+});

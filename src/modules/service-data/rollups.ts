@@ -1,0 +1,121 @@
+/**
+ * The roll-ups analytics reads instead of raw records, and the one definition of how they
+ * are computed: the incremental path (each import batch, over the rows it inserted) and the
+ * full rebuild run the same aggregate SQL, so they give identical numbers (a test checks).
+ *
+ * Days are China-time calendar days. Resident groups are kept as the record's bitmask, so a
+ * record counts once in totals however many groups it has.
+ */
+
+import { GROUP_BITS } from './resident-groups';
+
+/** Anything that runs SQL with $1-style parameters and returns rows (a pg client, or a knex-backed adapter). */
+export interface SqlRunner {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+export const ROLLUP_TIME_ZONE = 'Asia/Shanghai';
+
+/** Runs the roll-up SQL ($1-style parameters) through an EntityManager, inside its transaction. */
+export function entityManagerRunner(em: { execute(sql: string, params: unknown[]): Promise<unknown> }): SqlRunner {
+  return {
+    async query<R>(sql: string, params: unknown[] = []) {
+      const bindings: unknown[] = [];
+      const converted = sql.replace(/\$(\d+)/g, (_match, index: string) => {
+        bindings.push(params[Number(index) - 1]);
+        return '?';
+      });
+      return { rows: (await em.execute(converted, bindings)) as R[] };
+    },
+  };
+}
+
+const SERVICE_DAILY_COLUMNS = 'day, item_id, community_id, resident_groups, count, consultations, open, finished, close_seconds_sum, satisfaction_sum, satisfaction_count';
+
+/** Aggregates rows of `relation` (columns of service_record) into service_daily rows. */
+function serviceDailySelect(relation: string): string {
+  return `select (r.received_at at time zone '${ROLLUP_TIME_ZONE}')::date as day, r.item_id, r.community_id, r.resident_groups,
+      count(*)::int, (count(*) filter (where i.is_consultation))::int, (count(*) filter (where r.status = 'OPEN'))::int,
+      (count(*) filter (where r.status = 'FINISHED'))::int,
+      coalesce(sum(extract(epoch from (r.finished_at - r.received_at))::bigint) filter (where r.finished_at is not null), 0)::bigint,
+      coalesce(sum(r.satisfaction), 0)::int, count(r.satisfaction)::int
+    from ${relation} r join service_item i on i.id = r.item_id
+    group by 1, 2, 3, 4`;
+}
+
+/**
+ * The statement one import batch runs: set-based insert from the staging table, skipping
+ * (source, source_id) already present, and the roll-up upsert for exactly the rows inserted.
+ * $1 = source, $2 = import run id. Returns one row: { inserted }.
+ */
+export function importBatchSql(stageTable: string): string {
+  return `with inserted as (
+      insert into service_record (source, source_id, item_id, received_at, finished_at, status, community_id, grid_id, building_id, resident_groups, channel, satisfaction, agency, note, resident_hash, import_run_id)
+      select $1, s.source_id, s.item_id, to_timestamp(s.received_s), to_timestamp(s.finished_s), s.status, s.community_id, s.grid_id, s.building_id, s.resident_groups, s.channel, s.satisfaction, s.agency, s.note, s.resident_hash, $2
+      from ${stageTable} s
+      on conflict (source, source_id) do nothing
+      returning item_id, received_at, finished_at, status, community_id, resident_groups, satisfaction
+    ), rolled as (
+      insert into service_daily (${SERVICE_DAILY_COLUMNS})
+      select * from (${serviceDailySelect('inserted')}) a order by 1, 2, 3, 4
+      on conflict (day, item_id, community_id, resident_groups) do update set
+        count = service_daily.count + excluded.count,
+        consultations = service_daily.consultations + excluded.consultations,
+        open = service_daily.open + excluded.open,
+        finished = service_daily.finished + excluded.finished,
+        close_seconds_sum = service_daily.close_seconds_sum + excluded.close_seconds_sum,
+        satisfaction_sum = service_daily.satisfaction_sum + excluded.satisfaction_sum,
+        satisfaction_count = service_daily.satisfaction_count + excluded.satisfaction_count
+      returning 1
+    )
+    select (select count(*) from inserted)::int as inserted, (select count(*) from rolled)::int as rollup_rows`;
+}
+
+/** The community of a request's area: the 3rd id of the materialised path /district/street/community/…. */
+const REQUEST_DAILY_SELECT = (where: string) => `select (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date as day, q.category_id,
+      split_part(a.path, '/', 4)::int as community_id,
+      case q.resident_group ${Object.entries(GROUP_BITS).map(([g, bit]) => `when '${g}' then ${bit}`).join(' ')} else 0 end::smallint as resident_groups,
+      count(*)::int, (count(*) filter (where q.status not in ('RESOLVED', 'CLOSED', 'REJECTED')))::int,
+      (count(*) filter (where q.resolved_at is not null))::int,
+      coalesce(sum(extract(epoch from (q.resolved_at - q.created_at))::bigint) filter (where q.resolved_at is not null), 0)::bigint,
+      coalesce(sum(q.satisfaction), 0)::int, count(q.satisfaction)::int
+    from request q join area a on a.id = q.area_id
+    where split_part(a.path, '/', 4) <> '' ${where}
+    group by 1, 2, 3, 4`;
+
+const REQUEST_DAILY_COLUMNS = 'day, category_id, community_id, resident_groups, count, open, resolved, resolve_seconds_sum, satisfaction_sum, satisfaction_count';
+
+/** Recomputes service_daily from every record. Run inside a transaction. */
+export async function rebuildServiceDaily(db: SqlRunner): Promise<number> {
+  await db.query('delete from service_daily');
+  const result = await db.query(`insert into service_daily (${SERVICE_DAILY_COLUMNS}) ${serviceDailySelect('service_record')}`);
+  return (result as unknown as { rowCount?: number }).rowCount ?? 0;
+}
+
+/**
+ * Recomputes request_daily for China-time days `from`…`to` (YYYY-MM-DD, inclusive; omit both
+ * for everything). Requests change status after creation, so a day is replaced, not added to:
+ * the request module (or a periodic job) calls this for the days its writes touched, e.g.
+ * `refreshRequestDaily(db, day, day)` after create/resolve/rate. Run inside a transaction.
+ */
+export async function refreshRequestDaily(db: SqlRunner, from?: string, to?: string): Promise<void> {
+  const params: string[] = [];
+  let rollupWhere = '';
+  let requestWhere = '';
+  if (from !== undefined && to !== undefined) {
+    params.push(from, to);
+    rollupWhere = 'where day between $1::date and $2::date';
+    // created_at bounds in China time keep the index on nothing but still prune by day.
+    requestWhere = `and (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date between $1::date and $2::date`;
+  }
+  // Writers of the same days take turns: each replaces the days, so two at once would collide.
+  if (from !== undefined && to !== undefined) await db.query(`select pg_advisory_xact_lock(hashtext('request_daily'), hashtext($1 || '..' || $2))`, [from, to]);
+  await db.query(`delete from request_daily ${rollupWhere}`, params);
+  await db.query(`insert into request_daily (${REQUEST_DAILY_COLUMNS}) ${REQUEST_DAILY_SELECT(requestWhere)}`, params);
+}
+
+/** Full rebuild of both roll-ups (npm run rollups:rebuild). Run inside a transaction. */
+export async function rebuildRollups(db: SqlRunner): Promise<void> {
+  await rebuildServiceDaily(db);
+  await refreshRequestDaily(db);
+}

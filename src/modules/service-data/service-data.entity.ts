@@ -1,0 +1,266 @@
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { NodeEntity } from '../../common/node.entity';
+import type { Area } from '../area/area.entity';
+import type { RequestCategory } from '../category/category.entity';
+
+/** Where a one-window transaction stands. */
+export enum ServiceRecordStatus {
+  OPEN = 'OPEN',
+  FINISHED = 'FINISHED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(ServiceRecordStatus, { name: 'ServiceRecordStatus', description: '受理中 OPEN, 办结 FINISHED, 撤销/重复 CANCELLED.' });
+
+export enum ServiceChannel {
+  COUNTER = 'COUNTER',
+  ONLINE = 'ONLINE',
+  PHONE = 'PHONE',
+  MOBILE_APP = 'MOBILE_APP',
+  SELF_SERVICE = 'SELF_SERVICE',
+  PROXY = 'PROXY',
+  OTHER = 'OTHER',
+}
+registerEnumType(ServiceChannel, { name: 'ServiceChannel', description: '窗口 COUNTER, 网上 ONLINE, 电话 PHONE, 掌上 MOBILE_APP, 自助 SELF_SERVICE, 代办 PROXY, OTHER.' });
+
+export enum ImportRunStatus {
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+}
+registerEnumType(ImportRunStatus, { name: 'ImportRunStatus', description: 'A run left RUNNING was killed; re-running the same file completes it exactly once.' });
+
+/** One entry of the one-window (一门式) service catalogue. */
+@ObjectType({ implements: NodeEntity, description: '一门式 service catalogue entry.' })
+@Entity({ tableName: 'service_item' })
+export class ServiceItem extends NodeEntity {
+  @Field()
+  @Property({ type: 'string', length: 32, unique: true })
+  code!: string;
+
+  @Field({ description: 'Chinese name, e.g. 城乡居民养老保险参保登记.' })
+  @Property({ type: 'string', length: 100 })
+  @Index()
+  name!: string;
+
+  /** A second-level request category, so services and requests rank together. */
+  @ManyToOne('RequestCategory', { deleteRule: 'restrict' })
+  @Index()
+  category!: Rel<RequestCategory>;
+
+  @Field({ description: 'A consultation (咨询) rather than a demand (办件).' })
+  @Property({ type: 'boolean' })
+  isConsultation!: boolean;
+
+  @Field(() => Int, { description: 'Working days allowed (限时办结); 0 for on-the-spot.' })
+  @Property({ type: 'smallint' })
+  deadlineWorkingDays!: number;
+
+  /** Bitmask of the resident groups it usually serves (see resident-groups.ts). */
+  @Property({ type: 'smallint', default: 0 })
+  residentGroupMask: number = 0;
+
+  @Field()
+  @Property({ type: 'boolean', default: true })
+  active: boolean = true;
+}
+
+/** An import (file or API batch); rows it inserted point back at it. */
+@ObjectType({ implements: NodeEntity, description: 'One import of service records and its counts.' })
+@Entity({ tableName: 'import_run' })
+export class ImportRun extends NodeEntity {
+  @Field({ description: 'The `source` its records carry (from the mapping), e.g. gongjian, baltimore311, api.' })
+  @Property({ type: 'string', length: 32 })
+  source!: string;
+
+  @Field({ description: 'File name (no folders), or "api".' })
+  @Property({ type: 'string', length: 200 })
+  fileName!: string;
+
+  @Field()
+  @Property({ type: 'string', length: 60 })
+  mapping!: string;
+
+  @Field(() => ImportRunStatus)
+  @Enum({ items: () => ImportRunStatus })
+  status!: ImportRunStatus;
+
+  @Field(() => DateTimeISOResolver, { nullable: true })
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  finishedAt?: Date | null;
+
+  @Field(() => Int)
+  @Property({ type: 'integer', default: 0 })
+  rowsRead: number = 0;
+
+  @Field(() => Int)
+  @Property({ type: 'integer', default: 0 })
+  inserted: number = 0;
+
+  @Field(() => Int, { description: 'Rows whose (source, sourceId) was already imported.' })
+  @Property({ type: 'integer', default: 0 })
+  duplicates: number = 0;
+
+  @Field(() => Int)
+  @Property({ type: 'integer', default: 0 })
+  rejected: number = 0;
+
+  @Field(() => String, { nullable: true, description: 'Why the run failed (never row content).' })
+  @Property({ type: 'string', length: 300, nullable: true })
+  error?: string | null;
+}
+
+/** A row an import refused: where and why. Never the row's content (it may hold personal data). */
+@ObjectType({ description: 'A rejected row: row number (1 = first data row), column and reason.' })
+@Entity({ tableName: 'import_rejection' })
+@Index({ properties: ['run', 'rowNumber'] })
+export class ImportRejection {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @ManyToOne(() => ImportRun, { deleteRule: 'cascade' })
+  run!: Rel<ImportRun>;
+
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  rowNumber!: number;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 100, nullable: true, fieldName: 'column_name' })
+  column?: string | null;
+
+  @Field()
+  @Property({ type: 'string', length: 300 })
+  reason!: string;
+}
+
+/**
+ * One one-window transaction. Keyed by (source, sourceId) so re-imports add nothing.
+ * Pseudonymous: `residentHash` is a salted hash, never a name or ID number. No foreign keys:
+ * per-row constraint checks halved bulk-load speed (measured), and the importer only writes
+ * item, community, grid and building ids it has just read from their tables.
+ */
+@Entity({ tableName: 'service_record' })
+export class ServiceRecord {
+  @PrimaryKey({ type: 'string', length: 32 })
+  source!: string;
+
+  @PrimaryKey({ type: 'string', length: 64 })
+  sourceId!: string;
+
+  @ManyToOne(() => ServiceItem, { createForeignKeyConstraint: false })
+  item!: Rel<ServiceItem>;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  receivedAt!: Date;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  finishedAt?: Date | null;
+
+  @Enum({ items: () => ServiceRecordStatus })
+  status!: ServiceRecordStatus;
+
+  @ManyToOne('Area', { createForeignKeyConstraint: false })
+  community!: Rel<Area>;
+
+  @Property({ type: 'integer', nullable: true })
+  gridId?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  buildingId?: number | null;
+
+  @Property({ type: 'smallint', default: 0 })
+  residentGroups: number = 0;
+
+  @Enum({ items: () => ServiceChannel })
+  channel!: ServiceChannel;
+
+  @Property({ type: 'smallint', nullable: true })
+  satisfaction?: number | null;
+
+  @Property({ type: 'string', length: 100, nullable: true })
+  agency?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  note?: string | null;
+
+  @Property({ type: 'string', length: 32, nullable: true })
+  residentHash?: string | null;
+
+  @Property({ type: 'integer', nullable: true })
+  importRunId?: number | null;
+}
+
+/** Roll-up: China-time day × item × community × resident-group combination. */
+@Entity({ tableName: 'service_daily' })
+export class ServiceDaily {
+  @PrimaryKey({ type: 'date' })
+  day!: string;
+
+  @PrimaryKey({ type: 'integer' })
+  itemId!: number;
+
+  @PrimaryKey({ type: 'integer' })
+  communityId!: number;
+
+  @PrimaryKey({ type: 'smallint' })
+  residentGroups!: number;
+
+  @Property({ type: 'integer' })
+  count!: number;
+
+  @Property({ type: 'integer' })
+  consultations!: number;
+
+  @Property({ type: 'integer' })
+  open!: number;
+
+  @Property({ type: 'integer' })
+  finished!: number;
+
+  @Property({ type: 'bigint' })
+  closeSecondsSum!: string;
+
+  @Property({ type: 'integer' })
+  satisfactionSum!: number;
+
+  @Property({ type: 'integer' })
+  satisfactionCount!: number;
+}
+
+/** Roll-up of resident requests: China-time day of creation × category × community × group. */
+@Entity({ tableName: 'request_daily' })
+export class RequestDaily {
+  @PrimaryKey({ type: 'date' })
+  day!: string;
+
+  @PrimaryKey({ type: 'integer' })
+  categoryId!: number;
+
+  @PrimaryKey({ type: 'integer' })
+  communityId!: number;
+
+  @PrimaryKey({ type: 'smallint' })
+  residentGroups!: number;
+
+  @Property({ type: 'integer' })
+  count!: number;
+
+  @Property({ type: 'integer' })
+  open!: number;
+
+  @Property({ type: 'integer' })
+  resolved!: number;
+
+  @Property({ type: 'bigint' })
+  resolveSecondsSum!: string;
+
+  @Property({ type: 'integer' })
+  satisfactionSum!: number;
+
+  @Property({ type: 'integer' })
+  satisfactionCount!: number;
+}
+
+export const SERVICE_DATA_ENTITIES = [ServiceItem, ImportRun, ImportRejection, ServiceRecord, ServiceDaily, RequestDaily];

@@ -1,0 +1,120 @@
+import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { ArgsType, Field, InputType, registerEnumType } from 'type-graphql';
+import { DateInput, IdInput, IntInput, TextInput } from '../../common/input-fields';
+import { ConnectionArgs } from '../../common/pagination';
+import { ResidentGroup } from '../../common/resident-group';
+import { ServiceChannel, ServiceRecordStatus } from './service-data.entity';
+
+export const MAX_INLINE_RECORDS = 5000;
+
+@InputType()
+export class ServiceItemFilter {
+  @IdInput({ nullable: true, description: 'A request category: its items, or (first level) the items of its children.' })
+  categoryId?: string;
+
+  @Field(() => Boolean, { nullable: true })
+  @IsOptional()
+  isConsultation?: boolean;
+
+  @TextInput(50, { nullable: true, description: 'Name or code contains.' })
+  search?: string;
+}
+
+@ArgsType()
+export class ServiceItemListArgs extends ConnectionArgs {
+  @Field(() => ServiceItemFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  filter?: ServiceItemFilter;
+}
+
+export enum ServiceStatsGroupBy {
+  CATEGORY = 'CATEGORY',
+  ITEM = 'ITEM',
+  COMMUNITY = 'COMMUNITY',
+  RESIDENT_GROUP = 'RESIDENT_GROUP',
+  DAY = 'DAY',
+}
+registerEnumType(ServiceStatsGroupBy, {
+  name: 'ServiceStatsGroupBy',
+  description: 'CATEGORY: second-level request category (services and requests together); RESIDENT_GROUP counts a record once per group it carries (UNKNOWN when none).',
+});
+
+@InputType()
+export class ServiceStatsInput {
+  @IdInput({ description: 'A district, street or community: everything inside it.' })
+  areaId!: string;
+
+  @DateInput({ description: 'First day (China time), inclusive.' })
+  from!: string;
+
+  @DateInput({ description: 'Last day (China time), inclusive; at most 3,660 days after `from`.' })
+  to!: string;
+
+  @Field(() => ServiceStatsGroupBy)
+  groupBy!: ServiceStatsGroupBy;
+}
+
+@InputType({ description: 'One one-window transaction, as the import takes it (same mapping rules as a file).' })
+export class ServiceRecordInput {
+  @TextInput(64, { description: 'Unique within `source`; re-sending it adds nothing.' })
+  sourceId!: string;
+
+  @TextInput(32)
+  itemCode!: string;
+
+  @Field(() => DateTimeISOResolver)
+  receivedAt!: Date;
+
+  @Field(() => DateTimeISOResolver, { nullable: true })
+  @IsOptional()
+  finishedAt?: Date | null;
+
+  @Field(() => ServiceRecordStatus)
+  status!: ServiceRecordStatus;
+
+  @TextInput(32, { description: 'Community code, e.g. 370199001001.' })
+  communityCode!: string;
+
+  @TextInput(32, { nullable: true })
+  gridCode?: string | null;
+
+  @TextInput(32, { nullable: true })
+  buildingCode?: string | null;
+
+  @Field(() => [ResidentGroup], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(7)
+  residentGroups?: ResidentGroup[] | null;
+
+  @Field(() => ServiceChannel, { nullable: true })
+  @IsOptional()
+  channel?: ServiceChannel | null;
+
+  @IntInput(1, 5, { nullable: true })
+  satisfaction?: number | null;
+
+  @TextInput(64, { nullable: true, description: 'A resident identifier: hashed with the server salt, never stored or returned.' })
+  residentRef?: string | null;
+
+  @TextInput(100, { nullable: true })
+  agency?: string | null;
+
+  @TextInput(1000, { nullable: true })
+  note?: string | null;
+}
+
+@ArgsType()
+export class ImportServiceRecordsArgs {
+  @Field(() => [ServiceRecordInput])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_INLINE_RECORDS)
+  @ValidateNested({ each: true })
+  records!: ServiceRecordInput[];
+
+  @Field(() => String, { defaultValue: 'api', description: 'The `source` the records carry (lowercase letters, digits, - and _).' })
+  @Length(1, 32)
+  @Matches(/^[a-z0-9_-]+$/)
+  source: string = 'api';
+}

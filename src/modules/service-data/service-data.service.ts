@@ -1,0 +1,208 @@
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import type pg from 'pg';
+import { badInput } from '../../common/errors';
+import { expectGlobalId } from '../../common/global-id';
+import { containsPattern } from '../../common/filters';
+import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
+import type { AppContext } from '../../context/context';
+import { AreaLevel } from '../area/area.entity';
+import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { importServiceRows } from './import';
+import { parseMapping } from './mapping';
+import { GROUP_VALUES_SQL } from './resident-groups';
+import { ImportRejection, ImportRun, ServiceItem } from './service-data.entity';
+import { ServiceStatsGroupBy, type ImportServiceRecordsArgs, type ServiceItemListArgs, type ServiceStatsInput } from './service-data.inputs';
+import type { ServiceStats, ServiceStatsRow } from './service-data.types';
+
+const MAX_STATS_DAYS = 3660;
+
+/** The mapping the API path uses: the same mapper and loader as a file import. */
+const API_HEADER = ['sourceId', 'itemCode', 'receivedAt', 'finishedAt', 'status', 'communityCode', 'gridCode', 'buildingCode', 'residentGroups', 'channel', 'satisfaction', 'residentRef', 'agency', 'note'];
+const apiMapping = (source: string) =>
+  parseMapping({
+    name: 'api',
+    source,
+    timezone: '+08:00',
+    dateFormats: ['YYYY-MM-DD HH:mm:ss'],
+    fields: {
+      sourceId: { column: 'sourceId' },
+      item: { column: 'itemCode' },
+      receivedAt: { column: 'receivedAt' },
+      finishedAt: { column: 'finishedAt' },
+      status: { column: 'status' },
+      community: { column: 'communityCode' },
+      grid: { column: 'gridCode' },
+      building: { column: 'buildingCode' },
+      residentGroups: { column: 'residentGroups' },
+      channel: { column: 'channel' },
+      satisfaction: { column: 'satisfaction' },
+      residentId: { column: 'residentRef' },
+      agency: { column: 'agency' },
+      note: { column: 'note' },
+    },
+  });
+
+function chinaTime(date: Date | null | undefined): string {
+  return date ? new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '';
+}
+
+/** The service catalogue, imports and roll-up statistics. */
+export const serviceDataService = {
+  async listItems(ctx: AppContext, args: ServiceItemListArgs): Promise<ConnectionResult<ServiceItem>> {
+    const filter = args.filter ?? {};
+    const where: Record<string, unknown> = {};
+    if (filter.categoryId) {
+      const { id } = expectGlobalId(filter.categoryId, ['RequestCategory'], 'filter.categoryId');
+      where.category = { $or: [{ id }, { parent: id }] };
+    }
+    if (filter.isConsultation !== undefined && filter.isConsultation !== null) where.isConsultation = filter.isConsultation;
+    if (filter.search) where.$or = [{ name: { $ilike: containsPattern(filter.search) } }, { code: { $ilike: containsPattern(filter.search) } }];
+    return paginate(ctx.em, ServiceItem, where as FilterQuery<ServiceItem>, { property: 'id', direction: OrderDirection.ASC }, args);
+  },
+
+  listRuns(ctx: AppContext, args: ConnectionArgs): Promise<ConnectionResult<ImportRun>> {
+    return paginate(ctx.em, ImportRun, {}, { property: 'id', direction: OrderDirection.DESC }, args);
+  },
+
+  listRejections(ctx: AppContext, run: ImportRun, args: ConnectionArgs): Promise<ConnectionResult<ImportRejection>> {
+    return paginate(ctx.em, ImportRejection, { run: run.id }, { property: 'id', direction: OrderDirection.ASC }, args);
+  },
+
+  /** Up to 5,000 records inline, through the file import's mapper and loader (one batch, one transaction). */
+  async importRecords(ctx: AppContext, args: ImportServiceRecordsArgs): Promise<ImportRun> {
+    const rows = args.records.map((r) => [
+      r.sourceId, r.itemCode, chinaTime(r.receivedAt), chinaTime(r.finishedAt), r.status, r.communityCode, r.gridCode ?? '', r.buildingCode ?? '',
+      (r.residentGroups ?? []).join('|'), r.channel ?? '', r.satisfaction ? String(r.satisfaction) : '', r.residentRef ?? '', r.agency ?? '', r.note ?? '',
+    ]);
+    const knex = ctx.em.getKnex();
+    const connection = (await knex.client.acquireConnection()) as pg.PoolClient;
+    let runId: number;
+    try {
+      runId = (await importServiceRows(connection, apiMapping(args.source), API_HEADER, rows, 'api')).runId;
+    } finally {
+      await knex.client.releaseConnection(connection);
+    }
+    return ctx.em.findOneOrFail(ImportRun, { id: runId }, { refresh: true });
+  },
+
+  /** Aggregates from service_daily and request_daily only: never raw records. */
+  async stats(ctx: AppContext, input: ServiceStatsInput): Promise<ServiceStats> {
+    const area = await loadArea(ctx.em, input.areaId, ALL_AREA_TYPES, 'input.areaId');
+    if (area.level === AreaLevel.GRID || area.level === AreaLevel.BUILDING) throw badInput('input.areaId', 'statistics go down to communities: pass a district, street or community');
+    if (input.to < input.from) throw badInput('input.to', `must not be before ${input.from}`);
+    if ((Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 > MAX_STATS_DAYS) throw badInput('input.to', `at most ${MAX_STATS_DAYS} days after from`);
+    const params = [`${area.path}%`, input.from, input.to];
+    const communities = `select id from area where level = 'COMMUNITY' and path like ?`;
+    const dims = DIMENSIONS[input.groupBy];
+    const services = await ctx.em.execute<RawRow[]>(
+      `select ${dims.serviceKey} as key, ${dims.serviceLabel} as label, sum(d.count)::bigint as count, sum(d.consultations)::bigint as consultations,
+          sum(d.open)::bigint as open, sum(d.finished)::bigint as finished, sum(d.close_seconds_sum)::bigint as close_seconds,
+          sum(d.satisfaction_sum)::bigint as satisfaction_sum, sum(d.satisfaction_count)::bigint as satisfaction_count
+        from service_daily d ${dims.serviceJoin}
+        where d.community_id in (${communities}) and d.day between ? and ?
+        group by 1, 2`,
+      params,
+    );
+    const requests = dims.requestKey
+      ? await ctx.em.execute<RawRow[]>(
+          `select ${dims.requestKey} as key, ${dims.requestLabel} as label, sum(d.count)::bigint as count
+            from request_daily d ${dims.requestJoin}
+            where d.community_id in (${communities}) and d.day between ? and ?
+            group by 1, 2`,
+          params,
+        )
+      : [];
+    const rows = new Map<string, ServiceStatsRow>();
+    for (const raw of services) rows.set(String(raw.key), toRow(raw));
+    for (const raw of requests) {
+      const row = rows.get(String(raw.key)) ?? toRow({ key: raw.key, label: raw.label });
+      row.requestCount = Number(raw.count);
+      row.demandTotal = row.demands + row.requestCount;
+      rows.set(String(raw.key), row);
+    }
+    const list = [...rows.values()].sort(
+      input.groupBy === ServiceStatsGroupBy.DAY ? (a, b) => a.key.localeCompare(b.key) : (a, b) => b.demandTotal - a.demandTotal || a.key.localeCompare(b.key),
+    );
+    // The total is read without the resident-group expansion, so a record counts once.
+    const [totalServices] = await ctx.em.execute<RawRow[]>(
+      `select 'TOTAL' as key, 'TOTAL' as label, sum(d.count)::bigint as count, sum(d.consultations)::bigint as consultations, sum(d.open)::bigint as open,
+          sum(d.finished)::bigint as finished, sum(d.close_seconds_sum)::bigint as close_seconds, sum(d.satisfaction_sum)::bigint as satisfaction_sum,
+          sum(d.satisfaction_count)::bigint as satisfaction_count
+        from service_daily d where d.community_id in (${communities}) and d.day between ? and ?`,
+      params,
+    );
+    const [totalRequests] = await ctx.em.execute<{ count: string | null }[]>(
+      `select sum(d.count)::bigint as count from request_daily d where d.community_id in (${communities}) and d.day between ? and ?`,
+      params,
+    );
+    const total = toRow(totalServices);
+    total.requestCount = Number(totalRequests.count ?? 0);
+    total.demandTotal = total.demands + total.requestCount;
+    return { total, rows: list };
+  },
+};
+
+interface RawRow {
+  key: unknown;
+  label: unknown;
+  count?: string | null;
+  consultations?: string | null;
+  open?: string | null;
+  finished?: string | null;
+  close_seconds?: string | null;
+  satisfaction_sum?: string | null;
+  satisfaction_count?: string | null;
+}
+
+function toRow(raw: RawRow): ServiceStatsRow {
+  const count = Number(raw.count ?? 0);
+  const consultations = Number(raw.consultations ?? 0);
+  const finished = Number(raw.finished ?? 0);
+  const satisfactionCount = Number(raw.satisfaction_count ?? 0);
+  return {
+    key: String(raw.key),
+    label: String(raw.label),
+    serviceCount: count,
+    consultations,
+    demands: count - consultations,
+    open: Number(raw.open ?? 0),
+    finished,
+    // close seconds are summed over records with a finish time; finished counts those with status FINISHED.
+    averageCloseHours: finished > 0 ? Math.round((Number(raw.close_seconds ?? 0) / finished / 3600) * 100) / 100 : null,
+    satisfactionAverage: satisfactionCount > 0 ? Math.round((Number(raw.satisfaction_sum ?? 0) / satisfactionCount) * 100) / 100 : null,
+    satisfactionCount,
+    requestCount: 0,
+    demandTotal: count - consultations,
+  };
+}
+
+interface Dimension {
+  serviceKey: string;
+  serviceLabel: string;
+  serviceJoin: string;
+  requestKey?: string;
+  requestLabel?: string;
+  requestJoin?: string;
+}
+
+const DIMENSIONS: Record<ServiceStatsGroupBy, Dimension> = {
+  [ServiceStatsGroupBy.CATEGORY]: {
+    serviceKey: 'c.code', serviceLabel: 'c.name', serviceJoin: 'join service_item i on i.id = d.item_id join request_category c on c.id = i.category_id',
+    requestKey: 'c.code', requestLabel: 'c.name', requestJoin: 'join request_category c on c.id = d.category_id',
+  },
+  [ServiceStatsGroupBy.ITEM]: { serviceKey: 'i.code', serviceLabel: 'i.name', serviceJoin: 'join service_item i on i.id = d.item_id' },
+  [ServiceStatsGroupBy.COMMUNITY]: {
+    serviceKey: 'a.code', serviceLabel: 'a.name', serviceJoin: 'join area a on a.id = d.community_id',
+    requestKey: 'a.code', requestLabel: 'a.name', requestJoin: 'join area a on a.id = d.community_id',
+  },
+  [ServiceStatsGroupBy.RESIDENT_GROUP]: {
+    serviceKey: 'grp.name', serviceLabel: 'grp.name', serviceJoin: `join ${GROUP_VALUES_SQL} on (grp.bit = 0 and d.resident_groups = 0) or (d.resident_groups & grp.bit) <> 0`,
+    requestKey: 'grp.name', requestLabel: 'grp.name', requestJoin: `join ${GROUP_VALUES_SQL} on (grp.bit = 0 and d.resident_groups = 0) or (d.resident_groups & grp.bit) <> 0`,
+  },
+  [ServiceStatsGroupBy.DAY]: {
+    serviceKey: `to_char(d.day, 'YYYY-MM-DD')`, serviceLabel: `to_char(d.day, 'YYYY-MM-DD')`, serviceJoin: '',
+    requestKey: `to_char(d.day, 'YYYY-MM-DD')`, requestLabel: `to_char(d.day, 'YYYY-MM-DD')`, requestJoin: '',
+  },
+};
+
+

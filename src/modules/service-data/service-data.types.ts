@@ -1,0 +1,49 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'One group of serviceStats, from the roll-ups only.' })
+export class ServiceStatsRow {
+  @Field({ description: 'Category/item/community code, resident group, or day (YYYY-MM-DD); TOTAL for the total.' })
+  key!: string;
+
+  @Field()
+  label!: string;
+
+  @Field(() => Int, { description: 'One-window records.' })
+  serviceCount!: number;
+
+  @Field(() => Int)
+  consultations!: number;
+
+  @Field(() => Int, { description: 'Records that are demands (办件), not consultations.' })
+  demands!: number;
+
+  @Field(() => Int)
+  open!: number;
+
+  @Field(() => Int)
+  finished!: number;
+
+  @Field(() => Float, { nullable: true, description: 'Mean hours from received to finished, over finished records.' })
+  averageCloseHours!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  satisfactionAverage!: number | null;
+
+  @Field(() => Int)
+  satisfactionCount!: number;
+
+  @Field(() => Int, { description: 'Resident requests (closed-loop) created in the period; 0 when grouped by ITEM.' })
+  requestCount!: number;
+
+  @Field(() => Int, { description: 'demands + requestCount: what rankings sort by.' })
+  demandTotal!: number;
+}
+
+@ObjectType()
+export class ServiceStats {
+  @Field(() => ServiceStatsRow)
+  total!: ServiceStatsRow;
+
+  @Field(() => [ServiceStatsRow], { description: 'By demandTotal, highest first (DAY: by day).' })
+  rows!: ServiceStatsRow[];
+}

@@ -1,0 +1,119 @@
+import { compileDateFormat } from '../../src/modules/service-data/date-format';
+import { SERVICE_CATALOGUE } from '../../src/modules/service-data/catalogue';
+import { generateServiceRecords, GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
+import { compileMapping, hashResident, parseMapping, stableHash, type Lookups } from '../../src/modules/service-data/mapping';
+import gongjian from '../../mappings/gongjian.json';
+
+describe('date formats', () => {
+  const china = compileDateFormat('YYYY-MM-DD HH:mm:ss', 480);
+  const us = compileDateFormat('MM/DD/YYYY hh:mm:ss A', -300);
+
+  test('parse to epoch seconds in the given offset', () => {
+    expect(china('2024-01-01 08:00:00')).toBe(Date.UTC(2024, 0, 1, 0, 0, 0) / 1000);
+    expect(us('04/12/2018 11:11:26 AM')).toBe(Date.UTC(2018, 3, 12, 16, 11, 26) / 1000);
+    expect(us('04/12/2018 12:05:00 AM')).toBe(Date.UTC(2018, 3, 12, 5, 5, 0) / 1000);
+    expect(us('04/12/2018 12:05:00 PM')).toBe(Date.UTC(2018, 3, 12, 17, 5, 0) / 1000);
+  });
+
+  test('refuse impossible or malformed dates', () => {
+    for (const bad of ['2024-02-30 10:00:00', '2023-02-29 10:00:00', '2024-13-01 10:00:00', '2024-01-01 24:00:00', '2024-1-1 10:00:00', 'yesterday', '']) expect(china(bad)).toBeNull();
+    expect(us('04/12/2018 13:00:00 PM')).toBeNull();
+    expect(china('2024-02-29 23:59:59')).not.toBeNull();
+  });
+});
+
+describe('mapping', () => {
+  const lookups: Lookups = {
+    itemByCode: new Map([['SOC-INSURANCE-01', 7]]),
+    itemByName: new Map(),
+    communityByCode: new Map([['370199001001', 5]]),
+    communityByName: new Map(),
+    gridByCode: new Map([['370199001001001', { id: 50, communityId: 5 }], ['370199002001001', { id: 60, communityId: 9 }]]),
+    gridByName: new Map(),
+    buildingByCode: new Map(),
+    buildingByName: new Map(),
+  };
+  const mapper = compileMapping(parseMapping(gongjian), GONGJIAN_CSV_HEADER.split(','), lookups, 'salt');
+  const row = (overrides: Record<string, string> = {}) => {
+    const base: Record<string, string> = {
+      source_id: 'A-1', item_code: 'SOC-INSURANCE-01', received_at: '2024-03-01 09:00:00', finished_at: '2024-03-01 10:00:00', status: 'FINISHED',
+      community_code: '370199001001', grid_code: '370199001001001', building_code: '', resident_groups: 'ELDERLY|WOMEN', channel: 'COUNTER',
+      satisfaction: '5', resident_hash: '', note: 'tab\there',
+    };
+    return GONGJIAN_CSV_HEADER.split(',').map((column) => overrides[column] ?? base[column]);
+  };
+
+  test('a good row becomes one COPY line with ids, epoch seconds and the group bitmask', () => {
+    const line = mapper(row());
+    expect(typeof line).toBe('string');
+    const cells = (line as string).replace(/\n$/, '').split('\t');
+    expect(cells.slice(0, 11)).toEqual(['A-1', '7', String(Date.UTC(2024, 2, 1, 1) / 1000), String(Date.UTC(2024, 2, 1, 2) / 1000), 'FINISHED', '5', '50', '\\N', '9', 'COUNTER', '5']);
+    expect(cells[12]).toBe('tab\\there');
+  });
+
+  test('a grid outside the record\'s community is dropped, not trusted', () => {
+    const cells = (mapper(row({ grid_code: '370199002001001' })) as string).split('\t');
+    expect(cells[6]).toBe('\\N');
+  });
+
+  test.each([
+    [{ received_at: '2024-02-30 09:00:00' }, 'received_at', /malformed date/],
+    [{ item_code: 'NOPE' }, 'item_code', /unknown service item "NOPE"/],
+    [{ community_code: '999' }, 'community_code', /unknown community/],
+    [{ status: 'DONE' }, 'status', /unknown status/],
+    [{ finished_at: '2024-02-01 09:00:00' }, 'finished_at', /finished before/],
+    [{ satisfaction: '9' }, 'satisfaction', /1-5/],
+    [{ resident_groups: 'ELDERLY|ALIENS' }, 'resident_groups', /unknown resident group/],
+    [{ resident_hash: '370102199001011234' }, 'resident_hash', /32 hexadecimal/],
+    [{ source_id: '' }, 'source_id', /source id is missing/],
+  ])('rejects %j with column and reason', (overrides, column, reason) => {
+    const result = mapper(row(overrides));
+    expect(result).toEqual({ column, reason: expect.stringMatching(reason) });
+  });
+
+  test('a row with the wrong number of fields is rejected', () => {
+    expect(mapper(['a', 'b'])).toEqual({ column: null, reason: expect.stringMatching(/expected 13 fields, got 2/) });
+  });
+
+  test('a file missing a mapped column fails before any row', () => {
+    expect(() => compileMapping(parseMapping(gongjian), ['source_id'], lookups)).toThrow(/no column "item_code"/);
+  });
+
+  test('resident identifiers are hashed with the salt; a reason never echoes them', () => {
+    expect(hashResident('370102199001011234', 's1')).toMatch(/^[0-9a-f]{32}$/);
+    expect(hashResident('370102199001011234', 's1')).not.toBe(hashResident('370102199001011234', 's2'));
+    const rejected = mapper(row({ resident_hash: '370102199001011234' }));
+    expect(JSON.stringify(rejected)).not.toContain('370102199001011234');
+  });
+
+  test('areaFallback hashing is stable', () => {
+    expect(stableHash('Dorchester')).toBe(stableHash('Dorchester'));
+    expect(stableHash('Dorchester')).not.toBe(stableHash('Canton'));
+  });
+});
+
+describe('generator', () => {
+  const take = (n: number, seed: number) => [...generateServiceRecords({ records: n, seed })];
+
+  test('is deterministic for a seed and differs across seeds', () => {
+    expect(take(500, 1)).toEqual(take(500, 1));
+    expect(take(500, 1)).not.toEqual(take(500, 2));
+  });
+
+  test('about 58 % consultations, only catalogue items, ordered by day', () => {
+    const consultation = new Map(SERVICE_CATALOGUE.map((e) => [e.code, e.isConsultation]));
+    const lines = take(20000, 7).slice(1);
+    const share = lines.filter((line) => consultation.get(line.split(',')[1])).length / lines.length;
+    expect(share).toBeGreaterThan(0.55);
+    expect(share).toBeLessThan(0.61);
+    expect(lines.every((line) => consultation.has(line.split(',')[1]))).toBe(true);
+    const days = lines.map((line) => line.split(',')[2].slice(0, 10));
+    expect([...days].sort()).toEqual(days);
+  });
+
+  test('the catalogue has ~200 items over the 7 one-window categories', () => {
+    expect(SERVICE_CATALOGUE.length).toBeGreaterThanOrEqual(180);
+    expect(new Set(SERVICE_CATALOGUE.map((e) => e.category.split('-')[0]))).toEqual(new Set(['SOC', 'CIV', 'HEALTH', 'HOUSING', 'JOB', 'CARE', 'CERT']));
+    expect(new Set(SERVICE_CATALOGUE.map((e) => e.code)).size).toBe(SERVICE_CATALOGUE.length);
+  });
+});
