@@ -31,6 +31,7 @@ import {
   UnitPeopleResolver,
 } from './modules/person/person.resolver';
 import { CommunityUnitsResolver, UnitResolver } from './modules/unit/unit.resolver';
+import { IDENTITY_RESOLVERS } from './modules/identity';
 import { CATEGORY_RESOLVERS } from './modules/category';
 import { REQUEST_RESOLVERS } from './modules/request';
 import { WHISTLE_RESOLVERS } from './modules/whistle';
@@ -83,4 +84,5 @@ export const RESOLVERS = [
   ...ACTIVITY_RESOLVERS,
   ...DASHBOARD_RESOLVERS,
   ...SERVICE_DATA_RESOLVERS,
+  ...IDENTITY_RESOLVERS,
 ];

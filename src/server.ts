@@ -20,6 +20,7 @@ import { nodeLimitPlugin, rejectInvalidUtf8, tokenLimitMiddleware } from './hard
 import { createRateLimiter, rateLimitMiddleware, type RateLimiter } from './hardening/rate-limit';
 import { requestTimeout } from './hardening/request-timeout';
 import { ErrorCode } from './common/errors';
+import { identify, tokenSettings } from './modules/identity/identity.service';
 
 export interface AppServer {
   app: express.Express;
@@ -74,6 +75,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   const httpServer = http.createServer(app);
   // Operations still executing, even for clients that hung up: stop() waits for them before the pool closes.
   const inFlight = { count: 0 };
+  const tokens = tokenSettings(config);
   const armor = graphqlArmor({ production });
   const rateLimiter = options.rateLimiter ?? createRateLimiter({ redisUrl: config.REDIS_URL, settings: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }, logger });
   const apollo = new ApolloServer<AppContext>({
@@ -119,10 +121,12 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
     express.json({ limit: '1mb', verify: rejectInvalidUtf8 }),
     tokenLimitMiddleware(),
     expressMiddleware(apollo, {
+      // A credential that is present but invalid is refused with 401 UNAUTHENTICATED, never read as anonymous.
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req);
         res.setHeader('x-request-id', requestId);
-        return createContext(orm, logger, requestId);
+        const viewer = await identify(orm, tokens, { authorization: req.header('authorization'), apiKey: req.header('x-api-key') });
+        return createContext(orm, logger, requestId, undefined, viewer, tokens);
       },
     }),
   );

@@ -15,6 +15,10 @@ export enum ErrorCode {
   /** The database (or another part we need) is unreachable right now; retry shortly. */
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   RATE_LIMITED = 'RATE_LIMITED',
+  /** No valid credentials: sign in, or send a valid token or API key. */
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** Signed in, but this role or scope may not do it. */
+  FORBIDDEN = 'FORBIDDEN',
   REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
 }
 
@@ -47,4 +51,12 @@ export function conflict(message: string, field?: string): AppError {
 /** A move the state machine does not allow from the current state. */
 export function illegalTransition(message: string, details: { from: string; action: string; field?: string }): AppError {
   return new AppError(ErrorCode.ILLEGAL_TRANSITION, message, details);
+}
+
+export function unauthenticated(message = 'Sign in, or send a valid token or API key'): AppError {
+  return new AppError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
+}
+
+export function forbidden(message: string): AppError {
+  return new AppError(ErrorCode.FORBIDDEN, message);
 }

@@ -39,6 +39,10 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int('must be a whole number').min(1).default(600),
   RATE_LIMIT_BURST: z.coerce.number().int('must be a whole number').min(1).default(100),
   /** Share rate-limit buckets between servers through Redis (redis://host:port); in memory when unset. */
+  /** Signs access tokens (HS256); at least 32 characters. Required in production; a random one per process otherwise. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int('must be a whole number').min(60).max(86400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int('must be a whole number').min(1).max(365).default(30),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
@@ -60,8 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0]);
-    const shown = name === 'DATABASE_URL' || name === 'REDIS_URL' ? '(hidden)' : JSON.stringify(relevant[name]);
+    const shown = ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET'].includes(name) ? '(hidden)' : JSON.stringify(relevant[name]);
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (got ${shown})`);
+  }
+  if (parsed.data.NODE_ENV === 'production' && !parsed.data.JWT_SECRET) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET must be set in production (at least 32 characters)');
   }
   return parsed.data;
 }

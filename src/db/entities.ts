@@ -4,6 +4,7 @@ import { Pairing } from '../modules/pairing/pairing.entity';
 import { PartTimeMember, PartyOrganization } from '../modules/party-organization/party-organization.entity';
 import { GridAssignment, Person } from '../modules/person/person.entity';
 import { Unit } from '../modules/unit/unit.entity';
+import { Account, ApiKey, RefreshToken } from '../modules/identity/identity.entity';
 import { Activity, ActivityParticipation } from '../modules/activity/activity.entity';
 import { RequestCategory } from '../modules/category/category.entity';
 import { Claim, ListItem, ProblemList } from '../modules/list/list.entity';
@@ -47,4 +48,7 @@ export const ENTITIES = [
   Activity,
   ActivityParticipation,
   ...SERVICE_DATA_ENTITIES,
+  Account,
+  RefreshToken,
+  ApiKey,
 ];

@@ -124,8 +124,23 @@ export function createRateLimiter(options: { redisUrl?: string; settings: Bucket
   return options.redisUrl ? new RedisTokenBucket(options.redisUrl, options.settings, options.logger) : new MemoryTokenBucket(options.settings);
 }
 
-/** Who a bucket belongs to: the client address until accounts and API keys exist (then the key or account). */
+/**
+ * Who a bucket belongs to: the API key's prefix, the account in a bearer token, else the
+ * client address. Credentials are verified later (an invalid one gets 401), so here the
+ * token's subject is only read, never trusted.
+ */
 export function clientKey(req: express.Request): string {
+  const apiKey = req.header('x-api-key');
+  if (apiKey) return `key:${apiKey.split('_').slice(0, 2).join('_').slice(0, 20)}`;
+  const bearer = /^Bearer\s+[^.]+\.([^.]+)\./i.exec(req.header('authorization') ?? '');
+  if (bearer) {
+    try {
+      const subject = (JSON.parse(Buffer.from(bearer[1], 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+      if (typeof subject === 'string' && /^\d{1,10}$/.test(subject)) return `account:${subject}`;
+    } catch {
+      // not a JWT: fall through to the address
+    }
+  }
   return `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
 }
 

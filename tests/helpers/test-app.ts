@@ -4,6 +4,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/env';
 import { createContext } from '../../src/context/context';
+import { tokenSettings } from '../../src/modules/identity/identity.service';
 import { initOrm, migrateUp, withDatabase } from '../../src/db/database';
 import { createServer, type AppServer } from '../../src/server';
 
@@ -48,6 +49,7 @@ export async function createTestApp(): Promise<TestApp> {
   const orm = await initOrm(databaseUrl, config);
   await migrateUp(orm);
   const server = await createServer({ config, orm, logger: silentLogger });
+  const tokens = tokenSettings(config);
   const statements: string[] = [];
   let recording = false;
   orm.em.getKnex().on('query', (query: { sql: string }) => {
@@ -68,7 +70,7 @@ export async function createTestApp(): Promise<TestApp> {
     databaseUrl,
     clock,
     async execute(query, variables) {
-      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContext(orm, silentLogger, undefined, clock.now) });
+      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContext(orm, silentLogger, undefined, clock.now, undefined, tokens) });
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       return JSON.parse(JSON.stringify(response.body.singleResult));
     },

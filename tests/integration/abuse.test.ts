@@ -171,7 +171,7 @@ describe('production mode', () => {
   let production: AppServer;
   let productionBase: string;
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: 'x'.repeat(32) } as NodeJS.ProcessEnv);
     production = await createServer({ config, orm: app.orm, logger: silentLogger });
     productionBase = `http://127.0.0.1:${await production.listen(0)}`;
   });

@@ -1,0 +1,143 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { IsOptional, Length } from 'class-validator';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { IdInput, TextInput } from '../../common/input-fields';
+import type { AppContext } from '../../context/context';
+import { Area } from '../area/area.entity';
+import { Account, ApiKey, Role } from './identity.entity';
+import { identityService, type TokenSettings } from './identity.service';
+
+@ObjectType({ description: 'A signed-in session: send `accessToken` as `Authorization: Bearer …`; trade `refreshToken` for a new session before it expires.' })
+class SessionPayload {
+  @Field()
+  accessToken!: string;
+
+  @Field(() => DateTimeISOResolver)
+  accessTokenExpiresAt!: Date;
+
+  @Field({ description: 'Single use: refreshSession spends it and returns a new one.' })
+  refreshToken!: string;
+
+  @Field(() => Account)
+  account!: Account;
+}
+
+@ObjectType({ description: 'A new API key. The key is shown this once; only its hash is stored.' })
+class CreatedApiKey {
+  @Field(() => ApiKey)
+  apiKey!: ApiKey;
+
+  @Field({ description: 'Send as the X-Api-Key header.' })
+  key!: string;
+}
+
+@ObjectType({ description: 'Who the server thinks is asking.' })
+class ViewerInfo {
+  @Field({ description: 'anonymous, account or portal.' })
+  kind!: string;
+
+  @Field(() => String, { nullable: true })
+  role!: string | null;
+
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+}
+
+@InputType()
+class SignInInput {
+  @TextInput(60)
+  username!: string;
+
+  @Field()
+  @Length(1, 200)
+  password!: string;
+}
+
+@InputType()
+class CreateAccountInput {
+  @TextInput(60)
+  username!: string;
+
+  @TextInput(60)
+  displayName!: string;
+
+  @Field({ description: 'At least 12 characters; stored as a scrypt hash.' })
+  @Length(1, 200)
+  password!: string;
+
+  @Field(() => Role)
+  role!: Role;
+
+  @IdInput({ nullable: true, description: 'The area subtree the account works in (required except for district admins, analysts and unit liaisons).' })
+  scopeAreaId?: string | null;
+
+  @IdInput({ nullable: true, description: 'For a unit liaison.' })
+  unitId?: string | null;
+
+  @IdInput({ nullable: true, description: 'For a party member or grid worker: who they are.' })
+  personId?: string | null;
+}
+
+@InputType()
+class CreateApiKeyInput {
+  @TextInput(100)
+  name!: string;
+
+  @IdInput({ nullable: true, description: 'Limit the portal to this area subtree.' })
+  scopeAreaId?: string | null;
+
+  @Field(() => DateTimeISOResolver, { nullable: true })
+  @IsOptional()
+  expiresAt?: Date | null;
+}
+
+function tokensOf(ctx: AppContext): TokenSettings {
+  if (!ctx.tokens) throw new Error('token settings missing from the context');
+  return ctx.tokens;
+}
+
+@Resolver(() => Account)
+export class IdentityResolver {
+  @Query(() => ViewerInfo, { description: 'Who you are to this server.' })
+  viewer(@Ctx() ctx: AppContext): ViewerInfo {
+    const viewer = ctx.viewer;
+    if (viewer.kind === 'account') return { kind: 'account', role: viewer.role, name: viewer.username };
+    if (viewer.kind === 'portal') return { kind: 'portal', role: viewer.role, name: viewer.prefix };
+    return { kind: 'anonymous', role: null, name: null };
+  }
+
+  @Mutation(() => SessionPayload, { description: 'Staff sign-in. Wrong username or password: UNAUTHENTICATED (which one is not said).' })
+  signIn(@Arg('input') input: SignInInput, @Ctx() ctx: AppContext) {
+    return identityService.signIn(ctx, tokensOf(ctx), input.username, input.password);
+  }
+
+  @Mutation(() => SessionPayload, { description: 'Trade a refresh token for a new session (the old token is spent).' })
+  refreshSession(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: AppContext) {
+    return identityService.refresh(ctx, tokensOf(ctx), refreshToken);
+  }
+
+  @Mutation(() => Boolean, { description: 'Revoke a refresh token; true when it was live.' })
+  signOut(@Arg('refreshToken') refreshToken: string, @Ctx() ctx: AppContext) {
+    return identityService.signOut(ctx, refreshToken);
+  }
+
+  @Mutation(() => Account, { description: 'District administrators only.' })
+  createAccount(@Arg('input') input: CreateAccountInput, @Ctx() ctx: AppContext) {
+    return identityService.createAccount(ctx, input);
+  }
+
+  @Mutation(() => CreatedApiKey, { description: 'A read-only portal key; district administrators only. The key is in the answer once.' })
+  createApiKey(@Arg('input') input: CreateApiKeyInput, @Ctx() ctx: AppContext) {
+    return identityService.createApiKey(ctx, input);
+  }
+
+  @Mutation(() => ApiKey, { description: 'District administrators only; takes effect on the next request.' })
+  revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext) {
+    return identityService.revokeApiKey(ctx, id);
+  }
+
+  @FieldResolver(() => Area, { nullable: true })
+  scopeArea(@Root() account: Account, @Ctx() ctx: AppContext) {
+    return account.scopeArea ? ctx.loaders.byId(Area).load(account.scopeArea.id) : null;
+  }
+}

@@ -1,0 +1,184 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { randomBytes } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+import type { AppConfig } from '../../config/env';
+import { badInput, conflict, forbidden, unauthenticated } from '../../common/errors';
+import { loadByGlobalId, loadOptional } from '../../common/lookup';
+import { inTransaction } from '../../common/transaction';
+import { ANONYMOUS, type AppContext, type Viewer } from '../../context/context';
+import { Area } from '../area/area.entity';
+import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { Person } from '../person/person.entity';
+import { Unit } from '../unit/unit.entity';
+import { DUMMY_HASH, hashPassword, newApiKey, randomSecret, sha256, verifyPassword } from './credentials';
+import { Account, ApiKey, RefreshToken, Role } from './identity.entity';
+
+export interface TokenSettings {
+  secret: Uint8Array;
+  accessTtlSeconds: number;
+  refreshTtlDays: number;
+}
+
+/** Signing settings from configuration; without JWT_SECRET (development only) a random secret per process. */
+export function tokenSettings(config: Pick<AppConfig, 'JWT_SECRET' | 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS'>): TokenSettings {
+  return {
+    secret: new TextEncoder().encode(config.JWT_SECRET ?? randomBytes(32).toString('hex')),
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+  };
+}
+
+export interface Session {
+  accessToken: string;
+  accessTokenExpiresAt: Date;
+  refreshToken: string;
+  account: Account;
+}
+
+const ISSUER = 'gongjian';
+
+async function issueSession(em: EntityManager, account: Account, tokens: TokenSettings, now: Date): Promise<Session> {
+  const expiresAt = new Date(now.getTime() + tokens.accessTtlSeconds * 1000);
+  const accessToken = await new SignJWT({ role: account.role, username: account.username })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(ISSUER)
+    .setSubject(String(account.id))
+    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(tokens.secret);
+  const refreshToken = randomSecret();
+  em.create(RefreshToken, { account, tokenHash: sha256(refreshToken), expiresAt: new Date(now.getTime() + tokens.refreshTtlDays * 86400_000) });
+  await em.flush();
+  return { accessToken, accessTokenExpiresAt: expiresAt, refreshToken, account };
+}
+
+async function scopePathOf(em: EntityManager, areaId: number | undefined | null): Promise<string | null> {
+  if (!areaId) return null;
+  return (await em.findOneOrFail(Area, { id: areaId })).path;
+}
+
+/**
+ * Who sent this request: a bearer access token (staff) or an X-Api-Key (portal); none is
+ * anonymous. A credential that is present but invalid, expired or revoked is refused (401)
+ * rather than silently treated as anonymous.
+ */
+export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { authorization?: string; apiKey?: string }, now = new Date()): Promise<Viewer> {
+  const em = orm.em.fork();
+  if (headers.authorization) {
+    const match = /^Bearer\s+(.+)$/i.exec(headers.authorization);
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <access token>"');
+    let accountId: number;
+    try {
+      const { payload } = await jwtVerify(match[1], tokens.secret, { issuer: ISSUER, currentDate: now });
+      accountId = Number(payload.sub);
+    } catch {
+      throw unauthenticated('The access token is invalid or expired: refresh the session or sign in again');
+    }
+    const account = await em.findOne(Account, { id: accountId });
+    if (!account?.active) throw unauthenticated('This account is no longer active');
+    return { kind: 'account', accountId: account.id, username: account.username, role: account.role, scopePath: await scopePathOf(em, account.scopeArea?.id) };
+  }
+  if (headers.apiKey) {
+    const prefix = headers.apiKey.split('_').slice(0, 2).join('_');
+    const key = await em.findOne(ApiKey, { prefix });
+    if (!key || key.secretHash !== sha256(headers.apiKey) || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) {
+      throw unauthenticated('The API key is invalid, revoked or expired');
+    }
+    await em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: now });
+    return { kind: 'portal', apiKeyId: key.id, prefix: key.prefix, role: Role.PORTAL, scopePath: await scopePathOf(em, key.scopeArea?.id) };
+  }
+  return ANONYMOUS;
+}
+
+function requireAdmin(ctx: AppContext): void {
+  if (ctx.viewer.kind === 'anonymous') throw unauthenticated();
+  if (ctx.viewer.kind !== 'account' || ctx.viewer.role !== Role.DISTRICT_ADMIN) throw forbidden('Only a district administrator manages accounts and API keys');
+}
+
+/** Accounts, sessions and API keys. */
+export const identityService = {
+  async signIn(ctx: AppContext, tokens: TokenSettings, username: string, password: string): Promise<Session> {
+    return inTransaction(ctx, async (em) => {
+      const account = await em.findOne(Account, { username });
+      // Hash even for an unknown name, so the answer takes as long either way.
+      const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+      if (!account || !valid || !account.active) throw unauthenticated('Wrong username or password');
+      account.lastSignInAt = ctx.now();
+      return issueSession(em, account, tokens, ctx.now());
+    });
+  },
+
+  /** Trades a refresh token for a new session; the old token is spent (rotation), so a stolen one works once at most. */
+  async refresh(ctx: AppContext, tokens: TokenSettings, refreshToken: string): Promise<Session> {
+    return inTransaction(ctx, async (em) => {
+      const stored = await em.findOne(RefreshToken, { tokenHash: sha256(refreshToken) }, { populate: ['account'] });
+      if (!stored || stored.revokedAt || stored.expiresAt <= ctx.now() || !stored.account.active) throw unauthenticated('The refresh token is invalid, used or expired: sign in again');
+      stored.revokedAt = ctx.now();
+      return issueSession(em, stored.account, tokens, ctx.now());
+    });
+  },
+
+  async signOut(ctx: AppContext, refreshToken: string): Promise<boolean> {
+    return inTransaction(ctx, async (em) => {
+      const revoked = await em.nativeUpdate(RefreshToken, { tokenHash: sha256(refreshToken), revokedAt: null }, { revokedAt: ctx.now() });
+      return revoked > 0;
+    });
+  },
+
+  async createAccount(
+    ctx: AppContext,
+    input: { username: string; displayName: string; password: string; role: Role; scopeAreaId?: string | null; unitId?: string | null; personId?: string | null },
+  ): Promise<Account> {
+    requireAdmin(ctx);
+    return createAccountIn(ctx, input);
+  },
+
+  async createApiKey(ctx: AppContext, input: { name: string; scopeAreaId?: string | null; expiresAt?: Date | null }): Promise<{ apiKey: ApiKey; key: string }> {
+    requireAdmin(ctx);
+    if (input.expiresAt && input.expiresAt <= ctx.now()) throw badInput('input.expiresAt', 'must be in the future');
+    return inTransaction(ctx, async (em) => {
+      const scopeArea = input.scopeAreaId ? await loadArea(em, input.scopeAreaId, ALL_AREA_TYPES, 'input.scopeAreaId') : null;
+      const { key, prefix } = newApiKey();
+      const apiKey = em.create(ApiKey, { name: input.name, prefix, secretHash: sha256(key), scopeArea, expiresAt: input.expiresAt ?? null });
+      await em.flush();
+      return { apiKey, key };
+    });
+  },
+
+  async revokeApiKey(ctx: AppContext, id: string): Promise<ApiKey> {
+    requireAdmin(ctx);
+    return inTransaction(ctx, async (em) => {
+      const apiKey = await loadByGlobalId(em, ApiKey, id, 'id');
+      apiKey.revokedAt ??= ctx.now();
+      await em.flush();
+      return apiKey;
+    });
+  },
+};
+
+/** Creates an account (used by the API, for admins, and by the first-admin command). */
+export async function createAccountIn(
+  ctx: Pick<AppContext, 'em' | 'now'> & Partial<AppContext>,
+  input: { username: string; displayName: string; password: string; role: Role; scopeAreaId?: string | null; unitId?: string | null; personId?: string | null },
+): Promise<Account> {
+  if (input.role === Role.PORTAL) throw badInput('input.role', 'portals use API keys, not accounts');
+  if (input.role === Role.UNIT_LIAISON && !input.unitId) throw badInput('input.unitId', 'a unit liaison is bound to a unit');
+  if (input.password.length < 12) throw badInput('input.password', 'must be at least 12 characters');
+  if (input.role !== Role.DISTRICT_ADMIN && input.role !== Role.ANALYST && input.role !== Role.UNIT_LIAISON && !input.scopeAreaId) {
+    throw badInput('input.scopeAreaId', `a ${input.role} account is bound to an area`);
+  }
+  return inTransaction(ctx as AppContext, async (em) => {
+    if (await em.count(Account, { username: input.username })) throw conflict(`the username "${input.username}" is taken`, 'input.username');
+    const account = em.create(Account, {
+      username: input.username,
+      displayName: input.displayName,
+      passwordHash: await hashPassword(input.password),
+      role: input.role,
+      scopeArea: input.scopeAreaId ? await loadArea(em, input.scopeAreaId, ALL_AREA_TYPES, 'input.scopeAreaId') : null,
+      unit: (await loadOptional(em, Unit, input.unitId, 'input.unitId')) ?? null,
+      person: (await loadOptional(em, Person, input.personId, 'input.personId')) ?? null,
+    });
+    await em.flush();
+    return account;
+  });
+}
