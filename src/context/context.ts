@@ -3,17 +3,25 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common/logger';
 import { Loaders } from './loaders';
 import type { TokenSettings } from '../modules/identity/identity.service';
+import { Role } from '../modules/identity/role';
 
 /**
  * Who is asking: nobody signed in, a staff account (from a bearer token), or a portal (from
- * an API key). `scopePath` is the area subtree they are bound to (null: everything).
+ * an API key). `scopePaths` are the area subtrees (materialised paths) they are bound to;
+ * null means everything. A unit liaison's scope is the communities its unit is paired with.
  */
 export type Viewer =
   | { kind: 'anonymous' }
-  | { kind: 'account'; accountId: number; username: string; role: string; scopePath: string | null }
-  | { kind: 'portal'; apiKeyId: number; prefix: string; role: 'PORTAL'; scopePath: string | null };
+  | { kind: 'account'; accountId: number; username: string; role: Role; scopePaths: string[] | null; unitId: number | null; personId: number | null }
+  | { kind: 'portal'; apiKeyId: number; prefix: string; role: Role.PORTAL; scopePaths: string[] | null };
 
 export const ANONYMOUS: Viewer = { kind: 'anonymous' };
+
+/**
+ * The viewer command-line tools and tests act as: a district administrator bound to nothing.
+ * Never built from a request.
+ */
+export const SYSTEM_VIEWER: Viewer = { kind: 'account', accountId: 0, username: 'system', role: Role.DISTRICT_ADMIN, scopePaths: null, unitId: null, personId: null };
 
 /** Everything a resolver gets, built fresh for every request. */
 export interface AppContext {

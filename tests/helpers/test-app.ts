@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/env';
-import { createContext } from '../../src/context/context';
+import { SYSTEM_VIEWER, createContext, type Viewer } from '../../src/context/context';
 import { tokenSettings } from '../../src/modules/identity/identity.service';
 import { initOrm, migrateUp, withDatabase } from '../../src/db/database';
 import { createServer, type AppServer } from '../../src/server';
@@ -18,8 +18,11 @@ export interface TestApp {
   orm: MikroORM;
   server: AppServer;
   databaseUrl: string;
-  /** Runs an operation with a fresh per-request context, through JSON like a client sees it. */
-  execute<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /**
+   * Runs an operation with a fresh per-request context, through JSON like a client sees it.
+   * As an unbound district administrator unless `viewer` says otherwise (scope tests pass one).
+   */
+  execute<T = any>(query: string, variables?: Record<string, unknown>, viewer?: Viewer): Promise<GraphQLResult<T>>;
   /** The time the server's rules see; `clock.set(date)` moves it, `clock.reset()` follows real time. */
   clock: { set(date: Date): void; advance(ms: number): void; reset(): void; now(): Date };
   /** Runs `work` and returns the SQL statements it sent. */
@@ -69,8 +72,8 @@ export async function createTestApp(): Promise<TestApp> {
     server,
     databaseUrl,
     clock,
-    async execute(query, variables) {
-      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContext(orm, silentLogger, undefined, clock.now, undefined, tokens) });
+    async execute(query, variables, viewer = SYSTEM_VIEWER) {
+      const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContext(orm, silentLogger, undefined, clock.now, viewer, tokens) });
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
       return JSON.parse(JSON.stringify(response.body.singleResult));
     },

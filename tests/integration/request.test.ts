@@ -116,7 +116,7 @@ describe('the closed loop, end to end', () => {
 
     const ledger = await ok(`query($id: ID!) { node(id: $id) { ... on Request { events { totalCount edges { node { sequence kind actor fromStatus toStatus note } } } } } }`, { id: created.id });
     expect(ledger.node.events.edges.map((e: any) => e.node.kind)).toEqual(['CREATED', 'DISPATCHED', 'TAKEN', 'STARTED', 'RESOLVED', 'RATED', 'CLOSED_OUT']);
-    expect(ledger.node.events.edges[6].node).toMatchObject({ fromStatus: 'RESOLVED', toStatus: 'CLOSED', note: '居民满意，社区销号', actor: 'anonymous' });
+    expect(ledger.node.events.edges[6].node).toMatchObject({ fromStatus: 'RESOLVED', toStatus: 'CLOSED', note: '居民满意，社区销号', actor: 'account:system' });
     await ledgerMatchesState(created.id);
 
     // A good rating is verified work: the member earned points, once.

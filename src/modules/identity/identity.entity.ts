@@ -1,23 +1,13 @@
 import { Entity, Enum, Index, ManyToOne, Property, type Rel } from '@mikro-orm/core';
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
 import type { Area } from '../area/area.entity';
 import type { Person } from '../person/person.entity';
 import type { Unit } from '../unit/unit.entity';
+import { Role } from './role';
 
-/** What an account is for; each is bound to an area scope (or, for a unit liaison, a unit). */
-export enum Role {
-  DISTRICT_ADMIN = 'DISTRICT_ADMIN',
-  STREET_STAFF = 'STREET_STAFF',
-  COMMUNITY_STAFF = 'COMMUNITY_STAFF',
-  GRID_WORKER = 'GRID_WORKER',
-  UNIT_LIAISON = 'UNIT_LIAISON',
-  PARTY_MEMBER = 'PARTY_MEMBER',
-  ANALYST = 'ANALYST',
-  PORTAL = 'PORTAL',
-}
-registerEnumType(Role, { name: 'Role' });
+export { Role };
 
 /** A staff account: signs in with a password (stored as a scrypt hash), gets short-lived tokens. */
 @ObjectType({ implements: NodeEntity, description: 'A staff account.' })

@@ -5,6 +5,7 @@ import type { AppConfig } from '../../config/env';
 import { badInput, conflict, forbidden, unauthenticated } from '../../common/errors';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { inTransaction } from '../../common/transaction';
+import { todayInChina } from '../../common/dates';
 import { ANONYMOUS, type AppContext, type Viewer } from '../../context/context';
 import { Area } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
@@ -52,9 +53,28 @@ async function issueSession(em: EntityManager, account: Account, tokens: TokenSe
   return { accessToken, accessTokenExpiresAt: expiresAt, refreshToken, account };
 }
 
-async function scopePathOf(em: EntityManager, areaId: number | undefined | null): Promise<string | null> {
-  if (!areaId) return null;
-  return (await em.findOneOrFail(Area, { id: areaId })).path;
+/**
+ * The area subtrees an account works in: its scope area; for a unit liaison, the communities
+ * its unit is paired with today plus the unit's own area; for a party member without a scope
+ * area, their residence community. Null (everything) only for an unbound admin or analyst.
+ */
+async function scopePathsOf(em: EntityManager, account: Pick<Account, 'role' | 'scopeArea' | 'unit' | 'person'>, today: string): Promise<string[] | null> {
+  if (account.scopeArea) return [(await em.findOneOrFail(Area, { id: account.scopeArea.id })).path];
+  if (account.role === Role.UNIT_LIAISON && account.unit) {
+    const rows: { path: string }[] = await em.execute(
+      `select a.path from pairing p join area a on a.id = p.community_id
+        where p.unit_id = ? and p.starts_on <= ?::date and (p.ends_on is null or p.ends_on >= ?::date)
+       union select a.path from unit u join area a on a.id = u.area_id where u.id = ?`,
+      [account.unit.id, today, today, account.unit.id],
+    );
+    return rows.map((row) => row.path);
+  }
+  if (account.role === Role.PARTY_MEMBER && account.person) {
+    const rows: { path: string }[] = await em.execute('select a.path from person p join area a on a.id = p.community_id where p.id = ?', [account.person.id]);
+    return rows.map((row) => row.path);
+  }
+  if (account.role === Role.DISTRICT_ADMIN || account.role === Role.ANALYST) return null;
+  return [];
 }
 
 /**
@@ -76,7 +96,15 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
     }
     const account = await em.findOne(Account, { id: accountId });
     if (!account?.active) throw unauthenticated('This account is no longer active');
-    return { kind: 'account', accountId: account.id, username: account.username, role: account.role, scopePath: await scopePathOf(em, account.scopeArea?.id) };
+    return {
+      kind: 'account',
+      accountId: account.id,
+      username: account.username,
+      role: account.role,
+      scopePaths: await scopePathsOf(em, account, todayInChina(now)),
+      unitId: account.unit?.id ?? null,
+      personId: account.person?.id ?? null,
+    };
   }
   if (headers.apiKey) {
     const prefix = headers.apiKey.split('_').slice(0, 2).join('_');
@@ -85,7 +113,8 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
       throw unauthenticated('The API key is invalid, revoked or expired');
     }
     await em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: now });
-    return { kind: 'portal', apiKeyId: key.id, prefix: key.prefix, role: Role.PORTAL, scopePath: await scopePathOf(em, key.scopeArea?.id) };
+    const scopePaths = key.scopeArea ? [(await em.findOneOrFail(Area, { id: key.scopeArea.id })).path] : null;
+    return { kind: 'portal', apiKeyId: key.id, prefix: key.prefix, role: Role.PORTAL, scopePaths };
   }
   return ANONYMOUS;
 }

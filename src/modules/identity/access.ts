@@ -1,0 +1,56 @@
+import { forbidden, unauthenticated } from '../../common/errors';
+import type { AppContext, Viewer } from '../../context/context';
+import type { Area } from '../area/area.entity';
+import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+
+/**
+ * Area scope, in one place: which subtrees a viewer may read or act in. Areas are
+ * materialised paths (/1/4/17/), so "inside" is a prefix test here and a LIKE in SQL.
+ */
+
+/** The viewer's subtrees, or null for everywhere. Anonymous callers have none. */
+export function scopePathsOf(viewer: Viewer): string[] | null {
+  if (viewer.kind === 'anonymous') return [];
+  return viewer.scopePaths;
+}
+
+/** Whether the area at `path` lies inside one of the viewer's subtrees. */
+export function pathInScope(viewer: Viewer, path: string): boolean {
+  const scope = scopePathsOf(viewer);
+  return scope === null || scope.some((root) => path.startsWith(root));
+}
+
+/** An area aggregates may report on: `area` is what was asked for (null: everything the viewer may see); `paths` restricts SQL (null: no restriction). */
+export interface AreaScope {
+  area: Area | null;
+  paths: string[] | null;
+}
+
+/**
+ * Resolves the area argument of an aggregate query (dashboards, statistics, rankings) against
+ * the viewer's scope. Without an area, the viewer's own scope is used (a scoped viewer with one
+ * subtree gets that area). An area outside the scope is FORBIDDEN; anonymous callers are
+ * UNAUTHENTICATED.
+ */
+export async function authorizeArea(ctx: AppContext, globalId: string | null | undefined, field: string, typeNames: readonly string[] = ALL_AREA_TYPES): Promise<AreaScope> {
+  if (ctx.viewer.kind === 'anonymous') throw unauthenticated();
+  const scope = scopePathsOf(ctx.viewer);
+  if (globalId) {
+    const area = await loadArea(ctx.em, globalId, typeNames, field);
+    if (!pathInScope(ctx.viewer, area.path)) throw forbidden(`${field} is outside the areas you may see`);
+    return { area, paths: [area.path] };
+  }
+  if (scope === null) return { area: null, paths: null };
+  if (scope.length === 1) {
+    const area = await ctx.em.findOne('Area', { path: scope[0] });
+    return { area: (area as Area | null) ?? null, paths: scope };
+  }
+  return { area: null, paths: scope };
+}
+
+/** A SQL condition (and its bindings) restricting `pathColumn` to the scope; `true` when unrestricted. */
+export function pathCondition(paths: string[] | null, pathColumn: string): { sql: string; bindings: string[] } {
+  if (paths === null) return { sql: 'true', bindings: [] };
+  if (paths.length === 0) return { sql: 'false', bindings: [] };
+  return { sql: `(${paths.map(() => `${pathColumn} like ?`).join(' or ')})`, bindings: paths.map((path) => `${path}%`) };
+}
