@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config/env';
 import { createLogger } from './common/logger';
 import { initOrm, migrateUp, openDatabase } from './db/database';
 import { hasAreas, seedDemoCity } from './seed/demo-city';
+import { DEMO_PASSWORD, DEMO_PORTAL_KEY, seedDemoAccounts } from './seed/demo-accounts';
 import { createServer } from './server';
 
 /** Start-up: config → database (embedded unless DATABASE_URL) → migrations → demo data → listen. */
@@ -19,6 +20,10 @@ async function main(): Promise<void> {
     const em = orm.em.fork();
     const counts = await em.transactional((tem) => seedDemoCity(tem, { scale: config.SEED_SCALE }));
     logger.info({ counts }, 'demo city loaded');
+    if (config.NODE_ENV !== 'production') {
+      const accounts = await em.transactional((tem) => seedDemoAccounts(tem));
+      logger.info({ accounts: accounts.map((account) => `${account.username} (${account.role}, ${account.scope})`) }, `demo sign-ins loaded: password "${DEMO_PASSWORD}", portal key "${DEMO_PORTAL_KEY}" (see README)`);
+    }
   }
 
   const server = await createServer({ config, orm, logger });

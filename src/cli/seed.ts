@@ -5,6 +5,7 @@ import { createLogger } from '../common/logger';
 import { initOrm, openDatabase } from '../db/database';
 import { DEFAULT_SEED, SEED_SCALES, clearAllData, hasAreas, seedDemoCity, type SeedCounts, type SeedScale } from '../seed/demo-city';
 import { runCli } from './run-cli';
+import { DEMO_PASSWORD, DEMO_PORTAL_KEY, seedDemoAccounts } from '../seed/demo-accounts';
 
 const USAGE = `usage: npm run seed -- [--scale small|city] [--seed N] [--reset]
   --scale  small: 12 communities, ~1,500 people; city: 60 communities, ~900 grids, ~20,000 people
@@ -112,7 +113,10 @@ runCli(async () => {
         await clearAllData(tem);
         console.log(`  ${'reset'.padEnd(32)} all domain tables truncated`);
       }
-      return seedDemoCity(tem, { scale, seed: args.seed, onProgress: progressPrinter() });
+      const seeded = await seedDemoCity(tem, { scale, seed: args.seed, onProgress: progressPrinter() });
+      // Accounts go with the reset (they point at areas); the demo's sign-ins come back, except in production.
+      if (config.NODE_ENV !== 'production') await seedDemoAccounts(tem);
+      return seeded;
     });
     const seconds = (performance.now() - startedAt) / 1000;
     const rows = Object.entries(counts) as Array<[keyof SeedCounts, number]>;
@@ -120,6 +124,7 @@ runCli(async () => {
     console.log('');
     for (const [key, value] of rows) console.log(`  ${COUNT_LABELS[key].padEnd(width)}  ${number(value).padStart(7)}`);
     console.log(`\nseeded in ${seconds.toFixed(1)} s`);
+    if (config.NODE_ENV !== 'production') console.log(`demo sign-ins: admin, street, community, analyst — password "${DEMO_PASSWORD}"; portal key ${DEMO_PORTAL_KEY}`);
     return 0;
   } finally {
     await orm.close(true);

@@ -5,6 +5,7 @@ import { PartTimeMember, PartyOrganization } from '../modules/party-organization
 import { GridAssignment, Person } from '../modules/person/person.entity';
 import { Unit } from '../modules/unit/unit.entity';
 import { Account, ApiKey, RefreshToken } from '../modules/identity/identity.entity';
+import { PersonalDataAccess } from '../modules/identity/personal-data';
 import { Activity, ActivityParticipation } from '../modules/activity/activity.entity';
 import { RequestCategory } from '../modules/category/category.entity';
 import { Claim, ListItem, ProblemList } from '../modules/list/list.entity';
@@ -51,4 +52,5 @@ export const ENTITIES = [
   Account,
   RefreshToken,
   ApiKey,
+  PersonalDataAccess,
 ];

@@ -89,11 +89,11 @@ export function dbId(globalId: string): number {
  * Runs `work` (an operation expected to fail) and asserts that no table changed row count
  * and that the rows given in `unchanged` are byte-for-byte the same afterwards.
  */
-export async function expectNothingWritten(
+export async function expectNothingWritten<T = GraphQLResult>(
   app: TestApp,
-  work: () => Promise<GraphQLResult>,
+  work: () => Promise<T>,
   unchanged: { table: Table; id: string }[] = [],
-): Promise<GraphQLResult> {
+): Promise<T> {
   const countsBefore = await rowCounts(app);
   const rowsBefore = await Promise.all(unchanged.map(({ table, id }) => rawRow(app, table, id)));
   const result = await work();
