@@ -72,16 +72,26 @@ export function getProductClassifier(): TrainedTextClassifier {
 
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
+export interface ClassifyOptions {
+  /** Only these category codes may be suggested (e.g. the catalogue's active ones); others are skipped. */
+  allowedCodes?: ReadonlySet<string>;
+  /** How many alternatives to return (default 3). */
+  alternatives?: number;
+}
+
 /**
- * Suggests a second-level request category for a resident's free text, with its confidence,
- * the next three alternatives and the text's keywords.
+ * Suggests a second-level request category for a resident's free text, with its confidence
+ * (the model's probability), the next most likely alternatives and the text's keywords.
+ * Returns categoryCode '' with confidence 0 when `allowedCodes` leaves nothing to suggest.
  */
-export function classifyText(text: string): TextClassification {
-  const [best, ...rest] = rankLabels(getProductClassifier(), text);
+export function classifyText(text: string, options: ClassifyOptions = {}): TextClassification {
+  const allowed = options.allowedCodes;
+  const ranked = rankLabels(getProductClassifier(), text).filter((row) => !allowed || allowed.has(row.categoryCode));
+  const [best, ...rest] = ranked;
   return {
-    categoryCode: best.categoryCode,
-    confidence: round4(best.confidence),
-    alternatives: rest.slice(0, 3).map((row) => ({ categoryCode: row.categoryCode, confidence: round4(row.confidence) })),
+    categoryCode: best?.categoryCode ?? '',
+    confidence: best ? round4(best.confidence) : 0,
+    alternatives: rest.slice(0, options.alternatives ?? 3).map((row) => ({ categoryCode: row.categoryCode, confidence: round4(row.confidence) })),
     keywords: extractKeywords(text, 5),
   };
 }

@@ -7,7 +7,7 @@ export { scrubPersonalData } from './privacy';
 export { extractKeywords, topKeywords, type TermWeight, type TopKeywordsOptions } from './keywords';
 export {
   PRODUCT_MODEL, classifyText, getProductClassifier, rankLabels, trainTextClassifier,
-  type CategoryScore, type TextClassification, type TrainedTextClassifier,
+  type CategoryScore, type ClassifyOptions, type TextClassification, type TrainedTextClassifier,
 } from './classifier';
 export { crossValidate, applyKeywordRules, type CrossValidationReport, type CrossValidationOptions, type KeywordRules, type LabelledExample } from './evaluate';
 export { scoreClassification, stratifiedFolds, type ClassificationScores, type ClassScore } from './metrics';
