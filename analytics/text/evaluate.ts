@@ -27,7 +27,11 @@ export interface CrossValidationReport {
   /** Always answering the most frequent label of the training folds. */
   majority: ClassificationScores;
   keywordRules?: ClassificationScores;
+  /** Mean time to fit TF-IDF and the model on one fold's training part. */
   trainMilliseconds: number;
+  /** The true label and the model's held-out prediction of every example, in input order. */
+  truth: string[];
+  predicted: string[];
 }
 
 function argmax(values: number[]): number {
@@ -83,5 +87,7 @@ export function crossValidate(examples: readonly LabelledExample[], options: Cro
     majority: scoreClassification(labels, majority),
     keywordRules: options.keywordRules ? scoreClassification(labels, rules) : undefined,
     trainMilliseconds: Math.round(trainMilliseconds / k),
+    truth: labels,
+    predicted,
   };
 }
