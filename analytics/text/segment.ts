@@ -4,7 +4,6 @@
  * (~0.4 s); jieba's IDF table only when keywords are asked for. Text is scrubbed of personal data before it is segmented.
  */
 import { Jieba } from '@node-rs/jieba';
-import { dict as JIEBA_DICT, idf as JIEBA_IDF } from '@node-rs/jieba/dict';
 import { DOMAIN_TERMS } from './data/domain-terms';
 import { STOP_WORDS } from './data/stopwords';
 import { isSafeTerm, scrubPersonalData } from './privacy';
@@ -19,12 +18,15 @@ export interface TaggedToken {
   tag: string;
 }
 
+/** jieba's dictionary and IDF files (~11 MB), read only when first needed. */
+const jiebaFiles = (): typeof import('@node-rs/jieba/dict') => require('@node-rs/jieba/dict');
+
 let jiebaInstance: Jieba | undefined;
 
 /** jieba with our domain dictionary, loaded on first use. */
 function getJieba(): Jieba {
   if (!jiebaInstance) {
-    jiebaInstance = Jieba.withDict(JIEBA_DICT);
+    jiebaInstance = Jieba.withDict(jiebaFiles().dict);
     jiebaInstance.loadDict(Buffer.from(DOMAIN_TERMS.map((term) => `${term} ${DOMAIN_FREQUENCY} ${DOMAIN_TAG}`).join('\n')));
   }
   return jiebaInstance;
@@ -43,7 +45,7 @@ let idfTable: IdfTable | undefined;
 function getIdfTable(): IdfTable {
   if (!idfTable) {
     const idf = new Map<string, number>();
-    for (const line of new TextDecoder().decode(JIEBA_IDF).split('\n')) {
+    for (const line of new TextDecoder().decode(jiebaFiles().idf).split('\n')) {
       const space = line.indexOf(' ');
       if (space > 0) idf.set(line.slice(0, space), Number(line.slice(space + 1)));
     }

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/env';
 import { createLogger } from '../common/logger';
 import { initOrm, openDatabase } from '../db/database';
 import { DEFAULT_SEED, SEED_SCALES, clearAllData, hasAreas, seedDemoCity, type SeedCounts, type SeedScale } from '../seed/demo-city';
+import { seedDemoRequests } from '../seed/demo-requests';
 import { runCli } from './run-cli';
 
 const USAGE = `usage: npm run seed -- [--scale small|city] [--seed N] [--reset]
@@ -112,7 +113,10 @@ runCli(async () => {
         await clearAllData(tem);
         console.log(`  ${'reset'.padEnd(32)} all domain tables truncated`);
       }
-      return seedDemoCity(tem, { scale, seed: args.seed, onProgress: progressPrinter() });
+      const city = await seedDemoCity(tem, { scale, seed: args.seed, onProgress: progressPrinter() });
+      const requests = await seedDemoRequests(tem, { scale, seed: args.seed });
+      console.log(`  ${'request, request_event'.padEnd(32)} ${number(requests.requests)} requests over the last 180 days, ${number(requests.events)} ledger entries`);
+      return city;
     });
     const seconds = (performance.now() - startedAt) / 1000;
     const rows = Object.entries(counts) as Array<[keyof SeedCounts, number]>;
