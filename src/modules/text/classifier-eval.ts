@@ -99,6 +99,7 @@ export function formatEvaluation(evaluation: ClassifierEvaluation): string {
   lines.push(scoreLine('second level (product)', c.model));
   lines.push(scoreLine(`first level (${corpus.firstLevel.perClass.length}, mapped)`, corpus.firstLevel));
   lines.push(scoreLine('baseline: majority class', c.majority));
+  lines.push(...perClassTable(c.model));
   return lines.join('\n');
 }
 
