@@ -4,3 +4,6 @@
  * arrive with the analytics issue; until then the door only says what it offers.
  */
 export const ANALYTICS_CAPABILITIES: readonly string[] = [];
+
+// Free text (Chinese): segmentation, keywords, the category classifier and its evaluation.
+export * from './text';

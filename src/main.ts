@@ -4,6 +4,7 @@ import { createLogger } from './common/logger';
 import { initOrm, migrateUp, openDatabase } from './db/database';
 import { hasAreas, seedDemoCity } from './seed/demo-city';
 import { DEMO_PASSWORD, DEMO_PORTAL_KEY, seedDemoAccounts } from './seed/demo-accounts';
+import { seedDemoRequests } from './seed/demo-requests';
 import { createServer } from './server';
 
 /** Start-up: config → database (embedded unless DATABASE_URL) → migrations → demo data → listen. */
@@ -18,7 +19,10 @@ async function main(): Promise<void> {
   if (config.SEED_DEMO && !(await hasAreas(orm.em.fork()))) {
     logger.info({ scale: config.SEED_SCALE }, 'empty database: loading the demo city');
     const em = orm.em.fork();
-    const counts = await em.transactional((tem) => seedDemoCity(tem, { scale: config.SEED_SCALE }));
+    const counts = await em.transactional(async (tem) => ({
+      ...(await seedDemoCity(tem, { scale: config.SEED_SCALE })),
+      ...(await seedDemoRequests(tem, { scale: config.SEED_SCALE })),
+    }));
     logger.info({ counts }, 'demo city loaded');
     if (config.NODE_ENV !== 'production') {
       const accounts = await em.transactional((tem) => seedDemoAccounts(tem));

@@ -42,6 +42,7 @@ import { POINTS_RESOLVERS } from './modules/points';
 import { ACTIVITY_RESOLVERS } from './modules/activity';
 import { DASHBOARD_RESOLVERS } from './modules/dashboard';
 import { SERVICE_DATA_RESOLVERS } from './modules/service-data';
+import { TEXT_RESOLVERS } from './modules/text';
 
 
 /** Every resolver class; the schema is built from this list. */
@@ -85,4 +86,5 @@ export const RESOLVERS = [
   ...DASHBOARD_RESOLVERS,
   ...SERVICE_DATA_RESOLVERS,
   ...IDENTITY_RESOLVERS,
+  ...TEXT_RESOLVERS,
 ];

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/env';
 import { createLogger } from '../common/logger';
 import { initOrm, openDatabase } from '../db/database';
 import { DEFAULT_SEED, SEED_SCALES, clearAllData, hasAreas, seedDemoCity, type SeedCounts, type SeedScale } from '../seed/demo-city';
+import { seedDemoRequests } from '../seed/demo-requests';
 import { runCli } from './run-cli';
 import { DEMO_PASSWORD, DEMO_PORTAL_KEY, seedDemoAccounts } from '../seed/demo-accounts';
 
@@ -113,10 +114,12 @@ runCli(async () => {
         await clearAllData(tem);
         console.log(`  ${'reset'.padEnd(32)} all domain tables truncated`);
       }
-      const seeded = await seedDemoCity(tem, { scale, seed: args.seed, onProgress: progressPrinter() });
+      const city = await seedDemoCity(tem, { scale, seed: args.seed, onProgress: progressPrinter() });
+      const requests = await seedDemoRequests(tem, { scale, seed: args.seed });
+      console.log(`  ${'request, request_event'.padEnd(32)} ${number(requests.requests)} requests over the last 180 days, ${number(requests.events)} ledger entries`);
       // Accounts go with the reset (they point at areas); the demo's sign-ins come back, except in production.
       if (config.NODE_ENV !== 'production') await seedDemoAccounts(tem);
-      return seeded;
+      return city;
     });
     const seconds = (performance.now() - startedAt) / 1000;
     const rows = Object.entries(counts) as Array<[keyof SeedCounts, number]>;
