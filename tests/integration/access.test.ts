@@ -37,7 +37,7 @@ const mutationFields = schema.getMutationType()!.getFields();
  *  - area figures: takes an area that must lie in the viewer's scope
  *  - admin: district administrators only
  */
-const ROOT_QUERIES: Record<string, 'record list' | 'directory' | 'area figures' | 'admin' | 'public' | 'node' | 'public figures' | 'record lookup'> = {
+const ROOT_QUERIES: Record<string, 'record list' | 'directory' | 'area figures' | 'admin' | 'public' | 'node' | 'public figures' | 'record lookup' | 'utility'> = {
   viewer: 'public',
   node: 'node',
   nodes: 'node',
@@ -71,6 +71,7 @@ const ROOT_QUERIES: Record<string, 'record list' | 'directory' | 'area figures' 
   pointsLeaderboard: 'area figures',
   streetRanking: 'public figures',
   resourceMatches: 'record lookup',
+  classifyRequestText: 'utility',
   importRuns: 'admin',
   accounts: 'admin',
   apiKeys: 'admin',
