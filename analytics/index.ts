@@ -3,3 +3,4 @@
  * analytics never imports from `src/modules`. Keep this file a list of re-exports (merges stay easy).
  */
 export * from './stats';
+export type { SqlRunner } from './sources/sql';
