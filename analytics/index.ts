@@ -4,3 +4,5 @@
  */
 export * from './stats';
 export type { SqlRunner } from './sources/sql';
+export * from './sources/demand-tables';
+export * from './demand';

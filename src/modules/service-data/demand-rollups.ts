@@ -12,23 +12,8 @@
  * Quality columns (open, finished, close times, on time, satisfaction, groups) count demands
  * only; consultations are counted apart in `consultations`.
  */
-import { CLOSE_HOURS_EDGES } from '../../../analytics';
+import { CLOSE_HOURS_EDGES, DEMAND_SOURCE, GROUP_COLUMNS, HISTOGRAM_COLUMNS, SATISFIED_FROM, VULNERABLE_MASK } from '../../../analytics';
 import { ROLLUP_TIME_ZONE } from './time-zone';
-
-export const DEMAND_SOURCE = { SERVICE_RECORDS: 1, REQUESTS: 2 } as const;
-
-/** Resident-group bits (resident-groups.ts) that make a record "vulnerable": ELDERLY, CHILDREN, DISABLED, LOW_INCOME. */
-export const VULNERABLE_MASK = 1 | 2 | 16 | 32;
-export const GROUP_COLUMNS: readonly [column: string, bit: number, group: string][] = [
-  ['g_elderly', 1, 'ELDERLY'],
-  ['g_children', 2, 'CHILDREN'],
-  ['g_youth', 4, 'YOUTH'],
-  ['g_women', 8, 'WOMEN'],
-  ['g_disabled', 16, 'DISABLED'],
-  ['g_low_income', 32, 'LOW_INCOME'],
-  ['g_general', 64, 'GENERAL'],
-];
-export const HISTOGRAM_COLUMNS = CLOSE_HOURS_EDGES.map((_, k) => `h${k}`);
 
 /** Summed columns every demand table has. */
 export const COMMON_SUM_COLUMNS = [
@@ -39,8 +24,6 @@ export const COMMON_SUM_COLUMNS = [
 export const COMMUNITY_ONLY_COLUMNS = [...GROUP_COLUMNS.map(([c]) => c), 'g_unknown', ...HISTOGRAM_COLUMNS];
 const MAX_COLUMNS = ['latest', 'exemplar'];
 
-/** A satisfaction rating from this value up counts as satisfied. */
-export const SATISFIED_FROM = 4;
 
 interface RecordSql {
   /** SQL for: is a demand (not a consultation). */

@@ -1,0 +1,3 @@
+export * from './types';
+export { rankDemand, CRITERIA, POLICY_METRICS, MAX_WEIGHT, POLICY_SHARE, TOPIC, evidenceId } from './rank';
+export { warmFrames } from './frames';
