@@ -11,7 +11,7 @@ import { surgeZ } from '../stats/surge';
 import { HISTOGRAM_COLUMNS } from '../sources/demand-tables';
 import type { SqlRunner } from '../sources/sql';
 import { GROUPS, explode, shapeOf, type CellShape } from './cells';
-import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart } from './dates';
+import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart, splitPeriod } from './dates';
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
@@ -151,7 +151,11 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
     addMonths(lastMonth, -1) >= firstMonth ? readBuckets(db, spec(SERIES_COLUMNS, areaDim), firstMonth, addMonths(lastMonth, -1), 'month') : Promise.resolve([] as CellRow[]),
     readBuckets(db, spec(SERIES_COLUMNS, areaDim), lastMonth, input.to, 'day'),
-    readExemplars(db, spec([], true), evidenceFrom, input.to),
+    // Evidence: exemplars of the last 14 days, and of the whole months inside the period.
+    Promise.all([
+      readExemplars(db, spec([], true), evidenceFrom, input.to),
+      splitPeriod(input.from, input.to).months ? readExemplars(db, spec([], true), splitPeriod(input.from, input.to).months![0], splitPeriod(input.from, input.to).months![1], true) : Promise.resolve([]),
+    ]).then(([a, b]) => [...a, ...b]),
     input.sources === 'SERVICE_RECORDS' || shape.what === 'item' ? Promise.resolve(null) : readRecurrence(db, shape, scope, input.from, input.to),
   ]);
   clock.mark('sql');

@@ -146,15 +146,17 @@ export async function readBuckets(db: SqlRunner, spec: ReadSpec, from: string, t
 }
 
 /** Exemplar record references of the last days of a period, per what × unit (not in ITEM mode). */
-export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string, to: string): Promise<{ what: number; unit: number; exemplar: string; latest: Date }[]> {
+export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string, to: string, monthly = false): Promise<{ what: number; unit: number; exemplar: string; latest: Date }[]> {
   if (spec.mode === 'ITEM') return [];
   const tables = TABLES[spec.mode];
+  const table = monthly ? tables.monthly! : tables.daily;
+  const time = monthly ? 'month' : 'day';
   const what = spec.what === null ? '0' : 'd.category_id';
   const unit = `d.${tables.unit}`;
   const units = spec.unitIds === null ? '' : ` and ${unit} = any($3::int[])`;
   const { rows } = await db.query(
-    `select ${what} as what, ${unit} as unit, d.exemplar, d.latest from ${tables.daily} d
-      where d.day between $1::date and $2::date and d.exemplar is not null${sourceFilter(spec.mode, spec.sources)}${units}`,
+    `select ${what} as what, ${unit} as unit, d.exemplar, d.latest from ${table} d
+      where d.${time} between $1::date and $2::date and d.exemplar is not null${sourceFilter(spec.mode, spec.sources)}${units}`,
     params(spec, from, to),
   );
   return rows.map((row) => ({ what: Number(row.what), unit: Number(row.unit), exemplar: String(row.exemplar), latest: new Date(row.latest as string) }));

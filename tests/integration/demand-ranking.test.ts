@@ -54,3 +54,73 @@ test('the planted rising category ranks first and is flagged topic of the month 
   expect(result.rows.slice(1).every((row) => !row.topicOfMonth.flagged)).toBe(true);
   expect(result.rows.slice(1).every((row) => row.metrics.trendZ === 0)).toBe(true);
 });
+
+test('metric values on the tiny fixture equal the ones worked by hand', async () => {
+  const community = (await db.query(`select path, population from area where code = '370199001001'`)).rows[0];
+  const result = await rankDemand(db, {
+    ...base, from: '2021-03-01', to: '2021-03-31', baselineFrom: '2021-01-01', baselineTo: '2021-01-31', areaPaths: [community.path], minSupport: 0, now: new Date('2021-04-15T00:00:00Z'),
+  });
+  expect(result.rows).toHaveLength(1);
+  expect(result.baseline).toEqual({ from: '2021-01-01', to: '2021-01-31', days: 31, kind: 'GIVEN' });
+  const m = result.rows[0].metrics;
+  // T-1..T-4 are demands (T-5 a consultation): volume 4. T-4 was cancelled, T-1 and T-2 finished: 1 − 2/3.
+  expect(m.volume).toBe(4);
+  expect(m.consultations).toBe(1);
+  expect(m.resolutionGap).toBeCloseTo(1 / 3, 6);
+  // Ratings 5 and 2: one satisfied (≥ 4) of two.
+  expect(m.satisfactionGap).toBe(0.5);
+  // 1 working day: T-1 (Wed, 2 h) on time; T-2 (Thu → due end of Fri, closed Mon) late.
+  expect(m.onTimeShare).toBe(0.5);
+  // Close times 2 h (bin [1,4)) and 96 h (bin [72,120)): p50 = 1 + 1·3 = 4; p90 = 72 + 0.8·48 = 110.4; mean 49.
+  expect(m.timelinessP50Hours).toBe(4);
+  expect(m.timelinessP90Hours).toBe(110.4);
+  expect(m.meanCloseHours).toBe(49);
+  // Groups known for T-1 (ELDERLY), T-2 (GENERAL), T-3 (CHILDREN): 2 vulnerable of 3.
+  expect(m.vulnerableShare).toBeCloseTo(2 / 3, 6);
+  // T-3 open since 2021-03-05, aged at the end of the period (2021-03-31): 26 days.
+  expect(m.backlogOpen).toBe(1);
+  expect(m.backlogP90AgeDays).toBe(26);
+  // Baseline: 2 in 31 days → μ = 2; z = (4 − 2)/√2.
+  expect(m.surgeExpected).toBe(2);
+  expect(m.surgeZ).toBeCloseTo(Math.SQRT2, 4);
+  expect(m.population).toBe(community.population);
+  expect(m.ratePer10k).toBeCloseTo((4 / community.population) * 1e4, 4);
+  // One cell: EB has nothing to pool with (A = 0), so the smoothed rate is the pooled = own rate.
+  expect(m.smoothedRatePer10k).toBeCloseTo(m.ratePer10k!, 4);
+  expect(m.presence).toBe(1);
+  // Months with data: 2021-01 (2), 2021-02 (0), 2021-03 (4): three points, too few for a trend.
+  expect(m.trendPoints).toBe(3);
+  expect(m.trendZ).toBeNull();
+  expect(result.rows[0].notes).toContainEqual({ metric: 'trendZ', reason: '3 monthly points: the trend needs at least 4' });
+  expect(result.snapshot.recordsCounted).toBe(4);
+  expect(result.snapshot.latestRecordAt?.toISOString()).toBe('2021-03-09T02:00:00.000Z');
+  expect(result.rows[0].evidenceIds).toEqual(['ServiceRecord:gongjian:T-5']);
+});
+
+test('explanations agree with the numbers: weights sum to 1, scores in [0,1], rank follows score, small cells listed apart', async () => {
+  const result = await rankDemand(db, { ...base, policyWeights: { resolutionGap: 5 } });
+  const used = result.weights.reduce((s, w) => s + w.used, 0);
+  expect(used).toBeCloseTo(1, 9);
+  for (const w of result.weights) expect(w.used).toBeLessThanOrEqual(0.3 + 1e-9);
+  expect(result.weights.find((w) => w.metric === 'resolutionGap')!.policy).toBe(1);
+  for (let i = 0; i < result.rows.length; i++) {
+    expect(result.rows[i].rank).toBe(i + 1);
+    expect(result.rows[i].score).toBeGreaterThanOrEqual(0);
+    expect(result.rows[i].score).toBeLessThanOrEqual(1);
+    if (i > 0) expect(result.rows[i].score).toBeLessThanOrEqual(result.rows[i - 1].score);
+  }
+  expect(result.belowSupport).toHaveLength(1);
+  expect(result.belowSupport[0]).toMatchObject({ rank: 0, belowSupportReason: 'volume 3 < minSupport 30', metrics: { volume: 3 } });
+  expect(result.belowSupport[0].evidenceIds).toHaveLength(3);
+  // Every record of the period is counted once: 51·8 elevator + 5 × 216 background + 3 canteen.
+  expect(result.snapshot.recordsCounted).toBe(408 + 1080 + 3);
+  // Same cells by community: the planted category in a planted community comes before it elsewhere.
+  const byCommunity = await rankDemand(db, { ...base, groupBy: ['CATEGORY', 'COMMUNITY'], minSupport: 10, topN: 100 });
+  expect(byCommunity.rows[0].label).toMatch(/加装电梯/);
+  expect(byCommunity.rows[0].topicOfMonth.missing).toContain('a topic of the month is city-wide: rank without COMMUNITY or GRID');
+  expect(byCommunity.weights.map((w) => w.metric)).toContain('smoothedRatePer10k');
+  const byGroup = await rankDemand(db, { ...base, groupBy: ['RESIDENT_GROUP'], minSupport: 0 });
+  expect(byGroup.rows.map((r) => [r.key.residentGroup, r.metrics.volume])).toEqual(expect.arrayContaining([['ELDERLY', 408 + 3], ['GENERAL', 1080]]));
+  const byGrid = await rankDemand(db, { ...base, groupBy: ['GRID'], minSupport: 0 });
+  expect(byGrid.rows.reduce((s, r) => s + r.metrics.volume, 0)).toBe(408);
+});
