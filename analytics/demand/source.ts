@@ -62,6 +62,8 @@ export interface ReadSpec {
   columns: readonly string[];
   /** Also return max(latest) per group (not in ITEM mode). */
   latest?: boolean;
+  /** Restrict to these category ids (COMMUNITY/GRID mode). */
+  categoryIds?: number[];
 }
 
 export interface CellRow {
@@ -90,9 +92,10 @@ function selectSql(spec: ReadSpec, table: string, timeColumn: string, bucket: st
   const join = spec.mode === 'ITEM' && spec.what === 'category' ? ' join service_item i on i.id = d.item_id' : '';
   const units = spec.unitIds === null ? '' : ` and d.${TABLES[spec.mode].unit} = any($3::int[])`;
   const latest = spec.latest && spec.mode !== 'ITEM' ? ', max(d.latest) as latest' : '';
+  const categories = spec.categoryIds && spec.mode !== 'ITEM' ? ` and d.category_id in (${spec.categoryIds.map((id) => Math.trunc(id)).join(', ') || 'null'})` : '';
   return `select ${what} as what, ${unit} as unit, ${bucket ?? `''`} as bucket, ${spec.columns.map((c) => columnSql(spec.mode, c)).join(', ')}${latest}
     from ${table} d${join}
-    where d.${timeColumn} between $1::date and $2::date${sourceFilter(spec.mode, spec.sources)}${units}
+    where d.${timeColumn} between $1::date and $2::date${sourceFilter(spec.mode, spec.sources)}${units}${categories}
     group by 1, 2, 3`;
 }
 

@@ -124,3 +124,51 @@ test('explanations agree with the numbers: weights sum to 1, scores in [0,1], ra
   const byGrid = await rankDemand(db, { ...base, groupBy: ['GRID'], minSupport: 0 });
   expect(byGrid.rows.reduce((s, r) => s + r.metrics.volume, 0)).toBe(408);
 });
+
+const district = () => Buffer.from('District:1').toString('base64url');
+const RANKING = `query ($input: DemandRankingInput!) { demandRanking(input: $input) {
+  rows { rank score label categoryId category { code name } metrics { volume trendZ surgeZ resolutionGap onTimeShare vulnerableShare spread } topicOfMonth { flagged reasons missing } evidenceIds notes { metric reason } }
+  belowSupport { label belowSupportReason metrics { volume } }
+  weights { metric entropy policy used } snapshot { latestRecordAt recordsCounted } period { from to days } baseline { from to days kind } rankedCells notes } }`;
+
+test('demandRanking through GraphQL: the planted category first, objects through loaders, support list apart', async () => {
+  const result = await app.execute(RANKING, { input: { areaId: district(), from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'] } });
+  expect(result.errors).toBeUndefined();
+  const ranking = result.data.demandRanking;
+  expect(ranking.rows[0].category.code).toBe(PLANTED_CATEGORY);
+  expect(ranking.rows[0].topicOfMonth.flagged).toBe(true);
+  expect(ranking.baseline).toEqual({ from: '2024-04-02', to: '2024-07-01', days: 91, kind: 'SAME_PERIOD_LAST_YEAR' });
+  expect(ranking.belowSupport).toEqual([{ label: '养老助残 / 老年助餐', belowSupportReason: 'volume 3 < minSupport 30', metrics: { volume: 3 } }]);
+  // Weights are shown rounded to 6 decimals: 13 of them sum to 1 within 1e-5.
+  expect(ranking.weights.reduce((s: number, w: { used: number }) => s + w.used, 0)).toBeCloseTo(1, 5);
+  const series = await app.execute(`query ($input: DemandSeriesInput!) { demandSeries(input: $input) { total points { start days volume open } trend { z method } } }`, {
+    input: { categoryId: ranking.rows[0].categoryId, from: '2025-01-01', to: '2025-06-30', interval: 'MONTH' },
+  });
+  expect(series.errors).toBeUndefined();
+  // 8 communities × (13 … 18) elevator demands a month in 2025.
+  expect(series.data.demandSeries.points.map((p: { volume: number }) => p.volume)).toEqual([13, 14, 15, 16, 17, 18].map((n) => n * 8));
+  const hot = await app.execute(`query ($input: DemandHotspotsInput!) { demandHotspots(input: $input) { parentRatePer10k statistic areas { label volume z hot community { code } } } }`, {
+    input: { categoryId: ranking.rows[0].categoryId, from: '2025-04-01', to: '2025-06-30' },
+  });
+  expect(hot.errors).toBeUndefined();
+  const areas = hot.data.demandHotspots.areas;
+  // Only the 8 planted communities have elevator demands; the other four have none and come last with negative z.
+  expect(areas.filter((a: { volume: number }) => a.volume > 0)).toHaveLength(8);
+  expect(areas.slice(-4).every((a: { volume: number; z: number }) => a.volume === 0 && a.z < 0)).toBe(true);
+});
+
+test.each([
+  [{ from: '2025-06-30', to: '2025-04-01', groupBy: ['CATEGORY'] }, 'input.to'],
+  [{ groupBy: ['CATEGORY'] }, 'input.from'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY', 'COMMUNITY', 'RESIDENT_GROUP'] }, 'input.groupBy'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], minSupport: -1 }, 'input.minSupport'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], topN: 101 }, 'input.topN'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], areaId: Buffer.from('Community:99999').toString('base64url') }, 'input.areaId'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], policyWeights: [{ metric: 'nonsense', weight: 1 }] }, 'input.policyWeights'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], policyWeights: [{ metric: 'volume', weight: 11 }] }, 'input.policyWeights[0].weight'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY', 'SERVICE_ITEM'] }, 'input.groupBy'],
+])('bad input %j is refused naming %s', async (input, field) => {
+  const result = await app.execute(RANKING, { input });
+  expect(result.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|NOT_FOUND/);
+  expect(result.errors?.[0].extensions?.field).toBe(field);
+});
