@@ -15,6 +15,7 @@ import { Request, RequestEvent } from '../modules/request/request.entity';
 import { PostClaim, ServicePost, UnitRegistration } from '../modules/service-post/service-post.entity';
 import { Whistle, WhistleRecipient } from '../modules/whistle/whistle.entity';
 import { SERVICE_DATA_ENTITIES } from '../modules/service-data/service-data.entity';
+import { DEMAND_ENTITIES } from '../modules/demand/demand-rollup.entity';
 
 /** Every entity, listed explicitly so ts-jest and compiled JS discover the same set. */
 export const ENTITIES = [
@@ -49,6 +50,7 @@ export const ENTITIES = [
   Activity,
   ActivityParticipation,
   ...SERVICE_DATA_ENTITIES,
+  ...DEMAND_ENTITIES,
   Account,
   RefreshToken,
   ApiKey,

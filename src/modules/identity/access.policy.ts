@@ -90,6 +90,9 @@ export const PORTAL_QUERIES: ReadonlySet<string> = new Set([
   'dashboard',
   'streetRanking',
   'serviceStats',
+  'demandRanking',
+  'demandSeries',
+  'demandHotspots',
 ]);
 
 /** Object types a role may not read at all, wherever they appear (root, nested, node()). */

@@ -8,13 +8,13 @@
  */
 
 import { GROUP_BITS } from './resident-groups';
+import { demandUpsertCtes, rebuildDemandRollups, refreshRequestDemand } from './demand-rollups';
+import { ROLLUP_TIME_ZONE } from './time-zone';
+import type { SqlRunner } from '../../../analytics';
 
-/** Anything that runs SQL with $1-style parameters and returns rows (a pg client, or a knex-backed adapter). */
-export interface SqlRunner {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
-}
+export { ROLLUP_TIME_ZONE };
+export type { SqlRunner };
 
-export const ROLLUP_TIME_ZONE = 'Asia/Shanghai';
 
 /** Runs the roll-up SQL ($1-style parameters) through an EntityManager, inside its transaction. */
 export function entityManagerRunner(em: { execute(sql: string, params: unknown[]): Promise<unknown> }): SqlRunner {
@@ -54,7 +54,7 @@ export function importBatchSql(stageTable: string): string {
       select $1, s.source_id, s.item_id, to_timestamp(s.received_s), to_timestamp(s.finished_s), s.status, s.community_id, s.grid_id, s.building_id, s.resident_groups, s.channel, s.satisfaction, s.agency, s.note, s.resident_hash, $2
       from ${stageTable} s
       on conflict (source, source_id) do nothing
-      returning item_id, received_at, finished_at, status, community_id, resident_groups, satisfaction
+      returning source_id, item_id, received_at, finished_at, status, community_id, grid_id, resident_groups, satisfaction
     ), rolled as (
       insert into service_daily (${SERVICE_DAILY_COLUMNS})
       select * from (${serviceDailySelect('inserted')}) a order by 1, 2, 3, 4
@@ -67,7 +67,8 @@ export function importBatchSql(stageTable: string): string {
         satisfaction_sum = service_daily.satisfaction_sum + excluded.satisfaction_sum,
         satisfaction_count = service_daily.satisfaction_count + excluded.satisfaction_count
       returning 1
-    )
+    ),
+    ${demandUpsertCtes('inserted', '$1')}
     select (select count(*) from inserted)::int as inserted, (select count(*) from rolled)::int as rollup_rows`;
 }
 
@@ -85,10 +86,14 @@ const REQUEST_DAILY_SELECT = (where: string) => `select (q.created_at at time zo
 
 const REQUEST_DAILY_COLUMNS = 'day, category_id, community_id, resident_groups, count, open, resolved, resolve_seconds_sum, satisfaction_sum, satisfaction_count';
 
-/** Recomputes service_daily from every record. Run inside a transaction. */
+/**
+ * Recomputes service_daily, and the demand roll-ups that also read the records, from every
+ * record. Run inside a transaction.
+ */
 export async function rebuildServiceDaily(db: SqlRunner): Promise<number> {
   await db.query('delete from service_daily');
   const result = await db.query(`insert into service_daily (${SERVICE_DAILY_COLUMNS}) ${serviceDailySelect('service_record')}`);
+  await rebuildDemandRollups(db);
   return (result as unknown as { rowCount?: number }).rowCount ?? 0;
 }
 
@@ -112,10 +117,11 @@ export async function refreshRequestDaily(db: SqlRunner, from?: string, to?: str
   if (from !== undefined && to !== undefined) await db.query(`select pg_advisory_xact_lock(hashtext('request_daily'), hashtext($1 || '..' || $2))`, [from, to]);
   await db.query(`delete from request_daily ${rollupWhere}`, params);
   await db.query(`insert into request_daily (${REQUEST_DAILY_COLUMNS}) ${REQUEST_DAILY_SELECT(requestWhere)}`, params);
+  if (from !== undefined && to !== undefined) await refreshRequestDemand(db, from, to);
 }
 
-/** Full rebuild of both roll-ups (npm run rollups:rebuild). Run inside a transaction. */
+/** Full rebuild of every roll-up (npm run rollups:rebuild). Run inside a transaction. */
 export async function rebuildRollups(db: SqlRunner): Promise<void> {
-  await rebuildServiceDaily(db);
   await refreshRequestDaily(db);
+  await rebuildServiceDaily(db);
 }
