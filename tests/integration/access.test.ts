@@ -280,6 +280,9 @@ describe('a community worker of A', () => {
     ['activityRecordCards', `query($a: ID!) { activityRecordCards(input: { communityId: $a, month: "2030-07" }) { attendances } }`],
     ['unitAssessments', `query($a: ID!) { unitAssessments(input: { communityId: $a, year: 2026 }) { rank } }`],
     ['pointsLeaderboard', `query($a: ID!) { pointsLeaderboard(communityId: $a, first: 5) { rank } }`],
+    ['demandRanking', `query($a: ID!) { demandRanking(input: { areaId: $a, lastDays: 90, groupBy: [CATEGORY] }) { rows { rank } } }`],
+    ['demandSeries', `query($a: ID!) { demandSeries(input: { areaId: $a, lastDays: 90 }) { total } }`],
+    ['demandHotspots', `query($a: ID!) { demandHotspots(input: { areaId: $a, lastDays: 90, categoryId: "${toGlobalId('RequestCategory', 1)}" }) { statistic } }`],
   ])('%s of B is FORBIDDEN, of A answers', async (_name, document) => {
     expectError(await app.execute(document, { a: w.otherCommunityId }, staffA), 'FORBIDDEN');
     const own = await app.execute(document, { a: w.communityId }, staffA);
