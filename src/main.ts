@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/env';
 import { createLogger } from './common/logger';
 import { initOrm, migrateUp, openDatabase } from './db/database';
-import { hasAreas, seedDemoCity } from './seed/demo-city';
-import { DEMO_PASSWORD, DEMO_PORTAL_KEY, seedDemoAccounts } from './seed/demo-accounts';
-import { seedDemoRequests } from './seed/demo-requests';
+import { hasAreas } from './seed/demo-city';
+import { DEMO_PASSWORD, DEMO_PORTAL_KEY } from './seed/demo-accounts';
+import { seedDemo } from './seed/demo';
 import { createServer } from './server';
 
 /** Start-up: config → database (embedded unless DATABASE_URL) → migrations → demo data → listen. */
@@ -19,13 +19,9 @@ async function main(): Promise<void> {
   if (config.SEED_DEMO && !(await hasAreas(orm.em.fork()))) {
     logger.info({ scale: config.SEED_SCALE }, 'empty database: loading the demo city');
     const em = orm.em.fork();
-    const counts = await em.transactional(async (tem) => ({
-      ...(await seedDemoCity(tem, { scale: config.SEED_SCALE })),
-      ...(await seedDemoRequests(tem, { scale: config.SEED_SCALE })),
-    }));
-    logger.info({ counts }, 'demo city loaded');
-    if (config.NODE_ENV !== 'production') {
-      const accounts = await em.transactional((tem) => seedDemoAccounts(tem));
+    const { city, requests, accounts } = await em.transactional((tem) => seedDemo(tem, { scale: config.SEED_SCALE, withAccounts: config.NODE_ENV !== 'production' }));
+    logger.info({ counts: { ...city, ...requests } }, 'demo city loaded');
+    if (accounts.length) {
       logger.info({ accounts: accounts.map((account) => `${account.username} (${account.role}, ${account.scope})`) }, `demo sign-ins loaded: password "${DEMO_PASSWORD}", portal key "${DEMO_PORTAL_KEY}" (see README)`);
     }
   }

@@ -3,10 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../common/logger';
 import { initOrm, openDatabase } from '../db/database';
-import { DEFAULT_SEED, SEED_SCALES, clearAllData, hasAreas, seedDemoCity, type SeedCounts, type SeedScale } from '../seed/demo-city';
-import { seedDemoRequests } from '../seed/demo-requests';
+import { DEFAULT_SEED, SEED_SCALES, clearAllData, hasAreas, type SeedCounts, type SeedScale } from '../seed/demo-city';
+import { seedDemo } from '../seed/demo';
 import { runCli } from './run-cli';
-import { DEMO_PASSWORD, DEMO_PORTAL_KEY, seedDemoAccounts } from '../seed/demo-accounts';
+import { DEMO_PASSWORD, DEMO_PORTAL_KEY } from '../seed/demo-accounts';
 
 const USAGE = `usage: npm run seed -- [--scale small|city] [--seed N] [--reset]
   --scale  small: 12 communities, ~1,500 people; city: 60 communities, ~900 grids, ~20,000 people
@@ -114,11 +114,9 @@ runCli(async () => {
         await clearAllData(tem);
         console.log(`  ${'reset'.padEnd(32)} all domain tables truncated`);
       }
-      const city = await seedDemoCity(tem, { scale, seed: args.seed, onProgress: progressPrinter() });
-      const requests = await seedDemoRequests(tem, { scale, seed: args.seed });
+      // Accounts go with a reset (they point at areas); the demo's sign-ins come back, except in production.
+      const { city, requests } = await seedDemo(tem, { scale, seed: args.seed, withAccounts: config.NODE_ENV !== 'production', onProgress: progressPrinter() });
       console.log(`  ${'request, request_event'.padEnd(32)} ${number(requests.requests)} requests over the last 180 days, ${number(requests.events)} ledger entries`);
-      // Accounts go with the reset (they point at areas); the demo's sign-ins come back, except in production.
-      if (config.NODE_ENV !== 'production') await seedDemoAccounts(tem);
       return city;
     });
     const seconds = (performance.now() - startedAt) / 1000;
