@@ -22,7 +22,7 @@ import { requestTimeout } from './hardening/request-timeout';
 import { ErrorCode } from './common/errors';
 import { tokenSettings } from './modules/identity/identity.service';
 import { identifyMiddleware, refuseBadCredentials } from './modules/identity/identity.http';
-import { introspectionForStaffPlugin, personalDataAuditPlugin } from './modules/identity/identity.plugins';
+import { auditPlugin, introspectionForStaffPlugin } from './modules/identity/identity.plugins';
 
 export interface AppServer {
   app: express.Express;
@@ -94,7 +94,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
       nodeLimitPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       operationLogPlugin(inFlight),
-      personalDataAuditPlugin(),
+      auditPlugin(),
       ...(production ? [introspectionForStaffPlugin()] : []),
       production ? ApolloServerPluginLandingPageProductionDefault() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],

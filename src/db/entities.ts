@@ -6,6 +6,7 @@ import { GridAssignment, Person } from '../modules/person/person.entity';
 import { Unit } from '../modules/unit/unit.entity';
 import { Account, ApiKey, RefreshToken } from '../modules/identity/identity.entity';
 import { PersonalDataAccess } from '../modules/identity/personal-data';
+import { MutationAudit } from '../modules/identity/mutation-audit';
 import { Activity, ActivityParticipation } from '../modules/activity/activity.entity';
 import { RequestCategory } from '../modules/category/category.entity';
 import { Claim, ListItem, ProblemList } from '../modules/list/list.entity';
@@ -55,4 +56,5 @@ export const ENTITIES = [
   RefreshToken,
   ApiKey,
   PersonalDataAccess,
+  MutationAudit,
 ];

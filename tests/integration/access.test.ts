@@ -79,6 +79,7 @@ const ROOT_QUERIES: Record<string, 'record list' | 'directory' | 'area figures' 
   accounts: 'admin',
   apiKeys: 'admin',
   personalDataAccesses: 'admin',
+  mutationAudits: 'admin',
 };
 
 let app: TestApp;

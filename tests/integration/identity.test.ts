@@ -254,3 +254,20 @@ test('logs name the viewer by id and never carry tokens, passwords or personal d
 test('scope paths of a street account cover its communities', async () => {
   expect((await areaPath(app, w.communityId)).startsWith(await areaPath(app, w.streetId))).toBe(true);
 });
+
+test('every mutation is recorded with who ran it and how it ended, never its variables', async () => {
+  await account('audited.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+  const { accessToken } = await signIn('audited.staff');
+  const ok1 = await gql(`mutation Rename($id: ID!) { updateArea(id: $id, input: { population: 8700 }) { id } }`, { id: w.communityId }, bearer(accessToken));
+  expect(ok1.json.errors).toBeUndefined();
+  const refused = await gql(`mutation Sneak($id: ID!) { updateArea(id: $id, input: { name: "13912345678" }) { id } }`, { id: w.otherCommunityId }, bearer(accessToken));
+  expect(refused.json.errors[0].extensions.code).toBe('FORBIDDEN');
+  const audit = await ok(app, `{ mutationAudits(actor: "account:audited.staff") { edges { node { operationName field outcome } } } }`);
+  expect(audit.mutationAudits.edges.map((edge: any) => edge.node)).toEqual([
+    { operationName: 'Sneak', field: 'updateArea', outcome: 'FORBIDDEN' },
+    { operationName: 'Rename', field: 'updateArea', outcome: 'OK' },
+  ]);
+  const stored = JSON.stringify(await app.orm.em.fork().execute('select * from mutation_audit'));
+  expect(stored).not.toContain('13912345678');
+  await expect(app.orm.em.fork().execute(`delete from mutation_audit`)).rejects.toThrow(/append-only/);
+});

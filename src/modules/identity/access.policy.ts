@@ -96,7 +96,7 @@ export const PORTAL_QUERIES: ReadonlySet<string> = new Set([
 ]);
 
 /** Object types a role may not read at all, wherever they appear (root, nested, node()). */
-const ADMIN_ONLY_TYPES = ['Account', 'ApiKey', 'PersonalDataAccess', 'ImportRun', 'ImportRejection'];
+const ADMIN_ONLY_TYPES = ['Account', 'ApiKey', 'PersonalDataAccess', 'MutationAudit', 'ImportRun', 'ImportRejection'];
 export const HIDDEN_TYPES: Readonly<Record<Role, ReadonlySet<string>>> = {
   [Role.DISTRICT_ADMIN]: new Set(),
   [Role.STREET_STAFF]: new Set(ADMIN_ONLY_TYPES),
@@ -104,7 +104,7 @@ export const HIDDEN_TYPES: Readonly<Record<Role, ReadonlySet<string>>> = {
   [Role.GRID_WORKER]: new Set(ADMIN_ONLY_TYPES),
   [Role.UNIT_LIAISON]: new Set(ADMIN_ONLY_TYPES),
   [Role.PARTY_MEMBER]: new Set(ADMIN_ONLY_TYPES),
-  [Role.ANALYST]: new Set(['Account', 'ApiKey', 'PersonalDataAccess']),
+  [Role.ANALYST]: new Set(['Account', 'ApiKey', 'PersonalDataAccess', 'MutationAudit']),
   [Role.PORTAL]: new Set([...ADMIN_ONLY_TYPES, ...RECORD_TYPES, 'PointsLeaderboardEntry', 'ActivityRecordCard', 'UnitAssessment', 'ResourceMatch']),
 };
 

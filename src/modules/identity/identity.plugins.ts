@@ -1,18 +1,23 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { AppContext } from '../../context/context';
+import { recordMutations } from './mutation-audit';
 import { flushPersonalDataReads } from './personal-data';
 
-/** Writes each request's readings of unmasked personal data to the audit log as the answer goes out. */
-export function personalDataAuditPlugin(): ApolloServerPlugin<AppContext> {
+/**
+ * The audit logs, written as each answer goes out: readings of unmasked personal data, and who
+ * ran which mutation with what outcome. A failure to write them is logged, never hidden.
+ */
+export function auditPlugin(): ApolloServerPlugin<AppContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue }) {
+        async willSendResponse(request) {
           try {
-            await flushPersonalDataReads(contextValue);
+            await flushPersonalDataReads(request.contextValue);
+            await recordMutations(request);
           } catch (error) {
-            contextValue.logger.error({ err: error }, 'could not write the personal-data audit log');
+            request.contextValue.logger.error({ err: error }, 'could not write the audit log');
           }
         },
       };

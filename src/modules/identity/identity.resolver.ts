@@ -3,6 +3,7 @@ import { IsOptional, Length } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionArgs, ConnectionType, OrderDirection, paginate } from '../../common/pagination';
 import { PersonalDataAccess } from './personal-data';
+import { MutationAudit } from './mutation-audit';
 import { IdInput, TextInput } from '../../common/input-fields';
 import type { AppContext } from '../../context/context';
 import { Area } from '../area/area.entity';
@@ -105,6 +106,16 @@ class PersonalDataAccessArgs extends ConnectionArgs {
 const AccountConnection = ConnectionType(Account, 'Account');
 const ApiKeyConnection = ConnectionType(ApiKey, 'ApiKey');
 const PersonalDataAccessConnection = ConnectionType(PersonalDataAccess, 'PersonalDataAccess');
+const MutationAuditConnection = ConnectionType(MutationAudit, 'MutationAudit');
+
+@ArgsType()
+class MutationAuditArgs extends ConnectionArgs {
+  @Field(() => String, { nullable: true, description: 'Only mutations by this actor, e.g. account:wang.li.' })
+  actor?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only this root field, e.g. dispatchRequest.' })
+  field?: string | null;
+}
 const NEWEST_FIRST = { property: 'id', direction: OrderDirection.DESC };
 
 function tokensOf(ctx: AppContext): TokenSettings {
@@ -138,6 +149,14 @@ export class IdentityResolver {
     if (args.subjectId) where.subjectId = args.subjectId;
     if (args.actor) where.actor = args.actor;
     return paginate(ctx.em, PersonalDataAccess, where, NEWEST_FIRST, args);
+  }
+
+  @Query(() => MutationAuditConnection, { description: 'Who ran which mutation and how it ended, newest first (district administrators).' })
+  mutationAudits(@Args() args: MutationAuditArgs, @Ctx() ctx: AppContext) {
+    const where: Record<string, unknown> = {};
+    if (args.actor) where.actor = args.actor;
+    if (args.field) where.field = args.field;
+    return paginate(ctx.em, MutationAudit, where, NEWEST_FIRST, args);
   }
 
   @Mutation(() => SessionPayload, { description: 'Staff sign-in. Wrong username or password: UNAUTHENTICATED (which one is not said).' })

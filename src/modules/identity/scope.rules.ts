@@ -91,10 +91,11 @@ export const GLOBAL_TYPES: ReadonlySet<string> = new Set([
   'RefreshToken',
   'ApiKey',
   'PersonalDataAccess',
+  'MutationAudit',
 ]);
 
 /** Types the identity service writes for a caller who is not (yet) a scoped account: sign-in, refresh, audit. */
-export const SELF_SERVICE_TYPES: ReadonlySet<string> = new Set(['RefreshToken', 'Account', 'PersonalDataAccess']);
+export const SELF_SERVICE_TYPES: ReadonlySet<string> = new Set(['RefreshToken', 'Account', 'PersonalDataAccess', 'MutationAudit']);
 
 /** A MikroORM condition: the record's area lies under one of `paths` (none: matches nothing). */
 export function scopeCondition(entityName: string, paths: readonly string[]): Record<string, unknown> {
