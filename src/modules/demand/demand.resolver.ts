@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { fromGlobalId } from '../../common/global-id';
 import type { AppContext } from '../../context/context';
 import { Community, Grid } from '../area/area.entity';
@@ -7,6 +7,7 @@ import { Request } from '../request/request.entity';
 import { ServiceItem } from '../service-data/service-data.entity';
 import { DemandHotspotsInput, DemandRankingInput, DemandSeriesInput } from './demand.inputs';
 import { demandService } from './demand.service';
+import { ResidentKeyword, residentsSayLoader } from './residents-say';
 import { DemandHotspotType, DemandHotspots, DemandRanking, DemandRankingRow, DemandSeries } from './demand.types';
 
 @Resolver()
@@ -47,6 +48,14 @@ export class DemandRankingRowResolver {
   @FieldResolver(() => Grid, { nullable: true })
   grid(@Root() row: DemandRankingRow, @Ctx() ctx: AppContext) {
     return row.key.gridId === undefined ? null : ctx.loaders.byId(Grid).load(row.key.gridId);
+  }
+
+  @FieldResolver(() => [ResidentKeyword], { description: '"What residents say": keywords of the newest requests in the cell (up to 200), never names, phones or numbers.' })
+  residentsSay(@Root() row: DemandRankingRow, @Ctx() ctx: AppContext, @Arg('first', () => Int, { defaultValue: 8 }) first: number) {
+    if (!row.textScope) return [];
+    return residentsSayLoader(ctx)
+      .load(row.textScope)
+      .then((keywords) => keywords.slice(0, Math.max(0, Math.min(first, 12))));
   }
 
   @FieldResolver(() => [Request], { description: 'The evidence that are requests (ServiceRecord evidence is not a Node: see evidenceIds).' })

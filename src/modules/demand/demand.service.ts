@@ -97,7 +97,9 @@ export const demandService = {
       }),
     );
     ctx.logger.debug({ timings: result.timings }, 'demand ranking');
-    return { ...result, rows: result.rows.map(toRow), belowSupport: result.belowSupport.map(toRow) };
+    // Each row remembers where its free text lies, for residentsSay (one batched statement for all rows).
+    const texts = (row: DemandRankingRow): DemandRankingRow => ({ ...row, textScope: { key: row.key, from, to, paths } });
+    return { ...result, rows: result.rows.map(toRow).map(texts), belowSupport: result.belowSupport.map(toRow).map(texts) };
   },
 
   async series(ctx: AppContext, input: DemandSeriesInput): Promise<DemandSeries> {

@@ -1,6 +1,7 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { DemandKey } from '../../../analytics';
+import type { RowTextScope } from './residents-say';
 
 @ObjectType({ description: 'Every metric of a demand cell (formulas: README, demand ranking). Null when it cannot be computed; the row\'s notes say why.' })
 export class DemandMetricsType {
@@ -48,6 +49,8 @@ export class TopicOfMonth {
 @ObjectType({ description: 'A ranked demand cell.' })
 export class DemandRankingRow {
   key!: DemandKey;
+  /** Where the row's free text lies (set by the service; read by the residentsSay field). */
+  textScope?: RowTextScope;
   @Field(() => ID, { nullable: true }) categoryId?: string | null;
   @Field(() => ID, { nullable: true }) serviceItemId?: string | null;
   @Field(() => ID, { nullable: true }) communityId?: string | null;
