@@ -9,3 +9,6 @@ export * from './demand';
 
 // Free text (Chinese): segmentation, keywords, the category classifier and its evaluation.
 export * from './text';
+
+// Start-up: pay the one-off loading and training costs before the first request.
+export { warmAnalytics } from './warm';

@@ -6,6 +6,7 @@ import { hasAreas } from './seed/demo-city';
 import { DEMO_PASSWORD, DEMO_PORTAL_KEY } from './seed/demo-accounts';
 import { seedDemo } from './seed/demo';
 import { createServer } from './server';
+import { warmAnalytics } from '../analytics';
 
 /** Start-up: config → database (embedded unless DATABASE_URL) → migrations → demo data → listen. */
 async function main(): Promise<void> {
@@ -25,6 +26,10 @@ async function main(): Promise<void> {
       logger.info({ accounts: accounts.map((account) => `${account.username} (${account.role}, ${account.scope})`) }, `demo sign-ins loaded: password "${DEMO_PASSWORD}", portal key "${DEMO_PORTAL_KEY}" (see README)`);
     }
   }
+
+  const warmStarted = Date.now();
+  warmAnalytics();
+  logger.info({ ms: Date.now() - warmStarted }, 'analytics warmed (danfojs loaded, text classifier trained)');
 
   const server = await createServer({ config, orm, logger });
   const port = await server.listen(config.PORT);
