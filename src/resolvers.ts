@@ -42,6 +42,7 @@ import { POINTS_RESOLVERS } from './modules/points';
 import { ACTIVITY_RESOLVERS } from './modules/activity';
 import { DASHBOARD_RESOLVERS } from './modules/dashboard';
 import { SERVICE_DATA_RESOLVERS } from './modules/service-data';
+import { PROJECT_RESOLVERS } from './modules/project';
 
 
 /** Every resolver class; the schema is built from this list. */
@@ -84,5 +85,6 @@ export const RESOLVERS = [
   ...ACTIVITY_RESOLVERS,
   ...DASHBOARD_RESOLVERS,
   ...SERVICE_DATA_RESOLVERS,
+  ...PROJECT_RESOLVERS,
   ...IDENTITY_RESOLVERS,
 ];

@@ -245,7 +245,7 @@ function assumptions(s: Solved): string[] {
     `β = ${params.beta}${params.beta === DEFAULT_BETA ? ' (default)' : ''}: a cell whose demand is all from vulnerable residents counts ${1 + params.beta} times.`,
     `Costs are rounded UP to ${s.unit.toLocaleString('en-US')} yuan and the budget DOWN (${s.capacity.toLocaleString('en-US')} units), so the selection never spends more than the budget; the optimum is exact for those rounded costs.`,
     'Resources: the open capacity (quantity not yet claimed) of RESOURCE items on each community\'s own four lists; a matched unit saves the need\'s unit value, capped by the item\'s declared value per unit; an earmarked item serves only projects in its category family; the selected projects of a community share its resources once (a joint min-cost-flow allocation), and a rejected candidate is shown with what they leave.',
-    'One project per template per community; template costs respect the Shenzhen micro-project caps (500,000 yuan for SERVICE and GOODS, 1,000,000 for WORKS).',
+    'One project per template per community; a demand cell two selected templates both address counts for each (the seed catalogue\'s templates address disjoint categories); template costs respect the Shenzhen micro-project caps (500,000 yuan for SERVICE and GOODS, 1,000,000 for WORKS).',
   ];
 }
 

@@ -14,6 +14,7 @@ import { Request, RequestEvent } from '../modules/request/request.entity';
 import { PostClaim, ServicePost, UnitRegistration } from '../modules/service-post/service-post.entity';
 import { Whistle, WhistleRecipient } from '../modules/whistle/whistle.entity';
 import { SERVICE_DATA_ENTITIES } from '../modules/service-data/service-data.entity';
+import { PROJECT_ENTITIES } from '../modules/project/project.entity';
 
 /** Every entity, listed explicitly so ts-jest and compiled JS discover the same set. */
 export const ENTITIES = [
@@ -48,6 +49,7 @@ export const ENTITIES = [
   Activity,
   ActivityParticipation,
   ...SERVICE_DATA_ENTITIES,
+  ...PROJECT_ENTITIES,
   Account,
   RefreshToken,
   ApiKey,
