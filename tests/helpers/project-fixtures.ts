@@ -12,14 +12,14 @@ import type { TestApp } from './test-app';
 const dbId = (globalId: string) => fromGlobalId(globalId)!.id;
 
 /** Adds `count` one-window demands (no consultations) of a category in a community on a day. */
-export async function addServiceDemand(app: TestApp, communityId: string, categoryCode: string, count: number, groups: ResidentGroup[] = [], day = '2026-06-15'): Promise<void> {
+export async function addServiceDemand(app: TestApp, communityId: string, categoryCode: string, count: number, groups: `${ResidentGroup}`[] = [], day = '2026-06-15'): Promise<void> {
   const em = app.orm.em.fork();
   const [item] = await em.execute<{ id: number }[]>(
     `select i.id from service_item i join request_category c on c.id = i.category_id where c.code = ? and not i.is_consultation order by i.id limit 1`,
     [categoryCode],
   );
   if (!item) throw new Error(`no service item in ${categoryCode}`);
-  const mask = groups.reduce((m, g) => m | GROUP_BITS[g], 0);
+  const mask = groups.reduce((m, g) => m | GROUP_BITS[g as ResidentGroup], 0);
   await em.execute(
     `insert into service_daily (day, item_id, community_id, resident_groups, count, consultations, open, finished, close_seconds_sum, satisfaction_sum, satisfaction_count)
      values (?, ?, ?, ?, ?, 0, 0, ?, 0, 0, 0)

@@ -163,8 +163,8 @@ describe('projectSuggestions', () => {
     ['an unknown area', { budget: 1000, areaId: toGlobalId('Community', 999_999) }, 'input.areaId'],
     ['a grid as the area', { budget: 1000, areaId: 'grid' }, 'input.areaId'],
     ['a malformed area ID', { budget: 1000, areaId: '!!' }, 'input.areaId'],
-    ['an unknown template', { budget: 1000, allowedTemplateIds: [toGlobalId('ProjectTemplate', 999_999)] }, 'input.allowedTemplateIds[0]'],
-    ['a unit ID as a template', { budget: 1000, allowedTemplateIds: ['unit'] }, 'input.allowedTemplateIds[0]'],
+    ['an unknown template', { budget: 1000, allowedTemplateIds: [toGlobalId('ProjectTemplate', 999_999)] }, 'input.allowedTemplateIds.0'],
+    ['a unit ID as a template', { budget: 1000, allowedTemplateIds: ['unit'] }, 'input.allowedTemplateIds.0'],
     ['ρ above 1', { budget: 1000, rho: 1.5 }, 'input.rho'],
     ['a negative β', { budget: 1000, beta: -1 }, 'input.beta'],
   ])('%s is BAD_USER_INPUT naming the field', async (_name, input, field) => {
@@ -193,8 +193,8 @@ describe('acceptSuggestion', () => {
   test('a bad funding split, a budget over the cap or a forged ID write nothing', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ suggestionId: canteenSuggestion, budget: 420_000, fundingSources: [{ kind: 'GOVERNMENT', amount: 400_000 }] }, 'input.fundingSources'],
-      [{ suggestionId: canteenSuggestion, fundingSources: [{ kind: 'UNIT', amount: 420_000 }] }, 'input.fundingSources[0].unitId'],
-      [{ suggestionId: canteenSuggestion, fundingSources: [{ kind: 'GOVERNMENT', unitId: w.units.schoolId, amount: 420_000 }] }, 'input.fundingSources[0].unitId'],
+      [{ suggestionId: canteenSuggestion, fundingSources: [{ kind: 'UNIT', amount: 420_000 }] }, 'input.fundingSources.0.unitId'],
+      [{ suggestionId: canteenSuggestion, fundingSources: [{ kind: 'GOVERNMENT', unitId: w.units.schoolId, amount: 420_000 }] }, 'input.fundingSources.0.unitId'],
       [{ suggestionId: canteenSuggestion, budget: 600_000 }, 'input.budget'],
       [{ suggestionId: 'bm90IGEgc3VnZ2VzdGlvbg' }, 'input.suggestionId'],
       [{ suggestionId: Buffer.from(JSON.stringify({ v: 1, t: 1, c: 1, q: { budget: -1 } })).toString('base64url') }, 'input.suggestionId'],

@@ -198,7 +198,7 @@ async function appendEvent(em: EntityManager, ctx: AppContext, project: Liveliho
 async function replaceFunding(em: EntityManager, project: LivelihoodProject, sources: readonly Pick<FundingSourceInput, 'kind' | 'unitId' | 'amount' | 'note'>[], field: string): Promise<void> {
   if (project.id) await em.nativeDelete(ProjectFunding, { project: project.id });
   for (const [index, source] of sources.entries()) {
-    const unit = source.unitId ? await loadByGlobalId(em, Unit, source.unitId, `${field}[${index}].unitId`) : null;
+    const unit = source.unitId ? await loadByGlobalId(em, Unit, source.unitId, `${field}.${index}.unitId`) : null;
     em.create(ProjectFunding, { project, kind: source.kind, unit, amount: Math.round(source.amount * 100) / 100, note: source.note?.trim() || null });
   }
 }

@@ -24,9 +24,9 @@ export function assertWithinCap(kind: ProjectKind, amount: number, field: string
 export function assertNeeds(needs: readonly ResourceNeed[], cost: number, field = 'input.resourceNeeds'): void {
   const seen = new Set<ResourceType>();
   needs.forEach((need, index) => {
-    if (seen.has(need.kind)) throw badInput(`${field}[${index}].kind`, `${need.kind} is listed twice; give one need per kind`);
+    if (seen.has(need.kind)) throw badInput(`${field}.${index}.kind`, `${need.kind} is listed twice; give one need per kind`);
     seen.add(need.kind);
-    if (need.kind === ResourceType.MONEY && need.unitValue !== 1) throw badInput(`${field}[${index}].unitValue`, 'a MONEY need saves 1 yuan per yuan: unitValue must be 1');
+    if (need.kind === ResourceType.MONEY && need.unitValue !== 1) throw badInput(`${field}.${index}.unitValue`, 'a MONEY need saves 1 yuan per yuan: unitValue must be 1');
   });
   const saving = needs.reduce((sum, need) => sum + need.quantity * need.unitValue, 0);
   if (saving > cost + 0.005) throw badInput(field, `the needs could save ${yuan(Math.round(saving))} yuan, more than the ${yuan(cost)} yuan cost; lower a quantity or unit value`);
@@ -39,8 +39,8 @@ export async function assertCategoryCodes(em: EntityManager, codes: readonly str
   const byCode = new Map(found.map((category) => [category.code, category]));
   cleaned.forEach((code, index) => {
     const category = byCode.get(code);
-    if (!category) throw badInput(`${field}[${index}]`, `no request category has the code "${code.slice(0, 40)}"`);
-    if (!category.active) throw badInput(`${field}[${index}]`, `the category ${code} is inactive`);
+    if (!category) throw badInput(`${field}.${index}`, `no request category has the code "${code.slice(0, 40)}"`);
+    if (!category.active) throw badInput(`${field}.${index}`, `the category ${code} is inactive`);
   });
   return [...new Set(cleaned)];
 }
@@ -65,9 +65,9 @@ export const PROJECT_MOVES = {
 export function assertFunding(sources: readonly { kind: FundingSourceKind; unitId?: string | null; amount: number }[], budget: number, field = 'input.fundingSources'): void {
   if (sources.length === 0) throw badInput(field, 'a project needs at least one funding source');
   sources.forEach((source, index) => {
-    if (!(source.amount > 0)) throw badInput(`${field}[${index}].amount`, 'must be more than 0');
-    if (source.kind === FundingSourceKind.UNIT && !source.unitId) throw badInput(`${field}[${index}].unitId`, 'a UNIT source names its unit');
-    if (source.kind !== FundingSourceKind.UNIT && source.unitId) throw badInput(`${field}[${index}].unitId`, `only a UNIT source names a unit, not a ${source.kind} source`);
+    if (!(source.amount > 0)) throw badInput(`${field}.${index}.amount`, 'must be more than 0');
+    if (source.kind === FundingSourceKind.UNIT && !source.unitId) throw badInput(`${field}.${index}.unitId`, 'a UNIT source names its unit');
+    if (source.kind !== FundingSourceKind.UNIT && source.unitId) throw badInput(`${field}.${index}.unitId`, `only a UNIT source names a unit, not a ${source.kind} source`);
   });
   const total = Math.round(sources.reduce((sum, source) => sum + source.amount, 0) * 100);
   if (total !== Math.round(budget * 100)) throw badInput(field, `the sources add up to ${yuan(total / 100)} yuan, not the budget of ${yuan(budget)} yuan`);

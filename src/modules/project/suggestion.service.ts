@@ -206,12 +206,12 @@ export async function computeSuggestions(ctx: AppContext, input: ProjectSuggesti
 /** Database ids of the allowed templates (null: all), each checked: BAD_USER_INPUT naming its position when unknown or retired. */
 async function allowedTemplates(ctx: AppContext, ids: readonly string[] | null | undefined): Promise<number[] | null> {
   if (!ids) return null;
-  const decoded = ids.map((id, index) => expectGlobalId(id, ['ProjectTemplate'], `input.allowedTemplateIds[${index}]`).id);
+  const decoded = ids.map((id, index) => expectGlobalId(id, ['ProjectTemplate'], `input.allowedTemplateIds.${index}`).id);
   const found = new Map((await ctx.em.find(ProjectTemplate, { id: { $in: decoded } })).map((t) => [t.id, t]));
   decoded.forEach((id, index) => {
     const template = found.get(id);
-    if (!template) throw badInput(`input.allowedTemplateIds[${index}]`, `no project template has the ID ${toGlobalId('ProjectTemplate', id)}`);
-    if (!template.active) throw badInput(`input.allowedTemplateIds[${index}]`, `the template ${template.code} is retired`);
+    if (!template) throw badInput(`input.allowedTemplateIds.${index}`, `no project template has the ID ${toGlobalId('ProjectTemplate', id)}`);
+    if (!template.active) throw badInput(`input.allowedTemplateIds.${index}`, `the template ${template.code} is retired`);
   });
   return decoded;
 }
