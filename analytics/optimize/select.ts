@@ -19,9 +19,12 @@ import { mckpTable, mckpWork, solveMckp, type ClassOption, type MckpResult } fro
  *   the DP gains a layer per combination of the groups missed so far ("at least these served")
  *   and runs again. Each round solves a relaxation, so the first answer serving every group is
  *   the optimum; at most one round per group.
- * - When a table would be too large (many groups missed at once), a branch-and-bound over
- *   communities with Lagrangian bounds takes over, from the greedy answers; its node limit is
- *   reported (provenOptimal = false, with the gap) rather than hidden.
+ * - With community caps a branch-and-bound over communities (Lagrangian bounds, from the greedy
+ *   answers) runs first for a few thousand nodes: it usually proves the optimum before the DP
+ *   would have filled its table.
+ * - When a table would exceed `maxWork` cells, the best the search found is returned with
+ *   `workLimited` set (not proven), so the caller can retry with a coarser cost unit; a node limit
+ *   is likewise reported (provenOptimal = false, with the gap) rather than hidden.
  */
 
 export interface SelectionItem {
@@ -43,8 +46,10 @@ export interface SelectionProblem {
   maxWeightPerCommunity?: number | null;
   /** Search nodes before giving up on a proof (default 500,000). */
   nodeLimit?: number;
-  /** Skip the DP and use the branch-and-bound (tests compare the two). */
-  forceSearch?: boolean;
+  /** AUTO (default); SEARCH: the branch-and-bound only; DP: the DP only (tests compare all three). */
+  strategy?: 'AUTO' | 'SEARCH' | 'DP';
+  /** DP cell updates allowed (default DEFAULT_MAX_WORK); past it the answer is the search's, with workLimited set. */
+  maxWork?: number;
 }
 
 export type SelectionMethod = 'DYNAMIC_PROGRAMMING' | 'MULTIPLE_CHOICE_DP' | 'BRANCH_AND_BOUND' | 'TRIVIAL';
@@ -65,6 +70,8 @@ export interface SelectionResult {
   dpCells: number;
   /** Required groups the DP had to track as layers (those a relaxed answer missed). */
   groupLayers: number;
+  /** The DP would have needed more than maxWork cells and the search did not prove its answer: coarsen the unit and retry. */
+  workLimited: boolean;
 }
 
 const DEFAULT_NODE_LIMIT = 500_000;
@@ -164,60 +171,78 @@ export function greedySelection(problem: SelectionProblem, groupsFirst = false):
   return { chosen, value: valueOf(items, chosen), weight, feasible: meetsConstraints(problem, chosen), addedForGroups };
 }
 
-/** Above this many DP cell updates (≈ 1 s on an idle core here) the branch-and-bound is tried instead. */
-const DP_WORK_LIMIT = 800_000_000;
+/** DP cell updates allowed per solve unless the problem says otherwise (≈ 0.1-0.2 s on an idle core here). */
+export const DEFAULT_MAX_WORK = 80_000_000;
+/** Nodes the branch-and-bound gets first when there are community caps (it often proves the optimum fast). */
+const QUICK_SEARCH_NODES = 20_000;
 
 /** Solves the selection problem exactly (see the file comment). */
 export function solveSelection(problem: SelectionProblem): SelectionResult {
   const { items } = problem;
   const required = problem.requiredGroups ?? 0;
   if (items.length === 0) {
-    return { chosen: [], value: 0, weight: 0, feasible: required === 0, provenOptimal: true, upperBound: 0, method: 'TRIVIAL', nodes: 0, dpCells: 0, groupLayers: 0 };
+    return { chosen: [], value: 0, weight: 0, feasible: required === 0, provenOptimal: true, upperBound: 0, method: 'TRIVIAL', nodes: 0, dpCells: 0, groupLayers: 0, workLimited: false };
   }
   const capped = problem.maxCountPerCommunity != null || problem.maxWeightPerCommunity != null;
+  const strategy = problem.strategy ?? 'AUTO';
+  if (strategy === 'SEARCH') return search(problem, problem.nodeLimit ?? DEFAULT_NODE_LIMIT, 0, 0);
+  // With caps, a short branch-and-bound first: Lagrangian bounds are tight there and often prove the optimum in a few thousand nodes.
+  const quick = capped && strategy === 'AUTO' ? search(problem, QUICK_SEARCH_NODES, 0, 0) : null;
+  if (quick?.provenOptimal) return quick;
   // Groups become DP layers only once an answer misses them: each round solves a relaxation
   // (only the groups tracked so far are required), so an answer serving every group is optimal.
   let tracked = 0;
   let cells = 0;
-  while (!problem.forceSearch) {
+  const maxWork = problem.maxWork ?? DEFAULT_MAX_WORK;
+  for (;;) {
     const classes = buildClasses(problem, tracked, capped);
     const groupCount = bitCount(tracked);
     const work = capped || groupCount === 0
       ? mckpWork(classes.map((c) => c.options), problem.capacity, groupCount)
       : mckpWork(classes.filter((c) => c.options[0].mask !== 0).map((c) => c.options), problem.capacity, groupCount) + mckpWork(classes.filter((c) => c.options[0].mask === 0).map((c) => c.options), problem.capacity, 0);
-    if (work > DP_WORK_LIMIT) break;
+    if (cells + work > maxWork) {
+      // Too much table: the best the searches found, marked so a caller can coarsen the cost unit and retry.
+      const fallback = quick ?? search(problem, problem.nodeLimit ?? DEFAULT_NODE_LIMIT, cells, bitCount(tracked));
+      return { ...fallback, dpCells: cells, groupLayers: bitCount(tracked), workLimited: !fallback.provenOptimal };
+    }
     const solved = capped || groupCount === 0 ? solveMckp(classes.map((c) => c.options), problem.capacity, groupCount) : solveSplit(classes, problem.capacity, groupCount);
     cells += solved.cells;
     const method: SelectionMethod = capped ? 'MULTIPLE_CHOICE_DP' : 'DYNAMIC_PROGRAMMING';
+    const nodes = quick?.nodes ?? 0;
     if (!solved.feasible) {
-      return { chosen: [], value: 0, weight: 0, feasible: false, provenOptimal: true, upperBound: 0, method, nodes: 0, dpCells: cells, groupLayers: groupCount };
+      return { chosen: [], value: 0, weight: 0, feasible: false, provenOptimal: true, upperBound: 0, method, nodes, dpCells: cells, groupLayers: groupCount, workLimited: false };
     }
     const chosen = classes.flatMap((c, k) => (solved.choice[k] >= 0 ? c.members[solved.choice[k]] : [])).sort((a, b) => a - b);
     const missing = required & ~chosen.reduce((mask, i) => mask | items[i].groups, 0);
     if (missing === 0) {
-      return { chosen, value: valueOf(items, chosen), weight: weightOf(items, chosen), feasible: true, provenOptimal: true, upperBound: solved.value, method, nodes: 0, dpCells: cells, groupLayers: groupCount };
+      return { chosen, value: valueOf(items, chosen), weight: weightOf(items, chosen), feasible: true, provenOptimal: true, upperBound: solved.value, method, nodes, dpCells: cells, groupLayers: groupCount, workLimited: false };
     }
     tracked |= missing;
   }
-  // Too much table for the groups still to track: branch and bound from the greedy answers.
+}
+
+/** The branch-and-bound over communities, from the better of the two greedy answers. */
+function search(problem: SelectionProblem, nodeLimit: number, cells: number, groupLayers: number): SelectionResult {
+  const { items } = problem;
   const incumbent = [greedySelection(problem), greedySelection(problem, true)].filter((g) => g.feasible).sort((x, y) => y.value - x.value)[0];
-  const search = searchByCommunity(problem, Infinity, incumbent?.chosen ?? null, problem.nodeLimit ?? DEFAULT_NODE_LIMIT);
-  const found = search.chosen;
+  const outcome = searchByCommunity(problem, Infinity, incumbent?.chosen ?? null, nodeLimit);
+  const found = outcome.chosen;
   const value = found ? valueOf(items, found) : 0;
   // Exhausted: what was found is the optimum (or nothing is feasible). Cut short: the optimum is
   // at most the best of what was found and the bounds of the subtrees left unexplored.
-  const upperBound = search.exhausted ? value : Math.min(search.rootBound, Math.max(value, search.openBound));
+  const upperBound = outcome.exhausted ? value : Math.min(outcome.rootBound, Math.max(value, outcome.openBound));
   return {
     chosen: found ?? [],
     value,
     weight: found ? weightOf(items, found) : 0,
     feasible: found !== null,
-    provenOptimal: search.exhausted,
+    provenOptimal: outcome.exhausted,
     upperBound,
     method: 'BRANCH_AND_BOUND',
-    nodes: search.nodes,
+    nodes: outcome.nodes,
     dpCells: cells,
-    groupLayers: bitCount(tracked),
+    groupLayers,
+    workLimited: false,
   };
 }
 

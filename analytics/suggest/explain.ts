@@ -143,6 +143,7 @@ export function explain(s: Solved): SuggestionResult {
       upperBound: s.stats.provenOptimal ? totals.benefit : Math.max(totals.benefit, s.stats.upperBound),
       gap: s.stats.provenOptimal ? 0 : round3(Math.max(0, s.stats.upperBound - totals.benefit)),
       elapsedMs: Math.round((performance.now() - s.started) * 10) / 10,
+      phaseMs: { ...s.stats.phaseMs, explanation: Math.round((performance.now() - s.started - s.stats.phaseMs.candidates - s.stats.phaseMs.selection) * 10) / 10 },
     },
     params: s.params,
   };

@@ -1,9 +1,9 @@
 import { capToUnits, costToUnits, costUnitFor } from '../optimize/knapsack';
-import { greedySelection, solveSelection, type SelectionProblem } from '../optimize/select';
+import { greedySelection, solveSelection, type SelectionProblem, type SelectionResult } from '../optimize/select';
 import { DEFAULT_BETA } from './benefit';
 import { buildCandidates, cents, groupBit, netOf, resourcesPerCommunity, type Candidate } from './candidates';
 import { explain } from './explain';
-import { allocate, type Allocation } from './resources';
+import { allocate, leftAfter, type Allocation } from './resources';
 import type { ResourceSpec, SuggestionInput, SuggestionParams, SuggestionResult } from './types';
 
 /** Re-solves at most this many times when selected projects compete for the same resources. */
@@ -32,49 +32,20 @@ export function suggestProjects(input: SuggestionInput): SuggestionResult {
     rho: input.params?.rho ?? null,
     costUnit: input.params?.costUnit ?? null,
   };
-  const unit = params.costUnit ?? costUnitFor(input.budget);
-  const capacity = capToUnits(input.budget, unit);
+  const baseUnit = params.costUnit ?? costUnitFor(input.budget);
   const requiredMask = input.constraints.requiredGroups.reduce((mask, group) => mask | groupBit(group), 0);
-  const maxCount = input.constraints.perCommunityMaxProjects;
-  const maxWeight = input.constraints.perCommunityMaxCost == null ? null : capToUnits(input.constraints.perCommunityMaxCost, unit);
   const { candidates, withoutDemand } = buildCandidates(input, params.beta, params.rho);
   const resources = resourcesPerCommunity(input.resources);
+  const candidatesDone = performance.now();
 
-  // What the selection chooses among: allowed, and affordable on its own.
-  const fitsAlone = (c: Candidate) => costToUnits(c.standaloneNet, unit) <= Math.min(capacity, maxWeight ?? Infinity);
-  const pool = candidates.filter((c) => c.allowed && fitsAlone(c));
-  const assumed = new Map(pool.map((c) => [c.key, c.standaloneNet]));
-  const problemNow = (): SelectionProblem => ({
-    items: pool.map((c) => ({ weight: costToUnits(assumed.get(c.key)!, unit), value: c.benefit, groups: c.groupMask, community: c.communityIndex })),
-    capacity,
-    requiredGroups: requiredMask,
-    maxCountPerCommunity: maxCount,
-    maxWeightPerCommunity: maxWeight,
-  });
-
-  let problem = problemNow();
-  let solved = solveSelection(problem);
-  const firstBound = solved.feasible ? solved.upperBound : 0;
-  let dpCells = solved.dpCells;
-  let nodes = solved.nodes;
-  let selected = solved.chosen.map((i) => pool[i]);
-  let joint = jointAllocation(selected, resources);
-  let rounds = 0;
-  for (; rounds < MAX_SHARED_RESOURCE_ROUNDS; rounds++) {
-    const dearer = selected.filter((c) => netOf(c.template, joint.value.get(c.key) ?? 0) > assumed.get(c.key)! + 0.005);
-    if (dearer.length === 0) break;
-    for (const c of dearer) assumed.set(c.key, netOf(c.template, joint.value.get(c.key) ?? 0));
-    problem = problemNow();
-    solved = solveSelection(problem);
-    dpCells += solved.dpCells;
-    nodes += solved.nodes;
-    selected = solved.chosen.map((i) => pool[i]);
-    joint = jointAllocation(selected, resources);
+  // The cost unit grows (1×, 2×, 5×, 10× … the stated unit) only when a DP table would be too big to fill quickly.
+  let run = selectWithRounds(input, candidates, resources, requiredMask, baseUnit);
+  for (const factor of UNIT_FACTORS) {
+    if (!run.workLimited || params.costUnit != null) break;
+    run = selectWithRounds(input, candidates, resources, requiredMask, baseUnit * factor);
   }
-  // Out of rounds with costs still moving: keep the answer within the budget and caps at its real costs.
-  selected = withinLimits(selected, joint, { unit, capacity, maxWeight });
-  if (rounds === MAX_SHARED_RESOURCE_ROUNDS) joint = jointAllocation(selected, resources);
-
+  const { unit, capacity, maxWeight, pool, problem, solved, joint, rounds, firstBound } = run;
+  const selected = run.selected;
   // For the explanations: the answer without the group requirement, and the greedy answer.
   const groupsShapedIt = requiredMask !== 0 && solved.feasible && (solved.groupLayers > 0 || solved.method === 'BRANCH_AND_BOUND');
   const withoutGroups = groupsShapedIt
@@ -82,6 +53,7 @@ export function suggestProjects(input: SuggestionInput): SuggestionResult {
     : null;
   const greedy = greedySelection(problem);
   const greedySelected = greedy.chosen.map((i) => pool[i]);
+  const selectionDone = performance.now();
 
   const benefit = selected.reduce((sum, c) => sum + c.benefit, 0);
   const proven = solved.provenOptimal && rounds === 0;
@@ -109,11 +81,12 @@ export function suggestProjects(input: SuggestionInput): SuggestionResult {
       withoutDemand,
       costUnit: unit,
       capacityUnits: capacity,
-      dpCells,
-      nodes,
+      dpCells: run.dpCells,
+      nodes: run.nodes,
       groupLayers: solved.groupLayers,
       sharedResourceRounds: rounds,
       elapsedMs: 0,
+      phaseMs: { candidates: ms(candidatesDone - started), selection: ms(selectionDone - candidatesDone), explanation: 0 },
     },
     feasible: solved.feasible,
     started,
@@ -121,6 +94,86 @@ export function suggestProjects(input: SuggestionInput): SuggestionResult {
 }
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
+const ms = (value: number) => Math.round(value * 10) / 10;
+const UNIT_FACTORS = [2, 5, 10, 20, 50];
+
+interface SelectionRun {
+  unit: number;
+  capacity: number;
+  maxWeight: number | null;
+  pool: Candidate[];
+  problem: SelectionProblem;
+  solved: SelectionResult;
+  selected: Candidate[];
+  joint: Allocation;
+  rounds: number;
+  firstBound: number;
+  dpCells: number;
+  nodes: number;
+  workLimited: boolean;
+}
+
+/**
+ * Selection at one cost unit: solve on each candidate's own net cost, then, while selected
+ * projects of a community turn out to share resources (the joint allocation leaves one dearer
+ * than assumed), raise those costs to what they really get and solve again.
+ */
+function selectWithRounds(input: SuggestionInput, candidates: Candidate[], resources: Map<number, ResourceSpec[]>, requiredMask: number, unit: number): SelectionRun {
+  const capacity = capToUnits(input.budget, unit);
+  const maxCount = input.constraints.perCommunityMaxProjects;
+  const maxWeight = input.constraints.perCommunityMaxCost == null ? null : capToUnits(input.constraints.perCommunityMaxCost, unit);
+  // What the selection chooses among: allowed, and affordable on its own.
+  const fitsAlone = (c: Candidate) => costToUnits(c.standaloneNet, unit) <= Math.min(capacity, maxWeight ?? Infinity);
+  const pool = candidates.filter((c) => c.allowed && fitsAlone(c));
+  const assumed = new Map(pool.map((c) => [c.key, c.standaloneNet]));
+  const problemNow = (): SelectionProblem => ({
+    items: pool.map((c) => ({ weight: costToUnits(assumed.get(c.key)!, unit), value: c.benefit, groups: c.groupMask, community: c.communityIndex })),
+    capacity,
+    requiredGroups: requiredMask,
+    maxCountPerCommunity: maxCount,
+    maxWeightPerCommunity: maxWeight,
+  });
+  let problem = problemNow();
+  let solved = solveSelection(problem);
+  const firstBound = solved.feasible ? solved.upperBound : 0;
+  let dpCells = solved.dpCells;
+  let nodes = solved.nodes;
+  let workLimited = solved.workLimited;
+  let selected = solved.chosen.map((i) => pool[i]);
+  let joint = jointAllocation(selected, resources);
+  let rounds = 0;
+  for (; rounds < MAX_SHARED_RESOURCE_ROUNDS; rounds++) {
+    const dearer = selected.filter((c) => netOf(c.template, joint.value.get(c.key) ?? 0) > assumed.get(c.key)! + 0.005);
+    if (dearer.length === 0) break;
+    for (const c of dearer) assumed.set(c.key, netOf(c.template, joint.value.get(c.key) ?? 0));
+    // In the communities where that happened, the candidates left out would compete for the same
+    // resources too: count them at what the selected projects leave, so the next solve does not
+    // just swap one contender for another (costs only ever rise, so the rounds end).
+    const selectedKeys = new Set(selected.map((c) => c.key));
+    for (const communityId of new Set(dearer.map((c) => c.community.id))) {
+      const communityResources = resources.get(communityId) ?? [];
+      const left = leftAfter(communityResources, joint);
+      for (const c of pool) {
+        if (c.community.id !== communityId || selectedKeys.has(c.key)) continue;
+        const alone = allocate([{ key: c.key, template: c.template }], communityResources, left);
+        assumed.set(c.key, Math.max(assumed.get(c.key)!, netOf(c.template, alone.value.get(c.key) ?? 0)));
+      }
+    }
+    problem = problemNow();
+    solved = solveSelection(problem);
+    dpCells += solved.dpCells;
+    nodes += solved.nodes;
+    workLimited ||= solved.workLimited;
+    selected = solved.chosen.map((i) => pool[i]);
+    joint = jointAllocation(selected, resources);
+  }
+  // Out of rounds with costs still moving: keep the answer within the budget and caps at its real costs.
+  if (rounds === MAX_SHARED_RESOURCE_ROUNDS) {
+    selected = withinLimits(selected, joint, { unit, capacity, maxWeight });
+    joint = jointAllocation(selected, resources);
+  }
+  return { unit, capacity, maxWeight, pool, problem, solved, selected, joint, rounds, firstBound, dpCells, nodes, workLimited };
+}
 
 /** The selected projects of each community share its resources in one allocation. */
 export function jointAllocation(selected: readonly Candidate[], resources: Map<number, ResourceSpec[]>): Allocation {

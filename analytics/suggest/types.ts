@@ -197,6 +197,8 @@ export interface SolverStats {
   /** Rounds re-solving with net costs corrected for resources two selected projects both wanted. */
   sharedResourceRounds: number;
   elapsedMs: number;
+  /** Of which: building candidates (benefit, standalone matching), the selection rounds, the explanations. */
+  phaseMs: { candidates: number; selection: number; explanation: number };
 }
 
 export interface SuggestionTotals {

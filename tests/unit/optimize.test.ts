@@ -100,12 +100,14 @@ describe('solveSelection (exact with side constraints)', () => {
       expect(result.provenOptimal).toBe(true);
       expect(result.value).toBeCloseTo(expected.value, 9);
       if (result.feasible) expect(bruteForceCheck(problem, result.chosen)).toBe(true);
-      if (result.method === 'MULTIPLE_CHOICE_DP' || result.groupLayers > 0) constrained += 1;
-      // The branch-and-bound fallback must agree too.
-      const searched = solveSelection({ ...problem, forceSearch: true });
-      expect(searched.feasible).toBe(expected.feasible);
-      expect(searched.provenOptimal).toBe(true);
-      expect(searched.value).toBeCloseTo(expected.value, 9);
+      // Each method on its own must agree too.
+      for (const strategy of ['SEARCH', 'DP'] as const) {
+        const alone = solveSelection({ ...problem, strategy });
+        expect(alone.feasible).toBe(expected.feasible);
+        expect(alone.provenOptimal).toBe(true);
+        expect(alone.value).toBeCloseTo(expected.value, 9);
+        if (strategy === 'DP' && (alone.method === 'MULTIPLE_CHOICE_DP' || alone.groupLayers > 0)) constrained += 1;
+      }
     }
     // The side constraints bound in a good share of the instances, so the layered DP was exercised.
     expect(constrained).toBeGreaterThan(300);
@@ -138,7 +140,7 @@ describe('solveSelection (exact with side constraints)', () => {
     };
     const result = solveSelection(problem);
     expect(result).toMatchObject({ chosen: [0, 2], value: 70, method: 'DYNAMIC_PROGRAMMING', groupLayers: 1, provenOptimal: true });
-    expect(solveSelection({ ...problem, forceSearch: true })).toMatchObject({ chosen: [0, 2], value: 70, method: 'BRANCH_AND_BOUND' });
+    expect(solveSelection({ ...problem, strategy: 'SEARCH' })).toMatchObject({ chosen: [0, 2], value: 70, method: 'BRANCH_AND_BOUND' });
   });
 
   test('no selection can meet the constraints: feasible false, nothing chosen', () => {
@@ -149,7 +151,7 @@ describe('solveSelection (exact with side constraints)', () => {
   test('a node limit stops the search honestly: not proven, with a bound no lower than what was found', () => {
     const random = prng(99);
     const items: SelectionItem[] = Array.from({ length: 60 }, (_, i) => ({ weight: 50 + Math.floor(random() * 50), value: 100 + random() * 10, groups: i % 7 === 0 ? 1 : 0, community: i % 10 }));
-    const result = solveSelection({ items, capacity: 1000, requiredGroups: 1, maxCountPerCommunity: 1, nodeLimit: 50, forceSearch: true });
+    const result = solveSelection({ items, capacity: 1000, requiredGroups: 1, maxCountPerCommunity: 1, nodeLimit: 50, strategy: 'SEARCH' });
     if (!result.provenOptimal) expect(result.upperBound).toBeGreaterThanOrEqual(result.value);
     expect(result.nodes).toBeGreaterThan(0);
   });

@@ -198,7 +198,14 @@ export async function computeSuggestions(ctx: AppContext, input: ProjectSuggesti
       perCommunityMaxCost: query.perCommunityMaxCost,
     },
     demand: { latestDay: demand.snapshot.latestDay, rowsRead: demand.snapshot.rowsRead, cells: demand.cells.length, scoreSource: demand.scoreSource },
-    solver: { ...raw.stats, engineMs: raw.stats.elapsedMs, loadMs: Math.round(loadMs * 10) / 10 },
+    solver: {
+      ...raw.stats,
+      engineMs: raw.stats.elapsedMs,
+      loadMs: Math.round(loadMs * 10) / 10,
+      candidatesMs: raw.stats.phaseMs.candidates,
+      selectionMs: raw.stats.phaseMs.selection,
+      explanationMs: raw.stats.phaseMs.explanation,
+    },
   };
   return { result, raw, query, period };
 }

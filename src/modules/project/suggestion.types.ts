@@ -250,6 +250,15 @@ export class SolverFigures {
 
   @Field(() => Float, { description: 'Time loading demand, templates and resources (ms).' })
   loadMs!: number;
+
+  @Field(() => Float, { description: 'Engine time building candidates: benefit and each one\'s resource matching (ms).' })
+  candidatesMs!: number;
+
+  @Field(() => Float, { description: 'Engine time selecting (every solve, shared-resource rounds included) (ms).' })
+  selectionMs!: number;
+
+  @Field(() => Float, { description: 'Engine time explaining every candidate (ms).' })
+  explanationMs!: number;
 }
 
 @ObjectType()
