@@ -132,6 +132,8 @@ function selectWithRounds(input: SuggestionInput, candidates: Candidate[], resou
     requiredGroups: requiredMask,
     maxCountPerCommunity: maxCount,
     maxWeightPerCommunity: maxWeight,
+    maxWork: input.limits?.maxWork,
+    nodeLimit: input.limits?.nodeLimit,
   });
   let problem = problemNow();
   let solved = solveSelection(problem);

@@ -101,6 +101,8 @@ export interface SuggestionInput {
   params?: Partial<SuggestionParams>;
   /** Where the cells' scores came from, for the assumptions (e.g. "interim: volume share"). */
   scoreSource?: string;
+  /** Solver limits (defaults suit the API; tests lower them). */
+  limits?: { maxWork?: number; nodeLimit?: number };
 }
 
 export type BindingConstraint =

@@ -148,6 +148,16 @@ describe('solveSelection (exact with side constraints)', () => {
     expect(result).toMatchObject({ feasible: false, chosen: [], value: 0 });
   });
 
+  test('past maxWork the DP is not run: the search\'s answer comes back marked workLimited, feasible and within the bound', () => {
+    const random = prng(5);
+    const items: SelectionItem[] = Array.from({ length: 40 }, (_, i) => ({ weight: 10 + Math.floor(random() * 90), value: random() * 100, groups: 0, community: i % 8 }));
+    const result = solveSelection({ items, capacity: 500, maxWork: 100, nodeLimit: 3 });
+    expect(result).toMatchObject({ workLimited: true, provenOptimal: false, method: 'BRANCH_AND_BOUND', feasible: true });
+    expect(result.weight).toBeLessThanOrEqual(500);
+    expect(result.upperBound).toBeGreaterThanOrEqual(result.value);
+    expect(solveSelection({ items, capacity: 500 }).value).toBeLessThanOrEqual(result.upperBound + 1e-9);
+  });
+
   test('a node limit stops the search honestly: not proven, with a bound no lower than what was found', () => {
     const random = prng(99);
     const items: SelectionItem[] = Array.from({ length: 60 }, (_, i) => ({ weight: 50 + Math.floor(random() * 50), value: 100 + random() * 10, groups: i % 7 === 0 ? 1 : 0, community: i % 10 }));

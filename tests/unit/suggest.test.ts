@@ -176,6 +176,17 @@ describe('selection', () => {
     expect(result.stats).toMatchObject({ provenOptimal: true, method: expect.stringMatching(/^(BRANCH_AND_BOUND|MULTIPLE_CHOICE_DP)$/) });
   });
 
+  test('when the DP table would be too big, the cost unit grows (and says so) until it fits', () => {
+    const templates = [1, 2, 3, 4, 5, 6].map((id) => template(id, { cost: 60_000 + id * 17_300 }));
+    const cells = templates.flatMap((t) => [1, 2, 3, 4].map((c) => cell(t.categoryIds[0], c, 10 + ((t.id * 7 + c * 3) % 40), 0.5)));
+    // 24 items × 1,001 columns at 1,000 yuan is 24,024 cells; allow 6,000: 5,000 yuan (201 columns) is the first unit that fits.
+    const result = suggestProjects(input({ templates, cells, limits: { maxWork: 6_000, nodeLimit: 1 } }));
+    expect(result.stats).toMatchObject({ costUnit: 5000, capacityUnits: 200, provenOptimal: true, method: 'DYNAMIC_PROGRAMMING' });
+    expect(result.assumptions.join('\n')).toContain('rounded UP to 5,000 yuan');
+    expect(result.totals.spent).toBeLessThanOrEqual(1_000_000);
+    for (const c of result.selected) expect(c.costUnits).toBe(Math.ceil(c.netCost / 5000));
+  });
+
   test('a group nobody can serve is reported and nothing is selected', () => {
     const result = suggestProjects(input({
       templates: [template(1)],
