@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * yuan at Chinese community prices (2024-2026), within the Shenzhen caps (SERVICE and GOODS at most
  * 500,000, WORKS at most 1,000,000). Category sets do not overlap, so two selected projects never
  * count the same demand. Needs: VENUE in m² saving a year's rent (~900 yuan/m²), STAFF_HOURS at
- * volunteer or care-worker rates, EXPERTISE at professional rates (doctors, lawyers, engineers),
+ * volunteer, care-worker or doctors' rates, EXPERTISE at professional design/legal/engineering rates,
  * GOODS per piece, MONEY in yuan. ρ is higher for works that remove a cause (lights, drainage).
  * A literal copy: later changes to templates go through the API, never through this file.
  */
@@ -34,9 +34,9 @@ const TEMPLATES: Seed[] = [
   ['AFTER-SCHOOL', '四点半课堂', '放学后托管: 作业辅导、阅读与兴趣课, 约60名儿童。', 'SERVICE', 180_000, ['CIV-CHILD'], ['CHILDREN'],
     [['VENUE', 80, 900, '活动室'], ['STAFF_HOURS', 800, 40, '教师与大学生志愿者'], ['MONEY', 40_000, 1, '共建单位资金']], 0.4, 'FIXED', 60],
   ['HEALTH-OUTREACH', '健康义诊', '家庭医生进社区: 慢病随访、义诊与健康讲座, 全年12场。', 'SERVICE', 60_000, ['HEALTH-CHRONIC', 'HEALTH-FAMILY-DOCTOR'], ['ELDERLY', 'GENERAL'],
-    [['EXPERTISE', 240, 150, '医生工时'], ['VENUE', 100, 50, '义诊场地(按场次)'], ['MONEY', 10_000, 1, '药品与耗材']], 0.2, 'PER_ADDRESSED_CASE', 1.5],
+    [['STAFF_HOURS', 240, 150, '家庭医生义诊工时'], ['VENUE', 100, 50, '义诊场地(按场次)'], ['MONEY', 10_000, 1, '药品与耗材']], 0.2, 'PER_ADDRESSED_CASE', 1.5],
   ['WOMEN-HEALTH', '妇幼健康服务', '两癌筛查、孕产妇健康管理与母婴室建设。', 'SERVICE', 200_000, ['HEALTH-MATERNAL'], ['WOMEN', 'CHILDREN'],
-    [['EXPERTISE', 300, 200, '妇幼保健医生'], ['VENUE', 20, 900, '母婴室'], ['GOODS', 10, 2000, '母婴室设备'], ['MONEY', 50_000, 1, '共建单位资金']], 0.35, 'PER_ADDRESSED_CASE', 1],
+    [['STAFF_HOURS', 300, 200, '妇幼保健医生工时'], ['VENUE', 20, 900, '母婴室'], ['GOODS', 10, 2000, '母婴室设备'], ['MONEY', 50_000, 1, '共建单位资金']], 0.35, 'PER_ADDRESSED_CASE', 1],
   ['JOB-SKILLS', '就业技能培训', '青年与妇女职业技能培训、招聘对接, 每期40人。', 'SERVICE', 150_000, ['JOB-TRAINING', 'JOB-REGISTER'], ['YOUTH', 'WOMEN'],
     [['EXPERTISE', 200, 250, '培训讲师'], ['VENUE', 100, 200, '培训教室(按期)'], ['MONEY', 40_000, 1, '共建单位资金']], 0.3, 'PER_ADDRESSED_CASE', 1],
   ['HARDSHIP-AID', '困难群众帮扶', '低保、特困家庭走访帮扶与公益岗位对接。', 'SERVICE', 100_000, ['CIV-SUBSIDY', 'JOB-ASSIST'], ['LOW_INCOME'],

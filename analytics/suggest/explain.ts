@@ -174,7 +174,7 @@ function rejectionReasons(
   const left = (s.capacity - at.spentUnits) * s.unit;
   if (at.spentUnits + units > s.capacity) {
     o.bindingConstraints.push('BUDGET');
-    o.reasons.push(`needs ${yuan(o.netCost)} net; ${yuan(Math.max(0, left))} of the budget is left (in ${s.unit}-yuan units) and the selected projects give more benefit for it`);
+    o.reasons.push(`needs ${yuan(o.netCost)} net; ${yuan(Math.max(0, left))} of the budget is left, and the selected projects give more benefit for the money`);
   }
   const count = at.communityCount.get(c.community.id) ?? 0;
   if (s.input.constraints.perCommunityMaxProjects != null && count >= s.input.constraints.perCommunityMaxProjects) {

@@ -63,7 +63,7 @@ runCli(async () => {
     if (serviceRows === 0) await importRecords(database.url, records, communities.map((c) => c.code));
     await listResources(em);
     // Fresh statistics: right after a bulk import the planner would otherwise guess (nested loops, a sort on disk).
-    await em.execute('analyze service_daily; analyze request_daily; analyze list_item');
+    await em.execute('analyze area; analyze service_daily; analyze request_daily; analyze list_item');
 
     const [{ latest }] = await em.execute<{ latest: string }[]>(`select max(day)::text as latest from service_daily`);
     const to = latest;
@@ -191,7 +191,7 @@ async function listResources(em: EntityManager): Promise<void> {
       );
       const items = units.slice(0, 4).map((unit, k) => {
         const seed = (communityId * 7 + k * 13) % 10;
-        if (unit.kind === 'HOSPITAL') return [unit.unit_id, '医生义诊工时', 'EXPERTISE', 100 + seed * 20, (100 + seed * 20) * 120, health];
+        if (unit.kind === 'HOSPITAL') return [unit.unit_id, '家庭医生义诊工时', 'STAFF_HOURS', 100 + seed * 20, (100 + seed * 20) * 120, health];
         if (unit.kind === 'SCHOOL') return [unit.unit_id, '活动场地', 'VENUE', 80 + seed * 20, null, null];
         if (k % 2 === 0) return [unit.unit_id, '共建资金', 'MONEY', 20_000 + seed * 10_000, 20_000 + seed * 10_000, null];
         return [unit.unit_id, '志愿服务工时', 'STAFF_HOURS', 200 + seed * 50, (200 + seed * 50) * 30, null];

@@ -47,17 +47,26 @@ type Row = Record<string, string | number | null>;
 const num = (value: unknown) => Number(value ?? 0);
 
 export async function loadDemandCells(ctx: AppContext, scope: DemandScope, period: DemandPeriod): Promise<DemandCells> {
+  // The communities first, as a plain list: a `community_id in (select … where path like …)` lets the
+  // planner guess one community and walk the roll-up per community (measured 5-8× slower).
   const where = pathCondition(scope.paths, 'a.path');
-  const communities = `select a.id from area a where a.level = 'COMMUNITY' and ${where.sql}`;
-  const params = [...where.bindings, period.from, period.to];
+  const communityIds = (await ctx.em.execute<Row[]>(`select a.id from area a where a.level = 'COMMUNITY' and ${where.sql}`, where.bindings)).map((row) => num(row.id));
+  if (communityIds.length === 0) return { cells: [], scoreSource: SCORE_SOURCE, snapshot: { latestDay: null, rowsRead: 0 } };
+  const params = [period.from, period.to, `{${communityIds.join(',')}}`];
   const [services, requests] = await Promise.all([
+    // Aggregated per item first (a few thousand rows), then mapped to categories.
     ctx.em.execute<Row[]>(
-      `select i.category_id, d.community_id, sum(d.count - d.consultations)::bigint as demands, sum(d.consultations)::bigint as consultations,
-              sum(case when d.resident_groups & ${VULNERABLE_MASK} <> 0 then d.count - d.consultations else 0 end)::bigint as vulnerable,
-              sum(d.open)::bigint as open, sum(d.satisfaction_sum)::bigint as satisfaction_sum, sum(d.satisfaction_count)::bigint as satisfaction_count,
-              max(d.day)::text as latest, count(*)::bigint as rows
-         from service_daily d join service_item i on i.id = d.item_id
-        where d.community_id in (${communities}) and d.day between ? and ?
+      `select i.category_id, s.community_id, sum(s.demands)::bigint as demands, sum(s.consultations)::bigint as consultations, sum(s.vulnerable)::bigint as vulnerable,
+              sum(s.open)::bigint as open, sum(s.satisfaction_sum)::bigint as satisfaction_sum, sum(s.satisfaction_count)::bigint as satisfaction_count,
+              max(s.latest)::text as latest, sum(s.rows)::bigint as rows
+         from (select d.item_id, d.community_id, sum(d.count - d.consultations) as demands, sum(d.consultations) as consultations,
+                      sum(case when d.resident_groups & ${VULNERABLE_MASK} <> 0 then d.count - d.consultations else 0 end) as vulnerable,
+                      sum(d.open) as open, sum(d.satisfaction_sum) as satisfaction_sum, sum(d.satisfaction_count) as satisfaction_count,
+                      max(d.day) as latest, count(*) as rows
+                 from service_daily d
+                where d.day between ? and ? and d.community_id = any(?::int[])
+                group by 1, 2) s
+         join service_item i on i.id = s.item_id
         group by 1, 2`,
       params,
     ),
@@ -67,7 +76,7 @@ export async function loadDemandCells(ctx: AppContext, scope: DemandScope, perio
               sum(d.open)::bigint as open, sum(d.satisfaction_sum)::bigint as satisfaction_sum, sum(d.satisfaction_count)::bigint as satisfaction_count,
               max(d.day)::text as latest, count(*)::bigint as rows
          from request_daily d
-        where d.community_id in (${communities}) and d.day between ? and ?
+        where d.day between ? and ? and d.community_id = any(?::int[])
         group by 1, 2`,
       params,
     ),

@@ -125,8 +125,8 @@ export class ReportProgressInput {
 
 @InputType({ description: '验收: the acceptance record.' })
 export class RecordAcceptanceInput {
-  @DateInput({ description: 'Day of acceptance: not before the project started, not in the future.' })
-  acceptedOn!: string;
+  @DateInput({ nullable: true, description: 'Day of acceptance (default today, China time): not before the project started, not in the future.' })
+  acceptedOn?: string | null;
 
   @IntInput(0, 10_000_000)
   actualBeneficiaries!: number;

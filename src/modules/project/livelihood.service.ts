@@ -141,10 +141,11 @@ export const livelihoodService = {
   recordAcceptance(ctx: AppContext, id: string, input: RecordAcceptanceInput): Promise<LivelihoodProject> {
     return step(ctx, id, 'accept', ProjectEventKind.ACCEPTED, input, (project) => {
       const today = todayInChina(ctx.now());
-      if (input.acceptedOn > today) throw badInput('input.acceptedOn', `cannot be in the future (today is ${today})`);
+      const acceptedOn = input.acceptedOn ?? today;
+      if (acceptedOn > today) throw badInput('input.acceptedOn', `cannot be in the future (today is ${today})`);
       const started = project.startedAt ? todayInChina(project.startedAt) : null;
-      if (started && input.acceptedOn < started) throw badInput('input.acceptedOn', `cannot be before the project started (${started})`);
-      project.acceptedOn = input.acceptedOn;
+      if (started && acceptedOn < started) throw badInput('input.acceptedOn', `cannot be before the project started (${started})`);
+      project.acceptedOn = acceptedOn;
       project.actualBeneficiaries = input.actualBeneficiaries;
       project.actualCost = input.actualCost;
       project.acceptanceNote = input.note?.trim() || null;

@@ -60,7 +60,9 @@ export function normalizeQuery(input: ProjectSuggestionsInput): SuggestionQuery 
 
 /** An opaque ID for one candidate of one query: acceptSuggestion re-runs the query and finds it again. */
 export function encodeSuggestionId(query: SuggestionQuery, templateId: number, communityId: number): string {
-  return Buffer.from(JSON.stringify({ v: 1, t: templateId, c: communityId, q: query }), 'utf8').toString('base64url');
+  // Only what was given: a shorter ID, and the same ID for the same question however it was written.
+  const given = Object.fromEntries(Object.entries(query).filter(([, value]) => value != null && !(Array.isArray(value) && value.length === 0)));
+  return Buffer.from(JSON.stringify({ v: 1, t: templateId, c: communityId, q: given }), 'utf8').toString('base64url');
 }
 
 /** The query and candidate of a suggestion ID, validated like a fresh input; BAD_USER_INPUT naming `field` otherwise. */
