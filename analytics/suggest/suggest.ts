@@ -148,11 +148,12 @@ function selectWithRounds(input: SuggestionInput, candidates: Candidate[], resou
     const dearer = selected.filter((c) => netOf(c.template, joint.value.get(c.key) ?? 0) > assumed.get(c.key)! + 0.005);
     if (dearer.length === 0) break;
     for (const c of dearer) assumed.set(c.key, netOf(c.template, joint.value.get(c.key) ?? 0));
-    // In the communities where that happened, the candidates left out would compete for the same
-    // resources too: count them at what the selected projects leave, so the next solve does not
-    // just swap one contender for another (costs only ever rise, so the rounds end).
+    // Wherever projects were selected, the candidates left out would compete for the same
+    // resources: count them at what the selected projects leave, so the next solve neither swaps
+    // one contender for another nor adds a new one elsewhere at a price it cannot have (costs only
+    // ever rise, so the rounds end).
     const selectedKeys = new Set(selected.map((c) => c.key));
-    for (const communityId of new Set(dearer.map((c) => c.community.id))) {
+    for (const communityId of new Set(selected.map((c) => c.community.id))) {
       const communityResources = resources.get(communityId) ?? [];
       const left = leftAfter(communityResources, joint);
       for (const c of pool) {
