@@ -3,7 +3,7 @@ import { Migration20261122154718_identity } from './Migration20261122154718_iden
 import { Migration20261122140115_initial } from './Migration20261122140115_initial';
 import { Migration20261122143309_closed_loop } from './Migration20261122143309_closed_loop';
 import { Migration20261122145537_service_data } from './Migration20261122145537_service_data';
-import { Migration20261202032443_projects } from './Migration20261202032443_projects';
+import { Migration20261202060000_projects } from './Migration20261202060000_projects';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -14,5 +14,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122143309_closed_loop', class: Migration20261122143309_closed_loop },
   { name: 'Migration20261122145537_service_data', class: Migration20261122145537_service_data },
   { name: 'Migration20261122154718_identity', class: Migration20261122154718_identity },
-  { name: 'Migration20261202032443_projects', class: Migration20261202032443_projects },
+  { name: 'Migration20261202060000_projects', class: Migration20261202060000_projects },
 ];

@@ -54,7 +54,7 @@ const TEMPLATES: Seed[] = [
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
 const json = (value: unknown) => `${quote(JSON.stringify(value))}::jsonb`;
 
-export class Migration20261202032443_projects extends Migration {
+export class Migration20261202060000_projects extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "project_template" ("id" serial primary key, "created_at" timestamptz not null, "updated_at" timestamptz not null, "code" varchar(32) not null, "name" varchar(60) not null, "description" text null, "kind" text check ("kind" in ('SERVICE', 'GOODS', 'WORKS')) not null, "cost" double precision not null, "category_codes" jsonb not null, "target_groups" jsonb not null, "resource_needs" jsonb not null, "expected_reduction" double precision not null, "beneficiary_rule" text check ("beneficiary_rule" in ('FIXED', 'PER_ADDRESSED_CASE', 'PER_10K_YUAN')) not null, "beneficiary_factor" double precision not null, "active" boolean not null default true, "version" int not null default 1);`);
