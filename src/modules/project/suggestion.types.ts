@@ -285,8 +285,8 @@ export class SuggestionParameters {
   perCommunityMaxCost!: number | null;
 }
 
-@ObjectType({ description: 'Where the demand came from.' })
-export class DemandSnapshot {
+@ObjectType({ description: 'Where the demand the suggestions weigh came from.' })
+export class SuggestionDemand {
   @Field(() => LocalDateResolver, { nullable: true, description: 'The latest day with records in the period.' })
   latestDay!: string | null;
 
@@ -329,8 +329,8 @@ export class ProjectSuggestionResult {
   @Field(() => SuggestionParameters)
   parameters!: SuggestionParameters;
 
-  @Field(() => DemandSnapshot)
-  demand!: DemandSnapshot;
+  @Field(() => SuggestionDemand)
+  demand!: SuggestionDemand;
 
   @Field(() => SolverFigures)
   solver!: SolverFigures;
