@@ -12,3 +12,12 @@ export * from './text';
 
 // Start-up: pay the one-off loading and training costs before the first request.
 export { warmAnalytics } from './warm';
+
+// Project suggestions (analytics/suggest, analytics/optimize).
+export { suggestProjects } from './suggest/suggest';
+export { DEFAULT_BETA, DEFAULT_RHO } from './suggest/benefit';
+export { GROUP_NAMES, candidateKey } from './suggest/types';
+export type {
+  BeneficiaryRule, BindingConstraint, CandidateOut, CommunitySpec, CoveredCell, DemandCell, GreedyOut, GroupName, ResourceKind, ResourceMatchOut,
+  ResourceNeed, ResourceSpec, SolverStats, SuggestionConstraints, SuggestionInput, SuggestionParams, SuggestionResult, SuggestionTotals, TemplateSpec,
+} from './suggest/types';

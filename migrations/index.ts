@@ -6,6 +6,7 @@ import { Migration20261122140115_initial } from './Migration20261122140115_initi
 import { Migration20261122143309_closed_loop } from './Migration20261122143309_closed_loop';
 import { Migration20261122145537_service_data } from './Migration20261122145537_service_data';
 import { Migration20261123090000_demand_rollups } from './Migration20261123090000_demand_rollups';
+import { Migration20261202060000_projects } from './Migration20261202060000_projects';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -19,4 +20,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123090000_demand_rollups', class: Migration20261123090000_demand_rollups },
   { name: 'Migration20261202025434_identity_scopes', class: Migration20261202025434_identity_scopes },
   { name: 'Migration20261202034457_mutation_audit', class: Migration20261202034457_mutation_audit },
+  { name: 'Migration20261202060000_projects', class: Migration20261202060000_projects },
 ];

@@ -44,6 +44,7 @@ import { DASHBOARD_RESOLVERS } from './modules/dashboard';
 import { SERVICE_DATA_RESOLVERS } from './modules/service-data';
 import { TEXT_RESOLVERS } from './modules/text';
 import { DEMAND_RESOLVERS } from './modules/demand';
+import { PROJECT_RESOLVERS } from './modules/project';
 
 
 /** Every resolver class; the schema is built from this list. */
@@ -87,6 +88,7 @@ export const RESOLVERS = [
   ...DASHBOARD_RESOLVERS,
   ...SERVICE_DATA_RESOLVERS,
   ...DEMAND_RESOLVERS,
+  ...PROJECT_RESOLVERS,
   ...IDENTITY_RESOLVERS,
   ...TEXT_RESOLVERS,
 ];

@@ -17,6 +17,7 @@ import { PostClaim, ServicePost, UnitRegistration } from '../modules/service-pos
 import { Whistle, WhistleRecipient } from '../modules/whistle/whistle.entity';
 import { SERVICE_DATA_ENTITIES } from '../modules/service-data/service-data.entity';
 import { DEMAND_ENTITIES } from '../modules/demand/demand-rollup.entity';
+import { PROJECT_ENTITIES } from '../modules/project/project.entity';
 
 /** Every entity, listed explicitly so ts-jest and compiled JS discover the same set. */
 export const ENTITIES = [
@@ -52,6 +53,7 @@ export const ENTITIES = [
   ActivityParticipation,
   ...SERVICE_DATA_ENTITIES,
   ...DEMAND_ENTITIES,
+  ...PROJECT_ENTITIES,
   Account,
   RefreshToken,
   ApiKey,

@@ -28,6 +28,9 @@ export const ADMIN_MUTATIONS: ReadonlySet<string> = new Set([
   'updatePointRule',
   'importServiceRecords',
   'createDistrict',
+  'createProjectTemplate',
+  'updateProjectTemplate',
+  'retireProjectTemplate',
 ]);
 
 /**
@@ -93,6 +96,8 @@ export const PORTAL_QUERIES: ReadonlySet<string> = new Set([
   'demandRanking',
   'demandSeries',
   'demandHotspots',
+  'projectTemplates',
+  'livelihoodProjects',
 ]);
 
 /** Object types a role may not read at all, wherever they appear (root, nested, node()). */

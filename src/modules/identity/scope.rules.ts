@@ -38,13 +38,17 @@ export const SCOPE_PATHS: Readonly<Record<string, string>> = {
   Activity: 'community',
   ActivityParticipation: 'activity.community',
   ServiceRecord: 'community',
+  LivelihoodProject: 'community',
+  ProjectFunding: 'project.community',
+  ProjectEvent: 'project.community',
 };
 
 /**
  * Records about people and cases: a scoped viewer reads only those inside their subtrees
  * (everything else about them is simply not there: lists skip them, node() answers null).
- * The other scoped types (the area tree, units, party organisations, alliances, pairings) are
- * the public directory: every signed-in viewer reads all of it, but writes stay in scope.
+ * The other scoped types (the area tree, units, party organisations, alliances, pairings,
+ * livelihood projects and their funding) are the public directory: every signed-in viewer reads
+ * all of it, but writes stay in scope.
  */
 export const RECORD_TYPES: ReadonlySet<string> = new Set([
   'Person',
@@ -72,7 +76,7 @@ export const RECORD_TYPES: ReadonlySet<string> = new Set([
  * entry belongs to the member's residence community although the work was verified here; a
  * ledger entry follows its request. The act that writes them is checked instead.
  */
-export const CONSEQUENCE_TYPES: ReadonlySet<string> = new Set(['PointEntry', 'RequestEvent']);
+export const CONSEQUENCE_TYPES: ReadonlySet<string> = new Set(['PointEntry', 'RequestEvent', 'ProjectEvent']);
 
 /**
  * Reference data and bookkeeping with no area: catalogues, rules, import runs, accounts. Only
@@ -82,6 +86,7 @@ export const CONSEQUENCE_TYPES: ReadonlySet<string> = new Set(['PointEntry', 'Re
 export const GLOBAL_TYPES: ReadonlySet<string> = new Set([
   'RequestCategory',
   'ServiceItem',
+  'ProjectTemplate',
   'PointRule',
   'ImportRun',
   'ImportRejection',

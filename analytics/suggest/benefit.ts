@@ -1,0 +1,74 @@
+import type { CoveredCell, DemandCell, TemplateSpec } from './types';
+
+/**
+ * β, the extra weight of vulnerable residents' demand: 0.5, so a cell whose demand comes
+ * entirely from elderly, children, disabled or low-income residents counts 1.5 times. The
+ * articles' projects (Chancheng's 13 for the elderly, youth, children and women) put these groups
+ * first; 0.5 leans towards them without letting a small vulnerable cell outrank a large general
+ * one. An input overrides it.
+ */
+export const DEFAULT_BETA = 0.5;
+
+/**
+ * ρ, the share of the covered demand a project addresses, when a template does not say: 0.3.
+ * A single community project (one canteen, one after-school room) serves a part of those who
+ * asked, limited by places and opening hours; 0.3 is deliberately modest so that projects are
+ * compared on demand they can plausibly absorb. Works that remove a cause (street lights,
+ * drainage) carry a higher ρ on their templates. Both are assumptions, stated in every answer.
+ */
+export const DEFAULT_RHO = 0.3;
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export interface BenefitBreakdown {
+  benefit: number;
+  cells: CoveredCell[];
+  formula: string;
+}
+
+/**
+ * b = Σ_cells C·n·ρ·(1 + β·v) over the given cells (the template's categories in the candidate's
+ * community), with the arithmetic as a readable string. Terms are listed largest first; past six
+ * the rest are summed into one.
+ */
+export function benefitOf(cells: readonly DemandCell[], rho: number, beta: number): BenefitBreakdown {
+  const covered: CoveredCell[] = cells
+    .map((cell) => {
+      const vulnerabilityWeight = 1 + beta * cell.vulnerableShare;
+      return {
+        categoryId: cell.categoryId,
+        communityId: cell.communityId,
+        label: cell.label,
+        volume: cell.volume,
+        score: cell.score,
+        vulnerableShare: cell.vulnerableShare,
+        metrics: cell.metrics,
+        vulnerabilityWeight,
+        contribution: cell.score * cell.volume * rho * vulnerabilityWeight,
+      };
+    })
+    .sort((a, b) => b.contribution - a.contribution || a.categoryId - b.categoryId);
+  const benefit = covered.reduce((sum, cell) => sum + cell.contribution, 0);
+  const shown = covered.slice(0, 6).map((c) => `${round(c.score, 3)}×${c.volume}×(1+${beta}×${round(c.vulnerableShare, 3)})`);
+  const rest = covered.slice(6);
+  if (rest.length) shown.push(`${round(rest.reduce((sum, c) => sum + c.contribution / rho, 0), 3)} (${rest.length} more cells)`);
+  const formula = `b = ρ·Σ C·n·(1+β·v) = ${rho} × (${shown.join(' + ') || '0'}) = ${round(benefit, 3)}`;
+  return { benefit, cells: covered, formula };
+}
+
+/** The template's estimate of how many residents benefit, and how it was reached. */
+export function beneficiariesOf(template: TemplateSpec, cells: readonly CoveredCell[], rho: number): { beneficiaries: number; formula: string } {
+  switch (template.beneficiaryRule) {
+    case 'FIXED':
+      return { beneficiaries: Math.round(template.beneficiaryFactor), formula: `fixed: ${template.beneficiaryFactor} residents served (template estimate)` };
+    case 'PER_10K_YUAN': {
+      const beneficiaries = Math.round((template.cost / 10_000) * template.beneficiaryFactor);
+      return { beneficiaries, formula: `${template.beneficiaryFactor} per 10,000 yuan × ${template.cost} yuan / 10,000 = ${beneficiaries}` };
+    }
+    case 'PER_ADDRESSED_CASE': {
+      const volume = cells.reduce((sum, cell) => sum + cell.volume, 0);
+      const beneficiaries = Math.round(volume * rho * template.beneficiaryFactor);
+      return { beneficiaries, formula: `${template.beneficiaryFactor} per addressed case × ρ ${rho} × ${volume} cases = ${beneficiaries}` };
+    }
+  }
+}

@@ -1,0 +1,262 @@
+import { costToUnits } from '../optimize/knapsack';
+import { DEFAULT_BETA, DEFAULT_RHO } from './benefit';
+import { cents, groupBit, groupsOf, netOf, type Candidate } from './candidates';
+import { allocate, leftAfter, type Allocation } from './resources';
+import type { BindingConstraint, CandidateOut, GreedyOut, GroupName, ResourceMatchOut, ResourceSpec, SolverStats, SuggestionInput, SuggestionParams, SuggestionResult } from './types';
+
+/** Everything the solve produced, for turning into explanations. */
+export interface Solved {
+  input: SuggestionInput;
+  params: SuggestionParams;
+  unit: number;
+  capacity: number;
+  maxWeight: number | null;
+  requiredMask: number;
+  candidates: Candidate[];
+  pool: Candidate[];
+  selected: Candidate[];
+  joint: Allocation;
+  resources: Map<number, ResourceSpec[]>;
+  /** Keys of the optimum without the group requirement (null when groups did not shape the answer). */
+  withoutGroups: Set<string> | null;
+  greedy: { selected: Candidate[]; joint: Allocation; feasible: boolean };
+  stats: SolverStats;
+  feasible: boolean;
+  started: number;
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+const yuan = (value: number) => `${cents(value).toLocaleString('en-US')} yuan`;
+const label = (c: Candidate) => `${c.template.name} · ${c.community.name}`;
+
+/** Turns a solve into the answer: every candidate with its numbers, reasons and binding constraints. */
+export function explain(s: Solved): SuggestionResult {
+  const selectedKeys = new Set(s.selected.map((c) => c.key));
+  const greedyKeys = new Set(s.greedy.selected.map((c) => c.key));
+  const unitsOf = (net: number) => costToUnits(net, s.unit);
+  const netSelected = (c: Candidate) => netOf(c.template, s.joint.value.get(c.key) ?? 0);
+
+  // Where the answer stands: units spent overall and per community, projects per community.
+  const spentUnits = s.selected.reduce((sum, c) => sum + unitsOf(netSelected(c)), 0);
+  const communityUnits = new Map<number, number>();
+  const communityCount = new Map<number, number>();
+  for (const c of s.selected) {
+    communityUnits.set(c.community.id, (communityUnits.get(c.community.id) ?? 0) + unitsOf(netSelected(c)));
+    communityCount.set(c.community.id, (communityCount.get(c.community.id) ?? 0) + 1);
+  }
+  const required = groupsOf(s.requiredMask);
+  const ratioRank = rankByRatio(s.pool, s.unit);
+
+  const out = (c: Candidate, matches: ResourceMatchOut[], matchedValue: number): CandidateOut => {
+    const matched = cents(Math.min(matchedValue, c.template.cost));
+    const netCost = netOf(c.template, matched);
+    return {
+      templateId: c.template.id,
+      communityId: c.community.id,
+      templateCode: c.template.code,
+      templateName: c.template.name,
+      communityName: c.community.name,
+      kind: c.template.kind,
+      targetGroups: [...c.template.targetGroups],
+      servesRequiredGroups: groupsOf(c.groupMask & s.requiredMask),
+      grossCost: cents(c.template.cost),
+      matchedValue: matched,
+      netCost,
+      costUnits: unitsOf(netCost),
+      benefit: round3(c.benefit),
+      benefitFormula: c.benefitFormula,
+      rho: c.rho,
+      beta: s.params.beta,
+      cells: c.cells,
+      beneficiaries: c.beneficiaries,
+      beneficiaryFormula: c.beneficiaryFormula,
+      benefitPer10kYuan: netCost > 0 ? round3((c.benefit / netCost) * 10_000) : null,
+      matches,
+      selected: selectedKeys.has(c.key),
+      inGreedy: greedyKeys.has(c.key),
+      reasons: [],
+      bindingConstraints: [],
+    };
+  };
+
+  const selected = s.selected.map((c) => {
+    const o = out(c, s.joint.matches.get(c.key) ?? [], s.joint.value.get(c.key) ?? 0);
+    o.reasons.push(`selected in the exact optimum: benefit ${o.benefit} for ${yuan(o.netCost)} net (${o.benefitPer10kYuan ?? '∞'} per 10,000 yuan, ${ordinal(ratioRank.get(c.key))} of ${s.pool.length} candidates by that ratio)`);
+    if (o.matchedValue > 0) o.reasons.push(`resources of ${new Set(o.matches.map((m) => m.unitId)).size} unit(s) save ${yuan(o.matchedValue)} of the ${yuan(o.grossCost)} gross cost`);
+    for (const group of o.servesRequiredGroups) {
+      if (s.selected.filter((other) => other.groupMask & groupBit(group)).length === 1) {
+        o.reasons.push(`the only selected project serving ${group}, a required group`);
+        if (s.withoutGroups && !s.withoutGroups.has(c.key)) {
+          o.bindingConstraints.push('GROUP_REQUIREMENT');
+          o.reasons.push(`chosen to meet the ${group} requirement: without it the budget would go to projects of higher benefit per yuan`);
+        }
+      }
+    }
+    if (!o.inGreedy) o.reasons.push('the greedy ratio rule leaves it out');
+    return o;
+  });
+
+  const leftovers = new Map<number, (r: ResourceSpec) => number>();
+  const leftoverOf = (communityId: number) => {
+    let left = leftovers.get(communityId);
+    if (!left) leftovers.set(communityId, (left = leftAfter(s.resources.get(communityId) ?? [], s.joint)));
+    return left;
+  };
+  const rejected = s.candidates
+    .filter((c) => !selectedKeys.has(c.key))
+    .map((c) => {
+      // What it would get from what the selected projects leave of its community's resources.
+      const alone = allocate([{ key: c.key, template: c.template }], s.resources.get(c.community.id) ?? [], leftoverOf(c.community.id));
+      const o = out(c, alone.matches.get(c.key) ?? [], alone.value.get(c.key) ?? 0);
+      rejectionReasons(o, c, s, { spentUnits, communityUnits, communityCount, unitsOf });
+      return o;
+    })
+    .sort((a, b) => b.benefit - a.benefit || a.templateId - b.templateId || a.communityId - b.communityId);
+
+  const spent = cents(selected.reduce((sum, o) => sum + o.netCost, 0));
+  const totals = {
+    budget: cents(s.input.budget),
+    spent,
+    left: cents(s.input.budget - spent),
+    grossCost: cents(selected.reduce((sum, o) => sum + o.grossCost, 0)),
+    matchedValue: cents(selected.reduce((sum, o) => sum + o.matchedValue, 0)),
+    benefit: round3(selected.reduce((sum, o) => sum + o.benefit, 0)),
+    beneficiaries: selected.reduce((sum, o) => sum + o.beneficiaries, 0),
+    projects: selected.length,
+  };
+  const binding = new Set<BindingConstraint>();
+  for (const o of rejected) for (const b of o.bindingConstraints) if (b !== 'TEMPLATE_NOT_ALLOWED') binding.add(b);
+  if (s.withoutGroups) binding.add('GROUP_REQUIREMENT');
+  const unservableGroups = required.filter((group) => !s.pool.some((c) => c.groupMask & groupBit(group)));
+
+  return {
+    selected: selected.sort((a, b) => b.benefit - a.benefit || a.templateId - b.templateId || a.communityId - b.communityId),
+    rejected,
+    totals,
+    greedy: greedyOut(s, totals.benefit, selectedKeys, required),
+    bindingConstraints: [...binding],
+    unservableGroups,
+    assumptions: assumptions(s),
+    // Bound and gap against the rounded total the answer shows (equal to it when proven).
+    stats: {
+      ...s.stats,
+      upperBound: s.stats.provenOptimal ? totals.benefit : Math.max(totals.benefit, s.stats.upperBound),
+      gap: s.stats.provenOptimal ? 0 : round3(Math.max(0, s.stats.upperBound - totals.benefit)),
+      elapsedMs: Math.round((performance.now() - s.started) * 10) / 10,
+      phaseMs: { ...s.stats.phaseMs, explanation: Math.round((performance.now() - s.started - s.stats.phaseMs.candidates - s.stats.phaseMs.selection) * 10) / 10 },
+    },
+    params: s.params,
+  };
+}
+
+function rejectionReasons(
+  o: CandidateOut,
+  c: Candidate,
+  s: Solved,
+  at: { spentUnits: number; communityUnits: Map<number, number>; communityCount: Map<number, number>; unitsOf: (net: number) => number },
+): void {
+  if (!c.allowed) {
+    o.bindingConstraints.push('TEMPLATE_NOT_ALLOWED');
+    o.reasons.push(`template ${c.template.code} is not among the allowed templates`);
+    return;
+  }
+  const units = at.unitsOf(o.netCost);
+  if (units > s.capacity) {
+    o.bindingConstraints.push('BUDGET');
+    o.reasons.push(`costs ${yuan(o.netCost)} net, more than the whole budget of ${yuan(s.input.budget)}`);
+    return;
+  }
+  if (s.maxWeight != null && units > s.maxWeight) {
+    o.bindingConstraints.push('COMMUNITY_MAX_COST');
+    o.reasons.push(`costs ${yuan(o.netCost)} net, more than the per-community cap of ${yuan(s.input.constraints.perCommunityMaxCost!)}`);
+    return;
+  }
+  const left = (s.capacity - at.spentUnits) * s.unit;
+  if (at.spentUnits + units > s.capacity) {
+    o.bindingConstraints.push('BUDGET');
+    o.reasons.push(`needs ${yuan(o.netCost)} net; ${yuan(Math.max(0, left))} of the budget is left, and the selected projects give more benefit for the money`);
+  }
+  const count = at.communityCount.get(c.community.id) ?? 0;
+  if (s.input.constraints.perCommunityMaxProjects != null && count >= s.input.constraints.perCommunityMaxProjects) {
+    o.bindingConstraints.push('COMMUNITY_MAX_PROJECTS');
+    o.reasons.push(`${c.community.name} already has ${count} selected project(s), the most allowed`);
+  }
+  if (s.maxWeight != null && (at.communityUnits.get(c.community.id) ?? 0) + units > s.maxWeight) {
+    o.bindingConstraints.push('COMMUNITY_MAX_COST');
+    o.reasons.push(`${c.community.name}'s selected projects would then cost more than the per-community cap of ${yuan(s.input.constraints.perCommunityMaxCost!)}`);
+  }
+  if (s.withoutGroups?.has(c.key)) {
+    o.bindingConstraints.push('GROUP_REQUIREMENT');
+    o.reasons.push('in the best answer without the required groups: displaced by a project serving a required group');
+  }
+  if (o.bindingConstraints.length === 0) {
+    if (!(c.benefit > 0)) {
+      o.reasons.push('adds no benefit: the scores of its demand cells are 0');
+      return;
+    }
+    // A proven optimum leaves out nothing that fits and adds benefit, so this only happens unproven.
+    o.bindingConstraints.push('NOT_PROVEN');
+    o.reasons.push(s.stats.sharedResourceRounds > 0
+      ? 'it would fit at this cost: the selection was re-solved with costs raised for shared resources and is not proven optimal, so a better answer may include it'
+      : 'it would fit: the search stopped before proving the answer optimal (see stats), so a better answer may include it');
+  }
+}
+
+function greedyOut(s: Solved, exactBenefit: number, exactKeys: Set<string>, required: GroupName[]): GreedyOut {
+  const g = s.greedy;
+  const spent = cents(g.selected.reduce((sum, c) => sum + netOf(c.template, g.joint.value.get(c.key) ?? 0), 0));
+  const benefit = round3(g.selected.reduce((sum, c) => sum + c.benefit, 0));
+  const greedyKeys = new Set(g.selected.map((c) => c.key));
+  const onlyInExact = s.selected.filter((c) => !greedyKeys.has(c.key));
+  const onlyInGreedy = g.selected.filter((c) => !exactKeys.has(c.key));
+  const feasible = g.feasible && spent <= s.input.budget;
+  const same = onlyInExact.length === 0 && onlyInGreedy.length === 0;
+  let explanation: string;
+  if (same) explanation = 'The greedy rule (best benefit per yuan first while it fits) picks the same projects.';
+  else if (!feasible) {
+    const missing = required.filter((group) => !g.selected.some((c) => c.groupMask & groupBit(group)));
+    explanation = `The greedy rule fills the budget by benefit per yuan and then cannot serve ${missing.join(', ') || 'every constraint'} within what is left; the exact selection meets every constraint (benefit ${exactBenefit}).`;
+  } else {
+    const gain = round3(exactBenefit - benefit);
+    const pct = benefit > 0 ? Math.round((gain / benefit) * 1000) / 10 : 0;
+    explanation = `The greedy rule takes projects by benefit per yuan while they fit and reaches benefit ${benefit} for ${yuan(spent)}. `
+      + `The exact selection reaches ${exactBenefit} (+${gain}, +${pct}%) by taking ${onlyInExact.map(label).join(', ') || 'nothing else'} `
+      + `instead of ${onlyInGreedy.map(label).join(', ') || 'nothing'}: a project with a lower ratio can use the money the greedy rule leaves idle or spends on a weaker fit.`;
+  }
+  return {
+    selectedKeys: g.selected.map((c) => c.key),
+    benefit,
+    spent,
+    feasible,
+    sameAsExact: same,
+    onlyInExact: onlyInExact.map((c) => c.key),
+    onlyInGreedy: onlyInGreedy.map((c) => c.key),
+    explanation,
+  };
+}
+
+function assumptions(s: Solved): string[] {
+  const { params } = s;
+  return [
+    `Benefit b = Σ C·n·ρ·(1+β·v) over the demand cells of the template's categories in the candidate's community: C the cell's ranking score, n its demand count in the period (consultations excluded), v the share from elderly, children, disabled and low-income residents.`,
+    `C (score): ${s.input.scoreSource ?? 'the demand ranking\'s TOPSIS closeness'}.`,
+    params.rho != null
+      ? `ρ = ${params.rho} for every template (given in the input): the share of the covered demand a project addresses.`
+      : `ρ per template (default ${DEFAULT_RHO}): the share of the covered demand a project addresses; a community project serves a part of those who asked, works that remove a cause (lights, drainage) more.`,
+    `β = ${params.beta}${params.beta === DEFAULT_BETA ? ' (default)' : ''}: a cell whose demand is all from vulnerable residents counts ${1 + params.beta} times.`,
+    `Costs are rounded UP to ${s.unit.toLocaleString('en-US')} yuan and the budget DOWN (${s.capacity.toLocaleString('en-US')} units), so the selection never spends more than the budget; the optimum is exact for those rounded costs.`,
+    'Resources: the open capacity (quantity not yet claimed) of RESOURCE items on each community\'s own four lists; a matched unit saves the need\'s unit value, capped by the item\'s declared value per unit; an earmarked item serves only projects in its category family; the selected projects of a community share its resources once (a joint min-cost-flow allocation), and a rejected candidate is shown with what they leave.',
+    'One project per template per community; a demand cell two selected templates both address counts for each (the seed catalogue\'s templates address disjoint categories); template costs respect the Shenzhen micro-project caps (500,000 yuan for SERVICE and GOODS, 1,000,000 for WORKS).',
+  ];
+}
+
+function rankByRatio(pool: Candidate[], unit: number): Map<string, number> {
+  const ratio = (c: Candidate) => c.benefit / Math.max(1, costToUnits(c.standaloneNet, unit));
+  return new Map([...pool].sort((a, b) => ratio(b) - ratio(a)).map((c, index) => [c.key, index + 1]));
+}
+
+function ordinal(n: number | undefined): string {
+  if (n == null) return '-';
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}

@@ -1,0 +1,224 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { todayInChina } from '../../common/dates';
+import { AppError, ErrorCode, badInput, conflict } from '../../common/errors';
+import { toGlobalId } from '../../common/global-id';
+import { loadByGlobalId, loadForUpdate, lockById } from '../../common/lookup';
+import { OrderDirection, paginate, type ConnectionResult, type Ordering } from '../../common/pagination';
+import { nextState } from '../../common/state-machine';
+import { inTransaction } from '../../common/transaction';
+import { actorOf, type AppContext } from '../../context/context';
+import { Community } from '../area/area.entity';
+import { authorizeArea } from '../identity/access';
+import { Unit } from '../unit/unit.entity';
+import type { CandidateOut } from '../../../analytics';
+import {
+  FundingSourceKind, LivelihoodProject, ProjectEvent, ProjectEventKind, ProjectFunding, ProjectKind, ProjectStatus, ProjectTemplate,
+} from './project.entity';
+import { PROJECT_MOVES, assertFunding, assertWithinCap } from './project.rules';
+import type {
+  AcceptSuggestionInput, CancelProjectInput, FundingSourceInput, LivelihoodProjectListArgs, ProjectStepInput, RecordAcceptanceInput, ReportProgressInput,
+  UpdateLivelihoodProjectInput,
+} from './livelihood.inputs';
+import { computeSuggestions, decodeSuggestionId } from './suggestion.service';
+
+/** Newest first. */
+export const PROJECT_ORDER: Ordering = { property: 'id', direction: OrderDirection.DESC };
+const ACTIVE = [ProjectStatus.PROPOSED, ProjectStatus.APPROVED, ProjectStatus.IN_PROGRESS];
+
+/**
+ * 民生项目: accepted from a suggestion (the suggestion's numbers and explanation are kept with
+ * the project), then approved, started, reported on and accepted (验收), or cancelled. Every step
+ * locks the project row, moves through PROJECT_MOVES and appends one ledger entry, in one
+ * transaction: an illegal move is ILLEGAL_TRANSITION and writes nothing.
+ */
+export const livelihoodService = {
+  async list(ctx: AppContext, args: LivelihoodProjectListArgs): Promise<ConnectionResult<LivelihoodProject>> {
+    const filter = args.filter ?? {};
+    const where: FilterQuery<LivelihoodProject>[] = [];
+    // Scoped like every area question: inside `within`, and never outside what the viewer may see.
+    const scope = await authorizeArea(ctx, filter.within, 'filter.within');
+    if (scope.paths) where.push({ community: { $or: scope.paths.map((path) => ({ path: { $like: `${path}%` } })) } } as FilterQuery<LivelihoodProject>);
+    if (filter.communityId) where.push({ community: (await loadByGlobalId(ctx.em, Community, filter.communityId, 'filter.communityId')).id });
+    if (filter.templateId) where.push({ template: (await loadByGlobalId(ctx.em, ProjectTemplate, filter.templateId, 'filter.templateId')).id });
+    if (filter.statuses?.length) where.push({ status: { $in: filter.statuses } });
+    return paginate(ctx.em, LivelihoodProject, { $and: where }, PROJECT_ORDER, args);
+  },
+
+  /** A suggestion becomes a PROPOSED project; its query is re-run so the snapshot is the server's, not the client's. */
+  async acceptSuggestion(ctx: AppContext, input: AcceptSuggestionInput): Promise<LivelihoodProject> {
+    const decoded = await decodeSuggestionId(input.suggestionId, 'input.suggestionId');
+    let computed;
+    try {
+      computed = await computeSuggestions(ctx, decoded.input);
+    } catch (error) {
+      // The query was valid when issued; what fails now (a retired template, a deleted area) is about the suggestion.
+      if (error instanceof AppError && error.code === ErrorCode.BAD_USER_INPUT) throw badInput('input.suggestionId', `its query no longer holds: ${error.message}`);
+      throw error;
+    }
+    const candidate = [...computed.raw.selected, ...computed.raw.rejected].find((c) => c.templateId === decoded.templateId && c.communityId === decoded.communityId);
+    if (!candidate) throw badInput('input.suggestionId', 'the template no longer has demand in this community for that period, or is retired: run projectSuggestions again');
+    const budget = input.budget ?? candidate.grossCost;
+    const sources = input.fundingSources ?? (input.budget != null ? [{ kind: FundingSourceKind.GOVERNMENT, amount: budget }] : defaultFunding(candidate));
+    assertWithinCap(candidate.kind as ProjectKind, budget, 'input.budget', 'has a budget of');
+    assertFunding(sources, budget);
+    const snapshot = {
+      suggestionId: input.suggestionId,
+      computedAt: ctx.now().toISOString(),
+      query: computed.query,
+      period: computed.period,
+      suggestion: candidate,
+      totals: computed.raw.totals,
+      solver: computed.raw.stats,
+      assumptions: computed.raw.assumptions,
+      demand: computed.result.demand,
+    };
+    return inTransaction(ctx, async (em) => {
+      // One active project per template and community; the template row serialises acceptances.
+      const template = await lockById(em, ProjectTemplate, candidate.templateId);
+      if (!template) throw badInput('input.suggestionId', 'its template no longer exists');
+      const community = await em.findOneOrFail(Community, { id: candidate.communityId });
+      const existing = await em.findOne(LivelihoodProject, { template: template.id, community: community.id, status: { $in: ACTIVE } });
+      if (existing) throw conflict(`${community.name} already has an active ${template.name} project (${existing.globalId}, ${existing.status})`, 'input.suggestionId');
+      const project = em.create(LivelihoodProject, {
+        name: input.name?.trim() || `${community.name}${template.name}`,
+        community,
+        template,
+        kind: template.kind,
+        budget,
+        targetGroups: [...new Set(input.targetGroups ?? template.targetGroups)],
+        expectedBeneficiaries: input.expectedBeneficiaries ?? candidate.beneficiaries,
+        status: ProjectStatus.PROPOSED,
+        progress: 0,
+        suggestionId: input.suggestionId,
+        suggestion: snapshot as unknown as Record<string, unknown>,
+      });
+      await replaceFunding(em, project, sources, 'input.fundingSources');
+      await appendEvent(em, ctx, project, ProjectEventKind.PROPOSED, null, input.note?.trim() || `accepted from the suggestion ${candidate.templateName} · ${candidate.communityName} (${candidate.selected ? 'selected' : 'not selected'}; benefit ${candidate.benefit}, net ${candidate.netCost} yuan)`);
+      await em.flush();
+      return project;
+    });
+  },
+
+  /** Edits a PROPOSED project; the budget stays within the cap and the funding adds up to it. */
+  async update(ctx: AppContext, id: string, input: UpdateLivelihoodProjectInput): Promise<LivelihoodProject> {
+    return step(ctx, id, 'update', ProjectEventKind.UPDATED, input, async (project, em) => {
+      const budget = input.budget ?? project.budget;
+      assertWithinCap(project.kind, budget, 'input.budget', 'has a budget of');
+      if (input.fundingSources) {
+        assertFunding(input.fundingSources, budget);
+        await replaceFunding(em, project, input.fundingSources, 'input.fundingSources');
+      } else if (input.budget != null) {
+        const current = await em.find(ProjectFunding, { project: project.id });
+        try {
+          assertFunding(current.map((f) => ({ kind: f.kind, unitId: f.unit ? 'unit' : null, amount: f.amount })), budget);
+        } catch {
+          throw badInput('input.fundingSources', 'give the funding sources for the new budget: the present ones add up to the old one');
+        }
+      }
+      if (input.name != null) project.name = input.name.trim();
+      if (input.targetGroups != null) project.targetGroups = [...new Set(input.targetGroups)];
+      if (input.expectedBeneficiaries != null) project.expectedBeneficiaries = input.expectedBeneficiaries;
+      project.budget = budget;
+    });
+  },
+
+  approve(ctx: AppContext, id: string, input: ProjectStepInput = {}): Promise<LivelihoodProject> {
+    return step(ctx, id, 'approve', ProjectEventKind.APPROVED, input, (project) => void (project.approvedAt = ctx.now()));
+  },
+
+  start(ctx: AppContext, id: string, input: ProjectStepInput = {}): Promise<LivelihoodProject> {
+    return step(ctx, id, 'start', ProjectEventKind.STARTED, input, (project) => void (project.startedAt = ctx.now()));
+  },
+
+  reportProgress(ctx: AppContext, id: string, input: ReportProgressInput): Promise<LivelihoodProject> {
+    return step(ctx, id, 'report progress on', ProjectEventKind.PROGRESS, input, (project) => {
+      if (input.progress < project.progress) throw badInput('input.progress', `progress never goes back: it is ${project.progress}% now`);
+      project.progress = input.progress;
+    });
+  },
+
+  /** 验收: the acceptance record; progress becomes 100. */
+  recordAcceptance(ctx: AppContext, id: string, input: RecordAcceptanceInput): Promise<LivelihoodProject> {
+    return step(ctx, id, 'accept', ProjectEventKind.ACCEPTED, input, (project) => {
+      const today = todayInChina(ctx.now());
+      const acceptedOn = input.acceptedOn ?? today;
+      if (acceptedOn > today) throw badInput('input.acceptedOn', `cannot be in the future (today is ${today})`);
+      const started = project.startedAt ? todayInChina(project.startedAt) : null;
+      if (started && acceptedOn < started) throw badInput('input.acceptedOn', `cannot be before the project started (${started})`);
+      project.acceptedOn = acceptedOn;
+      project.actualBeneficiaries = input.actualBeneficiaries;
+      project.actualCost = input.actualCost;
+      project.acceptanceNote = input.note?.trim() || null;
+      project.progress = 100;
+    });
+  },
+
+  cancel(ctx: AppContext, id: string, input: CancelProjectInput): Promise<LivelihoodProject> {
+    return step(ctx, id, 'cancel', ProjectEventKind.CANCELLED, input, (project) => void (project.cancelledAt = ctx.now()));
+  },
+};
+
+/** One move: lock, check the version, apply the table, change, append the ledger entry. */
+async function step(
+  ctx: AppContext,
+  id: string,
+  action: keyof typeof PROJECT_MOVES,
+  kind: ProjectEventKind,
+  input: { note?: string | null; expectedVersion?: number | null },
+  apply: (project: LivelihoodProject, em: EntityManager) => void | Promise<void>,
+): Promise<LivelihoodProject> {
+  return inTransaction(ctx, async (em) => {
+    const project = await loadForUpdate(em, LivelihoodProject, id, 'id');
+    if (input.expectedVersion != null && input.expectedVersion !== project.version) {
+      throw conflict(`the project is at version ${project.version}, not ${input.expectedVersion}: it changed since you read it`, 'input.expectedVersion');
+    }
+    const from = project.status;
+    const to = nextState(PROJECT_MOVES, action, from, 'a project');
+    await apply(project, em);
+    project.status = to;
+    await appendEvent(em, ctx, project, kind, from, input.note?.trim() || null);
+    await em.flush();
+    return project;
+  });
+}
+
+async function appendEvent(em: EntityManager, ctx: AppContext, project: LivelihoodProject, kind: ProjectEventKind, from: ProjectStatus | null, note: string | null): Promise<void> {
+  const sequence = project.id ? (await em.count(ProjectEvent, { project: project.id })) + 1 : 1;
+  em.create(ProjectEvent, {
+    project,
+    sequence,
+    kind,
+    fromStatus: from,
+    toStatus: project.status,
+    progress: kind === ProjectEventKind.PROGRESS || kind === ProjectEventKind.ACCEPTED ? project.progress : null,
+    actor: actorOf(ctx),
+    note,
+  });
+}
+
+async function replaceFunding(em: EntityManager, project: LivelihoodProject, sources: readonly Pick<FundingSourceInput, 'kind' | 'unitId' | 'amount' | 'note'>[], field: string): Promise<void> {
+  if (project.id) await em.nativeDelete(ProjectFunding, { project: project.id });
+  for (const [index, source] of sources.entries()) {
+    const unit = source.unitId ? await loadByGlobalId(em, Unit, source.unitId, `${field}.${index}.unitId`) : null;
+    em.create(ProjectFunding, { project, kind: source.kind, unit, amount: Math.round(source.amount * 100) / 100, note: source.note?.trim() || null });
+  }
+}
+
+/** What the suggestion implies: each matched unit's contribution (cash or in kind), the government the rest. */
+function defaultFunding(candidate: CandidateOut): Pick<FundingSourceInput, 'kind' | 'unitId' | 'amount' | 'note'>[] {
+  const byUnit = new Map<number, { amount: number; parts: string[] }>();
+  for (const match of candidate.matches) {
+    const entry = byUnit.get(match.unitId) ?? { amount: 0, parts: [] };
+    entry.amount = Math.round((entry.amount + match.value) * 100) / 100;
+    entry.parts.push(match.kind === 'MONEY' ? `cash ${match.value}` : `in kind: ${match.title} ${match.quantity} (${match.kind})`);
+    byUnit.set(match.unitId, entry);
+  }
+  const sources: Pick<FundingSourceInput, 'kind' | 'unitId' | 'amount' | 'note'>[] = [...byUnit.entries()].map(([unitId, entry]) => ({
+    kind: FundingSourceKind.UNIT,
+    unitId: toGlobalId('Unit', unitId),
+    amount: entry.amount,
+    note: entry.parts.join('; ').slice(0, 200),
+  }));
+  if (candidate.netCost > 0) sources.push({ kind: FundingSourceKind.GOVERNMENT, unitId: null, amount: candidate.netCost, note: 'net cost after co-building units\' resources' });
+  return sources;
+}

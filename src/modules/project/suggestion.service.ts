@@ -1,0 +1,302 @@
+import { validate } from 'class-validator';
+import {
+  suggestProjects, type CandidateOut, type GroupName, type ResourceKind, type ResourceSpec, type SuggestionResult, type TemplateSpec,
+} from '../../../analytics';
+import { todayInChina } from '../../common/dates';
+import { AppError, ErrorCode, badInput } from '../../common/errors';
+import { expectGlobalId, toGlobalId } from '../../common/global-id';
+import { ResidentGroup } from '../../common/resident-group';
+import type { AppContext } from '../../context/context';
+import { authorizeArea, pathCondition } from '../identity/access';
+import { ResourceType } from '../list/list.entity';
+import { usedQuantities } from '../list/list.relations';
+import { loadDemandCells } from './demand-cells';
+import { ProjectKind, ProjectTemplate } from './project.entity';
+import { MAX_PERIOD_DAYS, ProjectSuggestionsInput } from './suggestion.inputs';
+import type { BindingConstraint, ProjectSuggestion, ProjectSuggestionResult } from './suggestion.types';
+
+/** The query a suggestion came from, as given (dates or lastDays, ids as global IDs), arrays sorted. */
+export type SuggestionQuery = {
+  budget: number;
+  areaId: string | null;
+  from: string | null;
+  to: string | null;
+  lastDays: number | null;
+  requiredGroups: ResidentGroup[];
+  perCommunityMaxProjects: number | null;
+  perCommunityMaxCost: number | null;
+  allowedTemplateIds: string[] | null;
+  beta: number | null;
+  rho: number | null;
+};
+
+/** A computed answer: the API shape, the engine's raw output (for snapshots) and the query. */
+export interface ComputedSuggestions {
+  result: ProjectSuggestionResult;
+  raw: SuggestionResult;
+  query: SuggestionQuery;
+  period: { from: string; to: string };
+}
+
+const DAY_MS = 86_400_000;
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const COMMUNITY_LEVEL_TYPES = ['District', 'Street', 'Community'];
+
+export function normalizeQuery(input: ProjectSuggestionsInput): SuggestionQuery {
+  return {
+    budget: input.budget,
+    areaId: input.areaId ?? null,
+    from: input.from ?? null,
+    to: input.to ?? null,
+    lastDays: input.lastDays ?? null,
+    requiredGroups: [...new Set(input.requiredGroups ?? [])].sort(),
+    perCommunityMaxProjects: input.perCommunityMaxProjects ?? null,
+    perCommunityMaxCost: input.perCommunityMaxCost ?? null,
+    allowedTemplateIds: input.allowedTemplateIds ? [...new Set(input.allowedTemplateIds)].sort() : null,
+    beta: input.beta ?? null,
+    rho: input.rho ?? null,
+  };
+}
+
+/** An opaque ID for one candidate of one query: acceptSuggestion re-runs the query and finds it again. */
+export function encodeSuggestionId(query: SuggestionQuery, templateId: number, communityId: number): string {
+  // Only what was given: a shorter ID, and the same ID for the same question however it was written.
+  const given = Object.fromEntries(Object.entries(query).filter(([, value]) => value != null && !(Array.isArray(value) && value.length === 0)));
+  return Buffer.from(JSON.stringify({ v: 1, t: templateId, c: communityId, q: given }), 'utf8').toString('base64url');
+}
+
+/** The query and candidate of a suggestion ID, validated like a fresh input; BAD_USER_INPUT naming `field` otherwise. */
+export async function decodeSuggestionId(id: string, field: string): Promise<{ input: ProjectSuggestionsInput; templateId: number; communityId: number }> {
+  const refuse = () => badInput(field, 'is not a suggestion ID from projectSuggestions');
+  let payload: { v?: unknown; t?: unknown; c?: unknown; q?: unknown };
+  try {
+    payload = JSON.parse(Buffer.from(id, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse();
+  }
+  if (!payload || payload.v !== 1 || !Number.isSafeInteger(payload.t) || !Number.isSafeInteger(payload.c) || !payload.q || typeof payload.q !== 'object') throw refuse();
+  const input = Object.assign(new ProjectSuggestionsInput(), payload.q);
+  const known = new Set(Object.keys(normalizeQuery({ budget: 0 } as ProjectSuggestionsInput)));
+  if (Object.keys(payload.q).some((key) => !known.has(key)) || (await validate(input, { forbidUnknownValues: false })).length > 0) throw refuse();
+  // What GraphQL's scalars and enums would have checked on a fresh input.
+  const day = (value: unknown) => value == null || (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)));
+  const groups = Object.values(ResidentGroup) as string[];
+  if (!day(input.from) || !day(input.to) || typeof input.budget !== 'number' || !(input.requiredGroups ?? []).every((g) => groups.includes(g))) throw refuse();
+  if (input.allowedTemplateIds != null && !(Array.isArray(input.allowedTemplateIds) && input.allowedTemplateIds.every((t) => typeof t === 'string'))) throw refuse();
+  return { input, templateId: payload.t as number, communityId: payload.c as number };
+}
+
+/** The demand period asked for: from/to, or the last N days up to today (China time). */
+export function resolvePeriod(ctx: AppContext, input: ProjectSuggestionsInput): { from: string; to: string } {
+  let from: string;
+  let to: string;
+  if (input.lastDays != null) {
+    if (input.from || input.to) throw badInput('input.lastDays', 'give either lastDays or from and to');
+    to = todayInChina(ctx.now());
+    from = addDays(to, -(input.lastDays - 1));
+  } else {
+    if (!input.from) throw badInput('input.from', 'give from and to, or lastDays');
+    if (!input.to) throw badInput('input.to', 'give from and to, or lastDays');
+    from = input.from;
+    to = input.to;
+  }
+  if (to < from) throw badInput('input.to', `the period is empty: ${to} is before ${from}`);
+  if ((Date.parse(to) - Date.parse(from)) / DAY_MS + 1 > MAX_PERIOD_DAYS) throw badInput('input.to', `a period is at most ${MAX_PERIOD_DAYS} days`);
+  return { from, to };
+}
+
+type Row = Record<string, string | number | null>;
+
+/** Runs the whole suggestion: validate, load (demand cells, templates, resources), solve, map. */
+export async function computeSuggestions(ctx: AppContext, input: ProjectSuggestionsInput): Promise<ComputedSuggestions> {
+  const loadStarted = performance.now();
+  const period = resolvePeriod(ctx, input);
+  let scope;
+  try {
+    scope = await authorizeArea(ctx, input.areaId, 'input.areaId', COMMUNITY_LEVEL_TYPES);
+  } catch (error) {
+    if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) throw badInput('input.areaId', 'no district, street or community has this ID');
+    throw error;
+  }
+  const allowed = await allowedTemplates(ctx, input.allowedTemplateIds);
+  const where = pathCondition(scope.paths, 'a.path');
+  const [communities, templates, categories, demand] = await Promise.all([
+    ctx.em.execute<Row[]>(`select a.id, a.name from area a where a.level = 'COMMUNITY' and ${where.sql} order by a.id`, where.bindings),
+    ctx.em.find(ProjectTemplate, { active: true }, { orderBy: { id: 'ASC' } }),
+    ctx.em.execute<Row[]>('select id, code, parent_id from request_category'),
+    loadDemandCells(ctx, { paths: scope.paths }, period),
+  ]);
+  const resources = await loadResources(ctx, communities.map((row) => Number(row.id)));
+  const loadMs = performance.now() - loadStarted;
+
+  const query = normalizeQuery(input);
+  const raw = suggestProjects({
+    cells: demand.cells,
+    templates: templates.map((template) => templateSpec(template, categories)),
+    communities: communities.map((row) => ({ id: Number(row.id), name: String(row.name) })),
+    resources,
+    budget: input.budget,
+    constraints: {
+      requiredGroups: query.requiredGroups as GroupName[],
+      perCommunityMaxProjects: query.perCommunityMaxProjects,
+      perCommunityMaxCost: query.perCommunityMaxCost,
+      allowedTemplateIds: allowed,
+    },
+    params: { beta: query.beta ?? undefined, rho: query.rho },
+    scoreSource: demand.scoreSource,
+  });
+  const toSuggestion = (c: CandidateOut): ProjectSuggestion => ({
+    templateId: c.templateId,
+    communityId: c.communityId,
+    suggestionId: encodeSuggestionId(query, c.templateId, c.communityId),
+    label: `${c.templateName} · ${c.communityName}`,
+    kind: c.kind as ProjectKind,
+    targetGroups: c.targetGroups as ResidentGroup[],
+    servesRequiredGroups: c.servesRequiredGroups as ResidentGroup[],
+    grossCost: c.grossCost,
+    matchedValue: c.matchedValue,
+    netCost: c.netCost,
+    costUnits: c.costUnits,
+    benefit: c.benefit,
+    benefitFormula: c.benefitFormula,
+    rho: c.rho,
+    beta: c.beta,
+    coveredCells: c.cells.map((cell) => ({ ...cell, metrics: Object.entries(cell.metrics).map(([name, value]) => ({ name, value })) })),
+    beneficiaries: c.beneficiaries,
+    beneficiaryFormula: c.beneficiaryFormula,
+    benefitPer10kYuan: c.benefitPer10kYuan,
+    matchedResources: c.matches.map((m) => ({ ...m, kind: m.kind as ResourceType })),
+    selected: c.selected,
+    inGreedy: c.inGreedy,
+    reasons: c.reasons,
+    bindingConstraints: c.bindingConstraints as BindingConstraint[],
+  });
+  const labelOf = new Map([...raw.selected, ...raw.rejected].map((c) => [`${c.templateId}:${c.communityId}`, `${c.templateName} · ${c.communityName}`]));
+  const result: ProjectSuggestionResult = {
+    selected: raw.selected.map(toSuggestion),
+    rejectedAll: raw.rejected.map(toSuggestion),
+    rejectedCount: raw.rejected.length,
+    totals: raw.totals,
+    greedy: {
+      sameAsExact: raw.greedy.sameAsExact,
+      feasible: raw.greedy.feasible,
+      benefit: raw.greedy.benefit,
+      spent: raw.greedy.spent,
+      selected: raw.greedy.selectedKeys.map((key) => labelOf.get(key) ?? key),
+      onlyInExact: raw.greedy.onlyInExact.map((key) => labelOf.get(key) ?? key),
+      onlyInGreedy: raw.greedy.onlyInGreedy.map((key) => labelOf.get(key) ?? key),
+      explanation: raw.greedy.explanation,
+    },
+    bindingConstraints: raw.bindingConstraints as BindingConstraint[],
+    unservableGroups: raw.unservableGroups as ResidentGroup[],
+    assumptions: raw.assumptions,
+    parameters: {
+      beta: raw.params.beta,
+      rho: raw.params.rho,
+      from: period.from,
+      to: period.to,
+      requiredGroups: query.requiredGroups,
+      perCommunityMaxProjects: query.perCommunityMaxProjects,
+      perCommunityMaxCost: query.perCommunityMaxCost,
+    },
+    demand: { latestDay: demand.snapshot.latestDay, rowsRead: demand.snapshot.rowsRead, cells: demand.cells.length, scoreSource: demand.scoreSource },
+    solver: {
+      ...raw.stats,
+      engineMs: raw.stats.elapsedMs,
+      loadMs: Math.round(loadMs * 10) / 10,
+      candidatesMs: raw.stats.phaseMs.candidates,
+      selectionMs: raw.stats.phaseMs.selection,
+      explanationMs: raw.stats.phaseMs.explanation,
+    },
+  };
+  return { result, raw, query, period };
+}
+
+/** Database ids of the allowed templates (null: all), each checked: BAD_USER_INPUT naming its position when unknown or retired. */
+async function allowedTemplates(ctx: AppContext, ids: readonly string[] | null | undefined): Promise<number[] | null> {
+  if (!ids) return null;
+  const decoded = ids.map((id, index) => expectGlobalId(id, ['ProjectTemplate'], `input.allowedTemplateIds.${index}`).id);
+  const found = new Map((await ctx.em.find(ProjectTemplate, { id: { $in: decoded } })).map((t) => [t.id, t]));
+  decoded.forEach((id, index) => {
+    const template = found.get(id);
+    if (!template) throw badInput(`input.allowedTemplateIds.${index}`, `no project template has the ID ${toGlobalId('ProjectTemplate', id)}`);
+    if (!template.active) throw badInput(`input.allowedTemplateIds.${index}`, `the template ${template.code} is retired`);
+  });
+  return decoded;
+}
+
+/** A template for the engine: its category codes become ids (a first-level code brings its children). */
+function templateSpec(template: ProjectTemplate, categories: Row[]): TemplateSpec {
+  const byCode = new Map(categories.map((row) => [String(row.code), row]));
+  const categoryIds = new Set<number>();
+  const families = new Set<number>();
+  for (const code of template.categoryCodes) {
+    const row = byCode.get(code);
+    if (!row) continue; // a category deleted since: nothing to cover
+    const id = Number(row.id);
+    categoryIds.add(id);
+    if (row.parent_id == null) {
+      families.add(id);
+      for (const child of categories) if (Number(child.parent_id) === id) categoryIds.add(Number(child.id));
+    } else families.add(Number(row.parent_id));
+  }
+  return {
+    id: template.id,
+    code: template.code,
+    name: template.name,
+    kind: template.kind,
+    cost: template.cost,
+    categoryIds: [...categoryIds],
+    categoryFamilyIds: [...families],
+    targetGroups: template.targetGroups as GroupName[],
+    needs: template.resourceNeeds.map((need) => ({ kind: need.kind as ResourceKind, quantity: need.quantity, unitValue: need.unitValue })),
+    rho: template.expectedReduction,
+    beneficiaryRule: template.beneficiaryRule,
+    beneficiaryFactor: template.beneficiaryFactor,
+  };
+}
+
+/**
+ * Open capacity of the RESOURCE items on the communities' own four lists (not CLOSED, with
+ * something left after claims). MONEY counts in yuan: its remaining quantity when metered, else
+ * its value. Other kinds: remaining quantity (null: not metered), worth value / quantity per unit.
+ */
+async function loadResources(ctx: AppContext, communityIds: number[]): Promise<ResourceSpec[]> {
+  if (communityIds.length === 0) return [];
+  const rows = await ctx.em.execute<Row[]>(
+    `select li.id, li.title, li.resource_type, li.quantity, li.value, li.unit_id, u.name as unit_name, pl.community_id, coalesce(c.parent_id, c.id) as family
+       from list_item li join problem_list pl on pl.id = li.list_id join unit u on u.id = li.unit_id
+       left join request_category c on c.id = li.category_id
+      where li.kind = 'RESOURCE' and li.status <> 'CLOSED' and pl.community_id in (${communityIds.map(() => '?').join(', ')})
+      order by li.id`,
+    communityIds,
+  );
+  const used = await usedQuantities(ctx.em, rows.map((row) => Number(row.id)));
+  return rows.flatMap((row): ResourceSpec[] => {
+    const quantity = row.quantity == null ? null : Number(row.quantity);
+    const value = row.value == null ? null : Number(row.value);
+    const remaining = quantity == null ? null : Math.max(0, quantity - (used.get(Number(row.id)) ?? 0));
+    const kind = String(row.resource_type) as ResourceKind;
+    const money = kind === ResourceType.MONEY;
+    const capacity = money ? remaining ?? value ?? 0 : remaining;
+    if (capacity !== null && capacity <= 0) return [];
+    return [{
+      id: Number(row.id),
+      title: String(row.title),
+      unitId: Number(row.unit_id),
+      unitName: String(row.unit_name),
+      communityId: Number(row.community_id),
+      kind,
+      capacity,
+      unitValue: money ? 1 : quantity && value != null ? value / quantity : null,
+      categoryFamilyId: row.family == null ? null : Number(row.family),
+    }];
+  });
+}
+
+/** projectSuggestions. */
+export const suggestionService = {
+  async suggest(ctx: AppContext, input: ProjectSuggestionsInput): Promise<ProjectSuggestionResult> {
+    return (await computeSuggestions(ctx, input)).result;
+  },
+};

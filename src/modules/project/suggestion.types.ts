@@ -1,0 +1,337 @@
+import { LocalDateResolver } from 'graphql-scalars';
+import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { ResidentGroup } from '../../common/resident-group';
+import { ResourceType } from '../list/list.entity';
+import { ProjectKind } from './project.entity';
+
+/**
+ * The answer of `projectSuggestions`. Relations (template, community, category, resource, unit)
+ * are resolved by field resolvers through the per-request loaders from the ids kept here.
+ */
+
+export enum BindingConstraint {
+  BUDGET = 'BUDGET',
+  COMMUNITY_MAX_PROJECTS = 'COMMUNITY_MAX_PROJECTS',
+  COMMUNITY_MAX_COST = 'COMMUNITY_MAX_COST',
+  GROUP_REQUIREMENT = 'GROUP_REQUIREMENT',
+  TEMPLATE_NOT_ALLOWED = 'TEMPLATE_NOT_ALLOWED',
+  NOT_PROVEN = 'NOT_PROVEN',
+}
+registerEnumType(BindingConstraint, {
+  name: 'BindingConstraint',
+  description: 'What kept a candidate out (or, for a selected one, put it in): the budget, a per-community cap, the required groups, the allowed templates; NOT_PROVEN when only an unproven answer explains it.',
+});
+
+@ObjectType({ description: 'One metric of a demand cell.' })
+export class CellMetric {
+  @Field()
+  name!: string;
+
+  @Field(() => Float, { nullable: true })
+  value!: number | null;
+}
+
+@ObjectType({ description: 'A demand cell (category × community over the period) a suggestion addresses, and its part of the benefit.' })
+export class CoveredDemandCell {
+  categoryId!: number;
+
+  @Field()
+  label!: string;
+
+  @Field(() => Int, { description: 'n: demand count (consultations excluded).' })
+  volume!: number;
+
+  @Field(() => Float, { description: 'C: the cell\'s ranking score, 0-1.' })
+  score!: number;
+
+  @Field(() => Float, { description: 'v: share from elderly, children, disabled and low-income residents.' })
+  vulnerableShare!: number;
+
+  @Field(() => Float, { description: '1 + β·v.' })
+  vulnerabilityWeight!: number;
+
+  @Field(() => Float, { description: 'C·n·ρ·(1 + β·v).' })
+  contribution!: number;
+
+  @Field(() => [CellMetric])
+  metrics!: CellMetric[];
+}
+
+@ObjectType({ description: 'A resource item matched to a suggestion\'s needs: which, from whom, how much, worth what.' })
+export class MatchedResource {
+  resourceId!: number;
+  unitId!: number;
+
+  @Field()
+  title!: string;
+
+  @Field({ description: 'Name of the unit offering it.' })
+  unitName!: string;
+
+  @Field(() => ResourceType)
+  kind!: ResourceType;
+
+  @Field(() => Float)
+  quantity!: number;
+
+  @Field(() => Float, { description: 'Yuan saved per unit.' })
+  unitSaving!: number;
+
+  @Field(() => Float, { description: 'Yuan saved.' })
+  value!: number;
+}
+
+@ObjectType({ description: 'A project template in a community, with its numbers and why it was selected or not.' })
+export class ProjectSuggestion {
+  templateId!: number;
+  communityId!: number;
+
+  @Field({ description: 'Pass to acceptSuggestion. Encodes the template, the community and the query.' })
+  suggestionId!: string;
+
+  @Field({ description: '"<template> · <community>".' })
+  label!: string;
+
+  @Field(() => ProjectKind)
+  kind!: ProjectKind;
+
+  @Field(() => [ResidentGroup])
+  targetGroups!: ResidentGroup[];
+
+  @Field(() => [ResidentGroup])
+  servesRequiredGroups!: ResidentGroup[];
+
+  @Field(() => Float, { description: 'Template cost, yuan.' })
+  grossCost!: number;
+
+  @Field(() => Float, { description: 'What matched resources save, yuan.' })
+  matchedValue!: number;
+
+  @Field(() => Float, { description: 'grossCost − matchedValue, yuan.' })
+  netCost!: number;
+
+  @Field(() => Int, { description: 'netCost rounded up to cost units (what the selection counted).' })
+  costUnits!: number;
+
+  @Field(() => Float)
+  benefit!: number;
+
+  @Field({ description: 'The benefit arithmetic, e.g. "b = ρ·Σ C·n·(1+β·v) = 0.3 × (0.82×120×(1+0.5×0.41)) = 35.4".' })
+  benefitFormula!: string;
+
+  @Field(() => Float)
+  rho!: number;
+
+  @Field(() => Float)
+  beta!: number;
+
+  @Field(() => [CoveredDemandCell])
+  coveredCells!: CoveredDemandCell[];
+
+  @Field(() => Int)
+  beneficiaries!: number;
+
+  @Field()
+  beneficiaryFormula!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Benefit per 10,000 yuan of net cost; null when free.' })
+  benefitPer10kYuan!: number | null;
+
+  @Field(() => [MatchedResource], { description: 'For a selected suggestion: its share of the community\'s resources; for a rejected one: what the selected projects leave.' })
+  matchedResources!: MatchedResource[];
+
+  @Field()
+  selected!: boolean;
+
+  @Field({ description: 'Whether the greedy ratio rule would pick it.' })
+  inGreedy!: boolean;
+
+  @Field(() => [String])
+  reasons!: string[];
+
+  @Field(() => [BindingConstraint])
+  bindingConstraints!: BindingConstraint[];
+}
+
+@ObjectType()
+export class SuggestionTotals {
+  @Field(() => Float)
+  budget!: number;
+
+  @Field(() => Float, { description: 'Net cost of the selected projects.' })
+  spent!: number;
+
+  @Field(() => Float)
+  left!: number;
+
+  @Field(() => Float)
+  grossCost!: number;
+
+  @Field(() => Float)
+  matchedValue!: number;
+
+  @Field(() => Float)
+  benefit!: number;
+
+  @Field(() => Int)
+  beneficiaries!: number;
+
+  @Field(() => Int)
+  projects!: number;
+}
+
+@ObjectType({ description: 'The greedy benefit-per-yuan answer, beside the exact one.' })
+export class GreedyComparison {
+  @Field()
+  sameAsExact!: boolean;
+
+  @Field({ description: 'Whether it meets every constraint (it may miss a required group).' })
+  feasible!: boolean;
+
+  @Field(() => Float)
+  benefit!: number;
+
+  @Field(() => Float)
+  spent!: number;
+
+  @Field(() => [String], { description: 'Labels of the greedy\'s picks.' })
+  selected!: string[];
+
+  @Field(() => [String], { description: 'Selected by the exact answer only.' })
+  onlyInExact!: string[];
+
+  @Field(() => [String], { description: 'Picked by the greedy only.' })
+  onlyInGreedy!: string[];
+
+  @Field({ description: 'Why the exact answer is better, or that they agree.' })
+  explanation!: string;
+}
+
+@ObjectType()
+export class SolverFigures {
+  @Field({ description: 'DYNAMIC_PROGRAMMING, MULTIPLE_CHOICE_DP (community caps), BRANCH_AND_BOUND (fallback) or TRIVIAL.' })
+  method!: string;
+
+  @Field()
+  provenOptimal!: boolean;
+
+  @Field(() => Float, { description: 'No selection can reach more benefit than this.' })
+  upperBound!: number;
+
+  @Field(() => Float)
+  gap!: number;
+
+  @Field(() => Int)
+  candidates!: number;
+
+  @Field(() => Int, { description: 'Template × community pairs with no demand in the period (not candidates).' })
+  withoutDemand!: number;
+
+  @Field(() => Int, { description: 'Yuan per cost unit.' })
+  costUnit!: number;
+
+  @Field(() => Int)
+  capacityUnits!: number;
+
+  @Field(() => Float, { description: 'DP table cells filled.' })
+  dpCells!: number;
+
+  @Field(() => Int)
+  nodes!: number;
+
+  @Field(() => Int, { description: 'Required groups the DP tracked as layers.' })
+  groupLayers!: number;
+
+  @Field(() => Int, { description: 'Re-solves for resources two selected projects both wanted.' })
+  sharedResourceRounds!: number;
+
+  @Field(() => Float, { description: 'Time in the engine (ms), data loading excluded.' })
+  engineMs!: number;
+
+  @Field(() => Float, { description: 'Time loading demand, templates and resources (ms).' })
+  loadMs!: number;
+
+  @Field(() => Float, { description: 'Engine time building candidates: benefit and each one\'s resource matching (ms).' })
+  candidatesMs!: number;
+
+  @Field(() => Float, { description: 'Engine time selecting (every solve, shared-resource rounds included) (ms).' })
+  selectionMs!: number;
+
+  @Field(() => Float, { description: 'Engine time explaining every candidate (ms).' })
+  explanationMs!: number;
+}
+
+@ObjectType()
+export class SuggestionParameters {
+  @Field(() => Float)
+  beta!: number;
+
+  @Field(() => Float, { nullable: true, description: 'The ρ override, or null when each template\'s own ρ was used.' })
+  rho!: number | null;
+
+  @Field(() => LocalDateResolver)
+  from!: string;
+
+  @Field(() => LocalDateResolver)
+  to!: string;
+
+  @Field(() => [ResidentGroup])
+  requiredGroups!: ResidentGroup[];
+
+  @Field(() => Int, { nullable: true })
+  perCommunityMaxProjects!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  perCommunityMaxCost!: number | null;
+}
+
+@ObjectType({ description: 'Where the demand the suggestions weigh came from.' })
+export class SuggestionDemand {
+  @Field(() => LocalDateResolver, { nullable: true, description: 'The latest day with records in the period.' })
+  latestDay!: string | null;
+
+  @Field(() => Int, { description: 'Roll-up rows read.' })
+  rowsRead!: number;
+
+  @Field(() => Int, { description: 'Demand cells (category × community) found.' })
+  cells!: number;
+
+  @Field({ description: 'How each cell\'s score C was computed.' })
+  scoreSource!: string;
+}
+
+@ObjectType({ description: 'Suggested livelihood projects for a budget: the exact selection, every other candidate, and why.' })
+export class ProjectSuggestionResult {
+  @Field(() => [ProjectSuggestion], { description: 'Best benefit first.' })
+  selected!: ProjectSuggestion[];
+
+  /** Every rejected candidate, best benefit first; the field resolver pages it. */
+  rejectedAll!: ProjectSuggestion[];
+
+  @Field(() => Int)
+  rejectedCount!: number;
+
+  @Field(() => SuggestionTotals)
+  totals!: SuggestionTotals;
+
+  @Field(() => GreedyComparison)
+  greedy!: GreedyComparison;
+
+  @Field(() => [BindingConstraint], { description: 'Constraints that bind the answer as a whole.' })
+  bindingConstraints!: BindingConstraint[];
+
+  @Field(() => [ResidentGroup], { description: 'Required groups no allowed candidate serves within the budget.' })
+  unservableGroups!: ResidentGroup[];
+
+  @Field(() => [String])
+  assumptions!: string[];
+
+  @Field(() => SuggestionParameters)
+  parameters!: SuggestionParameters;
+
+  @Field(() => SuggestionDemand)
+  demand!: SuggestionDemand;
+
+  @Field(() => SolverFigures)
+  solver!: SolverFigures;
+}

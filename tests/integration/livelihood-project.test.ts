@@ -1,0 +1,154 @@
+import { expectNothingWritten, rawRow } from '../helpers/closed-loop-fixtures';
+import { buildWorld, expectError, ok, type World } from '../helpers/fixtures';
+import { addServiceDemand } from '../helpers/project-fixtures';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+/* A livelihood project from proposal to acceptance (验收), and every move it must refuse. */
+
+let app: TestApp;
+let w: World;
+
+const FIELDS = `id status progress version budget name expectedBeneficiaries approvedAt startedAt acceptedOn actualBeneficiaries actualCost acceptanceNote cancelledAt costVariance
+  fundingSources { kind amount unit { id } }
+  events { totalCount edges { node { sequence kind fromStatus toStatus progress note actor } } }`;
+const ACCEPT = `mutation($input: AcceptSuggestionInput!) { acceptSuggestion(input: $input) { ${FIELDS} } }`;
+const UPDATE = `mutation($id: ID!, $input: UpdateLivelihoodProjectInput!) { updateLivelihoodProject(id: $id, input: $input) { ${FIELDS} } }`;
+const APPROVE = `mutation($id: ID!, $input: ProjectStepInput) { approveLivelihoodProject(id: $id, input: $input) { ${FIELDS} } }`;
+const START = `mutation($id: ID!, $input: ProjectStepInput) { startLivelihoodProject(id: $id, input: $input) { ${FIELDS} } }`;
+const PROGRESS = `mutation($id: ID!, $input: ReportProgressInput!) { reportProjectProgress(id: $id, input: $input) { ${FIELDS} } }`;
+const RECORD = `mutation($id: ID!, $input: RecordAcceptanceInput!) { recordProjectAcceptance(id: $id, input: $input) { ${FIELDS} } }`;
+const CANCEL = `mutation($id: ID!, $input: CancelProjectInput!) { cancelLivelihoodProject(id: $id, input: $input) { ${FIELDS} } }`;
+const LIST = `query($filter: LivelihoodProjectFilter) { livelihoodProjects(filter: $filter) { totalCount edges { node { id name status community { name } } } } }`;
+const SUGGEST = `query($input: ProjectSuggestionsInput!) { projectSuggestions(input: $input) { selected { suggestionId template { code } community { id } } rejected(first: 50) { suggestionId template { code } community { id } } } }`;
+
+/** The suggestion ID of a template in a community (selected or not). */
+async function suggestionOf(code: string, communityId: string): Promise<string> {
+  const answer = (await ok(app, SUGGEST, { input: { budget: 3_000_000, from: '2026-06-01', to: '2026-06-30' } })).projectSuggestions;
+  return [...answer.selected, ...answer.rejected].find((s: any) => s.template.code === code && s.community.id === communityId).suggestionId;
+}
+
+beforeAll(async () => {
+  app = await createTestApp();
+  w = await buildWorld(app);
+  await addServiceDemand(app, w.communityId, 'CARE-DAYCARE', 120, ['ELDERLY']);
+  await addServiceDemand(app, w.communityId, 'HOUSING-DRAINAGE', 80);
+  await addServiceDemand(app, w.otherCommunityId, 'HOUSING-PROPERTY', 30);
+});
+afterAll(async () => {
+  await app?.close();
+});
+afterEach(() => app.clock.reset());
+
+describe('a livelihood project from proposal to acceptance', () => {
+  let id: string;
+
+  test('proposed from a suggestion with its budget and funding', async () => {
+    const project = (await ok(app, ACCEPT, { input: { suggestionId: await suggestionOf('DAYCARE-ROOM', w.communityId) } })).acceptSuggestion;
+    id = project.id;
+    expect(project).toMatchObject({ status: 'PROPOSED', progress: 0, budget: 480_000, expectedBeneficiaries: 60, fundingSources: [{ kind: 'GOVERNMENT', amount: 480_000, unit: null }] });
+  });
+
+  test('edited while PROPOSED: the budget and funding change together, or not at all', async () => {
+    const refused = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { budget: 450_000 } }), [{ table: 'livelihood_project', id }]);
+    expectError(refused, 'BAD_USER_INPUT', 'input.fundingSources');
+    const overCap = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { budget: 520_000, fundingSources: [{ kind: 'GOVERNMENT', amount: 520_000 }] } }), [{ table: 'livelihood_project', id }]);
+    expectError(overCap, 'BAD_USER_INPUT', 'input.budget');
+    const project = (await ok(app, UPDATE, {
+      id,
+      input: { budget: 450_000, name: '幸福里日间照料中心', expectedBeneficiaries: 70, fundingSources: [{ kind: 'GOVERNMENT', amount: 300_000 }, { kind: 'UNIT', unitId: w.units.hospitalId, amount: 150_000 }], note: '按评审意见调整' },
+    })).updateLivelihoodProject;
+    expect(project).toMatchObject({ status: 'PROPOSED', budget: 450_000, name: '幸福里日间照料中心', expectedBeneficiaries: 70, version: 2 });
+    expect(project.fundingSources).toEqual([{ kind: 'GOVERNMENT', amount: 300_000, unit: null }, { kind: 'UNIT', amount: 150_000, unit: { id: w.units.hospitalId } }]);
+  });
+
+  test('progress cannot be reported before the project starts: ILLEGAL_TRANSITION, nothing written', async () => {
+    const result = await expectNothingWritten(app, () => app.execute(PROGRESS, { id, input: { progress: 10 } }), [{ table: 'livelihood_project', id }]);
+    expectError(result, 'ILLEGAL_TRANSITION');
+    expect(result.errors![0].extensions).toMatchObject({ from: 'PROPOSED', action: 'report progress on' });
+  });
+
+  test('approved, then started; acting on a stale version is a CONFLICT', async () => {
+    app.clock.set(new Date('2026-07-01T02:00:00Z'));
+    const stale = await expectNothingWritten(app, () => app.execute(APPROVE, { id, input: { expectedVersion: 1 } }), [{ table: 'livelihood_project', id }]);
+    expectError(stale, 'CONFLICT', 'input.expectedVersion');
+    const approved = (await ok(app, APPROVE, { id, input: { note: '街道党工委审议通过', expectedVersion: 2 } })).approveLivelihoodProject;
+    expect(approved).toMatchObject({ status: 'APPROVED', approvedAt: '2026-07-01T02:00:00.000Z' });
+    const again = await expectNothingWritten(app, () => app.execute(APPROVE, { id }), [{ table: 'livelihood_project', id }]);
+    expectError(again, 'ILLEGAL_TRANSITION');
+    const edit = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { name: '改名' } }), [{ table: 'livelihood_project', id }]);
+    expectError(edit, 'ILLEGAL_TRANSITION');
+    app.clock.set(new Date('2026-07-10T02:00:00Z'));
+    expect((await ok(app, START, { id })).startLivelihoodProject).toMatchObject({ status: 'IN_PROGRESS', startedAt: '2026-07-10T02:00:00.000Z' });
+  });
+
+  test('progress goes up, never back', async () => {
+    expect((await ok(app, PROGRESS, { id, input: { progress: 40, note: '场地装修完成' } })).reportProjectProgress).toMatchObject({ status: 'IN_PROGRESS', progress: 40 });
+    const back = await expectNothingWritten(app, () => app.execute(PROGRESS, { id, input: { progress: 30 } }), [{ table: 'livelihood_project', id }]);
+    expectError(back, 'BAD_USER_INPUT', 'input.progress');
+    const over = await app.execute(PROGRESS, { id, input: { progress: 101 } });
+    expectError(over, 'BAD_USER_INPUT', 'input.progress');
+    expect((await ok(app, PROGRESS, { id, input: { progress: 90 } })).reportProjectProgress.progress).toBe(90);
+  });
+
+  test('acceptance (验收) is recorded with its figures; a date in the future or before the start is refused', async () => {
+    app.clock.set(new Date('2026-10-20T02:00:00Z'));
+    const future = await expectNothingWritten(app, () => app.execute(RECORD, { id, input: { acceptedOn: '2026-10-21', actualBeneficiaries: 80, actualCost: 440_000 } }), [{ table: 'livelihood_project', id }]);
+    expectError(future, 'BAD_USER_INPUT', 'input.acceptedOn');
+    const early = await expectNothingWritten(app, () => app.execute(RECORD, { id, input: { acceptedOn: '2026-07-09', actualBeneficiaries: 80, actualCost: 440_000 } }), [{ table: 'livelihood_project', id }]);
+    expectError(early, 'BAD_USER_INPUT', 'input.acceptedOn');
+    const negative = await app.execute(RECORD, { id, input: { acceptedOn: '2026-10-20', actualBeneficiaries: 80, actualCost: -1 } });
+    expectError(negative, 'BAD_USER_INPUT', 'input.actualCost');
+    const project = (await ok(app, RECORD, { id, input: { acceptedOn: '2026-10-20', actualBeneficiaries: 80, actualCost: 440_000, note: '街道组织验收, 居民代表参加' } })).recordProjectAcceptance;
+    expect(project).toMatchObject({ status: 'ACCEPTED', progress: 100, acceptedOn: '2026-10-20', actualBeneficiaries: 80, actualCost: 440_000, costVariance: -10_000, acceptanceNote: '街道组织验收, 居民代表参加' });
+    expect(project.events.edges.map((e: any) => [e.node.sequence, e.node.kind, e.node.fromStatus, e.node.toStatus, e.node.progress])).toEqual([
+      [1, 'PROPOSED', null, 'PROPOSED', null],
+      [2, 'UPDATED', 'PROPOSED', 'PROPOSED', null],
+      [3, 'APPROVED', 'PROPOSED', 'APPROVED', null],
+      [4, 'STARTED', 'APPROVED', 'IN_PROGRESS', null],
+      [5, 'PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 40],
+      [6, 'PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 90],
+      [7, 'ACCEPTED', 'IN_PROGRESS', 'ACCEPTED', 100],
+    ]);
+    expect(project.events.edges[2].node).toMatchObject({ note: '街道党工委审议通过', actor: 'account:system' });
+  });
+
+  test('an accepted project cannot be cancelled, restarted or reported on', async () => {
+    for (const [query, input] of [[CANCEL, { note: '撤销' }], [START, null], [PROGRESS, { progress: 100 }], [RECORD, { acceptedOn: '2026-10-20', actualBeneficiaries: 1, actualCost: 1 }]] as const) {
+      const result = await expectNothingWritten(app, () => app.execute(query, { id, input }), [{ table: 'livelihood_project', id }]);
+      expectError(result, 'ILLEGAL_TRANSITION');
+    }
+  });
+
+  test('the ledger is append-only in the database', async () => {
+    const em = app.orm.em.fork();
+    await expect(em.execute('update project_event set note = ? where sequence = 1', ['改写'])).rejects.toThrow(/append-only/);
+    await expect(em.execute('delete from project_event')).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('cancelling, and the list', () => {
+  test('cancelled with a reason from PROPOSED; the template can then be proposed again in that community', async () => {
+    const suggestionId = await suggestionOf('DRAINAGE-REPAIR', w.communityId);
+    const first = (await ok(app, ACCEPT, { input: { suggestionId } })).acceptSuggestion;
+    const noReason = await app.execute(CANCEL, { id: first.id, input: { note: '' } });
+    expectError(noReason, 'BAD_USER_INPUT', 'input.note');
+    const cancelled = (await ok(app, CANCEL, { id: first.id, input: { note: '纳入区级管网改造计划' } })).cancelLivelihoodProject;
+    expect(cancelled).toMatchObject({ status: 'CANCELLED' });
+    expect(cancelled.cancelledAt).not.toBeNull();
+    expect((await rawRow(app, 'livelihood_project', first.id))!.status).toBe('CANCELLED');
+    const second = (await ok(app, ACCEPT, { input: { suggestionId } })).acceptSuggestion;
+    expect(second.status).toBe('PROPOSED');
+  });
+
+  test('livelihoodProjects filters by area and status', async () => {
+    const mediation = (await ok(app, ACCEPT, { input: { suggestionId: await suggestionOf('PROPERTY-MEDIATION', w.otherCommunityId) } })).acceptSuggestion;
+    const inStreet = (await ok(app, LIST, { filter: { within: w.streetId } })).livelihoodProjects;
+    expect(inStreet.totalCount).toBe(4);
+    const other = (await ok(app, LIST, { filter: { within: w.otherCommunityId } })).livelihoodProjects;
+    expect(other.edges.map((e: any) => e.node.id)).toEqual([mediation.id]);
+    const active = (await ok(app, LIST, { filter: { statuses: ['PROPOSED'] } })).livelihoodProjects;
+    expect(active.edges.map((e: any) => e.node.community.name).sort()).toEqual(['和平里社区', '幸福里社区']);
+    const bad = await app.execute(LIST, { filter: { within: 'nope' } });
+    expectError(bad, 'BAD_USER_INPUT', 'filter.within');
+  });
+});

@@ -1,0 +1,256 @@
+import { suggestProjects, type DemandCell, type ResourceSpec, type SuggestionInput, type TemplateSpec } from '../../analytics';
+
+/** mulberry32 with a fixed seed: the property test sees the same instances every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function template(id: number, over: Partial<TemplateSpec> = {}): TemplateSpec {
+  return {
+    id,
+    code: `T${id}`,
+    name: `模板${id}`,
+    kind: 'SERVICE',
+    cost: 100_000,
+    categoryIds: [id * 10],
+    categoryFamilyIds: [id],
+    targetGroups: ['GENERAL'],
+    needs: [],
+    rho: 0.3,
+    beneficiaryRule: 'PER_ADDRESSED_CASE',
+    beneficiaryFactor: 1,
+    ...over,
+  };
+}
+
+function cell(categoryId: number, communityId: number, volume: number, score: number, vulnerableShare = 0): DemandCell {
+  return { categoryId, communityId, volume, score, vulnerableShare, metrics: { volume }, label: `c${categoryId}@${communityId}` };
+}
+
+function input(over: Partial<SuggestionInput>): SuggestionInput {
+  return {
+    cells: [],
+    templates: [],
+    communities: [1, 2, 3, 4].map((id) => ({ id, name: `社区${id}` })),
+    resources: [],
+    budget: 1_000_000,
+    constraints: { requiredGroups: [], perCommunityMaxProjects: null, perCommunityMaxCost: null, allowedTemplateIds: null },
+    ...over,
+  };
+}
+
+function resource(id: number, communityId: number, over: Partial<ResourceSpec>): ResourceSpec {
+  return { id, title: `资源${id}`, unitId: 100 + id, unitName: `单位${id}`, communityId, kind: 'MONEY', capacity: 0, unitValue: 1, categoryFamilyId: null, ...over };
+}
+
+describe('benefit arithmetic', () => {
+  test('b = ρ·Σ C·n·(1+β·v), worked by hand', () => {
+    // Two cells of template 1 in community 1: 0.8×100×(1+0.5×0.4) = 96 and 0.5×40×(1+0.5×0) = 20; ρ 0.3 → 34.8.
+    const result = suggestProjects(input({
+      templates: [template(1, { categoryIds: [10, 11] })],
+      cells: [cell(10, 1, 100, 0.8, 0.4), cell(11, 1, 40, 0.5)],
+    }));
+    const [only] = result.selected;
+    expect(only.benefit).toBeCloseTo(34.8, 9);
+    expect(only.cells.map((c) => c.contribution)).toEqual([expect.closeTo(28.8, 9), expect.closeTo(6, 9)]);
+    expect(only.cells[0].vulnerabilityWeight).toBeCloseTo(1.2, 9);
+    expect(only.benefitFormula).toBe('b = ρ·Σ C·n·(1+β·v) = 0.3 × (0.8×100×(1+0.5×0.4) + 0.5×40×(1+0.5×0)) = 34.8');
+    // 140 cases × ρ 0.3 × 1 resident per case.
+    expect(only.beneficiaries).toBe(42);
+    expect(result.params).toEqual({ beta: 0.5, rho: null, costUnit: null });
+  });
+
+  test('β and ρ overrides change the arithmetic and are stated in the assumptions', () => {
+    const result = suggestProjects(input({ templates: [template(1)], cells: [cell(10, 1, 100, 0.8, 0.4)], params: { beta: 1, rho: 0.5 } }));
+    expect(result.selected[0].benefit).toBeCloseTo(0.8 * 100 * 0.5 * 1.4, 9);
+    expect(result.assumptions.join('\n')).toContain('ρ = 0.5 for every template');
+    expect(result.assumptions.join('\n')).toContain('β = 1:');
+  });
+});
+
+describe('resource matching reduces net cost', () => {
+  test('venue and staff hours matched, the staff saving capped by the declared value: 300,000 − 83,000 = 217,000', () => {
+    const canteen = template(1, {
+      cost: 300_000,
+      needs: [{ kind: 'VENUE', quantity: 100, unitValue: 800 }, { kind: 'STAFF_HOURS', quantity: 200, unitValue: 50 }],
+    });
+    const result = suggestProjects(input({
+      templates: [canteen],
+      cells: [cell(10, 1, 100, 1)],
+      resources: [
+        resource(1, 1, { kind: 'VENUE', capacity: 150, unitValue: null, title: '学校礼堂' }),
+        // 120 h declared at 3,000 yuan: 25 yuan per hour, below the 50 the project would pay.
+        resource(2, 1, { kind: 'STAFF_HOURS', capacity: 120, unitValue: 25, title: '志愿服务工时' }),
+        // Another community's resource is never matched here.
+        resource(3, 2, { kind: 'VENUE', capacity: 500, unitValue: null }),
+      ],
+    }));
+    const [project] = result.selected;
+    expect(project.matches).toEqual([
+      expect.objectContaining({ resourceId: 1, quantity: 100, unitSaving: 800, value: 80_000, unitName: '单位1' }),
+      expect.objectContaining({ resourceId: 2, quantity: 120, unitSaving: 25, value: 3_000 }),
+    ]);
+    expect(project).toMatchObject({ grossCost: 300_000, matchedValue: 83_000, netCost: 217_000, costUnits: 217 });
+    expect(result.totals).toMatchObject({ spent: 217_000, left: 783_000, grossCost: 300_000, matchedValue: 83_000 });
+  });
+
+  test('an earmarked resource serves only projects in its category family', () => {
+    const lights = template(1, { cost: 200_000, needs: [{ kind: 'STAFF_HOURS', quantity: 100, unitValue: 80 }] });
+    const result = suggestProjects(input({
+      templates: [lights],
+      cells: [cell(10, 1, 50, 1)],
+      resources: [resource(1, 1, { kind: 'STAFF_HOURS', capacity: 100, unitValue: null, categoryFamilyId: 9 })],
+    }));
+    expect(result.selected[0]).toMatchObject({ matchedValue: 0, netCost: 200_000, matches: [] });
+  });
+
+  test('two projects never count the same money twice: the selection is re-solved at shared costs', () => {
+    // Both need cash; the community has 150,000 of it. Alone each costs 100,000 net, so both seem
+    // to fit 300,000; together they cost 500,000 − 150,000 = 350,000, which does not.
+    const a = template(1, { cost: 250_000, needs: [{ kind: 'MONEY', quantity: 150_000, unitValue: 1 }] });
+    const b = template(2, { cost: 250_000, needs: [{ kind: 'MONEY', quantity: 150_000, unitValue: 1 }] });
+    const result = suggestProjects(input({
+      budget: 300_000,
+      templates: [a, b],
+      cells: [cell(10, 1, 100, 1), cell(20, 1, 90, 1)],
+      resources: [resource(1, 1, { capacity: 150_000 })],
+    }));
+    expect(result.selected.map((c) => c.templateId)).toEqual([1]);
+    expect(result.selected[0]).toMatchObject({ matchedValue: 150_000, netCost: 100_000 });
+    const other = result.rejected[0];
+    // What is left of the money after the selected project: nothing.
+    expect(other).toMatchObject({ templateId: 2, matchedValue: 0, netCost: 250_000, bindingConstraints: ['BUDGET'] });
+    expect(result.totals).toMatchObject({ spent: 100_000, benefit: 30 });
+    // The first solve (each with the money to itself) bounds the answer: 30 + 27 = 57; not proven.
+    expect(result.stats).toMatchObject({ sharedResourceRounds: 1, provenOptimal: false, upperBound: 57, gap: 27 });
+  });
+});
+
+describe('selection', () => {
+  test('the exact optimum where the ratio greedy is wrong: 1,000,000 yuan, A 600k (ratio best) vs B + C at 500k each', () => {
+    const result = suggestProjects(input({
+      templates: [template(1, { cost: 600_000 }), template(2, { cost: 500_000 }), template(3, { cost: 500_000 })],
+      cells: [cell(10, 1, 700, 1), cell(20, 2, 500, 1), cell(30, 3, 500, 1)],
+    }));
+    expect(result.selected.map((c) => c.templateId).sort()).toEqual([2, 3]);
+    expect(result.totals).toMatchObject({ spent: 1_000_000, left: 0, benefit: 300 });
+    expect(result.greedy).toMatchObject({ sameAsExact: false, feasible: true, benefit: 210, spent: 600_000, onlyInExact: ['2:2', '3:3'], onlyInGreedy: ['1:1'] });
+    expect(result.greedy.explanation).toContain('+90, +42.9%');
+    const a = result.rejected.find((c) => c.templateId === 1)!;
+    expect(a.bindingConstraints).toEqual(['BUDGET']);
+    expect(result.stats).toMatchObject({ provenOptimal: true, method: 'DYNAMIC_PROGRAMMING', costUnit: 1000, capacityUnits: 1000 });
+  });
+
+  test('a required group takes a weaker project and says so on both sides', () => {
+    const result = suggestProjects(input({
+      budget: 200_000,
+      templates: [template(1), template(2), template(3, { targetGroups: ['CHILDREN'] })],
+      cells: [cell(10, 1, 100, 1), cell(20, 2, 90, 1), cell(30, 3, 20, 1)],
+      constraints: { requiredGroups: ['CHILDREN'], perCommunityMaxProjects: null, perCommunityMaxCost: null, allowedTemplateIds: null },
+    }));
+    expect(result.selected.map((c) => c.templateId).sort()).toEqual([1, 3]);
+    const children = result.selected.find((c) => c.templateId === 3)!;
+    expect(children.bindingConstraints).toEqual(['GROUP_REQUIREMENT']);
+    expect(children.servesRequiredGroups).toEqual(['CHILDREN']);
+    const displaced = result.rejected.find((c) => c.templateId === 2)!;
+    expect(displaced.bindingConstraints).toEqual(['BUDGET', 'GROUP_REQUIREMENT']);
+    expect(result.bindingConstraints).toEqual(expect.arrayContaining(['BUDGET', 'GROUP_REQUIREMENT']));
+  });
+
+  test('community caps bind and are named; a template left out of allowedTemplateIds is rejected for that', () => {
+    const result = suggestProjects(input({
+      templates: [template(1), template(2), template(3)],
+      cells: [cell(10, 1, 100, 1), cell(20, 1, 90, 1), cell(30, 1, 80, 1)],
+      constraints: { requiredGroups: [], perCommunityMaxProjects: 1, perCommunityMaxCost: null, allowedTemplateIds: [1, 2] },
+    }));
+    expect(result.selected.map((c) => c.templateId)).toEqual([1]);
+    expect(result.rejected.find((c) => c.templateId === 2)!.bindingConstraints).toEqual(['COMMUNITY_MAX_PROJECTS']);
+    expect(result.rejected.find((c) => c.templateId === 3)!.bindingConstraints).toEqual(['TEMPLATE_NOT_ALLOWED']);
+    expect(result.stats).toMatchObject({ provenOptimal: true, method: expect.stringMatching(/^(BRANCH_AND_BOUND|MULTIPLE_CHOICE_DP)$/) });
+  });
+
+  test('when the DP table would be too big, the cost unit grows (and says so) until it fits', () => {
+    const templates = [1, 2, 3, 4, 5, 6].map((id) => template(id, { cost: 60_000 + id * 17_300 }));
+    const cells = templates.flatMap((t) => [1, 2, 3, 4].map((c) => cell(t.categoryIds[0], c, 10 + ((t.id * 7 + c * 3) % 40), 0.5)));
+    // 24 items × 1,001 columns at 1,000 yuan is 24,024 cells; allow 6,000: 5,000 yuan (201 columns) is the first unit that fits.
+    const result = suggestProjects(input({ templates, cells, limits: { maxWork: 6_000, nodeLimit: 1 } }));
+    expect(result.stats).toMatchObject({ costUnit: 5000, capacityUnits: 200, provenOptimal: true, method: 'DYNAMIC_PROGRAMMING' });
+    expect(result.assumptions.join('\n')).toContain('rounded UP to 5,000 yuan');
+    expect(result.totals.spent).toBeLessThanOrEqual(1_000_000);
+    for (const c of result.selected) expect(c.costUnits).toBe(Math.ceil(c.netCost / 5000));
+  });
+
+  test('a group nobody can serve is reported and nothing is selected', () => {
+    const result = suggestProjects(input({
+      templates: [template(1)],
+      cells: [cell(10, 1, 100, 1)],
+      constraints: { requiredGroups: ['DISABLED'], perCommunityMaxProjects: null, perCommunityMaxCost: null, allowedTemplateIds: null },
+    }));
+    expect(result.selected).toEqual([]);
+    expect(result.unservableGroups).toEqual(['DISABLED']);
+    expect(result.totals).toMatchObject({ spent: 0, left: 1_000_000, projects: 0 });
+  });
+});
+
+describe('explanations are consistent with the numbers (200 random instances, seed 42)', () => {
+  test('net = gross − matched, units = ⌈net/unit⌉, totals add up, limits hold, every rejection names a reason', () => {
+    const random = prng(42);
+    const groups = ['ELDERLY', 'CHILDREN', 'YOUTH', 'WOMEN', 'DISABLED', 'LOW_INCOME', 'GENERAL'] as const;
+    for (let run = 0; run < 200; run++) {
+      const templates = Array.from({ length: 2 + Math.floor(random() * 6) }, (_, k) => {
+        const cost = 50_000 + Math.floor(random() * 450) * 1000 + Math.floor(random() * 1000);
+        return template(k + 1, {
+          cost,
+          categoryIds: [(k + 1) * 10, (k + 1) * 10 + 1],
+          targetGroups: [groups[Math.floor(random() * 7)]],
+          needs: random() < 0.6 ? [{ kind: 'MONEY', quantity: Math.floor(cost * 0.3), unitValue: 1 }, { kind: 'VENUE', quantity: 50, unitValue: 300 }] : [],
+        });
+      });
+      const cells = templates.flatMap((t) => [1, 2, 3, 4].flatMap((c) => (random() < 0.7 ? [cell(t.categoryIds[Math.floor(random() * 2)], c, 1 + Math.floor(random() * 300), random(), random())] : [])));
+      const resources = [1, 2, 3, 4].flatMap((c) => (random() < 0.6 ? [resource(c * 10, c, { capacity: Math.floor(random() * 80_000) }), resource(c * 10 + 1, c, { kind: 'VENUE', capacity: Math.floor(random() * 120), unitValue: null })] : []));
+      const required = random() < 0.4 ? [groups[Math.floor(random() * 7)]] : [];
+      const budget = 100_000 + Math.floor(random() * 1_500_000);
+      const maxProjects = random() < 0.4 ? 1 + Math.floor(random() * 2) : null;
+      const maxCost = random() < 0.3 ? 200_000 + Math.floor(random() * 400_000) : null;
+      const result = suggestProjects(input({ templates, cells, resources, budget, constraints: { requiredGroups: required, perCommunityMaxProjects: maxProjects, perCommunityMaxCost: maxCost, allowedTemplateIds: null } }));
+      const unit = result.stats.costUnit;
+      for (const c of [...result.selected, ...result.rejected]) {
+        expect(c.netCost).toBeCloseTo(c.grossCost - c.matchedValue, 2);
+        expect(c.matchedValue).toBeCloseTo(c.matches.reduce((sum, m) => sum + m.value, 0), 2);
+        expect(c.netCost).toBeGreaterThanOrEqual(0);
+        expect(c.costUnits).toBe(Math.ceil(c.netCost / unit - 1e-9));
+        expect(c.benefit).toBeCloseTo(c.cells.reduce((sum, x) => sum + x.contribution, 0), 2);
+        if (!c.selected && c.benefit > 0) expect(c.bindingConstraints.length).toBeGreaterThan(0);
+        expect(c.reasons.length).toBeGreaterThan(0);
+      }
+      // No resource is used beyond its capacity by the selected projects together.
+      for (const r of resources) {
+        const used = result.selected.flatMap((c) => c.matches).filter((m) => m.resourceId === r.id).reduce((sum, m) => sum + m.quantity, 0);
+        expect(used).toBeLessThanOrEqual((r.capacity ?? Infinity) + 0.01);
+      }
+      const t = result.totals;
+      expect(t.spent).toBeCloseTo(result.selected.reduce((sum, c) => sum + c.netCost, 0), 2);
+      expect(t.spent).toBeLessThanOrEqual(budget);
+      expect(t.left).toBeCloseTo(budget - t.spent, 2);
+      expect(t.grossCost - t.matchedValue).toBeCloseTo(t.spent, 2);
+      expect(t.benefit).toBeCloseTo(result.selected.reduce((sum, c) => sum + c.benefit, 0), 2);
+      expect(t.beneficiaries).toBe(result.selected.reduce((sum, c) => sum + c.beneficiaries, 0));
+      expect(result.selected.reduce((sum, c) => sum + c.costUnits, 0)).toBeLessThanOrEqual(result.stats.capacityUnits);
+      for (const community of [1, 2, 3, 4]) {
+        const here = result.selected.filter((c) => c.communityId === community);
+        if (maxProjects != null) expect(here.length).toBeLessThanOrEqual(maxProjects);
+        if (maxCost != null) expect(here.reduce((sum, c) => sum + c.netCost, 0)).toBeLessThanOrEqual(maxCost);
+      }
+      if (result.selected.length) for (const group of required) expect(result.selected.some((c) => c.targetGroups.includes(group))).toBe(true);
+      expect(result.stats.upperBound).toBeGreaterThanOrEqual(t.benefit - 1e-6);
+      if (result.stats.provenOptimal) expect(result.stats.gap).toBe(0);
+    }
+  });
+});
