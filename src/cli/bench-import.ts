@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -50,18 +51,23 @@ runCli(async () => {
     await db.query('drop table if exists bench_raw_copy');
     await db.query(`create unlogged table bench_raw_copy (source_id text, item_code text, received_at timestamp, finished_at timestamp, status text, community_code text,
       grid_code text, building_code text, resident_groups text, channel text, satisfaction smallint, resident_hash text, note text)`);
+    const backends = await Promise.all(clients.map(backendCpu));
+    let cpu = cpuMeter(backends);
     let started = Date.now();
     await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), db.query(copyFrom(`copy bench_raw_copy from stdin with (format csv, header true)`)));
     const rawSeconds = (Date.now() - started) / 1000;
+    const rawCpu = cpu();
     const { rows } = await db.query<{ n: number }>('select count(*)::int as n from bench_raw_copy');
     const rawRows = rows[0].n;
     await db.query('drop table bench_raw_copy');
 
     // 2. Our import, into a source no earlier run used.
     const mapping = { ...loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json')), source: `bench-${Date.now().toString(36)}` };
+    cpu = cpuMeter(backends);
     started = Date.now();
     const summary = await importServiceFile({ db, db2, input: fs.createReadStream(file, { highWaterMark: 1 << 20 }), fileName: file, mapping });
     const ourSeconds = (Date.now() - started) / 1000;
+    const ourCpu = cpu();
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     if (!parsed.values.keep) {
@@ -78,6 +84,14 @@ runCli(async () => {
     console.log(`our import:              ${ourSeconds.toFixed(1)} s, ${rate(summary.rowsRead, ourSeconds)} rows/s (inserted ${summary.inserted.toLocaleString('en-US')}, rejected ${summary.rejected})`);
     console.log(`ratio (ours / raw):      ${((100 * rawSeconds) / ourSeconds).toFixed(0)} % of raw COPY throughput`);
     console.log(`peak RSS of this process: ${(peakRss / 1e6).toFixed(0)} MB`);
+    if (rawCpu.postgres !== null && ourCpu.postgres !== null) {
+      // CPU seconds do not depend on what else the machine runs; wall time does.
+      const line = (c: { postgres: number | null; node: number }) => `${(c.postgres! + c.node).toFixed(1)} s (PostgreSQL backends ${c.postgres!.toFixed(1)} s + this process ${c.node.toFixed(1)} s)`;
+      console.log(`CPU, raw COPY:           ${line(rawCpu)}`);
+      console.log(`CPU, our import:         ${line(ourCpu)}`);
+    }
+    const [load1, load5] = os.loadavg();
+    console.log(`machine: ${os.cpus().length} cores, load average ${load1.toFixed(1)} (1 min), ${load5.toFixed(1)} (5 min) at the end`);
     return 0;
   } finally {
     clearInterval(sampler);
@@ -85,6 +99,37 @@ runCli(async () => {
     await database.embedded?.stop();
   }
 });
+
+/**
+ * CPU seconds a PostgreSQL backend has used, read from /proc when the server runs on this
+ * machine (null otherwise): the bench reports CPU beside wall time because other work on a
+ * shared machine stretches wall time but not CPU time.
+ */
+async function backendCpu(client: pg.Client): Promise<() => number | null> {
+  const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+  const stat = `/proc/${rows[0].pid}/stat`;
+  const ticks = 100; // USER_HZ: 100 on Linux
+  return () => {
+    try {
+      const fields = fs.readFileSync(stat, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / ticks;
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** Starts measuring: returns a function giving the CPU seconds used since, by the backends and by this process. */
+function cpuMeter(backends: (() => number | null)[]): () => { postgres: number | null; node: number } {
+  const startNode = process.cpuUsage();
+  const startPg = backends.map((read) => read());
+  return () => {
+    const usage = process.cpuUsage(startNode);
+    const now = backends.map((read) => read());
+    const postgres = now.some((v) => v === null) || startPg.some((v) => v === null) ? null : now.reduce((sum, v, i) => sum! + v! - startPg[i]!, 0)!;
+    return { postgres, node: (usage.user + usage.system) / 1e6 };
+  };
+}
 
 /** Joins generator lines into ~1 MB chunks for the file stream. */
 async function* batched(lines: Iterable<string>): AsyncGenerator<string> {

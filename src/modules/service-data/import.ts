@@ -1,9 +1,8 @@
-import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import fs from 'node:fs';
-import readline from 'node:readline';
 import type { Readable } from 'node:stream';
-import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, type BatchCounts, type PgClient } from './loader';
+import { CSV_ERROR, CsvScanner } from './csv';
+import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, prepareImportSession, type BatchCounts, type PgClient } from './loader';
 import { compileMapping, type Mapping, type Rejection, type RowMapper } from './mapping';
 
 export const DEFAULT_BATCH_ROWS = 100_000;
@@ -32,16 +31,20 @@ export interface ImportSummary extends BatchCounts {
 }
 
 /**
- * Streams a CSV (or JSON lines) export into service records through `mapping`: decode (UTF-8 or GBK) →
- * csv-parse → map each row → COPY in batches (see BatchLoader). Memory stays flat: nothing
- * holds more than one batch's rejections and a 256 KB COPY buffer. Bad rows are reported and
- * skipped; a file that does not match the mapping's columns, or cannot be read, fails the run.
+ * Streams a CSV (or JSON lines) export into service records through `mapping`: decode (UTF-8 or
+ * GBK) → scan CSV (csv.ts) → map each row → COPY in batches (see BatchLoader). Memory stays
+ * flat: nothing holds more than one batch's rejections, a 256 KB COPY buffer and the record
+ * being scanned. Bad rows are reported and skipped; a file that does not match the mapping's
+ * columns, or cannot be read, fails the run.
  */
 export async function importServiceFile(options: ImportOptions): Promise<ImportSummary> {
   const { db, mapping } = options;
+  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
+  for (const connection of options.db2 ? [db, options.db2] : [db]) {
+    await prepareImportSession(connection, batchRows);
+    await ensureStage(connection);
+  }
   const lookups = await loadLookups(db);
-  await ensureStage(db);
-  if (options.db2) await ensureStage(options.db2);
   const runId = await startRun(db, mapping, options.fileName);
   const report = options.reportPath ? fs.createWriteStream(options.reportPath) : null;
   report?.write('row,column,reason\n');
@@ -51,17 +54,20 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
       ? [new BatchLoader(db, mapping.source, runId, onRejected), new BatchLoader(options.db2, mapping.source, runId, onRejected)]
       : [new BatchLoader(db, mapping.source, runId, onRejected)],
   );
-  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
 
   let bytesRead = 0;
-  options.input.on('data', (chunk: Buffer) => void (bytesRead += chunk.length));
   const encoding = options.encoding ?? mapping.encoding;
-  const decoded = encoding === 'gbk' ? options.input.pipe(iconv.decodeStream('gbk')) : options.input;
-  let inputError: Error | null = null;
+  const text = decodeText(options.input, encoding, (bytes) => (bytesRead += bytes));
 
   let mapper: RowMapper | null = null;
   let rowsSeen = 0;
-  /** Maps one row and hands it to the loader; commits a batch when it is full. */
+  /** After each row: rotate the batch when full, report progress now and then. */
+  const afterRow = async (): Promise<void> => {
+    rowsSeen += 1;
+    if (loader.pending >= batchRows) await loader.rotate();
+    if (rowsSeen % 10_000 === 0) options.onProgress?.({ rowsRead: rowsSeen, bytesRead, totals: loader.totals });
+  };
+  /** Maps one row and hands it to the loader. Awaits only when the loader must be waited for. */
   const take = async (cells: string[], row: number): Promise<void> => {
     const mapped = mapper!(cells);
     if (typeof mapped === 'string') {
@@ -74,69 +80,67 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
     loader.reject(row, { column: null, reason });
     await afterRow();
   };
-  const afterRow = async (): Promise<void> => {
-    rowsSeen += 1;
-    if (loader.pending >= batchRows) await loader.rotate();
-    if (rowsSeen % 10_000 === 0) options.onProgress?.({ rowsRead: rowsSeen, bytesRead, totals: loader.totals });
-  };
 
   try {
     if (mapping.format === 'jsonl') {
       // JSON lines: one object per line; the mapping's column names are its keys.
       const columns = mappedColumns(mapping);
       mapper = compileMapping(mapping, columns, lookups);
-      const lines = readline.createInterface({ input: decoded, crlfDelay: Infinity });
-      options.input.on('error', (error) => {
-        inputError = error;
-        lines.close();
-      });
       let row = 0;
-      for await (const line of lines) {
+      const handle = async (raw: string): Promise<void> => {
         row += 1;
-        if (line.trim() === '') continue;
+        const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        if (line.trim() === '') return;
         let value: unknown;
         try {
           value = JSON.parse(line);
         } catch (error) {
           await unreadable(row, `unreadable JSON: ${(error as Error).message.slice(0, 150)}`);
-          continue;
+          return;
         }
         if (!value || typeof value !== 'object' || Array.isArray(value)) {
           await unreadable(row, 'a line must hold one JSON object');
-          continue;
+          return;
         }
         const object = value as Record<string, unknown>;
         await take(columns.map((column) => (object[column] === null || object[column] === undefined ? '' : String(object[column]))), row);
+      };
+      let carry = '';
+      for await (const chunk of text) {
+        const lines = (carry + chunk).split('\n');
+        carry = lines.pop()!;
+        for (const line of lines) await handle(line);
       }
+      if (carry) await handle(carry);
     } else {
-      const parser = parse({ delimiter: mapping.delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true, info: true });
-      options.input.on('error', (error) => {
-        inputError = error;
-        parser.destroy(error);
-      });
-      // Broken quoting and the like: csv-parse skips the record and tells us where. One row may
-      // raise two errors (an invalid closing quote, then "quote not closed" at the end): report it once.
-      const skipped: { line: number; message: string }[] = [];
-      let lastSkippedLine = -1;
-      parser.on('skip', (error: Error & { lines?: number }) => {
-        const line = error.lines ?? 0;
-        if (line === lastSkippedLine) return;
-        lastSkippedLine = line;
-        skipped.push({ line, message: error.message.replace(/\s+/g, ' ').slice(0, 200) });
-      });
-      decoded.pipe(parser);
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        while (skipped.length) {
-          const bad = skipped.shift()!;
-          await unreadable(bad.line, `unreadable CSV: ${bad.message}`);
+      const scanner = new CsvScanner(mapping.delimiter);
+      // The hot loop: synchronous per row, awaiting only when a batch rotates or COPY pushes back.
+      const drain = async (): Promise<void> => {
+        for (let record = scanner.next(); record !== null; record = scanner.next()) {
+          if (record === CSV_ERROR) {
+            if (!mapper) throw new Error(`the header row is unreadable CSV: ${scanner.message}`);
+            await unreadable(scanner.line, `unreadable CSV: ${scanner.message}`);
+          } else if (!mapper) mapper = compileMapping(mapping, record, lookups);
+          else {
+            const mapped = mapper(record);
+            if (typeof mapped === 'string') {
+              const wait = loader.write(mapped);
+              if (wait) await wait;
+            } else loader.reject(scanner.line, mapped);
+            rowsSeen += 1;
+            if (loader.pending >= batchRows) await loader.rotate();
+            if (rowsSeen % 10_000 === 0) options.onProgress?.({ rowsRead: rowsSeen, bytesRead, totals: loader.totals });
+          }
         }
-        if (!mapper) mapper = compileMapping(mapping, record, lookups);
-        else await take(record, info.lines);
+      };
+      for await (const chunk of text) {
+        scanner.push(chunk);
+        await drain();
       }
-      for (const bad of skipped) await unreadable(bad.line, `unreadable CSV: ${bad.message}`);
-      if (!mapper && !inputError) throw new Error('the file is empty (no header row)');
+      scanner.end();
+      await drain();
+      if (!mapper) throw new Error('the file is empty (no header row)');
     }
-    if (inputError) throw inputError;
     await loader.finish();
     options.onProgress?.({ rowsRead: loader.totals.rowsRead, bytesRead, totals: loader.totals });
     await finishRun(db, runId, null);
@@ -148,6 +152,21 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
   } finally {
     if (report) await new Promise((resolve) => report.end(resolve));
   }
+}
+
+/** The input's text, decoded chunk by chunk (characters split across chunks are joined). */
+async function* decodeText(input: Readable, encoding: 'utf8' | 'gbk', onBytes: (bytes: number) => void): AsyncGenerator<string> {
+  // TextDecoder is about twice as fast as StringDecoder here; both replace invalid bytes with U+FFFD.
+  const utf8 = new TextDecoder('utf-8');
+  const gbk = encoding === 'gbk' ? iconv.getDecoder('gbk') : null;
+  for await (const chunk of input as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    onBytes(bytes.length);
+    const text = gbk ? gbk.write(bytes) : utf8.decode(bytes, { stream: true });
+    if (text) yield text;
+  }
+  const rest = gbk ? gbk.end() : utf8.decode();
+  if (rest) yield rest;
 }
 
 /** The column (key) names a mapping reads, for JSON lines. */
