@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/env';
 import { createLogger } from './common/logger';
 import { initOrm, migrateUp, openDatabase } from './db/database';
+import { seedDemoRecords } from './modules/service-data/demo-records';
 import { hasAreas, seedDemoCity } from './seed/demo-city';
 import { createServer } from './server';
 
@@ -19,6 +20,13 @@ async function main(): Promise<void> {
     const em = orm.em.fork();
     const counts = await em.transactional((tem) => seedDemoCity(tem, { scale: config.SEED_SCALE }));
     logger.info({ counts }, 'demo city loaded');
+    if (config.SEED_RECORDS > 0) {
+      const records = await seedDemoRecords(database.url, { records: config.SEED_RECORDS });
+      logger.info(
+        { inserted: records.inserted, rejected: records.rejected, firstDay: records.firstDay, lastDay: records.lastDay, seconds: records.seconds },
+        'demo one-window records loaded',
+      );
+    }
   }
 
   const server = await createServer({ config, orm, logger });

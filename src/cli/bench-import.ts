@@ -10,20 +10,20 @@ import { PROJECT_ROOT } from '../config/paths';
 import { createLogger } from '../common/logger';
 import { openDatabase } from '../db/database';
 import { generateServiceRecords } from '../modules/service-data/generator';
-import { importServiceFile } from '../modules/service-data/import';
+import { DEFAULT_BATCH_ROWS, DEFAULT_CONNECTIONS, importServiceFile } from '../modules/service-data/import';
 import { loadMapping } from '../modules/service-data/mapping';
 import { rebuildServiceDaily } from '../modules/service-data/rollups';
 import { parseFlags } from './cli-args';
 import { runCli } from './run-cli';
 
-const USAGE = `usage: npm run bench:import -- [--records N (default 1000000)] [--file FILE] [--keep]
+const USAGE = `usage: npm run bench:import -- [--records N (default 1000000)] [--file FILE] [--batch ROWS] [--connections N] [--keep]
   Generates FILE (unless it exists), then on the same database: raw COPY of FILE into an empty
   unindexed table (the physical limit), and our import of FILE into a fresh source (so nothing is
   a duplicate). Prints seconds, rows/s, their ratio and the peak RSS of this process.
   Needs the demo city (npm run seed) and writes records with source "bench-<time>": use a scratch database.`;
 
 runCli(async () => {
-  const parsed = parseFlags(process.argv.slice(2), ['records', 'file'], ['keep']);
+  const parsed = parseFlags(process.argv.slice(2), ['records', 'file', 'batch', 'connections'], ['keep']);
   if (typeof parsed === 'string') {
     console.error(`${parsed}\n${USAGE}`);
     return 2;
@@ -43,9 +43,11 @@ runCli(async () => {
 
   const config = loadConfig();
   const database = await openDatabase(config, createLogger('warn'));
-  const clients = [0, 1].map(() => new pg.Client({ connectionString: database.url, application_name: 'gongjian-bench' }));
+  const connections = Number(parsed.values.connections ?? DEFAULT_CONNECTIONS);
+  const batchRows = parsed.values.batch === undefined ? undefined : Number(parsed.values.batch);
+  const clients = Array.from({ length: connections }, () => new pg.Client({ connectionString: database.url, application_name: 'gongjian-bench' }));
   await Promise.all(clients.map((c) => c.connect()));
-  const [db, db2] = clients;
+  const [db, ...more] = clients;
   try {
     // 1. Raw COPY: the same CSV into an empty table with no indexes.
     await db.query('drop table if exists bench_raw_copy');
@@ -65,7 +67,7 @@ runCli(async () => {
     const mapping = { ...loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json')), source: `bench-${Date.now().toString(36)}` };
     cpu = cpuMeter(backends);
     started = Date.now();
-    const summary = await importServiceFile({ db, db2, input: fs.createReadStream(file, { highWaterMark: 1 << 20 }), fileName: file, mapping });
+    const summary = await importServiceFile({ db, more, batchRows, input: fs.createReadStream(file, { highWaterMark: 1 << 20 }), fileName: file, mapping });
     const ourSeconds = (Date.now() - started) / 1000;
     const ourCpu = cpu();
     clearInterval(sampler);
@@ -81,7 +83,7 @@ runCli(async () => {
     const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
     console.log(`file: ${records.toLocaleString('en-US')} rows, ${(size / 1e6).toFixed(0)} MB`);
     console.log(`raw COPY (no indexes):   ${rawSeconds.toFixed(1)} s, ${rate(rawRows, rawSeconds)} rows/s`);
-    console.log(`our import:              ${ourSeconds.toFixed(1)} s, ${rate(summary.rowsRead, ourSeconds)} rows/s (inserted ${summary.inserted.toLocaleString('en-US')}, rejected ${summary.rejected})`);
+    console.log(`our import (${connections} connection${connections === 1 ? '' : 's'}, batches of ${(batchRows ?? DEFAULT_BATCH_ROWS).toLocaleString('en-US')}): ${ourSeconds.toFixed(1)} s, ${rate(summary.rowsRead, ourSeconds)} rows/s (inserted ${summary.inserted.toLocaleString('en-US')}, rejected ${summary.rejected})`);
     console.log(`ratio (ours / raw):      ${((100 * rawSeconds) / ourSeconds).toFixed(0)} % of raw COPY throughput`);
     console.log(`peak RSS of this process: ${(peakRss / 1e6).toFixed(0)} MB`);
     if (rawCpu.postgres !== null && ourCpu.postgres !== null) {
@@ -89,6 +91,11 @@ runCli(async () => {
       const line = (c: { postgres: number | null; node: number }) => `${(c.postgres! + c.node).toFixed(1)} s (PostgreSQL backends ${c.postgres!.toFixed(1)} s + this process ${c.node.toFixed(1)} s)`;
       console.log(`CPU, raw COPY:           ${line(rawCpu)}`);
       console.log(`CPU, our import:         ${line(ourCpu)}`);
+    }
+    if (summary.times) {
+      const t = summary.times;
+      const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      console.log(`database time per step (both connections, overlapping the parsing): COPY ${s(t.copy)}, insert ${s(t.insert)}, roll-up ${s(t.rollup)}, deduplicating insert ${s(t.deduplicate)}, bookkeeping ${s(t.bookkeeping)}, commit ${s(t.commit)}; parsing waited ${s(t.waitForConnection)} for a free connection`);
     }
     const [load1, load5] = os.loadavg();
     console.log(`machine: ${os.cpus().length} cores, load average ${load1.toFixed(1)} (1 min), ${load5.toFixed(1)} (5 min) at the end`);

@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
+import { loadConfig } from '../../src/config/env';
 import { PROJECT_ROOT } from '../../src/config/paths';
+import { DEMO_RECORDS_SOURCE, seedDemoRecords } from '../../src/modules/service-data/demo-records';
 import { generateServiceRecords, GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
 import { importServiceFile, type ImportOptions } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
@@ -43,7 +45,7 @@ const rollupSnapshot = async (table: string) => (await db.query(`select * from $
 test('the Baltimore 311 sample imports through its mapping alone: imported = parsed rows − rejected, each rejection explained', async () => {
   const report = path.join(tmp, 'baltimore.rejects.csv');
   const summary = await importServiceFile({
-    db, db2, input: fs.createReadStream(baltimoreFile), fileName: '311_sample.csv', mapping: loadMapping(path.join(PROJECT_ROOT, 'mappings', 'baltimore311.json')), reportPath: report, batchRows: 3000,
+    db, more: [db2], input: fs.createReadStream(baltimoreFile), fileName: '311_sample.csv', mapping: loadMapping(path.join(PROJECT_ROOT, 'mappings', 'baltimore311.json')), reportPath: report, batchRows: 3000,
   });
   const parsed: string[][] = parseSync(fs.readFileSync(baltimoreFile), { relax_column_count: true });
   const dataRows = parsed.length - 1;
@@ -137,10 +139,10 @@ test('JSON lines import through the same mapping (keys are the column names); a 
 test('re-importing a file adds nothing, and the incremental roll-ups equal a full rebuild', async () => {
   const file = path.join(tmp, 'city.csv');
   fs.writeFileSync(file, [...generateServiceRecords({ records: 6000, seed: 11, days: 60 })].join(''));
-  const first = await importServiceFile({ db, db2, input: fs.createReadStream(file), fileName: file, mapping: gongjian, batchRows: 1000 });
+  const first = await importServiceFile({ db, more: [db2], input: fs.createReadStream(file), fileName: file, mapping: gongjian, batchRows: 1000 });
   expect(first).toMatchObject({ rowsRead: 6000, inserted: 6000, duplicates: 0, rejected: 0 });
   const before = await count('select count(*) as n from service_record');
-  const second = await importServiceFile({ db, db2, input: fs.createReadStream(file), fileName: file, mapping: gongjian, batchRows: 1000 });
+  const second = await importServiceFile({ db, more: [db2], input: fs.createReadStream(file), fileName: file, mapping: gongjian, batchRows: 1000 });
   expect(second).toMatchObject({ rowsRead: 6000, inserted: 0, duplicates: 6000, rejected: 0 });
   expect(await count('select count(*) as n from service_record')).toBe(before);
 
@@ -227,4 +229,28 @@ test('importServiceRecords goes through the same path; serviceStats reads the ro
   expect(items.errors).toBeUndefined();
   expect(items.data.serviceItems.totalCount).toBeGreaterThan(0);
   expect(items.data.serviceItems.edges[0].node.category.parent.code).toBe('SOC');
+});
+
+test('the demo records: generated for the communities in the database, through the import, over the days up to lastDay, deterministic', async () => {
+  const first = await seedDemoRecords(app.databaseUrl, { records: 3000, lastDay: '2026-06-30', days: 90 });
+  expect(first).toMatchObject({ rowsRead: 3000, inserted: 3000, duplicates: 0, rejected: 0, firstDay: '2026-04-02', lastDay: '2026-06-30' });
+  const range = (await db.query(
+    `select min((received_at at time zone 'Asia/Shanghai')::date)::text as first, max((received_at at time zone 'Asia/Shanghai')::date)::text as last,
+       count(distinct community_id)::int as communities, count(*)::int as n from service_record where source = $1`,
+    [DEMO_RECORDS_SOURCE],
+  )).rows[0];
+  expect(range).toEqual({ first: '2026-04-02', last: '2026-06-30', communities: 12, n: 3000 });
+  // The run is an ordinary import run, and the roll-ups hold the records.
+  expect((await db.query('select source, status, inserted from import_run where id = $1', [first.runId])).rows[0]).toEqual({ source: 'demo', status: 'SUCCEEDED', inserted: 3000 });
+  expect(await count(`select sum(count) as n from service_daily where day between '2026-04-02' and '2026-06-30'`)).toBe(3000);
+  // Same window again: the same source ids, so nothing new.
+  const again = await seedDemoRecords(app.databaseUrl, { records: 3000, lastDay: '2026-06-30', days: 90 });
+  expect(again).toMatchObject({ inserted: 0, duplicates: 3000 });
+});
+
+test('SEED_RECORDS is validated: a whole number 0-5000000, 200000 by default', () => {
+  expect(loadConfig({}).SEED_RECORDS).toBe(200_000);
+  expect(loadConfig({ SEED_RECORDS: '0' }).SEED_RECORDS).toBe(0);
+  expect(() => loadConfig({ SEED_RECORDS: '-5' })).toThrow('Invalid configuration: SEED_RECORDS must be 0-5000000 (got "-5")');
+  expect(() => loadConfig({ SEED_RECORDS: 'lots' })).toThrow(/^Invalid configuration: SEED_RECORDS/);
 });

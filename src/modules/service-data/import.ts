@@ -6,12 +6,17 @@ import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, prepareImportSe
 import { compileMapping, type Mapping, type Rejection, type RowMapper } from './mapping';
 
 export const DEFAULT_BATCH_ROWS = 100_000;
+/** Connections the command-line import uses by default. */
+export const DEFAULT_CONNECTIONS = 2;
 
 export interface ImportOptions {
   /** A dedicated connection (COPY and batch transactions run on it). */
   db: PgClient;
-  /** A second dedicated connection: batches then alternate between the two (parse one while the other inserts). */
-  db2?: PgClient;
+  /**
+   * More dedicated connections: batches then go round them (parse one while others insert).
+   * Two or three in all suit a 2-core machine (see the README's Performance section).
+   */
+  more?: PgClient[];
   /** The file's bytes. */
   input: Readable;
   /** Shown in the import run (folders are dropped). */
@@ -28,6 +33,8 @@ export interface ImportOptions {
 
 export interface ImportSummary extends BatchCounts {
   runId: number;
+  /** Milliseconds spent in each step of the batches (see PhaseTimes), for the benchmark. */
+  times?: PipelinedLoader['times'];
 }
 
 /**
@@ -40,7 +47,8 @@ export interface ImportSummary extends BatchCounts {
 export async function importServiceFile(options: ImportOptions): Promise<ImportSummary> {
   const { db, mapping } = options;
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
-  for (const connection of options.db2 ? [db, options.db2] : [db]) {
+  const connections = [db, ...(options.more ?? [])];
+  for (const connection of connections) {
     await prepareImportSession(connection, batchRows);
     await ensureStage(connection);
   }
@@ -49,11 +57,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
   const report = options.reportPath ? fs.createWriteStream(options.reportPath) : null;
   report?.write('row,column,reason\n');
   const onRejected = (row: number, rejection: Rejection) => report?.write(`${row},${csvCell(rejection.column ?? '')},${csvCell(rejection.reason)}\n`);
-  const loader = new PipelinedLoader(
-    options.db2
-      ? [new BatchLoader(db, mapping.source, runId, onRejected), new BatchLoader(options.db2, mapping.source, runId, onRejected)]
-      : [new BatchLoader(db, mapping.source, runId, onRejected)],
-  );
+  const loader = new PipelinedLoader(connections.map((connection) => new BatchLoader(connection, mapping.source, runId, onRejected)));
 
   let bytesRead = 0;
   const encoding = options.encoding ?? mapping.encoding;
@@ -144,7 +148,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
     await loader.finish();
     options.onProgress?.({ rowsRead: loader.totals.rowsRead, bytesRead, totals: loader.totals });
     await finishRun(db, runId, null);
-    return { runId, ...loader.totals };
+    return { runId, ...loader.totals, times: loader.times };
   } catch (error) {
     await loader.rollback();
     await finishRun(db, runId, error instanceof Error ? error.message : String(error)).catch(() => undefined);
@@ -160,9 +164,14 @@ async function* decodeText(input: Readable, encoding: 'utf8' | 'gbk', onBytes: (
   const utf8 = new TextDecoder('utf-8');
   const gbk = encoding === 'gbk' ? iconv.getDecoder('gbk') : null;
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    onBytes(bytes.length);
-    const text = gbk ? gbk.write(bytes) : utf8.decode(bytes, { stream: true });
+    if (typeof chunk === 'string') {
+      // Already text (an object-mode stream, e.g. generated records): nothing to decode.
+      onBytes(chunk.length);
+      if (chunk) yield chunk;
+      continue;
+    }
+    onBytes(chunk.length);
+    const text = gbk ? gbk.write(chunk) : utf8.decode(chunk, { stream: true });
     if (text) yield text;
   }
   const rest = gbk ? gbk.end() : utf8.decode();

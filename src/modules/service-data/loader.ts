@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -93,6 +94,10 @@ export async function loadLookups(db: PgClient): Promise<Lookups> {
   return lookups;
 }
 
+/** Milliseconds a loader spent waiting on each step of its batches (summed over batches; for the benchmark). */
+export type PhaseTimes = Record<'copy' | 'insert' | 'rollup' | 'deduplicate' | 'bookkeeping' | 'commit', number>;
+const noTimes = (): PhaseTimes => ({ copy: 0, insert: 0, rollup: 0, deduplicate: 0, bookkeeping: 0, commit: 0 });
+
 export interface BatchCounts {
   rowsRead: number;
   inserted: number;
@@ -108,6 +113,7 @@ export interface BatchCounts {
  */
 export class BatchLoader {
   readonly totals: BatchCounts = { rowsRead: 0, inserted: 0, duplicates: 0, rejected: 0 };
+  readonly times: PhaseTimes = noTimes();
   private copy: Writable | null = null;
   /** An error the COPY stream raised between our writes (kept so it is not an unhandled 'error' event). */
   private copyError: Error | null = null;
@@ -158,9 +164,16 @@ export class BatchLoader {
     const copy = this.copy!;
     this.copy = null;
     if (this.copyError) throw this.copyError;
+    let mark = performance.now();
+    const lap = (phase: keyof PhaseTimes) => {
+      const now = performance.now();
+      this.times[phase] += now - mark;
+      mark = now;
+    };
     copy.end();
     await once(copy, 'finish');
-    const inserted = await this.insertStaged();
+    lap('copy');
+    const inserted = await this.insertStaged(lap);
     const batch: BatchCounts = { rowsRead: this.pendingRead, inserted, duplicates: this.good - inserted, rejected: this.rejections.length };
     if (this.rejections.length) {
       await this.db.query(
@@ -172,7 +185,9 @@ export class BatchLoader {
       `update import_run set rows_read = rows_read + $2, inserted = inserted + $3, duplicates = duplicates + $4, rejected = rejected + $5, updated_at = now() where id = $1`,
       [this.runId, batch.rowsRead, batch.inserted, batch.duplicates, batch.rejected],
     );
+    lap('bookkeeping');
     await this.db.query('commit');
+    lap('commit');
     for (const key of Object.keys(batch) as (keyof BatchCounts)[]) this.totals[key] += batch[key];
     this.good = 0;
     this.pendingRead = 0;
@@ -192,21 +207,25 @@ export class BatchLoader {
   }
 
   /** Inserts the staged batch (see INSERT_ALL_SQL); returns how many rows were new. */
-  private async insertStaged(): Promise<number> {
+  private async insertStaged(lap: (phase: keyof PhaseTimes) => void): Promise<number> {
     const params = [this.source, this.runId];
     if (!this.expectDuplicates) {
       await this.db.query('savepoint insert_all');
       try {
         const result = await this.db.query(INSERT_ALL_SQL, params);
         await this.db.query('release savepoint insert_all');
+        lap('insert');
         await this.db.query(ROLLUP_STAGED_SQL, params);
+        lap('rollup');
         return result.rowCount ?? 0;
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         await this.db.query('rollback to savepoint insert_all');
+        lap('insert');
       }
     }
     const { rows } = await this.db.query<{ inserted: number }>(INSERT_NEW_SQL, params);
+    lap('deduplicate');
     // A batch with duplicates (a re-run, or resuming after a crash) is usually followed by more.
     this.expectDuplicates = rows[0].inserted < this.good;
     return rows[0].inserted;
@@ -229,16 +248,22 @@ export class BatchLoader {
 }
 
 /**
- * Two BatchLoaders on two connections, alternating: while one batch's insert and roll-up
- * run in PostgreSQL, the next batch is parsed and streamed through COPY on the other. At
- * most two batches are open; each is still its own transaction, so crash-safety holds.
+ * BatchLoaders on several connections, in turn: while earlier batches' inserts and roll-ups
+ * run in PostgreSQL, the next batch is parsed and streamed through COPY on the next free
+ * connection. At most one batch per connection is open; each is still its own transaction, so
+ * crash-safety holds. Batches that touch the same roll-up rows wait for each other's commit
+ * (row locks, taken in key order by every batch, so they cannot deadlock).
  */
 export class PipelinedLoader {
   private current = 0;
-  private inflight: (Promise<void> | null)[] = [null, null];
+  private readonly inflight: (Promise<void> | null)[];
   private failure: unknown = null;
+  private waited = 0;
 
-  constructor(private readonly loaders: [BatchLoader] | [BatchLoader, BatchLoader]) {}
+  constructor(private readonly loaders: BatchLoader[]) {
+    if (loaders.length === 0) throw new Error('PipelinedLoader needs at least one BatchLoader');
+    this.inflight = loaders.map(() => null);
+  }
 
   get totals(): BatchCounts {
     const sum: BatchCounts = { rowsRead: 0, inserted: 0, duplicates: 0, rejected: 0 };
@@ -250,6 +275,13 @@ export class PipelinedLoader {
     return this.loaders[this.current].pending;
   }
 
+  /** Where the batches' time went, summed over the connections, plus how long parsing waited for a free connection. */
+  get times(): PhaseTimes & { waitForConnection: number } {
+    const sum = { ...noTimes(), waitForConnection: this.waited };
+    for (const loader of this.loaders) for (const key of Object.keys(loader.times) as (keyof PhaseTimes)[]) sum[key] += loader.times[key];
+    return sum;
+  }
+
   write(line: string): Promise<void> | undefined {
     return this.loaders[this.current].write(line);
   }
@@ -258,7 +290,7 @@ export class PipelinedLoader {
     this.loaders[this.current].reject(row, rejection);
   }
 
-  /** Starts committing the current batch and moves to the other connection once it is free. */
+  /** Starts committing the current batch and moves to the next connection once it is free. */
   async rotate(): Promise<void> {
     if (this.failure) throw this.failure;
     const index = this.current;
@@ -270,8 +302,10 @@ export class PipelinedLoader {
       () => undefined,
       (error: unknown) => void (this.failure ??= error),
     );
-    this.current = 1 - index;
+    this.current = (index + 1) % this.loaders.length;
+    const started = performance.now();
     await this.inflight[this.current];
+    this.waited += performance.now() - started;
     if (this.failure) throw this.failure;
   }
 
