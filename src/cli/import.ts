@@ -81,6 +81,7 @@ runCli(async () => {
   const seconds = (Date.now() - started) / 1000;
   const n = (value: number) => value.toLocaleString('en-US');
   console.log(`import run ${summary.runId}: read ${n(summary.rowsRead)}, inserted ${n(summary.inserted)}, duplicate ${n(summary.duplicates)}, rejected ${n(summary.rejected)} in ${seconds.toFixed(1)} s (${n(Math.round(summary.rowsRead / Math.max(seconds, 0.001)))} rows/s)`);
+  if (summary.encodingDetected) console.log(`read as ${summary.encoding === 'gbk' ? 'GBK' : summary.encoding}: the file is not UTF-8 (pass --encoding to choose)`);
   if (summary.rejected) console.log(`rejected rows: ${values.report ?? `${file}.rejects.csv`}`);
   return summary.inserted + summary.duplicates > 0 ? 0 : 1;
 });

@@ -1,5 +1,6 @@
 import iconv from 'iconv-lite';
 import fs from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { CSV_ERROR, CsvScanner } from './csv';
 import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, prepareImportSession, type BatchCounts, type PgClient } from './loader';
@@ -33,6 +34,9 @@ export interface ImportOptions {
 
 export interface ImportSummary extends BatchCounts {
   runId: number;
+  /** The encoding the file was read in, and whether it was detected (GBK bytes in a file declared UTF-8). */
+  encoding?: 'utf8' | 'gbk';
+  encodingDetected?: boolean;
   /** Milliseconds spent in each step of the batches (see PhaseTimes), for the benchmark. */
   times?: PipelinedLoader['times'];
 }
@@ -60,8 +64,8 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
   const loader = new PipelinedLoader(connections.map((connection) => new BatchLoader(connection, mapping.source, runId, onRejected)));
 
   let bytesRead = 0;
-  const encoding = options.encoding ?? mapping.encoding;
-  const text = decodeText(options.input, encoding, (bytes) => (bytesRead += bytes));
+  const decoding: DecodeState = { encoding: options.encoding ?? mapping.encoding, detected: false, invalidUtf8: false };
+  const text = decodeText(options.input, decoding, options.encoding !== undefined, (bytes) => (bytesRead += bytes));
 
   let mapper: RowMapper | null = null;
   let rowsSeen = 0;
@@ -107,7 +111,9 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
           return;
         }
         const object = value as Record<string, unknown>;
-        await take(columns.map((column) => (object[column] === null || object[column] === undefined ? '' : String(object[column]))), row);
+        const cells = columns.map((column) => (object[column] === null || object[column] === undefined ? '' : String(object[column])));
+        if (decoding.invalidUtf8 && hasReplacement(cells)) await unreadable(row, NOT_UTF8);
+        else await take(cells, row);
       };
       let carry = '';
       for await (const chunk of text) {
@@ -126,7 +132,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
             await unreadable(scanner.line, `unreadable CSV: ${scanner.message}`);
           } else if (!mapper) mapper = compileMapping(mapping, record, lookups);
           else {
-            const mapped = mapper(record);
+            const mapped = decoding.invalidUtf8 && hasReplacement(record) ? { column: null, reason: NOT_UTF8 } : mapper(record);
             if (typeof mapped === 'string') {
               const wait = loader.write(mapped);
               if (wait) await wait;
@@ -148,7 +154,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
     await loader.finish();
     options.onProgress?.({ rowsRead: loader.totals.rowsRead, bytesRead, totals: loader.totals });
     await finishRun(db, runId, null);
-    return { runId, ...loader.totals, times: loader.times };
+    return { runId, ...loader.totals, encoding: decoding.encoding, encodingDetected: decoding.detected, times: loader.times };
   } catch (error) {
     await loader.rollback();
     await finishRun(db, runId, error instanceof Error ? error.message : String(error)).catch(() => undefined);
@@ -158,11 +164,26 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
   }
 }
 
-/** The input's text, decoded chunk by chunk (characters split across chunks are joined). */
-async function* decodeText(input: Readable, encoding: 'utf8' | 'gbk', onBytes: (bytes: number) => void): AsyncGenerator<string> {
+/** What decoding found: the encoding used, whether it was detected, and whether any bytes were not valid UTF-8. */
+export interface DecodeState {
+  encoding: 'utf8' | 'gbk';
+  detected: boolean;
+  invalidUtf8: boolean;
+}
+
+/**
+ * The input's text, decoded chunk by chunk (characters split across chunks are joined).
+ * UTF-8 that was not forced is checked on the first chunk: bytes that are not UTF-8 but decode
+ * cleanly as GBK (common in Chinese exports) switch the import to GBK. Later invalid UTF-8
+ * sets `state.invalidUtf8`, and the caller then refuses rows holding U+FFFD (undecodable text)
+ * instead of storing them garbled.
+ */
+async function* decodeText(input: Readable, state: DecodeState, forced: boolean, onBytes: (bytes: number) => void): AsyncGenerator<string> {
   // TextDecoder is about twice as fast as StringDecoder here; both replace invalid bytes with U+FFFD.
   const utf8 = new TextDecoder('utf-8');
-  const gbk = encoding === 'gbk' ? iconv.getDecoder('gbk') : null;
+  let gbk = state.encoding === 'gbk' ? iconv.getDecoder('gbk') : null;
+  let first = true;
+  let tail: Buffer = Buffer.alloc(0);
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     if (typeof chunk === 'string') {
       // Already text (an object-mode stream, e.g. generated records): nothing to decode.
@@ -171,12 +192,40 @@ async function* decodeText(input: Readable, encoding: 'utf8' | 'gbk', onBytes: (
       continue;
     }
     onBytes(chunk.length);
+    if (!gbk) {
+      const bytes = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+      const complete = completeUtf8Length(bytes);
+      const valid = isUtf8(bytes.subarray(0, complete));
+      tail = Buffer.from(bytes.subarray(complete));
+      if (!valid && first && !forced && !iconv.decode(chunk, 'gbk').includes('\ufffd')) {
+        state.encoding = 'gbk';
+        state.detected = true;
+        gbk = iconv.getDecoder('gbk');
+      } else if (!valid) state.invalidUtf8 = true;
+    }
+    first = false;
     const text = gbk ? gbk.write(chunk) : utf8.decode(chunk, { stream: true });
     if (text) yield text;
   }
+  if (tail.length) state.invalidUtf8 = true; // the input ends inside a UTF-8 character
   const rest = gbk ? gbk.end() : utf8.decode();
   if (rest) yield rest;
 }
+
+/** Length of `bytes` without a UTF-8 character cut off at its end. */
+function completeUtf8Length(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back];
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return needed > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
+}
+
+/** The reason a row with undecodable text is refused. */
+const NOT_UTF8 = 'the row is not valid UTF-8 text (a GBK export? import it with --encoding gbk)';
+const hasReplacement = (cells: string[]) => cells.some((cell) => cell.includes('\ufffd'));
 
 /** The column (key) names a mapping reads, for JSON lines. */
 function mappedColumns(mapping: Mapping): string[] {
