@@ -81,7 +81,7 @@ runCli(async () => {
     }
 
     const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
-    console.log(`file: ${records.toLocaleString('en-US')} rows, ${(size / 1e6).toFixed(0)} MB`);
+    console.log(`file: ${rawRows.toLocaleString('en-US')} rows, ${(size / 1e6).toFixed(0)} MB (${path.basename(file)})`);
     console.log(`raw COPY (no indexes):   ${rawSeconds.toFixed(1)} s, ${rate(rawRows, rawSeconds)} rows/s`);
     console.log(`our import (${connections} connection${connections === 1 ? '' : 's'}, batches of ${(batchRows ?? DEFAULT_BATCH_ROWS).toLocaleString('en-US')}): ${ourSeconds.toFixed(1)} s, ${rate(summary.rowsRead, ourSeconds)} rows/s (inserted ${summary.inserted.toLocaleString('en-US')}, rejected ${summary.rejected})`);
     console.log(`ratio (ours / raw):      ${((100 * rawSeconds) / ourSeconds).toFixed(0)} % of raw COPY throughput`);
@@ -95,7 +95,7 @@ runCli(async () => {
     if (summary.times) {
       const t = summary.times;
       const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-      console.log(`database time per step (both connections, overlapping the parsing): COPY ${s(t.copy)}, insert ${s(t.insert)}, roll-up ${s(t.rollup)}, deduplicating insert ${s(t.deduplicate)}, bookkeeping ${s(t.bookkeeping)}, commit ${s(t.commit)}; parsing waited ${s(t.waitForConnection)} for a free connection`);
+      console.log(`database time per step (summed over the connections, overlapping the parsing): COPY ${s(t.copy)}, insert ${s(t.insert)}, roll-up ${s(t.rollup)}, deduplicating insert ${s(t.deduplicate)}, bookkeeping ${s(t.bookkeeping)}, commit ${s(t.commit)}; parsing waited ${s(t.waitForConnection)} for a free connection`);
     }
     const [load1, load5] = os.loadavg();
     console.log(`machine: ${os.cpus().length} cores, load average ${load1.toFixed(1)} (1 min), ${load5.toFixed(1)} (5 min) at the end`);

@@ -7,8 +7,12 @@ import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, prepareImportSe
 import { compileMapping, type Mapping, type Rejection, type RowMapper } from './mapping';
 
 export const DEFAULT_BATCH_ROWS = 100_000;
-/** Connections the command-line import uses by default. */
-export const DEFAULT_CONNECTIONS = 2;
+/**
+ * Connections the command-line import uses by default: with three, one batch streams in while
+ * two are inserted and rolled up, so on 2 cores parsing hardly ever waits (measured: 1M rows
+ * 13.4 s with three, 16.0 s with two).
+ */
+export const DEFAULT_CONNECTIONS = 3;
 
 export interface ImportOptions {
   /** A dedicated connection (COPY and batch transactions run on it). */

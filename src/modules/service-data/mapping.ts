@@ -292,7 +292,8 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
             if (bit === undefined) return { column: col(f.residentGroups), reason: `unknown resident group ${shown(part)}` };
             mask |= bit;
           }
-          if (groupMasks.size < 4096) groupMasks.set(text, mask);
+          // A fresh copy as the key: `text` may be a slice of a whole input chunk, which it would keep alive.
+          if (groupMasks.size < 4096) groupMasks.set(Buffer.from(text).toString(), mask);
         }
       }
     }
