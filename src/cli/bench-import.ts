@@ -20,7 +20,8 @@ const USAGE = `usage: npm run bench:import -- [--records N (default 1000000)] [-
   Generates FILE (unless it exists), then on the same database: raw COPY of FILE into an empty
   unindexed table (the physical limit), and our import of FILE into a fresh source (so nothing is
   a duplicate). Prints seconds, rows/s, their ratio and the peak RSS of this process.
-  Needs the demo city (npm run seed) and writes records with source "bench-<time>": use a scratch database.`;
+  Needs the demo city (npm run seed -- --records 0, so no demo records share its days) and writes
+  records with source "bench-<time>": use a scratch database. Prints CPU seconds beside wall time.`;
 
 runCli(async () => {
   const parsed = parseFlags(process.argv.slice(2), ['records', 'file', 'batch', 'connections'], ['keep']);
