@@ -42,7 +42,10 @@ const run = (input: Buffer | string, options: Partial<ImportOptions> = {}) =>
 const count = async (sql: string, params: unknown[] = []) => Number((await db.query(sql, params)).rows[0].n);
 const rollupSnapshot = async (table: string) => (await db.query(`select * from ${table} order by 1, 2, 3, 4`)).rows;
 
-test('the Baltimore 311 sample imports through its mapping alone: imported = parsed rows − rejected, each rejection explained', async () => {
+// The shared sample is not on every machine: skip cleanly where it is missing.
+const withBaltimore = fs.existsSync(baltimoreFile) ? test : test.skip;
+
+withBaltimore('the Baltimore 311 sample imports through its mapping alone: imported = parsed rows − rejected, each rejection explained', async () => {
   const report = path.join(tmp, 'baltimore.rejects.csv');
   const summary = await importServiceFile({
     db, more: [db2], input: fs.createReadStream(baltimoreFile), fileName: '311_sample.csv', mapping: loadMapping(path.join(PROJECT_ROOT, 'mappings', 'baltimore311.json')), reportPath: report, batchRows: 3000,
