@@ -1,6 +1,14 @@
 /**
- * The analytics package's only door: `src/` imports analytics through this file alone,
- * and analytics never imports from `src/modules`. Demand ranking and project suggestions
- * arrive with the analytics issue; until then the door only says what it offers.
+ * The analytics package's only door: `src/` imports analytics through this file alone, and
+ * analytics never imports from `src/modules`. Keep this file a list of re-exports (merges stay easy).
  */
-export const ANALYTICS_CAPABILITIES: readonly string[] = [];
+export * from './stats';
+export type { SqlRunner } from './sources/sql';
+export * from './sources/demand-tables';
+export * from './demand';
+
+// Free text (Chinese): segmentation, keywords, the category classifier and its evaluation.
+export * from './text';
+
+// Start-up: pay the one-off loading and training costs before the first request.
+export { warmAnalytics } from './warm';

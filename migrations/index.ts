@@ -1,8 +1,11 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122154718_identity } from './Migration20261122154718_identity';
+import { Migration20261202025434_identity_scopes } from './Migration20261202025434_identity_scopes';
+import { Migration20261202034457_mutation_audit } from './Migration20261202034457_mutation_audit';
 import { Migration20261122140115_initial } from './Migration20261122140115_initial';
 import { Migration20261122143309_closed_loop } from './Migration20261122143309_closed_loop';
 import { Migration20261122145537_service_data } from './Migration20261122145537_service_data';
+import { Migration20261123090000_demand_rollups } from './Migration20261123090000_demand_rollups';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -13,4 +16,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122143309_closed_loop', class: Migration20261122143309_closed_loop },
   { name: 'Migration20261122145537_service_data', class: Migration20261122145537_service_data },
   { name: 'Migration20261122154718_identity', class: Migration20261122154718_identity },
+  { name: 'Migration20261123090000_demand_rollups', class: Migration20261123090000_demand_rollups },
+  { name: 'Migration20261202025434_identity_scopes', class: Migration20261202025434_identity_scopes },
+  { name: 'Migration20261202034457_mutation_audit', class: Migration20261202034457_mutation_audit },
 ];

@@ -3,8 +3,11 @@ import { ConfigError, loadConfig } from './config/env';
 import { createLogger } from './common/logger';
 import { initOrm, migrateUp, openDatabase } from './db/database';
 import { seedDemoRecords } from './modules/service-data/demo-records';
-import { hasAreas, seedDemoCity } from './seed/demo-city';
+import { hasAreas } from './seed/demo-city';
+import { DEMO_PASSWORD, DEMO_PORTAL_KEY } from './seed/demo-accounts';
+import { seedDemo } from './seed/demo';
 import { createServer } from './server';
+import { warmAnalytics } from '../analytics';
 
 /** Start-up: config → database (embedded unless DATABASE_URL) → migrations → demo data → listen. */
 async function main(): Promise<void> {
@@ -18,9 +21,13 @@ async function main(): Promise<void> {
   if (config.SEED_DEMO && !(await hasAreas(orm.em.fork()))) {
     logger.info({ scale: config.SEED_SCALE }, 'empty database: loading the demo city');
     const em = orm.em.fork();
-    const counts = await em.transactional((tem) => seedDemoCity(tem, { scale: config.SEED_SCALE }));
-    logger.info({ counts }, 'demo city loaded');
+    const { city, requests, accounts } = await em.transactional((tem) => seedDemo(tem, { scale: config.SEED_SCALE, withAccounts: config.NODE_ENV !== 'production' }));
+    logger.info({ counts: { ...city, ...requests } }, 'demo city loaded');
+    if (accounts.length) {
+      logger.info({ accounts: accounts.map((account) => `${account.username} (${account.role}, ${account.scope})`) }, `demo sign-ins loaded: password "${DEMO_PASSWORD}", portal key "${DEMO_PORTAL_KEY}" (see README)`);
+    }
     if (config.SEED_RECORDS > 0) {
+      // After the city commits: the import runs its own batch transactions on its own connections.
       const records = await seedDemoRecords(database.url, { records: config.SEED_RECORDS });
       logger.info(
         { inserted: records.inserted, rejected: records.rejected, firstDay: records.firstDay, lastDay: records.lastDay, seconds: records.seconds },
@@ -28,6 +35,10 @@ async function main(): Promise<void> {
       );
     }
   }
+
+  const warmStarted = Date.now();
+  warmAnalytics();
+  logger.info({ ms: Date.now() - warmStarted }, 'analytics warmed (danfojs loaded, text classifier trained)');
 
   const server = await createServer({ config, orm, logger });
   const port = await server.listen(config.PORT);

@@ -42,6 +42,8 @@ import { POINTS_RESOLVERS } from './modules/points';
 import { ACTIVITY_RESOLVERS } from './modules/activity';
 import { DASHBOARD_RESOLVERS } from './modules/dashboard';
 import { SERVICE_DATA_RESOLVERS } from './modules/service-data';
+import { TEXT_RESOLVERS } from './modules/text';
+import { DEMAND_RESOLVERS } from './modules/demand';
 
 
 /** Every resolver class; the schema is built from this list. */
@@ -84,5 +86,7 @@ export const RESOLVERS = [
   ...ACTIVITY_RESOLVERS,
   ...DASHBOARD_RESOLVERS,
   ...SERVICE_DATA_RESOLVERS,
+  ...DEMAND_RESOLVERS,
   ...IDENTITY_RESOLVERS,
+  ...TEXT_RESOLVERS,
 ];

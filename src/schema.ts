@@ -2,6 +2,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { validateArgument } from './common/validate-args';
 import { RESOLVERS } from './resolvers';
+import { accessGuard } from './modules/identity/access.guard';
 
 let cached: Promise<GraphQLSchema> | undefined;
 
@@ -10,6 +11,8 @@ export function createSchema(): Promise<GraphQLSchema> {
   cached ??= buildSchema({
     resolvers: RESOLVERS as unknown as NonEmptyArray<Function>,
     validateFn: validateArgument,
+    // Roles and object types, checked before every resolver (src/modules/identity/access.guard.ts).
+    globalMiddlewares: [accessGuard],
     emitSchemaFile: false,
   });
   return cached;

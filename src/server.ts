@@ -13,14 +13,16 @@ import http from 'node:http';
 import type { AppConfig } from './config/env';
 import { formatError, isExpectedError } from './common/format-error';
 import type { Logger } from './common/logger';
-import { createContext, type AppContext } from './context/context';
+import { ANONYMOUS, createContext, type AppContext } from './context/context';
 import { createSchema } from './schema';
 import { graphqlArmor } from './hardening/graphql-limits';
 import { nodeLimitPlugin, rejectInvalidUtf8, tokenLimitMiddleware } from './hardening/operation-limits';
 import { createRateLimiter, rateLimitMiddleware, type RateLimiter } from './hardening/rate-limit';
 import { requestTimeout } from './hardening/request-timeout';
 import { ErrorCode } from './common/errors';
-import { identify, tokenSettings } from './modules/identity/identity.service';
+import { tokenSettings } from './modules/identity/identity.service';
+import { identifyMiddleware, refuseBadCredentials } from './modules/identity/identity.http';
+import { auditPlugin, introspectionForStaffPlugin } from './modules/identity/identity.plugins';
 
 export interface AppServer {
   app: express.Express;
@@ -53,7 +55,7 @@ function operationLogPlugin(inFlight: { count: number }): ApolloServerPlugin<App
         async willSendResponse({ operationName, errors }) {
           inFlight.count -= 1;
           const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-          contextValue.logger.info({ operationName: operationName ?? null, durationMs: Math.round(durationMs * 10) / 10, errors: errors?.length ?? 0, viewer: contextValue.viewer.kind }, 'graphql operation');
+          contextValue.logger.info({ operationName: operationName ?? null, durationMs: Math.round(durationMs * 10) / 10, errors: errors?.length ?? 0 }, 'graphql operation');
         },
       };
     },
@@ -82,8 +84,8 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
     schema: await createSchema(),
     formatError,
     includeStacktraceInErrorResponses: false,
-    // Until viewers exist every caller is anonymous, so production serves no introspection at all.
-    introspection: !production,
+    // In production only staff may introspect (introspectionForStaffPlugin refuses the others).
+    introspection: true,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     validationRules: armor.validationRules,
@@ -92,6 +94,8 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
       nodeLimitPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       operationLogPlugin(inFlight),
+      auditPlugin(),
+      ...(production ? [introspectionForStaffPlugin()] : []),
       production ? ApolloServerPluginLandingPageProductionDefault() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
   });
@@ -116,17 +120,18 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   app.use(
     '/graphql',
     requestTimeout(config.REQUEST_TIMEOUT_MS),
+    identifyMiddleware(orm, tokens),
     rateLimitMiddleware(rateLimiter),
+    refuseBadCredentials(logger),
     cors<cors.CorsRequest>(),
     express.json({ limit: '1mb', verify: rejectInvalidUtf8 }),
     tokenLimitMiddleware(),
     expressMiddleware(apollo, {
-      // A credential that is present but invalid is refused with 401 UNAUTHENTICATED, never read as anonymous.
+      // The viewer was read by identifyMiddleware; a bad credential never gets this far (401).
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req);
         res.setHeader('x-request-id', requestId);
-        const viewer = await identify(orm, tokens, { authorization: req.header('authorization'), apiKey: req.header('x-api-key') });
-        return createContext(orm, logger, requestId, undefined, viewer, tokens);
+        return createContext(orm, logger, requestId, undefined, res.locals.viewer ?? ANONYMOUS, tokens);
       },
     }),
   );

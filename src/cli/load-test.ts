@@ -28,7 +28,7 @@ runCli(async () => {
   const check = (_status: number, body: string) => {
     if (body.includes('"errors"')) graphqlErrors += 1;
   };
-  const request = (body: unknown) => ({ method: 'POST' as const, path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), onResponse: check });
+  const request = (body: unknown) => ({ method: 'POST' as const, path: '/graphql', headers: scenario.headers, body: JSON.stringify(body), onResponse: check });
 
   const heap: number[] = [];
   const sampler = setInterval(() => heap.push(heapMb()), 1000);

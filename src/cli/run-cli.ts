@@ -1,11 +1,12 @@
 import { ConfigError } from '../config/env';
+import { AppError } from '../common/errors';
 
 /** Runs a command-line entry point: one clear line on a configuration error, an exit code always. */
 export function runCli(main: () => Promise<number>): void {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof ConfigError) console.error(error.message);
+      if (error instanceof ConfigError || error instanceof AppError) console.error(error.message);
       else console.error(error);
       process.exit(1);
     },

@@ -6,7 +6,8 @@ import pino from 'pino';
 import { loadConfig, type AppConfig } from '../config/env';
 import { ensureDatabase, initOrm, migrateUp } from '../db/database';
 import { findFreePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres';
-import { seedDemoCity } from '../seed/demo-city';
+import { seedDemo } from '../seed/demo';
+import { DEMO_PASSWORD } from '../seed/demo-accounts';
 import { createServer, type AppServer } from '../server';
 
 /** A server on a database of its own with the small demo city, for the load and fault scripts. */
@@ -20,6 +21,8 @@ export interface Scenario {
   pgPort?: number;
   /** IDs the scripts' documents need: a category and a grid of the demo city. */
   ids: { categoryId: string; gridId: string; communityId: string; streetId: string };
+  /** Headers every request carries: a street worker's bearer token (scopes apply, as in production). */
+  headers: Record<string, string>;
   post(body: unknown): Promise<{ status: number; json: any }>;
   close(): Promise<void>;
 }
@@ -44,15 +47,19 @@ export async function startScenario(overrides: Record<string, string> = {}): Pro
   const url = await ensureDatabase(serverUrl, `gongjian_scenario_${Date.now().toString(36)}`);
   const orm = await initOrm(url, config);
   await migrateUp(orm);
-  await orm.em.fork().transactional((em) => seedDemoCity(em, { scale: 'small' }));
+  await orm.em.fork().transactional((em) => seedDemo(em, { scale: 'small', withAccounts: true }));
   const server = await createServer({ config, orm, logger });
   const port = await server.listen(0);
   const endpoint = `http://127.0.0.1:${port}/graphql`;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
   const post = async (body: unknown) => {
-    const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(endpoint, { method: 'POST', headers, body: JSON.stringify(body) });
     return { status: response.status, json: (await response.json().catch(() => null)) as any };
   };
-  const lookup = await post({ query: '{ grids(first: 1) { edges { node { id community { id street { id } } } } } requestCategories { code children { id code } } }' });
+  // Sign in as the demo's street worker: the load goes through authentication and area scope.
+  const session = await post({ query: `mutation { signIn(input: { username: "street", password: "${DEMO_PASSWORD}" }) { accessToken } }` });
+  headers.authorization = `Bearer ${session.json.data.signIn.accessToken}`;
+  const lookup = await post({ query: '{ grids(first: 1) { edges { node { id community { id street { id } } } } } requestCategories(includeInactive: false) { code children { id code } } }' });
   const grid = lookup.json.data.grids.edges[0].node;
   const housing = lookup.json.data.requestCategories.find((c: { code: string }) => c.code === 'HOUSING');
   return {
@@ -64,6 +71,7 @@ export async function startScenario(overrides: Record<string, string> = {}): Pro
     dataDir,
     pgPort,
     ids: { categoryId: housing.children[0].id, gridId: grid.id, communityId: grid.community.id, streetId: grid.community.street.id },
+    headers,
     post,
     async close() {
       await server.stop();

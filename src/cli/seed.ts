@@ -3,9 +3,11 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../common/logger';
 import { initOrm, openDatabase } from '../db/database';
-import { DEFAULT_SEED, SEED_SCALES, clearAllData, hasAreas, seedDemoCity, type SeedCounts, type SeedScale } from '../seed/demo-city';
+import { DEFAULT_SEED, SEED_SCALES, clearAllData, hasAreas, type SeedCounts, type SeedScale } from '../seed/demo-city';
+import { seedDemo } from '../seed/demo';
 import { DEMO_RECORDS_SOURCE, seedDemoRecords } from '../modules/service-data/demo-records';
 import { runCli } from './run-cli';
+import { DEMO_PASSWORD, DEMO_PORTAL_KEY } from '../seed/demo-accounts';
 
 const USAGE = `usage: npm run seed -- [--scale small|city] [--seed N] [--records N] [--reset]
   --scale  small: 12 communities, ~1,500 people; city: 60 communities, ~900 grids, ~20,000 people
@@ -121,7 +123,10 @@ runCli(async () => {
         await clearAllData(tem);
         console.log(`  ${'reset'.padEnd(32)} all domain tables truncated`);
       }
-      return seedDemoCity(tem, { scale, seed: args.seed, onProgress: progressPrinter() });
+      // Accounts go with a reset (they point at areas); the demo's sign-ins come back, except in production.
+      const { city, requests } = await seedDemo(tem, { scale, seed: args.seed, withAccounts: config.NODE_ENV !== 'production', onProgress: progressPrinter() });
+      console.log(`  ${'request, request_event'.padEnd(32)} ${number(requests.requests)} requests over the last 180 days, ${number(requests.events)} ledger entries`);
+      return city;
     });
     const records = args.records ?? config.SEED_RECORDS;
     if (records > 0) {
@@ -141,6 +146,7 @@ runCli(async () => {
     console.log('');
     for (const [key, value] of rows) console.log(`  ${COUNT_LABELS[key].padEnd(width)}  ${number(value).padStart(7)}`);
     console.log(`\nseeded in ${seconds.toFixed(1)} s`);
+    if (config.NODE_ENV !== 'production') console.log(`demo sign-ins: admin, street, community, analyst — password "${DEMO_PASSWORD}"; portal key ${DEMO_PORTAL_KEY}`);
     return 0;
   } finally {
     await orm.close(true);

@@ -65,7 +65,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 
   const translated = translateDatabaseError(original);
   if (translated instanceof AppError) {
-    return { message: translated.message, locations, path, extensions: { ...translated.extensions } };
+    // `http` only sets the response status (a bad credential answers 401); it is not for clients.
+    const { http: _http, ...extensions } = translated.extensions;
+    return { message: translated.message, locations, path, extensions };
   }
 
   if (isExpectedError(error)) {

@@ -205,13 +205,18 @@ export async function paginateMany<T extends WithId, K extends string | number>(
   const result = new Map<K, T[]>(parents.map((parent) => [parent, []]));
   if (parents.length === 0 || limit === 0) return result;
   const knex = em.getKnex();
-  const subqueries = parents.map((parent, index) => {
-    const qb = em
+  const builders = parents.map((parent) =>
+    em
       .createQueryBuilder(entity as ClassType<T>, 'e')
       .select('e.id')
       .where(whereFor(parent))
       .orderBy(orderBy(ordering) as never)
-      .limit(limit + 1);
+      .limit(limit + 1),
+  );
+  // Query builders skip filters unless asked: the viewer's scope must hold here too.
+  await Promise.all(builders.map((qb) => qb.applyFilters()));
+  // (Knex builders are thenables: build them only now, outside any await.)
+  const subqueries = builders.map((qb, index) => {
     const sub = qb.getKnexQuery();
     sub.select(knex.raw('? as parent_index', [index]));
     return knex.select('*').from(sub.as(`p${index}`));
@@ -237,8 +242,10 @@ export async function countMany<T extends WithId, K extends string | number>(
   const result = new Map<K, number>(parents.map((parent) => [parent, 0]));
   if (parents.length === 0) return result;
   const knex = em.getKnex();
-  const subqueries = parents.map((parent, index) => {
-    const sub = em.createQueryBuilder(entity as ClassType<T>, 'e').count('e.id').where(whereFor(parent)).getKnexQuery();
+  const builders = parents.map((parent) => em.createQueryBuilder(entity as ClassType<T>, 'e').count('e.id').where(whereFor(parent)));
+  await Promise.all(builders.map((qb) => qb.applyFilters()));
+  const subqueries = builders.map((qb, index) => {
+    const sub = qb.getKnexQuery();
     sub.select(knex.raw('? as parent_index', [index]));
     return sub;
   });
@@ -260,9 +267,9 @@ export async function countByForeignKey<T extends WithId>(
   const meta = em.getMetadata().find((entity as { name: string }).name)!;
   const column = meta.properties[property as keyof typeof meta.properties].fieldNames[0];
   const knex = em.getKnex();
-  const query = em
-    .createQueryBuilder(entity as ClassType<T>, 'e')
-    .where({ [property]: { $in: [...parents] }, ...(where as object) } as FilterQuery<T>)
+  const qb = em.createQueryBuilder(entity as ClassType<T>, 'e').where({ [property]: { $in: [...parents] }, ...(where as object) } as FilterQuery<T>);
+  await qb.applyFilters();
+  const query = qb
     .getKnexQuery()
     .clearSelect()
     .select(knex.raw('??.?? as parent_key, count(*) as count', ['e', column]))

@@ -3,6 +3,7 @@ import { PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import path from 'node:path';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from '../db/entities';
+import { SCOPE_FILTER, ScopeWriteGuard, scopeFilter } from '../modules/identity/scope.guard';
 import { PROJECT_ROOT } from './paths';
 
 export interface OrmSettings {
@@ -23,6 +24,15 @@ export function ormOptions(settings: OrmSettings): Options {
     clientUrl: settings.clientUrl,
     entities: ENTITIES,
     extensions: [Migrator],
+    // Area scope (src/modules/identity/scope.rules.ts): a filter for reading, a flush guard for writing.
+    // Filters apply to the entity queried only; relations are loaded by their own (filtered) queries,
+    // so a request in scope keeps its assignee reference even when that person lives elsewhere.
+    filters: { [SCOPE_FILTER]: scopeFilter },
+    filtersOnRelations: false,
+    // Left at its default: turning it off (as filtersOnRelations: false does implicitly) made
+    // single-table-inheritance areas load as the base Area class in some requests (dashboard.test).
+    autoJoinRefsForFilters: true,
+    subscribers: [new ScopeWriteGuard()],
     forceUtcTimezone: true,
     allowGlobalContext: false,
     debug: settings.debug ?? false,

@@ -4,6 +4,8 @@ import type { Logger } from '../common/logger';
 import { Loaders } from './loaders';
 import type { TokenSettings } from '../modules/identity/identity.service';
 import { Role } from '../modules/identity/role';
+import { applyScope } from '../modules/identity/scope.guard';
+import type { PersonalDataReads } from '../modules/identity/personal-data';
 
 /**
  * Who is asking: nobody signed in, a staff account (from a bearer token), or a portal (from
@@ -35,18 +37,23 @@ export interface AppContext {
   now: () => Date;
   /** How this server signs access tokens (sign-in and refresh need it). */
   tokens?: TokenSettings;
+  /** Unmasked personal data read in this request, audited when the answer is sent. */
+  personalDataReads: PersonalDataReads;
 }
 
 export function createContext(orm: MikroORM, logger: Logger, requestId: string = randomUUID(), now: () => Date = () => new Date(), viewer: Viewer = ANONYMOUS, tokens?: TokenSettings): AppContext {
   const em = orm.em.fork();
+  // The viewer's area scope rides on the EntityManager: every read and write through it is scoped.
+  applyScope(em, { paths: viewer.kind === 'anonymous' ? [] : viewer.scopePaths, enforceWrites: viewer.kind !== 'anonymous' });
   return {
     em,
     loaders: new Loaders(em),
     requestId,
     viewer,
-    logger: logger.child({ requestId, viewer: viewerId(viewer) }),
+    logger: logger.child({ requestId, viewer: viewerLogId(viewer) }),
     now,
     tokens,
+    personalDataReads: new Map(),
   };
 }
 
@@ -59,5 +66,12 @@ export function actorOf(ctx: Pick<AppContext, 'viewer'>): string {
 export function viewerId(viewer: Viewer): string {
   if (viewer.kind === 'account') return `account:${viewer.username}`;
   if (viewer.kind === 'portal') return `portal:${viewer.prefix}`;
+  return 'anonymous';
+}
+
+/** A viewer in logs: numeric ids only (usernames can be people's names). */
+export function viewerLogId(viewer: Viewer): string {
+  if (viewer.kind === 'account') return `account#${viewer.accountId}`;
+  if (viewer.kind === 'portal') return `apikey#${viewer.apiKeyId}`;
   return 'anonymous';
 }

@@ -5,6 +5,8 @@ import { PartTimeMember, PartyOrganization } from '../modules/party-organization
 import { GridAssignment, Person } from '../modules/person/person.entity';
 import { Unit } from '../modules/unit/unit.entity';
 import { Account, ApiKey, RefreshToken } from '../modules/identity/identity.entity';
+import { PersonalDataAccess } from '../modules/identity/personal-data';
+import { MutationAudit } from '../modules/identity/mutation-audit';
 import { Activity, ActivityParticipation } from '../modules/activity/activity.entity';
 import { RequestCategory } from '../modules/category/category.entity';
 import { Claim, ListItem, ProblemList } from '../modules/list/list.entity';
@@ -14,6 +16,7 @@ import { Request, RequestEvent } from '../modules/request/request.entity';
 import { PostClaim, ServicePost, UnitRegistration } from '../modules/service-post/service-post.entity';
 import { Whistle, WhistleRecipient } from '../modules/whistle/whistle.entity';
 import { SERVICE_DATA_ENTITIES } from '../modules/service-data/service-data.entity';
+import { DEMAND_ENTITIES } from '../modules/demand/demand-rollup.entity';
 
 /** Every entity, listed explicitly so ts-jest and compiled JS discover the same set. */
 export const ENTITIES = [
@@ -48,7 +51,10 @@ export const ENTITIES = [
   Activity,
   ActivityParticipation,
   ...SERVICE_DATA_ENTITIES,
+  ...DEMAND_ENTITIES,
   Account,
   RefreshToken,
   ApiKey,
+  PersonalDataAccess,
+  MutationAudit,
 ];

@@ -2,6 +2,7 @@ import type express from 'express';
 import Redis from 'ioredis';
 import type { Logger } from '../common/logger';
 import { ErrorCode } from '../common/errors';
+import type { Viewer } from '../context/context';
 
 /** The answer for one request: go ahead, or wait `retryAfterSeconds`. */
 export interface RateDecision {
@@ -125,29 +126,21 @@ export function createRateLimiter(options: { redisUrl?: string; settings: Bucket
 }
 
 /**
- * Who a bucket belongs to: the API key's prefix, the account in a bearer token, else the
- * client address. Credentials are verified later (an invalid one gets 401), so here the
- * token's subject is only read, never trusted.
+ * Who a bucket belongs to: the verified account or API key (see the identify middleware,
+ * which runs first and leaves `res.locals.viewer`), else the client address. A request with a
+ * bad credential counts against its address, so guessing tokens is limited too.
  */
-export function clientKey(req: express.Request): string {
-  const apiKey = req.header('x-api-key');
-  if (apiKey) return `key:${apiKey.split('_').slice(0, 2).join('_').slice(0, 20)}`;
-  const bearer = /^Bearer\s+[^.]+\.([^.]+)\./i.exec(req.header('authorization') ?? '');
-  if (bearer) {
-    try {
-      const subject = (JSON.parse(Buffer.from(bearer[1], 'base64url').toString('utf8')) as { sub?: unknown }).sub;
-      if (typeof subject === 'string' && /^\d{1,10}$/.test(subject)) return `account:${subject}`;
-    } catch {
-      // not a JWT: fall through to the address
-    }
-  }
+export function clientKey(req: express.Request, res: express.Response): string {
+  const viewer = res.locals.viewer as Viewer | undefined;
+  if (viewer?.kind === 'account') return `account:${viewer.accountId}`;
+  if (viewer?.kind === 'portal') return `key:${viewer.apiKeyId}`;
   return `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
 }
 
 /** 429 with Retry-After and a GraphQL-shaped RATE_LIMITED error once a client's bucket is empty. */
 export function rateLimitMiddleware(limiter: RateLimiter): express.RequestHandler {
   return async (req, res, next) => {
-    const decision = await limiter.take(clientKey(req));
+    const decision = await limiter.take(clientKey(req, res));
     res.setHeader('RateLimit-Remaining', String(decision.remaining));
     if (decision.allowed) return next();
     res.setHeader('Retry-After', String(decision.retryAfterSeconds));

@@ -4,7 +4,8 @@ import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/env';
 import { SYSTEM_VIEWER, createContext, type Viewer } from '../../src/context/context';
-import { tokenSettings } from '../../src/modules/identity/identity.service';
+import { createAccountIn, identityService, tokenSettings } from '../../src/modules/identity/identity.service';
+import { Role } from '../../src/modules/identity/role';
 import { initOrm, migrateUp, withDatabase } from '../../src/db/database';
 import { createServer, type AppServer } from '../../src/server';
 
@@ -25,12 +26,17 @@ export interface TestApp {
   execute<T = any>(query: string, variables?: Record<string, unknown>, viewer?: Viewer): Promise<GraphQLResult<T>>;
   /** The time the server's rules see; `clock.set(date)` moves it, `clock.reset()` follows real time. */
   clock: { set(date: Date): void; advance(ms: number): void; reset(): void; now(): Date };
+  /** An `Authorization: Bearer …` header of an unbound district administrator (an account made on first use), for HTTP tests. */
+  adminAuthorization(): Promise<{ authorization: string }>;
   /** Runs `work` and returns the SQL statements it sent. */
   countStatements(work: () => Promise<unknown>): Promise<string[]>;
   close(): Promise<void>;
 }
 
 export const silentLogger = pino({ level: 'silent' });
+
+/** The signing secret of every test server, so tokens made by one verify on another. */
+export const TEST_JWT_SECRET = 'test-only-signing-secret-0123456789abcdef';
 
 async function admin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -48,7 +54,8 @@ export async function createTestApp(): Promise<TestApp> {
   const name = `gongjian_test_${process.env.JEST_WORKER_ID ?? '0'}_${randomBytes(4).toString('hex')}`;
   await admin(serverUrl, (client) => client.query(`create database "${name}" encoding 'UTF8' template template0`));
   const databaseUrl = withDatabase(serverUrl, name);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+  // A fixed signing secret: the server and adminAuthorization() must sign and verify alike.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
   const orm = await initOrm(databaseUrl, config);
   await migrateUp(orm);
   const server = await createServer({ config, orm, logger: silentLogger });
@@ -67,11 +74,22 @@ export async function createTestApp(): Promise<TestApp> {
     now: () => (fixedNow ? new Date(fixedNow) : new Date()),
   };
 
+  let adminHeader: Promise<{ authorization: string }> | undefined;
+  const adminAuthorization = () =>
+    (adminHeader ??= (async () => {
+      const context = createContext(orm, silentLogger, undefined, undefined, SYSTEM_VIEWER, tokens);
+      const password = randomBytes(12).toString('hex');
+      await createAccountIn(context, { username: 'test.admin', displayName: '测试管理员', password, role: Role.DISTRICT_ADMIN });
+      const session = await identityService.signIn(createContext(orm, silentLogger, undefined, undefined, undefined, tokens), tokens, 'test.admin', password);
+      return { authorization: `Bearer ${session.accessToken}` };
+    })());
+
   return {
     orm,
     server,
     databaseUrl,
     clock,
+    adminAuthorization,
     async execute(query, variables, viewer = SYSTEM_VIEWER) {
       const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContext(orm, silentLogger, undefined, clock.now, viewer, tokens) });
       if (response.body.kind !== 'single') throw new Error('unexpected incremental response');

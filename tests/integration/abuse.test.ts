@@ -2,22 +2,25 @@ import http from 'node:http';
 import { loadConfig } from '../../src/config/env';
 import { MemoryTokenBucket } from '../../src/hardening/rate-limit';
 import { createServer, type AppServer } from '../../src/server';
-import { createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
+import { TEST_JWT_SECRET, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /** What attackers send, over real HTTP; each must be refused cleanly and the server must stay up. */
 let app: TestApp;
 let base: string;
+/** Requests carry an administrator's token unless a test sends its own headers without one. */
+let auth: { authorization: string };
 
 beforeAll(async () => {
   app = await createTestApp();
   base = `http://127.0.0.1:${await app.server.listen(0)}`;
+  auth = await app.adminAuthorization();
 });
 afterAll(async () => {
   await app?.close();
 });
 
 async function post(body: string | object, headers: Record<string, string> = { 'content-type': 'application/json' }, url = `${base}/graphql`) {
-  const response = await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(url, { method: 'POST', headers: { ...auth, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   const text = await response.text();
   let json: any = null;
   try {
@@ -127,7 +130,7 @@ test('wrong content types and GET mutations are refused', async () => {
   expect((await post(JSON.stringify({ query: '{ districts { totalCount } }' }), { 'content-type': 'text/plain' })).status).toBe(400);
   expect((await post('query=%7B%7D', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(400);
   const mutation = encodeURIComponent('mutation { createDistrict(input: { name: "x", code: "GET1" }) { id } }');
-  const get = await fetch(`${base}/graphql?query=${mutation}`, { headers: { 'apollo-require-preflight': 'true' } });
+  const get = await fetch(`${base}/graphql?query=${mutation}`, { headers: { ...auth, 'apollo-require-preflight': 'true' } });
   expect(get.status).toBe(405);
 });
 
@@ -146,7 +149,7 @@ describe('rate limits', () => {
   let limited: AppServer;
   let limitedBase: string;
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
     limited = await createServer({ config, orm: app.orm, logger: silentLogger, rateLimiter: new MemoryTokenBucket({ perMinute: 60, burst: 3 }) });
     limitedBase = `http://127.0.0.1:${await limited.listen(0)}`;
   });
@@ -171,7 +174,7 @@ describe('production mode', () => {
   let production: AppServer;
   let productionBase: string;
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: 'x'.repeat(32) } as NodeJS.ProcessEnv);
+    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
     production = await createServer({ config, orm: app.orm, logger: silentLogger });
     productionBase = `http://127.0.0.1:${await production.listen(0)}`;
   });
@@ -179,10 +182,12 @@ describe('production mode', () => {
     await production.stop();
   });
 
-  test('no introspection, no "Did you mean", no stack traces', async () => {
-    const introspection = await post({ query: '{ __schema { types { name } } }' }, { 'content-type': 'application/json' }, `${productionBase}/graphql`);
-    expect(introspection.status).toBe(400);
-    expect(introspection.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  test('no introspection for anonymous callers, no "Did you mean", no stack traces; staff may introspect', async () => {
+    const anonymous = await fetch(`${productionBase}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __schema { types { name } } }' }) });
+    expect(anonymous.status).toBe(400);
+    expect(((await anonymous.json()) as any).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    const staff = await post({ query: '{ __schema { queryType { name } } }' }, { 'content-type': 'application/json' }, `${productionBase}/graphql`);
+    expect(staff.json).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
     const typo = await post({ query: '{ communitie { totalCount } }' }, { 'content-type': 'application/json' }, `${productionBase}/graphql`);
     expect(typo.text).not.toMatch(/Did you mean/);
     expect(typo.text).not.toMatch(/stacktrace|at .*\.js/);

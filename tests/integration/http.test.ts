@@ -2,17 +2,20 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
 let base: string;
+/** Requests carry an administrator's token unless a test sends its own headers without one. */
+let auth: { authorization: string };
 beforeAll(async () => {
   app = await createTestApp();
   const port = await app.server.listen(0);
   base = `http://127.0.0.1:${port}`;
+  auth = await app.adminAuthorization();
 });
 afterAll(async () => {
   await app?.close();
 });
 
 async function post(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-  const response = await fetch(`${base}/graphql`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(`${base}/graphql`, { method: 'POST', headers: { ...auth, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
   return { status: response.status, headers: response.headers, json: (await response.json().catch(() => null)) as any };
 }
 
@@ -37,7 +40,7 @@ test('a query over HTTP works and the request id comes back', async () => {
 
 test('a mutation over GET is refused', async () => {
   const query = encodeURIComponent('mutation { createDistrict(input: { name: "x", code: "GET1" }) { id } }');
-  const response = await fetch(`${base}/graphql?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
+  const response = await fetch(`${base}/graphql?query=${query}`, { headers: { ...auth, 'apollo-require-preflight': 'true' } });
   expect(response.status).toBe(405);
   const list = await post({ query: '{ districts { totalCount } }' });
   expect(list.json.data.districts.totalCount).toBe(0);

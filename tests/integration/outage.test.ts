@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import net from 'node:net';
 import { loadConfig } from '../../src/config/env';
-import { createContext } from '../../src/context/context';
+import { SYSTEM_VIEWER, createContext } from '../../src/context/context';
 import { initOrm } from '../../src/db/database';
 import { District } from '../../src/modules/area/area.entity';
 import { createServer, type AppServer } from '../../src/server';
@@ -55,7 +55,7 @@ let orm: MikroORM;
 let server: AppServer;
 
 async function run(query: string) {
-  const response = await server.apollo.executeOperation({ query }, { contextValue: createContext(orm, silentLogger) });
+  const response = await server.apollo.executeOperation({ query }, { contextValue: createContext(orm, silentLogger, undefined, undefined, SYSTEM_VIEWER) });
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
   return JSON.parse(JSON.stringify(response.body.singleResult));
 }

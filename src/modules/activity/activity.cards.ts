@@ -5,6 +5,7 @@ import { Community } from '../area/area.entity';
 import { Unit } from '../unit/unit.entity';
 import type { ActivityRecordCardsInput } from './activity.inputs';
 import { monthRange } from './activity.rules';
+import { authorizeArea, pathCondition } from '../identity/access';
 
 /** 活动记录卡: what one unit's people attended in one month. */
 export interface RecordCardRow {
@@ -26,8 +27,11 @@ export interface RecordCardRow {
  */
 export async function activityRecordCards(ctx: AppContext, input: ActivityRecordCardsInput): Promise<RecordCardRow[]> {
   if (!input.communityId && !input.unitId) throw badInput('input.communityId', 'give communityId, unitId or both');
-  const communityId = input.communityId ? (await loadByGlobalId(ctx.em, Community, input.communityId, 'input.communityId')).id : null;
+  // Cards count attendance inside the viewer's scope: a unit's card covers only communities the viewer may see.
+  const scope = await authorizeArea(ctx, input.communityId, 'input.communityId', ['Community']);
+  const communityId = input.communityId ? scope.area!.id : null;
   const unitId = input.unitId ? (await loadByGlobalId(ctx.em, Unit, input.unitId, 'input.unitId')).id : null;
+  const inScope = pathCondition(scope.paths, 'scope_area.path');
   const { from, to } = monthRange(input.month);
   const rows: {
     unit_id: number;
@@ -50,14 +54,16 @@ export async function activityRecordCards(ctx: AppContext, input: ActivityRecord
                     row_number() over (partition by p.unit_id, p.activity_id order by p.id) = 1 as first_of_activity
                from activity_participation p
                join activity a on a.id = p.activity_id
+               join area scope_area on scope_area.id = a.community_id
               where p.attended_at is not null
+                and ${inScope.sql}
                 and p.unit_id is not null
                 and a.starts_at >= ? and a.starts_at < ?
                 and (?::int is null or a.community_id = ?)
                 and (?::int is null or p.unit_id = ?)) attended
       group by unit_id
       order by unit_id`,
-    [from, to, communityId, communityId, unitId, unitId],
+    [...inScope.bindings, from, to, communityId, communityId, unitId, unitId],
   );
   return rows.map((row) => ({
     unitId: Number(row.unit_id),

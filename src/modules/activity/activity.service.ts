@@ -14,6 +14,7 @@ import { loadForUpdate } from '../../common/lookup';
 import { Activity, ActivityParticipation } from './activity.entity';
 import type { ActivityListArgs, CreateActivityInput, SignUpForActivityInput } from './activity.inputs';
 import { assertActivityTimes, assertOrganizerPlace } from './activity.rules';
+import { assertActsFor } from '../identity/access';
 
 /** How attendance names itself in the points ledger (one entry per participation). */
 export const ATTENDANCE_SOURCE = 'ActivityParticipation';
@@ -65,6 +66,7 @@ export const activityService = {
     return inTransaction(ctx, async (em) => {
       const activity = await loadForUpdate(em, Activity, input.activityId, 'input.activityId');
       const person = await loadByGlobalId(em, Person, input.personId, 'input.personId');
+      assertActsFor(ctx, { personId: person.id });
       if (ctx.now() >= activity.endsAt) throw badInput('input.activityId', 'this activity has ended');
       if (await em.count(ActivityParticipation, { activity, person })) throw conflict('this person has already signed up for this activity', 'input.personId');
       if (activity.capacity != null && (await em.count(ActivityParticipation, { activity })) >= activity.capacity) {
@@ -99,6 +101,7 @@ export const activityService = {
   async cancelSignUp(ctx: AppContext, id: string): Promise<string> {
     return inTransaction(ctx, async (em) => {
       const participation = await loadForUpdate(em, ActivityParticipation, id, 'id');
+      assertActsFor(ctx, { personId: participation.person.id });
       const activity = await em.findOneOrFail(Activity, participation.activity.id);
       if (ctx.now() >= activity.startsAt) throw badInput('id', 'a sign-up cannot be cancelled once the activity has started');
       em.remove(participation);

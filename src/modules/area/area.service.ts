@@ -61,10 +61,10 @@ export const areaService = {
       const parent = parentLevel ? await loadArea(em, parentId!, [AREA_TYPE_NAME[parentLevel]], `input.${parentField}`) : null;
       await assertCodeFree(em, input.code);
       const { [parentField ?? '']: _parentId, ...fields } = input;
-      const area = em.create(AREA_CLASS[level] as ClassType<Area>, { ...fields, level, parent, path: '/' } as never);
-      await em.flush();
-      // The path includes the area's own id, known only after the insert.
-      area.path = `${parent?.path ?? '/'}${area.id}/`;
+      // The path includes the area's own id, so the id is taken from the sequence first: the row
+      // is written once, complete (the scope guard checks the path it is written with).
+      const [{ id }] = await em.execute<{ id: number }[]>(`select nextval(pg_get_serial_sequence('area', 'id'))::int as id`);
+      const area = em.create(AREA_CLASS[level] as ClassType<Area>, { ...fields, id, level, parent, path: `${parent?.path ?? '/'}${id}/` } as never);
       await em.flush();
       return area;
     });

@@ -1,11 +1,10 @@
-import { loadByGlobalId } from '../../common/lookup';
 import type { AppContext } from '../../context/context';
 import { yearRange } from '../activity/activity.rules';
-import { Community } from '../area/area.entity';
 import { ClaimStatus } from '../list/list.entity';
 import type { UnitAssessmentsInput } from './assessment.inputs';
 import { rankByScore, scoreAssessment, type AssessmentPartName, type PartFacts } from './assessment.rules';
 import type { UnitAssessment } from './assessment.types';
+import { authorizeArea } from '../identity/access';
 
 interface FactsRow {
   unit_id: number;
@@ -84,7 +83,7 @@ const MAX_RATING = 5;
 /** 反向考核 of the units paired with a community. */
 export const assessmentService = {
   async unitAssessments(ctx: AppContext, input: UnitAssessmentsInput): Promise<UnitAssessment[]> {
-    const community = await loadByGlobalId(ctx.em, Community, input.communityId, 'input.communityId');
+    const community = (await authorizeArea(ctx, input.communityId, 'input.communityId', ['Community'])).area!;
     const { from, to } = yearRange(input.year);
     const knex = ctx.em.getKnex();
     const query = knex.raw(FACTS_SQL, {

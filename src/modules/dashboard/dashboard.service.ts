@@ -1,12 +1,13 @@
 import { badInput } from '../../common/errors';
 import type { AppContext } from '../../context/context';
 import { Street } from '../area/area.entity';
-import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { loadArea } from '../area/area.service';
 import { RequestCategory } from '../category/category.entity';
 import { RequestStatus } from '../request/request.entity';
 import { CLOCK_RUNNING } from '../request/request.states';
 import { RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, chinaDay, monthBounds, rate } from './dashboard.rules';
 import type { DashboardFigures, DashboardInput, StreetRankingInput, StreetRankingRow } from './dashboard.types';
+import { authorizeArea } from '../identity/access';
 
 const DONE = `('${RequestStatus.RESOLVED}', '${RequestStatus.CLOSED}')`;
 const RUNNING = `(${CLOCK_RUNNING.map((status) => `'${status}'`).join(', ')})`;
@@ -32,7 +33,8 @@ export const dashboardService = {
     const input = { ...given, ...resolvePeriod(ctx, given) };
     if (!(input.to > input.from)) throw badInput('input.to', 'must be after input.from');
     if (input.to.getTime() - input.from.getTime() > MAX_DAYS * 86400_000) throw badInput('input.to', `a period is at most ${MAX_DAYS} days`);
-    const area = await loadArea(ctx.em, input.areaId, ALL_AREA_TYPES, 'input.areaId');
+    const { area } = await authorizeArea(ctx, input.areaId, 'input.areaId');
+    if (!area) throw new Error('an explicit area always resolves');
     const em = ctx.em;
     const prefix = `${area.path}%`;
     const period = [input.from, input.to];

@@ -2,6 +2,8 @@ import { forbidden, unauthenticated } from '../../common/errors';
 import type { AppContext, Viewer } from '../../context/context';
 import type { Area } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
+import { STAFF_ROLES } from './access.policy';
+import { Role } from './role';
 
 /**
  * Area scope, in one place: which subtrees a viewer may read or act in. Areas are
@@ -53,4 +55,18 @@ export function pathCondition(paths: string[] | null, pathColumn: string): { sql
   if (paths === null) return { sql: 'true', bindings: [] };
   if (paths.length === 0) return { sql: 'false', bindings: [] };
   return { sql: `(${paths.map(() => `${pathColumn} like ?`).join(' or ')})`, bindings: paths.map((path) => `${path}%`) };
+}
+
+/**
+ * Party members and unit liaisons act only for themselves: a member for their own person
+ * (the request dispatched to them, their sign-up, their points), a liaison for their own
+ * unit. Staff act for anyone inside their scope (the scope guard checks the rows).
+ */
+export function assertActsFor(ctx: Pick<AppContext, 'viewer'>, actor: { personId?: number | null; unitId?: number | null }): void {
+  const viewer = ctx.viewer;
+  if (viewer.kind !== 'account') throw unauthenticated();
+  if (STAFF_ROLES.has(viewer.role)) return;
+  if (viewer.role === Role.PARTY_MEMBER && viewer.personId != null && actor.personId === viewer.personId) return;
+  if (viewer.role === Role.UNIT_LIAISON && viewer.unitId != null && actor.unitId === viewer.unitId) return;
+  throw forbidden(viewer.role === Role.UNIT_LIAISON ? 'A unit liaison acts only for their own unit' : 'A party member acts only for themselves');
 }

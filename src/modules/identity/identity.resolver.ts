@@ -1,6 +1,9 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { IsOptional, Length } from 'class-validator';
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { ConnectionArgs, ConnectionType, OrderDirection, paginate } from '../../common/pagination';
+import { PersonalDataAccess } from './personal-data';
+import { MutationAudit } from './mutation-audit';
 import { IdInput, TextInput } from '../../common/input-fields';
 import type { AppContext } from '../../context/context';
 import { Area } from '../area/area.entity';
@@ -91,6 +94,30 @@ class CreateApiKeyInput {
   expiresAt?: Date | null;
 }
 
+@ArgsType()
+class PersonalDataAccessArgs extends ConnectionArgs {
+  @Field(() => ID, { nullable: true, description: 'Only readings of this record.' })
+  subjectId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only readings by this actor, e.g. account:wang.li.' })
+  actor?: string | null;
+}
+
+const AccountConnection = ConnectionType(Account, 'Account');
+const ApiKeyConnection = ConnectionType(ApiKey, 'ApiKey');
+const PersonalDataAccessConnection = ConnectionType(PersonalDataAccess, 'PersonalDataAccess');
+const MutationAuditConnection = ConnectionType(MutationAudit, 'MutationAudit');
+
+@ArgsType()
+class MutationAuditArgs extends ConnectionArgs {
+  @Field(() => String, { nullable: true, description: 'Only mutations by this actor, e.g. account:wang.li.' })
+  actor?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only this root field, e.g. dispatchRequest.' })
+  field?: string | null;
+}
+const NEWEST_FIRST = { property: 'id', direction: OrderDirection.DESC };
+
 function tokensOf(ctx: AppContext): TokenSettings {
   if (!ctx.tokens) throw new Error('token settings missing from the context');
   return ctx.tokens;
@@ -104,6 +131,32 @@ export class IdentityResolver {
     if (viewer.kind === 'account') return { kind: 'account', role: viewer.role, name: viewer.username };
     if (viewer.kind === 'portal') return { kind: 'portal', role: viewer.role, name: viewer.prefix };
     return { kind: 'anonymous', role: null, name: null };
+  }
+
+  @Query(() => AccountConnection, { description: 'Staff accounts, newest first (district administrators).' })
+  accounts(@Args() args: ConnectionArgs, @Ctx() ctx: AppContext) {
+    return paginate(ctx.em, Account, {}, NEWEST_FIRST, args);
+  }
+
+  @Query(() => ApiKeyConnection, { description: 'Portal API keys, newest first (district administrators). Secrets are never shown again.' })
+  apiKeys(@Args() args: ConnectionArgs, @Ctx() ctx: AppContext) {
+    return paginate(ctx.em, ApiKey, {}, NEWEST_FIRST, args);
+  }
+
+  @Query(() => PersonalDataAccessConnection, { description: 'The audit log of unmasked personal data, newest first (district administrators).' })
+  personalDataAccesses(@Args() args: PersonalDataAccessArgs, @Ctx() ctx: AppContext) {
+    const where: Record<string, unknown> = {};
+    if (args.subjectId) where.subjectId = args.subjectId;
+    if (args.actor) where.actor = args.actor;
+    return paginate(ctx.em, PersonalDataAccess, where, NEWEST_FIRST, args);
+  }
+
+  @Query(() => MutationAuditConnection, { description: 'Who ran which mutation and how it ended, newest first (district administrators).' })
+  mutationAudits(@Args() args: MutationAuditArgs, @Ctx() ctx: AppContext) {
+    const where: Record<string, unknown> = {};
+    if (args.actor) where.actor = args.actor;
+    if (args.field) where.field = args.field;
+    return paginate(ctx.em, MutationAudit, where, NEWEST_FIRST, args);
   }
 
   @Mutation(() => SessionPayload, { description: 'Staff sign-in. Wrong username or password: UNAUTHENTICATED (which one is not said).' })

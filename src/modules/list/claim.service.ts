@@ -13,6 +13,7 @@ import { CLAIMABLE_KINDS, CLAIM_MOVES, ITEM_MOVES, ITEM_MOVE_OF_CLAIM_MOVE, appe
 import { usedQuantities } from './list.relations';
 import { loadByGlobalId, loadForUpdate, loadOptional, lockById } from '../../common/lookup';
 import { nextState } from '../../common/state-machine';
+import { assertActsFor } from '../identity/access';
 
 type ClaimMove = keyof typeof CLAIM_MOVES;
 
@@ -29,6 +30,7 @@ export const claimService = {
       if (!CLAIMABLE_KINDS.includes(item.kind)) throw badInput('input.itemId', `units claim SERVICE and DEMAND items, not a ${item.kind} item`);
       const itemStatus = nextState(ITEM_MOVES, 'claim', item.status, `a ${item.kind} item`, 'input.itemId');
       const unit = await loadByGlobalId(em, Unit, input.unitId, 'input.unitId');
+      assertActsFor(ctx, { unitId: unit.id });
       const person = await loadOptional(em, Person, input.personId, 'input.personId');
       if (person && person.employerUnit?.id !== unit.id) throw badInput('input.personId', `the member carrying out the claim must work at ${unit.name}`);
       const resource = input.resourceId ? await lockResource(em, input.resourceId, unit) : null;
@@ -81,6 +83,7 @@ async function move(
 ): Promise<Claim> {
   return inTransaction(ctx, async (em) => {
     const claim = await loadForUpdate(em, Claim, id, 'id');
+    assertActsFor(ctx, { unitId: claim.unit.id });
     const claimStatus = nextState(CLAIM_MOVES, action, claim.status, 'a claim');
     const item = (await lockById(em, ListItem, claim.item.id))!;
     item.status = nextState(ITEM_MOVES, ITEM_MOVE_OF_CLAIM_MOVE[action], item.status, `its ${item.kind} item`);

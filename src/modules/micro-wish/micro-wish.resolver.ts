@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { ConnectionArgs, ConnectionType } from '../../common/pagination';
 import { maskName } from '../../common/privacy';
 import type { AppContext } from '../../context/context';
+import { RevealArg, areaPathOf, personalField } from '../identity/personal-data';
 import { Area, Community } from '../area/area.entity';
 import { Person } from '../person/person.entity';
 import { Unit } from '../unit/unit.entity';
@@ -44,9 +45,9 @@ export class MicroWishResolver {
     return microWishService.cancel(ctx, id);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Masked: the first character only, e.g. 张**.' })
-  residentName(@Root() wish: MicroWish) {
-    return maskName(wish.residentName);
+  @FieldResolver(() => String, { nullable: true, description: 'Masked: the first character only, e.g. 张**, unless revealed.' })
+  residentName(@Root() wish: MicroWish, @RevealArg() reveal: boolean, @Ctx() ctx: AppContext) {
+    return personalField(ctx, { typeName: 'MicroWish', id: wish.id, areaPath: () => areaPathOf(ctx, wish.community.id) }, 'residentName', wish.residentName, maskName, reveal);
   }
 
   @FieldResolver(() => Community)

@@ -14,6 +14,7 @@ import { Unit } from '../unit/unit.entity';
 import { MicroWish, MicroWishStatus } from './micro-wish.entity';
 import type { ClaimMicroWishInput, MicroWishListArgs, PublishMicroWishInput } from './micro-wish.inputs';
 import { WISH_MOVES } from './micro-wish.rules';
+import { assertActsFor } from '../identity/access';
 
 /** Newest first. */
 export const WISH_ORDER: Ordering = { property: 'id', direction: OrderDirection.DESC };
@@ -58,6 +59,7 @@ export const microWishService = {
     return move(ctx, id, 'claim', async (wish, em, now) => {
       wish.claimantPerson = (await loadOptional(em, Person, input.personId, 'input.personId')) ?? null;
       wish.claimantUnit = (await loadOptional(em, Unit, input.unitId, 'input.unitId')) ?? null;
+      assertActsFor(ctx, { personId: wish.claimantPerson?.id, unitId: wish.claimantUnit?.id });
       wish.claimedAt = now;
     });
   },
@@ -65,6 +67,7 @@ export const microWishService = {
   /** The claimant has fulfilled it: CLAIMED → FULFILLED. */
   fulfil(ctx: AppContext, id: string): Promise<MicroWish> {
     return move(ctx, id, 'fulfil', (wish, _em, now) => {
+      assertActsFor(ctx, { personId: wish.claimantPerson?.id, unitId: wish.claimantUnit?.id });
       wish.fulfilledAt = now;
     });
   },

@@ -3,6 +3,7 @@ import { NamedOrderField } from '../../common/inputs';
 import { ConnectionArgs, ConnectionType, OrderDirection } from '../../common/pagination';
 import { maskIdNumber, maskPhone } from '../../common/privacy';
 import type { AppContext } from '../../context/context';
+import { RevealArg, areaPathOf, personalField, type PersonalDataSubject } from '../identity/personal-data';
 import { Area, Community, Grid } from '../area/area.entity';
 import { PartyOrganization } from '../party-organization/party-organization.entity';
 import { Unit } from '../unit/unit.entity';
@@ -48,14 +49,14 @@ export class PersonResolver {
     return personService.unassignGridWorker(ctx, id);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Masked, e.g. 138****5678.' })
-  phone(@Root() person: Person) {
-    return maskPhone(person.phone);
+  @FieldResolver(() => String, { nullable: true, description: 'Masked, e.g. 138****5678, unless revealed.' })
+  phone(@Root() person: Person, @RevealArg() reveal: boolean, @Ctx() ctx: AppContext) {
+    return personalField(ctx, personSubject(ctx, person), 'phone', person.phone, maskPhone, reveal);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Masked: region prefix and last four only.' })
-  idNumber(@Root() person: Person) {
-    return maskIdNumber(person.idNumber);
+  @FieldResolver(() => String, { nullable: true, description: 'Masked: region prefix and last four only, unless revealed.' })
+  idNumber(@Root() person: Person, @RevealArg() reveal: boolean, @Ctx() ctx: AppContext) {
+    return personalField(ctx, personSubject(ctx, person), 'idNumber', person.idNumber, maskIdNumber, reveal);
   }
 
   @FieldResolver(() => Unit, { nullable: true })
@@ -142,4 +143,9 @@ export class UnitPeopleResolver {
   peopleCount(@Root() unit: Unit, @Ctx() ctx: AppContext) {
     return ctx.loaders.count(employeesOfUnit).load(unit.id);
   }
+}
+
+/** A person's personal data belongs to their residence community. */
+function personSubject(ctx: AppContext, person: Person): PersonalDataSubject {
+  return { typeName: 'Person', id: person.id, areaPath: () => areaPathOf(ctx, person.residenceCommunity?.id) };
 }

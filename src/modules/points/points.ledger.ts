@@ -2,12 +2,13 @@ import { badInput } from '../../common/errors';
 import { loadByGlobalId } from '../../common/lookup';
 import { applyPatch, inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
-import { Community } from '../area/area.entity';
 import { Person } from '../person/person.entity';
 import { loadForUpdate } from '../../common/lookup';
 import { PointEntry, PointKind, PointRule } from './points.entity';
 import type { RedeemPointsInput, UpdatePointRuleInput } from './points.inputs';
 import { balanceOf, REDEMPTION_SOURCE } from './points.service';
+import { assertActsFor } from '../identity/access';
+import { authorizeArea } from '../identity/access';
 
 /** One place of a community's points leaderboard. */
 export interface LeaderboardRow {
@@ -49,6 +50,7 @@ export const pointsLedger = {
     if (!note) throw badInput('input.note', 'must not be blank');
     return inTransaction(ctx, async (em) => {
       const person = await loadForUpdate(em, Person, input.personId, 'input.personId');
+      assertActsFor(ctx, { personId: person.id });
       const balance = await balanceOf(em, person.id);
       if (input.points > balance) throw badInput('input.points', `is more than the balance of ${balance} points`);
       const [{ last }] = await em.execute<{ last: number }[]>(
@@ -70,7 +72,7 @@ export const pointsLedger = {
 
   /** People living in the community ranked by points earned (ties share a rank), in one statement. */
   async leaderboard(ctx: AppContext, communityId: string, first: number): Promise<LeaderboardRow[]> {
-    const community = await loadByGlobalId(ctx.em, Community, communityId, 'communityId');
+    const community = (await authorizeArea(ctx, communityId, 'communityId', ['Community'])).area!;
     const rows: { person_id: number; earned: number; balance: number; rank: number }[] = await ctx.em.execute(
       `select person_id, earned, balance, rank() over (order by earned desc)::int as rank
          from (select e.person_id,

@@ -2,6 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } fr
 import { ConnectionArgs, ConnectionType, OrderDirection } from '../../common/pagination';
 import { maskName, maskPhone } from '../../common/privacy';
 import type { AppContext } from '../../context/context';
+import { RevealArg, areaPathOf, personalField, type PersonalDataSubject } from '../identity/personal-data';
 import { Area, Community } from '../area/area.entity';
 import { RequestCategory } from '../category/category.entity';
 import { Person } from '../person/person.entity';
@@ -120,14 +121,14 @@ export class RequestResolver {
     return communityId ? ctx.loaders.byId(Area).load(communityId) : null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Masked, e.g. 张**.' })
-  residentName(@Root() request: Request) {
-    return maskName(request.residentName);
+  @FieldResolver(() => String, { nullable: true, description: 'Masked, e.g. 张**, unless revealed.' })
+  residentName(@Root() request: Request, @RevealArg() reveal: boolean, @Ctx() ctx: AppContext) {
+    return personalField(ctx, requestSubject(ctx, request), 'residentName', request.residentName, maskName, reveal);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Masked, e.g. 138****5678.' })
-  residentPhone(@Root() request: Request) {
-    return maskPhone(request.residentPhone);
+  @FieldResolver(() => String, { nullable: true, description: 'Masked, e.g. 138****5678, unless revealed.' })
+  residentPhone(@Root() request: Request, @RevealArg() reveal: boolean, @Ctx() ctx: AppContext) {
+    return personalField(ctx, requestSubject(ctx, request), 'residentPhone', request.residentPhone, maskPhone, reveal);
   }
 
   @FieldResolver(() => Person, { nullable: true })
@@ -157,4 +158,8 @@ export class RequestEventFieldsResolver {
   request(@Root() event: RequestEvent, @Ctx() ctx: AppContext) {
     return ctx.loaders.byId(Request).load(event.request.id);
   }
+}
+
+function requestSubject(ctx: AppContext, request: Request): PersonalDataSubject {
+  return { typeName: 'Request', id: request.id, areaPath: () => areaPathOf(ctx, request.area.id) };
 }

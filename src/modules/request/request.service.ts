@@ -30,6 +30,7 @@ import type {
 import { RequestOrderField } from './request.inputs';
 import { appendEvent, changedFields, snapshot } from './request.ledger';
 import { CLOCK_RUNNING, MIN_SATISFACTION_FOR_POINTS, NEXT_LEVEL, REOPEN_WINDOW_DAYS, RequestAction, TRANSITIONS, nextStatus } from './request.states';
+import { assertActsFor } from '../identity/access';
 
 const HOUR = 3600_000;
 
@@ -56,6 +57,8 @@ async function step(
 ): Promise<Request> {
   return inTransaction(ctx, async (em) => {
     const request = await loadByGlobalId(em, Request, id, 'id');
+    // A member or liaison acts only on what was dispatched to them (their role allows only their steps).
+    assertActsFor(ctx, { personId: request.assigneePerson?.id, unitId: request.assigneeUnit?.id });
     if (input.expectedVersion != null && input.expectedVersion !== request.version) {
       throw conflict(`the request is at version ${request.version}, not ${input.expectedVersion}: reload it and try again`, 'input.expectedVersion');
     }
@@ -267,6 +270,7 @@ export const requestService = {
   async comment(ctx: AppContext, id: string, text: string): Promise<Request> {
     return inTransaction(ctx, async (em) => {
       const request = await loadByGlobalId(em, Request, id, 'id');
+      assertActsFor(ctx, { personId: request.assigneePerson?.id, unitId: request.assigneeUnit?.id });
       await appendEvent(em, request, { kind: RequestEventKind.COMMENTED, actor: actorOf(ctx), at: ctx.now(), note: text });
       await em.flush();
       return request;

@@ -8,13 +8,13 @@
  */
 
 import { GROUP_BITS } from './resident-groups';
+import { demandUpsertCtes, rebuildDemandRollups, refreshRequestDemand } from './demand-rollups';
+import { ROLLUP_TIME_ZONE } from './time-zone';
+import type { SqlRunner } from '../../../analytics';
 
-/** Anything that runs SQL with $1-style parameters and returns rows (a pg client, or a knex-backed adapter). */
-export interface SqlRunner {
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
-}
+export { ROLLUP_TIME_ZONE };
+export type { SqlRunner };
 
-export const ROLLUP_TIME_ZONE = 'Asia/Shanghai';
 
 /** Runs the roll-up SQL ($1-style parameters) through an EntityManager, inside its transaction. */
 export function entityManagerRunner(em: { execute(sql: string, params: unknown[]): Promise<unknown> }): SqlRunner {
@@ -61,7 +61,8 @@ export function recordRollupCtes(inserted: string): string {
         satisfaction_sum = service_daily.satisfaction_sum + excluded.satisfaction_sum,
         satisfaction_count = service_daily.satisfaction_count + excluded.satisfaction_count
       returning 1
-    )`;
+    ),
+    ${demandUpsertCtes(inserted, '$1')}`;
 }
 
 /** The community of a request's area: the 3rd id of the materialised path /district/street/community/…. */
@@ -78,10 +79,14 @@ const REQUEST_DAILY_SELECT = (where: string) => `select (q.created_at at time zo
 
 const REQUEST_DAILY_COLUMNS = 'day, category_id, community_id, resident_groups, count, open, resolved, resolve_seconds_sum, satisfaction_sum, satisfaction_count';
 
-/** Recomputes service_daily from every record. Run inside a transaction. */
+/**
+ * Recomputes service_daily, and the demand roll-ups that also read the records, from every
+ * record. Run inside a transaction.
+ */
 export async function rebuildServiceDaily(db: SqlRunner): Promise<number> {
   await db.query('delete from service_daily');
   const result = await db.query(`insert into service_daily (${SERVICE_DAILY_COLUMNS}) ${serviceDailySelect('service_record')}`);
+  await rebuildDemandRollups(db);
   return (result as unknown as { rowCount?: number }).rowCount ?? 0;
 }
 
@@ -105,10 +110,11 @@ export async function refreshRequestDaily(db: SqlRunner, from?: string, to?: str
   if (from !== undefined && to !== undefined) await db.query(`select pg_advisory_xact_lock(hashtext('request_daily'), hashtext($1 || '..' || $2))`, [from, to]);
   await db.query(`delete from request_daily ${rollupWhere}`, params);
   await db.query(`insert into request_daily (${REQUEST_DAILY_COLUMNS}) ${REQUEST_DAILY_SELECT(requestWhere)}`, params);
+  if (from !== undefined && to !== undefined) await refreshRequestDemand(db, from, to);
 }
 
-/** Full rebuild of both roll-ups (npm run rollups:rebuild). Run inside a transaction. */
+/** Full rebuild of every roll-up (npm run rollups:rebuild). Run inside a transaction. */
 export async function rebuildRollups(db: SqlRunner): Promise<void> {
-  await rebuildServiceDaily(db);
   await refreshRequestDaily(db);
+  await rebuildServiceDaily(db);
 }

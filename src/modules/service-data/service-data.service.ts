@@ -6,13 +6,13 @@ import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
 import { AreaLevel } from '../area/area.entity';
-import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { importServiceRows } from './import';
 import { parseMapping } from './mapping';
 import { GROUP_VALUES_SQL } from './resident-groups';
 import { ImportRejection, ImportRun, ServiceItem } from './service-data.entity';
 import { ServiceStatsGroupBy, type ImportServiceRecordsArgs, type ServiceItemListArgs, type ServiceStatsInput } from './service-data.inputs';
 import type { ServiceStats, ServiceStatsRow } from './service-data.types';
+import { authorizeArea } from '../identity/access';
 
 const MAX_STATS_DAYS = 3660;
 
@@ -87,7 +87,8 @@ export const serviceDataService = {
 
   /** Aggregates from service_daily and request_daily only: never raw records. */
   async stats(ctx: AppContext, input: ServiceStatsInput): Promise<ServiceStats> {
-    const area = await loadArea(ctx.em, input.areaId, ALL_AREA_TYPES, 'input.areaId');
+    const { area } = await authorizeArea(ctx, input.areaId, 'input.areaId');
+    if (!area) throw new Error('an explicit area always resolves');
     if (area.level === AreaLevel.GRID || area.level === AreaLevel.BUILDING) throw badInput('input.areaId', 'statistics go down to communities: pass a district, street or community');
     if (input.to < input.from) throw badInput('input.to', `must not be before ${input.from}`);
     if ((Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 > MAX_STATS_DAYS) throw badInput('input.to', `at most ${MAX_STATS_DAYS} days after from`);

@@ -25,6 +25,7 @@ import type {
   UpdateServicePostInput,
 } from './service-post.inputs';
 import { assertMayReport, assertNotFuture, assertPlacement, assertResidence } from './service-post.rules';
+import { assertActsFor } from '../identity/access';
 
 const BY_ID = { property: 'id', direction: OrderDirection.ASC };
 
@@ -36,6 +37,7 @@ export const servicePostService = {
     assertNotFuture(registeredOn, today, 'input.registeredOn');
     return inTransaction(ctx, async (em) => {
       const unit = await loadByGlobalId(em, Unit, input.unitId, 'input.unitId');
+      assertActsFor(ctx, { unitId: unit.id });
       const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
       if (await em.count(UnitRegistration, { unit, community })) throw conflict('this unit is already registered with this community', 'input.unitId');
       const registration = em.create(UnitRegistration, { unit, community, registeredOn });
@@ -136,6 +138,7 @@ export const servicePostService = {
     return inTransaction(ctx, async (em) => {
       const post = await loadForUpdate(em, ServicePost, input.postId, 'input.postId');
       const person = await loadByGlobalId(em, Person, input.personId, 'input.personId');
+      assertActsFor(ctx, { personId: person.id });
       if (!person.reportedOn || person.residenceCommunity?.id !== post.community.id) {
         throw badInput('input.personId', 'must have reported to the post\'s community first (reportMember)');
       }
@@ -148,6 +151,7 @@ export const servicePostService = {
   async endClaim(ctx: AppContext, id: string): Promise<PostClaim> {
     return inTransaction(ctx, async (em) => {
       const claim = await loadForUpdate(em, PostClaim, id, 'id');
+      assertActsFor(ctx, { personId: claim.person.id });
       if (claim.status === PostClaimStatus.ENDED) throw conflict('this claim has already ended', 'id');
       claim.status = PostClaimStatus.ENDED;
       await em.flush();

@@ -3,6 +3,7 @@ import { NamedOrderField } from '../../common/inputs';
 import { ConnectionArgs, ConnectionType, OrderDirection } from '../../common/pagination';
 import { maskPhone } from '../../common/privacy';
 import type { AppContext } from '../../context/context';
+import { RevealArg, areaPathOf, personalField } from '../identity/personal-data';
 import { Area, Community } from '../area/area.entity';
 import { Unit } from './unit.entity';
 import { CreateUnitInput, UnitListArgs, UpdateUnitInput } from './unit.inputs';
@@ -34,9 +35,9 @@ export class UnitResolver {
     return unit.area ? ctx.loaders.byId(Area).load(unit.area.id) : null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Masked, e.g. 138****5678.' })
-  contactPhone(@Root() unit: Unit) {
-    return maskPhone(unit.contactPhone);
+  @FieldResolver(() => String, { nullable: true, description: 'Masked, e.g. 138****5678, unless revealed.' })
+  contactPhone(@Root() unit: Unit, @RevealArg() reveal: boolean, @Ctx() ctx: AppContext) {
+    return personalField(ctx, { typeName: 'Unit', id: unit.id, areaPath: () => areaPathOf(ctx, unit.area?.id) }, 'contactPhone', unit.contactPhone, maskPhone, reveal);
   }
 }
 

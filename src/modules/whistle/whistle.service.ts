@@ -14,6 +14,7 @@ import { Unit } from '../unit/unit.entity';
 import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.entity';
 import type { BlowWhistleInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
 import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, WHISTLE_BLOWER_TYPES } from './whistle.rules';
+import { assertActsFor } from '../identity/access';
 
 const HOUR = 3600_000;
 const FINISHED_REQUEST: readonly RequestStatus[] = [RequestStatus.CLOSED, RequestStatus.REJECTED];
@@ -127,6 +128,7 @@ async function answer(
 ): Promise<WhistleRecipient> {
   return inTransaction(ctx, async (em) => {
     const recipient = await loadByGlobalId(em, WhistleRecipient, recipientId, 'id');
+    assertActsFor(ctx, { unitId: recipient.unit.id });
     if (recipient.status !== from) {
       throw illegalTransition(`this department's answer is ${recipient.status}; the step needs ${from}`, { from: recipient.status, action: from === WhistleResponseStatus.AWAITING_REPORT ? 'REPORT' : 'FEEDBACK' });
     }

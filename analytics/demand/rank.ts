@@ -1,0 +1,500 @@
+/**
+ * rankDemand: demand cells (what × area × resident group) over a period, each with the metrics of
+ * docs-draft/analytics-ranking.md, ranked by TOPSIS closeness with entropy (+ policy) weights,
+ * flagged as a "topic of the month" candidate with the reasons that hold. Reads roll-ups only.
+ */
+import { blendWeights, entropyWeights, topsis } from '../stats/mcdm';
+import { empiricalBayesRates } from '../stats/empirical-bayes';
+import { histogramQuantile, weightedQuantile } from '../stats/histogram';
+import { mannKendall, seasonalMannKendall, seasonalSenSlope, senSlope } from '../stats/mann-kendall';
+import { surgeZ } from '../stats/surge';
+import { HISTOGRAM_COLUMNS } from '../sources/demand-tables';
+import type { SqlRunner } from '../sources/sql';
+import { GROUPS, explode, shapeOf, type CellShape } from './cells';
+import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart, splitPeriod } from './dates';
+import { groupSum } from './frames';
+import { readRecurrence } from './recurrence';
+import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
+import { ALL_COLUMNS, SERIES_COLUMNS, available, readBuckets, readDataSpan, readExemplars, readPeriod, type CellRow, type ReadMode, type ReadSpec } from './source';
+import { DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
+
+const DIMENSIONS: readonly DemandDimension[] = ['CATEGORY', 'SERVICE_ITEM', 'COMMUNITY', 'GRID', 'RESIDENT_GROUP'];
+/** The metrics TOPSIS weighs; `benefit: false` means smaller is more pressing. */
+export const CRITERIA: readonly { metric: keyof DemandMetrics; benefit: boolean }[] = [
+  { metric: 'volume', benefit: true },
+  { metric: 'smoothedRatePer10k', benefit: true },
+  { metric: 'trendZ', benefit: true },
+  { metric: 'surgeZ', benefit: true },
+  { metric: 'recurrence', benefit: true },
+  { metric: 'backlogOpen', benefit: true },
+  { metric: 'backlogP90AgeDays', benefit: true },
+  { metric: 'resolutionGap', benefit: true },
+  { metric: 'satisfactionGap', benefit: true },
+  { metric: 'timelinessP90Hours', benefit: true },
+  { metric: 'onTimeShare', benefit: false },
+  { metric: 'vulnerableShare', benefit: true },
+  { metric: 'spread', benefit: true },
+];
+export const POLICY_METRICS = CRITERIA.map((c) => c.metric as string);
+/** Each used weight is at most this (the excess goes to the others). */
+export const MAX_WEIGHT = 0.3;
+/** Share of the blend given to policy weights when any are set. */
+export const POLICY_SHARE = 0.5;
+export const TOPIC = { topRank: 5, presence: 0.3, trendZ: 1.96, persistentMonths: 3 };
+const BACKLOG_LOOKBACK_DAYS = 365;
+const EVIDENCE_DAYS = 14;
+const MAX_PERIOD_DAYS = 3660;
+
+function validate(input: DemandRankingInput): void {
+  if (!isDay(input.from)) throw new DemandInputError('from', 'must be a day, YYYY-MM-DD');
+  if (!isDay(input.to)) throw new DemandInputError('to', 'must be a day, YYYY-MM-DD');
+  if (input.to < input.from) throw new DemandInputError('to', `must not be before ${input.from}`);
+  if (daysInclusive(input.from, input.to) > MAX_PERIOD_DAYS) throw new DemandInputError('to', `a period is at most ${MAX_PERIOD_DAYS} days`);
+  if ((input.baselineFrom === undefined) !== (input.baselineTo === undefined)) throw new DemandInputError('baselineFrom', 'give both baselineFrom and baselineTo, or neither');
+  if (input.baselineFrom !== undefined) {
+    if (!isDay(input.baselineFrom)) throw new DemandInputError('baselineFrom', 'must be a day, YYYY-MM-DD');
+    if (!isDay(input.baselineTo!)) throw new DemandInputError('baselineTo', 'must be a day, YYYY-MM-DD');
+    if (input.baselineTo! < input.baselineFrom) throw new DemandInputError('baselineTo', `must not be before ${input.baselineFrom}`);
+  }
+  const dims = input.groupBy;
+  if (dims.length < 1 || dims.length > 2) throw new DemandInputError('groupBy', 'give 1 or 2 dimensions');
+  if (new Set(dims).size !== dims.length) throw new DemandInputError('groupBy', 'a dimension appears twice');
+  for (const d of dims) if (!DIMENSIONS.includes(d)) throw new DemandInputError('groupBy', `unknown dimension ${d}`);
+  const has = (d: DemandDimension) => dims.includes(d);
+  if (has('CATEGORY') && has('SERVICE_ITEM')) throw new DemandInputError('groupBy', 'a service item lies inside one category: pick CATEGORY or SERVICE_ITEM');
+  if (has('COMMUNITY') && has('GRID')) throw new DemandInputError('groupBy', 'a grid lies inside one community: pick COMMUNITY or GRID');
+  if (has('GRID') && (has('SERVICE_ITEM') || has('RESIDENT_GROUP'))) throw new DemandInputError('groupBy', 'grid roll-ups keep categories only: GRID pairs with CATEGORY');
+  if (has('SERVICE_ITEM') && input.sources === 'REQUESTS') throw new DemandInputError('sources', 'requests have no service item: use CATEGORY, or sources SERVICE_RECORDS');
+  if (!(input.minSupport >= 0)) throw new DemandInputError('minSupport', 'must be ≥ 0');
+  if (!(input.topN >= 1 && input.topN <= 100)) throw new DemandInputError('topN', 'must be 1-100');
+  for (const [metric, weight] of Object.entries(input.policyWeights ?? {})) {
+    if (!POLICY_METRICS.includes(metric)) throw new DemandInputError('policyWeights', `unknown metric ${metric}; one of ${POLICY_METRICS.join(', ')}`);
+    if (!(typeof weight === 'number' && weight >= 0 && weight <= 10)) throw new DemandInputError('policyWeights', `${metric}: a weight is 0-10`);
+  }
+}
+
+/** The baseline: given, else 364 days earlier (same weekdays, same season) when the data reach back, else the days just before. */
+function baselineOf(input: DemandRankingInput, dataFirst: string | null): DemandRankingResult['baseline'] {
+  if (input.baselineFrom && input.baselineTo) return { from: input.baselineFrom, to: input.baselineTo, days: daysInclusive(input.baselineFrom, input.baselineTo), kind: 'GIVEN' };
+  const days = daysInclusive(input.from, input.to);
+  const lastYear = addDays(input.from, -364);
+  if (dataFirst !== null && dataFirst <= lastYear) return { from: lastYear, to: addDays(input.to, -364), days, kind: 'SAME_PERIOD_LAST_YEAR' };
+  return { from: addDays(input.from, -days), to: addDays(input.from, -1), days, kind: 'PREVIOUS_PERIOD' };
+}
+
+interface Cell {
+  id: string;
+  key: DemandKey;
+  /** Summed roll-up columns over the period (non-group cells). */
+  sums: Record<string, number | null>;
+  volume: number;
+  demands: number;
+  consultations: number;
+  baselineVolume: number;
+  /** Volume per unit (community or grid) in the period. */
+  perUnit: Map<number, number>;
+  /** Normalised monthly volumes (oldest first) for the trend. */
+  monthly: Map<string, number>;
+  /** Open demands by age bucket: [age in days, count]. */
+  open: [number, number][];
+  latest: Date | null;
+  evidence: { ref: string; latest: Date }[];
+  notes: { metric: string; reason: string }[];
+}
+
+const timer = () => {
+  const started = performance.now();
+  const marks: Record<string, number> = {};
+  let last = started;
+  return {
+    mark(name: string) {
+      const now = performance.now();
+      marks[name] = Math.round((now - last) * 10) / 10;
+      last = now;
+    },
+    done() {
+      marks.total = Math.round((performance.now() - started) * 10) / 10;
+      return marks;
+    },
+  };
+};
+
+/** Ranks demand cells; see the module comment and docs-draft/analytics-ranking.md for every formula. */
+export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Promise<DemandRankingResult> {
+  validate(input);
+  const clock = timer();
+  const shape = shapeOf(input.groupBy);
+  const scope = await resolveScope(db, input.areaPaths, shape.area === 'GRID');
+  const mode = readModeFor(scope, shape.what === 'item');
+  if (mode === 'ITEM' && scope.unitLevel === 'GRID') throw new DemandInputError('areaId', 'service items are counted per community: pick a community or a wider area');
+  if (shape.byGroup && mode === 'GRID') throw new DemandInputError('groupBy', 'resident groups are kept per community: pick a community or a wider area');
+  const span = await readDataSpan(db, mode);
+  const baseline = baselineOf(input, span.first);
+  clock.mark('scope');
+
+  const notes: string[] = [];
+  const spec = (columns: readonly string[], byUnit: boolean, latest = false): ReadSpec => ({
+    mode, what: shape.what, byUnit, unitIds: scope.filter, sources: input.sources, columns: columns.filter((c) => mode !== 'ITEM' || c !== 'latest'), latest,
+  });
+  const areaDim = shape.area !== null;
+  // Trend window: whole months from max(trendStart, first data month) to the month of `to`.
+  const trendMonths = Math.min(Math.max(input.trendMonths ?? 36, 4), mode === 'ITEM' ? 12 : 60);
+  const lastMonth = monthStart(input.to);
+  const firstMonth = addMonths(lastMonth, -(trendMonths - 1));
+  const asOf = chinaDay(input.now) < input.to ? chinaDay(input.now) : input.to;
+  const backlogFrom = addDays(input.to, -BACKLOG_LOOKBACK_DAYS + 1);
+  const evidenceFrom = addDays(input.to, -EVIDENCE_DAYS + 1) > input.from ? addDays(input.to, -EVIDENCE_DAYS + 1) : input.from;
+
+  const [period, base, months, current, exemplars, recurrence] = await Promise.all([
+    readPeriod(db, spec(ALL_COLUMNS, true, true), input.from, input.to),
+    readPeriod(db, spec(['demands', 'consultations', ...GROUPS.map(([c]) => c)], areaDim), baseline.from, baseline.to),
+    // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
+    addMonths(lastMonth, -1) >= firstMonth ? readBuckets(db, spec(SERIES_COLUMNS, areaDim), firstMonth, addMonths(lastMonth, -1), 'month') : Promise.resolve([] as CellRow[]),
+    readBuckets(db, spec(SERIES_COLUMNS, areaDim), lastMonth, input.to, 'day'),
+    // Evidence: exemplars of the last 14 days, and of the whole months inside the period.
+    Promise.all([
+      readExemplars(db, spec([], true), evidenceFrom, input.to),
+      splitPeriod(input.from, input.to).months ? readExemplars(db, spec([], true), splitPeriod(input.from, input.to).months![0], splitPeriod(input.from, input.to).months![1], true) : Promise.resolve([]),
+    ]).then(([a, b]) => [...a, ...b]),
+    input.sources === 'SERVICE_RECORDS' || shape.what === 'item' ? Promise.resolve(null) : readRecurrence(db, shape, scope, input.from, input.to),
+  ]);
+  clock.mark('sql');
+
+  // 1. Period cells: sums per cell (danfojs groupby-sum over cell × unit rows), volume per unit.
+  const cells = new Map<string, Cell>();
+  const newCell = (id: string, key: DemandKey): Cell => ({
+    id, key, sums: {}, volume: 0, demands: 0, consultations: 0, baselineVolume: 0, perUnit: new Map(), monthly: new Map(), open: [], latest: null, evidence: [], notes: [],
+  });
+  const frameRows: Record<string, number | string | null>[] = [];
+  let recordsCounted = 0;
+  let latestRecordAt: Date | null = null;
+  for (const row of period) {
+    recordsCounted += (row.values.demands ?? 0) + (input.includeConsultations ? (row.values.consultations ?? 0) : 0);
+    if (row.latest && (!latestRecordAt || row.latest > latestRecordAt)) latestRecordAt = row.latest;
+    for (const part of explode(shape, scope, row)) {
+      let cell = cells.get(part.id);
+      if (!cell) cells.set(part.id, (cell = newCell(part.id, part.key)));
+      const volume = part.demands + (input.includeConsultations ? part.consultations : 0);
+      cell.volume += volume;
+      cell.demands += part.demands;
+      cell.consultations += part.consultations;
+      cell.perUnit.set(row.unit, (cell.perUnit.get(row.unit) ?? 0) + volume);
+      if (row.latest && (!cell.latest || row.latest > cell.latest)) cell.latest = row.latest;
+      if (!shape.byGroup) frameRows.push({ cell: part.id, ...row.values });
+    }
+  }
+  const summed = groupSum(frameRows, 'cell', ALL_COLUMNS);
+  for (const [id, sums] of summed) cells.get(id)!.sums = sums;
+  clock.mark('frames');
+
+  // 2. Baseline volume per cell.
+  for (const row of base) for (const part of explode(shape, scope, row)) {
+    const cell = cells.get(part.id);
+    if (cell) cell.baselineVolume += part.demands + (input.includeConsultations ? part.consultations : 0);
+  }
+
+  // 3. Monthly series and open backlog by age.
+  // The series starts with the first month in the window that has any record in the scope.
+  const withData = [...months.filter((r) => (r.values.demands ?? 0) + (r.values.consultations ?? 0) > 0).map((r) => r.bucket), ...(current.some((r) => (r.values.demands ?? 0) + (r.values.consultations ?? 0) > 0) ? [lastMonth] : [])].sort();
+  const dataFirst = withData.length ? ([...months, ...current].filter((r) => r.bucket.startsWith(withData[0].slice(0, 7)) && (r.values.demands ?? 0) + (r.values.consultations ?? 0) > 0).map((r) => r.bucket).sort()[0] ?? withData[0]) : null;
+  const monthKeys: string[] = [];
+  if (dataFirst) for (let m = monthStart(dataFirst); m <= lastMonth; m = addMonths(m, 1)) monthKeys.push(m);
+  const coveredDays = (m: string) => {
+    const start = dataFirst && dataFirst > m ? dataFirst : m;
+    const end = m === lastMonth ? input.to : monthEnd(m);
+    return Math.max(0, daysInclusive(start, end));
+  };
+  const usableMonths = monthKeys.filter((m) => coveredDays(m) >= 7);
+  const addSeries = (rows: CellRow[], bucketMonth: (row: CellRow) => string, age: (row: CellRow) => number | null) => {
+    for (const row of rows) for (const part of explode(shape, scope, row)) {
+      const cell = cells.get(part.id);
+      if (!cell) continue;
+      const m = bucketMonth(row);
+      cell.monthly.set(m, (cell.monthly.get(m) ?? 0) + part.demands + (input.includeConsultations ? part.consultations : 0));
+      const a = age(row);
+      if (!shape.byGroup && a !== null && (row.values.open ?? 0) > 0) cell.open.push([a, row.values.open!]);
+    }
+  };
+  const asOfN = dayNumber(asOf);
+  addSeries(months, (row) => row.bucket, (row) => (addDays(row.bucket, 14) >= backlogFrom || monthEnd(row.bucket) >= backlogFrom ? Math.max(0, asOfN - dayNumber(addDays(row.bucket, 14))) : null));
+  addSeries(current, () => lastMonth, (row) => Math.max(0, asOfN - dayNumber(row.bucket)));
+  clock.mark('series');
+
+  // 4. Metrics per cell.
+  const pooledResolution = ratio(sumOf(cells, 'finished'), sumOf(cells, 'demands') - sumOf(cells, 'cancelled'));
+  const metricsOf = new Map<string, DemandMetrics>();
+  const populations = [...cells.values()].map((cell) => populationOf(cell, shape, scope));
+  const eb = ebByPool([...cells.values()], populations, shape);
+  const spreadOf = spreadByCell(cells, shape, scope);
+  [...cells.values()].forEach((cell, i) => {
+    const s = cell.sums;
+    const population = populations[i];
+    // Monthly totals; a month only partly covered (the month of `to`, the first month of data) is scaled up to its length.
+    const series = usableMonths.map((m) => ((cell.monthly.get(m) ?? 0) * daysInclusive(m, monthEnd(m))) / coveredDays(m));
+    const seasonal = series.length >= 24;
+    const mk = seasonal ? seasonalMannKendall(series, 12) : series.length >= 4 ? mannKendall(series) : null;
+    const surge = surgeZ(cell.volume, cell.baselineVolume, daysInclusive(input.from, input.to), baseline.days);
+    const hist = HISTOGRAM_COLUMNS.map((c) => s[c]);
+    const histOk = !shape.byGroup && hist.every((v) => v !== null && v !== undefined);
+    const group = cell.key.residentGroup;
+    const quality = !shape.byGroup;
+    const note = (metric: string, reason: string) => cell.notes.push({ metric, reason });
+    const metrics: DemandMetrics = {
+      volume: cell.volume,
+      consultations: cell.consultations,
+      population,
+      ratePer10k: population ? (cell.volume / population) * 1e4 : null,
+      smoothedRatePer10k: eb.get(cell.id) ?? null,
+      trendZ: mk ? round(mk.z, 4) : null,
+      trendP: mk ? round(mk.p, 4) : null,
+      trendMethod: mk ? (seasonal ? 'SEASONAL' : 'MONTHLY') : null,
+      trendPoints: series.length,
+      senSlope: mk ? round((seasonal ? seasonalSenSlope(series, 12) : senSlope(series)) ?? 0, 4) : null,
+      surgeZ: surge ? round(surge.z, 4) : null,
+      surgeExpected: surge ? round(surge.expected, 2) : null,
+      recurrence: recurrence?.get(cell.id) ?? null,
+      backlogOpen: cell.open.reduce((sum, [, n]) => sum + n, 0),
+      backlogP90AgeDays: weightedQuantile(cell.open.map(([a]) => a), cell.open.map(([, n]) => n), 0.9),
+      resolutionGap: quality ? complement(ratio(s.finished, sub(s.demands, s.cancelled))) : null,
+      satisfactionGap: quality && available(mode, 'satisfied') ? complement(ratio(s.satisfied, s.satisfaction_count)) : null,
+      timelinessP50Hours: histOk ? roundOrNull(histogramQuantile(hist as number[], 0.5), 2) : null,
+      timelinessP90Hours: histOk ? roundOrNull(histogramQuantile(hist as number[], 0.9), 2) : null,
+      onTimeShare: quality && available(mode, 'on_time') ? ratio(s.on_time, s.timed) : null,
+      meanCloseHours: quality ? roundOrNull(ratio(s.close_seconds_sum, s.timed), 0, 1 / 3600) : null,
+      vulnerableShare: group ? (['ELDERLY', 'CHILDREN', 'DISABLED', 'LOW_INCOME'].includes(group) ? 1 : 0) : (ratio(s.vulnerable, s.with_group) ?? 0),
+      spread: spreadOf.get(cell.id) ?? null,
+      presence: areaDim ? null : round(cell.perUnit.size && scope.units.size ? [...cell.perUnit.values()].filter((v) => v > 0).length / scope.units.size : 0, 4),
+      persistentMonths: null,
+    };
+    if (metrics.ratePer10k !== null) metrics.ratePer10k = round(metrics.ratePer10k, 4);
+    if (population === null) note('ratePer10k', 'no population is recorded for the area');
+    if (!mk) note('trendZ', `${series.length} monthly points: the trend needs at least 4`);
+    if (!surge) note('surgeZ', 'the baseline period has no records to compare with');
+    if (metrics.recurrence === null) note('recurrence', recurrence === null ? 'computed from requests only (repeats from the same building within 90 days); one-window records keep no address' : 'no request in the cell was located at a building');
+    if (shape.byGroup) note('resolutionGap', 'open, finished, close times and ratings are not kept per resident group; rank by CATEGORY for them');
+    else {
+      if (!available(mode, 'on_time')) note('onTimeShare', 'service_daily keeps no deadlines: group by CATEGORY for timeliness');
+      if (!histOk) note('timelinessP90Hours', mode === 'GRID' ? 'close-time histograms are kept per community, not per grid' : 'close-time histograms are kept per category, not per service item');
+      if (metrics.resolutionGap === null) note('resolutionGap', 'no demand in the period');
+      if (metrics.satisfactionGap === null) note('satisfactionGap', available(mode, 'satisfied') ? 'no rating in the period' : 'service_daily keeps no satisfied count');
+    }
+    if (metrics.spread === null) note('spread', areaDim ? 'spread is across areas; this cell is one area' : 'no area has demand');
+    metricsOf.set(cell.id, metrics);
+  });
+  persistence(cells, metricsOf, usableMonths);
+  clock.mark('metrics');
+
+  // 5. Support gate, weights, TOPSIS, rank.
+  const all = [...cells.values()];
+  const eligible = all.filter((cell) => cell.volume >= input.minSupport && cell.volume > 0);
+  const below = all.filter((cell) => !(cell.volume >= input.minSupport && cell.volume > 0));
+  const criteria = CRITERIA.filter((c) => c.metric !== (areaDim ? 'volume' : 'smoothedRatePer10k'));
+  const columns = criteria.map((c) => eligible.map((cell) => metricsOf.get(cell.id)![c.metric] as number | null));
+  const usable = columns.map((values) => values.some((v) => v !== null && Number.isFinite(v)));
+  const matrix = eligible.map((_, i) =>
+    criteria.map((c, j) => {
+      const v = columns[j][i];
+      if (v !== null && Number.isFinite(v)) return v;
+      const present = columns[j].filter((x): x is number => x !== null && Number.isFinite(x));
+      // A null is "no evidence of pressure": 0 for benefit criteria (or the least observed, if negative), 1 for on-time share.
+      return c.benefit ? Math.min(0, ...present) : Math.max(1, ...present);
+    }),
+  );
+  const used = criteria.map((_, j) => usable[j]);
+  const sub2 = (row: number[]) => row.filter((_, j) => used[j]);
+  const entropy = entropyWeights(matrix.map(sub2), criteria.filter((_, j) => used[j]).map((c) => c.benefit));
+  const policy = input.policyWeights && Object.keys(input.policyWeights).length ? criteria.filter((_, j) => used[j]).map((c) => input.policyWeights![c.metric] ?? 0) : null;
+  const blended = blendWeights(entropy.weights, policy, POLICY_SHARE, MAX_WEIGHT);
+  const policySum = policy ? policy.reduce((s, p) => s + p, 0) : 0;
+  const weights: DemandWeight[] = [];
+  let k = 0;
+  criteria.forEach((c, j) => {
+    if (used[j]) {
+      weights.push({ metric: c.metric, entropy: round(entropy.weights[k], 6), policy: policy ? (policySum > 0 ? round(policy[k] / policySum, 6) : 0) : null, used: round(blended[k], 6) });
+      k++;
+    } else weights.push({ metric: c.metric, entropy: null, policy: input.policyWeights?.[c.metric] !== undefined ? 0 : null, used: 0 });
+  });
+  const scores = eligible.length ? topsis(matrix.map(sub2), blended, criteria.filter((_, j) => used[j]).map((c) => c.benefit)).closeness : [];
+  const labels = await labelsFor(db, all, shape, scope);
+  const order = eligible.map((cell, i) => ({ cell, score: scores[i] })).sort((a, b) => b.score - a.score || b.cell.volume - a.cell.volume || labels(a.cell).localeCompare(labels(b.cell)));
+  clock.mark('rank');
+
+  // 6. Evidence (exemplars of the last days), topic-of-the-month flags, output rows.
+  for (const ex of exemplars) {
+    for (const part of explode(shape, scope, { what: ex.what, unit: ex.unit, bucket: '', values: Object.fromEntries(GROUPS.map(([c]) => [c, 1])), latest: ex.latest })) {
+      cells.get(part.id)?.evidence.push({ ref: ex.exemplar, latest: ex.latest });
+    }
+  }
+  const per = Math.min(Math.max(input.evidencePerRow ?? 5, 0), 20);
+  const toRow = (cell: Cell, score: number, rank: number): DemandRow => {
+    const metrics = metricsOf.get(cell.id)!;
+    const evidence = [...new Map(cell.evidence.sort((a, b) => b.latest.getTime() - a.latest.getTime() || b.ref.localeCompare(a.ref)).map((e) => [e.ref, e])).keys()].slice(0, per).map(evidenceId);
+    if (shape.byGroup) cell.notes.push({ metric: 'evidenceIds', reason: 'records of the cell\'s category and area; the group is not kept per exemplar' });
+    return { key: cell.key, label: labels(cell), metrics, score: round(score, 6), rank, topicOfMonth: { flagged: false, reasons: [], missing: [] }, evidenceIds: evidence, notes: cell.notes };
+  };
+  const ranked = order.map(({ cell, score }, i) => toRow(cell, score, i + 1));
+  for (const row of ranked) row.topicOfMonth = topicOfMonth(row, ranked.length, areaDim, pooledResolution);
+  const belowRows = below
+    .sort((a, b) => b.volume - a.volume || labels(a).localeCompare(labels(b)))
+    .map((cell) => ({ ...toRow(cell, 0, 0), belowSupportReason: `volume ${cell.volume} < minSupport ${input.minSupport}`, topicOfMonth: { flagged: false, reasons: [], missing: ['below the support gate'] } }));
+  if (mode === 'ITEM') notes.push('service items read service_daily: deadlines, close-time histograms and satisfied counts are not kept there, so those metrics are null');
+  if (shape.byGroup) notes.push('a record with several resident groups counts in each of its groups');
+  clock.mark('rows');
+  return {
+    rows: ranked.slice(0, input.topN),
+    belowSupport: belowRows,
+    weights,
+    snapshot: { latestRecordAt, recordsCounted },
+    period: { from: input.from, to: input.to, days: daysInclusive(input.from, input.to) },
+    baseline,
+    rankedCells: ranked.length,
+    notes,
+    timings: clock.done(),
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+function roundOrNull(x: number | null, digits: number, scale = 1): number | null {
+  return x === null ? null : round(x * scale, digits);
+}
+function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a === null || a === undefined || b === null || b === undefined || b <= 0) return null;
+  return round(a / b, 6);
+}
+function sub(a: number | null | undefined, b: number | null | undefined): number | null {
+  return a === null || a === undefined || b === null || b === undefined ? null : a - b;
+}
+function complement(x: number | null): number | null {
+  return x === null ? null : round(1 - x, 6);
+}
+function sumOf(cells: Map<string, Cell>, column: string): number {
+  let s = 0;
+  for (const cell of cells.values()) s += cell.sums[column] ?? 0;
+  return s;
+}
+
+/** Residents behind a cell: its area's (the units mapped to it), or the whole scope's. */
+function populationOf(cell: Cell, shape: CellShape, scope: Scope): number | null {
+  if (!shape.area) return scope.population;
+  const area = shape.area === 'GRID' ? cell.key.gridId : cell.key.communityId;
+  let total = 0;
+  let known = false;
+  for (const unit of scope.units.values()) {
+    const mapsTo = shape.area === 'GRID' || scope.unitLevel === 'COMMUNITY' ? unit.id : unit.communityId;
+    if (mapsTo === area && unit.population) {
+      total += unit.population;
+      known = true;
+    }
+  }
+  return known ? total : null;
+}
+
+/** EB-smoothed rates per 10k, pooled over cells that share everything but the area (or all cells). */
+function ebByPool(cells: Cell[], populations: (number | null)[], shape: CellShape): Map<string, number> {
+  const pools = new Map<string, number[]>();
+  cells.forEach((cell, i) => {
+    const pool = shape.area ? `${cell.key.categoryId ?? cell.key.serviceItemId ?? '-'}|${cell.key.residentGroup ?? '-'}` : '*';
+    if (!pools.has(pool)) pools.set(pool, []);
+    pools.get(pool)!.push(i);
+  });
+  const out = new Map<string, number>();
+  for (const members of pools.values()) {
+    const result = empiricalBayesRates(members.map((i) => cells[i].volume), members.map((i) => populations[i] ?? 0));
+    if (!result) continue;
+    members.forEach((i, j) => {
+      if (Number.isFinite(result.smoothed[j])) out.set(cells[i].id, round(result.smoothed[j] * 1e4, 4));
+    });
+  }
+  return out;
+}
+
+/** Spread: share of units where the cell's what (or group) is in the unit's top decile by volume. */
+function spreadByCell(cells: Map<string, Cell>, shape: CellShape, scope: Scope): Map<string, number> {
+  const out = new Map<string, number>();
+  if (shape.area || scope.units.size === 0) return out;
+  const byUnit = new Map<number, [string, number][]>();
+  for (const cell of cells.values()) for (const [unit, v] of cell.perUnit) if (v > 0) {
+    if (!byUnit.has(unit)) byUnit.set(unit, []);
+    byUnit.get(unit)!.push([cell.id, v]);
+  }
+  const top = new Map<string, number>();
+  for (const list of byUnit.values()) {
+    list.sort((a, b) => b[1] - a[1]);
+    const k = Math.max(1, Math.ceil(list.length / 10));
+    const threshold = list[k - 1][1];
+    for (const [id, v] of list) if (v >= threshold) top.set(id, (top.get(id) ?? 0) + 1);
+  }
+  for (const cell of cells.values()) out.set(cell.id, round((top.get(cell.id) ?? 0) / scope.units.size, 4));
+  return out;
+}
+
+/** Months in a row, ending with the last month, in which the cell is among the top 5 by volume. */
+function persistence(cells: Map<string, Cell>, metrics: Map<string, DemandMetrics>, months: string[]): void {
+  const streak = new Map<string, number>();
+  const broken = new Set<string>();
+  for (const m of [...months].reverse()) {
+    const ranked = [...cells.values()].filter((c) => (c.monthly.get(m) ?? 0) > 0).sort((a, b) => (b.monthly.get(m) ?? 0) - (a.monthly.get(m) ?? 0));
+    // Ties with the 5th count as top 5 (so the answer does not depend on row order).
+    const threshold = ranked.length >= TOPIC.topRank ? (ranked[TOPIC.topRank - 1].monthly.get(m) ?? 0) : 0;
+    const top = new Set(ranked.filter((c) => (c.monthly.get(m) ?? 0) >= threshold).map((c) => c.id));
+    for (const cell of cells.values()) {
+      if (broken.has(cell.id)) continue;
+      if (top.has(cell.id)) streak.set(cell.id, (streak.get(cell.id) ?? 0) + 1);
+      else broken.add(cell.id);
+    }
+  }
+  for (const cell of cells.values()) metrics.get(cell.id)!.persistentMonths = months.length ? (streak.get(cell.id) ?? 0) : null;
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+/** The "topic of the month" test (ANALYTICS.md): every condition must hold; `reasons` lists those that do, `missing` the rest. */
+function topicOfMonth(row: DemandRow, rankedCount: number, areaDim: boolean, pooledResolution: number | null): DemandRow['topicOfMonth'] {
+  const m = row.metrics;
+  const reasons: string[] = [];
+  const missing: string[] = [];
+  (row.rank <= TOPIC.topRank ? reasons : missing).push(`rank ${row.rank} of ${rankedCount} (top ${TOPIC.topRank} needed)`);
+  if (areaDim) missing.push('a topic of the month is city-wide: rank without COMMUNITY or GRID');
+  else if (m.presence !== null) (m.presence >= TOPIC.presence ? reasons : missing).push(`present in ${pct(m.presence)} of communities (≥ ${pct(TOPIC.presence)} needed)`);
+  const rising = m.trendZ !== null && m.trendZ >= TOPIC.trendZ && (m.senSlope ?? 0) > 0;
+  const persistent = (m.persistentMonths ?? 0) >= TOPIC.persistentMonths;
+  if (rising) reasons.push(`rising: Mann–Kendall z = ${m.trendZ!.toFixed(2)} (p = ${m.trendP!.toFixed(3)}), Sen slope +${m.senSlope!.toFixed(1)} a month`);
+  if (persistent) reasons.push(`among the top ${TOPIC.topRank} by volume for ${m.persistentMonths} months running`);
+  if (!rising && !persistent) missing.push(`neither rising (z = ${m.trendZ === null ? 'n/a' : m.trendZ.toFixed(2)}, ${TOPIC.trendZ} needed) nor persistent (${m.persistentMonths ?? 0} months, ${TOPIC.persistentMonths} needed)`);
+  const resolved = m.resolutionGap === null ? null : 1 - m.resolutionGap;
+  if (resolved === null || pooledResolution === null) missing.push('no resolution rate to compare');
+  else (resolved < pooledResolution ? reasons : missing).push(`resolved ${pct(resolved)} vs ${pct(pooledResolution)} across all cells (lower needed)`);
+  return { flagged: missing.length === 0, reasons, missing };
+}
+
+/** 'S:<source>:<id>' → 'ServiceRecord:<source>:<id>'; 'R:<12 digits>' → the Request's global id (base64url "Request:<id>", the API's encoding). */
+export function evidenceId(ref: string): string {
+  if (ref.startsWith('R:')) return Buffer.from(`Request:${Number(ref.slice(2))}`, 'utf8').toString('base64url');
+  return `ServiceRecord:${ref.slice(2)}`;
+}
+
+async function labelsFor(db: SqlRunner, cells: Cell[], shape: CellShape, scope: Scope): Promise<(cell: Cell) => string> {
+  const whatIds = [...new Set(cells.map((c) => c.key.categoryId ?? c.key.serviceItemId).filter((v): v is number => v !== undefined))];
+  const whatLabels = shape.what ? await readLabels(db, shape.what, whatIds) : new Map<number, string>();
+  const areaIds = [...new Set(cells.map((c) => c.key.communityId ?? c.key.gridId).filter((v): v is number => v !== undefined))];
+  const areaLabels = new Map<number, string>();
+  const missingAreas = areaIds.filter((id) => !(scope.unitLevel === (shape.area ?? '') && scope.units.has(id)));
+  for (const id of areaIds) if (scope.units.has(id) && scope.unitLevel === shape.area) areaLabels.set(id, scope.units.get(id)!.label);
+  if (missingAreas.length) {
+    const { rows } = await db.query(`select id, name from area where id = any($1::int[])`, [missingAreas]);
+    for (const row of rows) areaLabels.set(Number(row.id), String(row.name));
+  }
+  return (cell) =>
+    [
+      cell.key.categoryId !== undefined ? whatLabels.get(cell.key.categoryId) : cell.key.serviceItemId !== undefined ? whatLabels.get(cell.key.serviceItemId) : undefined,
+      cell.key.communityId !== undefined ? areaLabels.get(cell.key.communityId) : cell.key.gridId !== undefined ? areaLabels.get(cell.key.gridId) : undefined,
+      cell.key.residentGroup,
+    ]
+      .filter(Boolean)
+      .join(' · ') || 'all';
+}

@@ -1,0 +1,183 @@
+/** The public shapes of demand ranking, series and hot spots (the contract other code relies on). */
+
+export type DemandDimension = 'CATEGORY' | 'SERVICE_ITEM' | 'COMMUNITY' | 'GRID' | 'RESIDENT_GROUP';
+export type DemandSources = 'SERVICE_RECORDS' | 'REQUESTS' | 'BOTH';
+
+export interface DemandRankingInput {
+  /** YYYY-MM-DD inclusive, China days. */
+  from: string;
+  to: string;
+  /** Default: the same days one year earlier when the data reach back that far, else the same length just before. */
+  baselineFrom?: string;
+  baselineTo?: string;
+  /** Area path prefixes ('/1/4/'), null = all. A grid's path makes the ranking read the grid roll-ups. */
+  areaPaths: string[] | null;
+  /** 1 or 2 dimensions. */
+  groupBy: DemandDimension[];
+  sources: DemandSources;
+  includeConsultations: boolean;
+  minSupport: number;
+  /** Metric name → weight (≥ 0); blended half-and-half with the entropy weights. */
+  policyWeights?: Partial<Record<string, number>>;
+  topN: number;
+  now: Date;
+  /** Months of history the trend looks at, ending with the month of `to` (default 36). */
+  trendMonths?: number;
+  /** Evidence record ids per row (default 5, at most 20). */
+  evidencePerRow?: number;
+}
+
+export interface DemandKey {
+  categoryId?: number;
+  serviceItemId?: number;
+  communityId?: number;
+  gridId?: number;
+  residentGroup?: string;
+}
+
+export interface DemandMetrics {
+  /** n: demands (plus consultations when includeConsultations) in the period. */
+  volume: number;
+  ratePer10k: number | null;
+  smoothedRatePer10k: number | null;
+  trendZ: number | null;
+  senSlope: number | null;
+  surgeZ: number | null;
+  recurrence: number | null;
+  backlogOpen: number;
+  backlogP90AgeDays: number | null;
+  resolutionGap: number | null;
+  satisfactionGap: number | null;
+  timelinessP50Hours: number | null;
+  timelinessP90Hours: number | null;
+  onTimeShare: number | null;
+  vulnerableShare: number;
+  spread: number | null;
+  // Added beyond the contract:
+  /** Consultations in the period (counted apart; in volume only with includeConsultations). */
+  consultations: number;
+  /** Residents the rate is per (the cell's area, or the scope's). */
+  population: number | null;
+  /** Two-sided p-value of trendZ. */
+  trendP: number | null;
+  /** 'SEASONAL' (≥ 24 monthly points), 'MONTHLY' or null. */
+  trendMethod: 'SEASONAL' | 'MONTHLY' | null;
+  trendPoints: number;
+  /** Baseline volume scaled to the period's length (μ of surge z). */
+  surgeExpected: number | null;
+  /** Mean hours from receipt to close of finished demands. */
+  meanCloseHours: number | null;
+  /** Share of the scope's communities with at least one demand of the cell. */
+  presence: number | null;
+  /** Months in a row, ending with the last month, in which the cell ranked in the top 5 by volume. */
+  persistentMonths: number | null;
+}
+
+export interface DemandRow {
+  key: DemandKey;
+  label: string;
+  metrics: DemandMetrics;
+  /** TOPSIS closeness 0..1 (0 for rows below support, which are not scored). */
+  score: number;
+  rank: number;
+  topicOfMonth: { flagged: boolean; reasons: string[]; missing: string[] };
+  evidenceIds: string[];
+  /** Why a metric is null for this row. */
+  notes: { metric: string; reason: string }[];
+  /** Set on rows below the support gate. */
+  belowSupportReason?: string;
+}
+
+export interface DemandWeight {
+  metric: string;
+  /** The entropy weight (null when the metric was left out: null for every row). */
+  entropy: number | null;
+  policy: number | null;
+  used: number;
+}
+
+export interface DemandRankingResult {
+  rows: DemandRow[];
+  /** Cells that failed the support gate: listed apart, not dropped. */
+  belowSupport: DemandRow[];
+  weights: DemandWeight[];
+  snapshot: { latestRecordAt: Date | null; recordsCounted: number };
+  // Added beyond the contract:
+  period: { from: string; to: string; days: number };
+  baseline: { from: string; to: string; days: number; kind: 'SAME_PERIOD_LAST_YEAR' | 'PREVIOUS_PERIOD' | 'GIVEN' };
+  /** Cells ranked (above support) before topN was applied. */
+  rankedCells: number;
+  notes: string[];
+  /** Milliseconds per step, for benchmarks. */
+  timings: Record<string, number>;
+}
+
+export type SeriesInterval = 'DAY' | 'WEEK' | 'MONTH';
+
+export interface DemandSeriesInput {
+  from: string;
+  to: string;
+  areaPaths: string[] | null;
+  key: DemandKey;
+  interval: SeriesInterval;
+  sources: DemandSources;
+  includeConsultations: boolean;
+}
+
+export interface DemandSeriesPoint {
+  /** First day of the bucket (YYYY-MM-DD); weeks start on Monday. */
+  start: string;
+  /** Days of the bucket inside [from, to]. */
+  days: number;
+  volume: number;
+  open: number | null;
+  finished: number | null;
+}
+
+export interface DemandSeriesResult {
+  points: DemandSeriesPoint[];
+  total: number;
+  trend: { z: number; p: number; senSlope: number | null; method: 'SEASONAL' | 'PLAIN' } | null;
+}
+
+export interface DemandHotspotsInput {
+  from: string;
+  to: string;
+  areaPaths: string[] | null;
+  categoryId: number;
+  /** COMMUNITY or GRID. */
+  level: 'COMMUNITY' | 'GRID';
+  sources: DemandSources;
+  includeConsultations: boolean;
+  /** Areas to return, highest z first. */
+  limit: number;
+}
+
+export interface DemandHotspot {
+  communityId?: number;
+  gridId?: number;
+  label: string;
+  volume: number;
+  population: number | null;
+  /** Expected count if the area had the parent's rate: parent rate × population. */
+  expected: number | null;
+  /** Poisson z = (n − E)/√E. */
+  z: number | null;
+  ratePer10k: number | null;
+  /** EB-smoothed rate ÷ the parent's rate. */
+  smoothedRateRatio: number | null;
+  hot: boolean;
+}
+
+export interface DemandHotspotsResult {
+  parentRatePer10k: number | null;
+  statistic: string;
+  areas: DemandHotspot[];
+}
+
+/** A bad input analytics detects itself; the API turns it into BAD_USER_INPUT naming `field`. */
+export class DemandInputError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Free-text analytics (Chinese): segmentation, keywords, the category classifier and its
+ * evaluation. Reached from `src/` through analytics/index.ts only.
+ */
+export { segment, contentTerms } from './segment';
+export { scrubPersonalData } from './privacy';
+export { extractKeywords, topKeywords, type TermWeight, type TopKeywordsOptions } from './keywords';
+export {
+  PRODUCT_MODEL, classifyText, getProductClassifier, rankLabels, trainTextClassifier,
+  type CategoryScore, type ClassifyOptions, type TextClassification, type TrainedTextClassifier,
+} from './classifier';
+export { crossValidate, applyKeywordRules, type CrossValidationReport, type CrossValidationOptions, type KeywordRules, type LabelledExample } from './evaluate';
+export { scoreClassification, stratifiedFolds, type ClassificationScores, type ClassScore } from './metrics';
+export { TRAINING_CORPUS, type LabelledText } from './data/corpus';
+export { TEDDY_KEYWORD_RULES } from './data/teddy-rules';

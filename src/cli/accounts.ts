@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../config/env';
+import { createLogger } from '../common/logger';
+import { SYSTEM_VIEWER, createContext } from '../context/context';
+import { initOrm, migrateUp, openDatabase } from '../db/database';
+import { Area } from '../modules/area/area.entity';
+import { createAccountIn, identityService, tokenSettings } from '../modules/identity/identity.service';
+import { Role } from '../modules/identity/role';
+import { parseFlags } from './cli-args';
+import { runCli } from './run-cli';
+
+const USAGE = `usage:
+  npm run accounts -- create-admin --username NAME [--display-name TEXT]
+      the first district administrator (bound to no area). The password is read from
+      GONGJIAN_PASSWORD, or generated and printed once.
+  npm run accounts -- create --username NAME --role ROLE [--area CODE] [--display-name TEXT]
+      any staff account; ROLE is one of ${Object.values(Role).filter((role) => role !== Role.PORTAL).join(', ')}
+  npm run accounts -- create-key --name TEXT [--area CODE] [--expires YYYY-MM-DD]
+      a portal API key (read-only, public figures); printed once, stored only as a hash`;
+
+/** Area code → global ID, for the --area flag (codes are what people know). */
+async function areaIdByCode(em: ReturnType<Awaited<ReturnType<typeof initOrm>>['em']['fork']>, code: string | undefined): Promise<string | null> {
+  if (!code) return null;
+  const area = await em.findOne(Area, { code });
+  if (!area) throw new Error(`no area with code ${code}`);
+  return area.globalId;
+}
+
+runCli(async () => {
+  const [command, ...rest] = process.argv.slice(2);
+  const parsed = parseFlags(rest, ['username', 'display-name', 'role', 'area', 'name', 'expires']);
+  if (typeof parsed === 'string' || !['create-admin', 'create', 'create-key'].includes(command ?? '')) {
+    console.error(`${typeof parsed === 'string' ? `${parsed}\n` : ''}${USAGE}`);
+    return 2;
+  }
+  const flags = parsed.values;
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const database = await openDatabase(config, logger);
+  const orm = await initOrm(database.url, config);
+  try {
+    await migrateUp(orm);
+    const ctx = createContext(orm, logger, 'cli', undefined, SYSTEM_VIEWER, tokenSettings(config));
+    if (command === 'create-key') {
+      if (!flags.name) throw new Error('--name is required');
+      const { apiKey, key } = await identityService.createApiKey(ctx, {
+        name: flags.name,
+        scopeAreaId: await areaIdByCode(ctx.em, flags.area),
+        expiresAt: flags.expires ? new Date(`${flags.expires}T00:00:00+08:00`) : null,
+      });
+      console.log(`API key ${apiKey.prefix} for "${apiKey.name}" (shown once; send it as the X-Api-Key header):\n${key}`);
+      return 0;
+    }
+    if (!flags.username) throw new Error('--username is required');
+    const role = command === 'create-admin' ? Role.DISTRICT_ADMIN : (flags.role as Role);
+    if (!Object.values(Role).includes(role)) throw new Error(`--role must be one of ${Object.values(Role).join(', ')}`);
+    const given = process.env.GONGJIAN_PASSWORD;
+    const password = given ?? randomBytes(12).toString('base64url');
+    const account = await createAccountIn(ctx, {
+      username: flags.username,
+      displayName: flags['display-name'] ?? flags.username,
+      password,
+      role,
+      scopeAreaId: await areaIdByCode(ctx.em, flags.area),
+    });
+    console.log(`account ${account.username} (${account.role}) created${given ? ' with the password from GONGJIAN_PASSWORD' : `; its password (shown once): ${password}`}`);
+    return 0;
+  } finally {
+    await orm.close(true);
+    await database.embedded?.stop();
+  }
+});

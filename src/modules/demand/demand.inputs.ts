@@ -1,0 +1,129 @@
+import { ArrayMaxSize, IsOptional, ValidateNested } from 'class-validator';
+import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { DateInput, IdInput } from '../../common/input-fields';
+import { ResidentGroup } from '../../common/resident-group';
+
+export enum DemandDimension {
+  CATEGORY = 'CATEGORY',
+  SERVICE_ITEM = 'SERVICE_ITEM',
+  COMMUNITY = 'COMMUNITY',
+  GRID = 'GRID',
+  RESIDENT_GROUP = 'RESIDENT_GROUP',
+}
+registerEnumType(DemandDimension, { name: 'DemandDimension', description: 'What a ranked cell is: a second-level category, a service item, a community, a grid, a resident group (1 or 2 of these).' });
+
+export enum DemandSources {
+  SERVICE_RECORDS = 'SERVICE_RECORDS',
+  REQUESTS = 'REQUESTS',
+  BOTH = 'BOTH',
+}
+registerEnumType(DemandSources, { name: 'DemandSources', description: 'One-window service records, resident requests, or both.' });
+
+export enum BaselineKind {
+  SAME_PERIOD_LAST_YEAR = 'SAME_PERIOD_LAST_YEAR',
+  PREVIOUS_PERIOD = 'PREVIOUS_PERIOD',
+}
+registerEnumType(BaselineKind, { name: 'BaselineKind', description: 'SAME_PERIOD_LAST_YEAR: the same days 364 days earlier (same weekdays); PREVIOUS_PERIOD: the same length just before.' });
+
+export enum SeriesInterval {
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
+}
+registerEnumType(SeriesInterval, { name: 'SeriesInterval' });
+
+export enum HotspotLevel {
+  COMMUNITY = 'COMMUNITY',
+  GRID = 'GRID',
+}
+registerEnumType(HotspotLevel, { name: 'HotspotLevel' });
+
+@InputType({ description: 'A policy weight for one metric (0-10); blended half-and-half with the entropy weights.' })
+export class PolicyWeightInput {
+  @Field({ description: 'A metric name, e.g. resolutionGap.' })
+  metric!: string;
+
+  @Field(() => Float)
+  weight!: number;
+}
+
+/** Period fields every demand view takes. */
+@InputType({ description: 'The period, area and sources every demand view takes (its fields appear in each demand input).' })
+export class DemandPeriodInput {
+  @DateInput({ nullable: true, description: 'First China day, inclusive (with `to`).' })
+  from?: string;
+
+  @DateInput({ nullable: true, description: 'Last China day, inclusive.' })
+  to?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Instead of from/to: the last N days up to today (China time).' })
+  @IsOptional()
+  lastDays?: number;
+
+  @IdInput({ nullable: true, description: 'Any area (district … grid; a building is widened to its grid). Default: everything you may see.' })
+  areaId?: string;
+
+  @Field(() => DemandSources, { defaultValue: DemandSources.BOTH })
+  sources: DemandSources = DemandSources.BOTH;
+
+  @Field({ defaultValue: false, description: 'Count consultations (咨询) in volumes; quality metrics always count demands only.' })
+  includeConsultations: boolean = false;
+}
+
+@InputType()
+export class DemandRankingInput extends DemandPeriodInput {
+  @DateInput({ nullable: true, description: 'Baseline first day (with baselineTo).' })
+  baselineFrom?: string;
+
+  @DateInput({ nullable: true })
+  baselineTo?: string;
+
+  @Field(() => BaselineKind, { nullable: true, description: 'Default: SAME_PERIOD_LAST_YEAR when the data reach back that far, else PREVIOUS_PERIOD.' })
+  @IsOptional()
+  baseline?: BaselineKind;
+
+  @Field(() => [DemandDimension], { description: '1 or 2 dimensions.' })
+  groupBy!: DemandDimension[];
+
+  @Field(() => Int, { defaultValue: 30, description: 'Cells with a smaller volume are listed apart in belowSupport.' })
+  minSupport: number = 30;
+
+  @Field(() => [PolicyWeightInput], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  policyWeights?: PolicyWeightInput[];
+
+  @Field(() => Int, { defaultValue: 20, description: 'At most 100.' })
+  topN: number = 20;
+}
+
+@InputType()
+export class DemandSeriesInput extends DemandPeriodInput {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  categoryId?: string;
+
+  @Field(() => ID, { nullable: true, description: 'A community or a grid: the row\'s area.' })
+  @IsOptional()
+  cellAreaId?: string;
+
+  @Field(() => ResidentGroup, { nullable: true })
+  @IsOptional()
+  residentGroup?: ResidentGroup;
+
+  @Field(() => SeriesInterval, { defaultValue: SeriesInterval.WEEK })
+  interval: SeriesInterval = SeriesInterval.WEEK;
+}
+
+@InputType()
+export class DemandHotspotsInput extends DemandPeriodInput {
+  @Field(() => ID)
+  categoryId!: string;
+
+  @Field(() => HotspotLevel, { defaultValue: HotspotLevel.COMMUNITY })
+  level: HotspotLevel = HotspotLevel.COMMUNITY;
+
+  @Field(() => Int, { defaultValue: 20, description: 'At most 100.' })
+  limit: number = 20;
+}

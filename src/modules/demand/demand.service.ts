@@ -1,0 +1,137 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import {
+  DemandInputError, demandHotspots, demandSeries, rankDemand, type DemandRankingResult, type DemandRow, type SqlRunner,
+} from '../../../analytics';
+import { badInput } from '../../common/errors';
+import { expectGlobalId, toGlobalId } from '../../common/global-id';
+import type { AppContext } from '../../context/context';
+import { authorizeArea } from '../identity/access';
+import { BaselineKind, type DemandHotspotsInput, type DemandPeriodInput, type DemandRankingInput, type DemandSeriesInput } from './demand.inputs';
+import type { DemandHotspots, DemandRanking, DemandRankingRow, DemandSeries } from './demand.types';
+
+const MAX_DAYS = 3660;
+const DAY_MS = 86_400_000;
+
+/** Runs analytics SQL on the ORM's pool, one pooled connection per statement (so independent reads run in parallel). */
+export function poolRunner(knex: Knex): SqlRunner {
+  return {
+    async query<R>(sql: string, params: unknown[] = []) {
+      const connection = (await knex.client.acquireConnection()) as { query(sql: string, params: unknown[]): Promise<{ rows: R[] }> };
+      try {
+        return { rows: (await connection.query(sql, params)).rows };
+      } finally {
+        await knex.client.releaseConnection(connection);
+      }
+    },
+  };
+}
+
+const chinaDay = (instant: Date) => new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+const shift = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+/** from/to, or lastDays up to today (China time); checked. */
+function period(ctx: AppContext, input: DemandPeriodInput): { from: string; to: string } {
+  if (input.lastDays !== undefined && input.lastDays !== null) {
+    if (input.from || input.to) throw badInput('input.lastDays', 'give either lastDays or from and to');
+    if (!Number.isInteger(input.lastDays) || input.lastDays < 1 || input.lastDays > MAX_DAYS) throw badInput('input.lastDays', `must be 1-${MAX_DAYS}`);
+    const to = chinaDay(ctx.now());
+    return { from: shift(to, -(input.lastDays - 1)), to };
+  }
+  if (!input.from) throw badInput('input.from', 'give from and to, or lastDays');
+  if (!input.to) throw badInput('input.to', 'give from and to, or lastDays');
+  if (input.to < input.from) throw badInput('input.to', `the period is empty: to is before from (${input.from})`);
+  return { from: input.from, to: input.to };
+}
+
+async function translate<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DemandInputError) throw badInput(`input.${error.field}`, error.message);
+    throw error;
+  }
+}
+
+function toRow(row: DemandRow): DemandRankingRow {
+  return {
+    key: row.key,
+    categoryId: row.key.categoryId !== undefined ? toGlobalId('RequestCategory', row.key.categoryId) : null,
+    serviceItemId: row.key.serviceItemId !== undefined ? toGlobalId('ServiceItem', row.key.serviceItemId) : null,
+    communityId: row.key.communityId !== undefined ? toGlobalId('Community', row.key.communityId) : null,
+    gridId: row.key.gridId !== undefined ? toGlobalId('Grid', row.key.gridId) : null,
+    residentGroup: row.key.residentGroup ?? null,
+    label: row.label,
+    metrics: row.metrics,
+    score: row.score,
+    rank: row.rank,
+    topicOfMonth: row.topicOfMonth,
+    evidenceIds: row.evidenceIds,
+    notes: row.notes,
+    belowSupportReason: row.belowSupportReason ?? null,
+  };
+}
+
+/** Demand ranking, series and hot spots: input checks and area scope here, the numbers in analytics/. */
+export const demandService = {
+  async ranking(ctx: AppContext, input: DemandRankingInput): Promise<DemandRanking> {
+    const { from, to } = period(ctx, input);
+    if (!input.groupBy || input.groupBy.length < 1 || input.groupBy.length > 2) throw badInput('input.groupBy', 'give 1 or 2 dimensions');
+    if (!Number.isInteger(input.minSupport) || input.minSupport < 0) throw badInput('input.minSupport', 'must be a whole number ≥ 0');
+    if (!Number.isInteger(input.topN) || input.topN < 1 || input.topN > 100) throw badInput('input.topN', 'must be 1-100');
+    let baselineFrom = input.baselineFrom;
+    let baselineTo = input.baselineTo;
+    if (input.baseline && (baselineFrom || baselineTo)) throw badInput('input.baseline', 'give baseline or baselineFrom/baselineTo, not both');
+    const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
+    if (input.baseline === BaselineKind.PREVIOUS_PERIOD) [baselineFrom, baselineTo] = [shift(from, -days), shift(from, -1)];
+    if (input.baseline === BaselineKind.SAME_PERIOD_LAST_YEAR) [baselineFrom, baselineTo] = [shift(from, -364), shift(to, -364)];
+    const policyWeights: Record<string, number> = {};
+    for (const [i, w] of (input.policyWeights ?? []).entries()) {
+      if (!(w.weight >= 0 && w.weight <= 10)) throw badInput(`input.policyWeights[${i}].weight`, 'a weight is 0-10');
+      policyWeights[w.metric] = w.weight;
+    }
+    const { paths } = await authorizeArea(ctx, input.areaId, 'input.areaId');
+    const result: DemandRankingResult = await translate(() =>
+      rankDemand(poolRunner(ctx.em.getKnex()), {
+        from, to, baselineFrom, baselineTo, areaPaths: paths, groupBy: input.groupBy, sources: input.sources, includeConsultations: input.includeConsultations,
+        minSupport: input.minSupport, policyWeights: input.policyWeights ? policyWeights : undefined, topN: input.topN, now: ctx.now(),
+      }),
+    );
+    ctx.logger.debug({ timings: result.timings }, 'demand ranking');
+    // Each row remembers where its free text lies, for residentsSay (one batched statement for all rows).
+    const texts = (row: DemandRankingRow): DemandRankingRow => ({ ...row, textScope: { key: row.key, from, to, paths } });
+    return { ...result, rows: result.rows.map(toRow).map(texts), belowSupport: result.belowSupport.map(toRow).map(texts) };
+  },
+
+  async series(ctx: AppContext, input: DemandSeriesInput): Promise<DemandSeries> {
+    const { from, to } = period(ctx, input);
+    const { paths } = await authorizeArea(ctx, input.areaId, 'input.areaId');
+    const key: { categoryId?: number; communityId?: number; gridId?: number; residentGroup?: string } = {};
+    if (input.categoryId) key.categoryId = expectGlobalId(input.categoryId, ['RequestCategory'], 'input.categoryId').id;
+    if (input.cellAreaId) {
+      const decoded = expectGlobalId(input.cellAreaId, ['Community', 'Grid'], 'input.cellAreaId');
+      await authorizeArea(ctx, input.cellAreaId, 'input.cellAreaId');
+      if (decoded.typeName === 'Grid') key.gridId = decoded.id;
+      else key.communityId = decoded.id;
+    }
+    if (input.residentGroup) key.residentGroup = input.residentGroup;
+    return translate(() => demandSeries(poolRunner(ctx.em.getKnex()), { from, to, areaPaths: paths, key, interval: input.interval, sources: input.sources, includeConsultations: input.includeConsultations }));
+  },
+
+  async hotspots(ctx: AppContext, input: DemandHotspotsInput): Promise<DemandHotspots> {
+    const { from, to } = period(ctx, input);
+    if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > 100) throw badInput('input.limit', 'must be 1-100');
+    const categoryId = expectGlobalId(input.categoryId, ['RequestCategory'], 'input.categoryId').id;
+    const { paths } = await authorizeArea(ctx, input.areaId, 'input.areaId');
+    const result = await translate(() =>
+      demandHotspots(poolRunner(ctx.em.getKnex()), { from, to, areaPaths: paths, categoryId, level: input.level, sources: input.sources, includeConsultations: input.includeConsultations, limit: input.limit }),
+    );
+    return {
+      ...result,
+      areas: result.areas.map((a) => ({
+        ...a, communityKey: a.communityId, gridKey: a.gridId,
+        communityId: a.communityId !== undefined ? toGlobalId('Community', a.communityId) : null,
+        gridId: a.gridId !== undefined ? toGlobalId('Grid', a.gridId) : null,
+      })),
+    };
+  },
+};

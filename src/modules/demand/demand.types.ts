@@ -1,0 +1,148 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { DemandKey } from '../../../analytics';
+import type { RowTextScope } from './residents-say';
+
+@ObjectType({ description: 'Every metric of a demand cell (formulas: README, demand ranking). Null when it cannot be computed; the row\'s notes say why.' })
+export class DemandMetricsType {
+  @Field(() => Int, { description: 'Demands in the period (plus consultations with includeConsultations).' }) volume!: number;
+  @Field(() => Int) consultations!: number;
+  @Field(() => Int, { nullable: true, description: 'Residents the rate is per.' }) population!: number | null;
+  @Field(() => Float, { nullable: true }) ratePer10k!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Empirical-Bayes smoothed rate per 10,000.' }) smoothedRatePer10k!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Mann–Kendall z of the monthly volumes (seasonal with ≥ 24 months).' }) trendZ!: number | null;
+  @Field(() => Float, { nullable: true }) trendP!: number | null;
+  @Field(() => String, { nullable: true }) trendMethod!: string | null;
+  @Field(() => Int) trendPoints!: number;
+  @Field(() => Float, { nullable: true, description: 'Sen slope: change in monthly volume per month.' }) senSlope!: number | null;
+  @Field(() => Float, { nullable: true, description: '(n − μ)/√μ against the baseline scaled to the period.' }) surgeZ!: number | null;
+  @Field(() => Float, { nullable: true }) surgeExpected!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Share of requests repeating one from the same building within 90 days.' }) recurrence!: number | null;
+  @Field(() => Int, { description: 'Open demands received in the 365 days up to `to`.' }) backlogOpen!: number;
+  @Field(() => Float, { nullable: true }) backlogP90AgeDays!: number | null;
+  @Field(() => Float, { nullable: true, description: '1 − finished / (demands − cancelled).' }) resolutionGap!: number | null;
+  @Field(() => Float, { nullable: true, description: '1 − ratings ≥ 4 / ratings.' }) satisfactionGap!: number | null;
+  @Field(() => Float, { nullable: true }) timelinessP50Hours!: number | null;
+  @Field(() => Float, { nullable: true }) timelinessP90Hours!: number | null;
+  @Field(() => Float, { nullable: true }) meanCloseHours!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Finished within the deadline / finished with a close time.' }) onTimeShare!: number | null;
+  @Field(() => Float, { description: 'ELDERLY, CHILDREN, DISABLED, LOW_INCOME / demands with a known group.' }) vulnerableShare!: number;
+  @Field(() => Float, { nullable: true, description: 'Share of areas where the cell is in the local top decile.' }) spread!: number | null;
+  @Field(() => Float, { nullable: true }) presence!: number | null;
+  @Field(() => Int, { nullable: true }) persistentMonths!: number | null;
+}
+
+@ObjectType()
+export class MetricNote {
+  @Field() metric!: string;
+  @Field() reason!: string;
+}
+
+@ObjectType({ description: 'Whether the cell is a "topic of the month" candidate: every condition must hold.' })
+export class TopicOfMonth {
+  @Field() flagged!: boolean;
+  @Field(() => [String], { description: 'Conditions that hold, with their numbers.' }) reasons!: string[];
+  @Field(() => [String], { description: 'Conditions that do not.' }) missing!: string[];
+}
+
+/** One ranked cell (a plain object from analytics; relations resolve through DataLoaders). */
+@ObjectType({ description: 'A ranked demand cell.' })
+export class DemandRankingRow {
+  key!: DemandKey;
+  /** Where the row's free text lies (set by the service; read by the residentsSay field). */
+  textScope?: RowTextScope;
+  @Field(() => ID, { nullable: true }) categoryId?: string | null;
+  @Field(() => ID, { nullable: true }) serviceItemId?: string | null;
+  @Field(() => ID, { nullable: true }) communityId?: string | null;
+  @Field(() => ID, { nullable: true }) gridId?: string | null;
+  @Field(() => String, { nullable: true }) residentGroup?: string | null;
+  @Field() label!: string;
+  @Field(() => DemandMetricsType) metrics!: DemandMetricsType;
+  @Field(() => Float, { description: 'TOPSIS closeness 0..1.' }) score!: number;
+  @Field(() => Int, { description: '1 = most pressing; 0 below support.' }) rank!: number;
+  @Field(() => TopicOfMonth) topicOfMonth!: TopicOfMonth;
+  @Field(() => [String], { description: 'Request global ids (resolvable with node) and ServiceRecord:<source>:<sourceId> references.' }) evidenceIds!: string[];
+  @Field(() => [MetricNote]) notes!: MetricNote[];
+  @Field(() => String, { nullable: true }) belowSupportReason?: string | null;
+}
+
+@ObjectType()
+export class DemandWeightType {
+  @Field() metric!: string;
+  @Field(() => Float, { nullable: true, description: 'Entropy weight; null when the metric is null for every row.' }) entropy!: number | null;
+  @Field(() => Float, { nullable: true }) policy!: number | null;
+  @Field(() => Float, { description: 'The weight TOPSIS used (sums to 1 over metrics).' }) used!: number;
+}
+
+@ObjectType()
+export class DemandSnapshot {
+  @Field(() => DateTimeISOResolver, { nullable: true }) latestRecordAt!: Date | null;
+  @Field(() => Int) recordsCounted!: number;
+}
+
+@ObjectType()
+export class DemandPeriod {
+  @Field() from!: string;
+  @Field() to!: string;
+  @Field(() => Int) days!: number;
+  @Field(() => String, { nullable: true }) kind?: string;
+}
+
+@ObjectType({ description: 'Demand cells ranked by TOPSIS, with the weights used and the data snapshot.' })
+export class DemandRanking {
+  @Field(() => [DemandRankingRow]) rows!: DemandRankingRow[];
+  @Field(() => [DemandRankingRow], { description: 'Cells below minSupport, with the reason: listed apart, not ranked.' }) belowSupport!: DemandRankingRow[];
+  @Field(() => [DemandWeightType]) weights!: DemandWeightType[];
+  @Field(() => DemandSnapshot) snapshot!: DemandSnapshot;
+  @Field(() => DemandPeriod) period!: DemandPeriod;
+  @Field(() => DemandPeriod) baseline!: DemandPeriod;
+  @Field(() => Int, { description: 'Cells ranked before topN.' }) rankedCells!: number;
+  @Field(() => [String]) notes!: string[];
+}
+
+@ObjectType()
+export class DemandSeriesPointType {
+  @Field() start!: string;
+  @Field(() => Int) days!: number;
+  @Field(() => Int) volume!: number;
+  @Field(() => Int, { nullable: true }) open!: number | null;
+  @Field(() => Int, { nullable: true }) finished!: number | null;
+}
+
+@ObjectType()
+export class SeriesTrend {
+  @Field(() => Float) z!: number;
+  @Field(() => Float) p!: number;
+  @Field(() => Float, { nullable: true }) senSlope!: number | null;
+  @Field() method!: string;
+}
+
+@ObjectType()
+export class DemandSeries {
+  @Field(() => [DemandSeriesPointType]) points!: DemandSeriesPointType[];
+  @Field(() => Int) total!: number;
+  @Field(() => SeriesTrend, { nullable: true }) trend!: SeriesTrend | null;
+}
+
+@ObjectType()
+export class DemandHotspotType {
+  communityKey?: number;
+  gridKey?: number;
+  @Field(() => ID, { nullable: true }) communityId?: string | null;
+  @Field(() => ID, { nullable: true }) gridId?: string | null;
+  @Field() label!: string;
+  @Field(() => Int) volume!: number;
+  @Field(() => Int, { nullable: true }) population!: number | null;
+  @Field(() => Float, { nullable: true }) expected!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Poisson z = (n − E)/√E.' }) z!: number | null;
+  @Field(() => Float, { nullable: true }) ratePer10k!: number | null;
+  @Field(() => Float, { nullable: true }) smoothedRateRatio!: number | null;
+  @Field() hot!: boolean;
+}
+
+@ObjectType()
+export class DemandHotspots {
+  @Field(() => Float, { nullable: true }) parentRatePer10k!: number | null;
+  @Field() statistic!: string;
+  @Field(() => [DemandHotspotType]) areas!: DemandHotspotType[];
+}

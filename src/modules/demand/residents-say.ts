@@ -1,0 +1,66 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { topKeywords, type DemandKey } from '../../../analytics';
+import { pathCondition } from '../identity/access';
+import type { AppContext } from '../../context/context';
+
+/** How much free text one ranked row reads for its keywords: the newest requests of the cell. */
+const TEXTS_PER_ROW = 200;
+
+@ObjectType({ description: '"What residents say": a keyword from the free text of the cell\'s requests (never personal data).' })
+export class ResidentKeyword {
+  @Field() term!: string;
+  @Field(() => Float, { description: 'Summed TF-IDF share across the texts.' }) weight!: number;
+  @Field(() => Int, { description: 'Texts that use it.' }) count!: number;
+}
+
+/** What a row needs to find its texts: its cell, the ranking's period and the viewer's scope. */
+export interface RowTextScope {
+  key: DemandKey;
+  from: string;
+  to: string;
+  paths: string[] | null;
+}
+
+/**
+ * Keywords for many ranked rows in ONE statement: a lateral join takes the newest texts of
+ * each cell (requests by category, community or grid, resident group, inside the period and the
+ * viewer's scope), then analytics' topKeywords (which drops names, phones and numbers) ranks them.
+ */
+export function residentsSayLoader(ctx: AppContext) {
+  return ctx.loaders.get<RowTextScope, ResidentKeyword[]>('demand.residentsSay', async (rows) => {
+    const scope = pathCondition(rows[0].paths, 'a.path');
+    const texts: { idx: number; text: string }[] = await ctx.em.execute(
+      `select k.idx::int as idx, t.text
+         from jsonb_to_recordset(?::jsonb) as k(idx int, category_id int, community_id int, grid_id int, resident_group text, day_from date, day_to date)
+         cross join lateral (
+           select q.title || '。' || q.body as text
+             from request q
+             join area a on a.id = q.area_id
+            where (k.category_id is null or q.category_id = k.category_id)
+              and (k.community_id is null or a.path like '%/' || k.community_id || '/%')
+              and (k.grid_id is null or a.path like '%/' || k.grid_id || '/%')
+              and (k.resident_group is null or q.resident_group = k.resident_group)
+              and (q.created_at at time zone 'Asia/Shanghai')::date between k.day_from and k.day_to
+              and ${scope.sql}
+            order by q.created_at desc
+            limit ${TEXTS_PER_ROW}) t`,
+      [
+        JSON.stringify(
+          rows.map((row, idx) => ({
+            idx,
+            category_id: row.key.categoryId ?? null,
+            community_id: row.key.communityId ?? null,
+            grid_id: row.key.gridId ?? null,
+            resident_group: row.key.residentGroup ?? null,
+            day_from: row.from,
+            day_to: row.to,
+          })),
+        ),
+        ...scope.bindings,
+      ],
+    );
+    const byRow = rows.map(() => [] as string[]);
+    for (const { idx, text } of texts) byRow[idx].push(text);
+    return byRow.map((list) => topKeywords(list, 12).map((keyword) => ({ term: keyword.term, weight: Math.round(keyword.weight * 1000) / 1000, count: keyword.count })));
+  });
+}

@@ -1,0 +1,128 @@
+import type { Viewer } from '../../context/context';
+import { RECORD_TYPES } from './scope.rules';
+import { Role } from './role';
+
+/**
+ * Who may call what, in one table. Area scope (which rows) is scope.rules.ts; this file is
+ * about roles (which operations and which kinds of object). The GraphQL guard
+ * (access.guard.ts) applies it to every root field and every nested field; a test walks the
+ * schema and checks every root field is classified.
+ */
+
+/** Root fields anyone may call, signed in or not. */
+export const PUBLIC_FIELDS: ReadonlySet<string> = new Set(['viewer', 'signIn', 'refreshSession', 'signOut']);
+
+/** Staff who run the closed loop in their area: they may change anything inside their scope. */
+export const STAFF_ROLES: ReadonlySet<Role> = new Set([Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF, Role.GRID_WORKER]);
+
+/** Roles that may see personal data unmasked (in scope, on request, audited). */
+export const PERSONAL_DATA_ROLES: ReadonlySet<Role> = STAFF_ROLES;
+
+/** Mutations only a district administrator may run: accounts, keys, catalogues, rules, imports, new districts. */
+export const ADMIN_MUTATIONS: ReadonlySet<string> = new Set([
+  'createAccount',
+  'createApiKey',
+  'revokeApiKey',
+  'createRequestCategory',
+  'updateRequestCategory',
+  'updatePointRule',
+  'importServiceRecords',
+  'createDistrict',
+]);
+
+/**
+ * What the roles outside the staff may change: their own part of the closed loop. Services
+ * check that they act for themselves (their unit, their person): see assertActsFor.
+ */
+export const ROLE_MUTATIONS: Readonly<Partial<Record<Role, ReadonlySet<string>>>> = {
+  [Role.UNIT_LIAISON]: new Set([
+    'takeRequest',
+    'startRequest',
+    'resolveRequest',
+    'returnRequest',
+    'commentOnRequest',
+    'answerWhistle',
+    'reportToWhistle',
+    'claimListItem',
+    'cancelClaim',
+    'deliverClaim',
+    'claimMicroWish',
+    'fulfillMicroWish',
+    'registerUnitWithCommunity',
+  ]),
+  [Role.PARTY_MEMBER]: new Set([
+    'takeRequest',
+    'startRequest',
+    'resolveRequest',
+    'returnRequest',
+    'commentOnRequest',
+    'claimMicroWish',
+    'fulfillMicroWish',
+    'claimServicePost',
+    'endPostClaim',
+    'signUpForActivity',
+    'cancelSignUp',
+    'redeemPoints',
+  ]),
+  [Role.ANALYST]: new Set(),
+  [Role.PORTAL]: new Set(),
+};
+
+/**
+ * Root queries a portal may call: the public directory and aggregate figures. Nothing that
+ * lists people or cases.
+ */
+export const PORTAL_QUERIES: ReadonlySet<string> = new Set([
+  'viewer',
+  'node',
+  'nodes',
+  'districts',
+  'streets',
+  'communities',
+  'grids',
+  'buildings',
+  'units',
+  'partyOrganizations',
+  'alliances',
+  'pairings',
+  'requestCategories',
+  'serviceItems',
+  'dashboard',
+  'streetRanking',
+  'serviceStats',
+  'demandRanking',
+  'demandSeries',
+  'demandHotspots',
+]);
+
+/** Object types a role may not read at all, wherever they appear (root, nested, node()). */
+const ADMIN_ONLY_TYPES = ['Account', 'ApiKey', 'PersonalDataAccess', 'MutationAudit', 'ImportRun', 'ImportRejection'];
+export const HIDDEN_TYPES: Readonly<Record<Role, ReadonlySet<string>>> = {
+  [Role.DISTRICT_ADMIN]: new Set(),
+  [Role.STREET_STAFF]: new Set(ADMIN_ONLY_TYPES),
+  [Role.COMMUNITY_STAFF]: new Set(ADMIN_ONLY_TYPES),
+  [Role.GRID_WORKER]: new Set(ADMIN_ONLY_TYPES),
+  [Role.UNIT_LIAISON]: new Set(ADMIN_ONLY_TYPES),
+  [Role.PARTY_MEMBER]: new Set(ADMIN_ONLY_TYPES),
+  [Role.ANALYST]: new Set(['Account', 'ApiKey', 'PersonalDataAccess', 'MutationAudit']),
+  [Role.PORTAL]: new Set([...ADMIN_ONLY_TYPES, ...RECORD_TYPES, 'PointsLeaderboardEntry', 'ActivityRecordCard', 'UnitAssessment', 'ResourceMatch']),
+};
+
+/** The outcome of asking whether a viewer may call a root field. */
+export type FieldDecision = 'allow' | 'unauthenticated' | 'forbidden';
+
+export function decideRootField(viewer: Viewer, operation: 'Query' | 'Mutation', field: string): FieldDecision {
+  if (PUBLIC_FIELDS.has(field)) return 'allow';
+  if (viewer.kind === 'anonymous') return 'unauthenticated';
+  const role = viewer.role;
+  if (operation === 'Query') return role !== Role.PORTAL || PORTAL_QUERIES.has(field) ? 'allow' : 'forbidden';
+  if (ADMIN_MUTATIONS.has(field)) return role === Role.DISTRICT_ADMIN && viewer.scopePaths === null ? 'allow' : 'forbidden';
+  if (STAFF_ROLES.has(role)) return 'allow';
+  return ROLE_MUTATIONS[role]?.has(field) ? 'allow' : 'forbidden';
+}
+
+/** Whether a viewer may read objects of a GraphQL type at all. */
+export function mayReadType(viewer: Viewer, typeName: string): boolean {
+  if (viewer.kind === 'anonymous') return false;
+  return !HIDDEN_TYPES[viewer.role].has(typeName);
+}

@@ -1,0 +1,55 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
+import type { AppContext } from '../../context/context';
+import { recordMutations } from './mutation-audit';
+import { flushPersonalDataReads } from './personal-data';
+
+/**
+ * The audit logs, written as each answer goes out: readings of unmasked personal data, and who
+ * ran which mutation with what outcome. A failure to write them is logged, never hidden.
+ */
+export function auditPlugin(): ApolloServerPlugin<AppContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(request) {
+          try {
+            await flushPersonalDataReads(request.contextValue);
+            await recordMutations(request);
+          } catch (error) {
+            request.contextValue.logger.error({ err: error }, 'could not write the audit log');
+          }
+        },
+      };
+    },
+  };
+}
+
+function asksForIntrospection(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    [Kind.FIELD](node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') found = true;
+    },
+  });
+  return found;
+}
+
+/**
+ * In production only signed-in staff and analysts may introspect the schema; portals and
+ * anonymous callers get the same validation error an unknown field would.
+ */
+export function introspectionForStaffPlugin(): ApolloServerPlugin<AppContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document }) {
+          const viewer = contextValue.viewer;
+          if ((viewer.kind === 'anonymous' || viewer.kind === 'portal') && asksForIntrospection(document)) {
+            throw new GraphQLError('GraphQL introspection is not allowed here: sign in as staff', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { Entity, Index, Property } from '@mikro-orm/core';
+import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { Kind, type OperationDefinitionNode } from 'graphql';
+import { Field, ObjectType } from 'type-graphql';
+import { NodeEntity } from '../../common/node.entity';
+import { viewerId, type AppContext } from '../../context/context';
+
+/**
+ * Who did what: one row per root mutation field run, with the viewer, the operation and how
+ * it ended (OK or the error code). Never variables — they may hold personal data. Request
+ * ledgers say the same in more detail for the closed loop; this covers every mutation.
+ */
+@ObjectType({ implements: NodeEntity, description: 'One mutation run: who, which field, how it ended.' })
+@Entity({ tableName: 'mutation_audit' })
+@Index({ properties: ['actor', 'createdAt'] })
+export class MutationAudit extends NodeEntity {
+  @Field({ description: 'account:<username>, portal:<prefix> or anonymous.' })
+  @Property({ type: 'string', length: 80 })
+  actor!: string;
+
+  @Field()
+  @Property({ type: 'string', length: 100 })
+  requestId!: string;
+
+  @Field(() => String, { nullable: true, description: 'The operation name the client gave, if any.' })
+  @Property({ type: 'string', length: 100, nullable: true })
+  operationName?: string | null;
+
+  @Field({ description: 'The root mutation field, e.g. dispatchRequest.' })
+  @Property({ type: 'string', length: 60 })
+  @Index()
+  field!: string;
+
+  @Field({ description: 'OK, or the error code it ended with (FORBIDDEN, BAD_USER_INPUT, …).' })
+  @Property({ type: 'string', length: 40 })
+  outcome!: string;
+}
+
+/** Writes the audit rows of a mutation request as its answer goes out (one statement). */
+export async function recordMutations(request: GraphQLRequestContextWillSendResponse<AppContext>): Promise<void> {
+  const operation = request.operation as OperationDefinitionNode | undefined;
+  if (operation?.operation !== 'mutation') return;
+  const ctx = request.contextValue;
+  const errors = request.errors ?? [];
+  const now = new Date();
+  const rows = operation.selectionSet.selections.flatMap((selection) => {
+    if (selection.kind !== Kind.FIELD || selection.name.value === '__typename') return [];
+    const key = selection.alias?.value ?? selection.name.value;
+    const error = errors.find((candidate) => candidate.path?.[0] === key);
+    const outcome = error ? String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'OK';
+    return [{ actor: viewerId(ctx.viewer), requestId: ctx.requestId, operationName: request.operationName ?? null, field: selection.name.value, outcome, createdAt: now, updatedAt: now }];
+  });
+  if (rows.length) await ctx.em.fork().insertMany(MutationAudit, rows);
+}

@@ -1,0 +1,115 @@
+/**
+ * Which area each kind of record belongs to, in one table: the relation path from the record
+ * to the Area whose materialised path (/1/4/17/) decides whether a viewer's scope covers it.
+ * '' means the record is an area itself.
+ *
+ * The same table drives reading (a MikroORM filter hides out-of-scope rows of the
+ * RECORD_TYPES from every find, count, loader and connection) and writing (the write guard
+ * refuses to create, change or delete any scoped row outside the viewer's subtrees).
+ * A test checks every entity is classified here, so a new entity cannot slip through.
+ */
+export const SCOPE_PATHS: Readonly<Record<string, string>> = {
+  Area: '',
+  District: '',
+  Street: '',
+  Community: '',
+  Grid: '',
+  Building: '',
+  Unit: 'area',
+  PartyOrganization: 'area',
+  PartTimeMember: 'organization.area',
+  Alliance: 'area',
+  AllianceMember: 'alliance.area',
+  Pairing: 'community',
+  Person: 'residenceCommunity',
+  GridAssignment: 'grid',
+  Request: 'area',
+  RequestEvent: 'request.area',
+  Whistle: 'blownBy',
+  WhistleRecipient: 'whistle.blownBy',
+  ProblemList: 'community',
+  ListItem: 'list.community',
+  Claim: 'item.list.community',
+  MicroWish: 'community',
+  UnitRegistration: 'community',
+  ServicePost: 'community',
+  PostClaim: 'post.community',
+  PointEntry: 'person.residenceCommunity',
+  Activity: 'community',
+  ActivityParticipation: 'activity.community',
+  ServiceRecord: 'community',
+};
+
+/**
+ * Records about people and cases: a scoped viewer reads only those inside their subtrees
+ * (everything else about them is simply not there: lists skip them, node() answers null).
+ * The other scoped types (the area tree, units, party organisations, alliances, pairings) are
+ * the public directory: every signed-in viewer reads all of it, but writes stay in scope.
+ */
+export const RECORD_TYPES: ReadonlySet<string> = new Set([
+  'Person',
+  'GridAssignment',
+  'PartTimeMember',
+  'Request',
+  'RequestEvent',
+  'Whistle',
+  'WhistleRecipient',
+  'ProblemList',
+  'ListItem',
+  'Claim',
+  'MicroWish',
+  'UnitRegistration',
+  'ServicePost',
+  'PostClaim',
+  'PointEntry',
+  'Activity',
+  'ActivityParticipation',
+  'ServiceRecord',
+]);
+
+/**
+ * Rows written as a consequence of a checked act, whose own area may lie elsewhere: a point
+ * entry belongs to the member's residence community although the work was verified here; a
+ * ledger entry follows its request. The act that writes them is checked instead.
+ */
+export const CONSEQUENCE_TYPES: ReadonlySet<string> = new Set(['PointEntry', 'RequestEvent']);
+
+/**
+ * Reference data and bookkeeping with no area: catalogues, rules, import runs, accounts. Only
+ * viewers bound to no area (district administrators) may change them; sign-in bookkeeping
+ * (refresh tokens, last sign-in) is written by the identity service for the account itself.
+ */
+export const GLOBAL_TYPES: ReadonlySet<string> = new Set([
+  'RequestCategory',
+  'ServiceItem',
+  'PointRule',
+  'ImportRun',
+  'ImportRejection',
+  'ServiceDaily',
+  'RequestDaily',
+  'Account',
+  'RefreshToken',
+  'ApiKey',
+  'PersonalDataAccess',
+  'MutationAudit',
+]);
+
+/** Types the identity service writes for a caller who is not (yet) a scoped account: sign-in, refresh, audit. */
+export const SELF_SERVICE_TYPES: ReadonlySet<string> = new Set(['RefreshToken', 'Account', 'PersonalDataAccess', 'MutationAudit']);
+
+/** A MikroORM condition: the record's area lies under one of `paths` (none: matches nothing). */
+export function scopeCondition(entityName: string, paths: readonly string[]): Record<string, unknown> {
+  const chain = SCOPE_PATHS[entityName];
+  if (chain === undefined) throw new Error(`no scope rule for ${entityName}`);
+  if (paths.length === 0) return { id: { $in: [] } };
+  const alternatives = paths.map((path) => nest(chain, { path: { $like: `${path}%` } }));
+  return alternatives.length === 1 ? alternatives[0] : { $or: alternatives };
+}
+
+function nest(chain: string, leaf: Record<string, unknown>): Record<string, unknown> {
+  if (!chain) return leaf;
+  return chain
+    .split('.')
+    .reverse()
+    .reduce<Record<string, unknown>>((inner, property) => ({ [property]: inner }), leaf);
+}

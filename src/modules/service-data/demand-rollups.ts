@@ -1,0 +1,221 @@
+/**
+ * The demand roll-ups the ranking reads (see docs-draft/analytics-ranking.md): service records
+ * and resident requests together, at the grain the ranking needs and no finer.
+ *
+ *   demand_daily        China day × source × second-level category × community
+ *   demand_monthly      month × source × category × community          (derived: sums of demand_daily)
+ *   demand_grid_daily   day × source × category × grid (+ its community)  (records with a grid only)
+ *   demand_grid_monthly month × source × category × grid                (derived)
+ *
+ * Every column is a sum, except `latest` and `exemplar` which are maxima, so adding a batch's
+ * cells to the stored rows gives exactly what a rebuild from all records gives (a test checks).
+ * Quality columns (open, finished, close times, on time, satisfaction, groups) count demands
+ * only; consultations are counted apart in `consultations`.
+ */
+import { CLOSE_HOURS_EDGES, DEMAND_SOURCE, GROUP_COLUMNS, HISTOGRAM_COLUMNS, SATISFIED_FROM, VULNERABLE_MASK } from '../../../analytics';
+import { ROLLUP_TIME_ZONE } from './time-zone';
+
+/** Summed columns every demand table has. */
+export const COMMON_SUM_COLUMNS = [
+  'demands', 'consultations', 'cancelled', 'open', 'finished', 'timed', 'on_time', 'close_seconds_sum',
+  'satisfaction_sum', 'satisfaction_count', 'satisfied', 'vulnerable', 'with_group',
+] as const;
+/** Only the community tables keep per-group counts and the close-time histogram. */
+export const COMMUNITY_ONLY_COLUMNS = [...GROUP_COLUMNS.map(([c]) => c), 'g_unknown', ...HISTOGRAM_COLUMNS];
+const MAX_COLUMNS = ['latest', 'exemplar'];
+
+
+interface RecordSql {
+  /** SQL for: is a demand (not a consultation). */
+  demand: string;
+  consultation: string;
+  cancelled: string;
+  open: string;
+  finished: string;
+  /** Seconds from receipt to close, for finished demands with a close time (else null). */
+  closeSeconds: string;
+  onTime: string;
+  satisfaction: string;
+  groupMask: string;
+  latest: string;
+  exemplar: string;
+}
+
+function cellColumns(r: RecordSql): string {
+  const f = (cond: string) => `(count(*) filter (where ${cond}))::int`;
+  const timed = `${r.demand} and ${r.finished} and ${r.closeSeconds} is not null`;
+  const hist = CLOSE_HOURS_EDGES.map((lo, k) => {
+    const hi = CLOSE_HOURS_EDGES[k + 1];
+    const cond = `${timed} and ${r.closeSeconds} >= ${lo * 3600}${hi === undefined ? '' : ` and ${r.closeSeconds} < ${hi * 3600}`}`;
+    return `${f(cond)} as h${k}`;
+  });
+  return [
+    `${f(r.demand)} as demands`,
+    `${f(r.consultation)} as consultations`,
+    `${f(`${r.demand} and ${r.cancelled}`)} as cancelled`,
+    `${f(`${r.demand} and ${r.open}`)} as open`,
+    `${f(`${r.demand} and ${r.finished}`)} as finished`,
+    `${f(timed)} as timed`,
+    `${f(`${timed} and ${r.onTime}`)} as on_time`,
+    `coalesce(sum(${r.closeSeconds}) filter (where ${timed}), 0)::bigint as close_seconds_sum`,
+    `coalesce(sum(${r.satisfaction}) filter (where ${r.demand}), 0)::int as satisfaction_sum`,
+    `(count(${r.satisfaction}) filter (where ${r.demand}))::int as satisfaction_count`,
+    `${f(`${r.demand} and ${r.satisfaction} >= ${SATISFIED_FROM}`)} as satisfied`,
+    `${f(`${r.demand} and (${r.groupMask} & ${VULNERABLE_MASK}) <> 0`)} as vulnerable`,
+    `${f(`${r.demand} and ${r.groupMask} <> 0`)} as with_group`,
+    ...GROUP_COLUMNS.map(([column, bit]) => `${f(`${r.demand} and (${r.groupMask} & ${bit}) <> 0`)} as ${column}`),
+    `${f(`${r.demand} and ${r.groupMask} = 0`)} as g_unknown`,
+    ...hist,
+    `max(${r.latest}) as latest`,
+    `max(${r.exemplar}) as exemplar`,
+  ].join(',\n      ');
+}
+
+/**
+ * The end of the N-th working day (Monday-Friday; public holidays are not known) after the
+ * China-time day `received` falls on, as a timestamptz; N = 0 means the same day.
+ */
+export function workingDayDeadlineSql(received: string, days: string): string {
+  const d0 = `(${received} at time zone '${ROLLUP_TIME_ZONE}')::date`;
+  const dow = `extract(isodow from ${d0})::int`;
+  const target = `case when ${days} = 0 then ${d0} else ${d0} - greatest(${dow} - 5, 0) + ${days} + 2 * ((least(${dow}, 5) - 1 + ${days}) / 5) end`;
+  return `((${target}) + 1)::timestamp at time zone '${ROLLUP_TIME_ZONE}'`;
+}
+
+const SERVICE_RECORD: RecordSql = {
+  demand: 'not i.is_consultation',
+  consultation: 'i.is_consultation',
+  cancelled: `r.status = 'CANCELLED'`,
+  open: `r.status = 'OPEN'`,
+  finished: `r.status = 'FINISHED'`,
+  closeSeconds: `extract(epoch from (r.finished_at - r.received_at))::bigint`,
+  onTime: `r.finished_at < ${workingDayDeadlineSql('r.received_at', 'i.deadline_working_days')}`,
+  satisfaction: 'r.satisfaction',
+  groupMask: 'r.resident_groups',
+  latest: 'r.received_at',
+  exemplar: `'S:' || r.source || ':' || r.source_id`,
+};
+
+const REQUEST_GROUP_MASK = `(case q.resident_group ${GROUP_COLUMNS.map(([, bit, group]) => `when '${group}' then ${bit}`).join(' ')} else 0 end)`;
+
+const REQUEST: RecordSql = {
+  demand: 'true',
+  consultation: 'false',
+  cancelled: `q.status = 'REJECTED'`,
+  open: `q.status not in ('RESOLVED', 'CLOSED', 'REJECTED')`,
+  finished: `q.status in ('RESOLVED', 'CLOSED')`,
+  closeSeconds: `extract(epoch from (q.resolved_at - q.created_at))::bigint`,
+  onTime: 'q.resolved_at <= q.due_at',
+  satisfaction: 'q.satisfaction',
+  groupMask: REQUEST_GROUP_MASK,
+  latest: 'q.created_at',
+  exemplar: `'R:' || lpad(q.id::text, 12, '0')`,
+};
+
+/**
+ * Cells of service records in `relation` (rows with service_record's columns; `source` may be a
+ * column or a constant given as `sourceSql`): day × category × community × grid (0 = none).
+ */
+export function serviceCellsSelect(relation: string, sourceSql = 'r.source'): string {
+  const record = { ...SERVICE_RECORD, exemplar: `'S:' || ${sourceSql} || ':' || r.source_id` };
+  return `select (r.received_at at time zone '${ROLLUP_TIME_ZONE}')::date as day, ${DEMAND_SOURCE.SERVICE_RECORDS}::smallint as source, i.category_id,
+      r.community_id, coalesce(r.grid_id, 0) as grid_id,
+      ${cellColumns(record)}
+    from ${relation} r join service_item i on i.id = r.item_id
+    group by 1, 3, 4, 5`;
+}
+
+/** Cells of requests created on China days in [$from, $to] (parameters numbered from `firstParam`), or all. */
+function requestCellsSelect(range: { from: number; to: number } | null): string {
+  const where = range ? `and (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date between $${range.from}::date and $${range.to}::date` : '';
+  return `select (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date as day, ${DEMAND_SOURCE.REQUESTS}::smallint as source, q.category_id,
+      split_part(a.path, '/', 4)::int as community_id, coalesce(nullif(split_part(a.path, '/', 5), '')::int, 0) as grid_id,
+      ${cellColumns(REQUEST)}
+    from request q join area a on a.id = q.area_id
+    where split_part(a.path, '/', 4) <> '' ${where}
+    group by 1, 3, 4, 5`;
+}
+
+export interface Table {
+  name: string;
+  /** Key columns as stored, and how each is computed from `cells`. */
+  keys: [column: string, fromCells: string][];
+  extra: [column: string, fromCells: string][];
+  sums: readonly string[];
+  where: string;
+}
+
+const MONTH = `date_trunc('month', day)::date`;
+export const DEMAND_TABLES: { [key in 'daily' | 'monthly' | 'gridDaily' | 'gridMonthly']: Table } = {
+  daily: { name: 'demand_daily', keys: [['day', 'day'], ['source', 'source'], ['category_id', 'category_id'], ['community_id', 'community_id']], extra: [], sums: [...COMMON_SUM_COLUMNS, ...COMMUNITY_ONLY_COLUMNS], where: 'true' },
+  monthly: { name: 'demand_monthly', keys: [['month', MONTH], ['source', 'source'], ['category_id', 'category_id'], ['community_id', 'community_id']], extra: [], sums: [...COMMON_SUM_COLUMNS, ...COMMUNITY_ONLY_COLUMNS], where: 'true' },
+  gridDaily: { name: 'demand_grid_daily', keys: [['day', 'day'], ['source', 'source'], ['category_id', 'category_id'], ['grid_id', 'grid_id']], extra: [['community_id', 'community_id']], sums: COMMON_SUM_COLUMNS, where: 'grid_id <> 0' },
+  gridMonthly: { name: 'demand_grid_monthly', keys: [['month', MONTH], ['source', 'source'], ['category_id', 'category_id'], ['grid_id', 'grid_id']], extra: [['community_id', 'community_id']], sums: COMMON_SUM_COLUMNS, where: 'grid_id <> 0' },
+};
+
+function aggregateFromCells(table: Table, cells: string): string {
+  const keys = table.keys.map(([, expr]) => expr);
+  const extra = table.extra.map(([, expr]) => `min(${expr})`);
+  const sums = table.sums.map((c) => `sum(${c})${c === 'close_seconds_sum' ? '::bigint' : '::int'}`);
+  const maxes = MAX_COLUMNS.map((c) => `max(${c})`);
+  return `select ${[...keys, ...extra, ...sums, ...maxes].join(', ')} from ${cells} where ${table.where} group by ${keys.map((_, i) => i + 1).join(', ')} order by ${keys.map((_, i) => i + 1).join(', ')}`;
+}
+
+function columnList(table: Table): string {
+  return [...table.keys.map(([c]) => c), ...table.extra.map(([c]) => c), ...table.sums, ...MAX_COLUMNS].join(', ');
+}
+
+/** `insert into <table> … on conflict do update` adding `cells` (a CTE name) into the stored rows. */
+export function upsertFromCells(table: Table, cells: string): string {
+  const updates = [
+    ...table.sums.map((c) => `${c} = ${table.name}.${c} + excluded.${c}`),
+    ...MAX_COLUMNS.map((c) => `${c} = greatest(${table.name}.${c}, excluded.${c})`),
+  ].join(', ');
+  return `insert into ${table.name} (${columnList(table)})
+      ${aggregateFromCells(table, cells)}
+      on conflict (${table.keys.map(([c]) => c).join(', ')}) do update set ${updates}`;
+}
+
+/** CTEs an import batch appends after its `inserted` CTE: the batch's cells, then one upsert per demand table. */
+export function demandUpsertCtes(inserted: string, sourceParam: string): string {
+  return `demand_cells as (${serviceCellsSelect(inserted, sourceParam)}),
+    ${Object.values(DEMAND_TABLES).map((table, i) => `demand_upsert_${i} as (${upsertFromCells(table, 'demand_cells')} returning 1)`).join(',\n    ')}`;
+}
+
+/** Anything that runs SQL with $1-style parameters. */
+interface Runner {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/** Recomputes every demand roll-up from the records and requests. Run inside a transaction. */
+export async function rebuildDemandRollups(db: Runner): Promise<void> {
+  for (const table of Object.values(DEMAND_TABLES)) await db.query(`delete from ${table.name}`);
+  await db.query('create temporary table demand_rebuild_cells on commit drop as ' + `${serviceCellsSelect('service_record')} union all ${requestCellsSelect(null)}`);
+  for (const table of Object.values(DEMAND_TABLES)) await db.query(`insert into ${table.name} (${columnList(table)}) ${aggregateFromCells(table, 'demand_rebuild_cells')}`);
+  await db.query('drop table demand_rebuild_cells');
+}
+
+/**
+ * Replaces the request part (source 2) of the demand roll-ups for China days `from`…`to`:
+ * daily rows are recomputed from the requests, the months they fall in from the daily rows.
+ * Requests are few next to service records, so this stays cheap; the caller holds the day lock.
+ */
+export async function refreshRequestDemand(db: Runner, from: string, to: string): Promise<void> {
+  const src = DEMAND_SOURCE.REQUESTS;
+  // Two writers of different days of one month would both rewrite the month: they take turns per month.
+  await db.query(
+    `select pg_advisory_xact_lock(hashtext('demand_monthly'), hashtext(m::date::text))
+       from generate_series(date_trunc('month', $1::date), date_trunc('month', $2::date), interval '1 month') m order by m`,
+    [from, to],
+  );
+  const cells = `(${requestCellsSelect({ from: 1, to: 2 })}) c`;
+  for (const table of [DEMAND_TABLES.daily, DEMAND_TABLES.gridDaily]) {
+    await db.query(`delete from ${table.name} where source = ${src} and day between $1::date and $2::date`, [from, to]);
+    await db.query(`insert into ${table.name} (${columnList(table)}) ${aggregateFromCells(table, cells)}`, [from, to]);
+  }
+  for (const [monthly, daily] of [[DEMAND_TABLES.monthly, DEMAND_TABLES.daily], [DEMAND_TABLES.gridMonthly, DEMAND_TABLES.gridDaily]] as const) {
+    await db.query(`delete from ${monthly.name} where source = ${src} and month between date_trunc('month', $1::date)::date and date_trunc('month', $2::date)::date`, [from, to]);
+    const days = `(select * from ${daily.name} where source = ${src} and day between date_trunc('month', $1::date)::date and (date_trunc('month', $2::date) + interval '1 month - 1 day')::date) c`;
+    await db.query(`insert into ${monthly.name} (${columnList(monthly)}) ${aggregateFromCells(monthly, days)}`, [from, to]);
+  }
+}

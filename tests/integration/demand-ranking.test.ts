@@ -1,0 +1,174 @@
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { rankDemand, type DemandRankingInput } from '../../analytics';
+import { PROJECT_ROOT } from '../../src/config/paths';
+import { importServiceFile } from '../../src/modules/service-data/import';
+import { loadMapping } from '../../src/modules/service-data/mapping';
+import { seedDemoCity } from '../../src/seed/demo-city';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+import { PLANTED_CATEGORY, plantedCsv, tinyCsv } from '../fixtures/demand-fixture';
+
+let app: TestApp;
+let db: pg.Client;
+const gongjian = loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'));
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
+  db = new pg.Client({ connectionString: app.databaseUrl });
+  await db.connect();
+  for (const csv of [plantedCsv(), tinyCsv()]) {
+    const summary = await importServiceFile({ db, input: Readable.from([Buffer.from(csv)]), fileName: 'fixture.csv', mapping: gongjian, batchRows: 5000 });
+    expect(summary.rejected).toBe(0);
+  }
+});
+afterAll(async () => {
+  await db?.end();
+  await app?.close();
+});
+
+const base: DemandRankingInput = {
+  from: '2025-04-01', to: '2025-06-30', areaPaths: null, groupBy: ['CATEGORY'], sources: 'BOTH', includeConsultations: false, minSupport: 30, topN: 20, now: new Date('2025-07-01T02:00:00Z'),
+};
+
+test('the planted rising category ranks first and is flagged topic of the month with the right reasons', async () => {
+  const result = await rankDemand(db, base);
+  const top = result.rows[0];
+  const planted = (await db.query(`select id from request_category where code = $1`, [PLANTED_CATEGORY])).rows[0].id;
+  expect(top.key).toEqual({ categoryId: planted });
+  expect(top.rank).toBe(1);
+  expect(top.metrics.volume).toBe((16 + 17 + 18) * 8);
+  expect(top.topicOfMonth.flagged).toBe(true);
+  expect(top.topicOfMonth.missing).toEqual([]);
+  expect(top.topicOfMonth.reasons).toEqual([
+    `rank 1 of 6 (top 5 needed)`,
+    'present in 67% of communities (≥ 30% needed)',
+    expect.stringMatching(/^rising: Mann–Kendall z = \d+\.\d\d \(p = 0\.000\), Sen slope \+\d+\.\d a month$/),
+    // Month m (0 = Jan 2024) has 8(m + 1) elevator demands against 72 for each background category: in the top 5
+    // (ties included) from m = 8 on, i.e. the last 10 months. Of 16 + 17 + 18 per community, 6 each month are finished.
+    'among the top 5 by volume for 10 months running',
+    expect.stringMatching(/^resolved 35% vs \d+% across all cells \(lower needed\)$/),
+  ]);
+  // No background category is flagged: they are flat and fully resolved.
+  expect(result.rows.slice(1).every((row) => !row.topicOfMonth.flagged)).toBe(true);
+  expect(result.rows.slice(1).every((row) => row.metrics.trendZ === 0)).toBe(true);
+});
+
+test('metric values on the tiny fixture equal the ones worked by hand', async () => {
+  const community = (await db.query(`select path, population from area where code = '370199001001'`)).rows[0];
+  const result = await rankDemand(db, {
+    ...base, from: '2021-03-01', to: '2021-03-31', baselineFrom: '2021-01-01', baselineTo: '2021-01-31', areaPaths: [community.path], minSupport: 0, now: new Date('2021-04-15T00:00:00Z'),
+  });
+  expect(result.rows).toHaveLength(1);
+  expect(result.baseline).toEqual({ from: '2021-01-01', to: '2021-01-31', days: 31, kind: 'GIVEN' });
+  const m = result.rows[0].metrics;
+  // T-1..T-4 are demands (T-5 a consultation): volume 4. T-4 was cancelled, T-1 and T-2 finished: 1 − 2/3.
+  expect(m.volume).toBe(4);
+  expect(m.consultations).toBe(1);
+  expect(m.resolutionGap).toBeCloseTo(1 / 3, 6);
+  // Ratings 5 and 2: one satisfied (≥ 4) of two.
+  expect(m.satisfactionGap).toBe(0.5);
+  // 1 working day: T-1 (Wed, 2 h) on time; T-2 (Thu → due end of Fri, closed Mon) late.
+  expect(m.onTimeShare).toBe(0.5);
+  // Close times 2 h (bin [1,4)) and 96 h (bin [72,120)): p50 = 1 + 1·3 = 4; p90 = 72 + 0.8·48 = 110.4; mean 49.
+  expect(m.timelinessP50Hours).toBe(4);
+  expect(m.timelinessP90Hours).toBe(110.4);
+  expect(m.meanCloseHours).toBe(49);
+  // Groups known for T-1 (ELDERLY), T-2 (GENERAL), T-3 (CHILDREN): 2 vulnerable of 3.
+  expect(m.vulnerableShare).toBeCloseTo(2 / 3, 6);
+  // T-3 open since 2021-03-05, aged at the end of the period (2021-03-31): 26 days.
+  expect(m.backlogOpen).toBe(1);
+  expect(m.backlogP90AgeDays).toBe(26);
+  // Baseline: 2 in 31 days → μ = 2; z = (4 − 2)/√2.
+  expect(m.surgeExpected).toBe(2);
+  expect(m.surgeZ).toBeCloseTo(Math.SQRT2, 4);
+  expect(m.population).toBe(community.population);
+  expect(m.ratePer10k).toBeCloseTo((4 / community.population) * 1e4, 4);
+  // One cell: EB has nothing to pool with (A = 0), so the smoothed rate is the pooled = own rate.
+  expect(m.smoothedRatePer10k).toBeCloseTo(m.ratePer10k!, 4);
+  expect(m.presence).toBe(1);
+  // Months with data: 2021-01 (2), 2021-02 (0), 2021-03 (4): three points, too few for a trend.
+  expect(m.trendPoints).toBe(3);
+  expect(m.trendZ).toBeNull();
+  expect(result.rows[0].notes).toContainEqual({ metric: 'trendZ', reason: '3 monthly points: the trend needs at least 4' });
+  expect(result.snapshot.recordsCounted).toBe(4);
+  expect(result.snapshot.latestRecordAt?.toISOString()).toBe('2021-03-09T02:00:00.000Z');
+  expect(result.rows[0].evidenceIds).toEqual(['ServiceRecord:gongjian:T-5']);
+});
+
+test('explanations agree with the numbers: weights sum to 1, scores in [0,1], rank follows score, small cells listed apart', async () => {
+  const result = await rankDemand(db, { ...base, policyWeights: { resolutionGap: 5 } });
+  const used = result.weights.reduce((s, w) => s + w.used, 0);
+  expect(used).toBeCloseTo(1, 9);
+  for (const w of result.weights) expect(w.used).toBeLessThanOrEqual(0.3 + 1e-9);
+  expect(result.weights.find((w) => w.metric === 'resolutionGap')!.policy).toBe(1);
+  for (let i = 0; i < result.rows.length; i++) {
+    expect(result.rows[i].rank).toBe(i + 1);
+    expect(result.rows[i].score).toBeGreaterThanOrEqual(0);
+    expect(result.rows[i].score).toBeLessThanOrEqual(1);
+    if (i > 0) expect(result.rows[i].score).toBeLessThanOrEqual(result.rows[i - 1].score);
+  }
+  expect(result.belowSupport).toHaveLength(1);
+  expect(result.belowSupport[0]).toMatchObject({ rank: 0, belowSupportReason: 'volume 3 < minSupport 30', metrics: { volume: 3 } });
+  expect(result.belowSupport[0].evidenceIds).toHaveLength(3);
+  // Every record of the period is counted once: 51·8 elevator + 5 × 216 background + 3 canteen.
+  expect(result.snapshot.recordsCounted).toBe(408 + 1080 + 3);
+  // Same cells by community: the planted category in a planted community comes before it elsewhere.
+  const byCommunity = await rankDemand(db, { ...base, groupBy: ['CATEGORY', 'COMMUNITY'], minSupport: 10, topN: 100 });
+  expect(byCommunity.rows[0].label).toMatch(/加装电梯/);
+  expect(byCommunity.rows[0].topicOfMonth.missing).toContain('a topic of the month is city-wide: rank without COMMUNITY or GRID');
+  expect(byCommunity.weights.map((w) => w.metric)).toContain('smoothedRatePer10k');
+  const byGroup = await rankDemand(db, { ...base, groupBy: ['RESIDENT_GROUP'], minSupport: 0 });
+  expect(byGroup.rows.map((r) => [r.key.residentGroup, r.metrics.volume])).toEqual(expect.arrayContaining([['ELDERLY', 408 + 3], ['GENERAL', 1080]]));
+  const byGrid = await rankDemand(db, { ...base, groupBy: ['GRID'], minSupport: 0 });
+  expect(byGrid.rows.reduce((s, r) => s + r.metrics.volume, 0)).toBe(408);
+});
+
+const district = () => Buffer.from('District:1').toString('base64url');
+const RANKING = `query ($input: DemandRankingInput!) { demandRanking(input: $input) {
+  rows { rank score label categoryId category { code name } metrics { volume trendZ surgeZ resolutionGap onTimeShare vulnerableShare spread } topicOfMonth { flagged reasons missing } evidenceIds notes { metric reason } }
+  belowSupport { label belowSupportReason metrics { volume } }
+  weights { metric entropy policy used } snapshot { latestRecordAt recordsCounted } period { from to days } baseline { from to days kind } rankedCells notes } }`;
+
+test('demandRanking through GraphQL: the planted category first, objects through loaders, support list apart', async () => {
+  const result = await app.execute(RANKING, { input: { areaId: district(), from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'] } });
+  expect(result.errors).toBeUndefined();
+  const ranking = result.data.demandRanking;
+  expect(ranking.rows[0].category.code).toBe(PLANTED_CATEGORY);
+  expect(ranking.rows[0].topicOfMonth.flagged).toBe(true);
+  expect(ranking.baseline).toEqual({ from: '2024-04-02', to: '2024-07-01', days: 91, kind: 'SAME_PERIOD_LAST_YEAR' });
+  expect(ranking.belowSupport).toEqual([{ label: '养老助残 / 老年助餐', belowSupportReason: 'volume 3 < minSupport 30', metrics: { volume: 3 } }]);
+  // Weights are shown rounded to 6 decimals: 13 of them sum to 1 within 1e-5.
+  expect(ranking.weights.reduce((s: number, w: { used: number }) => s + w.used, 0)).toBeCloseTo(1, 5);
+  const series = await app.execute(`query ($input: DemandSeriesInput!) { demandSeries(input: $input) { total points { start days volume open } trend { z method } } }`, {
+    input: { categoryId: ranking.rows[0].categoryId, from: '2025-01-01', to: '2025-06-30', interval: 'MONTH' },
+  });
+  expect(series.errors).toBeUndefined();
+  // 8 communities × (13 … 18) elevator demands a month in 2025.
+  expect(series.data.demandSeries.points.map((p: { volume: number }) => p.volume)).toEqual([13, 14, 15, 16, 17, 18].map((n) => n * 8));
+  const hot = await app.execute(`query ($input: DemandHotspotsInput!) { demandHotspots(input: $input) { parentRatePer10k statistic areas { label volume z hot community { code } } } }`, {
+    input: { categoryId: ranking.rows[0].categoryId, from: '2025-04-01', to: '2025-06-30' },
+  });
+  expect(hot.errors).toBeUndefined();
+  const areas = hot.data.demandHotspots.areas;
+  // Only the 8 planted communities have elevator demands; the other four have none and come last with negative z.
+  expect(areas.filter((a: { volume: number }) => a.volume > 0)).toHaveLength(8);
+  expect(areas.slice(-4).every((a: { volume: number; z: number }) => a.volume === 0 && a.z < 0)).toBe(true);
+});
+
+test.each([
+  [{ from: '2025-06-30', to: '2025-04-01', groupBy: ['CATEGORY'] }, 'input.to'],
+  [{ groupBy: ['CATEGORY'] }, 'input.from'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY', 'COMMUNITY', 'RESIDENT_GROUP'] }, 'input.groupBy'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], minSupport: -1 }, 'input.minSupport'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], topN: 101 }, 'input.topN'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], areaId: Buffer.from('Community:99999').toString('base64url') }, 'input.areaId'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], policyWeights: [{ metric: 'nonsense', weight: 1 }] }, 'input.policyWeights'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], policyWeights: [{ metric: 'volume', weight: 11 }] }, 'input.policyWeights[0].weight'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY', 'SERVICE_ITEM'] }, 'input.groupBy'],
+])('bad input %j is refused naming %s', async (input, field) => {
+  const result = await app.execute(RANKING, { input });
+  expect(result.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|NOT_FOUND/);
+  expect(result.errors?.[0].extensions?.field).toBe(field);
+});

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { PROJECT_ROOT } from '../../src/config/paths';
+import { generateServiceRecords, GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
+import { importServiceFile } from '../../src/modules/service-data/import';
+import { loadMapping } from '../../src/modules/service-data/mapping';
+import { rebuildRollups, refreshRequestDaily } from '../../src/modules/service-data/rollups';
+import { seedDemoCity } from '../../src/seed/demo-city';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+let app: TestApp;
+let db: pg.Client;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'demand-rollups-'));
+const gongjian = loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'));
+const TABLES = ['demand_daily', 'demand_monthly', 'demand_grid_daily', 'demand_grid_monthly'];
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
+  db = new pg.Client({ connectionString: app.databaseUrl });
+  await db.connect();
+});
+afterAll(async () => {
+  await db?.end();
+  await app?.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const importCsv = (csv: string, batchRows = 1000) =>
+  importServiceFile({ db, input: Readable.from([Buffer.from(csv)]), fileName: 'demand.csv', mapping: gongjian, batchRows });
+const snapshot = async (table: string) => (await db.query(`select * from ${table} order by 1, 2, 3, 4`)).rows;
+
+test('one record lands in every demand table with its deadline, close-time bin, groups and exemplar', async () => {
+  // CIV-MARRIAGE-01 allows 1 working day. Received Friday 2024-03-01 16:00 China time: due by the end of Monday 03-04.
+  // R-1 finished Monday 23:00 (on time, 79 h → bin [72, 120) = h6); R-2 finished Tuesday 09:00 (late, 89 h → h6).
+  // R-3 is a consultation (CIV-MARRIAGE-03): counted apart. The community 370199001001 is the first demo community.
+  const csv = [
+    GONGJIAN_CSV_HEADER,
+    'R-1,CIV-MARRIAGE-01,2024-03-01 16:00:00,2024-03-04 23:00:00,FINISHED,370199001001,370199001001001,,ELDERLY|WOMEN,COUNTER,5,,',
+    'R-2,CIV-MARRIAGE-01,2024-03-01 16:00:00,2024-03-05 09:00:00,FINISHED,370199001001,,,YOUTH,COUNTER,3,,',
+    'R-3,CIV-MARRIAGE-03,2024-03-01 17:00:00,2024-03-01 17:10:00,FINISHED,370199001001,,,,COUNTER,,,',
+  ].join('\n');
+  expect(await importCsv(csv)).toMatchObject({ inserted: 3, rejected: 0 });
+  const row = (await db.query(`select d.*, c.code from demand_daily d join request_category c on c.id = d.category_id where d.day = '2024-03-01'`)).rows;
+  expect(row).toHaveLength(1);
+  expect(row[0]).toMatchObject({
+    code: 'CIV-MARRIAGE', source: 1, demands: 2, consultations: 1, finished: 2, timed: 2, on_time: 1, close_seconds_sum: String((79 + 89) * 3600),
+    satisfaction_sum: 8, satisfaction_count: 2, satisfied: 1, vulnerable: 1, with_group: 2, g_elderly: 1, g_women: 1, g_youth: 1, g_unknown: 0, h6: 2, h5: 0,
+    exemplar: 'S:gongjian:R-3',
+  });
+  expect(new Date(row[0].latest).toISOString()).toBe('2024-03-01T09:00:00.000Z');
+  const grid = (await db.query(`select demands, finished, on_time from demand_grid_daily where day = '2024-03-01'`)).rows;
+  expect(grid).toEqual([{ demands: 1, finished: 1, on_time: 1 }]);
+  const month = (await db.query(`select demands, consultations, h6 from demand_monthly where month = '2024-03-01'`)).rows;
+  expect(month).toEqual([{ demands: 2, consultations: 1, h6: 2 }]);
+});
+
+test('incremental roll-ups (import batches and request days) equal a full rebuild, table by table', async () => {
+  const file = path.join(tmp, 'city.csv');
+  fs.writeFileSync(file, [...generateServiceRecords({ records: 5000, seed: 5, days: 90, startDay: '2024-05-01' })].join(''));
+  const summary = await importServiceFile({ db, input: fs.createReadStream(file), fileName: file, mapping: gongjian, batchRows: 700 });
+  expect(summary.inserted).toBe(5000);
+
+  // Requests on a grid, on a building and on a community, refreshed day by day as the request module does.
+  const category = (await db.query(`select id from request_category where code = 'HOUSING-LIGHTS'`)).rows[0].id;
+  const building = (await db.query(`select id, path from area where level = 'BUILDING' order by id limit 1`)).rows[0];
+  const gridId = Number(building.path.split('/')[4]);
+  const community = Number(building.path.split('/')[3]);
+  const insert = (n: number, created: string, area: number, status: string, resolved: string | null, due: string) =>
+    db.query(
+      `insert into request (created_at, updated_at, number, title, body, channel, category_id, area_id, resident_group, status, level, due_at, resolved_at, satisfaction)
+       values ($1, $1, $2, 't', 'b', 'COUNTER', $3, $4, 'ELDERLY', $5, 'COMMUNITY', $6, $7, null)`,
+      [created, `DR-${n}`, category, area, status, due, resolved],
+    );
+  await insert(1, '2024-05-10T02:00:00Z', building.id, 'RESOLVED', '2024-05-11T02:00:00Z', '2024-05-13T02:00:00Z');
+  await insert(2, '2024-05-10T03:00:00Z', gridId, 'ORDERED', null, '2024-05-13T02:00:00Z');
+  await insert(3, '2024-06-02T03:00:00Z', community, 'CLOSED', '2024-06-09T03:00:00Z', '2024-06-05T03:00:00Z');
+  for (const day of ['2024-05-10', '2024-06-02']) {
+    await db.query('begin');
+    await refreshRequestDaily(db, day, day);
+    await db.query('commit');
+  }
+  const requestCells = (await db.query(`select day::text, grid_id, demands, open, finished, on_time, vulnerable from demand_grid_daily where source = 2 order by day`)).rows;
+  expect(requestCells).toEqual([{ day: '2024-05-10', grid_id: gridId, demands: 2, open: 1, finished: 1, on_time: 1, vulnerable: 2 }]);
+  const june = (await db.query(`select demands, finished, on_time from demand_monthly where source = 2 and month = '2024-06-01' and community_id = $1`, [community])).rows;
+  expect(june).toEqual([{ demands: 1, finished: 1, on_time: 0 }]);
+
+  const incremental = Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await snapshot(t)] as const)));
+  const services = (await db.query(`select count(*)::int as n from service_record`)).rows[0].n;
+  const counted = (await db.query(`select sum(demands + consultations)::int as n from demand_daily where source = 1`)).rows[0].n;
+  expect(counted).toBe(services);
+  await db.query('begin');
+  await rebuildRollups(db);
+  await db.query('commit');
+  for (const table of TABLES) expect({ table, rows: await snapshot(table) }).toEqual({ table, rows: incremental[table] });
+  // Monthly tables are the sums of the daily ones.
+  const check = await db.query(`select (select sum(demands) from demand_daily) = (select sum(demands) from demand_monthly) as a,
+    (select sum(h3) from demand_daily) = (select sum(h3) from demand_monthly) as b, (select sum(open) from demand_grid_daily) = (select sum(open) from demand_grid_monthly) as c`);
+  expect(check.rows[0]).toEqual({ a: true, b: true, c: true });
+});

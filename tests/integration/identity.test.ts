@@ -1,0 +1,273 @@
+import { SignJWT } from 'jose';
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config/env';
+import { MemoryTokenBucket } from '../../src/hardening/rate-limit';
+import { createServer, type AppServer } from '../../src/server';
+import { areaPath } from '../helpers/access-fixtures';
+import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
+import { buildWorld, createUnit, expectError, expectNothingWritten, ok, type World } from '../helpers/fixtures';
+import { TEST_JWT_SECRET, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
+
+/* Accounts, sessions and API keys over real HTTP, as clients use them. */
+
+let app: TestApp;
+let base: string;
+let w: World;
+const PASSWORD = 'correct horse battery staple';
+
+beforeAll(async () => {
+  app = await createTestApp();
+  base = `http://127.0.0.1:${await app.server.listen(0)}`;
+  w = await buildWorld(app);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+async function gql(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}, url = `${base}/graphql`) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  return { status: response.status, json: (await response.json()) as any, headers: response.headers };
+}
+
+const CREATE_ACCOUNT = `mutation($input: CreateAccountInput!) { createAccount(input: $input) { id username role scopeArea { name } } }`;
+const SIGN_IN = `mutation($u: String!, $p: String!) { signIn(input: { username: $u, password: $p }) { accessToken accessTokenExpiresAt refreshToken account { username role } } }`;
+
+async function account(username: string, role: string, extra: Record<string, unknown> = {}): Promise<string> {
+  return (await ok(app, CREATE_ACCOUNT, { input: { username, displayName: username, password: PASSWORD, role, ...extra } })).createAccount.id;
+}
+
+async function signIn(username: string, password = PASSWORD): Promise<{ accessToken: string; refreshToken: string }> {
+  const { json } = await gql(SIGN_IN, { u: username, p: password });
+  if (json.errors) throw new Error(JSON.stringify(json.errors));
+  return json.data.signIn;
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe('staff accounts', () => {
+  test('sign in, see who you are, and the password is stored as a slow hash', async () => {
+    await account('wang.li', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const { json } = await gql(SIGN_IN, { u: 'wang.li', p: PASSWORD });
+    expect(json.data.signIn.account).toEqual({ username: 'wang.li', role: 'COMMUNITY_STAFF' });
+    const me = await gql('{ viewer { kind role name } }', {}, bearer(json.data.signIn.accessToken));
+    expect(me.json.data.viewer).toEqual({ kind: 'account', role: 'COMMUNITY_STAFF', name: 'wang.li' });
+    const [stored] = await app.orm.em.fork().execute(`select password_hash from account where username = 'wang.li'`);
+    expect(stored.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(stored.password_hash).not.toContain(PASSWORD);
+  });
+
+  test('a wrong password and an unknown user get the same answer', async () => {
+    const wrong = await gql(SIGN_IN, { u: 'wang.li', p: 'not the password' });
+    const unknown = await gql(SIGN_IN, { u: 'nobody', p: PASSWORD });
+    expect(wrong.json.errors[0]).toMatchObject({ message: 'Wrong username or password', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(unknown.json.errors[0]).toMatchObject({ message: 'Wrong username or password', extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  test('a tampered, expired or foreign token is refused with 401, never read as anonymous', async () => {
+    const { accessToken } = await signIn('wang.li');
+    const [header, payload, signature] = accessToken.split('.');
+    const forged = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    forged.sub = String(Number(forged.sub) + 1000);
+    forged.role = 'DISTRICT_ADMIN';
+    const tampered = `${header}.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${signature}`;
+    const secret = new TextEncoder().encode(TEST_JWT_SECRET);
+    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('gongjian').setSubject('1').setIssuedAt(1_600_000_000).setExpirationTime(1_600_000_900).sign(secret);
+    const foreign = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('gongjian').setSubject('1').setExpirationTime('10m').sign(new TextEncoder().encode('another-secret-another-secret-0123456789'));
+    for (const [name, token] of Object.entries({ tampered, expired, foreign, garbage: 'not-a-jwt' })) {
+      const answer = await gql('{ viewer { kind } }', {}, bearer(token));
+      expect({ name, status: answer.status, code: answer.json.errors?.[0]?.extensions?.code }).toEqual({ name, status: 401, code: 'UNAUTHENTICATED' });
+    }
+    expect((await gql('{ viewer { kind } }', {}, { authorization: 'Basic abc' })).status).toBe(401);
+  });
+
+  test('refresh tokens rotate: each works once; sign-out revokes', async () => {
+    const first = await signIn('wang.li');
+    const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`;
+    const second = await gql(REFRESH, { t: first.refreshToken });
+    expect(second.json.data.refreshSession.refreshToken).not.toBe(first.refreshToken);
+    const replay = await gql(REFRESH, { t: first.refreshToken });
+    expect(replay.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const signOut = await gql(`mutation($t: String!) { signOut(refreshToken: $t) }`, { t: second.json.data.refreshSession.refreshToken });
+    expect(signOut.json.data.signOut).toBe(true);
+    const afterSignOut = await gql(REFRESH, { t: second.json.data.refreshSession.refreshToken });
+    expect(afterSignOut.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  test('a signed-in community worker sees only their community (scope from the account)', async () => {
+    await ok(app, `mutation($c: ID!, $a: ID!, $b: ID!) {
+      a: createRequest(input: { title: "幸福里路灯", body: "路灯不亮", channel: COUNTER, categoryId: $c, areaId: $a }) { id }
+      b: createRequest(input: { title: "和平里路灯", body: "路灯不亮", channel: COUNTER, categoryId: $c, areaId: $b }) { id }
+    }`, { c: await categoryId(app, 'HOUSING-REPAIR'), a: w.gridId, b: w.otherGridId });
+    const { accessToken } = await signIn('wang.li');
+    const answer = await gql('{ requests { edges { node { title } } } }', {}, bearer(accessToken));
+    expect(answer.json.data.requests.edges.map((edge: any) => edge.node.title)).toEqual(['幸福里路灯']);
+  });
+
+  test('a unit liaison is scoped to the communities its unit is paired with', async () => {
+    const unitId = await createUnit(app, { name: '区卫健委', kind: 'AGENCY' });
+    await createPairing(app, unitId, w.otherCommunityId);
+    await account('liaison.weijian', 'UNIT_LIAISON', { unitId });
+    const { accessToken } = await signIn('liaison.weijian');
+    const answer = await gql('{ requests { edges { node { title } } } }', {}, bearer(accessToken));
+    expect(answer.json.data.requests.edges.map((edge: any) => edge.node.title)).toEqual(['和平里路灯']);
+  });
+
+  test('account rules: bad input is refused and writes nothing; only an unbound administrator creates accounts', async () => {
+    const { accessToken } = await signIn('wang.li');
+    await expectNothingWritten(app, async () => {
+      expectError(await app.execute(CREATE_ACCOUNT, { input: { username: 'short.pw', displayName: 'x', password: 'short', role: 'ANALYST' } }), 'BAD_USER_INPUT', 'input.password');
+      expectError(await app.execute(CREATE_ACCOUNT, { input: { username: 'no.scope', displayName: 'x', password: PASSWORD, role: 'STREET_STAFF' } }), 'BAD_USER_INPUT', 'input.scopeAreaId');
+      expectError(await app.execute(CREATE_ACCOUNT, { input: { username: 'portal.acct', displayName: 'x', password: PASSWORD, role: 'PORTAL' } }), 'BAD_USER_INPUT', 'input.role');
+      expectError(await app.execute(CREATE_ACCOUNT, { input: { username: 'wang.li', displayName: 'x', password: PASSWORD, role: 'ANALYST' } }), 'CONFLICT', 'input.username');
+      const refused = await gql(CREATE_ACCOUNT, { input: { username: 'sneaky', displayName: 'x', password: PASSWORD, role: 'DISTRICT_ADMIN' } }, bearer(accessToken));
+      expect(refused.json.errors[0].extensions.code).toBe('FORBIDDEN');
+      return refused;
+    });
+  });
+});
+
+describe('portal API keys', () => {
+  const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id name prefix expiresAt revokedAt } } }`;
+
+  test('a key is shown once, stored hashed, reads public figures only, and stops working when revoked', async () => {
+    const created = (await ok(app, CREATE_KEY, { input: { name: '市民服务门户' } })).createApiKey;
+    expect(created.key).toMatch(/^gjk_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
+    const [row] = await app.orm.em.fork().execute('select prefix, secret_hash from api_key where prefix = ?', [created.apiKey.prefix]);
+    expect(row.secret_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(row)).not.toContain(created.key.split('_')[2]);
+    const listed = await ok(app, '{ apiKeys { edges { node { prefix } } } }');
+    expect(JSON.stringify(listed)).not.toContain(created.key.split('_')[2]);
+
+    const headers = { 'x-api-key': created.key };
+    const figures = await gql('{ communities { totalCount } }', {}, headers);
+    expect(figures.json).toEqual({ data: { communities: { totalCount: 2 } } });
+    const records = await gql('{ requests { totalCount } }', {}, headers);
+    expect(records.json.errors[0].extensions.code).toBe('FORBIDDEN');
+    const write = await gql(`mutation { createDistrict(input: { name: "门户区", code: "PORTAL1" }) { id } }`, {}, headers);
+    expect(write.json.errors[0].extensions.code).toBe('FORBIDDEN');
+
+    await ok(app, `mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: created.apiKey.id });
+    const revoked = await gql('{ communities { totalCount } }', {}, headers);
+    expect(revoked.status).toBe(401);
+    const wrongSecret = await gql('{ communities { totalCount } }', {}, { 'x-api-key': `${created.apiKey.prefix}_${'A'.repeat(43)}` });
+    expect(wrongSecret.status).toBe(401);
+  });
+
+  test('an expiring key stops at its expiry; a past expiry is refused at creation', async () => {
+    await expectNothingWritten(app, async () => {
+      const result = await app.execute(CREATE_KEY, { input: { name: '过期门户', expiresAt: '2020-01-01T00:00:00Z' } });
+      expectError(result, 'BAD_USER_INPUT', 'input.expiresAt');
+      return result;
+    });
+    const created = (await ok(app, CREATE_KEY, { input: { name: '短期门户', expiresAt: new Date(Date.now() + 1500).toISOString() } })).createApiKey;
+    expect((await gql('{ communities { totalCount } }', {}, { 'x-api-key': created.key })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    expect((await gql('{ communities { totalCount } }', {}, { 'x-api-key': created.key })).status).toBe(401);
+  });
+
+  test('a key bound to a community sees figures of that community only', async () => {
+    const created = (await ok(app, CREATE_KEY, { input: { name: '幸福里门户', scopeAreaId: w.communityId } })).createApiKey;
+    const own = await gql(`query($a: ID!) { dashboard(input: { areaId: $a, lastDays: 30 }) { requestsReceived } }`, { a: w.communityId }, { 'x-api-key': created.key });
+    expect(own.json.errors).toBeUndefined();
+    const other = await gql(`query($a: ID!) { dashboard(input: { areaId: $a, lastDays: 30 }) { requestsReceived } }`, { a: w.otherCommunityId }, { 'x-api-key': created.key });
+    expect(other.json.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('rate limits per key and per account; production introspection', () => {
+  let limited: AppServer;
+  let limitedBase: string;
+  let production: AppServer;
+  let productionBase: string;
+  beforeAll(async () => {
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
+    limited = await createServer({ config, orm: app.orm, logger: silentLogger, rateLimiter: new MemoryTokenBucket({ perMinute: 60, burst: 2 }) });
+    limitedBase = `http://127.0.0.1:${await limited.listen(0)}`;
+    const productionConfig = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
+    production = await createServer({ config: productionConfig, orm: app.orm, logger: silentLogger });
+    productionBase = `http://127.0.0.1:${await production.listen(0)}`;
+  });
+  afterAll(async () => {
+    await limited.stop();
+    await production.stop();
+  });
+
+  test('each account and each key has its own bucket; bad tokens pay from the address', async () => {
+    await account('analyst.one', 'ANALYST');
+    await account('analyst.two', 'ANALYST');
+    const one = bearer((await signIn('analyst.one')).accessToken);
+    const two = bearer((await signIn('analyst.two')).accessToken);
+    const statuses = async (headers: Record<string, string>, n: number) => {
+      const result: number[] = [];
+      for (let i = 0; i < n; i += 1) result.push((await gql('{ viewer { kind } }', {}, headers, `${limitedBase}/graphql`)).status);
+      return result;
+    };
+    expect(await statuses(one, 3)).toEqual([200, 200, 429]);
+    expect(await statuses(two, 2)).toEqual([200, 200]);
+    // Forged tokens cannot buy fresh buckets: they share the address's.
+    expect(await statuses(bearer('forged.one.token'), 2)).toEqual([401, 401]);
+    expect(await statuses(bearer('forged.two.token'), 1)).toEqual([429]);
+  });
+
+  test('in production, portals and anonymous callers cannot introspect; staff can', async () => {
+    const key = (await ok(app, `mutation { createApiKey(input: { name: "自省门户" }) { key } }`)).createApiKey.key;
+    const INTROSPECT = '{ __schema { queryType { name } } }';
+    for (const headers of [{ 'x-api-key': key }, {}] as Record<string, string>[]) {
+      const refused = await gql(INTROSPECT, {}, headers, `${productionBase}/graphql`);
+      expect(refused.status).toBe(400);
+      expect(refused.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+    const staff = await gql(INTROSPECT, {}, bearer((await signIn('analyst.one')).accessToken), `${productionBase}/graphql`);
+    expect(staff.json).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+  });
+});
+
+test('logs name the viewer by id and never carry tokens, passwords or personal data', async () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
+  const logged = await createServer({ config, orm: app.orm, logger: pino({ level: 'info' }, sink) });
+  const loggedBase = `http://127.0.0.1:${await logged.listen(0)}`;
+  try {
+    await account('logged.staff', 'DISTRICT_ADMIN');
+    const session = await gql(SIGN_IN, { u: 'logged.staff', p: PASSWORD }, {}, `${loggedBase}/graphql`);
+    const token = session.json.data.signIn.accessToken as string;
+    const person = await gql(`query Revealing { people(first: 5) { edges { node { name phone(reveal: true) } } } }`, {}, bearer(token), `${loggedBase}/graphql`);
+    expect(person.json.data.people.edges.length).toBeGreaterThan(0);
+    const text = lines.join('');
+    expect(text).toMatch(/"operationName":"Revealing"/);
+    expect(text).toMatch(/"viewer":"account#\d+"/);
+    for (const secret of [token, PASSWORD, session.json.data.signIn.refreshToken, '13912345678', 'logged.staff']) expect(text).not.toContain(secret);
+    const audit = await app.orm.em.fork().execute(`select count(*)::int as n from personal_data_access where actor = 'account:logged.staff' and field = 'phone'`);
+    expect(audit[0].n).toBeGreaterThan(0);
+  } finally {
+    await logged.stop();
+  }
+});
+
+test('scope paths of a street account cover its communities', async () => {
+  expect((await areaPath(app, w.communityId)).startsWith(await areaPath(app, w.streetId))).toBe(true);
+});
+
+test('every mutation is recorded with who ran it and how it ended, never its variables', async () => {
+  await account('audited.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+  const { accessToken } = await signIn('audited.staff');
+  const ok1 = await gql(`mutation Rename($id: ID!) { updateArea(id: $id, input: { population: 8700 }) { id } }`, { id: w.communityId }, bearer(accessToken));
+  expect(ok1.json.errors).toBeUndefined();
+  const refused = await gql(`mutation Sneak($id: ID!) { updateArea(id: $id, input: { name: "13912345678" }) { id } }`, { id: w.otherCommunityId }, bearer(accessToken));
+  expect(refused.json.errors[0].extensions.code).toBe('FORBIDDEN');
+  const audit = await ok(app, `{ mutationAudits(actor: "account:audited.staff") { edges { node { operationName field outcome } } } }`);
+  expect(audit.mutationAudits.edges.map((edge: any) => edge.node)).toEqual([
+    { operationName: 'Sneak', field: 'updateArea', outcome: 'FORBIDDEN' },
+    { operationName: 'Rename', field: 'updateArea', outcome: 'OK' },
+  ]);
+  const stored = JSON.stringify(await app.orm.em.fork().execute('select * from mutation_audit'));
+  expect(stored).not.toContain('13912345678');
+  await expect(app.orm.em.fork().execute(`delete from mutation_audit`)).rejects.toThrow(/append-only/);
+});

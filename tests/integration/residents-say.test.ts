@@ -1,0 +1,47 @@
+import { categoryId } from '../helpers/closed-loop-fixtures';
+import { buildWorld, ok, type World } from '../helpers/fixtures';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+/* "What residents say" on ranked demand rows: keywords from the cells' requests, batched, never personal data. */
+
+let app: TestApp;
+let w: World;
+
+const LIGHTS = ['小区路灯坏了，晚上很黑', '3号楼前面路灯不亮已经一周', '路灯不亮，老人晚上出门摔倒了', '东门路灯闪烁不亮，请尽快维修', '我叫王小明，电话13912345678，小区路灯坏了'];
+const PARKING = ['小区停车位太少，车没地方停', '停车难，消防通道被占用', '晚上停车位不够，车辆乱停乱放', '希望增加停车位', '停车收费不合理'];
+
+beforeAll(async () => {
+  app = await createTestApp();
+  w = await buildWorld(app);
+  const repair = await categoryId(app, 'HOUSING-REPAIR');
+  const parking = await categoryId(app, 'HOUSING-PARKING');
+  const create = `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`;
+  for (const body of LIGHTS) await ok(app, create, { input: { title: '路灯报修', body, channel: 'COUNTER', categoryId: repair, areaId: w.gridId } });
+  for (const body of PARKING) await ok(app, create, { input: { title: '停车问题', body, channel: 'COUNTER', categoryId: parking, areaId: w.otherGridId } });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const RANKING = `query($area: ID!) {
+  demandRanking(input: { areaId: $area, lastDays: 30, groupBy: [CATEGORY, COMMUNITY], sources: REQUESTS, minSupport: 1 }) {
+    rows { label category { code } community { name } metrics { volume } residentsSay(first: 5) { term count } }
+  }
+}`;
+
+test('each row says what its own residents say, without names or phones', async () => {
+  const data = await ok(app, RANKING, { area: w.districtId });
+  const byCode = Object.fromEntries(data.demandRanking.rows.map((row: any) => [row.category.code, row]));
+  expect(byCode['HOUSING-REPAIR'].community.name).toBe('幸福里社区');
+  expect(byCode['HOUSING-REPAIR'].residentsSay[0]).toEqual({ term: '路灯', count: 5 });
+  expect(byCode['HOUSING-PARKING'].residentsSay.map((k: any) => k.term)).toContain('停车位');
+  expect(byCode['HOUSING-PARKING'].residentsSay.map((k: any) => k.term)).not.toContain('路灯');
+  const said = JSON.stringify(data);
+  for (const personal of ['王小明', '13912345678', '3号楼']) expect(said).not.toContain(personal);
+});
+
+test('keywords for all rows cost one statement', async () => {
+  const withKeywords = await app.countStatements(() => ok(app, RANKING, { area: w.districtId }));
+  const without = await app.countStatements(() => ok(app, RANKING.replace(' residentsSay(first: 5) { term count }', ''), { area: w.districtId }));
+  expect(withKeywords.length - without.length).toBe(1);
+});
