@@ -14,7 +14,7 @@ const USAGE = `usage: npm run seed -- [--scale small|city] [--seed N] [--records
            (default: SEED_SCALE, which defaults to small)
   --seed   a whole number >= 0; the same seed always gives the same city (default ${DEFAULT_SEED})
   --records generated one-window service records for the city, over the two years up to
-           yesterday, loaded through the import (default: SEED_RECORDS, which defaults to 200000; 0: none)
+           yesterday, loaded through the import (default: SEED_RECORDS, which defaults to 100000; 0: none)
   --reset  delete all data first (TRUNCATE every domain table); without it, a database
            that already has areas is left alone`;
 

@@ -30,7 +30,7 @@ const envSchema = z.object({
    * Generated one-window service records loaded with the demo city (through the import path),
    * covering the two years up to the day before seeding; 0 loads none.
    */
-  SEED_RECORDS: z.coerce.number().int('must be a whole number').min(0, 'must be 0-5000000').max(5_000_000, 'must be 0-5000000').default(200_000),
+  SEED_RECORDS: z.coerce.number().int('must be a whole number').min(0, 'must be 0-5000000').max(5_000_000, 'must be 0-5000000').default(100_000),
   /** Where the embedded PostgreSQL keeps its data; survives restarts. */
   EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
   /** Port of the embedded PostgreSQL; 0 picks a free one. */

@@ -270,8 +270,8 @@ test('the demo records: generated for the communities in the database, through t
   expect(again).toMatchObject({ inserted: 0, duplicates: 3000 });
 });
 
-test('SEED_RECORDS is validated: a whole number 0-5000000, 200000 by default', () => {
-  expect(loadConfig({}).SEED_RECORDS).toBe(200_000);
+test('SEED_RECORDS is validated: a whole number 0-5000000, 100000 by default', () => {
+  expect(loadConfig({}).SEED_RECORDS).toBe(100_000);
   expect(loadConfig({ SEED_RECORDS: '0' }).SEED_RECORDS).toBe(0);
   expect(() => loadConfig({ SEED_RECORDS: '-5' })).toThrow('Invalid configuration: SEED_RECORDS must be 0-5000000 (got "-5")');
   expect(() => loadConfig({ SEED_RECORDS: 'lots' })).toThrow(/^Invalid configuration: SEED_RECORDS/);
