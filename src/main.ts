@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/env';
 import { createLogger } from './common/logger';
 import { initOrm, migrateUp, openDatabase } from './db/database';
+import { seedDemoRecords } from './modules/service-data/demo-records';
 import { hasAreas } from './seed/demo-city';
 import { DEMO_PASSWORD, DEMO_PORTAL_KEY } from './seed/demo-accounts';
 import { seedDemo } from './seed/demo';
@@ -24,6 +25,14 @@ async function main(): Promise<void> {
     logger.info({ counts: { ...city, ...requests } }, 'demo city loaded');
     if (accounts.length) {
       logger.info({ accounts: accounts.map((account) => `${account.username} (${account.role}, ${account.scope})`) }, `demo sign-ins loaded: password "${DEMO_PASSWORD}", portal key "${DEMO_PORTAL_KEY}" (see README)`);
+    }
+    if (config.SEED_RECORDS > 0) {
+      // After the city commits: the import runs its own batch transactions on its own connections.
+      const records = await seedDemoRecords(database.url, { records: config.SEED_RECORDS });
+      logger.info(
+        { inserted: records.inserted, rejected: records.rejected, firstDay: records.firstDay, lastDay: records.lastDay, seconds: records.seconds },
+        'demo one-window records loaded',
+      );
     }
   }
 

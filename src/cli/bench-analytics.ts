@@ -61,7 +61,7 @@ runCli(async () => {
       const db2 = new pg.Client({ connectionString: database.url });
       await Promise.all([db.connect(), db2.connect()]);
       const started = Date.now();
-      const summary = await importServiceFile({ db, db2, input: fs.createReadStream(file, { highWaterMark: 1 << 20 }), fileName: file, mapping: loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json')) });
+      const summary = await importServiceFile({ db, more: [db2], input: fs.createReadStream(file, { highWaterMark: 1 << 20 }), fileName: file, mapping: loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json')) });
       console.log(`imported ${summary.inserted.toLocaleString('en-US')} (duplicates ${summary.duplicates}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       await db.query('vacuum analyze');
       await Promise.all([db.end(), db2.end()]);

@@ -7,18 +7,19 @@ import { loadConfig } from '../config/env';
 import { PROJECT_ROOT } from '../config/paths';
 import { createLogger } from '../common/logger';
 import { openDatabase } from '../db/database';
-import { importServiceFile, type ImportSummary } from '../modules/service-data/import';
+import { DEFAULT_CONNECTIONS, importServiceFile, type ImportSummary } from '../modules/service-data/import';
 import { loadMapping } from '../modules/service-data/mapping';
 import { parseFlags } from './cli-args';
 import { runCli } from './run-cli';
 
-const USAGE = `usage: npm run import -- FILE [--mapping MAPPING.json] [--encoding utf8|gbk] [--report FILE] [--batch ROWS]
+const USAGE = `usage: npm run import -- FILE [--mapping MAPPING.json] [--encoding utf8|gbk] [--report FILE] [--batch ROWS] [--connections N]
   Imports one-window service records from a CSV export (default mapping: mappings/gongjian.json).
   Rejected rows go to FILE.rejects.csv (or --report) and to the import run; re-running a file adds nothing twice.
+  --connections: database connections batches go round (default ${DEFAULT_CONNECTIONS}: parse one batch while others insert).
   Exit code: 0 when anything was imported (or already was), 1 when nothing could be, or the file is unreadable.`;
 
 runCli(async () => {
-  const parsed = parseFlags(process.argv.slice(2), ['mapping', 'encoding', 'report', 'batch']);
+  const parsed = parseFlags(process.argv.slice(2), ['mapping', 'encoding', 'report', 'batch', 'connections']);
   if (typeof parsed === 'string' || parsed.positional.length !== 1) {
     console.error(typeof parsed === 'string' ? `${parsed}\n${USAGE}` : USAGE);
     return 2;
@@ -34,6 +35,11 @@ runCli(async () => {
     console.error(`--batch must be a whole number >= 1\n${USAGE}`);
     return 2;
   }
+  const connections = values.connections ? Number(values.connections) : DEFAULT_CONNECTIONS;
+  if (!Number.isSafeInteger(connections) || connections < 1 || connections > 8) {
+    console.error(`--connections must be a whole number 1-8\n${USAGE}`);
+    return 2;
+  }
   const mapping = loadMapping(values.mapping ?? path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'));
   let size: number;
   try {
@@ -46,17 +52,15 @@ runCli(async () => {
 
   const config = loadConfig();
   const database = await openDatabase(config, createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL));
-  const client = new pg.Client({ connectionString: database.url, application_name: 'gongjian-import' });
-  const client2 = new pg.Client({ connectionString: database.url, application_name: 'gongjian-import' });
-  await client.connect();
-  await client2.connect();
+  const clients = Array.from({ length: connections }, () => new pg.Client({ connectionString: database.url, application_name: 'gongjian-import' }));
+  await Promise.all(clients.map((client) => client.connect()));
   const progress = createProgress(size);
   const started = Date.now();
   let summary: ImportSummary;
   try {
     summary = await importServiceFile({
-      db: client,
-      db2: client2,
+      db: clients[0],
+      more: clients.slice(1),
       input: fs.createReadStream(file, { highWaterMark: 1 << 20 }),
       fileName: file,
       mapping,
@@ -70,14 +74,14 @@ runCli(async () => {
     console.error(`import failed: ${(error as Error).message}`);
     return 1;
   } finally {
-    await client.end();
-    await client2.end();
+    await Promise.all(clients.map((client) => client.end()));
     await database.embedded?.stop();
   }
   progress.stop();
   const seconds = (Date.now() - started) / 1000;
   const n = (value: number) => value.toLocaleString('en-US');
   console.log(`import run ${summary.runId}: read ${n(summary.rowsRead)}, inserted ${n(summary.inserted)}, duplicate ${n(summary.duplicates)}, rejected ${n(summary.rejected)} in ${seconds.toFixed(1)} s (${n(Math.round(summary.rowsRead / Math.max(seconds, 0.001)))} rows/s)`);
+  if (summary.encodingDetected) console.log(`read as ${summary.encoding === 'gbk' ? 'GBK' : summary.encoding}: the file is not UTF-8 (pass --encoding to choose)`);
   if (summary.rejected) console.log(`rejected rows: ${values.report ?? `${file}.rejects.csv`}`);
   return summary.inserted + summary.duplicates > 0 ? 0 : 1;
 });

@@ -5,19 +5,23 @@ import { createLogger } from '../common/logger';
 import { initOrm, openDatabase } from '../db/database';
 import { DEFAULT_SEED, SEED_SCALES, clearAllData, hasAreas, type SeedCounts, type SeedScale } from '../seed/demo-city';
 import { seedDemo } from '../seed/demo';
+import { DEMO_RECORDS_SOURCE, seedDemoRecords } from '../modules/service-data/demo-records';
 import { runCli } from './run-cli';
 import { DEMO_PASSWORD, DEMO_PORTAL_KEY } from '../seed/demo-accounts';
 
-const USAGE = `usage: npm run seed -- [--scale small|city] [--seed N] [--reset]
+const USAGE = `usage: npm run seed -- [--scale small|city] [--seed N] [--records N] [--reset]
   --scale  small: 12 communities, ~1,500 people; city: 60 communities, ~900 grids, ~20,000 people
            (default: SEED_SCALE, which defaults to small)
   --seed   a whole number >= 0; the same seed always gives the same city (default ${DEFAULT_SEED})
+  --records generated one-window service records for the city, over the two years up to
+           yesterday, loaded through the import (default: SEED_RECORDS, which defaults to 100000; 0: none)
   --reset  delete all data first (TRUNCATE every domain table); without it, a database
            that already has areas is left alone`;
 
 interface SeedArgs {
   scale?: SeedScale;
   seed: number;
+  records?: number;
   reset: boolean;
 }
 
@@ -37,6 +41,11 @@ function parseArgs(argv: string[]): SeedArgs | string {
       const seed = Number(raw);
       if (!raw || !Number.isSafeInteger(seed) || seed < 0) return `--seed must be a whole number >= 0 (got ${JSON.stringify(raw ?? '')})`;
       args.seed = seed;
+    } else if (flag === '--records') {
+      const raw = value();
+      const records = Number(raw);
+      if (!raw || !Number.isSafeInteger(records) || records < 0 || records > 5_000_000) return `--records must be a whole number 0-5000000 (got ${JSON.stringify(raw ?? '')})`;
+      args.records = records;
     } else return `unknown argument ${JSON.stringify(argv[i])}`;
   }
   return args;
@@ -119,6 +128,18 @@ runCli(async () => {
       console.log(`  ${'request, request_event'.padEnd(32)} ${number(requests.requests)} requests over the last 180 days, ${number(requests.events)} ledger entries`);
       return city;
     });
+    const records = args.records ?? config.SEED_RECORDS;
+    if (records > 0) {
+      // After the city commits: the import runs its own batch transactions on its own connections.
+      const progress = progressPrinter();
+      let last = -1;
+      const onProgress = (done: number) => {
+        if (done !== last) progress('one-window records', done, records);
+        last = done;
+      };
+      const loaded = await seedDemoRecords(database.url, { records, onProgress });
+      console.log(`  ${'one-window records'.padEnd(32)} ${number(loaded.inserted)} inserted, ${number(loaded.rejected)} rejected, ${loaded.firstDay} … ${loaded.lastDay} (source "${DEMO_RECORDS_SOURCE}")`);
+    }
     const seconds = (performance.now() - startedAt) / 1000;
     const rows = Object.entries(counts) as Array<[keyof SeedCounts, number]>;
     const width = Math.max(...rows.map(([key]) => COUNT_LABELS[key].length));

@@ -26,6 +26,11 @@ const envSchema = z.object({
   /** Load the demo city when the database has no areas yet. */
   SEED_DEMO: booleanFlag.default('true'),
   SEED_SCALE: z.enum(['small', 'city']).default('small'),
+  /**
+   * Generated one-window service records loaded with the demo city (through the import path),
+   * covering the two years up to the day before seeding; 0 loads none.
+   */
+  SEED_RECORDS: z.coerce.number().int('must be a whole number').min(0, 'must be 0-5000000').max(5_000_000, 'must be 0-5000000').default(100_000),
   /** Where the embedded PostgreSQL keeps its data; survives restarts. */
   EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
   /** Port of the embedded PostgreSQL; 0 picks a free one. */

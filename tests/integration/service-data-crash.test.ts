@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../../src/config/paths';
-import { generateServiceRecords } from '../../src/modules/service-data/generator';
+import { GONGJIAN_CSV_HEADER, generateServiceRecords } from '../../src/modules/service-data/generator';
 import { rebuildRollups } from '../../src/modules/service-data/rollups';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -64,6 +64,8 @@ test('an import killed with SIGKILL mid-way and run again ends with every row ex
   second.stdout!.on('data', (chunk) => (output += chunk));
   expect(await exited(second)).toBe(0);
   expect(output).toMatch(new RegExp(`inserted ${(RECORDS - afterCrash).toLocaleString('en-US')}, duplicate ${afterCrash.toLocaleString('en-US')}, rejected 0`));
+  // Not a terminal: plain progress lines (rows, share of the file, rows/s, ETA) instead of a bar.
+  expect(output).toMatch(/^progress: [\d,]+ rows, \d+%, [\d,]+ rows\/s, ETA \d+ s$/m);
 
   expect(await count('select count(*) as n from service_record')).toBe(RECORDS);
   expect(await count('select count(distinct source_id) as n from service_record')).toBe(RECORDS);
@@ -73,4 +75,31 @@ test('an import killed with SIGKILL mid-way and run again ends with every row ex
   await rebuildRollups(db);
   await db.query('commit');
   expect((await db.query('select * from service_daily order by 1, 2, 3, 4')).rows).toEqual(incremental);
+});
+
+function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, DATABASE_URL: app.databaseUrl, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  return exited(child).then((code) => ({ code, output }));
+}
+
+test('exit codes: 1 when no row could be imported or the file cannot be read, 2 for bad arguments', async () => {
+  const allBad = path.join(tmp, 'all-bad.csv');
+  fs.writeFileSync(allBad, `${GONGJIAN_CSV_HEADER}\nB-1,NO-SUCH-ITEM,2024-03-01 09:00:00,,OPEN,370199001001,,,,COUNTER,,,\nB-2,SOC-INSURANCE-01,someday,,OPEN,370199001001,,,,COUNTER,,,\n`);
+  const bad = await runCli([allBad]);
+  expect(bad.code).toBe(1);
+  expect(bad.output).toMatch(/read 2, inserted 0, duplicate 0, rejected 2/);
+  expect(fs.readFileSync(`${allBad}.rejects.csv`, 'utf8').trim().split('\n')).toHaveLength(3);
+
+  const wrongColumns = path.join(tmp, 'wrong-columns.csv');
+  fs.writeFileSync(wrongColumns, 'a,b\n1,2\n');
+  const mismatch = await runCli([wrongColumns]);
+  expect(mismatch.code).toBe(1);
+  expect(mismatch.output).toMatch(/import failed: the file has no column "source_id"/);
+
+  expect((await runCli([path.join(tmp, 'missing.csv')])).code).toBe(1);
+  expect((await runCli([allBad, '--encoding', 'latin9'])).code).toBe(2);
+  expect((await runCli([])).code).toBe(2);
 });

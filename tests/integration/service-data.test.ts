@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
+import { loadConfig } from '../../src/config/env';
 import { PROJECT_ROOT } from '../../src/config/paths';
+import { DEMO_RECORDS_SOURCE, seedDemoRecords } from '../../src/modules/service-data/demo-records';
 import { generateServiceRecords, GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
 import { importServiceFile, type ImportOptions } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
@@ -40,10 +42,13 @@ const run = (input: Buffer | string, options: Partial<ImportOptions> = {}) =>
 const count = async (sql: string, params: unknown[] = []) => Number((await db.query(sql, params)).rows[0].n);
 const rollupSnapshot = async (table: string) => (await db.query(`select * from ${table} order by 1, 2, 3, 4`)).rows;
 
-test('the Baltimore 311 sample imports through its mapping alone: imported = parsed rows − rejected, each rejection explained', async () => {
+// The shared sample is not on every machine: skip cleanly where it is missing.
+const withBaltimore = fs.existsSync(baltimoreFile) ? test : test.skip;
+
+withBaltimore('the Baltimore 311 sample imports through its mapping alone: imported = parsed rows − rejected, each rejection explained', async () => {
   const report = path.join(tmp, 'baltimore.rejects.csv');
   const summary = await importServiceFile({
-    db, db2, input: fs.createReadStream(baltimoreFile), fileName: '311_sample.csv', mapping: loadMapping(path.join(PROJECT_ROOT, 'mappings', 'baltimore311.json')), reportPath: report, batchRows: 3000,
+    db, more: [db2], input: fs.createReadStream(baltimoreFile), fileName: '311_sample.csv', mapping: loadMapping(path.join(PROJECT_ROOT, 'mappings', 'baltimore311.json')), reportPath: report, batchRows: 3000,
   });
   const parsed: string[][] = parseSync(fs.readFileSync(baltimoreFile), { relax_column_count: true });
   const dataRows = parsed.length - 1;
@@ -77,46 +82,65 @@ test('the Baltimore 311 sample imports through its mapping alone: imported = par
 
 test('malformed dates, unknown items and broken quoting are rejected with row, column and reason; the rest goes in', async () => {
   const good = (id: string, extra = '') => `${id},SOC-INSURANCE-01,2024-03-01 09:00:00,2024-03-01 10:00:00,FINISHED,370199001001,,,ELDERLY,COUNTER,5,,${extra}`;
-  // A stray closing quote makes csv-parse swallow the rest of the file (its recovery is not
-  // line-based), so that case comes last here; see the README section's known limits.
   const csv = [
     GONGJIAN_CSV_HEADER,
     good('Q-1'),
     'Q-2,SOC-INSURANCE-01,2024-02-30 09:00:00,,OPEN,370199001001,,,,COUNTER,,,',
     'Q-3,NO-SUCH-ITEM,2024-03-01 09:00:00,,OPEN,370199001001,,,,COUNTER,,,',
     good('Q-4', 'bad"quote'),
+    good('Q-5', '"closed"then more'), // a stray closing quote: this line only, not the rest of the file
     good('Q-6', '"a note, quoted"'),
     'Q-7,SOC-INSURANCE-01,2024-03-01 09:00:00',
-    good('Q-5', '"closed"then more'),
+    good('Q-8', '"a note\nover two lines"'),
+    good('Q-9', '"never closed'),
+    good('Q-10'),
   ].join('\n');
   const summary = await run(csv, { reportPath: path.join(tmp, 'quoting.rejects.csv') });
-  expect(summary).toMatchObject({ rowsRead: 7, inserted: 2, rejected: 5, duplicates: 0 });
+  expect(summary).toMatchObject({ rowsRead: 10, inserted: 4, rejected: 6, duplicates: 0 });
   const rejections = (await db.query('select row_number, column_name, reason from import_rejection where run_id = $1 order by row_number', [summary.runId])).rows;
   expect(rejections).toEqual([
     { row_number: 3, column_name: 'received_at', reason: expect.stringMatching(/malformed date "2024-02-30 09:00:00"/) },
     { row_number: 4, column_name: 'item_code', reason: expect.stringMatching(/unknown service item "NO-SUCH-ITEM"/) },
-    { row_number: 5, column_name: null, reason: expect.stringMatching(/unreadable CSV: Invalid Opening Quote/) },
-    { row_number: 7, column_name: null, reason: 'expected 13 fields, got 3' },
-    { row_number: 8, column_name: null, reason: expect.stringMatching(/unreadable CSV: Invalid Closing Quote/) },
+    { row_number: 5, column_name: null, reason: expect.stringMatching(/^unreadable CSV: Invalid Opening Quote/) },
+    { row_number: 6, column_name: null, reason: expect.stringMatching(/^unreadable CSV: Invalid Closing Quote/) },
+    { row_number: 8, column_name: null, reason: 'expected 13 fields, got 3' },
+    { row_number: 11, column_name: null, reason: expect.stringMatching(/^unreadable CSV: Quote Not Closed/) },
   ]);
-  expect(fs.readFileSync(path.join(tmp, 'quoting.rejects.csv'), 'utf8').trim().split('\n')).toHaveLength(6);
-  const note = await db.query(`select note from service_record where source = 'gongjian' and source_id = 'Q-6'`);
-  expect(note.rows[0].note).toBe('a note, quoted');
+  expect(fs.readFileSync(path.join(tmp, 'quoting.rejects.csv'), 'utf8').trim().split('\n')).toHaveLength(7);
+  const notes = await db.query(`select source_id, note from service_record where source = 'gongjian' and source_id like 'Q-%' order by source_id`);
+  expect(notes.rows).toEqual([
+    { source_id: 'Q-1', note: null },
+    { source_id: 'Q-10', note: null },
+    { source_id: 'Q-6', note: 'a note, quoted' },
+    { source_id: 'Q-8', note: 'a note\nover two lines' },
+  ]);
 });
 
-test('GBK-encoded input imports with --encoding gbk; read as UTF-8 its Chinese values are refused, not stored garbled', async () => {
+test('GBK-encoded input: detected when the file is not UTF-8, or chosen with --encoding; forced to UTF-8 its rows are refused, not stored garbled', async () => {
   const csv = `${GONGJIAN_CSV_HEADER}\nGBK-1,CIV-SUBSIDY-01,2024-05-06 10:00:00,2024-05-20 10:00:00,办结,370199001002,,,LOW_INCOME,COUNTER,4,,材料齐全\n`;
   const bytes = iconv.encode(csv, 'gbk');
   expect(bytes.equals(Buffer.from(csv))).toBe(false);
 
-  const wrong = await run(bytes);
-  expect(wrong).toMatchObject({ inserted: 0, rejected: 1 });
-  expect((await db.query('select reason from import_rejection where run_id = $1', [wrong.runId])).rows[0].reason).toMatch(/unknown status/);
+  const forcedUtf8 = await run(bytes, { encoding: 'utf8' });
+  expect(forcedUtf8).toMatchObject({ inserted: 0, rejected: 1 });
+  expect((await db.query('select reason from import_rejection where run_id = $1', [forcedUtf8.runId])).rows[0].reason).toMatch(/not valid UTF-8 text/);
 
-  const right = await run(bytes, { encoding: 'gbk' });
-  expect(right).toMatchObject({ inserted: 1, rejected: 0 });
+  const detected = await run(bytes);
+  expect(detected).toMatchObject({ inserted: 1, rejected: 0, encoding: 'gbk', encodingDetected: true });
   const stored = await db.query(`select status, note from service_record where source_id = 'GBK-1'`);
   expect(stored.rows[0]).toEqual({ status: 'FINISHED', note: '材料齐全' });
+
+  const chosen = await run(bytes, { encoding: 'gbk' });
+  expect(chosen).toMatchObject({ inserted: 0, duplicates: 1, encoding: 'gbk', encodingDetected: false });
+
+  // GBK bytes after a UTF-8-clean first chunk: too late to switch, so that row is refused, the rest goes in.
+  const asciiRows = Array.from({ length: 3 }, (_, i) => `GBK-A${i},CIV-SUBSIDY-01,2024-05-06 10:00:00,,OPEN,370199001002,,,,COUNTER,,,`).join('\n');
+  const late = await importServiceFile({
+    db, mapping: gongjian, fileName: 'late.csv',
+    input: Readable.from([Buffer.from(`${GONGJIAN_CSV_HEADER}\n${asciiRows}\n`), iconv.encode('GBK-B,CIV-SUBSIDY-01,2024-05-06 10:00:00,,OPEN,370199001002,,,,COUNTER,,,材料齐全\n', 'gbk')]),
+  });
+  expect(late).toMatchObject({ inserted: 3, rejected: 1, encoding: 'utf8' });
+  expect((await db.query('select row_number, reason from import_rejection where run_id = $1', [late.runId])).rows).toEqual([{ row_number: 5, reason: expect.stringMatching(/not valid UTF-8/) }]);
 });
 
 test('JSON lines import through the same mapping (keys are the column names); a broken line is rejected, not fatal', async () => {
@@ -137,10 +161,10 @@ test('JSON lines import through the same mapping (keys are the column names); a 
 test('re-importing a file adds nothing, and the incremental roll-ups equal a full rebuild', async () => {
   const file = path.join(tmp, 'city.csv');
   fs.writeFileSync(file, [...generateServiceRecords({ records: 6000, seed: 11, days: 60 })].join(''));
-  const first = await importServiceFile({ db, db2, input: fs.createReadStream(file), fileName: file, mapping: gongjian, batchRows: 1000 });
+  const first = await importServiceFile({ db, more: [db2], input: fs.createReadStream(file), fileName: file, mapping: gongjian, batchRows: 1000 });
   expect(first).toMatchObject({ rowsRead: 6000, inserted: 6000, duplicates: 0, rejected: 0 });
   const before = await count('select count(*) as n from service_record');
-  const second = await importServiceFile({ db, db2, input: fs.createReadStream(file), fileName: file, mapping: gongjian, batchRows: 1000 });
+  const second = await importServiceFile({ db, more: [db2], input: fs.createReadStream(file), fileName: file, mapping: gongjian, batchRows: 1000 });
   expect(second).toMatchObject({ rowsRead: 6000, inserted: 0, duplicates: 6000, rejected: 0 });
   expect(await count('select count(*) as n from service_record')).toBe(before);
 
@@ -227,4 +251,28 @@ test('importServiceRecords goes through the same path; serviceStats reads the ro
   expect(items.errors).toBeUndefined();
   expect(items.data.serviceItems.totalCount).toBeGreaterThan(0);
   expect(items.data.serviceItems.edges[0].node.category.parent.code).toBe('SOC');
+});
+
+test('the demo records: generated for the communities in the database, through the import, over the days up to lastDay, deterministic', async () => {
+  const first = await seedDemoRecords(app.databaseUrl, { records: 3000, lastDay: '2026-06-30', days: 90 });
+  expect(first).toMatchObject({ rowsRead: 3000, inserted: 3000, duplicates: 0, rejected: 0, firstDay: '2026-04-02', lastDay: '2026-06-30' });
+  const range = (await db.query(
+    `select min((received_at at time zone 'Asia/Shanghai')::date)::text as first, max((received_at at time zone 'Asia/Shanghai')::date)::text as last,
+       count(distinct community_id)::int as communities, count(*)::int as n from service_record where source = $1`,
+    [DEMO_RECORDS_SOURCE],
+  )).rows[0];
+  expect(range).toEqual({ first: '2026-04-02', last: '2026-06-30', communities: 12, n: 3000 });
+  // The run is an ordinary import run, and the roll-ups hold the records.
+  expect((await db.query('select source, status, inserted from import_run where id = $1', [first.runId])).rows[0]).toEqual({ source: 'demo', status: 'SUCCEEDED', inserted: 3000 });
+  expect(await count(`select sum(count) as n from service_daily where day between '2026-04-02' and '2026-06-30'`)).toBe(3000);
+  // Same window again: the same source ids, so nothing new.
+  const again = await seedDemoRecords(app.databaseUrl, { records: 3000, lastDay: '2026-06-30', days: 90 });
+  expect(again).toMatchObject({ inserted: 0, duplicates: 3000 });
+});
+
+test('SEED_RECORDS is validated: a whole number 0-5000000, 100000 by default', () => {
+  expect(loadConfig({}).SEED_RECORDS).toBe(100_000);
+  expect(loadConfig({ SEED_RECORDS: '0' }).SEED_RECORDS).toBe(0);
+  expect(() => loadConfig({ SEED_RECORDS: '-5' })).toThrow('Invalid configuration: SEED_RECORDS must be 0-5000000 (got "-5")');
+  expect(() => loadConfig({ SEED_RECORDS: 'lots' })).toThrow(/^Invalid configuration: SEED_RECORDS/);
 });

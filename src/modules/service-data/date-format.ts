@@ -43,7 +43,7 @@ export function compileDateFormat(format: string, offsetMinutes: number): DatePa
   }
   const regex = new RegExp(`^\\s*${pattern}\\s*$`);
   const twelveHour = /h/.test(format.replace(/[^Hh]/g, ''));
-  return (text) => {
+  const general: DateParser = (text) => {
     const groups = regex.exec(text)?.groups;
     if (!groups) return null;
     const year = Number(groups.Y);
@@ -59,10 +59,70 @@ export function compileDateFormat(format: string, offsetMinutes: number): DatePa
     if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return null;
     return Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetMinutes * 60;
   };
+  const fixed = compileFixedWidth(format, offsetMinutes);
+  if (!fixed) return general;
+  // Text of exactly the format's width goes through the positional parser; anything else (or
+  // anything it refuses) through the general one, so the answers are the general parser's.
+  const width = format.length;
+  return (text) => (text.length === width ? (fixed(text) ?? general(text)) : general(text));
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1];
+}
+
+/**
+ * A positional parser for formats made only of fixed-width tokens (YYYY MM DD HH mm ss) and
+ * literal characters, e.g. `YYYY-MM-DD HH:mm:ss`: no regular expression, no allocation.
+ * Null for any other format.
+ */
+function compileFixedWidth(format: string, offsetMinutes: number): DateParser | null {
+  const fields: { at: number; width: number; unit: 'Y' | 'M' | 'D' | 'H' | 'm' | 's' }[] = [];
+  const literals: { at: number; code: number }[] = [];
+  const widths: Record<string, ['Y' | 'M' | 'D' | 'H' | 'm' | 's', number]> = { YYYY: ['Y', 4], MM: ['M', 2], DD: ['D', 2], HH: ['H', 2], mm: ['m', 2], ss: ['s', 2] };
+  for (let i = 0; i < format.length; ) {
+    const token = TOKENS.find(([name]) => format.startsWith(name, i));
+    if (token) {
+      const known = widths[token[0]];
+      if (!known) return null;
+      fields.push({ at: i, width: known[1], unit: known[0] });
+      i += token[0].length;
+    } else {
+      literals.push({ at: i, code: format.charCodeAt(i) });
+      i += 1;
+    }
+  }
+  const units = new Set(fields.map((f) => f.unit));
+  if (!units.has('Y') || !units.has('M') || !units.has('D') || units.size !== fields.length) return null;
+  const offsetSeconds = offsetMinutes * 60;
+  return (text) => {
+    for (const literal of literals) if (text.charCodeAt(literal.at) !== literal.code) return null;
+    let year = 0;
+    let month = 0;
+    let day = 0;
+    let hour = 0;
+    let minute = 0;
+    let second = 0;
+    for (const field of fields) {
+      let value = 0;
+      for (let k = field.at; k < field.at + field.width; k++) {
+        const digit = text.charCodeAt(k) - 48;
+        if (digit < 0 || digit > 9) return null;
+        value = value * 10 + digit;
+      }
+      if (field.unit === 'Y') year = value;
+      else if (field.unit === 'M') month = value;
+      else if (field.unit === 'D') day = value;
+      else if (field.unit === 'H') hour = value;
+      else if (field.unit === 'm') minute = value;
+      else second = value;
+    }
+    if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+    return Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetSeconds;
+  };
 }
 
 /** Tries each parser in turn (a mapping may list several formats). */

@@ -183,10 +183,20 @@ export function* generateServiceRecords(options: GeneratorOptions): Generator<st
   }
 }
 
-/** `YYYY-MM-DD HH:mm:ss` in China time. */
+/** `YYYY-MM-DD HH:mm:ss` in China time (the day's text is cached: records come in day order). */
 function chinaTime(ms: number): string {
-  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+  const local = ms + CHINA_OFFSET_MS;
+  const day = Math.floor(local / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDayText = new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+  const seconds = Math.floor((local - day * DAY_MS) / 1000);
+  return `${cachedDayText} ${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
 }
+let cachedDay = Number.NaN;
+let cachedDayText = '';
+const two = (value: number) => (value < 10 ? `0${value}` : String(value));
 
 /** A synthetic pseudonymous resident key (32 hex): stands in for the salted hash a real export carries. */
 function residentHash(seed: number, resident: number): string {

@@ -1,16 +1,33 @@
 import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Lookups, Rejection } from './mapping';
 import { STAGE_COLUMNS } from './mapping';
-import { importBatchSql } from './rollups';
+import { recordRollupCtes } from './rollups';
 
 /** A pg client or pool client: COPY needs the raw connection. */
 export type PgClient = pg.ClientBase;
 
 const STAGE_TABLE = 'service_record_stage';
-const COPY_CHUNK_CHARS = 256 * 1024;
+/** COPY data is sent in chunks of about this many bytes. */
+const COPY_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Settings for a connection dedicated to a file import, before its first temporary table: the
+ * staging table and the roll-up aggregate of a batch stay in memory (at the defaults, 8 MB of
+ * temp buffers and 4 MB of work_mem, both spill to disk), and no JIT compilation (it costs more
+ * than it saves on statements this simple).
+ */
+export async function prepareImportSession(db: PgClient, batchRows: number): Promise<void> {
+  const tempMegabytes = Math.max(8, Math.ceil((batchRows * 300) / 1e6));
+  // PostgreSQL refuses to change temp_buffers once the session has used a temporary table (a
+  // second import on the same connection): the first import's setting then stays.
+  await db.query(`set temp_buffers = '${tempMegabytes}MB'`).catch(() => undefined);
+  await db.query(`set work_mem = '64MB'`);
+  await db.query('set jit = off');
+}
 
 /** Creates the session's staging table (temporary: nothing to clean up after a crash). */
 export async function ensureStage(db: PgClient): Promise<void> {
@@ -19,6 +36,33 @@ export async function ensureStage(db: PgClient): Promise<void> {
       community_id int not null, grid_id int, building_id int, resident_groups smallint not null, channel text not null,
       satisfaction smallint, agency varchar(100), note text, resident_hash varchar(32)
     ) on commit delete rows`);
+}
+
+const RECORD_COLUMNS = 'source, source_id, item_id, received_at, finished_at, status, community_id, grid_id, building_id, resident_groups, channel, satisfaction, agency, note, resident_hash, import_run_id';
+/** The staged batch as service_record rows ($1 = source, $2 = import run id). */
+const STAGED_RECORDS = `select $1::varchar(32) as source, s.source_id, s.item_id, to_timestamp(s.received_s) as received_at, to_timestamp(s.finished_s) as finished_at,
+      s.status, s.community_id, s.grid_id, s.building_id, s.resident_groups, s.channel, s.satisfaction, s.agency, s.note, s.resident_hash, $2::int as import_run_id
+    from ${STAGE_TABLE} s`;
+
+/**
+ * Fast path, when no staged row is a duplicate: a plain insert (PostgreSQL's ON CONFLICT costs a
+ * second index probe and a confirmation record per row: twice the CPU here), then the roll-ups
+ * from the staged rows, which are exactly the rows inserted. Any duplicate makes the insert fail
+ * with a unique violation, and the batch takes the deduplicating path instead.
+ */
+const INSERT_ALL_SQL = `insert into service_record (${RECORD_COLUMNS}) ${STAGED_RECORDS}`;
+const ROLLUP_STAGED_SQL = `with inserted as (${STAGED_RECORDS}), ${recordRollupCtes('inserted')} select 1`;
+/** Deduplicating path: skip (source, source_id) already present; roll up exactly the rows inserted. */
+const INSERT_NEW_SQL = `with inserted as (
+      insert into service_record (${RECORD_COLUMNS}) ${STAGED_RECORDS}
+      on conflict (source, source_id) do nothing
+      returning *
+    ), ${recordRollupCtes('inserted')}
+    select (select count(*) from inserted)::int as inserted`;
+
+function isDuplicateKey(error: unknown): boolean {
+  const pgError = error as { code?: string; constraint?: string };
+  return pgError.code === '23505' && pgError.constraint === 'service_record_pkey';
 }
 
 /** Codes and names → ids, read once per import (a few thousand areas at most). */
@@ -51,6 +95,10 @@ export async function loadLookups(db: PgClient): Promise<Lookups> {
   return lookups;
 }
 
+/** Milliseconds a loader spent waiting on each step of its batches (summed over batches; for the benchmark). */
+export type PhaseTimes = Record<'copy' | 'insert' | 'rollup' | 'deduplicate' | 'bookkeeping' | 'commit', number>;
+const noTimes = (): PhaseTimes => ({ copy: 0, insert: 0, rollup: 0, deduplicate: 0, bookkeeping: 0, commit: 0 });
+
 export interface BatchCounts {
   rowsRead: number;
   inserted: number;
@@ -66,13 +114,21 @@ export interface BatchCounts {
  */
 export class BatchLoader {
   readonly totals: BatchCounts = { rowsRead: 0, inserted: 0, duplicates: 0, rejected: 0 };
+  readonly times: PhaseTimes = noTimes();
   private copy: Writable | null = null;
   /** An error the COPY stream raised between our writes (kept so it is not an unhandled 'error' event). */
   private copyError: Error | null = null;
-  private buffer = '';
+  /**
+   * COPY lines are encoded straight into a byte buffer (15-25 % less CPU in the importer than
+   * concatenating strings and encoding each chunk: measured on 1M rows).
+   */
+  private buffer = Buffer.allocUnsafe(2 * COPY_CHUNK_BYTES);
+  private used = 0;
   private good = 0;
   private rejections: { row: number; column: string | null; reason: string }[] = [];
   private pendingRead = 0;
+  /** The last batch had duplicates: go straight to the deduplicating insert. */
+  private expectDuplicates = false;
 
   constructor(
     private readonly db: PgClient,
@@ -95,8 +151,15 @@ export class BatchLoader {
     if (this.copyError) return Promise.reject(this.copyError);
     this.pendingRead += 1;
     this.good += 1;
-    this.buffer += line;
-    if (this.buffer.length >= COPY_CHUNK_CHARS) return this.send();
+    // A line needs at most 3 bytes per UTF-16 code unit. Mapped lines are short (notes are cut at
+    // 1,000 characters), so this only triggers near the end of a full buffer.
+    if (this.used + 3 * line.length > this.buffer.length) {
+      const wait = this.send(3 * line.length);
+      this.used += this.buffer.write(line, this.used);
+      return wait;
+    }
+    this.used += this.buffer.write(line, this.used);
+    if (this.used >= COPY_CHUNK_BYTES) return this.send();
     return undefined;
   }
 
@@ -110,14 +173,20 @@ export class BatchLoader {
   async commit(): Promise<BatchCounts> {
     if (this.pendingRead === 0) return this.totals;
     if (!this.copy) await this.open();
-    if (this.buffer) await this.send();
+    if (this.used) await this.send();
     const copy = this.copy!;
     this.copy = null;
     if (this.copyError) throw this.copyError;
+    let mark = performance.now();
+    const lap = (phase: keyof PhaseTimes) => {
+      const now = performance.now();
+      this.times[phase] += now - mark;
+      mark = now;
+    };
     copy.end();
     await once(copy, 'finish');
-    const { rows } = await this.db.query<{ inserted: number }>(importBatchSql(STAGE_TABLE), [this.source, this.runId]);
-    const inserted = rows[0].inserted;
+    lap('copy');
+    const inserted = await this.insertStaged(lap);
     const batch: BatchCounts = { rowsRead: this.pendingRead, inserted, duplicates: this.good - inserted, rejected: this.rejections.length };
     if (this.rejections.length) {
       await this.db.query(
@@ -129,7 +198,9 @@ export class BatchLoader {
       `update import_run set rows_read = rows_read + $2, inserted = inserted + $3, duplicates = duplicates + $4, rejected = rejected + $5, updated_at = now() where id = $1`,
       [this.runId, batch.rowsRead, batch.inserted, batch.duplicates, batch.rejected],
     );
+    lap('bookkeeping');
     await this.db.query('commit');
+    lap('commit');
     for (const key of Object.keys(batch) as (keyof BatchCounts)[]) this.totals[key] += batch[key];
     this.good = 0;
     this.pendingRead = 0;
@@ -141,11 +212,37 @@ export class BatchLoader {
   async rollback(): Promise<void> {
     const copy = this.copy;
     this.copy = null;
+    this.used = 0;
     if (copy) {
       copy.destroy(new Error('import aborted'));
       await once(copy, 'close').catch(() => undefined);
     }
     await this.db.query('rollback').catch(() => undefined);
+  }
+
+  /** Inserts the staged batch (see INSERT_ALL_SQL); returns how many rows were new. */
+  private async insertStaged(lap: (phase: keyof PhaseTimes) => void): Promise<number> {
+    const params = [this.source, this.runId];
+    if (!this.expectDuplicates) {
+      await this.db.query('savepoint insert_all');
+      try {
+        const result = await this.db.query(INSERT_ALL_SQL, params);
+        await this.db.query('release savepoint insert_all');
+        lap('insert');
+        await this.db.query(ROLLUP_STAGED_SQL, params);
+        lap('rollup');
+        return result.rowCount ?? 0;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        await this.db.query('rollback to savepoint insert_all');
+        lap('insert');
+      }
+    }
+    const { rows } = await this.db.query<{ inserted: number }>(INSERT_NEW_SQL, params);
+    lap('deduplicate');
+    // A batch with duplicates (a re-run, or resuming after a crash) is usually followed by more.
+    this.expectDuplicates = rows[0].inserted < this.good;
+    return rows[0].inserted;
   }
 
   private async open(): Promise<void> {
@@ -156,25 +253,34 @@ export class BatchLoader {
     this.copy = copy;
   }
 
-  private send(): Promise<void> | undefined {
-    const chunk = this.buffer;
-    this.buffer = '';
+  private send(room = 0): Promise<void> | undefined {
+    // The stream keeps the chunk until the socket has taken it: hand over this buffer, start a new one.
+    const chunk = this.buffer.subarray(0, this.used);
+    this.buffer = Buffer.allocUnsafe(Math.max(2 * COPY_CHUNK_BYTES, room));
+    this.used = 0;
     if (!this.copy!.write(chunk)) return once(this.copy!, 'drain').then(() => undefined);
     return undefined;
   }
+
 }
 
 /**
- * Two BatchLoaders on two connections, alternating: while one batch's insert and roll-up
- * run in PostgreSQL, the next batch is parsed and streamed through COPY on the other. At
- * most two batches are open; each is still its own transaction, so crash-safety holds.
+ * BatchLoaders on several connections, in turn: while earlier batches' inserts and roll-ups
+ * run in PostgreSQL, the next batch is parsed and streamed through COPY on the next free
+ * connection. At most one batch per connection is open; each is still its own transaction, so
+ * crash-safety holds. Batches that touch the same roll-up rows wait for each other's commit
+ * (row locks, taken in key order by every batch, so they cannot deadlock).
  */
 export class PipelinedLoader {
   private current = 0;
-  private inflight: (Promise<void> | null)[] = [null, null];
+  private readonly inflight: (Promise<void> | null)[];
   private failure: unknown = null;
+  private waited = 0;
 
-  constructor(private readonly loaders: [BatchLoader] | [BatchLoader, BatchLoader]) {}
+  constructor(private readonly loaders: BatchLoader[]) {
+    if (loaders.length === 0) throw new Error('PipelinedLoader needs at least one BatchLoader');
+    this.inflight = loaders.map(() => null);
+  }
 
   get totals(): BatchCounts {
     const sum: BatchCounts = { rowsRead: 0, inserted: 0, duplicates: 0, rejected: 0 };
@@ -186,6 +292,13 @@ export class PipelinedLoader {
     return this.loaders[this.current].pending;
   }
 
+  /** Where the batches' time went, summed over the connections, plus how long parsing waited for a free connection. */
+  get times(): PhaseTimes & { waitForConnection: number } {
+    const sum = { ...noTimes(), waitForConnection: this.waited };
+    for (const loader of this.loaders) for (const key of Object.keys(loader.times) as (keyof PhaseTimes)[]) sum[key] += loader.times[key];
+    return sum;
+  }
+
   write(line: string): Promise<void> | undefined {
     return this.loaders[this.current].write(line);
   }
@@ -194,7 +307,7 @@ export class PipelinedLoader {
     this.loaders[this.current].reject(row, rejection);
   }
 
-  /** Starts committing the current batch and moves to the other connection once it is free. */
+  /** Starts committing the current batch and moves to the next connection once it is free. */
   async rotate(): Promise<void> {
     if (this.failure) throw this.failure;
     const index = this.current;
@@ -206,8 +319,10 @@ export class PipelinedLoader {
       () => undefined,
       (error: unknown) => void (this.failure ??= error),
     );
-    this.current = 1 - index;
+    this.current = (index + 1) % this.loaders.length;
+    const started = performance.now();
     await this.inflight[this.current];
+    this.waited += performance.now() - started;
     if (this.failure) throw this.failure;
   }
 

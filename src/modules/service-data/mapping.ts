@@ -116,7 +116,6 @@ export const STAGE_COLUMNS = [
 const STATUSES = new Set<string>(Object.values(ServiceRecordStatus));
 const CHANNELS = new Set<string>(Object.values(ServiceChannel));
 const GROUPS = GROUP_BITS as Record<string, number>;
-const HASH_PATTERN = /^[0-9a-f]{32}$/;
 const NULL = '\\N';
 
 /** The salt for resident hashes; set RESIDENT_HASH_SALT in production (same salt → same hash across imports). */
@@ -131,6 +130,19 @@ export function hashResident(identifier: string, salt: string): string {
 /** Escapes text for COPY's text format. */
 function copyText(value: string): string {
   return /[\\\t\n\r]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : value;
+}
+
+/** `text` in lower case when it is 32 hexadecimal digits, else null (a loop: this runs per row). */
+function hexHash(text: string): string | null {
+  if (text.length !== 32) return null;
+  let upper = false;
+  for (let i = 0; i < 32; i++) {
+    const code = text.charCodeAt(i);
+    if ((code >= 48 && code <= 57) || (code >= 97 && code <= 102)) continue;
+    if (code >= 65 && code <= 70) upper = true;
+    else return null;
+  }
+  return upper ? text.toLowerCase() : text;
 }
 
 /** Values that name no personal data may be echoed (shortened) in a reason. */
@@ -219,6 +231,8 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
   const buildingIds = f.building?.by === 'name' ? lookups.buildingByName : lookups.buildingByCode;
   const separator = f.residentGroups?.separator ?? '|';
   const col = (spec: FieldSpec | undefined) => spec?.column ?? null;
+  /** Group lists seen before → bitmask (there are only a few dozen combinations in practice). */
+  const groupMasks = new Map<string, number>();
 
   return (cells) => {
     if (cells.length !== width) return { column: null, reason: `expected ${width} fields, got ${cells.length}` };
@@ -270,10 +284,16 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
     if (groups) {
       const text = groups(cells);
       if (text !== '') {
-        for (const part of text.split(separator)) {
-          const bit = GROUPS[part.trim()];
-          if (bit === undefined) return { column: col(f.residentGroups), reason: `unknown resident group ${shown(part)}` };
-          mask |= bit;
+        const known = groupMasks.get(text);
+        if (known !== undefined) mask = known;
+        else {
+          for (const part of text.split(separator)) {
+            const bit = GROUPS[part.trim()];
+            if (bit === undefined) return { column: col(f.residentGroups), reason: `unknown resident group ${shown(part)}` };
+            mask |= bit;
+          }
+          // A fresh copy as the key: `text` may be a slice of a whole input chunk, which it would keep alive.
+          if (groupMasks.size < 4096) groupMasks.set(Buffer.from(text).toString(), mask);
         }
       }
     }
@@ -292,10 +312,11 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
 
     let hash: string = NULL;
     if (residentHash) {
-      const text = residentHash(cells).toLowerCase();
+      const text = residentHash(cells);
       if (text !== '') {
-        if (!HASH_PATTERN.test(text)) return { column: col(f.residentHash), reason: 'resident hash must be 32 hexadecimal characters' };
-        hash = text;
+        const normalised = hexHash(text);
+        if (normalised === null) return { column: col(f.residentHash), reason: 'resident hash must be 32 hexadecimal characters' };
+        hash = normalised;
       }
     } else if (residentId) {
       const text = residentId(cells);

@@ -44,20 +44,14 @@ function serviceDailySelect(relation: string): string {
 }
 
 /**
- * The statement one import batch runs: set-based insert from the staging table, skipping
- * (source, source_id) already present, and the roll-up upsert for exactly the rows inserted.
- * $1 = source, $2 = import run id. Returns one row: { inserted }.
+ * CTEs that add the records of relation `inserted` (rows with service_record's columns, e.g. a
+ * CTE over the rows an import batch inserted) to the roll-ups. The import loader composes them
+ * after its insert (see loader.ts); statement parameters there are $1 = source, $2 = run id.
  */
-export function importBatchSql(stageTable: string): string {
-  return `with inserted as (
-      insert into service_record (source, source_id, item_id, received_at, finished_at, status, community_id, grid_id, building_id, resident_groups, channel, satisfaction, agency, note, resident_hash, import_run_id)
-      select $1, s.source_id, s.item_id, to_timestamp(s.received_s), to_timestamp(s.finished_s), s.status, s.community_id, s.grid_id, s.building_id, s.resident_groups, s.channel, s.satisfaction, s.agency, s.note, s.resident_hash, $2
-      from ${stageTable} s
-      on conflict (source, source_id) do nothing
-      returning source_id, item_id, received_at, finished_at, status, community_id, grid_id, resident_groups, satisfaction
-    ), rolled as (
+export function recordRollupCtes(inserted: string): string {
+  return `rolled as (
       insert into service_daily (${SERVICE_DAILY_COLUMNS})
-      select * from (${serviceDailySelect('inserted')}) a order by 1, 2, 3, 4
+      select * from (${serviceDailySelect(inserted)}) a order by 1, 2, 3, 4
       on conflict (day, item_id, community_id, resident_groups) do update set
         count = service_daily.count + excluded.count,
         consultations = service_daily.consultations + excluded.consultations,
@@ -68,8 +62,7 @@ export function importBatchSql(stageTable: string): string {
         satisfaction_count = service_daily.satisfaction_count + excluded.satisfaction_count
       returning 1
     ),
-    ${demandUpsertCtes('inserted', '$1')}
-    select (select count(*) from inserted)::int as inserted, (select count(*) from rolled)::int as rollup_rows`;
+    ${demandUpsertCtes(inserted, '$1')}`;
 }
 
 /** The community of a request's area: the 3rd id of the materialised path /district/street/community/…. */
