@@ -151,7 +151,7 @@ async function importRecords(url: string, records: number, communityCodes: strin
   await Promise.all(clients.map((c) => c.connect()));
   try {
     const mapping = loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'));
-    const summary = await importServiceFile({ db: clients[0], db2: clients[1], input: fs.createReadStream(file, { highWaterMark: 1 << 20 }), fileName: file, mapping });
+    const summary = await importServiceFile({ db: clients[0], more: [clients[1]], input: fs.createReadStream(file, { highWaterMark: 1 << 20 }), fileName: file, mapping });
     console.log(`imported ${summary.inserted.toLocaleString('en-US')} records (${summary.rejected} rejected)`);
   } finally {
     await Promise.all(clients.map((c) => c.end()));
