@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122154718_identity } from './Migration20261122154718_identity';
 import { Migration20261202025434_identity_scopes } from './Migration20261202025434_identity_scopes';
 import { Migration20261202034457_mutation_audit } from './Migration20261202034457_mutation_audit';
+import { Migration20261202050000_person_area } from './Migration20261202050000_person_area';
 import { Migration20261122140115_initial } from './Migration20261122140115_initial';
 import { Migration20261122143309_closed_loop } from './Migration20261122143309_closed_loop';
 import { Migration20261122145537_service_data } from './Migration20261122145537_service_data';
@@ -20,5 +21,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123090000_demand_rollups', class: Migration20261123090000_demand_rollups },
   { name: 'Migration20261202025434_identity_scopes', class: Migration20261202025434_identity_scopes },
   { name: 'Migration20261202034457_mutation_audit', class: Migration20261202034457_mutation_audit },
+  { name: 'Migration20261202050000_person_area', class: Migration20261202050000_person_area },
   { name: 'Migration20261202060000_projects', class: Migration20261202060000_projects },
 ];

@@ -414,3 +414,21 @@ describe('personal data', () => {
     await expect(app.orm.em.fork().execute(`delete from personal_data_access`)).rejects.toThrow(/append-only/);
   });
 });
+
+describe('people linked to a community by its work', () => {
+  test('a member living in B who signs up for A\'s activity is visible to A through it, and only readable, not changeable', async () => {
+    const visitor = await ok(app, `mutation($c: ID!) { createPerson(input: { name: "外社区志愿者", partyStatus: RETIRED, joinedPartyOn: "1995-07-01", residenceCommunityId: $c }) { id } }`, { c: w.otherCommunityId });
+    const visitorId: string = visitor.createPerson.id;
+    expect((await app.execute(`query($id: ID!) { node(id: $id) { id } }`, { id: visitorId }, staffA)).data.node).toBeNull();
+    await ok(app, `mutation($a: ID!, $p: ID!) { signUpForActivity(input: { activityId: $a, personId: $p }) { id } }`, { a: A.activityId, p: visitorId });
+    const walked = await app.execute(`query($id: ID!) { node(id: $id) { ... on Activity { participants(first: 20) { edges { node { id person { id name } } } } } } }`, { id: A.activityId }, staffA);
+    expect(walked.errors).toBeUndefined();
+    expect(walked.data.node.participants.edges.map((edge: any) => edge.node.person.name)).toContain('外社区志愿者');
+    expect((await app.execute(`query($id: ID!) { node(id: $id) { id } }`, { id: visitorId }, staffA)).data.node).toEqual({ id: visitorId });
+    await expectNothingWritten(app, async () => {
+      const result = await app.execute(`mutation($id: ID!) { updatePerson(id: $id, input: { name: "改名" }) { id } }`, { id: visitorId }, staffA);
+      expectError(result, 'FORBIDDEN');
+      return result;
+    });
+  });
+});

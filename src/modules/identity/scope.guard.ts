@@ -3,7 +3,7 @@ import type { Options } from '@mikro-orm/postgresql';
 
 type FilterDef = NonNullable<Options['filters']>[string];
 import { forbidden } from '../../common/errors';
-import { CONSEQUENCE_TYPES, GLOBAL_TYPES, RECORD_TYPES, SCOPE_PATHS, SELF_SERVICE_TYPES, scopeCondition } from './scope.rules';
+import { CONSEQUENCE_TYPES, GLOBAL_TYPES, RECORD_TYPES, SCOPE_PATHS, SELF_SERVICE_TYPES, readScopeCondition, scopeCondition } from './scope.rules';
 
 /**
  * What the per-request EntityManager knows about its viewer, as MikroORM filter parameters
@@ -27,7 +27,7 @@ export const scopeFilter: FilterDef = {
   args: false,
   cond: (args: Partial<ScopeParams> | undefined, _type: unknown, _em: unknown, _options: unknown, entityName: unknown) => {
     if (!args?.paths) return {};
-    return scopeCondition(nameOf(entityName), args.paths);
+    return readScopeCondition(nameOf(entityName), args.paths);
   },
 };
 

@@ -1,3 +1,5 @@
+import { raw } from '@mikro-orm/core';
+
 /**
  * Which area each kind of record belongs to, in one table: the relation path from the record
  * to the Area whose materialised path (/1/4/17/) decides whether a viewer's scope covers it.
@@ -101,6 +103,22 @@ export const GLOBAL_TYPES: ReadonlySet<string> = new Set([
 
 /** Types the identity service writes for a caller who is not (yet) a scoped account: sign-in, refresh, audit. */
 export const SELF_SERVICE_TYPES: ReadonlySet<string> = new Set(['RefreshToken', 'Account', 'PersonalDataAccess', 'MutationAudit']);
+
+/**
+ * Reading reaches a little further than writing for people: a person is visible where they live
+ * and wherever a community's work links them (grids they work, posts, activities, party seats,
+ * assignments: the person_area view), so a community sees the member from elsewhere who serves
+ * in it. Changing a person stays with their residence community.
+ */
+export function readScopeCondition(entityName: string, paths: readonly string[]): Record<string, unknown> {
+  const own = scopeCondition(entityName, paths);
+  if (entityName !== 'Person' || paths.length === 0) return own;
+  const linked = raw(
+    (alias: string) => `${alias}.id in (select pa.person_id from person_area pa where ${paths.map(() => 'pa.path like ?').join(' or ')})`,
+    paths.map((path) => `${path}%`),
+  );
+  return { $or: [own, { [linked]: [] }] };
+}
 
 /** A MikroORM condition: the record's area lies under one of `paths` (none: matches nothing). */
 export function scopeCondition(entityName: string, paths: readonly string[]): Record<string, unknown> {
