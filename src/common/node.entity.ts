@@ -11,14 +11,23 @@ import { toGlobalId } from './global-id';
 @InterfaceType('Node', { description: 'An object with an opaque global ID that `node(id:)` resolves.' })
 export abstract class NodeEntity {
   /** Properties with defaults or computed getters, which `em.create` must not demand. */
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'globalId' | 'isPartyMember' | 'functional' | 'duties' | 'path' | 'level' | 'version' | 'active' | 'data';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'globalId' | 'graphqlTypeName' | 'isPartyMember' | 'functional' | 'duties' | 'path' | 'level' | 'version' | 'active' | 'data';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
 
   @Field(() => ID, { name: 'id', description: 'Opaque global ID; pass it to `node(id:)`.' })
   get globalId(): string {
-    return toGlobalId(this.constructor.name, this.id);
+    return toGlobalId(this.graphqlTypeName, this.id);
+  }
+
+  /**
+   * The GraphQL type this entity is shown as. The class name, except where one table holds
+   * several types (areas): an entity first met as a reference of the base class keeps that
+   * class, so its type must come from its data, never from `constructor.name`.
+   */
+  get graphqlTypeName(): string {
+    return this.constructor.name;
   }
 
   @Field(() => DateTimeISOResolver)

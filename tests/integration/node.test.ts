@@ -1,4 +1,5 @@
 import { toGlobalId } from '../../src/common/global-id';
+import { Area, Street } from '../../src/modules/area/area.entity';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -75,4 +76,17 @@ test('nodes(ids:) keeps order and gives null for misses, in one batch', async ()
   });
   expect(result.data.nodes).toEqual([{ id: ids[2] }, null, { id: ids[0] }]);
   expect(statements).toHaveLength(1);
+});
+
+test('an area first met as a reference of the base class still shows its own type and ID', async () => {
+  // Root fields resolve concurrently on one EntityManager: a unit's `area` reference can put a
+  // street in the identity map as a bare `Area` before `streets` loads it (a flaky CI failure).
+  const listed = await app.execute('{ streets(first: 1) { edges { node { id } } } }');
+  const streetId: string = listed.data.streets.edges[0].node.id;
+  const databaseId = Number(Buffer.from(streetId, 'base64url').toString().split(':')[1]);
+  const em = app.orm.em.fork();
+  em.getReference(Area, databaseId);
+  const street = await em.findOneOrFail(Street, databaseId);
+  expect(street.globalId).toBe(streetId);
+  expect(street.graphqlTypeName).toBe('Street');
 });

@@ -49,6 +49,10 @@ export abstract class Area extends NodeEntity {
   @Enum({ items: () => AreaLevel })
   level!: AreaLevel;
 
+  override get graphqlTypeName(): string {
+    return AREA_TYPE_NAME[this.level];
+  }
+
   @Field({ description: 'Official Chinese name, e.g. 新华街道.' })
   @Property({ type: 'string', length: 100 })
   @Index()

@@ -26,7 +26,7 @@ const MEASURES_BY_LEVEL: Record<AreaLevel, readonly ('population' | 'households'
 export async function loadArea<T extends Area = Area>(em: EntityManager, globalId: string, typeNames: readonly string[], field: string): Promise<T> {
   const { id, typeName } = expectGlobalId(globalId, typeNames, field);
   const area = await em.findOne(Area, { id });
-  if (!area || area.constructor.name !== typeName) throw notFound(typeName, globalId, field);
+  if (!area || area.graphqlTypeName !== typeName) throw notFound(typeName, globalId, field);
   return area as T;
 }
 

@@ -1,6 +1,7 @@
 import { Kind, getNamedType, isAbstractType, isObjectType, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { MiddlewareFn } from 'type-graphql';
 import { forbidden, unauthenticated } from '../../common/errors';
+import { NodeEntity } from '../../common/node.entity';
 import type { AppContext } from '../../context/context';
 import { PUBLIC_FIELDS, decideRootField, mayReadType } from './access.policy';
 
@@ -38,7 +39,7 @@ export const accessGuard: MiddlewareFn<AppContext> = async ({ context, info }, n
 
 function visible(context: AppContext, value: unknown): boolean {
   if (!value || typeof value !== 'object') return true;
-  return mayReadType(context.viewer, value.constructor.name);
+  return mayReadType(context.viewer, value instanceof NodeEntity ? value.graphqlTypeName : value.constructor.name);
 }
 
 /** `RequestConnection` / `RequestEdge` guard the same thing as `Request`. */

@@ -25,7 +25,7 @@ async function resolveNode(ctx: AppContext, globalId: string, field: string): Pr
   if (!table) return null;
   const found = await ctx.loaders.byId(table).load(decoded.id);
   // An area ID must name the right level: a Grid's id with a Community prefix is not a Community.
-  return found && found.constructor.name === decoded.typeName ? found : null;
+  return found && found.graphqlTypeName === decoded.typeName ? found : null;
 }
 
 @Resolver()
