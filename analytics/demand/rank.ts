@@ -66,7 +66,7 @@ function validate(input: DemandRankingInput): void {
   if (has('GRID') && (has('SERVICE_ITEM') || has('RESIDENT_GROUP'))) throw new DemandInputError('groupBy', 'grid roll-ups keep categories only: GRID pairs with CATEGORY');
   if (has('SERVICE_ITEM') && input.sources === 'REQUESTS') throw new DemandInputError('sources', 'requests have no service item: use CATEGORY, or sources SERVICE_RECORDS');
   if (!(input.minSupport >= 0)) throw new DemandInputError('minSupport', 'must be ≥ 0');
-  if (!(input.topN >= 1 && input.topN <= 100)) throw new DemandInputError('topN', 'must be 1-100');
+  if (!input.allRows && !(input.topN >= 1 && input.topN <= 100)) throw new DemandInputError('topN', 'must be 1-100');
   for (const [metric, weight] of Object.entries(input.policyWeights ?? {})) {
     if (!POLICY_METRICS.includes(metric)) throw new DemandInputError('policyWeights', `unknown metric ${metric}; one of ${POLICY_METRICS.join(', ')}`);
     if (!(typeof weight === 'number' && weight >= 0 && weight <= 10)) throw new DemandInputError('policyWeights', `${metric}: a weight is 0-10`);
@@ -341,7 +341,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   if (shape.byGroup) notes.push('a record with several resident groups counts in each of its groups');
   clock.mark('rows');
   return {
-    rows: ranked.slice(0, input.topN),
+    rows: input.allRows ? ranked : ranked.slice(0, input.topN),
     belowSupport: belowRows,
     weights,
     snapshot: { latestRecordAt, recordsCounted },

@@ -20,6 +20,8 @@ export interface DemandRankingInput {
   /** Metric name → weight (≥ 0); blended half-and-half with the entropy weights. */
   policyWeights?: Partial<Record<string, number>>;
   topN: number;
+  /** Internal callers (project suggestions) take every ranked cell: topN is then ignored. */
+  allRows?: boolean;
   now: Date;
   /** Months of history the trend looks at, ending with the month of `to` (default 36). */
   trendMonths?: number;

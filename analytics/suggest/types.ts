@@ -14,7 +14,7 @@ export interface DemandCell {
   communityId: number;
   /** Demand count n (consultations excluded). */
   volume: number;
-  /** Ranking score C in 0..1 (TOPSIS closeness once the ranking lands). */
+  /** Ranking score C in 0..1: the cell's TOPSIS closeness in the demand ranking. */
   score: number;
   /** Share of the volume from ELDERLY, CHILDREN, DISABLED or LOW_INCOME residents, 0..1. */
   vulnerableShare: number;
@@ -99,7 +99,7 @@ export interface SuggestionInput {
   budget: number;
   constraints: SuggestionConstraints;
   params?: Partial<SuggestionParams>;
-  /** Where the cells' scores came from, for the assumptions (e.g. "interim: volume share"). */
+  /** Where the cells' scores came from, for the assumptions. */
   scoreSource?: string;
   /** Solver limits (defaults suit the API; tests lower them). */
   limits?: { maxWork?: number; nodeLimit?: number };

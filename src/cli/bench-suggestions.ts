@@ -91,7 +91,7 @@ runCli(async () => {
       await loadDemandCells(ctx, { paths: null }, { from, to });
       if (i >= 2) cellTimes.push(performance.now() - started);
     }
-    console.log(`reference: demand cells from the roll-ups alone   p50 ${median(cellTimes).toFixed(0)} ms   max ${Math.max(...cellTimes).toFixed(0)} ms\n`);
+    console.log(`reference: demand cells (the ranking) alone        p50 ${median(cellTimes).toFixed(0)} ms   max ${Math.max(...cellTimes).toFixed(0)} ms\n`);
 
     const setups: [string, Record<string, unknown>][] = [
       ['budget only', {}],

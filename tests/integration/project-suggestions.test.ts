@@ -10,17 +10,23 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
  * 和平里小学 (not metered per m²: no declared value) and 50,000 yuan from an enterprise, earmarked
  * for elderly care (养老助残).
  *
- * By hand (C = n / 200, the interim volume share; β = 0.5):
- *   长者食堂   C 1.0, n 200, v 1 → 1.0×200×0.35×1.5 = 105;   420,000 − 135,000 (150 m² × 900) − 50,000 = 235,000 net
- *   路灯照明   C 0.3, n 60,  v 0 → 0.3×60×0.7×1    = 12.6;  280,000 net (its MONEY need cannot use earmarked money)
- *   四点半课堂 C 0.2, n 40,  v 1 → 0.2×40×0.4×1.5   = 4.8;   180,000 net (和平里 has no resources)
- * Budget 500,000: canteen + lights = 515,000 does not fit; canteen + after-school = 415,000 → benefit 109.8.
+ * C is each cell's TOPSIS closeness in demandRanking (grouped by category × community, both
+ * sources, minSupport 1); the test reads it from the ranking and checks every number from it.
+ * On this fixture the ranking puts the street lights first (10 requests still open: backlog and
+ * resolution gap), the canteen second, the after-school room third:
+ *   长者食堂   b = 0.35 × C₁×200×1.5;  420,000 − 135,000 (150 m² × 900) − 50,000 = 235,000 net
+ *   路灯照明   b = 0.7  × C₂×60×1;     280,000 net (its MONEY need cannot use earmarked money)
+ *   四点半课堂 b = 0.4  × C₃×40×1.5;   180,000 net (和平里 has no resources)
+ * Budget 500,000: canteen + lights = 515,000 does not fit; lights + after-school (460,000) beats
+ * canteen + after-school (415,000) because the ranking weighs the lights' unresolved backlog.
  */
 
 let app: TestApp;
 let w: World;
 let hallId: string;
 let cashId: string;
+/** C per cell label, read from the ranking exactly as the suggestions read it. */
+let C: { canteen: number; lights: number; afterSchool: number };
 
 const SUGGEST = `query($input: ProjectSuggestionsInput!) {
   projectSuggestions(input: $input) {
@@ -31,7 +37,7 @@ const SUGGEST = `query($input: ProjectSuggestionsInput!) {
     greedy { sameAsExact feasible benefit spent selected onlyInExact onlyInGreedy explanation }
     bindingConstraints unservableGroups assumptions
     parameters { beta rho from to requiredGroups perCommunityMaxProjects perCommunityMaxCost }
-    demand { latestDay rowsRead cells scoreSource }
+    demand { latestDay recordsCounted cells scoreSource }
     solver { method provenOptimal upperBound gap candidates withoutDemand costUnit capacityUnits dpCells nodes groupLayers sharedResourceRounds engineMs loadMs }
   }
 }
@@ -46,6 +52,7 @@ fragment S on ProjectSuggestion {
 const BASE = { from: '2026-06-01', to: '2026-06-30' };
 const suggest = (input: Record<string, unknown>) => app.execute(SUGGEST, { input: { ...BASE, ...input } });
 const byTemplate = (list: any[], code: string) => list.find((s) => s.template.code === code);
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -59,72 +66,95 @@ beforeAll(async () => {
   const listId = await createProblemList(app, w.communityId, '2026-Q2');
   hallId = await addListItem(app, { listId, kind: 'RESOURCE', title: '学校礼堂', unitId: w.units.schoolId, resourceType: 'VENUE', quantity: 200 });
   cashId = await addListItem(app, { listId, kind: 'RESOURCE', title: '助老帮扶资金', unitId: w.units.enterpriseId, resourceType: 'MONEY', quantity: 50000, value: 50000, categoryId: await categoryId(app, 'CARE-CANTEEN') });
+  const ranking = await ok(app, `query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { label score } } }`, {
+    input: { ...BASE, areaId: w.districtId, groupBy: ['CATEGORY', 'COMMUNITY'], sources: 'BOTH', minSupport: 1, topN: 100 },
+  });
+  const score = (label: string) => ranking.demandRanking.rows.find((row: any) => row.label === label).score;
+  C = { canteen: score('养老助残 / 老年助餐 · 幸福里社区'), lights: score('住房物业 / 路灯照明 · 幸福里社区'), afterSchool: score('民政服务 / 儿童关爱 · 和平里社区') };
 });
 afterAll(async () => {
   await app?.close();
 });
 
 describe('projectSuggestions', () => {
-  test('the exact selection, with every number explained and consistent (worked by hand above)', async () => {
+  test('the exact selection, with every number explained and consistent (worked above from the ranking\'s C)', async () => {
+    // The ranking's order on this fixture, which the selection below depends on.
+    expect(C.lights).toBeGreaterThan(C.canteen);
+    expect(C.canteen).toBeGreaterThan(C.afterSchool);
+    expect(C.afterSchool).toBeGreaterThan(0);
+    const canteenB = 0.35 * C.canteen * 200 * 1.5;
+    const lightsB = 0.7 * C.lights * 60;
+    const afterSchoolB = 0.4 * C.afterSchool * 40 * 1.5;
+    // The worked premise: lights + after-school is the best pair that fits 500,000.
+    expect(lightsB + afterSchoolB).toBeGreaterThan(canteenB + afterSchoolB);
+
     const result = await suggest({ budget: 500_000, areaId: w.districtId });
     expect(result.errors).toBeUndefined();
     const answer = result.data.projectSuggestions;
-    expect(answer.selected.map((s: any) => s.template.code)).toEqual(['ELDERLY-CANTEEN', 'AFTER-SCHOOL']);
+    expect(answer.selected.map((s: any) => s.template.code)).toEqual(['STREET-LIGHTS', 'AFTER-SCHOOL']);
 
-    const canteen = byTemplate(answer.selected, 'ELDERLY-CANTEEN');
-    expect(canteen).toMatchObject({
-      label: '长者食堂 · 幸福里社区', kind: 'SERVICE', grossCost: 420_000, matchedValue: 185_000, netCost: 235_000, costUnits: 235,
-      benefit: 105, rho: 0.35, beta: 0.5, beneficiaries: 200, selected: true, inGreedy: true, bindingConstraints: [],
-      community: { id: w.communityId, name: '幸福里社区' },
+    const lights = byTemplate(answer.selected, 'STREET-LIGHTS');
+    expect(lights).toMatchObject({
+      label: '路灯照明改造 · 幸福里社区', kind: 'WORKS', grossCost: 280_000, matchedValue: 0, netCost: 280_000, costUnits: 280, rho: 0.7, beta: 0.5,
+      selected: true, inGreedy: true, bindingConstraints: [], community: { id: w.communityId, name: '幸福里社区' },
     });
-    expect(canteen.benefitFormula).toBe('b = ρ·Σ C·n·(1+β·v) = 0.35 × (1×200×(1+0.5×1)) = 105');
-    expect(canteen.coveredCells).toEqual([expect.objectContaining({ label: '老年助餐 · 幸福里社区', volume: 200, score: 1, vulnerableShare: 1, vulnerabilityWeight: 1.5, contribution: 105, category: { code: 'CARE-CANTEEN' } })]);
-    expect(canteen.coveredCells[0].metrics).toEqual(expect.arrayContaining([{ name: 'volume', value: 200 }, { name: 'requests', value: 0 }]));
+    expect(lights.benefit).toBeCloseTo(lightsB, 3);
+    expect(lights.benefitFormula).toBe(`b = ρ·Σ C·n·(1+β·v) = 0.7 × (${round(C.lights, 3)}×60×(1+0.5×0)) = ${round(lightsB, 3)}`);
+    expect(lights.coveredCells).toEqual([expect.objectContaining({ label: '住房物业 / 路灯照明 · 幸福里社区', volume: 60, score: C.lights, vulnerableShare: 0, vulnerabilityWeight: 1, category: { code: 'HOUSING-LIGHTS' } })]);
+    expect(lights.coveredCells[0].contribution).toBeCloseTo(lightsB, 3);
+    // Every metric of the ranking row travels with the cell: the 10 open requests are its backlog.
+    expect(lights.coveredCells[0].metrics).toEqual(expect.arrayContaining([{ name: 'volume', value: 60 }, { name: 'backlogOpen', value: 10 }]));
+    // 60 cases × ρ 0.7 × 20 residents per case.
+    expect(lights.beneficiaries).toBe(840);
+    expect(lights.reasons[0]).toMatch(new RegExp(`^selected in the exact optimum: benefit ${round(lightsB, 2)}\\d* for 280,000 yuan net`));
+
+    const afterSchool = byTemplate(answer.selected, 'AFTER-SCHOOL');
+    expect(afterSchool).toMatchObject({ netCost: 180_000, matchedValue: 0, beneficiaries: 60, community: { name: '和平里社区' } });
+    expect(afterSchool.benefit).toBeCloseTo(afterSchoolB, 3);
+
+    // Rejected for the budget, yet fully explained: the resources it would have matched, its net cost.
+    const canteen = byTemplate(answer.rejected, 'ELDERLY-CANTEEN');
+    expect(canteen).toMatchObject({ selected: false, grossCost: 420_000, matchedValue: 185_000, netCost: 235_000, beneficiaries: 200, bindingConstraints: ['BUDGET'] });
+    expect(canteen.benefit).toBeCloseTo(canteenB, 3);
+    expect(canteen.coveredCells).toEqual([expect.objectContaining({ label: '养老助残 / 老年助餐 · 幸福里社区', volume: 200, score: C.canteen, vulnerableShare: 1, vulnerabilityWeight: 1.5, category: { code: 'CARE-CANTEEN' } })]);
     expect(canteen.matchedResources).toEqual([
       { title: '学校礼堂', unitName: '和平里小学', kind: 'VENUE', quantity: 150, unitSaving: 900, value: 135_000, resource: { id: hallId }, unit: { id: w.units.schoolId, name: '和平里小学' } },
       { title: '助老帮扶资金', unitName: '外区科技有限公司', kind: 'MONEY', quantity: 50_000, unitSaving: 1, value: 50_000, resource: { id: cashId }, unit: { id: w.units.enterpriseId, name: '外区科技有限公司' } },
     ]);
-    expect(canteen.reasons[0]).toMatch(/^selected in the exact optimum: benefit 105 for 235,000 yuan net/);
-
-    const afterSchool = byTemplate(answer.selected, 'AFTER-SCHOOL');
-    expect(afterSchool).toMatchObject({ netCost: 180_000, matchedValue: 0, benefit: 4.8, beneficiaries: 60, community: { name: '和平里社区' } });
-
-    const lights = byTemplate(answer.rejected, 'STREET-LIGHTS');
-    expect(lights).toMatchObject({ selected: false, netCost: 280_000, matchedValue: 0, bindingConstraints: ['BUDGET'] });
-    expect(lights.benefit).toBeCloseTo(12.6, 9);
-    expect(lights.coveredCells[0]).toMatchObject({ volume: 60, score: 0.3 });
-    expect(lights.coveredCells[0].metrics).toEqual(expect.arrayContaining([{ name: 'requests', value: 10 }, { name: 'serviceDemands', value: 50 }]));
-    // 60 cases × ρ 0.7 × 20 residents per case.
-    expect(lights.beneficiaries).toBe(840);
-    expect(lights.reasons[0]).toContain('85,000 yuan of the budget is left');
+    expect(canteen.reasons[0]).toContain('40,000 yuan of the budget is left');
 
     expect(answer.rejectedCount).toBe(1);
-    expect(answer.totals).toEqual({ budget: 500_000, spent: 415_000, left: 85_000, grossCost: 600_000, matchedValue: 185_000, benefit: 109.8, beneficiaries: 260, projects: 2 });
-    expect(answer.greedy).toMatchObject({ sameAsExact: true, feasible: true, benefit: 109.8, spent: 415_000, onlyInExact: [], onlyInGreedy: [] });
+    expect(answer.totals).toMatchObject({ budget: 500_000, spent: 460_000, left: 40_000, grossCost: 460_000, matchedValue: 0, beneficiaries: 900, projects: 2 });
+    expect(answer.totals.benefit).toBeCloseTo(lightsB + afterSchoolB, 2);
+    expect(answer.greedy).toMatchObject({ sameAsExact: true, feasible: true, spent: 460_000, onlyInExact: [], onlyInGreedy: [] });
     expect(answer.bindingConstraints).toEqual(['BUDGET']);
     expect(answer.parameters).toEqual({ beta: 0.5, rho: null, from: '2026-06-01', to: '2026-06-30', requiredGroups: [], perCommunityMaxProjects: null, perCommunityMaxCost: null });
-    expect(answer.demand).toMatchObject({ latestDay: '2026-06-15', cells: 3 });
-    expect(answer.demand.scoreSource).toContain('interim');
-    expect(answer.solver).toMatchObject({ method: 'DYNAMIC_PROGRAMMING', provenOptimal: true, upperBound: 109.8, gap: 0, candidates: 3, costUnit: 1000, capacityUnits: 500, sharedResourceRounds: 0 });
+    // 200 + 50 one-window demands and 10 requests in June; the August parking records are outside.
+    expect(answer.demand).toMatchObject({ latestDay: '2026-06-15', recordsCounted: 300, cells: 3 });
+    expect(answer.demand.scoreSource).toContain('TOPSIS');
+    expect(answer.solver).toMatchObject({ method: 'DYNAMIC_PROGRAMMING', provenOptimal: true, gap: 0, candidates: 3, costUnit: 1000, capacityUnits: 500, sharedResourceRounds: 0 });
+    expect(answer.solver.upperBound).toBeCloseTo(lightsB + afterSchoolB, 2);
     // 18 templates × 2 communities, 3 of them with demand.
     expect(answer.solver.withoutDemand).toBe(33);
     expect(answer.assumptions.join('\n')).toMatch(/ρ per template \(default 0.3\)/);
+    expect(answer.assumptions.join('\n')).toContain('TOPSIS closeness');
   });
 
   test('a community cap binds: one project per community', async () => {
     const answer = (await suggest({ budget: 1_000_000, areaId: w.districtId, perCommunityMaxProjects: 1 })).data.projectSuggestions;
-    expect(answer.selected.map((s: any) => s.template.code).sort()).toEqual(['AFTER-SCHOOL', 'ELDERLY-CANTEEN']);
-    expect(byTemplate(answer.rejected, 'STREET-LIGHTS').bindingConstraints).toEqual(['COMMUNITY_MAX_PROJECTS']);
+    expect(answer.selected.map((s: any) => s.template.code).sort()).toEqual(['AFTER-SCHOOL', 'STREET-LIGHTS']);
+    expect(byTemplate(answer.rejected, 'ELDERLY-CANTEEN').bindingConstraints).toEqual(['COMMUNITY_MAX_PROJECTS']);
     expect(answer.solver).toMatchObject({ provenOptimal: true, method: expect.stringMatching(/^(BRANCH_AND_BOUND|MULTIPLE_CHOICE_DP)$/) });
   });
 
-  test('a required group: children served even when the budget would rather buy street lights', async () => {
+  test('a required group: children served even when the budget would rather buy the canteen', async () => {
+    // 520,000 fits canteen + lights (515,000), the best pair; requiring children forces the after-school room in.
     const without = (await suggest({ budget: 520_000, areaId: w.districtId })).data.projectSuggestions;
-    expect(without.selected.map((s: any) => s.template.code)).toEqual(['ELDERLY-CANTEEN', 'STREET-LIGHTS']);
+    expect(without.selected.map((s: any) => s.template.code)).toEqual(['STREET-LIGHTS', 'ELDERLY-CANTEEN']);
     const withGroup = (await suggest({ budget: 520_000, areaId: w.districtId, requiredGroups: ['CHILDREN'] })).data.projectSuggestions;
-    expect(withGroup.selected.map((s: any) => s.template.code)).toEqual(['ELDERLY-CANTEEN', 'AFTER-SCHOOL']);
+    expect(withGroup.selected.map((s: any) => s.template.code)).toEqual(['STREET-LIGHTS', 'AFTER-SCHOOL']);
     expect(byTemplate(withGroup.selected, 'AFTER-SCHOOL')).toMatchObject({ servesRequiredGroups: ['CHILDREN'], bindingConstraints: ['GROUP_REQUIREMENT'] });
-    expect(byTemplate(withGroup.rejected, 'STREET-LIGHTS').bindingConstraints).toEqual(['BUDGET', 'GROUP_REQUIREMENT']);
+    expect(byTemplate(withGroup.rejected, 'ELDERLY-CANTEEN').bindingConstraints).toEqual(['BUDGET', 'GROUP_REQUIREMENT']);
     expect(withGroup.solver.groupLayers).toBe(1);
   });
 
@@ -136,8 +166,13 @@ describe('projectSuggestions', () => {
   test('the area scopes the candidates; β, ρ and allowed templates are honoured', async () => {
     const answer = (await suggest({ budget: 500_000, areaId: w.otherCommunityId, beta: 0, rho: 0.5 })).data.projectSuggestions;
     expect(answer.selected.map((s: any) => s.label)).toEqual(['四点半课堂 · 和平里社区']);
-    // C is the volume share within the scope: 40/40 → 1×40×0.5×1 = 20.
-    expect(answer.selected[0]).toMatchObject({ benefit: 20, rho: 0.5, beta: 0 });
+    // C comes from the ranking of the scope alone, where the cell has nothing to be compared with.
+    const ranking = await ok(app, `query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { score } } }`, {
+      input: { ...BASE, areaId: w.otherCommunityId, groupBy: ['CATEGORY', 'COMMUNITY'], sources: 'BOTH', minSupport: 1 },
+    });
+    const alone = ranking.demandRanking.rows[0].score;
+    expect(answer.selected[0]).toMatchObject({ rho: 0.5, beta: 0 });
+    expect(answer.selected[0].benefit).toBeCloseTo(0.5 * alone * 40, 3);
     const allowed = (await suggest({ budget: 1_000_000, areaId: w.districtId, allowedTemplateIds: [await templateId(app, 'STREET-LIGHTS')] })).data.projectSuggestions;
     expect(allowed.selected.map((s: any) => s.template.code)).toEqual(['STREET-LIGHTS']);
     expect(byTemplate(allowed.rejected, 'ELDERLY-CANTEEN').bindingConstraints).toEqual(['TEMPLATE_NOT_ALLOWED']);
@@ -186,7 +221,8 @@ describe('acceptSuggestion', () => {
   let canteenSuggestion: string;
 
   beforeAll(async () => {
-    const answer = (await suggest({ budget: 500_000, areaId: w.districtId })).data.projectSuggestions;
+    // A million yuan buys all three candidates.
+    const answer = (await suggest({ budget: 1_000_000, areaId: w.districtId })).data.projectSuggestions;
     canteenSuggestion = byTemplate(answer.selected, 'ELDERLY-CANTEEN').suggestionId;
   });
 
@@ -217,8 +253,9 @@ describe('acceptSuggestion', () => {
       { kind: 'UNIT', amount: 50_000, note: 'cash 50000', unit: { name: '外区科技有限公司' } },
       { kind: 'GOVERNMENT', amount: 235_000, note: 'net cost after co-building units\' resources', unit: null },
     ]);
-    expect(project.suggestion.suggestion).toMatchObject({ templateCode: 'ELDERLY-CANTEEN', benefit: 105, netCost: 235_000, selected: true });
-    expect(project.suggestion.query).toMatchObject({ budget: 500_000, from: '2026-06-01', to: '2026-06-30' });
+    expect(project.suggestion.suggestion).toMatchObject({ templateCode: 'ELDERLY-CANTEEN', netCost: 235_000, selected: true });
+    expect(project.suggestion.suggestion.benefit).toBeCloseTo(0.35 * C.canteen * 200 * 1.5, 3);
+    expect(project.suggestion.query).toMatchObject({ budget: 1_000_000, from: '2026-06-01', to: '2026-06-30' });
     expect(project.suggestion.assumptions.length).toBeGreaterThan(3);
     expect(project.events).toEqual({ totalCount: 1, edges: [{ node: { sequence: 1, kind: 'PROPOSED', fromStatus: null, toStatus: 'PROPOSED', actor: 'account:system', note: '社区两委会研究同意申报' } }] });
   });
@@ -229,7 +266,8 @@ describe('acceptSuggestion', () => {
   });
 
   test('a rejected suggestion may be accepted too (the decision is the community\'s), with its own funding', async () => {
-    const answer = (await suggest({ budget: 500_000, areaId: w.districtId })).data.projectSuggestions;
+    // 250,000 buys the canteen (235,000 net) but not the lights (280,000).
+    const answer = (await suggest({ budget: 250_000, areaId: w.districtId })).data.projectSuggestions;
     const lights = byTemplate(answer.rejected, 'STREET-LIGHTS');
     const data = await ok(app, ACCEPT, {
       input: { suggestionId: lights.suggestionId, name: '幸福里背街小巷亮化', budget: 260_000, fundingSources: [{ kind: 'GOVERNMENT', amount: 200_000 }, { kind: 'UNIT_POOLED', amount: 60_000, note: '共建单位统筹' }] },

@@ -43,7 +43,8 @@ function period(ctx: AppContext, input: DemandPeriodInput): { from: string; to: 
   return { from: input.from, to: input.to };
 }
 
-async function translate<T>(work: () => Promise<T>): Promise<T> {
+/** Analytics input errors become BAD_USER_INPUT naming `input.<field>`. */
+export async function translateDemandError<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -90,7 +91,7 @@ export const demandService = {
       policyWeights[w.metric] = w.weight;
     }
     const { paths } = await authorizeArea(ctx, input.areaId, 'input.areaId');
-    const result: DemandRankingResult = await translate(() =>
+    const result: DemandRankingResult = await translateDemandError(() =>
       rankDemand(poolRunner(ctx.em.getKnex()), {
         from, to, baselineFrom, baselineTo, areaPaths: paths, groupBy: input.groupBy, sources: input.sources, includeConsultations: input.includeConsultations,
         minSupport: input.minSupport, policyWeights: input.policyWeights ? policyWeights : undefined, topN: input.topN, now: ctx.now(),
@@ -114,7 +115,7 @@ export const demandService = {
       else key.communityId = decoded.id;
     }
     if (input.residentGroup) key.residentGroup = input.residentGroup;
-    return translate(() => demandSeries(poolRunner(ctx.em.getKnex()), { from, to, areaPaths: paths, key, interval: input.interval, sources: input.sources, includeConsultations: input.includeConsultations }));
+    return translateDemandError(() => demandSeries(poolRunner(ctx.em.getKnex()), { from, to, areaPaths: paths, key, interval: input.interval, sources: input.sources, includeConsultations: input.includeConsultations }));
   },
 
   async hotspots(ctx: AppContext, input: DemandHotspotsInput): Promise<DemandHotspots> {
@@ -122,7 +123,7 @@ export const demandService = {
     if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > 100) throw badInput('input.limit', 'must be 1-100');
     const categoryId = expectGlobalId(input.categoryId, ['RequestCategory'], 'input.categoryId').id;
     const { paths } = await authorizeArea(ctx, input.areaId, 'input.areaId');
-    const result = await translate(() =>
+    const result = await translateDemandError(() =>
       demandHotspots(poolRunner(ctx.em.getKnex()), { from, to, areaPaths: paths, categoryId, level: input.level, sources: input.sources, includeConsultations: input.includeConsultations, limit: input.limit }),
     );
     return {

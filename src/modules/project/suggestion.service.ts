@@ -199,7 +199,7 @@ export async function computeSuggestions(ctx: AppContext, input: ProjectSuggesti
       perCommunityMaxProjects: query.perCommunityMaxProjects,
       perCommunityMaxCost: query.perCommunityMaxCost,
     },
-    demand: { latestDay: demand.snapshot.latestDay, rowsRead: demand.snapshot.rowsRead, cells: demand.cells.length, scoreSource: demand.scoreSource },
+    demand: { latestDay: demand.snapshot.latestDay, recordsCounted: demand.snapshot.recordsCounted, cells: demand.cells.length, scoreSource: demand.scoreSource },
     solver: {
       ...raw.stats,
       engineMs: raw.stats.elapsedMs,

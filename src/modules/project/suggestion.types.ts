@@ -290,8 +290,8 @@ export class SuggestionDemand {
   @Field(() => LocalDateResolver, { nullable: true, description: 'The latest day with records in the period.' })
   latestDay!: string | null;
 
-  @Field(() => Int, { description: 'Roll-up rows read.' })
-  rowsRead!: number;
+  @Field(() => Int, { description: 'Records (demands) the ranking counted in the period and area.' })
+  recordsCounted!: number;
 
   @Field(() => Int, { description: 'Demand cells (category × community) found.' })
   cells!: number;
