@@ -2,11 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { seedDemo } from '../../src/seed/demo';
+import { withoutProjectsSection } from '../helpers/readme';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
-/** Every ```graphql block of the README runs against the demo city, in order. */
+/**
+ * Every ```graphql block of the README runs against the demo city, in order, except the projects
+ * section's: they need one-window records and run in project-docs-examples.test.ts.
+ */
 const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]);
+const blocks = [...withoutProjectsSection(readme).matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => match[1]);
 const expectedRefusal = JSON.parse(/```json\n([\s\S]*?)```/.exec(readme)![1]);
 
 let app: TestApp;
