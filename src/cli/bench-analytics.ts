@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { warmFrames } from '../../analytics';
+import { rankDemand, warmFrames } from '../../analytics';
+import { poolRunner } from '../modules/demand/demand.service';
 import { loadConfig } from '../config/env';
 import { PROJECT_ROOT } from '../config/paths';
 import { createLogger } from '../common/logger';
@@ -96,6 +97,15 @@ runCli(async () => {
       }
     }
     delete process.env.ANALYTICS_DANFO;
+    // Where the time goes inside the ranking (milliseconds per step, median over the runs).
+    const steps: Record<string, number[]> = {};
+    for (let i = 0; i < runs; i++) {
+      const result = await rankDemand(poolRunner(orm.em.getKnex()), {
+        from, to, areaPaths: null, groupBy: ['CATEGORY'], sources: 'BOTH', includeConsultations: false, minSupport: 30, topN: 20, now: new Date(`${to}T12:00:00Z`),
+      });
+      for (const [step, ms] of Object.entries(result.timings)) (steps[step] ??= []).push(ms);
+    }
+    console.log(`inside rankDemand (median ms): ${Object.entries(steps).map(([step, values]) => `${step} ${fmt(quantile(values, 0.5))}`).join(', ')}`);
     const top = sample!.demandRanking.rows.slice(0, 3).map((r) => `${r.label} (${r.score.toFixed(3)}${r.topicOfMonth.flagged ? ', topic' : ''})`).join('; ');
     console.log(`top 3: ${top}`);
 
