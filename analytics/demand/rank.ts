@@ -145,14 +145,18 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const backlogFrom = addDays(input.to, -BACKLOG_LOOKBACK_DAYS + 1);
   const evidenceFrom = addDays(input.to, -EVIDENCE_DAYS + 1) > input.from ? addDays(input.to, -EVIDENCE_DAYS + 1) : input.from;
 
+  // The series need volumes and open counts; per-group columns only when a group is a dimension.
+  // (Per community over three years that is 50,000+ rows: every column left out counts.)
+  const evidencePerRow = Math.min(Math.max(input.evidencePerRow ?? 5, 0), 20);
+  const seriesColumns = shape.byGroup ? SERIES_COLUMNS : ['demands', 'consultations', 'open'];
   const [period, base, months, current, exemplars, recurrence] = await Promise.all([
     readPeriod(db, spec(ALL_COLUMNS, true, true), input.from, input.to),
     readPeriod(db, spec(['demands', 'consultations', ...GROUPS.map(([c]) => c)], areaDim), baseline.from, baseline.to),
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
-    addMonths(lastMonth, -1) >= firstMonth ? readBuckets(db, spec(SERIES_COLUMNS, areaDim), firstMonth, addMonths(lastMonth, -1), 'month') : Promise.resolve([] as CellRow[]),
-    readBuckets(db, spec(SERIES_COLUMNS, areaDim), lastMonth, input.to, 'day'),
-    // Evidence: exemplars of the last 14 days, and of the whole months inside the period.
-    Promise.all([
+    addMonths(lastMonth, -1) >= firstMonth ? readBuckets(db, spec(seriesColumns, areaDim), firstMonth, addMonths(lastMonth, -1), 'month') : Promise.resolve([] as CellRow[]),
+    readBuckets(db, spec(seriesColumns, areaDim), lastMonth, input.to, 'day'),
+    // Evidence: exemplars of the last 14 days, and of the whole months inside the period (none when none are asked for).
+    evidencePerRow === 0 ? Promise.resolve([]) : Promise.all([
       readExemplars(db, spec([], true), evidenceFrom, input.to),
       splitPeriod(input.from, input.to).months ? readExemplars(db, spec([], true), splitPeriod(input.from, input.to).months![0], splitPeriod(input.from, input.to).months![1], true) : Promise.resolve([]),
     ]).then(([a, b]) => [...a, ...b]),
@@ -183,8 +187,13 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       if (!shape.byGroup) frameRows.push({ cell: part.id, ...row.values });
     }
   }
-  const summed = groupSum(frameRows, 'cell', ALL_COLUMNS);
-  for (const [id, sums] of summed) cells.get(id)!.sums = sums;
+  if (frameRows.length > cells.size) {
+    const summed = groupSum(frameRows, 'cell', ALL_COLUMNS);
+    for (const [id, sums] of summed) cells.get(id)!.sums = sums;
+  } else {
+    // One roll-up row per cell (e.g. category × community): the sums are the rows themselves.
+    for (const row of frameRows) cells.get(String(row.cell))!.sums = Object.fromEntries(ALL_COLUMNS.map((c) => [c, (row[c] as number | null | undefined) ?? null]));
+  }
   clock.mark('frames');
 
   // 2. Baseline volume per cell.
@@ -204,6 +213,14 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     const end = m === lastMonth ? input.to : monthEnd(m);
     return Math.max(0, daysInclusive(start, end));
   };
+  // Date arithmetic once per bucket, not once per row or cell (tens of thousands of them per community).
+  const memo = <T>(f: (key: string) => T) => {
+    const seen = new Map<string, T>();
+    return (key: string): T => {
+      if (!seen.has(key)) seen.set(key, f(key));
+      return seen.get(key)!;
+    };
+  };
   const usableMonths = monthKeys.filter((m) => coveredDays(m) >= 7);
   const addSeries = (rows: CellRow[], bucketMonth: (row: CellRow) => string, age: (row: CellRow) => number | null) => {
     for (const row of rows) for (const part of explode(shape, scope, row)) {
@@ -216,8 +233,10 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     }
   };
   const asOfN = dayNumber(asOf);
-  addSeries(months, (row) => row.bucket, (row) => (addDays(row.bucket, 14) >= backlogFrom || monthEnd(row.bucket) >= backlogFrom ? Math.max(0, asOfN - dayNumber(addDays(row.bucket, 14))) : null));
-  addSeries(current, () => lastMonth, (row) => Math.max(0, asOfN - dayNumber(row.bucket)));
+  const monthAge = memo((bucket) => (addDays(bucket, 14) >= backlogFrom || monthEnd(bucket) >= backlogFrom ? Math.max(0, asOfN - dayNumber(addDays(bucket, 14))) : null));
+  const dayAge = memo((bucket) => Math.max(0, asOfN - dayNumber(bucket)));
+  addSeries(months, (row) => row.bucket, (row) => monthAge(row.bucket));
+  addSeries(current, () => lastMonth, (row) => dayAge(row.bucket));
   clock.mark('series');
 
   // 4. Metrics per cell.
@@ -226,11 +245,12 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const populations = [...cells.values()].map((cell) => populationOf(cell, shape, scope));
   const eb = ebByPool([...cells.values()], populations, shape);
   const spreadOf = spreadByCell(cells, shape, scope);
+  const monthScale = usableMonths.map((m) => daysInclusive(m, monthEnd(m)) / coveredDays(m));
   [...cells.values()].forEach((cell, i) => {
     const s = cell.sums;
     const population = populations[i];
     // Monthly totals; a month only partly covered (the month of `to`, the first month of data) is scaled up to its length.
-    const series = usableMonths.map((m) => ((cell.monthly.get(m) ?? 0) * daysInclusive(m, monthEnd(m))) / coveredDays(m));
+    const series = usableMonths.map((m, j) => ((cell.monthly.get(m) ?? 0) * monthScale[j]));
     const seasonal = series.length >= 24;
     const mk = seasonal ? seasonalMannKendall(series, 12) : series.length >= 4 ? mannKendall(series) : null;
     const surge = surgeZ(cell.volume, cell.baselineVolume, daysInclusive(input.from, input.to), baseline.days);
@@ -316,7 +336,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   });
   const scores = eligible.length ? topsis(matrix.map(sub2), blended, criteria.filter((_, j) => used[j]).map((c) => c.benefit)).closeness : [];
   const labels = await labelsFor(db, all, shape, scope);
-  const order = eligible.map((cell, i) => ({ cell, score: scores[i] })).sort((a, b) => b.score - a.score || b.cell.volume - a.cell.volume || labels(a.cell).localeCompare(labels(b.cell)));
+  const collator = new Intl.Collator();
+  const order = eligible.map((cell, i) => ({ cell, score: scores[i] })).sort((a, b) => b.score - a.score || b.cell.volume - a.cell.volume || collator.compare(labels(a.cell), labels(b.cell)));
   clock.mark('rank');
 
   // 6. Evidence (exemplars of the last days), topic-of-the-month flags, output rows.
@@ -325,7 +346,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       cells.get(part.id)?.evidence.push({ ref: ex.exemplar, latest: ex.latest });
     }
   }
-  const per = Math.min(Math.max(input.evidencePerRow ?? 5, 0), 20);
+  const per = evidencePerRow;
   const toRow = (cell: Cell, score: number, rank: number): DemandRow => {
     const metrics = metricsOf.get(cell.id)!;
     const evidence = [...new Map(cell.evidence.sort((a, b) => b.latest.getTime() - a.latest.getTime() || b.ref.localeCompare(a.ref)).map((e) => [e.ref, e])).keys()].slice(0, per).map(evidenceId);
@@ -335,7 +356,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const ranked = order.map(({ cell, score }, i) => toRow(cell, score, i + 1));
   for (const row of ranked) row.topicOfMonth = topicOfMonth(row, ranked.length, areaDim, pooledResolution);
   const belowRows = below
-    .sort((a, b) => b.volume - a.volume || labels(a).localeCompare(labels(b)))
+    .sort((a, b) => b.volume - a.volume || collator.compare(labels(a), labels(b)))
     .map((cell) => ({ ...toRow(cell, 0, 0), belowSupportReason: `volume ${cell.volume} < minSupport ${input.minSupport}`, topicOfMonth: { flagged: false, reasons: [], missing: ['below the support gate'] } }));
   if (mode === 'ITEM') notes.push('service items read service_daily: deadlines, close-time histograms and satisfied counts are not kept there, so those metrics are null');
   if (shape.byGroup) notes.push('a record with several resident groups counts in each of its groups');
@@ -489,12 +510,21 @@ async function labelsFor(db: SqlRunner, cells: Cell[], shape: CellShape, scope: 
     const { rows } = await db.query(`select id, name from area where id = any($1::int[])`, [missingAreas]);
     for (const row of rows) areaLabels.set(Number(row.id), String(row.name));
   }
-  return (cell) =>
-    [
-      cell.key.categoryId !== undefined ? whatLabels.get(cell.key.categoryId) : cell.key.serviceItemId !== undefined ? whatLabels.get(cell.key.serviceItemId) : undefined,
-      cell.key.communityId !== undefined ? areaLabels.get(cell.key.communityId) : cell.key.gridId !== undefined ? areaLabels.get(cell.key.gridId) : undefined,
-      cell.key.residentGroup,
-    ]
-      .filter(Boolean)
-      .join(' · ') || 'all';
+  // Built once per cell: the ranking's sort asks for labels tens of thousands of times.
+  const built = new Map<Cell, string>();
+  return (cell) => {
+    let label = built.get(cell);
+    if (label === undefined) {
+      label =
+        [
+          cell.key.categoryId !== undefined ? whatLabels.get(cell.key.categoryId) : cell.key.serviceItemId !== undefined ? whatLabels.get(cell.key.serviceItemId) : undefined,
+          cell.key.communityId !== undefined ? areaLabels.get(cell.key.communityId) : cell.key.gridId !== undefined ? areaLabels.get(cell.key.gridId) : undefined,
+          cell.key.residentGroup,
+        ]
+          .filter(Boolean)
+          .join(' · ') || 'all';
+      built.set(cell, label);
+    }
+    return label;
+  };
 }

@@ -100,13 +100,24 @@ function selectSql(spec: ReadSpec, table: string, timeColumn: string, bucket: st
 }
 
 function toRows(rows: Record<string, unknown>[], columns: readonly string[]): CellRow[] {
-  return rows.map((row) => ({
-    what: Number(row.what),
-    unit: Number(row.unit),
-    bucket: row.bucket instanceof Date ? row.bucket.toISOString().slice(0, 10) : String(row.bucket ?? ''),
-    values: Object.fromEntries(columns.map((c) => [c, row[c] === null || row[c] === undefined ? null : Number(row[c])])),
-    latest: row.latest ? new Date(row.latest as string) : null,
-  }));
+  // A plain loop: per-community series are 50,000+ rows, and this runs once per row.
+  const out: CellRow[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const values: Record<string, number | null> = {};
+    for (const c of columns) {
+      const v = row[c];
+      values[c] = v === null || v === undefined ? null : Number(v);
+    }
+    out[i] = {
+      what: Number(row.what),
+      unit: Number(row.unit),
+      bucket: row.bucket instanceof Date ? row.bucket.toISOString().slice(0, 10) : String(row.bucket ?? ''),
+      values,
+      latest: row.latest ? new Date(row.latest as string) : null,
+    };
+  }
+  return out;
 }
 
 function params(spec: ReadSpec, from: string, to: string): unknown[] {

@@ -35,7 +35,7 @@ export async function loadDemandCells(ctx: AppContext, scope: DemandScope, perio
   const result = await translateDemandError(() =>
     rankDemand(poolRunner(ctx.em.getKnex()), {
       from: period.from, to: period.to, areaPaths: scope.paths, groupBy: ['CATEGORY', 'COMMUNITY'], sources: 'BOTH',
-      includeConsultations: false, minSupport: 1, topN: 1, allRows: true, now: ctx.now(),
+      includeConsultations: false, minSupport: 1, topN: 1, allRows: true, evidencePerRow: 0, now: ctx.now(),
     }),
   );
   const cells = result.rows.filter((row) => row.metrics.volume > 0).map(toCell);
