@@ -157,8 +157,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     readBuckets(db, spec(seriesColumns, areaDim), lastMonth, input.to, 'day'),
     // Evidence: exemplars of the last 14 days, and of the whole months inside the period (none when none are asked for).
     evidencePerRow === 0 ? Promise.resolve([]) : Promise.all([
-      readExemplars(db, spec([], true), evidenceFrom, input.to),
-      splitPeriod(input.from, input.to).months ? readExemplars(db, spec([], true), splitPeriod(input.from, input.to).months![0], splitPeriod(input.from, input.to).months![1], true) : Promise.resolve([]),
+      readExemplars(db, spec([], true), evidenceFrom, input.to, false, evidencePerRow),
+      splitPeriod(input.from, input.to).months ? readExemplars(db, spec([], true), splitPeriod(input.from, input.to).months![0], splitPeriod(input.from, input.to).months![1], true, evidencePerRow) : Promise.resolve([]),
     ]).then(([a, b]) => [...a, ...b]),
     input.sources === 'SERVICE_RECORDS' || shape.what === 'item' ? Promise.resolve(null) : readRecurrence(db, shape, scope, input.from, input.to),
   ]);

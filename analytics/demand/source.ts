@@ -4,7 +4,7 @@
  */
 import type { SqlRunner } from '../sources/sql';
 import { DEMAND_SOURCE, GROUP_COLUMNS, HISTOGRAM_COLUMNS, VULNERABLE_MASK } from '../sources/demand-tables';
-import { splitPeriod } from './dates';
+import { addDays, addMonths, daysInclusive, monthEnd, monthStart, splitPeriod } from './dates';
 import type { DemandSources } from './types';
 
 /** Which roll-ups answer: community tables, grid tables, or service_daily (for service items). */
@@ -93,7 +93,8 @@ function selectSql(spec: ReadSpec, table: string, timeColumn: string, bucket: st
   const units = spec.unitIds === null ? '' : ` and d.${TABLES[spec.mode].unit} = any($3::int[])`;
   const latest = spec.latest && spec.mode !== 'ITEM' ? ', max(d.latest) as latest' : '';
   const categories = spec.categoryIds && spec.mode !== 'ITEM' ? ` and d.category_id in (${spec.categoryIds.map((id) => Math.trunc(id)).join(', ') || 'null'})` : '';
-  return `select ${what} as what, ${unit} as unit, ${bucket ?? `''`} as bucket, ${spec.columns.map((c) => columnSql(spec.mode, c)).join(', ')}${latest}
+  const selected = [`${what} as what`, `${unit} as unit`, `${bucket ?? `''`} as bucket`, ...spec.columns.map((c) => columnSql(spec.mode, c))].join(', ');
+  return `select ${selected}${latest}
     from ${table} d${join}
     where d.${timeColumn} between $1::date and $2::date${sourceFilter(spec.mode, spec.sources)}${units}${categories}
     group by 1, 2, 3`;
@@ -124,28 +125,100 @@ function params(spec: ReadSpec, from: string, to: string): unknown[] {
   return spec.unitIds === null ? [from, to] : [from, to, spec.unitIds];
 }
 
-/** Sums over [from, to]: whole months from the monthly table, end days from the daily one, merged. */
+/**
+ * How [from, to] is read: months from the monthly table; an edge month covered for more than half
+ * is read whole with the days outside the period subtracted (1-2 daily days instead of 30), one
+ * covered less is read by day. Every summed column is additive, so the sums are exact.
+ */
+export interface PeriodPlan {
+  /** Month starts, inclusive (null: no month is read whole). */
+  months: [string, string] | null;
+  plusDays: [string, string][];
+  minusDays: [string, string][];
+  /** The month of `to`, when read whole with days after `to` subtracted: its `latest` must come from its days. */
+  lastMonthTrimmed: string | null;
+}
+
+export function planPeriod(from: string, to: string): PeriodPlan {
+  const plusDays: [string, string][] = [];
+  const minusDays: [string, string][] = [];
+  const mostly = (a: string, b: string, month: string) => 2 * daysInclusive(a, b) > daysInclusive(month, monthEnd(month));
+  let first = monthStart(from);
+  let last = monthStart(to);
+  let lastMonthTrimmed: string | null = null;
+  if (first === last) {
+    if (from === first && to === monthEnd(last)) return { months: [first, last], plusDays, minusDays, lastMonthTrimmed };
+    if (!mostly(from, to, first)) return { months: null, plusDays: [[from, to]], minusDays, lastMonthTrimmed };
+    if (from > first) minusDays.push([first, addDays(from, -1)]);
+    if (to < monthEnd(last)) {
+      minusDays.push([addDays(to, 1), monthEnd(last)]);
+      lastMonthTrimmed = last;
+    }
+    return { months: [first, last], plusDays, minusDays, lastMonthTrimmed };
+  }
+  if (from > first) {
+    if (mostly(from, monthEnd(first), first)) minusDays.push([first, addDays(from, -1)]);
+    else {
+      plusDays.push([from, monthEnd(first)]);
+      first = addMonths(first, 1);
+    }
+  }
+  if (to < monthEnd(last)) {
+    if (mostly(last, to, last)) {
+      minusDays.push([addDays(to, 1), monthEnd(last)]);
+      lastMonthTrimmed = last;
+    } else {
+      plusDays.push([last, to]);
+      last = addMonths(last, -1);
+    }
+  }
+  return { months: first <= last ? [first, last] : null, plusDays, minusDays, lastMonthTrimmed };
+}
+
+/** Sums over [from, to] (see planPeriod), merged per what × unit. */
 export async function readPeriod(db: SqlRunner, spec: ReadSpec, from: string, to: string): Promise<CellRow[]> {
   const tables = TABLES[spec.mode];
-  const parts = tables.monthly ? splitPeriod(from, to) : { months: null, days: [[from, to]] as [string, string][] };
-  const queries: Promise<{ rows: Record<string, unknown>[] }>[] = [];
-  if (parts.months) queries.push(db.query(selectSql(spec, tables.monthly!, 'month', null), params(spec, parts.months[0], parts.months[1])));
-  for (const [a, b] of parts.days) queries.push(db.query(selectSql(spec, tables.daily, 'day', null), params(spec, a, b)));
-  const results = await Promise.all(queries);
-  if (results.length === 1) return toRows(results[0].rows, spec.columns);
+  if (!tables.monthly) return toRows((await db.query(selectSql(spec, tables.daily, 'day', null), params(spec, from, to))).rows, spec.columns);
+  const plan = planPeriod(from, to);
+  // The month of `to` read whole would give the latest record of days after `to`: it is read
+  // without `latest`, and the latest of its own days in the period apart (no summed column).
+  // (Days subtracted at the start are older than any day in the period, so they cannot win.)
+  const trimmed = spec.latest === true ? plan.lastMonthTrimmed : null;
+  const noLatest = { ...spec, latest: false };
+  const reads: { sign: 1 | -1; rows: Promise<CellRow[]> }[] = [];
+  const read = (s: ReadSpec, table: string, time: string, a: string, b: string) => db.query(selectSql(s, table, time, null), params(s, a, b)).then((r) => toRows(r.rows, s.columns));
+  if (plan.months) {
+    const [a, b] = plan.months;
+    if (trimmed) {
+      if (a < trimmed) reads.push({ sign: 1, rows: read(spec, tables.monthly, 'month', a, addMonths(trimmed, -1)) });
+      reads.push({ sign: 1, rows: read(noLatest, tables.monthly, 'month', trimmed, trimmed) });
+      reads.push({ sign: 1, rows: read({ ...spec, columns: [] }, tables.daily, 'day', from > trimmed ? from : trimmed, to) });
+    } else reads.push({ sign: 1, rows: read(spec, tables.monthly, 'month', a, b) });
+  }
+  for (const [a, b] of plan.plusDays) reads.push({ sign: 1, rows: read(spec, tables.daily, 'day', a, b) });
+  for (const [a, b] of plan.minusDays) reads.push({ sign: -1, rows: read(noLatest, tables.daily, 'day', a, b) });
+  const results = await Promise.all(reads.map(async (r) => ({ sign: r.sign, rows: await r.rows })));
+  if (results.length === 1) return results[0].rows;
   const merged = new Map<string, CellRow>();
-  for (const result of results) {
-    for (const row of toRows(result.rows, spec.columns)) {
+  for (const { sign, rows } of results) {
+    for (const row of rows) {
       const key = `${row.what}|${row.unit}`;
       const seen = merged.get(key);
-      if (!seen) merged.set(key, row);
-      else {
-        for (const c of spec.columns) seen.values[c] = seen.values[c] === null || row.values[c] === null ? null : seen.values[c]! + row.values[c]!;
+      if (!seen) {
+        const values: Record<string, number | null> = {};
+        for (const c of spec.columns) values[c] = c in row.values ? (row.values[c] === null ? null : sign * row.values[c]!) : 0;
+        merged.set(key, { ...row, values, latest: row.latest });
+      } else {
+        for (const c of spec.columns) {
+          if (!(c in row.values)) continue;
+          seen.values[c] = seen.values[c] === null || row.values[c] === null ? null : seen.values[c]! + sign * row.values[c]!;
+        }
         if (row.latest && (!seen.latest || row.latest > seen.latest)) seen.latest = row.latest;
       }
     }
   }
-  return [...merged.values()];
+  // A what × unit whose records all fell on subtracted days is not in the period.
+  return [...merged.values()].filter((row) => !('demands' in row.values) || (row.values.demands ?? 0) + (row.values.consultations ?? 0) > 0);
 }
 
 /** Sums per bucket: 'month' reads the monthly table (months whose first day is in [from, to]); 'day'/'week'/'month-of-days' the daily one. */
@@ -160,7 +233,7 @@ export async function readBuckets(db: SqlRunner, spec: ReadSpec, from: string, t
 }
 
 /** Exemplar record references of the last days of a period, per what × unit (not in ITEM mode). */
-export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string, to: string, monthly = false): Promise<{ what: number; unit: number; exemplar: string; latest: Date }[]> {
+export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string, to: string, monthly = false, newestPerUnit?: number): Promise<{ what: number; unit: number; exemplar: string; latest: Date }[]> {
   if (spec.mode === 'ITEM') return [];
   const tables = TABLES[spec.mode];
   const table = monthly ? tables.monthly! : tables.daily;
@@ -168,11 +241,13 @@ export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string,
   const what = spec.what === null ? '0' : 'd.category_id';
   const unit = `d.${tables.unit}`;
   const units = spec.unitIds === null ? '' : ` and ${unit} = any($3::int[])`;
-  const { rows } = await db.query(
-    `select ${what} as what, ${unit} as unit, d.exemplar, d.latest from ${table} d
-      where d.${time} between $1::date and $2::date and d.exemplar is not null${sourceFilter(spec.mode, spec.sources)}${units}`,
-    params(spec, from, to),
-  );
+  const select = `select ${what} as what, ${unit} as unit, d.exemplar, d.latest from ${table} d
+      where d.${time} between $1::date and $2::date and d.exemplar is not null${sourceFilter(spec.mode, spec.sources)}${units}`;
+  // A row shows at most N exemplars and a cell is a union of units, so the N newest of each
+  // (what, unit) hold every exemplar that can be shown; rank() keeps ties at the boundary.
+  const sql = newestPerUnit === undefined ? select
+    : `select what, unit, exemplar, latest from (select x.*, rank() over (partition by what, unit order by latest desc) as newest from (${select}) x) y where newest <= ${Math.trunc(newestPerUnit)}`;
+  const { rows } = await db.query(sql, params(spec, from, to));
   return rows.map((row) => ({ what: Number(row.what), unit: Number(row.unit), exemplar: String(row.exemplar), latest: new Date(row.latest as string) }));
 }
 

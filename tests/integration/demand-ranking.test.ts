@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { rankDemand, type DemandRankingInput } from '../../analytics';
+import { ALL_COLUMNS, planPeriod, readBuckets, readPeriod, type ReadSpec } from '../../analytics/demand/source';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
@@ -171,4 +172,39 @@ test.each([
   const result = await app.execute(RANKING, { input });
   expect(result.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|NOT_FOUND/);
   expect(result.errors?.[0].extensions?.field).toBe(field);
+});
+
+test('a period read as whole months minus edge days gives exactly the sums and latest records of its days', async () => {
+  const spec: ReadSpec = { mode: 'COMMUNITY', what: 'category', byUnit: true, unitIds: null, sources: 'BOTH', columns: ALL_COLUMNS, latest: true };
+  const periods: [string, string][] = [
+    ['2024-03-02', '2024-05-30'], // both edges mostly covered: two subtracted ranges, the month of `to` trimmed
+    ['2024-03-20', '2024-05-10'], // both edges read by day
+    ['2024-03-01', '2024-03-31'], // one whole month
+    ['2024-03-02', '2024-03-30'], // one month, mostly
+    ['2024-03-05', '2024-03-09'], // a few days
+    ['2024-12-31', '2025-02-27'], // across a year, the last month trimmed
+    ['2025-05-15', '2025-06-30'],
+    ['2024-03-05', '2024-05-20'], // records on the subtracted days at both ends (the fixture uses days 1-28)
+  ];
+  for (const [from, to] of periods) {
+    const byDay = await readBuckets(db, spec, from, to, 'day');
+    const expected = new Map<string, { values: Record<string, number | null>; latest: number }>();
+    for (const row of byDay) {
+      const key = `${row.what}|${row.unit}`;
+      const seen = expected.get(key);
+      if (!seen) expected.set(key, { values: { ...row.values }, latest: row.latest!.getTime() });
+      else {
+        for (const c of ALL_COLUMNS) seen.values[c] = seen.values[c] === null ? null : seen.values[c]! + row.values[c]!;
+        seen.latest = Math.max(seen.latest, row.latest!.getTime());
+      }
+    }
+    const actual = await readPeriod(db, spec, from, to);
+    expect(actual.length).toBe(expected.size);
+    for (const row of actual) {
+      const want = expected.get(`${row.what}|${row.unit}`);
+      expect({ period: [from, to], values: row.values, latest: row.latest!.getTime() }).toEqual({ period: [from, to], values: want!.values, latest: want!.latest });
+    }
+  }
+  expect(planPeriod('2024-03-02', '2024-05-30')).toEqual({ months: ['2024-03-01', '2024-05-01'], plusDays: [], minusDays: [['2024-03-01', '2024-03-01'], ['2024-05-31', '2024-05-31']], lastMonthTrimmed: '2024-05-01' });
+  expect(planPeriod('2024-03-20', '2024-05-10')).toEqual({ months: ['2024-04-01', '2024-04-01'], plusDays: [['2024-03-20', '2024-03-31'], ['2024-05-01', '2024-05-10']], minusDays: [], lastMonthTrimmed: null });
 });

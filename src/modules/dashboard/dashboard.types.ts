@@ -6,6 +6,10 @@ import { Area, Street } from '../area/area.entity';
 import { RequestCategory } from '../category/category.entity';
 import { RequestStatus } from '../request/request.entity';
 
+// Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
+// the per-field middleware (the access guard has nothing to check on a scalar) — a large answer
+// has thousands of such fields.
+
 @ObjectType({ description: 'A count for one category, for charts.' })
 export class CategoryCount {
   @Field(() => RequestCategory)
@@ -15,7 +19,7 @@ export class CategoryCount {
   count!: number;
 }
 
-@ObjectType({ description: 'A count for one status, for charts.' })
+@ObjectType({ simpleResolvers: true, description: 'A count for one status, for charts.' })
 export class StatusCount {
   @Field(() => RequestStatus)
   status!: RequestStatus;
@@ -24,7 +28,7 @@ export class StatusCount {
   count!: number;
 }
 
-@ObjectType({ description: 'A count for one China-time day, for charts.' })
+@ObjectType({ simpleResolvers: true, description: 'A count for one China-time day, for charts.' })
 export class DayCount {
   @Field({ description: 'YYYY-MM-DD (China time).' })
   day!: string;

@@ -3,7 +3,11 @@ import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { DemandKey } from '../../../analytics';
 import type { RowTextScope } from './residents-say';
 
-@ObjectType({ description: 'Every metric of a demand cell (formulas: README, demand ranking). Null when it cannot be computed; the row\'s notes say why.' })
+// Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
+// the per-field middleware (the access guard has nothing to check on a scalar) — a large answer
+// has thousands of such fields.
+
+@ObjectType({ simpleResolvers: true, description: 'Every metric of a demand cell (formulas: README, demand ranking). Null when it cannot be computed; the row\'s notes say why.' })
 export class DemandMetricsType {
   @Field(() => Int, { description: 'Demands in the period (plus consultations with includeConsultations).' }) volume!: number;
   @Field(() => Int) consultations!: number;
@@ -32,13 +36,13 @@ export class DemandMetricsType {
   @Field(() => Int, { nullable: true }) persistentMonths!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MetricNote {
   @Field() metric!: string;
   @Field() reason!: string;
 }
 
-@ObjectType({ description: 'Whether the cell is a "topic of the month" candidate: every condition must hold.' })
+@ObjectType({ simpleResolvers: true, description: 'Whether the cell is a "topic of the month" candidate: every condition must hold.' })
 export class TopicOfMonth {
   @Field() flagged!: boolean;
   @Field(() => [String], { description: 'Conditions that hold, with their numbers.' }) reasons!: string[];
@@ -66,7 +70,7 @@ export class DemandRankingRow {
   @Field(() => String, { nullable: true }) belowSupportReason?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DemandWeightType {
   @Field() metric!: string;
   @Field(() => Float, { nullable: true, description: 'Entropy weight; null when the metric is null for every row.' }) entropy!: number | null;
@@ -74,13 +78,13 @@ export class DemandWeightType {
   @Field(() => Float, { description: 'The weight TOPSIS used (sums to 1 over metrics).' }) used!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DemandSnapshot {
   @Field(() => DateTimeISOResolver, { nullable: true }) latestRecordAt!: Date | null;
   @Field(() => Int) recordsCounted!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DemandPeriod {
   @Field() from!: string;
   @Field() to!: string;
@@ -100,7 +104,7 @@ export class DemandRanking {
   @Field(() => [String]) notes!: string[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class DemandSeriesPointType {
   @Field() start!: string;
   @Field(() => Int) days!: number;
@@ -109,7 +113,7 @@ export class DemandSeriesPointType {
   @Field(() => Int, { nullable: true }) finished!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SeriesTrend {
   @Field(() => Float) z!: number;
   @Field(() => Float) p!: number;

@@ -3,10 +3,13 @@ import { topKeywords, type DemandKey } from '../../../analytics';
 import { pathCondition } from '../identity/access';
 import type { AppContext } from '../../context/context';
 
+// Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
+// the per-field middleware (the access guard has nothing to check on a scalar) — a large answer
+// has thousands of such fields.
 /** How much free text one ranked row reads for its keywords: the newest requests of the cell. */
 const TEXTS_PER_ROW = 200;
 
-@ObjectType({ description: '"What residents say": a keyword from the free text of the cell\'s requests (never personal data).' })
+@ObjectType({ simpleResolvers: true, description: '"What residents say": a keyword from the free text of the cell\'s requests (never personal data).' })
 export class ResidentKeyword {
   @Field() term!: string;
   @Field(() => Float, { description: 'Summed TF-IDF share across the texts.' }) weight!: number;

@@ -4,6 +4,9 @@ import { ResidentGroup } from '../../common/resident-group';
 import { ResourceType } from '../list/list.entity';
 import { ProjectKind } from './project.entity';
 
+// Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
+// the per-field middleware (the access guard has nothing to check on a scalar) — a large answer
+// has thousands of such fields.
 /**
  * The answer of `projectSuggestions`. Relations (template, community, category, resource, unit)
  * are resolved by field resolvers through the per-request loaders from the ids kept here.
@@ -22,7 +25,7 @@ registerEnumType(BindingConstraint, {
   description: 'What kept a candidate out (or, for a selected one, put it in): the budget, a per-community cap, the required groups, the allowed templates; NOT_PROVEN when only an unproven answer explains it.',
 });
 
-@ObjectType({ description: 'One metric of a demand cell.' })
+@ObjectType({ simpleResolvers: true, description: 'One metric of a demand cell.' })
 export class CellMetric {
   @Field()
   name!: string;
@@ -153,7 +156,7 @@ export class ProjectSuggestion {
   bindingConstraints!: BindingConstraint[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SuggestionTotals {
   @Field(() => Float)
   budget!: number;
@@ -180,7 +183,7 @@ export class SuggestionTotals {
   projects!: number;
 }
 
-@ObjectType({ description: 'The greedy benefit-per-yuan answer, beside the exact one.' })
+@ObjectType({ simpleResolvers: true, description: 'The greedy benefit-per-yuan answer, beside the exact one.' })
 export class GreedyComparison {
   @Field()
   sameAsExact!: boolean;
@@ -207,7 +210,7 @@ export class GreedyComparison {
   explanation!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SolverFigures {
   @Field({ description: 'DYNAMIC_PROGRAMMING, MULTIPLE_CHOICE_DP (community caps), BRANCH_AND_BOUND (fallback) or TRIVIAL.' })
   method!: string;
@@ -261,7 +264,7 @@ export class SolverFigures {
   explanationMs!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SuggestionParameters {
   @Field(() => Float)
   beta!: number;
@@ -285,7 +288,7 @@ export class SuggestionParameters {
   perCommunityMaxCost!: number | null;
 }
 
-@ObjectType({ description: 'Where the demand the suggestions weigh came from.' })
+@ObjectType({ simpleResolvers: true, description: 'Where the demand the suggestions weigh came from.' })
 export class SuggestionDemand {
   @Field(() => LocalDateResolver, { nullable: true, description: 'The latest day with records in the period.' })
   latestDay!: string | null;

@@ -1,6 +1,10 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'One group of serviceStats, from the roll-ups only.' })
+// Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
+// the per-field middleware (the access guard has nothing to check on a scalar) — a large answer
+// has thousands of such fields.
+
+@ObjectType({ simpleResolvers: true, description: 'One group of serviceStats, from the roll-ups only.' })
 export class ServiceStatsRow {
   @Field({ description: 'Category/item/community code, resident group, or day (YYYY-MM-DD); TOTAL for the total.' })
   key!: string;
