@@ -15,7 +15,7 @@ import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
-import { ALL_COLUMNS, SERIES_COLUMNS, available, readBuckets, readDataSpan, readExemplars, readPeriod, type CellRow, type ReadMode, type ReadSpec } from './source';
+import { ALL_COLUMNS, SERIES_COLUMNS, available, readBucketsPacked, readDataSpan, readExemplars, readPeriod, type CellRow, type ReadMode, type ReadSpec } from './source';
 import { DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
 
 const DIMENSIONS: readonly DemandDimension[] = ['CATEGORY', 'SERVICE_ITEM', 'COMMUNITY', 'GRID', 'RESIDENT_GROUP'];
@@ -153,8 +153,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     readPeriod(db, spec(ALL_COLUMNS, true, true), input.from, input.to),
     readPeriod(db, spec(['demands', 'consultations', ...GROUPS.map(([c]) => c)], areaDim), baseline.from, baseline.to),
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
-    addMonths(lastMonth, -1) >= firstMonth ? readBuckets(db, spec(seriesColumns, areaDim), firstMonth, addMonths(lastMonth, -1), 'month') : Promise.resolve([] as CellRow[]),
-    readBuckets(db, spec(seriesColumns, areaDim), lastMonth, input.to, 'day'),
+    addMonths(lastMonth, -1) >= firstMonth ? readBucketsPacked(db, spec(seriesColumns, areaDim), firstMonth, addMonths(lastMonth, -1), 'month') : Promise.resolve([] as CellRow[]),
+    readBucketsPacked(db, spec(seriesColumns, areaDim), lastMonth, input.to, 'day'),
     // Evidence: exemplars of the last 14 days, and of the whole months inside the period (none when none are asked for).
     evidencePerRow === 0 ? Promise.resolve([]) : Promise.all([
       readExemplars(db, spec([], true), evidenceFrom, input.to, false, evidencePerRow),
@@ -204,8 +204,11 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
 
   // 3. Monthly series and open backlog by age.
   // The series starts with the first month in the window that has any record in the scope.
-  const withData = [...months.filter((r) => (r.values.demands ?? 0) + (r.values.consultations ?? 0) > 0).map((r) => r.bucket), ...(current.some((r) => (r.values.demands ?? 0) + (r.values.consultations ?? 0) > 0) ? [lastMonth] : [])].sort();
-  const dataFirst = withData.length ? ([...months, ...current].filter((r) => r.bucket.startsWith(withData[0].slice(0, 7)) && (r.values.demands ?? 0) + (r.values.consultations ?? 0) > 0).map((r) => r.bucket).sort()[0] ?? withData[0]) : null;
+  // (One pass each: the earliest month of the monthly rows with data, else the earliest day of the month of `to`.)
+  const hasData = (r: CellRow) => (r.values.demands ?? 0) + (r.values.consultations ?? 0) > 0;
+  let dataFirst: string | null = null;
+  for (const r of months) if (hasData(r) && (dataFirst === null || r.bucket < dataFirst)) dataFirst = r.bucket;
+  if (dataFirst === null) for (const r of current) if (hasData(r) && (dataFirst === null || r.bucket < dataFirst)) dataFirst = r.bucket;
   const monthKeys: string[] = [];
   if (dataFirst) for (let m = monthStart(dataFirst); m <= lastMonth; m = addMonths(m, 1)) monthKeys.push(m);
   const coveredDays = (m: string) => {
@@ -222,8 +225,17 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     };
   };
   const usableMonths = monthKeys.filter((m) => coveredDays(m) >= 7);
+  // Without a group dimension a row's cell depends on its what × unit alone: explode once per pair.
+  const cellOfPair = new Map<string, string | null>();
+  const partsOf = (row: CellRow) => {
+    if (shape.byGroup) return explode(shape, scope, row);
+    const pair = `${row.what}|${row.unit}`;
+    let id = cellOfPair.get(pair);
+    if (id === undefined) cellOfPair.set(pair, (id = explode(shape, scope, row)[0]?.id ?? null));
+    return id === null ? [] : [{ id, demands: row.values.demands ?? 0, consultations: row.values.consultations ?? 0 }];
+  };
   const addSeries = (rows: CellRow[], bucketMonth: (row: CellRow) => string, age: (row: CellRow) => number | null) => {
-    for (const row of rows) for (const part of explode(shape, scope, row)) {
+    for (const row of rows) for (const part of partsOf(row)) {
       const cell = cells.get(part.id);
       if (!cell) continue;
       const m = bucketMonth(row);

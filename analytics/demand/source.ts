@@ -232,6 +232,49 @@ export async function readBuckets(db: SqlRunner, spec: ReadSpec, from: string, t
   return toRows((await db.query(selectSql(spec, tables.daily, 'day', expr), params(spec, from, to))).rows, spec.columns);
 }
 
+/**
+ * readBuckets' rows per unit (community or grid), fetched as one row per what × unit with its
+ * buckets packed into a string ("day:v1:v2…,…"): per community over three years that is 2,000
+ * rows instead of 50,000, and splitting a string costs less than the driver building a row
+ * object per bucket (the ranking by category × community: ~600 → ~500 ms).
+ */
+export async function readBucketsPacked(db: SqlRunner, spec: ReadSpec, from: string, to: string, bucket: 'month' | 'day'): Promise<CellRow[]> {
+  const tables = TABLES[spec.mode];
+  const monthly = bucket === 'month' && tables.monthly !== null;
+  if (spec.byUnit && spec.mode !== 'ITEM' && spec.what !== 'item') {
+    // Per unit the stored rows are already at the grain wanted, but for the source: pack them as
+    // they are (15 ms against 60 ms with a GROUP BY first); the caller adds up what shares a bucket.
+    const table = monthly ? tables.monthly! : tables.daily;
+    const time = monthly ? 'month' : 'day';
+    const what = spec.what === null ? '0' : 'd.category_id';
+    const units = spec.unitIds === null ? '' : ` and d.${tables.unit} = any($3::int[])`;
+    const fields = [`to_char(d.${time}, 'YYYY-MM-DD')`, ...spec.columns.map((c) => (available(spec.mode, c) ? `d.${c}::text` : `''`))].join(` || ':' || `);
+    const { rows } = await db.query(
+      `select ${what} as what, d.${tables.unit} as unit, string_agg(${fields}, ',') as packed from ${table} d
+        where d.${time} between $1::date and $2::date${sourceFilter(spec.mode, spec.sources)}${units} group by 1, 2`,
+      params(spec, from, to),
+    );
+    return unpack(rows, spec.columns);
+  }
+  // Summed over units (few rows) or per service item: the plain read.
+  return readBuckets(db, spec, from, to, bucket);
+}
+
+function unpack(rows: Record<string, unknown>[], columns: readonly string[]): CellRow[] {
+  const out: CellRow[] = [];
+  for (const row of rows) {
+    const what = Number(row.what);
+    const unit = Number(row.unit);
+    for (const entry of String(row.packed).split(',')) {
+      const parts = entry.split(':');
+      const values: Record<string, number | null> = {};
+      for (let i = 0; i < columns.length; i++) values[columns[i]] = parts[i + 1] === '' ? null : Number(parts[i + 1]);
+      out.push({ what, unit, bucket: parts[0], values, latest: null });
+    }
+  }
+  return out;
+}
+
 /** Exemplar record references of the last days of a period, per what × unit (not in ITEM mode). */
 export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string, to: string, monthly = false, newestPerUnit?: number): Promise<{ what: number; unit: number; exemplar: string; latest: Date }[]> {
   if (spec.mode === 'ITEM') return [];

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { rankDemand, type DemandRankingInput } from '../../analytics';
-import { ALL_COLUMNS, planPeriod, readBuckets, readPeriod, type ReadSpec } from '../../analytics/demand/source';
+import { ALL_COLUMNS, planPeriod, readBuckets, readBucketsPacked, readPeriod, type ReadSpec } from '../../analytics/demand/source';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
@@ -207,4 +207,26 @@ test('a period read as whole months minus edge days gives exactly the sums and l
   }
   expect(planPeriod('2024-03-02', '2024-05-30')).toEqual({ months: ['2024-03-01', '2024-05-01'], plusDays: [], minusDays: [['2024-03-01', '2024-03-01'], ['2024-05-31', '2024-05-31']], lastMonthTrimmed: '2024-05-01' });
   expect(planPeriod('2024-03-20', '2024-05-10')).toEqual({ months: ['2024-04-01', '2024-04-01'], plusDays: [['2024-03-20', '2024-03-31'], ['2024-05-01', '2024-05-10']], minusDays: [], lastMonthTrimmed: null });
+});
+
+test('series read packed per area hold exactly what the plain read holds (communities and grids, by month and by day)', async () => {
+  const totals = (rows: { what: number; unit: number; bucket: string; values: Record<string, number | null> }[], columns: readonly string[]) => {
+    const out = new Map<string, (number | null)[]>();
+    for (const row of rows) {
+      const key = `${row.what}|${row.unit}|${row.bucket}`;
+      const seen = out.get(key);
+      out.set(key, columns.map((c, i) => (row.values[c] === null ? null : (seen?.[i] ?? 0) + row.values[c]!)));
+    }
+    return out;
+  };
+  const columns = ['demands', 'consultations', 'open', 'g_elderly'];
+  for (const mode of ['COMMUNITY', 'GRID'] as const) {
+    const spec: ReadSpec = { mode, what: 'category', byUnit: true, unitIds: null, sources: 'BOTH', columns };
+    for (const [from, to, bucket] of [['2024-01-01', '2025-05-01', 'month'], ['2025-06-01', '2025-06-30', 'day']] as const) {
+      const plain = totals(await readBuckets(db, spec, from, to, bucket), columns);
+      const packed = totals(await readBucketsPacked(db, spec, from, to, bucket), columns);
+      expect(plain.size).toBeGreaterThan(0);
+      expect(packed).toEqual(plain);
+    }
+  }
 });
