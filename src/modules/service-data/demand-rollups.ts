@@ -113,27 +113,53 @@ const REQUEST: RecordSql = {
 };
 
 /**
+ * Cells (day × source × category × community × grid, 0 = no grid) of the records `from` yields,
+ * with `keys` selecting those five columns. Each record's facts are computed once, in a subquery
+ * the planner may not flatten (OFFSET 0): otherwise each of the 30-odd FILTER aggregates would
+ * evaluate its own copy of the close time and the working-day deadline, record by record.
+ */
+function cellsSelect(keys: string, from: string, r: RecordSql): string {
+  const facts = `select ${keys},
+      (${r.demand}) as is_demand, (${r.consultation}) as is_consultation, (${r.cancelled}) as is_cancelled,
+      (${r.open}) as is_open, (${r.finished}) as is_finished, (${r.closeSeconds}) as close_seconds,
+      (${r.onTime}) as is_on_time, (${r.satisfaction}) as satisfaction, (${r.groupMask}) as group_mask,
+      (${r.latest}) as latest, (${r.exemplar}) as exemplar
+    ${from}
+    offset 0`;
+  const f: RecordSql = {
+    demand: 'f.is_demand', consultation: 'f.is_consultation', cancelled: 'f.is_cancelled', open: 'f.is_open', finished: 'f.is_finished',
+    closeSeconds: 'f.close_seconds', onTime: 'f.is_on_time', satisfaction: 'f.satisfaction', groupMask: 'f.group_mask', latest: 'f.latest', exemplar: 'f.exemplar',
+  };
+  return `select f.day, f.source, f.category_id, f.community_id, f.grid_id,
+      ${cellColumns(f)}
+    from (${facts}) f
+    group by 1, 2, 3, 4, 5`;
+}
+
+/**
  * Cells of service records in `relation` (rows with service_record's columns; `source` may be a
  * column or a constant given as `sourceSql`): day × category × community × grid (0 = none).
  */
 export function serviceCellsSelect(relation: string, sourceSql = 'r.source'): string {
   const record = { ...SERVICE_RECORD, exemplar: `'S:' || ${sourceSql} || ':' || r.source_id` };
-  return `select (r.received_at at time zone '${ROLLUP_TIME_ZONE}')::date as day, ${DEMAND_SOURCE.SERVICE_RECORDS}::smallint as source, i.category_id,
-      r.community_id, coalesce(r.grid_id, 0) as grid_id,
-      ${cellColumns(record)}
-    from ${relation} r join service_item i on i.id = r.item_id
-    group by 1, 3, 4, 5`;
+  return cellsSelect(
+    `(r.received_at at time zone '${ROLLUP_TIME_ZONE}')::date as day, ${DEMAND_SOURCE.SERVICE_RECORDS}::smallint as source, i.category_id,
+      r.community_id, coalesce(r.grid_id, 0) as grid_id`,
+    `from ${relation} r join service_item i on i.id = r.item_id`,
+    record,
+  );
 }
 
 /** Cells of requests created on China days in [$from, $to] (parameters numbered from `firstParam`), or all. */
 function requestCellsSelect(range: { from: number; to: number } | null): string {
   const where = range ? `and (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date between $${range.from}::date and $${range.to}::date` : '';
-  return `select (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date as day, ${DEMAND_SOURCE.REQUESTS}::smallint as source, q.category_id,
-      split_part(a.path, '/', 4)::int as community_id, coalesce(nullif(split_part(a.path, '/', 5), '')::int, 0) as grid_id,
-      ${cellColumns(REQUEST)}
-    from request q join area a on a.id = q.area_id
-    where split_part(a.path, '/', 4) <> '' ${where}
-    group by 1, 3, 4, 5`;
+  return cellsSelect(
+    `(q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date as day, ${DEMAND_SOURCE.REQUESTS}::smallint as source, q.category_id,
+      split_part(a.path, '/', 4)::int as community_id, coalesce(nullif(split_part(a.path, '/', 5), '')::int, 0) as grid_id`,
+    `from request q join area a on a.id = q.area_id
+    where split_part(a.path, '/', 4) <> '' ${where}`,
+    REQUEST,
+  );
 }
 
 export interface Table {
