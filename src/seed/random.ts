@@ -119,6 +119,22 @@ export class Random {
   }
 }
 
+/**
+ * mulberry32: a one-word-state stream of uniforms in [0, 1), for the one-window generator (where
+ * millions of draws make its speed count) and for property tests that must see the same instances
+ * every run. Same seed, same stream.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export function createRandom(seed: number): Random {
   return new Random(seed);
 }

@@ -1,18 +1,8 @@
 import { capToUnits, costToUnits, costUnitFor, knapsack01 } from '../../analytics/optimize/knapsack';
 import { greedySelection, solveSelection, type SelectionItem, type SelectionProblem } from '../../analytics/optimize/select';
 import { maxValueTransport } from '../../analytics/optimize/transport';
+import { mulberry32 } from '../../src/seed/random';
 
-/** mulberry32: a fixed-seed stream so every run tests the same instances. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Brute force, written independently of the solver: every subset, every constraint checked
@@ -76,7 +66,7 @@ describe('knapsack01 (dynamic programming)', () => {
   });
 
   test('matches brute force on 300 random instances (seed 20261122)', () => {
-    const random = prng(20261122);
+    const random = mulberry32(20261122);
     for (let run = 0; run < 300; run++) {
       const problem = randomProblem(random);
       const plain = { items: problem.items, capacity: problem.capacity };
@@ -90,7 +80,7 @@ describe('knapsack01 (dynamic programming)', () => {
 
 describe('solveSelection (exact with side constraints)', () => {
   test('matches brute force on 1,500 random instances with required groups and community caps (seed 7)', () => {
-    const random = prng(7);
+    const random = mulberry32(7);
     let constrained = 0;
     for (let run = 0; run < 1500; run++) {
       const problem = randomProblem(random);
@@ -149,7 +139,7 @@ describe('solveSelection (exact with side constraints)', () => {
   });
 
   test('past maxWork the DP is not run: the search\'s answer comes back marked workLimited, feasible and within the bound', () => {
-    const random = prng(5);
+    const random = mulberry32(5);
     const items: SelectionItem[] = Array.from({ length: 40 }, (_, i) => ({ weight: 10 + Math.floor(random() * 90), value: random() * 100, groups: 0, community: i % 8 }));
     const result = solveSelection({ items, capacity: 500, maxWork: 100, nodeLimit: 3 });
     expect(result).toMatchObject({ workLimited: true, provenOptimal: false, method: 'BRANCH_AND_BOUND', feasible: true });
@@ -159,7 +149,7 @@ describe('solveSelection (exact with side constraints)', () => {
   });
 
   test('a node limit stops the search honestly: not proven, with a bound no lower than what was found', () => {
-    const random = prng(99);
+    const random = mulberry32(99);
     const items: SelectionItem[] = Array.from({ length: 60 }, (_, i) => ({ weight: 50 + Math.floor(random() * 50), value: 100 + random() * 10, groups: i % 7 === 0 ? 1 : 0, community: i % 10 }));
     const result = solveSelection({ items, capacity: 1000, requiredGroups: 1, maxCountPerCommunity: 1, nodeLimit: 50, strategy: 'SEARCH' });
     if (!result.provenOptimal) expect(result.upperBound).toBeGreaterThanOrEqual(result.value);
@@ -175,7 +165,7 @@ describe('rounding costs to units', () => {
     expect(costToUnits(0, 1000)).toBe(0);
     expect(capToUnits(2999.99, 1000)).toBe(2);
     expect(capToUnits(3000, 1000)).toBe(3);
-    const random = prng(3);
+    const random = mulberry32(3);
     for (let run = 0; run < 1000; run++) {
       const costs = Array.from({ length: 5 }, () => Math.round(random() * 1e6) / 100);
       const budget = Math.round(random() * 3e6) / 100;
@@ -215,7 +205,7 @@ describe('maxValueTransport (resource matching)', () => {
   });
 
   test('matches a brute-force search over integer shipments on small random instances (seed 11)', () => {
-    const random = prng(11);
+    const random = mulberry32(11);
     for (let run = 0; run < 200; run++) {
       const supplies = Array.from({ length: 1 + Math.floor(random() * 2) }, () => Math.floor(random() * 4));
       const demands = Array.from({ length: 1 + Math.floor(random() * 2) }, () => Math.floor(random() * 4));

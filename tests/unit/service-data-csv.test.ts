@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { CSV_ERROR, CsvScanner, MAX_RECORD_CHARS } from '../../src/modules/service-data/csv';
+import { mulberry32 } from '../../src/seed/random';
 
 interface Scanned {
   records: { line: number; cells: string[] }[];
@@ -29,17 +30,6 @@ function scan(text: string, piece = text.length || 1, delimiter = ','): Scanned 
 }
 
 const csvParse = (text: string, delimiter = ','): string[][] => parseSync(text, { bom: true, relax_column_count: true, skip_empty_lines: true, delimiter });
-
-/** A tiny deterministic PRNG so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomCsv(random: () => number, lineBreak: string, delimiter: string): string {
   const alphabet = ['a', 'b', '办', '结', ' ', '1', '-', ':', '\u00e9'];
@@ -68,7 +58,7 @@ function randomCsv(random: () => number, lineBreak: string, delimiter: string): 
 
 describe('CsvScanner', () => {
   test('gives exactly the records csv-parse gives on well-formed input, whatever the chunking', () => {
-    const random = prng(42);
+    const random = mulberry32(42);
     for (let round = 0; round < 400; round++) {
       const lineBreak = round % 3 === 0 ? '\r\n' : '\n';
       const delimiter = round % 4 === 0 ? ';' : ',';

@@ -1,16 +1,6 @@
 import { suggestProjects, type DemandCell, type ResourceSpec, type SuggestionInput, type TemplateSpec } from '../../analytics';
+import { mulberry32 } from '../../src/seed/random';
 
-/** mulberry32 with a fixed seed: the property test sees the same instances every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function template(id: number, over: Partial<TemplateSpec> = {}): TemplateSpec {
   return {
@@ -201,7 +191,7 @@ describe('selection', () => {
 
 describe('explanations are consistent with the numbers (200 random instances, seed 42)', () => {
   test('net = gross − matched, units = ⌈net/unit⌉, totals add up, limits hold, every rejection names a reason', () => {
-    const random = prng(42);
+    const random = mulberry32(42);
     const groups = ['ELDERLY', 'CHILDREN', 'YOUTH', 'WOMEN', 'DISABLED', 'LOW_INCOME', 'GENERAL'] as const;
     for (let run = 0; run < 200; run++) {
       const templates = Array.from({ length: 2 + Math.floor(random() * 6) }, (_, k) => {

@@ -1,6 +1,7 @@
 import { ResidentGroup } from '../../common/resident-group';
 import { SERVICE_CATALOGUE, type CatalogueEntry } from './catalogue';
 import { GROUP_BITS, maskToGroups } from './resident-groups';
+import { mulberry32 } from '../../seed/random';
 
 /**
  * A deterministic synthetic city of one-window records (our own export format, see
@@ -45,17 +46,6 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-/** mulberry32: tiny, fast, good enough for synthetic data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function cumulative(weights: number[]): Float64Array {
   const out = new Float64Array(weights.length);
@@ -90,7 +80,7 @@ function seasonality(category: string, month: number): number {
 /** Yields the header line, then one CSV line per record (each ends with \n). */
 export function* generateServiceRecords(options: GeneratorOptions): Generator<string> {
   const seed = options.seed ?? 20240701;
-  const random = prng(seed);
+  const random = mulberry32(seed);
   const communities = options.communities ?? SMALL_DEMO_COMMUNITIES;
   const days = options.days ?? 730;
   const start = Date.parse(`${options.startDay ?? '2024-01-01'}T00:00:00Z`) - CHINA_OFFSET_MS;
