@@ -10,7 +10,7 @@ import { PROJECT_ROOT } from '../config/paths';
 import { createLogger } from '../common/logger';
 import { SYSTEM_VIEWER, createContext } from '../context/context';
 import { initOrm, migrateUp, openDatabase } from '../db/database';
-import { generateServiceRecords } from '../modules/service-data/generator';
+import { generateServiceRecords, inChunks } from '../modules/service-data/generator';
 import { importServiceFile } from '../modules/service-data/import';
 import { loadMapping } from '../modules/service-data/mapping';
 import { hasAreas, seedDemoCity } from '../seed/demo-city';
@@ -53,7 +53,7 @@ runCli(async () => {
     if (!fs.existsSync(file)) {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       const started = Date.now();
-      await pipeline(generateServiceRecords({ records }), fs.createWriteStream(file));
+      await pipeline(inChunks(generateServiceRecords({ records })), fs.createWriteStream(file));
       console.log(`generated ${records.toLocaleString('en-US')} records into ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
     if (!parsed.values['skip-load']) {

@@ -9,7 +9,7 @@ import { loadConfig } from '../config/env';
 import { PROJECT_ROOT } from '../config/paths';
 import { createLogger } from '../common/logger';
 import { openDatabase } from '../db/database';
-import { generateServiceRecords } from '../modules/service-data/generator';
+import { generateServiceRecords, inChunks } from '../modules/service-data/generator';
 import { DEFAULT_BATCH_ROWS, DEFAULT_CONNECTIONS, importServiceFile } from '../modules/service-data/import';
 import { loadMapping } from '../modules/service-data/mapping';
 import { rebuildServiceDaily } from '../modules/service-data/rollups';
@@ -35,7 +35,7 @@ runCli(async () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const started = Date.now();
     const out = fs.createWriteStream(file);
-    await pipeline(batched(generateServiceRecords({ records })), out);
+    await pipeline(inChunks(generateServiceRecords({ records })), out);
     console.log(`generated ${records.toLocaleString('en-US')} records into ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const size = fs.statSync(file).size;
@@ -148,15 +148,3 @@ function cpuMeter(backends: (() => number | null)[]): () => { postgres: number |
   };
 }
 
-/** Joins generator lines into ~1 MB chunks for the file stream. */
-async function* batched(lines: Iterable<string>): AsyncGenerator<string> {
-  let chunk = '';
-  for (const line of lines) {
-    chunk += line;
-    if (chunk.length >= 1 << 20) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
-}

@@ -11,7 +11,7 @@ import { createLogger } from '../common/logger';
 import { SYSTEM_VIEWER, createContext } from '../context/context';
 import { initOrm, migrateUp, openDatabase } from '../db/database';
 import { loadDemandCells } from '../modules/project/demand-cells';
-import { generateServiceRecords } from '../modules/service-data/generator';
+import { generateServiceRecords, inChunks } from '../modules/service-data/generator';
 import { importServiceFile } from '../modules/service-data/import';
 import { loadMapping } from '../modules/service-data/mapping';
 import { hasAreas, seedDemoCity } from '../seed/demo-city';
@@ -144,7 +144,7 @@ async function importRecords(url: string, records: number, communityCodes: strin
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     console.log(`generating ${records.toLocaleString('en-US')} records into ${file} …`);
-    await pipeline(batched(generateServiceRecords({ records, communities: communityCodes, startDay: '2024-07-01', days: 730, gridsPerCommunity: 13, buildingsPerGrid: 11 })), fs.createWriteStream(file));
+    await pipeline(inChunks(generateServiceRecords({ records, communities: communityCodes, startDay: '2024-07-01', days: 730, gridsPerCommunity: 13, buildingsPerGrid: 11 })), fs.createWriteStream(file));
   }
   console.log('importing …');
   const clients = [0, 1].map(() => new pg.Client({ connectionString: url, application_name: 'gongjian-bench-suggestions' }));
@@ -156,18 +156,6 @@ async function importRecords(url: string, records: number, communityCodes: strin
   } finally {
     await Promise.all(clients.map((c) => c.end()));
   }
-}
-
-async function* batched(lines: Iterable<string>): AsyncGenerator<string> {
-  let chunk = '';
-  for (const line of lines) {
-    chunk += line;
-    if (chunk.length >= 1 << 20) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
 }
 
 /**

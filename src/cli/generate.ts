@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { once } from 'node:events';
-import { generateServiceRecords } from '../modules/service-data/generator';
+import { pipeline } from 'node:stream/promises';
+import { generateServiceRecords, inChunks } from '../modules/service-data/generator';
 import { parseFlags } from './cli-args';
 import { runCli } from './run-cli';
 
@@ -24,17 +24,7 @@ runCli(async () => {
   if (values.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.start)) return fail('--start must be YYYY-MM-DD');
 
   const started = Date.now();
-  const out = fs.createWriteStream(values.out);
-  let chunk = '';
-  for (const line of generateServiceRecords({ records, seed, days, startDay: values.start, communities: values.communities?.split(',').map((c) => c.trim()) })) {
-    chunk += line;
-    if (chunk.length >= 1 << 20) {
-      if (!out.write(chunk)) await once(out, 'drain');
-      chunk = '';
-    }
-  }
-  out.end(chunk);
-  await once(out, 'finish');
+  await pipeline(inChunks(generateServiceRecords({ records, seed, days, startDay: values.start, communities: values.communities?.split(',').map((c) => c.trim()) })), fs.createWriteStream(values.out));
   console.log(`wrote ${records.toLocaleString('en-US')} records to ${values.out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return 0;
 });

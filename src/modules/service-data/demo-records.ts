@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../../config/paths';
-import { generateServiceRecords } from './generator';
+import { generateServiceRecords, inChunks } from './generator';
 import { importServiceFile, type ImportSummary } from './import';
 import { loadMapping } from './mapping';
 
@@ -62,7 +62,7 @@ export async function seedDemoRecords(databaseUrl: string, options: DemoRecordsO
     const summary = await importServiceFile({
       db: clients[0],
       more: clients.slice(1),
-      input: Readable.from(joinLines(lines)),
+      input: Readable.from(inChunks(lines, 1 << 18)),
       fileName: `demo-records-${firstDay}-${lastDay}.csv`,
       mapping,
       onProgress: options.onProgress ? ({ rowsRead }) => options.onProgress!(rowsRead) : undefined,
@@ -71,17 +71,4 @@ export async function seedDemoRecords(databaseUrl: string, options: DemoRecordsO
   } finally {
     await Promise.all(clients.map((client) => client.end()));
   }
-}
-
-/** Joins generated lines into ~256 KB chunks (one stream chunk per line would be slow). */
-function* joinLines(lines: Iterable<string>): Generator<string> {
-  let chunk = '';
-  for (const line of lines) {
-    chunk += line;
-    if (chunk.length >= 1 << 18) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
 }

@@ -200,3 +200,16 @@ function residentHash(seed: number, resident: number): string {
   }
   return out;
 }
+
+/** Joins generated lines into chunks of ~`chunkChars` for a stream (one chunk per line would be slow). */
+export function* inChunks(lines: Iterable<string>, chunkChars = 1 << 20): Generator<string> {
+  let chunk = '';
+  for (const line of lines) {
+    chunk += line;
+    if (chunk.length >= chunkChars) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
