@@ -31,6 +31,21 @@ const Funding = () => (target: object, key: string | symbol) => {
   ValidateNested({ each: true })(target, key);
 };
 
+/** Accepting a suggestion and editing a proposal take the same optional budget and groups. */
+const OptionalBudget = () => (target: object, key: string | symbol) => {
+  Field(() => Float, { nullable: true })(target, key);
+  IsOptional()(target, key);
+  IsPositive()(target, key);
+  Max(MAX_BUDGET)(target, key);
+};
+
+const TargetGroups = () => (target: object, key: string | symbol) => {
+  Field(() => [ResidentGroup], { nullable: true })(target, key);
+  IsOptional()(target, key);
+  ArrayMinSize(1)(target, key);
+  ArrayMaxSize(7)(target, key);
+};
+
 @InputType({ description: 'Turns a suggestion into a PROPOSED project. Omitted fields come from the suggestion: budget = its gross cost, funding = matched units\' contributions + GOVERNMENT for the net cost.' })
 export class AcceptSuggestionInput {
   @TextInput(20000, { description: 'A `suggestionId` from projectSuggestions (selected or not: the decision is yours).' })
@@ -39,19 +54,13 @@ export class AcceptSuggestionInput {
   @TextInput(120, { nullable: true, description: 'Default "<community><template>", e.g. 纺织新村社区长者食堂.' })
   name?: string | null;
 
-  @Field(() => Float, { nullable: true })
-  @IsOptional()
-  @IsPositive()
-  @Max(MAX_BUDGET)
+  @OptionalBudget()
   budget?: number | null;
 
   @Funding()
   fundingSources?: FundingSourceInput[] | null;
 
-  @Field(() => [ResidentGroup], { nullable: true })
-  @IsOptional()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(7)
+  @TargetGroups()
   targetGroups?: ResidentGroup[] | null;
 
   @IntInput(0, 10_000_000, { nullable: true })
@@ -66,19 +75,13 @@ export class UpdateLivelihoodProjectInput {
   @TextInput(120, { nullable: true })
   name?: string | null;
 
-  @Field(() => Float, { nullable: true })
-  @IsOptional()
-  @IsPositive()
-  @Max(MAX_BUDGET)
+  @OptionalBudget()
   budget?: number | null;
 
   @Funding()
   fundingSources?: FundingSourceInput[] | null;
 
-  @Field(() => [ResidentGroup], { nullable: true })
-  @IsOptional()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(7)
+  @TargetGroups()
   targetGroups?: ResidentGroup[] | null;
 
   @IntInput(0, 10_000_000, { nullable: true })
