@@ -31,7 +31,9 @@ export function groupSum(rows: Record<string, number | string | null>[], key: st
   if (rows.length === 0) return out;
   const nullColumns = columns.filter((c) => rows.every((row) => row[c] === null));
   const summed = columns.filter((c) => !nullColumns.includes(c));
-  if (framesUseDanfo() && summed.length > 0) {
+  // Keys all distinct (e.g. category × community cells, one roll-up row each): nothing to add up.
+  const distinct = new Set(rows.map((row) => String(row[key]))).size === rows.length;
+  if (framesUseDanfo() && summed.length > 0 && !distinct) {
     const dfd = load();
     // Column arrays, not row objects: danfojs builds a frame from columns several times faster.
     const data: Record<string, (string | number)[]> = { [key]: rows.map((row) => String(row[key])) };

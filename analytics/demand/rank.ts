@@ -187,13 +187,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       if (!shape.byGroup) frameRows.push({ cell: part.id, ...row.values });
     }
   }
-  if (frameRows.length > cells.size) {
-    const summed = groupSum(frameRows, 'cell', ALL_COLUMNS);
-    for (const [id, sums] of summed) cells.get(id)!.sums = sums;
-  } else {
-    // One roll-up row per cell (e.g. category × community): the sums are the rows themselves.
-    for (const row of frameRows) cells.get(String(row.cell))!.sums = Object.fromEntries(ALL_COLUMNS.map((c) => [c, (row[c] as number | null | undefined) ?? null]));
-  }
+  const summed = groupSum(frameRows, 'cell', ALL_COLUMNS);
+  for (const [id, sums] of summed) cells.get(id)!.sums = sums;
   clock.mark('frames');
 
   // 2. Baseline volume per cell.
