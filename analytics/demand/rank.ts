@@ -15,7 +15,7 @@ import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
-import { ALL_COLUMNS, SERIES_COLUMNS, available, readBucketsPacked, readDataSpan, readExemplars, readPeriod, type CellRow, type ReadMode, type ReadSpec } from './source';
+import { ALL_COLUMNS, SERIES_COLUMNS, available, readBucketsPacked, readDataSpan, readExemplars, readPeriod, type CellRow, type ReadSpec } from './source';
 import { DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
 
 const DIMENSIONS: readonly DemandDimension[] = ['CATEGORY', 'SERVICE_ITEM', 'COMMUNITY', 'GRID', 'RESIDENT_GROUP'];

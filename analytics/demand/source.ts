@@ -4,7 +4,7 @@
  */
 import type { SqlRunner } from '../sources/sql';
 import { DEMAND_SOURCE, GROUP_COLUMNS, HISTOGRAM_COLUMNS, VULNERABLE_MASK } from '../sources/demand-tables';
-import { addDays, addMonths, daysInclusive, monthEnd, monthStart, splitPeriod } from './dates';
+import { addDays, addMonths, daysInclusive, monthEnd, monthStart } from './dates';
 import type { DemandSources } from './types';
 
 /** Which roll-ups answer: community tables, grid tables, or service_daily (for service items). */

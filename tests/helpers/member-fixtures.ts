@@ -1,6 +1,6 @@
 import { fromGlobalId } from '../../src/common/global-id';
-import { createPartyOrganization, createPerson, expectNothingWritten, ok, rowCounts, type Table, type World } from './fixtures';
-import type { GraphQLResult, TestApp } from './test-app';
+import { createPartyOrganization, createPerson, ok, rowCounts, type World } from './fixtures';
+import type { TestApp } from './test-app';
 
 /** The write checks live in fixtures.ts and watch every table. */
 export { expectNothingWritten, rawRow, rowCounts, type Table } from './fixtures';

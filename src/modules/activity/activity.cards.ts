@@ -1,7 +1,6 @@
 import { badInput } from '../../common/errors';
 import { loadByGlobalId } from '../../common/lookup';
 import type { AppContext } from '../../context/context';
-import { Community } from '../area/area.entity';
 import { Unit } from '../unit/unit.entity';
 import type { ActivityRecordCardsInput } from './activity.inputs';
 import { monthRange } from './activity.rules';
