@@ -5,7 +5,7 @@
  */
 import { blendWeights, entropyWeights, topsis } from '../stats/mcdm';
 import { empiricalBayesRates } from '../stats/empirical-bayes';
-import { histogramQuantile, weightedQuantile } from '../stats/histogram';
+import { histogramQuantile, kthLargestPositive, weightedQuantile } from '../stats/histogram';
 import { mannKendall, seasonalMannKendall, seasonalSenSlope, senSlope } from '../stats/mann-kendall';
 import { surgeZ } from '../stats/surge';
 import { HISTOGRAM_COLUMNS } from '../sources/demand-tables';
@@ -318,13 +318,16 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const criteria = CRITERIA.filter((c) => c.metric !== (areaDim ? 'volume' : 'smoothedRatePer10k'));
   const columns = criteria.map((c) => eligible.map((cell) => metricsOf.get(cell.id)![c.metric] as number | null));
   const usable = columns.map((values) => values.some((v) => v !== null && Number.isFinite(v)));
+  // A null is "no evidence of pressure": 0 for benefit criteria (or the least observed, if negative), 1 for on-time share.
+  const fallback = criteria.map((c, j) => {
+    let f = c.benefit ? 0 : 1;
+    for (const x of columns[j]) if (x !== null && Number.isFinite(x)) f = c.benefit ? Math.min(f, x) : Math.max(f, x);
+    return f;
+  });
   const matrix = eligible.map((_, i) =>
-    criteria.map((c, j) => {
+    criteria.map((_c, j) => {
       const v = columns[j][i];
-      if (v !== null && Number.isFinite(v)) return v;
-      const present = columns[j].filter((x): x is number => x !== null && Number.isFinite(x));
-      // A null is "no evidence of pressure": 0 for benefit criteria (or the least observed, if negative), 1 for on-time share.
-      return c.benefit ? Math.min(0, ...present) : Math.max(1, ...present);
+      return v !== null && Number.isFinite(v) ? v : fallback[j];
     }),
   );
   const used = criteria.map((_, j) => usable[j]);
@@ -461,20 +464,22 @@ function spreadByCell(cells: Map<string, Cell>, shape: CellShape, scope: Scope):
 
 /** Months in a row, ending with the last month, in which the cell is among the top 5 by volume. */
 function persistence(cells: Map<string, Cell>, metrics: Map<string, DemandMetrics>, months: string[]): void {
+  const all = [...cells.values()];
   const streak = new Map<string, number>();
-  const broken = new Set<string>();
-  for (const m of [...months].reverse()) {
-    const ranked = [...cells.values()].filter((c) => (c.monthly.get(m) ?? 0) > 0).sort((a, b) => (b.monthly.get(m) ?? 0) - (a.monthly.get(m) ?? 0));
-    // Ties with the 5th count as top 5 (so the answer does not depend on row order).
-    const threshold = ranked.length >= TOPIC.topRank ? (ranked[TOPIC.topRank - 1].monthly.get(m) ?? 0) : 0;
-    const top = new Set(ranked.filter((c) => (c.monthly.get(m) ?? 0) >= threshold).map((c) => c.id));
-    for (const cell of cells.values()) {
-      if (broken.has(cell.id)) continue;
-      if (top.has(cell.id)) streak.set(cell.id, (streak.get(cell.id) ?? 0) + 1);
-      else broken.add(cell.id);
-    }
+  // Walking back from the last month, only cells still on a streak matter: after a month or two
+  // none is left (thousands of cells × 36 months of sorting was 90 ms of a ranking by community).
+  let onStreak = all;
+  for (let k = months.length - 1; k >= 0 && onStreak.length > 0; k--) {
+    const m = months[k];
+    // Ties with the 5th count as top 5 (so the answer does not depend on row order); with fewer than 5 non-zero cells, all of them are.
+    const threshold = kthLargestPositive(all.map((c) => c.monthly.get(m) ?? 0), TOPIC.topRank);
+    onStreak = onStreak.filter((c) => {
+      const v = c.monthly.get(m) ?? 0;
+      return v > 0 && v >= threshold;
+    });
+    for (const cell of onStreak) streak.set(cell.id, (streak.get(cell.id) ?? 0) + 1);
   }
-  for (const cell of cells.values()) metrics.get(cell.id)!.persistentMonths = months.length ? (streak.get(cell.id) ?? 0) : null;
+  for (const cell of all) metrics.get(cell.id)!.persistentMonths = months.length ? (streak.get(cell.id) ?? 0) : null;
 }
 
 function pct(x: number): string {

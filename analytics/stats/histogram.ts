@@ -37,3 +37,18 @@ export function weightedQuantile(values: readonly number[], weights: readonly nu
   }
   return values[order[order.length - 1]];
 }
+
+/** The k-th largest of the positive values (counting repeats), or 0 when fewer than k are positive. */
+export function kthLargestPositive(values: number[], k: number): number {
+  const top: number[] = []; // the k largest so far, descending
+  for (const v of values) {
+    if (v <= 0 || (top.length === k && v <= top[k - 1])) continue;
+    let i = top.length === k ? k - 1 : top.length;
+    while (i > 0 && top[i - 1] < v) {
+      top[i] = top[i - 1];
+      i--;
+    }
+    top[i] = v;
+  }
+  return top.length === k ? top[k - 1] : 0;
+}

@@ -3,6 +3,7 @@ import {
   empiricalBayesRates,
   entropyWeights,
   histogramQuantile,
+  kthLargestPositive,
   mannKendall,
   normalCdf,
   seasonalMannKendall,
@@ -12,6 +13,7 @@ import {
   topsis,
   weightedQuantile,
 } from '../../analytics';
+import { mulberry32 } from '../../src/seed/random';
 
 describe('Mann–Kendall', () => {
   test('1..100: S = 4950, Var(S) = 112750, z = 14.7387 (the values MannKendall.jl / pyMannKendall publish in their tests)', () => {
@@ -145,4 +147,23 @@ test('policy weights blend with entropy weights and every weight is capped', () 
   expect(used[1]).toBeCloseTo(0.225, 12);
   expect(used[2]).toBeCloseTo(0.4, 12);
   expect(blendWeights([0.7, 0.3], null, 0.5, 0.4).reduce((s, w) => s + w, 0)).toBeCloseTo(1, 12);
+});
+
+describe('kthLargestPositive', () => {
+  it('is the k-th of the positive values sorted descending, repeats counted, else 0', () => {
+    expect(kthLargestPositive([3, 9, 0, 9, -2, 4, 7], 3)).toBe(7);
+    expect(kthLargestPositive([5, 5, 5, 1], 2)).toBe(5);
+    expect(kthLargestPositive([4, 0, 2], 3)).toBe(0);
+    expect(kthLargestPositive([], 1)).toBe(0);
+  });
+
+  it('agrees with sorting on random inputs', () => {
+    const random = mulberry32(17);
+    for (let trial = 0; trial < 500; trial++) {
+      const values = Array.from({ length: Math.floor(random() * 40) }, () => Math.floor(random() * 12) - 3);
+      const k = 1 + Math.floor(random() * 6);
+      const sorted = values.filter((v) => v > 0).sort((a, b) => b - a);
+      expect(kthLargestPositive(values, k)).toBe(sorted.length >= k ? sorted[k - 1] : 0);
+    }
+  });
 });
