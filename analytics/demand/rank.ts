@@ -15,7 +15,7 @@ import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
-import { ALL_COLUMNS, SERIES_COLUMNS, available, readBucketsPacked, readDataSpan, readExemplars, readPeriod, type CellRow, type ReadSpec } from './source';
+import { COUNT_COLUMNS, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketsPacked, readDataSpan, readExemplars, readPeriod, type CellRow, type ReadSpec } from './source';
 import { DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
 
 const DIMENSIONS: readonly DemandDimension[] = ['CATEGORY', 'SERVICE_ITEM', 'COMMUNITY', 'GRID', 'RESIDENT_GROUP'];
@@ -149,9 +149,12 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // (Per community over three years that is 50,000+ rows: every column left out counts.)
   const evidencePerRow = Math.min(Math.max(input.evidencePerRow ?? 5, 0), 20);
   const seriesColumns = shape.byGroup ? SERIES_COLUMNS : ['demands', 'consultations', 'open'];
+  // Likewise the period sums: per-group counts for group cells, close-time histograms for the others (which alone have timeliness).
+  const periodColumns = shape.byGroup ? [...COUNT_COLUMNS, ...GROUP_COUNT_COLUMNS] : [...COUNT_COLUMNS, ...HISTOGRAM_COLUMNS];
+  const baseColumns = shape.byGroup ? ['demands', 'consultations', ...GROUP_COUNT_COLUMNS] : ['demands', 'consultations'];
   const [period, base, months, current, exemplars, recurrence] = await Promise.all([
-    readPeriod(db, spec(ALL_COLUMNS, true, true), input.from, input.to),
-    readPeriod(db, spec(['demands', 'consultations', ...GROUPS.map(([c]) => c)], areaDim), baseline.from, baseline.to),
+    readPeriod(db, spec(periodColumns, true, true), input.from, input.to),
+    readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
     addMonths(lastMonth, -1) >= firstMonth ? readBucketsPacked(db, spec(seriesColumns, areaDim), firstMonth, addMonths(lastMonth, -1), 'month') : Promise.resolve([] as CellRow[]),
     readBucketsPacked(db, spec(seriesColumns, areaDim), lastMonth, input.to, 'day'),
@@ -187,7 +190,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       if (!shape.byGroup) frameRows.push({ cell: part.id, ...row.values });
     }
   }
-  const summed = groupSum(frameRows, 'cell', ALL_COLUMNS);
+  const summed = groupSum(frameRows, 'cell', periodColumns);
   for (const [id, sums] of summed) cells.get(id)!.sums = sums;
   clock.mark('frames');
 

@@ -175,50 +175,50 @@ export function planPeriod(from: string, to: string): PeriodPlan {
   return { months: first <= last ? [first, last] : null, plusDays, minusDays, lastMonthTrimmed };
 }
 
-/** Sums over [from, to] (see planPeriod), merged per what × unit. */
+/**
+ * Sums over [from, to] per what × unit, in one statement: the reads of planPeriod's months and
+ * days, signed, in a UNION ALL under one GROUP BY (merging them in TS cost more than the SQL).
+ */
 export async function readPeriod(db: SqlRunner, spec: ReadSpec, from: string, to: string): Promise<CellRow[]> {
   const tables = TABLES[spec.mode];
   if (!tables.monthly) return toRows((await db.query(selectSql(spec, tables.daily, 'day', null), params(spec, from, to))).rows, spec.columns);
   const plan = planPeriod(from, to);
-  // The month of `to` read whole would give the latest record of days after `to`: it is read
-  // without `latest`, and the latest of its own days in the period apart (no summed column).
+  // The month of `to` read whole would give the latest record of days after `to`: its rows count
+  // without `latest`, and the latest of its own days in the period comes from those days (no sums).
   // (Days subtracted at the start are older than any day in the period, so they cannot win.)
   const trimmed = spec.latest === true ? plan.lastMonthTrimmed : null;
-  const noLatest = { ...spec, latest: false };
-  const reads: { sign: 1 | -1; rows: Promise<CellRow[]> }[] = [];
-  const read = (s: ReadSpec, table: string, time: string, a: string, b: string) => db.query(selectSql(s, table, time, null), params(s, a, b)).then((r) => toRows(r.rows, s.columns));
+  type Part = { sign: 1 | -1 | 0; latest: boolean; table: string; time: string; range: [string, string] };
+  const parts: Part[] = [];
+  const latest = spec.latest === true;
   if (plan.months) {
     const [a, b] = plan.months;
     if (trimmed) {
-      if (a < trimmed) reads.push({ sign: 1, rows: read(spec, tables.monthly, 'month', a, addMonths(trimmed, -1)) });
-      reads.push({ sign: 1, rows: read(noLatest, tables.monthly, 'month', trimmed, trimmed) });
-      reads.push({ sign: 1, rows: read({ ...spec, columns: [] }, tables.daily, 'day', from > trimmed ? from : trimmed, to) });
-    } else reads.push({ sign: 1, rows: read(spec, tables.monthly, 'month', a, b) });
+      if (a < trimmed) parts.push({ sign: 1, latest, table: tables.monthly, time: 'month', range: [a, addMonths(trimmed, -1)] });
+      parts.push({ sign: 1, latest: false, table: tables.monthly, time: 'month', range: [trimmed, trimmed] });
+      parts.push({ sign: 0, latest: true, table: tables.daily, time: 'day', range: [from > trimmed ? from : trimmed, to] });
+    } else parts.push({ sign: 1, latest, table: tables.monthly, time: 'month', range: [a, b] });
   }
-  for (const [a, b] of plan.plusDays) reads.push({ sign: 1, rows: read(spec, tables.daily, 'day', a, b) });
-  for (const [a, b] of plan.minusDays) reads.push({ sign: -1, rows: read(noLatest, tables.daily, 'day', a, b) });
-  const results = await Promise.all(reads.map(async (r) => ({ sign: r.sign, rows: await r.rows })));
-  if (results.length === 1) return results[0].rows;
-  const merged = new Map<string, CellRow>();
-  for (const { sign, rows } of results) {
-    for (const row of rows) {
-      const key = `${row.what}|${row.unit}`;
-      const seen = merged.get(key);
-      if (!seen) {
-        const values: Record<string, number | null> = {};
-        for (const c of spec.columns) values[c] = c in row.values ? (row.values[c] === null ? null : sign * row.values[c]!) : 0;
-        merged.set(key, { ...row, values, latest: row.latest });
-      } else {
-        for (const c of spec.columns) {
-          if (!(c in row.values)) continue;
-          seen.values[c] = seen.values[c] === null || row.values[c] === null ? null : seen.values[c]! + sign * row.values[c]!;
-        }
-        if (row.latest && (!seen.latest || row.latest > seen.latest)) seen.latest = row.latest;
-      }
-    }
-  }
+  for (const range of plan.plusDays) parts.push({ sign: 1, latest, table: tables.daily, time: 'day', range });
+  for (const range of plan.minusDays) parts.push({ sign: -1, latest: false, table: tables.daily, time: 'day', range });
+
+  const values: unknown[] = spec.unitIds === null ? [] : [spec.unitIds];
+  const parameter = (value: unknown) => `$${values.push(value)}`;
+  const units = spec.unitIds === null ? '' : ` and d.${tables.unit} = any($1::int[])`;
+  const categories = spec.categoryIds ? ` and d.category_id in (${spec.categoryIds.map((id) => Math.trunc(id)).join(', ') || 'null'})` : '';
+  const what = spec.what === null ? '0' : 'd.category_id';
+  const summed = spec.columns.filter((c) => available(spec.mode, c));
+  const branches = parts.map((part) => {
+    const columns = summed.map((c) => (part.sign === 0 ? `0 as ${c}` : part.sign === 1 ? `d.${c}` : `-d.${c} as ${c}`));
+    return `select ${what} as what, d.${tables.unit} as unit, ${part.latest ? 'd.latest' : 'null::timestamptz as latest'}${columns.map((c) => `, ${c}`).join('')}
+      from ${part.table} d where d.${part.time} between ${parameter(part.range[0])}::date and ${parameter(part.range[1])}::date${sourceFilter(spec.mode, spec.sources)}${units}${categories}`;
+  });
+  const selected = spec.columns.map((c) => (available(spec.mode, c) ? `sum(x.${c})::float8 as ${c}` : `null::float8 as ${c}`));
   // A what × unit whose records all fell on subtracted days is not in the period.
-  return [...merged.values()].filter((row) => !('demands' in row.values) || (row.values.demands ?? 0) + (row.values.consultations ?? 0) > 0);
+  const consultations = spec.columns.includes('consultations') ? ' + sum(x.consultations)' : '';
+  const having = parts.length > 1 && spec.columns.includes('demands') ? ` having sum(x.demands)${consultations} > 0` : '';
+  const sql = `select x.what, x.unit, '' as bucket${selected.map((c) => `, ${c}`).join('')}${latest ? ', max(x.latest) as latest' : ''}
+    from (${branches.join('\n    union all ')}) x group by 1, 2${having}`;
+  return toRows((await db.query(sql, values)).rows, spec.columns);
 }
 
 /** Sums per bucket: 'month' reads the monthly table (months whose first day is in [from, to]); 'day'/'week'/'month-of-days' the daily one. */
@@ -234,9 +234,9 @@ export async function readBuckets(db: SqlRunner, spec: ReadSpec, from: string, t
 
 /**
  * readBuckets' rows per unit (community or grid), fetched as one row per what × unit with its
- * buckets packed into a string ("day:v1:v2…,…"): per community over three years that is 2,000
- * rows instead of 50,000, and splitting a string costs less than the driver building a row
- * object per bucket (the ranking by category × community: ~600 → ~500 ms).
+ * buckets packed into a string ("offset:v1:v2…,…", the offset in days from `from`): per community
+ * over three years that is 2,000 rows instead of 50,000, and scanning one string costs less than
+ * the driver building a row object per bucket (the ranking by category × community: ~600 → ~500 ms).
  */
 export async function readBucketsPacked(db: SqlRunner, spec: ReadSpec, from: string, to: string, bucket: 'month' | 'day'): Promise<CellRow[]> {
   const tables = TABLES[spec.mode];
@@ -244,32 +244,61 @@ export async function readBucketsPacked(db: SqlRunner, spec: ReadSpec, from: str
   if (spec.byUnit && spec.mode !== 'ITEM' && spec.what !== 'item') {
     // Per unit the stored rows are already at the grain wanted, but for the source: pack them as
     // they are (15 ms against 60 ms with a GROUP BY first); the caller adds up what shares a bucket.
+    // A day offset, not to_char: formatting dates was a third of the query.
     const table = monthly ? tables.monthly! : tables.daily;
     const time = monthly ? 'month' : 'day';
     const what = spec.what === null ? '0' : 'd.category_id';
     const units = spec.unitIds === null ? '' : ` and d.${tables.unit} = any($3::int[])`;
-    const fields = [`to_char(d.${time}, 'YYYY-MM-DD')`, ...spec.columns.map((c) => (available(spec.mode, c) ? `d.${c}::text` : `''`))].join(` || ':' || `);
+    const fields = [`(d.${time} - $1::date)::text`, ...spec.columns.map((c) => (available(spec.mode, c) ? `d.${c}::text` : `''`))].join(` || ':' || `);
     const { rows } = await db.query(
       `select ${what} as what, d.${tables.unit} as unit, string_agg(${fields}, ',') as packed from ${table} d
         where d.${time} between $1::date and $2::date${sourceFilter(spec.mode, spec.sources)}${units} group by 1, 2`,
       params(spec, from, to),
     );
-    return unpack(rows, spec.columns);
+    return unpack(rows, spec.columns, from);
   }
   // Summed over units (few rows) or per service item: the plain read.
   return readBuckets(db, spec, from, to, bucket);
 }
 
-function unpack(rows: Record<string, unknown>[], columns: readonly string[]): CellRow[] {
+/**
+ * Scans "offset:v1:v2…,…" (whole numbers; an empty field is null) character by character: no substring per field (the split-based
+ * version allocated ~10 strings per bucket, and their garbage collection cost more than the parse).
+ */
+export function unpack(rows: Record<string, unknown>[], columns: readonly string[], from: string): CellRow[] {
   const out: CellRow[] = [];
+  const bucketOf = new Map<number, string>();
+  const fieldCount = columns.length + 1;
+  const fields: (number | null)[] = new Array(fieldCount);
   for (const row of rows) {
     const what = Number(row.what);
     const unit = Number(row.unit);
-    for (const entry of String(row.packed).split(',')) {
-      const parts = entry.split(':');
-      const values: Record<string, number | null> = {};
-      for (let i = 0; i < columns.length; i++) values[columns[i]] = parts[i + 1] === '' ? null : Number(parts[i + 1]);
-      out.push({ what, unit, bucket: parts[0], values, latest: null });
+    const text = String(row.packed);
+    let field = 0;
+    let value = 0;
+    let digits = 0;
+    let negative = false;
+    for (let i = 0; i <= text.length; i++) {
+      const code = i < text.length ? text.charCodeAt(i) : 44; // a ',' after the last entry
+      if (code >= 48 && code <= 57) {
+        value = value * 10 + (code - 48);
+        digits++;
+      } else if (code === 45) negative = true;
+      else if (code === 58 || code === 44) {
+        fields[field++] = digits === 0 ? null : negative ? -value : value;
+        value = 0;
+        digits = 0;
+        negative = false;
+        if (code === 44) {
+          const offset = fields[0]!;
+          let bucket = bucketOf.get(offset);
+          if (bucket === undefined) bucketOf.set(offset, (bucket = addDays(from, offset)));
+          const values: Record<string, number | null> = {};
+          for (let c = 0; c < columns.length; c++) values[columns[c]] = c + 1 < field ? fields[c + 1] : null;
+          out.push({ what, unit, bucket, values, latest: null });
+          field = 0;
+        }
+      } else throw new Error(`packed buckets hold whole numbers only, found '${text[i]}'`);
     }
   }
   return out;
