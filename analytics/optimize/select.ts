@@ -11,7 +11,9 @@ import { mckpTable, mckpWork, solveMckp, type ClassOption, type MckpResult } fro
  *              x_i ∈ {0, 1}
  *
  * Method (all exact; optimal for costs rounded to whole units):
- * - No community caps: the 0/1 knapsack by dynamic programming, each item a class of its own.
+ * - No community caps: the 0/1 knapsack by dynamic programming, each item a class of its own,
+ *   after fixing the items whose LP bounds decide them (solveReduced): only the items near the
+ *   break-even ratio reach the table.
  * - Community caps: a multiple-choice knapsack by dynamic programming over communities, each
  *   community a class whose options are its subsets within the caps, dominated ones dropped
  *   (community-search.ts). With a count cap of 3 a community has ~15-20 such options.
@@ -186,6 +188,10 @@ export function solveSelection(problem: SelectionProblem): SelectionResult {
   const capped = problem.maxCountPerCommunity != null || problem.maxWeightPerCommunity != null;
   const strategy = problem.strategy ?? 'AUTO';
   if (strategy === 'SEARCH') return search(problem, problem.nodeLimit ?? DEFAULT_NODE_LIMIT, 0, 0);
+  if (!capped && strategy === 'AUTO') {
+    const reduced = solveReduced(problem);
+    if (reduced) return reduced;
+  }
   // With caps, a short branch-and-bound first: Lagrangian bounds are tight there and often prove the optimum in a few thousand nodes.
   const quick = capped && strategy === 'AUTO' ? search(problem, QUICK_SEARCH_NODES, 0, 0) : null;
   if (quick?.provenOptimal) return quick;
@@ -219,6 +225,87 @@ export function solveSelection(problem: SelectionProblem): SelectionResult {
     }
     tracked |= missing;
   }
+}
+
+/**
+ * Without caps, most items need no DP at all (Martello & Toth's reduction): with a feasible answer
+ * worth LB (the better greedy), an item whose LP bound with it forced out is below LB is in every
+ * optimum, and one whose bound with it forced in is below LB is in none. (The LP relaxation of the
+ * budget alone bounds the problem with groups too.) The DP then runs on the items left, with the
+ * budget and the groups the fixed items leave: by 1,000 candidates for 30M yuan, 30M cells → ~1M.
+ * Null when nothing could be fixed (the caller solves the whole problem).
+ */
+function solveReduced(problem: SelectionProblem): SelectionResult | null {
+  const { items } = problem;
+  const incumbent = [greedySelection(problem), greedySelection(problem, true)].filter((g) => g.feasible).sort((x, y) => y.value - x.value)[0];
+  if (!incumbent) return null;
+  const fixed = fixByBounds(items.filter((item) => item.weight <= problem.capacity), problem.capacity, incumbent.value);
+  if (!fixed) return null;
+  const usable = items.map((_, i) => i).filter((i) => items[i].weight <= problem.capacity);
+  const fixedIn = fixed.in.map((k) => usable[k]);
+  const free = fixed.free.map((k) => usable[k]);
+  if (fixed.in.length === 0 && fixed.free.length === usable.length) return null;
+  const capacity = problem.capacity - weightOf(items, fixedIn);
+  const covered = fixedIn.reduce((mask, i) => mask | items[i].groups, 0);
+  if (capacity < 0) return null;
+  const rest = solveSelection({ ...problem, items: free.map((i) => items[i]), capacity, requiredGroups: (problem.requiredGroups ?? 0) & ~covered, strategy: 'DP' });
+  // The reduced problem holds an answer at least as good as the incumbent; anything else is a bug in the bounds: solve it whole.
+  if (!rest.feasible || rest.workLimited) return null;
+  const chosen = [...fixedIn, ...rest.chosen.map((k) => free[k])].sort((a, b) => a - b);
+  const value = valueOf(items, chosen);
+  if (value < incumbent.value - 1e-9 * Math.max(1, Math.abs(incumbent.value))) return null;
+  // The bounds and the DP on what is left are one method: it reports as the DP.
+  return { ...rest, method: 'DYNAMIC_PROGRAMMING', chosen, value, weight: weightOf(items, chosen), upperBound: rest.upperBound + valueOf(items, fixedIn) };
+}
+
+/**
+ * Items fixed in, and items left free, by the Dantzig bound of each item forced the other way
+ * (items forced in or out are a prefix-sum lookup in ratio order: O(n log n) for all of them).
+ * Indices are into `items`; null when the bounds contradict the incumbent (then nothing is fixed).
+ */
+export function fixByBounds(items: readonly SelectionItem[], capacity: number, incumbent: number): { in: number[]; free: number[] } | null {
+  const n = items.length;
+  const order = ratioOrder(items);
+  const position = new Int32Array(n);
+  order.forEach((i, k) => (position[i] = k));
+  const prefixWeight = new Float64Array(n + 1);
+  const prefixValue = new Float64Array(n + 1);
+  order.forEach((i, k) => {
+    prefixWeight[k + 1] = prefixWeight[k] + items[i].weight;
+    prefixValue[k + 1] = prefixValue[k] + items[i].value;
+  });
+  // The LP optimum over every item but `skip`, in `room`: whole items in ratio order, then a fraction of the next.
+  const lpWithout = (skip: number, room: number): number => {
+    if (room < 0) return -Infinity;
+    const at = position[skip];
+    const weightOfFirst = (k: number) => prefixWeight[k] - (at < k ? items[skip].weight : 0);
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (weightOfFirst(mid) <= room) lo = mid;
+      else hi = mid - 1;
+    }
+    let value = prefixValue[lo] - (at < lo ? items[skip].value : 0);
+    let next = lo;
+    if (next === at) next++;
+    if (next < n) {
+      const item = items[order[next]];
+      if (item.weight > 0) value += (item.value * (room - weightOfFirst(lo))) / item.weight;
+    }
+    return value;
+  };
+  const margin = 1e-9 * Math.max(1, Math.abs(incumbent));
+  const fixedIn: number[] = [];
+  const free: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const out = lpWithout(i, capacity) < incumbent - margin;
+    const into = items[i].value + lpWithout(i, capacity - items[i].weight) < incumbent - margin;
+    if (out && into) return null;
+    if (out) fixedIn.push(i);
+    else if (!into) free.push(i);
+  }
+  return { in: fixedIn, free };
 }
 
 /** The branch-and-bound over communities, from the better of the two greedy answers. */

@@ -133,6 +133,27 @@ describe('solveSelection (exact with side constraints)', () => {
     expect(solveSelection({ ...problem, strategy: 'SEARCH' })).toMatchObject({ chosen: [0, 2], value: 70, method: 'BRANCH_AND_BOUND' });
   });
 
+  test('without caps, fixing items by their LP bounds keeps the optimum: AUTO equals the DP alone on 200 instances of 80 items (seed 41)', () => {
+    const random = mulberry32(41);
+    let fixedSome = 0;
+    for (let run = 0; run < 200; run++) {
+      const items: SelectionItem[] = Array.from({ length: 80 }, (_, i) => ({
+        weight: 5 + Math.floor(random() * 200), value: Math.round(random() * 1000) / 10, groups: random() < 0.1 ? 1 << Math.floor(random() * 3) : 0, community: i % 9,
+      }));
+      const requiredGroups = run % 3 === 0 ? 0b111 : 0;
+      const problem = { items, capacity: 800 + Math.floor(random() * 2000), requiredGroups };
+      const dp = solveSelection({ ...problem, strategy: 'DP' });
+      const auto = solveSelection(problem);
+      expect(auto.feasible).toBe(dp.feasible);
+      expect(auto.provenOptimal).toBe(true);
+      expect(auto.value).toBeCloseTo(dp.value, 9);
+      if (auto.feasible) expect(bruteForceCheck(problem, auto.chosen)).toBe(true);
+      if (auto.dpCells < dp.dpCells / 4) fixedSome++;
+    }
+    // The reduction is what makes it fast: most instances need a quarter of the table or less.
+    expect(fixedSome).toBeGreaterThan(100);
+  });
+
   test('no selection can meet the constraints: feasible false, nothing chosen', () => {
     const result = solveSelection({ items: [{ weight: 5, value: 1, groups: 1, community: 0 }], capacity: 4, requiredGroups: 1 });
     expect(result).toMatchObject({ feasible: false, chosen: [], value: 0 });
@@ -141,11 +162,17 @@ describe('solveSelection (exact with side constraints)', () => {
   test('past maxWork the DP is not run: the search\'s answer comes back marked workLimited, feasible and within the bound', () => {
     const random = mulberry32(5);
     const items: SelectionItem[] = Array.from({ length: 40 }, (_, i) => ({ weight: 10 + Math.floor(random() * 90), value: random() * 100, groups: 0, community: i % 8 }));
-    const result = solveSelection({ items, capacity: 500, maxWork: 100, nodeLimit: 3 });
+    // The DP alone (AUTO would first fix most items by their LP bounds, and what is left fits in 100 cells).
+    const result = solveSelection({ items, capacity: 500, maxWork: 100, nodeLimit: 3, strategy: 'DP' });
     expect(result).toMatchObject({ workLimited: true, provenOptimal: false, method: 'BRANCH_AND_BOUND', feasible: true });
     expect(result.weight).toBeLessThanOrEqual(500);
     expect(result.upperBound).toBeGreaterThanOrEqual(result.value);
-    expect(solveSelection({ items, capacity: 500 }).value).toBeLessThanOrEqual(result.upperBound + 1e-9);
+    const optimum = solveSelection({ items, capacity: 500, strategy: 'DP' });
+    expect(optimum.value).toBeLessThanOrEqual(result.upperBound + 1e-9);
+    const reduced = solveSelection({ items, capacity: 500, maxWork: 100 });
+    expect(reduced).toMatchObject({ workLimited: false, provenOptimal: true, method: 'DYNAMIC_PROGRAMMING' });
+    expect(reduced.value).toBeCloseTo(optimum.value, 9);
+    expect(reduced.dpCells).toBeLessThanOrEqual(100);
   });
 
   test('a node limit stops the search honestly: not proven, with a bound no lower than what was found', () => {
