@@ -153,7 +153,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const periodColumns = shape.byGroup ? [...COUNT_COLUMNS, ...GROUP_COUNT_COLUMNS] : [...COUNT_COLUMNS, ...HISTOGRAM_COLUMNS];
   const baseColumns = shape.byGroup ? ['demands', 'consultations', ...GROUP_COUNT_COLUMNS] : ['demands', 'consultations'];
   const [period, base, months, current, exemplars, recurrence] = await Promise.all([
-    readPeriod(db, spec(periodColumns, true, true), input.from, input.to),
+    readPeriod(db, spec(periodColumns, true, true), input.from, input.to, span.last),
     readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
     addMonths(lastMonth, -1) >= firstMonth ? readBucketsPacked(db, spec(seriesColumns, areaDim), firstMonth, addMonths(lastMonth, -1), 'month') : Promise.resolve([] as CellRow[]),

@@ -93,11 +93,12 @@ function selectSql(spec: ReadSpec, table: string, timeColumn: string, bucket: st
   const units = spec.unitIds === null ? '' : ` and d.${TABLES[spec.mode].unit} = any($3::int[])`;
   const latest = spec.latest && spec.mode !== 'ITEM' ? ', max(d.latest) as latest' : '';
   const categories = spec.categoryIds && spec.mode !== 'ITEM' ? ` and d.category_id in (${spec.categoryIds.map((id) => Math.trunc(id)).join(', ') || 'null'})` : '';
-  const selected = [`${what} as what`, `${unit} as unit`, `${bucket ?? `''`} as bucket`, ...spec.columns.map((c) => columnSql(spec.mode, c))].join(', ');
+  // The bucket (a date expression) is grouped as a date and formatted per group, not per row.
+  const selected = [`${what} as what`, `${unit} as unit`, `${bucket === null ? `''` : `to_char(${bucket}, 'YYYY-MM-DD')`} as bucket`, ...spec.columns.map((c) => columnSql(spec.mode, c))].join(', ');
   return `select ${selected}${latest}
     from ${table} d${join}
     where d.${timeColumn} between $1::date and $2::date${sourceFilter(spec.mode, spec.sources)}${units}${categories}
-    group by 1, 2, 3`;
+    group by 1, 2${bucket === null ? '' : `, ${bucket}`}`;
 }
 
 function toRows(rows: Record<string, unknown>[], columns: readonly string[]): CellRow[] {
@@ -139,7 +140,10 @@ export interface PeriodPlan {
   lastMonthTrimmed: string | null;
 }
 
-export function planPeriod(from: string, to: string): PeriodPlan {
+export function planPeriod(from: string, to: string, dataLast: string | null = null): PeriodPlan {
+  // No record lies after the data's last day: when that is on or before `to`, the rest of the
+  // month of `to` is empty, so the month is read whole (no days to subtract, no latest to trim).
+  if (dataLast !== null && dataLast <= to) to = monthEnd(to);
   const plusDays: [string, string][] = [];
   const minusDays: [string, string][] = [];
   const mostly = (a: string, b: string, month: string) => 2 * daysInclusive(a, b) > daysInclusive(month, monthEnd(month));
@@ -179,10 +183,10 @@ export function planPeriod(from: string, to: string): PeriodPlan {
  * Sums over [from, to] per what × unit, in one statement: the reads of planPeriod's months and
  * days, signed, in a UNION ALL under one GROUP BY (merging them in TS cost more than the SQL).
  */
-export async function readPeriod(db: SqlRunner, spec: ReadSpec, from: string, to: string): Promise<CellRow[]> {
+export async function readPeriod(db: SqlRunner, spec: ReadSpec, from: string, to: string, dataLast: string | null = null): Promise<CellRow[]> {
   const tables = TABLES[spec.mode];
   if (!tables.monthly) return toRows((await db.query(selectSql(spec, tables.daily, 'day', null), params(spec, from, to))).rows, spec.columns);
-  const plan = planPeriod(from, to);
+  const plan = planPeriod(from, to, dataLast);
   // The month of `to` read whole would give the latest record of days after `to`: its rows count
   // without `latest`, and the latest of its own days in the period comes from those days (no sums).
   // (Days subtracted at the start are older than any day in the period, so they cannot win.)
@@ -225,10 +229,9 @@ export async function readPeriod(db: SqlRunner, spec: ReadSpec, from: string, to
 export async function readBuckets(db: SqlRunner, spec: ReadSpec, from: string, to: string, bucket: 'month' | 'day' | 'week' | 'month-of-days'): Promise<CellRow[]> {
   const tables = TABLES[spec.mode];
   if (bucket === 'month' && tables.monthly) {
-    return toRows((await db.query(selectSql(spec, tables.monthly, 'month', `to_char(d.month, 'YYYY-MM-DD')`), params(spec, from, to))).rows, spec.columns);
+    return toRows((await db.query(selectSql(spec, tables.monthly, 'month', 'd.month'), params(spec, from, to))).rows, spec.columns);
   }
-  const expr =
-    bucket === 'day' ? `to_char(d.day, 'YYYY-MM-DD')` : bucket === 'week' ? `to_char(date_trunc('week', d.day), 'YYYY-MM-DD')` : `to_char(date_trunc('month', d.day), 'YYYY-MM-DD')`;
+  const expr = bucket === 'day' ? 'd.day' : bucket === 'week' ? `date_trunc('week', d.day)` : `date_trunc('month', d.day)`;
   return toRows((await db.query(selectSql(spec, tables.daily, 'day', expr), params(spec, from, to))).rows, spec.columns);
 }
 

@@ -185,7 +185,9 @@ test('a period read as whole months minus edge days gives exactly the sums and l
     ['2024-12-31', '2025-02-27'], // across a year, the last month trimmed
     ['2025-05-15', '2025-06-30'],
     ['2024-03-05', '2024-05-20'], // records on the subtracted days at both ends (the fixture uses days 1-28)
+    ['2025-05-15', '2025-06-29'], // past the data's last day
   ];
+  const { rows: [{ last: lastDay }] } = await db.query<{ last: string }>('select max(day)::text as last from demand_daily');
   for (const [from, to] of periods) {
     const byDay = await readBuckets(db, spec, from, to, 'day');
     const expected = new Map<string, { values: Record<string, number | null>; latest: number }>();
@@ -198,13 +200,18 @@ test('a period read as whole months minus edge days gives exactly the sums and l
         seen.latest = Math.max(seen.latest, row.latest!.getTime());
       }
     }
-    const actual = await readPeriod(db, spec, from, to);
-    expect(actual.length).toBe(expected.size);
-    for (const row of actual) {
-      const want = expected.get(`${row.what}|${row.unit}`);
-      expect({ period: [from, to], values: row.values, latest: row.latest!.getTime() }).toEqual({ period: [from, to], values: want!.values, latest: want!.latest });
+    // Told the data's last day, a period reaching past it reads the month of `to` whole: the same sums.
+    for (const dataLast of [null, lastDay]) {
+      const actual = await readPeriod(db, spec, from, to, dataLast);
+      expect(actual.length).toBe(expected.size);
+      for (const row of actual) {
+        const want = expected.get(`${row.what}|${row.unit}`);
+        expect({ period: [from, to], values: row.values, latest: row.latest!.getTime() }).toEqual({ period: [from, to], values: want!.values, latest: want!.latest });
+      }
     }
   }
+  expect(planPeriod('2025-05-15', '2025-06-29', '2025-06-28')).toEqual({ months: ['2025-05-01', '2025-06-01'], plusDays: [], minusDays: [['2025-05-01', '2025-05-14']], lastMonthTrimmed: null });
+  expect(planPeriod('2025-05-15', '2025-06-29')).toEqual({ months: ['2025-05-01', '2025-06-01'], plusDays: [], minusDays: [['2025-05-01', '2025-05-14'], ['2025-06-30', '2025-06-30']], lastMonthTrimmed: '2025-06-01' });
   expect(planPeriod('2024-03-02', '2024-05-30')).toEqual({ months: ['2024-03-01', '2024-05-01'], plusDays: [], minusDays: [['2024-03-01', '2024-03-01'], ['2024-05-31', '2024-05-31']], lastMonthTrimmed: '2024-05-01' });
   expect(planPeriod('2024-03-20', '2024-05-10')).toEqual({ months: ['2024-04-01', '2024-04-01'], plusDays: [['2024-03-20', '2024-03-31'], ['2024-05-01', '2024-05-10']], minusDays: [], lastMonthTrimmed: null });
 });
