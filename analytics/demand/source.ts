@@ -232,7 +232,9 @@ export async function readBuckets(db: SqlRunner, spec: ReadSpec, from: string, t
     return toRows((await db.query(selectSql(spec, tables.monthly, 'month', 'd.month'), params(spec, from, to))).rows, spec.columns);
   }
   const expr = bucket === 'day' ? 'd.day' : bucket === 'week' ? `date_trunc('week', d.day)` : `date_trunc('month', d.day)`;
-  return toRows((await db.query(selectSql(spec, tables.daily, 'day', expr), params(spec, from, to))).rows, spec.columns);
+  // 'month' from days (service_daily has no monthly table): every day of the months that start in [from, to].
+  const last = bucket === 'month' ? monthEnd(monthStart(to)) : to;
+  return toRows((await db.query(selectSql(spec, tables.daily, 'day', expr), params(spec, from, last))).rows, spec.columns);
 }
 
 /**

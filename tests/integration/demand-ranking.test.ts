@@ -216,6 +216,23 @@ test('a period read as whole months minus edge days gives exactly the sums and l
   expect(planPeriod('2024-03-20', '2024-05-10')).toEqual({ months: ['2024-04-01', '2024-04-01'], plusDays: [['2024-03-20', '2024-03-31'], ['2024-05-01', '2024-05-10']], minusDays: [], lastMonthTrimmed: null });
 });
 
+test('service items by month (read from days, service_daily has no monthly table) hold every day of each month', async () => {
+  const spec: ReadSpec = { mode: 'ITEM', what: 'item', byUnit: true, unitIds: null, sources: 'SERVICE_RECORDS', columns: ['demands', 'consultations', 'open'] };
+  const byMonth = await readBuckets(db, spec, '2024-01-01', '2025-05-01', 'month');
+  const byDay = await readBuckets(db, spec, '2024-01-01', '2025-05-31', 'day');
+  const sum = (rows: typeof byDay, month: (bucket: string) => string) => {
+    const out = new Map<string, number>();
+    for (const row of rows) {
+      const key = `${row.what}|${row.unit}|${month(row.bucket)}`;
+      out.set(key, (out.get(key) ?? 0) + row.values.demands! + row.values.consultations! * 1000);
+    }
+    return out;
+  };
+  const expected = sum(byDay, (day) => `${day.slice(0, 7)}-01`);
+  expect(expected.size).toBeGreaterThan(0);
+  expect(sum(byMonth, (month) => month)).toEqual(expected);
+});
+
 test('series read packed per area hold exactly what the plain read holds (communities and grids, by month and by day)', async () => {
   const totals = (rows: { what: number; unit: number; bucket: string; values: Record<string, number | null> }[], columns: readonly string[]) => {
     const out = new Map<string, (number | null)[]>();
