@@ -223,23 +223,37 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     };
   };
   const usableMonths = monthKeys.filter((m) => coveredDays(m) >= 7);
-  // Without a group dimension a row's cell depends on its what × unit alone: explode once per pair.
-  const cellOfPair = new Map<string, string | null>();
-  const partsOf = (row: CellRow) => {
-    if (shape.byGroup) return explode(shape, scope, row);
-    const pair = `${row.what}|${row.unit}`;
-    let id = cellOfPair.get(pair);
-    if (id === undefined) cellOfPair.set(pair, (id = explode(shape, scope, row)[0]?.id ?? null));
-    return id === null ? [] : [{ id, demands: row.values.demands ?? 0, consultations: row.values.consultations ?? 0 }];
+  // Without a group dimension a row's cell depends on its what × unit alone: looked up once per
+  // pair, and the row read in place (80,000+ rows by category × community: no objects per row).
+  const cellOfPair = new Map<number, Map<number, Cell | null>>();
+  const cellOf = (row: CellRow): Cell | null => {
+    let units = cellOfPair.get(row.what);
+    if (!units) cellOfPair.set(row.what, (units = new Map()));
+    let cell = units.get(row.unit);
+    if (cell === undefined) {
+      const id = explode(shape, scope, row)[0]?.id;
+      units.set(row.unit, (cell = (id === undefined ? null : cells.get(id)) ?? null));
+    }
+    return cell;
   };
+  const add = (cell: Cell, month: string, volume: number) => cell.monthly.set(month, (cell.monthly.get(month) ?? 0) + volume);
   const addSeries = (rows: CellRow[], bucketMonth: (row: CellRow) => string, age: (row: CellRow) => number | null) => {
-    for (const row of rows) for (const part of partsOf(row)) {
-      const cell = cells.get(part.id);
+    for (const row of rows) {
+      if (shape.byGroup) {
+        for (const part of explode(shape, scope, row)) {
+          const cell = cells.get(part.id);
+          if (cell) add(cell, bucketMonth(row), part.demands + (input.includeConsultations ? part.consultations : 0));
+        }
+        continue;
+      }
+      const cell = cellOf(row);
       if (!cell) continue;
-      const m = bucketMonth(row);
-      cell.monthly.set(m, (cell.monthly.get(m) ?? 0) + part.demands + (input.includeConsultations ? part.consultations : 0));
-      const a = age(row);
-      if (!shape.byGroup && a !== null && (row.values.open ?? 0) > 0) cell.open.push([a, row.values.open!]);
+      add(cell, bucketMonth(row), (row.values.demands ?? 0) + (input.includeConsultations ? (row.values.consultations ?? 0) : 0));
+      const open = row.values.open ?? 0;
+      if (open > 0) {
+        const a = age(row);
+        if (a !== null) cell.open.push([a, open]);
+      }
     }
   };
   const asOfN = dayNumber(asOf);

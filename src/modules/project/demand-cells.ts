@@ -47,7 +47,11 @@ export async function loadDemandCells(ctx: AppContext, scope: DemandScope, perio
 function toCell(row: DemandRow): DemandCell {
   // Only the numeric metrics travel (trendMethod is a word, not a number).
   const metrics: Record<string, number | null> = {};
-  for (const [name, value] of Object.entries(row.metrics)) if (typeof value === 'number' || value === null) metrics[name] = value;
+  const all = row.metrics as unknown as Record<string, unknown>;
+  for (const name in all) {
+    const value = all[name];
+    if (typeof value === 'number' || value === null) metrics[name] = value;
+  }
   return {
     categoryId: row.key.categoryId!,
     communityId: row.key.communityId!,

@@ -35,8 +35,7 @@ export class ProjectSuggestionsResolver {
 
   @FieldResolver(() => [ProjectSuggestion], { description: 'Candidates not selected, best benefit first, each with why.' })
   rejected(@Root() result: ProjectSuggestionResult, @Args() args: RejectedArgs) {
-    const offset = args.offset ?? 0;
-    return result.rejectedAll.slice(offset, offset + (args.first ?? 20));
+    return result.rejectedPage(args.offset ?? 0, args.first ?? 20);
   }
 }
 

@@ -174,7 +174,7 @@ export async function computeSuggestions(ctx: AppContext, input: ProjectSuggesti
   const labelOf = new Map([...raw.selected, ...raw.rejected].map((c) => [`${c.templateId}:${c.communityId}`, `${c.templateName} · ${c.communityName}`]));
   const result: ProjectSuggestionResult = {
     selected: raw.selected.map(toSuggestion),
-    rejectedAll: raw.rejected.map(toSuggestion),
+    rejectedPage: (offset, count) => raw.rejected.slice(offset, offset + count).map(toSuggestion),
     rejectedCount: raw.rejected.length,
     totals: raw.totals,
     greedy: {

@@ -308,8 +308,11 @@ export class ProjectSuggestionResult {
   @Field(() => [ProjectSuggestion], { description: 'Best benefit first.' })
   selected!: ProjectSuggestion[];
 
-  /** Every rejected candidate, best benefit first; the field resolver pages it. */
-  rejectedAll!: ProjectSuggestion[];
+  /**
+   * A page of the rejected candidates, best benefit first (the field resolver's); mapped on demand,
+   * since a city-wide answer rejects a thousand candidates and a page shows twenty.
+   */
+  rejectedPage!: (offset: number, count: number) => ProjectSuggestion[];
 
   @Field(() => Int)
   rejectedCount!: number;
