@@ -149,6 +149,11 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // (Per community over three years that is 50,000+ rows: every column left out counts.)
   const evidencePerRow = Math.min(Math.max(input.evidencePerRow ?? 5, 0), 20);
   const seriesColumns = shape.byGroup ? SERIES_COLUMNS : ['demands', 'consultations', 'open'];
+  // When no record lies after `to` (the usual question: up to the latest data), the month of `to`
+  // is its monthly row: the series reads it with the other months, and its days are read only for
+  // backlog ages (rows with something open; none for group cells, which keep no backlog).
+  const wholeLastMonth = span.last !== null && span.last <= input.to;
+  const monthsTo = wholeLastMonth ? lastMonth : addMonths(lastMonth, -1);
   // Likewise the period sums: per-group counts for group cells, close-time histograms for the others (which alone have timeliness).
   const periodColumns = shape.byGroup ? [...COUNT_COLUMNS, ...GROUP_COUNT_COLUMNS] : [...COUNT_COLUMNS, ...HISTOGRAM_COLUMNS];
   const baseColumns = shape.byGroup ? ['demands', 'consultations', ...GROUP_COUNT_COLUMNS] : ['demands', 'consultations'];
@@ -156,8 +161,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     readPeriod(db, spec(periodColumns, true, true), input.from, input.to, span.last),
     readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
-    addMonths(lastMonth, -1) >= firstMonth ? readBucketsPacked(db, spec(seriesColumns, areaDim), firstMonth, addMonths(lastMonth, -1), 'month') : Promise.resolve([] as CellRow[]),
-    readBucketsPacked(db, spec(seriesColumns, areaDim), lastMonth, input.to, 'day'),
+    monthsTo >= firstMonth ? readBucketsPacked(db, spec(seriesColumns, areaDim), firstMonth, monthsTo, 'month') : Promise.resolve([] as CellRow[]),
+    wholeLastMonth && shape.byGroup ? Promise.resolve([] as CellRow[])
+      : readBucketsPacked(db, { ...spec(seriesColumns, areaDim), openOnly: wholeLastMonth }, lastMonth, input.to, 'day'),
     // Evidence: exemplars of the last 14 days, and of the whole months inside the period (none when none are asked for).
     evidencePerRow === 0 ? Promise.resolve([]) : Promise.all([
       readExemplars(db, spec([], true), evidenceFrom, input.to, false, evidencePerRow),
@@ -205,8 +211,18 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // (One pass each: the earliest month of the monthly rows with data, else the earliest day of the month of `to`.)
   const hasData = (r: CellRow) => (r.values.demands ?? 0) + (r.values.consultations ?? 0) > 0;
   let dataFirst: string | null = null;
+  let seriesMonths = months;
+  let days = current;
+  let daysInSeries = !wholeLastMonth;
   for (const r of months) if (hasData(r) && (dataFirst === null || r.bucket < dataFirst)) dataFirst = r.bucket;
-  if (dataFirst === null) for (const r of current) if (hasData(r) && (dataFirst === null || r.bucket < dataFirst)) dataFirst = r.bucket;
+  if (wholeLastMonth && dataFirst === lastMonth) {
+    // All data in the month of `to`: its first day with data starts the series, so read its days after all.
+    seriesMonths = months.filter((r) => r.bucket !== lastMonth);
+    days = await readBucketsPacked(db, spec(seriesColumns, areaDim), lastMonth, input.to, 'day');
+    daysInSeries = true;
+    dataFirst = null;
+  }
+  if (dataFirst === null) for (const r of days) if (hasData(r) && (dataFirst === null || r.bucket < dataFirst)) dataFirst = r.bucket;
   const monthKeys: string[] = [];
   if (dataFirst) for (let m = monthStart(dataFirst); m <= lastMonth; m = addMonths(m, 1)) monthKeys.push(m);
   const coveredDays = (m: string) => {
@@ -237,9 +253,10 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     return cell;
   };
   const add = (cell: Cell, month: string, volume: number) => cell.monthly.set(month, (cell.monthly.get(month) ?? 0) + volume);
-  const addSeries = (rows: CellRow[], bucketMonth: (row: CellRow) => string, age: (row: CellRow) => number | null) => {
+  const addSeries = (rows: CellRow[], bucketMonth: (row: CellRow) => string, age: (row: CellRow) => number | null, inSeries = true) => {
     for (const row of rows) {
       if (shape.byGroup) {
+        if (!inSeries) continue;
         for (const part of explode(shape, scope, row)) {
           const cell = cells.get(part.id);
           if (cell) add(cell, bucketMonth(row), part.demands + (input.includeConsultations ? part.consultations : 0));
@@ -248,7 +265,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       }
       const cell = cellOf(row);
       if (!cell) continue;
-      add(cell, bucketMonth(row), (row.values.demands ?? 0) + (input.includeConsultations ? (row.values.consultations ?? 0) : 0));
+      if (inSeries) add(cell, bucketMonth(row), (row.values.demands ?? 0) + (input.includeConsultations ? (row.values.consultations ?? 0) : 0));
       const open = row.values.open ?? 0;
       if (open > 0) {
         const a = age(row);
@@ -259,8 +276,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const asOfN = dayNumber(asOf);
   const monthAge = memo((bucket) => (addDays(bucket, 14) >= backlogFrom || monthEnd(bucket) >= backlogFrom ? Math.max(0, asOfN - dayNumber(addDays(bucket, 14))) : null));
   const dayAge = memo((bucket) => Math.max(0, asOfN - dayNumber(bucket)));
-  addSeries(months, (row) => row.bucket, (row) => monthAge(row.bucket));
-  addSeries(current, () => lastMonth, (row) => dayAge(row.bucket));
+  // (The month of `to`, when read whole, has its backlog ages from its days.)
+  addSeries(seriesMonths, (row) => row.bucket, (row) => (row.bucket === lastMonth ? null : monthAge(row.bucket)));
+  addSeries(days, () => lastMonth, (row) => dayAge(row.bucket), daysInSeries);
   clock.mark('series');
 
   // 4. Metrics per cell.

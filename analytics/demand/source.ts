@@ -64,6 +64,8 @@ export interface ReadSpec {
   latest?: boolean;
   /** Restrict to these category ids (COMMUNITY/GRID mode). */
   categoryIds?: number[];
+  /** Only roll-up rows with something open (for backlog ages: a sixth of the rows). */
+  openOnly?: boolean;
 }
 
 export interface CellRow {
@@ -81,9 +83,10 @@ const TABLES: Record<ReadMode, { daily: string; monthly: string | null; unit: st
   ITEM: { daily: 'service_daily', monthly: null, unit: 'community_id' },
 };
 
-function sourceFilter(mode: ReadMode, sources: DemandSources): string {
-  if (mode === 'ITEM' || sources === 'BOTH') return '';
-  return ` and d.source = ${DEMAND_SOURCE[sources]}`;
+function sourceFilter(mode: ReadMode, sources: DemandSources, openOnly = false): string {
+  const open = openOnly ? ' and d.open > 0' : '';
+  if (mode === 'ITEM' || sources === 'BOTH') return open;
+  return ` and d.source = ${DEMAND_SOURCE[sources]}${open}`;
 }
 
 function selectSql(spec: ReadSpec, table: string, timeColumn: string, bucket: string | null): string {
@@ -97,7 +100,7 @@ function selectSql(spec: ReadSpec, table: string, timeColumn: string, bucket: st
   const selected = [`${what} as what`, `${unit} as unit`, `${bucket === null ? `''` : `to_char(${bucket}, 'YYYY-MM-DD')`} as bucket`, ...spec.columns.map((c) => columnSql(spec.mode, c))].join(', ');
   return `select ${selected}${latest}
     from ${table} d${join}
-    where d.${timeColumn} between $1::date and $2::date${sourceFilter(spec.mode, spec.sources)}${units}${categories}
+    where d.${timeColumn} between $1::date and $2::date${sourceFilter(spec.mode, spec.sources, spec.openOnly)}${units}${categories}
     group by 1, 2${bucket === null ? '' : `, ${bucket}`}`;
 }
 
@@ -257,7 +260,7 @@ export async function readBucketsPacked(db: SqlRunner, spec: ReadSpec, from: str
     const fields = [`(d.${time} - $1::date)::text`, ...spec.columns.map((c) => (available(spec.mode, c) ? `d.${c}::text` : `''`))].join(` || ':' || `);
     const { rows } = await db.query(
       `select ${what} as what, d.${tables.unit} as unit, string_agg(${fields}, ',') as packed from ${table} d
-        where d.${time} between $1::date and $2::date${sourceFilter(spec.mode, spec.sources)}${units} group by 1, 2`,
+        where d.${time} between $1::date and $2::date${sourceFilter(spec.mode, spec.sources, spec.openOnly)}${units} group by 1, 2`,
       params(spec, from, to),
     );
     return unpack(rows, spec.columns, from);

@@ -216,6 +216,35 @@ test('a period read as whole months minus edge days gives exactly the sums and l
   expect(planPeriod('2024-03-20', '2024-05-10')).toEqual({ months: ['2024-04-01', '2024-04-01'], plusDays: [['2024-03-20', '2024-03-31'], ['2024-05-01', '2024-05-10']], minusDays: [], lastMonthTrimmed: null });
 });
 
+test('up to the data\'s last day the month of `to` is read whole; with a later record it is read by day: the same ranking', async () => {
+  const shapes: DemandRankingInput['groupBy'][] = [['CATEGORY'], ['CATEGORY', 'COMMUNITY'], ['CATEGORY', 'GRID'], ['CATEGORY', 'RESIDENT_GROUP'], ['SERVICE_ITEM'], ['COMMUNITY']];
+  const rank = async () => {
+    const out = [];
+    for (const groupBy of shapes) {
+      const { timings, ...result } = await rankDemand(db, { ...base, groupBy, minSupport: 1, allRows: true });
+      out.push(result);
+    }
+    return out;
+  };
+  const { rows: [{ last }] } = await db.query<{ last: string }>('select max(day)::text as last from demand_daily');
+  expect(last <= base.to).toBe(true);
+  const wholeMonth = await rank();
+  // A record ten days after the data's last day (and after `to`), in every daily roll-up, then rolled back.
+  await db.query('begin');
+  try {
+    for (const table of ['demand_daily', 'demand_grid_daily', 'service_daily']) {
+      await db.query(`create temp table later on commit drop as select * from ${table} where day = (select max(day) from ${table}) limit 1`);
+      await db.query(`update later set day = day + 10`);
+      await db.query(`insert into ${table} select * from later`);
+      await db.query('drop table later');
+    }
+    const byDay = await rank();
+    expect(byDay).toEqual(wholeMonth);
+  } finally {
+    await db.query('rollback');
+  }
+});
+
 test('service items by month (read from days, service_daily has no monthly table) hold every day of each month', async () => {
   const spec: ReadSpec = { mode: 'ITEM', what: 'item', byUnit: true, unitIds: null, sources: 'SERVICE_RECORDS', columns: ['demands', 'consultations', 'open'] };
   const byMonth = await readBuckets(db, spec, '2024-01-01', '2025-05-01', 'month');
