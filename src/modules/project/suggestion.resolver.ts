@@ -8,7 +8,7 @@ import { Unit } from '../unit/unit.entity';
 import { ProjectTemplate } from './project.entity';
 import { ProjectSuggestionsInput } from './suggestion.inputs';
 import { suggestionService } from './suggestion.service';
-import { CoveredDemandCell, MatchedResource, ProjectSuggestion, ProjectSuggestionResult } from './suggestion.types';
+import { CellMetric, CoveredDemandCell, MatchedResource, ProjectSuggestion, ProjectSuggestionResult } from './suggestion.types';
 
 @ArgsType()
 class RejectedArgs {
@@ -54,6 +54,11 @@ export class ProjectSuggestionFieldsResolver {
 
 @Resolver(() => CoveredDemandCell)
 export class CoveredDemandCellResolver {
+  @FieldResolver(() => [CellMetric])
+  metrics(@Root() cell: CoveredDemandCell): CellMetric[] {
+    return Object.entries(cell.metricValues).map(([name, value]) => ({ name, value }));
+  }
+
   @FieldResolver(() => RequestCategory)
   category(@Root() cell: CoveredDemandCell, @Ctx() ctx: AppContext) {
     return ctx.loaders.byId(RequestCategory).load(cell.categoryId);

@@ -161,7 +161,7 @@ export async function computeSuggestions(ctx: AppContext, input: ProjectSuggesti
     benefitFormula: c.benefitFormula,
     rho: c.rho,
     beta: c.beta,
-    coveredCells: c.cells.map((cell) => ({ ...cell, metrics: Object.entries(cell.metrics).map(([name, value]) => ({ name, value })) })),
+    coveredCells: c.cells.map(({ metrics, ...cell }) => ({ ...cell, metricValues: metrics })),
     beneficiaries: c.beneficiaries,
     beneficiaryFormula: c.beneficiaryFormula,
     benefitPer10kYuan: c.benefitPer10kYuan,

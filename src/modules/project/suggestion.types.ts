@@ -56,8 +56,8 @@ export class CoveredDemandCell {
   @Field(() => Float, { description: 'C·n·ρ·(1 + β·v).' })
   contribution!: number;
 
-  @Field(() => [CellMetric])
-  metrics!: CellMetric[];
+  /** Every numeric metric of the ranking row, by name: the `metrics` field lists them (on demand). */
+  metricValues!: Record<string, number | null>;
 }
 
 @ObjectType({ description: 'A resource item matched to a suggestion\'s needs: which, from whom, how much, worth what.' })
