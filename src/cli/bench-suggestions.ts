@@ -62,8 +62,8 @@ runCli(async () => {
     const [{ n: serviceRows }] = await em.execute<{ n: number }[]>('select count(*)::int as n from service_daily');
     if (serviceRows === 0) await importRecords(database.url, records, communities.map((c) => c.code));
     await listResources(em);
-    // Fresh statistics: right after a bulk import the planner would otherwise guess (nested loops, a sort on disk).
-    await em.execute('analyze area; analyze service_daily; analyze request_daily; analyze list_item');
+    // Fresh statistics for what this script wrote itself (the import refreshes its own tables').
+    await em.execute('analyze area; analyze list_item');
 
     const [{ latest }] = await em.execute<{ latest: string }[]>(`select max(day)::text as latest from service_daily`);
     const to = latest;

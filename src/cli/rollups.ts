@@ -3,7 +3,7 @@ import pg from 'pg';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../common/logger';
 import { openDatabase } from '../db/database';
-import { rebuildRollups } from '../modules/service-data/rollups';
+import { analyzeAfterImport, rebuildRollups } from '../modules/service-data/rollups';
 import { runCli } from './run-cli';
 
 /** npm run rollups:rebuild — recomputes service_daily and request_daily from raw rows, in one transaction. */
@@ -21,6 +21,7 @@ runCli(async () => {
     await client.query('begin');
     await rebuildRollups(client);
     await client.query('commit');
+    await analyzeAfterImport(client);
     const { rows } = await client.query<{ service: number; request: number }>('select (select count(*) from service_daily)::int as service, (select count(*) from request_daily)::int as request');
     console.log(`rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s: service_daily ${rows[0].service} rows, request_daily ${rows[0].request} rows`);
     return 0;

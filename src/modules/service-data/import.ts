@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { CSV_ERROR, CsvScanner } from './csv';
 import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, prepareImportSession, type BatchCounts, type PgClient } from './loader';
 import { compileMapping, type Mapping, type Rejection, type RowMapper } from './mapping';
+import { ANALYZE_AFTER_ROWS, analyzeAfterImport } from './rollups';
 
 export const DEFAULT_BATCH_ROWS = 100_000;
 /**
@@ -32,6 +33,8 @@ export interface ImportOptions {
   batchRows?: number;
   /** Where to write the rejected-row report (CSV: row, column, reason); none when omitted. */
   reportPath?: string;
+  /** Refresh the tables' planner statistics when at least this many rows went in (default ANALYZE_AFTER_ROWS). */
+  analyzeAfterRows?: number;
   /** Called every 10,000 rows and at the end; `totals` counts committed batches only. */
   onProgress?: (progress: { rowsRead: number; bytesRead: number; totals: BatchCounts }) => void;
 }
@@ -156,6 +159,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
       if (!mapper) throw new Error('the file is empty (no header row)');
     }
     await loader.finish();
+    if (loader.totals.inserted >= (options.analyzeAfterRows ?? ANALYZE_AFTER_ROWS)) await analyzeAfterImport(db);
     options.onProgress?.({ rowsRead: loader.totals.rowsRead, bytesRead, totals: loader.totals });
     await finishRun(db, runId, null);
     return { runId, ...loader.totals, encoding: decoding.encoding, encodingDetected: decoding.detected, times: loader.times };
