@@ -15,7 +15,7 @@ import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
-import { COUNT_COLUMNS, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketsPacked, readDataSpan, readExemplars, readPeriod, type CellRow, type ReadSpec } from './source';
+import { COUNT_COLUMNS, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataSpan, readExemplars, readPeriod, valueAt, type BucketTable, type ReadSpec } from './source';
 import { DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
 
 const DIMENSIONS: readonly DemandDimension[] = ['CATEGORY', 'SERVICE_ITEM', 'COMMUNITY', 'GRID', 'RESIDENT_GROUP'];
@@ -161,9 +161,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     readPeriod(db, spec(periodColumns, true, true), input.from, input.to, span.last),
     readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
-    monthsTo >= firstMonth ? readBucketsPacked(db, spec(seriesColumns, areaDim), firstMonth, monthsTo, 'month') : Promise.resolve([] as CellRow[]),
-    wholeLastMonth && shape.byGroup ? Promise.resolve([] as CellRow[])
-      : readBucketsPacked(db, { ...spec(seriesColumns, areaDim), openOnly: wholeLastMonth }, lastMonth, input.to, 'day'),
+    monthsTo >= firstMonth ? readBucketTable(db, spec(seriesColumns, areaDim), firstMonth, monthsTo, 'month') : Promise.resolve(null),
+    wholeLastMonth && shape.byGroup ? Promise.resolve(null)
+      : readBucketTable(db, { ...spec(seriesColumns, areaDim), openOnly: wholeLastMonth }, lastMonth, input.to, 'day'),
     // Evidence: exemplars of the last 14 days, and of the whole months inside the period (none when none are asked for).
     evidencePerRow === 0 ? Promise.resolve([]) : Promise.all([
       readExemplars(db, spec([], true), evidenceFrom, input.to, false, evidencePerRow),
@@ -209,20 +209,27 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // 3. Monthly series and open backlog by age.
   // The series starts with the first month in the window that has any record in the scope.
   // (One pass each: the earliest month of the monthly rows with data, else the earliest day of the month of `to`.)
-  const hasData = (r: CellRow) => (r.values.demands ?? 0) + (r.values.consultations ?? 0) > 0;
-  let dataFirst: string | null = null;
-  let seriesMonths = months;
+  const column = (name: string) => seriesColumns.indexOf(name);
+  const [DEMANDS, CONSULTATIONS, OPEN] = [column('demands'), column('consultations'), column('open')];
+  const hasData = (t: BucketTable, i: number) => valueAt(t, i, DEMANDS) + valueAt(t, i, CONSULTATIONS) > 0;
+  const firstWithData = (t: BucketTable | null, skipOffset = -1): string | null => {
+    let first = -1;
+    if (t) for (let i = 0; i < t.size; i++) if (t.offset[i] !== skipOffset && hasData(t, i) && (first < 0 || t.offset[i] < first)) first = t.offset[i];
+    return first < 0 ? null : addDays(t!.from, first);
+  };
   let days = current;
   let daysInSeries = !wholeLastMonth;
-  for (const r of months) if (hasData(r) && (dataFirst === null || r.bucket < dataFirst)) dataFirst = r.bucket;
+  let dataFirst = firstWithData(months);
+  // The month of `to` among the monthly rows (when read whole): skipped if its days are read after all.
+  let skipMonth = -1;
   if (wholeLastMonth && dataFirst === lastMonth) {
     // All data in the month of `to`: its first day with data starts the series, so read its days after all.
-    seriesMonths = months.filter((r) => r.bucket !== lastMonth);
-    days = await readBucketsPacked(db, spec(seriesColumns, areaDim), lastMonth, input.to, 'day');
+    skipMonth = dayNumber(lastMonth) - dayNumber(firstMonth);
+    days = await readBucketTable(db, spec(seriesColumns, areaDim), lastMonth, input.to, 'day');
     daysInSeries = true;
     dataFirst = null;
   }
-  if (dataFirst === null) for (const r of days) if (hasData(r) && (dataFirst === null || r.bucket < dataFirst)) dataFirst = r.bucket;
+  if (dataFirst === null) dataFirst = firstWithData(days);
   const monthKeys: string[] = [];
   if (dataFirst) for (let m = monthStart(dataFirst); m <= lastMonth; m = addMonths(m, 1)) monthKeys.push(m);
   const coveredDays = (m: string) => {
@@ -230,55 +237,59 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     const end = m === lastMonth ? input.to : monthEnd(m);
     return Math.max(0, daysInclusive(start, end));
   };
-  // Date arithmetic once per bucket, not once per row or cell (tens of thousands of them per community).
-  const memo = <T>(f: (key: string) => T) => {
-    const seen = new Map<string, T>();
-    return (key: string): T => {
-      if (!seen.has(key)) seen.set(key, f(key));
-      return seen.get(key)!;
-    };
-  };
   const usableMonths = monthKeys.filter((m) => coveredDays(m) >= 7);
-  // Without a group dimension a row's cell depends on its what × unit alone: looked up once per
-  // pair, and the row read in place (80,000+ rows by category × community: no objects per row).
+  // Without a group dimension an entry's cell depends on its what × unit alone: looked up once per pair.
   const cellOfPair = new Map<number, Map<number, Cell | null>>();
-  const cellOf = (row: CellRow): Cell | null => {
-    let units = cellOfPair.get(row.what);
-    if (!units) cellOfPair.set(row.what, (units = new Map()));
-    let cell = units.get(row.unit);
+  const cellOf = (what: number, unit: number): Cell | null => {
+    let units = cellOfPair.get(what);
+    if (!units) cellOfPair.set(what, (units = new Map()));
+    let cell = units.get(unit);
     if (cell === undefined) {
-      const id = explode(shape, scope, row)[0]?.id;
-      units.set(row.unit, (cell = (id === undefined ? null : cells.get(id)) ?? null));
+      const id = explode(shape, scope, { what, unit, bucket: '', values: {}, latest: null })[0]?.id;
+      units.set(unit, (cell = (id === undefined ? null : cells.get(id)) ?? null));
     }
     return cell;
   };
   const add = (cell: Cell, month: string, volume: number) => cell.monthly.set(month, (cell.monthly.get(month) ?? 0) + volume);
-  const addSeries = (rows: CellRow[], bucketMonth: (row: CellRow) => string, age: (row: CellRow) => number | null, inSeries = true) => {
-    for (const row of rows) {
+  // Per bucket (an offset from the table's first day): its month key and its backlog age (null: not counted).
+  const addSeries = (t: BucketTable | null, monthOf: (offset: number) => string, age: (offset: number) => number | null, inSeries: boolean, skipOffset = -1) => {
+    if (!t) return;
+    const months = new Map<number, string>();
+    const ages = new Map<number, number | null>();
+    for (let i = 0; i < t.size; i++) {
+      const offset = t.offset[i];
+      if (offset === skipOffset) continue;
+      let month = months.get(offset);
+      if (month === undefined) months.set(offset, (month = monthOf(offset)));
       if (shape.byGroup) {
         if (!inSeries) continue;
-        for (const part of explode(shape, scope, row)) {
+        const values: Record<string, number | null> = {};
+        t.columns.forEach((c, j) => {
+          const v = t.values[i * t.columns.length + j];
+          values[c] = v === v ? v : null;
+        });
+        for (const part of explode(shape, scope, { what: t.what[i], unit: t.unit[i], bucket: '', values, latest: null })) {
           const cell = cells.get(part.id);
-          if (cell) add(cell, bucketMonth(row), part.demands + (input.includeConsultations ? part.consultations : 0));
+          if (cell) add(cell, month, part.demands + (input.includeConsultations ? part.consultations : 0));
         }
         continue;
       }
-      const cell = cellOf(row);
+      const cell = cellOf(t.what[i], t.unit[i]);
       if (!cell) continue;
-      if (inSeries) add(cell, bucketMonth(row), (row.values.demands ?? 0) + (input.includeConsultations ? (row.values.consultations ?? 0) : 0));
-      const open = row.values.open ?? 0;
+      if (inSeries) add(cell, month, valueAt(t, i, DEMANDS) + (input.includeConsultations ? valueAt(t, i, CONSULTATIONS) : 0));
+      const open = valueAt(t, i, OPEN);
       if (open > 0) {
-        const a = age(row);
+        let a = ages.get(offset);
+        if (a === undefined) ages.set(offset, (a = age(offset)));
         if (a !== null) cell.open.push([a, open]);
       }
     }
   };
   const asOfN = dayNumber(asOf);
-  const monthAge = memo((bucket) => (addDays(bucket, 14) >= backlogFrom || monthEnd(bucket) >= backlogFrom ? Math.max(0, asOfN - dayNumber(addDays(bucket, 14))) : null));
-  const dayAge = memo((bucket) => Math.max(0, asOfN - dayNumber(bucket)));
+  const monthAge = (bucket: string) => (addDays(bucket, 14) >= backlogFrom || monthEnd(bucket) >= backlogFrom ? Math.max(0, asOfN - dayNumber(addDays(bucket, 14))) : null);
   // (The month of `to`, when read whole, has its backlog ages from its days.)
-  addSeries(seriesMonths, (row) => row.bucket, (row) => (row.bucket === lastMonth ? null : monthAge(row.bucket)));
-  addSeries(days, () => lastMonth, (row) => dayAge(row.bucket), daysInSeries);
+  if (months) addSeries(months, (offset) => addDays(months.from, offset), (offset) => (addDays(months.from, offset) === lastMonth ? null : monthAge(addDays(months.from, offset))), true, skipMonth);
+  if (days) addSeries(days, () => lastMonth, (offset) => Math.max(0, asOfN - dayNumber(days!.from) - offset), daysInSeries);
   clock.mark('series');
 
   // 4. Metrics per cell.
