@@ -57,8 +57,9 @@ export function communityOptions(problem: SelectionProblem, members: readonly nu
 
 /** Removes options another one dominates (no heavier, no less valuable, a superset of groups, and — when `byCount` — no more items). */
 function undominated(options: Option[], byCount: boolean): Option[] {
-  const classKey = (o: Option) => (byCount ? `${o.mask}:${o.items.length}` : `${o.mask}`);
-  const classes = new Map<string, Option[]>();
+  // Masks are small bit sets (≤ 2^groups) and counts small: one number per class.
+  const classKey = (o: Option) => (byCount ? o.mask * 65536 + o.items.length : o.mask);
+  const classes = new Map<number, Option[]>();
   for (const option of options) {
     const key = classKey(option);
     const list = classes.get(key);
@@ -66,20 +67,21 @@ function undominated(options: Option[], byCount: boolean): Option[] {
     else classes.set(key, [option]);
   }
   // Within a class: the staircase of strictly rising value by rising weight.
-  const fronts: { mask: number; count: number; list: Option[]; bestUpTo: Float64Array }[] = [];
+  const fronts: { mask: number; count: number; list: Option[] }[] = [];
   for (const list of classes.values()) {
     list.sort((a, b) => a.weight - b.weight || b.value - a.value);
     const kept: Option[] = [];
     for (const option of list) if (kept.length === 0 || option.value > kept[kept.length - 1].value) kept.push(option);
-    fronts.push({ mask: kept[0].mask, count: byCount ? kept[0].items.length : 0, list: kept, bestUpTo: Float64Array.from(kept, (o) => o.value) });
+    fronts.push({ mask: kept[0].mask, count: byCount ? kept[0].items.length : 0, list: kept });
   }
   // Across classes: drop an option when a class with a superset of groups (and no more items) has one no heavier and at least as valuable.
+  // (Which classes can dominate which is decided once per pair of classes, not once per option.)
   const result: Option[] = [];
   for (const front of fronts) {
+    const dominators = fronts.filter((other) => other !== front && (other.mask & front.mask) === front.mask && other.count <= front.count);
     for (const option of front.list) {
       let dominated = false;
-      for (const other of fronts) {
-        if (other === front || (other.mask & front.mask) !== front.mask || other.count > front.count) continue;
+      for (const other of dominators) {
         const value = bestValueUpTo(other.list, option.weight);
         // Equal options in two classes: the one with the larger mask (or fewer items) wins, so exactly one survives.
         if (value > option.value || (value === option.value && value !== -Infinity)) {
