@@ -216,7 +216,7 @@ export async function readPeriod(db: SqlRunner, spec: ReadSpec, from: string, to
   const summed = spec.columns.filter((c) => available(spec.mode, c));
   const branches = parts.map((part) => {
     const columns = summed.map((c) => (part.sign === 0 ? `0 as ${c}` : part.sign === 1 ? `d.${c}` : `-d.${c} as ${c}`));
-    return `select ${what} as what, d.${tables.unit} as unit, ${part.latest ? 'd.latest' : 'null::timestamptz as latest'}${columns.map((c) => `, ${c}`).join('')}
+    return `select ${what} as what, ${spec.byUnit ? `d.${tables.unit}` : '0'} as unit, ${part.latest ? 'd.latest' : 'null::timestamptz as latest'}${columns.map((c) => `, ${c}`).join('')}
       from ${part.table} d where d.${part.time} between ${parameter(part.range[0])}::date and ${parameter(part.range[1])}::date${sourceFilter(spec.mode, spec.sources)}${units}${categories}`;
   });
   const selected = spec.columns.map((c) => (available(spec.mode, c) ? `sum(x.${c})::float8 as ${c}` : `null::float8 as ${c}`));
