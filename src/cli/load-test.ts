@@ -14,10 +14,11 @@ const heapMb = () => {
 };
 
 /**
- * `npm run test:load -- [--seconds 20] [--connections 10]`: a server on its own database,
- * autocannon sending dashboard reads and request mutations (2:1) for a bounded time.
+ * `npm run test:load -- [--seconds 20] [--connections 10] [--by-document]`: a server on its own
+ * database, autocannon sending dashboard reads and request mutations (2:1) for a bounded time.
  * Fails on any 5xx, any GraphQL error, or heap growth past 64 MB between the first and
- * last third of the run.
+ * last third of the run. `--by-document` then runs each document alone (a quarter of the time
+ * each) and prints its throughput and latency: which one the mixed p99 comes from.
  */
 runCli(async () => {
   const seconds = argument('--seconds', 20);
@@ -45,6 +46,15 @@ runCli(async () => {
   const early = median(heap.slice(0, third));
   const late = median(heap.slice(-third));
   const created = await scenario.orm.em.fork().execute<{ n: string }[]>(`select count(*) as n from request`);
+  const byDocument: string[] = [];
+  const aloneFailures: string[] = [];
+  if (process.argv.includes('--by-document')) {
+    for (const name of ['overview', 'requests', 'dashboard', 'createRequest'] as const) {
+      const alone = await autocannon({ url: scenario.url.replace(/\/graphql$/, ''), connections, duration: Math.max(2, Math.round(seconds / 4)), requests: [request(docs[name])] });
+      byDocument.push(`${`  ${name} alone`.padEnd(34)} ${alone.requests.average.toFixed(1)} req/s, p50 ${alone.latency.p50} ms, p90 ${alone.latency.p90} ms, p99 ${alone.latency.p99} ms, non-2xx ${alone.non2xx}`);
+      if (alone.non2xx + alone.errors + alone.timeouts > 0) aloneFailures.push(`${name} alone: ${alone.non2xx} non-2xx, ${alone.errors + alone.timeouts} socket errors or timeouts`);
+    }
+  }
   await scenario.close();
 
   const fivexx = result['5xx'];
@@ -62,12 +72,14 @@ runCli(async () => {
     ['heap early → late (MB, after GC)', `${early.toFixed(1)} → ${late.toFixed(1)}`],
   ];
   for (const [label, value] of rows) console.log(`${String(label).padEnd(34)} ${value}`);
+  if (byDocument.length) console.log(['each document alone:', ...byDocument].join('\n'));
   const failures = [
     fivexx > 0 && `${fivexx} responses were 5xx`,
     result.non2xx > 0 && `${result.non2xx} responses were not 2xx`,
     graphqlErrors > 0 && `${graphqlErrors} responses carried GraphQL errors`,
     result.errors + result.timeouts > 0 && 'socket errors or timeouts',
     late - early > 64 && `heap grew ${(late - early).toFixed(1)} MB`,
+    ...aloneFailures,
   ].filter(Boolean);
   console.log(failures.length ? `FAILED: ${failures.join('; ')}` : 'load: ok (no 5xx, no errors, heap flat)');
   return failures.length ? 1 : 0;
