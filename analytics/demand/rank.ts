@@ -15,7 +15,7 @@ import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
-import { COUNT_COLUMNS, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataSpan, readExemplars, readPeriod, valueAt, type BucketTable, type ReadSpec } from './source';
+import { COUNT_COLUMNS, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataSpan, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
 import { DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
 
 const DIMENSIONS: readonly DemandDimension[] = ['CATEGORY', 'SERVICE_ITEM', 'COMMUNITY', 'GRID', 'RESIDENT_GROUP'];
@@ -212,9 +212,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const column = (name: string) => seriesColumns.indexOf(name);
   const [DEMANDS, CONSULTATIONS, OPEN] = [column('demands'), column('consultations'), column('open')];
   const hasData = (t: BucketTable, i: number) => valueAt(t, i, DEMANDS) + valueAt(t, i, CONSULTATIONS) > 0;
-  const firstWithData = (t: BucketTable | null, skipOffset = -1): string | null => {
+  const firstWithData = (t: BucketTable | null): string | null => {
     let first = -1;
-    if (t) for (let i = 0; i < t.size; i++) if (t.offset[i] !== skipOffset && hasData(t, i) && (first < 0 || t.offset[i] < first)) first = t.offset[i];
+    if (t) for (let i = 0; i < t.size; i++) if (hasData(t, i) && (first < 0 || t.offset[i] < first)) first = t.offset[i];
     return first < 0 ? null : addDays(t!.from, first);
   };
   let days = current;
@@ -251,24 +251,20 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     return cell;
   };
   const add = (cell: Cell, month: string, volume: number) => cell.monthly.set(month, (cell.monthly.get(month) ?? 0) + volume);
-  // Per bucket (an offset from the table's first day): its month key and its backlog age (null: not counted).
-  const addSeries = (t: BucketTable | null, monthOf: (offset: number) => string, age: (offset: number) => number | null, inSeries: boolean, skipOffset = -1) => {
+  // Per bucket (an offset from the table's first day): its month key, and its backlog age from
+  // that offset and month (null: not counted). Both computed once per bucket, not per entry.
+  const addSeries = (t: BucketTable | null, monthOf: (offset: number) => string, age: (offset: number, month: string) => number | null, inSeries: boolean, skipOffset = -1) => {
     if (!t) return;
-    const months = new Map<number, string>();
-    const ages = new Map<number, number | null>();
+    const monthOfOffset = new Map<number, string>();
+    const ageOfOffset = new Map<number, number | null>();
     for (let i = 0; i < t.size; i++) {
       const offset = t.offset[i];
       if (offset === skipOffset) continue;
-      let month = months.get(offset);
-      if (month === undefined) months.set(offset, (month = monthOf(offset)));
+      let month = monthOfOffset.get(offset);
+      if (month === undefined) monthOfOffset.set(offset, (month = monthOf(offset)));
       if (shape.byGroup) {
         if (!inSeries) continue;
-        const values: Record<string, number | null> = {};
-        t.columns.forEach((c, j) => {
-          const v = t.values[i * t.columns.length + j];
-          values[c] = v === v ? v : null;
-        });
-        for (const part of explode(shape, scope, { what: t.what[i], unit: t.unit[i], bucket: '', values, latest: null })) {
+        for (const part of explode(shape, scope, rowAt(t, i, month))) {
           const cell = cells.get(part.id);
           if (cell) add(cell, month, part.demands + (input.includeConsultations ? part.consultations : 0));
         }
@@ -279,8 +275,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       if (inSeries) add(cell, month, valueAt(t, i, DEMANDS) + (input.includeConsultations ? valueAt(t, i, CONSULTATIONS) : 0));
       const open = valueAt(t, i, OPEN);
       if (open > 0) {
-        let a = ages.get(offset);
-        if (a === undefined) ages.set(offset, (a = age(offset)));
+        let a = ageOfOffset.get(offset);
+        if (a === undefined) ageOfOffset.set(offset, (a = age(offset, month)));
         if (a !== null) cell.open.push([a, open]);
       }
     }
@@ -288,7 +284,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const asOfN = dayNumber(asOf);
   const monthAge = (bucket: string) => (addDays(bucket, 14) >= backlogFrom || monthEnd(bucket) >= backlogFrom ? Math.max(0, asOfN - dayNumber(addDays(bucket, 14))) : null);
   // (The month of `to`, when read whole, has its backlog ages from its days.)
-  if (months) addSeries(months, (offset) => addDays(months.from, offset), (offset) => (addDays(months.from, offset) === lastMonth ? null : monthAge(addDays(months.from, offset))), true, skipMonth);
+  if (months) addSeries(months, (offset) => addDays(months.from, offset), (_offset, month) => (month === lastMonth ? null : monthAge(month)), true, skipMonth);
   if (days) addSeries(days, () => lastMonth, (offset) => Math.max(0, asOfN - dayNumber(days!.from) - offset), daysInSeries);
   clock.mark('series');
 

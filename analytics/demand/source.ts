@@ -83,24 +83,28 @@ const TABLES: Record<ReadMode, { daily: string; monthly: string | null; unit: st
   ITEM: { daily: 'service_daily', monthly: null, unit: 'community_id' },
 };
 
-function sourceFilter(mode: ReadMode, sources: DemandSources, openOnly = false): string {
-  const open = openOnly ? ' and d.open > 0' : '';
-  if (mode === 'ITEM' || sources === 'BOTH') return open;
-  return ` and d.source = ${DEMAND_SOURCE[sources]}${open}`;
+/**
+ * The `and …` conditions every read of a spec shares: source, open rows only, the units (the
+ * parameter holding their ids, e.g. '$3') and the categories.
+ */
+function scopeFilter(spec: ReadSpec, unitsParam: string): string {
+  const source = spec.mode === 'ITEM' || spec.sources === 'BOTH' ? '' : ` and d.source = ${DEMAND_SOURCE[spec.sources]}`;
+  const open = spec.openOnly ? ' and d.open > 0' : '';
+  const units = spec.unitIds === null ? '' : ` and d.${TABLES[spec.mode].unit} = any(${unitsParam}::int[])`;
+  const categories = spec.categoryIds && spec.mode !== 'ITEM' ? ` and d.category_id in (${spec.categoryIds.map((id) => Math.trunc(id)).join(', ') || 'null'})` : '';
+  return `${source}${open}${units}${categories}`;
 }
 
 function selectSql(spec: ReadSpec, table: string, timeColumn: string, bucket: string | null): string {
   const what = spec.what === null ? '0' : spec.mode === 'ITEM' ? (spec.what === 'item' ? 'd.item_id' : 'i.category_id') : 'd.category_id';
   const unit = spec.byUnit ? `d.${TABLES[spec.mode].unit}` : '0';
   const join = spec.mode === 'ITEM' && spec.what === 'category' ? ' join service_item i on i.id = d.item_id' : '';
-  const units = spec.unitIds === null ? '' : ` and d.${TABLES[spec.mode].unit} = any($3::int[])`;
   const latest = spec.latest && spec.mode !== 'ITEM' ? ', max(d.latest) as latest' : '';
-  const categories = spec.categoryIds && spec.mode !== 'ITEM' ? ` and d.category_id in (${spec.categoryIds.map((id) => Math.trunc(id)).join(', ') || 'null'})` : '';
   // The bucket (a date expression) is grouped as a date and formatted per group, not per row.
   const selected = [`${what} as what`, `${unit} as unit`, `${bucket === null ? `''` : `to_char(${bucket}, 'YYYY-MM-DD')`} as bucket`, ...spec.columns.map((c) => columnSql(spec.mode, c))].join(', ');
   return `select ${selected}${latest}
     from ${table} d${join}
-    where d.${timeColumn} between $1::date and $2::date${sourceFilter(spec.mode, spec.sources, spec.openOnly)}${units}${categories}
+    where d.${timeColumn} between $1::date and $2::date${scopeFilter(spec, '$3')}
     group by 1, 2${bucket === null ? '' : `, ${bucket}`}`;
 }
 
@@ -210,14 +214,13 @@ export async function readPeriod(db: SqlRunner, spec: ReadSpec, from: string, to
 
   const values: unknown[] = spec.unitIds === null ? [] : [spec.unitIds];
   const parameter = (value: unknown) => `$${values.push(value)}`;
-  const units = spec.unitIds === null ? '' : ` and d.${tables.unit} = any($1::int[])`;
-  const categories = spec.categoryIds ? ` and d.category_id in (${spec.categoryIds.map((id) => Math.trunc(id)).join(', ') || 'null'})` : '';
+  const filter = scopeFilter(spec, '$1');
   const what = spec.what === null ? '0' : 'd.category_id';
   const summed = spec.columns.filter((c) => available(spec.mode, c));
   const branches = parts.map((part) => {
     const columns = summed.map((c) => (part.sign === 0 ? `0 as ${c}` : part.sign === 1 ? `d.${c}` : `-d.${c} as ${c}`));
     return `select ${what} as what, ${spec.byUnit ? `d.${tables.unit}` : '0'} as unit, ${part.latest ? 'd.latest' : 'null::timestamptz as latest'}${columns.map((c) => `, ${c}`).join('')}
-      from ${part.table} d where d.${part.time} between ${parameter(part.range[0])}::date and ${parameter(part.range[1])}::date${sourceFilter(spec.mode, spec.sources)}${units}${categories}`;
+      from ${part.table} d where d.${part.time} between ${parameter(part.range[0])}::date and ${parameter(part.range[1])}::date${filter}`;
   });
   const selected = spec.columns.map((c) => (available(spec.mode, c) ? `sum(x.${c})::float8 as ${c}` : `null::float8 as ${c}`));
   // A what × unit whose records all fell on subtracted days is not in the period.
@@ -281,11 +284,10 @@ export async function readBucketTable(db: SqlRunner, spec: ReadSpec, from: strin
     const table = monthly ? tables.monthly! : tables.daily;
     const time = monthly ? 'month' : 'day';
     const what = spec.what === null ? '0' : 'd.category_id';
-    const units = spec.unitIds === null ? '' : ` and d.${tables.unit} = any($3::int[])`;
     const fields = [`(d.${time} - $1::date)::text`, ...spec.columns.map((c) => (available(spec.mode, c) ? `d.${c}::text` : `''`))].join(` || ':' || `);
     const { rows } = await db.query(
       `select ${what} as what, d.${tables.unit} as unit, string_agg(${fields}, ',') as packed from ${table} d
-        where d.${time} between $1::date and $2::date${sourceFilter(spec.mode, spec.sources, spec.openOnly)}${units} group by 1, 2`,
+        where d.${time} between $1::date and $2::date${scopeFilter(spec, '$3')} group by 1, 2`,
       params(spec, from, to),
     );
     return scanPacked(rows, spec.columns, from);
@@ -304,19 +306,20 @@ export async function readBucketTable(db: SqlRunner, spec: ReadSpec, from: strin
   return out;
 }
 
+/** Entry `i` of a table as a readBuckets row (`bucket` given by a caller that has it already). */
+export function rowAt(table: BucketTable, i: number, bucket = bucketOf(table, i)): CellRow {
+  const values: Record<string, number | null> = {};
+  table.columns.forEach((c, j) => {
+    const v = table.values[i * table.columns.length + j];
+    values[c] = v === v ? v : null;
+  });
+  return { what: table.what[i], unit: table.unit[i], bucket, values, latest: null };
+}
+
 /** readBucketTable's entries as readBuckets' rows (for callers that want rows, and the tests). */
 export async function readBucketsPacked(db: SqlRunner, spec: ReadSpec, from: string, to: string, bucket: 'month' | 'day'): Promise<CellRow[]> {
   const table = await readBucketTable(db, spec, from, to, bucket);
-  const out: CellRow[] = [];
-  for (let i = 0; i < table.size; i++) {
-    const values: Record<string, number | null> = {};
-    table.columns.forEach((c, j) => {
-      const v = table.values[i * table.columns.length + j];
-      values[c] = v === v ? v : null;
-    });
-    out.push({ what: table.what[i], unit: table.unit[i], bucket: bucketOf(table, i), values, latest: null });
-  }
-  return out;
+  return Array.from({ length: table.size }, (_, i) => rowAt(table, i));
 }
 
 function emptyTable(from: string, columns: readonly string[], capacity: number): BucketTable {
@@ -383,9 +386,8 @@ export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string,
   const time = monthly ? 'month' : 'day';
   const what = spec.what === null ? '0' : 'd.category_id';
   const unit = `d.${tables.unit}`;
-  const units = spec.unitIds === null ? '' : ` and ${unit} = any($3::int[])`;
   const select = `select ${what} as what, ${unit} as unit, d.exemplar, d.latest from ${table} d
-      where d.${time} between $1::date and $2::date and d.exemplar is not null${sourceFilter(spec.mode, spec.sources)}${units}`;
+      where d.${time} between $1::date and $2::date and d.exemplar is not null${scopeFilter(spec, '$3')}`;
   // A row shows at most N exemplars and a cell is a union of units, so the N newest of each
   // (what, unit) hold every exemplar that can be shown; rank() keeps ties at the boundary.
   const sql = newestPerUnit === undefined ? select

@@ -173,6 +173,11 @@ export function greedySelection(problem: SelectionProblem, groupsFirst = false):
   return { chosen, value: valueOf(items, chosen), weight, feasible: meetsConstraints(problem, chosen), addedForGroups };
 }
 
+/** The better feasible one of the two greedy orders (ratio first, groups first), or undefined: where the exact methods start from. */
+function bestGreedy(problem: SelectionProblem): GreedyResult | undefined {
+  return [greedySelection(problem), greedySelection(problem, true)].filter((g) => g.feasible).sort((x, y) => y.value - x.value)[0];
+}
+
 /** DP cell updates allowed per solve unless the problem says otherwise (≈ 0.1-0.2 s on an idle core here). */
 export const DEFAULT_MAX_WORK = 80_000_000;
 /** Nodes the branch-and-bound gets first when there are community caps (it often proves the optimum fast). */
@@ -237,11 +242,12 @@ export function solveSelection(problem: SelectionProblem): SelectionResult {
  */
 function solveReduced(problem: SelectionProblem): SelectionResult | null {
   const { items } = problem;
-  const incumbent = [greedySelection(problem), greedySelection(problem, true)].filter((g) => g.feasible).sort((x, y) => y.value - x.value)[0];
+  const incumbent = bestGreedy(problem);
   if (!incumbent) return null;
-  const fixed = fixByBounds(items.filter((item) => item.weight <= problem.capacity), problem.capacity, incumbent.value);
-  if (!fixed) return null;
+  // Items heavier than the budget can never be chosen: they are neither fixed nor left free.
   const usable = items.map((_, i) => i).filter((i) => items[i].weight <= problem.capacity);
+  const fixed = fixByBounds(usable.map((i) => items[i]), problem.capacity, incumbent.value);
+  if (!fixed) return null;
   const fixedIn = fixed.in.map((k) => usable[k]);
   const free = fixed.free.map((k) => usable[k]);
   if (fixed.in.length === 0 && fixed.free.length === usable.length) return null;
@@ -311,7 +317,7 @@ export function fixByBounds(items: readonly SelectionItem[], capacity: number, i
 /** The branch-and-bound over communities, from the better of the two greedy answers. */
 function search(problem: SelectionProblem, nodeLimit: number, cells: number, groupLayers: number): SelectionResult {
   const { items } = problem;
-  const incumbent = [greedySelection(problem), greedySelection(problem, true)].filter((g) => g.feasible).sort((x, y) => y.value - x.value)[0];
+  const incumbent = bestGreedy(problem);
   const outcome = searchByCommunity(problem, Infinity, incumbent?.chosen ?? null, nodeLimit);
   const found = outcome.chosen;
   const value = found ? valueOf(items, found) : 0;
