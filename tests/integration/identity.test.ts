@@ -135,9 +135,13 @@ describe('portal API keys', () => {
     expect(created.key).toMatch(/^gjk_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
     const [row] = await app.orm.em.fork().execute('select prefix, secret_hash from api_key where prefix = ?', [created.apiKey.prefix]);
     expect(row.secret_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.stringify(row)).not.toContain(created.key.split('_')[2]);
+    // The secret is everything after the prefix and its '_' (base64url: it may hold '_' itself,
+    // so split('_')[2] gave a piece of it, or '' when it began with '_', which every string contains).
+    const secret = created.key.slice(created.apiKey.prefix.length + 1);
+    expect(secret).toHaveLength(43);
+    expect(JSON.stringify(row)).not.toContain(secret);
     const listed = await ok(app, '{ apiKeys { edges { node { prefix } } } }');
-    expect(JSON.stringify(listed)).not.toContain(created.key.split('_')[2]);
+    expect(JSON.stringify(listed)).not.toContain(secret);
 
     const headers = { 'x-api-key': created.key };
     const figures = await gql('{ communities { totalCount } }', {}, headers);
