@@ -43,10 +43,13 @@ function serviceDailySelect(relation: string): string {
     group by 1, 2, 3, 4`;
 }
 
+/** The service_record columns the roll-ups read (what `inserted` below must have). */
+export const ROLLUP_RECORD_COLUMNS = ['source_id', 'item_id', 'received_at', 'finished_at', 'status', 'community_id', 'grid_id', 'resident_groups', 'satisfaction'] as const;
+
 /**
- * CTEs that add the records of relation `inserted` (rows with service_record's columns, e.g. a
- * CTE over the rows an import batch inserted) to the roll-ups. The import loader composes them
- * after its insert (see loader.ts); statement parameters there are $1 = source, $2 = run id.
+ * CTEs that add the records of relation `inserted` (rows with ROLLUP_RECORD_COLUMNS, e.g. a CTE
+ * over the rows an import batch inserted) to the roll-ups. The import loader composes them after
+ * its insert (see loader.ts); $1 there is the records' source.
  */
 export function recordRollupCtes(inserted: string): string {
   return `rolled as (
