@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
-import { rankDemand, type DemandRankingInput } from '../../analytics';
+import { rankDemand, type DemandRankingInput, type SqlRunner } from '../../analytics';
 import { ALL_COLUMNS, planPeriod, readBuckets, readBucketsPacked, readPeriod, type ReadSpec } from '../../analytics/demand/source';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { importServiceFile } from '../../src/modules/service-data/import';
@@ -12,6 +12,8 @@ import { PLANTED_CATEGORY, plantedCsv, tinyCsv } from '../fixtures/demand-fixtur
 
 let app: TestApp;
 let db: pg.Client;
+/** The analytics reads through `db`, one at a time (see oneAtATime). */
+let sql: SqlRunner;
 const gongjian = loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'));
 
 beforeAll(async () => {
@@ -19,6 +21,7 @@ beforeAll(async () => {
   await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
   db = new pg.Client({ connectionString: app.databaseUrl });
   await db.connect();
+  sql = oneAtATime(db);
   for (const csv of [plantedCsv(), tinyCsv()]) {
     const summary = await importServiceFile({ db, input: Readable.from([Buffer.from(csv)]), fileName: 'fixture.csv', mapping: gongjian, batchRows: 5000 });
     expect(summary.rejected).toBe(0);
@@ -29,12 +32,27 @@ afterAll(async () => {
   await app?.close();
 });
 
+/**
+ * rankDemand sends its reads in parallel (a pool spreads them over connections); one pg Client
+ * must be handed them one at a time — pg queues them itself today, deprecated and gone in pg 9.
+ */
+function oneAtATime(client: pg.Client): SqlRunner {
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    query<R>(text: string, params?: unknown[]) {
+      const run = last.then(() => client.query(text, params)) as Promise<{ rows: R[] }>;
+      last = run.catch(() => undefined);
+      return run;
+    },
+  };
+}
+
 const base: DemandRankingInput = {
   from: '2025-04-01', to: '2025-06-30', areaPaths: null, groupBy: ['CATEGORY'], sources: 'BOTH', includeConsultations: false, minSupport: 30, topN: 20, now: new Date('2025-07-01T02:00:00Z'),
 };
 
 test('the planted rising category ranks first and is flagged topic of the month with the right reasons', async () => {
-  const result = await rankDemand(db, base);
+  const result = await rankDemand(sql, base);
   const top = result.rows[0];
   const planted = (await db.query(`select id from request_category where code = $1`, [PLANTED_CATEGORY])).rows[0].id;
   expect(top.key).toEqual({ categoryId: planted });
@@ -58,7 +76,7 @@ test('the planted rising category ranks first and is flagged topic of the month 
 
 test('metric values on the tiny fixture equal the ones worked by hand', async () => {
   const community = (await db.query(`select path, population from area where code = '370199001001'`)).rows[0];
-  const result = await rankDemand(db, {
+  const result = await rankDemand(sql, {
     ...base, from: '2021-03-01', to: '2021-03-31', baselineFrom: '2021-01-01', baselineTo: '2021-01-31', areaPaths: [community.path], minSupport: 0, now: new Date('2021-04-15T00:00:00Z'),
   });
   expect(result.rows).toHaveLength(1);
@@ -99,7 +117,7 @@ test('metric values on the tiny fixture equal the ones worked by hand', async ()
 });
 
 test('explanations agree with the numbers: weights sum to 1, scores in [0,1], rank follows score, small cells listed apart', async () => {
-  const result = await rankDemand(db, { ...base, policyWeights: { resolutionGap: 5 } });
+  const result = await rankDemand(sql, { ...base, policyWeights: { resolutionGap: 5 } });
   const used = result.weights.reduce((s, w) => s + w.used, 0);
   expect(used).toBeCloseTo(1, 9);
   for (const w of result.weights) expect(w.used).toBeLessThanOrEqual(0.3 + 1e-9);
@@ -116,13 +134,13 @@ test('explanations agree with the numbers: weights sum to 1, scores in [0,1], ra
   // Every record of the period is counted once: 51·8 elevator + 5 × 216 background + 3 canteen.
   expect(result.snapshot.recordsCounted).toBe(408 + 1080 + 3);
   // Same cells by community: the planted category in a planted community comes before it elsewhere.
-  const byCommunity = await rankDemand(db, { ...base, groupBy: ['CATEGORY', 'COMMUNITY'], minSupport: 10, topN: 100 });
+  const byCommunity = await rankDemand(sql, { ...base, groupBy: ['CATEGORY', 'COMMUNITY'], minSupport: 10, topN: 100 });
   expect(byCommunity.rows[0].label).toMatch(/加装电梯/);
   expect(byCommunity.rows[0].topicOfMonth.missing).toContain('a topic of the month is city-wide: rank without COMMUNITY or GRID');
   expect(byCommunity.weights.map((w) => w.metric)).toContain('smoothedRatePer10k');
-  const byGroup = await rankDemand(db, { ...base, groupBy: ['RESIDENT_GROUP'], minSupport: 0 });
+  const byGroup = await rankDemand(sql, { ...base, groupBy: ['RESIDENT_GROUP'], minSupport: 0 });
   expect(byGroup.rows.map((r) => [r.key.residentGroup, r.metrics.volume])).toEqual(expect.arrayContaining([['ELDERLY', 408 + 3], ['GENERAL', 1080]]));
-  const byGrid = await rankDemand(db, { ...base, groupBy: ['GRID'], minSupport: 0 });
+  const byGrid = await rankDemand(sql, { ...base, groupBy: ['GRID'], minSupport: 0 });
   expect(byGrid.rows.reduce((s, r) => s + r.metrics.volume, 0)).toBe(408);
 });
 
@@ -189,7 +207,7 @@ test('a period read as whole months minus edge days gives exactly the sums and l
   ];
   const { rows: [{ last: lastDay }] } = await db.query<{ last: string }>('select max(day)::text as last from demand_daily');
   for (const [from, to] of periods) {
-    const byDay = await readBuckets(db, spec, from, to, 'day');
+    const byDay = await readBuckets(sql, spec, from, to, 'day');
     const expected = new Map<string, { values: Record<string, number | null>; latest: number }>();
     for (const row of byDay) {
       const key = `${row.what}|${row.unit}`;
@@ -202,7 +220,7 @@ test('a period read as whole months minus edge days gives exactly the sums and l
     }
     // Told the data's last day, a period reaching past it reads the month of `to` whole: the same sums.
     for (const dataLast of [null, lastDay]) {
-      const actual = await readPeriod(db, spec, from, to, dataLast);
+      const actual = await readPeriod(sql, spec, from, to, dataLast);
       expect(actual.length).toBe(expected.size);
       for (const row of actual) {
         const want = expected.get(`${row.what}|${row.unit}`);
@@ -221,7 +239,7 @@ test('up to the data\'s last day the month of `to` is read whole; with a later r
   const rank = async () => {
     const out = [];
     for (const groupBy of shapes) {
-      const { timings, ...result } = await rankDemand(db, { ...base, groupBy, minSupport: 1, allRows: true });
+      const { timings, ...result } = await rankDemand(sql, { ...base, groupBy, minSupport: 1, allRows: true });
       out.push(result);
     }
     return out;
@@ -247,8 +265,8 @@ test('up to the data\'s last day the month of `to` is read whole; with a later r
 
 test('service items by month (read from days, service_daily has no monthly table) hold every day of each month', async () => {
   const spec: ReadSpec = { mode: 'ITEM', what: 'item', byUnit: true, unitIds: null, sources: 'SERVICE_RECORDS', columns: ['demands', 'consultations', 'open'] };
-  const byMonth = await readBuckets(db, spec, '2024-01-01', '2025-05-01', 'month');
-  const byDay = await readBuckets(db, spec, '2024-01-01', '2025-05-31', 'day');
+  const byMonth = await readBuckets(sql, spec, '2024-01-01', '2025-05-01', 'month');
+  const byDay = await readBuckets(sql, spec, '2024-01-01', '2025-05-31', 'day');
   const sum = (rows: typeof byDay, month: (bucket: string) => string) => {
     const out = new Map<string, number>();
     for (const row of rows) {
@@ -276,8 +294,8 @@ test('series read packed per area hold exactly what the plain read holds (commun
   for (const mode of ['COMMUNITY', 'GRID'] as const) {
     const spec: ReadSpec = { mode, what: 'category', byUnit: true, unitIds: null, sources: 'BOTH', columns };
     for (const [from, to, bucket] of [['2024-01-01', '2025-05-01', 'month'], ['2025-06-01', '2025-06-30', 'day']] as const) {
-      const plain = totals(await readBuckets(db, spec, from, to, bucket), columns);
-      const packed = totals(await readBucketsPacked(db, spec, from, to, bucket), columns);
+      const plain = totals(await readBuckets(sql, spec, from, to, bucket), columns);
+      const packed = totals(await readBucketsPacked(sql, spec, from, to, bucket), columns);
       expect(plain.size).toBeGreaterThan(0);
       expect(packed).toEqual(plain);
     }
