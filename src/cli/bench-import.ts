@@ -101,6 +101,14 @@ runCli(async () => {
       const line = (c: { postgres: number | null; node: number }) => `${(c.postgres! + c.node).toFixed(1)} s (PostgreSQL backends ${c.postgres!.toFixed(1)} s + this process ${c.node.toFixed(1)} s)`;
       console.log(`CPU, raw COPY (mean):    ${line(rawCpu)}`);
       console.log(`CPU, our import:         ${line(ourCpu)}`);
+      // Our wall time cannot drop below our CPU seconds spread over every core: the ratio this
+      // machine allows for this much work, and the CPU a 50 % ratio would leave us.
+      const cores = os.cpus().length;
+      const ours = ourCpu.postgres + ourCpu.node;
+      console.log(
+        `CPU ceiling:             on ${cores} cores our import cannot beat ${ours.toFixed(1)} / ${cores} = ${(ours / cores).toFixed(1)} s, a ratio of at most ` +
+          `${((100 * rawSeconds * cores) / ours).toFixed(0)} % (reached ${((100 * ours) / cores / ourSeconds).toFixed(0)} % of it); 50 % needs ≤ ${(2 * rawSeconds * cores).toFixed(0)} CPU s in all`,
+      );
     }
     if (summary.times) {
       const t = summary.times;
