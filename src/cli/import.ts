@@ -67,7 +67,7 @@ runCli(async () => {
       encoding: values.encoding as 'utf8' | 'gbk' | undefined,
       batchRows,
       reportPath: values.report ?? `${file}.rejects.csv`,
-      onProgress: ({ rowsRead, bytesRead }) => progress.update(bytesRead, rowsRead),
+      onProgress: ({ rowsRead, bytesRead, totals }) => progress.update(bytesRead, rowsRead, totals.rowsRead),
     });
   } catch (error) {
     progress.stop();
@@ -86,25 +86,40 @@ runCli(async () => {
   return summary.inserted + summary.duplicates > 0 ? 0 : 1;
 });
 
-/** A cli-progress bar on a terminal (bytes drive the ETA); a line every 5 s otherwise. */
-function createProgress(totalBytes: number): { update(bytes: number, rows: number): void; stop(): void } {
+/**
+ * A cli-progress bar on a terminal, a line every 5 s otherwise. The bar follows committed rows,
+ * not rows read: the last batches commit well after the last row is read (seconds per batch), and a
+ * bar driven by reading sat at 100 % with ETA 0 meanwhile. The total is estimated from the bytes
+ * read so far (rows read × file size / bytes read), exact once the file is read.
+ */
+function createProgress(totalBytes: number): { update(bytes: number, rowsRead: number, committed: number): void; stop(): void } {
   const started = Date.now();
-  const rate = (rows: number) => Math.round(rows / Math.max((Date.now() - started) / 1000, 0.001)).toLocaleString('en-US');
+  const n = (value: number) => value.toLocaleString('en-US');
+  const rate = (rows: number) => n(Math.round(rows / Math.max((Date.now() - started) / 1000, 0.001)));
+  const estimatedRows = (bytes: number, rowsRead: number) => (bytes > 0 ? Math.max(rowsRead, Math.round((rowsRead * totalBytes) / bytes)) : 0);
+  /** Seconds left at the committed rate so far (null before the first commit). */
+  const secondsLeft = (total: number, committed: number) => (committed > 0 ? ((Date.now() - started) / 1000) * (total / committed - 1) : null);
   if (process.stderr.isTTY) {
-    const bar = new SingleBar({ format: 'importing [{bar}] {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 });
-    bar.start(totalBytes, 0, { rows: '0', rate: '0' });
+    // Our own ETA: cli-progress prints an unknown one as "NFs" (its "INF" cut to two characters).
+    const eta = (seconds: number | null) => (seconds === null ? '…' : seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.round(seconds)}s`);
+    const bar = new SingleBar({ format: 'importing [{bar}] {percentage}% | {read} rows read, {committed} committed | {rate} rows/s | ETA {left}', hideCursor: true });
+    bar.start(1, 0, { read: '0', committed: '0', rate: '0', left: '…' });
     return {
-      update: (bytes, rows) => bar.update(bytes, { rows: rows.toLocaleString('en-US'), rate: rate(rows) }),
+      update(bytes, rowsRead, committed) {
+        const total = Math.max(1, estimatedRows(bytes, rowsRead));
+        bar.setTotal(total);
+        bar.update(committed, { read: n(rowsRead), committed: n(committed), rate: rate(committed), left: eta(secondsLeft(total, committed)) });
+      },
       stop: () => bar.stop(),
     };
   }
   let last = 0;
   return {
-    update(bytes, rows) {
+    update(bytes, rowsRead, committed) {
       if (Date.now() - last < 5000) return;
       last = Date.now();
-      const eta = bytes > 0 ? ((Date.now() - started) / 1000) * (totalBytes / bytes - 1) : 0;
-      console.log(`progress: ${rows.toLocaleString('en-US')} rows, ${Math.floor((100 * bytes) / Math.max(totalBytes, 1))}%, ${rate(rows)} rows/s, ETA ${Math.round(eta)} s`);
+      const total = estimatedRows(bytes, rowsRead);
+      console.log(`progress: ${n(rowsRead)} rows read, ${n(committed)} committed, ${Math.floor((100 * committed) / Math.max(total, 1))}%, ${rate(committed)} rows/s, ETA ${Math.round(secondsLeft(total, committed) ?? 0)} s`);
     },
     stop: () => undefined,
   };

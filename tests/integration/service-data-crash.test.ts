@@ -64,8 +64,8 @@ test('an import killed with SIGKILL mid-way and run again ends with every row ex
   second.stdout!.on('data', (chunk) => (output += chunk));
   expect(await exited(second)).toBe(0);
   expect(output).toMatch(new RegExp(`inserted ${(RECORDS - afterCrash).toLocaleString('en-US')}, duplicate ${afterCrash.toLocaleString('en-US')}, rejected 0`));
-  // Not a terminal: plain progress lines (rows, share of the file, rows/s, ETA) instead of a bar.
-  expect(output).toMatch(/^progress: [\d,]+ rows, \d+%, [\d,]+ rows\/s, ETA \d+ s$/m);
+  // Not a terminal: plain progress lines (rows read, rows committed, share of the estimated total, rows/s, ETA) instead of a bar.
+  expect(output).toMatch(/^progress: [\d,]+ rows read, [\d,]+ committed, \d+%, [\d,]+ rows\/s, ETA \d+ s$/m);
 
   expect(await count('select count(*) as n from service_record')).toBe(RECORDS);
   expect(await count('select count(distinct source_id) as n from service_record')).toBe(RECORDS);

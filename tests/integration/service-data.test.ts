@@ -176,6 +176,20 @@ test('re-importing a file adds nothing, and the incremental roll-ups equal a ful
   expect(await rollupSnapshot('service_daily')).toEqual(incremental);
 });
 
+test('progress is reported after every committed batch, so a bar can follow what is saved, not only what is read', async () => {
+  const csv = [...generateServiceRecords({ records: 2500, seed: 31, days: 10, startDay: '2023-03-01' })].join('');
+  const reports: { rowsRead: number; committed: number }[] = [];
+  const summary = await run(csv, {
+    mapping: { ...gongjian, source: 'progress-a' },
+    batchRows: 1000,
+    onProgress: ({ rowsRead, totals }) => reports.push({ rowsRead, committed: totals.rowsRead }),
+  });
+  expect(summary.inserted).toBe(2500);
+  // Batches of 1,000, 1,000 and 500: each commit is reported with its batch counted.
+  expect([...new Set(reports.map((report) => report.committed))]).toEqual([1000, 2000, 2500]);
+  expect(reports.at(-1)).toEqual({ rowsRead: 2500, committed: 2500 });
+});
+
 test('a bulk import refreshes the planner statistics of the records and every roll-up it wrote', async () => {
   const stats = async () => (await db.query<{ relname: string; reltuples: number }>(
     `select relname, reltuples::float8 as reltuples from pg_class where relname in ('service_record', 'service_daily', 'demand_daily', 'demand_monthly', 'demand_grid_daily', 'demand_grid_monthly')`,

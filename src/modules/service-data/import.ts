@@ -35,7 +35,10 @@ export interface ImportOptions {
   reportPath?: string;
   /** Refresh the tables' planner statistics when at least this many rows went in (default ANALYZE_AFTER_ROWS). */
   analyzeAfterRows?: number;
-  /** Called every 10,000 rows and at the end; `totals` counts committed batches only. */
+  /**
+   * Called every 10,000 rows read, after each batch commits, and at the end; `totals` counts
+   * committed batches only (the last batches commit after the last row is read).
+   */
   onProgress?: (progress: { rowsRead: number; bytesRead: number; totals: BatchCounts }) => void;
 }
 
@@ -68,14 +71,15 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
   const report = options.reportPath ? fs.createWriteStream(options.reportPath) : null;
   report?.write('row,column,reason\n');
   const onRejected = (row: number, rejection: Rejection) => report?.write(`${row},${csvCell(rejection.column ?? '')},${csvCell(rejection.reason)}\n`);
-  const loader = new PipelinedLoader(connections.map((connection) => new BatchLoader(connection, mapping.source, runId, onRejected)));
-
   let bytesRead = 0;
+  let rowsSeen = 0;
+  const onCommitted = () => options.onProgress?.({ rowsRead: rowsSeen, bytesRead, totals: loader.totals });
+  const loader = new PipelinedLoader(connections.map((connection) => new BatchLoader(connection, mapping.source, runId, onRejected, onCommitted)));
+
   const decoding: DecodeState = { encoding: options.encoding ?? mapping.encoding, detected: false, invalidUtf8: false };
   const text = decodeText(options.input, decoding, options.encoding !== undefined, (bytes) => (bytesRead += bytes));
 
   let mapper: RowMapper | null = null;
-  let rowsSeen = 0;
   /** After each row: rotate the batch when full, report progress now and then. */
   const afterRow = async (): Promise<void> => {
     rowsSeen += 1;

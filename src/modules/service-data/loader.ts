@@ -142,6 +142,8 @@ export class BatchLoader {
     private readonly source: string,
     private readonly runId: number,
     private readonly onRejected?: (row: number, rejection: Rejection) => void,
+    /** Called after each commit, with `totals` then counting the batch. */
+    private readonly onCommitted?: () => void,
   ) {}
 
   /** Rows taken since the last commit (good and rejected). */
@@ -212,6 +214,7 @@ export class BatchLoader {
     this.good = 0;
     this.pendingRead = 0;
     this.rejections = [];
+    this.onCommitted?.();
     return this.totals;
   }
 
