@@ -116,6 +116,25 @@ test('malformed dates, unknown items and broken quoting are rejected with row, c
   ]);
 });
 
+test('a NUL character (U+0000) in a source id or note rejects that row with a reason; the rest goes in and the run succeeds', async () => {
+  const row = (id: string, note: string) => `${id},SOC-INSURANCE-01,2024-03-02 09:00:00,,OPEN,370199001001,,,,COUNTER,,,${note}`;
+  const csv = [GONGJIAN_CSV_HEADER, row('NUL-1', 'fine'), row('NUL-2', 'bad\u0000note'), row('NUL\u00003', ''), row('NUL-4', '')].join('\n');
+  const summary = await run(csv, { mapping: { ...gongjian, source: 'nul-test' } });
+  expect(summary).toMatchObject({ rowsRead: 4, inserted: 2, rejected: 2 });
+  expect((await db.query('select status from import_run where id = $1', [summary.runId])).rows[0].status).toBe('SUCCEEDED');
+  expect((await db.query('select row_number, column_name, reason from import_rejection where run_id = $1 order by row_number', [summary.runId])).rows).toEqual([
+    { row_number: 3, column_name: 'note', reason: 'note contains a NUL character (U+0000), which cannot be stored' },
+    { row_number: 4, column_name: 'source_id', reason: 'source id contains a NUL character (U+0000), which cannot be stored' },
+  ]);
+  expect((await db.query(`select source_id from service_record where source = 'nul-test' order by source_id`)).rows).toEqual([{ source_id: 'NUL-1' }, { source_id: 'NUL-4' }]);
+
+  // JSON lines: an escaped \u0000 decodes to the same character.
+  const jsonl = await run(`${JSON.stringify({ source_id: 'NUL-J', item_code: 'SOC-INSURANCE-01', received_at: '2024-03-02 09:00:00', status: 'OPEN', community_code: '370199001001', note: 'a\u0000b' })}\n`, {
+    mapping: { ...gongjian, format: 'jsonl', source: 'nul-test' },
+  });
+  expect(jsonl).toMatchObject({ rowsRead: 1, inserted: 0, rejected: 1 });
+});
+
 test('GBK-encoded input: detected when the file is not UTF-8, or chosen with --encoding; forced to UTF-8 its rows are refused, not stored garbled', async () => {
   const csv = `${GONGJIAN_CSV_HEADER}\nGBK-1,CIV-SUBSIDY-01,2024-05-06 10:00:00,2024-05-20 10:00:00,办结,370199001002,,,LOW_INCOME,COUNTER,4,,材料齐全\n`;
   const bytes = iconv.encode(csv, 'gbk');

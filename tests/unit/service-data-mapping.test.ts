@@ -66,9 +66,17 @@ describe('mapping', () => {
     [{ resident_groups: 'ELDERLY|ALIENS' }, 'resident_groups', /unknown resident group/],
     [{ resident_hash: '370102199001011234' }, 'resident_hash', /32 hexadecimal/],
     [{ source_id: '' }, 'source_id', /source id is missing/],
+    [{ source_id: 'A-\u00001' }, 'source_id', /^source id contains a NUL character/],
+    [{ note: 'before\u0000after' }, 'note', /^note contains a NUL character/],
   ])('rejects %j with column and reason', (overrides, column, reason) => {
     const result = mapper(row(overrides));
     expect(result).toEqual({ column, reason: expect.stringMatching(reason) });
+  });
+
+  test('a NUL character in the agency rejects the row (PostgreSQL text cannot hold it)', () => {
+    const withAgency = compileMapping(parseMapping({ ...gongjian, fields: { ...gongjian.fields, agency: { column: 'agency' } } }), [...GONGJIAN_CSV_HEADER.split(','), 'agency'], lookups, 'salt');
+    expect(typeof withAgency([...row(), '区人社局'])).toBe('string');
+    expect(withAgency([...row(), '区人社局\u0000'])).toEqual({ column: 'agency', reason: 'agency contains a NUL character (U+0000), which cannot be stored' });
   });
 
   test('a row with the wrong number of fields is rejected', () => {

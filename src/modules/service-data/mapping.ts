@@ -132,6 +132,13 @@ function copyText(value: string): string {
   return /[\\\t\n\r]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : value;
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000: one in a COPY line fails the whole batch, and with it the
+ * run. Stored text columns are checked here so only that row is refused.
+ */
+const hasNul = (text: string) => text.includes('\0');
+const nulReason = (what: string) => `${what} contains a NUL character (U+0000), which cannot be stored`;
+
 /** `text` in lower case when it is 32 hexadecimal digits, else null (a loop: this runs per row). */
 function hexHash(text: string): string | null {
   if (text.length !== 32) return null;
@@ -239,6 +246,7 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
     const id = sourceId(cells);
     if (id === '') return { column: col(f.sourceId), reason: 'source id is missing' };
     if (id.length > 64) return { column: col(f.sourceId), reason: 'source id is longer than 64 characters' };
+    if (hasNul(id)) return { column: col(f.sourceId), reason: nulReason('source id') };
 
     const itemKey = item(cells);
     if (itemKey === '') return { column: col(f.item), reason: 'service item is missing' };
@@ -325,6 +333,8 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
 
     const agencyText = agency ? agency(cells).slice(0, 100) : '';
     const noteText = note ? note(cells).slice(0, 1000) : '';
+    if (hasNul(agencyText)) return { column: col(f.agency), reason: nulReason('agency') };
+    if (hasNul(noteText)) return { column: col(f.note), reason: nulReason('note') };
     return `${copyText(id)}\t${itemId}\t${received}\t${finished ?? NULL}\t${statusValue}\t${communityId}\t${gridId}\t${buildingId}\t${mask}\t${channelValue}\t${satisfactionValue}\t${agencyText ? copyText(agencyText) : NULL}\t${noteText ? copyText(noteText) : NULL}\t${hash}\n`;
   };
 }
