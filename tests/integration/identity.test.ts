@@ -6,7 +6,7 @@ import { MemoryTokenBucket } from '../../src/hardening/rate-limit';
 import { createServer, type AppServer } from '../../src/server';
 import { areaPath } from '../helpers/access-fixtures';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
-import { buildWorld, createUnit, expectError, expectNothingWritten, ok, type World } from '../helpers/fixtures';
+import { buildWorld, createPerson, createUnit, expectError, expectNothingWritten, ok, type World } from '../helpers/fixtures';
 import { TEST_JWT_SECRET, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /* Accounts, sessions and API keys over real HTTP, as clients use them. */
@@ -111,6 +111,27 @@ describe('staff accounts', () => {
     const { accessToken } = await signIn('liaison.weijian');
     const answer = await gql('{ requests { edges { node { title } } } }', {}, bearer(accessToken));
     expect(answer.json.data.requests.edges.map((edge: any) => edge.node.title)).toEqual(['和平里路灯']);
+  });
+
+  test('a liaison of a district-level unit reads the communities the unit serves, not the whole district', async () => {
+    const unitId = await createUnit(app, { name: '区民政局', kind: 'AGENCY', areaId: w.districtId });
+    await createPairing(app, unitId, w.communityId);
+    const paired = await createPerson(app, { name: '李幸福', phone: '13700000001', residenceCommunityId: w.communityId });
+    const elsewhere = await createPerson(app, { name: '赵和平', phone: '13700000002', residenceCommunityId: w.otherCommunityId });
+    await account('liaison.minzheng', 'UNIT_LIAISON', { unitId });
+    const headers = bearer((await signIn('liaison.minzheng')).accessToken);
+    const PEOPLE = '{ people(first: 100) { totalCount edges { node { id } } } }';
+    const NODE = 'query($id: ID!) { node(id: $id) { id } }';
+    const listed = (await gql(PEOPLE, {}, headers)).json.data.people.edges.map((edge: any) => edge.node.id);
+    expect(listed).toContain(paired);
+    expect(listed).not.toContain(elsewhere);
+    expect((await gql(NODE, { id: elsewhere }, headers)).json.data.node).toBeNull();
+    // A seat in the other community's alliance is serving it too.
+    const alliance = (await ok(app, `mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { id } }`, {
+      input: { areaId: w.otherCommunityId, name: '和平里社区党建联盟', model: 'ONE_THREE_N' },
+    })).createAlliance.id;
+    await ok(app, `mutation($input: AddAllianceMemberInput!) { addAllianceMember(input: $input) { id } }`, { input: { allianceId: alliance, unitId, role: 'OUT_OF_AREA' } });
+    expect((await gql(NODE, { id: elsewhere }, headers)).json.data.node).toEqual({ id: elsewhere });
   });
 
   test('account rules: bad input is refused and writes nothing; only an unbound administrator creates accounts', async () => {

@@ -7,7 +7,7 @@ import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { inTransaction } from '../../common/transaction';
 import { todayInChina } from '../../common/dates';
 import { ANONYMOUS, type AppContext, type Viewer } from '../../context/context';
-import { Area } from '../area/area.entity';
+import { Area, AreaLevel } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { Person } from '../person/person.entity';
 import { Unit } from '../unit/unit.entity';
@@ -54,18 +54,23 @@ async function issueSession(em: EntityManager, account: Account, tokens: TokenSe
 }
 
 /**
- * The area subtrees an account works in: its scope area; for a unit liaison, the communities
- * its unit is paired with today plus the unit's own area; for a party member without a scope
- * area, their residence community. Null (everything) only for an unbound admin or analyst.
+ * The area subtrees an account works in: its scope area; for a unit liaison, the communities its
+ * unit serves (paired with today, or seated in their alliance); for a party member without a
+ * scope area, their residence community. Null (everything) only for an unbound admin or analyst.
+ * A liaison's scope is never the unit's own registered area: a district agency registered on the
+ * district would otherwise read every resident of the district.
  */
 async function scopePathsOf(em: EntityManager, account: Pick<Account, 'role' | 'scopeArea' | 'unit' | 'person'>, today: string): Promise<string[] | null> {
   if (account.scopeArea) return [(await em.findOneOrFail(Area, { id: account.scopeArea.id })).path];
   if (account.role === Role.UNIT_LIAISON && account.unit) {
+    // Alliance seats count only in a community's alliance: a seat on a street's big party
+    // committee is not a licence to read every resident of the street.
     const rows: { path: string }[] = await em.execute(
       `select a.path from pairing p join area a on a.id = p.community_id
         where p.unit_id = ? and p.starts_on <= ?::date and (p.ends_on is null or p.ends_on >= ?::date)
-       union select a.path from unit u join area a on a.id = u.area_id where u.id = ?`,
-      [account.unit.id, today, today, account.unit.id],
+       union select a.path from alliance_member m join alliance al on al.id = m.alliance_id join area a on a.id = al.area_id
+        where m.unit_id = ? and a.level = ? and (m.joined_on is null or m.joined_on <= ?::date)`,
+      [account.unit.id, today, today, account.unit.id, AreaLevel.COMMUNITY, today],
     );
     return rows.map((row) => row.path);
   }
