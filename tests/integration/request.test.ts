@@ -4,7 +4,10 @@ import { Request, RequestEvent, RequestStatus } from '../../src/modules/request/
 import { replayLedger, snapshot } from '../../src/modules/request/request.ledger';
 import { RequestAction, TRANSITIONS } from '../../src/modules/request/request.states';
 import { entityManagerRunner, refreshRequestDaily } from '../../src/modules/service-data/rollups';
+import type { Viewer } from '../../src/context/context';
+import { Role } from '../../src/modules/identity/role';
 import { seedDemoCity } from '../../src/seed/demo-city';
+import { accountViewer, areaPath } from '../helpers/access-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
@@ -34,10 +37,10 @@ async function createRequest(overrides: Record<string, unknown> = {}): Promise<a
 }
 
 /** Runs one step mutation; returns the request or the first error. */
-async function act(mutation: string, id: string, input?: Record<string, unknown>) {
+async function act(mutation: string, id: string, input?: Record<string, unknown>, viewer?: Viewer) {
   const args = input ? '(id: $id, input: $input)' : '(id: $id)';
   const vars = input ? '($id: ID!, $input: ' + inputTypeOf(mutation) + ')' : '($id: ID!)';
-  return app.execute(`mutation${vars} { ${mutation}${args} { ${FIELDS} } }`, { id, input });
+  return app.execute(`mutation${vars} { ${mutation}${args} { ${FIELDS} } }`, { id, input }, viewer);
 }
 
 function inputTypeOf(mutation: string): string {
@@ -271,6 +274,44 @@ describe('deadlines, suspension and escalation', () => {
     await stepOk('resolveRequest', id, {});
     app.clock.advance(8 * 24 * HOUR);
     expect((await act('reopenRequest', id, { reason: '太晚了' })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    await ledgerMatchesState(id);
+  });
+});
+
+describe('the acting level is derived from the account, not from input', () => {
+  test('once escalated to the street, community staff get FORBIDDEN for dispatch and close-out (whatever byLevel says); street staff may', async () => {
+    const communityPath = await areaPath(app, communityId);
+    const streetPath = communityPath.replace(/[^/]+\/$/, '');
+    const communityStaff = accountViewer(Role.COMMUNITY_STAFF, [communityPath]);
+    const streetStaff = accountViewer(Role.STREET_STAFF, [streetPath]);
+    const em = app.orm.em.fork();
+    const versionOf = async (id: string) => (await em.fork().findOneOrFail(Request, { id: Number(Buffer.from(id, 'base64url').toString().split(':')[1]) })).version;
+
+    // A member living in the community: one the community's staff can see and send work to.
+    const local = await ok(`query($c: ID) { partyMembers(first: 1, filter: { residenceCommunityId: $c, partyStatuses: [IN_SERVICE] }) { edges { node { id } } } }`, { c: communityId });
+    const localMemberId: string = local.partyMembers.edges[0].node.id;
+
+    // At community level, the community's own staff dispatch as before.
+    const own = await createRequest();
+    expect((await act('dispatchRequest', own.id, { assigneePersonId: localMemberId }, communityStaff)).errors).toBeUndefined();
+
+    const { id } = await createRequest();
+    await stepOk('escalateRequest', id, { reason: '需街道协调' });
+    const before = await versionOf(id);
+    const dispatch = await act('dispatchRequest', id, { assigneePersonId: localMemberId }, communityStaff);
+    expect(dispatch.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await versionOf(id)).toBe(before);
+    expect((await act('dispatchRequest', id, { assigneePersonId: localMemberId }, streetStaff)).errors).toBeUndefined();
+    await stepOk('takeRequest', id, {});
+    await stepOk('resolveRequest', id, {});
+    const resolved = await versionOf(id);
+    for (const input of [{ byLevel: 'STREET', reason: '社区销号' }, { byLevel: 'COMMUNITY', reason: '社区销号' }, { reason: '社区销号' }]) {
+      const closeOut = await act('closeOutRequest', id, input, communityStaff);
+      expect(closeOut.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    }
+    expect(await versionOf(id)).toBe(resolved);
+    const closed = await act('closeOutRequest', id, { reason: '街道销号' }, streetStaff);
+    expect(closed.data?.closeOutRequest.status).toBe('CLOSED');
     await ledgerMatchesState(id);
   });
 });

@@ -170,8 +170,12 @@ export class RateRequestInput extends StepInput {
 
 @InputType()
 export class CloseOutRequestInput extends StepInput {
-  @Field(() => RequestLevel, { description: 'The level acting; only the owning level may close out (销号).' })
-  byLevel!: RequestLevel;
+  @Field(() => RequestLevel, {
+    nullable: true,
+    description: 'Optional: the level you expect owns the request; refused if it does not. Who may close out (销号) is the owning level or one above, derived from your account, not from this.',
+  })
+  @IsOptional()
+  byLevel?: RequestLevel | null;
 
   @TextInput(2000)
   reason!: string;

@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { badInput, conflict } from '../../common/errors';
+import { badInput, conflict, forbidden } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
@@ -29,8 +29,10 @@ import type {
 } from './request.inputs';
 import { RequestOrderField } from './request.inputs';
 import { appendEvent, changedFields, snapshot } from './request.ledger';
-import { CLOCK_RUNNING, MIN_SATISFACTION_FOR_POINTS, NEXT_LEVEL, REOPEN_WINDOW_DAYS, RequestAction, TRANSITIONS, nextStatus } from './request.states';
-import { assertActsFor } from '../identity/access';
+import { CLOCK_RUNNING, LEVEL_RANK, MIN_SATISFACTION_FOR_POINTS, NEXT_LEVEL, OWNING_LEVEL_ACTIONS, REOPEN_WINDOW_DAYS, RequestAction, TRANSITIONS, nextStatus } from './request.states';
+import { assertActsFor, scopePathsOf } from '../identity/access';
+import { STAFF_ROLES } from '../identity/access.policy';
+import { Role } from '../identity/role';
 
 const HOUR = 3600_000;
 
@@ -40,6 +42,50 @@ const REQUEST_AREA_TYPES = ['Community', 'Grid', 'Building'];
 async function deadline(em: EntityManager, category: RequestCategory, level: RequestLevel, from: Date): Promise<Date> {
   const parent = category.parent ? await em.findOne(RequestCategory, { id: category.parent.id }) : null;
   return new Date(from.getTime() + hoursAllowed(category, parent, level) * HOUR);
+}
+
+/** The highest level each staff role may act at, whatever its binding. */
+const ROLE_LEVEL: Partial<Record<Role, RequestLevel>> = {
+  [Role.DISTRICT_ADMIN]: RequestLevel.DISTRICT,
+  [Role.STREET_STAFF]: RequestLevel.STREET,
+  [Role.COMMUNITY_STAFF]: RequestLevel.COMMUNITY,
+  [Role.GRID_WORKER]: RequestLevel.COMMUNITY,
+};
+
+/** The level a subtree root of that depth stands for (/district/ is 1, /district/street/ is 2). */
+function levelOfDepth(depth: number): RequestLevel {
+  if (depth <= 1) return RequestLevel.DISTRICT;
+  return depth === 2 ? RequestLevel.STREET : RequestLevel.COMMUNITY;
+}
+
+/**
+ * The level the viewer acts at for this request, derived (never taken from input): an unbound
+ * viewer stands for the district; a bound one for the widest of their subtrees holding the
+ * request's place; either way no higher than their role. Null: not staff, or not their place.
+ */
+async function actingLevel(ctx: AppContext, em: EntityManager, request: Request): Promise<RequestLevel | null> {
+  const viewer = ctx.viewer;
+  if (viewer.kind !== 'account' || !STAFF_ROLES.has(viewer.role)) return null;
+  const roleLevel = ROLE_LEVEL[viewer.role];
+  if (!roleLevel) return null;
+  const roots = scopePathsOf(viewer);
+  let scopeLevel = RequestLevel.DISTRICT;
+  if (roots !== null) {
+    const area = await em.findOneOrFail(Area, { id: request.area.id });
+    const depths = roots.filter((root) => area.path.startsWith(root)).map((root) => root.split('/').filter(Boolean).length);
+    if (depths.length === 0) return null;
+    scopeLevel = levelOfDepth(Math.min(...depths));
+  }
+  return LEVEL_RANK[scopeLevel] < LEVEL_RANK[roleLevel] ? scopeLevel : roleLevel;
+}
+
+/** The owning level's steps need a viewer acting at that level or above (a request escalated past a community is the street's). */
+async function assertOwningLevel(ctx: AppContext, em: EntityManager, request: Request, action: RequestAction): Promise<void> {
+  if (!OWNING_LEVEL_ACTIONS.has(action)) return;
+  const level = await actingLevel(ctx, em, request);
+  if (level === null || LEVEL_RANK[level] < LEVEL_RANK[request.level]) {
+    throw forbidden(`This request is owned by the ${request.level} level; only that level or above may ${action.toLowerCase().replace('_', ' ')} it`);
+  }
 }
 
 /**
@@ -59,6 +105,7 @@ async function step(
     const request = await loadByGlobalId(em, Request, id, 'id');
     // A member or liaison acts only on what was dispatched to them (their role allows only their steps).
     assertActsFor(ctx, { personId: request.assigneePerson?.id, unitId: request.assigneeUnit?.id });
+    await assertOwningLevel(ctx, em, request, action);
     if (input.expectedVersion != null && input.expectedVersion !== request.version) {
       throw conflict(`the request is at version ${request.version}, not ${input.expectedVersion}: reload it and try again`, 'input.expectedVersion');
     }
@@ -209,10 +256,11 @@ export const requestService = {
     });
   },
 
-  /** 销号: the owning level closes out a resolved request, recording who and why. */
+  /** 销号: the owning level (or one above it, checked in `step`) closes out a resolved request, recording who and why. */
   closeOut(ctx: AppContext, id: string, input: CloseOutRequestInput): Promise<Request> {
     return step(ctx, id, RequestAction.CLOSE_OUT, input, (request, _em, now) => {
-      if (input.byLevel !== request.level) throw badInput('input.byLevel', `only the owning level (${request.level}) can close this request out`);
+      // byLevel only states what the caller believes owns it; who may act is derived in `step`.
+      if (input.byLevel != null && input.byLevel !== request.level) throw badInput('input.byLevel', `only the owning level (${request.level}) can close this request out`);
       request.closedAt = now;
     });
   },

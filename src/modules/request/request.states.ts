@@ -49,6 +49,19 @@ export const REOPEN_WINDOW_DAYS = 7;
 /** A rating at least this good counts as verified work and earns the assignee points. */
 export const MIN_SATISFACTION_FOR_POINTS = 3;
 
+/**
+ * Steps that belong to the level owning the request (三级联动): sending it out, turning it away,
+ * handing it up and closing it out. Once escalated, the level below may no longer take them.
+ */
+export const OWNING_LEVEL_ACTIONS: ReadonlySet<RequestAction> = new Set([RequestAction.DISPATCH, RequestAction.REJECT, RequestAction.ESCALATE, RequestAction.CLOSE_OUT]);
+
+/** Levels from the bottom up: a level acts for itself and for every level below it. */
+export const LEVEL_RANK: Record<RequestLevel, number> = {
+  [RequestLevel.COMMUNITY]: 0,
+  [RequestLevel.STREET]: 1,
+  [RequestLevel.DISTRICT]: 2,
+};
+
 export const NEXT_LEVEL: Record<RequestLevel, RequestLevel | null> = {
   [RequestLevel.COMMUNITY]: RequestLevel.STREET,
   [RequestLevel.STREET]: RequestLevel.DISTRICT,
