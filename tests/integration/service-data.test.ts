@@ -195,6 +195,20 @@ test('re-importing a file adds nothing, and the incremental roll-ups equal a ful
   expect(await rollupSnapshot('service_daily')).toEqual(incremental);
 });
 
+test('two imports of the same rows in opposite orders at once both finish (no deadlock), and each row goes in once', async () => {
+  const [header, ...lines] = [...generateServiceRecords({ records: 20_000, seed: 37, days: 30, startDay: '2022-05-01' })];
+  const mapping = { ...gongjian, source: 'opposite-order' };
+  // One batch each, on two connections: both inserts run at once, one from the first id up, one from the last down.
+  const importLines = (client: pg.Client, rows: string[], fileName: string) =>
+    importServiceFile({ db: client, input: Readable.from([Buffer.from([header, ...rows].join(''))]), fileName, mapping, batchRows: 50_000 });
+  const [forward, backward] = await Promise.all([importLines(db, lines, 'forward.csv'), importLines(db2, [...lines].reverse(), 'backward.csv')]);
+  expect(forward.inserted + backward.inserted).toBe(20_000);
+  expect(forward.inserted + forward.duplicates).toBe(20_000);
+  expect(backward.inserted + backward.duplicates).toBe(20_000);
+  expect(await count(`select count(*) as n from service_record where source = 'opposite-order'`)).toBe(20_000);
+  expect(await count(`select sum(count) as n from service_daily where day between '2022-05-01' and '2022-05-30'`)).toBe(20_000);
+});
+
 test('progress is reported after every committed batch, so a bar can follow what is saved, not only what is read', async () => {
   const csv = [...generateServiceRecords({ records: 2500, seed: 31, days: 10, startDay: '2023-03-01' })].join('');
   const reports: { rowsRead: number; committed: number }[] = [];

@@ -49,6 +49,12 @@ const RECORD_COLUMNS = Object.keys(FROM_STAGE) as (keyof typeof FROM_STAGE)[];
 /** The staged batch as service_record rows, with only `columns`. */
 const stagedRecords = (columns: readonly (keyof typeof FROM_STAGE)[]) =>
   `select ${columns.map((column) => `${FROM_STAGE[column]} as ${column}`).join(', ')} from ${STAGE_TABLE} s`;
+/**
+ * The same, in source id order, for the inserts: each inserted key is locked until commit, so two
+ * imports of the same ids in opposite orders each waited for a key the other held (a deadlock,
+ * and one run FAILED). In one order, the later one just waits for the earlier one's commit.
+ */
+const stagedRecordsInKeyOrder = (columns: readonly (keyof typeof FROM_STAGE)[]) => `${stagedRecords(columns)} order by s.source_id`;
 
 /**
  * Fast path, when no staged row is a duplicate: a plain insert (PostgreSQL's ON CONFLICT costs a
@@ -57,11 +63,11 @@ const stagedRecords = (columns: readonly (keyof typeof FROM_STAGE)[]) =>
  * with a unique violation, and the batch takes the deduplicating path instead. The roll-ups read
  * only the columns they use: carrying notes and agencies through their CTE cost ~10 % of it.
  */
-const INSERT_ALL_SQL = `insert into service_record (${RECORD_COLUMNS.join(', ')}) ${stagedRecords(RECORD_COLUMNS)}`;
+const INSERT_ALL_SQL = `insert into service_record (${RECORD_COLUMNS.join(', ')}) ${stagedRecordsInKeyOrder(RECORD_COLUMNS)}`;
 const ROLLUP_STAGED_SQL = `with inserted as (${stagedRecords(ROLLUP_RECORD_COLUMNS)}), ${recordRollupCtes('inserted')} select 1`;
 /** Deduplicating path: skip (source, source_id) already present; roll up exactly the rows inserted. */
 const INSERT_NEW_SQL = `with inserted as (
-      insert into service_record (${RECORD_COLUMNS.join(', ')}) ${stagedRecords(RECORD_COLUMNS)}
+      insert into service_record (${RECORD_COLUMNS.join(', ')}) ${stagedRecordsInKeyOrder(RECORD_COLUMNS)}
       on conflict (source, source_id) do nothing
       returning ${ROLLUP_RECORD_COLUMNS.join(', ')}
     ), ${recordRollupCtes('inserted')}
