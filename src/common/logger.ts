@@ -1,4 +1,73 @@
+import { DriverException } from '@mikro-orm/core';
 import pino, { type Logger } from 'pino';
+
+/**
+ * What a database error may say in a log: which statement class failed and on what, never
+ * with what. The driver's message starts with the SQL text with its parameters inlined (knex
+ * formats them in), and `detail`, `hint`, `where` and the bindings carry values: phones, ID
+ * numbers, names.
+ */
+const SAFE_DATABASE_FIELDS = ['code', 'severity', 'constraint', 'table', 'column', 'schema', 'dataType', 'routine'] as const;
+
+type ErrorLike = Error & Record<string, unknown>;
+
+function isErrorLike(value: unknown): value is ErrorLike {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
+}
+
+/** A driver or ORM error: PostgreSQL's (SQLSTATE + severity), knex's (sql, bindings) or MikroORM's wrapper of either. */
+function isDatabaseError(error: ErrorLike): boolean {
+  if (typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code) && 'severity' in error) return true;
+  return error instanceof DriverException || 'sql' in error || 'bindings' in error || 'parameters' in error || 'params' in error || 'query' in error;
+}
+
+/** The database error inside `error` (itself, its GraphQL originalError or a cause), if any. */
+function databaseErrorIn(error: ErrorLike): ErrorLike | undefined {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length && seen.size < 10) {
+    const current = queue.shift();
+    if (!isErrorLike(current) || seen.has(current)) continue;
+    seen.add(current);
+    if (isDatabaseError(current)) return current;
+    queue.push(current.originalError, current.cause);
+  }
+  return undefined;
+}
+
+/**
+ * The driver's own sentence without the statement (knex puts `<sql with values> - ` before it,
+ * MikroORM appends `\n - detail: …`), with quoted literals and long digit runs blanked: PostgreSQL
+ * quotes offending values (`invalid input syntax for type bigint: "13800138000"`).
+ */
+function safeDatabaseMessage(message: string): string {
+  let text = message.split('\n - ')[0];
+  const separator = text.lastIndexOf(' - ');
+  if (separator >= 0) text = text.slice(separator + 3);
+  return text.replace(/"[^"]*"/g, '"…"').replace(/\d{6,}/g, '…');
+}
+
+function stackFrames(stack: unknown): string | undefined {
+  if (typeof stack !== 'string') return undefined;
+  return stack.split('\n').filter((line) => line.trim().startsWith('at ')).join('\n');
+}
+
+/**
+ * The one serializer for errors in logs (`{ err }`): anything that is or wraps a database
+ * error keeps its code (SQLSTATE), constraint, table and column and loses the query text,
+ * parameters and `detail` values; other errors get pino's usual serializer.
+ */
+export function serializeError(error: unknown): unknown {
+  if (!isErrorLike(error)) return error;
+  const database = databaseErrorIn(error);
+  if (!database) return pino.stdSerializers.err(error);
+  // No prototype: pino's own err serializer, which runs again on what we return, then keeps our `type`.
+  const safe: Record<string, unknown> = Object.assign(Object.create(null), { type: error.name || 'Error', message: safeDatabaseMessage(database.message) });
+  if (database !== error) safe.databaseErrorType = database.name;
+  for (const field of SAFE_DATABASE_FIELDS) if (typeof database[field] === 'string' || typeof database[field] === 'number') safe[field] = database[field];
+  safe.stack = stackFrames(error.stack);
+  return safe;
+}
 
 /**
  * Structured JSON logs. Redaction is a safety net for personal data and secrets
@@ -8,6 +77,7 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'gongjian' },
+    serializers: { err: serializeError },
     redact: {
       paths: ['*.phone', '*.idNumber', '*.contactPhone', '*.password', '*.token', 'req.headers.authorization', 'variables.*.phone', 'variables.*.idNumber', 'variables.*.contactPhone'],
       censor: '[redacted]',

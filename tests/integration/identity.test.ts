@@ -6,7 +6,7 @@ import { MemoryTokenBucket } from '../../src/hardening/rate-limit';
 import { createServer, type AppServer } from '../../src/server';
 import { areaPath } from '../helpers/access-fixtures';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
-import { buildWorld, createPerson, createUnit, expectError, expectNothingWritten, ok, type World } from '../helpers/fixtures';
+import { buildWorld, createPerson, createUnit, expectError, expectNothingWritten, ok, residentId, type World } from '../helpers/fixtures';
 import { TEST_JWT_SECRET, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /* Accounts, sessions and API keys over real HTTP, as clients use them. */
@@ -272,6 +272,33 @@ test('logs name the viewer by id and never carry tokens, passwords or personal d
     const audit = await app.orm.em.fork().execute(`select count(*)::int as n from personal_data_access where actor = 'account:logged.staff' and field = 'phone'`);
     expect(audit[0].n).toBeGreaterThan(0);
   } finally {
+    await logged.stop();
+  }
+});
+
+test('a database error is logged with its SQLSTATE and constraint, never the statement, its values or detail', async () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
+  const logged = await createServer({ config, orm: app.orm, logger: pino({ level: 'info' }, sink) });
+  const loggedBase = `http://127.0.0.1:${await logged.listen(0)}`;
+  const phone = '13800138000';
+  const idNumber = residentId('19790214', 'FEMALE');
+  // A rule no service checks, so the violation reaches the log as an unexpected error.
+  await app.orm.em.fork().execute(`alter table person add constraint test_no_such_phone check (phone is distinct from '${phone}')`);
+  try {
+    const answer = await gql(`mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }`, { input: { name: '孙丽', phone, idNumber, residenceCommunityId: w.communityId } }, await app.adminAuthorization(), `${loggedBase}/graphql`);
+    expect(answer.json.errors[0].extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    const logLine = lines.find((line) => line.includes('unexpected error'));
+    expect(JSON.parse(logLine!).err).toMatchObject({ type: 'CheckConstraintViolationException', code: '23514', constraint: 'test_no_such_phone', table: 'person' });
+    for (const secret of [phone, idNumber, '孙丽', 'insert into', 'Failing row']) expect(lines.join('')).not.toContain(secret);
+  } finally {
+    await app.orm.em.fork().execute('alter table person drop constraint test_no_such_phone');
     await logged.stop();
   }
 });

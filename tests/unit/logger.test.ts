@@ -1,0 +1,45 @@
+import { CheckConstraintViolationException, InvalidFieldNameException } from '@mikro-orm/core';
+import { GraphQLError } from 'graphql';
+import { serializeError } from '../../src/common/logger';
+
+/** What PostgreSQL's driver throws, after knex put the statement with its values in front. */
+function pgError(message: string, fields: Record<string, unknown>): Error {
+  return Object.assign(new Error(message), { severity: 'ERROR', ...fields });
+}
+
+describe('serializeError: database errors lose their statement, values and detail', () => {
+  const phone = '13800138000';
+
+  test('a MikroORM constraint error keeps SQLSTATE, constraint and table only', () => {
+    const error = new CheckConstraintViolationException(
+      pgError(`insert into "person" ("phone") values ('${phone}') - new row for relation "person" violates check constraint "person_phone_check"\n - detail: Failing row contains (1, ${phone}).`, {
+        code: '23514', constraint: 'person_phone_check', table: 'person', detail: `Failing row contains (1, ${phone}).`,
+      }) as never,
+    );
+    const logged = serializeError(error) as Record<string, unknown>;
+    expect(logged).toMatchObject({ type: 'CheckConstraintViolationException', code: '23514', constraint: 'person_phone_check', table: 'person' });
+    expect(logged.message).toBe('new row for relation "…" violates check constraint "…"');
+    expect(JSON.stringify(logged)).not.toContain(phone);
+    expect(JSON.stringify(logged)).not.toMatch(/insert into|Failing row|detail/);
+  });
+
+  test('a value PostgreSQL quotes in its own sentence is blanked too', () => {
+    const error = new InvalidFieldNameException(pgError(`select 1 where id = '${phone}' - invalid input syntax for type integer: "${phone}"`, { code: '22P02' }) as never);
+    expect(serializeError(error)).toMatchObject({ code: '22P02', message: 'invalid input syntax for type integer: "…"' });
+  });
+
+  test('wrapped in a GraphQL error or a cause, and knex errors carrying bindings', () => {
+    const inner = new CheckConstraintViolationException(pgError(`update person set phone = '${phone}' - boom`, { code: '23514', table: 'person' }) as never);
+    const wrapped = new GraphQLError(inner.message, { originalError: inner });
+    const caused = new Error(`could not save: ${inner.message}`, { cause: inner });
+    const knexTimeout = Object.assign(new Error('Knex: Timeout acquiring a connection.'), { name: 'KnexTimeoutError', sql: 'select * from person where phone = ?', bindings: [phone] });
+    for (const error of [wrapped, caused, knexTimeout]) expect(JSON.stringify(serializeError(error))).not.toContain(phone);
+    expect(serializeError(wrapped)).toMatchObject({ type: 'GraphQLError', databaseErrorType: 'CheckConstraintViolationException', code: '23514', table: 'person' });
+  });
+
+  test('other errors keep pino\'s usual shape', () => {
+    const logged = serializeError(new TypeError('x is not a function')) as Record<string, unknown>;
+    expect(logged).toMatchObject({ type: 'TypeError', message: 'x is not a function' });
+    expect(serializeError('plain')).toBe('plain');
+  });
+});
