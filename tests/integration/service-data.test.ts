@@ -162,6 +162,27 @@ test('GBK-encoded input: detected when the file is not UTF-8, or chosen with --e
   expect((await db.query('select row_number, reason from import_rejection where run_id = $1', [late.runId])).rows).toEqual([{ row_number: 5, reason: expect.stringMatching(/not valid UTF-8/) }]);
 });
 
+test('GBK is detected even when the first 1 MB read ends in the middle of a two-byte character', async () => {
+  const row = (i: number, pad: string) => `GBK-BIG-${i},CIV-SUBSIDY-01,2024-05-07 10:00:00,,受理中,370199001002,,,,COUNTER,,,材料齐全${pad}\n`;
+  const build = (pad: string) => iconv.encode(GONGJIAN_CSV_HEADER + '\n' + Array.from({ length: 20_000 }, (_, i) => row(i, i === 0 ? pad : '')).join(''), 'gbk');
+  // Pad the first note until byte 1,048,576 (where the CLI's first 1 MB read ends) is the second byte of a character.
+  const boundary = 1 << 20;
+  const splitsACharacter = (bytes: Buffer) => {
+    let at = 0;
+    while (at < boundary) at += bytes[at] < 0x80 ? 1 : 2;
+    return at > boundary;
+  };
+  let bytes = build('');
+  for (let pad = 'x'; !splitsACharacter(bytes); pad += 'x') bytes = build(pad);
+  const file = path.join(tmp, 'gbk-boundary.csv');
+  fs.writeFileSync(file, bytes);
+  const summary = await importServiceFile({
+    db, input: fs.createReadStream(file, { highWaterMark: boundary }), fileName: file, mapping: { ...gongjian, source: 'gbk-boundary' },
+  });
+  expect(summary).toMatchObject({ encoding: 'gbk', encodingDetected: true, rowsRead: 20_000, inserted: 20_000, rejected: 0 });
+  expect((await db.query(`select count(*)::int as n, min(note) as note from service_record where source = 'gbk-boundary'`)).rows[0]).toEqual({ n: 20_000, note: '材料齐全' });
+});
+
 test('JSON lines import through the same mapping (keys are the column names); a broken line is rejected, not fatal', async () => {
   const mapping = { ...gongjian, format: 'jsonl' as const, source: 'jsonl-test' };
   const good = { source_id: 'J-1', item_code: 'CERT-ID-01', received_at: '2024-07-01 09:30:00', status: 'OPEN', community_code: '370199003004', resident_groups: 'YOUTH', satisfaction: null };

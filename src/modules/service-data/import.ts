@@ -209,7 +209,8 @@ async function* decodeText(input: Readable, state: DecodeState, forced: boolean,
       const complete = completeUtf8Length(bytes);
       const valid = isUtf8(bytes.subarray(0, complete));
       tail = Buffer.from(bytes.subarray(complete));
-      if (!valid && first && !forced && !iconv.decode(chunk, 'gbk').includes('\ufffd')) {
+      // A character the chunk boundary cuts in two is not evidence against GBK: it is judged without it.
+      if (!valid && first && !forced && !iconv.decode(chunk.subarray(0, completeGbLength(chunk)), 'gbk').includes('\ufffd')) {
         state.encoding = 'gbk';
         state.detected = true;
         gbk = iconv.getDecoder('gbk');
@@ -233,6 +234,25 @@ function completeUtf8Length(bytes: Buffer): number {
     return needed > back ? bytes.length - back : bytes.length;
   }
   return bytes.length;
+}
+
+/**
+ * Length of `bytes` without a GBK (or GB18030 four-byte) character cut off at its end. Walked
+ * from the start: a trail byte can look like a lead byte, so the end alone does not tell.
+ */
+function completeGbLength(bytes: Buffer): number {
+  let at = 0;
+  while (at < bytes.length) {
+    if (bytes[at] < 0x80) {
+      at += 1;
+      continue;
+    }
+    const next = bytes[at + 1];
+    const width = next !== undefined && next >= 0x30 && next <= 0x39 ? 4 : 2;
+    if (at + width > bytes.length) return at;
+    at += width;
+  }
+  return at;
 }
 
 /** The reason a row with undecodable text is refused. */
