@@ -94,6 +94,17 @@ describe('staff accounts', () => {
     expect(afterSignOut.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
+  test('a refresh token exchanged twice at the same moment works exactly once', async () => {
+    await account('racing.refresh', 'ANALYST');
+    const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }`;
+    for (let round = 0; round < 5; round += 1) {
+      const { refreshToken } = await signIn('racing.refresh');
+      const answers = await Promise.all([gql(REFRESH, { t: refreshToken }), gql(REFRESH, { t: refreshToken })]);
+      const codes = answers.map((answer) => (answer.json.errors ? answer.json.errors[0].extensions.code : 'OK')).sort();
+      expect({ round, codes }).toEqual({ round, codes: ['OK', 'UNAUTHENTICATED'] });
+    }
+  });
+
   test('a signed-in community worker sees only their community (scope from the account)', async () => {
     await ok(app, `mutation($c: ID!, $a: ID!, $b: ID!) {
       a: createRequest(input: { title: "幸福里路灯", body: "路灯不亮", channel: COUNTER, categoryId: $c, areaId: $a }) { id }

@@ -141,8 +141,12 @@ export const identityService = {
   async refresh(ctx: AppContext, tokens: TokenSettings, refreshToken: string): Promise<Session> {
     return inTransaction(ctx, async (em) => {
       const stored = await em.findOne(RefreshToken, { tokenHash: sha256(refreshToken) }, { populate: ['account'] });
-      if (!stored || stored.revokedAt || stored.expiresAt <= ctx.now() || !stored.account.active) throw unauthenticated('The refresh token is invalid, used or expired: sign in again');
-      stored.revokedAt = ctx.now();
+      const refused = () => unauthenticated('The refresh token is invalid, used or expired: sign in again');
+      if (!stored || stored.revokedAt || stored.expiresAt <= ctx.now() || !stored.account.active) throw refused();
+      // Spend it with a conditional update: of two exchanges racing with the same token, the
+      // second waits on the row lock, then finds it revoked and matches no row.
+      const spent = await em.nativeUpdate(RefreshToken, { id: stored.id, revokedAt: null }, { revokedAt: ctx.now() });
+      if (spent !== 1) throw refused();
       return issueSession(em, stored.account, tokens, ctx.now());
     });
   },
