@@ -2,6 +2,8 @@ import { expectNothingWritten, rawRow } from '../helpers/closed-loop-fixtures';
 import { buildWorld, expectError, ok, type World } from '../helpers/fixtures';
 import { addServiceDemand } from '../helpers/project-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { Role } from '../../src/modules/identity/role';
+import { accountViewer, areaPath } from '../helpers/access-fixtures';
 
 /* A livelihood project from proposal to acceptance (验收), and every move it must refuse. */
 
@@ -79,6 +81,14 @@ describe('a livelihood project from proposal to acceptance', () => {
     expectError(edit, 'ILLEGAL_TRANSITION');
     app.clock.set(new Date('2026-07-10T02:00:00Z'));
     expect((await ok(app, START, { id })).startLivelihoodProject).toMatchObject({ status: 'IN_PROGRESS', startedAt: '2026-07-10T02:00:00.000Z' });
+  });
+
+  test("another community's staff cannot report progress, not even an unchanged figure that touches only the ledger: FORBIDDEN, nothing written", async () => {
+    const outsider = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.otherCommunityId)]);
+    for (const progress of [0, 10]) {
+      const result = await expectNothingWritten(app, () => app.execute(PROGRESS, { id, input: { progress, note: '越权上报' } }, outsider), [{ table: 'livelihood_project', id }]);
+      expectError(result, 'FORBIDDEN');
+    }
   });
 
   test('progress goes up, never back', async () => {

@@ -4,6 +4,8 @@ import { awardPoints } from '../../src/modules/points/points.service';
 import { buildTree, buildWorld, dbId, expectError, ok, type World } from '../helpers/fixtures';
 import { createMember, expectNothingWritten, ledgerSum, rawRow } from '../helpers/member-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { Role } from '../../src/modules/identity/role';
+import { accountViewer, areaPath } from '../helpers/access-fixtures';
 
 let app: TestApp;
 let w: World;
@@ -175,6 +177,21 @@ describe('redeemPoints (以积分换服务)', () => {
   ])('%s is refused and writes nothing', async (_label, overrides, code, field) => {
     const input = { personId: w.partyMemberId, points: 1, note: '兑换', ...overrides() };
     expectError(await expectNothingWritten(app, () => app.execute(REDEEM, { input })), code, field);
+  });
+
+  test('a member living in another community, only linked to ours by work, is not ours to redeem: FORBIDDEN, nothing written', async () => {
+    const personId = await freshMember('外社区党员', w.otherCommunityId);
+    await earn(personId, 2);
+    // A grid assignment here makes them readable to our staff (person_area), not changeable.
+    await ok(app, `mutation($input: AssignGridWorkerInput!) { assignGridWorker(input: $input) { id } }`, { input: { gridId: w.gridId, personId, role: 'FULL_TIME' } });
+    const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);
+    expect((await app.execute(PERSON, { id: personId }, staff)).data?.node).not.toBeNull();
+    const result = await expectNothingWritten(app, () => app.execute(REDEEM, { input: { personId, points: 5, note: '越权兑换' } }, staff), [{ table: 'person', id: personId }]);
+    expectError(result, 'FORBIDDEN');
+    expect(await ledgerSum(app, personId)).toBe(20);
+    // Their own community's staff may.
+    const home = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.otherCommunityId)]);
+    expect((await app.execute(REDEEM, { input: { personId, points: 5, note: '本社区兑换' } }, home)).errors).toBeUndefined();
   });
 
   test('concurrent redemptions that together exceed the balance: exactly the ones that fit succeed', async () => {

@@ -1,11 +1,12 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { ClassType } from 'type-graphql';
-import { badInput, conflict, notFound } from '../../common/errors';
+import { badInput, conflict, forbidden, notFound } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { expectGlobalId } from '../../common/global-id';
 import { paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
+import { pathInScope, scopePathsOf } from '../identity/access';
 import { AREA_CLASS, AREA_TYPE_NAME, Area, AreaLevel, PARENT_LEVEL } from './area.entity';
 import { AreaOrderField, type AreaFieldsInput, type AreaListArgs, type UpdateAreaInput } from './area.inputs';
 
@@ -28,6 +29,18 @@ export async function loadArea<T extends Area = Area>(em: EntityManager, globalI
   const area = await em.findOne(Area, { id });
   if (!area || area.graphqlTypeName !== typeName) throw notFound(typeName, globalId, field);
   return area as T;
+}
+
+/**
+ * For writes the scope guard cannot see: rows it lets through as consequences (a point entry, a
+ * project's ledger entry) of an act on a record that may itself stay unchanged. FORBIDDEN, as the
+ * guard answers, unless the record's area (`areaId`, null for none) is inside the viewer's
+ * subtrees; a record belonging to no area only for a viewer bound to no area.
+ */
+export async function assertAreaWritable(ctx: AppContext, em: EntityManager, areaId: number | null | undefined, what: string): Promise<void> {
+  if (scopePathsOf(ctx.viewer) === null) return;
+  const area = areaId == null ? null : await em.findOne(Area, { id: areaId });
+  if (!area || !pathInScope(ctx.viewer, area.path)) throw forbidden(`This ${what} is outside the areas you may change`);
 }
 
 /** Areas read through the API. */

@@ -9,6 +9,7 @@ import type { RedeemPointsInput, UpdatePointRuleInput } from './points.inputs';
 import { balanceOf, REDEMPTION_SOURCE } from './points.service';
 import { assertActsFor } from '../identity/access';
 import { authorizeArea } from '../identity/access';
+import { assertAreaWritable } from '../area/area.service';
 
 /** One place of a community's points leaderboard. */
 export interface LeaderboardRow {
@@ -51,6 +52,8 @@ export const pointsLedger = {
     return inTransaction(ctx, async (em) => {
       const person = await loadForUpdate(em, Person, input.personId, 'input.personId');
       assertActsFor(ctx, { personId: person.id });
+      // The entry is a consequence type the scope guard skips: the person must be ours to change.
+      await assertAreaWritable(ctx, em, person.residenceCommunity?.id, 'Person');
       const balance = await balanceOf(em, person.id);
       if (input.points > balance) throw badInput('input.points', `is more than the balance of ${balance} points`);
       const [{ last }] = await em.execute<{ last: number }[]>(

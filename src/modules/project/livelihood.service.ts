@@ -8,6 +8,7 @@ import { nextState } from '../../common/state-machine';
 import { inTransaction } from '../../common/transaction';
 import { actorOf, type AppContext } from '../../context/context';
 import { Community } from '../area/area.entity';
+import { assertAreaWritable } from '../area/area.service';
 import { authorizeArea } from '../identity/access';
 import { Unit } from '../unit/unit.entity';
 import type { CandidateOut } from '../../../analytics';
@@ -169,6 +170,8 @@ async function step(
 ): Promise<LivelihoodProject> {
   return inTransaction(ctx, async (em) => {
     const project = await loadForUpdate(em, LivelihoodProject, id, 'id');
+    // A move may change only the ledger (progress reported unchanged), which the scope guard does not check.
+    await assertAreaWritable(ctx, em, project.community.id, 'LivelihoodProject');
     if (input.expectedVersion != null && input.expectedVersion !== project.version) {
       throw conflict(`the project is at version ${project.version}, not ${input.expectedVersion}: it changed since you read it`, 'input.expectedVersion');
     }
