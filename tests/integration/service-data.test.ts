@@ -198,6 +198,19 @@ test('JSON lines import through the same mapping (keys are the column names); a 
   expect(await count(`select count(*) as n from service_record where source = 'jsonl-test' and source_id = 'J-1' and resident_groups = 4`)).toBe(1);
 });
 
+test('JSON lines: a number past 2^53 is refused for its row, not rounded into another record\'s id', async () => {
+  const mapping = { ...gongjian, format: 'jsonl' as const, source: 'jsonl-big' };
+  const line = (id: string) => `{"source_id": ${id}, "item_code": "CERT-ID-01", "received_at": "2024-07-02 09:30:00", "status": "OPEN", "community_code": "370199003004"}`;
+  // 9007199254740993 and 9007199254740992 both parse to 9007199254740992.
+  const summary = await run([line('9007199254740993'), line('9007199254740992'), line('9007199254740991'), line('"9007199254740993"')].join('\n'), { mapping });
+  expect(summary).toMatchObject({ rowsRead: 4, inserted: 2, rejected: 2, duplicates: 0 });
+  expect((await db.query('select row_number, column_name, reason from import_rejection where run_id = $1 order by row_number', [summary.runId])).rows).toEqual([
+    { row_number: 1, column_name: 'source_id', reason: 'a number larger than 2^53 cannot be read exactly: give it as a JSON string' },
+    { row_number: 2, column_name: 'source_id', reason: 'a number larger than 2^53 cannot be read exactly: give it as a JSON string' },
+  ]);
+  expect((await db.query(`select source_id from service_record where source = 'jsonl-big' order by source_id`)).rows).toEqual([{ source_id: '9007199254740991' }, { source_id: '9007199254740993' }]);
+});
+
 test('re-importing a file adds nothing, and the incremental roll-ups equal a full rebuild', async () => {
   const file = path.join(tmp, 'city.csv');
   fs.writeFileSync(file, [...generateServiceRecords({ records: 6000, seed: 11, days: 60 })].join(''));

@@ -122,6 +122,12 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
           return;
         }
         const object = value as Record<string, unknown>;
+        const inexact = columns.find((column) => typeof object[column] === 'number' && Math.abs(object[column] as number) > Number.MAX_SAFE_INTEGER);
+        if (inexact !== undefined) {
+          loader.reject(row, { column: inexact, reason: INEXACT_NUMBER });
+          await afterRow();
+          return;
+        }
         const cells = columns.map((column) => (object[column] === null || object[column] === undefined ? '' : String(object[column])));
         if (decoding.invalidUtf8 && hasReplacement(cells)) await unreadable(row, NOT_UTF8);
         else await take(cells, row);
@@ -254,6 +260,12 @@ function completeGbLength(bytes: Buffer): number {
   }
   return at;
 }
+
+/**
+ * JSON.parse rounds numbers past 2^53 to the nearest double: two ids (or resident numbers) that
+ * differ in the last digits would become one, silently. Such a row is refused instead.
+ */
+const INEXACT_NUMBER = 'a number larger than 2^53 cannot be read exactly: give it as a JSON string';
 
 /** The reason a row with undecodable text is refused. */
 const NOT_UTF8 = 'the row is not valid UTF-8 text (a GBK export? import it with --encoding gbk)';
