@@ -316,6 +316,28 @@ describe('the acting level is derived from the account, not from input', () => {
   });
 });
 
+describe('points for a good rating', () => {
+  test('re-rated after a reopen by staff who cannot see the assignee\'s points: accepted, and the member still earns once', async () => {
+    const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, communityId)]);
+    const { id } = await createRequest();
+    const dbId = Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+    const resolveAgain = async () => {
+      await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+      await stepOk('takeRequest', id, {});
+      await stepOk('resolveRequest', id, {});
+    };
+    await resolveAgain();
+    expect((await act('rateRequest', id, { satisfaction: 5 }, staff)).errors).toBeUndefined();
+    await stepOk('reopenRequest', id, { reason: '灯又坏了' });
+    await resolveAgain();
+    const again = await act('rateRequest', id, { satisfaction: 4 }, staff);
+    expect(again.errors).toBeUndefined();
+    expect(again.data?.rateRequest.satisfaction).toBe(4);
+    expect(await app.orm.em.fork().count(PointEntry, { sourceType: 'Request', sourceId: dbId })).toBe(1);
+    await ledgerMatchesState(id);
+  });
+});
+
 describe('concurrency', () => {
   test('two people taking the same request at once: exactly one succeeds, the other gets CONFLICT', async () => {
     const { id } = await createRequest();

@@ -20,7 +20,9 @@ export async function awardPoints(em: EntityManager, input: AwardInput): Promise
   const rule = await em.findOne(PointRule, { kind: input.kind, active: true }, { orderBy: { id: 'DESC' } });
   if (!rule || rule.points <= 0) return null;
   const personId = typeof input.person === 'number' ? input.person : input.person.id;
-  const existing = await em.findOne(PointEntry, { person: personId, kind: input.kind, sourceType: input.sourceType, sourceId: input.sourceId });
+  // Unfiltered: the entry belongs to the member's residence community, which the viewer verifying
+  // the work (e.g. rating a re-resolved request) may not read; missing it would insert a duplicate.
+  const existing = await em.findOne(PointEntry, { person: personId, kind: input.kind, sourceType: input.sourceType, sourceId: input.sourceId }, { filters: false });
   if (existing) return existing;
   return em.create(PointEntry, {
     person: personId,
