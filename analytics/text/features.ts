@@ -1,6 +1,5 @@
 import { STOP_WORDS } from './data/stopwords';
-import { scrubPersonalData } from './privacy';
-import { tagText } from './segment';
+import { analyseText } from './segment';
 
 /** What a message is turned into before a model sees it. */
 export interface FeatureOptions {
@@ -14,14 +13,15 @@ export const DEFAULT_FEATURES: FeatureOptions = { words: true, charBigrams: true
 
 const CJK_RUN = /[\u4e00-\u9fa5]+/g;
 
-/** The feature tokens of one text (personal data scrubbed first, like everything in text analytics). */
+/** The feature tokens of one text (personal data scrubbed and names masked first, like everything in text analytics). */
 export function featureTokens(text: string, options: FeatureOptions = DEFAULT_FEATURES): string[] {
+  const analysed = analyseText(text);
   const tokens: string[] = [];
   if (options.words) {
-    for (const { word } of tagText(text)) if (!STOP_WORDS.has(word)) tokens.push(word);
+    for (const { word } of analysed.tokens) if (!STOP_WORDS.has(word)) tokens.push(word);
   }
   if (options.charBigrams) {
-    for (const run of scrubPersonalData(text).match(CJK_RUN) ?? []) {
+    for (const run of analysed.maskedText.match(CJK_RUN) ?? []) {
       for (let i = 0; i + 1 < run.length; i++) tokens.push(`#${run.slice(i, i + 2)}`);
     }
   }

@@ -1,4 +1,5 @@
-import { contentTerms, inverseDocumentFrequency } from './segment';
+import { MIN_TEXTS_PER_TERM } from './privacy';
+import { analyseText, inverseDocumentFrequency, safeContentTerms } from './segment';
 
 export interface TermWeight {
   term: string;
@@ -10,8 +11,7 @@ export interface TermWeight {
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 
 /** TF-IDF weight of each safe content term of one text (tf = share of the text's terms). */
-function termWeights(text: string): Map<string, number> {
-  const terms = contentTerms(text);
+function termWeights(terms: readonly string[]): Map<string, number> {
   const weights = new Map<string, number>();
   for (const term of terms) weights.set(term, (weights.get(term) ?? 0) + 1 / terms.length);
   for (const [term, tf] of weights) weights.set(term, tf * inverseDocumentFrequency(term));
@@ -28,27 +28,26 @@ function ranked(entries: Iterable<TermWeight>, k: number): TermWeight[] {
  * terms take part: no names, numbers, addresses below building level (see privacy.ts).
  */
 export function extractKeywords(text: string, k = 5): string[] {
-  return ranked([...termWeights(text)].map(([term, weight]) => ({ term, weight, count: 1 })), k).map((row) => row.term);
-}
-
-export interface TopKeywordsOptions {
-  /**
-   * A term must appear in at least this many texts. Defaults to 2 when there are five texts or
-   * more (what one resident alone says is not "what residents say"), else 1.
-   */
-  minCount?: number;
+  return ranked([...termWeights(safeContentTerms(analyseText(text).tokens))].map(([term, weight]) => ({ term, weight, count: 1 })), k).map((row) => row.term);
 }
 
 /**
  * What a set of texts is about: each text's TF-IDF term weights summed over the texts (so
  * each text votes with the same total), with how many texts carry each term. Sorted by
  * weight, then count, then term; weights rounded to 4 decimals.
+ *
+ * Privacy: a term is published only when at least MIN_TEXTS_PER_TERM different texts use it
+ * (identical texts count once), however few the texts, so a small set publishes fewer terms,
+ * never one resident's words; and a name found in any text of the set (王桂兰) drops its bare
+ * use (桂兰) in all of them.
  */
-export function topKeywords(texts: readonly string[], k: number, options: TopKeywordsOptions = {}): TermWeight[] {
-  const minCount = options.minCount ?? (texts.length >= 5 ? 2 : 1);
+export function topKeywords(texts: readonly string[], k: number): TermWeight[] {
   const totals = new Map<string, TermWeight>();
-  for (const text of texts) {
-    const weights = termWeights(text);
+  const names = new Set<string>();
+  for (const text of new Set(texts.map((text) => text.normalize('NFKC').trim()))) {
+    const analysed = analyseText(text);
+    for (const name of analysed.names) names.add(name);
+    const weights = termWeights(safeContentTerms(analysed.tokens));
     const sum = [...weights.values()].reduce((a, b) => a + b, 0) || 1;
     for (const [term, weight] of weights) {
       const row = totals.get(term) ?? { term, weight: 0, count: 0 };
@@ -57,6 +56,6 @@ export function topKeywords(texts: readonly string[], k: number, options: TopKey
       totals.set(term, row);
     }
   }
-  const eligible = [...totals.values()].filter((row) => row.count >= minCount);
+  const eligible = [...totals.values()].filter((row) => row.count >= MIN_TEXTS_PER_TERM && !names.has(row.term));
   return ranked(eligible, k).map((row) => ({ ...row, weight: round4(row.weight) }));
 }

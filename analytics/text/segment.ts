@@ -1,12 +1,13 @@
 /**
  * Chinese word segmentation: jieba (`@node-rs/jieba`, a prebuilt native binary) with its
  * general dictionary plus our domain dictionary, loaded once per process on first use
- * (~0.4 s); jieba's IDF table only when keywords are asked for. Text is scrubbed of personal data before it is segmented.
+ * (~0.4 s); jieba's IDF table only when keywords are asked for. Text is scrubbed of personal data before it is segmented,
+ * and person names are masked as soon as jieba has tagged it, before any token is used.
  */
 import { Jieba } from '@node-rs/jieba';
 import { DOMAIN_TERMS } from './data/domain-terms';
 import { STOP_WORDS } from './data/stopwords';
-import { isSafeTerm, scrubPersonalData } from './privacy';
+import { findPersonNames, isSafeTerm, scrubPersonalData } from './privacy';
 
 /** The part-of-speech tag our domain terms carry. */
 export const DOMAIN_TAG = 'dm';
@@ -57,12 +58,33 @@ function getIdfTable(): IdfTable {
 
 const WORD_CHARACTER = /[\p{L}\p{N}]/u;
 
-/** Tokens of the scrubbed text with their tags; punctuation and whitespace dropped. */
-export function tagText(text: string): TaggedToken[] {
-  return getJieba().tag(scrubPersonalData(text), true).filter((token) => WORD_CHARACTER.test(token.word));
+/** One text as text analytics sees it: personal data scrubbed, person names masked. */
+export interface AnalysedText {
+  /** The words with their tags, names left out; punctuation and whitespace dropped. */
+  tokens: TaggedToken[];
+  /** The scrubbed text with each person name replaced by a space. */
+  maskedText: string;
+  /** The names found (full and given), for dropping their bare use in other texts of a set. */
+  names: Set<string>;
 }
 
-/** Segments `text` into words (personal data removed first; punctuation dropped). */
+/** Scrubs `text`, tags it with jieba, and masks the person names jieba's tags reveal (see privacy.ts). */
+export function analyseText(text: string): AnalysedText {
+  const tagged = getJieba().tag(scrubPersonalData(text), true);
+  const { isName, names } = findPersonNames(tagged);
+  return {
+    tokens: tagged.filter((token, i) => !isName[i] && WORD_CHARACTER.test(token.word)),
+    maskedText: tagged.map((token, i) => (isName[i] ? ' ' : token.word)).join(''),
+    names,
+  };
+}
+
+/** Tokens of the scrubbed text with their tags; names, punctuation and whitespace dropped. */
+export function tagText(text: string): TaggedToken[] {
+  return analyseText(text).tokens;
+}
+
+/** Segments `text` into words (personal data and names removed; punctuation dropped). */
 export function segment(text: string): string[] {
   return tagText(text).map((token) => token.word);
 }
@@ -78,7 +100,12 @@ const CONTENT_TAGS: ReadonlySet<string> = new Set([DOMAIN_TAG, 'n', 'nz', 'ng', 
  * not stop words, and safe to show (no names, digits, or unknown words; see privacy.ts).
  */
 export function contentTerms(text: string): string[] {
-  return tagText(text)
+  return safeContentTerms(tagText(text));
+}
+
+/** The tokens that may stand as keywords (see contentTerms). */
+export function safeContentTerms(tokens: readonly TaggedToken[]): string[] {
+  return tokens
     .filter((token) => token.word.length >= 2 && CONTENT_TAGS.has(token.tag) && !STOP_WORDS.has(token.word))
     .filter((token) => isSafeTerm(token.word, token.tag, token.tag !== UNKNOWN_WORD_TAG))
     .map((token) => token.word);

@@ -8,6 +8,8 @@ let app: TestApp;
 let w: World;
 
 const LIGHTS = ['小区路灯坏了，晚上很黑', '3号楼前面路灯不亮已经一周', '路灯不亮，老人晚上出门摔倒了', '东门路灯闪烁不亮，请尽快维修', '我叫王小明，电话13912345678，小区路灯坏了'];
+// A small cell (4 texts) naming two residents; jieba splits 王|桂兰 and tags 桂兰 a place, 建军 alone a noun.
+const ELEVATOR = ['王桂兰反映电梯坏了三天', '张建军家住高层，电梯停运老人下不了楼', '电梯又坏了，桂兰和建军都着急', '电梯门关不上，夹到了孩子'];
 const PARKING = ['小区停车位太少，车没地方停', '停车难，消防通道被占用', '晚上停车位不够，车辆乱停乱放', '希望增加停车位', '停车收费不合理'];
 
 beforeAll(async () => {
@@ -17,6 +19,8 @@ beforeAll(async () => {
   const parking = await categoryId(app, 'HOUSING-PARKING');
   const create = `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`;
   for (const body of LIGHTS) await ok(app, create, { input: { title: '路灯报修', body, channel: 'COUNTER', categoryId: repair, areaId: w.gridId } });
+  const elevator = await categoryId(app, 'HOUSING-ELEVATOR');
+  for (const body of ELEVATOR) await ok(app, create, { input: { title: '电梯故障', body, channel: 'COUNTER', categoryId: elevator, areaId: w.gridId } });
   for (const body of PARKING) await ok(app, create, { input: { title: '停车问题', body, channel: 'COUNTER', categoryId: parking, areaId: w.otherGridId } });
 });
 afterAll(async () => {
@@ -38,6 +42,18 @@ test('each row says what its own residents say, without names or phones', async 
   expect(byCode['HOUSING-PARKING'].residentsSay.map((k: any) => k.term)).not.toContain('路灯');
   const said = JSON.stringify(data);
   for (const personal of ['王小明', '13912345678', '3号楼']) expect(said).not.toContain(personal);
+});
+
+test('a small cell publishes only what three texts or more say, and never its residents\' names', async () => {
+  const data = await ok(app, RANKING, { area: w.districtId });
+  const row = data.demandRanking.rows.find((r: any) => r.category.code === 'HOUSING-ELEVATOR');
+  expect(row.metrics.volume).toBe(4);
+  const terms = row.residentsSay.map((k: any) => k.term);
+  expect(terms).toContain('电梯');
+  expect(row.residentsSay.every((k: any) => k.count >= 3)).toBe(true);
+  // 孩子, 停运, 高层 are each in one text only.
+  for (const single of ['孩子', '停运', '高层']) expect(terms).not.toContain(single);
+  expect(JSON.stringify(data)).not.toMatch(/桂兰|建军|王桂兰|张建军/);
 });
 
 test('keywords for all rows cost one statement', async () => {

@@ -27,7 +27,8 @@ export interface RowTextScope {
 /**
  * Keywords for many ranked rows in ONE statement: a lateral join takes the newest texts of
  * each cell (requests by category, community or grid, resident group, inside the period and the
- * viewer's scope), then analytics' topKeywords (which drops names, phones and numbers) ranks them.
+ * viewer's scope), then analytics' topKeywords ranks them: it drops names, phones and numbers, and
+ * publishes a term only when MIN_TEXTS_PER_TERM (3) different texts use it, so a small cell shows fewer terms.
  */
 export function residentsSayLoader(ctx: AppContext) {
   return ctx.loaders.get<RowTextScope, ResidentKeyword[]>('demand.residentsSay', async (rows) => {
