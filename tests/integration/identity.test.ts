@@ -6,7 +6,7 @@ import { MemoryTokenBucket } from '../../src/hardening/rate-limit';
 import { createServer, type AppServer } from '../../src/server';
 import { areaPath } from '../helpers/access-fixtures';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
-import { buildWorld, createPerson, createUnit, expectError, expectNothingWritten, ok, residentId, type World } from '../helpers/fixtures';
+import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, ok, residentId, type World } from '../helpers/fixtures';
 import { TEST_JWT_SECRET, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /* Accounts, sessions and API keys over real HTTP, as clients use them. */
@@ -285,6 +285,28 @@ test('logs name the viewer by id and never carry tokens, passwords or personal d
   } finally {
     await logged.stop();
   }
+});
+
+test('a committed mutation whose result fails in a nested field is audited OK; one refused before running, by its code', async () => {
+  await account('nested.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+  const { accessToken } = await signIn('nested.staff');
+  const answer = await gql(
+    `mutation NestedFails($id: ID!) { updateArea(id: $id, input: { population: 8801 }) { id ... on Community { population grids(first: 500) { totalCount } } } }`,
+    { id: w.communityId },
+    bearer(accessToken),
+  );
+  expect(answer.json.errors.map((error: any) => error.path)).toEqual([['updateArea', 'grids']]);
+  const [row] = await app.orm.em.fork().execute('select population from area where id = ?', [dbId(w.communityId)]);
+  expect(row.population).toBe(8801);
+  // Refused before any field ran (too many nodes): nothing committed, so not OK either.
+  const pages = ['a', 'b', 'c', 'd', 'e'].map((alias) => `${alias}: grids(first: 100) { edges { node { buildings(first: 100) { totalCount } } } }`).join(' ');
+  const tooBig = await gql(`mutation TooBig($id: ID!) { updateArea(id: $id, input: { population: 1 }) { ... on Community { ${pages} } } }`, { id: w.communityId }, bearer(accessToken));
+  expect(tooBig.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  const audit = await ok(app, `{ mutationAudits(actor: "account:nested.staff") { edges { node { operationName field outcome } } } }`);
+  expect(audit.mutationAudits.edges.map((edge: any) => edge.node)).toEqual([
+    { operationName: 'TooBig', field: 'updateArea', outcome: 'GRAPHQL_VALIDATION_FAILED' },
+    { operationName: 'NestedFails', field: 'updateArea', outcome: 'OK' },
+  ]);
 });
 
 test('a database error is logged with its SQLSTATE and constraint, never the statement, its values or detail', async () => {

@@ -42,11 +42,15 @@ export async function recordMutations(request: GraphQLRequestContextWillSendResp
   if (operation?.operation !== 'mutation') return;
   const ctx = request.contextValue;
   const errors = request.errors ?? [];
+  // A request refused before execution (no path) ran none of its fields.
+  const refusedWhole = errors.find((candidate) => !candidate.path?.length);
   const now = new Date();
   const rows = operation.selectionSet.selections.flatMap((selection) => {
     if (selection.kind !== Kind.FIELD || selection.name.value === '__typename') return [];
     const key = selection.alias?.value ?? selection.name.value;
-    const error = errors.find((candidate) => candidate.path?.[0] === key);
+    // Only an error of the root field itself means its transaction did not commit; an error in a
+    // field of its result (path [key, ...]) came after the commit and changes nothing about it.
+    const error = errors.find((candidate) => candidate.path?.length === 1 && candidate.path[0] === key) ?? refusedWhole;
     const outcome = error ? String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'OK';
     return [{ actor: viewerId(ctx.viewer), requestId: ctx.requestId, operationName: request.operationName ?? null, field: selection.name.value, outcome, createdAt: now, updatedAt: now }];
   });
