@@ -198,6 +198,32 @@ test('JSON lines import through the same mapping (keys are the column names); a 
   expect(await count(`select count(*) as n from service_record where source = 'jsonl-test' and source_id = 'J-1' and resident_groups = 4`)).toBe(1);
 });
 
+test('a reason never echoes what an unreadable JSON line or a misplaced cell holds: only the kind and position of the error', async () => {
+  const mapping = { ...gongjian, format: 'jsonl' as const, source: 'jsonl-privacy' };
+  const good = { source_id: 'P-1', item_code: 'CERT-ID-01', received_at: '2024-07-03 09:30:00', status: 'OPEN', community_code: '370199003004' };
+  const input = [
+    `{"source_id": "P-2", "note": tel13812345678}`,
+    `{"source_id": "P-3", "note": "370102199001011234" "more"}`,
+    `{"source_id": "P-4", "note": "电话`,
+    JSON.stringify({ ...good, source_id: 'P-5', status: '13812345678' }),
+    JSON.stringify({ ...good, source_id: 'P-6', received_at: '370102199001011234' }),
+  ].join('\n');
+  const summary = await run(input, { mapping });
+  expect(summary).toMatchObject({ rowsRead: 5, inserted: 0, rejected: 5 });
+  const rejections = (await db.query('select row_number, column_name, reason from import_rejection where run_id = $1 order by row_number', [summary.runId])).rows;
+  expect(rejections).toEqual([
+    { row_number: 1, column_name: null, reason: 'unreadable JSON: unexpected character' },
+    { row_number: 2, column_name: null, reason: "unreadable JSON at character 51: Expected ',' or '}' after property value" },
+    { row_number: 3, column_name: null, reason: 'unreadable JSON at character 33: Unterminated string' },
+    { row_number: 4, column_name: 'status', reason: 'unknown status "###########"' },
+    { row_number: 5, column_name: 'received_at', reason: expect.stringMatching(/^malformed date "#{18}" \(expected /) },
+  ]);
+  // What analysts read through importRuns is the same text.
+  const runs = await app.execute(`{ importRuns(first: 1) { edges { node { rejections(first: 10) { edges { node { reason } } } } } } }`);
+  const reasons = JSON.stringify(runs.data.importRuns.edges[0].node.rejections);
+  for (const secret of ['1381234', '3701021990', '电话', 'tel']) expect(reasons).not.toContain(secret);
+});
+
 test('JSON lines: a number past 2^53 is refused for its row, not rounded into another record\'s id', async () => {
   const mapping = { ...gongjian, format: 'jsonl' as const, source: 'jsonl-big' };
   const line = (id: string) => `{"source_id": ${id}, "item_code": "CERT-ID-01", "received_at": "2024-07-02 09:30:00", "status": "OPEN", "community_code": "370199003004"}`;

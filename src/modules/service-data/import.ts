@@ -114,7 +114,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
         try {
           value = JSON.parse(line);
         } catch (error) {
-          await unreadable(row, `unreadable JSON: ${(error as Error).message.slice(0, 150)}`);
+          await unreadable(row, unreadableJsonReason(error));
           return;
         }
         if (!value || typeof value !== 'object' || Array.isArray(value)) {
@@ -266,6 +266,21 @@ function completeGbLength(bytes: Buffer): number {
  * differ in the last digits would become one, silently. Such a row is refused instead.
  */
 const INEXACT_NUMBER = 'a number larger than 2^53 cannot be read exactly: give it as a JSON string';
+
+/**
+ * Why a JSON line is unreadable: the kind of error and where, never the line's text. V8's
+ * messages quote the line ("Unexpected token 'x', \"…tel1381234…\" is not valid JSON"), and
+ * reasons are readable by analysts through importRuns, while a line can hold phone or ID numbers.
+ */
+export function unreadableJsonReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const position = / at position (\d+)/.exec(message);
+  const where = position ? ` at character ${Number(position[1]) + 1}` : '';
+  const kind = /^([A-Za-z ,'{}[\]:-]+?)(?: in JSON at position \d+)?$/.exec(message)?.[1];
+  // Only V8's fixed wordings pass; "Unexpected token 'x'" names a character of the line.
+  const known = kind && !kind.startsWith('Unexpected token') ? kind : 'unexpected character';
+  return `unreadable JSON${where}: ${known}`;
+}
 
 /** The reason a row with undecodable text is refused. */
 const NOT_UTF8 = 'the row is not valid UTF-8 text (a GBK export? import it with --encoding gbk)';

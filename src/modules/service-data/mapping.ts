@@ -152,10 +152,14 @@ function hexHash(text: string): string | null {
   return upper ? text.toLowerCase() : text;
 }
 
-/** Values that name no personal data may be echoed (shortened) in a reason. */
+/**
+ * A cell's value as echoed (shortened) in a reason, which analysts can read: codes, dates and
+ * statuses help fix a file, but a misplaced cell may hold a phone or ID number (11 and 18 digits),
+ * so every run of 7 or more digits is masked.
+ */
 function shown(value: string): string {
-  const short = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-  return JSON.stringify(short);
+  const masked = value.replace(/\d{7,}/g, (digits) => '#'.repeat(digits.length));
+  return JSON.stringify(masked.length > 40 ? `${masked.slice(0, 40)}…` : masked);
 }
 
 /** FNV-1a: a stable hash for areaFallback. */
