@@ -114,6 +114,22 @@ test('a street can whistle on a problem item inside it; a community cannot whist
   expect(await whistleCounts()).toEqual(before);
 });
 
+test('two answers at once: one is kept, the other gets CONFLICT instead of overwriting it', async () => {
+  const whistle = (await ok(BLOW, { input: { problemId, blownById: communityId, letter: '并发反馈测试', unitIds: [departmentIds[0]] } })).blowWhistle;
+  const recipientId = whistle.recipients.edges[0].node.id;
+  await ok(`mutation($id: ID!) { reportToWhistle(id: $id) { status } }`, { id: recipientId });
+  const ANSWER = `mutation($id: ID!, $text: String!) { answerWhistle(id: $id, input: { feedback: $text }) { feedback } }`;
+  const texts = ['甲：已清理通道', '乙：已张贴告示'];
+  const results = await Promise.all(texts.map((text) => app.execute(ANSWER, { id: recipientId, text })));
+  const codes = results.map((r) => (r.errors ? r.errors[0].extensions?.code : 'OK'));
+  expect([...codes].sort()).toEqual(['CONFLICT', 'OK']);
+  const kept = texts[codes.indexOf('OK')];
+  const stored = await app.orm.em.fork().findOneOrFail(WhistleRecipient, { id: dbId(recipientId) });
+  expect(stored).toMatchObject({ status: 'ANSWERED', feedback: kept });
+  // Answering again afterwards is the state machine's refusal, as before.
+  expect((await app.execute(ANSWER, { id: recipientId, text: '丙' })).errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+});
+
 test('bad whistles are refused and write nothing', async () => {
   const requestId = await newRequest();
   const before = await whistleCounts();

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { badInput, illegalTransition } from '../../common/errors';
+import { badInput, conflict, illegalTransition } from '../../common/errors';
 import { expectGlobalId } from '../../common/global-id';
 import { loadByGlobalId } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
@@ -132,6 +132,11 @@ async function answer(
     if (recipient.status !== from) {
       throw illegalTransition(`this department's answer is ${recipient.status}; the step needs ${from}`, { from: recipient.status, action: from === WhistleResponseStatus.AWAITING_REPORT ? 'REPORT' : 'FEEDBACK' });
     }
+    // Claim the step: lock the row only if it is still where we read it. A concurrent answer
+    // holding the lock makes us wait, and after its commit the status no longer matches:
+    // CONFLICT, not a second answer overwriting the first.
+    const claimed = await em.execute('select id from whistle_recipient where id = ? and status = ? for update', [recipient.id, from]);
+    if (claimed.length === 0) throw conflict("this department's answer changed while you were giving it; reload it", 'id');
     const now = ctx.now();
     const { kind, note } = apply(recipient, now);
     const whistle = await em.findOneOrFail(Whistle, { id: recipient.whistle.id });
