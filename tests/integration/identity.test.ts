@@ -309,6 +309,21 @@ test('a committed mutation whose result fails in a nested field is audited OK; o
   ]);
 });
 
+test('a mutation with an operation name past the column width is still audited, its name cut with a hash', async () => {
+  await account('long.name.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+  const { accessToken } = await signIn('long.name.staff');
+  const [first, second] = ['A', 'B'].map((end) => `Rename${'X'.repeat(150)}${end}`);
+  for (const name of [first, second]) {
+    const answer = await gql(`mutation ${name}($id: ID!) { updateArea(id: $id, input: { population: 8802 }) { id } }`, { id: w.communityId }, bearer(accessToken));
+    expect(answer.json.errors).toBeUndefined();
+  }
+  const audit = await ok(app, `{ mutationAudits(actor: "account:long.name.staff") { edges { node { operationName outcome } } } }`);
+  const names: string[] = audit.mutationAudits.edges.map((edge: any) => edge.node.operationName);
+  expect(names).toHaveLength(2);
+  for (const name of names) expect(name).toMatch(/^RenameX{85}~[0-9a-f]{8}$/);
+  expect(names[0]).not.toBe(names[1]);
+});
+
 test('a database error is logged with its SQLSTATE and constraint, never the statement, its values or detail', async () => {
   const lines: string[] = [];
   const sink = new Writable({

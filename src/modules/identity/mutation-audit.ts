@@ -4,6 +4,20 @@ import { Kind, type OperationDefinitionNode } from 'graphql';
 import { Field, ObjectType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
 import { viewerId, type AppContext } from '../../context/context';
+import { sha256 } from './credentials';
+
+const OPERATION_NAME_LENGTH = 100;
+
+/**
+ * A client-chosen name cut to its column (its first 91 characters, "~" and 8 hex digits of its
+ * SHA-256): too long a name made the insert fail, so the run went unaudited. The hash keeps two
+ * long names that share a prefix apart.
+ */
+export function fitOperationName(name: string | null | undefined): string | null {
+  if (name == null || name.length <= OPERATION_NAME_LENGTH) return name ?? null;
+  const suffix = `~${sha256(name).slice(0, 8)}`;
+  return name.slice(0, OPERATION_NAME_LENGTH - suffix.length) + suffix;
+}
 
 /**
  * Who did what: one row per root mutation field run, with the viewer, the operation and how
@@ -23,7 +37,7 @@ export class MutationAudit extends NodeEntity {
   requestId!: string;
 
   @Field(() => String, { nullable: true, description: 'The operation name the client gave, if any.' })
-  @Property({ type: 'string', length: 100, nullable: true })
+  @Property({ type: 'string', length: OPERATION_NAME_LENGTH, nullable: true })
   operationName?: string | null;
 
   @Field({ description: 'The root mutation field, e.g. dispatchRequest.' })
@@ -52,7 +66,7 @@ export async function recordMutations(request: GraphQLRequestContextWillSendResp
     // field of its result (path [key, ...]) came after the commit and changes nothing about it.
     const error = errors.find((candidate) => candidate.path?.length === 1 && candidate.path[0] === key) ?? refusedWhole;
     const outcome = error ? String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'OK';
-    return [{ actor: viewerId(ctx.viewer), requestId: ctx.requestId, operationName: request.operationName ?? null, field: selection.name.value, outcome, createdAt: now, updatedAt: now }];
+    return [{ actor: viewerId(ctx.viewer), requestId: ctx.requestId, operationName: fitOperationName(request.operationName), field: selection.name.value, outcome, createdAt: now, updatedAt: now }];
   });
   if (rows.length) await ctx.em.fork().insertMany(MutationAudit, rows);
 }
