@@ -248,7 +248,7 @@ async function readWorld(trx: Knex.Transaction): Promise<DemoRequestWorld> {
 /**
  * Seeds the demo requests into a database that has the demo city and no requests yet, in one
  * transaction (a savepoint inside the caller's): requests, their ledgers, the points their
- * ratings earned, and the request_daily roll-up recomputed. Throws when requests exist.
+ * ratings earned, and request_daily and the demand roll-ups' request part recomputed. Throws when requests exist.
  */
 export async function seedDemoRequests(em: EntityManager, options: DemoRequestOptions): Promise<DemoRequestCounts> {
   return em.transactional(async (tem) => {

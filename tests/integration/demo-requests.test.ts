@@ -1,5 +1,5 @@
 import { replayLedger } from '../../src/modules/request/request.ledger';
-import { entityManagerRunner, refreshRequestDaily } from '../../src/modules/service-data/rollups';
+import { entityManagerRunner, rebuildRollups, refreshRequestDaily } from '../../src/modules/service-data/rollups';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { DEMO_ACTOR, DEMO_REQUEST_DAYS, planDemoRequests, seedDemoRequests } from '../../src/seed/demo-requests';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -68,6 +68,16 @@ test('the request_daily roll-up agrees with a rebuild from the requests', async 
   expect(after).toEqual(before);
   const [{ total }] = await sql(`select sum(count)::int as total from request_daily`);
   expect(total).toBe(400);
+});
+
+test('the demo seed fills the request part of the demand roll-ups too, as a rebuild would', async () => {
+  const tables = ['demand_daily', 'demand_monthly', 'demand_grid_daily', 'demand_grid_monthly'];
+  const requestRows = async () => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await sql(`select * from ${t} where source = 2 order by 1, 2, 3, 4`)] as const)));
+  const seeded = await requestRows();
+  const [{ demands }] = await sql(`select coalesce(sum(demands), 0)::int as demands from demand_daily where source = 2`);
+  expect(demands).toBe(400);
+  await app.orm.em.fork().transactional((em) => rebuildRollups(entityManagerRunner(em)));
+  expect(await requestRows()).toEqual(seeded);
 });
 
 test('good ratings earned the assignee points, once per request', async () => {

@@ -245,3 +245,16 @@ export async function refreshRequestDemand(db: Runner, from: string, to: string)
     await db.query(`insert into ${monthly.name} (${columnList(monthly)}) ${aggregateFromCells(monthly, days)}`, [from, to]);
   }
 }
+
+/**
+ * Replaces the whole request part (source 2) of the demand roll-ups from every request: what
+ * refreshRequestDemand does for a range, for all days (seeding, a periodic full refresh).
+ */
+export async function rebuildRequestDemand(db: Runner): Promise<void> {
+  const src = DEMAND_SOURCE.REQUESTS;
+  const cells = `(${requestCellsSelect(null)}) c`;
+  for (const table of Object.values(DEMAND_TABLES)) {
+    await db.query(`delete from ${table.name} where source = ${src}`);
+    await db.query(`insert into ${table.name} (${columnList(table)}) ${aggregateFromCells(table, cells)}`);
+  }
+}

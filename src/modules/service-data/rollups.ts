@@ -8,7 +8,7 @@
  */
 
 import { GROUP_BITS } from './resident-groups';
-import { DEMAND_TABLES, demandUpsertCtes, rebuildDemandRollups, refreshRequestDemand } from './demand-rollups';
+import { DEMAND_TABLES, demandUpsertCtes, rebuildDemandRollups, rebuildRequestDemand, refreshRequestDemand } from './demand-rollups';
 import { ROLLUP_TIME_ZONE } from './time-zone';
 import type { SqlRunner } from '../../../analytics';
 
@@ -94,8 +94,8 @@ export async function rebuildServiceDaily(db: SqlRunner): Promise<number> {
 }
 
 /**
- * Recomputes request_daily for China-time days `from`…`to` (YYYY-MM-DD, inclusive; omit both
- * for everything). Requests change status after creation, so a day is replaced, not added to:
+ * Recomputes request_daily and the request part (source 2) of the demand roll-ups for China-time
+ * days `from`…`to` (YYYY-MM-DD, inclusive; omit both for everything). Requests change status after creation, so a day is replaced, not added to:
  * the request module (or a periodic job) calls this for the days its writes touched, e.g.
  * `refreshRequestDaily(db, day, day)` after create/resolve/rate. Run inside a transaction.
  */
@@ -113,7 +113,9 @@ export async function refreshRequestDaily(db: SqlRunner, from?: string, to?: str
   if (from !== undefined && to !== undefined) await db.query(`select pg_advisory_xact_lock(hashtext('request_daily'), hashtext($1 || '..' || $2))`, [from, to]);
   await db.query(`delete from request_daily ${rollupWhere}`, params);
   await db.query(`insert into request_daily (${REQUEST_DAILY_COLUMNS}) ${REQUEST_DAILY_SELECT(requestWhere)}`, params);
+  // The demand roll-ups' request part too, or the ranking would not see these requests.
   if (from !== undefined && to !== undefined) await refreshRequestDemand(db, from, to);
+  else await rebuildRequestDemand(db);
 }
 
 /** Full rebuild of every roll-up (npm run rollups:rebuild). Run inside a transaction. */
