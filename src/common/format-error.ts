@@ -42,6 +42,42 @@ export function isExpectedError(error: unknown): boolean {
   return false;
 }
 
+const INVALID_VARIABLE = /^Variable "\$([_A-Za-z][_0-9A-Za-z]*)" got invalid value /;
+
+/**
+ * graphql-js echoes the offending input in variable-coercion errors (`Variable "$input" got
+ * invalid value "13800138000" at "input.birthYear"; Int cannot represent non-integer value:
+ * "13800138000"`), and input is often personal data. Keeps the variable, the path and the
+ * reason; the value becomes `…`. The reason is the original error's message, which the message
+ * ends with; anything not in that shape is cut to the variable's name.
+ */
+function withoutVariableValue(message: string, original: unknown): string {
+  const match = INVALID_VARIABLE.exec(message);
+  if (!match) return message;
+  const name = match[1];
+  const reason = original instanceof Error && original.message !== message && message.endsWith(`; ${original.message}`) ? original.message : undefined;
+  if (reason === undefined) return `Variable "$${name}" got invalid value.`;
+  const head = message.slice(match[0].length, message.length - reason.length - 2);
+  // The path comes last in the head, after the value (which may contain anything).
+  const at = head.lastIndexOf(` at "${name}`);
+  const shown = at >= 0 ? head.slice(0, at) : head;
+  const path = at >= 0 ? head.slice(at) : '';
+  return `Variable "$${name}" got invalid value${path}; ${hideValue(reason, shown)}`;
+}
+
+/** The reason with the value removed: as graphql-js prints it (JSON for strings) and raw. */
+function hideValue(reason: string, shown: string): string {
+  let text = shown ? reason.split(shown).join('…') : reason;
+  let raw = shown;
+  try {
+    if (shown.startsWith('"')) raw = String(JSON.parse(shown));
+  } catch {
+    // not a JSON string: the printed form is the raw one
+  }
+  if (raw.length >= 3) text = text.split(raw).join('…');
+  return text;
+}
+
 /**
  * The one place errors leave the server. Client errors pass with their code; anything
  * else becomes a generic INTERNAL_SERVER_ERROR: never its message, SQL or stack, in any
@@ -72,7 +108,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 
   if (isExpectedError(error)) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions: { ...extensions, code: extensions.code ?? ErrorCode.BAD_USER_INPUT } };
+    return { ...formatted, message: withoutVariableValue(formatted.message, original), extensions: { ...extensions, code: extensions.code ?? ErrorCode.BAD_USER_INPUT } };
   }
 
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

@@ -56,3 +56,21 @@ test('a syntax error is a client error with a code, not a 500', async () => {
   expect(status).toBe(400);
   expect(json.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
 });
+
+test('a variable that cannot be coerced is refused with its path and reason, never its value', async () => {
+  const CREATE = 'mutation($input: CreatePersonInput!) { createPerson(input: $input) { id } }';
+  const cases: [Record<string, unknown>, string][] = [
+    [{ name: '孙丽', birthYear: '13800138000' }, 'Variable "$input" got invalid value at "input.birthYear"; Int cannot represent non-integer value: …'],
+    [{ name: '孙丽', phone: 13800138000 }, 'Variable "$input" got invalid value at "input.phone"; String cannot represent a non string value: …'],
+    [{ name: '孙丽', gender: '13800138000' }, 'Variable "$input" got invalid value at "input.gender"; Value … does not exist in "Gender" enum.'],
+  ];
+  for (const [input, message] of cases) {
+    const { status, json } = await post({ query: CREATE, variables: { input } });
+    expect(status).toBe(400);
+    expect(json.errors).toHaveLength(1);
+    expect(json.errors[0]).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT' } });
+    expect(JSON.stringify(json)).not.toContain('13800138000');
+  }
+  const whole = await post({ query: 'query($id: ID!) { node(id: $id) { id } }', variables: { id: { phone: '13800138000' } } });
+  expect(whole.json.errors[0].message).toBe('Variable "$id" got invalid value; ID cannot represent value: …');
+});
