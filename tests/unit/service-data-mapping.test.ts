@@ -20,6 +20,14 @@ describe('date formats', () => {
     expect(us('04/12/2018 13:00:00 PM')).toBeNull();
     expect(china('2024-02-29 23:59:59')).not.toBeNull();
   });
+
+  test('refuse years before 1000 instead of reading 0024 as 1924, in the positional and the general parser', () => {
+    const slashes = compileDateFormat('YYYY/M/D H:mm', 480);
+    for (const text of ['0024-03-01 09:00:00', '0099-12-31 23:00:00', '0999-01-01 00:00:00']) expect(china(text)).toBeNull();
+    for (const text of ['0024/3/1 9:00', '0999/1/1 0:00']) expect(slashes(text)).toBeNull();
+    expect(china('1000-01-01 08:00:00')).toBe(Date.UTC(1000, 0, 1, 0) / 1000);
+    expect(slashes('2024/3/1 9:00')).toBe(Date.UTC(2024, 2, 1, 1) / 1000);
+  });
 });
 
 describe('mapping', () => {
@@ -58,6 +66,7 @@ describe('mapping', () => {
 
   test.each([
     [{ received_at: '2024-02-30 09:00:00' }, 'received_at', /malformed date/],
+    [{ received_at: '0024-03-01 09:00:00', finished_at: '' }, 'received_at', /malformed date "0024-03-01 09:00:00"/],
     [{ item_code: 'NOPE' }, 'item_code', /unknown service item "NOPE"/],
     [{ community_code: '999' }, 'community_code', /unknown community/],
     [{ status: 'DONE' }, 'status', /unknown status/],

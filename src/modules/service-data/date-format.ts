@@ -3,9 +3,15 @@
  * `MM/DD/YYYY hh:mm:ss A`, `YYYY/M/D H:mm`, `YYYYMMDD`… Tokens: YYYY, MM/M, DD/D, HH/H (24h),
  * hh/h (12h, needs A), mm, ss (optional fraction after it is ignored), A (AM/PM); anything
  * else matches itself. Returns epoch seconds, or null when the text does not fit or names an
- * impossible date (Feb 30, 25:00).
+ * impossible date (Feb 30, 25:00) or a year before MIN_YEAR.
  */
 export type DateParser = (text: string) => number | null;
+
+/**
+ * Years below this are refused: no service record is that old, and Date.UTC would read years
+ * 0-99 as 1900-1999 ("0024-03-01" stored as 1924), so such text is a typo, not a date.
+ */
+export const MIN_YEAR = 1000;
 
 const TOKENS: [string, string][] = [
   ['YYYY', '(?<Y>\\d{4})'],
@@ -56,7 +62,7 @@ export function compileDateFormat(format: string, offsetMinutes: number): DatePa
       if (hour < 1 || hour > 12 || !groups.A) return null;
       hour = (hour % 12) + (groups.A.toUpperCase() === 'PM' ? 12 : 0);
     }
-    if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+    if (year < MIN_YEAR || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return null;
     return Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetMinutes * 60;
   };
   const fixed = compileFixedWidth(format, offsetMinutes);
@@ -120,7 +126,7 @@ function compileFixedWidth(format: string, offsetMinutes: number): DateParser | 
       else if (field.unit === 'm') minute = value;
       else second = value;
     }
-    if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+    if (year < MIN_YEAR || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return null;
     return Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetSeconds;
   };
 }
