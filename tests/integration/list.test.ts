@@ -248,6 +248,29 @@ describe('addListItem', () => {
     expect(other.addListItem.category.code).toBe('HOUSING-PROPERTY');
   });
 
+  test('the same request added to one list twice at once: one item, the other a CONFLICT', async () => {
+    const createRequest = `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`;
+    const requestId = (await ok(app, createRequest, { input: { title: '电梯异响', body: '2号楼电梯异响', channel: 'VISIT', categoryId: cat.repair, areaId: w.buildingId } })).createRequest.id;
+    const target = await freshList();
+    // Line the three up: holding the list row makes each insert wait after its duplicate check passed.
+    const pending: Promise<any>[] = [];
+    await app.orm.em.fork().transactional(async (em) => {
+      await em.execute('select id from problem_list where id = ? for update', [dbId(target)]);
+      pending.push(...[1, 2, 3].map((n) => app.execute(ADD, { input: { listId: target, kind: 'DEMAND', title: `电梯维修${n}`, sourceRequestId: requestId } })));
+      for (let waited = 0; waited < 5000; waited += 50) {
+        const [{ n }] = await em.execute<{ n: number }[]>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        if (n >= 3) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    });
+    const results = await Promise.all(pending);
+    const failed = results.filter((r) => r.errors);
+    expect(results.length - failed.length).toBe(1);
+    for (const result of failed) expectError(result, 'CONFLICT', 'input.sourceRequestId');
+    const rows: { n: number }[] = await app.orm.em.fork().execute('select count(*)::int as n from list_item where list_id = ? and source_request_id = ?', [dbId(target), dbId(requestId)]);
+    expect(rows[0].n).toBe(1);
+  });
+
   test('an inactive category takes no new items', async () => {
     await ok(app, `mutation($id: ID!) { updateRequestCategory(id: $id, input: { active: false }) { id } }`, { id: cat.proof });
     const result = await expectNothingWritten(app, () => app.execute(ADD, { input: { listId: list, kind: 'SERVICE', title: '开证明', categoryId: cat.proof } }));

@@ -63,6 +63,11 @@ export class ProblemList extends NodeEntity {
 @ObjectType({ implements: NodeEntity, description: 'One item of the four lists.' })
 @Entity({ tableName: 'list_item' })
 @Index({ properties: ['list', 'kind'] })
+// A request is on a list once (the service checks first; this holds under concurrency).
+@Index({
+  name: 'list_item_list_source_request_unique',
+  expression: 'create unique index "list_item_list_source_request_unique" on "list_item" ("list_id", "source_request_id") where "source_request_id" is not null',
+})
 export class ListItem extends NodeEntity {
   @ManyToOne(() => ProblemList, { deleteRule: 'restrict' })
   list!: Rel<ProblemList>;
