@@ -63,6 +63,13 @@ function operationLogPlugin(inFlight: { count: number }): ApolloServerPlugin<App
   };
 }
 
+/**
+ * Largest JSON body /graphql takes. The documented inline import (importServiceRecords, up to
+ * 5,000 records) is ~2.2 MB, so 1 MB refused it; the document itself stays bounded by the token,
+ * depth and alias limits whatever the body size.
+ */
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 function requestIdOf(req: express.Request): string {
   const given = req.header('x-request-id');
   return given && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
@@ -128,7 +135,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
     rateLimitMiddleware(rateLimiter),
     refuseBadCredentials(logger),
     cors<cors.CorsRequest>(),
-    express.json({ limit: '1mb', verify: rejectInvalidUtf8 }),
+    express.json({ limit: MAX_BODY_BYTES, verify: rejectInvalidUtf8 }),
     tokenLimitMiddleware(),
     expressMiddleware(apollo, {
       // The viewer was read by identifyMiddleware; a bad credential never gets this far (401).
@@ -144,8 +151,9 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   app.use((error: { status?: number; statusCode?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = error.status ?? error.statusCode ?? 500;
     if (status >= 500) logger.error({ err: serializeError(error) }, 'unexpected HTTP error');
+    const message = status === 413 ? `The request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB limit` : status < 500 ? (error.message ?? 'Bad request') : 'Internal server error';
     res.status(status).json({
-      errors: [{ message: status < 500 ? (error.message ?? 'Bad request') : 'Internal server error', extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : ErrorCode.INTERNAL_SERVER_ERROR } }],
+      errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : ErrorCode.INTERNAL_SERVER_ERROR } }],
     });
   });
 

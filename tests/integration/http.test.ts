@@ -1,4 +1,5 @@
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { buildTree, dbId } from '../helpers/fixtures';
 
 let app: TestApp;
 let base: string;
@@ -74,3 +75,28 @@ test('a variable that cannot be coerced is refused with its path and reason, nev
   const whole = await post({ query: 'query($id: ID!) { node(id: $id) { id } }', variables: { id: { phone: '13800138000' } } });
   expect(whole.json.errors[0].message).toBe('Variable "$id" got invalid value; ID cannot represent value: …');
 });
+
+test('the documented inline import of 5,000 records (~2.5 MB) is accepted; a body past 8 MB gets a clear 413', async () => {
+  const { communityId } = await buildTree(app);
+  const [{ code: communityCode }] = await app.orm.em.fork().execute('select code from area where id = ?', [dbId(communityId)]);
+  const records = Array.from({ length: 5000 }, (_, i) => ({
+    sourceId: `BODY-${i}`,
+    itemCode: 'CARE-CANTEEN-01',
+    receivedAt: '2024-06-03T01:00:00Z',
+    finishedAt: '2024-06-03T03:00:00Z',
+    status: 'FINISHED',
+    communityCode,
+    residentGroups: ['ELDERLY'],
+    satisfaction: 5,
+    note: `第${i}位居民在长者食堂用餐，`.padEnd(120, '满意'),
+  }));
+  const body = JSON.stringify({ query: 'mutation($records: [ServiceRecordInput!]!) { importServiceRecords(records: $records) { status rowsRead inserted rejected } }', variables: { records } });
+  expect(Buffer.byteLength(body)).toBeGreaterThan(2_400_000);
+  const imported = await post(body);
+  expect(imported.status).toBe(200);
+  expect(imported.json).toEqual({ data: { importServiceRecords: { status: 'SUCCEEDED', rowsRead: 5000, inserted: 5000, rejected: 0 } } });
+
+  const tooBig = await post({ query: '{ districts { totalCount } }', variables: { padding: 'x'.repeat(8 * 1024 * 1024) } });
+  expect(tooBig.status).toBe(413);
+  expect(tooBig.json.errors).toEqual([{ message: 'The request body is larger than the 8 MB limit', extensions: { code: 'PAYLOAD_TOO_LARGE' } }]);
+}, 60_000);
