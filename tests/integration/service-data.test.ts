@@ -162,6 +162,28 @@ test('GBK-encoded input: detected when the file is not UTF-8, or chosen with --e
   expect((await db.query('select row_number, reason from import_rejection where run_id = $1', [late.runId])).rows).toEqual([{ row_number: 5, reason: expect.stringMatching(/not valid UTF-8/) }]);
 });
 
+test('GBK is read as GB18030 (four-byte characters too); bytes invalid in it refuse their row instead of being stored as U+FFFD', async () => {
+  const mapping = { ...gongjian, source: 'gb18030-test' };
+  const row = (id: string, note: string) => `${id},CIV-SUBSIDY-01,2024-05-08 10:00:00,,受理中,370199001002,,,,COUNTER,,,${note}\n`;
+  const bad = Buffer.concat([iconv.encode(row('GB-3', '材料').trimEnd(), 'gbk'), Buffer.from([0xff, 0x81, 0x7f]), Buffer.from('\n')]);
+  const file = Buffer.concat([iconv.encode(`${GONGJIAN_CSV_HEADER}\n${row('GB-1', '材料齐全')}${row('GB-2', '𠀀字')}`, 'gb18030'), bad, iconv.encode(row('GB-4', '齐全'), 'gbk')]);
+
+  const forced = await run(file, { mapping, encoding: 'gbk' });
+  expect(forced).toMatchObject({ rowsRead: 4, inserted: 3, rejected: 1 });
+  expect((await db.query('select row_number, reason from import_rejection where run_id = $1', [forced.runId])).rows).toEqual([
+    { row_number: 4, reason: 'the row is not valid GBK (GB18030) text (a UTF-8 export? import it with --encoding utf8)' },
+  ]);
+  expect((await db.query(`select source_id, note from service_record where source = 'gb18030-test' order by source_id`)).rows).toEqual([
+    { source_id: 'GB-1', note: '材料齐全' }, { source_id: 'GB-2', note: '𠀀字' }, { source_id: 'GB-4', note: '齐全' },
+  ]);
+
+  // Detected from a clean first chunk, the bad bytes in a later one: the same.
+  const detected = await importServiceFile({
+    db, mapping: { ...mapping, source: 'gb18030-detected' }, fileName: 'detected.csv', input: Readable.from([file.subarray(0, file.indexOf(bad)), file.subarray(file.indexOf(bad))]),
+  });
+  expect(detected).toMatchObject({ encoding: 'gbk', encodingDetected: true, rowsRead: 4, inserted: 3, rejected: 1 });
+});
+
 test('GBK is detected even when the first 1 MB read ends in the middle of a two-byte character', async () => {
   const row = (i: number, pad: string) => `GBK-BIG-${i},CIV-SUBSIDY-01,2024-05-07 10:00:00,,受理中,370199001002,,,,COUNTER,,,材料齐全${pad}\n`;
   const build = (pad: string) => iconv.encode(GONGJIAN_CSV_HEADER + '\n' + Array.from({ length: 20_000 }, (_, i) => row(i, i === 0 ? pad : '')).join(''), 'gbk');

@@ -76,7 +76,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
   const onCommitted = () => options.onProgress?.({ rowsRead: rowsSeen, bytesRead, totals: loader.totals });
   const loader = new PipelinedLoader(connections.map((connection) => new BatchLoader(connection, mapping.source, runId, onRejected, onCommitted)));
 
-  const decoding: DecodeState = { encoding: options.encoding ?? mapping.encoding, detected: false, invalidUtf8: false };
+  const decoding: DecodeState = { encoding: options.encoding ?? mapping.encoding, detected: false, undecodable: false };
   const text = decodeText(options.input, decoding, options.encoding !== undefined, (bytes) => (bytesRead += bytes));
 
   let mapper: RowMapper | null = null;
@@ -129,7 +129,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
           return;
         }
         const cells = columns.map((column) => (object[column] === null || object[column] === undefined ? '' : String(object[column])));
-        if (decoding.invalidUtf8 && hasReplacement(cells)) await unreadable(row, NOT_UTF8);
+        if (decoding.undecodable && hasReplacement(cells)) await unreadable(row, undecodableReason(decoding));
         else await take(cells, row);
       };
       let carry = '';
@@ -149,7 +149,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
             await unreadable(scanner.line, `unreadable CSV: ${scanner.message}`);
           } else if (!mapper) mapper = compileMapping(mapping, record, lookups);
           else {
-            const mapped = decoding.invalidUtf8 && hasReplacement(record) ? { column: null, reason: NOT_UTF8 } : mapper(record);
+            const mapped = decoding.undecodable && hasReplacement(record) ? { column: null, reason: undecodableReason(decoding) } : mapper(record);
             if (typeof mapped === 'string') {
               const wait = loader.write(mapped);
               if (wait) await wait;
@@ -182,24 +182,25 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
   }
 }
 
-/** What decoding found: the encoding used, whether it was detected, and whether any bytes were not valid UTF-8. */
+/** What decoding found: the encoding used, whether it was detected, and whether any bytes were not valid in it. */
 export interface DecodeState {
   encoding: 'utf8' | 'gbk';
   detected: boolean;
-  invalidUtf8: boolean;
+  undecodable: boolean;
 }
 
 /**
  * The input's text, decoded chunk by chunk (characters split across chunks are joined).
  * UTF-8 that was not forced is checked on the first chunk: bytes that are not UTF-8 but decode
- * cleanly as GBK (common in Chinese exports) switch the import to GBK. Later invalid UTF-8
- * sets `state.invalidUtf8`, and the caller then refuses rows holding U+FFFD (undecodable text)
- * instead of storing them garbled.
+ * cleanly as GBK (common in Chinese exports) switch the import to GBK. GBK is decoded as GB18030,
+ * its superset (four-byte characters too). Bytes invalid in the encoding (UTF-8 or GBK) set
+ * `state.undecodable`, and the caller then refuses rows holding U+FFFD (what the decoders put in
+ * their place) instead of storing them garbled.
  */
 async function* decodeText(input: Readable, state: DecodeState, forced: boolean, onBytes: (bytes: number) => void): AsyncGenerator<string> {
   // TextDecoder is about twice as fast as StringDecoder here; both replace invalid bytes with U+FFFD.
   const utf8 = new TextDecoder('utf-8');
-  let gbk = state.encoding === 'gbk' ? iconv.getDecoder('gbk') : null;
+  let gbk = state.encoding === 'gbk' ? iconv.getDecoder(GBK_DECODER) : null;
   let first = true;
   let tail: Buffer = Buffer.alloc(0);
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
@@ -216,18 +217,21 @@ async function* decodeText(input: Readable, state: DecodeState, forced: boolean,
       const valid = isUtf8(bytes.subarray(0, complete));
       tail = Buffer.from(bytes.subarray(complete));
       // A character the chunk boundary cuts in two is not evidence against GBK: it is judged without it.
-      if (!valid && first && !forced && !iconv.decode(chunk.subarray(0, completeGbLength(chunk)), 'gbk').includes('\ufffd')) {
+      if (!valid && first && !forced && !iconv.decode(chunk.subarray(0, completeGbLength(chunk)), GBK_DECODER).includes('\ufffd')) {
         state.encoding = 'gbk';
         state.detected = true;
-        gbk = iconv.getDecoder('gbk');
-      } else if (!valid) state.invalidUtf8 = true;
+        gbk = iconv.getDecoder(GBK_DECODER);
+        tail = Buffer.alloc(0); // a UTF-8 character cut off at the end means nothing in GBK
+      } else if (!valid) state.undecodable = true;
     }
     first = false;
     const text = gbk ? gbk.write(chunk) : utf8.decode(chunk, { stream: true });
+    if (gbk && text.includes('\ufffd')) state.undecodable = true;
     if (text) yield text;
   }
-  if (tail.length) state.invalidUtf8 = true; // the input ends inside a UTF-8 character
+  if (tail.length) state.undecodable = true; // the input ends inside a UTF-8 character
   const rest = gbk ? gbk.end() : utf8.decode();
+  if (gbk && rest?.includes('\ufffd')) state.undecodable = true;
   if (rest) yield rest;
 }
 
@@ -282,8 +286,13 @@ export function unreadableJsonReason(error: unknown): string {
   return `unreadable JSON${where}: ${known}`;
 }
 
+/** GBK files are decoded as GB18030: a superset, so a file using its four-byte characters is read too. */
+const GBK_DECODER = 'gb18030';
+
 /** The reason a row with undecodable text is refused. */
 const NOT_UTF8 = 'the row is not valid UTF-8 text (a GBK export? import it with --encoding gbk)';
+const NOT_GBK = 'the row is not valid GBK (GB18030) text (a UTF-8 export? import it with --encoding utf8)';
+const undecodableReason = (state: DecodeState) => (state.encoding === 'gbk' ? NOT_GBK : NOT_UTF8);
 const hasReplacement = (cells: string[]) => cells.some((cell) => cell.includes('\ufffd'));
 
 /** The column (key) names a mapping reads, for JSON lines. */
