@@ -1,6 +1,8 @@
 import { getNamedType } from 'graphql';
 import { validate } from 'class-validator';
 import { ArgumentValidationError, type ResolverData } from 'type-graphql';
+import { badInput } from './errors';
+import { pathOfNulCharacter } from './validators';
 
 /**
  * Runs class-validator on every class-typed argument and names the failing field from the
@@ -8,6 +10,8 @@ import { ArgumentValidationError, type ResolverData } from 'type-graphql';
  * built-in validation would report `code`, without the argument's name.
  */
 export async function validateArgument(value: unknown, _type: unknown, { info }: ResolverData<object>): Promise<void> {
+  const nul = pathOfNulCharacter(value);
+  if (nul !== null) throw badInput(nulField(info, value, nul), 'must not contain the NUL character (U+0000)');
   if (!value || typeof value !== 'object' || Array.isArray(value) || value.constructor === Object) return;
   const errors = await validate(value, { forbidUnknownValues: false, stopAtFirstError: false });
   if (errors.length === 0) return;
@@ -16,4 +20,21 @@ export async function validateArgument(value: unknown, _type: unknown, { info }:
   const field = info.parentType.getFields()[info.fieldName];
   const argument = field?.args.find((arg) => getNamedType(arg.type).name === typeName)?.name;
   throw new ArgumentValidationError(argument ? [{ property: argument, children: errors, constraints: {} } as never] : errors);
+}
+
+/**
+ * The field naming a NUL character, as validation names fields: `input.title` for an input
+ * object, `note` for an @ArgsType's field, the argument's own name for a scalar argument.
+ */
+function nulField(info: ResolverData<object>['info'], value: unknown, path: string): string {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const typeName = value.constructor.name;
+    const argument = info.parentType.getFields()[info.fieldName]?.args.find((arg) => getNamedType(arg.type).name === typeName)?.name;
+    return argument ? `${argument}.${path}` : path;
+  }
+  const scalar = info.fieldNodes[0]?.arguments?.find((arg) => {
+    const given = arg.value.kind === 'Variable' ? info.variableValues[arg.value.name.value] : arg.value.kind === 'StringValue' ? arg.value.value : undefined;
+    return pathOfNulCharacter(given) !== null;
+  });
+  return [scalar?.name.value ?? 'input', path].filter(Boolean).join('.');
 }

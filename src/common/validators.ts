@@ -57,3 +57,18 @@ export const IsGeoJsonArea = decorator('isGeoJsonArea', isGeoJsonArea, 'must be 
 
 /** A code: letters, digits and dashes only. */
 export const CODE_PATTERN = /^[A-Za-z0-9-]+$/;
+
+/**
+ * Where in an argument (a string, or an input object or list at any depth) a string holds
+ * U+0000, as a dotted path ('' for the value itself), or null when none does. PostgreSQL text
+ * cannot hold NUL, and the driver's message with one in it is refused as a protocol violation.
+ */
+export function pathOfNulCharacter(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (!value || typeof value !== 'object' || value instanceof Date) return null;
+  for (const [key, child] of Object.entries(value)) {
+    const found = pathOfNulCharacter(child, path ? `${path}.${key}` : key);
+    if (found !== null) return found;
+  }
+  return null;
+}

@@ -406,6 +406,29 @@ describe('bad input writes nothing', () => {
     expect(await counts()).toEqual(before);
   });
 
+  test.each([
+    ['title', { title: '楼道\u0000灯' }, 'input.title'],
+    ['body', { body: '漏水\u0000' }, 'input.body'],
+    ['resident name', { residentName: '\u0000' }, 'input.residentName'],
+  ])('a NUL character (U+0000) in the %s is BAD_USER_INPUT, not a database outage, and writes nothing', async (_label, overrides, field) => {
+    const before = await counts();
+    const result = await app.execute(`mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
+      input: { title: '漏水', body: '楼顶漏水', channel: 'HOTLINE_12345', categoryId, areaId: gridId, ...overrides },
+    });
+    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(await counts()).toEqual(before);
+  });
+
+  test('a NUL character in a search or a comment is BAD_USER_INPUT too', async () => {
+    const search = await app.execute(`query($s: String) { requests(filter: { search: $s }) { totalCount } }`, { s: '灯\u0000' });
+    expect(search.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.search' });
+    const { id } = await createRequest();
+    const before = await counts();
+    const comment = await app.execute(`mutation($id: ID!, $t: String!) { commentOnRequest(id: $id, input: { text: $t }) { id } }`, { id, t: 'a\u0000b' });
+    expect(comment.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.text' });
+    expect(await counts()).toEqual(before);
+  });
+
   test('dispatch needs exactly one assignee; a rating must be 1-5; a missing request is NOT_FOUND', async () => {
     const { id } = await createRequest();
     const before = await counts();
