@@ -1,7 +1,7 @@
 import { LocalDateResolver } from 'graphql-scalars';
 import { IsInt, IsOptional, Length, Matches, Max, Min } from 'class-validator';
 import { Field, ID, Int } from 'type-graphql';
-import { CODE_PATTERN } from './validators';
+import { CODE_PATTERN, IsNotBlank } from './validators';
 
 /**
  * Field decorators for the inputs every module repeats, so a rule such as "a code is 1-32
@@ -31,9 +31,9 @@ export function CodeInput(options: FieldOptions = {}): PropertyDecorator {
   );
 }
 
-/** Free text of 1 to `maxLength` characters (names, titles, addresses). */
+/** Free text of 1 to `maxLength` characters, not only white space (names, titles, addresses). */
 export function TextInput(maxLength: number, options: FieldOptions = {}): PropertyDecorator {
-  return compose(Field(() => String, options), ...optionality(options), Length(1, maxLength));
+  return compose(Field(() => String, options), ...optionality(options), Length(1, maxLength), IsNotBlank());
 }
 
 /** A calendar day, YYYY-MM-DD. */

@@ -53,6 +53,8 @@ function decorator(name: string, test: (value: unknown) => boolean, message: str
 
 export const IsResidentIdNumber = decorator('isResidentIdNumber', (v) => typeof v === 'string' && isResidentIdNumber(v), 'must be a valid 18-character resident ID number');
 export const IsChinesePhone = decorator('isChinesePhone', (v) => typeof v === 'string' && isChinesePhone(v), 'must be a mobile number (11 digits) or a landline with area code');
+/** Text with something besides white space: services store it trimmed, and a blank one would be stored as ''. */
+export const IsNotBlank = decorator('isNotBlank', (v) => typeof v === 'string' && v.trim().length > 0, 'must not be blank');
 export const IsGeoJsonArea = decorator('isGeoJsonArea', isGeoJsonArea, 'must be a GeoJSON Polygon or MultiPolygon with closed rings in WGS-84');
 
 /** A code: letters, digits and dashes only. */

@@ -53,6 +53,8 @@ describe('a livelihood project from proposal to acceptance', () => {
   test('edited while PROPOSED: the budget and funding change together, or not at all', async () => {
     const refused = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { budget: 450_000 } }), [{ table: 'livelihood_project', id }]);
     expectError(refused, 'BAD_USER_INPUT', 'input.fundingSources');
+    const blankName = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { name: '   ' } }), [{ table: 'livelihood_project', id }]);
+    expectError(blankName, 'BAD_USER_INPUT', 'input.name');
     const overCap = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { budget: 520_000, fundingSources: [{ kind: 'GOVERNMENT', amount: 520_000 }] } }), [{ table: 'livelihood_project', id }]);
     expectError(overCap, 'BAD_USER_INPUT', 'input.budget');
     const project = (await ok(app, UPDATE, {

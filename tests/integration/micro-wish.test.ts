@@ -70,6 +70,7 @@ describe('publishMicroWish', () => {
 
   const cases: [string, () => Record<string, unknown>, string, string][] = [
     ['an empty title', () => ({ title: '' }), 'BAD_USER_INPUT', 'input.title'],
+    ['a whitespace-only title (it would be stored as "")', () => ({ title: ' \t\u3000 ' }), 'BAD_USER_INPUT', 'input.title'],
     ['a title of 201 characters', () => ({ title: '愿'.repeat(201) }), 'BAD_USER_INPUT', 'input.title'],
     ['a resident name of 61 characters', () => ({ residentName: '张三丰'.repeat(20) + '张' }), 'BAD_USER_INPUT', 'input.residentName'],
     ['a negative estimated value', () => ({ estimatedValue: -1 }), 'BAD_USER_INPUT', 'input.estimatedValue'],
