@@ -1,7 +1,11 @@
 /**
- * Masking of personal data, in one place. Until viewers and scopes exist, every
- * phone and ID number leaves the API masked.
+ * Masking of personal data, in one place: personal fields (phone, ID number, name) and the
+ * personal data residents write into free text.
  */
+import { raw } from '@mikro-orm/core';
+import type { Viewer } from '../context/context';
+import { PERSONAL_DATA_ROLES } from '../modules/identity/access.policy';
+import { containsPattern } from './filters';
 
 /** 13812345678 → 138****5678; landlines keep area code and last 4: 0531-****1234. */
 export function maskPhone(phone: string | null | undefined): string | null {
@@ -25,4 +29,86 @@ export function maskName(name: string | null | undefined): string | null {
   if (!name) return null;
   const characters = [...name.trim()];
   return characters.length <= 1 ? '*' : `${characters[0]}${'*'.repeat(characters.length - 1)}`;
+}
+
+/** A digit as residents type it: ASCII or full-width (Chinese input methods give both). */
+const DIGIT = '[0-9０-９]';
+const NOT_AFTER_DIGIT = `(?<!${DIGIT})`;
+const NOT_BEFORE_DIGIT = `(?!${DIGIT})`;
+
+/**
+ * The masks applied to free text, in order, each a pattern and a replacement (`$n` keeps group n).
+ * Written to mean the same in JavaScript and in PostgreSQL's regular expressions, so the search
+ * can match on exactly what the viewer is shown (see freeTextSearchCondition).
+ */
+const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> = [
+  // E-mail: the first character of the local part and the domain stay.
+  { pattern: '(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:[.][A-Za-z0-9-]+)+)', replacement: '$1***@$2' },
+  // Resident ID numbers (18 characters): region prefix and last four, as maskIdNumber.
+  { pattern: `${NOT_AFTER_DIGIT}(${DIGIT}{3})${DIGIT}{11}(${DIGIT}{3}[0-9０-９XxＸｘ])${NOT_BEFORE_DIGIT}`, replacement: '$1***********$2' },
+  // Mainland mobiles, also written +86 138-1234-5678: first three and last four, as maskPhone.
+  { pattern: `${NOT_AFTER_DIGIT}((?:[+]?86[-\\s]?)?[1１][3-9３-９]${DIGIT})[-\\s]?${DIGIT}{4}[-\\s]?(${DIGIT}{4})${NOT_BEFORE_DIGIT}`, replacement: '$1****$2' },
+  // Landlines with an area code (0531-88776655): area code and last four, as maskPhone.
+  { pattern: `${NOT_AFTER_DIGIT}(0${DIGIT}{2,3})[-\\s]?${DIGIT}{3,4}(${DIGIT}{4})${NOT_BEFORE_DIGIT}`, replacement: '$1-****$2' },
+  // Any other run of 7 digits or more (landlines without area code, bank cards, old 15-digit IDs): last four.
+  { pattern: `${NOT_AFTER_DIGIT}${DIGIT}{3,}(${DIGIT}{4})${NOT_BEFORE_DIGIT}`, replacement: '****$1' },
+];
+
+const FREE_TEXT_REGEXPS = FREE_TEXT_MASKS.map(({ pattern, replacement }) => ({ regexp: new RegExp(pattern, 'g'), replacement }));
+
+/**
+ * Free text (a request's body, a note) with the personal data inside it masked: phone numbers,
+ * ID numbers, e-mail addresses and any run of 7 digits or more. Names in free text are left: they
+ * cannot be told from words reliably here (the text analytics drop them from their outputs).
+ */
+export function maskFreeText(text: string): string;
+export function maskFreeText(text: string | null | undefined): string | null;
+export function maskFreeText(text: string | null | undefined): string | null {
+  if (text == null) return null;
+  let out = text;
+  for (const { regexp, replacement } of FREE_TEXT_REGEXPS) out = out.replace(regexp, replacement);
+  return out;
+}
+
+/** Whether the viewer may see personal data in free text as written (staff, whose cases these are). */
+export function maySeePersonalData(viewer: Viewer): boolean {
+  return viewer.kind === 'account' && PERSONAL_DATA_ROLES.has(viewer.role);
+}
+
+/** Free text as this viewer may see it: as written for staff, masked (maskFreeText) for everyone else. */
+export function freeTextFor(viewer: Viewer, text: string): string;
+export function freeTextFor(viewer: Viewer, text: string | null | undefined): string | null;
+export function freeTextFor(viewer: Viewer, text: string | null | undefined): string | null {
+  if (text == null) return null;
+  return maySeePersonalData(viewer) ? text : maskFreeText(text);
+}
+
+/**
+ * SQL for maskFreeText applied to `column` (a column or a placeholder), with its bindings: the
+ * same patterns, nested regexp_replace calls in the same order.
+ */
+export function maskFreeTextSql(column: string): { sql: string; bindings: string[] } {
+  return {
+    sql: FREE_TEXT_MASKS.reduce((inner) => `regexp_replace(${inner}, ?, ?, 'g')`, column),
+    // PostgreSQL writes a kept group \n where JavaScript writes $n.
+    bindings: FREE_TEXT_MASKS.flatMap(({ pattern, replacement }) => [pattern, replacement.replace(/\$(\d)/g, '\\$1')]),
+  };
+}
+
+/**
+ * A MikroORM condition on an entity stored in `table`: one of its free-text `columns` (properties
+ * named as their columns) contains `search`, matched on the text this viewer is shown. For viewers
+ * who may not see personal data that is the masked text, so a search cannot probe for a phone or
+ * ID number hidden in a body (13812345678 or its middle digits find nothing).
+ */
+export function freeTextSearchCondition(viewer: Viewer, table: string, columns: readonly string[], search: string): Record<string, unknown> {
+  const pattern = containsPattern(search);
+  if (maySeePersonalData(viewer)) return { $or: columns.map((column) => ({ [column]: { $ilike: pattern } })) };
+  const masked = maskFreeTextSql('');
+  // A raw fragment as a value (not as a key) can serve both the page query and its count.
+  const matching = raw(
+    `select t.id from ${table} t where ${columns.map((column) => `${maskFreeTextSql(`t.${column}`).sql} ilike ?`).join(' or ')}`,
+    columns.flatMap(() => [...masked.bindings, pattern]),
+  );
+  return { id: { $in: matching } };
 }

@@ -1,4 +1,6 @@
-import { maskIdNumber, maskPhone } from '../../src/common/privacy';
+import { freeTextFor, maskFreeText, maskIdNumber, maskPhone } from '../../src/common/privacy';
+import type { Viewer } from '../../src/context/context';
+import { Role } from '../../src/modules/identity/role';
 
 describe('maskPhone', () => {
   test.each([
@@ -26,5 +28,45 @@ describe('maskIdNumber', () => {
 
   test('short values are fully masked', () => {
     expect(maskIdNumber('12345')).toBe('*****');
+  });
+});
+
+describe('maskFreeText', () => {
+  test.each([
+    ['电话13812345678，速来', '电话138****5678，速来'],
+    ['手机 +86 138-1234-5678', '手机 +86 138****5678'],
+    ['身份证370102199001011237在我这', '身份证370***********1237在我这'],
+    ['身份证号37010219900101123X', '身份证号370***********123X'],
+    ['座机0531-88776655转', '座机0531-****6655转'],
+    ['座机88776655', '座机****6655'],
+    ['卡号6222021234567890123', '卡号****0123'],
+    ['全角１３８１２３４５６７８', '全角１３８****５６７８'],
+    ['邮箱 zhang.wei@example.com', '邮箱 z***@example.com'],
+  ])('%s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
+  test('ordinary numbers and text stay as written', () => {
+    const text = '3号楼2单元501室的路灯坏了3天，2024年修过一次，花了1200元';
+    expect(maskFreeText(text)).toBe(text);
+  });
+
+  test('never returns the middle digits of a phone or the birth date of an ID number', () => {
+    const masked = maskFreeText('王阿姨13912348765，身份证370102199001011237，13912348765');
+    expect(masked).not.toContain('1234');
+    expect(masked).not.toContain('19900101');
+  });
+});
+
+describe('freeTextFor', () => {
+  const account = (role: Role): Viewer => ({ kind: 'account', accountId: 1, username: 'x', role, scopePaths: null, unitId: null, personId: null });
+  const text = '张建军电话13812345678，下水道堵了';
+
+  test('staff see free text as written; every other viewer sees it masked', () => {
+    expect(freeTextFor(account(Role.COMMUNITY_STAFF), text)).toBe(text);
+    for (const role of [Role.ANALYST, Role.UNIT_LIAISON, Role.PARTY_MEMBER]) expect(freeTextFor(account(role), text)).toBe('张建军电话138****5678，下水道堵了');
+    expect(freeTextFor({ kind: 'portal', apiKeyId: 1, prefix: 'gjk_x', role: Role.PORTAL, scopePaths: null }, text)).not.toContain('13812345678');
+    expect(freeTextFor({ kind: 'anonymous' }, text)).not.toContain('13812345678');
+    expect(freeTextFor(account(Role.ANALYST), null)).toBeNull();
   });
 });

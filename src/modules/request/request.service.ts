@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { badInput, conflict, forbidden } from '../../common/errors';
-import { containsPattern } from '../../common/filters';
+import { freeTextSearchCondition } from '../../common/privacy';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { chinaDayOf } from '../../common/dates';
@@ -169,10 +169,8 @@ export const requestService = {
     if (filter.receivedTo) and.push({ createdAt: { $lt: filter.receivedTo } });
     if (filter.assigneePersonId) and.push({ assigneePerson: (await loadByGlobalId(ctx.em, Person, filter.assigneePersonId, 'filter.assigneePersonId')).id });
     if (filter.assigneeUnitId) and.push({ assigneeUnit: (await loadByGlobalId(ctx.em, Unit, filter.assigneeUnitId, 'filter.assigneeUnitId')).id });
-    if (filter.search?.trim()) {
-      const pattern = containsPattern(filter.search);
-      and.push({ $or: [{ title: { $ilike: pattern } }, { body: { $ilike: pattern } }] });
-    }
+    // Matched on the text the viewer is shown, so a search cannot probe for masked phone or ID numbers.
+    if (filter.search?.trim()) and.push(freeTextSearchCondition(ctx.viewer, 'request', ['title', 'body'], filter.search));
     const order = args.orderBy ?? { field: RequestOrderField.CREATED_AT, direction: OrderDirection.DESC };
     return paginate(ctx.em, Request, (and.length ? { $and: and } : {}) as FilterQuery<Request>, { property: order.field, direction: order.direction }, args);
   },

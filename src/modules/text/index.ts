@@ -1,4 +1,5 @@
+import { RequestEventFreeTextResolver, RequestFreeTextResolver } from './free-text.resolver';
 import { CategorySuggestionResolver, TextClassificationResolver } from './text.resolver';
 
 /** This module's resolver classes, registered in src/resolvers.ts. */
-export const TEXT_RESOLVERS: Function[] = [TextClassificationResolver, CategorySuggestionResolver];
+export const TEXT_RESOLVERS: Function[] = [TextClassificationResolver, CategorySuggestionResolver, RequestFreeTextResolver, RequestEventFreeTextResolver];
