@@ -41,11 +41,11 @@ export function isGeoJsonArea(value: unknown): boolean {
 
 function decorator(name: string, test: (value: unknown) => boolean, message: string) {
   return (options?: ValidationOptions) =>
-    (object: object, propertyName: string) =>
+    (object: object, propertyName: string | symbol) =>
       registerDecorator({
         name,
         target: object.constructor,
-        propertyName,
+        propertyName: String(propertyName),
         options: { message, ...options },
         validator: { validate: (value: unknown) => test(value) },
       });
