@@ -103,3 +103,14 @@ test('exit codes: 1 when no row could be imported or the file cannot be read, 2 
   expect((await runCli([allBad, '--encoding', 'latin9'])).code).toBe(2);
   expect((await runCli([])).code).toBe(2);
 });
+
+test('an unwritable --report path: a clear error, exit code 1, and no import run left behind', async () => {
+  const good = path.join(tmp, 'one-row.csv');
+  fs.writeFileSync(good, `${GONGJIAN_CSV_HEADER}\nREPORT-1,SOC-INSURANCE-01,2024-03-01 09:00:00,,OPEN,370199001001,,,,COUNTER,,,\n`);
+  const runsBefore = await count('select count(*) as n from import_run');
+  const result = await runCli([good, '--report', path.join(tmp, 'no-such-dir', 'rejects.csv')]);
+  expect(result.code).toBe(1);
+  expect(result.output).toMatch(/import failed: cannot write the report .*rejects\.csv: ENOENT/);
+  expect(await count('select count(*) as n from import_run')).toBe(runsBefore);
+  expect(await count(`select count(*) as n from service_record where source_id = 'REPORT-1'`)).toBe(0);
+});

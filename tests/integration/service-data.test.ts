@@ -259,6 +259,20 @@ test('JSON lines: a number past 2^53 is refused for its row, not rounded into an
   expect((await db.query(`select source_id from service_record where source = 'jsonl-big' order by source_id`)).rows).toEqual([{ source_id: '9007199254740991' }, { source_id: '9007199254740993' }]);
 });
 
+test('an unwritable report path fails before the run starts (no run row); a report write that fails mid-way fails the run, never leaves it RUNNING', async () => {
+  const runs = () => count('select count(*) as n from import_run');
+  const before = await runs();
+  const csv = `${GONGJIAN_CSV_HEADER}\nREP-1,NO-SUCH-ITEM,2024-03-01 09:00:00,,OPEN,370199001001,,,,COUNTER,,,\n`;
+  await expect(run(csv, { reportPath: path.join(tmp, 'no-such-dir', 'r.csv') })).rejects.toThrow(/^cannot write the report .*r\.csv: ENOENT$/);
+  expect(await runs()).toBe(before);
+
+  // /dev/full opens but every write fails (ENOSPC): the run ends FAILED with the reason.
+  if (!fs.existsSync('/dev/full')) return;
+  await expect(run(csv, { reportPath: '/dev/full' })).rejects.toThrow('cannot write the report /dev/full: ENOSPC');
+  const last = (await db.query('select status, error from import_run order by id desc limit 1')).rows[0];
+  expect(last).toEqual({ status: 'FAILED', error: 'cannot write the report /dev/full: ENOSPC' });
+});
+
 test('re-importing a file adds nothing, and the incremental roll-ups equal a full rebuild', async () => {
   const file = path.join(tmp, 'city.csv');
   fs.writeFileSync(file, [...generateServiceRecords({ records: 6000, seed: 11, days: 60 })].join(''));

@@ -61,6 +61,8 @@ export interface ImportSummary extends BatchCounts {
 export async function importServiceFile(options: ImportOptions): Promise<ImportSummary> {
   const { db, mapping } = options;
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
+  // Before anything else: an unwritable report path fails here, with no run left RUNNING.
+  const report = options.reportPath ? openReport(options.reportPath) : null;
   const connections = [db, ...(options.more ?? [])];
   for (const connection of connections) {
     await prepareImportSession(connection, batchRows);
@@ -68,7 +70,6 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
   }
   const lookups = await loadLookups(db);
   const runId = await startRun(db, mapping, options.fileName);
-  const report = options.reportPath ? fs.createWriteStream(options.reportPath) : null;
   report?.write('row,column,reason\n');
   const onRejected = (row: number, rejection: Rejection) => report?.write(`${row},${csvCell(rejection.column ?? '')},${csvCell(rejection.reason)}\n`);
   let bytesRead = 0;
@@ -171,6 +172,8 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
     await loader.finish();
     if (loader.totals.inserted >= (options.analyzeAfterRows ?? ANALYZE_AFTER_ROWS)) await analyzeAfterImport(db);
     options.onProgress?.({ rowsRead: loader.totals.rowsRead, bytesRead, totals: loader.totals });
+    // The report is part of the result: a write that failed (disk full) fails the run.
+    if (report) await closeReport(report, options.reportPath!);
     await finishRun(db, runId, null);
     return { runId, ...loader.totals, encoding: decoding.encoding, encodingDetected: decoding.detected, times: loader.times };
   } catch (error) {
@@ -178,8 +181,31 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
     await finishRun(db, runId, error instanceof Error ? error.message : String(error)).catch(() => undefined);
     throw error;
   } finally {
-    if (report) await new Promise((resolve) => report.end(resolve));
+    if (report && !report.writableFinished) await closeReport(report, options.reportPath!).catch(() => undefined);
   }
+}
+
+/** Opens (creates or truncates) the rejected-row report, or throws a readable error. */
+function openReport(file: string): fs.WriteStream {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'w');
+  } catch (error) {
+    throw new Error(`cannot write the report ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const stream = fs.createWriteStream(file, { fd });
+  // Kept for closeReport: an unhandled 'error' event would crash the process mid-import.
+  stream.on('error', () => undefined);
+  return stream;
+}
+
+/** Flushes and closes the report; rejects when any write to it failed. */
+function closeReport(report: fs.WriteStream, file: string): Promise<void> {
+  const failed = (error: Error) => new Error(`cannot write the report ${file}: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
+  return new Promise((resolve, reject) => {
+    if (report.errored) reject(failed(report.errored));
+    else report.end((error?: Error | null) => (error ? reject(failed(report.errored ?? error)) : resolve()));
+  });
 }
 
 /** What decoding found: the encoding used, whether it was detected, and whether any bytes were not valid in it. */
