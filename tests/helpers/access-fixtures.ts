@@ -56,7 +56,9 @@ export interface CommunityRecords {
  * test can show each one visible inside the community and invisible outside it.
  */
 export async function populateCommunity(app: TestApp, w: World, communityId: string, gridId: string, unitId: string, tag: string): Promise<CommunityRecords> {
-  const personId = await createPerson(app, { name: `${tag}居民`, phone: '13800001111', partyStatus: 'RETIRED', joinedPartyOn: '1990-07-01', reportedOn: '2026-01-05', residenceCommunityId: communityId });
+  const personId = await createPerson(app, { name: `${tag}居民`, phone: '13800001111', partyStatus: 'RETIRED', joinedPartyOn: '1990-07-01', residenceCommunityId: communityId });
+  // Reported to the community (for reportedMembers): only reportMember sets it through the API, and it needs a post and a branch.
+  await app.orm.em.fork().execute('update person set reported_on = ? where id = ?', ['2026-01-05', dbId(personId)]);
   const category = await categoryId(app, 'HOUSING-REPAIR');
   const request = await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id events(first: 1) { edges { node { id } } } } }`, {
     input: { title: `${tag}楼道堆物`, body: '楼道堆放杂物', channel: 'COUNTER', categoryId: category, areaId: gridId, residentName: `${tag}张三`, residentPhone: '13912345678' },

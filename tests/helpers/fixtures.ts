@@ -249,7 +249,6 @@ export interface PersonInput {
   idNumber?: string | null;
   partyStatus?: 'IN_SERVICE' | 'RETIRED' | 'MOBILE' | null;
   joinedPartyOn?: string | null;
-  reportedOn?: string | null;
   employerUnitId?: string | null;
   residenceCommunityId?: string | null;
   organizationId?: string | null;

@@ -86,7 +86,6 @@ describe('createPerson', () => {
         idNumber,
         partyStatus: 'IN_SERVICE',
         joinedPartyOn: '2008-07-01',
-        reportedOn: '2023-03-05',
         employerUnitId: w.units.hospitalId,
         residenceCommunityId: w.communityId,
         organizationId: branchId,
@@ -106,7 +105,7 @@ describe('createPerson', () => {
       partyStatus: 'IN_SERVICE',
       isPartyMember: true,
       joinedPartyOn: '2008-07-01',
-      reportedOn: '2023-03-05',
+      reportedOn: null, // reporting to the community is reportMember's, not registration's
       employerUnit: { id: w.units.hospitalId, name: '市第一人民医院' },
       residenceCommunity: { id: w.communityId, name: '幸福里社区' },
       organization: { id: branchId, name: '幸福里第一网格党支部' },
@@ -218,6 +217,18 @@ describe('createPerson', () => {
   });
 });
 
+describe('reportedOn is set only by reportMember', () => {
+  test('createPerson and updatePerson refuse a reportedOn (it would skip the reporting rules) and write nothing', async () => {
+    const created = await expectNothingWritten(app, () => app.execute(CREATE, { input: { name: '冒报党员', partyStatus: 'IN_SERVICE', joinedPartyOn: '2010-07-01', employerUnitId: w.units.hospitalId, residenceCommunityId: w.communityId, reportedOn: '2023-03-05' } }));
+    expect(created.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(created.errors?.[0].message).toContain('reportedOn');
+    const id = await createPerson(app, { name: '未报到党员', partyStatus: 'IN_SERVICE', joinedPartyOn: '2010-07-01', employerUnitId: w.units.hospitalId, residenceCommunityId: w.communityId });
+    const updated = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { reportedOn: '2023-03-05' } }), [{ table: 'person', id }]);
+    expect(updated.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await ok(app, NODE, { id })).node.reportedOn).toBeNull();
+  });
+});
+
 describe('updatePerson', () => {
   async function fresh(overrides: Partial<PersonInput> = {}): Promise<string> {
     return createPerson(app, {
@@ -227,7 +238,6 @@ describe('updatePerson', () => {
       phone: '13666667777',
       partyStatus: 'IN_SERVICE',
       joinedPartyOn: '2001-07-01',
-      reportedOn: '2022-10-01',
       employerUnitId: w.units.schoolId,
       residenceCommunityId: w.communityId,
       organizationId: branchId,
@@ -259,7 +269,7 @@ describe('updatePerson', () => {
     await ok(app, UPDATE, { id, input: { idNumber: residentId('19790101', 'MALE') } });
     const result = await ok(app, UPDATE, {
       id,
-      input: { gender: null, birthYear: null, phone: null, idNumber: null, reportedOn: null, joinedPartyOn: null, partyStatus: null, employerUnitId: null, residenceCommunityId: null, organizationId: null },
+      input: { gender: null, birthYear: null, phone: null, idNumber: null, joinedPartyOn: null, partyStatus: null, employerUnitId: null, residenceCommunityId: null, organizationId: null },
     });
     expect(result.updatePerson).toEqual({
       id,

@@ -81,9 +81,6 @@ export class CreatePersonInput {
   @DateInput({ nullable: true })
   joinedPartyOn?: string | null;
 
-  @DateInput({ nullable: true })
-  reportedOn?: string | null;
-
   @IdInput({ nullable: true, description: 'Required for in-service members.' })
   employerUnitId?: string | null;
 
@@ -126,9 +123,6 @@ export class UpdatePersonInput {
 
   @DateInput({ nullable: true })
   joinedPartyOn?: string | null;
-
-  @DateInput({ nullable: true })
-  reportedOn?: string | null;
 
   @IdInput({ nullable: true })
   employerUnitId?: string | null;
