@@ -8,6 +8,7 @@ import { Migration20261122143309_closed_loop } from './Migration20261122143309_c
 import { Migration20261122145537_service_data } from './Migration20261122145537_service_data';
 import { Migration20261123090000_demand_rollups } from './Migration20261123090000_demand_rollups';
 import { Migration20261202060000_projects } from './Migration20261202060000_projects';
+import { Migration20261203100000_service_daily_close_seconds } from './Migration20261203100000_service_daily_close_seconds';
 import { Migration20261203110000_list_item_source_request_unique } from './Migration20261203110000_list_item_source_request_unique';
 
 /**
@@ -24,5 +25,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202034457_mutation_audit', class: Migration20261202034457_mutation_audit },
   { name: 'Migration20261202050000_person_area', class: Migration20261202050000_person_area },
   { name: 'Migration20261202060000_projects', class: Migration20261202060000_projects },
+  { name: 'Migration20261203100000_service_daily_close_seconds', class: Migration20261203100000_service_daily_close_seconds },
   { name: 'Migration20261203110000_list_item_source_request_unique', class: Migration20261203110000_list_item_source_request_unique },
 ];

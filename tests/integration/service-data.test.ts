@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
+import { Migration20261203100000_service_daily_close_seconds } from '../../migrations/Migration20261203100000_service_daily_close_seconds';
 import { loadConfig } from '../../src/config/env';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { DEMO_RECORDS_SOURCE, seedDemoRecords } from '../../src/modules/service-data/demo-records';
@@ -416,6 +417,29 @@ test('importServiceRecords goes through the same path; serviceStats reads the ro
   expect(items.errors).toBeUndefined();
   expect(items.data.serviceItems.totalCount).toBeGreaterThan(0);
   expect(items.data.serviceItems.edges[0].node.category.parent.code).toBe('SOC');
+});
+
+test('averageCloseHours averages FINISHED records only: a CANCELLED record with a finish time adds nothing to the close-time sum; the migration fixes stored sums', async () => {
+  const row = (id: string, status: string, finished: string) => `${id},SOC-INSURANCE-01,2021-02-01 09:00:00,${finished},${status},370199001001,,,,COUNTER,,,`;
+  const csv = [GONGJIAN_CSV_HEADER, row('AVG-1', 'FINISHED', '2021-02-01 11:00:00'), row('AVG-2', 'CANCELLED', '2021-02-01 19:00:00'), row('AVG-3', 'OPEN', '')].join('\n');
+  expect(await run(csv, { mapping: { ...gongjian, source: 'avg-close' } })).toMatchObject({ inserted: 3 });
+  const district = (await db.query(`select id from area where level = 'DISTRICT'`)).rows[0].id;
+  const average = async () => {
+    const result = await app.execute(`query ($input: ServiceStatsInput!) { serviceStats(input: $input) { total { finished averageCloseHours } } }`, {
+      input: { areaId: Buffer.from(`District:${district}`).toString('base64url'), from: '2021-02-01', to: '2021-02-01', groupBy: 'ITEM' },
+    });
+    expect(result.errors).toBeUndefined();
+    return result.data.serviceStats.total;
+  };
+  expect(await average()).toEqual({ finished: 1, averageCloseHours: 2 });
+
+  // Sums stored by the old code (FINISHED + CANCELLED: 2 h + 10 h) are recomputed by the migration.
+  await db.query(`update service_daily set close_seconds_sum = 43200 where day = '2021-02-01'`);
+  expect(await average()).toEqual({ finished: 1, averageCloseHours: 12 });
+  const migration = new Migration20261203100000_service_daily_close_seconds(app.orm.em.getDriver(), app.orm.config);
+  await migration.up();
+  for (const query of migration.getQueries()) await db.query(String(query));
+  expect(await average()).toEqual({ finished: 1, averageCloseHours: 2 });
 });
 
 test('the demo records: generated for the communities in the database, through the import, over the days up to lastDay, deterministic', async () => {

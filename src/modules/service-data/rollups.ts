@@ -32,12 +32,18 @@ export function entityManagerRunner(em: { execute(sql: string, params: unknown[]
 
 const SERVICE_DAILY_COLUMNS = 'day, item_id, community_id, resident_groups, count, consultations, open, finished, close_seconds_sum, satisfaction_sum, satisfaction_count';
 
+/**
+ * The records close_seconds_sum adds up: the same ones `finished` counts (status FINISHED), so
+ * their quotient is the average close time. A CANCELLED record may have a finished_at too.
+ */
+export const FINISHED_WITH_TIME = `r.status = 'FINISHED' and r.finished_at is not null`;
+
 /** Aggregates rows of `relation` (columns of service_record) into service_daily rows. */
 function serviceDailySelect(relation: string): string {
   return `select (r.received_at at time zone '${ROLLUP_TIME_ZONE}')::date as day, r.item_id, r.community_id, r.resident_groups,
       count(*)::int, (count(*) filter (where i.is_consultation))::int, (count(*) filter (where r.status = 'OPEN'))::int,
       (count(*) filter (where r.status = 'FINISHED'))::int,
-      coalesce(sum(extract(epoch from (r.finished_at - r.received_at))::bigint) filter (where r.finished_at is not null), 0)::bigint,
+      coalesce(sum(extract(epoch from (r.finished_at - r.received_at))::bigint) filter (where ${FINISHED_WITH_TIME}), 0)::bigint,
       coalesce(sum(r.satisfaction), 0)::int, count(r.satisfaction)::int
     from ${relation} r join service_item i on i.id = r.item_id
     group by 1, 2, 3, 4`;

@@ -168,7 +168,7 @@ function toRow(raw: RawRow): ServiceStatsRow {
     demands: count - consultations,
     open: Number(raw.open ?? 0),
     finished,
-    // close seconds are summed over records with a finish time; finished counts those with status FINISHED.
+    // close seconds are summed over FINISHED records with a finish time (see FINISHED_WITH_TIME), the records `finished` counts.
     averageCloseHours: finished > 0 ? Math.round((Number(raw.close_seconds ?? 0) / finished / 3600) * 100) / 100 : null,
     satisfactionAverage: satisfactionCount > 0 ? Math.round((Number(raw.satisfaction_sum ?? 0) / satisfactionCount) * 100) / 100 : null,
     satisfactionCount,
