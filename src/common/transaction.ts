@@ -57,6 +57,19 @@ function camel(column: string): string {
 }
 
 /**
+ * Answers a CONFLICT on `field` with `answer()`: a duplicate that raced past a service's own check
+ * hits the unique key, and the client should read the same as when the check caught it.
+ */
+export async function sameConflictWhenRaced<T>(work: Promise<T>, field: string, answer: () => AppError): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof AppError && error.code === ErrorCode.CONFLICT && error.extensions.field === field) throw answer();
+    throw error;
+  }
+}
+
+/**
  * Copies the keys of `patch` that were given onto `target`: `undefined` leaves a value
  * alone, `null` clears it, except for `required` keys where null is a BAD_USER_INPUT.
  */

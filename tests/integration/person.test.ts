@@ -19,6 +19,8 @@ import {
   type World,
 } from '../helpers/fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { Role } from '../../src/modules/identity/role';
+import { accountViewer, areaPath } from '../helpers/access-fixtures';
 
 let app: TestApp;
 let w: World;
@@ -214,6 +216,24 @@ describe('createPerson', () => {
     expectError(result, 'CONFLICT', 'input.idNumber');
     expect(result.errors![0].message).not.toContain(idNumber);
     expect(JSON.stringify(result)).not.toContain(idNumber);
+  });
+});
+
+describe('a duplicate ID number answers the same inside and outside the viewer\'s scope', () => {
+  test('community staff get the same CONFLICT whether the holder lives in their community or elsewhere', async () => {
+    const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);
+    const inside = residentId('19660606', 'MALE');
+    const outside = residentId('19670707', 'MALE');
+    await ok(app, CREATE, { input: { name: '本社区居民', gender: 'MALE', idNumber: inside, residenceCommunityId: w.communityId } });
+    await ok(app, CREATE, { input: { name: '外社区居民', gender: 'MALE', idNumber: outside, residenceCommunityId: w.otherCommunityId } });
+    const answer = async (idNumber: string) => {
+      const result = await expectNothingWritten(app, () => app.execute(CREATE, { input: { name: '重复登记', gender: 'MALE', idNumber, residenceCommunityId: w.communityId } }, staff));
+      expect(JSON.stringify(result)).not.toContain(idNumber);
+      return result.errors?.map(({ message, extensions }) => ({ message, extensions }));
+    };
+    const here = await answer(inside);
+    expect(here?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idNumber' });
+    expect(await answer(outside)).toEqual(here);
   });
 });
 

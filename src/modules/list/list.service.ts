@@ -1,8 +1,8 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { AppError, ErrorCode, badInput, conflict } from '../../common/errors';
+import { badInput, conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionResult, type Ordering } from '../../common/pagination';
-import { applyPatch, inTransaction } from '../../common/transaction';
+import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { Area, Community } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
@@ -71,7 +71,7 @@ export const listItemService = {
 
   async add(ctx: AppContext, input: AddListItemInput): Promise<ListItem> {
     assertFieldsFitKind(input.kind, input, true);
-    return sameMessageWhenRaced(inTransaction(ctx, async (em) => {
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const list = await loadByGlobalId(em, ProblemList, input.listId, 'input.listId');
       let category = await loadCategory(em, input.categoryId, 'input.categoryId');
       const unit = await loadOptional(em, Unit, input.unitId, 'input.unitId');
@@ -93,7 +93,7 @@ export const listItemService = {
       });
       await em.flush();
       return item;
-    }));
+    }), 'input.sourceRequestId', alreadyOnList);
   },
 
   async update(ctx: AppContext, id: string, input: UpdateListItemInput): Promise<ListItem> {
@@ -154,17 +154,7 @@ async function loadCategory(em: EntityManager, globalId: string | null | undefin
   return category;
 }
 
-const ALREADY_ON_LIST = 'this request is already on this list';
-
-/** A duplicate that raced past the check in loadSourceRequest hits the unique index: same answer as the check. */
-async function sameMessageWhenRaced<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof AppError && error.code === ErrorCode.CONFLICT && error.extensions.field === 'input.sourceRequestId') throw conflict(ALREADY_ON_LIST, 'input.sourceRequestId');
-    throw error;
-  }
-}
+const alreadyOnList = () => conflict('this request is already on this list', 'input.sourceRequestId');
 
 /** The request a DEMAND is drawn from: located in the list's community, and on the list once only. */
 async function loadSourceRequest(em: EntityManager, list: ProblemList, globalId: string): Promise<Request> {
@@ -172,6 +162,6 @@ async function loadSourceRequest(em: EntityManager, list: ProblemList, globalId:
   const community = await em.findOneOrFail(Area, { id: list.community.id });
   const place = await em.findOneOrFail(Area, { id: request.area.id });
   if (!place.path.startsWith(community.path)) throw badInput('input.sourceRequestId', `the request is not located in ${community.name}`);
-  if (await em.count(ListItem, { list: list.id, sourceRequest: request.id })) throw conflict(ALREADY_ON_LIST, 'input.sourceRequestId');
+  if (await em.count(ListItem, { list: list.id, sourceRequest: request.id })) throw alreadyOnList();
   return request;
 }

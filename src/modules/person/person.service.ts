@@ -4,7 +4,7 @@ import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
-import { applyPatch, inTransaction } from '../../common/transaction';
+import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { Community, Grid } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
@@ -39,7 +39,7 @@ export const personService = {
   },
 
   async create(ctx: AppContext, input: CreatePersonInput): Promise<Person> {
-    return inTransaction(ctx, async (em) => {
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const { employerUnitId, residenceCommunityId, organizationId, ...fields } = input;
       const person = em.create(Person, {
         ...fields,
@@ -50,11 +50,11 @@ export const personService = {
       await validate(em, person);
       await em.flush();
       return person;
-    });
+    }), 'input.idNumber', idNumberTaken);
   },
 
   async update(ctx: AppContext, id: string, input: UpdatePersonInput): Promise<Person> {
-    return inTransaction(ctx, async (em) => {
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const person = await loadByGlobalId(em, Person, id, 'id');
       const { employerUnitId, residenceCommunityId, organizationId, ...fields } = input;
       applyPatch(person, fields, ['name']);
@@ -64,7 +64,7 @@ export const personService = {
       await validate(em, person);
       await em.flush();
       return person;
-    });
+    }), 'input.idNumber', idNumberTaken);
   },
 
   async assignGridWorker(ctx: AppContext, input: AssignGridWorkerInput): Promise<GridAssignment> {
@@ -99,7 +99,12 @@ async function validate(em: EntityManager, person: Person): Promise<void> {
   if (person.idNumber) {
     // Never echo the number back: it is personal data.
     // COMMIT flush mode: count what is stored, not the unsaved person itself (no autoflush).
-    const taken = await em.count(Person, { idNumber: person.idNumber, ...(person.id ? { id: { $ne: person.id } } : {}) }, { flushMode: FlushMode.COMMIT });
-    if (taken) throw conflict('a person with this ID number is already registered', 'input.idNumber');
+    // Unfiltered: the number is unique everywhere, and the answer must be the same whether the
+    // holder lives inside the viewer's scope or not (it says nothing about where).
+    const taken = await em.count(Person, { idNumber: person.idNumber, ...(person.id ? { id: { $ne: person.id } } : {}) }, { flushMode: FlushMode.COMMIT, filters: false });
+    if (taken) throw idNumberTaken();
   }
 }
+
+const idNumberTaken = () => conflict('a person with this ID number is already registered', 'input.idNumber');
+
