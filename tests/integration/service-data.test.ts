@@ -442,6 +442,26 @@ test('averageCloseHours averages FINISHED records only: a CANCELLED record with 
   expect(await average()).toEqual({ finished: 1, averageCloseHours: 2 });
 });
 
+test('grid and building names are looked up inside the record\'s community: two communities with a grid of the same name each get their own', async () => {
+  const areas = async (level: string) => (await db.query(`select a.id, a.path, c.code as community from area a join area c on c.id = split_part(a.path, '/', 4)::int where a.level = $1 order by a.id`, [level])).rows;
+  const pick = (rows: { id: number; community: string }[]) => [rows[0], rows.find((row) => row.community !== rows[0].community)!];
+  const [gridA, gridB] = pick(await areas('GRID'));
+  const [buildingA, buildingB] = pick(await areas('BUILDING'));
+  await db.query(`update area set name = '第一网格' where id in ($1, $2)`, [gridA.id, gridB.id]);
+  await db.query(`update area set name = '1号楼' where id in ($1, $2)`, [buildingA.id, buildingB.id]);
+  const mapping = { ...gongjian, source: 'by-name', fields: { ...gongjian.fields, grid: { column: 'grid_code', by: 'name' as const }, building: { column: 'building_code', by: 'name' as const } } };
+  const row = (id: string, community: string, grid: string, building: string) => `${id},SOC-INSURANCE-01,2024-03-03 09:00:00,,OPEN,${community},${grid},${building},,COUNTER,,,`;
+  const csv = [GONGJIAN_CSV_HEADER, row('N-A', gridA.community, '第一网格', ''), row('N-B', gridB.community, '第一网格', ''), row('N-C', buildingA.community, '', '1号楼'), row('N-D', buildingB.community, '', '1号楼')].join('\n');
+  expect(await run(csv, { mapping })).toMatchObject({ inserted: 4, rejected: 0 });
+  const stored = (await db.query(`select source_id, grid_id, building_id from service_record where source = 'by-name' order by source_id`)).rows;
+  expect(stored).toEqual([
+    { source_id: 'N-A', grid_id: gridA.id, building_id: null },
+    { source_id: 'N-B', grid_id: gridB.id, building_id: null },
+    { source_id: 'N-C', grid_id: null, building_id: buildingA.id },
+    { source_id: 'N-D', grid_id: null, building_id: buildingB.id },
+  ]);
+});
+
 test('the demo records: generated for the communities in the database, through the import, over the days up to lastDay, deterministic', async () => {
   const first = await seedDemoRecords(app.databaseUrl, { records: 3000, lastDay: '2026-06-30', days: 90 });
   expect(first).toMatchObject({ rowsRead: 3000, inserted: 3000, duplicates: 0, rejected: 0, firstDay: '2026-04-02', lastDay: '2026-06-30' });

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Lookups, Rejection } from './mapping';
-import { STAGE_COLUMNS } from './mapping';
+import { STAGE_COLUMNS, scopedName } from './mapping';
 import { ROLLUP_RECORD_COLUMNS, recordRollupCtes } from './rollups';
 
 /** A pg client or pool client: COPY needs the raw connection. */
@@ -102,7 +102,7 @@ export async function loadLookups(db: PgClient): Promise<Lookups> {
     } else {
       const [byCode, byName] = area.level === 'GRID' ? [lookups.gridByCode, lookups.gridByName] : [lookups.buildingByCode, lookups.buildingByName];
       byCode.set(area.code, { id: area.id, communityId });
-      byName.set(area.name, { id: area.id, communityId });
+      byName.set(scopedName(communityId, area.name), { id: area.id, communityId });
     }
   }
   return lookups;

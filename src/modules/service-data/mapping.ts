@@ -87,7 +87,11 @@ export function parseMapping(raw: unknown, label = 'mapping'): Mapping {
   return parsed.data;
 }
 
-/** Ids the mapper resolves codes and names to, loaded once per import. */
+/**
+ * Ids the mapper resolves codes and names to, loaded once per import. Grid and building names
+ * repeat across communities (every community may have a 第一网格), so those maps are keyed by
+ * `scopedName(communityId, name)`; codes are unique and keyed as they are.
+ */
 export interface Lookups {
   itemByCode: Map<string, number>;
   itemByName: Map<string, number>;
@@ -98,6 +102,9 @@ export interface Lookups {
   buildingByCode: Map<string, { id: number; communityId: number }>;
   buildingByName: Map<string, { id: number; communityId: number }>;
 }
+
+/** The key of a grid or building name inside its community (see Lookups). */
+export const scopedName = (communityId: number, name: string) => `${communityId}/${name}`;
 
 export interface Rejection {
   column: string | null;
@@ -240,6 +247,8 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
   });
   const gridIds = f.grid?.by === 'name' ? lookups.gridByName : lookups.gridByCode;
   const buildingIds = f.building?.by === 'name' ? lookups.buildingByName : lookups.buildingByCode;
+  const gridKey = f.grid?.by === 'name' ? scopedName : (_community: number, text: string) => text;
+  const buildingKey = f.building?.by === 'name' ? scopedName : (_community: number, text: string) => text;
   const separator = f.residentGroups?.separator ?? '|';
   const col = (spec: FieldSpec | undefined) => spec?.column ?? null;
   /** Group lists seen before → bitmask (there are only a few dozen combinations in practice). */
@@ -283,12 +292,12 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
     // Grid and building are kept only when known and inside the record's community.
     let gridId: string = NULL;
     if (grid) {
-      const found = gridIds.get(grid(cells));
+      const found = gridIds.get(gridKey(communityId, grid(cells)));
       if (found && found.communityId === communityId) gridId = String(found.id);
     }
     let buildingId: string = NULL;
     if (building) {
-      const found = buildingIds.get(building(cells));
+      const found = buildingIds.get(buildingKey(communityId, building(cells)));
       if (found && found.communityId === communityId) buildingId = String(found.id);
     }
 
