@@ -114,6 +114,27 @@ describe('createPairing', () => {
     await createPairing({ unitId: await freshUnit('另一家企业'), communityId, startsOn: '2030-01-01' });
   });
 
+  test('overlapping terms created at the same moment: one pairing, the others CONFLICT', async () => {
+    const unitId = await freshUnit('并发结对企业');
+    const terms = [{ startsOn: '2025-01-01' }, { startsOn: '2025-06-01', endsOn: '2026-05-31' }, { startsOn: '2024-01-01', endsOn: '2025-03-31' }];
+    // Line them up: holding the unit row makes each insert wait after its own overlap check.
+    const pending: Promise<any>[] = [];
+    await app.orm.em.fork().transactional(async (em) => {
+      await em.execute('select id from unit where id = ? for update', [dbId(unitId)]);
+      pending.push(...terms.map((term) => app.execute(CREATE, { input: { unitId, communityId: w.communityId, agreementTitle: '共驻共建协议书', duties: ['共建'], ...term } })));
+      for (let waited = 0; waited < 5000; waited += 50) {
+        const [{ n }] = await em.execute<{ n: number }[]>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+        if (n >= terms.length) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    });
+    const results = await Promise.all(pending);
+    const failed = results.filter((r) => r.errors);
+    expect(results.length - failed.length).toBe(1);
+    for (const result of failed) expectError(result, 'CONFLICT', 'input.startsOn');
+    expect(await listIds({ unitId })).toHaveLength(1);
+  });
+
   test('endsOn before startsOn is rejected; endsOn equal to startsOn is fine', async () => {
     const unitId = await freshUnit();
     const result = await expectNothingWritten(app, () =>

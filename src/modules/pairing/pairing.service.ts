@@ -66,8 +66,13 @@ function cleanDuties(duties: string[]): string[] {
   return cleaned;
 }
 
-/** One unit, one community: terms may follow each other but not overlap. */
+/**
+ * One unit, one community: terms may follow each other but not overlap. The pair is locked for
+ * the rest of the transaction first (an advisory lock: there is no row to lock before the first
+ * pairing exists), so two writers for the same pair check and insert one after the other.
+ */
 async function assertNoOverlap(em: EntityManager, unitId: number, communityId: number, startsOn: string, endsOn: string | null, exceptId?: number): Promise<void> {
+  await em.execute(`select pg_advisory_xact_lock(hashtext('pairing'), hashtext(? || ':' || ?))`, [String(unitId), String(communityId)]);
   const overlapping = await em.count(Pairing, {
     unit: unitId,
     community: communityId,
