@@ -2,6 +2,8 @@ import { Area } from '../../src/modules/area/area.entity';
 import { toGlobalId } from '../../src/common/global-id';
 import { COMMUNITIES, CREATE_BUILDING, CREATE_COMMUNITY, CREATE_DISTRICT, CREATE_GRID, CREATE_STREET, UPDATE_AREA } from '../operations/areas';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { categoryId } from '../helpers/closed-loop-fixtures';
+import { entityManagerRunner, refreshRequestDaily } from '../../src/modules/service-data/rollups';
 
 let app: TestApp;
 let districtId: string;
@@ -137,6 +139,34 @@ describe('updating', () => {
     expect(inOld.buildings.totalCount).toBe(0);
     const wrongLevel = await app.execute(UPDATE_AREA, { id: grid.id, input: { parentId: streetId } });
     expect(wrongLevel.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.parentId' });
+  });
+});
+
+describe('moving an area keeps the demand roll-up', () => {
+  test('a grid with requests moved to another community: request_daily counts them there, as a rebuild would', async () => {
+    const grid = (await ok(CREATE_GRID, { input: { name: '诉求网格', code: 'MOVE-G2', communityId: communityIds[1] } })).createGrid;
+    const category = await categoryId(app, 'HOUSING-REPAIR');
+    for (const title of ['屋顶漏水', '楼道灯坏']) {
+      await ok(`mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, { input: { title, body: title, channel: 'VISIT', categoryId: category, areaId: grid.id } });
+    }
+    const dbIdOf = (id: string) => Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+    const em = app.orm.em.fork();
+    const perCommunity = async () =>
+      Object.fromEntries(((await em.execute(`select community_id, sum(count)::int as n from request_daily group by 1 order by 1`)) as { community_id: number; n: number }[]).map((r) => [r.community_id, r.n]));
+    expect((await perCommunity())[dbIdOf(communityIds[1])]).toBe(2);
+
+    await ok(UPDATE_AREA, { id: grid.id, input: { parentId: communityIds[2] } });
+    const after = await perCommunity();
+    expect(after[dbIdOf(communityIds[1])]).toBeUndefined();
+    expect(after[dbIdOf(communityIds[2])]).toBe(2);
+    // The same as rebuilding from the requests.
+    const rebuilt = await em.transactional(async (tx) => {
+      await tx.execute('create temporary table kept on commit drop as select * from request_daily');
+      await refreshRequestDaily(entityManagerRunner(tx));
+      const [{ n }] = await tx.execute<{ n: number }[]>('select count(*)::int as n from ((select * from kept except select * from request_daily) union all (select * from request_daily except select * from kept)) d');
+      return n;
+    });
+    expect(rebuilt).toBe(0);
   });
 });
 

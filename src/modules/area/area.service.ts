@@ -7,6 +7,7 @@ import { paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { pathInScope, scopePathsOf } from '../identity/access';
+import { ROLLUP_TIME_ZONE, entityManagerRunner, refreshRequestDaily } from '../service-data/rollups';
 import { AREA_CLASS, AREA_TYPE_NAME, Area, AreaLevel, PARENT_LEVEL } from './area.entity';
 import { AreaOrderField, type AreaFieldsInput, type AreaListArgs, type UpdateAreaInput } from './area.inputs';
 
@@ -115,6 +116,21 @@ async function moveArea(em: EntityManager, area: Area, parentId: string): Promis
   await em.flush();
   // Descendants keep their own suffix under the new prefix.
   await em.execute(`update "area" set "path" = ? || substr("path", ?) where "path" like ? and "id" <> ?`, [newPath, oldPath.length + 1, `${oldPath}%`, area.id]);
+  await refreshRollupsOfSubtree(em, newPath);
+}
+
+/**
+ * The demand roll-ups file each request under the community its place's path names; after a move
+ * the subtree's requests belong elsewhere, so the days they were received are recomputed (in the
+ * move's transaction; moves are rare, and one range is two statements).
+ */
+async function refreshRollupsOfSubtree(em: EntityManager, path: string): Promise<void> {
+  const [days] = await em.execute<{ first: string | null; last: string | null }[]>(
+    `select min(d)::text as first, max(d)::text as last
+       from (select (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date as d from request q join area a on a.id = q.area_id where a.path like ?) received`,
+    [`${path}%`],
+  );
+  if (days?.first && days.last) await refreshRequestDaily(entityManagerRunner(em), days.first, days.last);
 }
 
 async function assertCodeFree(em: EntityManager, code: string): Promise<void> {
