@@ -6,6 +6,8 @@ import { replayLedger, snapshot } from '../../src/modules/request/request.ledger
 import { Whistle, WhistleRecipient } from '../../src/modules/whistle/whistle.entity';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { Role } from '../../src/modules/identity/role';
+import { accountViewer, areaPath } from '../helpers/access-fixtures';
 
 let app: TestApp;
 let communityId: string;
@@ -128,6 +130,28 @@ test('two answers at once: one is kept, the other gets CONFLICT instead of overw
   expect(stored).toMatchObject({ status: 'ANSWERED', feedback: kept });
   // Answering again afterwards is the state machine's refusal, as before.
   expect((await app.execute(ANSWER, { id: recipientId, text: '丙' })).errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+});
+
+test("a unit liaison answers a street's whistle aimed at their unit; another unit's liaison still finds nothing", async () => {
+  const requestId = await newRequest();
+  const whistle = (await ok(BLOW, { input: { requestId, blownById: streetId, letter: '街道吹哨：道路塌陷联合处置', unitIds: [departmentIds[1]] } })).blowWhistle;
+  const recipientId = whistle.recipients.edges[0].node.id;
+  // Bound to the communities the unit serves, as a liaison's scope is: not the street.
+  const liaison = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, communityId)], { unitId: dbId(departmentIds[1]) });
+  const stranger = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, communityId)], { unitId: dbId(departmentIds[2]) });
+  const before = await whistleCounts();
+  expect((await app.execute(`mutation($id: ID!) { reportToWhistle(id: $id) { status } }`, { id: recipientId }, stranger)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  expect(await whistleCounts()).toEqual(before);
+  const reported = await app.execute(`mutation($id: ID!) { reportToWhistle(id: $id) { status } }`, { id: recipientId }, liaison);
+  expect(reported.errors).toBeUndefined();
+  expect(reported.data?.reportToWhistle.status).toBe('REPORTED');
+  const answered = await app.execute(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: "已派员处置" }) { status feedback } }`, { id: recipientId }, liaison);
+  expect(answered.errors).toBeUndefined();
+  expect(answered.data?.answerWhistle).toEqual({ status: 'ANSWERED', feedback: '已派员处置' });
+  const em = app.orm.em.fork();
+  const request = await em.findOneOrFail(Request, { id: dbId(requestId) });
+  const events = await em.find(RequestEvent, { request: request.id }, { orderBy: { sequence: 'ASC' } });
+  expect(events.map((e) => e.kind).slice(-2)).toEqual(['WHISTLE_REPORTED', 'WHISTLE_FEEDBACK']);
 });
 
 test('bad whistles are refused and write nothing', async () => {

@@ -14,7 +14,9 @@ import { Unit } from '../unit/unit.entity';
 import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.entity';
 import type { BlowWhistleInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
 import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, WHISTLE_BLOWER_TYPES } from './whistle.rules';
-import { assertActsFor } from '../identity/access';
+import { assertActsFor, scopePathsOf } from '../identity/access';
+import { Role } from '../identity/role';
+import { applyScope } from '../identity/scope.guard';
 
 const HOUR = 3600_000;
 const FINISHED_REQUEST: readonly RequestStatus[] = [RequestStatus.CLOSED, RequestStatus.REJECTED];
@@ -120,6 +122,27 @@ export const whistleService = {
   },
 };
 
+/**
+ * The recipient a step answers. A unit liaison's scope is the communities the unit serves, but a
+ * whistle reaches the department wherever it was blown (a street, for one): the liaison of the
+ * addressed unit gets it unfiltered, and this step's transaction may read and write inside the
+ * blowing area (the whistle, its request's ledger). Everyone else sees what their scope shows.
+ */
+async function loadAnswerable(ctx: AppContext, em: EntityManager, recipientId: string): Promise<WhistleRecipient> {
+  const viewer = ctx.viewer;
+  if (viewer.kind === 'account' && viewer.role === Role.UNIT_LIAISON && viewer.unitId != null) {
+    const { id } = expectGlobalId(recipientId, ['WhistleRecipient'], 'id');
+    const addressed = await em.findOne(WhistleRecipient, { id, unit: viewer.unitId }, { filters: false });
+    if (addressed) {
+      const whistle = await em.findOneOrFail(Whistle, { id: addressed.whistle.id }, { filters: false, populate: ['blownBy'] });
+      const paths = scopePathsOf(viewer);
+      if (paths !== null) applyScope(em, { paths: [...paths, whistle.blownBy.path], enforceWrites: true });
+      return addressed;
+    }
+  }
+  return loadByGlobalId(em, WhistleRecipient, recipientId, 'id');
+}
+
 async function answer(
   ctx: AppContext,
   recipientId: string,
@@ -127,7 +150,7 @@ async function answer(
   apply: (recipient: WhistleRecipient, now: Date) => { kind: RequestEventKind; note: string },
 ): Promise<WhistleRecipient> {
   return inTransaction(ctx, async (em) => {
-    const recipient = await loadByGlobalId(em, WhistleRecipient, recipientId, 'id');
+    const recipient = await loadAnswerable(ctx, em, recipientId);
     assertActsFor(ctx, { unitId: recipient.unit.id });
     if (recipient.status !== from) {
       throw illegalTransition(`this department's answer is ${recipient.status}; the step needs ${from}`, { from: recipient.status, action: from === WhistleResponseStatus.AWAITING_REPORT ? 'REPORT' : 'FEEDBACK' });
