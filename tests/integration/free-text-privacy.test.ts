@@ -1,9 +1,11 @@
 import { maskFreeText, maskFreeTextSql } from '../../src/common/privacy';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
-import { accountViewer } from '../helpers/access-fixtures';
-import { categoryId } from '../helpers/closed-loop-fixtures';
-import { buildWorld, ok, type World } from '../helpers/fixtures';
+import { accountViewer, areaPath } from '../helpers/access-fixtures';
+import { addListItem, categoryId, createPairing, createProblemList } from '../helpers/closed-loop-fixtures';
+import { buildWorld, dbId, ok, type World } from '../helpers/fixtures';
+import { createActivity, createServicePost } from '../helpers/member-fixtures';
+import { addServiceDemand } from '../helpers/project-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /* Personal data residents write into free text: masked for viewers who may not see personal data, and not searchable by them. */
@@ -87,4 +89,145 @@ test('the SQL masking behind the search masks exactly as maskFreeText does', asy
     const [row] = await app.orm.em.fork().execute(`select ${sql} as masked`, [sample, ...bindings]);
     expect(row.masked).toBe(maskFreeText(sample));
   }
+});
+
+/*
+ * The other free text residents and staff write, read by viewers without the personal-data right:
+ * whistles, the four lists and claims, micro-wishes, service posts, alliances, pairings,
+ * activities, point entries, project templates and livelihood projects.
+ */
+describe('free text beyond requests', () => {
+  /** A text with a mobile number in it, as written and as a viewer without the right sees it. */
+  const said = (text: string) => `${text}，联系电话13812345678`;
+  const masked = (text: string) => `${text}，联系电话138****5678`;
+  const ids: Record<string, string> = {};
+
+  const SUGGEST = `query($input: ProjectSuggestionsInput!) { projectSuggestions(input: $input) {
+    selected { ...S } rejected(first: 50) { ...S } } }
+    fragment S on ProjectSuggestion { suggestionId template { code } community { id } matchedResources { title } }`;
+  const suggestions = async (viewer?: Viewer) => {
+    const result = await app.execute(SUGGEST, { input: { budget: 3_000_000, from: '2026-06-01', to: '2026-06-30' } }, viewer);
+    expect(result.errors).toBeUndefined();
+    const answer = result.data.projectSuggestions;
+    return [...answer.selected, ...answer.rejected].find((s: any) => s.template.code === 'FREE-TEXT-ROOM' && s.community.id === w.communityId);
+  };
+
+  beforeAll(async () => {
+    // Whistle: its letter, and a department's feedback.
+    const whistle = await ok(app, `mutation($input: BlowWhistleInput!) { blowWhistle(input: $input) { id recipients { edges { node { id } } } } }`, {
+      input: { blownById: w.communityId, requestId, letter: said('请城管报到'), unitIds: [w.units.hospitalId] },
+    });
+    ids.whistle = whistle.blowWhistle.id;
+    ids.recipient = whistle.blowWhistle.recipients.edges[0].node.id;
+    await ok(app, `mutation($id: ID!) { reportToWhistle(id: $id) { id } }`, { id: ids.recipient });
+    await ok(app, `mutation($id: ID!, $text: String!) { answerWhistle(id: $id, input: { feedback: $text }) { id } }`, { id: ids.recipient, text: said('已处理') });
+    // The four lists: a list, a demand item and a unit's claim on it, carried out by a member (who earns points).
+    ids.list = await createProblemList(app, w.communityId, '2026-Q2', said('二季度清单'));
+    ids.item = await addListItem(app, { listId: ids.list, kind: 'DEMAND', title: said('独居老人助餐'), description: said('王阿姨行动不便') });
+    ids.resource = await addListItem(app, { listId: ids.list, kind: 'RESOURCE', title: said('医院活动室'), unitId: w.units.hospitalId, resourceType: 'VENUE', quantity: 1000 });
+    const claim = await ok(app, `mutation($input: ClaimListItemInput!) { claimListItem(input: $input) { id } }`, {
+      input: { itemId: ids.item, unitId: w.units.hospitalId, personId: w.partyMemberId, note: said('每周六上午') },
+    });
+    ids.claim = claim.claimListItem.id;
+    await ok(app, `mutation($id: ID!) { deliverClaim(id: $id) { id } }`, { id: ids.claim });
+    await ok(app, `mutation($id: ID!) { confirmClaim(id: $id) { id } }`, { id: ids.claim });
+    const redeemed = await ok(app, `mutation($input: RedeemPointsInput!) { redeemPoints(input: $input) { id } }`, { input: { personId: w.partyMemberId, points: 1, note: said('家电维修') } });
+    ids.pointEntry = redeemed.redeemPoints.id;
+    const wish = await ok(app, `mutation($input: PublishMicroWishInput!) { publishMicroWish(input: $input) { id } }`, {
+      input: { communityId: w.communityId, title: said('一台助行器'), description: said('腿脚不便') },
+    });
+    ids.wish = wish.publishMicroWish.id;
+    ids.post = await createServicePost(app, { communityId: w.communityId, title: said('楼栋长'), description: said('负责3号楼') });
+    const alliance = await ok(app, `mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { id } }`, {
+      input: { areaId: w.communityId, model: 'ONE_THREE_N', name: '幸福里党建联盟', description: said('联盟秘书处') },
+    });
+    ids.alliance = alliance.createAlliance.id;
+    ids.pairing = await createPairing(app, w.units.schoolId, w.communityId);
+    await ok(app, `mutation($id: ID!, $input: UpdatePairingInput!) { updatePairing(id: $id, input: $input) { id } }`, {
+      id: ids.pairing, input: { agreementTitle: said('共建协议'), duties: [said('共建'), '每月一次志愿服务'] },
+    });
+    ids.activity = await createActivity(app, { communityId: w.communityId, title: said('主题党日'), startsAt: '2030-07-01T09:00:00+08:00', endsAt: '2030-07-01T11:00:00+08:00' });
+    // A template of our own, suggested for the community's demand, with the resource above matched.
+    const template = await ok(app, `mutation($input: CreateProjectTemplateInput!) { createProjectTemplate(input: $input) { id } }`, {
+      input: {
+        code: 'FREE-TEXT-ROOM', name: '助餐活动室', description: said('咨询'), kind: 'SERVICE', cost: 200_000, categoryCodes: ['CARE-CANTEEN'], targetGroups: ['ELDERLY'],
+        resourceNeeds: [{ kind: 'VENUE', quantity: 100, unitValue: 100, note: said('场地对接') }],
+      },
+    });
+    ids.template = template.createProjectTemplate.id;
+    await addServiceDemand(app, w.communityId, 'CARE-CANTEEN', 50, ['ELDERLY']);
+    // A livelihood project from it, with a note at every step.
+    const project = await ok(app, `mutation($input: AcceptSuggestionInput!) { acceptSuggestion(input: $input) { id budget } }`, { input: { suggestionId: (await suggestions()).suggestionId } });
+    ids.project = project.acceptSuggestion.id;
+    const budget = project.acceptSuggestion.budget;
+    await ok(app, `mutation($id: ID!, $input: UpdateLivelihoodProjectInput!) { updateLivelihoodProject(id: $id, input: $input) { id } }`, {
+      id: ids.project, input: { fundingSources: [{ kind: 'GOVERNMENT', amount: budget, note: said('财政拨款') }], note: said('调整资金') },
+    });
+    await ok(app, `mutation($id: ID!) { approveLivelihoodProject(id: $id) { id } }`, { id: ids.project });
+    await ok(app, `mutation($id: ID!) { startLivelihoodProject(id: $id) { id } }`, { id: ids.project });
+    await ok(app, `mutation($id: ID!, $input: RecordAcceptanceInput!) { recordProjectAcceptance(id: $id, input: $input) { id } }`, {
+      id: ids.project, input: { actualBeneficiaries: 30, actualCost: budget, note: said('验收通过') },
+    });
+  });
+
+  /** Each type: the node to read, its fields, and where in the answer the free text is. */
+  const CASES: [string, string, string, (node: any) => unknown, unknown][] = [
+    ['Whistle.letter', 'whistle', '... on Whistle { letter }', (n) => n.letter, '请城管报到'],
+    ['WhistleRecipient.feedback', 'recipient', '... on WhistleRecipient { feedback }', (n) => n.feedback, '已处理'],
+    ['ProblemList.title', 'list', '... on ProblemList { title }', (n) => n.title, '二季度清单'],
+    ['ListItem.title and description', 'item', '... on ListItem { title description }', (n) => [n.title, n.description], ['独居老人助餐', '王阿姨行动不便']],
+    ['Claim.note', 'claim', '... on Claim { note }', (n) => n.note, '每周六上午'],
+    ['PointEntry.note', 'pointEntry', '... on PointEntry { note }', (n) => n.note, '家电维修'],
+    ['MicroWish.title and description', 'wish', '... on MicroWish { title description }', (n) => [n.title, n.description], ['一台助行器', '腿脚不便']],
+    ['ServicePost.title and description', 'post', '... on ServicePost { title description }', (n) => [n.title, n.description], ['楼栋长', '负责3号楼']],
+    ['Alliance.description', 'alliance', '... on Alliance { description }', (n) => n.description, '联盟秘书处'],
+    ['Pairing.agreementTitle and duties', 'pairing', '... on Pairing { agreementTitle duties }', (n) => [n.agreementTitle, ...n.duties], ['共建协议', '共建']],
+    ['Activity.title', 'activity', '... on Activity { title }', (n) => n.title, '主题党日'],
+    ['ProjectTemplate.description and resource-need note', 'template', '... on ProjectTemplate { description resourceNeeds { note } }', (n) => [n.description, n.resourceNeeds[0].note], ['咨询', '场地对接']],
+    [
+      'LivelihoodProject.acceptanceNote, funding note and ledger notes',
+      'project',
+      '... on LivelihoodProject { acceptanceNote fundingSources { note } events { edges { node { kind note } } } }',
+      (n) => [n.acceptanceNote, n.fundingSources[0].note, n.events.edges.find((e: any) => e.node.kind === 'UPDATED').node.note],
+      ['验收通过', '财政拨款', '调整资金'],
+    ],
+  ];
+  /** What the case's fields say, written as `text` makes of each phrase. */
+  const expected = (phrases: unknown, text: (phrase: string) => string) => (Array.isArray(phrases) ? phrases.map(text) : text(phrases as string));
+  // The pairing's second duty has no number in it: it reads the same for everyone.
+  const expectedFor = (name: string, phrases: unknown, text: (phrase: string) => string) =>
+    name.startsWith('Pairing') ? [...(expected(phrases, text) as string[]), '每月一次志愿服务'] : expected(phrases, text);
+
+  async function readNode(key: string, selection: string, viewer: Viewer) {
+    const result = await app.execute(`query($id: ID!) { node(id: $id) { ${selection} } }`, { id: ids[key] }, viewer);
+    expect(result.errors).toBeUndefined();
+    return result.data.node;
+  }
+
+  test.each(CASES)('an analyst reads %s with the phone number masked', async (name, key, selection, pick, phrases) => {
+    const node = await readNode(key, selection, analyst());
+    expect(pick(node)).toEqual(expectedFor(name, phrases, masked));
+    expect(JSON.stringify(node)).not.toContain('13812345678');
+  });
+
+  test.each(CASES)('staff read %s as written', async (name, key, selection, pick, phrases) => {
+    expect(pick(await readNode(key, selection, staff()))).toEqual(expectedFor(name, phrases, said));
+  });
+
+  test('a unit liaison reads its whistle feedback and claim note masked', async () => {
+    const liaison = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, w.communityId)], { unitId: dbId(w.units.hospitalId) });
+    expect((await readNode('recipient', '... on WhistleRecipient { feedback }', liaison)).feedback).toBe(masked('已处理'));
+    expect((await readNode('claim', '... on Claim { note }', liaison)).note).toBe(masked('每周六上午'));
+  });
+
+  test('the resources a project suggestion matches carry their titles masked for an analyst, as written for staff', async () => {
+    expect((await suggestions(analyst())).matchedResources).toEqual([{ title: masked('医院活动室') }]);
+    expect((await suggestions(staff())).matchedResources).toEqual([{ title: said('医院活动室') }]);
+  });
+});
+
+test('masking free text costs no statement: a page of list items with their texts takes as many as one without', async () => {
+  const page = (fields: string) => `query { listItems(first: 50) { edges { node { id ${fields} } } } }`;
+  const statements = async (fields: string) => (await app.countStatements(async () => expect((await app.execute(page(fields), {}, analyst())).errors).toBeUndefined())).length;
+  expect(await statements('title description')).toBe(await statements(''));
 });

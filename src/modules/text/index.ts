@@ -1,5 +1,5 @@
-import { RequestEventFreeTextResolver, RequestFreeTextResolver } from './free-text.resolver';
+import { FREE_TEXT_RESOLVERS } from './free-text.resolver';
 import { CategorySuggestionResolver, TextClassificationResolver } from './text.resolver';
 
 /** This module's resolver classes, registered in src/resolvers.ts. */
-export const TEXT_RESOLVERS: Function[] = [TextClassificationResolver, CategorySuggestionResolver, RequestFreeTextResolver, RequestEventFreeTextResolver];
+export const TEXT_RESOLVERS: Function[] = [TextClassificationResolver, CategorySuggestionResolver, ...FREE_TEXT_RESOLVERS];
