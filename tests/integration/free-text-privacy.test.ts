@@ -224,6 +224,32 @@ describe('free text beyond requests', () => {
     expect((await suggestions(analyst())).matchedResources).toEqual([{ title: masked('医院活动室') }]);
     expect((await suggestions(staff())).matchedResources).toEqual([{ title: said('医院活动室') }]);
   });
+
+  describe('search over list items and service posts matches what the viewer is shown', () => {
+    const ITEMS = `query($search: String!) { listItems(filter: { search: $search }) { totalCount } }`;
+    const POSTS = `query($search: String!) { servicePosts(filter: { search: $search }) { totalCount } }`;
+    const count = async (query: string, search: string, viewer: Viewer): Promise<number> => {
+      const result = await app.execute(query, { search }, viewer);
+      expect(result.errors).toBeUndefined();
+      return Object.values(result.data as Record<string, { totalCount: number }>)[0].totalCount;
+    };
+
+    test('an analyst cannot find an item or a post by the phone number in it, nor by its middle digits', async () => {
+      for (const query of [ITEMS, POSTS]) {
+        for (const probe of ['13812345678', '1381234', '12345678']) expect({ probe, found: await count(query, probe, analyst()) }).toEqual({ probe, found: 0 });
+      }
+      // The words and the masked form still match.
+      expect(await count(ITEMS, '王阿姨行动不便', analyst())).toBe(1);
+      expect(await count(ITEMS, '138****5678', analyst())).toBe(2);
+      expect(await count(POSTS, '楼栋长', analyst())).toBe(1);
+      expect(await count(POSTS, '138****5678', analyst())).toBe(1);
+    });
+
+    test('staff still find them by the phone number', async () => {
+      expect(await count(ITEMS, '13812345678', staff())).toBe(2);
+      expect(await count(POSTS, '13812345678', staff())).toBe(1);
+    });
+  });
 });
 
 test('masking free text costs no statement: a page of list items with their texts takes as many as one without', async () => {

@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, conflict } from '../../common/errors';
-import { containsPattern } from '../../common/filters';
+import { freeTextSearchCondition } from '../../common/privacy';
 import { OrderDirection, paginate, type ConnectionResult, type Ordering } from '../../common/pagination';
 import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
@@ -61,10 +61,8 @@ export const listItemService = {
       where.push({ $or: [{ category: category.id }, { category: { parent: category.id } }] });
     }
     if (filter.unitId) where.push({ unit: (await loadByGlobalId(em, Unit, filter.unitId, 'filter.unitId')).id });
-    if (filter.search?.trim()) {
-      const pattern = containsPattern(filter.search);
-      where.push({ $or: [{ title: { $ilike: pattern } }, { description: { $ilike: pattern } }] });
-    }
+    // Matched on the text the viewer is shown, so a search cannot probe for masked phone or ID numbers.
+    if (filter.search?.trim()) where.push(freeTextSearchCondition(ctx.viewer, 'list_item', ['title', 'description'], filter.search));
     if (filter.overdue != null) where.push(overdueCondition(filter.overdue, ctx.now()));
     return paginate(em, ListItem, { $and: where }, ITEM_ORDER, args);
   },

@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, conflict } from '../../common/errors';
 import { todayInChina } from '../../common/dates';
-import { containsPattern } from '../../common/filters';
+import { freeTextSearchCondition } from '../../common/privacy';
 import { NamedOrderField } from '../../common/inputs';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
@@ -98,7 +98,8 @@ export const servicePostService = {
       and.push({ community: { path: { $like: `${area.path}%` } } });
     }
     if (filter.categoryId) and.push({ category: (await loadByGlobalId(ctx.em, RequestCategory, filter.categoryId, 'filter.categoryId')).id });
-    if (filter.search?.trim()) and.push({ title: { $ilike: containsPattern(filter.search) } });
+    // Matched on the text the viewer is shown, so a search cannot probe for masked phone or ID numbers.
+    if (filter.search?.trim()) and.push(freeTextSearchCondition(ctx.viewer, 'service_post', ['title'], filter.search));
     return paginate(ctx.em, ServicePost, and.length ? { $and: and } : {}, BY_ID, args);
   },
 
