@@ -145,6 +145,22 @@ describe('staff accounts', () => {
     expect((await gql(NODE, { id: elsewhere }, headers)).json.data.node).toEqual({ id: elsewhere });
   });
 
+  test('the liaison of a unit that serves no community (scope []) writes nowhere and reads nothing scoped', async () => {
+    // An empty scope once became `{ $or: [] }` in the write guard, which matches every area.
+    const unitId = await createUnit(app, { name: '乙公司', kind: 'ENTERPRISE', areaId: w.communityId });
+    const resident = await createPerson(app, { name: '钱安居', phone: '13700000003', residenceCommunityId: w.communityId });
+    await account('liaison.unpaired', 'UNIT_LIAISON', { unitId });
+    const headers = bearer((await signIn('liaison.unpaired')).accessToken);
+    const REGISTER = `mutation($input: RegisterUnitInput!) { registerUnitWithCommunity(input: $input) { id } }`;
+    for (const communityId of [w.communityId, w.otherCommunityId]) {
+      const answer = await expectNothingWritten(app, () => gql(REGISTER, { input: { unitId, communityId } }, headers));
+      expect(answer.json.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    const read = await gql('query($id: ID!) { people(first: 100) { totalCount } requests { totalCount } node(id: $id) { id } }', { id: resident }, headers);
+    expect(read.json.errors).toBeUndefined();
+    expect(read.json.data).toEqual({ people: { totalCount: 0 }, requests: { totalCount: 0 }, node: null });
+  });
+
   test('account rules: bad input is refused and writes nothing; only an unbound administrator creates accounts', async () => {
     const { accessToken } = await signIn('wang.li');
     await expectNothingWritten(app, async () => {

@@ -160,6 +160,10 @@ describe('cancelling, and the list', () => {
     expect(other.edges.map((e: any) => e.node.id)).toEqual([mediation.id]);
     const active = (await ok(app, LIST, { filter: { statuses: ['PROPOSED'] } })).livelihoodProjects;
     expect(active.edges.map((e: any) => e.node.community.name).sort()).toEqual(['和平里社区', '幸福里社区']);
+    // A viewer whose scope is empty (the liaison of a unit serving no community) lists none, not all.
+    const unpaired = await app.execute(LIST, {}, accountViewer(Role.UNIT_LIAISON, [], { unitId: 1 }));
+    expect(unpaired.errors).toBeUndefined();
+    expect((unpaired.data as any).livelihoodProjects.totalCount).toBe(0);
     const bad = await app.execute(LIST, { filter: { within: 'nope' } });
     expectError(bad, 'BAD_USER_INPUT', 'filter.within');
   });

@@ -3,7 +3,7 @@ import type { Options } from '@mikro-orm/postgresql';
 
 type FilterDef = NonNullable<Options['filters']>[string];
 import { forbidden } from '../../common/errors';
-import { CONSEQUENCE_TYPES, GLOBAL_TYPES, RECORD_TYPES, SCOPE_PATHS, SELF_SERVICE_TYPES, readScopeCondition, scopeCondition } from './scope.rules';
+import { CONSEQUENCE_TYPES, GLOBAL_TYPES, RECORD_TYPES, SCOPE_PATHS, SELF_SERVICE_TYPES, nestedAreaPathCondition, readScopeCondition, scopeCondition } from './scope.rules';
 
 /**
  * What the per-request EntityManager knows about its viewer, as MikroORM filter parameters
@@ -106,19 +106,7 @@ async function assertTargetInScope(em: EntityManager, name: string, entity: Reco
   const meta = em.getMetadata().find(name)!;
   const targetName = meta.properties[first as keyof typeof meta.properties].type;
   const targetChain = rest.join('.');
-  const where = targetChain === '' ? areaCondition(paths) : nestCondition(targetChain, paths);
+  const where = nestedAreaPathCondition(targetChain, paths);
   const count = await em.count(targetName, { $and: [{ id: target.id }, where] }, { filters: false, flushMode: FlushMode.COMMIT });
   if (count === 0) throw forbidden(`That ${name} would belong to an area outside the areas you may change`);
-}
-
-function areaCondition(paths: string[]): Record<string, unknown> {
-  return paths.length === 1 ? { path: { $like: `${paths[0]}%` } } : { $or: paths.map((path) => ({ path: { $like: `${path}%` } })) };
-}
-
-function nestCondition(chain: string, paths: string[]): Record<string, unknown> {
-  const leaf = areaCondition(paths);
-  return chain
-    .split('.')
-    .reverse()
-    .reduce<Record<string, unknown>>((inner, property) => ({ [property]: inner }), leaf);
 }

@@ -129,6 +129,21 @@ export function scopeCondition(entityName: string, paths: readonly string[]): Re
   return alternatives.length === 1 ? alternatives[0] : { $or: alternatives };
 }
 
+/**
+ * A MikroORM condition on an Area: it lies under one of `paths`. No paths matches nothing: MikroORM
+ * drops an empty `$or`, so `{ $or: [] }` would match every area (an unpaired liaison's scope is []).
+ */
+export function areaPathCondition(paths: readonly string[]): Record<string, unknown> {
+  if (paths.length === 0) return { id: { $in: [] } };
+  const alternatives = paths.map((path) => ({ path: { $like: `${path}%` } }));
+  return alternatives.length === 1 ? alternatives[0] : { $or: alternatives };
+}
+
+/** `areaPathCondition` reached from a record through the relation `chain` ('grid.community'). */
+export function nestedAreaPathCondition(chain: string, paths: readonly string[]): Record<string, unknown> {
+  return nest(chain, areaPathCondition(paths));
+}
+
 function nest(chain: string, leaf: Record<string, unknown>): Record<string, unknown> {
   if (!chain) return leaf;
   return chain

@@ -10,6 +10,7 @@ import { actorOf, type AppContext } from '../../context/context';
 import { Community } from '../area/area.entity';
 import { assertAreaWritable } from '../area/area.service';
 import { authorizeArea } from '../identity/access';
+import { nestedAreaPathCondition } from '../identity/scope.rules';
 import { Unit } from '../unit/unit.entity';
 import type { CandidateOut } from '../../../analytics';
 import {
@@ -38,7 +39,7 @@ export const livelihoodService = {
     const where: FilterQuery<LivelihoodProject>[] = [];
     // Scoped like every area question: inside `within`, and never outside what the viewer may see.
     const scope = await authorizeArea(ctx, filter.within, 'filter.within');
-    if (scope.paths) where.push({ community: { $or: scope.paths.map((path) => ({ path: { $like: `${path}%` } })) } } as FilterQuery<LivelihoodProject>);
+    if (scope.paths) where.push(nestedAreaPathCondition('community', scope.paths) as FilterQuery<LivelihoodProject>);
     if (filter.communityId) where.push({ community: (await loadByGlobalId(ctx.em, Community, filter.communityId, 'filter.communityId')).id });
     if (filter.templateId) where.push({ template: (await loadByGlobalId(ctx.em, ProjectTemplate, filter.templateId, 'filter.templateId')).id });
     if (filter.statuses?.length) where.push({ status: { $in: filter.statuses } });
