@@ -84,6 +84,27 @@ export function freeTextFor(viewer: Viewer, text: string | null | undefined): st
 }
 
 /**
+ * A JSON value (a ledger entry's `data`, a kept suggestion) with maskFreeText applied to every
+ * string in it, however deep. Every string, not a list of known keys: a key added later that
+ * carries free text (a reason, a comment, a resource title) is masked without anyone remembering
+ * to list it. Keys, numbers, booleans and nulls stay; enum values and ISO times have no run of
+ * seven digits, so they read the same.
+ */
+export function maskFreeTextJson<T>(value: T): T {
+  if (typeof value === 'string') return maskFreeText(value) as T;
+  if (Array.isArray(value)) return value.map((element) => maskFreeTextJson(element)) as T;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([key, element]) => [key, maskFreeTextJson(element)])) as T;
+  }
+  return value;
+}
+
+/** A JSON value as this viewer may see it: as written for staff, every string masked for everyone else. */
+export function freeTextJsonFor<T>(viewer: Viewer, value: T): T {
+  return value == null || maySeePersonalData(viewer) ? value : maskFreeTextJson(value);
+}
+
+/**
  * SQL for maskFreeText applied to `column` (a column or a placeholder), with its bindings: the
  * same patterns, nested regexp_replace calls in the same order.
  */

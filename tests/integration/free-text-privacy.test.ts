@@ -76,6 +76,41 @@ test('staff still find a request by the phone number a resident wrote', async ()
   expect(await found(staff(), '13812345678')).toBe(1);
 });
 
+test('a ledger entry\'s data carries the reasons and rating comments it set masked for an analyst, as written for staff', async () => {
+  const drainage = await categoryId(app, 'HOUSING-DRAINAGE');
+  const created = await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
+    input: { title: '井盖松动', body: '井盖松动', channel: 'HOTLINE_12345', categoryId: drainage, areaId: w.gridId },
+  });
+  const id = created.createRequest.id;
+  const step = (mutation: string, input?: string) => ok(app, `mutation($id: ID!) { ${mutation}(id: $id${input ? `, input: ${input}` : ''}) { id } }`, { id });
+  await step('dispatchRequest', `{ assigneePersonId: "${w.partyMemberId}" }`);
+  await step('suspendRequest', '{ reason: "等居民回电13812345678" }');
+  await step('resumeRequest');
+  await step('takeRequest');
+  await step('resolveRequest');
+  await step('rateRequest', '{ satisfaction: 5, comment: "满意，有事打13900001111" }');
+  const LEDGER = `query($id: ID!) { node(id: $id) { ... on Request { events { edges { node { kind data } } } } } }`;
+  const sets = async (viewer: Viewer) => {
+    const result = await app.execute(LEDGER, { id }, viewer);
+    expect(result.errors).toBeUndefined();
+    return result.data.node.events.edges.map((edge: any) => edge.node.data.set);
+  };
+
+  const analystSets = await sets(analyst());
+  expect(JSON.stringify(analystSets)).not.toMatch(/13812345678|13900001111/);
+  expect(analystSets).toEqual(expect.arrayContaining([
+    expect.objectContaining({ lastReason: '等居民回电138****5678', status: 'SUSPENDED' }),
+    expect.objectContaining({ ratingComment: '满意，有事打139****1111', satisfaction: 5 }),
+  ]));
+  const staffSets = await sets(staff());
+  expect(staffSets).toEqual(expect.arrayContaining([
+    expect.objectContaining({ lastReason: '等居民回电13812345678' }),
+    expect.objectContaining({ ratingComment: '满意，有事打13900001111' }),
+  ]));
+  // Only the strings change: times and ids read the same for both.
+  expect(analystSets.map((set: any) => set.dueAt)).toEqual(staffSets.map((set: any) => set.dueAt));
+});
+
 test('the SQL masking behind the search masks exactly as maskFreeText does', async () => {
   const samples = [
     BODY,
@@ -223,6 +258,20 @@ describe('free text beyond requests', () => {
   test('the resources a project suggestion matches carry their titles masked for an analyst, as written for staff', async () => {
     expect((await suggestions(analyst())).matchedResources).toEqual([{ title: masked('医院活动室') }]);
     expect((await suggestions(staff())).matchedResources).toEqual([{ title: said('医院活动室') }]);
+  });
+
+  test('the suggestion a project keeps carries the matched resource titles masked for an analyst, as written for staff', async () => {
+    const READ_SUGGESTION = `query($id: ID!) { node(id: $id) { ... on LivelihoodProject { suggestion } } }`;
+    const kept = async (viewer: Viewer) => {
+      const result = await app.execute(READ_SUGGESTION, { id: ids.project }, viewer);
+      expect(result.errors).toBeUndefined();
+      return result.data.node.suggestion;
+    };
+    const forAnalyst = await kept(analyst());
+    expect(JSON.stringify(forAnalyst)).not.toContain('13812345678');
+    expect(forAnalyst.suggestion.matches.map((match: any) => match.title)).toEqual([masked('医院活动室')]);
+    expect(forAnalyst.suggestionId).toBe((await kept(staff())).suggestionId);
+    expect((await kept(staff())).suggestion.matches.map((match: any) => match.title)).toEqual([said('医院活动室')]);
   });
 
   describe('search over list items and service posts matches what the viewer is shown', () => {

@@ -1,4 +1,4 @@
-import { freeTextFor, maskFreeText, maskIdNumber, maskPhone } from '../../src/common/privacy';
+import { freeTextFor, freeTextJsonFor, maskFreeText, maskFreeTextJson, maskIdNumber, maskPhone } from '../../src/common/privacy';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 
@@ -68,5 +68,35 @@ describe('freeTextFor', () => {
     expect(freeTextFor({ kind: 'portal', apiKeyId: 1, prefix: 'gjk_x', role: Role.PORTAL, scopePaths: null }, text)).not.toContain('13812345678');
     expect(freeTextFor({ kind: 'anonymous' }, text)).not.toContain('13812345678');
     expect(freeTextFor(account(Role.ANALYST), null)).toBeNull();
+  });
+});
+
+describe('maskFreeTextJson', () => {
+  test('masks every string however deep, and keeps keys, numbers, booleans, nulls and times', () => {
+    const data = {
+      channel: 'HOTLINE_12345',
+      whistleId: 7,
+      onTime: true,
+      set: { status: 'SUSPENDED', dueAt: '2026-03-05T08:00:00.000Z', lastReason: '等居民回电13812345678', assigneeUnitId: null },
+      matches: [{ title: '活动室，联系13912348765', quantity: 100 }],
+      tags: ['座机0531-88776655'],
+    };
+    expect(maskFreeTextJson(data)).toEqual({
+      channel: 'HOTLINE_12345',
+      whistleId: 7,
+      onTime: true,
+      set: { status: 'SUSPENDED', dueAt: '2026-03-05T08:00:00.000Z', lastReason: '等居民回电138****5678', assigneeUnitId: null },
+      matches: [{ title: '活动室，联系139****8765', quantity: 100 }],
+      tags: ['座机0531-****6655'],
+    });
+    expect(data.set.lastReason).toBe('等居民回电13812345678');
+  });
+
+  test('staff see the JSON as written; others masked; null stays null', () => {
+    const account = (role: Role): Viewer => ({ kind: 'account', accountId: 1, username: 'x', role, scopePaths: null, unitId: null, personId: null });
+    const data = { set: { ratingComment: '有事打13900001111' } };
+    expect(freeTextJsonFor(account(Role.COMMUNITY_STAFF), data)).toBe(data);
+    expect(freeTextJsonFor(account(Role.ANALYST), data)).toEqual({ set: { ratingComment: '有事打139****1111' } });
+    expect(freeTextJsonFor(account(Role.ANALYST), null)).toBeNull();
   });
 });

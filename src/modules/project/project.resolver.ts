@@ -1,4 +1,3 @@
-import { JSONObjectResolver } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
@@ -113,11 +112,6 @@ export class LivelihoodProjectResolver {
   @FieldResolver(() => ProjectEventConnection, { description: 'The ledger (台账), oldest first.' })
   events(@Root() project: LivelihoodProject, @Args() args: ConnectionArgs, @Ctx() ctx: AppContext) {
     return ctx.loaders.connection(eventsOfProject, project.id, args, EVENT_ORDER);
-  }
-
-  @FieldResolver(() => JSONObjectResolver, { nullable: true, description: 'The suggestion as accepted: its query, numbers, explanation, the run\'s totals and assumptions.' })
-  suggestion(@Root() project: LivelihoodProject) {
-    return project.suggestion ?? null;
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'actualCost − budget once accepted (negative: under budget).' })

@@ -1,5 +1,6 @@
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { freeTextFor } from '../../common/privacy';
+import { freeTextFor, freeTextJsonFor } from '../../common/privacy';
 import type { AppContext } from '../../context/context';
 import { Activity } from '../activity/activity.entity';
 import { Alliance } from '../alliance/alliance.entity';
@@ -49,6 +50,13 @@ export class RequestEventFreeTextResolver {
   @FieldResolver(() => String, { nullable: true })
   note(@Root() event: RequestEvent, @Ctx() ctx: AppContext): string | null {
     return freeTextFor(ctx.viewer, event.note);
+  }
+
+  // The fields the entry changed, as the ledger writes them (request.ledger.ts): `set.lastReason`
+  // and `set.ratingComment` repeat the request's free text, so they are masked as it is.
+  @FieldResolver(() => GraphQLJSONObject, { description: 'What changed besides the status (assignee, level, due time, rating, whistle).' })
+  data(@Root() event: RequestEvent, @Ctx() ctx: AppContext): Record<string, unknown> {
+    return freeTextJsonFor(ctx.viewer, event.data);
   }
 }
 
@@ -181,6 +189,12 @@ export class LivelihoodProjectFreeTextResolver {
   @FieldResolver(() => String, { nullable: true })
   acceptanceNote(@Root() project: LivelihoodProject, @Ctx() ctx: AppContext): string | null {
     return freeTextFor(ctx.viewer, project.acceptanceNote);
+  }
+
+  // The suggestion as accepted repeats the titles of the resources it matched (list item titles).
+  @FieldResolver(() => GraphQLJSONObject, { nullable: true, description: 'The suggestion as accepted: its query, numbers, explanation, the run\'s totals and assumptions.' })
+  suggestion(@Root() project: LivelihoodProject, @Ctx() ctx: AppContext): Record<string, unknown> | null {
+    return freeTextJsonFor(ctx.viewer, project.suggestion ?? null);
   }
 }
 
