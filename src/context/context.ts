@@ -4,7 +4,7 @@ import type { Logger } from '../common/logger';
 import { Loaders } from './loaders';
 import type { TokenSettings } from '../modules/identity/identity.service';
 import { Role } from '../modules/identity/role';
-import { applyScope } from '../modules/identity/scope.guard';
+import { applyScope, scopeParamsOf } from '../modules/identity/scope.guard';
 import type { PersonalDataReads } from '../modules/identity/personal-data';
 
 /**
@@ -44,7 +44,7 @@ export interface AppContext {
 export function createContext(orm: MikroORM, logger: Logger, requestId: string = randomUUID(), now: () => Date = () => new Date(), viewer: Viewer = ANONYMOUS, tokens?: TokenSettings): AppContext {
   const em = orm.em.fork();
   // The viewer's area scope rides on the EntityManager: every read and write through it is scoped.
-  applyScope(em, { paths: viewer.kind === 'anonymous' ? [] : viewer.scopePaths, enforceWrites: viewer.kind !== 'anonymous' });
+  applyScope(em, scopeParamsOf(viewer));
   return {
     em,
     loaders: new Loaders(em),

@@ -184,3 +184,34 @@ test('whistles by area and by department, with their recipients batched', async 
   expect(data.inStreet.totalCount).toBeGreaterThanOrEqual(2);
   expect(data.forUnit.totalCount).toBe(1);
 });
+
+test("a unit liaison finds a street's whistle aimed at their unit, and reads it in the answer; another unit's liaison still sees nothing", async () => {
+  const requestId = await newRequest();
+  const whistle = (await ok(BLOW, { input: { requestId, blownById: streetId, letter: '街道吹哨：井盖缺失联合处置', unitIds: [departmentIds[0]] } })).blowWhistle;
+  const recipientId = whistle.recipients.edges[0].node.id;
+  // Bound to the communities the unit serves, as a liaison's scope is: not the street that blew.
+  const liaison = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, communityId)], { unitId: dbId(departmentIds[0]) });
+  const stranger = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, communityId)], { unitId: dbId(departmentIds[2]) });
+  const LISTS = `query($unitId: ID!) {
+    whistleResponses(first: 100, filter: { unitId: $unitId }) { edges { node { id status whistle { id letter blownBy { name } } } } }
+    whistles(first: 100) { edges { node { id } } }
+  }`;
+
+  const seen = await app.execute(LISTS, { unitId: departmentIds[0] }, liaison);
+  expect(seen.errors).toBeUndefined();
+  expect(seen.data?.whistleResponses.edges.map((e: any) => e.node)).toContainEqual({
+    id: recipientId, status: 'AWAITING_REPORT', whistle: { id: whistle.id, letter: '街道吹哨：井盖缺失联合处置', blownBy: { name: whistle.blownBy.name } },
+  });
+  expect(seen.data?.whistles.edges.map((e: any) => e.node.id)).toContain(whistle.id);
+
+  const reported = await app.execute(`mutation($id: ID!) { reportToWhistle(id: $id) { status whistle { id letter recipientCount } } }`, { id: recipientId }, liaison);
+  expect(reported.errors).toBeUndefined();
+  expect(reported.data?.reportToWhistle).toEqual({ status: 'REPORTED', whistle: { id: whistle.id, letter: '街道吹哨：井盖缺失联合处置', recipientCount: 1 } });
+
+  const unseen = await app.execute(LISTS, { unitId: departmentIds[0] }, stranger);
+  expect(unseen.errors).toBeUndefined();
+  expect(unseen.data?.whistleResponses.edges.map((e: any) => e.node.id)).not.toContain(recipientId);
+  expect(unseen.data?.whistles.edges.map((e: any) => e.node.id)).not.toContain(whistle.id);
+  const nodes = await app.execute(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [recipientId, whistle.id] }, stranger);
+  expect(nodes.data?.nodes).toEqual([null, null]);
+});

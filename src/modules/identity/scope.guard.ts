@@ -3,6 +3,8 @@ import type { Options } from '@mikro-orm/postgresql';
 
 type FilterDef = NonNullable<Options['filters']>[string];
 import { forbidden } from '../../common/errors';
+import type { Viewer } from '../../context/context';
+import { Role } from './role';
 import { CONSEQUENCE_TYPES, GLOBAL_TYPES, RECORD_TYPES, SCOPE_PATHS, SELF_SERVICE_TYPES, nestedAreaPathCondition, readScopeCondition, scopeCondition } from './scope.rules';
 
 /**
@@ -14,6 +16,8 @@ import { CONSEQUENCE_TYPES, GLOBAL_TYPES, RECORD_TYPES, SCOPE_PATHS, SELF_SERVIC
 export interface ScopeParams {
   paths: string[] | null;
   enforceWrites: boolean;
+  /** A unit liaison's unit: whistles addressed to it are readable wherever they were blown. */
+  addressedUnit?: number | null;
 }
 
 export const SCOPE_FILTER = 'scope';
@@ -27,9 +31,16 @@ export const scopeFilter: FilterDef = {
   args: false,
   cond: (args: Partial<ScopeParams> | undefined, _type: unknown, _em: unknown, _options: unknown, entityName: unknown) => {
     if (!args?.paths) return {};
-    return readScopeCondition(nameOf(entityName), args.paths);
+    return readScopeCondition(nameOf(entityName), args.paths, args.addressedUnit ?? null);
   },
 };
+
+/** The scope a viewer's requests run under. Anonymous callers read nothing scoped and cannot reach a write. */
+export function scopeParamsOf(viewer: Viewer): ScopeParams {
+  if (viewer.kind === 'anonymous') return { paths: [], enforceWrites: false };
+  const addressedUnit = viewer.kind === 'account' && viewer.role === Role.UNIT_LIAISON ? viewer.unitId : null;
+  return { paths: viewer.scopePaths, enforceWrites: true, addressedUnit };
+}
 
 /** Sets the viewer's scope on a request's EntityManager. */
 export function applyScope(em: EntityManager, params: ScopeParams): void {

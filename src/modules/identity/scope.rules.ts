@@ -109,9 +109,17 @@ export const SELF_SERVICE_TYPES: ReadonlySet<string> = new Set(['RefreshToken', 
  * and wherever a community's work links them (grids they work, posts, activities, party seats,
  * assignments: the person_area view), so a community sees the member from elsewhere who serves
  * in it. Changing a person stays with their residence community.
+ * And for whistles: a whistle reaches the department wherever it was blown (a street, the
+ * district), so the liaison of an addressed unit (`addressedUnit`) reads the whistle and that
+ * unit's recipient row, though the blowing area lies outside the communities the unit serves.
  */
-export function readScopeCondition(entityName: string, paths: readonly string[]): Record<string, unknown> {
+export function readScopeCondition(entityName: string, paths: readonly string[], addressedUnit: number | null = null): Record<string, unknown> {
   const own = scopeCondition(entityName, paths);
+  if (addressedUnit !== null && entityName === 'WhistleRecipient') return { $or: [own, { unit: addressedUnit }] };
+  if (addressedUnit !== null && entityName === 'Whistle') {
+    const addressed = raw((alias: string) => `${alias}.id in (select wr.whistle_id from whistle_recipient wr where wr.unit_id = ?)`, [addressedUnit]);
+    return { $or: [own, { [addressed]: [] }] };
+  }
   if (entityName !== 'Person' || paths.length === 0) return own;
   const linked = raw(
     (alias: string) => `${alias}.id in (select pa.person_id from person_area pa where ${paths.map(() => 'pa.path like ?').join(' or ')})`,

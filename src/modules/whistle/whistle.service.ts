@@ -14,9 +14,9 @@ import { Unit } from '../unit/unit.entity';
 import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.entity';
 import type { BlowWhistleInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
 import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, WHISTLE_BLOWER_TYPES } from './whistle.rules';
-import { assertActsFor, scopePathsOf } from '../identity/access';
+import { assertActsFor } from '../identity/access';
 import { Role } from '../identity/role';
-import { applyScope } from '../identity/scope.guard';
+import { applyScope, scopeParamsOf } from '../identity/scope.guard';
 
 const HOUR = 3600_000;
 const FINISHED_REQUEST: readonly RequestStatus[] = [RequestStatus.CLOSED, RequestStatus.REJECTED];
@@ -124,23 +124,19 @@ export const whistleService = {
 
 /**
  * The recipient a step answers. A unit liaison's scope is the communities the unit serves, but a
- * whistle reaches the department wherever it was blown (a street, for one): the liaison of the
- * addressed unit gets it unfiltered, and this step's transaction may read and write inside the
- * blowing area (the whistle, its request's ledger). Everyone else sees what their scope shows.
+ * whistle reaches the department wherever it was blown (a street, for one): the read scope shows
+ * the liaison the recipient rows addressed to their unit (scope.rules.ts), and this step's
+ * transaction may then write inside the blowing area (the recipient, its request's ledger).
  */
 async function loadAnswerable(ctx: AppContext, em: EntityManager, recipientId: string): Promise<WhistleRecipient> {
+  const recipient = await loadByGlobalId(em, WhistleRecipient, recipientId, 'id');
   const viewer = ctx.viewer;
-  if (viewer.kind === 'account' && viewer.role === Role.UNIT_LIAISON && viewer.unitId != null) {
-    const { id } = expectGlobalId(recipientId, ['WhistleRecipient'], 'id');
-    const addressed = await em.findOne(WhistleRecipient, { id, unit: viewer.unitId }, { filters: false });
-    if (addressed) {
-      const whistle = await em.findOneOrFail(Whistle, { id: addressed.whistle.id }, { filters: false, populate: ['blownBy'] });
-      const paths = scopePathsOf(viewer);
-      if (paths !== null) applyScope(em, { paths: [...paths, whistle.blownBy.path], enforceWrites: true });
-      return addressed;
-    }
+  if (viewer.kind === 'account' && viewer.role === Role.UNIT_LIAISON && viewer.unitId != null && recipient.unit.id === viewer.unitId) {
+    const whistle = await em.findOneOrFail(Whistle, { id: recipient.whistle.id }, { populate: ['blownBy'] });
+    const scope = scopeParamsOf(viewer);
+    if (scope.paths !== null) applyScope(em, { ...scope, paths: [...scope.paths, whistle.blownBy.path] });
   }
-  return loadByGlobalId(em, WhistleRecipient, recipientId, 'id');
+  return recipient;
 }
 
 async function answer(
