@@ -168,6 +168,27 @@ describe('moving an area keeps the demand roll-up', () => {
     });
     expect(rebuilt).toBe(0);
   });
+
+  test('a move recomputes only the old and new communities, on the days its requests were received', async () => {
+    const grid = (await ok(CREATE_GRID, { input: { name: '限定网格', code: 'MOVE-G3', communityId: communityIds[3] } })).createGrid;
+    const category = await categoryId(app, 'HOUSING-REPAIR');
+    await ok(`mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, { input: { title: '水管漏水', body: '水管漏水', channel: 'VISIT', categoryId: category, areaId: grid.id } });
+    const dbIdOf = (id: string) => Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+    const em = app.orm.em.fork();
+    const [{ day }] = await em.execute<{ day: string }[]>(`select day::text from request_daily where community_id = ? limit 1`, [dbIdOf(communityIds[3])]);
+    // Marks on rows a move of this grid has no business rewriting: another community's row on the
+    // same day, and the old community's row on a day none of the grid's requests was received.
+    const other = dbIdOf(communityIds[6]);
+    await em.execute(`insert into request_daily (day, category_id, community_id, resident_groups, count, open, resolved, resolve_seconds_sum, satisfaction_sum, satisfaction_count)
+      values (?::date, ?, ?, 0, 77, 0, 0, 0, 0, 0), (?::date - 3, ?, ?, 0, 78, 0, 0, 0, 0, 0)`, [day, dbIdOf(category), other, day, dbIdOf(category), dbIdOf(communityIds[3])]);
+
+    await ok(UPDATE_AREA, { id: grid.id, input: { parentId: communityIds[4] } });
+    const marks = await em.execute(`select community_id, count from request_daily where count in (77, 78) order by count`);
+    expect(marks).toEqual([{ community_id: other, count: 77 }, { community_id: dbIdOf(communityIds[3]), count: 78 }]);
+    const moved = await em.execute<{ community_id: number; n: number }[]>(`select community_id, sum(count)::int as n from request_daily where day = ?::date and community_id in (?, ?) group by 1`, [day, dbIdOf(communityIds[3]), dbIdOf(communityIds[4])]);
+    expect(moved).toEqual([{ community_id: dbIdOf(communityIds[4]), n: 1 }]);
+    await em.execute(`delete from request_daily where count in (77, 78)`);
+  });
 });
 
 describe('lists: filters, order, pages', () => {

@@ -101,3 +101,48 @@ test('incremental roll-ups (import batches and request days) equal a full rebuil
     (select sum(h3) from demand_daily) = (select sum(h3) from demand_monthly) as b, (select sum(open) from demand_grid_daily) = (select sum(open) from demand_grid_monthly) as c`);
   expect(check.rows[0]).toEqual({ a: true, b: true, c: true });
 });
+
+/** Every roll-up the request side writes, as rows (compared before and after a rebuild). */
+const requestRollups = async () => Object.fromEntries(await Promise.all(['request_daily', ...TABLES].map(async (t) => [t, await snapshot(t)] as const)));
+
+async function insertRequest(number: string, created: string, status = 'ORDERED'): Promise<number> {
+  const category = (await db.query(`select id from request_category where code = 'HOUSING-LIGHTS'`)).rows[0].id;
+  const grid = (await db.query(`select id from area where level = 'GRID' order by id limit 1`)).rows[0].id;
+  const { rows } = await db.query(
+    `insert into request (created_at, updated_at, number, title, body, channel, category_id, area_id, resident_group, status, level, due_at)
+     values ($1, $1, $2, 't', 'b', 'COUNTER', $3, $4, 'ELDERLY', $5, 'COMMUNITY', $1::timestamptz + interval '3 days') returning id`,
+    [created, number, category, grid, status],
+  );
+  return rows[0].id;
+}
+
+test('a range refresh (an area move) and a one-day refresh inside it (a request step) at once both succeed, and the roll-ups equal a rebuild', async () => {
+  const id = await insertRequest('RACE-1', '2024-09-15T02:00:00Z');
+  await insertRequest('RACE-2', '2024-09-03T02:00:00Z');
+  const move = new pg.Client({ connectionString: app.databaseUrl });
+  const step = new pg.Client({ connectionString: app.databaseUrl });
+  await move.connect();
+  await step.connect();
+  try {
+    await move.query('begin');
+    await refreshRequestDaily(move, '2024-08-20', '2024-10-10');
+    // The step resolves its request and refreshes its day while the move is still open.
+    await step.query('begin');
+    await step.query(`update request set status = 'RESOLVED', resolved_at = created_at + interval '1 day' where id = $1`, [id]);
+    const stepped = refreshRequestDaily(step, '2024-09-15', '2024-09-15').then(() => step.query('commit')).then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await move.query('commit');
+    expect(await stepped).toBe('ok');
+  } finally {
+    await step.query('rollback').catch(() => undefined);
+    await move.end();
+    await step.end();
+  }
+  const resolved = (await db.query(`select sum(resolved)::int as n from request_daily where day = '2024-09-15'`)).rows[0].n;
+  expect(resolved).toBe(1);
+  const incremental = await requestRollups();
+  await db.query('begin');
+  await rebuildRollups(db);
+  await db.query('commit');
+  expect(await requestRollups()).toEqual(incremental);
+});

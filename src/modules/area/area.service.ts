@@ -7,7 +7,7 @@ import { paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { pathInScope, scopePathsOf } from '../identity/access';
-import { ROLLUP_TIME_ZONE, entityManagerRunner, refreshRequestDaily } from '../service-data/rollups';
+import { ROLLUP_TIME_ZONE, entityManagerRunner, refreshRequestRollupsOf } from '../service-data/rollups';
 import { AREA_CLASS, AREA_TYPE_NAME, Area, AreaLevel, PARENT_LEVEL } from './area.entity';
 import { AreaOrderField, type AreaFieldsInput, type AreaListArgs, type UpdateAreaInput } from './area.inputs';
 
@@ -116,21 +116,26 @@ async function moveArea(em: EntityManager, area: Area, parentId: string): Promis
   await em.flush();
   // Descendants keep their own suffix under the new prefix.
   await em.execute(`update "area" set "path" = ? || substr("path", ?) where "path" like ? and "id" <> ?`, [newPath, oldPath.length + 1, `${oldPath}%`, area.id]);
-  await refreshRollupsOfSubtree(em, newPath);
+  await refreshRollupsOfSubtree(em, oldPath, newPath);
 }
 
 /**
- * The demand roll-ups file each request under the community its place's path names; after a move
- * the subtree's requests belong elsewhere, so the days they were received are recomputed (in the
- * move's transaction; moves are rare, and one range is two statements).
+ * The demand roll-ups file each request under the community and grid its place's path names
+ * (/district/street/community/grid/…); after a move the subtree's requests may belong elsewhere,
+ * so the two communities' rows are recomputed on the days those requests were received — not
+ * every community over the whole span, which held back request steps for the move's length.
+ * A street or community keeps its communities and grids: nothing to recompute.
  */
-async function refreshRollupsOfSubtree(em: EntityManager, path: string): Promise<void> {
-  const [days] = await em.execute<{ first: string | null; last: string | null }[]>(
-    `select min(d)::text as first, max(d)::text as last
-       from (select (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date as d from request q join area a on a.id = q.area_id where a.path like ?) received`,
-    [`${path}%`],
+async function refreshRollupsOfSubtree(em: EntityManager, oldPath: string, newPath: string): Promise<void> {
+  const [, , , oldCommunity = '', oldGrid = ''] = oldPath.split('/');
+  const [, , , newCommunity = '', newGrid = ''] = newPath.split('/');
+  if (oldCommunity === newCommunity && oldGrid === newGrid) return;
+  const communities = [...new Set([oldCommunity, newCommunity].filter((id) => id !== '').map(Number))];
+  const days = await em.execute<{ day: string }[]>(
+    `select distinct (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date::text as day from request q join area a on a.id = q.area_id where a.path like ?`,
+    [`${newPath}%`],
   );
-  if (days?.first && days.last) await refreshRequestDaily(entityManagerRunner(em), days.first, days.last);
+  if (days.length) await refreshRequestRollupsOf(entityManagerRunner(em), days.map((d) => d.day), communities);
 }
 
 async function assertCodeFree(em: EntityManager, code: string): Promise<void> {

@@ -150,11 +150,28 @@ export function serviceCellsSelect(relation: string, sourceSql = 'r.source'): st
   );
 }
 
-/** Cells of requests created on China days in [$from, $to] (parameters numbered from `firstParam`), or all. */
-function requestCellsSelect(range: { from: number; to: number } | null): string {
-  const where = range ? `and (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date between $${range.from}::date and $${range.to}::date` : '';
+/**
+ * Which request cells a refresh replaces: some China days, optionally of some communities only.
+ * Each method gives an SQL condition on a column (the values are inlined, already checked).
+ */
+export interface RequestDays {
+  /** The date `column` is one of the days. */
+  day(column: string): string;
+  /** The first-of-month date `column` is the month of one of the days. */
+  month(column: string): string;
+  /** The date `column` lies in the month of one of the days. */
+  inMonths(column: string): string;
+  /** The community id `column` is one of those refreshed (`true` for all). */
+  community(column: string): string;
+}
+
+/** Cells of requests created on the days of `scope`, or of all requests. */
+function requestCellsSelect(scope: RequestDays | null): string {
+  const day = `(q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date`;
+  // nullif: a cast in a WHERE is not guaranteed to run after the `<> ''` beside it.
+  const where = scope ? `and ${scope.day(day)} and ${scope.community(`nullif(split_part(a.path, '/', 4), '')::int`)}` : '';
   return cellsSelect(
-    `(q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date as day, ${DEMAND_SOURCE.REQUESTS}::smallint as source, q.category_id,
+    `${day} as day, ${DEMAND_SOURCE.REQUESTS}::smallint as source, q.category_id,
       split_part(a.path, '/', 4)::int as community_id, coalesce(nullif(split_part(a.path, '/', 5), '')::int, 0) as grid_id`,
     `from request q join area a on a.id = q.area_id
     where split_part(a.path, '/', 4) <> '' ${where}`,
@@ -222,27 +239,22 @@ export async function rebuildDemandRollups(db: Runner): Promise<void> {
 }
 
 /**
- * Replaces the request part (source 2) of the demand roll-ups for China days `from`…`to`:
- * daily rows are recomputed from the requests, the months they fall in from the daily rows.
- * Requests are few next to service records, so this stays cheap; the caller holds the day lock.
+ * Replaces the request part (source 2) of the demand roll-ups for the days (and communities) of
+ * `scope`: daily rows are recomputed from the requests, the months they fall in from the daily
+ * rows. Requests are few next to service records, so this stays cheap. Only through
+ * rollups.ts, which holds the months' locks (a month's rows are replaced, not added to).
  */
-export async function refreshRequestDemand(db: Runner, from: string, to: string): Promise<void> {
+export async function refreshRequestDemand(db: Runner, scope: RequestDays): Promise<void> {
   const src = DEMAND_SOURCE.REQUESTS;
-  // Two writers of different days of one month would both rewrite the month: they take turns per month.
-  await db.query(
-    `select pg_advisory_xact_lock(hashtext('demand_monthly'), hashtext(m::date::text))
-       from generate_series(date_trunc('month', $1::date), date_trunc('month', $2::date), interval '1 month') m order by m`,
-    [from, to],
-  );
-  const cells = `(${requestCellsSelect({ from: 1, to: 2 })}) c`;
+  const cells = `(${requestCellsSelect(scope)}) c`;
   for (const table of [DEMAND_TABLES.daily, DEMAND_TABLES.gridDaily]) {
-    await db.query(`delete from ${table.name} where source = ${src} and day between $1::date and $2::date`, [from, to]);
-    await db.query(`insert into ${table.name} (${columnList(table)}) ${aggregateFromCells(table, cells)}`, [from, to]);
+    await db.query(`delete from ${table.name} where source = ${src} and ${scope.day('day')} and ${scope.community('community_id')}`);
+    await db.query(`insert into ${table.name} (${columnList(table)}) ${aggregateFromCells(table, cells)}`);
   }
   for (const [monthly, daily] of [[DEMAND_TABLES.monthly, DEMAND_TABLES.daily], [DEMAND_TABLES.gridMonthly, DEMAND_TABLES.gridDaily]] as const) {
-    await db.query(`delete from ${monthly.name} where source = ${src} and month between date_trunc('month', $1::date)::date and date_trunc('month', $2::date)::date`, [from, to]);
-    const days = `(select * from ${daily.name} where source = ${src} and day between date_trunc('month', $1::date)::date and (date_trunc('month', $2::date) + interval '1 month - 1 day')::date) c`;
-    await db.query(`insert into ${monthly.name} (${columnList(monthly)}) ${aggregateFromCells(monthly, days)}`, [from, to]);
+    await db.query(`delete from ${monthly.name} where source = ${src} and ${scope.month('month')} and ${scope.community('community_id')}`);
+    const days = `(select * from ${daily.name} where source = ${src} and ${scope.inMonths('day')} and ${scope.community('community_id')}) c`;
+    await db.query(`insert into ${monthly.name} (${columnList(monthly)}) ${aggregateFromCells(monthly, days)}`);
   }
 }
 

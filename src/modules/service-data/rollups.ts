@@ -8,7 +8,7 @@
  */
 
 import { GROUP_BITS } from './resident-groups';
-import { DEMAND_TABLES, demandUpsertCtes, rebuildDemandRollups, rebuildRequestDemand, refreshRequestDemand } from './demand-rollups';
+import { DEMAND_TABLES, demandUpsertCtes, rebuildDemandRollups, rebuildRequestDemand, refreshRequestDemand, type RequestDays } from './demand-rollups';
 import { ROLLUP_TIME_ZONE } from './time-zone';
 import type { SqlRunner } from '../../../analytics';
 
@@ -88,6 +88,73 @@ const REQUEST_DAILY_SELECT = (where: string) => `select (q.created_at at time zo
 
 const REQUEST_DAILY_COLUMNS = 'day, category_id, community_id, resident_groups, count, open, resolved, resolve_seconds_sum, satisfaction_sum, satisfaction_count';
 
+/*
+ * Locks (transaction-level advisory locks):
+ * - Writers that replace request days (request_daily and the request part of the demand tables,
+ *   whose monthly rows are replaced too) lock each month they touch, in ascending order so
+ *   two cannot deadlock. A month's writers take turns, and the later one recomputes from what the
+ *   earlier committed; a lock per exact range let a range and a day inside it both delete and
+ *   insert the same rows (23505 on request_daily_pkey).
+ */
+const REQUEST_MONTH_LOCK = `hashtext('request_daily')`;
+
+const DAY = /^(\d{4})-(\d{2})-\d{2}$/;
+
+function checkedDay(day: string): string {
+  if (!DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw new Error(`not a day (YYYY-MM-DD): ${day}`);
+  return day;
+}
+
+/** Months as year * 12 + month - 1, so numeric order is calendar order. */
+const monthIndex = (day: string) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
+const monthStart = (index: number) => `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}-01`;
+
+type Days = { from: string; to: string } | readonly string[];
+
+/**
+ * Replaces request_daily and the request part of the demand roll-ups on `days` (a range or a
+ * list), for the given communities or all. Days and ids are checked and inlined: the statements
+ * each use a different subset of them.
+ */
+async function replaceRequestDays(db: SqlRunner, days: Days, communities?: readonly number[]): Promise<void> {
+  let months: number[];
+  let day: (column: string) => string;
+  if (Array.isArray(days)) {
+    const list = [...new Set((days as readonly string[]).map(checkedDay))].sort();
+    if (list.length === 0) return;
+    months = [...new Set(list.map(monthIndex))];
+    day = (column) => `${column} = any('{${list.join(',')}}'::date[])`;
+  } else {
+    const { from, to } = days as { from: string; to: string };
+    checkedDay(from);
+    checkedDay(to);
+    if (from > to) return;
+    months = [];
+    for (let m = monthIndex(from); m <= monthIndex(to); m += 1) months.push(m);
+    day = (column) => `${column} between '${from}'::date and '${to}'::date`;
+  }
+  if (communities && !communities.every((id) => Number.isSafeInteger(id))) throw new Error(`not community ids: ${communities.join(',')}`);
+  if (communities?.length === 0) return;
+
+  await db.query(`select pg_advisory_xact_lock(${REQUEST_MONTH_LOCK}, m) from unnest('{${months.join(',')}}'::int[]) m order by m`);
+
+  const monthList = `'{${months.map(monthStart).join(',')}}'::date[]`;
+  const first = monthStart(months[0]);
+  const afterLast = monthStart(months[months.length - 1] + 1);
+  const scope: RequestDays = {
+    day,
+    month: (column) => `${column} = any(${monthList})`,
+    // The range lets the day index prune; the list keeps only the months refreshed.
+    inMonths: (column) => `${column} >= '${first}'::date and ${column} < '${afterLast}'::date and date_trunc('month', ${column})::date = any(${monthList})`,
+    community: (column) => (communities ? `${column} = any('{${communities.join(',')}}'::int[])` : 'true'),
+  };
+  const requestDay = `(q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date`;
+  await db.query(`delete from request_daily where ${scope.day('day')} and ${scope.community('community_id')}`);
+  await db.query(`insert into request_daily (${REQUEST_DAILY_COLUMNS}) ${REQUEST_DAILY_SELECT(`and ${scope.day(requestDay)} and ${scope.community(`nullif(split_part(a.path, '/', 4), '')::int`)}`)}`);
+  // The demand roll-ups' request part too, or the ranking would not see these requests.
+  await refreshRequestDemand(db, scope);
+}
+
 /**
  * Recomputes service_daily, and the demand roll-ups that also read the records, from every
  * record. Run inside a transaction.
@@ -106,22 +173,18 @@ export async function rebuildServiceDaily(db: SqlRunner): Promise<number> {
  * `refreshRequestDaily(db, day, day)` after create/resolve/rate. Run inside a transaction.
  */
 export async function refreshRequestDaily(db: SqlRunner, from?: string, to?: string): Promise<void> {
-  const params: string[] = [];
-  let rollupWhere = '';
-  let requestWhere = '';
-  if (from !== undefined && to !== undefined) {
-    params.push(from, to);
-    rollupWhere = 'where day between $1::date and $2::date';
-    // created_at bounds in China time keep the index on nothing but still prune by day.
-    requestWhere = `and (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date between $1::date and $2::date`;
-  }
-  // Writers of the same days take turns: each replaces the days, so two at once would collide.
-  if (from !== undefined && to !== undefined) await db.query(`select pg_advisory_xact_lock(hashtext('request_daily'), hashtext($1 || '..' || $2))`, [from, to]);
-  await db.query(`delete from request_daily ${rollupWhere}`, params);
-  await db.query(`insert into request_daily (${REQUEST_DAILY_COLUMNS}) ${REQUEST_DAILY_SELECT(requestWhere)}`, params);
-  // The demand roll-ups' request part too, or the ranking would not see these requests.
-  if (from !== undefined && to !== undefined) await refreshRequestDemand(db, from, to);
-  else await rebuildRequestDemand(db);
+  if (from !== undefined && to !== undefined) return replaceRequestDays(db, { from, to });
+  await db.query('delete from request_daily');
+  await db.query(`insert into request_daily (${REQUEST_DAILY_COLUMNS}) ${REQUEST_DAILY_SELECT('')}`);
+  await rebuildRequestDemand(db);
+}
+
+/**
+ * The same for some communities on some days only: what moving a grid or building changes (its
+ * requests leave one community for another on the days they were received).
+ */
+export async function refreshRequestRollupsOf(db: SqlRunner, days: readonly string[], communityIds: readonly number[]): Promise<void> {
+  await replaceRequestDays(db, days, communityIds);
 }
 
 /** Full rebuild of every roll-up (npm run rollups:rebuild). Run inside a transaction. */
