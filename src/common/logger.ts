@@ -59,14 +59,25 @@ function stackFrames(stack: unknown): string | undefined {
  */
 export function serializeError(error: unknown): unknown {
   if (!isErrorLike(error)) return error;
+  // Idempotent: callers serialise explicitly ({ err: serializeError(e) }) and the logger's `err`
+  // serializer runs again on the result; a second pass would turn its `type` into "Error".
+  if (serialized.has(error)) return error;
   const database = databaseErrorIn(error);
-  if (!database) return pino.stdSerializers.err(error);
+  if (!database) return remember(pino.stdSerializers.err(error));
   // No prototype: pino's own err serializer, which runs again on what we return, then keeps our `type`.
   const safe: Record<string, unknown> = Object.assign(Object.create(null), { type: error.name || 'Error', message: safeDatabaseMessage(database.message) });
   if (database !== error) safe.databaseErrorType = database.name;
   for (const field of SAFE_DATABASE_FIELDS) if (typeof database[field] === 'string' || typeof database[field] === 'number') safe[field] = database[field];
   safe.stack = stackFrames(error.stack);
-  return safe;
+  return remember(safe);
+}
+
+/** What serializeError has produced, so that serialising it again returns it unchanged. */
+const serialized = new WeakSet<object>();
+
+function remember<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) serialized.add(value);
+  return value;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { CheckConstraintViolationException, InvalidFieldNameException } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
 import { serializeError } from '../../src/common/logger';
+import pino from 'pino';
+import { Writable } from 'node:stream';
 
 /** What PostgreSQL's driver throws, after knex put the statement with its values in front. */
 function pgError(message: string, fields: Record<string, unknown>): Error {
@@ -41,5 +43,28 @@ describe('serializeError: database errors lose their statement, values and detai
     const logged = serializeError(new TypeError('x is not a function')) as Record<string, unknown>;
     expect(logged).toMatchObject({ type: 'TypeError', message: 'x is not a function' });
     expect(serializeError('plain')).toBe('plain');
+  });
+});
+
+describe('serializeError is idempotent', () => {
+  const phone = '13800138000';
+  const constraintError = () => new CheckConstraintViolationException(pgError(`insert into "person" ("phone") values ('${phone}') - new row violates check constraint "c"`, { code: '23514', constraint: 'c', table: 'person' }) as never);
+
+  test('an error serialised by the caller and again by the logger keeps its type and fields', async () => {
+    // Callers (server.ts, identity.http.ts, identity.plugins.ts) pass { err: serializeError(e) }; the logger's err serializer runs on that again.
+    const lines: string[] = [];
+    const logger = pino({ level: 'info', serializers: { err: serializeError } }, new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } }));
+    for (const error of [constraintError(), new TypeError('x is not a function')]) logger.error({ err: serializeError(error) }, 'explicit');
+    const logged = lines.map((line) => JSON.parse(line).err);
+    expect(logged[0]).toMatchObject({ type: 'CheckConstraintViolationException', code: '23514', constraint: 'c', table: 'person', message: 'new row violates check constraint "…"' });
+    expect(logged[1]).toMatchObject({ type: 'TypeError', message: 'x is not a function' });
+    expect(lines.join('')).not.toContain(phone);
+  });
+
+  test('twice in a row gives the same object', () => {
+    const once = serializeError(constraintError());
+    expect(serializeError(once)).toBe(once);
+    const plain = serializeError(new RangeError('out of range'));
+    expect(serializeError(plain)).toBe(plain);
   });
 });
