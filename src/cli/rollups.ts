@@ -6,7 +6,7 @@ import { openDatabase } from '../db/database';
 import { analyzeAfterImport, rebuildRollups } from '../modules/service-data/rollups';
 import { runCli } from './run-cli';
 
-/** npm run rollups:rebuild — recomputes service_daily and request_daily from raw rows, in one transaction. */
+/** npm run rollups:rebuild — recomputes every roll-up from raw rows, in one transaction (it waits for the imports and request steps in flight; see rollups.ts). */
 runCli(async () => {
   if (process.argv.length > 2) {
     console.error('usage: npm run rollups:rebuild');

@@ -105,16 +105,17 @@ test('incremental roll-ups (import batches and request days) equal a full rebuil
 /** Every roll-up the request side writes, as rows (compared before and after a rebuild). */
 const requestRollups = async () => Object.fromEntries(await Promise.all(['request_daily', ...TABLES].map(async (t) => [t, await snapshot(t)] as const)));
 
-async function insertRequest(number: string, created: string, status = 'ORDERED'): Promise<number> {
-  const category = (await db.query(`select id from request_category where code = 'HOUSING-LIGHTS'`)).rows[0].id;
-  const grid = (await db.query(`select id from area where level = 'GRID' order by id limit 1`)).rows[0].id;
-  const { rows } = await db.query(
+async function insertRequestOn(client: pg.Client, number: string, created: string, status = 'ORDERED'): Promise<number> {
+  const category = (await client.query(`select id from request_category where code = 'HOUSING-LIGHTS'`)).rows[0].id;
+  const grid = (await client.query(`select id from area where level = 'GRID' order by id limit 1`)).rows[0].id;
+  const { rows } = await client.query(
     `insert into request (created_at, updated_at, number, title, body, channel, category_id, area_id, resident_group, status, level, due_at)
      values ($1, $1, $2, 't', 'b', 'COUNTER', $3, $4, 'ELDERLY', $5, 'COMMUNITY', $1::timestamptz + interval '3 days') returning id`,
     [created, number, category, grid, status],
   );
   return rows[0].id;
 }
+const insertRequest = (number: string, created: string, status?: string) => insertRequestOn(db, number, created, status);
 
 test('a range refresh (an area move) and a one-day refresh inside it (a request step) at once both succeed, and the roll-ups equal a rebuild', async () => {
   const id = await insertRequest('RACE-1', '2024-09-15T02:00:00Z');
@@ -145,4 +146,31 @@ test('a range refresh (an area move) and a one-day refresh inside it (a request 
   await rebuildRollups(db);
   await db.query('commit');
   expect(await requestRollups()).toEqual(incremental);
+});
+
+test('a full rebuild waits for an open request step instead of failing on its rows, and writes each demand table once', async () => {
+  await insertRequest('REBUILD-1', '2024-11-05T02:00:00Z');
+  const step = new pg.Client({ connectionString: app.databaseUrl });
+  const rebuild = new pg.Client({ connectionString: app.databaseUrl });
+  await step.connect();
+  await rebuild.connect();
+  const statements: string[] = [];
+  const recording = { query: (sql: string, params?: unknown[]) => (statements.push(sql), rebuild.query(sql, params as unknown[])) };
+  try {
+    await step.query('begin');
+    await insertRequestOn(step, 'REBUILD-2', '2024-11-05T03:00:00Z');
+    await refreshRequestDaily(step, '2024-11-05', '2024-11-05');
+    await rebuild.query('begin');
+    const rebuilt = rebuildRollups(recording as never).then(() => rebuild.query('commit')).then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await step.query('commit');
+    expect(await rebuilt).toBe('ok');
+  } finally {
+    await rebuild.query('rollback').catch(() => undefined);
+    await step.end();
+    await rebuild.end();
+  }
+  expect((await db.query(`select sum(count)::int as n from request_daily where day = '2024-11-05'`)).rows[0].n).toBe(2);
+  // The demand tables come from records and requests in one pass, not the request part first and then everything again.
+  for (const table of TABLES) expect({ table, deletes: statements.filter((sql) => sql.startsWith(`delete from ${table}`)).length }).toEqual({ table, deletes: 1 });
 });

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Lookups, Rejection } from './mapping';
 import { STAGE_COLUMNS, scopedName } from './mapping';
-import { ROLLUP_RECORD_COLUMNS, recordRollupCtes } from './rollups';
+import { ROLLUP_RECORD_COLUMNS, lockRollupsShared, recordRollupCtes } from './rollups';
 
 /** A pg client or pool client: COPY needs the raw connection. */
 export type PgClient = pg.ClientBase;
@@ -239,6 +239,8 @@ export class BatchLoader {
   /** Inserts the staged batch (see INSERT_ALL_SQL); returns how many rows were new. */
   private async insertStaged(lap: (phase: keyof PhaseTimes) => void): Promise<number> {
     const params = [this.source, this.runId];
+    // Before the records, so a full rebuild either counts this batch or runs before it (rollups.ts).
+    await lockRollupsShared(this.db);
     if (!this.expectDuplicates) {
       await this.db.query('savepoint insert_all');
       try {

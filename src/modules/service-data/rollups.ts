@@ -89,14 +89,27 @@ const REQUEST_DAILY_SELECT = (where: string) => `select (q.created_at at time zo
 const REQUEST_DAILY_COLUMNS = 'day, category_id, community_id, resident_groups, count, open, resolved, resolve_seconds_sum, satisfaction_sum, satisfaction_count';
 
 /*
- * Locks (transaction-level advisory locks):
+ * Locks (transaction-level advisory locks), the one scheme every roll-up writer follows:
+ * - Incremental writers (an import batch, a request step, an area move) hold the roll-ups lock
+ *   SHARED; a full rebuild holds it EXCLUSIVE, since it deletes and rewrites the rows the others
+ *   add to or replace.
  * - Writers that replace request days (request_daily and the request part of the demand tables,
- *   whose monthly rows are replaced too) lock each month they touch, in ascending order so
+ *   whose monthly rows are replaced too) then lock each month they touch, in ascending order so
  *   two cannot deadlock. A month's writers take turns, and the later one recomputes from what the
  *   earlier committed; a lock per exact range let a range and a day inside it both delete and
  *   insert the same rows (23505 on request_daily_pkey).
  */
+const ROLLUPS_LOCK = `hashtext('rollups'), 0`;
 const REQUEST_MONTH_LOCK = `hashtext('request_daily')`;
+
+/** Taken by every incremental roll-up writer (see the lock scheme above), first. */
+export async function lockRollupsShared(db: SqlRunner): Promise<void> {
+  await db.query(`select pg_advisory_xact_lock_shared(${ROLLUPS_LOCK})`);
+}
+
+async function lockRollupsExclusive(db: SqlRunner): Promise<void> {
+  await db.query(`select pg_advisory_xact_lock(${ROLLUPS_LOCK})`);
+}
 
 const DAY = /^(\d{4})-(\d{2})-\d{2}$/;
 
@@ -136,6 +149,7 @@ async function replaceRequestDays(db: SqlRunner, days: Days, communities?: reado
   if (communities && !communities.every((id) => Number.isSafeInteger(id))) throw new Error(`not community ids: ${communities.join(',')}`);
   if (communities?.length === 0) return;
 
+  await lockRollupsShared(db);
   await db.query(`select pg_advisory_xact_lock(${REQUEST_MONTH_LOCK}, m) from unnest('{${months.join(',')}}'::int[]) m order by m`);
 
   const monthList = `'{${months.map(monthStart).join(',')}}'::date[]`;
@@ -155,15 +169,26 @@ async function replaceRequestDays(db: SqlRunner, days: Days, communities?: reado
   await refreshRequestDemand(db, scope);
 }
 
-/**
- * Recomputes service_daily, and the demand roll-ups that also read the records, from every
- * record. Run inside a transaction.
- */
-export async function rebuildServiceDaily(db: SqlRunner): Promise<number> {
+async function rebuildRequestDailyTable(db: SqlRunner): Promise<void> {
+  await db.query('delete from request_daily');
+  await db.query(`insert into request_daily (${REQUEST_DAILY_COLUMNS}) ${REQUEST_DAILY_SELECT('')}`);
+}
+
+async function rebuildServiceDailyTable(db: SqlRunner): Promise<number> {
   await db.query('delete from service_daily');
   const result = await db.query(`insert into service_daily (${SERVICE_DAILY_COLUMNS}) ${serviceDailySelect('service_record')}`);
-  await rebuildDemandRollups(db);
   return (result as unknown as { rowCount?: number }).rowCount ?? 0;
+}
+
+/**
+ * Recomputes service_daily, and the demand roll-ups that also read the records, from every
+ * record. Run inside a transaction; waits for the incremental writers (exclusive lock).
+ */
+export async function rebuildServiceDaily(db: SqlRunner): Promise<number> {
+  await lockRollupsExclusive(db);
+  const rows = await rebuildServiceDailyTable(db);
+  await rebuildDemandRollups(db);
+  return rows;
 }
 
 /**
@@ -174,8 +199,8 @@ export async function rebuildServiceDaily(db: SqlRunner): Promise<number> {
  */
 export async function refreshRequestDaily(db: SqlRunner, from?: string, to?: string): Promise<void> {
   if (from !== undefined && to !== undefined) return replaceRequestDays(db, { from, to });
-  await db.query('delete from request_daily');
-  await db.query(`insert into request_daily (${REQUEST_DAILY_COLUMNS}) ${REQUEST_DAILY_SELECT('')}`);
+  await lockRollupsExclusive(db);
+  await rebuildRequestDailyTable(db);
   await rebuildRequestDemand(db);
 }
 
@@ -187,10 +212,15 @@ export async function refreshRequestRollupsOf(db: SqlRunner, days: readonly stri
   await replaceRequestDays(db, days, communityIds);
 }
 
-/** Full rebuild of every roll-up (npm run rollups:rebuild). Run inside a transaction. */
+/**
+ * Full rebuild of every roll-up (npm run rollups:rebuild). Run inside a transaction. Each table
+ * is written once: the demand tables by rebuildDemandRollups, from records and requests together.
+ */
 export async function rebuildRollups(db: SqlRunner): Promise<void> {
-  await refreshRequestDaily(db);
-  await rebuildServiceDaily(db);
+  await lockRollupsExclusive(db);
+  await rebuildRequestDailyTable(db);
+  await rebuildServiceDailyTable(db);
+  await rebuildDemandRollups(db);
 }
 
 /** Rows inserted by one import from which its tables' planner statistics are refreshed. */
