@@ -325,6 +325,24 @@ test('a committed mutation whose result fails in a nested field is audited OK; o
   ]);
 });
 
+test('root mutation fields after one that fails never run, and are audited NOT_RUN, not OK', async () => {
+  await account('serial.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+  const { accessToken } = await signIn('serial.staff');
+  const [before] = await app.orm.em.fork().execute('select population from area where id = ?', [dbId(w.communityId)]);
+  const answer = await gql(
+    `mutation Serial($mine: ID!, $other: ID!) { first: updateArea(id: $mine, input: { population: 8802 }) { id } sneak: updateArea(id: $other, input: { population: 1 }) { id } after: updateArea(id: $mine, input: { population: 8803 }) { id } }`,
+    { mine: w.communityId, other: w.otherCommunityId },
+    bearer(accessToken),
+  );
+  expect(answer.json.errors.map((error: any) => [error.path, error.extensions.code])).toEqual([[['sneak'], 'FORBIDDEN']]);
+  const [row] = await app.orm.em.fork().execute('select population from area where id = ?', [dbId(w.communityId)]);
+  // The first committed; the third never ran (the population is not 8803).
+  expect(row.population).toBe(8802);
+  expect(before.population).not.toBe(8802);
+  const rows = await app.orm.em.fork().execute(`select outcome from mutation_audit where actor = 'account:serial.staff' order by id`);
+  expect(rows.map((r: any) => r.outcome)).toEqual(['OK', 'FORBIDDEN', 'NOT_RUN']);
+});
+
 test('a mutation with an operation name past the column width is still audited, its name cut with a hash', async () => {
   await account('long.name.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
   const { accessToken } = await signIn('long.name.staff');

@@ -8,6 +8,9 @@ import { sha256 } from './credentials';
 
 const OPERATION_NAME_LENGTH = 100;
 
+/** The outcome of a root field that never ran because an earlier one of the same request failed. */
+export const NOT_RUN = 'NOT_RUN';
+
 /**
  * A client-chosen name cut to its column (its first 91 characters, "~" and 8 hex digits of its
  * SHA-256): too long a name made the insert fail, so the run went unaudited. The hash keeps two
@@ -45,7 +48,7 @@ export class MutationAudit extends NodeEntity {
   @Index()
   field!: string;
 
-  @Field({ description: 'OK, or the error code it ended with (FORBIDDEN, BAD_USER_INPUT, …).' })
+  @Field({ description: 'OK, the error code it ended with (FORBIDDEN, BAD_USER_INPUT, …), or NOT_RUN: an earlier root field of the same request failed, so it never ran.' })
   @Property({ type: 'string', length: 40 })
   outcome!: string;
 }
@@ -58,14 +61,22 @@ export async function recordMutations(request: GraphQLRequestContextWillSendResp
   const errors = request.errors ?? [];
   // A request refused before execution (no path) ran none of its fields.
   const refusedWhole = errors.find((candidate) => !candidate.path?.length);
+  const body = request.response.body;
+  const data = body.kind === 'single' ? body.singleResult.data : undefined;
+  // Root mutation fields run one after another; once one fails and its null reaches the root
+  // (its key is missing from data), graphql-js runs none of the later ones.
+  let stopped = false;
   const now = new Date();
   const rows = operation.selectionSet.selections.flatMap((selection) => {
     if (selection.kind !== Kind.FIELD || selection.name.value === '__typename') return [];
     const key = selection.alias?.value ?? selection.name.value;
     // Only an error of the root field itself means its transaction did not commit; an error in a
     // field of its result (path [key, ...]) came after the commit and changes nothing about it.
-    const error = errors.find((candidate) => candidate.path?.length === 1 && candidate.path[0] === key) ?? refusedWhole;
-    const outcome = error ? String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'OK';
+    const own = errors.find((candidate) => candidate.path?.length === 1 && candidate.path[0] === key);
+    const error = own ?? refusedWhole;
+    let outcome = error ? String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'OK';
+    if (!error && stopped) outcome = NOT_RUN;
+    if (own && !(data && key in data)) stopped = true;
     return [{ actor: viewerId(ctx.viewer), requestId: ctx.requestId, operationName: fitOperationName(request.operationName), field: selection.name.value, outcome, createdAt: now, updatedAt: now }];
   });
   if (rows.length) await ctx.em.fork().insertMany(MutationAudit, rows);
