@@ -274,6 +274,21 @@ test('an unwritable report path fails before the run starts (no run row); a repo
   expect(last).toEqual({ status: 'FAILED', error: 'cannot write the report /dev/full: ENOSPC' });
 });
 
+test('a run whose set-up fails (the database is gone) closes its report file instead of leaking the descriptor', async () => {
+  const report = path.join(tmp, 'setup-fails.rejects.csv');
+  const openOnReport = () => fs.readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${fd}`) === report;
+    } catch {
+      return false; // the directory's own descriptor, already gone
+    }
+  });
+  const gone = { query: () => Promise.reject(new Error('Connection terminated unexpectedly')) } as unknown as pg.Client;
+  await expect(importServiceFile({ db: gone, input: Readable.from([Buffer.from(`${GONGJIAN_CSV_HEADER}\n`)]), fileName: 'x.csv', mapping: gongjian, reportPath: report }))
+    .rejects.toThrow('Connection terminated unexpectedly');
+  expect(openOnReport()).toEqual([]);
+});
+
 test('re-importing a file adds nothing, and the incremental roll-ups equal a full rebuild', async () => {
   const file = path.join(tmp, 'city.csv');
   fs.writeFileSync(file, [...generateServiceRecords({ records: 6000, seed: 11, days: 60 })].join(''));

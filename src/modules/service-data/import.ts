@@ -4,7 +4,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { CSV_ERROR, CsvScanner } from './csv';
 import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, prepareImportSession, type BatchCounts, type PgClient } from './loader';
-import { compileMapping, type Mapping, type Rejection, type RowMapper } from './mapping';
+import { compileMapping, type Lookups, type Mapping, type Rejection, type RowMapper } from './mapping';
 import { ANALYZE_AFTER_ROWS, analyzeAfterImport } from './rollups';
 
 export const DEFAULT_BATCH_ROWS = 100_000;
@@ -64,12 +64,20 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
   // Before anything else: an unwritable report path fails here, with no run left RUNNING.
   const report = options.reportPath ? openReport(options.reportPath) : null;
   const connections = [db, ...(options.more ?? [])];
-  for (const connection of connections) {
-    await prepareImportSession(connection, batchRows);
-    await ensureStage(connection);
+  let lookups: Lookups;
+  let runId: number;
+  try {
+    for (const connection of connections) {
+      await prepareImportSession(connection, batchRows);
+      await ensureStage(connection);
+    }
+    lookups = await loadLookups(db);
+    runId = await startRun(db, mapping, options.fileName);
+  } catch (error) {
+    // Set-up failed before the run's own try below: close the report here, or its file descriptor leaks.
+    if (report) await closeReport(report, options.reportPath!).catch(() => undefined);
+    throw error;
   }
-  const lookups = await loadLookups(db);
-  const runId = await startRun(db, mapping, options.fileName);
   report?.write('row,column,reason\n');
   const onRejected = (row: number, rejection: Rejection) => report?.write(`${row},${csvCell(rejection.column ?? '')},${csvCell(rejection.reason)}\n`);
   let bytesRead = 0;
