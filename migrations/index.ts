@@ -10,6 +10,7 @@ import { Migration20261123090000_demand_rollups } from './Migration2026112309000
 import { Migration20261202060000_projects } from './Migration20261202060000_projects';
 import { Migration20261203100000_service_daily_close_seconds } from './Migration20261203100000_service_daily_close_seconds';
 import { Migration20261203110000_list_item_source_request_unique } from './Migration20261203110000_list_item_source_request_unique';
+import { Migration20261203130000_free_text_masked_columns } from './Migration20261203130000_free_text_masked_columns';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -27,4 +28,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202060000_projects', class: Migration20261202060000_projects },
   { name: 'Migration20261203100000_service_daily_close_seconds', class: Migration20261203100000_service_daily_close_seconds },
   { name: 'Migration20261203110000_list_item_source_request_unique', class: Migration20261203110000_list_item_source_request_unique },
+  { name: 'Migration20261203130000_free_text_masked_columns', class: Migration20261203130000_free_text_masked_columns },
 ];

@@ -2,7 +2,6 @@
  * Masking of personal data, in one place: personal fields (phone, ID number, name) and the
  * personal data residents write into free text.
  */
-import { raw } from '@mikro-orm/core';
 import type { Viewer } from '../context/context';
 import { PERSONAL_DATA_ROLES } from '../modules/identity/access.policy';
 import { containsPattern } from './filters';
@@ -104,6 +103,9 @@ export function freeTextJsonFor<T>(viewer: Viewer, value: T): T {
   return value == null || maySeePersonalData(viewer) ? value : maskFreeTextJson(value);
 }
 
+/** PostgreSQL writes a kept group \n where JavaScript writes $n. */
+const pgReplacement = (replacement: string) => replacement.replace(/\$(\d)/g, '\\$1');
+
 /**
  * SQL for maskFreeText applied to `column` (a column or a placeholder), with its bindings: the
  * same patterns, nested regexp_replace calls in the same order.
@@ -111,25 +113,52 @@ export function freeTextJsonFor<T>(viewer: Viewer, value: T): T {
 export function maskFreeTextSql(column: string): { sql: string; bindings: string[] } {
   return {
     sql: FREE_TEXT_MASKS.reduce((inner) => `regexp_replace(${inner}, ?, ?, 'g')`, column),
-    // PostgreSQL writes a kept group \n where JavaScript writes $n.
-    bindings: FREE_TEXT_MASKS.flatMap(({ pattern, replacement }) => [pattern, replacement.replace(/\$(\d)/g, '\\$1')]),
+    bindings: FREE_TEXT_MASKS.flatMap(({ pattern, replacement }) => [pattern, pgReplacement(replacement)]),
   };
 }
 
 /**
- * A MikroORM condition on an entity stored in `table`: one of its free-text `columns` (properties
- * named as their columns) contains `search`, matched on the text this viewer is shown. For viewers
- * who may not see personal data that is the masked text, so a search cannot probe for a phone or
- * ID number hidden in a body (13812345678 or its middle digits find nothing).
+ * maskFreeText over `column` as one SQL expression, its patterns written in as literals: the
+ * definition of the stored masked copies (request.title_masked, …) the search compares. The
+ * entities declare those columns with it and the migration that adds them keeps a copy, which a
+ * test holds equal to this. Literals assume standard_conforming_strings (on since PostgreSQL 9.1):
+ * a backslash is itself, only a quote is doubled.
  */
-export function freeTextSearchCondition(viewer: Viewer, table: string, columns: readonly string[], search: string): Record<string, unknown> {
-  const pattern = containsPattern(search);
-  if (maySeePersonalData(viewer)) return { $or: columns.map((column) => ({ [column]: { $ilike: pattern } })) };
-  const masked = maskFreeTextSql('');
-  // A raw fragment as a value (not as a key) can serve both the page query and its count.
-  const matching = raw(
-    `select t.id from ${table} t where ${columns.map((column) => `${maskFreeTextSql(`t.${column}`).sql} ilike ?`).join(' or ')}`,
-    columns.flatMap(() => [...masked.bindings, pattern]),
+export function maskFreeTextSqlExpression(column: string): string {
+  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  return FREE_TEXT_MASKS.reduce(
+    (inner, { pattern, replacement }) => `regexp_replace(${inner}, ${literal(pattern)}, ${literal(pgReplacement(replacement))}, 'g')`,
+    column,
   );
-  return { id: { $in: matching } };
+}
+
+/** The stored masked copy of a free-text property: `title` → `titleMasked` (column title_masked). */
+export const maskedProperty = (property: string) => `${property}Masked`;
+
+/**
+ * The @Property options of `maskedProperty(property)`: a column PostgreSQL computes and stores
+ * (regexp_replace is immutable) whenever the text is written. Text, not the source's varchar: a
+ * masked e-mail can be longer than it was. Lazy and hidden: only the search reads it.
+ */
+export function maskedCopyOf(property: string) {
+  return {
+    type: 'text',
+    generated: (columns: Record<string, string>) => `(${maskFreeTextSqlExpression(columns[property])}) stored`,
+    lazy: true,
+    hidden: true,
+  } as const;
+}
+
+/**
+ * A MikroORM condition: one of an entity's free-text `properties` contains `search`, matched on
+ * the text this viewer is shown. For viewers who may not see personal data that is the masked
+ * text, so a search cannot probe for a phone or ID number hidden in a body (13812345678 or its
+ * middle digits find nothing). The masked text is a stored generated column beside each property
+ * (maskedProperty), so the search masks nothing at query time and is a plain condition on the
+ * row: scope and the other filters narrow the rows first, as they do for staff.
+ */
+export function freeTextSearchCondition(viewer: Viewer, properties: readonly string[], search: string): Record<string, unknown> {
+  const pattern = containsPattern(search);
+  const compared = maySeePersonalData(viewer) ? properties : properties.map(maskedProperty);
+  return { $or: compared.map((property) => ({ [property]: { $ilike: pattern } })) };
 }

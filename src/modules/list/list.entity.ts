@@ -1,7 +1,8 @@
-import { Entity, Enum, Index, ManyToOne, Property, Unique, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt, type Rel } from '@mikro-orm/core';
 import { DateTimeISOResolver, LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
+import { maskedCopyOf } from '../../common/privacy';
 import type { Community } from '../area/area.entity';
 import type { Person } from '../person/person.entity';
 import type { RequestCategory } from '../category/category.entity';
@@ -83,6 +84,13 @@ export class ListItem extends NodeEntity {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   description?: string | null;
+
+  // What viewers without the personal-data right are shown of title and description, kept for their search.
+  @Property(maskedCopyOf('title'))
+  titleMasked?: string & Opt;
+
+  @Property(maskedCopyOf('description'))
+  descriptionMasked?: string & Opt;
 
   @ManyToOne('RequestCategory', { nullable: true, deleteRule: 'restrict' })
   @Index()

@@ -62,7 +62,7 @@ export const listItemService = {
     }
     if (filter.unitId) where.push({ unit: (await loadByGlobalId(em, Unit, filter.unitId, 'filter.unitId')).id });
     // Matched on the text the viewer is shown, so a search cannot probe for masked phone or ID numbers.
-    if (filter.search?.trim()) where.push(freeTextSearchCondition(ctx.viewer, 'list_item', ['title', 'description'], filter.search));
+    if (filter.search?.trim()) where.push(freeTextSearchCondition(ctx.viewer, ['title', 'description'], filter.search));
     if (filter.overdue != null) where.push(overdueCondition(filter.overdue, ctx.now()));
     return paginate(em, ListItem, { $and: where }, ITEM_ORDER, args);
   },

@@ -1,7 +1,8 @@
-import { Entity, Enum, Index, ManyToOne, Property, Unique, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt, type Rel } from '@mikro-orm/core';
 import { DateTimeISOResolver, GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
+import { maskedCopyOf } from '../../common/privacy';
 import { ResidentGroup } from '../../common/resident-group';
 import type { Area } from '../area/area.entity';
 import type { RequestCategory } from '../category/category.entity';
@@ -64,6 +65,13 @@ export class Request extends NodeEntity {
   @Field({ description: 'The request in the resident\'s words.' })
   @Property({ type: 'text' })
   body!: string;
+
+  // What viewers without the personal-data right are shown of title and body, kept for their search.
+  @Property(maskedCopyOf('title'))
+  titleMasked?: string & Opt;
+
+  @Property(maskedCopyOf('body'))
+  bodyMasked?: string & Opt;
 
   @Field(() => RequestChannel)
   @Enum({ items: () => RequestChannel })

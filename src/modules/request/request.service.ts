@@ -170,7 +170,7 @@ export const requestService = {
     if (filter.assigneePersonId) and.push({ assigneePerson: (await loadByGlobalId(ctx.em, Person, filter.assigneePersonId, 'filter.assigneePersonId')).id });
     if (filter.assigneeUnitId) and.push({ assigneeUnit: (await loadByGlobalId(ctx.em, Unit, filter.assigneeUnitId, 'filter.assigneeUnitId')).id });
     // Matched on the text the viewer is shown, so a search cannot probe for masked phone or ID numbers.
-    if (filter.search?.trim()) and.push(freeTextSearchCondition(ctx.viewer, 'request', ['title', 'body'], filter.search));
+    if (filter.search?.trim()) and.push(freeTextSearchCondition(ctx.viewer, ['title', 'body'], filter.search));
     const order = args.orderBy ?? { field: RequestOrderField.CREATED_AT, direction: OrderDirection.DESC };
     return paginate(ctx.em, Request, (and.length ? { $and: and } : {}) as FilterQuery<Request>, { property: order.field, direction: order.direction }, args);
   },

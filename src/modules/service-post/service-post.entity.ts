@@ -1,7 +1,8 @@
-import { Entity, Enum, Index, ManyToOne, Property, Unique, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt, type Rel } from '@mikro-orm/core';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
+import { maskedCopyOf } from '../../common/privacy';
 import type { Community } from '../area/area.entity';
 import type { RequestCategory } from '../category/category.entity';
 import type { Person } from '../person/person.entity';
@@ -35,6 +36,10 @@ export class ServicePost extends NodeEntity {
   @Field()
   @Property({ type: 'string', length: 120 })
   title!: string;
+
+  // What viewers without the personal-data right are shown of the title, kept for their search.
+  @Property(maskedCopyOf('title'))
+  titleMasked?: string & Opt;
 
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })

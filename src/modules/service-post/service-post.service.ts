@@ -99,7 +99,7 @@ export const servicePostService = {
     }
     if (filter.categoryId) and.push({ category: (await loadByGlobalId(ctx.em, RequestCategory, filter.categoryId, 'filter.categoryId')).id });
     // Matched on the text the viewer is shown, so a search cannot probe for masked phone or ID numbers.
-    if (filter.search?.trim()) and.push(freeTextSearchCondition(ctx.viewer, 'service_post', ['title'], filter.search));
+    if (filter.search?.trim()) and.push(freeTextSearchCondition(ctx.viewer, ['title'], filter.search));
     return paginate(ctx.em, ServicePost, and.length ? { $and: and } : {}, BY_ID, args);
   },
 
