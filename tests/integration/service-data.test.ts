@@ -238,8 +238,8 @@ test('a reason never echoes what an unreadable JSON line or a misplaced cell hol
     { row_number: 1, column_name: null, reason: 'unreadable JSON: unexpected character' },
     { row_number: 2, column_name: null, reason: "unreadable JSON at character 51: Expected ',' or '}' after property value" },
     { row_number: 3, column_name: null, reason: 'unreadable JSON at character 33: Unterminated string' },
-    { row_number: 4, column_name: 'status', reason: 'unknown status "###########"' },
-    { row_number: 5, column_name: 'received_at', reason: expect.stringMatching(/^malformed date "#{18}" \(expected /) },
+    { row_number: 4, column_name: 'status', reason: 'unknown status "138****5678"' },
+    { row_number: 5, column_name: 'received_at', reason: expect.stringMatching(/^malformed date "370\*{11}1234" \(expected /) },
   ]);
   // What analysts read through importRuns is the same text.
   const runs = await app.execute(`{ importRuns(first: 1) { edges { node { rejections(first: 10) { edges { node { reason } } } } } } }`);

@@ -51,6 +51,18 @@ describe('mapping', () => {
     return GONGJIAN_CSV_HEADER.split(',').map((column) => overrides[column] ?? base[column]);
   };
 
+  test('a rejected value echoed in the reason has its phone and ID numbers masked, however they are written', () => {
+    const numbers = ['138-1234-5678', '138 1234 5678', '１３８１２３４５６７８', '+86 138-1234-5678', '0531-88776655', '370102199001015678', 'a@b.cn 13812345678'];
+    for (const secret of numbers) {
+      const rejected = mapper(row({ status: secret }));
+      expect(rejected).toMatchObject({ column: 'status', reason: expect.stringMatching(/^unknown status "/) });
+      const reason = (rejected as { reason: string }).reason;
+      for (const digits of ['1234', '１２３４', '8877', '19900101']) expect(reason).not.toContain(digits);
+    }
+    expect(mapper(row({ status: '138-1234-5678' }))).toEqual({ column: 'status', reason: 'unknown status "138****5678"' });
+    expect(mapper(row({ status: 'DONE' }))).toEqual({ column: 'status', reason: 'unknown status "DONE"' });
+  });
+
   test('a good row becomes one COPY line with ids, epoch seconds and the group bitmask', () => {
     const line = mapper(row());
     expect(typeof line).toBe('string');

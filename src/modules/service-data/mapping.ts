@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { maskFreeText } from '../../common/privacy';
 import { compileDateFormat, firstOf, parseOffset, type DateParser } from './date-format';
 import { GROUP_BITS } from './resident-groups';
 import { ServiceChannel, ServiceRecordStatus } from './service-data.entity';
@@ -161,11 +162,12 @@ function hexHash(text: string): string | null {
 
 /**
  * A cell's value as echoed (shortened) in a reason, which analysts can read: codes, dates and
- * statuses help fix a file, but a misplaced cell may hold a phone or ID number (11 and 18 digits),
- * so every run of 7 or more digits is masked.
+ * statuses help fix a file, but a misplaced cell may hold a phone or ID number, written any way
+ * residents write them (138-1234-5678, full-width digits): masked as all free text is
+ * (maskFreeText), before shortening so no cut can leave part of a number unmasked.
  */
 function shown(value: string): string {
-  const masked = value.replace(/\d{7,}/g, (digits) => '#'.repeat(digits.length));
+  const masked = maskFreeText(value);
   return JSON.stringify(masked.length > 40 ? `${masked.slice(0, 40)}…` : masked);
 }
 
