@@ -10,7 +10,7 @@ import { pathOfNulCharacter } from './validators';
  * built-in validation would report `code`, without the argument's name.
  */
 export async function validateArgument(value: unknown, _type: unknown, { info }: ResolverData<object>): Promise<void> {
-  const nul = pathOfNulCharacter(value);
+  const nul = pathOfNulCharacter(withoutRecordsCheckedLater(value, info));
   if (nul !== null) throw badInput(nulField(info, value, nul), 'must not contain the NUL character (U+0000)');
   if (!value || typeof value !== 'object' || Array.isArray(value) || value.constructor === Object) return;
   const errors = await validate(value, { forbidUnknownValues: false, stopAtFirstError: false });
@@ -37,4 +37,24 @@ function nulField(info: ResolverData<object>['info'], value: unknown, path: stri
     return pathOfNulCharacter(given) !== null;
   });
   return [scalar?.name.value ?? 'input', path].filter(Boolean).join('.');
+}
+
+/** Root mutation fields (by name) whose argument (by name) holds records that reject a NUL one by one. */
+const NUL_CHECKED_PER_RECORD = new Map<string, string>();
+
+/**
+ * On a mutation resolver: the strings of `argument` are checked for NUL by the service, one record
+ * at a time (a bad record is rejected and reported, the others kept, as in a file import), so a NUL
+ * there does not refuse the whole mutation. Its other arguments are checked here as usual.
+ */
+export function NulCheckedPerRecord(argument: string): MethodDecorator {
+  return (_target, propertyKey) => {
+    NUL_CHECKED_PER_RECORD.set(String(propertyKey), argument);
+  };
+}
+
+function withoutRecordsCheckedLater(value: unknown, info: ResolverData<object>['info']): unknown {
+  const argument = info.parentType === info.schema.getMutationType() ? NUL_CHECKED_PER_RECORD.get(info.fieldName) : undefined;
+  if (argument === undefined || !value || typeof value !== 'object' || !(argument in value)) return value;
+  return { ...value, [argument]: undefined };
 }

@@ -136,6 +136,24 @@ test('a NUL character (U+0000) in a source id or note rejects that row with a re
   expect(jsonl).toMatchObject({ rowsRead: 1, inserted: 0, rejected: 1 });
 });
 
+test('importServiceRecords: a NUL in one record rejects that record, as a file import does; a NUL in source still refuses the mutation', async () => {
+  const mutation = `mutation ($records: [ServiceRecordInput!]!, $source: String!) { importServiceRecords(records: $records, source: $source) { status rowsRead inserted rejected rejections { edges { node { rowNumber column reason } } } } }`;
+  const record = (sourceId: string, note: string | null) => ({ sourceId, itemCode: 'SOC-INSURANCE-01', receivedAt: '2024-03-02T01:00:00Z', status: 'OPEN', communityCode: '370199001001', note });
+  const answer = await app.execute(mutation, { source: 'nul-api', records: [record('NUL-A1', 'fine'), record('NUL-A2', 'bad\u0000note'), record('NUL\u0000A3', null), record('NUL-A4', null)] });
+  expect(answer.errors).toBeUndefined();
+  expect(answer.data.importServiceRecords).toMatchObject({ status: 'SUCCEEDED', rowsRead: 4, inserted: 2, rejected: 2 });
+  expect(answer.data.importServiceRecords.rejections.edges.map((e: any) => e.node)).toEqual([
+    { rowNumber: 2, column: 'note', reason: 'note contains a NUL character (U+0000), which cannot be stored' },
+    { rowNumber: 3, column: 'sourceId', reason: 'source id contains a NUL character (U+0000), which cannot be stored' },
+  ]);
+  expect((await db.query(`select source_id from service_record where source = 'nul-api' order by source_id`)).rows).toEqual([{ source_id: 'NUL-A1' }, { source_id: 'NUL-A4' }]);
+
+  const runs = await count('select count(*) as n from import_run');
+  const refused = await app.execute(mutation, { source: 'nul\u0000api', records: [record('NUL-A5', null)] });
+  expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect(await count('select count(*) as n from import_run')).toBe(runs);
+});
+
 test('GBK-encoded input: detected when the file is not UTF-8, or chosen with --encoding; forced to UTF-8 its rows are refused, not stored garbled', async () => {
   const csv = `${GONGJIAN_CSV_HEADER}\nGBK-1,CIV-SUBSIDY-01,2024-05-06 10:00:00,2024-05-20 10:00:00,办结,370199001002,,,LOW_INCOME,COUNTER,4,,材料齐全\n`;
   const bytes = iconv.encode(csv, 'gbk');

@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionArgs, ConnectionType } from '../../common/pagination';
+import { NulCheckedPerRecord } from '../../common/validate-args';
 import { ResidentGroup } from '../../common/resident-group';
 import type { AppContext } from '../../context/context';
 import { RequestCategory } from '../category/category.entity';
@@ -44,6 +45,7 @@ export class ImportRunResolver {
   }
 
   @Mutation(() => ImportRun, { description: 'Imports up to 5,000 service records inline (same rules as a file import); rejected records are listed on the run.' })
+  @NulCheckedPerRecord('records')
   importServiceRecords(@Args() args: ImportServiceRecordsArgs, @Ctx() ctx: AppContext) {
     return serviceDataService.importRecords(ctx, args);
   }
