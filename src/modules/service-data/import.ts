@@ -207,12 +207,18 @@ function openReport(file: string): fs.WriteStream {
   return stream;
 }
 
-/** Flushes and closes the report; rejects when any write to it failed. */
+/**
+ * Flushes and closes the report; rejects when any write to it failed. Settles on 'close', not on
+ * 'finish': the file descriptor is released only after 'finish', so resolving earlier left it open.
+ */
 function closeReport(report: fs.WriteStream, file: string): Promise<void> {
   const failed = (error: Error) => new Error(`cannot write the report ${file}: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
   return new Promise((resolve, reject) => {
-    if (report.errored) reject(failed(report.errored));
-    else report.end((error?: Error | null) => (error ? reject(failed(report.errored ?? error)) : resolve()));
+    const settle = () => (report.errored ? reject(failed(report.errored)) : resolve());
+    if (report.closed) return settle();
+    report.once('close', settle);
+    if (report.errored) report.destroy();
+    else report.end();
   });
 }
 
