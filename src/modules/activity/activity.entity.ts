@@ -6,6 +6,7 @@ import type { Community } from '../area/area.entity';
 import type { PartyOrganization } from '../party-organization/party-organization.entity';
 import type { Person } from '../person/person.entity';
 import type { Unit } from '../unit/unit.entity';
+import { FreeText } from '../../common/free-text-field';
 
 export enum ActivityKind {
   THEME_PARTY_DAY = 'THEME_PARTY_DAY',
@@ -27,6 +28,7 @@ export class Activity extends NodeEntity {
   organizer?: Rel<PartyOrganization> | null;
 
   @Field()
+  @FreeText()
   @Property({ type: 'string', length: 200 })
   title!: string;
 

@@ -6,6 +6,7 @@ import type { Area } from '../area/area.entity';
 import type { PartyOrganization } from '../party-organization/party-organization.entity';
 import type { Person } from '../person/person.entity';
 import type { Unit } from '../unit/unit.entity';
+import { FreeText } from '../../common/free-text-field';
 
 /** The alliance models in the source articles. */
 export enum AllianceModel {
@@ -55,6 +56,7 @@ export class Alliance extends NodeEntity {
   establishedOn?: string | null;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'text', nullable: true })
   description?: string | null;
 }

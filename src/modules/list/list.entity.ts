@@ -8,6 +8,7 @@ import type { Person } from '../person/person.entity';
 import type { RequestCategory } from '../category/category.entity';
 import type { Request } from '../request/request.entity';
 import type { Unit } from '../unit/unit.entity';
+import { FreeText } from '../../common/free-text-field';
 
 /** 四项清单: 资源 / 需求 / 服务 / 问题. */
 export enum ListItemKind {
@@ -56,6 +57,7 @@ export class ProblemList extends NodeEntity {
   endsOn!: string;
 
   @Field()
+  @FreeText()
   @Property({ type: 'string', length: 120 })
   title!: string;
 }
@@ -78,10 +80,12 @@ export class ListItem extends NodeEntity {
   kind!: ListItemKind;
 
   @Field()
+  @FreeText()
   @Property({ type: 'string', length: 200 })
   title!: string;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'text', nullable: true })
   description?: string | null;
 
@@ -179,6 +183,7 @@ export class Claim extends NodeEntity {
   confirmedAt?: Date | null;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'text', nullable: true })
   note?: string | null;
 }

@@ -6,6 +6,7 @@ import { ResidentGroup } from '../../common/resident-group';
 import type { Community } from '../area/area.entity';
 import type { Person } from '../person/person.entity';
 import type { Unit } from '../unit/unit.entity';
+import { FreeText } from '../../common/free-text-field';
 
 export enum MicroWishStatus {
   PUBLISHED = 'PUBLISHED',
@@ -25,10 +26,12 @@ export class MicroWish extends NodeEntity {
   community!: Rel<Community>;
 
   @Field()
+  @FreeText()
   @Property({ type: 'string', length: 200 })
   title!: string;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'text', nullable: true })
   description?: string | null;
 

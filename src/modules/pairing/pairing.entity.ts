@@ -4,6 +4,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
 import type { Community } from '../area/area.entity';
 import type { Unit } from '../unit/unit.entity';
+import { FreeText } from '../../common/free-text-field';
 
 /**
  * 结对共建: a unit paired with a community for a term, under a co-building agreement
@@ -29,6 +30,7 @@ export class Pairing extends NodeEntity {
   endsOn?: string | null;
 
   @Field({ description: 'Title of the co-building agreement.' })
+  @FreeText()
   @Property({ type: 'string', length: 200 })
   agreementTitle!: string;
 
@@ -37,6 +39,7 @@ export class Pairing extends NodeEntity {
   agreementSignedOn?: string | null;
 
   @Field(() => [String], { description: 'The duties the agreement lists, in order.' })
+  @FreeText()
   @Property({ type: 'json' })
   duties: string[] = [];
 }

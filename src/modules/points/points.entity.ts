@@ -2,6 +2,7 @@ import { Entity, Enum, Index, ManyToOne, Property, Unique, type Rel } from '@mik
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
 import type { Person } from '../person/person.entity';
+import { FreeText } from '../../common/free-text-field';
 
 /** What points are earned or spent for; how many is data (PointRule). */
 export enum PointKind {
@@ -64,6 +65,7 @@ export class PointEntry extends NodeEntity {
   sourceId!: number;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'string', length: 200, nullable: true })
   note?: string | null;
 }

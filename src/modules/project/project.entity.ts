@@ -1,11 +1,12 @@
 import { Entity, Enum, Index, ManyToOne, Property, Unique, type Rel } from '@mikro-orm/core';
-import { DateTimeISOResolver, LocalDateResolver } from 'graphql-scalars';
+import { DateTimeISOResolver, GraphQLJSONObject, LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
 import { ResidentGroup } from '../../common/resident-group';
 import type { Community } from '../area/area.entity';
 import { ResourceType } from '../list/list.entity';
 import type { Unit } from '../unit/unit.entity';
+import { FreeText } from '../../common/free-text-field';
 
 /**
  * Livelihood projects (民生项目 / 民生实事): the catalogue of project templates suggestions draw
@@ -48,6 +49,7 @@ export class ResourceNeed {
   unitValue!: number;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   note?: string | null;
 }
 
@@ -64,6 +66,7 @@ export class ProjectTemplate extends NodeEntity {
   name!: string;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'text', nullable: true })
   description?: string | null;
 
@@ -164,6 +167,8 @@ export class LivelihoodProject extends NodeEntity {
   suggestionId?: string | null;
 
   /** The suggestion as it was when accepted: numbers, explanation and the query. */
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The suggestion as accepted: its query, numbers, explanation, the run\'s totals and assumptions.' })
+  @FreeText()
   @Property({ type: 'json', nullable: true })
   suggestion?: Record<string, unknown> | null;
 
@@ -188,6 +193,7 @@ export class LivelihoodProject extends NodeEntity {
   actualCost?: number | null;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'text', nullable: true })
   acceptanceNote?: string | null;
 
@@ -234,6 +240,7 @@ export class ProjectFunding extends NodeEntity {
   amount!: number;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'string', length: 200, nullable: true })
   note?: string | null;
 }
@@ -282,6 +289,7 @@ export class ProjectEvent extends NodeEntity {
   actor!: string;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'text', nullable: true })
   note?: string | null;
 }

@@ -3,6 +3,7 @@ import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ResidentGroup } from '../../common/resident-group';
 import { ResourceType } from '../list/list.entity';
 import { ProjectKind } from './project.entity';
+import { FreeText } from '../../common/free-text-field';
 
 // Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
 // the per-field middleware (the access guard has nothing to check on a scalar) — a large answer
@@ -66,6 +67,7 @@ export class MatchedResource {
   unitId!: number;
 
   @Field()
+  @FreeText()
   title!: string;
 
   @Field({ description: 'Name of the unit offering it.' })

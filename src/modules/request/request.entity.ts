@@ -8,6 +8,7 @@ import type { Area } from '../area/area.entity';
 import type { RequestCategory } from '../category/category.entity';
 import type { Person } from '../person/person.entity';
 import type { Unit } from '../unit/unit.entity';
+import { FreeText } from '../../common/free-text-field';
 
 export enum RequestChannel {
   COUNTER = 'COUNTER',
@@ -59,10 +60,12 @@ export class Request extends NodeEntity {
   number!: string;
 
   @Field()
+  @FreeText()
   @Property({ type: 'string', length: 200 })
   title!: string;
 
   @Field({ description: 'The request in the resident\'s words.' })
+  @FreeText()
   @Property({ type: 'text' })
   body!: string;
 
@@ -140,10 +143,12 @@ export class Request extends NodeEntity {
   satisfaction?: number | null;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'text', nullable: true })
   ratingComment?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Why it was rejected, returned or escalated last.' })
+  @FreeText()
   @Property({ type: 'text', nullable: true })
   lastReason?: string | null;
 
@@ -206,10 +211,12 @@ export class RequestEvent extends NodeEntity {
   toStatus?: RequestStatus | null;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'text', nullable: true })
   note?: string | null;
 
   @Field(() => GraphQLJSONObject, { description: 'What changed besides the status (assignee, level, due time, rating, whistle).' })
+  @FreeText()
   @Property({ type: 'json' })
   data: Record<string, unknown> = {};
 }

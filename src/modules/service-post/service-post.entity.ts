@@ -7,6 +7,7 @@ import type { Community } from '../area/area.entity';
 import type { RequestCategory } from '../category/category.entity';
 import type { Person } from '../person/person.entity';
 import type { Unit } from '../unit/unit.entity';
+import { FreeText } from '../../common/free-text-field';
 
 /** 双报到 for units: a unit registers with a community it serves. */
 @ObjectType({ implements: NodeEntity, description: '单位报到: a unit registered with a community.' })
@@ -34,6 +35,7 @@ export class ServicePost extends NodeEntity {
   community!: Rel<Community>;
 
   @Field()
+  @FreeText()
   @Property({ type: 'string', length: 120 })
   title!: string;
 
@@ -42,6 +44,7 @@ export class ServicePost extends NodeEntity {
   titleMasked?: string & Opt;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'text', nullable: true })
   description?: string | null;
 

@@ -1,5 +1,4 @@
-import { FREE_TEXT_RESOLVERS } from './free-text.resolver';
 import { CategorySuggestionResolver, TextClassificationResolver } from './text.resolver';
 
 /** This module's resolver classes, registered in src/resolvers.ts. */
-export const TEXT_RESOLVERS: Function[] = [TextClassificationResolver, CategorySuggestionResolver, ...FREE_TEXT_RESOLVERS];
+export const TEXT_RESOLVERS: Function[] = [TextClassificationResolver, CategorySuggestionResolver];

@@ -6,6 +6,7 @@ import type { Area } from '../area/area.entity';
 import type { ListItem } from '../list/list.entity';
 import type { Request } from '../request/request.entity';
 import type { Unit } from '../unit/unit.entity';
+import { FreeText } from '../../common/free-text-field';
 
 /**
  * 吹哨报到: a community (or street) blows a whistle on a request or a problem to
@@ -29,6 +30,7 @@ export class Whistle extends NodeEntity {
   blownBy!: Rel<Area>;
 
   @Field({ description: 'The letter (函) sent to the departments.' })
+  @FreeText()
   @Property({ type: 'text' })
   letter!: string;
 
@@ -77,6 +79,7 @@ export class WhistleRecipient extends NodeEntity {
   answeredAt?: Date | null;
 
   @Field(() => String, { nullable: true })
+  @FreeText()
   @Property({ type: 'text', nullable: true })
   feedback?: string | null;
 }
