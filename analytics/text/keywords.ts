@@ -1,5 +1,5 @@
 import { MIN_TEXTS_PER_TERM } from './privacy';
-import { analyseText, inverseDocumentFrequency, safeContentTerms } from './segment';
+import { analyseText, contentTerms, inverseDocumentFrequency, safeContentTerms } from './segment';
 
 export interface TermWeight {
   term: string;
@@ -28,7 +28,7 @@ function ranked(entries: Iterable<TermWeight>, k: number): TermWeight[] {
  * terms take part: no names, numbers, addresses below building level (see privacy.ts).
  */
 export function extractKeywords(text: string, k = 5): string[] {
-  return ranked([...termWeights(safeContentTerms(analyseText(text).tokens))].map(([term, weight]) => ({ term, weight, count: 1 })), k).map((row) => row.term);
+  return ranked([...termWeights(contentTerms(text))].map(([term, weight]) => ({ term, weight, count: 1 })), k).map((row) => row.term);
 }
 
 /**

@@ -132,9 +132,8 @@ export function readScopeCondition(entityName: string, paths: readonly string[],
 export function scopeCondition(entityName: string, paths: readonly string[]): Record<string, unknown> {
   const chain = SCOPE_PATHS[entityName];
   if (chain === undefined) throw new Error(`no scope rule for ${entityName}`);
-  if (paths.length === 0) return { id: { $in: [] } };
-  const alternatives = paths.map((path) => nest(chain, { path: { $like: `${path}%` } }));
-  return alternatives.length === 1 ? alternatives[0] : { $or: alternatives };
+  if (paths.length === 0) return { id: { $in: [] } }; // on the record itself: no join needed to match nothing
+  return nestedAreaPathCondition(chain, paths);
 }
 
 /**
