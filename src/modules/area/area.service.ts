@@ -7,7 +7,8 @@ import { paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { pathInScope, scopePathsOf } from '../identity/access';
-import { ROLLUP_TIME_ZONE, entityManagerRunner, refreshRequestRollupsOf } from '../service-data/rollups';
+import { entityManagerRunner, refreshRequestRollupsOf } from '../service-data/rollups';
+import { REQUEST_DAY_SQL } from '../service-data/time-zone';
 import { AREA_CLASS, AREA_TYPE_NAME, Area, AreaLevel, PARENT_LEVEL } from './area.entity';
 import { AreaOrderField, type AreaFieldsInput, type AreaListArgs, type UpdateAreaInput } from './area.inputs';
 
@@ -132,7 +133,7 @@ async function refreshRollupsOfSubtree(em: EntityManager, oldPath: string, newPa
   if (oldCommunity === newCommunity && oldGrid === newGrid) return;
   const communities = [...new Set([oldCommunity, newCommunity].filter((id) => id !== '').map(Number))];
   const days = await em.execute<{ day: string }[]>(
-    `select distinct (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date::text as day from request q join area a on a.id = q.area_id where a.path like ?`,
+    `select distinct ${REQUEST_DAY_SQL}::text as day from request q join area a on a.id = q.area_id where a.path like ?`,
     [`${newPath}%`],
   );
   if (days.length) await refreshRequestRollupsOf(entityManagerRunner(em), days.map((d) => d.day), communities);

@@ -8,7 +8,7 @@ import type { AppContext } from '../../context/context';
 import { viewerId } from '../../context/context';
 import { Area } from '../area/area.entity';
 import { pathInScope } from './access';
-import { PERSONAL_DATA_ROLES } from './access.policy';
+import { maySeePersonalData } from '../../common/privacy';
 
 /**
  * Personal data (residents' names, phones, ID numbers) leaves the API masked. Staff may ask
@@ -68,7 +68,7 @@ export async function personalField(
 ): Promise<string | null> {
   if (!reveal || value == null) return mask(value);
   const viewer = ctx.viewer;
-  if (viewer.kind !== 'account' || !PERSONAL_DATA_ROLES.has(viewer.role)) throw forbidden(`Your role may not see ${field} unmasked`);
+  if (viewer.kind !== 'account' || !maySeePersonalData(viewer)) throw forbidden(`Your role may not see ${field} unmasked`);
   const path = await subject.areaPath();
   if (path === null ? viewer.scopePaths !== null : !pathInScope(viewer, path)) throw forbidden(`This record is outside the areas whose personal data you may see`);
   const subjectId = toGlobalId(subject.typeName, subject.id);

@@ -13,7 +13,7 @@
  * only; consultations are counted apart in `consultations`.
  */
 import { CLOSE_HOURS_EDGES, DEMAND_SOURCE, GROUP_COLUMNS, HISTOGRAM_COLUMNS, SATISFIED_FROM, VULNERABLE_MASK } from '../../../analytics';
-import { ROLLUP_TIME_ZONE } from './time-zone';
+import { REQUEST_COMMUNITY_SQL, REQUEST_DAY_SQL, ROLLUP_TIME_ZONE } from './time-zone';
 
 /** Summed columns every demand table has. */
 export const COMMON_SUM_COLUMNS = [
@@ -167,11 +167,10 @@ export interface RequestDays {
 
 /** Cells of requests created on the days of `scope`, or of all requests. */
 function requestCellsSelect(scope: RequestDays | null): string {
-  const day = `(q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date`;
   // nullif: a cast in a WHERE is not guaranteed to run after the `<> ''` beside it.
-  const where = scope ? `and ${scope.day(day)} and ${scope.community(`nullif(split_part(a.path, '/', 4), '')::int`)}` : '';
+  const where = scope ? `and ${scope.day(REQUEST_DAY_SQL)} and ${scope.community(REQUEST_COMMUNITY_SQL)}` : '';
   return cellsSelect(
-    `${day} as day, ${DEMAND_SOURCE.REQUESTS}::smallint as source, q.category_id,
+    `${REQUEST_DAY_SQL} as day, ${DEMAND_SOURCE.REQUESTS}::smallint as source, q.category_id,
       split_part(a.path, '/', 4)::int as community_id, coalesce(nullif(split_part(a.path, '/', 5), '')::int, 0) as grid_id`,
     `from request q join area a on a.id = q.area_id
     where split_part(a.path, '/', 4) <> '' ${where}`,

@@ -9,7 +9,7 @@
 
 import { GROUP_BITS } from './resident-groups';
 import { DEMAND_TABLES, demandUpsertCtes, rebuildDemandRollups, rebuildRequestDemand, refreshRequestDemand, type RequestDays } from './demand-rollups';
-import { ROLLUP_TIME_ZONE } from './time-zone';
+import { REQUEST_COMMUNITY_SQL, REQUEST_DAY_SQL, ROLLUP_TIME_ZONE } from './time-zone';
 import type { SqlRunner } from '../../../analytics';
 
 export { ROLLUP_TIME_ZONE };
@@ -75,7 +75,7 @@ export function recordRollupCtes(inserted: string): string {
 }
 
 /** The community of a request's area: the 3rd id of the materialised path /district/street/community/…. */
-const REQUEST_DAILY_SELECT = (where: string) => `select (q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date as day, q.category_id,
+const REQUEST_DAILY_SELECT = (where: string) => `select ${REQUEST_DAY_SQL} as day, q.category_id,
       split_part(a.path, '/', 4)::int as community_id,
       case q.resident_group ${Object.entries(GROUP_BITS).map(([g, bit]) => `when '${g}' then ${bit}`).join(' ')} else 0 end::smallint as resident_groups,
       count(*)::int, (count(*) filter (where q.status not in ('RESOLVED', 'CLOSED', 'REJECTED')))::int,
@@ -162,9 +162,8 @@ async function replaceRequestDays(db: SqlRunner, days: Days, communities?: reado
     inMonths: (column) => `${column} >= '${first}'::date and ${column} < '${afterLast}'::date and date_trunc('month', ${column})::date = any(${monthList})`,
     community: (column) => (communities ? `${column} = any('{${communities.join(',')}}'::int[])` : 'true'),
   };
-  const requestDay = `(q.created_at at time zone '${ROLLUP_TIME_ZONE}')::date`;
   await db.query(`delete from request_daily where ${scope.day('day')} and ${scope.community('community_id')}`);
-  await db.query(`insert into request_daily (${REQUEST_DAILY_COLUMNS}) ${REQUEST_DAILY_SELECT(`and ${scope.day(requestDay)} and ${scope.community(`nullif(split_part(a.path, '/', 4), '')::int`)}`)}`);
+  await db.query(`insert into request_daily (${REQUEST_DAILY_COLUMNS}) ${REQUEST_DAILY_SELECT(`and ${scope.day(REQUEST_DAY_SQL)} and ${scope.community(REQUEST_COMMUNITY_SQL)}`)}`);
   // The demand roll-ups' request part too, or the ranking would not see these requests.
   await refreshRequestDemand(db, scope);
 }
