@@ -5,7 +5,7 @@ type FilterDef = NonNullable<Options['filters']>[string];
 import { forbidden } from '../../common/errors';
 import type { Viewer } from '../../context/context';
 import { Role } from './role';
-import { CONSEQUENCE_TYPES, GLOBAL_TYPES, RECORD_TYPES, SCOPE_PATHS, SELF_SERVICE_TYPES, nestedAreaPathCondition, readScopeCondition, scopeCondition } from './scope.rules';
+import { CONSEQUENCE_TYPES, GLOBAL_TYPES, RECORD_TYPES, SCOPE_PATHS, SELF_SERVICE_TYPES, nestedAreaPathCondition, readScopeCondition, writeScopeCondition } from './scope.rules';
 
 /**
  * What the per-request EntityManager knows about its viewer, as MikroORM filter parameters
@@ -77,7 +77,7 @@ export class ScopeWriteGuard implements EventSubscriber {
       }
       const id = (changeSet.entity as { id?: number }).id;
       if (changeSet.type !== ChangeSetType.CREATE && id !== undefined) {
-        await assertRowInScope(em, name, id, paths);
+        await assertRowInScope(em, name, id, paths, params.addressedUnit ?? null);
       }
       if (changeSet.type === ChangeSetType.CREATE || (changeSet.type === ChangeSetType.UPDATE && movesArea(name, changeSet.payload))) {
         await assertTargetInScope(em, name, changeSet.entity as Record<string, unknown>, paths, creating);
@@ -93,8 +93,8 @@ function movesArea(name: string, payload: Record<string, unknown>): boolean {
   return Object.prototype.hasOwnProperty.call(payload, first);
 }
 
-async function assertRowInScope(em: EntityManager, name: string, id: number, paths: string[]): Promise<void> {
-  const count = await em.count(name, { $and: [{ id }, scopeCondition(name, paths)] }, { filters: false, flushMode: FlushMode.COMMIT });
+async function assertRowInScope(em: EntityManager, name: string, id: number, paths: string[], addressedUnit: number | null): Promise<void> {
+  const count = await em.count(name, { $and: [{ id }, writeScopeCondition(name, paths, addressedUnit)] }, { filters: false, flushMode: FlushMode.COMMIT });
   if (count === 0) throw forbidden(`This ${name} is outside the areas you may change`);
 }
 

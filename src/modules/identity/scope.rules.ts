@@ -115,7 +115,7 @@ export const SELF_SERVICE_TYPES: ReadonlySet<string> = new Set(['RefreshToken', 
  */
 export function readScopeCondition(entityName: string, paths: readonly string[], addressedUnit: number | null = null): Record<string, unknown> {
   const own = scopeCondition(entityName, paths);
-  if (addressedUnit !== null && entityName === 'WhistleRecipient') return { $or: [own, { unit: addressedUnit }] };
+  if (entityName === 'WhistleRecipient') return writeScopeCondition(entityName, paths, addressedUnit);
   if (addressedUnit !== null && entityName === 'Whistle') {
     const addressed = raw((alias: string) => `${alias}.id in (select wr.whistle_id from whistle_recipient wr where wr.unit_id = ?)`, [addressedUnit]);
     return { $or: [own, { [addressed]: [] }] };
@@ -126,6 +126,17 @@ export function readScopeCondition(entityName: string, paths: readonly string[],
     paths.map((path) => `${path}%`),
   );
   return { $or: [own, { [linked]: [] }] };
+}
+
+/**
+ * Which existing rows a viewer may change: those in scope, and for the liaison of an addressed unit
+ * (`addressedUnit`) also that unit's own recipient row of a whistle blown elsewhere (its report and
+ * feedback), nothing else there.
+ */
+export function writeScopeCondition(entityName: string, paths: readonly string[], addressedUnit: number | null = null): Record<string, unknown> {
+  const own = scopeCondition(entityName, paths);
+  if (addressedUnit !== null && entityName === 'WhistleRecipient') return { $or: [own, { unit: addressedUnit }] };
+  return own;
 }
 
 /** A MikroORM condition: the record's area lies under one of `paths` (none: matches nothing). */

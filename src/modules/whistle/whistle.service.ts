@@ -15,8 +15,6 @@ import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.enti
 import type { BlowWhistleInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
 import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, WHISTLE_BLOWER_TYPES } from './whistle.rules';
 import { assertActsFor } from '../identity/access';
-import { Role } from '../identity/role';
-import { applyScope, scopeParamsOf } from '../identity/scope.guard';
 
 const HOUR = 3600_000;
 const FINISHED_REQUEST: readonly RequestStatus[] = [RequestStatus.CLOSED, RequestStatus.REJECTED];
@@ -34,7 +32,9 @@ export function overdueResponses(now: Date): FilterQuery<WhistleRecipient> {
 /** A step of a department's answer, recorded on the request's ledger when the whistle is about a request. */
 async function recordOnRequest(em: EntityManager, ctx: AppContext, whistle: Whistle, kind: RequestEventKind, note: string, extra: Record<string, unknown>) {
   if (!whistle.request) return;
-  const request = await em.findOneOrFail(Request, { id: whistle.request.id });
+  // A reference, not a read: the addressed unit's liaison answers a whistle about a request outside
+  // their scope, and the ledger entry needs only its id.
+  const request = em.getReference(Request, whistle.request.id);
   await appendEvent(em, request, { kind, actor: actorOf(ctx), at: ctx.now(), note, extra: { whistleId: whistle.id, ...extra } });
 }
 
@@ -122,23 +122,6 @@ export const whistleService = {
   },
 };
 
-/**
- * The recipient a step answers. A unit liaison's scope is the communities the unit serves, but a
- * whistle reaches the department wherever it was blown (a street, for one): the read scope shows
- * the liaison the recipient rows addressed to their unit (scope.rules.ts), and this step's
- * transaction may then write inside the blowing area (the recipient, its request's ledger).
- */
-async function loadAnswerable(ctx: AppContext, em: EntityManager, recipientId: string): Promise<WhistleRecipient> {
-  const recipient = await loadByGlobalId(em, WhistleRecipient, recipientId, 'id');
-  const viewer = ctx.viewer;
-  if (viewer.kind === 'account' && viewer.role === Role.UNIT_LIAISON && viewer.unitId != null && recipient.unit.id === viewer.unitId) {
-    const whistle = await em.findOneOrFail(Whistle, { id: recipient.whistle.id }, { populate: ['blownBy'] });
-    const scope = scopeParamsOf(viewer);
-    if (scope.paths !== null) applyScope(em, { ...scope, paths: [...scope.paths, whistle.blownBy.path] });
-  }
-  return recipient;
-}
-
 async function answer(
   ctx: AppContext,
   recipientId: string,
@@ -146,7 +129,9 @@ async function answer(
   apply: (recipient: WhistleRecipient, now: Date) => { kind: RequestEventKind; note: string },
 ): Promise<WhistleRecipient> {
   return inTransaction(ctx, async (em) => {
-    const recipient = await loadAnswerable(ctx, em, recipientId);
+    // The scope's read and write rules let an addressed unit's liaison reach this row (and only it)
+    // wherever the whistle was blown (scope.rules.ts, writeScopeCondition).
+    const recipient = await loadByGlobalId(em, WhistleRecipient, recipientId, 'id');
     assertActsFor(ctx, { unitId: recipient.unit.id });
     if (recipient.status !== from) {
       throw illegalTransition(`this department's answer is ${recipient.status}; the step needs ${from}`, { from: recipient.status, action: from === WhistleResponseStatus.AWAITING_REPORT ? 'REPORT' : 'FEEDBACK' });
