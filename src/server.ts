@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AppConfig } from './config/env';
 import { formatError, isExpectedError } from './common/format-error';
-import { serializeError, type Logger } from './common/logger';
+import type { Logger } from './common/logger';
 import { ANONYMOUS, createContext, type AppContext } from './context/context';
 import { createSchema } from './schema';
 import { graphqlArmor } from './hardening/graphql-limits';
@@ -47,7 +47,7 @@ function operationLogPlugin(inFlight: { count: number }): ApolloServerPlugin<App
       return {
         async didEncounterErrors({ errors, operationName }) {
           for (const error of errors) {
-            if (!isExpectedError(error)) contextValue.logger.error({ err: serializeError(error.originalError ?? error), operationName: operationName ?? null, path: error.path }, 'unexpected error (masked for the client)');
+            if (!isExpectedError(error)) contextValue.logger.error({ err: error.originalError ?? error, operationName: operationName ?? null, path: error.path }, 'unexpected error (masked for the client)');
             else if (formatError({ message: error.message }, error).extensions?.code === ErrorCode.SERVICE_UNAVAILABLE) {
               contextValue.logger.warn({ operationName: operationName ?? null }, 'database unavailable');
             }
@@ -150,7 +150,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   // Body-level refusals (malformed JSON, invalid UTF-8, too large) in the same shape as GraphQL errors.
   app.use((error: { status?: number; statusCode?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = error.status ?? error.statusCode ?? 500;
-    if (status >= 500) logger.error({ err: serializeError(error) }, 'unexpected HTTP error');
+    if (status >= 500) logger.error({ err: error }, 'unexpected HTTP error');
     const message = status === 413 ? `The request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB limit` : status < 500 ? (error.message ?? 'Bad request') : 'Internal server error';
     res.status(status).json({
       errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : ErrorCode.INTERNAL_SERVER_ERROR } }],

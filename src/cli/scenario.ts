@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
+import { createLogger } from '../common/logger';
 import { loadConfig, type AppConfig } from '../config/env';
 import { ensureDatabase, initOrm, migrateUp } from '../db/database';
 import { findFreePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres';
@@ -30,7 +30,7 @@ export interface Scenario {
 export async function startScenario(overrides: Record<string, string> = {}): Promise<Scenario> {
   // These scripts are the only client: no rate limit in the way, quiet logs.
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_BURST: '1000000', ...overrides });
-  const logger = pino({ level: 'warn' });
+  const logger = createLogger('warn');
   let embedded: EmbeddedDatabase | undefined;
   let dataDir: string | undefined;
   let pgPort: number | undefined;

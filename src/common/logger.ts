@@ -59,33 +59,24 @@ function stackFrames(stack: unknown): string | undefined {
  */
 export function serializeError(error: unknown): unknown {
   if (!isErrorLike(error)) return error;
-  // Idempotent: callers serialise explicitly ({ err: serializeError(e) }) and the logger's `err`
-  // serializer runs again on the result; a second pass would turn its `type` into "Error".
-  if (serialized.has(error)) return error;
   const database = databaseErrorIn(error);
-  if (!database) return remember(pino.stdSerializers.err(error));
+  if (!database) return pino.stdSerializers.err(error);
   // No prototype: pino's own err serializer, which runs again on what we return, then keeps our `type`.
   const safe: Record<string, unknown> = Object.assign(Object.create(null), { type: error.name || 'Error', message: safeDatabaseMessage(database.message) });
   if (database !== error) safe.databaseErrorType = database.name;
   for (const field of SAFE_DATABASE_FIELDS) if (typeof database[field] === 'string' || typeof database[field] === 'number') safe[field] = database[field];
   safe.stack = stackFrames(error.stack);
-  return remember(safe);
-}
-
-/** What serializeError has produced, so that serialising it again returns it unchanged. */
-const serialized = new WeakSet<object>();
-
-function remember<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) serialized.add(value);
-  return value;
+  return safe;
 }
 
 /**
  * Structured JSON logs. Redaction is a safety net for personal data and secrets
- * that must never be logged; code should not log them in the first place.
+ * that must never be logged; code should not log them in the first place. Errors are logged as
+ * `{ err }` and go through serializeError here, once: every logger (and its children) comes
+ * from this function. `destination`: stdout unless given (tests capture the lines).
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'gongjian' },
     serializers: { err: serializeError },
@@ -93,7 +84,8 @@ export function createLogger(level: string): Logger {
       paths: ['*.phone', '*.idNumber', '*.contactPhone', '*.password', '*.token', 'req.headers.authorization', 'variables.*.phone', 'variables.*.idNumber', 'variables.*.contactPhone'],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

@@ -2,6 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
+import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '../../src/common/logger';
 import { loadConfig } from '../../src/config/env';
 import { SYSTEM_VIEWER, createContext, type Viewer } from '../../src/context/context';
 import { createAccountIn, identityService, tokenSettings } from '../../src/modules/identity/identity.service';
@@ -34,6 +36,18 @@ export interface TestApp {
 }
 
 export const silentLogger = pino({ level: 'silent' });
+
+/** A logger configured as production's (createLogger), writing its lines into `lines` for a test to read. */
+export function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger('info', sink), lines };
+}
 
 /** The signing secret of every test server, so tokens made by one verify on another. */
 export const TEST_JWT_SECRET = 'test-only-signing-secret-0123456789abcdef';

@@ -1,13 +1,11 @@
 import { SignJWT } from 'jose';
-import pino from 'pino';
-import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/env';
 import { MemoryTokenBucket } from '../../src/hardening/rate-limit';
 import { createServer, type AppServer } from '../../src/server';
 import { areaPath } from '../helpers/access-fixtures';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, ok, residentId, type World } from '../helpers/fixtures';
-import { TEST_JWT_SECRET, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
+import { TEST_JWT_SECRET, capturingLogger, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /* Accounts, sessions and API keys over real HTTP, as clients use them. */
 
@@ -276,15 +274,9 @@ describe('rate limits per key and per account; production introspection', () => 
 });
 
 test('logs name the viewer by id and never carry tokens, passwords or personal data', async () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
+  const { logger, lines } = capturingLogger();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
-  const logged = await createServer({ config, orm: app.orm, logger: pino({ level: 'info' }, sink) });
+  const logged = await createServer({ config, orm: app.orm, logger });
   const loggedBase = `http://127.0.0.1:${await logged.listen(0)}`;
   try {
     await account('logged.staff', 'DISTRICT_ADMIN');
@@ -359,15 +351,9 @@ test('a mutation with an operation name past the column width is still audited, 
 });
 
 test('a database error is logged with its SQLSTATE and constraint, never the statement, its values or detail', async () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
+  const { logger, lines } = capturingLogger();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
-  const logged = await createServer({ config, orm: app.orm, logger: pino({ level: 'info' }, sink) });
+  const logged = await createServer({ config, orm: app.orm, logger });
   const loggedBase = `http://127.0.0.1:${await logged.listen(0)}`;
   const phone = '13800138000';
   const idNumber = residentId('19790214', 'FEMALE');

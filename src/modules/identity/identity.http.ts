@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type express from 'express';
 import { AppError, ErrorCode } from '../../common/errors';
-import { serializeError, type Logger } from '../../common/logger';
+import type { Logger } from '../../common/logger';
 import { translateDatabaseError } from '../../common/transaction';
 import { identify, type TokenSettings } from './identity.service';
 
@@ -27,7 +27,7 @@ export function refuseBadCredentials(logger: Logger): express.RequestHandler {
     const error = res.locals.credentialError as unknown;
     if (!error) return next();
     const translated = translateDatabaseError(error);
-    if (!(translated instanceof AppError)) logger.error({ err: serializeError(error) }, 'unexpected error while reading credentials');
+    if (!(translated instanceof AppError)) logger.error({ err: error }, 'unexpected error while reading credentials');
     const code = translated instanceof AppError ? translated.code : ErrorCode.INTERNAL_SERVER_ERROR;
     const status = code === ErrorCode.UNAUTHENTICATED ? 401 : code === ErrorCode.SERVICE_UNAVAILABLE ? 503 : 500;
     res.status(status).json({ errors: [{ message: translated instanceof AppError ? translated.message : 'Internal server error', extensions: { code } }] });

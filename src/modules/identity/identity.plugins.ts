@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
-import { serializeError } from '../../common/logger';
 import type { AppContext } from '../../context/context';
 import { recordMutations } from './mutation-audit';
 import { flushPersonalDataReads } from './personal-data';
@@ -18,7 +17,7 @@ export function auditPlugin(): ApolloServerPlugin<AppContext> {
             await flushPersonalDataReads(request.contextValue);
             await recordMutations(request);
           } catch (error) {
-            request.contextValue.logger.error({ err: serializeError(error) }, 'could not write the audit log');
+            request.contextValue.logger.error({ err: error }, 'could not write the audit log');
           }
         },
       };
