@@ -116,7 +116,8 @@ describe('createPairing', () => {
 
   test('overlapping terms created at the same moment: one pairing, the others CONFLICT', async () => {
     const unitId = await freshUnit('并发结对企业');
-    const terms = [{ startsOn: '2025-01-01' }, { startsOn: '2025-06-01', endsOn: '2026-05-31' }, { startsOn: '2024-01-01', endsOn: '2025-03-31' }];
+    // Every two of these overlap (all hold 2025-06-01…2025-07-31), so whichever goes first, the others must fail.
+    const terms = [{ startsOn: '2025-01-01' }, { startsOn: '2025-06-01', endsOn: '2026-05-31' }, { startsOn: '2024-01-01', endsOn: '2025-07-31' }];
     // Line them up: holding the unit row makes each insert wait after its own overlap check.
     const pending: Promise<any>[] = [];
     await app.orm.em.fork().transactional(async (em) => {
