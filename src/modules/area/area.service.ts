@@ -7,7 +7,7 @@ import { paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { pathInScope, scopePathsOf } from '../identity/access';
-import { entityManagerRunner, refreshRequestRollupsOf } from '../service-data/rollups';
+import { entityManagerRunner, lockRollupsExclusive, refreshRequestRollupsOf } from '../service-data/rollups';
 import { REQUEST_DAY_SQL } from '../service-data/time-zone';
 import { AREA_CLASS, AREA_TYPE_NAME, Area, AreaLevel, PARENT_LEVEL } from './area.entity';
 import { AreaOrderField, type AreaFieldsInput, type AreaListArgs, type UpdateAreaInput } from './area.inputs';
@@ -112,12 +112,22 @@ async function moveArea(em: EntityManager, area: Area, parentId: string): Promis
   if (parent.id === area.parent?.id) return;
   const oldPath = area.path;
   const newPath = `${parent.path}${area.id}/`;
+  const regroups = regroupsRequests(oldPath, newPath);
+  // Before the paths change: request steps under way finish first, later ones read the new paths.
+  if (regroups) await lockRollupsExclusive(entityManagerRunner(em));
   area.parent = parent;
   area.path = newPath;
   await em.flush();
   // Descendants keep their own suffix under the new prefix.
   await em.execute(`update "area" set "path" = ? || substr("path", ?) where "path" like ? and "id" <> ?`, [newPath, oldPath.length + 1, `${oldPath}%`, area.id]);
-  await refreshRollupsOfSubtree(em, oldPath, newPath);
+  if (regroups) await refreshRollupsOfSubtree(em, oldPath, newPath);
+}
+
+/** Whether moving the area at `oldPath` to `newPath` files its requests under another community or grid. */
+function regroupsRequests(oldPath: string, newPath: string): boolean {
+  const [, , , oldCommunity = '', oldGrid = ''] = oldPath.split('/');
+  const [, , , newCommunity = '', newGrid = ''] = newPath.split('/');
+  return oldCommunity !== newCommunity || oldGrid !== newGrid;
 }
 
 /**
@@ -125,12 +135,11 @@ async function moveArea(em: EntityManager, area: Area, parentId: string): Promis
  * (/district/street/community/grid/…); after a move the subtree's requests may belong elsewhere,
  * so the two communities' rows are recomputed on the days those requests were received — not
  * every community over the whole span, which held back request steps for the move's length.
- * A street or community keeps its communities and grids: nothing to recompute.
+ * Only for moves that regroup requests: a street or community keeps its communities and grids.
  */
 async function refreshRollupsOfSubtree(em: EntityManager, oldPath: string, newPath: string): Promise<void> {
-  const [, , , oldCommunity = '', oldGrid = ''] = oldPath.split('/');
-  const [, , , newCommunity = '', newGrid = ''] = newPath.split('/');
-  if (oldCommunity === newCommunity && oldGrid === newGrid) return;
+  const [, , , oldCommunity = ''] = oldPath.split('/');
+  const [, , , newCommunity = ''] = newPath.split('/');
   const communities = [...new Set([oldCommunity, newCommunity].filter((id) => id !== '').map(Number))];
   const days = await em.execute<{ day: string }[]>(
     `select distinct ${REQUEST_DAY_SQL}::text as day from request q join area a on a.id = q.area_id where a.path like ?`,

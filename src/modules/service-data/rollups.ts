@@ -90,9 +90,12 @@ const REQUEST_DAILY_COLUMNS = 'day, category_id, community_id, resident_groups, 
 
 /*
  * Locks (transaction-level advisory locks), the one scheme every roll-up writer follows:
- * - Incremental writers (an import batch, a request step, an area move) hold the roll-ups lock
- *   SHARED; a full rebuild holds it EXCLUSIVE, since it deletes and rewrites the rows the others
- *   add to or replace.
+ * - Incremental writers (an import batch, a request step) hold the roll-ups lock SHARED; a full
+ *   rebuild holds it EXCLUSIVE, since it deletes and rewrites the rows the others add to or
+ *   replace. So does a move that takes areas to another community or grid, from before it
+ *   rewrites their paths: a request step rolls its day up by the path it reads, and one that read
+ *   the old path but committed after the move had looked for the subtree's days would stay
+ *   counted under the old community.
  * - Writers that replace request days (request_daily and the request part of the demand tables,
  *   whose monthly rows are replaced too) then lock each month they touch, in ascending order so
  *   two cannot deadlock. A month's writers take turns, and the later one recomputes from what the
@@ -107,7 +110,8 @@ export async function lockRollupsShared(db: SqlRunner): Promise<void> {
   await db.query(`select pg_advisory_xact_lock_shared(${ROLLUPS_LOCK})`);
 }
 
-async function lockRollupsExclusive(db: SqlRunner): Promise<void> {
+/** Taken by a full rebuild, and by an area move that regroups requests (see the lock scheme above), first. */
+export async function lockRollupsExclusive(db: SqlRunner): Promise<void> {
   await db.query(`select pg_advisory_xact_lock(${ROLLUPS_LOCK})`);
 }
 
