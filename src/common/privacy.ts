@@ -107,17 +107,6 @@ export function freeTextJsonFor<T>(viewer: Viewer, value: T): T {
 const pgReplacement = (replacement: string) => replacement.replace(/\$(\d)/g, '\\$1');
 
 /**
- * SQL for maskFreeText applied to `column` (a column or a placeholder), with its bindings: the
- * same patterns, nested regexp_replace calls in the same order.
- */
-export function maskFreeTextSql(column: string): { sql: string; bindings: string[] } {
-  return {
-    sql: FREE_TEXT_MASKS.reduce((inner) => `regexp_replace(${inner}, ?, ?, 'g')`, column),
-    bindings: FREE_TEXT_MASKS.flatMap(({ pattern, replacement }) => [pattern, pgReplacement(replacement)]),
-  };
-}
-
-/**
  * maskFreeText over `column` as one SQL expression, its patterns written in as literals: the
  * definition of the stored masked copies (request.title_masked, …) the search compares. The
  * entities declare those columns with it and the migration that adds them keeps a copy, which a
