@@ -11,6 +11,7 @@ import { Migration20261202060000_projects } from './Migration20261202060000_proj
 import { Migration20261203100000_service_daily_close_seconds } from './Migration20261203100000_service_daily_close_seconds';
 import { Migration20261203110000_list_item_source_request_unique } from './Migration20261203110000_list_item_source_request_unique';
 import { Migration20261203130000_free_text_masked_columns } from './Migration20261203130000_free_text_masked_columns';
+import { Migration20261203150000_free_text_masks_grouped_numbers } from './Migration20261203150000_free_text_masks_grouped_numbers';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -29,4 +30,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203100000_service_daily_close_seconds', class: Migration20261203100000_service_daily_close_seconds },
   { name: 'Migration20261203110000_list_item_source_request_unique', class: Migration20261203110000_list_item_source_request_unique },
   { name: 'Migration20261203130000_free_text_masked_columns', class: Migration20261203130000_free_text_masked_columns },
+  { name: 'Migration20261203150000_free_text_masks_grouped_numbers', class: Migration20261203150000_free_text_masks_grouped_numbers },
 ];

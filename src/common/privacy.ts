@@ -32,25 +32,49 @@ export function maskName(name: string | null | undefined): string | null {
 
 /** A digit as residents type it: ASCII or full-width (Chinese input methods give both). */
 const DIGIT = '[0-9０-９]';
-const NOT_AFTER_DIGIT = `(?<!${DIGIT})`;
-const NOT_BEFORE_DIGIT = `(?!${DIGIT})`;
+/**
+ * What people put between the digits of a number (138 1234 5678, 370102-19900101-1234,
+ * 138.1234.5678): spaces (also no-break and ideographic), hyphens and dashes (also full-width),
+ * dots, and the invisible characters pasted text carries. Written out, not \s: JavaScript's \s
+ * takes the no-break space and PostgreSQL's does not, and the stored masked copies the search
+ * compares must mask exactly as the display does.
+ */
+const SEPARATOR = '[-\u0020\u00a0\u3000\t.．－‐‑–—·\u200b\u200c\u200d\ufeff]';
+/** Between two digits of one number: up to three separators (138 - 1234 - 5678). */
+const GAP = `${SEPARATOR}{0,3}`;
+/** The next digit of a number, separators allowed before it. */
+const NEXT_DIGIT = `(?:${GAP}${DIGIT})`;
+/**
+ * A number starts where no digit comes just before it, separators or not: not inside a longer
+ * run such as a list of dates (2024-01-01 2024-02-01). It may end before anything but a digit.
+ */
+const NUMBER_START = `(?<!${DIGIT}${GAP})`;
+const NUMBER_END = `(?!${DIGIT})`;
 
 /**
  * The masks applied to free text, in order, each a pattern and a replacement (`$n` keeps group n).
  * Written to mean the same in JavaScript and in PostgreSQL's regular expressions, so the search
- * can match on exactly what the viewer is shown (see freeTextSearchCondition).
+ * can match on exactly what the viewer is shown (see freeTextSearchCondition). The character
+ * classes hold the characters themselves (the \u escapes above are JavaScript's): PostgreSQL
+ * reads no escapes inside them.
  */
 const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> = [
   // E-mail: the first character of the local part and the domain stay.
   { pattern: '(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:[.][A-Za-z0-9-]+)+)', replacement: '$1***@$2' },
-  // Resident ID numbers (18 characters): region prefix and last four, as maskIdNumber.
-  { pattern: `${NOT_AFTER_DIGIT}(${DIGIT}{3})${DIGIT}{11}(${DIGIT}{3}[0-9０-９XxＸｘ])${NOT_BEFORE_DIGIT}`, replacement: '$1***********$2' },
-  // Mainland mobiles, also written +86 138-1234-5678: first three and last four, as maskPhone.
-  { pattern: `${NOT_AFTER_DIGIT}((?:[+]?86[-\\s]?)?[1１][3-9３-９]${DIGIT})[-\\s]?${DIGIT}{4}[-\\s]?(${DIGIT}{4})${NOT_BEFORE_DIGIT}`, replacement: '$1****$2' },
-  // Landlines with an area code (0531-88776655): area code and last four, as maskPhone.
-  { pattern: `${NOT_AFTER_DIGIT}(0${DIGIT}{2,3})[-\\s]?${DIGIT}{3,4}(${DIGIT}{4})${NOT_BEFORE_DIGIT}`, replacement: '$1-****$2' },
+  // Resident ID numbers (18 characters), also in groups: region prefix and last four, as maskIdNumber.
+  {
+    pattern: `${NUMBER_START}(${DIGIT}${NEXT_DIGIT}{2})${NEXT_DIGIT}{11}${GAP}(${DIGIT}${NEXT_DIGIT}{2}${GAP}[0-9０-９XxＸｘ])${NUMBER_END}`,
+    replacement: '$1***********$2',
+  },
+  // Mainland mobiles, also written +86 138-1234-5678 or 1381 234 5678: first three and last four, as maskPhone.
+  {
+    pattern: `${NUMBER_START}((?:[+]?86${GAP})?[1１]${GAP}[3-9３-９]${NEXT_DIGIT})${NEXT_DIGIT}{4}${GAP}(${DIGIT}${NEXT_DIGIT}{3})${NUMBER_END}`,
+    replacement: '$1****$2',
+  },
+  // Landlines with an area code (0531-8877-6655): area code and last four, as maskPhone.
+  { pattern: `${NUMBER_START}(0${DIGIT}{2,3})${GAP}${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
   // Any other run of 7 digits or more (landlines without area code, bank cards, old 15-digit IDs): last four.
-  { pattern: `${NOT_AFTER_DIGIT}${DIGIT}{3,}(${DIGIT}{4})${NOT_BEFORE_DIGIT}`, replacement: '****$1' },
+  { pattern: `(?<!${DIGIT})${DIGIT}{3,}(${DIGIT}{4})${NUMBER_END}`, replacement: '****$1' },
 ];
 
 const FREE_TEXT_REGEXPS = FREE_TEXT_MASKS.map(({ pattern, replacement }) => ({ regexp: new RegExp(pattern, 'g'), replacement }));

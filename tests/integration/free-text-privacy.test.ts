@@ -1,5 +1,5 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
-import { maskedColumnExpression } from '../../migrations/Migration20261203130000_free_text_masked_columns';
+import { maskedColumnExpression } from '../../migrations/Migration20261203150000_free_text_masks_grouped_numbers';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
@@ -119,6 +119,11 @@ test('the SQL masking behind the search masks exactly as maskFreeText does', asy
     '身份证号37010219900101123X，卡号6222021234567890123',
     '座机88776655，邮箱 zhang.wei@example.com',
     '3号楼2单元501室的路灯坏了3天，2024年修过一次，花了1200元',
+    // Grouped numbers, and the spaces JavaScript's \s took and PostgreSQL's did not.
+    '座机0531-8877-6655，手机138.1234.5678，电话 1381 234 5678',
+    '电话138\u00a01234\u00a05678，\ufeff13912345678\ufeff，\u3000１３８\u3000１２３４\u3000５６７８',
+    '身份证370102-19900101-1234，3701 0219 9001 0112 3X，电话1\u200b3\u200b8\u200b1234\u200b5678',
+    '2024-01-01 2024-02-01 2024-03-01，预算5000-8000元，房间1301 1302 1303',
   ];
   // Through pg itself: the patterns' question marks are not bindings.
   const db = app.orm.em.getConnection().getKnex().client;
@@ -321,6 +326,11 @@ describe('the masked copies the search compares', () => {
     '身份证号37010219900101123X，卡号6222021234567890123',
     '座机88776655，邮箱 zhang.wei@example.com，a@b.cn',
     '3号楼2单元501室的路灯坏了3天，2024年修过一次，花了1200元',
+    // Grouped numbers, and the spaces JavaScript's \s took and PostgreSQL's did not.
+    '座机0531-8877-6655，手机138.1234.5678，电话 1381 234 5678',
+    '电话138\u00a01234\u00a05678，\ufeff13912345678\ufeff，\u3000１３８\u3000１２３４\u3000５６７８',
+    '身份证370102-19900101-1234，3701 0219 9001 0112 3X，电话1\u200b3\u200b8\u200b1234\u200b5678',
+    '2024-01-01 2024-02-01 2024-03-01，预算5000-8000元，房间1301 1302 1303',
   ];
 
   test('are stored beside the text and read exactly as maskFreeText, on insert and on update', async () => {

@@ -1,0 +1,55 @@
+import { Migration } from '@mikro-orm/migrations';
+import { maskedColumnExpression as previousExpression } from './Migration20261203130000_free_text_masked_columns';
+
+/**
+ * maskFreeText as of this migration, pattern and PostgreSQL replacement in order: a frozen copy of
+ * privacy.ts's FREE_TEXT_MASKS (a test holds maskedColumnExpression equal to maskFreeTextSqlExpression;
+ * when the masks change, a new migration redefines the columns). Non-ASCII spaces, dashes and
+ * invisible characters are written as \u escapes here; the strings hold the characters themselves.
+ */
+const MASKS: readonly [pattern: string, replacement: string][] = [
+  ["(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:[.][A-Za-z0-9-]+)+)", "\\1***@\\2"],
+  ["(?<![0-9０-９][- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3})([0-9０-９](?:[- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){2})(?:[- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){11}[- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3}([0-9０-９](?:[- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){2}[- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９XxＸｘ])(?![0-9０-９])", "\\1***********\\2"],
+  ["(?<![0-9０-９][- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3})((?:[+]?86[- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3})?[1１][- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3}[3-9３-９](?:[- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]))(?:[- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){4}[- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3}([0-9０-９](?:[- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){3})(?![0-9０-９])", "\\1****\\2"],
+  ["(?<![0-9０-９][- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3})(0[0-9０-９]{2,3})[- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]{3,4}[- \u00a0\u3000\t.．－\u2010\u2011\u2013\u2014·\u200b\u200c\u200d\ufeff]{0,3}([0-9０-９]{4})(?![0-9０-９])", "\\1-****\\2"],
+  ["(?<![0-9０-９])[0-9０-９]{3,}([0-9０-９]{4})(?![0-9０-９])", "****\\1"],
+];
+
+/** The masked text of `column`: nested regexp_replace calls, literals as standard_conforming_strings reads them. */
+export function maskedColumnExpression(column: string): string {
+  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
+  return MASKS.reduce((inner, [pattern, replacement]) => `regexp_replace(${inner}, ${literal(pattern)}, ${literal(replacement)}, 'g')`, column);
+}
+
+/** The stored masked copies (20261203130000 added them). */
+const MASKED: readonly [table: string, column: string][] = [
+  ['request', 'title'],
+  ['request', 'body'],
+  ['list_item', 'title'],
+  ['list_item', 'description'],
+  ['service_post', 'title'],
+];
+
+/**
+ * The masks now also catch numbers written in groups (138 1234 5678, 370102-19900101-1234,
+ * 138.1234.5678, full-width and invisible separators), and no longer use \s, which PostgreSQL
+ * and JavaScript read differently (the no-break space): a phone written with no-break spaces was
+ * masked on display but stored unmasked, so a search could probe its digits. PostgreSQL 15
+ * cannot change a generated column's expression: each is dropped and added again (the table is
+ * rewritten once).
+ */
+export class Migration20261203150000_free_text_masks_grouped_numbers extends Migration {
+  override async up(): Promise<void> {
+    this.redefine(maskedColumnExpression);
+  }
+
+  override async down(): Promise<void> {
+    this.redefine(previousExpression);
+  }
+
+  private redefine(expression: (column: string) => string): void {
+    for (const [table, column] of MASKED) {
+      this.addSql(`alter table "${table}" drop column "${column}_masked", add column "${column}_masked" text generated always as (${expression(column)}) stored;`);
+    }
+  }
+}
