@@ -72,6 +72,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // A promise nobody awaited failed: a bug in one request's work. Node would stop the server for
+  // everyone; log it (with its stack, masked like any error) and keep serving.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 }
 
 main().catch((error: unknown) => {

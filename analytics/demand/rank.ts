@@ -157,6 +157,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // Likewise the period sums: per-group counts for group cells, close-time histograms for the others (which alone have timeliness).
   const periodColumns = shape.byGroup ? [...COUNT_COLUMNS, ...GROUP_COUNT_COLUMNS] : [...COUNT_COLUMNS, ...HISTOGRAM_COLUMNS];
   const baseColumns = shape.byGroup ? ['demands', 'consultations', ...GROUP_COUNT_COLUMNS] : ['demands', 'consultations'];
+  // Worked out before the reads start: a throw while the list below is being built would leave
+  // the reads already started with nobody to handle their failures.
+  const wholeMonths = splitPeriod(input.from, input.to).months;
   const [period, base, months, current, exemplars, recurrence] = await Promise.all([
     readPeriod(db, spec(periodColumns, true, true), input.from, input.to, span.last),
     readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
@@ -167,7 +170,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     // Evidence: exemplars of the last 14 days, and of the whole months inside the period (none when none are asked for).
     evidencePerRow === 0 ? Promise.resolve([]) : Promise.all([
       readExemplars(db, spec([], true), evidenceFrom, input.to, false, evidencePerRow),
-      splitPeriod(input.from, input.to).months ? readExemplars(db, spec([], true), splitPeriod(input.from, input.to).months![0], splitPeriod(input.from, input.to).months![1], true, evidencePerRow) : Promise.resolve([]),
+      wholeMonths ? readExemplars(db, spec([], true), wholeMonths[0], wholeMonths[1], true, evidencePerRow) : Promise.resolve([]),
     ]).then(([a, b]) => [...a, ...b]),
     input.sources === 'SERVICE_RECORDS' || shape.what === 'item' ? Promise.resolve(null) : readRecurrence(db, shape, scope, input.from, input.to),
   ]);

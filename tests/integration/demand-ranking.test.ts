@@ -186,6 +186,11 @@ test.each([
   [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], policyWeights: [{ metric: 'nonsense', weight: 1 }] }, 'input.policyWeights'],
   [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], policyWeights: [{ metric: 'volume', weight: 11 }] }, 'input.policyWeights[0].weight'],
   [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY', 'SERVICE_ITEM'] }, 'input.groupBy'],
+  // December 9999 has no month end: this one used to throw while the reads were under way, and
+  // their unhandled failures stopped the server.
+  [{ from: '9999-12-01', to: '9999-12-31', groupBy: ['CATEGORY'] }, 'input.from'],
+  [{ from: '2025-04-01', to: '3000-01-01', groupBy: ['CATEGORY'] }, 'input.to'],
+  [{ from: '0001-01-01', to: '2025-06-30', groupBy: ['CATEGORY'] }, 'input.from'],
 ])('bad input %j is refused naming %s', async (input, field) => {
   const result = await app.execute(RANKING, { input });
   expect(result.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|NOT_FOUND/);
@@ -299,5 +304,26 @@ test('series read packed per area hold exactly what the plain read holds (commun
       expect(plain.size).toBeGreaterThan(0);
       expect(packed).toEqual(plain);
     }
+  }
+});
+
+test('periods outside 1900-2999 are refused by every figure that takes one, and nothing is left failing unseen', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const area = Buffer.from('District:1').toString('base64url');
+    for (const [document, input, field] of [
+      ['query ($input: DemandSeriesInput!) { demandSeries(input: $input) { total } }', { from: '0001-01-01', to: '0001-12-31', interval: 'MONTH' }, 'input.from'],
+      ['query ($input: ProjectSuggestionsInput!) { projectSuggestions(input: $input) { assumptions } }', { budget: 100000, from: '9999-01-01', to: '9999-12-31' }, 'input.from'],
+      ['query ($input: ServiceStatsInput!) { serviceStats(input: $input) { total { serviceCount } } }', { areaId: area, from: '2025-01-01', to: '9999-12-31', groupBy: 'CATEGORY' }, 'input.to'],
+    ] as const) {
+      const result = await app.execute(document, { input });
+      expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(unhandled).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
   }
 });

@@ -1,3 +1,4 @@
+import { assertPeriodDay } from '../../common/dates';
 import type { Knex } from '@mikro-orm/postgresql';
 import {
   DemandInputError, demandHotspots, demandSeries, rankDemand, type DemandRankingResult, type DemandRow, type SqlRunner,
@@ -39,6 +40,8 @@ function period(ctx: AppContext, input: DemandPeriodInput): { from: string; to: 
   }
   if (!input.from) throw badInput('input.from', 'give from and to, or lastDays');
   if (!input.to) throw badInput('input.to', 'give from and to, or lastDays');
+  assertPeriodDay(input.from, 'input.from');
+  assertPeriodDay(input.to, 'input.to');
   if (input.to < input.from) throw badInput('input.to', `the period is empty: to is before from (${input.from})`);
   return { from: input.from, to: input.to };
 }

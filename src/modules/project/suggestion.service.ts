@@ -2,7 +2,7 @@ import { validate } from 'class-validator';
 import {
   suggestProjects, type CandidateOut, type GroupName, type ResourceKind, type ResourceSpec, type SuggestionResult, type TemplateSpec,
 } from '../../../analytics';
-import { todayInChina } from '../../common/dates';
+import { assertPeriodDay, todayInChina } from '../../common/dates';
 import { AppError, ErrorCode, badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { ResidentGroup } from '../../common/resident-group';
@@ -99,6 +99,8 @@ export function resolvePeriod(ctx: AppContext, input: ProjectSuggestionsInput): 
     if (!input.to) throw badInput('input.to', 'give from and to, or lastDays');
     from = input.from;
     to = input.to;
+    assertPeriodDay(from, 'input.from');
+    assertPeriodDay(to, 'input.to');
   }
   if (to < from) throw badInput('input.to', `the period is empty: ${to} is before ${from}`);
   if ((Date.parse(to) - Date.parse(from)) / DAY_MS + 1 > MAX_PERIOD_DAYS) throw badInput('input.to', `a period is at most ${MAX_PERIOD_DAYS} days`);

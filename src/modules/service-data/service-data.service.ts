@@ -1,3 +1,4 @@
+import { assertPeriodDay } from '../../common/dates';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { badInput } from '../../common/errors';
@@ -90,6 +91,8 @@ export const serviceDataService = {
     const { area } = await authorizeArea(ctx, input.areaId, 'input.areaId');
     if (!area) throw new Error('an explicit area always resolves');
     if (area.level === AreaLevel.GRID || area.level === AreaLevel.BUILDING) throw badInput('input.areaId', 'statistics go down to communities: pass a district, street or community');
+    assertPeriodDay(input.from, 'input.from');
+    assertPeriodDay(input.to, 'input.to');
     if (input.to < input.from) throw badInput('input.to', `must not be before ${input.from}`);
     if ((Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 > MAX_STATS_DAYS) throw badInput('input.to', `at most ${MAX_STATS_DAYS} days after from`);
     const params = [`${area.path}%`, input.from, input.to];
