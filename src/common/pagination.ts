@@ -122,6 +122,7 @@ export function decodeCursor(cursor: string, ordering: Ordering): { value: unkno
     throw badInput('after', 'was issued for a different orderBy; start again without `after`');
   }
   const value = isDateProperty(ordering.property) && typeof payload.v === 'string' ? new Date(payload.v) : payload.v;
+  if (value instanceof Date && Number.isNaN(value.getTime())) throw badInput('after', 'is not a cursor from this API');
   return { value, id: payload.i };
 }
 

@@ -5,6 +5,8 @@ import { Person } from '../../src/modules/person/person.entity';
 import { Unit } from '../../src/modules/unit/unit.entity';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { accountViewer } from '../helpers/access-fixtures';
+import { Role } from '../../src/modules/identity/role';
 
 /**
  * A month (March 2030, after anything the demo seed holds) with hand-placed activity:
@@ -173,4 +175,20 @@ test('lastDays counts back from now; mixing it with from/to is refused', async (
   expect(new Date(recent.to).getTime()).toBe(at(100).getTime());
   const both = await app.execute(FIGURES, { input: { areaId: districtId, lastDays: 7, from: '2030-03-01T00:00:00Z', to: '2030-04-01T00:00:00Z' } });
   expect(both.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.lastDays' });
+});
+
+test('an empty area id ("", an area picker not set yet) is BAD_USER_INPUT on every figure that takes one, not a 500 or the viewer\'s own area', async () => {
+  const street = (await app.orm.em.fork().findOneOrFail(Street, { id: { $gt: 0 } }, { orderBy: { id: 'asc' } }));
+  for (const [document, field] of [
+    ['{ dashboard(input: { areaId: "", lastDays: 30 }) { from } }', 'input.areaId'],
+    ['{ serviceStats(input: { areaId: "", from: "2026-01-01", to: "2026-01-31", groupBy: CATEGORY }) { total { serviceCount } } }', 'input.areaId'],
+    ['{ unitAssessments(input: { communityId: "", year: 2026 }) { score } }', 'input.communityId'],
+    ['{ pointsLeaderboard(communityId: "") { earned } }', 'communityId'],
+  ]) {
+    // The district's view, and a street's (whose scope used to stand in for the missing area).
+    for (const viewer of [undefined, accountViewer(Role.STREET_STAFF, [street.path])]) {
+      const result = await app.execute(document, {}, viewer);
+      expect({ document, error: result.errors?.[0].extensions }).toMatchObject({ document, error: { code: 'BAD_USER_INPUT', field } });
+    }
+  }
 });

@@ -393,6 +393,7 @@ describe('bad input writes nothing', () => {
 
   test.each([
     ['an empty title', { title: '' }, 'input.title', 'BAD_USER_INPUT'],
+    ['a body of spaces', { body: ' \u3000 ' }, 'input.body', 'BAD_USER_INPUT'],
     ['an invalid phone', { residentPhone: '12345' }, 'input.residentPhone', 'BAD_USER_INPUT'],
     ['a district as the place', { areaId: toGlobalId('District', 1) }, 'input.areaId', 'BAD_USER_INPUT'],
     ['a category that does not exist', { categoryId: toGlobalId('RequestCategory', 99999) }, 'input.categoryId', 'NOT_FOUND'],
@@ -417,6 +418,15 @@ describe('bad input writes nothing', () => {
     });
     expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(await counts()).toEqual(before);
+  });
+
+  test('a cursor whose date was tampered with is BAD_USER_INPUT, not a database error', async () => {
+    const cursor = (v: unknown) => Buffer.from(JSON.stringify({ p: 'createdAt', d: 'DESC', v, i: 1 })).toString('base64url');
+    const page = `query($after: String) { requests(first: 3, after: $after) { totalCount } }`;
+    for (const v of ['not-a-date', '2025-13-45T99:00:00Z']) {
+      expect((await app.execute(page, { after: cursor(v) })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    }
+    expect((await app.execute(page, { after: cursor('2025-06-01T00:00:00.000Z') })).errors).toBeUndefined();
   });
 
   test('a NUL character in a search or a comment is BAD_USER_INPUT too', async () => {

@@ -82,6 +82,8 @@ test('one whistle, one letter, one ledger, one feedback per department', async (
   app.clock.advance(2 * HOUR);
   await ok(`mutation($id: ID!) { reportToWhistle(id: $id) { status reportedAt } }`, { id: first.id });
   app.clock.advance(20 * HOUR);
+  const blank = await app.execute(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: "   " }) { id } }`, { id: first.id });
+  expect(blank.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.feedback' });
   const answered = await ok(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: "已设置围挡，三日内修复" }) { status feedback answeredOnTime reportOverdue feedbackOverdue } }`, { id: first.id });
   expect(answered.answerWhistle).toEqual({ status: 'ANSWERED', feedback: '已设置围挡，三日内修复', answeredOnTime: true, reportOverdue: false, feedbackOverdue: false });
   const twice = await app.execute(`mutation($id: ID!) { reportToWhistle(id: $id) { id } }`, { id: first.id });
@@ -161,6 +163,7 @@ test('bad whistles are refused and write nothing', async () => {
     [{ requestId, problemId, blownById: communityId, letter: 'x', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.requestId'],
     [{ blownById: communityId, letter: 'x', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.requestId'],
     [{ requestId, blownById: communityId, letter: '', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.letter'],
+    [{ requestId, blownById: communityId, letter: '  ', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.letter'],
     [{ requestId, blownById: communityId, letter: 'x', unitIds: [] }, 'BAD_USER_INPUT', 'input.unitIds'],
     [{ requestId, blownById: communityId, letter: 'x', unitIds: [departmentIds[0], departmentIds[0]] }, 'BAD_USER_INPUT', 'input.unitIds'],
     [{ requestId, blownById: communityId, letter: 'x', unitIds: [toGlobalId('Unit', 99999)] }, 'BAD_USER_INPUT', 'input.unitIds.0'],

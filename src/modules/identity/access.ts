@@ -37,7 +37,8 @@ export interface AreaScope {
 export async function authorizeArea(ctx: AppContext, globalId: string | null | undefined, field: string, typeNames: readonly string[] = ALL_AREA_TYPES): Promise<AreaScope> {
   if (ctx.viewer.kind === 'anonymous') throw unauthenticated();
   const scope = scopePathsOf(ctx.viewer);
-  if (globalId) {
+  // Given means given, "" too (an area picker not set yet): loadArea refuses it; it is not "no area".
+  if (globalId !== null && globalId !== undefined) {
     const area = await loadArea(ctx.em, globalId, typeNames, field);
     if (!pathInScope(ctx.viewer, area.path)) throw forbidden(`${field} is outside the areas you may see`);
     return { area, paths: [area.path] };

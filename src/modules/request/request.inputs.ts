@@ -1,5 +1,5 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { ArrayMaxSize, IsInt, IsOptional, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { IdInput, TextInput } from '../../common/input-fields';
 import { ConnectionArgs, OrderDirection } from '../../common/pagination';
@@ -94,8 +94,7 @@ export class CreateRequestInput {
   @TextInput(200)
   title!: string;
 
-  @Field({ description: 'The request in the resident\'s words.' })
-  @Length(1, 5000)
+  @TextInput(5000, { description: 'The request in the resident\'s words.' })
   body!: string;
 
   @Field(() => RequestChannel)

@@ -1,6 +1,6 @@
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { IdInput } from '../../common/input-fields';
+import { IdInput, TextInput } from '../../common/input-fields';
 import { ConnectionArgs } from '../../common/pagination';
 import { WhistleResponseStatus } from './whistle.entity';
 import { MAX_RECIPIENTS } from './whistle.rules';
@@ -16,8 +16,7 @@ export class BlowWhistleInput {
   @IdInput({ description: 'The community or street blowing the whistle.' })
   blownById!: string;
 
-  @Field({ description: 'The letter (函) to the departments: what is wrong and what is asked of them.' })
-  @Length(1, 5000)
+  @TextInput(5000, { description: 'The letter (函) to the departments: what is wrong and what is asked of them.' })
   letter!: string;
 
   @Field(() => [ID], { description: `The departments (units) called, 1-${MAX_RECIPIENTS}.` })
@@ -42,8 +41,7 @@ export class BlowWhistleInput {
 
 @InputType()
 export class WhistleFeedbackInput {
-  @Field({ description: 'What the department did about it.' })
-  @Length(1, 5000)
+  @TextInput(5000, { description: 'What the department did about it.' })
   feedback!: string;
 }
 
