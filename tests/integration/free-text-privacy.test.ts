@@ -4,7 +4,7 @@ import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
 import { addListItem, categoryId, createPairing, createProblemList } from '../helpers/closed-loop-fixtures';
-import { buildWorld, dbId, ok, type World } from '../helpers/fixtures';
+import { buildWorld, createPartyOrganization, dbId, ok, type World } from '../helpers/fixtures';
 import { createActivity, createServicePost } from '../helpers/member-fixtures';
 import { addServiceDemand } from '../helpers/project-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -189,6 +189,16 @@ describe('free text beyond requests', () => {
       input: { areaId: w.communityId, model: 'ONE_THREE_N', name: '幸福里党建联盟', description: said('联盟秘书处') },
     });
     ids.alliance = alliance.createAlliance.id;
+    const seat = await ok(app, `mutation($input: AddAllianceMemberInput!) { addAllianceMember(input: $input) { id } }`, {
+      input: { allianceId: ids.alliance, unitId: w.units.hospitalId, role: 'IN_AREA', seatTitle: said('兼职委员') },
+    });
+    ids.allianceMember = seat.addAllianceMember.id;
+    // A functional branch (its purpose), and a part-time seat on it.
+    ids.organization = await createPartyOrganization(app, { name: '流动党员党支部', kind: 'BRANCH', areaId: w.communityId, functional: true, functionDescription: said('流动党员') });
+    const partTime = await ok(app, `mutation($input: AddPartTimeMemberInput!) { addPartTimeMember(input: $input) { id } }`, {
+      input: { organizationId: ids.organization, personId: w.partyMemberId, unitId: w.units.hospitalId, title: said('兼职副书记') },
+    });
+    ids.partTimeMember = partTime.addPartTimeMember.id;
     ids.pairing = await createPairing(app, w.units.schoolId, w.communityId);
     await ok(app, `mutation($id: ID!, $input: UpdatePairingInput!) { updatePairing(id: $id, input: $input) { id } }`, {
       id: ids.pairing, input: { agreementTitle: said('共建协议'), duties: [said('共建'), '每月一次志愿服务'] },
@@ -208,7 +218,7 @@ describe('free text beyond requests', () => {
     ids.project = project.acceptSuggestion.id;
     const budget = project.acceptSuggestion.budget;
     await ok(app, `mutation($id: ID!, $input: UpdateLivelihoodProjectInput!) { updateLivelihoodProject(id: $id, input: $input) { id } }`, {
-      id: ids.project, input: { fundingSources: [{ kind: 'GOVERNMENT', amount: budget, note: said('财政拨款') }], note: said('调整资金') },
+      id: ids.project, input: { name: said('长者助餐点'), fundingSources: [{ kind: 'GOVERNMENT', amount: budget, note: said('财政拨款') }], note: said('调整资金') },
     });
     await ok(app, `mutation($id: ID!) { approveLivelihoodProject(id: $id) { id } }`, { id: ids.project });
     await ok(app, `mutation($id: ID!) { startLivelihoodProject(id: $id) { id } }`, { id: ids.project });
@@ -228,15 +238,18 @@ describe('free text beyond requests', () => {
     ['MicroWish.title and description', 'wish', '... on MicroWish { title description }', (n) => [n.title, n.description], ['一台助行器', '腿脚不便']],
     ['ServicePost.title and description', 'post', '... on ServicePost { title description }', (n) => [n.title, n.description], ['楼栋长', '负责3号楼']],
     ['Alliance.description', 'alliance', '... on Alliance { description }', (n) => n.description, '联盟秘书处'],
+    ['AllianceMember.seatTitle', 'allianceMember', '... on AllianceMember { seatTitle }', (n) => n.seatTitle, '兼职委员'],
+    ['PartyOrganization.functionDescription', 'organization', '... on PartyOrganization { functionDescription }', (n) => n.functionDescription, '流动党员'],
+    ['PartTimeMember.title', 'partTimeMember', '... on PartTimeMember { title }', (n) => n.title, '兼职副书记'],
     ['Pairing.agreementTitle and duties', 'pairing', '... on Pairing { agreementTitle duties }', (n) => [n.agreementTitle, ...n.duties], ['共建协议', '共建']],
     ['Activity.title', 'activity', '... on Activity { title }', (n) => n.title, '主题党日'],
     ['ProjectTemplate.description and resource-need note', 'template', '... on ProjectTemplate { description resourceNeeds { note } }', (n) => [n.description, n.resourceNeeds[0].note], ['咨询', '场地对接']],
     [
-      'LivelihoodProject.acceptanceNote, funding note and ledger notes',
+      'LivelihoodProject.name, acceptanceNote, funding note and ledger notes',
       'project',
-      '... on LivelihoodProject { acceptanceNote fundingSources { note } events { edges { node { kind note } } } }',
-      (n) => [n.acceptanceNote, n.fundingSources[0].note, n.events.edges.find((e: any) => e.node.kind === 'UPDATED').node.note],
-      ['验收通过', '财政拨款', '调整资金'],
+      '... on LivelihoodProject { name acceptanceNote fundingSources { note } events { edges { node { kind note } } } }',
+      (n) => [n.name, n.acceptanceNote, n.fundingSources[0].note, n.events.edges.find((e: any) => e.node.kind === 'UPDATED').node.note],
+      ['长者助餐点', '验收通过', '财政拨款', '调整资金'],
     ],
   ];
   /** What the case's fields say, written as `text` makes of each phrase. */

@@ -78,6 +78,7 @@ export class AllianceMember extends NodeEntity {
   role!: AllianceRole;
 
   @Field(() => String, { nullable: true, description: 'Part-time seat title held for the unit, e.g. 兼职委员.' })
+  @FreeText()
   @Property({ type: 'string', length: 60, nullable: true })
   seatTitle?: string | null;
 

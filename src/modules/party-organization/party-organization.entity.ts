@@ -1,3 +1,4 @@
+import { FreeText } from '../../common/free-text-field';
 import { Entity, Enum, Index, ManyToOne, Property, Unique, type Rel } from '@mikro-orm/core';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
@@ -44,6 +45,7 @@ export class PartyOrganization extends NodeEntity {
   functional: boolean = false;
 
   @Field(() => String, { nullable: true, description: 'What a functional branch is for, e.g. 流动党员.' })
+  @FreeText()
   @Property({ type: 'string', length: 100, nullable: true })
   functionDescription?: string | null;
 
@@ -79,6 +81,7 @@ export class PartTimeMember extends NodeEntity {
   unit?: Rel<Unit> | null;
 
   @Field({ description: 'Seat title, e.g. 兼职副书记, 兼职委员.' })
+  @FreeText()
   @Property({ type: 'string', length: 60 })
   title!: string;
 

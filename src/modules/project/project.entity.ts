@@ -126,6 +126,7 @@ registerEnumType(ProjectStatus, { name: 'ProjectStatus', description: 'PROPOSED 
 @Index({ properties: ['status'] })
 export class LivelihoodProject extends NodeEntity {
   @Field()
+  @FreeText()
   @Property({ type: 'string', length: 120 })
   name!: string;
 
