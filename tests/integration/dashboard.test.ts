@@ -192,3 +192,24 @@ test('an empty area id ("", an area picker not set yet) is BAD_USER_INPUT on eve
     }
   }
 });
+
+test('a department still within its feedback deadline is not counted late in the on-time rate', async () => {
+  const window = { areaId: districtId, from: '2030-02-28T16:00:00Z', to: '2030-03-31T16:00:00Z' };
+  // At hour 40 the second department called at hour 6 still has until hour 78: 1 answered on time, 1 not due.
+  app.clock.set(at(40));
+  try {
+    expect((await ok(FIGURES, { input: window })).dashboard).toMatchObject({ whistleResponses: 2, whistlesAnsweredOnTimeRate: 1 });
+  } finally {
+    app.clock.set(at(100));
+  }
+  // Past hour 78 it is late: 1 of 2.
+  expect((await ok(FIGURES, { input: window })).dashboard).toMatchObject({ whistleResponses: 2, whistlesAnsweredOnTimeRate: 0.5 });
+});
+
+test('a member who reported today counts in a period that ends today', async () => {
+  // The member reported on 2030-03-10 (China). Periods are [from, to) instants; reports have days.
+  const figures = async (from: string, to: string) => (await ok(FIGURES, { input: { areaId: districtId, from, to } })).dashboard.membersReported;
+  expect(await figures('2030-03-09T16:00:00Z', '2030-03-10T04:00:00Z')).toBe(1); // 03-10 00:00 to 12:00 China time
+  expect(await figures('2030-03-08T16:00:00Z', '2030-03-09T16:00:00Z')).toBe(0); // the whole of 03-09, up to 03-10 00:00
+  expect(await figures('2030-03-10T16:00:00Z', '2030-03-11T16:00:00Z')).toBe(0); // 03-11
+});

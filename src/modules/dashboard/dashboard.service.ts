@@ -57,11 +57,14 @@ export const dashboardService = {
         [prefix, ctx.now()],
       ),
       em.execute<Row[]>(
+        // A department still inside its deadline is neither on time nor late yet: the rate counts
+        // those that answered or are past due, as the unit assessment does.
         `select count(distinct w.id) as blown, count(wr.id) as responses,
+                count(wr.id) filter (where wr.status = 'ANSWERED' or wr.feedback_due_at < ?) as due,
                 count(wr.id) filter (where wr.status = 'ANSWERED' and wr.answered_at <= wr.feedback_due_at) as on_time
            from whistle w join area a on a.id = w.blown_by_id left join whistle_recipient wr on wr.whistle_id = w.id
           where a.path like ? and w.blown_at >= ? and w.blown_at < ?`,
-        [prefix, ...period],
+        [ctx.now(), prefix, ...period],
       ),
       em.execute<Row[]>(
         `select count(*) as fulfilled from micro_wish m join area a on a.id = m.community_id
@@ -76,8 +79,10 @@ export const dashboardService = {
       ),
       em.execute<Row[]>(
         `select count(*) as reported from person p join area a on a.id = p.residence_community_id
-          where a.path like ? and p.reported_on >= ?::date and p.reported_on < ?::date`,
-        [prefix, chinaDay(input.from), chinaDay(input.to)],
+          where a.path like ? and p.reported_on between ?::date and ?::date`,
+        // A report has a day, not an instant: it counts when its China day is one the period
+        // touches, the day of \`to\` included (the period is [from, to), so its last instant's day).
+        [prefix, chinaDay(input.from), chinaDay(new Date(input.to.getTime() - 1))],
       ),
       em.execute<Row[]>(
         `select coalesce(c.parent_id, c.id) as category_id, count(*) as count
@@ -116,7 +121,7 @@ export const dashboardService = {
       overdueNow: int(overdue[0].overdue),
       whistlesBlown: int(whistles[0].blown),
       whistleResponses: int(whistles[0].responses),
-      whistlesAnsweredOnTimeRate: rate(int(whistles[0].on_time), int(whistles[0].responses)),
+      whistlesAnsweredOnTimeRate: rate(int(whistles[0].on_time), int(whistles[0].due)),
       microWishesFulfilled: int(wishes[0].fulfilled),
       claimedServiceItems: int(claims[0].claimed),
       membersReported: int(members[0].reported),

@@ -79,7 +79,7 @@ export class DashboardFigures {
   @Field(() => Int, { description: 'Departments called by those whistles.' })
   whistleResponses!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Departments that fed back by their deadline / departments called.' })
+  @Field(() => Float, { nullable: true, description: 'Departments that fed back by their deadline / departments that fed back or are past their deadline (those still within it are not counted yet); null when none is.' })
   whistlesAnsweredOnTimeRate!: number | null;
 
   @Field(() => Int, { description: '微心愿 fulfilled in the period.' })
@@ -88,7 +88,7 @@ export class DashboardFigures {
   @Field(() => Int, { description: 'Service and demand items claimed by units in the period (claims not cancelled).' })
   claimedServiceItems!: number;
 
-  @Field(() => Int, { description: '双报到: people who reported to a community inside the area in the period.' })
+  @Field(() => Int, { description: '双报到: people who reported to a community inside the area on a day the period touches (today included).' })
   membersReported!: number;
 
   @Field(() => [CategoryCount], { description: 'Requests received, by first-level category, largest first.' })
