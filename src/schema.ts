@@ -1,8 +1,22 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type MiddlewareFn, type NonEmptyArray } from 'type-graphql';
 import { validateArgument } from './common/validate-args';
 import { RESOLVERS } from './resolvers';
 import { accessGuard } from './modules/identity/access.guard';
+import type { AppContext } from './context/context';
+
+/**
+ * A mutation field has committed by the time its resolver returns; its own selection and the
+ * fields after it then load afresh (see Loaders.forget).
+ */
+const forgetAfterMutation: MiddlewareFn<AppContext> = async ({ context, info }, next) => {
+  if (info.parentType !== info.schema.getMutationType()) return next();
+  try {
+    return await next();
+  } finally {
+    context.loaders.forget();
+  }
+};
 
 let cached: Promise<GraphQLSchema> | undefined;
 
@@ -12,7 +26,7 @@ export function createSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS as unknown as NonEmptyArray<Function>,
     validateFn: validateArgument,
     // Roles and object types, checked before every resolver (src/modules/identity/access.guard.ts).
-    globalMiddlewares: [accessGuard],
+    globalMiddlewares: [accessGuard, forgetAfterMutation],
     emitSchemaFile: false,
   });
   return cached;

@@ -50,6 +50,16 @@ export class Loaders {
 
   constructor(private readonly em: EntityManager) {}
 
+  /**
+   * Forgets everything loaded so far (loaders and the request's identity map). Called after each
+   * mutation field: the fields after it in the same document must read what it wrote, not what an
+   * earlier field cached (a post's remaining places, read before a claim on it).
+   */
+  forget(): void {
+    this.loaders.clear();
+    this.em.clear();
+  }
+
   /** Any loader, created on first use with `batch`. */
   get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V> {
     let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;

@@ -256,6 +256,18 @@ describe('claimServicePost and endPostClaim', () => {
     expectError(again, 'CONFLICT', 'input.personId');
   });
 
+  test('a claim after reading the post in the same document reads the places it left, not the ones read before', async () => {
+    const { personId } = await reportedMember('郑海燕');
+    const postId = await createServicePost(app, { communityId: w.communityId, title: '文明劝导员', capacity: 3 });
+    // As a dashboard writes it: the post read by the first field, claimed by the second.
+    const data = await ok(app, `mutation($input: ClaimServicePostInput!, $postId: ID!) {
+      updated: updateServicePost(id: $postId, input: { title: "文明劝导员" }) { remaining claimCount }
+      claimServicePost(input: $input) { status post { remaining claimCount } }
+    }`, { input: { postId, personId }, postId });
+    expect(data.updated).toEqual({ remaining: 3, claimCount: 0 });
+    expect(data.claimServicePost).toEqual({ status: 'ACTIVE', post: { remaining: 2, claimCount: 1 } });
+  });
+
   test('refuses people who have not reported to the post\'s community, and bad ids; nothing written', async () => {
     const postId = await createServicePost(app, { communityId: w.communityId, title: '调解员', capacity: 2 });
     const notReported = await createMember(app, { name: '未报到党员', communityId: w.communityId, employerUnitId: w.units.hospitalId });
