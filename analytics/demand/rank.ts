@@ -16,7 +16,7 @@ import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
 import { COUNT_COLUMNS, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataSpan, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
-import { DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
+import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
 
 const DIMENSIONS: readonly DemandDimension[] = ['CATEGORY', 'SERVICE_ITEM', 'COMMUNITY', 'GRID', 'RESIDENT_GROUP'];
 /** The metrics TOPSIS weighs; `benefit: false` means smaller is more pressing. */
@@ -64,6 +64,7 @@ function validate(input: DemandRankingInput): void {
   if (has('CATEGORY') && has('SERVICE_ITEM')) throw new DemandInputError('groupBy', 'a service item lies inside one category: pick CATEGORY or SERVICE_ITEM');
   if (has('COMMUNITY') && has('GRID')) throw new DemandInputError('groupBy', 'a grid lies inside one community: pick COMMUNITY or GRID');
   if (has('GRID') && (has('SERVICE_ITEM') || has('RESIDENT_GROUP'))) throw new DemandInputError('groupBy', 'grid roll-ups keep categories only: GRID pairs with CATEGORY');
+  if (has('RESIDENT_GROUP') && input.includeConsultations) throw new DemandInputError('includeConsultations', CONSULTATIONS_HAVE_NO_GROUP);
   if (has('SERVICE_ITEM') && input.sources === 'REQUESTS') throw new DemandInputError('sources', 'requests have no service item: use CATEGORY, or sources SERVICE_RECORDS');
   if (!(input.minSupport >= 0)) throw new DemandInputError('minSupport', 'must be ≥ 0');
   if (!input.allRows && !(input.topN >= 1 && input.topN <= 100)) throw new DemandInputError('topN', 'must be 1-100');
@@ -295,7 +296,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const pooledResolution = ratio(sumOf(cells, 'finished'), sumOf(cells, 'demands') - sumOf(cells, 'cancelled'));
   const metricsOf = new Map<string, DemandMetrics>();
   const populations = [...cells.values()].map((cell) => populationOf(cell, shape, scope));
-  const eb = ebByPool([...cells.values()], populations, shape);
+  const eb = ebByPool([...cells.values()], populations, shape, areaPopulations(shape, scope));
   const spreadOf = spreadByCell(cells, shape, scope);
   const monthScale = usableMonths.map((m) => daysInclusive(m, monthEnd(m)) / coveredDays(m));
   [...cells.values()].forEach((cell, i) => {
@@ -468,17 +469,38 @@ function populationOf(cell: Cell, shape: CellShape, scope: Scope): number | null
   return known ? total : null;
 }
 
-/** EB-smoothed rates per 10k, pooled over cells that share everything but the area (or all cells). */
-function ebByPool(cells: Cell[], populations: (number | null)[], shape: CellShape): Map<string, number> {
+/** Residents per area of the cells' area dimension (community or grid) across the scope, where known. */
+function areaPopulations(shape: CellShape, scope: Scope): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!shape.area) return out;
+  for (const unit of scope.units.values()) {
+    const area = shape.area === 'GRID' || scope.unitLevel === 'COMMUNITY' ? unit.id : unit.communityId;
+    if (unit.population) out.set(area, (out.get(area) ?? 0) + unit.population);
+  }
+  return out;
+}
+
+/**
+ * EB-smoothed rates per 10k, pooled over cells that share everything but the area (or all cells).
+ * A pool holds every area of the scope: one without a cell had no such demand (0 of its
+ * residents), and leaving it out would raise the pooled rate every cell shrinks towards.
+ */
+function ebByPool(cells: Cell[], populations: (number | null)[], shape: CellShape, areas: Map<number, number>): Map<string, number> {
   const pools = new Map<string, number[]>();
   cells.forEach((cell, i) => {
     const pool = shape.area ? `${cell.key.categoryId ?? cell.key.serviceItemId ?? '-'}|${cell.key.residentGroup ?? '-'}` : '*';
     if (!pools.has(pool)) pools.set(pool, []);
     pools.get(pool)!.push(i);
   });
+  const areaOfCell = (cell: Cell) => (shape.area === 'GRID' ? cell.key.gridId : cell.key.communityId);
   const out = new Map<string, number>();
   for (const members of pools.values()) {
-    const result = empiricalBayesRates(members.map((i) => cells[i].volume), members.map((i) => populations[i] ?? 0));
+    const present = new Set(members.map((i) => areaOfCell(cells[i])));
+    const absent = [...areas].filter(([area]) => !present.has(area)).map(([, population]) => population);
+    const result = empiricalBayesRates(
+      [...members.map((i) => cells[i].volume), ...absent.map(() => 0)],
+      [...members.map((i) => populations[i] ?? 0), ...absent],
+    );
     if (!result) continue;
     members.forEach((i, j) => {
       if (Number.isFinite(result.smoothed[j])) out.set(cells[i].id, round(result.smoothed[j] * 1e4, 4));

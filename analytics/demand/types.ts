@@ -177,6 +177,12 @@ export interface DemandHotspotsResult {
   areas: DemandHotspot[];
 }
 
+/**
+ * Why includeConsultations cannot go with resident groups: the roll-ups count groups for demands
+ * only (the quality columns are demand-only), so the flag would be silently ignored.
+ */
+export const CONSULTATIONS_HAVE_NO_GROUP = 'resident groups are counted for demands only: leave includeConsultations false when grouping or filtering by resident group';
+
 /** A bad input analytics detects itself; the API turns it into BAD_USER_INPUT naming `field`. */
 export class DemandInputError extends Error {
   constructor(readonly field: string, message: string) {

@@ -10,7 +10,7 @@ import { addDays, daysInclusive, isDay, monthEnd } from './dates';
 import { resolveScope } from './scope';
 import { SERIES_COLUMNS, readBuckets, readPeriod } from './source';
 import {
-  DemandInputError, type DemandHotspot, type DemandHotspotsInput, type DemandHotspotsResult, type DemandSeriesInput, type DemandSeriesPoint, type DemandSeriesResult,
+  CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandHotspot, type DemandHotspotsInput, type DemandHotspotsResult, type DemandSeriesInput, type DemandSeriesPoint, type DemandSeriesResult,
 } from './types';
 
 const MAX_POINTS = 1000;
@@ -43,6 +43,7 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
   );
   const group = input.key.residentGroup ? GROUPS.find(([, g]) => g === input.key.residentGroup)?.[0] : undefined;
   if (input.key.residentGroup && !group) throw new DemandInputError('key', `unknown resident group ${input.key.residentGroup}`);
+  if (group && input.includeConsultations) throw new DemandInputError('includeConsultations', CONSULTATIONS_HAVE_NO_GROUP);
   const byBucket = new Map<string, DemandSeriesPoint>();
   for (const row of rows) {
     const point = byBucket.get(row.bucket) ?? { start: row.bucket, days: 0, volume: 0, open: group ? null : 0, finished: group ? null : 0 };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { rankDemand, type DemandRankingInput, type SqlRunner } from '../../analytics';
+import { empiricalBayesRates } from '../../analytics/stats/empirical-bayes';
 import { ALL_COLUMNS, planPeriod, readBuckets, readBucketsPacked, readPeriod, type ReadSpec } from '../../analytics/demand/source';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { importServiceFile } from '../../src/modules/service-data/import';
@@ -112,8 +113,9 @@ test('metric values on the tiny fixture equal the ones worked by hand', async ()
   expect(m.trendZ).toBeNull();
   expect(result.rows[0].notes).toContainEqual({ metric: 'trendZ', reason: '3 monthly points: the trend needs at least 4' });
   expect(result.snapshot.recordsCounted).toBe(4);
-  expect(result.snapshot.latestRecordAt?.toISOString()).toBe('2021-03-09T02:00:00.000Z');
-  expect(result.rows[0].evidenceIds).toEqual(['ServiceRecord:gongjian:T-5']);
+  // The latest record counted and the evidence are demands: T-4 (03-08), not the consultation T-5 (03-09).
+  expect(result.snapshot.latestRecordAt?.toISOString()).toBe('2021-03-08T02:00:00.000Z');
+  expect(result.rows[0].evidenceIds).toEqual(['ServiceRecord:gongjian:T-4']);
 });
 
 test('explanations agree with the numbers: weights sum to 1, scores in [0,1], rank follows score, small cells listed apart', async () => {
@@ -186,6 +188,8 @@ test.each([
   [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], policyWeights: [{ metric: 'nonsense', weight: 1 }] }, 'input.policyWeights'],
   [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], policyWeights: [{ metric: 'volume', weight: 11 }] }, 'input.policyWeights[0].weight'],
   [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY', 'SERVICE_ITEM'] }, 'input.groupBy'],
+  // Groups are counted for demands only: the flag would be ignored without a word.
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['RESIDENT_GROUP'], includeConsultations: true }, 'input.includeConsultations'],
   // December 9999 has no month end: this one used to throw while the reads were under way, and
   // their unhandled failures stopped the server.
   [{ from: '9999-12-01', to: '9999-12-31', groupBy: ['CATEGORY'] }, 'input.from'],
@@ -307,7 +311,7 @@ test('series read packed per area hold exactly what the plain read holds (commun
   }
 });
 
-test('periods outside 1900-2999 are refused by every figure that takes one, and nothing is left failing unseen', async () => {
+test('periods outside 1900-2999 (and consultations by resident group) are refused by every figure that takes one, and nothing is left failing unseen', async () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => void unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
@@ -315,6 +319,7 @@ test('periods outside 1900-2999 are refused by every figure that takes one, and 
     const area = Buffer.from('District:1').toString('base64url');
     for (const [document, input, field] of [
       ['query ($input: DemandSeriesInput!) { demandSeries(input: $input) { total } }', { from: '0001-01-01', to: '0001-12-31', interval: 'MONTH' }, 'input.from'],
+      ['query ($input: DemandSeriesInput!) { demandSeries(input: $input) { total } }', { from: '2025-04-01', to: '2025-06-30', residentGroup: 'ELDERLY', includeConsultations: true }, 'input.includeConsultations'],
       ['query ($input: ProjectSuggestionsInput!) { projectSuggestions(input: $input) { assumptions } }', { budget: 100000, from: '9999-01-01', to: '9999-12-31' }, 'input.from'],
       ['query ($input: ServiceStatsInput!) { serviceStats(input: $input) { total { serviceCount } } }', { areaId: area, from: '2025-01-01', to: '9999-12-31', groupBy: 'CATEGORY' }, 'input.to'],
     ] as const) {
@@ -325,5 +330,35 @@ test('periods outside 1900-2999 are refused by every figure that takes one, and 
     expect(unhandled).toEqual([]);
   } finally {
     process.off('unhandledRejection', onUnhandled);
+  }
+});
+
+test('evidence ids are demand records, never the consultations the volume leaves out', async () => {
+  const result = await rankDemand(sql, { ...base, groupBy: ['CATEGORY', 'COMMUNITY'], sources: 'SERVICE_RECORDS', minSupport: 0, topN: 100, evidencePerRow: 5 });
+  const ids = result.rows.flatMap((row) => row.evidenceIds).map((id) => id.replace(/^ServiceRecord:/, ''));
+  expect(ids.length).toBeGreaterThan(20);
+  const { rows } = await db.query(
+    `select count(*) filter (where i.is_consultation)::int as consultations, count(*)::int as found
+       from service_record r join service_item i on i.id = r.item_id where r.source || ':' || r.source_id = any($1)`,
+    [ids],
+  );
+  expect(rows[0]).toEqual({ consultations: 0, found: ids.length });
+});
+
+test('smoothed rates pool every community of the scope, those without the demand as zeros', async () => {
+  const result = await rankDemand(sql, { ...base, groupBy: ['CATEGORY', 'COMMUNITY'], minSupport: 0, allRows: true });
+  const communities = (await db.query(`select id, population from area where level = 'COMMUNITY' and population > 0 order by id`)).rows as { id: number; population: number }[];
+  const byCategory = new Map<number, typeof result.rows>();
+  for (const row of result.rows) byCategory.set(row.key.categoryId!, [...(byCategory.get(row.key.categoryId!) ?? []), row]);
+  // Categories some communities never asked for: their pool must still count those communities' residents.
+  const partial = [...byCategory.values()].filter((rows) => rows.length >= 2 && rows.length < communities.length);
+  expect(partial.length).toBeGreaterThan(0);
+  for (const rows of partial) {
+    const volumes = communities.map((c) => rows.find((row) => row.key.communityId === c.id)?.metrics.volume ?? 0);
+    const expected = empiricalBayesRates(volumes, communities.map((c) => c.population))!;
+    for (const row of rows) {
+      const i = communities.findIndex((c) => c.id === row.key.communityId);
+      expect(row.metrics.smoothedRatePer10k).toBeCloseTo(expected.smoothed[i] * 1e4, 3);
+    }
   }
 });

@@ -9,6 +9,7 @@ import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
 import { rebuildRollups, refreshRequestDaily } from '../../src/modules/service-data/rollups';
 import { seedDemoCity } from '../../src/seed/demo-city';
+import { Migration20261203160000_demand_evidence_demands_only } from '../../migrations/Migration20261203160000_demand_evidence_demands_only';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
@@ -49,9 +50,10 @@ test('one record lands in every demand table with its deadline, close-time bin, 
   expect(row[0]).toMatchObject({
     code: 'CIV-MARRIAGE', source: 1, demands: 2, consultations: 1, finished: 2, timed: 2, on_time: 1, close_seconds_sum: String((79 + 89) * 3600),
     satisfaction_sum: 8, satisfaction_count: 2, satisfied: 1, vulnerable: 1, with_group: 2, g_elderly: 1, g_women: 1, g_youth: 1, g_unknown: 0, h6: 2, h5: 0,
-    exemplar: 'S:gongjian:R-3',
+    // The evidence is the latest demand (R-3, later, is a consultation the volume does not count).
+    exemplar: 'S:gongjian:R-2',
   });
-  expect(new Date(row[0].latest).toISOString()).toBe('2024-03-01T09:00:00.000Z');
+  expect(new Date(row[0].latest).toISOString()).toBe('2024-03-01T08:00:00.000Z');
   const grid = (await db.query(`select demands, finished, on_time from demand_grid_daily where day = '2024-03-01'`)).rows;
   expect(grid).toEqual([{ demands: 1, finished: 1, on_time: 1 }]);
   const month = (await db.query(`select demands, consultations, h6 from demand_monthly where month = '2024-03-01'`)).rows;
@@ -100,6 +102,18 @@ test('incremental roll-ups (import batches and request days) equal a full rebuil
   const check = await db.query(`select (select sum(demands) from demand_daily) = (select sum(demands) from demand_monthly) as a,
     (select sum(h3) from demand_daily) = (select sum(h3) from demand_monthly) as b, (select sum(open) from demand_grid_daily) = (select sum(open) from demand_grid_monthly) as c`);
   expect(check.rows[0]).toEqual({ a: true, b: true, c: true });
+
+  // Migration 20261203160000 turns rows stored with the earlier evidence (any record) into these.
+  await db.query(`update demand_daily d set latest = x.latest, exemplar = x.exemplar from (
+      select (r.received_at at time zone 'Asia/Shanghai')::date as day, i.category_id, r.community_id, max(r.received_at) as latest, max('S:' || r.source || ':' || r.source_id) as exemplar
+      from service_record r join service_item i on i.id = r.item_id group by 1, 2, 3) x
+    where d.source = 1 and d.day = x.day and d.category_id = x.category_id and d.community_id = x.community_id`);
+  for (const table of ['demand_monthly', 'demand_grid_daily', 'demand_grid_monthly']) await db.query(`update ${table} set exemplar = 'S:stale', latest = now() where source = 1`);
+  expect(await snapshot('demand_daily')).not.toEqual(incremental.demand_daily);
+  const migration = new Migration20261203160000_demand_evidence_demands_only(app.orm.em.getDriver(), app.orm.config);
+  await migration.up();
+  for (const query of migration.getQueries()) await db.query(String(query));
+  for (const table of TABLES) expect({ table, rows: await snapshot(table) }).toEqual({ table, rows: incremental[table] });
 });
 
 /** Every roll-up the request side writes, as rows (compared before and after a rebuild). */

@@ -65,7 +65,7 @@ export class DemandRankingRow {
   @Field(() => Float, { description: 'TOPSIS closeness 0..1.' }) score!: number;
   @Field(() => Int, { description: '1 = most pressing; 0 below support.' }) rank!: number;
   @Field(() => TopicOfMonth) topicOfMonth!: TopicOfMonth;
-  @Field(() => [String], { description: 'Request global ids (resolvable with node) and ServiceRecord:<source>:<sourceId> references.' }) evidenceIds!: string[];
+  @Field(() => [String], { description: 'Records behind the volume: request global ids (resolvable with node) and ServiceRecord:<source>:<sourceId> references. Demands only, never consultations.' }) evidenceIds!: string[];
   @Field(() => [MetricNote]) notes!: MetricNote[];
   @Field(() => String, { nullable: true }) belowSupportReason?: string | null;
 }

@@ -7,7 +7,7 @@
  *   demand_grid_daily   day × source × category × grid (+ its community)  (records with a grid only)
  *   demand_grid_monthly month × source × category × grid                (derived)
  *
- * Every column is a sum, except `latest` and `exemplar` which are maxima, so adding a batch's
+ * Every column is a sum, except `latest` and `exemplar` which are maxima (over demands), so adding a batch's
  * cells to the stored rows gives exactly what a rebuild from all records gives (a test checks).
  * Quality columns (open, finished, close times, on time, satisfaction, groups) count demands
  * only; consultations are counted apart in `consultations`.
@@ -66,8 +66,10 @@ function cellColumns(r: RecordSql): string {
     ...GROUP_COLUMNS.map(([column, bit]) => `${f(`${r.demand} and (${r.groupMask} & ${bit}) <> 0`)} as ${column}`),
     `${f(`${r.demand} and ${r.groupMask} = 0`)} as g_unknown`,
     ...hist,
-    `max(${r.latest}) as latest`,
-    `max(${r.exemplar}) as exemplar`,
+    // Of demands only, like every quality column: the evidence shown beside a demand volume must
+    // be records that volume counts, not consultations.
+    `max(${r.latest}) filter (where ${r.demand}) as latest`,
+    `max(${r.exemplar}) filter (where ${r.demand}) as exemplar`,
   ].join(',\n      ');
 }
 
