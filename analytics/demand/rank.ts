@@ -161,7 +161,11 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // Worked out before the reads start: a throw while the list below is being built would leave
   // the reads already started with nobody to handle their failures.
   const wholeMonths = splitPeriod(input.from, input.to).months;
-  const [period, base, months, current, exemplars, recurrence] = await Promise.all([
+  // The backlog looks back 365 days; the month that window starts in is read by day (only where
+  // something is open), or its days before the window would count too. Group cells keep no backlog.
+  const backlogMonth = monthStart(backlogFrom);
+  const readBacklogMonthByDay = backlogFrom !== backlogMonth && backlogMonth >= firstMonth && !shape.byGroup;
+  const [period, base, months, current, exemplars, recurrence, backlogDays] = await Promise.all([
     readPeriod(db, spec(periodColumns, true, true), input.from, input.to, span.last),
     readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
@@ -174,6 +178,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       wholeMonths ? readExemplars(db, spec([], true), wholeMonths[0], wholeMonths[1], true, evidencePerRow) : Promise.resolve([]),
     ]).then(([a, b]) => [...a, ...b]),
     input.sources === 'SERVICE_RECORDS' || shape.what === 'item' ? Promise.resolve(null) : readRecurrence(db, shape, scope, input.from, input.to),
+    readBacklogMonthByDay ? readBucketTable(db, { ...spec(seriesColumns, areaDim), openOnly: true }, backlogFrom, monthEnd(backlogMonth), 'day') : Promise.resolve(null),
   ]);
   clock.mark('sql');
 
@@ -286,10 +291,13 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     }
   };
   const asOfN = dayNumber(asOf);
-  const monthAge = (bucket: string) => (addDays(bucket, 14) >= backlogFrom || monthEnd(bucket) >= backlogFrom ? Math.max(0, asOfN - dayNumber(addDays(bucket, 14))) : null);
-  // (The month of `to`, when read whole, has its backlog ages from its days.)
+  const inBacklog = (month: string) => month >= backlogFrom || (month === backlogMonth && !readBacklogMonthByDay && monthEnd(month) >= backlogFrom);
+  const monthAge = (bucket: string) => (inBacklog(bucket) ? Math.max(0, asOfN - dayNumber(addDays(bucket, 14))) : null);
+  const dayAge = (table: BucketTable) => (offset: number) => Math.max(0, asOfN - dayNumber(table.from) - offset);
+  // (The month of `to`, when read whole, has its backlog ages from its days; so has the month the backlog starts in.)
   if (months) addSeries(months, (offset) => addDays(months.from, offset), (_offset, month) => (month === lastMonth ? null : monthAge(month)), true, skipMonth);
-  if (days) addSeries(days, () => lastMonth, (offset) => Math.max(0, asOfN - dayNumber(days!.from) - offset), daysInSeries);
+  if (days) addSeries(days, () => lastMonth, dayAge(days), daysInSeries);
+  if (backlogDays) addSeries(backlogDays, () => backlogMonth, dayAge(backlogDays), false);
   clock.mark('series');
 
   // 4. Metrics per cell.

@@ -10,6 +10,7 @@ import { loadMapping } from '../../src/modules/service-data/mapping';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { PLANTED_CATEGORY, plantedCsv, tinyCsv } from '../fixtures/demand-fixture';
+import { GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
 
 let app: TestApp;
 let db: pg.Client;
@@ -361,4 +362,22 @@ test('smoothed rates pool every community of the scope, those without the demand
       expect(row.metrics.smoothedRatePer10k).toBeCloseTo(expected.smoothed[i] * 1e4, 3);
     }
   }
+});
+
+test('the backlog counts open demands of exactly the 365 days up to `to`, not from the start of the month they begin in', async () => {
+  // 2019, a year no other fixture touches. The window back from 2019-03-14 starts on 2018-03-15.
+  const c = '370199003004';
+  const csv = [
+    GONGJIAN_CSV_HEADER,
+    `BACKLOG-1,CIV-MARRIAGE-01,2018-03-12 10:00:00,,OPEN,${c},,,,COUNTER,,,`, // 367 days old: outside
+    `BACKLOG-2,CIV-MARRIAGE-01,2018-03-20 10:00:00,,OPEN,${c},,,,COUNTER,,,`, // inside, in the same month
+    `BACKLOG-3,CIV-MARRIAGE-01,2018-04-10 10:00:00,,OPEN,${c},,,,COUNTER,,,`, // inside
+    `BACKLOG-4,CIV-MARRIAGE-01,2019-02-01 10:00:00,2019-02-01 12:00:00,FINISHED,${c},,,,COUNTER,,,`, // the period's one demand
+  ].join('\n') + '\n';
+  expect(await importServiceFile({ db, input: Readable.from([Buffer.from(csv)]), fileName: 'backlog.csv', mapping: gongjian, batchRows: 100 })).toMatchObject({ inserted: 4, rejected: 0 });
+  const result = await rankDemand(sql, { ...base, from: '2019-01-17', to: '2019-03-14', groupBy: ['CATEGORY'], minSupport: 0, now: new Date('2019-03-20T00:00:00Z') });
+  expect(result.rows).toHaveLength(1);
+  expect(result.rows[0].metrics.backlogOpen).toBe(2);
+  // B-2 is 359 days old on 2019-03-14 (its age read by day); B-3's month is aged from its 15th: 333.
+  expect(result.rows[0].metrics.backlogP90AgeDays).toBeLessThanOrEqual(359);
 });
