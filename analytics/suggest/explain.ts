@@ -205,7 +205,8 @@ function rejectionReasons(
 function greedyOut(s: Solved, exactBenefit: number, exactKeys: Set<string>, required: GroupName[]): GreedyOut {
   const g = s.greedy;
   const spent = cents(g.selected.reduce((sum, c) => sum + netOf(c.template, g.joint.value.get(c.key) ?? 0), 0));
-  const benefit = round3(g.selected.reduce((sum, c) => sum + c.benefit, 0));
+  // Summed as the totals are, from each project's benefit as shown: the same projects, the same figure.
+  const benefit = round3(g.selected.reduce((sum, c) => sum + round3(c.benefit), 0));
   const greedyKeys = new Set(g.selected.map((c) => c.key));
   const onlyInExact = s.selected.filter((c) => !greedyKeys.has(c.key));
   const onlyInGreedy = g.selected.filter((c) => !exactKeys.has(c.key));
