@@ -13,14 +13,17 @@ const MASKS: readonly [pattern: string, replacement: string][] = [
   [String.raw`(?<![0-9０-９])[0-9０-９]{3,}([0-9０-９]{4})(?![0-9０-９])`, String.raw`****\1`],
 ];
 
-/** The masked text of `column`: nested regexp_replace calls, literals as standard_conforming_strings reads them. */
-export function maskedColumnExpression(column: string): string {
+/** `masks` applied to `column`: nested regexp_replace calls, literals as standard_conforming_strings reads them. */
+export function maskExpression(masks: readonly (readonly [pattern: string, replacement: string])[], column: string): string {
   const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-  return MASKS.reduce((inner, [pattern, replacement]) => `regexp_replace(${inner}, ${literal(pattern)}, ${literal(replacement)}, 'g')`, column);
+  return masks.reduce((inner, [pattern, replacement]) => `regexp_replace(${inner}, ${literal(pattern)}, ${literal(replacement)}, 'g')`, column);
 }
 
+/** The masked text of `column`, with this migration's masks. */
+export const maskedColumnExpression = (column: string): string => maskExpression(MASKS, column);
+
 /** The free text searched by viewers without the personal-data right, per table. */
-const MASKED: readonly [table: string, column: string][] = [
+export const MASKED: readonly [table: string, column: string][] = [
   ['request', 'title'],
   ['request', 'body'],
   ['list_item', 'title'],

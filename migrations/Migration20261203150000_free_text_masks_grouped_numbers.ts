@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { maskedColumnExpression as previousExpression } from './Migration20261203130000_free_text_masked_columns';
+import { MASKED, maskExpression, maskedColumnExpression as previousExpression } from './Migration20261203130000_free_text_masked_columns';
 
 /**
  * maskFreeText as of this migration, pattern and PostgreSQL replacement in order: a frozen copy of
@@ -15,20 +15,8 @@ const MASKS: readonly [pattern: string, replacement: string][] = [
   ["(?<![0-9０-９])[0-9０-９]{3,}([0-9０-９]{4})(?![0-9０-９])", "****\\1"],
 ];
 
-/** The masked text of `column`: nested regexp_replace calls, literals as standard_conforming_strings reads them. */
-export function maskedColumnExpression(column: string): string {
-  const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-  return MASKS.reduce((inner, [pattern, replacement]) => `regexp_replace(${inner}, ${literal(pattern)}, ${literal(replacement)}, 'g')`, column);
-}
-
-/** The stored masked copies (20261203130000 added them). */
-const MASKED: readonly [table: string, column: string][] = [
-  ['request', 'title'],
-  ['request', 'body'],
-  ['list_item', 'title'],
-  ['list_item', 'description'],
-  ['service_post', 'title'],
-];
+/** The masked text of `column`, with this migration's masks. */
+export const maskedColumnExpression = (column: string): string => maskExpression(MASKS, column);
 
 /**
  * The masks now also catch numbers written in groups (138 1234 5678, 370102-19900101-1234,

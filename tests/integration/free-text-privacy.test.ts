@@ -274,6 +274,30 @@ describe('free text beyond requests', () => {
     expect(pick(await readNode(key, selection, staff()))).toEqual(expectedFor(name, phrases, said));
   });
 
+  // The public directory (pairings, alliances and seats, party organisations, livelihood
+  // projects): readable by everyone, as written only by staff whose scope holds it.
+  const DIRECTORY = CASES.filter(([name]) => /^(Pairing|Alliance|AllianceMember|PartyOrganization|LivelihoodProject)\./.test(name));
+  test('the directory cases are the ones expected', () => expect(DIRECTORY).toHaveLength(5));
+
+  test.each(DIRECTORY)('staff of the community read %s as written', async (name, key, selection, pick, phrases) => {
+    const own = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);
+    expect(pick(await readNode(key, selection, own))).toEqual(expectedFor(name, phrases, said));
+  });
+
+  test.each(DIRECTORY)('staff of another community read %s with the phone number masked', async (name, key, selection, pick, phrases) => {
+    const other = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.otherCommunityId)]);
+    const node = await readNode(key, selection, other);
+    expect(pick(node)).toEqual(expectedFor(name, phrases, masked));
+    expect(JSON.stringify(node)).not.toContain('13812345678');
+  });
+
+  test('a page of directory entries costs one more statement for out-of-scope staff, not one per entry', async () => {
+    const other = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.otherCommunityId)]);
+    const page = (fields: string) => `{ pairings(first: 50) { edges { node { id ${fields} } } } }`;
+    const statements = async (fields: string) => (await app.countStatements(async () => expect((await app.execute(page(fields), {}, other)).errors).toBeUndefined())).length;
+    expect(await statements('agreementTitle duties')).toBe((await statements('')) + 1);
+  });
+
   test('a unit liaison reads its whistle feedback and claim note masked', async () => {
     const liaison = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, w.communityId)], { unitId: dbId(w.units.hospitalId) });
     expect((await readNode('recipient', '... on WhistleRecipient { feedback }', liaison)).feedback).toBe(masked('已处理'));

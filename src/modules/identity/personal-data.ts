@@ -8,6 +8,7 @@ import type { AppContext } from '../../context/context';
 import { viewerId } from '../../context/context';
 import { Area } from '../area/area.entity';
 import { pathInScope } from './access';
+import { RECORD_TYPES, SCOPE_PATHS } from './scope.rules';
 import { maySeePersonalData } from '../../common/privacy';
 
 /**
@@ -98,4 +99,34 @@ export async function areaPathOf(ctx: AppContext, areaId: number | null | undefi
   if (!areaId) return null;
   const area = await ctx.loaders.byId(Area).load(areaId);
   return area?.path ?? null;
+}
+
+/**
+ * Whether a staff viewer reads `record` (an entity of the public directory: a pairing, an
+ * alliance and its seats, a party organisation, a livelihood project and its ledger) from outside
+ * their scope. Those are readable by everyone, so the scope filter does not hold them back, but
+ * the free text in them is shown as written only where the viewer could reveal personal data:
+ * inside their scope, as `reveal` (personalField) requires. Case records (RECORD_TYPES) are never
+ * read outside the scope at all. One query per type per request tick (a DataLoader), the area
+ * reached through the type's scope path (SCOPE_PATHS, e.g. alliance.area).
+ */
+export async function directoryRecordOutsideScope(ctx: AppContext, record: unknown): Promise<boolean> {
+  if (ctx.viewer.kind !== 'account' || ctx.viewer.scopePaths === null) return false;
+  const entity = (record as { constructor?: { name?: string } } | null)?.constructor as (new () => object) & { name: string } | undefined;
+  const id = (record as { id?: unknown } | null)?.id;
+  if (!entity || typeof id !== 'number') return false;
+  const relation = SCOPE_PATHS[entity.name];
+  if (!relation || RECORD_TYPES.has(entity.name)) return false;
+  const path = await ctx.loaders
+    .get<number, string | null>(`directoryAreaPath:${entity.name}`, async (ids) => {
+      const rows = (await ctx.em.find(entity as never, { id: { $in: [...ids] } } as never, { populate: [relation] as never })) as Record<string, unknown>[];
+      const pathOf = (row: Record<string, unknown>) => {
+        const area = relation.split('.').reduce<unknown>((value, hop) => (value as Record<string, unknown> | null)?.[hop] ?? null, row);
+        return (area as { path?: string } | null)?.path ?? null;
+      };
+      const byId = new Map(rows.map((row) => [row.id as number, pathOf(row)]));
+      return ids.map((key) => byId.get(key) ?? null);
+    })
+    .load(id);
+  return path === null || !pathInScope(ctx.viewer, path);
 }
