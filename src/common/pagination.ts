@@ -107,7 +107,13 @@ export function encodeCursor(ordering: Ordering, value: unknown, id: number): st
   return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, ordering: Ordering): { value: unknown; id: number } {
+/** What a cursor's value must be for the ordering property: its runtime type in the entity metadata. */
+export type CursorValueType = 'Date' | 'string' | 'number' | 'boolean';
+
+/** A Date as encodeCursor writes it (toISOString): anything else was not issued here. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+export function decodeCursor(cursor: string, ordering: Ordering, valueType: CursorValueType = 'string'): { value: unknown; id: number } {
   let payload: CursorPayload;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
@@ -121,13 +127,20 @@ export function decodeCursor(cursor: string, ordering: Ordering): { value: unkno
   if (payload.p !== ordering.property || payload.d !== ordering.direction) {
     throw badInput('after', 'was issued for a different orderBy; start again without `after`');
   }
-  const value = isDateProperty(ordering.property) && typeof payload.v === 'string' ? new Date(payload.v) : payload.v;
-  if (value instanceof Date && Number.isNaN(value.getTime())) throw badInput('after', 'is not a cursor from this API');
-  return { value, id: payload.i };
+  // A value of another type (or a date we never wrote) would reach PostgreSQL and fail there.
+  if (valueType === 'Date') {
+    const value = typeof payload.v === 'string' && ISO_INSTANT.test(payload.v) ? new Date(payload.v) : null;
+    if (!value || Number.isNaN(value.getTime())) throw badInput('after', 'is not a cursor from this API');
+    return { value, id: payload.i };
+  }
+  if (typeof payload.v !== valueType || (valueType === 'number' && !Number.isFinite(payload.v))) throw badInput('after', 'is not a cursor from this API');
+  return { value: payload.v, id: payload.i };
 }
 
-function isDateProperty(property: string): boolean {
-  return property === 'createdAt' || property === 'updatedAt';
+/** The cursor value type of `property` on `entity` (see CursorValueType); string for anything else. */
+function cursorValueType(em: EntityManager, entity: EntityClass<unknown>, property: string): CursorValueType {
+  const type = em.getMetadata().find(entity.name)?.properties[property]?.runtimeType;
+  return type === 'Date' || type === 'number' || type === 'boolean' ? (type as CursorValueType) : 'string';
 }
 
 export function pageSize(args: ConnectionArgs): number {
@@ -185,7 +198,7 @@ export async function paginate<T extends WithId>(
   let countPromise: Promise<number> | undefined;
   const countTotal = () => (countPromise ??= em.count(entity as ClassType<T>, where));
   if (limit === 0) return toConnection([], 0, ordering, countTotal);
-  const filter = args.after ? { $and: [where, afterCursor(ordering, decodeCursor(args.after, ordering))] } : where;
+  const filter = args.after ? { $and: [where, afterCursor(ordering, decodeCursor(args.after, ordering, cursorValueType(em, entity, ordering.property)))] } : where;
   const rows = await em.find(entity as ClassType<T>, filter as FilterQuery<T>, { orderBy: orderBy(ordering) as never, limit: limit + 1 });
   return toConnection(rows as T[], limit, ordering, countTotal);
 }

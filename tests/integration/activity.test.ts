@@ -120,6 +120,14 @@ describe('activities list', () => {
     expectError(await app.execute(LIST, { filter: { within: toGlobalId('District', 999999) } }), 'NOT_FOUND', 'filter.within');
   });
 
+  test('a cursor whose start time was tampered with is BAD_USER_INPUT, not a database error', async () => {
+    const cursor = (v: unknown) => Buffer.from(JSON.stringify({ p: 'startsAt', d: 'ASC', v, i: 1 })).toString('base64url');
+    for (const v of ['not-a-date', 12345, '99999-01-01T00:00:00.000Z']) {
+      expectError(await app.execute(LIST, { first: 2, after: cursor(v) }), 'BAD_USER_INPUT', 'after');
+    }
+    expect((await app.execute(LIST, { first: 2, after: cursor('2026-08-02T01:00:00.000Z') })).errors).toBeUndefined();
+  });
+
   test('pages by start time without gaps or repeats (ties broken by id)', async () => {
     const { ids: walked, pages } = await walkPages(app, LIST, 'activities', 2, { filter: { within: tree.districtId } });
     expect(walked).toEqual([ids.a, ids.b, ids.e, ids.c, ids.d]);

@@ -423,7 +423,7 @@ describe('bad input writes nothing', () => {
   test('a cursor whose date was tampered with is BAD_USER_INPUT, not a database error', async () => {
     const cursor = (v: unknown) => Buffer.from(JSON.stringify({ p: 'createdAt', d: 'DESC', v, i: 1 })).toString('base64url');
     const page = `query($after: String) { requests(first: 3, after: $after) { totalCount } }`;
-    for (const v of ['not-a-date', '2025-13-45T99:00:00Z']) {
+    for (const v of ['not-a-date', '2025-13-45T99:00:00Z', '12345', 12345, true, '2025-06-01']) {
       expect((await app.execute(page, { after: cursor(v) })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     }
     expect((await app.execute(page, { after: cursor('2025-06-01T00:00:00.000Z') })).errors).toBeUndefined();
