@@ -163,9 +163,13 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const wholeMonths = splitPeriod(input.from, input.to).months;
   // The backlog looks back 365 days; the month that window starts in is read by day (only where
   // something is open), or its days before the window would count too. Group cells keep no backlog.
+  // And where the trend window is shorter than that year (service items: 12 months; trendMonths),
+  // the whole months before it are read for their open demands alone.
   const backlogMonth = monthStart(backlogFrom);
-  const readBacklogMonthByDay = backlogFrom !== backlogMonth && backlogMonth >= firstMonth && !shape.byGroup;
-  const [period, base, months, current, exemplars, recurrence, backlogDays] = await Promise.all([
+  const readBacklogMonthByDay = backlogFrom !== backlogMonth && !shape.byGroup;
+  const firstWholeBacklogMonth = readBacklogMonthByDay ? addMonths(backlogMonth, 1) : backlogMonth;
+  const readBacklogMonthsBefore = !shape.byGroup && firstWholeBacklogMonth < firstMonth;
+  const [period, base, months, current, exemplars, recurrence, backlogDays, backlogMonths] = await Promise.all([
     readPeriod(db, spec(periodColumns, true, true), input.from, input.to, span.last),
     readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
@@ -179,6 +183,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     ]).then(([a, b]) => [...a, ...b]),
     input.sources === 'SERVICE_RECORDS' || shape.what === 'item' ? Promise.resolve(null) : readRecurrence(db, shape, scope, input.from, input.to),
     readBacklogMonthByDay ? readBucketTable(db, { ...spec(seriesColumns, areaDim), openOnly: true }, backlogFrom, monthEnd(backlogMonth), 'day') : Promise.resolve(null),
+    readBacklogMonthsBefore ? readBucketTable(db, { ...spec(seriesColumns, areaDim), openOnly: true }, firstWholeBacklogMonth, addMonths(firstMonth, -1), 'month') : Promise.resolve(null),
   ]);
   clock.mark('sql');
 
@@ -298,6 +303,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   if (months) addSeries(months, (offset) => addDays(months.from, offset), (_offset, month) => (month === lastMonth ? null : monthAge(month)), true, skipMonth);
   if (days) addSeries(days, () => lastMonth, dayAge(days), daysInSeries);
   if (backlogDays) addSeries(backlogDays, () => backlogMonth, dayAge(backlogDays), false);
+  if (backlogMonths) addSeries(backlogMonths, (offset) => addDays(backlogMonths.from, offset), (_offset, month) => monthAge(month), false);
   clock.mark('series');
 
   // 4. Metrics per cell.

@@ -196,6 +196,8 @@ test.each([
   [{ from: '9999-12-01', to: '9999-12-31', groupBy: ['CATEGORY'] }, 'input.from'],
   [{ from: '2025-04-01', to: '3000-01-01', groupBy: ['CATEGORY'] }, 'input.to'],
   [{ from: '0001-01-01', to: '2025-06-30', groupBy: ['CATEGORY'] }, 'input.from'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], baselineFrom: '9999-01-01', baselineTo: '9999-12-01' }, 'input.baselineFrom'],
+  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], baselineFrom: '2024-01-01', baselineTo: '0001-12-01' }, 'input.baselineTo'],
 ])('bad input %j is refused naming %s', async (input, field) => {
   const result = await app.execute(RANKING, { input });
   expect(result.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|NOT_FOUND/);
@@ -375,9 +377,15 @@ test('the backlog counts open demands of exactly the 365 days up to `to`, not fr
     `BACKLOG-4,CIV-MARRIAGE-01,2019-02-01 10:00:00,2019-02-01 12:00:00,FINISHED,${c},,,,COUNTER,,,`, // the period's one demand
   ].join('\n') + '\n';
   expect(await importServiceFile({ db, input: Readable.from([Buffer.from(csv)]), fileName: 'backlog.csv', mapping: gongjian, batchRows: 100 })).toMatchObject({ inserted: 4, rejected: 0 });
-  const result = await rankDemand(sql, { ...base, from: '2019-01-17', to: '2019-03-14', groupBy: ['CATEGORY'], minSupport: 0, now: new Date('2019-03-20T00:00:00Z') });
+  const window = { ...base, from: '2019-01-17', to: '2019-03-14', minSupport: 0, now: new Date('2019-03-20T00:00:00Z') };
+  const result = await rankDemand(sql, { ...window, groupBy: ['CATEGORY'] });
   expect(result.rows).toHaveLength(1);
   expect(result.rows[0].metrics.backlogOpen).toBe(2);
+  // Trend windows shorter than the backlog's year: service items (12 months) and a 4-month trend.
+  for (const input of [{ ...window, groupBy: ['SERVICE_ITEM'] as DemandRankingInput['groupBy'] }, { ...window, groupBy: ['CATEGORY'] as DemandRankingInput['groupBy'], trendMonths: 4 }]) {
+    const rows = (await rankDemand(sql, input)).rows;
+    expect({ groupBy: input.groupBy, backlog: rows.map((row) => row.metrics.backlogOpen) }).toEqual({ groupBy: input.groupBy, backlog: [2] });
+  }
   // B-2 is 359 days old on 2019-03-14 (its age read by day); B-3's month is aged from its 15th: 333.
   expect(result.rows[0].metrics.backlogP90AgeDays).toBeLessThanOrEqual(359);
 });

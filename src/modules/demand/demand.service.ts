@@ -85,6 +85,8 @@ export const demandService = {
     let baselineFrom = input.baselineFrom;
     let baselineTo = input.baselineTo;
     if (input.baseline && (baselineFrom || baselineTo)) throw badInput('input.baseline', 'give baseline or baselineFrom/baselineTo, not both');
+    if (baselineFrom) assertPeriodDay(baselineFrom, 'input.baselineFrom');
+    if (baselineTo) assertPeriodDay(baselineTo, 'input.baselineTo');
     const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
     if (input.baseline === BaselineKind.PREVIOUS_PERIOD) [baselineFrom, baselineTo] = [shift(from, -days), shift(from, -1)];
     if (input.baseline === BaselineKind.SAME_PERIOD_LAST_YEAR) [baselineFrom, baselineTo] = [shift(from, -364), shift(to, -364)];
