@@ -32,23 +32,27 @@ export function maskName(name: string | null | undefined): string | null {
 
 /** A digit as residents type it: ASCII or full-width (Chinese input methods give both). */
 const DIGIT = '[0-9０-９]';
+/** Spaces people and pasted text put between digit groups: also no-break, ideographic and zero-width ones. */
+const SPACE = '\u0020\u00a0\u3000\t\u200b\u200c\u200d\ufeff';
+/** Joiners between digit groups: hyphens and dashes (also full-width), dots. */
+const JOINER = '-.．－‐‑–—·';
 /**
  * What people put between the digits of a number (138 1234 5678, 370102-19900101-1234,
- * 138.1234.5678): spaces (also no-break and ideographic), hyphens and dashes (also full-width),
- * dots, and the invisible characters pasted text carries. Written out, not \s: JavaScript's \s
- * takes the no-break space and PostgreSQL's does not, and the stored masked copies the search
- * compares must mask exactly as the display does.
+ * 138.1234.5678). Written out, not \s: JavaScript's \s takes the no-break space and PostgreSQL's
+ * does not, and the stored masked copies the search compares must mask exactly as the display does.
+ * (A hyphen first in a class is itself in both.)
  */
-const SEPARATOR = '[-\u0020\u00a0\u3000\t.．－‐‑–—·\u200b\u200c\u200d\ufeff]';
+const SEPARATOR = `[${JOINER}${SPACE}]`;
 /** Between two digits of one number: up to three separators (138 - 1234 - 5678). */
 const GAP = `${SEPARATOR}{0,3}`;
 /** The next digit of a number, separators allowed before it. */
 const NEXT_DIGIT = `(?:${GAP}${DIGIT})`;
 /**
- * A number starts where no digit comes just before it, separators or not: not inside a longer
- * run such as a list of dates (2024-01-01 2024-02-01). It may end before anything but a digit.
+ * A number starts where no digit comes just before it, nor a digit and a joiner: not inside a
+ * longer run such as a list of dates (2024-01-01 2024-02-01) or a range. After a digit and spaces
+ * it may (a room number, then a phone: 1202 138-1234-5678).
  */
-const NUMBER_START = `(?<!${DIGIT}${GAP})`;
+const NUMBER_START = `(?<!${DIGIT})(?<!${DIGIT}${SEPARATOR}{0,2}[${JOINER}]${SEPARATOR}{0,2})`;
 const NUMBER_END = `(?!${DIGIT})`;
 
 /**
@@ -73,7 +77,8 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> =
   },
   // Landlines with an area code (0531-8877-6655): area code and last four, as maskPhone.
   { pattern: `${NUMBER_START}(0${DIGIT}{2,3})${GAP}${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
-  // Any other run of 7 digits or more (landlines without area code, bank cards, old 15-digit IDs): last four.
+  // Any other run of 7 digits or more written without separators (landlines without area code,
+  // bank cards, old 15-digit IDs): last four. Grouped ones are not told from lists of numbers here.
   { pattern: `(?<!${DIGIT})${DIGIT}{3,}(${DIGIT}{4})${NUMBER_END}`, replacement: '****$1' },
 ];
 

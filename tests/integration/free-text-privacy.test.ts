@@ -124,6 +124,7 @@ test('the SQL masking behind the search masks exactly as maskFreeText does', asy
     '电话138\u00a01234\u00a05678，\ufeff13912345678\ufeff，\u3000１３８\u3000１２３４\u3000５６７８',
     '身份证370102-19900101-1234，3701 0219 9001 0112 3X，电话1\u200b3\u200b8\u200b1234\u200b5678',
     '2024-01-01 2024-02-01 2024-03-01，预算5000-8000元，房间1301 1302 1303',
+    '3号楼1单元1202 138-1234-5678 王女士，编号2024 138 1234 5678，1998-01-01 1999-02-02 2000-03-03',
   ];
   // Through pg itself: the patterns' question marks are not bindings.
   const db = app.orm.em.getConnection().getKnex().client;
@@ -368,6 +369,7 @@ describe('the masked copies the search compares', () => {
     '电话138\u00a01234\u00a05678，\ufeff13912345678\ufeff，\u3000１３８\u3000１２３４\u3000５６７８',
     '身份证370102-19900101-1234，3701 0219 9001 0112 3X，电话1\u200b3\u200b8\u200b1234\u200b5678',
     '2024-01-01 2024-02-01 2024-03-01，预算5000-8000元，房间1301 1302 1303',
+    '3号楼1单元1202 138-1234-5678 王女士，编号2024 138 1234 5678，1998-01-01 1999-02-02 2000-03-03',
   ];
 
   test('are stored beside the text and read exactly as maskFreeText, on insert and on update', async () => {
