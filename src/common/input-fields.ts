@@ -41,9 +41,9 @@ export function DateInput(options: FieldOptions = {}): PropertyDecorator {
   return compose(Field(() => LocalDateResolver, options), ...optionality(options));
 }
 
-/** A global ID pointing at another record. */
+/** A global ID pointing at another record. "" is refused, not read as "none given" (an unset picker). */
 export function IdInput(options: FieldOptions = {}): PropertyDecorator {
-  return compose(Field(() => ID, options), ...optionality(options));
+  return compose(Field(() => ID, options), ...optionality(options), IsNotBlank());
 }
 
 /** A whole number between `min` and `max`. */

@@ -420,6 +420,13 @@ describe('bad input writes nothing', () => {
     expect(await counts()).toEqual(before);
   });
 
+  test('an empty id in a filter ("", a picker not set yet) is BAD_USER_INPUT, not "no filter"', async () => {
+    for (const filter of [{ within: '' }, { categoryId: ' ' }]) {
+      const result = await app.execute(`query($filter: RequestFilter) { requests(filter: $filter) { totalCount } }`, { filter });
+      expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: `filter.${Object.keys(filter)[0]}` });
+    }
+  });
+
   test('a cursor whose date was tampered with is BAD_USER_INPUT, not a database error', async () => {
     const cursor = (v: unknown) => Buffer.from(JSON.stringify({ p: 'createdAt', d: 'DESC', v, i: 1 })).toString('base64url');
     const page = `query($after: String) { requests(first: 3, after: $after) { totalCount } }`;
