@@ -11,7 +11,8 @@ const MASKS: readonly [pattern: string, replacement: string][] = [
   ["(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:[.][A-Za-z0-9-]+)+)", "\\1***@\\2"],
   ["(?<![0-9０-９])(?<![0-9０-９][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2}[-.．－\u2010\u2011\u2013\u2014·][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2})([0-9０-９](?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){2})(?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){11}[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}([0-9０-９](?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){2}[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９XxＸｘ])(?![0-9０-９])", "\\1***********\\2"],
   ["(?<![0-9０-９])(?<![0-9０-９][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2}[-.．－\u2010\u2011\u2013\u2014·][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2})((?:[+]?86[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3})?[1１][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[3-9３-９](?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]))(?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){4}[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}([0-9０-９](?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){3})(?![0-9０-９])", "\\1****\\2"],
-  ["(?<![0-9０-９])(?<![0-9０-９][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2}[-.．－\u2010\u2011\u2013\u2014·][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2})(0[0-9０-９]{2,3})[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]{3,4}[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}([0-9０-９]{4})(?![0-9０-９])", "\\1-****\\2"],
+  ["(?<![0-9０-９])(?<![0-9０-９][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2}[-.．－\u2010\u2011\u2013\u2014·][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2})[(（]?(0[0-9０-９]{2,3})[)）]?[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]{3,4}[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}([0-9０-９]{4})(?![0-9０-９])", "\\1-****\\2"],
+  ["((?:电话|座机|手机|联系方式|热线|[Tt][Ee][Ll])[：:]?[ \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3})[0-9０-９]{3,4}[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}([0-9０-９]{4})(?![0-9０-９])", "\\1****\\2"],
   ["(?<![0-9０-９])[0-9０-９]{3,}([0-9０-９]{4})(?![0-9０-９])", "****\\1"],
 ];
 
@@ -20,7 +21,7 @@ export const maskedColumnExpression = (column: string): string => maskExpression
 
 /**
  * The masks now also catch numbers written in groups (138 1234 5678, 370102-19900101-1234,
- * 138.1234.5678, full-width and invisible separators), and no longer use \s, which PostgreSQL
+ * 138.1234.5678, full-width and invisible separators, (0531) 8877 6655, 电话 8877-6655), and no longer use \s, which PostgreSQL
  * and JavaScript read differently (the no-break space): a phone written with no-break spaces was
  * masked on display but stored unmasked, so a search could probe its digits. PostgreSQL 15
  * cannot change a generated column's expression: each is dropped and added again (the table is

@@ -75,8 +75,11 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> =
     pattern: `${NUMBER_START}((?:[+]?86${GAP})?[1１]${GAP}[3-9３-９]${NEXT_DIGIT})${NEXT_DIGIT}{4}${GAP}(${DIGIT}${NEXT_DIGIT}{3})${NUMBER_END}`,
     replacement: '$1****$2',
   },
-  // Landlines with an area code (0531-8877-6655): area code and last four, as maskPhone.
-  { pattern: `${NUMBER_START}(0${DIGIT}{2,3})${GAP}${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
+  // Landlines with an area code (0531-8877-6655, (0531) 8877 6655): area code and last four, as maskPhone.
+  { pattern: `${NUMBER_START}[(（]?(0${DIGIT}{2,3})[)）]?${GAP}${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
+  // A local number in groups where the text says it is one (电话 8877-6655): last four. Without
+  // that word, 8877-6655 cannot be told from a range (面积1200-1500).
+  { pattern: `((?:电话|座机|手机|联系方式|热线|[Tt][Ee][Ll])[：:]?[${SPACE}]{0,3})${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1****$2' },
   // Any other run of 7 digits or more written without separators (landlines without area code,
   // bank cards, old 15-digit IDs): last four. Grouped ones are not told from lists of numbers here.
   { pattern: `(?<!${DIGIT})${DIGIT}{3,}(${DIGIT}{4})${NUMBER_END}`, replacement: '****$1' },

@@ -125,6 +125,7 @@ test('the SQL masking behind the search masks exactly as maskFreeText does', asy
     '身份证370102-19900101-1234，3701 0219 9001 0112 3X，电话1\u200b3\u200b8\u200b1234\u200b5678',
     '2024-01-01 2024-02-01 2024-03-01，预算5000-8000元，房间1301 1302 1303',
     '3号楼1单元1202 138-1234-5678 王女士，编号2024 138 1234 5678，1998-01-01 1999-02-02 2000-03-03',
+    '座机(0531) 8877 6655，联系电话：8877-6655，Tel: 887-6655，面积1200-1500平方米',
   ];
   // Through pg itself: the patterns' question marks are not bindings.
   const db = app.orm.em.getConnection().getKnex().client;
@@ -370,6 +371,7 @@ describe('the masked copies the search compares', () => {
     '身份证370102-19900101-1234，3701 0219 9001 0112 3X，电话1\u200b3\u200b8\u200b1234\u200b5678',
     '2024-01-01 2024-02-01 2024-03-01，预算5000-8000元，房间1301 1302 1303',
     '3号楼1单元1202 138-1234-5678 王女士，编号2024 138 1234 5678，1998-01-01 1999-02-02 2000-03-03',
+    '座机(0531) 8877 6655，联系电话：8877-6655，Tel: 887-6655，面积1200-1500平方米',
   ];
 
   test('are stored beside the text and read exactly as maskFreeText, on insert and on update', async () => {

@@ -61,6 +61,11 @@ describe('maskFreeText', () => {
     ['3号楼1单元1202 138-1234-5678 王女士', '3号楼1单元1202 138****5678 王女士'],
     ['编号2024 138 1234 5678', '编号2024 138****5678'],
     ['预约时间2024-01-01 13812345678', '预约时间2024-01-01 138****5678'],
+    // Landlines with the area code in brackets, and local numbers the text calls a phone.
+    ['座机(0531) 8877 6655', '座机0531-****6655'],
+    ['座机（0531）88776655', '座机0531-****6655'],
+    ['联系电话：8877-6655', '联系电话：****6655'],
+    ['Tel: 887-6655', 'Tel: ****6655'],
   ])('%s → %s', (input, expected) => {
     expect(maskFreeText(input)).toBe(expected);
   });
@@ -73,6 +78,7 @@ describe('maskFreeText', () => {
     ['a hotline', '拨打12345热线'],
     ['dates with dots', '2024.01.01 2024.02.01 2024.03.01'],
     ['dates of the 1990s', '1998-01-01 1999-02-02 2000-03-03'],
+    ['a date after the word phone', '电话 2024-01-01 到期'],
   ])('%s stay as written', (_what, text) => {
     expect(maskFreeText(text)).toBe(text);
   });
