@@ -166,8 +166,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // And where the trend window is shorter than that year (service items: 12 months; trendMonths),
   // the whole months before it are read for their open demands alone.
   const backlogMonth = monthStart(backlogFrom);
-  const readBacklogMonthByDay = backlogFrom !== backlogMonth && !shape.byGroup;
-  const firstWholeBacklogMonth = readBacklogMonthByDay ? addMonths(backlogMonth, 1) : backlogMonth;
+  const firstWholeBacklogMonth = backlogFrom === backlogMonth ? backlogMonth : addMonths(backlogMonth, 1);
+  const readBacklogMonthByDay = !shape.byGroup && backlogFrom !== backlogMonth;
   const readBacklogMonthsBefore = !shape.byGroup && firstWholeBacklogMonth < firstMonth;
   const [period, base, months, current, exemplars, recurrence, backlogDays, backlogMonths] = await Promise.all([
     readPeriod(db, spec(periodColumns, true, true), input.from, input.to, span.last),
@@ -296,8 +296,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     }
   };
   const asOfN = dayNumber(asOf);
-  const inBacklog = (month: string) => month >= backlogFrom || (month === backlogMonth && !readBacklogMonthByDay && monthEnd(month) >= backlogFrom);
-  const monthAge = (bucket: string) => (inBacklog(bucket) ? Math.max(0, asOfN - dayNumber(addDays(bucket, 14))) : null);
+  // Whole months inside the backlog's year only: the part-month it begins in is read by day.
+  const monthAge = (bucket: string) => (bucket >= backlogFrom ? Math.max(0, asOfN - dayNumber(addDays(bucket, 14))) : null);
   const dayAge = (table: BucketTable) => (offset: number) => Math.max(0, asOfN - dayNumber(table.from) - offset);
   // (The month of `to`, when read whole, has its backlog ages from its days; so has the month the backlog starts in.)
   if (months) addSeries(months, (offset) => addDays(months.from, offset), (_offset, month) => (month === lastMonth ? null : monthAge(month)), true, skipMonth);

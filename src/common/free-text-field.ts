@@ -1,13 +1,14 @@
 import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import type { AppContext } from '../context/context';
 import { directoryRecordOutsideScope } from '../modules/identity/personal-data';
-import { freeTextJsonFor, maskFreeTextJson, maySeePersonalData } from './privacy';
+import { maskFreeTextJson, maySeePersonalData } from './privacy';
 
 const maskForViewer: MiddlewareFn<AppContext> = async ({ context, root }, next) => {
   const value = await next();
-  if (value == null || !maySeePersonalData(context.viewer)) return freeTextJsonFor(context.viewer, value);
-  // Staff: as written, unless the record is a directory entry of another area.
-  return (await directoryRecordOutsideScope(context, root)) ? maskFreeTextJson(value) : value;
+  if (value == null) return value;
+  // As written for staff, unless the record is a directory entry of another area; masked for everyone else.
+  const asWritten = maySeePersonalData(context.viewer) && !(await directoryRecordOutsideScope(context, root));
+  return asWritten ? value : maskFreeTextJson(value);
 };
 
 /**

@@ -106,14 +106,6 @@ export function maySeePersonalData(viewer: Viewer): boolean {
   return viewer.kind === 'account' && PERSONAL_DATA_ROLES.has(viewer.role);
 }
 
-/** Free text as this viewer may see it: as written for staff, masked (maskFreeText) for everyone else. */
-export function freeTextFor(viewer: Viewer, text: string): string;
-export function freeTextFor(viewer: Viewer, text: string | null | undefined): string | null;
-export function freeTextFor(viewer: Viewer, text: string | null | undefined): string | null {
-  if (text == null) return null;
-  return maySeePersonalData(viewer) ? text : maskFreeText(text);
-}
-
 /**
  * A JSON value (a ledger entry's `data`, a kept suggestion) with maskFreeText applied to every
  * string in it, however deep. Every string, not a list of known keys: a key added later that
@@ -128,11 +120,6 @@ export function maskFreeTextJson<T>(value: T): T {
     return Object.fromEntries(Object.entries(value).map(([key, element]) => [key, maskFreeTextJson(element)])) as T;
   }
   return value;
-}
-
-/** A JSON value as this viewer may see it: as written for staff, every string masked for everyone else. */
-export function freeTextJsonFor<T>(viewer: Viewer, value: T): T {
-  return value == null || maySeePersonalData(viewer) ? value : maskFreeTextJson(value);
 }
 
 /** PostgreSQL writes a kept group \n where JavaScript writes $n. */

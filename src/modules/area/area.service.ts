@@ -123,11 +123,16 @@ async function moveArea(em: EntityManager, area: Area, parentId: string): Promis
   if (regroups) await refreshRollupsOfSubtree(em, oldPath, newPath);
 }
 
+/** The community and grid ids a materialised path names (/district/street/community/grid/…; '' where it stops above). */
+function communityAndGrid(path: string): { community: string; grid: string } {
+  const [, , , community = '', grid = ''] = path.split('/');
+  return { community, grid };
+}
+
 /** Whether moving the area at `oldPath` to `newPath` files its requests under another community or grid. */
 function regroupsRequests(oldPath: string, newPath: string): boolean {
-  const [, , , oldCommunity = '', oldGrid = ''] = oldPath.split('/');
-  const [, , , newCommunity = '', newGrid = ''] = newPath.split('/');
-  return oldCommunity !== newCommunity || oldGrid !== newGrid;
+  const [before, after] = [communityAndGrid(oldPath), communityAndGrid(newPath)];
+  return before.community !== after.community || before.grid !== after.grid;
 }
 
 /**
@@ -138,9 +143,7 @@ function regroupsRequests(oldPath: string, newPath: string): boolean {
  * Only for moves that regroup requests: a street or community keeps its communities and grids.
  */
 async function refreshRollupsOfSubtree(em: EntityManager, oldPath: string, newPath: string): Promise<void> {
-  const [, , , oldCommunity = ''] = oldPath.split('/');
-  const [, , , newCommunity = ''] = newPath.split('/');
-  const communities = [...new Set([oldCommunity, newCommunity].filter((id) => id !== '').map(Number))];
+  const communities = [...new Set([oldPath, newPath].map((path) => communityAndGrid(path).community).filter((id) => id !== '').map(Number))];
   const days = await em.execute<{ day: string }[]>(
     `select distinct ${REQUEST_DAY_SQL}::text as day from request q join area a on a.id = q.area_id where a.path like ?`,
     [`${newPath}%`],
