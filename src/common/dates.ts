@@ -26,3 +26,45 @@ export const PERIOD_DAYS = { first: '1900-01-01', last: '2999-12-31' } as const;
 export function assertPeriodDay(day: string, field: string): void {
   if (day < PERIOD_DAYS.first || day > PERIOD_DAYS.last) throw badInput(field, `must lie between ${PERIOD_DAYS.first} and ${PERIOD_DAYS.last}`);
 }
+
+const DAY_MS = 86_400_000;
+
+/** The day `days` calendar days after (or, negative, before) `day`; both YYYY-MM-DD. */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The number of days from `from` to `to`, both included. */
+export function periodLength(from: string, to: string): number {
+  return Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
+}
+
+/** The longest period the demand figures and suggestions take: ten years. */
+export const MAX_PERIOD_DAYS = 3660;
+
+/** A period as the demand figures and suggestions take it: from/to, or the last N days. */
+export interface PeriodInput {
+  from?: string | null;
+  to?: string | null;
+  lastDays?: number | null;
+}
+
+/**
+ * The period asked for, checked: from and to (each a day within PERIOD_DAYS, to not before
+ * from), or the last `lastDays` days up to today in China; at most MAX_PERIOD_DAYS either way.
+ */
+export function resolvePeriod(now: Date, input: PeriodInput): { from: string; to: string } {
+  if (input.lastDays != null) {
+    if (input.from || input.to) throw badInput('input.lastDays', 'give either lastDays or from and to');
+    if (!Number.isInteger(input.lastDays) || input.lastDays < 1 || input.lastDays > MAX_PERIOD_DAYS) throw badInput('input.lastDays', `must be 1-${MAX_PERIOD_DAYS}`);
+    const to = todayInChina(now);
+    return { from: addDays(to, -(input.lastDays - 1)), to };
+  }
+  if (!input.from) throw badInput('input.from', 'give from and to, or lastDays');
+  if (!input.to) throw badInput('input.to', 'give from and to, or lastDays');
+  assertPeriodDay(input.from, 'input.from');
+  assertPeriodDay(input.to, 'input.to');
+  if (input.to < input.from) throw badInput('input.to', `the period is empty: ${input.to} is before ${input.from}`);
+  if (periodLength(input.from, input.to) > MAX_PERIOD_DAYS) throw badInput('input.to', `a period is at most ${MAX_PERIOD_DAYS} days`);
+  return { from: input.from, to: input.to };
+}

@@ -1,4 +1,4 @@
-import { assertPeriodDay } from '../../common/dates';
+import { addDays, assertPeriodDay, periodLength, resolvePeriod } from '../../common/dates';
 import type { Knex } from '@mikro-orm/postgresql';
 import {
   DemandInputError, demandHotspots, demandSeries, rankDemand, type DemandRankingResult, type DemandRow, type SqlRunner,
@@ -7,11 +7,9 @@ import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import type { AppContext } from '../../context/context';
 import { authorizeArea } from '../identity/access';
-import { BaselineKind, type DemandHotspotsInput, type DemandPeriodInput, type DemandRankingInput, type DemandSeriesInput } from './demand.inputs';
+import { BaselineKind, type DemandHotspotsInput, type DemandRankingInput, type DemandSeriesInput } from './demand.inputs';
 import type { DemandHotspots, DemandRanking, DemandRankingRow, DemandSeries } from './demand.types';
 
-const MAX_DAYS = 3660;
-const DAY_MS = 86_400_000;
 
 /** Runs analytics SQL on the ORM's pool, one pooled connection per statement (so independent reads run in parallel). */
 export function poolRunner(knex: Knex): SqlRunner {
@@ -25,25 +23,6 @@ export function poolRunner(knex: Knex): SqlRunner {
       }
     },
   };
-}
-
-const chinaDay = (instant: Date) => new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-const shift = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-
-/** from/to, or lastDays up to today (China time); checked. */
-function period(ctx: AppContext, input: DemandPeriodInput): { from: string; to: string } {
-  if (input.lastDays !== undefined && input.lastDays !== null) {
-    if (input.from || input.to) throw badInput('input.lastDays', 'give either lastDays or from and to');
-    if (!Number.isInteger(input.lastDays) || input.lastDays < 1 || input.lastDays > MAX_DAYS) throw badInput('input.lastDays', `must be 1-${MAX_DAYS}`);
-    const to = chinaDay(ctx.now());
-    return { from: shift(to, -(input.lastDays - 1)), to };
-  }
-  if (!input.from) throw badInput('input.from', 'give from and to, or lastDays');
-  if (!input.to) throw badInput('input.to', 'give from and to, or lastDays');
-  assertPeriodDay(input.from, 'input.from');
-  assertPeriodDay(input.to, 'input.to');
-  if (input.to < input.from) throw badInput('input.to', `the period is empty: to is before from (${input.from})`);
-  return { from: input.from, to: input.to };
 }
 
 /** Analytics input errors become BAD_USER_INPUT naming `input.<field>`. */
@@ -78,7 +57,7 @@ function toRow(row: DemandRow): DemandRankingRow {
 /** Demand ranking, series and hot spots: input checks and area scope here, the numbers in analytics/. */
 export const demandService = {
   async ranking(ctx: AppContext, input: DemandRankingInput): Promise<DemandRanking> {
-    const { from, to } = period(ctx, input);
+    const { from, to } = resolvePeriod(ctx.now(), input);
     if (!input.groupBy || input.groupBy.length < 1 || input.groupBy.length > 2) throw badInput('input.groupBy', 'give 1 or 2 dimensions');
     if (!Number.isInteger(input.minSupport) || input.minSupport < 0) throw badInput('input.minSupport', 'must be a whole number ≥ 0');
     if (!Number.isInteger(input.topN) || input.topN < 1 || input.topN > 100) throw badInput('input.topN', 'must be 1-100');
@@ -87,9 +66,9 @@ export const demandService = {
     if (input.baseline && (baselineFrom || baselineTo)) throw badInput('input.baseline', 'give baseline or baselineFrom/baselineTo, not both');
     if (baselineFrom) assertPeriodDay(baselineFrom, 'input.baselineFrom');
     if (baselineTo) assertPeriodDay(baselineTo, 'input.baselineTo');
-    const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
-    if (input.baseline === BaselineKind.PREVIOUS_PERIOD) [baselineFrom, baselineTo] = [shift(from, -days), shift(from, -1)];
-    if (input.baseline === BaselineKind.SAME_PERIOD_LAST_YEAR) [baselineFrom, baselineTo] = [shift(from, -364), shift(to, -364)];
+    const days = periodLength(from, to);
+    if (input.baseline === BaselineKind.PREVIOUS_PERIOD) [baselineFrom, baselineTo] = [addDays(from, -days), addDays(from, -1)];
+    if (input.baseline === BaselineKind.SAME_PERIOD_LAST_YEAR) [baselineFrom, baselineTo] = [addDays(from, -364), addDays(to, -364)];
     const policyWeights: Record<string, number> = {};
     for (const [i, w] of (input.policyWeights ?? []).entries()) {
       if (!(w.weight >= 0 && w.weight <= 10)) throw badInput(`input.policyWeights[${i}].weight`, 'a weight is 0-10');
@@ -109,7 +88,7 @@ export const demandService = {
   },
 
   async series(ctx: AppContext, input: DemandSeriesInput): Promise<DemandSeries> {
-    const { from, to } = period(ctx, input);
+    const { from, to } = resolvePeriod(ctx.now(), input);
     const { paths } = await authorizeArea(ctx, input.areaId, 'input.areaId');
     const key: { categoryId?: number; communityId?: number; gridId?: number; residentGroup?: string } = {};
     if (input.categoryId) key.categoryId = expectGlobalId(input.categoryId, ['RequestCategory'], 'input.categoryId').id;
@@ -124,7 +103,7 @@ export const demandService = {
   },
 
   async hotspots(ctx: AppContext, input: DemandHotspotsInput): Promise<DemandHotspots> {
-    const { from, to } = period(ctx, input);
+    const { from, to } = resolvePeriod(ctx.now(), input);
     if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > 100) throw badInput('input.limit', 'must be 1-100');
     const categoryId = expectGlobalId(input.categoryId, ['RequestCategory'], 'input.categoryId').id;
     const { paths } = await authorizeArea(ctx, input.areaId, 'input.areaId');

@@ -1,10 +1,10 @@
 import { ArrayMaxSize, IsOptional, IsPositive, Max, Min } from 'class-validator';
 import { Field, Float, ID, InputType } from 'type-graphql';
+import { MAX_PERIOD_DAYS } from '../../common/dates';
 import { DateInput, IdInput, IntInput } from '../../common/input-fields';
 import { ResidentGroup } from '../../common/resident-group';
 
 export const MAX_BUDGET = 10_000_000_000;
-export const MAX_PERIOD_DAYS = 3660;
 
 @InputType({ description: 'What to suggest projects for: a budget, an area and a period, with optional constraints and parameters.' })
 export class ProjectSuggestionsInput {

@@ -2,7 +2,7 @@ import { validate } from 'class-validator';
 import {
   suggestProjects, type CandidateOut, type GroupName, type ResourceKind, type ResourceSpec, type SuggestionResult, type TemplateSpec,
 } from '../../../analytics';
-import { assertPeriodDay, todayInChina } from '../../common/dates';
+import { resolvePeriod } from '../../common/dates';
 import { AppError, ErrorCode, badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { ResidentGroup } from '../../common/resident-group';
@@ -12,7 +12,7 @@ import { ResourceType } from '../list/list.entity';
 import { usedQuantities } from '../list/list.relations';
 import { loadDemandCells } from './demand-cells';
 import { ProjectKind, ProjectTemplate } from './project.entity';
-import { MAX_PERIOD_DAYS, ProjectSuggestionsInput } from './suggestion.inputs';
+import { ProjectSuggestionsInput } from './suggestion.inputs';
 import type { BindingConstraint, ProjectSuggestion, ProjectSuggestionResult } from './suggestion.types';
 
 /** The query a suggestion came from, as given (dates or lastDays, ids as global IDs), arrays sorted. */
@@ -38,8 +38,6 @@ export interface ComputedSuggestions {
   period: { from: string; to: string };
 }
 
-const DAY_MS = 86_400_000;
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 const COMMUNITY_LEVEL_TYPES = ['District', 'Street', 'Community'];
 
 export function normalizeQuery(input: ProjectSuggestionsInput): SuggestionQuery {
@@ -86,33 +84,12 @@ export async function decodeSuggestionId(id: string, field: string): Promise<{ i
   return { input, templateId: payload.t as number, communityId: payload.c as number };
 }
 
-/** The demand period asked for: from/to, or the last N days up to today (China time). */
-export function resolvePeriod(ctx: AppContext, input: ProjectSuggestionsInput): { from: string; to: string } {
-  let from: string;
-  let to: string;
-  if (input.lastDays != null) {
-    if (input.from || input.to) throw badInput('input.lastDays', 'give either lastDays or from and to');
-    to = todayInChina(ctx.now());
-    from = addDays(to, -(input.lastDays - 1));
-  } else {
-    if (!input.from) throw badInput('input.from', 'give from and to, or lastDays');
-    if (!input.to) throw badInput('input.to', 'give from and to, or lastDays');
-    from = input.from;
-    to = input.to;
-    assertPeriodDay(from, 'input.from');
-    assertPeriodDay(to, 'input.to');
-  }
-  if (to < from) throw badInput('input.to', `the period is empty: ${to} is before ${from}`);
-  if ((Date.parse(to) - Date.parse(from)) / DAY_MS + 1 > MAX_PERIOD_DAYS) throw badInput('input.to', `a period is at most ${MAX_PERIOD_DAYS} days`);
-  return { from, to };
-}
-
 type Row = Record<string, string | number | null>;
 
 /** Runs the whole suggestion: validate, load (demand cells, templates, resources), solve, map. */
 export async function computeSuggestions(ctx: AppContext, input: ProjectSuggestionsInput): Promise<ComputedSuggestions> {
   const loadStarted = performance.now();
-  const period = resolvePeriod(ctx, input);
+  const period = resolvePeriod(ctx.now(), input);
   let scope;
   try {
     scope = await authorizeArea(ctx, input.areaId, 'input.areaId', COMMUNITY_LEVEL_TYPES);
