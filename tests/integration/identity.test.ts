@@ -122,6 +122,22 @@ describe('staff accounts', () => {
     expect(answer.json.data.requests.edges.map((edge: any) => edge.node.title)).toEqual(['和平里路灯']);
   });
 
+  test('a party member account reads the community the member lives in, and follows them when they move', async () => {
+    const neighbour = await createPerson(app, { name: '周幸福', residenceCommunityId: w.communityId });
+    const elsewhere = await createPerson(app, { name: '吴和平', residenceCommunityId: w.otherCommunityId });
+    await account('member.zhang', 'PARTY_MEMBER', { personId: w.partyMemberId });
+    const PEOPLE = '{ people(first: 100) { edges { node { id } } } }';
+    const read = async () => (await gql(PEOPLE, {}, bearer((await signIn('member.zhang')).accessToken))).json.data.people.edges.map((edge: any) => edge.node.id);
+    const before = await read();
+    expect(before).toEqual(expect.arrayContaining([neighbour, w.partyMemberId]));
+    expect(before).not.toContain(elsewhere);
+    await ok(app, `mutation($id: ID!, $input: UpdatePersonInput!) { updatePerson(id: $id, input: $input) { id } }`, { id: w.partyMemberId, input: { residenceCommunityId: w.otherCommunityId } });
+    const after = await read();
+    expect(after).toContain(elsewhere);
+    expect(after).not.toContain(neighbour);
+    await ok(app, `mutation($id: ID!, $input: UpdatePersonInput!) { updatePerson(id: $id, input: $input) { id } }`, { id: w.partyMemberId, input: { residenceCommunityId: w.communityId } });
+  });
+
   test('a liaison of a district-level unit reads the communities the unit serves, not the whole district', async () => {
     const unitId = await createUnit(app, { name: '区民政局', kind: 'AGENCY', areaId: w.districtId });
     await createPairing(app, unitId, w.communityId);
@@ -161,11 +177,23 @@ describe('staff accounts', () => {
 
   test('account rules: bad input is refused and writes nothing; only an unbound administrator creates accounts', async () => {
     const { accessToken } = await signIn('wang.li');
+    const nonMember = await createPerson(app, { name: '群众老李', residenceCommunityId: w.communityId });
     await expectNothingWritten(app, async () => {
       expectError(await app.execute(CREATE_ACCOUNT, { input: { username: 'short.pw', displayName: 'x', password: 'short', role: 'ANALYST' } }), 'BAD_USER_INPUT', 'input.password');
       expectError(await app.execute(CREATE_ACCOUNT, { input: { username: 'no.scope', displayName: 'x', password: PASSWORD, role: 'STREET_STAFF' } }), 'BAD_USER_INPUT', 'input.scopeAreaId');
       expectError(await app.execute(CREATE_ACCOUNT, { input: { username: 'portal.acct', displayName: 'x', password: PASSWORD, role: 'PORTAL' } }), 'BAD_USER_INPUT', 'input.role');
       expectError(await app.execute(CREATE_ACCOUNT, { input: { username: 'wang.li', displayName: 'x', password: PASSWORD, role: 'ANALYST' } }), 'CONFLICT', 'input.username');
+      // What an account is bound to must fit its role (ACCOUNT_BINDINGS): a wider scope would read a wider area.
+      const bad = (role: string, extra: Record<string, unknown>, field: string) =>
+        app.execute(CREATE_ACCOUNT, { input: { username: `bound.${role.toLowerCase()}`, displayName: 'x', password: PASSWORD, role, ...extra } }).then((r) => expectError(r, 'BAD_USER_INPUT', field));
+      await bad('UNIT_LIAISON', { unitId: w.units.hospitalId, scopeAreaId: w.districtId }, 'input.scopeAreaId');
+      await bad('GRID_WORKER', { scopeAreaId: w.districtId }, 'input.scopeAreaId');
+      await bad('COMMUNITY_STAFF', { scopeAreaId: w.streetId }, 'input.scopeAreaId');
+      await bad('STREET_STAFF', { scopeAreaId: w.communityId }, 'input.scopeAreaId');
+      await bad('COMMUNITY_STAFF', { scopeAreaId: w.communityId, unitId: w.units.hospitalId }, 'input.unitId');
+      await bad('PARTY_MEMBER', {}, 'input.personId');
+      await bad('PARTY_MEMBER', { personId: w.partyMemberId, scopeAreaId: w.otherCommunityId }, 'input.scopeAreaId');
+      await bad('PARTY_MEMBER', { personId: nonMember }, 'input.personId');
       const refused = await gql(CREATE_ACCOUNT, { input: { username: 'sneaky', displayName: 'x', password: PASSWORD, role: 'DISTRICT_ADMIN' } }, bearer(accessToken));
       expect(refused.json.errors[0].extensions.code).toBe('FORBIDDEN');
       return refused;

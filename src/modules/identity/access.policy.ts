@@ -18,6 +18,23 @@ export const STAFF_ROLES: ReadonlySet<Role> = new Set([Role.DISTRICT_ADMIN, Role
 /** Roles that may see personal data unmasked (in scope, on request, audited). */
 export const PERSONAL_DATA_ROLES: ReadonlySet<Role> = STAFF_ROLES;
 
+/**
+ * What each kind of account is bound to, checked when one is created (createAccountIn):
+ * - scope: the level its scope area must be at; 'optional' (any area, or none: everything);
+ *   'derived' (none may be given: a liaison's scope is the communities its unit serves, a
+ *   member's their residence community, both read at sign-in).
+ * - unit / person: required or refused; a person is optional where not said.
+ */
+export const ACCOUNT_BINDINGS: Readonly<Record<Exclude<Role, Role.PORTAL>, { scope: 'optional' | 'derived' | 'STREET' | 'COMMUNITY' | 'GRID'; unit: 'required' | 'refused'; person?: 'required' }>> = {
+  [Role.DISTRICT_ADMIN]: { scope: 'optional', unit: 'refused' },
+  [Role.ANALYST]: { scope: 'optional', unit: 'refused' },
+  [Role.STREET_STAFF]: { scope: 'STREET', unit: 'refused' },
+  [Role.COMMUNITY_STAFF]: { scope: 'COMMUNITY', unit: 'refused' },
+  [Role.GRID_WORKER]: { scope: 'GRID', unit: 'refused' },
+  [Role.UNIT_LIAISON]: { scope: 'derived', unit: 'required' },
+  [Role.PARTY_MEMBER]: { scope: 'derived', unit: 'refused', person: 'required' },
+};
+
 /** Mutations only a district administrator may run: accounts, keys, catalogues, rules, imports, new districts. */
 export const ADMIN_MUTATIONS: ReadonlySet<string> = new Set([
   'createAccount',

@@ -71,13 +71,13 @@ class CreateAccountInput {
   @Field(() => Role)
   role!: Role;
 
-  @IdInput({ nullable: true, description: 'The area subtree the account works in (required except for district admins, analysts and unit liaisons).' })
+  @IdInput({ nullable: true, description: 'The area subtree the account works in: a street, community or grid for their staff; optional for district admins and analysts; none for unit liaisons and party members (theirs follows from the unit or the residence community).' })
   scopeAreaId?: string | null;
 
-  @IdInput({ nullable: true, description: 'For a unit liaison.' })
+  @IdInput({ nullable: true, description: 'For a unit liaison (required), and only for one.' })
   unitId?: string | null;
 
-  @IdInput({ nullable: true, description: 'For a party member or grid worker: who they are.' })
+  @IdInput({ nullable: true, description: 'Who they are: required for a party member (a member who has reported to a residence community), optional otherwise.' })
   personId?: string | null;
 }
 

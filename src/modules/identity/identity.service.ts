@@ -7,12 +7,13 @@ import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { inTransaction } from '../../common/transaction';
 import { todayInChina } from '../../common/dates';
 import { ANONYMOUS, type AppContext, type Viewer } from '../../context/context';
-import { Area, AreaLevel } from '../area/area.entity';
+import { AREA_TYPE_NAME, Area, AreaLevel } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { Person } from '../person/person.entity';
 import { Unit } from '../unit/unit.entity';
 import { DUMMY_HASH, hashPassword, newApiKey, randomSecret, sha256, verifyPassword } from './credentials';
 import { Account, ApiKey, RefreshToken, Role } from './identity.entity';
+import { ACCOUNT_BINDINGS } from './access.policy';
 
 export interface TokenSettings {
   secret: Uint8Array;
@@ -75,7 +76,7 @@ async function scopePathsOf(em: EntityManager, account: Pick<Account, 'role' | '
     return rows.map((row) => row.path);
   }
   if (account.role === Role.PARTY_MEMBER && account.person) {
-    const rows: { path: string }[] = await em.execute('select a.path from person p join area a on a.id = p.community_id where p.id = ?', [account.person.id]);
+    const rows: { path: string }[] = await em.execute('select a.path from person p join area a on a.id = p.residence_community_id where p.id = ?', [account.person.id]);
     return rows.map((row) => row.path);
   }
   if (account.role === Role.DISTRICT_ADMIN || account.role === Role.ANALYST) return null;
@@ -192,11 +193,16 @@ export async function createAccountIn(
   input: { username: string; displayName: string; password: string; role: Role; scopeAreaId?: string | null; unitId?: string | null; personId?: string | null },
 ): Promise<Account> {
   if (input.role === Role.PORTAL) throw badInput('input.role', 'portals use API keys, not accounts');
-  if (input.role === Role.UNIT_LIAISON && !input.unitId) throw badInput('input.unitId', 'a unit liaison is bound to a unit');
+  const binding = ACCOUNT_BINDINGS[input.role];
+  if (!binding) throw badInput('input.role', `unknown role ${input.role}`);
   if (input.password.length < 12) throw badInput('input.password', 'must be at least 12 characters');
-  if (input.role !== Role.DISTRICT_ADMIN && input.role !== Role.ANALYST && input.role !== Role.UNIT_LIAISON && !input.scopeAreaId) {
-    throw badInput('input.scopeAreaId', `a ${input.role} account is bound to an area`);
+  if (binding.unit === 'required' && !input.unitId) throw badInput('input.unitId', `a ${input.role} account is bound to a unit`);
+  if (binding.unit === 'refused' && input.unitId) throw badInput('input.unitId', `only a ${Role.UNIT_LIAISON} account is bound to a unit`);
+  if (binding.person === 'required' && !input.personId) throw badInput('input.personId', `a ${input.role} account is bound to a person`);
+  if (binding.scope === 'derived' && input.scopeAreaId) {
+    throw badInput('input.scopeAreaId', `a ${input.role} account's area follows from its ${binding.person ? "person's residence community" : "unit's pairings and alliance seats"}: give none`);
   }
+  if (binding.scope !== 'optional' && binding.scope !== 'derived' && !input.scopeAreaId) throw badInput('input.scopeAreaId', `a ${input.role} account is bound to a ${binding.scope.toLowerCase()}`);
   return inTransaction(ctx as AppContext, async (em) => {
     if (await em.count(Account, { username: input.username })) throw conflict(`the username "${input.username}" is taken`, 'input.username');
     const account = em.create(Account, {
@@ -204,10 +210,13 @@ export async function createAccountIn(
       displayName: input.displayName,
       passwordHash: await hashPassword(input.password),
       role: input.role,
-      scopeArea: input.scopeAreaId ? await loadArea(em, input.scopeAreaId, ALL_AREA_TYPES, 'input.scopeAreaId') : null,
+      scopeArea: input.scopeAreaId ? await loadArea(em, input.scopeAreaId, binding.scope === 'optional' || binding.scope === 'derived' ? ALL_AREA_TYPES : [AREA_TYPE_NAME[AreaLevel[binding.scope]]], 'input.scopeAreaId') : null,
       unit: (await loadOptional(em, Unit, input.unitId, 'input.unitId')) ?? null,
       person: (await loadOptional(em, Person, input.personId, 'input.personId')) ?? null,
     });
+    if (binding.person === 'required' && !(account.person?.isPartyMember && account.person.residenceCommunity)) {
+      throw badInput('input.personId', 'a party member account is for a party member who has reported to a residence community');
+    }
     await em.flush();
     return account;
   });
