@@ -78,6 +78,9 @@ describe('bad input changes nothing', () => {
     ['a code with spaces', { name: '某社区', code: 'A B' }, 'input.code'],
     ['a code over 32 characters', { name: '某社区', code: 'C'.repeat(33) }, 'input.code'],
     ['a negative population', { name: '某社区', code: 'X2', population: -1 }, 'input.population'],
+    // Two of these would overflow the street's and district's sums (GraphQL Int) for every reader.
+    ['a population past a million', { name: '某社区', code: 'X5', population: 2_147_483_647 }, 'input.population'],
+    ['households past a million', { name: '某社区', code: 'X6', households: 1_000_001 }, 'input.households'],
     ['longitude without latitude', { name: '某社区', code: 'X3', longitude: 117 }, 'input.latitude'],
     ['an open boundary ring', { name: '某社区', code: 'X4', boundary: { type: 'Polygon', coordinates: [[[117, 36], [117.1, 36], [117.1, 36.1]]] } }, 'input.boundary'],
   ])('%s → BAD_USER_INPUT naming the field', async (_label, fields, field) => {

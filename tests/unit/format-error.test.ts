@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, GraphQLInt, GraphQLObjectType, GraphQLSchema, graphql } from 'graphql';
 import { badInput, conflict } from '../../src/common/errors';
 import { formatError, isExpectedError } from '../../src/common/format-error';
 
@@ -30,4 +30,16 @@ test('class-validator errors become BAD_USER_INPUT naming the nested field', () 
     message: 'filter.search: must be shorter than or equal to 50 characters',
     extensions: { code: 'BAD_USER_INPUT', field: 'filter.search' },
   });
+});
+
+test("a result graphql-js cannot serialise (an Int past 32 bits) is our bug: masked, not the client's", async () => {
+  const schema = new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { population: { type: GraphQLInt, resolve: () => 4_294_979_789 } } }) });
+  const [error] = (await graphql({ schema, source: '{ population }' })).errors!;
+  expect(isExpectedError(error)).toBe(false);
+  expect(formatError({ message: error.message, path: ['population'] }, error)).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  // Errors about the request itself still reach the client as they are.
+  const [invalid] = (await graphql({ schema, source: '{ populace }' })).errors!;
+  expect(isExpectedError(invalid)).toBe(true);
+  const [variable] = (await graphql({ schema, source: 'query ($n: Int) { population }', variableValues: { n: 2 ** 40 } })).errors!;
+  expect(isExpectedError(variable)).toBe(true);
 });

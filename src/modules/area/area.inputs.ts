@@ -88,18 +88,27 @@ export abstract class AreaFieldsInput {
   boundary?: Record<string, unknown> | null;
 }
 
+/**
+ * A community or grid holds at most this many residents (China's largest communities have a few
+ * hundred thousand). Streets and districts report the sum of their communities as a GraphQL Int,
+ * which a handful of values near 2^31 would overflow for every reader, portals included.
+ */
+export const MAX_AREA_POPULATION = 1_000_000;
+
 @InputType()
 export abstract class PopulatedAreaFieldsInput extends AreaFieldsInput {
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: `Residents, 0-${MAX_AREA_POPULATION}.` })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_AREA_POPULATION)
   population?: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: `0-${MAX_AREA_POPULATION}.` })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_AREA_POPULATION)
   households?: number | null;
 }
 
