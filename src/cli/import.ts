@@ -40,14 +40,28 @@ runCli(async () => {
     console.error(`--connections must be a whole number 1-8\n${USAGE}`);
     return 2;
   }
-  const mapping = loadMapping(values.mapping ?? path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'));
+  let mapping;
+  try {
+    mapping = loadMapping(values.mapping ?? path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
   let size: number;
   try {
-    size = fs.statSync(file).size;
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) throw new Error('not a file');
+    size = stat.size;
     fs.accessSync(file, fs.constants.R_OK);
   } catch {
     console.error(`cannot read ${file}`);
     return 1;
+  }
+  const reportPath = values.report ?? `${file}.rejects.csv`;
+  // The report is written from the start: naming the input would truncate it before it is read.
+  if (fs.existsSync(reportPath) && fs.realpathSync(reportPath) === fs.realpathSync(file)) {
+    console.error(`--report must not be the file being imported\n${USAGE}`);
+    return 2;
   }
 
   const config = loadConfig();
@@ -66,7 +80,7 @@ runCli(async () => {
       mapping,
       encoding: values.encoding as 'utf8' | 'gbk' | undefined,
       batchRows,
-      reportPath: values.report ?? `${file}.rejects.csv`,
+      reportPath,
       onProgress: ({ rowsRead, bytesRead, totals }) => progress.update(bytesRead, rowsRead, totals.rowsRead),
     });
   } catch (error) {
@@ -82,7 +96,7 @@ runCli(async () => {
   const n = (value: number) => value.toLocaleString('en-US');
   console.log(`import run ${summary.runId}: read ${n(summary.rowsRead)}, inserted ${n(summary.inserted)}, duplicate ${n(summary.duplicates)}, rejected ${n(summary.rejected)} in ${seconds.toFixed(1)} s (${n(Math.round(summary.rowsRead / Math.max(seconds, 0.001)))} rows/s)`);
   if (summary.encodingDetected) console.log(`read as ${summary.encoding === 'gbk' ? 'GBK' : summary.encoding}: the file is not UTF-8 (pass --encoding to choose)`);
-  if (summary.rejected) console.log(`rejected rows: ${values.report ?? `${file}.rejects.csv`}`);
+  if (summary.rejected) console.log(`rejected rows: ${reportPath}`);
   return summary.inserted + summary.duplicates > 0 ? 0 : 1;
 });
 

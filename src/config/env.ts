@@ -46,6 +46,8 @@ const envSchema = z.object({
   /** Share rate-limit buckets between servers through Redis (redis://host:port); in memory when unset. */
   /** Signs access tokens (HS256); at least 32 characters. Required in production; a random one per process otherwise. */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Keys the resident hashes of imported records (HMAC-SHA256). Required in production: the development default is in the source. */
+  RESIDENT_HASH_SALT: z.string().min(16, 'must be at least 16 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int('must be a whole number').min(60).max(86400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int('must be a whole number').min(1).max(365).default(30),
   REDIS_URL: z
@@ -69,11 +71,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0]);
-    const shown = ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET'].includes(name) ? '(hidden)' : JSON.stringify(relevant[name]);
+    const shown = ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'RESIDENT_HASH_SALT'].includes(name) ? '(hidden)' : JSON.stringify(relevant[name]);
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message} (got ${shown})`);
   }
   if (parsed.data.NODE_ENV === 'production' && !parsed.data.JWT_SECRET) {
     throw new ConfigError('Invalid configuration: JWT_SECRET must be set in production (at least 32 characters)');
+  }
+  if (parsed.data.NODE_ENV === 'production' && !parsed.data.RESIDENT_HASH_SALT) {
+    // With the public default, a resident hash of an ID number can be reversed by trying every plausible number.
+    throw new ConfigError('Invalid configuration: RESIDENT_HASH_SALT must be set in production (at least 16 characters)');
   }
   return parsed.data;
 }

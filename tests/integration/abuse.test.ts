@@ -87,6 +87,21 @@ test('huge nested pages: within first ≤ 100 but multiplying to over 50,000 nod
   refusedBeforeExecution(withVariables);
 });
 
+test('nodes(ids:) multiplies what is under it by the ids it is given: 100 copies of one id cannot hide a hundredfold answer', async () => {
+  const district = Buffer.from('District:1').toString('base64url');
+  const selection = `... on District { streets(first: 3) { edges { node { communities(first: 4) { edges { node { grids(first: 100) { edges { node { name } } } } } } } } } }`;
+  const aliases = (count: number) => Array.from({ length: count }, (_, i) => `a${i}: nodes(ids: $ids) { ${selection} }`).join(' ');
+  // 1,215 nodes per id: 2 aliases of 100 ids ask for ~243,000, which the estimate used to count as 2,430.
+  const refused = await post({ query: `query($ids: [ID!]!) { ${aliases(2)} }`, variables: { ids: Array(100).fill(district) } });
+  refusedBeforeExecution(refused);
+  expect(refused.json.errors[0].extensions.limit).toBe('maxNodes');
+  const literal = await post({ query: `{ nodes(ids: [${Array(100).fill(`"${district}"`).join(', ')}]) { ${selection} } a: nodes(ids: [${Array(100).fill(`"${district}"`).join(', ')}]) { ${selection} } }` });
+  refusedBeforeExecution(literal);
+  // A few ids stay well within the limit.
+  const fine = await post({ query: `query($ids: [ID!]!) { ${aliases(1)} }`, variables: { ids: [district] } });
+  expect(fine.json.errors).toBeUndefined();
+});
+
 test('first: 99999999 and first beyond 32 bits', async () => {
   // The node limit sees it before any resolver (or argument validation) runs.
   const big = await post({ query: '{ communities(first: 99999999) { totalCount } }' });
@@ -174,7 +189,7 @@ describe('production mode', () => {
   let production: AppServer;
   let productionBase: string;
   beforeAll(async () => {
-    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
+    const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, RESIDENT_HASH_SALT: 'test-resident-salt-0123' } as NodeJS.ProcessEnv);
     production = await createServer({ config, orm: app.orm, logger: silentLogger });
     productionBase = `http://127.0.0.1:${await production.listen(0)}`;
   });

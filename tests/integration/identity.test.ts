@@ -262,7 +262,7 @@ describe('rate limits per key and per account; production introspection', () => 
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
     limited = await createServer({ config, orm: app.orm, logger: silentLogger, rateLimiter: new MemoryTokenBucket({ perMinute: 60, burst: 2 }) });
     limitedBase = `http://127.0.0.1:${await limited.listen(0)}`;
-    const productionConfig = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
+    const productionConfig = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, RESIDENT_HASH_SALT: 'test-resident-salt-0123' } as NodeJS.ProcessEnv);
     production = await createServer({ config: productionConfig, orm: app.orm, logger: silentLogger });
     productionBase = `http://127.0.0.1:${await production.listen(0)}`;
   });

@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '../../src/config/paths';
 import { DEMO_RECORDS_SOURCE, seedDemoRecords } from '../../src/modules/service-data/demo-records';
 import { generateServiceRecords, GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
 import { importServiceFile, type ImportOptions } from '../../src/modules/service-data/import';
+import { MAX_RECORD_CHARS } from '../../src/modules/service-data/csv';
 import { loadMapping } from '../../src/modules/service-data/mapping';
 import { rebuildRollups, refreshRequestDaily } from '../../src/modules/service-data/rollups';
 import { seedDemoCity } from '../../src/seed/demo-city';
@@ -181,6 +182,17 @@ test('GBK-encoded input: detected when the file is not UTF-8, or chosen with --e
   expect((await db.query('select row_number, reason from import_rejection where run_id = $1', [late.runId])).rows).toEqual([{ row_number: 5, reason: expect.stringMatching(/not valid UTF-8/) }]);
 });
 
+test('a UTF-8 file with one stray Latin-1 byte stays UTF-8: that row is refused, the Chinese of the others is not stored as GBK mojibake', async () => {
+  const rows = Array.from({ length: 20 }, (_, i) => `STRAY-${i},CIV-SUBSIDY-01,2024-05-06 10:00:00,,OPEN,370199001002,,,,COUNTER,,,居民办理营业执照`);
+  const input = Buffer.concat([Buffer.from(`${GONGJIAN_CSV_HEADER}\n${rows.join('\n')}\n`), Buffer.from('STRAY-X,CIV-SUBSIDY-01,2024-05-06 10:00:00,,OPEN,370199001002,,,,COUNTER,,,Cr'), Buffer.from([0xe8]), Buffer.from('me\n')]);
+  // What the old rule saw: not UTF-8, yet decodes without a replacement character as GB18030.
+  expect(iconv.decode(input, 'gb18030')).not.toContain('\ufffd');
+  const summary = await run(input, { mapping: { ...gongjian, source: 'stray-byte' } });
+  expect(summary).toMatchObject({ inserted: 20, rejected: 1, encoding: 'utf8', encodingDetected: false });
+  const notes = await db.query(`select distinct note from service_record where source = 'stray-byte'`);
+  expect(notes.rows).toEqual([{ note: '居民办理营业执照' }]);
+});
+
 test('GBK is read as GB18030 (four-byte characters too); bytes invalid in it refuse their row instead of being stored as U+FFFD', async () => {
   const mapping = { ...gongjian, source: 'gb18030-test' };
   const row = (id: string, note: string) => `${id},CIV-SUBSIDY-01,2024-05-08 10:00:00,,受理中,370199001002,,,,COUNTER,,,${note}\n`;
@@ -237,6 +249,28 @@ test('JSON lines import through the same mapping (keys are the column names); a 
     { row_number: 5, column_name: 'item_code', reason: 'unknown service item "NOPE"' },
   ]);
   expect(await count(`select count(*) as n from service_record where source = 'jsonl-test' and source_id = 'J-1' and resident_groups = 4`)).toBe(1);
+});
+
+test('a rejection in a column whose header is longer than the report column still rejects one row, not the import', async () => {
+  const header = '请您对本次办理的整体满意程度进行评价（1 表示非常不满意，5 表示非常满意），如未评价请留空。'.repeat(3);
+  expect(header.length).toBeGreaterThan(100);
+  const mapping = { ...gongjian, source: 'long-header', fields: { ...gongjian.fields, satisfaction: { ...gongjian.fields.satisfaction!, column: header } } };
+  const row = (id: string, satisfaction: string) => `${id},SOC-INSURANCE-01,2024-03-01 09:00:00,2024-03-01 10:00:00,FINISHED,370199001001,,,,COUNTER,${satisfaction},,`;
+  const csv = [GONGJIAN_CSV_HEADER.replace('satisfaction', `"${header}"`), row('LH-1', '5'), row('LH-2', '9'), row('LH-3', '4')].join('\n');
+  const summary = await run(csv, { mapping });
+  expect(summary).toMatchObject({ inserted: 2, rejected: 1 });
+  const [rejection] = (await db.query('select row_number, column_name from import_rejection where run_id = $1', [summary.runId])).rows;
+  expect(rejection).toEqual({ row_number: 3, column_name: header.slice(0, 100) });
+});
+
+test('JSON lines: a line with no end within the limit (a one-line JSON array) is refused as it streams; the lines after it go in', async () => {
+  const mapping = { ...gongjian, format: 'jsonl' as const, source: 'jsonl-long' };
+  const good = (id: string) => Buffer.from(`${JSON.stringify({ source_id: id, item_code: 'CERT-ID-01', received_at: '2024-07-01 09:30:00', status: 'OPEN', community_code: '370199003004' })}\n`);
+  const piece = Buffer.from('{"source_id":"X"},'.repeat(4000));
+  const chunks = [good('L-1'), Buffer.from('['), ...Array.from({ length: Math.ceil(1.5 * MAX_RECORD_CHARS / piece.length) }, () => piece), Buffer.from('{}]\n'), good('L-3')];
+  const summary = await importServiceFile({ db, mapping, fileName: 'long.jsonl', input: Readable.from(chunks) });
+  expect(summary).toMatchObject({ rowsRead: 3, inserted: 2, rejected: 1 });
+  expect((await db.query('select row_number, reason from import_rejection where run_id = $1', [summary.runId])).rows).toEqual([{ row_number: 2, reason: expect.stringMatching(/^a line longer than/) }]);
 });
 
 test('a reason never echoes what an unreadable JSON line or a misplaced cell holds: only the kind and position of the error', async () => {

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../../src/config/env';
+import { residentHashSalt } from '../../src/modules/service-data/mapping';
 
 test('defaults: port 4000, embedded database, demo seeding on', () => {
   const config = loadConfig({});
@@ -27,4 +28,13 @@ test.each([
 
 test('the database URL (it may hold a password) is never echoed', () => {
   expect(() => loadConfig({ DATABASE_URL: 'secret-password' })).toThrow(/\(got \(hidden\)\)/);
+});
+
+test('production needs its own JWT secret and resident-hash salt; the salt is never echoed', () => {
+  const secret = 'x'.repeat(32);
+  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret } as NodeJS.ProcessEnv)).toThrow(/RESIDENT_HASH_SALT must be set in production/);
+  expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, RESIDENT_HASH_SALT: 'short-salt' } as NodeJS.ProcessEnv)).toThrow(/RESIDENT_HASH_SALT .*\(got \(hidden\)\)$/);
+  expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, RESIDENT_HASH_SALT: 'a-long-enough-salt' } as NodeJS.ProcessEnv).RESIDENT_HASH_SALT).toBe('a-long-enough-salt');
+  expect(() => residentHashSalt({ NODE_ENV: 'production' } as NodeJS.ProcessEnv)).toThrow(/RESIDENT_HASH_SALT/);
+  expect(residentHashSalt({} as NodeJS.ProcessEnv)).toBe('gongjian-dev-salt');
 });

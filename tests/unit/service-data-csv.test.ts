@@ -119,4 +119,25 @@ describe('CsvScanner', () => {
     expect(got.errors).toEqual([{ line: 2, message: expect.stringMatching(/^Record Too Long/) }]);
     expect(got.records.map((r) => r.cells)).toEqual([['h'], ['after']]);
   });
+
+  test('an unquoted line with no end within the limit is refused as it streams, not held whole in memory', () => {
+    for (const lineBreak of ['\n', '\r\n', '\r']) {
+      const got = scan(`h${lineBreak}${'y,'.repeat(MAX_RECORD_CHARS * 1.5)}${lineBreak}after${lineBreak}`, 65536);
+      expect(got.errors).toEqual([{ line: 2, message: expect.stringMatching(/^Record Too Long: no line end/) }]);
+      expect(got.records.map((r) => [r.line, r.cells])).toEqual([[1, ['h']], [3, ['after']]]);
+    }
+    // The scanner keeps at most about one limit's worth of text, however long the line.
+    const scanner = new CsvScanner();
+    scanner.push('h\n');
+    scanner.next();
+    let errors = 0;
+    for (let i = 0; i < 40; i++) {
+      scanner.push('z'.repeat(MAX_RECORD_CHARS / 4));
+      for (let record = scanner.next(); record !== null; record = scanner.next()) if (record === CSV_ERROR) errors += 1;
+      expect((scanner as unknown as { buffer: string }).buffer.length).toBeLessThanOrEqual(MAX_RECORD_CHARS + MAX_RECORD_CHARS / 4);
+    }
+    expect(errors).toBe(1);
+    // A first line (the header) with no end at all is refused too.
+    expect(scan('x'.repeat(MAX_RECORD_CHARS + 5), 65536).errors).toEqual([{ line: 1, message: expect.stringMatching(/^Record Too Long/) }]);
+  });
 });

@@ -30,6 +30,25 @@ describe('date formats', () => {
   });
 });
 
+describe('date formats: offsets in the text, and formats that cannot name a day', () => {
+  test('Z reads the text\'s own offset (Z, +08:00, -0500) instead of the mapping\'s', () => {
+    const iso = compileDateFormat('YYYY-MM-DDTHH:mm:ssZ', 480);
+    const noon = Date.UTC(2024, 2, 1, 2) / 1000;
+    expect(iso('2024-03-01T10:00:00+08:00')).toBe(noon);
+    expect(iso('2024-03-01T02:00:00Z')).toBe(noon);
+    expect(iso('2024-02-29T21:00:00-0500')).toBe(noon);
+    expect(iso('2024-03-01T10:00:00+23:00')).toBeNull();
+    expect(iso('2024-03-01T10:00:00')).toBeNull();
+  });
+
+  test('a format without a year, a month or a day is refused when the mapping is read, not by a NaN in the first row', () => {
+    expect(() => compileDateFormat('YYYY-MM', 480)).toThrow(/needs a year/);
+    expect(() => compileDateFormat('MM-DD HH:mm', 480)).toThrow(/needs a year/);
+    expect(() => parseMapping({ ...gongjian, dateFormats: ['YYYY-MM-DD HH:mm:ss', 'YYYY-MM'] })).toThrow(/dateFormats\.1: .*needs a year/);
+    expect(() => parseMapping({ ...gongjian, timezone: 'Beijing' })).toThrow(/timezone/);
+  });
+});
+
 describe('mapping', () => {
   const lookups: Lookups = {
     itemByCode: new Map([['SOC-INSURANCE-01', 7]]),
@@ -79,6 +98,7 @@ describe('mapping', () => {
   test.each([
     [{ received_at: '2024-02-30 09:00:00' }, 'received_at', /malformed date/],
     [{ received_at: '0024-03-01 09:00:00', finished_at: '' }, 'received_at', /malformed date "0024-03-01 09:00:00"/],
+    [{ finished_at: '' }, 'finished_at', /a FINISHED record needs its finish time/],
     [{ item_code: 'NOPE' }, 'item_code', /unknown service item "NOPE"/],
     [{ community_code: '999' }, 'community_code', /unknown community/],
     [{ status: 'DONE' }, 'status', /unknown status/],

@@ -43,6 +43,8 @@ export class CsvScanner {
   /** 'lf' (LF or CRLF) or 'cr' (CR alone), settled at the first line break. */
   private breaks: 'lf' | 'cr' | null = null;
   private readonly delimiterCode: number;
+  /** Dropping the rest of a line that grew past MAX_RECORD_CHARS, up to its line break. */
+  private skippingLine = false;
 
   constructor(private readonly delimiter = ',') {
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') throw new Error(`invalid CSV delimiter ${JSON.stringify(delimiter)}`);
@@ -71,6 +73,7 @@ export class CsvScanner {
    */
   next(): string[] | typeof CSV_ERROR | null {
     for (;;) {
+      if (this.skippingLine && !this.skipToLineEnd()) return null;
       const buffer = this.buffer;
       const start = this.pos;
       if (start >= buffer.length) return null;
@@ -83,11 +86,11 @@ export class CsvScanner {
           else if (this.ended) this.breaks = 'cr';
           else return null;
         } else if (lf >= 0 || this.ended) this.breaks = 'lf';
-        else return null;
+        else return this.tooLongSoFar(start);
       }
       let lineEnd = buffer.indexOf(this.breaks === 'cr' ? '\r' : '\n', start);
       if (lineEnd < 0) {
-        if (!this.ended) return null;
+        if (!this.ended) return this.tooLongSoFar(start);
         lineEnd = buffer.length;
       }
       if (this.nextQuote === -2 || (this.nextQuote >= 0 && this.nextQuote < start)) this.nextQuote = buffer.indexOf('"', start);
@@ -114,6 +117,42 @@ export class CsvScanner {
       }
       return record;
     }
+  }
+
+  /**
+   * Null (wait for more text) while the unfinished line from `start` fits MAX_RECORD_CHARS. Past
+   * that, refuses it and drops text up to its line break as it comes, so a file without line
+   * breaks costs one rejected row and a bounded buffer, not the whole file in memory.
+   */
+  private tooLongSoFar(start: number): typeof CSV_ERROR | null {
+    if (this.buffer.length - start <= MAX_RECORD_CHARS) return null;
+    this.message = `Record Too Long: no line end within ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters`;
+    this.line = this.lineAtPos;
+    this.skippingLine = true;
+    this.buffer = '';
+    this.pos = 0;
+    this.nextQuote = -2;
+    return CSV_ERROR;
+  }
+
+  /** While skipping a too-long line: true once past its line break, false when more text is needed. */
+  private skipToLineEnd(): boolean {
+    // Before the first line break is settled, either kind ends the skipped line.
+    const lf = this.breaks === 'cr' ? -1 : this.buffer.indexOf('\n', this.pos);
+    const cr = this.breaks === 'lf' ? -1 : this.buffer.indexOf('\r', this.pos);
+    const end = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+    if (end < 0) {
+      this.buffer = '';
+      this.pos = 0;
+      return false;
+    }
+    this.breaks ??= this.buffer.charCodeAt(end) === CR && this.buffer.charCodeAt(end + 1) !== LF ? 'cr' : 'lf';
+    const next = this.breaks === 'lf' ? this.buffer.indexOf('\n', this.pos) : end;
+    this.pos = next + 1;
+    this.lineAtPos += 1;
+    this.skippingLine = false;
+    this.nextQuote = -2;
+    return true;
   }
 
   /** After an error in the record starting at `pos`, skips that record's first physical line only. */

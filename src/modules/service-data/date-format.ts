@@ -1,8 +1,9 @@
 /**
  * Date-time parsing for import mappings, compiled once per format: `YYYY-MM-DD HH:mm:ss`,
- * `MM/DD/YYYY hh:mm:ss A`, `YYYY/M/D H:mm`, `YYYYMMDD`… Tokens: YYYY, MM/M, DD/D, HH/H (24h),
- * hh/h (12h, needs A), mm, ss (optional fraction after it is ignored), A (AM/PM); anything
- * else matches itself. Returns epoch seconds, or null when the text does not fit or names an
+ * `MM/DD/YYYY hh:mm:ss A`, `YYYY/M/D H:mm`, `YYYYMMDD`, `YYYY-MM-DDTHH:mm:ssZ`… Tokens: YYYY,
+ * MM/M, DD/D, HH/H (24h), hh/h (12h, needs A), mm, ss (optional fraction after it is ignored),
+ * A (AM/PM), Z (the text's own offset: `Z`, `+08:00` or `+0800`, used instead of the mapping's
+ * timezone); anything else matches itself. A format must hold a year, a month and a day. Returns epoch seconds, or null when the text does not fit or names an
  * impossible date (Feb 30, 25:00) or a year before MIN_YEAR.
  */
 export type DateParser = (text: string) => number | null;
@@ -26,6 +27,7 @@ const TOKENS: [string, string][] = [
   ['mm', '(?<m>\\d{2})'],
   ['ss', '(?<s>\\d{2})(?:\\.\\d{1,6})?'],
   ['A', '(?<A>AM|PM|am|pm)'],
+  ['Z', '(?<Z>Z|[+-]\\d{2}:?\\d{2})'],
 ];
 
 /** `+08:00` / `-05:00` → minutes east of UTC. */
@@ -36,6 +38,14 @@ export function parseOffset(offset: string): number {
 }
 
 export function compileDateFormat(format: string, offsetMinutes: number): DateParser {
+  const tokens = new Set<string>();
+  for (let i = 0; i < format.length; ) {
+    const token = TOKENS.find(([name]) => format.startsWith(name, i));
+    if (token) tokens.add(token[0][0].toUpperCase());
+    i += token ? token[0].length : 1;
+  }
+  // Without a year, month or day the parsed text would be NaN, not a refusal.
+  if (!tokens.has('Y') || !tokens.has('M') || !tokens.has('D')) throw new Error(`date format ${JSON.stringify(format)} needs a year (YYYY), a month (MM or M) and a day (DD or D)`);
   let pattern = '';
   for (let i = 0; i < format.length; ) {
     const token = TOKENS.find(([name]) => format.startsWith(name, i));
@@ -63,7 +73,12 @@ export function compileDateFormat(format: string, offsetMinutes: number): DatePa
       hour = (hour % 12) + (groups.A.toUpperCase() === 'PM' ? 12 : 0);
     }
     if (year < MIN_YEAR || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59) return null;
-    return Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetMinutes * 60;
+    let offset = offsetMinutes;
+    if (groups.Z !== undefined && groups.Z !== 'Z') {
+      offset = parseOffset(groups.Z);
+      if (Math.abs(offset) > 14 * 60) return null;
+    } else if (groups.Z === 'Z') offset = 0;
+    return Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offset * 60;
   };
   const fixed = compileFixedWidth(format, offsetMinutes);
   if (!fixed) return general;

@@ -2,7 +2,7 @@ import iconv from 'iconv-lite';
 import fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { CSV_ERROR, CsvScanner } from './csv';
+import { CSV_ERROR, CsvScanner, MAX_RECORD_CHARS } from './csv';
 import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, prepareImportSession, type BatchCounts, type PgClient } from './loader';
 import { compileMapping, type Lookups, type Mapping, type Rejection, type RowMapper } from './mapping';
 import { ANALYZE_AFTER_ROWS, analyzeAfterImport } from './rollups';
@@ -142,12 +142,26 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
         else await take(cells, row);
       };
       let carry = '';
+      /** A line refused for its length is still coming: drop it up to its end. */
+      let skipping = false;
       for await (const chunk of text) {
         const lines = (carry + chunk).split('\n');
         carry = lines.pop()!;
+        if (skipping && lines.length) {
+          lines.shift(); // the end of the line already refused
+          skipping = false;
+        }
         for (const line of lines) await handle(line);
+        if (skipping) carry = '';
+        else if (carry.length > MAX_RECORD_CHARS) {
+          // A line with no end in sight (a one-line JSON array, say): refused now, its rest dropped as it comes.
+          row += 1;
+          await unreadable(row, `a line longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters`);
+          skipping = true;
+          carry = '';
+        }
       }
-      if (carry) await handle(carry);
+      if (carry && !skipping) await handle(carry);
     } else {
       const scanner = new CsvScanner(mapping.delimiter);
       // The hot loop: synchronous per row, awaiting only when a batch rotates or COPY pushes back.
@@ -257,7 +271,8 @@ async function* decodeText(input: Readable, state: DecodeState, forced: boolean,
       const valid = isUtf8(bytes.subarray(0, complete));
       tail = Buffer.from(bytes.subarray(complete));
       // A character the chunk boundary cuts in two is not evidence against GBK: it is judged without it.
-      if (!valid && first && !forced && !iconv.decode(chunk.subarray(0, completeGbLength(chunk)), GBK_DECODER).includes('\ufffd')) {
+      // UTF-8 Chinese often decodes "cleanly" as GB18030 too: a stray byte in a UTF-8 file rejects its row, not the file's text.
+      if (!valid && first && !forced && !mostlyUtf8(bytes) && !iconv.decode(chunk.subarray(0, completeGbLength(chunk)), GBK_DECODER).includes('\ufffd')) {
         state.encoding = 'gbk';
         state.detected = true;
         gbk = iconv.getDecoder(GBK_DECODER);
@@ -273,6 +288,34 @@ async function* decodeText(input: Readable, state: DecodeState, forced: boolean,
   const rest = gbk ? gbk.end() : utf8.decode();
   if (gbk && rest?.includes('\ufffd')) state.undecodable = true;
   if (rest) yield rest;
+}
+
+/**
+ * True when `bytes` is UTF-8 with a few stray bytes: at least ten well-formed multi-byte characters
+ * for every byte that fits no UTF-8 character. GBK text gives the opposite (most of its two-byte
+ * characters are malformed as UTF-8, and few byte runs happen to form UTF-8 ones).
+ */
+export function mostlyUtf8(bytes: Uint8Array): boolean {
+  let characters = 0;
+  let malformed = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const byte = bytes[i];
+    if (byte < 0x80) {
+      i += 1;
+      continue;
+    }
+    const continuations = byte >= 0xc2 && byte <= 0xdf ? 1 : byte >= 0xe0 && byte <= 0xef ? 2 : byte >= 0xf0 && byte <= 0xf4 ? 3 : 0;
+    let ok = continuations > 0 && i + continuations < bytes.length;
+    for (let k = 1; ok && k <= continuations; k++) ok = (bytes[i + k] & 0xc0) === 0x80;
+    if (ok) {
+      characters += 1;
+      i += continuations + 1;
+    } else {
+      malformed += 1;
+      i += 1;
+    }
+  }
+  return characters > 0 && characters >= 10 * malformed;
 }
 
 /** Length of `bytes` without a UTF-8 character cut off at its end. */

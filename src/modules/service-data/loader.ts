@@ -180,7 +180,9 @@ export class BatchLoader {
 
   reject(row: number, rejection: Rejection): void {
     this.pendingRead += 1;
-    this.rejections.push({ row, column: rejection.column, reason: rejection.reason.slice(0, 300) });
+    // Cut to the columns' widths: a long (or NUL-bearing) header must not fail the batch it reports on.
+    const column = rejection.column == null ? rejection.column : rejection.column.replace(/\u0000/g, '').slice(0, 100);
+    this.rejections.push({ row, column, reason: rejection.reason.replace(/\u0000/g, '').slice(0, 300) });
     this.onRejected?.(row, rejection);
   }
 

@@ -85,6 +85,20 @@ export function parseMapping(raw: unknown, label = 'mapping'): Mapping {
     const issue = parsed.error.issues[0];
     throw new Error(`invalid ${label}: ${issue.path.join('.')}: ${issue.message}`);
   }
+  // Found here, before a run is started, rather than by the first row.
+  let offset: number;
+  try {
+    offset = parseOffset(parsed.data.timezone);
+  } catch (error) {
+    throw new Error(`invalid ${label}: timezone: ${(error as Error).message}`);
+  }
+  for (const [i, format] of parsed.data.dateFormats.entries()) {
+    try {
+      compileDateFormat(format, offset);
+    } catch (error) {
+      throw new Error(`invalid ${label}: dateFormats.${i}: ${(error as Error).message}`);
+    }
+  }
   return parsed.data;
 }
 
@@ -128,7 +142,10 @@ const NULL = '\\N';
 
 /** The salt for resident hashes; set RESIDENT_HASH_SALT in production (same salt → same hash across imports). */
 export function residentHashSalt(env: NodeJS.ProcessEnv = process.env): string {
-  return env.RESIDENT_HASH_SALT || 'gongjian-dev-salt';
+  if (env.RESIDENT_HASH_SALT) return env.RESIDENT_HASH_SALT;
+  // loadConfig refuses this too; checked here as well for any path that did not go through it.
+  if (env.NODE_ENV === 'production') throw new Error('RESIDENT_HASH_SALT must be set in production: the development default is public');
+  return 'gongjian-dev-salt';
 }
 
 export function hashResident(identifier: string, salt: string): string {
@@ -284,6 +301,8 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
 
     const statusValue = status(cells);
     if (!STATUSES.has(statusValue)) return { column: col(f.status), reason: `unknown status ${shown(statusValue)}` };
+    // Close times average over FINISHED records: one without its time would pull every average down.
+    if (statusValue === 'FINISHED' && finished === null) return { column: f.finishedAt ? col(f.finishedAt) : col(f.status), reason: 'a FINISHED record needs its finish time' };
 
     const areaKey = community(cells);
     if (areaKey === '') return { column: col(f.community), reason: 'community is missing' };

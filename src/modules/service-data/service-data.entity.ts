@@ -112,7 +112,7 @@ export class ImportRun extends NodeEntity {
 }
 
 /** A row an import refused: where and why. Never the row's content (it may hold personal data). */
-@ObjectType({ description: 'A rejected row: row number (1 = first data row), column and reason.' })
+@ObjectType({ description: 'A rejected row: where it is (in a file, the line the record starts on, the header being line 1; through importServiceRecords, the record\'s position, 1 = the first), column and reason.' })
 @Entity({ tableName: 'import_rejection' })
 @Index({ properties: ['run', 'rowNumber'] })
 export class ImportRejection {
