@@ -134,7 +134,14 @@ export function decodeCursor(cursor: string, ordering: Ordering, valueType: Curs
     return { value, id: payload.i };
   }
   if (typeof payload.v !== valueType || (valueType === 'number' && !Number.isFinite(payload.v))) throw badInput('after', 'is not a cursor from this API');
+  // PostgreSQL text cannot hold NUL: the statement would fail as a protocol error, read as an outage.
+  if (typeof payload.v === 'string' && payload.v.includes('\u0000')) throw badInput('after', 'is not a cursor from this API');
   return { value: payload.v, id: payload.i };
+}
+
+/** The keyset condition for rows after `after` (a cursor of `ordering` on `entity`); checked, BAD_USER_INPUT if not ours. */
+export function cursorCondition<T>(em: EntityManager, entity: EntityClass<T>, ordering: Ordering, after: string): FilterQuery<T> {
+  return afterCursor(ordering, decodeCursor(after, ordering, cursorValueType(em, entity, ordering.property)));
 }
 
 /** The cursor value type of `property` on `entity` (see CursorValueType); string for anything else. */
@@ -198,7 +205,7 @@ export async function paginate<T extends WithId>(
   let countPromise: Promise<number> | undefined;
   const countTotal = () => (countPromise ??= em.count(entity as ClassType<T>, where));
   if (limit === 0) return toConnection([], 0, ordering, countTotal);
-  const filter = args.after ? { $and: [where, afterCursor(ordering, decodeCursor(args.after, ordering, cursorValueType(em, entity, ordering.property)))] } : where;
+  const filter = args.after ? { $and: [where, cursorCondition(em, entity, ordering, args.after)] } : where;
   const rows = await em.find(entity as ClassType<T>, filter as FilterQuery<T>, { orderBy: orderBy(ordering) as never, limit: limit + 1 });
   return toConnection(rows as T[], limit, ordering, countTotal);
 }

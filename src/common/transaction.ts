@@ -86,7 +86,8 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error as { code?: string; name?: string; message?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; current = current.cause as typeof current, depth++) {
-    if (typeof current.code === 'string' && (UNAVAILABLE_CODES.has(current.code) || current.code.startsWith('08'))) return true;
+    // Class 08 is connection trouble, except 08P01: a message the server could not read (a NUL in a text value) is the request's fault.
+    if (typeof current.code === 'string' && (UNAVAILABLE_CODES.has(current.code) || (current.code.startsWith('08') && current.code !== '08P01'))) return true;
     if (current.name === 'KnexTimeoutError' || current.name === 'ConnectionException') return true;
     // The last one: knex's word for a transaction whose connection died under it.
     if (/Connection terminated|Timeout acquiring a connection|connect ECONNREFUSED|Client has encountered a connection error|terminating connection|Transaction query already complete/i.test(current.message ?? '')) return true;

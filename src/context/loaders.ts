@@ -4,7 +4,7 @@ import type { ClassType } from 'type-graphql';
 import {
   countByForeignKey,
   countMany,
-  paginate,
+  cursorCondition,
   paginateMany,
   pageSize,
   toConnection,
@@ -89,10 +89,15 @@ export class Loaders {
     });
   }
 
-  /** First page (limit rows) of a relation, per parent. */
-  firstPage<T extends WithId, K extends string | number>(relation: Relation<T, K>, ordering: Ordering, limit: number): DataLoader<K, T[]> {
-    return this.get<K, T[]>(`page:${relation.name}:${ordering.property}:${ordering.direction}:${limit}`, async (parents) => {
-      const pages = await paginateMany(this.em, relation.entity, parents, relation.whereFor, ordering, limit);
+  /**
+   * A page (limit rows) of a relation, per parent: the first, or the one after cursor `after`
+   * (the same cursor for every parent of the batch, as a nested field's arguments are).
+   */
+  firstPage<T extends WithId, K extends string | number>(relation: Relation<T, K>, ordering: Ordering, limit: number, after: string | null = null): DataLoader<K, T[]> {
+    return this.get<K, T[]>(`page:${relation.name}:${ordering.property}:${ordering.direction}:${limit}:${after ?? ''}`, async (parents) => {
+      const cursor = after === null ? null : cursorCondition(this.em, relation.entity, ordering, after);
+      const whereFor = cursor === null ? relation.whereFor : (parent: K) => ({ $and: [relation.whereFor(parent), cursor] }) as FilterQuery<T>;
+      const pages = await paginateMany(this.em, relation.entity, parents, whereFor, ordering, limit);
       return parents.map((parent) => pages.get(parent) ?? []);
     });
   }
@@ -108,8 +113,8 @@ export class Loaders {
   }
 
   /**
-   * A nested connection: batched when asking for a first page (the common case in lists),
-   * a direct keyset query when paging further into one parent's children.
+   * A nested connection, batched across parents whether it asks for a first page or the page
+   * after a cursor: a cursor sent to a list of parents must not cost statements per parent.
    */
   async connection<T extends WithId, K extends string | number>(
     relation: Relation<T, K>,
@@ -117,9 +122,10 @@ export class Loaders {
     args: ConnectionArgs,
     ordering: Ordering,
   ): Promise<ConnectionResult<T>> {
-    if (args.after) return paginate(this.em, relation.entity, relation.whereFor(parent), ordering, args);
+    // Checked here too, so a bad cursor is refused even where the page is empty (limit 0).
+    if (args.after) cursorCondition(this.em, relation.entity, ordering, args.after);
     const limit = pageSize(args);
-    const rows = await this.firstPage(relation, ordering, limit).load(parent);
+    const rows = await this.firstPage(relation, ordering, limit, args.after || null).load(parent);
     return toConnection(rows, limit, ordering, () => this.count(relation).load(parent));
   }
 }

@@ -9,10 +9,13 @@ import {
   TokenKind,
   TypeInfo,
   getNamedType,
+  getNullableType,
+  isListType,
   isObjectType,
   visit,
   visitWithTypeInfo,
   type ASTNode,
+  type ArgumentNode,
   type ValueNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from '../common/pagination';
@@ -55,6 +58,17 @@ function firstValue(node: ValueNode | undefined, variables: Record<string, unkno
   return null;
 }
 
+/** The length of the longest list among `args` (literal or variable), or null when none is a list. */
+function listArgumentLength(args: readonly ArgumentNode[], variables: Record<string, unknown>): number | null {
+  let longest: number | null = null;
+  for (const arg of args) {
+    const value = arg.value;
+    const length = value.kind === Kind.LIST ? value.values.length : value.kind === Kind.VARIABLE && Array.isArray(variables[value.name.value]) ? (variables[value.name.value] as unknown[]).length : null;
+    if (length !== null) longest = Math.max(longest ?? 0, length);
+  }
+  return longest;
+}
+
 /**
  * The node estimate, once the operation and its variables are known and before any resolver
  * runs: refused with 400 and GRAPHQL_VALIDATION_FAILED naming the limit.
@@ -78,9 +92,11 @@ export function nodeLimitPlugin(limits = OPERATION_LIMITS): ApolloServerPlugin {
                   enter(node) {
                     const type = getNamedType(typeInfo.getType());
                     const isConnection = isObjectType(type) && type.name.endsWith('Connection');
-                    const first = isConnection ? (firstValue(node.arguments?.find((a) => a.name.value === 'first')?.value, variables) ?? DEFAULT_PAGE_SIZE) : 1;
+                    // A list answered item for item from a list argument (nodes(ids:)): as many as it holds.
+                    const perItem = !isConnection && isListType(getNullableType(typeInfo.getType())) ? listArgumentLength(node.arguments ?? [], variables) : null;
+                    const first = isConnection ? (firstValue(node.arguments?.find((a) => a.name.value === 'first')?.value, variables) ?? DEFAULT_PAGE_SIZE) : (perItem ?? 1);
                     const multiplier = multipliers[multipliers.length - 1] * first;
-                    if (isConnection) nodes += multiplier;
+                    if (isConnection || perItem !== null) nodes += multiplier;
                     multipliers.push(multiplier);
                   },
                   leave() {

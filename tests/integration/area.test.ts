@@ -246,5 +246,8 @@ describe('lists: filters, order, pages', () => {
     const byName = (await ok(COMMUNITIES, { first: 1, orderBy: { field: 'NAME', direction: 'ASC' } })).communities.pageInfo.endCursor;
     const result = await app.execute(COMMUNITIES, { after: byName });
     expect(result.errors?.[0].message).toMatch(/different orderBy/);
+    // A NUL in the value reached PostgreSQL as a protocol error (08P01), answered as an outage.
+    const withNul = Buffer.from(JSON.stringify({ p: 'code', d: 'ASC', v: 'a\u0000b', i: 1 })).toString('base64url');
+    expect((await app.execute(COMMUNITIES, { after: withNul })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 });

@@ -65,3 +65,28 @@ test('paging further into one parent\'s children (after a cursor) continues wher
   const names = [...firstPage.data.node.grids.edges, ...rest.data.node.grids.edges].map((edge: any) => edge.node.name);
   expect(names).toEqual(community.grids.edges.map((edge: any) => edge.node.name));
 });
+
+test('a cursor sent to a nested connection of many parents is still one batched statement per level, not one per parent', async () => {
+  const { data } = await overview(1);
+  const community = data.communities.edges[0].node;
+  const firstPage = await app.execute(`query($id: ID!) { node(id: $id) { ... on Community { grids(first: 2) { pageInfo { endCursor } } } } }`, { id: community.id });
+  const after = firstPage.data.node.grids.pageInfo.endCursor;
+  const NESTED = `query($first: Int, $after: String) { communities(first: $first) { edges { node { name grids(first: 3, after: $after) { totalCount edges { node { name } } } } } } }`;
+  const run = async (first: number) => {
+    let result: any;
+    const statements = await app.countStatements(async () => {
+      result = await app.execute(NESTED, { first, after });
+    });
+    expect(result.errors).toBeUndefined();
+    return { result, statements };
+  };
+  const small = await run(5);
+  const large = await run(50);
+  expect(large.result.data.communities.edges).toHaveLength(50);
+  expect(large.statements.length).toBe(small.statements.length);
+  expect(large.statements.length).toBeLessThanOrEqual(6);
+  // The parent the cursor came from continues where its first page stopped.
+  const own = large.result.data.communities.edges.find((edge: any) => edge.node.name === community.name).node.grids;
+  expect(own.edges.map((edge: any) => edge.node.name)).toEqual(community.grids.edges.slice(2, 5).map((edge: any) => edge.node.name));
+  expect(own.totalCount).toBe(community.gridCount);
+});

@@ -1,5 +1,5 @@
 import { expectNothingWritten, rawRow } from '../helpers/closed-loop-fixtures';
-import { buildWorld, expectError, ok, type World } from '../helpers/fixtures';
+import { buildWorld, createCommunity, expectError, ok, type World } from '../helpers/fixtures';
 import { addServiceDemand } from '../helpers/project-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { Role } from '../../src/modules/identity/role';
@@ -167,4 +167,14 @@ describe('cancelling, and the list', () => {
     const bad = await app.execute(LIST, { filter: { within: 'nope' } });
     expectError(bad, 'BAD_USER_INPUT', 'filter.within');
   });
+});
+
+test('the default name of a community and a template with long names is cut to what the column holds, not an internal error', async () => {
+  const community = await createCommunity(app, w.streetId, '长'.repeat(100));
+  await addServiceDemand(app, community, 'HOUSING-PROPERTY', 30);
+  const templates = (await ok(app, `query { projectTemplates(first: 5, filter: { search: "PROPERTY-MEDIATION" }) { edges { node { id code } } } }`)).projectTemplates.edges;
+  const template = templates.find((edge: any) => edge.node.code === 'PROPERTY-MEDIATION').node.id;
+  await ok(app, `mutation($id: ID!, $input: UpdateProjectTemplateInput!) { updateProjectTemplate(id: $id, input: $input) { id } }`, { id: template, input: { name: '调'.repeat(60) } });
+  const project = (await ok(app, ACCEPT, { input: { suggestionId: await suggestionOf('PROPERTY-MEDIATION', community) } })).acceptSuggestion;
+  expect(project.name).toBe(`${'长'.repeat(100)}${'调'.repeat(20)}`);
 });

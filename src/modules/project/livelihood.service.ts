@@ -14,7 +14,7 @@ import { nestedAreaPathCondition } from '../identity/scope.rules';
 import { Unit } from '../unit/unit.entity';
 import type { CandidateOut } from '../../../analytics';
 import {
-  FundingSourceKind, LivelihoodProject, ProjectEvent, ProjectEventKind, ProjectFunding, ProjectKind, ProjectStatus, ProjectTemplate,
+  FundingSourceKind, LivelihoodProject, PROJECT_NAME_LENGTH, ProjectEvent, ProjectEventKind, ProjectFunding, ProjectKind, ProjectStatus, ProjectTemplate,
 } from './project.entity';
 import { PROJECT_MOVES, assertFunding, assertWithinCap } from './project.rules';
 import type {
@@ -82,7 +82,8 @@ export const livelihoodService = {
       const existing = await em.findOne(LivelihoodProject, { template: template.id, community: community.id, status: { $in: ACTIVE } });
       if (existing) throw conflict(`${community.name} already has an active ${template.name} project (${existing.globalId}, ${existing.status})`, 'input.suggestionId');
       const project = em.create(LivelihoodProject, {
-        name: input.name?.trim() || `${community.name}${template.name}`,
+        // The default joins two names of up to 100 and 60 characters: cut to what the column holds.
+        name: input.name?.trim() || [...`${community.name}${template.name}`].slice(0, PROJECT_NAME_LENGTH).join(''),
         community,
         template,
         kind: template.kind,

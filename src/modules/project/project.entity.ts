@@ -120,6 +120,9 @@ export enum ProjectStatus {
 }
 registerEnumType(ProjectStatus, { name: 'ProjectStatus', description: 'PROPOSED → APPROVED → IN_PROGRESS → ACCEPTED (验收); CANCELLED from any but ACCEPTED.' });
 
+/** The longest project name the column holds. */
+export const PROJECT_NAME_LENGTH = 120;
+
 /** 民生项目: a funded project in one community, from a suggestion or proposed directly. */
 @ObjectType({ implements: NodeEntity, description: '民生项目: a livelihood project with budget, funding, progress and acceptance.' })
 @Entity({ tableName: 'livelihood_project' })
@@ -127,7 +130,7 @@ registerEnumType(ProjectStatus, { name: 'ProjectStatus', description: 'PROPOSED 
 export class LivelihoodProject extends NodeEntity {
   @Field()
   @FreeText()
-  @Property({ type: 'string', length: 120 })
+  @Property({ type: 'string', length: PROJECT_NAME_LENGTH })
   name!: string;
 
   @ManyToOne('Community', { deleteRule: 'restrict' })
