@@ -170,3 +170,8 @@ export function freeTextSearchCondition(viewer: Viewer, properties: readonly str
   const compared = maySeePersonalData(viewer) ? properties : properties.map(maskedProperty);
   return { $or: compared.map((property) => ({ [property]: { $ilike: pattern } })) };
 }
+
+/** `text` with every double-quoted value (as JSON.stringify writes it) replaced by "…". */
+export function hideQuotedValues(text: string): string {
+  return text.replace(/"(?:[^"\\]|\\.)*"/g, '"…"');
+}

@@ -16,6 +16,8 @@ import { loadMapping } from '../../src/modules/service-data/mapping';
 import { rebuildRollups, refreshRequestDaily } from '../../src/modules/service-data/rollups';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { accountViewer } from '../helpers/access-fixtures';
+import { Role } from '../../src/modules/identity/role';
 
 let app: TestApp;
 let db: pg.Client;
@@ -297,6 +299,16 @@ test('a reason never echoes what an unreadable JSON line or a misplaced cell hol
   const runs = await app.execute(`{ importRuns(first: 1) { edges { node { rejections(first: 10) { edges { node { reason } } } } } } }`);
   const reasons = JSON.stringify(runs.data.importRuns.edges[0].node.rejections);
   for (const secret of ['1381234', '3701021990', '电话', 'tel']) expect(reasons).not.toContain(secret);
+});
+
+test('a value a reason quotes (a name in the community column, say) is shown to staff only; analysts read "…"', async () => {
+  const csv = [GONGJIAN_CSV_HEADER, 'NAME-1,SOC-INSURANCE-01,2024-03-01 09:00:00,,OPEN,王小明,,,,COUNTER,,,'].join('\n');
+  const summary = await run(csv, { mapping: { ...gongjian, source: 'quoted-name' } });
+  expect(summary).toMatchObject({ rejected: 1 });
+  const READ = `{ importRuns(first: 1) { edges { node { rejections(first: 1) { edges { node { reason } } } } } } }`;
+  const reasonAs = async (viewer?: ReturnType<typeof accountViewer>) => (await app.execute(READ, {}, viewer)).data.importRuns.edges[0].node.rejections.edges[0].node.reason;
+  expect(await reasonAs()).toBe('unknown community "王小明"');
+  expect(await reasonAs(accountViewer(Role.ANALYST, null))).toBe('unknown community "…"');
 });
 
 test('JSON lines: a number past 2^53 is refused for its row, not rounded into another record\'s id', async () => {

@@ -99,6 +99,8 @@ describe('mapping', () => {
     [{ received_at: '2024-02-30 09:00:00' }, 'received_at', /malformed date/],
     [{ received_at: '0024-03-01 09:00:00', finished_at: '' }, 'received_at', /malformed date "0024-03-01 09:00:00"/],
     [{ finished_at: '' }, 'finished_at', /a FINISHED record needs its finish time/],
+    [{ received_at: '2099-01-01 09:00:00', finished_at: '' , status: 'OPEN' }, 'received_at', /received in the future "2099-01-01 09:00:00"/],
+    [{ received_at: '2024-03-01 09:00:00', finished_at: '2099-01-01 09:00:00' }, 'finished_at', /finished in the future/],
     [{ item_code: 'NOPE' }, 'item_code', /unknown service item "NOPE"/],
     [{ community_code: '999' }, 'community_code', /unknown community/],
     [{ status: 'DONE' }, 'status', /unknown status/],

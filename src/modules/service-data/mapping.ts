@@ -204,7 +204,9 @@ type Cell = (cells: readonly string[]) => string;
  * Compiles a mapping against a header row into a fast row mapper. Throws when a column the
  * mapping names is missing from the header (the file does not match the mapping).
  */
-export function compileMapping(mapping: Mapping, header: readonly string[], lookups: Lookups, salt = residentHashSalt()): RowMapper {
+export function compileMapping(mapping: Mapping, header: readonly string[], lookups: Lookups, salt = residentHashSalt(), now = Date.now()): RowMapper {
+  // A day's grace for clocks and time zones; later is a typo (2099) that would add days to every roll-up.
+  const latest = Math.floor(now / 1000) + 86_400;
   const index = new Map(header.map((name, i) => [name.trim(), i]));
   const width = header.length;
   const missing: string[] = [];
@@ -289,6 +291,7 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
     if (receivedText === '') return { column: col(f.receivedAt), reason: 'received time is missing' };
     const received = parseDate(receivedText);
     if (received === null) return { column: col(f.receivedAt), reason: `malformed date ${shown(receivedText)} (expected ${mapping.dateFormats.join(' or ')})` };
+    if (received > latest) return { column: col(f.receivedAt), reason: `received in the future ${shown(receivedText)}` };
     let finished: number | null = null;
     if (finishedAt) {
       const finishedText = finishedAt(cells);
@@ -296,6 +299,7 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
         finished = parseDate(finishedText);
         if (finished === null) return { column: col(f.finishedAt), reason: `malformed date ${shown(finishedText)} (expected ${mapping.dateFormats.join(' or ')})` };
         if (finished < received) return { column: col(f.finishedAt), reason: 'finished before it was received' };
+        if (finished > latest) return { column: col(f.finishedAt), reason: `finished in the future ${shown(finishedText)}` };
       }
     }
 

@@ -1,6 +1,8 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType, registerEnumType, UseMiddleware, type MiddlewareFn } from 'type-graphql';
+import { hideQuotedValues, maySeePersonalData } from '../../common/privacy';
+import type { AppContext } from '../../context/context';
 import { NodeEntity } from '../../common/node.entity';
 import type { Area } from '../area/area.entity';
 import type { RequestCategory } from '../category/category.entity';
@@ -111,6 +113,16 @@ export class ImportRun extends NodeEntity {
   error?: string | null;
 }
 
+/**
+ * A reason quotes the value it refused (an unknown code, a malformed date), with numbers masked.
+ * The value comes from the row and may be a misplaced name (a resident's name in the community
+ * column): staff who may see personal data read it as quoted, everyone else with values hidden.
+ */
+const quotedValuesForStaffOnly: MiddlewareFn<AppContext> = async ({ context }, next) => {
+  const reason: unknown = await next();
+  return typeof reason === 'string' && !maySeePersonalData(context.viewer) ? hideQuotedValues(reason) : reason;
+};
+
 /** A row an import refused: where and why. Never the row's content (it may hold personal data). */
 @ObjectType({ description: 'A rejected row: where it is (in a file, the line the record starts on, the header being line 1; through importServiceRecords, the record\'s position, 1 = the first), column and reason.' })
 @Entity({ tableName: 'import_rejection' })
@@ -130,7 +142,8 @@ export class ImportRejection {
   @Property({ type: 'string', length: 100, nullable: true, fieldName: 'column_name' })
   column?: string | null;
 
-  @Field()
+  @Field({ description: 'Why. Values it quotes from the row are shown to staff only; others read "…".' })
+  @UseMiddleware(quotedValuesForStaffOnly)
   @Property({ type: 'string', length: 300 })
   reason!: string;
 }
