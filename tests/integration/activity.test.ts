@@ -70,6 +70,9 @@ describe('createActivity', () => {
       ['endsAt equal to startsAt', () => ({ endsAt: '2026-07-02T09:00:00+08:00' }), 'BAD_USER_INPUT', 'input.endsAt'],
       ['endsAt before startsAt', () => ({ endsAt: '2026-07-02T08:00:00+08:00' }), 'BAD_USER_INPUT', 'input.endsAt'],
       ['longer than 7 days', () => ({ endsAt: '2026-07-09T09:00:01+08:00' }), 'BAD_USER_INPUT', 'input.endsAt'],
+      ['starting on 1900-01-01', () => ({ startsAt: '1900-01-01T09:00:00+08:00', endsAt: '1900-01-01T10:00:00+08:00' }), 'BAD_USER_INPUT', 'input.endsAt'],
+      ['already ended (yesterday)', () => ({ startsAt: '2026-06-14T09:00:00+08:00', endsAt: '2026-06-14T10:00:00+08:00' }), 'BAD_USER_INPUT', 'input.endsAt'],
+      ['ending exactly now', () => ({ startsAt: '2026-06-15T09:00:00+08:00', endsAt: '2026-06-15T10:00:00+08:00' }), 'BAD_USER_INPUT', 'input.endsAt'],
       ['an empty title', () => ({ title: '' }), 'BAD_USER_INPUT', 'input.title'],
       ['a blank title', () => ({ title: '  ' }), 'BAD_USER_INPUT', 'input.title'],
       ['capacity 0', () => ({ capacity: 0 }), 'BAD_USER_INPUT', 'input.capacity'],
@@ -82,6 +85,14 @@ describe('createActivity', () => {
     ];
     test.each(cases)('%s', async (_label, overrides, code, field) => {
       expectError(await expectNothingWritten(app, () => app.execute(CREATE, { input: { ...base(), ...overrides() } })), code, field);
+    });
+
+    test('an activity that has already ended is refused with the reason; one already under way is created', async () => {
+      const past = await expectNothingWritten(app, () => app.execute(CREATE, { input: { ...base(), startsAt: '1900-01-01T09:00:00+08:00', endsAt: '1900-01-01T10:00:00+08:00' } }));
+      expectError(past, 'BAD_USER_INPUT', 'input.endsAt');
+      expect(past.errors![0].message).toBe('input.endsAt: must be in the future: an activity that has already ended can take no sign-ups or attendance');
+      const underWay = (await ok(app, CREATE, { input: { ...base(), startsAt: '2026-06-15T09:00:00+08:00', endsAt: '2026-06-15T10:00:01+08:00' } })).createActivity;
+      expect(underWay).toMatchObject({ startsAt: '2026-06-15T01:00:00.000Z', endsAt: '2026-06-15T02:00:01.000Z' });
     });
   });
 });
@@ -151,7 +162,10 @@ describe('signUpForActivity and cancelSignUp', () => {
   test('refuses a full activity, an ended one and bad ids; nothing written', async () => {
     const full = await futureActivity({ capacity: 1 });
     await signUp(app, full, await member('先报名'));
+    // Created while still to come (an activity that has already ended cannot be created), then it ends.
+    app.clock.set(new Date('2026-06-14T08:00:00+08:00'));
     const ended = await createActivity(app, { communityId: w.communityId, startsAt: '2026-06-14T09:00:00+08:00', endsAt: '2026-06-14T10:00:00+08:00' });
+    app.clock.set(NOW);
     const personId = await member('后报名');
     const cases: [Record<string, string>, string, string][] = [
       [{ activityId: full, personId }, 'CONFLICT', 'input.activityId'],

@@ -126,6 +126,21 @@ describe('createAlliance', () => {
     expectError(result, 'CONFLICT', 'input.areaId');
   });
 
+  test('five identical creates at once: one wins, every loser gets the sequential duplicate answer, one alliance is stored (5 rounds)', async () => {
+    for (let round = 0; round < 5; round += 1) {
+      const areaId = await freshCommunity();
+      const input = { areaId, model: 'ONE_THREE_N', name: '并发联盟' };
+      const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(CREATE, { input })));
+      expect(results.filter((r) => !r.errors)).toHaveLength(1);
+      const sequential = await expectNothingWritten(app, () => app.execute(CREATE, { input }));
+      expectError(sequential, 'CONFLICT', 'input.areaId');
+      expect(sequential.errors![0].message).toBe(`新建第${communitySeq}社区 already has an alliance`);
+      for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
+      const [{ count }] = await app.orm.em.fork().execute('select count(*)::int as count from alliance where area_id = ?', [dbId(areaId)]);
+      expect(count).toBe(1);
+    }
+  });
+
   describe('rejects bad input and writes nothing', () => {
     let areaId: string;
     beforeAll(async () => {
@@ -280,6 +295,19 @@ describe('alliance members', () => {
     // The same unit in another alliance is fine.
     const other = await createAlliance(await freshCommunity());
     await ok(app, ADD, { input: { allianceId: other, unitId: w.units.schoolId, role: 'OUT_OF_AREA' } });
+  });
+
+  test('five identical adds at once: one wins, every loser gets the sequential duplicate answer, one seat is stored', async () => {
+    const allianceId = await createAlliance(await freshCommunity());
+    const input = { allianceId, unitId: w.units.schoolId, role: 'IN_AREA' };
+    const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(ADD, { input })));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    const sequential = await expectNothingWritten(app, () => app.execute(ADD, { input }));
+    expectError(sequential, 'CONFLICT', 'input.unitId');
+    expect(sequential.errors![0].message).toBe('和平里小学 is already a member of this alliance');
+    for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
+    const [{ count }] = await app.orm.em.fork().execute('select count(*)::int as count from alliance_member where alliance_id = ?', [dbId(allianceId)]);
+    expect(count).toBe(1);
   });
 
   test('a seat holder must be employed by the member unit', async () => {

@@ -175,6 +175,18 @@ describe('staff accounts', () => {
     expect(read.json.data).toEqual({ people: { totalCount: 0 }, requests: { totalCount: 0 }, node: null });
   });
 
+  test('five identical createAccount at once: one wins, every loser gets the sequential duplicate answer, one account is stored', async () => {
+    const input = { username: 'racing.account', displayName: '并发账号', password: PASSWORD, role: 'ANALYST' };
+    const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(CREATE_ACCOUNT, { input })));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    const sequential = await expectNothingWritten(app, () => app.execute(CREATE_ACCOUNT, { input }));
+    expectError(sequential, 'CONFLICT', 'input.username');
+    expect(sequential.errors![0].message).toBe('the username "racing.account" is taken');
+    for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
+    const [{ count }] = await app.orm.em.fork().execute(`select count(*)::int as count from account where username = 'racing.account'`);
+    expect(count).toBe(1);
+  });
+
   test('account rules: bad input is refused and writes nothing; only an unbound administrator creates accounts', async () => {
     const { accessToken } = await signIn('wang.li');
     const nonMember = await createPerson(app, { name: '群众老李', residenceCommunityId: w.communityId });

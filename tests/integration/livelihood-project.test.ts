@@ -178,3 +178,14 @@ test('the default name of a community and a template with long names is cut to w
   const project = (await ok(app, ACCEPT, { input: { suggestionId: await suggestionOf('PROPERTY-MEDIATION', community) } })).acceptSuggestion;
   expect(project.name).toBe(`${'长'.repeat(100)}${'调'.repeat(20)}`);
 });
+
+test("community staff accepting another community's suggestion get FORBIDDEN and nothing is written; their own community's still passes the scope check", async () => {
+  const suggestionId = await suggestionOf('DRAINAGE-REPAIR', w.communityId);
+  const outsider = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.otherCommunityId)]);
+  const refused = await expectNothingWritten(app, () => app.execute(ACCEPT, { input: { suggestionId } }, outsider));
+  expectError(refused, 'FORBIDDEN');
+  expect(refused.errors![0].message).toBe('This LivelihoodProject is outside the areas you may change');
+  // The insider gets past the scope check to the next rule: the community already has an active drainage project.
+  const insider = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);
+  expectError(await expectNothingWritten(app, () => app.execute(ACCEPT, { input: { suggestionId } }, insider)), 'CONFLICT', 'input.suggestionId');
+});

@@ -192,6 +192,13 @@ describe('the wish moves', () => {
     test.each(cases)('%s', async (_label, input, code, field) => {
       expectError(await expectNothingWritten(app, () => app.execute(CLAIM, { id, input: input() }), [{ table: 'micro_wish', id }]), code, field);
     });
+    test('a person who is not a party member: BAD_USER_INPUT naming input.personId, the wish stays PUBLISHED', async () => {
+      const resident = await createPerson(app, { name: '群众老陈', residenceCommunityId: w.communityId });
+      const result = await expectNothingWritten(app, () => app.execute(CLAIM, { id, input: { personId: resident } }), [{ table: 'micro_wish', id }]);
+      expectError(result, 'BAD_USER_INPUT', 'input.personId');
+      expect(result.errors![0].message).toBe('input.personId: a wish is claimed by a party member or by a unit; this person is not a party member');
+      expect((await rawRow(app, 'micro_wish', id))).toMatchObject({ status: 'PUBLISHED', claimant_person_id: null, claimant_unit_id: null });
+    });
     test('missing and malformed wish ids on every move', async () => {
       for (const document of [CLAIM, FULFIL, CONFIRM, CANCEL]) {
         expectError(await app.execute(document, { id: toGlobalId('MicroWish', 999999), input: { unitId: w.units.hospitalId } }), 'NOT_FOUND', 'id');

@@ -136,6 +136,20 @@ describe('createPartyOrganization', () => {
       const result = await expectNothingWritten(app, () => app.execute(CREATE, { input: { ...base(), code } }));
       expectError(result, 'CONFLICT', 'input.code');
     });
+
+    test('five identical creates at once: one wins, every loser gets the sequential duplicate answer (5 rounds)', async () => {
+      for (let round = 0; round < 5; round += 1) {
+        const input = base();
+        const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(CREATE, { input })));
+        expect(results.filter((r) => !r.errors)).toHaveLength(1);
+        const sequential = await expectNothingWritten(app, () => app.execute(CREATE, { input }));
+        expectError(sequential, 'CONFLICT', 'input.code');
+        expect(sequential.errors![0].message).toBe(`a party organisation with code "${input.code}" already exists`);
+        for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
+        const [{ count }] = await app.orm.em.fork().execute('select count(*)::int as count from party_organization where code = ?', [input.code]);
+        expect(count).toBe(1);
+      }
+    });
   });
 });
 
@@ -245,6 +259,20 @@ describe('updatePartyOrganization', () => {
     expectError(result, 'CONFLICT', 'input.code');
   });
 
+  test('five organisations taking one new code at once: one wins, every loser gets the sequential answer and keeps its code', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) ids.push(await createPartyOrganization(app, { name: `并发改码党支部${i}`, kind: 'BRANCH', areaId: tree.gridId }));
+    const code = uniqueCode('DZ');
+    const results = await Promise.all(ids.map((id) => app.execute(UPDATE, { id, input: { code } })));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    const loserIds = ids.filter((_id, i) => results[i].errors);
+    const sequential = await expectNothingWritten(app, () => app.execute(UPDATE, { id: loserIds[0], input: { code } }), [{ table: 'party_organization', id: loserIds[0] }]);
+    expectError(sequential, 'CONFLICT', 'input.code');
+    expect(sequential.errors![0].message).toBe(`a party organisation with code "${code}" already exists`);
+    for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
+    for (const id of loserIds) expect((await rawRow(app, 'party_organization', id))!.code).not.toBe(code);
+  });
+
   test('an organisation cannot be moved under itself or its own descendant (cycle)', async () => {
     const { committeeId, branchId } = await buildOrganizations(tree);
     const grandchildId = await createPartyOrganization(app, { name: '网格党支部第二党小组前身', kind: 'BRANCH', areaId: tree.gridId, parentId: branchId });
@@ -323,6 +351,18 @@ describe('part-time members (兼职委员)', () => {
     await ok(app, ADD, { input: { organizationId, personId: w.partyMemberId, title: '兼职委员' } });
     const result = await expectNothingWritten(app, () => app.execute(ADD, { input: { organizationId, personId: w.partyMemberId, title: '兼职副书记' } }));
     expectError(result, 'CONFLICT', 'input.personId');
+  });
+
+  test('five identical seats at once: one wins, every loser gets the sequential duplicate answer, one seat is stored', async () => {
+    const organizationId = await createPartyOrganization(app, { name: '幸福里社区党委（并发）', kind: 'COMMITTEE', areaId: w.communityId });
+    const input = { organizationId, personId: w.partyMemberId, title: '兼职委员' };
+    const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(ADD, { input })));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    const sequential = await expectNothingWritten(app, () => app.execute(ADD, { input }));
+    expectError(sequential, 'CONFLICT', 'input.personId');
+    expect(sequential.errors![0].message).toBe('this person already holds a part-time seat on this organisation');
+    for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
+    expect((await ok(app, SEATS, { id: organizationId })).node.partTimeMembers.totalCount).toBe(1);
   });
 
   test('bad input writes nothing', async () => {

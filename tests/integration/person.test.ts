@@ -492,6 +492,19 @@ describe('grid workers (网格员)', () => {
     expectError(await expectNothingWritten(app, () => app.execute(UNASSIGN, { id: worker })), 'BAD_USER_INPUT', 'id');
   });
 
+  test('five identical assignments at once: one wins, every loser gets the sequential duplicate answer, one is stored', async () => {
+    const personId = await createPerson(app, { name: '并发网格员小钱' });
+    const input = { gridId: w.gridId, personId, role: 'PART_TIME' };
+    const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(ASSIGN, { input })));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    const sequential = await expectNothingWritten(app, () => app.execute(ASSIGN, { input }));
+    expectError(sequential, 'CONFLICT', 'input.personId');
+    expect(sequential.errors![0].message).toBe('this person already works this grid');
+    for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
+    const [{ count }] = await app.orm.em.fork().execute('select count(*)::int as count from grid_assignment where person_id = ?', [dbId(personId)]);
+    expect(count).toBe(1);
+  });
+
   test('the same person twice on a grid gives CONFLICT; bad ids write nothing', async () => {
     const personId = await createPerson(app, { name: '兼职网格员小郑' });
     await ok(app, ASSIGN, { input: { gridId: w.gridId, personId, role: 'PART_TIME' } });

@@ -218,7 +218,19 @@ describe('illegal transitions are typed errors and change nothing', () => {
     const wrongLevel = await act('closeOutRequest', id, { byLevel: 'STREET', reason: '街道销号' });
     expect(wrongLevel.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.byLevel' });
     await stepOk('rateRequest', id, { satisfaction: 2 });
-    expect((await act('rateRequest', id, { satisfaction: 5 })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.satisfaction' });
+    // Like a second resolve: an ILLEGAL_TRANSITION naming where it stands, and nothing changes.
+    const dbId = Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+    const before = await app.orm.em.fork().findOneOrFail(Request, { id: dbId });
+    const eventsBefore = await app.orm.em.fork().count(RequestEvent, { request: dbId });
+    const again = await act('rateRequest', id, { satisfaction: 5 });
+    expect(again.errors).toHaveLength(1);
+    expect(again.errors![0]).toMatchObject({
+      message: 'cannot rate a request that is RESOLVED and already rated (a resolution is rated once)',
+      extensions: { code: 'ILLEGAL_TRANSITION', from: 'RESOLVED', action: 'RATE' },
+    });
+    const after = await app.orm.em.fork().findOneOrFail(Request, { id: dbId });
+    expect({ version: after.version, satisfaction: after.satisfaction }).toEqual({ version: before.version, satisfaction: 2 });
+    expect(await app.orm.em.fork().count(RequestEvent, { request: dbId })).toBe(eventsBefore);
     await ledgerMatchesState(id);
   });
 });
@@ -356,6 +368,56 @@ describe('concurrency', () => {
     await stepOk('takeRequest', id, {});
     const results = await Promise.all([act('resolveRequest', id, {}), act('returnRequest', id, { reason: '交回' })]);
     expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    await ledgerMatchesState(id);
+  });
+
+  test('five identical dispatches of a new request at once: one wins; each loser gets the stale-record CONFLICT or the sequential ILLEGAL_TRANSITION (3 rounds)', async () => {
+    const stale = { message: 'the record changed while you were acting on it; reload it and try again', extensions: { code: 'CONFLICT', field: 'version' } };
+    for (let round = 0; round < 3; round += 1) {
+      const { id } = await createRequest();
+      const results = await Promise.all(Array.from({ length: 5 }, () => act('dispatchRequest', id, { assigneePersonId: memberId })));
+      expect(results.filter((r) => !r.errors)).toHaveLength(1);
+      const sequential = await act('dispatchRequest', id, { assigneePersonId: memberId });
+      expect(sequential.errors?.[0]).toMatchObject({ message: 'cannot dispatch a request that is DISPATCHED (allowed from ORDERED, RETURNED, REOPENED)', extensions: { code: 'ILLEGAL_TRANSITION' } });
+      for (const loser of results.filter((r) => r.errors)) {
+        expect(loser.errors).toHaveLength(1);
+        if (loser.errors![0].extensions?.code === 'CONFLICT') expect(loser.errors![0]).toMatchObject(stale);
+        else expect(loser).toEqual(sequential);
+      }
+      const events = await ok(`query($id: ID!) { node(id: $id) { ... on Request { events { edges { node { kind } } } } } }`, { id });
+      expect(events.node.events.edges.map((e: any) => e.node.kind)).toEqual(['CREATED', 'DISPATCHED']);
+      await ledgerMatchesState(id);
+    }
+  });
+
+  test('five good ratings of one resolution at once: one counts and earns points once; each loser gets the stale-record CONFLICT or the sequential ILLEGAL_TRANSITION', async () => {
+    const stale = { message: 'the record changed while you were acting on it; reload it and try again', extensions: { code: 'CONFLICT', field: 'version' } };
+    const { id } = await createRequest();
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    await stepOk('takeRequest', id, {});
+    await stepOk('resolveRequest', id, {});
+    const results = await Promise.all(Array.from({ length: 5 }, () => act('rateRequest', id, { satisfaction: 5 })));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    const sequential = await act('rateRequest', id, { satisfaction: 5 });
+    expect(sequential.errors?.[0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', action: 'RATE' });
+    for (const loser of results.filter((r) => r.errors)) {
+      expect(loser.errors).toHaveLength(1);
+      if (loser.errors![0].extensions?.code === 'CONFLICT') expect(loser.errors![0]).toMatchObject(stale);
+      else expect(loser).toEqual(sequential);
+    }
+    const dbId = Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+    expect(await app.orm.em.fork().count(PointEntry, { sourceType: 'Request', sourceId: dbId })).toBe(1);
+    expect(await app.orm.em.fork().count(RequestEvent, { request: dbId, kind: 'RATED' as any })).toBe(1);
+    await ledgerMatchesState(id);
+  });
+
+  test('five comments at once all land, numbered one after the other', async () => {
+    const { id } = await createRequest();
+    const results = await Promise.all(Array.from({ length: 5 }, (_v, i) => app.execute(`mutation($id: ID!, $input: CommentRequestInput!) { commentOnRequest(id: $id, input: $input) { id } }`, { id, input: { text: `留言${i}` } })));
+    expect(results.map((r) => r.errors)).toEqual(Array(5).fill(undefined));
+    const dbId = Number(Buffer.from(id, 'base64url').toString().split(':')[1]);
+    const events = await app.orm.em.fork().find(RequestEvent, { request: dbId }, { orderBy: { sequence: 'ASC' } });
+    expect(events.map((e) => [e.sequence, e.kind])).toEqual([[1, 'CREATED'], ...[2, 3, 4, 5, 6].map((n) => [n, 'COMMENTED'])]);
     await ledgerMatchesState(id);
   });
 

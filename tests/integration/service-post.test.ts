@@ -1,5 +1,5 @@
 import { toGlobalId } from '../../src/common/global-id';
-import { buildWorld, createPerson, dbId, expectError, ok, type World } from '../helpers/fixtures';
+import { buildWorld, createPerson, createUnit, dbId, expectError, ok, type World } from '../helpers/fixtures';
 import {
   buildOrganizations,
   createMember,
@@ -59,6 +59,20 @@ describe('registerUnitWithCommunity (单位报到)', () => {
     // The same unit with another community is fine.
     const other = await ok(app, REGISTER, { input: { unitId: w.units.hospitalId, communityId: w.otherCommunityId, registeredOn: '2025-09-01' } });
     expect(other.registerUnitWithCommunity.registeredOn).toBe('2025-09-01');
+  });
+
+  test('five identical registrations at once: one wins, every loser gets the sequential duplicate answer, one is stored (3 rounds)', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const unitId = await createUnit(app, { name: `并发报到单位${round}`, kind: 'ENTERPRISE' });
+      const input = { unitId, communityId: w.otherCommunityId };
+      const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(REGISTER, { input })));
+      expect(results.filter((r) => !r.errors)).toHaveLength(1);
+      const sequential = await expectNothingWritten(app, () => app.execute(REGISTER, { input }));
+      expectError(sequential, 'CONFLICT', 'input.unitId');
+      for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
+      const [{ count }] = await app.orm.em.fork().execute('select count(*)::int as count from unit_registration where unit_id = ?', [dbId(unitId)]);
+      expect(count).toBe(1);
+    }
   });
 
   test('Community.registeredUnits / registeredUnitCount and Unit.registrations', async () => {

@@ -134,6 +134,18 @@ describe('createUnit', () => {
       const result = await expectNothingWritten(app, () => app.execute(CREATE, { input: { ...base(), code } }));
       expectError(result, 'CONFLICT', 'input.code');
     });
+
+    test('five identical creates at once: one wins, every loser gets the sequential duplicate answer', async () => {
+      const input = base();
+      const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(CREATE, { input })));
+      expect(results.filter((r) => !r.errors)).toHaveLength(1);
+      const sequential = await expectNothingWritten(app, () => app.execute(CREATE, { input }));
+      expectError(sequential, 'CONFLICT', 'input.code');
+      expect(sequential.errors![0].message).toBe(`a unit with code "${input.code}" already exists`);
+      for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
+      const [{ count }] = await app.orm.em.fork().execute('select count(*)::int as count from unit where code = ?', [input.code]);
+      expect(count).toBe(1);
+    });
   });
 });
 
@@ -324,6 +336,20 @@ describe('updateUnit', () => {
     const result = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { code: taken } }), [{ table: 'unit', id }]);
     expectError(result, 'CONFLICT', 'input.code');
     expect((await ok(app, UPDATE, { id, input: { code: own, name: '同码更新' } })).updateUnit).toMatchObject({ code: own, name: '同码更新' });
+  });
+
+  test('five units taking one new code at once: one wins, every loser gets the sequential answer and keeps its code', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) ids.push(await freshUnit());
+    const code = uniqueCode('U');
+    const results = await Promise.all(ids.map((id) => app.execute(UPDATE, { id, input: { code } })));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    const loserIds = ids.filter((_id, i) => results[i].errors);
+    const sequential = await expectNothingWritten(app, () => app.execute(UPDATE, { id: loserIds[0], input: { code } }), [{ table: 'unit', id: loserIds[0] }]);
+    expectError(sequential, 'CONFLICT', 'input.code');
+    expect(sequential.errors![0].message).toBe(`a unit with code "${code}" already exists`);
+    for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
+    for (const id of loserIds) expect((await rawRow(app, 'unit', id))!.code).not.toBe(code);
   });
 });
 

@@ -166,7 +166,8 @@ test('bad whistles are refused and write nothing', async () => {
     [{ requestId, blownById: communityId, letter: '  ', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.letter'],
     [{ requestId, blownById: communityId, letter: 'x', unitIds: [] }, 'BAD_USER_INPUT', 'input.unitIds'],
     [{ requestId, blownById: communityId, letter: 'x', unitIds: [departmentIds[0], departmentIds[0]] }, 'BAD_USER_INPUT', 'input.unitIds'],
-    [{ requestId, blownById: communityId, letter: 'x', unitIds: [toGlobalId('Unit', 99999)] }, 'BAD_USER_INPUT', 'input.unitIds.0'],
+    [{ requestId, blownById: communityId, letter: 'x', unitIds: [toGlobalId('Unit', 99999)] }, 'NOT_FOUND', 'input.unitIds.0'],
+    [{ requestId, blownById: communityId, letter: 'x', unitIds: [departmentIds[0], toGlobalId('Unit', 99999)] }, 'NOT_FOUND', 'input.unitIds.1'],
     [{ requestId, blownById: communityId, letter: 'x', unitIds: [communityId] }, 'BAD_USER_INPUT', 'input.unitIds.0'],
     [{ requestId, blownById: gridId, letter: 'x', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.blownById'],
     [{ requestId: toGlobalId('Request', 99999), blownById: communityId, letter: 'x', unitIds: [departmentIds[0]] }, 'NOT_FOUND', 'input.requestId'],
@@ -176,6 +177,17 @@ test('bad whistles are refused and write nothing', async () => {
     const result = await app.execute(BLOW, { input });
     expect({ input, error: result.errors?.[0].extensions }).toMatchObject({ input, error: { code, field } });
   }
+  expect(await whistleCounts()).toEqual(before);
+});
+
+test('a department id of no unit answers NOT_FOUND like any missing record, and writes nothing', async () => {
+  const requestId = await newRequest();
+  const before = await whistleCounts();
+  const missing = toGlobalId('Unit', 99999);
+  const result = await app.execute(BLOW, { input: { requestId, blownById: communityId, letter: '吹哨', unitIds: [departmentIds[0], missing] } });
+  expect(result.errors).toHaveLength(1);
+  expect(result.errors![0]).toMatchObject({ message: `Unit ${missing} not found`, extensions: { code: 'NOT_FOUND', field: 'input.unitIds.1', typeName: 'Unit' } });
+  expect(result.data).toBeNull();
   expect(await whistleCounts()).toEqual(before);
 });
 

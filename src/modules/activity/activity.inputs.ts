@@ -25,7 +25,7 @@ export class CreateActivityInput {
   @Field(() => DateTimeISOResolver)
   startsAt!: Date;
 
-  @Field(() => DateTimeISOResolver, { description: 'After startsAt, at most 7 days later.' })
+  @Field(() => DateTimeISOResolver, { description: 'After startsAt, at most 7 days later, and not yet past.' })
   endsAt!: Date;
 
   @Field(() => Int, { nullable: true, description: 'Most sign-ups (1-10000); omit for no limit.' })

@@ -6,9 +6,16 @@ export const MAX_ACTIVITY_HOURS = 7 * 24;
 
 const CHINA_OFFSET = '+08:00';
 
-export function assertActivityTimes(startsAt: Date, endsAt: Date): void {
+/**
+ * An activity runs forward in time, for at most a week, and is created before it ends: sign-ups
+ * close when it ends and attendance is recorded only for sign-ups, so one created after the fact
+ * could never have anyone on it (nor count on a record card). One already under way is fine.
+ * With the week's limit this also keeps startsAt within a week of now (no 1900-01-01).
+ */
+export function assertActivityTimes(startsAt: Date, endsAt: Date, now: Date): void {
   if (endsAt.getTime() <= startsAt.getTime()) throw badInput('input.endsAt', 'must be after startsAt');
   if (endsAt.getTime() - startsAt.getTime() > MAX_ACTIVITY_HOURS * 3600_000) throw badInput('input.endsAt', `must be at most ${MAX_ACTIVITY_HOURS} hours after startsAt`);
+  if (endsAt.getTime() <= now.getTime()) throw badInput('input.endsAt', 'must be in the future: an activity that has already ended can take no sign-ups or attendance');
 }
 
 /**

@@ -36,7 +36,7 @@ export const activityService = {
   },
 
   async create(ctx: AppContext, input: CreateActivityInput): Promise<Activity> {
-    assertActivityTimes(input.startsAt, input.endsAt);
+    assertActivityTimes(input.startsAt, input.endsAt, ctx.now());
     const title = input.title.trim();
     if (!title) throw badInput('input.title', 'must not be blank');
     return inTransaction(ctx, async (em) => {

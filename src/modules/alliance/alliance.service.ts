@@ -4,7 +4,7 @@ import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
-import { applyPatch, inTransaction } from '../../common/transaction';
+import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { AREA_TYPE_NAME, type Area } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
@@ -36,10 +36,11 @@ export const allianceService = {
   },
 
   async create(ctx: AppContext, input: CreateAllianceInput): Promise<Alliance> {
-    return inTransaction(ctx, async (em) => {
-      const area = await loadArea(em, input.areaId, ALL_AREA_TYPES, 'input.areaId');
+    let area: Area | undefined;
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
+      area = await loadArea(em, input.areaId, ALL_AREA_TYPES, 'input.areaId');
       assertAreaFitsModel(area, input.model, 'input.areaId');
-      if (await em.count(Alliance, { area })) throw conflict(`${area.name} already has an alliance`, 'input.areaId');
+      if (await em.count(Alliance, { area })) throw areaHasAlliance(area);
       const { areaId: _areaId, leadOrganizationId, ...fields } = input;
       const alliance = em.create(Alliance, {
         ...fields,
@@ -48,7 +49,7 @@ export const allianceService = {
       });
       await em.flush();
       return alliance;
-    });
+    }), 'input.areaId', () => areaHasAlliance(area!));
   },
 
   async update(ctx: AppContext, id: string, input: UpdateAllianceInput): Promise<Alliance> {
@@ -64,11 +65,12 @@ export const allianceService = {
   },
 
   async addMember(ctx: AppContext, input: AddAllianceMemberInput): Promise<AllianceMember> {
-    return inTransaction(ctx, async (em) => {
+    let unit: Unit | undefined;
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const alliance = await loadByGlobalId(em, Alliance, input.allianceId, 'input.allianceId');
-      const unit = await loadByGlobalId(em, Unit, input.unitId, 'input.unitId');
+      unit = await loadByGlobalId(em, Unit, input.unitId, 'input.unitId');
       assertRoleFitsUnit(input.role, unit);
-      if (await em.count(AllianceMember, { alliance, unit })) throw conflict(`${unit.name} is already a member of this alliance`, 'input.unitId');
+      if (await em.count(AllianceMember, { alliance, unit })) throw alreadyMember(unit);
       const member = em.create(AllianceMember, {
         alliance,
         unit,
@@ -79,7 +81,7 @@ export const allianceService = {
       });
       await em.flush();
       return member;
-    });
+    }), 'input.unitId', () => alreadyMember(unit!));
   },
 
   async updateMember(ctx: AppContext, id: string, input: UpdateAllianceMemberInput): Promise<AllianceMember> {
@@ -103,6 +105,10 @@ export const allianceService = {
     });
   },
 };
+
+// The answers to a duplicate, whether the service's check or the unique key (a raced twin) caught it.
+const areaHasAlliance = (area: Area) => conflict(`${area.name} already has an alliance`, 'input.areaId');
+const alreadyMember = (unit: Unit) => conflict(`${unit.name} is already a member of this alliance`, 'input.unitId');
 
 function assertAreaFitsModel(area: Area, model: AllianceModel, field: string): void {
   if (!MODEL_AREA_LEVELS[model].includes(area.level)) {

@@ -4,7 +4,7 @@ import { SignJWT, jwtVerify } from 'jose';
 import type { AppConfig } from '../../config/env';
 import { badInput, conflict, unauthenticated } from '../../common/errors';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
-import { inTransaction } from '../../common/transaction';
+import { inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import { todayInChina } from '../../common/dates';
 import { ANONYMOUS, type AppContext, type Viewer } from '../../context/context';
 import { AREA_TYPE_NAME, Area, AreaLevel } from '../area/area.entity';
@@ -203,8 +203,10 @@ export async function createAccountIn(
     throw badInput('input.scopeAreaId', `a ${input.role} account's area follows from its ${binding.person ? "person's residence community" : "unit's pairings and alliance seats"}: give none`);
   }
   if (binding.scope !== 'optional' && binding.scope !== 'derived' && !input.scopeAreaId) throw badInput('input.scopeAreaId', `a ${input.role} account is bound to a ${binding.scope.toLowerCase()}`);
-  return inTransaction(ctx as AppContext, async (em) => {
-    if (await em.count(Account, { username: input.username })) throw conflict(`the username "${input.username}" is taken`, 'input.username');
+  const usernameTaken = () => conflict(`the username "${input.username}" is taken`, 'input.username');
+  // A twin racing past the check hits the unique key: it reads the same as the check's answer.
+  return sameConflictWhenRaced(inTransaction(ctx as AppContext, async (em) => {
+    if (await em.count(Account, { username: input.username })) throw usernameTaken();
     const account = em.create(Account, {
       username: input.username,
       displayName: input.displayName,
@@ -219,5 +221,5 @@ export async function createAccountIn(
     }
     await em.flush();
     return account;
-  });
+  }), 'input.username', usernameTaken);
 }

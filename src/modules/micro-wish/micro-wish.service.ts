@@ -52,7 +52,7 @@ export const microWishService = {
     });
   },
 
-  /** PUBLISHED → CLAIMED by exactly one member or one unit. */
+  /** PUBLISHED → CLAIMED by exactly one party member or one unit. */
   async claim(ctx: AppContext, id: string, input: ClaimMicroWishInput): Promise<MicroWish> {
     if (input.personId && input.unitId) throw badInput('input.unitId', 'a wish has one claimant: give personId or unitId, not both');
     if (!input.personId && !input.unitId) throw badInput('input.personId', 'a wish needs a claimant: give personId or unitId');
@@ -60,6 +60,9 @@ export const microWishService = {
       wish.claimantPerson = (await loadOptional(em, Person, input.personId, 'input.personId')) ?? null;
       wish.claimantUnit = (await loadOptional(em, Unit, input.unitId, 'input.unitId')) ?? null;
       assertActsFor(ctx, { personId: wish.claimantPerson?.id, unitId: wish.claimantUnit?.id });
+      if (wish.claimantPerson && !wish.claimantPerson.isPartyMember) {
+        throw badInput('input.personId', 'a wish is claimed by a party member or by a unit; this person is not a party member');
+      }
       wish.claimedAt = now;
     });
   },

@@ -4,7 +4,7 @@ import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
-import { applyPatch, inTransaction } from '../../common/transaction';
+import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { Person } from '../person/person.entity';
@@ -39,7 +39,7 @@ export const partyOrganizationService = {
   },
 
   async create(ctx: AppContext, input: CreatePartyOrganizationInput): Promise<PartyOrganization> {
-    return inTransaction(ctx, async (em) => {
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       await assertCodeFree(em, input.code);
       const { areaId, parentId, secretaryId, ...fields } = input;
       const organization = em.create(PartyOrganization, {
@@ -52,11 +52,11 @@ export const partyOrganizationService = {
       assertValidParent(organization);
       await em.flush();
       return organization;
-    });
+    }), 'input.code', () => codeTaken(input.code));
   },
 
   async update(ctx: AppContext, id: string, input: UpdatePartyOrganizationInput): Promise<PartyOrganization> {
-    return inTransaction(ctx, async (em) => {
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const organization = await loadByGlobalId(em, PartyOrganization, id, 'id');
       if (input.code && input.code !== organization.code) await assertCodeFree(em, input.code);
       const { areaId, parentId, secretaryId, ...fields } = input;
@@ -72,22 +72,20 @@ export const partyOrganizationService = {
       await assertNoCycle(em, organization);
       await em.flush();
       return organization;
-    });
+    }), 'input.code', () => codeTaken(input.code!));
   },
 
   async addPartTimeMember(ctx: AppContext, input: AddPartTimeMemberInput): Promise<PartTimeMember> {
     assertDateOrder(input.startsOn, input.endsOn, 'input.endsOn');
-    return inTransaction(ctx, async (em) => {
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const organization = await loadByGlobalId(em, PartyOrganization, input.organizationId, 'input.organizationId');
       const person = await loadByGlobalId(em, Person, input.personId, 'input.personId');
-      if (await em.count(PartTimeMember, { organization, person })) {
-        throw conflict('this person already holds a part-time seat on this organisation', 'input.personId');
-      }
+      if (await em.count(PartTimeMember, { organization, person })) throw seatTaken();
       const unit = input.unitId ? await loadByGlobalId(em, Unit, input.unitId, 'input.unitId') : (person.employerUnit ?? null);
       const seat = em.create(PartTimeMember, { organization, person, unit, title: input.title, startsOn: input.startsOn, endsOn: input.endsOn });
       await em.flush();
       return seat;
-    });
+    }), 'input.personId', seatTaken);
   },
 
   async removePartTimeMember(ctx: AppContext, id: string): Promise<string> {
@@ -125,5 +123,10 @@ async function assertNoCycle(em: EntityManager, organization: PartyOrganization)
 }
 
 async function assertCodeFree(em: EntityManager, code: string): Promise<void> {
-  if (await em.count(PartyOrganization, { code })) throw conflict(`a party organisation with code "${code}" already exists`, 'input.code');
+  if (await em.count(PartyOrganization, { code })) throw codeTaken(code);
 }
+
+const seatTaken = () => conflict('this person already holds a part-time seat on this organisation', 'input.personId');
+
+/** The answer to a taken code, whether the check above or the unique key (a raced twin) caught it. */
+const codeTaken = (code: string) => conflict(`a party organisation with code "${code}" already exists`, 'input.code');

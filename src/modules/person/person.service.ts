@@ -68,14 +68,14 @@ export const personService = {
   },
 
   async assignGridWorker(ctx: AppContext, input: AssignGridWorkerInput): Promise<GridAssignment> {
-    return inTransaction(ctx, async (em) => {
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const grid = await loadArea<Grid>(em, input.gridId, ['Grid'], 'input.gridId');
       const person = await loadByGlobalId(em, Person, input.personId, 'input.personId');
-      if (await em.count(GridAssignment, { grid, person })) throw conflict('this person already works this grid', 'input.personId');
+      if (await em.count(GridAssignment, { grid, person })) throw alreadyWorksGrid();
       const assignment = em.create(GridAssignment, { grid, person, role: input.role, startsOn: input.startsOn });
       await em.flush();
       return assignment;
-    });
+    }), 'input.personId', alreadyWorksGrid);
   },
 
   async unassignGridWorker(ctx: AppContext, id: string): Promise<string> {
@@ -107,4 +107,4 @@ async function validate(em: EntityManager, person: Person): Promise<void> {
 }
 
 const idNumberTaken = () => conflict('a person with this ID number is already registered', 'input.idNumber');
-
+const alreadyWorksGrid = () => conflict('this person already works this grid', 'input.personId');

@@ -49,6 +49,9 @@ export const livelihoodService = {
   /** A suggestion becomes a PROPOSED project; its query is re-run so the snapshot is the server's, not the client's. */
   async acceptSuggestion(ctx: AppContext, input: AcceptSuggestionInput): Promise<LivelihoodProject> {
     const decoded = await decodeSuggestionId(input.suggestionId, 'input.suggestionId');
+    // Where the project would go is known from the ID: writing outside one's area is FORBIDDEN, before
+    // the query is re-run inside the viewer's scope (which would not find the candidate at all).
+    await assertAreaWritable(ctx, ctx.em, decoded.communityId, 'LivelihoodProject');
     let computed;
     try {
       computed = await computeSuggestions(ctx, decoded.input);

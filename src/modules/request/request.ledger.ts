@@ -58,14 +58,18 @@ export function replayLedger(events: Pick<RequestEvent, 'sequence' | 'data'>[]):
 }
 
 /**
- * Appends the next entry to a request's ledger (inside the caller's transaction). The
- * (request, sequence) key is unique, so two writers racing for the same slot cannot both win.
+ * Appends the next entry to a request's ledger (inside the caller's transaction). The request's
+ * row is locked first (steps already hold it, see `step` in request.service.ts), so writers append
+ * one after the other and each numbers its entry after the last committed one: a comment or a
+ * whistle's entry racing another simply lands next, instead of colliding on the unique
+ * (request, sequence) key and answering with the key's column names.
  */
 export async function appendEvent(
   em: EntityManager,
   request: Request,
   entry: { kind: RequestEventKind; actor: string; at: Date; fromStatus?: RequestStatus | null; toStatus?: RequestStatus | null; note?: string | null; set?: RequestState; extra?: Record<string, unknown> },
 ): Promise<RequestEvent> {
+  await em.execute('select id from request where id = ? for update', [request.id]);
   const [row] = await em.execute<{ next: number }[]>('select coalesce(max(sequence), 0) + 1 as next from request_event where request_id = ?', [request.id]);
   return em.create(RequestEventEntity, {
     request,

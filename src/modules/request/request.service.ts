@@ -1,6 +1,6 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { OptimisticLockError, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { badInput, conflict, forbidden } from '../../common/errors';
+import { badInput, conflict, forbidden, illegalTransition } from '../../common/errors';
 import { freeTextSearchCondition } from '../../common/privacy';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
@@ -109,6 +109,11 @@ async function step(
     if (input.expectedVersion != null && input.expectedVersion !== request.version) {
       throw conflict(`the request is at version ${request.version}, not ${input.expectedVersion}: reload it and try again`, 'input.expectedVersion');
     }
+    // Claim the request: lock its row and check it is still the version read above. A step racing
+    // ours waits here and then fails as stale (the README's CONFLICT), before it writes anything
+    // (points, ledger) whose own unique key would otherwise answer for it.
+    const [locked] = await em.execute<{ version: number }[]>('select version from request where id = ? for update', [request.id]);
+    if (Number(locked.version) !== request.version) throw OptimisticLockError.lockFailedVersionMismatch(request, request.version, Number(locked.version));
     const now = ctx.now();
     const before = snapshot(request);
     const status = nextStatus(action, request.status, request.statusBeforeSuspension);
@@ -244,7 +249,11 @@ export const requestService = {
   /** The resident rates the outcome; a good rating is verified work and earns the member points. */
   rate(ctx: AppContext, id: string, input: RateRequestInput): Promise<Request> {
     return step(ctx, id, RequestAction.RATE, input, async (request, em) => {
-      if (request.satisfaction != null) throw badInput('input.satisfaction', 'this resolution has already been rated');
+      // Rating keeps the status, so the table cannot tell a second rating from the first: an "already
+      // done" step, answered like a second resolve.
+      if (request.satisfaction != null) {
+        throw illegalTransition(`cannot rate a request that is ${request.status} and already rated (a resolution is rated once)`, { from: request.status, action: RequestAction.RATE });
+      }
       request.satisfaction = input.satisfaction;
       request.ratingComment = input.comment ?? null;
       if (input.satisfaction >= MIN_SATISFACTION_FOR_POINTS && request.assigneePerson) {

@@ -5,7 +5,7 @@ import { freeTextSearchCondition } from '../../common/privacy';
 import { NamedOrderField } from '../../common/inputs';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
-import { applyPatch, inTransaction } from '../../common/transaction';
+import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { Area, Community } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
@@ -35,15 +35,17 @@ export const servicePostService = {
     const today = todayInChina(ctx.now());
     const registeredOn = input.registeredOn ?? today;
     assertNotFuture(registeredOn, today, 'input.registeredOn');
-    return inTransaction(ctx, async (em) => {
+    const alreadyRegistered = () => conflict('this unit is already registered with this community', 'input.unitId');
+    // A registration racing past the check hits the (unit_id, community_id) key, whose error names input.communityId.
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const unit = await loadByGlobalId(em, Unit, input.unitId, 'input.unitId');
       assertActsFor(ctx, { unitId: unit.id });
       const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
-      if (await em.count(UnitRegistration, { unit, community })) throw conflict('this unit is already registered with this community', 'input.unitId');
+      if (await em.count(UnitRegistration, { unit, community })) throw alreadyRegistered();
       const registration = em.create(UnitRegistration, { unit, community, registeredOn });
       await em.flush();
       return registration;
-    });
+    }), 'input.communityId', alreadyRegistered);
   },
 
   /**

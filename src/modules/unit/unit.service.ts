@@ -4,7 +4,7 @@ import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
 import { loadByGlobalId } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
-import { applyPatch, inTransaction } from '../../common/transaction';
+import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { Community } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
@@ -37,18 +37,18 @@ export const unitService = {
   },
 
   async create(ctx: AppContext, input: CreateUnitInput): Promise<Unit> {
-    return inTransaction(ctx, async (em) => {
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       await assertCodeFree(em, input.code);
       const { areaId, ...fields } = input;
       const area = areaId ? await loadArea(em, areaId, ALL_AREA_TYPES, 'input.areaId') : null;
       const unit = em.create(Unit, { ...fields, area });
       await em.flush();
       return unit;
-    });
+    }), 'input.code', () => codeTaken(input.code));
   },
 
   async update(ctx: AppContext, id: string, input: UpdateUnitInput): Promise<Unit> {
-    return inTransaction(ctx, async (em) => {
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const unit = await loadByGlobalId(em, Unit, id, 'id');
       if (input.code && input.code !== unit.code) await assertCodeFree(em, input.code);
       const { areaId, ...fields } = input;
@@ -57,13 +57,16 @@ export const unitService = {
       if (areaId !== undefined) unit.area = areaId === null ? null : await loadArea(em, areaId, ALL_AREA_TYPES, 'input.areaId');
       await em.flush();
       return unit;
-    });
+    }), 'input.code', () => codeTaken(input.code!));
   },
 };
 
 async function assertCodeFree(em: EntityManager, code: string): Promise<void> {
-  if (await em.count(Unit, { code })) throw conflict(`a unit with code "${code}" already exists`, 'input.code');
+  if (await em.count(Unit, { code })) throw codeTaken(code);
 }
+
+/** The answer to a taken code, whether the check above or the unique key (a raced twin) caught it. */
+const codeTaken = (code: string) => conflict(`a unit with code "${code}" already exists`, 'input.code');
 
 /** A unit in a kind-specific alliance seat (POLICE, PROPERTY, OWNERS_COMMITTEE) must stay that kind. */
 async function assertKindFitsSeats(em: EntityManager, unit: Unit, kind: UnitKind): Promise<void> {

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { badInput, conflict, illegalTransition } from '../../common/errors';
+import { badInput, conflict, illegalTransition, notFound } from '../../common/errors';
 import { expectGlobalId } from '../../common/global-id';
 import { loadByGlobalId } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
@@ -87,7 +87,8 @@ export const whistleService = {
       if (!placePath.startsWith(blownBy.path)) throw badInput('input.blownById', `${blownBy.name} can only blow the whistle on matters inside it`);
       const units = await em.find(Unit, { id: { $in: unitIds } });
       const missing = unitIds.findIndex((id) => !units.some((unit) => unit.id === id));
-      if (missing >= 0) throw badInput(`input.unitIds.${missing}`, 'no such unit');
+      // A well-formed id of no unit is a missing record, as everywhere else (loadByGlobalId).
+      if (missing >= 0) throw notFound('Unit', input.unitIds[missing], `input.unitIds.${missing}`);
 
       const now = ctx.now();
       const whistle = em.create(Whistle, { request, problem, blownBy, letter: input.letter, blownAt: now, createdAt: now, updatedAt: now });
