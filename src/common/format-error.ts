@@ -37,10 +37,11 @@ export function isExpectedError(error: unknown): boolean {
     if (!(candidate instanceof GraphQLError)) continue;
     const code = candidate.extensions?.code;
     if (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR) return true;
-    // graphql-js's own errors are about the request (syntax, validation, variables) unless they
-    // arose while a field was being executed (the error has a path): an Int out of range or a
-    // malformed scalar in a result is a bug on our side, not the client's.
-    if (!candidate.originalError) return !(error instanceof GraphQLError && error.path);
+    // graphql-js's own errors are about the request (syntax, validation, variables, a field's
+    // arguments: these point at the document, they have nodes) unless one arose while a field's
+    // result was completed (a path, no place in the document): an Int out of range or a malformed
+    // scalar in a result is a bug on our side, not the client's.
+    if (!candidate.originalError) return !(error instanceof GraphQLError && error.path) || Boolean(candidate.nodes?.length);
   }
   return false;
 }

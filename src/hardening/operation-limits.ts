@@ -10,7 +10,10 @@ import {
   TypeInfo,
   getNamedType,
   getNullableType,
+  isInputType,
   isListType,
+  typeFromAST,
+  valueFromAST,
   isObjectType,
   visit,
   visitWithTypeInfo,
@@ -78,7 +81,13 @@ export function nodeLimitPlugin(limits = OPERATION_LIMITS): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, schema, request, operation }) {
-          const variables = (request.variables ?? {}) as Record<string, unknown>;
+          // The variables as execution will see them: a default stands in for one not sent.
+          const variables: Record<string, unknown> = { ...(request.variables ?? {}) };
+          for (const definition of operation?.variableDefinitions ?? []) {
+            const name = definition.variable.name.value;
+            const type = typeFromAST(schema, definition.type);
+            if (variables[name] === undefined && definition.defaultValue && type && isInputType(type)) variables[name] = valueFromAST(definition.defaultValue, type);
+          }
           const multipliers: number[] = [1];
           let nodes = 0;
           const fragments = new Map(document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));

@@ -107,6 +107,26 @@ export async function expectNothingWritten<T = GraphQLResult>(
   return result;
 }
 
+/**
+ * Sends the same write `times` times at once: exactly one may succeed, and every other must
+ * answer exactly as the same write sent afterwards does (`code` on `field`, writing nothing):
+ * a duplicate that raced past a service's check must not read as a database key's columns.
+ */
+export async function expectRacedDuplicatesAnswerAsSequential(
+  app: TestApp,
+  document: string,
+  variables: Record<string, unknown>,
+  code: string,
+  field: string,
+  times = 6,
+): Promise<void> {
+  const results = await Promise.all(Array.from({ length: times }, () => app.execute(document, variables)));
+  expect(results.filter((result) => !result.errors)).toHaveLength(1);
+  const sequential = await expectNothingWritten(app, () => app.execute(document, variables));
+  expectError(sequential, code, field);
+  for (const loser of results.filter((result) => result.errors)) expect(loser).toEqual(sequential);
+}
+
 // ---------------------------------------------------------------------------
 // Resident ID numbers (GB 11643-1999)
 // ---------------------------------------------------------------------------

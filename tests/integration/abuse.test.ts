@@ -97,6 +97,11 @@ test('nodes(ids:) multiplies what is under it by the ids it is given: 100 copies
   expect(refused.json.errors[0].extensions.limit).toBe('maxNodes');
   const literal = await post({ query: `{ nodes(ids: [${Array(100).fill(`"${district}"`).join(', ')}]) { ${selection} } a: nodes(ids: [${Array(100).fill(`"${district}"`).join(', ')}]) { ${selection} } }` });
   refusedBeforeExecution(literal);
+  // Nor may a variable's default value hide them (nor a page size).
+  const byDefault = await post({ query: `query($ids: [ID!]! = [${Array(100).fill(`"${district}"`).join(', ')}]) { ${aliases(2)} }` });
+  refusedBeforeExecution(byDefault);
+  const firstByDefault = await post({ query: 'query($n: Int = 100) { communities(first: $n) { edges { node { grids(first: $n) { edges { node { buildings(first: $n) { totalCount } } } } } } } }' });
+  refusedBeforeExecution(firstByDefault);
   // A few ids stay well within the limit.
   const fine = await post({ query: `query($ids: [ID!]!) { ${aliases(1)} }`, variables: { ids: [district] } });
   expect(fine.json.errors).toBeUndefined();

@@ -2,6 +2,7 @@ import { Area } from '../../src/modules/area/area.entity';
 import { toGlobalId } from '../../src/common/global-id';
 import { COMMUNITIES, CREATE_BUILDING, CREATE_COMMUNITY, CREATE_DISTRICT, CREATE_GRID, CREATE_STREET, UPDATE_AREA } from '../operations/areas';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { expectRacedDuplicatesAnswerAsSequential } from '../helpers/fixtures';
 import { categoryId } from '../helpers/closed-loop-fixtures';
 import { entityManagerRunner, refreshRequestDaily } from '../../src/modules/service-data/rollups';
 
@@ -127,6 +128,9 @@ describe('bad input changes nothing', () => {
 
 describe('updating', () => {
   test('changes only the fields given; null clears an optional one', async () => {
+    // The bound holds on update too: two of these would break every street and district figure.
+    const tooMany = await app.execute(UPDATE_AREA, { id: communityIds[3], input: { population: 2_147_483_647 } });
+    expect(tooMany.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.population' });
     const updated = (await ok(UPDATE_AREA, { id: communityIds[3], input: { population: 5000, households: null } })).updateArea;
     expect(updated).toMatchObject({ name: '幸福苑社区', population: 5000, households: null });
   });
@@ -250,4 +254,10 @@ describe('lists: filters, order, pages', () => {
     const withNul = Buffer.from(JSON.stringify({ p: 'code', d: 'ASC', v: 'a\u0000b', i: 1 })).toString('base64url');
     expect((await app.execute(COMMUNITIES, { after: withNul })).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
+});
+
+test('six identical areas at once (one code): one is created, the others read the sequential CONFLICT (3 rounds)', async () => {
+  for (const code of ['370199001090', '370199001091', '370199001092']) {
+    await expectRacedDuplicatesAnswerAsSequential(app, CREATE_COMMUNITY, { input: { name: '并发社区', code, streetId } }, 'CONFLICT', 'input.code');
+  }
 });

@@ -1,5 +1,6 @@
 import { toGlobalId } from '../../src/common/global-id';
 import { RequestCategory } from '../../src/modules/category/category.entity';
+import { expectRacedDuplicatesAnswerAsSequential } from '../helpers/fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
@@ -59,4 +60,10 @@ test('bad input writes nothing', async () => {
   const nulled = await app.execute(`mutation($id: ID!) { updateRequestCategory(id: $id, input: { name: null }) { id } }`, { id: grid.id });
   expect(nulled.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
   expect(await count()).toBe(before);
+});
+
+test('six identical categories at once: one is created, the others read the sequential CONFLICT (3 rounds)', async () => {
+  for (const code of ['RACE-A', 'RACE-B', 'RACE-C']) {
+    await expectRacedDuplicatesAnswerAsSequential(app, `mutation($input: CreateRequestCategoryInput!) { createRequestCategory(input: $input) { id } }`, { input: { code, name: '并发类别' } }, 'CONFLICT', 'input.code');
+  }
 });

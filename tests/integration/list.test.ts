@@ -1,5 +1,5 @@
 import { toGlobalId } from '../../src/common/global-id';
-import { buildTree, buildUnits, buildWorld, createPerson, createUnit, dbId, expectError, ok, walkPages, type World } from '../helpers/fixtures';
+import { buildTree, buildUnits, buildWorld, createPerson, createUnit, dbId, expectError, expectRacedDuplicatesAnswerAsSequential, ok, walkPages, type World } from '../helpers/fixtures';
 import {
   addListItem,
   categoryId,
@@ -672,4 +672,10 @@ describe('resourceMatches', () => {
     expectError(await app.execute(MATCHES, { itemId: demand, first: 0 }), 'BAD_USER_INPUT', 'first');
     expectError(await app.execute(MATCHES, { itemId: demand, first: 101 }), 'BAD_USER_INPUT', 'first');
   });
+});
+
+test('six identical problem lists at once: one is created, the others read the sequential CONFLICT (3 rounds)', async () => {
+  for (const period of ['2032-01', '2032-02', '2032-03']) {
+    await expectRacedDuplicatesAnswerAsSequential(app, CREATE_LIST, { input: { communityId: w.otherCommunityId, period } }, 'CONFLICT', 'input.period');
+  }
 });

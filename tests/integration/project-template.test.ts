@@ -1,5 +1,5 @@
 import { expectNothingWritten } from '../helpers/closed-loop-fixtures';
-import { expectError, ok, walkPages } from '../helpers/fixtures';
+import { expectError, expectRacedDuplicatesAnswerAsSequential, ok, walkPages } from '../helpers/fixtures';
 import { templateId } from '../helpers/project-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -121,4 +121,10 @@ describe('create, update, retire', () => {
     expectError(await app.execute(RETIRE, { id: 'UHJvamVjdFRlbXBsYXRlOjk5OTk5' }), 'NOT_FOUND', 'id');
     expectError(await app.execute(RETIRE, { id: 'VW5pdDox' }), 'BAD_USER_INPUT', 'id');
   });
+});
+
+test('six identical templates at once: one is created, the others read the sequential CONFLICT (3 rounds)', async () => {
+  for (const code of ['RACE-TEMPLATE-A', 'RACE-TEMPLATE-B', 'RACE-TEMPLATE-C']) {
+    await expectRacedDuplicatesAnswerAsSequential(app, CREATE, { input: { ...VALID, code } }, 'CONFLICT', 'input.code');
+  }
 });

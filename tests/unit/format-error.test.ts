@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLInt, GraphQLObjectType, GraphQLSchema, graphql } from 'graphql';
+import { GraphQLError, GraphQLID, GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, graphql } from 'graphql';
 import { badInput, conflict } from '../../src/common/errors';
 import { formatError, isExpectedError } from '../../src/common/format-error';
 
@@ -42,4 +42,9 @@ test("a result graphql-js cannot serialise (an Int past 32 bits) is our bug: mas
   expect(isExpectedError(invalid)).toBe(true);
   const [variable] = (await graphql({ schema, source: 'query ($n: Int) { population }', variableValues: { n: 2 ** 40 } })).errors!;
   expect(isExpectedError(variable)).toBe(true);
+  // An argument refused while executing a field carries a path too, and is still the client's.
+  const withArgument = new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { node: { type: GraphQLInt, args: { id: { type: new GraphQLNonNull(GraphQLID) } }, resolve: () => 1 } } }) });
+  const [argument] = (await graphql({ schema: withArgument, source: 'query ($id: ID = "x") { node(id: $id) }', variableValues: { id: null } })).errors!;
+  expect(argument.path).toEqual(['node']);
+  expect(isExpectedError(argument)).toBe(true);
 });

@@ -44,6 +44,8 @@ describe('date formats: offsets in the text, and formats that cannot name a day'
   test('a format without a year, a month or a day is refused when the mapping is read, not by a NaN in the first row', () => {
     expect(() => compileDateFormat('YYYY-MM', 480)).toThrow(/needs a year/);
     expect(() => compileDateFormat('MM-DD HH:mm', 480)).toThrow(/needs a year/);
+    expect(() => compileDateFormat('YYYY-DD HH:mm', 480)).toThrow(/needs a year/); // mm is minutes
+    expect(() => compileDateFormat('YYYY/M/D H:mm', 480)).not.toThrow();
     expect(() => parseMapping({ ...gongjian, dateFormats: ['YYYY-MM-DD HH:mm:ss', 'YYYY-MM'] })).toThrow(/dateFormats\.1: .*needs a year/);
     expect(() => parseMapping({ ...gongjian, timezone: 'Beijing' })).toThrow(/timezone/);
   });

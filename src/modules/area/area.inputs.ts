@@ -138,10 +138,11 @@ export class CreateBuildingInput extends AreaFieldsInput {
   @IdInput()
   gridId!: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: `0-${MAX_AREA_POPULATION}.` })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_AREA_POPULATION)
   households?: number | null;
 
   @Field(() => Int, { nullable: true })
@@ -180,16 +181,18 @@ export class UpdateAreaInput {
   @IsGeoJsonArea()
   boundary?: Record<string, unknown> | null;
 
-  @Field(() => Int, { nullable: true, description: 'Communities and grids only.' })
+  @Field(() => Int, { nullable: true, description: `Communities and grids only; 0-${MAX_AREA_POPULATION}.` })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_AREA_POPULATION)
   population?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Communities, grids and buildings.' })
+  @Field(() => Int, { nullable: true, description: `Communities, grids and buildings; 0-${MAX_AREA_POPULATION}.` })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_AREA_POPULATION)
   households?: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Buildings only.' })

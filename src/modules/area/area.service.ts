@@ -4,7 +4,7 @@ import { badInput, conflict, forbidden, notFound } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { expectGlobalId } from '../../common/global-id';
 import { paginate, type ConnectionResult } from '../../common/pagination';
-import { applyPatch, inTransaction } from '../../common/transaction';
+import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { pathInScope, scopePathsOf } from '../identity/access';
 import { entityManagerRunner, lockRollupsExclusive, refreshRequestRollupsOf } from '../service-data/rollups';
@@ -71,7 +71,7 @@ export const areaService = {
   async create(ctx: AppContext, level: AreaLevel, input: AreaFieldsInput & Record<string, unknown>, parentId?: string, parentField?: string): Promise<Area> {
     validateMeasures(level, input);
     validateCoordinates(input.longitude, input.latitude);
-    return inTransaction(ctx, async (em) => {
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const parentLevel = PARENT_LEVEL[level];
       const parent = parentLevel ? await loadArea(em, parentId!, [AREA_TYPE_NAME[parentLevel]], `input.${parentField}`) : null;
       await assertCodeFree(em, input.code);
@@ -82,12 +82,12 @@ export const areaService = {
       const area = em.create(AREA_CLASS[level] as ClassType<Area>, { ...fields, id, level, parent, path: `${parent?.path ?? '/'}${id}/` } as never);
       await em.flush();
       return area;
-    });
+    }), 'input.code', () => codeTaken(input.code));
   },
 
   /** Changes the given fields; moving to another parent rewrites the paths of the whole subtree. */
   async update(ctx: AppContext, globalId: string, input: UpdateAreaInput): Promise<Area> {
-    return inTransaction(ctx, async (em) => {
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const area = await loadArea(em, globalId, ALL_AREA_TYPES, 'id');
       validateMeasures(area.level, input);
       validateCoordinates(
@@ -101,7 +101,7 @@ export const areaService = {
       if (parentId) await moveArea(em, area, parentId);
       await em.flush();
       return area;
-    });
+    }), 'input.code', () => codeTaken(input.code));
   },
 };
 
@@ -151,9 +151,12 @@ async function refreshRollupsOfSubtree(em: EntityManager, oldPath: string, newPa
   if (days.length) await refreshRequestRollupsOf(entityManagerRunner(em), days.map((d) => d.day), communities);
 }
 
+const codeTaken = (code: string | null | undefined) => conflict(`an area with code "${code}" already exists`, 'input.code');
+
+/** Refuses a code already in use; one that races past this check gets the same answer (sameConflictWhenRaced). */
 async function assertCodeFree(em: EntityManager, code: string): Promise<void> {
   const existing = await em.findOne(Area, { code }, { fields: ['id', 'level'] as never });
-  if (existing) throw conflict(`an area with code "${code}" already exists`, 'input.code');
+  if (existing) throw codeTaken(code);
 }
 
 function validateMeasures(level: AreaLevel, given: object): void {

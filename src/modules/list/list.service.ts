@@ -33,15 +33,17 @@ export const problemListService = {
 
   async create(ctx: AppContext, input: CreateProblemListInput): Promise<ProblemList> {
     const { startsOn, endsOn } = periodBounds(input.period);
-    return inTransaction(ctx, async (em) => {
+    let communityName = '';
+    const periodTaken = () => conflict(`${communityName} already has a list for ${input.period}`, 'input.period');
+    // One racing past the check hits the (community, period) key: the same answer (sameConflictWhenRaced).
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
-      if (await em.count(ProblemList, { community: community.id, period: input.period })) {
-        throw conflict(`${community.name} already has a list for ${input.period}`, 'input.period');
-      }
+      communityName = community.name;
+      if (await em.count(ProblemList, { community: community.id, period: input.period })) throw periodTaken();
       const list = em.create(ProblemList, { community, period: input.period, startsOn, endsOn, title: input.title?.trim() || `${community.name} ${input.period} 四项清单` });
       await em.flush();
       return list;
-    });
+    }), 'input.period', periodTaken);
   },
 };
 

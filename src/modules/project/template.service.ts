@@ -3,7 +3,7 @@ import { conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { loadForUpdate } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult, type Ordering } from '../../common/pagination';
-import { inTransaction } from '../../common/transaction';
+import { inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { BeneficiaryRule, ProjectTemplate, type ResourceNeed } from './project.entity';
 import { DEFAULT_EXPECTED_REDUCTION, assertCategoryCodes, assertNeeds, assertWithinCap } from './project.rules';
@@ -31,9 +31,11 @@ export const templateService = {
     assertWithinCap(input.kind, input.cost, 'input.cost');
     const resourceNeeds = needsOf(input.resourceNeeds);
     assertNeeds(resourceNeeds, input.cost);
-    return inTransaction(ctx, async (em) => {
+    const codeTaken = () => conflict(`a template with code "${input.code}" already exists`, 'input.code');
+    // One racing past the check hits the code's unique key: the same answer (sameConflictWhenRaced).
+    return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const categoryCodes = await assertCategoryCodes(em, input.categoryCodes);
-      if (await em.count(ProjectTemplate, { code: input.code })) throw conflict(`a template with code "${input.code}" already exists`, 'input.code');
+      if (await em.count(ProjectTemplate, { code: input.code })) throw codeTaken();
       const template = em.create(ProjectTemplate, {
         code: input.code,
         name: input.name.trim(),
@@ -49,7 +51,7 @@ export const templateService = {
       });
       await em.flush();
       return template;
-    });
+    }), 'input.code', codeTaken);
   },
 
   /** Changes the fields given; kind, cost and needs are checked together as they will stand. */
