@@ -14,8 +14,10 @@ const USAGE = `usage:
   npm run accounts -- create-admin --username NAME [--display-name TEXT]
       the first district administrator (bound to no area). The password is read from
       GONGJIAN_PASSWORD, or generated and printed once.
-  npm run accounts -- create --username NAME --role ROLE [--area CODE] [--display-name TEXT]
-      any staff account; ROLE is one of ${Object.values(Role).filter((role) => role !== Role.PORTAL).join(', ')}
+  npm run accounts -- create --username NAME --role ROLE [--area CODE] [--unit ID] [--person ID] [--display-name TEXT]
+      any account; ROLE is one of ${Object.values(Role).filter((role) => role !== Role.PORTAL).join(', ')}.
+      Street, community and grid staff take --area (the area's code); a UNIT_LIAISON takes --unit,
+      a PARTY_MEMBER --person (their global IDs, as the API shows them)
   npm run accounts -- create-key --name TEXT [--area CODE] [--expires YYYY-MM-DD]
       a portal API key (read-only, public figures); printed once, stored only as a hash`;
 
@@ -29,7 +31,7 @@ async function areaIdByCode(em: ReturnType<Awaited<ReturnType<typeof initOrm>>['
 
 runCli(async () => {
   const [command, ...rest] = process.argv.slice(2);
-  const parsed = parseFlags(rest, ['username', 'display-name', 'role', 'area', 'name', 'expires']);
+  const parsed = parseFlags(rest, ['username', 'display-name', 'role', 'area', 'unit', 'person', 'name', 'expires']);
   if (typeof parsed === 'string' || !['create-admin', 'create', 'create-key'].includes(command ?? '')) {
     console.error(`${typeof parsed === 'string' ? `${parsed}\n` : ''}${USAGE}`);
     return 2;
@@ -63,6 +65,8 @@ runCli(async () => {
       password,
       role,
       scopeAreaId: await areaIdByCode(ctx.em, flags.area),
+      unitId: flags.unit ?? null,
+      personId: flags.person ?? null,
     });
     console.log(`account ${account.username} (${account.role}) created${given ? ' with the password from GONGJIAN_PASSWORD' : `; its password (shown once): ${password}`}`);
     return 0;
