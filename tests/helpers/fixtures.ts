@@ -119,12 +119,13 @@ export async function expectRacedDuplicatesAnswerAsSequential(
   code: string,
   field: string,
   times = 6,
-): Promise<void> {
+): Promise<GraphQLResult> {
   const results = await Promise.all(Array.from({ length: times }, () => app.execute(document, variables)));
   expect(results.filter((result) => !result.errors)).toHaveLength(1);
   const sequential = await expectNothingWritten(app, () => app.execute(document, variables));
   expectError(sequential, code, field);
   for (const loser of results.filter((result) => result.errors)) expect(loser).toEqual(sequential);
+  return sequential;
 }
 
 // ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import {
   dbId,
   expectError,
   expectNothingWritten,
+  expectRacedDuplicatesAnswerAsSequential,
   ok,
   rawRow,
   rowCounts,
@@ -130,12 +131,8 @@ describe('createAlliance', () => {
     for (let round = 0; round < 5; round += 1) {
       const areaId = await freshCommunity();
       const input = { areaId, model: 'ONE_THREE_N', name: '并发联盟' };
-      const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(CREATE, { input })));
-      expect(results.filter((r) => !r.errors)).toHaveLength(1);
-      const sequential = await expectNothingWritten(app, () => app.execute(CREATE, { input }));
-      expectError(sequential, 'CONFLICT', 'input.areaId');
+      const sequential = await expectRacedDuplicatesAnswerAsSequential(app, CREATE, { input }, 'CONFLICT', 'input.areaId', 5);
       expect(sequential.errors![0].message).toBe(`新建第${communitySeq}社区 already has an alliance`);
-      for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
       const [{ count }] = await app.orm.em.fork().execute('select count(*)::int as count from alliance where area_id = ?', [dbId(areaId)]);
       expect(count).toBe(1);
     }
@@ -300,12 +297,8 @@ describe('alliance members', () => {
   test('five identical adds at once: one wins, every loser gets the sequential duplicate answer, one seat is stored', async () => {
     const allianceId = await createAlliance(await freshCommunity());
     const input = { allianceId, unitId: w.units.schoolId, role: 'IN_AREA' };
-    const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(ADD, { input })));
-    expect(results.filter((r) => !r.errors)).toHaveLength(1);
-    const sequential = await expectNothingWritten(app, () => app.execute(ADD, { input }));
-    expectError(sequential, 'CONFLICT', 'input.unitId');
+    const sequential = await expectRacedDuplicatesAnswerAsSequential(app, ADD, { input }, 'CONFLICT', 'input.unitId', 5);
     expect(sequential.errors![0].message).toBe('和平里小学 is already a member of this alliance');
-    for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
     const [{ count }] = await app.orm.em.fork().execute('select count(*)::int as count from alliance_member where alliance_id = ?', [dbId(allianceId)]);
     expect(count).toBe(1);
   });

@@ -4,7 +4,7 @@ import { MemoryTokenBucket } from '../../src/hardening/rate-limit';
 import { createServer, type AppServer } from '../../src/server';
 import { areaPath } from '../helpers/access-fixtures';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
-import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, ok, residentId, type World } from '../helpers/fixtures';
+import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, expectRacedDuplicatesAnswerAsSequential, ok, residentId, type World } from '../helpers/fixtures';
 import { TEST_JWT_SECRET, capturingLogger, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /* Accounts, sessions and API keys over real HTTP, as clients use them. */
@@ -177,12 +177,8 @@ describe('staff accounts', () => {
 
   test('five identical createAccount at once: one wins, every loser gets the sequential duplicate answer, one account is stored', async () => {
     const input = { username: 'racing.account', displayName: '并发账号', password: PASSWORD, role: 'ANALYST' };
-    const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(CREATE_ACCOUNT, { input })));
-    expect(results.filter((r) => !r.errors)).toHaveLength(1);
-    const sequential = await expectNothingWritten(app, () => app.execute(CREATE_ACCOUNT, { input }));
-    expectError(sequential, 'CONFLICT', 'input.username');
+    const sequential = await expectRacedDuplicatesAnswerAsSequential(app, CREATE_ACCOUNT, { input }, 'CONFLICT', 'input.username', 5);
     expect(sequential.errors![0].message).toBe('the username "racing.account" is taken');
-    for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
     const [{ count }] = await app.orm.em.fork().execute(`select count(*)::int as count from account where username = 'racing.account'`);
     expect(count).toBe(1);
   });

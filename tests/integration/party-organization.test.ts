@@ -7,6 +7,7 @@ import {
   dbId,
   expectError,
   expectNothingWritten,
+  expectRacedDuplicatesAnswerAsSequential,
   ok,
   rawRow,
   rowCounts,
@@ -140,12 +141,8 @@ describe('createPartyOrganization', () => {
     test('five identical creates at once: one wins, every loser gets the sequential duplicate answer (5 rounds)', async () => {
       for (let round = 0; round < 5; round += 1) {
         const input = base();
-        const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(CREATE, { input })));
-        expect(results.filter((r) => !r.errors)).toHaveLength(1);
-        const sequential = await expectNothingWritten(app, () => app.execute(CREATE, { input }));
-        expectError(sequential, 'CONFLICT', 'input.code');
+        const sequential = await expectRacedDuplicatesAnswerAsSequential(app, CREATE, { input }, 'CONFLICT', 'input.code', 5);
         expect(sequential.errors![0].message).toBe(`a party organisation with code "${input.code}" already exists`);
-        for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
         const [{ count }] = await app.orm.em.fork().execute('select count(*)::int as count from party_organization where code = ?', [input.code]);
         expect(count).toBe(1);
       }
@@ -356,12 +353,8 @@ describe('part-time members (兼职委员)', () => {
   test('five identical seats at once: one wins, every loser gets the sequential duplicate answer, one seat is stored', async () => {
     const organizationId = await createPartyOrganization(app, { name: '幸福里社区党委（并发）', kind: 'COMMITTEE', areaId: w.communityId });
     const input = { organizationId, personId: w.partyMemberId, title: '兼职委员' };
-    const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(ADD, { input })));
-    expect(results.filter((r) => !r.errors)).toHaveLength(1);
-    const sequential = await expectNothingWritten(app, () => app.execute(ADD, { input }));
-    expectError(sequential, 'CONFLICT', 'input.personId');
+    const sequential = await expectRacedDuplicatesAnswerAsSequential(app, ADD, { input }, 'CONFLICT', 'input.personId', 5);
     expect(sequential.errors![0].message).toBe('this person already holds a part-time seat on this organisation');
-    for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
     expect((await ok(app, SEATS, { id: organizationId })).node.partTimeMembers.totalCount).toBe(1);
   });
 

@@ -8,6 +8,7 @@ import {
   dbId,
   expectError,
   expectNothingWritten,
+  expectRacedDuplicatesAnswerAsSequential,
   idCheckChar,
   ok,
   rawRow,
@@ -495,12 +496,8 @@ describe('grid workers (网格员)', () => {
   test('five identical assignments at once: one wins, every loser gets the sequential duplicate answer, one is stored', async () => {
     const personId = await createPerson(app, { name: '并发网格员小钱' });
     const input = { gridId: w.gridId, personId, role: 'PART_TIME' };
-    const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(ASSIGN, { input })));
-    expect(results.filter((r) => !r.errors)).toHaveLength(1);
-    const sequential = await expectNothingWritten(app, () => app.execute(ASSIGN, { input }));
-    expectError(sequential, 'CONFLICT', 'input.personId');
+    const sequential = await expectRacedDuplicatesAnswerAsSequential(app, ASSIGN, { input }, 'CONFLICT', 'input.personId', 5);
     expect(sequential.errors![0].message).toBe('this person already works this grid');
-    for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
     const [{ count }] = await app.orm.em.fork().execute('select count(*)::int as count from grid_assignment where person_id = ?', [dbId(personId)]);
     expect(count).toBe(1);
   });
