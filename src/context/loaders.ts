@@ -122,8 +122,6 @@ export class Loaders {
     args: ConnectionArgs,
     ordering: Ordering,
   ): Promise<ConnectionResult<T>> {
-    // Checked here too, so a bad cursor is refused even where the page is empty (limit 0).
-    if (args.after) cursorCondition(this.em, relation.entity, ordering, args.after);
     const limit = pageSize(args);
     const rows = await this.firstPage(relation, ordering, limit, args.after || null).load(parent);
     return toConnection(rows, limit, ordering, () => this.count(relation).load(parent));

@@ -203,6 +203,8 @@ export async function createAccountIn(
     throw badInput('input.scopeAreaId', `a ${input.role} account's area follows from its ${binding.person ? "person's residence community" : "unit's pairings and alliance seats"}: give none`);
   }
   if (binding.scope !== 'optional' && binding.scope !== 'derived' && !input.scopeAreaId) throw badInput('input.scopeAreaId', `a ${input.role} account is bound to a ${binding.scope.toLowerCase()}`);
+  // The area types a scope may be: any for 'optional' ('derived' took none above), else the one level.
+  const scopeTypes = binding.scope === 'optional' || binding.scope === 'derived' ? ALL_AREA_TYPES : [AREA_TYPE_NAME[AreaLevel[binding.scope]]];
   const usernameTaken = () => conflict(`the username "${input.username}" is taken`, 'input.username');
   // A twin racing past the check hits the unique key: it reads the same as the check's answer.
   return sameConflictWhenRaced(inTransaction(ctx as AppContext, async (em) => {
@@ -212,7 +214,7 @@ export async function createAccountIn(
       displayName: input.displayName,
       passwordHash: await hashPassword(input.password),
       role: input.role,
-      scopeArea: input.scopeAreaId ? await loadArea(em, input.scopeAreaId, binding.scope === 'optional' || binding.scope === 'derived' ? ALL_AREA_TYPES : [AREA_TYPE_NAME[AreaLevel[binding.scope]]], 'input.scopeAreaId') : null,
+      scopeArea: input.scopeAreaId ? await loadArea(em, input.scopeAreaId, scopeTypes, 'input.scopeAreaId') : null,
       unit: (await loadOptional(em, Unit, input.unitId, 'input.unitId')) ?? null,
       person: (await loadOptional(em, Person, input.personId, 'input.personId')) ?? null,
     });

@@ -39,24 +39,21 @@ export function parseOffset(offset: string): number {
 
 export function compileDateFormat(format: string, offsetMinutes: number): DateParser {
   const tokens = new Set<string>();
-  for (let i = 0; i < format.length; ) {
-    const token = TOKENS.find(([name]) => format.startsWith(name, i));
-    if (token) tokens.add(token[0]);
-    i += token ? token[0].length : 1;
-  }
-  // Without a year, month or day the parsed text would be NaN, not a refusal.
-  // Case matters: mm is minutes, not months.
-  if (!tokens.has('YYYY') || !(tokens.has('MM') || tokens.has('M')) || !(tokens.has('DD') || tokens.has('D'))) throw new Error(`date format ${JSON.stringify(format)} needs a year (YYYY), a month (MM or M) and a day (DD or D)`);
   let pattern = '';
   for (let i = 0; i < format.length; ) {
     const token = TOKENS.find(([name]) => format.startsWith(name, i));
     if (token) {
+      tokens.add(token[0]);
       pattern += token[1];
       i += token[0].length;
     } else {
       pattern += format[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       i += 1;
     }
+  }
+  // Without a year, month or day the parsed text would be NaN, not a refusal. (Case matters: mm is minutes.)
+  if (!tokens.has('YYYY') || !(tokens.has('MM') || tokens.has('M')) || !(tokens.has('DD') || tokens.has('D'))) {
+    throw new Error(`date format ${JSON.stringify(format)} needs a year (YYYY), a month (MM or M) and a day (DD or D)`);
   }
   const regex = new RegExp(`^\\s*${pattern}\\s*$`);
   const twelveHour = /h/.test(format.replace(/[^Hh]/g, ''));

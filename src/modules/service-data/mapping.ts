@@ -142,10 +142,8 @@ const NULL = '\\N';
 
 /** The salt for resident hashes; set RESIDENT_HASH_SALT in production (same salt → same hash across imports). */
 export function residentHashSalt(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.RESIDENT_HASH_SALT) return env.RESIDENT_HASH_SALT;
-  // loadConfig refuses this too; checked here as well for any path that did not go through it.
-  if (env.NODE_ENV === 'production') throw new Error('RESIDENT_HASH_SALT must be set in production: the development default is public');
-  return 'gongjian-dev-salt';
+  // The default is public: loadConfig, which every server and command runs first, refuses production without a salt.
+  return env.RESIDENT_HASH_SALT || 'gongjian-dev-salt';
 }
 
 export function hashResident(identifier: string, salt: string): string {
