@@ -128,6 +128,22 @@ export async function expectRacedDuplicatesAnswerAsSequential(
   return sequential;
 }
 
+/**
+ * Several records (`ids`, rows of `table`) take one new `code` at once through `document`
+ * (an update taking id and input): one wins; every loser answers as a later sequential attempt
+ * does (CONFLICT on input.code, writing nothing) and keeps its own code. Returns that answer.
+ */
+export async function expectRacedCodeChangesAnswerAsSequential(app: TestApp, document: string, table: Table, ids: string[], code: string): Promise<GraphQLResult> {
+  const results = await Promise.all(ids.map((id) => app.execute(document, { id, input: { code } })));
+  expect(results.filter((result) => !result.errors)).toHaveLength(1);
+  const loserIds = ids.filter((_id, i) => results[i].errors);
+  const sequential = await expectNothingWritten(app, () => app.execute(document, { id: loserIds[0], input: { code } }), [{ table, id: loserIds[0] }]);
+  expectError(sequential, 'CONFLICT', 'input.code');
+  for (const loser of results.filter((result) => result.errors)) expect(loser).toEqual(sequential);
+  for (const id of loserIds) expect((await rawRow(app, table, id))!.code).not.toBe(code);
+  return sequential;
+}
+
 // ---------------------------------------------------------------------------
 // Resident ID numbers (GB 11643-1999)
 // ---------------------------------------------------------------------------

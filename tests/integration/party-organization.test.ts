@@ -7,6 +7,7 @@ import {
   dbId,
   expectError,
   expectNothingWritten,
+  expectRacedCodeChangesAnswerAsSequential,
   expectRacedDuplicatesAnswerAsSequential,
   ok,
   rawRow,
@@ -260,14 +261,8 @@ describe('updatePartyOrganization', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) ids.push(await createPartyOrganization(app, { name: `并发改码党支部${i}`, kind: 'BRANCH', areaId: tree.gridId }));
     const code = uniqueCode('DZ');
-    const results = await Promise.all(ids.map((id) => app.execute(UPDATE, { id, input: { code } })));
-    expect(results.filter((r) => !r.errors)).toHaveLength(1);
-    const loserIds = ids.filter((_id, i) => results[i].errors);
-    const sequential = await expectNothingWritten(app, () => app.execute(UPDATE, { id: loserIds[0], input: { code } }), [{ table: 'party_organization', id: loserIds[0] }]);
-    expectError(sequential, 'CONFLICT', 'input.code');
+    const sequential = await expectRacedCodeChangesAnswerAsSequential(app, UPDATE, 'party_organization', ids, code);
     expect(sequential.errors![0].message).toBe(`a party organisation with code "${code}" already exists`);
-    for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
-    for (const id of loserIds) expect((await rawRow(app, 'party_organization', id))!.code).not.toBe(code);
   });
 
   test('an organisation cannot be moved under itself or its own descendant (cycle)', async () => {

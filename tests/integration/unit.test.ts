@@ -8,6 +8,7 @@ import {
   dbId,
   expectError,
   expectNothingWritten,
+  expectRacedCodeChangesAnswerAsSequential,
   forgedCursor,
   ok,
   rawRow,
@@ -342,14 +343,8 @@ describe('updateUnit', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) ids.push(await freshUnit());
     const code = uniqueCode('U');
-    const results = await Promise.all(ids.map((id) => app.execute(UPDATE, { id, input: { code } })));
-    expect(results.filter((r) => !r.errors)).toHaveLength(1);
-    const loserIds = ids.filter((_id, i) => results[i].errors);
-    const sequential = await expectNothingWritten(app, () => app.execute(UPDATE, { id: loserIds[0], input: { code } }), [{ table: 'unit', id: loserIds[0] }]);
-    expectError(sequential, 'CONFLICT', 'input.code');
+    const sequential = await expectRacedCodeChangesAnswerAsSequential(app, UPDATE, 'unit', ids, code);
     expect(sequential.errors![0].message).toBe(`a unit with code "${code}" already exists`);
-    for (const loser of results.filter((r) => r.errors)) expect(loser).toEqual(sequential);
-    for (const id of loserIds) expect((await rawRow(app, 'unit', id))!.code).not.toBe(code);
   });
 });
 
