@@ -98,7 +98,7 @@ let portal: Viewer;
 beforeAll(async () => {
   app = await createTestApp();
   w = await buildWorld(app);
-  pairedUnitId = await createUnit(app, { name: '区城管局', kind: 'AGENCY', areaId: w.districtId, contactPhone: '13700001234' });
+  pairedUnitId = await createUnit(app, { name: '区城管局', kind: 'AGENCY', areaId: w.districtId, contactName: '孙科长', contactPhone: '13700001234' });
   A = await populateCommunity(app, w, w.communityId, w.gridId, pairedUnitId, 'A');
   B = await populateCommunity(app, w, w.otherCommunityId, w.otherGridId, pairedUnitId, 'B');
   staffA = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);
@@ -402,11 +402,27 @@ describe('personal data', () => {
     ]);
   });
 
-  test('a unit located outside the viewer\'s scope keeps its contact phone masked', async () => {
-    const result = await app.execute(`query($id: ID!) { node(id: $id) { ... on Unit { contactPhone(reveal: true) } } }`, { id: pairedUnitId }, staffA);
-    expectError(result, 'FORBIDDEN');
-    const masked = await app.execute(`query($id: ID!) { node(id: $id) { ... on Unit { contactPhone } } }`, { id: pairedUnitId }, staffA);
-    expect(masked.data.node.contactPhone).toBe('137****1234');
+  test('a unit located outside the viewer\'s scope keeps its liaison\'s name and phone masked', async () => {
+    for (const field of ['contactPhone', 'contactName']) {
+      const result = await app.execute(`query($id: ID!) { node(id: $id) { ... on Unit { ${field}(reveal: true) } } }`, { id: pairedUnitId }, staffA);
+      expectError(result, 'FORBIDDEN');
+    }
+    const masked = await app.execute(`query($id: ID!) { node(id: $id) { ... on Unit { contactName contactPhone } } }`, { id: pairedUnitId }, staffA);
+    expect(masked.data.node).toEqual({ contactName: '孙**', contactPhone: '137****1234' });
+    expect(JSON.stringify(masked)).not.toContain('孙科长');
+  });
+
+  test('a unit\'s liaison is revealed inside the scope and audited; an analyst is refused', async () => {
+    const hospital = w.units.hospitalId;
+    const revealed = await app.execute(`query($id: ID!) { node(id: $id) { ... on Unit { contactName(reveal: true) contactPhone(reveal: true) } } }`, { id: hospital }, staffA);
+    expect(revealed.errors).toBeUndefined();
+    expect(revealed.data.node).toEqual({ contactName: '王医生', contactPhone: '13812345678' });
+    const actor = `account:${(staffA as { username: string }).username}`;
+    expect(await auditRows(hospital)).toEqual([
+      { actor, field: 'contactName' },
+      { actor, field: 'contactPhone' },
+    ]);
+    expectError(await app.execute(`query($id: ID!) { node(id: $id) { ... on Unit { contactName(reveal: true) } } }`, { id: hospital }, analyst), 'FORBIDDEN');
   });
 
   test('the audit log is append-only', async () => {

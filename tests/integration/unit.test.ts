@@ -48,7 +48,7 @@ async function listNames(filter: Record<string, unknown>): Promise<string[]> {
 }
 
 describe('createUnit', () => {
-  test('returns the unit with the given fields; the contact phone is masked but stored raw', async () => {
+  test('returns the unit with the given fields; the liaison\'s name and phone are masked but stored raw', async () => {
     const code = uniqueCode('91370100MA');
     const result = await app.execute(CREATE, {
       input: { name: '市中心医院', code, kind: 'HOSPITAL', address: '新华路88号', contactName: '李主任', contactPhone: '13855556666', areaId: w.gridId },
@@ -60,14 +60,14 @@ describe('createUnit', () => {
       code,
       kind: 'HOSPITAL',
       address: '新华路88号',
-      contactName: '李主任',
+      contactName: '李**',
       contactPhone: '138****6666',
       area: { id: w.gridId, name: '幸福里第一网格', level: 'GRID' },
     });
     expect(JSON.stringify(result)).not.toContain('13855556666');
 
     const row = await rawRow(app, 'unit', result.data.createUnit.id);
-    expect(row).toMatchObject({ name: '市中心医院', code, kind: 'HOSPITAL', contact_phone: '13855556666', area_id: dbId(w.gridId) });
+    expect(row).toMatchObject({ name: '市中心医院', code, kind: 'HOSPITAL', contact_name: '李主任', contact_phone: '13855556666', area_id: dbId(w.gridId) });
   });
 
   test('a landline keeps its area code and last four digits', async () => {
@@ -90,7 +90,7 @@ describe('createUnit', () => {
       name: '市第一人民医院',
       kind: 'HOSPITAL',
       address: '幸福里路1号',
-      contactName: '王医生',
+      contactName: '王**',
       contactPhone: '138****5678',
       area: { id: w.buildingId, name: '幸福里1号楼', level: 'BUILDING' },
     });

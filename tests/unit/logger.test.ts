@@ -59,3 +59,18 @@ describe('createLogger logs { err } through serializeError', () => {
     expect(lines.join('')).not.toContain(phone);
   });
 });
+
+describe('createLogger: personal fields in logged objects are redacted', () => {
+  test('phones, ID numbers and the names of residents and unit liaisons, also under variables', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
+    const logger = createLogger('info', sink);
+    logger.info({
+      input: { residentName: '张三丰', contactName: '李主任', contactPhone: '13855556666', phone: '13800138000', idNumber: '370102199001011234', title: '路灯坏了' },
+      variables: { input: { contactName: '王经理', residentName: '赵六' } },
+    }, 'logged');
+    const logged = JSON.parse(lines.join(''));
+    expect(logged.input).toEqual({ residentName: '[redacted]', contactName: '[redacted]', contactPhone: '[redacted]', phone: '[redacted]', idNumber: '[redacted]', title: '路灯坏了' });
+    expect(logged.variables.input).toEqual({ contactName: '[redacted]', residentName: '[redacted]' });
+  });
+});

@@ -41,7 +41,7 @@ export class Unit extends NodeEntity {
   @Property({ type: 'string', length: 200, nullable: true })
   address?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Name of the liaison (联络人).' })
+  /** The liaison's (联络人) name: personal data, exposed masked through a field resolver. */
   @Property({ type: 'string', length: 60, nullable: true })
   contactName?: string | null;
 

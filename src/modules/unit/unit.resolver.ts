@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { NamedOrderField } from '../../common/inputs';
 import { ConnectionArgs, ConnectionType, OrderDirection } from '../../common/pagination';
-import { maskPhone } from '../../common/privacy';
+import { maskName, maskPhone } from '../../common/privacy';
 import type { AppContext } from '../../context/context';
 import { RevealArg, areaPathOf, personalField } from '../identity/personal-data';
 import { Area, Community } from '../area/area.entity';
@@ -9,6 +9,8 @@ import { Unit } from './unit.entity';
 import { CreateUnitInput, UnitListArgs, UpdateUnitInput } from './unit.inputs';
 import { unitsWithin } from './unit.relations';
 import { unitService } from './unit.service';
+
+const unitSubject = (ctx: AppContext, unit: Unit) => ({ typeName: 'Unit', id: unit.id, areaPath: () => areaPathOf(ctx, unit.area?.id) });
 
 export const UnitConnection = ConnectionType(Unit, 'Unit');
 const BY_NAME = { property: NamedOrderField.NAME, direction: OrderDirection.ASC };
@@ -35,9 +37,14 @@ export class UnitResolver {
     return unit.area ? ctx.loaders.byId(Area).load(unit.area.id) : null;
   }
 
+  @FieldResolver(() => String, { nullable: true, description: 'Name of the liaison (联络人): a person, so masked like a resident\'s name (王**) unless revealed.' })
+  contactName(@Root() unit: Unit, @RevealArg() reveal: boolean, @Ctx() ctx: AppContext) {
+    return personalField(ctx, unitSubject(ctx, unit), 'contactName', unit.contactName, maskName, reveal);
+  }
+
   @FieldResolver(() => String, { nullable: true, description: 'Masked, e.g. 138****5678, unless revealed.' })
   contactPhone(@Root() unit: Unit, @RevealArg() reveal: boolean, @Ctx() ctx: AppContext) {
-    return personalField(ctx, { typeName: 'Unit', id: unit.id, areaPath: () => areaPathOf(ctx, unit.area?.id) }, 'contactPhone', unit.contactPhone, maskPhone, reveal);
+    return personalField(ctx, unitSubject(ctx, unit), 'contactPhone', unit.contactPhone, maskPhone, reveal);
   }
 }
 
