@@ -70,6 +70,15 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> =
     pattern: `${NUMBER_START}(${DIGIT}${NEXT_DIGIT}{2})${NEXT_DIGIT}{11}${GAP}(${DIGIT}${NEXT_DIGIT}{2}${GAP}[0-9０-９XxＸｘ])${NUMBER_END}`,
     replacement: '$1***********$2',
   },
+  // Bank cards, also in groups (6222 0202 0000 1234 567, Amex 3782 822463 10005): 15 to 19 digits
+  // starting with an issuer's 3, 4, 5, 6 or 9, last four kept. Not other first digits: a list of
+  // years (2021 2022 2023 2024) is no card. After the ID numbers (18 digits, they keep more), before
+  // the mobiles: a card whose last 11 digits read like a mobile (6222 1381 2345 678) is a card, and a
+  // room number run into a phone (房间5202 138-1234-5678) loses the room rather than a card its middle.
+  {
+    pattern: `${NUMBER_START}[3-69３-６９]${NEXT_DIGIT}{10,14}${GAP}(${DIGIT}${NEXT_DIGIT}{3})${NUMBER_END}`,
+    replacement: '****$1',
+  },
   // Mainland mobiles, also written +86 138-1234-5678 or 1381 234 5678: first three and last four, as maskPhone.
   {
     pattern: `${NUMBER_START}((?:[+]?86${GAP})?[1１]${GAP}[3-9３-９]${NEXT_DIGIT})${NEXT_DIGIT}{4}${GAP}(${DIGIT}${NEXT_DIGIT}{3})${NUMBER_END}`,

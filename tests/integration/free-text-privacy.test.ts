@@ -1,5 +1,5 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
-import { maskedColumnExpression } from '../../migrations/Migration20261203150000_free_text_masks_grouped_numbers';
+import { maskedColumnExpression } from '../../migrations/Migration20261204100000_free_text_masks_bank_cards';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
@@ -30,6 +30,9 @@ const SAMPLES = [
   '2024-01-01 2024-02-01 2024-03-01，预算5000-8000元，房间1301 1302 1303',
   '3号楼1单元1202 138-1234-5678 王女士，编号2024 138 1234 5678，1998-01-01 1999-02-02 2000-03-03',
   '座机(0531) 8877 6655，联系电话：8877-6655，Tel: 887-6655，面积1200-1500平方米',
+  // Bank cards in groups, and a list of years that is none.
+  '卡号6222 0202 0000 1234 567，6222-0202-0000-1234，Visa 4111 1111 1111 1111，Amex 3782 822463 10005',
+  '卡号６２２２\u3000０２０２\u3000００００\u3000１２３４，6222\u00a00202\u00a00000\u00a01234，2021 2022 2023 2024年',
 ];
 const MASKED_BODY = '王阿姨家下水道堵了，电话138****5678，身份证370***********1237，座机0531-****6655';
 

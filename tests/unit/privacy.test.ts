@@ -66,6 +66,22 @@ describe('maskFreeText', () => {
     ['座机（0531）88776655', '座机0531-****6655'],
     ['联系电话：8877-6655', '联系电话：****6655'],
     ['Tel: 887-6655', 'Tel: ****6655'],
+    // Bank cards in groups (15 to 19 digits, first 3, 4, 5, 6 or 9): last four, with what is between them.
+    ['卡号6222 0202 0000 1234 567', '卡号****4 567'],
+    ['卡号6222-0202-0000-1234', '卡号****1234'],
+    ['Visa 4111 1111 1111 1111', 'Visa ****1111'],
+    ['Amex 3782 822463 10005', 'Amex ****0005'],
+    ['卡号６２２２\u3000０２０２\u3000００００\u3000１２３４', '卡号****１２３４'],
+    ['卡号６２２２ ０２０２ ００００ １２３４ ５６７', '卡号****４ ５６７'],
+    ['卡号6222\u00a00202\u00a00000\u00a01234', '卡号****1234'],
+    ['卡号6222 0202 0000 1234，2024年办理', '卡号****1234，2024年办理'],
+    // Cards before mobiles: a card whose last 11 digits read like a mobile keeps only its last four
+    // (after the mobile mask it showed 6222 138****5 678), and a room number run into a phone goes with it.
+    ['卡号6222 1381 2345 678', '卡号****5 678'],
+    ['房间5202 138-1234-5678', '房间****5678'],
+    // ID numbers and mobiles run first and keep what they kept.
+    ['身份证 370102 19900101 1237 卡号 6222 0202 0000 1234', '身份证 370***********1237 卡号 ****1234'],
+    ['手机 138 1234 5678，卡号4111-1111-1111-1111', '手机 138****5678，卡号****1111'],
   ])('%s → %s', (input, expected) => {
     expect(maskFreeText(input)).toBe(expected);
   });
@@ -79,6 +95,8 @@ describe('maskFreeText', () => {
     ['dates with dots', '2024.01.01 2024.02.01 2024.03.01'],
     ['dates of the 1990s', '1998-01-01 1999-02-02 2000-03-03'],
     ['a date after the word phone', '电话 2024-01-01 到期'],
+    ['a list of years', '2021 2022 2023 2024'],
+    ['a longer list of years', '任期2019 2020 2021 2022 2023'],
   ])('%s stay as written', (_what, text) => {
     expect(maskFreeText(text)).toBe(text);
   });
@@ -86,6 +104,14 @@ describe('maskFreeText', () => {
   test('ordinary numbers and text stay as written', () => {
     const text = '3号楼2单元501室的路灯坏了3天，2024年修过一次，花了1200元';
     expect(maskFreeText(text)).toBe(text);
+  });
+
+  test('ID numbers and mobiles read as before the bank-card mask, card numbers in the same text masked too', () => {
+    expect(maskFreeText('身份证370102199001011237，电话13812345678')).toBe('身份证370***********1237，电话138****5678');
+    expect(maskFreeText('身份证3701 0219 9001 0112 3X，电话 1381 234 5678')).toBe('身份证370***********12 3X，电话 138****5678');
+    const masked = maskFreeText('卡号6222 0202 0000 1234 567，身份证370102199001011237');
+    expect(masked).toBe('卡号****4 567，身份证370***********1237');
+    expect(masked).not.toContain('0202');
   });
 
   test('never returns the middle digits of a phone or the birth date of an ID number', () => {
