@@ -13,7 +13,7 @@ import { Migration20261203110000_list_item_source_request_unique } from './Migra
 import { Migration20261203130000_free_text_masked_columns } from './Migration20261203130000_free_text_masked_columns';
 import { Migration20261203150000_free_text_masks_grouped_numbers } from './Migration20261203150000_free_text_masks_grouped_numbers';
 import { Migration20261203160000_demand_evidence_demands_only } from './Migration20261203160000_demand_evidence_demands_only';
-import { Migration20261204100000_free_text_masks_bank_cards } from './Migration20261204100000_free_text_masks_bank_cards';
+import { Migration20261204100000_free_text_masks_cards_unit_address } from './Migration20261204100000_free_text_masks_cards_unit_address';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -34,5 +34,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203130000_free_text_masked_columns', class: Migration20261203130000_free_text_masked_columns },
   { name: 'Migration20261203150000_free_text_masks_grouped_numbers', class: Migration20261203150000_free_text_masks_grouped_numbers },
   { name: 'Migration20261203160000_demand_evidence_demands_only', class: Migration20261203160000_demand_evidence_demands_only },
-  { name: 'Migration20261204100000_free_text_masks_bank_cards', class: Migration20261204100000_free_text_masks_bank_cards },
+  { name: 'Migration20261204100000_free_text_masks_cards_unit_address', class: Migration20261204100000_free_text_masks_cards_unit_address },
 ];

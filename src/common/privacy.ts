@@ -63,8 +63,9 @@ const NUMBER_END = `(?!${DIGIT})`;
  * reads no escapes inside them.
  */
 const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> = [
-  // E-mail: the first character of the local part and the domain stay.
-  { pattern: '(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:[.][A-Za-z0-9-]+)+)', replacement: '$1***@$2' },
+  // E-mail: the first character of the local part and the domain stay. The at sign and the dots may
+  // be full-width (＠, ．, 。), as Chinese input methods type them.
+  { pattern: '(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*[@＠]([A-Za-z0-9-]+(?:[.．。][A-Za-z0-9-]+)+)', replacement: '$1***@$2' },
   // Resident ID numbers (18 characters), also in groups: region prefix and last four, as maskIdNumber.
   {
     pattern: `${NUMBER_START}(${DIGIT}${NEXT_DIGIT}{2})${NEXT_DIGIT}{11}${GAP}(${DIGIT}${NEXT_DIGIT}{2}${GAP}[0-9０-９XxＸｘ])${NUMBER_END}`,
@@ -108,6 +109,22 @@ export function maskFreeText(text: string | null | undefined): string | null {
   let out = text;
   for (const { regexp, replacement } of FREE_TEXT_REGEXPS) out = out.replace(regexp, replacement);
   return out;
+}
+
+/** Full-width digits and the separators people put in numbers, for comparing shapes. */
+const FULL_WIDTH_DIGIT = /[０-９]/g;
+const NUMBER_SEPARATORS = new RegExp(SEPARATOR, 'g');
+
+/**
+ * Whether a whole value that is no free text (a source system's record key) has the shape of a
+ * personal number: a mainland mobile, a resident ID number (18 or the old 15 digits), a bank card
+ * (15-19 digits) or an e-mail address. Such keys are published as evidence; one of these shapes
+ * means a mapping took the wrong column, and viewers who may not see personal data get it masked.
+ * Ordinary keys (GJ20240701-0000000001, 18-00269879) keep their digits, so they stay traceable.
+ */
+export function looksLikePersonalNumber(value: string): boolean {
+  const compact = value.replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0)).replace(NUMBER_SEPARATORS, '');
+  return /^(?:\+?86)?1[3-9]\d{9}$/.test(compact) || /^\d{14,18}[\dXx]$/.test(compact) || /^[^@＠\s]+[@＠][^@＠\s]+[.．。][^@＠\s]+$/.test(value.trim());
 }
 
 /** Whether the viewer may see personal data in free text as written (staff, whose cases these are). */

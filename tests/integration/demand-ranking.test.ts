@@ -9,6 +9,8 @@ import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { accountViewer } from '../helpers/access-fixtures';
+import { Role } from '../../src/modules/identity/role';
 import { PLANTED_CATEGORY, plantedCsv, tinyCsv } from '../fixtures/demand-fixture';
 import { GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
 
@@ -388,4 +390,31 @@ test('the backlog counts open demands of exactly the 365 days up to `to`, not fr
   }
   // B-2 is 359 days old on 2019-03-14 (its age read by day); B-3's month is aged from its 15th: 333.
   expect(result.rows[0].metrics.backlogP90AgeDays).toBeLessThanOrEqual(359);
+});
+
+test('an evidence id whose source id reads like a personal number is masked for an analyst; ordinary keys stay traceable', async () => {
+  const em = app.orm.em.fork();
+  const [item] = await em.execute(`select code from service_item where not is_consultation order by code limit 1`);
+  const [community] = await em.execute(`select code from area where level = 'COMMUNITY' order by code limit 1`);
+  // A month no fixture uses, so the other tests' figures stay as they are.
+  const record = (sourceId: string, day: number) => ({
+    sourceId, itemCode: item.code, communityCode: community.code, status: 'FINISHED',
+    receivedAt: `2023-03-${String(day).padStart(2, '0')}T02:00:00Z`, finishedAt: `2023-03-${String(day).padStart(2, '0')}T03:00:00Z`,
+  });
+  const imported = await app.execute(`mutation($records: [ServiceRecordInput!]!) { importServiceRecords(source: "hall", records: $records) { inserted rejected } }`, {
+    records: [record('370102199001011237', 20), record('HALL-2023-000017', 10)],
+  });
+  expect(imported.errors).toBeUndefined();
+  expect(imported.data.importServiceRecords).toEqual({ inserted: 2, rejected: 0 });
+  const evidence = async (viewer?: Parameters<TestApp['execute']>[2]) => {
+    const result = await app.execute(`query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { evidenceIds } } }`, {
+      input: { areaId: district(), from: '2023-03-01', to: '2023-03-31', groupBy: ['CATEGORY'], sources: 'SERVICE_RECORDS', minSupport: 1 },
+    }, viewer);
+    expect(result.errors).toBeUndefined();
+    return result.data.demandRanking.rows.flatMap((row: { evidenceIds: string[] }) => row.evidenceIds).filter((id: string) => id.startsWith('ServiceRecord:hall:')).sort();
+  };
+  // Which exemplar a cell keeps is not this test's concern: both are read (two days), in any order.
+  expect(await evidence()).toEqual(['ServiceRecord:hall:370102199001011237', 'ServiceRecord:hall:HALL-2023-000017']);
+  const analystSees = await evidence(accountViewer(Role.ANALYST, null));
+  expect(analystSees).toEqual(['ServiceRecord:hall:370***********1237', 'ServiceRecord:hall:HALL-2023-000017']);
 });

@@ -1,5 +1,5 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
-import { maskedColumnExpression } from '../../migrations/Migration20261204100000_free_text_masks_bank_cards';
+import { maskedColumnExpression } from '../../migrations/Migration20261204100000_free_text_masks_cards_unit_address';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
@@ -33,6 +33,8 @@ const SAMPLES = [
   // Bank cards in groups, and a list of years that is none.
   '卡号6222 0202 0000 1234 567，6222-0202-0000-1234，Visa 4111 1111 1111 1111，Amex 3782 822463 10005',
   '卡号６２２２\u3000０２０２\u3000００００\u3000１２３４，6222\u00a00202\u00a00000\u00a01234，2021 2022 2023 2024年',
+  // E-mail typed with full-width at signs and dots, and Chinese full stops that end no address.
+  '邮箱wangxiuying1962＠qq.com或１２３４５６＠qq.com，zhang＠163．com，li@qq。com。谢谢',
 ];
 const MASKED_BODY = '王阿姨家下水道堵了，电话138****5678，身份证370***********1237，座机0531-****6655';
 
@@ -210,6 +212,9 @@ describe('free text beyond requests', () => {
     await ok(app, `mutation($id: ID!, $input: UpdatePairingInput!) { updatePairing(id: $id, input: $input) { id } }`, {
       id: ids.pairing, input: { agreementTitle: said('共建协议'), duties: [said('共建'), '每月一次志愿服务'] },
     });
+    // A unit's address (the directory: readable by everyone).
+    ids.unit = w.units.hospitalId;
+    await ok(app, `mutation($id: ID!, $address: String!) { updateUnit(id: $id, input: { address: $address }) { id } }`, { id: ids.unit, address: said('幸福里路1号') });
     ids.activity = await createActivity(app, { communityId: w.communityId, title: said('主题党日'), startsAt: '2030-07-01T09:00:00+08:00', endsAt: '2030-07-01T11:00:00+08:00' });
     // A template of our own, suggested for the community's demand, with the resource above matched.
     const template = await ok(app, `mutation($input: CreateProjectTemplateInput!) { createProjectTemplate(input: $input) { id } }`, {
@@ -249,6 +254,7 @@ describe('free text beyond requests', () => {
     ['PartyOrganization.functionDescription', 'organization', '... on PartyOrganization { functionDescription }', (n) => n.functionDescription, '流动党员'],
     ['PartTimeMember.title', 'partTimeMember', '... on PartTimeMember { title }', (n) => n.title, '兼职副书记'],
     ['Pairing.agreementTitle and duties', 'pairing', '... on Pairing { agreementTitle duties }', (n) => [n.agreementTitle, ...n.duties], ['共建协议', '共建']],
+    ['Unit.address', 'unit', '... on Unit { address }', (n) => n.address, '幸福里路1号'],
     ['Activity.title', 'activity', '... on Activity { title }', (n) => n.title, '主题党日'],
     ['ProjectTemplate.description and resource-need note', 'template', '... on ProjectTemplate { description resourceNeeds { note } }', (n) => [n.description, n.resourceNeeds[0].note], ['咨询', '场地对接']],
     [
@@ -283,8 +289,21 @@ describe('free text beyond requests', () => {
 
   // The public directory (pairings, alliances and seats, party organisations, livelihood
   // projects): readable by everyone, as written only by staff whose scope holds it.
-  const DIRECTORY = CASES.filter(([name]) => /^(Pairing|Alliance|AllianceMember|PartyOrganization|LivelihoodProject)\./.test(name));
-  test('the directory cases are the ones expected', () => expect(DIRECTORY).toHaveLength(5));
+  const DIRECTORY = CASES.filter(([name]) => /^(Pairing|Alliance|AllianceMember|PartyOrganization|LivelihoodProject|Unit)\./.test(name));
+  test('the directory cases are the ones expected', () => expect(DIRECTORY).toHaveLength(6));
+
+  test('the units search compares the masked address, for every viewer: no finding a unit by the number in it', async () => {
+    const count = async (search: string, viewer: Viewer) => {
+      const result = await app.execute(`query($search: String!) { units(filter: { search: $search }) { totalCount } }`, { search }, viewer);
+      expect(result.errors).toBeUndefined();
+      return result.data.units.totalCount;
+    };
+    for (const viewer of [analyst(), staff()]) {
+      expect(await count('幸福里路1号，联系电话', viewer)).toBe(1);
+      expect(await count('13812345678', viewer)).toBe(0);
+      expect(await count('1234', viewer)).toBe(0);
+    }
+  });
 
   test.each(DIRECTORY)('staff of the community read %s as written', async (name, key, selection, pick, phrases) => {
     const own = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);
@@ -378,12 +397,18 @@ describe('the masked copies the search compares', () => {
     expect(items.length * posts.length).toBeGreaterThan(0);
     for (const item of items) expect([item.title_masked, item.description_masked]).toEqual([maskFreeText(item.title), maskFreeText(item.description)]);
     for (const post of posts) expect(post.title_masked).toBe(maskFreeText(post.title));
+    const [unit] = await em.execute(`select id, address from unit order by id limit 1`);
+    for (const sample of SAMPLES) {
+      const [row] = await em.execute(`update unit set address = ? where id = ? returning address_masked`, [sample.slice(0, 200), unit.id]);
+      expect(row.address_masked).toBe(maskFreeText(sample.slice(0, 200)));
+    }
+    await em.execute(`update unit set address = ? where id = ?`, [unit.address, unit.id]);
     // Put the request back as the other tests expect it.
     await em.execute(`update request set title = ?, body = ? where id = ?`, ['下水道堵塞 回电13812345678', BODY, request.id]);
   });
 
   test('the migration that adds them masks with the expression privacy.ts builds', () => {
-    for (const column of ['title', 'body', 'description']) expect(maskedColumnExpression(column)).toBe(maskFreeTextSqlExpression(column));
+    for (const column of ['title', 'body', 'description', 'address']) expect(maskedColumnExpression(column)).toBe(maskFreeTextSqlExpression(column));
   });
 
   test('an analyst\'s search masks nothing at query time: it compares the stored copies of the rows its scope leaves', async () => {

@@ -1,4 +1,4 @@
-import { maskFreeText, maskFreeTextJson, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
+import { looksLikePersonalNumber, maskFreeText, maskFreeTextJson, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 
@@ -157,4 +157,24 @@ describe('maskFreeTextJson', () => {
   test('null stays null', () => {
     expect(maskFreeTextJson(null)).toBeNull();
   });
+});
+
+describe('looksLikePersonalNumber: record keys with the shape of a personal number', () => {
+  test.each([
+    '13812345678', '+86 138-1234-5678', '１３８１２３４５６７８', '370102199001011237', '37010219900101123X', '370102 19900101 1237',
+    '370102900101123', '6222020200001234567', '4111-1111-1111-1111', 'zhang.wei@example.com', 'li＠qq．com',
+  ])('%s is one', (value) => expect(looksLikePersonalNumber(value)).toBe(true));
+
+  test.each(['GJ20240701-0000000001', '18-00269879', 'SR-2024-000123', '1234567890', '12812345678', 'ORDER-13812345678', '2024-01-01', 'a@b'])(
+    '%s is none',
+    (value) => expect(looksLikePersonalNumber(value)).toBe(false),
+  );
+});
+
+describe('e-mail typed with full-width signs', () => {
+  test.each([
+    ['邮箱wangxiuying1962＠qq.com', '邮箱w***@qq.com'],
+    ['zhang＠163．com', 'z***@163．com'],
+    ['li@qq。com', 'l***@qq。com'],
+  ])('%s → %s', (input, expected) => expect(maskFreeText(input)).toBe(expected));
 });

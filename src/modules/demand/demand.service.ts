@@ -5,6 +5,7 @@ import {
 } from '../../../analytics';
 import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
+import { looksLikePersonalNumber, maskFreeText, maySeePersonalData } from '../../common/privacy';
 import type { AppContext } from '../../context/context';
 import { authorizeArea } from '../identity/access';
 import { BaselineKind, type DemandHotspotsInput, type DemandRankingInput, type DemandSeriesInput } from './demand.inputs';
@@ -35,7 +36,19 @@ export async function translateDemandError<T>(work: () => Promise<T>): Promise<T
   }
 }
 
-function toRow(row: DemandRow): DemandRankingRow {
+const SERVICE_RECORD_EVIDENCE = /^(ServiceRecord:[a-z0-9_-]+:)(.*)$/s;
+
+/**
+ * An evidence id as this viewer may see it: a ServiceRecord reference whose source id has the shape
+ * of a personal number (a mapping that took the wrong column for sourceId) is masked for viewers who
+ * may not see personal data; ordinary record keys and request ids stay as they are, traceable.
+ */
+function evidenceIdFor(seesPersonalData: boolean, id: string): string {
+  const reference = seesPersonalData ? null : SERVICE_RECORD_EVIDENCE.exec(id);
+  return reference && looksLikePersonalNumber(reference[2]) ? `${reference[1]}${maskFreeText(reference[2])}` : id;
+}
+
+function toRow(row: DemandRow, seesPersonalData: boolean): DemandRankingRow {
   return {
     key: row.key,
     categoryId: row.key.categoryId !== undefined ? toGlobalId('RequestCategory', row.key.categoryId) : null,
@@ -48,7 +61,7 @@ function toRow(row: DemandRow): DemandRankingRow {
     score: row.score,
     rank: row.rank,
     topicOfMonth: row.topicOfMonth,
-    evidenceIds: row.evidenceIds,
+    evidenceIds: row.evidenceIds.map((id) => evidenceIdFor(seesPersonalData, id)),
     notes: row.notes,
     belowSupportReason: row.belowSupportReason ?? null,
   };
@@ -84,7 +97,9 @@ export const demandService = {
     ctx.logger.debug({ timings: result.timings }, 'demand ranking');
     // Each row remembers where its free text lies, for residentsSay (one batched statement for all rows).
     const texts = (row: DemandRankingRow): DemandRankingRow => ({ ...row, textScope: { key: row.key, from, to, paths } });
-    return { ...result, rows: result.rows.map(toRow).map(texts), belowSupport: result.belowSupport.map(toRow).map(texts) };
+    const seesPersonalData = maySeePersonalData(ctx.viewer);
+    const row = (ranked: DemandRow) => texts(toRow(ranked, seesPersonalData));
+    return { ...result, rows: result.rows.map(row), belowSupport: result.belowSupport.map(row) };
   },
 
   async series(ctx: AppContext, input: DemandSeriesInput): Promise<DemandSeries> {

@@ -1,6 +1,8 @@
-import { Entity, Enum, Index, ManyToOne, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, type Opt, type Rel } from '@mikro-orm/core';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { FreeText } from '../../common/free-text-field';
 import { NodeEntity } from '../../common/node.entity';
+import { maskedCopyOf } from '../../common/privacy';
 import type { Area } from '../area/area.entity';
 
 /** 驻区单位 / 结对共建单位 kinds. */
@@ -37,9 +39,14 @@ export class Unit extends NodeEntity {
   @Index()
   kind!: UnitKind;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'As written for staff inside their scope; phone, ID and other long numbers in it masked for everyone else.' })
+  @FreeText()
   @Property({ type: 'string', length: 200, nullable: true })
   address?: string | null;
+
+  /** What viewers without the personal-data right are shown of the address: what the units search compares. */
+  @Property(maskedCopyOf('address'))
+  addressMasked?: string & Opt;
 
   /** The liaison's (联络人) name: personal data, exposed masked through a field resolver. */
   @Property({ type: 'string', length: 60, nullable: true })

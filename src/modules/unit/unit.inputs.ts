@@ -19,7 +19,7 @@ export class UnitFilter {
   @IdInput({ nullable: true, description: 'Only units paired (结对) with this community, in any term.' })
   pairedWithCommunityId?: string;
 
-  @Field(() => String, { nullable: true, description: 'Name, code or address contains this text (Chinese works).' })
+  @Field(() => String, { nullable: true, description: 'Name, code or address (as shown masked: no finding a unit by a phone in it) contains this text (Chinese works).' })
   @IsOptional()
   @MaxLength(50)
   search?: string;

@@ -29,8 +29,10 @@ export const unitService = {
       where.id = { $in: rows.map((row) => row.unit_id) };
     }
     if (filter.search?.trim()) {
+      // The address on its masked copy, for everyone: units are a directory read across scopes, and
+      // the search must not find by digits the viewer is shown masked (staff outside the unit's area).
       const pattern = containsPattern(filter.search);
-      where.$or = [{ name: { $ilike: pattern } }, { code: { $ilike: pattern } }, { address: { $ilike: pattern } }];
+      where.$or = [{ name: { $ilike: pattern } }, { code: { $ilike: pattern } }, { addressMasked: { $ilike: pattern } }];
     }
     const order = args.orderBy ?? { field: NamedOrderField.NAME, direction: OrderDirection.ASC };
     return paginate(ctx.em, Unit, where as FilterQuery<Unit>, { property: order.field, direction: order.direction }, args);

@@ -9,7 +9,7 @@ import { maskedColumnExpression as previousExpression } from './Migration2026120
  * invisible characters are written as \u escapes here; the strings hold the characters themselves.
  */
 const MASKS: readonly [pattern: string, replacement: string][] = [
-  ["(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:[.][A-Za-z0-9-]+)+)", "\\1***@\\2"],
+  ["(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*[@＠]([A-Za-z0-9-]+(?:[.．。][A-Za-z0-9-]+)+)", "\\1***@\\2"],
   ["(?<![0-9０-９])(?<![0-9０-９][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2}[-.．－\u2010\u2011\u2013\u2014·][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2})([0-9０-９](?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){2})(?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){11}[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}([0-9０-９](?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){2}[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９XxＸｘ])(?![0-9０-９])", "\\1***********\\2"],
   ["(?<![0-9０-９])(?<![0-9０-９][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2}[-.．－\u2010\u2011\u2013\u2014·][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2})[3-69３-６９](?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){10,14}[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}([0-9０-９](?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){3})(?![0-9０-９])", "****\\1"],
   ["(?<![0-9０-９])(?<![0-9０-９][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2}[-.．－\u2010\u2011\u2013\u2014·][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,2})((?:[+]?86[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3})?[1１][-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[3-9３-９](?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]))(?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){4}[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}([0-9０-９](?:[-.．－\u2010\u2011\u2013\u2014· \u00a0\u3000\t\u200b\u200c\u200d\ufeff]{0,3}[0-9０-９]){3})(?![0-9０-９])", "\\1****\\2"],
@@ -21,20 +21,26 @@ const MASKS: readonly [pattern: string, replacement: string][] = [
 /** The masked text of `column`, with this migration's masks. */
 export const maskedColumnExpression = (column: string): string => maskExpression(MASKS, column);
 
+/** Free text with a stored masked copy from this migration on: the earlier ones and units' addresses. */
+export const MASKED_COLUMNS: readonly [table: string, column: string][] = [...MASKED, ['unit', 'address']];
+
 /**
  * The masks now also catch bank cards written in groups (6222 0202 0000 1234 567,
  * 6222-0202-0000-1234, Amex 3782 822463 10005, full-width digits, no-break spaces): 15 to 19
- * digits starting with 3, 4, 5, 6 or 9, last four kept. Only runs without separators were masked
- * before, so a grouped card number was stored unmasked and a search could probe its digits.
- * PostgreSQL 15 cannot change a generated column's expression: each is dropped and added again
- * (the table is rewritten once).
+ * digits starting with 3, 4, 5, 6 or 9, last four kept; and e-mail addresses typed with a
+ * full-width at sign or dots (abc＠qq．com). Before, both were stored unmasked and a search could
+ * probe them. PostgreSQL 15 cannot change a generated column's expression: each is dropped and
+ * added again (the table is rewritten once). Units' addresses are free text too (shown masked
+ * outside the staff's scope) and get their masked copy, which the units search compares.
  */
-export class Migration20261204100000_free_text_masks_bank_cards extends Migration {
+export class Migration20261204100000_free_text_masks_cards_unit_address extends Migration {
   override async up(): Promise<void> {
     this.redefine(maskedColumnExpression);
+    this.addSql(`alter table "unit" add column "address_masked" text generated always as (${maskedColumnExpression('address')}) stored;`);
   }
 
   override async down(): Promise<void> {
+    this.addSql('alter table "unit" drop column if exists "address_masked";');
     this.redefine(previousExpression);
   }
 
