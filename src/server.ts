@@ -96,6 +96,11 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
     introspection: true,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // main.ts owns SIGINT/SIGTERM (drain, wait for in-flight work, close the pool, stop the embedded
+    // database). Apollo's own handlers (on outside NODE_ENV=test) ran a second stop() beside ours,
+    // which in @apollo/server 5.5 never returns: every shutdown waited out the 20 s deadline and
+    // exited 1 without stopping the embedded database.
+    stopOnTerminationSignals: false,
     validationRules: armor.validationRules,
     plugins: [
       ...armor.plugins,

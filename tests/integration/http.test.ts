@@ -1,3 +1,6 @@
+import { createLogger } from '../../src/common/logger';
+import { loadConfig } from '../../src/config/env';
+import { createServer } from '../../src/server';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { buildTree, dbId } from '../helpers/fixtures';
 
@@ -100,3 +103,23 @@ test('the documented inline import of 5,000 records (~2.5 MB) is accepted; a bod
   expect(tooBig.status).toBe(413);
   expect(tooBig.json.errors).toEqual([{ message: 'The request body is larger than the 8 MB limit', extensions: { code: 'PAYLOAD_TOO_LARGE' } }]);
 }, 60_000);
+
+test('the server leaves SIGINT and SIGTERM to main.ts, also outside NODE_ENV=test', async () => {
+  // Apollo installs its own handlers unless NODE_ENV is test; beside main.ts's they made every
+  // shutdown hang (a second, never-returning stop()) until the 20 s deadline.
+  const signals = () => ['SIGINT', 'SIGTERM'].map((signal) => process.listenerCount(signal));
+  const before = signals();
+  const saved = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'development';
+  let server: Awaited<ReturnType<typeof createServer>> | undefined;
+  try {
+    server = await createServer({ config: loadConfig({ NODE_ENV: 'development', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv), orm: app.orm, logger: createLogger('silent') });
+  } finally {
+    process.env.NODE_ENV = saved;
+  }
+  try {
+    expect(signals()).toEqual(before);
+  } finally {
+    await server.stop();
+  }
+});
