@@ -9,8 +9,11 @@
  *
  * Person names (`findPersonNames`), on jieba's tagged tokens before any of them is used: what
  * jieba tags a name (nr, nrfg, nrt), the given name after a surname jieba split off (王/nr
- * 桂兰/ns), an unknown word that starts with a surname (李翠娥/x), and every later use of a name
- * found so (张建军 → 建军 alone elsewhere).
+ * 桂兰/ns, 耿/nr 建军/n, 牛/n 德福/ns), a compound surname and the given name after it (欧阳/ns
+ * 娜娜/nrt, 欧阳/ns 菁/zg), an unknown word that starts with a surname (李翠娥/x), and every later
+ * use of a name found so (张建军 → 建军 alone elsewhere). Surnames are the whole 百家姓
+ * (data/surnames.ts); as many of them are everyday words too (高, 路, 车, 连, 东方), a surname
+ * alone makes nothing a name: the word after it must look like a given name.
  *
  * After segmentation (`isSafeTerm`): a term is kept only when it holds no digit and no Latin
  * letter, is not tagged a person name by jieba (nr, nrfg, nrt), and is a word jieba or the
@@ -19,6 +22,8 @@
  * Aggregates (`MIN_TEXTS_PER_TERM`): a term is published from a set of texts only when at least
  * that many different texts use it, so nothing one resident alone wrote comes out.
  */
+import { DOMAIN_TERMS } from './data/domain-terms';
+import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNAMES_ALSO_WORDS } from './data/surnames';
 
 /**
  * The fewest different texts a term must appear in before an aggregate over texts (a demand
@@ -26,9 +31,6 @@
  */
 export const MIN_TEXTS_PER_TERM = 3;
 
-/** The most common Chinese surnames (百家姓, single-character ones that cover ~90% of people). */
-const SURNAMES =
-  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const HONORIFIC_WORDS = '先生|女士|小姐|阿姨|大爷|大妈|大娘|大叔|大哥|大姐|奶奶|爷爷|师傅|老师|经理|书记|主任|同志|医生|律师|警官|某某?';
 const HONORIFICS = `(?:${HONORIFIC_WORDS})`;
 const NAME_CUES = '(?:我叫|我是|本人叫|本人姓名|姓名|名叫|联系人姓名|联系人|户主|申请人|当事人)[：:\\s]*';
@@ -43,10 +45,12 @@ const SCRUBBERS: ReadonlyArray<[RegExp, string]> = [
   // Below building level: the building number itself and every part under it (units, floors, rooms).
   [/[\d一二三四五六七八九十百零〇两]+\s*(?:号楼|号院|栋|幢|座|单元|楼层|层|楼|室|户|号)/g, ' '],
   [/[A-Za-z]\s*(?:栋|座|区)\s*/g, ' '],
-  // Names after a cue, and a surname in front of an honorific (王阿姨 keeps 阿姨).
+  // Names after a cue, and a surname in front of an honorific (王阿姨 keeps 阿姨). On raw text a
+  // surname character cannot be told from a word, so only the common surnames: with the whole
+  // 百家姓, 保安师傅, 水电师傅 and 两小时的 would lose 安, 水电 and 小时 (findPersonNames uses them all).
   [new RegExp(`(${NAME_CUES})${CJK}{2,3}(?=[，,。；;、\\s]|$)`, 'g'), '$1 '],
-  [new RegExp(`[${SURNAMES}]${CJK}{0,2}?(?=${HONORIFICS})`, 'g'), ' '],
-  [new RegExp(`(?:小|老)[${SURNAMES}](?=[，,。；;、\\s]|家|说|的)`, 'g'), ' '],
+  [new RegExp(`[${COMMON_SURNAMES}]${CJK}{0,2}?(?=${HONORIFICS})`, 'g'), ' '],
+  [new RegExp(`(?:小|老)[${COMMON_SURNAMES}](?=[，,。；;、\\s]|家|说|的)`, 'g'), ' '],
   [/\d+/g, ' '], // any other digit run: house numbers, amounts, dates, case numbers
 ];
 
@@ -61,13 +65,25 @@ const PERSON_NAME_TAGS: ReadonlySet<string> = new Set(['nr', 'nrfg', 'nrt']);
 
 /** What jieba tags a lone surname character it did not join to its given name (刘/zg 秀英, 王/nr 桂兰). */
 const SPLIT_SURNAME_TAGS: ReadonlySet<string> = new Set([...PERSON_NAME_TAGS, 'zg', 'x']);
+/** What jieba tags a given name it does not know as one: a place (桂兰/ns, 瑞金/ns), another proper noun (振华/nz). */
+const PROPER_NOUN_TAGS: ReadonlySet<string> = new Set([...PERSON_NAME_TAGS, 'ns', 'nz']);
+const NAME_OR_PLACE_TAGS: ReadonlySet<string> = new Set([...PERSON_NAME_TAGS, 'ns']);
 /** Tags no given name carries: function words, pronouns, numerals, measure words, directions. */
 const NOT_A_GIVEN_NAME_TAGS = /^(?:p|c|u.*|y|e|o|r.*|m.*|q.*|d|f|w.*)$/;
 /** A title after a surname (王局长, 刘护士) names a role, not the person. */
 const TITLE_AFTER_SURNAME = new RegExp(`^(?:${HONORIFIC_WORDS}|.?长|护士|主席|老板|会计|医师|委员|干部)$`);
-/** Split-off given names are two characters (a one-character one cannot be a published term anyway). */
-const GIVEN_NAME = new RegExp(`^${CJK}{2}$`);
-const SURNAME_LED_NAME = new RegExp(`^[${SURNAMES}]${CJK}{1,2}$`);
+/** What can follow a surname as its given name: one to three characters (three only in an unknown word: 欧阳/ns 菁家/x). */
+const GIVEN_NAME_SHAPE = new RegExp(`^${CJK}{1,3}$`);
+const SURNAME_LED_NAME = new RegExp(`^[${COMMON_SURNAMES}]${CJK}{1,2}$`);
+const ALL_CJK = new RegExp(`^${CJK}+$`);
+
+/** Every single-character surname (the whole 百家姓). */
+const ALL_SURNAMES: ReadonlySet<string> = new Set([...COMMON_SURNAMES, ...BAIJIAXING_SURNAMES]);
+const COMMON_SURNAME_SET: ReadonlySet<string> = new Set(COMMON_SURNAMES);
+const COMPOUND_SURNAME_SET: ReadonlySet<string> = new Set(COMPOUND_SURNAMES);
+const COMPOUND_SURNAMES_THAT_ARE_WORDS: ReadonlySet<string> = new Set(COMPOUND_SURNAMES_ALSO_WORDS);
+/** Our domain terms (路灯, 门禁, 违停, …) are never given names, whatever jieba tags them. */
+const DOMAIN_TERM_SET: ReadonlySet<string> = new Set(DOMAIN_TERMS);
 
 interface Tagged {
   word: string;
@@ -79,32 +95,132 @@ interface Tagged {
  * name and its given name, e.g. 张建军 and 建军) so that a bare use elsewhere, in this text or
  * another text of the same set, is dropped too. Found by tag and position, not from a list of
  * names: jieba tags most names nr; it often splits off a surname and tags the given name as a
- * place or a noun (王/nr 桂兰/ns, 杨/nr 光明/n); its HMM joins an unknown name into one `x`.
+ * place or a noun (王/nr 桂兰/ns, 杨/nr 光明/n, 牛/n 德福/ns); its HMM joins an unknown name into
+ * one `x`. A split-off surname is masked with its given name; a compound surname that is no
+ * everyday word (欧阳, 诸葛, 司马) is masked wherever it stands.
  */
 export function findPersonNames(tokens: readonly Tagged[]): { isName: boolean[]; names: Set<string> } {
   const names = new Set<string>();
-  const remember = (name: string) => {
+  const remember = (name: string, given?: string) => {
     if (name.length >= 2) names.add(name);
-    if (name.length === 3 && SURNAMES.includes(name[0])) names.add(name.slice(1));
+    if (given && given.length >= 2 && !TITLE_AFTER_SURNAME.test(given)) names.add(given);
   };
-  const isName = tokens.map(({ word, tag }, i) => {
-    const previous = tokens[i - 1];
-    if (previous && isSplitSurname(previous) && GIVEN_NAME.test(word) && !NOT_A_GIVEN_NAME_TAGS.test(tag) && !TITLE_AFTER_SURNAME.test(word)) {
-      remember(previous.word + word);
-      return true;
+  const isName = tokens.map(() => false);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    const next = tokens[i + 1];
+    if (next && isSurnameBeforeGivenName(token, next)) {
+      isName[i] = isName[i + 1] = true;
+      remember(token.word + next.word, next.word);
+      i++;
+      continue;
     }
-    if (PERSON_NAME_TAGS.has(tag) || (tag === 'x' && SURNAME_LED_NAME.test(word))) {
-      remember(word);
-      return true;
+    const given = givenNameInWord(token);
+    if (given !== undefined) {
+      isName[i] = true;
+      remember(token.word, given);
+    } else if (COMPOUND_SURNAME_SET.has(token.word) && !COMPOUND_SURNAMES_THAT_ARE_WORDS.has(token.word)) {
+      isName[i] = true; // 欧阳 without a given name after it (欧阳阿姨, 欧阳家) still names someone
     }
-    return false;
-  });
+  }
   // A name found anywhere in the text is a name everywhere in it: 王桂兰反映… 桂兰说… drops both.
   return { isName: tokens.map((token, i) => isName[i] || names.has(token.word)), names };
 }
 
-function isSplitSurname(token: Tagged): boolean {
-  return token.word.length === 1 && SURNAMES.includes(token.word) && SPLIT_SURNAME_TAGS.has(token.tag);
+/**
+ * Whether `surname` is a surname jieba split off and `given` its given name.
+ *
+ * - A common surname tagged as jieba tags a split-off one (王/nr, 刘/zg, 李/x): any two characters
+ *   that can be a name (the rule before the whole 百家姓 was used).
+ * - Any surname so tagged (耿/nr, 车/zg): a given name jieba's dictionary knows (建军, see
+ *   isKnownGivenName); after one tagged a name (沙/nr, 童/nr), also a name or a place (瑞金/ns,
+ *   桂兰/ns). Not any word: 车/zg 噪音, 连/nr 小区, 井/zg 社区 are no names.
+ * - Any surname jieba took for a word (牛/n, 涂/v, 马/n): a known given name that jieba also tags
+ *   a name, place or proper noun (德福/ns, 建华/nz), both signs (not 能/v 处理/v, 有/v 正义/n).
+ * - A compound surname: a name jieba knows (南宫/ns 燕/nr, 欧阳/ns 娜娜/nrt) or a known given name
+ *   (诸葛/nr 建军/n); unless it is also a word (东方, 西门, 百里), also one character (欧阳/ns 菁/zg),
+ *   an unknown word (欧阳/ns 菁家/x, the given name joined to the next character), or a proper noun.
+ */
+function isSurnameBeforeGivenName(surname: Tagged, given: Tagged): boolean {
+  if (!GIVEN_NAME_SHAPE.test(given.word) || NOT_A_GIVEN_NAME_TAGS.test(given.tag) || TITLE_AFTER_SURNAME.test(given.word) || DOMAIN_TERM_SET.has(given.word)) return false;
+  if (surname.word.length === 1) {
+    if (given.word.length !== 2 || !ALL_SURNAMES.has(surname.word) || NOT_A_GIVEN_NAME_TAGS.test(surname.tag)) return false;
+    if (COMMON_SURNAME_SET.has(surname.word) && SPLIT_SURNAME_TAGS.has(surname.tag)) return true;
+    if (SPLIT_SURNAME_TAGS.has(surname.tag) && isKnownGivenName(given.word)) return true;
+    if (PERSON_NAME_TAGS.has(surname.tag) && NAME_OR_PLACE_TAGS.has(given.tag)) return true;
+    return PROPER_NOUN_TAGS.has(given.tag) && isKnownGivenName(given.word);
+  }
+  if (!COMPOUND_SURNAME_SET.has(surname.word)) return false;
+  if (given.word.length <= 2 && (PERSON_NAME_TAGS.has(given.tag) || isKnownGivenName(given.word))) return true;
+  if (COMPOUND_SURNAMES_THAT_ARE_WORDS.has(surname.word)) return false;
+  return given.word.length === 1 || given.tag === 'x' || (given.word.length === 2 && PROPER_NOUN_TAGS.has(given.tag));
+}
+
+/**
+ * When one token is a whole name, its given name ('' when it has none of two characters or
+ * more); undefined when the token is no name. A name: what jieba tags one (张建军/nr → 建军; but
+ * its dictionary also tags 农家乐 and 祖父母 a name, so only after a common or compound surname is
+ * the rest a given name); an unknown word of a common surname and one or two characters
+ * (李翠娥/x), or of any surname and a known given name (耿建军/x); one word of a compound surname
+ * that is no everyday word and one or two characters (欧阳建/ns, 夏侯惇/ns).
+ */
+function givenNameInWord({ word, tag }: Tagged): string | undefined {
+  // 欧阳娜娜, 司马光; not 东方明珠 (东方 is a word too).
+  const compound = word.length > 2 && COMPOUND_SURNAME_SET.has(word.slice(0, 2)) && !COMPOUND_SURNAMES_THAT_ARE_WORDS.has(word.slice(0, 2));
+  if (PERSON_NAME_TAGS.has(tag)) {
+    if (compound) return word.slice(2);
+    return word.length === 3 && COMMON_SURNAME_SET.has(word[0]) ? word.slice(1) : '';
+  }
+  if (tag === 'x' && (SURNAME_LED_NAME.test(word) || (word.length === 3 && ALL_SURNAMES.has(word[0]) && isKnownGivenName(word.slice(1))))) return word.slice(1);
+  if (compound && word.length <= 4 && ALL_CJK.test(word) && !NOT_A_GIVEN_NAME_TAGS.test(tag)) return word.slice(2);
+  return undefined;
+}
+
+/**
+ * A given name jieba's dictionary knows must follow at least this many different surnames among
+ * its person names (建军 14, 德福 5, 桂兰 3)...
+ */
+const MIN_SURNAMES_PER_GIVEN_NAME = 3;
+/**
+ * ...and those names together must be at least this share of the word's own frequency there. The
+ * dictionary's names are noisy (王先生, 李书记, 冷处理, 古文化 are tagged nr): a word that is mostly
+ * a word (文化 34,860 against 610 as a name, 先生, 父母, 进来) is no given name; 建军 (170 against 65),
+ * 德福 and 建华 are.
+ */
+const MIN_NAME_SHARE = 0.25;
+
+const DICTIONARY_LINE = new RegExp(`^(${CJK}{2,3}) (\\d+) (\\w+)\\r?$`, 'gm');
+
+let knownGivenNames: ReadonlySet<string> | undefined;
+
+/**
+ * Whether jieba's dictionary knows `word` as a given name: the last two characters of its
+ * three-character person names (nr, nrfg, nrt) that start with a surname (王建军, 李建军 → 建军),
+ * kept as above (~1,500 given names). Read from the dictionary file on first use (~0.15 s).
+ */
+function isKnownGivenName(word: string): boolean {
+  if (!knownGivenNames) {
+    const frequency = new Map<string, number>();
+    const asName = new Map<string, { surnames: Set<string>; frequency: number }>();
+    const dictionary = new TextDecoder().decode((require('@node-rs/jieba/dict') as typeof import('@node-rs/jieba/dict')).dict);
+    // Lines are `word frequency tag`; only words of two and three characters matter here.
+    for (const [, entry, count, tag] of dictionary.matchAll(DICTIONARY_LINE)) {
+      if (entry.length === 2) {
+        if (!frequency.has(entry)) frequency.set(entry, Number(count));
+      } else if (PERSON_NAME_TAGS.has(tag) && ALL_SURNAMES.has(entry[0])) {
+        const given = asName.get(entry.slice(1)) ?? { surnames: new Set<string>(), frequency: 0 };
+        given.surnames.add(entry[0]);
+        given.frequency += Number(count);
+        asName.set(entry.slice(1), given);
+      }
+    }
+    knownGivenNames = new Set(
+      [...asName]
+        .filter(([given, { surnames, frequency: asNameFrequency }]) => surnames.size >= MIN_SURNAMES_PER_GIVEN_NAME && asNameFrequency >= MIN_NAME_SHARE * (frequency.get(given) ?? 0))
+        .map(([given]) => given),
+    );
+  }
+  return word.length === 2 && knownGivenNames.has(word);
 }
 
 /**

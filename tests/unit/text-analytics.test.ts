@@ -1,6 +1,8 @@
 import { MIN_TEXTS_PER_TERM, TRAINING_CORPUS, classifyText, getProductClassifier, rankLabels, scrubPersonalData, segment, topKeywords, trainTextClassifier } from '../../analytics';
 import { extractKeywords } from '../../analytics/text/keywords';
 import { scoreClassification, stratifiedFolds } from '../../analytics/text/metrics';
+import { findPersonNames } from '../../analytics/text/privacy';
+import { analyseText } from '../../analytics/text/segment';
 
 describe('segmentation', () => {
   test('domain terms stay whole (jieba alone splits them)', () => {
@@ -54,6 +56,68 @@ describe('personal data', () => {
 
   test('a keyword of one text never names a person jieba splits', () => {
     expect(extractKeywords('王桂兰反映楼道灯坏了，桂兰家门口也黑', 10).join('|')).not.toMatch(/桂兰/);
+  });
+
+  // Four texts naming one neighbour: above MIN_TEXTS_PER_TERM, so only the name check keeps it out.
+  const aboutNeighbour = (name: string) => [`楼上${name}家每天晚上装修噪音太大`, `${name}家装修噪音扰民，晚上睡不着`, `投诉${name}家晚上装修噪音`, `晚上装修噪音，是${name}家`];
+
+  // Surnames outside the ~100 most common, as jieba tags them: 耿/nr 建军/n, 牛/n 德福/ns,
+  // 施/nr 振华/nz, 涂/v 建华/nz, 沙/nr 瑞金/ns, 童/nr 桂兰/ns (these given names were published).
+  test.each([
+    ['耿建军', '建军'], ['牛德福', '德福'], ['施振华', '振华'], ['涂建华', '建华'], ['沙瑞金', '瑞金'], ['童桂兰', '桂兰'],
+  ])('a name with a rarer surname (%s) is found and publishes nothing of it', (name, given) => {
+    expect(topKeywords(aboutNeighbour(name), 20).map((row) => row.term)).toEqual(['装修噪音']);
+    expect([...analyseText(`楼上${name}家每天晚上装修噪音太大`).names]).toEqual(expect.arrayContaining([name, given]));
+    expect(segment(`${name}反映楼道灯坏了，${given}说晚上也黑`).join('|')).not.toMatch(new RegExp(`${name[0]}|${given}`));
+  });
+
+  test('a compound surname and its given name of one or two characters are found, and the surname is not published', () => {
+    // 欧阳/ns 娜娜/nrt, 欧阳/ns 菁家/x (jieba joins the one-character given name to 家), 欧阳/ns 菁/zg.
+    for (const name of ['欧阳娜娜', '欧阳菁']) expect(topKeywords(aboutNeighbour(name), 20).map((row) => row.term)).toEqual(['装修噪音']);
+    expect(segment('欧阳菁反映楼道灯坏了')).toEqual(['反映', '楼道灯', '坏', '了']);
+    // 司马/nr 建国/ns, 诸葛/nr 建军/n, 上官/n 秀/ag; 欧阳 before an honorific is a surname too.
+    const texts = ['司马建国反映楼道灯坏了', '诸葛建军说楼道灯不亮', '上官秀反映楼道灯坏了', '欧阳阿姨也说楼道灯坏了'];
+    expect(texts.map((text) => segment(text).join('|')).join(' ')).not.toMatch(/司马|建国|诸葛|建军|上官|秀|欧阳/);
+    expect(topKeywords(texts, 20).map((row) => row.term)).toEqual(['楼道灯']);
+    expect([...analyseText('诸葛建军说楼道灯不亮').names]).toEqual(expect.arrayContaining(['诸葛建军', '建军']));
+  });
+
+  test('findPersonNames on tagged tokens: a surname alone makes nothing a name, a name-shaped word after it does', () => {
+    const names = (...tokens: string[]) => {
+      const tagged = tokens.map((token) => ({ word: token.split('/')[0], tag: token.split('/')[1] }));
+      const found = findPersonNames(tagged);
+      return tagged.filter((_, i) => found.isName[i]).map((token) => token.word).join('');
+    };
+    expect(names('楼上/s', '耿/nr', '建军/n', '家/q')).toBe('耿建军');
+    expect(names('牛/n', '德福/ns', '家/q')).toBe('牛德福');
+    expect(names('涂/v', '建华/nz', '家/q')).toBe('涂建华');
+    expect(names('是/v', '沙/nr', '瑞金/ns', '家/q')).toBe('沙瑞金');
+    expect(names('欧阳/ns', '菁/zg', '反映/v')).toBe('欧阳菁');
+    expect(names('欧阳/ns', '菁家/x', '装修噪音/dm')).toBe('欧阳菁家');
+    expect(names('南宫/ns', '燕/nr', '说/v')).toBe('南宫燕');
+    // Surname characters that are words too: 车/zg 噪音, 连/nr 小区, 井/zg 社区, 能/v 处理, 有/v 正义.
+    expect(names('晚上/t', '车/zg', '噪音/n', '很大/a')).toBe('');
+    expect(names('连/nr', '小区/n', '都/d', '没有/v')).toBe('连'); // 连/nr alone is masked as before; 小区 stays
+    expect(names('井/zg', '社区/n', '的/uj', '路灯/n')).toBe('');
+    expect(names('部门/n', '能/v', '处理/v')).toBe('');
+    expect(names('还是/c', '有/v', '正义/n')).toBe('');
+    // Compound surnames that are words too take only a name jieba knows.
+    expect(names('东方/s', '新城/ns', '小区/n')).toBe('');
+    expect(names('西门/ns', '违建/v')).toBe('');
+  });
+
+  test('everyday demand words next to surname characters (车, 连, 井, 高, 路, 水, 安, 黄, 田 …) keep their keywords', () => {
+    const texts = [
+      '晚上车噪音很大，吵得睡不着', '广场舞噪音太大，晚上吵', '夜里噪音大，影响休息',
+      '连路灯都不亮，电梯也坏了', '路灯不亮，连电梯都坏了', '井社区的路灯坏了，电梯也停了',
+      '连车位都没有，停车太难', '车位太少，晚上停车难', '小区停车难，车位被外来车占了',
+    ];
+    expect(topKeywords(texts, 20).map((row) => [row.term, row.count])).toEqual([['路灯', 3], ['电梯', 3], ['车位', 3], ['噪音', 3]]);
+    const everyday = [
+      ...texts, '水管漏水好几天了，物业不管', '高空抛物太危险，物业要管一管', '门禁坏了，外人随便进出', '垃圾没人清运，味道很大',
+      '房屋漏水严重，墙皮脱落', '安全出口被堵', '白天施工噪音扰民', '黄土裸露扬尘严重', '路面积水严重', '田间道路泥泞', '时常停水停电',
+    ];
+    for (const text of everyday) expect([text, [...analyseText(text).names]]).toEqual([text, []]);
   });
 });
 
