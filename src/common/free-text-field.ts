@@ -1,7 +1,7 @@
 import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import type { AppContext } from '../context/context';
 import { directoryRecordOutsideScope } from '../modules/identity/personal-data';
-import { maskFreeTextJson, maySeePersonalData } from './privacy';
+import { maskAccountName, maskFreeTextJson, maySeePersonalData } from './privacy';
 
 const maskForViewer: MiddlewareFn<AppContext> = async ({ context, root }, next) => {
   const value = await next();
@@ -22,3 +22,13 @@ const maskForViewer: MiddlewareFn<AppContext> = async ({ context, root }, next) 
  * (identity/personal-data.ts), account names (`actor`), catalogue texts without people in them.
  */
 export const FreeText = () => UseMiddleware(maskForViewer);
+
+/**
+ * Marks a String field holding who acted (`account:<username>`, see viewerId): as stored for viewers
+ * who may see personal data, the account name masked for everyone else (maskAccountName).
+ */
+const maskAccountForViewer: MiddlewareFn<AppContext> = async ({ context }, next) => {
+  const value = await next();
+  return typeof value !== 'string' || maySeePersonalData(context.viewer) ? value : maskAccountName(value);
+};
+export const AccountName = () => UseMiddleware(maskAccountForViewer);

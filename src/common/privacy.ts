@@ -127,6 +127,17 @@ export function looksLikePersonalNumber(value: string): boolean {
   return /^(?:\+?86)?1[3-9]\d{9}$/.test(compact) || /^\d{14,18}[\dXx]$/.test(compact) || /^[^@＠\s]+[@＠][^@＠\s]+[.．。][^@＠\s]+$/.test(value.trim());
 }
 
+/**
+ * account:zhang.wei → account:z*******: who did a step, for viewers who may not see personal data.
+ * Account names are often the person's name in pinyin; the ledgers that carry them (a project's,
+ * readable by portals) need the step, not the official's name. Portals, the system and anonymous
+ * callers keep their labels.
+ */
+export function maskAccountName(actor: string): string {
+  const account = /^account:(.)(.*)$/su.exec(actor);
+  return account ? `account:${account[1]}${'*'.repeat([...account[2]].length)}` : actor;
+}
+
 /** Whether the viewer may see personal data in free text as written (staff, whose cases these are). */
 export function maySeePersonalData(viewer: Viewer): boolean {
   return viewer.kind === 'account' && PERSONAL_DATA_ROLES.has(viewer.role);

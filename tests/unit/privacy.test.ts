@@ -1,4 +1,4 @@
-import { looksLikePersonalNumber, maskFreeText, maskFreeTextJson, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
+import { looksLikePersonalNumber, maskAccountName, maskFreeText, maskFreeTextJson, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 
@@ -177,4 +177,13 @@ describe('e-mail typed with full-width signs', () => {
     ['zhang＠163．com', 'z***@163．com'],
     ['li@qq。com', 'l***@qq。com'],
   ])('%s → %s', (input, expected) => expect(maskFreeText(input)).toBe(expected));
+});
+
+describe('maskAccountName', () => {
+  test.each([
+    ['account:zhang.wei', 'account:z********'],
+    ['account:王小明', 'account:王**'],
+    ['portal:gjk_0000demo', 'portal:gjk_0000demo'],
+    ['anonymous', 'anonymous'],
+  ])('%s → %s', (actor, expected) => expect(maskAccountName(actor)).toBe(expected));
 });

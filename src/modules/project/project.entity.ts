@@ -6,7 +6,7 @@ import { ResidentGroup } from '../../common/resident-group';
 import type { Community } from '../area/area.entity';
 import { ResourceType } from '../list/list.entity';
 import type { Unit } from '../unit/unit.entity';
-import { FreeText } from '../../common/free-text-field';
+import { AccountName, FreeText } from '../../common/free-text-field';
 
 /**
  * Livelihood projects (民生项目 / 民生实事): the catalogue of project templates suggestions draw
@@ -288,7 +288,8 @@ export class ProjectEvent extends NodeEntity {
   @Property({ type: 'smallint', nullable: true })
   progress?: number | null;
 
-  @Field({ description: 'Who did it (an account name; never personal data).' })
+  @Field({ description: 'Who did it: account:<name>, the name masked (account:z*******) for viewers who may not see personal data.' })
+  @AccountName()
   @Property({ type: 'string', length: 80 })
   actor!: string;
 

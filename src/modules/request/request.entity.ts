@@ -8,7 +8,7 @@ import type { Area } from '../area/area.entity';
 import type { RequestCategory } from '../category/category.entity';
 import type { Person } from '../person/person.entity';
 import type { Unit } from '../unit/unit.entity';
-import { FreeText } from '../../common/free-text-field';
+import { AccountName, FreeText } from '../../common/free-text-field';
 
 export enum RequestChannel {
   COUNTER = 'COUNTER',
@@ -198,7 +198,8 @@ export class RequestEvent extends NodeEntity {
   @Enum({ items: () => RequestEventKind })
   kind!: RequestEventKind;
 
-  @Field({ description: 'Who acted (the viewer; "anonymous" until sign-in exists).' })
+  @Field({ description: 'Who acted: account:<name> (masked, account:z*******, for viewers who may not see personal data), portal:<key prefix>, or anonymous.' })
+  @AccountName()
   @Property({ type: 'string', length: 100 })
   actor!: string;
 
