@@ -343,6 +343,22 @@ describe('a community worker of A', () => {
   });
 });
 
+describe('a district administrator bound to an area', () => {
+  test.each(['accounts', 'apiKeys', 'personalDataAccesses', 'mutationAudits'])('reads no %s (they span every area); an unbound one does', async (name) => {
+    const bound = accountViewer(Role.DISTRICT_ADMIN, [await areaPath(app, w.communityId)]);
+    expectError(await app.execute(`{ ${name}(first: 1) { totalCount } }`, {}, bound), 'FORBIDDEN');
+    const unbound = await app.execute(`{ ${name}(first: 1) { totalCount } }`, {}, accountViewer(Role.DISTRICT_ADMIN, null));
+    expect(unbound.errors).toBeUndefined();
+  });
+
+  test('still reads the records of its area', async () => {
+    const bound = accountViewer(Role.DISTRICT_ADMIN, [await areaPath(app, w.communityId)]);
+    const result = await app.execute(`query($id: ID!) { node(id: $id) { ... on Request { id } } }`, { id: A.requestId }, bound);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.node).toEqual({ id: A.requestId });
+  });
+});
+
 describe('roles outside the staff', () => {
   test.each(Object.keys(mutationFields).filter((name) => !PUBLIC_FIELDS.has(name)))('analyst: mutation %s is FORBIDDEN', async (name) => {
     const { signature, call, variables } = placeholderArguments(mutationFields[name].args);

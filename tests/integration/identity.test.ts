@@ -2,7 +2,8 @@ import { SignJWT } from 'jose';
 import { loadConfig } from '../../src/config/env';
 import { MemoryTokenBucket } from '../../src/hardening/rate-limit';
 import { createServer, type AppServer } from '../../src/server';
-import { areaPath } from '../helpers/access-fixtures';
+import { areaPath, portalViewer } from '../helpers/access-fixtures';
+import { ANONYMOUS } from '../../src/context/context';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, expectRacedDuplicatesAnswerAsSequential, ok, residentId, type World } from '../helpers/fixtures';
 import { TEST_JWT_SECRET, capturingLogger, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
@@ -72,7 +73,11 @@ describe('staff accounts', () => {
     const secret = new TextEncoder().encode(TEST_JWT_SECRET);
     const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('gongjian').setSubject('1').setIssuedAt(1_600_000_000).setExpirationTime(1_600_000_900).sign(secret);
     const foreign = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('gongjian').setSubject('1').setExpirationTime('10m').sign(new TextEncoder().encode('another-secret-another-secret-0123456789'));
-    for (const [name, token] of Object.entries({ tampered, expired, foreign, garbage: 'not-a-jwt' })) {
+    // Signed with the real secret for a real account, but not as the server signs: another HMAC, or no expiry.
+    const realSub = JSON.parse(Buffer.from(payload, 'base64url').toString()).sub as string;
+    const otherAlgorithm = await new SignJWT({}).setProtectedHeader({ alg: 'HS512' }).setIssuer('gongjian').setSubject(realSub).setExpirationTime('10m').sign(secret);
+    const neverExpires = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer('gongjian').setSubject(realSub).sign(secret);
+    for (const [name, token] of Object.entries({ tampered, expired, foreign, otherAlgorithm, neverExpires, garbage: 'not-a-jwt' })) {
       const answer = await gql('{ viewer { kind } }', {}, bearer(token));
       expect({ name, status: answer.status, code: answer.json.errors?.[0]?.extensions?.code }).toEqual({ name, status: 401, code: 'UNAUTHENTICATED' });
     }
@@ -296,10 +301,14 @@ describe('rate limits per key and per account; production introspection', () => 
     expect(await statuses(bearer('forged.two.token'), 1)).toEqual([429]);
   });
 
-  test('in production, portals and anonymous callers cannot introspect; staff can', async () => {
+  test('in production, portals, anonymous callers, members and liaisons cannot introspect; staff and analysts can', async () => {
     const key = (await ok(app, `mutation { createApiKey(input: { name: "自省门户" }) { key } }`)).createApiKey.key;
+    await account('intro.member', 'PARTY_MEMBER', { personId: w.partyMemberId });
+    await account('intro.liaison', 'UNIT_LIAISON', { unitId: w.units.hospitalId });
     const INTROSPECT = '{ __schema { queryType { name } } }';
-    for (const headers of [{ 'x-api-key': key }, {}] as Record<string, string>[]) {
+    const member = bearer((await signIn('intro.member')).accessToken);
+    const liaison = bearer((await signIn('intro.liaison')).accessToken);
+    for (const headers of [{ 'x-api-key': key }, {}, member, liaison] as Record<string, string>[]) {
       const refused = await gql(INTROSPECT, {}, headers, `${productionBase}/graphql`);
       expect(refused.status).toBe(400);
       expect(refused.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -426,4 +435,22 @@ test('every mutation is recorded with who ran it and how it ended, never its var
   const stored = JSON.stringify(await app.orm.em.fork().execute('select * from mutation_audit'));
   expect(stored).not.toContain('13912345678');
   await expect(app.orm.em.fork().execute(`delete from mutation_audit`)).rejects.toThrow(/append-only/);
+});
+
+describe('a sign-in answered under another credential', () => {
+  const WALK = `mutation($u: String!, $p: String!) { signIn(input: { username: $u, password: $p }) {
+    accessToken account { username scopeArea { name ... on Community { partyMembers(first: 5) { totalCount edges { node { name phone } } } } } } } }`;
+
+  test('a portal key plus a staff password walks no further than the portal may read', async () => {
+    await account('walk.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const result = await app.execute(WALK, { u: 'walk.staff', p: PASSWORD }, portalViewer());
+    expectError(result, 'FORBIDDEN');
+    expect(JSON.stringify(result.data ?? null)).not.toMatch(/partyMembers|phone/);
+  });
+
+  test('signed in without a credential, the answer still carries the account and its area', async () => {
+    const result = await app.execute(`mutation($u: String!, $p: String!) { signIn(input: { username: $u, password: $p }) { account { username role scopeArea { name } } } }`, { u: 'walk.staff', p: PASSWORD }, ANONYMOUS);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.signIn.account).toEqual({ username: 'walk.staff', role: 'COMMUNITY_STAFF', scopeArea: { name: expect.any(String) } });
+  });
 });

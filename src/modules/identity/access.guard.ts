@@ -20,8 +20,11 @@ export const accessGuard: MiddlewareFn<AppContext> = async ({ context, info }, n
     if (decision === 'unauthenticated') throw unauthenticated();
     if (decision === 'forbidden') throw forbidden(`Your role may not use ${info.fieldName}`);
   }
-  // Sign-in answers carry the caller's own account, before they have a viewer.
-  if (PUBLIC_FIELDS.has(rootFieldOf(info))) return next();
+  // Sign-in answers carry the caller's own account, before they have a viewer. Only then: a sign-in
+  // sent with a credential (a portal key, another account's token) is answered as that viewer,
+  // whose rows the scope filters, so its types are checked too (else a portal key plus a staff
+  // password walked from the account's area to records of every area the portal may see).
+  if (viewer.kind === 'anonymous' && PUBLIC_FIELDS.has(rootFieldOf(info))) return next();
   const returned = getNamedType(info.returnType);
   if (isObjectType(returned)) {
     const typeName = elementType(returned.name);

@@ -17,6 +17,8 @@ export const STAFF_ROLES: ReadonlySet<Role> = new Set([Role.DISTRICT_ADMIN, Role
 
 /** Roles that may see personal data unmasked (in scope, on request, audited). */
 export const PERSONAL_DATA_ROLES: ReadonlySet<Role> = STAFF_ROLES;
+/** Who may introspect the schema in production: staff and analysts (members, liaisons and portals use documented queries). */
+export const INTROSPECTING_ROLES: ReadonlySet<Role> = new Set([...STAFF_ROLES, Role.ANALYST]);
 
 /**
  * What each kind of account is bound to, checked when one is created (createAccountIn):
@@ -143,8 +145,16 @@ export function decideRootField(viewer: Viewer, operation: 'Query' | 'Mutation',
   return ROLE_MUTATIONS[role]?.has(field) ? 'allow' : 'forbidden';
 }
 
+/**
+ * What only an administrator of the whole district reads: the accounts, the keys and the audit
+ * logs, which span every area (an audit row names records of any area). An administrator bound to
+ * an area may not change them (ADMIN_MUTATIONS), nor read them.
+ */
+const DISTRICT_WIDE_TYPES: ReadonlySet<string> = new Set(['Account', 'ApiKey', 'PersonalDataAccess', 'MutationAudit']);
+
 /** Whether a viewer may read objects of a GraphQL type at all. */
 export function mayReadType(viewer: Viewer, typeName: string): boolean {
   if (viewer.kind === 'anonymous') return false;
+  if (viewer.role === Role.DISTRICT_ADMIN && viewer.scopePaths !== null && DISTRICT_WIDE_TYPES.has(typeName)) return false;
   return !HIDDEN_TYPES[viewer.role].has(typeName);
 }

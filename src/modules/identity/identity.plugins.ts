@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import type { AppContext } from '../../context/context';
+import { INTROSPECTING_ROLES } from './access.policy';
 import { recordMutations } from './mutation-audit';
 import { flushPersonalDataReads } from './personal-data';
 
@@ -36,8 +37,9 @@ function asksForIntrospection(document: DocumentNode): boolean {
 }
 
 /**
- * In production only signed-in staff and analysts may introspect the schema; portals and
- * anonymous callers get the same validation error an unknown field would.
+ * In production only signed-in staff and analysts may introspect the schema (INTROSPECTING_ROLES);
+ * party members, unit liaisons, portals and anonymous callers get the same validation error an
+ * unknown field would.
  */
 export function introspectionForStaffPlugin(): ApolloServerPlugin<AppContext> {
   return {
@@ -45,7 +47,8 @@ export function introspectionForStaffPlugin(): ApolloServerPlugin<AppContext> {
       return {
         async didResolveOperation({ contextValue, document }) {
           const viewer = contextValue.viewer;
-          if ((viewer.kind === 'anonymous' || viewer.kind === 'portal') && asksForIntrospection(document)) {
+          const mayIntrospect = viewer.kind === 'account' && INTROSPECTING_ROLES.has(viewer.role);
+          if (!mayIntrospect && asksForIntrospection(document)) {
             throw new GraphQLError('GraphQL introspection is not allowed here: sign in as staff', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
           }
         },

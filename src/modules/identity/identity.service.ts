@@ -95,7 +95,7 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <access token>"');
     let accountId: number;
     try {
-      const { payload } = await jwtVerify(match[1], tokens.secret, { issuer: ISSUER, currentDate: now });
+      const { payload } = await jwtVerify(match[1], tokens.secret, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'], currentDate: now });
       accountId = Number(payload.sub);
     } catch {
       throw unauthenticated('The access token is invalid or expired: refresh the session or sign in again');
