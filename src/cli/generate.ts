@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { generateServiceRecords, inChunks } from '../modules/service-data/generator';
 import { parseFlags } from './cli-args';
@@ -24,6 +25,8 @@ runCli(async () => {
   if (values.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.start)) return fail('--start must be YYYY-MM-DD');
 
   const started = Date.now();
+  // The README's .data/records.csv: .data exists only after an embedded start, so make the folder.
+  fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
   await pipeline(inChunks(generateServiceRecords({ records, seed, days, startDay: values.start, communities: values.communities?.split(',').map((c) => c.trim()) })), fs.createWriteStream(values.out));
   console.log(`wrote ${records.toLocaleString('en-US')} records to ${values.out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return 0;

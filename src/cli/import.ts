@@ -127,13 +127,15 @@ function createProgress(totalBytes: number): { update(bytes: number, rowsRead: n
       stop: () => bar.stop(),
     };
   }
+  // From the first commit on, every 5 s: no line of zeros before anything is in.
   let last = 0;
   return {
     update(bytes, rowsRead, committed) {
-      if (Date.now() - last < 5000) return;
+      if (committed === 0 || Date.now() - last < 5000) return;
       last = Date.now();
       const total = estimatedRows(bytes, rowsRead);
-      console.log(`progress: ${n(rowsRead)} rows read, ${n(committed)} committed, ${Math.floor((100 * committed) / Math.max(total, 1))}%, ${rate(committed)} rows/s, ETA ${Math.round(secondsLeft(total, committed) ?? 0)} s`);
+      const left = secondsLeft(total, committed);
+      console.log(`progress: ${n(rowsRead)} rows read, ${n(committed)} committed, ${Math.floor((100 * committed) / Math.max(total, 1))}%, ${rate(committed)} rows/s, ETA ${left === null ? '…' : `${Math.round(left)} s`}`);
     },
     stop: () => undefined,
   };

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../common/logger';
 import { openDatabase } from '../db/database';
+import { DEMAND_TABLES } from '../modules/service-data/demand-rollups';
 import { analyzeAfterImport, rebuildRollups } from '../modules/service-data/rollups';
 import { runCli } from './run-cli';
 
@@ -22,8 +23,10 @@ runCli(async () => {
     await rebuildRollups(client);
     await client.query('commit');
     await analyzeAfterImport(client);
-    const { rows } = await client.query<{ service: number; request: number }>('select (select count(*) from service_daily)::int as service, (select count(*) from request_daily)::int as request');
-    console.log(`rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s: service_daily ${rows[0].service} rows, request_daily ${rows[0].request} rows`);
+    // Every table the rebuild wrote, so its counts can be checked against a query of the roll-ups.
+    const tables = ['service_daily', 'request_daily', ...Object.values(DEMAND_TABLES).map((table) => table.name)];
+    const { rows } = await client.query<Record<string, number>>(`select ${tables.map((table) => `(select count(*) from ${table})::int as ${table}`).join(', ')}`);
+    console.log(`rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s: ${tables.map((table) => `${table} ${rows[0][table].toLocaleString('en-US')} rows`).join(', ')}`);
     return 0;
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
