@@ -15,7 +15,7 @@ import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
-import { COUNT_COLUMNS, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataSpan, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
+import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataSpan, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
 import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
 
 const DIMENSIONS: readonly DemandDimension[] = ['CATEGORY', 'SERVICE_ITEM', 'COMMUNITY', 'GRID', 'RESIDENT_GROUP'];
@@ -251,6 +251,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     const end = m === lastMonth ? input.to : monthEnd(m);
     return Math.max(0, daysInclusive(start, end));
   };
+  // A month with under 7 days in the window (the month of `to` on its 1st-6th) is left out: scaled
+  // to its length, a day or two of records would be multiplied up to 31 times and swing the trend.
   const usableMonths = monthKeys.filter((m) => coveredDays(m) >= 7);
   // Without a group dimension an entry's cell depends on its what × unit alone: looked up once per pair.
   const cellOfPair = new Map<number, Map<number, Cell | null>>();
@@ -316,7 +318,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   [...cells.values()].forEach((cell, i) => {
     const s = cell.sums;
     const population = populations[i];
-    // Monthly totals; a month only partly covered (the month of `to`, the first month of data) is scaled up to its length.
+    // Monthly totals; the month of `to`, partly covered, is scaled up to its length. The first month
+    // counts from its 1st when read from monthly rows (they do not say which day data begins), from
+    // its first day with data when read by day.
     const series = usableMonths.map((m, j) => ((cell.monthly.get(m) ?? 0) * monthScale[j]));
     const seasonal = series.length >= 24;
     const mk = seasonal ? seasonalMannKendall(series, 12) : series.length >= 4 ? mannKendall(series) : null;
@@ -429,6 +433,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     .sort((a, b) => b.volume - a.volume || collator.compare(labels(a), labels(b)))
     .map((cell) => ({ ...toRow(cell, 0, 0), belowSupportReason: `volume ${cell.volume} < minSupport ${input.minSupport}`, topicOfMonth: { flagged: false, reasons: [], missing: ['below the support gate'] } }));
   if (mode === 'ITEM') notes.push('service items read service_daily: deadlines, close-time histograms and satisfied counts are not kept there, so those metrics are null');
+  if (mode === 'GRID') notes.push(GRID_ONLY_RECORDS_NOTE);
   if (shape.byGroup) notes.push('a record with several resident groups counts in each of its groups');
   clock.mark('rows');
   return {

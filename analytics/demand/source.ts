@@ -402,3 +402,11 @@ export async function readDataSpan(db: SqlRunner, mode: ReadMode): Promise<{ fir
   const { rows } = await db.query(`select (select min(day) from ${table})::text as first, (select max(day) from ${table})::text as last`);
   return { first: (rows[0]?.first as string | null) ?? null, last: (rows[0]?.last as string | null) ?? null };
 }
+
+
+/**
+ * Grid cells are read from the grid roll-ups, which hold only records that name a grid: one-window
+ * records often name none (the counter knows the community), so grid figures add up to less than
+ * their communities'. Said wherever grid figures are answered.
+ */
+export const GRID_ONLY_RECORDS_NOTE = 'grid figures count only records that name a grid (one-window records often name none): they add up to less than their communities\' figures, and the rates and expectations compare grids with grids';

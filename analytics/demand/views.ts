@@ -8,7 +8,7 @@ import type { SqlRunner } from '../sources/sql';
 import { GROUPS } from './cells';
 import { addDays, daysInclusive, isDay, monthEnd } from './dates';
 import { resolveScope } from './scope';
-import { SERIES_COLUMNS, readBuckets, readPeriod } from './source';
+import { GRID_ONLY_RECORDS_NOTE, SERIES_COLUMNS, readBuckets, readPeriod } from './source';
 import {
   CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandHotspot, type DemandHotspotsInput, type DemandHotspotsResult, type DemandSeriesInput, type DemandSeriesPoint, type DemandSeriesResult,
 } from './types';
@@ -134,7 +134,7 @@ export async function demandHotspots(db: SqlRunner, input: DemandHotspotsInput):
   out.sort((a, b) => (b.z ?? -Infinity) - (a.z ?? -Infinity) || b.volume - a.volume);
   return {
     parentRatePer10k: parentRate === null ? null : Math.round(parentRate * 1e8) / 1e4,
-    statistic: `Poisson z = (n − E)/√E with E = parent rate × population; EB-smoothed rate ÷ parent rate; hot when z ≥ ${HOTSPOT.z} and ratio ≥ ${HOTSPOT.ratio}`,
+    statistic: `Poisson z = (n − E)/√E with E = parent rate × population; EB-smoothed rate ÷ parent rate; hot when z ≥ ${HOTSPOT.z} and ratio ≥ ${HOTSPOT.ratio}${scope.unitLevel === 'GRID' && input.level === 'GRID' ? `; ${GRID_ONLY_RECORDS_NOTE}` : ''}`,
     areas: out.slice(0, input.limit),
   };
 }

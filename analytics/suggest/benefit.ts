@@ -49,9 +49,11 @@ export function benefitOf(cells: readonly DemandCell[], rho: number, beta: numbe
     })
     .sort((a, b) => b.contribution - a.contribution || a.categoryId - b.categoryId);
   const benefit = covered.reduce((sum, cell) => sum + cell.contribution, 0);
-  const shown = covered.slice(0, 6).map((c) => `${round(c.score, 3)}×${c.volume}×(1+${beta}×${round(c.vulnerableShare, 3)})`);
+  // Six decimals, as coveredCells shows them: with C cut to three, the printed terms missed the
+  // printed benefit by up to 0.75 % (0.075×599×… for C = 0.074836), and an analyst redoing the sum could not trust it.
+  const shown = covered.slice(0, 6).map((c) => `${round(c.score, 6)}×${c.volume}×(1+${beta}×${round(c.vulnerableShare, 6)})`);
   const rest = covered.slice(6);
-  if (rest.length) shown.push(`${round(rest.reduce((sum, c) => sum + c.contribution / rho, 0), 3)} (${rest.length} more cells)`);
+  if (rest.length) shown.push(`${round(rest.reduce((sum, c) => sum + c.contribution / rho, 0), 6)} (${rest.length} more cells)`);
   const formula = `b = ρ·Σ C·n·(1+β·v) = ${rho} × (${shown.join(' + ') || '0'}) = ${round(benefit, 3)}`;
   return { benefit, cells: covered, formula };
 }

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { rankDemand, type DemandRankingInput, type SqlRunner } from '../../analytics';
 import { empiricalBayesRates } from '../../analytics/stats/empirical-bayes';
-import { ALL_COLUMNS, planPeriod, readBuckets, readBucketsPacked, readPeriod, type ReadSpec } from '../../analytics/demand/source';
+import { ALL_COLUMNS, GRID_ONLY_RECORDS_NOTE, planPeriod, readBuckets, readBucketsPacked, readPeriod, type ReadSpec } from '../../analytics/demand/source';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
@@ -147,6 +147,9 @@ test('explanations agree with the numbers: weights sum to 1, scores in [0,1], ra
   expect(byGroup.rows.map((r) => [r.key.residentGroup, r.metrics.volume])).toEqual(expect.arrayContaining([['ELDERLY', 408 + 3], ['GENERAL', 1080]]));
   const byGrid = await rankDemand(sql, { ...base, groupBy: ['GRID'], minSupport: 0 });
   expect(byGrid.rows.reduce((s, r) => s + r.metrics.volume, 0)).toBe(408);
+  // Only the 408 records that name a grid are in grid cells (of 1,491): the answer says so, the community one does not need to.
+  expect(byGrid.notes).toContain(GRID_ONLY_RECORDS_NOTE);
+  expect(byCommunity.notes).not.toContain(GRID_ONLY_RECORDS_NOTE);
 });
 
 const district = () => Buffer.from('District:1').toString('base64url');
@@ -175,6 +178,12 @@ test('demandRanking through GraphQL: the planted category first, objects through
     input: { categoryId: ranking.rows[0].categoryId, from: '2025-04-01', to: '2025-06-30' },
   });
   expect(hot.errors).toBeUndefined();
+  expect(hot.data.demandHotspots.statistic).not.toContain(GRID_ONLY_RECORDS_NOTE);
+  const hotGrids = await app.execute(`query ($input: DemandHotspotsInput!) { demandHotspots(input: $input) { statistic } }`, {
+    input: { categoryId: ranking.rows[0].categoryId, from: '2025-04-01', to: '2025-06-30', level: 'GRID' },
+  });
+  expect(hotGrids.errors).toBeUndefined();
+  expect(hotGrids.data.demandHotspots.statistic).toContain(GRID_ONLY_RECORDS_NOTE);
   const areas = hot.data.demandHotspots.areas;
   // Only the 8 planted communities have elevator demands; the other four have none and come last with negative z.
   expect(areas.filter((a: { volume: number }) => a.volume > 0)).toHaveLength(8);

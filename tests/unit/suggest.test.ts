@@ -57,7 +57,22 @@ describe('benefit arithmetic', () => {
     expect(result.params).toEqual({ beta: 0.5, rho: null, costUnit: null });
   });
 
-  test('β and ρ overrides change the arithmetic and are stated in the assumptions', () => {
+  test('the printed terms multiply out to the printed benefit (scores with more than three decimals)', () => {
+    const result = suggestProjects(input({
+      templates: [template(1, { categoryIds: [10, 11] })],
+      cells: [cell(10, 1, 599, 0.0748364, 0.9368912), cell(11, 1, 277, 0.0312471, 0.1234567)],
+    }));
+    const [only] = result.selected;
+    const [, rho, terms, shown] = /= ([\d.]+) × \((.*)\) = ([\d.]+)$/.exec(only.benefitFormula)!;
+    const sum = terms.split(' + ').reduce((total, term) => {
+      const [, c, n, beta, v] = /^([\d.]+)×(\d+)×\(1\+([\d.]+)×([\d.]+)\)$/.exec(term)!;
+      return total + Number(c) * Number(n) * (1 + Number(beta) * Number(v));
+    }, 0);
+    expect(Number(shown)).toBeCloseTo(only.benefit, 3);
+    expect(Number(rho) * sum).toBeCloseTo(Number(shown), 3);
+  });
+
+    test('β and ρ overrides change the arithmetic and are stated in the assumptions', () => {
     const result = suggestProjects(input({ templates: [template(1)], cells: [cell(10, 1, 100, 0.8, 0.4)], params: { beta: 1, rho: 0.5 } }));
     expect(result.selected[0].benefit).toBeCloseTo(0.8 * 100 * 0.5 * 1.4, 9);
     expect(result.assumptions.join('\n')).toContain('ρ = 0.5 for every template');
