@@ -147,7 +147,9 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req);
         res.setHeader('x-request-id', requestId);
-        return createContext(orm, logger, requestId, undefined, res.locals.viewer ?? ANONYMOUS, tokens);
+        const context = createContext(orm, logger, requestId, undefined, res.locals.viewer ?? ANONYMOUS, tokens);
+        context.timedOut = () => res.locals.timedOut === true;
+        return context;
       },
     }),
   );

@@ -15,7 +15,13 @@ import { AppError, ErrorCode, badInput, conflict } from './errors';
  */
 export async function inTransaction<T>(ctx: AppContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
   try {
-    return await ctx.em.transactional(work);
+    return await ctx.em.transactional(async (em) => {
+      const result = await work(em);
+      // The client was answered REQUEST_TIMEOUT while this ran: roll back rather than store a write
+      // it was told did not finish (a retry would then add it twice).
+      if (ctx.timedOut?.()) throw new AppError(ErrorCode.REQUEST_TIMEOUT, 'The request took too long and was answered REQUEST_TIMEOUT; this change was rolled back.');
+      return result;
+    });
   } catch (error) {
     throw translateDatabaseError(error);
   }
@@ -25,6 +31,10 @@ export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   if (isDatabaseUnavailable(error)) {
     return new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable right now; nothing was changed. Retry shortly.');
+  }
+  if (isStatementCancelled(error)) {
+    // A configured limit, not a bug: the transaction the statement ran in is rolled back.
+    return new AppError(ErrorCode.REQUEST_TIMEOUT, 'A database statement took longer than allowed (DB_STATEMENT_TIMEOUT_MS) and was cancelled; nothing was changed. Narrow the request or retry.');
   }
   if (error instanceof OptimisticLockError) {
     return conflict('the record changed while you were acting on it; reload it and try again', 'version');
@@ -84,6 +94,14 @@ export function applyPatch<T extends object, P extends object>(target: T, patch:
 /** SQLSTATE classes and socket errors that mean "cannot reach the database", not "bad request". */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
 
+/** SQLSTATE 57014: the statement timeout (or an administrator) cancelled the statement. */
+function isStatementCancelled(error: unknown): boolean {
+  for (let current = error as { code?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; current = current.cause as typeof current, depth++) {
+    if (current.code === '57014') return true;
+  }
+  return false;
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error as { code?: string; name?: string; message?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; current = current.cause as typeof current, depth++) {
     // Class 08 is connection trouble, except 08P01: a message the server could not read (a NUL in a text value) is the request's fault.
@@ -91,6 +109,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (current.name === 'KnexTimeoutError' || current.name === 'ConnectionException') return true;
     // The last one: knex's word for a transaction whose connection died under it.
     if (/Connection terminated|Timeout acquiring a connection|connect ECONNREFUSED|Client has encountered a connection error|terminating connection|Transaction query already complete/i.test(current.message ?? '')) return true;
+    // node-pg's own words when a new connection gets no answer within connectionTimeoutMillis (a
+    // server that accepts the socket and then says nothing: frozen, or a dead proxy in between).
+    if (current.message === 'timeout expired') return true;
   }
   return false;
 }

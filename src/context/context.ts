@@ -39,6 +39,8 @@ export interface AppContext {
   tokens?: TokenSettings;
   /** Unmasked personal data read in this request, audited when the answer is sent. */
   personalDataReads: PersonalDataReads;
+  /** Whether the client was already answered REQUEST_TIMEOUT (HTTP requests): then nothing more may be committed. */
+  timedOut?: () => boolean;
 }
 
 export function createContext(orm: MikroORM, logger: Logger, requestId: string = randomUUID(), now: () => Date = () => new Date(), viewer: Viewer = ANONYMOUS, tokens?: TokenSettings): AppContext {

@@ -1,7 +1,8 @@
+import pg from 'pg';
 import { createLogger } from '../../src/common/logger';
 import { loadConfig } from '../../src/config/env';
 import { createServer } from '../../src/server';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { TEST_JWT_SECRET, createTestApp, type TestApp } from '../helpers/test-app';
 import { buildTree, dbId } from '../helpers/fixtures';
 
 let app: TestApp;
@@ -121,5 +122,35 @@ test('the server leaves SIGINT and SIGTERM to main.ts, also outside NODE_ENV=tes
     expect(signals()).toEqual(before);
   } finally {
     await server.stop();
+  }
+});
+
+test('a write answered REQUEST_TIMEOUT is rolled back, not stored after the answer', async () => {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, REQUEST_TIMEOUT_MS: '300' } as NodeJS.ProcessEnv);
+  const slow = await createServer({ config, orm: app.orm, logger: createLogger('silent') });
+  const locker = new pg.Client({ connectionString: app.databaseUrl });
+  await locker.connect();
+  try {
+    const port = await slow.listen(0);
+    // Another session holds the table, so the insert waits past the request timeout.
+    await locker.query('begin');
+    await locker.query('lock table area in access exclusive mode');
+    const answer = fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ query: 'mutation { createDistrict(input: { name: "超时区", code: "TIMEOUT1" }) { id } }' }),
+    });
+    const response = await answer;
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as any).errors[0].extensions.code).toBe('REQUEST_TIMEOUT');
+    await locker.query('commit');
+    // The mutation goes on once the lock is gone; give it time to finish (or roll back).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const { rows } = await locker.query(`select count(*)::int as n from area where code = 'TIMEOUT1'`);
+    expect(rows[0].n).toBe(0);
+  } finally {
+    await locker.query('rollback').catch(() => undefined);
+    await locker.end();
+    await slow.stop();
   }
 });

@@ -1,4 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { AppError, ErrorCode } from '../../src/common/errors';
+import { isExpectedError } from '../../src/common/format-error';
+import { isDatabaseUnavailable, translateDatabaseError } from '../../src/common/transaction';
 import net from 'node:net';
 import { loadConfig } from '../../src/config/env';
 import { SYSTEM_VIEWER, createContext } from '../../src/context/context';
@@ -103,3 +106,24 @@ test('while the database is down requests fail fast with SERVICE_UNAVAILABLE; af
   expect(await app.orm.em.fork().count(District, {})).toBe(1);
   expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
 }, 60_000);
+
+test('a statement cancelled by the statement timeout is a typed REQUEST_TIMEOUT (nothing changed), not a masked internal error', async () => {
+  const em = app.orm.em.fork();
+  const error = await em
+    .transactional(async (tem) => {
+      await tem.execute(`set local statement_timeout = '50ms'`);
+      await tem.execute('select pg_sleep(1)');
+    })
+    .catch((caught: unknown) => caught);
+  const translated = translateDatabaseError(error);
+  expect(translated).toBeInstanceOf(AppError);
+  expect((translated as AppError).code).toBe(ErrorCode.REQUEST_TIMEOUT);
+  expect((translated as AppError).message).toMatch(/nothing was changed/);
+  expect(isExpectedError(error)).toBe(true);
+});
+
+test('a new connection a frozen server never answers (node-pg: "timeout expired") counts as the database unavailable', () => {
+  expect(isDatabaseUnavailable(new Error('timeout expired'))).toBe(true);
+  expect(isDatabaseUnavailable(Object.assign(new Error('wrapped'), { cause: new Error('timeout expired') }))).toBe(true);
+  expect(isDatabaseUnavailable(new Error('the request timeout expired somewhere else'))).toBe(false);
+});

@@ -45,7 +45,22 @@ describe('RedisTokenBucket', () => {
     }
   });
 
-  test('with Redis unreachable, each server keeps limiting from its own memory', async () => {
+  test('with Redis down past start-up, the memory bucket answers at once and the outage is logged once', async () => {
+    const warnings: string[] = [];
+    const down = new RedisTokenBucket('redis://127.0.0.1:1', { perMinute: 600, burst: 100 }, { warn: (message: string) => void warnings.push(message) }, 'gongjian-test:', 0);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the first connection attempt has failed by now
+      const started = performance.now();
+      for (let i = 0; i < 20; i++) expect((await down.take('x')).allowed).toBe(true);
+      // Each take used to wait out the 500 ms command timeout: 20 takes took 10 s.
+      expect(performance.now() - started).toBeLessThan(200);
+      expect(warnings).toHaveLength(1);
+    } finally {
+      await down.close();
+    }
+  });
+
+    test('with Redis unreachable, each server keeps limiting from its own memory', async () => {
     const unreachable = new RedisTokenBucket('redis://127.0.0.1:1', { perMinute: 1, burst: 1 });
     try {
       expect((await unreachable.take('x')).allowed).toBe(true);
