@@ -441,11 +441,25 @@ describe('a sign-in answered under another credential', () => {
   const WALK = `mutation($u: String!, $p: String!) { signIn(input: { username: $u, password: $p }) {
     accessToken account { username scopeArea { name ... on Community { partyMembers(first: 5) { totalCount edges { node { name phone } } } } } } } }`;
 
-  test('a portal key plus a staff password walks no further than the portal may read', async () => {
+  test('a portal key plus a staff password is refused before any session exists', async () => {
     await account('walk.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const sessions = async () => Number((await app.orm.em.fork().execute(`select count(*) as n from refresh_token t join account a on a.id = t.account_id where a.username = 'walk.staff'`))[0].n);
+    const before = await sessions();
     const result = await app.execute(WALK, { u: 'walk.staff', p: PASSWORD }, portalViewer());
     expectError(result, 'FORBIDDEN');
     expect(JSON.stringify(result.data ?? null)).not.toMatch(/partyMembers|phone/);
+    expect(await sessions()).toBe(before);
+  });
+
+  test('a client that sends its own token with refreshSession (or signIn) gets its new session in full', async () => {
+    await account('own.token', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const first = await signIn('own.token');
+    const refreshed = await gql(`mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken account { username role } } }`, { t: first.refreshToken }, bearer(first.accessToken));
+    expect(refreshed.json.errors).toBeUndefined();
+    expect(refreshed.json.data.refreshSession.account).toEqual({ username: 'own.token', role: 'COMMUNITY_STAFF' });
+    const again = await gql(SIGN_IN, { u: 'own.token', p: PASSWORD }, bearer(refreshed.json.data.refreshSession.accessToken));
+    expect(again.json.errors).toBeUndefined();
+    expect(again.json.data.signIn.account).toEqual({ username: 'own.token', role: 'COMMUNITY_STAFF' });
   });
 
   test('signed in without a credential, the answer still carries the account and its area', async () => {

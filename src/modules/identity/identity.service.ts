@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { AppConfig } from '../../config/env';
-import { badInput, conflict, unauthenticated } from '../../common/errors';
+import { badInput, conflict, forbidden, unauthenticated } from '../../common/errors';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import { todayInChina } from '../../common/dates';
@@ -125,9 +125,18 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
   return ANONYMOUS;
 }
 
+/**
+ * A session is started by a person, not by a portal: a sign-in sent with an API key would be answered
+ * as the portal (access.guard.ts), so it is refused before a session exists, not left half-answered.
+ */
+function refuseUnderPortalKey(ctx: AppContext): void {
+  if (ctx.viewer.kind === 'portal') throw forbidden('Sign in without an API key: a portal key cannot start a staff session');
+}
+
 /** Accounts, sessions and API keys. Who may call which is access.policy.ts (accounts and keys: district administrators). */
 export const identityService = {
   async signIn(ctx: AppContext, tokens: TokenSettings, username: string, password: string): Promise<Session> {
+    refuseUnderPortalKey(ctx);
     return inTransaction(ctx, async (em) => {
       const account = await em.findOne(Account, { username });
       // Hash even for an unknown name, so the answer takes as long either way.
@@ -140,6 +149,7 @@ export const identityService = {
 
   /** Trades a refresh token for a new session; the old token is spent (rotation), so a stolen one works once at most. */
   async refresh(ctx: AppContext, tokens: TokenSettings, refreshToken: string): Promise<Session> {
+    refuseUnderPortalKey(ctx);
     return inTransaction(ctx, async (em) => {
       const stored = await em.findOne(RefreshToken, { tokenHash: sha256(refreshToken) }, { populate: ['account'] });
       const refused = () => unauthenticated('The refresh token is invalid, used or expired: sign in again');
