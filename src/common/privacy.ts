@@ -54,6 +54,8 @@ const NEXT_DIGIT = `(?:${GAP}${DIGIT})`;
  */
 const NUMBER_START = `(?<!${DIGIT})(?<!${DIGIT}${SEPARATOR}{0,2}[${JOINER}]${SEPARATOR}{0,2})`;
 const NUMBER_END = `(?!${DIGIT})`;
+/** Between the groups of a card number: one or two spaces or dashes (a dot would join decimals and ranges into one). */
+const CARD_GAP = `[-－‐‑–—${SPACE}]{1,2}`;
 
 /**
  * The masks applied to free text, in order, each a pattern and a replacement (`$n` keeps group n).
@@ -62,7 +64,7 @@ const NUMBER_END = `(?!${DIGIT})`;
  * classes hold the characters themselves (the \u escapes above are JavaScript's): PostgreSQL
  * reads no escapes inside them.
  */
-const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> = [
+export const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> = [
   // E-mail: the first character of the local part and the domain stay. The at sign and the dots may
   // be full-width (＠, ．, 。), as Chinese input methods type them.
   { pattern: '(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*[@＠]([A-Za-z0-9-]+(?:[.．。][A-Za-z0-9-]+)+)', replacement: '$1***@$2' },
@@ -71,15 +73,17 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> =
     pattern: `${NUMBER_START}(${DIGIT}${NEXT_DIGIT}{2})${NEXT_DIGIT}{11}${GAP}(${DIGIT}${NEXT_DIGIT}{2}${GAP}[0-9０-９XxＸｘ])${NUMBER_END}`,
     replacement: '$1***********$2',
   },
-  // Bank cards, also in groups (6222 0202 0000 1234 567, Amex 3782 822463 10005): 15 to 19 digits
-  // starting with an issuer's 3, 4, 5, 6 or 9, last four kept. Not other first digits: a list of
-  // years (2021 2022 2023 2024) is no card. After the ID numbers (18 digits, they keep more), before
-  // the mobiles: a card whose last 11 digits read like a mobile (6222 1381 2345 678) is a card, and a
-  // room number run into a phone (房间5202 138-1234-5678) loses the room rather than a card its middle.
+  // Bank cards written in groups of four (6222 0202 0000 1234 567, 4111-1111-1111-1111), first digit
+  // 3, 4, 5, 6 or 9: the last group kept. Only that shape, joined by spaces or dashes (never dots):
+  // budgets (300000.00-500000.00), decimals, lists of small numbers and years stay as written.
+  // Before the mobiles, so a card whose tail reads like a mobile is masked whole. Ungrouped card
+  // numbers are runs of 7+ digits (the last mask).
   {
-    pattern: `${NUMBER_START}[3-69３-６９]${NEXT_DIGIT}{10,14}${GAP}(${DIGIT}${NEXT_DIGIT}{3})${NUMBER_END}`,
+    pattern: `${NUMBER_START}[3-69３-６９]${DIGIT}{3}(?:${CARD_GAP}${DIGIT}{4}){2,3}${CARD_GAP}(${DIGIT}{1,4})${NUMBER_END}`,
     replacement: '****$1',
   },
+  // American Express, 4-6-5 (3782 822463 10005): the last group kept.
+  { pattern: `${NUMBER_START}[3３]${DIGIT}{3}${CARD_GAP}${DIGIT}{6}${CARD_GAP}(${DIGIT}{5})${NUMBER_END}`, replacement: '****$1' },
   // Mainland mobiles, also written +86 138-1234-5678 or 1381 234 5678: first three and last four, as maskPhone.
   {
     pattern: `${NUMBER_START}((?:[+]?86${GAP})?[1１]${GAP}[3-9３-９]${NEXT_DIGIT})${NEXT_DIGIT}{4}${GAP}(${DIGIT}${NEXT_DIGIT}{3})${NUMBER_END}`,
@@ -116,19 +120,49 @@ const FULL_WIDTH_DIGIT = /[０-９]/g;
 const NUMBER_SEPARATORS = new RegExp(SEPARATOR, 'g');
 
 /**
- * Whether a whole value that is no free text (a source system's record key) has the shape of a
- * personal number: a mainland mobile, a resident ID number (18 or the old 15 digits), a bank card
- * (15-19 digits) or an e-mail address. Such keys are published as evidence; one of these shapes
- * means a mapping took the wrong column, and viewers who may not see personal data get it masked.
- * Ordinary keys (GJ20240701-0000000001, 18-00269879) keep their digits, so they stay traceable.
+ * Whether a whole value that is no free text (a source system's record key) is a personal number:
+ * a mainland mobile, a resident ID number (18 or the old 15 digits, with a birth date where one
+ * belongs), a bank card (15-19 digits from an issuer's 3, 4, 5, 6 or 9, passing the Luhn check)
+ * or an e-mail address. Such keys are published as evidence; one of these means a mapping took the
+ * wrong column, and viewers who may not see personal data get it masked. Ordinary keys
+ * (GJ20240701-0000000001, 18-00269879, a numeric work order 202407010000000001) stay traceable.
  */
 export function looksLikePersonalNumber(value: string): boolean {
   const compact = value.replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0)).replace(NUMBER_SEPARATORS, '');
-  return /^(?:\+?86)?1[3-9]\d{9}$/.test(compact) || /^\d{14,18}[\dXx]$/.test(compact) || /^[^@＠\s]+[@＠][^@＠\s]+[.．。][^@＠\s]+$/.test(value.trim());
+  return (
+    /^(?:\+?86)?1[3-9]\d{9}$/.test(compact) ||
+    (/^\d{17}[\dXx]$/.test(compact) && isBirthDate(compact.slice(6, 14))) ||
+    (/^\d{15}$/.test(compact) && isBirthDate(`19${compact.slice(6, 12)}`)) ||
+    (/^[3-69]\d{14,18}$/.test(compact) && passesLuhn(compact)) ||
+    /^[^@＠\s]+[@＠][^@＠\s]+[.．。][^@＠\s]+$/.test(value.trim())
+  );
+}
+
+/** YYYYMMDD of a plausible birth date (an ID number's digits 7-14). */
+function isBirthDate(ymd: string): boolean {
+  const [year, month, day] = [Number(ymd.slice(0, 4)), Number(ymd.slice(4, 6)), Number(ymd.slice(6, 8))];
+  return year >= 1900 && year <= 2100 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+/** The check digit every bank card number carries (Luhn). */
+function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let digit = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+/** A whole personal number, masked: as free text masks it, else everything but its last four characters. */
+export function maskPersonalNumber(value: string): string {
+  const masked = maskFreeText(value);
+  return masked !== value ? masked : `${'*'.repeat(Math.max(0, [...value].length - 4))}${[...value].slice(-4).join('')}`;
 }
 
 /**
- * account:zhang.wei → account:z*******: who did a step, for viewers who may not see personal data.
+ * account:zhang.wei → account:z********: who did a step, for viewers who may not see personal data.
  * Account names are often the person's name in pinyin; the ledgers that carry them (a project's,
  * readable by portals) need the step, not the official's name. Portals, the system and anonymous
  * callers keep their labels.

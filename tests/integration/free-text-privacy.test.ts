@@ -33,6 +33,8 @@ const SAMPLES = [
   // Bank cards in groups, and a list of years that is none.
   '卡号6222 0202 0000 1234 567，6222-0202-0000-1234，Visa 4111 1111 1111 1111，Amex 3782 822463 10005',
   '卡号６２２２\u3000０２０２\u3000００００\u3000１２３４，6222\u00a00202\u00a00000\u00a01234，2021 2022 2023 2024年',
+  // Numbers that are no card: decimals, ranges, coordinates, lists.
+  '预算 300000.00-500000.00 元，面积 35.5-40.2-45.6-50.1-55.3 平米，坐标36.651234 117.120123，涉及楼栋 3 4 5 6 7 8 9 10 11 12 13 14',
   // E-mail typed with full-width at signs and dots, and Chinese full stops that end no address.
   '邮箱wangxiuying1962＠qq.com或１２３４５６＠qq.com，zhang＠163．com，li@qq。com。谢谢',
 ];

@@ -1,4 +1,4 @@
-import { looksLikePersonalNumber, maskAccountName, maskFreeText, maskFreeTextJson, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
+import { looksLikePersonalNumber, maskAccountName, maskPersonalNumber, maskFreeText, maskFreeTextJson, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 
@@ -66,19 +66,19 @@ describe('maskFreeText', () => {
     ['座机（0531）88776655', '座机0531-****6655'],
     ['联系电话：8877-6655', '联系电话：****6655'],
     ['Tel: 887-6655', 'Tel: ****6655'],
-    // Bank cards in groups (15 to 19 digits, first 3, 4, 5, 6 or 9): last four, with what is between them.
-    ['卡号6222 0202 0000 1234 567', '卡号****4 567'],
+    // Bank cards in groups of four (first digit 3, 4, 5, 6 or 9), Amex 4-6-5: the last group.
+    ['卡号6222 0202 0000 1234 567', '卡号****567'],
     ['卡号6222-0202-0000-1234', '卡号****1234'],
     ['Visa 4111 1111 1111 1111', 'Visa ****1111'],
-    ['Amex 3782 822463 10005', 'Amex ****0005'],
+    ['Amex 3782 822463 10005', 'Amex ****10005'],
     ['卡号６２２２\u3000０２０２\u3000００００\u3000１２３４', '卡号****１２３４'],
-    ['卡号６２２２ ０２０２ ００００ １２３４ ５６７', '卡号****４ ５６７'],
+    ['卡号６２２２ ０２０２ ００００ １２３４ ５６７', '卡号****５６７'],
     ['卡号6222\u00a00202\u00a00000\u00a01234', '卡号****1234'],
     ['卡号6222 0202 0000 1234，2024年办理', '卡号****1234，2024年办理'],
-    // Cards before mobiles: a card whose last 11 digits read like a mobile keeps only its last four
-    // (after the mobile mask it showed 6222 138****5 678), and a room number run into a phone goes with it.
-    ['卡号6222 1381 2345 678', '卡号****5 678'],
-    ['房间5202 138-1234-5678', '房间****5678'],
+    // Cards before mobiles: a card whose last 11 digits read like a mobile keeps only its last group
+    // (after the mobile mask it showed 6222 138****5 678); a room number before a phone is no card.
+    ['卡号6222 1381 2345 678', '卡号****678'],
+    ['房间5202 138-1234-5678', '房间5202 138****5678'],
     // ID numbers and mobiles run first and keep what they kept.
     ['身份证 370102 19900101 1237 卡号 6222 0202 0000 1234', '身份证 370***********1237 卡号 ****1234'],
     ['手机 138 1234 5678，卡号4111-1111-1111-1111', '手机 138****5678，卡号****1111'],
@@ -97,6 +97,12 @@ describe('maskFreeText', () => {
     ['a date after the word phone', '电话 2024-01-01 到期'],
     ['a list of years', '2021 2022 2023 2024'],
     ['a longer list of years', '任期2019 2020 2021 2022 2023'],
+    // Not cards: only groups of four joined by spaces or dashes are (a re-check found these masked).
+    ['a budget range with decimals', '预算 300000.00-500000.00 元'],
+    ['areas with decimals', '面积 35.5-40.2-45.6-50.1-55.3 平米'],
+    ['coordinates', '36.651234 117.120123'],
+    ['a list of building numbers', '涉及楼栋 3 4 5 6 7 8 9 10 11 12 13 14'],
+    ['a list of decimals', '3.5 4.5 6.5 5.5 9.5 3.3 4.4 5.5'],
   ])('%s stay as written', (_what, text) => {
     expect(maskFreeText(text)).toBe(text);
   });
@@ -110,7 +116,7 @@ describe('maskFreeText', () => {
     expect(maskFreeText('身份证370102199001011237，电话13812345678')).toBe('身份证370***********1237，电话138****5678');
     expect(maskFreeText('身份证3701 0219 9001 0112 3X，电话 1381 234 5678')).toBe('身份证370***********12 3X，电话 138****5678');
     const masked = maskFreeText('卡号6222 0202 0000 1234 567，身份证370102199001011237');
-    expect(masked).toBe('卡号****4 567，身份证370***********1237');
+    expect(masked).toBe('卡号****567，身份证370***********1237');
     expect(masked).not.toContain('0202');
   });
 
@@ -162,13 +168,20 @@ describe('maskFreeTextJson', () => {
 describe('looksLikePersonalNumber: record keys with the shape of a personal number', () => {
   test.each([
     '13812345678', '+86 138-1234-5678', '１３８１２３４５６７８', '370102199001011237', '37010219900101123X', '370102 19900101 1237',
-    '370102900101123', '6222020200001234567', '4111-1111-1111-1111', 'zhang.wei@example.com', 'li＠qq．com',
+    '370102900101123', '6222020200001234562', '4111-1111-1111-1111', '6222 0202 0000 1234 562', 'zhang.wei@example.com', 'li＠qq．com',
   ])('%s is one', (value) => expect(looksLikePersonalNumber(value)).toBe(true));
 
-  test.each(['GJ20240701-0000000001', '18-00269879', 'SR-2024-000123', '1234567890', '12812345678', 'ORDER-13812345678', '2024-01-01', 'a@b'])(
+  // Numeric work orders (no birth date where an ID has one, no card check digit) stay traceable.
+  test.each(['GJ20240701-0000000001', '18-00269879', 'SR-2024-000123', '1234567890', '12812345678', 'ORDER-13812345678', '2024-01-01', 'a@b', '202407010000000001', '2024070112345678', '6222020200001234567'])(
     '%s is none',
     (value) => expect(looksLikePersonalNumber(value)).toBe(false),
   );
+});
+
+test('maskPersonalNumber masks a whole key as free text does, else all but its last four', () => {
+  expect(maskPersonalNumber('370102199001011237')).toBe('370***********1237');
+  expect(maskPersonalNumber('4111-1111-1111-1111')).toBe('****1111');
+  expect(maskPersonalNumber('6222-02020-0001-234562')).toBe(`${'*'.repeat(18)}4562`);
 });
 
 describe('e-mail typed with full-width signs', () => {

@@ -5,7 +5,7 @@ import {
 } from '../../../analytics';
 import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
-import { looksLikePersonalNumber, maskFreeText, maySeePersonalData } from '../../common/privacy';
+import { looksLikePersonalNumber, maskPersonalNumber, maySeePersonalData } from '../../common/privacy';
 import type { AppContext } from '../../context/context';
 import { authorizeArea } from '../identity/access';
 import { BaselineKind, type DemandHotspotsInput, type DemandRankingInput, type DemandSeriesInput } from './demand.inputs';
@@ -45,7 +45,7 @@ const SERVICE_RECORD_EVIDENCE = /^(ServiceRecord:[a-z0-9_-]+:)(.*)$/s;
  */
 function evidenceIdFor(seesPersonalData: boolean, id: string): string {
   const reference = seesPersonalData ? null : SERVICE_RECORD_EVIDENCE.exec(id);
-  return reference && looksLikePersonalNumber(reference[2]) ? `${reference[1]}${maskFreeText(reference[2])}` : id;
+  return reference && looksLikePersonalNumber(reference[2]) ? `${reference[1]}${maskPersonalNumber(reference[2])}` : id;
 }
 
 function toRow(row: DemandRow, seesPersonalData: boolean): DemandRankingRow {
