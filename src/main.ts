@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/env';
 import { createLogger } from './common/logger';
 import { initOrm, migrateUp, openDatabase } from './db/database';
+import { releaseEmbeddedPostgresSignals } from './db/embedded-postgres';
 import { seedDemoRecords } from './modules/service-data/demo-records';
 import { hasAreas } from './seed/demo-city';
 import { DEMO_PASSWORD, DEMO_PORTAL_KEY } from './seed/demo-accounts';
@@ -70,11 +71,8 @@ async function main(): Promise<void> {
     })();
     return stopping;
   };
-  // embedded-postgres hooks these signals too (async-exit-hook): it fast-stopped the cluster and
-  // exited 128+signal at once, so a request in flight lost its database (SERVICE_UNAVAILABLE) and
-  // the exit code was 143. The shutdown above stops the cluster itself, after the requests; the
-  // library's hook stays for the command-line tools, which have no shutdown of their own.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
+  // The shutdown above stops the embedded cluster itself, after the requests in flight.
+  releaseEmbeddedPostgresSignals();
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   // A promise nobody awaited failed: a bug in one request's work. Node would stop the server for

@@ -23,6 +23,7 @@
  * that many different texts use it, so nothing one resident alone wrote comes out.
  */
 import { DOMAIN_TERMS } from './data/domain-terms';
+import { jiebaFiles } from './jieba-files';
 import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNAMES_ALSO_WORDS } from './data/surnames';
 
 /**
@@ -202,7 +203,7 @@ function isKnownGivenName(word: string): boolean {
   if (!knownGivenNames) {
     const frequency = new Map<string, number>();
     const asName = new Map<string, { surnames: Set<string>; frequency: number }>();
-    const dictionary = new TextDecoder().decode((require('@node-rs/jieba/dict') as typeof import('@node-rs/jieba/dict')).dict);
+    const dictionary = new TextDecoder().decode(jiebaFiles().dict);
     // Lines are `word frequency tag`; only words of two and three characters matter here.
     for (const [, entry, count, tag] of dictionary.matchAll(DICTIONARY_LINE)) {
       if (entry.length === 2) {

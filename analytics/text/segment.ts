@@ -7,6 +7,7 @@
 import { Jieba } from '@node-rs/jieba';
 import { DOMAIN_TERMS } from './data/domain-terms';
 import { STOP_WORDS } from './data/stopwords';
+import { jiebaFiles } from './jieba-files';
 import { findPersonNames, isSafeTerm, scrubPersonalData } from './privacy';
 
 /** The part-of-speech tag our domain terms carry. */
@@ -19,8 +20,6 @@ export interface TaggedToken {
   tag: string;
 }
 
-/** jieba's dictionary and IDF files (~11 MB), read only when first needed. */
-const jiebaFiles = (): typeof import('@node-rs/jieba/dict') => require('@node-rs/jieba/dict');
 
 let jiebaInstance: Jieba | undefined;
 

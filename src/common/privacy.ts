@@ -64,7 +64,7 @@ const CARD_GAP = `[-－‐‑–—${SPACE}]{1,2}`;
  * classes hold the characters themselves (the \u escapes above are JavaScript's): PostgreSQL
  * reads no escapes inside them.
  */
-export const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> = [
+const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> = [
   // E-mail: the first character of the local part and the domain stay. The at sign and the dots may
   // be full-width (＠, ．, 。), as Chinese input methods type them.
   { pattern: '(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*[@＠]([A-Za-z0-9-]+(?:[.．。][A-Za-z0-9-]+)+)', replacement: '$1***@$2' },

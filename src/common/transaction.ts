@@ -94,16 +94,21 @@ export function applyPatch<T extends object, P extends object>(target: T, patch:
 /** SQLSTATE classes and socket errors that mean "cannot reach the database", not "bad request". */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
 
+type ErrorLike = { code?: string; name?: string; message?: string; cause?: unknown };
+
+/** An error and the causes it wraps (MikroORM and knex wrap the driver's), at most five deep. */
+function* errorChain(error: unknown): Generator<ErrorLike> {
+  for (let current = error as ErrorLike | undefined, depth = 0; current && depth < 5; current = current.cause as ErrorLike | undefined, depth++) yield current;
+}
+
 /** SQLSTATE 57014: the statement timeout (or an administrator) cancelled the statement. */
 function isStatementCancelled(error: unknown): boolean {
-  for (let current = error as { code?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; current = current.cause as typeof current, depth++) {
-    if (current.code === '57014') return true;
-  }
+  for (const current of errorChain(error)) if (current.code === '57014') return true;
   return false;
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error as { code?: string; name?: string; message?: string; cause?: unknown } | undefined, depth = 0; current && depth < 5; current = current.cause as typeof current, depth++) {
+  for (const current of errorChain(error)) {
     // Class 08 is connection trouble, except 08P01: a message the server could not read (a NUL in a text value) is the request's fault.
     if (typeof current.code === 'string' && (UNAVAILABLE_CODES.has(current.code) || (current.code.startsWith('08') && current.code !== '08P01'))) return true;
     if (current.name === 'KnexTimeoutError' || current.name === 'ConnectionException') return true;

