@@ -14,6 +14,7 @@ import { Migration20261203130000_free_text_masked_columns } from './Migration202
 import { Migration20261203150000_free_text_masks_grouped_numbers } from './Migration20261203150000_free_text_masks_grouped_numbers';
 import { Migration20261203160000_demand_evidence_demands_only } from './Migration20261203160000_demand_evidence_demands_only';
 import { Migration20261204100000_free_text_masks_cards_unit_address } from './Migration20261204100000_free_text_masks_cards_unit_address';
+import { Migration20261204200000_sign_in_lockout_token_families } from './Migration20261204200000_sign_in_lockout_token_families';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -35,4 +36,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203150000_free_text_masks_grouped_numbers', class: Migration20261203150000_free_text_masks_grouped_numbers },
   { name: 'Migration20261203160000_demand_evidence_demands_only', class: Migration20261203160000_demand_evidence_demands_only },
   { name: 'Migration20261204100000_free_text_masks_cards_unit_address', class: Migration20261204100000_free_text_masks_cards_unit_address },
+  { name: 'Migration20261204200000_sign_in_lockout_token_families', class: Migration20261204200000_sign_in_lockout_token_families },
 ];

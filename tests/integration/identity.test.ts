@@ -6,6 +6,7 @@ import { areaPath, portalViewer } from '../helpers/access-fixtures';
 import { ANONYMOUS } from '../../src/context/context';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, expectRacedDuplicatesAnswerAsSequential, ok, residentId, type World } from '../helpers/fixtures';
+import { SIGN_IN_LOCKOUT } from '../../src/modules/identity/identity.service';
 import { TEST_JWT_SECRET, capturingLogger, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /* Accounts, sessions and API keys over real HTTP, as clients use them. */
@@ -105,6 +106,9 @@ describe('staff accounts', () => {
       const answers = await Promise.all([gql(REFRESH, { t: refreshToken }), gql(REFRESH, { t: refreshToken })]);
       const codes = answers.map((answer) => (answer.json.errors ? answer.json.errors[0].extensions.code : 'OK')).sort();
       expect({ round, codes }).toEqual({ round, codes: ['OK', 'UNAUTHENTICATED'] });
+      // Two tabs racing is not a replay: the loser is refused, the winner's session goes on.
+      const winner = answers.find((answer) => !answer.json.errors)!.json.data.refreshSession.refreshToken;
+      expect((await gql(REFRESH, { t: winner })).json.errors).toBeUndefined();
     }
   });
 
@@ -466,5 +470,82 @@ describe('a sign-in answered under another credential', () => {
     const result = await app.execute(`mutation($u: String!, $p: String!) { signIn(input: { username: $u, password: $p }) { account { username role scopeArea { name } } } }`, { u: 'walk.staff', p: PASSWORD }, ANONYMOUS);
     expect(result.errors).toBeUndefined();
     expect(result.data.signIn.account).toEqual({ username: 'walk.staff', role: 'COMMUNITY_STAFF', scopeArea: { name: expect.any(String) } });
+  });
+});
+
+describe('stolen refresh tokens and password guessing', () => {
+  const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }`;
+  const SIGN_OUT = `mutation($t: String!) { signOut(refreshToken: $t) }`;
+  const start = new Date('2026-06-15T02:00:00Z');
+  beforeEach(() => app.clock.set(start));
+  afterAll(() => app.clock.reset());
+
+  async function session(username: string, password = PASSWORD) {
+    return app.execute(SIGN_IN, { u: username, p: password }, ANONYMOUS);
+  }
+  async function refresh(token: string) {
+    return app.execute(REFRESH, { t: token }, ANONYMOUS);
+  }
+
+  test('a spent refresh token presented again later revokes its whole session, and only that one', async () => {
+    await account('replayed.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const stolen = (await session('replayed.staff')).data.signIn.refreshToken;
+    const otherDevice = (await session('replayed.staff')).data.signIn.refreshToken;
+    // The thief exchanges the stolen token first; the owner's copy is now spent.
+    app.clock.advance(60_000);
+    const thiefs = (await refresh(stolen)).data.refreshSession.refreshToken;
+    app.clock.advance(60_000);
+    expectError(await refresh(stolen), 'UNAUTHENTICATED');
+    // The owner's replay revoked the family: the thief's new token is dead too.
+    expectError(await refresh(thiefs), 'UNAUTHENTICATED');
+    const revoked = await app.orm.em.fork().execute(
+      `select count(*) filter (where t.revoked_at is not null)::int as revoked, count(*)::int as tokens from refresh_token t join account a on a.id = t.account_id where a.username = 'replayed.staff'`,
+    );
+    // Both tokens of the stolen chain are revoked; the other device's is not.
+    expect(revoked[0]).toEqual({ revoked: 2, tokens: 3 });
+    // Another sign-in of the same account is another family, untouched.
+    expect((await refresh(otherDevice)).errors).toBeUndefined();
+  });
+
+  test('signing out ends the session: no earlier token of it comes back, and a spent token signs nothing out', async () => {
+    await account('signout.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const first = (await session('signout.staff')).data.signIn.refreshToken;
+    const second = (await refresh(first)).data.refreshSession.refreshToken;
+    expect((await app.execute(SIGN_OUT, { t: first }, ANONYMOUS)).data.signOut).toBe(false);
+    const third = (await refresh(second)).data.refreshSession.refreshToken;
+    expect((await app.execute(SIGN_OUT, { t: third }, ANONYMOUS)).data.signOut).toBe(true);
+    expectError(await refresh(third), 'UNAUTHENTICATED');
+    const live = await app.orm.em.fork().execute(`select count(*)::int as n from refresh_token t join account a on a.id = t.account_id where a.username = 'signout.staff' and t.revoked_at is null and t.spent_at is null`);
+    expect(live[0].n).toBe(0);
+  });
+
+  test(`${SIGN_IN_LOCKOUT.failures} wrong passwords in a row lock the account's sign-in for ${SIGN_IN_LOCKOUT.minutes} minutes, even with the right one`, async () => {
+    await account('guessed.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    // Wrong passwords separated by a right one do not add up.
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures - 1; i += 1) expectError(await session('guessed.staff', `guess ${i}`), 'UNAUTHENTICATED');
+    expect((await session('guessed.staff')).errors).toBeUndefined();
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures - 1; i += 1) expectError(await session('guessed.staff', `guess ${i}`), 'UNAUTHENTICATED');
+    expect((await session('guessed.staff')).errors).toBeUndefined();
+
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await session('guessed.staff', `guess ${i}`), 'UNAUTHENTICATED');
+    const locked = await session('guessed.staff');
+    expectError(locked, 'RATE_LIMITED');
+    expect(locked.errors![0].extensions!.retryAfterSeconds).toBe(SIGN_IN_LOCKOUT.minutes * 60);
+    expect(locked.data).toBeNull();
+    app.clock.advance(SIGN_IN_LOCKOUT.minutes * 60_000 - 1000);
+    expectError(await session('guessed.staff'), 'RATE_LIMITED');
+    app.clock.advance(1000);
+    expect((await session('guessed.staff')).errors).toBeUndefined();
+    // Another account is not locked by this one's guesses, and an unknown name keeps its plain answer.
+    expect((await session('replayed.staff')).errors).toBeUndefined();
+    for (let i = 0; i <= SIGN_IN_LOCKOUT.failures; i += 1) expectError(await session('nobody.here', `guess ${i}`), 'UNAUTHENTICATED');
+  });
+
+  test('two wrong passwords at the same moment both count', async () => {
+    await account('raced.guess', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    for (let round = 0; round < Math.ceil(SIGN_IN_LOCKOUT.failures / 2); round += 1) {
+      await Promise.all([session('raced.guess', 'a guess'), session('raced.guess', 'another guess')]);
+    }
+    expectError(await session('raced.guess'), 'RATE_LIMITED');
   });
 });

@@ -49,9 +49,22 @@ export class Account extends NodeEntity {
   @Field(() => DateTimeISOResolver, { nullable: true })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastSignInAt?: Date | null;
+
+  /** Wrong passwords since the last sign-in or lock (see SIGN_IN_LOCKOUT in identity.service.ts). */
+  @Property({ type: 'integer', default: 0 })
+  failedSignIns: number = 0;
+
+  /** Sign-ins are refused until then, after too many wrong passwords in a row. */
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Sign-ins are refused until then, after too many wrong passwords in a row; null when not locked.' })
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  signInLockedUntil?: Date | null;
 }
 
-/** A refresh token (stored hashed), rotated on every use. */
+/**
+ * A refresh token (stored hashed), rotated on every use. The tokens one sign-in leads to share a
+ * `family`: a spent token presented again means two clients hold the chain (one of them stole it),
+ * so the whole family is revoked (OAuth 2.0 Security BCP, refresh token reuse detection).
+ */
 @Entity({ tableName: 'refresh_token' })
 export class RefreshToken extends NodeEntity {
   @ManyToOne(() => Account, { deleteRule: 'cascade' })
@@ -64,8 +77,18 @@ export class RefreshToken extends NodeEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   expiresAt!: Date;
 
+  /** Signed out, or its family revoked: refused, and presenting it again changes nothing. */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   revokedAt?: Date | null;
+
+  /** One sign-in's chain of rotated tokens (random, shared by the chain). */
+  @Property({ type: 'string', length: 32 })
+  @Index()
+  family!: string;
+
+  /** Exchanged for the next token of the family: presented again, it revokes the family. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  spentAt?: Date | null;
 }
 
 /** A portal's API key: shown once, stored hashed, revocable, optionally expiring. Read-only. */

@@ -1,8 +1,8 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { AppConfig } from '../../config/env';
-import { badInput, conflict, forbidden, unauthenticated } from '../../common/errors';
+import { AppError, ErrorCode, badInput, conflict, forbidden, unauthenticated } from '../../common/errors';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import { todayInChina } from '../../common/dates';
@@ -39,7 +39,8 @@ export interface Session {
 
 const ISSUER = 'gongjian';
 
-async function issueSession(em: EntityManager, account: Account, tokens: TokenSettings, now: Date): Promise<Session> {
+/** A new sign-in starts a family of refresh tokens; a refresh continues its token's family. */
+async function issueSession(em: EntityManager, account: Account, tokens: TokenSettings, now: Date, family = randomBytes(16).toString('hex')): Promise<Session> {
   const expiresAt = new Date(now.getTime() + tokens.accessTtlSeconds * 1000);
   const accessToken = await new SignJWT({ role: account.role, username: account.username })
     .setProtectedHeader({ alg: 'HS256' })
@@ -49,7 +50,7 @@ async function issueSession(em: EntityManager, account: Account, tokens: TokenSe
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
     .sign(tokens.secret);
   const refreshToken = randomSecret();
-  em.create(RefreshToken, { account, tokenHash: sha256(refreshToken), expiresAt: new Date(now.getTime() + tokens.refreshTtlDays * 86400_000) });
+  em.create(RefreshToken, { account, family, tokenHash: sha256(refreshToken), expiresAt: new Date(now.getTime() + tokens.refreshTtlDays * 86400_000) });
   await em.flush();
   return { accessToken, accessTokenExpiresAt: expiresAt, refreshToken, account };
 }
@@ -133,39 +134,91 @@ function refuseUnderPortalKey(ctx: AppContext): void {
   if (ctx.viewer.kind === 'portal') throw forbidden('Sign in without an API key: a portal key cannot start a staff session');
 }
 
+/**
+ * Wrong passwords in a row after which an account's sign-ins are refused for a while, whatever
+ * the password: the per-address rate limit alone would let one address try 600 passwords a
+ * minute, and many addresses more. A right password resets the count.
+ */
+export const SIGN_IN_LOCKOUT = { failures: 5, minutes: 15 };
+
+/**
+ * A spent refresh token presented again within this many seconds of its exchange is refused
+ * but does not revoke its family: two tabs of one client refreshing at the same moment race
+ * with the same token, and the loser must not sign the winner out. Later, it is a replay.
+ */
+export const REFRESH_RACE_SECONDS = 10;
+
+function lockedOut(until: Date, now: Date): AppError {
+  const retryAfterSeconds = Math.ceil((until.getTime() - now.getTime()) / 1000);
+  return new AppError(ErrorCode.RATE_LIMITED, `Too many wrong passwords for this account: sign-in is locked for ${Math.ceil(retryAfterSeconds / 60)} more minute(s)`, {
+    retryAfterSeconds,
+  });
+}
+
+const wrongPassword = () => unauthenticated('Wrong username or password');
+
 /** Accounts, sessions and API keys. Who may call which is access.policy.ts (accounts and keys: district administrators). */
 export const identityService = {
   async signIn(ctx: AppContext, tokens: TokenSettings, username: string, password: string): Promise<Session> {
     refuseUnderPortalKey(ctx);
-    return inTransaction(ctx, async (em) => {
-      const account = await em.findOne(Account, { username });
+    // A refusal that must be remembered (a wrong password counted) commits, then is thrown.
+    const outcome = await inTransaction(ctx, async (em): Promise<Session | AppError> => {
+      // Locked: two sign-ins racing must not both see the count before the other's failure.
+      const account = await em.findOne(Account, { username }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const now = ctx.now();
+      if (account?.signInLockedUntil && account.signInLockedUntil > now) return lockedOut(account.signInLockedUntil, now);
       // Hash even for an unknown name, so the answer takes as long either way.
       const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
-      if (!account || !valid || !account.active) throw unauthenticated('Wrong username or password');
-      account.lastSignInAt = ctx.now();
-      return issueSession(em, account, tokens, ctx.now());
+      if (!account || !account.active) return wrongPassword();
+      if (!valid) {
+        account.failedSignIns += 1;
+        if (account.failedSignIns >= SIGN_IN_LOCKOUT.failures) {
+          account.failedSignIns = 0;
+          account.signInLockedUntil = new Date(now.getTime() + SIGN_IN_LOCKOUT.minutes * 60_000);
+        }
+        await em.flush();
+        return wrongPassword();
+      }
+      account.failedSignIns = 0;
+      account.signInLockedUntil = null;
+      account.lastSignInAt = now;
+      return issueSession(em, account, tokens, now);
     });
+    if (outcome instanceof AppError) throw outcome;
+    return outcome;
   },
 
-  /** Trades a refresh token for a new session; the old token is spent (rotation), so a stolen one works once at most. */
+  /**
+   * Trades a refresh token for a new session; the old token is spent (rotation), so a stolen one
+   * works once at most, and whichever of thief and owner comes second revokes the whole family.
+   */
   async refresh(ctx: AppContext, tokens: TokenSettings, refreshToken: string): Promise<Session> {
     refuseUnderPortalKey(ctx);
-    return inTransaction(ctx, async (em) => {
-      const stored = await em.findOne(RefreshToken, { tokenHash: sha256(refreshToken) }, { populate: ['account'] });
-      const refused = () => unauthenticated('The refresh token is invalid, used or expired: sign in again');
-      if (!stored || stored.revokedAt || stored.expiresAt <= ctx.now() || !stored.account.active) throw refused();
-      // Spend it with a conditional update: of two exchanges racing with the same token, the
-      // second waits on the row lock, then finds it revoked and matches no row.
-      const spent = await em.nativeUpdate(RefreshToken, { id: stored.id, revokedAt: null }, { revokedAt: ctx.now() });
-      if (spent !== 1) throw refused();
-      return issueSession(em, stored.account, tokens, ctx.now());
+    const refused = () => unauthenticated('The refresh token is invalid, used or expired: sign in again');
+    const outcome = await inTransaction(ctx, async (em): Promise<Session | AppError> => {
+      const now = ctx.now();
+      // Locked: of two exchanges racing with the same token, the second waits here and then sees it spent.
+      const stored = await em.findOne(RefreshToken, { tokenHash: sha256(refreshToken) }, { populate: ['account'], lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!stored || stored.revokedAt || stored.expiresAt <= now || !stored.account.active) return refused();
+      if (stored.spentAt) {
+        if (now.getTime() - stored.spentAt.getTime() > REFRESH_RACE_SECONDS * 1000) {
+          await em.nativeUpdate(RefreshToken, { family: stored.family, revokedAt: null }, { revokedAt: now });
+        }
+        return refused();
+      }
+      stored.spentAt = now;
+      return issueSession(em, stored.account, tokens, now, stored.family);
     });
+    if (outcome instanceof AppError) throw outcome;
+    return outcome;
   },
 
+  /** Ends the session the token belongs to: its whole family, so no earlier token of it can come back. */
   async signOut(ctx: AppContext, refreshToken: string): Promise<boolean> {
     return inTransaction(ctx, async (em) => {
-      const revoked = await em.nativeUpdate(RefreshToken, { tokenHash: sha256(refreshToken), revokedAt: null }, { revokedAt: ctx.now() });
-      return revoked > 0;
+      const stored = await em.findOne(RefreshToken, { tokenHash: sha256(refreshToken) });
+      if (!stored || stored.revokedAt || stored.spentAt) return false;
+      return (await em.nativeUpdate(RefreshToken, { family: stored.family, revokedAt: null }, { revokedAt: ctx.now() })) > 0;
     });
   },
 
