@@ -21,7 +21,14 @@ export function identifyMiddleware(orm: MikroORM, tokens: TokenSettings): expres
   };
 }
 
-/** Answers a request whose credential was refused: 401 UNAUTHENTICATED (or 503 while the database is down). */
+/** The HTTP status of a refused credential: 401, or 503 when the database could not answer in time (retry), else 500. */
+const CREDENTIAL_ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.SERVICE_UNAVAILABLE]: 503,
+  [ErrorCode.REQUEST_TIMEOUT]: 503,
+};
+
+/** Answers a request whose credential was refused: 401 UNAUTHENTICATED (or 503 while the database is down or too slow). */
 export function refuseBadCredentials(logger: Logger): express.RequestHandler {
   return (_req, res, next) => {
     const error = res.locals.credentialError as unknown;
@@ -29,7 +36,7 @@ export function refuseBadCredentials(logger: Logger): express.RequestHandler {
     const translated = translateDatabaseError(error);
     if (!(translated instanceof AppError)) logger.error({ err: error }, 'unexpected error while reading credentials');
     const code = translated instanceof AppError ? translated.code : ErrorCode.INTERNAL_SERVER_ERROR;
-    const status = code === ErrorCode.UNAUTHENTICATED ? 401 : code === ErrorCode.SERVICE_UNAVAILABLE ? 503 : 500;
+    const status = CREDENTIAL_ERROR_STATUS[code] ?? 500;
     res.status(status).json({ errors: [{ message: translated instanceof AppError ? translated.message : 'Internal server error', extensions: { code } }] });
   };
 }
