@@ -7,7 +7,7 @@ import { loadConfig } from '../config/env';
 import { PROJECT_ROOT } from '../config/paths';
 import { createLogger } from '../common/logger';
 import { openDatabase } from '../db/database';
-import { DEFAULT_CONNECTIONS, importServiceFile, type ImportSummary } from '../modules/service-data/import';
+import { DEFAULT_CONNECTIONS, importServiceFile, nothingImportedReason, type ImportSummary } from '../modules/service-data/import';
 import { loadMapping } from '../modules/service-data/mapping';
 import { parseFlags } from './cli-args';
 import { runCli } from './run-cli';
@@ -97,7 +97,9 @@ runCli(async () => {
   console.log(`import run ${summary.runId}: read ${n(summary.rowsRead)}, inserted ${n(summary.inserted)}, duplicate ${n(summary.duplicates)}, rejected ${n(summary.rejected)} in ${seconds.toFixed(1)} s (${n(Math.round(summary.rowsRead / Math.max(seconds, 0.001)))} rows/s)`);
   if (summary.encodingDetected) console.log(`read as ${summary.encoding === 'gbk' ? 'GBK' : summary.encoding}: the file is not UTF-8 (pass --encoding to choose)`);
   if (summary.rejected) console.log(`rejected rows: ${reportPath}`);
-  return summary.inserted + summary.duplicates > 0 ? 0 : 1;
+  const failure = nothingImportedReason(summary);
+  if (failure) console.error(failure);
+  return failure ? 1 : 0;
 });
 
 /**

@@ -91,6 +91,10 @@ test('exit codes: 1 when no row could be imported or the file cannot be read, 2 
   const bad = await runCli([allBad]);
   expect(bad.code).toBe(1);
   expect(bad.output).toMatch(/read 2, inserted 0, duplicate 0, rejected 2/);
+  expect(bad.output).toMatch(/nothing was imported: all 2 records were rejected/);
+  // The run says what the exit code says.
+  const [run] = (await db.query(`select status, error from import_run where file_name = 'all-bad.csv' order by id desc limit 1`)).rows;
+  expect(run).toEqual({ status: 'FAILED', error: 'nothing was imported: all 2 records were rejected (see the rejections)' });
   expect(fs.readFileSync(`${allBad}.rejects.csv`, 'utf8').trim().split('\n')).toHaveLength(3);
 
   const wrongColumns = path.join(tmp, 'wrong-columns.csv');

@@ -151,6 +151,11 @@ test('importServiceRecords: a NUL in one record rejects that record, as a file i
   ]);
   expect((await db.query(`select source_id from service_record where source = 'nul-api' order by source_id`)).rows).toEqual([{ source_id: 'NUL-A1' }, { source_id: 'NUL-A4' }]);
 
+  // Every record rejected: the run is answered (its rejections say why) but FAILED, as the import command's exit code 1.
+  const allRejected = await app.execute(mutation.replace('status ', 'status error '), { source: 'nul-api', records: [record('NUL-A6', 'bad\u0000note')] });
+  expect(allRejected.errors).toBeUndefined();
+  expect(allRejected.data.importServiceRecords).toMatchObject({ status: 'FAILED', error: 'nothing was imported: the one record was rejected (see the rejections)', inserted: 0, rejected: 1 });
+
   const runs = await count('select count(*) as n from import_run');
   const refused = await app.execute(mutation, { source: 'nul\u0000api', records: [record('NUL-A5', null)] });
   expect(refused.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

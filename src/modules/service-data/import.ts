@@ -196,7 +196,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
     options.onProgress?.({ rowsRead: loader.totals.rowsRead, bytesRead, totals: loader.totals });
     // The report is part of the result: a write that failed (disk full) fails the run.
     if (report) await closeReport(report, options.reportPath!);
-    await finishRun(db, runId, null);
+    await finishRun(db, runId, nothingImportedReason(loader.totals));
     return { runId, ...loader.totals, encoding: decoding.encoding, encodingDetected: decoding.detected, times: loader.times };
   } catch (error) {
     await loader.rollback();
@@ -400,7 +400,7 @@ export async function importServiceRows(db: PgClient, mapping: Mapping, header: 
       else loader.reject(index + 1, mapped);
     }
     await loader.commit();
-    await finishRun(db, runId, null);
+    await finishRun(db, runId, nothingImportedReason(loader.totals));
     return { runId, ...loader.totals };
   } catch (error) {
     await loader.rollback();
@@ -415,6 +415,16 @@ async function startRun(db: PgClient, mapping: Mapping, fileName: string): Promi
     [mapping.source, fileName.split(/[\\/]/).pop()!.slice(0, 200), mapping.name],
   );
   return rows[0].id;
+}
+
+/**
+ * Why a run that read to the end still failed: no row is in the database afterwards (none
+ * inserted, none already there). The one rule behind a run's FAILED status and the import
+ * command's exit code 1; null when something was imported.
+ */
+export function nothingImportedReason(totals: Pick<BatchCounts, 'rowsRead' | 'inserted' | 'duplicates' | 'rejected'>): string | null {
+  if (totals.inserted + totals.duplicates > 0) return null;
+  return totals.rowsRead === 0 ? 'nothing was imported: there are no records after the header' : `nothing was imported: ${totals.rejected === 1 ? 'the one record was' : `all ${totals.rejected} records were`} rejected (see the rejections)`;
 }
 
 /** Marks the run done; `error` (a message about the file or mapping, never row content) marks it failed. */
