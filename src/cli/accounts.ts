@@ -6,9 +6,10 @@ import { SYSTEM_VIEWER, createContext } from '../context/context';
 import { initOrm, migrateUp, openDatabase } from '../db/database';
 import { Area } from '../modules/area/area.entity';
 import { createAccountIn, identityService, tokenSettings } from '../modules/identity/identity.service';
+import { Account } from '../modules/identity/identity.entity';
 import { Role } from '../modules/identity/role';
 import { parseFlags } from './cli-args';
-import { runCli } from './run-cli';
+import { CliError, runCli } from './run-cli';
 
 const USAGE = `usage:
   npm run accounts -- create-admin --username NAME [--display-name TEXT]
@@ -19,20 +20,23 @@ const USAGE = `usage:
       Street, community and grid staff take --area (the area's code); a UNIT_LIAISON takes --unit,
       a PARTY_MEMBER --person (their global IDs, as the API shows them)
   npm run accounts -- create-key --name TEXT [--area CODE] [--expires YYYY-MM-DD]
-      a portal API key (read-only, public figures); printed once, stored only as a hash`;
+      a portal API key (read-only, public figures); printed once, stored only as a hash
+  npm run accounts -- reset-password --username NAME
+      a new password (GONGJIAN_PASSWORD, or generated and printed once) for an administrator who
+      forgot theirs or is locked out: ends the account's sessions and lifts the lockout`;
 
 /** Area code → global ID, for the --area flag (codes are what people know). */
 async function areaIdByCode(em: ReturnType<Awaited<ReturnType<typeof initOrm>>['em']['fork']>, code: string | undefined): Promise<string | null> {
   if (!code) return null;
   const area = await em.findOne(Area, { code });
-  if (!area) throw new Error(`no area with code ${code}`);
+  if (!area) throw new CliError(`no area with code ${code}`);
   return area.globalId;
 }
 
 runCli(async () => {
   const [command, ...rest] = process.argv.slice(2);
   const parsed = parseFlags(rest, ['username', 'display-name', 'role', 'area', 'unit', 'person', 'name', 'expires']);
-  if (typeof parsed === 'string' || !['create-admin', 'create', 'create-key'].includes(command ?? '')) {
+  if (typeof parsed === 'string' || !['create-admin', 'create', 'create-key', 'reset-password'].includes(command ?? '')) {
     console.error(`${typeof parsed === 'string' ? `${parsed}\n` : ''}${USAGE}`);
     return 2;
   }
@@ -45,7 +49,7 @@ runCli(async () => {
     await migrateUp(orm);
     const ctx = createContext(orm, logger, 'cli', undefined, SYSTEM_VIEWER, tokenSettings(config));
     if (command === 'create-key') {
-      if (!flags.name) throw new Error('--name is required');
+      if (!flags.name) throw new CliError('--name is required');
       const { apiKey, key } = await identityService.createApiKey(ctx, {
         name: flags.name,
         scopeAreaId: await areaIdByCode(ctx.em, flags.area),
@@ -54,11 +58,19 @@ runCli(async () => {
       console.log(`API key ${apiKey.prefix} for "${apiKey.name}" (shown once; send it as the X-Api-Key header):\n${key}`);
       return 0;
     }
-    if (!flags.username) throw new Error('--username is required');
-    const role = command === 'create-admin' ? Role.DISTRICT_ADMIN : (flags.role as Role);
-    if (!Object.values(Role).includes(role)) throw new Error(`--role must be one of ${Object.values(Role).join(', ')}`);
+    if (!flags.username) throw new CliError('--username is required');
     const given = process.env.GONGJIAN_PASSWORD;
     const password = given ?? randomBytes(12).toString('base64url');
+    const shown = given ? 'the password from GONGJIAN_PASSWORD' : `its password (shown once): ${password}`;
+    if (command === 'reset-password') {
+      const account = await ctx.em.findOne(Account, { username: flags.username });
+      if (!account) throw new CliError(`no account ${flags.username}`);
+      await identityService.resetAccountPassword(ctx, account.globalId, password);
+      console.log(`account ${account.username}: password reset, sessions ended, lockout lifted; ${shown}`);
+      return 0;
+    }
+    const role = command === 'create-admin' ? Role.DISTRICT_ADMIN : (flags.role as Role);
+    if (!Object.values(Role).includes(role)) throw new CliError(`--role must be one of ${Object.values(Role).join(', ')}`);
     const account = await createAccountIn(ctx, {
       username: flags.username,
       displayName: flags['display-name'] ?? flags.username,
@@ -68,7 +80,7 @@ runCli(async () => {
       unitId: flags.unit ?? null,
       personId: flags.person ?? null,
     });
-    console.log(`account ${account.username} (${account.role}) created${given ? ' with the password from GONGJIAN_PASSWORD' : `; its password (shown once): ${password}`}`);
+    console.log(`account ${account.username} (${account.role}) created; ${shown}`);
     return 0;
   } finally {
     await orm.close(true);

@@ -1,7 +1,7 @@
 import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
 import { toGlobalId } from '../../src/common/global-id';
 import type { Viewer } from '../../src/context/context';
-import { ADMIN_MUTATIONS, PORTAL_QUERIES, PUBLIC_FIELDS, ROLE_MUTATIONS } from '../../src/modules/identity/access.policy';
+import { ADMIN_MUTATIONS, PORTAL_QUERIES, PUBLIC_FIELDS, ROLE_MUTATIONS, SELF_MUTATIONS } from '../../src/modules/identity/access.policy';
 import { Role } from '../../src/modules/identity/role';
 import { RECORD_TYPES } from '../../src/modules/identity/scope.rules';
 import {
@@ -134,9 +134,9 @@ describe('every root field is classified', () => {
     expect(Object.keys(ROOT_QUERIES).sort()).toEqual(Object.keys(queryFields).sort());
   });
 
-  test('every mutation is either for staff, in a role allowlist, admin-only or public', () => {
+  test('every mutation is either for staff, in a role allowlist, admin-only, on oneself or public', () => {
     const allowlisted = new Set(Object.values(ROLE_MUTATIONS).flatMap((set) => [...(set ?? [])]));
-    for (const name of [...allowlisted, ...ADMIN_MUTATIONS, ...PUBLIC_FIELDS]) {
+    for (const name of [...allowlisted, ...ADMIN_MUTATIONS, ...SELF_MUTATIONS, ...PUBLIC_FIELDS]) {
       expect(queryFields[name] ?? mutationFields[name]).toBeDefined();
     }
     for (const name of PORTAL_QUERIES) expect(queryFields[name]).toBeDefined();
@@ -360,12 +360,13 @@ describe('a district administrator bound to an area', () => {
 });
 
 describe('roles outside the staff', () => {
-  test.each(Object.keys(mutationFields).filter((name) => !PUBLIC_FIELDS.has(name)))('analyst: mutation %s is FORBIDDEN', async (name) => {
+  // Every account may change its own password (SELF_MUTATIONS; identity.test.ts).
+  test.each(Object.keys(mutationFields).filter((name) => !PUBLIC_FIELDS.has(name) && !SELF_MUTATIONS.has(name)))('analyst: mutation %s is FORBIDDEN', async (name) => {
     const { signature, call, variables } = placeholderArguments(mutationFields[name].args);
     expectError(await app.execute(`mutation${signature} { ${name}${call}${anySelection(schema, 'Mutation', name)} }`, variables, analyst), 'FORBIDDEN');
   });
 
-  test.each(Object.keys(mutationFields).filter((name) => !PUBLIC_FIELDS.has(name) && !ROLE_MUTATIONS[Role.PARTY_MEMBER]!.has(name)))(
+  test.each(Object.keys(mutationFields).filter((name) => !PUBLIC_FIELDS.has(name) && !SELF_MUTATIONS.has(name) && !ROLE_MUTATIONS[Role.PARTY_MEMBER]!.has(name)))(
     'party member: mutation %s is FORBIDDEN',
     async (name) => {
       const member = accountViewer(Role.PARTY_MEMBER, [await areaPath(app, w.communityId)], { personId: dbId(A.personId) });

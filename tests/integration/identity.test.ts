@@ -549,3 +549,108 @@ describe('stolen refresh tokens and password guessing', () => {
     expectError(await session('raced.guess'), 'RATE_LIMITED');
   });
 });
+
+describe('account lifecycle: change, reset, deactivate, unlock', () => {
+  const CHANGE = `mutation($c: String!, $n: String!) { changePassword(input: { currentPassword: $c, newPassword: $n }) { accessToken refreshToken account { username } } }`;
+  const RESET = `mutation($id: ID!, $n: String!) { resetAccountPassword(input: { accountId: $id, newPassword: $n }) { username signInLockedUntil } }`;
+  const ACTIVE = `mutation($id: ID!, $a: Boolean!) { setAccountActive(id: $id, active: $a) { username active } }`;
+  const UNLOCK = `mutation($id: ID!) { unlockAccount(id: $id) { username signInLockedUntil } }`;
+  const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }`;
+  const NEW_PASSWORD = 'a brand new passphrase';
+  /** Access tokens carry whole seconds: a token from the second before a change is the one a change must end. */
+  const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
+  const passwordHash = async (username: string) => (await app.orm.em.fork().execute(`select password_hash from account where username = ?`, [username]))[0].password_hash;
+
+  test('changing your own password ends every session, this client gets a new one, and only the new password signs in', async () => {
+    await account('changing.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const laptop = await signIn('changing.staff');
+    const phone = await signIn('changing.staff');
+    await nextSecond();
+    const hashBefore = await passwordHash('changing.staff');
+    for (const [variables, field] of [
+      [{ c: 'not my password', n: NEW_PASSWORD }, 'input.currentPassword'],
+      [{ c: PASSWORD, n: 'short' }, 'input.newPassword'],
+      [{ c: PASSWORD, n: PASSWORD }, 'input.newPassword'],
+    ] as const) {
+      const refused = await gql(CHANGE, variables, bearer(laptop.accessToken));
+      expect({ field, code: refused.json.errors?.[0].extensions.code, named: refused.json.errors?.[0].extensions.field }).toEqual({ field, code: 'BAD_USER_INPUT', named: field });
+    }
+    expect(await passwordHash('changing.staff')).toBe(hashBefore);
+    expect((await gql('{ viewer { name } }', {}, bearer(phone.accessToken))).status).toBe(200);
+
+    const changed = await gql(CHANGE, { c: PASSWORD, n: NEW_PASSWORD }, bearer(laptop.accessToken));
+    expect(changed.json.errors).toBeUndefined();
+    expect(changed.json.data.changePassword.account).toEqual({ username: 'changing.staff' });
+    for (const token of [laptop.accessToken, phone.accessToken]) expect((await gql('{ viewer { name } }', {}, bearer(token))).status).toBe(401);
+    for (const token of [laptop.refreshToken, phone.refreshToken]) expect((await gql(REFRESH, { t: token })).json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const fresh = changed.json.data.changePassword;
+    expect((await gql('{ viewer { name } }', {}, bearer(fresh.accessToken))).json.data.viewer).toEqual({ name: 'changing.staff' });
+    expect((await gql(REFRESH, { t: fresh.refreshToken })).json.errors).toBeUndefined();
+    expect((await gql(SIGN_IN, { u: 'changing.staff', p: PASSWORD })).json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await gql(SIGN_IN, { u: 'changing.staff', p: NEW_PASSWORD })).json.errors).toBeUndefined();
+  });
+
+  test('an analyst may change their own password; wrong current passwords count towards the lockout', async () => {
+    await account('changing.analyst', 'ANALYST');
+    const { accessToken } = await signIn('changing.analyst');
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) {
+      expect((await gql(CHANGE, { c: `guess ${i}`, n: NEW_PASSWORD }, bearer(accessToken))).json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    }
+    expect((await gql(CHANGE, { c: PASSWORD, n: NEW_PASSWORD }, bearer(accessToken))).json.errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect((await gql(SIGN_IN, { u: 'changing.analyst', p: PASSWORD })).json.errors[0].extensions.code).toBe('RATE_LIMITED');
+  });
+
+  test('an administrator resets a forgotten password: sessions end, the lockout is lifted, the new password works', async () => {
+    const id = await account('forgetful.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const session = await signIn('forgetful.staff');
+    for (let i = 0; i <= SIGN_IN_LOCKOUT.failures; i += 1) await gql(SIGN_IN, { u: 'forgetful.staff', p: `guess ${i}` });
+    expect((await gql(SIGN_IN, { u: 'forgetful.staff', p: PASSWORD })).json.errors[0].extensions.code).toBe('RATE_LIMITED');
+    await nextSecond();
+
+    const hashBefore = await passwordHash('forgetful.staff');
+    expectError(await app.execute(RESET, { id, n: 'too short' }), 'BAD_USER_INPUT', 'input.newPassword');
+    expect(await passwordHash('forgetful.staff')).toBe(hashBefore);
+
+    expect((await ok(app, RESET, { id, n: NEW_PASSWORD })).resetAccountPassword).toEqual({ username: 'forgetful.staff', signInLockedUntil: null });
+    expect((await gql('{ viewer { name } }', {}, bearer(session.accessToken))).status).toBe(401);
+    expect((await gql(REFRESH, { t: session.refreshToken })).json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await gql(SIGN_IN, { u: 'forgetful.staff', p: NEW_PASSWORD })).json.errors).toBeUndefined();
+  });
+
+  test('deactivating ends every session at once; reactivating lets the account sign in again, not its old sessions back', async () => {
+    const id = await account('leaving.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const session = await signIn('leaving.staff');
+    expect((await ok(app, ACTIVE, { id, a: false })).setAccountActive).toEqual({ username: 'leaving.staff', active: false });
+    expect((await gql('{ viewer { name } }', {}, bearer(session.accessToken))).status).toBe(401);
+    expect((await gql(SIGN_IN, { u: 'leaving.staff', p: PASSWORD })).json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await ok(app, ACTIVE, { id, a: true })).setAccountActive).toEqual({ username: 'leaving.staff', active: true });
+    expect((await gql(REFRESH, { t: session.refreshToken })).json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await gql(SIGN_IN, { u: 'leaving.staff', p: PASSWORD })).json.errors).toBeUndefined();
+  });
+
+  test('an administrator cannot deactivate their own account, and unlocks a locked one', async () => {
+    const adminId = await account('only.admin', 'DISTRICT_ADMIN');
+    const admin = await signIn('only.admin');
+    const refused = await gql(ACTIVE, { id: adminId, a: false }, bearer(admin.accessToken));
+    expect(refused.json.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    expect((await gql('{ viewer { name } }', {}, bearer(admin.accessToken))).json.data.viewer).toEqual({ name: 'only.admin' });
+
+    const id = await account('unlocked.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) await gql(SIGN_IN, { u: 'unlocked.staff', p: `guess ${i}` });
+    expect((await gql(SIGN_IN, { u: 'unlocked.staff', p: PASSWORD })).json.errors[0].extensions.code).toBe('RATE_LIMITED');
+    const unlocked = await gql(UNLOCK, { id }, bearer(admin.accessToken));
+    expect(unlocked.json.data.unlockAccount).toEqual({ username: 'unlocked.staff', signInLockedUntil: null });
+    expect((await gql(SIGN_IN, { u: 'unlocked.staff', p: PASSWORD })).json.errors).toBeUndefined();
+  });
+
+  test('community staff may not reset, deactivate or unlock anyone, nor a portal change a password', async () => {
+    const id = await account('target.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    await account('nosy.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const nosy = await signIn('nosy.staff');
+    for (const [query, variables] of [[RESET, { id, n: NEW_PASSWORD }], [ACTIVE, { id, a: false }], [UNLOCK, { id }]] as const) {
+      expect((await gql(query, variables, bearer(nosy.accessToken))).json.errors[0].extensions.code).toBe('FORBIDDEN');
+    }
+    expectError(await app.execute(CHANGE, { c: PASSWORD, n: NEW_PASSWORD }, portalViewer()), 'FORBIDDEN');
+    expect((await gql(SIGN_IN, { u: 'target.staff', p: PASSWORD })).json.errors).toBeUndefined();
+  });
+});

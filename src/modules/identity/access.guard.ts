@@ -3,7 +3,7 @@ import type { MiddlewareFn } from 'type-graphql';
 import { forbidden, unauthenticated } from '../../common/errors';
 import { NodeEntity } from '../../common/node.entity';
 import type { AppContext } from '../../context/context';
-import { PUBLIC_FIELDS, decideRootField, mayReadType } from './access.policy';
+import { SESSION_FIELDS, decideRootField, mayReadType } from './access.policy';
 
 /**
  * The GraphQL side of access control, run before every field resolver:
@@ -20,12 +20,12 @@ export const accessGuard: MiddlewareFn<AppContext> = async ({ context, info }, n
     if (decision === 'unauthenticated') throw unauthenticated();
     if (decision === 'forbidden') throw forbidden(`Your role may not use ${info.fieldName}`);
   }
-  // Sign-in answers carry the caller's own account, before (or while) they have a viewer: not
+  // Session answers carry the caller's own account, before (or while) they have a viewer: not
   // type-checked for anonymous callers and accounts (a client may send its own token with a
   // refresh). Never for a portal key, whose hidden types include the case records: with a staff
   // password its answer walked from the account's area to people of every area the portal sees.
   // identity.service refuses a sign-in sent with a portal key before it does anything.
-  if (viewer.kind !== 'portal' && PUBLIC_FIELDS.has(rootFieldOf(info))) return next();
+  if (viewer.kind !== 'portal' && SESSION_FIELDS.has(rootFieldOf(info))) return next();
   const returned = getNamedType(info.returnType);
   if (isObjectType(returned)) {
     const typeName = elementType(returned.name);

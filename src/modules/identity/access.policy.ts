@@ -12,6 +12,15 @@ import { Role } from './role';
 /** Root fields anyone may call, signed in or not. */
 export const PUBLIC_FIELDS: ReadonlySet<string> = new Set(['viewer', 'signIn', 'refreshSession', 'signOut']);
 
+/** Mutations any signed-in account may run on itself; never a portal. */
+export const SELF_MUTATIONS: ReadonlySet<string> = new Set(['changePassword']);
+
+/**
+ * Root fields whose answer is about the caller's own session (who they are, their account): not
+ * type-checked for accounts and anonymous callers, who may not read Account otherwise (see access.guard.ts).
+ */
+export const SESSION_FIELDS: ReadonlySet<string> = new Set([...PUBLIC_FIELDS, ...SELF_MUTATIONS]);
+
 /** Staff who run the closed loop in their area: they may change anything inside their scope. */
 export const STAFF_ROLES: ReadonlySet<Role> = new Set([Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF, Role.GRID_WORKER]);
 
@@ -40,6 +49,9 @@ export const ACCOUNT_BINDINGS: Readonly<Record<Exclude<Role, Role.PORTAL>, { sco
 /** Mutations only a district administrator may run: accounts, keys, catalogues, rules, imports, new districts. */
 export const ADMIN_MUTATIONS: ReadonlySet<string> = new Set([
   'createAccount',
+  'resetAccountPassword',
+  'setAccountActive',
+  'unlockAccount',
   'createApiKey',
   'revokeApiKey',
   'createRequestCategory',
@@ -141,6 +153,7 @@ export function decideRootField(viewer: Viewer, operation: 'Query' | 'Mutation',
   const role = viewer.role;
   if (operation === 'Query') return role !== Role.PORTAL || PORTAL_QUERIES.has(field) ? 'allow' : 'forbidden';
   if (ADMIN_MUTATIONS.has(field)) return role === Role.DISTRICT_ADMIN && viewer.scopePaths === null ? 'allow' : 'forbidden';
+  if (SELF_MUTATIONS.has(field)) return viewer.kind === 'account' ? 'allow' : 'forbidden';
   if (STAFF_ROLES.has(role)) return 'allow';
   return ROLE_MUTATIONS[role]?.has(field) ? 'allow' : 'forbidden';
 }

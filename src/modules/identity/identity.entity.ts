@@ -50,6 +50,13 @@ export class Account extends NodeEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastSignInAt?: Date | null;
 
+  /**
+   * Access tokens issued before this second are refused: set when the password is changed or
+   * reset, or the account deactivated, so those end every session at once, not when tokens expire.
+   */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  sessionsEndedAt?: Date | null;
+
   /** Wrong passwords since the last sign-in or lock (see SIGN_IN_LOCKOUT in identity.service.ts). */
   @Property({ type: 'integer', default: 0 })
   failedSignIns: number = 0;

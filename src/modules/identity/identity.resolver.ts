@@ -82,6 +82,27 @@ class CreateAccountInput {
 }
 
 @InputType()
+class ChangePasswordInput {
+  @Field()
+  @Length(1, 200)
+  currentPassword!: string;
+
+  @Field({ description: 'At least 12 characters, not the current one.' })
+  @Length(1, 200)
+  newPassword!: string;
+}
+
+@InputType()
+class ResetAccountPasswordInput {
+  @IdInput({ description: 'The account.' })
+  accountId!: string;
+
+  @Field({ description: 'At least 12 characters; tell its owner by another channel.' })
+  @Length(1, 200)
+  newPassword!: string;
+}
+
+@InputType()
 class CreateApiKeyInput {
   @TextInput(100)
   name!: string;
@@ -177,6 +198,28 @@ export class IdentityResolver {
   @Mutation(() => Account, { description: 'District administrators only.' })
   createAccount(@Arg('input') input: CreateAccountInput, @Ctx() ctx: AppContext) {
     return identityService.createAccount(ctx, input);
+  }
+
+  @Mutation(() => SessionPayload, {
+    description: 'Change your own password. Every session of the account ends (other devices sign in again); the answer is a new one for this client. A wrong current password counts towards the sign-in lockout.',
+  })
+  changePassword(@Arg('input') input: ChangePasswordInput, @Ctx() ctx: AppContext) {
+    return identityService.changePassword(ctx, tokensOf(ctx), input.currentPassword, input.newPassword);
+  }
+
+  @Mutation(() => Account, { description: 'Set a forgotten password (district administrators only): ends every session of the account and lifts a sign-in lockout.' })
+  resetAccountPassword(@Arg('input') input: ResetAccountPasswordInput, @Ctx() ctx: AppContext) {
+    return identityService.resetAccountPassword(ctx, input.accountId, input.newPassword);
+  }
+
+  @Mutation(() => Account, { description: 'Deactivate (every session ends at once) or reactivate an account; district administrators only, never their own.' })
+  setAccountActive(@Arg('id', () => ID) id: string, @Arg('active') active: boolean, @Ctx() ctx: AppContext) {
+    return identityService.setAccountActive(ctx, id, active);
+  }
+
+  @Mutation(() => Account, { description: 'Lift a sign-in lockout (too many wrong passwords) before it runs out; district administrators only.' })
+  unlockAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext) {
+    return identityService.unlockAccount(ctx, id);
   }
 
   @Mutation(() => CreatedApiKey, { description: 'A read-only portal key; district administrators only. The key is in the answer once.' })

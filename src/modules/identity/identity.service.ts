@@ -95,14 +95,19 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
     const match = /^Bearer\s+(.+)$/i.exec(headers.authorization);
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <access token>"');
     let accountId: number;
+    let issuedAt: number;
     try {
-      const { payload } = await jwtVerify(match[1], tokens.secret, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'], currentDate: now });
+      const { payload } = await jwtVerify(match[1], tokens.secret, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub', 'iat'], currentDate: now });
       accountId = Number(payload.sub);
+      issuedAt = payload.iat!;
     } catch {
       throw unauthenticated('The access token is invalid or expired: refresh the session or sign in again');
     }
     const account = await em.findOne(Account, { id: accountId });
     if (!account?.active) throw unauthenticated('This account is no longer active');
+    if (account.sessionsEndedAt && issuedAt < Math.floor(account.sessionsEndedAt.getTime() / 1000)) {
+      throw unauthenticated('This session was ended (the password was changed or reset): sign in again');
+    }
     return {
       kind: 'account',
       accountId: account.id,
@@ -157,6 +162,47 @@ function lockedOut(until: Date, now: Date): AppError {
 
 const wrongPassword = () => unauthenticated('Wrong username or password');
 
+/** The rule for every new password (createAccount, changePassword, resetAccountPassword). */
+function checkNewPassword(field: string, password: string): void {
+  if (password.length < 12) throw badInput(field, 'must be at least 12 characters');
+}
+
+/** A wrong password counts towards the lockout; the caller flushes, in the transaction that read the account locked. */
+function countWrongPassword(account: Account, now: Date): void {
+  account.failedSignIns += 1;
+  if (account.failedSignIns >= SIGN_IN_LOCKOUT.failures) {
+    account.failedSignIns = 0;
+    account.signInLockedUntil = new Date(now.getTime() + SIGN_IN_LOCKOUT.minutes * 60_000);
+  }
+}
+
+function clearLockout(account: Account): void {
+  account.failedSignIns = 0;
+  account.signInLockedUntil = null;
+}
+
+/** Ends every session of the account now: its refresh tokens are revoked, its access tokens refused (identify). */
+async function endSessions(em: EntityManager, account: Account, now: Date): Promise<void> {
+  await em.nativeUpdate(RefreshToken, { account: account.id, revokedAt: null }, { revokedAt: now });
+  account.sessionsEndedAt = now;
+}
+
+/** The current password of the signed-in caller, checked as a sign-in is (wrong ones count; locked is locked). */
+async function checkOwnPassword(em: EntityManager, account: Account, password: string, now: Date): Promise<AppError | null> {
+  if (account.signInLockedUntil && account.signInLockedUntil > now) return lockedOut(account.signInLockedUntil, now);
+  if (await verifyPassword(password, account.passwordHash)) return null;
+  countWrongPassword(account, now);
+  await em.flush();
+  return badInput('input.currentPassword', 'is not your current password');
+}
+
+/** An account an administrator acts on, locked for the change. */
+async function loadAccountForUpdate(em: EntityManager, id: string): Promise<Account> {
+  const account = await loadByGlobalId(em, Account, id, 'id');
+  await em.lock(account, LockMode.PESSIMISTIC_WRITE);
+  return account;
+}
+
 /** Accounts, sessions and API keys. Who may call which is access.policy.ts (accounts and keys: district administrators). */
 export const identityService = {
   async signIn(ctx: AppContext, tokens: TokenSettings, username: string, password: string): Promise<Session> {
@@ -171,16 +217,11 @@ export const identityService = {
       const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
       if (!account || !account.active) return wrongPassword();
       if (!valid) {
-        account.failedSignIns += 1;
-        if (account.failedSignIns >= SIGN_IN_LOCKOUT.failures) {
-          account.failedSignIns = 0;
-          account.signInLockedUntil = new Date(now.getTime() + SIGN_IN_LOCKOUT.minutes * 60_000);
-        }
+        countWrongPassword(account, now);
         await em.flush();
         return wrongPassword();
       }
-      account.failedSignIns = 0;
-      account.signInLockedUntil = null;
+      clearLockout(account);
       account.lastSignInAt = now;
       return issueSession(em, account, tokens, now);
     });
@@ -222,6 +263,65 @@ export const identityService = {
     });
   },
 
+  /**
+   * The signed-in caller's own password. Every session of the account ends (another device may be
+   * the reason for the change), and the answer is a new one for this client.
+   */
+  async changePassword(ctx: AppContext, tokens: TokenSettings, currentPassword: string, newPassword: string): Promise<Session> {
+    const viewer = ctx.viewer;
+    if (viewer.kind !== 'account') throw forbidden('Only a signed-in account has a password');
+    checkNewPassword('input.newPassword', newPassword);
+    if (newPassword === currentPassword) throw badInput('input.newPassword', 'must differ from the current password');
+    const outcome = await inTransaction(ctx, async (em): Promise<Session | AppError> => {
+      const account = await em.findOneOrFail(Account, { id: viewer.accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const now = ctx.now();
+      const refused = await checkOwnPassword(em, account, currentPassword, now);
+      if (refused) return refused;
+      account.passwordHash = await hashPassword(newPassword);
+      clearLockout(account);
+      await endSessions(em, account, now);
+      return issueSession(em, account, tokens, now);
+    });
+    if (outcome instanceof AppError) throw outcome;
+    return outcome;
+  },
+
+  /** An administrator sets a new password (a forgotten one): it ends every session and lifts a lockout. */
+  async resetAccountPassword(ctx: AppContext, id: string, newPassword: string): Promise<Account> {
+    checkNewPassword('input.newPassword', newPassword);
+    return inTransaction(ctx, async (em) => {
+      const account = await loadAccountForUpdate(em, id);
+      account.passwordHash = await hashPassword(newPassword);
+      clearLockout(account);
+      await endSessions(em, account, ctx.now());
+      await em.flush();
+      return account;
+    });
+  },
+
+  /** Deactivating ends every session at once; an administrator cannot deactivate their own account. */
+  async setAccountActive(ctx: AppContext, id: string, active: boolean): Promise<Account> {
+    return inTransaction(ctx, async (em) => {
+      const account = await loadAccountForUpdate(em, id);
+      if (!active && ctx.viewer.kind === 'account' && ctx.viewer.accountId === account.id) throw badInput('id', 'you cannot deactivate your own account');
+      if (account.active === active) return account;
+      account.active = active;
+      if (!active) await endSessions(em, account, ctx.now());
+      await em.flush();
+      return account;
+    });
+  },
+
+  /** Lifts a sign-in lockout before it runs out (the owner remembers the password after all). */
+  async unlockAccount(ctx: AppContext, id: string): Promise<Account> {
+    return inTransaction(ctx, async (em) => {
+      const account = await loadAccountForUpdate(em, id);
+      clearLockout(account);
+      await em.flush();
+      return account;
+    });
+  },
+
   async createAccount(
     ctx: AppContext,
     input: { username: string; displayName: string; password: string; role: Role; scopeAreaId?: string | null; unitId?: string | null; personId?: string | null },
@@ -258,7 +358,7 @@ export async function createAccountIn(
   if (input.role === Role.PORTAL) throw badInput('input.role', 'portals use API keys, not accounts');
   const binding = ACCOUNT_BINDINGS[input.role];
   if (!binding) throw badInput('input.role', `unknown role ${input.role}`);
-  if (input.password.length < 12) throw badInput('input.password', 'must be at least 12 characters');
+  checkNewPassword('input.password', input.password);
   if (binding.unit === 'required' && !input.unitId) throw badInput('input.unitId', `a ${input.role} account is bound to a unit`);
   if (binding.unit === 'refused' && input.unitId) throw badInput('input.unitId', `only a ${Role.UNIT_LIAISON} account is bound to a unit`);
   if (binding.person === 'required' && !input.personId) throw badInput('input.personId', `a ${input.role} account is bound to a person`);

@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/config/paths';
+import { ANONYMOUS } from '../../src/context/context';
+import { SIGN_IN_LOCKOUT } from '../../src/modules/identity/identity.service';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+/* npm run accounts: the way in for the first administrator, and back in for one who is locked out. */
+
+const cli = path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'accounts.js');
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+function accounts(args: string[], password?: string): Promise<{ code: number | null; output: string }> {
+  const env = { ...process.env, DATABASE_URL: app.databaseUrl, LOG_LEVEL: 'silent', GONGJIAN_PASSWORD: password };
+  if (password === undefined) delete env.GONGJIAN_PASSWORD;
+  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
+}
+
+const SIGN_IN = `mutation($u: String!, $p: String!) { signIn(input: { username: $u, password: $p }) { accessToken } }`;
+const signInCode = async (username: string, password: string) => (await app.execute(SIGN_IN, { u: username, p: password }, ANONYMOUS)).errors?.[0].extensions?.code ?? 'OK';
+
+test('an administrator locked out of the only admin account gets back in with reset-password', async () => {
+  expect(await accounts(['create-admin', '--username', 'the.boss'], 'the first passphrase')).toEqual({ code: 0, output: 'account the.boss (DISTRICT_ADMIN) created; the password from GONGJIAN_PASSWORD\n' });
+  for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expect(await signInCode('the.boss', `guess ${i}`)).toBe('UNAUTHENTICATED');
+  expect(await signInCode('the.boss', 'the first passphrase')).toBe('RATE_LIMITED');
+
+  const reset = await accounts(['reset-password', '--username', 'the.boss']);
+  expect(reset.code).toBe(0);
+  const printed = /its password \(shown once\): (\S+)\n$/.exec(reset.output)?.[1];
+  expect(printed).toHaveLength(16);
+  expect(await signInCode('the.boss', 'the first passphrase')).toBe('UNAUTHENTICATED');
+  expect(await signInCode('the.boss', printed!)).toBe('OK');
+});
+
+test('an unknown account or a missing flag is one line and exit code 1; an unknown command is the usage and 2', async () => {
+  expect(await accounts(['reset-password', '--username', 'nobody'])).toEqual({ code: 1, output: 'no account nobody\n' });
+  expect(await accounts(['reset-password'])).toEqual({ code: 1, output: '--username is required\n' });
+  const unknown = await accounts(['reset-everything']);
+  expect(unknown.code).toBe(2);
+  expect(unknown.output).toMatch(/^usage:/);
+});
