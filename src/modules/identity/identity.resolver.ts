@@ -180,7 +180,7 @@ export class IdentityResolver {
     return paginate(ctx.em, MutationAudit, where, NEWEST_FIRST, args);
   }
 
-  @Mutation(() => SessionPayload, { description: 'Staff sign-in. Wrong username or password: UNAUTHENTICATED (which one is not said).' })
+  @Mutation(() => SessionPayload, { description: 'Staff sign-in. An unknown name, a wrong password and a locked account (after 5 wrong passwords in a row, for 15 minutes) all get the same UNAUTHENTICATED answer: which one is not said.' })
   signIn(@Arg('input') input: SignInInput, @Ctx() ctx: AppContext) {
     return identityService.signIn(ctx, tokensOf(ctx), input.username, input.password);
   }

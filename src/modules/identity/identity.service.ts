@@ -142,7 +142,8 @@ function refuseUnderPortalKey(ctx: AppContext): void {
 /**
  * Wrong passwords in a row after which an account's sign-ins are refused for a while, whatever
  * the password: the per-address rate limit alone would let one address try 600 passwords a
- * minute, and many addresses more. A right password resets the count.
+ * minute, and many addresses more. A right password resets the count. A locked sign-in gets the
+ * wrong-password answer; a signed-in caller checking their own password (changePassword) is told.
  */
 export const SIGN_IN_LOCKOUT = { failures: 5, minutes: 15 };
 
@@ -160,7 +161,9 @@ function lockedOut(until: Date, now: Date): AppError {
   });
 }
 
-const wrongPassword = () => unauthenticated('Wrong username or password');
+/** One answer for an unknown name, a wrong password and a locked account (which one is not said). */
+export const WRONG_PASSWORD_MESSAGE = `Wrong username or password (after ${SIGN_IN_LOCKOUT.failures} wrong passwords in a row, an account's sign-in pauses for ${SIGN_IN_LOCKOUT.minutes} minutes)`;
+const wrongPassword = () => unauthenticated(WRONG_PASSWORD_MESSAGE);
 
 /** The rule for every new password (createAccount, changePassword, resetAccountPassword). */
 function checkNewPassword(field: string, password: string): void {
@@ -212,10 +215,10 @@ export const identityService = {
       // Locked: two sign-ins racing must not both see the count before the other's failure.
       const account = await em.findOne(Account, { username }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       const now = ctx.now();
-      if (account?.signInLockedUntil && account.signInLockedUntil > now) return lockedOut(account.signInLockedUntil, now);
-      // Hash even for an unknown name, so the answer takes as long either way.
+      // Hash even for an unknown name or a locked account, so the answer takes as long either way.
       const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
-      if (!account || !account.active) return wrongPassword();
+      // Locked answers as a wrong password does: a distinct answer would tell which names exist.
+      if (!account || !account.active || (account.signInLockedUntil && account.signInLockedUntil > now)) return wrongPassword();
       if (!valid) {
         countWrongPassword(account, now);
         await em.flush();
@@ -255,11 +258,21 @@ export const identityService = {
   },
 
   /** Ends the session the token belongs to: its whole family, so no earlier token of it can come back. */
+  /**
+   * Ends the session the token belongs to: its whole family, whichever of its tokens is presented.
+   * A spent one too: if a thief exchanged the owner's copy first, the owner's sign-out must still
+   * end the thief's session. True when the session was live.
+   */
   async signOut(ctx: AppContext, refreshToken: string): Promise<boolean> {
     return inTransaction(ctx, async (em) => {
-      const stored = await em.findOne(RefreshToken, { tokenHash: sha256(refreshToken) });
-      if (!stored || stored.revokedAt || stored.spentAt) return false;
-      return (await em.nativeUpdate(RefreshToken, { family: stored.family, revokedAt: null }, { revokedAt: ctx.now() })) > 0;
+      // Locked as refresh() locks it: a refresh racing this sign-out either waits and finds the
+      // family revoked, or commits its new token first and this revokes that too.
+      const stored = await em.findOne(RefreshToken, { tokenHash: sha256(refreshToken) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!stored || stored.revokedAt) return false;
+      const now = ctx.now();
+      const live = await em.count(RefreshToken, { family: stored.family, revokedAt: null, spentAt: null, expiresAt: { $gt: now } });
+      await em.nativeUpdate(RefreshToken, { family: stored.family, revokedAt: null }, { revokedAt: now });
+      return live > 0;
     });
   },
 
