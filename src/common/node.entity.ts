@@ -11,7 +11,7 @@ import { toGlobalId } from './global-id';
 @InterfaceType('Node', { description: 'An object with an opaque global ID that `node(id:)` resolves.' })
 export abstract class NodeEntity {
   /** Properties with defaults or computed getters, which `em.create` must not demand. */
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'globalId' | 'graphqlTypeName' | 'isPartyMember' | 'functional' | 'duties' | 'path' | 'level' | 'version' | 'active' | 'data' | 'failedSignIns';
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'globalId' | 'graphqlTypeName' | 'isPartyMember' | 'functional' | 'duties' | 'path' | 'level' | 'version' | 'active' | 'data' | 'failedSignIns' | 'sessionVersion';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;

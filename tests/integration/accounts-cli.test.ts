@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { ANONYMOUS } from '../../src/context/context';
@@ -10,6 +11,8 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 const cli = path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'accounts.js');
 let app: TestApp;
 beforeAll(async () => {
+  // Compiled, as `npm run accounts` runs it: the global setup builds it.
+  if (!fs.existsSync(cli)) throw new Error(`${cli} was not built`);
   app = await createTestApp();
 });
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import { SignJWT } from 'jose';
+import pg from 'pg';
 import { loadConfig } from '../../src/config/env';
 import { MemoryTokenBucket } from '../../src/hardening/rate-limit';
 import { createServer, type AppServer } from '../../src/server';
@@ -594,15 +595,13 @@ describe('account lifecycle: change, reset, deactivate, unlock', () => {
   const UNLOCK = `mutation($id: ID!) { unlockAccount(id: $id) { username signInLockedUntil } }`;
   const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }`;
   const NEW_PASSWORD = 'a brand new passphrase';
-  /** Access tokens carry whole seconds: a token from the second before a change is the one a change must end. */
-  const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1100));
   const passwordHash = async (username: string) => (await app.orm.em.fork().execute(`select password_hash from account where username = ?`, [username]))[0].password_hash;
 
   test('changing your own password ends every session, this client gets a new one, and only the new password signs in', async () => {
     await account('changing.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    // Signed in the same second as the change, as a thief's session may be: ended all the same.
     const laptop = await signIn('changing.staff');
     const phone = await signIn('changing.staff');
-    await nextSecond();
     const hashBefore = await passwordHash('changing.staff');
     for (const [variables, field] of [
       [{ c: 'not my password', n: NEW_PASSWORD }, 'input.currentPassword'],
@@ -642,7 +641,6 @@ describe('account lifecycle: change, reset, deactivate, unlock', () => {
     const session = await signIn('forgetful.staff');
     for (let i = 0; i <= SIGN_IN_LOCKOUT.failures; i += 1) await gql(SIGN_IN, { u: 'forgetful.staff', p: `guess ${i}` });
     expect((await gql(SIGN_IN, { u: 'forgetful.staff', p: PASSWORD })).json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    await nextSecond();
 
     const hashBefore = await passwordHash('forgetful.staff');
     expectError(await app.execute(RESET, { id, n: 'too short' }), 'BAD_USER_INPUT', 'input.newPassword');
@@ -661,6 +659,7 @@ describe('account lifecycle: change, reset, deactivate, unlock', () => {
     expect((await gql('{ viewer { name } }', {}, bearer(session.accessToken))).status).toBe(401);
     expect((await gql(SIGN_IN, { u: 'leaving.staff', p: PASSWORD })).json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect((await ok(app, ACTIVE, { id, a: true })).setAccountActive).toEqual({ username: 'leaving.staff', active: true });
+    expect((await gql('{ viewer { name } }', {}, bearer(session.accessToken))).status).toBe(401);
     expect((await gql(REFRESH, { t: session.refreshToken })).json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect((await gql(SIGN_IN, { u: 'leaving.staff', p: PASSWORD })).json.errors).toBeUndefined();
   });
@@ -689,5 +688,56 @@ describe('account lifecycle: change, reset, deactivate, unlock', () => {
     }
     expectError(await app.execute(CHANGE, { c: PASSWORD, n: NEW_PASSWORD }, portalViewer()), 'FORBIDDEN');
     expect((await gql(SIGN_IN, { u: 'target.staff', p: PASSWORD })).json.errors).toBeUndefined();
+  });
+});
+
+describe('session writers take the account row first, then the token', () => {
+  const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }`;
+  const UNLOCK = `mutation($id: ID!) { unlockAccount(id: $id) { signInLockedUntil } }`;
+
+  /** A second connection holding the account row, as a password change or a failing sign-in does. */
+  async function holdingAccount(username: string, work: (client: pg.Client, accountId: number) => Promise<void>, whileHeld: () => Promise<unknown>) {
+    const client = new pg.Client({ connectionString: app.databaseUrl });
+    await client.connect();
+    try {
+      await client.query('begin');
+      const { rows } = await client.query('select id from account where username = $1 for update', [username]);
+      const waiting = whileHeld();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await work(client, rows[0].id);
+      await client.query('commit');
+      return await waiting;
+    } finally {
+      await client.end();
+    }
+  }
+
+  test('a refresh during a password change waits for it and is refused, no deadlock', async () => {
+    await account('refresh.during.change', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const { refreshToken } = await signIn('refresh.during.change');
+    const answer = (await holdingAccount(
+      'refresh.during.change',
+      async (client, accountId) => {
+        // What endSessions does, while the refresh is waiting.
+        await client.query('update refresh_token set revoked_at = now() where account_id = $1 and revoked_at is null', [accountId]);
+      },
+      () => gql(REFRESH, { t: refreshToken }),
+    )) as Awaited<ReturnType<typeof gql>>;
+    expect(answer.json.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  test('unlockAccount acts on the row as it is once locked, not on a copy read before', async () => {
+    const id = await account('unlock.after.lock', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const answer = (await holdingAccount(
+      'unlock.after.lock',
+      async (client, accountId) => {
+        // A fifth wrong password committing its lock while the unlock waits.
+        await client.query(`update account set sign_in_locked_until = now() + interval '15 minutes' where id = $1`, [accountId]);
+      },
+      () => app.execute(UNLOCK, { id }),
+    )) as { data: any };
+    expect(answer.data.unlockAccount).toEqual({ signInLockedUntil: null });
+    const [row] = await app.orm.em.fork().execute(`select sign_in_locked_until from account where username = 'unlock.after.lock'`);
+    expect(row.sign_in_locked_until).toBeNull();
   });
 });

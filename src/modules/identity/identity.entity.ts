@@ -51,11 +51,12 @@ export class Account extends NodeEntity {
   lastSignInAt?: Date | null;
 
   /**
-   * Access tokens issued before this second are refused: set when the password is changed or
-   * reset, or the account deactivated, so those end every session at once, not when tokens expire.
+   * Access tokens carry the version they were issued under (claim `sv`) and are refused once it
+   * moves on: a password change or reset and a deactivation add one, ending every session at once
+   * rather than when its tokens expire.
    */
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
-  sessionsEndedAt?: Date | null;
+  @Property({ type: 'integer', default: 0 })
+  sessionVersion: number = 0;
 
   /** Wrong passwords since the last sign-in or lock (see SIGN_IN_LOCKOUT in identity.service.ts). */
   @Property({ type: 'integer', default: 0 })

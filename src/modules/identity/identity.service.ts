@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { AppConfig } from '../../config/env';
 import { AppError, ErrorCode, badInput, conflict, forbidden, unauthenticated } from '../../common/errors';
-import { loadByGlobalId, loadOptional } from '../../common/lookup';
+import { loadByGlobalId, loadForUpdate, loadOptional, lockById } from '../../common/lookup';
 import { inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import { todayInChina } from '../../common/dates';
 import { ANONYMOUS, type AppContext, type Viewer } from '../../context/context';
@@ -42,7 +42,7 @@ const ISSUER = 'gongjian';
 /** A new sign-in starts a family of refresh tokens; a refresh continues its token's family. */
 async function issueSession(em: EntityManager, account: Account, tokens: TokenSettings, now: Date, family = randomBytes(16).toString('hex')): Promise<Session> {
   const expiresAt = new Date(now.getTime() + tokens.accessTtlSeconds * 1000);
-  const accessToken = await new SignJWT({ role: account.role, username: account.username })
+  const accessToken = await new SignJWT({ role: account.role, username: account.username, sv: account.sessionVersion })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(ISSUER)
     .setSubject(String(account.id))
@@ -95,18 +95,19 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
     const match = /^Bearer\s+(.+)$/i.exec(headers.authorization);
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <access token>"');
     let accountId: number;
-    let issuedAt: number;
+    let sessionVersion: number;
     try {
-      const { payload } = await jwtVerify(match[1], tokens.secret, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub', 'iat'], currentDate: now });
+      const { payload } = await jwtVerify(match[1], tokens.secret, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'], currentDate: now });
       accountId = Number(payload.sub);
-      issuedAt = payload.iat!;
+      // Tokens from before session versions carry none: version 0, the column's default.
+      sessionVersion = typeof payload.sv === 'number' ? payload.sv : 0;
     } catch {
       throw unauthenticated('The access token is invalid or expired: refresh the session or sign in again');
     }
     const account = await em.findOne(Account, { id: accountId });
     if (!account?.active) throw unauthenticated('This account is no longer active');
-    if (account.sessionsEndedAt && issuedAt < Math.floor(account.sessionsEndedAt.getTime() / 1000)) {
-      throw unauthenticated('This session was ended (the password was changed or reset): sign in again');
+    if (sessionVersion !== account.sessionVersion) {
+      throw unauthenticated('This session was ended (the password was changed or reset, or the account deactivated): sign in again');
     }
     return {
       kind: 'account',
@@ -184,10 +185,27 @@ function clearLockout(account: Account): void {
   account.signInLockedUntil = null;
 }
 
-/** Ends every session of the account now: its refresh tokens are revoked, its access tokens refused (identify). */
+/**
+ * Ends every session of the account now: its refresh tokens are revoked, its access tokens refused
+ * (identify compares their version). The caller holds the account row locked, and flushes.
+ */
 async function endSessions(em: EntityManager, account: Account, now: Date): Promise<void> {
   await em.nativeUpdate(RefreshToken, { account: account.id, revokedAt: null }, { revokedAt: now });
-  account.sessionsEndedAt = now;
+  account.sessionVersion += 1;
+}
+
+/**
+ * A refresh token and its account, both locked, in the one order every session writer follows:
+ * the account row first (sign-in and the lifecycle mutations lock it too), then the token. A token
+ * locked first waited on an account held by a password change, whose update of the tokens waited
+ * on the token: a deadlock.
+ */
+async function lockTokenAndAccount(em: EntityManager, refreshToken: string): Promise<RefreshToken | null> {
+  const tokenHash = sha256(refreshToken);
+  const [owner] = await em.execute<{ account_id: number }[]>('select account_id from refresh_token where token_hash = ?', [tokenHash]);
+  if (!owner) return null;
+  await lockById(em, Account, owner.account_id);
+  return em.findOne(RefreshToken, { tokenHash }, { populate: ['account'], lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
 }
 
 /** The current password of the signed-in caller, checked as a sign-in is (wrong ones count; locked is locked). */
@@ -199,11 +217,9 @@ async function checkOwnPassword(em: EntityManager, account: Account, password: s
   return badInput('input.currentPassword', 'is not your current password');
 }
 
-/** An account an administrator acts on, locked for the change. */
-async function loadAccountForUpdate(em: EntityManager, id: string): Promise<Account> {
-  const account = await loadByGlobalId(em, Account, id, 'id');
-  await em.lock(account, LockMode.PESSIMISTIC_WRITE);
-  return account;
+/** An account an administrator acts on, read locked (a copy read before the lock could be stale). */
+function loadAccountForUpdate(em: EntityManager, id: string): Promise<Account> {
+  return loadForUpdate(em, Account, id, 'id');
 }
 
 /** Accounts, sessions and API keys. Who may call which is access.policy.ts (accounts and keys: district administrators). */
@@ -213,7 +229,7 @@ export const identityService = {
     // A refusal that must be remembered (a wrong password counted) commits, then is thrown.
     const outcome = await inTransaction(ctx, async (em): Promise<Session | AppError> => {
       // Locked: two sign-ins racing must not both see the count before the other's failure.
-      const account = await em.findOne(Account, { username }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const account = await em.findOne(Account, { username }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       const now = ctx.now();
       // Hash even for an unknown name or a locked account, so the answer takes as long either way.
       const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
@@ -242,7 +258,7 @@ export const identityService = {
     const outcome = await inTransaction(ctx, async (em): Promise<Session | AppError> => {
       const now = ctx.now();
       // Locked: of two exchanges racing with the same token, the second waits here and then sees it spent.
-      const stored = await em.findOne(RefreshToken, { tokenHash: sha256(refreshToken) }, { populate: ['account'], lockMode: LockMode.PESSIMISTIC_WRITE });
+      const stored = await lockTokenAndAccount(em, refreshToken);
       if (!stored || stored.revokedAt || stored.expiresAt <= now || !stored.account.active) return refused();
       if (stored.spentAt) {
         if (now.getTime() - stored.spentAt.getTime() > REFRESH_RACE_SECONDS * 1000) {
@@ -267,7 +283,7 @@ export const identityService = {
     return inTransaction(ctx, async (em) => {
       // Locked as refresh() locks it: a refresh racing this sign-out either waits and finds the
       // family revoked, or commits its new token first and this revokes that too.
-      const stored = await em.findOne(RefreshToken, { tokenHash: sha256(refreshToken) }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const stored = await lockTokenAndAccount(em, refreshToken);
       if (!stored || stored.revokedAt) return false;
       const now = ctx.now();
       const live = await em.count(RefreshToken, { family: stored.family, revokedAt: null, spentAt: null, expiresAt: { $gt: now } });
@@ -286,7 +302,7 @@ export const identityService = {
     checkNewPassword('input.newPassword', newPassword);
     if (newPassword === currentPassword) throw badInput('input.newPassword', 'must differ from the current password');
     const outcome = await inTransaction(ctx, async (em): Promise<Session | AppError> => {
-      const account = await em.findOneOrFail(Account, { id: viewer.accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const account = await em.findOneOrFail(Account, { id: viewer.accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       const now = ctx.now();
       const refused = await checkOwnPassword(em, account, currentPassword, now);
       if (refused) return refused;
