@@ -679,11 +679,55 @@ describe('account lifecycle: change, reset, deactivate, unlock', () => {
     expect((await gql(SIGN_IN, { u: 'unlocked.staff', p: PASSWORD })).json.errors).toBeUndefined();
   });
 
-  test('community staff may not reset, deactivate or unlock anyone, nor a portal change a password', async () => {
+  test('an administrator moves staff to another community (effective on their next request) and renames them; the role rules still hold', async () => {
+    const UPDATE = `mutation($id: ID!, $input: UpdateAccountInput!) { updateAccount(id: $id, input: $input) { username displayName scopeArea { id } } }`;
+    await ok(app, `mutation($c: ID!, $a: ID!, $b: ID!) {
+      a: createRequest(input: { title: "搬家前的求助", body: "楼道灯坏了", channel: COUNTER, categoryId: $c, areaId: $a }) { id }
+      b: createRequest(input: { title: "搬家后的求助", body: "楼道灯坏了", channel: COUNTER, categoryId: $c, areaId: $b }) { id }
+    }`, { c: await categoryId(app, 'HOUSING-REPAIR'), a: w.gridId, b: w.otherGridId });
+    const id = await account('moving.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const { accessToken } = await signIn('moving.staff');
+    const titles = async () =>
+      (await gql('{ requests(first: 100) { edges { node { title } } } }', {}, bearer(accessToken))).json.data.requests.edges
+        .map((edge: any) => edge.node.title)
+        .filter((title: string) => title.startsWith('搬家'));
+    expect(await titles()).toEqual(['搬家前的求助']);
+
+    const stored = async () => (await app.orm.em.fork().execute(`select display_name, scope_area_id from account where username = 'moving.staff'`))[0];
+    const before = await stored();
+    for (const [input, field] of [
+      [{ scopeAreaId: w.gridId }, 'input.scopeAreaId'],
+      [{ scopeAreaId: null }, 'input.scopeAreaId'],
+      [{ displayName: null }, 'input.displayName'],
+      [{ displayName: '   ' }, 'input.displayName'],
+    ] as const) {
+      expectError(await app.execute(UPDATE, { id, input }), 'BAD_USER_INPUT', field);
+    }
+    expect(await stored()).toEqual(before);
+
+    const moved = await ok(app, UPDATE, { id, input: { scopeAreaId: w.otherCommunityId, displayName: '调岗的社工' } });
+    expect(moved.updateAccount).toEqual({ username: 'moving.staff', displayName: '调岗的社工', scopeArea: { id: w.otherCommunityId } });
+    expect(await titles()).toEqual(['搬家后的求助']);
+    // Renaming alone keeps the scope.
+    expect((await ok(app, UPDATE, { id, input: { displayName: '社工' } })).updateAccount.scopeArea).toEqual({ id: w.otherCommunityId });
+  });
+
+  test("an administrator's own scope stays; an analyst's may be everything", async () => {
+    const UPDATE = `mutation($id: ID!, $input: UpdateAccountInput!) { updateAccount(id: $id, input: $input) { scopeArea { id } } }`;
+    const adminId = await account('self.mover', 'DISTRICT_ADMIN');
+    const admin = await signIn('self.mover');
+    const refused = await gql(UPDATE, { id: adminId, input: { scopeAreaId: w.communityId } }, bearer(admin.accessToken));
+    expect(refused.json.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.scopeAreaId' });
+    const analystId = await account('wide.analyst', 'ANALYST', { scopeAreaId: w.communityId });
+    expect((await gql(UPDATE, { id: analystId, input: { scopeAreaId: null } }, bearer(admin.accessToken))).json.data.updateAccount).toEqual({ scopeArea: null });
+  });
+
+  test('community staff may not reset, deactivate, unlock or move anyone, nor a portal change a password', async () => {
     const id = await account('target.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
     await account('nosy.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
     const nosy = await signIn('nosy.staff');
-    for (const [query, variables] of [[RESET, { id, n: NEW_PASSWORD }], [ACTIVE, { id, a: false }], [UNLOCK, { id }]] as const) {
+    const UPDATE = `mutation($id: ID!) { updateAccount(id: $id, input: { displayName: "改名" }) { displayName } }`;
+    for (const [query, variables] of [[RESET, { id, n: NEW_PASSWORD }], [ACTIVE, { id, a: false }], [UNLOCK, { id }], [UPDATE, { id }]] as const) {
       expect((await gql(query, variables, bearer(nosy.accessToken))).json.errors[0].extensions.code).toBe('FORBIDDEN');
     }
     expectError(await app.execute(CHANGE, { c: PASSWORD, n: NEW_PASSWORD }, portalViewer()), 'FORBIDDEN');

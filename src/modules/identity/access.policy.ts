@@ -51,6 +51,7 @@ export const ADMIN_MUTATIONS: ReadonlySet<string> = new Set([
   'createAccount',
   'resetAccountPassword',
   'setAccountActive',
+  'updateAccount',
   'unlockAccount',
   'createApiKey',
   'revokeApiKey',

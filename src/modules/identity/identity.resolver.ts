@@ -82,6 +82,15 @@ class CreateAccountInput {
 }
 
 @InputType()
+class UpdateAccountInput {
+  @TextInput(60, { nullable: true, description: 'Omit to keep it.' })
+  displayName?: string | null;
+
+  @IdInput({ nullable: true, description: "The area subtree the account works in, by the role's rule as at createAccount (a community for community staff, …). Omit to keep it; null for everything (district admins and analysts only)." })
+  scopeAreaId?: string | null;
+}
+
+@InputType()
 class ChangePasswordInput {
   @Field()
   @Length(1, 200)
@@ -215,6 +224,11 @@ export class IdentityResolver {
   @Mutation(() => Account, { description: 'Deactivate (every session ends at once) or reactivate an account; district administrators only, never their own.' })
   setAccountActive(@Arg('id', () => ID) id: string, @Arg('active') active: boolean, @Ctx() ctx: AppContext) {
     return identityService.setAccountActive(ctx, id, active);
+  }
+
+  @Mutation(() => Account, { description: 'Rename an account or move it to another area (district administrators only; never your own scope). Takes effect on its next request.' })
+  updateAccount(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateAccountInput, @Ctx() ctx: AppContext) {
+    return identityService.updateAccount(ctx, id, input);
   }
 
   @Mutation(() => Account, { description: 'Lift a sign-in lockout (too many wrong passwords) before it runs out; district administrators only.' })

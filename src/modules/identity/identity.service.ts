@@ -341,6 +341,27 @@ export const identityService = {
     });
   },
 
+  /**
+   * A new display name or scope area (staff moving to another community): the scope follows the
+   * role's binding as at creation; undefined leaves a field as it is, a null scope means
+   * everything (where the role allows none). Takes effect on the account's next request. An
+   * administrator's own scope stays: narrowing it would take away the right to undo it.
+   */
+  async updateAccount(ctx: AppContext, id: string, input: { displayName?: string | null; scopeAreaId?: string | null }): Promise<Account> {
+    if (input.displayName === null) throw badInput('input.displayName', 'cannot be cleared');
+    return inTransaction(ctx, async (em) => {
+      const account = await loadAccountForUpdate(em, id);
+      if (input.scopeAreaId !== undefined) {
+        if (ctx.viewer.kind === 'account' && ctx.viewer.accountId === account.id) throw badInput('input.scopeAreaId', 'you cannot change your own scope');
+        const scopeTypes = checkScopeBinding(account.role as Exclude<Role, Role.PORTAL>, input.scopeAreaId);
+        account.scopeArea = input.scopeAreaId ? await loadArea(em, input.scopeAreaId, scopeTypes, 'input.scopeAreaId') : null;
+      }
+      if (input.displayName != null) account.displayName = input.displayName;
+      await em.flush();
+      return account;
+    });
+  },
+
   /** Lifts a sign-in lockout before it runs out (the owner remembers the password after all). */
   async unlockAccount(ctx: AppContext, id: string): Promise<Account> {
     return inTransaction(ctx, async (em) => {
@@ -379,6 +400,19 @@ export const identityService = {
   },
 };
 
+/**
+ * Whether a scope area may be given for a role (ACCOUNT_BINDINGS), and the area types it may be:
+ * any for 'optional', none for 'derived', else the one level, required. For createAccount and updateAccount.
+ */
+function checkScopeBinding(role: Exclude<Role, Role.PORTAL>, scopeAreaId: string | null | undefined): string[] {
+  const binding = ACCOUNT_BINDINGS[role];
+  if (binding.scope === 'derived' && scopeAreaId) {
+    throw badInput('input.scopeAreaId', `a ${role} account's area follows from its ${binding.person ? "person's residence community" : "unit's pairings and alliance seats"}: give none`);
+  }
+  if (binding.scope !== 'optional' && binding.scope !== 'derived' && !scopeAreaId) throw badInput('input.scopeAreaId', `a ${role} account is bound to a ${binding.scope.toLowerCase()}`);
+  return binding.scope === 'optional' || binding.scope === 'derived' ? ALL_AREA_TYPES : [AREA_TYPE_NAME[AreaLevel[binding.scope]]];
+}
+
 /** Creates an account (used by the API, for admins, and by the first-admin command). */
 export async function createAccountIn(
   ctx: Pick<AppContext, 'em' | 'now'> & Partial<AppContext>,
@@ -391,12 +425,7 @@ export async function createAccountIn(
   if (binding.unit === 'required' && !input.unitId) throw badInput('input.unitId', `a ${input.role} account is bound to a unit`);
   if (binding.unit === 'refused' && input.unitId) throw badInput('input.unitId', `only a ${Role.UNIT_LIAISON} account is bound to a unit`);
   if (binding.person === 'required' && !input.personId) throw badInput('input.personId', `a ${input.role} account is bound to a person`);
-  if (binding.scope === 'derived' && input.scopeAreaId) {
-    throw badInput('input.scopeAreaId', `a ${input.role} account's area follows from its ${binding.person ? "person's residence community" : "unit's pairings and alliance seats"}: give none`);
-  }
-  if (binding.scope !== 'optional' && binding.scope !== 'derived' && !input.scopeAreaId) throw badInput('input.scopeAreaId', `a ${input.role} account is bound to a ${binding.scope.toLowerCase()}`);
-  // The area types a scope may be: any for 'optional' ('derived' took none above), else the one level.
-  const scopeTypes = binding.scope === 'optional' || binding.scope === 'derived' ? ALL_AREA_TYPES : [AREA_TYPE_NAME[AreaLevel[binding.scope]]];
+  const scopeTypes = checkScopeBinding(input.role, input.scopeAreaId);
   const usernameTaken = () => conflict(`the username "${input.username}" is taken`, 'input.username');
   // A twin racing past the check hits the unique key: it reads the same as the check's answer.
   return sameConflictWhenRaced(inTransaction(ctx as AppContext, async (em) => {
