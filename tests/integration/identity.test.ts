@@ -700,6 +700,8 @@ describe('account lifecycle: change, reset, deactivate, unlock', () => {
       [{ scopeAreaId: null }, 'input.scopeAreaId'],
       [{ displayName: null }, 'input.displayName'],
       [{ displayName: '   ' }, 'input.displayName'],
+      // Refused as a whole: the valid name beside the wrong area is not written either.
+      [{ displayName: '不该写入', scopeAreaId: w.gridId }, 'input.scopeAreaId'],
     ] as const) {
       expectError(await app.execute(UPDATE, { id, input }), 'BAD_USER_INPUT', field);
     }
@@ -783,5 +785,62 @@ describe('session writers take the account row first, then the token', () => {
     expect(answer.data.unlockAccount).toEqual({ signInLockedUntil: null });
     const [row] = await app.orm.em.fork().execute(`select sign_in_locked_until from account where username = 'unlock.after.lock'`);
     expect(row.sign_in_locked_until).toBeNull();
+  });
+});
+
+describe('access tokens end with their session', () => {
+  const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`;
+  afterAll(() => app.clock.reset());
+
+  test("a thief's access token stops working when the owner signs out with the copy the thief spent", async () => {
+    await account('robbed.twice', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const owner = await signIn('robbed.twice');
+    const thief = (await gql(REFRESH, { t: owner.refreshToken })).json.data.refreshSession;
+    expect((await gql('{ viewer { name } }', {}, bearer(thief.accessToken))).status).toBe(200);
+    expect((await gql(`mutation($t: String!) { signOut(refreshToken: $t) }`, { t: owner.refreshToken })).json.data.signOut).toBe(true);
+    for (const token of [thief.accessToken, owner.accessToken]) expect((await gql('{ viewer { name } }', {}, bearer(token))).status).toBe(401);
+  });
+
+  test("a replay revokes the family, and the thief's access token with it", async () => {
+    await account('replayed.twice', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    app.clock.set(new Date());
+    const owner = (await app.execute(SIGN_IN, { u: 'replayed.twice', p: PASSWORD }, ANONYMOUS)).data.signIn;
+    const thief = (await app.execute(REFRESH, { t: owner.refreshToken }, ANONYMOUS)).data.refreshSession;
+    const other = (await app.execute(SIGN_IN, { u: 'replayed.twice', p: PASSWORD }, ANONYMOUS)).data.signIn;
+    expect((await gql('{ viewer { name } }', {}, bearer(thief.accessToken))).status).toBe(200);
+    app.clock.advance(60_000);
+    expectError(await app.execute(REFRESH, { t: owner.refreshToken }, ANONYMOUS), 'UNAUTHENTICATED');
+    expect((await gql('{ viewer { name } }', {}, bearer(thief.accessToken))).status).toBe(401);
+    // The account's other session is another family: it goes on.
+    expect((await gql('{ viewer { name } }', {}, bearer(other.accessToken))).status).toBe(200);
+  });
+
+  test('two administrators of everything binding each other at the same moment: one wins, one administrator of everything is left', async () => {
+    const UPDATE = `mutation($id: ID!, $area: ID!) { updateAccount(id: $id, input: { scopeAreaId: $area }) { username } }`;
+    const firstId = await account('mutual.first', 'DISTRICT_ADMIN');
+    const secondId = await account('mutual.second', 'DISTRICT_ADMIN');
+    const first = await signIn('mutual.first');
+    const second = await signIn('mutual.second');
+    const client = new pg.Client({ connectionString: app.databaseUrl });
+    await client.connect();
+    let answers: Awaited<ReturnType<typeof gql>>[];
+    try {
+      // Both rows held, so both requests are past identify() and waiting when the rows free up.
+      await client.query('begin');
+      await client.query(`select id from account where username in ('mutual.first', 'mutual.second') for update`);
+      const pending = Promise.all([
+        gql(UPDATE, { id: secondId, area: w.communityId }, bearer(first.accessToken)),
+        gql(UPDATE, { id: firstId, area: w.communityId }, bearer(second.accessToken)),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await client.query('commit');
+      answers = await pending;
+    } finally {
+      await client.end();
+    }
+    const codes = answers.map((answer) => answer.json.errors?.[0].extensions.code ?? 'OK').sort();
+    expect(codes).toEqual(['FORBIDDEN', 'OK']);
+    const unbound = await app.orm.em.fork().execute(`select count(*)::int as n from account where username in ('mutual.first', 'mutual.second') and scope_area_id is null`);
+    expect(unbound[0].n).toBe(1);
   });
 });

@@ -2,11 +2,12 @@ import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgres
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { AppConfig } from '../../config/env';
-import { AppError, ErrorCode, badInput, conflict, forbidden, unauthenticated } from '../../common/errors';
-import { loadByGlobalId, loadForUpdate, loadOptional, lockById } from '../../common/lookup';
+import { AppError, ErrorCode, badInput, conflict, forbidden, notFound, unauthenticated } from '../../common/errors';
+import { loadByGlobalId, loadOptional, lockById } from '../../common/lookup';
+import { expectGlobalId } from '../../common/global-id';
 import { inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import { todayInChina } from '../../common/dates';
-import { ANONYMOUS, type AppContext, type Viewer } from '../../context/context';
+import { ANONYMOUS, SYSTEM_VIEWER, type AppContext, type Viewer } from '../../context/context';
 import { AREA_TYPE_NAME, Area, AreaLevel } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { Person } from '../person/person.entity';
@@ -42,7 +43,9 @@ const ISSUER = 'gongjian';
 /** A new sign-in starts a family of refresh tokens; a refresh continues its token's family. */
 async function issueSession(em: EntityManager, account: Account, tokens: TokenSettings, now: Date, family = randomBytes(16).toString('hex')): Promise<Session> {
   const expiresAt = new Date(now.getTime() + tokens.accessTtlSeconds * 1000);
-  const accessToken = await new SignJWT({ role: account.role, username: account.username, sv: account.sessionVersion })
+  // sv: the account's session version; fam: the refresh-token family. Either moving on (a password
+  // change; a sign-out or a detected replay) ends the access token at once (identify).
+  const accessToken = await new SignJWT({ role: account.role, username: account.username, sv: account.sessionVersion, fam: family })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(ISSUER)
     .setSubject(String(account.id))
@@ -96,11 +99,13 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
     if (!match) throw unauthenticated('The Authorization header must be "Bearer <access token>"');
     let accountId: number;
     let sessionVersion: number;
+    let family: string | null;
     try {
       const { payload } = await jwtVerify(match[1], tokens.secret, { issuer: ISSUER, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'], currentDate: now });
       accountId = Number(payload.sub);
       // Tokens from before session versions carry none: version 0, the column's default.
       sessionVersion = typeof payload.sv === 'number' ? payload.sv : 0;
+      family = typeof payload.fam === 'string' ? payload.fam : null;
     } catch {
       throw unauthenticated('The access token is invalid or expired: refresh the session or sign in again');
     }
@@ -108,6 +113,10 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
     if (!account?.active) throw unauthenticated('This account is no longer active');
     if (sessionVersion !== account.sessionVersion) {
       throw unauthenticated('This session was ended (the password was changed or reset, or the account deactivated): sign in again');
+    }
+    // A family with no unrevoked token left was signed out or caught replayed: its access tokens end with it.
+    if (family !== null && !(await em.count(RefreshToken, { family, revokedAt: null }))) {
+      throw unauthenticated('This session was signed out: sign in again');
     }
     return {
       kind: 'account',
@@ -217,9 +226,26 @@ async function checkOwnPassword(em: EntityManager, account: Account, password: s
   return badInput('input.currentPassword', 'is not your current password');
 }
 
-/** An account an administrator acts on, read locked (a copy read before the lock could be stale). */
-function loadAccountForUpdate(em: EntityManager, id: string): Promise<Account> {
-  return loadForUpdate(em, Account, id, 'id');
+/**
+ * The account an administrator acts on, read locked (a copy read before the lock could be stale),
+ * with the administrator's own row locked too, in id order, and checked again under the lock: the
+ * rights identify() read came before this transaction. Two administrators of everything binding or
+ * deactivating each other at the same moment would otherwise both succeed and leave none.
+ */
+async function loadAccountForAdminChange(em: EntityManager, ctx: AppContext, id: string): Promise<Account> {
+  const { id: targetId } = expectGlobalId(id, [Account.name], 'id');
+  const viewer = ctx.viewer;
+  // The command line acts as the system (no account row) and needs no re-check.
+  const actorId = viewer.kind === 'account' && viewer !== SYSTEM_VIEWER ? viewer.accountId : null;
+  const ids = [...new Set([targetId, ...(actorId === null ? [] : [actorId])])].sort((a, b) => a - b);
+  await em.execute(`select id from account where id in (${ids.map(() => '?').join(', ')}) order by id for update`, ids);
+  if (actorId !== null && actorId !== targetId) {
+    const actor = await em.findOne(Account, { id: actorId }, { refresh: true });
+    if (!actor?.active || actor.role !== Role.DISTRICT_ADMIN || actor.scopeArea) throw forbidden('Your account is no longer an administrator of everything');
+  }
+  const target = await em.findOne(Account, { id: targetId }, { refresh: true });
+  if (!target) throw notFound(Account.name, id, 'id');
+  return target;
 }
 
 /** Accounts, sessions and API keys. Who may call which is access.policy.ts (accounts and keys: district administrators). */
@@ -319,7 +345,7 @@ export const identityService = {
   async resetAccountPassword(ctx: AppContext, id: string, newPassword: string): Promise<Account> {
     checkNewPassword('input.newPassword', newPassword);
     return inTransaction(ctx, async (em) => {
-      const account = await loadAccountForUpdate(em, id);
+      const account = await loadAccountForAdminChange(em, ctx, id);
       account.passwordHash = await hashPassword(newPassword);
       clearLockout(account);
       await endSessions(em, account, ctx.now());
@@ -331,7 +357,7 @@ export const identityService = {
   /** Deactivating ends every session at once; an administrator cannot deactivate their own account. */
   async setAccountActive(ctx: AppContext, id: string, active: boolean): Promise<Account> {
     return inTransaction(ctx, async (em) => {
-      const account = await loadAccountForUpdate(em, id);
+      const account = await loadAccountForAdminChange(em, ctx, id);
       if (!active && ctx.viewer.kind === 'account' && ctx.viewer.accountId === account.id) throw badInput('id', 'you cannot deactivate your own account');
       if (account.active === active) return account;
       account.active = active;
@@ -350,7 +376,7 @@ export const identityService = {
   async updateAccount(ctx: AppContext, id: string, input: { displayName?: string | null; scopeAreaId?: string | null }): Promise<Account> {
     if (input.displayName === null) throw badInput('input.displayName', 'cannot be cleared');
     return inTransaction(ctx, async (em) => {
-      const account = await loadAccountForUpdate(em, id);
+      const account = await loadAccountForAdminChange(em, ctx, id);
       if (input.scopeAreaId !== undefined) {
         if (ctx.viewer.kind === 'account' && ctx.viewer.accountId === account.id) throw badInput('input.scopeAreaId', 'you cannot change your own scope');
         const scopeTypes = checkScopeBinding(account.role as Exclude<Role, Role.PORTAL>, input.scopeAreaId);
@@ -365,7 +391,7 @@ export const identityService = {
   /** Lifts a sign-in lockout before it runs out (the owner remembers the password after all). */
   async unlockAccount(ctx: AppContext, id: string): Promise<Account> {
     return inTransaction(ctx, async (em) => {
-      const account = await loadAccountForUpdate(em, id);
+      const account = await loadAccountForAdminChange(em, ctx, id);
       clearLockout(account);
       await em.flush();
       return account;
