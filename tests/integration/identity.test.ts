@@ -844,3 +844,23 @@ describe('access tokens end with their session', () => {
     expect(unbound[0].n).toBe(1);
   });
 });
+
+test('an administrator filters accounts by role, active, locked now and name', async () => {
+  await account('filter.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+  const analystId = await account('filter.analyst', 'ANALYST');
+  await account('filter.locked', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+  await ok(app, `mutation($id: ID!) { setAccountActive(id: $id, active: false) { active } }`, { id: analystId });
+  for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) await gql(SIGN_IN, { u: 'filter.locked', p: `guess ${i}` });
+  const names = async (filter: Record<string, unknown>) =>
+    (await ok(app, `query($filter: AccountFilter) { accounts(first: 100, filter: $filter) { totalCount edges { node { username } } } }`, { filter })).accounts.edges
+      .map((edge: any) => edge.node.username)
+      .sort();
+  expect(await names({ search: 'FILTER.' })).toEqual(['filter.analyst', 'filter.locked', 'filter.staff']);
+  expect(await names({ search: 'filter.', roles: ['ANALYST'] })).toEqual(['filter.analyst']);
+  expect(await names({ search: 'filter.', active: false })).toEqual(['filter.analyst']);
+  expect(await names({ search: 'filter.', active: true, roles: ['COMMUNITY_STAFF'] })).toEqual(['filter.locked', 'filter.staff']);
+  expect(await names({ search: 'filter.', signInLocked: true })).toEqual(['filter.locked']);
+  expect(await names({ search: 'filter.', signInLocked: false })).toEqual(['filter.analyst', 'filter.staff']);
+  expect(await names({ search: '%' })).toEqual([]);
+  expectError(await app.execute(`{ accounts(filter: { search: "${'x'.repeat(61)}" }) { totalCount } }`), 'BAD_USER_INPUT');
+});

@@ -1,5 +1,5 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { IsOptional, Length } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { ConnectionArgs, ConnectionType, OrderDirection, paginate } from '../../common/pagination';
 import { PersonalDataAccess } from './personal-data';
@@ -133,6 +133,35 @@ class PersonalDataAccessArgs extends ConnectionArgs {
   actor?: string | null;
 }
 
+@InputType()
+class AccountFilter {
+  @Field(() => [Role], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  roles?: Role[];
+
+  @Field(() => Boolean, { nullable: true, description: 'Only active (true) or deactivated (false) accounts.' })
+  @IsOptional()
+  active?: boolean;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only accounts whose sign-in is locked now (true), or not (false).' })
+  @IsOptional()
+  signInLocked?: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Username or display name contains this text (Chinese works).' })
+  @IsOptional()
+  @MaxLength(60)
+  search?: string;
+}
+
+@ArgsType()
+class AccountListArgs extends ConnectionArgs {
+  @Field(() => AccountFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  filter?: AccountFilter;
+}
+
 const AccountConnection = ConnectionType(Account, 'Account');
 const ApiKeyConnection = ConnectionType(ApiKey, 'ApiKey');
 const PersonalDataAccessConnection = ConnectionType(PersonalDataAccess, 'PersonalDataAccess');
@@ -164,8 +193,8 @@ export class IdentityResolver {
   }
 
   @Query(() => AccountConnection, { description: 'Staff accounts, newest first (district administrators).' })
-  accounts(@Args() args: ConnectionArgs, @Ctx() ctx: AppContext) {
-    return paginate(ctx.em, Account, {}, NEWEST_FIRST, args);
+  accounts(@Args() args: AccountListArgs, @Ctx() ctx: AppContext) {
+    return identityService.listAccounts(ctx, args.filter ?? {}, args);
   }
 
   @Query(() => ApiKeyConnection, { description: 'Portal API keys, newest first (district administrators). Secrets are never shown again.' })

@@ -1,4 +1,6 @@
-import { LockMode, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager, type FilterQuery, type MikroORM } from '@mikro-orm/postgresql';
+import { containsPattern } from '../../common/filters';
+import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import type { AppConfig } from '../../config/env';
@@ -396,6 +398,17 @@ export const identityService = {
       await em.flush();
       return account;
     });
+  },
+
+  /** The accounts list an administrator's screen filters: by role, active, locked now, name. */
+  listAccounts(ctx: AppContext, filter: { roles?: Role[] | null; active?: boolean | null; signInLocked?: boolean | null; search?: string | null }, args: ConnectionArgs): Promise<ConnectionResult<Account>> {
+    const where: FilterQuery<Account> & Record<string, unknown> = {};
+    if (filter.roles?.length) where.role = { $in: filter.roles };
+    if (filter.active != null) where.active = filter.active;
+    if (filter.signInLocked === true) where.signInLockedUntil = { $gt: ctx.now() };
+    if (filter.signInLocked === false) where.$and = [{ $or: [{ signInLockedUntil: null }, { signInLockedUntil: { $lte: ctx.now() } }] }];
+    if (filter.search?.trim()) where.$or = [{ username: { $ilike: containsPattern(filter.search) } }, { displayName: { $ilike: containsPattern(filter.search) } }];
+    return paginate(ctx.em, Account, where, { property: 'id', direction: OrderDirection.DESC }, args);
   },
 
   async createAccount(
