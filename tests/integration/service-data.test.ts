@@ -155,6 +155,12 @@ test('importServiceRecords: a NUL in one record rejects that record, as a file i
   const allRejected = await app.execute(mutation.replace('status ', 'status error '), { source: 'nul-api', records: [record('NUL-A6', 'bad\u0000note')] });
   expect(allRejected.errors).toBeUndefined();
   expect(allRejected.data.importServiceRecords).toMatchObject({ status: 'FAILED', error: 'nothing was imported: the one record was rejected (see the rejections)', inserted: 0, rejected: 1 });
+  // The runs that imported nothing are one filter away.
+  const failed = await app.execute(`{ importRuns(filter: { statuses: [FAILED], source: "nul-api" }) { totalCount edges { node { status source rejected } } } }`);
+  expect(failed.data.importRuns).toEqual({ totalCount: 1, edges: [{ node: { status: 'FAILED', source: 'nul-api', rejected: 1 } }] });
+  const succeeded = await app.execute(`{ importRuns(filter: { statuses: [SUCCEEDED], source: "nul-api" }) { totalCount } }`);
+  expect(succeeded.data.importRuns.totalCount).toBe(1);
+  expect((await app.execute(`{ importRuns(filter: { source: "no-such-source" }) { totalCount } }`)).data.importRuns.totalCount).toBe(0);
 
   const runs = await count('select count(*) as n from import_run');
   const refused = await app.execute(mutation, { source: 'nul\u0000api', records: [record('NUL-A5', null)] });

@@ -4,7 +4,7 @@ import { ArgsType, Field, InputType, registerEnumType } from 'type-graphql';
 import { DateInput, IdInput, IntInput, TextInput } from '../../common/input-fields';
 import { ConnectionArgs } from '../../common/pagination';
 import { ResidentGroup } from '../../common/resident-group';
-import { ServiceChannel, ServiceRecordStatus } from './service-data.entity';
+import { ImportRunStatus, ServiceChannel, ServiceRecordStatus } from './service-data.entity';
 
 export const MAX_INLINE_RECORDS = 5000;
 
@@ -19,6 +19,25 @@ export class ServiceItemFilter {
 
   @TextInput(50, { nullable: true, description: 'Name or code contains.' })
   search?: string;
+}
+
+@InputType()
+export class ImportRunFilter {
+  @Field(() => [ImportRunStatus], { nullable: true, description: 'e.g. [FAILED] for the runs that imported nothing, [RUNNING] for killed ones to re-run.' })
+  @IsOptional()
+  @ArrayMaxSize(3)
+  statuses?: ImportRunStatus[];
+
+  @TextInput(50, { nullable: true, description: 'The `source` of its records, exactly (gongjian, baltimore311, api, demo).' })
+  source?: string;
+}
+
+@ArgsType()
+export class ImportRunListArgs extends ConnectionArgs {
+  @Field(() => ImportRunFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  filter?: ImportRunFilter;
 }
 
 @ArgsType()

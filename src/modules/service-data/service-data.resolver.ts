@@ -6,7 +6,7 @@ import type { AppContext } from '../../context/context';
 import { RequestCategory } from '../category/category.entity';
 import { maskToGroups } from './resident-groups';
 import { ImportRejection, ImportRun, ServiceItem } from './service-data.entity';
-import { ImportServiceRecordsArgs, ServiceItemListArgs, ServiceStatsInput } from './service-data.inputs';
+import { ImportRunListArgs, ImportServiceRecordsArgs, ServiceItemListArgs, ServiceStatsInput } from './service-data.inputs';
 import { serviceDataService } from './service-data.service';
 import { ServiceStats } from './service-data.types';
 
@@ -40,7 +40,7 @@ export class ServiceItemResolver {
 @Resolver(() => ImportRun)
 export class ImportRunResolver {
   @Query(() => ImportRunConnection, { description: 'Imports of service records, newest first.' })
-  importRuns(@Args() args: ConnectionArgs, @Ctx() ctx: AppContext) {
+  importRuns(@Args() args: ImportRunListArgs, @Ctx() ctx: AppContext) {
     return serviceDataService.listRuns(ctx, args);
   }
 

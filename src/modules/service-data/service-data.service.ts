@@ -11,7 +11,7 @@ import { importServiceRows } from './import';
 import { parseMapping } from './mapping';
 import { GROUP_VALUES_SQL } from './resident-groups';
 import { ImportRejection, ImportRun, ServiceItem } from './service-data.entity';
-import { ServiceStatsGroupBy, type ImportServiceRecordsArgs, type ServiceItemListArgs, type ServiceStatsInput } from './service-data.inputs';
+import { ServiceStatsGroupBy, type ImportRunListArgs, type ImportServiceRecordsArgs, type ServiceItemListArgs, type ServiceStatsInput } from './service-data.inputs';
 import type { ServiceStats, ServiceStatsRow } from './service-data.types';
 import { authorizeArea } from '../identity/access';
 
@@ -61,8 +61,11 @@ export const serviceDataService = {
     return paginate(ctx.em, ServiceItem, where as FilterQuery<ServiceItem>, { property: 'id', direction: OrderDirection.ASC }, args);
   },
 
-  listRuns(ctx: AppContext, args: ConnectionArgs): Promise<ConnectionResult<ImportRun>> {
-    return paginate(ctx.em, ImportRun, {}, { property: 'id', direction: OrderDirection.DESC }, args);
+  listRuns(ctx: AppContext, args: ImportRunListArgs): Promise<ConnectionResult<ImportRun>> {
+    const where: Record<string, unknown> = {};
+    if (args.filter?.statuses?.length) where.status = { $in: args.filter.statuses };
+    if (args.filter?.source != null) where.source = args.filter.source;
+    return paginate(ctx.em, ImportRun, where as FilterQuery<ImportRun>, { property: 'id', direction: OrderDirection.DESC }, args);
   },
 
   listRejections(ctx: AppContext, run: ImportRun, args: ConnectionArgs): Promise<ConnectionResult<ImportRejection>> {
