@@ -41,6 +41,18 @@ runCli(async () => {
     return 2;
   }
   const flags = parsed.values;
+  // Mistakes in the call are the usage and exit code 2, as in every command, before any database work.
+  const role = command === 'create-admin' ? Role.DISTRICT_ADMIN : (flags.role as Role);
+  const mistake =
+    command === 'create-key'
+      ? !flags.name && '--name is required'
+      : !flags.username
+        ? '--username is required'
+        : command === 'create' && !Object.values(Role).includes(role) && `--role must be one of ${Object.values(Role).join(', ')}`;
+  if (mistake) {
+    console.error(`${mistake}\n${USAGE}`);
+    return 2;
+  }
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   const database = await openDatabase(config, logger);
@@ -49,7 +61,6 @@ runCli(async () => {
     await migrateUp(orm);
     const ctx = createContext(orm, logger, 'cli', undefined, SYSTEM_VIEWER, tokenSettings(config));
     if (command === 'create-key') {
-      if (!flags.name) throw new CliError('--name is required');
       const { apiKey, key } = await identityService.createApiKey(ctx, {
         name: flags.name,
         scopeAreaId: await areaIdByCode(ctx.em, flags.area),
@@ -58,21 +69,18 @@ runCli(async () => {
       console.log(`API key ${apiKey.prefix} for "${apiKey.name}" (shown once; send it as the X-Api-Key header):\n${key}`);
       return 0;
     }
-    if (!flags.username) throw new CliError('--username is required');
     const given = process.env.GONGJIAN_PASSWORD;
     const password = given ?? randomBytes(12).toString('base64url');
     const shown = given ? 'the password from GONGJIAN_PASSWORD' : `its password (shown once): ${password}`;
     if (command === 'reset-password') {
-      const account = await ctx.em.findOne(Account, { username: flags.username });
+      const account = await ctx.em.findOne(Account, { username: flags.username! });
       if (!account) throw new CliError(`no account ${flags.username}`);
       await identityService.resetAccountPassword(ctx, account.globalId, password);
       console.log(`account ${account.username}: password reset, sessions ended, lockout lifted; ${shown}`);
       return 0;
     }
-    const role = command === 'create-admin' ? Role.DISTRICT_ADMIN : (flags.role as Role);
-    if (!Object.values(Role).includes(role)) throw new CliError(`--role must be one of ${Object.values(Role).join(', ')}`);
     const account = await createAccountIn(ctx, {
-      username: flags.username,
+      username: flags.username!,
       displayName: flags['display-name'] ?? flags.username,
       password,
       role,

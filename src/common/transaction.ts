@@ -27,6 +27,17 @@ export async function inTransaction<T>(ctx: AppContext, work: (em: EntityManager
   }
 }
 
+/**
+ * inTransaction for a refusal that must be remembered (a wrong password counted, a replayed token's
+ * session revoked): work returns the refusal instead of throwing it, so what it wrote commits, and
+ * the refusal is thrown after the commit.
+ */
+export async function inTransactionKeepingRefusal<T>(ctx: AppContext, work: (em: EntityManager) => Promise<T | AppError>): Promise<T> {
+  const outcome = await inTransaction(ctx, work);
+  if (outcome instanceof AppError) throw outcome;
+  return outcome;
+}
+
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   if (isDatabaseUnavailable(error)) {

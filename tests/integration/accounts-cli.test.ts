@@ -46,9 +46,14 @@ test('an administrator locked out of the only admin account gets back in with re
   expect(await signInCode('the.boss', printed!)).toBe('OK');
 });
 
-test('an unknown account or a missing flag is one line and exit code 1; an unknown command is the usage and 2', async () => {
+test('an unknown account is one line and exit code 1; a missing flag or an unknown command is the usage and 2', async () => {
   expect(await accounts(['reset-password', '--username', 'nobody'])).toEqual({ code: 1, output: 'no account nobody\n' });
-  expect(await accounts(['reset-password'])).toEqual({ code: 1, output: '--username is required\n' });
+  const missing = await accounts(['reset-password']);
+  expect(missing.code).toBe(2);
+  expect(missing.output).toMatch(/^--username is required\nusage:/);
+  const badRole = await accounts(['create', '--username', 'x', '--role', 'KING']);
+  expect(badRole.code).toBe(2);
+  expect(badRole.output).toMatch(/^--role must be one of/);
   const unknown = await accounts(['reset-everything']);
   expect(unknown.code).toBe(2);
   expect(unknown.output).toMatch(/^usage:/);

@@ -21,11 +21,9 @@ export const accessGuard: MiddlewareFn<AppContext> = async ({ context, info }, n
     if (decision === 'forbidden') throw forbidden(`Your role may not use ${info.fieldName}`);
   }
   // Session answers carry the caller's own account, before (or while) they have a viewer: not
-  // type-checked for anonymous callers and accounts (a client may send its own token with a
-  // refresh). Never for a portal key, whose hidden types include the case records: with a staff
-  // password its answer walked from the account's area to people of every area the portal sees.
-  // identity.service refuses a sign-in sent with a portal key before it does anything.
-  if (viewer.kind !== 'portal' && SESSION_FIELDS.has(rootFieldOf(info))) return next();
+  // type-checked (a client may send its own token with a refresh). A portal never gets one: the
+  // root decision above refuses it the fields that start or change a session (access.policy.ts).
+  if (SESSION_FIELDS.has(rootFieldOf(info))) return next();
   const returned = getNamedType(info.returnType);
   if (isObjectType(returned)) {
     const typeName = elementType(returned.name);

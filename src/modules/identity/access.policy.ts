@@ -12,6 +12,13 @@ import { Role } from './role';
 /** Root fields anyone may call, signed in or not. */
 export const PUBLIC_FIELDS: ReadonlySet<string> = new Set(['viewer', 'signIn', 'refreshSession', 'signOut']);
 
+/**
+ * Public fields that start a staff session. Never under a portal key: the answer would be read as
+ * the portal's (with a staff password, its account walked to people of every area the portal sees),
+ * so a portal is refused before a session exists.
+ */
+const SESSION_STARTING_FIELDS: ReadonlySet<string> = new Set(['signIn', 'refreshSession']);
+
 /** Mutations any signed-in account may run on itself; never a portal. */
 export const SELF_MUTATIONS: ReadonlySet<string> = new Set(['changePassword']);
 
@@ -149,7 +156,7 @@ export const HIDDEN_TYPES: Readonly<Record<Role, ReadonlySet<string>>> = {
 export type FieldDecision = 'allow' | 'unauthenticated' | 'forbidden';
 
 export function decideRootField(viewer: Viewer, operation: 'Query' | 'Mutation', field: string): FieldDecision {
-  if (PUBLIC_FIELDS.has(field)) return 'allow';
+  if (PUBLIC_FIELDS.has(field)) return viewer.kind === 'portal' && SESSION_STARTING_FIELDS.has(field) ? 'forbidden' : 'allow';
   if (viewer.kind === 'anonymous') return 'unauthenticated';
   const role = viewer.role;
   if (operation === 'Query') return role !== Role.PORTAL || PORTAL_QUERIES.has(field) ? 'allow' : 'forbidden';

@@ -7,7 +7,7 @@ import type { AppConfig } from '../../config/env';
 import { AppError, ErrorCode, badInput, conflict, forbidden, notFound, unauthenticated } from '../../common/errors';
 import { loadByGlobalId, loadOptional, lockById } from '../../common/lookup';
 import { expectGlobalId } from '../../common/global-id';
-import { inTransaction, sameConflictWhenRaced } from '../../common/transaction';
+import { inTransaction, inTransactionKeepingRefusal, sameConflictWhenRaced } from '../../common/transaction';
 import { todayInChina } from '../../common/dates';
 import { ANONYMOUS, SYSTEM_VIEWER, type AppContext, type Viewer } from '../../context/context';
 import { AREA_TYPE_NAME, Area, AreaLevel } from '../area/area.entity';
@@ -117,7 +117,7 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
       throw unauthenticated('This session was ended (the password was changed or reset, or the account deactivated): sign in again');
     }
     // A family with no unrevoked token left was signed out or caught replayed: its access tokens end with it.
-    if (family !== null && !(await em.count(RefreshToken, { family, revokedAt: null }))) {
+    if (family !== null && !(await em.findOne(RefreshToken, { family, revokedAt: null }, { fields: ['id'] }))) {
       throw unauthenticated('This session was signed out: sign in again');
     }
     return {
@@ -144,14 +144,6 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
 }
 
 /**
- * A session is started by a person, not by a portal: a sign-in sent with an API key would be answered
- * as the portal (access.guard.ts), so it is refused before a session exists, not left half-answered.
- */
-function refuseUnderPortalKey(ctx: AppContext): void {
-  if (ctx.viewer.kind === 'portal') throw forbidden('Sign in without an API key: a portal key cannot start a staff session');
-}
-
-/**
  * Wrong passwords in a row after which an account's sign-ins are refused for a while, whatever
  * the password: the per-address rate limit alone would let one address try 600 passwords a
  * minute, and many addresses more. A right password resets the count. A locked sign-in gets the
@@ -164,7 +156,7 @@ export const SIGN_IN_LOCKOUT = { failures: 5, minutes: 15 };
  * but does not revoke its family: two tabs of one client refreshing at the same moment race
  * with the same token, and the loser must not sign the winner out. Later, it is a replay.
  */
-export const REFRESH_RACE_SECONDS = 10;
+const REFRESH_RACE_SECONDS = 10;
 
 function lockedOut(until: Date, now: Date): AppError {
   const retryAfterSeconds = Math.ceil((until.getTime() - now.getTime()) / 1000);
@@ -213,9 +205,8 @@ async function endSessions(em: EntityManager, account: Account, now: Date): Prom
  */
 async function lockTokenAndAccount(em: EntityManager, refreshToken: string): Promise<RefreshToken | null> {
   const tokenHash = sha256(refreshToken);
-  const [owner] = await em.execute<{ account_id: number }[]>('select account_id from refresh_token where token_hash = ?', [tokenHash]);
-  if (!owner) return null;
-  await lockById(em, Account, owner.account_id);
+  const owner = await em.execute('select id from account where id = (select account_id from refresh_token where token_hash = ?) for update', [tokenHash]);
+  if (owner.length === 0) return null;
   return em.findOne(RefreshToken, { tokenHash }, { populate: ['account'], lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
 }
 
@@ -239,13 +230,10 @@ async function loadAccountForAdminChange(em: EntityManager, ctx: AppContext, id:
   const viewer = ctx.viewer;
   // The command line acts as the system (no account row) and needs no re-check.
   const actorId = viewer.kind === 'account' && viewer !== SYSTEM_VIEWER ? viewer.accountId : null;
-  const ids = [...new Set([targetId, ...(actorId === null ? [] : [actorId])])].sort((a, b) => a - b);
-  await em.execute(`select id from account where id in (${ids.map(() => '?').join(', ')}) order by id for update`, ids);
-  if (actorId !== null && actorId !== targetId) {
-    const actor = await em.findOne(Account, { id: actorId }, { refresh: true });
-    if (!actor?.active || actor.role !== Role.DISTRICT_ADMIN || actor.scopeArea) throw forbidden('Your account is no longer an administrator of everything');
-  }
-  const target = await em.findOne(Account, { id: targetId }, { refresh: true });
+  const locked = await em.find(Account, { id: { $in: actorId === null ? [targetId] : [targetId, actorId] } }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, orderBy: { id: 'asc' } });
+  const actor = locked.find((account) => account.id === actorId);
+  if (actorId !== null && !(actor?.active && actor.role === Role.DISTRICT_ADMIN && !actor.scopeArea)) throw forbidden('Your account is no longer an administrator of everything');
+  const target = locked.find((account) => account.id === targetId);
   if (!target) throw notFound(Account.name, id, 'id');
   return target;
 }
@@ -253,9 +241,7 @@ async function loadAccountForAdminChange(em: EntityManager, ctx: AppContext, id:
 /** Accounts, sessions and API keys. Who may call which is access.policy.ts (accounts and keys: district administrators). */
 export const identityService = {
   async signIn(ctx: AppContext, tokens: TokenSettings, username: string, password: string): Promise<Session> {
-    refuseUnderPortalKey(ctx);
-    // A refusal that must be remembered (a wrong password counted) commits, then is thrown.
-    const outcome = await inTransaction(ctx, async (em): Promise<Session | AppError> => {
+    return inTransactionKeepingRefusal(ctx, async (em): Promise<Session | AppError> => {
       // Locked: two sign-ins racing must not both see the count before the other's failure.
       const account = await em.findOne(Account, { username }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       const now = ctx.now();
@@ -272,8 +258,6 @@ export const identityService = {
       account.lastSignInAt = now;
       return issueSession(em, account, tokens, now);
     });
-    if (outcome instanceof AppError) throw outcome;
-    return outcome;
   },
 
   /**
@@ -281,9 +265,8 @@ export const identityService = {
    * works once at most, and whichever of thief and owner comes second revokes the whole family.
    */
   async refresh(ctx: AppContext, tokens: TokenSettings, refreshToken: string): Promise<Session> {
-    refuseUnderPortalKey(ctx);
     const refused = () => unauthenticated('The refresh token is invalid, used or expired: sign in again');
-    const outcome = await inTransaction(ctx, async (em): Promise<Session | AppError> => {
+    return inTransactionKeepingRefusal(ctx, async (em): Promise<Session | AppError> => {
       const now = ctx.now();
       // Locked: of two exchanges racing with the same token, the second waits here and then sees it spent.
       const stored = await lockTokenAndAccount(em, refreshToken);
@@ -297,11 +280,8 @@ export const identityService = {
       stored.spentAt = now;
       return issueSession(em, stored.account, tokens, now, stored.family);
     });
-    if (outcome instanceof AppError) throw outcome;
-    return outcome;
   },
 
-  /** Ends the session the token belongs to: its whole family, so no earlier token of it can come back. */
   /**
    * Ends the session the token belongs to: its whole family, whichever of its tokens is presented.
    * A spent one too: if a thief exchanged the owner's copy first, the owner's sign-out must still
@@ -329,8 +309,8 @@ export const identityService = {
     if (viewer.kind !== 'account') throw forbidden('Only a signed-in account has a password');
     checkNewPassword('input.newPassword', newPassword);
     if (newPassword === currentPassword) throw badInput('input.newPassword', 'must differ from the current password');
-    const outcome = await inTransaction(ctx, async (em): Promise<Session | AppError> => {
-      const account = await em.findOneOrFail(Account, { id: viewer.accountId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+    return inTransactionKeepingRefusal(ctx, async (em): Promise<Session | AppError> => {
+      const account = (await lockById(em, Account, viewer.accountId))!;
       const now = ctx.now();
       const refused = await checkOwnPassword(em, account, currentPassword, now);
       if (refused) return refused;
@@ -339,8 +319,6 @@ export const identityService = {
       await endSessions(em, account, now);
       return issueSession(em, account, tokens, now);
     });
-    if (outcome instanceof AppError) throw outcome;
-    return outcome;
   },
 
   /** An administrator sets a new password (a forgotten one): it ends every session and lifts a lockout. */
