@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { GONGJIAN_CSV_HEADER, generateServiceRecords } from '../../src/modules/service-data/generator';
+import { INTERRUPTED_REASON } from '../../src/modules/service-data/import';
 import { rebuildRollups } from '../../src/modules/service-data/rollups';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -56,6 +57,15 @@ test('an import killed with SIGKILL mid-way and run again ends with every row ex
   expect(afterCrash).toBeLessThan(RECORDS);
   expect(afterCrash % 10_000).toBe(0); // only whole batches survive
   expect((await db.query('select status from import_run')).rows).toEqual([{ status: 'RUNNING' }]);
+  // Its importer is gone, and analysts are told so: INTERRUPTED, with what to do. (The killed
+  // process's backends end, and let go of the run's lock, once they see its sockets closed.)
+  const listed = async () => (await app.execute(`{ importRuns { edges { node { status error inserted } } } }`)).data.importRuns.edges;
+  let runs = await listed();
+  for (let i = 0; i < 100 && runs[0].node.status === 'RUNNING'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    runs = await listed();
+  }
+  expect(runs).toEqual([{ node: { status: 'INTERRUPTED', error: INTERRUPTED_REASON, inserted: afterCrash } }]);
 
   const second = startImport();
   let output = '';
@@ -65,6 +75,7 @@ test('an import killed with SIGKILL mid-way and run again ends with every row ex
   // Not a terminal: plain progress lines (rows read, rows committed, share of the estimated total, rows/s, ETA) instead of a bar.
   expect(output).toMatch(/^progress: [\d,]+ rows read, [\d,]+ committed, \d+%, [\d,]+ rows\/s, ETA \d+ s$/m);
 
+  expect((await db.query('select status from import_run order by id')).rows).toEqual([{ status: 'INTERRUPTED' }, { status: 'SUCCEEDED' }]);
   expect(await count('select count(*) as n from service_record')).toBe(RECORDS);
   expect(await count('select count(distinct source_id) as n from service_record')).toBe(RECORDS);
   expect(await count('select sum(count) as n from service_daily')).toBe(RECORDS);

@@ -3,14 +3,14 @@ import iconv from 'iconv-lite';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import pg from 'pg';
 import { Migration20261203100000_service_daily_close_seconds } from '../../migrations/Migration20261203100000_service_daily_close_seconds';
 import { loadConfig } from '../../src/config/env';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { DEMO_RECORDS_SOURCE, seedDemoRecords } from '../../src/modules/service-data/demo-records';
 import { generateServiceRecords, GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
-import { importServiceFile, type ImportOptions } from '../../src/modules/service-data/import';
+import { INTERRUPTED_REASON, importServiceFile, type ImportOptions } from '../../src/modules/service-data/import';
 import { MAX_RECORD_CHARS } from '../../src/modules/service-data/csv';
 import { loadMapping } from '../../src/modules/service-data/mapping';
 import { rebuildRollups, refreshRequestDaily } from '../../src/modules/service-data/rollups';
@@ -45,6 +45,27 @@ const run = (input: Buffer | string, options: Partial<ImportOptions> = {}) =>
   importServiceFile({ db, input: Readable.from([Buffer.from(input)]), fileName: 'test.csv', mapping: gongjian, ...options });
 const count = async (sql: string, params: unknown[] = []) => Number((await db.query(sql, params)).rows[0].n);
 const rollupSnapshot = async (table: string) => (await db.query(`select * from ${table} order by 1, 2, 3, 4`)).rows;
+
+test('a run reads RUNNING while its importer works, and INTERRUPTED once nobody holds it (a killed importer)', async () => {
+  const input = new PassThrough();
+  const live = importServiceFile({ db, input, fileName: 'live.csv', mapping: { ...gongjian, source: 'live-run' }, batchRows: 1 });
+  input.write(`${GONGJIAN_CSV_HEADER}\nLIVE-1,SOC-INSURANCE-01,2024-03-01 09:00:00,,OPEN,370199001001,,,,COUNTER,,,\n`);
+  const statusOf = async (source: string) => (await app.execute(`{ importRuns(filter: { source: "${source}" }) { edges { node { status error inserted } } } }`)).data.importRuns.edges.map((e: any) => e.node);
+  // Wait for the first batch to commit: the run exists and its importer is mid-file.
+  for (let i = 0; i < 200 && (await count(`select count(*) as n from service_record where source = 'live-run'`)) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  expect(await statusOf('live-run')).toEqual([{ status: 'RUNNING', error: null, inserted: 1 }]);
+  input.end();
+  const { runId } = await live;
+  expect(await statusOf('live-run')).toEqual([{ status: 'SUCCEEDED', error: null, inserted: 1 }]);
+  // The importer let go of the run's lock (a pooled connection, on the API path, would keep it otherwise).
+  expect(await count(`select count(*) as n from pg_locks where locktype = 'advisory' and objid = $1::oid and objsubid = 2`, [runId])).toBe(0);
+
+  // A run left RUNNING by an importer that is gone (what kill -9 leaves; the crash test kills a real one).
+  await db.query(`insert into import_run (created_at, updated_at, source, file_name, mapping, status, inserted) values (now(), now(), 'gone-run', 'gone.csv', 'gongjian', 'RUNNING', 20000)`);
+  expect(await statusOf('gone-run')).toEqual([{ status: 'INTERRUPTED', error: INTERRUPTED_REASON, inserted: 20000 }]);
+  expect((await app.execute(`{ importRuns(filter: { statuses: [INTERRUPTED], source: "gone-run" }) { totalCount } }`)).data.importRuns.totalCount).toBe(1);
+  expect((await app.execute(`{ importRuns(filter: { statuses: [RUNNING] }) { totalCount } }`)).data.importRuns.totalCount).toBe(0);
+});
 
 // The shared sample is not on every machine: skip cleanly where it is missing.
 const withBaltimore = fs.existsSync(baltimoreFile) ? test : test.skip;

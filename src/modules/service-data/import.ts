@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { CSV_ERROR, CsvScanner, MAX_RECORD_CHARS } from './csv';
 import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, prepareImportSession, type BatchCounts, type PgClient } from './loader';
 import { compileMapping, type Lookups, type Mapping, type Rejection, type RowMapper } from './mapping';
-import { ANALYZE_AFTER_ROWS, analyzeAfterImport } from './rollups';
+import { ANALYZE_AFTER_ROWS, analyzeAfterImport, type SqlRunner } from './rollups';
 
 export const DEFAULT_BATCH_ROWS = 100_000;
 /**
@@ -72,6 +72,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
       await ensureStage(connection);
     }
     lookups = await loadLookups(db);
+    await markInterruptedRuns(db);
     runId = await startRun(db, mapping, options.fileName);
   } catch (error) {
     // Set-up failed before the run's own try below: close the report here, or its file descriptor leaks.
@@ -409,12 +410,45 @@ export async function importServiceRows(db: PgClient, mapping: Mapping, header: 
   }
 }
 
+/**
+ * A run's importer holds a session-level advisory lock on (RUN_LOCK_CLASS, run id) from the moment
+ * the run exists until it ends. PostgreSQL drops it with the importer's connection (kill -9, a
+ * crash of the importer or of the database, a lost network), so a RUNNING run whose lock nobody
+ * holds will never finish: markInterruptedRuns says so.
+ */
+const RUN_LOCK_CLASS = `hashtext('import_run')`;
+
 async function startRun(db: PgClient, mapping: Mapping, fileName: string): Promise<number> {
+  // One statement: the lock is held before the row is visible, so no sweep sees it unheld.
   const { rows } = await db.query<{ id: number }>(
-    `insert into import_run (created_at, updated_at, source, file_name, mapping, status) values (now(), now(), $1, $2, $3, 'RUNNING') returning id`,
+    `with run as (
+       insert into import_run (created_at, updated_at, source, file_name, mapping, status) values (now(), now(), $1, $2, $3, 'RUNNING') returning id
+     )
+     select id, pg_advisory_lock(${RUN_LOCK_CLASS}, id) from run`,
     [mapping.source, fileName.split(/[\\/]/).pop()!.slice(0, 200), mapping.name],
   );
   return rows[0].id;
+}
+
+/** The `error` of an interrupted run: what happened and what to do. */
+export const INTERRUPTED_REASON = 'the import stopped before its end (killed, or its connection lost); the batches committed before are kept: run the same file again to complete it';
+
+/**
+ * Marks INTERRUPTED every RUNNING run whose importer is gone (no session holds its lock, see
+ * RUN_LOCK_CLASS), and returns how many. Run before listing runs and when an import starts, so a
+ * killed import does not read RUNNING forever.
+ */
+export async function markInterruptedRuns(db: SqlRunner): Promise<number> {
+  const { rows } = await db.query(
+    `update import_run r set status = 'INTERRUPTED', error = $1, updated_at = now()
+      where r.status = 'RUNNING' and not exists (
+        select 1 from pg_locks l
+         where l.locktype = 'advisory' and l.database = (select oid from pg_database where datname = current_database())
+           and l.classid = ${RUN_LOCK_CLASS}::oid and l.objid = r.id::oid and l.objsubid = 2)
+      returning r.id`,
+    [INTERRUPTED_REASON],
+  );
+  return rows.length;
 }
 
 /**
@@ -427,13 +461,13 @@ export function nothingImportedReason(totals: Pick<BatchCounts, 'rowsRead' | 'in
   return totals.rowsRead === 0 ? 'nothing was imported: there are no records after the header' : `nothing was imported: ${totals.rejected === 1 ? 'the one record was' : `all ${totals.rejected} records were`} rejected (see the rejections)`;
 }
 
-/** Marks the run done; `error` (a message about the file or mapping, never row content) marks it failed. */
+/** Marks the run done, and lets go of its lock; `error` (a message about the file or mapping, never row content) marks it failed. */
 async function finishRun(db: PgClient, runId: number, error: string | null): Promise<void> {
-  await db.query(`update import_run set status = $2, error = $3, finished_at = now(), updated_at = now() where id = $1`, [
-    runId,
-    error ? 'FAILED' : 'SUCCEEDED',
-    error ? error.slice(0, 300) : null,
-  ]);
+  await db.query(
+    `with done as (update import_run set status = $2, error = $3, finished_at = now(), updated_at = now() where id = $1 returning id)
+     select pg_advisory_unlock(${RUN_LOCK_CLASS}, id) from done`,
+    [runId, error ? 'FAILED' : 'SUCCEEDED', error ? error.slice(0, 300) : null],
+  );
 }
 
 function csvCell(value: string): string {

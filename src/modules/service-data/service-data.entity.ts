@@ -30,8 +30,13 @@ export enum ImportRunStatus {
   RUNNING = 'RUNNING',
   SUCCEEDED = 'SUCCEEDED',
   FAILED = 'FAILED',
+  /** Its importer stopped before the end (killed, connection lost): see markInterruptedRuns. */
+  INTERRUPTED = 'INTERRUPTED',
 }
-registerEnumType(ImportRunStatus, { name: 'ImportRunStatus', description: 'A run left RUNNING was killed; re-running the same file completes it exactly once.' });
+registerEnumType(ImportRunStatus, {
+  name: 'ImportRunStatus',
+  description: 'RUNNING while its importer works; INTERRUPTED when the importer stopped before the end (killed, connection lost): its committed batches are kept, and running the same file again completes it exactly once.',
+});
 
 /** One entry of the one-window (一门式) service catalogue. */
 @ObjectType({ implements: NodeEntity, description: '一门式 service catalogue entry.' })

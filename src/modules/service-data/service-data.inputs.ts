@@ -23,9 +23,9 @@ export class ServiceItemFilter {
 
 @InputType()
 export class ImportRunFilter {
-  @Field(() => [ImportRunStatus], { nullable: true, description: 'e.g. [FAILED] for the runs that imported nothing, [RUNNING] for killed ones to re-run.' })
+  @Field(() => [ImportRunStatus], { nullable: true, description: 'e.g. [FAILED] for the runs that imported nothing, [INTERRUPTED] for killed ones to re-run.' })
   @IsOptional()
-  @ArrayMaxSize(3)
+  @ArrayMaxSize(4)
   statuses?: ImportRunStatus[];
 
   @TextInput(50, { nullable: true, description: 'The `source` of its records, exactly (gongjian, baltimore311, api, demo).' })

@@ -7,7 +7,8 @@ import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
 import { AreaLevel } from '../area/area.entity';
-import { importServiceRows } from './import';
+import { importServiceRows, markInterruptedRuns } from './import';
+import { entityManagerRunner } from './rollups';
 import { parseMapping } from './mapping';
 import { GROUP_VALUES_SQL } from './resident-groups';
 import { ImportRejection, ImportRun, ServiceItem } from './service-data.entity';
@@ -61,7 +62,9 @@ export const serviceDataService = {
     return paginate(ctx.em, ServiceItem, where as FilterQuery<ServiceItem>, { property: 'id', direction: OrderDirection.ASC }, args);
   },
 
-  listRuns(ctx: AppContext, args: ImportRunListArgs): Promise<ConnectionResult<ImportRun>> {
+  async listRuns(ctx: AppContext, args: ImportRunListArgs): Promise<ConnectionResult<ImportRun>> {
+    // A killed importer cannot say it stopped: a run no importer holds any more is marked here, so the list never shows it RUNNING.
+    await markInterruptedRuns(entityManagerRunner(ctx.em));
     const where: Record<string, unknown> = {};
     if (args.filter?.statuses?.length) where.status = { $in: args.filter.statuses };
     if (args.filter?.source != null) where.source = args.filter.source;
