@@ -16,6 +16,8 @@ let app: TestApp;
 let base: string;
 let w: World;
 const PASSWORD = 'correct horse battery staple';
+/** The refresh-token lifetime of the test server (createTestApp's configuration). */
+const { REFRESH_TOKEN_TTL_DAYS } = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -552,6 +554,48 @@ describe('stolen refresh tokens and password guessing', () => {
     }
     const live = await app.orm.em.fork().execute(`select count(*)::int as n from refresh_token t join account a on a.id = t.account_id where a.username = 'racing.signout' and t.revoked_at is null`);
     expect(live[0].n).toBe(0);
+  });
+
+  test("a new token of an account deletes the account's expired tokens; spent ones within their lifetime stay and still give a replay away", async () => {
+    const day = 86400_000;
+    const ttl = REFRESH_TOKEN_TTL_DAYS * day;
+    const rows = async (username: string) =>
+      (await app.orm.em.fork().execute(
+        `select t.family, (t.spent_at is not null) as spent, (t.revoked_at is not null) as revoked, t.expires_at from refresh_token t join account a on a.id = t.account_id where a.username = ? order by t.id`,
+        [username],
+      )) as { family: string; spent: boolean; revoked: boolean; expires_at: Date }[];
+    await account('pruned.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    await account('dormant.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    await session('dormant.staff');
+    const first = (await session('pruned.staff')).data.signIn.refreshToken;
+    const second = (await refresh(first)).data.refreshSession.refreshToken;
+    await session('pruned.staff'); // another family, never used again
+    app.clock.set(new Date(start.getTime() + ttl - day));
+    const third = (await refresh(second)).data.refreshSession.refreshToken;
+    const fourth = (await refresh(third)).data.refreshSession.refreshToken;
+    expect(await rows('pruned.staff')).toHaveLength(5);
+
+    // Past the first three tokens' expiry, a sign-in deletes them: only the last two are left.
+    app.clock.set(new Date(start.getTime() + ttl + 60_000));
+    await session('pruned.staff');
+    const left = await rows('pruned.staff');
+    expect(left.map(({ spent, revoked }) => ({ spent, revoked }))).toEqual([
+      { spent: true, revoked: false }, // third: spent, still within its lifetime
+      { spent: false, revoked: false }, // fourth
+      { spent: false, revoked: false }, // the new sign-in's
+    ]);
+    for (const row of left) expect(new Date(row.expires_at).getTime()).toBeGreaterThan(app.clock.now().getTime());
+    // Another account's expired token is its own account's to delete, at its next sign-in.
+    expect(await rows('dormant.staff')).toHaveLength(1);
+
+    // The spent third token, replayed, still revokes its family: the fourth is refused after it.
+    expectError(await refresh(third), 'UNAUTHENTICATED');
+    expectError(await refresh(fourth), 'UNAUTHENTICATED');
+    expect((await rows('pruned.staff')).map(({ family, revoked }) => ({ family, revoked }))).toEqual([
+      { family: left[0].family, revoked: true },
+      { family: left[0].family, revoked: true },
+      { family: left[2].family, revoked: false },
+    ]);
   });
 
   test(`${SIGN_IN_LOCKOUT.failures} wrong passwords in a row lock the account's sign-in for ${SIGN_IN_LOCKOUT.minutes} minutes, even with the right one`, async () => {

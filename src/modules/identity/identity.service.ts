@@ -42,8 +42,25 @@ export interface Session {
 
 const ISSUER = 'gongjian';
 
-/** A new sign-in starts a family of refresh tokens; a refresh continues its token's family. */
+/**
+ * Deletes the account's refresh tokens past their expiry, so the table holds about one lifetime of
+ * rows per account rather than every token ever issued. refresh() refuses an expired token before
+ * anything else (it does not revoke for one, even spent), and no access token outlives the token
+ * issued with it (ACCESS_TOKEN_TTL_SECONDS is at most a day, REFRESH_TOKEN_TTL_DAYS at least one),
+ * so identify() never needs an expired row. The one thing lost: signOut() with an expired token
+ * no longer finds its family. Spent and revoked rows within their lifetime stay: a spent one
+ * replayed must still revoke its family. The caller holds the account row locked.
+ */
+async function pruneExpiredTokens(em: EntityManager, accountId: number, now: Date): Promise<void> {
+  await em.nativeDelete(RefreshToken, { account: accountId, expiresAt: { $lte: now } });
+}
+
+/**
+ * A new sign-in starts a family of refresh tokens; a refresh continues its token's family. Every
+ * caller holds the account row locked, so this is where the account's expired tokens go.
+ */
 async function issueSession(em: EntityManager, account: Account, tokens: TokenSettings, now: Date, family = randomBytes(16).toString('hex')): Promise<Session> {
+  await pruneExpiredTokens(em, account.id, now);
   const expiresAt = new Date(now.getTime() + tokens.accessTtlSeconds * 1000);
   // sv: the account's session version; fam: the refresh-token family. Either moving on (a password
   // change; a sign-out or a detected replay) ends the access token at once (identify).
