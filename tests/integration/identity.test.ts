@@ -7,7 +7,7 @@ import { areaPath, portalViewer } from '../helpers/access-fixtures';
 import { ANONYMOUS } from '../../src/context/context';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, expectRacedDuplicatesAnswerAsSequential, ok, residentId, type World } from '../helpers/fixtures';
-import { SIGN_IN_LOCKOUT, WRONG_PASSWORD_MESSAGE } from '../../src/modules/identity/identity.service';
+import { SIGN_IN_LOCKOUT, WRONG_PASSWORD_MESSAGE, identify, tokenSettings } from '../../src/modules/identity/identity.service';
 import { TEST_JWT_SECRET, capturingLogger, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /* Accounts, sessions and API keys over real HTTP, as clients use them. */
@@ -473,6 +473,40 @@ describe('a sign-in answered under another credential', () => {
     const result = await app.execute(`mutation($u: String!, $p: String!) { signIn(input: { username: $u, password: $p }) { account { username role scopeArea { name } } } }`, { u: 'walk.staff', p: PASSWORD }, ANONYMOUS);
     expect(result.errors).toBeUndefined();
     expect(result.data.signIn.account).toEqual({ username: 'walk.staff', role: 'COMMUNITY_STAFF', scopeArea: { name: expect.any(String) } });
+  });
+});
+
+describe('identify', () => {
+  test('a bearer token costs one SQL statement, whatever the role, and gives the viewer with its scope', async () => {
+    const tokens = tokenSettings(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv));
+    const pathOf = async (areaId: string) => (await app.orm.em.fork().execute('select path from area where id = ?', [dbId(areaId)]))[0].path as string;
+    const identifyCounted = async (authorization: string) => {
+      let outcome: unknown;
+      const statements = await app.countStatements(async () => {
+        outcome = await identify(app.orm, tokens, { authorization }).catch((error: Error) => error.message);
+      });
+      return { statements: statements.length, outcome };
+    };
+    const unitId = await createUnit(app, { name: '计数卫健委', kind: 'AGENCY' });
+    await createPairing(app, unitId, w.otherCommunityId);
+    const cases: [string, string, Record<string, unknown>, string[] | null, number | null, number | null][] = [
+      ['counted.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId }, [await pathOf(w.communityId)], null, null],
+      ['counted.liaison', 'UNIT_LIAISON', { unitId }, [await pathOf(w.otherCommunityId)], dbId(unitId), null],
+      ['counted.member', 'PARTY_MEMBER', { personId: w.partyMemberId }, [await pathOf(w.communityId)], null, dbId(w.partyMemberId)],
+      ['counted.analyst', 'ANALYST', {}, null, null, null],
+    ];
+    for (const [username, role, extra, scopePaths, unit, person] of cases) {
+      const accountId = dbId(await account(username, role, extra));
+      const viewer = { kind: 'account', accountId, username, role, scopePaths, unitId: unit, personId: person };
+      const { accessToken, refreshToken } = await signIn(username);
+      expect({ username, ...(await identifyCounted(`Bearer ${accessToken}`)) }).toEqual({ username, statements: 1, outcome: viewer });
+      // A token from before session versions and families (no sv, no fam) still reads as version 0, in one statement too.
+      const older = await new SignJWT({ role, username }).setProtectedHeader({ alg: 'HS256' }).setIssuer('gongjian').setSubject(String(accountId)).setExpirationTime('10m').sign(tokens.secret);
+      expect({ username, ...(await identifyCounted(`Bearer ${older}`)) }).toEqual({ username, statements: 1, outcome: viewer });
+      // Refused in one statement as well, once the session is signed out.
+      await gql(`mutation($t: String!) { signOut(refreshToken: $t) }`, { t: refreshToken });
+      expect({ username, ...(await identifyCounted(`Bearer ${accessToken}`)) }).toEqual({ username, statements: 1, outcome: 'This session was signed out: sign in again' });
+    }
   });
 });
 
