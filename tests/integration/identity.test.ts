@@ -88,6 +88,13 @@ describe('staff accounts', () => {
     expect((await gql('{ viewer { kind } }', {}, { authorization: 'Basic abc' })).status).toBe(401);
   });
 
+  test('inside GraphQL too, UNAUTHENTICATED is answered 401: an anonymous caller of a signed-in field, a wrong password', async () => {
+    const anonymous = await gql('{ requests { totalCount } }');
+    expect({ status: anonymous.status, code: anonymous.json.errors?.[0]?.extensions?.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    const wrong = await gql(SIGN_IN, { u: 'wang.li', p: 'not the password' });
+    expect({ status: wrong.status, code: wrong.json.errors?.[0]?.extensions?.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+  });
+
   test('refresh tokens rotate: each works once; sign-out revokes', async () => {
     const first = await signIn('wang.li');
     const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`;
