@@ -22,6 +22,24 @@ export enum ErrorCode {
   REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
 }
 
+/**
+ * The HTTP status of a response that carries one of these codes. The answers written outside
+ * GraphQL (a refused credential, a timed-out request, a rate-limited client) use it, and so does
+ * unauthenticated() from inside GraphQL; any other code there is answered 200 with the error in
+ * `errors`. A code not listed here is 500 outside GraphQL.
+ */
+const HTTP_STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.RATE_LIMITED]: 429,
+  // Retry: the database was unreachable, or too slow for this request.
+  [ErrorCode.SERVICE_UNAVAILABLE]: 503,
+  [ErrorCode.REQUEST_TIMEOUT]: 503,
+};
+
+export function httpStatusOf(code: ErrorCode): number {
+  return HTTP_STATUS[code] ?? 500;
+}
+
 /** An error meant for the client: its message and extensions are sent as they are. */
 export class AppError extends GraphQLError {
   constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
@@ -54,7 +72,7 @@ export function illegalTransition(message: string, details: { from: string; acti
 }
 
 export function unauthenticated(message = 'Sign in, or send a valid token or API key'): AppError {
-  return new AppError(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
+  return new AppError(ErrorCode.UNAUTHENTICATED, message, { http: { status: httpStatusOf(ErrorCode.UNAUTHENTICATED) } });
 }
 
 export function forbidden(message: string): AppError {

@@ -1,7 +1,7 @@
 import type express from 'express';
 import Redis from 'ioredis';
 import type { Logger } from '../common/logger';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, httpStatusOf } from '../common/errors';
 import type { Viewer } from '../context/context';
 
 /** The answer for one request: go ahead, or wait `retryAfterSeconds`. */
@@ -162,7 +162,7 @@ export function rateLimitMiddleware(limiter: RateLimiter): express.RequestHandle
     res.setHeader('RateLimit-Remaining', String(decision.remaining));
     if (decision.allowed) return next();
     res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-    res.status(429).json({
+    res.status(httpStatusOf(ErrorCode.RATE_LIMITED)).json({
       errors: [
         {
           message: `Too many requests: try again in ${decision.retryAfterSeconds} s`,

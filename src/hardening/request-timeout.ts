@@ -1,5 +1,5 @@
 import type express from 'express';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, httpStatusOf } from '../common/errors';
 
 /**
  * Answers 503 REQUEST_TIMEOUT when a request takes longer than `ms`, and drops whatever
@@ -13,7 +13,7 @@ export function requestTimeout(ms: number): express.RequestHandler {
       if (res.headersSent) return;
       // Read by inTransaction before it commits: a write answered REQUEST_TIMEOUT is rolled back.
       res.locals.timedOut = true;
-      res.status(503).json({ errors: [{ message: `The request took longer than ${ms} ms`, extensions: { code: ErrorCode.REQUEST_TIMEOUT } }] });
+      res.status(httpStatusOf(ErrorCode.REQUEST_TIMEOUT)).json({ errors: [{ message: `The request took longer than ${ms} ms`, extensions: { code: ErrorCode.REQUEST_TIMEOUT } }] });
       // The handler may still finish later: its response has nowhere to go.
       const ignore = (() => res) as never;
       res.json = ignore;

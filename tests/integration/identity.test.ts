@@ -7,7 +7,7 @@ import { areaPath, portalViewer } from '../helpers/access-fixtures';
 import { ANONYMOUS } from '../../src/context/context';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, expectRacedDuplicatesAnswerAsSequential, ok, residentId, type World } from '../helpers/fixtures';
-import { SIGN_IN_LOCKOUT, WRONG_PASSWORD_MESSAGE } from '../../src/modules/identity/identity.service';
+import { SIGN_IN_LOCKOUT, WRONG_PASSWORD_MESSAGE, identify, tokenSettings } from '../../src/modules/identity/identity.service';
 import { TEST_JWT_SECRET, capturingLogger, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /* Accounts, sessions and API keys over real HTTP, as clients use them. */
@@ -16,6 +16,8 @@ let app: TestApp;
 let base: string;
 let w: World;
 const PASSWORD = 'correct horse battery staple';
+/** The refresh-token lifetime of the test server (createTestApp's configuration). */
+const { REFRESH_TOKEN_TTL_DAYS } = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -84,6 +86,13 @@ describe('staff accounts', () => {
       expect({ name, status: answer.status, code: answer.json.errors?.[0]?.extensions?.code }).toEqual({ name, status: 401, code: 'UNAUTHENTICATED' });
     }
     expect((await gql('{ viewer { kind } }', {}, { authorization: 'Basic abc' })).status).toBe(401);
+  });
+
+  test('inside GraphQL too, UNAUTHENTICATED is answered 401: an anonymous caller of a signed-in field, a wrong password', async () => {
+    const anonymous = await gql('{ requests { totalCount } }');
+    expect({ status: anonymous.status, code: anonymous.json.errors?.[0]?.extensions?.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    const wrong = await gql(SIGN_IN, { u: 'wang.li', p: 'not the password' });
+    expect({ status: wrong.status, code: wrong.json.errors?.[0]?.extensions?.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
   });
 
   test('refresh tokens rotate: each works once; sign-out revokes', async () => {
@@ -474,6 +483,40 @@ describe('a sign-in answered under another credential', () => {
   });
 });
 
+describe('identify', () => {
+  test('a bearer token costs one SQL statement, whatever the role, and gives the viewer with its scope', async () => {
+    const tokens = tokenSettings(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv));
+    const pathOf = async (areaId: string) => (await app.orm.em.fork().execute('select path from area where id = ?', [dbId(areaId)]))[0].path as string;
+    const identifyCounted = async (authorization: string) => {
+      let outcome: unknown;
+      const statements = await app.countStatements(async () => {
+        outcome = await identify(app.orm, tokens, { authorization }).catch((error: Error) => error.message);
+      });
+      return { statements: statements.length, outcome };
+    };
+    const unitId = await createUnit(app, { name: '计数卫健委', kind: 'AGENCY' });
+    await createPairing(app, unitId, w.otherCommunityId);
+    const cases: [string, string, Record<string, unknown>, string[] | null, number | null, number | null][] = [
+      ['counted.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId }, [await pathOf(w.communityId)], null, null],
+      ['counted.liaison', 'UNIT_LIAISON', { unitId }, [await pathOf(w.otherCommunityId)], dbId(unitId), null],
+      ['counted.member', 'PARTY_MEMBER', { personId: w.partyMemberId }, [await pathOf(w.communityId)], null, dbId(w.partyMemberId)],
+      ['counted.analyst', 'ANALYST', {}, null, null, null],
+    ];
+    for (const [username, role, extra, scopePaths, unit, person] of cases) {
+      const accountId = dbId(await account(username, role, extra));
+      const viewer = { kind: 'account', accountId, username, role, scopePaths, unitId: unit, personId: person };
+      const { accessToken, refreshToken } = await signIn(username);
+      expect({ username, ...(await identifyCounted(`Bearer ${accessToken}`)) }).toEqual({ username, statements: 1, outcome: viewer });
+      // A token from before session versions and families (no sv, no fam) still reads as version 0, in one statement too.
+      const older = await new SignJWT({ role, username }).setProtectedHeader({ alg: 'HS256' }).setIssuer('gongjian').setSubject(String(accountId)).setExpirationTime('10m').sign(tokens.secret);
+      expect({ username, ...(await identifyCounted(`Bearer ${older}`)) }).toEqual({ username, statements: 1, outcome: viewer });
+      // Refused in one statement as well, once the session is signed out.
+      await gql(`mutation($t: String!) { signOut(refreshToken: $t) }`, { t: refreshToken });
+      expect({ username, ...(await identifyCounted(`Bearer ${accessToken}`)) }).toEqual({ username, statements: 1, outcome: 'This session was signed out: sign in again' });
+    }
+  });
+});
+
 describe('stolen refresh tokens and password guessing', () => {
   const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { refreshToken } }`;
   const SIGN_OUT = `mutation($t: String!) { signOut(refreshToken: $t) }`;
@@ -552,6 +595,48 @@ describe('stolen refresh tokens and password guessing', () => {
     }
     const live = await app.orm.em.fork().execute(`select count(*)::int as n from refresh_token t join account a on a.id = t.account_id where a.username = 'racing.signout' and t.revoked_at is null`);
     expect(live[0].n).toBe(0);
+  });
+
+  test("a new token of an account deletes the account's expired tokens; spent ones within their lifetime stay and still give a replay away", async () => {
+    const day = 86400_000;
+    const ttl = REFRESH_TOKEN_TTL_DAYS * day;
+    const rows = async (username: string) =>
+      (await app.orm.em.fork().execute(
+        `select t.family, (t.spent_at is not null) as spent, (t.revoked_at is not null) as revoked, t.expires_at from refresh_token t join account a on a.id = t.account_id where a.username = ? order by t.id`,
+        [username],
+      )) as { family: string; spent: boolean; revoked: boolean; expires_at: Date }[];
+    await account('pruned.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    await account('dormant.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    await session('dormant.staff');
+    const first = (await session('pruned.staff')).data.signIn.refreshToken;
+    const second = (await refresh(first)).data.refreshSession.refreshToken;
+    await session('pruned.staff'); // another family, never used again
+    app.clock.set(new Date(start.getTime() + ttl - day));
+    const third = (await refresh(second)).data.refreshSession.refreshToken;
+    const fourth = (await refresh(third)).data.refreshSession.refreshToken;
+    expect(await rows('pruned.staff')).toHaveLength(5);
+
+    // Past the first three tokens' expiry, a sign-in deletes them: only the last two are left.
+    app.clock.set(new Date(start.getTime() + ttl + 60_000));
+    await session('pruned.staff');
+    const left = await rows('pruned.staff');
+    expect(left.map(({ spent, revoked }) => ({ spent, revoked }))).toEqual([
+      { spent: true, revoked: false }, // third: spent, still within its lifetime
+      { spent: false, revoked: false }, // fourth
+      { spent: false, revoked: false }, // the new sign-in's
+    ]);
+    for (const row of left) expect(new Date(row.expires_at).getTime()).toBeGreaterThan(app.clock.now().getTime());
+    // Another account's expired token is its own account's to delete, at its next sign-in.
+    expect(await rows('dormant.staff')).toHaveLength(1);
+
+    // The spent third token, replayed, still revokes its family: the fourth is refused after it.
+    expectError(await refresh(third), 'UNAUTHENTICATED');
+    expectError(await refresh(fourth), 'UNAUTHENTICATED');
+    expect((await rows('pruned.staff')).map(({ family, revoked }) => ({ family, revoked }))).toEqual([
+      { family: left[0].family, revoked: true },
+      { family: left[0].family, revoked: true },
+      { family: left[2].family, revoked: false },
+    ]);
   });
 
   test(`${SIGN_IN_LOCKOUT.failures} wrong passwords in a row lock the account's sign-in for ${SIGN_IN_LOCKOUT.minutes} minutes, even with the right one`, async () => {

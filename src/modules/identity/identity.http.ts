@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type express from 'express';
-import { AppError, ErrorCode } from '../../common/errors';
+import { AppError, ErrorCode, httpStatusOf } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { translateDatabaseError } from '../../common/transaction';
 import { identify, type TokenSettings } from './identity.service';
@@ -21,14 +21,7 @@ export function identifyMiddleware(orm: MikroORM, tokens: TokenSettings): expres
   };
 }
 
-/** The HTTP status of a refused credential: 401, or 503 when the database could not answer in time (retry), else 500. */
-const CREDENTIAL_ERROR_STATUS: Partial<Record<ErrorCode, number>> = {
-  [ErrorCode.UNAUTHENTICATED]: 401,
-  [ErrorCode.SERVICE_UNAVAILABLE]: 503,
-  [ErrorCode.REQUEST_TIMEOUT]: 503,
-};
-
-/** Answers a request whose credential was refused: 401 UNAUTHENTICATED (or 503 while the database is down or too slow). */
+/** Answers a request whose credential was refused: 401 UNAUTHENTICATED (or 503 while the database is down or too slow; statuses from httpStatusOf). */
 export function refuseBadCredentials(logger: Logger): express.RequestHandler {
   return (_req, res, next) => {
     const error = res.locals.credentialError as unknown;
@@ -36,7 +29,6 @@ export function refuseBadCredentials(logger: Logger): express.RequestHandler {
     const translated = translateDatabaseError(error);
     if (!(translated instanceof AppError)) logger.error({ err: error }, 'unexpected error while reading credentials');
     const code = translated instanceof AppError ? translated.code : ErrorCode.INTERNAL_SERVER_ERROR;
-    const status = CREDENTIAL_ERROR_STATUS[code] ?? 500;
-    res.status(status).json({ errors: [{ message: translated instanceof AppError ? translated.message : 'Internal server error', extensions: { code } }] });
+    res.status(httpStatusOf(code)).json({ errors: [{ message: translated instanceof AppError ? translated.message : 'Internal server error', extensions: { code } }] });
   };
 }

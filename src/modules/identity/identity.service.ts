@@ -42,8 +42,25 @@ export interface Session {
 
 const ISSUER = 'gongjian';
 
-/** A new sign-in starts a family of refresh tokens; a refresh continues its token's family. */
+/**
+ * Deletes the account's refresh tokens past their expiry, so the table holds about one lifetime of
+ * rows per account rather than every token ever issued. refresh() refuses an expired token before
+ * anything else (it does not revoke for one, even spent), and no access token outlives the token
+ * issued with it (ACCESS_TOKEN_TTL_SECONDS is at most a day, REFRESH_TOKEN_TTL_DAYS at least one),
+ * so identify() never needs an expired row. The one thing lost: signOut() with an expired token
+ * no longer finds its family. Spent and revoked rows within their lifetime stay: a spent one
+ * replayed must still revoke its family. The caller holds the account row locked.
+ */
+async function pruneExpiredTokens(em: EntityManager, accountId: number, now: Date): Promise<void> {
+  await em.nativeDelete(RefreshToken, { account: accountId, expiresAt: { $lte: now } });
+}
+
+/**
+ * A new sign-in starts a family of refresh tokens; a refresh continues its token's family. Every
+ * caller holds the account row locked, so this is where the account's expired tokens go.
+ */
 async function issueSession(em: EntityManager, account: Account, tokens: TokenSettings, now: Date, family = randomBytes(16).toString('hex')): Promise<Session> {
+  await pruneExpiredTokens(em, account.id, now);
   const expiresAt = new Date(now.getTime() + tokens.accessTtlSeconds * 1000);
   // sv: the account's session version; fam: the refresh-token family. Either moving on (a password
   // change; a sign-out or a detected replay) ends the access token at once (identify).
@@ -66,27 +83,46 @@ async function issueSession(em: EntityManager, account: Account, tokens: TokenSe
  * scope area, their residence community. Null (everything) only for an unbound admin or analyst.
  * A liaison's scope is never the unit's own registered area: a district agency registered on the
  * district would otherwise read every resident of the district.
+ *
+ * A SQL expression (text[] or null) over the account row `a` and the date `i.today`, so that
+ * identify() reads it in the same statement as the account.
  */
-async function scopePathsOf(em: EntityManager, account: Pick<Account, 'role' | 'scopeArea' | 'unit' | 'person'>, today: string): Promise<string[] | null> {
-  if (account.scopeArea) return [(await em.findOneOrFail(Area, { id: account.scopeArea.id })).path];
-  if (account.role === Role.UNIT_LIAISON && account.unit) {
-    // Alliance seats count only in a community's alliance: a seat on a street's big party
-    // committee is not a licence to read every resident of the street.
-    const rows: { path: string }[] = await em.execute(
-      `select a.path from pairing p join area a on a.id = p.community_id
-        where p.unit_id = ? and p.starts_on <= ?::date and (p.ends_on is null or p.ends_on >= ?::date)
-       union select a.path from alliance_member m join alliance al on al.id = m.alliance_id join area a on a.id = al.area_id
-        where m.unit_id = ? and a.level = ? and (m.joined_on is null or m.joined_on <= ?::date)`,
-      [account.unit.id, today, today, account.unit.id, AreaLevel.COMMUNITY, today],
-    );
-    return rows.map((row) => row.path);
-  }
-  if (account.role === Role.PARTY_MEMBER && account.person) {
-    const rows: { path: string }[] = await em.execute('select a.path from person p join area a on a.id = p.residence_community_id where p.id = ?', [account.person.id]);
-    return rows.map((row) => row.path);
-  }
-  if (account.role === Role.DISTRICT_ADMIN || account.role === Role.ANALYST) return null;
-  return [];
+const SCOPE_PATHS_SQL = `case
+    when a.scope_area_id is not null then array(select s.path from area s where s.id = a.scope_area_id)::text[]
+    when a.role = '${Role.UNIT_LIAISON}' and a.unit_id is not null then array(
+      select c.path from pairing p join area c on c.id = p.community_id
+       where p.unit_id = a.unit_id and p.starts_on <= i.today and (p.ends_on is null or p.ends_on >= i.today)
+      -- Alliance seats count only in a community's alliance: a seat on a street's big party
+      -- committee is not a licence to read every resident of the street.
+      union select c.path from alliance_member m join alliance al on al.id = m.alliance_id join area c on c.id = al.area_id
+       where m.unit_id = a.unit_id and c.level = '${AreaLevel.COMMUNITY}' and (m.joined_on is null or m.joined_on <= i.today))::text[]
+    when a.role = '${Role.PARTY_MEMBER}' and a.person_id is not null then array(
+      select c.path from person p join area c on c.id = p.residence_community_id where p.id = a.person_id)::text[]
+    when a.role in ('${Role.DISTRICT_ADMIN}', '${Role.ANALYST}') then null
+    else '{}'::text[]
+  end`;
+
+/**
+ * What identify() needs of a bearer token's account, in one round trip: the account, whether the
+ * token's family still has an unrevoked token (a null family, from before families, counts as
+ * live), and the account's scope. No row: the account does not exist.
+ */
+const BEARER_ACCOUNT_SQL = `with i as (select ?::int as account_id, ?::text as family, ?::date as today)
+  select a.id, a.username, a.role, a.active, a.session_version, a.unit_id, a.person_id,
+    (i.family is null or exists (select 1 from refresh_token t where t.family = i.family and t.revoked_at is null)) as family_live,
+    ${SCOPE_PATHS_SQL} as scope_paths
+  from i join account a on a.id = i.account_id`;
+
+interface BearerAccountRow {
+  id: number;
+  username: string;
+  role: Role;
+  active: boolean;
+  session_version: number;
+  unit_id: number | null;
+  person_id: number | null;
+  family_live: boolean;
+  scope_paths: string[] | null;
 }
 
 /**
@@ -111,23 +147,21 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
     } catch {
       throw unauthenticated('The access token is invalid or expired: refresh the session or sign in again');
     }
-    const account = await em.findOne(Account, { id: accountId });
+    const [account]: (BearerAccountRow | undefined)[] = await em.execute(BEARER_ACCOUNT_SQL, [accountId, family, todayInChina(now)]);
     if (!account?.active) throw unauthenticated('This account is no longer active');
-    if (sessionVersion !== account.sessionVersion) {
+    if (sessionVersion !== account.session_version) {
       throw unauthenticated('This session was ended (the password was changed or reset, or the account deactivated): sign in again');
     }
     // A family with no unrevoked token left was signed out or caught replayed: its access tokens end with it.
-    if (family !== null && !(await em.findOne(RefreshToken, { family, revokedAt: null }, { fields: ['id'] }))) {
-      throw unauthenticated('This session was signed out: sign in again');
-    }
+    if (!account.family_live) throw unauthenticated('This session was signed out: sign in again');
     return {
       kind: 'account',
       accountId: account.id,
       username: account.username,
       role: account.role,
-      scopePaths: await scopePathsOf(em, account, todayInChina(now)),
-      unitId: account.unit?.id ?? null,
-      personId: account.person?.id ?? null,
+      scopePaths: account.scope_paths,
+      unitId: account.unit_id,
+      personId: account.person_id,
     };
   }
   if (headers.apiKey) {
