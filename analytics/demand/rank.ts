@@ -221,15 +221,17 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   }
 
   // 3. Monthly series and open backlog by age.
-  // The series starts with the first month in the window that has any record in the scope.
-  // (One pass each: the earliest month of the monthly rows with data, else the earliest day of the month of `to`.)
+  // The series starts with the first day with any record in the scope in the window: its month
+  // from the monthly rows, its day from that month's days (else the earliest day of the month of `to`).
   const column = (name: string) => seriesColumns.indexOf(name);
   const [DEMANDS, CONSULTATIONS, OPEN] = [column('demands'), column('consultations'), column('open')];
-  const hasData = (t: BucketTable, i: number) => valueAt(t, i, DEMANDS) + valueAt(t, i, CONSULTATIONS) > 0;
+  // By the table's own columns: the first month's days are read with fewer columns than the series.
   const firstWithData = (t: BucketTable | null): string | null => {
+    if (!t) return null;
+    const [d, c] = [t.columns.indexOf('demands'), t.columns.indexOf('consultations')];
     let first = -1;
-    if (t) for (let i = 0; i < t.size; i++) if (hasData(t, i) && (first < 0 || t.offset[i] < first)) first = t.offset[i];
-    return first < 0 ? null : addDays(t!.from, first);
+    for (let i = 0; i < t.size; i++) if (valueAt(t, i, d) + valueAt(t, i, c) > 0 && (first < 0 || t.offset[i] < first)) first = t.offset[i];
+    return first < 0 ? null : addDays(t.from, first);
   };
   let days = current;
   let daysInSeries = !wholeLastMonth;
@@ -242,6 +244,12 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     days = await readBucketTable(db, spec(seriesColumns, areaDim), lastMonth, input.to, 'day');
     daysInSeries = true;
     dataFirst = null;
+  } else if (dataFirst !== null && !(dataFirst === firstMonth && span.first !== null && span.first < firstMonth)) {
+    // A monthly row does not say which day its data begin: data that begin mid-month (the demo's
+    // 730 days always do) made the first month look low and every trend lean upwards. Its days
+    // say; not needed when the data reach back before the window, whose first month is then whole.
+    const firstDays = await readBucketTable(db, { ...spec(['demands', 'consultations'], false), what: null }, dataFirst, monthEnd(dataFirst), 'day');
+    dataFirst = firstWithData(firstDays) ?? dataFirst;
   }
   if (dataFirst === null) dataFirst = firstWithData(days);
   const monthKeys: string[] = [];
@@ -251,7 +259,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     const end = m === lastMonth ? input.to : monthEnd(m);
     return Math.max(0, daysInclusive(start, end));
   };
-  // A month with under 7 days in the window (the month of `to` on its 1st-6th) is left out: scaled
+  // A month with under 7 days covered (the month of `to` on its 1st-6th, data that begin in its last 6 days) is left out: scaled
   // to its length, a day or two of records would be multiplied up to 31 times and swing the trend.
   const usableMonths = monthKeys.filter((m) => coveredDays(m) >= 7);
   // Without a group dimension an entry's cell depends on its what × unit alone: looked up once per pair.
@@ -314,14 +322,14 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const populations = [...cells.values()].map((cell) => populationOf(cell, shape, scope));
   const eb = ebByPool([...cells.values()], populations, shape, areaPopulations(shape, scope));
   const spreadOf = spreadByCell(cells, shape, scope);
-  const monthScale = usableMonths.map((m) => daysInclusive(m, monthEnd(m)) / coveredDays(m));
+  const monthDays = usableMonths.map((m) => [daysInclusive(m, monthEnd(m)), coveredDays(m)]);
   [...cells.values()].forEach((cell, i) => {
     const s = cell.sums;
     const population = populations[i];
-    // Monthly totals; the month of `to`, partly covered, is scaled up to its length. The first month
-    // counts from its 1st when read from monthly rows (they do not say which day data begins), from
-    // its first day with data when read by day.
-    const series = usableMonths.map((m, j) => ((cell.monthly.get(m) ?? 0) * monthScale[j]));
+    // Monthly totals; a partly covered month (the month of `to`, the month the data begin in) is
+    // scaled up to its length, or left out under 7 days (usableMonths).
+    // Multiplied before divided: 15 × 31 / 15 is 31 exactly, 15 × (31 / 15) is not, and Mann–Kendall reads that as a change.
+    const series = usableMonths.map((m, j) => ((cell.monthly.get(m) ?? 0) * monthDays[j][0]) / monthDays[j][1]);
     const seasonal = series.length >= 24;
     const mk = seasonal ? seasonalMannKendall(series, 12) : series.length >= 4 ? mannKendall(series) : null;
     const surge = surgeZ(cell.volume, cell.baselineVolume, daysInclusive(input.from, input.to), baseline.days);
