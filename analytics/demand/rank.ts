@@ -8,7 +8,7 @@ import { empiricalBayesRates } from '../stats/empirical-bayes';
 import { histogramQuantile, kthLargestPositive, weightedQuantile } from '../stats/histogram';
 import { mannKendall, seasonalMannKendall, seasonalSenSlope, senSlope } from '../stats/mann-kendall';
 import { surgeZ } from '../stats/surge';
-import { HISTOGRAM_COLUMNS } from '../sources/demand-tables';
+import { GROUP_COLUMNS, HISTOGRAM_COLUMNS, UNKNOWN_GROUP, VULNERABLE_MASK } from '../sources/demand-tables';
 import type { SqlRunner } from '../sources/sql';
 import { GROUPS, explode, shapeOf, type CellShape } from './cells';
 import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart, splitPeriod } from './dates';
@@ -43,6 +43,8 @@ export const POLICY_SHARE = 0.5;
 export const TOPIC = { topRank: 5, presence: 0.3, trendZ: 1.96, persistentMonths: 3 };
 const BACKLOG_LOOKBACK_DAYS = 365;
 const EVIDENCE_DAYS = 14;
+/** The groups VULNERABLE_MASK marks (the roll-ups' `vulnerable` column): a group cell's share is 1 or 0. */
+const VULNERABLE_GROUPS = new Set(GROUP_COLUMNS.filter(([, bit]) => (bit & VULNERABLE_MASK) !== 0).map(([, , group]) => group));
 const MAX_PERIOD_DAYS = 3660;
 
 function validate(input: DemandRankingInput): void {
@@ -360,7 +362,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       timelinessP90Hours: histOk ? roundOrNull(histogramQuantile(hist as number[], 0.9), 2) : null,
       onTimeShare: quality && available(mode, 'on_time') ? ratio(s.on_time, s.timed) : null,
       meanCloseHours: quality ? roundOrNull(ratio(s.close_seconds_sum, s.timed), 0, 1 / 3600) : null,
-      vulnerableShare: group ? (['ELDERLY', 'CHILDREN', 'DISABLED', 'LOW_INCOME'].includes(group) ? 1 : 0) : (ratio(s.vulnerable, s.with_group) ?? 0),
+      // Unknown, not 0, when no demand of the cell names a group: 0 would claim no vulnerable residents.
+      vulnerableShare: group ? (group === UNKNOWN_GROUP ? null : VULNERABLE_GROUPS.has(group) ? 1 : 0) : ratio(s.vulnerable, s.with_group),
       spread: spreadOf.get(cell.id) ?? null,
       presence: areaDim ? null : round(cell.perUnit.size && scope.units.size ? [...cell.perUnit.values()].filter((v) => v > 0).length / scope.units.size : 0, 4),
       persistentMonths: null,
@@ -377,6 +380,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       if (metrics.resolutionGap === null) note('resolutionGap', 'no demand in the period');
       if (metrics.satisfactionGap === null) note('satisfactionGap', available(mode, 'satisfied') ? 'no rating in the period' : 'service_daily keeps no satisfied count');
     }
+    if (metrics.vulnerableShare === null) note('vulnerableShare', 'no demand in the cell has a known resident group');
     if (metrics.spread === null) note('spread', areaDim ? 'spread is across areas; this cell is one area' : 'no area has demand');
     metricsOf.set(cell.id, metrics);
   });

@@ -453,3 +453,25 @@ test('data that begin mid-month at a flat daily rate show no trend: the first mo
   // 4 days of January 2009: left out, like a month of `to` on its 4th.
   expect(await trendOf(late)).toEqual({ trendZ: 0, senSlope: 0, trendMethod: 'SEASONAL', trendPoints: 24 });
 });
+
+test('vulnerableShare through GraphQL: null with a note when no demand of the cell has a known group, the share when some have', async () => {
+  const community = (await db.query(`select id from area where code = '370199001001'`)).rows[0];
+  const areaId = Buffer.from(`Community:${community.id}`).toString('base64url');
+  const share = async (from: string, to: string, groupBy: string[]) => {
+    const result = await app.execute(RANKING, { input: { areaId, from, to, groupBy, minSupport: 0, includeConsultations: false } });
+    expect(result.errors).toBeUndefined();
+    return result.data.demandRanking.rows.map((row: { label: string; metrics: { volume: number; vulnerableShare: number | null }; notes: { metric: string; reason: string }[] }) => ({
+      label: row.label, volume: row.metrics.volume, vulnerableShare: row.metrics.vulnerableShare, note: row.notes.find((n) => n.metric === 'vulnerableShare')?.reason ?? null,
+    }));
+  };
+  const unknown = 'no demand in the cell has a known resident group';
+  // January 2021 of the tiny fixture: T-6 and T-7, neither with a group. Unknown, not "none vulnerable".
+  expect(await share('2021-01-01', '2021-01-31', ['CATEGORY'])).toEqual([{ label: expect.any(String), volume: 2, vulnerableShare: null, note: unknown }]);
+  // March: T-1 ELDERLY, T-2 GENERAL, T-3 CHILDREN, T-4 none: 2 of the 3 with a group.
+  expect(await share('2021-03-01', '2021-03-31', ['CATEGORY'])).toEqual([{ label: expect.any(String), volume: 4, vulnerableShare: 0.666667, note: null }]);
+  // By group: the UNKNOWN group's cell is unknown too; the others are 1 or 0.
+  const byGroup = await share('2021-03-01', '2021-03-31', ['RESIDENT_GROUP']);
+  expect(byGroup.map(({ label, vulnerableShare, note }: { label: string; vulnerableShare: number | null; note: string | null }) => [label, vulnerableShare, note]).sort()).toEqual([
+    ['CHILDREN', 1, null], ['ELDERLY', 1, null], ['GENERAL', 0, null], ['UNKNOWN', null, unknown],
+  ]);
+});
