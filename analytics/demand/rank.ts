@@ -8,7 +8,7 @@ import { empiricalBayesRates } from '../stats/empirical-bayes';
 import { histogramQuantile, kthLargestPositive, weightedQuantile } from '../stats/histogram';
 import { mannKendall, seasonalMannKendall, seasonalSenSlope, senSlope } from '../stats/mann-kendall';
 import { surgeZ } from '../stats/surge';
-import { HISTOGRAM_COLUMNS } from '../sources/demand-tables';
+import { GROUP_COLUMNS, HISTOGRAM_COLUMNS, UNKNOWN_GROUP, VULNERABLE_MASK } from '../sources/demand-tables';
 import type { SqlRunner } from '../sources/sql';
 import { GROUPS, explode, shapeOf, type CellShape } from './cells';
 import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart, splitPeriod } from './dates';
@@ -43,6 +43,8 @@ export const POLICY_SHARE = 0.5;
 export const TOPIC = { topRank: 5, presence: 0.3, trendZ: 1.96, persistentMonths: 3 };
 const BACKLOG_LOOKBACK_DAYS = 365;
 const EVIDENCE_DAYS = 14;
+/** The groups VULNERABLE_MASK marks (the roll-ups' `vulnerable` column): a group cell's share is 1 or 0. */
+const VULNERABLE_GROUPS = new Set(GROUP_COLUMNS.filter(([, bit]) => (bit & VULNERABLE_MASK) !== 0).map(([, , group]) => group));
 const MAX_PERIOD_DAYS = 3660;
 
 function validate(input: DemandRankingInput): void {
@@ -221,15 +223,17 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   }
 
   // 3. Monthly series and open backlog by age.
-  // The series starts with the first month in the window that has any record in the scope.
-  // (One pass each: the earliest month of the monthly rows with data, else the earliest day of the month of `to`.)
+  // The series starts with the first day with any record in the scope in the window: its month
+  // from the monthly rows, its day from that month's days (else the earliest day of the month of `to`).
   const column = (name: string) => seriesColumns.indexOf(name);
   const [DEMANDS, CONSULTATIONS, OPEN] = [column('demands'), column('consultations'), column('open')];
-  const hasData = (t: BucketTable, i: number) => valueAt(t, i, DEMANDS) + valueAt(t, i, CONSULTATIONS) > 0;
+  // By the table's own columns: the first month's days are read with fewer columns than the series.
   const firstWithData = (t: BucketTable | null): string | null => {
+    if (!t) return null;
+    const [d, c] = [t.columns.indexOf('demands'), t.columns.indexOf('consultations')];
     let first = -1;
-    if (t) for (let i = 0; i < t.size; i++) if (hasData(t, i) && (first < 0 || t.offset[i] < first)) first = t.offset[i];
-    return first < 0 ? null : addDays(t!.from, first);
+    for (let i = 0; i < t.size; i++) if (valueAt(t, i, d) + valueAt(t, i, c) > 0 && (first < 0 || t.offset[i] < first)) first = t.offset[i];
+    return first < 0 ? null : addDays(t.from, first);
   };
   let days = current;
   let daysInSeries = !wholeLastMonth;
@@ -242,6 +246,12 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     days = await readBucketTable(db, spec(seriesColumns, areaDim), lastMonth, input.to, 'day');
     daysInSeries = true;
     dataFirst = null;
+  } else if (dataFirst !== null && !(dataFirst === firstMonth && span.first !== null && span.first < firstMonth)) {
+    // A monthly row does not say which day its data begin: data that begin mid-month (the demo's
+    // 730 days always do) made the first month look low and every trend lean upwards. Its days
+    // say; not needed when the data reach back before the window, whose first month is then whole.
+    const firstDays = await readBucketTable(db, { ...spec(['demands', 'consultations'], false), what: null }, dataFirst, monthEnd(dataFirst), 'day');
+    dataFirst = firstWithData(firstDays) ?? dataFirst;
   }
   if (dataFirst === null) dataFirst = firstWithData(days);
   const monthKeys: string[] = [];
@@ -251,7 +261,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     const end = m === lastMonth ? input.to : monthEnd(m);
     return Math.max(0, daysInclusive(start, end));
   };
-  // A month with under 7 days in the window (the month of `to` on its 1st-6th) is left out: scaled
+  // A month with under 7 days covered (the month of `to` on its 1st-6th, data that begin in its last 6 days) is left out: scaled
   // to its length, a day or two of records would be multiplied up to 31 times and swing the trend.
   const usableMonths = monthKeys.filter((m) => coveredDays(m) >= 7);
   // Without a group dimension an entry's cell depends on its what × unit alone: looked up once per pair.
@@ -314,14 +324,14 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const populations = [...cells.values()].map((cell) => populationOf(cell, shape, scope));
   const eb = ebByPool([...cells.values()], populations, shape, areaPopulations(shape, scope));
   const spreadOf = spreadByCell(cells, shape, scope);
-  const monthScale = usableMonths.map((m) => daysInclusive(m, monthEnd(m)) / coveredDays(m));
+  const monthDays = usableMonths.map((m) => [daysInclusive(m, monthEnd(m)), coveredDays(m)]);
   [...cells.values()].forEach((cell, i) => {
     const s = cell.sums;
     const population = populations[i];
-    // Monthly totals; the month of `to`, partly covered, is scaled up to its length. The first month
-    // counts from its 1st when read from monthly rows (they do not say which day data begins), from
-    // its first day with data when read by day.
-    const series = usableMonths.map((m, j) => ((cell.monthly.get(m) ?? 0) * monthScale[j]));
+    // Monthly totals; a partly covered month (the month of `to`, the month the data begin in) is
+    // scaled up to its length, or left out under 7 days (usableMonths).
+    // Multiplied before divided: 15 × 31 / 15 is 31 exactly, 15 × (31 / 15) is not, and Mann–Kendall reads that as a change.
+    const series = usableMonths.map((m, j) => ((cell.monthly.get(m) ?? 0) * monthDays[j][0]) / monthDays[j][1]);
     const seasonal = series.length >= 24;
     const mk = seasonal ? seasonalMannKendall(series, 12) : series.length >= 4 ? mannKendall(series) : null;
     const surge = surgeZ(cell.volume, cell.baselineVolume, daysInclusive(input.from, input.to), baseline.days);
@@ -352,7 +362,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       timelinessP90Hours: histOk ? roundOrNull(histogramQuantile(hist as number[], 0.9), 2) : null,
       onTimeShare: quality && available(mode, 'on_time') ? ratio(s.on_time, s.timed) : null,
       meanCloseHours: quality ? roundOrNull(ratio(s.close_seconds_sum, s.timed), 0, 1 / 3600) : null,
-      vulnerableShare: group ? (['ELDERLY', 'CHILDREN', 'DISABLED', 'LOW_INCOME'].includes(group) ? 1 : 0) : (ratio(s.vulnerable, s.with_group) ?? 0),
+      // Unknown, not 0, when no demand of the cell names a group: 0 would claim no vulnerable residents.
+      vulnerableShare: group ? (group === UNKNOWN_GROUP ? null : VULNERABLE_GROUPS.has(group) ? 1 : 0) : ratio(s.vulnerable, s.with_group),
       spread: spreadOf.get(cell.id) ?? null,
       presence: areaDim ? null : round(cell.perUnit.size && scope.units.size ? [...cell.perUnit.values()].filter((v) => v > 0).length / scope.units.size : 0, 4),
       persistentMonths: null,
@@ -369,6 +380,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       if (metrics.resolutionGap === null) note('resolutionGap', 'no demand in the period');
       if (metrics.satisfactionGap === null) note('satisfactionGap', available(mode, 'satisfied') ? 'no rating in the period' : 'service_daily keeps no satisfied count');
     }
+    if (metrics.vulnerableShare === null) note('vulnerableShare', 'no demand in the cell has a known resident group');
     if (metrics.spread === null) note('spread', areaDim ? 'spread is across areas; this cell is one area' : 'no area has demand');
     metricsOf.set(cell.id, metrics);
   });

@@ -53,7 +53,8 @@ export interface DemandMetrics {
   timelinessP50Hours: number | null;
   timelinessP90Hours: number | null;
   onTimeShare: number | null;
-  vulnerableShare: number;
+  /** Null when no demand of the cell has a known resident group. */
+  vulnerableShare: number | null;
   spread: number | null;
   // Added beyond the contract:
   /** Consultations in the period (counted apart; in volume only with includeConsultations). */

@@ -34,7 +34,8 @@ export interface BenefitBreakdown {
 export function benefitOf(cells: readonly DemandCell[], rho: number, beta: number): BenefitBreakdown {
   const covered: CoveredCell[] = cells
     .map((cell) => {
-      const vulnerabilityWeight = 1 + beta * cell.vulnerableShare;
+      // An unknown share (no demand names a group) gives no boost: v counts 0, said in the formula.
+      const vulnerabilityWeight = 1 + beta * (cell.vulnerableShare ?? 0);
       return {
         categoryId: cell.categoryId,
         communityId: cell.communityId,
@@ -51,7 +52,7 @@ export function benefitOf(cells: readonly DemandCell[], rho: number, beta: numbe
   const benefit = covered.reduce((sum, cell) => sum + cell.contribution, 0);
   // Six decimals, as coveredCells shows them: with C cut to three, the printed terms missed the
   // printed benefit by up to 0.75 % (0.075×599×… for C = 0.074836), and an analyst redoing the sum could not trust it.
-  const shown = covered.slice(0, 6).map((c) => `${round(c.score, 6)}×${c.volume}×(1+${beta}×${round(c.vulnerableShare, 6)})`);
+  const shown = covered.slice(0, 6).map((c) => `${round(c.score, 6)}×${c.volume}×(1+${beta}×${c.vulnerableShare === null ? '0, v unknown' : round(c.vulnerableShare, 6)})`);
   const rest = covered.slice(6);
   if (rest.length) shown.push(`${round(rest.reduce((sum, c) => sum + c.contribution / rho, 0), 6)} (${rest.length} more cells)`);
   const formula = `b = ρ·Σ C·n·(1+β·v) = ${rho} × (${shown.join(' + ') || '0'}) = ${round(benefit, 3)}`;

@@ -239,7 +239,7 @@ function greedyOut(s: Solved, exactBenefit: number, exactKeys: Set<string>, requ
 function assumptions(s: Solved): string[] {
   const { params } = s;
   return [
-    `Benefit b = Σ C·n·ρ·(1+β·v) over the demand cells of the template's categories in the candidate's community: C the cell's ranking score, n its demand count in the period (consultations excluded), v the share from elderly, children, disabled and low-income residents.`,
+    `Benefit b = Σ C·n·ρ·(1+β·v) over the demand cells of the template's categories in the candidate's community: C the cell's ranking score, n its demand count in the period (consultations excluded), v the share from elderly, children, disabled and low-income residents (unknown when no demand in the cell has a known group: no boost, v counts 0).`,
     `C (score): ${s.input.scoreSource ?? 'the demand ranking\'s TOPSIS closeness'}.`,
     params.rho != null
       ? `ρ = ${params.rho} for every template (given in the input): the share of the covered demand a project addresses.`

@@ -16,8 +16,8 @@ export interface DemandCell {
   volume: number;
   /** Ranking score C in 0..1: the cell's TOPSIS closeness in the demand ranking. */
   score: number;
-  /** Share of the volume from ELDERLY, CHILDREN, DISABLED or LOW_INCOME residents, 0..1. */
-  vulnerableShare: number;
+  /** Share of the volume from ELDERLY, CHILDREN, DISABLED or LOW_INCOME residents, 0..1; null when no demand has a known group. */
+  vulnerableShare: number | null;
   /** Every metric the ranking computed for the cell (null when it could not be computed). */
   metrics: Record<string, number | null>;
   label: string;
@@ -119,9 +119,9 @@ export interface CoveredCell {
   label: string;
   volume: number;
   score: number;
-  vulnerableShare: number;
+  vulnerableShare: number | null;
   metrics: Record<string, number | null>;
-  /** 1 + β·vulnerableShare. */
+  /** 1 + β·vulnerableShare (1 when the share is unknown). */
   vulnerabilityWeight: number;
   /** C·n·ρ·(1 + β·v): this cell's part of the benefit. */
   contribution: number;

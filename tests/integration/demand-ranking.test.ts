@@ -427,3 +427,51 @@ test('an evidence id whose source id reads like a personal number is masked for 
   const analystSees = await evidence(accountViewer(Role.ANALYST, null));
   expect(analystSees).toEqual(['ServiceRecord:hall:370***********1237', 'ServiceRecord:hall:HALL-2023-000017']);
 });
+
+test('data that begin mid-month at a flat daily rate show no trend: the first month is scaled to its days, or left out under 7', async () => {
+  // 2009-2011, years no other fixture touches: one demand a day up to 2011-01-31, beginning on the
+  // 17th (15 days of January 2009) in one community and on the 28th (4 days) in another.
+  const [early, late] = ['370199002001', '370199002002'];
+  const lines = [GONGJIAN_CSV_HEADER];
+  for (const [community, first] of [[early, '2009-01-17'], [late, '2009-01-28']]) {
+    for (let day = first; day <= '2011-01-31'; day = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) {
+      lines.push(`FLAT-${community}-${day},CIV-MARRIAGE-01,${day} 10:00:00,${day} 11:00:00,FINISHED,${community},,,,COUNTER,,,`);
+    }
+  }
+  expect(await importServiceFile({ db, input: Readable.from([Buffer.from(lines.join('\n') + '\n')]), fileName: 'flat.csv', mapping: gongjian, batchRows: 5000 })).toMatchObject({ inserted: 745 + 734, rejected: 0 });
+  const trendOf = async (code: string) => {
+    const { path: areaPath } = (await db.query(`select path from area where code = $1`, [code])).rows[0];
+    const result = await rankDemand(sql, { ...base, from: '2011-01-01', to: '2011-01-31', areaPaths: [areaPath], minSupport: 0, now: new Date('2011-02-05T00:00:00Z') });
+    expect(result.rows).toHaveLength(1);
+    const { trendZ, senSlope, trendMethod, trendPoints } = result.rows[0].metrics;
+    return { trendZ, senSlope, trendMethod, trendPoints };
+  };
+  // Every month, scaled to its length, holds as many demands as it has days: each calendar month
+  // equals itself a year on, so the seasonal test finds no change. Counted from its 1st, January
+  // 2009 held 15 (or 4) against 31 and made the trend upward.
+  expect(await trendOf(early)).toEqual({ trendZ: 0, senSlope: 0, trendMethod: 'SEASONAL', trendPoints: 25 });
+  // 4 days of January 2009: left out, like a month of `to` on its 4th.
+  expect(await trendOf(late)).toEqual({ trendZ: 0, senSlope: 0, trendMethod: 'SEASONAL', trendPoints: 24 });
+});
+
+test('vulnerableShare through GraphQL: null with a note when no demand of the cell has a known group, the share when some have', async () => {
+  const community = (await db.query(`select id from area where code = '370199001001'`)).rows[0];
+  const areaId = Buffer.from(`Community:${community.id}`).toString('base64url');
+  const share = async (from: string, to: string, groupBy: string[]) => {
+    const result = await app.execute(RANKING, { input: { areaId, from, to, groupBy, minSupport: 0, includeConsultations: false } });
+    expect(result.errors).toBeUndefined();
+    return result.data.demandRanking.rows.map((row: { label: string; metrics: { volume: number; vulnerableShare: number | null }; notes: { metric: string; reason: string }[] }) => ({
+      label: row.label, volume: row.metrics.volume, vulnerableShare: row.metrics.vulnerableShare, note: row.notes.find((n) => n.metric === 'vulnerableShare')?.reason ?? null,
+    }));
+  };
+  const unknown = 'no demand in the cell has a known resident group';
+  // January 2021 of the tiny fixture: T-6 and T-7, neither with a group. Unknown, not "none vulnerable".
+  expect(await share('2021-01-01', '2021-01-31', ['CATEGORY'])).toEqual([{ label: expect.any(String), volume: 2, vulnerableShare: null, note: unknown }]);
+  // March: T-1 ELDERLY, T-2 GENERAL, T-3 CHILDREN, T-4 none: 2 of the 3 with a group.
+  expect(await share('2021-03-01', '2021-03-31', ['CATEGORY'])).toEqual([{ label: expect.any(String), volume: 4, vulnerableShare: 0.666667, note: null }]);
+  // By group: the UNKNOWN group's cell is unknown too; the others are 1 or 0.
+  const byGroup = await share('2021-03-01', '2021-03-31', ['RESIDENT_GROUP']);
+  expect(byGroup.map(({ label, vulnerableShare, note }: { label: string; vulnerableShare: number | null; note: string | null }) => [label, vulnerableShare, note]).sort()).toEqual([
+    ['CHILDREN', 1, null], ['ELDERLY', 1, null], ['GENERAL', 0, null], ['UNKNOWN', null, unknown],
+  ]);
+});

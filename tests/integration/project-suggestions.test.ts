@@ -99,8 +99,10 @@ describe('projectSuggestions', () => {
       selected: true, inGreedy: true, bindingConstraints: [], community: { id: w.communityId, name: '幸福里社区' },
     });
     expect(lights.benefit).toBeCloseTo(lightsB, 3);
-    expect(lights.benefitFormula).toBe(`b = ρ·Σ C·n·(1+β·v) = 0.7 × (${round(C.lights, 6)}×60×(1+0.5×0)) = ${round(lightsB, 3)}`);
-    expect(lights.coveredCells).toEqual([expect.objectContaining({ label: '住房物业 / 路灯照明 · 幸福里社区', volume: 60, score: C.lights, vulnerableShare: 0, vulnerabilityWeight: 1, category: { code: 'HOUSING-LIGHTS' } })]);
+    // No street-light demand names a resident group: v is unknown (null), not 0, and gives no boost.
+    expect(lights.benefitFormula).toBe(`b = ρ·Σ C·n·(1+β·v) = 0.7 × (${round(C.lights, 6)}×60×(1+0.5×0, v unknown)) = ${round(lightsB, 3)}`);
+    expect(lights.coveredCells).toEqual([expect.objectContaining({ label: '住房物业 / 路灯照明 · 幸福里社区', volume: 60, score: C.lights, vulnerableShare: null, vulnerabilityWeight: 1, category: { code: 'HOUSING-LIGHTS' } })]);
+    expect(lights.coveredCells[0].metrics).toContainEqual({ name: 'vulnerableShare', value: null });
     expect(lights.coveredCells[0].contribution).toBeCloseTo(lightsB, 3);
     // Every metric of the ranking row travels with the cell: the 10 open requests are its backlog.
     expect(lights.coveredCells[0].metrics).toEqual(expect.arrayContaining([{ name: 'volume', value: 60 }, { name: 'backlogOpen', value: 10 }]));

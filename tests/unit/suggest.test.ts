@@ -20,7 +20,7 @@ function template(id: number, over: Partial<TemplateSpec> = {}): TemplateSpec {
   };
 }
 
-function cell(categoryId: number, communityId: number, volume: number, score: number, vulnerableShare = 0): DemandCell {
+function cell(categoryId: number, communityId: number, volume: number, score: number, vulnerableShare: number | null = 0): DemandCell {
   return { categoryId, communityId, volume, score, vulnerableShare, metrics: { volume }, label: `c${categoryId}@${communityId}` };
 }
 
@@ -55,6 +55,19 @@ describe('benefit arithmetic', () => {
     // 140 cases × ρ 0.3 × 1 resident per case.
     expect(only.beneficiaries).toBe(42);
     expect(result.params).toEqual({ beta: 0.5, rho: null, costUnit: null });
+  });
+
+  test('an unknown vulnerable share (null) gives no boost, and the formula says v is unknown rather than 0', () => {
+    // 0.8×100×(1+0.5×0.4) = 96 and 0.5×40×1 = 20: as a share of 0, but shown as unknown; ρ 0.3 → 34.8.
+    const result = suggestProjects(input({
+      templates: [template(1, { categoryIds: [10, 11] })],
+      cells: [cell(10, 1, 100, 0.8, 0.4), cell(11, 1, 40, 0.5, null)],
+    }));
+    const [only] = result.selected;
+    expect(only.benefit).toBeCloseTo(34.8, 9);
+    expect(only.cells.map((c) => [c.vulnerableShare, c.vulnerabilityWeight])).toEqual([[0.4, expect.closeTo(1.2, 9)], [null, 1]]);
+    expect(only.benefitFormula).toBe('b = ρ·Σ C·n·(1+β·v) = 0.3 × (0.8×100×(1+0.5×0.4) + 0.5×40×(1+0.5×0, v unknown)) = 34.8');
+    expect(result.assumptions.join('\n')).toContain('unknown when no demand in the cell has a known group: no boost');
   });
 
   test('the printed terms multiply out to the printed benefit (scores with more than three decimals)', () => {

@@ -30,7 +30,7 @@ export class DemandMetricsType {
   @Field(() => Float, { nullable: true }) timelinessP90Hours!: number | null;
   @Field(() => Float, { nullable: true }) meanCloseHours!: number | null;
   @Field(() => Float, { nullable: true, description: 'Finished within the deadline / finished with a close time.' }) onTimeShare!: number | null;
-  @Field(() => Float, { description: 'ELDERLY, CHILDREN, DISABLED, LOW_INCOME / demands with a known group.' }) vulnerableShare!: number;
+  @Field(() => Float, { nullable: true, description: 'ELDERLY, CHILDREN, DISABLED, LOW_INCOME / demands with a known group; null when no demand has a known group.' }) vulnerableShare!: number | null;
   @Field(() => Float, { nullable: true, description: 'Share of areas where the cell is in the local top decile.' }) spread!: number | null;
   @Field(() => Float, { nullable: true }) presence!: number | null;
   @Field(() => Int, { nullable: true }) persistentMonths!: number | null;

@@ -48,8 +48,8 @@ export class CoveredDemandCell {
   @Field(() => Float, { description: 'C: the cell\'s ranking score, 0-1.' })
   score!: number;
 
-  @Field(() => Float, { description: 'v: share from elderly, children, disabled and low-income residents.' })
-  vulnerableShare!: number;
+  @Field(() => Float, { nullable: true, description: 'v: share from elderly, children, disabled and low-income residents; null when no demand has a known group (no boost: 1 + β·0).' })
+  vulnerableShare!: number | null;
 
   @Field(() => Float, { description: '1 + β·v.' })
   vulnerabilityWeight!: number;
