@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/env';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { DEMO_RECORDS_SOURCE, seedDemoRecords } from '../../src/modules/service-data/demo-records';
 import { generateServiceRecords, GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
-import { INTERRUPTED_REASON, importServiceFile, type ImportOptions } from '../../src/modules/service-data/import';
+import { INTERRUPTED_REASON, importServiceFile, importServiceRows, type ImportOptions } from '../../src/modules/service-data/import';
 import { MAX_RECORD_CHARS } from '../../src/modules/service-data/csv';
 import { loadMapping } from '../../src/modules/service-data/mapping';
 import { rebuildRollups, refreshRequestDaily } from '../../src/modules/service-data/rollups';
@@ -61,7 +61,14 @@ test('a run reads RUNNING while its importer works, and INTERRUPTED once nobody 
   expect(await count(`select count(*) as n from pg_locks where locktype = 'advisory' and objid = $1::oid and objsubid = 2`, [runId])).toBe(0);
 
   // A run left RUNNING by an importer that is gone (what kill -9 leaves; the crash test kills a real one).
-  await db.query(`insert into import_run (created_at, updated_at, source, file_name, mapping, status, inserted) values (now(), now(), 'gone-run', 'gone.csv', 'gongjian', 'RUNNING', 20000)`);
+  const orphan = async () => (await db.query(`insert into import_run (created_at, updated_at, source, file_name, mapping, status, inserted) values (now(), now(), 'gone-run', 'gone.csv', 'gongjian', 'RUNNING', 20000) returning id`)).rows[0].id;
+  // The next import marks it, an API one too (before anyone lists the runs)…
+  const first = await orphan();
+  await importServiceRows(db, { ...gongjian, source: 'live-run' }, GONGJIAN_CSV_HEADER.split(','), []);
+  expect((await db.query(`select status, error from import_run where id = $1`, [first])).rows).toEqual([{ status: 'INTERRUPTED', error: INTERRUPTED_REASON }]);
+  await db.query(`delete from import_run where id = $1`, [first]);
+  // …and so does listing them.
+  await orphan();
   expect(await statusOf('gone-run')).toEqual([{ status: 'INTERRUPTED', error: INTERRUPTED_REASON, inserted: 20000 }]);
   expect((await app.execute(`{ importRuns(filter: { statuses: [INTERRUPTED], source: "gone-run" }) { totalCount } }`)).data.importRuns.totalCount).toBe(1);
   expect((await app.execute(`{ importRuns(filter: { statuses: [RUNNING] }) { totalCount } }`)).data.importRuns.totalCount).toBe(0);

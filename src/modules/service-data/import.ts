@@ -392,6 +392,7 @@ export async function importServiceRows(db: PgClient, mapping: Mapping, header: 
   const lookups = await loadLookups(db);
   await ensureStage(db);
   const mapper = compileMapping(mapping, header, lookups);
+  await markInterruptedRuns(db);
   const runId = await startRun(db, mapping, fileName);
   const loader = new BatchLoader(db, mapping.source, runId);
   try {
@@ -435,8 +436,8 @@ export const INTERRUPTED_REASON = 'the import stopped before its end (killed, or
 
 /**
  * Marks INTERRUPTED every RUNNING run whose importer is gone (no session holds its lock, see
- * RUN_LOCK_CLASS), and returns how many. Run before listing runs and when an import starts, so a
- * killed import does not read RUNNING forever.
+ * RUN_LOCK_CLASS), and returns how many. Run when runs are listed (importRuns) and when any import
+ * starts (file or API), so a killed import does not read RUNNING for ever.
  */
 export async function markInterruptedRuns(db: SqlRunner): Promise<number> {
   const { rows } = await db.query(

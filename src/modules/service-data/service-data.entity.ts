@@ -35,7 +35,7 @@ export enum ImportRunStatus {
 }
 registerEnumType(ImportRunStatus, {
   name: 'ImportRunStatus',
-  description: 'RUNNING while its importer works; INTERRUPTED when the importer stopped before the end (killed, connection lost): its committed batches are kept, and running the same file again completes it exactly once.',
+  description: 'RUNNING while its importer works; INTERRUPTED when the importer stopped before the end (killed, connection lost), as marked when importRuns lists runs or another import starts (a run read by node(id) before then still says RUNNING): its committed batches are kept, and running the same file again completes it exactly once.',
 });
 
 /** One entry of the one-window (一门式) service catalogue. */
