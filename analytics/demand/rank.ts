@@ -14,6 +14,7 @@ import { GROUPS, explode, shapeOf, type CellShape } from './cells';
 import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart, splitPeriod } from './dates';
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
+import { scaledVolume, trendBuckets } from './trend';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
 import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataSpan, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
 import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
@@ -256,14 +257,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   if (dataFirst === null) dataFirst = firstWithData(days);
   const monthKeys: string[] = [];
   if (dataFirst) for (let m = monthStart(dataFirst); m <= lastMonth; m = addMonths(m, 1)) monthKeys.push(m);
-  const coveredDays = (m: string) => {
-    const start = dataFirst && dataFirst > m ? dataFirst : m;
-    const end = m === lastMonth ? input.to : monthEnd(m);
-    return Math.max(0, daysInclusive(start, end));
-  };
-  // A month with under 7 days covered (the month of `to` on its 1st-6th, data that begin in its last 6 days) is left out: scaled
-  // to its length, a day or two of records would be multiplied up to 31 times and swing the trend.
-  const usableMonths = monthKeys.filter((m) => coveredDays(m) >= 7);
+  // Partly covered months (the month of `to`, the month the data begin in) scaled, or left out under 7 days: trend.ts.
+  const trendMonthsUsed = trendBuckets(monthKeys, 'MONTH', firstMonth, input.to, dataFirst);
+  const usableMonths = trendMonthsUsed.map((b) => monthKeys[b.index]);
   // Without a group dimension an entry's cell depends on its what × unit alone: looked up once per pair.
   const cellOfPair = new Map<number, Map<number, Cell | null>>();
   const cellOf = (what: number, unit: number): Cell | null => {
@@ -324,14 +320,11 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const populations = [...cells.values()].map((cell) => populationOf(cell, shape, scope));
   const eb = ebByPool([...cells.values()], populations, shape, areaPopulations(shape, scope));
   const spreadOf = spreadByCell(cells, shape, scope);
-  const monthDays = usableMonths.map((m) => [daysInclusive(m, monthEnd(m)), coveredDays(m)]);
   [...cells.values()].forEach((cell, i) => {
     const s = cell.sums;
     const population = populations[i];
-    // Monthly totals; a partly covered month (the month of `to`, the month the data begin in) is
-    // scaled up to its length, or left out under 7 days (usableMonths).
-    // Multiplied before divided: 15 × 31 / 15 is 31 exactly, 15 × (31 / 15) is not, and Mann–Kendall reads that as a change.
-    const series = usableMonths.map((m, j) => ((cell.monthly.get(m) ?? 0) * monthDays[j][0]) / monthDays[j][1]);
+    // Monthly totals, partly covered months scaled to their length (trendBuckets).
+    const series = trendMonthsUsed.map((b) => scaledVolume(cell.monthly.get(monthKeys[b.index]) ?? 0, b));
     const seasonal = series.length >= 24;
     const mk = seasonal ? seasonalMannKendall(series, 12) : series.length >= 4 ? mannKendall(series) : null;
     const surge = surgeZ(cell.volume, cell.baselineVolume, daysInclusive(input.from, input.to), baseline.days);

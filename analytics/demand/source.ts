@@ -396,6 +396,21 @@ export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string,
   return rows.map((row) => ({ what: Number(row.what), unit: Number(row.unit), exemplar: String(row.exemplar), latest: new Date(row.latest as string) }));
 }
 
+/**
+ * The first day in [from, to] with any record (demand or consultation, as in rankDemand's
+ * firstWithData) in the spec's units and sources, whatever its category: where a trend begins.
+ * Not in ITEM mode. One index scan: the daily tables' keys begin with the day.
+ */
+export async function readFirstDay(db: SqlRunner, spec: ReadSpec, from: string, to: string): Promise<string | null> {
+  if (spec.mode === 'ITEM') throw new Error('readFirstDay reads the demand roll-ups, not service_daily');
+  const { rows } = await db.query(
+    `select min(d.day)::text as first from ${TABLES[spec.mode].daily} d
+      where d.day between $1::date and $2::date and d.demands + d.consultations > 0${scopeFilter({ ...spec, categoryIds: undefined, openOnly: false }, '$3')}`,
+    params(spec, from, to),
+  );
+  return (rows[0]?.first as string | null) ?? null;
+}
+
 /** First and last day any demand roll-up row exists for (the data's span), or nulls. */
 export async function readDataSpan(db: SqlRunner, mode: ReadMode): Promise<{ first: string | null; last: string | null }> {
   const table = TABLES[mode].daily;

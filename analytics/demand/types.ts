@@ -140,7 +140,24 @@ export interface DemandSeriesPoint {
 export interface DemandSeriesResult {
   points: DemandSeriesPoint[];
   total: number;
-  trend: { z: number; p: number; senSlope: number | null; method: 'SEASONAL' | 'PLAIN' } | null;
+  /** Over the points from the scope's first day with data, edge points scaled or left out (trend.ts); null under 3 such points. */
+  trend: DemandSeriesTrend | null;
+}
+
+export interface DemandSeriesTrend {
+  z: number;
+  p: number;
+  senSlope: number | null;
+  method: 'SEASONAL' | 'PLAIN';
+  /** How many points the trend read: consecutive, from firstPointUsed to lastPointUsed. */
+  pointsUsed: number;
+  /** Start of the first and of the last point read. */
+  firstPointUsed: string;
+  lastPointUsed: string;
+  /** First day in [from, to] with any record in the scope (any category or group): where the trend begins. */
+  dataBegin: string;
+  /** The above in words, with the points scaled and the minimum days. */
+  note: string;
 }
 
 export interface DemandHotspotsInput {

@@ -6,9 +6,10 @@ import { empiricalBayesRates } from '../stats/empirical-bayes';
 import { mannKendall, seasonalMannKendall, seasonalSenSlope, senSlope } from '../stats/mann-kendall';
 import type { SqlRunner } from '../sources/sql';
 import { GROUPS } from './cells';
-import { addDays, daysInclusive, isDay, monthEnd } from './dates';
+import { addDays, daysInclusive, isDay } from './dates';
 import { resolveScope } from './scope';
-import { GRID_ONLY_RECORDS_NOTE, SERIES_COLUMNS, readBuckets, readPeriod } from './source';
+import { GRID_ONLY_RECORDS_NOTE, SERIES_COLUMNS, readBuckets, readFirstDay, readPeriod, type ReadSpec } from './source';
+import { MIN_TREND_DAYS, nextBucket, scaledVolume, trendBuckets } from './trend';
 import {
   CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandHotspot, type DemandHotspotsInput, type DemandHotspotsResult, type DemandSeriesInput, type DemandSeriesPoint, type DemandSeriesResult,
 } from './types';
@@ -30,20 +31,25 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
   const points = input.interval === 'DAY' ? days : input.interval === 'WEEK' ? days / 7 : days / 30;
   if (points > MAX_POINTS) throw new DemandInputError('to', `at most ${MAX_POINTS} points: use a coarser interval`);
   if (input.key.serviceItemId !== undefined) throw new DemandInputError('key', 'series are per category, area and group; not per service item');
-  const areaPaths = input.key.gridId !== undefined || input.key.communityId !== undefined
-    ? (await db.query(`select path from area where id = $1`, [input.key.gridId ?? input.key.communityId])).rows.map((r) => String(r.path))
-    : input.areaPaths;
-  if (areaPaths && areaPaths.length === 0) throw new DemandInputError('key', 'unknown area');
-  if (input.areaPaths && areaPaths !== input.areaPaths && !areaPaths!.some((p) => input.areaPaths!.some((scope) => p.startsWith(scope)))) throw new DemandInputError('key', 'the area is outside the scope');
-  const scope = await resolveScope(db, areaPaths, input.key.gridId !== undefined);
-  const rows = await readBuckets(
-    db,
-    { mode: scope.unitLevel === 'GRID' ? 'GRID' : 'COMMUNITY', what: 'category', byUnit: false, unitIds: scope.filter, sources: input.sources, columns: SERIES_COLUMNS, categoryIds: input.key.categoryId !== undefined ? [input.key.categoryId] : undefined },
-    input.from, input.to, input.interval === 'DAY' ? 'day' : input.interval === 'WEEK' ? 'week' : 'month-of-days',
-  );
   const group = input.key.residentGroup ? GROUPS.find(([, g]) => g === input.key.residentGroup)?.[0] : undefined;
   if (input.key.residentGroup && !group) throw new DemandInputError('key', `unknown resident group ${input.key.residentGroup}`);
   if (group && input.includeConsultations) throw new DemandInputError('includeConsultations', CONSULTATIONS_HAVE_NO_GROUP);
+  // The scope as rankDemand resolves it (its first day with data starts the trend); a cell's area
+  // (a community, or a grid) is one of its units.
+  const scope = await resolveScope(db, input.areaPaths, input.key.gridId !== undefined);
+  const cellArea = input.key.gridId ?? input.key.communityId;
+  if (cellArea !== undefined && !scope.units.has(cellArea)) {
+    const known = (await db.query(`select 1 from area where id = $1`, [cellArea])).rows.length > 0;
+    throw new DemandInputError('key', known ? 'the area is outside the scope' : 'unknown area');
+  }
+  const spec: ReadSpec = {
+    mode: scope.unitLevel === 'GRID' ? 'GRID' : 'COMMUNITY', what: 'category', byUnit: false, unitIds: cellArea !== undefined ? [cellArea] : scope.filter, sources: input.sources, columns: SERIES_COLUMNS,
+    categoryIds: input.key.categoryId !== undefined ? [input.key.categoryId] : undefined,
+  };
+  const [rows, dataFirst] = await Promise.all([
+    readBuckets(db, spec, input.from, input.to, input.interval === 'DAY' ? 'day' : input.interval === 'WEEK' ? 'week' : 'month-of-days'),
+    readFirstDay(db, { ...spec, unitIds: scope.filter }, input.from, input.to),
+  ]);
   const byBucket = new Map<string, DemandSeriesPoint>();
   for (const row of rows) {
     const point = byBucket.get(row.bucket) ?? { start: row.bucket, days: 0, volume: 0, open: group ? null : 0, finished: group ? null : 0 };
@@ -61,14 +67,28 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
     const covered = daysInclusive(start < input.from ? input.from : start, end > input.to ? input.to : end);
     out.push({ ...(byBucket.get(start) ?? { start, volume: 0, open: group ? null : 0, finished: group ? null : 0 }), days: covered });
   }
-  const values = out.map((p) => p.volume);
+  // The trend reads the points from the scope's first day with data, edge buckets scaled to their
+  // length or left out (trend.ts); the points themselves stay raw, so a chart shows what was counted.
+  const used = trendBuckets(out.map((p) => p.start), input.interval, input.from, input.to, dataFirst);
+  const values = used.map((b) => scaledVolume(out[b.index].volume, b));
   const period = input.interval === 'MONTH' ? 12 : input.interval === 'WEEK' ? 52 : 7;
   const seasonal = values.length >= 2 * period;
   const mk = seasonal ? seasonalMannKendall(values, period) : mannKendall(values);
+  const first = used[0];
+  const last = used[used.length - 1];
+  const scaled = used.filter((b) => b.covered < b.length).map((b) => `${out[b.index].start} (${b.covered} of ${b.length} days)`);
   return {
     points: out,
-    total: values.reduce((s, v) => s + v, 0),
-    trend: mk ? { z: mk.z, p: mk.p, senSlope: seasonal ? seasonalSenSlope(values, period) : senSlope(values), method: seasonal ? 'SEASONAL' : 'PLAIN' } : null,
+    total: out.reduce((s, p) => s + p.volume, 0),
+    trend: mk ? {
+      z: mk.z, p: mk.p, senSlope: seasonal ? seasonalSenSlope(values, period) : senSlope(values), method: seasonal ? 'SEASONAL' : 'PLAIN',
+      pointsUsed: used.length, firstPointUsed: out[first.index].start, lastPointUsed: out[last.index].start, dataBegin: dataFirst!,
+      note: [
+        `points ${out[first.index].start} to ${out[last.index].start} (${used.length} of ${out.length}), from the scope's first day with data in the period, ${dataFirst}`,
+        scaled.length ? `scaled to their full length (volume × length ÷ days covered): ${scaled.join(', ')}` : null,
+        input.interval === 'DAY' ? null : `a ${input.interval.toLowerCase()} with under ${MIN_TREND_DAYS[input.interval]} days covered is left out`,
+      ].filter(Boolean).join('; '),
+    } : null,
   };
 }
 
@@ -77,11 +97,6 @@ function bucketStart(day: string, interval: DemandSeriesInput['interval']): stri
   if (interval === 'MONTH') return `${day.slice(0, 7)}-01`;
   const dow = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7;
   return addDays(day, -dow);
-}
-function nextBucket(start: string, interval: DemandSeriesInput['interval']): string {
-  if (interval === 'DAY') return addDays(start, 1);
-  if (interval === 'WEEK') return addDays(start, 7);
-  return addDays(monthEnd(start), 1);
 }
 
 /**

@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { mannKendall, rankDemand, type SqlRunner } from '../../analytics';
+import { PROJECT_ROOT } from '../../src/config/paths';
+import { importServiceFile } from '../../src/modules/service-data/import';
+import { loadMapping } from '../../src/modules/service-data/mapping';
+import { GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
+import { seedDemoCity } from '../../src/seed/demo-city';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+/**
+ * demandSeries' trend on flat demand whose right answers are known by construction (2016, a year
+ * no demo data reach): 3 records a day in community A's grid of category FLAT from 2016-06-20, and
+ * 3 a day of category LATE from 2016-10-01. Nothing grows; LATE's arrival is a real rise.
+ */
+const COMMUNITY = '370199001001';
+const GRID = `${COMMUNITY}001`;
+const FLAT_ITEM = 'CIV-MARRIAGE-01';
+const LATE_ITEM = 'SOC-INSURANCE-01';
+const PER_DAY = 3;
+
+let app: TestApp;
+let db: pg.Client;
+let flat: string;
+let late: string;
+let flatId: number;
+
+const gid = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64url');
+
+function csv(): string {
+  const lines = [GONGJIAN_CSV_HEADER];
+  let n = 0;
+  const day = new Date('2016-06-20T00:00:00Z');
+  for (; day <= new Date('2016-12-31T00:00:00Z'); day.setUTCDate(day.getUTCDate() + 1)) {
+    const d = day.toISOString().slice(0, 10);
+    const items = d >= '2016-10-01' ? [FLAT_ITEM, LATE_ITEM] : [FLAT_ITEM];
+    for (const item of items) for (let k = 0; k < PER_DAY; k++) {
+      lines.push(`FLAT-${++n},${item},${d} 1${k}:00:00,${d} 1${k}:30:00,FINISHED,${COMMUNITY},${GRID},,GENERAL,COUNTER,5,,`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+beforeAll(async () => {
+  app = await createTestApp();
+  await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
+  db = new pg.Client({ connectionString: app.databaseUrl });
+  await db.connect();
+  const mapping = loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'));
+  expect(await importServiceFile({ db, input: Readable.from([Buffer.from(csv())]), fileName: 'flat.csv', mapping, batchRows: 5000 })).toMatchObject({ rejected: 0 });
+  const category = async (item: string) => Number((await db.query(`select category_id from service_item where code = $1`, [item])).rows[0].category_id);
+  flatId = await category(FLAT_ITEM);
+  flat = gid('RequestCategory', flatId);
+  late = gid('RequestCategory', await category(LATE_ITEM));
+  expect(flat).not.toBe(late);
+});
+afterAll(async () => {
+  await db?.end();
+  await app?.close();
+});
+
+const SERIES = `query ($input: DemandSeriesInput!) { demandSeries(input: $input) {
+  total points { start days volume } trend { z p senSlope method pointsUsed firstPointUsed lastPointUsed dataBegin note } } }`;
+async function series(input: Record<string, unknown>) {
+  const result = await app.execute(SERIES, { input });
+  expect(result.errors).toBeUndefined();
+  return result.data.demandSeries as {
+    total: number;
+    points: { start: string; days: number; volume: number }[];
+    trend: { z: number; p: number; senSlope: number | null; method: string; pointsUsed: number; firstPointUsed: string; lastPointUsed: string; dataBegin: string; note: string } | null;
+  };
+}
+
+test('a flat daily rate whose data begin long after `from` has no trend: the months before the data are not zeros', async () => {
+  // The reported case: the last 3660 days by month, with data in the last few months only.
+  app.clock.set(new Date('2016-12-31T04:00:00Z'));
+  try {
+    const monthly = await series({ categoryId: flat, lastDays: 3660, interval: 'MONTH' });
+    expect(monthly.points.length).toBeGreaterThan(100);
+    // The points stay raw: June 2016 holds its 11 days of data (20th-30th), 33 records.
+    expect(monthly.points.find((p) => p.start === '2016-06-01')).toEqual({ start: '2016-06-01', days: 30, volume: 11 * PER_DAY });
+    expect(monthly.total).toBe(195 * PER_DAY);
+    // The trend reads June (33 × 30 / 11 = 90, the whole month at the same rate) to December.
+    expect(Math.abs(monthly.trend!.z)).toBeLessThan(0.5);
+    const months = [30, 31, 31, 30, 31, 30, 31].map((days) => days * PER_DAY);
+    expect(monthly.trend!.z).toBe(mannKendall(months)!.z);
+    expect(monthly.trend).toMatchObject({ pointsUsed: 7, firstPointUsed: '2016-06-01', lastPointUsed: '2016-12-01', dataBegin: '2016-06-20', method: 'PLAIN' });
+    expect(monthly.trend!.note).toBe(
+      'points 2016-06-01 to 2016-12-01 (7 of 121), from the scope\'s first day with data in the period, 2016-06-20; scaled to their full length (volume × length ÷ days covered): 2016-06-01 (11 of 30 days); a month with under 7 days covered is left out',
+    );
+  } finally {
+    app.clock.reset();
+  }
+  // By day the rate is the same every day from the first: no trend at all.
+  const daily = await series({ categoryId: flat, from: '2016-01-01', to: '2016-12-31', interval: 'DAY' });
+  expect(daily.trend).toMatchObject({ z: 0, senSlope: 0, pointsUsed: 195, firstPointUsed: '2016-06-20', method: 'SEASONAL' });
+});
+
+test('the trend starts where the scope\'s data begin, not the cell\'s: a later category\'s empty months are real zeros', async () => {
+  const lateSeries = await series({ categoryId: late, from: '2016-01-01', to: '2016-12-31', interval: 'MONTH' });
+  // June-September read as the zeros they are (from LATE's own first day it would be three flat months).
+  expect(lateSeries.trend!.z).toBe(mannKendall([0, 0, 0, 0, 31, 30, 31].map((days) => days * PER_DAY))!.z);
+  expect(lateSeries.trend!.z).toBeGreaterThan(1.8);
+  expect(lateSeries.trend).toMatchObject({ pointsUsed: 7, firstPointUsed: '2016-06-01', dataBegin: '2016-06-20' });
+  // A cell's area is one unit of the scope: the scope (here everything) still says where data begin.
+  const community = Number((await db.query(`select id from area where code = $1`, [COMMUNITY])).rows[0].id);
+  const grid = Number((await db.query(`select id from area where code = $1`, [GRID])).rows[0].id);
+  const other = Number((await db.query(`select id from area where level = 'COMMUNITY' and code <> $1 order by code limit 1`, [COMMUNITY])).rows[0].id);
+  for (const [cellAreaId, volume] of [[gid('Community', community), 92 * PER_DAY], [gid('Grid', grid), 92 * PER_DAY], [gid('Community', other), 0]] as const) {
+    const cell = await series({ categoryId: late, cellAreaId, from: '2016-01-01', to: '2016-12-31', interval: 'MONTH' });
+    expect({ cellAreaId, total: cell.total, trend: cell.trend && { dataBegin: cell.trend.dataBegin, firstPointUsed: cell.trend.firstPointUsed } })
+      .toEqual({ cellAreaId, total: volume, trend: { dataBegin: '2016-06-20', firstPointUsed: '2016-06-01' } });
+  }
+});
+
+test('a `from` in the middle of a month or week on flat data gives the trend of whole buckets', async () => {
+  // August from the 16th: 48 records in 16 days, scaled to 93, as the whole month.
+  const fromMid = await series({ categoryId: flat, from: '2016-08-16', to: '2016-12-31', interval: 'MONTH' });
+  const fromFirst = await series({ categoryId: flat, from: '2016-08-01', to: '2016-12-31', interval: 'MONTH' });
+  expect(fromMid.points[0]).toEqual({ start: '2016-08-01', days: 16, volume: 16 * PER_DAY });
+  expect(fromMid.trend).toEqual({ ...fromFirst.trend, dataBegin: '2016-08-16', note: fromMid.trend!.note });
+  expect(fromMid.trend!.note).toContain('2016-08-01 (16 of 31 days)');
+  // Thursday 2016-07-07 to Sunday 2016-12-25: the first week's 4 days (12) scale to 21, as every week.
+  const weekly = await series({ categoryId: flat, from: '2016-07-07', to: '2016-12-25', interval: 'WEEK' });
+  expect(weekly.points[0]).toEqual({ start: '2016-07-04', days: 4, volume: 4 * PER_DAY });
+  expect(weekly.trend).toMatchObject({ z: 0, senSlope: 0, pointsUsed: weekly.points.length, firstPointUsed: '2016-07-04' });
+  // Too few days to scale: a month under 7 (August from the 27th) and a week under 3 (from a Saturday) are left out.
+  expect((await series({ categoryId: flat, from: '2016-08-27', to: '2016-12-31', interval: 'MONTH' })).trend).toMatchObject({ firstPointUsed: '2016-09-01', pointsUsed: 4 });
+  expect((await series({ categoryId: flat, from: '2016-08-31', to: '2016-12-31', interval: 'MONTH' })).trend).toMatchObject({ firstPointUsed: '2016-09-01', pointsUsed: 4 });
+  expect((await series({ categoryId: flat, from: '2016-08-25', to: '2016-12-31', interval: 'MONTH' })).trend).toMatchObject({ firstPointUsed: '2016-08-01', pointsUsed: 5 });
+  expect((await series({ categoryId: flat, from: '2016-07-09', to: '2016-12-25', interval: 'WEEK' })).trend).toMatchObject({ firstPointUsed: '2016-07-11', pointsUsed: weekly.points.length - 1 });
+  expect((await series({ categoryId: flat, from: '2016-07-08', to: '2016-12-25', interval: 'WEEK' })).trend).toMatchObject({ firstPointUsed: '2016-07-04', pointsUsed: weekly.points.length });
+});
+
+test('the series\' monthly trend is the ranking\'s for the same cell and window: one rule', async () => {
+  // rankDemand sends its reads in parallel: a pool takes them.
+  const pool = new pg.Pool({ connectionString: app.databaseUrl, max: 4 });
+  const ranking = await rankDemand(pool as unknown as SqlRunner, {
+    from: '2016-10-01', to: '2016-12-31', areaPaths: null, groupBy: ['CATEGORY'], sources: 'BOTH', includeConsultations: false, minSupport: 0, topN: 20, trendMonths: 36, now: new Date('2017-01-01T02:00:00Z'),
+  }).finally(() => pool.end());
+  const row = ranking.rows.find((r) => r.key.categoryId === flatId)!;
+  const monthly = await series({ categoryId: flat, from: '2014-01-01', to: '2016-12-31', interval: 'MONTH' });
+  expect(row.metrics.trendZ).toBe(Math.round(monthly.trend!.z * 1e4) / 1e4);
+  expect(row.metrics.trendPoints).toBe(monthly.trend!.pointsUsed);
+  expect(row.metrics.senSlope).toBe(Math.round(monthly.trend!.senSlope! * 1e4) / 1e4);
+});
