@@ -17,6 +17,7 @@ import { Migration20261204100000_free_text_masks_cards_unit_address } from './Mi
 import { Migration20261204200000_sign_in_lockout_token_families } from './Migration20261204200000_sign_in_lockout_token_families';
 import { Migration20261204210000_account_session_version } from './Migration20261204210000_account_session_version';
 import { Migration20261204230000_import_run_interrupted } from './Migration20261204230000_import_run_interrupted';
+import { Migration20261205000000_sign_in_devices } from './Migration20261205000000_sign_in_devices';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -41,4 +42,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204200000_sign_in_lockout_token_families', class: Migration20261204200000_sign_in_lockout_token_families },
   { name: 'Migration20261204210000_account_session_version', class: Migration20261204210000_account_session_version },
   { name: 'Migration20261204230000_import_run_interrupted', class: Migration20261204230000_import_run_interrupted },
+  { name: 'Migration20261205000000_sign_in_devices', class: Migration20261205000000_sign_in_devices },
 ];

@@ -4,7 +4,7 @@ import { Pairing } from '../modules/pairing/pairing.entity';
 import { PartTimeMember, PartyOrganization } from '../modules/party-organization/party-organization.entity';
 import { GridAssignment, Person } from '../modules/person/person.entity';
 import { Unit } from '../modules/unit/unit.entity';
-import { Account, ApiKey, RefreshToken } from '../modules/identity/identity.entity';
+import { Account, ApiKey, RefreshToken, SignInDevice } from '../modules/identity/identity.entity';
 import { PersonalDataAccess } from '../modules/identity/personal-data';
 import { MutationAudit } from '../modules/identity/mutation-audit';
 import { Activity, ActivityParticipation } from '../modules/activity/activity.entity';
@@ -56,6 +56,7 @@ export const ENTITIES = [
   ...PROJECT_ENTITIES,
   Account,
   RefreshToken,
+  SignInDevice,
   ApiKey,
   PersonalDataAccess,
   MutationAudit,

@@ -664,6 +664,54 @@ describe('stolen refresh tokens and password guessing', () => {
     expect((await session('replayed.staff')).errors).toBeUndefined();
   });
 
+  test("a client that signed in before keeps signing in while others' wrong passwords lock the name; its own wrong passwords lock only it", async () => {
+    const DEVICE_SIGN_IN = `mutation($u: String!, $p: String!, $d: String) { signIn(input: { username: $u, password: $p, deviceToken: $d }) { accessToken deviceToken } }`;
+    const withDevice = (password: string, device: string | null) => app.execute(DEVICE_SIGN_IN, { u: 'device.staff', p: password, d: device }, ANONYMOUS);
+    await account('device.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const first = await withDevice(PASSWORD, null);
+    const laptop: string = first.data.signIn.deviceToken;
+    expect(laptop).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    // Someone who knows the name locks it: any client without a device token is refused now, the right password too.
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await session('device.staff', `guess ${i}`), 'UNAUTHENTICATED');
+    expectError(await session('device.staff'), 'UNAUTHENTICATED');
+    expectError(await withDevice(PASSWORD, 'a made-up device token'), 'UNAUTHENTICATED');
+    // The laptop is not: it signs in, and gets a new token for next time (the one it sent is spent).
+    const again = await withDevice(PASSWORD, laptop);
+    expect(again.errors).toBeUndefined();
+    const laptop2: string = again.data.signIn.deviceToken;
+    expect(laptop2).not.toBe(laptop);
+    expectError(await withDevice(PASSWORD, laptop), 'UNAUTHENTICATED');
+    // The account's lockout was not lifted by the laptop's sign-in.
+    expectError(await session('device.staff'), 'UNAUTHENTICATED');
+
+    // Wrong passwords with the laptop's token lock the laptop alone, with the same answer as ever.
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) {
+      expect((await withDevice(`guess ${i}`, laptop2)).errors).toEqual([expect.objectContaining({ message: WRONG_PASSWORD_MESSAGE })]);
+    }
+    expectError(await withDevice(PASSWORD, laptop2), 'UNAUTHENTICATED');
+    const [device] = await app.orm.em.fork().execute(`select d.failed_sign_ins, d.sign_in_locked_until from sign_in_device d join account a on a.id = d.account_id where a.username = 'device.staff'`);
+    expect(new Date(device.sign_in_locked_until)).toEqual(new Date(start.getTime() + SIGN_IN_LOCKOUT.minutes * 60_000));
+    // Another account's device token is no token for this one.
+    await account('device.other', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const other = (await app.execute(DEVICE_SIGN_IN, { u: 'device.other', p: PASSWORD, d: null }, ANONYMOUS)).data.signIn.deviceToken;
+    expectError(await withDevice(PASSWORD, other), 'UNAUTHENTICATED');
+
+    // Once the pauses run out, both sign in; a password change forgets every device token.
+    app.clock.advance(SIGN_IN_LOCKOUT.minutes * 60_000);
+    const back = await withDevice(PASSWORD, laptop2);
+    expect(back.errors).toBeUndefined();
+    const changed = await app.execute(`mutation { changePassword(input: { currentPassword: "${PASSWORD}", newPassword: "another long passphrase" }) { deviceToken } }`, {}, await identify(app.orm, tokenSettings(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv)), { authorization: `Bearer ${back.data.signIn.accessToken}` }, app.clock.now()));
+    expect(changed.errors).toBeUndefined();
+    expect(changed.data.changePassword.deviceToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const tokens = await app.orm.em.fork().execute(`select count(*)::int as n from sign_in_device d join account a on a.id = d.account_id where a.username = 'device.staff'`);
+    expect(tokens).toEqual([{ n: 1 }]);
+    // The old token now counts for nothing: its sign-in is an unknown client's.
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await session('device.staff', `guess ${i}`), 'UNAUTHENTICATED');
+    expectError(await app.execute(DEVICE_SIGN_IN, { u: 'device.staff', p: 'another long passphrase', d: back.data.signIn.deviceToken }, ANONYMOUS), 'UNAUTHENTICATED');
+    expect((await app.execute(DEVICE_SIGN_IN, { u: 'device.staff', p: 'another long passphrase', d: changed.data.changePassword.deviceToken }, ANONYMOUS)).errors).toBeUndefined();
+  });
+
   test('two wrong passwords at the same moment both count', async () => {
     await account('raced.guess', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
     for (let round = 0; round < Math.ceil(SIGN_IN_LOCKOUT.failures / 2); round += 1) {

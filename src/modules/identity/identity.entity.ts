@@ -99,6 +99,33 @@ export class RefreshToken extends NodeEntity {
   spentAt?: Date | null;
 }
 
+/**
+ * A device token ("device cookie", OWASP: slow down online guessing with device cookies): handed
+ * to a client with a successful sign-in, presented by it at later sign-ins. Such a sign-in is
+ * counted and locked on its own, not with the account, so whoever knows a username and keeps the
+ * account's sign-in locked with wrong passwords does not lock out the clients that signed in
+ * before. Stored hashed; forgotten when the password changes or is reset.
+ */
+@Entity({ tableName: 'sign_in_device' })
+export class SignInDevice extends NodeEntity {
+  @ManyToOne(() => Account, { deleteRule: 'cascade' })
+  @Index()
+  account!: Rel<Account>;
+
+  @Property({ type: 'string', length: 64, unique: true })
+  tokenHash!: string;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  expiresAt!: Date;
+
+  /** Wrong passwords presented with this token since its last good one (SIGN_IN_LOCKOUT). */
+  @Property({ type: 'integer', default: 0 })
+  failedSignIns: number = 0;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  signInLockedUntil?: Date | null;
+}
+
 /** A portal's API key: shown once, stored hashed, revocable, optionally expiring. Read-only. */
 @ObjectType({ implements: NodeEntity, description: 'A portal API key (its secret is shown once, at creation).' })
 @Entity({ tableName: 'api_key' })

@@ -23,6 +23,13 @@ class SessionPayload {
 
   @Field(() => Account)
   account!: Account;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Keep it on this client and send it as signIn's `deviceToken` next time: a client that signed in before is then not locked out by other people's wrong passwords for this name (it has a lockout of its own). New at every signIn and changePassword (the one sent is replaced); null from refreshSession.",
+  })
+  deviceToken?: string | null;
 }
 
 @ObjectType({ description: 'A new API key. The key is shown this once; only its hash is stored.' })
@@ -54,6 +61,11 @@ class SignInInput {
   @Field()
   @Length(1, 200)
   password!: string;
+
+  @Field(() => String, { nullable: true, description: 'The deviceToken an earlier sign-in of this account gave this client, if any.' })
+  @IsOptional()
+  @Length(1, 200)
+  deviceToken?: string | null;
 }
 
 @InputType()
@@ -218,9 +230,9 @@ export class IdentityResolver {
     return paginate(ctx.em, MutationAudit, where, NEWEST_FIRST, args);
   }
 
-  @Mutation(() => SessionPayload, { description: 'Staff sign-in. An unknown name, a wrong password and a locked account (after 5 wrong passwords in a row, for 15 minutes) all get the same UNAUTHENTICATED answer: which one is not said.' })
+  @Mutation(() => SessionPayload, { description: 'Staff sign-in. An unknown name, a wrong password and a locked account (after 5 wrong passwords in a row, for 15 minutes) all get the same UNAUTHENTICATED answer: which one is not said. A client that sends the deviceToken of an earlier sign-in has a lockout of its own.' })
   signIn(@Arg('input') input: SignInInput, @Ctx() ctx: AppContext) {
-    return identityService.signIn(ctx, tokensOf(ctx), input.username, input.password);
+    return identityService.signIn(ctx, tokensOf(ctx), input.username, input.password, input.deviceToken);
   }
 
   @Mutation(() => SessionPayload, { description: 'Trade a refresh token for a new session (the old token is spent).' })

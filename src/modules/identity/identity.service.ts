@@ -15,7 +15,7 @@ import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { Person } from '../person/person.entity';
 import { Unit } from '../unit/unit.entity';
 import { DUMMY_HASH, hashPassword, newApiKey, randomSecret, sha256, verifyPassword } from './credentials';
-import { Account, ApiKey, RefreshToken, Role } from './identity.entity';
+import { Account, ApiKey, RefreshToken, Role, SignInDevice } from './identity.entity';
 import { ACCOUNT_BINDINGS } from './access.policy';
 
 export interface TokenSettings {
@@ -38,6 +38,8 @@ export interface Session {
   accessTokenExpiresAt: Date;
   refreshToken: string;
   account: Account;
+  /** A new device token (see SignInDevice): from a sign-in or a password change only. */
+  deviceToken?: string | null;
 }
 
 const ISSUER = 'gongjian';
@@ -208,18 +210,51 @@ function checkNewPassword(field: string, password: string): void {
   if (password.length < 12) throw badInput(field, 'must be at least 12 characters');
 }
 
+/** What the lockout counts: an account (any client), or one device token of it (SignInDevice). */
+type SignInCounter = Pick<Account, 'failedSignIns' | 'signInLockedUntil'>;
+
+const isLocked = (counter: SignInCounter, now: Date) => Boolean(counter.signInLockedUntil && counter.signInLockedUntil > now);
+
 /** A wrong password counts towards the lockout; the caller flushes, in the transaction that read the account locked. */
-function countWrongPassword(account: Account, now: Date): void {
-  account.failedSignIns += 1;
-  if (account.failedSignIns >= SIGN_IN_LOCKOUT.failures) {
-    account.failedSignIns = 0;
-    account.signInLockedUntil = new Date(now.getTime() + SIGN_IN_LOCKOUT.minutes * 60_000);
+function countWrongPassword(counter: SignInCounter, now: Date): void {
+  counter.failedSignIns += 1;
+  if (counter.failedSignIns >= SIGN_IN_LOCKOUT.failures) {
+    counter.failedSignIns = 0;
+    counter.signInLockedUntil = new Date(now.getTime() + SIGN_IN_LOCKOUT.minutes * 60_000);
   }
 }
 
-function clearLockout(account: Account): void {
-  account.failedSignIns = 0;
-  account.signInLockedUntil = null;
+function clearLockout(counter: SignInCounter): void {
+  counter.failedSignIns = 0;
+  counter.signInLockedUntil = null;
+}
+
+/** How long a device token stays good unused, and how many an account keeps (the most recently used). */
+export const SIGN_IN_DEVICES = { days: 90, perAccount: 20 };
+
+/** The account's unexpired device token `token`, if that is one (any other value: none). */
+async function findDevice(em: EntityManager, account: Account, token: string | null | undefined, now: Date): Promise<SignInDevice | null> {
+  if (!token) return null;
+  return em.findOne(SignInDevice, { tokenHash: sha256(token), account: account.id, expiresAt: { $gt: now } });
+}
+
+/**
+ * Hands the client a device token after it proved the password: the one it presented is replaced
+ * (so a copied one stops at the owner's next sign-in), or a new one is made. Expired tokens and
+ * those beyond the newest SIGN_IN_DEVICES.perAccount go. The caller holds the account row locked.
+ */
+async function trustDevice(em: EntityManager, account: Account, now: Date, device: SignInDevice | null): Promise<string> {
+  const token = randomSecret();
+  const fields = { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + SIGN_IN_DEVICES.days * 86400_000) };
+  if (device) Object.assign(device, fields, { updatedAt: now });
+  else em.create(SignInDevice, { account, ...fields, createdAt: now, updatedAt: now });
+  await em.flush();
+  await em.execute(
+    `delete from sign_in_device where account_id = ? and (expires_at <= ? or id not in (
+       select id from sign_in_device where account_id = ? order by updated_at desc, id desc limit ?))`,
+    [account.id, now, account.id, SIGN_IN_DEVICES.perAccount],
+  );
+  return token;
 }
 
 /**
@@ -228,6 +263,8 @@ function clearLockout(account: Account): void {
  */
 async function endSessions(em: EntityManager, account: Account, now: Date): Promise<void> {
   await em.nativeUpdate(RefreshToken, { account: account.id, revokedAt: null }, { revokedAt: now });
+  // Device tokens too: one handed out to whoever knew the old password must not outlive it.
+  await em.nativeDelete(SignInDevice, { account: account.id });
   account.sessionVersion += 1;
 }
 
@@ -246,7 +283,7 @@ async function lockTokenAndAccount(em: EntityManager, refreshToken: string): Pro
 
 /** The current password of the signed-in caller, checked as a sign-in is (wrong ones count; locked is locked). */
 async function checkOwnPassword(em: EntityManager, account: Account, password: string, now: Date): Promise<AppError | null> {
-  if (account.signInLockedUntil && account.signInLockedUntil > now) return lockedOut(account.signInLockedUntil, now);
+  if (isLocked(account, now)) return lockedOut(account.signInLockedUntil!, now);
   if (await verifyPassword(password, account.passwordHash)) return null;
   countWrongPassword(account, now);
   await em.flush();
@@ -274,23 +311,32 @@ async function loadAccountForAdminChange(em: EntityManager, ctx: AppContext, id:
 
 /** Accounts, sessions and API keys. Who may call which is access.policy.ts (accounts and keys: district administrators). */
 export const identityService = {
-  async signIn(ctx: AppContext, tokens: TokenSettings, username: string, password: string): Promise<Session> {
+  /**
+   * A client that presents a device token of the account (from an earlier sign-in) is counted and
+   * locked on its own; any other client with the account as a whole. So wrong passwords sent by
+   * whoever knows the name lock out new clients only, never one that signed in before.
+   */
+  async signIn(ctx: AppContext, tokens: TokenSettings, username: string, password: string, deviceToken?: string | null): Promise<Session> {
     return inTransactionKeepingRefusal(ctx, async (em): Promise<Session | AppError> => {
-      // Locked: two sign-ins racing must not both see the count before the other's failure.
+      // Locked: two sign-ins racing must not both see the count before the other's failure (a device's count too).
       const account = await em.findOne(Account, { username }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       const now = ctx.now();
       // Hash even for an unknown name or a locked account, so the answer takes as long either way.
       const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+      if (!account || !account.active) return wrongPassword();
+      const device = await findDevice(em, account, deviceToken, now);
+      const counter: SignInCounter = device ?? account;
       // Locked answers as a wrong password does: a distinct answer would tell which names exist.
-      if (!account || !account.active || (account.signInLockedUntil && account.signInLockedUntil > now)) return wrongPassword();
+      if (isLocked(counter, now)) return wrongPassword();
       if (!valid) {
-        countWrongPassword(account, now);
+        countWrongPassword(counter, now);
         await em.flush();
         return wrongPassword();
       }
-      clearLockout(account);
+      clearLockout(counter);
       account.lastSignInAt = now;
-      return issueSession(em, account, tokens, now);
+      const session = await issueSession(em, account, tokens, now);
+      return { ...session, deviceToken: await trustDevice(em, account, now, device) };
     });
   },
 
@@ -351,7 +397,8 @@ export const identityService = {
       account.passwordHash = await hashPassword(newPassword);
       clearLockout(account);
       await endSessions(em, account, now);
-      return issueSession(em, account, tokens, now);
+      const session = await issueSession(em, account, tokens, now);
+      return { ...session, deviceToken: await trustDevice(em, account, now, null) };
     });
   },
 

@@ -83,7 +83,7 @@ export const CONSEQUENCE_TYPES: ReadonlySet<string> = new Set(['PointEntry', 'Re
 /**
  * Reference data and bookkeeping with no area: catalogues, rules, import runs, accounts. Only
  * viewers bound to no area (district administrators) may change them; sign-in bookkeeping
- * (refresh tokens, last sign-in) is written by the identity service for the account itself.
+ * (refresh tokens, device tokens, last sign-in) is written by the identity service for the account itself.
  */
 export const GLOBAL_TYPES: ReadonlySet<string> = new Set([
   'RequestCategory',
@@ -96,13 +96,14 @@ export const GLOBAL_TYPES: ReadonlySet<string> = new Set([
   'RequestDaily',
   'Account',
   'RefreshToken',
+  'SignInDevice',
   'ApiKey',
   'PersonalDataAccess',
   'MutationAudit',
 ]);
 
 /** Types the identity service writes for a caller who is not (yet) a scoped account: sign-in, refresh, audit. */
-export const SELF_SERVICE_TYPES: ReadonlySet<string> = new Set(['RefreshToken', 'Account', 'PersonalDataAccess', 'MutationAudit']);
+export const SELF_SERVICE_TYPES: ReadonlySet<string> = new Set(['RefreshToken', 'SignInDevice', 'Account', 'PersonalDataAccess', 'MutationAudit']);
 
 /**
  * Reading reaches a little further than writing for people: a person is visible where they live
