@@ -81,7 +81,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     base: { service: 'gongjian' },
     serializers: { err: serializeError },
     redact: {
-      paths: ['*.phone', '*.idNumber', '*.contactPhone', '*.contactName', '*.residentName', '*.password', '*.currentPassword', '*.newPassword', '*.token', 'req.headers.authorization', 'variables.*.phone', 'variables.*.idNumber', 'variables.*.contactPhone', 'variables.*.contactName', 'variables.*.residentName'],
+      paths: ['*.phone', '*.idNumber', '*.contactPhone', '*.contactName', '*.residentName', '*.password', '*.currentPassword', '*.newPassword', '*.token', '*.accessToken', '*.refreshToken', '*.deviceToken', 'req.headers.authorization', 'variables.*.phone', 'variables.*.idNumber', 'variables.*.contactPhone', 'variables.*.contactName', 'variables.*.residentName'],
       censor: '[redacted]',
     },
   };

@@ -73,4 +73,11 @@ describe('createLogger: personal fields in logged objects are redacted', () => {
     expect(logged.input).toEqual({ residentName: '[redacted]', contactName: '[redacted]', contactPhone: '[redacted]', phone: '[redacted]', idNumber: '[redacted]', title: '路灯坏了' });
     expect(logged.variables.input).toEqual({ contactName: '[redacted]', residentName: '[redacted]' });
   });
+
+  test('passwords and every kind of token a session carries', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
+    createLogger('info', sink).info({ session: { password: 'p', accessToken: 'a', refreshToken: 'r', deviceToken: 'd', username: 'wang' } }, 'logged');
+    expect(JSON.parse(lines.join('')).session).toEqual({ password: '[redacted]', accessToken: '[redacted]', refreshToken: '[redacted]', deviceToken: '[redacted]', username: 'wang' });
+  });
 });
