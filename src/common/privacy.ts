@@ -121,7 +121,7 @@ const NUMBER_SEPARATORS = new RegExp(SEPARATOR, 'g');
 
 /**
  * Whether a whole value that is no free text (a source system's record key) is a personal number:
- * a mainland mobile, a resident ID number (18 or the old 15 digits, with a birth date where one
+ * a mainland mobile, a landline with its area code, a resident ID number (18 or the old 15 digits, with a birth date where one
  * belongs), a bank card (15-19 digits from an issuer's 3, 4, 5, 6 or 9, passing the Luhn check)
  * or an e-mail address. Such keys are published as evidence; one of these means a mapping took the
  * wrong column, and viewers who may not see personal data get it masked. Ordinary keys
@@ -131,6 +131,8 @@ export function looksLikePersonalNumber(value: string): boolean {
   const compact = value.replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0)).replace(NUMBER_SEPARATORS, '');
   return (
     /^(?:\+?86)?1[3-9]\d{9}$/.test(compact) ||
+    // A landline with its area code (0531-88776655, (010) 1234 5678): 0, a non-zero digit, 11-12 digits in all.
+    /^0[1-9]\d{9,10}$/.test(compact.replace(/^[(（](0\d{2,3})[)）]/, '$1')) ||
     (/^\d{17}[\dXx]$/.test(compact) && isBirthDate(compact.slice(6, 14))) ||
     (/^\d{15}$/.test(compact) && isBirthDate(`19${compact.slice(6, 12)}`)) ||
     (/^[3-69]\d{14,18}$/.test(compact) && passesLuhn(compact)) ||

@@ -169,10 +169,11 @@ describe('looksLikePersonalNumber: record keys with the shape of a personal numb
   test.each([
     '13812345678', '+86 138-1234-5678', '１３８１２３４５６７８', '370102199001011237', '37010219900101123X', '370102 19900101 1237',
     '370102900101123', '6222020200001234562', '4111-1111-1111-1111', '6222 0202 0000 1234 562', 'zhang.wei@example.com', 'li＠qq．com',
+    '0531-88776655', '(010) 1234 5678', '0757-8123456', '05318877665',
   ])('%s is one', (value) => expect(looksLikePersonalNumber(value)).toBe(true));
 
   // Numeric work orders (no birth date where an ID has one, no card check digit) stay traceable.
-  test.each(['GJ20240701-0000000001', '18-00269879', 'SR-2024-000123', '1234567890', '12812345678', 'ORDER-13812345678', '2024-01-01', 'a@b', '202407010000000001', '2024070112345678', '6222020200001234567'])(
+  test.each(['GJ20240701-0000000001', '18-00269879', 'SR-2024-000123', '1234567890', '12812345678', 'ORDER-13812345678', '2024-01-01', 'a@b', '202407010000000001', '2024070112345678', '6222020200001234567', '0123456789', '00123456789', '0531-8877'])(
     '%s is none',
     (value) => expect(looksLikePersonalNumber(value)).toBe(false),
   );
@@ -181,6 +182,7 @@ describe('looksLikePersonalNumber: record keys with the shape of a personal numb
 test('maskPersonalNumber masks a whole key as free text does, else all but its last four', () => {
   expect(maskPersonalNumber('370102199001011237')).toBe('370***********1237');
   expect(maskPersonalNumber('4111-1111-1111-1111')).toBe('****1111');
+  expect(maskPersonalNumber('0531-88776655')).toBe('0531-****6655');
   expect(maskPersonalNumber('6222-02020-0001-234562')).toBe(`${'*'.repeat(18)}4562`);
 });
 
