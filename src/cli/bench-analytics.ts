@@ -18,7 +18,7 @@ import { createServer } from '../server';
 import { parseFlags } from './cli-args';
 import { runCli } from './run-cli';
 
-const USAGE = `usage: npm run bench:analytics -- [--records N (default 10000000)] [--file FILE] [--skip-load] [--runs R (default 9)]
+const USAGE = `usage: npm run bench:analytics -- [--records N (default 10000000)] [--file FILE] [--skip-load] [--runs R (default 9, at least 7)]
   Loads FILE (generated with N records unless it exists) into the database (DATABASE_URL: use a scratch
   database; the demo city is seeded if missing), unless --skip-load. Then times demandRanking (last 90 days of
   data, by category, whole district) through GraphQL, warm, R runs (median, p90), with danfojs frames and
