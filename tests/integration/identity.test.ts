@@ -712,6 +712,17 @@ describe('stolen refresh tokens and password guessing', () => {
     expect((await app.execute(DEVICE_SIGN_IN, { u: 'device.staff', p: 'another long passphrase', d: changed.data.changePassword.deviceToken }, ANONYMOUS)).errors).toBeUndefined();
   });
 
+  test("a device token's wrong passwords count for the account too: a copied token buys no second budget of guesses", async () => {
+    const DEVICE_SIGN_IN = `mutation($u: String!, $p: String!, $d: String) { signIn(input: { username: $u, password: $p, deviceToken: $d }) { deviceToken } }`;
+    await account('copied.device', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const copied: string = (await app.execute(DEVICE_SIGN_IN, { u: 'copied.device', p: PASSWORD, d: null }, ANONYMOUS)).data.signIn.deviceToken;
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await app.execute(DEVICE_SIGN_IN, { u: 'copied.device', p: `guess ${i}`, d: copied }, ANONYMOUS), 'UNAUTHENTICATED');
+    // The token is paused, and so is the account: the next guess without the token is not even checked.
+    expectError(await session('copied.device'), 'UNAUTHENTICATED');
+    const [row] = await app.orm.em.fork().execute(`select sign_in_locked_until from account where username = 'copied.device'`);
+    expect(new Date(row.sign_in_locked_until)).toEqual(new Date(start.getTime() + SIGN_IN_LOCKOUT.minutes * 60_000));
+  });
+
   test('two wrong passwords at the same moment both count', async () => {
     await account('raced.guess', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
     for (let round = 0; round < Math.ceil(SIGN_IN_LOCKOUT.failures / 2); round += 1) {

@@ -1,4 +1,5 @@
 import { toGlobalId } from '../../src/common/global-id';
+import { ANONYMOUS } from '../../src/context/context';
 import { Area, Street } from '../../src/modules/area/area.entity';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -89,4 +90,15 @@ test('an area first met as a reference of the base class still shows its own typ
   const street = await em.findOneOrFail(Street, databaseId);
   expect(street.globalId).toBe(streetId);
   expect(street.graphqlTypeName).toBe('Street');
+});
+
+test('sign-in bookkeeping (refresh and device tokens) is no node: an existing row answers null, as a missing one does', async () => {
+  await app.execute(`mutation { createAccount(input: { username: "node.probe", displayName: "probe", password: "a long enough password", role: ANALYST }) { id } }`);
+  expect((await app.execute(`mutation { signIn(input: { username: "node.probe", password: "a long enough password" }) { deviceToken } }`, {}, ANONYMOUS)).errors).toBeUndefined();
+  for (const table of ['refresh_token', 'sign_in_device']) {
+    const [{ id }] = await app.orm.em.fork().execute(`select min(id)::int as id from ${table}`);
+    const typeName = table === 'refresh_token' ? 'RefreshToken' : 'SignInDevice';
+    const existing = await app.execute(`query($id: ID!) { node(id: $id) { id } }`, { id: toGlobalId(typeName, id) });
+    expect({ typeName, existing }).toEqual({ typeName, existing: { data: { node: null } } });
+  }
 });

@@ -330,6 +330,9 @@ export const identityService = {
       if (isLocked(counter, now)) return wrongPassword();
       if (!valid) {
         countWrongPassword(counter, now);
+        // A device's wrong password counts for the account too (unless it is locked already): a
+        // copied device token must not buy a second budget of guesses beside the account's.
+        if (device && !isLocked(account, now)) countWrongPassword(account, now);
         await em.flush();
         return wrongPassword();
       }

@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Query, Resolver, getMetadataStorage } from 'type-graphql';
 import { badInput } from '../../common/errors';
 import { fromGlobalId } from '../../common/global-id';
 import { NodeEntity } from '../../common/node.entity';
@@ -15,6 +15,9 @@ const NODE_TABLES: Record<string, EntityClass<NodeEntity>> = Object.fromEntries(
   (ENTITIES as EntityClass<NodeEntity>[])
     // Only entities exposed as Node: roll-up rows and import bookkeeping have no global ID.
     .filter((entity) => entity !== Area && entity.prototype instanceof NodeEntity)
+    // Only GraphQL object types: sign-in bookkeeping (RefreshToken, SignInDevice) is not one, and
+    // loading a row of it answered 500 where a missing one answered null (telling rows exist).
+    .filter((entity) => entity.prototype instanceof Area || getMetadataStorage().objectTypes.some((type) => type.target === entity))
     .map((entity) => [entity.name, entity.prototype instanceof Area ? Area : entity]),
 );
 
