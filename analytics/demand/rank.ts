@@ -14,9 +14,9 @@ import { GROUPS, explode, shapeOf, type CellShape } from './cells';
 import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart, splitPeriod } from './dates';
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
-import { scaledVolume, trendBuckets } from './trend';
+import { scaledVolume, trendBegin, trendBuckets } from './trend';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
-import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataSpan, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
+import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataSpan, readDataStart, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
 import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
 
 const DIMENSIONS: readonly DemandDimension[] = ['CATEGORY', 'SERVICE_ITEM', 'COMMUNITY', 'GRID', 'RESIDENT_GROUP'];
@@ -172,7 +172,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const firstWholeBacklogMonth = backlogFrom === backlogMonth ? backlogMonth : addMonths(backlogMonth, 1);
   const readBacklogMonthByDay = !shape.byGroup && backlogFrom !== backlogMonth;
   const readBacklogMonthsBefore = !shape.byGroup && firstWholeBacklogMonth < firstMonth;
-  const [period, base, months, current, exemplars, recurrence, backlogDays, backlogMonths] = await Promise.all([
+  const [period, base, months, current, exemplars, recurrence, backlogDays, backlogMonths, dataStart] = await Promise.all([
     readPeriod(db, spec(periodColumns, true, true), input.from, input.to, span.last),
     readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
@@ -187,6 +187,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     input.sources === 'SERVICE_RECORDS' || shape.what === 'item' ? Promise.resolve(null) : readRecurrence(db, shape, scope, input.from, input.to),
     readBacklogMonthByDay ? readBucketTable(db, { ...spec(seriesColumns, areaDim), openOnly: true }, backlogFrom, monthEnd(backlogMonth), 'day') : Promise.resolve(null),
     readBacklogMonthsBefore ? readBucketTable(db, { ...spec(seriesColumns, areaDim), openOnly: true }, firstWholeBacklogMonth, addMonths(firstMonth, -1), 'month') : Promise.resolve(null),
+    // Where the trend begins: whether the scope has data before the window, else its first day in it (trend.ts).
+    readDataStart(db, spec([], false), firstMonth, input.to, input.includeConsultations),
   ]);
   clock.mark('sql');
 
@@ -224,37 +226,11 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   }
 
   // 3. Monthly series and open backlog by age.
-  // The series starts with the first day with any record in the scope in the window: its month
-  // from the monthly rows, its day from that month's days (else the earliest day of the month of `to`).
+  // The trend begins at the window's first month when the scope has data before it, else at the
+  // scope's first day with data in the window (trendBegin); that month is scaled or left out (trendBuckets).
   const column = (name: string) => seriesColumns.indexOf(name);
   const [DEMANDS, CONSULTATIONS, OPEN] = [column('demands'), column('consultations'), column('open')];
-  // By the table's own columns: the first month's days are read with fewer columns than the series.
-  const firstWithData = (t: BucketTable | null): string | null => {
-    if (!t) return null;
-    const [d, c] = [t.columns.indexOf('demands'), t.columns.indexOf('consultations')];
-    let first = -1;
-    for (let i = 0; i < t.size; i++) if (valueAt(t, i, d) + valueAt(t, i, c) > 0 && (first < 0 || t.offset[i] < first)) first = t.offset[i];
-    return first < 0 ? null : addDays(t.from, first);
-  };
-  let days = current;
-  let daysInSeries = !wholeLastMonth;
-  let dataFirst = firstWithData(months);
-  // The month of `to` among the monthly rows (when read whole): skipped if its days are read after all.
-  let skipMonth = -1;
-  if (wholeLastMonth && dataFirst === lastMonth) {
-    // All data in the month of `to`: its first day with data starts the series, so read its days after all.
-    skipMonth = dayNumber(lastMonth) - dayNumber(firstMonth);
-    days = await readBucketTable(db, spec(seriesColumns, areaDim), lastMonth, input.to, 'day');
-    daysInSeries = true;
-    dataFirst = null;
-  } else if (dataFirst !== null && !(dataFirst === firstMonth && span.first !== null && span.first < firstMonth)) {
-    // A monthly row does not say which day its data begin: data that begin mid-month (the demo's
-    // 730 days always do) made the first month look low and every trend lean upwards. Its days
-    // say; not needed when the data reach back before the window, whose first month is then whole.
-    const firstDays = await readBucketTable(db, { ...spec(['demands', 'consultations'], false), what: null }, dataFirst, monthEnd(dataFirst), 'day');
-    dataFirst = firstWithData(firstDays) ?? dataFirst;
-  }
-  if (dataFirst === null) dataFirst = firstWithData(days);
+  const dataFirst = trendBegin(firstMonth, dataStart);
   const monthKeys: string[] = [];
   if (dataFirst) for (let m = monthStart(dataFirst); m <= lastMonth; m = addMonths(m, 1)) monthKeys.push(m);
   // Partly covered months (the month of `to`, the month the data begin in) scaled, or left out under 7 days: trend.ts.
@@ -275,13 +251,12 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const add = (cell: Cell, month: string, volume: number) => cell.monthly.set(month, (cell.monthly.get(month) ?? 0) + volume);
   // Per bucket (an offset from the table's first day): its month key, and its backlog age from
   // that offset and month (null: not counted). Both computed once per bucket, not per entry.
-  const addSeries = (t: BucketTable | null, monthOf: (offset: number) => string, age: (offset: number, month: string) => number | null, inSeries: boolean, skipOffset = -1) => {
+  const addSeries = (t: BucketTable | null, monthOf: (offset: number) => string, age: (offset: number, month: string) => number | null, inSeries: boolean) => {
     if (!t) return;
     const monthOfOffset = new Map<number, string>();
     const ageOfOffset = new Map<number, number | null>();
     for (let i = 0; i < t.size; i++) {
       const offset = t.offset[i];
-      if (offset === skipOffset) continue;
       let month = monthOfOffset.get(offset);
       if (month === undefined) monthOfOffset.set(offset, (month = monthOf(offset)));
       if (shape.byGroup) {
@@ -308,8 +283,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const monthAge = (bucket: string) => (bucket >= backlogFrom ? Math.max(0, asOfN - dayNumber(addDays(bucket, 14))) : null);
   const dayAge = (table: BucketTable) => (offset: number) => Math.max(0, asOfN - dayNumber(table.from) - offset);
   // (The month of `to`, when read whole, has its backlog ages from its days; so has the month the backlog starts in.)
-  if (months) addSeries(months, (offset) => addDays(months.from, offset), (_offset, month) => (month === lastMonth ? null : monthAge(month)), true, skipMonth);
-  if (days) addSeries(days, () => lastMonth, dayAge(days), daysInSeries);
+  if (months) addSeries(months, (offset) => addDays(months.from, offset), (_offset, month) => (month === lastMonth ? null : monthAge(month)), true);
+  if (current) addSeries(current, () => lastMonth, dayAge(current), !wholeLastMonth);
   if (backlogDays) addSeries(backlogDays, () => backlogMonth, dayAge(backlogDays), false);
   if (backlogMonths) addSeries(backlogMonths, (offset) => addDays(backlogMonths.from, offset), (_offset, month) => monthAge(month), false);
   clock.mark('series');

@@ -397,18 +397,24 @@ export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string,
 }
 
 /**
- * The first day in [from, to] with any record (demand or consultation, as in rankDemand's
- * firstWithData) in the spec's units and sources, whatever its category: where a trend begins.
- * Not in ITEM mode. One index scan: the daily tables' keys begin with the day.
+ * What a trend over [from, to] needs to know of its scope's data (trend.ts, trendBegin): whether
+ * the scope has any record before `from`, and its first day with a record in [from, to]. The scope
+ * is the spec's units and sources, whatever its category (a cell's zeros after the scope's data
+ * begin are real zeros); a record counts if it is a demand, or a consultation when the caller
+ * counts consultations (a day of consultations alone is no day of the volume's data). One
+ * statement of two index reads: the daily tables' keys begin with the day.
  */
-export async function readFirstDay(db: SqlRunner, spec: ReadSpec, from: string, to: string): Promise<string | null> {
-  if (spec.mode === 'ITEM') throw new Error('readFirstDay reads the demand roll-ups, not service_daily');
+export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string, to: string, withConsultations: boolean): Promise<{ before: boolean; first: string | null }> {
+  const table = TABLES[spec.mode].daily;
+  // service_daily keeps count (demands and consultations) and consultations; the others each.
+  const counted = spec.mode === 'ITEM' ? (withConsultations ? 'd.count' : 'd.count - d.consultations') : withConsultations ? 'd.demands + d.consultations' : 'd.demands';
+  const filter = `${counted} > 0${scopeFilter({ ...spec, categoryIds: undefined, openOnly: false }, '$3')}`;
   const { rows } = await db.query(
-    `select min(d.day)::text as first from ${TABLES[spec.mode].daily} d
-      where d.day between $1::date and $2::date and d.demands + d.consultations > 0${scopeFilter({ ...spec, categoryIds: undefined, openOnly: false }, '$3')}`,
-    params(spec, from, to),
+    `select (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${filter})::text as first,
+      exists (select 1 from ${table} d where d.day < $1::date and ${filter}) as before`,
+    spec.unitIds === null ? [from, to] : [from, to, spec.unitIds],
   );
-  return (rows[0]?.first as string | null) ?? null;
+  return { before: rows[0]?.before === true, first: (rows[0]?.first as string | null) ?? null };
 }
 
 /** First and last day any demand roll-up row exists for (the data's span), or nulls. */

@@ -2,8 +2,10 @@
  * Which buckets a volume trend reads, and how each is scaled: one rule for rankDemand's monthly
  * trend and demandSeries' trend.
  *
- * - The series starts at the first day with data in the scope (not the cell: a zero after the
- *   scope's data began is a real zero, one before is no observation at all).
+ * - Where the scope (not the cell) has any record before the window, data were being collected:
+ *   every bucket from the window's first is whole and an empty one is a real zero. Only where the
+ *   scope has none does the series start at its first day with data in the window (a zero before
+ *   that is no observation at all): trendBegin.
  * - A bucket covered only in part (by the period, or by the data's start) is scaled to its full
  *   length: volume × length / covered days.
  * - A bucket with fewer covered days than its interval's minimum is left out: scaled up, a day
@@ -35,8 +37,18 @@ export function nextBucket(start: string, interval: TrendInterval): string {
 }
 
 /**
+ * The day a trend over a window starting on `from` begins, from what source.ts's readDataStart
+ * reads of the scope: `from` when the scope has any record before it (a scope whose data reach
+ * back is whole from the window's first bucket, even where that bucket is empty), else the
+ * scope's first day with data in the window (null: none, no trend).
+ */
+export function trendBegin(from: string, scope: { before: boolean; first: string | null }): string | null {
+  return scope.before ? from : scope.first;
+}
+
+/**
  * The buckets (given by their starts, consecutive, oldest first) a trend over [from, to] uses,
- * with the data of the scope beginning on `dataFirst` (null: no data, no trend). The result is
+ * with the trend beginning on `dataFirst` (trendBegin; null: no data, no trend). The result is
  * consecutive too: only buckets at either edge can be short.
  */
 export function trendBuckets(starts: readonly string[], interval: TrendInterval, from: string, to: string, dataFirst: string | null): TrendBucket[] {

@@ -8,8 +8,8 @@ import type { SqlRunner } from '../sources/sql';
 import { GROUPS } from './cells';
 import { addDays, daysInclusive, isDay } from './dates';
 import { resolveScope } from './scope';
-import { GRID_ONLY_RECORDS_NOTE, SERIES_COLUMNS, readBuckets, readFirstDay, readPeriod, type ReadSpec } from './source';
-import { MIN_TREND_DAYS, nextBucket, scaledVolume, trendBuckets } from './trend';
+import { GRID_ONLY_RECORDS_NOTE, SERIES_COLUMNS, readBuckets, readDataStart, readPeriod, type ReadSpec } from './source';
+import { MIN_TREND_DAYS, nextBucket, scaledVolume, trendBegin, trendBuckets } from './trend';
 import {
   CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandHotspot, type DemandHotspotsInput, type DemandHotspotsResult, type DemandSeriesInput, type DemandSeriesPoint, type DemandSeriesResult,
 } from './types';
@@ -34,7 +34,7 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
   const group = input.key.residentGroup ? GROUPS.find(([, g]) => g === input.key.residentGroup)?.[0] : undefined;
   if (input.key.residentGroup && !group) throw new DemandInputError('key', `unknown resident group ${input.key.residentGroup}`);
   if (group && input.includeConsultations) throw new DemandInputError('includeConsultations', CONSULTATIONS_HAVE_NO_GROUP);
-  // The scope as rankDemand resolves it (its first day with data starts the trend); a cell's area
+  // The scope as rankDemand resolves it (its data say where the trend begins); a cell's area
   // (a community, or a grid) is one of its units.
   const scope = await resolveScope(db, input.areaPaths, input.key.gridId !== undefined);
   const cellArea = input.key.gridId ?? input.key.communityId;
@@ -46,10 +46,12 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
     mode: scope.unitLevel === 'GRID' ? 'GRID' : 'COMMUNITY', what: 'category', byUnit: false, unitIds: cellArea !== undefined ? [cellArea] : scope.filter, sources: input.sources, columns: SERIES_COLUMNS,
     categoryIds: input.key.categoryId !== undefined ? [input.key.categoryId] : undefined,
   };
-  const [rows, dataFirst] = await Promise.all([
+  const [rows, dataStart] = await Promise.all([
     readBuckets(db, spec, input.from, input.to, input.interval === 'DAY' ? 'day' : input.interval === 'WEEK' ? 'week' : 'month-of-days'),
-    readFirstDay(db, { ...spec, unitIds: scope.filter }, input.from, input.to),
+    // Counted as the points count them: demands (of any group), consultations when asked for.
+    readDataStart(db, { ...spec, unitIds: scope.filter }, input.from, input.to, input.includeConsultations),
   ]);
+  const dataFirst = trendBegin(input.from, dataStart);
   const byBucket = new Map<string, DemandSeriesPoint>();
   for (const row of rows) {
     const point = byBucket.get(row.bucket) ?? { start: row.bucket, days: 0, volume: 0, open: group ? null : 0, finished: group ? null : 0 };
@@ -67,8 +69,9 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
     const covered = daysInclusive(start < input.from ? input.from : start, end > input.to ? input.to : end);
     out.push({ ...(byBucket.get(start) ?? { start, volume: 0, open: group ? null : 0, finished: group ? null : 0 }), days: covered });
   }
-  // The trend reads the points from the scope's first day with data, edge buckets scaled to their
-  // length or left out (trend.ts); the points themselves stay raw, so a chart shows what was counted.
+  // The trend reads the points from `from` when the scope has data before it, else from the scope's
+  // first day with data, edge buckets scaled to their length or left out (trend.ts); the points
+  // themselves stay raw, so a chart shows what was counted.
   const used = trendBuckets(out.map((p) => p.start), input.interval, input.from, input.to, dataFirst);
   const values = used.map((b) => scaledVolume(out[b.index].volume, b));
   const period = input.interval === 'MONTH' ? 12 : input.interval === 'WEEK' ? 52 : 7;
@@ -84,7 +87,7 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
       z: mk.z, p: mk.p, senSlope: seasonal ? seasonalSenSlope(values, period) : senSlope(values), method: seasonal ? 'SEASONAL' : 'PLAIN',
       pointsUsed: used.length, firstPointUsed: out[first.index].start, lastPointUsed: out[last.index].start, dataBegin: dataFirst!,
       note: [
-        `points ${out[first.index].start} to ${out[last.index].start} (${used.length} of ${out.length}), from the scope's first day with data in the period, ${dataFirst}`,
+        `points ${out[first.index].start} to ${out[last.index].start} (${used.length} of ${out.length}), ${dataStart.before ? `from ${dataFirst}: the scope has records before the period, so an empty point is a real zero` : `from the scope's first day with data in the period, ${dataFirst}`}`,
         scaled.length ? `scaled to their full length (volume × length ÷ days covered): ${scaled.join(', ')}` : null,
         input.interval === 'DAY' ? null : `a ${input.interval.toLowerCase()} with under ${MIN_TREND_DAYS[input.interval]} days covered is left out`,
       ].filter(Boolean).join('; '),

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
-import { rankDemand, type DemandRankingInput, type SqlRunner } from '../../analytics';
+import { rankDemand, seasonalMannKendall, type DemandRankingInput, type SqlRunner } from '../../analytics';
 import { empiricalBayesRates } from '../../analytics/stats/empirical-bayes';
 import { ALL_COLUMNS, GRID_ONLY_RECORDS_NOTE, planPeriod, readBuckets, readBucketsPacked, readPeriod, type ReadSpec } from '../../analytics/demand/source';
 import { PROJECT_ROOT } from '../../src/config/paths';
@@ -73,9 +73,14 @@ test('the planted rising category ranks first and is flagged topic of the month 
     'among the top 5 by volume for 10 months running',
     expect.stringMatching(/^resolved 35% vs \d+% across all cells \(lower needed\)$/),
   ]);
-  // No background category is flagged: they are flat and fully resolved.
+  // No background category is flagged: they are fully resolved.
   expect(result.rows.slice(1).every((row) => !row.topicOfMonth.flagged)).toBe(true);
-  expect(result.rows.slice(1).every((row) => row.metrics.trendZ === 0)).toBe(true);
+  // Flat since 2024, but the city has records of 2021 (the tiny fixture): data were being
+  // collected, so the 36-month window's first 18 months (July 2022 to December 2023) are real
+  // zeros before 72 a month (6 in each of 12 communities), and every background category rises.
+  const background = Math.round(seasonalMannKendall([...Array(18).fill(0), ...Array(18).fill(72)], 12)!.z * 1e4) / 1e4;
+  expect(background).toBeGreaterThan(1.96);
+  expect(result.rows.slice(1).map((row) => row.metrics.trendZ)).toEqual([background, background, background, background, background]);
 });
 
 test('metric values on the tiny fixture equal the ones worked by hand', async () => {
@@ -474,4 +479,89 @@ test('vulnerableShare through GraphQL: null with a note when no demand of the ce
   expect(byGroup.map(({ label, vulnerableShare, note }: { label: string; vulnerableShare: number | null; note: string | null }) => [label, vulnerableShare, note]).sort()).toEqual([
     ['CHILDREN', 1, null], ['ELDERLY', 1, null], ['GENERAL', 0, null], ['UNKNOWN', null, unknown],
   ]);
+});
+
+/**
+ * Where the trend begins (trend.ts, trendBegin): at the window's first month when the scope (its
+ * communities and sources, any category; demands, consultations only when counted) has any record
+ * before the window, else at the scope's first day with data in the window. One demand a day (or
+ * a month) of CIV-MARRIAGE-01 and consultations of CIV-MARRIAGE-03, in years and communities no
+ * other test here touches; scope one community, ranked by category over the month of `to`.
+ */
+async function loadDaily(name: string, rows: [community: string, item: string, first: string, last: string][]) {
+  const lines = [GONGJIAN_CSV_HEADER];
+  for (const [community, item, first, last] of rows) {
+    for (let day = first; day <= last; day = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) {
+      lines.push(`${name}-${community}-${item}-${day},${item},${day} 10:00:00,${day} 11:00:00,FINISHED,${community},,,,COUNTER,,,`);
+    }
+  }
+  expect(await importServiceFile({ db, input: Readable.from([Buffer.from(lines.join('\n') + '\n')]), fileName: `${name}.csv`, mapping: gongjian, batchRows: 5000 })).toMatchObject({ rejected: 0 });
+}
+async function trendIn(code: string, to: string, over: Partial<DemandRankingInput> = {}) {
+  const { path: areaPath } = (await db.query(`select path from area where code = $1`, [code])).rows[0];
+  const result = await rankDemand(sql, { ...base, from: `${to.slice(0, 8)}01`, to, areaPaths: [areaPath], minSupport: 0, now: new Date(`${to}T12:00:00Z`), ...over });
+  const rows = result.rows.filter((row) => row.metrics.volume > 0);
+  expect(rows).toHaveLength(1);
+  const { trendZ, senSlope, trendMethod, trendPoints, consultations } = rows[0].metrics;
+  return { trendZ, senSlope, trendMethod, trendPoints, consultations };
+}
+/** Days of each month from `first` to `last` (YYYY-MM-01), the first month counted from `fromDay`: a flat daily rate's monthly totals. */
+function daysPerMonth(first: string, last: string, fromDay = 1): number[] {
+  const out: number[] = [];
+  for (let m = first; m <= last; m = new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 1)).toISOString().slice(0, 10)) {
+    const length = new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).getUTCDate();
+    out.push(m === first ? length - fromDay + 1 : length);
+  }
+  return out;
+}
+
+test('a scope whose data begin mid-month in the window\'s first month starts there, whatever other communities or sources hold before it', async () => {
+  // Community A: one demand a day from 2003-01-17 to 2005-01-31; the window is 2003-01..2005-01 (25 months).
+  const [a, b] = ['370199003001', '370199003002'];
+  await loadDaily('START-A', [[a, 'CIV-MARRIAGE-01', '2003-01-17', '2005-01-31']]);
+  const flat = { trendZ: 0, senSlope: 0, trendMethod: 'SEASONAL', trendPoints: 25, consultations: 0 };
+  expect(await trendIn(a, '2005-01-31', { trendMonths: 25 })).toEqual(flat);
+  // Another community's record in 2002 says nothing of when A's data begin (the whole table's first day did: January 2003 counted from its 1st, trendZ 1.0445).
+  await loadDaily('START-B', [[b, 'CIV-MARRIAGE-01', '2002-12-15', '2002-12-15']]);
+  expect(await trendIn(a, '2005-01-31', { trendMonths: 25 })).toEqual(flat);
+  // Nor does another source of A's: a request on 2002-12-15, as the roll-ups hold one (a copy of
+  // A's service-record row of 2003-01-20 as source 2, in the daily and the monthly table).
+  await db.query(`insert into demand_daily select (jsonb_populate_record(d, '{"day": "2002-12-15", "source": 2}')).* from demand_daily d
+    join area c on c.id = d.community_id and c.code = $1 where d.day = '2003-01-20'`, [a]);
+  await db.query(`insert into demand_monthly select (jsonb_populate_record(null::demand_monthly, to_jsonb(d) || '{"month": "2002-12-01", "source": 2}')).* from demand_daily d
+    join area c on c.id = d.community_id and c.code = $1 where d.day = '2002-12-15' and d.source = 2`, [a]);
+  expect(await trendIn(a, '2005-01-31', { trendMonths: 25, sources: 'SERVICE_RECORDS' })).toEqual(flat);
+  // Counting both sources, A has a record before the window: data were being collected, January
+  // 2003 is whole (15 demands against 31 a year on) and the trend is that rise, not flat.
+  const whole = daysPerMonth('2003-01-01', '2005-01-01', 17);
+  expect(whole.slice(0, 3)).toEqual([15, 28, 31]);
+  expect((await trendIn(a, '2005-01-31', { trendMonths: 25 })).trendZ).toBe(Math.round(seasonalMannKendall(whole, 12)!.z * 1e4) / 1e4);
+  expect(seasonalMannKendall(whole, 12)!.z).toBeGreaterThan(0.6);
+});
+
+test('consultations do not say where the volume\'s data begin unless they are counted', async () => {
+  // C: consultations from 2006-01-01, demands from 2006-01-17; D: demands from 2006-01-01, consultations in December 2005 only.
+  const [c, d] = ['370199003003', '370199003004'];
+  await loadDaily('START-C', [[c, 'CIV-MARRIAGE-01', '2006-01-17', '2008-01-31'], [c, 'CIV-MARRIAGE-03', '2006-01-01', '2008-01-31']]);
+  await loadDaily('START-D', [[d, 'CIV-MARRIAGE-01', '2006-01-01', '2008-01-31'], [d, 'CIV-MARRIAGE-03', '2005-12-01', '2005-12-31']]);
+  // 36-month window 2005-02..2008-01: the demands begin in January 2006 (C's scaled from the 17th), 25 months.
+  const flat = { trendZ: 0, senSlope: 0, trendMethod: 'SEASONAL', trendPoints: 25 };
+  const withC = await trendIn(c, '2008-01-31');
+  expect(withC).toEqual({ ...flat, consultations: 31 });
+  expect(await trendIn(d, '2008-01-31')).toEqual({ ...flat, consultations: 0 });
+});
+
+test('a sparse scope whose data reach back before the window reads every month of it whole, an empty first month as a zero', async () => {
+  // E: one demand on the 25th of every month from 2012-01 to 2015-01 but February (closed for the
+  // Spring Festival, say). The window 2012-02..2015-01 begins with an empty February: a real zero,
+  // as every February is, so every calendar month equals itself a year on: no trend, 36 points.
+  // (Started at March 2012's first record, the 25th, March was scaled 31/7 and the trend fell: −0.6124.)
+  const e = '370199001002';
+  const rows: [string, string, string, string][] = [];
+  for (let month = '2012-01'; month <= '2015-01'; month = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)).toISOString().slice(0, 7)) {
+    if (!month.endsWith('-02')) rows.push([e, 'CIV-MARRIAGE-01', `${month}-25`, `${month}-25`]);
+  }
+  expect(rows).toHaveLength(37 - 3);
+  await loadDaily('START-E', rows);
+  expect(await trendIn(e, '2015-01-31')).toEqual({ trendZ: 0, senSlope: 0, trendMethod: 'SEASONAL', trendPoints: 36, consultations: 0 });
 });

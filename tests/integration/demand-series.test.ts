@@ -145,3 +145,50 @@ test('the series\' monthly trend is the ranking\'s for the same cell and window:
   expect(row.metrics.trendPoints).toBe(monthly.trend!.pointsUsed);
   expect(row.metrics.senSlope).toBe(Math.round(monthly.trend!.senSlope! * 1e4) / 1e4);
 });
+
+/**
+ * Where the trend begins is the ranking's rule (trend.ts, trendBegin): `from` when the scope has
+ * any record before the period, else its first day with data in it; a consultation counts only
+ * when the series counts consultations. One community each, in years no other test here touches.
+ */
+async function loadDays(name: string, rows: [community: string, item: string, days: string[]][]) {
+  const lines = [GONGJIAN_CSV_HEADER];
+  for (const [community, item, days] of rows) for (const d of days) lines.push(`${name}-${item}-${d},${item},${d} 10:00:00,${d} 11:00:00,FINISHED,${community},,,,COUNTER,,,`);
+  const mapping = loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'));
+  expect(await importServiceFile({ db, input: Readable.from([Buffer.from(lines.join('\n') + '\n')]), fileName: `${name}.csv`, mapping, batchRows: 5000 })).toMatchObject({ rejected: 0 });
+}
+function daysFrom(first: string, last: string): string[] {
+  const out: string[] = [];
+  for (let d = first; d <= last; d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) out.push(d);
+  return out;
+}
+const communityGid = async (code: string) => gid('Community', Number((await db.query(`select id from area where code = $1`, [code])).rows[0].id));
+
+test('consultations before the first demand do not start a trend that counts demands only', async () => {
+  // Consultations (CIV-MARRIAGE-03, FLAT's category) from 2014-01-01, demands from 2014-01-17.
+  const code = '370199002001';
+  await loadDays('CONSULT-FIRST', [[code, 'CIV-MARRIAGE-03', daysFrom('2014-01-01', '2014-12-31')], [code, FLAT_ITEM, daysFrom('2014-01-17', '2014-12-31')]]);
+  const monthly = await series({ areaId: await communityGid(code), categoryId: flat, from: '2014-01-01', to: '2014-12-31', interval: 'MONTH' });
+  expect(monthly.points[0]).toEqual({ start: '2014-01-01', days: 31, volume: 15 });
+  // January's 15 demands scaled from the 17th (15 × 31 ÷ 15): every month holds its days, as a flat rate does.
+  expect(monthly.trend).toMatchObject({ dataBegin: '2014-01-17', firstPointUsed: '2014-01-01', pointsUsed: 12 });
+  expect(monthly.trend!.z).toBe(mannKendall([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])!.z);
+  // Counted, the consultations are the volume's data from the 1st: January is whole (31 + 15).
+  const withConsultations = await series({ areaId: await communityGid(code), categoryId: flat, from: '2014-01-01', to: '2014-12-31', interval: 'MONTH', includeConsultations: true });
+  expect(withConsultations.trend).toMatchObject({ dataBegin: '2014-01-01', pointsUsed: 12 });
+  expect(withConsultations.trend!.z).toBe(mannKendall([46, 56, 62, 60, 62, 60, 62, 62, 60, 62, 60, 62])!.z);
+});
+
+test('a sparse scope with records before the period reads every point from `from`, an empty first one as a real zero', async () => {
+  // One demand on the 25th of every month from 2011-01 to 2013-12 but February; the period 2012-02..2013-12.
+  const code = '370199002002';
+  const days = daysFrom('2011-01-25', '2013-12-25').filter((d) => d.endsWith('-25') && d.slice(5, 7) !== '02');
+  expect(days).toHaveLength(36 - 3);
+  await loadDays('SPARSE', [[code, FLAT_ITEM, days]]);
+  const monthly = await series({ areaId: await communityGid(code), categoryId: flat, from: '2012-02-01', to: '2013-12-31', interval: 'MONTH' });
+  // February 2012 is a month of the period like February 2013: both empty, both real zeros; every
+  // other month holds 1. (Started at March 2012's record on the 25th, March was scaled 31/7.)
+  expect(monthly.trend).toMatchObject({ dataBegin: '2012-02-01', firstPointUsed: '2012-02-01', pointsUsed: 23, method: 'PLAIN' });
+  expect(monthly.trend!.z).toBe(mannKendall([0, ...Array(11).fill(1), 0, ...Array(10).fill(1)])!.z);
+  expect(monthly.trend!.note).toBe('points 2012-02-01 to 2013-12-01 (23 of 23), from 2012-02-01: the scope has records before the period, so an empty point is a real zero; a month with under 7 days covered is left out');
+});
