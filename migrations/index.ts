@@ -18,6 +18,7 @@ import { Migration20261204200000_sign_in_lockout_token_families } from './Migrat
 import { Migration20261204210000_account_session_version } from './Migration20261204210000_account_session_version';
 import { Migration20261204230000_import_run_interrupted } from './Migration20261204230000_import_run_interrupted';
 import { Migration20261205000000_sign_in_devices } from './Migration20261205000000_sign_in_devices';
+import { Migration20261206100000_free_text_masks_names } from './Migration20261206100000_free_text_masks_names';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -43,4 +44,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204210000_account_session_version', class: Migration20261204210000_account_session_version },
   { name: 'Migration20261204230000_import_run_interrupted', class: Migration20261204230000_import_run_interrupted },
   { name: 'Migration20261205000000_sign_in_devices', class: Migration20261205000000_sign_in_devices },
+  { name: 'Migration20261206100000_free_text_masks_names', class: Migration20261206100000_free_text_masks_names },
 ];

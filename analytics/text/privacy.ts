@@ -24,6 +24,7 @@
  */
 import { DOMAIN_TERMS } from './data/domain-terms';
 import { jiebaFiles } from './jieba-files';
+import { HONORIFIC_WORDS, NAME_CUE_WORDS } from './data/name-cues';
 import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNAMES_ALSO_WORDS } from './data/surnames';
 
 /**
@@ -32,9 +33,8 @@ import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNA
  */
 export const MIN_TEXTS_PER_TERM = 3;
 
-const HONORIFIC_WORDS = '先生|女士|小姐|阿姨|大爷|大妈|大娘|大叔|大哥|大姐|奶奶|爷爷|师傅|老师|经理|书记|主任|同志|医生|律师|警官|某某?';
 const HONORIFICS = `(?:${HONORIFIC_WORDS})`;
-const NAME_CUES = '(?:我叫|我是|本人叫|本人姓名|姓名|名叫|联系人姓名|联系人|户主|申请人|当事人)[：:\\s]*';
+const NAME_CUES = `(?:${NAME_CUE_WORDS.join('|')})[：:\\s]*`;
 const CJK = '[\\u4e00-\\u9fa5]';
 
 const SCRUBBERS: ReadonlyArray<[RegExp, string]> = [

@@ -1,8 +1,8 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
-import { maskedColumnExpression } from '../../migrations/Migration20261204100000_free_text_masks_cards_unit_address';
+import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261206100000_free_text_masks_names';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
-import { accountViewer, areaPath } from '../helpers/access-fixtures';
+import { accountViewer, areaPath, portalViewer } from '../helpers/access-fixtures';
 import { addListItem, categoryId, createPairing, createProblemList } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createPartyOrganization, dbId, ok, type World } from '../helpers/fixtures';
 import { createActivity, createServicePost } from '../helpers/member-fixtures';
@@ -37,6 +37,10 @@ const SAMPLES = [
   '预算 300000.00-500000.00 元，面积 35.5-40.2-45.6-50.1-55.3 平米，坐标36.651234 117.120123，涉及楼栋 3 4 5 6 7 8 9 10 11 12 13 14',
   // E-mail typed with full-width at signs and dots, and Chinese full stops that end no address.
   '邮箱wangxiuying1962＠qq.com或１２３４５６＠qq.com，zhang＠163．com，li@qq。com。谢谢',
+  // Names after a cue, compound surnames and short names, and what after a cue is no name.
+  '联系人王建国13912345678，联系人：张桂英，我叫欧阳娜娜，申请人司马光，户主为李秀英，当事人是耿建军',
+  '联系人姓名：赵伟，电话8877-6655；本人姓名\u3000钱多多；联系人王伟电话8877-6655；名叫刘桂兰的老人；联系人欧阳先生',
+  '联系人为社区书记，我是社区党员，我是党员，我是居民，王阿姨家，联系人王阿姨，户主张先生，请留下姓名和电话，我是3号楼的',
 ];
 const MASKED_BODY = '王阿姨家下水道堵了，电话138****5678，身份证370***********1237，座机0531-****6655';
 
@@ -409,8 +413,8 @@ describe('the masked copies the search compares', () => {
     await em.execute(`update request set title = ?, body = ? where id = ?`, ['下水道堵塞 回电13812345678', BODY, request.id]);
   });
 
-  test('the migration that adds them masks with the expression privacy.ts builds', () => {
-    for (const column of ['title', 'body', 'description', 'address']) expect(maskedColumnExpression(column)).toBe(maskFreeTextSqlExpression(column));
+  test('the migration that last redefined them masks with the expression privacy.ts builds', () => {
+    for (const [, column] of MASKED_COLUMNS) expect(maskedColumnExpression(column)).toBe(maskFreeTextSqlExpression(column));
   });
 
   test('an analyst\'s search masks nothing at query time: it compares the stored copies of the rows its scope leaves', async () => {
@@ -427,6 +431,99 @@ describe('the masked copies the search compares', () => {
       const searching = statements.filter((sql) => /_masked/.test(sql));
       expect(searching.length).toBeGreaterThan(0);
       for (const sql of statements) expect(sql).not.toMatch(/regexp_replace|\(select/i);
+    }
+  });
+});
+
+/*
+ * A resident's name written after a cue (联系人王建国) into directory free text, read and searched
+ * by a portal: the name masked as numbers are, and not found by it; staff see and find it.
+ */
+describe('names after a cue', () => {
+  const TEXT = '联系人王建国13912345678';
+  const MASKED = '联系人王**139****5678';
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const alliance = await ok(app, `mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { id } }`, {
+      input: { areaId: w.otherCommunityId, model: 'ONE_THREE_N', name: '和谐里党建联盟', description: TEXT },
+    });
+    ids.alliance = alliance.createAlliance.id;
+    const seat = await ok(app, `mutation($input: AddAllianceMemberInput!) { addAllianceMember(input: $input) { id } }`, {
+      input: { allianceId: ids.alliance, unitId: w.units.schoolId, role: 'IN_AREA', seatTitle: TEXT },
+    });
+    ids.allianceMember = seat.addAllianceMember.id;
+    ids.organization = await createPartyOrganization(app, { name: '楼宇党支部', kind: 'BRANCH', areaId: w.communityId, functional: true, functionDescription: TEXT });
+    ids.pairing = await createPairing(app, w.units.propertyCompanyId, w.communityId);
+    await ok(app, `mutation($id: ID!, $input: UpdatePairingInput!) { updatePairing(id: $id, input: $input) { id } }`, {
+      id: ids.pairing, input: { agreementTitle: TEXT, duties: [TEXT, '每月一次志愿服务'] },
+    });
+    ids.unit = w.units.propertyCompanyId;
+    await ok(app, `mutation($id: ID!, $address: String!) { updateUnit(id: $id, input: { address: $address }) { id } }`, { id: ids.unit, address: TEXT });
+    const drainage = await categoryId(app, 'HOUSING-DRAINAGE');
+    const request = await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
+      input: { title: '楼道灯不亮', body: `${TEXT}，楼道灯不亮`, channel: 'HOTLINE_12345', categoryId: drainage, areaId: w.gridId },
+    });
+    ids.request = request.createRequest.id;
+    const list = await createProblemList(app, w.communityId, '2026-Q4');
+    ids.item = await addListItem(app, { listId: list, kind: 'DEMAND', title: '楼道照明', description: `${TEXT}，楼道灯不亮` });
+  });
+
+  const DIRECTORY: [string, string, string, (node: any) => unknown, unknown][] = [
+    ['Pairing.agreementTitle and duties', 'pairing', '... on Pairing { agreementTitle duties }', (n) => [n.agreementTitle, ...n.duties], [TEXT, TEXT, '每月一次志愿服务']],
+    ['Alliance.description', 'alliance', '... on Alliance { description }', (n) => n.description, TEXT],
+    ['AllianceMember.seatTitle', 'allianceMember', '... on AllianceMember { seatTitle }', (n) => n.seatTitle, TEXT],
+    ['PartyOrganization.functionDescription', 'organization', '... on PartyOrganization { functionDescription }', (n) => n.functionDescription, TEXT],
+    ['Unit.address', 'unit', '... on Unit { address }', (n) => n.address, TEXT],
+  ];
+  const maskedAll = (value: unknown) => (Array.isArray(value) ? value.map((text) => text.replace(TEXT, MASKED)) : (value as string).replace(TEXT, MASKED));
+
+  async function readNode(key: string, selection: string, viewer: Viewer) {
+    const result = await app.execute(`query($id: ID!) { node(id: $id) { ${selection} } }`, { id: ids[key] }, viewer);
+    expect(result.errors).toBeUndefined();
+    return result.data.node;
+  }
+
+  test.each(DIRECTORY)('a portal reads %s with the name after the cue masked', async (_name, key, selection, pick, written) => {
+    const node = await readNode(key, selection, portalViewer());
+    expect(pick(node)).toEqual(maskedAll(written));
+    expect(JSON.stringify(node)).not.toContain('王建国');
+  });
+
+  test.each(DIRECTORY)('staff read %s as written', async (_name, key, selection, pick, written) => {
+    expect(pick(await readNode(key, selection, staff()))).toEqual(written);
+  });
+
+  test('a portal cannot find a unit by the name in its address, only by what it is shown', async () => {
+    const count = async (search: string) => {
+      const result = await app.execute(`query($search: String!) { units(filter: { search: $search }) { totalCount } }`, { search }, portalViewer());
+      expect(result.errors).toBeUndefined();
+      return result.data.units.totalCount;
+    };
+    expect(await count('王建国')).toBe(0);
+    expect(await count('建国')).toBe(0);
+    expect(await count('联系人王**')).toBe(1);
+  });
+
+  test('an analyst reads a request body and a list item description with the name masked, staff as written', async () => {
+    const request = `... on Request { body }`;
+    const item = `... on ListItem { description }`;
+    expect((await readNode('request', request, analyst())).body).toBe(`${MASKED}，楼道灯不亮`);
+    expect((await readNode('item', item, analyst())).description).toBe(`${MASKED}，楼道灯不亮`);
+    expect((await readNode('request', request, staff())).body).toBe(`${TEXT}，楼道灯不亮`);
+    expect((await readNode('item', item, staff())).description).toBe(`${TEXT}，楼道灯不亮`);
+  });
+
+  test('an analyst cannot find a request or a list item by the name in it; staff can', async () => {
+    const count = async (field: 'requests' | 'listItems', search: string, viewer: Viewer) => {
+      const result = await app.execute(`query($search: String!) { ${field}(filter: { search: $search }) { totalCount } }`, { search }, viewer);
+      expect(result.errors).toBeUndefined();
+      return result.data[field].totalCount;
+    };
+    for (const field of ['requests', 'listItems'] as const) {
+      expect({ field, found: await count(field, '王建国', analyst()) }).toEqual({ field, found: 0 });
+      expect({ field, found: await count(field, '联系人王**', analyst()) }).toEqual({ field, found: 1 });
+      expect({ field, found: await count(field, '王建国', staff()) }).toEqual({ field, found: 1 });
     }
   });
 });

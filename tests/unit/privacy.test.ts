@@ -127,6 +127,64 @@ describe('maskFreeText', () => {
   });
 });
 
+describe('maskFreeText: a name after a cue', () => {
+  test.each([
+    // Surname kept, the given name masked, as maskName masks a name field; numbers masked as before.
+    ['联系人王建国13912345678', '联系人王**139****5678'],
+    ['联系人：张桂英', '联系人：张**'],
+    ['联系人: 张桂英，电话13812345678', '联系人: 张**，电话138****5678'],
+    ['联系人姓名：赵伟，电话8877-6655', '联系人姓名：赵**，电话****6655'],
+    ['本人姓名 钱多多', '本人姓名 钱**'],
+    ['我叫李秀英，住3号楼', '我叫李**，住3号楼'],
+    ['我是王建国，楼道灯坏了', '我是王**，楼道灯坏了'],
+    ['名叫刘桂兰的老人', '名叫刘**的老人'],
+    ['户主为王建国', '户主为王**'],
+    ['当事人是李伟。', '当事人是李**。'],
+    ['申请人　覃小梅', '申请人　覃**'],
+    // Any surname of the 百家姓, not only the common ones: 耿, 佘.
+    ['联系人耿建军', '联系人耿**'],
+    ['户主佘太君', '户主佘**'],
+    // Compound surnames keep both characters, and nothing of the given name shows.
+    ['我叫欧阳娜娜', '我叫欧阳**'],
+    ['申请人司马光', '申请人司马**'],
+    // Two names in one text, each after its cue.
+    ['联系人王建国，户主李秀英', '联系人王**，户主李**'],
+    // A short name: the character after it is masked too, never one of the name left; the phone
+    // the word 电话 announces is masked before the name mask takes 电.
+    ['联系人王伟电话8877-6655', '联系人王**话****6655'],
+  ])('%s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
+  test.each([
+    // Words after a cue that start with no surname, or are listed as no name.
+    ['联系人为社区书记'],
+    ['我是社区党员'],
+    ['我是本小区居民'],
+    ['我是党员，住3号楼'],
+    ['我是居民'],
+    ['户主不在家'],
+    ['我是3号楼的'],
+    ['请留下姓名和电话'],
+    ['当事人已搬走'],
+    // A surname and an honorific, with or without a cue: addresses someone, names no one.
+    ['王阿姨家下水道堵了'],
+    ['联系人王阿姨'],
+    ['联系人：李师傅'],
+    ['户主张先生'],
+    ['当事人王某某'],
+    // A name without a cue stays (it cannot be told from words here).
+    ['张建军反映楼道灯不亮'],
+  ])('%s stays as written', (text) => {
+    expect(maskFreeText(text)).toBe(text);
+  });
+
+  test('never returns a given name written after a cue', () => {
+    const masked = maskFreeText('联系人王建国13912345678，联系人：张桂英，我叫欧阳娜娜，户主为李秀英');
+    for (const given of ['建国', '桂英', '娜娜', '秀英']) expect(masked).not.toContain(given);
+  });
+});
+
 describe('maySeePersonalData', () => {
   const account = (role: Role): Viewer => ({ kind: 'account', accountId: 1, username: 'x', role, scopePaths: null, unitId: null, personId: null });
 
