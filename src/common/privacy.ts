@@ -2,8 +2,7 @@
  * Masking of personal data, in one place: personal fields (phone, ID number, name) and the
  * personal data residents write into free text.
  */
-import { HONORIFIC_WORDS, NAME_CUE_WORDS } from '../../analytics/text/data/name-cues';
-import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES } from '../../analytics/text/data/surnames';
+import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, HONORIFIC_WORDS, NAME_CUE_WORDS } from '../../analytics';
 import type { Viewer } from '../context/context';
 import { PERSONAL_DATA_ROLES } from '../modules/identity/access.policy';
 import { containsPattern } from './filters';
