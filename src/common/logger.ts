@@ -69,6 +69,12 @@ export function serializeError(error: unknown): unknown {
   return safe;
 }
 
+/** Keys whose values never reach a log line: personal data and secrets (see createLogger). */
+const REDACTED_KEYS = [
+  'phone', 'idNumber', 'contactPhone', 'contactName', 'residentName',
+  'password', 'currentPassword', 'newPassword', 'token', 'accessToken', 'refreshToken', 'deviceToken',
+];
+
 /**
  * Structured JSON logs. Redaction is a safety net for personal data and secrets
  * that must never be logged; code should not log them in the first place. Errors are logged as
@@ -81,7 +87,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     base: { service: 'gongjian' },
     serializers: { err: serializeError },
     redact: {
-      paths: ['*.phone', '*.idNumber', '*.contactPhone', '*.contactName', '*.residentName', '*.password', '*.currentPassword', '*.newPassword', '*.token', '*.accessToken', '*.refreshToken', '*.deviceToken', 'req.headers.authorization', 'variables.*.phone', 'variables.*.idNumber', 'variables.*.contactPhone', 'variables.*.contactName', 'variables.*.residentName'],
+      // pino's * is one level: each key under any object, and under an input in `variables`.
+      paths: [...REDACTED_KEYS.flatMap((key) => [`*.${key}`, `variables.*.${key}`]), 'req.headers.authorization'],
       censor: '[redacted]',
     },
   };

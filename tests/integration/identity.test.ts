@@ -712,15 +712,33 @@ describe('stolen refresh tokens and password guessing', () => {
     expect((await app.execute(DEVICE_SIGN_IN, { u: 'device.staff', p: 'another long passphrase', d: changed.data.changePassword.deviceToken }, ANONYMOUS)).errors).toBeUndefined();
   });
 
-  test("a device token's wrong passwords count for the account too: a copied token buys no second budget of guesses", async () => {
+  test("a device token's wrong passwords count for the account too, its right one ends the account's run, and unlockAccount lifts both", async () => {
     const DEVICE_SIGN_IN = `mutation($u: String!, $p: String!, $d: String) { signIn(input: { username: $u, password: $p, deviceToken: $d }) { deviceToken } }`;
-    await account('copied.device', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
-    const copied: string = (await app.execute(DEVICE_SIGN_IN, { u: 'copied.device', p: PASSWORD, d: null }, ANONYMOUS)).data.signIn.deviceToken;
-    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await app.execute(DEVICE_SIGN_IN, { u: 'copied.device', p: `guess ${i}`, d: copied }, ANONYMOUS), 'UNAUTHENTICATED');
-    // The token is paused, and so is the account: the next guess without the token is not even checked.
+    const withToken = (password: string, token: string | null) => app.execute(DEVICE_SIGN_IN, { u: 'copied.device', p: password, d: token }, ANONYMOUS);
+    const id = await account('copied.device', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    let token: string = (await withToken(PASSWORD, null)).data.signIn.deviceToken;
+    const counts = async () => (await app.orm.em.fork().execute(`select failed_sign_ins as n from account where username = 'copied.device'`))[0].n;
+
+    // The owner's typos on their device, each run ended by the right password: the account's count starts again every time.
+    for (let round = 0; round < 2; round += 1) {
+      for (let i = 0; i < SIGN_IN_LOCKOUT.failures - 1; i += 1) expectError(await withToken(`typo ${i}`, token), 'UNAUTHENTICATED');
+      expect(await counts()).toBe(SIGN_IN_LOCKOUT.failures - 1);
+      token = (await withToken(PASSWORD, token)).data.signIn.deviceToken;
+      expect(await counts()).toBe(0);
+    }
+    // A new client is not locked by the owner's typos that the right password ended.
+    expect((await session('copied.device')).errors).toBeUndefined();
+
+    // A copied token used first spends the account's budget with its own: then the next guess without it is not even checked.
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await withToken(`guess ${i}`, token), 'UNAUTHENTICATED');
     expectError(await session('copied.device'), 'UNAUTHENTICATED');
     const [row] = await app.orm.em.fork().execute(`select sign_in_locked_until from account where username = 'copied.device'`);
     expect(new Date(row.sign_in_locked_until)).toEqual(new Date(start.getTime() + SIGN_IN_LOCKOUT.minutes * 60_000));
+
+    // An administrator's unlock lifts the account's lock and the token's pause.
+    expect((await gql(`mutation($id: ID!) { unlockAccount(id: $id) { signInLockedUntil } }`, { id }, await app.adminAuthorization())).json.data.unlockAccount).toEqual({ signInLockedUntil: null });
+    expect((await withToken(PASSWORD, token)).errors).toBeUndefined();
+    expect((await session('copied.device')).errors).toBeUndefined();
   });
 
   test('two wrong passwords at the same moment both count', async () => {

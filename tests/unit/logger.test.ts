@@ -77,7 +77,13 @@ describe('createLogger: personal fields in logged objects are redacted', () => {
   test('passwords and every kind of token a session carries', () => {
     const lines: string[] = [];
     const sink = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
-    createLogger('info', sink).info({ session: { password: 'p', accessToken: 'a', refreshToken: 'r', deviceToken: 'd', username: 'wang' } }, 'logged');
-    expect(JSON.parse(lines.join('')).session).toEqual({ password: '[redacted]', accessToken: '[redacted]', refreshToken: '[redacted]', deviceToken: '[redacted]', username: 'wang' });
+    createLogger('info', sink).info({
+      session: { password: 'p', accessToken: 'a', refreshToken: 'r', deviceToken: 'd', username: 'wang' },
+      variables: { input: { username: 'wang', password: 'p', deviceToken: 'd' }, refreshToken: 'r' },
+    }, 'logged');
+    const logged = JSON.parse(lines.join(''));
+    expect(logged.session).toEqual({ password: '[redacted]', accessToken: '[redacted]', refreshToken: '[redacted]', deviceToken: '[redacted]', username: 'wang' });
+    // signIn's input sits one level deeper, under variables.input.
+    expect(logged.variables).toEqual({ input: { username: 'wang', password: '[redacted]', deviceToken: '[redacted]' }, refreshToken: '[redacted]' });
   });
 });

@@ -102,9 +102,10 @@ export class RefreshToken extends NodeEntity {
 /**
  * A device token ("device cookie", OWASP: slow down online guessing with device cookies): handed
  * to a client with a successful sign-in, presented by it at later sign-ins. Such a sign-in is
- * counted and locked on its own, not with the account, so whoever knows a username and keeps the
- * account's sign-in locked with wrong passwords does not lock out the clients that signed in
- * before. Stored hashed; forgotten when the password changes or is reset.
+ * locked on its own, not with the account, so whoever knows a username and keeps the account's
+ * sign-in locked with wrong passwords does not lock out the clients that signed in before (see
+ * signIn for how its wrong passwords count). Stored hashed; forgotten when the password changes or
+ * is reset, or the account is deactivated.
  */
 @Entity({ tableName: 'sign_in_device' })
 export class SignInDevice extends NodeEntity {

@@ -312,9 +312,12 @@ async function loadAccountForAdminChange(em: EntityManager, ctx: AppContext, id:
 /** Accounts, sessions and API keys. Who may call which is access.policy.ts (accounts and keys: district administrators). */
 export const identityService = {
   /**
-   * A client that presents a device token of the account (from an earlier sign-in) is counted and
-   * locked on its own; any other client with the account as a whole. So wrong passwords sent by
-   * whoever knows the name lock out new clients only, never one that signed in before.
+   * A client that presents a device token of the account (from an earlier sign-in) is locked on
+   * its own; any other client with the account as a whole. So wrong passwords sent by whoever
+   * knows the name lock out new clients only, never one that signed in before. A device's wrong
+   * passwords count for the account too while it is not locked, so a copied device token used
+   * first spends the account's budget with its own; used after the account's budget is spent, it
+   * still has its own 5 (until the owner's next sign-in replaces it).
    */
   async signIn(ctx: AppContext, tokens: TokenSettings, username: string, password: string, deviceToken?: string | null): Promise<Session> {
     return inTransactionKeepingRefusal(ctx, async (em): Promise<Session | AppError> => {
@@ -330,13 +333,15 @@ export const identityService = {
       if (isLocked(counter, now)) return wrongPassword();
       if (!valid) {
         countWrongPassword(counter, now);
-        // A device's wrong password counts for the account too (unless it is locked already): a
-        // copied device token must not buy a second budget of guesses beside the account's.
+        // For the account too, unless it is locked already (see above).
         if (device && !isLocked(account, now)) countWrongPassword(account, now);
         await em.flush();
         return wrongPassword();
       }
       clearLockout(counter);
+      // The right password ends the account's run of wrong ones too (they counted for it), but
+      // not a lock: that one is for the clients without a device token.
+      if (device) account.failedSignIns = 0;
       account.lastSignInAt = now;
       const session = await issueSession(em, account, tokens, now);
       return { ...session, deviceToken: await trustDevice(em, account, now, device) };
@@ -452,11 +457,12 @@ export const identityService = {
     });
   },
 
-  /** Lifts a sign-in lockout before it runs out (the owner remembers the password after all). */
+  /** Lifts a sign-in lockout before it runs out (the owner remembers the password after all): the account's and its device tokens'. */
   async unlockAccount(ctx: AppContext, id: string): Promise<Account> {
     return inTransaction(ctx, async (em) => {
       const account = await loadAccountForAdminChange(em, ctx, id);
       clearLockout(account);
+      await em.nativeUpdate(SignInDevice, { account: account.id }, { failedSignIns: 0, signInLockedUntil: null });
       await em.flush();
       return account;
     });
