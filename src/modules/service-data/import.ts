@@ -72,7 +72,6 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
       await ensureStage(connection);
     }
     lookups = await loadLookups(db);
-    await markInterruptedRuns(db);
     runId = await startRun(db, mapping, options.fileName);
   } catch (error) {
     // Set-up failed before the run's own try below: close the report here, or its file descriptor leaks.
@@ -201,7 +200,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
     return { runId, ...loader.totals, encoding: decoding.encoding, encodingDetected: decoding.detected, times: loader.times };
   } catch (error) {
     await loader.rollback();
-    await finishRun(db, runId, error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    await finishRun(db, runId, error instanceof Error ? error.message : String(error)).catch(() => releaseRun(db, runId));
     throw error;
   } finally {
     if (report && !report.writableFinished) await closeReport(report, options.reportPath!).catch(() => undefined);
@@ -392,7 +391,6 @@ export async function importServiceRows(db: PgClient, mapping: Mapping, header: 
   const lookups = await loadLookups(db);
   await ensureStage(db);
   const mapper = compileMapping(mapping, header, lookups);
-  await markInterruptedRuns(db);
   const runId = await startRun(db, mapping, fileName);
   const loader = new BatchLoader(db, mapping.source, runId);
   try {
@@ -406,7 +404,9 @@ export async function importServiceRows(db: PgClient, mapping: Mapping, header: 
     return { runId, ...loader.totals };
   } catch (error) {
     await loader.rollback();
-    await finishRun(db, runId, error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    // The connection goes back to the pool: if the run could not be marked, at least let go of its
+    // lock, or the run would read RUNNING for as long as that connection lives.
+    await finishRun(db, runId, error instanceof Error ? error.message : String(error)).catch(() => releaseRun(db, runId));
     throw error;
   }
 }
@@ -419,7 +419,9 @@ export async function importServiceRows(db: PgClient, mapping: Mapping, header: 
  */
 const RUN_LOCK_CLASS = `hashtext('import_run')`;
 
+/** Starts a run (marking first the runs whose importer is gone, see markInterruptedRuns) and holds its lock. */
 async function startRun(db: PgClient, mapping: Mapping, fileName: string): Promise<number> {
+  await markInterruptedRuns(db);
   // One statement: the lock is held before the row is visible, so no sweep sees it unheld.
   const { rows } = await db.query<{ id: number }>(
     `with run as (
@@ -431,13 +433,18 @@ async function startRun(db: PgClient, mapping: Mapping, fileName: string): Promi
   return rows[0].id;
 }
 
+/** Lets go of a run's lock without marking it (when marking it failed). */
+async function releaseRun(db: PgClient, runId: number): Promise<void> {
+  await db.query(`select pg_advisory_unlock(${RUN_LOCK_CLASS}, $1)`, [runId]).catch(() => undefined);
+}
+
 /** The `error` of an interrupted run: what happened and what to do. */
 export const INTERRUPTED_REASON = 'the import stopped before its end (killed, or its connection lost); the batches committed before are kept: run the same file again to complete it';
 
 /**
  * Marks INTERRUPTED every RUNNING run whose importer is gone (no session holds its lock, see
  * RUN_LOCK_CLASS), and returns how many. Run when runs are listed (importRuns) and when any import
- * starts (file or API), so a killed import does not read RUNNING for ever.
+ * starts (startRun), so a killed import does not read RUNNING for ever.
  */
 export async function markInterruptedRuns(db: SqlRunner): Promise<number> {
   const { rows } = await db.query(
