@@ -6,7 +6,6 @@
 import { blendWeights, entropyWeights, topsis } from '../stats/mcdm';
 import { empiricalBayesRates } from '../stats/empirical-bayes';
 import { histogramQuantile, kthLargestPositive, weightedQuantile } from '../stats/histogram';
-import { mannKendall, seasonalMannKendall, seasonalSenSlope, senSlope } from '../stats/mann-kendall';
 import { surgeZ } from '../stats/surge';
 import { GROUP_COLUMNS, HISTOGRAM_COLUMNS, UNKNOWN_GROUP, VULNERABLE_MASK } from '../sources/demand-tables';
 import type { SqlRunner } from '../sources/sql';
@@ -14,7 +13,7 @@ import { GROUPS, explode, shapeOf, type CellShape } from './cells';
 import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart, splitPeriod } from './dates';
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
-import { scaledVolume, trendBegin, trendBuckets } from './trend';
+import { MIN_TREND_POINTS, scaledVolume, trendBegin, trendBuckets, trendTest } from './trend';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
 import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataSpan, readDataStart, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
 import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
@@ -141,7 +140,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     mode, what: shape.what, byUnit, unitIds: scope.filter, sources: input.sources, columns: columns.filter((c) => mode !== 'ITEM' || c !== 'latest'), latest,
   });
   const areaDim = shape.area !== null;
-  // Trend window: whole months from max(trendStart, first data month) to the month of `to`.
+  // Trend window: the last `trendMonths` months up to the month of `to`; where in it the trend begins
+  // is trend.ts's rule (trendBegin, from what readDataStart reads of the scope).
   const trendMonths = Math.min(Math.max(input.trendMonths ?? 36, 4), mode === 'ITEM' ? 12 : 60);
   const lastMonth = monthStart(input.to);
   const firstMonth = addMonths(lastMonth, -(trendMonths - 1));
@@ -300,8 +300,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     const population = populations[i];
     // Monthly totals, partly covered months scaled to their length (trendBuckets).
     const series = trendMonthsUsed.map((b) => scaledVolume(cell.monthly.get(monthKeys[b.index]) ?? 0, b));
-    const seasonal = series.length >= 24;
-    const mk = seasonal ? seasonalMannKendall(series, 12) : series.length >= 4 ? mannKendall(series) : null;
+    const trend = trendTest(series, 12);
     const surge = surgeZ(cell.volume, cell.baselineVolume, daysInclusive(input.from, input.to), baseline.days);
     const hist = HISTOGRAM_COLUMNS.map((c) => s[c]);
     const histOk = !shape.byGroup && hist.every((v) => v !== null && v !== undefined);
@@ -314,11 +313,11 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       population,
       ratePer10k: population ? (cell.volume / population) * 1e4 : null,
       smoothedRatePer10k: eb.get(cell.id) ?? null,
-      trendZ: mk ? round(mk.z, 4) : null,
-      trendP: mk ? round(mk.p, 4) : null,
-      trendMethod: mk ? (seasonal ? 'SEASONAL' : 'MONTHLY') : null,
+      trendZ: trend ? round(trend.mk.z, 4) : null,
+      trendP: trend ? round(trend.mk.p, 4) : null,
+      trendMethod: trend ? (trend.seasonal ? 'SEASONAL' : 'MONTHLY') : null,
       trendPoints: series.length,
-      senSlope: mk ? round((seasonal ? seasonalSenSlope(series, 12) : senSlope(series)) ?? 0, 4) : null,
+      senSlope: trend ? round(trend.senSlope ?? 0, 4) : null,
       surgeZ: surge ? round(surge.z, 4) : null,
       surgeExpected: surge ? round(surge.expected, 2) : null,
       recurrence: recurrence?.get(cell.id) ?? null,
@@ -338,7 +337,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     };
     if (metrics.ratePer10k !== null) metrics.ratePer10k = round(metrics.ratePer10k, 4);
     if (population === null) note('ratePer10k', 'no population is recorded for the area');
-    if (!mk) note('trendZ', `${series.length} monthly points: the trend needs at least 4`);
+    if (!trend) note('trendZ', `${series.length} monthly points: the trend needs at least ${MIN_TREND_POINTS}`);
     if (!surge) note('surgeZ', 'the baseline period has no records to compare with');
     if (metrics.recurrence === null) note('recurrence', recurrence === null ? 'computed from requests only (repeats from the same building within 90 days); one-window records keep no address' : 'no request in the cell was located at a building');
     if (shape.byGroup) note('resolutionGap', 'open, finished, close times and ratings are not kept per resident group; rank by CATEGORY for them');

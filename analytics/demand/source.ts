@@ -26,6 +26,15 @@ export function available(mode: ReadMode, column: string): boolean {
   return true;
 }
 
+/**
+ * A daily row's volume: its demands, plus its consultations when they count. service_daily keeps
+ * `count` (both) and `consultations`; the demand tables keep `demands` and `consultations`.
+ */
+function rowVolumeSql(mode: ReadMode, withConsultations: boolean): string {
+  if (mode === 'ITEM') return withConsultations ? 'd.count' : 'd.count - d.consultations';
+  return withConsultations ? 'd.demands + d.consultations' : 'd.demands';
+}
+
 function columnSql(mode: ReadMode, column: string): string {
   if (!available(mode, column)) return `null::float8 as ${column}`;
   if (mode !== 'ITEM') return `sum(d.${column})::float8 as ${column}`;
@@ -33,7 +42,7 @@ function columnSql(mode: ReadMode, column: string): string {
   const demand = 'd.consultations = 0';
   const bits = new Map(GROUP_COLUMNS.map(([c, bit]) => [c, bit]));
   const expr: Record<string, string> = {
-    demands: 'sum(d.count - d.consultations)',
+    demands: `sum(${rowVolumeSql('ITEM', false)})`,
     consultations: 'sum(d.consultations)',
     cancelled: `sum(d.count - d.open - d.finished) filter (where ${demand})`,
     open: `sum(d.open) filter (where ${demand})`,
@@ -406,9 +415,7 @@ export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string,
  */
 export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string, to: string, withConsultations: boolean): Promise<{ before: boolean; first: string | null }> {
   const table = TABLES[spec.mode].daily;
-  // service_daily keeps count (demands and consultations) and consultations; the others each.
-  const counted = spec.mode === 'ITEM' ? (withConsultations ? 'd.count' : 'd.count - d.consultations') : withConsultations ? 'd.demands + d.consultations' : 'd.demands';
-  const filter = `${counted} > 0${scopeFilter({ ...spec, categoryIds: undefined, openOnly: false }, '$3')}`;
+  const filter = `${rowVolumeSql(spec.mode, withConsultations)} > 0${scopeFilter({ ...spec, categoryIds: undefined, openOnly: false }, '$3')}`;
   const { rows } = await db.query(
     `select (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${filter})::text as first,
       exists (select 1 from ${table} d where d.day < $1::date and ${filter}) as before`,

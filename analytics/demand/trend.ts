@@ -11,6 +11,7 @@
  * - A bucket with fewer covered days than its interval's minimum is left out: scaled up, a day
  *   or two of records would swing the trend.
  */
+import { mannKendall, seasonalMannKendall, seasonalSenSlope, senSlope, type MannKendallResult } from '../stats/mann-kendall';
 import { addDays, daysInclusive, monthEnd } from './dates';
 
 export type TrendInterval = 'DAY' | 'WEEK' | 'MONTH';
@@ -66,4 +67,18 @@ export function trendBuckets(starts: readonly string[], interval: TrendInterval,
 /** A bucket's volume scaled to its full length. Multiplied before divided: 15 × 31 / 15 is 31 exactly, 15 × (31 / 15) is not, and Mann–Kendall reads that as a change. */
 export function scaledVolume(volume: number, bucket: TrendBucket): number {
   return (volume * bucket.length) / bucket.covered;
+}
+
+/** Fewest points a plain Mann–Kendall trend is computed on (3 can never be significant). */
+export const MIN_TREND_POINTS = 4;
+
+/**
+ * The trend test over the scaled bucket values: seasonal (per season of `period` buckets) once
+ * there are two full cycles, else plain from MIN_TREND_POINTS; null with fewer.
+ */
+export function trendTest(values: readonly number[], period: number): { mk: MannKendallResult; seasonal: boolean; senSlope: number | null } | null {
+  const seasonal = values.length >= 2 * period;
+  const mk = seasonal ? seasonalMannKendall(values, period) : values.length >= MIN_TREND_POINTS ? mannKendall(values) : null;
+  if (!mk) return null;
+  return { mk, seasonal, senSlope: seasonal ? seasonalSenSlope(values, period) : senSlope(values) };
 }

@@ -140,7 +140,7 @@ export interface DemandSeriesPoint {
 export interface DemandSeriesResult {
   points: DemandSeriesPoint[];
   total: number;
-  /** Over the points from the scope's first day with data, edge points scaled or left out (trend.ts); null under 3 such points. */
+  /** Over the points from dataBegin, edge points scaled or left out (trend.ts); null under MIN_TREND_POINTS such points (seasonal from two cycles). */
   trend: DemandSeriesTrend | null;
 }
 
@@ -154,7 +154,7 @@ export interface DemandSeriesTrend {
   /** Start of the first and of the last point read. */
   firstPointUsed: string;
   lastPointUsed: string;
-  /** First day in [from, to] with any record in the scope (any category or group): where the trend begins. */
+  /** Where the trend begins: `from` when the scope has records before the period, else its first day with data in the period (trendBegin). */
   dataBegin: string;
   /** The above in words, with the points scaled and the minimum days. */
   note: string;

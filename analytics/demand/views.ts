@@ -3,13 +3,12 @@
  * Both read the same roll-ups as rankDemand.
  */
 import { empiricalBayesRates } from '../stats/empirical-bayes';
-import { mannKendall, seasonalMannKendall, seasonalSenSlope, senSlope } from '../stats/mann-kendall';
 import type { SqlRunner } from '../sources/sql';
 import { GROUPS } from './cells';
 import { addDays, daysInclusive, isDay } from './dates';
 import { resolveScope } from './scope';
 import { GRID_ONLY_RECORDS_NOTE, SERIES_COLUMNS, readBuckets, readDataStart, readPeriod, type ReadSpec } from './source';
-import { MIN_TREND_DAYS, nextBucket, scaledVolume, trendBegin, trendBuckets } from './trend';
+import { MIN_TREND_DAYS, nextBucket, scaledVolume, trendBegin, trendBuckets, trendTest } from './trend';
 import {
   CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandHotspot, type DemandHotspotsInput, type DemandHotspotsResult, type DemandSeriesInput, type DemandSeriesPoint, type DemandSeriesResult,
 } from './types';
@@ -75,16 +74,15 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
   const used = trendBuckets(out.map((p) => p.start), input.interval, input.from, input.to, dataFirst);
   const values = used.map((b) => scaledVolume(out[b.index].volume, b));
   const period = input.interval === 'MONTH' ? 12 : input.interval === 'WEEK' ? 52 : 7;
-  const seasonal = values.length >= 2 * period;
-  const mk = seasonal ? seasonalMannKendall(values, period) : mannKendall(values);
+  const trend = trendTest(values, period);
   const first = used[0];
   const last = used[used.length - 1];
   const scaled = used.filter((b) => b.covered < b.length).map((b) => `${out[b.index].start} (${b.covered} of ${b.length} days)`);
   return {
     points: out,
     total: out.reduce((s, p) => s + p.volume, 0),
-    trend: mk ? {
-      z: mk.z, p: mk.p, senSlope: seasonal ? seasonalSenSlope(values, period) : senSlope(values), method: seasonal ? 'SEASONAL' : 'PLAIN',
+    trend: trend ? {
+      z: trend.mk.z, p: trend.mk.p, senSlope: trend.senSlope, method: trend.seasonal ? 'SEASONAL' : 'PLAIN',
       pointsUsed: used.length, firstPointUsed: out[first.index].start, lastPointUsed: out[last.index].start, dataBegin: dataFirst!,
       note: [
         `points ${out[first.index].start} to ${out[last.index].start} (${used.length} of ${out.length}), ${dataStart.before ? `from ${dataFirst}: the scope has records before the period, so an empty point is a real zero` : `from the scope's first day with data in the period, ${dataFirst}`}`,

@@ -1,4 +1,4 @@
-import { MIN_TREND_DAYS, scaledVolume, trendBuckets } from '../../analytics/demand/trend';
+import { MIN_TREND_DAYS, scaledVolume, trendBuckets, trendTest } from '../../analytics/demand/trend';
 
 const months = ['2016-05-01', '2016-06-01', '2016-07-01', '2016-08-01'];
 
@@ -33,4 +33,12 @@ test('scaling multiplies before it divides, so a flat rate scales to exactly the
   // 15 × (31 / 15) would be 31.000000000000004, which Mann–Kendall reads as a rise over 31.
   expect(scaledVolume(15, { index: 0, length: 31, covered: 15 })).toBe(31);
   expect(scaledVolume(33, { index: 0, length: 30, covered: 11 })).toBe(90);
+});
+
+test('trendTest: one rule for the ranking and the series (plain from 4 points, seasonal from two cycles)', () => {
+  expect(trendTest([1, 2, 3], 12)).toBeNull();
+  const plain = trendTest([1, 2, 3, 4], 12)!;
+  expect({ seasonal: plain.seasonal, n: plain.mk.n, senSlope: plain.senSlope }).toEqual({ seasonal: false, n: 4, senSlope: 1 });
+  const seasonal = trendTest(Array.from({ length: 24 }, (_, i) => (i % 12) + Math.floor(i / 12) * 2), 12)!;
+  expect({ seasonal: seasonal.seasonal, senSlope: seasonal.senSlope }).toEqual({ seasonal: true, senSlope: 2 / 12 });
 });
