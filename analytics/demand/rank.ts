@@ -15,7 +15,7 @@ import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
 import { MIN_TREND_POINTS, scaledVolume, trendBegin, trendBuckets, trendTest } from './trend';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
-import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataSpan, readDataStart, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
+import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataLast, readDataStart, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
 import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
 
 const DIMENSIONS: readonly DemandDimension[] = ['CATEGORY', 'SERVICE_ITEM', 'COMMUNITY', 'GRID', 'RESIDENT_GROUP'];
@@ -76,7 +76,7 @@ function validate(input: DemandRankingInput): void {
   }
 }
 
-/** The baseline: given, else 364 days earlier (same weekdays, same season) when the data reach back, else the days just before. */
+/** The baseline: given, else 364 days earlier (same weekdays, same season) when the scope's data reach back, else the days just before. */
 function baselineOf(input: DemandRankingInput, dataFirst: string | null): DemandRankingResult['baseline'] {
   if (input.baselineFrom && input.baselineTo) return { from: input.baselineFrom, to: input.baselineTo, days: daysInclusive(input.baselineFrom, input.baselineTo), kind: 'GIVEN' };
   const days = daysInclusive(input.from, input.to);
@@ -131,20 +131,25 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const mode = readModeFor(scope, shape.what === 'item');
   if (mode === 'ITEM' && scope.unitLevel === 'GRID') throw new DemandInputError('areaId', 'service items are counted per community: pick a community or a wider area');
   if (shape.byGroup && mode === 'GRID') throw new DemandInputError('groupBy', 'resident groups are kept per community: pick a community or a wider area');
-  const span = await readDataSpan(db, mode);
-  const baseline = baselineOf(input, span.first);
-  clock.mark('scope');
-
-  const notes: string[] = [];
   const spec = (columns: readonly string[], byUnit: boolean, latest = false): ReadSpec => ({
     mode, what: shape.what, byUnit, unitIds: scope.filter, sources: input.sources, columns: columns.filter((c) => mode !== 'ITEM' || c !== 'latest'), latest,
   });
-  const areaDim = shape.area !== null;
   // Trend window: the last `trendMonths` months up to the month of `to`; where in it the trend begins
   // is trend.ts's rule (trendBegin, from what readDataStart reads of the scope).
   const trendMonths = Math.min(Math.max(input.trendMonths ?? 36, 4), mode === 'ITEM' ? 12 : 60);
   const lastMonth = monthStart(input.to);
   const firstMonth = addMonths(lastMonth, -(trendMonths - 1));
+  // The scope's own data decide both where the trend begins and whether last year can be the
+  // baseline (a community whose data began this year has no last year, whatever the others have).
+  const [dataLast, dataStart] = await Promise.all([
+    readDataLast(db, mode),
+    readDataStart(db, spec([], false), firstMonth, input.to, input.includeConsultations),
+  ]);
+  const baseline = baselineOf(input, dataStart.earliest);
+  clock.mark('scope');
+
+  const notes: string[] = [];
+  const areaDim = shape.area !== null;
   const asOf = chinaDay(input.now) < input.to ? chinaDay(input.now) : input.to;
   const backlogFrom = addDays(input.to, -BACKLOG_LOOKBACK_DAYS + 1);
   const evidenceFrom = addDays(input.to, -EVIDENCE_DAYS + 1) > input.from ? addDays(input.to, -EVIDENCE_DAYS + 1) : input.from;
@@ -156,7 +161,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // When no record lies after `to` (the usual question: up to the latest data), the month of `to`
   // is its monthly row: the series reads it with the other months, and its days are read only for
   // backlog ages (rows with something open; none for group cells, which keep no backlog).
-  const wholeLastMonth = span.last !== null && span.last <= input.to;
+  const wholeLastMonth = dataLast !== null && dataLast <= input.to;
   const monthsTo = wholeLastMonth ? lastMonth : addMonths(lastMonth, -1);
   // Likewise the period sums: per-group counts for group cells, close-time histograms for the others (which alone have timeliness).
   const periodColumns = shape.byGroup ? [...COUNT_COLUMNS, ...GROUP_COUNT_COLUMNS] : [...COUNT_COLUMNS, ...HISTOGRAM_COLUMNS];
@@ -172,8 +177,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const firstWholeBacklogMonth = backlogFrom === backlogMonth ? backlogMonth : addMonths(backlogMonth, 1);
   const readBacklogMonthByDay = !shape.byGroup && backlogFrom !== backlogMonth;
   const readBacklogMonthsBefore = !shape.byGroup && firstWholeBacklogMonth < firstMonth;
-  const [period, base, months, current, exemplars, recurrence, backlogDays, backlogMonths, dataStart] = await Promise.all([
-    readPeriod(db, spec(periodColumns, true, true), input.from, input.to, span.last),
+  const [period, base, months, current, exemplars, recurrence, backlogDays, backlogMonths] = await Promise.all([
+    readPeriod(db, spec(periodColumns, true, true), input.from, input.to, dataLast),
     readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
     monthsTo >= firstMonth ? readBucketTable(db, spec(seriesColumns, areaDim), firstMonth, monthsTo, 'month') : Promise.resolve(null),
@@ -187,8 +192,6 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     input.sources === 'SERVICE_RECORDS' || shape.what === 'item' ? Promise.resolve(null) : readRecurrence(db, shape, scope, input.from, input.to),
     readBacklogMonthByDay ? readBucketTable(db, { ...spec(seriesColumns, areaDim), openOnly: true }, backlogFrom, monthEnd(backlogMonth), 'day') : Promise.resolve(null),
     readBacklogMonthsBefore ? readBucketTable(db, { ...spec(seriesColumns, areaDim), openOnly: true }, firstWholeBacklogMonth, addMonths(firstMonth, -1), 'month') : Promise.resolve(null),
-    // Where the trend begins: whether the scope has data before the window, else its first day in it (trend.ts).
-    readDataStart(db, spec([], false), firstMonth, input.to, input.includeConsultations),
   ]);
   clock.mark('sql');
 

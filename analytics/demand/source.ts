@@ -410,25 +410,27 @@ export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string,
  * the scope has any record before `from`, and its first day with a record in [from, to]. The scope
  * is the spec's units and sources, whatever its category (a cell's zeros after the scope's data
  * begin are real zeros); a record counts if it is a demand, or a consultation when the caller
- * counts consultations (a day of consultations alone is no day of the volume's data). One
- * statement of two index reads: the daily tables' keys begin with the day.
+ * counts consultations (a day of consultations alone is no day of the volume's data). Also its
+ * first day with data at all (`earliest`). One statement of two index reads: the daily tables'
+ * keys begin with the day.
  */
-export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string, to: string, withConsultations: boolean): Promise<{ before: boolean; first: string | null }> {
+export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string, to: string, withConsultations: boolean): Promise<{ before: boolean; first: string | null; earliest: string | null }> {
   const table = TABLES[spec.mode].daily;
   const filter = `${rowVolumeSql(spec.mode, withConsultations)} > 0${scopeFilter({ ...spec, categoryIds: undefined, openOnly: false }, '$3')}`;
   const { rows } = await db.query(
     `select (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${filter})::text as first,
-      exists (select 1 from ${table} d where d.day < $1::date and ${filter}) as before`,
+      (select min(d.day) from ${table} d where d.day <= $2::date and ${filter})::text as earliest`,
     spec.unitIds === null ? [from, to] : [from, to, spec.unitIds],
   );
-  return { before: rows[0]?.before === true, first: (rows[0]?.first as string | null) ?? null };
+  const earliest = (rows[0]?.earliest as string | null) ?? null;
+  // earliest: the scope's first day with data at all (up to `to`), which the ranking's baseline choice reads too.
+  return { before: earliest !== null && earliest < from, first: (rows[0]?.first as string | null) ?? null, earliest };
 }
 
-/** First and last day any demand roll-up row exists for (the data's span), or nulls. */
-export async function readDataSpan(db: SqlRunner, mode: ReadMode): Promise<{ first: string | null; last: string | null }> {
-  const table = TABLES[mode].daily;
-  const { rows } = await db.query(`select (select min(day) from ${table})::text as first, (select max(day) from ${table})::text as last`);
-  return { first: (rows[0]?.first as string | null) ?? null, last: (rows[0]?.last as string | null) ?? null };
+/** The last day any roll-up row of the mode exists for (how far the data reach), or null. */
+export async function readDataLast(db: SqlRunner, mode: ReadMode): Promise<string | null> {
+  const { rows } = await db.query(`select max(day)::text as last from ${TABLES[mode].daily}`);
+  return (rows[0]?.last as string | null) ?? null;
 }
 
 

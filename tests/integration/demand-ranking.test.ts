@@ -565,3 +565,20 @@ test('a sparse scope whose data reach back before the window reads every month o
   await loadDaily('START-E', rows);
   expect(await trendIn(e, '2015-01-31')).toEqual({ trendZ: 0, senSlope: 0, trendMethod: 'SEASONAL', trendPoints: 36, consultations: 0 });
 });
+
+test('the default baseline is last year only where the scope\'s own data reach back that far', async () => {
+  // 1996-1997, years no other fixture touches. F has one demand a day from 1996-01-01; G's data
+  // begin on 1997-03-10. Asked about June 1997, F has a June 1996 and G has none: G's baseline is
+  // the 30 days before (the whole table's first day, F's, once made it last year: 0 demands there).
+  const [f, g] = ['370199002003', '370199002004'];
+  await loadDaily('BASE-F', [[f, 'CIV-MARRIAGE-01', '1996-01-01', '1997-06-30']]);
+  await loadDaily('BASE-G', [[g, 'CIV-MARRIAGE-01', '1997-03-10', '1997-06-30']]);
+  const baselineOf = async (code: string) => {
+    const { path } = (await db.query(`select path from area where code = $1`, [code])).rows[0];
+    const result = await rankDemand(sql, { ...base, from: '1997-06-01', to: '1997-06-30', areaPaths: [path], minSupport: 0, now: new Date('1997-07-01T00:00:00Z') });
+    return { baseline: result.baseline, surge: result.rows.find((row) => row.metrics.volume > 0)!.metrics.surgeZ };
+  };
+  expect(await baselineOf(f)).toEqual({ baseline: { from: '1996-06-02', to: '1996-07-01', days: 30, kind: 'SAME_PERIOD_LAST_YEAR' }, surge: 0 });
+  // 30 demands in June against 30 in the 30 days before: no surge (against last year's 0 there was none to compute).
+  expect(await baselineOf(g)).toEqual({ baseline: { from: '1997-05-02', to: '1997-05-31', days: 30, kind: 'PREVIOUS_PERIOD' }, surge: 0 });
+});
