@@ -68,13 +68,8 @@ export class Account extends NodeEntity {
   signInLockedUntil?: Date | null;
 }
 
-/**
- * A refresh token (stored hashed), rotated on every use. The tokens one sign-in leads to share a
- * `family`: a spent token presented again means two clients hold the chain (one of them stole it),
- * so the whole family is revoked (OAuth 2.0 Security BCP, refresh token reuse detection).
- */
-@Entity({ tableName: 'refresh_token' })
-export class RefreshToken extends NodeEntity {
+/** A secret handed to one account's client: stored as its SHA-256 only, with an expiry (refresh and device tokens). */
+abstract class AccountSecret extends NodeEntity {
   @ManyToOne(() => Account, { deleteRule: 'cascade' })
   @Index()
   account!: Rel<Account>;
@@ -84,7 +79,15 @@ export class RefreshToken extends NodeEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   expiresAt!: Date;
+}
 
+/**
+ * A refresh token (stored hashed), rotated on every use. The tokens one sign-in leads to share a
+ * `family`: a spent token presented again means two clients hold the chain (one of them stole it),
+ * so the whole family is revoked (OAuth 2.0 Security BCP, refresh token reuse detection).
+ */
+@Entity({ tableName: 'refresh_token' })
+export class RefreshToken extends AccountSecret {
   /** Signed out, or its family revoked: refused, and presenting it again changes nothing. */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   revokedAt?: Date | null;
@@ -108,17 +111,7 @@ export class RefreshToken extends NodeEntity {
  * is reset, or the account is deactivated.
  */
 @Entity({ tableName: 'sign_in_device' })
-export class SignInDevice extends NodeEntity {
-  @ManyToOne(() => Account, { deleteRule: 'cascade' })
-  @Index()
-  account!: Rel<Account>;
-
-  @Property({ type: 'string', length: 64, unique: true })
-  tokenHash!: string;
-
-  @Property({ type: 'datetime', columnType: 'timestamptz' })
-  expiresAt!: Date;
-
+export class SignInDevice extends AccountSecret {
   /** Wrong passwords presented with this token since its last good one (SIGN_IN_LOCKOUT). */
   @Property({ type: 'integer', default: 0 })
   failedSignIns: number = 0;
