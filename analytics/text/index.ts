@@ -13,6 +13,5 @@ export { crossValidate, applyKeywordRules, type CrossValidationReport, type Cros
 export { scoreClassification, stratifiedFolds, type ClassificationScores, type ClassScore } from './metrics';
 export { TRAINING_CORPUS, type LabelledText } from './data/corpus';
 export { TEDDY_KEYWORD_RULES } from './data/teddy-rules';
-// The name cues and surnames free-text masking (src/common/privacy.ts) shares with the scrubbing here.
-export { HONORIFIC_WORDS, NAME_CUE_WORDS } from './data/name-cues';
-export { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES } from './data/surnames';
+// The name-after-a-cue rule free-text masking (src/common/privacy.ts) shares with the scrubbing here.
+export { nameAfterCuePattern } from './data/name-cues';

@@ -24,7 +24,7 @@
  */
 import { DOMAIN_TERMS } from './data/domain-terms';
 import { jiebaFiles } from './jieba-files';
-import { HONORIFIC_WORDS, NAME_CUE_WORDS } from './data/name-cues';
+import { HONORIFIC_WORDS, nameAfterCuePattern } from './data/name-cues';
 import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNAMES_ALSO_WORDS } from './data/surnames';
 
 /**
@@ -34,7 +34,6 @@ import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNA
 export const MIN_TEXTS_PER_TERM = 3;
 
 const HONORIFICS = `(?:${HONORIFIC_WORDS})`;
-const NAME_CUES = `(?:${NAME_CUE_WORDS.join('|')})[：:\\s]*`;
 const CJK = '[\\u4e00-\\u9fa5]';
 
 const SCRUBBERS: ReadonlyArray<[RegExp, string]> = [
@@ -49,7 +48,7 @@ const SCRUBBERS: ReadonlyArray<[RegExp, string]> = [
   // Names after a cue, and a surname in front of an honorific (王阿姨 keeps 阿姨). On raw text a
   // surname character cannot be told from a word, so only the common surnames: with the whole
   // 百家姓, 保安师傅, 水电师傅 and 两小时的 would lose 安, 水电 and 小时 (findPersonNames uses them all).
-  [new RegExp(`(${NAME_CUES})${CJK}{2,3}(?=[，,。；;、\\s]|$)`, 'g'), '$1 '],
+  [new RegExp(nameAfterCuePattern(':\\s'), 'g'), '$1 '],
   [new RegExp(`[${COMMON_SURNAMES}]${CJK}{0,2}?(?=${HONORIFICS})`, 'g'), ' '],
   [new RegExp(`(?:小|老)[${COMMON_SURNAMES}](?=[，,。；;、\\s]|家|说|的)`, 'g'), ' '],
   [/\d+/g, ' '], // any other digit run: house numbers, amounts, dates, case numbers

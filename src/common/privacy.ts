@@ -2,7 +2,7 @@
  * Masking of personal data, in one place: personal fields (phone, ID number, name) and the
  * personal data residents write into free text.
  */
-import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, HONORIFIC_WORDS, NAME_CUE_WORDS } from '../../analytics';
+import { nameAfterCuePattern } from '../../analytics';
 import type { Viewer } from '../context/context';
 import { PERSONAL_DATA_ROLES } from '../modules/identity/access.policy';
 import { containsPattern } from './filters';
@@ -58,30 +58,8 @@ const NUMBER_END = `(?!${DIGIT})`;
 /** Between the groups of a card number: one or two spaces or dashes (a dot would join decimals and ranges into one). */
 const CARD_GAP = `[-－‐‑–—${SPACE}]{1,2}`;
 
-/** A Chinese character (the basic block and extension A, where rare characters of given names are). */
-const HANZI = '[㐀-䶿一-鿿]';
-/** Every single-character surname of the 百家姓 (with 肖, 付, 覃), once each. */
-const SINGLE_SURNAMES = [...new Set([...BAIJIAXING_SURNAMES, ...COMMON_SURNAMES])].join('');
-/**
- * Words after a cue that start with a surname character and are no name: 我是党员, 我是居民,
- * 请留下姓名和电话. A short list of the frequent ones; anything else that starts with a surname
- * is masked (a word too many masked is acceptable, a name shown is not).
- */
-const NO_NAME_AFTER_CUE = '党员|居民|家属|家人|家长|房东|房主|干部|单位|公司|和电话|和手机|和联系|和地址|和住址|和身份';
-/**
- * A name after a cue (联系人王建国, 联系人：张桂英, 户主为李秀英, 我叫欧阳娜娜): the cue, its
- * colon or spaces and an optional 为 or 是 kept (group 1), then the surname kept (group 2: a
- * compound surname, else any single one) and one or two characters after it masked, as maskName
- * masks a name field (张** whatever the length, which it does not give away). Only after a surname:
- * 联系人为社区书记 and 我是社区党员 stay. A surname and an honorific (联系人王阿姨, 李师傅) stays:
- * it names no one outside the people who already know them. Two characters are masked even when
- * the name has one (联系人王伟电话 → 联系人王**话): a character too many, never one too few.
- * Deterministic in both engines: longer cues and compound surnames come first (JavaScript takes
- * the first alternative that matches, PostgreSQL the longest match, and these agree).
- */
-const NAME_AFTER_CUE =
-  `((?:${NAME_CUE_WORDS.join('|')})[：:${SPACE}]{0,3}(?:[为是][：:${SPACE}]{0,3})?)(?!${NO_NAME_AFTER_CUE})` +
-  `(${COMPOUND_SURNAMES.join('|')}|[${SINGLE_SURNAMES}])(?!${HONORIFIC_WORDS})${HANZI}{1,2}`;
+/** A name after a cue (联系人王建国 → group 1 联系人, group 2 王), the rule the text analytics scrub by too: see nameAfterCuePattern. */
+const NAME_AFTER_CUE = nameAfterCuePattern(`：:${SPACE}`);
 
 /**
  * The masks applied to free text, in order, each a pattern and a replacement (`$n` keeps group n).

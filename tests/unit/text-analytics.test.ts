@@ -26,6 +26,14 @@ describe('personal data', () => {
     expect(scrubbed).toContain('楼道灯不亮');
   });
 
+  test('a name after a cue is cut as free-text masking finds it (one rule): before 为, a word, or a full stop', () => {
+    for (const [text, name] of [['户主为李秀英，楼上漏水', '秀英'], ['联系人王建国电话打不通', '建国'], ['我叫欧阳娜娜。', '娜娜']]) {
+      expect({ text, scrubbed: scrubPersonalData(text).includes(name) }).toEqual({ text, scrubbed: false });
+    }
+    // No surname after the cue: no name, the words stay.
+    expect(scrubPersonalData('我是社区党员，联系人为社区书记')).toContain('社区书记');
+  });
+
   test('keywords of a message with a name, a phone and an ID number contain none of them', () => {
     const keywords = [...extractKeywords(message, 20), ...topKeywords([message, message], 20).map((row) => row.term)];
     expect(keywords.length).toBeGreaterThan(0);

@@ -2,13 +2,44 @@
  * The words that introduce a person's name in residents' texts, and the honorifics that follow a
  * surname, in one place: the text analytics cut names out of the texts they segment
  * (text/privacy.ts), and maskFreeText masks them in free text shown to viewers who may not see
- * personal data (src/common/privacy.ts). Plain words, joined into regular expressions by each:
- * they must mean the same in JavaScript and in PostgreSQL's (the search compares stored copies
- * PostgreSQL masks), so no escapes and no classes here.
+ * personal data (src/common/privacy.ts). Plain words, and one pattern both use
+ * (nameAfterCuePattern): it must mean the same in JavaScript and in PostgreSQL's regular
+ * expressions (the search compares stored copies PostgreSQL masks), so no escapes here.
  */
+import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES } from './surnames';
 
 /** Cues a name follows (我叫王建国, 联系人：张桂英). A longer cue before one it starts with (联系人姓名 before 联系人). */
 export const NAME_CUE_WORDS: readonly string[] = ['我叫', '我是', '本人叫', '本人姓名', '姓名', '名叫', '联系人姓名', '联系人', '户主', '申请人', '当事人'];
 
 /** What follows a surname as a way of addressing someone (王阿姨, 李师傅, 张某某), not as a given name. */
 export const HONORIFIC_WORDS = '先生|女士|小姐|阿姨|大爷|大妈|大娘|大叔|大哥|大姐|奶奶|爷爷|师傅|老师|经理|书记|主任|同志|医生|律师|警官|某某?';
+
+/** A Chinese character (the basic block and extension A, where rare characters of given names are). */
+const HANZI = '[㐀-䶿一-鿿]';
+/** Every single-character surname of the 百家姓 (with 肖, 付, 覃), once each. */
+const SINGLE_SURNAMES = [...new Set([...BAIJIAXING_SURNAMES, ...COMMON_SURNAMES])].join('');
+/**
+ * Words after a cue that start with a surname character and are no name: 我是党员, 我是居民,
+ * 请留下姓名和电话. A short list of the frequent ones; anything else that starts with a surname
+ * is taken for a name (a word too many masked is acceptable, a name shown is not).
+ */
+const NO_NAME_AFTER_CUE = '党员|居民|家属|家人|家长|房东|房主|干部|单位|公司|和电话|和手机|和联系|和地址|和住址|和身份';
+
+/**
+ * A name after a cue (联系人王建国, 联系人：张桂英, 户主为李秀英, 我叫欧阳娜娜), as a regular
+ * expression's source: the cue, up to three of `separators` (a character class's body: the
+ * colons and spaces the caller's text may hold) and an optional 为 or 是 (group 1), then the
+ * surname (group 2: a compound surname, else any single one) and one or two characters after it,
+ * the given name. Only after a surname: 联系人为社区书记 and 我是社区党员 do not match. A surname
+ * and an honorific (联系人王阿姨, 李师傅) does not: it names no one outside the people who already
+ * know them. Two characters are taken even when the name has one (联系人王伟电话 → 王伟电): a
+ * character too many, never one too few. Deterministic in both engines: longer cues and compound
+ * surnames come first (JavaScript takes the first alternative that matches, PostgreSQL the
+ * longest match, and these agree).
+ */
+export function nameAfterCuePattern(separators: string): string {
+  return (
+    `((?:${NAME_CUE_WORDS.join('|')})[${separators}]{0,3}(?:[为是][${separators}]{0,3})?)(?!${NO_NAME_AFTER_CUE})` +
+    `(${COMPOUND_SURNAMES.join('|')}|[${SINGLE_SURNAMES}])(?!${HONORIFIC_WORDS})${HANZI}{1,2}`
+  );
+}
