@@ -51,8 +51,10 @@ test('a run reads RUNNING while its importer works, and INTERRUPTED once nobody 
   const live = importServiceFile({ db, input, fileName: 'live.csv', mapping: { ...gongjian, source: 'live-run' }, batchRows: 1 });
   input.write(`${GONGJIAN_CSV_HEADER}\nLIVE-1,SOC-INSURANCE-01,2024-03-01 09:00:00,,OPEN,370199001001,,,,COUNTER,,,\n`);
   const statusOf = async (source: string) => (await app.execute(`{ importRuns(filter: { source: "${source}" }) { edges { node { status error inserted } } } }`)).data.importRuns.edges.map((e: any) => e.node);
-  // Wait for the first batch to commit: the run exists and its importer is mid-file.
-  for (let i = 0; i < 200 && (await count(`select count(*) as n from service_record where source = 'live-run'`)) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  // Wait for the first batch to commit: the run exists and its importer is mid-file. Asked on
+  // another connection: `db` is the importer's, where the open batch is visible before its commit.
+  const committed = async () => Number((await db2.query(`select count(*) as n from service_record where source = 'live-run'`)).rows[0].n);
+  for (let i = 0; i < 200 && (await committed()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
   expect(await statusOf('live-run')).toEqual([{ status: 'RUNNING', error: null, inserted: 1 }]);
   input.end();
   const { runId } = await live;
@@ -524,6 +526,21 @@ test('importServiceRecords goes through the same path; serviceStats reads the ro
   expect(byGroup.rows.reduce((sum: number, row: { serviceCount: number }) => sum + row.serviceCount, 0)).toBeGreaterThanOrEqual(expected);
   const byDay = await stats('DAY');
   expect(byDay.rows.map((row: { key: string }) => row.key)).toEqual([...byDay.rows.map((row: { key: string }) => row.key)].sort());
+
+  // lastDays: the same figures as the days it resolves to, and the answer says which days.
+  const lastDaysQuery = `query ($input: ServiceStatsInput!) { serviceStats(input: $input) { from to total { serviceCount requestCount } } }`;
+  app.clock.set(new Date('2024-12-31T15:59:59Z')); // 23:59:59 on 31 December 2024 in China
+  try {
+    const lastYear = await app.execute(lastDaysQuery, { input: { areaId: districtId, lastDays: 366, groupBy: 'CATEGORY' } });
+    expect(lastYear.errors).toBeUndefined();
+    expect(lastYear.data.serviceStats).toEqual({ from: '2024-01-01', to: '2024-12-31', total: { serviceCount: expected, requestCount: byCategory.total.requestCount } });
+  } finally {
+    app.clock.reset();
+  }
+  for (const [input, field] of [[{ lastDays: 7, from: '2024-01-01' }, 'input.lastDays'], [{ lastDays: 3661 }, 'input.lastDays'], [{ from: '2024-01-01' }, 'input.to'], [{ from: '2024-12-31', to: '2024-01-01' }, 'input.to']] as const) {
+    const bad = await app.execute(lastDaysQuery, { input: { areaId: districtId, groupBy: 'CATEGORY', ...input } });
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  }
 
   const grid = (await db.query(`select id from area where level = 'GRID' limit 1`)).rows[0].id;
   const refused = await app.execute(`query ($input: ServiceStatsInput!) { serviceStats(input: $input) { total { serviceCount } } }`, {
