@@ -226,6 +226,19 @@ describe('unitAssessments (反向考核)', () => {
     expect(rows).toEqual([expect.objectContaining({ unit: { id: u.u6, name: '区城管局' }, rank: 1, score: 50, attendance: part(0, 1, 0.5), satisfaction: part(5, 5, 0.5) })]);
   });
 
+  test('without a year, the current China year is assessed', async () => {
+    const asked = (await ok(app, QUERY, { input: { communityId: tree.communityId, year: 2025 } })).unitAssessments;
+    app.clock.set(new Date('2025-12-31T15:59:59Z')); // 23:59:59 on New Year's Eve in China
+    try {
+      expect((await ok(app, QUERY, { input: { communityId: tree.communityId } })).unitAssessments).toEqual(asked);
+      app.clock.set(new Date('2025-12-31T16:00:00Z')); // 2026 in China
+      const next = (await ok(app, QUERY, { input: { communityId: tree.communityId } })).unitAssessments;
+      expect(next.every((row: any) => row.year === 2026)).toBe(true);
+    } finally {
+      app.clock.reset();
+    }
+  });
+
   test('a few SQL statements, not a query per unit', async () => {
     const statements = await app.countStatements(() => ok(app, QUERY, { input: { communityId: tree.communityId, year: 2025 } }));
     // community lookup, the facts aggregate, units by id, community by id

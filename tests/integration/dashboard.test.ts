@@ -162,6 +162,23 @@ test('streets ranked for the month by response (10%), resolution (45%) and satis
   expect(streetRanking).toHaveLength(await app.orm.em.fork().count(Street, {}));
 });
 
+test('without a month, the ranking is of the current China month, and every row says which month it ranks', async () => {
+  const query = `{ streetRanking(input: { districtId: "${districtId}" }) { month rank requestsReceived } }`;
+  const asked = (await ok(`{ streetRanking(input: { districtId: "${districtId}", month: "2030-03" }) { month rank requestsReceived } }`)).streetRanking;
+  app.clock.set(new Date('2030-03-31T15:59:59Z')); // 23:59:59 on 31 March in China
+  try {
+    const march = (await ok(query)).streetRanking;
+    expect(march).toEqual(asked);
+    expect(march.every((row: any) => row.month === '2030-03')).toBe(true);
+    expect(march.reduce((sum: number, row: any) => sum + row.requestsReceived, 0)).toBe(4);
+    app.clock.set(new Date('2030-03-31T16:00:00Z')); // midnight: 1 April in China, and nothing received yet
+    const april = (await ok('{ streetRanking { month rank requestsReceived } }')).streetRanking;
+    expect(april.every((row: any) => row.month === '2030-04' && row.requestsReceived === 0 && row.rank === null)).toBe(true);
+  } finally {
+    app.clock.set(at(100));
+  }
+});
+
 test('bad periods are refused', async () => {
   const backwards = await app.execute(FIGURES, { input: { areaId: districtId, from: '2030-03-02T00:00:00Z', to: '2030-03-01T00:00:00Z' } });
   expect(backwards.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.to' });

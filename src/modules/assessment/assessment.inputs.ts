@@ -1,4 +1,4 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Field, InputType, Int } from 'type-graphql';
 import { IdInput } from '../../common/input-fields';
 
@@ -7,9 +7,10 @@ export class UnitAssessmentsInput {
   @IdInput()
   communityId!: string;
 
-  @Field(() => Int, { description: 'Calendar year, China time (2000-2100).' })
+  @Field(() => Int, { nullable: true, description: 'Calendar year, China time (2000-2100); omit for the current year so far.' })
+  @IsOptional()
   @IsInt()
   @Min(2000)
   @Max(2100)
-  year!: number;
+  year?: number | null;
 }

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context/context';
 import { yearRange } from '../activity/activity.rules';
+import { todayInChina } from '../../common/dates';
 import { ClaimStatus } from '../list/list.entity';
 import type { UnitAssessmentsInput } from './assessment.inputs';
 import { rankByScore, scoreAssessment, type AssessmentPartName, type PartFacts } from './assessment.rules';
@@ -84,12 +85,13 @@ const MAX_RATING = 5;
 export const assessmentService = {
   async unitAssessments(ctx: AppContext, input: UnitAssessmentsInput): Promise<UnitAssessment[]> {
     const community = (await authorizeArea(ctx, input.communityId, 'input.communityId', ['Community'])).area!;
-    const { from, to } = yearRange(input.year);
+    const year = input.year ?? Number(todayInChina(ctx.now()).slice(0, 4));
+    const { from, to } = yearRange(year);
     const knex = ctx.em.getKnex();
     const query = knex.raw(FACTS_SQL, {
       community: community.id,
-      firstDay: `${input.year}-01-01`,
-      lastDay: `${input.year}-12-31`,
+      firstDay: `${year}-01-01`,
+      lastDay: `${year}-12-31`,
       from,
       to,
       now: ctx.now(),
@@ -105,8 +107,8 @@ export const assessmentService = {
         whistles: { numerator: row.whistles_on_time, denominator: row.whistles_total },
         satisfaction: { numerator: row.satisfaction_points, denominator: row.satisfaction_rated * MAX_RATING },
       };
-      const { parts, score, notes } = scoreAssessment(facts, input.year);
-      return { unitId: Number(row.unit_id), communityId: community.id, year: input.year, score, notes, ...parts };
+      const { parts, score, notes } = scoreAssessment(facts, year);
+      return { unitId: Number(row.unit_id), communityId: community.id, year, score, notes, ...parts };
     });
     return rankByScore(scored).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.unitId - b.unitId);
   },

@@ -10,8 +10,8 @@ export class DashboardResolver {
     return dashboardService.figures(ctx, input);
   }
 
-  @Query(() => [StreetRankingRow], { description: 'Streets ranked for a month by response, resolution and satisfaction (Beijing 接诉即办 style).' })
-  streetRanking(@Arg('input') input: StreetRankingInput, @Ctx() ctx: AppContext) {
-    return dashboardService.streetRanking(ctx, input);
+  @Query(() => [StreetRankingRow], { description: 'Streets ranked for a month (default: the current one) by response, resolution and satisfaction (Beijing 接诉即办 style).' })
+  streetRanking(@Arg('input', () => StreetRankingInput, { nullable: true }) input: StreetRankingInput | null, @Ctx() ctx: AppContext) {
+    return dashboardService.streetRanking(ctx, input ?? {});
   }
 }

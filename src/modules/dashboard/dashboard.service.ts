@@ -133,7 +133,8 @@ export const dashboardService = {
 
   /** Beijing-style monthly ranking of streets by response, resolution and satisfaction. */
   async streetRanking(ctx: AppContext, input: StreetRankingInput): Promise<StreetRankingRow[]> {
-    const { from, to } = monthBounds(input.month);
+    const month = input.month ?? chinaDay(ctx.now()).slice(0, 7);
+    const { from, to } = monthBounds(month);
     const district = input.districtId ? await loadArea(ctx.em, input.districtId, ['District'], 'input.districtId') : null;
     const rows = await ctx.em.execute<Row[]>(
       `with cohort as (
@@ -172,6 +173,7 @@ export const dashboardService = {
         sum += RANKING_WEIGHTS[key] * rates[key]!;
       }
       return {
+        month,
         street: streetById.get(int(row.street_id))!,
         requestsReceived: received,
         responseRate: rates.response,

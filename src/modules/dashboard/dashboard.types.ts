@@ -124,6 +124,9 @@ export class DashboardInput {
 
 @ObjectType({ description: 'One street in the monthly ranking (Beijing-style: response, resolution, satisfaction).' })
 export class StreetRankingRow {
+  @Field({ description: 'The month ranked, YYYY-MM (China time): the one asked for, or the current one.' })
+  month!: string;
+
   @Field(() => Int, { nullable: true, description: '1 is best; null for a street with no requests that month.' })
   rank!: number | null;
 
@@ -151,8 +154,9 @@ export class StreetRankingInput {
   @IdInput({ nullable: true, description: 'The district; omit for all streets.' })
   districtId?: string | null;
 
-  @Field({ description: 'The month, YYYY-MM (China time).' })
+  @Field(() => String, { nullable: true, description: 'The month, YYYY-MM (China time); omit for the current month so far.' })
+  @IsOptional()
   @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must look like 2026-11' })
-  month!: string;
+  month?: string | null;
 }
 

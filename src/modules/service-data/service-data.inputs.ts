@@ -1,6 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { ArgsType, Field, InputType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { DateInput, IdInput, IntInput, TextInput } from '../../common/input-fields';
 import { ConnectionArgs } from '../../common/pagination';
 import { ResidentGroup } from '../../common/resident-group';
@@ -65,11 +65,15 @@ export class ServiceStatsInput {
   @IdInput({ description: 'A district, street or community: everything inside it.' })
   areaId!: string;
 
-  @DateInput({ description: 'First day (China time), inclusive.' })
-  from!: string;
+  @DateInput({ nullable: true, description: 'First day (China time), inclusive (with `to`).' })
+  from?: string | null;
 
-  @DateInput({ description: 'Last day (China time), inclusive; at most 3,660 days after `from`.' })
-  to!: string;
+  @DateInput({ nullable: true, description: 'Last day (China time), inclusive; a period is at most 3,660 days.' })
+  to?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Instead of from/to: the last N days up to today (China time), 1-3,660.' })
+  @IsOptional()
+  lastDays?: number | null;
 
   @Field(() => ServiceStatsGroupBy)
   groupBy!: ServiceStatsGroupBy;

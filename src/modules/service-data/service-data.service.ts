@@ -1,4 +1,4 @@
-import { assertPeriodDay } from '../../common/dates';
+import { resolvePeriod } from '../../common/dates';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { badInput } from '../../common/errors';
@@ -15,8 +15,6 @@ import { ImportRejection, ImportRun, ServiceItem } from './service-data.entity';
 import { ServiceStatsGroupBy, type ImportRunListArgs, type ImportServiceRecordsArgs, type ServiceItemListArgs, type ServiceStatsInput } from './service-data.inputs';
 import type { ServiceStats, ServiceStatsRow } from './service-data.types';
 import { authorizeArea } from '../identity/access';
-
-const MAX_STATS_DAYS = 3660;
 
 /** The mapping the API path uses: the same mapper and loader as a file import. */
 const API_HEADER = ['sourceId', 'itemCode', 'receivedAt', 'finishedAt', 'status', 'communityCode', 'gridCode', 'buildingCode', 'residentGroups', 'channel', 'satisfaction', 'residentRef', 'agency', 'note'];
@@ -97,11 +95,8 @@ export const serviceDataService = {
     const { area } = await authorizeArea(ctx, input.areaId, 'input.areaId');
     if (!area) throw new Error('an explicit area always resolves');
     if (area.level === AreaLevel.GRID || area.level === AreaLevel.BUILDING) throw badInput('input.areaId', 'statistics go down to communities: pass a district, street or community');
-    assertPeriodDay(input.from, 'input.from');
-    assertPeriodDay(input.to, 'input.to');
-    if (input.to < input.from) throw badInput('input.to', `must not be before ${input.from}`);
-    if ((Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 > MAX_STATS_DAYS) throw badInput('input.to', `at most ${MAX_STATS_DAYS} days after from`);
-    const params = [`${area.path}%`, input.from, input.to];
+    const { from, to } = resolvePeriod(ctx.now(), input);
+    const params = [`${area.path}%`, from, to];
     const communities = `select id from area where level = 'COMMUNITY' and path like ?`;
     const dims = DIMENSIONS[input.groupBy];
     const services = await ctx.em.execute<RawRow[]>(
@@ -148,7 +143,7 @@ export const serviceDataService = {
     const total = toRow(totalServices);
     total.requestCount = Number(totalRequests.count ?? 0);
     total.demandTotal = total.demands + total.requestCount;
-    return { total, rows: list };
+    return { from, to, total, rows: list };
   },
 };
 

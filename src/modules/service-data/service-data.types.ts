@@ -45,6 +45,12 @@ export class ServiceStatsRow {
 
 @ObjectType()
 export class ServiceStats {
+  @Field({ description: 'First day counted (China time): `from`, or where `lastDays` begins.' })
+  from!: string;
+
+  @Field({ description: 'Last day counted (China time), inclusive.' })
+  to!: string;
+
   @Field(() => ServiceStatsRow)
   total!: ServiceStatsRow;
 
