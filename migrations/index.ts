@@ -19,6 +19,7 @@ import { Migration20261204210000_account_session_version } from './Migration2026
 import { Migration20261204230000_import_run_interrupted } from './Migration20261204230000_import_run_interrupted';
 import { Migration20261205000000_sign_in_devices } from './Migration20261205000000_sign_in_devices';
 import { Migration20261206100000_free_text_masks_names } from './Migration20261206100000_free_text_masks_names';
+import { Migration20261207100000_free_text_masks_chained_names_local_numbers } from './Migration20261207100000_free_text_masks_chained_names_local_numbers';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -45,4 +46,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204230000_import_run_interrupted', class: Migration20261204230000_import_run_interrupted },
   { name: 'Migration20261205000000_sign_in_devices', class: Migration20261205000000_sign_in_devices },
   { name: 'Migration20261206100000_free_text_masks_names', class: Migration20261206100000_free_text_masks_names },
+  { name: 'Migration20261207100000_free_text_masks_chained_names_local_numbers', class: Migration20261207100000_free_text_masks_chained_names_local_numbers },
 ];

@@ -14,4 +14,4 @@ export { scoreClassification, stratifiedFolds, type ClassificationScores, type C
 export { TRAINING_CORPUS, type LabelledText } from './data/corpus';
 export { TEDDY_KEYWORD_RULES } from './data/teddy-rules';
 // The name-after-a-cue rule free-text masking (src/common/privacy.ts) shares with the scrubbing here.
-export { nameAfterCuePattern } from './data/name-cues';
+export { CHAINED_NAME_PASSES, chainedNamePattern, nameAfterCuePattern } from './data/name-cues';

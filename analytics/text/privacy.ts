@@ -24,7 +24,7 @@
  */
 import { DOMAIN_TERMS } from './data/domain-terms';
 import { jiebaFiles } from './jieba-files';
-import { HONORIFIC_WORDS, nameAfterCuePattern } from './data/name-cues';
+import { CHAINED_NAME_PASSES, HONORIFIC_WORDS, chainedNamePattern, nameAfterCuePattern } from './data/name-cues';
 import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNAMES_ALSO_WORDS } from './data/surnames';
 
 /**
@@ -48,7 +48,11 @@ const SCRUBBERS: ReadonlyArray<[RegExp, string]> = [
   // Names after a cue, and a surname in front of an honorific (王阿姨 keeps 阿姨). On raw text a
   // surname character cannot be told from a word, so only the common surnames: with the whole
   // 百家姓, 保安师傅, 水电师傅 and 两小时的 would lose 安, 水电 and 小时 (findPersonNames uses them all).
-  [new RegExp(nameAfterCuePattern(':\\s'), 'g'), '$1 '],
+  // A name is first marked ** so that the names listed after it are found as masking finds them
+  // (联系人王建国、李秀英), then every mark becomes a space.
+  [new RegExp(nameAfterCuePattern(':\\s'), 'g'), '$1**'],
+  ...Array.from({ length: CHAINED_NAME_PASSES }, (): [RegExp, string] => [new RegExp(chainedNamePattern(':\\s', '[*][*]'), 'g'), '$1**']),
+  [/[*]+/g, ' '],
   [new RegExp(`[${COMMON_SURNAMES}]${CJK}{0,2}?(?=${HONORIFICS})`, 'g'), ' '],
   [new RegExp(`(?:小|老)[${COMMON_SURNAMES}](?=[，,。；;、\\s]|家|说|的)`, 'g'), ' '],
   [/\d+/g, ' '], // any other digit run: house numbers, amounts, dates, case numbers

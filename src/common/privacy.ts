@@ -2,7 +2,7 @@
  * Masking of personal data, in one place: personal fields (phone, ID number, name) and the
  * personal data residents write into free text.
  */
-import { nameAfterCuePattern } from '../../analytics';
+import { CHAINED_NAME_PASSES, chainedNamePattern, nameAfterCuePattern } from '../../analytics';
 import type { Viewer } from '../context/context';
 import { PERSONAL_DATA_ROLES } from '../modules/identity/access.policy';
 import { containsPattern } from './filters';
@@ -60,6 +60,20 @@ const CARD_GAP = `[-－‐‑–—${SPACE}]{1,2}`;
 
 /** A name after a cue (联系人王建国 → group 1 联系人, group 2 王), the rule the text analytics scrub by too: see nameAfterCuePattern. */
 const NAME_AFTER_CUE = nameAfterCuePattern(`：:${SPACE}`);
+/** A name listed after one masked so (联系人王**、李秀英 → 联系人王**、李**): see chainedNamePattern. */
+const CHAINED_NAME = chainedNamePattern(`：:${SPACE}`, '[*][*]');
+
+/** A year (1900-2099), for telling 2019-2020 from a local number. */
+const YEAR = `(?:[1１][9９]|[2２][0０])${DIGIT}{2}`;
+/** Between the two halves of a local number: a dash (spaces around it allowed) or one or two spaces. */
+const LOCAL_JOIN = `(?:[${SPACE}]{0,2}[-－‐‑–—][${SPACE}]{0,2}|[${SPACE}]{1,2})`;
+/** Words a range, an amount or a room follows (面积1200-1500, 预算3000-5000, 第2001-3000, 房间3301 3302). */
+const QUANTITY_BEFORE =
+  '面积|预算|价格|价钱|单价|总价|房价|租金|工资|收入|费用|金额|造价|报价|大约|大概|约|共计|合计|共|第|房间|房号|门牌|单元|号楼|[¥￥$]';
+/** Units and words a range or an amount ends with (1200-1500平方米, 3000-5000元, 2000-3000之间). */
+const QUANTITY_AFTER =
+  '平方|平米|㎡|米|公里|千米|厘米|毫米|元|块|万|亿|千|百|年|月|日|号|天|周|小时|分|秒|人|户|个|次|位|名|家|间|套|栋|幢|层|室|辆|台|件|' +
+  '斤|公斤|千克|克|吨|升|度|岁|期|届|级|页|条|之间|左右|以上|以下|以内|不等|[%％℃A-Za-z]';
 
 /**
  * The masks applied to free text, in order, each a pattern and a replacement (`$n` keeps group n).
@@ -68,7 +82,7 @@ const NAME_AFTER_CUE = nameAfterCuePattern(`：:${SPACE}`);
  * classes hold the characters themselves (the \u escapes above are JavaScript's): PostgreSQL
  * reads no escapes inside them.
  */
-const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> = [
+const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onlyIfLuhn?: boolean }> = [
   // E-mail: the first character of the local part and the domain stay. The at sign and the dots may
   // be full-width (＠, ．, 。), as Chinese input methods type them.
   { pattern: '(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*[@＠]([A-Za-z0-9-]+(?:[.．。][A-Za-z0-9-]+)+)', replacement: '$1***@$2' },
@@ -77,17 +91,19 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> =
     pattern: `${NUMBER_START}(${DIGIT}${NEXT_DIGIT}{2})${NEXT_DIGIT}{11}${GAP}(${DIGIT}${NEXT_DIGIT}{2}${GAP}[0-9０-９XxＸｘ])${NUMBER_END}`,
     replacement: '$1***********$2',
   },
-  // Bank cards written in groups of four (6222 0202 0000 1234 567, 4111-1111-1111-1111), first digit
-  // 3, 4, 5, 6 or 9: the last group kept. Only that shape, joined by spaces or dashes (never dots):
-  // budgets (300000.00-500000.00), decimals, lists of small numbers and years stay as written.
-  // Before the mobiles, so a card whose tail reads like a mobile is masked whole. Ungrouped card
-  // numbers are runs of 7+ digits (the last mask).
+  // Bank cards written in groups of four (6222 0202 0000 1234 563, 4111-1111-1111-1111), first digit
+  // 3, 4, 5, 6 or 9, passing the Luhn check every card number carries: the last group kept. Only
+  // that shape, joined by spaces or dashes (never dots): budgets (300000.00-500000.00), decimals,
+  // lists of small numbers and years stay as written; the check tells a card from a list of room
+  // numbers (3301 3302 3303 3304). Before the mobiles, so a card whose tail reads like a mobile is
+  // masked whole. Ungrouped card numbers are runs of 7+ digits (the last number mask).
   {
     pattern: `${NUMBER_START}[3-69３-６９]${DIGIT}{3}(?:${CARD_GAP}${DIGIT}{4}){2,3}${CARD_GAP}(${DIGIT}{1,4})${NUMBER_END}`,
     replacement: '****$1',
+    onlyIfLuhn: true,
   },
-  // American Express, 4-6-5 (3782 822463 10005): the last group kept.
-  { pattern: `${NUMBER_START}[3３]${DIGIT}{3}${CARD_GAP}${DIGIT}{6}${CARD_GAP}(${DIGIT}{5})${NUMBER_END}`, replacement: '****$1' },
+  // American Express, 4-6-5 (3782 822463 10005), passing the Luhn check: the last group kept.
+  { pattern: `${NUMBER_START}[3３]${DIGIT}{3}${CARD_GAP}${DIGIT}{6}${CARD_GAP}(${DIGIT}{5})${NUMBER_END}`, replacement: '****$1', onlyIfLuhn: true },
   // Mainland mobiles, also written +86 138-1234-5678 or 1381 234 5678: first three and last four, as maskPhone.
   {
     pattern: `${NUMBER_START}((?:[+]?86${GAP})?[1１]${GAP}[3-9３-９]${NEXT_DIGIT})${NEXT_DIGIT}{4}${GAP}(${DIGIT}${NEXT_DIGIT}{3})${NUMBER_END}`,
@@ -98,15 +114,31 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string }> =
   // A local number in groups where the text says it is one (电话 8877-6655): last four. Without
   // that word, 8877-6655 cannot be told from a range (面积1200-1500).
   { pattern: `((?:电话|座机|手机|联系方式|热线|[Tt][Ee][Ll])[：:]?[${SPACE}]{0,3})${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1****$2' },
+  // A local number written 4-4 without that word (8877-6655, 8877 6655): last four. Exactly two
+  // groups of four, the first from 2-9 as local numbers start, standing alone: no digit before
+  // (even across spaces or a dash) and none after, so lists of rooms or years (3301 3302 3303)
+  // stay; not two years (2019-2020), not after a word a range or amount follows nor before a
+  // unit (面积1200-1500平方米, 预算5000-8000元, 房间3301 3302), nor after a Latin letter (GB 5749-2006).
+  {
+    pattern:
+      `(?<!${DIGIT}${SEPARATOR}{0,3})(?<![A-Za-z][${SPACE}]{0,2})(?<!(?:${QUANTITY_BEFORE})[：:为在]?[${SPACE}]{0,2})(?!${YEAR}${LOCAL_JOIN}${YEAR})` +
+      `[2-9２-９]${DIGIT}{3}${LOCAL_JOIN}(${DIGIT}{4})(?!${SEPARATOR}{0,3}${DIGIT})(?![${SPACE}]{0,2}(?:${QUANTITY_AFTER}))`,
+    replacement: '****$1',
+  },
   // Any other run of 7 digits or more written without separators (landlines without area code,
   // bank cards, old 15-digit IDs): last four. Grouped ones are not told from lists of numbers here.
   { pattern: `(?<!${DIGIT})${DIGIT}{3,}(${DIGIT}{4})${NUMBER_END}`, replacement: '****$1' },
   // Names after a cue (联系人王建国 → 联系人王**), see NAME_AFTER_CUE. Last: it may take the first
   // character of the word after a short name (电话), which the local-number mask above looks for.
   { pattern: NAME_AFTER_CUE, replacement: '$1$2**' },
+  // The names listed after it (联系人王**、李秀英 → 联系人王**、李**), one more per pass.
+  ...Array.from({ length: CHAINED_NAME_PASSES }, () => ({ pattern: CHAINED_NAME, replacement: '$1$2**' })),
 ];
 
-const FREE_TEXT_REGEXPS = FREE_TEXT_MASKS.map(({ pattern, replacement }) => ({ regexp: new RegExp(pattern, 'g'), replacement }));
+const FREE_TEXT_REGEXPS = FREE_TEXT_MASKS.map(({ pattern, replacement, onlyIfLuhn }) => ({ regexp: new RegExp(pattern, 'g'), replacement, onlyIfLuhn }));
+
+/** `replacement` with its `$n` filled from a match's groups. */
+const expand = (replacement: string, groups: readonly (string | undefined)[]) => replacement.replace(/\$(\d)/g, (_, n: string) => groups[Number(n) - 1] ?? '');
 
 /**
  * Free text (a request's body, a note) with the personal data inside it masked: phone numbers,
@@ -120,13 +152,24 @@ export function maskFreeText(text: string | null | undefined): string | null;
 export function maskFreeText(text: string | null | undefined): string | null {
   if (text == null) return null;
   let out = text;
-  for (const { regexp, replacement } of FREE_TEXT_REGEXPS) out = out.replace(regexp, replacement);
+  for (const { regexp, replacement, onlyIfLuhn } of FREE_TEXT_REGEXPS) {
+    if (!onlyIfLuhn) {
+      out = out.replace(regexp, replacement);
+      continue;
+    }
+    out = out.replace(regexp, (match: string, ...args: unknown[]) => {
+      const groups = args.slice(0, args.findIndex((arg) => typeof arg === 'number')) as (string | undefined)[];
+      return passesLuhn(asciiDigits(match)) ? expand(replacement, groups) : match;
+    });
+  }
   return out;
 }
 
 /** Full-width digits and the separators people put in numbers, for comparing shapes. */
 const FULL_WIDTH_DIGIT = /[０-９]/g;
 const NUMBER_SEPARATORS = new RegExp(SEPARATOR, 'g');
+/** The digits of a text, full-width ones as ASCII (６２２２ ０２０２ → 62220202). */
+const asciiDigits = (text: string) => text.replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0)).replace(/[^0-9]/g, '');
 
 /**
  * Whether a whole value that is no free text (a source system's record key) is a personal number:
@@ -217,10 +260,19 @@ const pgReplacement = (replacement: string) => replacement.replace(/\$(\d)/g, '\
 export function maskFreeTextSqlExpression(column: string): string {
   const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
   return FREE_TEXT_MASKS.reduce(
-    (inner, { pattern, replacement }) => `regexp_replace(${inner}, ${literal(pattern)}, ${literal(pgReplacement(replacement))}, 'g')`,
+    (inner, { pattern, replacement, onlyIfLuhn }) =>
+      `${onlyIfLuhn ? LUHN_MASK_FUNCTION : 'regexp_replace'}(${inner}, ${literal(pattern)}, ${literal(pgReplacement(replacement))}${onlyIfLuhn ? '' : ", 'g'"})`,
     column,
   );
 }
+
+/**
+ * The SQL function that applies a mask only where the match's digits pass the Luhn check, as
+ * maskFreeText's onlyIfLuhn masks do: (text, pattern, replacement), every match. Created by
+ * migrations/Migration20261207100000_free_text_masks_chained_names_local_numbers.ts (immutable, so
+ * the stored masked copies may call it).
+ */
+export const LUHN_MASK_FUNCTION = 'mask_free_text_where_luhn';
 
 /** The stored masked copy of a free-text property: `title` → `titleMasked` (column title_masked). */
 export const maskedProperty = (property: string) => `${property}Masked`;

@@ -1,5 +1,5 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
-import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261206100000_free_text_masks_names';
+import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261207100000_free_text_masks_chained_names_local_numbers';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath, portalViewer } from '../helpers/access-fixtures';
@@ -41,6 +41,16 @@ const SAMPLES = [
   '联系人王建国13912345678，联系人：张桂英，我叫欧阳娜娜，申请人司马光，户主为李秀英，当事人是耿建军',
   '联系人姓名：赵伟，电话8877-6655；本人姓名\u3000钱多多；联系人王伟电话8877-6655；名叫刘桂兰的老人；联系人欧阳先生',
   '联系人为社区书记，我是社区党员，我是党员，我是居民，王阿姨家，联系人王阿姨，户主张先生，请留下姓名和电话，我是3号楼的',
+  // The roles of a complaint, 业主 with and without a colon, and lists of names after one cue.
+  '投诉人李秀英反映，反映人：张桂英，来电人王建国称，报修人刘德华，求助人赵本山，举报人：欧阳娜娜，反映人员不足，投诉人家住3号楼',
+  '业主：王建国，租户: 李秀英，业主委员会，业主安全，业主王建国，住户家中漏水',
+  '联系人王建国、李秀英，联系人：王建国， 李秀英，联系人王伟和李娜，投诉人王建国、李秀英、张桂兰、欧阳娜娜、赵本山反映，我是王建国，家住3号楼，联系人王建国，李师傅',
+  // Local numbers written 4-4 alone, and the ranges, years, rooms and standards that are none.
+  '有事打8877-6655找我，王女士 8877 6655，回电：5566－7788。面积1200-1500平方米，单价8000-9000元/平米，预算3000-5000，租金在3500-4500之间',
+  '2019-2020年度，2023-2024，房间3301 3302漏水，3301 3302 3303 3304，涉及2301 2302 2303 2304 2305，GB 5749-2006标准，工作时间0830-1730',
+  // Cards in groups where the digits pass the Luhn check, and where they do not (both engines check it alike).
+  '卡号6222 0202 0000 1234 562，6222-0202-0000-1235，６２２２\u3000０２０２\u3000００００\u3000１２３５，房号 3301 3302 3303 3308 与 3301 3302 3303 3304，Amex 3782 822463 10004',
+  '卡号6222 1381 2345 673，卡号6222 1381 2345 678，6201 6202 6203 6204，5201 5202 5203 5204 5205',
 ];
 const MASKED_BODY = '王阿姨家下水道堵了，电话138****5678，身份证370***********1237，座机0531-****6655';
 

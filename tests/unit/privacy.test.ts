@@ -66,27 +66,43 @@ describe('maskFreeText', () => {
     ['座机（0531）88776655', '座机0531-****6655'],
     ['联系电话：8877-6655', '联系电话：****6655'],
     ['Tel: 887-6655', 'Tel: ****6655'],
-    // Bank cards in groups of four (first digit 3, 4, 5, 6 or 9), Amex 4-6-5: the last group.
-    ['卡号6222 0202 0000 1234 567', '卡号****567'],
-    ['卡号6222-0202-0000-1234', '卡号****1234'],
+    // A local number written 4-4 without the word phone: alone, no range, amount, unit, year pair or list.
+    ['有事打8877-6655找我', '有事打****6655找我'],
+    ['王女士 8877 6655', '王女士 ****6655'],
+    ['回电：5566－7788。', '回电：****7788。'],
+    ['8877-6655', '****6655'],
+    // Bank cards in groups of four (first digit 3, 4, 5, 6 or 9, passing the Luhn check), Amex 4-6-5: the last group.
+    ['卡号6222 0202 0000 1234 562', '卡号****562'],
+    ['卡号6222-0202-0000-1235', '卡号****1235'],
     ['Visa 4111 1111 1111 1111', 'Visa ****1111'],
     ['Amex 3782 822463 10005', 'Amex ****10005'],
-    ['卡号６２２２\u3000０２０２\u3000００００\u3000１２３４', '卡号****１２３４'],
-    ['卡号６２２２ ０２０２ ００００ １２３４ ５６７', '卡号****５６７'],
-    ['卡号6222\u00a00202\u00a00000\u00a01234', '卡号****1234'],
-    ['卡号6222 0202 0000 1234，2024年办理', '卡号****1234，2024年办理'],
+    ['卡号６２２２\u3000０２０２\u3000００００\u3000１２３５', '卡号****１２３５'],
+    ['卡号６２２２ ０２０２ ００００ １２３４ ５６２', '卡号****５６２'],
+    ['卡号6222\u00a00202\u00a00000\u00a01235', '卡号****1235'],
+    ['卡号6222 0202 0000 1235，2024年办理', '卡号****1235，2024年办理'],
     // Cards before mobiles: a card whose last 11 digits read like a mobile keeps only its last group
     // (after the mobile mask it showed 6222 138****5 678); a room number before a phone is no card.
-    ['卡号6222 1381 2345 678', '卡号****678'],
+    ['卡号6222 1381 2345 673', '卡号****673'],
     ['房间5202 138-1234-5678', '房间5202 138****5678'],
     // ID numbers and mobiles run first and keep what they kept.
-    ['身份证 370102 19900101 1237 卡号 6222 0202 0000 1234', '身份证 370***********1237 卡号 ****1234'],
+    ['身份证 370102 19900101 1237 卡号 6222 0202 0000 1235', '身份证 370***********1237 卡号 ****1235'],
     ['手机 138 1234 5678，卡号4111-1111-1111-1111', '手机 138****5678，卡号****1111'],
   ])('%s → %s', (input, expected) => {
     expect(maskFreeText(input)).toBe(expected);
   });
 
   test.each([
+    // Not local numbers: four digits and four more that are a range, an amount, years, rooms or a standard.
+    ['an area range', '面积1200-1500平方米'],
+    ['a range before a unit', '单价8000-9000元/平米'],
+    ['a budget range', '预算3000-5000，越快越好'],
+    ['a range that closes with 之间', '租金在3500-4500之间'],
+    ['a pair of years', '2019-2020年度，2023-2024'],
+    ['a pair of rooms', '房间3301 3302漏水'],
+    ['a list of rooms', '3301 3302 3303 3304'],
+    ['a longer list of rooms', '涉及2301 2302 2303 2304 2305'],
+    ['a national standard', '不符合GB 5749-2006标准'],
+    ['office hours', '工作时间0830-1730'],
     ['dates in a list', '2024-01-01 2024-02-01 2024-03-01 2024-04-01'],
     ['a date and a time', '于2024-01-01 12:30报修'],
     ['ranges', '预算5000-8000元，面积1200-1500平方米'],
@@ -107,6 +123,14 @@ describe('maskFreeText', () => {
     expect(maskFreeText(text)).toBe(text);
   });
 
+  test('groups of four are masked as a card only when the digits pass the Luhn check', () => {
+    // 6222 0202 0000 1234 567 fails the check (its Luhn-valid neighbour ends in 562, above): no card.
+    expect(maskFreeText('卡号6222 0202 0000 1234 567')).not.toMatch(/^卡号\*\*\*\*567$/);
+    expect(maskFreeText('5201 5202 5203 5204')).toBe('5201 5202 5203 5204');
+    expect(maskFreeText('Amex 3782 822463 10004')).toBe('Amex 3782 822463 10004');
+    expect(maskFreeText('房号 3301 3302 3303 3308 与 3301 3302 3303 3304')).toBe('房号 ****3308 与 3301 3302 3303 3304'); // the first passes Luhn
+  });
+
   test('ordinary numbers and text stay as written', () => {
     const text = '3号楼2单元501室的路灯坏了3天，2024年修过一次，花了1200元';
     expect(maskFreeText(text)).toBe(text);
@@ -115,8 +139,8 @@ describe('maskFreeText', () => {
   test('ID numbers and mobiles read as before the bank-card mask, card numbers in the same text masked too', () => {
     expect(maskFreeText('身份证370102199001011237，电话13812345678')).toBe('身份证370***********1237，电话138****5678');
     expect(maskFreeText('身份证3701 0219 9001 0112 3X，电话 1381 234 5678')).toBe('身份证370***********12 3X，电话 138****5678');
-    const masked = maskFreeText('卡号6222 0202 0000 1234 567，身份证370102199001011237');
-    expect(masked).toBe('卡号****567，身份证370***********1237');
+    const masked = maskFreeText('卡号6222 0202 0000 1234 562，身份证370102199001011237');
+    expect(masked).toBe('卡号****562，身份证370***********1237');
     expect(masked).not.toContain('0202');
   });
 
@@ -149,6 +173,24 @@ describe('maskFreeText: a name after a cue', () => {
     ['申请人司马光', '申请人司马**'],
     // Two names in one text, each after its cue.
     ['联系人王建国，户主李秀英', '联系人王**，户主李**'],
+    // The roles of a complaint name the resident too.
+    ['投诉人李秀英反映楼道灯不亮', '投诉人李**反映楼道灯不亮'],
+    ['反映人：张桂英', '反映人：张**'],
+    ['来电人王建国称', '来电人王**称'],
+    ['报修人刘德华，电话8877-6655', '报修人刘**，电话****6655'],
+    ['求助人赵本山', '求助人赵**'],
+    ['举报人：欧阳娜娜', '举报人：欧阳**'],
+    ['被投诉人周建军', '被投诉人周**'],
+    // 业主, 住户, 租户, 房东 only before a colon.
+    ['业主：王建国', '业主：王**'],
+    ['租户: 李秀英', '租户: 李**'],
+    // A list of names after one cue: every name of it.
+    ['联系人王建国、李秀英', '联系人王**、李**'],
+    ['联系人：王建国，李秀英', '联系人：王**，李**'],
+    ['联系人王建国和李秀英', '联系人王**和李**'],
+    ['联系人王伟和李娜', '联系人王**和李**'],
+    ['投诉人王建国、李秀英、张桂兰、欧阳娜娜反映', '投诉人王**、李**、张**、欧阳**反映'],
+    ['联系人：王建国， 李秀英，电话13812345678', '联系人：王**， 李**，电话138****5678'],
     // A short name: the character after it is masked too, never one of the name left; the phone
     // the word 电话 announces is masked before the name mask takes 电.
     ['联系人王伟电话8877-6655', '联系人王**话****6655'],
@@ -175,13 +217,30 @@ describe('maskFreeText: a name after a cue', () => {
     ['当事人王某某'],
     // A name without a cue stays (it cannot be told from words here).
     ['张建军反映楼道灯不亮'],
+    // Role words that go on as other words, and 业主 and its kind without a colon.
+    ['反映人员不足'],
+    ['投诉人员已到场'],
+    ['投诉人家住3号楼'],
+    ['业主委员会'],
+    ['业主大会决定'],
+    ['业主安全受到威胁'],
+    ['业主有权要求物业'],
+    ['业主王建国'],
+    ['住户家中漏水'],
+    // After a masked name, only a name in a list: a clause or an honorific after the comma stays.
+    ['我是王**，家住3号楼'],
+    ['联系人王**，李师傅'],
   ])('%s stays as written', (text) => {
     expect(maskFreeText(text)).toBe(text);
   });
 
   test('never returns a given name written after a cue', () => {
-    const masked = maskFreeText('联系人王建国13912345678，联系人：张桂英，我叫欧阳娜娜，户主为李秀英');
-    for (const given of ['建国', '桂英', '娜娜', '秀英']) expect(masked).not.toContain(given);
+    const masked = maskFreeText('联系人王建国13912345678，联系人：张桂英，我叫欧阳娜娜，户主为李秀英，投诉人周建军、吴桂兰和郑丽');
+    for (const given of ['建国', '桂英', '娜娜', '秀英', '建军', '桂兰', '郑丽']) expect(masked).not.toContain(given);
+  });
+
+  test('a clause after a masked name keeps its words', () => {
+    expect(maskFreeText('我是王建国，家住3号楼')).toBe('我是王**，家住3号楼');
   });
 });
 

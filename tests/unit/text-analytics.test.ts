@@ -34,6 +34,16 @@ describe('personal data', () => {
     expect(scrubPersonalData('我是社区党员，联系人为社区书记')).toContain('社区书记');
   });
 
+  test('the cues of a complaint and a list of names after one cue are cut as free-text masking finds them', () => {
+    const text = '投诉人周建军、吴桂兰和郑丽反映，反映人：冯秀英，业主：褚志强，联系人：蒋国华， 韩美玲';
+    const scrubbed = scrubPersonalData(text);
+    for (const name of ['建军', '桂兰', '郑丽', '秀英', '志强', '国华', '美玲']) expect({ name, kept: scrubbed.includes(name) }).toEqual({ name, kept: false });
+    expect(scrubbed).not.toContain('*');
+    // Words that go on after a role word or after a name stay.
+    for (const text of ['反映人员不足', '业主委员会开会', '投诉人家住河西']) expect(scrubPersonalData(text)).toBe(text);
+    expect(scrubPersonalData('我叫王建国，家住河西')).toContain('家住河西');
+  });
+
   test('keywords of a message with a name, a phone and an ID number contain none of them', () => {
     const keywords = [...extractKeywords(message, 20), ...topKeywords([message, message], 20).map((row) => row.term)];
     expect(keywords.length).toBeGreaterThan(0);

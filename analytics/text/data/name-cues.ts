@@ -8,8 +8,22 @@
  */
 import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES } from './surnames';
 
-/** Cues a name follows (我叫王建国, 联系人：张桂英). A longer cue before one it starts with (联系人姓名 before 联系人). */
-export const NAME_CUE_WORDS: readonly string[] = ['我叫', '我是', '本人叫', '本人姓名', '姓名', '名叫', '联系人姓名', '联系人', '户主', '申请人', '当事人'];
+/**
+ * Cues a name follows (我叫王建国, 联系人：张桂英, 投诉人李秀英). A longer cue before one it starts with
+ * (联系人姓名 before 联系人). The roles of a complaint (投诉人, 反映人, 来电人, …) name the resident who
+ * wrote or called; 投诉人员 and 反映人称 stay, as 员 and 称 are no surnames.
+ */
+export const NAME_CUE_WORDS: readonly string[] = [
+  '我叫', '我是', '本人叫', '本人姓名', '姓名', '名叫', '联系人姓名', '联系人', '户主', '申请人', '当事人',
+  '投诉人', '反映人', '来电人', '报修人', '求助人', '举报人', '报案人',
+];
+
+/**
+ * Cues a name follows only with a colon after them (业主：王建国). Bare, they begin sentences far
+ * more often than names (业主安全, 业主有权, 业主公摊, 住户家中: in the 2020 Teddy Cup messages every
+ * bare 业主 before a surname character was such a word, none a name).
+ */
+export const NAME_CUE_WORDS_BEFORE_COLON: readonly string[] = ['业主', '住户', '租户', '房东'];
 
 /** What follows a surname as a way of addressing someone (王阿姨, 李师傅, 张某某), not as a given name. */
 export const HONORIFIC_WORDS = '先生|女士|小姐|阿姨|大爷|大妈|大娘|大叔|大哥|大姐|奶奶|爷爷|师傅|老师|经理|书记|主任|同志|医生|律师|警官|某某?';
@@ -23,7 +37,17 @@ const SINGLE_SURNAMES = [...new Set([...BAIJIAXING_SURNAMES, ...COMMON_SURNAMES]
  * 请留下姓名和电话. A short list of the frequent ones; anything else that starts with a surname
  * is taken for a name (a word too many masked is acceptable, a name shown is not).
  */
-const NO_NAME_AFTER_CUE = '党员|居民|家属|家人|家长|房东|房主|干部|单位|公司|和电话|和手机|和联系|和地址|和住址|和身份';
+const NO_NAME_AFTER_CUE =
+  '党员|居民|家属|家人|家长|家住|家中|家里|家庭|居住|房东|房主|房屋|干部|单位|公司|和电话|和手机|和联系|和地址|和住址|和身份|' +
+  '应当|应该|相信|强行|强烈|曾经|曾在|于今|通过|有关';
+
+/** A surname: a compound one, else any single one (compound first: JavaScript takes the first alternative). */
+const SURNAME = `(?:${COMPOUND_SURNAMES.join('|')}|[${SINGLE_SURNAMES}])`;
+/**
+ * A given name: one or two characters; the second not a 和, 与 or 及 before a surname, which joins a
+ * second name (联系人王伟和李娜: 伟 alone, so the chained-name rule finds 和李娜).
+ */
+const GIVEN_NAME = `${HANZI}(?:(?![和与及]${SURNAME})${HANZI})?`;
 
 /**
  * A name after a cue (联系人王建国, 联系人：张桂英, 户主为李秀英, 我叫欧阳娜娜), as a regular
@@ -33,13 +57,27 @@ const NO_NAME_AFTER_CUE = '党员|居民|家属|家人|家长|房东|房主|干�
  * the given name. Only after a surname: 联系人为社区书记 and 我是社区党员 do not match. A surname
  * and an honorific (联系人王阿姨, 李师傅) does not: it names no one outside the people who already
  * know them. Two characters are taken even when the name has one (联系人王伟电话 → 王伟电): a
- * character too many, never one too few. Deterministic in both engines: longer cues and compound
+ * character too many, never one too few; only a 和, 与 or 及 before a surname is left to join the
+ * next name (see GIVEN_NAME, chainedNamePattern). The cues of NAME_CUE_WORDS_BEFORE_COLON count
+ * only before a colon (业主：王建国, not 业主安全). Deterministic in both engines: longer cues and compound
  * surnames come first (JavaScript takes the first alternative that matches, PostgreSQL the
  * longest match, and these agree).
  */
 export function nameAfterCuePattern(separators: string): string {
-  return (
-    `((?:${NAME_CUE_WORDS.join('|')})[${separators}]{0,3}(?:[为是][${separators}]{0,3})?)(?!${NO_NAME_AFTER_CUE})` +
-    `(${COMPOUND_SURNAMES.join('|')}|[${SINGLE_SURNAMES}])(?!${HONORIFIC_WORDS})${HANZI}{1,2}`
-  );
+  const cue = `(?:${NAME_CUE_WORDS.join('|')}|(?:${NAME_CUE_WORDS_BEFORE_COLON.join('|')})(?=[${separators}]{0,3}[：:]))`;
+  return `(${cue}[${separators}]{0,3}(?:[为是][${separators}]{0,3})?)(?!${NO_NAME_AFTER_CUE})(${SURNAME})(?!${HONORIFIC_WORDS})${GIVEN_NAME}`;
+}
+
+/** How many passes of chainedNamePattern each caller makes: up to four names after one cue are masked. */
+export const CHAINED_NAME_PASSES = 3;
+
+/**
+ * A name chained to a name already masked (联系人王**、李秀英, 联系人：王**，李秀英, 王**和李秀英), as a
+ * regular expression's source: `masked` (what the caller's name mask leaves, at its end), a 、 ， ,
+ * 和 与 or 及 with up to three of `separators` either side (group 1), then a name as after a cue (the
+ * surname group 2). Only directly after a masked name: a list of names after one cue. Each pass
+ * masks one more name of the list (JavaScript and PostgreSQL match on the text before the pass).
+ */
+export function chainedNamePattern(separators: string, masked: string): string {
+  return `(${masked}[${separators}]{0,3}[、，,和与及][${separators}]{0,3})(?!${NO_NAME_AFTER_CUE})(${SURNAME})(?!${HONORIFIC_WORDS})${GIVEN_NAME}`;
 }
