@@ -483,9 +483,11 @@ test('vulnerableShare through GraphQL: null with a note when no demand of the ce
 });
 
 /**
- * Where the trend begins (trend.ts, trendBegin): at the window's first month when the scope (its
- * communities and sources, any category; demands, consultations only when counted) has any record
- * before the window, else at the scope's first day with data in the window. One demand a day (or
+ * Where the trend begins (trend.ts, trendBegin): when the scope (its communities and sources, any
+ * category; demands, consultations only when counted) has any record before the window, at the
+ * first day from the window's first on which the same sources have a record anywhere in the city
+ * (the window's first day unless collection had stopped); else at the scope's first day with data
+ * in the window. One demand a day (or
  * a month) of CIV-MARRIAGE-01 and consultations of CIV-MARRIAGE-03, in years and communities no
  * other test here touches; scope one community, ranked by category over the month of `to`.
  */

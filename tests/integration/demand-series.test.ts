@@ -147,9 +147,11 @@ test('the series\' monthly trend is the ranking\'s for the same cell and window:
 });
 
 /**
- * Where the trend begins is the ranking's rule (trend.ts, trendBegin): `from` when the scope has
- * any record before the period, else its first day with data in it; a consultation counts only
- * when the series counts consultations. One community each, in years no other test here touches.
+ * Where the trend begins is the ranking's rule (trend.ts, trendBegin): when the scope has any
+ * record before the period, the first day from `from` on with a record of the same sources
+ * anywhere in the city (`from` unless collection had stopped); else its first day with data in it;
+ * a consultation counts only when the series counts consultations. One community each (and, where
+ * the city's collection is the point, another beside it), in years no other test here touches.
  */
 async function loadDays(name: string, rows: [community: string, item: string, days: string[]][]) {
   const lines = [GONGJIAN_CSV_HEADER];
