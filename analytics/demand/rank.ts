@@ -135,12 +135,13 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     mode, what: shape.what, byUnit, unitIds: scope.filter, sources: input.sources, columns: columns.filter((c) => mode !== 'ITEM' || c !== 'latest'), latest,
   });
   // Trend window: the last `trendMonths` months up to the month of `to`; where in it the trend begins
-  // is trend.ts's rule (trendBegin, from what readDataStart reads of the scope).
+  // is trend.ts's rule (trendBegin, from what readDataStart reads of the scope and the source).
   const trendMonths = Math.min(Math.max(input.trendMonths ?? 36, 4), mode === 'ITEM' ? 12 : 60);
   const lastMonth = monthStart(input.to);
   const firstMonth = addMonths(lastMonth, -(trendMonths - 1));
-  // The scope's own data decide both where the trend begins and whether last year can be the
-  // baseline (a community whose data began this year has no last year, whatever the others have).
+  // The scope's own data decide whether last year can be the baseline (a community whose data
+  // began this year has no last year, whatever the others have), and with the source's city-wide
+  // data where the trend begins.
   const [dataLast, dataStart] = await Promise.all([
     readDataLast(db, mode),
     readDataStart(db, spec([], false), firstMonth, input.to, input.includeConsultations),
@@ -229,8 +230,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   }
 
   // 3. Monthly series and open backlog by age.
-  // The trend begins at the window's first month when the scope has data before it, else at the
-  // scope's first day with data in the window (trendBegin); that month is scaled or left out (trendBuckets).
+  // The trend begins at the window's first day when the scope has data before it and collection
+  // ran on that day (else where collection resumed), or at the scope's first day with data in the
+  // window when it has none before (trendBegin); that month is scaled or left out (trendBuckets).
   const column = (name: string) => seriesColumns.indexOf(name);
   const [DEMANDS, CONSULTATIONS, OPEN] = [column('demands'), column('consultations'), column('open')];
   const dataFirst = trendBegin(firstMonth, dataStart);

@@ -411,20 +411,37 @@ export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string,
  * is the spec's units and sources, whatever its category (a cell's zeros after the scope's data
  * begin are real zeros); a record counts if it is a demand, or a consultation when the caller
  * counts consultations (a day of consultations alone is no day of the volume's data). Also its
- * first day with data at all (`earliest`). One statement of two index reads: the daily tables'
- * keys begin with the day.
+ * first day with data at all (`earliest`), and the source's first day with a record in [from, to]
+ * (`sourceFirst`): the same roll-up and sources, counted alike, over the whole city (any unit, any
+ * category), which says whether data were being collected at all. One statement of three index
+ * reads: the daily tables' keys begin with the day.
  */
-export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string, to: string, withConsultations: boolean): Promise<{ before: boolean; first: string | null; earliest: string | null }> {
+export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string, to: string, withConsultations: boolean): Promise<DataStart> {
   const table = TABLES[spec.mode].daily;
-  const filter = `${rowVolumeSql(spec.mode, withConsultations)} > 0${scopeFilter({ ...spec, categoryIds: undefined, openOnly: false }, '$3')}`;
+  const counted = `${rowVolumeSql(spec.mode, withConsultations)} > 0`;
+  const filter = `${counted}${scopeFilter({ ...spec, categoryIds: undefined, openOnly: false }, '$3')}`;
+  const citywide = `${counted}${scopeFilter({ ...spec, unitIds: null, categoryIds: undefined, openOnly: false }, '$3')}`;
   const { rows } = await db.query(
     `select (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${filter})::text as first,
-      (select min(d.day) from ${table} d where d.day <= $2::date and ${filter})::text as earliest`,
+      (select min(d.day) from ${table} d where d.day <= $2::date and ${filter})::text as earliest,
+      (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${citywide})::text as source_first`,
     spec.unitIds === null ? [from, to] : [from, to, spec.unitIds],
   );
   const earliest = (rows[0]?.earliest as string | null) ?? null;
   // earliest: the scope's first day with data at all (up to `to`), which the ranking's baseline choice reads too.
-  return { before: earliest !== null && earliest < from, first: (rows[0]?.first as string | null) ?? null, earliest };
+  return { before: earliest !== null && earliest < from, first: (rows[0]?.first as string | null) ?? null, earliest, sourceFirst: (rows[0]?.source_first as string | null) ?? null };
+}
+
+/** readDataStart's answer: of the scope, `before`, `first`, `earliest`; of the source city-wide, `sourceFirst`. */
+export interface DataStart {
+  /** The scope has a record before `from`. */
+  before: boolean;
+  /** The scope's first day with a record in [from, to], or null. */
+  first: string | null;
+  /** The scope's first day with a record at all, up to `to`, or null. */
+  earliest: string | null;
+  /** The source's (the whole city's, same roll-up and sources) first day with a record in [from, to], or null. */
+  sourceFirst: string | null;
 }
 
 /** The last day any roll-up row of the mode exists for (how far the data reach), or null. */

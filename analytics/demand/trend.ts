@@ -2,10 +2,13 @@
  * Which buckets a volume trend reads, and how each is scaled: one rule for rankDemand's monthly
  * trend and demandSeries' trend.
  *
- * - Where the scope (not the cell) has any record before the window, data were being collected:
- *   every bucket from the window's first is whole and an empty one is a real zero. Only where the
- *   scope has none does the series start at its first day with data in the window (a zero before
- *   that is no observation at all): trendBegin.
+ * - Where the scope (not the cell) has any record before the window, its data reach back: the
+ *   trend begins where the source as a whole (the whole city, the same roll-up and sources) has
+ *   data, on or after the window's first day. With collection running on that day, every bucket
+ *   from the window's first is whole and an empty one is a real zero; after a gap in collection
+ *   (nothing recorded anywhere), the buckets before it resumed are no observations. Where the scope
+ *   has no record before the window, the series starts at its first day with data in the window (a
+ *   zero before that is no observation at all either): trendBegin.
  * - A bucket covered only in part (by the period, or by the data's start) is scaled to its full
  *   length: volume × length / covered days.
  * - A bucket with fewer covered days than its interval's minimum is left out: scaled up, a day
@@ -39,12 +42,19 @@ export function nextBucket(start: string, interval: TrendInterval): string {
 
 /**
  * The day a trend over a window starting on `from` begins, from what source.ts's readDataStart
- * reads of the scope: `from` when the scope has any record before it (a scope whose data reach
- * back is whole from the window's first bucket, even where that bucket is empty), else the
- * scope's first day with data in the window (null: none, no trend).
+ * reads: the one rule for which buckets are observations.
+ * - The scope has no record before `from`: its first day with data in the window (null: none, no
+ *   trend). Buckets before it are not zeros, they were not observed.
+ * - The scope has records before `from`: the first day on or after `from` on which the source as
+ *   a whole (the whole city, same roll-up and sources, any category) has a record. That is `from`
+ *   when data were being collected on it (continuous data: an empty bucket of the scope's from the
+ *   window's first is a real zero); after a gap in collection, the day it resumed (the empty
+ *   buckets before are a gap in the data, not a lack of demand: read as zeros they made a rise).
+ *   Never after the scope's own first day in the window, which is a day of the source's too.
  */
-export function trendBegin(from: string, scope: { before: boolean; first: string | null }): string | null {
-  return scope.before ? from : scope.first;
+export function trendBegin(from: string, data: { before: boolean; first: string | null; sourceFirst: string | null }): string | null {
+  if (!data.before) return data.first;
+  return data.sourceFirst !== null && data.sourceFirst < from ? from : data.sourceFirst;
 }
 
 /**

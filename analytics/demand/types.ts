@@ -154,7 +154,7 @@ export interface DemandSeriesTrend {
   /** Start of the first and of the last point read. */
   firstPointUsed: string;
   lastPointUsed: string;
-  /** Where the trend begins: `from` when the scope has records before the period, else its first day with data in the period (trendBegin). */
+  /** Where the trend begins (trendBegin): when the scope has records before the period, the first day from `from` on which the source (whole city, same sources) has any (`from` itself unless collection paused); else the scope's first day with data in the period. */
   dataBegin: string;
   /** The above in words, with the points scaled and the minimum days. */
   note: string;

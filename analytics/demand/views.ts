@@ -68,9 +68,9 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
     const covered = daysInclusive(start < input.from ? input.from : start, end > input.to ? input.to : end);
     out.push({ ...(byBucket.get(start) ?? { start, volume: 0, open: group ? null : 0, finished: group ? null : 0 }), days: covered });
   }
-  // The trend reads the points from `from` when the scope has data before it, else from the scope's
-  // first day with data, edge buckets scaled to their length or left out (trend.ts); the points
-  // themselves stay raw, so a chart shows what was counted.
+  // The trend reads the points from trendBegin's day (`from`, or where collection resumed, when the
+  // scope has data before it; else the scope's first day with data), edge buckets scaled to their
+  // length or left out (trend.ts); the points themselves stay raw, so a chart shows what was counted.
   const used = trendBuckets(out.map((p) => p.start), input.interval, input.from, input.to, dataFirst);
   const values = used.map((b) => scaledVolume(out[b.index].volume, b));
   const period = input.interval === 'MONTH' ? 12 : input.interval === 'WEEK' ? 52 : 7;
@@ -85,12 +85,19 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
       z: trend.mk.z, p: trend.mk.p, senSlope: trend.senSlope, method: trend.seasonal ? 'SEASONAL' : 'PLAIN',
       pointsUsed: used.length, firstPointUsed: out[first.index].start, lastPointUsed: out[last.index].start, dataBegin: dataFirst!,
       note: [
-        `points ${out[first.index].start} to ${out[last.index].start} (${used.length} of ${out.length}), ${dataStart.before ? `from ${dataFirst}: the scope has records before the period, so an empty point is a real zero` : `from the scope's first day with data in the period, ${dataFirst}`}`,
+        `points ${out[first.index].start} to ${out[last.index].start} (${used.length} of ${out.length}), ${beginNote(input.from, dataFirst!, dataStart.before)}`,
         scaled.length ? `scaled to their full length (volume × length ÷ days covered): ${scaled.join(', ')}` : null,
         input.interval === 'DAY' ? null : `a ${input.interval.toLowerCase()} with under ${MIN_TREND_DAYS[input.interval]} days covered is left out`,
       ].filter(Boolean).join('; '),
     } : null,
   };
+}
+
+/** Where the trend begins and why (trendBegin's rule), in words. */
+function beginNote(from: string, begin: string, before: boolean): string {
+  if (!before) return `from the scope's first day with data in the period, ${begin}`;
+  if (begin === from) return `from ${begin}: the scope has records before the period, so an empty point is a real zero`;
+  return `from ${begin}: the scope has records before the period, but nothing was recorded anywhere (same sources, whole city) from ${from} until then, so the points before are a gap in the data, not zeros; from then an empty point is a real zero`;
 }
 
 function bucketStart(day: string, interval: DemandSeriesInput['interval']): string {

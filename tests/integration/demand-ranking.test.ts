@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
-import { rankDemand, seasonalMannKendall, type DemandRankingInput, type SqlRunner } from '../../analytics';
+import { mannKendall, rankDemand, seasonalMannKendall, type DemandRankingInput, type SqlRunner } from '../../analytics';
 import { empiricalBayesRates } from '../../analytics/stats/empirical-bayes';
 import { ALL_COLUMNS, GRID_ONLY_RECORDS_NOTE, planPeriod, readBuckets, readBucketsPacked, readPeriod, type ReadSpec } from '../../analytics/demand/source';
 import { PROJECT_ROOT } from '../../src/config/paths';
@@ -75,12 +75,13 @@ test('the planted rising category ranks first and is flagged topic of the month 
   ]);
   // No background category is flagged: they are fully resolved.
   expect(result.rows.slice(1).every((row) => !row.topicOfMonth.flagged)).toBe(true);
-  // Flat since 2024, but the city has records of 2021 (the tiny fixture): data were being
-  // collected, so the 36-month window's first 18 months (July 2022 to December 2023) are real
-  // zeros before 72 a month (6 in each of 12 communities), and every background category rises.
-  const background = Math.round(seasonalMannKendall([...Array(18).fill(0), ...Array(18).fill(72)], 12)!.z * 1e4) / 1e4;
-  expect(background).toBeGreaterThan(1.96);
-  expect(result.rows.slice(1).map((row) => row.metrics.trendZ)).toEqual([background, background, background, background, background]);
+  // Flat since 2024: 72 a month (6 in each of 12 communities). The city has records of 2021 (the
+  // tiny fixture), but none at all from July 2022, the 36-month window's first month, until
+  // 2024-01-01: a gap in collection, not 18 months without demand. The trend begins where the
+  // data resumed and reads 18 flat months: no trend. (Read as zeros, the gap made every background
+  // category rise: seasonal z 4.0659.)
+  expect(result.rows.slice(1).map((row) => [row.metrics.trendZ, row.metrics.trendMethod, row.metrics.trendPoints])).toEqual(Array(5).fill([0, 'MONTHLY', 18]));
+  expect(mannKendall(Array(18).fill(72))!.z).toBe(0);
 });
 
 test('metric values on the tiny fixture equal the ones worked by hand', async () => {
@@ -482,9 +483,11 @@ test('vulnerableShare through GraphQL: null with a note when no demand of the ce
 });
 
 /**
- * Where the trend begins (trend.ts, trendBegin): at the window's first month when the scope (its
- * communities and sources, any category; demands, consultations only when counted) has any record
- * before the window, else at the scope's first day with data in the window. One demand a day (or
+ * Where the trend begins (trend.ts, trendBegin): when the scope (its communities and sources, any
+ * category; demands, consultations only when counted) has any record before the window, at the
+ * first day from the window's first on which the same sources have a record anywhere in the city
+ * (the window's first day unless collection had stopped); else at the scope's first day with data
+ * in the window. One demand a day (or
  * a month) of CIV-MARRIAGE-01 and consultations of CIV-MARRIAGE-03, in years and communities no
  * other test here touches; scope one community, ranked by category over the month of `to`.
  */
@@ -531,8 +534,13 @@ test('a scope whose data begin mid-month in the window\'s first month starts the
   await db.query(`insert into demand_monthly select (jsonb_populate_record(null::demand_monthly, to_jsonb(d) || '{"month": "2002-12-01", "source": 2}')).* from demand_daily d
     join area c on c.id = d.community_id and c.code = $1 where d.day = '2002-12-15' and d.source = 2`, [a]);
   expect(await trendIn(a, '2005-01-31', { trendMonths: 25, sources: 'SERVICE_RECORDS' })).toEqual(flat);
-  // Counting both sources, A has a record before the window: data were being collected, January
-  // 2003 is whole (15 demands against 31 a year on) and the trend is that rise, not flat.
+  // Counting both sources, A has a record before the window; but nothing is recorded anywhere in
+  // the city from 2002-12-16 until A's first day, 2003-01-17: a gap in collection, so the trend
+  // still begins there, January scaled from the 17th, flat.
+  expect(await trendIn(a, '2005-01-31', { trendMonths: 25 })).toEqual(flat);
+  // With the city's data coming in on the window's first day (B's record of 2003-01-01), data were
+  // being collected: January 2003 is whole (15 demands against 31 a year on) and the trend is that rise, not flat.
+  await loadDaily('START-B', [[b, 'CIV-MARRIAGE-01', '2003-01-01', '2003-01-01']]);
   const whole = daysPerMonth('2003-01-01', '2005-01-01', 17);
   expect(whole.slice(0, 3)).toEqual([15, 28, 31]);
   expect((await trendIn(a, '2005-01-31', { trendMonths: 25 })).trendZ).toBe(Math.round(seasonalMannKendall(whole, 12)!.z * 1e4) / 1e4);
@@ -563,7 +571,39 @@ test('a sparse scope whose data reach back before the window reads every month o
   }
   expect(rows).toHaveLength(37 - 3);
   await loadDaily('START-E', rows);
+  // Alone in the city, E's empty February is a month with nothing recorded anywhere: a gap in
+  // collection, no observation. The trend begins on March's 25th, the city's first record since.
+  const fromMarch = [31 / 7, ...Array(10).fill(1), 0, ...Array(11).fill(1), 0, ...Array(11).fill(1)];
+  expect(fromMarch).toHaveLength(35);
+  expect(await trendIn(e, '2015-01-31')).toEqual({ trendZ: Math.round(seasonalMannKendall(fromMarch, 12)!.z * 1e4) / 1e4, senSlope: 0, trendMethod: 'SEASONAL', trendPoints: 35, consultations: 0 });
+  // With another community's records every day of early 2012 (the city collecting), E's February
+  // is E's own lack of demand: a real zero, as every February is.
+  await loadDaily('START-E-CITY', [['370199001003', 'CIV-MARRIAGE-01', '2012-01-01', '2012-03-31']]);
   expect(await trendIn(e, '2015-01-31')).toEqual({ trendZ: 0, senSlope: 0, trendMethod: 'SEASONAL', trendPoints: 36, consultations: 0 });
+});
+
+test('a gap in collection at the window\'s start is no run of zeros: the trend begins where the city\'s data resume', async () => {
+  // 1990-1993, years no other fixture touches. X has one demand on the 10th of each month of the
+  // first half of 1990; then nothing is recorded anywhere in the city until Y's one demand on
+  // 1992-03-01, after which X again has one on the 10th of every month up to 1993-12. The 36-month
+  // window 1991-01..1993-12 begins inside the gap: X has records before it, yet its 14 empty months
+  // are no observations (read as zeros they made a rise: seasonal z 4.0659). From March 1992, one a
+  // month: no trend.
+  const [x, y, w] = ['370199001003', '370199001004', '370199002001'];
+  const tenths = (first: string, last: string): [string, string, string, string][] => {
+    const out: [string, string, string, string][] = [];
+    for (let m = first; m <= last; m = new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 1)).toISOString().slice(0, 7)) out.push([x, 'CIV-MARRIAGE-01', `${m}-10`, `${m}-10`]);
+    return out;
+  };
+  await loadDaily('GAP-X', [...tenths('1990-01', '1990-06'), ...tenths('1992-03', '1993-12')]);
+  await loadDaily('GAP-Y', [[y, 'CIV-MARRIAGE-01', '1992-03-01', '1992-03-01']]);
+  expect(await trendIn(x, '1993-12-31')).toEqual({ trendZ: 0, senSlope: 0, trendMethod: 'MONTHLY', trendPoints: 22, consultations: 0 });
+  // Had the city been collecting all along (W's records every day through the gap), X's empty
+  // months were X's own: real zeros, every month of the window read, and the rise is real.
+  await loadDaily('GAP-W', [[w, 'CIV-MARRIAGE-01', '1991-01-01', '1992-02-29']]);
+  const zerosFirst = [...Array(14).fill(0), ...Array(22).fill(1)];
+  expect(await trendIn(x, '1993-12-31')).toMatchObject({ trendZ: Math.round(seasonalMannKendall(zerosFirst, 12)!.z * 1e4) / 1e4, trendMethod: 'SEASONAL', trendPoints: 36 });
+  expect(seasonalMannKendall(zerosFirst, 12)!.z).toBeGreaterThan(1.96);
 });
 
 test('the default baseline is last year only where the scope\'s own data reach back that far', async () => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
-import { mannKendall, rankDemand, type SqlRunner } from '../../analytics';
+import { mannKendall, rankDemand, seasonalMannKendall, type SqlRunner } from '../../analytics';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
@@ -147,9 +147,11 @@ test('the series\' monthly trend is the ranking\'s for the same cell and window:
 });
 
 /**
- * Where the trend begins is the ranking's rule (trend.ts, trendBegin): `from` when the scope has
- * any record before the period, else its first day with data in it; a consultation counts only
- * when the series counts consultations. One community each, in years no other test here touches.
+ * Where the trend begins is the ranking's rule (trend.ts, trendBegin): when the scope has any
+ * record before the period, the first day from `from` on with a record of the same sources
+ * anywhere in the city (`from` unless collection had stopped); else its first day with data in it;
+ * a consultation counts only when the series counts consultations. One community each (and, where
+ * the city's collection is the point, another beside it), in years no other test here touches.
  */
 async function loadDays(name: string, rows: [community: string, item: string, days: string[]][]) {
   const lines = [GONGJIAN_CSV_HEADER];
@@ -185,10 +187,46 @@ test('a sparse scope with records before the period reads every point from `from
   const days = daysFrom('2011-01-25', '2013-12-25').filter((d) => d.endsWith('-25') && d.slice(5, 7) !== '02');
   expect(days).toHaveLength(36 - 3);
   await loadDays('SPARSE', [[code, FLAT_ITEM, days]]);
-  const monthly = await series({ areaId: await communityGid(code), categoryId: flat, from: '2012-02-01', to: '2013-12-31', interval: 'MONTH' });
-  // February 2012 is a month of the period like February 2013: both empty, both real zeros; every
-  // other month holds 1. (Started at March 2012's record on the 25th, March was scaled 31/7.)
+  const areaId = await communityGid(code);
+  const sparse = () => series({ areaId, categoryId: flat, from: '2012-02-01', to: '2013-12-31', interval: 'MONTH' });
+  // Alone in the city, the scope's empty February 2012 is a month with nothing recorded anywhere:
+  // a gap in collection, no observation. The trend begins at the city's next record, March's 25th
+  // (March scaled 31/7).
+  const alone = await sparse();
+  expect(alone.trend).toMatchObject({ dataBegin: '2012-03-25', firstPointUsed: '2012-03-01', pointsUsed: 22, method: 'PLAIN' });
+  expect(alone.trend!.z).toBe(mannKendall([31 / 7, ...Array(10).fill(1), 0, ...Array(10).fill(1)])!.z);
+  expect(alone.trend!.note).toBe('points 2012-03-01 to 2013-12-01 (22 of 23), from 2012-03-25: the scope has records before the period, but nothing was recorded anywhere (same sources, whole city) from 2012-02-01 until then, so the points before are a gap in the data, not zeros; from then an empty point is a real zero; scaled to their full length (volume × length ÷ days covered): 2012-03-01 (7 of 31 days); a month with under 7 days covered is left out');
+  // With another community's records every day of early 2012 (the city collecting), February 2012
+  // is a month of the period like February 2013: both empty, both the scope's real zeros; every
+  // other month holds 1.
+  await loadDays('SPARSE-CITY', [['370199002003', FLAT_ITEM, daysFrom('2012-01-01', '2012-03-31')]]);
+  const monthly = await sparse();
   expect(monthly.trend).toMatchObject({ dataBegin: '2012-02-01', firstPointUsed: '2012-02-01', pointsUsed: 23, method: 'PLAIN' });
   expect(monthly.trend!.z).toBe(mannKendall([0, ...Array(11).fill(1), 0, ...Array(10).fill(1)])!.z);
   expect(monthly.trend!.note).toBe('points 2012-02-01 to 2013-12-01 (23 of 23), from 2012-02-01: the scope has records before the period, so an empty point is a real zero; a month with under 7 days covered is left out');
+});
+
+test('a gap in collection at the start of the period is no run of zeros: dataBegin is where the city\'s data resume', async () => {
+  // 2018-2020, years no other test here touches. One demand a day in one community in the first
+  // half of 2018; then nothing recorded anywhere until 2019-03-20, from which it has one a day
+  // again to 2020-12. The period 2018-07..2020-12 begins inside the gap: the scope has records
+  // before it, yet July 2018 to February 2019 are no observations. Read as zeros (and March as its
+  // 12 days) they made a rise: seasonal z 3.2118, p 0.0013.
+  const code = '370199003001';
+  await loadDays('GAP', [[code, FLAT_ITEM, [...daysFrom('2018-01-01', '2018-06-30'), ...daysFrom('2019-03-20', '2020-12-31')]]]);
+  const monthly = await series({ areaId: await communityGid(code), categoryId: flat, from: '2018-07-01', to: '2020-12-31', interval: 'MONTH' });
+  expect(monthly.points.slice(0, 9).map((p) => p.volume)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 12]);
+  // From 2019-03-20, March scaled from its 12 days to 31: every month holds its days, a flat rate.
+  expect(monthly.trend).toMatchObject({ dataBegin: '2019-03-20', firstPointUsed: '2019-03-01', lastPointUsed: '2020-12-01', pointsUsed: 22, method: 'PLAIN' });
+  const days = [31, 30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  expect(monthly.trend!.z).toBe(mannKendall(days)!.z);
+  expect(monthly.trend!.p).toBeGreaterThan(0.5);
+  expect(monthly.trend!.note).toContain('from 2019-03-20: the scope has records before the period, but nothing was recorded anywhere (same sources, whole city) from 2018-07-01 until then');
+  // Another community's records through the gap (the city collecting): the scope's empty months
+  // are its own, real zeros from the period's first day, and the rise is real.
+  await loadDays('GAP-CITY', [['370199003002', FLAT_ITEM, daysFrom('2018-07-01', '2019-03-19')]]);
+  const collected = await series({ areaId: await communityGid(code), categoryId: flat, from: '2018-07-01', to: '2020-12-31', interval: 'MONTH' });
+  expect(collected.trend).toMatchObject({ dataBegin: '2018-07-01', firstPointUsed: '2018-07-01', pointsUsed: 30, method: 'SEASONAL' });
+  expect(collected.trend!.z).toBe(seasonalMannKendall([...Array(8).fill(0), 12, ...days.slice(1)], 12)!.z);
+  expect(collected.trend!.z).toBeGreaterThan(1.96);
 });

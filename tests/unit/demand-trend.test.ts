@@ -1,4 +1,4 @@
-import { MIN_TREND_DAYS, scaledVolume, trendBuckets, trendTest } from '../../analytics/demand/trend';
+import { MIN_TREND_DAYS, scaledVolume, trendBegin, trendBuckets, trendTest } from '../../analytics/demand/trend';
 
 const months = ['2016-05-01', '2016-06-01', '2016-07-01', '2016-08-01'];
 
@@ -41,4 +41,17 @@ test('trendTest: one rule for the ranking and the series (plain from 4 points, s
   expect({ seasonal: plain.seasonal, n: plain.mk.n, senSlope: plain.senSlope }).toEqual({ seasonal: false, n: 4, senSlope: 1 });
   const seasonal = trendTest(Array.from({ length: 24 }, (_, i) => (i % 12) + Math.floor(i / 12) * 2), 12)!;
   expect({ seasonal: seasonal.seasonal, senSlope: seasonal.senSlope }).toEqual({ seasonal: true, senSlope: 2 / 12 });
+});
+
+test('trendBegin: the scope\'s first day without data before the window; with, where the source as a whole has data from the window\'s first day', () => {
+  // No record of the scope before the window: its first day with data in it, whatever the source holds.
+  expect(trendBegin('2020-01-01', { before: false, first: '2020-03-10', sourceFirst: '2020-01-01' })).toBe('2020-03-10');
+  expect(trendBegin('2020-01-01', { before: false, first: null, sourceFirst: '2020-01-01' })).toBeNull();
+  // Records before it, and the source (city-wide) collecting on the window's first day: the whole
+  // window, an empty month of the scope's a real zero.
+  expect(trendBegin('2020-01-01', { before: true, first: '2020-03-10', sourceFirst: '2020-01-01' })).toBe('2020-01-01');
+  // Nothing recorded anywhere from the window's first day until 2020-02-15 (a gap in collection):
+  // the trend begins where collection resumed, not at the window's first day.
+  expect(trendBegin('2020-01-01', { before: true, first: '2020-03-10', sourceFirst: '2020-02-15' })).toBe('2020-02-15');
+  expect(trendBegin('2020-01-01', { before: true, first: null, sourceFirst: null })).toBeNull();
 });

@@ -113,7 +113,7 @@ export class DemandSeriesPointType {
   @Field(() => Int, { nullable: true }) finished!: number | null;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'Mann–Kendall trend over the points from `from` when the scope (any category or group) has records before the period (an empty point is then a real zero), else from the scope\'s first day with data in the period; partly covered edge points scaled to their full length, or left out when too short (a week under 3 days, a month under 7).' })
+@ObjectType({ simpleResolvers: true, description: 'Mann–Kendall trend over the points from dataBegin: where the scope (any category or group) has records before the period, from `from` when the same sources had any record city-wide on it (an empty point is then a real zero), or from the day they had one again after a gap in collection (the points before are no observations); else from the scope\'s first day with data in the period. Partly covered edge points scaled to their full length, or left out when too short (a week under 3 days, a month under 7).' })
 export class SeriesTrend {
   @Field(() => Float) z!: number;
   @Field(() => Float) p!: number;
@@ -122,7 +122,7 @@ export class SeriesTrend {
   @Field(() => Int, { description: 'Points the trend read: consecutive, firstPointUsed to lastPointUsed.' }) pointsUsed!: number;
   @Field({ description: 'Start of the first point the trend read.' }) firstPointUsed!: string;
   @Field({ description: 'Start of the last point the trend read.' }) lastPointUsed!: string;
-  @Field({ description: 'Where the trend begins: `from` when the scope has records before the period, else its first day with data in the period.' }) dataBegin!: string;
+  @Field({ description: 'Where the trend begins. When the scope has records before the period: the first day from `from` on with any record of the same sources city-wide (`from` itself unless collection had stopped); else the scope\'s first day with data in the period.' }) dataBegin!: string;
   @Field({ description: 'The points read, those scaled (days covered of their length) and the minimum days, in words.' }) note!: string;
 }
 
