@@ -13,7 +13,7 @@ import { GROUPS, explode, shapeOf, type CellShape } from './cells';
 import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart, splitPeriod } from './dates';
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
-import { MIN_TREND_POINTS, scaledVolume, trendBegin, trendBuckets, trendTest } from './trend';
+import { MIN_TREND_POINTS, scaledVolume, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest } from './trend';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
 import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataLast, readDataStart, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
 import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
@@ -178,7 +178,12 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const firstWholeBacklogMonth = backlogFrom === backlogMonth ? backlogMonth : addMonths(backlogMonth, 1);
   const readBacklogMonthByDay = !shape.byGroup && backlogFrom !== backlogMonth;
   const readBacklogMonthsBefore = !shape.byGroup && firstWholeBacklogMonth < firstMonth;
-  const [period, base, months, current, exemplars, recurrence, backlogDays, backlogMonths] = await Promise.all([
+  // The trend reads up to the last day that is over (trendEnd): the records of the days after it
+  // (today's, still coming in) are read apart and taken out of their month for the trend.
+  const trendTo = trendEnd(input.to, chinaDay(input.now));
+  const trendToNote = trendEndNote(input.to, trendTo);
+  if (trendToNote) notes.push(`the trend reads months ${trendToNote}`);
+  const [period, base, months, current, exemplars, recurrence, backlogDays, backlogMonths, notOver] = await Promise.all([
     readPeriod(db, spec(periodColumns, true, true), input.from, input.to, dataLast),
     readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
@@ -193,6 +198,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     input.sources === 'SERVICE_RECORDS' || shape.what === 'item' ? Promise.resolve(null) : readRecurrence(db, shape, scope, input.from, input.to),
     readBacklogMonthByDay ? readBucketTable(db, { ...spec(seriesColumns, areaDim), openOnly: true }, backlogFrom, monthEnd(backlogMonth), 'day') : Promise.resolve(null),
     readBacklogMonthsBefore ? readBucketTable(db, { ...spec(seriesColumns, areaDim), openOnly: true }, firstWholeBacklogMonth, addMonths(firstMonth, -1), 'month') : Promise.resolve(null),
+    trendTo < input.to ? readBucketTable(db, spec(seriesColumns, areaDim), addDays(trendTo, 1), input.to, 'day') : Promise.resolve(null),
   ]);
   clock.mark('sql');
 
@@ -239,7 +245,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const monthKeys: string[] = [];
   if (dataFirst) for (let m = monthStart(dataFirst); m <= lastMonth; m = addMonths(m, 1)) monthKeys.push(m);
   // Partly covered months (the month of `to`, the month the data begin in) scaled, or left out under 7 days: trend.ts.
-  const trendMonthsUsed = trendBuckets(monthKeys, 'MONTH', firstMonth, input.to, dataFirst);
+  const trendMonthsUsed = trendBuckets(monthKeys, 'MONTH', firstMonth, trendTo, dataFirst);
   const usableMonths = trendMonthsUsed.map((b) => monthKeys[b.index]);
   // Without a group dimension an entry's cell depends on its what × unit alone: looked up once per pair.
   const cellOfPair = new Map<number, Map<number, Cell | null>>();
@@ -256,7 +262,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const add = (cell: Cell, month: string, volume: number) => cell.monthly.set(month, (cell.monthly.get(month) ?? 0) + volume);
   // Per bucket (an offset from the table's first day): its month key, and its backlog age from
   // that offset and month (null: not counted). Both computed once per bucket, not per entry.
-  const addSeries = (t: BucketTable | null, monthOf: (offset: number) => string, age: (offset: number, month: string) => number | null, inSeries: boolean) => {
+  // `sign` -1 takes the rows' volumes out of the series (the days not over), and counts no backlog.
+  const addSeries = (t: BucketTable | null, monthOf: (offset: number) => string, age: (offset: number, month: string) => number | null, inSeries: boolean, sign = 1) => {
     if (!t) return;
     const monthOfOffset = new Map<number, string>();
     const ageOfOffset = new Map<number, number | null>();
@@ -268,13 +275,14 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
         if (!inSeries) continue;
         for (const part of explode(shape, scope, rowAt(t, i, month))) {
           const cell = cells.get(part.id);
-          if (cell) add(cell, month, part.demands + (input.includeConsultations ? part.consultations : 0));
+          if (cell) add(cell, month, sign * (part.demands + (input.includeConsultations ? part.consultations : 0)));
         }
         continue;
       }
       const cell = cellOf(t.what[i], t.unit[i]);
       if (!cell) continue;
-      if (inSeries) add(cell, month, valueAt(t, i, DEMANDS) + (input.includeConsultations ? valueAt(t, i, CONSULTATIONS) : 0));
+      if (inSeries) add(cell, month, sign * (valueAt(t, i, DEMANDS) + (input.includeConsultations ? valueAt(t, i, CONSULTATIONS) : 0)));
+      if (sign < 0) continue;
       const open = valueAt(t, i, OPEN);
       if (open > 0) {
         let a = ageOfOffset.get(offset);
@@ -292,6 +300,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   if (current) addSeries(current, () => lastMonth, dayAge(current), !wholeLastMonth);
   if (backlogDays) addSeries(backlogDays, () => backlogMonth, dayAge(backlogDays), false);
   if (backlogMonths) addSeries(backlogMonths, (offset) => addDays(backlogMonths.from, offset), (_offset, month) => monthAge(month), false);
+  if (notOver) addSeries(notOver, (offset) => monthStart(addDays(notOver.from, offset)), () => null, true, -1);
   clock.mark('series');
 
   // 4. Metrics per cell.

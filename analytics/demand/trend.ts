@@ -9,8 +9,10 @@
  *   (nothing recorded anywhere), the buckets before it resumed are no observations. Where the scope
  *   has no record before the window, the series starts at its first day with data in the window (a
  *   zero before that is no observation at all either): trendBegin.
- * - A bucket covered only in part (by the period, or by the data's start) is scaled to its full
- *   length: volume × length / covered days.
+ * - It ends on the last day that is over (trendEnd): today's records are still coming in, and read
+ *   as a whole day they made a fall.
+ * - A bucket covered only in part (by the period, the data's start, or today) is scaled to its
+ *   full length: volume × length / covered days.
  * - A bucket with fewer covered days than its interval's minimum is left out: scaled up, a day
  *   or two of records would swing the trend.
  */
@@ -58,7 +60,22 @@ export function trendBegin(from: string, data: { before: boolean; first: string 
 }
 
 /**
- * The buckets (given by their starts, consecutive, oldest first) a trend over [from, to] uses,
+ * The last day a trend over a window ending on `to` reads: `to`, but never today (China time) or
+ * later, a day whose records are still coming in. (Where the data simply end earlier, an import not
+ * yet made, the days after are still read as zeros: the roll-ups cannot tell that from no demand.)
+ */
+export function trendEnd(to: string, today: string): string {
+  const lastOver = addDays(today, -1);
+  return to < lastOver ? to : lastOver;
+}
+
+/** Why a trend ends before `to` (trendEnd), in words; null when it does not. */
+export function trendEndNote(to: string, end: string): string | null {
+  return end < to ? `up to ${end}: ${addDays(end, 1)} is not over yet, its records are still coming in` : null;
+}
+
+/**
+ * The buckets (given by their starts, consecutive, oldest first) a trend over [from, to] uses (`to`: trendEnd),
  * with the trend beginning on `dataFirst` (trendBegin; null: no data, no trend). The result is
  * consecutive too: only buckets at either edge can be short.
  */

@@ -120,6 +120,8 @@ export type SeriesInterval = 'DAY' | 'WEEK' | 'MONTH';
 export interface DemandSeriesInput {
   from: string;
   to: string;
+  /** The time the question is asked: the trend reads no day that is not over (trendEnd). */
+  now: Date;
   areaPaths: string[] | null;
   key: DemandKey;
   interval: SeriesInterval;

@@ -5,10 +5,10 @@
 import { empiricalBayesRates } from '../stats/empirical-bayes';
 import type { SqlRunner } from '../sources/sql';
 import { GROUPS } from './cells';
-import { addDays, daysInclusive, isDay } from './dates';
+import { addDays, chinaDay, daysInclusive, isDay } from './dates';
 import { resolveScope } from './scope';
 import { GRID_ONLY_RECORDS_NOTE, SERIES_COLUMNS, readBuckets, readDataStart, readPeriod, type ReadSpec } from './source';
-import { MIN_TREND_DAYS, nextBucket, scaledVolume, trendBegin, trendBuckets, trendTest } from './trend';
+import { MIN_TREND_DAYS, nextBucket, scaledVolume, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest } from './trend';
 import {
   CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandHotspot, type DemandHotspotsInput, type DemandHotspotsResult, type DemandSeriesInput, type DemandSeriesPoint, type DemandSeriesResult,
 } from './types';
@@ -45,16 +45,23 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
     mode: scope.unitLevel === 'GRID' ? 'GRID' : 'COMMUNITY', what: 'category', byUnit: false, unitIds: cellArea !== undefined ? [cellArea] : scope.filter, sources: input.sources, columns: SERIES_COLUMNS,
     categoryIds: input.key.categoryId !== undefined ? [input.key.categoryId] : undefined,
   };
-  const [rows, dataStart] = await Promise.all([
-    readBuckets(db, spec, input.from, input.to, input.interval === 'DAY' ? 'day' : input.interval === 'WEEK' ? 'week' : 'month-of-days'),
+  const granularity = input.interval === 'DAY' ? 'day' : input.interval === 'WEEK' ? 'week' : 'month-of-days';
+  // The trend reads no day that is not over (trendEnd): the records of those days are read apart,
+  // to be taken out of their bucket's volume for the trend (the points show them).
+  const today = chinaDay(input.now);
+  const trendTo = trendEnd(input.to, today);
+  const [rows, dataStart, unfinished] = await Promise.all([
+    readBuckets(db, spec, input.from, input.to, granularity),
     // Counted as the points count them: demands (of any group), consultations when asked for.
     readDataStart(db, { ...spec, unitIds: scope.filter }, input.from, input.to, input.includeConsultations),
+    trendTo < input.to ? readBuckets(db, spec, addDays(trendTo, 1), input.to, granularity) : Promise.resolve([]),
   ]);
   const dataFirst = trendBegin(input.from, dataStart);
+  const volumeOf = (values: Record<string, number | null>) => (group ? (values[group] ?? 0) : (values.demands ?? 0) + (input.includeConsultations ? (values.consultations ?? 0) : 0));
   const byBucket = new Map<string, DemandSeriesPoint>();
   for (const row of rows) {
     const point = byBucket.get(row.bucket) ?? { start: row.bucket, days: 0, volume: 0, open: group ? null : 0, finished: group ? null : 0 };
-    point.volume += group ? (row.values[group] ?? 0) : (row.values.demands ?? 0) + (input.includeConsultations ? (row.values.consultations ?? 0) : 0);
+    point.volume += volumeOf(row.values);
     if (!group) {
       point.open! += row.values.open ?? 0;
       point.finished! += row.values.finished ?? 0;
@@ -71,8 +78,11 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
   // The trend reads the points from trendBegin's day (`from`, or where collection resumed, when the
   // scope has data before it; else the scope's first day with data), edge buckets scaled to their
   // length or left out (trend.ts); the points themselves stay raw, so a chart shows what was counted.
-  const used = trendBuckets(out.map((p) => p.start), input.interval, input.from, input.to, dataFirst);
-  const values = used.map((b) => scaledVolume(out[b.index].volume, b));
+  // Up to the last day that is over (trendEnd), without the records of the days after it.
+  const notOver = new Map<string, number>();
+  for (const row of unfinished) notOver.set(row.bucket, (notOver.get(row.bucket) ?? 0) + volumeOf(row.values));
+  const used = trendBuckets(out.map((p) => p.start), input.interval, input.from, trendTo, dataFirst);
+  const values = used.map((b) => scaledVolume(out[b.index].volume - (notOver.get(out[b.index].start) ?? 0), b));
   const period = input.interval === 'MONTH' ? 12 : input.interval === 'WEEK' ? 52 : 7;
   const trend = trendTest(values, period);
   const first = used[0];
@@ -86,6 +96,7 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
       pointsUsed: used.length, firstPointUsed: out[first.index].start, lastPointUsed: out[last.index].start, dataBegin: dataFirst!,
       note: [
         `points ${out[first.index].start} to ${out[last.index].start} (${used.length} of ${out.length}), ${beginNote(input.from, dataFirst!, dataStart.before)}`,
+        trendEndNote(input.to, trendTo),
         scaled.length ? `scaled to their full length (volume × length ÷ days covered): ${scaled.join(', ')}` : null,
         input.interval === 'DAY' ? null : `a ${input.interval.toLowerCase()} with under ${MIN_TREND_DAYS[input.interval]} days covered is left out`,
       ].filter(Boolean).join('; '),

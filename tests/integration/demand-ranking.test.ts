@@ -502,7 +502,8 @@ async function loadDaily(name: string, rows: [community: string, item: string, f
 }
 async function trendIn(code: string, to: string, over: Partial<DemandRankingInput> = {}) {
   const { path: areaPath } = (await db.query(`select path from area where code = $1`, [code])).rows[0];
-  const result = await rankDemand(sql, { ...base, from: `${to.slice(0, 8)}01`, to, areaPaths: [areaPath], minSupport: 0, now: new Date(`${to}T12:00:00Z`), ...over });
+  // Asked at midnight after `to` (China time), so that `to` is over and read whole (trendEnd).
+  const result = await rankDemand(sql, { ...base, from: `${to.slice(0, 8)}01`, to, areaPaths: [areaPath], minSupport: 0, now: new Date(`${to}T16:00:00Z`), ...over });
   const rows = result.rows.filter((row) => row.metrics.volume > 0);
   expect(rows).toHaveLength(1);
   const { trendZ, senSlope, trendMethod, trendPoints, consultations } = rows[0].metrics;

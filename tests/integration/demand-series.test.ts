@@ -87,7 +87,8 @@ test('a flat daily rate whose data begin long after `from` has no trend: the mon
     expect(monthly.trend!.z).toBe(mannKendall(months)!.z);
     expect(monthly.trend).toMatchObject({ pointsUsed: 7, firstPointUsed: '2016-06-01', lastPointUsed: '2016-12-01', dataBegin: '2016-06-20', method: 'PLAIN' });
     expect(monthly.trend!.note).toBe(
-      'points 2016-06-01 to 2016-12-01 (7 of 121), from the scope\'s first day with data in the period, 2016-06-20; scaled to their full length (volume × length ÷ days covered): 2016-06-01 (11 of 30 days); a month with under 7 days covered is left out',
+      // The clock stands on 2016-12-31, a day not over: December is read to the 30th, its 90 records scaled to 31 days (93, the same rate).
+      'points 2016-06-01 to 2016-12-01 (7 of 121), from the scope\'s first day with data in the period, 2016-06-20; up to 2016-12-30: 2016-12-31 is not over yet, its records are still coming in; scaled to their full length (volume × length ÷ days covered): 2016-06-01 (11 of 30 days), 2016-12-01 (30 of 31 days); a month with under 7 days covered is left out',
     );
   } finally {
     app.clock.reset();
@@ -144,6 +145,27 @@ test('the series\' monthly trend is the ranking\'s for the same cell and window:
   expect(row.metrics.trendZ).toBe(Math.round(monthly.trend!.z * 1e4) / 1e4);
   expect(row.metrics.trendPoints).toBe(monthly.trend!.pointsUsed);
   expect(row.metrics.senSlope).toBe(Math.round(monthly.trend!.senSlope! * 1e4) / 1e4);
+});
+
+test('asked on the last day, while it is not over, the ranking and the series both read December to the 30th and agree', async () => {
+  const now = new Date('2016-12-31T04:00:00Z'); // noon in China: the 31st's records are in, its day is not over
+  const pool = new pg.Pool({ connectionString: app.databaseUrl, max: 4 });
+  const ranking = await rankDemand(pool as unknown as SqlRunner, {
+    from: '2016-10-01', to: '2016-12-31', areaPaths: null, groupBy: ['CATEGORY'], sources: 'BOTH', includeConsultations: false, minSupport: 0, topN: 20, trendMonths: 36, now,
+  }).finally(() => pool.end());
+  const row = ranking.rows.find((r) => r.key.categoryId === flatId)!;
+  app.clock.set(now);
+  try {
+    const monthly = await series({ categoryId: flat, from: '2014-01-01', to: '2016-12-31', interval: 'MONTH' });
+    // December's 90 records of the 30 days that are over, scaled to 31: the same flat rate, no rise.
+    // (With the 31st's 3 records kept in but its day left out, December read 96.1 and made one.)
+    expect(monthly.trend!.z).toBe(mannKendall([30, 31, 31, 30, 31, 30, 31].map((days) => days * PER_DAY))!.z);
+    expect(row.metrics.trendZ).toBe(Math.round(monthly.trend!.z * 1e4) / 1e4);
+    expect(row.metrics.trendPoints).toBe(monthly.trend!.pointsUsed);
+    expect(ranking.notes).toContain('the trend reads months up to 2016-12-30: 2016-12-31 is not over yet, its records are still coming in');
+  } finally {
+    app.clock.reset();
+  }
 });
 
 /**
@@ -229,4 +251,32 @@ test('a gap in collection at the start of the period is no run of zeros: dataBeg
   expect(collected.trend).toMatchObject({ dataBegin: '2018-07-01', firstPointUsed: '2018-07-01', pointsUsed: 30, method: 'SEASONAL' });
   expect(collected.trend!.z).toBe(seasonalMannKendall([...Array(8).fill(0), 12, ...days.slice(1)], 12)!.z);
   expect(collected.trend!.z).toBeGreaterThan(1.96);
+});
+
+test('today is not over: its point is shown as counted, but the trend ends yesterday (a partial day read whole made a fall)', async () => {
+  // 2021, a year no other test here touches: two demands a day from 2021-03-01 in one community;
+  // on 2021-03-20, today, only the first has come in by noon.
+  const code = '370199001004';
+  await loadDays('TODAY-A', [[code, FLAT_ITEM, daysFrom('2021-03-01', '2021-03-19')]]);
+  await loadDays('TODAY-B', [[code, FLAT_ITEM, daysFrom('2021-03-01', '2021-03-20')]]);
+  app.clock.set(new Date('2021-03-20T04:00:00Z')); // noon in China
+  try {
+    const daily = await series({ areaId: await communityGid(code), categoryId: flat, lastDays: 20, interval: 'DAY' });
+    expect(daily.points.map((p) => p.volume)).toEqual([...Array(19).fill(2), 1]);
+    // Flat over the 19 days that are over; with today's 1 it read as a fall (z < 0).
+    expect(daily.trend).toMatchObject({ firstPointUsed: '2021-03-01', lastPointUsed: '2021-03-19', pointsUsed: 19, method: 'SEASONAL', z: 0 });
+    expect(daily.trend!.note).toContain('up to 2021-03-19: 2021-03-20 is not over yet, its records are still coming in');
+    // The ranking's monthly trend likewise reads March up to the 19th, and says so.
+    const ranking = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) { notes } }`, {
+      input: { areaId: await communityGid(code), lastDays: 20, groupBy: ['CATEGORY'] },
+    });
+    expect(ranking.errors).toBeUndefined();
+    expect(ranking.data.demandRanking.notes).toContain('the trend reads months up to 2021-03-19: 2021-03-20 is not over yet, its records are still coming in');
+    // A period that ended before today is read to its end.
+    const past = await series({ areaId: await communityGid(code), categoryId: flat, from: '2021-03-01', to: '2021-03-19', interval: 'DAY' });
+    expect(past.trend).toMatchObject({ lastPointUsed: '2021-03-19', pointsUsed: 19 });
+    expect(past.trend!.note).not.toContain('not over');
+  } finally {
+    app.clock.reset();
+  }
 });

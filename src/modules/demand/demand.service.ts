@@ -114,7 +114,7 @@ export const demandService = {
       else key.communityId = decoded.id;
     }
     if (input.residentGroup) key.residentGroup = input.residentGroup;
-    return translateDemandError(() => demandSeries(poolRunner(ctx.em.getKnex()), { from, to, areaPaths: paths, key, interval: input.interval, sources: input.sources, includeConsultations: input.includeConsultations }));
+    return translateDemandError(() => demandSeries(poolRunner(ctx.em.getKnex()), { from, to, now: ctx.now(), areaPaths: paths, key, interval: input.interval, sources: input.sources, includeConsultations: input.includeConsultations }));
   },
 
   async hotspots(ctx: AppContext, input: DemandHotspotsInput): Promise<DemandHotspots> {

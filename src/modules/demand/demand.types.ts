@@ -113,7 +113,7 @@ export class DemandSeriesPointType {
   @Field(() => Int, { nullable: true }) finished!: number | null;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'Mann–Kendall trend over the points from dataBegin: where the scope (any category or group) has records before the period, from `from` when the same sources had any record city-wide on it (an empty point is then a real zero), or from the day they had one again after a gap in collection (the points before are no observations); else from the scope\'s first day with data in the period. Partly covered edge points scaled to their full length, or left out when too short (a week under 3 days, a month under 7).' })
+@ObjectType({ simpleResolvers: true, description: 'Mann–Kendall trend over the points from dataBegin: where the scope (any category or group) has records before the period, from `from` when the same sources had any record city-wide on it (an empty point is then a real zero), or from the day they had one again after a gap in collection (the points before are no observations); else from the scope\'s first day with data in the period. It ends on `to`, or yesterday when `to` is today or later (a day not over is not read; its records are left out of the trend, not of the points). Partly covered edge points scaled to their full length, or left out when too short (a week under 3 days, a month under 7).' })
 export class SeriesTrend {
   @Field(() => Float) z!: number;
   @Field(() => Float) p!: number;
