@@ -57,6 +57,8 @@ const NUMBER_START = `(?<!${DIGIT})(?<!${DIGIT}${SEPARATOR}{0,2}[${JOINER}]${SEP
 const NUMBER_END = `(?!${DIGIT})`;
 /** Between the groups of a card number: one or two spaces or dashes (a dot would join decimals and ranges into one). */
 const CARD_GAP = `[-－‐‑–—${SPACE}]{1,2}`;
+/** Units an amount of money ends with (1020408元, (4500000)万元): a run of digits before one, a bracket between or not, is no personal number. */
+const MONEY_AFTER = '元|块|万|亿';
 
 /** A name after a cue (联系人王建国 → group 1 联系人, group 2 王), the rule the text analytics scrub by too: see nameAfterCuePattern. */
 const NAME_AFTER_CUE = nameAfterCuePattern(`：:${SPACE}`);
@@ -65,15 +67,24 @@ const CHAINED_NAME = chainedNamePattern(`：:${SPACE}`, '[*][*]');
 
 /** A year (1900-2099), for telling 2019-2020 from a local number. */
 const YEAR = `(?:[1１][9９]|[2２][0０])${DIGIT}{2}`;
+/** A dash between two numbers, spaces around it allowed: how ranges and serials are written. */
+const DASH_JOIN = `[${SPACE}]{0,2}[-－‐‑–—][${SPACE}]{0,2}`;
 /** Between the two halves of a local number: a dash (spaces around it allowed) or one or two spaces. */
-const LOCAL_JOIN = `(?:[${SPACE}]{0,2}[-－‐‑–—][${SPACE}]{0,2}|[${SPACE}]{1,2})`;
+const LOCAL_JOIN = `(?:${DASH_JOIN}|[${SPACE}]{1,2})`;
 /** Words a range, an amount or a room follows (面积1200-1500, 预算3000-5000, 第2001-3000, 房间3301 3302). */
 const QUANTITY_BEFORE =
   '面积|预算|价格|价钱|单价|总价|房价|租金|工资|收入|费用|金额|造价|报价|大约|大概|约|共计|合计|共|第|房间|房号|门牌|单元|号楼|[¥￥$]';
 /** Units and words a range or an amount ends with (1200-1500平方米, 3000-5000元, 2000-3000之间). */
 const QUANTITY_AFTER =
   '平方|平米|㎡|米|公里|千米|厘米|毫米|元|块|万|亿|千|百|年|月|日|号|天|周|小时|分|秒|人|户|个|次|位|名|家|间|套|栋|幢|层|室|辆|台|件|' +
-  '斤|公斤|千克|克|吨|升|度|岁|期|届|级|页|条|之间|左右|以上|以下|以内|不等|[%％℃A-Za-z]';
+  '斤|公斤|千克|克|吨|升|度|岁|期|届|级|页|条|之间|左右|以上|以下|以内|不等|一平|每平|[%％℃A-Za-z]';
+/**
+ * A time of the evening written as four digits (2000-2359), where a local number's first group
+ * (from 2) and a time range's first time meet: 2000-2200 is a range of hours.
+ */
+const EVENING_TIME = `[2２][0-3０-３][0-5０-５]${DIGIT}`;
+/** Any time written as four digits (0000-2459: 2400 closes a day), a range's second time. */
+const TIME = `(?:[01０１]${DIGIT}|[2２][0-4０-４])[0-5０-５]${DIGIT}`;
 
 /**
  * The masks applied to free text, in order, each a pattern and a replacement (`$n` keeps group n).
@@ -94,11 +105,16 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   // Bank cards written in groups of four (6222 0202 0000 1234 563, 4111-1111-1111-1111), first digit
   // 3, 4, 5, 6 or 9, passing the Luhn check every card number carries: the last group kept. Only
   // that shape, joined by spaces or dashes (never dots): budgets (300000.00-500000.00), decimals,
-  // lists of small numbers and years stay as written; the check tells a card from a list of room
-  // numbers (3301 3302 3303 3304). Before the mobiles, so a card whose tail reads like a mobile is
-  // masked whole. Ungrouped card numbers are runs of 7+ digits (the last number mask).
+  // lists of small numbers and years stay as written; the check tells most lists of room numbers
+  // (3301 3302 3303 3304) from a card, and a list that passes it (6201 6202 6203 6204, one in ten
+  // does) is told by its groups' steps (see isListOfNumbers). 13 to 19 digits, as card numbers
+  // have: not five groups of four, and no further group after it (a longer list of rooms is no
+  // card, nor a card its first four groups). Before the mobiles, so a card whose tail reads like a
+  // mobile is masked whole. Ungrouped card numbers are runs of 7+ digits (the last number mask).
   {
-    pattern: `${NUMBER_START}[3-69３-６９]${DIGIT}{3}(?:${CARD_GAP}${DIGIT}{4}){2,3}${CARD_GAP}(${DIGIT}{1,4})${NUMBER_END}`,
+    pattern:
+      `${NUMBER_START}(?!${DIGIT}{4}(?:${CARD_GAP}${DIGIT}{4}){4})[3-69３-６９]${DIGIT}{3}(?:${CARD_GAP}${DIGIT}{4}){2,3}${CARD_GAP}(${DIGIT}{1,4})` +
+      `${NUMBER_END}(?!${CARD_GAP}${DIGIT})`,
     replacement: '****$1',
     onlyIfLuhn: true,
   },
@@ -117,17 +133,25 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   // A local number written 4-4 without that word (8877-6655, 8877 6655): last four. Exactly two
   // groups of four, the first from 2-9 as local numbers start, standing alone: no digit before
   // (even across spaces or a dash) and none after, so lists of rooms or years (3301 3302 3303)
-  // stay; not two years (2019-2020), not after a word a range or amount follows nor before a
-  // unit (面积1200-1500平方米, 预算5000-8000元, 房间3301 3302), nor after a Latin letter (GB 5749-2006).
+  // stay; not two years (2019-2020), nor a year and a serial from 0 (预售证号2014-0036, 文号
+  // 2018—0015), nor a range of hours (2000-2200, 2130-0600), these two only with a dash (written
+  // with a space, 2030 1545 is taken for a number); not after a word a range or amount
+  // follows nor before a unit (面积1200-1500平方米, 预算5000-8000元, 2200-2300一平, 房间3301 3302),
+  // nor after a Latin letter (GB 5749-2006).
   {
     pattern:
-      `(?<!${DIGIT}${SEPARATOR}{0,3})(?<![A-Za-z][${SPACE}]{0,2})(?<!(?:${QUANTITY_BEFORE})[：:为在]?[${SPACE}]{0,2})(?!${YEAR}${LOCAL_JOIN}${YEAR})` +
+      `(?<!${DIGIT}${SEPARATOR}{0,3})(?<![A-Za-z][${SPACE}]{0,2})(?<!(?:${QUANTITY_BEFORE})[：:为在]?[${SPACE}]{0,2})` +
+      `(?!${YEAR}${LOCAL_JOIN}${YEAR})(?!${YEAR}${DASH_JOIN}[0０])(?!${EVENING_TIME}${DASH_JOIN}${TIME})` +
       `[2-9２-９]${DIGIT}{3}${LOCAL_JOIN}(${DIGIT}{4})(?!${SEPARATOR}{0,3}${DIGIT})(?![${SPACE}]{0,2}(?:${QUANTITY_AFTER}))`,
     replacement: '****$1',
   },
   // Any other run of 7 digits or more written without separators (landlines without area code,
   // bank cards, old 15-digit IDs): last four. Grouped ones are not told from lists of numbers here.
-  { pattern: `(?<!${DIGIT})${DIGIT}{3,}(${DIGIT}{4})${NUMBER_END}`, replacement: '****$1' },
+  // Not an amount of money: a run with cents (4242835.81) or before a unit of money (总价1020408元).
+  {
+    pattern: `(?<!${DIGIT})${DIGIT}{3,}(${DIGIT}{4})${NUMBER_END}(?![.．]${DIGIT}{1,2}${NUMBER_END})(?![${SPACE}]{0,2}[)）]?(?:${MONEY_AFTER}))`,
+    replacement: '****$1',
+  },
   // Names after a cue (联系人王建国 → 联系人王**), see NAME_AFTER_CUE. Last: it may take the first
   // character of the word after a short name (电话), which the local-number mask above looks for.
   { pattern: NAME_AFTER_CUE, replacement: '$1$2**' },
@@ -159,10 +183,24 @@ export function maskFreeText(text: string | null | undefined): string | null {
     }
     out = out.replace(regexp, (match: string, ...args: unknown[]) => {
       const groups = args.slice(0, args.findIndex((arg) => typeof arg === 'number')) as (string | undefined)[];
-      return passesLuhn(asciiDigits(match)) ? expand(replacement, groups) : match;
+      return passesLuhn(asciiDigits(match)) && !isListOfNumbers(match) ? expand(replacement, groups) : match;
     });
   }
   return out;
+}
+
+/**
+ * Whether groups of digits that pass the Luhn check are a list of numbers, not a card: every group
+ * of four digits, each from the one before by the same step (6201 6202 6203 6204, 1201 2201 3201
+ * 4201, 3304 3303 3302 3301) or rising by 1 to 100 (3301 3302 3303 3308, 1201 1202 1301 1302), as
+ * rooms are listed. A card's groups do so about once in a million. The PostgreSQL function the
+ * stored masked copies call (LUHN_MASK_FUNCTION) decides the same.
+ */
+function isListOfNumbers(match: string): boolean {
+  const groups = match.replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0)).split(/[^0-9]+/).filter(Boolean);
+  if (groups.length < 3 || groups.some((group) => group.length !== 4)) return false;
+  const steps = groups.slice(1).map((group, i) => Number(group) - Number(groups[i]));
+  return steps.every((step) => step === steps[0]) || steps.every((step) => step >= 1 && step <= 100);
 }
 
 /** Full-width digits and the separators people put in numbers, for comparing shapes. */
@@ -267,8 +305,9 @@ export function maskFreeTextSqlExpression(column: string): string {
 }
 
 /**
- * The SQL function that applies a mask only where the match's digits pass the Luhn check, as
- * maskFreeText's onlyIfLuhn masks do: (text, pattern, replacement), every match. Created by
+ * The SQL function that applies a mask only where the match's digits pass the Luhn check and its
+ * groups are no list of numbers (isListOfNumbers), as maskFreeText's onlyIfLuhn masks do: (text,
+ * pattern, replacement), every match. Created by
  * migrations/Migration20261207100000_free_text_masks_chained_names_local_numbers.ts (immutable, so
  * the stored masked copies may call it).
  */

@@ -71,6 +71,9 @@ describe('maskFreeText', () => {
     ['王女士 8877 6655', '王女士 ****6655'],
     ['回电：5566－7788。', '回电：****7788。'],
     ['8877-6655', '****6655'],
+    // Halves that read as hours or a year and a serial are only a range or a serial with a dash between.
+    ['王女士 2030 1545', '王女士 ****1545'],
+    ['回电2014 0036', '回电****0036'],
     // Bank cards in groups of four (first digit 3, 4, 5, 6 or 9, passing the Luhn check), Amex 4-6-5: the last group.
     ['卡号6222 0202 0000 1234 562', '卡号****562'],
     ['卡号6222-0202-0000-1235', '卡号****1235'],
@@ -119,6 +122,22 @@ describe('maskFreeText', () => {
     ['coordinates', '36.651234 117.120123'],
     ['a list of building numbers', '涉及楼栋 3 4 5 6 7 8 9 10 11 12 13 14'],
     ['a list of decimals', '3.5 4.5 6.5 5.5 9.5 3.3 4.4 5.5'],
+    // Found in the 2020 Teddy Cup messages, or suspected there: no local number, no card, no run of digits to hide.
+    ['opening hours in four digits', '营业时间2000-2200，周末0800-2000'],
+    ['a night shift', '施工时间2130-0600'],
+    ['a presale permit: a year and a serial', '预售证号为：2014-0036'],
+    ['a document number: a year and a serial', '浏住保售许字（2018—0015变）号文件'],
+    ['a price range per square metre', '对比保利2200-2300一平其他楼盘'],
+    ['a total price in yuan', '总价1020408元'],
+    ['an amount with cents', '合计：4242835.81元（其中单位部分3133669.34元）'],
+    ['an amount in ten thousands', '肆仟伍佰万元(4500000)万元'],
+    // Groups of four that pass the Luhn check and still are no card.
+    ['a run of rooms', '6201 6202 6203 6204'],
+    ['rooms on two floors', '3201 3202 3301 3302'],
+    ['the same room on four floors', '5204 6204 7204 8204'],
+    ['rooms rising by small steps', '3301 3302 3303 3308'],
+    ['five groups of four: 20 digits, more than a card has', '6201 6202 6203 6204 6205'],
+    ['five groups of four that are no run', '6222 5202 3456 7890 1268'],
   ])('%s stay as written', (_what, text) => {
     expect(maskFreeText(text)).toBe(text);
   });
@@ -128,7 +147,15 @@ describe('maskFreeText', () => {
     expect(maskFreeText('卡号6222 0202 0000 1234 567')).not.toMatch(/^卡号\*\*\*\*567$/);
     expect(maskFreeText('5201 5202 5203 5204')).toBe('5201 5202 5203 5204');
     expect(maskFreeText('Amex 3782 822463 10004')).toBe('Amex 3782 822463 10004');
-    expect(maskFreeText('房号 3301 3302 3303 3308 与 3301 3302 3303 3304')).toBe('房号 ****3308 与 3301 3302 3303 3304'); // the first passes Luhn
+    // The first passes the check, and its steps (1, 1, 5) say it is a list of rooms all the same.
+    expect(maskFreeText('房号 3301 3302 3303 3308 与 3301 3302 3303 3304')).toBe('房号 3301 3302 3303 3308 与 3301 3302 3303 3304');
+  });
+
+  test('a card keeps being masked beside the numbers that are none', () => {
+    expect(maskFreeText('卡号6222 0202 0000 1234 562，房号6201 6202 6203 6204')).toBe('卡号****562，房号6201 6202 6203 6204');
+    expect(maskFreeText('营业时间2000-2200，电话2000-2200')).toBe('营业时间2000-2200，电话****2200');
+    expect(maskFreeText('总价1020408元，座机88776655')).toBe('总价1020408元，座机****6655');
+    expect(maskFreeText('有事打8877-6655，2014-0036号')).toBe('有事打****6655，2014-0036号');
   });
 
   test('ordinary numbers and text stay as written', () => {
