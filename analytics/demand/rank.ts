@@ -13,7 +13,7 @@ import { GROUPS, explode, shapeOf, type CellShape } from './cells';
 import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart, splitPeriod } from './dates';
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
-import { MIN_TREND_POINTS, scaledVolume, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest } from './trend';
+import { MIN_TREND_POINTS, scaledVolume, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, dataEndNote } from './trend';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
 import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataLast, readDataStart, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
 import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
@@ -245,6 +245,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const monthKeys: string[] = [];
   if (dataFirst) for (let m = monthStart(dataFirst); m <= lastMonth; m = addMonths(m, 1)) monthKeys.push(m);
   // Partly covered months (the month of `to`, the month the data begin in) scaled, or left out under 7 days: trend.ts.
+  const dataEnd = dataEndNote(trendTo, dataStart.sourceLast);
+  if (dataEnd) notes.push(`the trend: ${dataEnd}`);
   const trendMonthsUsed = trendBuckets(monthKeys, 'MONTH', firstMonth, trendTo, dataFirst);
   const usableMonths = trendMonthsUsed.map((b) => monthKeys[b.index]);
   // Without a group dimension an entry's cell depends on its what × unit alone: looked up once per pair.

@@ -411,9 +411,9 @@ export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string,
  * is the spec's units and sources, whatever its category (a cell's zeros after the scope's data
  * begin are real zeros); a record counts if it is a demand, or a consultation when the caller
  * counts consultations (a day of consultations alone is no day of the volume's data). Also its
- * first day with data at all (`earliest`), and the source's first day with a record in [from, to]
- * (`sourceFirst`): the same roll-up and sources, counted alike, over the whole city (any unit, any
- * category), which says whether data were being collected at all. One statement of three index
+ * first day with data at all (`earliest`), and the source's first and last days with a record in [from, to]
+ * (`sourceFirst`, `sourceLast`): the same roll-up and sources, counted alike, over the whole city (any unit, any
+ * category), which says whether data were being collected at all. One statement of four index
  * reads: the daily tables' keys begin with the day.
  */
 export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string, to: string, withConsultations: boolean): Promise<DataStart> {
@@ -424,12 +424,13 @@ export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string,
   const { rows } = await db.query(
     `select (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${filter})::text as first,
       (select min(d.day) from ${table} d where d.day <= $2::date and ${filter})::text as earliest,
-      (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${citywide})::text as source_first`,
+      (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${citywide})::text as source_first,
+      (select max(d.day) from ${table} d where d.day between $1::date and $2::date and ${citywide})::text as source_last`,
     spec.unitIds === null ? [from, to] : [from, to, spec.unitIds],
   );
   const earliest = (rows[0]?.earliest as string | null) ?? null;
   // earliest: the scope's first day with data at all (up to `to`), which the ranking's baseline choice reads too.
-  return { before: earliest !== null && earliest < from, first: (rows[0]?.first as string | null) ?? null, earliest, sourceFirst: (rows[0]?.source_first as string | null) ?? null };
+  return { before: earliest !== null && earliest < from, first: (rows[0]?.first as string | null) ?? null, earliest, sourceFirst: (rows[0]?.source_first as string | null) ?? null, sourceLast: (rows[0]?.source_last as string | null) ?? null };
 }
 
 /** readDataStart's answer: of the scope, `before`, `first`, `earliest`; of the source city-wide, `sourceFirst`. */
@@ -442,6 +443,8 @@ export interface DataStart {
   earliest: string | null;
   /** The source's (the whole city's, same roll-up and sources) first day with a record in [from, to], or null. */
   sourceFirst: string | null;
+  /** And its last such day: where the data collected so far end (dataEndNote). */
+  sourceLast: string | null;
 }
 
 /** The last day any roll-up row of the mode exists for (how far the data reach), or null. */

@@ -62,7 +62,7 @@ export function trendBegin(from: string, data: { before: boolean; first: string 
 /**
  * The last day a trend over a window ending on `to` reads: `to`, but never today (China time) or
  * later, a day whose records are still coming in. (Where the data simply end earlier, an import not
- * yet made, the days after are still read as zeros: the roll-ups cannot tell that from no demand.)
+ * yet made, the days after are still read as zeros, and dataEndNote says so.)
  */
 export function trendEnd(to: string, today: string): string {
   const lastOver = addDays(today, -1);
@@ -72,6 +72,16 @@ export function trendEnd(to: string, today: string): string {
 /** Why a trend ends before `to` (trendEnd), in words; null when it does not. */
 export function trendEndNote(to: string, end: string): string | null {
   return end < to ? `up to ${end}: ${addDays(end, 1)} is not over yet, its records are still coming in` : null;
+}
+
+/**
+ * Where the data end before the trend does (sourceLast, readDataStart: the source's last day with a
+ * record anywhere in the city), in words; null when they do not. The days after are read as zeros:
+ * the roll-ups cannot tell demand that stopped from records not imported yet, so the analyst is told.
+ */
+export function dataEndNote(trendTo: string, sourceLast: string | null): string | null {
+  if (sourceLast === null || sourceLast >= trendTo) return null;
+  return `nothing was recorded anywhere (same sources, whole city) after ${sourceLast}: the days to ${trendTo} are read as zeros; if their records are not imported yet, end the period on ${sourceLast}`;
 }
 
 /**

@@ -8,7 +8,7 @@ import { GROUPS } from './cells';
 import { addDays, chinaDay, daysInclusive, isDay } from './dates';
 import { resolveScope } from './scope';
 import { GRID_ONLY_RECORDS_NOTE, SERIES_COLUMNS, readBuckets, readDataStart, readPeriod, type ReadSpec } from './source';
-import { MIN_TREND_DAYS, nextBucket, scaledVolume, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest } from './trend';
+import { MIN_TREND_DAYS, nextBucket, scaledVolume, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, dataEndNote } from './trend';
 import {
   CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandHotspot, type DemandHotspotsInput, type DemandHotspotsResult, type DemandSeriesInput, type DemandSeriesPoint, type DemandSeriesResult,
 } from './types';
@@ -97,6 +97,7 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
       note: [
         `points ${out[first.index].start} to ${out[last.index].start} (${used.length} of ${out.length}), ${beginNote(input.from, dataFirst!, dataStart.before)}`,
         trendEndNote(input.to, trendTo),
+        dataEndNote(trendTo, dataStart.sourceLast),
         scaled.length ? `scaled to their full length (volume × length ÷ days covered): ${scaled.join(', ')}` : null,
         input.interval === 'DAY' ? null : `a ${input.interval.toLowerCase()} with under ${MIN_TREND_DAYS[input.interval]} days covered is left out`,
       ].filter(Boolean).join('; '),

@@ -217,7 +217,7 @@ test('a sparse scope with records before the period reads every point from `from
   const alone = await sparse();
   expect(alone.trend).toMatchObject({ dataBegin: '2012-03-25', firstPointUsed: '2012-03-01', pointsUsed: 22, method: 'PLAIN' });
   expect(alone.trend!.z).toBe(mannKendall([31 / 7, ...Array(10).fill(1), 0, ...Array(10).fill(1)])!.z);
-  expect(alone.trend!.note).toBe('points 2012-03-01 to 2013-12-01 (22 of 23), from 2012-03-25: the scope has records before the period, but nothing was recorded anywhere (same sources, whole city) from 2012-02-01 until then, so the points before are a gap in the data, not zeros; from then an empty point is a real zero; scaled to their full length (volume × length ÷ days covered): 2012-03-01 (7 of 31 days); a month with under 7 days covered is left out');
+  expect(alone.trend!.note).toBe('points 2012-03-01 to 2013-12-01 (22 of 23), from 2012-03-25: the scope has records before the period, but nothing was recorded anywhere (same sources, whole city) from 2012-02-01 until then, so the points before are a gap in the data, not zeros; from then an empty point is a real zero; nothing was recorded anywhere (same sources, whole city) after 2013-12-25: the days to 2013-12-31 are read as zeros; if their records are not imported yet, end the period on 2013-12-25; scaled to their full length (volume × length ÷ days covered): 2012-03-01 (7 of 31 days); a month with under 7 days covered is left out');
   // With another community's records every day of early 2012 (the city collecting), February 2012
   // is a month of the period like February 2013: both empty, both the scope's real zeros; every
   // other month holds 1.
@@ -225,7 +225,7 @@ test('a sparse scope with records before the period reads every point from `from
   const monthly = await sparse();
   expect(monthly.trend).toMatchObject({ dataBegin: '2012-02-01', firstPointUsed: '2012-02-01', pointsUsed: 23, method: 'PLAIN' });
   expect(monthly.trend!.z).toBe(mannKendall([0, ...Array(11).fill(1), 0, ...Array(10).fill(1)])!.z);
-  expect(monthly.trend!.note).toBe('points 2012-02-01 to 2013-12-01 (23 of 23), from 2012-02-01: the scope has records before the period, so an empty point is a real zero; a month with under 7 days covered is left out');
+  expect(monthly.trend!.note).toBe('points 2012-02-01 to 2013-12-01 (23 of 23), from 2012-02-01: the scope has records before the period, so an empty point is a real zero; nothing was recorded anywhere (same sources, whole city) after 2013-12-25: the days to 2013-12-31 are read as zeros; if their records are not imported yet, end the period on 2013-12-25; a month with under 7 days covered is left out');
 });
 
 test('a gap in collection at the start of the period is no run of zeros: dataBegin is where the city\'s data resume', async () => {
@@ -276,6 +276,16 @@ test('today is not over: its point is shown as counted, but the trend ends yeste
     const past = await series({ areaId: await communityGid(code), categoryId: flat, from: '2021-03-01', to: '2021-03-19', interval: 'DAY' });
     expect(past.trend).toMatchObject({ lastPointUsed: '2021-03-19', pointsUsed: 19 });
     expect(past.trend!.note).not.toContain('not over');
+    expect(past.trend!.note).not.toContain('nothing was recorded anywhere');
+    // Days after the last record anywhere are read as zeros (an import not made yet looks the same),
+    // and both answers say so, with the day to end on.
+    app.clock.set(new Date('2021-03-26T04:00:00Z'));
+    const later = await series({ areaId: await communityGid(code), categoryId: flat, from: '2021-03-01', to: '2021-03-25', interval: 'DAY' });
+    expect(later.trend!.note).toContain('nothing was recorded anywhere (same sources, whole city) after 2021-03-20: the days to 2021-03-25 are read as zeros; if their records are not imported yet, end the period on 2021-03-20');
+    const laterRanking = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) { notes } }`, {
+      input: { areaId: await communityGid(code), from: '2021-03-01', to: '2021-03-25', groupBy: ['CATEGORY'] },
+    });
+    expect(laterRanking.data.demandRanking.notes).toContain('the trend: nothing was recorded anywhere (same sources, whole city) after 2021-03-20: the days to 2021-03-25 are read as zeros; if their records are not imported yet, end the period on 2021-03-20');
   } finally {
     app.clock.reset();
   }
