@@ -69,7 +69,16 @@ test('a run reads RUNNING while its importer works, and INTERRUPTED once nobody 
   await importServiceRows(db, { ...gongjian, source: 'live-run' }, GONGJIAN_CSV_HEADER.split(','), []);
   expect((await db.query(`select status, error from import_run where id = $1`, [first])).rows).toEqual([{ status: 'INTERRUPTED', error: INTERRUPTED_REASON }]);
   await db.query(`delete from import_run where id = $1`, [first]);
-  // …and so does listing them.
+  // Read by node(id) before anything marks it, it already says INTERRUPTED (and is not marked by the read);
+  // two such runs in one request cost one lock lookup.
+  const [one, two] = [await orphan(), await orphan()];
+  const byNode = `{ a: node(id: "${Buffer.from(`ImportRun:${one}`).toString('base64url')}") { ... on ImportRun { status error } } b: node(id: "${Buffer.from(`ImportRun:${two}`).toString('base64url')}") { ... on ImportRun { status error } } }`;
+  const read = await app.countStatements(() => app.execute(byNode));
+  expect((await app.execute(byNode)).data).toEqual({ a: { status: 'INTERRUPTED', error: INTERRUPTED_REASON }, b: { status: 'INTERRUPTED', error: INTERRUPTED_REASON } });
+  expect(read.filter((sql) => /pg_locks/.test(sql))).toHaveLength(1);
+  expect((await db.query(`select status from import_run where id = any($1::int[])`, [[one, two]])).rows).toEqual([{ status: 'RUNNING' }, { status: 'RUNNING' }]);
+  await db.query(`delete from import_run where id = any($1::int[])`, [[one, two]]);
+  // …and listing them marks it.
   await orphan();
   expect(await statusOf('gone-run')).toEqual([{ status: 'INTERRUPTED', error: INTERRUPTED_REASON, inserted: 20000 }]);
   expect((await app.execute(`{ importRuns(filter: { statuses: [INTERRUPTED], source: "gone-run" }) { totalCount } }`)).data.importRuns.totalCount).toBe(1);

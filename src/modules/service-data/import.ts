@@ -449,14 +449,30 @@ export const INTERRUPTED_REASON = 'the import stopped before its end (killed, or
 export async function markInterruptedRuns(db: SqlRunner): Promise<number> {
   const { rows } = await db.query(
     `update import_run r set status = 'INTERRUPTED', error = $1, updated_at = now()
-      where r.status = 'RUNNING' and not exists (
-        select 1 from pg_locks l
-         where l.locktype = 'advisory' and l.database = (select oid from pg_database where datname = current_database())
-           and l.classid = ${RUN_LOCK_CLASS}::oid and l.objid = r.id::oid and l.objsubid = 2)
+      where r.status = 'RUNNING' and not ${runHeldSql('r.id')}
       returning r.id`,
     [INTERRUPTED_REASON],
   );
   return rows.length;
+}
+
+/** SQL: a live importer holds the run whose id is `runId` (an SQL expression): see RUN_LOCK_CLASS. */
+function runHeldSql(runId: string): string {
+  return `exists (
+        select 1 from pg_locks l
+         where l.locktype = 'advisory' and l.database = (select oid from pg_database where datname = current_database())
+           and l.classid = ${RUN_LOCK_CLASS}::oid and l.objid = (${runId})::oid and l.objsubid = 2)`;
+}
+
+/**
+ * Which of the runs `ids` (read as RUNNING) no importer holds any more: what markInterruptedRuns
+ * would mark, read without writing, so a run read by node(id) says INTERRUPTED at once. One
+ * statement for any number of runs (the ImportRun status loader batches them).
+ */
+export async function runsWithoutImporter(db: SqlRunner, ids: readonly number[]): Promise<Set<number>> {
+  // The ids as an array literal: the runner may be an EntityManager's, whose bindings expand arrays.
+  const { rows } = await db.query(`select id from unnest($1::int[]) id where not ${runHeldSql('id')}`, [`{${ids.map(Number).join(',')}}`]);
+  return new Set(rows.map((row) => Number((row as { id: number }).id)));
 }
 
 /**

@@ -35,7 +35,7 @@ export enum ImportRunStatus {
 }
 registerEnumType(ImportRunStatus, {
   name: 'ImportRunStatus',
-  description: 'RUNNING while its importer works; INTERRUPTED when the importer stopped before the end (killed, connection lost), as marked when importRuns lists runs or another import starts (a run read by node(id) before then still says RUNNING): its committed batches are kept, and running the same file again completes it exactly once.',
+  description: 'RUNNING while its importer works; INTERRUPTED when the importer stopped before the end (killed, connection lost), however the run is read: its committed batches are kept, and running the same file again completes it exactly once.',
 });
 
 /** One entry of the one-window (一门式) service catalogue. */
@@ -89,7 +89,7 @@ export class ImportRun extends NodeEntity {
   @Property({ type: 'string', length: 60 })
   mapping!: string;
 
-  @Field(() => ImportRunStatus)
+  /** As stored; GraphQL's `status` also tells a RUNNING run whose importer is gone (ImportRunResolver). */
   @Enum({ items: () => ImportRunStatus })
   status!: ImportRunStatus;
 
@@ -113,7 +113,7 @@ export class ImportRun extends NodeEntity {
   @Property({ type: 'integer', default: 0 })
   rejected: number = 0;
 
-  @Field(() => String, { nullable: true, description: 'Why the run failed (never row content).' })
+  /** As stored; GraphQL's `error` says so too when the importer is gone (ImportRunResolver). */
   @Property({ type: 'string', length: 300, nullable: true })
   error?: string | null;
 }

@@ -5,7 +5,8 @@ import { ResidentGroup } from '../../common/resident-group';
 import type { AppContext } from '../../context/context';
 import { RequestCategory } from '../category/category.entity';
 import { maskToGroups } from './resident-groups';
-import { ImportRejection, ImportRun, ServiceItem } from './service-data.entity';
+import { ImportRejection, ImportRun, ImportRunStatus, ServiceItem } from './service-data.entity';
+import { INTERRUPTED_REASON } from './import';
 import { ImportRunListArgs, ImportServiceRecordsArgs, ServiceItemListArgs, ServiceStatsInput } from './service-data.inputs';
 import { serviceDataService } from './service-data.service';
 import { ServiceStats } from './service-data.types';
@@ -48,6 +49,18 @@ export class ImportRunResolver {
   @NulCheckedPerRecord('records')
   importServiceRecords(@Args() args: ImportServiceRecordsArgs, @Ctx() ctx: AppContext) {
     return serviceDataService.importRecords(ctx, args);
+  }
+
+  @FieldResolver(() => ImportRunStatus)
+  status(@Root() run: ImportRun, @Ctx() ctx: AppContext) {
+    return serviceDataService.statusOf(ctx, run);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Why the run failed or was interrupted (never row content).' })
+  async error(@Root() run: ImportRun, @Ctx() ctx: AppContext) {
+    // A run marked INTERRUPTED carries the reason; one that reads so by its status alone gets it here.
+    if (run.status === ImportRunStatus.RUNNING && (await serviceDataService.statusOf(ctx, run)) === ImportRunStatus.INTERRUPTED) return INTERRUPTED_REASON;
+    return run.error ?? null;
   }
 
   @FieldResolver(() => ImportRejectionConnection, { description: 'Rejected rows: row number, column, reason.' })

@@ -7,11 +7,11 @@ import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
 import { AreaLevel } from '../area/area.entity';
-import { importServiceRows, markInterruptedRuns } from './import';
+import { importServiceRows, markInterruptedRuns, runsWithoutImporter } from './import';
 import { entityManagerRunner } from './rollups';
 import { parseMapping } from './mapping';
 import { GROUP_VALUES_SQL } from './resident-groups';
-import { ImportRejection, ImportRun, ServiceItem } from './service-data.entity';
+import { ImportRejection, ImportRun, ImportRunStatus, ServiceItem } from './service-data.entity';
 import { ServiceStatsGroupBy, type ImportRunListArgs, type ImportServiceRecordsArgs, type ServiceItemListArgs, type ServiceStatsInput } from './service-data.inputs';
 import type { ServiceStats, ServiceStatsRow } from './service-data.types';
 import { authorizeArea } from '../identity/access';
@@ -67,6 +67,21 @@ export const serviceDataService = {
     if (args.filter?.statuses?.length) where.status = { $in: args.filter.statuses };
     if (args.filter?.source != null) where.source = args.filter.source;
     return paginate(ctx.em, ImportRun, where as FilterQuery<ImportRun>, { property: 'id', direction: OrderDirection.DESC }, args);
+  },
+
+  /**
+   * A run's status as it is now: a RUNNING run whose importer is gone reads INTERRUPTED however it
+   * is reached (node(id), a mutation's answer), not only once importRuns has marked it. Batched.
+   */
+  async statusOf(ctx: AppContext, run: ImportRun): Promise<ImportRunStatus> {
+    if (run.status !== ImportRunStatus.RUNNING) return run.status;
+    const orphaned = await ctx.loaders
+      .get<number, boolean>('ImportRun.withoutImporter', async (ids) => {
+        const gone = await runsWithoutImporter(entityManagerRunner(ctx.em), ids);
+        return ids.map((id) => gone.has(id));
+      })
+      .load(run.id);
+    return orphaned ? ImportRunStatus.INTERRUPTED : ImportRunStatus.RUNNING;
   },
 
   listRejections(ctx: AppContext, run: ImportRun, args: ConnectionArgs): Promise<ConnectionResult<ImportRejection>> {
