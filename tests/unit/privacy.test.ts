@@ -188,6 +188,11 @@ describe('maskFreeText: a name after a cue', () => {
     ['本人姓名 钱多多', '本人姓名 钱**'],
     ['我叫李秀英，住3号楼', '我叫李**，住3号楼'],
     ['我是王建国，楼道灯坏了', '我是王**，楼道灯坏了'],
+    // After 我是, a name that ends at a pause: a mark, a space or the end.
+    ['我是张坤树，男，汉族', '我是张**，男，汉族'],
+    ['我是王伟。', '我是王**。'],
+    ['我是李秀英 3号楼', '我是李** 3号楼'],
+    ['我是欧阳娜娜', '我是欧阳**'],
     ['名叫刘桂兰的老人', '名叫刘**的老人'],
     ['户主为王建国', '户主为王**'],
     ['当事人是李伟。', '当事人是李**。'],
@@ -234,6 +239,12 @@ describe('maskFreeText: a name after a cue', () => {
     ['我是居民'],
     ['户主不在家'],
     ['我是3号楼的'],
+    // After 我是, places and roles that start with a surname character: no pause where a name would end.
+    ['我是江山帝景小区业主'],
+    ['我是广铁集团铁路职工'],
+    ['我是万科魅力之城小区的业主，'],
+    ['我是景致雅苑小区的业主'],
+    ['我是居住在A市的居民'],
     ['请留下姓名和电话'],
     ['当事人已搬走'],
     // A surname and an honorific, with or without a cue: addresses someone, names no one.

@@ -14,7 +14,7 @@ import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES } from './surna
  * wrote or called; 投诉人员 and 反映人称 stay, as 员 and 称 are no surnames.
  */
 export const NAME_CUE_WORDS: readonly string[] = [
-  '我叫', '我是', '本人叫', '本人姓名', '姓名', '名叫', '联系人姓名', '联系人', '户主', '申请人', '当事人',
+  '我叫', '本人叫', '本人姓名', '姓名', '名叫', '联系人姓名', '联系人', '户主', '申请人', '当事人',
   '投诉人', '反映人', '来电人', '报修人', '求助人', '举报人', '报案人',
 ];
 
@@ -24,6 +24,16 @@ export const NAME_CUE_WORDS: readonly string[] = [
  * bare 业主 before a surname character was such a word, none a name).
  */
 export const NAME_CUE_WORDS_BEFORE_COLON: readonly string[] = ['业主', '住户', '租户', '房东'];
+
+/**
+ * Cues a name follows only when the name ends at a pause: a punctuation mark, a space or the end
+ * (我是张坤树，男). After 我是 come places and roles far more often than names (我是江山帝景小区业主,
+ * 我是广铁集团铁路职工): in the 2020 Teddy Cup messages 84 of 94 matches were such words, and
+ * every one of the 10 names ended at a comma.
+ */
+export const NAME_CUE_WORDS_BEFORE_PAUSE: readonly string[] = ['我是'];
+/** Marks a name ends at, besides the caller's separators (colons, spaces). */
+const PAUSE_MARKS = '，,。.、；;！!？?）)」』”"';
 
 /** What follows a surname as a way of addressing someone (王阿姨, 李师傅, 张某某), not as a given name. */
 export const HONORIFIC_WORDS = '先生|女士|小姐|阿姨|大爷|大妈|大娘|大叔|大哥|大姐|奶奶|爷爷|师傅|老师|经理|书记|主任|同志|医生|律师|警官|某某?';
@@ -59,12 +69,16 @@ const GIVEN_NAME = `${HANZI}(?:(?![和与及]${SURNAME})${HANZI})?`;
  * know them. Two characters are taken even when the name has one (联系人王伟电话 → 王伟电): a
  * character too many, never one too few; only a 和, 与 or 及 before a surname is left to join the
  * next name (see GIVEN_NAME, chainedNamePattern). The cues of NAME_CUE_WORDS_BEFORE_COLON count
- * only before a colon (业主：王建国, not 业主安全). Deterministic in both engines: longer cues and compound
+ * only before a colon (业主：王建国, not 业主安全), those of NAME_CUE_WORDS_BEFORE_PAUSE only before a name
+ * that ends at a pause (我是张坤树，, not 我是江山帝景小区). Deterministic in both engines: longer cues and compound
  * surnames come first (JavaScript takes the first alternative that matches, PostgreSQL the
  * longest match, and these agree).
  */
 export function nameAfterCuePattern(separators: string): string {
-  const cue = `(?:${NAME_CUE_WORDS.join('|')}|(?:${NAME_CUE_WORDS_BEFORE_COLON.join('|')})(?=[${separators}]{0,3}[：:]))`;
+  // A cue of NAME_CUE_WORDS_BEFORE_PAUSE looks ahead for a surname and one or two characters that
+  // end at a pause; the name itself is then matched as after any cue.
+  const paused = `(?:${NAME_CUE_WORDS_BEFORE_PAUSE.join('|')})(?=[${separators}]{0,3}(?:[为是][${separators}]{0,3})?${SURNAME}${HANZI}{1,2}(?:[${separators}${PAUSE_MARKS}]|$))`;
+  const cue = `(?:${NAME_CUE_WORDS.join('|')}|(?:${NAME_CUE_WORDS_BEFORE_COLON.join('|')})(?=[${separators}]{0,3}[：:])|${paused})`;
   return `(${cue}[${separators}]{0,3}(?:[为是][${separators}]{0,3})?)(?!${NO_NAME_AFTER_CUE})(${SURNAME})(?!${HONORIFIC_WORDS})${GIVEN_NAME}`;
 }
 
