@@ -57,8 +57,20 @@ const NUMBER_START = `(?<!${DIGIT})(?<!${DIGIT}${SEPARATOR}{0,2}[${JOINER}]${SEP
 const NUMBER_END = `(?!${DIGIT})`;
 /** Between the groups of a card number: one or two spaces or dashes (a dot would join decimals and ranges into one). */
 const CARD_GAP = `[-－‐‑–—${SPACE}]{1,2}`;
-/** Units an amount of money ends with (1020408元, (4500000)万元): a run of digits before one, a bracket between or not, is no personal number. */
-const MONEY_AFTER = '元|块|万|亿';
+/**
+ * What an amount of money ends with (1020408元, (4500000)万元, 3000000块钱): a run of digits before
+ * it, a bracket between or not, is no personal number. Not 元旦 (88776655元旦后有人), and not 万, 块 or
+ * 亿 alone, which begin words (88776655万一没人接, 一块).
+ */
+const MONEY_AFTER = '元(?!旦)|万元|亿元|块钱';
+/** What a time follows a dot with (88776655.12点后打, 6222021234567890123.5月到期): no cents. */
+const TIME_AFTER_DOT = '点|时|月|日|号';
+
+/**
+ * Five groups of four digits from here (not a year after the fourth: 4111 1111 1111 1111 2024年):
+ * 20 digits, more than a card has, so a list of rooms.
+ */
+const FIFTH_GROUP_OF_FOUR = `${DIGIT}{4}(?:${CARD_GAP}${DIGIT}{4}){4}${NUMBER_END}(?!年)`;
 
 /** A name after a cue (联系人王建国 → group 1 联系人, group 2 王), the rule the text analytics scrub by too: see nameAfterCuePattern. */
 const NAME_AFTER_CUE = nameAfterCuePattern(`：:${SPACE}`);
@@ -107,15 +119,18 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   // that shape, joined by spaces or dashes (never dots): budgets (300000.00-500000.00), decimals,
   // lists of small numbers and years stay as written; the check tells most lists of room numbers
   // (3301 3302 3303 3304) from a card, and a list that passes it (6201 6202 6203 6204, one in ten
-  // does) is told by its groups' steps (see isListOfNumbers). 13 to 19 digits, as card numbers
-  // have: not five groups of four, and no further group after it (a longer list of rooms is no
-  // card, nor a card its first four groups). Before the mobiles, so a card whose tail reads like a
-  // mobile is masked whole. Ungrouped card numbers are runs of 7+ digits (the last number mask).
+  // does) is told by its groups' steps (see isListOfNumbers). 13 to 16 digits, or 19 written
+  // 4-4-4-4-3, as card numbers have: a stray digit after a card (4111 1111 1111 1111 2张) is no part
+  // of it; not five groups of four, and no further group after it (a longer list of rooms is no
+  // card, nor a card its first four groups), unless that group is a year (…1111 2024年). Before the
+  // mobiles, so a card whose tail reads like a mobile is masked whole. Ungrouped card numbers are
+  // runs of 7+ digits (the last number mask).
   {
     pattern:
-      `${NUMBER_START}(?!${DIGIT}{4}(?:${CARD_GAP}${DIGIT}{4}){4})[3-69３-６９]${DIGIT}{3}(?:${CARD_GAP}${DIGIT}{4}){2,3}${CARD_GAP}(${DIGIT}{1,4})` +
-      `${NUMBER_END}(?!${CARD_GAP}${DIGIT})`,
-    replacement: '****$1',
+      `${NUMBER_START}(?!${FIFTH_GROUP_OF_FOUR})[3-69３-６９]${DIGIT}{3}` +
+      `(?:(?:${CARD_GAP}${DIGIT}{4}){3}${CARD_GAP}(${DIGIT}{3})|(?:${CARD_GAP}${DIGIT}{4}){2}${CARD_GAP}(${DIGIT}{1,4}))${NUMBER_END}` +
+      `(?!${CARD_GAP}${DIGIT}{4}${NUMBER_END}(?!年))`,
+    replacement: '****$1$2',
     onlyIfLuhn: true,
   },
   // American Express, 4-6-5 (3782 822463 10005), passing the Luhn check: the last group kept.
@@ -147,9 +162,12 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   },
   // Any other run of 7 digits or more written without separators (landlines without area code,
   // bank cards, old 15-digit IDs): last four. Grouped ones are not told from lists of numbers here.
-  // Not an amount of money: a run with cents (4242835.81) or before a unit of money (总价1020408元).
+  // Not an amount of money: a run of under 15 digits (ID and card numbers are longer) with cents
+  // (4242835.81, not a time: 88776655.12点) or before a unit of money (总价1020408元).
   {
-    pattern: `(?<!${DIGIT})${DIGIT}{3,}(${DIGIT}{4})${NUMBER_END}(?![.．]${DIGIT}{1,2}${NUMBER_END})(?![${SPACE}]{0,2}[)）]?(?:${MONEY_AFTER}))`,
+    pattern:
+      `(?<!${DIGIT})${DIGIT}{3,}(${DIGIT}{4})${NUMBER_END}` +
+      `(?!(?<!${DIGIT}{15})(?:[.．]${DIGIT}{1,2}${NUMBER_END}(?!${TIME_AFTER_DOT})|[${SPACE}]{0,2}[)）]?(?:${MONEY_AFTER})))`,
     replacement: '****$1',
   },
   // Names after a cue (联系人王建国 → 联系人王**), see NAME_AFTER_CUE. Last: it may take the first

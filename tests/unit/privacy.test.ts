@@ -151,6 +151,23 @@ describe('maskFreeText', () => {
     expect(maskFreeText('房号 3301 3302 3303 3308 与 3301 3302 3303 3304')).toBe('房号 3301 3302 3303 3308 与 3301 3302 3303 3304');
   });
 
+  test.each([
+    // A card in groups followed by a space and a digit that starts no fifth group of four.
+    ['卡号6217 5043 8201 3770 406 3号楼', '卡号****406 3号楼'],
+    ['卡号4111 1111 1111 1111 13812345678', '卡号****1111 138****5678'],
+    ['卡号4111-1111-1111-1111 2张', '卡号****1111 2张'],
+    ['Visa 4111 1111 1111 1111 2024年12月到期', 'Visa ****1111 2024年12月到期'],
+    // Words that begin with a unit's character, a time after a dot, and ID or card numbers: no amount of money.
+    ['有事打88776655万一没人接再说', '有事打****6655万一没人接再说'],
+    ['物业办公室88776655元旦后有人', '物业办公室****6655元旦后有人'],
+    ['家里88776655.12点后打', '家里****6655.12点后打'],
+    ['卡号6222021234567890123.5月到期', '卡号****0123.5月到期'],
+    ['身份证号370102900101123万一要用', '身份证号****1123万一要用'],
+    ['卡号6222021234567890123元', '卡号****0123元'],
+  ])('no amount or longer list hides a personal number: %s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
   test('a card keeps being masked beside the numbers that are none', () => {
     expect(maskFreeText('卡号6222 0202 0000 1234 562，房号6201 6202 6203 6204')).toBe('卡号****562，房号6201 6202 6203 6204');
     expect(maskFreeText('营业时间2000-2200，电话2000-2200')).toBe('营业时间2000-2200，电话****2200');
@@ -221,6 +238,9 @@ describe('maskFreeText: a name after a cue', () => {
     ['联系人：王建国，李秀英', '联系人：王**，李**'],
     ['联系人王建国和李秀英', '联系人王**和李**'],
     ['联系人王伟和李娜', '联系人王**和李**'],
+    // Given names that begin like words (曾经, 于今): still names after a cue.
+    ['联系人曾经伟', '联系人曾**'],
+    ['联系人于今朝', '联系人于**'],
     ['投诉人王建国、李秀英、张桂兰、欧阳娜娜反映', '投诉人王**、李**、张**、欧阳**反映'],
     ['联系人：王建国， 李秀英，电话13812345678', '联系人：王**， 李**，电话138****5678'],
     // A short name: the character after it is masked too, never one of the name left; the phone

@@ -49,7 +49,7 @@ const SINGLE_SURNAMES = [...new Set([...BAIJIAXING_SURNAMES, ...COMMON_SURNAMES]
  */
 const NO_NAME_AFTER_CUE =
   '党员|居民|家属|家人|家长|家住|家中|家里|家庭|居住|房东|房主|房屋|干部|单位|公司|和电话|和手机|和联系|和地址|和住址|和身份|' +
-  '应当|应该|相信|强行|强烈|曾经|曾在|于今|通过|有关';
+  '应当|应该|相信|强行|强烈|通过|有关';
 
 /** A surname: a compound one, else any single one (compound first: JavaScript takes the first alternative). */
 const SURNAME = `(?:${COMPOUND_SURNAMES.join('|')}|[${SINGLE_SURNAMES}])`;
