@@ -7,7 +7,8 @@ import { areaPath, portalViewer } from '../helpers/access-fixtures';
 import { ANONYMOUS } from '../../src/context/context';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, expectRacedDuplicatesAnswerAsSequential, ok, residentId, type World } from '../helpers/fixtures';
-import { SIGN_IN_LOCKOUT, WRONG_PASSWORD_MESSAGE, identify, tokenSettings } from '../../src/modules/identity/identity.service';
+import { sha256 } from '../../src/modules/identity/credentials';
+import { SIGN_IN_DEVICES, SIGN_IN_LOCKOUT, WRONG_PASSWORD_MESSAGE, identify, tokenSettings } from '../../src/modules/identity/identity.service';
 import { TEST_JWT_SECRET, capturingLogger, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /* Accounts, sessions and API keys over real HTTP, as clients use them. */
@@ -739,6 +740,43 @@ describe('stolen refresh tokens and password guessing', () => {
     expect((await gql(`mutation($id: ID!) { unlockAccount(id: $id) { signInLockedUntil } }`, { id }, await app.adminAuthorization())).json.data.unlockAccount).toEqual({ signInLockedUntil: null });
     expect((await withToken(PASSWORD, token)).errors).toBeUndefined();
     expect((await session('copied.device')).errors).toBeUndefined();
+  });
+
+  test(`sign-ins without a device token never push out a device used in the last ${SIGN_IN_DEVICES.keptDays} days; a new one takes the least recently used place`, async () => {
+    const DEVICE_SIGN_IN = `mutation($u: String!, $p: String!, $d: String) { signIn(input: { username: $u, password: $p, deviceToken: $d }) { accessToken deviceToken } }`;
+    const withToken = async (token: string | null) => {
+      const result = await app.execute(DEVICE_SIGN_IN, { u: 'scripted.staff', p: PASSWORD, d: token }, ANONYMOUS);
+      expect(result.errors).toBeUndefined();
+      return result.data.signIn.deviceToken as string | null;
+    };
+    const day = 86400_000;
+    const devices = async () => (await app.orm.em.fork().execute(`select count(*)::int as n from sign_in_device d join account a on a.id = d.account_id where a.username = 'scripted.staff'`))[0].n;
+    await account('scripted.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    let phone = (await withToken(null))!;
+    app.clock.advance(day);
+    // A script signs in again and again without a token: its tokens fill the places left, then it gets none.
+    const scripts: (string | null)[] = [];
+    for (let i = 0; i < SIGN_IN_DEVICES.perAccount + 5; i += 1) scripts.push(await withToken(null));
+    expect(scripts.slice(0, SIGN_IN_DEVICES.perAccount - 1)).toEqual(Array(SIGN_IN_DEVICES.perAccount - 1).fill(expect.stringMatching(/^[A-Za-z0-9_-]{43}$/)));
+    expect(scripts.slice(SIGN_IN_DEVICES.perAccount - 1)).toEqual(Array(6).fill(null));
+    expect(await devices()).toBe(SIGN_IN_DEVICES.perAccount);
+    // The phone, used a day ago, kept its place: under a lock of the account it still signs in.
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await session('scripted.staff', `guess ${i}`), 'UNAUTHENTICATED');
+    phone = (await withToken(phone))!;
+    expect(phone).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    // Weeks later (the lock long over), the phone used in between: a new client takes the place
+    // of the script token unused for longest (the first one), not the phone's.
+    app.clock.advance(20 * day);
+    phone = (await withToken(phone))!;
+    app.clock.advance(SIGN_IN_DEVICES.keptDays * day - 10 * day);
+    const tablet = await withToken(null);
+    expect(tablet).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await devices()).toBe(SIGN_IN_DEVICES.perAccount);
+    const [first] = await app.orm.em.fork().execute(`select count(*)::int as n from sign_in_device where token_hash = ?`, [sha256(scripts[0]!)]);
+    expect(first.n).toBe(0);
+    expect(await withToken(scripts[1])).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await withToken(phone)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   test('two wrong passwords at the same moment both count', async () => {

@@ -27,7 +27,7 @@ class SessionPayload {
   @Field(() => String, {
     nullable: true,
     description:
-      "Keep it on this client and send it as signIn's `deviceToken` next time: a client that signed in before is then not locked out by other people's wrong passwords for this name (it has a lockout of its own). New at every signIn and changePassword (the one sent is replaced); null from refreshSession.",
+      "Keep it on this client and send it as signIn's `deviceToken` next time: a client that signed in before is then not locked out by other people's wrong passwords for this name (it has a lockout of its own). New at every signIn and changePassword (the one sent is replaced); null from refreshSession, and from a signIn without one when the account already keeps 20 devices all used in the last 30 days (sign-ins without a token never push out a device in use).",
   })
   deviceToken?: string | null;
 }

@@ -229,8 +229,14 @@ function clearLockout(counter: SignInCounter): void {
   counter.signInLockedUntil = null;
 }
 
-/** How long a device token stays good unused, and how many an account keeps (the most recently used). */
-export const SIGN_IN_DEVICES = { days: 90, perAccount: 20 };
+/**
+ * How long a device token stays good unused, how many an account keeps, and how recently used a
+ * device keeps its place against a new one: a client signing in without a token (a script, another
+ * app, a cleared browser) takes the place of the least recently used device only if that one has
+ * not been used for `keptDays`. Otherwise it is not remembered (no token), so such sign-ins never
+ * push out the phone its owner uses every week.
+ */
+export const SIGN_IN_DEVICES = { days: 90, perAccount: 20, keptDays: 30 };
 
 /** The account's unexpired device token `token`, if that is one (any other value: none). */
 async function findDevice(em: EntityManager, account: Account, token: string | null | undefined, now: Date): Promise<SignInDevice | null> {
@@ -240,20 +246,32 @@ async function findDevice(em: EntityManager, account: Account, token: string | n
 
 /**
  * Hands the client a device token after it proved the password: the one it presented is replaced
- * (so a copied one stops at the owner's next sign-in), or a new one is made. Expired tokens and
- * those beyond the newest SIGN_IN_DEVICES.perAccount go. The caller holds the account row locked.
+ * (so a copied one stops at the owner's next sign-in), or a new one is made if there is room (see
+ * SIGN_IN_DEVICES); null when there is none. Expired tokens go. The caller holds the account row locked.
  */
-async function trustDevice(em: EntityManager, account: Account, now: Date, device: SignInDevice | null): Promise<string> {
+async function trustDevice(em: EntityManager, account: Account, now: Date, device: SignInDevice | null): Promise<string | null> {
   const token = randomSecret();
-  const fields = { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + SIGN_IN_DEVICES.days * 86400_000) };
-  if (device) Object.assign(device, fields, { updatedAt: now });
-  else em.create(SignInDevice, { account, ...fields, createdAt: now, updatedAt: now });
+  const fields = { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + SIGN_IN_DEVICES.days * 86400_000), lastUsedAt: now };
+  if (device) {
+    Object.assign(device, fields);
+    await em.nativeDelete(SignInDevice, { account: account.id, expiresAt: { $lte: now } });
+  } else {
+    const rows: { id: number; expires_at: Date; last_used_at: Date }[] = await em.execute(
+      'select id, expires_at, last_used_at from sign_in_device where account_id = ? order by last_used_at asc, id asc',
+      [account.id],
+    );
+    const expired = rows.filter((row) => new Date(row.expires_at) <= now);
+    const live = rows.filter((row) => new Date(row.expires_at) > now);
+    // The least recently used, as many as must go to make room for one more.
+    const evicted = live.slice(0, Math.max(0, live.length + 1 - SIGN_IN_DEVICES.perAccount));
+    const keptSince = now.getTime() - SIGN_IN_DEVICES.keptDays * 86400_000;
+    const room = evicted.every((row) => new Date(row.last_used_at).getTime() <= keptSince);
+    const gone = [...expired, ...(room ? evicted : [])].map((row) => row.id);
+    if (gone.length) await em.nativeDelete(SignInDevice, { id: { $in: gone } });
+    if (!room) return null;
+    em.create(SignInDevice, { account, ...fields, createdAt: now, updatedAt: now });
+  }
   await em.flush();
-  await em.execute(
-    `delete from sign_in_device where account_id = ? and (expires_at <= ? or id not in (
-       select id from sign_in_device where account_id = ? order by updated_at desc, id desc limit ?))`,
-    [account.id, now, account.id, SIGN_IN_DEVICES.perAccount],
-  );
   return token;
 }
 
