@@ -788,6 +788,86 @@ describe('stolen refresh tokens and password guessing', () => {
   });
 });
 
+describe('administrators see sign-in devices', () => {
+  const DEVICE_SIGN_IN = `mutation($u: String!, $p: String!, $d: String) { signIn(input: { username: $u, password: $p, deviceToken: $d }) { deviceToken } }`;
+  const DEVICES = `query($filter: AccountFilter, $first: Int) { accounts(filter: $filter, first: $first) { totalCount edges { node { username signInLockedUntil
+    signInDevices { rememberedAt lastUsedAt expiresAt failedSignIns signInPausedUntil } } } } }`;
+  const now = new Date('2026-08-01T02:00:00Z');
+  const minute = 60_000;
+  const day = 86400_000;
+  const at = (ms: number) => new Date(now.getTime() + ms).toISOString();
+  afterAll(() => app.clock.reset());
+
+  test('an account lists its devices, most recently used first, with the one paused while the account is not locked; never a token', async () => {
+    const signInAt = async (time: number, password: string, token: string | null) => {
+      app.clock.set(new Date(now.getTime() + time));
+      return app.execute(DEVICE_SIGN_IN, { u: 'phone.owner', p: password, d: token }, ANONYMOUS);
+    };
+    await account('phone.owner', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    let laptop: string = (await signInAt(-10 * day, PASSWORD, null)).data.signIn.deviceToken;
+    const phone: string = (await signInAt(-5 * day, PASSWORD, null)).data.signIn.deviceToken;
+    laptop = (await signInAt(-4 * day, PASSWORD, laptop)).data.signIn.deviceToken;
+    expect(laptop).toBeTruthy();
+    // Someone guesses the name (the account locks), then the owner mistypes on the phone (the phone pauses).
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await signInAt(-10 * minute, `guess ${i}`, null), 'UNAUTHENTICATED');
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await signInAt(0, `typo ${i}`, phone), 'UNAUTHENTICATED');
+    // Six minutes on the account's lock is over, the phone's is not: "my phone cannot sign in".
+    app.clock.set(new Date(now.getTime() + 6 * minute));
+    expectError(await app.execute(DEVICE_SIGN_IN, { u: 'phone.owner', p: PASSWORD, d: phone }, ANONYMOUS), 'UNAUTHENTICATED');
+    const listed = await ok(app, DEVICES, { filter: { search: 'phone.owner' } });
+    expect(listed.accounts.edges[0].node).toEqual({
+      username: 'phone.owner',
+      signInLockedUntil: at(-10 * minute + SIGN_IN_LOCKOUT.minutes * minute),
+      signInDevices: [
+        { rememberedAt: at(-10 * day), lastUsedAt: at(-4 * day), expiresAt: at(-4 * day + SIGN_IN_DEVICES.days * day), failedSignIns: 0, signInPausedUntil: null },
+        { rememberedAt: at(-5 * day), lastUsedAt: at(-5 * day), expiresAt: at(-5 * day + SIGN_IN_DEVICES.days * day), failedSignIns: 0, signInPausedUntil: at(SIGN_IN_LOCKOUT.minutes * minute) },
+      ],
+    });
+    // The filter finds it by its paused device; signInLocked (the account's own lock) does not.
+    const usernames = async (filter: Record<string, unknown>) => (await ok(app, DEVICES, { filter: { search: 'phone.owner', ...filter } })).accounts.edges.map((edge: any) => edge.node.username);
+    expect(await usernames({ devicePaused: true })).toEqual(['phone.owner']);
+    expect(await usernames({ devicePaused: false })).toEqual([]);
+    expect(await usernames({ signInLocked: true })).toEqual([]);
+    // The pause runs out: no longer paused, and the filter agrees.
+    app.clock.set(new Date(now.getTime() + SIGN_IN_LOCKOUT.minutes * minute));
+    expect(await usernames({ devicePaused: true })).toEqual([]);
+    expect(await usernames({ devicePaused: false })).toEqual(['phone.owner']);
+    expect((await ok(app, DEVICES, { filter: { search: 'phone.owner' } })).accounts.edges[0].node.signInDevices[1].signInPausedUntil).toBeNull();
+
+    // Nothing that names a token: not the token, its hash or its row.
+    const type = await ok(app, `{ __type(name: "SignInDevice") { fields { name } } }`);
+    expect(type.__type.fields.map((field: any) => field.name).sort()).toEqual(['expiresAt', 'failedSignIns', 'lastUsedAt', 'rememberedAt', 'signInPausedUntil']);
+    // A session's own answer is not type-checked by the guard: the field refuses itself there.
+    const own = await app.execute(`mutation { signIn(input: { username: "phone.owner", password: "${PASSWORD}" }) { account { signInDevices { lastUsedAt } } } }`, {}, ANONYMOUS);
+    expectError(own, 'FORBIDDEN');
+  });
+
+  test('fifty accounts with their devices cost the statements five do', async () => {
+    app.clock.set(now);
+    const em = app.orm.em.fork();
+    await em.execute(
+      `insert into account (created_at, updated_at, username, display_name, password_hash, role)
+       select now(), now(), 'fleet.' || lpad(n::text, 2, '0'), 'fleet ' || n, 'not a hash', 'ANALYST' from generate_series(1, 50) n`,
+    );
+    // Two live devices each, and one expired that is not listed.
+    await em.execute(
+      `insert into sign_in_device (created_at, updated_at, account_id, token_hash, expires_at, last_used_at)
+       select ?::timestamptz - k * interval '1 day', now(), a.id, md5(a.username || k) || md5(k || a.username), ?::timestamptz + (k * 40 - 10) * interval '1 day', ?::timestamptz - k * interval '1 day'
+         from account a, generate_series(0, 2) k where a.username like 'fleet.%'`,
+      [now, now, now],
+    );
+    const page = (first: number) => app.countStatements(async () => {
+      const data = await ok(app, DEVICES, { filter: { search: 'fleet.' }, first });
+      expect(data.accounts.edges).toHaveLength(first);
+      for (const edge of data.accounts.edges) expect(edge.node.signInDevices.map((d: any) => d.lastUsedAt)).toEqual([at(-1 * day), at(-2 * day)]);
+    });
+    const five = await page(5);
+    const fifty = await page(50);
+    expect(fifty.length).toBe(five.length);
+    expect(fifty.filter((sql) => sql.includes('sign_in_device'))).toHaveLength(1);
+  });
+});
+
 describe('account lifecycle: change, reset, deactivate, unlock', () => {
   const CHANGE = `mutation($c: String!, $n: String!) { changePassword(input: { currentPassword: $c, newPassword: $n }) { accessToken refreshToken account { username } } }`;
   const RESET = `mutation($id: ID!, $n: String!) { resetAccountPassword(input: { accountId: $id, newPassword: $n }) { username signInLockedUntil } }`;

@@ -42,6 +42,15 @@ export interface Session {
   deviceToken?: string | null;
 }
 
+/** What an administrator sees of a device token (Account.signInDevices): never the token, its hash or its row. */
+export interface SignInDeviceView {
+  rememberedAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  failedSignIns: number;
+  signInPausedUntil: Date | null;
+}
+
 const ISSUER = 'gongjian';
 
 /**
@@ -486,15 +495,51 @@ export const identityService = {
     });
   },
 
-  /** The accounts list an administrator's screen filters: by role, active, locked now, name. */
-  listAccounts(ctx: AppContext, filter: { roles?: Role[] | null; active?: boolean | null; signInLocked?: boolean | null; search?: string | null }, args: ConnectionArgs): Promise<ConnectionResult<Account>> {
+  /** The accounts list an administrator's screen filters: by role, active, locked now, a device paused now, name. */
+  async listAccounts(
+    ctx: AppContext,
+    filter: { roles?: Role[] | null; active?: boolean | null; signInLocked?: boolean | null; devicePaused?: boolean | null; search?: string | null },
+    args: ConnectionArgs,
+  ): Promise<ConnectionResult<Account>> {
     const where: FilterQuery<Account> & Record<string, unknown> = {};
     if (filter.roles?.length) where.role = { $in: filter.roles };
     if (filter.active != null) where.active = filter.active;
     if (filter.signInLocked === true) where.signInLockedUntil = { $gt: ctx.now() };
     if (filter.signInLocked === false) where.$and = [{ $or: [{ signInLockedUntil: null }, { signInLockedUntil: { $lte: ctx.now() } }] }];
+    if (filter.devicePaused != null) {
+      // A paused device of an unexpired token (an expired one counts for nothing at sign-in). Few
+      // are paused at once: their accounts' ids are read first, one statement.
+      const rows: { account_id: number }[] = await ctx.em.execute(
+        'select distinct account_id from sign_in_device where sign_in_locked_until > ? and expires_at > ?',
+        [ctx.now(), ctx.now()],
+      );
+      const ids = rows.map((row) => row.account_id);
+      if (filter.devicePaused) where.id = { $in: ids };
+      else if (ids.length) where.id = { $nin: ids };
+    }
     if (filter.search?.trim()) where.$or = [{ username: { $ilike: containsPattern(filter.search) } }, { displayName: { $ilike: containsPattern(filter.search) } }];
     return paginate(ctx.em, Account, where, { property: 'id', direction: OrderDirection.DESC }, args);
+  },
+
+  /**
+   * The unexpired device tokens of each account, most recently used first (at most
+   * SIGN_IN_DEVICES.perAccount each), in one statement for all: for the Account.signInDevices loader.
+   * What support needs and nothing that names the token: no hash, no row id.
+   */
+  async signInDevicesOf(ctx: AppContext, accountIds: readonly number[]): Promise<SignInDeviceView[][]> {
+    const now = ctx.now();
+    const rows = await ctx.em.find(SignInDevice, { account: { $in: [...accountIds] }, expiresAt: { $gt: now } }, { orderBy: { lastUsedAt: 'desc', id: 'desc' } });
+    const byAccount = new Map<number, SignInDeviceView[]>(accountIds.map((id) => [id, []]));
+    for (const row of rows) {
+      byAccount.get(row.account.id)?.push({
+        rememberedAt: row.createdAt,
+        lastUsedAt: row.lastUsedAt,
+        expiresAt: row.expiresAt,
+        failedSignIns: row.failedSignIns,
+        signInPausedUntil: row.signInLockedUntil && row.signInLockedUntil > now ? row.signInLockedUntil : null,
+      });
+    }
+    return accountIds.map((id) => byAccount.get(id)!);
   },
 
   async createAccount(
