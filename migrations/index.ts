@@ -20,6 +20,7 @@ import { Migration20261204230000_import_run_interrupted } from './Migration20261
 import { Migration20261205000000_sign_in_devices } from './Migration20261205000000_sign_in_devices';
 import { Migration20261206100000_free_text_masks_names } from './Migration20261206100000_free_text_masks_names';
 import { Migration20261207100000_free_text_masks_chained_names_local_numbers } from './Migration20261207100000_free_text_masks_chained_names_local_numbers';
+import { Migration20261208100000_sign_in_device_last_used } from './Migration20261208100000_sign_in_device_last_used';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -47,4 +48,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205000000_sign_in_devices', class: Migration20261205000000_sign_in_devices },
   { name: 'Migration20261206100000_free_text_masks_names', class: Migration20261206100000_free_text_masks_names },
   { name: 'Migration20261207100000_free_text_masks_chained_names_local_numbers', class: Migration20261207100000_free_text_masks_chained_names_local_numbers },
+  { name: 'Migration20261208100000_sign_in_device_last_used', class: Migration20261208100000_sign_in_device_last_used },
 ];

@@ -7,7 +7,8 @@ import { areaPath, portalViewer } from '../helpers/access-fixtures';
 import { ANONYMOUS } from '../../src/context/context';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, expectRacedDuplicatesAnswerAsSequential, ok, residentId, type World } from '../helpers/fixtures';
-import { SIGN_IN_LOCKOUT, WRONG_PASSWORD_MESSAGE, identify, tokenSettings } from '../../src/modules/identity/identity.service';
+import { sha256 } from '../../src/modules/identity/credentials';
+import { SIGN_IN_DEVICES, SIGN_IN_LOCKOUT, WRONG_PASSWORD_MESSAGE, identify, tokenSettings } from '../../src/modules/identity/identity.service';
 import { TEST_JWT_SECRET, capturingLogger, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /* Accounts, sessions and API keys over real HTTP, as clients use them. */
@@ -741,12 +742,129 @@ describe('stolen refresh tokens and password guessing', () => {
     expect((await session('copied.device')).errors).toBeUndefined();
   });
 
+  test(`sign-ins without a device token never push out a device used in the last ${SIGN_IN_DEVICES.keptDays} days; a new one takes the least recently used place`, async () => {
+    const DEVICE_SIGN_IN = `mutation($u: String!, $p: String!, $d: String) { signIn(input: { username: $u, password: $p, deviceToken: $d }) { accessToken deviceToken } }`;
+    const withToken = async (token: string | null) => {
+      const result = await app.execute(DEVICE_SIGN_IN, { u: 'scripted.staff', p: PASSWORD, d: token }, ANONYMOUS);
+      expect(result.errors).toBeUndefined();
+      return result.data.signIn.deviceToken as string | null;
+    };
+    const day = 86400_000;
+    const devices = async () => (await app.orm.em.fork().execute(`select count(*)::int as n from sign_in_device d join account a on a.id = d.account_id where a.username = 'scripted.staff'`))[0].n;
+    await account('scripted.staff', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    let phone = (await withToken(null))!;
+    app.clock.advance(day);
+    // A script signs in again and again without a token: its tokens fill the places left, then it gets none.
+    const scripts: (string | null)[] = [];
+    for (let i = 0; i < SIGN_IN_DEVICES.perAccount + 5; i += 1) scripts.push(await withToken(null));
+    expect(scripts.slice(0, SIGN_IN_DEVICES.perAccount - 1)).toEqual(Array(SIGN_IN_DEVICES.perAccount - 1).fill(expect.stringMatching(/^[A-Za-z0-9_-]{43}$/)));
+    expect(scripts.slice(SIGN_IN_DEVICES.perAccount - 1)).toEqual(Array(6).fill(null));
+    expect(await devices()).toBe(SIGN_IN_DEVICES.perAccount);
+    // The phone, used a day ago, kept its place: under a lock of the account it still signs in.
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await session('scripted.staff', `guess ${i}`), 'UNAUTHENTICATED');
+    phone = (await withToken(phone))!;
+    expect(phone).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    // Weeks later (the lock long over), the phone used in between: a new client takes the place
+    // of the script token unused for longest (the first one), not the phone's.
+    app.clock.advance(20 * day);
+    phone = (await withToken(phone))!;
+    app.clock.advance(SIGN_IN_DEVICES.keptDays * day - 10 * day);
+    const tablet = await withToken(null);
+    expect(tablet).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await devices()).toBe(SIGN_IN_DEVICES.perAccount);
+    const [first] = await app.orm.em.fork().execute(`select count(*)::int as n from sign_in_device where token_hash = ?`, [sha256(scripts[0]!)]);
+    expect(first.n).toBe(0);
+    expect(await withToken(scripts[1])).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await withToken(phone)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
   test('two wrong passwords at the same moment both count', async () => {
     await account('raced.guess', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
     for (let round = 0; round < Math.ceil(SIGN_IN_LOCKOUT.failures / 2); round += 1) {
       await Promise.all([session('raced.guess', 'a guess'), session('raced.guess', 'another guess')]);
     }
     expectError(await session('raced.guess'), 'UNAUTHENTICATED');
+  });
+});
+
+describe('administrators see sign-in devices', () => {
+  const DEVICE_SIGN_IN = `mutation($u: String!, $p: String!, $d: String) { signIn(input: { username: $u, password: $p, deviceToken: $d }) { deviceToken } }`;
+  const DEVICES = `query($filter: AccountFilter, $first: Int) { accounts(filter: $filter, first: $first) { totalCount edges { node { username signInLockedUntil
+    signInDevices { rememberedAt lastUsedAt expiresAt failedSignIns signInPausedUntil } } } } }`;
+  const now = new Date('2026-08-01T02:00:00Z');
+  const minute = 60_000;
+  const day = 86400_000;
+  const at = (ms: number) => new Date(now.getTime() + ms).toISOString();
+  afterAll(() => app.clock.reset());
+
+  test('an account lists its devices, most recently used first, with the one paused while the account is not locked; never a token', async () => {
+    const signInAt = async (time: number, password: string, token: string | null) => {
+      app.clock.set(new Date(now.getTime() + time));
+      return app.execute(DEVICE_SIGN_IN, { u: 'phone.owner', p: password, d: token }, ANONYMOUS);
+    };
+    await account('phone.owner', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    let laptop: string = (await signInAt(-10 * day, PASSWORD, null)).data.signIn.deviceToken;
+    const phone: string = (await signInAt(-5 * day, PASSWORD, null)).data.signIn.deviceToken;
+    laptop = (await signInAt(-4 * day, PASSWORD, laptop)).data.signIn.deviceToken;
+    expect(laptop).toBeTruthy();
+    // Someone guesses the name (the account locks), then the owner mistypes on the phone (the phone pauses).
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await signInAt(-10 * minute, `guess ${i}`, null), 'UNAUTHENTICATED');
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await signInAt(0, `typo ${i}`, phone), 'UNAUTHENTICATED');
+    // Six minutes on the account's lock is over, the phone's is not: "my phone cannot sign in".
+    app.clock.set(new Date(now.getTime() + 6 * minute));
+    expectError(await app.execute(DEVICE_SIGN_IN, { u: 'phone.owner', p: PASSWORD, d: phone }, ANONYMOUS), 'UNAUTHENTICATED');
+    const listed = await ok(app, DEVICES, { filter: { search: 'phone.owner' } });
+    expect(listed.accounts.edges[0].node).toEqual({
+      username: 'phone.owner',
+      signInLockedUntil: at(-10 * minute + SIGN_IN_LOCKOUT.minutes * minute),
+      signInDevices: [
+        { rememberedAt: at(-10 * day), lastUsedAt: at(-4 * day), expiresAt: at(-4 * day + SIGN_IN_DEVICES.days * day), failedSignIns: 0, signInPausedUntil: null },
+        { rememberedAt: at(-5 * day), lastUsedAt: at(-5 * day), expiresAt: at(-5 * day + SIGN_IN_DEVICES.days * day), failedSignIns: 0, signInPausedUntil: at(SIGN_IN_LOCKOUT.minutes * minute) },
+      ],
+    });
+    // The filter finds it by its paused device; signInLocked (the account's own lock) does not.
+    const usernames = async (filter: Record<string, unknown>) => (await ok(app, DEVICES, { filter: { search: 'phone.owner', ...filter } })).accounts.edges.map((edge: any) => edge.node.username);
+    expect(await usernames({ devicePaused: true })).toEqual(['phone.owner']);
+    expect(await usernames({ devicePaused: false })).toEqual([]);
+    expect(await usernames({ signInLocked: true })).toEqual([]);
+    // The pause runs out: no longer paused, and the filter agrees.
+    app.clock.set(new Date(now.getTime() + SIGN_IN_LOCKOUT.minutes * minute));
+    expect(await usernames({ devicePaused: true })).toEqual([]);
+    expect(await usernames({ devicePaused: false })).toEqual(['phone.owner']);
+    expect((await ok(app, DEVICES, { filter: { search: 'phone.owner' } })).accounts.edges[0].node.signInDevices[1].signInPausedUntil).toBeNull();
+
+    // Nothing that names a token: not the token, its hash or its row.
+    const type = await ok(app, `{ __type(name: "SignInDevice") { fields { name } } }`);
+    expect(type.__type.fields.map((field: any) => field.name).sort()).toEqual(['expiresAt', 'failedSignIns', 'lastUsedAt', 'rememberedAt', 'signInPausedUntil']);
+    // A session's own answer is not type-checked by the guard: the field refuses itself there.
+    const own = await app.execute(`mutation { signIn(input: { username: "phone.owner", password: "${PASSWORD}" }) { account { signInDevices { lastUsedAt } } } }`, {}, ANONYMOUS);
+    expectError(own, 'FORBIDDEN');
+  });
+
+  test('fifty accounts with their devices cost the statements five do', async () => {
+    app.clock.set(now);
+    const em = app.orm.em.fork();
+    await em.execute(
+      `insert into account (created_at, updated_at, username, display_name, password_hash, role)
+       select now(), now(), 'fleet.' || lpad(n::text, 2, '0'), 'fleet ' || n, 'not a hash', 'ANALYST' from generate_series(1, 50) n`,
+    );
+    // Two live devices each, and one expired that is not listed.
+    await em.execute(
+      `insert into sign_in_device (created_at, updated_at, account_id, token_hash, expires_at, last_used_at)
+       select ?::timestamptz - k * interval '1 day', now(), a.id, md5(a.username || k) || md5(k || a.username), ?::timestamptz + (k * 40 - 10) * interval '1 day', ?::timestamptz - k * interval '1 day'
+         from account a, generate_series(0, 2) k where a.username like 'fleet.%'`,
+      [now, now, now],
+    );
+    const page = (first: number) => app.countStatements(async () => {
+      const data = await ok(app, DEVICES, { filter: { search: 'fleet.' }, first });
+      expect(data.accounts.edges).toHaveLength(first);
+      for (const edge of data.accounts.edges) expect(edge.node.signInDevices.map((d: any) => d.lastUsedAt)).toEqual([at(-1 * day), at(-2 * day)]);
+    });
+    const five = await page(5);
+    const fifty = await page(50);
+    expect(fifty.length).toBe(five.length);
+    expect(fifty.filter((sql) => sql.includes('sign_in_device'))).toHaveLength(1);
   });
 });
 

@@ -140,7 +140,7 @@ export const PORTAL_QUERIES: ReadonlySet<string> = new Set([
 ]);
 
 /** Object types a role may not read at all, wherever they appear (root, nested, node()). */
-const ADMIN_ONLY_TYPES = ['Account', 'ApiKey', 'PersonalDataAccess', 'MutationAudit', 'ImportRun', 'ImportRejection'];
+const ADMIN_ONLY_TYPES = ['Account', 'SignInDevice', 'ApiKey', 'PersonalDataAccess', 'MutationAudit', 'ImportRun', 'ImportRejection'];
 export const HIDDEN_TYPES: Readonly<Record<Role, ReadonlySet<string>>> = {
   [Role.DISTRICT_ADMIN]: new Set(),
   [Role.STREET_STAFF]: new Set(ADMIN_ONLY_TYPES),
@@ -148,7 +148,7 @@ export const HIDDEN_TYPES: Readonly<Record<Role, ReadonlySet<string>>> = {
   [Role.GRID_WORKER]: new Set(ADMIN_ONLY_TYPES),
   [Role.UNIT_LIAISON]: new Set(ADMIN_ONLY_TYPES),
   [Role.PARTY_MEMBER]: new Set(ADMIN_ONLY_TYPES),
-  [Role.ANALYST]: new Set(['Account', 'ApiKey', 'PersonalDataAccess', 'MutationAudit']),
+  [Role.ANALYST]: new Set(['Account', 'SignInDevice', 'ApiKey', 'PersonalDataAccess', 'MutationAudit']),
   [Role.PORTAL]: new Set([...ADMIN_ONLY_TYPES, ...RECORD_TYPES, 'PointsLeaderboardEntry', 'ActivityRecordCard', 'UnitAssessment', 'ResourceMatch']),
 };
 
@@ -171,7 +171,7 @@ export function decideRootField(viewer: Viewer, operation: 'Query' | 'Mutation',
  * logs, which span every area (an audit row names records of any area). An administrator bound to
  * an area may not change them (ADMIN_MUTATIONS), nor read them.
  */
-const DISTRICT_WIDE_TYPES: ReadonlySet<string> = new Set(['Account', 'ApiKey', 'PersonalDataAccess', 'MutationAudit']);
+const DISTRICT_WIDE_TYPES: ReadonlySet<string> = new Set(['Account', 'SignInDevice', 'ApiKey', 'PersonalDataAccess', 'MutationAudit']);
 
 /** Whether a viewer may read objects of a GraphQL type at all. */
 export function mayReadType(viewer: Viewer, typeName: string): boolean {

@@ -118,6 +118,13 @@ export class SignInDevice extends AccountSecret {
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   signInLockedUntil?: Date | null;
+
+  /**
+   * When it last proved the password: remembered, or its token presented with the right password
+   * (not updatedAt, which a wrong password moves too). The cap per account evicts by it.
+   */
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  lastUsedAt!: Date;
 }
 
 /** A portal's API key: shown once, stored hashed, revocable, optionally expiring. Read-only. */

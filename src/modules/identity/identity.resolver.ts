@@ -1,6 +1,7 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { ArrayMaxSize, IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { forbidden } from '../../common/errors';
 import { ConnectionArgs, ConnectionType, OrderDirection, paginate } from '../../common/pagination';
 import { PersonalDataAccess } from './personal-data';
 import { MutationAudit } from './mutation-audit';
@@ -8,7 +9,8 @@ import { IdInput, TextInput } from '../../common/input-fields';
 import type { AppContext } from '../../context/context';
 import { Area } from '../area/area.entity';
 import { Account, ApiKey, Role } from './identity.entity';
-import { identityService, type TokenSettings } from './identity.service';
+import { mayReadType } from './access.policy';
+import { SIGN_IN_DEVICES, SIGN_IN_LOCKOUT, identityService, type SignInDeviceView, type TokenSettings } from './identity.service';
 
 @ObjectType({ description: 'A signed-in session: send `accessToken` as `Authorization: Bearer …`; trade `refreshToken` for a new session before it expires.' })
 class SessionPayload {
@@ -27,9 +29,29 @@ class SessionPayload {
   @Field(() => String, {
     nullable: true,
     description:
-      "Keep it on this client and send it as signIn's `deviceToken` next time: a client that signed in before is then not locked out by other people's wrong passwords for this name (it has a lockout of its own). New at every signIn and changePassword (the one sent is replaced); null from refreshSession.",
+      "Keep it on this client and send it as signIn's `deviceToken` next time: a client that signed in before is then not locked out by other people's wrong passwords for this name (it has a lockout of its own). New at every signIn and changePassword (the one sent is replaced); null from refreshSession, and from a signIn without one when the account already keeps 20 devices all used in the last 30 days (sign-ins without a token never push out a device in use).",
   })
   deviceToken?: string | null;
+}
+
+@ObjectType('SignInDevice', {
+  description: `A client an account signed in with that keeps a device token (signIn's deviceToken): it signs in under a lockout of its own, apart from the account's. Kept ${SIGN_IN_DEVICES.days} days after its last use, at most ${SIGN_IN_DEVICES.perAccount} per account. The token itself is never shown.`,
+})
+class SignInDeviceType implements SignInDeviceView {
+  @Field(() => DateTimeISOResolver, { description: 'When the client was first remembered (its first sign-in that got a device token).' })
+  rememberedAt!: Date;
+
+  @Field(() => DateTimeISOResolver, { description: 'Its last sign-in with the right password.' })
+  lastUsedAt!: Date;
+
+  @Field(() => DateTimeISOResolver, { description: `When its token stops counting unless it signs in again (${SIGN_IN_DEVICES.days} days after its last use).` })
+  expiresAt!: Date;
+
+  @Field(() => Int, { description: `Wrong passwords sent with its token since its last right one or pause (${SIGN_IN_LOCKOUT.failures} in a row pause it).` })
+  failedSignIns!: number;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Its sign-ins are refused until then (too many wrong passwords with its token); null when not paused. unlockAccount lifts it.' })
+  signInPausedUntil!: Date | null;
 }
 
 @ObjectType({ description: 'A new API key. The key is shown this once; only its hash is stored.' })
@@ -160,6 +182,14 @@ class AccountFilter {
   @IsOptional()
   signInLocked?: boolean;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Only accounts with a device paused now (true: a client with a device token refused after wrong passwords with it, while the account itself may not be locked), or with none (false). Apart from signInLocked, which is about the account.',
+  })
+  @IsOptional()
+  devicePaused?: boolean;
+
   @Field(() => String, { nullable: true, description: 'Username or display name contains this text (Chinese works).' })
   @IsOptional()
   @MaxLength(60)
@@ -285,6 +315,16 @@ export class IdentityResolver {
   @Mutation(() => ApiKey, { description: 'District administrators only; takes effect on the next request.' })
   revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext) {
     return identityService.revokeApiKey(ctx, id);
+  }
+
+  @FieldResolver(() => [SignInDeviceType], {
+    description: `The clients that keep a device token of this account, most recently used first (expired ones are gone): how many there are, and which is paused. A client whose sign-in is refused while the account is not locked is likely paused here.`,
+  })
+  signInDevices(@Root() account: Account, @Ctx() ctx: AppContext) {
+    // The access guard does not type-check a session's own answer (signIn, changePassword): this
+    // field stays for whoever may read SignInDevice there too.
+    if (!mayReadType(ctx.viewer, 'SignInDevice')) throw forbidden('Your role may not read SignInDevice records');
+    return ctx.loaders.get<number, SignInDeviceView[]>('Account.signInDevices', (ids) => identityService.signInDevicesOf(ctx, ids)).load(account.id);
   }
 
   @FieldResolver(() => Area, { nullable: true })

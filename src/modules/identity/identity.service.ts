@@ -42,6 +42,15 @@ export interface Session {
   deviceToken?: string | null;
 }
 
+/** What an administrator sees of a device token (Account.signInDevices): never the token, its hash or its row. */
+export interface SignInDeviceView {
+  rememberedAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  failedSignIns: number;
+  signInPausedUntil: Date | null;
+}
+
 const ISSUER = 'gongjian';
 
 /**
@@ -229,8 +238,14 @@ function clearLockout(counter: SignInCounter): void {
   counter.signInLockedUntil = null;
 }
 
-/** How long a device token stays good unused, and how many an account keeps (the most recently used). */
-export const SIGN_IN_DEVICES = { days: 90, perAccount: 20 };
+/**
+ * How long a device token stays good unused, how many an account keeps, and how recently used a
+ * device keeps its place against a new one: a client signing in without a token (a script, another
+ * app, a cleared browser) takes the place of the least recently used device only if that one has
+ * not been used for `keptDays`. Otherwise it is not remembered (no token), so such sign-ins never
+ * push out the phone its owner uses every week.
+ */
+export const SIGN_IN_DEVICES = { days: 90, perAccount: 20, keptDays: 30 };
 
 /** The account's unexpired device token `token`, if that is one (any other value: none). */
 async function findDevice(em: EntityManager, account: Account, token: string | null | undefined, now: Date): Promise<SignInDevice | null> {
@@ -240,20 +255,32 @@ async function findDevice(em: EntityManager, account: Account, token: string | n
 
 /**
  * Hands the client a device token after it proved the password: the one it presented is replaced
- * (so a copied one stops at the owner's next sign-in), or a new one is made. Expired tokens and
- * those beyond the newest SIGN_IN_DEVICES.perAccount go. The caller holds the account row locked.
+ * (so a copied one stops at the owner's next sign-in), or a new one is made if there is room (see
+ * SIGN_IN_DEVICES); null when there is none. Expired tokens go. The caller holds the account row locked.
  */
-async function trustDevice(em: EntityManager, account: Account, now: Date, device: SignInDevice | null): Promise<string> {
+async function trustDevice(em: EntityManager, account: Account, now: Date, device: SignInDevice | null): Promise<string | null> {
   const token = randomSecret();
-  const fields = { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + SIGN_IN_DEVICES.days * 86400_000) };
-  if (device) Object.assign(device, fields, { updatedAt: now });
-  else em.create(SignInDevice, { account, ...fields, createdAt: now, updatedAt: now });
+  const fields = { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + SIGN_IN_DEVICES.days * 86400_000), lastUsedAt: now };
+  if (device) {
+    Object.assign(device, fields);
+    await em.nativeDelete(SignInDevice, { account: account.id, expiresAt: { $lte: now } });
+  } else {
+    const rows: { id: number; expires_at: Date; last_used_at: Date }[] = await em.execute(
+      'select id, expires_at, last_used_at from sign_in_device where account_id = ? order by last_used_at asc, id asc',
+      [account.id],
+    );
+    const expired = rows.filter((row) => new Date(row.expires_at) <= now);
+    const live = rows.filter((row) => new Date(row.expires_at) > now);
+    // The least recently used, as many as must go to make room for one more.
+    const evicted = live.slice(0, Math.max(0, live.length + 1 - SIGN_IN_DEVICES.perAccount));
+    const keptSince = now.getTime() - SIGN_IN_DEVICES.keptDays * 86400_000;
+    const room = evicted.every((row) => new Date(row.last_used_at).getTime() <= keptSince);
+    const gone = [...expired, ...(room ? evicted : [])].map((row) => row.id);
+    if (gone.length) await em.nativeDelete(SignInDevice, { id: { $in: gone } });
+    if (!room) return null;
+    em.create(SignInDevice, { account, ...fields, createdAt: now, updatedAt: now });
+  }
   await em.flush();
-  await em.execute(
-    `delete from sign_in_device where account_id = ? and (expires_at <= ? or id not in (
-       select id from sign_in_device where account_id = ? order by updated_at desc, id desc limit ?))`,
-    [account.id, now, account.id, SIGN_IN_DEVICES.perAccount],
-  );
   return token;
 }
 
@@ -468,15 +495,51 @@ export const identityService = {
     });
   },
 
-  /** The accounts list an administrator's screen filters: by role, active, locked now, name. */
-  listAccounts(ctx: AppContext, filter: { roles?: Role[] | null; active?: boolean | null; signInLocked?: boolean | null; search?: string | null }, args: ConnectionArgs): Promise<ConnectionResult<Account>> {
+  /** The accounts list an administrator's screen filters: by role, active, locked now, a device paused now, name. */
+  async listAccounts(
+    ctx: AppContext,
+    filter: { roles?: Role[] | null; active?: boolean | null; signInLocked?: boolean | null; devicePaused?: boolean | null; search?: string | null },
+    args: ConnectionArgs,
+  ): Promise<ConnectionResult<Account>> {
     const where: FilterQuery<Account> & Record<string, unknown> = {};
     if (filter.roles?.length) where.role = { $in: filter.roles };
     if (filter.active != null) where.active = filter.active;
     if (filter.signInLocked === true) where.signInLockedUntil = { $gt: ctx.now() };
     if (filter.signInLocked === false) where.$and = [{ $or: [{ signInLockedUntil: null }, { signInLockedUntil: { $lte: ctx.now() } }] }];
+    if (filter.devicePaused != null) {
+      // A paused device of an unexpired token (an expired one counts for nothing at sign-in). Few
+      // are paused at once: their accounts' ids are read first, one statement.
+      const rows: { account_id: number }[] = await ctx.em.execute(
+        'select distinct account_id from sign_in_device where sign_in_locked_until > ? and expires_at > ?',
+        [ctx.now(), ctx.now()],
+      );
+      const ids = rows.map((row) => row.account_id);
+      if (filter.devicePaused) where.id = { $in: ids };
+      else if (ids.length) where.id = { $nin: ids };
+    }
     if (filter.search?.trim()) where.$or = [{ username: { $ilike: containsPattern(filter.search) } }, { displayName: { $ilike: containsPattern(filter.search) } }];
     return paginate(ctx.em, Account, where, { property: 'id', direction: OrderDirection.DESC }, args);
+  },
+
+  /**
+   * The unexpired device tokens of each account, most recently used first (at most
+   * SIGN_IN_DEVICES.perAccount each), in one statement for all: for the Account.signInDevices loader.
+   * What support needs and nothing that names the token: no hash, no row id.
+   */
+  async signInDevicesOf(ctx: AppContext, accountIds: readonly number[]): Promise<SignInDeviceView[][]> {
+    const now = ctx.now();
+    const rows = await ctx.em.find(SignInDevice, { account: { $in: [...accountIds] }, expiresAt: { $gt: now } }, { orderBy: { lastUsedAt: 'desc', id: 'desc' } });
+    const byAccount = new Map<number, SignInDeviceView[]>(accountIds.map((id) => [id, []]));
+    for (const row of rows) {
+      byAccount.get(row.account.id)?.push({
+        rememberedAt: row.createdAt,
+        lastUsedAt: row.lastUsedAt,
+        expiresAt: row.expiresAt,
+        failedSignIns: row.failedSignIns,
+        signInPausedUntil: row.signInLockedUntil && row.signInLockedUntil > now ? row.signInLockedUntil : null,
+      });
+    }
+    return accountIds.map((id) => byAccount.get(id)!);
   },
 
   async createAccount(
