@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/env';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { DEMO_RECORDS_SOURCE, seedDemoRecords } from '../../src/modules/service-data/demo-records';
 import { generateServiceRecords, GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
+import * as importModule from '../../src/modules/service-data/import';
 import { INTERRUPTED_REASON, importServiceFile, importServiceRows, type ImportOptions } from '../../src/modules/service-data/import';
 import { MAX_RECORD_CHARS } from '../../src/modules/service-data/csv';
 import { loadMapping } from '../../src/modules/service-data/mapping';
@@ -83,6 +84,57 @@ test('a run reads RUNNING while its importer works, and INTERRUPTED once nobody 
   expect(await statusOf('gone-run')).toEqual([{ status: 'INTERRUPTED', error: INTERRUPTED_REASON, inserted: 20000 }]);
   expect((await app.execute(`{ importRuns(filter: { statuses: [INTERRUPTED], source: "gone-run" }) { totalCount } }`)).data.importRuns.totalCount).toBe(1);
   expect((await app.execute(`{ importRuns(filter: { statuses: [RUNNING] }) { totalCount } }`)).data.importRuns.totalCount).toBe(0);
+});
+
+describe('a run read while its importer ends', () => {
+  const gid = (id: number) => Buffer.from(`ImportRun:${id}`).toString('base64url');
+  const read = async (id: number) => (await app.execute(`{ node(id: "${gid(id)}") { ... on ImportRun { status error } } }`)).data.node;
+  const row = (n: number) => `END-${n},SOC-INSURANCE-01,2024-03-01 09:00:00,,OPEN,370199001001,,,,COUNTER,,,`;
+
+  test('that ends after its row was read and before its lock is looked up reads as it ended, not INTERRUPTED', async () => {
+    const input = new PassThrough();
+    const live = importServiceFile({ db, input, fileName: 'ending.csv', mapping: { ...gongjian, source: 'ending-run' }, batchRows: 1 });
+    input.write(`${GONGJIAN_CSV_HEADER}\n${row(1)}\n`);
+    let runId = 0;
+    for (let i = 0; i < 200 && !runId; i++) {
+      runId = Number((await db2.query(`select max(id) as id from import_run where source = 'ending-run'`)).rows[0].id ?? 0);
+      if (!runId) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(await read(runId)).toEqual({ status: 'RUNNING', error: null });
+    // The request has loaded the row (RUNNING); the importer ends before the batched lock lookup.
+    const lookup = importModule.runsWithoutImporter;
+    const spy = jest.spyOn(importModule, 'runsWithoutImporter').mockImplementation(async (runner, ids) => {
+      input.end();
+      await live;
+      return lookup(runner, ids);
+    });
+    try {
+      expect(await read(runId)).toEqual({ status: 'SUCCEEDED', error: null });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('polled while imports start and end, a run never reads INTERRUPTED', async () => {
+    // Before: finishRun let go of the lock in the statement that wrote the end, before its commit,
+    // and the status was read before the lock: 114 of 150 runs read INTERRUPTED at some point.
+    const seen = new Set<string>();
+    for (let round = 0; round < 40; round++) {
+      const { rows: [{ next }] } = await db2.query(`select coalesce(max(id), 0) + 1 as next from import_run`);
+      let done = false;
+      const work = importServiceRows(db, { ...gongjian, source: `poll-${round}` }, GONGJIAN_CSV_HEADER.split(','), [row(100 + round).split(',')]).finally(() => {
+        done = true;
+      });
+      while (!done) {
+        const node = await read(Number(next));
+        if (node) seen.add(node.status);
+      }
+      await work;
+      seen.add((await read(Number(next))).status);
+    }
+    expect(seen.has('SUCCEEDED')).toBe(true);
+    expect([...seen].filter((status) => status !== 'RUNNING' && status !== 'SUCCEEDED')).toEqual([]);
+  });
 });
 
 // The shared sample is not on every machine: skip cleanly where it is missing.

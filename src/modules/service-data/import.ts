@@ -464,15 +464,32 @@ function runHeldSql(runId: string): string {
            and l.classid = ${RUN_LOCK_CLASS}::oid and l.objid = (${runId})::oid and l.objsubid = 2)`;
 }
 
+/** A run's status and error as they are now (runsWithoutImporter). */
+export interface RunState {
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'INTERRUPTED';
+  error: string | null;
+}
+
 /**
- * Which of the runs `ids` (read as RUNNING) no importer holds any more: what markInterruptedRuns
- * would mark, read without writing, so a run read by node(id) says INTERRUPTED at once. One
- * statement for any number of runs (the ImportRun status loader batches them).
+ * The state now of runs `ids` that were read RUNNING, for those no importer holds any more: what
+ * markInterruptedRuns would mark, read without writing, so a run read by node(id) says INTERRUPTED
+ * at once. The locks are read first and the runs after, in a later statement (a later snapshot):
+ * an importer commits its run's end before it lets go of the lock (finishRun), so a run found
+ * unheld that still reads RUNNING then has lost its importer, and one that ended in between reads
+ * as it ended. Two statements for any number of runs (the ImportRun status loader batches them);
+ * runs still held are left out (they are RUNNING).
  */
-export async function runsWithoutImporter(db: SqlRunner, ids: readonly number[]): Promise<Set<number>> {
-  // The ids as an array literal: the runner may be an EntityManager's, whose bindings expand arrays.
-  const { rows } = await db.query(`select id from unnest($1::int[]) id where not ${runHeldSql('id')}`, [`{${ids.map(Number).join(',')}}`]);
-  return new Set(rows.map((row) => Number((row as { id: number }).id)));
+export async function runsWithoutImporter(db: SqlRunner, ids: readonly number[]): Promise<Map<number, RunState>> {
+  // The ids as array literals: the runner may be an EntityManager's, whose bindings expand arrays.
+  const list = (values: readonly number[]) => `{${values.map(Number).join(',')}}`;
+  const { rows: unheld } = await db.query(`select id from unnest($1::int[]) id where not ${runHeldSql('id')}`, [list(ids)]);
+  const states = new Map<number, RunState>();
+  if (unheld.length === 0) return states;
+  const { rows } = await db.query(`select id, status, error from import_run where id = any($1::int[])`, [list(unheld.map((row) => Number((row as { id: number }).id)))]);
+  for (const row of rows as { id: number; status: RunState['status']; error: string | null }[]) {
+    states.set(Number(row.id), row.status === 'RUNNING' ? { status: 'INTERRUPTED', error: INTERRUPTED_REASON } : { status: row.status, error: row.error });
+  }
+  return states;
 }
 
 /**
@@ -487,11 +504,15 @@ export function nothingImportedReason(totals: Pick<BatchCounts, 'rowsRead' | 'in
 
 /** Marks the run done, and lets go of its lock; `error` (a message about the file or mapping, never row content) marks it failed. */
 async function finishRun(db: PgClient, runId: number, error: string | null): Promise<void> {
-  await db.query(
-    `with done as (update import_run set status = $2, error = $3, finished_at = now(), updated_at = now() where id = $1 returning id)
-     select pg_advisory_unlock(${RUN_LOCK_CLASS}, id) from done`,
-    [runId, error ? 'FAILED' : 'SUCCEEDED', error ? error.slice(0, 300) : null],
-  );
+  // The end first, committed on its own, then the lock: a session lock goes at once, an update at
+  // commit, so in one statement a reader could find the lock gone and the run still RUNNING, and
+  // take a run that succeeded for an interrupted one (runsWithoutImporter).
+  await db.query(`update import_run set status = $2, error = $3, finished_at = now(), updated_at = now() where id = $1`, [
+    runId,
+    error ? 'FAILED' : 'SUCCEEDED',
+    error ? error.slice(0, 300) : null,
+  ]);
+  await releaseRun(db, runId);
 }
 
 function csvCell(value: string): string {

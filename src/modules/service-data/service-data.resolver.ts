@@ -6,7 +6,6 @@ import type { AppContext } from '../../context/context';
 import { RequestCategory } from '../category/category.entity';
 import { maskToGroups } from './resident-groups';
 import { ImportRejection, ImportRun, ImportRunStatus, ServiceItem } from './service-data.entity';
-import { INTERRUPTED_REASON } from './import';
 import { ImportRunListArgs, ImportServiceRecordsArgs, ServiceItemListArgs, ServiceStatsInput } from './service-data.inputs';
 import { serviceDataService } from './service-data.service';
 import { ServiceStats } from './service-data.types';
@@ -52,15 +51,13 @@ export class ImportRunResolver {
   }
 
   @FieldResolver(() => ImportRunStatus)
-  status(@Root() run: ImportRun, @Ctx() ctx: AppContext) {
-    return serviceDataService.statusOf(ctx, run);
+  async status(@Root() run: ImportRun, @Ctx() ctx: AppContext) {
+    return (await serviceDataService.stateOf(ctx, run)).status;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Why the run failed or was interrupted (never row content).' })
   async error(@Root() run: ImportRun, @Ctx() ctx: AppContext) {
-    // A run marked INTERRUPTED carries the reason; one that reads so by its status alone gets it here.
-    if (run.status === ImportRunStatus.RUNNING && (await serviceDataService.statusOf(ctx, run)) === ImportRunStatus.INTERRUPTED) return INTERRUPTED_REASON;
-    return run.error ?? null;
+    return (await serviceDataService.stateOf(ctx, run)).error;
   }
 
   @FieldResolver(() => ImportRejectionConnection, { description: 'Rejected rows: row number, column, reason.' })

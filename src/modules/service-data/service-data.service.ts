@@ -7,7 +7,7 @@ import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
 import { AreaLevel } from '../area/area.entity';
-import { importServiceRows, markInterruptedRuns, runsWithoutImporter } from './import';
+import { importServiceRows, markInterruptedRuns, runsWithoutImporter, type RunState } from './import';
 import { entityManagerRunner } from './rollups';
 import { parseMapping } from './mapping';
 import { GROUP_VALUES_SQL } from './resident-groups';
@@ -70,18 +70,19 @@ export const serviceDataService = {
   },
 
   /**
-   * A run's status as it is now: a RUNNING run whose importer is gone reads INTERRUPTED however it
-   * is reached (node(id), a mutation's answer), not only once importRuns has marked it. Batched.
+   * A run's status and error as they are now: a RUNNING run whose importer is gone reads
+   * INTERRUPTED however it is reached (node(id), a mutation's answer), not only once importRuns has
+   * marked it; one that ended since it was read, as it ended. Batched (runsWithoutImporter).
    */
-  async statusOf(ctx: AppContext, run: ImportRun): Promise<ImportRunStatus> {
-    if (run.status !== ImportRunStatus.RUNNING) return run.status;
-    const orphaned = await ctx.loaders
-      .get<number, boolean>('ImportRun.withoutImporter', async (ids) => {
-        const gone = await runsWithoutImporter(entityManagerRunner(ctx.em), ids);
-        return ids.map((id) => gone.has(id));
+  async stateOf(ctx: AppContext, run: ImportRun): Promise<{ status: ImportRunStatus; error: string | null }> {
+    if (run.status !== ImportRunStatus.RUNNING) return { status: run.status, error: run.error ?? null };
+    const state = await ctx.loaders
+      .get<number, RunState | null>('ImportRun.withoutImporter', async (ids) => {
+        const states = await runsWithoutImporter(entityManagerRunner(ctx.em), ids);
+        return ids.map((id) => states.get(id) ?? null);
       })
       .load(run.id);
-    return orphaned ? ImportRunStatus.INTERRUPTED : ImportRunStatus.RUNNING;
+    return state ? { status: state.status as ImportRunStatus, error: state.error } : { status: run.status, error: run.error ?? null };
   },
 
   listRejections(ctx: AppContext, run: ImportRun, args: ConnectionArgs): Promise<ConnectionResult<ImportRejection>> {
