@@ -119,18 +119,23 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   // that shape, joined by spaces or dashes (never dots): budgets (300000.00-500000.00), decimals,
   // lists of small numbers and years stay as written; the check tells most lists of room numbers
   // (3301 3302 3303 3304) from a card, and a list that passes it (6201 6202 6203 6204, one in ten
-  // does) is told by its groups' steps (see isListOfNumbers). 13 to 16 digits, or 19 written
-  // 4-4-4-4-3, as card numbers have: a stray digit after a card (4111 1111 1111 1111 2张) is no part
-  // of it; not five groups of four, and no further group after it (a longer list of rooms is no
+  // does) is told by its groups' steps (see isListOfNumbers). 13 to 19 digits, as card numbers
+  // have: not five groups of four, and no further group after it (a longer list of rooms is no
   // card, nor a card its first four groups), unless that group is a year (…1111 2024年). Before the
   // mobiles, so a card whose tail reads like a mobile is masked whole. Ungrouped card numbers are
   // runs of 7+ digits (the last number mask).
+  // 17 to 19 digits (4-4-4-4 and a last group of 1 to 3) first, then 13 to 16: where the longer
+  // fails the check, a card of 16 and a stray digit after it (4111 1111 1111 1111 2张) is still found.
+  {
+    pattern: `${NUMBER_START}(?!${FIFTH_GROUP_OF_FOUR})[3-69３-６９]${DIGIT}{3}(?:${CARD_GAP}${DIGIT}{4}){3}${CARD_GAP}(${DIGIT}{1,3})${NUMBER_END}`,
+    replacement: '****$1',
+    onlyIfLuhn: true,
+  },
   {
     pattern:
-      `${NUMBER_START}(?!${FIFTH_GROUP_OF_FOUR})[3-69３-６９]${DIGIT}{3}` +
-      `(?:(?:${CARD_GAP}${DIGIT}{4}){3}${CARD_GAP}(${DIGIT}{3})|(?:${CARD_GAP}${DIGIT}{4}){2}${CARD_GAP}(${DIGIT}{1,4}))${NUMBER_END}` +
+      `${NUMBER_START}(?!${FIFTH_GROUP_OF_FOUR})[3-69３-６９]${DIGIT}{3}(?:${CARD_GAP}${DIGIT}{4}){2}${CARD_GAP}(${DIGIT}{1,4})${NUMBER_END}` +
       `(?!${CARD_GAP}${DIGIT}{4}${NUMBER_END}(?!年))`,
-    replacement: '****$1$2',
+    replacement: '****$1',
     onlyIfLuhn: true,
   },
   // American Express, 4-6-5 (3782 822463 10005), passing the Luhn check: the last group kept.

@@ -164,6 +164,9 @@ describe('maskFreeText', () => {
     ['卡号6222021234567890123.5月到期', '卡号****0123.5月到期'],
     ['身份证号370102900101123万一要用', '身份证号****1123万一要用'],
     ['卡号6222021234567890123元', '卡号****0123元'],
+    // A card of 17 digits that passes the check is masked whole.
+    ['卡号6222-0202-0000-1234-0', '卡号****0'],
+    ['卡号6222 0202 0000 1234 0', '卡号****0'],
   ])('no amount or longer list hides a personal number: %s → %s', (input, expected) => {
     expect(maskFreeText(input)).toBe(expected);
   });
@@ -210,6 +213,15 @@ describe('maskFreeText: a name after a cue', () => {
     ['我是王伟。', '我是王**。'],
     ['我是李秀英 3号楼', '我是李** 3号楼'],
     ['我是欧阳娜娜', '我是欧阳**'],
+    // …or goes on with a word a name goes on with, ends at a line, a digit or a bracket, or no
+    // place or role follows at all.
+    ['您好，我是刘桂兰想反映个问题', '您好，我是刘**想反映个问题'],
+    ['我是王建国\n电话13812345678', '我是王**\n电话138****5678'],
+    ['我是王建国\r\n住3号楼', '我是王**\r\n住3号楼'],
+    ['我是张伟13812345678', '我是张**138****5678'],
+    ['我是李秀英（3号楼）', '我是李**（3号楼）'],
+    ['我是王建国住在阳光小区', '我是王**住在阳光小区'],
+    ['我是赵丽娟今年七十岁', '我是赵**今年七十岁'],
     ['名叫刘桂兰的老人', '名叫刘**的老人'],
     ['户主为王建国', '户主为王**'],
     ['当事人是李伟。', '当事人是李**。'],
@@ -265,6 +277,12 @@ describe('maskFreeText: a name after a cue', () => {
     ['我是万科魅力之城小区的业主，'],
     ['我是景致雅苑小区的业主'],
     ['我是居住在A市的居民'],
+    ['我是暮云街道丽发新城的'],
+    ['我是中南林业科技大学的学生'],
+    ['我是西地省A市A3区居民'],
+    // Phrases that begin with a surname after a cue, and are none.
+    ['当事人于今年搬走'],
+    ['投诉人曾经多次反映'],
     ['请留下姓名和电话'],
     ['当事人已搬走'],
     // A surname and an honorific, with or without a cue: addresses someone, names no one.

@@ -26,14 +26,25 @@ export const NAME_CUE_WORDS: readonly string[] = [
 export const NAME_CUE_WORDS_BEFORE_COLON: readonly string[] = ['业主', '住户', '租户', '房东'];
 
 /**
- * Cues a name follows only when the name ends at a pause: a punctuation mark, a space or the end
- * (我是张坤树，男). After 我是 come places and roles far more often than names (我是江山帝景小区业主,
- * 我是广铁集团铁路职工): in the 2020 Teddy Cup messages 84 of 94 matches were such words, and
- * every one of the 10 names ended at a comma.
+ * Cues that as often introduce a place or a role as a name (我是张坤树，男 but 我是江山帝景小区业主,
+ * 我是广铁集团铁路职工: in the 2020 Teddy Cup messages 84 of 94 matches after 我是 were such words).
+ * What follows one is taken for a name when it ends where a name does (a mark, a space, a digit, a
+ * line's end, or a word that goes on from a name: 我是刘桂兰想反映, 我是王建国住在) or when no word
+ * of a place or a role comes in the next few characters; else it is a place or a role and stays.
  */
-export const NAME_CUE_WORDS_BEFORE_PAUSE: readonly string[] = ['我是'];
-/** Marks a name ends at, besides the caller's separators (colons, spaces). */
-const PAUSE_MARKS = '，,。.、；;！!？?）)」』”"';
+export const NAME_CUE_WORDS_PLACE_OR_NAME: readonly string[] = ['我是'];
+/**
+ * Characters a name ends at, besides the caller's separators (colons, spaces): marks, brackets,
+ * digits, Latin letters and line ends (the newline and carriage return are the characters
+ * themselves: no escapes, see the file's header). The dash last, so it is no range.
+ */
+const NAME_END_MARKS = '，,。.、；;！!？?）)」』”"（(【～~…—/0-9０-９A-Za-z\n\r-';
+/** Words that go on from a name after 我是 (住在, 想反映, 今年, 电话, 男): the name ended before them. Not 的 or 家 (我是广铁的一名职工, 我是王井家搬迁户). */
+const AFTER_NAME_WORDS = '住|家住|想|要|在|今年|现年|电话|手机|联系|反映|投诉|咨询|请问|男|女';
+/** Words of a place or a role that say what follows 我是 is none of a name (小区, 集团, 业主, 西地省). */
+const PLACE_OR_ROLE_WORDS =
+  '小区|花园|家园|新村|新城|公寓|大厦|广场|雅苑|华苑|花苑|名苑|庭院|之城|帝景|街道|社区|集团|公司|企业|单位|银行|学校|大学|学院|中学|小学|' +
+  '医院|物业|中心|协会|委员会|公园|宾馆|酒店|业主|职工|员工|居民|村民|住户|租户|老师|学生|家长|党员|干部|号楼|单元|一名|一位|[省市县区乡镇村路湾期]';
 
 /** What follows a surname as a way of addressing someone (王阿姨, 李师傅, 张某某), not as a given name. */
 export const HONORIFIC_WORDS = '先生|女士|小姐|阿姨|大爷|大妈|大娘|大叔|大哥|大姐|奶奶|爷爷|师傅|老师|经理|书记|主任|同志|医生|律师|警官|某某?';
@@ -49,7 +60,7 @@ const SINGLE_SURNAMES = [...new Set([...BAIJIAXING_SURNAMES, ...COMMON_SURNAMES]
  */
 const NO_NAME_AFTER_CUE =
   '党员|居民|家属|家人|家长|家住|家中|家里|家庭|居住|房东|房主|房屋|干部|单位|公司|和电话|和手机|和联系|和地址|和住址|和身份|' +
-  '应当|应该|相信|强行|强烈|通过|有关';
+  '应当|应该|相信|强行|强烈|通过|有关|于今年|于今日|于今天|曾经多次|曾多次|农民|文盲|年过';
 
 /** A surname: a compound one, else any single one (compound first: JavaScript takes the first alternative). */
 const SURNAME = `(?:${COMPOUND_SURNAMES.join('|')}|[${SINGLE_SURNAMES}])`;
@@ -69,17 +80,21 @@ const GIVEN_NAME = `${HANZI}(?:(?![和与及]${SURNAME})${HANZI})?`;
  * know them. Two characters are taken even when the name has one (联系人王伟电话 → 王伟电): a
  * character too many, never one too few; only a 和, 与 or 及 before a surname is left to join the
  * next name (see GIVEN_NAME, chainedNamePattern). The cues of NAME_CUE_WORDS_BEFORE_COLON count
- * only before a colon (业主：王建国, not 业主安全), those of NAME_CUE_WORDS_BEFORE_PAUSE only before a name
- * that ends at a pause (我是张坤树，, not 我是江山帝景小区). Deterministic in both engines: longer cues and compound
+ * only before a colon (业主：王建国, not 业主安全), those of NAME_CUE_WORDS_PLACE_OR_NAME not before a place
+ * or a role (我是张坤树，, 我是刘桂兰想反映, not 我是江山帝景小区). Deterministic in both engines: longer cues and compound
  * surnames come first (JavaScript takes the first alternative that matches, PostgreSQL the
  * longest match, and these agree).
  */
 export function nameAfterCuePattern(separators: string): string {
-  // A cue of NAME_CUE_WORDS_BEFORE_PAUSE looks ahead for a surname and one or two characters that
-  // end at a pause; the name itself is then matched as after any cue.
-  const paused = `(?:${NAME_CUE_WORDS_BEFORE_PAUSE.join('|')})(?=[${separators}]{0,3}(?:[为是][${separators}]{0,3})?${SURNAME}${HANZI}{1,2}(?:[${separators}${PAUSE_MARKS}]|$))`;
-  const cue = `(?:${NAME_CUE_WORDS.join('|')}|(?:${NAME_CUE_WORDS_BEFORE_COLON.join('|')})(?=[${separators}]{0,3}[：:])|${paused})`;
-  return `(${cue}[${separators}]{0,3}(?:[为是][${separators}]{0,3})?)(?!${NO_NAME_AFTER_CUE})(${SURNAME})(?!${HONORIFIC_WORDS})${GIVEN_NAME}`;
+  // A cue of NAME_CUE_WORDS_PLACE_OR_NAME looks ahead: a surname and one or two characters that end
+  // where a name does, or no place or role word before the clause ends. The name itself is then
+  // matched as after any cue.
+  const lead = `[${separators}]{0,3}(?:[为是][${separators}]{0,3})?`;
+  const placeOrName =
+    `(?:${NAME_CUE_WORDS_PLACE_OR_NAME.join('|')})` +
+    `(?:(?=${lead}${SURNAME}${HANZI}{1,2}(?:[${separators}${NAME_END_MARKS}]|${AFTER_NAME_WORDS}|$))|(?!${lead}[^，。；;！!？?\n]{0,8}(?:${PLACE_OR_ROLE_WORDS})))`;
+  const cue = `(?:${NAME_CUE_WORDS.join('|')}|(?:${NAME_CUE_WORDS_BEFORE_COLON.join('|')})(?=[${separators}]{0,3}[：:])|${placeOrName})`;
+  return `(${cue}${lead})(?!${NO_NAME_AFTER_CUE})(${SURNAME})(?!${HONORIFIC_WORDS})${GIVEN_NAME}`;
 }
 
 /** How many passes of chainedNamePattern each caller makes: up to four names after one cue are masked. */
