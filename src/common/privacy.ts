@@ -66,12 +66,6 @@ const MONEY_AFTER = '元(?!旦)|万元|亿元|块钱';
 /** What a time follows a dot with (88776655.12点后打, 6222021234567890123.5月到期): no cents. */
 const TIME_AFTER_DOT = '点|时|月|日|号';
 
-/**
- * Five groups of four digits from here (not a year after the fourth: 4111 1111 1111 1111 2024年):
- * 20 digits, more than a card has, so a list of rooms.
- */
-const FIFTH_GROUP_OF_FOUR = `${DIGIT}{4}(?:${CARD_GAP}${DIGIT}{4}){4}${NUMBER_END}(?!年)`;
-
 /** A name after a cue (联系人王建国 → group 1 联系人, group 2 王), the rule the text analytics scrub by too: see nameAfterCuePattern. */
 const NAME_AFTER_CUE = nameAfterCuePattern(`：:${SPACE}`);
 /** A name listed after one masked so (联系人王**、李秀英 → 联系人王**、李**): see chainedNamePattern. */
@@ -120,21 +114,19 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   // lists of small numbers and years stay as written; the check tells most lists of room numbers
   // (3301 3302 3303 3304) from a card, and a list that passes it (6201 6202 6203 6204, one in ten
   // does) is told by its groups' steps (see isListOfNumbers). 13 to 19 digits, as card numbers
-  // have: not five groups of four, and no further group after it (a longer list of rooms is no
-  // card, nor a card its first four groups), unless that group is a year (…1111 2024年). Before the
-  // mobiles, so a card whose tail reads like a mobile is masked whole. Ungrouped card numbers are
-  // runs of 7+ digits (the last number mask).
+  // have. What follows a card does not decide (…5255 2000元, …1111 1202, …1111 8877 6655): the check
+  // and the steps tell a card from the first groups of a longer list of rooms. Before the mobiles,
+  // so a card whose tail reads like a mobile is masked whole. Ungrouped card numbers are runs of
+  // 7+ digits (the last number mask).
   // 17 to 19 digits (4-4-4-4 and a last group of 1 to 3) first, then 13 to 16: where the longer
   // fails the check, a card of 16 and a stray digit after it (4111 1111 1111 1111 2张) is still found.
   {
-    pattern: `${NUMBER_START}(?!${FIFTH_GROUP_OF_FOUR})[3-69３-６９]${DIGIT}{3}(?:${CARD_GAP}${DIGIT}{4}){3}${CARD_GAP}(${DIGIT}{1,3})${NUMBER_END}`,
+    pattern: `${NUMBER_START}[3-69３-６９]${DIGIT}{3}(?:${CARD_GAP}${DIGIT}{4}){3}${CARD_GAP}(${DIGIT}{1,3})${NUMBER_END}`,
     replacement: '****$1',
     onlyIfLuhn: true,
   },
   {
-    pattern:
-      `${NUMBER_START}(?!${FIFTH_GROUP_OF_FOUR})[3-69３-６９]${DIGIT}{3}(?:${CARD_GAP}${DIGIT}{4}){2}${CARD_GAP}(${DIGIT}{1,4})${NUMBER_END}` +
-      `(?!${CARD_GAP}${DIGIT}{4}${NUMBER_END}(?!年))`,
+    pattern: `${NUMBER_START}[3-69３-６９]${DIGIT}{3}(?:${CARD_GAP}${DIGIT}{4}){2}${CARD_GAP}(${DIGIT}{1,4})${NUMBER_END}`,
     replacement: '****$1',
     onlyIfLuhn: true,
   },
@@ -182,7 +174,9 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   ...Array.from({ length: CHAINED_NAME_PASSES }, () => ({ pattern: CHAINED_NAME, replacement: '$1$2**' })),
 ];
 
-const FREE_TEXT_REGEXPS = FREE_TEXT_MASKS.map(({ pattern, replacement, onlyIfLuhn }) => ({ regexp: new RegExp(pattern, 'g'), replacement, onlyIfLuhn }));
+// Unicode mode ('u'): a character outside the BMP (an emoji, a rare character) counts as one, as
+// PostgreSQL counts it, so windows of N characters mean the same in both.
+const FREE_TEXT_REGEXPS = FREE_TEXT_MASKS.map(({ pattern, replacement, onlyIfLuhn }) => ({ regexp: new RegExp(pattern, 'gu'), replacement, onlyIfLuhn }));
 
 /** `replacement` with its `$n` filled from a match's groups. */
 const expand = (replacement: string, groups: readonly (string | undefined)[]) => replacement.replace(/\$(\d)/g, (_, n: string) => groups[Number(n) - 1] ?? '');

@@ -38,13 +38,13 @@ export const NAME_CUE_WORDS_PLACE_OR_NAME: readonly string[] = ['我是'];
  * digits, Latin letters and line ends (the newline and carriage return are the characters
  * themselves: no escapes, see the file's header). The dash last, so it is no range.
  */
-const NAME_END_MARKS = '，,。.、；;！!？?）)」』”"（(【～~…—/0-9０-９A-Za-z\n\r-';
+const NAME_END_MARKS = '，,。.、；;！!？?）)」』”"（(【～~…—/·‘’0-9０-９A-Za-z\n\r-';
 /** Words that go on from a name after 我是 (住在, 想反映, 今年, 电话, 男): the name ended before them. Not 的 or 家 (我是广铁的一名职工, 我是王井家搬迁户). */
-const AFTER_NAME_WORDS = '住|家住|想|要|在|今年|现年|电话|手机|联系|反映|投诉|咨询|请问|男|女';
+const AFTER_NAME_WORDS = '住|家住|现住|居住|系|想|要|在|向|来电|今年|现年|电话|手机|联系|反映|投诉|咨询|请问|男|女|[一二三四五六七八九十]';
 /** Words of a place or a role that say what follows 我是 is none of a name (小区, 集团, 业主, 西地省). */
 const PLACE_OR_ROLE_WORDS =
   '小区|花园|家园|新村|新城|公寓|大厦|广场|雅苑|华苑|花苑|名苑|庭院|之城|帝景|街道|社区|集团|公司|企业|单位|银行|学校|大学|学院|中学|小学|' +
-  '医院|物业|中心|协会|委员会|公园|宾馆|酒店|业主|职工|员工|居民|村民|住户|租户|老师|学生|家长|党员|干部|号楼|单元|一名|一位|[省市县区乡镇村路湾期]';
+  '医院|物业|中心|协会|委员会|公园|宾馆|酒店|业主|职工|员工|居民|村民|住户|租户|老师|学生|家长|党员|干部|号楼|单元|一名|一位|村委|乡镇|[一二三四五六七八九]期|[省市县区]';
 
 /** What follows a surname as a way of addressing someone (王阿姨, 李师傅, 张某某), not as a given name. */
 export const HONORIFIC_WORDS = '先生|女士|小姐|阿姨|大爷|大妈|大娘|大叔|大哥|大姐|奶奶|爷爷|师傅|老师|经理|书记|主任|同志|医生|律师|警官|某某?';
@@ -87,12 +87,14 @@ const GIVEN_NAME = `${HANZI}(?:(?![和与及]${SURNAME})${HANZI})?`;
  */
 export function nameAfterCuePattern(separators: string): string {
   // A cue of NAME_CUE_WORDS_PLACE_OR_NAME looks ahead: a surname and one or two characters that end
-  // where a name does, or no place or role word before the clause ends. The name itself is then
-  // matched as after any cue.
+  // where a name does, or no place or role word after the surname before the clause ends (the
+  // window starts after it: 路 of 我是路建国 is a surname). The name itself is then matched as after
+  // any cue. Only words of two characters or more, and 省 市 县 区, say place: 镇, 路, 村 are in
+  // given names too (我是张镇江的家属).
   const lead = `[${separators}]{0,3}(?:[为是][${separators}]{0,3})?`;
   const placeOrName =
     `(?:${NAME_CUE_WORDS_PLACE_OR_NAME.join('|')})` +
-    `(?:(?=${lead}${SURNAME}${HANZI}{1,2}(?:[${separators}${NAME_END_MARKS}]|${AFTER_NAME_WORDS}|$))|(?!${lead}[^，。；;！!？?\n]{0,8}(?:${PLACE_OR_ROLE_WORDS})))`;
+    `(?:(?=${lead}${SURNAME}${HANZI}{1,2}(?:[${separators}${NAME_END_MARKS}]|${AFTER_NAME_WORDS}|$))|(?!${lead}${SURNAME}[^，。；;！!？?\n]{0,7}(?:${PLACE_OR_ROLE_WORDS})))`;
   const cue = `(?:${NAME_CUE_WORDS.join('|')}|(?:${NAME_CUE_WORDS_BEFORE_COLON.join('|')})(?=[${separators}]{0,3}[：:])|${placeOrName})`;
   return `(${cue}${lead})(?!${NO_NAME_AFTER_CUE})(${SURNAME})(?!${HONORIFIC_WORDS})${GIVEN_NAME}`;
 }
