@@ -159,12 +159,12 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   },
   // Any other run of 7 digits or more written without separators (landlines without area code,
   // bank cards, old 15-digit IDs): last four. Grouped ones are not told from lists of numbers here.
-  // Not an amount of money: a run of under 15 digits (ID and card numbers are longer) with cents
+  // Not an amount of money: a run of under 13 digits (card and ID numbers are longer) with cents
   // (4242835.81, not a time: 88776655.12点) or before a unit of money (总价1020408元).
   {
     pattern:
       `(?<!${DIGIT})${DIGIT}{3,}(${DIGIT}{4})${NUMBER_END}` +
-      `(?!(?<!${DIGIT}{15})(?:[.．]${DIGIT}{1,2}${NUMBER_END}(?!${TIME_AFTER_DOT})|[${SPACE}]{0,2}[)）]?(?:${MONEY_AFTER})))`,
+      `(?!(?<!${DIGIT}{13})(?:[.．]${DIGIT}{1,2}${NUMBER_END}(?!${TIME_AFTER_DOT})|[${SPACE}]{0,2}[)）]?(?:${MONEY_AFTER})))`,
     replacement: '****$1',
   },
   // Names after a cue (联系人王建国 → 联系人王**), see NAME_AFTER_CUE. Last: it may take the first

@@ -40,7 +40,9 @@ export const NAME_CUE_WORDS_PLACE_OR_NAME: readonly string[] = ['我是'];
  */
 const NAME_END_MARKS = '，,。.、；;！!？?）)」』”"（(【～~…—/·‘’0-9０-９A-Za-z\n\r-';
 /** Words that go on from a name after 我是 (住在, 想反映, 今年, 电话, 男): the name ended before them. Not 的 or 家 (我是广铁的一名职工, 我是王井家搬迁户). */
-const AFTER_NAME_WORDS = '住|家住|现住|居住|系|想|要|在|向|来电|今年|现年|电话|手机|联系|反映|投诉|咨询|请问|男|女|[一二三四五六七八九十]';
+const AFTER_NAME_WORDS =
+  '住|家住|现住|居住|系|是|本|我|想|要|在|向|来电|今年|现年|电话|手机|联系|反映|投诉|咨询|请问|男|女|' +
+  '老婆|老公|妻子|丈夫|爱人|儿子|女儿|父亲|母亲|[一二三四五六七八九十]';
 /** Words of a place or a role that say what follows 我是 is none of a name (小区, 集团, 业主, 西地省). */
 const PLACE_OR_ROLE_WORDS =
   '小区|花园|家园|新村|新城|公寓|大厦|广场|雅苑|华苑|花苑|名苑|庭院|之城|帝景|街道|社区|集团|公司|企业|单位|银行|学校|大学|学院|中学|小学|' +
