@@ -48,6 +48,7 @@ const SAMPLES = [
   '当事人于今年搬走，投诉人曾经多次反映，卡号6222-0202-0000-1234-0，卡号6222 0202 0000 1234 0，联系人于今朝',
   // Characters outside the BMP count as one in both engines; place characters inside a name; a card and a group after it.
   '我是王建国😀😀😀小区，我是张伟😀😀😀😀小区，我是李秀英𠮷𠮷𠮷住宅小区，我是路建国的儿子，我是张镇江的家属，我是王建国·阳光小区，我是李秀英五号楼的',
+  '我是王建国呀、阳光小区业主，我是王建国呀, 小区业主，我是王建国呀 小区业主\r我是江山帝景小区业主',
   '卡号6222 5288 3246 5255 2000元，卡号4111 9724 2365 5289 1202，卡号5500 1990 9836 4601 8877 6655，4111-1111-1111-1111 1202',
   // The roles of a complaint, 业主 with and without a colon, and lists of names after one cue.
   '投诉人李秀英反映，反映人：张桂英，来电人王建国称，报修人刘德华，求助人赵本山，举报人：欧阳娜娜，反映人员不足，投诉人家住3号楼',

@@ -39,6 +39,8 @@ export const NAME_CUE_WORDS_PLACE_OR_NAME: readonly string[] = ['我是'];
  * themselves: no escapes, see the file's header). The dash last, so it is no range.
  */
 const NAME_END_MARKS = '，,。.、；;！!？?）)」』”"（(【～~…—/·‘’0-9０-９A-Za-z\n\r-';
+/** Where the window for a place or role word after 我是 stops, besides the caller's separators: a clause's end. */
+const CLAUSE_ENDS = '，,。、；;！!？?\n\r';
 /** Words that go on from a name after 我是 (住在, 想反映, 今年, 电话, 男): the name ended before them. Not 的 or 家 (我是广铁的一名职工, 我是王井家搬迁户). */
 const AFTER_NAME_WORDS =
   '住|家住|现住|居住|系|是|本|我|想|要|在|向|来电|今年|现年|电话|手机|联系|反映|投诉|咨询|请问|男|女|' +
@@ -96,7 +98,7 @@ export function nameAfterCuePattern(separators: string): string {
   const lead = `[${separators}]{0,3}(?:[为是][${separators}]{0,3})?`;
   const placeOrName =
     `(?:${NAME_CUE_WORDS_PLACE_OR_NAME.join('|')})` +
-    `(?:(?=${lead}${SURNAME}${HANZI}{1,2}(?:[${separators}${NAME_END_MARKS}]|${AFTER_NAME_WORDS}|$))|(?!${lead}${SURNAME}[^，。；;！!？?\n]{0,7}(?:${PLACE_OR_ROLE_WORDS})))`;
+    `(?:(?=${lead}${SURNAME}${HANZI}{1,2}(?:[${separators}${NAME_END_MARKS}]|${AFTER_NAME_WORDS}|$))|(?!${lead}${SURNAME}[^${separators}${CLAUSE_ENDS}]{0,7}(?:${PLACE_OR_ROLE_WORDS})))`;
   const cue = `(?:${NAME_CUE_WORDS.join('|')}|(?:${NAME_CUE_WORDS_BEFORE_COLON.join('|')})(?=[${separators}]{0,3}[：:])|${placeOrName})`;
   return `(${cue}${lead})(?!${NO_NAME_AFTER_CUE})(${SURNAME})(?!${HONORIFIC_WORDS})${GIVEN_NAME}`;
 }
