@@ -433,7 +433,7 @@ export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string,
   return { before: earliest !== null && earliest < from, first: (rows[0]?.first as string | null) ?? null, earliest, sourceFirst: (rows[0]?.source_first as string | null) ?? null, sourceLast: (rows[0]?.source_last as string | null) ?? null };
 }
 
-/** readDataStart's answer: of the scope, `before`, `first`, `earliest`; of the source city-wide, `sourceFirst`. */
+/** readDataStart's answer: of the scope, `before`, `first`, `earliest`; of the source city-wide, `sourceFirst` and `sourceLast`. */
 export interface DataStart {
   /** The scope has a record before `from`. */
   before: boolean;

@@ -214,7 +214,7 @@ export function maskFreeText(text: string | null | undefined): string | null {
  * stored masked copies call (LUHN_MASK_FUNCTION) decides the same.
  */
 function isListOfNumbers(match: string): boolean {
-  const groups = match.replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0)).split(/[^0-9]+/).filter(Boolean);
+  const groups = halfWidthDigits(match).split(/[^0-9]+/).filter(Boolean);
   if (groups.length < 3 || groups.some((group) => group.length !== 4)) return false;
   const steps = groups.slice(1).map((group, i) => Number(group) - Number(groups[i]));
   return steps.every((step) => step === steps[0]) || steps.every((step) => step >= 1 && step <= 100);
@@ -223,8 +223,10 @@ function isListOfNumbers(match: string): boolean {
 /** Full-width digits and the separators people put in numbers, for comparing shapes. */
 const FULL_WIDTH_DIGIT = /[０-９]/g;
 const NUMBER_SEPARATORS = new RegExp(SEPARATOR, 'g');
+/** The text with full-width digits as ASCII ones (６２２２ → 6222), everything else as it is. */
+const halfWidthDigits = (text: string) => text.replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0));
 /** The digits of a text, full-width ones as ASCII (６２２２ ０２０２ → 62220202). */
-const asciiDigits = (text: string) => text.replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0)).replace(/[^0-9]/g, '');
+const asciiDigits = (text: string) => halfWidthDigits(text).replace(/[^0-9]/g, '');
 
 /**
  * Whether a whole value that is no free text (a source system's record key) is a personal number:
@@ -235,7 +237,7 @@ const asciiDigits = (text: string) => text.replace(FULL_WIDTH_DIGIT, (digit) => 
  * (GJ20240701-0000000001, 18-00269879, a numeric work order 202407010000000001) stay traceable.
  */
 export function looksLikePersonalNumber(value: string): boolean {
-  const compact = value.replace(FULL_WIDTH_DIGIT, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0)).replace(NUMBER_SEPARATORS, '');
+  const compact = halfWidthDigits(value).replace(NUMBER_SEPARATORS, '');
   return (
     /^(?:\+?86)?1[3-9]\d{9}$/.test(compact) ||
     // A landline with its area code (0531-88776655, (010) 1234 5678): 0, a non-zero digit, 11-12 digits in all.

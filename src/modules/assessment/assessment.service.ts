@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context/context';
 import { yearRange } from '../activity/activity.rules';
-import { todayInChina } from '../../common/dates';
+import { chinaDayOf } from '../../common/dates';
 import { ClaimStatus } from '../list/list.entity';
 import type { UnitAssessmentsInput } from './assessment.inputs';
 import { rankByScore, scoreAssessment, type AssessmentPartName, type PartFacts } from './assessment.rules';
@@ -85,7 +85,7 @@ const MAX_RATING = 5;
 export const assessmentService = {
   async unitAssessments(ctx: AppContext, input: UnitAssessmentsInput): Promise<UnitAssessment[]> {
     const community = (await authorizeArea(ctx, input.communityId, 'input.communityId', ['Community'])).area!;
-    const year = input.year ?? Number(todayInChina(ctx.now()).slice(0, 4));
+    const year = input.year ?? Number(chinaDayOf(ctx.now()).slice(0, 4));
     const { from, to } = yearRange(year);
     const knex = ctx.em.getKnex();
     const query = knex.raw(FACTS_SQL, {

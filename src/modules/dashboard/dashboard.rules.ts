@@ -21,11 +21,6 @@ export function monthBounds(month: string): { from: Date; to: Date } {
   };
 }
 
-/** The China-time calendar day of an instant, YYYY-MM-DD. */
-export function chinaDay(instant: Date): string {
-  return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 export function rate(numerator: number, denominator: number): number | null {
   return denominator > 0 ? Math.round((numerator / denominator) * 10000) / 10000 : null;
 }

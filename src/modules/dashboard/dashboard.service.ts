@@ -5,7 +5,8 @@ import { loadArea } from '../area/area.service';
 import { RequestCategory } from '../category/category.entity';
 import { RequestStatus } from '../request/request.entity';
 import { CLOCK_RUNNING } from '../request/request.states';
-import { RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, chinaDay, monthBounds, rate } from './dashboard.rules';
+import { RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, monthBounds, rate } from './dashboard.rules';
+import { chinaDayOf } from '../../common/dates';
 import type { DashboardFigures, DashboardInput, StreetRankingInput, StreetRankingRow } from './dashboard.types';
 import { authorizeArea } from '../identity/access';
 
@@ -82,7 +83,7 @@ export const dashboardService = {
           where a.path like ? and p.reported_on between ?::date and ?::date`,
         // A report has a day, not an instant: it counts when its China day is one the period
         // touches, the day of \`to\` included (the period is [from, to), so its last instant's day).
-        [prefix, chinaDay(input.from), chinaDay(new Date(input.to.getTime() - 1))],
+        [prefix, chinaDayOf(input.from), chinaDayOf(new Date(input.to.getTime() - 1))],
       ),
       em.execute<Row[]>(
         `select coalesce(c.parent_id, c.id) as category_id, count(*) as count
@@ -133,7 +134,7 @@ export const dashboardService = {
 
   /** Beijing-style monthly ranking of streets by response, resolution and satisfaction. */
   async streetRanking(ctx: AppContext, input: StreetRankingInput): Promise<StreetRankingRow[]> {
-    const month = input.month ?? chinaDay(ctx.now()).slice(0, 7);
+    const month = input.month ?? chinaDayOf(ctx.now()).slice(0, 7);
     const { from, to } = monthBounds(month);
     const district = input.districtId ? await loadArea(ctx.em, input.districtId, ['District'], 'input.districtId') : null;
     const rows = await ctx.em.execute<Row[]>(
