@@ -261,23 +261,20 @@ async function findDevice(em: EntityManager, account: Account, token: string | n
 async function trustDevice(em: EntityManager, account: Account, now: Date, device: SignInDevice | null): Promise<string | null> {
   const token = randomSecret();
   const fields = { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + SIGN_IN_DEVICES.days * 86400_000), lastUsedAt: now };
+  // Expired tokens go whatever happens (the one presented is unexpired: findDevice).
+  await em.nativeDelete(SignInDevice, { account: account.id, expiresAt: { $lte: now } });
   if (device) {
     Object.assign(device, fields);
-    await em.nativeDelete(SignInDevice, { account: account.id, expiresAt: { $lte: now } });
   } else {
-    const rows: { id: number; expires_at: Date; last_used_at: Date }[] = await em.execute(
-      'select id, expires_at, last_used_at from sign_in_device where account_id = ? order by last_used_at asc, id asc',
+    const live: { id: number; last_used_at: Date }[] = await em.execute(
+      'select id, last_used_at from sign_in_device where account_id = ? order by last_used_at asc, id asc',
       [account.id],
     );
-    const expired = rows.filter((row) => new Date(row.expires_at) <= now);
-    const live = rows.filter((row) => new Date(row.expires_at) > now);
     // The least recently used, as many as must go to make room for one more.
     const evicted = live.slice(0, Math.max(0, live.length + 1 - SIGN_IN_DEVICES.perAccount));
     const keptSince = now.getTime() - SIGN_IN_DEVICES.keptDays * 86400_000;
-    const room = evicted.every((row) => new Date(row.last_used_at).getTime() <= keptSince);
-    const gone = [...expired, ...(room ? evicted : [])].map((row) => row.id);
-    if (gone.length) await em.nativeDelete(SignInDevice, { id: { $in: gone } });
-    if (!room) return null;
+    if (!evicted.every((row) => new Date(row.last_used_at).getTime() <= keptSince)) return null;
+    if (evicted.length) await em.nativeDelete(SignInDevice, { id: { $in: evicted.map((row) => row.id) } });
     em.create(SignInDevice, { account, ...fields, createdAt: now, updatedAt: now });
   }
   await em.flush();
