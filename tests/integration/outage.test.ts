@@ -22,6 +22,7 @@ class Cable {
   constructor(private readonly target: { host: string; port: number }) {
     this.server = net.createServer((client) => {
       if (!this.connected) return client.destroy();
+      if (this.holds(client)) return;
       const upstream = net.connect(this.target.port, this.target.host);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -46,7 +47,35 @@ class Cable {
     this.connected = true;
   }
 
+  private frozen = false;
+  private readonly held = new Set<net.Socket>();
+
+  /**
+   * A frozen server (SIGSTOP, or a network dropping packets): connections stay open and
+   * nothing comes back; new ones are accepted and never answered.
+   */
+  freeze(): void {
+    this.frozen = true;
+    for (const socket of this.sockets) socket.pause();
+  }
+
+  thaw(): void {
+    this.frozen = false;
+    for (const socket of this.sockets) socket.resume();
+    for (const socket of this.held) socket.destroy();
+    this.held.clear();
+  }
+
+  /** Whether a new connection is to be held unanswered (frozen). */
+  holds(client: net.Socket): boolean {
+    if (!this.frozen) return false;
+    this.held.add(client);
+    client.on('error', () => undefined);
+    return true;
+  }
+
   close(): Promise<void> {
+    this.thaw();
     this.unplug();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -127,3 +156,29 @@ test('a new connection a frozen server never answers (node-pg: "timeout expired"
   expect(isDatabaseUnavailable(Object.assign(new Error('wrapped'), { cause: new Error('timeout expired') }))).toBe(true);
   expect(isDatabaseUnavailable(new Error('the request timeout expired somewhere else'))).toBe(false);
 });
+
+test('/ready says "database not answering" within its deadline while the database is frozen, and ready again once it answers', async () => {
+  const address = server.httpServer.address();
+  const port = address && typeof address === 'object' ? address.port : await server.listen(0);
+  const ready = () => fetch(`http://127.0.0.1:${port}/ready`);
+  expect((await ready()).status).toBe(200);
+
+  cable.freeze();
+  try {
+    const started = Date.now();
+    // Aborted after 8 s so that a probe that waits for the database fails here instead of hanging.
+    const frozen = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(8_000) }).catch((error: Error) => error);
+    expect(frozen).toBeInstanceOf(Response);
+    expect((frozen as Response).status).toBe(503);
+    expect(await (frozen as Response).json()).toEqual({ status: 'database not answering' });
+    expect(Date.now() - started).toBeLessThan(4_000); // the 2 s deadline, not however long the prober waits
+  } finally {
+    cable.thaw();
+  }
+  let status = 0;
+  for (const deadline = Date.now() + 15_000; status !== 200 && Date.now() < deadline; ) {
+    status = (await ready()).status;
+    if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(status).toBe(200);
+}, 30_000);
