@@ -516,6 +516,49 @@ describe('identify', () => {
       expect({ username, ...(await identifyCounted(`Bearer ${accessToken}`)) }).toEqual({ username, statements: 1, outcome: 'This session was signed out: sign in again' });
     }
   });
+
+  test('an API key costs one SQL statement, refused or not, and writes its last use at most once a minute', async () => {
+    const tokens = tokenSettings(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv));
+    const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id prefix } } }`;
+    const scoped = (await ok(app, CREATE_KEY, { input: { name: '计数门户', scopeAreaId: w.communityId, expiresAt: new Date(Date.now() + 3600_000).toISOString() } })).createApiKey;
+    const [{ path }] = await app.orm.em.fork().execute('select path from area where id = ?', [dbId(w.communityId)]);
+    const identifyCounted = async (apiKey: string, now: Date) => {
+      let outcome: unknown;
+      const statements = await app.countStatements(async () => {
+        outcome = await identify(app.orm, tokens, { apiKey }, now).catch((error: Error) => error.message);
+      });
+      return { statements: statements.length, outcome };
+    };
+    const lastUsedAt = async (prefix: string) => {
+      const [row] = await app.orm.em.fork().execute('select last_used_at from api_key where prefix = ?', [prefix]);
+      return row.last_used_at === null ? null : new Date(row.last_used_at);
+    };
+    const portal = { kind: 'portal', apiKeyId: dbId(scoped.apiKey.id), prefix: scoped.apiKey.prefix, role: 'PORTAL', scopePaths: [path] };
+    const refused = 'The API key is invalid, revoked or expired';
+
+    // A key bound to an area: the key, its area's path and its last use, all in one statement.
+    const start = new Date(Date.now() + 1000);
+    expect(await identifyCounted(scoped.key, start)).toEqual({ statements: 1, outcome: portal });
+    expect(await lastUsedAt(scoped.apiKey.prefix)).toEqual(start);
+    // Within the minute its last use is not written again; after it, it is.
+    expect(await identifyCounted(scoped.key, new Date(start.getTime() + 59_000))).toEqual({ statements: 1, outcome: portal });
+    expect(await lastUsedAt(scoped.apiKey.prefix)).toEqual(start);
+    const later = new Date(start.getTime() + 61_000);
+    expect(await identifyCounted(scoped.key, later)).toEqual({ statements: 1, outcome: portal });
+    expect(await lastUsedAt(scoped.apiKey.prefix)).toEqual(later);
+
+    // A wrong secret, an unknown prefix and an expired key are refused in one statement too, and never counted as a use.
+    expect(await identifyCounted(`${scoped.apiKey.prefix}_${'A'.repeat(43)}`, new Date(later.getTime() + 120_000))).toEqual({ statements: 1, outcome: refused });
+    expect(await identifyCounted(`gjk_00000000_${'A'.repeat(43)}`, later)).toEqual({ statements: 1, outcome: refused });
+    expect(await identifyCounted(scoped.key, new Date(Date.now() + 3600_000 + 120_000))).toEqual({ statements: 1, outcome: refused });
+    expect(await lastUsedAt(scoped.apiKey.prefix)).toEqual(later);
+
+    // A key bound to nothing reads everything; revoked, it is refused.
+    const unbound = (await ok(app, CREATE_KEY, { input: { name: '全区门户' } })).createApiKey;
+    expect(await identifyCounted(unbound.key, start)).toEqual({ statements: 1, outcome: { ...portal, apiKeyId: dbId(unbound.apiKey.id), prefix: unbound.apiKey.prefix, scopePaths: null } });
+    await ok(app, `mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: unbound.apiKey.id });
+    expect(await identifyCounted(unbound.key, new Date(Date.now() + 120_000))).toEqual({ statements: 1, outcome: refused });
+  });
 });
 
 describe('stolen refresh tokens and password guessing', () => {
