@@ -6,7 +6,7 @@ import { SignJWT, jwtVerify } from 'jose';
 import type { AppConfig } from '../../config/env';
 import { AppError, ErrorCode, badInput, conflict, forbidden, notFound, unauthenticated } from '../../common/errors';
 import { loadByGlobalId, loadOptional, lockById } from '../../common/lookup';
-import { expectGlobalId } from '../../common/global-id';
+import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { inTransaction, inTransactionKeepingRefusal, sameConflictWhenRaced } from '../../common/transaction';
 import { todayInChina } from '../../common/dates';
 import { ANONYMOUS, SYSTEM_VIEWER, type AppContext, type Viewer } from '../../context/context';
@@ -16,7 +16,7 @@ import { Person } from '../person/person.entity';
 import { Unit } from '../unit/unit.entity';
 import { DUMMY_HASH, hashPassword, newApiKey, randomSecret, sha256, verifyPassword } from './credentials';
 import { Account, ApiKey, RefreshToken, Role, SignInDevice } from './identity.entity';
-import { ACCOUNT_BINDINGS } from './access.policy';
+import { ACCOUNT_BINDINGS, administersAccounts } from './access.policy';
 
 export interface TokenSettings {
   secret: Uint8Array;
@@ -42,8 +42,10 @@ export interface Session {
   deviceToken?: string | null;
 }
 
-/** What an administrator sees of a device token (Account.signInDevices): never the token, its hash or its row. */
+/** What an administrator, or the account itself, sees of a device token (Account.signInDevices): never the token or its hash. */
 export interface SignInDeviceView {
+  /** The row's global id (SIGN_IN_DEVICE_TYPE): what forgetSignInDevice takes. It stays when the token is replaced at a sign-in. */
+  id: string;
   rememberedAt: Date;
   lastUsedAt: Date;
   expiresAt: Date;
@@ -52,6 +54,9 @@ export interface SignInDeviceView {
 }
 
 const ISSUER = 'gongjian';
+
+/** The GraphQL type, and global-id prefix, of a remembered device (the entity is no GraphQL type of its own). */
+export const SIGN_IN_DEVICE_TYPE = 'SignInDevice';
 
 /**
  * Deletes the account's refresh tokens past their expiry, so the table holds about one lifetime of
@@ -544,10 +549,48 @@ export const identityService = {
     return paginate(ctx.em, Account, where, { property: 'id', direction: OrderDirection.DESC }, args);
   },
 
+  /** The signed-in caller's own account (`me`). */
+  async me(ctx: AppContext): Promise<Account> {
+    const viewer = ctx.viewer;
+    if (viewer.kind !== 'account') throw forbidden('Only a signed-in account has an account');
+    const account = await ctx.em.findOne(Account, { id: viewer.accountId });
+    // identify() found it moments ago; gone since, it is answered as identify() would now.
+    if (!account) throw unauthenticated('This account is no longer active');
+    return account;
+  },
+
+  /**
+   * Forgets one remembered device (a lost phone, one paused by the lockout): its token counts for
+   * nothing at the next sign-in, which is then a new client's (locked with the account, given a new
+   * token and device). An account forgets its own; an administrator of everything any account's.
+   * Any other device, like an unknown or expired one, is NOT_FOUND: the answer does not tell
+   * whether it exists for someone else. Sessions already open stay (a device is not a session:
+   * resetAccountPassword or setAccountActive end those). Answers the device's account.
+   */
+  async forgetSignInDevice(ctx: AppContext, id: string): Promise<Account> {
+    const viewer = ctx.viewer;
+    if (viewer.kind !== 'account') throw forbidden('Only a signed-in account has sign-in devices');
+    const { id: deviceId } = expectGlobalId(id, [SIGN_IN_DEVICE_TYPE], 'id');
+    const missing = () => notFound(SIGN_IN_DEVICE_TYPE, id, 'id');
+    return inTransaction(ctx, async (em) => {
+      const now = ctx.now();
+      // Not locked: the account row is locked first (as every session writer does), then the device deleted.
+      const [device]: { account_id: number }[] = await em.execute('select account_id from sign_in_device where id = ? and expires_at > ?', [deviceId, now]);
+      if (!device) throw missing();
+      let account: Account | null;
+      if (device.account_id === viewer.accountId) account = await lockById(em, Account, device.account_id);
+      else if (administersAccounts(viewer)) account = await loadAccountForAdminChange(em, ctx, toGlobalId(Account.name, device.account_id));
+      else throw missing();
+      // Gone since it was read (replaced tokens keep their row; evicted or expired ones do not).
+      if (!account || !(await em.nativeDelete(SignInDevice, { id: deviceId, account: account.id, expiresAt: { $gt: now } }))) throw missing();
+      return account;
+    });
+  },
+
   /**
    * The unexpired device tokens of each account, most recently used first (at most
    * SIGN_IN_DEVICES.perAccount each), in one statement for all: for the Account.signInDevices loader.
-   * What support needs and nothing that names the token: no hash, no row id.
+   * What support needs and nothing that names the token (no hash); the row's global id to forget one.
    */
   async signInDevicesOf(ctx: AppContext, accountIds: readonly number[]): Promise<SignInDeviceView[][]> {
     const now = ctx.now();
@@ -555,6 +598,7 @@ export const identityService = {
     const byAccount = new Map<number, SignInDeviceView[]>(accountIds.map((id) => [id, []]));
     for (const row of rows) {
       byAccount.get(row.account.id)?.push({
+        id: toGlobalId(SIGN_IN_DEVICE_TYPE, row.id),
         rememberedAt: row.createdAt,
         lastUsedAt: row.lastUsedAt,
         expiresAt: row.expiresAt,
