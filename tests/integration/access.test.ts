@@ -1,7 +1,7 @@
 import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
 import { toGlobalId } from '../../src/common/global-id';
 import type { Viewer } from '../../src/context/context';
-import { ADMIN_MUTATIONS, PORTAL_QUERIES, PUBLIC_FIELDS, ROLE_MUTATIONS, SELF_MUTATIONS } from '../../src/modules/identity/access.policy';
+import { ADMIN_MUTATIONS, PORTAL_QUERIES, PUBLIC_FIELDS, ROLE_MUTATIONS, SELF_MUTATIONS, SELF_QUERIES } from '../../src/modules/identity/access.policy';
 import { Role } from '../../src/modules/identity/role';
 import { RECORD_TYPES } from '../../src/modules/identity/scope.rules';
 import {
@@ -36,9 +36,11 @@ const mutationFields = schema.getMutationType()!.getFields();
  *  - directory: the public directory (area tree, units, party organisations…), readable by every signed-in viewer
  *  - area figures: takes an area that must lie in the viewer's scope
  *  - admin: district administrators only
+ *  - self: the caller's own account (SELF_QUERIES), any signed-in account, never a portal
  */
-const ROOT_QUERIES: Record<string, 'record list' | 'directory' | 'area figures' | 'admin' | 'public' | 'node' | 'public figures' | 'record lookup' | 'utility'> = {
+const ROOT_QUERIES: Record<string, 'record list' | 'directory' | 'area figures' | 'admin' | 'public' | 'self' | 'node' | 'public figures' | 'record lookup' | 'utility'> = {
   viewer: 'public',
+  me: 'self',
   node: 'node',
   nodes: 'node',
   districts: 'directory',
@@ -136,7 +138,7 @@ describe('every root field is classified', () => {
 
   test('every mutation is either for staff, in a role allowlist, admin-only, on oneself or public', () => {
     const allowlisted = new Set(Object.values(ROLE_MUTATIONS).flatMap((set) => [...(set ?? [])]));
-    for (const name of [...allowlisted, ...ADMIN_MUTATIONS, ...SELF_MUTATIONS, ...PUBLIC_FIELDS]) {
+    for (const name of [...allowlisted, ...ADMIN_MUTATIONS, ...SELF_MUTATIONS, ...SELF_QUERIES, ...PUBLIC_FIELDS]) {
       expect(queryFields[name] ?? mutationFields[name]).toBeDefined();
     }
     for (const name of PORTAL_QUERIES) expect(queryFields[name]).toBeDefined();
@@ -360,7 +362,7 @@ describe('a district administrator bound to an area', () => {
 });
 
 describe('roles outside the staff', () => {
-  // Every account may change its own password (SELF_MUTATIONS; identity.test.ts).
+  // Every account may change its own password and forget its own devices (SELF_MUTATIONS; identity.test.ts).
   test.each(Object.keys(mutationFields).filter((name) => !PUBLIC_FIELDS.has(name) && !SELF_MUTATIONS.has(name)))('analyst: mutation %s is FORBIDDEN', async (name) => {
     const { signature, call, variables } = placeholderArguments(mutationFields[name].args);
     expectError(await app.execute(`mutation${signature} { ${name}${call}${anySelection(schema, 'Mutation', name)} }`, variables, analyst), 'FORBIDDEN');

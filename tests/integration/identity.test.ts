@@ -5,6 +5,7 @@ import { MemoryTokenBucket } from '../../src/hardening/rate-limit';
 import { createServer, type AppServer } from '../../src/server';
 import { areaPath, portalViewer } from '../helpers/access-fixtures';
 import { ANONYMOUS } from '../../src/context/context';
+import { toGlobalId } from '../../src/common/global-id';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, expectRacedDuplicatesAnswerAsSequential, ok, residentId, type World } from '../helpers/fixtures';
 import { sha256 } from '../../src/modules/identity/credentials';
@@ -516,6 +517,49 @@ describe('identify', () => {
       expect({ username, ...(await identifyCounted(`Bearer ${accessToken}`)) }).toEqual({ username, statements: 1, outcome: 'This session was signed out: sign in again' });
     }
   });
+
+  test('an API key costs one SQL statement, refused or not, and writes its last use at most once a minute', async () => {
+    const tokens = tokenSettings(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv));
+    const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { id prefix } } }`;
+    const scoped = (await ok(app, CREATE_KEY, { input: { name: '计数门户', scopeAreaId: w.communityId, expiresAt: new Date(Date.now() + 3600_000).toISOString() } })).createApiKey;
+    const [{ path }] = await app.orm.em.fork().execute('select path from area where id = ?', [dbId(w.communityId)]);
+    const identifyCounted = async (apiKey: string, now: Date) => {
+      let outcome: unknown;
+      const statements = await app.countStatements(async () => {
+        outcome = await identify(app.orm, tokens, { apiKey }, now).catch((error: Error) => error.message);
+      });
+      return { statements: statements.length, outcome };
+    };
+    const lastUsedAt = async (prefix: string) => {
+      const [row] = await app.orm.em.fork().execute('select last_used_at from api_key where prefix = ?', [prefix]);
+      return row.last_used_at === null ? null : new Date(row.last_used_at);
+    };
+    const portal = { kind: 'portal', apiKeyId: dbId(scoped.apiKey.id), prefix: scoped.apiKey.prefix, role: 'PORTAL', scopePaths: [path] };
+    const refused = 'The API key is invalid, revoked or expired';
+
+    // A key bound to an area: the key, its area's path and its last use, all in one statement.
+    const start = new Date(Date.now() + 1000);
+    expect(await identifyCounted(scoped.key, start)).toEqual({ statements: 1, outcome: portal });
+    expect(await lastUsedAt(scoped.apiKey.prefix)).toEqual(start);
+    // Within the minute its last use is not written again; after it, it is.
+    expect(await identifyCounted(scoped.key, new Date(start.getTime() + 59_000))).toEqual({ statements: 1, outcome: portal });
+    expect(await lastUsedAt(scoped.apiKey.prefix)).toEqual(start);
+    const later = new Date(start.getTime() + 61_000);
+    expect(await identifyCounted(scoped.key, later)).toEqual({ statements: 1, outcome: portal });
+    expect(await lastUsedAt(scoped.apiKey.prefix)).toEqual(later);
+
+    // A wrong secret, an unknown prefix and an expired key are refused in one statement too, and never counted as a use.
+    expect(await identifyCounted(`${scoped.apiKey.prefix}_${'A'.repeat(43)}`, new Date(later.getTime() + 120_000))).toEqual({ statements: 1, outcome: refused });
+    expect(await identifyCounted(`gjk_00000000_${'A'.repeat(43)}`, later)).toEqual({ statements: 1, outcome: refused });
+    expect(await identifyCounted(scoped.key, new Date(Date.now() + 3600_000 + 120_000))).toEqual({ statements: 1, outcome: refused });
+    expect(await lastUsedAt(scoped.apiKey.prefix)).toEqual(later);
+
+    // A key bound to nothing reads everything; revoked, it is refused.
+    const unbound = (await ok(app, CREATE_KEY, { input: { name: '全区门户' } })).createApiKey;
+    expect(await identifyCounted(unbound.key, start)).toEqual({ statements: 1, outcome: { ...portal, apiKeyId: dbId(unbound.apiKey.id), prefix: unbound.apiKey.prefix, scopePaths: null } });
+    await ok(app, `mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: unbound.apiKey.id });
+    expect(await identifyCounted(unbound.key, new Date(Date.now() + 120_000))).toEqual({ statements: 1, outcome: refused });
+  });
 });
 
 describe('stolen refresh tokens and password guessing', () => {
@@ -834,9 +878,13 @@ describe('administrators see sign-in devices', () => {
     expect(await usernames({ devicePaused: false })).toEqual(['phone.owner']);
     expect((await ok(app, DEVICES, { filter: { search: 'phone.owner' } })).accounts.edges[0].node.signInDevices[1].signInPausedUntil).toBeNull();
 
-    // Nothing that names a token: not the token, its hash or its row.
+    // Nothing that names a token: not the token or its hash. The id (to forget it) is the row's global id.
     const type = await ok(app, `{ __type(name: "SignInDevice") { fields { name } } }`);
-    expect(type.__type.fields.map((field: any) => field.name).sort()).toEqual(['expiresAt', 'failedSignIns', 'lastUsedAt', 'rememberedAt', 'signInPausedUntil']);
+    expect(type.__type.fields.map((field: any) => field.name).sort()).toEqual(['expiresAt', 'failedSignIns', 'id', 'lastUsedAt', 'rememberedAt', 'signInPausedUntil']);
+    const rows = await app.orm.em.fork().execute(`select d.id, d.token_hash from sign_in_device d join account a on a.id = d.account_id where a.username = 'phone.owner' order by d.last_used_at desc`);
+    const ids = (await ok(app, `{ accounts(filter: { search: "phone.owner" }) { edges { node { signInDevices { id } } } } }`)).accounts.edges[0].node.signInDevices.map((d: any) => d.id);
+    expect(ids).toEqual(rows.map((row: any) => toGlobalId('SignInDevice', row.id)));
+    for (const secret of [laptop, phone, ...rows.map((row: any) => row.token_hash)]) expect(JSON.stringify(ids)).not.toContain(secret);
     // A session's own answer is not type-checked by the guard: the field refuses itself there.
     const own = await app.execute(`mutation { signIn(input: { username: "phone.owner", password: "${PASSWORD}" }) { account { signInDevices { lastUsedAt } } } }`, {}, ANONYMOUS);
     expectError(own, 'FORBIDDEN');
@@ -865,6 +913,114 @@ describe('administrators see sign-in devices', () => {
     const fifty = await page(50);
     expect(fifty.length).toBe(five.length);
     expect(fifty.filter((sql) => sql.includes('sign_in_device'))).toHaveLength(1);
+  });
+});
+
+describe('forgetting one sign-in device', () => {
+  const DEVICE_SIGN_IN = `mutation($u: String!, $p: String!, $d: String) { signIn(input: { username: $u, password: $p, deviceToken: $d }) { accessToken deviceToken } }`;
+  const FORGET = `mutation Forget($id: ID!) { forgetSignInDevice(id: $id) { username signInDevices { id } } }`;
+  const MY_DEVICES = `{ me { username signInDevices { id lastUsedAt } } }`;
+  const tokens = tokenSettings(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv));
+  afterEach(() => app.clock.reset());
+
+  /** Signs `username` in with `token` (null: a new client) at the clock's time; the new device token and the viewer of its session. */
+  async function deviceSignIn(username: string, token: string | null, password = PASSWORD) {
+    const result = await app.execute(DEVICE_SIGN_IN, { u: username, p: password, d: token }, ANONYMOUS);
+    if (result.errors) return { errors: result.errors, deviceToken: null, viewer: null };
+    const { accessToken, deviceToken } = result.data.signIn;
+    return { errors: undefined, deviceToken: deviceToken as string, viewer: await identify(app.orm, tokens, { authorization: `Bearer ${accessToken}` }, app.clock.now()) };
+  }
+  const devicesOf = async (username: string) =>
+    (await app.orm.em.fork().execute(`select d.id from sign_in_device d join account a on a.id = d.account_id where a.username = ? order by d.id`, [username])).map((row: any) => toGlobalId('SignInDevice', row.id));
+
+  test('an account lists its own devices with me and forgets one; that token is then a new client\'s, locked with the account', async () => {
+    await account('forget.owner', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const start = new Date(Date.now() - 3600_000);
+    app.clock.set(start);
+    const laptop = await deviceSignIn('forget.owner', null);
+    app.clock.advance(60_000);
+    const phone = await deviceSignIn('forget.owner', null);
+    const [laptopId, phoneId] = await devicesOf('forget.owner');
+
+    // The owner, on the laptop, sees both (the phone used last) and forgets the lost phone.
+    const mine = await app.execute(MY_DEVICES, {}, laptop.viewer!);
+    expect(mine.errors).toBeUndefined();
+    expect(mine.data.me.signInDevices.map((device: any) => device.id)).toEqual([phoneId, laptopId]);
+    const forgotten = await app.execute(FORGET, { id: phoneId }, laptop.viewer!);
+    expect(forgotten.errors).toBeUndefined();
+    expect(forgotten.data.forgetSignInDevice).toEqual({ username: 'forget.owner', signInDevices: [{ id: laptopId }] });
+    expect(await devicesOf('forget.owner')).toEqual([laptopId]);
+    // Once forgotten, it is not found again. Its id is no Node's: node() answers null, as for any unknown id.
+    expectError(await app.execute(FORGET, { id: phoneId }, laptop.viewer!), 'NOT_FOUND', 'id');
+    expect((await ok(app, `query($id: ID!) { node(id: $id) { id } }`, { id: laptopId })).node).toBeNull();
+
+    // Someone locks the name: the laptop still signs in on its own lockout, the phone's token no longer does.
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await deviceSignIn('forget.owner', null, `guess ${i}`), 'UNAUTHENTICATED');
+    expectError(await deviceSignIn('forget.owner', phone.deviceToken), 'UNAUTHENTICATED');
+    const laptopAgain = await deviceSignIn('forget.owner', laptop.deviceToken);
+    expect(laptopAgain.errors).toBeUndefined();
+    // The lock over, the phone's old token signs in as a new client would: a new device, not the one forgotten.
+    app.clock.advance(SIGN_IN_LOCKOUT.minutes * 60_000);
+    const phoneAgain = await deviceSignIn('forget.owner', phone.deviceToken);
+    expect(phoneAgain.errors).toBeUndefined();
+    const after = await devicesOf('forget.owner');
+    expect(after).toHaveLength(2);
+    expect(after).toContain(laptopId);
+    expect(after).not.toContain(phoneId);
+  });
+
+  test('an administrator forgets a device of another account, a paused one too, and finds no paused device left', async () => {
+    await account('forget.paused', 'GRID_WORKER', { scopeAreaId: w.gridId });
+    const phone = await deviceSignIn('forget.paused', null);
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await deviceSignIn('forget.paused', phone.deviceToken, `typo ${i}`), 'UNAUTHENTICATED');
+    const PAUSED = `query($paused: Boolean) { accounts(filter: { search: "forget.paused", devicePaused: $paused }) { edges { node { signInDevices { id signInPausedUntil } } } } }`;
+    const paused = (await gql(PAUSED, { paused: true }, await app.adminAuthorization())).json.data.accounts.edges;
+    expect(paused).toHaveLength(1);
+    const [device] = paused[0].node.signInDevices;
+    expect(device.signInPausedUntil).not.toBeNull();
+
+    const answer = await gql(FORGET, { id: device.id }, await app.adminAuthorization());
+    expect(answer.json).toEqual({ data: { forgetSignInDevice: { username: 'forget.paused', signInDevices: [] } } });
+    expect(await devicesOf('forget.paused')).toEqual([]);
+    expect((await gql(PAUSED, { paused: true }, await app.adminAuthorization())).json.data.accounts.edges).toEqual([]);
+    // Audited, as every mutation: who, which field, how it ended.
+    const audit = await ok(app, `{ mutationAudits(actor: "account:test.admin", field: "forgetSignInDevice") { edges { node { operationName outcome } } } }`);
+    expect(audit.mutationAudits.edges.map((edge: any) => edge.node)).toEqual([{ operationName: 'Forget', outcome: 'OK' }]);
+  });
+
+  test("nobody else's device, an unknown or a malformed id: NOT_FOUND alike (or BAD_USER_INPUT), nothing deleted, audited", async () => {
+    await account('forget.victim', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    await account('forget.intruder', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const victim = await deviceSignIn('forget.victim', null);
+    const intruder = await deviceSignIn('forget.intruder', null);
+    const [victimDevice] = await devicesOf('forget.victim');
+    const unknown = toGlobalId('SignInDevice', 2_000_000_000);
+    const boundAdmin = { ...intruder.viewer!, role: 'DISTRICT_ADMIN', scopePaths: [await areaPath(app, w.communityId)] } as typeof intruder.viewer;
+
+    const answers: unknown[] = [];
+    for (const [viewer, id] of [[intruder.viewer!, victimDevice], [intruder.viewer!, unknown], [boundAdmin!, victimDevice]] as const) {
+      const result = await expectNothingWritten(app, () => app.execute(FORGET, { id }, viewer));
+      expectError(result, 'NOT_FOUND', 'id');
+      answers.push({ ...result.errors![0], message: result.errors![0].message.replace(id, '<id>') });
+    }
+    // The same answer whether or not the device exists for someone else.
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+    await expectNothingWritten(app, async () => {
+      expectError(await app.execute(FORGET, { id: 'not an id' }, intruder.viewer!), 'BAD_USER_INPUT', 'id');
+      expectError(await app.execute(FORGET, { id: w.communityId }, intruder.viewer!), 'BAD_USER_INPUT', 'id');
+    });
+    expect(await devicesOf('forget.victim')).toEqual([victimDevice]);
+    // The victim's device still counts: it signs in while the name is locked.
+    for (let i = 0; i < SIGN_IN_LOCKOUT.failures; i += 1) expectError(await deviceSignIn('forget.victim', null, `guess ${i}`), 'UNAUTHENTICATED');
+    expect((await deviceSignIn('forget.victim', victim.deviceToken)).errors).toBeUndefined();
+    // Nor may anyone but the account and an administrator of everything read its devices.
+    expectError(await app.execute(`query($s: String) { accounts(filter: { search: $s }) { totalCount } }`, { s: 'forget.victim' }, intruder.viewer!), 'FORBIDDEN');
+    expect((await app.execute(MY_DEVICES, {}, intruder.viewer!)).data.me.signInDevices).toHaveLength(1);
+    expectError(await app.execute(MY_DEVICES, {}, portalViewer()), 'FORBIDDEN');
+
+    const audit = await ok(app, `{ mutationAudits(actor: "account:forget.intruder", field: "forgetSignInDevice") { edges { node { outcome } } } }`);
+    expect(audit.mutationAudits.edges.map((edge: any) => edge.node.outcome)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
   });
 });
 

@@ -19,14 +19,21 @@ export const PUBLIC_FIELDS: ReadonlySet<string> = new Set(['viewer', 'signIn', '
  */
 const SESSION_STARTING_FIELDS: ReadonlySet<string> = new Set(['signIn', 'refreshSession']);
 
-/** Mutations any signed-in account may run on itself; never a portal. */
-export const SELF_MUTATIONS: ReadonlySet<string> = new Set(['changePassword']);
+/**
+ * Mutations any signed-in account may run on itself; never a portal. forgetSignInDevice also
+ * reaches other accounts' devices, for an administrator of everything only: the service decides
+ * (administersAccounts), and answers any other account's device as not found.
+ */
+export const SELF_MUTATIONS: ReadonlySet<string> = new Set(['changePassword', 'forgetSignInDevice']);
+
+/** Root queries any signed-in account may ask about itself (`me`: its own account and devices); never a portal. */
+export const SELF_QUERIES: ReadonlySet<string> = new Set(['me']);
 
 /**
  * Root fields whose answer is about the caller's own session (who they are, their account): not
  * type-checked for accounts and anonymous callers, who may not read Account otherwise (see access.guard.ts).
  */
-export const SESSION_FIELDS: ReadonlySet<string> = new Set([...PUBLIC_FIELDS, ...SELF_MUTATIONS]);
+export const SESSION_FIELDS: ReadonlySet<string> = new Set([...PUBLIC_FIELDS, ...SELF_MUTATIONS, ...SELF_QUERIES]);
 
 /** Staff who run the closed loop in their area: they may change anything inside their scope. */
 export const STAFF_ROLES: ReadonlySet<Role> = new Set([Role.DISTRICT_ADMIN, Role.STREET_STAFF, Role.COMMUNITY_STAFF, Role.GRID_WORKER]);
@@ -152,6 +159,11 @@ export const HIDDEN_TYPES: Readonly<Record<Role, ReadonlySet<string>>> = {
   [Role.PORTAL]: new Set([...ADMIN_ONLY_TYPES, ...RECORD_TYPES, 'PointsLeaderboardEntry', 'ActivityRecordCard', 'UnitAssessment', 'ResourceMatch']),
 };
 
+/** A district administrator bound to no area: the one who runs ADMIN_MUTATIONS and acts on other accounts. */
+export function administersAccounts(viewer: Viewer): boolean {
+  return viewer.kind === 'account' && viewer.role === Role.DISTRICT_ADMIN && viewer.scopePaths === null;
+}
+
 /** The outcome of asking whether a viewer may call a root field. */
 export type FieldDecision = 'allow' | 'unauthenticated' | 'forbidden';
 
@@ -159,8 +171,9 @@ export function decideRootField(viewer: Viewer, operation: 'Query' | 'Mutation',
   if (PUBLIC_FIELDS.has(field)) return viewer.kind === 'portal' && SESSION_STARTING_FIELDS.has(field) ? 'forbidden' : 'allow';
   if (viewer.kind === 'anonymous') return 'unauthenticated';
   const role = viewer.role;
+  if (SELF_QUERIES.has(field)) return viewer.kind === 'account' ? 'allow' : 'forbidden';
   if (operation === 'Query') return role !== Role.PORTAL || PORTAL_QUERIES.has(field) ? 'allow' : 'forbidden';
-  if (ADMIN_MUTATIONS.has(field)) return role === Role.DISTRICT_ADMIN && viewer.scopePaths === null ? 'allow' : 'forbidden';
+  if (ADMIN_MUTATIONS.has(field)) return administersAccounts(viewer) ? 'allow' : 'forbidden';
   if (SELF_MUTATIONS.has(field)) return viewer.kind === 'account' ? 'allow' : 'forbidden';
   if (STAFF_ROLES.has(role)) return 'allow';
   return ROLE_MUTATIONS[role]?.has(field) ? 'allow' : 'forbidden';
@@ -172,6 +185,14 @@ export function decideRootField(viewer: Viewer, operation: 'Query' | 'Mutation',
  * an area may not change them (ADMIN_MUTATIONS), nor read them.
  */
 const DISTRICT_WIDE_TYPES: ReadonlySet<string> = new Set(['Account', 'SignInDevice', 'ApiKey', 'PersonalDataAccess', 'MutationAudit']);
+
+/**
+ * Whether a viewer may read an account's sign-in devices: whoever may read SignInDevice, and an
+ * account its own (`me`, forgetSignInDevice's answer), which it needs to know which one to forget.
+ */
+export function mayReadSignInDevicesOf(viewer: Viewer, accountId: number): boolean {
+  return (viewer.kind === 'account' && viewer.accountId === accountId) || mayReadType(viewer, 'SignInDevice');
+}
 
 /** Whether a viewer may read objects of a GraphQL type at all. */
 export function mayReadType(viewer: Viewer, typeName: string): boolean {

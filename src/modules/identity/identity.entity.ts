@@ -154,7 +154,8 @@ export class ApiKey extends NodeEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   revokedAt?: Date | null;
 
-  @Field(() => DateTimeISOResolver, { nullable: true })
+  /** Written at most once a minute (API_KEY_LAST_USED_SECONDS in identity.service.ts). */
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Its last accepted request, to within a minute (written at most once a minute).' })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastUsedAt?: Date | null;
 }

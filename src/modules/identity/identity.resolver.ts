@@ -9,7 +9,7 @@ import { IdInput, TextInput } from '../../common/input-fields';
 import type { AppContext } from '../../context/context';
 import { Area } from '../area/area.entity';
 import { Account, ApiKey, Role } from './identity.entity';
-import { mayReadType } from './access.policy';
+import { mayReadSignInDevicesOf } from './access.policy';
 import { SIGN_IN_DEVICES, SIGN_IN_LOCKOUT, identityService, type SignInDeviceView, type TokenSettings } from './identity.service';
 
 @ObjectType({ description: 'A signed-in session: send `accessToken` as `Authorization: Bearer …`; trade `refreshToken` for a new session before it expires.' })
@@ -38,6 +38,9 @@ class SessionPayload {
   description: `A client an account signed in with that keeps a device token (signIn's deviceToken): it signs in under a lockout of its own, apart from the account's. Kept ${SIGN_IN_DEVICES.days} days after its last use, at most ${SIGN_IN_DEVICES.perAccount} per account. The token itself is never shown.`,
 })
 class SignInDeviceType implements SignInDeviceView {
+  @Field(() => ID, { description: 'Opaque and stable while the device is remembered (not the token): pass it to forgetSignInDevice. Not a Node: node(id:) answers null for it.' })
+  id!: string;
+
   @Field(() => DateTimeISOResolver, { description: 'When the client was first remembered (its first sign-in that got a device token).' })
   rememberedAt!: Date;
 
@@ -234,6 +237,11 @@ export class IdentityResolver {
     return { kind: 'anonymous', role: null, name: null };
   }
 
+  @Query(() => Account, { description: 'Your own account (any signed-in account, never a portal), with your remembered sign-in devices: their ids are what forgetSignInDevice takes.' })
+  me(@Ctx() ctx: AppContext) {
+    return identityService.me(ctx);
+  }
+
   @Query(() => AccountConnection, { description: 'Staff accounts, newest first (district administrators).' })
   accounts(@Args() args: AccountListArgs, @Ctx() ctx: AppContext) {
     return identityService.listAccounts(ctx, args.filter ?? {}, args);
@@ -302,6 +310,14 @@ export class IdentityResolver {
     return identityService.updateAccount(ctx, id, input);
   }
 
+  @Mutation(() => Account, {
+    description:
+      "Forget one remembered sign-in device (a lost phone, one paused after wrong passwords): its deviceToken counts for nothing from now on, so its next sign-in is a new client's. Your own devices (`me { signInDevices { id } }`), or any account's for a district administrator of everything; any other id is NOT_FOUND. Sessions already open stay: resetAccountPassword or setAccountActive end those. Answers the device's account.",
+  })
+  forgetSignInDevice(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext) {
+    return identityService.forgetSignInDevice(ctx, id);
+  }
+
   @Mutation(() => Account, { description: 'Lift a sign-in lockout (too many wrong passwords) before it runs out; district administrators only.' })
   unlockAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext) {
     return identityService.unlockAccount(ctx, id);
@@ -318,12 +334,12 @@ export class IdentityResolver {
   }
 
   @FieldResolver(() => [SignInDeviceType], {
-    description: `The clients that keep a device token of this account, most recently used first (expired ones are gone): how many there are, and which is paused. A client whose sign-in is refused while the account is not locked is likely paused here.`,
+    description: `The clients that keep a device token of this account, most recently used first (expired ones are gone): how many there are, and which is paused. A client whose sign-in is refused while the account is not locked is likely paused here. District administrators of everything, and the account itself (me).`,
   })
   signInDevices(@Root() account: Account, @Ctx() ctx: AppContext) {
-    // The access guard does not type-check a session's own answer (signIn, changePassword): this
-    // field stays for whoever may read SignInDevice there too.
-    if (!mayReadType(ctx.viewer, 'SignInDevice')) throw forbidden('Your role may not read SignInDevice records');
+    // The access guard does not type-check a session's own answer (signIn, me, …): this field
+    // stays for whoever may read SignInDevice there too, and for the account's own.
+    if (!mayReadSignInDevicesOf(ctx.viewer, account.id)) throw forbidden('Your role may not read SignInDevice records');
     return ctx.loaders.get<number, SignInDeviceView[]>('Account.signInDevices', (ids) => identityService.signInDevicesOf(ctx, ids)).load(account.id);
   }
 

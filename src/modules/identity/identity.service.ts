@@ -6,17 +6,17 @@ import { SignJWT, jwtVerify } from 'jose';
 import type { AppConfig } from '../../config/env';
 import { AppError, ErrorCode, badInput, conflict, forbidden, notFound, unauthenticated } from '../../common/errors';
 import { loadByGlobalId, loadOptional, lockById } from '../../common/lookup';
-import { expectGlobalId } from '../../common/global-id';
+import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { inTransaction, inTransactionKeepingRefusal, sameConflictWhenRaced } from '../../common/transaction';
 import { todayInChina } from '../../common/dates';
 import { ANONYMOUS, SYSTEM_VIEWER, type AppContext, type Viewer } from '../../context/context';
-import { AREA_TYPE_NAME, Area, AreaLevel } from '../area/area.entity';
+import { AREA_TYPE_NAME, AreaLevel } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { Person } from '../person/person.entity';
 import { Unit } from '../unit/unit.entity';
 import { DUMMY_HASH, hashPassword, newApiKey, randomSecret, sha256, verifyPassword } from './credentials';
 import { Account, ApiKey, RefreshToken, Role, SignInDevice } from './identity.entity';
-import { ACCOUNT_BINDINGS } from './access.policy';
+import { ACCOUNT_BINDINGS, administersAccounts } from './access.policy';
 
 export interface TokenSettings {
   secret: Uint8Array;
@@ -42,8 +42,10 @@ export interface Session {
   deviceToken?: string | null;
 }
 
-/** What an administrator sees of a device token (Account.signInDevices): never the token, its hash or its row. */
+/** What an administrator, or the account itself, sees of a device token (Account.signInDevices): never the token or its hash. */
 export interface SignInDeviceView {
+  /** The row's global id (SIGN_IN_DEVICE_TYPE): what forgetSignInDevice takes. It stays when the token is replaced at a sign-in. */
+  id: string;
   rememberedAt: Date;
   lastUsedAt: Date;
   expiresAt: Date;
@@ -52,6 +54,9 @@ export interface SignInDeviceView {
 }
 
 const ISSUER = 'gongjian';
+
+/** The GraphQL type, and global-id prefix, of a remembered device (the entity is no GraphQL type of its own). */
+export const SIGN_IN_DEVICE_TYPE = 'SignInDevice';
 
 /**
  * Deletes the account's refresh tokens past their expiry, so the table holds about one lifetime of
@@ -137,6 +142,36 @@ interface BearerAccountRow {
 }
 
 /**
+ * ApiKey.lastUsedAt is written at most this often: a portal sends many requests a minute, and
+ * writing the row on each of them made every request of a key queue on its row lock (and a WAL record).
+ */
+export const API_KEY_LAST_USED_SECONDS = 60;
+
+/**
+ * An API key that is valid now (its hash matches, not revoked, not expired), with its area's path,
+ * in one round trip; no row: refused. The update writes its last use when that is older than
+ * API_KEY_LAST_USED_SECONDS; PostgreSQL runs a data-modifying WITH once whether or not the select
+ * reads it. The age is checked on the updated row itself, so that of two requests racing past the
+ * minute, the second (re-reading the row once the first commits) writes nothing.
+ */
+const API_KEY_SQL = `with i as (select ?::text as prefix, ?::text as secret_hash, ?::timestamptz as now),
+  k as (
+    select ak.id, ak.prefix, ak.scope_area_id from api_key ak, i
+     where ak.prefix = i.prefix and ak.secret_hash = i.secret_hash and ak.revoked_at is null and (ak.expires_at is null or ak.expires_at > i.now)
+  ),
+  used as (
+    update api_key a set last_used_at = ?
+     where a.id = (select k.id from k) and (a.last_used_at is null or a.last_used_at <= (select i.now from i) - make_interval(secs => ?))
+  )
+  select k.id, k.prefix, (select s.path from area s where s.id = k.scope_area_id) as scope_path from k`;
+
+interface ApiKeyRow {
+  id: number;
+  prefix: string;
+  scope_path: string | null;
+}
+
+/**
  * Who sent this request: a bearer access token (staff) or an X-Api-Key (portal); none is
  * anonymous. A credential that is present but invalid, expired or revoked is refused (401)
  * rather than silently treated as anonymous.
@@ -177,13 +212,9 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
   }
   if (headers.apiKey) {
     const prefix = headers.apiKey.split('_').slice(0, 2).join('_');
-    const key = await em.findOne(ApiKey, { prefix });
-    if (!key || key.secretHash !== sha256(headers.apiKey) || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) {
-      throw unauthenticated('The API key is invalid, revoked or expired');
-    }
-    await em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: now });
-    const scopePaths = key.scopeArea ? [(await em.findOneOrFail(Area, { id: key.scopeArea.id })).path] : null;
-    return { kind: 'portal', apiKeyId: key.id, prefix: key.prefix, role: Role.PORTAL, scopePaths };
+    const [key]: (ApiKeyRow | undefined)[] = await em.execute(API_KEY_SQL, [prefix, sha256(headers.apiKey), now, now, API_KEY_LAST_USED_SECONDS]);
+    if (!key) throw unauthenticated('The API key is invalid, revoked or expired');
+    return { kind: 'portal', apiKeyId: key.id, prefix: key.prefix, role: Role.PORTAL, scopePaths: key.scope_path === null ? null : [key.scope_path] };
   }
   return ANONYMOUS;
 }
@@ -518,10 +549,48 @@ export const identityService = {
     return paginate(ctx.em, Account, where, { property: 'id', direction: OrderDirection.DESC }, args);
   },
 
+  /** The signed-in caller's own account (`me`). */
+  async me(ctx: AppContext): Promise<Account> {
+    const viewer = ctx.viewer;
+    if (viewer.kind !== 'account') throw forbidden('Only a signed-in account has an account');
+    const account = await ctx.em.findOne(Account, { id: viewer.accountId });
+    // identify() found it moments ago; gone since, it is answered as identify() would now.
+    if (!account) throw unauthenticated('This account is no longer active');
+    return account;
+  },
+
+  /**
+   * Forgets one remembered device (a lost phone, one paused by the lockout): its token counts for
+   * nothing at the next sign-in, which is then a new client's (locked with the account, given a new
+   * token and device). An account forgets its own; an administrator of everything any account's.
+   * Any other device, like an unknown or expired one, is NOT_FOUND: the answer does not tell
+   * whether it exists for someone else. Sessions already open stay (a device is not a session:
+   * resetAccountPassword or setAccountActive end those). Answers the device's account.
+   */
+  async forgetSignInDevice(ctx: AppContext, id: string): Promise<Account> {
+    const viewer = ctx.viewer;
+    if (viewer.kind !== 'account') throw forbidden('Only a signed-in account has sign-in devices');
+    const { id: deviceId } = expectGlobalId(id, [SIGN_IN_DEVICE_TYPE], 'id');
+    const missing = () => notFound(SIGN_IN_DEVICE_TYPE, id, 'id');
+    return inTransaction(ctx, async (em) => {
+      const now = ctx.now();
+      // Not locked: the account row is locked first (as every session writer does), then the device deleted.
+      const [device]: { account_id: number }[] = await em.execute('select account_id from sign_in_device where id = ? and expires_at > ?', [deviceId, now]);
+      if (!device) throw missing();
+      let account: Account | null;
+      if (device.account_id === viewer.accountId) account = await lockById(em, Account, device.account_id);
+      else if (administersAccounts(viewer)) account = await loadAccountForAdminChange(em, ctx, toGlobalId(Account.name, device.account_id));
+      else throw missing();
+      // Gone since it was read (replaced tokens keep their row; evicted or expired ones do not).
+      if (!account || !(await em.nativeDelete(SignInDevice, { id: deviceId, account: account.id, expiresAt: { $gt: now } }))) throw missing();
+      return account;
+    });
+  },
+
   /**
    * The unexpired device tokens of each account, most recently used first (at most
    * SIGN_IN_DEVICES.perAccount each), in one statement for all: for the Account.signInDevices loader.
-   * What support needs and nothing that names the token: no hash, no row id.
+   * What support needs and nothing that names the token (no hash); the row's global id to forget one.
    */
   async signInDevicesOf(ctx: AppContext, accountIds: readonly number[]): Promise<SignInDeviceView[][]> {
     const now = ctx.now();
@@ -529,6 +598,7 @@ export const identityService = {
     const byAccount = new Map<number, SignInDeviceView[]>(accountIds.map((id) => [id, []]));
     for (const row of rows) {
       byAccount.get(row.account.id)?.push({
+        id: toGlobalId(SIGN_IN_DEVICE_TYPE, row.id),
         rememberedAt: row.createdAt,
         lastUsedAt: row.lastUsedAt,
         expiresAt: row.expiresAt,
