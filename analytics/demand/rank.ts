@@ -13,7 +13,7 @@ import { GROUPS, explode, shapeOf, type CellShape } from './cells';
 import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart, splitPeriod } from './dates';
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
-import { MIN_TREND_POINTS, scaledVolume, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, dataEndNote } from './trend';
+import { MIN_TREND_POINTS, dataEndNote, gapNote, gapsWithin, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, trendValues } from './trend';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
 import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataLast, readDataStart, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
 import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
@@ -244,10 +244,11 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const dataFirst = trendBegin(firstMonth, dataStart);
   const monthKeys: string[] = [];
   if (dataFirst) for (let m = monthStart(dataFirst); m <= lastMonth; m = addMonths(m, 1)) monthKeys.push(m);
-  // Partly covered months (the month of `to`, the month the data begin in) scaled, or left out under 7 days: trend.ts.
-  const dataEnd = dataEndNote(trendTo, dataStart.sourceLast);
-  if (dataEnd) notes.push(`the trend: ${dataEnd}`);
-  const trendMonthsUsed = trendBuckets(monthKeys, 'MONTH', firstMonth, trendTo, dataFirst);
+  // Partly covered months (the month of `to`, the month the data begin in, months across a gap in
+  // collection) scaled, or left out under 7 days: trend.ts.
+  const gaps = gapsWithin(dataStart.gaps, dataFirst, trendTo);
+  const trendMonthsUsed = trendBuckets(monthKeys, 'MONTH', firstMonth, trendTo, dataFirst, gaps);
+  for (const note of [dataEndNote(trendTo, dataStart.sourceLast), ...gaps.map((gap) => gapNote(gap, 'MONTH'))]) if (note) notes.push(`the trend: ${note}`);
   const usableMonths = trendMonthsUsed.map((b) => monthKeys[b.index]);
   // Without a group dimension an entry's cell depends on its what × unit alone: looked up once per pair.
   const cellOfPair = new Map<number, Map<number, Cell | null>>();
@@ -314,8 +315,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   [...cells.values()].forEach((cell, i) => {
     const s = cell.sums;
     const population = populations[i];
-    // Monthly totals, partly covered months scaled to their length (trendBuckets).
-    const series = trendMonthsUsed.map((b) => scaledVolume(cell.monthly.get(monthKeys[b.index]) ?? 0, b));
+    // Monthly totals, partly covered months scaled to their length (trendBuckets), each at its place (trendValues).
+    const series = trendValues(trendMonthsUsed, (index) => cell.monthly.get(monthKeys[index]) ?? 0);
     const trend = trendTest(series, 12);
     const surge = surgeZ(cell.volume, cell.baselineVolume, daysInclusive(input.from, input.to), baseline.days);
     const hist = HISTOGRAM_COLUMNS.map((c) => s[c]);
@@ -332,7 +333,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       trendZ: trend ? round(trend.mk.z, 4) : null,
       trendP: trend ? round(trend.mk.p, 4) : null,
       trendMethod: trend ? (trend.seasonal ? 'SEASONAL' : 'MONTHLY') : null,
-      trendPoints: series.length,
+      trendPoints: trendMonthsUsed.length,
       senSlope: trend ? round(trend.senSlope ?? 0, 4) : null,
       surgeZ: surge ? round(surge.z, 4) : null,
       surgeExpected: surge ? round(surge.expected, 2) : null,
@@ -353,7 +354,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     };
     if (metrics.ratePer10k !== null) metrics.ratePer10k = round(metrics.ratePer10k, 4);
     if (population === null) note('ratePer10k', 'no population is recorded for the area');
-    if (!trend) note('trendZ', `${series.length} monthly points: the trend needs at least ${MIN_TREND_POINTS}`);
+    if (!trend) note('trendZ', `${trendMonthsUsed.length} monthly points: the trend needs at least ${MIN_TREND_POINTS}`);
     if (!surge) note('surgeZ', 'the baseline period has no records to compare with');
     if (metrics.recurrence === null) note('recurrence', recurrence === null ? 'computed from requests only (repeats from the same building within 90 days); one-window records keep no address' : 'no request in the cell was located at a building');
     if (shape.byGroup) note('resolutionGap', 'open, finished, close times and ratings are not kept per resident group; rank by CATEGORY for them');
