@@ -182,7 +182,6 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // (today's, still coming in) are read apart and taken out of their month for the trend.
   const trendTo = trendEnd(input.to, chinaDay(input.now));
   const trendToNote = trendEndNote(input.to, trendTo);
-  if (trendToNote) notes.push(`the trend reads months ${trendToNote}`);
   const [period, base, months, current, exemplars, recurrence, backlogDays, backlogMonths, notOver] = await Promise.all([
     readPeriod(db, spec(periodColumns, true, true), input.from, input.to, dataLast),
     readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
@@ -248,7 +247,12 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // collection) scaled, or left out under 7 days: trend.ts.
   const gaps = gapsWithin(dataStart.gaps, dataFirst, trendTo);
   const trendMonthsUsed = trendBuckets(monthKeys, 'MONTH', firstMonth, trendTo, dataFirst, gaps);
-  for (const note of [dataEndNote(trendTo, dataStart.sourceLast), ...gaps.map((gap) => gapNote(gap, 'MONTH'))]) if (note) notes.push(`the trend: ${note}`);
+  // Said only when some cell's trend is read (below): a ranking whose cells have too few months has no trend to explain.
+  const trendNotes = [
+    ...(trendToNote ? [`the trend reads months ${trendToNote}`] : []),
+    ...[dataEndNote(trendTo, dataStart.sourceLast), ...gaps.map((gap) => gapNote(gap, 'MONTH'))].filter((note): note is string => note !== null).map((note) => `the trend: ${note}`),
+  ];
+  let trendRead = false;
   const usableMonths = trendMonthsUsed.map((b) => monthKeys[b.index]);
   // Without a group dimension an entry's cell depends on its what × unit alone: looked up once per pair.
   const cellOfPair = new Map<number, Map<number, Cell | null>>();
@@ -318,6 +322,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     // Monthly totals, partly covered months scaled to their length (trendBuckets), each at its place (trendValues).
     const series = trendValues(trendMonthsUsed, (index) => cell.monthly.get(monthKeys[index]) ?? 0);
     const trend = trendTest(series, 12);
+    if (trend) trendRead = true;
     const surge = surgeZ(cell.volume, cell.baselineVolume, daysInclusive(input.from, input.to), baseline.days);
     const hist = HISTOGRAM_COLUMNS.map((c) => s[c]);
     const histOk = !shape.byGroup && hist.every((v) => v !== null && v !== undefined);
@@ -368,6 +373,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     if (metrics.spread === null) note('spread', areaDim ? 'spread is across areas; this cell is one area' : 'no area has demand');
     metricsOf.set(cell.id, metrics);
   });
+  if (trendRead) notes.push(...trendNotes);
   persistence(cells, metricsOf, usableMonths);
   clock.mark('metrics');
 

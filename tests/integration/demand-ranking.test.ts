@@ -123,6 +123,8 @@ test('metric values on the tiny fixture equal the ones worked by hand', async ()
   expect(m.trendPoints).toBe(1);
   expect(m.trendZ).toBeNull();
   expect(result.rows[0].notes).toContainEqual({ metric: 'trendZ', reason: '1 monthly points: the trend needs at least 4' });
+  // No trend is read, so the ranking does not explain one (the gap, the data's end).
+  expect(result.notes.filter((note) => note.startsWith('the trend'))).toEqual([]);
   expect(result.snapshot.recordsCounted).toBe(4);
   // The latest record counted and the evidence are demands: T-4 (03-08), not the consultation T-5 (03-09).
   expect(result.snapshot.latestRecordAt?.toISOString()).toBe('2021-03-08T02:00:00.000Z');

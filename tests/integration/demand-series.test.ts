@@ -272,12 +272,23 @@ test('today is not over: its point is shown as counted, but the trend ends yeste
     // Flat over the 19 days that are over; with today's 1 it read as a fall (z < 0).
     expect(daily.trend).toMatchObject({ firstPointUsed: '2021-03-01', lastPointUsed: '2021-03-19', pointsUsed: 19, method: 'SEASONAL', z: 0 });
     expect(daily.trend!.note).toContain('up to 2021-03-19: 2021-03-20 is not over yet, its records are still coming in');
-    // The ranking's monthly trend likewise reads March up to the 19th, and says so.
-    const ranking = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) { notes } }`, {
-      input: { areaId: await communityGid(code), lastDays: 20, groupBy: ['CATEGORY'] },
-    });
-    expect(ranking.errors).toBeUndefined();
-    expect(ranking.data.demandRanking.notes).toContain('the trend reads months up to 2021-03-19: 2021-03-20 is not over yet, its records are still coming in');
+    // The ranking's monthly trend likewise reads March up to the 19th, and says so, when it reads
+    // a trend: with March alone (one month) there is none, and nothing to explain.
+    const rankingNotes = async () => {
+      const ranking = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) { notes rows { metrics { trendZ } } } }`, {
+        input: { areaId: await communityGid(code), lastDays: 20, groupBy: ['CATEGORY'] },
+      });
+      expect(ranking.errors).toBeUndefined();
+      return ranking.data.demandRanking as { notes: string[]; rows: { metrics: { trendZ: number | null } }[] };
+    };
+    const oneMonth = await rankingNotes();
+    expect(oneMonth.rows.map((row) => row.metrics.trendZ)).toEqual([null]);
+    expect(oneMonth.notes.filter((note) => note.startsWith('the trend'))).toEqual([]);
+    // With the months before (one demand a day from December 2020), the trend is read.
+    await loadDays('TODAY-EARLIER', [[code, FLAT_ITEM, daysFrom('2020-12-01', '2021-02-28')]]);
+    const ranking = await rankingNotes();
+    expect(ranking.rows.map((row) => row.metrics.trendZ)).toEqual([expect.any(Number)]);
+    expect(ranking.notes).toContain('the trend reads months up to 2021-03-19: 2021-03-20 is not over yet, its records are still coming in');
     // A period that ended before today is read to its end.
     const past = await series({ areaId: await communityGid(code), categoryId: flat, from: '2021-03-01', to: '2021-03-19', interval: 'DAY' });
     expect(past.trend).toMatchObject({ lastPointUsed: '2021-03-19', pointsUsed: 19 });
@@ -291,6 +302,7 @@ test('today is not over: its point is shown as counted, but the trend ends yeste
     const laterRanking = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) { notes } }`, {
       input: { areaId: await communityGid(code), from: '2021-03-01', to: '2021-03-25', groupBy: ['CATEGORY'] },
     });
+    expect(laterRanking.errors).toBeUndefined();
     expect(laterRanking.data.demandRanking.notes).toContain('the trend: nothing was recorded anywhere (same sources, whole city) after 2021-03-20: the days to 2021-03-25 are read as zeros; if their records are not imported yet, end the period on 2021-03-20');
   } finally {
     app.clock.reset();
