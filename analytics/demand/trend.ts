@@ -171,7 +171,7 @@ export function trendValues(used: readonly TrendBucket[], volumeOf: (index: numb
  */
 export function gapNote(gap: CollectionGap, interval: TrendInterval): string {
   const unit = interval.toLowerCase();
-  const read = interval === 'DAY' ? 'those days are left out'
+  const read = interval === 'DAY' ? 'they are left out, not a point'
     : `a ${unit} they fall in is read from its other days, scaled to its length, and left out with fewer than ${MIN_TREND_DAYS[interval]} of them`;
   return `nothing was recorded anywhere (same sources, whole city) from ${gap.first} to ${gap.last}: those days are not read as zeros; ${read}`;
 }

@@ -101,7 +101,7 @@ test('a gap is at least GAP_MIN_DAYS long (closures are the calendar\'s rhythm);
   expect(gapsWithin(gaps, null, '2016-08-31')).toEqual([]);
   // The note names the gap and what became of its buckets.
   expect(gapNote({ first: '2016-03-01', last: '2016-03-20' }, 'MONTH')).toBe('nothing was recorded anywhere (same sources, whole city) from 2016-03-01 to 2016-03-20: those days are not read as zeros; a month they fall in is read from its other days, scaled to its length, and left out with fewer than 7 of them');
-  expect(gapNote({ first: '2016-03-01', last: '2016-03-20' }, 'DAY')).toBe('nothing was recorded anywhere (same sources, whole city) from 2016-03-01 to 2016-03-20: those days are not read as zeros; those days are left out');
+  expect(gapNote({ first: '2016-03-01', last: '2016-03-20' }, 'DAY')).toBe('nothing was recorded anywhere (same sources, whole city) from 2016-03-01 to 2016-03-20: those days are not read as zeros; they are left out, not a point');
 });
 
 test('a month left out in the middle keeps later months in their seasons: the seasonal test and the Sen slopes read places', () => {
