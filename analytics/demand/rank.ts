@@ -13,7 +13,7 @@ import { GROUPS, explode, shapeOf, type CellShape } from './cells';
 import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart, splitPeriod } from './dates';
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
-import { MIN_TREND_POINTS, scaledVolume, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, dataEndNote } from './trend';
+import { MIN_TREND_POINTS, dataEndNote, gapNote, gapsWithin, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, trendValues } from './trend';
 import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
 import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataLast, readDataStart, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
 import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
@@ -182,7 +182,6 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // (today's, still coming in) are read apart and taken out of their month for the trend.
   const trendTo = trendEnd(input.to, chinaDay(input.now));
   const trendToNote = trendEndNote(input.to, trendTo);
-  if (trendToNote) notes.push(`the trend reads months ${trendToNote}`);
   const [period, base, months, current, exemplars, recurrence, backlogDays, backlogMonths, notOver] = await Promise.all([
     readPeriod(db, spec(periodColumns, true, true), input.from, input.to, dataLast),
     readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
@@ -244,10 +243,16 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const dataFirst = trendBegin(firstMonth, dataStart);
   const monthKeys: string[] = [];
   if (dataFirst) for (let m = monthStart(dataFirst); m <= lastMonth; m = addMonths(m, 1)) monthKeys.push(m);
-  // Partly covered months (the month of `to`, the month the data begin in) scaled, or left out under 7 days: trend.ts.
-  const dataEnd = dataEndNote(trendTo, dataStart.sourceLast);
-  if (dataEnd) notes.push(`the trend: ${dataEnd}`);
-  const trendMonthsUsed = trendBuckets(monthKeys, 'MONTH', firstMonth, trendTo, dataFirst);
+  // Partly covered months (the month of `to`, the month the data begin in, months across a gap in
+  // collection) scaled, or left out under 7 days: trend.ts.
+  const gaps = gapsWithin(dataStart.gaps, dataFirst, trendTo);
+  const trendMonthsUsed = trendBuckets(monthKeys, 'MONTH', firstMonth, trendTo, dataFirst, gaps);
+  // Said only when some cell's trend is read (below): a ranking whose cells have too few months has no trend to explain.
+  const trendNotes = [
+    ...(trendToNote ? [`the trend reads months ${trendToNote}`] : []),
+    ...[dataEndNote(trendTo, dataStart.sourceLast), ...gaps.map((gap) => gapNote(gap, 'MONTH'))].filter((note): note is string => note !== null).map((note) => `the trend: ${note}`),
+  ];
+  let trendRead = false;
   const usableMonths = trendMonthsUsed.map((b) => monthKeys[b.index]);
   // Without a group dimension an entry's cell depends on its what × unit alone: looked up once per pair.
   const cellOfPair = new Map<number, Map<number, Cell | null>>();
@@ -314,9 +319,10 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   [...cells.values()].forEach((cell, i) => {
     const s = cell.sums;
     const population = populations[i];
-    // Monthly totals, partly covered months scaled to their length (trendBuckets).
-    const series = trendMonthsUsed.map((b) => scaledVolume(cell.monthly.get(monthKeys[b.index]) ?? 0, b));
+    // Monthly totals, partly covered months scaled to their length (trendBuckets), each at its place (trendValues).
+    const series = trendValues(trendMonthsUsed, (index) => cell.monthly.get(monthKeys[index]) ?? 0);
     const trend = trendTest(series, 12);
+    if (trend) trendRead = true;
     const surge = surgeZ(cell.volume, cell.baselineVolume, daysInclusive(input.from, input.to), baseline.days);
     const hist = HISTOGRAM_COLUMNS.map((c) => s[c]);
     const histOk = !shape.byGroup && hist.every((v) => v !== null && v !== undefined);
@@ -332,7 +338,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       trendZ: trend ? round(trend.mk.z, 4) : null,
       trendP: trend ? round(trend.mk.p, 4) : null,
       trendMethod: trend ? (trend.seasonal ? 'SEASONAL' : 'MONTHLY') : null,
-      trendPoints: series.length,
+      trendPoints: trendMonthsUsed.length,
       senSlope: trend ? round(trend.senSlope ?? 0, 4) : null,
       surgeZ: surge ? round(surge.z, 4) : null,
       surgeExpected: surge ? round(surge.expected, 2) : null,
@@ -353,7 +359,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     };
     if (metrics.ratePer10k !== null) metrics.ratePer10k = round(metrics.ratePer10k, 4);
     if (population === null) note('ratePer10k', 'no population is recorded for the area');
-    if (!trend) note('trendZ', `${series.length} monthly points: the trend needs at least ${MIN_TREND_POINTS}`);
+    if (!trend) note('trendZ', `${trendMonthsUsed.length} monthly points: the trend needs at least ${MIN_TREND_POINTS}`);
     if (!surge) note('surgeZ', 'the baseline period has no records to compare with');
     if (metrics.recurrence === null) note('recurrence', recurrence === null ? 'computed from requests only (repeats from the same building within 90 days); one-window records keep no address' : 'no request in the cell was located at a building');
     if (shape.byGroup) note('resolutionGap', 'open, finished, close times and ratings are not kept per resident group; rank by CATEGORY for them');
@@ -367,6 +373,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     if (metrics.spread === null) note('spread', areaDim ? 'spread is across areas; this cell is one area' : 'no area has demand');
     metricsOf.set(cell.id, metrics);
   });
+  if (trendRead) notes.push(...trendNotes);
   persistence(cells, metricsOf, usableMonths);
   clock.mark('metrics');
 

@@ -5,6 +5,7 @@
 import type { SqlRunner } from '../sources/sql';
 import { DEMAND_SOURCE, GROUP_COLUMNS, HISTOGRAM_COLUMNS, VULNERABLE_MASK } from '../sources/demand-tables';
 import { addDays, addMonths, dayNumber, daysInclusive, monthEnd, monthStart } from './dates';
+import { GAP_MIN_DAYS, type CollectionGap } from './trend';
 import type { DemandSources } from './types';
 
 /** Which roll-ups answer: community tables, grid tables, or service_daily (for service items). */
@@ -412,9 +413,13 @@ export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string,
  * begin are real zeros); a record counts if it is a demand, or a consultation when the caller
  * counts consultations (a day of consultations alone is no day of the volume's data). Also its
  * first day with data at all (`earliest`), and the source's first and last days with a record in [from, to]
- * (`sourceFirst`, `sourceLast`): the same roll-up and sources, counted alike, over the whole city (any unit, any
- * category), which says whether data were being collected at all. One statement of four index
- * reads: the daily tables' keys begin with the day.
+ * (`sourceFirst`, `sourceLast`) and the gaps in collection between them (`gaps`): the same roll-up and sources, counted alike, over the whole city (any unit, any
+ * category), which says whether data were being collected at all. One statement of index reads:
+ * the daily tables' keys begin with the day. The gaps come from a walk over the days with data that
+ * jumps, one index probe a step, to the last such day within GAP_MIN_DAYS (no gap can hide in
+ * between), else to the next one after them (the gap): about one step per GAP_MIN_DAYS days. On
+ * two years of the 1M-record city the statement took 1.6 ms against 0.15 ms without the gaps; a
+ * probe for every day took 7.5 ms, and the distinct days of every row 33 ms.
  */
 export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string, to: string, withConsultations: boolean): Promise<DataStart> {
   const table = TABLES[spec.mode].daily;
@@ -422,18 +427,28 @@ export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string,
   const filter = `${counted}${scopeFilter({ ...spec, categoryIds: undefined, openOnly: false }, '$3')}`;
   const citywide = `${counted}${scopeFilter({ ...spec, unitIds: null, categoryIds: undefined, openOnly: false }, '$3')}`;
   const { rows } = await db.query(
-    `select (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${filter})::text as first,
+    `with recursive data_days(day) as (
+        select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${citywide}
+        union all
+        select coalesce(
+            (select max(d.day) from ${table} d where d.day > data_days.day and d.day <= least(data_days.day + ${GAP_MIN_DAYS}, $2::date) and ${citywide}),
+            (select min(d.day) from ${table} d where d.day > data_days.day + ${GAP_MIN_DAYS} and d.day <= $2::date and ${citywide}))
+          from data_days where data_days.day is not null
+      ), runs as (select day, day - lag(day) over (order by day) - 1 as empty from data_days where day is not null)
+    select (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${filter})::text as first,
       (select min(d.day) from ${table} d where d.day <= $2::date and ${filter})::text as earliest,
-      (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${citywide})::text as source_first,
-      (select max(d.day) from ${table} d where d.day between $1::date and $2::date and ${citywide})::text as source_last`,
+      (select min(day) from data_days)::text as source_first,
+      (select max(day) from data_days)::text as source_last,
+      (select json_agg(json_build_array((day - empty)::text, (day - 1)::text) order by day) from runs where empty >= ${GAP_MIN_DAYS}) as gaps`,
     spec.unitIds === null ? [from, to] : [from, to, spec.unitIds],
   );
   const earliest = (rows[0]?.earliest as string | null) ?? null;
+  const gaps = ((rows[0]?.gaps as [string, string][] | null) ?? []).map(([first, last]) => ({ first, last }));
   // earliest: the scope's first day with data at all (up to `to`), which the ranking's baseline choice reads too.
-  return { before: earliest !== null && earliest < from, first: (rows[0]?.first as string | null) ?? null, earliest, sourceFirst: (rows[0]?.source_first as string | null) ?? null, sourceLast: (rows[0]?.source_last as string | null) ?? null };
+  return { before: earliest !== null && earliest < from, first: (rows[0]?.first as string | null) ?? null, earliest, sourceFirst: (rows[0]?.source_first as string | null) ?? null, sourceLast: (rows[0]?.source_last as string | null) ?? null, gaps };
 }
 
-/** readDataStart's answer: of the scope, `before`, `first`, `earliest`; of the source city-wide, `sourceFirst` and `sourceLast`. */
+/** readDataStart's answer: of the scope, `before`, `first`, `earliest`; of the source city-wide, `sourceFirst`, `sourceLast` and `gaps`. */
 export interface DataStart {
   /** The scope has a record before `from`. */
   before: boolean;
@@ -445,6 +460,8 @@ export interface DataStart {
   sourceFirst: string | null;
   /** And its last such day: where the data collected so far end (dataEndNote). */
   sourceLast: string | null;
+  /** Runs of GAP_MIN_DAYS or more days between those two with no such record anywhere, oldest first: gaps in collection (trendBuckets). */
+  gaps: CollectionGap[];
 }
 
 /** The last day any roll-up row of the mode exists for (how far the data reach), or null. */

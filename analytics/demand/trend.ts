@@ -11,10 +11,14 @@
  *   zero before that is no observation at all either): trendBegin.
  * - It ends on the last day that is over (trendEnd): today's records are still coming in, and read
  *   as a whole day they made a fall.
- * - A bucket covered only in part (by the period, the data's start, or today) is scaled to its
- *   full length: volume × length / covered days.
+ * - Inside it, a gap in collection (GAP_MIN_DAYS or more days in a row with nothing recorded
+ *   anywhere in the city, same roll-up and sources: readDataStart's `gaps`) is not read as zeros
+ *   either: its days are not covered.
+ * - A bucket covered only in part (by the period, the data's start, today, or a gap) is scaled to
+ *   its full length: volume × length / covered days.
  * - A bucket with fewer covered days than its interval's minimum is left out: scaled up, a day
- *   or two of records would swing the trend.
+ *   or two of records would swing the trend. Left out in the middle (a gap), it is a missing
+ *   observation at its place, not a step closer: trendValues.
  */
 import { mannKendall, seasonalMannKendall, seasonalSenSlope, senSlope, type MannKendallResult } from '../stats/mann-kendall';
 import { addDays, daysInclusive, monthEnd } from './dates';
@@ -27,6 +31,26 @@ export type TrendInterval = 'DAY' | 'WEEK' | 'MONTH';
  * whole: only those before the data begin are left out.
  */
 export const MIN_TREND_DAYS: Readonly<Record<TrendInterval, number>> = { DAY: 1, WEEK: 3, MONTH: 7 };
+
+/**
+ * Fewest days in a row with nothing recorded anywhere in the city (same roll-up, same sources) that
+ * are a gap in collection rather than the calendar's own rhythm. Shorter runs are closures: Sundays,
+ * weekends, one-day closures, and the statutory holidays, the longest of which, Spring Festival and
+ * National Day, close offices for up to 9 days in a row (with their make-up weekends: Spring
+ * Festival 2026, Feb 15-23). A closure recurs every year, being closed is a real lack of service
+ * (the demand comes in the days after, in the same or the next bucket: scaling the bucket up as if
+ * open would count it twice), and the seasonal test compares like with like. A week, 7, would take
+ * the Golden Weeks of a one-window source for gaps. Ten days and more no calendar explains: an
+ * import not made or failed, a system switched over. (A real gap of 7-9 days is then read as
+ * zeros: a bucket about a third low, the size of a Golden Week's dip.)
+ */
+export const GAP_MIN_DAYS = 10;
+
+/** A gap in collection: its first and last day, both with nothing recorded anywhere in the city. */
+export interface CollectionGap {
+  first: string;
+  last: string;
+}
 
 /** A bucket the trend uses: its position in the caller's list, its full length and its covered days. */
 export interface TrendBucket {
@@ -85,20 +109,71 @@ export function dataEndNote(trendTo: string, sourceLast: string | null): string 
 }
 
 /**
- * The buckets (given by their starts, consecutive, oldest first) a trend over [from, to] uses (`to`: trendEnd),
- * with the trend beginning on `dataFirst` (trendBegin; null: no data, no trend). The result is
- * consecutive too: only buckets at either edge can be short.
+ * The collection gaps (readDataStart's) a trend over [begin, end] reads across, cut to those days:
+ * the ones its buckets leave uncovered and its notes name.
  */
-export function trendBuckets(starts: readonly string[], interval: TrendInterval, from: string, to: string, dataFirst: string | null): TrendBucket[] {
+export function gapsWithin(gaps: readonly CollectionGap[], begin: string | null, end: string): CollectionGap[] {
+  if (begin === null) return [];
+  return gaps
+    .filter((gap) => gap.last >= begin && gap.first <= end)
+    .map((gap) => ({ first: gap.first < begin ? begin : gap.first, last: gap.last > end ? end : gap.last }));
+}
+
+/** Days of [first, last] (empty when last < first) inside the gaps. */
+function gapDays(first: string, last: string, gaps: readonly CollectionGap[]): number {
+  let days = 0;
+  for (const gap of gaps) {
+    const a = gap.first > first ? gap.first : first;
+    const b = gap.last < last ? gap.last : last;
+    if (a <= b) days += daysInclusive(a, b);
+  }
+  return days;
+}
+
+/**
+ * The buckets (given by their starts, consecutive, oldest first) a trend over [from, to] uses (`to`: trendEnd),
+ * with the trend beginning on `dataFirst` (trendBegin; null: no data, no trend). A bucket's covered
+ * days are those in [begin, to] outside the collection gaps (gapsWithin). Short buckets are at
+ * either edge or across a gap; one left out in the middle leaves a hole in the indexes, which
+ * trendValues keeps as a missing observation.
+ */
+export function trendBuckets(starts: readonly string[], interval: TrendInterval, from: string, to: string, dataFirst: string | null, gaps: readonly CollectionGap[]): TrendBucket[] {
   if (dataFirst === null) return [];
   const begin = dataFirst > from ? dataFirst : from;
   const out: TrendBucket[] = [];
   starts.forEach((start, index) => {
     const end = addDays(nextBucket(start, interval), -1);
-    const covered = Math.max(0, daysInclusive(start > begin ? start : begin, end < to ? end : to));
+    const first = start > begin ? start : begin;
+    const last = end < to ? end : to;
+    const covered = Math.max(0, daysInclusive(first, last) - gapDays(first, last, gaps));
     if (covered >= MIN_TREND_DAYS[interval]) out.push({ index, length: daysInclusive(start, end), covered });
   });
   return out;
+}
+
+/**
+ * The values a trend test reads: each used bucket's volume scaled (scaledVolume) at its place from
+ * the first used bucket, a bucket left out between two used ones (a gap swallowed it) as null. The
+ * seasonal test and the Sen slopes read places: closed up, every bucket after a hole would move
+ * into the season before its own (December compared with last year's January) and the slopes would
+ * count one step fewer between the buckets on either side.
+ */
+export function trendValues(used: readonly TrendBucket[], volumeOf: (index: number) => number): (number | null)[] {
+  if (used.length === 0) return [];
+  const values: (number | null)[] = new Array(used[used.length - 1].index - used[0].index + 1).fill(null);
+  for (const bucket of used) values[bucket.index - used[0].index] = scaledVolume(volumeOf(bucket.index), bucket);
+  return values;
+}
+
+/**
+ * A collection gap in words, for the notes of a trend by `interval`: the analyst sees why a bucket
+ * was scaled or left out.
+ */
+export function gapNote(gap: CollectionGap, interval: TrendInterval): string {
+  const unit = interval.toLowerCase();
+  const read = interval === 'DAY' ? 'they are left out, not a point'
+    : `a ${unit} they fall in is read from its other days, scaled to its length, and left out with fewer than ${MIN_TREND_DAYS[interval]} of them`;
+  return `nothing was recorded anywhere (same sources, whole city) from ${gap.first} to ${gap.last}: those days are not read as zeros; ${read}`;
 }
 
 /** A bucket's volume scaled to its full length. Multiplied before divided: 15 × 31 / 15 is 31 exactly, 15 × (31 / 15) is not, and Mann–Kendall reads that as a change. */
@@ -110,12 +185,15 @@ export function scaledVolume(volume: number, bucket: TrendBucket): number {
 export const MIN_TREND_POINTS = 4;
 
 /**
- * The trend test over the scaled bucket values: seasonal (per season of `period` buckets) once
- * there are two full cycles, else plain from MIN_TREND_POINTS; null with fewer.
+ * The trend test over the scaled bucket values at their places (trendValues; null: left out):
+ * seasonal (per season of `period` buckets) once two full cycles are observed, else plain from
+ * MIN_TREND_POINTS observed; null with fewer. The plain test reads only the order of the values, so
+ * it reads the observed ones in order; the seasonal test and the Sen slopes read their places.
  */
-export function trendTest(values: readonly number[], period: number): { mk: MannKendallResult; seasonal: boolean; senSlope: number | null } | null {
-  const seasonal = values.length >= 2 * period;
-  const mk = seasonal ? seasonalMannKendall(values, period) : values.length >= MIN_TREND_POINTS ? mannKendall(values) : null;
+export function trendTest(values: readonly (number | null)[], period: number): { mk: MannKendallResult; seasonal: boolean; senSlope: number | null } | null {
+  const observed = values.filter((v): v is number => v !== null);
+  const seasonal = observed.length >= 2 * period;
+  const mk = seasonal ? seasonalMannKendall(values, period) : observed.length >= MIN_TREND_POINTS ? mannKendall(observed) : null;
   if (!mk) return null;
   return { mk, seasonal, senSlope: seasonal ? seasonalSenSlope(values, period) : senSlope(values) };
 }

@@ -151,7 +151,7 @@ export interface DemandSeriesTrend {
   p: number;
   senSlope: number | null;
   method: 'SEASONAL' | 'PLAIN';
-  /** How many points the trend read: consecutive, from firstPointUsed to lastPointUsed. */
+  /** How many points the trend read, from firstPointUsed to lastPointUsed: all of them but those a gap in collection left too short (trendBuckets). */
   pointsUsed: number;
   /** Start of the first and of the last point read. */
   firstPointUsed: string;

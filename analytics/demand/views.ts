@@ -8,7 +8,7 @@ import { GROUPS } from './cells';
 import { addDays, chinaDay, daysInclusive, isDay } from './dates';
 import { resolveScope } from './scope';
 import { GRID_ONLY_RECORDS_NOTE, SERIES_COLUMNS, readBuckets, readDataStart, readPeriod, type ReadSpec } from './source';
-import { MIN_TREND_DAYS, nextBucket, scaledVolume, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, dataEndNote } from './trend';
+import { MIN_TREND_DAYS, dataEndNote, gapNote, gapsWithin, nextBucket, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, trendValues } from './trend';
 import {
   CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandHotspot, type DemandHotspotsInput, type DemandHotspotsResult, type DemandSeriesInput, type DemandSeriesPoint, type DemandSeriesResult,
 } from './types';
@@ -81,8 +81,10 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
   // Up to the last day that is over (trendEnd), without the records of the days after it.
   const notOver = new Map<string, number>();
   for (const row of unfinished) notOver.set(row.bucket, (notOver.get(row.bucket) ?? 0) + volumeOf(row.values));
-  const used = trendBuckets(out.map((p) => p.start), input.interval, input.from, trendTo, dataFirst);
-  const values = used.map((b) => scaledVolume(out[b.index].volume - (notOver.get(out[b.index].start) ?? 0), b));
+  // Days of a gap in collection inside the trend are not covered: their buckets scaled or left out (trend.ts).
+  const gaps = gapsWithin(dataStart.gaps, dataFirst, trendTo);
+  const used = trendBuckets(out.map((p) => p.start), input.interval, input.from, trendTo, dataFirst, gaps);
+  const values = trendValues(used, (index) => out[index].volume - (notOver.get(out[index].start) ?? 0));
   const period = input.interval === 'MONTH' ? 12 : input.interval === 'WEEK' ? 52 : 7;
   const trend = trendTest(values, period);
   const first = used[0];
@@ -98,6 +100,7 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
         `points ${out[first.index].start} to ${out[last.index].start} (${used.length} of ${out.length}), ${beginNote(input.from, dataFirst!, dataStart.before)}`,
         trendEndNote(input.to, trendTo),
         dataEndNote(trendTo, dataStart.sourceLast),
+        ...gaps.map((gap) => gapNote(gap, input.interval)),
         scaled.length ? `scaled to their full length (volume × length ÷ days covered): ${scaled.join(', ')}` : null,
         input.interval === 'DAY' ? null : `a ${input.interval.toLowerCase()} with under ${MIN_TREND_DAYS[input.interval]} days covered is left out`,
       ].filter(Boolean).join('; '),

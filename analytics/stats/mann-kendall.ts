@@ -50,38 +50,50 @@ export function mannKendall(x: readonly number[]): MannKendallResult | null {
 /**
  * Seasonal Mann–Kendall (Hirsch, Slack & Smith 1982): S and Var(S) are summed over the seasons
  * (x[i] belongs to season i mod `period`), each season compared only with itself across years,
- * then z is formed once from the sums with the continuity correction.
+ * then z is formed once from the sums with the continuity correction. A null is a missing
+ * observation (Hirsch et al. allow them): it keeps its place, so the values after it stay in their
+ * seasons, and its season is compared over the years it was observed. Needs two cycles observed.
  */
-export function seasonalMannKendall(x: readonly number[], period: number): MannKendallResult | null {
-  if (x.length < 2 * period) return null;
+export function seasonalMannKendall(x: readonly (number | null)[], period: number): MannKendallResult | null {
+  const observed = x.filter((v) => v !== null).length;
+  if (observed < 2 * period) return null;
   let s = 0;
   let varS = 0;
   for (let season = 0; season < period; season++) {
     const values: number[] = [];
-    for (let i = season; i < x.length; i += period) values.push(x[i]);
+    for (let i = season; i < x.length; i += period) if (x[i] !== null) values.push(x[i]!);
     if (values.length < 2) continue;
     const part = mannKendallS(values);
     s += part.s;
     varS += part.varS;
   }
   const z = zOf(s, varS);
-  return { n: x.length, s, varS, z, p: twoSidedP(z) };
+  return { n: observed, s, varS, z, p: twoSidedP(z) };
 }
 
-/** Sen's slope (Sen 1968): the median of (x_j − x_i)/(j − i) over all i < j; units of x per step. */
-export function senSlope(x: readonly number[]): number | null {
-  if (x.length < 2) return null;
+/**
+ * Sen's slope (Sen 1968): the median of (x_j − x_i)/(j − i) over all i < j; units of x per step.
+ * A null is a missing observation: no pair uses it, and the others keep their steps apart.
+ */
+export function senSlope(x: readonly (number | null)[]): number | null {
   const slopes: number[] = [];
-  for (let i = 0; i < x.length - 1; i++) for (let j = i + 1; j < x.length; j++) slopes.push((x[j] - x[i]) / (j - i));
-  return median(slopes);
+  for (let i = 0; i < x.length - 1; i++) {
+    if (x[i] === null) continue;
+    for (let j = i + 1; j < x.length; j++) if (x[j] !== null) slopes.push((x[j]! - x[i]!) / (j - i));
+  }
+  return slopes.length ? median(slopes) : null;
 }
 
 /**
  * Seasonal Sen slope (Hirsch et al. 1982): the median of the slopes between values of the same
  * season, (x_j − x_i)/(j − i) with j − i a multiple of `period`; units of x per step (not per year).
+ * Nulls are missing observations, as in senSlope.
  */
-export function seasonalSenSlope(x: readonly number[], period: number): number | null {
+export function seasonalSenSlope(x: readonly (number | null)[], period: number): number | null {
   const slopes: number[] = [];
-  for (let i = 0; i < x.length; i++) for (let j = i + period; j < x.length; j += period) slopes.push((x[j] - x[i]) / (j - i));
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] === null) continue;
+    for (let j = i + period; j < x.length; j += period) if (x[j] !== null) slopes.push((x[j]! - x[i]!) / (j - i));
+  }
   return slopes.length ? median(slopes) : null;
 }

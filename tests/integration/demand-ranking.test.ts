@@ -117,10 +117,14 @@ test('metric values on the tiny fixture equal the ones worked by hand', async ()
   // One cell: EB has nothing to pool with (A = 0), so the smoothed rate is the pooled = own rate.
   expect(m.smoothedRatePer10k).toBeCloseTo(m.ratePer10k!, 4);
   expect(m.presence).toBe(1);
-  // Months with data: 2021-01 (2), 2021-02 (0), 2021-03 (4): three points, too few for a trend.
-  expect(m.trendPoints).toBe(3);
+  // The tiny fixture is the city's only data of 2021: nothing is recorded anywhere from 2021-01-13
+  // to 2021-03-02, a gap in collection (trend.ts, GAP_MIN_DAYS). January keeps 2 covered days (the
+  // 11th, 12th: left out, under 7), February none; March, from its 3rd, is the one point: too few for a trend.
+  expect(m.trendPoints).toBe(1);
   expect(m.trendZ).toBeNull();
-  expect(result.rows[0].notes).toContainEqual({ metric: 'trendZ', reason: '3 monthly points: the trend needs at least 4' });
+  expect(result.rows[0].notes).toContainEqual({ metric: 'trendZ', reason: '1 monthly points: the trend needs at least 4' });
+  // No trend is read, so the ranking does not explain one (the gap, the data's end).
+  expect(result.notes.filter((note) => note.startsWith('the trend'))).toEqual([]);
   expect(result.snapshot.recordsCounted).toBe(4);
   // The latest record counted and the evidence are demands: T-4 (03-08), not the consultation T-5 (03-09).
   expect(result.snapshot.latestRecordAt?.toISOString()).toBe('2021-03-08T02:00:00.000Z');
@@ -572,8 +576,14 @@ test('a sparse scope whose data reach back before the window reads every month o
   }
   expect(rows).toHaveLength(37 - 3);
   await loadDaily('START-E', rows);
-  // Alone in the city, E's empty February is a month with nothing recorded anywhere: a gap in
-  // collection, no observation. The trend begins on March's 25th, the city's first record since.
+  // Alone in the city, one record a month is no collection: the 29-30 days between two records
+  // are gaps (trend.ts, GAP_MIN_DAYS), and each month covers its 25th alone, under 7, but January
+  // 2015, whose days after the city's last record are read as zeros (dataEndNote): one point, no trend.
+  expect(await trendIn(e, '2015-01-31')).toMatchObject({ trendZ: null, trendPoints: 1 });
+  // The city collecting every day (another community's records) but from 2012-02-01 to 2012-03-24:
+  // E's empty February is a month with nothing recorded anywhere, a gap in collection, no
+  // observation. The trend begins on March's 25th, the city's first record since.
+  await loadDaily('START-E-COLLECTING', [['370199001004', 'CIV-MARRIAGE-01', '2012-01-01', '2012-01-31'], ['370199001004', 'CIV-MARRIAGE-01', '2012-03-25', '2015-01-31']]);
   const fromMarch = [31 / 7, ...Array(10).fill(1), 0, ...Array(11).fill(1), 0, ...Array(11).fill(1)];
   expect(fromMarch).toHaveLength(35);
   expect(await trendIn(e, '2015-01-31')).toEqual({ trendZ: Math.round(seasonalMannKendall(fromMarch, 12)!.z * 1e4) / 1e4, senSlope: 0, trendMethod: 'SEASONAL', trendPoints: 35, consultations: 0 });
@@ -585,8 +595,8 @@ test('a sparse scope whose data reach back before the window reads every month o
 
 test('a gap in collection at the window\'s start is no run of zeros: the trend begins where the city\'s data resume', async () => {
   // 1990-1993, years no other fixture touches. X has one demand on the 10th of each month of the
-  // first half of 1990; then nothing is recorded anywhere in the city until Y's one demand on
-  // 1992-03-01, after which X again has one on the 10th of every month up to 1993-12. The 36-month
+  // first half of 1990; then nothing is recorded anywhere in the city until Y's first on
+  // 1992-03-01 (one a day from then), after which X again has one on the 10th of every month up to 1993-12. The 36-month
   // window 1991-01..1993-12 begins inside the gap: X has records before it, yet its 14 empty months
   // are no observations (read as zeros they made a rise: seasonal z 4.0659). From March 1992, one a
   // month: no trend.
@@ -597,7 +607,9 @@ test('a gap in collection at the window\'s start is no run of zeros: the trend b
     return out;
   };
   await loadDaily('GAP-X', [...tenths('1990-01', '1990-06'), ...tenths('1992-03', '1993-12')]);
-  await loadDaily('GAP-Y', [[y, 'CIV-MARRIAGE-01', '1992-03-01', '1992-03-01']]);
+  // Y's records every day from 1992-03-01: the city collecting again (one record a month alone
+  // would leave a gap in collection between any two: trend.ts, GAP_MIN_DAYS).
+  await loadDaily('GAP-Y', [[y, 'CIV-MARRIAGE-01', '1992-03-01', '1993-12-31']]);
   expect(await trendIn(x, '1993-12-31')).toEqual({ trendZ: 0, senSlope: 0, trendMethod: 'MONTHLY', trendPoints: 22, consultations: 0 });
   // Had the city been collecting all along (W's records every day through the gap), X's empty
   // months were X's own: real zeros, every month of the window read, and the rise is real.

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { mannKendall, rankDemand, seasonalMannKendall, type SqlRunner } from '../../analytics';
+import { readDataStart, type ReadSpec } from '../../analytics/demand/source';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
@@ -211,9 +212,14 @@ test('a sparse scope with records before the period reads every point from `from
   await loadDays('SPARSE', [[code, FLAT_ITEM, days]]);
   const areaId = await communityGid(code);
   const sparse = () => series({ areaId, categoryId: flat, from: '2012-02-01', to: '2013-12-31', interval: 'MONTH' });
-  // Alone in the city, the scope's empty February 2012 is a month with nothing recorded anywhere:
-  // a gap in collection, no observation. The trend begins at the city's next record, March's 25th
-  // (March scaled 31/7).
+  // Alone in the city, one record a month is no collection: the days between two records are gaps
+  // (trend.ts, GAP_MIN_DAYS), every month covers one day, under 7, and none is read.
+  expect((await sparse()).trend).toBeNull();
+  // The city collecting every day (another community's records, up to 2013-12-25) but from
+  // 2012-02-01 to 2012-03-24: the scope's empty February 2012 is a month with nothing recorded
+  // anywhere, a gap in collection, no observation. The trend begins at the city's next record,
+  // March's 25th (March scaled 31/7).
+  await loadDays('SPARSE-COLLECTING', [['370199002004', FLAT_ITEM, [...daysFrom('2011-01-01', '2012-01-31'), ...daysFrom('2012-03-25', '2013-12-25')]]]);
   const alone = await sparse();
   expect(alone.trend).toMatchObject({ dataBegin: '2012-03-25', firstPointUsed: '2012-03-01', pointsUsed: 22, method: 'PLAIN' });
   expect(alone.trend!.z).toBe(mannKendall([31 / 7, ...Array(10).fill(1), 0, ...Array(10).fill(1)])!.z);
@@ -266,12 +272,23 @@ test('today is not over: its point is shown as counted, but the trend ends yeste
     // Flat over the 19 days that are over; with today's 1 it read as a fall (z < 0).
     expect(daily.trend).toMatchObject({ firstPointUsed: '2021-03-01', lastPointUsed: '2021-03-19', pointsUsed: 19, method: 'SEASONAL', z: 0 });
     expect(daily.trend!.note).toContain('up to 2021-03-19: 2021-03-20 is not over yet, its records are still coming in');
-    // The ranking's monthly trend likewise reads March up to the 19th, and says so.
-    const ranking = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) { notes } }`, {
-      input: { areaId: await communityGid(code), lastDays: 20, groupBy: ['CATEGORY'] },
-    });
-    expect(ranking.errors).toBeUndefined();
-    expect(ranking.data.demandRanking.notes).toContain('the trend reads months up to 2021-03-19: 2021-03-20 is not over yet, its records are still coming in');
+    // The ranking's monthly trend likewise reads March up to the 19th, and says so, when it reads
+    // a trend: with March alone (one month) there is none, and nothing to explain.
+    const rankingNotes = async () => {
+      const ranking = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) { notes rows { metrics { trendZ } } } }`, {
+        input: { areaId: await communityGid(code), lastDays: 20, groupBy: ['CATEGORY'] },
+      });
+      expect(ranking.errors).toBeUndefined();
+      return ranking.data.demandRanking as { notes: string[]; rows: { metrics: { trendZ: number | null } }[] };
+    };
+    const oneMonth = await rankingNotes();
+    expect(oneMonth.rows.map((row) => row.metrics.trendZ)).toEqual([null]);
+    expect(oneMonth.notes.filter((note) => note.startsWith('the trend'))).toEqual([]);
+    // With the months before (one demand a day from December 2020), the trend is read.
+    await loadDays('TODAY-EARLIER', [[code, FLAT_ITEM, daysFrom('2020-12-01', '2021-02-28')]]);
+    const ranking = await rankingNotes();
+    expect(ranking.rows.map((row) => row.metrics.trendZ)).toEqual([expect.any(Number)]);
+    expect(ranking.notes).toContain('the trend reads months up to 2021-03-19: 2021-03-20 is not over yet, its records are still coming in');
     // A period that ended before today is read to its end.
     const past = await series({ areaId: await communityGid(code), categoryId: flat, from: '2021-03-01', to: '2021-03-19', interval: 'DAY' });
     expect(past.trend).toMatchObject({ lastPointUsed: '2021-03-19', pointsUsed: 19 });
@@ -285,8 +302,54 @@ test('today is not over: its point is shown as counted, but the trend ends yeste
     const laterRanking = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) { notes } }`, {
       input: { areaId: await communityGid(code), from: '2021-03-01', to: '2021-03-25', groupBy: ['CATEGORY'] },
     });
+    expect(laterRanking.errors).toBeUndefined();
     expect(laterRanking.data.demandRanking.notes).toContain('the trend: nothing was recorded anywhere (same sources, whole city) after 2021-03-20: the days to 2021-03-25 are read as zeros; if their records are not imported yet, end the period on 2021-03-20');
   } finally {
     app.clock.reset();
   }
+});
+
+test('a gap in collection inside the period is no fall: its months are read from their other days, and both answers name it', async () => {
+  // 2007, a year no other test here touches: one demand a day in one community, the city's only
+  // data. Nothing recorded anywhere from 2007-10-20 to 2007-12-20 (62 days: an import not made) nor
+  // 2007-08-01 to 08-10 (10 days, GAP_MIN_DAYS): gaps in collection. 2007-05-01 to 05-09 (9 days, a
+  // Golden Week's closure) is shorter: the calendar's rhythm, its zeros real.
+  const code = '370199003003';
+  const open = daysFrom('2007-01-01', '2007-12-31').filter((d) => !(d >= '2007-10-20' && d <= '2007-12-20') && !(d >= '2007-08-01' && d <= '2007-08-10') && !(d >= '2007-05-01' && d <= '2007-05-09'));
+  await loadDays('MID-GAP', [[code, FLAT_ITEM, open]]);
+  const spec: ReadSpec = { mode: 'COMMUNITY', what: 'category', byUnit: false, unitIds: null, sources: 'BOTH', columns: [] };
+  expect((await readDataStart(db, spec, '2007-01-01', '2007-12-31', false)).gaps).toEqual([{ first: '2007-08-01', last: '2007-08-10' }, { first: '2007-10-20', last: '2007-12-20' }]);
+
+  const monthly = await series({ areaId: await communityGid(code), categoryId: flat, from: '2007-01-01', to: '2007-12-31', interval: 'MONTH' });
+  // The points stay as counted: May 22, August 21, October 19 (1st-19th), November 0, December 11 (21st-31st).
+  expect(monthly.points.map((p) => p.volume)).toEqual([31, 28, 31, 30, 22, 30, 31, 21, 30, 19, 0, 11]);
+  // Read as zeros, the gap made a significant fall at the end of the year.
+  expect(mannKendall(monthly.points.map((p) => p.volume))!.z).toBeLessThan(-1.96);
+  // Read from their other days and scaled (21 × 31 ÷ 21, 19 × 31 ÷ 19, 11 × 31 ÷ 11), the gapped
+  // months hold their days, as every month does; November, swallowed, is left out (a missing
+  // month, not December moved up into it). Only May's closure is left, read as the zeros it is.
+  const read = [31, 28, 31, 30, 22, 30, 31, 31, 30, 31, 31];
+  expect(monthly.trend).toMatchObject({ z: mannKendall(read)!.z, pointsUsed: 11, firstPointUsed: '2007-01-01', lastPointUsed: '2007-12-01', method: 'PLAIN' });
+  expect(monthly.trend!.z).toBeGreaterThan(0);
+  const gapNotes = [
+    'nothing was recorded anywhere (same sources, whole city) from 2007-08-01 to 2007-08-10: those days are not read as zeros; a month they fall in is read from its other days, scaled to its length, and left out with fewer than 7 of them',
+    'nothing was recorded anywhere (same sources, whole city) from 2007-10-20 to 2007-12-20: those days are not read as zeros; a month they fall in is read from its other days, scaled to its length, and left out with fewer than 7 of them',
+  ];
+  for (const note of gapNotes) expect(monthly.trend!.note).toContain(note);
+  expect(monthly.trend!.note).toContain('scaled to their full length (volume × length ÷ days covered): 2007-08-01 (21 of 31 days), 2007-10-01 (19 of 31 days), 2007-12-01 (11 of 31 days)');
+  expect(monthly.trend!.note).not.toContain('2007-05-0');
+
+  // By week, the weeks inside the gap are left out, not read as zeros: no fall either.
+  const weekly = await series({ areaId: await communityGid(code), categoryId: flat, from: '2007-09-03', to: '2007-12-30', interval: 'WEEK' });
+  // (Eight weeks from 2007-10-22 lie wholly in it; the week of 10-15 keeps 5 days, that of 12-17 three.)
+  expect(weekly.points.map((p) => p.volume).filter((v) => v === 0)).toHaveLength(8);
+  expect(weekly.trend).toMatchObject({ pointsUsed: weekly.points.length - 8, z: 0, senSlope: 0 });
+
+  // The ranking's monthly trend is the same, and its notes name the gaps.
+  const ranking = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) { notes rows { metrics { trendZ trendPoints } } } }`, {
+    input: { areaId: await communityGid(code), from: '2007-12-01', to: '2007-12-31', groupBy: ['CATEGORY'], minSupport: 0 },
+  });
+  expect(ranking.errors).toBeUndefined();
+  expect(ranking.data.demandRanking.rows).toEqual([{ metrics: { trendZ: Math.round(mannKendall(read)!.z * 1e4) / 1e4, trendPoints: 11 } }]);
+  for (const note of gapNotes) expect(ranking.data.demandRanking.notes).toContain(`the trend: ${note}`);
 });

@@ -63,6 +63,20 @@ describe('Mann–Kendall', () => {
     expect(senSlope([7])).toBeNull();
   });
 
+  test('a null is a missing observation: the others keep their seasons and their steps apart', () => {
+    // Period 2 with x[2] missing: season 0 = [1, 3] → S = 1, Var = 1; season 1 = [10, 12, 11] → S = 1, Var = 3.6667.
+    const result = seasonalMannKendall([1, 10, null, 12, 3, 11], 2)!;
+    expect(result).toMatchObject({ n: 5, s: 2 });
+    expect(result.varS).toBeCloseTo(1 + 66 / 18, 12);
+    // Two cycles must be observed, not only spanned.
+    expect(seasonalMannKendall([1, 10, null, 12], 2)).toBeNull();
+    // [1, 2, _, 4]: slopes 1, 1.5, 1 (4 − 1 over 3 steps, not 2) → median 1.
+    expect(senSlope([1, 2, null, 4])).toBe(1);
+    // Season 0 = [1, _, 3] at places 0 and 4: one slope, 2/4; season 1: 1, 0.25, −0.5 → median of 0.5, 1, 0.25, −0.5 = 0.375.
+    expect(seasonalSenSlope([1, 10, null, 12, 3, 11], 2)).toBeCloseTo(0.375, 12);
+    expect(senSlope([null, 7, null])).toBeNull();
+  });
+
   test('normal CDF agrees with the table to 1e-6', () => {
     expect(normalCdf(1.96)).toBeCloseTo(0.9750021, 6);
     expect(normalCdf(-1)).toBeCloseTo(0.1586553, 6);

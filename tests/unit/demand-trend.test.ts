@@ -1,32 +1,33 @@
-import { MIN_TREND_DAYS, scaledVolume, trendBegin, trendBuckets, trendTest } from '../../analytics/demand/trend';
+import { seasonalMannKendall } from '../../analytics/stats/mann-kendall';
+import { GAP_MIN_DAYS, MIN_TREND_DAYS, gapNote, gapsWithin, scaledVolume, trendBegin, trendBuckets, trendTest, trendValues } from '../../analytics/demand/trend';
 
 const months = ['2016-05-01', '2016-06-01', '2016-07-01', '2016-08-01'];
 
 test('a trend reads from the bucket the data begin in, edge buckets with the days they cover', () => {
   // Data from 2016-06-20: May is not read, June covers 11 of 30 days; `to` on 08-10 covers 10 of 31.
-  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-10', '2016-06-20')).toEqual([
+  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-10', '2016-06-20', [])).toEqual([
     { index: 1, length: 30, covered: 11 },
     { index: 2, length: 31, covered: 31 },
     { index: 3, length: 31, covered: 10 },
   ]);
   // No data in the period: nothing to read.
-  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-31', null)).toEqual([]);
+  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-31', null, [])).toEqual([]);
 });
 
 test('buckets under the minimum days are left out, at either edge', () => {
   expect(MIN_TREND_DAYS).toEqual({ DAY: 1, WEEK: 3, MONTH: 7 });
   // The month of `to` on its 6th (6 days) is left out, on its 7th kept; likewise data beginning on the 26th or the 25th.
-  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-06', '2016-05-01').map((b) => b.index)).toEqual([0, 1, 2]);
-  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-07', '2016-05-01').map((b) => b.index)).toEqual([0, 1, 2, 3]);
-  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-31', '2016-05-26').map((b) => b.index)).toEqual([1, 2, 3]);
-  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-31', '2016-05-25').map((b) => b.index)).toEqual([0, 1, 2, 3]);
+  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-06', '2016-05-01', []).map((b) => b.index)).toEqual([0, 1, 2]);
+  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-07', '2016-05-01', []).map((b) => b.index)).toEqual([0, 1, 2, 3]);
+  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-31', '2016-05-26', []).map((b) => b.index)).toEqual([1, 2, 3]);
+  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-31', '2016-05-25', []).map((b) => b.index)).toEqual([0, 1, 2, 3]);
   // Weeks (Monday starts): `from` on Saturday covers 2 days (left out), on Friday 3 (kept); `to` on Tuesday 2 days.
   const weeks = ['2016-07-04', '2016-07-11', '2016-07-18'];
-  expect(trendBuckets(weeks, 'WEEK', '2016-07-09', '2016-07-24', '2016-07-01').map((b) => b.index)).toEqual([1, 2]);
-  expect(trendBuckets(weeks, 'WEEK', '2016-07-08', '2016-07-24', '2016-07-01')).toEqual([{ index: 0, length: 7, covered: 3 }, { index: 1, length: 7, covered: 7 }, { index: 2, length: 7, covered: 7 }]);
-  expect(trendBuckets(weeks, 'WEEK', '2016-07-04', '2016-07-19', '2016-07-01').map((b) => b.index)).toEqual([0, 1]);
+  expect(trendBuckets(weeks, 'WEEK', '2016-07-09', '2016-07-24', '2016-07-01', []).map((b) => b.index)).toEqual([1, 2]);
+  expect(trendBuckets(weeks, 'WEEK', '2016-07-08', '2016-07-24', '2016-07-01', [])).toEqual([{ index: 0, length: 7, covered: 3 }, { index: 1, length: 7, covered: 7 }, { index: 2, length: 7, covered: 7 }]);
+  expect(trendBuckets(weeks, 'WEEK', '2016-07-04', '2016-07-19', '2016-07-01', []).map((b) => b.index)).toEqual([0, 1]);
   // Days: only those before the data begin are left out.
-  expect(trendBuckets(['2016-07-01', '2016-07-02', '2016-07-03'], 'DAY', '2016-07-01', '2016-07-03', '2016-07-02')).toEqual([{ index: 1, length: 1, covered: 1 }, { index: 2, length: 1, covered: 1 }]);
+  expect(trendBuckets(['2016-07-01', '2016-07-02', '2016-07-03'], 'DAY', '2016-07-01', '2016-07-03', '2016-07-02', [])).toEqual([{ index: 1, length: 1, covered: 1 }, { index: 2, length: 1, covered: 1 }]);
 });
 
 test('scaling multiplies before it divides, so a flat rate scales to exactly the whole bucket', () => {
@@ -54,4 +55,71 @@ test('trendBegin: the scope\'s first day without data before the window; with, w
   // the trend begins where collection resumed, not at the window's first day.
   expect(trendBegin('2020-01-01', { before: true, first: '2020-03-10', sourceFirst: '2020-02-15' })).toBe('2020-02-15');
   expect(trendBegin('2020-01-01', { before: true, first: null, sourceFirst: null })).toBeNull();
+});
+
+test('a gap in collection inside a month: its days are not covered, the month is scaled from the rest', () => {
+  // Nothing recorded anywhere 2016-06-10..25 (16 days): June covers 14 of its 30, scaled like an edge month.
+  const gap = [{ first: '2016-06-10', last: '2016-06-25' }];
+  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-31', '2016-05-01', gap)).toEqual([
+    { index: 0, length: 31, covered: 31 },
+    { index: 1, length: 30, covered: 14 },
+    { index: 2, length: 31, covered: 31 },
+    { index: 3, length: 31, covered: 31 },
+  ]);
+  // 14 days at a flat 3 a day (42) read as the whole month's 90, not a fall to 42.
+  expect(scaledVolume(42, { index: 1, length: 30, covered: 14 })).toBe(90);
+  // Gaps add up with the edges: data from 2016-06-05 and the gap leave June 5 + 5 = 10 days (5th-9th, 26th-30th).
+  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-31', '2016-06-05', gap)[0]).toEqual({ index: 1, length: 30, covered: 10 });
+  // Weeks: a gap over Monday-Friday leaves 2 days, under the 3 a week needs.
+  const weeks = ['2016-07-04', '2016-07-11', '2016-07-18'];
+  expect(trendBuckets(weeks, 'WEEK', '2016-07-04', '2016-07-24', '2016-07-01', [{ first: '2016-07-01', last: '2016-07-15' }]).map((b) => b.index)).toEqual([2]);
+});
+
+test('a gap swallowing a month (or leaving it under 7 days) leaves it out in the middle, a hole the values keep', () => {
+  const whole = [{ first: '2016-05-25', last: '2016-07-03' }];
+  const used = trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-31', '2016-05-01', whole);
+  expect(used).toEqual([
+    { index: 0, length: 31, covered: 24 },
+    { index: 2, length: 31, covered: 28 },
+    { index: 3, length: 31, covered: 31 },
+  ]);
+  // June is a missing observation at its place, not July moved up into it.
+  expect(trendValues(used, (index) => [24, 0, 28, 31][index] * 3)).toEqual([93, null, 93, 93]);
+  // A gap of 24 of June's days leaves 6: June left out as well.
+  expect(trendBuckets(months, 'MONTH', '2016-05-01', '2016-08-31', '2016-05-01', [{ first: '2016-06-04', last: '2016-06-27' }]).map((b) => b.index)).toEqual([0, 2, 3]);
+  // Buckets left out before the first used one are no hole: the values start at the first used bucket.
+  expect(trendValues([{ index: 2, length: 31, covered: 31 }, { index: 3, length: 31, covered: 31 }], () => 5)).toEqual([5, 5]);
+  expect(trendValues([], () => 5)).toEqual([]);
+});
+
+test('a gap is at least GAP_MIN_DAYS long (closures are the calendar\'s rhythm); the trend reads the part of it inside its days', () => {
+  // Longer than Spring Festival's 9 days off, the longest closure (see trend.ts).
+  expect(GAP_MIN_DAYS).toBe(10);
+  // Cut to the trend's days: one before its beginning, one across its end, one outside.
+  const gaps = [{ first: '2016-01-01', last: '2016-02-10' }, { first: '2016-03-01', last: '2016-03-20' }, { first: '2016-08-20', last: '2016-09-15' }, { first: '2016-10-01', last: '2016-10-30' }];
+  expect(gapsWithin(gaps, '2016-02-01', '2016-08-31')).toEqual([{ first: '2016-02-01', last: '2016-02-10' }, { first: '2016-03-01', last: '2016-03-20' }, { first: '2016-08-20', last: '2016-08-31' }]);
+  expect(gapsWithin(gaps, null, '2016-08-31')).toEqual([]);
+  // The note names the gap and what became of its buckets.
+  expect(gapNote({ first: '2016-03-01', last: '2016-03-20' }, 'MONTH')).toBe('nothing was recorded anywhere (same sources, whole city) from 2016-03-01 to 2016-03-20: those days are not read as zeros; a month they fall in is read from its other days, scaled to its length, and left out with fewer than 7 of them');
+  expect(gapNote({ first: '2016-03-01', last: '2016-03-20' }, 'DAY')).toBe('nothing was recorded anywhere (same sources, whole city) from 2016-03-01 to 2016-03-20: those days are not read as zeros; they are left out, not a point');
+});
+
+test('a month left out in the middle keeps later months in their seasons: the seasonal test and the Sen slopes read places', () => {
+  // Three years of demand climbing from January to December and back, no trend from year to year;
+  // month 14 (March of year 2) swallowed by a gap.
+  const cycle = [12, 14, 15, 17, 18, 20, 21, 23, 24, 26, 27, 29];
+  const values: (number | null)[] = Array.from({ length: 36 }, (_, i) => cycle[i % 12]);
+  values[14] = null;
+  const kept = trendTest(values, 12)!;
+  expect(kept).toMatchObject({ seasonal: true, senSlope: 0 });
+  expect(kept.mk).toMatchObject({ n: 35, s: 0, z: 0 });
+  expect(kept.mk).toEqual(seasonalMannKendall(values, 12));
+  // Closed up, every month after the hole fell into the season before its own: a trend out of nothing.
+  const closedUp = trendTest(values.filter((v): v is number => v !== null), 12)!;
+  expect(closedUp.mk.z).toBeGreaterThan(1.96);
+  // The plain test reads the order only; the Sen slope counts the steps across the hole.
+  expect(trendTest([1, 2, null, 4, 5], 12)).toMatchObject({ seasonal: false, senSlope: 1, mk: { n: 4 } });
+  expect(trendTest([1, 2, 4, 5], 12)!.senSlope).toBeCloseTo(17 / 12, 12);
+  // Fewer than 4 observed months: no trend, whatever the span.
+  expect(trendTest([1, null, null, 2, 3], 12)).toBeNull();
 });

@@ -17,7 +17,7 @@ export class DemandMetricsType {
   @Field(() => Float, { nullable: true, description: 'Mann–Kendall z of the monthly volumes (seasonal with ≥ 24 months).' }) trendZ!: number | null;
   @Field(() => Float, { nullable: true }) trendP!: number | null;
   @Field(() => String, { nullable: true }) trendMethod!: string | null;
-  @Field(() => Int) trendPoints!: number;
+  @Field(() => Int, { description: 'Months the trend read (a month a gap in collection left under 7 days is none).' }) trendPoints!: number;
   @Field(() => Float, { nullable: true, description: 'Sen slope: change in monthly volume per month.' }) senSlope!: number | null;
   @Field(() => Float, { nullable: true, description: '(n − μ)/√μ against the baseline scaled to the period.' }) surgeZ!: number | null;
   @Field(() => Float, { nullable: true }) surgeExpected!: number | null;
@@ -101,7 +101,7 @@ export class DemandRanking {
   @Field(() => DemandPeriod) period!: DemandPeriod;
   @Field(() => DemandPeriod) baseline!: DemandPeriod;
   @Field(() => Int, { description: 'Cells ranked before topN.' }) rankedCells!: number;
-  @Field(() => [String]) notes!: string[];
+  @Field(() => [String], { description: 'Notes on the whole answer. Those on the trend (where it ends, where the data end, each gap in collection) only when some cell\'s trend is read.' }) notes!: string[];
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -113,17 +113,17 @@ export class DemandSeriesPointType {
   @Field(() => Int, { nullable: true }) finished!: number | null;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'Mann–Kendall trend over the points from dataBegin: where the scope (any category or group) has records before the period, from `from` when the same sources had any record city-wide on it (an empty point is then a real zero), or from the day they had one again after a gap in collection (the points before are no observations); else from the scope\'s first day with data in the period. It ends on `to`, or yesterday when `to` is today or later (a day not over is not read; its records are left out of the trend, not of the points). Partly covered edge points scaled to their full length, or left out when too short (a week under 3 days, a month under 7).' })
+@ObjectType({ simpleResolvers: true, description: 'Mann–Kendall trend over the points from dataBegin: where the scope (any category or group) has records before the period, from `from` when the same sources had any record city-wide on it (an empty point is then a real zero), or from the day they had one again after a gap in collection (the points before are no observations); else from the scope\'s first day with data in the period. It ends on `to`, or yesterday when `to` is today or later (a day not over is not read; its records are left out of the trend, not of the points). Inside it, a gap in collection (10 or more days in a row with nothing recorded anywhere, same sources) is not read as zeros: its days are not covered. Partly covered points (at the edges or across a gap) scaled to their full length, or left out when too short (a week under 3 days, a month under 7); one left out between two read is a missing point, the later ones keep their seasons.' })
 export class SeriesTrend {
   @Field(() => Float) z!: number;
   @Field(() => Float) p!: number;
   @Field(() => Float, { nullable: true, description: 'Per point, over the scaled volumes the trend read.' }) senSlope!: number | null;
   @Field() method!: string;
-  @Field(() => Int, { description: 'Points the trend read: consecutive, firstPointUsed to lastPointUsed.' }) pointsUsed!: number;
+  @Field(() => Int, { description: 'Points the trend read, firstPointUsed to lastPointUsed: all of them but those a gap in collection left too short.' }) pointsUsed!: number;
   @Field({ description: 'Start of the first point the trend read.' }) firstPointUsed!: string;
   @Field({ description: 'Start of the last point the trend read.' }) lastPointUsed!: string;
   @Field({ description: 'Where the trend begins. When the scope has records before the period: the first day from `from` on with any record of the same sources city-wide (`from` itself unless collection had stopped); else the scope\'s first day with data in the period.' }) dataBegin!: string;
-  @Field({ description: 'The points read, those scaled (days covered of their length) and the minimum days, in words.' }) note!: string;
+  @Field({ description: 'The points read, the gaps in collection, those scaled (days covered of their length) and the minimum days, in words.' }) note!: string;
 }
 
 @ObjectType()
