@@ -918,7 +918,7 @@ describe('administrators see sign-in devices', () => {
 
 describe('forgetting one sign-in device', () => {
   const DEVICE_SIGN_IN = `mutation($u: String!, $p: String!, $d: String) { signIn(input: { username: $u, password: $p, deviceToken: $d }) { accessToken deviceToken } }`;
-  const FORGET = `mutation Forget($id: ID!) { forgetSignInDevice(id: $id) { username signInDevices { id } } }`;
+  const FORGET = `mutation Forget($id: ID!, $password: String) { forgetSignInDevice(id: $id, currentPassword: $password) { username signInDevices { id } } }`;
   const MY_DEVICES = `{ me { username signInDevices { id lastUsedAt } } }`;
   const tokens = tokenSettings(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv));
   afterEach(() => app.clock.reset());
@@ -946,12 +946,18 @@ describe('forgetting one sign-in device', () => {
     const mine = await app.execute(MY_DEVICES, {}, laptop.viewer!);
     expect(mine.errors).toBeUndefined();
     expect(mine.data.me.signInDevices.map((device: any) => device.id)).toEqual([phoneId, laptopId]);
-    const forgotten = await app.execute(FORGET, { id: phoneId }, laptop.viewer!);
+    // Not with the session alone (it may be the one open on the lost phone): the password too, and
+    // a wrong one counts towards the lockout, committed though the answer is an error.
+    await expectNothingWritten(app, async () => expectError(await app.execute(FORGET, { id: phoneId }, laptop.viewer!), 'BAD_USER_INPUT', 'currentPassword'));
+    expectError(await app.execute(FORGET, { id: phoneId, password: 'not it' }, laptop.viewer!), 'BAD_USER_INPUT', 'currentPassword');
+    expect(await devicesOf('forget.owner')).toEqual([laptopId, phoneId]);
+    expect(await app.orm.em.fork().execute(`select failed_sign_ins from account where username = 'forget.owner'`)).toEqual([{ failed_sign_ins: 1 }]);
+    const forgotten = await app.execute(FORGET, { id: phoneId, password: PASSWORD }, laptop.viewer!);
     expect(forgotten.errors).toBeUndefined();
     expect(forgotten.data.forgetSignInDevice).toEqual({ username: 'forget.owner', signInDevices: [{ id: laptopId }] });
     expect(await devicesOf('forget.owner')).toEqual([laptopId]);
     // Once forgotten, it is not found again. Its id is no Node's: node() answers null, as for any unknown id.
-    expectError(await app.execute(FORGET, { id: phoneId }, laptop.viewer!), 'NOT_FOUND', 'id');
+    expectError(await app.execute(FORGET, { id: phoneId, password: PASSWORD }, laptop.viewer!), 'NOT_FOUND', 'id');
     expect((await ok(app, `query($id: ID!) { node(id: $id) { id } }`, { id: laptopId })).node).toBeNull();
 
     // Someone locks the name: the laptop still signs in on its own lockout, the phone's token no longer does.

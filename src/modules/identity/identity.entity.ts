@@ -155,7 +155,7 @@ export class ApiKey extends NodeEntity {
   revokedAt?: Date | null;
 
   /** Written at most once a minute (API_KEY_LAST_USED_SECONDS in identity.service.ts). */
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Its last accepted request, to within a minute (written at most once a minute).' })
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Its last request with the key valid (refused later by the rate limit or a field\'s access rule or not), to within a minute (written at most once a minute).' })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastUsedAt?: Date | null;
 }

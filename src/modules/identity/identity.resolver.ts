@@ -312,10 +312,14 @@ export class IdentityResolver {
 
   @Mutation(() => Account, {
     description:
-      "Forget one remembered sign-in device (a lost phone, one paused after wrong passwords): its deviceToken counts for nothing from now on, so its next sign-in is a new client's. Your own devices (`me { signInDevices { id } }`), or any account's for a district administrator of everything; any other id is NOT_FOUND. Sessions already open stay: resetAccountPassword or setAccountActive end those. Answers the device's account.",
+      "Forget one remembered sign-in device (a lost phone, one paused after wrong passwords): its deviceToken counts for nothing from now on, so its next sign-in is a new client's. Your own devices (`me { signInDevices { id } }`), with your currentPassword (a wrong one counts towards the sign-in lockout), or any account's for a district administrator of everything; any other id is NOT_FOUND. Sessions already open stay: changePassword (yours) or resetAccountPassword (an administrator) ends them. Answers the device's account.",
   })
-  forgetSignInDevice(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext) {
-    return identityService.forgetSignInDevice(ctx, id);
+  forgetSignInDevice(
+    @Arg('id', () => ID) id: string,
+    @Arg('currentPassword', () => String, { nullable: true, description: 'Required for one of your own devices; not needed by an administrator forgetting another account\'s.' }) currentPassword: string | null | undefined,
+    @Ctx() ctx: AppContext,
+  ) {
+    return identityService.forgetSignInDevice(ctx, id, currentPassword);
   }
 
   @Mutation(() => Account, { description: 'Lift a sign-in lockout (too many wrong passwords) before it runs out; district administrators only.' })

@@ -161,7 +161,7 @@ const API_KEY_SQL = `with i as (select ?::text as prefix, ?::text as secret_hash
   ),
   used as (
     update api_key a set last_used_at = ?
-     where a.id = (select k.id from k) and (a.last_used_at is null or a.last_used_at <= (select i.now from i) - make_interval(secs => ?))
+     where a.id = (select k.id from k) and a.revoked_at is null and (a.last_used_at is null or a.last_used_at <= (select i.now from i) - make_interval(secs => ?))
   )
   select k.id, k.prefix, (select s.path from area s where s.id = k.scope_area_id) as scope_path from k`;
 
@@ -337,12 +337,12 @@ async function lockTokenAndAccount(em: EntityManager, refreshToken: string): Pro
 }
 
 /** The current password of the signed-in caller, checked as a sign-in is (wrong ones count; locked is locked). */
-async function checkOwnPassword(em: EntityManager, account: Account, password: string, now: Date): Promise<AppError | null> {
+async function checkOwnPassword(em: EntityManager, account: Account, password: string, now: Date, field = 'input.currentPassword'): Promise<AppError | null> {
   if (isLocked(account, now)) return lockedOut(account.signInLockedUntil!, now);
   if (await verifyPassword(password, account.passwordHash)) return null;
   countWrongPassword(account, now);
   await em.flush();
-  return badInput('input.currentPassword', 'is not your current password');
+  return badInput(field, 'is not your current password');
 }
 
 /**
@@ -567,19 +567,26 @@ export const identityService = {
    * whether it exists for someone else. Sessions already open stay (a device is not a session:
    * resetAccountPassword or setAccountActive end those). Answers the device's account.
    */
-  async forgetSignInDevice(ctx: AppContext, id: string): Promise<Account> {
+  async forgetSignInDevice(ctx: AppContext, id: string, currentPassword: string | null | undefined): Promise<Account> {
     const viewer = ctx.viewer;
     if (viewer.kind !== 'account') throw forbidden('Only a signed-in account has sign-in devices');
     const { id: deviceId } = expectGlobalId(id, [SIGN_IN_DEVICE_TYPE], 'id');
+    if (currentPassword && currentPassword.length > 200) throw badInput('currentPassword', 'must be at most 200 characters');
     const missing = () => notFound(SIGN_IN_DEVICE_TYPE, id, 'id');
-    return inTransaction(ctx, async (em) => {
+    return inTransactionKeepingRefusal(ctx, async (em): Promise<Account | AppError> => {
       const now = ctx.now();
       // Not locked: the account row is locked first (as every session writer does), then the device deleted.
       const [device]: { account_id: number }[] = await em.execute('select account_id from sign_in_device where id = ? and expires_at > ?', [deviceId, now]);
       if (!device) throw missing();
       let account: Account | null;
-      if (device.account_id === viewer.accountId) account = await lockById(em, Account, device.account_id);
-      else if (administersAccounts(viewer)) account = await loadAccountForAdminChange(em, ctx, toGlobalId(Account.name, device.account_id));
+      if (device.account_id === viewer.accountId) {
+        account = (await lockById(em, Account, device.account_id))!;
+        // A session alone may not do it: one open on the lost phone would otherwise forget the
+        // owner's other devices and then lock the name with wrong passwords, every client with it.
+        if (!currentPassword) throw badInput('currentPassword', 'is required to forget one of your own devices, as to change your password');
+        const refused = await checkOwnPassword(em, account, currentPassword, now, 'currentPassword');
+        if (refused) return refused;
+      } else if (administersAccounts(viewer)) account = await loadAccountForAdminChange(em, ctx, toGlobalId(Account.name, device.account_id));
       else throw missing();
       // Gone since it was read (replaced tokens keep their row; evicted or expired ones do not).
       if (!account || !(await em.nativeDelete(SignInDevice, { id: deviceId, account: account.id, expiresAt: { $gt: now } }))) throw missing();
