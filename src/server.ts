@@ -20,33 +20,11 @@ import { graphqlArmor } from './hardening/graphql-limits';
 import { nodeLimitPlugin, rejectInvalidUtf8, tokenLimitMiddleware } from './hardening/operation-limits';
 import { createRateLimiter, rateLimitMiddleware, type RateLimiter } from './hardening/rate-limit';
 import { requestTimeout } from './hardening/request-timeout';
+import { checkReadiness } from './db/readiness';
 import { ErrorCode } from './common/errors';
 import { tokenSettings } from './modules/identity/identity.service';
 import { identifyMiddleware, refuseBadCredentials } from './modules/identity/identity.http';
 import { auditPlugin, introspectionForStaffPlugin } from './modules/identity/identity.plugins';
-
-/**
- * How long /ready waits for the database. A frozen server (stopped, or a network that drops
- * packets without resetting) accepts the connection and never answers: a probe that waited for
- * it would hang as long as the prober lets it, instead of saying "not ready" while it can.
- */
-const READY_DEADLINE_MS = 2000;
-const TIMED_OUT = Symbol('timed out');
-
-/** `work`'s result, or TIMED_OUT once `ms` have passed (the work itself goes on, unobserved). */
-async function withinDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  // A rejection after the deadline must not go unhandled.
-  work.catch(() => undefined);
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export interface AppServer {
   app: express.Express;
@@ -144,24 +122,8 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
     res.json({ status: 'ok' });
   });
   app.get('/ready', async (_req, res) => {
-    const check = async () => {
-      await orm.em.fork().execute('select 1');
-      return orm.getMigrator().getPendingMigrations();
-    };
-    try {
-      const pending = await withinDeadline(check(), READY_DEADLINE_MS);
-      if (pending === TIMED_OUT) {
-        res.status(503).json({ status: 'database not answering' });
-        return;
-      }
-      if (pending.length) {
-        res.status(503).json({ status: 'migrations pending', pending: pending.map((m) => m.name) });
-        return;
-      }
-      res.json({ status: 'ready' });
-    } catch {
-      res.status(503).json({ status: 'database unavailable' });
-    }
+    const readiness = await checkReadiness(orm.config.get('clientUrl')!);
+    res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
   });
   app.use(
     '/graphql',

@@ -34,6 +34,19 @@ test('GET /ready checks the database and the migrations', async () => {
   const response = await fetch(`${base}/ready`);
   expect(response.status).toBe(200);
   expect(await response.json()).toEqual({ status: 'ready' });
+
+  // The newest migration not applied (as after deploying code before migrating): not ready, and which.
+  const em = app.orm.em.fork();
+  const [newest] = await em.execute(`select id, name, executed_at from mikro_orm_migrations order by id desc limit 1`);
+  await em.execute(`delete from mikro_orm_migrations where id = ?`, [newest.id]);
+  try {
+    const pending = await fetch(`${base}/ready`);
+    expect(pending.status).toBe(503);
+    expect(await pending.json()).toEqual({ status: 'migrations pending', pending: [newest.name] });
+  } finally {
+    await em.execute(`insert into mikro_orm_migrations (id, name, executed_at) values (?, ?, ?)`, [newest.id, newest.name, newest.executed_at]);
+  }
+  expect((await fetch(`${base}/ready`)).status).toBe(200);
 });
 
 test('a query over HTTP works and the request id comes back', async () => {

@@ -30,6 +30,7 @@ class Cable {
         socket.on('error', () => undefined);
       }
       client.pipe(upstream).pipe(client);
+      this.pairs.push([client, upstream]);
     });
   }
 
@@ -49,6 +50,7 @@ class Cable {
 
   private frozen = false;
   private readonly held = new Set<net.Socket>();
+  private readonly pairs: [client: net.Socket, upstream: net.Socket][] = [];
 
   /**
    * A frozen server (SIGSTOP, or a network dropping packets): connections stay open and
@@ -56,12 +58,21 @@ class Cable {
    */
   freeze(): void {
     this.frozen = true;
-    for (const socket of this.sockets) socket.pause();
+    // Unpiped, not only paused: a pipe resumes its source on the destination's 'drain'.
+    for (const [client, upstream] of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+    }
   }
 
   thaw(): void {
+    if (!this.frozen) return;
     this.frozen = false;
-    for (const socket of this.sockets) socket.resume();
+    for (const [client, upstream] of this.pairs) {
+      if (client.destroyed || upstream.destroyed) continue;
+      client.pipe(upstream);
+      upstream.pipe(client);
+    }
     for (const socket of this.held) socket.destroy();
     this.held.clear();
   }
@@ -181,4 +192,21 @@ test('/ready says "database not answering" within its deadline while the databas
     if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 200));
   }
   expect(status).toBe(200);
+}, 30_000);
+
+test('/ready stays ready while every pooled connection is busy with healthy work: a busy pool is no database out of service', async () => {
+  const address = server.httpServer.address();
+  const port = address && typeof address === 'object' ? address.port : await server.listen(0);
+  const poolSize = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv).DB_POOL_MAX;
+  const busy = Array.from({ length: poolSize }, () => orm.em.fork().execute('select pg_sleep(4)'));
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the sleeps have taken every connection
+    const started = Date.now();
+    const ready = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(8_000) });
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(ready.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  } finally {
+    await Promise.all(busy);
+  }
 }, 30_000);
