@@ -247,11 +247,13 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // collection) scaled, or left out under 7 days: trend.ts.
   const gaps = gapsWithin(dataStart.gaps, dataFirst, trendTo);
   const trendMonthsUsed = trendBuckets(monthKeys, 'MONTH', firstMonth, trendTo, dataFirst, gaps);
-  // Said only when some cell's trend is read (below): a ranking whose cells have too few months has no trend to explain.
+  // Said only when some cell's trend is read (below): a ranking whose cells have too few months has
+  // no trend to explain. Gaps are said either way: a gap may be why there are too few months.
   const trendNotes = [
     ...(trendToNote ? [`the trend reads months ${trendToNote}`] : []),
-    ...[dataEndNote(trendTo, dataStart.sourceLast), ...gaps.map((gap) => gapNote(gap, 'MONTH'))].filter((note): note is string => note !== null).map((note) => `the trend: ${note}`),
+    ...[dataEndNote(trendTo, dataStart.sourceLast, dataStart.sourceAfter)].filter((note): note is string => note !== null).map((note) => `the trend: ${note}`),
   ];
+  const gapNotes = gaps.map((gap) => `the trend: ${gapNote(gap, 'MONTH')}`);
   let trendRead = false;
   const usableMonths = trendMonthsUsed.map((b) => monthKeys[b.index]);
   // Without a group dimension an entry's cell depends on its what × unit alone: looked up once per pair.
@@ -374,6 +376,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     metricsOf.set(cell.id, metrics);
   });
   if (trendRead) notes.push(...trendNotes);
+  notes.push(...gapNotes);
   persistence(cells, metricsOf, usableMonths);
   clock.mark('metrics');
 
@@ -559,6 +562,8 @@ function persistence(cells: Map<string, Cell>, metrics: Map<string, DemandMetric
   let onStreak = all;
   for (let k = months.length - 1; k >= 0 && onStreak.length > 0; k--) {
     const m = months[k];
+    // A month left out for a gap in collection (trendBuckets) ends every streak: "months running" are calendar months.
+    if (k < months.length - 1 && addMonths(m, 1) !== months[k + 1]) break;
     // Ties with the 5th count as top 5 (so the answer does not depend on row order); with fewer than 5 non-zero cells, all of them are.
     const threshold = kthLargestPositive(all.map((c) => c.monthly.get(m) ?? 0), TOPIC.topRank);
     onStreak = onStreak.filter((c) => {

@@ -439,13 +439,26 @@ export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string,
       (select min(d.day) from ${table} d where d.day <= $2::date and ${filter})::text as earliest,
       (select min(day) from data_days)::text as source_first,
       (select max(day) from data_days)::text as source_last,
-      (select json_agg(json_build_array((day - empty)::text, (day - 1)::text) order by day) from runs where empty >= ${GAP_MIN_DAYS}) as gaps`,
+      (select json_agg(json_build_array((day - empty)::text, (day - 1)::text) order by day) from runs where empty >= ${GAP_MIN_DAYS}) as gaps,
+      (select max(d.day) from ${table} d where d.day < $1::date and ${citywide})::text as source_before,
+      (select min(d.day) from ${table} d where d.day > $2::date and ${citywide})::text as source_after`,
     spec.unitIds === null ? [from, to] : [from, to, spec.unitIds],
   );
   const earliest = (rows[0]?.earliest as string | null) ?? null;
   const gaps = ((rows[0]?.gaps as [string, string][] | null) ?? []).map(([first, last]) => ({ first, last }));
+  const sourceLast = (rows[0]?.source_last as string | null) ?? null;
+  const sourceAfter = (rows[0]?.source_after as string | null) ?? null;
+  // An empty run from the last day with data up to `to` that goes on past it, to where collection
+  // resumed, is a gap like one inside (a past month's ranking must read it as next month's does).
+  if (sourceLast !== null && sourceAfter !== null && sourceLast < to && daysInclusive(sourceLast, sourceAfter) - 2 >= GAP_MIN_DAYS) {
+    gaps.push({ first: addDays(sourceLast, 1), last: addDays(sourceAfter, -1) });
+  }
   // earliest: the scope's first day with data at all (up to `to`), which the ranking's baseline choice reads too.
-  return { before: earliest !== null && earliest < from, first: (rows[0]?.first as string | null) ?? null, earliest, sourceFirst: (rows[0]?.source_first as string | null) ?? null, sourceLast: (rows[0]?.source_last as string | null) ?? null, gaps };
+  return {
+    before: earliest !== null && earliest < from, first: (rows[0]?.first as string | null) ?? null, earliest,
+    sourceFirst: (rows[0]?.source_first as string | null) ?? null, sourceLast, gaps,
+    sourceBefore: (rows[0]?.source_before as string | null) ?? null, sourceAfter,
+  };
 }
 
 /** readDataStart's answer: of the scope, `before`, `first`, `earliest`; of the source city-wide, `sourceFirst`, `sourceLast` and `gaps`. */
@@ -460,8 +473,16 @@ export interface DataStart {
   sourceFirst: string | null;
   /** And its last such day: where the data collected so far end (dataEndNote). */
   sourceLast: string | null;
-  /** Runs of GAP_MIN_DAYS or more days between those two with no such record anywhere, oldest first: gaps in collection (trendBuckets). */
+  /**
+   * Runs of GAP_MIN_DAYS or more days with no such record anywhere, oldest first: gaps in collection
+   * (trendBuckets). Those between sourceFirst and sourceLast, and the run after sourceLast when
+   * records resume after `to` (sourceAfter); the run before sourceFirst is trendBegin's.
+   */
   gaps: CollectionGap[];
+  /** The source's last day with a record before `from` (trendBegin: whether an empty start is a closure or a gap). */
+  sourceBefore: string | null;
+  /** Its first day with a record after `to`: with one, the data do not end at sourceLast (dataEndNote). */
+  sourceAfter: string | null;
 }
 
 /** The last day any roll-up row of the mode exists for (how far the data reach), or null. */

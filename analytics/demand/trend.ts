@@ -76,11 +76,16 @@ export function nextBucket(start: string, interval: TrendInterval): string {
  *   when data were being collected on it (continuous data: an empty bucket of the scope's from the
  *   window's first is a real zero); after a gap in collection, the day it resumed (the empty
  *   buckets before are a gap in the data, not a lack of demand: read as zeros they made a rise).
- *   Never after the scope's own first day in the window, which is a day of the source's too.
+ *   A gap by GAP_MIN_DAYS's rule, counted from the source's last day before `from`
+ *   (`sourceBefore`): a shorter empty run across `from` is a closure (the first days of October,
+ *   of a year), read as real zeros like the same closure inside a window, and the trend begins on
+ *   `from`. Never after the scope's own first day in the window, which is a day of the source's too.
  */
-export function trendBegin(from: string, data: { before: boolean; first: string | null; sourceFirst: string | null }): string | null {
+export function trendBegin(from: string, data: { before: boolean; first: string | null; sourceFirst: string | null; sourceBefore: string | null }): string | null {
   if (!data.before) return data.first;
-  return data.sourceFirst !== null && data.sourceFirst < from ? from : data.sourceFirst;
+  if (data.sourceFirst === null || data.sourceFirst <= from) return data.sourceFirst === null ? null : from;
+  const emptyDays = data.sourceBefore === null ? Infinity : daysInclusive(data.sourceBefore, data.sourceFirst) - 2;
+  return emptyDays >= GAP_MIN_DAYS ? data.sourceFirst : from;
 }
 
 /**
@@ -102,9 +107,11 @@ export function trendEndNote(to: string, end: string): string | null {
  * Where the data end before the trend does (sourceLast, readDataStart: the source's last day with a
  * record anywhere in the city), in words; null when they do not. The days after are read as zeros:
  * the roll-ups cannot tell demand that stopped from records not imported yet, so the analyst is told.
+ * Not when records resume after the window (`sourceAfter`): the empty days are then a gap (gapNote)
+ * or a closure, not the end of the data.
  */
-export function dataEndNote(trendTo: string, sourceLast: string | null): string | null {
-  if (sourceLast === null || sourceLast >= trendTo) return null;
+export function dataEndNote(trendTo: string, sourceLast: string | null, sourceAfter: string | null): string | null {
+  if (sourceLast === null || sourceLast >= trendTo || sourceAfter !== null) return null;
   return `nothing was recorded anywhere (same sources, whole city) after ${sourceLast}: the days to ${trendTo} are read as zeros; if their records are not imported yet, end the period on ${sourceLast}`;
 }
 

@@ -99,7 +99,7 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
       note: [
         `points ${out[first.index].start} to ${out[last.index].start} (${used.length} of ${out.length}), ${beginNote(input.from, dataFirst!, dataStart.before)}`,
         trendEndNote(input.to, trendTo),
-        dataEndNote(trendTo, dataStart.sourceLast),
+        dataEndNote(trendTo, dataStart.sourceLast, dataStart.sourceAfter),
         ...gaps.map((gap) => gapNote(gap, input.interval)),
         scaled.length ? `scaled to their full length (volume × length ÷ days covered): ${scaled.join(', ')}` : null,
         input.interval === 'DAY' ? null : `a ${input.interval.toLowerCase()} with under ${MIN_TREND_DAYS[input.interval]} days covered is left out`,

@@ -215,15 +215,15 @@ test('a sparse scope with records before the period reads every point from `from
   // Alone in the city, one record a month is no collection: the days between two records are gaps
   // (trend.ts, GAP_MIN_DAYS), every month covers one day, under 7, and none is read.
   expect((await sparse()).trend).toBeNull();
-  // The city collecting every day (another community's records, up to 2013-12-25) but from
+  // The city collecting every day (another community's records, to the period's end) but from
   // 2012-02-01 to 2012-03-24: the scope's empty February 2012 is a month with nothing recorded
   // anywhere, a gap in collection, no observation. The trend begins at the city's next record,
   // March's 25th (March scaled 31/7).
-  await loadDays('SPARSE-COLLECTING', [['370199002004', FLAT_ITEM, [...daysFrom('2011-01-01', '2012-01-31'), ...daysFrom('2012-03-25', '2013-12-25')]]]);
+  await loadDays('SPARSE-COLLECTING', [['370199002004', FLAT_ITEM, [...daysFrom('2011-01-01', '2012-01-31'), ...daysFrom('2012-03-25', '2013-12-31')]]]);
   const alone = await sparse();
   expect(alone.trend).toMatchObject({ dataBegin: '2012-03-25', firstPointUsed: '2012-03-01', pointsUsed: 22, method: 'PLAIN' });
   expect(alone.trend!.z).toBe(mannKendall([31 / 7, ...Array(10).fill(1), 0, ...Array(10).fill(1)])!.z);
-  expect(alone.trend!.note).toBe('points 2012-03-01 to 2013-12-01 (22 of 23), from 2012-03-25: the scope has records before the period, but nothing was recorded anywhere (same sources, whole city) from 2012-02-01 until then, so the points before are a gap in the data, not zeros; from then an empty point is a real zero; nothing was recorded anywhere (same sources, whole city) after 2013-12-25: the days to 2013-12-31 are read as zeros; if their records are not imported yet, end the period on 2013-12-25; scaled to their full length (volume × length ÷ days covered): 2012-03-01 (7 of 31 days); a month with under 7 days covered is left out');
+  expect(alone.trend!.note).toBe('points 2012-03-01 to 2013-12-01 (22 of 23), from 2012-03-25: the scope has records before the period, but nothing was recorded anywhere (same sources, whole city) from 2012-02-01 until then, so the points before are a gap in the data, not zeros; from then an empty point is a real zero; scaled to their full length (volume × length ÷ days covered): 2012-03-01 (7 of 31 days); a month with under 7 days covered is left out');
   // With another community's records every day of early 2012 (the city collecting), February 2012
   // is a month of the period like February 2013: both empty, both the scope's real zeros; every
   // other month holds 1.
@@ -231,7 +231,7 @@ test('a sparse scope with records before the period reads every point from `from
   const monthly = await sparse();
   expect(monthly.trend).toMatchObject({ dataBegin: '2012-02-01', firstPointUsed: '2012-02-01', pointsUsed: 23, method: 'PLAIN' });
   expect(monthly.trend!.z).toBe(mannKendall([0, ...Array(11).fill(1), 0, ...Array(10).fill(1)])!.z);
-  expect(monthly.trend!.note).toBe('points 2012-02-01 to 2013-12-01 (23 of 23), from 2012-02-01: the scope has records before the period, so an empty point is a real zero; nothing was recorded anywhere (same sources, whole city) after 2013-12-25: the days to 2013-12-31 are read as zeros; if their records are not imported yet, end the period on 2013-12-25; a month with under 7 days covered is left out');
+  expect(monthly.trend!.note).toBe('points 2012-02-01 to 2013-12-01 (23 of 23), from 2012-02-01: the scope has records before the period, so an empty point is a real zero; a month with under 7 days covered is left out');
 });
 
 test('a gap in collection at the start of the period is no run of zeros: dataBegin is where the city\'s data resume', async () => {
@@ -346,10 +346,31 @@ test('a gap in collection inside the period is no fall: its months are read from
   expect(weekly.trend).toMatchObject({ pointsUsed: weekly.points.length - 8, z: 0, senSlope: 0 });
 
   // The ranking's monthly trend is the same, and its notes name the gaps.
-  const ranking = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) { notes rows { metrics { trendZ trendPoints } } } }`, {
+  const ranking = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) { notes rows { metrics { trendZ trendPoints persistentMonths } } } }`, {
     input: { areaId: await communityGid(code), from: '2007-12-01', to: '2007-12-31', groupBy: ['CATEGORY'], minSupport: 0 },
   });
   expect(ranking.errors).toBeUndefined();
-  expect(ranking.data.demandRanking.rows).toEqual([{ metrics: { trendZ: Math.round(mannKendall(read)!.z * 1e4) / 1e4, trendPoints: 11 } }]);
+  // In the top 5 every month it was read, but "months in a row" are calendar months: November, left
+  // out for the gap, ends the run (December alone), rather than October joining December.
+  expect(ranking.data.demandRanking.rows).toEqual([{ metrics: { trendZ: Math.round(mannKendall(read)!.z * 1e4) / 1e4, trendPoints: 11, persistentMonths: 1 } }]);
   for (const note of gapNotes) expect(ranking.data.demandRanking.notes).toContain(`the trend: ${note}`);
+
+  // A period ending inside the gap reads it as the later one does: October from its 19 days, scaled,
+  // not a fall to 19 whose note says the data end (they resume on 2007-12-21).
+  const endingInGap = await readDataStart(db, spec, '2007-01-01', '2007-10-31', false);
+  expect(endingInGap).toMatchObject({ sourceLast: '2007-10-19', sourceAfter: '2007-12-21' });
+  expect(endingInGap.gaps).toEqual([{ first: '2007-08-01', last: '2007-08-10' }, { first: '2007-10-20', last: '2007-12-20' }]);
+  const toOctober = await series({ areaId: await communityGid(code), categoryId: flat, from: '2007-01-01', to: '2007-10-31', interval: 'MONTH' });
+  expect(toOctober.trend).toMatchObject({ z: mannKendall(read.slice(0, 10))!.z, pointsUsed: 10 });
+  expect(toOctober.trend!.note).toContain('2007-10-01 (19 of 31 days)');
+  expect(toOctober.trend!.note).not.toContain('if their records are not imported yet');
+  expect(toOctober.trend!.note).toContain('from 2007-10-20 to 2007-10-31: those days are not read as zeros');
+
+  // A period beginning in May's closure (9 empty days counted from April 30, the city's last day with
+  // data before it) begins on its first day: the closure is read as zeros, as inside a period.
+  const mayStart = await readDataStart(db, spec, '2007-05-01', '2007-09-30', false);
+  expect(mayStart).toMatchObject({ before: true, sourceFirst: '2007-05-10', sourceBefore: '2007-04-30' });
+  const fromMay = await series({ areaId: await communityGid(code), categoryId: flat, from: '2007-05-01', to: '2007-09-30', interval: 'MONTH' });
+  expect(fromMay.trend).toMatchObject({ dataBegin: '2007-05-01', firstPointUsed: '2007-05-01', pointsUsed: 5 });
+  expect(fromMay.trend!.note).not.toContain('2007-05-01 (');
 });

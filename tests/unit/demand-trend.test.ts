@@ -1,5 +1,5 @@
 import { seasonalMannKendall } from '../../analytics/stats/mann-kendall';
-import { GAP_MIN_DAYS, MIN_TREND_DAYS, gapNote, gapsWithin, scaledVolume, trendBegin, trendBuckets, trendTest, trendValues } from '../../analytics/demand/trend';
+import { GAP_MIN_DAYS, MIN_TREND_DAYS, dataEndNote, gapNote, gapsWithin, scaledVolume, trendBegin, trendBuckets, trendTest, trendValues } from '../../analytics/demand/trend';
 
 const months = ['2016-05-01', '2016-06-01', '2016-07-01', '2016-08-01'];
 
@@ -46,15 +46,32 @@ test('trendTest: one rule for the ranking and the series (plain from 4 points, s
 
 test('trendBegin: the scope\'s first day without data before the window; with, where the source as a whole has data from the window\'s first day', () => {
   // No record of the scope before the window: its first day with data in it, whatever the source holds.
-  expect(trendBegin('2020-01-01', { before: false, first: '2020-03-10', sourceFirst: '2020-01-01' })).toBe('2020-03-10');
-  expect(trendBegin('2020-01-01', { before: false, first: null, sourceFirst: '2020-01-01' })).toBeNull();
+  expect(trendBegin('2020-01-01', { before: false, first: '2020-03-10', sourceFirst: '2020-01-01', sourceBefore: '2019-12-31' })).toBe('2020-03-10');
+  expect(trendBegin('2020-01-01', { before: false, first: null, sourceFirst: '2020-01-01', sourceBefore: '2019-12-31' })).toBeNull();
   // Records before it, and the source (city-wide) collecting on the window's first day: the whole
   // window, an empty month of the scope's a real zero.
-  expect(trendBegin('2020-01-01', { before: true, first: '2020-03-10', sourceFirst: '2020-01-01' })).toBe('2020-01-01');
+  expect(trendBegin('2020-01-01', { before: true, first: '2020-03-10', sourceFirst: '2020-01-01', sourceBefore: '2019-12-31' })).toBe('2020-01-01');
   // Nothing recorded anywhere from the window's first day until 2020-02-15 (a gap in collection):
   // the trend begins where collection resumed, not at the window's first day.
-  expect(trendBegin('2020-01-01', { before: true, first: '2020-03-10', sourceFirst: '2020-02-15' })).toBe('2020-02-15');
-  expect(trendBegin('2020-01-01', { before: true, first: null, sourceFirst: null })).toBeNull();
+  expect(trendBegin('2020-01-01', { before: true, first: '2020-03-10', sourceFirst: '2020-02-15', sourceBefore: '2019-12-31' })).toBe('2020-02-15');
+  expect(trendBegin('2020-01-01', { before: true, first: null, sourceFirst: null, sourceBefore: '2019-12-31' })).toBeNull();
+});
+
+test('trendBegin: an empty start shorter than GAP_MIN_DAYS, counted from the last day with data before the window, is a closure read as zeros', () => {
+  // Closed October 1-7 (nothing anywhere on the 1st-7th, records on September 30 and October 8):
+  // October from its 1st, the closure a real zero, as the same closure inside a window is.
+  expect(trendBegin('2023-10-01', { before: true, first: '2023-10-08', sourceFirst: '2023-10-08', sourceBefore: '2023-09-30' })).toBe('2023-10-01');
+  // Counted with the days before the window: 9 empty days (Sep 28 - Oct 6), still a closure...
+  expect(trendBegin('2023-10-01', { before: true, first: '2023-10-07', sourceFirst: '2023-10-07', sourceBefore: '2023-09-27' })).toBe('2023-10-01');
+  // ...10 (Sep 27 - Oct 6) a gap, though only 6 of them fall in the window: the trend begins where collection resumed.
+  expect(GAP_MIN_DAYS).toBe(10);
+  expect(trendBegin('2023-10-01', { before: true, first: '2023-10-07', sourceFirst: '2023-10-07', sourceBefore: '2023-09-26' })).toBe('2023-10-07');
+});
+
+test('dataEndNote: only where nothing was recorded after the window either; records resuming after it make the empty end a gap or a closure', () => {
+  expect(dataEndNote('2020-07-31', '2020-07-20', null)).toBe('nothing was recorded anywhere (same sources, whole city) after 2020-07-20: the days to 2020-07-31 are read as zeros; if their records are not imported yet, end the period on 2020-07-20');
+  expect(dataEndNote('2020-07-31', '2020-07-20', '2020-08-15')).toBeNull();
+  expect(dataEndNote('2020-07-31', '2020-07-31', null)).toBeNull();
 });
 
 test('a gap in collection inside a month: its days are not covered, the month is scaled from the rest', () => {
