@@ -10,7 +10,7 @@ export interface LabelledText {
 /**
  * The shipped training corpus of the product classifier: resident messages written for this
  * project, labelled with the second-level codes of the request-category catalogue that the
- * closed_loop migration loads (13 kinds of grid work, 25 one-window entries under 7 categories).
+ * closed_loop and service_data migrations load (13 kinds of grid work, all 38 one-window entries under 7 categories).
  */
 export const TRAINING_CORPUS: readonly LabelledText[] = [GRID_CORPUS, WINDOW_CORPUS].flatMap((byLabel) =>
   Object.entries(byLabel).flatMap(([label, texts]) => texts.map((text) => ({ label, text }))),
