@@ -126,6 +126,35 @@ export function gapsWithin(gaps: readonly CollectionGap[], begin: string | null,
     .map((gap) => ({ first: gap.first < begin ? begin : gap.first, last: gap.last > end ? end : gap.last }));
 }
 
+/**
+ * The gaps in collection inside [from, end] as a chart shades them (demandSeries' collectionGaps):
+ * the trend's gaps (readDataStart's, cut to the period), and an empty start that trendBegin's rule
+ * calls a gap (GAP_MIN_DAYS or more empty days counted from the last record before `from`, or
+ * none before at all). Not the days after the data's last record when nothing follows (dataEndNote
+ * says those are read as zeros) nor the days after `end` (not over yet).
+ */
+export function collectionGapsIn(
+  data: { sourceFirst: string | null; sourceBefore: string | null; sourceAfter: string | null; gaps: readonly CollectionGap[] },
+  from: string,
+  end: string,
+): CollectionGap[] {
+  if (end < from) return [];
+  if (data.sourceFirst === null) {
+    // Nothing in the period. Records after it: a gap when the empty run holds GAP_MIN_DAYS (counted
+    // from the last record before, if any). Records only before it: the data end (read as zeros,
+    // dataEndNote). None anywhere: no data to shade.
+    if (data.sourceAfter === null) return [];
+    const emptyDays = data.sourceBefore === null ? Infinity : daysInclusive(data.sourceBefore, data.sourceAfter) - 2;
+    return emptyDays >= GAP_MIN_DAYS ? [{ first: from, last: end }] : [];
+  }
+  const out: CollectionGap[] = [];
+  if (data.sourceFirst > from) {
+    const emptyDays = data.sourceBefore === null ? Infinity : daysInclusive(data.sourceBefore, data.sourceFirst) - 2;
+    if (emptyDays >= GAP_MIN_DAYS) out.push({ first: from, last: addDays(data.sourceFirst, -1) < end ? addDays(data.sourceFirst, -1) : end });
+  }
+  return [...out, ...gapsWithin(data.gaps, from, end)];
+}
+
 /** Days of [first, last] (empty when last < first) inside the gaps. */
 function gapDays(first: string, last: string, gaps: readonly CollectionGap[]): number {
   let days = 0;

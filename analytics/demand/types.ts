@@ -142,6 +142,8 @@ export interface DemandSeriesPoint {
 export interface DemandSeriesResult {
   points: DemandSeriesPoint[];
   total: number;
+  /** Runs of days inside the period with nothing recorded anywhere in the city (trend.ts, collectionGapsIn): no data, not zero demand. */
+  collectionGaps: { first: string; last: string; days: number }[];
   /** Over the points from dataBegin, edge points scaled or left out (trend.ts); null under MIN_TREND_POINTS such points (seasonal from two cycles). */
   trend: DemandSeriesTrend | null;
 }

@@ -8,7 +8,7 @@ import { GROUPS } from './cells';
 import { addDays, chinaDay, daysInclusive, isDay } from './dates';
 import { resolveScope } from './scope';
 import { GRID_ONLY_RECORDS_NOTE, SERIES_COLUMNS, readBuckets, readDataStart, readPeriod, type ReadSpec } from './source';
-import { MIN_TREND_DAYS, dataEndNote, gapNote, gapsWithin, nextBucket, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, trendValues } from './trend';
+import { MIN_TREND_DAYS, collectionGapsIn, dataEndNote, gapNote, gapsWithin, nextBucket, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, trendValues } from './trend';
 import {
   CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandHotspot, type DemandHotspotsInput, type DemandHotspotsResult, type DemandSeriesInput, type DemandSeriesPoint, type DemandSeriesResult,
 } from './types';
@@ -93,6 +93,7 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
   return {
     points: out,
     total: out.reduce((s, p) => s + p.volume, 0),
+    collectionGaps: collectionGapsIn(dataStart, input.from, trendTo).map((gap) => ({ ...gap, days: daysInclusive(gap.first, gap.last) })),
     trend: trend ? {
       z: trend.mk.z, p: trend.mk.p, senSlope: trend.senSlope, method: trend.seasonal ? 'SEASONAL' : 'PLAIN',
       pointsUsed: used.length, firstPointUsed: out[first.index].start, lastPointUsed: out[last.index].start, dataBegin: dataFirst!,

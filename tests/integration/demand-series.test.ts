@@ -62,13 +62,14 @@ afterAll(async () => {
 });
 
 const SERIES = `query ($input: DemandSeriesInput!) { demandSeries(input: $input) {
-  total points { start days volume } trend { z p senSlope method pointsUsed firstPointUsed lastPointUsed dataBegin note } } }`;
+  total points { start days volume } collectionGaps { first last days } trend { z p senSlope method pointsUsed firstPointUsed lastPointUsed dataBegin note } } }`;
 async function series(input: Record<string, unknown>) {
   const result = await app.execute(SERIES, { input });
   expect(result.errors).toBeUndefined();
   return result.data.demandSeries as {
     total: number;
     points: { start: string; days: number; volume: number }[];
+    collectionGaps: { first: string; last: string; days: number }[];
     trend: { z: number; p: number; senSlope: number | null; method: string; pointsUsed: number; firstPointUsed: string; lastPointUsed: string; dataBegin: string; note: string } | null;
   };
 }
@@ -336,6 +337,8 @@ test('a gap in collection inside the period is no fall: its months are read from
     'nothing was recorded anywhere (same sources, whole city) from 2007-10-20 to 2007-12-20: those days are not read as zeros; a month they fall in is read from its other days, scaled to its length, and left out with fewer than 7 of them',
   ];
   for (const note of gapNotes) expect(monthly.trend!.note).toContain(note);
+  // For a chart to shade: the gaps as data (May's closure is none).
+  expect(monthly.collectionGaps).toEqual([{ first: '2007-08-01', last: '2007-08-10', days: 10 }, { first: '2007-10-20', last: '2007-12-20', days: 62 }]);
   expect(monthly.trend!.note).toContain('scaled to their full length (volume × length ÷ days covered): 2007-08-01 (21 of 31 days), 2007-10-01 (19 of 31 days), 2007-12-01 (11 of 31 days)');
   expect(monthly.trend!.note).not.toContain('2007-05-0');
 
@@ -365,6 +368,10 @@ test('a gap in collection inside the period is no fall: its months are read from
   expect(toOctober.trend!.note).toContain('2007-10-01 (19 of 31 days)');
   expect(toOctober.trend!.note).not.toContain('if their records are not imported yet');
   expect(toOctober.trend!.note).toContain('from 2007-10-20 to 2007-10-31: those days are not read as zeros');
+  expect(toOctober.collectionGaps).toEqual([{ first: '2007-08-01', last: '2007-08-10', days: 10 }, { first: '2007-10-20', last: '2007-10-31', days: 12 }]);
+  // A period wholly inside the gap is one gap; one inside May's closure (records on either side within 9 days) none.
+  expect((await series({ areaId: await communityGid(code), categoryId: flat, from: '2007-11-01', to: '2007-11-30', interval: 'DAY' })).collectionGaps).toEqual([{ first: '2007-11-01', last: '2007-11-30', days: 30 }]);
+  expect((await series({ areaId: await communityGid(code), categoryId: flat, from: '2007-05-02', to: '2007-05-08', interval: 'DAY' })).collectionGaps).toEqual([]);
 
   // A period beginning in May's closure (9 empty days counted from April 30, the city's last day with
   // data before it) begins on its first day: the closure is read as zeros, as inside a period.

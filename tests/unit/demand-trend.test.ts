@@ -1,5 +1,5 @@
 import { seasonalMannKendall } from '../../analytics/stats/mann-kendall';
-import { GAP_MIN_DAYS, MIN_TREND_DAYS, dataEndNote, gapNote, gapsWithin, scaledVolume, trendBegin, trendBuckets, trendTest, trendValues } from '../../analytics/demand/trend';
+import { GAP_MIN_DAYS, MIN_TREND_DAYS, collectionGapsIn, dataEndNote, gapNote, gapsWithin, scaledVolume, trendBegin, trendBuckets, trendTest, trendValues } from '../../analytics/demand/trend';
 
 const months = ['2016-05-01', '2016-06-01', '2016-07-01', '2016-08-01'];
 
@@ -139,4 +139,19 @@ test('a month left out in the middle keeps later months in their seasons: the se
   expect(trendTest([1, 2, 4, 5], 12)!.senSlope).toBeCloseTo(17 / 12, 12);
   // Fewer than 4 observed months: no trend, whatever the span.
   expect(trendTest([1, null, null, 2, 3], 12)).toBeNull();
+});
+
+test('collectionGapsIn: what a chart shades, the trend\'s gaps and an empty start that is one, never the data\'s end', () => {
+  const inside = [{ first: '2020-03-01', last: '2020-03-20' }];
+  // Collecting from the period's first day: the gaps inside, cut to the period's days.
+  expect(collectionGapsIn({ sourceFirst: '2020-01-01', sourceBefore: '2019-12-31', sourceAfter: null, gaps: inside }, '2020-01-01', '2020-03-10')).toEqual([{ first: '2020-03-01', last: '2020-03-10' }]);
+  // An empty start of 10+ days (from the last record before): shaded; of 9, a closure: not.
+  expect(collectionGapsIn({ sourceFirst: '2020-01-11', sourceBefore: '2019-12-31', sourceAfter: null, gaps: [] }, '2020-01-01', '2020-01-31')).toEqual([{ first: '2020-01-01', last: '2020-01-10' }]);
+  expect(collectionGapsIn({ sourceFirst: '2020-01-10', sourceBefore: '2019-12-31', sourceAfter: null, gaps: [] }, '2020-01-01', '2020-01-31')).toEqual([]);
+  // No record before at all: collection had not begun.
+  expect(collectionGapsIn({ sourceFirst: '2020-01-03', sourceBefore: null, sourceAfter: null, gaps: [] }, '2020-01-01', '2020-01-31')).toEqual([{ first: '2020-01-01', last: '2020-01-02' }]);
+  // Nothing in the period: a gap when records follow after 10+ empty days, the data's end when none follow.
+  expect(collectionGapsIn({ sourceFirst: null, sourceBefore: '2019-12-31', sourceAfter: '2020-03-01', gaps: [] }, '2020-01-01', '2020-01-31')).toEqual([{ first: '2020-01-01', last: '2020-01-31' }]);
+  expect(collectionGapsIn({ sourceFirst: null, sourceBefore: '2019-12-31', sourceAfter: null, gaps: [] }, '2020-01-01', '2020-01-31')).toEqual([]);
+  expect(collectionGapsIn({ sourceFirst: null, sourceBefore: '2020-01-01', sourceAfter: '2020-01-08', gaps: [] }, '2020-01-02', '2020-01-07')).toEqual([]);
 });

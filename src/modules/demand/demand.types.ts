@@ -126,10 +126,18 @@ export class SeriesTrend {
   @Field({ description: 'The points read, the gaps in collection, those scaled (days covered of their length) and the minimum days, in words.' }) note!: string;
 }
 
+@ObjectType({ simpleResolvers: true, description: 'Days in a row (10 or more) with nothing recorded anywhere in the city from the same sources: no data, not zero demand (an import not made, a system switched over). Shorter empty runs are closures, real zeros.' })
+export class CollectionGap {
+  @Field({ description: 'First empty day (YYYY-MM-DD).' }) first!: string;
+  @Field({ description: 'Last empty day (YYYY-MM-DD).' }) last!: string;
+  @Field(() => Int) days!: number;
+}
+
 @ObjectType()
 export class DemandSeries {
-  @Field(() => [DemandSeriesPointType]) points!: DemandSeriesPointType[];
+  @Field(() => [DemandSeriesPointType], { description: 'Every bucket of the period, as counted: a bucket across a collection gap holds only its other days\' records (collectionGaps says which days had none to hold).' }) points!: DemandSeriesPointType[];
   @Field(() => Int) total!: number;
+  @Field(() => [CollectionGap], { description: 'The gaps in collection inside the period (up to the last day that is over), oldest first: shade them on a chart. The trend does not read their days as zeros.' }) collectionGaps!: CollectionGap[];
   @Field(() => SeriesTrend, { nullable: true }) trend!: SeriesTrend | null;
 }
 
