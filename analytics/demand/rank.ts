@@ -144,7 +144,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // data where the trend begins.
   const [dataLast, dataStart] = await Promise.all([
     readDataLast(db, mode),
-    readDataStart(db, spec([], false), firstMonth, input.to, input.includeConsultations),
+    readDataStart(db, spec([], false), firstMonth, input.to, input.includeConsultations, chinaDay(input.now)),
   ]);
   const baseline = baselineOf(input, dataStart.earliest);
   clock.mark('scope');

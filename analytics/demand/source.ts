@@ -5,7 +5,7 @@
 import type { SqlRunner } from '../sources/sql';
 import { DEMAND_SOURCE, GROUP_COLUMNS, HISTOGRAM_COLUMNS, VULNERABLE_MASK } from '../sources/demand-tables';
 import { addDays, addMonths, dayNumber, daysInclusive, monthEnd, monthStart } from './dates';
-import { GAP_MIN_DAYS, type CollectionGap } from './trend';
+import { GAP_MIN_DAYS, trendEnd, type CollectionGap } from './trend';
 import type { DemandSources } from './types';
 
 /** Which roll-ups answer: community tables, grid tables, or service_daily (for service items). */
@@ -406,13 +406,20 @@ export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string,
   return rows.map((row) => ({ what: Number(row.what), unit: Number(row.unit), exemplar: String(row.exemplar), latest: new Date(row.latest as string) }));
 }
 
+const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
+/** A day (YYYY-MM-DD, checked) as an SQL date literal. */
+function dateLiteral(day: string): string {
+  if (!DAY_FORMAT.test(day)) throw new Error(`not a day: ${day}`);
+  return `'${day}'::date`;
+}
+
 /**
  * What a trend over [from, to] needs to know of its scope's data (trend.ts, trendBegin): whether
  * the scope has any record before `from`, and its first day with a record in [from, to]. The scope
  * is the spec's units and sources, whatever its category (a cell's zeros after the scope's data
  * begin are real zeros); a record counts if it is a demand, or a consultation when the caller
  * counts consultations (a day of consultations alone is no day of the volume's data). Also its
- * first day with data at all (`earliest`), and the source's first and last days with a record in [from, to]
+ * first day with data at all (`earliest`), and the source's first and last days with a record in [from, to] up to the last day over (trendEnd)
  * (`sourceFirst`, `sourceLast`) and the gaps in collection between them (`gaps`): the same roll-up and sources, counted alike, over the whole city (any unit, any
  * category), which says whether data were being collected at all. One statement of index reads:
  * the daily tables' keys begin with the day. The gaps come from a walk over the days with data that
@@ -421,18 +428,24 @@ export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string,
  * two years of the 1M-record city the statement took 1.6 ms against 0.15 ms without the gaps; a
  * probe for every day took 7.5 ms, and the distinct days of every row 33 ms.
  */
-export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string, to: string, withConsultations: boolean): Promise<DataStart> {
+export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string, to: string, withConsultations: boolean, today: string): Promise<DataStart> {
   const table = TABLES[spec.mode].daily;
+  // The city-wide reading stops where the trend does (trendEnd: the last day that is over), and
+  // "records resume" (sourceAfter) only counts days over too: today's first records, an import under
+  // way, must not turn the days before them into a closure or a gap while yesterday's are missing.
+  const lastSeen = trendEnd(to, today);
+  const seenTo = dateLiteral(lastSeen);
+  const todayLiteral = dateLiteral(today);
   const counted = `${rowVolumeSql(spec.mode, withConsultations)} > 0`;
   const filter = `${counted}${scopeFilter({ ...spec, categoryIds: undefined, openOnly: false }, '$3')}`;
   const citywide = `${counted}${scopeFilter({ ...spec, unitIds: null, categoryIds: undefined, openOnly: false }, '$3')}`;
   const { rows } = await db.query(
     `with recursive data_days(day) as (
-        select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${citywide}
+        select min(d.day) from ${table} d where d.day between $1::date and ${seenTo} and ${citywide}
         union all
         select coalesce(
-            (select max(d.day) from ${table} d where d.day > data_days.day and d.day <= least(data_days.day + ${GAP_MIN_DAYS}, $2::date) and ${citywide}),
-            (select min(d.day) from ${table} d where d.day > data_days.day + ${GAP_MIN_DAYS} and d.day <= $2::date and ${citywide}))
+            (select max(d.day) from ${table} d where d.day > data_days.day and d.day <= least(data_days.day + ${GAP_MIN_DAYS}, ${seenTo}) and ${citywide}),
+            (select min(d.day) from ${table} d where d.day > data_days.day + ${GAP_MIN_DAYS} and d.day <= ${seenTo} and ${citywide}))
           from data_days where data_days.day is not null
       ), runs as (select day, day - lag(day) over (order by day) - 1 as empty from data_days where day is not null)
     select (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${filter})::text as first,
@@ -441,7 +454,7 @@ export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string,
       (select max(day) from data_days)::text as source_last,
       (select json_agg(json_build_array((day - empty)::text, (day - 1)::text) order by day) from runs where empty >= ${GAP_MIN_DAYS}) as gaps,
       (select max(d.day) from ${table} d where d.day < $1::date and ${citywide})::text as source_before,
-      (select min(d.day) from ${table} d where d.day > $2::date and ${citywide})::text as source_after`,
+      (select min(d.day) from ${table} d where d.day > ${seenTo} and d.day < ${todayLiteral} and ${citywide})::text as source_after`,
     spec.unitIds === null ? [from, to] : [from, to, spec.unitIds],
   );
   const earliest = (rows[0]?.earliest as string | null) ?? null;
@@ -450,7 +463,7 @@ export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string,
   const sourceAfter = (rows[0]?.source_after as string | null) ?? null;
   // An empty run from the last day with data up to `to` that goes on past it, to where collection
   // resumed, is a gap like one inside (a past month's ranking must read it as next month's does).
-  if (sourceLast !== null && sourceAfter !== null && sourceLast < to && daysInclusive(sourceLast, sourceAfter) - 2 >= GAP_MIN_DAYS) {
+  if (sourceLast !== null && sourceAfter !== null && sourceLast < lastSeen && daysInclusive(sourceLast, sourceAfter) - 2 >= GAP_MIN_DAYS) {
     gaps.push({ first: addDays(sourceLast, 1), last: addDays(sourceAfter, -1) });
   }
   // earliest: the scope's first day with data at all (up to `to`), which the ranking's baseline choice reads too.
@@ -469,7 +482,7 @@ export interface DataStart {
   first: string | null;
   /** The scope's first day with a record at all, up to `to`, or null. */
   earliest: string | null;
-  /** The source's (the whole city's, same roll-up and sources) first day with a record in [from, to], or null. */
+  /** The source's (the whole city's, same roll-up and sources) first day with a record in [from, to] up to the last day over (trendEnd), or null. */
   sourceFirst: string | null;
   /** And its last such day: where the data collected so far end (dataEndNote). */
   sourceLast: string | null;
@@ -481,7 +494,7 @@ export interface DataStart {
   gaps: CollectionGap[];
   /** The source's last day with a record before `from` (trendBegin: whether an empty start is a closure or a gap). */
   sourceBefore: string | null;
-  /** Its first day with a record after `to`: with one, the data do not end at sourceLast (dataEndNote). */
+  /** Its first day with a record after that, before today: with one, the data do not end at sourceLast (dataEndNote). */
   sourceAfter: string | null;
 }
 

@@ -72,7 +72,7 @@ export interface DemandMetrics {
   meanCloseHours: number | null;
   /** Share of the scope's communities with at least one demand of the cell. */
   presence: number | null;
-  /** Months in a row, ending with the last month, in which the cell ranked in the top 5 by volume (a month left out for a gap in collection ends the run). */
+  /** Calendar months in a row, ending with the last month the trend reads, in which the cell ranked in the top 5 by volume (a month left out between two read, for a gap in collection, ends the run; a last month too short to read, the period's first days or a gap, is not counted). */
   persistentMonths: number | null;
 }
 

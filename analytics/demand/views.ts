@@ -53,7 +53,7 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
   const [rows, dataStart, unfinished] = await Promise.all([
     readBuckets(db, spec, input.from, input.to, granularity),
     // Counted as the points count them: demands (of any group), consultations when asked for.
-    readDataStart(db, { ...spec, unitIds: scope.filter }, input.from, input.to, input.includeConsultations),
+    readDataStart(db, { ...spec, unitIds: scope.filter }, input.from, input.to, input.includeConsultations, today),
     trendTo < input.to ? readBuckets(db, spec, addDays(trendTo, 1), input.to, granularity) : Promise.resolve([]),
   ]);
   const dataFirst = trendBegin(input.from, dataStart);

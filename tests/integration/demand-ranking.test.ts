@@ -118,17 +118,16 @@ test('metric values on the tiny fixture equal the ones worked by hand', async ()
   expect(m.smoothedRatePer10k).toBeCloseTo(m.ratePer10k!, 4);
   expect(m.presence).toBe(1);
   // The tiny fixture is the city's only data of 2021: nothing is recorded anywhere from 2021-01-13
-  // to 2021-03-02, nor from 2021-03-09 until the next fixture's records years later: gaps in
-  // collection (trend.ts, GAP_MIN_DAYS). January keeps 2 covered days (the 11th, 12th), February
-  // none, March 6 (3rd-8th): each under 7, left out. No point, no trend.
-  expect(m.trendPoints).toBe(0);
+  // to 2021-03-02, a gap in collection (trend.ts, GAP_MIN_DAYS). January keeps 2 covered days (the
+  // 11th, 12th: left out, under 7), February none. March, from its 3rd, is the one point: asked on
+  // 2021-04-15, nothing has been recorded since March 8th (the later fixtures' records are dated after
+  // that day, not yet in), so its days after are the data's end, read as zeros. Too few for a trend.
+  expect(m.trendPoints).toBe(1);
   expect(m.trendZ).toBeNull();
-  expect(result.rows[0].notes).toContainEqual({ metric: 'trendZ', reason: '0 monthly points: the trend needs at least 4' });
-  // No trend is read, so the ranking does not explain one, but it names the gaps: they are why.
-  const gapRead = 'those days are not read as zeros; a month they fall in is read from its other days, scaled to its length, and left out with fewer than 7 of them';
+  expect(result.rows[0].notes).toContainEqual({ metric: 'trendZ', reason: '1 monthly points: the trend needs at least 4' });
+  // No trend is read, so the ranking does not explain one (the data's end), but it names the gap: it is why.
   expect(result.notes.filter((note) => note.startsWith('the trend'))).toEqual([
-    `the trend: nothing was recorded anywhere (same sources, whole city) from 2021-01-13 to 2021-03-02: ${gapRead}`,
-    `the trend: nothing was recorded anywhere (same sources, whole city) from 2021-03-09 to 2021-03-31: ${gapRead}`,
+    'the trend: nothing was recorded anywhere (same sources, whole city) from 2021-01-13 to 2021-03-02: those days are not read as zeros; a month they fall in is read from its other days, scaled to its length, and left out with fewer than 7 of them',
   ]);
   expect(result.snapshot.recordsCounted).toBe(4);
   // The latest record counted and the evidence are demands: T-4 (03-08), not the consultation T-5 (03-09).
@@ -274,10 +273,10 @@ test('a period read as whole months minus edge days gives exactly the sums and l
 
 test('up to the data\'s last day the month of `to` is read whole; with a later record it is read by day: the same ranking', async () => {
   const shapes: DemandRankingInput['groupBy'][] = [['CATEGORY'], ['CATEGORY', 'COMMUNITY'], ['CATEGORY', 'GRID'], ['CATEGORY', 'RESIDENT_GROUP'], ['SERVICE_ITEM'], ['COMMUNITY']];
-  const rank = async () => {
+  const rank = async (over: Partial<DemandRankingInput> = {}) => {
     const out = [];
     for (const groupBy of shapes) {
-      const { timings, ...result } = await rankDemand(sql, { ...base, groupBy, minSupport: 1, allRows: true });
+      const { timings, ...result } = await rankDemand(sql, { ...base, groupBy, minSupport: 1, allRows: true, ...over });
       out.push(result);
     }
     return out;
@@ -304,17 +303,22 @@ test('up to the data\'s last day the month of `to` is read whole; with a later r
   } finally {
     await db.query('rollback');
   }
-  // Then a demand: the same ranking, but the data no longer end on their last day before `to`
-  // (records resume 10 days later: a closure of 9 empty days), so no note says they do.
+  // Then a demand, asked once its day is over: the same ranking, but the data no longer end on their
+  // last day before `to` (records resume 10 days later: a closure of 9 empty days), so no note says
+  // they do. Asked before that day (base.now), the record is not in yet: the note stays.
   const dataEnd = (notes: string[]) => notes.filter((note) => note.includes('if their records are not imported yet'));
   expect(wholeMonth.every((result) => dataEnd(result.notes).length === 1)).toBe(true);
+  const askedLater = { now: new Date('2025-07-20T02:00:00Z') };
+  const wholeMonthLater = await rank(askedLater);
+  expect(wholeMonthLater.every((result) => dataEnd(result.notes).length === 1)).toBe(true);
   await db.query('begin');
   try {
     await addLaterRow(true);
-    const byDay = await rank();
+    expect(await rank()).toEqual(wholeMonth);
+    const byDay = await rank(askedLater);
     expect(byDay.map((result) => dataEnd(result.notes))).toEqual(wholeMonth.map(() => []));
     const withoutDataEnd = (results: typeof wholeMonth) => results.map((result) => ({ ...result, notes: result.notes.filter((note) => dataEnd([note]).length === 0) }));
-    expect(withoutDataEnd(byDay)).toEqual(withoutDataEnd(wholeMonth));
+    expect(withoutDataEnd(byDay)).toEqual(withoutDataEnd(wholeMonthLater));
   } finally {
     await db.query('rollback');
   }
@@ -601,10 +605,13 @@ test('a sparse scope whose data reach back before the window reads every month o
   expect(rows).toHaveLength(37 - 3);
   await loadDaily('START-E', rows);
   // Alone in the city, one record a month is no collection: the 29-30 days between two records
-  // are gaps (trend.ts, GAP_MIN_DAYS), and each month covers its 25th alone, under 7. January 2015
-  // too: the city's records resume after the window (other fixtures' later years), so its days after
-  // the 25th are a gap like the others, not the data's end read as zeros. No point, no trend.
-  expect(await trendIn(e, '2015-01-31')).toMatchObject({ trendZ: null, trendPoints: 0 });
+  // are gaps (trend.ts, GAP_MIN_DAYS), and each month covers its 25th alone, under 7, but January
+  // 2015, whose days after the city's last record are read as zeros (dataEndNote: asked on
+  // 2015-02-01, nothing has been recorded since): one point, no trend.
+  expect(await trendIn(e, '2015-01-31')).toMatchObject({ trendZ: null, trendPoints: 1 });
+  // Asked years later, with the city's records resumed since (the other fixtures' later years), the
+  // same days are a gap like the others, not the data's end: no point.
+  expect(await trendIn(e, '2015-01-31', { now: new Date('2026-01-01T00:00:00Z') })).toMatchObject({ trendZ: null, trendPoints: 0 });
   // The city collecting every day (another community's records) but from 2012-02-01 to 2012-03-24:
   // E's empty February is a month with nothing recorded anywhere, a gap in collection, no
   // observation. The trend begins on March's 25th, the city's first record since.

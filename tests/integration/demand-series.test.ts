@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { mannKendall, rankDemand, seasonalMannKendall, type SqlRunner } from '../../analytics';
 import { readDataStart, type ReadSpec } from '../../analytics/demand/source';
+import { chinaDay } from '../../analytics/demand/dates';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
@@ -61,6 +62,8 @@ afterAll(async () => {
   await app?.close();
 });
 
+/** Today as the app's clock has it by default (readDataStart reads the days that are over). */
+const TODAY = chinaDay(new Date());
 const SERIES = `query ($input: DemandSeriesInput!) { demandSeries(input: $input) {
   total points { start days volume } collectionGaps { first last days } trend { z p senSlope method pointsUsed firstPointUsed lastPointUsed dataBegin note } } }`;
 async function series(input: Record<string, unknown>) {
@@ -305,6 +308,12 @@ test('today is not over: its point is shown as counted, but the trend ends yeste
     });
     expect(laterRanking.errors).toBeUndefined();
     expect(laterRanking.data.demandRanking.notes).toContain('the trend: nothing was recorded anywhere (same sources, whole city) after 2021-03-20: the days to 2021-03-25 are read as zeros; if their records are not imported yet, end the period on 2021-03-20');
+    // Today's first records (an import under way) are no sign that the days before were a closure:
+    // the data still end on the 20th, as far as the days that are over say.
+    await loadDays('TODAY-C', [[code, FLAT_ITEM, ['2021-03-26']]]);
+    const withToday = await series({ areaId: await communityGid(code), categoryId: flat, from: '2021-03-01', to: '2021-03-25', interval: 'DAY' });
+    expect(withToday.trend!.note).toBe(later.trend!.note);
+    expect(withToday.collectionGaps).toEqual([]);
   } finally {
     app.clock.reset();
   }
@@ -319,7 +328,7 @@ test('a gap in collection inside the period is no fall: its months are read from
   const open = daysFrom('2007-01-01', '2007-12-31').filter((d) => !(d >= '2007-10-20' && d <= '2007-12-20') && !(d >= '2007-08-01' && d <= '2007-08-10') && !(d >= '2007-05-01' && d <= '2007-05-09'));
   await loadDays('MID-GAP', [[code, FLAT_ITEM, open]]);
   const spec: ReadSpec = { mode: 'COMMUNITY', what: 'category', byUnit: false, unitIds: null, sources: 'BOTH', columns: [] };
-  expect((await readDataStart(db, spec, '2007-01-01', '2007-12-31', false)).gaps).toEqual([{ first: '2007-08-01', last: '2007-08-10' }, { first: '2007-10-20', last: '2007-12-20' }]);
+  expect((await readDataStart(db, spec, '2007-01-01', '2007-12-31', false, TODAY)).gaps).toEqual([{ first: '2007-08-01', last: '2007-08-10' }, { first: '2007-10-20', last: '2007-12-20' }]);
 
   const monthly = await series({ areaId: await communityGid(code), categoryId: flat, from: '2007-01-01', to: '2007-12-31', interval: 'MONTH' });
   // The points stay as counted: May 22, August 21, October 19 (1st-19th), November 0, December 11 (21st-31st).
@@ -360,7 +369,7 @@ test('a gap in collection inside the period is no fall: its months are read from
 
   // A period ending inside the gap reads it as the later one does: October from its 19 days, scaled,
   // not a fall to 19 whose note says the data end (they resume on 2007-12-21).
-  const endingInGap = await readDataStart(db, spec, '2007-01-01', '2007-10-31', false);
+  const endingInGap = await readDataStart(db, spec, '2007-01-01', '2007-10-31', false, TODAY);
   expect(endingInGap).toMatchObject({ sourceLast: '2007-10-19', sourceAfter: '2007-12-21' });
   expect(endingInGap.gaps).toEqual([{ first: '2007-08-01', last: '2007-08-10' }, { first: '2007-10-20', last: '2007-12-20' }]);
   const toOctober = await series({ areaId: await communityGid(code), categoryId: flat, from: '2007-01-01', to: '2007-10-31', interval: 'MONTH' });
@@ -375,7 +384,7 @@ test('a gap in collection inside the period is no fall: its months are read from
 
   // A period beginning in May's closure (9 empty days counted from April 30, the city's last day with
   // data before it) begins on its first day: the closure is read as zeros, as inside a period.
-  const mayStart = await readDataStart(db, spec, '2007-05-01', '2007-09-30', false);
+  const mayStart = await readDataStart(db, spec, '2007-05-01', '2007-09-30', false, TODAY);
   expect(mayStart).toMatchObject({ before: true, sourceFirst: '2007-05-10', sourceBefore: '2007-04-30' });
   const fromMay = await series({ areaId: await communityGid(code), categoryId: flat, from: '2007-05-01', to: '2007-09-30', interval: 'MONTH' });
   expect(fromMay.trend).toMatchObject({ dataBegin: '2007-05-01', firstPointUsed: '2007-05-01', pointsUsed: 5 });
