@@ -13,7 +13,9 @@
  * 娜娜/nrt, 欧阳/ns 菁/zg), an unknown word that starts with a surname (李翠娥/x), and every later
  * use of a name found so (张建军 → 建军 alone elsewhere). Surnames are the whole 百家姓
  * (data/surnames.ts); as many of them are everyday words too (高, 路, 车, 连, 东方), a surname
- * alone makes nothing a name: the word after it must look like a given name.
+ * alone makes nothing a name: the word after it must look like a given name. A domain term
+ * (data/domain-terms.ts) is never a name, whatever jieba tags it: its dictionary tags many
+ * ordinary words a person name (幼儿园, 养老院, 红绿灯, 许可证 are `nr` there).
  *
  * After segmentation (`isSafeTerm`): a term is kept only when it holds no digit and no Latin
  * letter, is not tagged a person name by jieba (nr, nrfg, nrt), and is a word jieba or the
@@ -107,12 +109,13 @@ export function findPersonNames(tokens: readonly Tagged[]): { isName: boolean[];
   const names = new Set<string>();
   const remember = (name: string, given?: string) => {
     if (name.length >= 2) names.add(name);
-    if (given && given.length >= 2 && !TITLE_AFTER_SURNAME.test(given)) names.add(given);
+    if (given && given.length >= 2 && !TITLE_AFTER_SURNAME.test(given) && !DOMAIN_TERM_SET.has(given)) names.add(given);
   };
   const isName = tokens.map(() => false);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     const next = tokens[i + 1];
+    if (DOMAIN_TERM_SET.has(token.word)) continue; // 幼儿园/nr, 养老院/nr in jieba's dictionary
     if (next && isSurnameBeforeGivenName(token, next)) {
       isName[i] = isName[i + 1] = true;
       remember(token.word + next.word, next.word);

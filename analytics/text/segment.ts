@@ -67,9 +67,20 @@ export interface AnalysedText {
   names: Set<string>;
 }
 
+const DOMAIN_TERM_SET: ReadonlySet<string> = new Set(DOMAIN_TERMS);
+
+/**
+ * jieba's tags with each domain term tagged `dm`. Loading a word jieba's dictionary already has
+ * changes its frequency but not its tag, and that dictionary tags many ordinary words a person
+ * name (幼儿园, 养老院, 井盖, 康复 are all `nr` there), which masking would drop as names.
+ */
+function tagWithDomainTerms(text: string): TaggedToken[] {
+  return getJieba().tag(text, true).map((token) => (DOMAIN_TERM_SET.has(token.word) ? { word: token.word, tag: DOMAIN_TAG } : token));
+}
+
 /** Scrubs `text`, tags it with jieba, and masks the person names jieba's tags reveal (see privacy.ts). */
 export function analyseText(text: string): AnalysedText {
-  const tagged = getJieba().tag(scrubPersonalData(text), true);
+  const tagged = tagWithDomainTerms(scrubPersonalData(text));
   const { isName, names } = findPersonNames(tagged);
   return {
     tokens: tagged.filter((token, i) => !isName[i] && WORD_CHARACTER.test(token.word)),
