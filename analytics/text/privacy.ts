@@ -15,7 +15,8 @@
  * (data/surnames.ts); as many of them are everyday words too (高, 路, 车, 连, 东方), a surname
  * alone makes nothing a name: the word after it must look like a given name. A domain term
  * (data/domain-terms.ts) is never a name, whatever jieba tags it: its dictionary tags many
- * ordinary words a person name (幼儿园, 养老院, 红绿灯, 许可证 are `nr` there).
+ * ordinary words a person name (幼儿园, 养老院, 红绿灯, 许可证 are `nr` there); nor is one of the
+ * everyday words listed there for that reason (WORDS_TAGGED_AS_NAMES).
  *
  * After segmentation (`isSafeTerm`): a term is kept only when it holds no digit and no Latin
  * letter, is not tagged a person name by jieba (nr, nrfg, nrt), and is a word jieba or the
@@ -24,7 +25,7 @@
  * Aggregates (`MIN_TEXTS_PER_TERM`): a term is published from a set of texts only when at least
  * that many different texts use it, so nothing one resident alone wrote comes out.
  */
-import { DOMAIN_TERMS } from './data/domain-terms';
+import { NEVER_NAMES } from './data/domain-terms';
 import { jiebaFiles } from './jieba-files';
 import { CHAINED_NAME_PASSES, HONORIFIC_WORDS, chainedNamePattern, nameAfterCuePattern } from './data/name-cues';
 import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNAMES_ALSO_WORDS } from './data/surnames';
@@ -88,8 +89,8 @@ const ALL_SURNAMES: ReadonlySet<string> = new Set([...COMMON_SURNAMES, ...BAIJIA
 const COMMON_SURNAME_SET: ReadonlySet<string> = new Set(COMMON_SURNAMES);
 const COMPOUND_SURNAME_SET: ReadonlySet<string> = new Set(COMPOUND_SURNAMES);
 const COMPOUND_SURNAMES_THAT_ARE_WORDS: ReadonlySet<string> = new Set(COMPOUND_SURNAMES_ALSO_WORDS);
-/** Our domain terms (路灯, 门禁, 违停, …) are never given names, whatever jieba tags them. */
-const DOMAIN_TERM_SET: ReadonlySet<string> = new Set(DOMAIN_TERMS);
+/** Our domain terms (路灯, 门禁, 违停, …) and the everyday words jieba tags names (红绿灯, 宝宝) are never names, whatever jieba tags them. */
+const DOMAIN_TERM_SET = NEVER_NAMES;
 
 interface Tagged {
   word: string;
