@@ -79,7 +79,7 @@ export const WORDS_TAGGED_AS_NAMES: readonly string[] = [
   '托底', '保健', '康复训练', '法律援助', '盖章', '托运', '屠宰', '白班', '大修', '拉客',
   '宰客', '大小便', '洪水', '水淹',
   // 日常用语
-  '多少钱', '太贵', '太少', '太久', '谢谢',
+  '多少钱', '太贵', '太久', '谢谢',
 ];
 
 /** Every word that is never a person name, whatever jieba tags it: the domain terms and the words above. */
