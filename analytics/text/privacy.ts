@@ -13,7 +13,10 @@
  * 娜娜/nrt, 欧阳/ns 菁/zg), an unknown word that starts with a surname (李翠娥/x), and every later
  * use of a name found so (张建军 → 建军 alone elsewhere). Surnames are the whole 百家姓
  * (data/surnames.ts); as many of them are everyday words too (高, 路, 车, 连, 东方), a surname
- * alone makes nothing a name: the word after it must look like a given name.
+ * alone makes nothing a name: the word after it must look like a given name. A domain term
+ * (data/domain-terms.ts) is never a name, whatever jieba tags it: its dictionary tags many
+ * ordinary words a person name (幼儿园, 养老院, 红绿灯, 许可证 are `nr` there); nor is one of the
+ * everyday words listed there for that reason (WORDS_TAGGED_AS_NAMES).
  *
  * After segmentation (`isSafeTerm`): a term is kept only when it holds no digit and no Latin
  * letter, is not tagged a person name by jieba (nr, nrfg, nrt), and is a word jieba or the
@@ -22,7 +25,7 @@
  * Aggregates (`MIN_TEXTS_PER_TERM`): a term is published from a set of texts only when at least
  * that many different texts use it, so nothing one resident alone wrote comes out.
  */
-import { DOMAIN_TERMS } from './data/domain-terms';
+import { NEVER_NAMES } from './data/domain-terms';
 import { jiebaFiles } from './jieba-files';
 import { CHAINED_NAME_PASSES, HONORIFIC_WORDS, chainedNamePattern, nameAfterCuePattern } from './data/name-cues';
 import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNAMES_ALSO_WORDS } from './data/surnames';
@@ -86,8 +89,8 @@ const ALL_SURNAMES: ReadonlySet<string> = new Set([...COMMON_SURNAMES, ...BAIJIA
 const COMMON_SURNAME_SET: ReadonlySet<string> = new Set(COMMON_SURNAMES);
 const COMPOUND_SURNAME_SET: ReadonlySet<string> = new Set(COMPOUND_SURNAMES);
 const COMPOUND_SURNAMES_THAT_ARE_WORDS: ReadonlySet<string> = new Set(COMPOUND_SURNAMES_ALSO_WORDS);
-/** Our domain terms (路灯, 门禁, 违停, …) are never given names, whatever jieba tags them. */
-const DOMAIN_TERM_SET: ReadonlySet<string> = new Set(DOMAIN_TERMS);
+/** Our domain terms (路灯, 门禁, 违停, …) and the everyday words jieba tags names (红绿灯, 宝宝) are never names, whatever jieba tags them. */
+const DOMAIN_TERM_SET = NEVER_NAMES;
 
 interface Tagged {
   word: string;
@@ -107,12 +110,13 @@ export function findPersonNames(tokens: readonly Tagged[]): { isName: boolean[];
   const names = new Set<string>();
   const remember = (name: string, given?: string) => {
     if (name.length >= 2) names.add(name);
-    if (given && given.length >= 2 && !TITLE_AFTER_SURNAME.test(given)) names.add(given);
+    if (given && given.length >= 2 && !TITLE_AFTER_SURNAME.test(given) && !DOMAIN_TERM_SET.has(given)) names.add(given);
   };
   const isName = tokens.map(() => false);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
     const next = tokens[i + 1];
+    if (DOMAIN_TERM_SET.has(token.word)) continue; // 幼儿园/nr, 养老院/nr in jieba's dictionary
     if (next && isSurnameBeforeGivenName(token, next)) {
       isName[i] = isName[i + 1] = true;
       remember(token.word + next.word, next.word);

@@ -5,7 +5,7 @@
  * and person names are masked as soon as jieba has tagged it, before any token is used.
  */
 import { Jieba } from '@node-rs/jieba';
-import { DOMAIN_TERMS } from './data/domain-terms';
+import { DOMAIN_TERMS, NEVER_NAMES } from './data/domain-terms';
 import { STOP_WORDS } from './data/stopwords';
 import { jiebaFiles } from './jieba-files';
 import { findPersonNames, isSafeTerm, scrubPersonalData } from './privacy';
@@ -67,9 +67,19 @@ export interface AnalysedText {
   names: Set<string>;
 }
 
+/**
+ * jieba's tags with each domain term, and each everyday word jieba tags a name (WORDS_TAGGED_AS_NAMES),
+ * tagged `dm`. Loading a word jieba's dictionary already has changes its frequency but not its tag,
+ * and that dictionary tags many ordinary words a person name (幼儿园, 养老院, 井盖, 康复 are all `nr`
+ * there), which masking would drop as names.
+ */
+function tagWithDomainTerms(text: string): TaggedToken[] {
+  return getJieba().tag(text, true).map((token) => (NEVER_NAMES.has(token.word) ? { word: token.word, tag: DOMAIN_TAG } : token));
+}
+
 /** Scrubs `text`, tags it with jieba, and masks the person names jieba's tags reveal (see privacy.ts). */
 export function analyseText(text: string): AnalysedText {
-  const tagged = getJieba().tag(scrubPersonalData(text), true);
+  const tagged = tagWithDomainTerms(scrubPersonalData(text));
   const { isName, names } = findPersonNames(tagged);
   return {
     tokens: tagged.filter((token, i) => !isName[i] && WORD_CHARACTER.test(token.word)),

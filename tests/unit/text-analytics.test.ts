@@ -3,6 +3,7 @@ import { extractKeywords } from '../../analytics/text/keywords';
 import { scoreClassification, stratifiedFolds } from '../../analytics/text/metrics';
 import { findPersonNames } from '../../analytics/text/privacy';
 import { analyseText } from '../../analytics/text/segment';
+import { WORDS_TAGGED_AS_NAMES } from '../../analytics/text/data/domain-terms';
 
 describe('segmentation', () => {
   test('domain terms stay whole (jieba alone splits them)', () => {
@@ -136,6 +137,32 @@ describe('personal data', () => {
       '房屋漏水严重，墙皮脱落', '安全出口被堵', '白天施工噪音扰民', '黄土裸露扬尘严重', '路面积水严重', '田间道路泥泞', '时常停水停电',
     ];
     for (const text of everyday) expect([text, [...analyseText(text).names]]).toEqual([text, []]);
+  });
+
+  // jieba's dictionary tags 幼儿园, 养老院, 红绿灯, 许可证 … a person name (nr): masking dropped them.
+  test('words jieba tags a person name (幼儿园, 养老院, 红绿灯) are published, and a name beside them is still masked', () => {
+    const texts = [
+      '孙子上的幼儿园离家太远，接送不方便', '小区附近没有幼儿园，孩子入园难', '幼儿园门口早上太堵了',
+      '父亲想住养老院，附近的养老院床位满了', '养老院收费太高，想了解补贴', '社区能不能办个养老院',
+      '路口红绿灯坏了，过马路危险', '红绿灯时间太短，老人过不去', '红绿灯不亮好几天了',
+    ];
+    expect(topKeywords(texts, 20).map((row) => [row.term, row.count])).toEqual(expect.arrayContaining([['幼儿园', 3], ['养老院', 3], ['红绿灯', 3]]));
+    // A name after a cue, a name jieba tags, a split-off surname: masked; the words beside them kept.
+    for (const text of ['我叫王桂兰，孙子上的幼儿园离家太远', '张建军家孩子在幼儿园门口摔了', '耿建军说养老院床位满了']) {
+      const words = segment(text);
+      expect([text, words.join('|')]).toEqual([text, expect.stringMatching(/幼儿园|养老院/)]);
+      expect(words.join('|')).not.toMatch(/王|桂兰|张|建军|耿/);
+    }
+    const named = ['我叫王桂兰，孙子上的幼儿园太远', '王桂兰说幼儿园门口太堵', '幼儿园的事王桂兰反映过', '桂兰说幼儿园不好进'];
+    expect(topKeywords(named, 20).map((row) => row.term).join('|')).not.toMatch(/桂兰|王/);
+    expect(topKeywords(named, 20).map((row) => row.term)).toContain('幼儿园');
+  });
+
+  test('each everyday word listed as tagged a name is one word to jieba, tagged dm; a word that is also a given name stays masked', () => {
+    for (const word of WORDS_TAGGED_AS_NAMES) expect([word, analyseText(word).tokens]).toEqual([word, [{ word, tag: 'dm' }]]);
+    // 惠民 is a given name too (王惠民): masked as before, but 惠民政策 is a domain term.
+    expect(segment('王惠民反映楼道灯坏了').join('|')).not.toMatch(/惠民|王/);
+    expect(segment('想了解一下最新的惠民政策')).toContain('惠民政策');
   });
 });
 
