@@ -6,7 +6,7 @@ import { trainModel, type TextModel, type TrainOptions } from './models';
 /**
  * The model the product uses, for our catalogue and for the held-out evaluation alike: TF-IDF
  * over jieba words and character bigrams, multinomial logistic regression by SGD. Chosen over
- * complement naive Bayes by cross-validated macro-F1 on our corpus (docs-draft/analytics-text.md
+ * complement naive Bayes by cross-validated macro-F1 on our corpus (the README's "Free-text requests"
  * has the figures and `npm run eval:classifier` recomputes them).
  */
 export const PRODUCT_MODEL: { features: FeatureOptions; train: TrainOptions } = {
