@@ -101,7 +101,7 @@ export class DemandRanking {
   @Field(() => DemandPeriod) period!: DemandPeriod;
   @Field(() => DemandPeriod) baseline!: DemandPeriod;
   @Field(() => Int, { description: 'Cells ranked before topN.' }) rankedCells!: number;
-  @Field(() => [String], { description: 'Notes on the whole answer. Those on the trend (where it ends, where the data end, each gap in collection) only when some cell\'s trend is read.' }) notes!: string[];
+  @Field(() => [String], { description: 'Notes on the whole answer. Those on the trend (where it ends, where the data end) only when some cell\'s trend is read; each gap in collection always, as it may be why none is.' }) notes!: string[];
 }
 
 @ObjectType({ simpleResolvers: true })
