@@ -22,7 +22,7 @@ import { createRateLimiter, rateLimitMiddleware, type RateLimiter } from './hard
 import { requestTimeout } from './hardening/request-timeout';
 import { checkReadiness } from './db/readiness';
 import { ErrorCode } from './common/errors';
-import { tokenSettings } from './modules/identity/identity.service';
+import { tokenSettings } from './modules/identity/sessions';
 import { identifyMiddleware, refuseBadCredentials } from './modules/identity/identity.http';
 import { auditPlugin, introspectionForStaffPlugin } from './modules/identity/identity.plugins';
 

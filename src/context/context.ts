@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common/logger';
 import { Loaders } from './loaders';
-import type { TokenSettings } from '../modules/identity/identity.service';
+import type { TokenSettings } from '../modules/identity/sessions';
 import { Role } from '../modules/identity/role';
 import { applyScope, scopeParamsOf } from '../modules/identity/scope.guard';
 import type { PersonalDataReads } from '../modules/identity/personal-data';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { ANONYMOUS } from '../../src/context/context';
-import { SIGN_IN_LOCKOUT } from '../../src/modules/identity/identity.service';
+import { SIGN_IN_LOCKOUT } from '../../src/modules/identity/sign-in-guard';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /* npm run accounts: the way in for the first administrator, and back in for one who is locked out. */

@@ -9,7 +9,9 @@ import { toGlobalId } from '../../src/common/global-id';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, expectRacedDuplicatesAnswerAsSequential, ok, residentId, type World } from '../helpers/fixtures';
 import { sha256 } from '../../src/modules/identity/credentials';
-import { SIGN_IN_DEVICES, SIGN_IN_LOCKOUT, WRONG_PASSWORD_MESSAGE, identify, tokenSettings } from '../../src/modules/identity/identity.service';
+import { identify } from '../../src/modules/identity/identify';
+import { tokenSettings } from '../../src/modules/identity/sessions';
+import { SIGN_IN_DEVICES, SIGN_IN_LOCKOUT, WRONG_PASSWORD_MESSAGE } from '../../src/modules/identity/sign-in-guard';
 import { TEST_JWT_SECRET, capturingLogger, createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /* Accounts, sessions and API keys over real HTTP, as clients use them. */

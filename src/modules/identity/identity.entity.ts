@@ -58,7 +58,7 @@ export class Account extends NodeEntity {
   @Property({ type: 'integer', default: 0 })
   sessionVersion: number = 0;
 
-  /** Wrong passwords since the last sign-in or lock (see SIGN_IN_LOCKOUT in identity.service.ts). */
+  /** Wrong passwords since the last sign-in or lock (see SIGN_IN_LOCKOUT in sign-in-guard.ts). */
   @Property({ type: 'integer', default: 0 })
   failedSignIns: number = 0;
 
@@ -154,7 +154,7 @@ export class ApiKey extends NodeEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   revokedAt?: Date | null;
 
-  /** Written at most once a minute (API_KEY_LAST_USED_SECONDS in identity.service.ts). */
+  /** Written at most once a minute (API_KEY_LAST_USED_SECONDS in identify.ts). */
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Its last request with the key valid (refused later by the rate limit or a field\'s access rule or not), to within a minute (written at most once a minute).' })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastUsedAt?: Date | null;

@@ -3,7 +3,8 @@ import type express from 'express';
 import { AppError, ErrorCode, httpStatusOf } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import { translateDatabaseError } from '../../common/transaction';
-import { identify, type TokenSettings } from './identity.service';
+import { identify } from './identify';
+import type { TokenSettings } from './sessions';
 
 /**
  * Reads the caller's credential (bearer token or X-Api-Key) before anything else, so the rate

@@ -10,7 +10,9 @@ import type { AppContext } from '../../context/context';
 import { Area } from '../area/area.entity';
 import { Account, ApiKey, Role } from './identity.entity';
 import { mayReadSignInDevicesOf } from './access.policy';
-import { SIGN_IN_DEVICES, SIGN_IN_LOCKOUT, identityService, type SignInDeviceView, type TokenSettings } from './identity.service';
+import { identityService } from './identity.service';
+import type { TokenSettings } from './sessions';
+import { SIGN_IN_DEVICES, SIGN_IN_LOCKOUT, type SignInDeviceView } from './sign-in-guard';
 
 @ObjectType({ description: 'A signed-in session: send `accessToken` as `Authorization: Bearer …`; trade `refreshToken` for a new session before it expires.' })
 class SessionPayload {
