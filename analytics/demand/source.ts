@@ -4,8 +4,8 @@
  */
 import type { SqlRunner } from '../sources/sql';
 import { DEMAND_SOURCE, GROUP_COLUMNS, HISTOGRAM_COLUMNS, VULNERABLE_MASK } from '../sources/demand-tables';
-import { addDays, addMonths, dayNumber, daysInclusive, monthEnd, monthStart } from './dates';
-import { GAP_MIN_DAYS, trendEnd, type CollectionGap } from './trend';
+import { addDays, addMonths, dayNumber, daysInclusive, isDay, monthEnd, monthStart } from './dates';
+import { GAP_MIN_DAYS, isCollectionGap, trendEnd, type CollectionGap } from './trend';
 import type { DemandSources } from './types';
 
 /** Which roll-ups answer: community tables, grid tables, or service_daily (for service items). */
@@ -406,10 +406,9 @@ export async function readExemplars(db: SqlRunner, spec: ReadSpec, from: string,
   return rows.map((row) => ({ what: Number(row.what), unit: Number(row.unit), exemplar: String(row.exemplar), latest: new Date(row.latest as string) }));
 }
 
-const DAY_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
 /** A day (YYYY-MM-DD, checked) as an SQL date literal. */
 function dateLiteral(day: string): string {
-  if (!DAY_FORMAT.test(day)) throw new Error(`not a day: ${day}`);
+  if (!isDay(day)) throw new Error(`not a day: ${day}`);
   return `'${day}'::date`;
 }
 
@@ -463,7 +462,7 @@ export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string,
   const sourceAfter = (rows[0]?.source_after as string | null) ?? null;
   // An empty run from the last day with data up to `to` that goes on past it, to where collection
   // resumed, is a gap like one inside (a past month's ranking must read it as next month's does).
-  if (sourceLast !== null && sourceAfter !== null && sourceLast < lastSeen && daysInclusive(sourceLast, sourceAfter) - 2 >= GAP_MIN_DAYS) {
+  if (sourceLast !== null && sourceAfter !== null && sourceLast < lastSeen && isCollectionGap(sourceLast, sourceAfter)) {
     gaps.push({ first: addDays(sourceLast, 1), last: addDays(sourceAfter, -1) });
   }
   // earliest: the scope's first day with data at all (up to `to`), which the ranking's baseline choice reads too.

@@ -46,6 +46,16 @@ export const MIN_TREND_DAYS: Readonly<Record<TrendInterval, number>> = { DAY: 1,
  */
 export const GAP_MIN_DAYS = 10;
 
+/**
+ * Whether the empty days strictly between two days with records are a gap in collection
+ * (GAP_MIN_DAYS or more) rather than a closure; `lastBefore` null: nothing was ever recorded before.
+ * The one test for every edge (trendBegin, collectionGapsIn, readDataStart's run past `to`); the
+ * walk over the days inside the window applies it in SQL.
+ */
+export function isCollectionGap(lastBefore: string | null, firstAfter: string): boolean {
+  return lastBefore === null || daysInclusive(lastBefore, firstAfter) - 2 >= GAP_MIN_DAYS;
+}
+
 /** A gap in collection: its first and last day, both with nothing recorded anywhere in the city. */
 export interface CollectionGap {
   first: string;
@@ -84,8 +94,7 @@ export function nextBucket(start: string, interval: TrendInterval): string {
 export function trendBegin(from: string, data: { before: boolean; first: string | null; sourceFirst: string | null; sourceBefore: string | null }): string | null {
   if (!data.before) return data.first;
   if (data.sourceFirst === null || data.sourceFirst <= from) return data.sourceFirst === null ? null : from;
-  const emptyDays = data.sourceBefore === null ? Infinity : daysInclusive(data.sourceBefore, data.sourceFirst) - 2;
-  return emptyDays >= GAP_MIN_DAYS ? data.sourceFirst : from;
+  return isCollectionGap(data.sourceBefore, data.sourceFirst) ? data.sourceFirst : from;
 }
 
 /**
@@ -143,16 +152,11 @@ export function collectionGapsIn(
     // Nothing in the period. Records after it: a gap when the empty run holds GAP_MIN_DAYS (counted
     // from the last record before, if any). Records only before it: the data end (read as zeros,
     // dataEndNote). None anywhere: no data to shade.
-    if (data.sourceAfter === null) return [];
-    const emptyDays = data.sourceBefore === null ? Infinity : daysInclusive(data.sourceBefore, data.sourceAfter) - 2;
-    return emptyDays >= GAP_MIN_DAYS ? [{ first: from, last: end }] : [];
+    return data.sourceAfter !== null && isCollectionGap(data.sourceBefore, data.sourceAfter) ? [{ first: from, last: end }] : [];
   }
-  const out: CollectionGap[] = [];
-  if (data.sourceFirst > from) {
-    const emptyDays = data.sourceBefore === null ? Infinity : daysInclusive(data.sourceBefore, data.sourceFirst) - 2;
-    if (emptyDays >= GAP_MIN_DAYS) out.push({ first: from, last: addDays(data.sourceFirst, -1) < end ? addDays(data.sourceFirst, -1) : end });
-  }
-  return [...out, ...gapsWithin(data.gaps, from, end)];
+  const emptyStart = data.sourceFirst > from && isCollectionGap(data.sourceBefore, data.sourceFirst);
+  const emptyStartLast = addDays(data.sourceFirst, -1);
+  return [...(emptyStart ? [{ first: from, last: emptyStartLast < end ? emptyStartLast : end }] : []), ...gapsWithin(data.gaps, from, end)];
 }
 
 /** Days of [first, last] (empty when last < first) inside the gaps. */
