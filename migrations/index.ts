@@ -21,6 +21,7 @@ import { Migration20261205000000_sign_in_devices } from './Migration202612050000
 import { Migration20261206100000_free_text_masks_names } from './Migration20261206100000_free_text_masks_names';
 import { Migration20261207100000_free_text_masks_chained_names_local_numbers } from './Migration20261207100000_free_text_masks_chained_names_local_numbers';
 import { Migration20261208100000_sign_in_device_last_used } from './Migration20261208100000_sign_in_device_last_used';
+import { Migration20261209100000_refresh_token_device } from './Migration20261209100000_refresh_token_device';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -49,4 +50,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261206100000_free_text_masks_names', class: Migration20261206100000_free_text_masks_names },
   { name: 'Migration20261207100000_free_text_masks_chained_names_local_numbers', class: Migration20261207100000_free_text_masks_chained_names_local_numbers },
   { name: 'Migration20261208100000_sign_in_device_last_used', class: Migration20261208100000_sign_in_device_last_used },
+  { name: 'Migration20261209100000_refresh_token_device', class: Migration20261209100000_refresh_token_device },
 ];

@@ -996,6 +996,51 @@ describe('forgetting one sign-in device', () => {
     expect(audit.mutationAudits.edges.map((edge: any) => edge.node)).toEqual([{ operationName: 'Forget', outcome: 'OK' }]);
   });
 
+  test('forgetting a device signs out the sessions started on it, refreshed ones too, and no other', async () => {
+    const SESSION_SIGN_IN = `mutation($u: String!, $p: String!, $d: String) { signIn(input: { username: $u, password: $p, deviceToken: $d }) { accessToken refreshToken deviceToken } }`;
+    const REFRESH = `mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken } }`;
+    const session = async (username: string, device: string | null) => (await gql(SESSION_SIGN_IN, { u: username, p: PASSWORD, d: device })).json.data.signIn;
+    const whoAmI = async (accessToken: string) => (await gql(`{ me { username } }`, {}, bearer(accessToken))).json;
+    await account('forget.signout', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    await account('forget.bystander', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const laptop = await session('forget.signout', null);
+    const phone = await session('forget.signout', null);
+    // A second session on the phone (it presents its device token), then refreshed: same device, another family.
+    const phoneAgain = await session('forget.signout', phone.deviceToken);
+    const phoneRefreshed = (await gql(REFRESH, { t: phoneAgain.refreshToken })).json.data.refreshSession;
+    const bystander = await session('forget.bystander', null);
+    const [laptopId, phoneId] = await devicesOf('forget.signout');
+    for (const live of [laptop, phone, phoneRefreshed]) expect(await whoAmI(live.accessToken)).toEqual({ data: { me: { username: 'forget.signout' } } });
+
+    // The owner, on the laptop, forgets the phone: both phone sessions end at once, access and refresh tokens alike.
+    const forgotten = await gql(FORGET, { id: phoneId, password: PASSWORD }, bearer(laptop.accessToken));
+    expect(forgotten.json).toEqual({ data: { forgetSignInDevice: { username: 'forget.signout', signInDevices: [{ id: laptopId }] } } });
+    for (const ended of [phone, phoneRefreshed]) {
+      expectError(await whoAmI(ended.accessToken), 'UNAUTHENTICATED');
+      expectError((await gql(REFRESH, { t: ended.refreshToken })).json, 'UNAUTHENTICATED');
+    }
+    // The laptop's session and another account's stay; so does the laptop's after a refresh.
+    expect(await whoAmI(laptop.accessToken)).toEqual({ data: { me: { username: 'forget.signout' } } });
+    expect(await whoAmI(bystander.accessToken)).toEqual({ data: { me: { username: 'forget.bystander' } } });
+    const laptopRefreshed = (await gql(REFRESH, { t: laptop.refreshToken })).json.data.refreshSession;
+    expect(await whoAmI(laptopRefreshed.accessToken)).toEqual({ data: { me: { username: 'forget.signout' } } });
+
+    // An administrator forgetting the laptop signs it out too.
+    expect((await gql(FORGET, { id: laptopId }, await app.adminAuthorization())).json.errors).toBeUndefined();
+    expectError(await whoAmI(laptopRefreshed.accessToken), 'UNAUTHENTICATED');
+    expectError((await gql(REFRESH, { t: laptopRefreshed.refreshToken })).json, 'UNAUTHENTICATED');
+    expect(await whoAmI(bystander.accessToken)).toEqual({ data: { me: { username: 'forget.bystander' } } });
+  });
+
+  test('a forget refused for a wrong password ends no session', async () => {
+    await account('forget.kept', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
+    const signedIn = (await gql(`mutation($u: String!, $p: String!) { signIn(input: { username: $u, password: $p }) { accessToken refreshToken } }`, { u: 'forget.kept', p: PASSWORD })).json.data.signIn;
+    const [deviceId] = await devicesOf('forget.kept');
+    expectError((await gql(FORGET, { id: deviceId, password: 'not the password' }, bearer(signedIn.accessToken))).json, 'BAD_USER_INPUT', 'currentPassword');
+    expect(await app.orm.em.fork().execute(`select count(*)::int as n from refresh_token t join account a on a.id = t.account_id where a.username = 'forget.kept' and t.revoked_at is null`)).toEqual([{ n: 1 }]);
+    expect((await gql(`{ me { username } }`, {}, bearer(signedIn.accessToken))).json).toEqual({ data: { me: { username: 'forget.kept' } } });
+  });
+
   test("nobody else's device, an unknown or a malformed id: NOT_FOUND alike (or BAD_USER_INPUT), nothing deleted, audited", async () => {
     await account('forget.victim', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
     await account('forget.intruder', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });

@@ -100,6 +100,16 @@ export class RefreshToken extends AccountSecret {
   /** Exchanged for the next token of the family: presented again, it revokes the family. */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   spentAt?: Date | null;
+
+  /**
+   * The remembered device the family's sign-in was made on (every token of a family has the same
+   * one), so forgetting the device ends its sessions. None when the sign-in was not remembered
+   * (no room: SIGN_IN_DEVICES), or once the device expired or was evicted: then the session lives
+   * on until its own end, as a session on a device never remembered does.
+   */
+  @ManyToOne(() => SignInDevice, { nullable: true, deleteRule: 'set null' })
+  @Index()
+  device?: Rel<SignInDevice> | null;
 }
 
 /**
@@ -108,7 +118,8 @@ export class RefreshToken extends AccountSecret {
  * locked on its own, not with the account, so whoever knows a username and keeps the account's
  * sign-in locked with wrong passwords does not lock out the clients that signed in before (see
  * signIn for how its wrong passwords count). Stored hashed; forgotten when the password changes or
- * is reset, or the account is deactivated.
+ * is reset, or the account is deactivated. Forgetting one ends the sessions signed in on it
+ * (RefreshToken.device).
  */
 @Entity({ tableName: 'sign_in_device' })
 export class SignInDevice extends AccountSecret {

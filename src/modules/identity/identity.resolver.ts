@@ -314,7 +314,7 @@ export class IdentityResolver {
 
   @Mutation(() => Account, {
     description:
-      "Forget one remembered sign-in device (a lost phone, one paused after wrong passwords): its deviceToken counts for nothing from now on, so its next sign-in is a new client's. Your own devices (`me { signInDevices { id } }`), with your currentPassword (a wrong one counts towards the sign-in lockout), or any account's for a district administrator of everything; any other id is NOT_FOUND. Sessions already open stay: changePassword (yours) or resetAccountPassword (an administrator) ends them. Answers the device's account.",
+      "Forget one remembered sign-in device (a lost phone, one paused after wrong passwords): its deviceToken counts for nothing from now on, so its next sign-in is a new client's. Your own devices (`me { signInDevices { id } }`), with your currentPassword (a wrong one counts towards the sign-in lockout), or any account's for a district administrator of everything; any other id is NOT_FOUND. The sessions signed in on that device end with it, at once (yours too, if it is the device you are on); a session whose sign-in was not remembered belongs to no device: changePassword (yours) or resetAccountPassword (an administrator) ends every session. Answers the device's account.",
   })
   forgetSignInDevice(
     @Arg('id', () => ID) id: string,

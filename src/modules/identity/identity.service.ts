@@ -17,7 +17,7 @@ import { Unit } from '../unit/unit.entity';
 import { hashPassword, newApiKey, sha256 } from './credentials';
 import { Account, ApiKey, Role, SignInDevice } from './identity.entity';
 import { ACCOUNT_BINDINGS, administersAccounts } from './access.policy';
-import { endSessions, sessionService } from './sessions';
+import { endDeviceSessions, endSessions, sessionService } from './sessions';
 import { SIGN_IN_DEVICE_TYPE, checkNewPassword, checkOwnPassword, clearLockout, type SignInDeviceView } from './sign-in-guard';
 
 /**
@@ -142,8 +142,9 @@ export const identityService = {
    * nothing at the next sign-in, which is then a new client's (locked with the account, given a new
    * token and device). An account forgets its own; an administrator of everything any account's.
    * Any other device, like an unknown or expired one, is NOT_FOUND: the answer does not tell
-   * whether it exists for someone else. Sessions already open stay (a device is not a session:
-   * resetAccountPassword or setAccountActive end those). Answers the device's account.
+   * whether it exists for someone else. The sessions signed in on the device end with it (the
+   * caller's own, if it is this device); sessions on devices never remembered cannot be told
+   * apart and stay (changePassword or resetAccountPassword end every one). Answers the device's account.
    */
   async forgetSignInDevice(ctx: AppContext, id: string, currentPassword: string | null | undefined): Promise<Account> {
     const viewer = ctx.viewer;
@@ -166,8 +167,11 @@ export const identityService = {
         if (refused) return refused;
       } else if (administersAccounts(viewer)) account = await loadAccountForAdminChange(em, ctx, toGlobalId(Account.name, device.account_id));
       else throw missing();
+      if (!account) throw missing();
+      // Before the row goes: deleting it unlinks its sessions. Undone by the throw below if it is gone.
+      await endDeviceSessions(em, account.id, deviceId, now);
       // Gone since it was read (replaced tokens keep their row; evicted or expired ones do not).
-      if (!account || !(await em.nativeDelete(SignInDevice, { id: deviceId, account: account.id, expiresAt: { $gt: now } }))) throw missing();
+      if (!(await em.nativeDelete(SignInDevice, { id: deviceId, account: account.id, expiresAt: { $gt: now } }))) throw missing();
       return account;
     });
   },

@@ -54,10 +54,17 @@ async function pruneExpiredTokens(em: EntityManager, accountId: number, now: Dat
 }
 
 /**
- * A new sign-in starts a family of refresh tokens; a refresh continues its token's family. Every
- * caller holds the account row locked, so this is where the account's expired tokens go.
+ * A new sign-in starts a family of refresh tokens, on the device it was remembered as (if any); a
+ * refresh continues its token's family and device. Every caller holds the account row locked, so
+ * this is where the account's expired tokens go.
  */
-async function issueSession(em: EntityManager, account: Account, tokens: TokenSettings, now: Date, family = randomBytes(16).toString('hex')): Promise<Session> {
+async function issueSession(
+  em: EntityManager,
+  account: Account,
+  tokens: TokenSettings,
+  now: Date,
+  { family = randomBytes(16).toString('hex'), device = null }: { family?: string; device?: SignInDevice | null } = {},
+): Promise<Session> {
   await pruneExpiredTokens(em, account.id, now);
   const expiresAt = new Date(now.getTime() + tokens.accessTtlSeconds * 1000);
   // sv: the account's session version; fam: the refresh-token family. Either moving on (a password
@@ -70,7 +77,7 @@ async function issueSession(em: EntityManager, account: Account, tokens: TokenSe
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
     .sign(tokens.secret);
   const refreshToken = randomSecret();
-  em.create(RefreshToken, { account, family, tokenHash: sha256(refreshToken), expiresAt: new Date(now.getTime() + tokens.refreshTtlDays * 86400_000) });
+  em.create(RefreshToken, { account, family, device, tokenHash: sha256(refreshToken), expiresAt: new Date(now.getTime() + tokens.refreshTtlDays * 86400_000) });
   await em.flush();
   return { accessToken, accessTokenExpiresAt: expiresAt, refreshToken, account };
 }
@@ -91,6 +98,19 @@ export async function endSessions(em: EntityManager, account: Account, now: Date
   // Device tokens too: one handed out to whoever knew the old password must not outlive it.
   await em.nativeDelete(SignInDevice, { account: account.id });
   account.sessionVersion += 1;
+}
+
+/**
+ * Ends the sessions signed in on one remembered device of the account: their whole families, so
+ * the access tokens go at once too (identify checks the family). The caller holds the account row
+ * locked, and deletes the device after (its deletion would unlink the tokens: on delete set null).
+ */
+export async function endDeviceSessions(em: EntityManager, accountId: number, deviceId: number, now: Date): Promise<void> {
+  await em.execute(
+    `update refresh_token set revoked_at = ? where account_id = ? and revoked_at is null
+      and family in (select family from refresh_token where account_id = ? and device_id = ?)`,
+    [now, accountId, accountId, deviceId],
+  );
 }
 
 /**
@@ -140,8 +160,9 @@ export const sessionService = {
       // not a lock: that one is for the clients without a device token.
       if (device) account.failedSignIns = 0;
       account.lastSignInAt = now;
-      const session = await issueSession(em, account, tokens, now);
-      return { ...session, deviceToken: await trustDevice(em, account, now, device) };
+      const trusted = await trustDevice(em, account, now, device);
+      const session = await issueSession(em, account, tokens, now, { device: trusted?.device });
+      return { ...session, deviceToken: trusted?.token ?? null };
     });
   },
 
@@ -163,7 +184,7 @@ export const sessionService = {
         return refused();
       }
       stored.spentAt = now;
-      return issueSession(em, stored.account, tokens, now, stored.family);
+      return issueSession(em, stored.account, tokens, now, { family: stored.family, device: stored.device });
     });
   },
 
@@ -202,8 +223,9 @@ export const sessionService = {
       account.passwordHash = await hashPassword(newPassword);
       clearLockout(account);
       await endSessions(em, account, now);
-      const session = await issueSession(em, account, tokens, now);
-      return { ...session, deviceToken: await trustDevice(em, account, now, null) };
+      const trusted = await trustDevice(em, account, now, null);
+      const session = await issueSession(em, account, tokens, now, { device: trusted?.device });
+      return { ...session, deviceToken: trusted?.token ?? null };
     });
   },
 };

@@ -82,15 +82,17 @@ export async function findDevice(em: EntityManager, account: Account, token: str
 /**
  * Hands the client a device token after it proved the password: the one it presented is replaced
  * (so a copied one stops at the owner's next sign-in), or a new one is made if there is room (see
- * SIGN_IN_DEVICES); null when there is none. Expired tokens go. The caller holds the account row locked.
+ * SIGN_IN_DEVICES); null when there is none. Answers the token and the device it is now (the
+ * session is signed in on it). Expired tokens go. The caller holds the account row locked.
  */
-export async function trustDevice(em: EntityManager, account: Account, now: Date, device: SignInDevice | null): Promise<string | null> {
+export async function trustDevice(em: EntityManager, account: Account, now: Date, device: SignInDevice | null): Promise<{ token: string; device: SignInDevice } | null> {
   const token = randomSecret();
   const fields = { tokenHash: sha256(token), expiresAt: new Date(now.getTime() + SIGN_IN_DEVICES.days * 86400_000), lastUsedAt: now };
   // Expired tokens go whatever happens (the one presented is unexpired: findDevice).
   await em.nativeDelete(SignInDevice, { account: account.id, expiresAt: { $lte: now } });
-  if (device) {
-    Object.assign(device, fields);
+  let trusted = device;
+  if (trusted) {
+    Object.assign(trusted, fields);
   } else {
     const live: { id: number; last_used_at: Date }[] = await em.execute(
       'select id, last_used_at from sign_in_device where account_id = ? order by last_used_at asc, id asc',
@@ -101,10 +103,10 @@ export async function trustDevice(em: EntityManager, account: Account, now: Date
     const keptSince = now.getTime() - SIGN_IN_DEVICES.keptDays * 86400_000;
     if (!evicted.every((row) => new Date(row.last_used_at).getTime() <= keptSince)) return null;
     if (evicted.length) await em.nativeDelete(SignInDevice, { id: { $in: evicted.map((row) => row.id) } });
-    em.create(SignInDevice, { account, ...fields, createdAt: now, updatedAt: now });
+    trusted = em.create(SignInDevice, { account, ...fields, createdAt: now, updatedAt: now });
   }
   await em.flush();
-  return token;
+  return { token, device: trusted };
 }
 
 /** The current password of the signed-in caller, checked as a sign-in is (wrong ones count; locked is locked). */
