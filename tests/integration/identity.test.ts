@@ -882,7 +882,7 @@ describe('administrators see sign-in devices', () => {
 
     // Nothing that names a token: not the token or its hash. The id (to forget it) is the row's global id.
     const type = await ok(app, `{ __type(name: "SignInDevice") { fields { name } } }`);
-    expect(type.__type.fields.map((field: any) => field.name).sort()).toEqual(['expiresAt', 'failedSignIns', 'id', 'lastUsedAt', 'rememberedAt', 'signInPausedUntil']);
+    expect(type.__type.fields.map((field: any) => field.name).sort()).toEqual(['expiresAt', 'failedSignIns', 'id', 'lastUsedAt', 'rememberedAt', 'signInPausedUntil', 'signedIn']);
     const rows = await app.orm.em.fork().execute(`select d.id, d.token_hash from sign_in_device d join account a on a.id = d.account_id where a.username = 'phone.owner' order by d.last_used_at desc`);
     const ids = (await ok(app, `{ accounts(filter: { search: "phone.owner" }) { edges { node { signInDevices { id } } } } }`)).accounts.edges[0].node.signInDevices.map((d: any) => d.id);
     expect(ids).toEqual(rows.map((row: any) => toGlobalId('SignInDevice', row.id)));
@@ -1011,11 +1011,21 @@ describe('forgetting one sign-in device', () => {
     const bystander = await session('forget.bystander', null);
     const [laptopId, phoneId] = await devicesOf('forget.signout');
     for (const live of [laptop, phone, phoneRefreshed]) expect(await whoAmI(live.accessToken)).toEqual({ data: { me: { username: 'forget.signout' } } });
+    const signedIn = async () => (await gql(`{ me { signInDevices { id signedIn } } }`, {}, bearer(laptop.accessToken))).json.data.me.signInDevices;
+    expect(await signedIn()).toEqual([{ id: phoneId, signedIn: true }, { id: laptopId, signedIn: true }]);
+    // Both phone sessions signed out by hand: the phone is remembered, signed in nowhere.
+    await gql(`mutation($t: String!) { signOut(refreshToken: $t) }`, { t: phone.refreshToken });
+    expect(await signedIn()).toEqual([{ id: phoneId, signedIn: true }, { id: laptopId, signedIn: true }]);
+    await gql(`mutation($t: String!) { signOut(refreshToken: $t) }`, { t: phoneRefreshed.refreshToken });
+    expect(await signedIn()).toEqual([{ id: phoneId, signedIn: false }, { id: laptopId, signedIn: true }]);
+    const phoneLast = await session('forget.signout', phoneAgain.deviceToken);
+    expect(await signedIn()).toEqual([{ id: phoneId, signedIn: true }, { id: laptopId, signedIn: true }]);
 
     // The owner, on the laptop, forgets the phone: both phone sessions end at once, access and refresh tokens alike.
     const forgotten = await gql(FORGET, { id: phoneId, password: PASSWORD }, bearer(laptop.accessToken));
     expect(forgotten.json).toEqual({ data: { forgetSignInDevice: { username: 'forget.signout', signInDevices: [{ id: laptopId }] } } });
-    for (const ended of [phone, phoneRefreshed]) {
+    expect(await signedIn()).toEqual([{ id: laptopId, signedIn: true }]);
+    for (const ended of [phone, phoneRefreshed, phoneLast]) {
       expectError(await whoAmI(ended.accessToken), 'UNAUTHENTICATED');
       expectError((await gql(REFRESH, { t: ended.refreshToken })).json, 'UNAUTHENTICATED');
     }

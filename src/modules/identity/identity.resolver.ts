@@ -57,6 +57,9 @@ class SignInDeviceType implements SignInDeviceView {
 
   @Field(() => DateTimeISOResolver, { nullable: true, description: 'Its sign-ins are refused until then (too many wrong passwords with its token); null when not paused. unlockAccount lifts it.' })
   signInPausedUntil!: Date | null;
+
+  @Field({ description: 'A session signed in on it is open now (it can still be refreshed): forgetSignInDevice would sign it out. False once every such session was signed out, revoked or expired.' })
+  signedIn!: boolean;
 }
 
 @ObjectType({ description: 'A new API key. The key is shown this once; only its hash is stored.' })

@@ -183,16 +183,28 @@ export const identityService = {
    */
   async signInDevicesOf(ctx: AppContext, accountIds: readonly number[]): Promise<SignInDeviceView[][]> {
     const now = ctx.now();
-    const rows = await ctx.em.find(SignInDevice, { account: { $in: [...accountIds] }, expiresAt: { $gt: now } }, { orderBy: { lastUsedAt: 'desc', id: 'desc' } });
+    // signed_in: a session started on it can still be refreshed (the family's newest token is live).
+    const rows: {
+      id: number; account_id: number; created_at: Date; last_used_at: Date; expires_at: Date; failed_sign_ins: number; sign_in_locked_until: Date | null; signed_in: boolean;
+    }[] = await ctx.em.execute(
+      `select d.id, d.account_id, d.created_at, d.last_used_at, d.expires_at, d.failed_sign_ins, d.sign_in_locked_until,
+          exists (select 1 from refresh_token t where t.device_id = d.id and t.revoked_at is null and t.spent_at is null and t.expires_at > ?) as signed_in
+        from sign_in_device d where d.account_id = any(?::int[]) and d.expires_at > ?
+        order by d.last_used_at desc, d.id desc`,
+      // The ids as one array literal: knex would spread a JS array into a list of parameters.
+      [now, `{${accountIds.join(',')}}`, now],
+    );
     const byAccount = new Map<number, SignInDeviceView[]>(accountIds.map((id) => [id, []]));
     for (const row of rows) {
-      byAccount.get(row.account.id)?.push({
+      const pausedUntil = row.sign_in_locked_until && new Date(row.sign_in_locked_until);
+      byAccount.get(row.account_id)?.push({
         id: toGlobalId(SIGN_IN_DEVICE_TYPE, row.id),
-        rememberedAt: row.createdAt,
-        lastUsedAt: row.lastUsedAt,
-        expiresAt: row.expiresAt,
-        failedSignIns: row.failedSignIns,
-        signInPausedUntil: row.signInLockedUntil && row.signInLockedUntil > now ? row.signInLockedUntil : null,
+        rememberedAt: new Date(row.created_at),
+        lastUsedAt: new Date(row.last_used_at),
+        expiresAt: new Date(row.expires_at),
+        failedSignIns: row.failed_sign_ins,
+        signInPausedUntil: pausedUntil && pausedUntil > now ? pausedUntil : null,
+        signedIn: row.signed_in,
       });
     }
     return accountIds.map((id) => byAccount.get(id)!);

@@ -16,6 +16,8 @@ export interface SignInDeviceView {
   expiresAt: Date;
   failedSignIns: number;
   signInPausedUntil: Date | null;
+  /** A session signed in on it is open (forgetting the device would end it). */
+  signedIn: boolean;
 }
 
 /** The GraphQL type, and global-id prefix, of a remembered device (the entity is no GraphQL type of its own). */
