@@ -22,6 +22,7 @@ import { Migration20261206100000_free_text_masks_names } from './Migration202612
 import { Migration20261207100000_free_text_masks_chained_names_local_numbers } from './Migration20261207100000_free_text_masks_chained_names_local_numbers';
 import { Migration20261208100000_sign_in_device_last_used } from './Migration20261208100000_sign_in_device_last_used';
 import { Migration20261209100000_refresh_token_device } from './Migration20261209100000_refresh_token_device';
+import { Migration20261209200000_work_calendar } from './Migration20261209200000_work_calendar';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -51,4 +52,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207100000_free_text_masks_chained_names_local_numbers', class: Migration20261207100000_free_text_masks_chained_names_local_numbers },
   { name: 'Migration20261208100000_sign_in_device_last_used', class: Migration20261208100000_sign_in_device_last_used },
   { name: 'Migration20261209100000_refresh_token_device', class: Migration20261209100000_refresh_token_device },
+  { name: 'Migration20261209200000_work_calendar', class: Migration20261209200000_work_calendar },
 ];

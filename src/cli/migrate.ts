@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../common/logger';
-import { initOrm, openDatabase } from '../db/database';
+import { initOrm, migrateUp, openDatabase } from '../db/database';
 import { runCli } from './run-cli';
 
 const USAGE = `usage: npm run migrate [-- up | down [--to NAME|0] | pending | create [name]]
@@ -23,8 +23,8 @@ runCli(async () => {
   try {
     const migrator = orm.getMigrator();
     if (command === 'up') {
-      const applied = await migrator.up();
-      console.log(applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}` : 'nothing to apply: database is current');
+      const applied = await migrateUp(orm);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply: database is current');
     } else if (command === 'down') {
       const toIndex = rest.indexOf('--to');
       const to = toIndex >= 0 ? rest[toIndex + 1] : undefined;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../common/logger';
-import { initOrm, openDatabase } from '../db/database';
+import { initOrm, migrateUp, openDatabase } from '../db/database';
 import { DEFAULT_SEED, SEED_SCALES, clearAllData, hasAreas, type SeedCounts, type SeedScale } from '../seed/demo-city';
 import { seedDemo } from '../seed/demo';
 import { DEMO_RECORDS_SOURCE, seedDemoRecords } from '../modules/service-data/demo-records';
@@ -107,8 +107,8 @@ runCli(async () => {
   const database = await openDatabase(config, logger);
   const orm = await initOrm(database.url, config);
   try {
-    const applied = await orm.getMigrator().up();
-    if (applied.length) console.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
+    const applied = await migrateUp(orm);
+    if (applied.length) console.log(`applied migrations: ${applied.join(', ')}`);
     const em = orm.em.fork();
     const populated = await hasAreas(em);
     if (populated && !args.reset) {

@@ -6,6 +6,7 @@ import { ormOptions } from '../config/mikro-orm';
 import { PROJECT_ROOT } from '../config/paths';
 import type { Logger } from '../common/logger';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres';
+import { entityManagerRunner, syncWorkCalendarAndRollups } from '../modules/service-data/rollups';
 
 export const EMBEDDED_DATABASE_NAME = 'gongjian';
 
@@ -49,8 +50,12 @@ export async function initOrm(url: string, config: Pick<AppConfig, 'DB_POOL_MAX'
   return MikroORM.init(ormOptions({ clientUrl: url, poolMax: config.DB_POOL_MAX, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS }));
 }
 
-/** Applies pending migrations; returns the names applied. */
+/**
+ * Applies pending migrations, then brings the data the code owns up to date (the working-day
+ * calendar: it comes from a dependency, not from a migration); returns the names applied.
+ */
 export async function migrateUp(orm: MikroORM): Promise<string[]> {
   const applied = await orm.getMigrator().up();
+  await orm.em.fork().transactional((em) => syncWorkCalendarAndRollups(entityManagerRunner(em)));
   return applied.map((migration) => migration.name);
 }

@@ -18,6 +18,7 @@ import { Whistle, WhistleRecipient } from '../modules/whistle/whistle.entity';
 import { SERVICE_DATA_ENTITIES } from '../modules/service-data/service-data.entity';
 import { DEMAND_ENTITIES } from '../modules/demand/demand-rollup.entity';
 import { PROJECT_ENTITIES } from '../modules/project/project.entity';
+import { WorkCalendarDay } from '../modules/calendar/work-calendar.entity';
 
 /** Every entity, listed explicitly so ts-jest and compiled JS discover the same set. */
 export const ENTITIES = [
@@ -54,6 +55,7 @@ export const ENTITIES = [
   ...SERVICE_DATA_ENTITIES,
   ...DEMAND_ENTITIES,
   ...PROJECT_ENTITIES,
+  WorkCalendarDay,
   Account,
   RefreshToken,
   SignInDevice,

@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from '../../src/config/paths';
 import { generateServiceRecords, GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
-import { rebuildRollups, refreshRequestDaily } from '../../src/modules/service-data/rollups';
+import { rebuildRollups, refreshRequestDaily, syncWorkCalendarAndRollups } from '../../src/modules/service-data/rollups';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { Migration20261203160000_demand_evidence_demands_only } from '../../migrations/Migration20261203160000_demand_evidence_demands_only';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -58,6 +58,56 @@ test('one record lands in every demand table with its deadline, close-time bin, 
   expect(grid).toEqual([{ demands: 1, finished: 1, on_time: 1 }]);
   const month = (await db.query(`select demands, consultations, h6 from demand_monthly where month = '2024-03-01'`)).rows;
   expect(month).toEqual([{ demands: 2, consultations: 1, h6: 2 }]);
+});
+
+test('deadlines count China working days: Spring Festival is not worked, the Saturday worked in lieu is', async () => {
+  // CIV-MARRIAGE-01 allows 1 working day. 2026: Spring Festival off 02-15 … 02-23, Saturday 02-14 worked in lieu.
+  // SF-1, received Friday 02-13: due by the end of Saturday 02-14; finished Monday 02-16 (a holiday): late.
+  //   Counting Monday-Friday it was due Monday 02-16 and would be on time.
+  // SF-2, received on the Saturday worked 02-14: due by the end of Tuesday 02-24, the first working day after; finished then: on time.
+  //   Counting Monday-Friday it was due Monday 02-16 and would be late.
+  const csv = [
+    GONGJIAN_CSV_HEADER,
+    'SF-1,CIV-MARRIAGE-01,2026-02-13 10:00:00,2026-02-16 10:00:00,FINISHED,370199001001,,,,COUNTER,,,',
+    'SF-2,CIV-MARRIAGE-01,2026-02-14 10:00:00,2026-02-24 16:00:00,FINISHED,370199001001,,,,COUNTER,,,',
+  ].join('\n');
+  expect(await importCsv(csv)).toMatchObject({ inserted: 2, rejected: 0 });
+  const onTime = async () => (await db.query(`select day::text, timed, on_time from demand_daily where source = 1 and day between '2026-02-13' and '2026-02-14' order by day`)).rows;
+  expect(await onTime()).toEqual([{ day: '2026-02-13', timed: 1, on_time: 0 }, { day: '2026-02-14', timed: 1, on_time: 1 }]);
+  const february = (await db.query(`select timed, on_time from demand_monthly where source = 1 and month = '2026-02-01'`)).rows;
+  expect(february).toEqual([{ timed: 2, on_time: 1 }]);
+  const calendar = (await db.query(`select day::text, workday, holiday from work_calendar where day in ('2026-02-14', '2026-02-16', '2026-02-24') order by day`)).rows;
+  expect(calendar).toEqual([{ day: '2026-02-14', workday: true, holiday: '春节' }, { day: '2026-02-16', workday: false, holiday: '春节' }, { day: '2026-02-24', workday: true, holiday: null }]);
+
+  // A database whose roll-ups were counted Monday-Friday (before the calendar, or before its data
+  // had these years): the sync at start-up fills the calendar and recomputes the days it moves.
+  await db.query('begin');
+  await db.query('delete from work_calendar');
+  await rebuildRollups(db);
+  await db.query('commit');
+  expect(await onTime()).toEqual([{ day: '2026-02-13', timed: 1, on_time: 1 }, { day: '2026-02-14', timed: 1, on_time: 0 }]);
+  await db.query('begin');
+  const sync = await syncWorkCalendarAndRollups(db);
+  await db.query('commit');
+  expect(sync.refreshed).not.toBeNull();
+  expect(sync.refreshed!.from <= '2026-02-13' && sync.refreshed!.to >= '2026-02-14').toBe(true);
+  expect(await onTime()).toEqual([{ day: '2026-02-13', timed: 1, on_time: 0 }, { day: '2026-02-14', timed: 1, on_time: 1 }]);
+  // What the sync left is what a rebuild gives, table by table; a second sync finds nothing to do.
+  const synced = Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await snapshot(t)] as const)));
+  await db.query('begin');
+  await rebuildRollups(db);
+  await db.query('commit');
+  for (const table of TABLES) expect({ table, rows: await snapshot(table) }).toEqual({ table, rows: synced[table] });
+  expect(await syncWorkCalendarAndRollups(db)).toEqual({ changedDays: 0, refreshed: null });
+
+  // Outside the calendar's years (and on an empty calendar) deadlines count Monday-Friday, as before.
+  const old = [GONGJIAN_CSV_HEADER, 'OLD-1,CIV-MARRIAGE-01,1999-12-31 10:00:00,2000-01-03 20:00:00,FINISHED,370199001001,,,,COUNTER,,,'].join('\n');
+  expect(await importCsv(old)).toMatchObject({ inserted: 1 });
+  expect((await db.query(`select on_time from demand_daily where source = 1 and day = '1999-12-31'`)).rows).toEqual([{ on_time: 1 }]);
+  await db.query(`delete from service_record where source_id in ('SF-1', 'SF-2', 'OLD-1')`);
+  await db.query('begin');
+  await rebuildRollups(db);
+  await db.query('commit');
 });
 
 test('incremental roll-ups (import batches and request days) equal a full rebuild, table by table', async () => {

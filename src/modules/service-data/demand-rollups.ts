@@ -13,6 +13,7 @@
  * only; consultations are counted apart in `consultations`.
  */
 import { CLOSE_HOURS_EDGES, DEMAND_SOURCE, GROUP_COLUMNS, HISTOGRAM_COLUMNS, SATISFIED_FROM, VULNERABLE_MASK } from '../../../analytics';
+import { workingDayDeadline } from '../calendar/work-calendar';
 import { REQUEST_COMMUNITY_SQL, REQUEST_DAY_SQL, ROLLUP_TIME_ZONE } from './time-zone';
 
 /** Summed columns every demand table has. */
@@ -73,16 +74,8 @@ function cellColumns(r: RecordSql): string {
   ].join(',\n      ');
 }
 
-/**
- * The end of the N-th working day (Monday-Friday; public holidays are not known) after the
- * China-time day `received` falls on, as a timestamptz; N = 0 means the same day.
- */
-export function workingDayDeadlineSql(received: string, days: string): string {
-  const d0 = `(${received} at time zone '${ROLLUP_TIME_ZONE}')::date`;
-  const dow = `extract(isodow from ${d0})::int`;
-  const target = `case when ${days} = 0 then ${d0} else ${d0} - greatest(${dow} - 5, 0) + ${days} + 2 * ((least(${dow}, 5) - 1 + ${days}) / 5) end`;
-  return `((${target}) + 1)::timestamp at time zone '${ROLLUP_TIME_ZONE}'`;
-}
+/** The deadline of a service record (alias r) of an item (alias i): see workingDayDeadline. */
+const RECORD_DEADLINE = workingDayDeadline('r.received_at', 'i.deadline_working_days');
 
 const SERVICE_RECORD: RecordSql = {
   demand: 'not i.is_consultation',
@@ -91,7 +84,7 @@ const SERVICE_RECORD: RecordSql = {
   open: `r.status = 'OPEN'`,
   finished: `r.status = 'FINISHED'`,
   closeSeconds: `extract(epoch from (r.finished_at - r.received_at))::bigint`,
-  onTime: `r.finished_at < ${workingDayDeadlineSql('r.received_at', 'i.deadline_working_days')}`,
+  onTime: `r.finished_at < ${RECORD_DEADLINE.deadline}`,
   satisfaction: 'r.satisfaction',
   groupMask: 'r.resident_groups',
   latest: 'r.received_at',
@@ -147,7 +140,8 @@ export function serviceCellsSelect(relation: string, sourceSql = 'r.source'): st
   return cellsSelect(
     `(r.received_at at time zone '${ROLLUP_TIME_ZONE}')::date as day, ${DEMAND_SOURCE.SERVICE_RECORDS}::smallint as source, i.category_id,
       r.community_id, coalesce(r.grid_id, 0) as grid_id`,
-    `from ${relation} r join service_item i on i.id = r.item_id`,
+    `from ${relation} r join service_item i on i.id = r.item_id
+      ${RECORD_DEADLINE.joins}`,
     record,
   );
 }
@@ -269,5 +263,29 @@ export async function rebuildRequestDemand(db: Runner): Promise<void> {
   for (const table of Object.values(DEMAND_TABLES)) {
     await db.query(`delete from ${table.name} where source = ${src}`);
     await db.query(`insert into ${table.name} (${columnList(table)}) ${aggregateFromCells(table, cells)}`);
+  }
+}
+
+/**
+ * Replaces the service-record part (source 1) of the demand roll-ups for the records received on
+ * China days `from`…`to` (YYYY-MM-DD): daily rows from the records, the months they fall in from
+ * the daily rows. What a change of the working-day calendar needs (their on-time counts move);
+ * the caller holds the roll-ups lock exclusive, in its transaction.
+ */
+export async function refreshServiceDemand(db: Runner, from: string, to: string): Promise<void> {
+  for (const day of [from, to]) if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a day (YYYY-MM-DD): ${day}`);
+  const src = DEMAND_SOURCE.SERVICE_RECORDS;
+  const records = `(select * from service_record where received_at >= '${from}'::timestamp at time zone '${ROLLUP_TIME_ZONE}'
+      and received_at < ('${to}'::date + 1)::timestamp at time zone '${ROLLUP_TIME_ZONE}')`;
+  const cells = `(${serviceCellsSelect(records)}) c`;
+  for (const table of [DEMAND_TABLES.daily, DEMAND_TABLES.gridDaily]) {
+    await db.query(`delete from ${table.name} where source = ${src} and day between '${from}' and '${to}'`);
+    await db.query(`insert into ${table.name} (${columnList(table)}) ${aggregateFromCells(table, cells)}`);
+  }
+  const months = `date_trunc('month', '${from}'::date)::date and '${to}'::date`;
+  for (const [monthly, daily] of [[DEMAND_TABLES.monthly, DEMAND_TABLES.daily], [DEMAND_TABLES.gridMonthly, DEMAND_TABLES.gridDaily]] as const) {
+    await db.query(`delete from ${monthly.name} where source = ${src} and month between ${months}`);
+    const days = `(select * from ${daily.name} where source = ${src} and day >= date_trunc('month', '${from}'::date) and day < date_trunc('month', '${to}'::date) + interval '1 month') c`;
+    await db.query(`insert into ${monthly.name} (${columnList(monthly)}) ${aggregateFromCells(monthly, days)}`);
   }
 }

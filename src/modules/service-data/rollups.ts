@@ -8,7 +8,8 @@
  */
 
 import { GROUP_BITS } from './resident-groups';
-import { DEMAND_TABLES, demandUpsertCtes, rebuildDemandRollups, rebuildRequestDemand, refreshRequestDemand, type RequestDays } from './demand-rollups';
+import { DEMAND_TABLES, demandUpsertCtes, rebuildDemandRollups, rebuildRequestDemand, refreshRequestDemand, refreshServiceDemand, type RequestDays } from './demand-rollups';
+import { syncWorkCalendar, type WorkCalendarSync } from '../calendar/work-calendar';
 import { REQUEST_COMMUNITY_SQL, REQUEST_DAY_SQL, ROLLUP_TIME_ZONE } from './time-zone';
 import type { SqlRunner } from '../../../analytics';
 
@@ -224,6 +225,14 @@ export async function rebuildRollups(db: SqlRunner): Promise<void> {
   await rebuildRequestDailyTable(db);
   await rebuildServiceDailyTable(db);
   await rebuildDemandRollups(db);
+}
+
+/**
+ * Brings the working-day calendar up to date (see syncWorkCalendar) and, when working days moved,
+ * the on-time counts of the records they touch. Run inside a transaction, after the migrations.
+ */
+export async function syncWorkCalendarAndRollups(db: SqlRunner): Promise<WorkCalendarSync> {
+  return syncWorkCalendar(db, refreshServiceDemand, lockRollupsExclusive);
 }
 
 /** Rows inserted by one import from which its tables' planner statistics are refreshed. */

@@ -1,0 +1,140 @@
+/**
+ * China's working-day calendar: what "N working days" (限时办结) means for a service item's
+ * deadline. Government counters work Monday-Friday, except on the statutory holidays the State
+ * Council announces each year (Spring Festival alone closes them for a week or more), and they
+ * work some weekend days in lieu (调休上班). Counting Monday-Friday only, a certificate received
+ * on the Thursday before Spring Festival 2026 with 5 working days was due in the middle of the
+ * holiday, so the on-time share fell every February and October for no fault of the counters.
+ *
+ * The holidays and days worked in lieu come from the chinese-days package (MIT; the State
+ * Council's announcements since 2004). Years it does not know yet count Monday-Friday until the
+ * package is updated: syncWorkCalendar then rewrites the table at the next start and recomputes
+ * the on-time counts of the days it changed.
+ */
+import calendarData from 'chinese-days/dist/chinese-days.json';
+import type { SqlRunner } from '../../../analytics';
+import { ROLLUP_TIME_ZONE } from '../service-data/time-zone';
+
+/** The days the table holds. Outside them (and on an empty table) deadlines count Monday-Friday. */
+export const WORK_CALENDAR_RANGE = { first: '2000-01-01', last: '2040-12-31' } as const;
+
+const HOLIDAYS: Record<string, string> = calendarData.holidays;
+const WORKED_IN_LIEU: Record<string, string> = calendarData.workdays;
+
+/** The last year whose holidays are known; later years count Monday-Friday. */
+export const HOLIDAYS_KNOWN_THROUGH = Math.max(...Object.keys(HOLIDAYS).map((day) => Number(day.slice(0, 4))));
+
+/** 'Spring Festival,春节,4' → '春节'. */
+const holidayName = (entry: string | undefined) => (entry === undefined ? null : (entry.split(',')[1] ?? entry).slice(0, 20));
+
+export interface WorkCalendarEntry {
+  day: string;
+  workday: boolean;
+  holiday: string | null;
+}
+
+/** Every day of WORK_CALENDAR_RANGE, in order. */
+export function workCalendar(): WorkCalendarEntry[] {
+  const days: WorkCalendarEntry[] = [];
+  const last = Date.parse(`${WORK_CALENDAR_RANGE.last}T00:00:00Z`);
+  for (let t = Date.parse(`${WORK_CALENDAR_RANGE.first}T00:00:00Z`); t <= last; t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    const weekday = new Date(t).getUTCDay();
+    const inLieu = WORKED_IN_LIEU[day];
+    const off = HOLIDAYS[day];
+    const workday = inLieu !== undefined || (off === undefined && weekday !== 0 && weekday !== 6);
+    days.push({ day, workday, holiday: holidayName(inLieu ?? off) });
+  }
+  return days;
+}
+
+/**
+ * SQL for the end (China time) of the N-th working day after the China day `received` falls on,
+ * as a timestamptz; N = 0 means the same day. `joins` go after the FROM item holding the columns
+ * `received` and `days` read; `alias` keeps two uses in one query apart. From work_calendar where
+ * it has the days, else counting Monday-Friday (before 2000, after 2040, or before the first start
+ * filled the table).
+ */
+export function workingDayDeadline(received: string, days: string, alias = 'wc'): { joins: string; deadline: string } {
+  const d0 = `(${received} at time zone '${ROLLUP_TIME_ZONE}')::date`;
+  const dow = `extract(isodow from ${d0})::int`;
+  const mondayToFriday = `${d0} - greatest(${dow} - 5, 0) + ${days} + 2 * ((least(${dow}, 5) - 1 + ${days}) / 5)`;
+  return {
+    // The received day's ordinal counts the working days up to it, so a day off counts as the working day before it.
+    joins: `left join work_calendar ${alias}_received on ${alias}_received.day = ${d0}
+      left join work_calendar ${alias}_due on ${alias}_due.workday and ${alias}_due.workday_ordinal = ${alias}_received.workday_ordinal + ${days}`,
+    deadline: `((case when ${days} = 0 then ${d0} else coalesce(${alias}_due.day, ${mondayToFriday}) end) + 1)::timestamp at time zone '${ROLLUP_TIME_ZONE}'`,
+  };
+}
+
+/** A Postgres array literal of strings (null as NULL), for a value that must travel as one parameter. */
+function arrayLiteral(values: readonly (string | null)[]): string {
+  return `{${values.map((value) => (value === null ? 'NULL' : `"${value.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
+}
+
+export interface WorkCalendarSync {
+  /** Days whose working status or holiday changed (all of them on the first fill). */
+  changedDays: number;
+  /** The China days whose records' deadlines may have moved, handed to refreshOnTime; null when none. */
+  refreshed: { from: string; to: string } | null;
+}
+
+/**
+ * Brings work_calendar to workCalendar(): nothing to do (one read) when it is current; otherwise,
+ * in the caller's transaction, rewrites it and calls refreshOnTime for the received days whose
+ * deadlines may have moved: from the first day whose working status changed, less the longest a
+ * deadline reaches back, to the last such day. On a fresh database the roll-ups are empty and that costs nothing.
+ */
+export async function syncWorkCalendar(
+  db: SqlRunner,
+  refreshOnTime: (db: SqlRunner, from: string, to: string) => Promise<void>,
+  lockExclusive: (db: SqlRunner) => Promise<void>,
+): Promise<WorkCalendarSync> {
+  const wanted = workCalendar();
+  const read = async () => (await db.query<{ day: string; workday: boolean; holiday: string | null }>(`select day::text, workday, holiday from work_calendar order by day`)).rows;
+  const same = (stored: { day: string; workday: boolean; holiday: string | null }[]) =>
+    stored.length === wanted.length && stored.every((row, i) => row.day === wanted[i].day && row.workday === wanted[i].workday && row.holiday === wanted[i].holiday);
+  if (same(await read())) return { changedDays: 0, refreshed: null };
+
+  // The roll-up writers wait (they read the calendar); read again under the lock, another process may have synced.
+  await lockExclusive(db);
+  const stored = new Map((await read()).map((row) => [row.day, row]));
+  const changed = wanted.filter((entry) => {
+    const before = stored.get(entry.day);
+    return !before || before.workday !== entry.workday || before.holiday !== entry.holiday;
+  });
+  if (changed.length === 0 && stored.size === wanted.length) return { changedDays: 0, refreshed: null };
+
+  let ordinal = 0;
+  const ordinals = wanted.map((entry) => (ordinal += entry.workday ? 1 : 0));
+  await db.query('delete from work_calendar');
+  await db.query(
+    `insert into work_calendar (day, workday, workday_ordinal, holiday)
+      select * from unnest($1::date[], $2::boolean[], $3::int[], $4::text[])`,
+    [arrayLiteral(wanted.map((entry) => entry.day)), `{${wanted.map((entry) => entry.workday).join(',')}}`, `{${ordinals.join(',')}}`, arrayLiteral(wanted.map((entry) => entry.holiday))],
+  );
+
+  // A day that only gained its name moves no deadline; one whose working status changed does.
+  const moved = changed.filter((entry) => {
+    const before = stored.get(entry.day);
+    const wasWorkday = before ? before.workday : !isWeekend(entry.day);
+    return wasWorkday !== entry.workday;
+  });
+  if (moved.length === 0) return { changedDays: changed.length, refreshed: null };
+  const [{ longest }] = (await db.query<{ longest: number }>(`select coalesce(max(deadline_working_days), 0)::int as longest from service_item`)).rows;
+  // A deadline of N working days lies at most 1.4 N + 2 calendar days after receipt counting
+  // Monday-Friday, plus the days a holiday adds (9 at Spring Festival, with its weekends).
+  const from = addDays(moved[0].day, -(2 * longest + 14));
+  const to = moved[moved.length - 1].day;
+  await refreshOnTime(db, from, to);
+  return { changedDays: changed.length, refreshed: { from, to } };
+}
+
+function isWeekend(day: string): boolean {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return weekday === 0 || weekday === 6;
+}
+
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
