@@ -53,6 +53,7 @@ function validate(input: DemandRankingInput): void {
   if (input.to < input.from) throw new DemandInputError('to', `must not be before ${input.from}`);
   if (daysInclusive(input.from, input.to) > MAX_PERIOD_DAYS) throw new DemandInputError('to', `a period is at most ${MAX_PERIOD_DAYS} days`);
   if ((input.baselineFrom === undefined) !== (input.baselineTo === undefined)) throw new DemandInputError('baselineFrom', 'give both baselineFrom and baselineTo, or neither');
+  if (input.baselineKind !== undefined && input.baselineFrom !== undefined) throw new DemandInputError('baseline', 'give baseline or baselineFrom/baselineTo, not both');
   if (input.baselineFrom !== undefined) {
     if (!isDay(input.baselineFrom)) throw new DemandInputError('baselineFrom', 'must be a day, YYYY-MM-DD');
     if (!isDay(input.baselineTo!)) throw new DemandInputError('baselineTo', 'must be a day, YYYY-MM-DD');
@@ -76,13 +77,17 @@ function validate(input: DemandRankingInput): void {
   }
 }
 
-/** The baseline: given, else 364 days earlier (same weekdays, same season) when the scope's data reach back, else the days just before. */
+/**
+ * The baseline: given by its days, or by its kind, else 364 days earlier (same weekdays, same
+ * season) when the scope's data reach back, else the days just before.
+ */
 function baselineOf(input: DemandRankingInput, dataFirst: string | null): DemandRankingResult['baseline'] {
   if (input.baselineFrom && input.baselineTo) return { from: input.baselineFrom, to: input.baselineTo, days: daysInclusive(input.baselineFrom, input.baselineTo), kind: 'GIVEN' };
   const days = daysInclusive(input.from, input.to);
   const lastYear = addDays(input.from, -364);
-  if (dataFirst !== null && dataFirst <= lastYear) return { from: lastYear, to: addDays(input.to, -364), days, kind: 'SAME_PERIOD_LAST_YEAR' };
-  return { from: addDays(input.from, -days), to: addDays(input.from, -1), days, kind: 'PREVIOUS_PERIOD' };
+  const kind = input.baselineKind ?? (dataFirst !== null && dataFirst <= lastYear ? 'SAME_PERIOD_LAST_YEAR' : 'PREVIOUS_PERIOD');
+  if (kind === 'SAME_PERIOD_LAST_YEAR') return { from: lastYear, to: addDays(input.to, -364), days, kind };
+  return { from: addDays(input.from, -days), to: addDays(input.from, -1), days, kind };
 }
 
 interface Cell {

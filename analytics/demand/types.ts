@@ -10,6 +10,8 @@ export interface DemandRankingInput {
   /** Default: the same days one year earlier when the data reach back that far, else the same length just before. */
   baselineFrom?: string;
   baselineTo?: string;
+  /** A baseline asked for by kind (not with baselineFrom/baselineTo): its days follow from the period, and the answer says the kind. */
+  baselineKind?: 'SAME_PERIOD_LAST_YEAR' | 'PREVIOUS_PERIOD';
   /** Area path prefixes ('/1/4/'), null = all. A grid's path makes the ranking read the grid roll-ups. */
   areaPaths: string[] | null;
   /** 1 or 2 dimensions. */

@@ -1,4 +1,7 @@
+import { DOMAIN_TERMS } from './data/domain-terms';
 import { MIN_TEXTS_PER_TERM } from './privacy';
+
+const DOMAIN_TERM_SET: ReadonlySet<string> = new Set(DOMAIN_TERMS);
 import { analyseText, contentTerms, inverseDocumentFrequency, safeContentTerms } from './segment';
 
 export interface TermWeight {
@@ -39,9 +42,11 @@ export function extractKeywords(text: string, k = 5): string[] {
  * Privacy: a term is published only when at least MIN_TEXTS_PER_TERM different texts use it
  * (identical texts count once), however few the texts, so a small set publishes fewer terms,
  * never one resident's words; and a name found in any text of the set (王桂兰) drops its bare
- * use (桂兰) in all of them.
+ * use (桂兰) in all of them. No detector finds every name: jieba's dictionary has many as
+ * ordinary words (付强/v, 方军/n, 建军/n), so `domainTermsOnly` (for viewers who may not see
+ * personal data) publishes only terms of the domain vocabulary (DOMAIN_TERMS), none of them a name.
  */
-export function topKeywords(texts: readonly string[], k: number): TermWeight[] {
+export function topKeywords(texts: readonly string[], k: number, options: { domainTermsOnly?: boolean } = {}): TermWeight[] {
   const totals = new Map<string, TermWeight>();
   const names = new Set<string>();
   for (const text of new Set(texts.map((text) => text.normalize('NFKC').trim()))) {
@@ -56,6 +61,8 @@ export function topKeywords(texts: readonly string[], k: number): TermWeight[] {
       totals.set(term, row);
     }
   }
-  const eligible = [...totals.values()].filter((row) => row.count >= MIN_TEXTS_PER_TERM && !names.has(row.term));
+  const eligible = [...totals.values()].filter(
+    (row) => row.count >= MIN_TEXTS_PER_TERM && !names.has(row.term) && (!options.domainTermsOnly || DOMAIN_TERM_SET.has(row.term)),
+  );
   return ranked(eligible, k).map((row) => ({ ...row, weight: round4(row.weight) }));
 }

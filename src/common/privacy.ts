@@ -249,6 +249,17 @@ export function looksLikePersonalNumber(value: string): boolean {
   );
 }
 
+/**
+ * A record key with every personal number in it masked (see looksLikePersonalNumber): the whole
+ * key, else each run of 11 or more digits in it (an ID number's final X with it), since a source
+ * system may compose its keys of one (13912345678-01, 370102199001011237-1). Shorter runs and
+ * ordinary keys stay as they are, traceable.
+ */
+export function maskPersonalNumbersInKey(key: string): string {
+  if (looksLikePersonalNumber(key)) return maskPersonalNumber(key);
+  return key.replace(/[0-9０-９]{11,}[Xx]?/g, (run) => (looksLikePersonalNumber(run) ? maskPersonalNumber(run) : run));
+}
+
 /** YYYYMMDD of a plausible birth date (an ID number's digits 7-14). */
 function isBirthDate(ymd: string): boolean {
   const [year, month, day] = [Number(ymd.slice(0, 4)), Number(ymd.slice(4, 6)), Number(ymd.slice(6, 8))];

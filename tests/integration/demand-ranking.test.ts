@@ -172,6 +172,18 @@ const RANKING = `query ($input: DemandRankingInput!) { demandRanking(input: $inp
   belowSupport { label belowSupportReason metrics { volume } }
   weights { metric entropy policy used } snapshot { latestRecordAt recordsCounted } period { from to days } baseline { from to days kind } rankedCells notes } }`;
 
+test('a baseline asked for by kind answers that kind, with the days it stands for; by days, GIVEN', async () => {
+  const baselineOf = async (extra: object) => {
+    const result = await app.execute(RANKING, { input: { areaId: district(), from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], ...extra } });
+    expect(result.errors).toBeUndefined();
+    return result.data.demandRanking.baseline;
+  };
+  expect(await baselineOf({ baseline: 'SAME_PERIOD_LAST_YEAR' })).toEqual({ from: '2024-04-02', to: '2024-07-01', days: 91, kind: 'SAME_PERIOD_LAST_YEAR' });
+  // The data reach back a year, so the default would be last year: asked for, the previous 91 days.
+  expect(await baselineOf({ baseline: 'PREVIOUS_PERIOD' })).toEqual({ from: '2024-12-31', to: '2025-03-31', days: 91, kind: 'PREVIOUS_PERIOD' });
+  expect(await baselineOf({ baselineFrom: '2024-12-31', baselineTo: '2025-03-31' })).toEqual({ from: '2024-12-31', to: '2025-03-31', days: 91, kind: 'GIVEN' });
+});
+
 test('demandRanking through GraphQL: the planted category first, objects through loaders, support list apart', async () => {
   const result = await app.execute(RANKING, { input: { areaId: district(), from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'] } });
   expect(result.errors).toBeUndefined();

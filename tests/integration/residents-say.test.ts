@@ -61,3 +61,26 @@ test('keywords for all rows cost one statement', async () => {
   const without = await app.countStatements(() => ok(app, RANKING.replace(' residentsSay(first: 5) { term count }', ''), { area: w.districtId }));
   expect(withKeywords.length - without.length).toBe(1);
 });
+
+test('a ranking of service records alone, and a service item\'s row, show no request\'s words: those rows count no requests', async () => {
+  const em = app.orm.em.fork();
+  const [community] = await em.execute(`select code from area where id = (select id from area where level = 'COMMUNITY' order by id limit 1)`);
+  const [item] = await em.execute(`select i.code from service_item i join request_category c on c.id = i.category_id where c.code = 'HOUSING-REPAIR' and not i.is_consultation order by i.id limit 1`);
+  const today = app.clock.now().toISOString().slice(0, 10);
+  await ok(app, `mutation($records: [ServiceRecordInput!]!) { importServiceRecords(source: "say", records: $records) { inserted } }`, {
+    records: [1, 2, 3].map((n) => ({ sourceId: `say-${n}`, itemCode: item.code, communityCode: community.code, status: 'OPEN', receivedAt: `${today}T01:0${n}:00Z` })),
+  });
+  const rows = async (groupBy: string[], sources: string) =>
+    (await ok(app, `query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { category { code } serviceItem { code } metrics { volume } residentsSay { term } } } }`, {
+      input: { areaId: w.districtId, lastDays: 30, groupBy, sources, minSupport: 1 },
+    })).demandRanking.rows;
+  const repairRow = (list: any[]) => list.find((row) => row.category?.code === 'HOUSING-REPAIR' || row.serviceItem?.code === item.code);
+  // Counting both sources, the repair row reads its requests' words.
+  expect(repairRow(await rows(['CATEGORY'], 'BOTH')).residentsSay.map((k: any) => k.term)).toContain('路灯');
+  const recordsOnly = repairRow(await rows(['CATEGORY'], 'SERVICE_RECORDS'));
+  expect(recordsOnly.metrics.volume).toBe(3);
+  expect(recordsOnly.residentsSay).toEqual([]);
+  const itemRow = repairRow(await rows(['SERVICE_ITEM'], 'BOTH'));
+  expect(itemRow.metrics.volume).toBe(3);
+  expect(itemRow.residentsSay).toEqual([]);
+});

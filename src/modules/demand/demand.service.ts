@@ -1,14 +1,14 @@
-import { addDays, assertPeriodDay, periodLength, resolvePeriod } from '../../common/dates';
+import { assertPeriodDay, resolvePeriod } from '../../common/dates';
 import type { Knex } from '@mikro-orm/postgresql';
 import {
   DemandInputError, demandHotspots, demandSeries, rankDemand, type DemandRankingResult, type DemandRow, type SqlRunner,
 } from '../../../analytics';
 import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
-import { looksLikePersonalNumber, maskPersonalNumber, maySeePersonalData } from '../../common/privacy';
+import { maskPersonalNumbersInKey, maySeePersonalData } from '../../common/privacy';
 import type { AppContext } from '../../context/context';
 import { authorizeArea } from '../identity/access';
-import { BaselineKind, type DemandHotspotsInput, type DemandRankingInput, type DemandSeriesInput } from './demand.inputs';
+import { type DemandHotspotsInput, type DemandRankingInput, type DemandSeriesInput } from './demand.inputs';
 import type { DemandHotspots, DemandRanking, DemandRankingRow, DemandSeries } from './demand.types';
 
 
@@ -39,13 +39,14 @@ export async function translateDemandError<T>(work: () => Promise<T>): Promise<T
 const SERVICE_RECORD_EVIDENCE = /^(ServiceRecord:[a-z0-9_-]+:)(.*)$/s;
 
 /**
- * An evidence id as this viewer may see it: a ServiceRecord reference whose source id has the shape
- * of a personal number (a mapping that took the wrong column for sourceId) is masked for viewers who
- * may not see personal data; ordinary record keys and request ids stay as they are, traceable.
+ * An evidence id as this viewer may see it: a ServiceRecord reference whose source id is, or holds,
+ * a personal number (a mapping that took the wrong column for sourceId; a key composed of one) is
+ * masked for viewers who may not see personal data; ordinary record keys and request ids stay as
+ * they are, traceable.
  */
 function evidenceIdFor(seesPersonalData: boolean, id: string): string {
   const reference = seesPersonalData ? null : SERVICE_RECORD_EVIDENCE.exec(id);
-  return reference && looksLikePersonalNumber(reference[2]) ? `${reference[1]}${maskPersonalNumber(reference[2])}` : id;
+  return reference ? `${reference[1]}${maskPersonalNumbersInKey(reference[2])}` : id;
 }
 
 function toRow(row: DemandRow, seesPersonalData: boolean): DemandRankingRow {
@@ -79,9 +80,6 @@ export const demandService = {
     if (input.baseline && (baselineFrom || baselineTo)) throw badInput('input.baseline', 'give baseline or baselineFrom/baselineTo, not both');
     if (baselineFrom) assertPeriodDay(baselineFrom, 'input.baselineFrom');
     if (baselineTo) assertPeriodDay(baselineTo, 'input.baselineTo');
-    const days = periodLength(from, to);
-    if (input.baseline === BaselineKind.PREVIOUS_PERIOD) [baselineFrom, baselineTo] = [addDays(from, -days), addDays(from, -1)];
-    if (input.baseline === BaselineKind.SAME_PERIOD_LAST_YEAR) [baselineFrom, baselineTo] = [addDays(from, -364), addDays(to, -364)];
     const policyWeights: Record<string, number> = {};
     for (const [i, w] of (input.policyWeights ?? []).entries()) {
       if (!(w.weight >= 0 && w.weight <= 10)) throw badInput(`input.policyWeights[${i}].weight`, 'a weight is 0-10');
@@ -90,13 +88,13 @@ export const demandService = {
     const { paths } = await authorizeArea(ctx, input.areaId, 'input.areaId');
     const result: DemandRankingResult = await translateDemandError(() =>
       rankDemand(poolRunner(ctx.em.getKnex()), {
-        from, to, baselineFrom, baselineTo, areaPaths: paths, groupBy: input.groupBy, sources: input.sources, includeConsultations: input.includeConsultations,
+        from, to, baselineFrom, baselineTo, baselineKind: input.baseline, areaPaths: paths, groupBy: input.groupBy, sources: input.sources, includeConsultations: input.includeConsultations,
         minSupport: input.minSupport, policyWeights: input.policyWeights ? policyWeights : undefined, topN: input.topN, now: ctx.now(),
       }),
     );
     ctx.logger.debug({ timings: result.timings }, 'demand ranking');
     // Each row remembers where its free text lies, for residentsSay (one batched statement for all rows).
-    const texts = (row: DemandRankingRow): DemandRankingRow => ({ ...row, textScope: { key: row.key, from, to, paths } });
+    const texts = (row: DemandRankingRow): DemandRankingRow => ({ ...row, textScope: { key: row.key, from, to, paths, sources: input.sources } });
     const seesPersonalData = maySeePersonalData(ctx.viewer);
     const row = (ranked: DemandRow) => texts(toRow(ranked, seesPersonalData));
     return { ...result, rows: result.rows.map(row), belowSupport: result.belowSupport.map(row) };

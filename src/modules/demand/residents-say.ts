@@ -2,6 +2,7 @@ import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { topKeywords, type DemandKey } from '../../../analytics';
 import { pathCondition } from '../identity/access';
 import type { AppContext } from '../../context/context';
+import { maySeePersonalData } from '../../common/privacy';
 
 // Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
 // the per-field middleware (the access guard has nothing to check on a scalar) — a large answer
@@ -16,22 +17,33 @@ export class ResidentKeyword {
   @Field(() => Int, { description: 'Texts that use it.' }) count!: number;
 }
 
-/** What a row needs to find its texts: its cell, the ranking's period and the viewer's scope. */
+/** What a row needs to find its texts: its cell, the ranking's period and sources, and the viewer's scope. */
 export interface RowTextScope {
   key: DemandKey;
   from: string;
   to: string;
   paths: string[] | null;
+  /** The ranking's sources: the texts are requests', so a ranking of service records alone has none. */
+  sources: 'SERVICE_RECORDS' | 'REQUESTS' | 'BOTH';
 }
+
+/**
+ * Whether a row's volume counts requests at all: not in a ranking of service records alone, nor
+ * in a service item's row (requests have no service item). Such a row shows no request's words.
+ */
+const countsRequests = (row: RowTextScope) => row.sources !== 'SERVICE_RECORDS' && row.key.serviceItemId === undefined;
 
 /**
  * Keywords for many ranked rows in ONE statement: a lateral join takes the newest texts of
  * each cell (requests by category, community or grid, resident group, inside the period and the
  * viewer's scope), then analytics' topKeywords ranks them: it drops names, phones and numbers, and
- * publishes a term only when MIN_TEXTS_PER_TERM (3) different texts use it, so a small cell shows fewer terms.
+ * publishes a term only when MIN_TEXTS_PER_TERM (3) different texts use it, so a small cell shows fewer terms;
+ * to a viewer who may not see personal data, only terms of the domain vocabulary.
  */
 export function residentsSayLoader(ctx: AppContext) {
   return ctx.loaders.get<RowTextScope, ResidentKeyword[]>('demand.residentsSay', async (rows) => {
+    // Viewers who may not see personal data get only the domain vocabulary (see topKeywords).
+    const domainTermsOnly = !maySeePersonalData(ctx.viewer);
     const scope = pathCondition(rows[0].paths, 'a.path');
     const texts: { idx: number; text: string }[] = await ctx.em.execute(
       `select k.idx::int as idx, t.text
@@ -50,7 +62,7 @@ export function residentsSayLoader(ctx: AppContext) {
             limit ${TEXTS_PER_ROW}) t`,
       [
         JSON.stringify(
-          rows.map((row, idx) => ({
+          rows.flatMap((row, idx) => (countsRequests(row) ? [{
             idx,
             category_id: row.key.categoryId ?? null,
             community_id: row.key.communityId ?? null,
@@ -58,13 +70,13 @@ export function residentsSayLoader(ctx: AppContext) {
             resident_group: row.key.residentGroup ?? null,
             day_from: row.from,
             day_to: row.to,
-          })),
+          }] : [])),
         ),
         ...scope.bindings,
       ],
     );
     const byRow = rows.map(() => [] as string[]);
     for (const { idx, text } of texts) byRow[idx].push(text);
-    return byRow.map((list) => topKeywords(list, 12).map((keyword) => ({ term: keyword.term, weight: Math.round(keyword.weight * 1000) / 1000, count: keyword.count })));
+    return byRow.map((list) => topKeywords(list, 12, { domainTermsOnly }).map((keyword) => ({ term: keyword.term, weight: Math.round(keyword.weight * 1000) / 1000, count: keyword.count })));
   });
 }
