@@ -77,6 +77,19 @@ function validate(input: DemandRankingInput): void {
   }
 }
 
+/** Why a cell is not ranked: no demand at all (it has consultations only), or fewer than minSupport. */
+function belowSupportReason(cell: Cell, input: DemandRankingInput): string {
+  if (cell.volume === 0) return cell.consultations > 0 ? `no demand in the period (${cell.consultations} consultations, not counted)` : 'no demand in the period';
+  return `volume ${cell.volume} < minSupport ${input.minSupport}`;
+}
+
+/**
+ * The criterion a ranking leaves out: by area, volume (areas differ in size: their smoothed rates
+ * per 10k residents compare them); without one, the rate (every cell has the same residents, so
+ * the rate orders them as volume does).
+ */
+const leftOutCriterion = (areaDim: boolean): keyof DemandMetrics => (areaDim ? 'volume' : 'smoothedRatePer10k');
+
 /**
  * The baseline: given by its days, or by its kind, else 364 days earlier (same weekdays, same
  * season) when the scope's data reach back, else the days just before.
@@ -136,6 +149,15 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const mode = readModeFor(scope, shape.what === 'item');
   if (mode === 'ITEM' && scope.unitLevel === 'GRID') throw new DemandInputError('areaId', 'service items are counted per community: pick a community or a wider area');
   if (shape.byGroup && mode === 'GRID') throw new DemandInputError('groupBy', 'resident groups are kept per community: pick a community or a wider area');
+  const leftOut = leftOutCriterion(shape.area !== null);
+  if (input.policyWeights?.[leftOut] !== undefined) {
+    throw new DemandInputError(
+      'policyWeights',
+      shape.area !== null
+        ? 'volume is no criterion when ranking areas (their sizes differ: smoothedRatePer10k compares them); weigh smoothedRatePer10k'
+        : 'smoothedRatePer10k is no criterion without an area in groupBy (every cell has the same residents: volume orders them alike); weigh volume',
+    );
+  }
   const spec = (columns: readonly string[], byUnit: boolean, latest = false): ReadSpec => ({
     mode, what: shape.what, byUnit, unitIds: scope.filter, sources: input.sources, columns: columns.filter((c) => mode !== 'ITEM' || c !== 'latest'), latest,
   });
@@ -341,7 +363,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       consultations: cell.consultations,
       population,
       ratePer10k: population ? (cell.volume / population) * 1e4 : null,
-      smoothedRatePer10k: eb.get(cell.id) ?? null,
+      // Smoothing borrows strength across areas; a cell that is the whole scope has its own rate.
+      smoothedRatePer10k: areaDim ? eb.get(cell.id) ?? null : population ? round((cell.volume / population) * 1e4, 4) : null,
       trendZ: trend ? round(trend.mk.z, 4) : null,
       trendP: trend ? round(trend.mk.p, 4) : null,
       trendMethod: trend ? (trend.seasonal ? 'SEASONAL' : 'MONTHLY') : null,
@@ -350,8 +373,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       surgeZ: surge ? round(surge.z, 4) : null,
       surgeExpected: surge ? round(surge.expected, 2) : null,
       recurrence: recurrence?.get(cell.id) ?? null,
-      backlogOpen: cell.open.reduce((sum, [, n]) => sum + n, 0),
-      backlogP90AgeDays: weightedQuantile(cell.open.map(([a]) => a), cell.open.map(([, n]) => n), 0.9),
+      // Open demands are not kept per resident group: unknown, not 0, for a group's cell.
+      backlogOpen: quality ? cell.open.reduce((sum, [, n]) => sum + n, 0) : null,
+      backlogP90AgeDays: quality ? weightedQuantile(cell.open.map(([a]) => a), cell.open.map(([, n]) => n), 0.9) : null,
       resolutionGap: quality ? complement(ratio(s.finished, sub(s.demands, s.cancelled))) : null,
       satisfactionGap: quality && available(mode, 'satisfied') ? complement(ratio(s.satisfied, s.satisfaction_count)) : null,
       timelinessP50Hours: histOk ? roundOrNull(histogramQuantile(hist as number[], 0.5), 2) : null,
@@ -369,7 +393,10 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     if (!trend) note('trendZ', `${trendMonthsUsed.length} monthly points: the trend needs at least ${MIN_TREND_POINTS}`);
     if (!surge) note('surgeZ', 'the baseline period has no records to compare with');
     if (metrics.recurrence === null) note('recurrence', recurrence === null ? 'computed from requests only (repeats from the same building within 90 days); one-window records keep no address' : 'no request in the cell was located at a building');
-    if (shape.byGroup) note('resolutionGap', 'open, finished, close times and ratings are not kept per resident group; rank by CATEGORY for them');
+    if (shape.byGroup) {
+      note('backlogOpen', 'open demands are not kept per resident group; rank by CATEGORY for the backlog');
+      note('resolutionGap', 'open, finished, close times and ratings are not kept per resident group; rank by CATEGORY for them');
+    }
     else {
       if (!available(mode, 'on_time')) note('onTimeShare', 'service_daily keeps no deadlines: group by CATEGORY for timeliness');
       if (!histOk) note('timelinessP90Hours', mode === 'GRID' ? 'close-time histograms are kept per community, not per grid' : 'close-time histograms are kept per category, not per service item');
@@ -389,7 +416,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const all = [...cells.values()];
   const eligible = all.filter((cell) => cell.volume >= input.minSupport && cell.volume > 0);
   const below = all.filter((cell) => !(cell.volume >= input.minSupport && cell.volume > 0));
-  const criteria = CRITERIA.filter((c) => c.metric !== (areaDim ? 'volume' : 'smoothedRatePer10k'));
+  const criteria = CRITERIA.filter((c) => c.metric !== leftOutCriterion(areaDim));
   const columns = criteria.map((c) => eligible.map((cell) => metricsOf.get(cell.id)![c.metric] as number | null));
   const usable = columns.map((values) => values.some((v) => v !== null && Number.isFinite(v)));
   // A null is "no evidence of pressure": 0 for benefit criteria (or the least observed, if negative), 1 for on-time share.
@@ -441,7 +468,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   for (const row of ranked) row.topicOfMonth = topicOfMonth(row, ranked.length, areaDim, pooledResolution);
   const belowRows = below
     .sort((a, b) => b.volume - a.volume || collator.compare(labels(a), labels(b)))
-    .map((cell) => ({ ...toRow(cell, 0, 0), belowSupportReason: `volume ${cell.volume} < minSupport ${input.minSupport}`, topicOfMonth: { flagged: false, reasons: [], missing: ['below the support gate'] } }));
+    .map((cell) => ({ ...toRow(cell, 0, 0), belowSupportReason: belowSupportReason(cell, input), topicOfMonth: { flagged: false, reasons: [], missing: ['below the support gate'] } }));
   if (mode === 'ITEM') notes.push('service items read service_daily: deadlines, close-time histograms and satisfied counts are not kept there, so those metrics are null');
   if (mode === 'GRID') notes.push(GRID_ONLY_RECORDS_NOTE);
   if (shape.byGroup) notes.push('a record with several resident groups counts in each of its groups');
@@ -510,7 +537,8 @@ function areaPopulations(shape: CellShape, scope: Scope): Map<number, number> {
 }
 
 /**
- * EB-smoothed rates per 10k, pooled over cells that share everything but the area (or all cells).
+ * EB-smoothed rates per 10k, pooled over cells that share everything but the area (cells without
+ * an area dimension are not smoothed: see the metrics).
  * A pool holds every area of the scope: one without a cell had no such demand (0 of its
  * residents), and leaving it out would raise the pooled rate every cell shrinks towards.
  */

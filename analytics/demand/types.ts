@@ -48,7 +48,8 @@ export interface DemandMetrics {
   senSlope: number | null;
   surgeZ: number | null;
   recurrence: number | null;
-  backlogOpen: number;
+  /** Null per resident group: open demands are not kept per group. */
+  backlogOpen: number | null;
   backlogP90AgeDays: number | null;
   resolutionGap: number | null;
   satisfactionGap: number | null;

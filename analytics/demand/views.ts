@@ -41,6 +41,8 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
     const known = (await db.query(`select 1 from area where id = $1`, [cellArea])).rows.length > 0;
     throw new DemandInputError('key', known ? 'the area is outside the scope' : 'unknown area');
   }
+  // Grid roll-ups keep no per-group counts: a group's series of a grid would read 0 throughout.
+  if (group && scope.unitLevel === 'GRID') throw new DemandInputError('residentGroup', 'resident groups are kept per community: pick the grid\'s community, or no group');
   const spec: ReadSpec = {
     mode: scope.unitLevel === 'GRID' ? 'GRID' : 'COMMUNITY', what: 'category', byUnit: false, unitIds: cellArea !== undefined ? [cellArea] : scope.filter, sources: input.sources, columns: SERIES_COLUMNS,
     categoryIds: input.key.categoryId !== undefined ? [input.key.categoryId] : undefined,

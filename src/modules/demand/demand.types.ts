@@ -22,7 +22,7 @@ export class DemandMetricsType {
   @Field(() => Float, { nullable: true, description: '(n − μ)/√μ against the baseline scaled to the period.' }) surgeZ!: number | null;
   @Field(() => Float, { nullable: true }) surgeExpected!: number | null;
   @Field(() => Float, { nullable: true, description: 'Share of requests repeating one from the same building within 90 days.' }) recurrence!: number | null;
-  @Field(() => Int, { description: 'Open demands received in the 365 days up to `to`.' }) backlogOpen!: number;
+  @Field(() => Int, { nullable: true, description: 'Open demands received in the 365 days up to `to`; null per resident group (not kept per group: see notes).' }) backlogOpen!: number | null;
   @Field(() => Float, { nullable: true }) backlogP90AgeDays!: number | null;
   @Field(() => Float, { nullable: true, description: '1 − finished / (demands − cancelled).' }) resolutionGap!: number | null;
   @Field(() => Float, { nullable: true, description: '1 − ratings ≥ 4 / ratings.' }) satisfactionGap!: number | null;
