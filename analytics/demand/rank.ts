@@ -448,7 +448,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const scores = eligible.length ? topsis(matrix.map(sub2), blended, criteria.filter((_, j) => used[j]).map((c) => c.benefit)).closeness : [];
   const labels = await labelsFor(db, all, shape, scope);
   const collator = new Intl.Collator();
-  const order = eligible.map((cell, i) => ({ cell, score: scores[i] })).sort((a, b) => b.score - a.score || b.cell.volume - a.cell.volume || collator.compare(labels(a.cell), labels(b.cell)));
+  // Last, the cell's key: two communities may share a name, and the order must not be the database's.
+  const byKey = (a: Cell, b: Cell) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const order = eligible.map((cell, i) => ({ cell, score: scores[i] })).sort((a, b) => b.score - a.score || b.cell.volume - a.cell.volume || collator.compare(labels(a.cell), labels(b.cell)) || byKey(a.cell, b.cell));
   clock.mark('rank');
 
   // 6. Evidence (exemplars of the last days), topic-of-the-month flags, output rows.
@@ -467,7 +469,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const ranked = order.map(({ cell, score }, i) => toRow(cell, score, i + 1));
   for (const row of ranked) row.topicOfMonth = topicOfMonth(row, ranked.length, areaDim, pooledResolution);
   const belowRows = below
-    .sort((a, b) => b.volume - a.volume || collator.compare(labels(a), labels(b)))
+    .sort((a, b) => b.volume - a.volume || collator.compare(labels(a), labels(b)) || byKey(a, b))
     .map((cell) => ({ ...toRow(cell, 0, 0), belowSupportReason: belowSupportReason(cell, input), topicOfMonth: { flagged: false, reasons: [], missing: ['below the support gate'] } }));
   if (mode === 'ITEM') notes.push('service items read service_daily: deadlines, close-time histograms and satisfied counts are not kept there, so those metrics are null');
   if (mode === 'GRID') notes.push(GRID_ONLY_RECORDS_NOTE);

@@ -37,10 +37,11 @@ export const dashboardService = {
     if (input.to.getTime() - input.from.getTime() > MAX_DAYS * 86400_000) throw badInput('input.to', `a period is at most ${MAX_DAYS} days`);
     const { area } = await authorizeArea(ctx, input.areaId, 'input.areaId');
     if (!area) throw new Error('an explicit area always resolves');
-    // A grid's or a building's figures describe a few households (one request, its day, category
-    // and rating): for viewers who may not see personal data (portals, analysts), communities up.
-    if (!maySeePersonalData(ctx.viewer) && (area.level === AreaLevel.GRID || area.level === AreaLevel.BUILDING)) {
-      throw badInput('input.areaId', 'figures of a grid or a building describe a few households: pass a district, street or community');
+    // A building's figures describe a few households (one request, its day, category and rating):
+    // for viewers who may not see personal data (portals, analysts), grids up, as the demand
+    // figures widen a building to its grid.
+    if (!maySeePersonalData(ctx.viewer) && area.level === AreaLevel.BUILDING) {
+      throw badInput('input.areaId', 'figures of a building describe a few households: pass its grid or a wider area');
     }
     const em = ctx.em;
     const prefix = `${area.path}%`;
