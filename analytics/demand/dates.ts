@@ -37,6 +37,19 @@ export function chinaDay(instant: Date): string {
   return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+/**
+ * The days of [from, to] that have passed at `now`, in China time: the whole period when it is
+ * over; when it runs to today or later, the days before today and the part of today gone by
+ * (records of the rest cannot have come in yet). 0 when it has not begun.
+ */
+export function elapsedDays(from: string, to: string, now: Date): number {
+  const today = chinaDay(now);
+  if (to < today) return daysInclusive(from, to);
+  if (today < from) return 0;
+  const sinceMidnight = (now.getTime() + 8 * 3600_000) % 86_400_000;
+  return daysInclusive(from, today) - 1 + sinceMidnight / 86_400_000;
+}
+
 export function isDay(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && dayString(dayNumber(value)) === value;
 }

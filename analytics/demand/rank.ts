@@ -10,7 +10,7 @@ import { surgeZ } from '../stats/surge';
 import { GROUP_COLUMNS, HISTOGRAM_COLUMNS, UNKNOWN_GROUP, VULNERABLE_MASK } from '../sources/demand-tables';
 import type { SqlRunner } from '../sources/sql';
 import { GROUPS, explode, shapeOf, type CellShape } from './cells';
-import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, isDay, monthEnd, monthStart, splitPeriod } from './dates';
+import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, elapsedDays, isDay, monthEnd, monthStart, splitPeriod } from './dates';
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
 import { MIN_TREND_POINTS, dataEndNote, gapNote, gapsWithin, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, trendValues } from './trend';
@@ -179,6 +179,11 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const notes: string[] = [];
   const areaDim = shape.area !== null;
   const asOf = chinaDay(input.now) < input.to ? chinaDay(input.now) : input.to;
+  // A period running to today is compared with its baseline for the time gone by, not for whole days.
+  const surgeDays = elapsedDays(input.from, input.to, input.now);
+  if (surgeDays < daysInclusive(input.from, input.to)) {
+    notes.push(`surgeZ: the period runs to today, so its volume is compared with the baseline over the ${round(surgeDays, 2)} days gone by, not ${daysInclusive(input.from, input.to)}`);
+  }
   const backlogFrom = addDays(input.to, -BACKLOG_LOOKBACK_DAYS + 1);
   const evidenceFrom = addDays(input.to, -EVIDENCE_DAYS + 1) > input.from ? addDays(input.to, -EVIDENCE_DAYS + 1) : input.from;
 
@@ -352,7 +357,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     const series = trendValues(trendMonthsUsed, (index) => cell.monthly.get(monthKeys[index]) ?? 0);
     const trend = trendTest(series, 12);
     if (trend) trendRead = true;
-    const surge = surgeZ(cell.volume, cell.baselineVolume, daysInclusive(input.from, input.to), baseline.days);
+    const surge = surgeZ(cell.volume, cell.baselineVolume, surgeDays, baseline.days);
     const hist = HISTOGRAM_COLUMNS.map((c) => s[c]);
     const histOk = !shape.byGroup && hist.every((v) => v !== null && v !== undefined);
     const group = cell.key.residentGroup;

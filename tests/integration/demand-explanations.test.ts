@@ -92,3 +92,20 @@ test('a cell of consultations only is below support for having no demand, not fo
   const small = (await rank({ ...JULY, groupBy: ['CATEGORY'], minSupport: 10 })).data.demandRanking.belowSupport.find((row: any) => row.label === '养老助残 / 老年助餐');
   expect(small.belowSupportReason).toBe('volume 6 < minSupport 10');
 });
+
+test('a period running to today is compared with its baseline for the part gone by, not for whole days', async () => {
+  // Noon of 15 July, China time: 1-15 July is 14.5 days old. The baseline 1-15 June holds the 200 canteen records.
+  app.clock.set(new Date('2026-07-15T04:00:00Z'));
+  try {
+    const result = await app.execute(`query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { label metrics { volume surgeExpected } } notes } }`, {
+      input: { areaId: w.districtId, from: '2026-07-01', to: '2026-07-15', baselineFrom: '2026-06-01', baselineTo: '2026-06-15', groupBy: ['CATEGORY'], minSupport: 0 },
+    });
+    expect(result.errors).toBeUndefined();
+    const canteen = result.data.demandRanking.rows.find((row: any) => row.label === '养老助残 / 老年助餐');
+    // μ = 200 × 14.5 / 15 = 193.33 (whole days would say 200).
+    expect(canteen.metrics).toEqual({ volume: 6, surgeExpected: 193.33 });
+    expect(result.data.demandRanking.notes).toContain('surgeZ: the period runs to today, so its volume is compared with the baseline over the 14.5 days gone by, not 15');
+  } finally {
+    app.clock.reset();
+  }
+});
