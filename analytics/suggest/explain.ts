@@ -36,12 +36,15 @@ export function explain(s: Solved): SuggestionResult {
   const unitsOf = (net: number) => costToUnits(net, s.unit);
   const netSelected = (c: Candidate) => netOf(c.template, s.joint.value.get(c.key) ?? 0);
 
-  // Where the answer stands: units spent overall and per community, projects per community.
+  // Where the answer stands: yuan and units spent overall and per community, projects per community.
   const spentUnits = s.selected.reduce((sum, c) => sum + unitsOf(netSelected(c)), 0);
+  const spentYuan = cents(s.selected.reduce((sum, c) => sum + netSelected(c), 0));
   const communityUnits = new Map<number, number>();
+  const communityYuan = new Map<number, number>();
   const communityCount = new Map<number, number>();
   for (const c of s.selected) {
     communityUnits.set(c.community.id, (communityUnits.get(c.community.id) ?? 0) + unitsOf(netSelected(c)));
+    communityYuan.set(c.community.id, cents((communityYuan.get(c.community.id) ?? 0) + netSelected(c)));
     communityCount.set(c.community.id, (communityCount.get(c.community.id) ?? 0) + 1);
   }
   const required = groupsOf(s.requiredMask);
@@ -108,7 +111,7 @@ export function explain(s: Solved): SuggestionResult {
       // What it would get from what the selected projects leave of its community's resources.
       const alone = allocate([{ key: c.key, template: c.template }], s.resources.get(c.community.id) ?? [], leftoverOf(c.community.id));
       const o = out(c, alone.matches.get(c.key) ?? [], alone.value.get(c.key) ?? 0);
-      rejectionReasons(o, c, s, { spentUnits, communityUnits, communityCount, unitsOf });
+      rejectionReasons(o, c, s, { spentUnits, spentYuan, communityUnits, communityYuan, communityCount, unitsOf });
       return o;
     })
     .sort((a, b) => b.benefit - a.benefit || a.templateId - b.templateId || a.communityId - b.communityId);
@@ -153,7 +156,7 @@ function rejectionReasons(
   o: CandidateOut,
   c: Candidate,
   s: Solved,
-  at: { spentUnits: number; communityUnits: Map<number, number>; communityCount: Map<number, number>; unitsOf: (net: number) => number },
+  at: { spentUnits: number; spentYuan: number; communityUnits: Map<number, number>; communityYuan: Map<number, number>; communityCount: Map<number, number>; unitsOf: (net: number) => number },
 ): void {
   if (!c.allowed) {
     o.bindingConstraints.push('TEMPLATE_NOT_ALLOWED');
@@ -161,29 +164,46 @@ function rejectionReasons(
     return;
   }
   const units = at.unitsOf(o.netCost);
+  // The selection counts costs rounded up to whole units and the budget and caps rounded down: a
+  // project can fit in yuan and not in units. The reasons say which of the two keeps it out.
+  const rounded = `but costs are counted in whole units of ${yuan(s.unit)}: ${units.toLocaleString('en-US')} units of ${yuan(s.unit)} after rounding up`;
+  const budget = s.input.budget;
+  const cap = s.input.constraints.perCommunityMaxCost;
   if (units > s.capacity) {
     o.bindingConstraints.push('BUDGET');
-    o.reasons.push(`costs ${yuan(o.netCost)} net, more than the whole budget of ${yuan(s.input.budget)}`);
+    o.reasons.push(o.netCost > budget
+      ? `costs ${yuan(o.netCost)} net, more than the whole budget of ${yuan(budget)}`
+      : `costs ${yuan(o.netCost)} net, within the budget of ${yuan(budget)}, ${rounded}, against ${s.capacity.toLocaleString('en-US')} in the budget`);
     return;
   }
   if (s.maxWeight != null && units > s.maxWeight) {
     o.bindingConstraints.push('COMMUNITY_MAX_COST');
-    o.reasons.push(`costs ${yuan(o.netCost)} net, more than the per-community cap of ${yuan(s.input.constraints.perCommunityMaxCost!)}`);
+    o.reasons.push(o.netCost > cap!
+      ? `costs ${yuan(o.netCost)} net, more than the per-community cap of ${yuan(cap!)}`
+      : `costs ${yuan(o.netCost)} net, within the per-community cap of ${yuan(cap!)}, ${rounded}, against ${s.maxWeight.toLocaleString('en-US')} in the cap`);
     return;
   }
-  const left = (s.capacity - at.spentUnits) * s.unit;
   if (at.spentUnits + units > s.capacity) {
+    // The yuan the selected projects really leave (totals.left), not the units they leave.
+    const left = Math.max(0, cents(budget - at.spentYuan));
+    const unitsLeft = Math.max(0, s.capacity - at.spentUnits);
     o.bindingConstraints.push('BUDGET');
-    o.reasons.push(`needs ${yuan(o.netCost)} net; ${yuan(Math.max(0, left))} of the budget is left, and the selected projects give more benefit for the money`);
+    o.reasons.push(o.netCost > left
+      ? `needs ${yuan(o.netCost)} net; ${yuan(left)} of the budget is left, and the selected projects give more benefit for the money`
+      : `needs ${yuan(o.netCost)} net and ${yuan(left)} of the budget is left, ${rounded}, against the ${unitsLeft.toLocaleString('en-US')} the selected projects leave of the budget's ${s.capacity.toLocaleString('en-US')}`);
   }
   const count = at.communityCount.get(c.community.id) ?? 0;
   if (s.input.constraints.perCommunityMaxProjects != null && count >= s.input.constraints.perCommunityMaxProjects) {
     o.bindingConstraints.push('COMMUNITY_MAX_PROJECTS');
     o.reasons.push(`${c.community.name} already has ${count} selected project(s), the most allowed`);
   }
-  if (s.maxWeight != null && (at.communityUnits.get(c.community.id) ?? 0) + units > s.maxWeight) {
+  const communityUnits = at.communityUnits.get(c.community.id) ?? 0;
+  if (s.maxWeight != null && communityUnits + units > s.maxWeight) {
+    const together = cents((at.communityYuan.get(c.community.id) ?? 0) + o.netCost);
     o.bindingConstraints.push('COMMUNITY_MAX_COST');
-    o.reasons.push(`${c.community.name}'s selected projects would then cost more than the per-community cap of ${yuan(s.input.constraints.perCommunityMaxCost!)}`);
+    o.reasons.push(together > cap!
+      ? `${c.community.name}'s selected projects would then cost more than the per-community cap of ${yuan(cap!)}`
+      : `${c.community.name}'s selected projects would then cost ${yuan(together)} net, within the per-community cap of ${yuan(cap!)}, ${rounded}, against the ${Math.max(0, s.maxWeight - communityUnits).toLocaleString('en-US')} its selected projects leave of the cap's ${s.maxWeight.toLocaleString('en-US')}`);
   }
   if (s.withoutGroups?.has(c.key)) {
     o.bindingConstraints.push('GROUP_REQUIREMENT');
@@ -245,7 +265,7 @@ function assumptions(s: Solved): string[] {
       ? `ρ = ${params.rho} for every template (given in the input): the share of the covered demand a project addresses.`
       : `ρ per template (default ${DEFAULT_RHO}): the share of the covered demand a project addresses; a community project serves a part of those who asked, works that remove a cause (lights, drainage) more.`,
     `β = ${params.beta}${params.beta === DEFAULT_BETA ? ' (default)' : ''}: a cell whose demand is all from vulnerable residents counts ${1 + params.beta} times.`,
-    `Costs are rounded UP to ${s.unit.toLocaleString('en-US')} yuan and the budget DOWN (${s.capacity.toLocaleString('en-US')} units), so the selection never spends more than the budget; the optimum is exact for those rounded costs.`,
+    `Costs are rounded UP to ${s.unit.toLocaleString('en-US')} yuan and the budget DOWN (${s.capacity.toLocaleString('en-US')} units), so the selection never spends more than the budget; the optimum is exact for those rounded costs, and a project that fits only before rounding is left out (its reason says so).`,
     'Resources: the open capacity (quantity not yet claimed) of RESOURCE items on each community\'s own four lists; a matched unit saves the need\'s unit value, capped by the item\'s declared value per unit; an earmarked item serves only projects in its category family; the selected projects of a community share its resources once (a joint min-cost-flow allocation), and a rejected candidate is shown with what they leave.',
     'One project per template per community; a demand cell two selected templates both address counts for each (the seed catalogue\'s templates address disjoint categories); template costs respect the Shenzhen micro-project caps (500,000 yuan for SERVICE and GOODS, 1,000,000 for WORKS).',
   ];
