@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /*
  * The reasons of `projectSuggestions` state what is true, in yuan, when the budget is tight
- * (review 3, D3). June 2026:
+ * (review 3, D2 and D3). June 2026:
  *   幸福里社区: 200 canteen demands (all elderly), 50 street-light demands and 4 requests; 49,700
  *   yuan from an enterprise, earmarked for elderly care;  和平里社区: 40 after-school (children).
  *   长者食堂   420,000 − 49,700 = 370,300 net (ELDERLY)
@@ -41,6 +41,45 @@ beforeAll(async () => {
   await addListItem(app, { listId, kind: 'RESOURCE', title: '助老帮扶资金', unitId: w.units.enterpriseId, resourceType: 'MONEY', quantity: 49_700, value: 49_700, categoryId: await categoryId(app, 'CARE-CANTEEN') });
 });
 afterAll(async () => app?.close());
+
+describe('required groups that cannot be served together (D2)', () => {
+  test('300,000 yuan for ELDERLY and CHILDREN: the cheapest pair costs 460,000, so nothing is selected, and the answer says why', async () => {
+    const a = await suggest({ budget: 300_000, requiredGroups: ['ELDERLY', 'CHILDREN'] });
+    expect(a.selected).toEqual([]);
+    expect(a.totals).toEqual({ budget: 300_000, spent: 0, left: 300_000, projects: 0 });
+    // The solver proved there is no selection: nothing is "not proven".
+    expect(a.solver).toMatchObject({ provenOptimal: true, gap: 0 });
+    expect(a.rejected.flatMap((r: any) => r.bindingConstraints)).not.toContain('NOT_PROVEN');
+    expect([...a.bindingConstraints].sort()).toEqual(['BUDGET', 'GROUP_REQUIREMENT']);
+    // Each group alone can be served: none is unservable, the pair is.
+    expect(a.unservableGroups).toEqual([]);
+
+    const together = 'ELDERLY and CHILDREN cannot all be served within the budget: the cheapest projects serving them, '
+      + `${LIGHTS} (ELDERLY, 280,000 yuan net) and ${AFTER_SCHOOL} (CHILDREN, 180,000 yuan net), `
+      + 'cost 460,000 yuan together, more than the budget of 300,000 yuan; no selection meets the group requirement';
+    expect(byLabel(a.rejected, LIGHTS)).toMatchObject({ netCost: 280_000, bindingConstraints: ['GROUP_REQUIREMENT'], reasons: [together] });
+    expect(byLabel(a.rejected, AFTER_SCHOOL)).toMatchObject({ netCost: 180_000, bindingConstraints: ['GROUP_REQUIREMENT'], reasons: [together] });
+    expect(byLabel(a.rejected, CANTEEN)).toMatchObject({
+      netCost: 370_300, costUnits: 371, bindingConstraints: ['BUDGET'], reasons: ['costs 370,300 yuan net, more than the whole budget of 300,000 yuan'],
+    });
+
+    // The greedy rule serves one group and not the other; it does not pretend the exact answer met anything.
+    expect(a.greedy).toEqual({
+      feasible: false,
+      selected: [LIGHTS],
+      explanation: 'No selection within the budget serves every required group (ELDERLY and CHILDREN cannot all be served: 460,000 yuan against 300,000), so the exact answer is empty. '
+        + `The greedy rule takes ${LIGHTS} by benefit per yuan and leaves CHILDREN unserved.`,
+    });
+  });
+
+  test('a group no candidate serves: every candidate says so, nothing is "not proven"', async () => {
+    const a = await suggest({ budget: 500_000, requiredGroups: ['DISABLED'] });
+    expect(a).toMatchObject({ selected: [], unservableGroups: ['DISABLED'], solver: { provenOptimal: true } });
+    expect(a.bindingConstraints).toEqual(['GROUP_REQUIREMENT']);
+    const none = 'no allowed candidate within the budget serves DISABLED; no selection meets the group requirement';
+    for (const label of [LIGHTS, CANTEEN, AFTER_SCHOOL]) expect(byLabel(a.rejected, label)).toMatchObject({ bindingConstraints: ['GROUP_REQUIREMENT'], reasons: [none] });
+  });
+});
 
 describe('rejection reasons state true yuan (D3)', () => {
   test('370,500 yuan: 90,500 yuan is left, and the canteen (370,300 net) is out only because its cost is rounded up', async () => {
