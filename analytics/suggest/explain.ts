@@ -2,7 +2,7 @@ import { costToUnits } from '../optimize/knapsack';
 import { DEFAULT_BETA, DEFAULT_RHO } from './benefit';
 import { cents, groupBit, groupsOf, netOf, type Candidate } from './candidates';
 import { allocate, leftAfter, type Allocation } from './resources';
-import type { BindingConstraint, CandidateOut, GreedyOut, GroupName, ResourceMatchOut, ResourceSpec, SolverStats, SuggestionInput, SuggestionParams, SuggestionResult } from './types';
+import { GROUP_NAMES, type BindingConstraint, type CandidateOut, type GreedyOut, type GroupName, type ResourceMatchOut, type ResourceSpec, type SolverStats, type SuggestionInput, type SuggestionParams, type SuggestionResult } from './types';
 
 /** Everything the solve produced, for turning into explanations. */
 export interface Solved {
@@ -14,6 +14,8 @@ export interface Solved {
   requiredMask: number;
   candidates: Candidate[];
   pool: Candidate[];
+  /** The net cost (yuan) the last solve counted for each pool candidate, by key. */
+  poolNet: Map<string, number>;
   selected: Candidate[];
   joint: Allocation;
   resources: Map<number, ResourceSpec[]>;
@@ -36,16 +38,22 @@ export function explain(s: Solved): SuggestionResult {
   const unitsOf = (net: number) => costToUnits(net, s.unit);
   const netSelected = (c: Candidate) => netOf(c.template, s.joint.value.get(c.key) ?? 0);
 
-  // Where the answer stands: units spent overall and per community, projects per community.
+  // Where the answer stands: yuan and units spent overall and per community, projects per community.
   const spentUnits = s.selected.reduce((sum, c) => sum + unitsOf(netSelected(c)), 0);
+  const spentYuan = cents(s.selected.reduce((sum, c) => sum + netSelected(c), 0));
   const communityUnits = new Map<number, number>();
+  const communityYuan = new Map<number, number>();
   const communityCount = new Map<number, number>();
   for (const c of s.selected) {
     communityUnits.set(c.community.id, (communityUnits.get(c.community.id) ?? 0) + unitsOf(netSelected(c)));
+    communityYuan.set(c.community.id, cents((communityYuan.get(c.community.id) ?? 0) + netSelected(c)));
     communityCount.set(c.community.id, (communityCount.get(c.community.id) ?? 0) + 1);
   }
   const required = groupsOf(s.requiredMask);
   const ratioRank = rankByRatio(s.pool, s.unit);
+  const unservableGroups = required.filter((group) => !s.pool.some((c) => c.groupMask & groupBit(group)));
+  // No selection meets the constraints: only the required groups can cause that (selecting nothing meets every other one).
+  const shortfall = !s.feasible && s.requiredMask !== 0 ? groupShortfall(s, unservableGroups) : null;
 
   const out = (c: Candidate, matches: ResourceMatchOut[], matchedValue: number): CandidateOut => {
     const matched = cents(Math.min(matchedValue, c.template.cost));
@@ -108,7 +116,7 @@ export function explain(s: Solved): SuggestionResult {
       // What it would get from what the selected projects leave of its community's resources.
       const alone = allocate([{ key: c.key, template: c.template }], s.resources.get(c.community.id) ?? [], leftoverOf(c.community.id));
       const o = out(c, alone.matches.get(c.key) ?? [], alone.value.get(c.key) ?? 0);
-      rejectionReasons(o, c, s, { spentUnits, communityUnits, communityCount, unitsOf });
+      rejectionReasons(o, c, s, shortfall, { spentUnits, spentYuan, communityUnits, communityYuan, communityCount, unitsOf });
       return o;
     })
     .sort((a, b) => b.benefit - a.benefit || a.templateId - b.templateId || a.communityId - b.communityId);
@@ -127,13 +135,13 @@ export function explain(s: Solved): SuggestionResult {
   const binding = new Set<BindingConstraint>();
   for (const o of rejected) for (const b of o.bindingConstraints) if (b !== 'TEMPLATE_NOT_ALLOWED') binding.add(b);
   if (s.withoutGroups) binding.add('GROUP_REQUIREMENT');
-  const unservableGroups = required.filter((group) => !s.pool.some((c) => c.groupMask & groupBit(group)));
+  for (const b of shortfall?.binding ?? []) binding.add(b);
 
   return {
     selected: selected.sort((a, b) => b.benefit - a.benefit || a.templateId - b.templateId || a.communityId - b.communityId),
     rejected,
     totals,
-    greedy: greedyOut(s, totals.benefit, selectedKeys, required),
+    greedy: greedyOut(s, totals.benefit, selectedKeys, required, shortfall),
     bindingConstraints: [...binding],
     unservableGroups,
     assumptions: assumptions(s),
@@ -153,7 +161,8 @@ function rejectionReasons(
   o: CandidateOut,
   c: Candidate,
   s: Solved,
-  at: { spentUnits: number; communityUnits: Map<number, number>; communityCount: Map<number, number>; unitsOf: (net: number) => number },
+  shortfall: Shortfall | null,
+  at: { spentUnits: number; spentYuan: number; communityUnits: Map<number, number>; communityYuan: Map<number, number>; communityCount: Map<number, number>; unitsOf: (net: number) => number },
 ): void {
   if (!c.allowed) {
     o.bindingConstraints.push('TEMPLATE_NOT_ALLOWED');
@@ -161,29 +170,52 @@ function rejectionReasons(
     return;
   }
   const units = at.unitsOf(o.netCost);
+  // The selection counts costs rounded up to whole units and the budget and caps rounded down: a
+  // project can fit in yuan and not in units. The reasons say which of the two keeps it out.
+  const rounded = `but costs are counted in whole units of ${yuan(s.unit)}: ${units.toLocaleString('en-US')} units of ${yuan(s.unit)} after rounding up`;
+  const budget = s.input.budget;
+  const cap = s.input.constraints.perCommunityMaxCost;
   if (units > s.capacity) {
     o.bindingConstraints.push('BUDGET');
-    o.reasons.push(`costs ${yuan(o.netCost)} net, more than the whole budget of ${yuan(s.input.budget)}`);
+    o.reasons.push(o.netCost > budget
+      ? `costs ${yuan(o.netCost)} net, more than the whole budget of ${yuan(budget)}`
+      : `costs ${yuan(o.netCost)} net, within the budget of ${yuan(budget)}, ${rounded}, against ${s.capacity.toLocaleString('en-US')} in the budget`);
     return;
   }
   if (s.maxWeight != null && units > s.maxWeight) {
     o.bindingConstraints.push('COMMUNITY_MAX_COST');
-    o.reasons.push(`costs ${yuan(o.netCost)} net, more than the per-community cap of ${yuan(s.input.constraints.perCommunityMaxCost!)}`);
+    o.reasons.push(o.netCost > cap!
+      ? `costs ${yuan(o.netCost)} net, more than the per-community cap of ${yuan(cap!)}`
+      : `costs ${yuan(o.netCost)} net, within the per-community cap of ${yuan(cap!)}, ${rounded}, against ${s.maxWeight.toLocaleString('en-US')} in the cap`);
     return;
   }
-  const left = (s.capacity - at.spentUnits) * s.unit;
+  if (shortfall) {
+    // It would fit, but no selection meets the group requirement (so none is made).
+    o.bindingConstraints.push(...shortfall.candidateBinding);
+    o.reasons.push(shortfall.reason);
+    return;
+  }
   if (at.spentUnits + units > s.capacity) {
+    // The yuan the selected projects really leave (totals.left), not the units they leave.
+    const left = Math.max(0, cents(budget - at.spentYuan));
+    const unitsLeft = Math.max(0, s.capacity - at.spentUnits);
     o.bindingConstraints.push('BUDGET');
-    o.reasons.push(`needs ${yuan(o.netCost)} net; ${yuan(Math.max(0, left))} of the budget is left, and the selected projects give more benefit for the money`);
+    o.reasons.push(o.netCost > left
+      ? `needs ${yuan(o.netCost)} net; ${yuan(left)} of the budget is left, and the selected projects give more benefit for the money`
+      : `needs ${yuan(o.netCost)} net and ${yuan(left)} of the budget is left, ${rounded}, against the ${unitsLeft.toLocaleString('en-US')} the selected projects leave of the budget's ${s.capacity.toLocaleString('en-US')}`);
   }
   const count = at.communityCount.get(c.community.id) ?? 0;
   if (s.input.constraints.perCommunityMaxProjects != null && count >= s.input.constraints.perCommunityMaxProjects) {
     o.bindingConstraints.push('COMMUNITY_MAX_PROJECTS');
     o.reasons.push(`${c.community.name} already has ${count} selected project(s), the most allowed`);
   }
-  if (s.maxWeight != null && (at.communityUnits.get(c.community.id) ?? 0) + units > s.maxWeight) {
+  const communityUnits = at.communityUnits.get(c.community.id) ?? 0;
+  if (s.maxWeight != null && communityUnits + units > s.maxWeight) {
+    const together = cents((at.communityYuan.get(c.community.id) ?? 0) + o.netCost);
     o.bindingConstraints.push('COMMUNITY_MAX_COST');
-    o.reasons.push(`${c.community.name}'s selected projects would then cost more than the per-community cap of ${yuan(s.input.constraints.perCommunityMaxCost!)}`);
+    o.reasons.push(together > cap!
+      ? `${c.community.name}'s selected projects would then cost more than the per-community cap of ${yuan(cap!)}`
+      : `${c.community.name}'s selected projects would then cost ${yuan(together)} net, within the per-community cap of ${yuan(cap!)}, ${rounded}, against the ${Math.max(0, s.maxWeight - communityUnits).toLocaleString('en-US')} its selected projects leave of the cap's ${s.maxWeight.toLocaleString('en-US')}`);
   }
   if (s.withoutGroups?.has(c.key)) {
     o.bindingConstraints.push('GROUP_REQUIREMENT');
@@ -202,7 +234,7 @@ function rejectionReasons(
   }
 }
 
-function greedyOut(s: Solved, exactBenefit: number, exactKeys: Set<string>, required: GroupName[]): GreedyOut {
+function greedyOut(s: Solved, exactBenefit: number, exactKeys: Set<string>, required: GroupName[], shortfall: Shortfall | null): GreedyOut {
   const g = s.greedy;
   const spent = cents(g.selected.reduce((sum, c) => sum + netOf(c.template, g.joint.value.get(c.key) ?? 0), 0));
   // Summed as the totals are, from each project's benefit as shown: the same projects, the same figure.
@@ -213,7 +245,13 @@ function greedyOut(s: Solved, exactBenefit: number, exactKeys: Set<string>, requ
   const feasible = g.feasible && spent <= s.input.budget;
   const same = onlyInExact.length === 0 && onlyInGreedy.length === 0;
   let explanation: string;
-  if (same) explanation = 'The greedy rule (best benefit per yuan first while it fits) picks the same projects.';
+  if (shortfall) {
+    const missing = required.filter((group) => !g.selected.some((c) => c.groupMask & groupBit(group)));
+    explanation = `${shortfall.summary}, so the exact answer is empty. `
+      + (g.selected.length === 0
+        ? 'The greedy rule selects nothing either.'
+        : `The greedy rule takes ${g.selected.map(label).join(', ')} by benefit per yuan${missing.length ? ` and leaves ${and(missing)} unserved` : ''}.`);
+  } else if (same) explanation = 'The greedy rule (best benefit per yuan first while it fits) picks the same projects.';
   else if (!feasible) {
     const missing = required.filter((group) => !g.selected.some((c) => c.groupMask & groupBit(group)));
     explanation = `The greedy rule fills the budget by benefit per yuan and then cannot serve ${missing.join(', ') || 'every constraint'} within what is left; the exact selection meets every constraint (benefit ${exactBenefit}).`;
@@ -236,6 +274,126 @@ function greedyOut(s: Solved, exactBenefit: number, exactKeys: Set<string>, requ
   };
 }
 
+/** Why no selection meets the group requirement, for the candidates, the answer and the greedy comparison. */
+interface Shortfall {
+  /** Every candidate that would fit on its own carries this reason… */
+  reason: string;
+  /** …and these constraints. */
+  candidateBinding: BindingConstraint[];
+  /** Constraints that bind the answer as a whole. */
+  binding: BindingConstraint[];
+  /** One sentence for the greedy comparison. */
+  summary: string;
+}
+
+/**
+ * The solve found no selection serving every required group. Either a group has no candidate
+ * within the budget, or the cheapest projects serving some of the groups together cost more than
+ * the budget (found exactly: the cheapest cover of each set of groups, over the cheapest candidate
+ * of each combination of groups served, at the costs the solve counted), or the per-community caps
+ * forbid every cover within the budget, or — unproven — the search stopped first.
+ */
+function groupShortfall(s: Solved, unservable: GroupName[]): Shortfall {
+  const none = 'no selection meets the group requirement';
+  const within = s.maxWeight == null ? 'within the budget' : 'within the budget and the per-community cost cap';
+  if (unservable.length) {
+    return {
+      reason: `no allowed candidate ${within} serves ${and(unservable)}; ${none}`,
+      candidateBinding: ['GROUP_REQUIREMENT'],
+      binding: ['GROUP_REQUIREMENT'],
+      summary: `No selection ${within} serves every required group (no allowed candidate serves ${and(unservable)})`,
+    };
+  }
+  const netOfPool = (c: Candidate) => s.poolNet.get(c.key) ?? c.standaloneNet;
+  const unitsOfPool = (c: Candidate) => costToUnits(netOfPool(c), s.unit);
+  // The cheapest candidate for each combination of required groups served (a cover never needs two alike).
+  const cheapest = new Map<number, Candidate>();
+  for (const c of s.pool) {
+    const served = c.groupMask & s.requiredMask;
+    const best = cheapest.get(served);
+    if (served && (!best || unitsOfPool(c) < unitsOfPool(best) || (unitsOfPool(c) === unitsOfPool(best) && netOfPool(c) < netOfPool(best)))) cheapest.set(served, c);
+  }
+  // cover[m]: the cheapest set of those candidates serving exactly the groups m, in units (then yuan).
+  type Cover = { units: number; net: number; items: Candidate[] };
+  const cover: (Cover | undefined)[] = [];
+  cover[0] = { units: 0, net: 0, items: [] };
+  for (const [served, c] of cheapest) {
+    for (let m = s.requiredMask; ; m = (m - 1) & s.requiredMask) {
+      const from = cover[m];
+      const to = m | served;
+      if (from && to !== m) {
+        const next = { units: from.units + unitsOfPool(c), net: cents(from.net + netOfPool(c)), items: [...from.items, c] };
+        const old = cover[to];
+        if (!old || next.units < old.units || (next.units === old.units && next.net < old.net)) cover[to] = next;
+      }
+      if (m === 0) break;
+    }
+  }
+  const cheapestCover = (groups: number) => {
+    let best: Cover | undefined;
+    for (let m = 0; m < cover.length; m++) {
+      const c = cover[m];
+      if (c && (m & groups) === groups && (!best || c.units < best.units || (c.units === best.units && c.net < best.net))) best = c;
+    }
+    return best!;
+  };
+  // The fewest groups that cannot all be served within the budget.
+  const subsets: number[] = [];
+  for (let m = s.requiredMask; m; m = (m - 1) & s.requiredMask) subsets.push(m);
+  subsets.sort((a, b) => groupsOf(a).length - groupsOf(b).length || a - b);
+  const tooDear = subsets.find((m) => cheapestCover(m).units > s.capacity);
+  if (tooDear != null) {
+    const groups = groupsOf(tooDear);
+    const c = cheapestCover(tooDear);
+    // In the order of the groups they serve.
+    const first = (item: Candidate) => GROUP_NAMES.findIndex((group) => item.groupMask & tooDear & groupBit(group));
+    const projects = and([...c.items].sort((a, b) => first(a) - first(b)).map((item) => `${label(item)} (${groupsOf(item.groupMask & tooDear).join(', ')}, ${yuan(netOfPool(item))} net)`));
+    const against = c.net > s.input.budget
+      ? `cost ${yuan(c.net)} together, more than the budget of ${yuan(s.input.budget)}`
+      : `cost ${yuan(c.net)} together, within the budget of ${yuan(s.input.budget)}, but costs are counted in whole units of ${yuan(s.unit)}: ${c.units.toLocaleString('en-US')} units of ${yuan(s.unit)} after rounding up, against ${s.capacity.toLocaleString('en-US')} in the budget`;
+    return {
+      reason: `${and(groups)} cannot all be served within the budget: the cheapest projects serving them, ${projects}, ${against}; ${none}`,
+      candidateBinding: ['GROUP_REQUIREMENT'],
+      binding: ['BUDGET', 'GROUP_REQUIREMENT'],
+      summary: `No selection within the budget serves every required group (${and(groups)} cannot all be served: `
+        + (c.net > s.input.budget
+          ? `${cents(c.net).toLocaleString('en-US')} yuan against ${cents(s.input.budget).toLocaleString('en-US')})`
+          : `${c.units.toLocaleString('en-US')} units of ${yuan(s.unit)} after rounding up, against ${s.capacity.toLocaleString('en-US')})`),
+    };
+  }
+  const { perCommunityMaxProjects: maxProjects, perCommunityMaxCost: maxCost } = s.input.constraints;
+  const caps: string[] = [];
+  const capBinding: BindingConstraint[] = [];
+  if (maxProjects != null) {
+    caps.push(`at most ${maxProjects} project(s)`);
+    capBinding.push('COMMUNITY_MAX_PROJECTS');
+  }
+  if (maxCost != null) {
+    caps.push(`at most ${yuan(maxCost)}`);
+    capBinding.push('COMMUNITY_MAX_COST');
+  }
+  const groups = and(groupsOf(s.requiredMask));
+  if (caps.length && s.stats.provenOptimal) {
+    return {
+      reason: `${groups} can be served together within the budget, but not with ${caps.join(' and ')} per community; ${none}`,
+      candidateBinding: ['GROUP_REQUIREMENT', ...capBinding],
+      binding: ['GROUP_REQUIREMENT', ...capBinding],
+      summary: `No selection within the budget and the per-community caps serves every required group (${groups})`,
+    };
+  }
+  return {
+    reason: `no selection serving ${groups} was found: the search stopped before proving there is none (see stats), so a selection may exist`,
+    candidateBinding: ['NOT_PROVEN'],
+    binding: ['GROUP_REQUIREMENT', 'NOT_PROVEN'],
+    summary: `No selection serving every required group (${groups}) was found before the search stopped (see stats)`,
+  };
+}
+
+/** "A", "A and B", "A, B and C". */
+function and(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
 function assumptions(s: Solved): string[] {
   const { params } = s;
   return [
@@ -245,7 +403,7 @@ function assumptions(s: Solved): string[] {
       ? `ρ = ${params.rho} for every template (given in the input): the share of the covered demand a project addresses.`
       : `ρ per template (default ${DEFAULT_RHO}): the share of the covered demand a project addresses; a community project serves a part of those who asked, works that remove a cause (lights, drainage) more.`,
     `β = ${params.beta}${params.beta === DEFAULT_BETA ? ' (default)' : ''}: a cell whose demand is all from vulnerable residents counts ${1 + params.beta} times.`,
-    `Costs are rounded UP to ${s.unit.toLocaleString('en-US')} yuan and the budget DOWN (${s.capacity.toLocaleString('en-US')} units), so the selection never spends more than the budget; the optimum is exact for those rounded costs.`,
+    `Costs are rounded UP to ${s.unit.toLocaleString('en-US')} yuan and the budget DOWN (${s.capacity.toLocaleString('en-US')} units), so the selection never spends more than the budget; the optimum is exact for those rounded costs, and a project that fits only before rounding is left out (its reason says so).`,
     'Resources: the open capacity (quantity not yet claimed) of RESOURCE items on each community\'s own four lists; a matched unit saves the need\'s unit value, capped by the item\'s declared value per unit; an earmarked item serves only projects in its category family; the selected projects of a community share its resources once (a joint min-cost-flow allocation), and a rejected candidate is shown with what they leave.',
     'One project per template per community; a demand cell two selected templates both address counts for each (the seed catalogue\'s templates address disjoint categories); template costs respect the Shenzhen micro-project caps (500,000 yuan for SERVICE and GOODS, 1,000,000 for WORKS).',
   ];

@@ -44,7 +44,7 @@ export function suggestProjects(input: SuggestionInput): SuggestionResult {
     if (!run.workLimited || params.costUnit != null) break;
     run = selectWithRounds(input, candidates, resources, requiredMask, baseUnit * factor);
   }
-  const { unit, capacity, maxWeight, pool, problem, solved, joint, rounds, firstBound } = run;
+  const { unit, capacity, maxWeight, pool, problem, solved, joint, rounds, firstBound, assumed } = run;
   const selected = run.selected;
   // For the explanations: the answer without the group requirement, and the greedy answer.
   const groupsShapedIt = requiredMask !== 0 && solved.feasible && (solved.groupLayers > 0 || solved.method === 'BRANCH_AND_BOUND');
@@ -67,6 +67,7 @@ export function suggestProjects(input: SuggestionInput): SuggestionResult {
     requiredMask,
     candidates,
     pool,
+    poolNet: assumed,
     selected,
     joint,
     resources,
@@ -102,6 +103,8 @@ interface SelectionRun {
   capacity: number;
   maxWeight: number | null;
   pool: Candidate[];
+  /** The net cost (yuan) the last solve counted for each pool candidate, by key. */
+  assumed: Map<string, number>;
   problem: SelectionProblem;
   solved: SelectionResult;
   selected: Candidate[];
@@ -175,7 +178,7 @@ function selectWithRounds(input: SuggestionInput, candidates: Candidate[], resou
     selected = withinLimits(selected, joint, { unit, capacity, maxWeight });
     joint = jointAllocation(selected, resources);
   }
-  return { unit, capacity, maxWeight, pool, problem, solved, selected, joint, rounds, firstBound, dpCells, nodes, workLimited };
+  return { unit, capacity, maxWeight, pool, assumed, problem, solved, selected, joint, rounds, firstBound, dpCells, nodes, workLimited };
 }
 
 /** The selected projects of each community share its resources in one allocation. */

@@ -222,7 +222,11 @@ export interface SuggestionResult {
   greedy: GreedyOut;
   /** Constraints that bind the answer as a whole. */
   bindingConstraints: BindingConstraint[];
-  /** Required groups no candidate could serve (the answer is then empty). */
+  /**
+   * Required groups no allowed candidate within the budget serves (the answer is then empty).
+   * Groups each servable but not all together are not listed: the answer is empty too, with
+   * GROUP_REQUIREMENT binding and the candidates' reasons naming them.
+   */
   unservableGroups: GroupName[];
   assumptions: string[];
   stats: SolverStats;

@@ -205,6 +205,67 @@ describe('selection', () => {
     for (const c of result.selected) expect(c.costUnits).toBe(Math.ceil(c.netCost / 5000));
   });
 
+  test('a project that fits the budget or a cap only in yuan is out because costs are rounded up to whole units, and its reason says so', () => {
+    // Budget 300,700 (300 units), cap 200,700 yuan per community (200 units).
+    const result = suggestProjects(input({
+      budget: 300_700,
+      templates: [template(1, { cost: 100_000 }), template(2, { cost: 100_500 }), template(3, { cost: 200_500 }), template(4, { cost: 199_900 })],
+      cells: [cell(10, 1, 100, 1), cell(20, 1, 90, 1), cell(30, 2, 80, 1), cell(40, 3, 10, 1)],
+      constraints: { requiredGroups: [], perCommunityMaxProjects: null, perCommunityMaxCost: 200_700, allowedTemplateIds: null },
+    }));
+    expect(result.selected.map((c) => `${c.templateId}:${c.communityId}`).sort()).toEqual(['1:1', '4:3']);
+    expect(result.totals).toMatchObject({ spent: 299_900, left: 800 });
+    // 100,000 + 100,500 = 200,500 yuan ≤ 200,700, but 100 + 101 = 201 units > 200.
+    expect(result.rejected.find((c) => c.templateId === 2)!).toMatchObject({
+      bindingConstraints: ['BUDGET', 'COMMUNITY_MAX_COST'],
+      reasons: [
+        'needs 100,500 yuan net; 800 yuan of the budget is left, and the selected projects give more benefit for the money',
+        '社区1\'s selected projects would then cost 200,500 yuan net, within the per-community cap of 200,700 yuan, but costs are counted in whole units of 1,000 yuan: 101 units of 1,000 yuan after rounding up, against the 100 its selected projects leave of the cap\'s 200',
+      ],
+    });
+    expect(result.rejected.find((c) => c.templateId === 3)!).toMatchObject({
+      bindingConstraints: ['COMMUNITY_MAX_COST'],
+      reasons: ['costs 200,500 yuan net, within the per-community cap of 200,700 yuan, but costs are counted in whole units of 1,000 yuan: 201 units of 1,000 yuan after rounding up, against 200 in the cap'],
+    });
+  });
+
+  test('required groups the budget cannot serve together: nothing selected, GROUP_REQUIREMENT binds, the reasons name the groups and the cheapest projects', () => {
+    // ELDERLY + CHILDREN: 100,400 + 100,400 = 200,800 yuan ≤ 201,000, but 101 + 101 = 202 units > 201; YOUTH goes with either.
+    const result = suggestProjects(input({
+      budget: 201_000,
+      templates: [template(1, { cost: 100_400, targetGroups: ['ELDERLY'] }), template(2, { cost: 100_400, targetGroups: ['CHILDREN'] }), template(3, { cost: 50_000, targetGroups: ['YOUTH'] })],
+      cells: [cell(10, 1, 100, 1), cell(20, 2, 90, 1), cell(30, 3, 80, 1)],
+      constraints: { requiredGroups: ['YOUTH', 'CHILDREN', 'ELDERLY'], perCommunityMaxProjects: null, perCommunityMaxCost: null, allowedTemplateIds: null },
+    }));
+    expect(result.selected).toEqual([]);
+    expect(result.stats).toMatchObject({ provenOptimal: true, gap: 0 });
+    expect(result.unservableGroups).toEqual([]);
+    expect([...result.bindingConstraints].sort()).toEqual(['BUDGET', 'GROUP_REQUIREMENT']);
+    const reason = 'ELDERLY and CHILDREN cannot all be served within the budget: the cheapest projects serving them, 模板1 · 社区1 (ELDERLY, 100,400 yuan net) and 模板2 · 社区2 (CHILDREN, 100,400 yuan net), '
+      + 'cost 200,800 yuan together, within the budget of 201,000 yuan, but costs are counted in whole units of 1,000 yuan: 202 units of 1,000 yuan after rounding up, against 201 in the budget; no selection meets the group requirement';
+    for (const c of result.rejected) expect(c).toMatchObject({ bindingConstraints: ['GROUP_REQUIREMENT'], reasons: [reason] });
+    expect(result.greedy.explanation).toBe('No selection within the budget serves every required group (ELDERLY and CHILDREN cannot all be served: 202 units of 1,000 yuan after rounding up, against 201), so the exact answer is empty. '
+      + 'The greedy rule takes 模板1 · 社区1, 模板3 · 社区3 by benefit per yuan and leaves CHILDREN unserved.');
+  });
+
+  test('required groups a per-community cap keeps apart: the reasons name the cap', () => {
+    const result = suggestProjects(input({
+      templates: [template(1, { targetGroups: ['ELDERLY'] }), template(2, { targetGroups: ['CHILDREN'] })],
+      cells: [cell(10, 1, 100, 1), cell(20, 1, 90, 1)],
+      constraints: { requiredGroups: ['ELDERLY', 'CHILDREN'], perCommunityMaxProjects: 1, perCommunityMaxCost: null, allowedTemplateIds: null },
+    }));
+    expect(result.selected).toEqual([]);
+    expect(result.stats.provenOptimal).toBe(true);
+    expect(result.bindingConstraints).toEqual(['GROUP_REQUIREMENT', 'COMMUNITY_MAX_PROJECTS']);
+    for (const c of result.rejected) {
+      expect(c).toMatchObject({
+        bindingConstraints: ['GROUP_REQUIREMENT', 'COMMUNITY_MAX_PROJECTS'],
+        reasons: ['ELDERLY and CHILDREN can be served together within the budget, but not with at most 1 project(s) per community; no selection meets the group requirement'],
+      });
+    }
+    expect(result.greedy.explanation).toMatch(/^No selection within the budget and the per-community caps serves every required group \(ELDERLY and CHILDREN\), so the exact answer is empty\. /);
+  });
+
   test('a group nobody can serve is reported and nothing is selected', () => {
     const result = suggestProjects(input({
       templates: [template(1)],
@@ -271,6 +332,18 @@ describe('explanations are consistent with the numbers (200 random instances, se
       if (result.selected.length) for (const group of required) expect(result.selected.some((c) => c.targetGroups.includes(group))).toBe(true);
       expect(result.stats.upperBound).toBeGreaterThanOrEqual(t.benefit - 1e-6);
       if (result.stats.provenOptimal) expect(result.stats.gap).toBe(0);
+      // NOT_PROVEN only when the answer is not proven; an empty answer under required groups says why.
+      const constraints = [...result.bindingConstraints, ...result.rejected.flatMap((c) => c.bindingConstraints)];
+      if (result.stats.provenOptimal) expect({ run, constraints }).toEqual({ run, constraints: expect.not.arrayContaining(['NOT_PROVEN']) });
+      if (required.length && !result.selected.length && result.stats.provenOptimal) expect({ run, binding: result.bindingConstraints }).toEqual({ run, binding: expect.arrayContaining(['GROUP_REQUIREMENT']) });
+      // Reasons print yuan that are true: what is left is totals.left, and "more than" is more.
+      const yuan = (text: string) => Number(text.replace(/,/g, ''));
+      for (const reason of result.rejected.flatMap((c) => c.reasons)) {
+        const left = /; ([\d,.]+) yuan of the budget is left/.exec(reason);
+        if (left) expect({ run, reason, left: yuan(left[1]) }).toEqual({ run, reason, left: t.left });
+        const more = /^costs ([\d,.]+) yuan net, more than the (?:whole budget|per-community cap) of ([\d,.]+) yuan$/.exec(reason);
+        if (more) expect(yuan(more[1])).toBeGreaterThan(yuan(more[2]));
+      }
     }
   });
 });

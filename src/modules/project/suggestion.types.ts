@@ -328,7 +328,7 @@ export class ProjectSuggestionResult {
   @Field(() => [BindingConstraint], { description: 'Constraints that bind the answer as a whole.' })
   bindingConstraints!: BindingConstraint[];
 
-  @Field(() => [ResidentGroup], { description: 'Required groups no allowed candidate serves within the budget.' })
+  @Field(() => [ResidentGroup], { description: 'Required groups no allowed candidate within the budget serves (the answer is then empty). Groups each served by some candidate but not servable all together are not listed: the answer is empty too, GROUP_REQUIREMENT binds and the candidates\' reasons name them.' })
   unservableGroups!: ResidentGroup[];
 
   @Field(() => [String])
