@@ -472,7 +472,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     return { key: cell.key, label: labels(cell), metrics, score: round(score, 6), rank, topicOfMonth: { flagged: false, reasons: [], missing: [] }, evidenceIds: evidence, notes: cell.notes };
   };
   const ranked = order.map(({ cell, score }, i) => toRow(cell, score, i + 1));
-  for (const row of ranked) row.topicOfMonth = topicOfMonth(row, ranked.length, areaDim, pooledResolution);
+  // Presence counts the scope's units: its grids when the area is a grid's or finer, else its communities.
+  const presenceUnits = scope.unitLevel === 'GRID' ? 'grids' : 'communities';
+  for (const row of ranked) row.topicOfMonth = topicOfMonth(row, ranked.length, areaDim, pooledResolution, presenceUnits);
   const belowRows = below
     .sort((a, b) => b.volume - a.volume || collator.compare(labels(a), labels(b)) || byKey(a, b))
     .map((cell) => ({ ...toRow(cell, 0, 0), belowSupportReason: belowSupportReason(cell, input), topicOfMonth: { flagged: false, reasons: [], missing: ['below the support gate'] } }));
@@ -620,13 +622,13 @@ function pct(x: number): string {
 }
 
 /** The "topic of the month" test (ANALYTICS.md): every condition must hold; `reasons` lists those that do, `missing` the rest. */
-function topicOfMonth(row: DemandRow, rankedCount: number, areaDim: boolean, pooledResolution: number | null): DemandRow['topicOfMonth'] {
+function topicOfMonth(row: DemandRow, rankedCount: number, areaDim: boolean, pooledResolution: number | null, units: 'communities' | 'grids'): DemandRow['topicOfMonth'] {
   const m = row.metrics;
   const reasons: string[] = [];
   const missing: string[] = [];
   (row.rank <= TOPIC.topRank ? reasons : missing).push(`rank ${row.rank} of ${rankedCount} (top ${TOPIC.topRank} needed)`);
   if (areaDim) missing.push('a topic of the month is city-wide: rank without COMMUNITY or GRID');
-  else if (m.presence !== null) (m.presence >= TOPIC.presence ? reasons : missing).push(`present in ${pct(m.presence)} of communities (≥ ${pct(TOPIC.presence)} needed)`);
+  else if (m.presence !== null) (m.presence >= TOPIC.presence ? reasons : missing).push(`present in ${pct(m.presence)} of ${units} (≥ ${pct(TOPIC.presence)} needed)`);
   const rising = m.trendZ !== null && m.trendZ >= TOPIC.trendZ && (m.senSlope ?? 0) > 0;
   const persistent = (m.persistentMonths ?? 0) >= TOPIC.persistentMonths;
   if (rising) reasons.push(`rising: Mann–Kendall z = ${m.trendZ!.toFixed(2)} (p = ${m.trendP!.toFixed(3)}), Sen slope +${m.senSlope!.toFixed(1)} a month`);

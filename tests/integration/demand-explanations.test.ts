@@ -109,3 +109,14 @@ test('a period running to today is compared with its baseline for the part gone 
     app.clock.reset();
   }
 });
+
+test('presence is told in the units it counts: grids when the area is a grid', async () => {
+  const TOPIC = `query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { label topicOfMonth { reasons missing } } } }`;
+  const flags = async (areaId: string) => {
+    const rows = (await ok(app, TOPIC, { input: { ...JULY, areaId, groupBy: ['CATEGORY'], minSupport: 0 } })).demandRanking.rows;
+    const canteen = rows.find((row: any) => row.label === '养老助残 / 老年助餐');
+    return [...canteen.topicOfMonth.reasons, ...canteen.topicOfMonth.missing].filter((text: string) => text.startsWith('present in'));
+  };
+  expect(await flags(w.gridId)).toEqual(['present in 100% of grids (≥ 30% needed)']);
+  expect(await flags(w.districtId)).toEqual([expect.stringMatching(/^present in \d+% of communities \(≥ 30% needed\)$/)]);
+});
