@@ -4,6 +4,7 @@ import { createLogger } from './common/logger';
 import { initOrm, migrateUp, openDatabase } from './db/database';
 import { releaseEmbeddedPostgresSignals } from './db/embedded-postgres';
 import { seedDemoRecords } from './modules/service-data/demo-records';
+import { holidaysOutOfDate } from './modules/calendar/work-calendar';
 import { hasAreas } from './seed/demo-city';
 import { DEMO_PASSWORD, DEMO_PORTAL_KEY } from './seed/demo-accounts';
 import { seedDemo } from './seed/demo';
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   const orm = await initOrm(database.url, config);
   const applied = await migrateUp(orm);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  const calendarLag = holidaysOutOfDate(new Date());
+  if (calendarLag) logger.warn(calendarLag);
 
   if (config.SEED_DEMO && !(await hasAreas(orm.em.fork()))) {
     logger.info({ scale: config.SEED_SCALE }, 'empty database: loading the demo city');

@@ -24,6 +24,18 @@ const WORKED_IN_LIEU: Record<string, string> = calendarData.workdays;
 /** The last year whose holidays are known; later years count Monday-Friday. */
 export const HOLIDAYS_KNOWN_THROUGH = Math.max(...Object.keys(HOLIDAYS).map((day) => Number(day.slice(0, 4))));
 
+/**
+ * What to tell the operator when the calendar data lag behind: the State Council announces a
+ * year's holidays in November or December of the year before, so from November on the next year
+ * is expected too. Null when the data cover it.
+ */
+export function holidaysOutOfDate(now: Date, knownThrough = HOLIDAYS_KNOWN_THROUGH): string | null {
+  const chinaNow = new Date(now.getTime() + 8 * 3600_000);
+  const needed = chinaNow.getUTCFullYear() + (chinaNow.getUTCMonth() >= 10 ? 1 : 0);
+  if (knownThrough >= needed) return null;
+  return `the working-day calendar knows the holidays through ${knownThrough}; ${needed}'s count Monday-Friday until the chinese-days package is updated (npm update chinese-days, then restart: on-time counts are recomputed)`;
+}
+
 /** 'Spring Festival,春节,4' → '春节'. */
 const holidayName = (entry: string | undefined) => (entry === undefined ? null : (entry.split(',')[1] ?? entry).slice(0, 20));
 
