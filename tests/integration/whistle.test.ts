@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { toGlobalId } from '../../src/common/global-id';
 import { Community } from '../../src/modules/area/area.entity';
 import { ListItem, ListItemKind, ListItemStatus, ProblemList } from '../../src/modules/list/list.entity';
@@ -35,6 +36,34 @@ async function newRequest(): Promise<string> {
     input: { title: '小区门口道路塌陷', body: '雨后路面塌陷，存在安全隐患，需要住建、城管联合处置。', channel: 'HOTLINE_12345', categoryId, areaId: gridId },
   });
   return data.createRequest.id;
+}
+
+/**
+ * Runs `first`, then `second`, each queued on the row lock of `table` row `id` (held here the way
+ * any step holds it) in that order, then lets them go: deterministic, however the scheduler runs.
+ * Waiting is read from pg_stat_activity of this test's own database.
+ */
+async function queuedOnRowLock<A, B>(table: string, id: number, first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
+  const holder = new pg.Client({ connectionString: app.databaseUrl });
+  const watcher = new pg.Client({ connectionString: app.databaseUrl });
+  await holder.connect();
+  await watcher.connect();
+  try {
+    await holder.query('begin');
+    await holder.query(`select id from ${table} where id = $1 for update`, [id]);
+    const waiting = async (n: number) => {
+      const count = async () => (await watcher.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n;
+      while ((await count()) < n) await new Promise((resolve) => setTimeout(resolve, 25));
+    };
+    const a = first();
+    await waiting(1);
+    const b = second();
+    await waiting(2);
+    await holder.query('commit');
+    return await Promise.all([a, b]);
+  } finally {
+    await Promise.all([holder.end(), watcher.end()]);
+  }
 }
 
 async function whistleCounts() {
@@ -154,6 +183,50 @@ test("a unit liaison answers a street's whistle aimed at their unit; another uni
   const request = await em.findOneOrFail(Request, { id: dbId(requestId) });
   const events = await em.find(RequestEvent, { request: request.id }, { orderBy: { sequence: 'ASC' } });
   expect(events.map((e) => e.kind).slice(-2)).toEqual(['WHISTLE_REPORTED', 'WHISTLE_FEEDBACK']);
+});
+
+test('a whistle blown while the request is being closed out is refused like one on a CLOSED request, and writes nothing', async () => {
+  const requestId = await newRequest();
+  const { partyMembers } = await ok(`{ partyMembers(first: 1, filter: { partyStatuses: [IN_SERVICE] }) { edges { node { id } } } }`);
+  const STEP = (name: string, type: string) => `mutation($id: ID!, $input: ${type}) { ${name}(id: $id, input: $input) { status } }`;
+  await ok(STEP('dispatchRequest', 'DispatchRequestInput!'), { id: requestId, input: { assigneePersonId: partyMembers.edges[0].node.id } });
+  await ok(STEP('takeRequest', 'TakeRequestInput'), { id: requestId });
+  await ok(STEP('resolveRequest', 'PlainStepInput'), { id: requestId });
+  const before = await whistleCounts();
+  const [closed, blown] = await queuedOnRowLock(
+    'request',
+    dbId(requestId),
+    () => app.execute(STEP('closeOutRequest', 'CloseOutRequestInput!'), { id: requestId, input: { reason: '社区销号' } }),
+    () => app.execute(BLOW, { input: { requestId, blownById: communityId, letter: '销号时吹哨', unitIds: [departmentIds[0]] } }),
+  );
+  expect(closed.errors).toBeUndefined();
+  expect(closed.data?.closeOutRequest.status).toBe('CLOSED');
+  expect(blown.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.requestId' });
+  expect(blown.errors?.[0].message).toMatch(/the request is CLOSED/);
+  expect(await whistleCounts()).toEqual({ ...before, events: before.events + 1 }); // the close-out's entry, nothing else
+  const kinds = (await app.orm.em.fork().execute('select kind from request_event where request_id = ? order by sequence', [dbId(requestId)])).map((row: any) => row.kind);
+  expect(kinds.at(-1)).toBe('CLOSED_OUT');
+  expect(kinds).not.toContain('WHISTLE_BLOWN');
+});
+
+test('a whistle blown while its problem item is being closed out is refused like one on a closed problem, and writes nothing', async () => {
+  const em = app.orm.em.fork();
+  const { list } = await em.findOneOrFail(ListItem, { id: dbId(problemId) });
+  const item = em.create(ListItem, { list, kind: ListItemKind.PROBLEM, title: '楼道堆物', status: ListItemStatus.OPEN });
+  await em.flush();
+  const itemId = toGlobalId('ListItem', item.id);
+  const before = await whistleCounts();
+  const [closed, blown] = await queuedOnRowLock(
+    'list_item',
+    item.id,
+    () => app.execute(`mutation($id: ID!) { closeProblem(id: $id, note: "已清理") { status } }`, { id: itemId }),
+    () => app.execute(BLOW, { input: { problemId: itemId, blownById: communityId, letter: '销号时吹哨', unitIds: [departmentIds[0]] } }),
+  );
+  expect(closed.errors).toBeUndefined();
+  expect(closed.data?.closeProblem.status).toBe('CLOSED');
+  expect(blown.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.problemId' });
+  expect(blown.errors?.[0].message).toMatch(/already closed/);
+  expect(await whistleCounts()).toEqual(before);
 });
 
 test('bad whistles are refused and write nothing', async () => {

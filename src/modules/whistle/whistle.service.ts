@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, conflict, illegalTransition, notFound } from '../../common/errors';
 import { expectGlobalId } from '../../common/global-id';
-import { loadByGlobalId } from '../../common/lookup';
+import { loadByGlobalId, loadForUpdate } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { inTransaction } from '../../common/transaction';
 import { actorOf, type AppContext } from '../../context/context';
@@ -73,12 +73,16 @@ export const whistleService = {
       let request: Request | null = null;
       let problem: ListItem | null = null;
       let placePath: string;
+      // The matter's row is locked before its status is checked, as every step on it does (a request
+      // step in `step`, a problem's close-out in closeProblem): a close-out committing meanwhile is
+      // seen here, and the whistle is refused as it would be after it, instead of landing on the
+      // ledger after CLOSED_OUT.
       if (input.requestId) {
-        request = await loadByGlobalId(em, Request, input.requestId, 'input.requestId');
+        request = await loadForUpdate(em, Request, input.requestId, 'input.requestId');
         if (FINISHED_REQUEST.includes(request.status)) throw badInput('input.requestId', `the request is ${request.status}: nothing left to whistle for`);
         placePath = (await em.findOneOrFail(Area, { id: request.area.id })).path;
       } else {
-        problem = await loadByGlobalId(em, ListItem, input.problemId!, 'input.problemId');
+        problem = await loadForUpdate(em, ListItem, input.problemId!, 'input.problemId');
         if (problem.kind !== ListItemKind.PROBLEM) throw badInput('input.problemId', 'a whistle is blown on a PROBLEM item');
         if (problem.status === ListItemStatus.CLOSED) throw badInput('input.problemId', 'the problem is already closed');
         const list = await em.findOneOrFail(ProblemList, { id: problem.list.id });
