@@ -136,6 +136,53 @@ test('one whistle, one letter, one ledger, one feedback per department', async (
   expect(replayLedger(await em.find(RequestEvent, { request: request.id }))).toEqual(snapshot(request));
 });
 
+test('overdue: false lists exactly what overdue: true leaves out, for whistles and for departments\' responses', async () => {
+  const requestId = await newRequest();
+  const late = (await ok(BLOW, { input: { requestId, blownById: communityId, letter: '逾期筛选测试函', unitIds: departmentIds.slice(0, 2) } })).blowWhistle;
+  const [reported, silent] = late.recipients.edges.map((e: any) => e.node.id);
+  const NONE_LATE = `{ whistles(filter: { overdue: false }) { totalCount } all: whistles { totalCount } whistleResponses(filter: { overdue: false }) { totalCount } allResponses: whistleResponses { totalCount } }`;
+  const noneLate = await ok(NONE_LATE); // at T0 no deadline has passed: false is everything
+  expect([noneLate.whistles.totalCount, noneLate.whistleResponses.totalCount]).toEqual([noneLate.all.totalCount, noneLate.allResponses.totalCount]);
+  await ok(`mutation($id: ID!) { reportToWhistle(id: $id) { status } }`, { id: reported });
+  app.clock.set(new Date(T0.getTime() + 25 * HOUR)); // past the report deadline; the second department never reported
+  const fresh = (await ok(BLOW, { input: { requestId, blownById: communityId, letter: '逾期筛选测试函（新）', unitIds: [departmentIds[0]] } })).blowWhistle;
+
+  const LISTS = `query($overdue: Boolean, $unitId: ID) {
+    whistles(first: 100, filter: { overdue: $overdue, unitId: $unitId }) { totalCount edges { node { id } } }
+    whistleResponses(first: 100, filter: { overdue: $overdue, unitId: $unitId }) { totalCount edges { node { id } } }
+  }`;
+  const lists = async (overdue?: boolean, unitId?: string) => {
+    const data = await ok(LISTS, { overdue, unitId });
+    return {
+      whistles: data.whistles.edges.map((e: any) => e.node.id),
+      responses: data.whistleResponses.edges.map((e: any) => e.node.id),
+      totals: [data.whistles.totalCount, data.whistleResponses.totalCount],
+    };
+  };
+  const [all, overdue, notOverdue] = [await lists(), await lists(true), await lists(false)];
+  expect(overdue.whistles.length).toBeGreaterThan(0);
+  expect(overdue.whistles).toContain(late.id);
+  expect(notOverdue.whistles).not.toContain(late.id); // one department is late: the whistle is overdue
+  expect(notOverdue.whistles).toContain(fresh.id);
+  expect(overdue.whistles).not.toContain(fresh.id);
+  expect(overdue.responses).toContain(silent);
+  expect(notOverdue.responses).not.toContain(silent);
+  expect(notOverdue.responses).toContain(reported);
+  expect(overdue.responses).not.toContain(reported);
+  // Together they are everything, once.
+  expect([...overdue.whistles, ...notOverdue.whistles].sort()).toEqual([...all.whistles].sort());
+  expect([...overdue.responses, ...notOverdue.responses].sort()).toEqual([...all.responses].sort());
+  expect([0, 1].map((i) => overdue.totals[i] + notOverdue.totals[i])).toEqual(all.totals);
+
+  // With a unit, about that unit's own response: the first department answered its part in time.
+  const firstUnitOnTime = await lists(false, departmentIds[0]);
+  expect(firstUnitOnTime.whistles).toEqual(expect.arrayContaining([late.id, fresh.id]));
+  expect(firstUnitOnTime.responses).toContain(reported);
+  expect((await lists(true, departmentIds[0])).whistles).not.toContain(late.id);
+  expect((await lists(false, departmentIds[1])).whistles).not.toContain(late.id);
+  expect((await lists(true, departmentIds[1])).whistles).toContain(late.id);
+});
+
 test('a street can whistle on a problem item inside it; a community cannot whistle on another community\'s matter', async () => {
   const byStreet = (await ok(BLOW, { input: { problemId, blownById: streetId, letter: '街道吹哨：消防通道整治', unitIds: [departmentIds[2]], reportHours: 4, feedbackHours: 48 } })).blowWhistle;
   expect(byStreet).toMatchObject({ problem: { title: '违规占用消防通道' }, request: null });

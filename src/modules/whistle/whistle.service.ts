@@ -45,12 +45,16 @@ export const whistleService = {
     const and: FilterQuery<Whistle>[] = [];
     if (filter.within) and.push({ blownBy: { path: { $like: `${(await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within')).path}%` } } });
     if (filter.requestId) and.push({ request: (await loadByGlobalId(ctx.em, Request, filter.requestId, 'filter.requestId')).id });
-    const recipientConditions: FilterQuery<WhistleRecipient>[] = [];
-    if (filter.unitId) recipientConditions.push({ unit: (await loadByGlobalId(ctx.em, Unit, filter.unitId, 'filter.unitId')).id });
-    if (filter.overdue) recipientConditions.push(overdueResponses(ctx.now()));
-    if (recipientConditions.length) {
-      const rows = await ctx.em.find(WhistleRecipient, { $and: recipientConditions }, { fields: ['whistle'] as never });
-      and.push({ id: { $in: [...new Set(rows.map((row) => row.whistle.id))] } });
+    const whistleIdsOf = async (conditions: FilterQuery<WhistleRecipient>[]) => {
+      const rows = await ctx.em.find(WhistleRecipient, { $and: conditions }, { fields: ['whistle'] as never });
+      return [...new Set(rows.map((row) => row.whistle.id))];
+    };
+    const byUnit: FilterQuery<WhistleRecipient>[] = filter.unitId ? [{ unit: (await loadByGlobalId(ctx.em, Unit, filter.unitId, 'filter.unitId')).id }] : [];
+    if (byUnit.length) and.push({ id: { $in: await whistleIdsOf(byUnit) } });
+    // A whistle is overdue when one of its departments (the unit's, given one) is; false lists the rest.
+    if (filter.overdue != null) {
+      const overdue = await whistleIdsOf([...byUnit, overdueResponses(ctx.now())]);
+      and.push({ id: filter.overdue ? { $in: overdue } : { $nin: overdue } });
     }
     return paginate(ctx.em, Whistle, (and.length ? { $and: and } : {}) as FilterQuery<Whistle>, { property: 'id', direction: OrderDirection.DESC }, args);
   },
@@ -60,7 +64,7 @@ export const whistleService = {
     const and: FilterQuery<WhistleRecipient>[] = [];
     if (filter.unitId) and.push({ unit: (await loadByGlobalId(ctx.em, Unit, filter.unitId, 'filter.unitId')).id });
     if (filter.statuses?.length) and.push({ status: { $in: filter.statuses } });
-    if (filter.overdue) and.push(overdueResponses(ctx.now()));
+    if (filter.overdue != null) and.push(filter.overdue ? overdueResponses(ctx.now()) : { $not: overdueResponses(ctx.now()) });
     return paginate(ctx.em, WhistleRecipient, (and.length ? { $and: and } : {}) as FilterQuery<WhistleRecipient>, { property: 'id', direction: OrderDirection.ASC }, args);
   },
 
