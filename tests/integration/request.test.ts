@@ -8,6 +8,8 @@ import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
+import { createPairing } from '../helpers/closed-loop-fixtures';
+import { createPerson, createUnit, dbId } from '../helpers/fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
@@ -136,6 +138,34 @@ describe('the closed loop, end to end', () => {
     if (stranger.errors) expect(stranger.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.personId' });
     const taken = await stepOk('takeRequest', created.id, { personId: unitWorkerId });
     expect(taken).toMatchObject({ status: 'TAKEN', assigneeUnit: { id: unitId }, assigneePerson: { id: unitWorkerId } });
+  });
+
+  test("a unit's liaison names any of its workers to take it, wherever they live; people elsewhere stay unseen", async () => {
+    const { communities } = await ok(`{ communities(first: 2) { edges { node { id } } } }`);
+    const elsewhere = communities.edges.map((e: any) => e.node.id).find((id: string) => id !== communityId);
+    const unit = await createUnit(app, { name: '区住建局', kind: 'AGENCY' });
+    await createPairing(app, unit, communityId);
+    // Employed by the unit, living in a community the unit does not serve: outside the liaison's scope.
+    const worker = await createPerson(app, { name: '李工', employerUnitId: unit, residenceCommunityId: elsewhere });
+    const outsider = await createPerson(app, { name: '赵工', residenceCommunityId: elsewhere });
+    const liaison = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, communityId)], { unitId: dbId(unit) });
+    const created = await createRequest();
+    await stepOk('dispatchRequest', created.id, { assigneeUnitId: unit });
+
+    const PERSON = `query($id: ID!) { node(id: $id) { id } }`;
+    expect((await app.execute(PERSON, { id: worker }, liaison)).data?.node).toBeNull();
+    // Someone the liaison cannot see who does not work there stays not found: no probing for people.
+    const stranger = await act('takeRequest', created.id, { personId: outsider }, liaison);
+    expect(stranger.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.personId' });
+    const taken = await app.execute(`mutation($id: ID!, $input: TakeRequestInput) { takeRequest(id: $id, input: $input) { status assigneeUnit { id } } }`, { id: created.id, input: { personId: worker } }, liaison);
+    expect(taken.errors).toBeUndefined();
+    expect(taken.data?.takeRequest).toEqual({ status: 'TAKEN', assigneeUnit: { id: unit } });
+    expect((await stepOk('startRequest', created.id, {})).assigneePerson).toEqual({ id: worker });
+    await ledgerMatchesState(created.id);
+    // The check read nobody into the liaison's view: the outsider stays unseen; the worker is seen now
+    // only as any assignee of a request in the community is (person_area), not through the check.
+    expect((await app.execute(PERSON, { id: outsider }, liaison)).data?.node).toBeNull();
+    expect((await app.execute(PERSON, { id: worker }, liaison)).data?.node).toEqual({ id: worker });
   });
 
   test('returned by the assignee, re-dispatched, rejected only while not in hand', async () => {
