@@ -104,7 +104,8 @@ async function step(
 ): Promise<Request> {
   return inTransaction(ctx, async (em) => {
     const request = await loadByGlobalId(em, Request, id, 'id');
-    // A member or liaison acts only on what was dispatched to them (their role allows only their steps).
+    // A member or liaison acts only on what was dispatched to them (their role allows only their steps),
+    // and finds it wherever it is (scope.rules.ts, assignedTo).
     assertActsFor(ctx, { personId: request.assigneePerson?.id, unitId: request.assigneeUnit?.id });
     await assertOwningLevel(ctx, em, request, action);
     if (input.expectedVersion != null && input.expectedVersion !== request.version) {
