@@ -320,6 +320,42 @@ describe('deadlines, suspension and escalation', () => {
   });
 });
 
+describe('lastReason', () => {
+  test('is why it was last rejected, returned or escalated: suspending, reopening and closing out keep it (their reasons are in the ledger)', async () => {
+    const lastReason = async (mutation: string, id: string, input: Record<string, unknown>) => {
+      const result = await app.execute(`mutation($id: ID!, $input: ${inputTypeOf(mutation)}) { ${mutation}(id: $id, input: $input) { lastReason } }`, { id, input });
+      if (result.errors) throw new Error(`${mutation}: ${JSON.stringify(result.errors)}`);
+      return result.data![mutation].lastReason;
+    };
+    const { id } = await createRequest();
+    expect(await lastReason('escalateRequest', id, { reason: '需街道协调' })).toBe('需街道协调');
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    expect(await lastReason('suspendRequest', id, { reason: '等业主回家' })).toBe('需街道协调');
+    expect(await lastReason('resumeRequest', id, {})).toBe('需街道协调');
+    expect(await lastReason('returnRequest', id, { reason: '不在我的网格' })).toBe('不在我的网格');
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    await stepOk('takeRequest', id, {});
+    await stepOk('resolveRequest', id, {});
+    expect(await lastReason('reopenRequest', id, { reason: '灯又坏了' })).toBe('不在我的网格');
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    await stepOk('takeRequest', id, {});
+    await stepOk('resolveRequest', id, {});
+    expect(await lastReason('closeOutRequest', id, { byLevel: 'STREET', reason: '街道销号' })).toBe('不在我的网格');
+
+    const other = await createRequest();
+    expect(await lastReason('rejectRequest', other.id, { reason: '不属于受理范围' })).toBe('不属于受理范围');
+
+    // The other steps' reasons are kept where they always were: the ledger's notes.
+    const ledger = await ok(`query($id: ID!) { node(id: $id) { ... on Request { events { edges { node { kind note } } } } } }`, { id });
+    expect(ledger.node.events.edges.map((e: any) => e.node).filter((e: any) => ['SUSPENDED', 'REOPENED', 'CLOSED_OUT'].includes(e.kind))).toEqual([
+      { kind: 'SUSPENDED', note: '等业主回家' },
+      { kind: 'REOPENED', note: '灯又坏了' },
+      { kind: 'CLOSED_OUT', note: '街道销号' },
+    ]);
+    await ledgerMatchesState(id);
+  });
+});
+
 describe('the acting level is derived from the account, not from input', () => {
   test('once escalated to the street, community staff get FORBIDDEN for dispatch and close-out (whatever byLevel says); street staff may', async () => {
     const communityPath = await areaPath(app, communityId);

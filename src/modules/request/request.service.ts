@@ -30,7 +30,18 @@ import type {
 } from './request.inputs';
 import { RequestOrderField } from './request.inputs';
 import { appendEvent, changedFields, snapshot } from './request.ledger';
-import { CLOCK_RUNNING, LEVEL_RANK, MIN_SATISFACTION_FOR_POINTS, NEXT_LEVEL, OWNING_LEVEL_ACTIONS, REOPEN_WINDOW_DAYS, RequestAction, TRANSITIONS, nextStatus } from './request.states';
+import {
+  CLOCK_RUNNING,
+  LAST_REASON_ACTIONS,
+  LEVEL_RANK,
+  MIN_SATISFACTION_FOR_POINTS,
+  NEXT_LEVEL,
+  OWNING_LEVEL_ACTIONS,
+  REOPEN_WINDOW_DAYS,
+  RequestAction,
+  TRANSITIONS,
+  nextStatus,
+} from './request.states';
 import { assertActsFor, scopePathsOf } from '../identity/access';
 import { STAFF_ROLES } from '../identity/access.policy';
 import { Role } from '../identity/role';
@@ -121,7 +132,7 @@ async function step(
     const status = nextStatus(action, request.status, request.statusBeforeSuspension);
     await apply?.(request, em, now);
     request.status = status;
-    if (input.reason) request.lastReason = input.reason;
+    if (input.reason && LAST_REASON_ACTIONS.has(action)) request.lastReason = input.reason;
     await appendEvent(em, request, {
       kind: TRANSITIONS[action].event,
       actor: actorOf(ctx),
