@@ -202,7 +202,7 @@ export function planDemoRequests(world: DemoRequestWorld, options: { count: numb
           }
           return true;
         },
-        () => closed && next(2, 72) < end && (event('CLOSED_OUT', t, 'CLOSED', { status: 'CLOSED', closedAt: iso(t), lastReason: CLOSE_REASON }, CLOSE_REASON), true),
+        () => closed && next(2, 72) < end && (event('CLOSED_OUT', t, 'CLOSED', { status: 'CLOSED', closedAt: iso(t) }, CLOSE_REASON), true),
       ];
       for (const step of steps) if (!step()) break;
     }

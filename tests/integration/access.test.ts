@@ -15,7 +15,8 @@ import {
   recordIds,
   type CommunityRecords,
 } from '../helpers/access-fixtures';
-import { buildWorld, createUnit, dbId, expectError, expectNothingWritten, ok, type World } from '../helpers/fixtures';
+import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
+import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, ok, type World } from '../helpers/fixtures';
 import { createTestApp, type GraphQLResult, type TestApp } from '../helpers/test-app';
 
 /*
@@ -400,6 +401,80 @@ describe('roles outside the staff', () => {
     expect(result.data.node).toEqual({ residentName: 'A**', residentPhone: '139****5678' });
     const revealed = await app.execute(`query($id: ID!) { node(id: $id) { ... on Request { residentPhone(reveal: true) } } }`, { id: A.requestId }, analyst);
     expectError(revealed, 'FORBIDDEN');
+  });
+});
+
+describe('what is dispatched to a member or a unit, wherever it is', () => {
+  const NODE = `query($id: ID!) { node(id: $id) { ... on Request { id status events { totalCount } } } }`;
+  const LIST = `{ requests(first: 100) { edges { node { id } } } }`;
+  const TYPES: Record<string, string> = { takeRequest: 'TakeRequestInput', startRequest: 'PlainStepInput', resolveRequest: 'PlainStepInput', returnRequest: 'ReasonStepInput!' };
+  const act = (m: string, id: string, input: object | undefined, viewer: Viewer): Promise<GraphQLResult> =>
+    app.execute(`mutation($id: ID!, $input: ${TYPES[m]}) { ${m}(id: $id, input: $input) { status } }`, { id, input }, viewer);
+  const status = async (m: string, id: string, input: object | undefined, viewer: Viewer) => {
+    const result = await act(m, id, input, viewer);
+    expect(result.errors).toBeUndefined();
+    return result.data?.[m].status;
+  };
+  const requestInB = async (title: string): Promise<string> => {
+    const input = { title, body: '楼道灯不亮', channel: 'GRID_PATROL', categoryId: await categoryId(app, 'HOUSING-LIGHTS'), areaId: w.otherGridId };
+    return (await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, { input })).createRequest.id;
+  };
+  const dispatch = async (id: string, input: object, viewer: Viewer) => {
+    const result = await app.execute(`mutation($id: ID!, $input: DispatchRequestInput!) { dispatchRequest(id: $id, input: $input) { status } }`, { id, input }, viewer);
+    expect(result.errors).toBeUndefined();
+  };
+  const seen = async (id: string, viewer: Viewer) => {
+    const node = (await app.execute(NODE, { id }, viewer)).data?.node ?? null;
+    const listed = (await app.execute(LIST, {}, viewer)).data?.requests.edges.some((e: any) => e.node.id === id);
+    return { node: node && { id: node.id, events: node.events.totalCount > 0 }, listed };
+  };
+
+  test("a member living in A dispatched B's request (they work a grid of B) reads and works it until they hand it back; other members still see nothing", async () => {
+    const memberId = await createPerson(app, { name: '钱网格员', partyStatus: 'RETIRED', joinedPartyOn: '1990-07-01', residenceCommunityId: w.communityId });
+    await ok(app, `mutation($input: AssignGridWorkerInput!) { assignGridWorker(input: $input) { id } }`, { input: { gridId: w.otherGridId, personId: memberId, role: 'PART_TIME' } });
+    const member = accountViewer(Role.PARTY_MEMBER, [await areaPath(app, w.communityId)], { personId: dbId(memberId) });
+    const otherMember = accountViewer(Role.PARTY_MEMBER, [await areaPath(app, w.communityId)], { personId: dbId(w.partyMemberId) });
+    const staffB = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.otherCommunityId)]);
+    const worked = await requestInB('B楼道灯坏了');
+    const handedBack = await requestInB('B路灯不亮');
+    expect(await seen(worked, member)).toEqual({ node: null, listed: false }); // not yet theirs
+    await dispatch(worked, { assigneePersonId: memberId }, staffB);
+    await dispatch(handedBack, { assigneePersonId: memberId }, staffB);
+
+    expect(await seen(worked, member)).toEqual({ node: { id: worked, events: true }, listed: true });
+    expect(await status('takeRequest', worked, {}, member)).toBe('TAKEN');
+    expect(await status('startRequest', worked, {}, member)).toBe('IN_PROGRESS');
+    expect(await status('resolveRequest', worked, {}, member)).toBe('RESOLVED');
+    expect(await seen(worked, otherMember)).toEqual({ node: null, listed: false });
+    await expectNothingWritten(app, async () => {
+      const result = await act('returnRequest', worked, { reason: '不是我的' }, otherMember);
+      expectError(result, 'NOT_FOUND', 'id');
+      return result;
+    });
+
+    // Handed back, it is B's again: the member no longer reads it.
+    expect(await status('returnRequest', handedBack, { reason: '本周不在岗' }, member)).toBe('RETURNED');
+    expect(await seen(handedBack, member)).toEqual({ node: null, listed: false });
+    expectError(await act('takeRequest', handedBack, {}, member), 'NOT_FOUND', 'id');
+    // Staff of A gain nothing from their member's work in B.
+    expect(await seen(worked, staffA)).toEqual({ node: null, listed: false });
+  });
+
+  test('a liaison reads and works a request dispatched to its unit in a community the unit is not paired with; other units\' liaisons see nothing', async () => {
+    const unitId = await createUnit(app, { name: '区水务局', kind: 'AGENCY', areaId: w.districtId });
+    await createPairing(app, unitId, w.communityId); // serves A only
+    const worker = await createPerson(app, { name: '周工', employerUnitId: unitId, residenceCommunityId: w.communityId });
+    const liaison = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, w.communityId)], { unitId: dbId(unitId) });
+    const otherLiaison = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, w.communityId)], { unitId: dbId(pairedUnitId) });
+    const id = await requestInB('B下水道堵了');
+    expect(await seen(id, liaison)).toEqual({ node: null, listed: false });
+    await dispatch(id, { assigneeUnitId: unitId }, accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.otherCommunityId)]));
+
+    expect(await seen(id, liaison)).toEqual({ node: { id, events: true }, listed: true });
+    expect(await status('takeRequest', id, { personId: worker }, liaison)).toBe('TAKEN');
+    expect(await status('resolveRequest', id, {}, liaison)).toBe('RESOLVED');
+    expect(await seen(id, otherLiaison)).toEqual({ node: null, listed: false });
+    expectError(await act('returnRequest', id, { reason: '非本单位职责' }, otherLiaison), 'NOT_FOUND', 'id');
   });
 });
 

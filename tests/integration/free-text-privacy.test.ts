@@ -138,8 +138,9 @@ test('a ledger entry\'s data carries the reasons and rating comments it set mask
   const id = created.createRequest.id;
   const step = (mutation: string, input?: string) => ok(app, `mutation($id: ID!) { ${mutation}(id: $id${input ? `, input: ${input}` : ''}) { id } }`, { id });
   await step('dispatchRequest', `{ assigneePersonId: "${w.partyMemberId}" }`);
-  await step('suspendRequest', '{ reason: "等居民回电13812345678" }');
-  await step('resumeRequest');
+  // A reason that sets lastReason (a return's: suspending no longer does, its reason is the entry's note).
+  await step('returnRequest', '{ reason: "等居民回电13812345678" }');
+  await step('dispatchRequest', `{ assigneePersonId: "${w.partyMemberId}" }`);
   await step('takeRequest');
   await step('resolveRequest');
   await step('rateRequest', '{ satisfaction: 5, comment: "满意，有事打13900001111" }');
@@ -153,7 +154,7 @@ test('a ledger entry\'s data carries the reasons and rating comments it set mask
   const analystSets = await sets(analyst());
   expect(JSON.stringify(analystSets)).not.toMatch(/13812345678|13900001111/);
   expect(analystSets).toEqual(expect.arrayContaining([
-    expect.objectContaining({ lastReason: '等居民回电138****5678', status: 'SUSPENDED' }),
+    expect.objectContaining({ lastReason: '等居民回电138****5678', status: 'RETURNED' }),
     expect.objectContaining({ ratingComment: '满意，有事打139****1111', satisfaction: 5 }),
   ]));
   const staffSets = await sets(staff());

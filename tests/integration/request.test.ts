@@ -8,6 +8,8 @@ import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { seedDemoCity } from '../../src/seed/demo-city';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
+import { createPairing } from '../helpers/closed-loop-fixtures';
+import { createPerson, createUnit, dbId } from '../helpers/fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
@@ -136,6 +138,34 @@ describe('the closed loop, end to end', () => {
     if (stranger.errors) expect(stranger.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.personId' });
     const taken = await stepOk('takeRequest', created.id, { personId: unitWorkerId });
     expect(taken).toMatchObject({ status: 'TAKEN', assigneeUnit: { id: unitId }, assigneePerson: { id: unitWorkerId } });
+  });
+
+  test("a unit's liaison names any of its workers to take it, wherever they live; people elsewhere stay unseen", async () => {
+    const { communities } = await ok(`{ communities(first: 2) { edges { node { id } } } }`);
+    const elsewhere = communities.edges.map((e: any) => e.node.id).find((id: string) => id !== communityId);
+    const unit = await createUnit(app, { name: '区住建局', kind: 'AGENCY' });
+    await createPairing(app, unit, communityId);
+    // Employed by the unit, living in a community the unit does not serve: outside the liaison's scope.
+    const worker = await createPerson(app, { name: '李工', employerUnitId: unit, residenceCommunityId: elsewhere });
+    const outsider = await createPerson(app, { name: '赵工', residenceCommunityId: elsewhere });
+    const liaison = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, communityId)], { unitId: dbId(unit) });
+    const created = await createRequest();
+    await stepOk('dispatchRequest', created.id, { assigneeUnitId: unit });
+
+    const PERSON = `query($id: ID!) { node(id: $id) { id } }`;
+    expect((await app.execute(PERSON, { id: worker }, liaison)).data?.node).toBeNull();
+    // Someone the liaison cannot see who does not work there stays not found: no probing for people.
+    const stranger = await act('takeRequest', created.id, { personId: outsider }, liaison);
+    expect(stranger.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.personId' });
+    const taken = await app.execute(`mutation($id: ID!, $input: TakeRequestInput) { takeRequest(id: $id, input: $input) { status assigneeUnit { id } } }`, { id: created.id, input: { personId: worker } }, liaison);
+    expect(taken.errors).toBeUndefined();
+    expect(taken.data?.takeRequest).toEqual({ status: 'TAKEN', assigneeUnit: { id: unit } });
+    expect((await stepOk('startRequest', created.id, {})).assigneePerson).toEqual({ id: worker });
+    await ledgerMatchesState(created.id);
+    // The check read nobody into the liaison's view: the outsider stays unseen; the worker is seen now
+    // only as any assignee of a request in the community is (person_area), not through the check.
+    expect((await app.execute(PERSON, { id: outsider }, liaison)).data?.node).toBeNull();
+    expect((await app.execute(PERSON, { id: worker }, liaison)).data?.node).toEqual({ id: worker });
   });
 
   test('returned by the assignee, re-dispatched, rejected only while not in hand', async () => {
@@ -286,6 +316,42 @@ describe('deadlines, suspension and escalation', () => {
     await stepOk('resolveRequest', id, {});
     app.clock.advance(8 * 24 * HOUR);
     expect((await act('reopenRequest', id, { reason: '太晚了' })).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    await ledgerMatchesState(id);
+  });
+});
+
+describe('lastReason', () => {
+  test('is why it was last rejected, returned or escalated: suspending, reopening and closing out keep it (their reasons are in the ledger)', async () => {
+    const lastReason = async (mutation: string, id: string, input: Record<string, unknown>) => {
+      const result = await app.execute(`mutation($id: ID!, $input: ${inputTypeOf(mutation)}) { ${mutation}(id: $id, input: $input) { lastReason } }`, { id, input });
+      if (result.errors) throw new Error(`${mutation}: ${JSON.stringify(result.errors)}`);
+      return result.data![mutation].lastReason;
+    };
+    const { id } = await createRequest();
+    expect(await lastReason('escalateRequest', id, { reason: '需街道协调' })).toBe('需街道协调');
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    expect(await lastReason('suspendRequest', id, { reason: '等业主回家' })).toBe('需街道协调');
+    expect(await lastReason('resumeRequest', id, {})).toBe('需街道协调');
+    expect(await lastReason('returnRequest', id, { reason: '不在我的网格' })).toBe('不在我的网格');
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    await stepOk('takeRequest', id, {});
+    await stepOk('resolveRequest', id, {});
+    expect(await lastReason('reopenRequest', id, { reason: '灯又坏了' })).toBe('不在我的网格');
+    await stepOk('dispatchRequest', id, { assigneePersonId: memberId });
+    await stepOk('takeRequest', id, {});
+    await stepOk('resolveRequest', id, {});
+    expect(await lastReason('closeOutRequest', id, { byLevel: 'STREET', reason: '街道销号' })).toBe('不在我的网格');
+
+    const other = await createRequest();
+    expect(await lastReason('rejectRequest', other.id, { reason: '不属于受理范围' })).toBe('不属于受理范围');
+
+    // The other steps' reasons are kept where they always were: the ledger's notes.
+    const ledger = await ok(`query($id: ID!) { node(id: $id) { ... on Request { events { edges { node { kind note } } } } } }`, { id });
+    expect(ledger.node.events.edges.map((e: any) => e.node).filter((e: any) => ['SUSPENDED', 'REOPENED', 'CLOSED_OUT'].includes(e.kind))).toEqual([
+      { kind: 'SUSPENDED', note: '等业主回家' },
+      { kind: 'REOPENED', note: '灯又坏了' },
+      { kind: 'CLOSED_OUT', note: '街道销号' },
+    ]);
     await ledgerMatchesState(id);
   });
 });

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { toGlobalId } from '../../src/common/global-id';
 import { Community } from '../../src/modules/area/area.entity';
 import { ListItem, ListItemKind, ListItemStatus, ProblemList } from '../../src/modules/list/list.entity';
@@ -35,6 +36,34 @@ async function newRequest(): Promise<string> {
     input: { title: '小区门口道路塌陷', body: '雨后路面塌陷，存在安全隐患，需要住建、城管联合处置。', channel: 'HOTLINE_12345', categoryId, areaId: gridId },
   });
   return data.createRequest.id;
+}
+
+/**
+ * Runs `first`, then `second`, each queued on the row lock of `table` row `id` (held here the way
+ * any step holds it) in that order, then lets them go: deterministic, however the scheduler runs.
+ * Waiting is read from pg_stat_activity of this test's own database.
+ */
+async function queuedOnRowLock<A, B>(table: string, id: number, first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
+  const holder = new pg.Client({ connectionString: app.databaseUrl });
+  const watcher = new pg.Client({ connectionString: app.databaseUrl });
+  await holder.connect();
+  await watcher.connect();
+  try {
+    await holder.query('begin');
+    await holder.query(`select id from ${table} where id = $1 for update`, [id]);
+    const waiting = async (n: number) => {
+      const count = async () => (await watcher.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n;
+      while ((await count()) < n) await new Promise((resolve) => setTimeout(resolve, 25));
+    };
+    const a = first();
+    await waiting(1);
+    const b = second();
+    await waiting(2);
+    await holder.query('commit');
+    return await Promise.all([a, b]);
+  } finally {
+    await Promise.all([holder.end(), watcher.end()]);
+  }
 }
 
 async function whistleCounts() {
@@ -107,6 +136,53 @@ test('one whistle, one letter, one ledger, one feedback per department', async (
   expect(replayLedger(await em.find(RequestEvent, { request: request.id }))).toEqual(snapshot(request));
 });
 
+test('overdue: false lists exactly what overdue: true leaves out, for whistles and for departments\' responses', async () => {
+  const requestId = await newRequest();
+  const late = (await ok(BLOW, { input: { requestId, blownById: communityId, letter: '逾期筛选测试函', unitIds: departmentIds.slice(0, 2) } })).blowWhistle;
+  const [reported, silent] = late.recipients.edges.map((e: any) => e.node.id);
+  const NONE_LATE = `{ whistles(filter: { overdue: false }) { totalCount } all: whistles { totalCount } whistleResponses(filter: { overdue: false }) { totalCount } allResponses: whistleResponses { totalCount } }`;
+  const noneLate = await ok(NONE_LATE); // at T0 no deadline has passed: false is everything
+  expect([noneLate.whistles.totalCount, noneLate.whistleResponses.totalCount]).toEqual([noneLate.all.totalCount, noneLate.allResponses.totalCount]);
+  await ok(`mutation($id: ID!) { reportToWhistle(id: $id) { status } }`, { id: reported });
+  app.clock.set(new Date(T0.getTime() + 25 * HOUR)); // past the report deadline; the second department never reported
+  const fresh = (await ok(BLOW, { input: { requestId, blownById: communityId, letter: '逾期筛选测试函（新）', unitIds: [departmentIds[0]] } })).blowWhistle;
+
+  const LISTS = `query($overdue: Boolean, $unitId: ID) {
+    whistles(first: 100, filter: { overdue: $overdue, unitId: $unitId }) { totalCount edges { node { id } } }
+    whistleResponses(first: 100, filter: { overdue: $overdue, unitId: $unitId }) { totalCount edges { node { id } } }
+  }`;
+  const lists = async (overdue?: boolean, unitId?: string) => {
+    const data = await ok(LISTS, { overdue, unitId });
+    return {
+      whistles: data.whistles.edges.map((e: any) => e.node.id),
+      responses: data.whistleResponses.edges.map((e: any) => e.node.id),
+      totals: [data.whistles.totalCount, data.whistleResponses.totalCount],
+    };
+  };
+  const [all, overdue, notOverdue] = [await lists(), await lists(true), await lists(false)];
+  expect(overdue.whistles.length).toBeGreaterThan(0);
+  expect(overdue.whistles).toContain(late.id);
+  expect(notOverdue.whistles).not.toContain(late.id); // one department is late: the whistle is overdue
+  expect(notOverdue.whistles).toContain(fresh.id);
+  expect(overdue.whistles).not.toContain(fresh.id);
+  expect(overdue.responses).toContain(silent);
+  expect(notOverdue.responses).not.toContain(silent);
+  expect(notOverdue.responses).toContain(reported);
+  expect(overdue.responses).not.toContain(reported);
+  // Together they are everything, once.
+  expect([...overdue.whistles, ...notOverdue.whistles].sort()).toEqual([...all.whistles].sort());
+  expect([...overdue.responses, ...notOverdue.responses].sort()).toEqual([...all.responses].sort());
+  expect([0, 1].map((i) => overdue.totals[i] + notOverdue.totals[i])).toEqual(all.totals);
+
+  // With a unit, about that unit's own response: the first department answered its part in time.
+  const firstUnitOnTime = await lists(false, departmentIds[0]);
+  expect(firstUnitOnTime.whistles).toEqual(expect.arrayContaining([late.id, fresh.id]));
+  expect(firstUnitOnTime.responses).toContain(reported);
+  expect((await lists(true, departmentIds[0])).whistles).not.toContain(late.id);
+  expect((await lists(false, departmentIds[1])).whistles).not.toContain(late.id);
+  expect((await lists(true, departmentIds[1])).whistles).toContain(late.id);
+});
+
 test('a street can whistle on a problem item inside it; a community cannot whistle on another community\'s matter', async () => {
   const byStreet = (await ok(BLOW, { input: { problemId, blownById: streetId, letter: '街道吹哨：消防通道整治', unitIds: [departmentIds[2]], reportHours: 4, feedbackHours: 48 } })).blowWhistle;
   expect(byStreet).toMatchObject({ problem: { title: '违规占用消防通道' }, request: null });
@@ -154,6 +230,50 @@ test("a unit liaison answers a street's whistle aimed at their unit; another uni
   const request = await em.findOneOrFail(Request, { id: dbId(requestId) });
   const events = await em.find(RequestEvent, { request: request.id }, { orderBy: { sequence: 'ASC' } });
   expect(events.map((e) => e.kind).slice(-2)).toEqual(['WHISTLE_REPORTED', 'WHISTLE_FEEDBACK']);
+});
+
+test('a whistle blown while the request is being closed out is refused like one on a CLOSED request, and writes nothing', async () => {
+  const requestId = await newRequest();
+  const { partyMembers } = await ok(`{ partyMembers(first: 1, filter: { partyStatuses: [IN_SERVICE] }) { edges { node { id } } } }`);
+  const STEP = (name: string, type: string) => `mutation($id: ID!, $input: ${type}) { ${name}(id: $id, input: $input) { status } }`;
+  await ok(STEP('dispatchRequest', 'DispatchRequestInput!'), { id: requestId, input: { assigneePersonId: partyMembers.edges[0].node.id } });
+  await ok(STEP('takeRequest', 'TakeRequestInput'), { id: requestId });
+  await ok(STEP('resolveRequest', 'PlainStepInput'), { id: requestId });
+  const before = await whistleCounts();
+  const [closed, blown] = await queuedOnRowLock(
+    'request',
+    dbId(requestId),
+    () => app.execute(STEP('closeOutRequest', 'CloseOutRequestInput!'), { id: requestId, input: { reason: '社区销号' } }),
+    () => app.execute(BLOW, { input: { requestId, blownById: communityId, letter: '销号时吹哨', unitIds: [departmentIds[0]] } }),
+  );
+  expect(closed.errors).toBeUndefined();
+  expect(closed.data?.closeOutRequest.status).toBe('CLOSED');
+  expect(blown.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.requestId' });
+  expect(blown.errors?.[0].message).toMatch(/the request is CLOSED/);
+  expect(await whistleCounts()).toEqual({ ...before, events: before.events + 1 }); // the close-out's entry, nothing else
+  const kinds = (await app.orm.em.fork().execute('select kind from request_event where request_id = ? order by sequence', [dbId(requestId)])).map((row: any) => row.kind);
+  expect(kinds.at(-1)).toBe('CLOSED_OUT');
+  expect(kinds).not.toContain('WHISTLE_BLOWN');
+});
+
+test('a whistle blown while its problem item is being closed out is refused like one on a closed problem, and writes nothing', async () => {
+  const em = app.orm.em.fork();
+  const { list } = await em.findOneOrFail(ListItem, { id: dbId(problemId) });
+  const item = em.create(ListItem, { list, kind: ListItemKind.PROBLEM, title: '楼道堆物', status: ListItemStatus.OPEN });
+  await em.flush();
+  const itemId = toGlobalId('ListItem', item.id);
+  const before = await whistleCounts();
+  const [closed, blown] = await queuedOnRowLock(
+    'list_item',
+    item.id,
+    () => app.execute(`mutation($id: ID!) { closeProblem(id: $id, note: "已清理") { status } }`, { id: itemId }),
+    () => app.execute(BLOW, { input: { problemId: itemId, blownById: communityId, letter: '销号时吹哨', unitIds: [departmentIds[0]] } }),
+  );
+  expect(closed.errors).toBeUndefined();
+  expect(closed.data?.closeProblem.status).toBe('CLOSED');
+  expect(blown.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.problemId' });
+  expect(blown.errors?.[0].message).toMatch(/already closed/);
+  expect(await whistleCounts()).toEqual(before);
 });
 
 test('bad whistles are refused and write nothing', async () => {

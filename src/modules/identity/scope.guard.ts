@@ -5,7 +5,7 @@ type FilterDef = NonNullable<Options['filters']>[string];
 import { forbidden } from '../../common/errors';
 import type { Viewer } from '../../context/context';
 import { Role } from './role';
-import { CONSEQUENCE_TYPES, GLOBAL_TYPES, RECORD_TYPES, SCOPE_PATHS, SELF_SERVICE_TYPES, nestedAreaPathCondition, readScopeCondition, writeScopeCondition } from './scope.rules';
+import { CONSEQUENCE_TYPES, GLOBAL_TYPES, RECORD_TYPES, SCOPE_PATHS, SELF_SERVICE_TYPES, nestedAreaPathCondition, readScopeCondition, writeScopeCondition, type Addressee } from './scope.rules';
 
 /**
  * What the per-request EntityManager knows about its viewer, as MikroORM filter parameters
@@ -16,8 +16,10 @@ import { CONSEQUENCE_TYPES, GLOBAL_TYPES, RECORD_TYPES, SCOPE_PATHS, SELF_SERVIC
 export interface ScopeParams {
   paths: string[] | null;
   enforceWrites: boolean;
-  /** A unit liaison's unit: whistles addressed to it are readable wherever they were blown. */
+  /** A unit liaison's unit: whistles addressed to it, and requests dispatched to it, are readable wherever they are. */
   addressedUnit?: number | null;
+  /** A party member's own person: requests dispatched to them are readable (and theirs to work) wherever they are. */
+  addressedPerson?: number | null;
 }
 
 export const SCOPE_FILTER = 'scope';
@@ -31,7 +33,7 @@ export const scopeFilter: FilterDef = {
   args: false,
   cond: (args: Partial<ScopeParams> | undefined, _type: unknown, _em: unknown, _options: unknown, entityName: unknown) => {
     if (!args?.paths) return {};
-    return readScopeCondition(nameOf(entityName), args.paths, args.addressedUnit ?? null);
+    return readScopeCondition(nameOf(entityName), args.paths, addresseeOf(args));
   },
 };
 
@@ -39,7 +41,12 @@ export const scopeFilter: FilterDef = {
 export function scopeParamsOf(viewer: Viewer): ScopeParams {
   if (viewer.kind === 'anonymous') return { paths: [], enforceWrites: false };
   const addressedUnit = viewer.kind === 'account' && viewer.role === Role.UNIT_LIAISON ? viewer.unitId : null;
-  return { paths: viewer.scopePaths, enforceWrites: true, addressedUnit };
+  const addressedPerson = viewer.kind === 'account' && viewer.role === Role.PARTY_MEMBER ? viewer.personId : null;
+  return { paths: viewer.scopePaths, enforceWrites: true, addressedUnit, addressedPerson };
+}
+
+function addresseeOf(params: Partial<ScopeParams>): Addressee {
+  return { unit: params.addressedUnit ?? null, person: params.addressedPerson ?? null };
 }
 
 /** Sets the viewer's scope on a request's EntityManager. */
@@ -77,7 +84,7 @@ export class ScopeWriteGuard implements EventSubscriber {
       }
       const id = (changeSet.entity as { id?: number }).id;
       if (changeSet.type !== ChangeSetType.CREATE && id !== undefined) {
-        await assertRowInScope(em, name, id, paths, params.addressedUnit ?? null);
+        await assertRowInScope(em, name, id, paths, addresseeOf(params));
       }
       if (changeSet.type === ChangeSetType.CREATE || (changeSet.type === ChangeSetType.UPDATE && movesArea(name, changeSet.payload))) {
         await assertTargetInScope(em, name, changeSet.entity as Record<string, unknown>, paths, creating);
@@ -93,8 +100,8 @@ function movesArea(name: string, payload: Record<string, unknown>): boolean {
   return Object.prototype.hasOwnProperty.call(payload, first);
 }
 
-async function assertRowInScope(em: EntityManager, name: string, id: number, paths: string[], addressedUnit: number | null): Promise<void> {
-  const count = await em.count(name, { $and: [{ id }, writeScopeCondition(name, paths, addressedUnit)] }, { filters: false, flushMode: FlushMode.COMMIT });
+async function assertRowInScope(em: EntityManager, name: string, id: number, paths: string[], addressee: Addressee): Promise<void> {
+  const count = await em.count(name, { $and: [{ id }, writeScopeCondition(name, paths, addressee)] }, { filters: false, flushMode: FlushMode.COMMIT });
   if (count === 0) throw forbidden(`This ${name} is outside the areas you may change`);
 }
 

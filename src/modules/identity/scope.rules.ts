@@ -106,17 +106,49 @@ export const GLOBAL_TYPES: ReadonlySet<string> = new Set([
 export const SELF_SERVICE_TYPES: ReadonlySet<string> = new Set(['RefreshToken', 'SignInDevice', 'Account', 'PersonalDataAccess', 'MutationAudit']);
 
 /**
+ * Who the viewer acts for, beside their area: a unit liaison's unit (`unit`), a party member's own
+ * person (`person`). What is sent to them (a whistle addressed to the unit, a request dispatched to
+ * the unit or the member) reaches them wherever it is.
+ */
+export interface Addressee {
+  unit: number | null;
+  person: number | null;
+}
+
+export const NO_ADDRESSEE: Addressee = { unit: null, person: null };
+
+/**
+ * A request dispatched to the addressee (to the unit, or to the member), whatever its area: the
+ * branch may send it to a member serving in a community they do not live in (a grid they work),
+ * or to a unit not paired with the community. The assignee reads it, its ledger, and takes its
+ * steps (their role allows only theirs: take, start, resolve, return, comment); handed back or
+ * re-dispatched, it is no longer theirs. Null: nothing is sent to this viewer.
+ */
+function assignedTo(addressee: Addressee): Record<string, unknown> | null {
+  const alternatives = [
+    ...(addressee.unit !== null ? [{ assigneeUnit: addressee.unit }] : []),
+    ...(addressee.person !== null ? [{ assigneePerson: addressee.person }] : []),
+  ];
+  if (alternatives.length === 0) return null;
+  return alternatives.length === 1 ? alternatives[0] : { $or: alternatives };
+}
+
+/**
  * Reading reaches a little further than writing for people: a person is visible where they live
  * and wherever a community's work links them (grids they work, posts, activities, party seats,
  * assignments: the person_area view), so a community sees the member from elsewhere who serves
  * in it. Changing a person stays with their residence community.
  * And for whistles: a whistle reaches the department wherever it was blown (a street, the
- * district), so the liaison of an addressed unit (`addressedUnit`) reads the whistle and that
+ * district), so the liaison of an addressed unit (`addressee.unit`) reads the whistle and that
  * unit's recipient row, though the blowing area lies outside the communities the unit serves.
+ * And for requests: the assignee reads a request dispatched to them, and its ledger (assignedTo).
  */
-export function readScopeCondition(entityName: string, paths: readonly string[], addressedUnit: number | null = null): Record<string, unknown> {
+export function readScopeCondition(entityName: string, paths: readonly string[], addressee: Addressee = NO_ADDRESSEE): Record<string, unknown> {
   const own = scopeCondition(entityName, paths);
-  if (entityName === 'WhistleRecipient') return writeScopeCondition(entityName, paths, addressedUnit);
+  if (entityName === 'WhistleRecipient' || entityName === 'Request') return writeScopeCondition(entityName, paths, addressee);
+  const assigned = assignedTo(addressee);
+  if (assigned !== null && entityName === 'RequestEvent') return { $or: [own, { request: assigned }] };
+  const addressedUnit = addressee.unit;
   if (addressedUnit !== null && entityName === 'Whistle') {
     const addressed = raw((alias: string) => `${alias}.id in (select wr.whistle_id from whistle_recipient wr where wr.unit_id = ?)`, [addressedUnit]);
     return { $or: [own, { [addressed]: [] }] };
@@ -131,12 +163,14 @@ export function readScopeCondition(entityName: string, paths: readonly string[],
 
 /**
  * Which existing rows a viewer may change: those in scope, and for the liaison of an addressed unit
- * (`addressedUnit`) also that unit's own recipient row of a whistle blown elsewhere (its report and
- * feedback), nothing else there.
+ * (`addressee.unit`) also that unit's own recipient row of a whistle blown elsewhere (its report and
+ * feedback), nothing else there; for an assignee, the request dispatched to them (assignedTo).
  */
-export function writeScopeCondition(entityName: string, paths: readonly string[], addressedUnit: number | null = null): Record<string, unknown> {
+export function writeScopeCondition(entityName: string, paths: readonly string[], addressee: Addressee = NO_ADDRESSEE): Record<string, unknown> {
   const own = scopeCondition(entityName, paths);
-  if (addressedUnit !== null && entityName === 'WhistleRecipient') return { $or: [own, { unit: addressedUnit }] };
+  if (addressee.unit !== null && entityName === 'WhistleRecipient') return { $or: [own, { unit: addressee.unit }] };
+  const assigned = entityName === 'Request' ? assignedTo(addressee) : null;
+  if (assigned !== null) return { $or: [own, assigned] };
   return own;
 }
 

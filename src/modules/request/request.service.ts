@@ -1,6 +1,7 @@
 import { OptimisticLockError, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { badInput, conflict, forbidden, illegalTransition } from '../../common/errors';
+import { expectGlobalId } from '../../common/global-id';
 import { freeTextSearchCondition } from '../../common/privacy';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
@@ -29,7 +30,18 @@ import type {
 } from './request.inputs';
 import { RequestOrderField } from './request.inputs';
 import { appendEvent, changedFields, snapshot } from './request.ledger';
-import { CLOCK_RUNNING, LEVEL_RANK, MIN_SATISFACTION_FOR_POINTS, NEXT_LEVEL, OWNING_LEVEL_ACTIONS, REOPEN_WINDOW_DAYS, RequestAction, TRANSITIONS, nextStatus } from './request.states';
+import {
+  CLOCK_RUNNING,
+  LAST_REASON_ACTIONS,
+  LEVEL_RANK,
+  MIN_SATISFACTION_FOR_POINTS,
+  NEXT_LEVEL,
+  OWNING_LEVEL_ACTIONS,
+  REOPEN_WINDOW_DAYS,
+  RequestAction,
+  TRANSITIONS,
+  nextStatus,
+} from './request.states';
 import { assertActsFor, scopePathsOf } from '../identity/access';
 import { STAFF_ROLES } from '../identity/access.policy';
 import { Role } from '../identity/role';
@@ -103,7 +115,8 @@ async function step(
 ): Promise<Request> {
   return inTransaction(ctx, async (em) => {
     const request = await loadByGlobalId(em, Request, id, 'id');
-    // A member or liaison acts only on what was dispatched to them (their role allows only their steps).
+    // A member or liaison acts only on what was dispatched to them (their role allows only their steps),
+    // and finds it wherever it is (scope.rules.ts, assignedTo).
     assertActsFor(ctx, { personId: request.assigneePerson?.id, unitId: request.assigneeUnit?.id });
     await assertOwningLevel(ctx, em, request, action);
     if (input.expectedVersion != null && input.expectedVersion !== request.version) {
@@ -119,7 +132,7 @@ async function step(
     const status = nextStatus(action, request.status, request.statusBeforeSuspension);
     await apply?.(request, em, now);
     request.status = status;
-    if (input.reason) request.lastReason = input.reason;
+    if (input.reason && LAST_REASON_ACTIONS.has(action)) request.lastReason = input.reason;
     await appendEvent(em, request, {
       kind: TRANSITIONS[action].event,
       actor: actorOf(ctx),
@@ -134,6 +147,22 @@ async function step(
     await refreshDemandRollup(em, request);
     return request;
   });
+}
+
+/**
+ * The person taking a request on behalf of the unit it was dispatched to. Working there is the
+ * authorisation, not the area scope: a worker may live outside the communities the unit's liaison
+ * reads, so they are found by their employment without the scope filter (only for this check: what
+ * the caller reads of them afterwards is scoped as ever). Anyone else is looked up as any input:
+ * NOT_FOUND when the caller cannot see them, so ids of people elsewhere cannot be probed; BAD_USER_INPUT
+ * when they can.
+ */
+async function workerOf(em: EntityManager, unitId: number, globalId: string, field: string): Promise<Person> {
+  const { id } = expectGlobalId(globalId, [Person.name], field);
+  const worker = await em.findOne(Person, { id, employerUnit: unitId }, { filters: false });
+  if (worker) return worker;
+  await loadByGlobalId(em, Person, globalId, field);
+  throw badInput(field, 'this person does not work at the unit it was dispatched to');
 }
 
 /**
@@ -228,12 +257,13 @@ export const requestService = {
   /** 党员接单: the assignee takes it; for a unit, a person working there takes it on its behalf. */
   take(ctx: AppContext, id: string, input: TakeRequestInput): Promise<Request> {
     return step(ctx, id, RequestAction.TAKE, input, async (request, em) => {
-      const person = await loadOptional(em, Person, input.personId, 'input.personId');
       if (request.assigneeUnit) {
-        if (!person) throw badInput('input.personId', 'a request dispatched to a unit is taken by a person working there');
-        if (person.employerUnit?.id !== request.assigneeUnit.id) throw badInput('input.personId', 'this person does not work at the unit it was dispatched to');
-        request.assigneePerson = person;
-      } else if (person && person.id !== request.assigneePerson?.id) {
+        if (input.personId == null) throw badInput('input.personId', 'a request dispatched to a unit is taken by a person working there');
+        request.assigneePerson = await workerOf(em, request.assigneeUnit.id, input.personId, 'input.personId');
+        return;
+      }
+      const person = await loadOptional(em, Person, input.personId, 'input.personId');
+      if (person && person.id !== request.assigneePerson?.id) {
         throw badInput('input.personId', 'only the member it was dispatched to can take it');
       }
     });

@@ -55,6 +55,13 @@ export const MIN_SATISFACTION_FOR_POINTS = 3;
  */
 export const OWNING_LEVEL_ACTIONS: ReadonlySet<RequestAction> = new Set([RequestAction.DISPATCH, RequestAction.REJECT, RequestAction.ESCALATE, RequestAction.CLOSE_OUT]);
 
+/**
+ * Steps whose reason is kept on the request as `lastReason`: why it was last turned away, handed
+ * back or handed up, what whoever dispatches it next needs to know. The reasons of the other
+ * steps (suspend, reopen, close out) are in their ledger entries' notes.
+ */
+export const LAST_REASON_ACTIONS: ReadonlySet<RequestAction> = new Set([RequestAction.REJECT, RequestAction.RETURN, RequestAction.ESCALATE]);
+
 /** Levels from the bottom up: a level acts for itself and for every level below it. */
 export const LEVEL_RANK: Record<RequestLevel, number> = {
   [RequestLevel.COMMUNITY]: 0,

@@ -56,7 +56,7 @@ export class WhistleFilter {
   @IdInput({ nullable: true })
   requestId?: string;
 
-  @Field(() => Boolean, { nullable: true, description: 'Whistles with at least one department past a deadline without answering.' })
+  @Field(() => Boolean, { nullable: true, description: 'true: whistles with at least one department (this unit, with unitId) past a deadline without answering; false: the others.' })
   @IsOptional()
   overdue?: boolean;
 }
@@ -79,7 +79,7 @@ export class WhistleResponseFilter {
   @ArrayMaxSize(3)
   statuses?: WhistleResponseStatus[];
 
-  @Field(() => Boolean, { nullable: true, description: 'Past the report or feedback deadline without doing it.' })
+  @Field(() => Boolean, { nullable: true, description: 'true: past the report or feedback deadline without doing it; false: the others.' })
   @IsOptional()
   overdue?: boolean;
 }

@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, conflict, illegalTransition, notFound } from '../../common/errors';
 import { expectGlobalId } from '../../common/global-id';
-import { loadByGlobalId } from '../../common/lookup';
+import { loadByGlobalId, loadForUpdate } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { inTransaction } from '../../common/transaction';
 import { actorOf, type AppContext } from '../../context/context';
@@ -45,12 +45,16 @@ export const whistleService = {
     const and: FilterQuery<Whistle>[] = [];
     if (filter.within) and.push({ blownBy: { path: { $like: `${(await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within')).path}%` } } });
     if (filter.requestId) and.push({ request: (await loadByGlobalId(ctx.em, Request, filter.requestId, 'filter.requestId')).id });
-    const recipientConditions: FilterQuery<WhistleRecipient>[] = [];
-    if (filter.unitId) recipientConditions.push({ unit: (await loadByGlobalId(ctx.em, Unit, filter.unitId, 'filter.unitId')).id });
-    if (filter.overdue) recipientConditions.push(overdueResponses(ctx.now()));
-    if (recipientConditions.length) {
-      const rows = await ctx.em.find(WhistleRecipient, { $and: recipientConditions }, { fields: ['whistle'] as never });
-      and.push({ id: { $in: [...new Set(rows.map((row) => row.whistle.id))] } });
+    const whistleIdsOf = async (conditions: FilterQuery<WhistleRecipient>[]) => {
+      const rows = await ctx.em.find(WhistleRecipient, { $and: conditions }, { fields: ['whistle'] as never });
+      return [...new Set(rows.map((row) => row.whistle.id))];
+    };
+    const byUnit: FilterQuery<WhistleRecipient>[] = filter.unitId ? [{ unit: (await loadByGlobalId(ctx.em, Unit, filter.unitId, 'filter.unitId')).id }] : [];
+    if (byUnit.length) and.push({ id: { $in: await whistleIdsOf(byUnit) } });
+    // A whistle is overdue when one of its departments (the unit's, given one) is; false lists the rest.
+    if (filter.overdue != null) {
+      const overdue = await whistleIdsOf([...byUnit, overdueResponses(ctx.now())]);
+      and.push({ id: filter.overdue ? { $in: overdue } : { $nin: overdue } });
     }
     return paginate(ctx.em, Whistle, (and.length ? { $and: and } : {}) as FilterQuery<Whistle>, { property: 'id', direction: OrderDirection.DESC }, args);
   },
@@ -60,7 +64,7 @@ export const whistleService = {
     const and: FilterQuery<WhistleRecipient>[] = [];
     if (filter.unitId) and.push({ unit: (await loadByGlobalId(ctx.em, Unit, filter.unitId, 'filter.unitId')).id });
     if (filter.statuses?.length) and.push({ status: { $in: filter.statuses } });
-    if (filter.overdue) and.push(overdueResponses(ctx.now()));
+    if (filter.overdue != null) and.push(filter.overdue ? overdueResponses(ctx.now()) : { $not: overdueResponses(ctx.now()) });
     return paginate(ctx.em, WhistleRecipient, (and.length ? { $and: and } : {}) as FilterQuery<WhistleRecipient>, { property: 'id', direction: OrderDirection.ASC }, args);
   },
 
@@ -73,12 +77,16 @@ export const whistleService = {
       let request: Request | null = null;
       let problem: ListItem | null = null;
       let placePath: string;
+      // The matter's row is locked before its status is checked, as every step on it does (a request
+      // step in `step`, a problem's close-out in closeProblem): a close-out committing meanwhile is
+      // seen here, and the whistle is refused as it would be after it, instead of landing on the
+      // ledger after CLOSED_OUT.
       if (input.requestId) {
-        request = await loadByGlobalId(em, Request, input.requestId, 'input.requestId');
+        request = await loadForUpdate(em, Request, input.requestId, 'input.requestId');
         if (FINISHED_REQUEST.includes(request.status)) throw badInput('input.requestId', `the request is ${request.status}: nothing left to whistle for`);
         placePath = (await em.findOneOrFail(Area, { id: request.area.id })).path;
       } else {
-        problem = await loadByGlobalId(em, ListItem, input.problemId!, 'input.problemId');
+        problem = await loadForUpdate(em, ListItem, input.problemId!, 'input.problemId');
         if (problem.kind !== ListItemKind.PROBLEM) throw badInput('input.problemId', 'a whistle is blown on a PROBLEM item');
         if (problem.status === ListItemStatus.CLOSED) throw badInput('input.problemId', 'the problem is already closed');
         const list = await em.findOneOrFail(ProblemList, { id: problem.list.id });
