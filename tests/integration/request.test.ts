@@ -394,6 +394,24 @@ describe('the acting level is derived from the account, not from input', () => {
   });
 });
 
+describe('the deadline clock belongs to the owning level', () => {
+  test('once escalated to the street, community staff may not suspend or resume it (the street\'s clock); street staff may', async () => {
+    const communityPath = await areaPath(app, communityId);
+    const communityStaff = accountViewer(Role.COMMUNITY_STAFF, [communityPath]);
+    const streetStaff = accountViewer(Role.STREET_STAFF, [communityPath.replace(/[^/]+\/$/, '')]);
+    const { id } = await createRequest();
+    await stepOk('escalateRequest', id, { reason: '需街道协调' });
+    const local = await ok(`query($c: ID) { partyMembers(first: 1, filter: { residenceCommunityId: $c, partyStatuses: [IN_SERVICE] }) { edges { node { id } } } }`, { c: communityId });
+    expect((await act('dispatchRequest', id, { assigneePersonId: local.partyMembers.edges[0].node.id }, streetStaff)).errors).toBeUndefined();
+    const suspended = await act('suspendRequest', id, { reason: '等业主回家' }, communityStaff);
+    expect(suspended.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await act('suspendRequest', id, { reason: '等业主回家' }, streetStaff)).data?.suspendRequest.status).toBe('SUSPENDED');
+    expect((await act('resumeRequest', id, {}, communityStaff)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await act('resumeRequest', id, {}, streetStaff)).data?.resumeRequest.status).toBe('DISPATCHED');
+    await ledgerMatchesState(id);
+  });
+});
+
 describe('points for a good rating', () => {
   test('re-rated after a reopen by staff who cannot see the assignee\'s points: accepted, and the member still earns once', async () => {
     const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, communityId)]);

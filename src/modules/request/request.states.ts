@@ -51,9 +51,14 @@ export const MIN_SATISFACTION_FOR_POINTS = 3;
 
 /**
  * Steps that belong to the level owning the request (三级联动): sending it out, turning it away,
- * handing it up and closing it out. Once escalated, the level below may no longer take them.
+ * handing it up, stopping and restarting its deadline clock, and closing it out. Once escalated,
+ * the level below may no longer take them: a community suspending a request the street owns would
+ * stop the street's clock. Reopening stays open to the level below: the resident's complaint may
+ * come in there, and it only puts the request back in the owner's queue.
  */
-export const OWNING_LEVEL_ACTIONS: ReadonlySet<RequestAction> = new Set([RequestAction.DISPATCH, RequestAction.REJECT, RequestAction.ESCALATE, RequestAction.CLOSE_OUT]);
+export const OWNING_LEVEL_ACTIONS: ReadonlySet<RequestAction> = new Set([
+  RequestAction.DISPATCH, RequestAction.REJECT, RequestAction.ESCALATE, RequestAction.SUSPEND, RequestAction.RESUME, RequestAction.CLOSE_OUT,
+]);
 
 /**
  * Steps whose reason is kept on the request as `lastReason`: why it was last turned away, handed
