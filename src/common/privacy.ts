@@ -71,6 +71,22 @@ const NAME_AFTER_CUE = nameAfterCuePattern(`：:${SPACE}`);
 /** A name listed after one masked so (联系人王**、李秀英 → 联系人王**、李**): see chainedNamePattern. */
 const CHAINED_NAME = chainedNamePattern(`：:${SPACE}`, '[*][*]');
 
+/**
+ * Marks that also separate the groups of a number (138/1234/5678, 138、1234、5678, 138,1234,5678,
+ * 370102/19900101/1237), written with spaces around or not, also full-width. They separate the
+ * items of lists too (公交19/812/501/213, 5、63、68、802、147、226, 2019.5.18/2019.5.25), which the
+ * masks above, taking any grouping, would read as phone or ID numbers: they are allowed only between
+ * the groups of a number's own shape (3-4-4, area code-4-4, 6-8-4, 6-6-3).
+ */
+const GROUP_MARK = '/／_＿~～,，、';
+const GROUP_JOIN = `[${SPACE}]{0,2}[${GROUP_MARK}][${SPACE}]{0,2}`;
+/** Between the groups of an old 15-digit ID number (370102 900101 123): separators or a group mark, at least one. */
+const ID15_JOIN = `[${JOINER}${GROUP_MARK}${SPACE}]{1,3}`;
+/** A birth date, YYYYMMDD or YYMMDD (as the old 15-digit ID numbers carry it): month 01-12, day 01-31. */
+const MONTH_DAY = `(?:[0０][1-9１-９]|[1１][0-2０-２])(?:[0０][1-9１-９]|[12１２]${DIGIT}|[3３][01０１])`;
+const YYYYMMDD = `(?:[1１][9９]|[2２][0０])${DIGIT}{2}${MONTH_DAY}`;
+const YYMMDD = `${DIGIT}{2}${MONTH_DAY}`;
+
 /** A year (1900-2099), for telling 2019-2020 from a local number. */
 const YEAR = `(?:[1１][9９]|[2２][0０])${DIGIT}{2}`;
 /** A dash between two numbers, spaces around it allowed: how ranges and serials are written. */
@@ -108,6 +124,19 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
     pattern: `${NUMBER_START}(${DIGIT}${NEXT_DIGIT}{2})${NEXT_DIGIT}{11}${GAP}(${DIGIT}${NEXT_DIGIT}{2}${GAP}[0-9０-９XxＸｘ])${NUMBER_END}`,
     replacement: '$1***********$2',
   },
+  // The same written 6-8-4 with a slash, a comma, 、, an underscore or a tilde (370102/19900101/1237),
+  // digits 7-14 a birth date.
+  {
+    pattern: `${NUMBER_START}(${DIGIT}{3})${DIGIT}{3}${GROUP_JOIN}(?=${YYYYMMDD})${DIGIT}{8}${GROUP_JOIN}(${DIGIT}{3}[0-9０-９XxＸｘ])${NUMBER_END}`,
+    replacement: '$1***********$2',
+  },
+  // Old ID numbers (15 digits) in groups of 6, 6 and 3 (370102 900101 123, 370102/900101/123), the
+  // middle one a birth date (YYMMDD): region prefix and last four, as maskIdNumber. Written without
+  // separators, the run-of-digits mask below takes them (last four kept).
+  {
+    pattern: `${NUMBER_START}([1-9１-９]${DIGIT}{2})${DIGIT}{3}${ID15_JOIN}(?=${YYMMDD})${DIGIT}{5}(${DIGIT}${ID15_JOIN}${DIGIT}{3})${NUMBER_END}`,
+    replacement: '$1********$2',
+  },
   // Bank cards written in groups of four (6222 0202 0000 1234 563, 4111-1111-1111-1111), first digit
   // 3, 4, 5, 6 or 9, passing the Luhn check every card number carries: the last group kept. Only
   // that shape, joined by spaces or dashes (never dots): budgets (300000.00-500000.00), decimals,
@@ -137,8 +166,12 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
     pattern: `${NUMBER_START}((?:[+]?86${GAP})?[1１]${GAP}[3-9３-９]${NEXT_DIGIT})${NEXT_DIGIT}{4}${GAP}(${DIGIT}${NEXT_DIGIT}{3})${NUMBER_END}`,
     replacement: '$1****$2',
   },
+  // The same written 3-4-4 with a slash, a comma, 、, an underscore or a tilde (138/1234/5678, 138、1234、5678).
+  { pattern: `${NUMBER_START}([1１][3-9３-９]${DIGIT})${GROUP_JOIN}${DIGIT}{4}${GROUP_JOIN}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1****$2' },
   // Landlines with an area code (0531-8877-6655, (0531) 8877 6655): area code and last four, as maskPhone.
   { pattern: `${NUMBER_START}[(（]?(0${DIGIT}{2,3})[)）]?${GAP}${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
+  // The same with a group mark (0531/8877/6655).
+  { pattern: `${NUMBER_START}[(（]?(0${DIGIT}{2,3})[)）]?${GROUP_JOIN}${DIGIT}{3,4}${GROUP_JOIN}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
   // A local number in groups where the text says it is one (电话 8877-6655): last four. Without
   // that word, 8877-6655 cannot be told from a range (面积1200-1500).
   { pattern: `((?:电话|座机|手机|联系方式|热线|[Tt][Ee][Ll])[：:]?[${SPACE}]{0,3})${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1****$2' },

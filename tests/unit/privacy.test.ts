@@ -208,6 +208,65 @@ describe('maskFreeText', () => {
   });
 });
 
+describe('maskFreeText: numbers written in groups with slashes, commas and other marks', () => {
+  test.each([
+    ['联系电话138/1234/5678', '联系电话138****5678'],
+    ['电话138,1234,5678', '电话138****5678'],
+    ['电话138、1234、5678', '电话138****5678'],
+    ['电话138_1234_5678', '电话138****5678'],
+    ['电话138~1234~5678', '电话138****5678'],
+    // Full-width, as Chinese input methods type them.
+    ['电话138／1234／5678', '电话138****5678'],
+    ['电话138，1234，5678', '电话138****5678'],
+    ['电话138＿1234＿5678', '电话138****5678'],
+    ['电话138～1234～5678', '电话138****5678'],
+    ['电话１３８／１２３４／５６７８', '电话１３８****５６７８'],
+    ['座机0531/8877/6655', '座机0531-****6655'],
+    ['身份证370102/19900101/1237', '身份证370***********1237'],
+    // The old 15-digit ID numbers (region, YYMMDD, sequence) in groups: region prefix and the last four, as maskIdNumber.
+    ['老身份证370102 900101 123', '老身份证370********1 123'],
+    ['老身份证370102-900101-123', '老身份证370********1-123'],
+    ['老身份证370102/900101/123', '老身份证370********1/123'],
+    ['老身份证３７０１０２　９００１０１　１２３', '老身份证３７０********１　１２３'],
+    // Ungrouped, the run-of-digits mask takes them, as before.
+    ['老身份证370102900101123', '老身份证****1123'],
+    // Numbers listed with commas are each masked, and a list mark does not hide the number after it.
+    ['电话13812345678，13912345678', '电话138****5678，139****5678'],
+    // Two phones in groups listed one after the other: each masked, not read as one ID number of 18 digits.
+    ['联系电话138 1234 5678，139 1234 5678', '联系电话138****5678，139****5678'],
+    ['138、1234、5678、139、1234、5678', '138****5678、139****5678'],
+    ['138,1234,5678、138、1234、5678，身份证370102/19900101/1237', '138****5678、138****5678，身份证370***********1237'],
+    ['电话13812345678、8877-6655', '电话138****5678、****6655'],
+    ['房号1202，13812345678', '房号1202，138****5678'],
+    ['2024/05/01拨打13812345678', '2024/05/01拨打138****5678'],
+  ])('%s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
+  test.each([
+    ['a date with slashes', '2024/05/01'],
+    ['dates with slashes in a list', '2024/01/01 2024/02/01 2024/03/01'],
+    ['a date with slashes and a time', '于2024/05/01 12:30报修'],
+    ['an amount with a thousands comma', '花了1,200元'],
+    ['a larger amount with commas', '总价1,200,000元'],
+    ['an amount with a full-width comma', '共计1，200元'],
+    ['years listed with 、', '2024、2025、2026年'],
+    ['a list of numbers', '第1、2、3、4条'],
+    ['a range of years with a tilde', '2019~2020年度'],
+    ['a range of amounts with a full-width tilde', '预算3000～5000元'],
+    ['a list of amounts', '100,200,300'],
+    ['three groups of 6-6-3 whose middle is no date', '编号100000 200000 300'],
+    ['a code with underscores', 'file_2024_05_01'],
+    // Found in the 2020 Teddy Cup messages: lists written with 、 or slashes are no phone or ID number.
+    ['a list of numbers with 、', '5、63、68、802、147、226、262、26、38'],
+    ['bus lines', '途径此路段的公交有19、812、501、213、13'],
+    ['bus lines with slashes', '公交19/812/501/213'],
+    ['dates with dots listed with slashes', '业主代表已经三次2019.5.18/2019.5.25/2019年6月2日'],
+  ])('%s stays as written', (_what, text) => {
+    expect(maskFreeText(text)).toBe(text);
+  });
+});
+
 describe('maskFreeText: a name after a cue', () => {
   test.each([
     // Surname kept, the given name masked, as maskName masks a name field; numbers masked as before.
