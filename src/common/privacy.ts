@@ -108,6 +108,48 @@ const EVENING_TIME = `[2２][0-3０-３][0-5０-５]${DIGIT}`;
 /** Any time written as four digits (0000-2459: 2400 closes a day), a range's second time. */
 const TIME = `(?:[01０１]${DIGIT}|[2２][0-4０-４])[0-5０-５]${DIGIT}`;
 
+/** Spaces between the parts of an address (3号楼 2单元 301室). */
+const ADDRESS_SPACE = `[${SPACE}]{0,2}`;
+/** The number of a unit or a floor, in digits or in words (2, 十二, 二). */
+const PART_NUMBER = `(?:${DIGIT}{1,2}|[一二三四五六七八九十]{1,3})`;
+/** A unit of a building (2单元, 二单元), a floor (5楼, 五层): the parts between a building and a door. */
+const UNIT_PART = `${PART_NUMBER}${ADDRESS_SPACE}单元${ADDRESS_SPACE}`;
+const FLOOR_PART = `${PART_NUMBER}${ADDRESS_SPACE}[楼层]${ADDRESS_SPACE}`;
+/**
+ * A room: 3 or 4 digits, floor and door (301, 1203), not from 0 and not ending in 00 (阳光100 is a
+ * name, 1000 an amount); rooms listed after it (101、102, 102.104) with it.
+ */
+const ROOM = `[1-9１-９]${DIGIT}?(?:[0０][1-9１-９]|[1-9１-９]${DIGIT})`;
+const ROOMS = `${ROOM}(?:${ADDRESS_SPACE}[、，,/.．和及与]${ADDRESS_SPACE}${ROOM})*`;
+/** What a building is called before its rooms (3栋1203, 3号楼301, A座3707). */
+const BUILDING_WORD = '栋|幢|座|号楼';
+/**
+ * What a number counts or measures when it follows it, so no door (10栋2单元2018年, 3栋1200平米,
+ * 6栋180户1000余人, 3栋105m2户型).
+ */
+const COUNTED =
+  '年|月|日|天|周|小时|分|秒|元|块|万|亿|千|百|平|米|㎡|公里|个|次|人|名|位|家|套|间|辆|台|件|斤|公斤|吨|岁|期|届|级|页|条|项|多|余|' +
+  '左右|以上|以下|以内|之间|不等|[%％℃A-Za-z]';
+/** A shop's or an office's number is no household's (5栋105商铺, 105号门面). */
+const SHOP = '商铺|门面|门店|铺面|店铺|商户';
+/** A flat's layout (2室1厅, 三室两厅): 室 counts rooms there, names no door. */
+const LAYOUT_AFTER = `${ADDRESS_SPACE}(?:${DIGIT}|[一二两三四五六七八九十])${ADDRESS_SPACE}厅`;
+/**
+ * The end of a door number after its building, unit or floor: its word (室, 号房, 房, 号, 户),
+ * captured and kept, or none where no count, measure, shop or building word follows (3栋2单元1203
+ * is a door, 10栋2单元2018年 is none; a decimal point before a unit is a measure, 3栋1200.5平米).
+ * 户 names a door only after a number that reads as one (101户, not 180户, a count) and before no
+ * count's words (户型, 户数, 户业主, 户1000余人).
+ */
+const DOOR_END =
+  `(?:${ADDRESS_SPACE}(室(?!${LAYOUT_AFTER})|号房|房|号(?!楼|院|线|${SHOP})|` +
+  `户(?<=(?:[0０][1-9１-９]|[12１２]${DIGIT})${ADDRESS_SPACE}户)(?!型|数|籍|口|人|家|业主|居民|住户|左右|以上|以下|多|余|${DIGIT}))` +
+  `|(?!${DIGIT}|[.．]${DIGIT}+${ADDRESS_SPACE}(?:${COUNTED})|${ADDRESS_SPACE}(?:${COUNTED}|${SHOP}|栋|幢|座|层|楼|室|房|号|户)))`;
+/** What after 房 makes it no room where no building, unit or floor is named (206房产, 3000房款, 2005房补). */
+const NOT_ROOM_AFTER = '产|价|租|贷|款|费|补|型|源|龄';
+/** A dash between the parts of an address written as numbers (3-2-301). */
+const ADDRESS_DASH = '[-－‐‑–—]';
+
 /**
  * The masks applied to free text, in order, each a pattern and a replacement (`$n` keeps group n).
  * Written to mean the same in JavaScript and in PostgreSQL's regular expressions, so the search
@@ -205,6 +247,40 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   { pattern: NAME_AFTER_CUE, replacement: '$1$2**' },
   // The names listed after it (联系人王**、李秀英 → 联系人王**、李**), one more per pass.
   ...Array.from({ length: CHAINED_NAME_PASSES }, () => ({ pattern: CHAINED_NAME, replacement: '$1$2**' })),
+  // A door below the building: one household's address. Everything below the building down to the
+  // door is masked (unit, floor and room), the building and the door's word kept: 3号楼2单元301室 →
+  // 3号楼****室, 3栋2单元1203 → 3栋****, 3-2-301 → 3-****. A building, a unit or a floor alone (3号楼,
+  // 2单元, 5楼) is no household and stays, as do counts (297户), layouts (2室1厅), dates (10栋2单元2018年)
+  // and shops (5栋105商铺). After the names: a masked door before a comma (3栋****，李秀英…) would read
+  // to the chained-name mask as a masked name.
+  // Building, unit and room written with dashes (3-2-301): the building kept.
+  {
+    pattern: `(?<!${DIGIT})(?<!${DIGIT}[${JOINER}])(${DIGIT}{1,2}${ADDRESS_DASH})${DIGIT}{1,2}${ADDRESS_DASH}${ROOMS}${DOOR_END}`,
+    replacement: '$1****$2',
+  },
+  // A room after its building (3栋1203, A座3707室: the building's word kept), or after a unit or a floor
+  // (2单元301室, 二楼204号房, 1单元3104: the unit and floor masked with it).
+  {
+    pattern:
+      `(?:((?:${BUILDING_WORD})${ADDRESS_SPACE})|(?<![0-9０-９一二三四五六七八九十])(?:${UNIT_PART}(?:${FLOOR_PART})?|${FLOOR_PART}))` +
+      `${ROOMS}${DOOR_END}`,
+    replacement: '$1****$2',
+  },
+  // A room with its word and nothing named before it: 301室, 14室 (not 2室1厅, nor a list's 3 室内…),
+  // 706房, 1008号房 (not 206房产, 2005房补).
+  {
+    pattern:
+      `(?<!${DIGIT})(?<!${DIGIT}[${JOINER}])` +
+      `(?:[1-9１-９]${DIGIT}{1,4}(室)(?!${LAYOUT_AFTER})|${ROOM}(号房|房)(?!${NOT_ROOM_AFTER}))`,
+    replacement: '****$1$2',
+  },
+  // A door plate's number (门牌号411, 门牌号：12号, a list of them), not a count or a year after it (门牌号10年).
+  {
+    pattern:
+      `(门牌号?码?${ADDRESS_SPACE}(?:[是为]${ADDRESS_SPACE})?[：:]?${ADDRESS_SPACE})${DIGIT}{1,5}` +
+      `(?:${ADDRESS_SPACE}[、，,/～~-]${ADDRESS_SPACE}${DIGIT}{1,5})*(?!${DIGIT}|[.．]${DIGIT}|${ADDRESS_SPACE}(?:${COUNTED}))`,
+    replacement: '$1****',
+  },
 ];
 
 // Unicode mode ('u'): a character outside the BMP (an emoji, a rare character) counts as one, as

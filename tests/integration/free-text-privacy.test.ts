@@ -76,6 +76,16 @@ const SAMPLES = [
   '5、63、68、802、147、226、262、26、38，途径此路段的公交有19、812、501、213、13，公交19/812/501/213，业主代表已经三次2019.5.18/2019.5.25/2019年6月2日',
   '2024/05/01，2024/01/01 2024/02/01 2024/03/01，花了1,200元，总价1,200,000元，共计1，200元，2024、2025、2026年，第1、2、3、4条，2019~2020年度，预算3000～5000元，100,200,300，编号100000 200000 300，file_2024_05_01',
   '电话13812345678，13912345678，电话13812345678、8877-6655，房号1202，13812345678，2024/05/01拨打13812345678',
+  // Doors below the building (masked), and buildings, units, floors, layouts, counts and dates (kept).
+  '每周上门探访独居老人王秀英（3号楼2单元301室），301室漏水，住3-2-301，住3-2-301室，3栋2单元1203，3栋2单元1203 138-1234-5678，3号楼 2单元 301室，３号楼２单元３０１室',
+  '领东汇小区3栋2单元5楼505室非法住改商，中海梅溪湖g4栋二楼204号房的住户，1栋二单元一楼105房，违规敲墙，解放东路49号一楼102室违规住改商，7栋1303号房，米兰春天G2栋320，一家影楼',
+  'A座3707室实际控制人，3号楼301的住户，43栋101户违建房屋，12栋二单元1407住户打架子鼓，八栋一单元301号于今年，一栋一单元1703顶楼业主，深业喜汇3栋1单元3104,2019年',
+  '山水嘉园706房被改建，1008号房退卡，附属楼14室，门牌号411,403,405，门牌号：12号，3号楼2单元501室的路灯坏了3天，2024年修过一次，花了1200元',
+  '3号楼的路灯坏了，3号楼2单元漏水，五栋四单元全体居民，5栋一单元25楼，14栋1楼2楼为物管用房，2室1厅，3室2厅2卫，5室1厅4卫，本小区有297户业主，6栋180户1000余人，A栋78户，每层4户',
+  // Found in the 2020 Teddy Cup messages: doors in lists, shops, an estate's name.
+  '违建栋数，23栋101，11栋101，16栋101.17栋102.104.55栋101.，相关业主如48栋1102、201、902、1002及35栋302，16栋1单元201房租给公司办公使用，3栋1200.5平米',
+  '请公开A市阳光100房屋竣工验收备案，我省2005房补文件，辉煌国际城二期5栋105商铺，5栋105号门面，中茂城1-2-245号商铺，3  室内污染',
+  '02户型和04户型，133、138户型，3栋105m2户型，10栋2单元2018年10月弱电，7-9-10栋，7-8-9栋，2-2-1项，49-51-56平户型，2019-2-22，206房产后，52号房产证，解放东路49号，门牌号10年都未曾更换过，3栋1200平米，2号楼5000元',
 ];
 const MASKED_BODY = '王阿姨家下水道堵了，电话138****5678，身份证370***********1237，座机0531-****6655';
 
@@ -589,18 +599,24 @@ describe('names after a cue', () => {
 });
 
 /*
- * From a privacy review: phone numbers written in groups with slashes or commas (138/1234/5678)
- * and old 15-digit ID numbers in groups (370102 900101 123) went to a portal as written, in
- * directory free text and in request bodies, and were found by search.
+ * From a privacy review: a resident's door (3号楼2单元301室) and numbers written in groups with
+ * slashes or commas (138/1234/5678) or as an old 15-digit ID in groups (370102 900101 123) went
+ * to a portal as written, in directory free text and in request bodies, and were found by search.
  */
-describe('numbers in other groupings', () => {
+describe('doors below the building and numbers in other groupings', () => {
+  const DOOR = '每周上门探访独居老人王秀英（3号楼2单元301室）';
+  const DOOR_MASKED = '每周上门探访独居老人王秀英（3号楼****室）';
   const GROUPED = ['联系电话138/1234/5678', '老身份证370102 900101 123', '138,1234,5678或138、1234、5678，身份证370102/19900101/1237'];
   const GROUPED_MASKED = ['联系电话138****5678', '老身份证370********1 123', '138****5678或138****5678，身份证370***********1237'];
-  const TEXT = GROUPED[0];
-  const TEXT_MASKED = GROUPED_MASKED[0];
+  const TEXT = `${DOOR}，${GROUPED[0]}`;
+  const TEXT_MASKED = `${DOOR_MASKED}，${GROUPED_MASKED[0]}`;
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
+    ids.doorPairing = await createPairing(app, w.units.hospitalId, w.otherCommunityId);
+    await ok(app, `mutation($id: ID!, $input: UpdatePairingInput!) { updatePairing(id: $id, input: $input) { id } }`, {
+      id: ids.doorPairing, input: { agreementTitle: '共建协议', duties: [DOOR] },
+    });
     ids.groupedPairing = await createPairing(app, w.units.schoolId, w.otherCommunityId);
     await ok(app, `mutation($id: ID!, $input: UpdatePairingInput!) { updatePairing(id: $id, input: $input) { id } }`, {
       id: ids.groupedPairing, input: { agreementTitle: '共建协议', duties: GROUPED },
@@ -627,6 +643,12 @@ describe('numbers in other groupings', () => {
     return result.data.node;
   }
 
+  test('a portal reads a pairing\'s duties with the door masked, the building kept', async () => {
+    const node = await readNode('doorPairing', '... on Pairing { duties }', portalViewer());
+    expect(node.duties).toEqual([DOOR_MASKED]);
+    expect(JSON.stringify(node)).not.toContain('2单元301室');
+  });
+
   test('a portal reads a pairing\'s duties with phone and ID numbers in other groupings masked', async () => {
     const node = await readNode('groupedPairing', '... on Pairing { duties }', portalViewer());
     expect(node.duties).toEqual(GROUPED_MASKED);
@@ -640,7 +662,7 @@ describe('numbers in other groupings', () => {
     ['PartyOrganization.functionDescription', 'organization', '... on PartyOrganization { functionDescription }', (n) => n.functionDescription],
   ];
 
-  test.each(DIRECTORY)('a portal reads %s with the grouped phone masked', async (_name, key, selection, pick) => {
+  test.each(DIRECTORY)('a portal reads %s with the door and the grouped phone masked', async (_name, key, selection, pick) => {
     expect(pick(await readNode(key, selection, portalViewer()))).toBe(TEXT_MASKED);
   });
 
@@ -648,11 +670,13 @@ describe('numbers in other groupings', () => {
     expect(pick(await readNode(key, selection, staff()))).toBe(TEXT);
   });
 
-  test('an analyst reads a request body with the grouped phone masked, and cannot find it by it; staff can', async () => {
+  test('an analyst reads a request body with the door and the grouped phone masked, and cannot find it by them; staff can', async () => {
     expect((await readNode('request', '... on Request { body }', analyst())).body).toBe(`${TEXT_MASKED}，家中漏水`);
     expect((await readNode('request', '... on Request { body }', staff())).body).toBe(`${TEXT}，家中漏水`);
-    for (const probe of ['138/1234/5678', '1234/5678']) expect({ probe, found: await found(analyst(), probe) }).toEqual({ probe, found: 0 });
+    for (const probe of ['2单元301室', '301室', '138/1234/5678', '1234/5678']) expect({ probe, found: await found(analyst(), probe) }).toEqual({ probe, found: 0 });
+    expect(await found(analyst(), '3号楼****室')).toBe(1);
     expect(await found(analyst(), '联系电话138****5678，家中漏水')).toBe(1);
+    expect(await found(staff(), '2单元301室')).toBe(1);
     expect(await found(staff(), '138/1234/5678')).toBe(1);
   });
 });
