@@ -23,6 +23,7 @@ import { Migration20261207100000_free_text_masks_chained_names_local_numbers } f
 import { Migration20261208100000_sign_in_device_last_used } from './Migration20261208100000_sign_in_device_last_used';
 import { Migration20261209100000_refresh_token_device } from './Migration20261209100000_refresh_token_device';
 import { Migration20261209200000_work_calendar } from './Migration20261209200000_work_calendar';
+import { Migration20261210100000_free_text_masks_doors_grouped_numbers } from './Migration20261210100000_free_text_masks_doors_grouped_numbers';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -53,4 +54,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261208100000_sign_in_device_last_used', class: Migration20261208100000_sign_in_device_last_used },
   { name: 'Migration20261209100000_refresh_token_device', class: Migration20261209100000_refresh_token_device },
   { name: 'Migration20261209200000_work_calendar', class: Migration20261209200000_work_calendar },
+  { name: 'Migration20261210100000_free_text_masks_doors_grouped_numbers', class: Migration20261210100000_free_text_masks_doors_grouped_numbers },
 ];

@@ -71,6 +71,22 @@ const NAME_AFTER_CUE = nameAfterCuePattern(`：:${SPACE}`);
 /** A name listed after one masked so (联系人王**、李秀英 → 联系人王**、李**): see chainedNamePattern. */
 const CHAINED_NAME = chainedNamePattern(`：:${SPACE}`, '[*][*]');
 
+/**
+ * Marks that also separate the groups of a number (138/1234/5678, 138、1234、5678, 138,1234,5678,
+ * 370102/19900101/1237), written with spaces around or not, also full-width. They separate the
+ * items of lists too (公交19/812/501/213, 5、63、68、802、147、226, 2019.5.18/2019.5.25), which the
+ * masks above, taking any grouping, would read as phone or ID numbers: they are allowed only between
+ * the groups of a number's own shape (3-4-4, area code-4-4, 6-8-4, 6-6-3).
+ */
+const GROUP_MARK = '/／_＿~～,，、';
+const GROUP_JOIN = `[${SPACE}]{0,2}[${GROUP_MARK}][${SPACE}]{0,2}`;
+/** Between the groups of an old 15-digit ID number (370102 900101 123): separators or a group mark, at least one. */
+const ID15_JOIN = `[${JOINER}${GROUP_MARK}${SPACE}]{1,3}`;
+/** A birth date, YYYYMMDD or YYMMDD (as the old 15-digit ID numbers carry it): month 01-12, day 01-31. */
+const MONTH_DAY = `(?:[0０][1-9１-９]|[1１][0-2０-２])(?:[0０][1-9１-９]|[12１２]${DIGIT}|[3３][01０１])`;
+const YYYYMMDD = `(?:[1１][9９]|[2２][0０])${DIGIT}{2}${MONTH_DAY}`;
+const YYMMDD = `${DIGIT}{2}${MONTH_DAY}`;
+
 /** A year (1900-2099), for telling 2019-2020 from a local number. */
 const YEAR = `(?:[1１][9９]|[2２][0０])${DIGIT}{2}`;
 /** A dash between two numbers, spaces around it allowed: how ranges and serials are written. */
@@ -92,6 +108,48 @@ const EVENING_TIME = `[2２][0-3０-３][0-5０-５]${DIGIT}`;
 /** Any time written as four digits (0000-2459: 2400 closes a day), a range's second time. */
 const TIME = `(?:[01０１]${DIGIT}|[2２][0-4０-４])[0-5０-５]${DIGIT}`;
 
+/** Spaces between the parts of an address (3号楼 2单元 301室). */
+const ADDRESS_SPACE = `[${SPACE}]{0,2}`;
+/** The number of a unit or a floor, in digits or in words (2, 十二, 二). */
+const PART_NUMBER = `(?:${DIGIT}{1,2}|[一二三四五六七八九十]{1,3})`;
+/** A unit of a building (2单元, 二单元), a floor (5楼, 五层): the parts between a building and a door. */
+const UNIT_PART = `${PART_NUMBER}${ADDRESS_SPACE}单元${ADDRESS_SPACE}`;
+const FLOOR_PART = `${PART_NUMBER}${ADDRESS_SPACE}[楼层]${ADDRESS_SPACE}`;
+/**
+ * A room: 3 or 4 digits, floor and door (301, 1203), not from 0 and not ending in 00 (阳光100 is a
+ * name, 1000 an amount); rooms listed after it (101、102, 102.104) with it.
+ */
+const ROOM = `[1-9１-９]${DIGIT}?(?:[0０][1-9１-９]|[1-9１-９]${DIGIT})`;
+const ROOMS = `${ROOM}(?:${ADDRESS_SPACE}[、，,/.．和及与]${ADDRESS_SPACE}${ROOM})*`;
+/** What a building is called before its rooms (3栋1203, 3号楼301, A座3707). */
+const BUILDING_WORD = '栋|幢|座|号楼';
+/**
+ * What a number counts or measures when it follows it, so no door (10栋2单元2018年, 3栋1200平米,
+ * 6栋180户1000余人, 3栋105m2户型).
+ */
+const COUNTED =
+  '年|月|日|天|周|小时|分|秒|元|块|万|亿|千|百|平|米|㎡|公里|个|次|人|名|位|家|套|间|辆|台|件|斤|公斤|吨|岁|期|届|级|页|条|项|多|余|' +
+  '左右|以上|以下|以内|之间|不等|[%％℃A-Za-z]';
+/** A shop's or an office's number is no household's (5栋105商铺, 105号门面). */
+const SHOP = '商铺|门面|门店|铺面|店铺|商户';
+/** A flat's layout (2室1厅, 三室两厅): 室 counts rooms there, names no door. */
+const LAYOUT_AFTER = `${ADDRESS_SPACE}(?:${DIGIT}|[一二两三四五六七八九十])${ADDRESS_SPACE}厅`;
+/**
+ * The end of a door number after its building, unit or floor: its word (室, 号房, 房, 号, 户),
+ * captured and kept, or none where no count, measure, shop or building word follows (3栋2单元1203
+ * is a door, 10栋2单元2018年 is none; a decimal point before a unit is a measure, 3栋1200.5平米).
+ * 户 names a door only after a number that reads as one (101户, not 180户, a count) and before no
+ * count's words (户型, 户数, 户业主, 户1000余人).
+ */
+const DOOR_END =
+  `(?:${ADDRESS_SPACE}(室(?!${LAYOUT_AFTER})|号房|房|号(?!楼|院|线|${SHOP})|` +
+  `户(?<=(?:[0０][1-9１-９]|[12１２]${DIGIT})${ADDRESS_SPACE}户)(?!型|数|籍|口|人|家|业主|居民|住户|左右|以上|以下|多|余|${DIGIT}))` +
+  `|(?!${DIGIT}|[.．]${DIGIT}+${ADDRESS_SPACE}(?:${COUNTED})|${ADDRESS_SPACE}(?:${COUNTED}|${SHOP}|栋|幢|座|层|楼|室|房|号|户)))`;
+/** What after 房 makes it no room where no building, unit or floor is named (206房产, 3000房款, 2005房补). */
+const NOT_ROOM_AFTER = '产|价|租|贷|款|费|补|型|源|龄';
+/** A dash between the parts of an address written as numbers (3-2-301). */
+const ADDRESS_DASH = '[-－‐‑–—]';
+
 /**
  * The masks applied to free text, in order, each a pattern and a replacement (`$n` keeps group n).
  * Written to mean the same in JavaScript and in PostgreSQL's regular expressions, so the search
@@ -107,6 +165,19 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   {
     pattern: `${NUMBER_START}(${DIGIT}${NEXT_DIGIT}{2})${NEXT_DIGIT}{11}${GAP}(${DIGIT}${NEXT_DIGIT}{2}${GAP}[0-9０-９XxＸｘ])${NUMBER_END}`,
     replacement: '$1***********$2',
+  },
+  // The same written 6-8-4 with a slash, a comma, 、, an underscore or a tilde (370102/19900101/1237),
+  // digits 7-14 a birth date.
+  {
+    pattern: `${NUMBER_START}(${DIGIT}{3})${DIGIT}{3}${GROUP_JOIN}(?=${YYYYMMDD})${DIGIT}{8}${GROUP_JOIN}(${DIGIT}{3}[0-9０-９XxＸｘ])${NUMBER_END}`,
+    replacement: '$1***********$2',
+  },
+  // Old ID numbers (15 digits) in groups of 6, 6 and 3 (370102 900101 123, 370102/900101/123), the
+  // middle one a birth date (YYMMDD): region prefix and last four, as maskIdNumber. Written without
+  // separators, the run-of-digits mask below takes them (last four kept).
+  {
+    pattern: `${NUMBER_START}([1-9１-９]${DIGIT}{2})${DIGIT}{3}${ID15_JOIN}(?=${YYMMDD})${DIGIT}{5}(${DIGIT}${ID15_JOIN}${DIGIT}{3})${NUMBER_END}`,
+    replacement: '$1********$2',
   },
   // Bank cards written in groups of four (6222 0202 0000 1234 563, 4111-1111-1111-1111), first digit
   // 3, 4, 5, 6 or 9, passing the Luhn check every card number carries: the last group kept. Only
@@ -137,8 +208,12 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
     pattern: `${NUMBER_START}((?:[+]?86${GAP})?[1１]${GAP}[3-9３-９]${NEXT_DIGIT})${NEXT_DIGIT}{4}${GAP}(${DIGIT}${NEXT_DIGIT}{3})${NUMBER_END}`,
     replacement: '$1****$2',
   },
+  // The same written 3-4-4 with a slash, a comma, 、, an underscore or a tilde (138/1234/5678, 138、1234、5678).
+  { pattern: `${NUMBER_START}([1１][3-9３-９]${DIGIT})${GROUP_JOIN}${DIGIT}{4}${GROUP_JOIN}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1****$2' },
   // Landlines with an area code (0531-8877-6655, (0531) 8877 6655): area code and last four, as maskPhone.
   { pattern: `${NUMBER_START}[(（]?(0${DIGIT}{2,3})[)）]?${GAP}${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
+  // The same with a group mark (0531/8877/6655).
+  { pattern: `${NUMBER_START}[(（]?(0${DIGIT}{2,3})[)）]?${GROUP_JOIN}${DIGIT}{3,4}${GROUP_JOIN}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
   // A local number in groups where the text says it is one (电话 8877-6655): last four. Without
   // that word, 8877-6655 cannot be told from a range (面积1200-1500).
   { pattern: `((?:电话|座机|手机|联系方式|热线|[Tt][Ee][Ll])[：:]?[${SPACE}]{0,3})${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1****$2' },
@@ -172,6 +247,40 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   { pattern: NAME_AFTER_CUE, replacement: '$1$2**' },
   // The names listed after it (联系人王**、李秀英 → 联系人王**、李**), one more per pass.
   ...Array.from({ length: CHAINED_NAME_PASSES }, () => ({ pattern: CHAINED_NAME, replacement: '$1$2**' })),
+  // A door below the building: one household's address. Everything below the building down to the
+  // door is masked (unit, floor and room), the building and the door's word kept: 3号楼2单元301室 →
+  // 3号楼****室, 3栋2单元1203 → 3栋****, 3-2-301 → 3-****. A building, a unit or a floor alone (3号楼,
+  // 2单元, 5楼) is no household and stays, as do counts (297户), layouts (2室1厅), dates (10栋2单元2018年)
+  // and shops (5栋105商铺). After the names: a masked door before a comma (3栋****，李秀英…) would read
+  // to the chained-name mask as a masked name.
+  // Building, unit and room written with dashes (3-2-301): the building kept.
+  {
+    pattern: `(?<!${DIGIT})(?<!${DIGIT}[${JOINER}])(${DIGIT}{1,2}${ADDRESS_DASH})${DIGIT}{1,2}${ADDRESS_DASH}${ROOMS}${DOOR_END}`,
+    replacement: '$1****$2',
+  },
+  // A room after its building (3栋1203, A座3707室: the building's word kept), or after a unit or a floor
+  // (2单元301室, 二楼204号房, 1单元3104: the unit and floor masked with it).
+  {
+    pattern:
+      `(?:((?:${BUILDING_WORD})${ADDRESS_SPACE})|(?<![0-9０-９一二三四五六七八九十])(?:${UNIT_PART}(?:${FLOOR_PART})?|${FLOOR_PART}))` +
+      `${ROOMS}${DOOR_END}`,
+    replacement: '$1****$2',
+  },
+  // A room with its word and nothing named before it: 301室, 14室 (not 2室1厅, nor a list's 3 室内…),
+  // 706房, 1008号房 (not 206房产, 2005房补).
+  {
+    pattern:
+      `(?<!${DIGIT})(?<!${DIGIT}[${JOINER}])` +
+      `(?:[1-9１-９]${DIGIT}{1,4}(室)(?!${LAYOUT_AFTER})|${ROOM}(号房|房)(?!${NOT_ROOM_AFTER}))`,
+    replacement: '****$1$2',
+  },
+  // A door plate's number (门牌号411, 门牌号：12号, a list of them), not a count or a year after it (门牌号10年).
+  {
+    pattern:
+      `(门牌号?码?${ADDRESS_SPACE}(?:[是为]${ADDRESS_SPACE})?[：:]?${ADDRESS_SPACE})${DIGIT}{1,5}` +
+      `(?:${ADDRESS_SPACE}[、，,/～~-]${ADDRESS_SPACE}${DIGIT}{1,5})*(?!${DIGIT}|[.．]${DIGIT}|${ADDRESS_SPACE}(?:${COUNTED}))`,
+    replacement: '$1****',
+  },
 ];
 
 // Unicode mode ('u'): a character outside the BMP (an emoji, a rare character) counts as one, as

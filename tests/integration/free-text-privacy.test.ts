@@ -1,5 +1,5 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
-import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261207100000_free_text_masks_chained_names_local_numbers';
+import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261210100000_free_text_masks_doors_grouped_numbers';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath, portalViewer } from '../helpers/access-fixtures';
@@ -67,6 +67,25 @@ const SAMPLES = [
   '总价1020408元，合计：4242835.81元（其中单位部分3133669.34元），(4500000)万元，座机88776655，卡号6222021234567890123',
   // Personal numbers beside what looks like an amount, a time or a longer list, and names that begin like words.
   '卡号6217 5043 8201 3770 406 3号楼，卡号4111 1111 1111 1111 13812345678，4111-1111-1111-1111 2张，有事打88776655万一没人接，88776655元旦后，88776655.12点后打，6222021234567890123.5月到期，身份证号370102900101123万一要用，联系人曾经伟、于今朝',
+  // Numbers in groups joined by slashes, commas, 、, underscores and tildes (also full-width), old 15-digit IDs in groups,
+  // and the dates, amounts and lists that stay.
+  '联系电话138/1234/5678，138,1234,5678，138、1234、5678，138_1234_5678，138~1234~5678，１３８／１２３４／５６７８，138，1234，5678，138＿1234＿5678，138～1234～5678',
+  '老身份证370102 900101 123，370102-900101-123，370102/19900101/1237，座机0531/8877/6655，３７０１０２　９００１０１　１２３',
+  '联系电话138 1234 5678，139 1234 5678，138、1234、5678、139、1234、5678，138,1234,5678、138、1234、5678，身份证370102/19900101/1237',
+  // Found in the 2020 Teddy Cup messages: lists written with 、 or slashes, no phone or ID number.
+  '5、63、68、802、147、226、262、26、38，途径此路段的公交有19、812、501、213、13，公交19/812/501/213，业主代表已经三次2019.5.18/2019.5.25/2019年6月2日',
+  '2024/05/01，2024/01/01 2024/02/01 2024/03/01，花了1,200元，总价1,200,000元，共计1，200元，2024、2025、2026年，第1、2、3、4条，2019~2020年度，预算3000～5000元，100,200,300，编号100000 200000 300，file_2024_05_01',
+  '电话13812345678，13912345678，电话13812345678、8877-6655，房号1202，13812345678，2024/05/01拨打13812345678',
+  // Doors below the building (masked), and buildings, units, floors, layouts, counts and dates (kept).
+  '每周上门探访独居老人王秀英（3号楼2单元301室），301室漏水，住3-2-301，住3-2-301室，3栋2单元1203，3栋2单元1203 138-1234-5678，3号楼 2单元 301室，３号楼２单元３０１室',
+  '领东汇小区3栋2单元5楼505室非法住改商，中海梅溪湖g4栋二楼204号房的住户，1栋二单元一楼105房，违规敲墙，解放东路49号一楼102室违规住改商，7栋1303号房，米兰春天G2栋320，一家影楼',
+  'A座3707室实际控制人，3号楼301的住户，43栋101户违建房屋，12栋二单元1407住户打架子鼓，八栋一单元301号于今年，一栋一单元1703顶楼业主，深业喜汇3栋1单元3104,2019年',
+  '山水嘉园706房被改建，1008号房退卡，附属楼14室，门牌号411,403,405，门牌号：12号，3号楼2单元501室的路灯坏了3天，2024年修过一次，花了1200元',
+  '3号楼的路灯坏了，3号楼2单元漏水，五栋四单元全体居民，5栋一单元25楼，14栋1楼2楼为物管用房，2室1厅，3室2厅2卫，5室1厅4卫，本小区有297户业主，6栋180户1000余人，A栋78户，每层4户',
+  // Found in the 2020 Teddy Cup messages: doors in lists, shops, an estate's name.
+  '违建栋数，23栋101，11栋101，16栋101.17栋102.104.55栋101.，相关业主如48栋1102、201、902、1002及35栋302，16栋1单元201房租给公司办公使用，3栋1200.5平米',
+  '请公开A市阳光100房屋竣工验收备案，我省2005房补文件，辉煌国际城二期5栋105商铺，5栋105号门面，中茂城1-2-245号商铺，3  室内污染',
+  '02户型和04户型，133、138户型，3栋105m2户型，10栋2单元2018年10月弱电，7-9-10栋，7-8-9栋，2-2-1项，49-51-56平户型，2019-2-22，206房产后，52号房产证，解放东路49号，门牌号10年都未曾更换过，3栋1200平米，2号楼5000元',
 ];
 const MASKED_BODY = '王阿姨家下水道堵了，电话138****5678，身份证370***********1237，座机0531-****6655';
 
@@ -577,5 +596,88 @@ describe('names after a cue', () => {
       expect({ field, found: await count(field, '联系人王**', analyst()) }).toEqual({ field, found: 1 });
       expect({ field, found: await count(field, '王建国', staff()) }).toEqual({ field, found: 1 });
     }
+  });
+});
+
+/*
+ * From a privacy review: a resident's door (3号楼2单元301室) and numbers written in groups with
+ * slashes or commas (138/1234/5678) or as an old 15-digit ID in groups (370102 900101 123) went
+ * to a portal as written, in directory free text and in request bodies, and were found by search.
+ */
+describe('doors below the building and numbers in other groupings', () => {
+  const DOOR = '每周上门探访独居老人王秀英（3号楼2单元301室）';
+  const DOOR_MASKED = '每周上门探访独居老人王秀英（3号楼****室）';
+  const GROUPED = ['联系电话138/1234/5678', '老身份证370102 900101 123', '138,1234,5678或138、1234、5678，身份证370102/19900101/1237'];
+  const GROUPED_MASKED = ['联系电话138****5678', '老身份证370********1 123', '138****5678或138****5678，身份证370***********1237'];
+  const TEXT = `${DOOR}，${GROUPED[0]}`;
+  const TEXT_MASKED = `${DOOR_MASKED}，${GROUPED_MASKED[0]}`;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ids.doorPairing = await createPairing(app, w.units.hospitalId, w.otherCommunityId);
+    await ok(app, `mutation($id: ID!, $input: UpdatePairingInput!) { updatePairing(id: $id, input: $input) { id } }`, {
+      id: ids.doorPairing, input: { agreementTitle: '共建协议', duties: [DOOR] },
+    });
+    ids.groupedPairing = await createPairing(app, w.units.schoolId, w.otherCommunityId);
+    await ok(app, `mutation($id: ID!, $input: UpdatePairingInput!) { updatePairing(id: $id, input: $input) { id } }`, {
+      id: ids.groupedPairing, input: { agreementTitle: '共建协议', duties: GROUPED },
+    });
+    const alliance = await ok(app, `mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { id } }`, {
+      input: { areaId: w.streetId, model: 'BIG_PARTY_COMMITTEE', name: '新华街道大党委', description: TEXT },
+    });
+    ids.alliance = alliance.createAlliance.id;
+    const seat = await ok(app, `mutation($input: AddAllianceMemberInput!) { addAllianceMember(input: $input) { id } }`, {
+      input: { allianceId: ids.alliance, unitId: w.units.hospitalId, role: 'IN_AREA', seatTitle: TEXT },
+    });
+    ids.allianceMember = seat.addAllianceMember.id;
+    ids.organization = await createPartyOrganization(app, { name: '楼院党小组', kind: 'BRANCH', areaId: w.otherCommunityId, functional: true, functionDescription: TEXT });
+    const drainage = await categoryId(app, 'HOUSING-DRAINAGE');
+    const request = await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
+      input: { title: '独居老人探访', body: `${TEXT}，家中漏水`, channel: 'HOTLINE_12345', categoryId: drainage, areaId: w.gridId },
+    });
+    ids.request = request.createRequest.id;
+  });
+
+  async function readNode(key: string, selection: string, viewer: Viewer) {
+    const result = await app.execute(`query($id: ID!) { node(id: $id) { ${selection} } }`, { id: ids[key] }, viewer);
+    expect(result.errors).toBeUndefined();
+    return result.data.node;
+  }
+
+  test('a portal reads a pairing\'s duties with the door masked, the building kept', async () => {
+    const node = await readNode('doorPairing', '... on Pairing { duties }', portalViewer());
+    expect(node.duties).toEqual([DOOR_MASKED]);
+    expect(JSON.stringify(node)).not.toContain('2单元301室');
+  });
+
+  test('a portal reads a pairing\'s duties with phone and ID numbers in other groupings masked', async () => {
+    const node = await readNode('groupedPairing', '... on Pairing { duties }', portalViewer());
+    expect(node.duties).toEqual(GROUPED_MASKED);
+    const digits = node.duties.map((text: string) => text.replace(/\D/g, ''));
+    for (const number of ['13812345678', '370102900101123', '370102199001011237']) expect(digits.join('|')).not.toContain(number);
+  });
+
+  const DIRECTORY: [string, string, string, (node: any) => unknown][] = [
+    ['Alliance.description', 'alliance', '... on Alliance { description }', (n) => n.description],
+    ['AllianceMember.seatTitle', 'allianceMember', '... on AllianceMember { seatTitle }', (n) => n.seatTitle],
+    ['PartyOrganization.functionDescription', 'organization', '... on PartyOrganization { functionDescription }', (n) => n.functionDescription],
+  ];
+
+  test.each(DIRECTORY)('a portal reads %s with the door and the grouped phone masked', async (_name, key, selection, pick) => {
+    expect(pick(await readNode(key, selection, portalViewer()))).toBe(TEXT_MASKED);
+  });
+
+  test.each(DIRECTORY)('staff read %s as written', async (_name, key, selection, pick) => {
+    expect(pick(await readNode(key, selection, staff()))).toBe(TEXT);
+  });
+
+  test('an analyst reads a request body with the door and the grouped phone masked, and cannot find it by them; staff can', async () => {
+    expect((await readNode('request', '... on Request { body }', analyst())).body).toBe(`${TEXT_MASKED}，家中漏水`);
+    expect((await readNode('request', '... on Request { body }', staff())).body).toBe(`${TEXT}，家中漏水`);
+    for (const probe of ['2单元301室', '301室', '138/1234/5678', '1234/5678']) expect({ probe, found: await found(analyst(), probe) }).toEqual({ probe, found: 0 });
+    expect(await found(analyst(), '3号楼****室')).toBe(1);
+    expect(await found(analyst(), '联系电话138****5678，家中漏水')).toBe(1);
+    expect(await found(staff(), '2单元301室')).toBe(1);
+    expect(await found(staff(), '138/1234/5678')).toBe(1);
   });
 });

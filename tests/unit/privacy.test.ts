@@ -57,8 +57,8 @@ describe('maskFreeText', () => {
     ['身份证 370102 19900101 1234', '身份证 370***********1234'],
     ['身份证3701 0219 9001 0112 3X', '身份证370***********12 3X'],
     ['电话13812345678 13912345678', '电话138****5678 139****5678'],
-    // A number just before a phone, spaces between: a room number, a code.
-    ['3号楼1单元1202 138-1234-5678 王女士', '3号楼1单元1202 138****5678 王女士'],
+    // A number just before a phone, spaces between: a room number (a door, masked too), a code.
+    ['3号楼1单元1202 138-1234-5678 王女士', '3号楼**** 138****5678 王女士'],
     ['编号2024 138 1234 5678', '编号2024 138****5678'],
     ['预约时间2024-01-01 13812345678', '预约时间2024-01-01 138****5678'],
     // Landlines with the area code in brackets, and local numbers the text calls a phone.
@@ -189,8 +189,10 @@ describe('maskFreeText', () => {
   });
 
   test('ordinary numbers and text stay as written', () => {
-    const text = '3号楼2单元501室的路灯坏了3天，2024年修过一次，花了1200元';
+    const text = '3号楼2单元的路灯坏了3天，2024年修过一次，花了1200元';
     expect(maskFreeText(text)).toBe(text);
+    // A door below the building is personal (one household); the building, the days, the year and the amount stay.
+    expect(maskFreeText('3号楼2单元501室的路灯坏了3天，2024年修过一次，花了1200元')).toBe('3号楼****室的路灯坏了3天，2024年修过一次，花了1200元');
   });
 
   test('ID numbers and mobiles read as before the bank-card mask, card numbers in the same text masked too', () => {
@@ -205,6 +207,138 @@ describe('maskFreeText', () => {
     const masked = maskFreeText('王阿姨13912348765，身份证370102199001011237，13912348765');
     expect(masked).not.toContain('1234');
     expect(masked).not.toContain('19900101');
+  });
+});
+
+describe('maskFreeText: numbers written in groups with slashes, commas and other marks', () => {
+  test.each([
+    ['联系电话138/1234/5678', '联系电话138****5678'],
+    ['电话138,1234,5678', '电话138****5678'],
+    ['电话138、1234、5678', '电话138****5678'],
+    ['电话138_1234_5678', '电话138****5678'],
+    ['电话138~1234~5678', '电话138****5678'],
+    // Full-width, as Chinese input methods type them.
+    ['电话138／1234／5678', '电话138****5678'],
+    ['电话138，1234，5678', '电话138****5678'],
+    ['电话138＿1234＿5678', '电话138****5678'],
+    ['电话138～1234～5678', '电话138****5678'],
+    ['电话１３８／１２３４／５６７８', '电话１３８****５６７８'],
+    ['座机0531/8877/6655', '座机0531-****6655'],
+    ['身份证370102/19900101/1237', '身份证370***********1237'],
+    // The old 15-digit ID numbers (region, YYMMDD, sequence) in groups: region prefix and the last four, as maskIdNumber.
+    ['老身份证370102 900101 123', '老身份证370********1 123'],
+    ['老身份证370102-900101-123', '老身份证370********1-123'],
+    ['老身份证370102/900101/123', '老身份证370********1/123'],
+    ['老身份证３７０１０２　９００１０１　１２３', '老身份证３７０********１　１２３'],
+    // Ungrouped, the run-of-digits mask takes them, as before.
+    ['老身份证370102900101123', '老身份证****1123'],
+    // Numbers listed with commas are each masked, and a list mark does not hide the number after it.
+    ['电话13812345678，13912345678', '电话138****5678，139****5678'],
+    // Two phones in groups listed one after the other: each masked, not read as one ID number of 18 digits.
+    ['联系电话138 1234 5678，139 1234 5678', '联系电话138****5678，139****5678'],
+    ['138、1234、5678、139、1234、5678', '138****5678、139****5678'],
+    ['138,1234,5678、138、1234、5678，身份证370102/19900101/1237', '138****5678、138****5678，身份证370***********1237'],
+    ['电话13812345678、8877-6655', '电话138****5678、****6655'],
+    ['房号1202，13812345678', '房号1202，138****5678'],
+    ['2024/05/01拨打13812345678', '2024/05/01拨打138****5678'],
+  ])('%s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
+  test.each([
+    ['a date with slashes', '2024/05/01'],
+    ['dates with slashes in a list', '2024/01/01 2024/02/01 2024/03/01'],
+    ['a date with slashes and a time', '于2024/05/01 12:30报修'],
+    ['an amount with a thousands comma', '花了1,200元'],
+    ['a larger amount with commas', '总价1,200,000元'],
+    ['an amount with a full-width comma', '共计1，200元'],
+    ['years listed with 、', '2024、2025、2026年'],
+    ['a list of numbers', '第1、2、3、4条'],
+    ['a range of years with a tilde', '2019~2020年度'],
+    ['a range of amounts with a full-width tilde', '预算3000～5000元'],
+    ['a list of amounts', '100,200,300'],
+    ['three groups of 6-6-3 whose middle is no date', '编号100000 200000 300'],
+    ['a code with underscores', 'file_2024_05_01'],
+    // Found in the 2020 Teddy Cup messages: lists written with 、 or slashes are no phone or ID number.
+    ['a list of numbers with 、', '5、63、68、802、147、226、262、26、38'],
+    ['bus lines', '途径此路段的公交有19、812、501、213、13'],
+    ['bus lines with slashes', '公交19/812/501/213'],
+    ['dates with dots listed with slashes', '业主代表已经三次2019.5.18/2019.5.25/2019年6月2日'],
+  ])('%s stays as written', (_what, text) => {
+    expect(maskFreeText(text)).toBe(text);
+  });
+});
+
+describe('maskFreeText: a door below the building', () => {
+  test.each([
+    ['每周上门探访独居老人王秀英（3号楼2单元301室）', '每周上门探访独居老人王秀英（3号楼****室）'],
+    ['301室漏水', '****室漏水'],
+    ['住3-2-301', '住3-****'],
+    ['住3-2-301室', '住3-****室'],
+    ['3栋2单元1203', '3栋****'],
+    ['3栋2单元1203 138-1234-5678', '3栋**** 138****5678'],
+    ['3号楼 2单元 301室', '3号楼 ****室'],
+    ['３号楼２单元３０１室', '３号楼****室'],
+    // A floor with the room: both below the building.
+    ['领东汇小区3栋2单元5楼505室非法住改商', '领东汇小区3栋****室非法住改商'],
+    ['中海梅溪湖g4栋二楼204号房的住户', '中海梅溪湖g4栋****号房的住户'],
+    ['1栋二单元一楼105房，违规敲墙', '1栋****房，违规敲墙'],
+    ['解放东路49号一楼102室违规住改商', '解放东路49号****室违规住改商'],
+    // A room after the building, with or without a word after it.
+    ['7栋1303号房', '7栋****号房'],
+    ['米兰春天G2栋320，一家影楼', '米兰春天G2栋****，一家影楼'],
+    ['A座3707室实际控制人', 'A座****室实际控制人'],
+    ['3号楼301的住户', '3号楼****的住户'],
+    ['43栋101户违建房屋', '43栋****户违建房屋'],
+    // A room after the unit.
+    ['12栋二单元1407住户打架子鼓', '12栋****住户打架子鼓'],
+    ['八栋一单元301号于今年', '八栋****号于今年'],
+    ['一栋一单元1703顶楼业主', '一栋****顶楼业主'],
+    ['深业喜汇3栋1单元3104,2019年', '深业喜汇3栋****,2019年'],
+    // A room with its word, alone.
+    ['山水嘉园706房被改建', '山水嘉园****房被改建'],
+    ['1008号房退卡', '****号房退卡'],
+    ['附属楼14室', '附属楼****室'],
+    ['门牌号411,403,405', '门牌号****'],
+    ['门牌号：12号', '门牌号：****号'],
+    // Found in the 2020 Teddy Cup messages: lists of doors, and a room before 房租 (its 房 is the door's word).
+    ['违建栋数，23栋101，11栋101，16栋101.17栋102.104.55栋101.', '违建栋数，23栋****，11栋****，16栋****.17栋****.55栋****.'],
+    ['相关业主如48栋1102、201、902、1002及35栋302', '相关业主如48栋****及35栋****'],
+    ['16栋1单元201房租给公司办公使用', '16栋****房租给公司办公使用'],
+  ])('%s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
+  test.each([
+    ['a building', '3号楼的路灯坏了'],
+    ['a unit alone', '3号楼2单元漏水'],
+    ['units in words', '五栋四单元全体居民'],
+    ['a floor alone', '5栋一单元25楼'],
+    ['floors', '14栋1楼2楼为物管用房'],
+    ['a flat\'s layout', '2室1厅，3室2厅2卫，5室1厅4卫'],
+    ['households counted', '本小区有297户业主，6栋180户1000余人，A栋78户，每层4户'],
+    ['flat types', '02户型和04户型，133、138户型，3栋105m2户型'],
+    ['a unit and a date', '10栋2单元2018年10月弱电'],
+    ['lists of buildings and clauses', '7-9-10栋，7-8-9栋，2-2-1项，49-51-56平户型'],
+    ['a date with dashes', '2019-2-22'],
+    ['property', '206房产后，52号房产证'],
+    ['a house number on a street', '解放东路49号'],
+    ['a door plate changed by year', '门牌号10年都未曾更换过'],
+    ['a building and an area', '3栋1200平米'],
+    ['a building and an amount', '2号楼5000元'],
+    ['a building and a decimal measure', '3栋1200.5平米'],
+    // Found in the 2020 Teddy Cup messages.
+    ['an estate named with a number', '请公开A市阳光100房屋竣工验收备案'],
+    ['a housing subsidy', '我省2005房补文件'],
+    ['shops', '辉煌国际城二期5栋105商铺，5栋105号门面，中茂城1-2-245号商铺'],
+    ['a list\'s item before 室内', '3  室内污染'],
+  ])('%s stays as written', (_what, text) => {
+    expect(maskFreeText(text)).toBe(text);
+  });
+
+  test('never returns the room of a door', () => {
+    const masked = maskFreeText('王秀英住3号楼2单元301室，李大爷住3-2-302，张阿姨住3栋2单元1203');
+    for (const room of ['301', '302', '1203']) expect(masked).not.toContain(room);
   });
 });
 
