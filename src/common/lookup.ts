@@ -35,7 +35,14 @@ export async function loadForUpdate<T extends { id: number }>(em: EntityManager,
   return found;
 }
 
-/** The row with that database id, locked FOR UPDATE until the transaction ends; null when missing. */
+/**
+ * The row with that database id, locked FOR UPDATE until the transaction ends; null when missing
+ * or outside the viewer's scope. Visibility is checked first, then the row alone is locked: read
+ * through the scope filter, FOR UPDATE locked every row the filter joins too (a list item's list,
+ * its community's area row), so a claim and an edit of its resource, each holding one and waiting
+ * for the other, deadlocked, and every write in a community queued on its area row.
+ */
 export async function lockById<T extends { id: number }>(em: EntityManager, entity: ClassType<T>, id: number): Promise<T | null> {
-  return (await em.findOne(entity, { id } as never, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true })) as T | null;
+  if ((await em.count(entity, { id } as never)) === 0) return null;
+  return (await em.findOne(entity, { id } as never, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, filters: false })) as T | null;
 }

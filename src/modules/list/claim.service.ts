@@ -3,7 +3,7 @@ import { badInput, notFound } from '../../common/errors';
 import { expectGlobalId } from '../../common/global-id';
 import { inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
-import { Person } from '../person/person.entity';
+import { workerOfUnit } from '../person/unit-worker';
 import { PointKind } from '../points/points.entity';
 import { awardPoints } from '../points/points.service';
 import { Unit } from '../unit/unit.entity';
@@ -11,7 +11,7 @@ import { Claim, ClaimStatus, ListItem, ListItemKind, ListItemStatus } from './li
 import type { CancelClaimArgs, ClaimListItemInput } from './list.inputs';
 import { CLAIMABLE_KINDS, CLAIM_MOVES, ITEM_MOVES, ITEM_MOVE_OF_CLAIM_MOVE, appendLine, remainingOf } from './list.rules';
 import { usedQuantities } from './list.relations';
-import { loadByGlobalId, loadForUpdate, loadOptional, lockById } from '../../common/lookup';
+import { loadByGlobalId, loadForUpdate, lockById } from '../../common/lookup';
 import { nextState } from '../../common/state-machine';
 import { assertActsFor } from '../identity/access';
 
@@ -31,8 +31,8 @@ export const claimService = {
       const itemStatus = nextState(ITEM_MOVES, 'claim', item.status, `a ${item.kind} item`, 'input.itemId');
       const unit = await loadByGlobalId(em, Unit, input.unitId, 'input.unitId');
       assertActsFor(ctx, { unitId: unit.id });
-      const person = await loadOptional(em, Person, input.personId, 'input.personId');
-      if (person && person.employerUnit?.id !== unit.id) throw badInput('input.personId', `the member carrying out the claim must work at ${unit.name}`);
+      // The unit's own worker, wherever they live (the caller may not read their community).
+      const person = input.personId == null ? null : await workerOfUnit(em, unit.id, input.personId, 'input.personId', `the member carrying out the claim must work at ${unit.name}`);
       const resource = input.resourceId ? await lockResource(em, input.resourceId, unit) : null;
       if (resource) await assertEnoughLeft(em, resource, input.quantity ?? null);
       const claim = em.create(Claim, {

@@ -88,11 +88,13 @@ export const ITEM_MOVE_OF_CLAIM_MOVE: Record<keyof typeof CLAIM_MOVES, keyof typ
 export const USING_CLAIM_STATUSES: readonly ClaimStatus[] = [C.CLAIMED, C.DELIVERED, C.CONFIRMED];
 
 /**
- * What is left of a resource: its quantity minus what using claims take. Null for a resource
- * with no quantity (not metered: a venue offered without a count).
+ * What is left of a resource: its quantity minus what using claims take, to a millionth (the
+ * quantities are binary floats: 0.3 less a claim of 0.1 is 0.19999999999999998, which refused a
+ * claim of the 0.2 left). Null for a resource with no quantity (not metered: a venue offered
+ * without a count).
  */
 export function remainingOf(quantity: number | null | undefined, used: number): number | null {
-  return quantity == null ? null : Math.max(0, quantity - used);
+  return quantity == null ? null : Math.max(0, Math.round((quantity - used) * 1e6) / 1e6);
 }
 
 // ---------------------------------------------------------------------------

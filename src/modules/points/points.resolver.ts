@@ -6,7 +6,8 @@ import { PointEntry, PointRule } from './points.entity';
 import { PointsLeaderboardArgs, RedeemPointsInput, UpdatePointRuleInput } from './points.inputs';
 import { pointsLedger, type LeaderboardRow } from './points.ledger';
 import { entriesOfPerson } from './points.relations';
-import { balancesOf } from './points.service';
+import { visibleBalancesOf } from './points.service';
+import { scopePathsOf } from '../identity/access';
 
 export const PointEntryConnection = ConnectionType(PointEntry, 'PointEntry');
 const NEWEST_FIRST = { property: 'id', direction: OrderDirection.DESC };
@@ -66,12 +67,15 @@ export class PointsLeaderboardEntryResolver {
 
 @Resolver(() => Person)
 export class PersonPointsResolver {
-  @FieldResolver(() => Int, { description: '积分余额: the sum of their ledger entries (never negative).' })
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: '积分余额: the sum of their ledger entries (never negative). Null when their ledger, kept by their residence community, is outside your areas (a person you see through their work in yours).',
+  })
   pointBalance(@Root() person: Person, @Ctx() ctx: AppContext) {
     return ctx.loaders
-      .get<number, number>('Person.pointBalance', async (ids) => {
-        const balances = await balancesOf(ctx.em, ids);
-        return ids.map((id) => balances.get(id) ?? 0);
+      .get<number, number | null>('Person.pointBalance', async (ids) => {
+        const balances = await visibleBalancesOf(ctx.em, ids, scopePathsOf(ctx.viewer));
+        return ids.map((id) => balances.get(id) ?? null);
       })
       .load(person.id);
   }

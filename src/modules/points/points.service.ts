@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Person } from '../person/person.entity';
+import { pathCondition } from '../identity/access';
 import { PointEntry, PointKind, PointRule } from './points.entity';
 
 export interface AwardInput {
@@ -43,14 +44,24 @@ export async function balanceOf(em: EntityManager, personId: number): Promise<nu
   return Number(rows[0]?.balance ?? 0);
 }
 
-/** Balances of many people in one GROUP BY (0 for people without entries), for DataLoaders. */
-export async function balancesOf(em: EntityManager, personIds: readonly number[]): Promise<Map<number, number>> {
-  const result = new Map<number, number>(personIds.map((id) => [id, 0]));
+/**
+ * Balances of many people as a viewer with area scope `paths` (null: everywhere) may see them, in
+ * one statement: a person's ledger is kept by their residence community (PointEntry's scope), so
+ * a person read through their work elsewhere (a grid they serve) has a balance the viewer cannot
+ * see: null, not a sum of entries `pointEntries` would not show beside it.
+ */
+export async function visibleBalancesOf(em: EntityManager, personIds: readonly number[], paths: string[] | null): Promise<Map<number, number | null>> {
+  const result = new Map<number, number | null>();
   if (personIds.length === 0) return result;
-  const rows: { person_id: number; balance: number }[] = await em.execute(
-    `select person_id, coalesce(sum(amount), 0)::int as balance from point_entry where person_id in (${personIds.map(() => '?').join(', ')}) group by person_id`,
-    [...personIds],
+  const scope = pathCondition(paths, 'a.path');
+  const rows: { id: number; visible: boolean; balance: number }[] = await em.execute(
+    `select p.id, coalesce(${scope.sql}, false) as visible,
+        (select coalesce(sum(e.amount), 0)::int from point_entry e where e.person_id = p.id) as balance
+      from person p left join area a on a.id = p.residence_community_id
+      where p.id in (${personIds.map(() => '?').join(', ')})`,
+    [...scope.bindings, ...personIds],
   );
-  for (const row of rows) result.set(Number(row.person_id), Number(row.balance));
+  for (const row of rows) result.set(Number(row.id), row.visible ? Number(row.balance) : null);
   return result;
 }
+

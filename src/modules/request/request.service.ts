@@ -1,7 +1,6 @@
 import { OptimisticLockError, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { badInput, conflict, forbidden, illegalTransition } from '../../common/errors';
-import { expectGlobalId } from '../../common/global-id';
 import { freeTextSearchCondition } from '../../common/privacy';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
@@ -17,6 +16,7 @@ import { PointKind } from '../points/points.entity';
 import { awardPoints } from '../points/points.service';
 import { entityManagerRunner, refreshRequestDaily } from '../service-data/rollups';
 import { Unit } from '../unit/unit.entity';
+import { workerOfUnit } from '../person/unit-worker';
 import { Request, RequestEventKind, RequestLevel, RequestStatus } from './request.entity';
 import type {
   CloseOutRequestInput,
@@ -150,22 +150,6 @@ async function step(
 }
 
 /**
- * The person taking a request on behalf of the unit it was dispatched to. Working there is the
- * authorisation, not the area scope: a worker may live outside the communities the unit's liaison
- * reads, so they are found by their employment without the scope filter (only for this check: what
- * the caller reads of them afterwards is scoped as ever). Anyone else is looked up as any input:
- * NOT_FOUND when the caller cannot see them, so ids of people elsewhere cannot be probed; BAD_USER_INPUT
- * when they can.
- */
-async function workerOf(em: EntityManager, unitId: number, globalId: string, field: string): Promise<Person> {
-  const { id } = expectGlobalId(globalId, [Person.name], field);
-  const worker = await em.findOne(Person, { id, employerUnit: unitId }, { filters: false });
-  if (worker) return worker;
-  await loadByGlobalId(em, Person, globalId, field);
-  throw badInput(field, 'this person does not work at the unit it was dispatched to');
-}
-
-/**
  * Requests feed the demand roll-up (request_daily, beside the one-window service_daily) by the
  * day they were received; every step can change that day's open/resolved/satisfaction figures,
  * so the day is recomputed in the same transaction.
@@ -259,7 +243,7 @@ export const requestService = {
     return step(ctx, id, RequestAction.TAKE, input, async (request, em) => {
       if (request.assigneeUnit) {
         if (input.personId == null) throw badInput('input.personId', 'a request dispatched to a unit is taken by a person working there');
-        request.assigneePerson = await workerOf(em, request.assigneeUnit.id, input.personId, 'input.personId');
+        request.assigneePerson = await workerOfUnit(em, request.assigneeUnit.id, input.personId, 'input.personId', 'this person does not work at the unit it was dispatched to');
         return;
       }
       const person = await loadOptional(em, Person, input.personId, 'input.personId');
