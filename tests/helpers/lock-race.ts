@@ -21,25 +21,30 @@ export async function hold(app: TestApp, query: string, params: unknown[] = []):
 /** Until `n` sessions of this database wait on a lock (or throws after ten seconds). */
 export async function waiters(app: TestApp, n: number): Promise<void> {
   for (let tries = 0; tries < 400; tries++) {
-    const [{ k }] = await app.orm.em.fork().execute<{ k: number }[]>(`select count(*)::int as k from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-    if (k >= n) return;
+    if ((await lockWaiters(app)) >= n) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`fewer than ${n} sessions ever waited on a lock`);
 }
 
+/** The number of sessions of this database waiting on a lock now. */
+async function lockWaiters(app: TestApp): Promise<number> {
+  const [{ k }] = await app.orm.em.fork().execute<{ k: number }[]>(`select count(*)::int as k from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+  return k;
+}
+
 /**
  * Holds `lock`, starts `first` and waits until it blocks, then starts `second` and waits until it
- * too blocks (or, when `secondBlocks` is false, until it finishes), releases, and returns both results.
+ * either finishes or blocks too, releases, and returns both results.
  */
-export async function race(app: TestApp, lock: [string, unknown[]], first: () => Promise<GraphQLResult>, second: () => Promise<GraphQLResult>, secondBlocks = false): Promise<[GraphQLResult, GraphQLResult]> {
+export async function race(app: TestApp, lock: [string, unknown[]], first: () => Promise<GraphQLResult>, second: () => Promise<GraphQLResult>): Promise<[GraphQLResult, GraphQLResult]> {
   const release = await hold(app, ...lock);
   try {
     const a = first();
     await waiters(app, 1);
-    const b = second();
-    if (secondBlocks) await waiters(app, 2);
-    else await b;
+    let settled = false;
+    const b = second().finally(() => void (settled = true));
+    for (let tries = 0; tries < 400 && !settled && (await lockWaiters(app)) < 2; tries++) await new Promise((resolve) => setTimeout(resolve, 25));
     await release();
     return [await a, await b];
   } catch (error) {

@@ -389,7 +389,7 @@ describe('alliance members', () => {
     const police = await createUnit(app, { name: '竞态派出所', kind: 'POLICE_STATION', areaId: w.communityId });
     const [changed, seated] = await race(app, ['select 1 from unit where id = $1 for no key update', [dbId(police)]],
       () => app.execute(UPDATE_KIND, { id: police, input: { kind: 'ENTERPRISE' } }),
-      () => app.execute(ADD, { input: { allianceId, unitId: police, role: 'POLICE' } }), true);
+      () => app.execute(ADD, { input: { allianceId, unitId: police, role: 'POLICE' } }));
     expect(changed.errors).toBeUndefined();
     expectError(seated, 'BAD_USER_INPUT', 'input.role');
     expect(await app.orm.em.fork().execute('select role from alliance_member where alliance_id = ?', [dbId(allianceId)])).toEqual([]);
@@ -400,7 +400,7 @@ describe('alliance members', () => {
     const police = await createUnit(app, { name: '竞态警务室', kind: 'POLICE_STATION', areaId: w.communityId });
     const [seated, changed] = await race(app, ['select 1 from unit where id = $1 for no key update', [dbId(police)]],
       () => app.execute(ADD, { input: { allianceId, unitId: police, role: 'POLICE' } }),
-      () => app.execute(UPDATE_KIND, { id: police, input: { kind: 'ENTERPRISE' } }), true);
+      () => app.execute(UPDATE_KIND, { id: police, input: { kind: 'ENTERPRISE' } }));
     expect(seated.errors).toBeUndefined();
     expectError(changed, 'BAD_USER_INPUT', 'input.kind');
     expect((await rawRow(app, 'unit', police))!.kind).toBe('POLICE_STATION');
