@@ -17,6 +17,7 @@ import {
   walkPages,
   type World,
 } from '../helpers/fixtures';
+import { race } from '../helpers/lock-race';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
@@ -379,6 +380,30 @@ describe('alliance members', () => {
       [{ table: 'unit', id: stationId }],
     );
     expectError(result, 'BAD_USER_INPUT');
+  });
+
+  const UPDATE_KIND = `mutation($id: ID!, $input: UpdateUnitInput!) { updateUnit(id: $id, input: $input) { id kind } }`;
+
+  test('a kind change and a POLICE seat at the same moment: the seat waits for the change and is refused', async () => {
+    const allianceId = await createAlliance(await freshCommunity());
+    const police = await createUnit(app, { name: '竞态派出所', kind: 'POLICE_STATION', areaId: w.communityId });
+    const [changed, seated] = await race(app, ['select 1 from unit where id = $1 for no key update', [dbId(police)]],
+      () => app.execute(UPDATE_KIND, { id: police, input: { kind: 'ENTERPRISE' } }),
+      () => app.execute(ADD, { input: { allianceId, unitId: police, role: 'POLICE' } }));
+    expect(changed.errors).toBeUndefined();
+    expectError(seated, 'BAD_USER_INPUT', 'input.role');
+    expect(await app.orm.em.fork().execute('select role from alliance_member where alliance_id = ?', [dbId(allianceId)])).toEqual([]);
+  });
+
+  test('a POLICE seat and a kind change at the same moment: the change waits for the seat and is refused', async () => {
+    const allianceId = await createAlliance(await freshCommunity());
+    const police = await createUnit(app, { name: '竞态警务室', kind: 'POLICE_STATION', areaId: w.communityId });
+    const [seated, changed] = await race(app, ['select 1 from unit where id = $1 for no key update', [dbId(police)]],
+      () => app.execute(ADD, { input: { allianceId, unitId: police, role: 'POLICE' } }),
+      () => app.execute(UPDATE_KIND, { id: police, input: { kind: 'ENTERPRISE' } }));
+    expect(seated.errors).toBeUndefined();
+    expectError(changed, 'BAD_USER_INPUT', 'input.kind');
+    expect((await rawRow(app, 'unit', police))!.kind).toBe('POLICE_STATION');
   });
 });
 

@@ -3,6 +3,8 @@
  * scheme in service-data/rollups.ts). Its own file: area.test.ts counts every community it made.
  */
 import { CREATE_COMMUNITY, CREATE_DISTRICT, CREATE_GRID, CREATE_STREET, UPDATE_AREA } from '../operations/areas';
+import { createCommunity, createGrid, createStreet, dbId } from '../helpers/fixtures';
+import { race } from '../helpers/lock-race';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { categoryId } from '../helpers/closed-loop-fixtures';
 
@@ -62,5 +64,24 @@ describe('moving a grid while a request is written in it', () => {
     expect(await perCommunity('request_daily', 'count')).toEqual({ [dbIdOf(oldCommunity)]: 1, [dbIdOf(newCommunity)]: 1 });
     expect(await perCommunity('demand_daily', 'demands', 'source = 2')).toEqual({ [dbIdOf(oldCommunity)]: 1, [dbIdOf(newCommunity)]: 1 });
     expect(await perCommunity('demand_monthly', 'demands', 'source = 2')).toEqual({ [dbIdOf(oldCommunity)]: 1, [dbIdOf(newCommunity)]: 1 });
+  });
+});
+
+describe('two moves in one subtree at once', () => {
+  test('a grid moved into a community that is itself moving to another street ends up under the community\'s new path', async () => {
+    const district = (await ok(CREATE_DISTRICT, { input: { name: '并发迁移区', code: '370197' } })).createDistrict.id;
+    const [streetA, streetB] = [await createStreet(app, district, '甲街道'), await createStreet(app, district, '乙街道')];
+    const [from, to] = [await createCommunity(app, streetA, '迁出社区'), await createCommunity(app, streetA, '迁入社区')];
+    const grid = await createGrid(app, from, '迁移网格');
+    // A request step holds the roll-ups lock shared: the grid move (it regroups requests) waits for
+    // it; the community move comes meanwhile.
+    const [gridMoved, communityMoved] = await race(app, [`select pg_advisory_xact_lock_shared(hashtext('rollups'), 0)`, []],
+      () => app.execute(UPDATE_AREA, { id: grid, input: { parentId: to } }),
+      () => app.execute(UPDATE_AREA, { id: to, input: { parentId: streetB } }));
+    expect(gridMoved.errors).toBeUndefined();
+    expect(communityMoved.errors).toBeUndefined();
+    const [row] = await app.orm.em.fork().execute('select g.path as grid, c.path as community, s.path as street from area g join area c on c.id = g.parent_id join area s on s.id = c.parent_id where g.id = ?', [dbId(grid)]);
+    expect(row).toEqual({ street: `${row.street}`, community: `${row.street}${dbId(to)}/`, grid: `${row.street}${dbId(to)}/${dbId(grid)}/` });
+    expect(row.street.endsWith(`/${dbId(streetB)}/`)).toBe(true);
   });
 });

@@ -189,3 +189,22 @@ test("community staff accepting another community's suggestion get FORBIDDEN and
   const insider = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);
   expectError(await expectNothingWritten(app, () => app.execute(ACCEPT, { input: { suggestionId } }, insider)), 'CONFLICT', 'input.suggestionId');
 });
+
+test('every step moves the version, even one that changes only the funding or repeats a progress figure: a step on the old version is a CONFLICT', async () => {
+  const community = await createCommunity(app, w.streetId, '版本社区');
+  await addServiceDemand(app, community, 'HOUSING-DRAINAGE', 80);
+  const project = (await ok(app, ACCEPT, { input: { suggestionId: await suggestionOf('DRAINAGE-REPAIR', community) } })).acceptSuggestion;
+  // Only the funding changes: the project row itself would be written unchanged.
+  const funded = (await ok(app, UPDATE, { id: project.id, input: { fundingSources: [{ kind: 'GOVERNMENT', amount: project.budget - 50_000 }, { kind: 'UNIT', unitId: w.units.hospitalId, amount: 50_000 }] } })).updateLivelihoodProject;
+  expect(funded.version).toBe(project.version + 1);
+  const stale = await expectNothingWritten(app, () => app.execute(APPROVE, { id: project.id, input: { expectedVersion: project.version } }), [{ table: 'livelihood_project', id: project.id }]);
+  expectError(stale, 'CONFLICT', 'input.expectedVersion');
+  await ok(app, APPROVE, { id: project.id, input: { expectedVersion: funded.version } });
+  await ok(app, START, { id: project.id });
+  const first = (await ok(app, PROGRESS, { id: project.id, input: { progress: 30 } })).reportProjectProgress;
+  const repeated = (await ok(app, PROGRESS, { id: project.id, input: { progress: 30, note: '进度不变, 记一笔' } })).reportProjectProgress;
+  expect(repeated.version).toBe(first.version + 1);
+  expect((await rawRow(app, 'livelihood_project', project.id))!.version).toBe(repeated.version);
+  const late = await app.execute(PROGRESS, { id: project.id, input: { progress: 40, expectedVersion: first.version } });
+  expectError(late, 'CONFLICT', 'input.expectedVersion');
+});

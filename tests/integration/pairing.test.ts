@@ -14,6 +14,7 @@ import {
   type Units,
   type World,
 } from '../helpers/fixtures';
+import { hold, waiters } from '../helpers/lock-race';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
@@ -285,6 +286,21 @@ describe('updatePairing', () => {
     const result = await expectNothingWritten(app, () => app.execute(UPDATE, { id: later, input: { startsOn: '2020-06-01' } }), [{ table: 'pairing', id: later }]);
     expectError(result, 'CONFLICT');
     expect((await ok(app, UPDATE, { id: later, input: { startsOn: '2021-01-01' } })).updatePairing.startsOn).toBe('2021-01-01');
+  });
+
+  test('two concurrent edits of one pairing: the second sees the first, so it never ends before it starts', async () => {
+    const unitId = await freshUnit('并发改期企业');
+    const id = await createPairing({ unitId, communityId: w.communityId, startsOn: '2024-01-01' });
+    // Hold the pair's lock: the first edit waits for it; the second then waits for the first.
+    const release = await hold(app, `select pg_advisory_xact_lock(hashtext('pairing'), hashtext($1 || ':' || $2))`, [String(dbId(unitId)), String(dbId(w.communityId))]);
+    const end = app.execute(UPDATE, { id, input: { endsOn: '2024-06-30' } });
+    await waiters(app, 1);
+    const start = app.execute(UPDATE, { id, input: { startsOn: '2024-09-01' } });
+    await waiters(app, 2);
+    await release();
+    expect((await end).errors).toBeUndefined();
+    expectError(await start, 'BAD_USER_INPUT', 'input.endsOn');
+    expect(await rawRow(app, 'pairing', id)).toMatchObject({ starts_on: '2024-01-01', ends_on: '2024-06-30' });
   });
 
   test('bad input and missing ids', async () => {

@@ -17,6 +17,7 @@ import {
   type Tree,
   type World,
 } from '../helpers/fixtures';
+import { race } from '../helpers/lock-race';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
@@ -294,6 +295,44 @@ describe('updatePartyOrganization', () => {
   test('a childless branch may become a group', async () => {
     const { functionalId } = await buildOrganizations(tree);
     expect((await ok(app, UPDATE, { id: functionalId, input: { kind: 'GROUP' } })).updatePartyOrganization.kind).toBe('GROUP');
+  });
+});
+
+describe('concurrent changes to the party tree', () => {
+  const held = (id: string): [string, unknown[]] => ['select 1 from party_organization where id = $1 for no key update', [dbId(id)]];
+
+  test('two re-parentings at once that together would make a cycle: the second waits and is refused', async () => {
+    const a = await createPartyOrganization(app, { name: '甲党委', kind: 'COMMITTEE', areaId: w.communityId });
+    const b = await createPartyOrganization(app, { name: '乙党总支', kind: 'GENERAL_BRANCH', areaId: w.communityId });
+    // The first move has checked and waits to write a's row; the second then checks b under a.
+    const [first, second] = await race(app, held(a),
+      () => app.execute(UPDATE, { id: a, input: { parentId: b } }),
+      () => app.execute(UPDATE, { id: b, input: { parentId: a } }));
+    expect(first.errors).toBeUndefined();
+    expectError(second, 'BAD_USER_INPUT', 'input.parentId');
+    const rows = await app.orm.em.fork().execute('select id, parent_id from party_organization where id in (?, ?) order by id', [dbId(a), dbId(b)]);
+    expect(rows).toEqual([{ id: dbId(a), parent_id: dbId(b) }, { id: dbId(b), parent_id: null }]);
+  });
+
+  test('a branch becoming a group while a child is created under it: the child waits and is refused', async () => {
+    const branch = await createPartyOrganization(app, { name: '丙党支部', kind: 'BRANCH', areaId: w.communityId });
+    const [grouped, child] = await race(app, held(branch),
+      () => app.execute(UPDATE, { id: branch, input: { kind: 'GROUP' } }),
+      () => app.execute(CREATE, { input: { name: '丙党支部下级', code: 'RACE-CHILD', kind: 'GROUP', areaId: w.communityId, parentId: branch } }));
+    expect(grouped.errors).toBeUndefined();
+    expectError(child, 'BAD_USER_INPUT', 'input.parentId');
+    expect(await app.orm.em.fork().execute('select id from party_organization where parent_id = ?', [dbId(branch)])).toEqual([]);
+  });
+
+  test('a child created under a branch while it becomes a group: the change waits and is refused', async () => {
+    const branch = await createPartyOrganization(app, { name: '丁党支部', kind: 'BRANCH', areaId: w.communityId });
+    // Holding the branch FOR UPDATE makes the child's insert (a key-share lock on its parent) wait after its checks.
+    const [child, grouped] = await race(app, ['select 1 from party_organization where id = $1 for update', [dbId(branch)]],
+      () => app.execute(CREATE, { input: { name: '丁党支部下级', code: 'RACE-CHILD-2', kind: 'GROUP', areaId: w.communityId, parentId: branch } }),
+      () => app.execute(UPDATE, { id: branch, input: { kind: 'GROUP' } }));
+    expect(child.errors).toBeUndefined();
+    expectError(grouped, 'BAD_USER_INPUT', 'input.kind');
+    expect((await rawRow(app, 'party_organization', branch))!.kind).toBe('BRANCH');
   });
 });
 

@@ -1,8 +1,8 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
-import { loadByGlobalId, loadOptional } from '../../common/lookup';
+import { loadByGlobalId, loadForUpdate, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
@@ -68,7 +68,8 @@ export const allianceService = {
     let unit: Unit | undefined;
     return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const alliance = await loadByGlobalId(em, Alliance, input.allianceId, 'input.allianceId');
-      unit = await loadByGlobalId(em, Unit, input.unitId, 'input.unitId');
+      // Locked before the role check, like updateUnit's kind change: whichever comes second sees the other.
+      unit = await loadForUpdate(em, Unit, input.unitId, 'input.unitId');
       assertRoleFitsUnit(input.role, unit);
       if (await em.count(AllianceMember, { alliance, unit })) throw alreadyMember(unit);
       const member = em.create(AllianceMember, {
@@ -87,7 +88,7 @@ export const allianceService = {
   async updateMember(ctx: AppContext, id: string, input: UpdateAllianceMemberInput): Promise<AllianceMember> {
     return inTransaction(ctx, async (em) => {
       const member = await loadByGlobalId(em, AllianceMember, id, 'id');
-      const unit = await em.findOneOrFail(Unit, { id: member.unit.id });
+      const unit = await em.findOneOrFail(Unit, { id: member.unit.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       const { seatHolderId, ...fields } = input;
       applyPatch(member, fields, ['role']);
       assertRoleFitsUnit(member.role, unit);

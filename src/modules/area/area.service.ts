@@ -73,6 +73,8 @@ export const areaService = {
     validateCoordinates(input.longitude, input.latitude);
     return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
       const parentLevel = PARENT_LEVEL[level];
+      // The parent's path is copied into the new area's: no move may rewrite it meanwhile.
+      if (parentLevel) await lockAreaTree(em);
       const parent = parentLevel ? await loadArea(em, parentId!, [AREA_TYPE_NAME[parentLevel]], `input.${parentField}`) : null;
       await assertCodeFree(em, input.code);
       const { [parentField ?? '']: _parentId, ...fields } = input;
@@ -88,6 +90,8 @@ export const areaService = {
   /** Changes the given fields; moving to another parent rewrites the paths of the whole subtree. */
   async update(ctx: AppContext, globalId: string, input: UpdateAreaInput): Promise<Area> {
     return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
+      // A move reads its own and its new parent's paths: take the tree lock before reading either.
+      if (input.parentId) await lockAreaTree(em);
       const area = await loadArea(em, globalId, ALL_AREA_TYPES, 'id');
       validateMeasures(area.level, input);
       validateCoordinates(
@@ -104,6 +108,19 @@ export const areaService = {
     }), 'input.code', () => codeTaken(input.code));
   },
 };
+
+/**
+ * Serialises the writers that read a materialised path and write it into other rows: area moves
+ * (the moved row, its new parent and the subtree) and area creation under a parent. Without it, a
+ * grid moved into a community that was itself moving kept the community's old path prefix.
+ * Lock order, the same in every writer: this lock first (before any area row is read), then the
+ * roll-ups lock EXCLUSIVE for a move that regroups requests (service-data/rollups.ts), then rows.
+ * Request steps and imports take the roll-ups lock shared and never this one, so they cannot wait
+ * in a cycle with a move.
+ */
+async function lockAreaTree(em: EntityManager): Promise<void> {
+  await em.execute(`select pg_advisory_xact_lock(hashtext('area_tree'), 0)`);
+}
 
 async function moveArea(em: EntityManager, area: Area, parentId: string): Promise<void> {
   const parentLevel = PARENT_LEVEL[area.level];

@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, conflict } from '../../common/errors';
 import { assertDateOrder } from '../../common/dates';
-import { loadByGlobalId } from '../../common/lookup';
+import { loadByGlobalId, loadForUpdate } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
@@ -41,7 +41,10 @@ export const pairingService = {
 
   async update(ctx: AppContext, id: string, input: UpdatePairingInput): Promise<Pairing> {
     return inTransaction(ctx, async (em) => {
-      const pairing = await loadByGlobalId(em, Pairing, id, 'id');
+      // Locked before it is read: a concurrent edit of the same pairing waits here and then checks the
+      // date order and overlap against what the first one wrote, not against a stale copy.
+      // Lock order: the pairing row, then the pair's advisory lock (assertNoOverlap).
+      const pairing = await loadForUpdate(em, Pairing, id, 'id');
       const { duties, ...fields } = input;
       applyPatch(pairing, fields, ['startsOn', 'agreementTitle']);
       if (duties === null) throw badInput('input.duties', 'cannot be null: an agreement lists at least one duty');

@@ -40,6 +40,8 @@ export const partyOrganizationService = {
 
   async create(ctx: AppContext, input: CreatePartyOrganizationInput): Promise<PartyOrganization> {
     return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
+      // Before the parent is read: a parent becoming a group meanwhile is seen (assertValidParent).
+      if (input.parentId) await lockPartyTree(em);
       await assertCodeFree(em, input.code);
       const { areaId, parentId, secretaryId, ...fields } = input;
       const organization = em.create(PartyOrganization, {
@@ -57,6 +59,8 @@ export const partyOrganizationService = {
 
   async update(ctx: AppContext, id: string, input: UpdatePartyOrganizationInput): Promise<PartyOrganization> {
     return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
+      // Before anything is read: the cycle and group checks below walk rows another move may be changing.
+      if (input.parentId !== undefined || input.kind != null) await lockPartyTree(em);
       const organization = await loadByGlobalId(em, PartyOrganization, id, 'id');
       if (input.code && input.code !== organization.code) await assertCodeFree(em, input.code);
       const { areaId, parentId, secretaryId, ...fields } = input;
@@ -102,6 +106,16 @@ async function loadSecretary(em: EntityManager, secretaryId: string | null | und
   const person = await loadOptional(em, Person, secretaryId, 'input.secretaryId');
   if (person && person.partyStatus == null) throw badInput('input.secretaryId', 'a secretary must be a party member');
   return person ?? null;
+}
+
+/**
+ * Serialises the writers whose checks read the tree's shape (a new parent, a child created under a
+ * parent, a kind becoming GROUP): each checks against what the previous one committed, so two moves
+ * cannot together make a cycle and a group never gains a child. Taken first in the transaction, before
+ * any party_organization row is read or locked, so there is one lock order: this lock, then rows.
+ */
+async function lockPartyTree(em: EntityManager): Promise<void> {
+  await em.execute(`select pg_advisory_xact_lock(hashtext('party_tree'))`);
 }
 
 /** A party group (党小组) is the smallest cell: it has no child organisations. */

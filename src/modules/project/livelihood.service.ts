@@ -30,7 +30,8 @@ const ACTIVE = [ProjectStatus.PROPOSED, ProjectStatus.APPROVED, ProjectStatus.IN
 /**
  * 民生项目: accepted from a suggestion (the suggestion's numbers and explanation are kept with
  * the project), then approved, started, reported on and accepted (验收), or cancelled. Every step
- * locks the project row, moves through PROJECT_MOVES and appends one ledger entry, in one
+ * locks the project row, moves through PROJECT_MOVES, appends one ledger entry and moves the
+ * version (even when only the funding or the ledger changed), in one
  * transaction: an illegal move is ILLEGAL_TRANSITION and writes nothing.
  */
 export const livelihoodService = {
@@ -182,10 +183,18 @@ async function step(
     }
     const from = project.status;
     const to = nextState(PROJECT_MOVES, action, from, 'a project');
+    const version = project.version;
     await apply(project, em);
     project.status = to;
     await appendEvent(em, ctx, project, kind, from, input.note?.trim() || null);
     await em.flush();
+    // Every step writes a ledger entry and is a change expectedVersion must see, even one that leaves
+    // the project row as it was (only the funding replaced, the same progress reported again): the ORM
+    // bumps the version only for a changed row, so bump it here (the row is ours, locked above).
+    if (project.version === version) {
+      await em.execute('update livelihood_project set version = version + 1 where id = ?', [project.id]);
+      await em.refresh(project);
+    }
     return project;
   });
 }

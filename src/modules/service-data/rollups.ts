@@ -96,7 +96,8 @@ const REQUEST_DAILY_COLUMNS = 'day, category_id, community_id, resident_groups, 
  *   replace. So does a move that takes areas to another community or grid, from before it
  *   rewrites their paths: a request step rolls its day up by the path it reads, and one that read
  *   the old path but committed after the move had looked for the subtree's days would stay
- *   counted under the old community.
+ *   counted under the old community. A move takes the area-tree lock (area.service lockAreaTree)
+ *   before this one; roll-up writers never take the area-tree lock, so the order has no cycle.
  * - Writers that replace request days (request_daily and the request part of the demand tables,
  *   whose monthly rows are replaced too) then lock each month they touch, in ascending order so
  *   two cannot deadlock. A month's writers take turns, and the later one recomputes from what the

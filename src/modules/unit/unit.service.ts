@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
-import { loadByGlobalId } from '../../common/lookup';
+import { loadByGlobalId, loadForUpdate } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
@@ -51,7 +51,9 @@ export const unitService = {
 
   async update(ctx: AppContext, id: string, input: UpdateUnitInput): Promise<Unit> {
     return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
-      const unit = await loadByGlobalId(em, Unit, id, 'id');
+      // Locked before the seat check: addAllianceMember locks the unit too, so a kind change and a
+      // kind-specific seat (POLICE, PROPERTY, OWNERS_COMMITTEE) cannot both pass on the old kind.
+      const unit = await loadForUpdate(em, Unit, id, 'id');
       if (input.code && input.code !== unit.code) await assertCodeFree(em, input.code);
       const { areaId, ...fields } = input;
       if (input.kind && input.kind !== unit.kind) await assertKindFitsSeats(em, unit, input.kind);
