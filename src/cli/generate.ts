@@ -22,7 +22,9 @@ runCli(async () => {
   if (!Number.isSafeInteger(records) || records < 0) return fail(`--records must be a whole number >= 0 (got ${JSON.stringify(values.records)})`);
   if (seed !== undefined && (!Number.isSafeInteger(seed) || seed < 0)) return fail(`--seed must be a whole number >= 0`);
   if (days !== undefined && (!Number.isSafeInteger(days) || days < 1)) return fail(`--days must be a whole number >= 1`);
-  if (values.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.start)) return fail('--start must be YYYY-MM-DD');
+  // A real day: 2024-13-01 crashed the generator, 2024-02-30 quietly began on 1 March.
+  const isDay = (day: string) => /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
+  if (values.start !== undefined && !isDay(values.start)) return fail(`--start must be a day, YYYY-MM-DD (got ${JSON.stringify(values.start)})`);
 
   const started = Date.now();
   // The README's .data/records.csv: .data exists only after an embedded start, so make the folder.

@@ -37,6 +37,16 @@ export function parseOffset(offset: string): number {
   return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
 }
 
+/**
+ * A mapping's `timezone` in minutes east of UTC, refused unless it is a real offset: hours 0-14,
+ * minutes 0-59 (+80:00, a slip for +08:00, would shift every row by days).
+ */
+export function parseMappingOffset(offset: string): number {
+  const minutes = parseOffset(offset);
+  if (Math.abs(minutes) > 14 * 60 || Number(offset.slice(-2)) > 59) throw new Error(`timezone ${JSON.stringify(offset)} is no UTC offset (hours 0-14, minutes 0-59)`);
+  return minutes;
+}
+
 export function compileDateFormat(format: string, offsetMinutes: number): DateParser {
   const tokens = new Set<string>();
   let pattern = '';

@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Lookups, Rejection } from './mapping';
-import { STAGE_COLUMNS, scopedName } from './mapping';
+import { AMBIGUOUS, STAGE_COLUMNS, scopedName } from './mapping';
 import { ROLLUP_RECORD_COLUMNS, lockRollupsShared, recordRollupCtes } from './rollups';
 
 /** A pg client or pool client: COPY needs the raw connection. */
@@ -86,7 +86,7 @@ export async function loadLookups(db: PgClient): Promise<Lookups> {
   );
   const lookups: Lookups = {
     itemByCode: new Map(items.rows.map((row) => [row.code, row.id])),
-    itemByName: new Map(items.rows.map((row) => [row.name, row.id])),
+    itemByName: new Map(),
     communityByCode: new Map(),
     communityByName: new Map(),
     gridByCode: new Map(),
@@ -94,15 +94,19 @@ export async function loadLookups(db: PgClient): Promise<Lookups> {
     buildingByCode: new Map(),
     buildingByName: new Map(),
   };
+  // Names need not be unique (two cities' 幸福里): a name two share maps to AMBIGUOUS, never to
+  // whichever was read last.
+  const byName = <V>(map: Map<string, V>, name: string, value: V, ambiguous: V) => map.set(name, map.has(name) ? ambiguous : value);
+  for (const item of items.rows) byName(lookups.itemByName, item.name, item.id, AMBIGUOUS);
   for (const area of areas.rows) {
     const communityId = Number(area.path.split('/')[3]);
     if (area.level === 'COMMUNITY') {
       lookups.communityByCode.set(area.code, area.id);
-      lookups.communityByName.set(area.name, area.id);
+      byName(lookups.communityByName, area.name, area.id, AMBIGUOUS);
     } else {
-      const [byCode, byName] = area.level === 'GRID' ? [lookups.gridByCode, lookups.gridByName] : [lookups.buildingByCode, lookups.buildingByName];
+      const [byCode, names] = area.level === 'GRID' ? [lookups.gridByCode, lookups.gridByName] : [lookups.buildingByCode, lookups.buildingByName];
       byCode.set(area.code, { id: area.id, communityId });
-      byName.set(scopedName(communityId, area.name), { id: area.id, communityId });
+      byName(names, scopedName(communityId, area.name), { id: area.id, communityId }, { id: AMBIGUOUS, communityId: AMBIGUOUS });
     }
   }
   return lookups;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { maskFreeText } from '../../common/privacy';
-import { compileDateFormat, firstOf, parseOffset, type DateParser } from './date-format';
+import { compileDateFormat, firstOf, parseMappingOffset, type DateParser } from './date-format';
 import { GROUP_BITS } from './resident-groups';
 import { ServiceChannel, ServiceRecordStatus } from './service-data.entity';
 
@@ -86,9 +86,14 @@ export function parseMapping(raw: unknown, label = 'mapping'): Mapping {
     throw new Error(`invalid ${label}: ${issue.path.join('.')}: ${issue.message}`);
   }
   // Found here, before a run is started, rather than by the first row.
+  for (const name of ['sourceId', 'item', 'receivedAt', 'status', 'community'] as const) {
+    const spec = parsed.data.fields[name];
+    if (spec.column === undefined && spec.constant === undefined) throw new Error(`invalid ${label}: fields.${name}: give a column (or a constant)`);
+  }
+  if (['"', '\r', '\n'].includes(parsed.data.delimiter)) throw new Error(`invalid ${label}: delimiter: a quote or a line break cannot separate fields`);
   let offset: number;
   try {
-    offset = parseOffset(parsed.data.timezone);
+    offset = parseMappingOffset(parsed.data.timezone);
   } catch (error) {
     throw new Error(`invalid ${label}: timezone: ${(error as Error).message}`);
   }
@@ -118,6 +123,9 @@ export interface Lookups {
   buildingByName: Map<string, { id: number; communityId: number }>;
 }
 
+/** What a name shared by two items or areas maps to in Lookups: rows naming it are rejected (or, for a grid or building, not kept). */
+export const AMBIGUOUS = -1;
+
 /** The key of a grid or building name inside its community (see Lookups). */
 export const scopedName = (communityId: number, name: string) => `${communityId}/${name}`;
 
@@ -137,7 +145,8 @@ export const STAGE_COLUMNS = [
 
 const STATUSES = new Set<string>(Object.values(ServiceRecordStatus));
 const CHANNELS = new Set<string>(Object.values(ServiceChannel));
-const GROUPS = GROUP_BITS as Record<string, number>;
+/** A Map, not an object: a group named `constructor` or `toString` must be unknown, not a prototype's member. */
+const GROUPS = new Map<string, number>(Object.entries(GROUP_BITS));
 const NULL = '\\N';
 
 /** The salt for resident hashes; set RESIDENT_HASH_SALT in production (same salt → same hash across imports). */
@@ -255,7 +264,7 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
   if (missing.length) throw new Error(`the file has no column ${missing.map((c) => JSON.stringify(c)).join(', ')} that mapping "${mapping.name}" needs`);
   if (!sourceId || !item || !receivedAt || !status || !community) throw new Error(`mapping "${mapping.name}" must give sourceId, item, receivedAt, status and community`);
 
-  const offset = parseOffset(mapping.timezone);
+  const offset = parseMappingOffset(mapping.timezone);
   const parseDate: DateParser = firstOf(mapping.dateFormats.map((format) => compileDateFormat(format, offset)));
   const itemIds = f.item.by === 'name' ? lookups.itemByName : lookups.itemByCode;
   const communityIds = f.community.by === 'name' ? lookups.communityByName : lookups.communityByCode;
@@ -283,6 +292,7 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
     const itemKey = item(cells);
     if (itemKey === '') return { column: col(f.item), reason: 'service item is missing' };
     const itemId = itemIds.get(itemKey);
+    if (itemId === AMBIGUOUS) return { column: col(f.item), reason: `service item name ${shown(itemKey)} is shared by several items: map the item by code` };
     if (itemId === undefined) return { column: col(f.item), reason: `unknown service item ${shown(itemKey)}` };
 
     const receivedText = receivedAt(cells);
@@ -310,6 +320,7 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
     if (areaKey === '') return { column: col(f.community), reason: 'community is missing' };
     let communityId = communityIds.get(areaKey);
     if (communityId === undefined && fallbackIds) communityId = fallbackIds[stableHash(areaKey) % fallbackIds.length];
+    if (communityId === AMBIGUOUS) return { column: col(f.community), reason: `community name ${shown(areaKey)} is shared by several communities: map the community by code` };
     if (communityId === undefined) return { column: col(f.community), reason: `unknown community ${shown(areaKey)}` };
 
     // Grid and building are kept only when known and inside the record's community.
@@ -332,7 +343,7 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
         if (known !== undefined) mask = known;
         else {
           for (const part of text.split(separator)) {
-            const bit = GROUPS[part.trim()];
+            const bit = GROUPS.get(part.trim());
             if (bit === undefined) return { column: col(f.residentGroups), reason: `unknown resident group ${shown(part)}` };
             mask |= bit;
           }
