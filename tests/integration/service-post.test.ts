@@ -260,6 +260,29 @@ describe('reportMember (双报到)', () => {
   });
 });
 
+describe('a reported member who moves house', () => {
+  test('reports anew to the new community: the old report, its branch and the posts held in the old community end with the move', async () => {
+    const { personId, postId: oldPost } = await reportedMember('搬家党员');
+    const newPost = await createServicePost(app, { communityId: w.otherCommunityId, title: '和平里楼栋长', capacity: 5 });
+    await ok(app, `mutation($id: ID!, $c: ID!) { updatePerson(id: $id, input: { residenceCommunityId: $c }) { id } }`, { id: personId, c: w.otherCommunityId });
+    expect(await rawRow(app, 'person', personId)).toMatchObject({ reported_on: null, organization_id: null });
+    expect((await ok(app, POST, { id: oldPost })).node.active.totalCount).toBe(0);
+    // Not reported to the new community yet: its posts are not theirs to claim.
+    expectError(await app.execute(CLAIM, { input: { postId: newPost, personId } }), 'BAD_USER_INPUT', 'input.personId');
+    // Reporting there works (it was CONFLICT "already reported").
+    const reported = await app.execute(REPORT, { input: { personId, communityId: w.otherCommunityId, organizationId: orgs.otherBranchId, postId: newPost } });
+    expect(reported.errors).toBeUndefined();
+    expect((await ok(app, POST, { id: newPost })).node.active.totalCount).toBe(1);
+  });
+
+  test('a change that keeps the community keeps the report', async () => {
+    const { personId, postId } = await reportedMember('不搬家党员');
+    await ok(app, `mutation($id: ID!, $c: ID!) { updatePerson(id: $id, input: { residenceCommunityId: $c, name: "不搬家党员甲" }) { id } }`, { id: personId, c: w.communityId });
+    expect(await rawRow(app, 'person', personId)).toMatchObject({ reported_on: TODAY, organization_id: dbId(orgs.gridBranchId) });
+    expect((await ok(app, POST, { id: postId })).node.active.totalCount).toBe(1);
+  });
+});
+
 describe('claimServicePost and endPostClaim', () => {
   test('a reported member claims another post of their community; claiming it again is a CONFLICT', async () => {
     const { personId } = await reportedMember('孙志强');

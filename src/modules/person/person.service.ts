@@ -11,6 +11,7 @@ import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { PartyOrganization } from '../party-organization/party-organization.entity';
 import { Unit } from '../unit/unit.entity';
 import { GridAssignment, Person } from './person.entity';
+import { PostClaim, PostClaimStatus } from '../service-post/service-post.entity';
 import type { AssignGridWorkerInput, CreatePersonInput, PersonListArgs, UpdatePersonInput } from './person.inputs';
 import { assertConsistentRegistration } from './person.rules';
 
@@ -58,8 +59,17 @@ export const personService = {
       const person = await loadByGlobalId(em, Person, id, 'id');
       const { employerUnitId, residenceCommunityId, organizationId, ...fields } = input;
       applyPatch(person, fields, ['name']);
+      const livedIn = person.residenceCommunity?.id ?? null;
       if (employerUnitId !== undefined) person.employerUnit = await loadOptional(em, Unit, employerUnitId, 'input.employerUnitId');
       if (residenceCommunityId !== undefined) person.residenceCommunity = await loadOptional(em, Community, residenceCommunityId, 'input.residenceCommunityId');
+      // 双报到 is to the community one lives in: a reported member who moves reports anew there, so
+      // the old report, its branch and the posts held in the old community end with the move (else
+      // reportMember refused the new community and the old report opened its posts).
+      if (person.reportedOn && (person.residenceCommunity?.id ?? null) !== livedIn) {
+        person.reportedOn = null;
+        person.organization = null;
+        await em.nativeUpdate(PostClaim, { person: person.id, status: PostClaimStatus.ACTIVE }, { status: PostClaimStatus.ENDED });
+      }
       if (organizationId !== undefined) person.organization = await loadOptional(em, PartyOrganization, organizationId, 'input.organizationId');
       await validate(em, person);
       await em.flush();
