@@ -18,10 +18,13 @@ export async function hold(app: TestApp, query: string, params: unknown[] = []):
   };
 }
 
-/** Until `n` sessions of this database wait on a lock (or throws after ten seconds). */
-export async function waiters(app: TestApp, n: number): Promise<void> {
+/**
+ * Until `n` sessions of this database wait on a lock, or `done()` (the writer awaited finished
+ * without waiting: what a fix may make of it), or throws after ten seconds.
+ */
+export async function waiters(app: TestApp, n: number, done: () => boolean = () => false): Promise<void> {
   for (let tries = 0; tries < 400; tries++) {
-    if ((await lockWaiters(app)) >= n) return;
+    if (done() || (await lockWaiters(app)) >= n) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`fewer than ${n} sessions ever waited on a lock`);

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { Role } from '../../src/modules/identity/role';
 import { PointKind } from '../../src/modules/points/points.entity';
 import { awardPoints } from '../../src/modules/points/points.service';
@@ -6,6 +5,7 @@ import { accountViewer, areaPath } from '../helpers/access-fixtures';
 import { addListItem, createPairing, createProblemList } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createPerson, dbId, ok, type World } from '../helpers/fixtures';
 import { createMember } from '../helpers/member-fixtures';
+import { hold, waiters } from '../helpers/lock-race';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /* Claims, resources and balances (found by a review of the lists and points): each test failed before its fix. */
@@ -24,44 +24,24 @@ let period = 2040;
 const freshList = () => createProblemList(app, w.communityId, String((period += 1)));
 const staffA = async () => accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);
 
-/** Waits until `n` sessions of this database wait for a lock, or the operation finished (fixed code). Asked outside a transaction: pg_stat_activity is a per-transaction snapshot. */
-async function waitForLockWaiters(watcher: pg.Client, n: number, finished: () => boolean): Promise<void> {
-  for (let i = 0; i < 500; i += 1) {
-    const { rows } = await watcher.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
-    if (finished() || rows[0].n >= n) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`never saw ${n} lock waiters`);
-}
-
 test('a claim and an edit of its resource by community staff queue one after the other (they deadlocked: a lock through the scope filter locked the joined rows)', async () => {
   const staff = await staffA();
   const list = await freshList();
   const resource = await addListItem(app, { listId: list, kind: 'RESOURCE', title: '义诊工时', unitId: w.units.hospitalId, resourceType: 'STAFF_HOURS', quantity: 20 });
   const service = await addListItem(app, { listId: list, kind: 'SERVICE', title: '义诊日' });
-  const holder = new pg.Client({ connectionString: app.databaseUrl });
-  const watcher = new pg.Client({ connectionString: app.databaseUrl });
-  await holder.connect();
-  await watcher.connect();
-  try {
-    // Hold the community's area row: the claim's first lock (item, list, area) stops there, holding item and list.
-    await holder.query('begin');
-    await holder.query('select 1 from area where id = $1 for update', [dbId(w.communityId)]);
-    let claimDone = false;
-    let updateDone = false;
-    const claiming = app.execute(CLAIM, { input: { itemId: service, unitId: w.units.hospitalId, resourceId: resource, quantity: 4 } }, staff).finally(() => (claimDone = true));
-    await waitForLockWaiters(watcher, 1, () => claimDone);
-    // The update locks the resource row, then waits for the list row.
-    const updating = app.execute(`mutation($id: ID!) { updateListItem(id: $id, input: { quantity: 30 }) { id } }`, { id: resource }, staff).finally(() => (updateDone = true));
-    await waitForLockWaiters(watcher, 2, () => updateDone);
-    await holder.query('rollback');
-    const [claim, update] = await Promise.all([claiming, updating]);
-    expect(claim.errors).toBeUndefined();
-    expect(update.errors).toBeUndefined(); // actual: INTERNAL_SERVER_ERROR (40P01; pg_stat_database.deadlocks = 1)
-  } finally {
-    await holder.end();
-    await watcher.end();
-  }
+  // Hold the community's area row: the claim locked it with the item (through the scope filter) and stopped there.
+  const release = await hold(app, 'select 1 from area where id = $1 for update', [dbId(w.communityId)]);
+  let claimDone = false;
+  let updateDone = false;
+  const claiming = app.execute(CLAIM, { input: { itemId: service, unitId: w.units.hospitalId, resourceId: resource, quantity: 4 } }, staff).finally(() => (claimDone = true));
+  await waiters(app, 1, () => claimDone);
+  // The update locks the resource row, then waited for the list row the claim held.
+  const updating = app.execute(`mutation($id: ID!) { updateListItem(id: $id, input: { quantity: 30 }) { id } }`, { id: resource }, staff).finally(() => (updateDone = true));
+  await waiters(app, 2, () => updateDone);
+  await release();
+  const [claim, update] = await Promise.all([claiming, updating]);
+  expect(claim.errors).toBeUndefined();
+  expect(update.errors).toBeUndefined();
 });
 
 test('a unit names its own worker living in another community to carry out a claim (the liaison and staff alike)', async () => {
@@ -71,7 +51,7 @@ test('a unit names its own worker living in another community to carry out a cla
   const liaison = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, w.communityId)], { unitId: dbId(w.units.hospitalId) });
   for (const viewer of [liaison, await staffA()]) {
     const result = await app.execute(CLAIM, { input: { itemId: service, unitId: w.units.hospitalId, personId: doctor } }, viewer);
-    expect(result.errors).toBeUndefined(); // actual: NOT_FOUND on input.personId
+    expect(result.errors).toBeUndefined(); // it was NOT_FOUND on input.personId
     await app.orm.em.fork().execute(`delete from claim; update list_item set status = 'OPEN' where id = ?`, [dbId(service)]);
   }
 });
@@ -83,7 +63,7 @@ test('a resource of 0.3 takes claims of 0.1 then 0.2: what is left is exact to a
   const first = await ok(app, CLAIM, { input: { itemId: a, unitId: w.units.hospitalId, resourceId: resource, quantity: 0.1 } });
   expect(first.claimListItem.resource.remainingQuantity).toBe(0.2); // actual 0.19999999999999998
   const second = await app.execute(CLAIM, { input: { itemId: b, unitId: w.units.hospitalId, resourceId: resource, quantity: 0.2 } });
-  expect(second.errors).toBeUndefined(); // actual: BAD_USER_INPUT "more than the resource has left (0.19999999999999998 of 0.3)"
+  expect(second.errors).toBeUndefined(); // it was BAD_USER_INPUT: "more than the resource has left (0.19999999999999998 of 0.3)"
 });
 
 test('the balance of a person read through their work elsewhere is null, as their ledger is out of sight', async () => {

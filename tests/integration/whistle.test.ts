@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { toGlobalId } from '../../src/common/global-id';
 import { Community } from '../../src/modules/area/area.entity';
 import { ListItem, ListItemKind, ListItemStatus, ProblemList } from '../../src/modules/list/list.entity';
@@ -6,6 +5,7 @@ import { Request, RequestEvent } from '../../src/modules/request/request.entity'
 import { replayLedger, snapshot } from '../../src/modules/request/request.ledger';
 import { Whistle, WhistleRecipient } from '../../src/modules/whistle/whistle.entity';
 import { seedDemoCity } from '../../src/seed/demo-city';
+import { race } from '../helpers/lock-race';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
@@ -36,34 +36,6 @@ async function newRequest(): Promise<string> {
     input: { title: '小区门口道路塌陷', body: '雨后路面塌陷，存在安全隐患，需要住建、城管联合处置。', channel: 'HOTLINE_12345', categoryId, areaId: gridId },
   });
   return data.createRequest.id;
-}
-
-/**
- * Runs `first`, then `second`, each queued on the row lock of `table` row `id` (held here the way
- * any step holds it) in that order, then lets them go: deterministic, however the scheduler runs.
- * Waiting is read from pg_stat_activity of this test's own database.
- */
-async function queuedOnRowLock<A, B>(table: string, id: number, first: () => Promise<A>, second: () => Promise<B>): Promise<[A, B]> {
-  const holder = new pg.Client({ connectionString: app.databaseUrl });
-  const watcher = new pg.Client({ connectionString: app.databaseUrl });
-  await holder.connect();
-  await watcher.connect();
-  try {
-    await holder.query('begin');
-    await holder.query(`select id from ${table} where id = $1 for update`, [id]);
-    const waiting = async (n: number) => {
-      const count = async () => (await watcher.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows[0].n;
-      while ((await count()) < n) await new Promise((resolve) => setTimeout(resolve, 25));
-    };
-    const a = first();
-    await waiting(1);
-    const b = second();
-    await waiting(2);
-    await holder.query('commit');
-    return await Promise.all([a, b]);
-  } finally {
-    await Promise.all([holder.end(), watcher.end()]);
-  }
 }
 
 async function whistleCounts() {
@@ -240,9 +212,9 @@ test('a whistle blown while the request is being closed out is refused like one 
   await ok(STEP('takeRequest', 'TakeRequestInput'), { id: requestId });
   await ok(STEP('resolveRequest', 'PlainStepInput'), { id: requestId });
   const before = await whistleCounts();
-  const [closed, blown] = await queuedOnRowLock(
-    'request',
-    dbId(requestId),
+  const [closed, blown] = await race(
+    app,
+    ['select id from request where id = $1 for update', [dbId(requestId)]],
     () => app.execute(STEP('closeOutRequest', 'CloseOutRequestInput!'), { id: requestId, input: { reason: '社区销号' } }),
     () => app.execute(BLOW, { input: { requestId, blownById: communityId, letter: '销号时吹哨', unitIds: [departmentIds[0]] } }),
   );
@@ -263,9 +235,9 @@ test('a whistle blown while its problem item is being closed out is refused like
   await em.flush();
   const itemId = toGlobalId('ListItem', item.id);
   const before = await whistleCounts();
-  const [closed, blown] = await queuedOnRowLock(
-    'list_item',
-    item.id,
+  const [closed, blown] = await race(
+    app,
+    ['select id from list_item where id = $1 for update', [item.id]],
     () => app.execute(`mutation($id: ID!) { closeProblem(id: $id, note: "已清理") { status } }`, { id: itemId }),
     () => app.execute(BLOW, { input: { problemId: itemId, blownById: communityId, letter: '销号时吹哨', unitIds: [departmentIds[0]] } }),
   );
