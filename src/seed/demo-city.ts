@@ -139,7 +139,8 @@ export async function seedDemoCity(em: EntityManager, options: SeedOptions): Pro
  * migrations table alone. Tables of entities whose migration has not run yet are skipped.
  */
 /** Reference data that migrations load (category catalogue, point rules): kept by a reset. */
-export const REFERENCE_TABLES: ReadonlySet<string> = new Set(['mikro_orm_migrations', 'request_category', 'point_rule', 'service_item']);
+/** Tables a reset keeps: reference data, not the city's (the working-day calendar is the country's). */
+export const REFERENCE_TABLES: ReadonlySet<string> = new Set(['mikro_orm_migrations', 'request_category', 'point_rule', 'service_item', 'work_calendar']);
 
 export async function clearAllData(em: EntityManager): Promise<void> {
   const mapped = new Set<string>();

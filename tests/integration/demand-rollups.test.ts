@@ -8,7 +8,7 @@ import { generateServiceRecords, GONGJIAN_CSV_HEADER } from '../../src/modules/s
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
 import { rebuildRollups, refreshRequestDaily, syncWorkCalendarAndRollups } from '../../src/modules/service-data/rollups';
-import { seedDemoCity } from '../../src/seed/demo-city';
+import { clearAllData, seedDemoCity } from '../../src/seed/demo-city';
 import { Migration20261203160000_demand_evidence_demands_only } from '../../migrations/Migration20261203160000_demand_evidence_demands_only';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -237,4 +237,13 @@ test('a full rebuild waits for an open request step instead of failing on its ro
   expect((await db.query(`select sum(count)::int as n from request_daily where day = '2024-11-05'`)).rows[0].n).toBe(2);
   // The demand tables come from records and requests in one pass, not the request part first and then everything again.
   for (const table of TABLES) expect({ table, deletes: statements.filter((sql) => sql.startsWith(`delete from ${table}`)).length }).toEqual({ table, deletes: 1 });
+});
+
+test('a reset of the demo city (seed --reset) keeps the working-day calendar: it is the country\'s, not the city\'s', async () => {
+  const days = async () => (await db.query('select count(*)::int as n, count(*) filter (where not workday)::int as off from work_calendar')).rows[0];
+  const before = await days();
+  expect(before.n).toBe(14_976);
+  await app.orm.em.fork().transactional((em) => clearAllData(em));
+  expect(await days()).toEqual(before);
+  expect((await db.query('select count(*)::int as n from area')).rows).toEqual([{ n: 0 }]);
 });
