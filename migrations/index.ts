@@ -24,6 +24,7 @@ import { Migration20261208100000_sign_in_device_last_used } from './Migration202
 import { Migration20261209100000_refresh_token_device } from './Migration20261209100000_refresh_token_device';
 import { Migration20261209200000_work_calendar } from './Migration20261209200000_work_calendar';
 import { Migration20261210100000_free_text_masks_doors_grouped_numbers } from './Migration20261210100000_free_text_masks_doors_grouped_numbers';
+import { Migration20261211100000_project_resources } from './Migration20261211100000_project_resources';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -55,4 +56,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261209100000_refresh_token_device', class: Migration20261209100000_refresh_token_device },
   { name: 'Migration20261209200000_work_calendar', class: Migration20261209200000_work_calendar },
   { name: 'Migration20261210100000_free_text_masks_doors_grouped_numbers', class: Migration20261210100000_free_text_masks_doors_grouped_numbers },
+  { name: 'Migration20261211100000_project_resources', class: Migration20261211100000_project_resources },
 ];

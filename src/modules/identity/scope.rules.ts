@@ -42,6 +42,7 @@ export const SCOPE_PATHS: Readonly<Record<string, string>> = {
   ServiceRecord: 'community',
   LivelihoodProject: 'community',
   ProjectFunding: 'project.community',
+  ProjectResource: 'project.community',
   ProjectEvent: 'project.community',
 };
 

@@ -67,19 +67,23 @@ function emptyStats(): ListStats {
 }
 
 /**
- * How much of each resource claims use (every claim but a cancelled one), in one GROUP BY.
- * Pass the transaction's EntityManager to read inside it (after locking the resource row).
+ * How much of each resource is taken: by claims (every claim but a cancelled one) and by the
+ * livelihood projects counting on it (every project but a cancelled one: ProjectResource), in one
+ * statement. Pass the transaction's EntityManager to read inside it (after locking the resource row).
  */
 export async function usedQuantities(em: EntityManager, resourceIds: readonly number[]): Promise<Map<number, number>> {
   const used = new Map<number, number>(resourceIds.map((id) => [id, 0]));
   if (resourceIds.length === 0) return used;
-  const knex = em.getKnex();
-  const query = knex('claim')
-    .select('resource_id', knex.raw('coalesce(sum(quantity), 0)::float8 as used'))
-    .whereIn('resource_id', [...resourceIds])
-    .whereIn('status', [...USING_CLAIM_STATUSES])
-    .groupBy('resource_id');
-  const rows: { resource_id: number; used: number }[] = await em.execute(query);
+  const ids = resourceIds.map(() => '?').join(', ');
+  const rows: { resource_id: number; used: number }[] = await em.execute(
+    `select resource_id, coalesce(sum(quantity), 0)::float8 as used from (
+        select resource_id, quantity from claim where resource_id in (${ids}) and status in (${USING_CLAIM_STATUSES.map(() => '?').join(', ')})
+        union all
+        select r.resource_id, r.quantity from project_resource r join livelihood_project p on p.id = r.project_id
+          where r.resource_id in (${ids}) and p.status <> 'CANCELLED'
+      ) taken group by resource_id`,
+    [...resourceIds, ...USING_CLAIM_STATUSES, ...resourceIds],
+  );
   for (const row of rows) used.set(Number(row.resource_id), Number(row.used));
   return used;
 }

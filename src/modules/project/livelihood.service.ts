@@ -12,9 +12,12 @@ import { assertAreaWritable } from '../area/area.service';
 import { authorizeArea } from '../identity/access';
 import { nestedAreaPathCondition } from '../identity/scope.rules';
 import { Unit } from '../unit/unit.entity';
-import type { CandidateOut } from '../../../analytics';
+import type { CandidateOut, ResourceMatchOut } from '../../../analytics';
+import { ListItem } from '../list/list.entity';
+import { usedQuantities } from '../list/list.relations';
+import { remainingOf } from '../list/list.rules';
 import {
-  FundingSourceKind, LivelihoodProject, PROJECT_NAME_LENGTH, ProjectEvent, ProjectEventKind, ProjectFunding, ProjectKind, ProjectStatus, ProjectTemplate,
+  FundingSourceKind, LivelihoodProject, PROJECT_NAME_LENGTH, ProjectEvent, ProjectEventKind, ProjectFunding, ProjectKind, ProjectResource, ProjectStatus, ProjectTemplate,
 } from './project.entity';
 import { PROJECT_MOVES, assertFunding, assertWithinCap } from './project.rules';
 import type {
@@ -100,6 +103,8 @@ export const livelihoodService = {
         suggestion: snapshot as unknown as Record<string, unknown>,
       });
       await replaceFunding(em, project, sources, 'input.fundingSources');
+      // The default funding counts the matched resources as the units' contribution: take them.
+      if (input.fundingSources == null && input.budget == null) await takeResources(em, project, candidate.matches);
       await appendEvent(em, ctx, project, ProjectEventKind.PROPOSED, null, input.note?.trim() || `accepted from the suggestion ${candidate.templateName} · ${candidate.communityName} (${candidate.selected ? 'selected' : 'not selected'}; benefit ${candidate.benefit}, net ${candidate.netCost} yuan)`);
       await em.flush();
       return project;
@@ -222,6 +227,25 @@ async function replaceFunding(em: EntityManager, project: LivelihoodProject, sou
 }
 
 /** What the suggestion implies: each matched unit's contribution (cash or in kind), the government the rest. */
+/**
+ * Takes the co-building resources a project's default funding counts on from what they have left
+ * (ProjectResource), each re-checked under its row lock, in id order after the template row: of
+ * two acceptances counting on the same money, the second finds it taken (CONFLICT) instead of
+ * funding a second project with it. The suggestion engine already offers only what is left.
+ */
+async function takeResources(em: EntityManager, project: LivelihoodProject, matches: readonly ResourceMatchOut[]): Promise<void> {
+  for (const match of [...matches].sort((a, b) => a.resourceId - b.resourceId)) {
+    const item = await lockById(em, ListItem, match.resourceId);
+    if (!item) throw conflict(`the resource ${match.title} is gone: run projectSuggestions again`, 'input.suggestionId');
+    if (item.quantity == null) continue; // not metered: nothing is counted out of it
+    const left = remainingOf(item.quantity, (await usedQuantities(em, [item.id])).get(item.id) ?? 0)!;
+    if (match.quantity > left) {
+      throw conflict(`${match.title} has ${left} left, not the ${match.quantity} the suggestion counted on (taken since): run projectSuggestions again`, 'input.suggestionId');
+    }
+    em.create(ProjectResource, { project, resource: item, quantity: match.quantity });
+  }
+}
+
 function defaultFunding(candidate: CandidateOut): Pick<FundingSourceInput, 'kind' | 'unitId' | 'amount' | 'note'>[] {
   const byUnit = new Map<number, { amount: number; parts: string[] }>();
   for (const match of candidate.matches) {

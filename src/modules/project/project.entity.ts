@@ -4,7 +4,7 @@ import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
 import { ResidentGroup } from '../../common/resident-group';
 import type { Community } from '../area/area.entity';
-import { ResourceType } from '../list/list.entity';
+import { ResourceType, type ListItem } from '../list/list.entity';
 import type { Unit } from '../unit/unit.entity';
 import { AccountName, FreeText } from '../../common/free-text-field';
 
@@ -249,6 +249,26 @@ export class ProjectFunding extends NodeEntity {
   note?: string | null;
 }
 
+/**
+ * What an accepted project counts on of a co-building unit's RESOURCE list item (the resources its
+ * suggestion matched, which its default funding counts as the unit's contribution): taken from what
+ * the item has left, like a claim, while the project is not cancelled (usedQuantities), so the same
+ * money or hours cannot fund a second project. Not shown on its own: the funding says it.
+ */
+@Entity({ tableName: 'project_resource' })
+export class ProjectResource extends NodeEntity {
+  @ManyToOne(() => LivelihoodProject, { deleteRule: 'cascade' })
+  @Index()
+  project!: Rel<LivelihoodProject>;
+
+  @ManyToOne('ListItem', { deleteRule: 'restrict' })
+  @Index()
+  resource!: Rel<ListItem>;
+
+  @Property({ type: 'double' })
+  quantity!: number;
+}
+
 export enum ProjectEventKind {
   PROPOSED = 'PROPOSED',
   UPDATED = 'UPDATED',
@@ -299,4 +319,4 @@ export class ProjectEvent extends NodeEntity {
   note?: string | null;
 }
 
-export const PROJECT_ENTITIES = [ProjectTemplate, LivelihoodProject, ProjectFunding, ProjectEvent];
+export const PROJECT_ENTITIES = [ProjectTemplate, LivelihoodProject, ProjectFunding, ProjectResource, ProjectEvent];
