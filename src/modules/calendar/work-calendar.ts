@@ -11,6 +11,7 @@
  * package is updated: syncWorkCalendar then rewrites the table at the next start and recomputes
  * the on-time counts of the days it changed.
  */
+import { createHash } from 'node:crypto';
 import calendarData from 'chinese-days/dist/chinese-days.json';
 import type { SqlRunner } from '../../../analytics';
 import { ROLLUP_TIME_ZONE } from '../service-data/time-zone';
@@ -92,7 +93,7 @@ export interface WorkCalendarSync {
 }
 
 /**
- * Brings work_calendar to workCalendar(): nothing to do (one read) when it is current; otherwise,
+ * Brings work_calendar to workCalendar(): nothing to do (one digest read) when it is current; otherwise,
  * in the caller's transaction, rewrites it and calls refreshOnTime for the received days whose
  * deadlines may have moved: from the first day whose working status changed, less the longest a
  * deadline reaches back, to the last such day. On a fresh database the roll-ups are empty and that costs nothing.
@@ -103,10 +104,13 @@ export async function syncWorkCalendar(
   lockExclusive: (db: SqlRunner) => Promise<void>,
 ): Promise<WorkCalendarSync> {
   const wanted = workCalendar();
-  const read = async () => (await db.query<{ day: string; workday: boolean; holiday: string | null }>(`select day::text, workday, holiday from work_calendar order by day`)).rows;
-  const same = (stored: { day: string; workday: boolean; holiday: string | null }[]) =>
-    stored.length === wanted.length && stored.every((row, i) => row.day === wanted[i].day && row.workday === wanted[i].workday && row.holiday === wanted[i].holiday);
-  if (same(await read())) return { changedDays: 0, refreshed: null };
+  // Every start asks only for a digest of the table (one row, not 15,000): equal, nothing to do.
+  const digestOf = (entries: readonly WorkCalendarEntry[]) => createHash('md5').update(entries.map((e) => `${e.day}:${e.workday}:${e.holiday ?? ''}`).join(',')).digest('hex');
+  const [stored0] = (await db.query<{ digest: string | null }>(
+    `select md5(string_agg(day::text || ':' || workday::text || ':' || coalesce(holiday, ''), ',' order by day)) as digest from work_calendar`,
+  )).rows;
+  if (stored0?.digest === digestOf(wanted)) return { changedDays: 0, refreshed: null };
+  const read = async () => (await db.query<WorkCalendarEntry>(`select day::text, workday, holiday from work_calendar order by day`)).rows;
 
   // The roll-up writers wait (they read the calendar); read again under the lock, another process may have synced.
   await lockExclusive(db);
