@@ -147,10 +147,10 @@ export function serviceCellsSelect(relation: string, sourceSql = 'r.source'): st
 }
 
 /**
- * Which request cells a refresh replaces: some China days, optionally of some communities only.
+ * Which cells a refresh replaces: some China days, optionally of some communities only.
  * Each method gives an SQL condition on a column (the values are inlined, already checked).
  */
-export interface RequestDays {
+export interface RollupDays {
   /** The date `column` is one of the days. */
   day(column: string): string;
   /** The first-of-month date `column` is the month of one of the days. */
@@ -162,7 +162,7 @@ export interface RequestDays {
 }
 
 /** Cells of requests created on the days of `scope`, or of all requests. */
-function requestCellsSelect(scope: RequestDays | null): string {
+function requestCellsSelect(scope: RollupDays | null): string {
   // nullif: a cast in a WHERE is not guaranteed to run after the `<> ''` beside it.
   const where = scope ? `and ${scope.day(REQUEST_DAY_SQL)} and ${scope.community(REQUEST_COMMUNITY_SQL)}` : '';
   return cellsSelect(
@@ -234,14 +234,11 @@ export async function rebuildDemandRollups(db: Runner): Promise<void> {
 }
 
 /**
- * Replaces the request part (source 2) of the demand roll-ups for the days (and communities) of
- * `scope`: daily rows are recomputed from the requests, the months they fall in from the daily
- * rows. Requests are few next to service records, so this stays cheap. Only through
- * rollups.ts, which holds the months' locks (a month's rows are replaced, not added to).
+ * Replaces source `src`'s part of the demand roll-ups on the days (and communities) of `scope`:
+ * daily rows from `cells` (that source's cells of those days), the months they fall in from the
+ * daily rows. The callers hold what keeps other writers of those rows out (rollups.ts).
  */
-export async function refreshRequestDemand(db: Runner, scope: RequestDays): Promise<void> {
-  const src = DEMAND_SOURCE.REQUESTS;
-  const cells = `(${requestCellsSelect(scope)}) c`;
+async function replaceSourceDays(db: Runner, src: number, cells: string, scope: RollupDays): Promise<void> {
   for (const table of [DEMAND_TABLES.daily, DEMAND_TABLES.gridDaily]) {
     await db.query(`delete from ${table.name} where source = ${src} and ${scope.day('day')} and ${scope.community('community_id')}`);
     await db.query(`insert into ${table.name} (${columnList(table)}) ${aggregateFromCells(table, cells)}`);
@@ -251,6 +248,15 @@ export async function refreshRequestDemand(db: Runner, scope: RequestDays): Prom
     const days = `(select * from ${daily.name} where source = ${src} and ${scope.inMonths('day')} and ${scope.community('community_id')}) c`;
     await db.query(`insert into ${monthly.name} (${columnList(monthly)}) ${aggregateFromCells(monthly, days)}`);
   }
+}
+
+/**
+ * Replaces the request part (source 2) of the demand roll-ups for the days (and communities) of
+ * `scope`. Requests are few next to service records, so this stays cheap. Only through rollups.ts,
+ * which holds the months' locks (a month's rows are replaced, not added to).
+ */
+export async function refreshRequestDemand(db: Runner, scope: RollupDays): Promise<void> {
+  await replaceSourceDays(db, DEMAND_SOURCE.REQUESTS, `(${requestCellsSelect(scope)}) c`, scope);
 }
 
 /**
@@ -268,24 +274,10 @@ export async function rebuildRequestDemand(db: Runner): Promise<void> {
 
 /**
  * Replaces the service-record part (source 1) of the demand roll-ups for the records received on
- * China days `from`…`to` (YYYY-MM-DD): daily rows from the records, the months they fall in from
- * the daily rows. What a change of the working-day calendar needs (their on-time counts move);
- * the caller holds the roll-ups lock exclusive, in its transaction.
+ * the days (and communities) of `scope`: what a change of the working-day calendar needs (their
+ * on-time counts move). The caller holds the roll-ups lock exclusive, in its transaction.
  */
-export async function refreshServiceDemand(db: Runner, from: string, to: string): Promise<void> {
-  for (const day of [from, to]) if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a day (YYYY-MM-DD): ${day}`);
-  const src = DEMAND_SOURCE.SERVICE_RECORDS;
-  const records = `(select * from service_record where received_at >= '${from}'::timestamp at time zone '${ROLLUP_TIME_ZONE}'
-      and received_at < ('${to}'::date + 1)::timestamp at time zone '${ROLLUP_TIME_ZONE}')`;
-  const cells = `(${serviceCellsSelect(records)}) c`;
-  for (const table of [DEMAND_TABLES.daily, DEMAND_TABLES.gridDaily]) {
-    await db.query(`delete from ${table.name} where source = ${src} and day between '${from}' and '${to}'`);
-    await db.query(`insert into ${table.name} (${columnList(table)}) ${aggregateFromCells(table, cells)}`);
-  }
-  const months = `date_trunc('month', '${from}'::date)::date and '${to}'::date`;
-  for (const [monthly, daily] of [[DEMAND_TABLES.monthly, DEMAND_TABLES.daily], [DEMAND_TABLES.gridMonthly, DEMAND_TABLES.gridDaily]] as const) {
-    await db.query(`delete from ${monthly.name} where source = ${src} and month between ${months}`);
-    const days = `(select * from ${daily.name} where source = ${src} and day >= date_trunc('month', '${from}'::date) and day < date_trunc('month', '${to}'::date) + interval '1 month') c`;
-    await db.query(`insert into ${monthly.name} (${columnList(monthly)}) ${aggregateFromCells(monthly, days)}`);
-  }
+export async function refreshServiceDemand(db: Runner, scope: RollupDays): Promise<void> {
+  const records = `(select * from service_record r where ${scope.day(`(r.received_at at time zone '${ROLLUP_TIME_ZONE}')::date`)} and ${scope.community('r.community_id')})`;
+  await replaceSourceDays(db, DEMAND_SOURCE.SERVICE_RECORDS, `(${serviceCellsSelect(records)}) c`, scope);
 }

@@ -8,7 +8,7 @@
  */
 
 import { GROUP_BITS } from './resident-groups';
-import { DEMAND_TABLES, demandUpsertCtes, rebuildDemandRollups, rebuildRequestDemand, refreshRequestDemand, refreshServiceDemand, type RequestDays } from './demand-rollups';
+import { DEMAND_TABLES, demandUpsertCtes, rebuildDemandRollups, rebuildRequestDemand, refreshRequestDemand, refreshServiceDemand, type RollupDays } from './demand-rollups';
 import { syncWorkCalendar, type WorkCalendarSync } from '../calendar/work-calendar';
 import { REQUEST_COMMUNITY_SQL, REQUEST_DAY_SQL, ROLLUP_TIME_ZONE } from './time-zone';
 import type { SqlRunner } from '../../../analytics';
@@ -131,43 +131,49 @@ const monthStart = (index: number) => `${String(Math.floor(index / 12)).padStart
 type Days = { from: string; to: string } | readonly string[];
 
 /**
- * Replaces request_daily and the request part of the demand roll-ups on `days` (a range or a
- * list), for the given communities or all. Days and ids are checked and inlined: the statements
- * each use a different subset of them.
+ * The demand roll-ups' conditions for `days` (a range or a list) of the given communities or all,
+ * and the months they fall in (as year * 12 + month - 1); null when there is nothing to replace.
+ * Days and ids are checked and inlined: the statements each use a different subset of them.
  */
-async function replaceRequestDays(db: SqlRunner, days: Days, communities?: readonly number[]): Promise<void> {
+function daysScope(days: Days, communities?: readonly number[]): { scope: RollupDays; months: number[] } | null {
   let months: number[];
   let day: (column: string) => string;
   if (Array.isArray(days)) {
     const list = [...new Set((days as readonly string[]).map(checkedDay))].sort();
-    if (list.length === 0) return;
+    if (list.length === 0) return null;
     months = [...new Set(list.map(monthIndex))];
     day = (column) => `${column} = any('{${list.join(',')}}'::date[])`;
   } else {
     const { from, to } = days as { from: string; to: string };
     checkedDay(from);
     checkedDay(to);
-    if (from > to) return;
+    if (from > to) return null;
     months = [];
     for (let m = monthIndex(from); m <= monthIndex(to); m += 1) months.push(m);
     day = (column) => `${column} between '${from}'::date and '${to}'::date`;
   }
   if (communities && !communities.every((id) => Number.isSafeInteger(id))) throw new Error(`not community ids: ${communities.join(',')}`);
-  if (communities?.length === 0) return;
-
-  await lockRollupsShared(db);
-  await db.query(`select pg_advisory_xact_lock(${REQUEST_MONTH_LOCK}, m) from unnest('{${months.join(',')}}'::int[]) m order by m`);
-
+  if (communities?.length === 0) return null;
   const monthList = `'{${months.map(monthStart).join(',')}}'::date[]`;
   const first = monthStart(months[0]);
   const afterLast = monthStart(months[months.length - 1] + 1);
-  const scope: RequestDays = {
+  const scope: RollupDays = {
     day,
     month: (column) => `${column} = any(${monthList})`,
     // The range lets the day index prune; the list keeps only the months refreshed.
     inMonths: (column) => `${column} >= '${first}'::date and ${column} < '${afterLast}'::date and date_trunc('month', ${column})::date = any(${monthList})`,
     community: (column) => (communities ? `${column} = any('{${communities.join(',')}}'::int[])` : 'true'),
   };
+  return { scope, months };
+}
+
+/** Replaces request_daily and the request part of the demand roll-ups on `days`, for the given communities or all. */
+async function replaceRequestDays(db: SqlRunner, days: Days, communities?: readonly number[]): Promise<void> {
+  const built = daysScope(days, communities);
+  if (!built) return;
+  const { scope, months } = built;
+  await lockRollupsShared(db);
+  await db.query(`select pg_advisory_xact_lock(${REQUEST_MONTH_LOCK}, m) from unnest('{${months.join(',')}}'::int[]) m order by m`);
   await db.query(`delete from request_daily where ${scope.day('day')} and ${scope.community('community_id')}`);
   await db.query(`insert into request_daily (${REQUEST_DAILY_COLUMNS}) ${REQUEST_DAILY_SELECT(`and ${scope.day(REQUEST_DAY_SQL)} and ${scope.community(REQUEST_COMMUNITY_SQL)}`)}`);
   // The demand roll-ups' request part too, or the ranking would not see these requests.
@@ -233,7 +239,12 @@ export async function rebuildRollups(db: SqlRunner): Promise<void> {
  * the on-time counts of the records they touch. Run inside a transaction, after the migrations.
  */
 export async function syncWorkCalendarAndRollups(db: SqlRunner): Promise<WorkCalendarSync> {
-  return syncWorkCalendar(db, refreshServiceDemand, lockRollupsExclusive);
+  // Under the roll-ups lock exclusive (syncWorkCalendar takes it): no month locks needed.
+  const refresh = async (runner: SqlRunner, from: string, to: string) => {
+    const built = daysScope({ from, to });
+    if (built) await refreshServiceDemand(runner, built.scope);
+  };
+  return syncWorkCalendar(db, refresh, lockRollupsExclusive);
 }
 
 /** Rows inserted by one import from which its tables' planner statistics are refreshed. */
