@@ -234,11 +234,19 @@ async function replaceFunding(em: EntityManager, project: LivelihoodProject, sou
  * funding a second project with it. The suggestion engine already offers only what is left.
  */
 async function takeResources(em: EntityManager, project: LivelihoodProject, matches: readonly ResourceMatchOut[]): Promise<void> {
-  for (const match of [...matches].sort((a, b) => a.resourceId - b.resourceId)) {
+  const sorted = [...matches].sort((a, b) => a.resourceId - b.resourceId);
+  const items: ListItem[] = [];
+  for (const match of sorted) {
     const item = await lockById(em, ListItem, match.resourceId);
     if (!item) throw conflict(`the resource ${match.title} is gone: run projectSuggestions again`, 'input.suggestionId');
+    items.push(item);
+  }
+  // Read after every lock is held, in one statement for all of them.
+  const used = await usedQuantities(em, items.map((item) => item.id));
+  for (const [i, match] of sorted.entries()) {
+    const item = items[i];
     if (item.quantity == null) continue; // not metered: nothing is counted out of it
-    const left = remainingOf(item.quantity, (await usedQuantities(em, [item.id])).get(item.id) ?? 0)!;
+    const left = remainingOf(item.quantity, used.get(item.id) ?? 0)!;
     if (match.quantity > left) {
       throw conflict(`${match.title} has ${left} left, not the ${match.quantity} the suggestion counted on (taken since): run projectSuggestions again`, 'input.suggestionId');
     }
