@@ -4,7 +4,8 @@ import { createLogger } from './common/logger';
 import { initOrm, migrateUp, openDatabase } from './db/database';
 import { releaseEmbeddedPostgresSignals } from './db/embedded-postgres';
 import { seedDemoRecords } from './modules/service-data/demo-records';
-import { holidaysOutOfDate } from './modules/calendar/work-calendar';
+import { entityManagerRunner } from './modules/service-data/rollups';
+import { holidaysKnownThrough, holidaysOutOfDate, readAdjustments } from './modules/calendar/work-calendar';
 import { hasAreas } from './seed/demo-city';
 import { DEMO_PASSWORD, DEMO_PORTAL_KEY } from './seed/demo-accounts';
 import { seedDemo } from './seed/demo';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const orm = await initOrm(database.url, config);
   const applied = await migrateUp(orm);
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  const calendarLag = holidaysOutOfDate(new Date());
+  const calendarLag = holidaysOutOfDate(new Date(), holidaysKnownThrough(await readAdjustments(entityManagerRunner(orm.em.fork()))));
   if (calendarLag) logger.warn(calendarLag);
 
   if (config.SEED_DEMO && !(await hasAreas(orm.em.fork()))) {

@@ -45,6 +45,7 @@ import { SERVICE_DATA_RESOLVERS } from './modules/service-data';
 import { TEXT_RESOLVERS } from './modules/text';
 import { DEMAND_RESOLVERS } from './modules/demand';
 import { PROJECT_RESOLVERS } from './modules/project';
+import { CALENDAR_RESOLVERS } from './modules/calendar';
 
 
 /** Every resolver class; the schema is built from this list. */
@@ -89,6 +90,7 @@ export const RESOLVERS = [
   ...SERVICE_DATA_RESOLVERS,
   ...DEMAND_RESOLVERS,
   ...PROJECT_RESOLVERS,
+  ...CALENDAR_RESOLVERS,
   ...IDENTITY_RESOLVERS,
   ...TEXT_RESOLVERS,
 ];

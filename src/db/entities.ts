@@ -19,6 +19,7 @@ import { SERVICE_DATA_ENTITIES } from '../modules/service-data/service-data.enti
 import { DEMAND_ENTITIES } from '../modules/demand/demand-rollup.entity';
 import { PROJECT_ENTITIES } from '../modules/project/project.entity';
 import { WorkCalendarDay } from '../modules/calendar/work-calendar.entity';
+import { WorkCalendarAdjustment } from '../modules/calendar/work-calendar-adjustment.entity';
 
 /** Every entity, listed explicitly so ts-jest and compiled JS discover the same set. */
 export const ENTITIES = [
@@ -56,6 +57,7 @@ export const ENTITIES = [
   ...DEMAND_ENTITIES,
   ...PROJECT_ENTITIES,
   WorkCalendarDay,
+  WorkCalendarAdjustment,
   Account,
   RefreshToken,
   SignInDevice,

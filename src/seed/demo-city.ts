@@ -135,13 +135,15 @@ export async function seedDemoCity(em: EntityManager, options: SeedOptions): Pro
 }
 
 /**
- * Empties every table the ORM maps (TRUNCATE … RESTART IDENTITY CASCADE), leaving the
- * migrations table alone. Tables of entities whose migration has not run yet are skipped.
+ * Tables a reset keeps: reference data that migrations load (category catalogue, point rules,
+ * service items), and the working-day calendar with its hand-set days (the country's, not the city's).
  */
-/** Reference data that migrations load (category catalogue, point rules): kept by a reset. */
-/** Tables a reset keeps: reference data, not the city's (the working-day calendar is the country's). */
-export const REFERENCE_TABLES: ReadonlySet<string> = new Set(['mikro_orm_migrations', 'request_category', 'point_rule', 'service_item', 'work_calendar']);
+export const REFERENCE_TABLES: ReadonlySet<string> = new Set(['mikro_orm_migrations', 'request_category', 'point_rule', 'service_item', 'work_calendar', 'work_calendar_adjustment']);
 
+/**
+ * Empties every table the ORM maps (TRUNCATE … RESTART IDENTITY CASCADE) except REFERENCE_TABLES.
+ * Tables of entities whose migration has not run yet are skipped.
+ */
 export async function clearAllData(em: EntityManager): Promise<void> {
   const mapped = new Set<string>();
   for (const meta of Object.values(em.getMetadata().getAll())) {

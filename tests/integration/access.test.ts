@@ -79,6 +79,7 @@ const ROOT_QUERIES: Record<string, 'record list' | 'directory' | 'area figures' 
   projectSuggestions: 'area figures',
   projectTemplates: 'directory',
   livelihoodProjects: 'directory',
+  workCalendar: 'directory',
   resourceMatches: 'record lookup',
   classifyRequestText: 'utility',
   importRuns: 'admin',

@@ -8,8 +8,9 @@
  *
  * The holidays and days worked in lieu come from the chinese-days package (MIT; the State
  * Council's announcements since 2004). Years it does not know yet count Monday-Friday until the
- * package is updated: syncWorkCalendar then rewrites the table at the next start and recomputes
- * the on-time counts of the days it changed.
+ * package is updated or an administrator enters the announced days (adjustWorkCalendar, kept in
+ * work_calendar_adjustment and laid over the package's): syncWorkCalendar then rewrites the table
+ * and recomputes the on-time counts of the days it changed.
  */
 import { createHash } from 'node:crypto';
 import calendarData from 'chinese-days/dist/chinese-days.json';
@@ -22,8 +23,24 @@ export const WORK_CALENDAR_RANGE = { first: '2000-01-01', last: '2040-12-31' } a
 const HOLIDAYS: Record<string, string> = calendarData.holidays;
 const WORKED_IN_LIEU: Record<string, string> = calendarData.workdays;
 
-/** The last year whose holidays are known; later years count Monday-Friday. */
+/** The last year whose holidays the chinese-days package knows. */
 export const HOLIDAYS_KNOWN_THROUGH = Math.max(...Object.keys(HOLIDAYS).map((day) => Number(day.slice(0, 4))));
+
+/** A day set by hand (work_calendar_adjustment): it wins over the package's word for that day. */
+export interface DayAdjustment {
+  day: string;
+  workday: boolean;
+  holiday: string | null;
+}
+
+/** The last year whose holidays are known: the package's, or a later one an administrator entered a holiday in. */
+export function holidaysKnownThrough(adjustments: readonly DayAdjustment[]): number {
+  return Math.max(HOLIDAYS_KNOWN_THROUGH, ...adjustments.filter((entry) => !entry.workday && entry.holiday !== null).map((entry) => Number(entry.day.slice(0, 4))));
+}
+
+export async function readAdjustments(db: SqlRunner): Promise<DayAdjustment[]> {
+  return (await db.query<DayAdjustment>(`select day::text, workday, holiday from work_calendar_adjustment order by day`)).rows;
+}
 
 /**
  * What to tell the operator when the calendar data lag behind: the State Council announces a
@@ -34,7 +51,7 @@ export function holidaysOutOfDate(now: Date, knownThrough = HOLIDAYS_KNOWN_THROU
   const chinaNow = new Date(now.getTime() + 8 * 3600_000);
   const needed = chinaNow.getUTCFullYear() + (chinaNow.getUTCMonth() >= 10 ? 1 : 0);
   if (knownThrough >= needed) return null;
-  return `the working-day calendar knows the holidays through ${knownThrough}; ${needed}'s count Monday-Friday until the chinese-days package is updated (npm update chinese-days, then restart: on-time counts are recomputed)`;
+  return `the working-day calendar knows the holidays through ${knownThrough}; ${needed}'s count Monday-Friday until an administrator enters them as announced (the adjustWorkCalendar mutation, see README) or the chinese-days package is updated (npm update chinese-days, then restart); on-time counts are recomputed either way`;
 }
 
 /** 'Spring Festival,春节,4' → '春节'. */
@@ -46,12 +63,18 @@ export interface WorkCalendarEntry {
   holiday: string | null;
 }
 
-/** Every day of WORK_CALENDAR_RANGE, in order. */
-export function workCalendar(): WorkCalendarEntry[] {
+/** Every day of WORK_CALENDAR_RANGE, in order: the package's calendar with `adjustments` laid over it. */
+export function workCalendar(adjustments: readonly DayAdjustment[] = []): WorkCalendarEntry[] {
+  const adjusted = new Map(adjustments.map((entry) => [entry.day, entry]));
   const days: WorkCalendarEntry[] = [];
   const last = Date.parse(`${WORK_CALENDAR_RANGE.last}T00:00:00Z`);
   for (let t = Date.parse(`${WORK_CALENDAR_RANGE.first}T00:00:00Z`); t <= last; t += 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10);
+    const byHand = adjusted.get(day);
+    if (byHand) {
+      days.push({ day, workday: byHand.workday, holiday: byHand.holiday });
+      continue;
+    }
     const weekday = new Date(t).getUTCDay();
     const inLieu = WORKED_IN_LIEU[day];
     const off = HOLIDAYS[day];
@@ -93,27 +116,31 @@ export interface WorkCalendarSync {
 }
 
 /**
- * Brings work_calendar to workCalendar(): nothing to do (one digest read) when it is current; otherwise,
- * in the caller's transaction, rewrites it and calls refreshOnTime for the received days whose
- * deadlines may have moved: from the first day whose working status changed, less the longest a
- * deadline reaches back, to the last such day. On a fresh database the roll-ups are empty and that costs nothing.
+ * Brings work_calendar to workCalendar(adjustments): nothing to do (one statement) when it is
+ * current; otherwise, in the caller's transaction, rewrites it and calls refreshOnTime for the
+ * received days whose deadlines may have moved: from the first day whose working status changed,
+ * less the longest a deadline reaches back, to the last such day. On a fresh database the roll-ups
+ * are empty and that costs nothing.
  */
 export async function syncWorkCalendar(
   db: SqlRunner,
   refreshOnTime: (db: SqlRunner, from: string, to: string) => Promise<void>,
   lockExclusive: (db: SqlRunner) => Promise<void>,
 ): Promise<WorkCalendarSync> {
-  const wanted = workCalendar();
-  // Every start asks only for a digest of the table (one row, not 15,000): equal, nothing to do.
+  // Every start asks only for a digest of the table (one row, not 15,000) and the few days set by
+  // hand, in one statement: equal, nothing to do.
   const digestOf = (entries: readonly WorkCalendarEntry[]) => createHash('md5').update(entries.map((e) => `${e.day}:${e.workday}:${e.holiday ?? ''}`).join(',')).digest('hex');
-  const [stored0] = (await db.query<{ digest: string | null }>(
-    `select md5(string_agg(day::text || ':' || workday::text || ':' || coalesce(holiday, ''), ',' order by day)) as digest from work_calendar`,
+  const [stored0] = (await db.query<{ digest: string | null; adjustments: DayAdjustment[] }>(
+    `select (select md5(string_agg(day::text || ':' || workday::text || ':' || coalesce(holiday, ''), ',' order by day)) from work_calendar) as digest,
+      coalesce((select json_agg(json_build_object('day', day::text, 'workday', workday, 'holiday', holiday) order by day) from work_calendar_adjustment), '[]') as adjustments`,
   )).rows;
-  if (stored0?.digest === digestOf(wanted)) return { changedDays: 0, refreshed: null };
+  if (stored0?.digest === digestOf(workCalendar(stored0.adjustments))) return { changedDays: 0, refreshed: null };
   const read = async () => (await db.query<WorkCalendarEntry>(`select day::text, workday, holiday from work_calendar order by day`)).rows;
 
-  // The roll-up writers wait (they read the calendar); read again under the lock, another process may have synced.
+  // The roll-up writers wait (they read the calendar); read again under the lock, another process
+  // may have synced, or an administrator's adjustment committed meanwhile.
   await lockExclusive(db);
+  const wanted = workCalendar(await readAdjustments(db));
   const stored = new Map((await read()).map((row) => [row.day, row]));
   const changed = wanted.filter((entry) => {
     const before = stored.get(entry.day);

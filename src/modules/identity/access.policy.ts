@@ -60,7 +60,7 @@ export const ACCOUNT_BINDINGS: Readonly<Record<Exclude<Role, Role.PORTAL>, { sco
   [Role.PARTY_MEMBER]: { scope: 'derived', unit: 'refused', person: 'required' },
 };
 
-/** Mutations only a district administrator may run: accounts, keys, catalogues, rules, imports, new districts. */
+/** Mutations only a district administrator may run: accounts, keys, catalogues, rules, imports, new districts, the working-day calendar. */
 export const ADMIN_MUTATIONS: ReadonlySet<string> = new Set([
   'createAccount',
   'resetAccountPassword',
@@ -77,6 +77,7 @@ export const ADMIN_MUTATIONS: ReadonlySet<string> = new Set([
   'createProjectTemplate',
   'updateProjectTemplate',
   'retireProjectTemplate',
+  'adjustWorkCalendar',
 ]);
 
 /**
@@ -144,6 +145,7 @@ export const PORTAL_QUERIES: ReadonlySet<string> = new Set([
   'demandHotspots',
   'projectTemplates',
   'livelihoodProjects',
+  'workCalendar',
 ]);
 
 /** Object types a role may not read at all, wherever they appear (root, nested, node()). */
