@@ -48,9 +48,16 @@ function operationLogPlugin(inFlight: { count: number }): ApolloServerPlugin<App
       return {
         async didEncounterErrors({ errors, operationName }) {
           for (const error of errors) {
-            if (!isExpectedError(error)) contextValue.logger.error({ err: error.originalError ?? error, operationName: operationName ?? null, path: error.path }, 'unexpected error (masked for the client)');
-            else if (formatError({ message: error.message }, error).extensions?.code === ErrorCode.SERVICE_UNAVAILABLE) {
+            if (!isExpectedError(error)) {
+              contextValue.logger.error({ err: error.originalError ?? error, operationName: operationName ?? null, path: error.path }, 'unexpected error (masked for the client)');
+              continue;
+            }
+            const code = formatError({ message: error.message }, error).extensions?.code;
+            if (code === ErrorCode.SERVICE_UNAVAILABLE) {
               contextValue.logger.warn({ operationName: operationName ?? null }, 'database unavailable');
+            } else if (code === ErrorCode.TRY_AGAIN) {
+              // Not a bug in the request, but a deadlock means two writers lock in different orders.
+              contextValue.logger.warn({ operationName: operationName ?? null, path: error.path }, 'transaction rolled back by the database (deadlock or concurrent update); the client was told to try again');
             }
           }
         },

@@ -20,6 +20,12 @@ export enum ErrorCode {
   /** Signed in, but this role or scope may not do it. */
   FORBIDDEN = 'FORBIDDEN',
   REQUEST_TIMEOUT = 'REQUEST_TIMEOUT',
+  /**
+   * The database rolled the whole transaction back because another one ran into it at the same
+   * moment (a deadlock, a serialization failure, a lock wait timeout): nothing was changed, and
+   * sending the same request again will very likely succeed.
+   */
+  TRY_AGAIN = 'TRY_AGAIN',
 }
 
 /**
@@ -31,9 +37,10 @@ export enum ErrorCode {
 const HTTP_STATUS: Readonly<Partial<Record<ErrorCode, number>>> = {
   [ErrorCode.UNAUTHENTICATED]: 401,
   [ErrorCode.RATE_LIMITED]: 429,
-  // Retry: the database was unreachable, or too slow for this request.
+  // Retry: the database was unreachable, too slow for this request, or aborted it in a collision.
   [ErrorCode.SERVICE_UNAVAILABLE]: 503,
   [ErrorCode.REQUEST_TIMEOUT]: 503,
+  [ErrorCode.TRY_AGAIN]: 503,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

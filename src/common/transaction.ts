@@ -47,6 +47,13 @@ export function translateDatabaseError(error: unknown): unknown {
     // A configured limit, not a bug: the transaction the statement ran in is rolled back.
     return new AppError(ErrorCode.REQUEST_TIMEOUT, 'A database statement took longer than allowed (DB_STATEMENT_TIMEOUT_MS) and was cancelled; nothing was changed. Narrow the request or retry.');
   }
+  if (isRolledBackByCollision(error)) {
+    // Not the request's fault and not a bug: PostgreSQL aborted the whole transaction. Answered,
+    // not retried here: a mutation's work may have touched entities shared with the request's
+    // context (loaded before the transaction, cached in its DataLoaders), so only a fresh request
+    // is sure to start clean, and the client knows whether resending is what it wants.
+    return new AppError(ErrorCode.TRY_AGAIN, 'The database rolled this change back because another one was writing the same records at the same moment; nothing was changed. Send the same request again.');
+  }
   if (error instanceof OptimisticLockError) {
     return conflict('the record changed while you were acting on it; reload it and try again', 'version');
   }
@@ -115,6 +122,18 @@ function* errorChain(error: unknown): Generator<ErrorLike> {
 /** SQLSTATE 57014: the statement timeout (or an administrator) cancelled the statement. */
 function isStatementCancelled(error: unknown): boolean {
   for (const current of errorChain(error)) if (current.code === '57014') return true;
+  return false;
+}
+
+/**
+ * SQLSTATEs that abort the whole transaction because of another one, not because of this request:
+ * 40P01 deadlock (PostgreSQL picked this transaction as the victim), 40001 serialization failure,
+ * 55P03 lock not available (a lock_timeout an administrator may set for the role or database).
+ */
+const COLLISION_CODES = new Set(['40P01', '40001', '55P03']);
+
+function isRolledBackByCollision(error: unknown): boolean {
+  for (const current of errorChain(error)) if (typeof current.code === 'string' && COLLISION_CODES.has(current.code)) return true;
   return false;
 }
 

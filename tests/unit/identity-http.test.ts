@@ -38,6 +38,14 @@ test('a statement timeout while reading the credential is 503 REQUEST_TIMEOUT, n
   expect(logged).toEqual([]);
 });
 
+test('a deadlock or serialization failure while reading the credential is 503 TRY_AGAIN, not a logged internal error', () => {
+  for (const sqlstate of ['40P01', '40001']) {
+    const { status, body, logged } = answer(pgError(sqlstate));
+    expect({ status, code: body.errors[0].extensions.code }).toEqual({ status: 503, code: 'TRY_AGAIN' });
+    expect(logged).toEqual([]);
+  }
+});
+
 test('a database that is down is 503 SERVICE_UNAVAILABLE; anything else is a masked, logged 500', () => {
   const down = answer(pgError('57P01'));
   expect({ status: down.status, code: down.body.errors[0].extensions.code }).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE' });
