@@ -7,8 +7,10 @@
  *   demand_grid_daily   day × source × category × grid (+ its community)  (records with a grid only)
  *   demand_grid_monthly month × source × category × grid                (derived)
  *
- * Every column is a sum, except `latest` and `exemplar` which are maxima (over demands), so adding a batch's
- * cells to the stored rows gives exactly what a rebuild from all records gives (a test checks).
+ * Every column is a sum, except `latest` and `exemplar` which are maxima (over demands) and a grid
+ * row's `community_id`, the least of its records' (records keep the community they were received
+ * in, so a grid moved to another community has rows of both), so adding a batch's cells to the
+ * stored rows gives exactly what a rebuild from all records gives (tests check).
  * Quality columns (open, finished, close times, on time, satisfaction, groups) count demands
  * only; consultations are counted apart in `consultations`.
  */
@@ -178,6 +180,7 @@ export interface Table {
   name: string;
   /** Key columns as stored, and how each is computed from `cells`. */
   keys: [column: string, fromCells: string][];
+  /** Other columns, each the least over the cells: min() in aggregateFromCells, least() in upsertFromCells. */
   extra: [column: string, fromCells: string][];
   sums: readonly string[];
   where: string;
@@ -208,6 +211,9 @@ export function upsertFromCells(table: Table, cells: string): string {
   const updates = [
     ...table.sums.map((c) => `${c} = ${table.name}.${c} + excluded.${c}`),
     ...MAX_COLUMNS.map((c) => `${c} = greatest(${table.name}.${c}, excluded.${c})`),
+    // As aggregateFromCells' min(): a batch of a moved grid's records naming its new community
+    // must not leave the row's community to whichever batch came first.
+    ...table.extra.map(([c]) => `${c} = least(${table.name}.${c}, excluded.${c})`),
   ].join(', ');
   return `insert into ${table.name} (${columnList(table)})
       ${aggregateFromCells(table, cells)}
