@@ -353,4 +353,40 @@ describe('nested relations', () => {
     expect(data.s).toEqual({ pairedCommunityCount: 0, pairings: { totalCount: 1 } });
     expect(data.e).toEqual({ pairedCommunityCount: 0, pairings: { totalCount: 0 } });
   });
+
+  test('pairedUnitCount, pairedCommunityCount and isActive take "today" from the clock the rules use, and agree with pairings(filter: { activeOn })', async () => {
+    const tree = await buildTree(app);
+    const units = await buildUnits(app, tree);
+    const term2020 = await createPairing({ unitId: units.hospitalId, communityId: tree.communityId, startsOn: '2020-01-01', endsOn: '2020-12-31' });
+    const from2030 = await createPairing({ unitId: units.schoolId, communityId: tree.communityId, startsOn: '2030-01-01' });
+    const QUERY = `query($c: ID!, $h: ID!, $s: ID!, $day: LocalDate!) {
+      c: node(id: $c) { ... on Community { pairedUnitCount pairings { edges { node { id isActive } } } } }
+      h: node(id: $h) { ... on Unit { pairedCommunityCount } }
+      s: node(id: $s) { ... on Unit { pairedCommunityCount } }
+      list: pairings(filter: { communityId: $c, activeOn: $day }, first: 100) { totalCount edges { node { id } } }
+    }`;
+    const at = async (instant: string, day: string) => {
+      app.clock.set(new Date(instant));
+      return ok(app, QUERY, { c: tree.communityId, h: units.hospitalId, s: units.schoolId, day });
+    };
+    try {
+      // The last evening of the 2020 term, China time (15:30 UTC): the hospital's pairing is in force.
+      const lastDay = await at('2020-12-31T23:30:00+08:00', '2020-12-31');
+      expect(lastDay.list).toEqual({ totalCount: 1, edges: [{ node: { id: term2020 } }] });
+      expect(lastDay.c).toEqual({ pairedUnitCount: 1, pairings: { edges: [{ node: { id: term2020, isActive: true } }, { node: { id: from2030, isActive: false } }] } });
+      expect([lastDay.h.pairedCommunityCount, lastDay.s.pairedCommunityCount]).toEqual([1, 0]);
+      // An hour later it is 2021 in China (still 2020 in UTC): the term is over.
+      const nextDay = await at('2021-01-01T00:30:00+08:00', '2021-01-01');
+      expect(nextDay.list.totalCount).toBe(0);
+      expect(nextDay.c).toEqual({ pairedUnitCount: 0, pairings: { edges: [{ node: { id: term2020, isActive: false } }, { node: { id: from2030, isActive: false } }] } });
+      expect([nextDay.h.pairedCommunityCount, nextDay.s.pairedCommunityCount]).toEqual([0, 0]);
+      // In 2031 the school's open-ended pairing is.
+      const later = await at('2031-03-01T10:00:00+08:00', '2031-03-01');
+      expect(later.list).toEqual({ totalCount: 1, edges: [{ node: { id: from2030 } }] });
+      expect(later.c).toEqual({ pairedUnitCount: 1, pairings: { edges: [{ node: { id: term2020, isActive: false } }, { node: { id: from2030, isActive: true } }] } });
+      expect([later.h.pairedCommunityCount, later.s.pairedCommunityCount]).toEqual([0, 1]);
+    } finally {
+      app.clock.reset();
+    }
+  });
 });

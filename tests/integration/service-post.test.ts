@@ -10,6 +10,7 @@ import {
   reportMember,
   type Organizations,
 } from '../helpers/member-fixtures';
+import { hold, waiters } from '../helpers/lock-race';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
@@ -48,6 +49,18 @@ async function reportedMember(name: string, postId?: string): Promise<{ personId
   const personId = await createMember(app, { name, communityId: w.communityId, employerUnitId: w.units.hospitalId });
   await reportMember(app, { personId, communityId: w.communityId, organizationId: orgs.gridBranchId, postId: post });
   return { personId, postId: post };
+}
+
+/** The global id of `personId`'s claim on `postId`. */
+async function claimIdOf(postId: string, personId: string): Promise<string> {
+  const rows = await app.orm.em.fork().execute<{ id: number }[]>('select id from post_claim where post_id = ? and person_id = ?', [dbId(postId), dbId(personId)]);
+  return toGlobalId('PostClaim', rows[0].id);
+}
+
+/** How many posts the person holds now. */
+async function activeClaimCount(personId: string): Promise<number> {
+  const rows: { n: number }[] = await app.orm.em.fork().execute(`select count(*)::int as n from post_claim where person_id = ? and status = 'ACTIVE'`, [dbId(personId)]);
+  return rows[0].n;
 }
 
 describe('registerUnitWithCommunity (单位报到)', () => {
@@ -347,6 +360,8 @@ describe('claimServicePost and endPostClaim', () => {
   test('ending a claim frees its place; ending it again is a CONFLICT; claiming again reactivates the same claim', async () => {
     const postId = await createServicePost(app, { communityId: w.communityId, title: '独居老人探访员', capacity: 1 });
     const { personId } = await reportedMember('郑海', postId);
+    // A second post, so leaving this one keeps the member holding one (双报到: every reported member holds a post).
+    await ok(app, CLAIM, { input: { postId: await createServicePost(app, { communityId: w.communityId, title: '郑海的另一岗位', capacity: 1 }), personId } });
     const { personId: waiting } = await reportedMember('冯雪');
     const claimId = (await ok(app, POST, { id: postId })) && (await app.orm.em.fork().execute<{ id: number }[]>('select id from post_claim where post_id = ? and person_id = ?', [dbId(postId), dbId(personId)]))[0].id;
     const globalClaimId = toGlobalId('PostClaim', claimId);
@@ -360,6 +375,46 @@ describe('claimServicePost and endPostClaim', () => {
     const back = (await ok(app, CLAIM, { input: { postId, personId } })).claimServicePost;
     expect(back).toMatchObject({ id: globalClaimId, status: 'ACTIVE' });
     expect((await ok(app, POST, { id: postId })).node).toMatchObject({ claimCount: 1, remaining: 0 });
+  });
+});
+
+describe('a reported member holds at least one post (双报到)', () => {
+  test('ending the last post a reported member holds is refused, naming id, and writes nothing; with another post held it ends', async () => {
+    const { personId, postId } = await reportedMember('唯一岗位党员');
+    const claimId = await claimIdOf(postId, personId);
+    const refused = await expectNothingWritten(app, () => app.execute(END, { id: claimId }), [
+      { table: 'post_claim', id: claimId },
+      { table: 'person', id: personId },
+    ]);
+    expectError(refused, 'BAD_USER_INPUT', 'id');
+    expect(await activeClaimCount(personId)).toBe(1);
+    // Holding a second post, the member may leave the first.
+    const second = await createServicePost(app, { communityId: w.communityId, title: '唯一岗位党员的新岗位', capacity: 1 });
+    await ok(app, CLAIM, { input: { postId: second, personId } });
+    expect((await ok(app, END, { id: claimId })).endPostClaim).toEqual({ id: claimId, status: 'ENDED' });
+    expect(await activeClaimCount(personId)).toBe(1);
+    // And now the second is the last one.
+    expectError(await app.execute(END, { id: await claimIdOf(second, personId) }), 'BAD_USER_INPUT', 'id');
+  });
+
+  test('a member holding two posts ends both at once: one ends, the other is refused, one post is still held', async () => {
+    const { personId, postId: first } = await reportedMember('同时退岗党员');
+    const second = await createServicePost(app, { communityId: w.communityId, title: '同时退岗党员的第二岗位', capacity: 1 });
+    await ok(app, CLAIM, { input: { postId: second, personId } });
+    const claims = [await claimIdOf(first, personId), await claimIdOf(second, personId)];
+    // Both ends are started while the person row is held, so they meet at whatever lock the service takes.
+    const release = await hold(app, 'select id from person where id = $1 for update', [dbId(personId)]);
+    let settled = 0;
+    const ends = claims.map((id) => app.execute(END, { id }).finally(() => void (settled += 1)));
+    try {
+      await waiters(app, 2, () => settled === 2);
+    } finally {
+      await release();
+    }
+    const results = await Promise.all(ends);
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    expectError(results.find((r) => r.errors)!, 'BAD_USER_INPUT', 'id');
+    expect(await activeClaimCount(personId)).toBe(1);
   });
 });
 

@@ -7,7 +7,7 @@ import { Unit } from '../unit/unit.entity';
 import { Pairing } from './pairing.entity';
 import { CreatePairingInput, PairingListArgs, UpdatePairingInput } from './pairing.inputs';
 import { activePairingsOfCommunity, activePairingsOfUnit, pairingsOfCommunity, pairingsOfUnit } from './pairing.relations';
-import { pairingService } from './pairing.service';
+import { isActiveOn, pairingService } from './pairing.service';
 
 export const PairingConnection = ConnectionType(Pairing, 'Pairing');
 const BY_ID = { property: 'id', direction: OrderDirection.ASC };
@@ -40,9 +40,8 @@ export class PairingResolver {
   }
 
   @FieldResolver(() => Boolean, { description: 'Whether the term covers today (China time).' })
-  isActive(@Root() pairing: Pairing) {
-    const today = todayInChina();
-    return pairing.startsOn <= today && (!pairing.endsOn || pairing.endsOn >= today);
+  isActive(@Root() pairing: Pairing, @Ctx() ctx: AppContext) {
+    return isActiveOn(pairing, todayInChina(ctx.now()));
   }
 }
 
@@ -55,7 +54,7 @@ export class CommunityPairingsResolver {
 
   @FieldResolver(() => Int, { description: 'Pairings in force today.' })
   pairedUnitCount(@Root() community: Community, @Ctx() ctx: AppContext) {
-    return ctx.loaders.count(activePairingsOfCommunity()).load(community.id);
+    return ctx.loaders.count(activePairingsOfCommunity(todayInChina(ctx.now()))).load(community.id);
   }
 }
 
@@ -68,6 +67,6 @@ export class UnitPairingsResolver {
 
   @FieldResolver(() => Int, { description: 'Pairings in force today.' })
   pairedCommunityCount(@Root() unit: Unit, @Ctx() ctx: AppContext) {
-    return ctx.loaders.count(activePairingsOfUnit()).load(unit.id);
+    return ctx.loaders.count(activePairingsOfUnit(todayInChina(ctx.now()))).load(unit.id);
   }
 }

@@ -62,6 +62,11 @@ export function activeOn(day: string): FilterQuery<Pairing> {
   return { startsOn: { $lte: day }, $or: [{ endsOn: null }, { endsOn: { $gte: day } }] };
 }
 
+/** The same rule as activeOn, for a pairing already read. */
+export function isActiveOn(pairing: Pick<Pairing, 'startsOn' | 'endsOn'>, day: string): boolean {
+  return pairing.startsOn <= day && (!pairing.endsOn || pairing.endsOn >= day);
+}
+
 /** Trims each duty and drops blank ones; an agreement must still list at least one. */
 function cleanDuties(duties: string[]): string[] {
   const cleaned = duties.map((duty) => duty.trim()).filter(Boolean);

@@ -94,7 +94,7 @@ export class ServicePostResolver {
     return servicePostService.claimPost(ctx, input);
   }
 
-  @Mutation(() => PostClaim, { description: 'The member leaves the post; the place becomes free.' })
+  @Mutation(() => PostClaim, { description: 'The member leaves the post; the place becomes free. BAD_USER_INPUT (id) when it is the last post a reported member holds: claim another first.' })
   endPostClaim(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext) {
     return servicePostService.endClaim(ctx, id);
   }

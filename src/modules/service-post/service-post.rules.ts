@@ -36,3 +36,14 @@ export function assertPlacement(organization: PartyOrganization, organizationAre
 export function assertNotFuture(day: string, today: string, field: string): void {
   if (day > today) throw badInput(field, `must not be after today (${today})`);
 }
+
+/**
+ * 双报到: a reported member holds at least one service post (reporting claims the first). Leaving a
+ * post is refused when it is the last one they hold; they claim another first. A member whose
+ * report ended (a move to another community) holds none, and nothing here concerns them.
+ */
+export function assertKeepsAPost(person: Person, otherPostsHeld: number): void {
+  if (person.reportedOn && otherPostsHeld === 0) {
+    throw badInput('id', 'is the only service post this reported member (双报到) holds, and every reported member holds at least one: claim another first');
+  }
+}

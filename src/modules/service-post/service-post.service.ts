@@ -1,4 +1,4 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, conflict } from '../../common/errors';
 import { todayInChina } from '../../common/dates';
 import { freeTextSearchCondition } from '../../common/privacy';
@@ -24,7 +24,7 @@ import type {
   ServicePostListArgs,
   UpdateServicePostInput,
 } from './service-post.inputs';
-import { assertMayReport, assertNotFuture, assertPlacement, assertResidence } from './service-post.rules';
+import { assertKeepsAPost, assertMayReport, assertNotFuture, assertPlacement, assertResidence } from './service-post.rules';
 import { assertActsFor } from '../identity/access';
 
 const BY_ID = { property: 'id', direction: OrderDirection.ASC };
@@ -156,6 +156,12 @@ export const servicePostService = {
       const claim = await loadForUpdate(em, PostClaim, id, 'id');
       assertActsFor(ctx, { personId: claim.person.id });
       if (claim.status === PostClaimStatus.ENDED) throw conflict('this claim has already ended', 'id');
+      // The person is locked (after the claim, as containers come before people): two of their
+      // claims ended at once then count one after the other, and the second sees the first ended.
+      // Unscoped: the rule is about every post they hold, whatever the viewer reads.
+      const person = await em.findOneOrFail(Person, { id: claim.person.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, filters: false });
+      const otherPostsHeld = await em.count(PostClaim, { person: person.id, status: PostClaimStatus.ACTIVE, id: { $ne: claim.id } }, { filters: false });
+      assertKeepsAPost(person, otherPostsHeld);
       claim.status = PostClaimStatus.ENDED;
       await em.flush();
       return claim;
