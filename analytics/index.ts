@@ -18,6 +18,6 @@ export { suggestProjects } from './suggest/suggest';
 export { DEFAULT_BETA, DEFAULT_RHO } from './suggest/benefit';
 export { GROUP_NAMES, candidateKey } from './suggest/types';
 export type {
-  BeneficiaryRule, BindingConstraint, CandidateOut, CommunitySpec, CoveredCell, DemandCell, GreedyOut, GroupName, ResourceKind, ResourceMatchOut,
+  ActiveProjectSpec, BeneficiaryRule, BindingConstraint, CandidateOut, CommunitySpec, CoveredCell, DemandCell, GreedyOut, GroupName, ResourceKind, ResourceMatchOut,
   ResourceNeed, ResourceSpec, SolverStats, SuggestionConstraints, SuggestionInput, SuggestionParams, SuggestionResult, SuggestionTotals, TemplateSpec,
 } from './suggest/types';

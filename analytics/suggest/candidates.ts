@@ -1,6 +1,6 @@
 import { beneficiariesOf, benefitOf } from './benefit';
 import { allocate, type Allocation } from './resources';
-import { GROUP_NAMES, candidateKey, type CommunitySpec, type CoveredCell, type DemandCell, type GroupName, type ResourceSpec, type SuggestionInput, type TemplateSpec } from './types';
+import { GROUP_NAMES, candidateKey, type ActiveProjectSpec, type CommunitySpec, type CoveredCell, type DemandCell, type GroupName, type ResourceSpec, type SuggestionInput, type TemplateSpec } from './types';
 
 /** A template in a community with demand to address: what the selection chooses among. */
 export interface Candidate {
@@ -18,6 +18,8 @@ export interface Candidate {
   /** Bitmask over GROUP_NAMES of the groups it targets. */
   groupMask: number;
   allowed: boolean;
+  /** The project of this template already under way in this community: the pair is not chosen again. */
+  activeProject: ActiveProjectSpec | null;
   /** The best matching of the community's resources to this project alone. */
   standalone: Allocation;
   /** Gross cost minus what the standalone matching saves, in cents. */
@@ -47,6 +49,7 @@ export function buildCandidates(input: SuggestionInput, beta: number, rhoOverrid
   }
   const resourcesByCommunity = resourcesPerCommunity(input.resources);
   const allowed = input.constraints.allowedTemplateIds ? new Set(input.constraints.allowedTemplateIds) : null;
+  const active = new Map((input.activeProjects ?? []).map((p) => [candidateKey(p.templateId, p.communityId), p]));
   const candidates: Candidate[] = [];
   let withoutDemand = 0;
   input.communities.forEach((community, communityIndex) => {
@@ -78,6 +81,7 @@ export function buildCandidates(input: SuggestionInput, beta: number, rhoOverrid
         beneficiaryFormula: beneficiaries.formula,
         groupMask: template.targetGroups.reduce((mask, group) => mask | groupBit(group), 0),
         allowed: !allowed || allowed.has(template.id),
+        activeProject: active.get(key) ?? null,
         standalone,
         standaloneNet: netOf(template, standalone.value.get(key) ?? 0),
       });

@@ -133,7 +133,8 @@ export function explain(s: Solved): SuggestionResult {
     projects: selected.length,
   };
   const binding = new Set<BindingConstraint>();
-  for (const o of rejected) for (const b of o.bindingConstraints) if (b !== 'TEMPLATE_NOT_ALLOWED') binding.add(b);
+  // Left out by the question (templates) or by what already exists (projects), not by the selection.
+  for (const o of rejected) for (const b of o.bindingConstraints) if (b !== 'TEMPLATE_NOT_ALLOWED' && b !== 'ACTIVE_PROJECT') binding.add(b);
   if (s.withoutGroups) binding.add('GROUP_REQUIREMENT');
   for (const b of shortfall?.binding ?? []) binding.add(b);
 
@@ -167,6 +168,11 @@ function rejectionReasons(
   if (!c.allowed) {
     o.bindingConstraints.push('TEMPLATE_NOT_ALLOWED');
     o.reasons.push(`template ${c.template.code} is not among the allowed templates`);
+    return;
+  }
+  if (c.activeProject) {
+    o.bindingConstraints.push('ACTIVE_PROJECT');
+    o.reasons.push(`${c.community.name} already has an active ${c.template.name} project (${c.activeProject.label}, ${c.activeProject.status}): another is suggested once it is accepted or cancelled`);
     return;
   }
   const units = at.unitsOf(o.netCost);

@@ -17,7 +17,8 @@ const MAX_SHARED_RESOURCE_ROUNDS = 6;
  *    benefit b = Σ C·n·ρ·(1 + β·v) over those cells; net cost = cost − the value of the
  *    community's resources matched to its needs (min-cost flow).
  * 2. Selection: exact (optimize/select.ts) on net costs rounded up to the cost unit, with the
- *    required groups and the community caps.
+ *    required groups and the community caps; a template with a project under way in a community
+ *    is left out there (its reason says so).
  * 3. Shared resources: each candidate's net cost assumed it had its community's resources to
  *    itself. The selected projects of a community then share them in one joint allocation; when
  *    that leaves a project dearer than assumed, its cost is raised to what it really gets and
@@ -125,9 +126,9 @@ function selectWithRounds(input: SuggestionInput, candidates: Candidate[], resou
   const capacity = capToUnits(input.budget, unit);
   const maxCount = input.constraints.perCommunityMaxProjects;
   const maxWeight = input.constraints.perCommunityMaxCost == null ? null : capToUnits(input.constraints.perCommunityMaxCost, unit);
-  // What the selection chooses among: allowed, and affordable on its own.
+  // What the selection chooses among: allowed, not already under way there, and affordable on its own.
   const fitsAlone = (c: Candidate) => costToUnits(c.standaloneNet, unit) <= Math.min(capacity, maxWeight ?? Infinity);
-  const pool = candidates.filter((c) => c.allowed && fitsAlone(c));
+  const pool = candidates.filter((c) => c.allowed && !c.activeProject && fitsAlone(c));
   const assumed = new Map(pool.map((c) => [c.key, c.standaloneNet]));
   const problemNow = (): SelectionProblem => ({
     items: pool.map((c) => ({ weight: costToUnits(assumed.get(c.key)!, unit), value: c.benefit, groups: c.groupMask, community: c.communityIndex })),

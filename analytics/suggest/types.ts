@@ -90,11 +90,22 @@ export interface SuggestionParams {
   costUnit: number | null;
 }
 
+/** A project of a template already under way in a community (not finished or cancelled). */
+export interface ActiveProjectSpec {
+  templateId: number;
+  communityId: number;
+  /** How the reasons name it (its ID). */
+  label: string;
+  status: string;
+}
+
 export interface SuggestionInput {
   cells: readonly DemandCell[];
   templates: readonly TemplateSpec[];
   communities: readonly CommunitySpec[];
   resources: readonly ResourceSpec[];
+  /** Template × community pairs with a project under way: not suggested again there (none when absent). */
+  activeProjects?: readonly ActiveProjectSpec[];
   /** Yuan, > 0. */
   budget: number;
   constraints: SuggestionConstraints;
@@ -111,6 +122,7 @@ export type BindingConstraint =
   | 'COMMUNITY_MAX_COST'
   | 'GROUP_REQUIREMENT'
   | 'TEMPLATE_NOT_ALLOWED'
+  | 'ACTIVE_PROJECT'
   | 'NOT_PROVEN';
 
 export interface CoveredCell {

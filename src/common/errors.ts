@@ -82,6 +82,7 @@ export function unauthenticated(message = 'Sign in, or send a valid token or API
   return new AppError(ErrorCode.UNAUTHENTICATED, message, { http: { status: httpStatusOf(ErrorCode.UNAUTHENTICATED) } });
 }
 
-export function forbidden(message: string): AppError {
-  return new AppError(ErrorCode.FORBIDDEN, message);
+/** `field`, when given, names the input that asked for it (a message starting with it says what to do instead). */
+export function forbidden(message: string, field?: string): AppError {
+  return new AppError(ErrorCode.FORBIDDEN, field ? `${field}: ${message}` : message, field ? { field } : {});
 }

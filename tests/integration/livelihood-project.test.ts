@@ -1,5 +1,5 @@
 import { expectNothingWritten, rawRow } from '../helpers/closed-loop-fixtures';
-import { buildWorld, createCommunity, expectError, ok, type World } from '../helpers/fixtures';
+import { buildWorld, createCommunity, dbId, expectError, ok, type World } from '../helpers/fixtures';
 import { addServiceDemand } from '../helpers/project-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { Role } from '../../src/modules/identity/role';
@@ -207,4 +207,52 @@ test('every step moves the version, even one that changes only the funding or re
   expect((await rawRow(app, 'livelihood_project', project.id))!.version).toBe(repeated.version);
   const late = await app.execute(PROGRESS, { id: project.id, input: { progress: 40, expectedVersion: first.version } });
   expectError(late, 'CONFLICT', 'input.expectedVersion');
+});
+
+test("a community's staff accepting their community's line of a district-wide suggestion are told what to do instead (FORBIDDEN on input.suggestionId), and doing it works", async () => {
+  const community = await createCommunity(app, w.streetId, '分担社区');
+  await addServiceDemand(app, community, 'HOUSING-DRAINAGE', 80);
+  const districtWide = (await ok(app, SUGGEST, { input: { budget: 3_000_000, from: '2026-06-01', to: '2026-06-30', areaId: w.districtId } })).projectSuggestions;
+  const line = [...districtWide.selected, ...districtWide.rejected].find((s: any) => s.template.code === 'DRAINAGE-REPAIR' && s.community.id === community);
+  const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, community)]);
+  // The district's query cannot be re-run in their name (they may not see the district's demand).
+  const refused = await expectNothingWritten(app, () => app.execute(ACCEPT, { input: { suggestionId: line.suggestionId } }, staff));
+  expectError(refused, 'FORBIDDEN', 'input.suggestionId');
+  expect(refused.errors![0].message).toBe(
+    'input.suggestionId: this suggestion was computed for 示范区, beyond the areas you may see, so it cannot be accepted in your name: '
+      + `ask an account whose area covers 示范区 to accept it, or run projectSuggestions with areaId ${community} and accept the suggestion it gives`,
+  );
+  // What the message says: the community's own suggestion is accepted, for the community.
+  const own = await app.execute(SUGGEST, { input: { budget: 3_000_000, from: '2026-06-01', to: '2026-06-30', areaId: community } }, staff);
+  expect(own.errors).toBeUndefined();
+  const ownLine = [...(own.data as any).projectSuggestions.selected, ...(own.data as any).projectSuggestions.rejected].find((s: any) => s.template.code === 'DRAINAGE-REPAIR');
+  const accepted = await app.execute(ACCEPT, { input: { suggestionId: ownLine.suggestionId } }, staff);
+  expect(accepted.errors).toBeUndefined();
+  expect((await rawRow(app, 'livelihood_project', (accepted.data as any).acceptSuggestion.id))!.community_id).toBe(dbId(community));
+});
+
+test('a template with an active project in a community is not suggested there again: the candidate says why, and is suggested again once the project is cancelled', async () => {
+  const community = await createCommunity(app, w.streetId, '在建社区');
+  await addServiceDemand(app, community, 'HOUSING-DRAINAGE', 80);
+  const REASONS = `query($input: ProjectSuggestionsInput!) { projectSuggestions(input: $input) {
+    selected { template { code } reasons bindingConstraints } rejected(first: 50) { template { code } reasons bindingConstraints suggestionId } } }`;
+  const drainage = async () => {
+    const answer = (await ok(app, REASONS, { input: { budget: 3_000_000, from: '2026-06-01', to: '2026-06-30', areaId: community } })).projectSuggestions;
+    return { selected: answer.selected.find((s: any) => s.template.code === 'DRAINAGE-REPAIR'), rejected: answer.rejected.find((s: any) => s.template.code === 'DRAINAGE-REPAIR') };
+  };
+  expect((await drainage()).selected).toBeDefined();
+  const project = (await ok(app, ACCEPT, { input: { suggestionId: await suggestionOf('DRAINAGE-REPAIR', community) } })).acceptSuggestion;
+  for (const step of [null, APPROVE, START]) {
+    if (step) await ok(app, step, { id: project.id });
+    const after = await drainage();
+    expect(after.selected).toBeUndefined();
+    expect(after.rejected).toMatchObject({
+      bindingConstraints: ['ACTIVE_PROJECT'],
+      reasons: [`在建社区 already has an active 下水道改造 project (${project.id}, ${step === null ? 'PROPOSED' : step === APPROVE ? 'APPROVED' : 'IN_PROGRESS'}): another is suggested once it is accepted or cancelled`],
+    });
+    // Accepting it anyway is the CONFLICT acceptSuggestion has always answered.
+    expectError(await app.execute(ACCEPT, { input: { suggestionId: after.rejected.suggestionId } }), 'CONFLICT', 'input.suggestionId');
+  }
+  await ok(app, CANCEL, { id: project.id, input: { note: '撤销' } });
+  expect((await drainage()).selected).toBeDefined();
 });

@@ -1,15 +1,15 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { todayInChina } from '../../common/dates';
-import { AppError, ErrorCode, badInput, conflict } from '../../common/errors';
-import { toGlobalId } from '../../common/global-id';
+import { AppError, ErrorCode, badInput, conflict, forbidden } from '../../common/errors';
+import { fromGlobalId, toGlobalId } from '../../common/global-id';
 import { loadByGlobalId, loadForUpdate, lockById } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult, type Ordering } from '../../common/pagination';
 import { nextState } from '../../common/state-machine';
 import { inTransaction } from '../../common/transaction';
 import { actorOf, type AppContext } from '../../context/context';
-import { Community } from '../area/area.entity';
+import { Area, Community } from '../area/area.entity';
 import { assertAreaWritable } from '../area/area.service';
-import { authorizeArea } from '../identity/access';
+import { authorizeArea, pathInScope, scopePathsOf } from '../identity/access';
 import { nestedAreaPathCondition } from '../identity/scope.rules';
 import { Unit } from '../unit/unit.entity';
 import type { CandidateOut, ResourceMatchOut } from '../../../analytics';
@@ -19,7 +19,7 @@ import { remainingOf } from '../list/list.rules';
 import {
   FundingSourceKind, LivelihoodProject, PROJECT_NAME_LENGTH, ProjectEvent, ProjectEventKind, ProjectFunding, ProjectKind, ProjectResource, ProjectStatus, ProjectTemplate,
 } from './project.entity';
-import { PROJECT_MOVES, assertFunding, assertWithinCap } from './project.rules';
+import { ACTIVE_PROJECT_STATUSES, PROJECT_MOVES, assertFunding, assertWithinCap } from './project.rules';
 import type {
   AcceptSuggestionInput, CancelProjectInput, FundingSourceInput, LivelihoodProjectListArgs, ProjectStepInput, RecordAcceptanceInput, ReportProgressInput,
   UpdateLivelihoodProjectInput,
@@ -28,7 +28,6 @@ import { computeSuggestions, decodeSuggestionId } from './suggestion.service';
 
 /** Newest first. */
 export const PROJECT_ORDER: Ordering = { property: 'id', direction: OrderDirection.DESC };
-const ACTIVE = [ProjectStatus.PROPOSED, ProjectStatus.APPROVED, ProjectStatus.IN_PROGRESS];
 
 /**
  * 民生项目: accepted from a suggestion (the suggestion's numbers and explanation are kept with
@@ -56,6 +55,7 @@ export const livelihoodService = {
     // Where the project would go is known from the ID: writing outside one's area is FORBIDDEN, before
     // the query is re-run inside the viewer's scope (which would not find the candidate at all).
     await assertAreaWritable(ctx, ctx.em, decoded.communityId, 'LivelihoodProject');
+    await assertQueryAreaVisible(ctx, decoded.input.areaId, decoded.communityId);
     let computed;
     try {
       computed = await computeSuggestions(ctx, decoded.input);
@@ -86,7 +86,7 @@ export const livelihoodService = {
       const template = await lockById(em, ProjectTemplate, candidate.templateId);
       if (!template) throw badInput('input.suggestionId', 'its template no longer exists');
       const community = await em.findOneOrFail(Community, { id: candidate.communityId });
-      const existing = await em.findOne(LivelihoodProject, { template: template.id, community: community.id, status: { $in: ACTIVE } });
+      const existing = await em.findOne(LivelihoodProject, { template: template.id, community: community.id, status: { $in: [...ACTIVE_PROJECT_STATUSES] } });
       if (existing) throw conflict(`${community.name} already has an active ${template.name} project (${existing.globalId}, ${existing.status})`, 'input.suggestionId');
       const project = em.create(LivelihoodProject, {
         // The default joins two names of up to 100 and 60 characters: cut to what the column holds.
@@ -118,7 +118,9 @@ export const livelihoodService = {
       assertWithinCap(project.kind, budget, 'input.budget', 'has a budget of');
       if (input.fundingSources) {
         assertFunding(input.fundingSources, budget);
-        await replaceFunding(em, project, input.fundingSources, 'input.fundingSources');
+        const before = await em.find(ProjectFunding, { project: project.id });
+        const after = await replaceFunding(em, project, input.fundingSources, 'input.fundingSources');
+        await retakeResources(em, project, before, after);
       } else if (input.budget != null) {
         const current = await em.find(ProjectFunding, { project: project.id });
         try {
@@ -204,6 +206,25 @@ async function step(
   });
 }
 
+/**
+ * The query is re-run in the acceptor's name, so its area must be one they may see: a district's
+ * (or street's) suggestion handed to a community's staff would read demand beyond their scope
+ * (authorizeArea), and its numbers, kept with the project, are the district's. Rather than the
+ * re-run's bare FORBIDDEN on an areaId the caller never gave, say what to do instead.
+ */
+async function assertQueryAreaVisible(ctx: AppContext, areaId: string | null | undefined, communityId: number): Promise<void> {
+  if (areaId == null || scopePathsOf(ctx.viewer) === null) return;
+  const decoded = fromGlobalId(areaId);
+  const area = decoded ? await ctx.em.findOne(Area, { id: decoded.id }) : null;
+  // An ID naming no area: the re-run refuses the query as no longer holding.
+  if (!area || pathInScope(ctx.viewer, area.path)) return;
+  throw forbidden(
+    `this suggestion was computed for ${area.name}, beyond the areas you may see, so it cannot be accepted in your name: `
+      + `ask an account whose area covers ${area.name} to accept it, or run projectSuggestions with areaId ${toGlobalId('Community', communityId)} and accept the suggestion it gives`,
+    'input.suggestionId',
+  );
+}
+
 async function appendEvent(em: EntityManager, ctx: AppContext, project: LivelihoodProject, kind: ProjectEventKind, from: ProjectStatus | null, note: string | null): Promise<void> {
   const sequence = project.id ? (await em.count(ProjectEvent, { project: project.id })) + 1 : 1;
   em.create(ProjectEvent, {
@@ -218,12 +239,76 @@ async function appendEvent(em: EntityManager, ctx: AppContext, project: Liveliho
   });
 }
 
-async function replaceFunding(em: EntityManager, project: LivelihoodProject, sources: readonly Pick<FundingSourceInput, 'kind' | 'unitId' | 'amount' | 'note'>[], field: string): Promise<void> {
+async function replaceFunding(em: EntityManager, project: LivelihoodProject, sources: readonly Pick<FundingSourceInput, 'kind' | 'unitId' | 'amount' | 'note'>[], field: string): Promise<ProjectFunding[]> {
   if (project.id) await em.nativeDelete(ProjectFunding, { project: project.id });
+  const created: ProjectFunding[] = [];
   for (const [index, source] of sources.entries()) {
     const unit = source.unitId ? await loadByGlobalId(em, Unit, source.unitId, `${field}.${index}.unitId`) : null;
-    em.create(ProjectFunding, { project, kind: source.kind, unit, amount: Math.round(source.amount * 100) / 100, note: source.note?.trim() || null });
+    created.push(em.create(ProjectFunding, { project, kind: source.kind, unit, amount: Math.round(source.amount * 100) / 100, note: source.note?.trim() || null }));
   }
+  return created;
+}
+
+const cents = (value: number) => Math.round(value * 100) / 100;
+const yuan = (value: number) => cents(value).toLocaleString('en-US');
+
+/** Yuan of UNIT sources per unit id. */
+function givenByUnit(funding: readonly ProjectFunding[]): Map<number, number> {
+  const given = new Map<number, number>();
+  for (const source of funding) if (source.kind === FundingSourceKind.UNIT && source.unit) given.set(source.unit.id, cents((given.get(source.unit.id) ?? 0) + source.amount));
+  return given;
+}
+
+/**
+ * A hand edit of the funding of a project whose default funding took resources (takeResources):
+ * what it takes follows what each unit now gives, so money a unit no longer gives is free for
+ * another project and money it gives again is taken again. Per unit, the suggestion's matches of
+ * that unit are taken in their order up to its new UNIT sources, at most what they matched (more
+ * is the unit's pledge beyond its listed resources, as any UNIT source added by hand). Giving back
+ * needs no lock; taking more locks the items as takeResources does (one by one in id order, after
+ * the project row, then what is left of all in one statement) and is CONFLICT, writing nothing,
+ * when a claim or another project took it since.
+ */
+async function retakeResources(em: EntityManager, project: LivelihoodProject, before: readonly ProjectFunding[], after: readonly ProjectFunding[]): Promise<void> {
+  // Rows stay at quantity 0 when a unit gives nothing: they mark the project as counting on its matches.
+  const taken = await em.find(ProjectResource, { project: project.id }, { orderBy: { resource: 'ASC' } });
+  if (taken.length === 0) return; // funded by hand at acceptance, or accepted before resources were taken: nothing counted on
+  const matches = ((project.suggestion?.suggestion as CandidateOut | undefined)?.matches ?? []);
+  const toGive = givenByUnit(after);
+  const wanted = new Map<number, number>();
+  for (const match of matches) {
+    if (!(match.value > 0) || !(match.unitSaving > 0)) continue; // saves nothing: the funding says nothing about it
+    const budget = toGive.get(match.unitId) ?? 0;
+    wanted.set(match.resourceId, budget >= match.value ? match.quantity : cents(budget / match.unitSaving));
+    toGive.set(match.unitId, cents(Math.max(0, budget - match.value)));
+  }
+  const more = taken.filter((row) => (wanted.get(row.resource.id) ?? row.quantity) > row.quantity);
+  const items: ListItem[] = [];
+  for (const row of more) {
+    const item = await lockById(em, ListItem, row.resource.id);
+    if (!item) throw conflict(`a resource the funding counts on is gone: lower the UNIT sources to what the project took`, 'input.fundingSources');
+    items.push(item);
+  }
+  // Read after every lock is held, in one statement for all of them.
+  const used = await usedQuantities(em, items.map((item) => item.id));
+  const unitBefore = givenByUnit(before);
+  const unitAfter = givenByUnit(after);
+  for (const [i, row] of more.entries()) {
+    const item = items[i];
+    const quantity = wanted.get(item.id)!;
+    if (item.quantity != null) {
+      // Used counts this project's own share already: what is left is what it may add.
+      const left = remainingOf(item.quantity, used.get(item.id) ?? 0)!;
+      if (quantity - row.quantity > left + 1e-9) {
+        const unit = matches.find((m) => m.resourceId === item.id)!.unitId;
+        throw conflict(
+          `${item.title} has ${yuan(left)} left, not the ${yuan(quantity - row.quantity)} more the UNIT sources of ${yuan(unitBefore.get(unit) ?? 0)} → ${yuan(unitAfter.get(unit) ?? 0)} yuan count on (taken since): lower them, or free the resource first`,
+          'input.fundingSources',
+        );
+      }
+    }
+  }
+  for (const row of taken) row.quantity = wanted.get(row.resource.id) ?? row.quantity;
 }
 
 /** What the suggestion implies: each matched unit's contribution (cash or in kind), the government the rest. */

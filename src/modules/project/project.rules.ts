@@ -61,6 +61,9 @@ export const PROJECT_MOVES = {
   update: { from: [P.PROPOSED], to: P.PROPOSED },
 } satisfies Record<string, Move<ProjectStatus>>;
 
+/** A project under way: not finished (ACCEPTED) or CANCELLED. A community has one per template at a time, and suggestions leave that pair out. */
+export const ACTIVE_PROJECT_STATUSES: readonly ProjectStatus[] = [P.PROPOSED, P.APPROVED, P.IN_PROGRESS];
+
 /** Funding: UNIT sources name their unit, others do not; amounts are positive and add up to the budget (to the fen). */
 export function assertFunding(sources: readonly { kind: FundingSourceKind; unitId?: string | null; amount: number }[], budget: number, field = 'input.fundingSources'): void {
   if (sources.length === 0) throw badInput(field, 'a project needs at least one funding source');

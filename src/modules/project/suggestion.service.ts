@@ -1,6 +1,6 @@
 import { validate } from 'class-validator';
 import {
-  suggestProjects, type CandidateOut, type GroupName, type ResourceKind, type ResourceSpec, type SuggestionResult, type TemplateSpec,
+  suggestProjects, type ActiveProjectSpec, type CandidateOut, type GroupName, type ResourceKind, type ResourceSpec, type SuggestionResult, type TemplateSpec,
 } from '../../../analytics';
 import { resolvePeriod } from '../../common/dates';
 import { AppError, ErrorCode, badInput } from '../../common/errors';
@@ -12,6 +12,7 @@ import { ResourceType } from '../list/list.entity';
 import { usedQuantities } from '../list/list.relations';
 import { loadDemandCells } from './demand-cells';
 import { ProjectKind, ProjectTemplate } from './project.entity';
+import { ACTIVE_PROJECT_STATUSES } from './project.rules';
 import { ProjectSuggestionsInput } from './suggestion.inputs';
 import type { BindingConstraint, ProjectSuggestion, ProjectSuggestionResult } from './suggestion.types';
 
@@ -105,7 +106,8 @@ export async function computeSuggestions(ctx: AppContext, input: ProjectSuggesti
     ctx.em.execute<Row[]>('select id, code, parent_id from request_category'),
     loadDemandCells(ctx, { paths: scope.paths }, period),
   ]);
-  const resources = await loadResources(ctx, communities.map((row) => Number(row.id)));
+  const communityIds = communities.map((row) => Number(row.id));
+  const [resources, activeProjects] = await Promise.all([loadResources(ctx, communityIds), loadActiveProjects(ctx, communityIds)]);
   const loadMs = performance.now() - loadStarted;
 
   const query = normalizeQuery(input);
@@ -114,6 +116,7 @@ export async function computeSuggestions(ctx: AppContext, input: ProjectSuggesti
     templates: templates.map((template) => templateSpec(template, categories)),
     communities: communities.map((row) => ({ id: Number(row.id), name: String(row.name) })),
     resources,
+    activeProjects,
     budget: input.budget,
     constraints: {
       requiredGroups: query.requiredGroups as GroupName[],
@@ -271,6 +274,18 @@ async function loadResources(ctx: AppContext, communityIds: number[]): Promise<R
       categoryFamilyId: row.family == null ? null : Number(row.family),
     }];
   });
+}
+
+/** The projects under way in the communities: their template is not suggested there again. */
+async function loadActiveProjects(ctx: AppContext, communityIds: number[]): Promise<ActiveProjectSpec[]> {
+  if (communityIds.length === 0) return [];
+  const rows = await ctx.em.execute<Row[]>(
+    `select id, template_id, community_id, status from livelihood_project
+      where template_id is not null and status in (${ACTIVE_PROJECT_STATUSES.map(() => '?').join(', ')}) and community_id in (${communityIds.map(() => '?').join(', ')})
+      order by id`,
+    [...ACTIVE_PROJECT_STATUSES, ...communityIds],
+  );
+  return rows.map((row) => ({ templateId: Number(row.template_id), communityId: Number(row.community_id), label: toGlobalId('LivelihoodProject', Number(row.id)), status: String(row.status) }));
 }
 
 /** projectSuggestions. */

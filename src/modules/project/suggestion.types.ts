@@ -19,11 +19,12 @@ export enum BindingConstraint {
   COMMUNITY_MAX_COST = 'COMMUNITY_MAX_COST',
   GROUP_REQUIREMENT = 'GROUP_REQUIREMENT',
   TEMPLATE_NOT_ALLOWED = 'TEMPLATE_NOT_ALLOWED',
+  ACTIVE_PROJECT = 'ACTIVE_PROJECT',
   NOT_PROVEN = 'NOT_PROVEN',
 }
 registerEnumType(BindingConstraint, {
   name: 'BindingConstraint',
-  description: 'What kept a candidate out (or, for a selected one, put it in): the budget, a per-community cap, the required groups, the allowed templates; NOT_PROVEN when only an unproven answer explains it.',
+  description: 'What kept a candidate out (or, for a selected one, put it in): the budget, a per-community cap, the required groups, the allowed templates, a project of the template already under way in the community (ACTIVE_PROJECT); NOT_PROVEN when only an unproven answer explains it.',
 });
 
 @ObjectType({ simpleResolvers: true, description: 'One metric of a demand cell.' })
