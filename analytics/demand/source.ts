@@ -446,31 +446,59 @@ export async function readDataStart(db: SqlRunner, spec: ReadSpec, from: string,
             (select max(d.day) from ${table} d where d.day > data_days.day and d.day <= least(data_days.day + ${GAP_MIN_DAYS}, ${seenTo}) and ${citywide}),
             (select min(d.day) from ${table} d where d.day > data_days.day + ${GAP_MIN_DAYS} and d.day <= ${seenTo} and ${citywide}))
           from data_days where data_days.day is not null
-      ), runs as (select day, day - lag(day) over (order by day) - 1 as empty from data_days where day is not null)
+      ), runs as (select day, day - lag(day) over (order by day) - 1 as empty from data_days where day is not null),
+      edges as (select (select min(day) from data_days) as source_first, (select max(day) from data_days) as source_last,
+          (select max(d.day) from ${table} d where d.day < $1::date and ${citywide}) as source_before,
+          (select min(d.day) from ${table} d where d.day > ${seenTo} and d.day < ${todayLiteral} and ${citywide}) as source_after)
     select (select min(d.day) from ${table} d where d.day between $1::date and $2::date and ${filter})::text as first,
       (select min(d.day) from ${table} d where d.day <= $2::date and ${filter})::text as earliest,
-      (select min(day) from data_days)::text as source_first,
-      (select max(day) from data_days)::text as source_last,
-      (select json_agg(json_build_array((day - empty)::text, (day - 1)::text) order by day) from runs where empty >= ${GAP_MIN_DAYS}) as gaps,
-      (select max(d.day) from ${table} d where d.day < $1::date and ${citywide})::text as source_before,
-      (select min(d.day) from ${table} d where d.day > ${seenTo} and d.day < ${todayLiteral} and ${citywide})::text as source_after`,
+      source_first::text, source_last::text, source_before::text, source_after::text,
+      (select json_agg(json_build_array((r.day - r.empty)::text, (r.day - 1)::text, ${calendarCloses('r.day - r.empty', 'r.day - 1')}) order by r.day) from runs r where r.empty >= ${GAP_MIN_DAYS}) as runs,
+      ${calendarCloses('source_before + 1', 'source_first - 1')} as start_closed,
+      ${calendarCloses('source_before + 1', 'source_after - 1')} as between_closed,
+      ${calendarCloses('source_last + 1', 'source_after - 1')} as end_closed
+    from edges`,
     spec.unitIds === null ? [from, to] : [from, to, spec.unitIds],
   );
-  const earliest = (rows[0]?.earliest as string | null) ?? null;
-  const gaps = ((rows[0]?.gaps as [string, string][] | null) ?? []).map(([first, last]) => ({ first, last }));
-  const sourceLast = (rows[0]?.source_last as string | null) ?? null;
-  const sourceAfter = (rows[0]?.source_after as string | null) ?? null;
+  const row = rows[0] ?? {};
+  const earliest = (row.earliest as string | null) ?? null;
+  const sourceFirst = (row.source_first as string | null) ?? null;
+  const sourceLast = (row.source_last as string | null) ?? null;
+  const sourceBefore = (row.source_before as string | null) ?? null;
+  const sourceAfter = (row.source_after as string | null) ?? null;
+  // Empty runs the working-day calendar closes day by day are closures, not gaps (isCollectionGap).
+  const runs = ((row.runs as [string, string, boolean][] | null) ?? []).map(([first, last, closed]) => ({ first, last, closed }));
+  const gaps = runs.filter((run) => !run.closed).map(({ first, last }) => ({ first, last }));
+  const closures = runs.filter((run) => run.closed).map(({ first, last }) => ({ first, last }));
+  const edge = (closed: unknown, before: string | null, after: string | null) => {
+    if (closed === true && before !== null && after !== null) closures.push({ first: addDays(before, 1), last: addDays(after, -1) });
+  };
+  edge(row.start_closed, sourceBefore, sourceFirst);
+  edge(row.between_closed, sourceBefore, sourceAfter);
+  edge(row.end_closed, sourceLast, sourceAfter);
   // An empty run from the last day with data up to `to` that goes on past it, to where collection
   // resumed, is a gap like one inside (a past month's ranking must read it as next month's does).
-  if (sourceLast !== null && sourceAfter !== null && sourceLast < lastSeen && isCollectionGap(sourceLast, sourceAfter)) {
+  if (sourceLast !== null && sourceAfter !== null && sourceLast < lastSeen && isCollectionGap(sourceLast, sourceAfter, closures)) {
     gaps.push({ first: addDays(sourceLast, 1), last: addDays(sourceAfter, -1) });
   }
   // earliest: the scope's first day with data at all (up to `to`), which the ranking's baseline choice reads too.
   return {
-    before: earliest !== null && earliest < from, first: (rows[0]?.first as string | null) ?? null, earliest,
-    sourceFirst: (rows[0]?.source_first as string | null) ?? null, sourceLast, gaps,
-    sourceBefore: (rows[0]?.source_before as string | null) ?? null, sourceAfter,
+    before: earliest !== null && earliest < from, first: (row.first as string | null) ?? null, earliest,
+    sourceFirst, sourceLast, gaps, closures, sourceBefore, sourceAfter,
   };
+}
+
+/**
+ * SQL: whether [first, last] is an empty run of GAP_MIN_DAYS or more that the working-day calendar
+ * closes day by day (a holiday: isCollectionGap). work_calendar is the calendar module's table
+ * (src/modules/calendar, from chinese-days), read here as the area table is, never imported. A day
+ * it does not hold (before 2000, after 2040, before the first start filled it) counts as open, so
+ * without the calendar the rule is GAP_MIN_DAYS calendar days alone. False when an end is null.
+ * `first` and `last` must name their table (work_calendar has a `day` too).
+ */
+function calendarCloses(first: string, last: string): string {
+  const length = `((${last}) - (${first}) + 1)`;
+  return `coalesce(${length} >= ${GAP_MIN_DAYS} and ${length} = (select count(*) from work_calendar w where w.day between ${first} and ${last} and not w.workday), false)`;
 }
 
 /** readDataStart's answer: of the scope, `before`, `first`, `earliest`; of the source city-wide, `sourceFirst`, `sourceLast` and `gaps`. */
@@ -491,6 +519,11 @@ export interface DataStart {
    * records resume after `to` (sourceAfter); the run before sourceFirst is trendBegin's.
    */
   gaps: CollectionGap[];
+  /**
+   * Empty runs of GAP_MIN_DAYS or more the working-day calendar closes day by day (Spring Festival
+   * 2020's ten days off): closures, not gaps (isCollectionGap; trendBegin and collectionGapsIn read them).
+   */
+  closures: CollectionGap[];
   /** The source's last day with a record before `from` (trendBegin: whether an empty start is a closure or a gap). */
   sourceBefore: string | null;
   /** Its first day with a record after that, before today: with one, the data do not end at sourceLast (dataEndNote). */

@@ -42,18 +42,28 @@ export const MIN_TREND_DAYS: Readonly<Record<TrendInterval, number>> = { DAY: 1,
  * open would count it twice), and the seasonal test compares like with like. A week, 7, would take
  * the Golden Weeks of a one-window source for gaps. Ten days and more no calendar explains: an
  * import not made or failed, a system switched over. (A real gap of 7-9 days is then read as
- * zeros: a bucket about a third low, the size of a Golden Week's dip.)
+ * zeros: a bucket about a third low, the size of a Golden Week's dip.) A longer run that the
+ * working-day calendar has off day by day (Spring Festival 2020, lengthened to ten days) is a
+ * closure all the same: isCollectionGap.
  */
 export const GAP_MIN_DAYS = 10;
 
 /**
  * Whether the empty days strictly between two days with records are a gap in collection
  * (GAP_MIN_DAYS or more) rather than a closure; `lastBefore` null: nothing was ever recorded before.
- * The one test for every edge (trendBegin, collectionGapsIn, readDataStart's run past `to`); the
- * walk over the days inside the window applies it in SQL.
+ * A run of GAP_MIN_DAYS or more that the working-day calendar closes day by day (`closures`,
+ * readDataStart's: Spring Festival 2020, lengthened to 10 days) is a closure all the same: the
+ * counters were shut, not the collection. Counting calendar days stays the rule, so a calendar
+ * that lags (a year chinese-days does not know yet) reads as it did. The one test for every edge
+ * (trendBegin, collectionGapsIn, readDataStart's run past `to`); the walk over the days inside
+ * the window applies it in SQL.
  */
-export function isCollectionGap(lastBefore: string | null, firstAfter: string): boolean {
-  return lastBefore === null || daysInclusive(lastBefore, firstAfter) - 2 >= GAP_MIN_DAYS;
+export function isCollectionGap(lastBefore: string | null, firstAfter: string, closures: readonly CollectionGap[] = []): boolean {
+  if (lastBefore === null) return true;
+  if (daysInclusive(lastBefore, firstAfter) - 2 < GAP_MIN_DAYS) return false;
+  const first = addDays(lastBefore, 1);
+  const last = addDays(firstAfter, -1);
+  return !closures.some((closure) => closure.first <= first && last <= closure.last);
 }
 
 /** A gap in collection: its first and last day, both with nothing recorded anywhere in the city. */
@@ -91,10 +101,10 @@ export function nextBucket(start: string, interval: TrendInterval): string {
  *   of a year), read as real zeros like the same closure inside a window, and the trend begins on
  *   `from`. Never after the scope's own first day in the window, which is a day of the source's too.
  */
-export function trendBegin(from: string, data: { before: boolean; first: string | null; sourceFirst: string | null; sourceBefore: string | null }): string | null {
+export function trendBegin(from: string, data: { before: boolean; first: string | null; sourceFirst: string | null; sourceBefore: string | null; closures?: readonly CollectionGap[] }): string | null {
   if (!data.before) return data.first;
   if (data.sourceFirst === null || data.sourceFirst <= from) return data.sourceFirst === null ? null : from;
-  return isCollectionGap(data.sourceBefore, data.sourceFirst) ? data.sourceFirst : from;
+  return isCollectionGap(data.sourceBefore, data.sourceFirst, data.closures) ? data.sourceFirst : from;
 }
 
 /**
@@ -143,7 +153,7 @@ export function gapsWithin(gaps: readonly CollectionGap[], begin: string | null,
  * says those are read as zeros) nor the days after `end` (not over yet).
  */
 export function collectionGapsIn(
-  data: { sourceFirst: string | null; sourceBefore: string | null; sourceAfter: string | null; gaps: readonly CollectionGap[] },
+  data: { sourceFirst: string | null; sourceBefore: string | null; sourceAfter: string | null; gaps: readonly CollectionGap[]; closures?: readonly CollectionGap[] },
   from: string,
   end: string,
 ): CollectionGap[] {
@@ -152,9 +162,9 @@ export function collectionGapsIn(
     // Nothing in the period. Records after it: a gap when the empty run holds GAP_MIN_DAYS (counted
     // from the last record before, if any). Records only before it: the data end (read as zeros,
     // dataEndNote). None anywhere: no data to shade.
-    return data.sourceAfter !== null && isCollectionGap(data.sourceBefore, data.sourceAfter) ? [{ first: from, last: end }] : [];
+    return data.sourceAfter !== null && isCollectionGap(data.sourceBefore, data.sourceAfter, data.closures) ? [{ first: from, last: end }] : [];
   }
-  const emptyStart = data.sourceFirst > from && isCollectionGap(data.sourceBefore, data.sourceFirst);
+  const emptyStart = data.sourceFirst > from && isCollectionGap(data.sourceBefore, data.sourceFirst, data.closures);
   const emptyStartLast = addDays(data.sourceFirst, -1);
   return [...(emptyStart ? [{ first: from, last: emptyStartLast < end ? emptyStartLast : end }] : []), ...gapsWithin(data.gaps, from, end)];
 }

@@ -230,3 +230,49 @@ test('a member who reported today counts in a period that ends today', async () 
   expect(await figures('2030-03-08T16:00:00Z', '2030-03-09T16:00:00Z')).toBe(0); // the whole of 03-09, up to 03-10 00:00
   expect(await figures('2030-03-10T16:00:00Z', '2030-03-11T16:00:00Z')).toBe(0); // 03-11
 });
+
+test('streets with equal scores share a rank (1, 1, 3), as the other rankings do, and are listed by street code', async () => {
+  // June 2030, after the March fixture: two streets answer their one request perfectly (100 each),
+  // a third never dispatches its one (0). Competition ranking, like unitAssessments and pointsLeaderboard.
+  const data = await ok(`{
+    streets(first: 3) { edges { node { id code communities(first: 1) { edges { node { grids(first: 1) { edges { node { id } } } } } } } } }
+    requestCategories { code children { id } }
+    partyMembers(first: 1, filter: { partyStatuses: [RETIRED] }) { edges { node { id } } }
+  }`);
+  const streets = data.streets.edges.map((e: any) => e.node);
+  expect(streets).toHaveLength(3);
+  const gridOf = (street: any) => street.communities.edges[0].node.grids.edges[0].node.id;
+  const categoryId = data.requestCategories.find((c: any) => c.code === 'HOUSING').children[0].id;
+  const memberId = data.partyMembers.edges[0].node.id;
+  const june = new Date('2030-06-03T02:00:00Z');
+  const on = (hours: number) => new Date(june.getTime() + hours * HOUR);
+  const step = async (name: string, id: string, input: Record<string, unknown>, hours: number, type: string) => {
+    app.clock.set(on(hours));
+    await ok(`mutation($id: ID!, $input: ${type}) { ${name}(id: $id, input: $input) { id } }`, { id, input });
+  };
+  try {
+    // Requests made in reverse street order, so neither creation order nor id order is the street code order.
+    for (const [i, street] of [...streets].reverse().entries()) {
+      app.clock.set(on(i));
+      const id = (await ok(`mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, { input: { title: '测试诉求', body: '测试', channel: 'COUNTER', categoryId, areaId: gridOf(street) } })).createRequest.id;
+      if (street === streets[2]) continue; // never dispatched: response 0, resolution 0, no rating → score 0
+      await step('dispatchRequest', id, { assigneePersonId: memberId }, i + 1, 'DispatchRequestInput!');
+      await step('takeRequest', id, {}, i + 2, 'TakeRequestInput');
+      await step('resolveRequest', id, {}, i + 3, 'PlainStepInput');
+      await step('rateRequest', id, { satisfaction: 5 }, i + 4, 'RateRequestInput!');
+    }
+  } finally {
+    app.clock.set(at(100));
+  }
+  const query = `{ streetRanking(input: { districtId: "${districtId}", month: "2030-06" }) { rank score street { id code } } }`;
+  const first = (await ok(query)).streetRanking;
+  const tied = [streets[0], streets[1]].sort((x: any, y: any) => (x.code < y.code ? -1 : 1));
+  expect(first.slice(0, 3)).toEqual([
+    { rank: 1, score: 100, street: { id: tied[0].id, code: tied[0].code } },
+    { rank: 1, score: 100, street: { id: tied[1].id, code: tied[1].code } },
+    { rank: 3, score: 0, street: { id: streets[2].id, code: streets[2].code } },
+  ]);
+  expect(first.slice(3).every((row: any) => row.rank === null && row.score === null)).toBe(true);
+  // The same answer every time it is asked.
+  expect((await ok(query)).streetRanking).toEqual(first);
+});

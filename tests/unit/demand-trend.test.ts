@@ -1,5 +1,5 @@
 import { seasonalMannKendall } from '../../analytics/stats/mann-kendall';
-import { GAP_MIN_DAYS, MIN_TREND_DAYS, collectionGapsIn, dataEndNote, gapNote, gapsWithin, scaledVolume, trendBegin, trendBuckets, trendTest, trendValues } from '../../analytics/demand/trend';
+import { GAP_MIN_DAYS, MIN_TREND_DAYS, collectionGapsIn, isCollectionGap, dataEndNote, gapNote, gapsWithin, scaledVolume, trendBegin, trendBuckets, trendTest, trendValues } from '../../analytics/demand/trend';
 
 const months = ['2016-05-01', '2016-06-01', '2016-07-01', '2016-08-01'];
 
@@ -154,4 +154,14 @@ test('collectionGapsIn: what a chart shades, the trend\'s gaps and an empty star
   expect(collectionGapsIn({ sourceFirst: null, sourceBefore: '2019-12-31', sourceAfter: '2020-03-01', gaps: [] }, '2020-01-01', '2020-01-31')).toEqual([{ first: '2020-01-01', last: '2020-01-31' }]);
   expect(collectionGapsIn({ sourceFirst: null, sourceBefore: '2019-12-31', sourceAfter: null, gaps: [] }, '2020-01-01', '2020-01-31')).toEqual([]);
   expect(collectionGapsIn({ sourceFirst: null, sourceBefore: '2020-01-01', sourceAfter: '2020-01-08', gaps: [] }, '2020-01-02', '2020-01-07')).toEqual([]);
+});
+
+test('an empty run the working-day calendar closes day by day is a closure however long; a longer one, or one without the calendar, a gap', () => {
+  const springFestival2020 = [{ first: '2020-01-24', last: '2020-02-02' }];
+  expect(isCollectionGap('2020-01-23', '2020-02-03')).toBe(true);
+  expect(isCollectionGap('2020-01-23', '2020-02-03', springFestival2020)).toBe(false);
+  // One more empty day the calendar does not close (02-03, a working day): a gap.
+  expect(isCollectionGap('2020-01-23', '2020-02-04', springFestival2020)).toBe(true);
+  expect(collectionGapsIn({ sourceFirst: null, sourceBefore: '2020-01-23', sourceAfter: '2020-02-03', gaps: [], closures: springFestival2020 }, '2020-01-25', '2020-02-01')).toEqual([]);
+  expect(collectionGapsIn({ sourceFirst: null, sourceBefore: '2020-01-23', sourceAfter: '2020-02-03', gaps: [] }, '2020-01-25', '2020-02-01')).toEqual([{ first: '2020-01-25', last: '2020-02-01' }]);
 });

@@ -10,6 +10,7 @@ import { RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, monthBounds, ra
 import { chinaDayOf } from '../../common/dates';
 import type { DashboardFigures, DashboardInput, StreetRankingInput, StreetRankingRow } from './dashboard.types';
 import { authorizeArea } from '../identity/access';
+import { rankByScore } from '../assessment/assessment.rules';
 
 const DONE = `('${RequestStatus.RESOLVED}', '${RequestStatus.CLOSED}')`;
 const RUNNING = `(${CLOCK_RUNNING.map((status) => `'${status}'`).join(', ')})`;
@@ -188,12 +189,11 @@ export const dashboardService = {
         resolutionRate: rates.resolution,
         satisfactionRate: rates.satisfaction,
         score: received > 0 && weight > 0 ? Math.round((sum / weight) * 10000) / 100 : null,
-        rank: null as number | null,
       };
     });
-    scored.sort((a, b) => (b.score ?? -1) - (a.score ?? -1) || a.street.code.localeCompare(b.street.code));
-    scored.forEach((row, index) => (row.rank = row.score == null ? null : index + 1));
-    return scored;
+    // Scores are rounded to 0.01, so ties are common: equal scores share a rank (1, 1, 3), as in
+    // the unit assessment and the points leaderboard; tied streets are listed by their code.
+    return rankByScore(scored).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.street.code.localeCompare(b.street.code));
   },
 };
 

@@ -127,7 +127,7 @@ export class StreetRankingRow {
   @Field({ description: 'The month ranked, YYYY-MM (China time): the one asked for, or the current one.' })
   month!: string;
 
-  @Field(() => Int, { nullable: true, description: '1 is best; null for a street with no requests that month.' })
+  @Field(() => Int, { nullable: true, description: '1 is best; ties share a rank (1, 1, 3); null for a street with no requests that month.' })
   rank!: number | null;
 
   @Field(() => Street)
