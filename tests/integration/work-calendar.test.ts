@@ -176,3 +176,60 @@ test('only an administrator of everything adjusts the calendar; anyone signed in
   expect(thisYear.data.workCalendar.days[0].day).toBe(`${year}-01-01`);
   expect(thisYear.data.workCalendar.days.at(-1).day).toBe(`${year}-12-31`);
 });
+
+const daysOff = (from: string, to: string, holiday: string) => {
+  const out: { day: string; workday: boolean; holiday: string }[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) out.push({ day: new Date(t).toISOString().slice(0, 10), workday: false, holiday });
+  return out;
+};
+
+test('a long closure extended: records received before it are recomputed too, as a rebuild would', async () => {
+  // CIV-SUBSIDY-01 allows 20 working days. With 03-09…04-30 closed, a record received 02-25 is due
+  // in late May; closing 05-06…05-31 as well moves that deadline, though 02-25 lies more than
+  // 2 × 20 + 14 calendar days before the first day the second adjustment moves.
+  const csv = [GONGJIAN_CSV_HEADER,
+    'LC-1,CIV-SUBSIDY-01,2026-02-25 10:00:00,2026-06-10 10:00:00,FINISHED,370199001001,,,,COUNTER,,,',
+    'LC-2,CIV-SUBSIDY-01,2026-03-05 10:00:00,2026-06-10 10:00:00,FINISHED,370199001001,,,,COUNTER,,,',
+  ].join('\n');
+  expect(await importServiceFile({ db, input: Readable.from([Buffer.from(csv)]), fileName: 'lc.csv', mapping: gongjian, batchRows: 100 })).toMatchObject({ inserted: 2 });
+  expect((await app.execute(ADJUST, { input: { set: daysOff('2026-03-09', '2026-04-30', '封控停工') } })).errors).toBeUndefined();
+  const extended = await app.execute(ADJUST, { input: { set: daysOff('2026-05-06', '2026-05-31', '封控停工') } });
+  expect(extended.errors).toBeUndefined();
+  expect(extended.data.adjustWorkCalendar.recomputedFrom <= '2026-02-25').toBe(true);
+  const onTime = async () => (await db.query(`select day::text, on_time from demand_daily where source = 1 and day in ('2026-02-25', '2026-03-05') order by day`)).rows;
+  expect(await onTime()).toEqual([{ day: '2026-02-25', on_time: 1 }, { day: '2026-03-05', on_time: 1 }]);
+  const incremental = await snapshots();
+  await db.query('begin');
+  await rebuildRollups(db);
+  await db.query('commit');
+  expect(await snapshots()).toEqual(incremental);
+  // Given back, the records are late again, everywhere.
+  await app.execute(ADJUST, { input: { clear: [...daysOff('2026-03-09', '2026-04-30', ''), ...daysOff('2026-05-06', '2026-05-31', '')].map((d) => d.day) } });
+  expect(await onTime()).toEqual([{ day: '2026-02-25', on_time: 0 }, { day: '2026-03-05', on_time: 0 }]);
+  await db.query(`delete from service_record where source_id in ('LC-1', 'LC-2')`);
+  await db.query('begin');
+  await rebuildRollups(db);
+  await db.query('commit');
+});
+
+test('two administrators entering the same days in opposite orders at once both succeed', async () => {
+  const year = daysOff('2027-01-01', '2027-12-31', '演练').slice(0, 400);
+  for (let round = 0; round < 3; round++) {
+    const answers = await Promise.all([app.execute(ADJUST, { input: { set: year } }), app.execute(ADJUST, { input: { set: [...year].reverse() } })]);
+    expect(answers.map((answer) => answer.errors?.[0].extensions?.code ?? 'OK')).toEqual(['OK', 'OK']);
+  }
+  expect((await db.query(`select count(*)::int as n from work_calendar where day between '2027-01-01' and '2027-12-31' and not workday`)).rows[0].n).toBe(365);
+  await app.execute(ADJUST, { input: { clear: year.map((d) => d.day) } });
+  expect(await adjustments()).toEqual([]);
+});
+
+test('a local closure does not announce a year\'s holidays; one end of a span reads a year within the calendar', async () => {
+  const typhoon = await app.execute(ADJUST, { input: { set: [{ day: '2027-07-15', workday: false, holiday: '台风停工' }] } });
+  expect(typhoon.data.adjustWorkCalendar.holidaysKnownThrough).toBe(2026);
+  await app.execute(ADJUST, { input: { clear: ['2027-07-15'] } });
+  const late = await app.execute(`{ workCalendar(from: "2040-06-01") { days { day } } }`);
+  expect(late.errors).toBeUndefined();
+  expect([late.data.workCalendar.days[0].day, late.data.workCalendar.days.at(-1).day]).toEqual(['2040-06-01', '2040-12-31']);
+  const early = await app.execute(`{ workCalendar(to: "2000-03-01") { days { day } } }`);
+  expect([early.data.workCalendar.days[0].day, early.data.workCalendar.days.at(-1).day]).toEqual(['2000-01-01', '2000-03-01']);
+});

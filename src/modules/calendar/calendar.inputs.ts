@@ -15,7 +15,7 @@ export class WorkCalendarDayInput {
   @IsBoolean()
   workday!: boolean;
 
-  @TextInput(20, { nullable: true, description: 'The holiday it belongs to (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆 …); required for a weekday off or a weekend day worked.' })
+  @TextInput(20, { nullable: true, description: 'The holiday it belongs to, named as the built-in calendar names them for the statutory ones (元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆节), or a local closure (台风停工); required for a weekday off or a weekend day worked.' })
   holiday?: string | null;
 }
 

@@ -2,7 +2,7 @@ import type { AppContext } from '../../context/context';
 import { addDays, periodLength, todayInChina } from '../../common/dates';
 import { badInput } from '../../common/errors';
 import { inTransaction } from '../../common/transaction';
-import { entityManagerRunner, syncWorkCalendarAndRollups } from '../service-data/rollups';
+import { entityManagerRunner, lockRollupsExclusive, syncWorkCalendarAndRollups } from '../service-data/rollups';
 import type { SqlRunner } from '../../../analytics';
 import type { AdjustWorkCalendarInput } from './calendar.inputs';
 import type { WorkCalendar, WorkCalendarAdjustmentResult, WorkCalendarDay } from './calendar.types';
@@ -16,6 +16,8 @@ function assertInRange(day: string, field: string): void {
 }
 
 const isWeekend = (day: string) => [0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay());
+const minDay = (a: string, b: string) => (a < b ? a : b);
+const maxDay = (a: string, b: string) => (a > b ? a : b);
 
 async function daysOf(db: SqlRunner, where: string, params: unknown[]): Promise<WorkCalendarDay[]> {
   return (await db.query<WorkCalendarDay>(
@@ -30,10 +32,11 @@ export const calendarService = {
   /** The working days from `from` to `to` (default: this year, China time). */
   async days(ctx: AppContext, from?: string | null, to?: string | null): Promise<WorkCalendar> {
     const year = todayInChina(ctx.now()).slice(0, 4);
-    const first = from ?? (to ? addDays(to, -(MAX_CALENDAR_SPAN_DAYS - 1)) : `${year}-01-01`);
-    const last = to ?? (from ? addDays(from, 364) : `${year}-12-31`);
-    assertInRange(first, from ? 'from' : 'to');
-    assertInRange(last, to ? 'to' : 'from');
+    if (from) assertInRange(from, 'from');
+    if (to) assertInRange(to, 'to');
+    // One end given: a year from it, inside the calendar's years.
+    const first = from ?? (to ? maxDay(addDays(to, -364), WORK_CALENDAR_RANGE.first) : `${year}-01-01`);
+    const last = to ?? (from ? minDay(addDays(from, 364), WORK_CALENDAR_RANGE.last) : `${year}-12-31`);
     if (last < first) throw badInput('to', `must not be before ${first}`);
     if (periodLength(first, last) > MAX_CALENDAR_SPAN_DAYS) throw badInput('to', `at most ${MAX_CALENDAR_SPAN_DAYS} days from \`from\``);
     const db = entityManagerRunner(ctx.em);
@@ -70,6 +73,9 @@ export const calendarService = {
 
     return inTransaction(ctx, async (em) => {
       const db = entityManagerRunner(em);
+      // The lock syncWorkCalendar takes, taken before any row is written: two administrators'
+      // overlapping adjustments then run one after the other instead of locking rows in opposite orders.
+      await lockRollupsExclusive(db);
       if (set.length) {
         await db.query(
           `insert into work_calendar_adjustment (day, workday, holiday, updated_at)

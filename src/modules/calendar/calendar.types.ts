@@ -18,7 +18,7 @@ export class WorkCalendarDay {
 
 @ObjectType({ description: 'Working days over a span, and how far the holidays are known.' })
 export class WorkCalendar {
-  @Field(() => Int, { description: 'The last year whose holidays are known (built in, or entered by an administrator); later years count Monday-Friday.' })
+  @Field(() => Int, { description: 'The last year whose statutory holidays are known (built in, or a day off named 元旦, 春节 … entered by an administrator); later years count Monday-Friday.' })
   holidaysKnownThrough!: number;
 
   @Field(() => [WorkCalendarDay])

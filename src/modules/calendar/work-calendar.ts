@@ -23,6 +23,12 @@ export const WORK_CALENDAR_RANGE = { first: '2000-01-01', last: '2040-12-31' } a
 const HOLIDAYS: Record<string, string> = calendarData.holidays;
 const WORKED_IN_LIEU: Record<string, string> = calendarData.workdays;
 
+/** 'Spring Festival,春节,4' → '春节'. */
+const holidayName = (entry: string | undefined) => (entry === undefined ? null : (entry.split(',')[1] ?? entry).slice(0, 20));
+
+/** The statutory holidays' names as the package gives them: 元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆节 (and 2015's victory day). */
+export const STATUTORY_HOLIDAYS: ReadonlySet<string> = new Set(Object.values(HOLIDAYS).map((entry) => holidayName(entry)!));
+
 /** The last year whose holidays the chinese-days package knows. */
 export const HOLIDAYS_KNOWN_THROUGH = Math.max(...Object.keys(HOLIDAYS).map((day) => Number(day.slice(0, 4))));
 
@@ -33,9 +39,14 @@ export interface DayAdjustment {
   holiday: string | null;
 }
 
-/** The last year whose holidays are known: the package's, or a later one an administrator entered a holiday in. */
+/**
+ * The last year whose holidays are known: the package's, or a later one an administrator entered a
+ * statutory holiday in (a day off named 元旦, 春节 …, as the package names them). A local closure
+ * (a typhoon day) does not announce a year's holidays, so it neither counts nor silences the warning.
+ */
 export function holidaysKnownThrough(adjustments: readonly DayAdjustment[]): number {
-  return Math.max(HOLIDAYS_KNOWN_THROUGH, ...adjustments.filter((entry) => !entry.workday && entry.holiday !== null).map((entry) => Number(entry.day.slice(0, 4))));
+  const announced = adjustments.filter((entry) => !entry.workday && entry.holiday !== null && STATUTORY_HOLIDAYS.has(entry.holiday));
+  return Math.max(HOLIDAYS_KNOWN_THROUGH, ...announced.map((entry) => Number(entry.day.slice(0, 4))));
 }
 
 export async function readAdjustments(db: SqlRunner): Promise<DayAdjustment[]> {
@@ -54,8 +65,6 @@ export function holidaysOutOfDate(now: Date, knownThrough = HOLIDAYS_KNOWN_THROU
   return `the working-day calendar knows the holidays through ${knownThrough}; ${needed}'s count Monday-Friday until an administrator enters them as announced (the adjustWorkCalendar mutation, see README) or the chinese-days package is updated (npm update chinese-days, then restart); on-time counts are recomputed either way`;
 }
 
-/** 'Spring Festival,春节,4' → '春节'. */
-const holidayName = (entry: string | undefined) => (entry === undefined ? null : (entry.split(',')[1] ?? entry).slice(0, 20));
 
 export interface WorkCalendarEntry {
   day: string;
@@ -164,10 +173,20 @@ export async function syncWorkCalendar(
     return wasWorkday !== entry.workday;
   });
   if (moved.length === 0) return { changedDays: changed.length, refreshed: null };
-  const [{ longest }] = (await db.query<{ longest: number }>(`select coalesce(max(deadline_working_days), 0)::int as longest from service_item`)).rows;
-  // A deadline of N working days lies at most 1.4 N + 2 calendar days after receipt counting
-  // Monday-Friday, plus the days a holiday adds (9 at Spring Festival, with its weekends).
-  const from = addDays(moved[0].day, -(2 * longest + 14));
+  // Before the first moved day the old and new calendars agree, ordinals included. A record
+  // received there with N working days is due on the working day of ordinal ordinal(received) + N,
+  // which lies before that day, the same in both, unless ordinal(received) + N > P, P the last
+  // ordinal before it. So the first day affected is the first whose ordinal reaches P - longest + 1,
+  // however many days off lie in between (a long closure entered by hand, a lengthened Spring
+  // Festival): counting calendar days back missed records received before a closure. After the
+  // last moved day every ordinal shifts by the same amount, and so do the deadlines: unaffected.
+  const [{ from: affectedFrom }] = (await db.query<{ from: string | null }>(
+    `with before_moved as (select day, workday_ordinal from work_calendar where day < $1::date)
+    select min(day)::text as from from before_moved
+      where workday_ordinal >= (select coalesce(max(workday_ordinal), 0) from before_moved) - (select coalesce(max(deadline_working_days), 0) from service_item) + 1`,
+    [moved[0].day],
+  )).rows;
+  const from = affectedFrom ?? moved[0].day;
   const to = moved[moved.length - 1].day;
   await refreshOnTime(db, from, to);
   return { changedDays: changed.length, refreshed: { from, to } };
@@ -176,8 +195,4 @@ export async function syncWorkCalendar(
 function isWeekend(day: string): boolean {
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
   return weekday === 0 || weekday === 6;
-}
-
-function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
