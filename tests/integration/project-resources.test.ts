@@ -128,3 +128,39 @@ test('a funding edit taking the cash back and an acceptance counting on it at on
   expect(await projects()).toBe(before);
   expect(await left(cash)).toBe(0);
 });
+
+test('lowering an in-kind contribution by one yuan gives a little back, never takes more than was matched', async () => {
+  // 1,500 volunteer hours worth 5,000 yuan: 3.333… yuan an hour, shown as unitSaving 3.33. 4,999 / 3.33
+  // is 1,501.2 hours, more than the 1,500 matched: that was read as taking 1.2 hours more (CONFLICT).
+  // In proportion, 4,999 of 5,000 yuan is 1,499.7 hours: 0.3 go back.
+  const community = await createCommunity(app, w.streetId, '取整社区');
+  await addServiceDemand(app, community, 'CARE-CANTEEN', 200, ['ELDERLY']);
+  const listId = await createProblemList(app, community, '2026-Q2');
+  const hours = await addListItem(app, { listId, kind: 'RESOURCE', title: '志愿者工时', unitId: w.units.enterpriseId, resourceType: 'STAFF_HOURS', quantity: 1500, value: 5000 });
+  const project = (await ok(app, ACCEPT, { input: { suggestionId: await suggestionId('ELDERLY-CANTEEN', community) } })).acceptSuggestion;
+  expect(fromUnit(project)).toBe(5000);
+  expect(await left(hours)).toBe(0);
+  const government = project.fundingSources.filter((f: any) => f.kind === 'GOVERNMENT').reduce((sum: number, f: any) => sum + f.amount, 0);
+  const lowered = await app.execute(UPDATE, { id: project.id, input: { fundingSources: [{ kind: 'GOVERNMENT', amount: government + 1 }, { kind: 'UNIT', unitId: w.units.enterpriseId, amount: 4999 }] } });
+  expect(lowered.errors).toBeUndefined();
+  expect(await left(hours)).toBe(0.3);
+});
+
+test('a resource closed since (its claim confirmed) is not taken again by a funding edit', async () => {
+  const community = await createCommunity(app, w.streetId, '关闭社区');
+  await addServiceDemand(app, community, 'CARE-CANTEEN', 200, ['ELDERLY']);
+  const listId = await createProblemList(app, community, '2026-Q2');
+  const cash = await addListItem(app, { listId, kind: 'RESOURCE', title: '关闭社区共建资金', unitId: w.units.enterpriseId, resourceType: 'MONEY', quantity: 50_000, value: 50_000 });
+  const project = (await ok(app, ACCEPT, { input: { suggestionId: await suggestionId('ELDERLY-CANTEEN', community) } })).acceptSuggestion;
+  const government = project.fundingSources.filter((f: any) => f.kind === 'GOVERNMENT').reduce((sum: number, f: any) => sum + f.amount, 0);
+  const fund = (unit: number) => ({ id: project.id, input: { fundingSources: [{ kind: 'GOVERNMENT', amount: government + 50_000 - unit }, ...(unit > 0 ? [{ kind: 'UNIT', unitId: w.units.enterpriseId, amount: unit }] : [])] } });
+  await ok(app, UPDATE, fund(20_000));
+  expect(await left(cash)).toBe(30_000);
+  // The rest is handed out and confirmed through a claim elsewhere: the item is CLOSED.
+  await app.orm.em.fork().execute(`update list_item set status = 'CLOSED' where id = ?`, [dbId(cash)]);
+  const refused = await expectNothingWritten(app, () => app.execute(UPDATE, fund(50_000)), [{ table: 'livelihood_project', id: project.id }]);
+  expectError(refused, 'CONFLICT', 'input.fundingSources');
+  expect(refused.errors![0].message).toContain('关闭社区共建资金 is closed');
+  // Giving less back still works.
+  await ok(app, UPDATE, fund(10_000));
+});

@@ -13,7 +13,7 @@ import { authorizeArea, pathInScope, scopePathsOf } from '../identity/access';
 import { nestedAreaPathCondition } from '../identity/scope.rules';
 import { Unit } from '../unit/unit.entity';
 import type { CandidateOut, ResourceMatchOut } from '../../../analytics';
-import { ListItem } from '../list/list.entity';
+import { ListItem, ListItemStatus } from '../list/list.entity';
 import { usedQuantities } from '../list/list.relations';
 import { remainingOf } from '../list/list.rules';
 import {
@@ -279,7 +279,9 @@ async function retakeResources(em: EntityManager, project: LivelihoodProject, be
   for (const match of matches) {
     if (!(match.value > 0) || !(match.unitSaving > 0)) continue; // saves nothing: the funding says nothing about it
     const budget = toGive.get(match.unitId) ?? 0;
-    wanted.set(match.resourceId, budget >= match.value ? match.quantity : cents(budget / match.unitSaving));
+    // In proportion to the value matched, not budget / unitSaving: unitSaving is rounded to the fen,
+    // and 4,999 / 3.33 yuan an hour passed the 1,500 hours matched for 5,000.
+    wanted.set(match.resourceId, budget >= match.value ? match.quantity : cents((match.quantity * budget) / match.value));
     toGive.set(match.unitId, cents(Math.max(0, budget - match.value)));
   }
   const more = taken.filter((row) => (wanted.get(row.resource.id) ?? row.quantity) > row.quantity);
@@ -287,6 +289,7 @@ async function retakeResources(em: EntityManager, project: LivelihoodProject, be
   for (const row of more) {
     const item = await lockById(em, ListItem, row.resource.id);
     if (!item) throw conflict(`a resource the funding counts on is gone: lower the UNIT sources to what the project took`, 'input.fundingSources');
+    if (item.status === ListItemStatus.CLOSED) throw conflict(`${item.title} is closed (used up and confirmed since): lower the UNIT sources to what the project took`, 'input.fundingSources');
     items.push(item);
   }
   // Read after every lock is held, in one statement for all of them.
@@ -324,6 +327,8 @@ async function takeResources(em: EntityManager, project: LivelihoodProject, matc
   for (const match of sorted) {
     const item = await lockById(em, ListItem, match.resourceId);
     if (!item) throw conflict(`the resource ${match.title} is gone: run projectSuggestions again`, 'input.suggestionId');
+    // Suggestions offer no CLOSED resource; one closed since (its claim confirmed) is used up.
+    if (item.status === ListItemStatus.CLOSED) throw conflict(`the resource ${match.title} is closed (used up and confirmed since): run projectSuggestions again`, 'input.suggestionId');
     items.push(item);
   }
   // Read after every lock is held, in one statement for all of them.
