@@ -66,6 +66,8 @@ const COUNT_LABELS: Record<keyof SeedCounts, string> = {
   people: 'people',
   partyMembers: '  of whom party members',
   gridAssignments: 'grid assignments',
+  servicePosts: 'service posts',
+  postClaims: 'post claims',
 };
 
 const number = (value: number): string => value.toLocaleString('en-US');

@@ -1,7 +1,8 @@
 /**
  * A deterministic demo city: one district of streets, communities, grids and buildings,
  * with the party organisation tree, resident and paired units, alliances, co-building
- * agreements, registered party members and staff, part-time seats and grid workers.
+ * agreements, registered party members and staff, part-time seats, grid workers, and the
+ * service posts reported members hold.
  *
  * The whole city is planned in memory first (explicit ids, every foreign key known), then
  * written with multi-row INSERTs in one transaction and the id sequences are moved past
@@ -16,9 +17,10 @@ import {
   OUT_OF_DISTRICT_UNITS, PART_TIME_TITLES, STREET_NAMES, agreementTitle, allianceName, baseName, buildingName, compoundName,
   districtAddress, districtAgencyName, enterpriseName, functionalBranchName, gridName, hospitalName, mobilePhone,
   outOfDistrictAddress, ownersCommitteeName, partyOrgNames, personName, policeStationName, propertyCompanyName,
-  residentIdNumber, schoolName, socialCreditCode, socialOrganizationName, streetHealthCentreName, streetOfficeName,
+  residentIdNumber, schoolName, SERVICE_POSTS, socialCreditCode, socialOrganizationName, streetHealthCentreName, streetOfficeName,
   type FunctionalBranchKind, type UnitNameContext,
 } from './names';
+import { MAX_POST_CAPACITY } from '../modules/service-post/service-post.inputs';
 import { Random, WeightedTable } from './random';
 
 export type SeedScale = 'small' | 'city';
@@ -38,6 +40,8 @@ export interface SeedCounts {
   people: number;
   partyMembers: number;
   gridAssignments: number;
+  servicePosts: number;
+  postClaims: number;
 }
 
 export interface SeedOptions {
@@ -69,6 +73,7 @@ const PROFILES: Record<SeedScale, ScaleProfile> = {
 /** Domain tables in foreign-key order (parents first); every row the seed writes lands in one of these. */
 const TABLES = [
   'area', 'unit', 'party_organization', 'person', 'alliance', 'alliance_member', 'pairing', 'part_time_member', 'grid_assignment',
+  'service_post', 'post_claim',
 ] as const;
 type TableName = (typeof TABLES)[number];
 type Row = Record<string, string | number | boolean | null>;
@@ -125,6 +130,16 @@ export async function seedDemoCity(em: EntityManager, options: SeedOptions): Pro
         chunk.flat(),
       );
       progress('party_organization.secretary_id', Math.min(start + CHUNK_SIZE, pairs.length), pairs.length);
+    }
+    // Posts name their request category by code: the catalogue's ids are the migrations'.
+    const postCategories = plan.postCategories;
+    for (let start = 0; start < postCategories.length; start += CHUNK_SIZE) {
+      const chunk = postCategories.slice(start, start + CHUNK_SIZE);
+      await trx.raw(
+        `update "service_post" as p set "category_id" = c."id" from (values ${chunk.map(() => '(?::int, ?::text)').join(', ')}) as v(id, code)
+           join "request_category" as c on c."code" = v.code where p."id" = v.id`,
+        chunk.flat(),
+      );
     }
     for (const [index, table] of TABLES.entries()) {
       await trx.raw(`select setval(pg_get_serial_sequence(?, 'id'), coalesce(max("id"), 0) + 1, false) from ??`, [table, table]);
@@ -198,6 +213,8 @@ interface OrgPlan { id: number; row: Row; members: PersonPlan[]; secretaryId: nu
 interface Plan {
   rows: Record<TableName, Row[]>;
   secretaries: Array<[number, number]>;
+  /** [service post id, request category code]. */
+  postCategories: Array<[number, string]>;
   counts: SeedCounts;
 }
 
@@ -229,7 +246,9 @@ class DemoCityPlanner {
   private readonly stamp: string;
   private readonly rows: Record<TableName, Row[]> = {
     area: [], unit: [], party_organization: [], person: [], alliance: [], alliance_member: [], pairing: [], part_time_member: [], grid_assignment: [],
+    service_post: [], post_claim: [],
   };
+  private readonly postCategories: Array<[number, string]> = [];
   private readonly streets: StreetPlan[] = [];
   private readonly communities: CommunityPlan[] = [];
   private readonly grids: GridPlan[] = [];
@@ -262,6 +281,7 @@ class DemoCityPlanner {
     this.planAlliances();
     this.planPartTimeMembers();
     this.planGridAssignments();
+    this.planServicePosts();
     const counts: SeedCounts = {
       districts: 1,
       streets: this.streets.length,
@@ -277,8 +297,10 @@ class DemoCityPlanner {
       people: this.rows.person.length,
       partyMembers: this.people.filter((p) => p.status !== null).length,
       gridAssignments: this.rows.grid_assignment.length,
+      servicePosts: this.rows.service_post.length,
+      postClaims: this.rows.post_claim.length,
     };
-    return { rows: this.rows, secretaries, counts };
+    return { rows: this.rows, secretaries, postCategories: this.postCategories, counts };
   }
 
   private date(from: string, to: string): string {
@@ -978,6 +1000,54 @@ class DemoCityPlanner {
             add(fresh(volunteers) ?? fresh(community.residents), role);
           }
         }
+      }
+    }
+  }
+
+  // -- service posts ------------------------------------------------------------
+
+  /**
+   * 双报到: every reported member holds at least one service post of the community they reported
+   * to (reportMember claims the first in the same step; endPostClaim refuses to end the last).
+   * Each community offers the common posts and a few more, sized for its reported members with
+   * places to spare. Every member claims one on the day they reported; some took a second later,
+   * and a few of those have since ended. Planned last: the draws here change nothing planned before.
+   */
+  private planServicePosts(): void {
+    const r = this.random;
+    for (const community of this.communities) {
+      const reported = community.residents.filter((p) => p.row.reported_on !== null);
+      const offered = [...SERVICE_POSTS.slice(0, 3), ...r.sample(SERVICE_POSTS.slice(3), r.int(3, 5))];
+      const firstHolders = apportion(reported.length, offered.map((spec) => spec.weight));
+      const posts = offered.map((spec, i) => {
+        const capacity = firstHolders[i] + r.int(2, 6);
+        if (capacity > MAX_POST_CAPACITY) throw new Error(`seedDemoCity: ${community.name} has too many reported members for its ${spec.title} posts`);
+        const id = this.rows.service_post.length + 1;
+        this.rows.service_post.push({
+          id, ...this.timestamps(), community_id: community.id, title: spec.title, description: spec.description, category_id: null, capacity,
+        });
+        if (spec.category) this.postCategories.push([id, spec.category]);
+        return { id, capacity, taken: 0 };
+      });
+      const claim = (person: PersonPlan, post: { id: number; taken: number }, claimedOn: string, status: 'ACTIVE' | 'ENDED'): void => {
+        this.rows.post_claim.push({
+          id: this.rows.post_claim.length + 1, ...this.timestamps(), post_id: post.id, person_id: person.id, status, claimed_on: claimedOn,
+        });
+        if (status === 'ACTIVE') post.taken++;
+      };
+      // First posts: the shuffled members in runs, one run per post, claimed in person order.
+      const firstPost = new Map<PersonPlan, (typeof posts)[number]>();
+      let next = 0;
+      const shuffled = r.shuffle([...reported]);
+      firstHolders.forEach((count, i) => {
+        for (let k = 0; k < count; k++) firstPost.set(shuffled[next++], posts[i]);
+      });
+      for (const person of reported) claim(person, firstPost.get(person)!, String(person.row.reported_on), 'ACTIVE');
+      for (const person of reported) {
+        if (!r.chance(0.15)) continue;
+        const open = posts.filter((post) => post !== firstPost.get(person) && post.taken < post.capacity);
+        if (open.length === 0) continue;
+        claim(person, r.pick(open), this.date(String(person.row.reported_on), '2025-06-30'), r.chance(0.25) ? 'ENDED' : 'ACTIVE');
       }
     }
   }

@@ -314,6 +314,24 @@ export const AGREEMENT_DUTIES = [
   '配合社区开展应急处置',
 ] as const;
 
+/**
+ * 服务岗位 a community offers to members who report there (双报到): title, what the post does,
+ * the request category (code) it serves, and how popular it is (relative share of members).
+ * The first three every community has; the rest are sampled.
+ */
+export const SERVICE_POSTS: ReadonlyArray<{ title: string; description: string; category: string | null; weight: number }> = [
+  { title: '楼栋长', description: '联系本楼栋住户，收集意见诉求，传达社区通知，协助网格员排查隐患。', category: 'GRID-OPINION', weight: 5 },
+  { title: '文明劝导员', description: '劝导楼道堆物、车辆乱停、高空抛物等不文明行为。', category: 'GRID-ORDER', weight: 4 },
+  { title: '垃圾分类督导员', description: '早晚投放高峰在投放点值守，指导居民分类投放。', category: 'GRID-SANITATION', weight: 4 },
+  { title: '平安巡逻员', description: '夜间和节假日巡查小区，发现治安隐患及时报告网格员。', category: 'GRID-SECURITY', weight: 3 },
+  { title: '消防安全宣传员', description: '排查电动自行车楼道充电、消防通道堵塞，宣传消防安全常识。', category: 'GRID-FIRE', weight: 3 },
+  { title: '矛盾纠纷调解员', description: '参与邻里纠纷、物业纠纷的排查和调解。', category: 'GRID-DISPUTE', weight: 2 },
+  { title: '助老志愿者', description: '探访独居、高龄老人，提供代办、陪诊和助餐服务。', category: 'CARE-HOME', weight: 3 },
+  { title: '政策宣讲员', description: '宣讲惠民政策，帮助居民线上办理社保、医保等业务。', category: 'GRID-PUBLICITY', weight: 2 },
+  { title: '青少年课业辅导员', description: '周末和假期为双职工家庭的孩子辅导功课。', category: 'CIV-CHILD', weight: 2 },
+  { title: '文体活动组织员', description: '组织广场舞、书画、合唱等文体活动，协助举办社区节日活动。', category: null, weight: 2 },
+];
+
 export function agreementTitle(unitName: string, communityName: string): string {
   return `${unitName}与${communityName}共驻共建协议`;
 }

@@ -1,3 +1,4 @@
+import { toGlobalId } from '../../src/common/global-id';
 import { replayLedger } from '../../src/modules/request/request.ledger';
 import { entityManagerRunner, rebuildRollups, refreshRequestDaily } from '../../src/modules/service-data/rollups';
 import { seedDemoCity } from '../../src/seed/demo-city';
@@ -112,6 +113,31 @@ test('the planted story: GRID-FIRE rises, the demo works through the API (dashbo
   expect(result.data.dashboard.requestsReceived).toBeGreaterThan(30);
   expect(result.data.requests.totalCount).toBe(400);
   expect(result.data.requests.edges[0].node.residentName).toBe('示*******'); // masked like all personal data
+});
+
+test('the demo city keeps the 双报到 rule: every reported member holds a service post of their community, claimed when they reported', async () => {
+  const [row] = await sql(`select count(*)::int as reported,
+      (count(*) filter (where not exists (
+        select 1 from post_claim pc join service_post sp on sp.id = pc.post_id
+         where pc.person_id = p.id and pc.status = 'ACTIVE' and sp.community_id = p.residence_community_id)))::int as without_post,
+      (count(*) filter (where not exists (
+        select 1 from post_claim pc where pc.person_id = p.id and pc.status = 'ACTIVE' and pc.claimed_on = p.reported_on)))::int as without_first_claim
+    from person p where p.reported_on is not null`);
+  expect(row.reported).toBeGreaterThan(500);
+  expect(row.without_post).toBe(0);
+  expect(row.without_first_claim).toBe(0);
+  // Only reported members hold posts, no post is over capacity, and no claim predates the report.
+  const [bad] = await sql(`select
+      (select count(*)::int from post_claim pc join person p on p.id = pc.person_id where p.reported_on is null or pc.claimed_on < p.reported_on) as stray_claims,
+      (select count(*)::int from service_post sp where sp.capacity < (select count(*) from post_claim pc where pc.post_id = sp.id and pc.status = 'ACTIVE')) as over_capacity,
+      (select count(distinct community_id)::int from service_post) as communities_with_posts`);
+  expect(bad).toEqual({ stray_claims: 0, over_capacity: 0, communities_with_posts: 12 });
+  // Through the API: leaving a member's only post is refused, as for any reported member.
+  const [only] = await sql(`select pc.id from post_claim pc where pc.status = 'ACTIVE'
+      and (select count(*) from post_claim o where o.person_id = pc.person_id and o.status = 'ACTIVE') = 1 order by pc.id limit 1`);
+  expect(only).toBeDefined();
+  const result = await app.execute(`mutation($id: ID!) { endPostClaim(id: $id) { status } }`, { id: toGlobalId('PostClaim', only.id) });
+  expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 });
 
 test('planning is deterministic: the same world, seed and time give the same rows', async () => {

@@ -185,9 +185,12 @@ test("community staff accepting another community's suggestion get FORBIDDEN and
   const refused = await expectNothingWritten(app, () => app.execute(ACCEPT, { input: { suggestionId } }, outsider));
   expectError(refused, 'FORBIDDEN');
   expect(refused.errors![0].message).toBe('This LivelihoodProject is outside the areas you may change');
-  // The insider gets past the scope check to the next rule: the community already has an active drainage project.
+  // The insider, with the suggestion as they compute it (the admin's ran over all areas: theirs is refused, see below),
+  // gets past the scope check to the next rule: the community already has an active drainage project.
   const insider = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);
-  expectError(await expectNothingWritten(app, () => app.execute(ACCEPT, { input: { suggestionId } }, insider)), 'CONFLICT', 'input.suggestionId');
+  const theirs = (await app.execute(SUGGEST, { input: { budget: 3_000_000, from: '2026-06-01', to: '2026-06-30' } }, insider)).data as any;
+  const own = [...theirs.projectSuggestions.selected, ...theirs.projectSuggestions.rejected].find((s: any) => s.template.code === 'DRAINAGE-REPAIR' && s.community.id === w.communityId);
+  expectError(await expectNothingWritten(app, () => app.execute(ACCEPT, { input: { suggestionId: own.suggestionId } }, insider)), 'CONFLICT', 'input.suggestionId');
 });
 
 test('every step moves the version, even one that changes only the funding or repeats a progress figure: a step on the old version is a CONFLICT', async () => {
@@ -255,4 +258,62 @@ test('a template with an active project in a community is not suggested there ag
   }
   await ok(app, CANCEL, { id: project.id, input: { note: '撤销' } });
   expect((await drainage()).selected).toBeDefined();
+});
+
+describe('a suggestion computed without areaId is accepted over the areas it was computed over, or refused', () => {
+  const SHOWN = `query($input: ProjectSuggestionsInput!) { projectSuggestions(input: $input) {
+    totals { budget spent left } selected { suggestionId benefit netCost selected template { code } community { id } } rejected(first: 50) { suggestionId benefit netCost selected template { code } community { id } } } }`;
+  const READ = `query($id: ID!) { node(id: $id) { ... on LivelihoodProject { suggestion } } }`;
+  const INPUT = { budget: 3_000_000, from: '2026-06-01', to: '2026-06-30' };
+  const lineOf = (answer: any, code: string, community: string) => [...answer.selected, ...answer.rejected].find((s: any) => s.template.code === code && s.community.id === community);
+  const reencode = (id: string, change: (payload: any) => void) => {
+    const payload = JSON.parse(Buffer.from(id, 'base64url').toString('utf8'));
+    change(payload);
+    return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  };
+
+  test("an unrestricted admin's suggestion, accepted by a community's staff, is refused (FORBIDDEN on input.suggestionId, saying what to do), not recomputed over their community", async () => {
+    const community = await createCommunity(app, w.streetId, '全域社区');
+    await addServiceDemand(app, community, 'HOUSING-DRAINAGE', 80);
+    const line = lineOf((await ok(app, SHOWN, { input: INPUT })).projectSuggestions, 'DRAINAGE-REPAIR', community);
+    const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, community)]);
+    const refused = await expectNothingWritten(app, () => app.execute(ACCEPT, { input: { suggestionId: line.suggestionId } }, staff));
+    expectError(refused, 'FORBIDDEN', 'input.suggestionId');
+    expect(refused.errors![0].message).toBe(
+      'input.suggestionId: this suggestion was computed over all areas, beyond the areas you may see, so it cannot be accepted in your name: '
+        + `ask an account that sees all areas to accept it, or run projectSuggestions with areaId ${community} and accept the suggestion it gives`,
+    );
+  });
+
+  test("a community staffer's suggestion, accepted by an unrestricted admin, keeps the numbers the staffer was shown", async () => {
+    const community = await createCommunity(app, w.streetId, '本域社区');
+    await addServiceDemand(app, community, 'HOUSING-DRAINAGE', 80);
+    const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, community)]);
+    const shown = await app.execute(SHOWN, { input: INPUT }, staff);
+    expect(shown.errors).toBeUndefined();
+    const answer = (shown.data as any).projectSuggestions;
+    const line = lineOf(answer, 'DRAINAGE-REPAIR', community);
+    // Everything the admin sees would compete for the same budget: other totals than the staffer's.
+    expect((await ok(app, SHOWN, { input: INPUT })).projectSuggestions.totals).not.toEqual(answer.totals);
+    const project = (await ok(app, ACCEPT, { input: { suggestionId: line.suggestionId } })).acceptSuggestion;
+    const kept = (await ok(app, READ, { id: project.id })).node.suggestion;
+    expect({ budget: kept.totals.budget, spent: kept.totals.spent, left: kept.totals.left }).toEqual(answer.totals);
+    expect({ benefit: kept.suggestion.benefit, netCost: kept.suggestion.netCost, selected: kept.suggestion.selected })
+      .toEqual({ benefit: line.benefit, netCost: line.netCost, selected: line.selected });
+  });
+
+  test('the areas an ID records grant nothing: edited to areas the acceptor may not see, or left out, it is refused and nothing is written', async () => {
+    const community = await createCommunity(app, w.streetId, '改写社区');
+    await addServiceDemand(app, community, 'HOUSING-DRAINAGE', 80);
+    const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, community)]);
+    const shown = await app.execute(SHOWN, { input: INPUT }, staff);
+    const { suggestionId } = lineOf((shown.data as any).projectSuggestions, 'DRAINAGE-REPAIR', community);
+    const district = await areaPath(app, w.districtId);
+    for (const forged of [reencode(suggestionId, (p) => { p.s = '*'; }), reencode(suggestionId, (p) => { p.s = [district]; })]) {
+      expectError(await expectNothingWritten(app, () => app.execute(ACCEPT, { input: { suggestionId: forged } }, staff)), 'FORBIDDEN', 'input.suggestionId');
+    }
+    for (const forged of [reencode(suggestionId, (p) => { delete p.s; }), reencode(suggestionId, (p) => { p.s = ['/no/such/']; }), reencode(suggestionId, (p) => { p.s = 7; })]) {
+      expectError(await expectNothingWritten(app, () => app.execute(ACCEPT, { input: { suggestionId: forged } }, staff)), 'BAD_USER_INPUT', 'input.suggestionId');
+    }
+  });
 });

@@ -48,7 +48,7 @@ const TargetGroups = () => (target: object, key: string | symbol) => {
 
 @InputType({ description: 'Turns a suggestion into a PROPOSED project. Omitted fields come from the suggestion: budget = its gross cost, funding = matched units\' contributions + GOVERNMENT for the net cost.' })
 export class AcceptSuggestionInput {
-  @TextInput(20000, { description: 'A `suggestionId` from projectSuggestions (selected or not: the decision is yours).' })
+  @TextInput(20000, { description: 'A `suggestionId` from projectSuggestions (selected or not: the decision is yours). Its query runs again over the areas it ran over (without areaId: all its viewer could see), all of which you must see: FORBIDDEN otherwise.' })
   suggestionId!: string;
 
   @TextInput(120, { nullable: true, description: 'Default "<community><template>", e.g. 纺织新村社区长者食堂.' })

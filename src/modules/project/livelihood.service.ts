@@ -24,7 +24,7 @@ import type {
   AcceptSuggestionInput, CancelProjectInput, FundingSourceInput, LivelihoodProjectListArgs, ProjectStepInput, RecordAcceptanceInput, ReportProgressInput,
   UpdateLivelihoodProjectInput,
 } from './livelihood.inputs';
-import { computeSuggestions, decodeSuggestionId } from './suggestion.service';
+import { computeSuggestions, decodeSuggestionId, type QueryScope } from './suggestion.service';
 
 /** Newest first. */
 export const PROJECT_ORDER: Ordering = { property: 'id', direction: OrderDirection.DESC };
@@ -56,9 +56,10 @@ export const livelihoodService = {
     // the query is re-run inside the viewer's scope (which would not find the candidate at all).
     await assertAreaWritable(ctx, ctx.em, decoded.communityId, 'LivelihoodProject');
     await assertQueryAreaVisible(ctx, decoded.input.areaId, decoded.communityId);
+    const over = decoded.scope === null ? undefined : await assertQueryScopeVisible(ctx, decoded.scope, decoded.communityId);
     let computed;
     try {
-      computed = await computeSuggestions(ctx, decoded.input);
+      computed = await computeSuggestions(ctx, decoded.input, over);
     } catch (error) {
       // The query was valid when issued; what fails now (a retired template, a deleted area) is about the suggestion.
       if (error instanceof AppError && error.code === ErrorCode.BAD_USER_INPUT) throw badInput('input.suggestionId', `its query no longer holds: ${error.message}`);
@@ -218,9 +219,31 @@ async function assertQueryAreaVisible(ctx: AppContext, areaId: string | null | u
   const area = decoded ? await ctx.em.findOne(Area, { id: decoded.id }) : null;
   // An ID naming no area: the re-run refuses the query as no longer holding.
   if (!area || pathInScope(ctx.viewer, area.path)) return;
-  throw forbidden(
-    `this suggestion was computed for ${area.name}, beyond the areas you may see, so it cannot be accepted in your name: `
-      + `ask an account whose area covers ${area.name} to accept it, or run projectSuggestions with areaId ${toGlobalId('Community', communityId)} and accept the suggestion it gives`,
+  throw computedBeyond(`for ${area.name}`, `an account whose area covers ${area.name}`, communityId);
+}
+
+/**
+ * A query without areaId ran over everything its viewer could see, which its ID records (QueryScope):
+ * it is re-run over those areas, not over the acceptor's, so the project keeps the numbers that were
+ * shown. The acceptor must see all of them (the ID is the client's to write: it grants nothing);
+ * otherwise FORBIDDEN, saying what to do, as for an areaId beyond theirs.
+ */
+async function assertQueryScopeVisible(ctx: AppContext, scope: QueryScope, communityId: number): Promise<QueryScope> {
+  if (scope === '*') {
+    if (scopePathsOf(ctx.viewer) !== null) throw computedBeyond('over all areas', 'an account that sees all areas', communityId);
+    return scope;
+  }
+  const areas = await ctx.em.find(Area, { path: { $in: scope } }, { orderBy: { path: 'ASC' } });
+  if (areas.length !== scope.length) throw badInput('input.suggestionId', 'its query no longer holds: an area it was computed over has moved or is gone: run projectSuggestions again');
+  const beyond = areas.filter((area) => !pathInScope(ctx.viewer, area.path)).map((area) => area.name).join('、');
+  if (beyond) throw computedBeyond(`over ${beyond}`, `an account whose area covers ${beyond}`, communityId);
+  return scope;
+}
+
+function computedBeyond(where: string, whom: string, communityId: number): AppError {
+  return forbidden(
+    `this suggestion was computed ${where}, beyond the areas you may see, so it cannot be accepted in your name: `
+      + `ask ${whom} to accept it, or run projectSuggestions with areaId ${toGlobalId('Community', communityId)} and accept the suggestion it gives`,
     'input.suggestionId',
   );
 }

@@ -3,11 +3,11 @@ import {
   suggestProjects, type ActiveProjectSpec, type CandidateOut, type GroupName, type ResourceKind, type ResourceSpec, type SuggestionResult, type TemplateSpec,
 } from '../../../analytics';
 import { resolvePeriod } from '../../common/dates';
-import { AppError, ErrorCode, badInput } from '../../common/errors';
+import { AppError, ErrorCode, badInput, forbidden } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { ResidentGroup } from '../../common/resident-group';
 import type { AppContext } from '../../context/context';
-import { authorizeArea, pathCondition } from '../identity/access';
+import { authorizeArea, pathCondition, pathInScope, scopePathsOf } from '../identity/access';
 import { ResourceType } from '../list/list.entity';
 import { usedQuantities } from '../list/list.relations';
 import { loadDemandCells } from './demand-cells';
@@ -30,6 +30,14 @@ export type SuggestionQuery = {
   beta: number | null;
   rho: number | null;
 };
+
+/**
+ * The areas a query without areaId ran over, "everything the viewer may see": '*' for a viewer
+ * bound to no area, else the viewer's subtrees (paths, sorted). Its suggestion IDs record it, so
+ * acceptance re-runs the query over those areas, not over the acceptor's (where other communities
+ * would compete for the budget and the kept numbers would not be the ones shown).
+ */
+export type QueryScope = '*' | string[];
 
 /** A computed answer: the API shape, the engine's raw output (for snapshots) and the query. */
 export interface ComputedSuggestions {
@@ -57,17 +65,26 @@ export function normalizeQuery(input: ProjectSuggestionsInput): SuggestionQuery 
   };
 }
 
-/** An opaque ID for one candidate of one query: acceptSuggestion re-runs the query and finds it again. */
-export function encodeSuggestionId(query: SuggestionQuery, templateId: number, communityId: number): string {
+/**
+ * An opaque ID for one candidate of one query: acceptSuggestion re-runs the query and finds it again.
+ * `scope`: the areas a query without areaId ran over (null when it had one).
+ */
+export function encodeSuggestionId(query: SuggestionQuery, templateId: number, communityId: number, scope: QueryScope | null): string {
   // Only what was given: a shorter ID, and the same ID for the same question however it was written.
   const given = Object.fromEntries(Object.entries(query).filter(([, value]) => value != null && !(Array.isArray(value) && value.length === 0)));
-  return Buffer.from(JSON.stringify({ v: 1, t: templateId, c: communityId, q: given }), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify({ v: 1, t: templateId, c: communityId, q: given, ...(scope === null ? {} : { s: scope }) }), 'utf8').toString('base64url');
 }
 
-/** The query and candidate of a suggestion ID, validated like a fresh input; BAD_USER_INPUT naming `field` otherwise. */
-export async function decodeSuggestionId(id: string, field: string): Promise<{ input: ProjectSuggestionsInput; templateId: number; communityId: number }> {
+const AREA_PATH = /^\/(\d+\/)+$/;
+
+/**
+ * The query, its scope (see QueryScope; null when the query has an areaId) and candidate of a
+ * suggestion ID, validated like a fresh input; BAD_USER_INPUT naming `field` otherwise. Anyone can
+ * write an ID: the scope it records grants nothing (acceptance checks the acceptor may see it).
+ */
+export async function decodeSuggestionId(id: string, field: string): Promise<{ input: ProjectSuggestionsInput; scope: QueryScope | null; templateId: number; communityId: number }> {
   const refuse = () => badInput(field, 'is not a suggestion ID from projectSuggestions');
-  let payload: { v?: unknown; t?: unknown; c?: unknown; q?: unknown };
+  let payload: { v?: unknown; t?: unknown; c?: unknown; q?: unknown; s?: unknown };
   try {
     payload = JSON.parse(Buffer.from(id, 'base64url').toString('utf8'));
   } catch {
@@ -82,13 +99,24 @@ export async function decodeSuggestionId(id: string, field: string): Promise<{ i
   const groups = Object.values(ResidentGroup) as string[];
   if (!day(input.from) || !day(input.to) || typeof input.budget !== 'number' || !(input.requiredGroups ?? []).every((g) => groups.includes(g))) throw refuse();
   if (input.allowedTemplateIds != null && !(Array.isArray(input.allowedTemplateIds) && input.allowedTemplateIds.every((t) => typeof t === 'string'))) throw refuse();
-  return { input, templateId: payload.t as number, communityId: payload.c as number };
+  if (input.areaId != null) {
+    if (payload.s !== undefined) throw refuse();
+    return { input, scope: null, templateId: payload.t as number, communityId: payload.c as number };
+  }
+  if (payload.s === undefined) throw badInput(field, 'does not say which areas it was computed over (an ID from before suggestion IDs did): run projectSuggestions again');
+  const scope = payload.s;
+  if (scope !== '*' && !(Array.isArray(scope) && scope.length <= 1000 && scope.every((path) => typeof path === 'string' && AREA_PATH.test(path)))) throw refuse();
+  return { input, scope: scope === '*' ? '*' : [...new Set(scope as string[])].sort(), templateId: payload.t as number, communityId: payload.c as number };
 }
 
 type Row = Record<string, string | number | null>;
 
-/** Runs the whole suggestion: validate, load (demand cells, templates, resources), solve, map. */
-export async function computeSuggestions(ctx: AppContext, input: ProjectSuggestionsInput): Promise<ComputedSuggestions> {
+/**
+ * Runs the whole suggestion: validate, load (demand cells, templates, resources), solve, map.
+ * `over`: for a query without areaId, the areas to run it over instead of the viewer's own (an
+ * accepted suggestion's recorded scope), all of which the viewer must see.
+ */
+export async function computeSuggestions(ctx: AppContext, input: ProjectSuggestionsInput, over?: QueryScope): Promise<ComputedSuggestions> {
   const loadStarted = performance.now();
   const period = resolvePeriod(ctx.now(), input);
   let scope;
@@ -98,13 +126,20 @@ export async function computeSuggestions(ctx: AppContext, input: ProjectSuggesti
     if (error instanceof AppError && error.code === ErrorCode.NOT_FOUND) throw badInput('input.areaId', 'no district, street or community has this ID');
     throw error;
   }
+  let paths = scope.paths;
+  if (input.areaId == null && over !== undefined) {
+    // The caller has said why not already (acceptSuggestion); this only keeps the run inside the viewer's areas.
+    if (over === '*' ? scopePathsOf(ctx.viewer) !== null : !over.every((path) => pathInScope(ctx.viewer, path))) throw forbidden('the query would run over areas beyond those you may see');
+    paths = over === '*' ? null : over;
+  }
+  const querying: QueryScope | null = input.areaId != null ? null : paths === null ? '*' : [...paths].sort();
   const allowed = await allowedTemplates(ctx, input.allowedTemplateIds);
-  const where = pathCondition(scope.paths, 'a.path');
+  const where = pathCondition(paths, 'a.path');
   const [communities, templates, categories, demand] = await Promise.all([
     ctx.em.execute<Row[]>(`select a.id, a.name from area a where a.level = 'COMMUNITY' and ${where.sql} order by a.id`, where.bindings),
     ctx.em.find(ProjectTemplate, { active: true }, { orderBy: { id: 'ASC' } }),
     ctx.em.execute<Row[]>('select id, code, parent_id from request_category'),
-    loadDemandCells(ctx, { paths: scope.paths }, period),
+    loadDemandCells(ctx, { paths }, period),
   ]);
   const communityIds = communities.map((row) => Number(row.id));
   const [resources, activeProjects] = await Promise.all([loadResources(ctx, communityIds), loadActiveProjects(ctx, communityIds)]);
@@ -130,7 +165,7 @@ export async function computeSuggestions(ctx: AppContext, input: ProjectSuggesti
   const toSuggestion = (c: CandidateOut): ProjectSuggestion => ({
     templateId: c.templateId,
     communityId: c.communityId,
-    suggestionId: encodeSuggestionId(query, c.templateId, c.communityId),
+    suggestionId: encodeSuggestionId(query, c.templateId, c.communityId, querying),
     label: `${c.templateName} · ${c.communityName}`,
     kind: c.kind as ProjectKind,
     targetGroups: c.targetGroups as ResidentGroup[],
