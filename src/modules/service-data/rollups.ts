@@ -138,11 +138,13 @@ type Days = { from: string; to: string } | readonly string[];
 function daysScope(days: Days, communities?: readonly number[]): { scope: RollupDays; months: number[] } | null {
   let months: number[];
   let day: (column: string) => string;
+  let span: { first: string; last: string };
   if (Array.isArray(days)) {
     const list = [...new Set((days as readonly string[]).map(checkedDay))].sort();
     if (list.length === 0) return null;
     months = [...new Set(list.map(monthIndex))];
     day = (column) => `${column} = any('{${list.join(',')}}'::date[])`;
+    span = { first: list[0], last: list[list.length - 1] };
   } else {
     const { from, to } = days as { from: string; to: string };
     checkedDay(from);
@@ -151,6 +153,7 @@ function daysScope(days: Days, communities?: readonly number[]): { scope: Rollup
     months = [];
     for (let m = monthIndex(from); m <= monthIndex(to); m += 1) months.push(m);
     day = (column) => `${column} between '${from}'::date and '${to}'::date`;
+    span = { first: from, last: to };
   }
   if (communities && !communities.every((id) => Number.isSafeInteger(id))) throw new Error(`not community ids: ${communities.join(',')}`);
   if (communities?.length === 0) return null;
@@ -163,6 +166,8 @@ function daysScope(days: Days, communities?: readonly number[]): { scope: Rollup
     // The range lets the day index prune; the list keeps only the months refreshed.
     inMonths: (column) => `${column} >= '${first}'::date and ${column} < '${afterLast}'::date and date_trunc('month', ${column})::date = any(${monthList})`,
     community: (column) => (communities ? `${column} = any('{${communities.join(',')}}'::int[])` : 'true'),
+    instantWithin: (column) =>
+      `${column} >= ('${span.first}'::date::timestamp at time zone '${ROLLUP_TIME_ZONE}') and ${column} < (('${span.last}'::date + 1)::timestamp at time zone '${ROLLUP_TIME_ZONE}')`,
   };
   return { scope, months };
 }

@@ -160,6 +160,11 @@ export class ImportRejection {
  * item, community, grid and building ids it has just read from their tables.
  */
 @Entity({ tableName: 'service_record' })
+// BRIN, not b-tree: records arrive about in time order, and a refresh of some days reads only their pages (migration 20261221100000).
+@Index({
+  name: 'service_record_received_at_brin',
+  expression: 'create index "service_record_received_at_brin" on "service_record" using brin ("received_at") with (pages_per_range = 32)',
+})
 export class ServiceRecord {
   @PrimaryKey({ type: 'string', length: 32 })
   source!: string;
