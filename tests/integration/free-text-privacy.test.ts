@@ -237,6 +237,35 @@ test('the SQL masking takes time in proportion to the text: card-shaped groups d
   }
 });
 
+test('the SQL masking of numbers in other digit forms takes time in proportion to the text', async () => {
+  // Phones and IDs in numerals, a long run of Chinese numerals and one of ASCII digits (every start
+  // inside a run is a place the masks look at), and counting, which is none.
+  const body = (groups: number) => '电话一三八一二三四五六七八一直，١٣٨١٢٣٤٥٦٧٨ 𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖，一二三四五六七八九十，'.repeat(groups) + '一'.repeat(groups * 4) + '1'.repeat(groups * 4);
+  const db = app.orm.em.getConnection().getKnex().client;
+  const connection = await db.acquireConnection();
+  const timed = async (text: string) => {
+    const started = performance.now();
+    const { rows: [row] } = await connection.query(`select ${maskFreeTextSqlExpression('$1::text')} as masked`, [text]);
+    expect(row.masked).toBe(maskFreeText(text));
+    return performance.now() - started;
+  };
+  try {
+    await connection.query(`set statement_timeout = '20s'`);
+    await timed(body(10));
+    // The least of five, taken in turns, as above.
+    const small: number[] = [];
+    const large: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      small.push(await timed(body(40)));
+      large.push(await timed(body(160)));
+    }
+    expect(Math.min(...large) / Math.min(...small)).toBeLessThan(8);
+  } finally {
+    await connection.query('reset statement_timeout');
+    await db.releaseConnection(connection);
+  }
+});
+
 /*
  * The other free text residents and staff write, read by viewers without the personal-data right:
  * whistles, the four lists and claims, micro-wishes, service posts, alliances, pairings,
