@@ -26,6 +26,7 @@ import { Migration20261209200000_work_calendar } from './Migration20261209200000
 import { Migration20261210100000_free_text_masks_doors_grouped_numbers } from './Migration20261210100000_free_text_masks_doors_grouped_numbers';
 import { Migration20261211100000_project_resources } from './Migration20261211100000_project_resources';
 import { Migration20261218100000_work_calendar_adjustments } from './Migration20261218100000_work_calendar_adjustments';
+import { Migration20261219100000_free_text_masks_other_digit_forms } from './Migration20261219100000_free_text_masks_other_digit_forms';
 import { Migration20261221100000_service_record_received_brin } from './Migration20261221100000_service_record_received_brin';
 
 /**
@@ -60,5 +61,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261210100000_free_text_masks_doors_grouped_numbers', class: Migration20261210100000_free_text_masks_doors_grouped_numbers },
   { name: 'Migration20261211100000_project_resources', class: Migration20261211100000_project_resources },
   { name: 'Migration20261218100000_work_calendar_adjustments', class: Migration20261218100000_work_calendar_adjustments },
+  { name: 'Migration20261219100000_free_text_masks_other_digit_forms', class: Migration20261219100000_free_text_masks_other_digit_forms },
   { name: 'Migration20261221100000_service_record_received_brin', class: Migration20261221100000_service_record_received_brin },
 ];

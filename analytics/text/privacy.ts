@@ -3,7 +3,8 @@
  * segmentation, and every term that could still carry it is refused afterwards.
  *
  * Before segmentation (`scrubPersonalData`): e-mail addresses, mobile and landline phone
- * numbers, resident ID numbers, licence plates, addresses below building level (栋/单元/
+ * numbers, resident ID numbers (also in Arabic-Indic digits, and in Chinese numerals read out
+ * digit by digit: 一三八一二三四五六七八), licence plates, addresses below building level (栋/单元/
  * 层/室/户 with their numbers), any remaining digit run, and the names that follow a cue
  * (我叫…, 姓名…, 联系人…) or precede an honorific (王阿姨, 李师傅).
  *
@@ -28,6 +29,7 @@
 import { NEVER_NAMES } from './data/domain-terms';
 import { jiebaFiles } from './jieba-files';
 import { CHAINED_NAME_PASSES, HONORIFIC_WORDS, chainedNamePattern, nameAfterCuePattern } from './data/name-cues';
+import { CHINESE_DIGIT_FORMS, MIN_NUMERAL_RUN, withAsciiDigits } from './data/numerals';
 import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNAMES_ALSO_WORDS } from './data/surnames';
 
 /**
@@ -39,10 +41,24 @@ export const MIN_TEXTS_PER_TERM = 3;
 const HONORIFICS = `(?:${HONORIFIC_WORDS})`;
 const CJK = '[\\u4e00-\\u9fa5]';
 
-const SCRUBBERS: ReadonlyArray<[RegExp, string]> = [
+/**
+ * A run of digits and Chinese numerals as long as a mobile number or longer, a dash or a space
+ * allowed between them. With a Chinese numeral in it, it is a number read out digit by digit
+ * (一三八一二三四五六七八, 138一二三四5678), as hotline transcripts write them; shorter runs are words
+ * (第一三八中学, 十一五规划, 三三两两).
+ */
+const NUMERAL = `[0-9${CHINESE_DIGIT_FORMS.join('')}]`;
+const NUMERAL_RUN = new RegExp(`${NUMERAL}(?:[-\\s]?${NUMERAL}){${MIN_NUMERAL_RUN - 1},}`, 'g');
+const CHINESE_NUMERAL = new RegExp(`[${CHINESE_DIGIT_FORMS.join('')}]`);
+
+const SCRUBBERS: ReadonlyArray<[RegExp, string | ((match: string) => string)]> = [
   [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, ' '], // e-mail
   [/\d{17}[\dXx]|\d{15}/g, ' '], // resident ID numbers (18 and old 15 digits)
   [/(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}/g, ' '], // mobile phones
+  // Numbers in Chinese numerals, also mixed with digits: after the mobiles, so one a numeral word
+  // follows (13812345678一直) keeps the word; before the landlines, which would take the digits of a
+  // mixed one (13812345六七八) and leave its numerals.
+  [NUMERAL_RUN, (run) => (CHINESE_NUMERAL.test(run) ? ' ' : run)],
   [/(?:0\d{2,3}[-\s]?)?[2-9]\d{6,7}(?:-\d{1,4})?/g, ' '], // landlines with extension
   [/[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6}/gi, ' '], // licence plates
   // Below building level: the building number itself and every part under it (units, floors, rooms).
@@ -63,8 +79,9 @@ const SCRUBBERS: ReadonlyArray<[RegExp, string]> = [
 
 /** The text with personal data replaced by spaces (so words on either side stay apart). */
 export function scrubPersonalData(text: string): string {
-  let out = text.normalize('NFKC');
-  for (const [pattern, replacement] of SCRUBBERS) out = out.replace(pattern, replacement);
+  // NFKC makes full-width, mathematical and circled digits ASCII; Arabic-Indic ones it leaves.
+  let out = withAsciiDigits(text.normalize('NFKC'));
+  for (const [pattern, replacement] of SCRUBBERS) out = typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
   return out;
 }
 

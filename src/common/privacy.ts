@@ -2,7 +2,7 @@
  * Masking of personal data, in one place: personal fields (phone, ID number, name) and the
  * personal data residents write into free text.
  */
-import { CHAINED_NAME_PASSES, chainedNamePattern, nameAfterCuePattern } from '../../analytics';
+import { CHAINED_NAME_PASSES, CHINESE_DIGIT_FORMS, MIN_NUMERAL_RUN, OTHER_DIGIT_FORMS, chainedNamePattern, nameAfterCuePattern } from '../../analytics';
 import type { Viewer } from '../context/context';
 import { PERSONAL_DATA_ROLES } from '../modules/identity/access.policy';
 import { containsPattern } from './filters';
@@ -65,6 +65,51 @@ const CARD_GAP = `[-－‐‑–—${SPACE}]{1,2}`;
 const MONEY_AFTER = '元(?!旦)|万元|亿元|块钱';
 /** What a time follows a dot with (88776655.12点后打, 6222021234567890123.5月到期): no cents. */
 const TIME_AFTER_DOT = '点|时|月|日|号';
+
+/**
+ * Digits written in other forms (see analytics/text/data/numerals.ts): Arabic-Indic (١٣٨), Extended
+ * Arabic-Indic (۱۳۸), mathematical (𝟏𝟑𝟖) and circled (①③⑧) ones, and Chinese numerals as a hotline
+ * transcript writes a number digit by digit (一三八, 幺 for 1, 两 for 2, 〇 or 零 for 0). Each class
+ * below holds the characters themselves, as PostgreSQL needs.
+ */
+const FORMS_OF = (digit: number) => `${digit}${String.fromCharCode(0xff10 + digit)}${OTHER_DIGIT_FORMS[digit]}${CHINESE_DIGIT_FORMS[digit]}`;
+/**
+ * The body of a character class holding `characters`, three or more consecutive ones as a range
+ * (0-9, ٠-٩, 𝟎-𝟿), so the patterns stay readable. Only for digits: no -, ], ^ or \ among them.
+ */
+function classOf(characters: string): string {
+  const codes = [...new Set([...characters].map((character) => character.codePointAt(0)!))].sort((a, b) => a - b);
+  let body = '';
+  for (let i = 0; i < codes.length; ) {
+    let j = i;
+    while (j + 1 < codes.length && codes[j + 1] === codes[j] + 1) j++;
+    body += j - i >= 2 ? `${String.fromCodePoint(codes[i])}-${String.fromCodePoint(codes[j])}` : String.fromCodePoint(...codes.slice(i, j + 1));
+    i = j + 1;
+  }
+  return body;
+}
+const ALL_DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+/** One digit of the given values, in any form (ASCII, full-width or another). */
+const ANY_FORM_OF = (...digits: number[]) => `[${classOf(digits.map(FORMS_OF).join(''))}]`;
+const ANY_FORM_DIGIT = ANY_FORM_OF(...ALL_DIGITS);
+/** The last character of an ID number in any form: a digit or X. */
+const ANY_FORM_ID_END = `[${classOf(ALL_DIGITS.map(FORMS_OF).join(''))}XxＸｘ]`;
+const ANY_FORM_NEXT_DIGIT = `(?:${GAP}${ANY_FORM_DIGIT})`;
+/** A digit in a form other than ASCII and full-width. */
+const OTHER_FORM_DIGIT = `[${classOf(OTHER_DIGIT_FORMS.join('') + CHINESE_DIGIT_FORMS.join(''))}]`;
+/**
+ * A digit that is no word: any form but the Chinese numerals. A number in other forms starts and
+ * ends where none is beside it; a Chinese numeral may be, as it begins or ends words
+ * (一三八一二三四五六七八一直没人接, 两个, 第一). One character, as PostgreSQL rescans for longer lookbehinds.
+ */
+const DIGIT_NO_WORD = `[${classOf(`0123456789０１２３４５６７８９${OTHER_DIGIT_FORMS.join('')}`)}]`;
+const OTHER_FORMS_START = `(?<!${DIGIT_NO_WORD})`;
+const OTHER_FORMS_END = `(?!${DIGIT_NO_WORD})`;
+/**
+ * One of the next `count` digits (separators between them allowed) is written in another form:
+ * numbers in ASCII and full-width digits alone are left to the masks after, which read them as before.
+ */
+const otherFormWithin = (count: number) => `(?=(?:${DIGIT}${GAP}){0,${count - 1}}${OTHER_FORM_DIGIT})`;
 
 /** A name after a cue (联系人王建国 → group 1 联系人, group 2 王), the rule the text analytics scrub by too: see nameAfterCuePattern. */
 const NAME_AFTER_CUE = nameAfterCuePattern(`：:${SPACE}`);
@@ -161,6 +206,22 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   // E-mail: the first character of the local part and the domain stay. The at sign and the dots may
   // be full-width (＠, ．, 。), as Chinese input methods type them.
   { pattern: '(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*[@＠]([A-Za-z0-9-]+(?:[.．。][A-Za-z0-9-]+)+)', replacement: '$1***@$2' },
+  // Resident ID numbers and mainland mobiles with a digit written in another form (三七〇一〇二…, 一三八一二三四五六七八,
+  // ١٣٨…, 𝟏𝟑𝟖…, ①③⑧…, 138一二三四5678), masked as the two masks below mask them in ASCII digits. Before
+  // them, so a number mixing forms is seen whole. Chinese numerals are words too: a run of them is a
+  // number only as long as a mobile (11) or an ID number (18); a numeral word may follow (一直, 两个).
+  {
+    pattern:
+      `${OTHER_FORMS_START}${otherFormWithin(18)}(${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{2})${ANY_FORM_NEXT_DIGIT}{11}${GAP}` +
+      `(${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{2}${GAP}${ANY_FORM_ID_END})${OTHER_FORMS_END}`,
+    replacement: '$1***********$2',
+  },
+  {
+    pattern:
+      `${OTHER_FORMS_START}((?:[+＋]?${ANY_FORM_OF(8)}${ANY_FORM_OF(6)}${GAP})?${otherFormWithin(11)}${ANY_FORM_OF(1)}${GAP}${ANY_FORM_OF(3, 4, 5, 6, 7, 8, 9)}${ANY_FORM_NEXT_DIGIT})` +
+      `${ANY_FORM_NEXT_DIGIT}{4}${GAP}(${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{3})${OTHER_FORMS_END}`,
+    replacement: '$1****$2',
+  },
   // Resident ID numbers (18 characters), also in groups: region prefix and last four, as maskIdNumber.
   {
     pattern: `${NUMBER_START}(${DIGIT}${NEXT_DIGIT}{2})${NEXT_DIGIT}{11}${GAP}(${DIGIT}${NEXT_DIGIT}{2}${GAP}[0-9０-９XxＸｘ])${NUMBER_END}`,
@@ -242,6 +303,13 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
       `(?!(?<!${DIGIT}{13})(?:[.．]${DIGIT}{1,2}${NUMBER_END}(?!${TIME_AFTER_DOT})|[${SPACE}]{0,2}[)）]?(?:${MONEY_AFTER})))`,
     replacement: '****$1',
   },
+  // Any other run of digits with one written in another form, as long as a mobile or longer (a card in
+  // Arabic-Indic digits, twelve Chinese numerals): last four. After the masks above, which have taken
+  // the ASCII numbers a numeral word follows (13812345678一直).
+  {
+    pattern: `(?<!${ANY_FORM_DIGIT})(?=${DIGIT}*${OTHER_FORM_DIGIT})${ANY_FORM_DIGIT}{${MIN_NUMERAL_RUN - 4},}(${ANY_FORM_DIGIT}{4})(?!${ANY_FORM_DIGIT})`,
+    replacement: '****$1',
+  },
   // Names after a cue (联系人王建国 → 联系人王**), see NAME_AFTER_CUE. Last: it may take the first
   // character of the word after a short name (电话), which the local-number mask above looks for.
   { pattern: NAME_AFTER_CUE, replacement: '$1$2**' },
@@ -292,7 +360,8 @@ const expand = (replacement: string, groups: readonly (string | undefined)[]) =>
 
 /**
  * Free text (a request's body, a note) with the personal data inside it masked: phone numbers,
- * ID numbers, bank cards, e-mail addresses, any run of 7 digits or more, and a name that follows
+ * ID numbers, bank cards, e-mail addresses, any run of 7 digits or more (phone and ID numbers and
+ * runs of 11 or more also in other digit forms: 一三八…, ١٣٨…, 𝟏𝟑𝟖…, ①③⑧…), and a name that follows
  * a cue (联系人王建国 → 联系人王**, see NAME_AFTER_CUE). Other names in free text are left: without
  * a cue they cannot be told from words reliably here (the text analytics drop them from their
  * outputs with a segmenter).

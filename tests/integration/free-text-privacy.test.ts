@@ -1,5 +1,5 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
-import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261210100000_free_text_masks_doors_grouped_numbers';
+import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261219100000_free_text_masks_other_digit_forms';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath, portalViewer } from '../helpers/access-fixtures';
@@ -86,6 +86,12 @@ const SAMPLES = [
   '违建栋数，23栋101，11栋101，16栋101.17栋102.104.55栋101.，相关业主如48栋1102、201、902、1002及35栋302，16栋1单元201房租给公司办公使用，3栋1200.5平米',
   '请公开A市阳光100房屋竣工验收备案，我省2005房补文件，辉煌国际城二期5栋105商铺，5栋105号门面，中茂城1-2-245号商铺，3  室内污染',
   '02户型和04户型，133、138户型，3栋105m2户型，10栋2单元2018年10月弱电，7-9-10栋，7-8-9栋，2-2-1项，49-51-56平户型，2019-2-22，206房产后，52号房产证，解放东路49号，门牌号10年都未曾更换过，3栋1200平米，2号楼5000元',
+  // Phone and ID numbers in other digit forms (Chinese numerals, Arabic-Indic, mathematical, circled), also mixed,
+  // and the numerals of ordinary Chinese text that stay.
+  '电话一三八一二三四五六七八，幺三八幺两三四五六七八一直没人接，一三八 一二三四 五六七八，+86 一三八一二三四五六七八，八六一三八一二三四五六七八',
+  '电话١٣٨١٢٣٤٥٦٧٨，۱۳۸۱۲۳۴۵۶۷۸，𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖，𝟙𝟛𝟠𝟙𝟚𝟛𝟜𝟝𝟞𝟟𝟠，①③⑧①②③④⑤⑥⑦⑧，138一二三四5678，一三八1234五六七八，１３８١٢٣٤5678，1381234五六七八一直',
+  '身份证三七〇一〇二一九九〇〇一〇一一二三七，三七〇一〇二一九九〇〇一〇一一二三X，370102一九九〇〇一〇一1237，٣٧٠١٠٢١٩٩٠٠١٠١١٢٣٧，卡号٦٢٢٢٠٢١٢٣٤٥٦٧٨٩٠١٢٣，一三八一二三四五六七八九〇',
+  '一二三四五六七八九十，第一三八中学，十一五规划，一三八一二三四五六七，二〇二四年十二月十九日，三三两两，一五一十，三号楼二单元五〇一，①②③④⑤⑥⑦⑧⑨，电话13812345678一直没人接，370102199001011237一份',
 ];
 const MASKED_BODY = '王阿姨家下水道堵了，电话138****5678，身份证370***********1237，座机0531-****6655';
 
@@ -225,6 +231,35 @@ test('the SQL masking takes time in proportion to the text: card-shaped groups d
     const ratio = Math.min(...large) / Math.min(...small);
     // 4 times the text: about 4 times the time when linear, 16 when quadratic.
     expect(ratio).toBeLessThan(8);
+  } finally {
+    await connection.query('reset statement_timeout');
+    await db.releaseConnection(connection);
+  }
+});
+
+test('the SQL masking of numbers in other digit forms takes time in proportion to the text', async () => {
+  // Phones and IDs in numerals, a long run of Chinese numerals and one of ASCII digits (every start
+  // inside a run is a place the masks look at), and counting, which is none.
+  const body = (groups: number) => '电话一三八一二三四五六七八一直，١٣٨١٢٣٤٥٦٧٨ 𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖，一二三四五六七八九十，'.repeat(groups) + '一'.repeat(groups * 4) + '1'.repeat(groups * 4);
+  const db = app.orm.em.getConnection().getKnex().client;
+  const connection = await db.acquireConnection();
+  const timed = async (text: string) => {
+    const started = performance.now();
+    const { rows: [row] } = await connection.query(`select ${maskFreeTextSqlExpression('$1::text')} as masked`, [text]);
+    expect(row.masked).toBe(maskFreeText(text));
+    return performance.now() - started;
+  };
+  try {
+    await connection.query(`set statement_timeout = '20s'`);
+    await timed(body(10));
+    // The least of five, taken in turns, as above.
+    const small: number[] = [];
+    const large: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      small.push(await timed(body(40)));
+      large.push(await timed(body(160)));
+    }
+    expect(Math.min(...large) / Math.min(...small)).toBeLessThan(8);
   } finally {
     await connection.query('reset statement_timeout');
     await db.releaseConnection(connection);

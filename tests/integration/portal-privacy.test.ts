@@ -1,4 +1,6 @@
-import { portalViewer } from '../helpers/access-fixtures';
+import type { Viewer } from '../../src/context/context';
+import { Role } from '../../src/modules/identity/role';
+import { accountViewer, portalViewer } from '../helpers/access-fixtures';
 import { categoryId } from '../helpers/closed-loop-fixtures';
 import { buildWorld, dbId, expectError, ok, type World } from '../helpers/fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -69,3 +71,88 @@ test('an evidence id whose source key holds a phone or an ID number is masked fo
   expect(await evidence(portalViewer())).toEqual(['ServiceRecord:hall:139****5678-01', 'ServiceRecord:hall:370***********1237-1', 'ServiceRecord:hall:GJ20230301-0000000001']);
   expect(await evidence()).toEqual(['ServiceRecord:hall:13912345678-01', 'ServiceRecord:hall:370102199001011237-1', 'ServiceRecord:hall:GJ20230301-0000000001']);
 });
+
+/*
+ * From a privacy review: phone and ID numbers written in other digit forms (Chinese numerals as a
+ * hotline transcript has them, Arabic-Indic, mathematical and circled digits, these mixed with
+ * ASCII ones) went as written to viewers who may not see personal data: to a portal in directory
+ * free text (a portal reads no request), to an analyst in a request body; and they found the
+ * records by them.
+ */
+describe('phone and ID numbers in other digit forms', () => {
+  const TEXT = '来电人称电话一三八一二三四五六七八一直打不通，备用١٣٩٠٠٠٠١١١١，𝟏𝟑𝟕𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖，①③⑥①②③④⑤⑥⑦⑧，135一二三四5678，身份证三七〇一〇二一九九〇〇一〇一一二三七，第一三八中学旁';
+  const MASKED = '来电人称电话一三八****五六七八一直打不通，备用١٣٩****١١١١，𝟏𝟑𝟕****𝟓𝟔𝟕𝟖，①③⑥****⑤⑥⑦⑧，135****5678，身份证三七〇***********一二三七，第一三八中学旁';
+  const SECRETS = ['13812345678', '13900001111', '13712345678', '13612345678', '13512345678', '370102199001011237', '19900101'];
+  /** What a viewer must not find the record by: the numbers, their middle digits, the birth date. */
+  const PROBES = ['一三八一二三四五六七八', '一二三四', '١٣٩٠٠٠٠١١١١', '𝟏𝟐𝟑𝟒', '①②③④', '一九九〇〇一〇一'];
+  const analyst = () => accountViewer(Role.ANALYST, null);
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const alliance = await ok(app, `mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { id } }`, {
+      input: { areaId: w.streetId, model: 'BIG_PARTY_COMMITTEE', name: '热线共建联盟', description: TEXT },
+    });
+    ids.alliance = alliance.createAlliance.id;
+    await ok(app, `mutation($id: ID!, $address: String!) { updateUnit(id: $id, input: { address: $address }) { id } }`, { id: w.units.schoolId, address: TEXT });
+    const repair = await categoryId(app, 'HOUSING-REPAIR');
+    const request = await ok(app, CREATE, { input: { title: '楼道灯不亮', body: TEXT, channel: 'HOTLINE_12345', categoryId: repair, areaId: w.gridId } });
+    ids.request = request.createRequest.id;
+  });
+
+  async function read(id: string, selection: string, pick: (node: any) => string, viewer?: Viewer): Promise<string> {
+    const result = await app.execute(`query($id: ID!) { node(id: $id) { ${selection} } }`, { id }, viewer);
+    expect(result.errors).toBeUndefined();
+    return pick(result.data.node);
+  }
+  async function found(field: 'units' | 'requests', search: string, viewer?: Viewer): Promise<number> {
+    const result = await app.execute(`query($search: String!) { ${field}(filter: { search: $search }) { totalCount } }`, { search }, viewer);
+    expect(result.errors).toBeUndefined();
+    return result.data[field].totalCount;
+  }
+  const expectNoSecret = (text: string) => {
+    // Read as digits, whatever form they were written in: no phone, no ID number, no birth date.
+    const digits = asciiDigits(text);
+    for (const secret of SECRETS) expect({ secret, shown: digits.includes(secret) }).toEqual({ secret, shown: false });
+  };
+
+  test('a portal reads an alliance\'s description and a unit\'s address with them masked, staff as written', async () => {
+    for (const [id, selection, pick] of [
+      [ids.alliance, '... on Alliance { description }', (n: any) => n.description],
+      [w.units.schoolId, '... on Unit { address }', (n: any) => n.address],
+    ] as const) {
+      const shown = await read(id, selection, pick, portalViewer());
+      expect(shown).toBe(MASKED);
+      expectNoSecret(shown);
+      expect(await read(id, selection, pick)).toBe(TEXT);
+    }
+  });
+
+  test('a portal cannot find a unit by them, only by what it is shown', async () => {
+    for (const probe of PROBES) expect({ probe, found: await found('units', probe, portalViewer()) }).toEqual({ probe, found: 0 });
+    expect(await found('units', '一三八****五六七八', portalViewer())).toBe(1);
+  });
+
+  test('an analyst reads the request body with them masked and cannot find it by them; staff can', async () => {
+    const body = await read(ids.request, '... on Request { body }', (n) => n.body, analyst());
+    expect(body).toBe(MASKED);
+    expectNoSecret(body);
+    for (const probe of PROBES) expect({ probe, found: await found('requests', probe, analyst()) }).toEqual({ probe, found: 0 });
+    expect(await found('requests', '一三八****五六七八', analyst())).toBe(1);
+    expect(await read(ids.request, '... on Request { body }', (n) => n.body)).toBe(TEXT);
+    expect(await found('requests', '一三八一二三四五六七八')).toBe(1);
+  });
+});
+
+/** Chinese numerals as digits, for reading a text's numbers whatever form they were written in. */
+const CHINESE_DIGITS: Record<string, string> = { 〇: '0', 零: '0', 一: '1', 幺: '1', 二: '2', 两: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+/** The text with every digit form as an ASCII digit: NFKC for full-width, mathematical and circled ones, then Arabic-Indic and Chinese. */
+function asciiDigits(text: string): string {
+  return [...text.normalize('NFKC')]
+    .map((char) => {
+      const code = char.codePointAt(0)!;
+      if (code >= 0x660 && code <= 0x669) return String(code - 0x660);
+      if (code >= 0x6f0 && code <= 0x6f9) return String(code - 0x6f0);
+      return CHINESE_DIGITS[char] ?? char;
+    })
+    .join('');
+}

@@ -269,6 +269,70 @@ describe('maskFreeText: numbers written in groups with slashes, commas and other
   });
 });
 
+/*
+ * From a privacy review: phone and ID numbers written in other digit forms went to portals as
+ * written. Chinese numerals (hotline transcripts: 一三八…, 幺 for 1, 两 for 2, 〇/零 for 0), Arabic-Indic
+ * digits, mathematical and circled digits, and these mixed with ASCII digits.
+ */
+describe('maskFreeText: numbers written in other digit forms', () => {
+  test.each([
+    ['电话一三八一二三四五六七八', '电话一三八****五六七八'],
+    ['电话幺三八幺两三四五六七八，打不通', '电话幺三八****五六七八，打不通'],
+    ['手机一三八〇〇一三八零零零', '手机一三八****八零零零'],
+    ['电话一三八 一二三四 五六七八', '电话一三八****五六七八'],
+    ['手机 +86 一三八一二三四五六七八', '手机 +86 一三八****五六七八'],
+    ['手机八六一三八一二三四五六七八', '手机八六一三八****五六七八'],
+    // A word that starts with a numeral right after the number (一直, 两个) does not hide it.
+    ['电话一三八一二三四五六七八一直没人接', '电话一三八****五六七八一直没人接'],
+    ['电话١٣٨١٢٣٤٥٦٧٨', '电话١٣٨****٥٦٧٨'],
+    ['电话۱۳۸۱۲۳۴۵۶۷۸', '电话۱۳۸****۵۶۷۸'],
+    ['电话𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖', '电话𝟏𝟑𝟖****𝟓𝟔𝟕𝟖'],
+    ['电话𝟙𝟛𝟠𝟙𝟚𝟛𝟜𝟝𝟞𝟟𝟠', '电话𝟙𝟛𝟠****𝟝𝟞𝟟𝟠'],
+    ['电话①③⑧①②③④⑤⑥⑦⑧', '电话①③⑧****⑤⑥⑦⑧'],
+    // Mixed with ASCII and full-width digits.
+    ['电话138一二三四5678', '电话138****5678'],
+    ['电话一三八1234五六七八', '电话一三八****五六七八'],
+    ['电话１３８١٢٣٤5678', '电话１３８****5678'],
+    ['电话1381234五六七八一直没人接', '电话138****五六七八一直没人接'],
+    // Resident ID numbers: region prefix and last four.
+    ['身份证三七〇一〇二一九九〇〇一〇一一二三七', '身份证三七〇***********一二三七'],
+    ['身份证号三七〇一〇二一九九〇〇一〇一一二三X', '身份证号三七〇***********一二三X'],
+    ['身份证370102一九九〇〇一〇一1237', '身份证370***********1237'],
+    ['身份证٣٧٠١٠٢١٩٩٠٠١٠١١٢٣٧', '身份证٣٧٠***********١٢٣٧'],
+    ['身份证𝟑𝟕𝟎𝟏𝟎𝟐𝟏𝟗𝟗𝟎𝟎𝟏𝟎𝟏𝟏𝟐𝟑𝟕', '身份证𝟑𝟕𝟎***********𝟏𝟐𝟑𝟕'],
+    // Any other long run in these forms (a card, a serial): the last four kept, as runs of ASCII digits.
+    ['卡号٦٢٢٢٠٢١٢٣٤٥٦٧٨٩٠١٢٣', '卡号****٠١٢٣'],
+    ['电话一三八一二三四五六七八九〇', '电话一三八****五六七八九〇'],
+  ])('%s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
+  test.each([
+    ['counting', '一二三四五六七八九十'],
+    ['counting without ten', '一二三四五六七八九'],
+    ['a school', '第一三八中学'],
+    ['a five-year plan', '十一五规划'],
+    ['ten numerals, one short of a phone', '一三八一二三四五六七'],
+    ['a date', '二〇二四年十二月十九日'],
+    ['idioms', '三三两两，一五一十，七七八八，一一对应'],
+    ['a floor and a door in words', '三号楼二单元五〇一'],
+    ['short Arabic-Indic numbers', 'غرفة ١٢٠٣ ، ٢٠٢٤'],
+    ['a circled list', '①②③④⑤⑥⑦⑧⑨'],
+  ])('%s stays as written', (_what, text) => {
+    expect(maskFreeText(text)).toBe(text);
+  });
+
+  test('numbers in ASCII digits read as before beside Chinese numerals', () => {
+    expect(maskFreeText('电话13812345678一直没人接')).toBe('电话138****5678一直没人接');
+    expect(maskFreeText('身份证370102199001011237一份')).toBe('身份证370***********1237一份');
+  });
+
+  test('never returns the middle digits of a phone or the birth date of an ID number, in any digit form', () => {
+    const masked = maskFreeText('一三八一二三四五六七八，١٣٨١٢٣٤٥٦٧٨，𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖，①③⑧①②③④⑤⑥⑦⑧，三七〇一〇二一九九〇〇一〇一一二三七');
+    for (const secret of ['一二三四', '١٢٣٤', '𝟏𝟐𝟑𝟒', '①②③④', '一九九〇〇一〇一']) expect(masked).not.toContain(secret);
+  });
+});
+
 describe('maskFreeText: a door below the building', () => {
   test.each([
     ['每周上门探访独居老人王秀英（3号楼2单元301室）', '每周上门探访独居老人王秀英（3号楼****室）'],

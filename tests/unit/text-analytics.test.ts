@@ -45,6 +45,17 @@ describe('personal data', () => {
     expect(scrubPersonalData('我叫王建国，家住河西')).toContain('家住河西');
   });
 
+  test('scrubbing removes phone and ID numbers written in Chinese numerals and Arabic-Indic digits, also mixed with ASCII ones', () => {
+    const text = '电话一三八一二三四五六七八，幺三八幺两三四五六七八，١٣٨١٢٣٤٥٦٧٨，۱۳۸۱۲۳۴۵۶۷۸，138一二三四5678，身份证三七〇一〇二一九九〇〇一〇一一二三七，𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖，楼道灯不亮';
+    const scrubbed = scrubPersonalData(text);
+    for (const secret of ['一三八', '一二三四', '五六七八', '幺三八', '١٣٨', '٥٦٧٨', '۱۳۸', '۵۶۷۸', '三七〇', '一九九〇', '138', '5678']) {
+      expect({ secret, kept: scrubbed.includes(secret) }).toEqual({ secret, kept: false });
+    }
+    expect(scrubbed).toContain('楼道灯不亮');
+    // Short runs of numerals are words and stay.
+    for (const words of ['第一三八中学', '十一五规划', '一二三四五六七八九十', '三三两两']) expect(scrubPersonalData(words)).toBe(words);
+  });
+
   test('keywords of a message with a name, a phone and an ID number contain none of them', () => {
     const keywords = [...extractKeywords(message, 20), ...topKeywords([message, message], 20).map((row) => row.term)];
     expect(keywords.length).toBeGreaterThan(0);
