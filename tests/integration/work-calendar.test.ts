@@ -233,3 +233,33 @@ test('a local closure does not announce a year\'s holidays; one end of a span re
   const early = await app.execute(`{ workCalendar(to: "2000-03-01") { days { day } } }`);
   expect([early.data.workCalendar.days[0].day, early.data.workCalendar.days.at(-1).day]).toEqual(['2000-01-01', '2000-03-01']);
 });
+
+test('a statutory holiday counts however it is spelled (国庆, 国庆节, 清明节, 春节假期, 五一)', async () => {
+  for (const holiday of ['国庆', '国庆节', '清明节', '春节假期', '五一劳动节']) {
+    const answer = await app.execute(ADJUST, { input: { set: [{ day: '2027-10-04', workday: false, holiday }] } });
+    expect({ holiday, known: answer.data.adjustWorkCalendar.holidaysKnownThrough }).toEqual({ holiday, known: 2027 });
+  }
+  await app.execute(ADJUST, { input: { clear: ['2027-10-04'] } });
+  expect(await adjustments()).toEqual([]);
+});
+
+test('without the BRIN index (dropped by hand) an adjustment still recomputes, by a full read', async () => {
+  const csv = [GONGJIAN_CSV_HEADER, 'NB-1,CIV-MARRIAGE-01,2026-11-19 10:00:00,2026-11-23 10:00:00,FINISHED,370199001001,,,,COUNTER,,,'].join('\n');
+  expect(await importServiceFile({ db, input: Readable.from([Buffer.from(csv)]), fileName: 'nb.csv', mapping: gongjian, batchRows: 100 })).toMatchObject({ inserted: 1 });
+  const onTime = async () => (await db.query(`select on_time from demand_daily where source = 1 and day = '2026-11-19'`)).rows;
+  expect(await onTime()).toEqual([{ on_time: 0 }]);
+  await db.query('drop index service_record_received_at_brin');
+  try {
+    const answer = await app.execute(ADJUST, { input: { set: [{ day: '2026-11-20', workday: false, holiday: '台风停工' }] } });
+    expect(answer.errors).toBeUndefined();
+    expect(await onTime()).toEqual([{ on_time: 1 }]);
+    await app.execute(ADJUST, { input: { clear: ['2026-11-20'] } });
+    expect(await onTime()).toEqual([{ on_time: 0 }]);
+  } finally {
+    await db.query('create index service_record_received_at_brin on service_record using brin (received_at) with (pages_per_range = 32)');
+    await db.query(`delete from service_record where source_id = 'NB-1'`);
+    await db.query('begin');
+    await rebuildRollups(db);
+    await db.query('commit');
+  }
+});

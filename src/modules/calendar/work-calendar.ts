@@ -26,8 +26,17 @@ const WORKED_IN_LIEU: Record<string, string> = calendarData.workdays;
 /** 'Spring Festival,春节,4' → '春节'. */
 const holidayName = (entry: string | undefined) => (entry === undefined ? null : (entry.split(',')[1] ?? entry).slice(0, 20));
 
-/** The statutory holidays' names as the package gives them: 元旦, 春节, 清明, 劳动节, 端午, 中秋, 国庆节 (and 2015's victory day). */
-export const STATUTORY_HOLIDAYS: ReadonlySet<string> = new Set(Object.values(HOLIDAYS).map((entry) => holidayName(entry)!));
+/**
+ * The statutory holidays, as the words any spelling of their names holds: 国庆, 国庆节 and 国庆假期
+ * alike, 清明 and 清明节, 劳动节 and 五一 (the State Council's notices and the package spell them
+ * differently, and administrators will type either).
+ */
+const STATUTORY_HOLIDAY_WORDS = ['元旦', '春节', '清明', '劳动', '五一', '端午', '中秋', '国庆'];
+
+/** Whether a holiday name names a statutory holiday (not a local closure such as 台风停工). */
+export function isStatutoryHoliday(name: string): boolean {
+  return STATUTORY_HOLIDAY_WORDS.some((word) => name.includes(word));
+}
 
 /** The last year whose holidays the chinese-days package knows. */
 export const HOLIDAYS_KNOWN_THROUGH = Math.max(...Object.keys(HOLIDAYS).map((day) => Number(day.slice(0, 4))));
@@ -41,11 +50,11 @@ export interface DayAdjustment {
 
 /**
  * The last year whose holidays are known: the package's, or a later one an administrator entered a
- * statutory holiday in (a day off named 元旦, 春节 …, as the package names them). A local closure
+ * statutory holiday in (a day off named 元旦, 春节, 国庆节 …, however spelled). A local closure
  * (a typhoon day) does not announce a year's holidays, so it neither counts nor silences the warning.
  */
 export function holidaysKnownThrough(adjustments: readonly DayAdjustment[]): number {
-  const announced = adjustments.filter((entry) => !entry.workday && entry.holiday !== null && STATUTORY_HOLIDAYS.has(entry.holiday));
+  const announced = adjustments.filter((entry) => !entry.workday && entry.holiday !== null && isStatutoryHoliday(entry.holiday));
   return Math.max(HOLIDAYS_KNOWN_THROUGH, ...announced.map((entry) => Number(entry.day.slice(0, 4))));
 }
 
