@@ -29,7 +29,7 @@
 import { NEVER_NAMES } from './data/domain-terms';
 import { jiebaFiles } from './jieba-files';
 import { CHAINED_NAME_PASSES, HONORIFIC_WORDS, chainedNamePattern, nameAfterCuePattern } from './data/name-cues';
-import { CHINESE_DIGIT_FORMS, MIN_NUMERAL_RUN, withAsciiDigits } from './data/numerals';
+import { CHINESE_DIGIT_FORMS, MIN_NUMERAL_RUN, NUMBER_GROUP_MARKS, NUMBER_JOINERS, NUMBER_SPACES, withAsciiDigits } from './data/numerals';
 import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNAMES_ALSO_WORDS } from './data/surnames';
 
 /**
@@ -42,13 +42,15 @@ const HONORIFICS = `(?:${HONORIFIC_WORDS})`;
 const CJK = '[\\u4e00-\\u9fa5]';
 
 /**
- * A run of digits and Chinese numerals as long as a mobile number or longer, a dash or a space
- * allowed between them. With a Chinese numeral in it, it is a number read out digit by digit
- * (一三八一二三四五六七八, 138一二三四5678), as hotline transcripts write them; shorter runs are words
- * (第一三八中学, 十一五规划, 三三两两).
+ * A run of digits and Chinese numerals as long as a mobile number or longer, with what free-text
+ * masking reads between a number's digits: up to three spaces, dashes, dots or ·, or a group mark
+ * (138/1234/5678, 一三八、一二三四、五六七八). With a Chinese numeral in it, it is a number read out digit
+ * by digit (一三八一二三四五六七八, 138一二三四5678), as hotline transcripts write them; shorter runs are
+ * words (第一三八中学, 十一五规划, 三三两两, a counting list 一、二、三…九、十).
  */
 const NUMERAL = `[0-9${CHINESE_DIGIT_FORMS.join('')}]`;
-const NUMERAL_RUN = new RegExp(`${NUMERAL}(?:[-\\s]?${NUMERAL}){${MIN_NUMERAL_RUN - 1},}`, 'g');
+const NUMERAL_GAP = `(?:[${NUMBER_JOINERS}${NUMBER_SPACES}\\s]{0,3}|[${NUMBER_SPACES}\\s]{0,2}[${NUMBER_GROUP_MARKS}][${NUMBER_SPACES}\\s]{0,2})`;
+const NUMERAL_RUN = new RegExp(`${NUMERAL}(?:${NUMERAL_GAP}${NUMERAL}){${MIN_NUMERAL_RUN - 1},}`, 'g');
 const CHINESE_NUMERAL = new RegExp(`[${CHINESE_DIGIT_FORMS.join('')}]`);
 
 const SCRUBBERS: ReadonlyArray<[RegExp, string | ((match: string) => string)]> = [

@@ -2,7 +2,9 @@
  * Masking of personal data, in one place: personal fields (phone, ID number, name) and the
  * personal data residents write into free text.
  */
-import { CHAINED_NAME_PASSES, CHINESE_DIGIT_FORMS, MIN_NUMERAL_RUN, OTHER_DIGIT_FORMS, chainedNamePattern, nameAfterCuePattern } from '../../analytics';
+import {
+  CHAINED_NAME_PASSES, CHINESE_DIGIT_FORMS, CIRCLED_STYLES, MIN_NUMERAL_RUN, NUMBER_GROUP_MARKS, NUMBER_JOINERS, NUMBER_SPACES, OTHER_DIGIT_FORMS, chainedNamePattern, nameAfterCuePattern,
+} from '../../analytics';
 import type { Viewer } from '../context/context';
 import { PERSONAL_DATA_ROLES } from '../modules/identity/access.policy';
 import { containsPattern } from './filters';
@@ -34,9 +36,9 @@ export function maskName(name: string | null | undefined): string | null {
 /** A digit as residents type it: ASCII or full-width (Chinese input methods give both). */
 const DIGIT = '[0-9０-９]';
 /** Spaces people and pasted text put between digit groups: also no-break, ideographic and zero-width ones. */
-const SPACE = '\u0020\u00a0\u3000\t\u200b\u200c\u200d\ufeff';
+const SPACE = NUMBER_SPACES;
 /** Joiners between digit groups: hyphens and dashes (also full-width), dots. */
-const JOINER = '-.．－‐‑–—·';
+const JOINER = NUMBER_JOINERS;
 /**
  * What people put between the digits of a number (138 1234 5678, 370102-19900101-1234,
  * 138.1234.5678). Written out, not \s: JavaScript's \s takes the no-break space and PostgreSQL's
@@ -110,6 +112,31 @@ const OTHER_FORMS_END = `(?!${DIGIT_NO_WORD})`;
  * numbers in ASCII and full-width digits alone are left to the masks after, which read them as before.
  */
 const otherFormWithin = (count: number) => `(?=(?:${DIGIT}${GAP}){0,${count - 1}}${OTHER_FORM_DIGIT})`;
+/** A digit in a form that is no word: Arabic-Indic, mathematical or circled. */
+const NO_WORD_OTHER_FORM_DIGIT = `[${classOf(OTHER_DIGIT_FORMS.join(''))}]`;
+/**
+ * A run of digits (separators between them allowed) written in other forms, for the masks of any
+ * run below: one of its first 19 digits is in a form that is no word, or begins three in other forms
+ * (一三八, 〇五三一). One or two Chinese numerals after ASCII digits begin a word (房号1201 1202 1203一起,
+ * 1203两三户, 6000一平) and make no number of them. Looked for in the first 19 digits only, so each
+ * place the masks start at costs the same (a run with other forms further on has its ASCII digits
+ * masked by the ASCII masks).
+ */
+const OTHER_FORMS_RUN = `(?=(?:${ANY_FORM_DIGIT}${GAP}){0,18}(?:${NO_WORD_OTHER_FORM_DIGIT}|${OTHER_FORM_DIGIT}(?:${GAP}${OTHER_FORM_DIGIT}){2}))`;
+/**
+ * A list's markers (①②③…⑨, ➀ ➁ ➂…), a whole run of circled digits of one style, each above the one
+ * before: no number.
+ */
+const CIRCLED_LIST = `(?!(?:${CIRCLED_STYLES.map((style) => style.filter(Boolean).map((marker) => `(?:${GAP}${marker})?`).join('')).join('|')})(?!${GAP}${DIGIT_NO_WORD}))`;
+/**
+ * A run of any-form digits with separators between them (GAP, as the ASCII masks read them), `more`
+ * digits or more before its last four, which group 1 keeps. The run starts and ends where no digit
+ * in any form is beside it.
+ */
+const anyFormRun = (more: number) =>
+  `(?<!${ANY_FORM_DIGIT})${OTHER_FORMS_RUN}${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{${more - 1},}${GAP}(${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{3})(?!${ANY_FORM_DIGIT})`;
+/** Whether the next `characters` (digits, brackets, spaces and group marks) reach a digit in another form. */
+const otherFormAmong = (characters: number) => `(?=[0-9０-９(（)）${SPACE}${GROUP_MARK}]{0,${characters}}${OTHER_FORM_DIGIT})`;
 
 /** A name after a cue (联系人王建国 → group 1 联系人, group 2 王), the rule the text analytics scrub by too: see nameAfterCuePattern. */
 const NAME_AFTER_CUE = nameAfterCuePattern(`：:${SPACE}`);
@@ -123,7 +150,7 @@ const CHAINED_NAME = chainedNamePattern(`：:${SPACE}`, '[*][*]');
  * masks above, taking any grouping, would read as phone or ID numbers: they are allowed only between
  * the groups of a number's own shape (3-4-4, area code-4-4, 6-8-4, 6-6-3).
  */
-const GROUP_MARK = '/／_＿~～,，、';
+const GROUP_MARK = NUMBER_GROUP_MARKS;
 const GROUP_JOIN = `[${SPACE}]{0,2}[${GROUP_MARK}][${SPACE}]{0,2}`;
 /** Between the groups of an old 15-digit ID number (370102 900101 123): separators or a group mark, at least one. */
 const ID15_JOIN = `[${JOINER}${GROUP_MARK}${SPACE}]{1,3}`;
@@ -206,6 +233,10 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   // E-mail: the first character of the local part and the domain stay. The at sign and the dots may
   // be full-width (＠, ．, 。), as Chinese input methods type them.
   { pattern: '(?<![A-Za-z0-9._%+-])([A-Za-z0-9])[A-Za-z0-9._%+-]*[@＠]([A-Za-z0-9-]+(?:[.．。][A-Za-z0-9-]+)+)', replacement: '$1***@$2' },
+  // A run of digits in other forms longer than an ID number (a card in Chinese numerals, two mobiles
+  // run together: 一三八一二三四五六七八一三九八七六五四三二一): its last four only, as the ASCII run mask
+  // keeps. First, so the two masks below do not read it as a number and stray digits, which they show.
+  { pattern: anyFormRun(18 - 3), replacement: '****$1' },
   // Resident ID numbers and mainland mobiles with a digit written in another form (三七〇一〇二…, 一三八一二三四五六七八,
   // ١٣٨…, 𝟏𝟑𝟖…, ①③⑧…, 138一二三四5678), masked as the two masks below mask them in ASCII digits. Before
   // them, so a number mixing forms is seen whole. Chinese numerals are words too: a run of them is a
@@ -221,6 +252,34 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
       `${OTHER_FORMS_START}((?:[+＋]?${ANY_FORM_OF(8)}${ANY_FORM_OF(6)}${GAP})?${otherFormWithin(11)}${ANY_FORM_OF(1)}${GAP}${ANY_FORM_OF(3, 4, 5, 6, 7, 8, 9)}${ANY_FORM_NEXT_DIGIT})` +
       `${ANY_FORM_NEXT_DIGIT}{4}${GAP}(${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{3})${OTHER_FORMS_END}`,
     replacement: '$1****$2',
+  },
+  // The same grouped 3-4-4 with a slash, a comma, 、, an underscore or a tilde (١٣٨/١٢٣٤/٥٦٧٨, 一三八、一二三四、五六七八,
+  // 138/一二三四/5678), and landlines with an area code grouped so (〇五三一/八八七七/六六五五), as the ASCII masks
+  // below read them.
+  {
+    pattern:
+      `${OTHER_FORMS_START}${otherFormAmong(20)}(${ANY_FORM_OF(1)}${ANY_FORM_OF(3, 4, 5, 6, 7, 8, 9)}${ANY_FORM_DIGIT})` +
+      `${GROUP_JOIN}${ANY_FORM_DIGIT}{4}${GROUP_JOIN}(${ANY_FORM_DIGIT}{4})${OTHER_FORMS_END}`,
+    replacement: '$1****$2',
+  },
+  {
+    pattern:
+      `${OTHER_FORMS_START}${otherFormAmong(22)}[(（]?(${ANY_FORM_OF(0)}${ANY_FORM_DIGIT}{2,3})[)）]?` +
+      `${GROUP_JOIN}${ANY_FORM_DIGIT}{3,4}${GROUP_JOIN}(${ANY_FORM_DIGIT}{4})${OTHER_FORMS_END}`,
+    replacement: '$1-****$2',
+  },
+  // Any other run of digits in other forms, separators between them allowed (cards and landlines in
+  // groups: ٤١١١ ١١١١ ١١١١ ١١١١, 〇五三一 八八七七 六六五五): last four. As long as a mobile (11) when
+  // Chinese numerals are in it, which are words too; before the ASCII masks, which would take the
+  // ASCII digits of a mixed one (1234567八八七七) and leave the rest.
+  { pattern: anyFormRun(MIN_NUMERAL_RUN - 4), replacement: '****$1' },
+  // Without Chinese numerals, 7 digits or more, as the ASCII run mask (a local number ٨٨٧٧٦٦٥٥, ⑧⑧⑦⑦-⑥⑥⑤⑤);
+  // a numeral word may follow (٨٨٧٧٦٦٥٥一直). Not a list's circled markers (①②③④⑤⑥⑦⑧⑨).
+  {
+    pattern:
+      `(?<!${DIGIT_NO_WORD})${CIRCLED_LIST}(?=(?:${DIGIT}${GAP}){0,18}${NO_WORD_OTHER_FORM_DIGIT})` +
+      `${DIGIT_NO_WORD}(?:${GAP}${DIGIT_NO_WORD}){2,}${GAP}(${DIGIT_NO_WORD}(?:${GAP}${DIGIT_NO_WORD}){3})(?!${DIGIT_NO_WORD})`,
+    replacement: '****$1',
   },
   // Resident ID numbers (18 characters), also in groups: region prefix and last four, as maskIdNumber.
   {
@@ -303,13 +362,6 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
       `(?!(?<!${DIGIT}{13})(?:[.．]${DIGIT}{1,2}${NUMBER_END}(?!${TIME_AFTER_DOT})|[${SPACE}]{0,2}[)）]?(?:${MONEY_AFTER})))`,
     replacement: '****$1',
   },
-  // Any other run of digits with one written in another form, as long as a mobile or longer (a card in
-  // Arabic-Indic digits, twelve Chinese numerals): last four. After the masks above, which have taken
-  // the ASCII numbers a numeral word follows (13812345678一直).
-  {
-    pattern: `(?<!${ANY_FORM_DIGIT})(?=${DIGIT}*${OTHER_FORM_DIGIT})${ANY_FORM_DIGIT}{${MIN_NUMERAL_RUN - 4},}(${ANY_FORM_DIGIT}{4})(?!${ANY_FORM_DIGIT})`,
-    replacement: '****$1',
-  },
   // Names after a cue (联系人王建国 → 联系人王**), see NAME_AFTER_CUE. Last: it may take the first
   // character of the word after a short name (电话), which the local-number mask above looks for.
   { pattern: NAME_AFTER_CUE, replacement: '$1$2**' },
@@ -361,7 +413,8 @@ const expand = (replacement: string, groups: readonly (string | undefined)[]) =>
 /**
  * Free text (a request's body, a note) with the personal data inside it masked: phone numbers,
  * ID numbers, bank cards, e-mail addresses, any run of 7 digits or more (phone and ID numbers and
- * runs of 11 or more also in other digit forms: 一三八…, ١٣٨…, 𝟏𝟑𝟖…, ①③⑧…), and a name that follows
+ * runs also in other digit forms, in groups too: 一三八…, ١٣٨…, 𝟏𝟑𝟖…, ①③⑧…; runs with Chinese numerals
+ * from 11 digits), and a name that follows
  * a cue (联系人王建国 → 联系人王**, see NAME_AFTER_CUE). Other names in free text are left: without
  * a cue they cannot be told from words reliably here (the text analytics drop them from their
  * outputs with a segmenter).

@@ -91,6 +91,11 @@ const SAMPLES = [
   '电话一三八一二三四五六七八，幺三八幺两三四五六七八一直没人接，一三八 一二三四 五六七八，+86 一三八一二三四五六七八，八六一三八一二三四五六七八',
   '电话١٣٨١٢٣٤٥٦٧٨，۱۳۸۱۲۳۴۵۶۷۸，𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖，𝟙𝟛𝟠𝟙𝟚𝟛𝟜𝟝𝟞𝟟𝟠，①③⑧①②③④⑤⑥⑦⑧，138一二三四5678，一三八1234五六七八，１３８١٢٣٤5678，1381234五六七八一直',
   '身份证三七〇一〇二一九九〇〇一〇一一二三七，三七〇一〇二一九九〇〇一〇一一二三X，370102一九九〇〇一〇一1237，٣٧٠١٠٢١٩٩٠٠١٠١١٢٣٧，卡号٦٢٢٢٠٢١٢٣٤٥٦٧٨٩٠١٢٣，一三八一二三四五六七八九〇',
+  // Grouped and long numbers in other forms, readings 拐/洞/勾, dingbat circled digits, and the look-alikes that stay.
+  '卡号٤١١١ ١١١١ ١١١١ ١١١١，卡号四一一一 一一一一 一一一一 一一一一，卡号𝟒𝟏𝟏𝟏-𝟏𝟏𝟏𝟏-𝟏𝟏𝟏𝟏-𝟏𝟏𝟏𝟏，〇五三一 八八七七 六六五五，电话：〇五三一-八八七七六六五五，座机٨٨٧٧٦٦٥٥一直',
+  '١٣٨/١٢٣٤/٥٦٧٨，一三八、一二三四、五六七八，138/一二三四/5678，〇五三一/八八七七/六六五五，座机⑧⑧⑦⑦-⑥⑥⑤⑤，卡号六二二二〇二〇二〇〇〇〇一二三四五六三，一三八一二三四五六七八一三九八七六五四三二一',
+  '电话幺三八幺两三四五拐洞勾，➀➂➇➀➁➂➃➄➅➆➇，❶❸❽❶❷❸❹❺❻❼❽，⓵⓷⓼⓵⓶⓷⓸⓹⓺⓻⓼，➀➁➂➃➄➅➆➇➈，① ② ③ ④ ⑤ ⑥ ⑦ ⑧ ⑨，①、②、③、④、⑤、⑥、⑦',
+  '二〇二六年十一月二十日，一九九〇年一月一日出生，一号楼二单元，一、二、三、四、五、六、七、八、九、十，约5000-6000一平，房号1201 1202 1203一起，房间1201 1202 1203两三户，路口拐进去第三个洞口',
   '一二三四五六七八九十，第一三八中学，十一五规划，一三八一二三四五六七，二〇二四年十二月十九日，三三两两，一五一十，三号楼二单元五〇一，①②③④⑤⑥⑦⑧⑨，电话13812345678一直没人接，370102199001011237一份',
 ];
 const MASKED_BODY = '王阿姨家下水道堵了，电话138****5678，身份证370***********1237，座机0531-****6655';
@@ -239,8 +244,11 @@ test('the SQL masking takes time in proportion to the text: card-shaped groups d
 
 test('the SQL masking of numbers in other digit forms takes time in proportion to the text', async () => {
   // Phones and IDs in numerals, a long run of Chinese numerals and one of ASCII digits (every start
-  // inside a run is a place the masks look at), and counting, which is none.
-  const body = (groups: number) => '电话一三八一二三四五六七八一直，١٣٨١٢٣٤٥٦٧٨ 𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖，一二三四五六七八九十，'.repeat(groups) + '一'.repeat(groups * 4) + '1'.repeat(groups * 4);
+  // inside a run is a place the masks look at), and counting, which is none; grouped numbers and long
+  // runs with separators (every digit after a space is a place the masks of runs start at), and lists.
+  const body = (groups: number) =>
+    '电话一三八一二三四五六七八一直，١٣٨١٢٣٤٥٦٧٨ 𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖，一二三四五六七八九十，一三八、一二三四、五六七八，① ② ③ ④ ⑤ ⑥ ⑦ ⑧ ⑨，'.repeat(groups) +
+    '一'.repeat(groups * 4) + '1'.repeat(groups * 4) + '，' + '1 一 '.repeat(groups) + '，' + '1 ٢ '.repeat(groups) + '，' + '1 2 '.repeat(groups);
   const db = app.orm.em.getConnection().getKnex().client;
   const connection = await db.acquireConnection();
   const timed = async (text: string) => {

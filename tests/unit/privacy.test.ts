@@ -333,6 +333,68 @@ describe('maskFreeText: numbers written in other digit forms', () => {
   });
 });
 
+/*
+ * From a second privacy review: numbers in other digit forms the first masks let through, each masked
+ * when written in ASCII digits: cards and landlines in groups, numbers grouped with a slash or 、,
+ * runs longer than an ID number (read as one and stray digits), and the spoken readings 拐, 洞, 勾.
+ */
+describe('maskFreeText: grouped and long numbers in other digit forms', () => {
+  test.each([
+    // Bank cards in groups (Luhn-valid Visa 4111 1111 1111 1111 → ****1111 in ASCII).
+    ['卡号٤١١١ ١١١١ ١١١١ ١١١١', '卡号****١١١١'],
+    ['卡号四一一一 一一一一 一一一一 一一一一', '卡号****一一一一'],
+    ['卡号𝟒𝟏𝟏𝟏-𝟏𝟏𝟏𝟏-𝟏𝟏𝟏𝟏-𝟏𝟏𝟏𝟏', '卡号****𝟏𝟏𝟏𝟏'],
+    // Landlines, also local numbers of 7 or 8 digits in forms that are no words.
+    ['〇五三一 八八七七 六六五五', '****六六五五'],
+    ['电话：〇五三一-八八七七六六五五', '电话：****六六五五'],
+    ['座机٨٨٧٧٦٦٥٥', '座机****٦٦٥٥'],
+    ['座机٨٨٧٧٦٦٥٥一直没人接', '座机****٦٦٥٥一直没人接'],
+    ['座机⑧⑧⑦⑦-⑥⑥⑤⑤', '座机****⑥⑥⑤⑤'],
+    ['座机𝟖𝟖𝟕𝟕𝟔𝟔𝟓', '座机****𝟕𝟔𝟔𝟓'],
+    // Mobiles and landlines grouped with a slash, 、 or a comma, also mixed.
+    ['١٣٨/١٢٣٤/٥٦٧٨', '١٣٨****٥٦٧٨'],
+    ['一三八、一二三四、五六七八', '一三八****五六七八'],
+    ['一三八，一二三四，五六七八', '一三八****五六七八'],
+    ['138/一二三四/5678', '138****5678'],
+    ['〇五三一/八八七七/六六五五', '〇五三一-****六六五五'],
+    // Longer than an ID number: the last four only (ASCII: 卡号****4563).
+    ['卡号六二二二〇二〇二〇〇〇〇一二三四五六三', '卡号****四五六三'],
+    ['一三八一二三四五六七八一三九八七六五四三二一', '****四三二一'],
+    // Spoken readings: 拐 for 7, 洞 for 0, 勾 for 9; dingbat, negative and double circled digits.
+    ['电话幺三八幺两三四五拐洞勾', '电话幺三八****五拐洞勾'],
+    ['电话➀➂➇➀➁➂➃➄➅➆➇', '电话➀➂➇****➄➅➆➇'],
+    ['电话❶❸❽❶❷❸❹❺❻❼❽', '电话❶❸❽****❺❻❼❽'],
+    ['电话⓵⓷⓼⓵⓶⓷⓸⓹⓺⓻⓼', '电话⓵⓷⓼****⓹⓺⓻⓼'],
+  ])('%s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
+  test.each([
+    ['a date in numerals', '二〇二六年十一月二十日'],
+    ['a birthday', '一九九〇年一月一日出生'],
+    ['a building and a unit', '一号楼二单元'],
+    ['a school', '第一三八中学'],
+    ['counting', '一二三四五六七八九十'],
+    ['a five-year plan', '十一五规划'],
+    ['a counting list', '一、二、三、四、五、六、七、八、九、十'],
+    ['a range before 一平', '约5000-6000一平'],
+    ['rooms before 一起', '房号1201 1202 1203一起'],
+    ['rooms before 两三户', '房间1201 1202 1203两三户'],
+    ['a circled list', '①②③④⑤⑥⑦⑧⑨'],
+    ['a circled list with spaces', '① ② ③ ④ ⑤ ⑥ ⑦ ⑧ ⑨'],
+    ['a dingbat list', '➀➁➂➃➄➅➆➇➈，❶❷❸❹❺❻❼❽❾，⓵⓶⓷⓸⓹⓺⓻⓼⓽'],
+    ['a circled list with 、', '①、②、③、④、⑤、⑥、⑦、⑧'],
+    ['words with 拐, 洞 and 勾', '路口拐进去第三个洞口，勾选一二三项'],
+  ])('%s stays as written', (_what, text) => {
+    expect(maskFreeText(text)).toBe(text);
+  });
+
+  test('never returns more than four digits of a grouped or long number in other forms', () => {
+    const masked = maskFreeText('卡号٤١١١ ١١١١ ١١١١ ١١١٢，〇五三一 八八七七 六六五五，一三八、一二三四、五六七八，一三八一二三四五六七八一三九八七六五四三二一');
+    for (const secret of ['١١١١ ١١١١', '八八七七', '一二三四', '九八七六']) expect(masked).not.toContain(secret);
+  });
+});
+
 describe('maskFreeText: a door below the building', () => {
   test.each([
     ['每周上门探访独居老人王秀英（3号楼2单元301室）', '每周上门探访独居老人王秀英（3号楼****室）'],

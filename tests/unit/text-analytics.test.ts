@@ -35,6 +35,15 @@ describe('personal data', () => {
     expect(scrubPersonalData('我是社区党员，联系人为社区书记')).toContain('社区书记');
   });
 
+  test('cuts numbers in Chinese numerals grouped as maskFreeText reads them (dots, dashes, ·, up to three, a slash or 、)', () => {
+    for (const text of ['一三八.一二三四.五六七八', '一三八——一二三四——五六七八', '一三八·一二三四·五六七八', '一三八 - 一二三四 - 五六七八', '一三八、一二三四、五六七八', '一三八/一二三四/五六七八']) {
+      expect({ text, scrubbed: scrubPersonalData(text) }).toEqual({ text, scrubbed: expect.not.stringMatching(/[一二三四五六七八]/) });
+    }
+    expect(scrubPersonalData('电话幺三八幺两三四五拐洞勾')).not.toMatch(/[幺三八两四五拐洞勾]/);
+    // A counting list and words stay.
+    expect(scrubPersonalData('一、二、三、四、五、六、七、八、九、十')).toContain('九');
+  });
+
   test('the cues of a complaint and a list of names after one cue are cut as free-text masking finds them', () => {
     const text = '投诉人周建军、吴桂兰和郑丽反映，反映人：冯秀英，业主：褚志强，联系人：蒋国华， 韩美玲';
     const scrubbed = scrubPersonalData(text);

@@ -12,8 +12,20 @@ const ARABIC_INDIC = tenFrom(0x0660); // ٠١٢…
 const EXTENDED_ARABIC_INDIC = tenFrom(0x06f0); // ۰۱۲… (Persian, Urdu)
 /** Mathematical bold, double-struck, sans-serif, sans-serif bold and monospace digits (𝟎𝟏𝟐…, 𝟘𝟙𝟚…), pasted from styled text. */
 const MATHEMATICAL = [0, 1, 2, 3, 4].map((style) => tenFrom(0x1d7ce + 10 * style));
-/** Circled digits (⓪①②…), as lists and pasted text carry them. */
-const CIRCLED = ['⓪', ...Array.from({ length: 9 }, (_, i) => String.fromCodePoint(0x2460 + i))];
+/** Nine code points from `one`, after `zero`: a style of circled digits 0-9 (zero '' where the style has none). */
+const circled = (zero: string, one: number) => [zero, ...Array.from({ length: 9 }, (_, i) => String.fromCodePoint(one + i))];
+/**
+ * Circled digits, as lists and pasted text carry them: circled (⓪①②…), dingbat sans-serif (🄋➀➁…),
+ * dingbat negative sans-serif (🄌➊➋…), negative (⓿❶❷…) and double circled (⓵⓶…, no zero). Only the
+ * first NFKC turns into ASCII digits.
+ */
+export const CIRCLED_STYLES: readonly (readonly string[])[] = [
+  circled('⓪', 0x2460),
+  circled('🄋', 0x2780),
+  circled('🄌', 0x278a),
+  circled('⓿', 0x2776),
+  circled('', 0x24f5),
+];
 
 /**
  * For each digit 0-9, the characters that are unambiguously that digit: Arabic-Indic, Extended
@@ -21,23 +33,33 @@ const CIRCLED = ['⓪', ...Array.from({ length: 9 }, (_, i) => String.fromCodePo
  * digits, not the Arabic-Indic ones.
  */
 export const OTHER_DIGIT_FORMS: readonly string[] = Array.from({ length: 10 }, (_, digit) =>
-  [ARABIC_INDIC[digit], EXTENDED_ARABIC_INDIC[digit], ...MATHEMATICAL.map((style) => style[digit]), CIRCLED[digit]].join(''),
+  [ARABIC_INDIC[digit], EXTENDED_ARABIC_INDIC[digit], ...MATHEMATICAL.map((style) => style[digit]), ...CIRCLED_STYLES.map((style) => style[digit])].join(''),
 );
 
 /**
  * For each digit 0-9, the Chinese numerals a number read out digit by digit is written with (a
- * hotline transcript: 一三八一二三四五六七八): 〇 or 零 for 0, 幺 for 1 and 两 for 2 as said aloud.
- * They are words too (一直, 两个, 第一, 十一五), so only a long run of them is a number: see
- * MIN_NUMERAL_RUN.
+ * hotline transcript: 一三八一二三四五六七八): 〇 or 零 for 0, and as said aloud to be heard right,
+ * 幺 for 1, 两 for 2, 拐 for 7, 洞 for 0 and 勾 for 9. They are words too (一直, 两个, 第一, 十一五,
+ * 拐弯, 洞口), so only a long run of them is a number: see MIN_NUMERAL_RUN.
  */
-export const CHINESE_DIGIT_FORMS: readonly string[] = ['〇零', '一幺', '二两', '三', '四', '五', '六', '七', '八', '九'];
+export const CHINESE_DIGIT_FORMS: readonly string[] = ['〇零洞', '一幺', '二两', '三', '四', '五', '六', '七拐', '八', '九勾'];
 
 /**
  * The fewest digits, Chinese numerals among them, a run must have to be taken for a personal
  * number: a mobile's 11. Ordinary text has no run of Chinese numerals so long (一二三四五六七八九十
- * is nine and a 十).
+ * is nine and a 十). Runs in the other forms, which are no words, count from 7 digits, as ASCII ones.
  */
 export const MIN_NUMERAL_RUN = 11;
+
+/**
+ * What people put between the digits of a number, in every digit form: spaces (also no-break,
+ * ideographic and zero-width ones) and joiners (hyphens and dashes, also full-width, dots, ·).
+ * Free-text masking (src/common/privacy.ts) and the text analytics' scrub read numbers with the same.
+ */
+export const NUMBER_SPACES = '\u0020\u00a0\u3000\t\u200b\u200c\u200d\ufeff';
+export const NUMBER_JOINERS = '-.．－‐‑–—·';
+/** Marks that separate the groups of a number too (138/1234/5678, 138、1234、5678), also full-width. */
+export const NUMBER_GROUP_MARKS = '/／_＿~～,，、';
 
 /** The ASCII digit each of OTHER_DIGIT_FORMS stands for. */
 const OTHER_DIGIT_VALUES: ReadonlyMap<string, string> = new Map(OTHER_DIGIT_FORMS.flatMap((forms, digit) => [...forms].map((form): [string, string] => [form, String(digit)])));
