@@ -69,9 +69,7 @@ export function maskedColumnExpression(column: string): string {
  * another form, or in several mixed — Chinese numerals as hotline transcripts have them
  * (一三八一二三四五六七八, 幺 for 1, 两 for 2, 〇 or 零 for 0), Arabic-Indic (١٣٨…, ۱۳۸…), mathematical
  * (𝟏𝟑𝟖…) and circled (①③⑧…, also ➀, ❶, ⓵) digits, 138一二三四5678, and the spoken readings 拐 (7), 洞 (0),
- * 勾 (9), ○ typed for 〇 — also grouped with a slash, a comma or 、 (一三八、一二三四、五六七八, 〇五三一/八八七七/六六五五,
- * ID numbers ٣٧٠١٠٢/١٩٩٠٠١٠١/١٢٣٧ and ٣٧٠١٠٢/٩٠٠١٠١/١٢٣), landlines with the area code in brackets
- * （〇五三一）八八七七六六五五, cards of 13-17 such digits as cards (not a mobile inside them); and any
+ * 勾 (9) — also grouped with a slash, a comma or 、 (一三八、一二三四、五六七八, 〇五三一/八八七七/六六五五); and any
  * other run of such digits, separators between them allowed (cards and landlines in groups:
  * ٤١١١ ١١١١ ١١١١ ١١١١, 〇五三一 八八七七 六六五五), last four kept: from 7 digits without Chinese numerals, from
  * 11 with them, and always for a run longer than an ID number (read otherwise as one and stray
