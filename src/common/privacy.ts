@@ -295,22 +295,11 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
       `${GROUP_JOIN}${ANY_FORM_DIGIT}{4}${GROUP_JOIN}(${ANY_FORM_DIGIT}{4})${OTHER_FORMS_END}`,
     replacement: '$1****$2',
   },
-  // The area code's 0 follows no digit in any form, as NUMBER_START has it: 二〇二二/二〇二三/二〇二四 is a list of
-  // years, not 〇二二 after a 二.
   {
     pattern:
-      `(?<!${ANY_FORM_DIGIT})${otherFormAmong(22)}[(（]?(${ANY_FORM_OF(0)}${ANY_FORM_DIGIT}{2,3})[)）]?` +
+      `${OTHER_FORMS_START}${otherFormAmong(22)}[(（]?(${ANY_FORM_OF(0)}${ANY_FORM_DIGIT}{2,3})[)）]?` +
       `${GROUP_JOIN}${ANY_FORM_DIGIT}{3,4}${GROUP_JOIN}(${ANY_FORM_DIGIT}{4})${OTHER_FORMS_END}`,
     replacement: '$1-****$2',
-  },
-  // Landlines with the area code in brackets ((〇五三一) 八八七七 六六五五, （〇五三一）八八七七六六五五) or before a group
-  // mark (〇五三一/八八七七六六五五): area code and last four, as the ASCII landline masks. The brackets or the mark
-  // split the digits into runs too short for the run masks where Chinese numerals are in them.
-  {
-    pattern:
-      `(?<!${ANY_FORM_DIGIT})${otherFormAmong(22)}(?:[(（](${ANY_FORM_OF(0)}${ANY_FORM_DIGIT}{2,3})[)）]${GAP}|(${ANY_FORM_OF(0)}${ANY_FORM_DIGIT}{2,3})${GROUP_JOIN})` +
-      `${ANY_FORM_DIGIT}{3,4}${GAP}(${ANY_FORM_DIGIT}{4})${OTHER_FORMS_END}`,
-    replacement: '$1$2-****$3',
   },
   // Any other run of digits in other forms, separators between them allowed (cards and landlines in
   // groups: ٤١١١ ١١١١ ١١١١ ١١١١, 〇五三一 八八七七 六六五五): last four. As long as a mobile (11) when

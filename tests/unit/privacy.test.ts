@@ -743,24 +743,3 @@ describe('○ (white circle) typed for 〇 is a zero (third review)', () => {
     expect(maskFreeText(text)).toBe(text);
   });
 });
-
-describe('landlines in Chinese numerals with the area code in brackets or before a slash (third review)', () => {
-  test.each([
-    ['座机（0531）88776655', '座机（〇五三一）八八七七六六五五'],
-    ['座机(0531) 8877 6655', '座机(〇五三一) 八八七七 六六五五'],
-    ['座机0531/88776655', '座机〇五三一/八八七七六六五五'],
-  ])('%s → in another form %s', showsNoMoreThanAscii);
-
-  test('area code and last four kept, as maskPhone', () => {
-    expect(maskFreeText('座机（〇五三一）八八七七六六五五')).toBe('座机〇五三一-****六六五五');
-    expect(maskFreeText('座机〇五三一/八八七七六六五五')).toBe('座机〇五三一-****六六五五');
-  });
-
-  // Years listed in Chinese numerals are no landline (二〇二二 is no area code 〇二二 after a 二).
-  test.each([
-    ['a list of years in Chinese numerals', '二〇二二、二〇二三、二〇二四年'],
-    ['a list of years with slashes', '二〇二二/二〇二三/二〇二四'],
-    ['a counting list from 〇', '〇一二三四五六七八九'],
-    ['years in brackets', '（二〇二二）二〇二三年'],
-  ])('%s stays: %s', (_what, text) => expect(maskFreeText(text)).toBe(text));
-});
