@@ -135,12 +135,6 @@ const CIRCLED_LIST = `(?!(?:${CIRCLED_STYLES.map((style) => style.filter(Boolean
  */
 const anyFormRun = (more: number) =>
   `(?<!${ANY_FORM_DIGIT})${OTHER_FORMS_RUN}${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{${more - 1},}${GAP}(${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{3})(?!${ANY_FORM_DIGIT})`;
-/** A birth date in any form, YYYYMMDD or YYMMDD (month 01-12, day 01-31), as MONTH_DAY below. */
-const ANY_FORM_MONTH_DAY =
-  `(?:${ANY_FORM_OF(0)}${ANY_FORM_OF(1, 2, 3, 4, 5, 6, 7, 8, 9)}|${ANY_FORM_OF(1)}${ANY_FORM_OF(0, 1, 2)})` +
-  `(?:${ANY_FORM_OF(0)}${ANY_FORM_OF(1, 2, 3, 4, 5, 6, 7, 8, 9)}|${ANY_FORM_OF(1, 2)}${ANY_FORM_DIGIT}|${ANY_FORM_OF(3)}${ANY_FORM_OF(0, 1)})`;
-const ANY_FORM_YYYYMMDD = `(?:${ANY_FORM_OF(1)}${ANY_FORM_OF(9)}|${ANY_FORM_OF(2)}${ANY_FORM_OF(0)})${ANY_FORM_DIGIT}{2}${ANY_FORM_MONTH_DAY}`;
-const ANY_FORM_YYMMDD = `${ANY_FORM_DIGIT}{2}${ANY_FORM_MONTH_DAY}`;
 /** Whether the next `characters` (digits, brackets, spaces and group marks) reach a digit in another form. */
 const otherFormAmong = (characters: number) => `(?=[0-9０-９(（)）${SPACE}${GROUP_MARK}]{0,${characters}}${OTHER_FORM_DIGIT})`;
 
@@ -252,21 +246,6 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
       `${OTHER_FORMS_START}${otherFormWithin(18)}(${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{2})${ANY_FORM_NEXT_DIGIT}{11}${GAP}` +
       `(${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{2}${GAP}${ANY_FORM_ID_END})${OTHER_FORMS_END}`,
     replacement: '$1***********$2',
-  },
-  // The same written 6-8-4 with a slash, a comma, 、, an underscore or a tilde (٣٧٠١٠٢/١٩٩٠٠١٠١/١٢٣٧,
-  // 三七〇一〇二/一九九〇〇一〇一/一二三七), digits 7-14 a birth date, and old ones 6-6-3 (٣٧٠١٠٢/٩٠٠١٠١/١٢٣), as the
-  // ASCII masks below read them: the run masks would take the groups one by one and show the region code.
-  {
-    pattern:
-      `${OTHER_FORMS_START}${otherFormAmong(26)}(${ANY_FORM_DIGIT}{3})${ANY_FORM_DIGIT}{3}${GROUP_JOIN}(?=${ANY_FORM_YYYYMMDD})${ANY_FORM_DIGIT}{8}${GROUP_JOIN}` +
-      `(${ANY_FORM_DIGIT}{3}${ANY_FORM_ID_END})${OTHER_FORMS_END}`,
-    replacement: '$1***********$2',
-  },
-  {
-    pattern:
-      `${OTHER_FORMS_START}(?=[${JOINER}0-9０-９${SPACE}${GROUP_MARK}]{0,24}${OTHER_FORM_DIGIT})(${ANY_FORM_OF(1, 2, 3, 4, 5, 6, 7, 8, 9)}${ANY_FORM_DIGIT}{2})` +
-      `${ANY_FORM_DIGIT}{3}${ID15_JOIN}(?=${ANY_FORM_YYMMDD})${ANY_FORM_DIGIT}{5}(${ANY_FORM_DIGIT}${ID15_JOIN}${ANY_FORM_DIGIT}{3})${OTHER_FORMS_END}`,
-    replacement: '$1********$2',
   },
   // Any other run of 15 digits or more in other forms (a card: 六二二二一三八一二三四五六七三〇, ٦٢٢٢ ١٣٨١ ٢٣٤٥ ٦٧٣):
   // its last four, as the ASCII masks keep. After the ID numbers (18), before the mobiles, which
