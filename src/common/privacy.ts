@@ -247,18 +247,6 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
       `(${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{2}${GAP}${ANY_FORM_ID_END})${OTHER_FORMS_END}`,
     replacement: '$1***********$2',
   },
-  // Any other run of 15 digits or more in other forms (a card: 六二二二一三八一二三四五六七三〇, ٦٢٢٢ ١٣٨١ ٢٣٤٥ ٦٧٣):
-  // its last four, as the ASCII masks keep. After the ID numbers (18), before the mobiles, which
-  // would find one inside it (a Chinese numeral may stand beside a mobile) and show the rest.
-  // Written in groups of four and a last one of 1-3 digits (a card of 13-19: ٦٢٢٢ ١٣٨١ ٢٣٤٥ ٦٧٣), that last group
-  // only, as the ASCII card masks keep.
-  {
-    pattern:
-      `(?<!${ANY_FORM_DIGIT})${OTHER_FORMS_RUN}${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{7,}${CARD_GAP}${ANY_FORM_DIGIT}{4}${CARD_GAP}` +
-      `(${ANY_FORM_DIGIT}{1,3})(?!${ANY_FORM_NEXT_DIGIT})`,
-    replacement: '****$1',
-  },
-  { pattern: anyFormRun(15 - 4), replacement: '****$1' },
   {
     pattern:
       `${OTHER_FORMS_START}((?:[+＋]?${ANY_FORM_OF(8)}${ANY_FORM_OF(6)}${GAP})?${otherFormWithin(11)}${ANY_FORM_OF(1)}${GAP}${ANY_FORM_OF(3, 4, 5, 6, 7, 8, 9)}${ANY_FORM_NEXT_DIGIT})` +
