@@ -699,3 +699,14 @@ describe('the SQL masking stays within what PostgreSQL caches', () => {
     expect(calls).toBeLessThanOrEqual(30);
   });
 });
+
+describe('○ (white circle) typed for 〇 is a zero (third review)', () => {
+  test('masked as 〇 is', () => {
+    expect(maskFreeText('电话一三八○五二三四五六七')).toBe('电话一三八****四五六七');
+    expect(maskFreeText('身份证三七○一○二一九九○○一○一一二三七')).toBe('身份证三七○***********一二三七');
+  });
+
+  test.each([['a year', '二○二四年十二月十九日'], ['circles as marks', '○○○小区○号楼'], ['a rating', '评价：○○○●●']])('%s stays: %s', (_what, text) => {
+    expect(maskFreeText(text)).toBe(text);
+  });
+});

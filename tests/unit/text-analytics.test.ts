@@ -40,6 +40,10 @@ describe('personal data', () => {
       expect({ text, scrubbed: scrubPersonalData(text) }).toEqual({ text, scrubbed: expect.not.stringMatching(/[一二三四五六七八]/) });
     }
     expect(scrubPersonalData('电话幺三八幺两三四五拐洞勾')).not.toMatch(/[幺三八两四五拐洞勾]/);
+    // ○ (white circle), the zero people and input methods type for 〇 (二○二四年).
+    for (const text of ['电话一三八○五二三四五六七', '身份证三七○一○二一九九○○一○一一二三七']) {
+      expect({ text, scrubbed: scrubPersonalData(text) }).toEqual({ text, scrubbed: expect.not.stringMatching(/[一二三四五六七八九○]/) });
+    }
     // A counting list and words stay.
     expect(scrubPersonalData('一、二、三、四、五、六、七、八、九、十')).toContain('九');
   });

@@ -38,11 +38,12 @@ export const OTHER_DIGIT_FORMS: readonly string[] = Array.from({ length: 10 }, (
 
 /**
  * For each digit 0-9, the Chinese numerals a number read out digit by digit is written with (a
- * hotline transcript: 一三八一二三四五六七八): 〇 or 零 for 0, and as said aloud to be heard right,
+ * hotline transcript: 一三八一二三四五六七八): 〇 or 零 for 0 (also ○, a white circle, which people and input
+ * methods type for 〇: 二○二四年), and as said aloud to be heard right,
  * 幺 for 1, 两 for 2, 拐 for 7, 洞 for 0 and 勾 for 9. They are words too (一直, 两个, 第一, 十一五,
  * 拐弯, 洞口), so only a long run of them is a number: see MIN_NUMERAL_RUN.
  */
-export const CHINESE_DIGIT_FORMS: readonly string[] = ['〇零洞', '一幺', '二两', '三', '四', '五', '六', '七拐', '八', '九勾'];
+export const CHINESE_DIGIT_FORMS: readonly string[] = ['〇○零洞', '一幺', '二两', '三', '四', '五', '六', '七拐', '八', '九勾'];
 
 /**
  * The fewest digits, Chinese numerals among them, a run must have to be taken for a personal
