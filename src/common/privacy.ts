@@ -331,9 +331,10 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   // The same written 3-4-4 with a slash, a comma, 、, an underscore or a tilde (138/1234/5678, 138、1234、5678).
   { pattern: `${NUMBER_START}([1１][3-9３-９]${DIGIT})${GROUP_JOIN}${DIGIT}{4}${GROUP_JOIN}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1****$2' },
   // Landlines with an area code (0531-8877-6655, (0531) 8877 6655): area code and last four, as maskPhone.
-  { pattern: `${NUMBER_START}[(（]?(0${DIGIT}{2,3})[)）]?${GAP}${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
+  // The area code's 0 may be full-width (０５３１ ８８７７ ６６５５), as its other digits may.
+  { pattern: `${NUMBER_START}[(（]?([0０]${DIGIT}{2,3})[)）]?${GAP}${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
   // The same with a group mark (0531/8877/6655).
-  { pattern: `${NUMBER_START}[(（]?(0${DIGIT}{2,3})[)）]?${GROUP_JOIN}${DIGIT}{3,4}${GROUP_JOIN}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
+  { pattern: `${NUMBER_START}[(（]?([0０]${DIGIT}{2,3})[)）]?${GROUP_JOIN}${DIGIT}{3,4}${GROUP_JOIN}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
   // A local number in groups where the text says it is one (电话 8877-6655): last four. Without
   // that word, 8877-6655 cannot be told from a range (面积1200-1500).
   { pattern: `((?:电话|座机|手机|联系方式|热线|[Tt][Ee][Ll])[：:]?[${SPACE}]{0,3})${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1****$2' },

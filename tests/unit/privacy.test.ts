@@ -710,3 +710,13 @@ describe('○ (white circle) typed for 〇 is a zero (third review)', () => {
     expect(maskFreeText(text)).toBe(text);
   });
 });
+
+describe('landlines whose area code starts with a full-width ０ (third review)', () => {
+  test.each([
+    ['座机０５３１/８８７７/６６５５', '座机０５３１-****６６５５'],
+    ['座机０７５７ ８１２ ３４５６', '座机０７５７-****３４５６'],
+    ['座机０１０ １２３４ ５６７８', '座机０１０-****５６７８'],
+  ])('%s → %s, as with an ASCII 0', (text, masked) => {
+    expect(maskFreeText(text)).toBe(masked);
+  });
+});
