@@ -6,7 +6,7 @@ import { entityManagerRunner, lockRollupsExclusive, syncWorkCalendarAndRollups }
 import type { SqlRunner } from '../../../analytics';
 import type { AdjustWorkCalendarInput } from './calendar.inputs';
 import type { WorkCalendar, WorkCalendarAdjustmentResult, WorkCalendarDay } from './calendar.types';
-import { WORK_CALENDAR_RANGE, holidaysKnownThrough, readAdjustments } from './work-calendar';
+import { WORK_CALENDAR_RANGE, holidaysKnownThrough, isWeekend, readAdjustments } from './work-calendar';
 
 /** The longest span one workCalendar query answers: a year and its edges. */
 export const MAX_CALENDAR_SPAN_DAYS = 400;
@@ -15,7 +15,6 @@ function assertInRange(day: string, field: string): void {
   if (day < WORK_CALENDAR_RANGE.first || day > WORK_CALENDAR_RANGE.last) throw badInput(field, `must lie between ${WORK_CALENDAR_RANGE.first} and ${WORK_CALENDAR_RANGE.last}, the years the calendar holds`);
 }
 
-const isWeekend = (day: string) => [0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay());
 const minDay = (a: string, b: string) => (a < b ? a : b);
 const maxDay = (a: string, b: string) => (a > b ? a : b);
 

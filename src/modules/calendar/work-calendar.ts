@@ -201,7 +201,8 @@ export async function syncWorkCalendar(
   return { changedDays: changed.length, refreshed: { from, to } };
 }
 
-function isWeekend(day: string): boolean {
+/** Saturday or Sunday (a YYYY-MM-DD day): what Monday-Friday counting takes off. */
+export function isWeekend(day: string): boolean {
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
   return weekday === 0 || weekday === 6;
 }

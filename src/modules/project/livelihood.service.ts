@@ -29,6 +29,9 @@ import { computeSuggestions, decodeSuggestionId, type QueryScope } from './sugge
 /** Newest first. */
 export const PROJECT_ORDER: Ordering = { property: 'id', direction: OrderDirection.DESC };
 
+/** Yuan to the fen, as funding amounts are kept. */
+const cents = (value: number) => Math.round(value * 100) / 100;
+
 /**
  * 民生项目: accepted from a suggestion (the suggestion's numbers and explanation are kept with
  * the project), then approved, started, reported on and accepted (验收), or cancelled. Every step
@@ -267,12 +270,11 @@ async function replaceFunding(em: EntityManager, project: LivelihoodProject, sou
   const created: ProjectFunding[] = [];
   for (const [index, source] of sources.entries()) {
     const unit = source.unitId ? await loadByGlobalId(em, Unit, source.unitId, `${field}.${index}.unitId`) : null;
-    created.push(em.create(ProjectFunding, { project, kind: source.kind, unit, amount: Math.round(source.amount * 100) / 100, note: source.note?.trim() || null }));
+    created.push(em.create(ProjectFunding, { project, kind: source.kind, unit, amount: cents(source.amount), note: source.note?.trim() || null }));
   }
   return created;
 }
 
-const cents = (value: number) => Math.round(value * 100) / 100;
 const yuan = (value: number) => cents(value).toLocaleString('en-US');
 
 /** Yuan of UNIT sources per unit id. */
@@ -371,7 +373,7 @@ function defaultFunding(candidate: CandidateOut): Pick<FundingSourceInput, 'kind
   const byUnit = new Map<number, { amount: number; parts: string[] }>();
   for (const match of candidate.matches) {
     const entry = byUnit.get(match.unitId) ?? { amount: 0, parts: [] };
-    entry.amount = Math.round((entry.amount + match.value) * 100) / 100;
+    entry.amount = cents(entry.amount + match.value);
     entry.parts.push(match.kind === 'MONEY' ? `cash ${match.value}` : `in kind: ${match.title} ${match.quantity} (${match.kind})`);
     byUnit.set(match.unitId, entry);
   }

@@ -300,7 +300,6 @@ export async function refreshServiceDemand(db: Runner, scope: RollupDays): Promi
   const records = `(select * from service_record r where ${scope.instantWithin('r.received_at')} and ${scope.day(`(r.received_at at time zone '${ROLLUP_TIME_ZONE}')::date`)} and ${scope.community('r.community_id')})`;
   // The cells once, for the daily and the grid table alike: computing them (the deadline joins the
   // calendar twice per record) was most of each insert, 3 s of 3.3 at 450,000 records.
-  await db.query('drop table if exists pg_temp.refreshed_service_cells');
   await db.query(`create temp table refreshed_service_cells on commit drop as ${serviceCellsSelect(records)}`);
   await replaceSourceDays(db, DEMAND_SOURCE.SERVICE_RECORDS, 'refreshed_service_cells c', scope);
   await db.query('drop table refreshed_service_cells');
