@@ -11,6 +11,7 @@ import { tokenSettings } from '../../src/modules/identity/sessions';
 import { Role } from '../../src/modules/identity/role';
 import { initOrm, migrateUp, withDatabase } from '../../src/db/database';
 import { createServer, type AppServer } from '../../src/server';
+import { seedDemoCity } from '../../src/seed/demo-city';
 
 export interface GraphQLResult<T = any> {
   data?: T;
@@ -126,4 +127,16 @@ export async function createTestApp(): Promise<TestApp> {
       await admin(serverUrl, (client) => client.query(`drop database if exists "${name}" with (force)`));
     },
   };
+}
+
+/**
+ * A test app on the small demo city, with a plain pg client on its database: what the import,
+ * roll-up and calendar tests drive directly. The caller ends the client and closes the app.
+ */
+export async function createDemoCityApp(): Promise<{ app: TestApp; db: pg.Client }> {
+  const app = await createTestApp();
+  await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
+  const db = new pg.Client({ connectionString: app.databaseUrl });
+  await db.connect();
+  return { app, db };
 }

@@ -13,10 +13,9 @@ import { GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
 import { rebuildRollups } from '../../src/modules/service-data/rollups';
-import { seedDemoCity } from '../../src/seed/demo-city';
 import { UPDATE_AREA } from '../operations/areas';
 import { categoryId } from '../helpers/closed-loop-fixtures';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createDemoCityApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
 let db: pg.Client;
@@ -24,10 +23,7 @@ const gongjian = loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'
 const TABLES = ['request_daily', 'service_daily', 'demand_daily', 'demand_monthly', 'demand_grid_daily', 'demand_grid_monthly'];
 
 beforeAll(async () => {
-  app = await createTestApp();
-  await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
-  db = new pg.Client({ connectionString: app.databaseUrl });
-  await db.connect();
+  ({ app, db } = await createDemoCityApp());
   // Whatever the seed left, the tests start from rebuilt roll-ups.
   await rebuild();
 });

@@ -8,8 +8,7 @@ import { workCalendar } from '../../src/modules/calendar/work-calendar';
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
 import { GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
-import { seedDemoCity } from '../../src/seed/demo-city';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createDemoCityApp, type TestApp } from '../helpers/test-app';
 
 /**
  * A one-window counter records on the days it is open: the working days of the calendar
@@ -33,10 +32,7 @@ async function loadDays(name: string, days: string[]) {
 }
 
 beforeAll(async () => {
-  app = await createTestApp();
-  await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
-  db = new pg.Client({ connectionString: app.databaseUrl });
-  await db.connect();
+  ({ app, db } = await createDemoCityApp());
 });
 afterAll(async () => {
   await db?.end();

@@ -7,8 +7,7 @@ import { ALL_COLUMNS, GRID_ONLY_RECORDS_NOTE, planPeriod, readBuckets, readBucke
 import { PROJECT_ROOT } from '../../src/config/paths';
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
-import { seedDemoCity } from '../../src/seed/demo-city';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createDemoCityApp, type TestApp } from '../helpers/test-app';
 import { accountViewer } from '../helpers/access-fixtures';
 import { Role } from '../../src/modules/identity/role';
 import { PLANTED_CATEGORY, plantedCsv, tinyCsv } from '../fixtures/demand-fixture';
@@ -21,10 +20,7 @@ let sql: SqlRunner;
 const gongjian = loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'));
 
 beforeAll(async () => {
-  app = await createTestApp();
-  await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
-  db = new pg.Client({ connectionString: app.databaseUrl });
-  await db.connect();
+  ({ app, db } = await createDemoCityApp());
   sql = oneAtATime(db);
   for (const csv of [plantedCsv(), tinyCsv()]) {
     const summary = await importServiceFile({ db, input: Readable.from([Buffer.from(csv)]), fileName: 'fixture.csv', mapping: gongjian, batchRows: 5000 });

@@ -8,9 +8,9 @@ import { generateServiceRecords, GONGJIAN_CSV_HEADER } from '../../src/modules/s
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
 import { rebuildRollups, refreshRequestDaily, syncWorkCalendarAndRollups } from '../../src/modules/service-data/rollups';
-import { clearAllData, seedDemoCity } from '../../src/seed/demo-city';
+import { clearAllData } from '../../src/seed/demo-city';
 import { Migration20261203160000_demand_evidence_demands_only } from '../../migrations/Migration20261203160000_demand_evidence_demands_only';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createDemoCityApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
 let db: pg.Client;
@@ -19,10 +19,7 @@ const gongjian = loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'
 const TABLES = ['demand_daily', 'demand_monthly', 'demand_grid_daily', 'demand_grid_monthly'];
 
 beforeAll(async () => {
-  app = await createTestApp();
-  await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
-  db = new pg.Client({ connectionString: app.databaseUrl });
-  await db.connect();
+  ({ app, db } = await createDemoCityApp());
 });
 afterAll(async () => {
   await db?.end();

@@ -8,8 +8,7 @@ import { PROJECT_ROOT } from '../../src/config/paths';
 import { importServiceFile } from '../../src/modules/service-data/import';
 import { loadMapping } from '../../src/modules/service-data/mapping';
 import { GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
-import { seedDemoCity } from '../../src/seed/demo-city';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createDemoCityApp, type TestApp } from '../helpers/test-app';
 
 /**
  * demandSeries' trend on flat demand whose right answers are known by construction (2016, a year
@@ -45,10 +44,7 @@ function csv(): string {
 }
 
 beforeAll(async () => {
-  app = await createTestApp();
-  await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
-  db = new pg.Client({ connectionString: app.databaseUrl });
-  await db.connect();
+  ({ app, db } = await createDemoCityApp());
   const mapping = loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'));
   expect(await importServiceFile({ db, input: Readable.from([Buffer.from(csv())]), fileName: 'flat.csv', mapping, batchRows: 5000 })).toMatchObject({ rejected: 0 });
   const category = async (item: string) => Number((await db.query(`select category_id from service_item where code = $1`, [item])).rows[0].category_id);

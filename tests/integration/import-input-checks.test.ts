@@ -9,8 +9,7 @@ import { PROJECT_ROOT } from '../../src/config/paths';
 import { GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
 import { importServiceFile, type ImportOptions } from '../../src/modules/service-data/import';
 import { loadMapping, parseMapping } from '../../src/modules/service-data/mapping';
-import { seedDemoCity } from '../../src/seed/demo-city';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createDemoCityApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
 let db: pg.Client;
@@ -18,10 +17,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'import-input-'));
 const gongjian = loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'));
 
 beforeAll(async () => {
-  app = await createTestApp();
-  await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
-  db = new pg.Client({ connectionString: app.databaseUrl });
-  await db.connect();
+  ({ app, db } = await createDemoCityApp());
 });
 afterAll(async () => {
   await db?.end();

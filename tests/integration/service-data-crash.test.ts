@@ -7,8 +7,7 @@ import { PROJECT_ROOT } from '../../src/config/paths';
 import { GONGJIAN_CSV_HEADER, generateServiceRecords } from '../../src/modules/service-data/generator';
 import { INTERRUPTED_REASON } from '../../src/modules/service-data/import';
 import { rebuildRollups } from '../../src/modules/service-data/rollups';
-import { seedDemoCity } from '../../src/seed/demo-city';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createDemoCityApp, type TestApp } from '../helpers/test-app';
 
 const RECORDS = 150_000;
 let app: TestApp;
@@ -21,10 +20,7 @@ beforeAll(async () => {
   // The CLI runs compiled, as `npm run import` does: the global setup builds it.
   if (!fs.existsSync(cli)) throw new Error(`${cli} was not built`);
   fs.writeFileSync(file, [...generateServiceRecords({ records: RECORDS, seed: 99, days: 120 })].join(''));
-  app = await createTestApp();
-  await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
-  db = new pg.Client({ connectionString: app.databaseUrl });
-  await db.connect();
+  ({ app, db } = await createDemoCityApp());
 }, 120_000);
 afterAll(async () => {
   await db?.end();

@@ -10,7 +10,7 @@ import { rebuildRollups, syncWorkCalendarAndRollups } from '../../src/modules/se
 import { HOLIDAYS_KNOWN_THROUGH, holidaysOutOfDate } from '../../src/modules/calendar/work-calendar';
 import { clearAllData, seedDemoCity } from '../../src/seed/demo-city';
 import { accountViewer, portalViewer } from '../helpers/access-fixtures';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createDemoCityApp, type TestApp } from '../helpers/test-app';
 
 /**
  * The built-in calendar (chinese-days 1.5.7) knows the holidays through 2026. In December the
@@ -23,10 +23,7 @@ const gongjian = loadMapping(path.join(PROJECT_ROOT, 'mappings', 'gongjian.json'
 const TABLES = ['demand_daily', 'demand_monthly', 'demand_grid_daily', 'demand_grid_monthly'];
 
 beforeAll(async () => {
-  app = await createTestApp();
-  await seedDemoCity(app.orm.em.fork(), { scale: 'small' });
-  db = new pg.Client({ connectionString: app.databaseUrl });
-  await db.connect();
+  ({ app, db } = await createDemoCityApp());
 });
 afterAll(async () => {
   await db?.end();
