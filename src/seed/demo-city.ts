@@ -672,10 +672,13 @@ class DemoCityPlanner {
           const year = Math.min(2024, birthYear + r.int(19, status === 'RETIRED' ? 45 : 38));
           joined = this.date(`${year}-01-01`, `${year}-12-31`);
         }
-        // Retired members' membership is transferred to the community, so they do not "report";
-        // in-service and mobile members and non-party staff report under 双报到.
+        // 双报到 is for people in work (assertMayReport): in-service members and non-party staff
+        // report; retired and mobile members belong to their community's organisations already.
+        // A mobile member still takes the draws the seed once made to report them, so every later
+        // draw, and with it the rest of the demo city (the README's people and posts), stays as it was.
         let reported: string | null = null;
-        if (status === null || (status === 'IN_SERVICE' && r.chance(0.95)) || (status === 'MOBILE' && r.chance(0.85))) {
+        if (status === 'MOBILE' && r.chance(0.85)) this.date('2018-06-01', '2025-06-30');
+        if (status === null || (status === 'IN_SERVICE' && r.chance(0.95))) {
           reported = this.date('2018-06-01', '2025-06-30');
           if (joined && reported < joined) reported = joined;
         }

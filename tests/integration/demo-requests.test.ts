@@ -132,6 +132,12 @@ test('the demo city keeps the 双报到 rule: every reported member holds a serv
       (select count(*)::int from service_post sp where sp.capacity < (select count(*) from post_claim pc where pc.post_id = sp.id and pc.status = 'ACTIVE')) as over_capacity,
       (select count(distinct community_id)::int from service_post) as communities_with_posts`);
   expect(bad).toEqual({ stray_claims: 0, over_capacity: 0, communities_with_posts: 12 });
+  // Only people reportMember accepts have reported (assertMayReport): in-service members and
+  // non-party staff, each with an employer; retired and mobile members never.
+  const [who] = await sql(`select count(*) filter (where party_status is not null and party_status <> 'IN_SERVICE')::int as not_in_work,
+      count(*) filter (where employer_unit_id is null)::int as without_employer
+    from person where reported_on is not null`);
+  expect(who).toEqual({ not_in_work: 0, without_employer: 0 });
   // Through the API: leaving a member's only post is refused, as for any reported member.
   const [only] = await sql(`select pc.id from post_claim pc where pc.status = 'ACTIVE'
       and (select count(*) from post_claim o where o.person_id = pc.person_id and o.status = 'ACTIVE') = 1 order by pc.id limit 1`);
