@@ -482,14 +482,39 @@ export function looksLikePersonalNumber(value: string): boolean {
 }
 
 /**
+ * Groups of digits a record key joins with separators (139-1234-5678-01, hall_139.1234.5678,
+ * 370102-19900101-1237-1), an ID number's final X with the last one.
+ */
+const KEY_DIGIT_GROUPS = new RegExp(`[0-9０-９]+(?:(?:${SEPARATOR}|[_/／＿]){1,3}[0-9０-９]+)*[XxＸｘ]?`, 'g');
+const KEY_DIGIT_GROUP = /[0-9０-９]+[XxＸｘ]?/g;
+
+/**
  * A record key with every personal number in it masked (see looksLikePersonalNumber): the whole
- * key, else each run of 11 or more digits in it (an ID number's final X with it), since a source
- * system may compose its keys of one (13912345678-01, 370102199001011237-1). Shorter runs and
- * ordinary keys stay as they are, traceable.
+ * key, else each stretch of its digit groups that is one, since a source system may compose its
+ * keys of one, grouped or not (13912345678-01, 370102-19900101-1237-1, A-139-1234-5678). Other
+ * digits and ordinary keys stay as they are, traceable (GJ20240701-0000000001, 18-00269879).
  */
 export function maskPersonalNumbersInKey(key: string): string {
   if (looksLikePersonalNumber(key)) return maskPersonalNumber(key);
-  return key.replace(/[0-9０-９]{11,}[Xx]?/g, (run) => (looksLikePersonalNumber(run) ? maskPersonalNumber(run) : run));
+  return key.replace(KEY_DIGIT_GROUPS, (run) => {
+    const groups = [...run.matchAll(KEY_DIGIT_GROUP)].map((group) => ({ start: group.index!, end: group.index! + group[0].length, digits: group[0].length }));
+    let out = '';
+    let copied = 0;
+    for (let first = 0; first < groups.length; first++) {
+      // The longest stretch of groups from here, 11 to 19 digits, that is a personal number.
+      let digits = 0;
+      let found = -1;
+      for (let last = first; last < groups.length && digits + groups[last].digits <= 19; last++) {
+        digits += groups[last].digits;
+        if (digits >= 11 && looksLikePersonalNumber(run.slice(groups[first].start, groups[last].end))) found = last;
+      }
+      if (found < 0) continue;
+      out += run.slice(copied, groups[first].start) + maskPersonalNumber(run.slice(groups[first].start, groups[found].end));
+      copied = groups[found].end;
+      first = found;
+    }
+    return out + run.slice(copied);
+  });
 }
 
 /** YYYYMMDD of a plausible birth date (an ID number's digits 7-14). */

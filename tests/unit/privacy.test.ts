@@ -1,4 +1,4 @@
-import { looksLikePersonalNumber, maskAccountName, maskPersonalNumber, maskFreeText, maskFreeTextJson, maskFreeTextSqlExpression, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
+import { looksLikePersonalNumber, maskAccountName, maskPersonalNumber, maskPersonalNumbersInKey, maskFreeText, maskFreeTextJson, maskFreeTextSqlExpression, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 
@@ -660,6 +660,23 @@ describe('looksLikePersonalNumber: record keys with the shape of a personal numb
   test.each(['GJ20240701-0000000001', '18-00269879', 'SR-2024-000123', '1234567890', '12812345678', 'ORDER-13812345678', '2024-01-01', 'a@b', '202407010000000001', '2024070112345678', '6222020200001234567', '0123456789', '00123456789', '0531-8877'])(
     '%s is none',
     (value) => expect(looksLikePersonalNumber(value)).toBe(false),
+  );
+});
+
+describe('maskPersonalNumbersInKey: the personal numbers inside a record key, grouped or not', () => {
+  test.each([
+    ['13912345678-01', '139****5678-01'],
+    ['139-1234-5678-01', '139****5678-01'],
+    ['A-139-1234-5678', 'A-139****5678'],
+    ['hall_139.1234.5678', 'hall_139****5678'],
+    ['370102-19900101-1237-1', '370***********1237-1'],
+    ['370102-19900101-123X', '370***********123X'],
+    ['0531-88776655-01', '0531-****6655-01'],
+    ['4111-1111-1111-1111-07', '****1111-07'],
+  ])('%s → %s', (key, expected) => expect(maskPersonalNumbersInKey(key)).toBe(expected));
+
+  test.each(['GJ20230301-0000000001', '18-00269879', 'SR-2024-000123', '2024-07-01-0001', '202407010000000001', 'BATCH-2024-0531-0001'])('%s stays traceable', (key) =>
+    expect(maskPersonalNumbersInKey(key)).toBe(key),
   );
 });
 
