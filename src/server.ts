@@ -154,10 +154,15 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   );
 
   // Body-level refusals (malformed JSON, invalid UTF-8, too large) in the same shape as GraphQL errors.
-  app.use((error: { status?: number; statusCode?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  app.use((error: { status?: number; statusCode?: number; message?: string; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = error.status ?? error.statusCode ?? 500;
     if (status >= 500) logger.error({ err: error }, 'unexpected HTTP error');
-    const message = status === 413 ? `The request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB limit` : status < 500 ? (error.message ?? 'Bad request') : 'Internal server error';
+    const message =
+      status === 413 ? `The request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`
+      // JSON.parse quotes the body around the error, and a body may hold a phone or ID number: not echoed.
+      : error.type === 'entity.parse.failed' ? 'The request body is not valid JSON'
+      : status < 500 ? (error.message ?? 'Bad request')
+      : 'Internal server error';
     res.status(status).json({
       errors: [{ message, extensions: { code: status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : ErrorCode.INTERNAL_SERVER_ERROR } }],
     });

@@ -30,13 +30,10 @@ export function fromGlobalId(globalId: string): DecodedGlobalId | null {
  */
 export function expectGlobalId(globalId: string, typeNames: readonly string[], field: string): DecodedGlobalId {
   const decoded = fromGlobalId(globalId);
-  if (!decoded) throw badInput(field, `"${truncate(globalId)}" is not a valid ID`);
+  // Not echoed: what a caller typed where an ID belongs may be a phone or ID number.
+  if (!decoded) throw badInput(field, 'is not a valid ID (use an id the API returned)');
   if (!typeNames.includes(decoded.typeName)) {
     throw badInput(field, `expected the ID of a ${typeNames.join(' or ')}, got the ID of a ${decoded.typeName}`);
   }
   return decoded;
-}
-
-function truncate(value: string): string {
-  return typeof value === 'string' && value.length > 40 ? `${value.slice(0, 40)}…` : String(value);
 }

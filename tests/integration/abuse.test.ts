@@ -144,6 +144,12 @@ test('invalid UTF-8 and malformed JSON are client errors', async () => {
   const malformed = await post('{"query": ');
   expect(malformed.status).toBe(400);
   expect(malformed.json.errors[0].extensions.code).toBe('BAD_REQUEST');
+  // The answer does not quote the body back: it may hold personal data (found by a privacy review).
+  for (const body of ['13812345678 王建国', '"370102199001011237"', `{"query":"{ districts { totalCount } }","phone":"13812345678", "x":'a'}}`]) {
+    const answer = await post(body);
+    expect(answer.status).toBe(400);
+    expect(answer.json.errors[0]).toEqual({ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } });
+  }
 });
 
 test('wrong content types and GET mutations are refused', async () => {

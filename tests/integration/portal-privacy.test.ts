@@ -168,3 +168,15 @@ function asciiDigits(text: string): string {
     })
     .join('');
 }
+
+test('a phone or ID number given where an ID belongs is not echoed in the error (found by a privacy review)', async () => {
+  const documents: [string, Record<string, unknown>, string][] = [
+    [`query($id: ID!) { communities(filter: { within: $id }) { totalCount } }`, { id: '13812345678' }, 'filter.within'],
+    [RANKING, { input: { areaId: '370102199001011237', lastDays: 30, groupBy: ['CATEGORY'] } }, 'input.areaId'],
+  ];
+  for (const [document, variables, field] of documents) {
+    const result = await app.execute(document, variables, portalViewer());
+    expectError(result, 'BAD_USER_INPUT', field);
+    expect(result.errors![0].message).toBe(`${field}: is not a valid ID (use an id the API returned)`);
+  }
+});
