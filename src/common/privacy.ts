@@ -228,6 +228,12 @@ const ADDRESS_DASH = '[-－‐‑–—]';
  * can match on exactly what the viewer is shown (see freeTextSearchCondition). The character
  * classes hold the characters themselves (the \u escapes above are JavaScript's): PostgreSQL
  * reads no escapes inside them.
+ *
+ * At most 30 masks (PostgreSQL caches 32 compiled expressions per connection; see the unit test):
+ * masks with the same replacement are alternatives of one mask (`A|B`, each alternative's groups
+ * numbered after the ones before, the replacement naming them all: an alternative that did not
+ * match gives ''). Only where no text matches two alternatives at the same place, or the first is
+ * then never the shorter: JavaScript takes the first alternative that matches, PostgreSQL the longest.
  */
 const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onlyIfLuhn?: boolean }> = [
   // E-mail: the first character of the local part and the domain stay. The at sign and the dots may
@@ -247,21 +253,22 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
       `(${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{2}${GAP}${ANY_FORM_ID_END})${OTHER_FORMS_END}`,
     replacement: '$1***********$2',
   },
+  // A mobile, separators between its digits allowed or grouped 3-4-4 with a slash, a comma, 、, an
+  // underscore or a tilde (١٣٨/١٢٣٤/٥٦٧٨, 一三八、一二三四、五六七八, 138/一二三四/5678): one mask, the two
+  // ways of writing it alternatives (no text is both), to stay within PostgreSQL's cache of compiled
+  // expressions (see maskFreeTextSqlExpression).
   {
     pattern:
-      `${OTHER_FORMS_START}((?:[+＋]?${ANY_FORM_OF(8)}${ANY_FORM_OF(6)}${GAP})?${otherFormWithin(11)}${ANY_FORM_OF(1)}${GAP}${ANY_FORM_OF(3, 4, 5, 6, 7, 8, 9)}${ANY_FORM_NEXT_DIGIT})` +
-      `${ANY_FORM_NEXT_DIGIT}{4}${GAP}(${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{3})${OTHER_FORMS_END}`,
-    replacement: '$1****$2',
+      `${OTHER_FORMS_START}(?:` +
+      `((?:[+＋]?${ANY_FORM_OF(8)}${ANY_FORM_OF(6)}${GAP})?${otherFormWithin(11)}${ANY_FORM_OF(1)}${GAP}${ANY_FORM_OF(3, 4, 5, 6, 7, 8, 9)}${ANY_FORM_NEXT_DIGIT})` +
+      `${ANY_FORM_NEXT_DIGIT}{4}${GAP}(${ANY_FORM_DIGIT}${ANY_FORM_NEXT_DIGIT}{3})` +
+      `|${otherFormAmong(20)}(${ANY_FORM_OF(1)}${ANY_FORM_OF(3, 4, 5, 6, 7, 8, 9)}${ANY_FORM_DIGIT})` +
+      `${GROUP_JOIN}${ANY_FORM_DIGIT}{4}${GROUP_JOIN}(${ANY_FORM_DIGIT}{4})` +
+      `)${OTHER_FORMS_END}`,
+    replacement: '$1$3****$2$4',
   },
-  // The same grouped 3-4-4 with a slash, a comma, 、, an underscore or a tilde (١٣٨/١٢٣٤/٥٦٧٨, 一三八、一二三四、五六七八,
-  // 138/一二三四/5678), and landlines with an area code grouped so (〇五三一/八八七七/六六五五), as the ASCII masks
+  // Landlines with an area code grouped with a group mark (〇五三一/八八七七/六六五五), as the ASCII masks
   // below read them.
-  {
-    pattern:
-      `${OTHER_FORMS_START}${otherFormAmong(20)}(${ANY_FORM_OF(1)}${ANY_FORM_OF(3, 4, 5, 6, 7, 8, 9)}${ANY_FORM_DIGIT})` +
-      `${GROUP_JOIN}${ANY_FORM_DIGIT}{4}${GROUP_JOIN}(${ANY_FORM_DIGIT}{4})${OTHER_FORMS_END}`,
-    replacement: '$1****$2',
-  },
   {
     pattern:
       `${OTHER_FORMS_START}${otherFormAmong(22)}[(（]?(${ANY_FORM_OF(0)}${ANY_FORM_DIGIT}{2,3})[)）]?` +
@@ -272,25 +279,25 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   // groups: ٤١١١ ١١١١ ١١١١ ١١١١, 〇五三一 八八七七 六六五五): last four. As long as a mobile (11) when
   // Chinese numerals are in it, which are words too; before the ASCII masks, which would take the
   // ASCII digits of a mixed one (1234567八八七七) and leave the rest.
-  { pattern: anyFormRun(MIN_NUMERAL_RUN - 4), replacement: '****$1' },
-  // Without Chinese numerals, 7 digits or more, as the ASCII run mask (a local number ٨٨٧٧٦٦٥٥, ⑧⑧⑦⑦-⑥⑥⑤⑤);
-  // a numeral word may follow (٨٨٧٧٦٦٥٥一直). Not a list's circled markers (①②③④⑤⑥⑦⑧⑨).
+  // Or, the alternative in the same mask (a run of the first is never shorter than one of the second
+  // at the same place, so both engines take the same), without Chinese numerals, 7 digits or more, as
+  // the ASCII run mask (a local number ٨٨٧٧٦٦٥٥, ⑧⑧⑦⑦-⑥⑥⑤⑤); a numeral word may follow (٨٨٧٧٦٦٥٥一直). Not
+  // a list's circled markers (①②③④⑤⑥⑦⑧⑨).
   {
     pattern:
-      `(?<!${DIGIT_NO_WORD})${CIRCLED_LIST}(?=(?:${DIGIT}${GAP}){0,18}${NO_WORD_OTHER_FORM_DIGIT})` +
+      `${anyFormRun(MIN_NUMERAL_RUN - 4)}` +
+      `|(?<!${DIGIT_NO_WORD})${CIRCLED_LIST}(?=(?:${DIGIT}${GAP}){0,18}${NO_WORD_OTHER_FORM_DIGIT})` +
       `${DIGIT_NO_WORD}(?:${GAP}${DIGIT_NO_WORD}){2,}${GAP}(${DIGIT_NO_WORD}(?:${GAP}${DIGIT_NO_WORD}){3})(?!${DIGIT_NO_WORD})`,
-    replacement: '****$1',
+    replacement: '****$1$2',
   },
   // Resident ID numbers (18 characters), also in groups: region prefix and last four, as maskIdNumber.
+  // Or written 6-8-4 with a slash, a comma, 、, an underscore or a tilde (370102/19900101/1237), digits
+  // 7-14 a birth date: the alternative in the same mask (no text is both).
   {
-    pattern: `${NUMBER_START}(${DIGIT}${NEXT_DIGIT}{2})${NEXT_DIGIT}{11}${GAP}(${DIGIT}${NEXT_DIGIT}{2}${GAP}[0-9０-９XxＸｘ])${NUMBER_END}`,
-    replacement: '$1***********$2',
-  },
-  // The same written 6-8-4 with a slash, a comma, 、, an underscore or a tilde (370102/19900101/1237),
-  // digits 7-14 a birth date.
-  {
-    pattern: `${NUMBER_START}(${DIGIT}{3})${DIGIT}{3}${GROUP_JOIN}(?=${YYYYMMDD})${DIGIT}{8}${GROUP_JOIN}(${DIGIT}{3}[0-9０-９XxＸｘ])${NUMBER_END}`,
-    replacement: '$1***********$2',
+    pattern:
+      `${NUMBER_START}(?:(${DIGIT}${NEXT_DIGIT}{2})${NEXT_DIGIT}{11}${GAP}(${DIGIT}${NEXT_DIGIT}{2}${GAP}[0-9０-９XxＸｘ])` +
+      `|(${DIGIT}{3})${DIGIT}{3}${GROUP_JOIN}(?=${YYYYMMDD})${DIGIT}{8}${GROUP_JOIN}(${DIGIT}{3}[0-9０-９XxＸｘ]))${NUMBER_END}`,
+    replacement: '$1$3***********$2$4',
   },
   // Old ID numbers (15 digits) in groups of 6, 6 and 3 (370102 900101 123, 370102/900101/123), the
   // middle one a birth date (YYMMDD): region prefix and last four, as maskIdNumber. Written without
@@ -323,18 +330,22 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   },
   // American Express, 4-6-5 (3782 822463 10005), passing the Luhn check: the last group kept.
   { pattern: `${NUMBER_START}[3３]${DIGIT}{3}${CARD_GAP}${DIGIT}{6}${CARD_GAP}(${DIGIT}{5})${NUMBER_END}`, replacement: '****$1', onlyIfLuhn: true },
-  // Mainland mobiles, also written +86 138-1234-5678 or 1381 234 5678: first three and last four, as maskPhone.
+  // Mainland mobiles, also written +86 138-1234-5678 or 1381 234 5678: first three and last four, as
+  // maskPhone. Or written 3-4-4 with a slash, a comma, 、, an underscore or a tilde (138/1234/5678,
+  // 138、1234、5678): the alternative in the same mask (no text is both).
   {
-    pattern: `${NUMBER_START}((?:[+]?86${GAP})?[1１]${GAP}[3-9３-９]${NEXT_DIGIT})${NEXT_DIGIT}{4}${GAP}(${DIGIT}${NEXT_DIGIT}{3})${NUMBER_END}`,
-    replacement: '$1****$2',
+    pattern:
+      `${NUMBER_START}(?:((?:[+]?86${GAP})?[1１]${GAP}[3-9３-９]${NEXT_DIGIT})${NEXT_DIGIT}{4}${GAP}(${DIGIT}${NEXT_DIGIT}{3})` +
+      `|([1１][3-9３-９]${DIGIT})${GROUP_JOIN}${DIGIT}{4}${GROUP_JOIN}(${DIGIT}{4}))${NUMBER_END}`,
+    replacement: '$1$3****$2$4',
   },
-  // The same written 3-4-4 with a slash, a comma, 、, an underscore or a tilde (138/1234/5678, 138、1234、5678).
-  { pattern: `${NUMBER_START}([1１][3-9３-９]${DIGIT})${GROUP_JOIN}${DIGIT}{4}${GROUP_JOIN}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1****$2' },
-  // Landlines with an area code (0531-8877-6655, (0531) 8877 6655): area code and last four, as maskPhone.
-  // The area code's 0 may be full-width (０５３１ ８８７７ ６６５５), as its other digits may.
-  { pattern: `${NUMBER_START}[(（]?([0０]${DIGIT}{2,3})[)）]?${GAP}${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
-  // The same with a group mark (0531/8877/6655).
-  { pattern: `${NUMBER_START}[(（]?([0０]${DIGIT}{2,3})[)）]?${GROUP_JOIN}${DIGIT}{3,4}${GROUP_JOIN}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1-****$2' },
+  // Landlines with an area code (0531-8877-6655, (0531) 8877 6655), or its groups joined by a group mark
+  // (0531/8877/6655): area code and last four, as maskPhone. The area code's 0 may be full-width
+  // (０５３１ ８８７７ ６６５５), as its other digits may.
+  {
+    pattern: `${NUMBER_START}[(（]?([0０]${DIGIT}{2,3})[)）]?(?:${GAP}${DIGIT}{3,4}${GAP}|${GROUP_JOIN}${DIGIT}{3,4}${GROUP_JOIN})(${DIGIT}{4})${NUMBER_END}`,
+    replacement: '$1-****$2',
+  },
   // A local number in groups where the text says it is one (电话 8877-6655): last four. Without
   // that word, 8877-6655 cannot be told from a range (面积1200-1500).
   { pattern: `((?:电话|座机|手机|联系方式|热线|[Tt][Ee][Ll])[：:]?[${SPACE}]{0,3})${DIGIT}{3,4}${GAP}(${DIGIT}{4})${NUMBER_END}`, replacement: '$1****$2' },
