@@ -1,5 +1,5 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
-import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261219100000_free_text_masks_other_digit_forms';
+import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261222100000_free_text_masks_merged';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath, portalViewer } from '../helpers/access-fixtures';
