@@ -306,16 +306,16 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   // groups: ٤١١١ ١١١١ ١١١١ ١١١١, 〇五三一 八八七七 六六五五): last four. As long as a mobile (11) when
   // Chinese numerals are in it, which are words too; before the ASCII masks, which would take the
   // ASCII digits of a mixed one (1234567八八七七) and leave the rest.
-  // Or, the alternative in the same mask (a run of the first is never shorter than one of the second
-  // at the same place, so both engines take the same), without Chinese numerals, 7 digits or more, as
-  // the ASCII run mask (a local number ٨٨٧٧٦٦٥٥, ⑧⑧⑦⑦-⑥⑥⑤⑤); a numeral word may follow (٨٨٧٧٦٦٥٥一直). Not
-  // a list's circled markers (①②③④⑤⑥⑦⑧⑨).
+  { pattern: anyFormRun(`${ANY_FORM_NEXT_DIGIT}{${MIN_NUMERAL_RUN - 5},}`), replacement: '****$1' },
+  // Without Chinese numerals, 7 digits or more, as the ASCII run mask (a local number ٨٨٧٧٦٦٥٥, ⑧⑧⑦⑦-⑥⑥⑤⑤);
+  // a numeral word may follow (٨٨٧٧٦٦٥٥一直). Not a list's circled markers (①②③④⑤⑥⑦⑧⑨). Its own mask, not
+  // an alternative of the one above (the same replacement): PostgreSQL took twice as long on the two
+  // as one (122 ms against 63 ms for 400 short texts).
   {
     pattern:
-      `${anyFormRun(`${ANY_FORM_NEXT_DIGIT}{${MIN_NUMERAL_RUN - 5},}`)}` +
-      `|(?<!${DIGIT_NO_WORD})${CIRCLED_LIST}(?=(?:${DIGIT}${GAP}){0,18}${NO_WORD_OTHER_FORM_DIGIT})` +
+      `(?<!${DIGIT_NO_WORD})${CIRCLED_LIST}(?=(?:${DIGIT}${GAP}){0,18}${NO_WORD_OTHER_FORM_DIGIT})` +
       `${DIGIT_NO_WORD}(?:${GAP}${DIGIT_NO_WORD}){2,}${GAP}(${DIGIT_NO_WORD}(?:${GAP}${DIGIT_NO_WORD}){3})(?!${DIGIT_NO_WORD})`,
-    replacement: '****$1$2',
+    replacement: '****$1',
   },
   // Resident ID numbers (18 characters), also in groups: region prefix and last four, as maskIdNumber.
   // Or written 6-8-4 with a slash, a comma, 、, an underscore or a tilde (370102/19900101/1237), digits
