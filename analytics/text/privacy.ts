@@ -52,8 +52,19 @@ const NUMERAL = `[0-9${CHINESE_DIGIT_FORMS.join('')}]`;
 const NUMERAL_GAP = `(?:[${NUMBER_JOINERS}${NUMBER_SPACES}\\s]{0,3}|[${NUMBER_SPACES}\\s]{0,2}[${NUMBER_GROUP_MARKS}][${NUMBER_SPACES}\\s]{0,2})`;
 const NUMERAL_RUN = new RegExp(`${NUMERAL}(?:${NUMERAL_GAP}${NUMERAL}){${MIN_NUMERAL_RUN - 1},}`, 'g');
 const CHINESE_NUMERAL = new RegExp(`[${CHINESE_DIGIT_FORMS.join('')}]`);
+/**
+ * A local number of 7 or 8 digits, Chinese numerals among them, where free-text masking reads one: after
+ * the word that says it is one (座机八八七七六六五五, 电话：八八七七-六六五五) or after an area code in brackets
+ * ((〇五三一)八八七七六六五五). Shorter than NUMERAL_RUN takes; the cue word stays.
+ */
+const NUMERAL_SEPARATORS = `[${NUMBER_JOINERS}${NUMBER_SPACES}\\s]{0,3}`;
+const NUMERAL_LOCAL_NUMBER = new RegExp(
+  `(?:(电话|座机|手机|联系方式|热线|tel)[：:]?[${NUMBER_SPACES}\\s]{0,3}|[(（][${CHINESE_DIGIT_FORMS[0]}0]${NUMERAL}{2,3}[)）]${NUMERAL_SEPARATORS})` +
+    `${NUMERAL}{3,4}${NUMERAL_SEPARATORS}${NUMERAL}{4}`,
+  'gi',
+);
 
-const SCRUBBERS: ReadonlyArray<[RegExp, string | ((match: string) => string)]> = [
+const SCRUBBERS: ReadonlyArray<[RegExp, string | ((match: string, ...groups: string[]) => string)]> = [
   [/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, ' '], // e-mail
   [/\d{17}[\dXx]|\d{15}/g, ' '], // resident ID numbers (18 and old 15 digits)
   [/(?:\+?86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}/g, ' '], // mobile phones
@@ -61,6 +72,7 @@ const SCRUBBERS: ReadonlyArray<[RegExp, string | ((match: string) => string)]> =
   // follows (13812345678一直) keeps the word; before the landlines, which would take the digits of a
   // mixed one (13812345六七八) and leave its numerals.
   [NUMERAL_RUN, (run) => (CHINESE_NUMERAL.test(run) ? ' ' : run)],
+  [NUMERAL_LOCAL_NUMBER, (number, cue?: string) => (CHINESE_NUMERAL.test(number) ? `${cue ?? ''} ` : number)],
   [/(?:0\d{2,3}[-\s]?)?[2-9]\d{6,7}(?:-\d{1,4})?/g, ' '], // landlines with extension
   [/[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6}/gi, ' '], // licence plates
   // Below building level: the building number itself and every part under it (units, floors, rooms).

@@ -1,5 +1,5 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
-import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261219100000_free_text_masks_other_digit_forms';
+import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261222100000_free_text_masks_merged';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath, portalViewer } from '../helpers/access-fixtures';
@@ -15,6 +15,17 @@ let app: TestApp;
 let w: World;
 let requestId: string;
 const BODY = '王阿姨家下水道堵了，电话13812345678，身份证370102199001011237，座机0531-88776655';
+
+/** Numbers in other digit forms a fourth privacy review found unmasked, and how they read masked (as in ASCII digits). */
+const FOURTH_REVIEW: ReadonlyArray<readonly [text: string, masked: string]> = [
+  ['卡号六二二二一三八一二三四五六七三〇', '卡号****六七三〇'],
+  ['身份证三七〇一〇二/一九九〇〇一〇一/一二三七', '身份证三七〇***********一二三七'],
+  ['身份证٣٧٠١٠٢、١٩٩٠٠١٠١、١٢٣٧', '身份证٣٧٠***********١٢٣٧'],
+  ['身份证三七〇一〇二，九〇〇一〇一，一二三', '身份证三七〇********一，一二三'],
+  ['座机（〇五三一）八八七七六六五五', '座机〇五三一-****六六五五'],
+  ['卡号4111 1一11 1111 1111', '卡号****1111'],
+  ['座机八八七七六六五五', '座机****六六五五'],
+];
 
 /** Texts with personal data in many spellings, and look-alikes that must stay (the SQL masks must agree with maskFreeText on each). */
 const SAMPLES = [
@@ -101,6 +112,12 @@ const SAMPLES = [
   '电话一三八○五二三四五六七，身份证三七○一○二一九九○○一○一一二三七，二○二四年十二月十九日，○○○小区○号楼，评价：○○○●●',
   // Area codes with a full-width ０ (third review).
   '座机０５３１/８８７７/６６５５，座机０７５７ ８１２ ３４５６，座机０１０ １２３４ ５６７８，电话０５３１－８８７７６６５５找我',
+  // Fourth review: cards of 15-17 Chinese numerals, IDs in other forms grouped with marks, landlines with the area code in
+  // brackets, a Chinese numeral inside an ASCII number, local numbers after 电话 or 座机; and the look-alikes that stay.
+  ...FOURTH_REVIEW.map(([text]) => text),
+  '卡号六二二二一三八一二三四五六七三〇，卡号六二二二 一三八一 二三四五 六七三〇，身份证三七〇一〇二/一九九〇〇一〇一/一二三七，٣٧٠١٠٢/١٩٩٠٠١٠١/١٢٣٧，三七〇一〇二、一九九〇〇一〇一、一二三X，三七〇一〇二/九〇〇一〇一/一二三',
+  '座机（〇五三一）八八七七六六五五，(〇七五七) 八一二 三四五六，卡号4111 1一11 1111 1111，座机八八七七六六五五，电话：八八七七-六六五五，电话八八七 六六五五一直没人接',
+  '（二〇二四）第三号，电话二〇二四年十二月回访，电话打了一两次，座机一部，2019一2020年度，第1一2名，编号٣٧٠١٠٢/٣٤٥٦٧٨/١٢٣，电话一三八一二三四五六七八一直没人接，一三八中学',
 ];
 const MASKED_BODY = '王阿姨家下水道堵了，电话138****5678，身份证370***********1237，座机0531-****6655';
 
@@ -208,6 +225,19 @@ test('the SQL masking behind the search masks exactly as maskFreeText does', asy
     for (const sample of SAMPLES) {
       const { rows: [row] } = await connection.query(`select ${maskFreeTextSqlExpression('$1::text')} as masked`, [sample]);
       expect(row.masked).toBe(maskFreeText(sample));
+    }
+  } finally {
+    await db.releaseConnection(connection);
+  }
+});
+
+test('the SQL masking hides the numbers in other digit forms of the fourth review, as maskFreeText does', async () => {
+  const db = app.orm.em.getConnection().getKnex().client;
+  const connection = await db.acquireConnection();
+  try {
+    for (const [text, masked] of FOURTH_REVIEW) {
+      const { rows: [row] } = await connection.query(`select ${maskFreeTextSqlExpression('$1::text')} as masked`, [text]);
+      expect({ text, sql: row.masked, js: maskFreeText(text) }).toEqual({ text, sql: masked, js: masked });
     }
   } finally {
     await db.releaseConnection(connection);

@@ -737,3 +737,67 @@ describe('landlines whose area code starts with a full-width ０ (third review)'
     expect(maskFreeText(text)).toBe(masked);
   });
 });
+
+/*
+ * From a fourth privacy review: numbers in other digit forms that reached portals. Each is masked as
+ * the same number in ASCII digits is, and the look-alikes of ordinary text stay.
+ */
+describe('maskFreeText: cards, grouped IDs, landlines and local numbers in other digit forms (fourth review)', () => {
+  test.each([
+    // 15 to 17 digits in Chinese numerals (a card): the last four, not a mobile read inside it.
+    ['卡号六二二二一三八一二三四五六七三〇', '卡号****六七三〇'],
+    ['卡号六二二二一三八一二三四五六七三', '卡号****五六七三'],
+    ['卡号六二二二〇二一三八一二三四五六七八', '卡号****五六七八'],
+    ['卡号六二二二 一三八一 二三四五 六七三〇', '卡号****六七三〇'],
+    // ID numbers in other forms grouped 6-8-4 with a slash, 、 or a comma (also full-width, spaces around).
+    ['身份证三七〇一〇二/一九九〇〇一〇一/一二三七', '身份证三七〇***********一二三七'],
+    ['身份证三七〇一〇二、一九九〇〇一〇一、一二三X', '身份证三七〇***********一二三X'],
+    ['身份证三七〇一〇二，一九九〇〇一〇一，一二三七', '身份证三七〇***********一二三七'],
+    ['身份证٣٧٠١٠٢/١٩٩٠٠١٠١/١٢٣٧', '身份证٣٧٠***********١٢٣٧'],
+    ['身份证𝟑𝟕𝟎𝟏𝟎𝟐 / 𝟏𝟗𝟗𝟎𝟎𝟏𝟎𝟏 / 𝟏𝟐𝟑𝟕', '身份证𝟑𝟕𝟎***********𝟏𝟐𝟑𝟕'],
+    ['身份证370102/一九九〇〇一〇一/1237', '身份证370***********1237'],
+    // Old 15-digit ID numbers so grouped 6-6-3, as 370102/900101/123 → 370********1/123.
+    ['身份证三七〇一〇二/九〇〇一〇一/一二三', '身份证三七〇********一/一二三'],
+    ['身份证٣٧٠١٠٢/٩٠٠١٠١/١٢٣', '身份证٣٧٠********١/١٢٣'],
+    // Landlines with the area code in brackets, as (0531) 8877 6655 → 0531-****6655.
+    ['座机（〇五三一）八八七七六六五五', '座机〇五三一-****六六五五'],
+    ['座机（〇五三一）八八七七-六六五五一直没人接', '座机〇五三一-****六六五五一直没人接'],
+    ['座机(〇七五七) 八一二 三四五六', '座机〇七五七-****三四五六'],
+    // One Chinese numeral inside an ASCII number.
+    ['卡号4111 1一11 1111 1111', '卡号****1111'],
+    ['卡号4111-1111-1一11-1111', '卡号****1111'],
+    // A local number in Chinese numerals after 电话 or 座机, as 座机88776655 → 座机****6655.
+    ['座机八八七七六六五五', '座机****六六五五'],
+    ['电话：八八七七-六六五五', '电话：****六六五五'],
+    ['电话八八七 六六五五一直没人接', '电话****六六五五一直没人接'],
+    ['座机幺两三四五六七', '座机****四五六七'],
+  ])('%s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
+  test.each([
+    ['a mobile before a numeral word', '电话一三八一二三四五六七八一直没人接', '电话一三八****五六七八一直没人接'],
+    ['an ID number before a numeral word', '身份证370102199001011237一份', '身份证370***********1237一份'],
+  ])('%s reads as before: %s', (_what, text, masked) => {
+    expect(maskFreeText(text)).toBe(masked);
+  });
+
+  test.each([
+    ['a school', '一三八中学'],
+    ['a five-year plan', '十一五规划'],
+    ['idioms', '三三两两'],
+    ['a year in brackets', '（二〇二四）第三号'],
+    ['a date after 电话', '电话二〇二四年十二月回访'],
+    ['counts after 电话', '电话打了一两次，座机一部'],
+    ['a range with 一 for a dash', '2019一2020年度，第1一2名'],
+    ['rooms before 一起', '房号1201 1202 1203一起'],
+    ['ID-shaped groups without a birth date', '编号٣٧٠١٠٢/٣٤٥٦٧٨/١٢٣'],
+  ])('%s stays: %s', (_what, text) => {
+    expect(maskFreeText(text)).toBe(text);
+  });
+
+  test('never returns the region and birth date of a grouped ID, nor the digits of a card or local number, in any digit form', () => {
+    const masked = maskFreeText('卡号六二二二一三八一二三四五六七三〇，身份证三七〇一〇二/一九九〇〇一〇一/一二三七，（〇五三一）八八七七六六五五，4111 1一11 1111 1111，座机八八七七六六五五');
+    for (const secret of ['六二二二', '一三八一', '一九九〇〇一〇一', '三七〇一〇二', '八八七七', '1一11']) expect(masked).not.toContain(secret);
+  });
+});

@@ -48,6 +48,16 @@ describe('personal data', () => {
     expect(scrubPersonalData('一、二、三、四、五、六、七、八、九、十')).toContain('九');
   });
 
+  test('cuts the numbers in other digit forms of the fourth review, as free-text masking masks them', () => {
+    for (const text of ['卡号六二二二一三八一二三四五六七三〇', '身份证三七〇一〇二/一九九〇〇一〇一/一二三七', '身份证三七〇一〇二，九〇〇一〇一，一二三', '座机（〇五三一）八八七七六六五五', '座机八八七七六六五五', '电话：八八七七-六六五五', '电话八八七 六六五五一直没人接', '座机幺两三四五六七']) {
+      expect({ text, scrubbed: scrubPersonalData(text) }).toEqual({ text, scrubbed: expect.not.stringMatching(/[〇一二三四五六七八九幺两]{2}/) });
+    }
+    expect(scrubPersonalData('卡号4111 1一11 1111 1111')).not.toMatch(/[0-9一]/);
+    expect(scrubPersonalData('身份证٣٧٠١٠٢/١٩٩٠٠١٠١/١٢٣٧')).not.toMatch(/[0-9٠-٩]/);
+    // Dates, counts and words with numerals stay.
+    for (const words of ['电话二〇二四年十二月回访', '电话打了一两次', '座机一部', '一三八中学']) expect(scrubPersonalData(words)).toBe(words);
+  });
+
   test('the cues of a complaint and a list of names after one cue are cut as free-text masking finds them', () => {
     const text = '投诉人周建军、吴桂兰和郑丽反映，反映人：冯秀英，业主：褚志强，联系人：蒋国华， 韩美玲';
     const scrubbed = scrubPersonalData(text);
