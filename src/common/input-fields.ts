@@ -1,7 +1,7 @@
 import { LocalDateResolver } from 'graphql-scalars';
-import { IsInt, IsOptional, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Field, ID, Int } from 'type-graphql';
-import { CODE_PATTERN, IsNotBlank } from './validators';
+import { CharLength, CODE_PATTERN, IsDayInRange, IsNotBlank } from './validators';
 
 /**
  * Field decorators for the inputs every module repeats, so a rule such as "a code is 1-32
@@ -26,19 +26,19 @@ export function CodeInput(options: FieldOptions = {}): PropertyDecorator {
   return compose(
     Field(() => String, options),
     ...optionality(options),
-    Length(1, 32),
+    CharLength(1, 32),
     Matches(CODE_PATTERN, { message: 'code may contain only letters, digits and dashes' }),
   );
 }
 
 /** Free text of 1 to `maxLength` characters, not only white space (names, titles, addresses). */
 export function TextInput(maxLength: number, options: FieldOptions = {}): PropertyDecorator {
-  return compose(Field(() => String, options), ...optionality(options), Length(1, maxLength), IsNotBlank());
+  return compose(Field(() => String, options), ...optionality(options), CharLength(1, maxLength), IsNotBlank());
 }
 
-/** A calendar day, YYYY-MM-DD. */
+/** A calendar day, YYYY-MM-DD, within PERIOD_DAYS (1900-2999). */
 export function DateInput(options: FieldOptions = {}): PropertyDecorator {
-  return compose(Field(() => LocalDateResolver, options), ...optionality(options));
+  return compose(Field(() => LocalDateResolver, options), ...optionality(options), IsDayInRange());
 }
 
 /** A global ID pointing at another record. "" is refused, not read as "none given" (an unset picker). */

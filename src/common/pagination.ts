@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery, QueryOrder } from '@mikro-orm/postgresql';
-import { IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, Max, Min } from 'class-validator';
+import { MaxChars } from './validators';
 import { ArgsType, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import { badInput } from './errors';
 
@@ -23,7 +24,7 @@ export class ConnectionArgs {
 
   @Field(() => String, { nullable: true, description: 'Return items after this cursor (an `endCursor` or an edge `cursor`).' })
   @IsOptional()
-  @MaxLength(500)
+  @MaxChars(500)
   after?: string;
 }
 

@@ -23,6 +23,10 @@ export async function inTransaction<T>(ctx: AppContext, work: (em: EntityManager
       return result;
     });
   } catch (error) {
+    // A value a column cannot hold, in a mutation's writes: the input checks should have caught it
+    // (one counted otherwise than the column), but it is the request's value, not a server fault.
+    // Only here: in a query the same codes would be a bug of ours.
+    if (isValueThatDoesNotFit(error)) throw badInput('input', 'a value does not fit what can be stored (too long, too large, or a date out of range); nothing was changed');
     throw translateDatabaseError(error);
   }
 }
@@ -131,6 +135,17 @@ function isStatementCancelled(error: unknown): boolean {
  * 55P03 lock not available (a lock_timeout an administrator may set for the role or database).
  */
 const COLLISION_CODES = new Set(['40P01', '40001', '55P03']);
+
+/**
+ * SQLSTATEs for a value the column cannot hold: 22001 a string longer than varchar(n), 22003 a
+ * number out of its type's range, 22007 and 22008 a date or time PostgreSQL cannot read or hold.
+ */
+const DOES_NOT_FIT_CODES = new Set(['22001', '22003', '22007', '22008']);
+
+function isValueThatDoesNotFit(error: unknown): boolean {
+  for (const current of errorChain(error)) if (typeof current.code === 'string' && DOES_NOT_FIT_CODES.has(current.code)) return true;
+  return false;
+}
 
 function isRolledBackByCollision(error: unknown): boolean {
   for (const current of errorChain(error)) if (typeof current.code === 'string' && COLLISION_CODES.has(current.code)) return true;

@@ -2,7 +2,7 @@ import { getNamedType } from 'graphql';
 import { validate } from 'class-validator';
 import { ArgumentValidationError, type ResolverData } from 'type-graphql';
 import { badInput } from './errors';
-import { pathOfNulCharacter } from './validators';
+import { unstorableValue } from './validators';
 
 /**
  * Runs class-validator on every class-typed argument and names the failing field from the
@@ -10,8 +10,8 @@ import { pathOfNulCharacter } from './validators';
  * built-in validation would report `code`, without the argument's name.
  */
 export async function validateArgument(value: unknown, _type: unknown, { info }: ResolverData<object>): Promise<void> {
-  const nul = pathOfNulCharacter(withoutRecordsCheckedLater(value, info));
-  if (nul !== null) throw badInput(nulField(info, value, nul), 'must not contain the NUL character (U+0000)');
+  const unstorable = unstorableValue(withoutRecordsCheckedLater(value, info), info.parentType === info.schema.getMutationType());
+  if (unstorable !== null) throw badInput(unstorableField(info, value, unstorable.path), unstorable.reason);
   if (!value || typeof value !== 'object' || Array.isArray(value) || value.constructor === Object) return;
   const errors = await validate(value, { forbidUnknownValues: false, stopAtFirstError: false });
   if (errors.length === 0) return;
@@ -23,10 +23,10 @@ export async function validateArgument(value: unknown, _type: unknown, { info }:
 }
 
 /**
- * The field naming a NUL character, as validation names fields: `input.title` for an input
- * object, `note` for an @ArgsType's field, the argument's own name for a scalar argument.
+ * The field holding a value that cannot be stored, as validation names fields: `input.title` for an
+ * input object, `note` for an @ArgsType's field, the argument's own name for a scalar argument.
  */
-function nulField(info: ResolverData<object>['info'], value: unknown, path: string): string {
+function unstorableField(info: ResolverData<object>['info'], value: unknown, path: string): string {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const typeName = value.constructor.name;
     const argument = info.parentType.getFields()[info.fieldName]?.args.find((arg) => getNamedType(arg.type).name === typeName)?.name;
@@ -34,7 +34,7 @@ function nulField(info: ResolverData<object>['info'], value: unknown, path: stri
   }
   const scalar = info.fieldNodes[0]?.arguments?.find((arg) => {
     const given = arg.value.kind === 'Variable' ? info.variableValues[arg.value.name.value] : arg.value.kind === 'StringValue' ? arg.value.value : undefined;
-    return pathOfNulCharacter(given) !== null;
+    return unstorableValue(given, false) !== null;
   });
   return [scalar?.name.value ?? 'input', path].filter(Boolean).join('.');
 }

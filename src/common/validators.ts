@@ -1,4 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { PERIOD_DAYS } from './dates';
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK_CHARS = '10X98765432';
@@ -51,6 +52,37 @@ function decorator(name: string, test: (value: unknown) => boolean, message: str
       });
 }
 
+/** Characters as PostgreSQL's varchar(n) counts them: code points (validator.js's isLength skips U+FE0F, so 100 "a\uFE0F" passed as 100 and failed the column). */
+export const characterCount = (value: string): number => {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+};
+
+/**
+ * Text of `min` to `max` characters, counted as the database column counts them (class-validator's
+ * Length and MaxLength do not: see characterCount). The messages are class-validator's.
+ */
+export function CharLength(min: number, max: number, options?: ValidationOptions) {
+  return (object: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'charLength',
+      target: object.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: (args) => {
+          const count = typeof args.value === 'string' ? characterCount(args.value) : 0;
+          return count < min ? `${args.property} must be longer than or equal to ${min} characters` : `${args.property} must be shorter than or equal to ${max} characters`;
+        },
+        ...options,
+      },
+      validator: { validate: (value: unknown) => typeof value === 'string' && characterCount(value) >= min && characterCount(value) <= max },
+    });
+}
+
+/** Text of at most `max` characters, counted as the database column counts them. */
+export const MaxChars = (max: number, options?: ValidationOptions) => CharLength(0, max, options);
+
 export const IsResidentIdNumber = decorator('isResidentIdNumber', (v) => typeof v === 'string' && isResidentIdNumber(v), 'must be a valid 18-character resident ID number');
 export const IsChinesePhone = decorator('isChinesePhone', (v) => typeof v === 'string' && isChinesePhone(v), 'must be a mobile number (11 digits) or a landline with area code');
 /** Text with something besides white space: services store it trimmed, and a blank one would be stored as ''. */
@@ -60,17 +92,49 @@ export const IsGeoJsonArea = decorator('isGeoJsonArea', isGeoJsonArea, 'must be 
 /** A code: letters, digits and dashes only. */
 export const CODE_PATTERN = /^[A-Za-z0-9-]+$/;
 
+/** Half of a surrogate pair with no other half: not a character, and stored as U+FFFD, so not what was sent. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why PostgreSQL cannot store a string as given, or null when it can. */
+function unstorableReason(value: string): string | null {
+  // PostgreSQL text cannot hold NUL, and the driver's message with one in it is refused as a protocol violation.
+  if (value.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
+  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text (it holds half of a surrogate pair, which would be stored changed)';
+  return null;
+}
+
+const DAYS_ALLOWED = `must lie between ${PERIOD_DAYS.first} and ${PERIOD_DAYS.last}`;
+const FIRST_INSTANT = Date.parse(`${PERIOD_DAYS.first}T00:00:00Z`);
+const AFTER_LAST_INSTANT = Date.parse(`${PERIOD_DAYS.last}T00:00:00Z`) + 86_400_000;
+
 /**
- * Where in an argument (a string, or an input object or list at any depth) a string holds
- * U+0000, as a dotted path ('' for the value itself), or null when none does. PostgreSQL text
- * cannot hold NUL, and the driver's message with one in it is refused as a protocol violation.
+ * Where in an argument (a string, a date-time, or an input object or list at any depth) a value
+ * cannot be stored as given, as a dotted path ('' for the value itself) with the reason, or null
+ * when every one can: a string with a NUL character or a lone surrogate; with `datesToStore`
+ * (a mutation's arguments), a date-time outside PERIOD_DAYS (the DateTime scalar takes year 0000,
+ * and an offset can carry 9999-12-31 into year 10000: PostgreSQL refuses both, and nothing here is
+ * dated before 1900). A query's date-times only filter, so an early sentinel stays allowed there.
  */
-export function pathOfNulCharacter(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (!value || typeof value !== 'object' || value instanceof Date) return null;
+export function unstorableValue(value: unknown, datesToStore: boolean, path = ''): { path: string; reason: string } | null {
+  if (typeof value === 'string') {
+    const reason = unstorableReason(value);
+    return reason === null ? null : { path, reason };
+  }
+  if (value instanceof Date) {
+    const time = value.getTime();
+    return !datesToStore || (time >= FIRST_INSTANT && time < AFTER_LAST_INSTANT) ? null : { path, reason: DAYS_ALLOWED };
+  }
+  if (!value || typeof value !== 'object') return null;
   for (const [key, child] of Object.entries(value)) {
-    const found = pathOfNulCharacter(child, path ? `${path}.${key}` : key);
+    const found = unstorableValue(child, datesToStore, path ? `${path}.${key}` : key);
     if (found !== null) return found;
   }
   return null;
 }
+
+/** A calendar day (YYYY-MM-DD) within PERIOD_DAYS: the LocalDate scalar takes 0000-01-01, which PostgreSQL refuses. */
+export const IsDayInRange = decorator(
+  'isDayInRange',
+  (v) => typeof v === 'string' && v >= PERIOD_DAYS.first && v <= PERIOD_DAYS.last,
+  DAYS_ALLOWED,
+);

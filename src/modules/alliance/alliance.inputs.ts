@@ -1,4 +1,5 @@
-import { ArrayMaxSize, IsOptional, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, ValidateNested } from 'class-validator';
+import { MaxChars } from '../../common/validators';
 import { ArgsType, Field, InputType } from 'type-graphql';
 import { TextInput, DateInput, IdInput } from '../../common/input-fields';
 import { NamedOrder } from '../../common/inputs';
@@ -20,7 +21,7 @@ export class AllianceFilter {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(50)
+  @MaxChars(50)
   search?: string;
 }
 
@@ -56,7 +57,7 @@ export class CreateAllianceInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(2000)
+  @MaxChars(2000)
   description?: string | null;
 }
 
@@ -77,7 +78,7 @@ export class UpdateAllianceInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(2000)
+  @MaxChars(2000)
   description?: string | null;
 }
 

@@ -1,9 +1,9 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { ArrayMaxSize, IsInt, IsOptional, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, InputType, Int, registerEnumType } from 'type-graphql';
 import { CodeInput, TextInput, IdInput } from '../../common/input-fields';
 import { ConnectionArgs, OrderDirection } from '../../common/pagination';
-import { IsGeoJsonArea } from '../../common/validators';
+import { IsGeoJsonArea, MaxChars } from '../../common/validators';
 
 export enum AreaOrderField {
   CODE = 'code',
@@ -31,7 +31,7 @@ export class AreaFilter {
 
   @Field(() => String, { nullable: true, description: 'Name or code contains this text, case-insensitive; Chinese works, e.g. "幸福".' })
   @IsOptional()
-  @MaxLength(50)
+  @MaxChars(50)
   search?: string;
 
   @Field(() => [String], { nullable: true, description: 'Only these codes.' })

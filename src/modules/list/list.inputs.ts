@@ -1,5 +1,6 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { ArrayMaxSize, IsInt, IsOptional, IsPositive, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, IsPositive, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { MaxChars } from '../../common/validators';
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
 import { IdInput, TextInput } from '../../common/input-fields';
 import { ConnectionArgs } from '../../common/pagination';
@@ -23,7 +24,7 @@ export class ProblemListFilter {
 
   @Field(() => String, { nullable: true, description: 'Exactly this period label, e.g. 2026-Q4.' })
   @IsOptional()
-  @MaxLength(10)
+  @MaxChars(10)
   period?: string;
 }
 
@@ -89,7 +90,7 @@ export class ListItemFilter {
 
   @Field(() => String, { nullable: true, description: 'Title or description contains this (Chinese works).' })
   @IsOptional()
-  @MaxLength(50)
+  @MaxChars(50)
   search?: string;
 
   @Field(() => Boolean, { nullable: true, description: 'true: only items past dueAt and not CLOSED; false: only items that are not.' })

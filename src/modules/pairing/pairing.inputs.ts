@@ -1,4 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, ValidateNested } from 'class-validator';
+import { CharLength } from '../../common/validators';
 import { ArgsType, Field, InputType } from 'type-graphql';
 import { TextInput, DateInput, IdInput } from '../../common/input-fields';
 import { ConnectionArgs } from '../../common/pagination';
@@ -49,7 +50,7 @@ export class CreatePairingInput {
   @Field(() => [String], { description: 'The duties the agreement lists (1-30, each 1-200 characters).' })
   @ArrayMinSize(1)
   @ArrayMaxSize(30)
-  @Length(1, 200, { each: true })
+  @CharLength(1, 200, { each: true })
   duties!: string[];
 }
 
@@ -71,6 +72,6 @@ export class UpdatePairingInput {
   @IsOptional()
   @ArrayMinSize(1)
   @ArrayMaxSize(30)
-  @Length(1, 200, { each: true })
+  @CharLength(1, 200, { each: true })
   duties?: string[] | null;
 }

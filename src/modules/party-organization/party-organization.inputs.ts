@@ -1,4 +1,5 @@
-import { ArrayMaxSize, IsOptional, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, ValidateNested } from 'class-validator';
+import { MaxChars } from '../../common/validators';
 import { ArgsType, Field, InputType } from 'type-graphql';
 import { CodeInput, TextInput, DateInput, IdInput } from '../../common/input-fields';
 import { NamedOrder } from '../../common/inputs';
@@ -24,7 +25,7 @@ export class PartyOrganizationFilter {
 
   @Field(() => String, { nullable: true, description: 'Name or code contains this text (Chinese works).' })
   @IsOptional()
-  @MaxLength(50)
+  @MaxChars(50)
   search?: string;
 }
 

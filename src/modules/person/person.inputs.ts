@@ -1,9 +1,9 @@
-import { ArrayMaxSize, IsInt, IsOptional, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
 import { TextInput, DateInput, IdInput } from '../../common/input-fields';
 import { NamedOrder } from '../../common/inputs';
 import { ConnectionArgs } from '../../common/pagination';
-import { IsChinesePhone, IsResidentIdNumber } from '../../common/validators';
+import { IsChinesePhone, IsResidentIdNumber, MaxChars } from '../../common/validators';
 import { Gender, GridWorkerRole, PartyStatus } from './person.entity';
 
 @InputType()
@@ -31,7 +31,7 @@ export class PersonFilter {
 
   @Field(() => String, { nullable: true, description: 'Name contains this text.' })
   @IsOptional()
-  @MaxLength(30)
+  @MaxChars(30)
   search?: string;
 }
 

@@ -1,10 +1,10 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { ArrayMaxSize, IsInt, IsOptional, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { IdInput, TextInput } from '../../common/input-fields';
 import { ConnectionArgs, OrderDirection } from '../../common/pagination';
 import { ResidentGroup } from '../../common/resident-group';
-import { IsChinesePhone } from '../../common/validators';
+import { IsChinesePhone, MaxChars } from '../../common/validators';
 import { RequestChannel, RequestLevel, RequestStatus } from './request.entity';
 
 export enum RequestOrderField {
@@ -72,7 +72,7 @@ export class RequestFilter {
 
   @Field(() => String, { nullable: true, description: 'Title or text contains this (Chinese works).' })
   @IsOptional()
-  @MaxLength(50)
+  @MaxChars(50)
   search?: string;
 }
 

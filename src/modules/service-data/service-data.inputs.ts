@@ -1,4 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, Matches, ValidateNested } from 'class-validator';
+import { CharLength } from '../../common/validators';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { ArgsType, Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { DateInput, IdInput, IntInput, TextInput } from '../../common/input-fields';
@@ -137,7 +138,7 @@ export class ImportServiceRecordsArgs {
   records!: ServiceRecordInput[];
 
   @Field(() => String, { defaultValue: 'api', description: 'The `source` the records carry (lowercase letters, digits, - and _).' })
-  @Length(1, 32)
+  @CharLength(1, 32)
   @Matches(/^[a-z0-9_-]+$/)
   source: string = 'api';
 }

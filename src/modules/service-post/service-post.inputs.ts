@@ -1,4 +1,5 @@
-import { IsInt, IsOptional, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { MaxChars } from '../../common/validators';
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
 import { DateInput, IdInput, TextInput } from '../../common/input-fields';
 import { ConnectionArgs } from '../../common/pagination';
@@ -75,7 +76,7 @@ export class CreateServicePostInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(2000)
+  @MaxChars(2000)
   description?: string | null;
 
   @IdInput({ nullable: true })
@@ -95,7 +96,7 @@ export class UpdateServicePostInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @MaxLength(2000)
+  @MaxChars(2000)
   description?: string | null;
 
   @IdInput({ nullable: true })
@@ -131,7 +132,7 @@ export class ServicePostFilter {
 
   @Field(() => String, { nullable: true, description: 'Title contains this text.' })
   @IsOptional()
-  @MaxLength(50)
+  @MaxChars(50)
   search?: string;
 }
 

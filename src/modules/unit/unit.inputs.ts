@@ -1,9 +1,9 @@
-import { ArrayMaxSize, IsOptional, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, ValidateNested } from 'class-validator';
 import { ArgsType, Field, InputType } from 'type-graphql';
 import { CodeInput, TextInput, IdInput } from '../../common/input-fields';
 import { NamedOrder } from '../../common/inputs';
 import { ConnectionArgs } from '../../common/pagination';
-import { IsChinesePhone } from '../../common/validators';
+import { IsChinesePhone, MaxChars } from '../../common/validators';
 import { UnitKind } from './unit.entity';
 
 @InputType()
@@ -21,7 +21,7 @@ export class UnitFilter {
 
   @Field(() => String, { nullable: true, description: 'Name, code or address (as shown masked: no finding a unit by a phone in it) contains this text (Chinese works).' })
   @IsOptional()
-  @MaxLength(50)
+  @MaxChars(50)
   search?: string;
 }
 
