@@ -29,6 +29,7 @@ import { Migration20261218100000_work_calendar_adjustments } from './Migration20
 import { Migration20261219100000_free_text_masks_other_digit_forms } from './Migration20261219100000_free_text_masks_other_digit_forms';
 import { Migration20261221100000_service_record_received_brin } from './Migration20261221100000_service_record_received_brin';
 import { Migration20261222100000_free_text_masks_merged } from './Migration20261222100000_free_text_masks_merged';
+import { Migration20261223100000_account_username_lower_unique } from './Migration20261223100000_account_username_lower_unique';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -65,4 +66,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261219100000_free_text_masks_other_digit_forms', class: Migration20261219100000_free_text_masks_other_digit_forms },
   { name: 'Migration20261221100000_service_record_received_brin', class: Migration20261221100000_service_record_received_brin },
   { name: 'Migration20261222100000_free_text_masks_merged', class: Migration20261222100000_free_text_masks_merged },
+  { name: 'Migration20261223100000_account_username_lower_unique', class: Migration20261223100000_account_username_lower_unique },
 ];

@@ -7,7 +7,7 @@ import { initOrm, migrateUp, openDatabase } from '../db/database';
 import { Area } from '../modules/area/area.entity';
 import { createAccountIn, identityService } from '../modules/identity/identity.service';
 import { tokenSettings } from '../modules/identity/sessions';
-import { Account } from '../modules/identity/identity.entity';
+import { USERNAME_RULE, findAccountByUsername, isValidUsername } from '../modules/identity/username';
 import { Role } from '../modules/identity/role';
 import { parseFlags } from './cli-args';
 import { CliError, runCli } from './run-cli';
@@ -49,7 +49,9 @@ runCli(async () => {
       ? !flags.name && '--name is required'
       : !flags.username
         ? '--username is required'
-        : command === 'create' && !Object.values(Role).includes(role) && `--role must be one of ${Object.values(Role).join(', ')}`;
+        : command === 'create' && !Object.values(Role).includes(role)
+          ? `--role must be one of ${Object.values(Role).join(', ')}`
+          : command !== 'reset-password' && !isValidUsername(flags.username) && `--username: a username is ${USERNAME_RULE}`;
   if (mistake) {
     console.error(`${mistake}\n${USAGE}`);
     return 2;
@@ -74,7 +76,8 @@ runCli(async () => {
     const password = given ?? randomBytes(12).toString('base64url');
     const shown = given ? 'the password from GONGJIAN_PASSWORD' : `its password (shown once): ${password}`;
     if (command === 'reset-password') {
-      const account = await ctx.em.findOne(Account, { username: flags.username! });
+      // Found as signIn finds it: whatever case and spaces were typed.
+      const account = await findAccountByUsername(ctx.em, flags.username!);
       if (!account) throw new CliError(`no account ${flags.username}`);
       await identityService.resetAccountPassword(ctx, account.globalId, password);
       console.log(`account ${account.username}: password reset, sessions ended, lockout lifted; ${shown}`);

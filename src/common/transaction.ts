@@ -77,11 +77,14 @@ export function translateDatabaseError(error: unknown): unknown {
   return error;
 }
 
-/** PostgreSQL puts `Key (code)=(370199) already exists.` in the error detail. */
+/**
+ * PostgreSQL puts `Key (code)=(370199) already exists.` in the error detail; for an index on an
+ * expression, `Key (lower(username::text))=(wang.li)`, read as its column (username).
+ */
 function parseKeyDetail(error: Error): { columns?: string; values?: string } {
   const detail = String((error as { detail?: string }).detail ?? (error.cause as { detail?: string } | undefined)?.detail ?? error.message);
-  const match = /Key \(([^)]+)\)=\(([^)]*)\)/.exec(detail);
-  return match ? { columns: match[1], values: match[2] } : {};
+  const match = /Key \((.+?)\)=\(([^)]*)\)/.exec(detail);
+  return match ? { columns: match[1]!.replace(/::[a-z ]+/g, '').replace(/\b\w+\(([^()]*)\)/g, '$1'), values: match[2] } : {};
 }
 
 function camel(column: string): string {

@@ -87,6 +87,16 @@ export const IsResidentIdNumber = decorator('isResidentIdNumber', (v) => typeof 
 export const IsChinesePhone = decorator('isChinesePhone', (v) => typeof v === 'string' && isChinesePhone(v), 'must be a mobile number (11 digits) or a landline with area code');
 /** Text with something besides white space: services store it trimmed, and a blank one would be stored as ''. */
 export const IsNotBlank = decorator('isNotBlank', (v) => typeof v === 'string' && v.trim().length > 0, 'must not be blank');
+/**
+ * Yuan in whole fen: at most 2 decimals, as the number was sent (0.1 + 0.2 computed by a client
+ * is not 0.3 and is refused: round to the fen before sending). Money kept to the fen (funding
+ * amounts) would otherwise be stored rounded: 0.004 yuan as 0, past a "more than 0" rule.
+ */
+export function isWholeFen(value: number): boolean {
+  return Number.isFinite(value) && Number(value.toFixed(2)) === value;
+}
+
+export const IsWholeFen = decorator('isWholeFen', (v) => typeof v === 'number' && isWholeFen(v), 'must be yuan in whole fen (at most 2 decimals)');
 export const IsGeoJsonArea = decorator('isGeoJsonArea', isGeoJsonArea, 'must be a GeoJSON Polygon or MultiPolygon with closed rings in WGS-84');
 
 /** A code: letters, digits and dashes only. */

@@ -58,3 +58,16 @@ test('an unknown account is one line and exit code 1; a missing flag or an unkno
   expect(unknown.code).toBe(2);
   expect(unknown.output).toMatch(/^usage:/);
 });
+
+test('the command stores usernames in the one form the API does, finds them however typed, and refuses one outside the rule before any database work', async () => {
+  expect(await accounts(['create', '--username', ' Li.Na ', '--role', 'ANALYST'], 'a long passphrase')).toEqual({ code: 0, output: 'account li.na (ANALYST) created; the password from GONGJIAN_PASSWORD\n' });
+  expect(await signInCode('LI.NA', 'a long passphrase')).toBe('OK');
+  const lookalike = await accounts(['create-admin', '--username', 'LI.NA'], 'a long passphrase');
+  expect(lookalike).toEqual({ code: 1, output: 'the username "li.na" is taken\n' });
+  const reset = await accounts(['reset-password', '--username', 'Li.Na'], 'another long passphrase');
+  expect(reset).toEqual({ code: 0, output: 'account li.na: password reset, sessions ended, lockout lifted; the password from GONGJIAN_PASSWORD\n' });
+  expect(await signInCode('li.na', 'another long passphrase')).toBe('OK');
+  const bad = await accounts(['create-admin', '--username', '李娜'], 'a long passphrase');
+  expect(bad.code).toBe(2);
+  expect(bad.output).toMatch(/^--username: a username is 3-60 characters: lower-case letters a-z, digits, dot, underscore or dash .*\nusage:/);
+});

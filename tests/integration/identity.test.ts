@@ -230,6 +230,39 @@ describe('staff accounts', () => {
       return refused;
     });
   });
+
+  test('a username is one form: trimmed and lower-cased when created, found whatever case or spaces are typed; lookalikes are refused', async () => {
+    const created = await ok(app, CREATE_ACCOUNT, { input: { username: ' Zhao.Min ', displayName: '赵敏', password: PASSWORD, role: 'ANALYST' } });
+    expect(created.createAccount.username).toBe('zhao.min');
+    await expectNothingWritten(app, async () => {
+      // Lookalikes of zhao.min, full-width (a Chinese input method) too: the same name, taken.
+      for (const lookalike of ['zhao.min', 'Zhao.Min', ' zhao.min ', 'ZHAO.MIN', 'ｚｈａｏ．ｍｉｎ']) {
+        const taken = await app.execute(CREATE_ACCOUNT, { input: { username: lookalike, displayName: 'x', password: PASSWORD, role: 'ANALYST' } });
+        expectError(taken, 'CONFLICT', 'input.username');
+        expect(taken.errors![0].message).toBe('the username "zhao.min" is taken');
+      }
+      // Outside the rule: BAD_USER_INPUT saying it.
+      for (const bad of ['zhao min', '赵敏', 'zm', 'zhao@min.cn', 'zhao.min!', 'zhào.min']) {
+        const refused = await app.execute(CREATE_ACCOUNT, { input: { username: bad, displayName: 'x', password: PASSWORD, role: 'ANALYST' } });
+        expectError(refused, 'BAD_USER_INPUT', 'input.username');
+        expect(refused.errors![0].message).toBe('input.username: a username is 3-60 characters: lower-case letters a-z, digits, dot, underscore or dash (e.g. wang.li; capitals are read as lower case, spaces around it dropped)');
+      }
+    });
+    const [{ count }] = await app.orm.em.fork().execute(`select count(*)::int as count from account where lower(username) like '%zhao%'`);
+    expect(count).toBe(1);
+
+    for (const typed of ['zhao.min', ' Zhao.Min ', 'ZHAO.MIN', 'ｚｈａｏ．ｍｉｎ']) {
+      const { json } = await gql(SIGN_IN, { u: typed, p: PASSWORD });
+      expect(json.data?.signIn.account).toEqual({ username: 'zhao.min', role: 'ANALYST' });
+      const viewer = await gql('{ viewer { name } }', {}, bearer(json.data.signIn.accessToken));
+      expect(viewer.json.data.viewer.name).toBe('zhao.min');
+    }
+    // Still one answer for a wrong password and an unknown name, however the name was typed.
+    const wrong = await gql(SIGN_IN, { u: ' ZHAO.MIN ', p: 'not the password' });
+    const unknown = await gql(SIGN_IN, { u: ' ZHAO.MAX ', p: PASSWORD });
+    for (const answer of [wrong, unknown]) expect(answer.json.errors[0]).toMatchObject({ message: WRONG_PASSWORD_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } });
+    expect(wrong.status).toBe(unknown.status);
+  });
 });
 
 describe('portal API keys', () => {

@@ -291,6 +291,7 @@ describe('addListItem', () => {
     ['a title of 201 characters', () => ({ ...base(), title: '题'.repeat(201) }), 'BAD_USER_INPUT', 'input.title'],
     ['a zero quantity', () => ({ ...base(), quantity: 0 }), 'BAD_USER_INPUT', 'input.quantity'],
     ['a negative value', () => ({ ...base(), value: -1 }), 'BAD_USER_INPUT', 'input.value'],
+    ['a value in part of a fen', () => ({ ...resource(), value: 1200.505 }), 'BAD_USER_INPUT', 'input.value'],
     ['an unknown kind', () => ({ ...base(), kind: 'WISH' }), 'BAD_USER_INPUT', ''],
     ['a Community id as listId', () => ({ ...base(), listId: w.communityId }), 'BAD_USER_INPUT', 'input.listId'],
     ['a missing list', () => ({ ...base(), listId: toGlobalId('ProblemList', 999999) }), 'NOT_FOUND', 'input.listId'],
@@ -326,6 +327,7 @@ describe('updateListItem', () => {
     await ok(app, CLOSE, { id: closed, note: '已解决' });
     const cases: [string, Record<string, unknown>, string, string][] = [
       [resource, { quantity: 5 }, 'BAD_USER_INPUT', 'input.quantity'], // claims use 6
+      [resource, { value: 0.001 }, 'BAD_USER_INPUT', 'input.value'],
       [resource, { title: null }, 'BAD_USER_INPUT', 'input.title'],
       [resource, { resourceType: null }, 'BAD_USER_INPUT', 'input.resourceType'],
       [resource, { title: '' }, 'BAD_USER_INPUT', 'input.title'],

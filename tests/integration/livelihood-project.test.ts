@@ -57,6 +57,9 @@ describe('a livelihood project from proposal to acceptance', () => {
     expectError(blankName, 'BAD_USER_INPUT', 'input.name');
     const overCap = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { budget: 520_000, fundingSources: [{ kind: 'GOVERNMENT', amount: 520_000 }] } }), [{ table: 'livelihood_project', id }]);
     expectError(overCap, 'BAD_USER_INPUT', 'input.budget');
+    const subFen = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { budget: 450_000, fundingSources: [{ kind: 'GOVERNMENT', amount: 449_999.99 }, { kind: 'OTHER', amount: 0.006 }] } }), [{ table: 'livelihood_project', id }]);
+    expectError(subFen, 'BAD_USER_INPUT', 'input.fundingSources.1.amount');
+    expect(subFen.errors![0].message).toBe('input.fundingSources.1.amount: must be yuan in whole fen (at most 2 decimals)');
     const project = (await ok(app, UPDATE, {
       id,
       input: { budget: 450_000, name: '幸福里日间照料中心', expectedBeneficiaries: 70, fundingSources: [{ kind: 'GOVERNMENT', amount: 300_000 }, { kind: 'UNIT', unitId: w.units.hospitalId, amount: 150_000 }], note: '按评审意见调整' },
@@ -110,6 +113,9 @@ describe('a livelihood project from proposal to acceptance', () => {
     expectError(early, 'BAD_USER_INPUT', 'input.acceptedOn');
     const negative = await app.execute(RECORD, { id, input: { acceptedOn: '2026-10-20', actualBeneficiaries: 80, actualCost: -1 } });
     expectError(negative, 'BAD_USER_INPUT', 'input.actualCost');
+    const subFen = await expectNothingWritten(app, () => app.execute(RECORD, { id, input: { acceptedOn: '2026-10-20', actualBeneficiaries: 80, actualCost: 439_999.999 } }), [{ table: 'livelihood_project', id }]);
+    expectError(subFen, 'BAD_USER_INPUT', 'input.actualCost');
+    expect(subFen.errors![0].message).toBe('input.actualCost: must be yuan in whole fen (at most 2 decimals)');
     const project = (await ok(app, RECORD, { id, input: { acceptedOn: '2026-10-20', actualBeneficiaries: 80, actualCost: 440_000, note: '街道组织验收, 居民代表参加' } })).recordProjectAcceptance;
     expect(project).toMatchObject({ status: 'ACCEPTED', progress: 100, acceptedOn: '2026-10-20', actualBeneficiaries: 80, actualCost: 440_000, costVariance: -10_000, acceptanceNote: '街道组织验收, 居民代表参加' });
     expect(project.events.edges.map((e: any) => [e.node.sequence, e.node.kind, e.node.fromStatus, e.node.toStatus, e.node.progress])).toEqual([

@@ -1,6 +1,11 @@
 import { addListItem, categoryId, createProblemList } from '../helpers/closed-loop-fixtures';
 import { buildWorld, dbId, ok } from '../helpers/fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { ANONYMOUS } from '../../src/context/context';
+import { hashPassword } from '../../src/modules/identity/credentials';
+import { translateDatabaseError } from '../../src/common/transaction';
+
+const TWIN_PASSWORD = 'correct horse battery staple';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -62,4 +67,54 @@ test('the list_item (list, request) unique index: duplicates left by the race ar
   const items = await em.execute(`select id, status from list_item where source_request_id = ?`, [dbId(request)]);
   expect(items).toEqual([{ id: oldest, status: 'CLAIMED' }]);
   expect(await em.execute(`select item_id from claim`)).toEqual([{ item_id: oldest }]);
+});
+
+test('usernames unique whatever the case: accounts an old database holds differing only by case are left out of the index, named, and still sign in as stored', async () => {
+  const migrator = app.orm.getMigrator();
+  await migrator.down({ to: 'Migration20261222100000_free_text_masks_merged' });
+  const em = app.orm.em.fork();
+  const passwordHash = await hashPassword(TWIN_PASSWORD);
+  // As createAccount stored them before usernames had one form: two that differ only by case, one alone.
+  const insert = (username: string) => em.execute<{ id: number }[]>(
+    `insert into account (created_at, updated_at, username, display_name, password_hash, role) values (now(), now(), ?, ?, ?, 'ANALYST') returning id`,
+    [username, username, passwordHash],
+  );
+  const [{ id: upper }] = await insert('Case.Twin');
+  const [{ id: lower }] = await insert('case.twin');
+  await insert('Solo.Name');
+
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  try {
+    await migrator.up();
+    expect(await migrator.getPendingMigrations()).toHaveLength(0);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toContain(`'Case.Twin' (id ${upper}), 'case.twin' (id ${lower})`);
+  } finally {
+    warn.mockRestore();
+  }
+  const [index] = await em.execute(`select indexdef from pg_indexes where indexname = 'account_username_lower_unique'`);
+  expect(index.indexdef).toContain(`WHERE (id <> ALL (ARRAY[${upper}, ${lower}]))`);
+  // Every other account is in the index: a lookalike of Solo.Name cannot be stored, even past the service.
+  const lookalike = await insert('SOLO.NAME').catch((error: unknown) => error);
+  expect(String(lookalike)).toMatch(/account_username_lower_unique/);
+  // Read as the username's CONFLICT, as createAccount's own check answers one that raced past it.
+  expect(translateDatabaseError(lookalike)).toMatchObject({ extensions: { code: 'CONFLICT', field: 'input.username' } });
+
+  const signedInAs = async (username: string) => {
+    const result = await app.execute(`mutation($u: String!, $p: String!) { signIn(input: { username: $u, password: $p }) { account { id username } } }`, { u: username, p: TWIN_PASSWORD }, ANONYMOUS);
+    return result.errors ? result.errors[0]!.extensions!.code : dbId(result.data!.signIn.account.id);
+  };
+  expect(await signedInAs('Case.Twin')).toBe(upper);
+  expect(await signedInAs('case.twin')).toBe(lower);
+  // Typed another way, the twins' name is ambiguous: no account, answered as an unknown name.
+  expect(await signedInAs('CASE.TWIN')).toBe('UNAUTHENTICATED');
+  // The lone old account is found however its name is typed.
+  expect(await signedInAs(' solo.name ')).toBe((await em.execute(`select id from account where username = 'Solo.Name'`))[0].id);
+
+  // Once the twins are gone, the migration again covers every account.
+  await em.execute(`delete from account where id in (?, ?)`, [upper, lower]);
+  await migrator.down({ to: 'Migration20261222100000_free_text_masks_merged' });
+  await migrator.up();
+  const [full] = await em.execute(`select indexdef from pg_indexes where indexname = 'account_username_lower_unique'`);
+  expect(full.indexdef).toBe('CREATE UNIQUE INDEX account_username_lower_unique ON public.account USING btree (lower((username)::text))');
 });

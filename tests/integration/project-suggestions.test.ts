@@ -234,6 +234,9 @@ describe('acceptSuggestion', () => {
       [{ suggestionId: canteenSuggestion, fundingSources: [{ kind: 'UNIT', amount: 420_000 }] }, 'input.fundingSources.0.unitId'],
       [{ suggestionId: canteenSuggestion, fundingSources: [{ kind: 'GOVERNMENT', unitId: w.units.schoolId, amount: 420_000 }] }, 'input.fundingSources.0.unitId'],
       [{ suggestionId: canteenSuggestion, budget: 600_000 }, 'input.budget'],
+      // Funding is kept to the fen: 0.004 yuan would be stored as 0 past "more than 0" (the sum still matches to the fen).
+      [{ suggestionId: canteenSuggestion, budget: 420_000, fundingSources: [{ kind: 'GOVERNMENT', amount: 420_000 }, { kind: 'SOCIAL', amount: 0.004 }] }, 'input.fundingSources.1.amount'],
+      [{ suggestionId: canteenSuggestion, budget: 420_000.004, fundingSources: [{ kind: 'GOVERNMENT', amount: 420_000 }] }, 'input.budget'],
       [{ suggestionId: 'bm90IGEgc3VnZ2VzdGlvbg' }, 'input.suggestionId'],
       [{ suggestionId: Buffer.from(JSON.stringify({ v: 1, t: 1, c: 1, q: { budget: -1 } })).toString('base64url') }, 'input.suggestionId'],
     ];

@@ -67,6 +67,7 @@ describe('create, update, retire', () => {
     ['a SERVICE cost above 500,000', { kind: 'SERVICE', cost: 600_000 }, 'input.cost'],
     ['a WORKS cost above 1,000,000', { kind: 'WORKS', cost: 1_200_000 }, 'input.cost'],
     ['no cost', { cost: 0 }, 'input.cost'],
+    ['a cost in part of a fen', { cost: 80_000.001 }, 'input.cost'],
     ['an unknown category code', { categoryCodes: ['CIV-CHILD', 'NO-SUCH'] }, 'input.categoryCodes.1'],
     ['no categories', { categoryCodes: [] }, 'input.categoryCodes'],
     ['no target group', { targetGroups: [] }, 'input.targetGroups'],
@@ -103,6 +104,8 @@ describe('create, update, retire', () => {
     // The needs (76,000 yuan) no longer fit a 50,000 cost: the cost is named.
     const cheaper = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { cost: 50_000 } }), [{ table: 'project_template', id }]);
     expectError(cheaper, 'BAD_USER_INPUT', 'input.cost');
+    const subFen = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { cost: 700_000.005 } }), [{ table: 'project_template', id }]);
+    expectError(subFen, 'BAD_USER_INPUT', 'input.cost');
     const retired = await app.execute(UPDATE, { id, input: { categoryCodes: ['GRID-FIRE', 'NOPE'] } });
     expectError(retired, 'BAD_USER_INPUT', 'input.categoryCodes.1');
   });

@@ -1,4 +1,4 @@
-import { isChinesePhone, isGeoJsonArea, isResidentIdNumber } from '../../src/common/validators';
+import { isChinesePhone, isGeoJsonArea, isResidentIdNumber, isWholeFen } from '../../src/common/validators';
 
 describe('isResidentIdNumber (GB 11643-1999, ISO 7064 MOD 11-2)', () => {
   // Worked by hand: 11010519491231002 → weighted sum 167, 167 % 11 = 2 → check char 'X'.
@@ -47,4 +47,9 @@ describe('isGeoJsonArea', () => {
     expect(isGeoJsonArea({ type: 'Point', coordinates: [117, 36] })).toBe(false);
     expect(isGeoJsonArea(null)).toBe(false);
   });
+});
+
+test('yuan in whole fen: at most 2 decimals as sent, up to the largest budget', () => {
+  for (const yuan of [0, 0.01, 0.1, 1200.5, 99.99, 420_000, 9_999_999_999.99]) expect(isWholeFen(yuan)).toBe(true);
+  for (const yuan of [0.004, 0.001, 1200.505, 0.1 + 0.2, 9_999_999_999.999, Number.NaN, Number.POSITIVE_INFINITY]) expect(isWholeFen(yuan)).toBe(false);
 });

@@ -12,8 +12,11 @@ export { Role };
 /** A staff account: signs in with a password (stored as a scrypt hash), gets short-lived tokens. */
 @ObjectType({ implements: NodeEntity, description: 'A staff account.' })
 @Entity({ tableName: 'account' })
+// Unique whatever the case (Migration20261223100000; which accounts an old database leaves out, there).
+@Index({ name: 'account_username_lower_unique', expression: 'create unique index "account_username_lower_unique" on "account" (lower("username"))' })
 export class Account extends NodeEntity {
-  @Field()
+  /** Trimmed and lower-cased, [a-z0-9._-]{3,60} (username.ts); an account made before that rule may differ. */
+  @Field({ description: 'Lower case: letters a-z, digits, dot, underscore or dash (accounts made before usernames had a rule may differ).' })
   @Property({ type: 'string', length: 60, unique: true })
   username!: string;
 

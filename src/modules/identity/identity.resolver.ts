@@ -13,6 +13,7 @@ import { mayReadSignInDevicesOf } from './access.policy';
 import { identityService } from './identity.service';
 import type { TokenSettings } from './sessions';
 import { SIGN_IN_DEVICES, SIGN_IN_LOCKOUT, type SignInDeviceView } from './sign-in-guard';
+import { USERNAME_RULE } from './username';
 
 @ObjectType({ description: 'A signed-in session: send `accessToken` as `Authorization: Bearer …`; trade `refreshToken` for a new session before it expires.' })
 class SessionPayload {
@@ -85,7 +86,7 @@ class ViewerInfo {
 
 @InputType()
 class SignInInput {
-  @TextInput(60)
+  @TextInput(60, { description: 'In any case; spaces around it are ignored.' })
   username!: string;
 
   @Field()
@@ -100,7 +101,7 @@ class SignInInput {
 
 @InputType()
 class CreateAccountInput {
-  @TextInput(60)
+  @TextInput(60, { description: `Stored in one form: ${USERNAME_RULE}. Unique whatever the case.` })
   username!: string;
 
   @TextInput(60)

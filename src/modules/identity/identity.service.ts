@@ -18,6 +18,7 @@ import { hashPassword, newApiKey, sha256 } from './credentials';
 import { Account, ApiKey, Role, SignInDevice } from './identity.entity';
 import { ACCOUNT_BINDINGS, administersAccounts } from './access.policy';
 import { endDeviceSessions, endSessions, sessionService } from './sessions';
+import { checkNewUsername, sameUsername } from './username';
 import { SIGN_IN_DEVICE_TYPE, checkNewPassword, checkOwnPassword, clearLockout, type SignInDeviceView } from './sign-in-guard';
 
 /**
@@ -256,6 +257,8 @@ export async function createAccountIn(
   ctx: Pick<AppContext, 'em' | 'now'> & Partial<AppContext>,
   input: { username: string; displayName: string; password: string; role: Role; scopeAreaId?: string | null; unitId?: string | null; personId?: string | null },
 ): Promise<Account> {
+  // One canonical form (username.ts), so Wang.Li and " wang.li " are not lookalikes of wang.li.
+  const username = checkNewUsername('input.username', input.username);
   if (input.role === Role.PORTAL) throw badInput('input.role', 'portals use API keys, not accounts');
   const binding = ACCOUNT_BINDINGS[input.role];
   if (!binding) throw badInput('input.role', `unknown role ${input.role}`);
@@ -264,12 +267,13 @@ export async function createAccountIn(
   if (binding.unit === 'refused' && input.unitId) throw badInput('input.unitId', `only a ${Role.UNIT_LIAISON} account is bound to a unit`);
   if (binding.person === 'required' && !input.personId) throw badInput('input.personId', `a ${input.role} account is bound to a person`);
   const scopeTypes = checkScopeBinding(input.role, input.scopeAreaId);
-  const usernameTaken = () => conflict(`the username "${input.username}" is taken`, 'input.username');
+  const usernameTaken = () => conflict(`the username "${username}" is taken`, 'input.username');
   // A twin racing past the check hits the unique key: it reads the same as the check's answer.
   return sameConflictWhenRaced(inTransaction(ctx as AppContext, async (em) => {
-    if (await em.count(Account, { username: input.username })) throw usernameTaken();
+    // Any case: an account made before usernames were one form may be Wang.Li.
+    if (await em.count(Account, sameUsername(username))) throw usernameTaken();
     const account = em.create(Account, {
-      username: input.username,
+      username,
       displayName: input.displayName,
       passwordHash: await hashPassword(input.password),
       role: input.role,

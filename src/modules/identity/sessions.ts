@@ -12,6 +12,7 @@ import { inTransaction, inTransactionKeepingRefusal } from '../../common/transac
 import type { AppContext } from '../../context/context';
 import { DUMMY_HASH, hashPassword, randomSecret, sha256, verifyPassword } from './credentials';
 import { Account, RefreshToken, SignInDevice } from './identity.entity';
+import { findAccountByUsername } from './username';
 import { checkNewPassword, checkOwnPassword, clearLockout, countWrongPassword, findDevice, isLocked, trustDevice, wrongPassword, type SignInCounter } from './sign-in-guard';
 
 export interface TokenSettings {
@@ -139,7 +140,8 @@ export const sessionService = {
   async signIn(ctx: AppContext, tokens: TokenSettings, username: string, password: string, deviceToken?: string | null): Promise<Session> {
     return inTransactionKeepingRefusal(ctx, async (em): Promise<Session | AppError> => {
       // Locked: two sign-ins racing must not both see the count before the other's failure (a device's count too).
-      const account = await em.findOne(Account, { username }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      // Whatever case and spaces were typed (username.ts); an unknown name is answered as below.
+      const account = await findAccountByUsername(em, username, { lock: true });
       const now = ctx.now();
       // Hash even for an unknown name or a locked account, so the answer takes as long either way.
       const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);

@@ -3,6 +3,7 @@ import { ArrayMaxSize, IsInt, IsOptional, IsPositive, Matches, Max, Min, Validat
 import { MaxChars } from '../../common/validators';
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
 import { IdInput, TextInput } from '../../common/input-fields';
+import { IsWholeFen } from '../../common/validators';
 import { ConnectionArgs } from '../../common/pagination';
 import { ListItemKind, ListItemStatus, ResourceType } from './list.entity';
 import { PERIOD_PATTERN } from './list.rules';
@@ -136,9 +137,10 @@ export class AddListItemInput {
   @Max(MAX_QUANTITY)
   quantity?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Value in yuan.' })
+  @Field(() => Float, { nullable: true, description: 'Value in yuan, in whole fen (at most 2 decimals).' })
   @IsOptional()
   @Min(0)
+  @IsWholeFen()
   @Max(MAX_VALUE)
   value?: number | null;
 
@@ -171,9 +173,10 @@ export class UpdateListItemInput {
   @Max(MAX_QUANTITY)
   quantity?: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Value in yuan, in whole fen (at most 2 decimals).' })
   @IsOptional()
   @Min(0)
+  @IsWholeFen()
   @Max(MAX_VALUE)
   value?: number | null;
 

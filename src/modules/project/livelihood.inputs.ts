@@ -1,6 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, IsPositive, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
 import { DateInput, IdInput, IntInput, TextInput } from '../../common/input-fields';
+import { IsWholeFen } from '../../common/validators';
 import { ConnectionArgs } from '../../common/pagination';
 import { ResidentGroup } from '../../common/resident-group';
 import { FundingSourceKind, ProjectStatus } from './project.entity';
@@ -14,8 +15,9 @@ export class FundingSourceInput {
   @IdInput({ nullable: true, description: 'The unit, for a UNIT source (only then).' })
   unitId?: string | null;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Yuan, more than 0, in whole fen (at most 2 decimals).' })
   @IsPositive()
+  @IsWholeFen()
   @Max(MAX_BUDGET)
   amount!: number;
 
@@ -33,9 +35,10 @@ const Funding = () => (target: object, key: string | symbol) => {
 
 /** Accepting a suggestion and editing a proposal take the same optional budget and groups. */
 const OptionalBudget = () => (target: object, key: string | symbol) => {
-  Field(() => Float, { nullable: true })(target, key);
+  Field(() => Float, { nullable: true, description: 'Yuan, more than 0, in whole fen (at most 2 decimals).' })(target, key);
   IsOptional()(target, key);
   IsPositive()(target, key);
+  IsWholeFen()(target, key);
   Max(MAX_BUDGET)(target, key);
 };
 
@@ -134,8 +137,9 @@ export class RecordAcceptanceInput {
   @IntInput(0, 10_000_000)
   actualBeneficiaries!: number;
 
-  @Field(() => Float, { description: 'Yuan actually spent.' })
+  @Field(() => Float, { description: 'Yuan actually spent, in whole fen (at most 2 decimals).' })
   @Min(0)
+  @IsWholeFen()
   @Max(MAX_BUDGET)
   actualCost!: number;
 

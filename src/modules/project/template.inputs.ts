@@ -1,6 +1,7 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, InputType } from 'type-graphql';
 import { CodeInput, TextInput } from '../../common/input-fields';
+import { IsWholeFen } from '../../common/validators';
 import { ConnectionArgs } from '../../common/pagination';
 import { ResidentGroup } from '../../common/resident-group';
 import { ResourceType } from '../list/list.entity';
@@ -40,8 +41,9 @@ export class CreateProjectTemplateInput {
   @Field(() => ProjectKind)
   kind!: ProjectKind;
 
-  @Field(() => Float, { description: 'Gross cost in yuan: more than 0 and at most the cap of its kind.' })
+  @Field(() => Float, { description: 'Gross cost in yuan, in whole fen: more than 0 and at most the cap of its kind.' })
   @Min(1)
+  @IsWholeFen()
   @Max(1_000_000)
   cost!: number;
 
@@ -90,9 +92,10 @@ export class UpdateProjectTemplateInput {
   @IsOptional()
   kind?: ProjectKind | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Gross cost in yuan, in whole fen.' })
   @IsOptional()
   @Min(1)
+  @IsWholeFen()
   @Max(1_000_000)
   cost?: number | null;
 
