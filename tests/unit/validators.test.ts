@@ -1,4 +1,6 @@
-import { isChinesePhone, isGeoJsonArea, isResidentIdNumber, isWholeFen } from '../../src/common/validators';
+import { execSync } from 'node:child_process';
+import { join } from 'node:path';
+import { characterCount, isChinesePhone, isGeoJsonArea, isResidentIdNumber, isWholeFen } from '../../src/common/validators';
 
 describe('isResidentIdNumber (GB 11643-1999, ISO 7064 MOD 11-2)', () => {
   // Worked by hand: 11010519491231002 → weighted sum 167, 167 % 11 = 2 → check char 'X'.
@@ -52,4 +54,18 @@ describe('isGeoJsonArea', () => {
 test('yuan in whole fen: at most 2 decimals as sent, up to the largest budget', () => {
   for (const yuan of [0, 0.01, 0.1, 1200.5, 99.99, 420_000, 9_999_999_999.99]) expect(isWholeFen(yuan)).toBe(true);
   for (const yuan of [0.004, 0.001, 1200.505, 0.1 + 0.2, 9_999_999_999.999, Number.NaN, Number.POSITIVE_INFINITY]) expect(isWholeFen(yuan)).toBe(false);
+});
+
+describe('CharLength counts characters as PostgreSQL does', () => {
+  test('code points: U+FE0F counts, a character outside the BMP counts once', () => {
+    expect(characterCount('a\uFE0F'.repeat(100))).toBe(200);
+    expect(characterCount('𠀀'.repeat(100))).toBe(100);
+  });
+
+  // class-validator's Length, MinLength and MaxLength (validator.js isLength) skip U+FE0F and U+FE0D,
+  // so a text they pass could overflow its varchar(n) column as an INTERNAL_SERVER_ERROR.
+  test('no input uses class-validator\'s own length checks', () => {
+    const offenders = execSync(`grep -rlE "import \\{[^}]*\\b(Length|MinLength|MaxLength)\\b[^}]*\\} from 'class-validator'" src || true`, { cwd: join(__dirname, '../..'), encoding: 'utf8' }).trim();
+    expect(offenders).toBe('');
+  });
 });

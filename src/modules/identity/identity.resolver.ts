@@ -1,5 +1,6 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { ArrayMaxSize, IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, ValidateNested } from 'class-validator';
+import { CharLength, MaxChars } from '../../common/validators';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { forbidden } from '../../common/errors';
 import { ConnectionArgs, ConnectionType, OrderDirection, paginate } from '../../common/pagination';
@@ -90,12 +91,12 @@ class SignInInput {
   username!: string;
 
   @Field()
-  @Length(1, 200)
+  @CharLength(1, 200)
   password!: string;
 
   @Field(() => String, { nullable: true, description: 'The deviceToken an earlier sign-in of this account gave this client, if any.' })
   @IsOptional()
-  @Length(1, 200)
+  @CharLength(1, 200)
   deviceToken?: string | null;
 }
 
@@ -108,7 +109,7 @@ class CreateAccountInput {
   displayName!: string;
 
   @Field({ description: 'At least 12 characters; stored as a scrypt hash.' })
-  @Length(1, 200)
+  @CharLength(1, 200)
   password!: string;
 
   @Field(() => Role)
@@ -136,11 +137,11 @@ class UpdateAccountInput {
 @InputType()
 class ChangePasswordInput {
   @Field()
-  @Length(1, 200)
+  @CharLength(1, 200)
   currentPassword!: string;
 
   @Field({ description: 'At least 12 characters, not the current one.' })
-  @Length(1, 200)
+  @CharLength(1, 200)
   newPassword!: string;
 }
 
@@ -150,7 +151,7 @@ class ResetAccountPasswordInput {
   accountId!: string;
 
   @Field({ description: 'At least 12 characters; tell its owner by another channel.' })
-  @Length(1, 200)
+  @CharLength(1, 200)
   newPassword!: string;
 }
 
@@ -201,7 +202,7 @@ class AccountFilter {
 
   @Field(() => String, { nullable: true, description: 'Username or display name contains this text (Chinese works).' })
   @IsOptional()
-  @MaxLength(60)
+  @MaxChars(60)
   search?: string;
 }
 
