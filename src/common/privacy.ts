@@ -534,27 +534,65 @@ export function looksLikePersonalNumber(value: string): boolean {
  */
 const KEY_DIGIT_GROUPS = new RegExp(`[0-9０-９]+(?:(?:${SEPARATOR}|[_/／＿]){1,3}[0-9０-９]+)*[XxＸｘ]?`, 'g');
 const KEY_DIGIT_GROUP = /[0-9０-９]+[XxＸｘ]?/g;
+/**
+ * The groupings personal numbers are written in, as the digits per group: a mobile 3-4-4 (with
+ * 86 before it, or 3-8), a landline's area code (0 and 2-3 digits) then 7-8 digits or 3-4 + 4, an
+ * ID number 6-8-4, 6-12 or the old 6-6-3, a card 4-4-4-4(-1 to 3), 4-6-5 or 6-13. Other
+ * stretches of a key's groups are no number, whatever their digits add up to: a date and a
+ * sequence number (2024-07-01-0012345) would often read as a landline or a card.
+ */
+const PERSONAL_NUMBER_GROUPINGS = /^(?:(?:2-)?3-4-4|(?:2-)?3-8|0[34]-(?:[78]|[34]-4)|6-8-4|6-12|6-6-3|4-4-4-4(?:-[1-3])?|4-6-5|6-13)$/;
+/**
+ * The groupings read anywhere in a run of groups, not only from its first: a mobile's and an ID
+ * number's, whose digits carry their own checks (1[3-9], a birth date). A landline's or a card's
+ * groups after others are as often a date's day and a sequence number (SR-2024-0315-8877665).
+ */
+const GROUPINGS_AFTER_OTHER_GROUPS = /^(?:3-4-4|3-8|6-8-4)$/;
+
+/** 0531 88776655 → "04-8": the digits per group, an area code's (0 and 2-3 digits, first) marked by its 0. */
+function groupingOf(groups: readonly string[]): string {
+  return groups.map((group, i) => `${i === 0 && /^[0０]/.test(group) && group.length <= 4 ? '0' : ''}${group.length}`).join('-');
+}
+
+/**
+ * Whether digit groups are grouped as a personal number is written: one group, or a grouping of
+ * PERSONAL_NUMBER_GROUPINGS where, after an area code, the local number starts with 2-9 (none
+ * starts with 0 or 1: in SR-2024-0315-00012345 the 0315 is a day, not an area code).
+ */
+function isPersonalNumberGrouping(groups: readonly string[]): boolean {
+  if (groups.length <= 1) return true;
+  const shape = groupingOf(groups);
+  return PERSONAL_NUMBER_GROUPINGS.test(shape) && (!shape.startsWith('0') || /^[2-9２-９]/.test(groups[1]));
+}
 
 /**
  * A record key with every personal number in it masked (see looksLikePersonalNumber): the whole
- * key, else each stretch of its digit groups that is one, since a source system may compose its
- * keys of one, grouped or not (13912345678-01, 370102-19900101-1237-1, A-139-1234-5678). Other
- * digits and ordinary keys stay as they are, traceable (GJ20240701-0000000001, 18-00269879).
+ * key, else each group or grouped stretch of groups that is one, since a source
+ * system may compose its keys of one (13912345678-01, 370102-19900101-1237-1, A-139-1234-5678).
+ * Groups are read only as personal numbers are grouped: a date and a sequence number
+ * (2024-07-01-0012345, SR-2024-0315-00012345) add up to a landline's or an ID's digits as often as not.
+ * Other digits and ordinary keys stay as they are, traceable (GJ20240701-0000000001, 18-00269879).
  */
 export function maskPersonalNumbersInKey(key: string): string {
-  if (looksLikePersonalNumber(key)) return maskPersonalNumber(key);
+  const keyGroups = [...key.matchAll(KEY_DIGIT_GROUP)].map((group) => group[0]);
+  if (looksLikePersonalNumber(key) && (/[@＠]/.test(key) || isPersonalNumberGrouping(keyGroups))) return maskPersonalNumber(key);
   return key.replace(KEY_DIGIT_GROUPS, (run) => {
-    const groups = [...run.matchAll(KEY_DIGIT_GROUP)].map((group) => ({ start: group.index!, end: group.index! + group[0].length, digits: group[0].length }));
+    const groups = [...run.matchAll(KEY_DIGIT_GROUP)].map((group) => ({ start: group.index!, end: group.index! + group[0].length, text: group[0] }));
+    const isPersonal = (first: number, last: number) => {
+      const text = run.slice(groups[first].start, groups[last].end);
+      const grouped = first !== last;
+      if (grouped) {
+        const texts = groups.slice(first, last + 1).map((group) => group.text);
+        if (!isPersonalNumberGrouping(texts) || (first > 0 && !GROUPINGS_AFTER_OTHER_GROUPS.test(groupingOf(texts)))) return false;
+      }
+      return looksLikePersonalNumber(text) && !(grouped && isListOfNumbers(text));
+    };
     let out = '';
     let copied = 0;
     for (let first = 0; first < groups.length; first++) {
-      // The longest stretch of groups from here, 11 to 19 digits, that is a personal number.
-      let digits = 0;
+      // The longest stretch from here that is a personal number (at most five groups: 4-4-4-4-3).
       let found = -1;
-      for (let last = first; last < groups.length && digits + groups[last].digits <= 19; last++) {
-        digits += groups[last].digits;
-        if (digits >= 11 && looksLikePersonalNumber(run.slice(groups[first].start, groups[last].end))) found = last;
-      }
+      for (let last = Math.min(groups.length - 1, first + 4); last >= first && found < 0; last--) if (isPersonal(first, last)) found = last;
       if (found < 0) continue;
       out += run.slice(copied, groups[first].start) + maskPersonalNumber(run.slice(groups[first].start, groups[found].end));
       copied = groups[found].end;

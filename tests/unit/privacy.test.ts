@@ -673,9 +673,18 @@ describe('maskPersonalNumbersInKey: the personal numbers inside a record key, gr
     ['370102-19900101-123X', '370***********123X'],
     ['0531-88776655-01', '0531-****6655-01'],
     ['4111-1111-1111-1111-07', '****1111-07'],
+    ['86-139-1234-5678', '86-139****5678'],
+    ['WO-010-8877-6655-2', 'WO-010-****6655-2'],
+    ['370102-900101-123', '370********1-123'],
   ])('%s → %s', (key, expected) => expect(maskPersonalNumbersInKey(key)).toBe(expected));
 
-  test.each(['GJ20230301-0000000001', '18-00269879', 'SR-2024-000123', '2024-07-01-0001', '202407010000000001', 'BATCH-2024-0531-0001'])('%s stays traceable', (key) =>
+  test.each([
+    'GJ20230301-0000000001', '18-00269879', 'SR-2024-000123', '2024-07-01-0001', '202407010000000001', 'BATCH-2024-0531-0001',
+    // A date and a sequence number: their groups add up to a landline, a mobile or a card, but are
+    // not grouped as one (found by a review: 3 in 4 such keys were masked).
+    '2024-07-01-0012345', 'GJ-2024-07-01-00000001', 'SR-2024-0315-00012345', '2024.07.01.0001234', '2024-0701-0001-0002', '2024-10-15-123456789',
+    '5001-0002-0003-0004',
+  ])('%s stays traceable', (key) =>
     expect(maskPersonalNumbersInKey(key)).toBe(key),
   );
 });
