@@ -71,8 +71,10 @@ export function CharLength(min: number, max: number, options?: ValidationOptions
       propertyName: String(propertyName),
       options: {
         message: (args) => {
-          const count = typeof args.value === 'string' ? characterCount(args.value) : 0;
-          return count < min ? `${args.property} must be longer than or equal to ${min} characters` : `${args.property} must be shorter than or equal to ${max} characters`;
+          // With { each: true } the value is the whole list: the message follows the item that failed.
+          const texts = (Array.isArray(args.value) ? args.value : [args.value]).filter((text): text is string => typeof text === 'string');
+          const tooShort = texts.some((text) => characterCount(text) < min) && !texts.some((text) => characterCount(text) > max);
+          return tooShort ? `${args.property} must be longer than or equal to ${min} characters` : `${args.property} must be shorter than or equal to ${max} characters`;
         },
         ...options,
       },

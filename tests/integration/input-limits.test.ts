@@ -85,3 +85,14 @@ test('a value a column cannot hold that slips past the input checks is BAD_USER_
     expect((other as AppError).code).toBe(ErrorCode.BAD_USER_INPUT);
   }
 });
+
+test('a list of texts names the bound its item broke (a review found "longer than" for a duty too long)', async () => {
+  const CREATE = `mutation($input: CreatePairingInput!) { createPairing(input: $input) { id } }`;
+  const input = (duties: string[]) => ({ input: { unitId: w.units.hospitalId, communityId: w.communityId, startsOn: '2026-01-01', agreementTitle: '共驻共建协议书', duties } });
+  const tooLong = await app.execute(CREATE, input(['义诊进社区', 'x'.repeat(201)]));
+  expectError(tooLong, 'BAD_USER_INPUT', 'input.duties');
+  expect(tooLong.errors![0].message).toMatch(/shorter than or equal to 200 characters/);
+  const empty = await app.execute(CREATE, input(['']));
+  expectError(empty, 'BAD_USER_INPUT', 'input.duties');
+  expect(empty.errors![0].message).toMatch(/longer than or equal to 1 characters/);
+});
