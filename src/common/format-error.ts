@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, print, type ASTNode } from 'graphql';
 import { AppError, ErrorCode } from './errors';
 import { translateDatabaseError } from './transaction';
 
@@ -69,6 +69,19 @@ function withoutVariableValue(message: string, original: unknown): string {
   return `Variable "$${name}" got invalid value${path}; ${hideValue(reason, shown)}`;
 }
 
+/** Literal kinds a caller may write personal data in (an enum value names one of ours: kept). */
+const LITERAL_KINDS: ReadonlySet<string> = new Set([Kind.STRING, Kind.INT, Kind.FLOAT, Kind.OBJECT, Kind.LIST]);
+
+/**
+ * The same for a literal written in the document (`accounts(first: "13812345678")` answers `Int
+ * cannot represent non-integer value: "13812345678"`): graphql-js points the error at the literal,
+ * so its printed form is known exactly and becomes `…`.
+ */
+function withoutLiteralValue(message: string, error: unknown): string {
+  const node = (error instanceof GraphQLError ? error.nodes?.[0] : undefined) as ASTNode | undefined;
+  return node && LITERAL_KINDS.has(node.kind) ? hideValue(message, print(node)) : message;
+}
+
 /** The reason with the value removed: as graphql-js prints it (JSON for strings) and raw. */
 function hideValue(reason: string, shown: string): string {
   let text = shown ? reason.split(shown).join('…') : reason;
@@ -112,7 +125,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 
   if (isExpectedError(error)) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, message: withoutVariableValue(formatted.message, original), extensions: { ...extensions, code: extensions.code ?? ErrorCode.BAD_USER_INPUT } };
+    const message = withoutLiteralValue(withoutVariableValue(formatted.message, original), error);
+    return { ...formatted, message, extensions: { ...extensions, code: extensions.code ?? ErrorCode.BAD_USER_INPUT } };
   }
 
   return { message: 'Internal server error', locations, path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

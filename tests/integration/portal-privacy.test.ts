@@ -180,3 +180,21 @@ test('a phone or ID number given where an ID belongs is not echoed in the error 
     expect(result.errors![0].message).toBe(`${field}: is not a valid ID (use an id the API returned)`);
   }
 });
+
+test('a literal written in the document is not quoted back either (found by a review)', async () => {
+  for (const document of [
+    `{ communities(first: "13812345678") { totalCount } }`,
+    `{ communities(first: 13812345678) { totalCount } }`,
+    `{ demandRanking(input: { areaId: "x", from: "370102199001011237", to: "2024-01-01", groupBy: [CATEGORY] }) { rows { label } } }`,
+    `{ communities(filter: { within: ["13812345678"] }) { totalCount } }`,
+  ]) {
+    const result = await app.execute(document, undefined, portalViewer());
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors![0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(result.errors![0].message).toContain('…');
+    expect(result.errors![0].message).not.toMatch(/13812345678|370102199001011237/);
+  }
+  // What names the document's own parts stays: a wrong enum value, an unknown field.
+  const unknownEnum = await app.execute(`{ demandRanking(input: { areaId: "x", lastDays: 7, groupBy: [COLOUR] }) { rows { label } } }`, undefined, portalViewer());
+  expect(unknownEnum.errors![0].message).toMatch(/COLOUR/);
+});
