@@ -404,11 +404,18 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   // in any form (座机八八七七六六五五: after that word 7 to 10 Chinese numerals are a number), spaces between
   // them allowed (电话 八 八 七 七 六 六 五 五), an area code in brackets kept (座机【〇五三一】****六六五五); the
   // whole run, up to where no digit follows (电话八八七七六六五五1 → 电话****六五五1, not 3 + 4 of it), but a
-  // numeral word may follow (一直, 两次). Or, the alternative, a second number listed after one so
-  // (电话：八八七七六六五五、八八七七六六五六 → both masked).
+  // numeral word may follow (一直, 两次).
   {
     pattern:
-      `(${CUE_PREFIX}|(?<=${CUE_PREFIX}${CUE_NUMBER})${CUE_LIST_JOIN})${CUE_NUMBER_HEAD}${GAP}(${CUE_NUMBER_LAST_FOUR})${CUE_NUMBER_END}`,
+      `(${CUE_PREFIX})${CUE_NUMBER_HEAD}${GAP}(${CUE_NUMBER_LAST_FOUR})${CUE_NUMBER_END}`,
+    replacement: '$1****$2',
+  },
+  // A second number listed after one masked so (电话：****六六五五、八八七七六六五六), 7 or 8 digits, one in another
+  // form (ASCII ones are the masks' below, which tell ranges and years): its own mask, after the one
+  // above, as the chained names are. An alternative of it would have to look behind for the cue and the
+  // first number, which PostgreSQL rescans the text for: a text of such lists took quadratic time.
+  {
+    pattern: `([*]{4}${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){3}${CUE_LIST_JOIN})(?=(?:${ANY_FORM_DIGIT}${GAP}){0,7}${OTHER_FORM_DIGIT})${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2,3}${GAP}(${CUE_NUMBER_LAST_FOUR})${CUE_NUMBER_END}`,
     replacement: '$1****$2',
   },
   // A local number written 4-4 without that word (8877-6655, 8877 6655): last four. Exactly two
