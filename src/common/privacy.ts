@@ -208,7 +208,6 @@ const CUE_NUMBER_HEAD = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2,5}
 const CUE_NUMBER_LAST_FOUR = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2}${CUE_SPACE}(?!${NUMERAL_WORD})${ANY_FORM_DIGIT}`;
 /** Where the number ends: no digit in any form after it (separators between allowed), or a numeral word. */
 const CUE_NUMBER_END = `(?:(?!${GAP}${ANY_FORM_DIGIT})|(?=${NUMERAL_WORD}))`;
-const CUE_NUMBER = `${CUE_NUMBER_HEAD}${GAP}${CUE_NUMBER_LAST_FOUR}${CUE_NUMBER_END}`;
 /** What lists a second number after the first (、，,/ 或 和), spaces around it allowed. */
 const CUE_LIST_JOIN = `[${SPACE}]{0,2}[、，,/／或和][${SPACE}]{0,2}`;
 
