@@ -54,13 +54,22 @@ const NUMERAL_RUN = new RegExp(`${NUMERAL}(?:${NUMERAL_GAP}${NUMERAL}){${MIN_NUM
 const CHINESE_NUMERAL = new RegExp(`[${CHINESE_DIGIT_FORMS.join('')}]`);
 /**
  * A local number of 7 or 8 digits, Chinese numerals among them, where free-text masking reads one: after
- * the word that says it is one (座机八八七七六六五五, 电话：八八七七-六六五五) or after an area code in brackets
- * ((〇五三一)八八七七六六五五). Shorter than NUMERAL_RUN takes; the cue word stays.
+ * the word that says it is one (座机八八七七六六五五, 电话号码是：八八七七-六六五五, 固话…, 号码…, also spaced) or after an area
+ * code in brackets ((〇五三一)八八七七六六五五, 【〇五三一】), with a second number listed after it. Shorter than NUMERAL_RUN
+ * takes; the cue word stays.
  */
 const NUMERAL_SEPARATORS = `[${NUMBER_JOINERS}${NUMBER_SPACES}\\s]{0,3}`;
+/** A word a Chinese numeral begins right after a number (一直, 两次): no digit of it, as free-text masking reads it. */
+const NUMERAL_WORD = '[一两二三四五六七八九](?:直|下|起|部|个|次|遍|份|共|般|样|定|天|点|会|位|些|回|趟|声|通|人|家)';
+/** 7 to 10 digits, spaces between them or a separator before the last four, up to where no digit follows. */
+const NUMERAL_LOCAL_DIGITS =
+  `${NUMERAL}(?:[${NUMBER_SPACES}\\s]{0,2}${NUMERAL}){2,5}${NUMERAL_SEPARATORS}${NUMERAL}(?:[${NUMBER_SPACES}\\s]{0,2}${NUMERAL}){2}[${NUMBER_SPACES}\\s]{0,2}(?!${NUMERAL_WORD})${NUMERAL}` +
+  `(?:(?!${NUMERAL_SEPARATORS}${NUMERAL})|(?=${NUMERAL_WORD}))`;
 const NUMERAL_LOCAL_NUMBER = new RegExp(
-  `(?:(电话|座机|手机|联系方式|热线|tel)[：:]?[${NUMBER_SPACES}\\s]{0,3}|[(（][${CHINESE_DIGIT_FORMS[0]}0]${NUMERAL}{2,3}[)）]${NUMERAL_SEPARATORS})` +
-    `${NUMERAL}{3,4}${NUMERAL_SEPARATORS}${NUMERAL}{4}`,
+  `(?:((?:电话|座机|手机|联系方式|热线|固话|号码|tel)(?:号码?)?[是为]?)[${NUMBER_SPACES}\\s]{0,3}[：:]?[${NUMBER_SPACES}\\s]{0,3}(?:[(（【][${CHINESE_DIGIT_FORMS[0]}0]${NUMERAL}{2,3}[)）】]${NUMERAL_SEPARATORS})?` +
+    `|[(（【][${CHINESE_DIGIT_FORMS[0]}0]${NUMERAL}{2,3}[)）】]${NUMERAL_SEPARATORS})` +
+    // A second number listed after the first (电话：八八七七六六五五、八八七七六六五六).
+    `${NUMERAL_LOCAL_DIGITS}(?:[${NUMBER_SPACES}\\s]{0,2}[、，,/／或和][${NUMBER_SPACES}\\s]{0,2}${NUMERAL_LOCAL_DIGITS})?`,
   'gi',
 );
 

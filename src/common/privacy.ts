@@ -191,6 +191,26 @@ const EVENING_TIME = `[2２][0-3０-３][0-5０-５]${DIGIT}`;
 /** Any time written as four digits (0000-2459: 2400 closes a day), a range's second time. */
 const TIME = `(?:[01０１]${DIGIT}|[2２][0-4０-４])[0-5０-５]${DIGIT}`;
 
+/** Words that say a local number follows (电话, 座机, 固话, 号码, Tel), with what may stand between (电话号码是：, 座机号). */
+const CUE_WORD = '(?:电话|座机|手机|联系方式|热线|固话|号码|[Tt][Ee][Ll])(?:号码?)?[是为]?';
+/** An area code in brackets after the cue word, kept: 座机【〇五三一】, 电话(0531). */
+const CUE_AREA_CODE = `[(（【]${ANY_FORM_OF(0)}${ANY_FORM_DIGIT}{2,3}[)）】]`;
+const CUE_PREFIX = `${CUE_WORD}[${SPACE}]{0,3}[：:]?[${SPACE}]{0,3}(?:${CUE_AREA_CODE}${GAP})?`;
+/** Between two digits of a number after a cue: spaces only (a joiner only before its last four: 电话 2024-01-01 is a date). */
+const CUE_SPACE = `[${SPACE}]{0,2}`;
+/**
+ * A word a Chinese numeral begins right after a number (一直, 两次, 三个): the numeral is no digit of it.
+ * Not every such word: the rest are taken as the number's last digit, which hides more, never less.
+ */
+const NUMERAL_WORD = `[一两二三四五六七八九](?:直|下|起|部|个|次|遍|份|共|般|样|定|天|点|会|位|些|回|趟|声|通|人|家)`;
+/** The digits of a local number after a cue before its last four (3 to 6: 7 to 10 in all). */
+const CUE_NUMBER_HEAD = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2,5}`;
+const CUE_NUMBER_LAST_FOUR = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2}${CUE_SPACE}(?!${NUMERAL_WORD})${ANY_FORM_DIGIT}`;
+/** Where the number ends: no digit in any form after it (separators between allowed), or a numeral word. */
+const CUE_NUMBER_END = `(?:(?!${GAP}${ANY_FORM_DIGIT})|(?=${NUMERAL_WORD}))`;
+/** What lists a second number after the first (、，,/ 或 和), spaces around it allowed. */
+const CUE_LIST_JOIN = `[${SPACE}]{0,2}[、，,/／或和][${SPACE}]{0,2}`;
+
 /** Spaces between the parts of an address (3号楼 2单元 301室). */
 const ADDRESS_SPACE = `[${SPACE}]{0,2}`;
 /** The number of a unit or a floor, in digits or in words (2, 十二, 二). */
@@ -378,11 +398,23 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
     pattern: `${NUMBER_START}[(（]?([0０]${DIGIT}{2,3})[)）]?(?:${GAP}${DIGIT}{3,4}${GAP}|${GROUP_JOIN}${DIGIT}{3,4}${GROUP_JOIN})(${DIGIT}{4})${NUMBER_END}`,
     replacement: '$1-****$2',
   },
-  // A local number in groups where the text says it is one (电话 8877-6655): last four. Without
-  // that word, 8877-6655 cannot be told from a range (面积1200-1500). Its digits in any form
-  // (座机八八七七六六五五: after that word 7 or 8 Chinese numerals are a number); a numeral word may follow.
+  // A local number in groups where the text says it is one (电话 8877-6655, 电话号码是 8877 6655, 固话…,
+  // 号码…): last four. Without that word, 8877-6655 cannot be told from a range (面积1200-1500). Its digits
+  // in any form (座机八八七七六六五五: after that word 7 to 10 Chinese numerals are a number), spaces between
+  // them allowed (电话 八 八 七 七 六 六 五 五), an area code in brackets kept (座机【〇五三一】****六六五五); the
+  // whole run, up to where no digit follows (电话八八七七六六五五1 → 电话****六五五1, not 3 + 4 of it), but a
+  // numeral word may follow (一直, 两次).
   {
-    pattern: `((?:电话|座机|手机|联系方式|热线|[Tt][Ee][Ll])[：:]?[${SPACE}]{0,3})${ANY_FORM_DIGIT}{3,4}${GAP}(${ANY_FORM_DIGIT}{4})${OTHER_FORMS_END}`,
+    pattern:
+      `(${CUE_PREFIX})${CUE_NUMBER_HEAD}${GAP}(${CUE_NUMBER_LAST_FOUR})${CUE_NUMBER_END}`,
+    replacement: '$1****$2',
+  },
+  // A second number listed after one masked so (电话：****六六五五、八八七七六六五六), 7 or 8 digits, one in another
+  // form (ASCII ones are the masks' below, which tell ranges and years): its own mask, after the one
+  // above, as the chained names are. An alternative of it would have to look behind for the cue and the
+  // first number, which PostgreSQL rescans the text for: a text of such lists took quadratic time.
+  {
+    pattern: `([*]{4}${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){3}${CUE_LIST_JOIN})(?=(?:${ANY_FORM_DIGIT}${GAP}){0,7}${OTHER_FORM_DIGIT})${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2,3}${GAP}(${CUE_NUMBER_LAST_FOUR})${CUE_NUMBER_END}`,
     replacement: '$1****$2',
   },
   // A local number written 4-4 without that word (8877-6655, 8877 6655): last four. Exactly two

@@ -25,6 +25,14 @@ const FOURTH_REVIEW: ReadonlyArray<readonly [text: string, masked: string]> = [
   ['座机（〇五三一）八八七七六六五五', '座机〇五三一-****六六五五'],
   ['卡号4111 1一11 1111 1111', '卡号****1111'],
   ['座机八八七七六六五五', '座机****六六五五'],
+  // Local numbers after a cue a later review found unmasked or half masked.
+  ['电话号码是：八八七七-六六五五', '电话号码是：****六六五五'],
+  ['固话八八七七六六五五，号码八八七七六六五六', '固话****六六五五，号码****六六五六'],
+  ['电话 八 八 七 七 六 六 五 五', '电话 ****六 六 五 五'],
+  ['座机【〇五三一】八八七七六六五五', '座机【〇五三一】****六六五五'],
+  ['电话：八八七七六六五五、八八七七六六五六', '电话：****六六五五、****六六五六'],
+  ['电话八八七七六六五五1，手机一二三四五六七八九', '电话****六五五1，手机****六七八九'],
+  ['电话说了三四遍，号码是第一二三个', '电话说了三四遍，号码是第一二三个'],
 ];
 
 /** Texts with personal data in many spellings, and look-alikes that must stay (the SQL masks must agree with maskFreeText on each). */

@@ -805,6 +805,32 @@ describe('maskFreeText: cards, grouped IDs, landlines and local numbers in other
     expect(maskFreeText(text)).toBe(text);
   });
 
+  test.each([
+    // Cue words with 号码, 号, 是 or 为 after them, 固话 and 号码 themselves, spaced numerals, an area code in 【】.
+    ['电话是八八七七六六五五', '电话是****六六五五'],
+    ['电话号码八八七七六六五五', '电话号码****六六五五'],
+    ['电话号码：八八七七-六六五五', '电话号码：****六六五五'],
+    ['座机号八八七七六六五五', '座机号****六六五五'],
+    ['固话八八七七六六五五', '固话****六六五五'],
+    ['家里电话是八八七七六六五五', '家里电话是****六六五五'],
+    ['号码八八七七六六五五', '号码****六六五五'],
+    ['电话 八 八 七 七 六 六 五 五', '电话 ****六 六 五 五'],
+    ['座机【〇五三一】八八七七六六五五', '座机【〇五三一】****六六五五'],
+    // A second number listed after the first.
+    ['电话：八八七七六六五五、八八七七六六五六', '电话：****六六五五、****六六五六'],
+    ['电话：八八七七六六五五或 八八七七六六五六', '电话：****六六五五或 ****六六五六'],
+    // Nine or ten digits after a cue: the whole run, never 3 + 4 of it with the rest shown.
+    ['电话八八七七六六五五1', '电话****六五五1'],
+    ['手机一二三四五六七八九', '手机****六七八九'],
+    ['电话八八七七六六五五一直', '电话****六六五五一直'],
+  ])('a local number after a cue, as a review found it unmasked: %s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
+  test.each([['电话说了三四遍'], ['号码是第一二三个'], ['电话打了一两次，号码错了三四回'], ['固话一部，号码一个']])('counting after a cue stays: %s', (text) => {
+    expect(maskFreeText(text)).toBe(text);
+  });
+
   test('never returns the region and birth date of a grouped ID, nor the digits of a card or local number, in any digit form', () => {
     const masked = maskFreeText('卡号六二二二一三八一二三四五六七三〇，身份证三七〇一〇二/一九九〇〇一〇一/一二三七，（〇五三一）八八七七六六五五，4111 1一11 1111 1111，座机八八七七六六五五');
     for (const secret of ['六二二二', '一三八一', '一九九〇〇一〇一', '三七〇一〇二', '八八七七', '1一11']) expect(masked).not.toContain(secret);

@@ -58,6 +58,13 @@ describe('personal data', () => {
     for (const words of ['电话二〇二四年十二月回访', '电话打了一两次', '座机一部', '一三八中学']) expect(scrubPersonalData(words)).toBe(words);
   });
 
+  test('cuts local numbers after the cue words a later review found, and both of a listed pair, as free-text masking masks them', () => {
+    for (const text of ['电话是八八七七六六五五', '电话号码：八八七七-六六五五', '座机号八八七七六六五五', '固话八八七七六六五五', '号码八八七七六六五五', '电话 八 八 七 七 六 六 五 五', '座机【〇五三一】八八七七六六五五', '电话：八八七七六六五五、八八七七六六五六', '电话八八七七六六五五1', '手机一二三四五六七八九']) {
+      expect({ text, scrubbed: scrubPersonalData(text) }).toEqual({ text, scrubbed: expect.not.stringMatching(/[〇一二三四五六七八九]|[0-9]/) });
+    }
+    for (const words of ['电话说了三四遍', '号码是第一二三个', '电话打了一两次']) expect(scrubPersonalData(words)).toBe(words);
+  });
+
   test('the cues of a complaint and a list of names after one cue are cut as free-text masking finds them', () => {
     const text = '投诉人周建军、吴桂兰和郑丽反映，反映人：冯秀英，业主：褚志强，联系人：蒋国华， 韩美玲';
     const scrubbed = scrubPersonalData(text);
