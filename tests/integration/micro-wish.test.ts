@@ -75,6 +75,7 @@ describe('publishMicroWish', () => {
     ['a resident name of 61 characters', () => ({ residentName: '张三丰'.repeat(20) + '张' }), 'BAD_USER_INPUT', 'input.residentName'],
     ['a negative estimated value', () => ({ estimatedValue: -1 }), 'BAD_USER_INPUT', 'input.estimatedValue'],
     ['an estimated value over 100,000', () => ({ estimatedValue: 100_001 }), 'BAD_USER_INPUT', 'input.estimatedValue'],
+    ['an estimated value in fractions of a fen', () => ({ estimatedValue: 150.005 }), 'BAD_USER_INPUT', 'input.estimatedValue'],
     ['an unknown resident group', () => ({ residentGroup: 'ALIENS' }), 'BAD_USER_INPUT', ''],
     ['a Grid id as communityId', () => ({ communityId: w.gridId }), 'BAD_USER_INPUT', 'input.communityId'],
     ['a missing community', () => ({ communityId: toGlobalId('Community', 999999) }), 'NOT_FOUND', 'input.communityId'],

@@ -3,6 +3,7 @@ import { ArgsType, Field, Float, InputType } from 'type-graphql';
 import { IdInput, TextInput } from '../../common/input-fields';
 import { ConnectionArgs } from '../../common/pagination';
 import { ResidentGroup } from '../../common/resident-group';
+import { IsWholeFen } from '../../common/validators';
 import { MicroWishStatus } from './micro-wish.entity';
 
 @InputType()
@@ -50,10 +51,11 @@ export class PublishMicroWishInput {
   @IsOptional()
   residentGroup?: ResidentGroup | null;
 
-  @Field(() => Float, { nullable: true, description: 'Estimated value in yuan (a micro-wish is small: at most 100,000).' })
+  @Field(() => Float, { nullable: true, description: 'Estimated value in yuan, to the fen (a micro-wish is small: at most 100,000).' })
   @IsOptional()
   @Min(0)
   @Max(100_000)
+  @IsWholeFen()
   estimatedValue?: number | null;
 }
 
