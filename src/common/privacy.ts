@@ -547,14 +547,17 @@ const asciiDigits = (text: string) => halfWidthDigits(text).replace(/[^0-9]/g, '
  * wrong column, and viewers who may not see personal data get it masked. Ordinary keys
  * (GJ20240701-0000000001, 18-00269879, a numeric work order 202407010000000001) stay traceable.
  */
+/** The province an ID number's first two digits name (GB/T 2260): a date-led key (2017031512345 67) names none. */
+const PROVINCE_CODE = /^(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])/;
+
 export function looksLikePersonalNumber(value: string): boolean {
   const compact = halfWidthDigits(value).replace(NUMBER_SEPARATORS, '');
   return (
     /^(?:\+?86)?1[3-9]\d{9}$/.test(compact) ||
     // A landline with its area code (0531-88776655, (010) 1234 5678): 0, a non-zero digit, 11-12 digits in all.
     /^0[1-9]\d{9,10}$/.test(compact.replace(/^[(（](0\d{2,3})[)）]/, '$1')) ||
-    (/^\d{17}[\dXx]$/.test(compact) && isBirthDate(compact.slice(6, 14))) ||
-    (/^\d{15}$/.test(compact) && isBirthDate(`19${compact.slice(6, 12)}`)) ||
+    (/^\d{17}[\dXx]$/.test(compact) && PROVINCE_CODE.test(compact) && isBirthDate(compact.slice(6, 14))) ||
+    (/^\d{15}$/.test(compact) && PROVINCE_CODE.test(compact) && isBirthDate(`19${compact.slice(6, 12)}`)) ||
     (/^[3-69]\d{14,18}$/.test(compact) && passesLuhn(compact)) ||
     /^[^@＠\s]+[@＠][^@＠\s]+[.．。][^@＠\s]+$/.test(value.trim())
   );
@@ -574,12 +577,10 @@ const KEY_DIGIT_GROUP = /[0-9０-９]+[XxＸｘ]?/g;
  * sequence number (2024-07-01-0012345) would often read as a landline or a card.
  */
 const PERSONAL_NUMBER_GROUPINGS = /^(?:(?:2-)?3-4-4|(?:2-)?3-8|0[34]-(?:[78]|[34]-4)|6-8-4|6-12|6-6-3|4-4-4-4(?:-[1-3])?|4-6-5|6-13)$/;
-/**
- * The groupings read anywhere in a run of groups, not only from its first: a mobile's and an ID
- * number's, whose digits carry their own checks (1[3-9], a birth date). A landline's or a card's
- * groups after others are as often a date's day and a sequence number (SR-2024-0315-8877665).
- */
-const GROUPINGS_AFTER_OTHER_GROUPS = /^(?:3-4-4|3-8|6-8-4)$/;
+/** A mobile's and an ID number's groupings, whose digits carry their own checks (1[3-9], a province and a birth date). */
+const SELF_CHECKED_GROUPINGS = /^(?:3-4-4|3-8|6-8-4|6-12|6-6-3)$/;
+/** A year (19xx, 20xx): the group after it is a month and day (2024-0315-…), not an area code or a card's first group. */
+const KEY_YEAR = /^(?:19|20)\d\d$/;
 
 /** 0531 88776655 → "04-8": the digits per group, an area code's (0 and 2-3 digits, first) marked by its 0. */
 function groupingOf(groups: readonly string[]): string {
@@ -588,13 +589,16 @@ function groupingOf(groups: readonly string[]): string {
 
 /**
  * Whether digit groups are grouped as a personal number is written: one group, or a grouping of
- * PERSONAL_NUMBER_GROUPINGS where, after an area code, the local number starts with 2-9 (none
- * starts with 0 or 1: in SR-2024-0315-00012345 the 0315 is a day, not an area code).
+ * PERSONAL_NUMBER_GROUPINGS. After other groups (`after`, the group before), a local number after
+ * an area code starts with 2-9, as every one does, and a landline's or a card's grouping does not
+ * follow a year: in SR-2024-0315-88776655 and 2024-0701-0001-0002 the 0315 and 0701 are days.
  */
-function isPersonalNumberGrouping(groups: readonly string[]): boolean {
+function isPersonalNumberGrouping(groups: readonly string[], after?: string): boolean {
   if (groups.length <= 1) return true;
   const shape = groupingOf(groups);
-  return PERSONAL_NUMBER_GROUPINGS.test(shape) && (!shape.startsWith('0') || /^[2-9２-９]/.test(groups[1]));
+  if (!PERSONAL_NUMBER_GROUPINGS.test(shape)) return false;
+  if (after === undefined || SELF_CHECKED_GROUPINGS.test(shape)) return true;
+  return !KEY_YEAR.test(after) && (!shape.startsWith('0') || /^[2-9２-９]/.test(groups[1]));
 }
 
 /**
@@ -606,17 +610,15 @@ function isPersonalNumberGrouping(groups: readonly string[]): boolean {
  * Other digits and ordinary keys stay as they are, traceable (GJ20240701-0000000001, 18-00269879).
  */
 export function maskPersonalNumbersInKey(key: string): string {
-  const keyGroups = [...key.matchAll(KEY_DIGIT_GROUP)].map((group) => group[0]);
-  if (looksLikePersonalNumber(key) && (/[@＠]/.test(key) || isPersonalNumberGrouping(keyGroups))) return maskPersonalNumber(key);
+  if (looksLikePersonalNumber(key)) return maskPersonalNumber(key);
   return key.replace(KEY_DIGIT_GROUPS, (run) => {
     const groups = [...run.matchAll(KEY_DIGIT_GROUP)].map((group) => ({ start: group.index!, end: group.index! + group[0].length, text: group[0] }));
     const isPersonal = (first: number, last: number) => {
-      const text = run.slice(groups[first].start, groups[last].end);
+      // Keys join groups with _ and / too (u_139_1234_5678), which free text does not.
+      const text = run.slice(groups[first].start, groups[last].end).replace(/[_/／＿]/g, '-');
       const grouped = first !== last;
-      if (grouped) {
-        const texts = groups.slice(first, last + 1).map((group) => group.text);
-        if (!isPersonalNumberGrouping(texts) || (first > 0 && !GROUPINGS_AFTER_OTHER_GROUPS.test(groupingOf(texts)))) return false;
-      }
+      const texts = groups.slice(first, last + 1).map((group) => group.text);
+      if (grouped && !isPersonalNumberGrouping(texts, first > 0 ? groups[first - 1].text : undefined)) return false;
       return looksLikePersonalNumber(text) && !(grouped && isListOfNumbers(text));
     };
     let out = '';
@@ -626,7 +628,7 @@ export function maskPersonalNumbersInKey(key: string): string {
       let found = -1;
       for (let last = Math.min(groups.length - 1, first + 4); last >= first && found < 0; last--) if (isPersonal(first, last)) found = last;
       if (found < 0) continue;
-      out += run.slice(copied, groups[first].start) + maskPersonalNumber(run.slice(groups[first].start, groups[found].end));
+      out += run.slice(copied, groups[first].start) + maskPersonalNumber(run.slice(groups[first].start, groups[found].end).replace(/[_/／＿]/g, '-'));
       copied = groups[found].end;
       first = found;
     }

@@ -678,6 +678,18 @@ describe('maskPersonalNumbersInKey: the personal numbers inside a record key, gr
     ['370102-900101-123', '370********1-123'],
   ])('%s → %s', (key, expected) => expect(maskPersonalNumbersInKey(key)).toBe(expected));
 
+  // From a review of the grouping rule: numbers after a prefix with a digit, joined by _ or /, or
+  // in groupings of their own as a whole key, that the rule had let through.
+  test.each([
+    'T1-0531-88776655', 'A1-0531-8877-6655', '2024-07-01-0531-88776655', 'P1-4111-1111-1111-1111', '(010) 1234 5678', '010-1234-5678',
+    '1381234-5678', '1391-2345-678', '370102-1990-0101-1237', '370-102-19900101-1237', '370102-19900101-123-7', '6222-020200001234562',
+    'u_139_1234_5678', '139/1234/5678', 'GJ-2024-07-01-139-1234-5678',
+  ])('%s shows no whole personal number', (key) => {
+    const masked = maskPersonalNumbersInKey(key);
+    expect(masked).toContain('*');
+    expect(masked.replace(/[^0-9]/g, '')).not.toMatch(/88776655|12345678|13812345|13912345|19900101|0202000012/);
+  });
+
   test.each([
     'GJ20230301-0000000001', '18-00269879', 'SR-2024-000123', '2024-07-01-0001', '202407010000000001', 'BATCH-2024-0531-0001',
     // A date and a sequence number: their groups add up to a landline, a mobile or a card, but are
