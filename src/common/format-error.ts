@@ -79,7 +79,17 @@ const LITERAL_KINDS: ReadonlySet<string> = new Set([Kind.STRING, Kind.INT, Kind.
  */
 function withoutLiteralValue(message: string, error: unknown): string {
   const node = (error instanceof GraphQLError ? error.nodes?.[0] : undefined) as ASTNode | undefined;
-  return node && LITERAL_KINDS.has(node.kind) ? hideValue(message, print(node)) : message;
+  if (!node || !LITERAL_KINDS.has(node.kind)) return message;
+  // graphql-js prints the literal once, after the words (`…value: "x"`, `found "x"; reason`): only
+  // that place is cut, and the raw value only in the scalar's reason after it, so a literal that is
+  // also a word of the message (first: "value", first: "Int") leaves the rest readable.
+  // A scalar that throws its own error (Value is not a valid LocalDate: x) names the raw value only.
+  const printed = print(node);
+  const raw = node.kind === Kind.STRING ? node.value : printed;
+  const at = message.lastIndexOf(printed);
+  if (at < 0) return raw.length >= 3 ? message.split(raw).join('…') : message;
+  const reason = message.slice(at + printed.length);
+  return `${message.slice(0, at)}…${raw.length >= 3 ? reason.split(raw).join('…') : reason}`;
 }
 
 /** The reason with the value removed: as graphql-js prints it (JSON for strings) and raw. */
