@@ -60,7 +60,7 @@ const CHINESE_NUMERAL = new RegExp(`[${CHINESE_DIGIT_FORMS.join('')}]`);
  */
 const NUMERAL_SEPARATORS = `[${NUMBER_JOINERS}${NUMBER_SPACES}\\s]{0,3}`;
 /** A word a Chinese numeral begins right after a number (一直, 两次): no digit of it, as free-text masking reads it. */
-const NUMERAL_WORD = '[一两二三四五六七八九](?:直|下|起|部|个|次|遍|份|共|般|样|定|天|点|会|位|些|回|趟|声|通|人|家)';
+const NUMERAL_WORD = '[一两二三四五六七八九](?:直|起|个|次|遍|份|共|般|样|定|会|位|些|回|趟|声|通|人)';
 /**
  * 7 to 10 digits, spaces between them or a separator before the last four, up to where no digit follows
  * right after (a joiner and an extension may: 八八七七六六五五-八八). A numeral word may follow where 7 digits or

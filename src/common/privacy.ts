@@ -200,9 +200,10 @@ const CUE_PREFIX = `${CUE_WORD}[${SPACE}]{0,3}[：:]?[${SPACE}]{0,3}(?:${CUE_ARE
 const CUE_SPACE = `[${SPACE}]{0,2}`;
 /**
  * A word a Chinese numeral begins right after a number (一直, 两次, 三个): the numeral is no digit of it.
- * Not every such word: the rest are taken as the number's last digit, which hides more, never less.
+ * Not every such word: the rest are taken as the number's last digit, which hides more, never less. Nor the
+ * numerals before 下, 家, 部, 天 or 点, which begin other words as often (下午, 家里, 部门, 天天, 点击).
  */
-const NUMERAL_WORD = `[一两二三四五六七八九](?:直|下|起|部|个|次|遍|份|共|般|样|定|天|点|会|位|些|回|趟|声|通|人|家)`;
+const NUMERAL_WORD = `[一两二三四五六七八九](?:直|起|个|次|遍|份|共|般|样|定|会|位|些|回|趟|声|通|人)`;
 /** The digits of a local number after a cue before its last four (3 to 6: 7 to 10 in all). */
 const CUE_NUMBER_HEAD = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2,5}`;
 const CUE_NUMBER_LAST_FOUR = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2}${CUE_SPACE}(?!${NUMERAL_WORD})${ANY_FORM_DIGIT}`;

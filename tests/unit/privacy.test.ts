@@ -845,6 +845,9 @@ describe('maskFreeText: cards, grouped IDs, landlines and local numbers in other
     ['电话八八七六六五一点都不通', '电话****六六五一点都不通'],
     ['电话八八七六六五三天天打不通', '电话****六六五三天天打不通'],
     ['电话八八七六六五一部门没人接', '电话****六六五一部门没人接'],
+    // After 8 digits, 下, 家, 部, 天 and 点 after a numeral begin other words as often (天天, 下午): the numeral is the last digit.
+    ['电话八八七七六六五五三天天打不通', '电话****六五五三天天打不通'],
+    ['电话八八七七六六五五一下午没人', '电话****六五五一下午没人'],
     // A third number listed, and the joiners 或者, ；, ; and 及.
     ['电话：八八七七六六五五、八八七七六六五六、八八七七六六五七', '电话：****六六五五、****六六五六、****六六五七'],
     ['电话：八八七七六六五五或者八八七七六六五六', '电话：****六六五五或者****六六五六'],
