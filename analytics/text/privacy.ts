@@ -60,16 +60,23 @@ const CHINESE_NUMERAL = new RegExp(`[${CHINESE_DIGIT_FORMS.join('')}]`);
  */
 const NUMERAL_SEPARATORS = `[${NUMBER_JOINERS}${NUMBER_SPACES}\\s]{0,3}`;
 /** A word a Chinese numeral begins right after a number (一直, 两次): no digit of it, as free-text masking reads it. */
-const NUMERAL_WORD = '[一两二三四五六七八九](?:直|下|起|部|个|次|遍|份|共|般|样|定|天|点|会|位|些|回|趟|声|通|人|家)';
-/** 7 to 10 digits, spaces between them or a separator before the last four, up to where no digit follows. */
+const NUMERAL_WORD = '[一两二三四五六七八九](?:直|起|个|次|遍|份|共|般|样|定|会|位|些|回|趟|声|通|人)';
+/**
+ * 7 to 10 digits, spaces between them or a separator before the last four, up to where no digit follows
+ * right after (a joiner and an extension may: 八八七七六六五五-八八). A numeral word may follow where 7 digits or
+ * more stay the number's; one that would leave 6 is read as the number's last digit (八八七六六五三下午), as
+ * free-text masking reads them.
+ */
+const NUMERAL_LOCAL_HEAD = `${NUMERAL}(?:[${NUMBER_SPACES}\\s]{0,2}${NUMERAL}){2,5}${NUMERAL_SEPARATORS}${NUMERAL}(?:[${NUMBER_SPACES}\\s]{0,2}${NUMERAL}){2}[${NUMBER_SPACES}\\s]{0,2}`;
 const NUMERAL_LOCAL_DIGITS =
-  `${NUMERAL}(?:[${NUMBER_SPACES}\\s]{0,2}${NUMERAL}){2,5}${NUMERAL_SEPARATORS}${NUMERAL}(?:[${NUMBER_SPACES}\\s]{0,2}${NUMERAL}){2}[${NUMBER_SPACES}\\s]{0,2}(?!${NUMERAL_WORD})${NUMERAL}` +
-  `(?:(?!${NUMERAL_SEPARATORS}${NUMERAL})|(?=${NUMERAL_WORD}))`;
+  `(?:${NUMERAL_LOCAL_HEAD}(?!${NUMERAL_WORD})${NUMERAL}(?:(?!${NUMERAL})|(?=${NUMERAL_WORD}))|${NUMERAL_LOCAL_HEAD}${NUMERAL}(?!${NUMERAL}))`;
+/** What lists another number after one (、，,/；; 或 或者 和 及), spaces around it allowed. */
+const NUMERAL_LIST_JOIN = `[${NUMBER_SPACES}\\s]{0,2}(?:或者|[、，,/／；;或和及])[${NUMBER_SPACES}\\s]{0,2}`;
 const NUMERAL_LOCAL_NUMBER = new RegExp(
   `(?:((?:电话|座机|手机|联系方式|热线|固话|号码|tel)(?:号码?)?[是为]?)[${NUMBER_SPACES}\\s]{0,3}[：:]?[${NUMBER_SPACES}\\s]{0,3}(?:[(（【][${CHINESE_DIGIT_FORMS[0]}0]${NUMERAL}{2,3}[)）】]${NUMERAL_SEPARATORS})?` +
     `|[(（【][${CHINESE_DIGIT_FORMS[0]}0]${NUMERAL}{2,3}[)）】]${NUMERAL_SEPARATORS})` +
-    // A second number listed after the first (电话：八八七七六六五五、八八七七六六五六).
-    `${NUMERAL_LOCAL_DIGITS}(?:[${NUMBER_SPACES}\\s]{0,2}[、，,/／或和][${NUMBER_SPACES}\\s]{0,2}${NUMERAL_LOCAL_DIGITS})?`,
+    // Up to two numbers listed after the first (电话：八八七七六六五五、八八七七六六五六、八八七七六六五七), as masking masks.
+    `${NUMERAL_LOCAL_DIGITS}(?:${NUMERAL_LIST_JOIN}${NUMERAL_LOCAL_DIGITS}){0,2}`,
   'gi',
 );
 

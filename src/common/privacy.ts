@@ -200,16 +200,29 @@ const CUE_PREFIX = `${CUE_WORD}[${SPACE}]{0,3}[：:]?[${SPACE}]{0,3}(?:${CUE_ARE
 const CUE_SPACE = `[${SPACE}]{0,2}`;
 /**
  * A word a Chinese numeral begins right after a number (一直, 两次, 三个): the numeral is no digit of it.
- * Not every such word: the rest are taken as the number's last digit, which hides more, never less.
+ * Not every such word: the rest are taken as the number's last digit, which hides more, never less. Nor the
+ * numerals before 下, 家, 部, 天 or 点, which begin other words as often (下午, 家里, 部门, 天天, 点击).
  */
-const NUMERAL_WORD = `[一两二三四五六七八九](?:直|下|起|部|个|次|遍|份|共|般|样|定|天|点|会|位|些|回|趟|声|通|人|家)`;
+const NUMERAL_WORD = `[一两二三四五六七八九](?:直|起|个|次|遍|份|共|般|样|定|会|位|些|回|趟|声|通|人)`;
 /** The digits of a local number after a cue before its last four (3 to 6: 7 to 10 in all). */
 const CUE_NUMBER_HEAD = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2,5}`;
 const CUE_NUMBER_LAST_FOUR = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2}${CUE_SPACE}(?!${NUMERAL_WORD})${ANY_FORM_DIGIT}`;
-/** Where the number ends: no digit in any form after it (separators between allowed), or a numeral word. */
-const CUE_NUMBER_END = `(?:(?!${GAP}${ANY_FORM_DIGIT})|(?=${NUMERAL_WORD}))`;
-/** What lists a second number after the first (、，,/ 或 和), spaces around it allowed. */
-const CUE_LIST_JOIN = `[${SPACE}]{0,2}[、，,/／或和][${SPACE}]{0,2}`;
+/**
+ * Where the number ends: no digit in any form right after it, or a numeral word. A joiner and digits
+ * may follow (电话 8877-6655-123, 电话八八七七六六五五-八八: an extension), the number before them masked.
+ */
+const CUE_NUMBER_END = `(?:(?!${ANY_FORM_DIGIT})|(?=${NUMERAL_WORD}))`;
+/**
+ * Where a listed number ends: as CUE_NUMBER_END, but no spaces and a digit after it either. The list mask reads
+ * after any **** (a mobile's too), and a list of spaced digits (****五六七八，① ② ③ ④ ⑤ ⑥ ⑦ ⑧ ⑨) is no number.
+ */
+const CUE_LISTED_NUMBER_END = `(?:(?!${ANY_FORM_DIGIT}|[${SPACE}]{1,2}${ANY_FORM_DIGIT})|(?=${NUMERAL_WORD}))`;
+/** The last four as CUE_NUMBER_LAST_FOUR, its last digit free to begin a numeral word (八八七六六五三下午: 7 digits in all). */
+const CUE_NUMBER_LAST_FOUR_ANY = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){3}`;
+/** What lists a second number after the first (、，,/；; 或 或者 和 及), spaces around it allowed. */
+/** How many numbers listed after the first are masked (电话：一、二、三: two). */
+const LISTED_NUMBER_PASSES = 2;
+const CUE_LIST_JOIN = `[${SPACE}]{0,2}(?:或者|[、，,/／；;或和及])[${SPACE}]{0,2}`;
 
 /** Spaces between the parts of an address (3号楼 2单元 301室). */
 const ADDRESS_SPACE = `[${SPACE}]{0,2}`;
@@ -409,14 +422,22 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
       `(${CUE_PREFIX})${CUE_NUMBER_HEAD}${GAP}(${CUE_NUMBER_LAST_FOUR})${CUE_NUMBER_END}`,
     replacement: '$1****$2',
   },
+  // The same number where its last digit begins a numeral word (电话八八七六六五三下午打的): the exclusion above may
+  // leave 7 digits or more to the number, never fewer, so a 7-digit one the numeral word would cut is masked whole
+  // (hide more, never less). Only where the mask above masked nothing: it leaves **** after the cue.
+  {
+    pattern: `(${CUE_PREFIX})${CUE_NUMBER_HEAD}${GAP}(${CUE_NUMBER_LAST_FOUR_ANY})(?!${ANY_FORM_DIGIT})`,
+    replacement: '$1****$2',
+  },
   // A second number listed after one masked so (电话：****六六五五、八八七七六六五六), 7 or 8 digits, one in another
   // form (ASCII ones are the masks' below, which tell ranges and years): its own mask, after the one
   // above, as the chained names are. An alternative of it would have to look behind for the cue and the
   // first number, which PostgreSQL rescans the text for: a text of such lists took quadratic time.
-  {
-    pattern: `([*]{4}${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){3}${CUE_LIST_JOIN})(?=(?:${ANY_FORM_DIGIT}${GAP}){0,7}${OTHER_FORM_DIGIT})${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2,3}${GAP}(${CUE_NUMBER_LAST_FOUR})${CUE_NUMBER_END}`,
+  // Applied twice, as a match takes the number before it: a third listed number (、八八七七六六五七) is the second pass's.
+  ...Array.from({ length: LISTED_NUMBER_PASSES }, () => ({
+    pattern: `([*]{4}${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){3}${CUE_LIST_JOIN})(?=(?:${ANY_FORM_DIGIT}${GAP}){0,7}${OTHER_FORM_DIGIT})${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2,3}${GAP}(${CUE_NUMBER_LAST_FOUR})${CUE_LISTED_NUMBER_END}`,
     replacement: '$1****$2',
-  },
+  })),
   // A local number written 4-4 without that word (8877-6655, 8877 6655): last four. Exactly two
   // groups of four, the first from 2-9 as local numbers start, standing alone: no digit before
   // (even across spaces or a dash) and none after, so lists of rooms or years (3301 3302 3303)
