@@ -22,9 +22,17 @@ export function chinaDayOf(instant: Date): string {
  */
 export const PERIOD_DAYS = { first: '1900-01-01', last: '2999-12-31' } as const;
 
-/** Refuses a period day outside PERIOD_DAYS (YYYY-MM-DD strings compare in calendar order). */
+/** What a day outside PERIOD_DAYS is told. */
+export const PERIOD_DAYS_RULE = `must lie between ${PERIOD_DAYS.first} and ${PERIOD_DAYS.last}`;
+
+/** Whether a day (YYYY-MM-DD: such strings compare in calendar order) lies within PERIOD_DAYS. */
+export function isPeriodDay(day: string): boolean {
+  return day >= PERIOD_DAYS.first && day <= PERIOD_DAYS.last;
+}
+
+/** Refuses a period day outside PERIOD_DAYS. */
 export function assertPeriodDay(day: string, field: string): void {
-  if (day < PERIOD_DAYS.first || day > PERIOD_DAYS.last) throw badInput(field, `must lie between ${PERIOD_DAYS.first} and ${PERIOD_DAYS.last}`);
+  if (!isPeriodDay(day)) throw badInput(field, PERIOD_DAYS_RULE);
 }
 
 const DAY_MS = 86_400_000;

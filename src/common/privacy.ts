@@ -588,8 +588,12 @@ export function looksLikePersonalNumber(value: string): boolean {
  * Groups of digits a record key joins with separators (139-1234-5678-01, hall_139.1234.5678,
  * 370102-19900101-1237-1), an ID number's final X with the last one.
  */
-const KEY_DIGIT_GROUPS = new RegExp(`[0-9０-９]+(?:(?:${SEPARATOR}|[_/／＿]){1,3}[0-9０-９]+)*[XxＸｘ]?`, 'g');
+/** Keys join groups with _ and / too (u_139_1234_5678), which free text's masks do not read: as a dash there. */
+const KEY_ONLY_JOINER = '[_/／＿]';
+const KEY_DIGIT_GROUPS = new RegExp(`[0-9０-９]+(?:(?:${SEPARATOR}|${KEY_ONLY_JOINER}){1,3}[0-9０-９]+)*[XxＸｘ]?`, 'g');
 const KEY_DIGIT_GROUP = /[0-9０-９]+[XxＸｘ]?/g;
+const KEY_ONLY_JOINERS = new RegExp(KEY_ONLY_JOINER, 'g');
+const withFreeTextJoiners = (text: string) => text.replace(KEY_ONLY_JOINERS, '-');
 /**
  * The groupings personal numbers are written in, as the digits per group: a mobile 3-4-4 (with
  * 86 before it, or 3-8), a landline's area code (0 and 2-3 digits) then 7-8 digits or 3-4 + 4, an
@@ -635,8 +639,7 @@ export function maskPersonalNumbersInKey(key: string): string {
   return key.replace(KEY_DIGIT_GROUPS, (run) => {
     const groups = [...run.matchAll(KEY_DIGIT_GROUP)].map((group) => ({ start: group.index!, end: group.index! + group[0].length, text: group[0] }));
     const isPersonal = (first: number, last: number) => {
-      // Keys join groups with _ and / too (u_139_1234_5678), which free text does not.
-      const text = run.slice(groups[first].start, groups[last].end).replace(/[_/／＿]/g, '-');
+      const text = withFreeTextJoiners(run.slice(groups[first].start, groups[last].end));
       const grouped = first !== last;
       const texts = groups.slice(first, last + 1).map((group) => group.text);
       if (grouped && !isPersonalNumberGrouping(texts, first > 0 ? groups[first - 1].text : undefined)) return false;
@@ -649,7 +652,7 @@ export function maskPersonalNumbersInKey(key: string): string {
       let found = -1;
       for (let last = Math.min(groups.length - 1, first + 4); last >= first && found < 0; last--) if (isPersonal(first, last)) found = last;
       if (found < 0) continue;
-      out += run.slice(copied, groups[first].start) + maskPersonalNumber(run.slice(groups[first].start, groups[found].end).replace(/[_/／＿]/g, '-'));
+      out += run.slice(copied, groups[first].start) + maskPersonalNumber(withFreeTextJoiners(run.slice(groups[first].start, groups[found].end)));
       copied = groups[found].end;
       first = found;
     }

@@ -127,9 +127,16 @@ function* errorChain(error: unknown): Generator<ErrorLike> {
 }
 
 /** SQLSTATE 57014: the statement timeout (or an administrator) cancelled the statement. */
-function isStatementCancelled(error: unknown): boolean {
-  for (const current of errorChain(error)) if (current.code === '57014') return true;
+/** Whether the error, or one it wraps, carries one of these SQLSTATEs. */
+function hasSqlState(error: unknown, codes: ReadonlySet<string>): boolean {
+  for (const current of errorChain(error)) if (typeof current.code === 'string' && codes.has(current.code)) return true;
   return false;
+}
+
+const STATEMENT_CANCELLED = new Set(['57014']);
+
+function isStatementCancelled(error: unknown): boolean {
+  return hasSqlState(error, STATEMENT_CANCELLED);
 }
 
 /**
@@ -146,13 +153,11 @@ const COLLISION_CODES = new Set(['40P01', '40001', '55P03']);
 const DOES_NOT_FIT_CODES = new Set(['22001', '22003', '22007', '22008']);
 
 function isValueThatDoesNotFit(error: unknown): boolean {
-  for (const current of errorChain(error)) if (typeof current.code === 'string' && DOES_NOT_FIT_CODES.has(current.code)) return true;
-  return false;
+  return hasSqlState(error, DOES_NOT_FIT_CODES);
 }
 
 function isRolledBackByCollision(error: unknown): boolean {
-  for (const current of errorChain(error)) if (typeof current.code === 'string' && COLLISION_CODES.has(current.code)) return true;
-  return false;
+  return hasSqlState(error, COLLISION_CODES);
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {

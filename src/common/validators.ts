@@ -1,5 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
-import { PERIOD_DAYS } from './dates';
+import { PERIOD_DAYS, PERIOD_DAYS_RULE, isPeriodDay } from './dates';
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK_CHARS = '10X98765432';
@@ -53,11 +53,7 @@ function decorator(name: string, test: (value: unknown) => boolean, message: str
 }
 
 /** Characters as PostgreSQL's varchar(n) counts them: code points (validator.js's isLength skips U+FE0F, so 100 "a\uFE0F" passed as 100 and failed the column). */
-export const characterCount = (value: string): number => {
-  let count = 0;
-  for (const _ of value) count++;
-  return count;
-};
+export const characterCount = (value: string): number => [...value].length;
 
 /**
  * Text of `min` to `max` characters, counted as the database column counts them (class-validator's
@@ -115,7 +111,6 @@ function unstorableReason(value: string): string | null {
   return null;
 }
 
-const DAYS_ALLOWED = `must lie between ${PERIOD_DAYS.first} and ${PERIOD_DAYS.last}`;
 const FIRST_INSTANT = Date.parse(`${PERIOD_DAYS.first}T00:00:00Z`);
 const AFTER_LAST_INSTANT = Date.parse(`${PERIOD_DAYS.last}T00:00:00Z`) + 86_400_000;
 
@@ -134,7 +129,7 @@ export function unstorableValue(value: unknown, datesToStore: boolean, path = ''
   }
   if (value instanceof Date) {
     const time = value.getTime();
-    return !datesToStore || (time >= FIRST_INSTANT && time < AFTER_LAST_INSTANT) ? null : { path, reason: DAYS_ALLOWED };
+    return !datesToStore || (time >= FIRST_INSTANT && time < AFTER_LAST_INSTANT) ? null : { path, reason: PERIOD_DAYS_RULE };
   }
   if (!value || typeof value !== 'object') return null;
   for (const [key, child] of Object.entries(value)) {
@@ -145,8 +140,4 @@ export function unstorableValue(value: unknown, datesToStore: boolean, path = ''
 }
 
 /** A calendar day (YYYY-MM-DD) within PERIOD_DAYS: the LocalDate scalar takes 0000-01-01, which PostgreSQL refuses. */
-export const IsDayInRange = decorator(
-  'isDayInRange',
-  (v) => typeof v === 'string' && v >= PERIOD_DAYS.first && v <= PERIOD_DAYS.last,
-  DAYS_ALLOWED,
-);
+export const IsDayInRange = decorator('isDayInRange', (v) => typeof v === 'string' && isPeriodDay(v), PERIOD_DAYS_RULE);
