@@ -3,8 +3,8 @@
  * evaluation. Reached from `src/` through analytics/index.ts only.
  */
 export { segment, contentTerms } from './segment';
-export { MIN_TEXTS_PER_TERM, scrubPersonalData } from './privacy';
-export { extractKeywords, topKeywords, type TermWeight } from './keywords';
+export { MIN_AUTHORS_PER_TERM, scrubPersonalData } from './privacy';
+export { extractKeywords, topKeywords, type AuthoredText, type TermWeight } from './keywords';
 export {
   PRODUCT_MODEL, classifyText, getProductClassifier, rankLabels, trainTextClassifier,
   type CategoryScore, type ClassifyOptions, type TextClassification, type TrainedTextClassifier,

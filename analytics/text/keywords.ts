@@ -1,5 +1,5 @@
 import { DOMAIN_TERMS } from './data/domain-terms';
-import { MIN_TEXTS_PER_TERM } from './privacy';
+import { MIN_AUTHORS_PER_TERM } from './privacy';
 
 const DOMAIN_TERM_SET: ReadonlySet<string> = new Set(DOMAIN_TERMS);
 import { analyseText, contentTerms, inverseDocumentFrequency, safeContentTerms } from './segment';
@@ -7,8 +7,19 @@ import { analyseText, contentTerms, inverseDocumentFrequency, safeContentTerms }
 export interface TermWeight {
   term: string;
   weight: number;
-  /** Texts containing the term. */
+  /** Authors (residents) whose texts contain the term; for texts without authors, the texts. */
   count: number;
+}
+
+/**
+ * A text and who wrote it. `authorKeys` are opaque keys of its author (e.g. a hash of the
+ * phone, one of the name): texts sharing any key are one author's, so a resident who gave a
+ * phone once and only a name another time is still one. No key: the text is its own author.
+ * The keys are only compared, never returned.
+ */
+export interface AuthoredText {
+  text: string;
+  authorKeys?: readonly string[];
 }
 
 const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
@@ -35,34 +46,67 @@ export function extractKeywords(text: string, k = 5): string[] {
 }
 
 /**
+ * Which author each text is, as an index: texts sharing an author key, and identical texts,
+ * are one author (union-find over the keys, so the linking is transitive).
+ */
+function authorOfEach(texts: readonly { authorKeys: readonly string[] }[]): number[] {
+  const parent = texts.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
+  const firstWithKey = new Map<string, number>();
+  texts.forEach(({ authorKeys }, i) => {
+    for (const key of authorKeys) {
+      const first = firstWithKey.get(key);
+      if (first === undefined) firstWithKey.set(key, i);
+      else parent[root(i)] = root(first);
+    }
+  });
+  return texts.map((_, i) => root(i));
+}
+
+/**
  * What a set of texts is about: each text's TF-IDF term weights summed over the texts (so
- * each text votes with the same total), with how many texts carry each term. Sorted by
+ * each text votes with the same total), with how many authors use each term. Sorted by
  * weight, then count, then term; weights rounded to 4 decimals.
  *
- * Privacy: a term is published only when at least MIN_TEXTS_PER_TERM different texts use it
- * (identical texts count once), however few the texts, so a small set publishes fewer terms,
- * never one resident's words; and a name found in any text of the set (王桂兰) drops its bare
- * use (桂兰) in all of them. No detector finds every name: jieba's dictionary has many as
- * ordinary words (付强/v, 方军/n, 建军/n), so `domainTermsOnly` (for viewers who may not see
- * personal data) publishes only terms of the domain vocabulary (DOMAIN_TERMS), none of them a name.
+ * Privacy: a term is published only when at least MIN_AUTHORS_PER_TERM different authors use it
+ * (texts sharing an author key are one author's; identical texts count once, as one author's:
+ * the same text sent again), however few the texts, so a small set publishes fewer terms, never
+ * one resident's words, however many times they wrote them; and a name found in any text of the
+ * set (王桂兰) drops its bare use (桂兰) in all of them. No detector finds every name: jieba's
+ * dictionary has many as ordinary words (付强/v, 方军/n, 建军/n), so `domainTermsOnly` (for viewers
+ * who may not see personal data) publishes only terms of the domain vocabulary (DOMAIN_TERMS),
+ * none of them a name. A plain string is a text with no author key: its own author.
  */
-export function topKeywords(texts: readonly string[], k: number, options: { domainTermsOnly?: boolean } = {}): TermWeight[] {
-  const totals = new Map<string, TermWeight>();
+export function topKeywords(texts: readonly (string | AuthoredText)[], k: number, options: { domainTermsOnly?: boolean } = {}): TermWeight[] {
+  // Identical texts are merged, their authors' keys pooled (which makes their authors one).
+  const distinct = new Map<string, { text: string; authorKeys: string[] }>();
+  for (const entry of texts) {
+    const { text: raw, authorKeys = [] } = typeof entry === 'string' ? { text: entry } : entry;
+    const text = raw.normalize('NFKC').trim();
+    const merged = distinct.get(text) ?? { text, authorKeys: [] };
+    merged.authorKeys.push(...authorKeys);
+    distinct.set(text, merged);
+  }
+  const unique = [...distinct.values()];
+  const authorOf = authorOfEach(unique);
+  const totals = new Map<string, TermWeight & { authors: Set<number> }>();
   const names = new Set<string>();
-  for (const text of new Set(texts.map((text) => text.normalize('NFKC').trim()))) {
+  unique.forEach(({ text }, i) => {
     const analysed = analyseText(text);
     for (const name of analysed.names) names.add(name);
     const weights = termWeights(safeContentTerms(analysed.tokens));
     const sum = [...weights.values()].reduce((a, b) => a + b, 0) || 1;
     for (const [term, weight] of weights) {
-      const row = totals.get(term) ?? { term, weight: 0, count: 0 };
+      const row = totals.get(term) ?? { term, weight: 0, count: 0, authors: new Set<number>() };
       row.weight += weight / sum;
-      row.count += 1;
+      row.authors.add(authorOf[i]);
+      row.count = row.authors.size;
       totals.set(term, row);
     }
-  }
+  });
   const eligible = [...totals.values()].filter(
-    (row) => row.count >= MIN_TEXTS_PER_TERM && !names.has(row.term) && (!options.domainTermsOnly || DOMAIN_TERM_SET.has(row.term)),
+    (row) => row.count >= MIN_AUTHORS_PER_TERM && !names.has(row.term) && (!options.domainTermsOnly || DOMAIN_TERM_SET.has(row.term)),
   );
-  return ranked(eligible, k).map((row) => ({ ...row, weight: round4(row.weight) }));
+  // Only term, weight and count leave: the authors stay here.
+  return ranked(eligible, k).map(({ term, weight, count }) => ({ term, weight: round4(weight), count }));
 }

@@ -23,8 +23,9 @@
  * letter, is not tagged a person name by jieba (nr, nrfg, nrt), and is a word jieba or the
  * domain dictionary knows (unknown words found by the HMM are most often names).
  *
- * Aggregates (`MIN_TEXTS_PER_TERM`): a term is published from a set of texts only when at least
- * that many different texts use it, so nothing one resident alone wrote comes out.
+ * Aggregates (`MIN_AUTHORS_PER_TERM`): a term is published from a set of texts only when at least
+ * that many different authors use it, so nothing one resident alone wrote comes out, however
+ * many texts they wrote.
  */
 import { NEVER_NAMES } from './data/domain-terms';
 import { jiebaFiles } from './jieba-files';
@@ -33,10 +34,11 @@ import { CHINESE_DIGIT_FORMS, MIN_NUMERAL_RUN, NUMBER_GROUP_MARKS, NUMBER_JOINER
 import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNAMES_ALSO_WORDS } from './data/surnames';
 
 /**
- * The fewest different texts a term must appear in before an aggregate over texts (a demand
- * cell's "what residents say") may publish it, whatever the number of texts: k-anonymity for words.
+ * The fewest different authors (residents) whose texts must use a term before an aggregate over
+ * texts (a demand cell's "what residents say") may publish it, whatever the number of texts:
+ * k-anonymity for words. Authors, not texts: one resident writing three times is still one.
  */
-export const MIN_TEXTS_PER_TERM = 3;
+export const MIN_AUTHORS_PER_TERM = 3;
 
 const HONORIFICS = `(?:${HONORIFIC_WORDS})`;
 const CJK = '[\\u4e00-\\u9fa5]';

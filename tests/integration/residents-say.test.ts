@@ -84,3 +84,36 @@ test('a ranking of service records alone, and a service item\'s row, show no req
   expect(itemRow.metrics.volume).toBe(3);
   expect(itemRow.residentsSay).toEqual([]);
 });
+
+// A distinctive word: in a portal's view it may point at the one resident who keeps reporting it.
+const THROWING = ['楼上高空抛物，差点砸到人', '又有人高空抛物，花盆掉下来了', '高空抛物太危险，请物业管一管'];
+
+test('one resident\'s three requests with a distinctive word publish nothing of it; three residents\' do, and count says residents', async () => {
+  const safety = await categoryId(app, 'GRID-SAFETY');
+  const order = await categoryId(app, 'GRID-ORDER');
+  const create = (categoryId: string, body: string, resident: { residentName?: string; residentPhone?: string }) =>
+    ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, { input: { title: '安全隐患', body, channel: 'COUNTER', categoryId, areaId: w.gridId, ...resident } });
+  // One resident: phone and name, then the phone alone (a landline written with and without its dash), then the name alone.
+  await create(safety, THROWING[0], { residentName: '赵桂芳', residentPhone: '0531-88776655' });
+  await create(safety, THROWING[1], { residentPhone: '053188776655' });
+  await create(safety, THROWING[2], { residentName: '赵桂芳' });
+  // Three residents.
+  for (const [i, body] of THROWING.entries()) await create(order, body, { residentName: `居民${i}`, residentPhone: `1390000000${i}` });
+  const say = async () => {
+    const data = await ok(app, RANKING, { area: w.districtId });
+    const row = (code: string) => data.demandRanking.rows.find((r: any) => r.category.code === code);
+    return { data, safety: row('GRID-SAFETY'), order: row('GRID-ORDER') };
+  };
+  const first = await say();
+  expect(first.safety.metrics.volume).toBe(3);
+  expect(first.safety.residentsSay.map((k: any) => k.term)).not.toContain('高空抛物');
+  expect(first.order.residentsSay).toContainEqual({ term: '高空抛物', count: 3 });
+  // Two more residents in the first cell: three residents, five requests; count says residents.
+  await create(safety, '晚上又有高空抛物', { residentName: '钱二' });
+  await create(safety, '高空抛物砸坏了车', {});
+  const second = await say();
+  expect(second.safety.metrics.volume).toBe(5);
+  expect(second.safety.residentsSay).toContainEqual({ term: '高空抛物', count: 3 });
+  // Who wrote them never comes out.
+  for (const personal of ['赵桂芳', '88776655', '钱二', '13900000001']) expect(JSON.stringify([first.data, second.data])).not.toContain(personal);
+});

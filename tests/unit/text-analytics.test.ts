@@ -1,4 +1,4 @@
-import { MIN_TEXTS_PER_TERM, TRAINING_CORPUS, classifyText, getProductClassifier, rankLabels, scrubPersonalData, segment, topKeywords, trainTextClassifier } from '../../analytics';
+import { MIN_AUTHORS_PER_TERM, TRAINING_CORPUS, classifyText, getProductClassifier, rankLabels, scrubPersonalData, segment, topKeywords, trainTextClassifier } from '../../analytics';
 import { extractKeywords } from '../../analytics/text/keywords';
 import { scoreClassification, stratifiedFolds } from '../../analytics/text/metrics';
 import { findPersonNames } from '../../analytics/text/privacy';
@@ -128,7 +128,7 @@ describe('personal data', () => {
     expect(extractKeywords('王桂兰反映楼道灯坏了，桂兰家门口也黑', 10).join('|')).not.toMatch(/桂兰/);
   });
 
-  // Four texts naming one neighbour: above MIN_TEXTS_PER_TERM, so only the name check keeps it out.
+  // Four texts naming one neighbour: above MIN_AUTHORS_PER_TERM, so only the name check keeps it out.
   const aboutNeighbour = (name: string) => [`楼上${name}家每天晚上装修噪音太大`, `${name}家装修噪音扰民，晚上睡不着`, `投诉${name}家晚上装修噪音`, `晚上装修噪音，是${name}家`];
 
   // Surnames outside the ~100 most common, as jieba tags them: 耿/nr 建军/n, 牛/n 德福/ns,
@@ -218,11 +218,11 @@ describe('personal data', () => {
 });
 
 describe('keywords', () => {
-  test('topKeywords ranks what many texts say, counts texts, and publishes nothing fewer than three texts say', () => {
+  test('topKeywords ranks what many texts say, counts their authors (each unauthored text its own), and publishes nothing fewer than three say', () => {
     const texts = ['小区路灯坏了好几盏', '路灯坏了，晚上很黑', '楼道灯和路灯都坏了', '下水道堵塞，污水横流', '下水道又堵了', '下水道返臭味', '单元门口的花坛被踩坏了', '花坛里全是垃圾'];
     const rows = topKeywords(texts, 3);
     // 路灯 and 下水道 are said by three texts each; 花坛 by two and 堵塞 by one: neither is published.
-    expect(MIN_TEXTS_PER_TERM).toBeGreaterThanOrEqual(3);
+    expect(MIN_AUTHORS_PER_TERM).toBeGreaterThanOrEqual(3);
     expect(rows.map((row) => row.term).sort()).toEqual(['下水道', '路灯']);
     expect(rows.find((row) => row.term === '路灯')).toMatchObject({ count: 3 });
     expect(rows.find((row) => row.term === '下水道')).toMatchObject({ count: 3 });
@@ -240,6 +240,40 @@ describe('keywords', () => {
 
   test('the same text sent three times counts as one text', () => {
     expect(topKeywords(['电梯坏了三天', '电梯坏了三天', ' 电梯坏了三天'], 10)).toEqual([]);
+  });
+
+  // 高空抛物 is distinctive: in a cell, it may point at the one resident who keeps reporting it.
+  const THROWING = ['楼上高空抛物，差点砸到人', '又有人高空抛物，花盆掉下来了', '高空抛物太危险，请物业管一管'];
+
+  test('three texts by one author do not publish their words; by three authors they do', () => {
+    const byOne = THROWING.map((text) => ({ text, authorKeys: ['resident-a'] }));
+    expect(topKeywords(byOne, 10)).toEqual([]);
+    const byThree = THROWING.map((text, i) => ({ text, authorKeys: [`resident-${i}`] }));
+    expect(topKeywords(byThree, 10).map((row) => [row.term, row.count])).toEqual([['高空抛物', 3]]);
+    // Two authors, one of them twice: two residents, below the minimum.
+    expect(topKeywords(THROWING.map((text, i) => ({ text, authorKeys: [i === 2 ? 'resident-0' : `resident-${i}`] })), 10)).toEqual([]);
+  });
+
+  test('an author known by different keys in different texts is one author: texts sharing any key join, also through a third', () => {
+    // Phone only, phone and name, name only: one resident, linked through the middle text.
+    const linked = [{ text: THROWING[0], authorKeys: ['phone-1'] }, { text: THROWING[1], authorKeys: ['phone-1', 'name-1'] }, { text: THROWING[2], authorKeys: ['name-1'] }];
+    expect(topKeywords(linked, 10)).toEqual([]);
+    // The same text by a second author joins that author to the first: still too few.
+    expect(topKeywords([...linked.slice(0, 2), { text: THROWING[1], authorKeys: ['name-2'] }, { text: THROWING[2], authorKeys: ['name-2'] }], 10)).toEqual([]);
+  });
+
+  test('texts without author keys each count as their own author, as plain strings do', () => {
+    expect(topKeywords(THROWING.map((text) => ({ text })), 10)).toEqual(topKeywords(THROWING, 10));
+    expect(topKeywords(THROWING, 10).map((row) => [row.term, row.count])).toEqual([['高空抛物', 3]]);
+    // Two unauthored texts and one authored by someone else: three authors.
+    expect(topKeywords([THROWING[0], THROWING[1], { text: THROWING[2], authorKeys: ['resident-a'] }], 10).map((row) => row.term)).toEqual(['高空抛物']);
+  });
+
+  test('an author key never comes out', () => {
+    const rows = topKeywords(THROWING.map((text, i) => ({ text, authorKeys: [`secret-key-${i}`] })), 10);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(Object.keys(row).sort()).toEqual(['count', 'term', 'weight']);
+    expect(JSON.stringify(rows)).not.toContain('secret-key');
   });
 });
 

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { topKeywords, type DemandKey } from '../../../analytics';
+import { topKeywords, type AuthoredText, type DemandKey } from '../../../analytics';
 import { pathCondition } from '../identity/access';
 import type { AppContext } from '../../context/context';
 import { maySeePersonalData } from '../../common/privacy';
@@ -14,8 +14,21 @@ const TEXTS_PER_ROW = 200;
 export class ResidentKeyword {
   @Field() term!: string;
   @Field(() => Float, { description: 'Summed TF-IDF share across the texts.' }) weight!: number;
-  @Field(() => Int, { description: 'Texts that use it.' }) count!: number;
+  @Field(() => Int, { description: 'Residents whose requests use it: requests naming the same phone or name count as one resident, the same text sent again once, and a request naming no one as its own.' }) count!: number;
 }
+
+/**
+ * Who wrote a request, for counting residents: keys of the resident it names, its phone (digits
+ * only) and its name (NFKC, no spaces), each hashed so that no phone or name reaches the server's
+ * memory; requests sharing either are one resident's (topKeywords joins them). A request naming
+ * no one has no key and counts as its own resident: nothing on it says who made it (a grid
+ * worker's patrol finding has no resident at all), and pooling all such requests into one
+ * "resident" would silence every cell of anonymous calls and patrols. Identical texts still count
+ * once, which catches the plainest repeat, the same request sent again.
+ */
+const AUTHOR_KEYS_SQL = `array_remove(array[
+      md5('phone:' || nullif(regexp_replace(q.resident_phone, '\\D', '', 'g'), '')),
+      md5('name:' || nullif(regexp_replace(normalize(q.resident_name, NFKC), '\\s', '', 'g'), ''))], null)`;
 
 /** What a row needs to find its texts: its cell, the ranking's period and sources, and the viewer's scope. */
 export interface RowTextScope {
@@ -37,19 +50,20 @@ const countsRequests = (row: RowTextScope) => row.sources !== 'SERVICE_RECORDS' 
  * Keywords for many ranked rows in ONE statement: a lateral join takes the newest texts of
  * each cell (requests by category, community or grid, resident group, inside the period and the
  * viewer's scope), then analytics' topKeywords ranks them: it drops names, phones and numbers, and
- * publishes a term only when MIN_TEXTS_PER_TERM (3) different texts use it, so a small cell shows fewer terms;
- * to a viewer who may not see personal data, only terms of the domain vocabulary.
+ * publishes a term only when MIN_AUTHORS_PER_TERM (3) different residents use it, so a small cell shows
+ * fewer terms and one resident writing three times publishes nothing; to a viewer who may not see
+ * personal data, only terms of the domain vocabulary.
  */
 export function residentsSayLoader(ctx: AppContext) {
   return ctx.loaders.get<RowTextScope, ResidentKeyword[]>('demand.residentsSay', async (rows) => {
     // Viewers who may not see personal data get only the domain vocabulary (see topKeywords).
     const domainTermsOnly = !maySeePersonalData(ctx.viewer);
     const scope = pathCondition(rows[0].paths, 'a.path');
-    const texts: { idx: number; text: string }[] = await ctx.em.execute(
-      `select k.idx::int as idx, t.text
+    const texts: { idx: number; text: string; author_keys: string[] }[] = await ctx.em.execute(
+      `select k.idx::int as idx, t.text, t.author_keys
          from jsonb_to_recordset(?::jsonb) as k(idx int, category_id int, community_id int, grid_id int, resident_group text, day_from date, day_to date)
          cross join lateral (
-           select q.title || '。' || q.body as text
+           select q.title || '。' || q.body as text, ${AUTHOR_KEYS_SQL} as author_keys
              from request q
              join area a on a.id = q.area_id
             where (k.category_id is null or q.category_id = k.category_id)
@@ -75,8 +89,8 @@ export function residentsSayLoader(ctx: AppContext) {
         ...scope.bindings,
       ],
     );
-    const byRow = rows.map(() => [] as string[]);
-    for (const { idx, text } of texts) byRow[idx].push(text);
+    const byRow = rows.map(() => [] as AuthoredText[]);
+    for (const { idx, text, author_keys: authorKeys } of texts) byRow[idx].push({ text, authorKeys });
     return byRow.map((list) => topKeywords(list, 12, { domainTermsOnly }).map((keyword) => ({ term: keyword.term, weight: Math.round(keyword.weight * 1000) / 1000, count: keyword.count })));
   });
 }
