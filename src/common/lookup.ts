@@ -42,7 +42,23 @@ export async function loadForUpdate<T extends { id: number }>(em: EntityManager,
  * its community's area row), so a claim and an edit of its resource, each holding one and waiting
  * for the other, deadlocked, and every write in a community queued on its area row.
  */
-export async function lockById<T extends { id: number }>(em: EntityManager, entity: ClassType<T>, id: number): Promise<T | null> {
+export async function lockById<T extends { id: number }>(em: EntityManager, entity: ClassType<T>, id: number, lockMode = LockMode.PESSIMISTIC_WRITE): Promise<T | null> {
   if ((await em.count(entity, { id } as never)) === 0) return null;
-  return (await em.findOne(entity, { id } as never, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, filters: false })) as T | null;
+  return (await em.findOne(entity, { id } as never, { lockMode, refresh: true, filters: false })) as T | null;
+}
+
+/**
+ * A record whose attributes a write checks without changing it (a person's employer, party
+ * membership, report), read `FOR SHARE` as it is now: a writer changing them (updatePerson locks
+ * the person FOR UPDATE) either committed first and is seen, or waits until this transaction
+ * ends. Read plainly, a move committing between the check and our commit left the check stale (a
+ * moved member holding posts of the old community). Shared: checks of one person do not queue.
+ */
+export async function loadOptionalShared<T extends { id: number }>(em: EntityManager, entity: ClassType<T>, globalId: string | null | undefined, field: string): Promise<T | null | undefined> {
+  if (globalId === undefined) return undefined;
+  if (globalId === null) return null;
+  const { id } = expectGlobalId(globalId, [entity.name], field);
+  const found = await lockById(em, entity, id, LockMode.PESSIMISTIC_READ);
+  if (!found) throw notFound(entity.name, globalId, field);
+  return found;
 }

@@ -2,7 +2,7 @@ import { LockMode, type EntityManager, type FilterQuery } from '@mikro-orm/postg
 import { badInput, conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
-import { loadByGlobalId, loadForUpdate, loadOptional } from '../../common/lookup';
+import { loadByGlobalId, loadForUpdate, loadOptional, loadOptionalShared } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
@@ -124,7 +124,7 @@ function assertRoleFitsUnit(role: AllianceRole, unit: Unit): void {
 
 /** A part-time seat is held by someone from the member unit. */
 async function loadSeatHolder(em: EntityManager, seatHolderId: string | null | undefined, unit: Unit): Promise<Person | null> {
-  const person = await loadOptional(em, Person, seatHolderId, 'input.seatHolderId');
+  const person = await loadOptionalShared(em, Person, seatHolderId, 'input.seatHolderId');
   if (person && person.employerUnit?.id !== unit.id) throw badInput('input.seatHolderId', `the seat holder must work at ${unit.name}`);
   return person ?? null;
 }

@@ -5,7 +5,7 @@ import { inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { Community } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
-import { loadByGlobalId, loadForUpdate, loadOptional } from '../../common/lookup';
+import { loadByGlobalId, loadForUpdate, loadOptional, loadOptionalShared } from '../../common/lookup';
 import { nextState } from '../../common/state-machine';
 import { Person } from '../person/person.entity';
 import { PointKind } from '../points/points.entity';
@@ -57,7 +57,7 @@ export const microWishService = {
     if (input.personId && input.unitId) throw badInput('input.unitId', 'a wish has one claimant: give personId or unitId, not both');
     if (!input.personId && !input.unitId) throw badInput('input.personId', 'a wish needs a claimant: give personId or unitId');
     return move(ctx, id, 'claim', async (wish, em, now) => {
-      wish.claimantPerson = (await loadOptional(em, Person, input.personId, 'input.personId')) ?? null;
+      wish.claimantPerson = (await loadOptionalShared(em, Person, input.personId, 'input.personId')) ?? null;
       wish.claimantUnit = (await loadOptional(em, Unit, input.unitId, 'input.unitId')) ?? null;
       assertActsFor(ctx, { personId: wish.claimantPerson?.id, unitId: wish.claimantUnit?.id });
       if (wish.claimantPerson && !wish.claimantPerson.isPartyMember) {

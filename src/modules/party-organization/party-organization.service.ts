@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
-import { loadByGlobalId, loadOptional } from '../../common/lookup';
+import { loadByGlobalId, loadOptional, loadOptionalShared } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
@@ -103,7 +103,7 @@ export const partyOrganizationService = {
 };
 
 async function loadSecretary(em: EntityManager, secretaryId: string | null | undefined): Promise<Person | null> {
-  const person = await loadOptional(em, Person, secretaryId, 'input.secretaryId');
+  const person = await loadOptionalShared(em, Person, secretaryId, 'input.secretaryId');
   if (person && person.partyStatus == null) throw badInput('input.secretaryId', 'a secretary must be a party member');
   return person ?? null;
 }

@@ -2,7 +2,8 @@ import { FlushMode, type EntityManager, type FilterQuery } from '@mikro-orm/post
 import { conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
-import { loadByGlobalId, loadOptional } from '../../common/lookup';
+import { expectGlobalId } from '../../common/global-id';
+import { loadByGlobalId, loadForUpdate, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
@@ -56,7 +57,12 @@ export const personService = {
 
   async update(ctx: AppContext, id: string, input: UpdatePersonInput): Promise<Person> {
     return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
-      const person = await loadByGlobalId(em, Person, id, 'id');
+      // A move ends the report and the posts held (below): lock the active claims (containers first,
+      // as endPostClaim does), then the person, as reportMember and claimServicePost lock it, so a
+      // report or claim racing this edit either committed first and is ended here, or waits and sees it.
+      const { id: personId } = expectGlobalId(id, [Person.name], 'id');
+      await em.execute(`select id from post_claim where person_id = ? and status = ? order by id for update`, [personId, PostClaimStatus.ACTIVE]);
+      const person = await loadForUpdate(em, Person, id, 'id');
       const { employerUnitId, residenceCommunityId, organizationId, ...fields } = input;
       applyPatch(person, fields, ['name']);
       const livedIn = person.residenceCommunity?.id ?? null;

@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../common/errors';
 import { expectGlobalId } from '../../common/global-id';
 import { loadByGlobalId } from '../../common/lookup';
@@ -14,7 +14,8 @@ import { Person } from './person.entity';
  */
 export async function workerOfUnit(em: EntityManager, unitId: number, globalId: string, field: string, refusal: string): Promise<Person> {
   const { id } = expectGlobalId(globalId, [Person.name], field);
-  const worker = await em.findOne(Person, { id, employerUnit: unitId }, { filters: false });
+  // FOR SHARE, as loadOptionalShared: an employer change racing this check waits, or is seen.
+  const worker = await em.findOne(Person, { id, employerUnit: unitId }, { filters: false, lockMode: LockMode.PESSIMISTIC_READ, refresh: true });
   if (worker) return worker;
   await loadByGlobalId(em, Person, globalId, field);
   throw badInput(field, refusal);

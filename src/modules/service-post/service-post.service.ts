@@ -140,7 +140,9 @@ export const servicePostService = {
   async claimPost(ctx: AppContext, input: ClaimServicePostInput): Promise<PostClaim> {
     return inTransaction(ctx, async (em) => {
       const post = await loadForUpdate(em, ServicePost, input.postId, 'input.postId');
-      const person = await loadByGlobalId(em, Person, input.personId, 'input.personId');
+      // Locked after the post, as reportMember does: a move (updatePerson) racing this claim either
+      // committed first (the person is seen unreported) or waits and ends this claim with the others.
+      const person = await loadForUpdate(em, Person, input.personId, 'input.personId');
       assertActsFor(ctx, { personId: person.id });
       if (!person.reportedOn || person.residenceCommunity?.id !== post.community.id) {
         throw badInput('input.personId', 'must have reported to the post\'s community first (reportMember)');
