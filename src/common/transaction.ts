@@ -17,9 +17,7 @@ export async function inTransaction<T>(ctx: AppContext, work: (em: EntityManager
   try {
     return await ctx.em.transactional(async (em) => {
       const result = await work(em);
-      // The client was answered REQUEST_TIMEOUT while this ran: roll back rather than store a write
-      // it was told did not finish (a retry would then add it twice).
-      if (ctx.timedOut?.()) throw new AppError(ErrorCode.REQUEST_TIMEOUT, 'The request took too long and was answered REQUEST_TIMEOUT; this change was rolled back.');
+      refuseCommitAfterTimeout(ctx);
       return result;
     });
   } catch (error) {
@@ -29,6 +27,15 @@ export async function inTransaction<T>(ctx: AppContext, work: (em: EntityManager
     if (isValueThatDoesNotFit(error)) throw badInput('input', 'a value does not fit what can be stored (too long, too large, or a date out of range); nothing was changed');
     throw translateDatabaseError(error);
   }
+}
+
+/**
+ * Called just before a mutation commits (inTransaction, the API import's batch): when the client
+ * was already answered REQUEST_TIMEOUT while it ran, throws so the write is rolled back rather than
+ * stored behind the client's back (a retry would then add it twice).
+ */
+export function refuseCommitAfterTimeout(ctx: Pick<AppContext, 'timedOut'>): void {
+  if (ctx.timedOut?.()) throw new AppError(ErrorCode.REQUEST_TIMEOUT, 'The request took too long and was answered REQUEST_TIMEOUT; this change was rolled back.');
 }
 
 /**

@@ -5,13 +5,13 @@ import { ErrorCode, httpStatusOf } from '../common/errors';
  * Answers 503 REQUEST_TIMEOUT when a request takes longer than `ms`, and drops whatever
  * the late handler writes afterwards. The database's statement timeout ends the work itself; a
  * transaction still open then is rolled back rather than committed (`res.locals.timedOut`, read by
- * inTransaction), so the client's 503 means "not stored" unless the commit was already under way.
+ * refuseCommitAfterTimeout), so the client's 503 means "not stored" unless the commit was already under way.
  */
 export function requestTimeout(ms: number): express.RequestHandler {
   return (_req, res, next) => {
     const timer = setTimeout(() => {
       if (res.headersSent) return;
-      // Read by inTransaction before it commits: a write answered REQUEST_TIMEOUT is rolled back.
+      // Read before a mutation commits (refuseCommitAfterTimeout): a write answered REQUEST_TIMEOUT is rolled back.
       res.locals.timedOut = true;
       res.status(httpStatusOf(ErrorCode.REQUEST_TIMEOUT)).json({ errors: [{ message: `The request took longer than ${ms} ms`, extensions: { code: ErrorCode.REQUEST_TIMEOUT } }] });
       // The handler may still finish later: its response has nowhere to go.

@@ -386,13 +386,22 @@ function mappedColumns(mapping: Mapping): string[] {
   return [...new Set(columns)];
 }
 
-/** Imports rows already split into cells (the API path): same mapper, same loader, one batch. */
-export async function importServiceRows(db: PgClient, mapping: Mapping, header: string[], rows: string[][], fileName = 'api'): Promise<ImportSummary> {
+/**
+ * Imports rows already split into cells (the API path): same mapper, same loader, one batch.
+ * `beforeCommit` may refuse the batch's commit by throwing: the batch is rolled back and the run FAILED with that error.
+ */
+export async function importServiceRows(
+  db: PgClient,
+  mapping: Mapping,
+  header: string[],
+  rows: string[][],
+  { fileName = 'api', beforeCommit }: { fileName?: string; beforeCommit?: () => void } = {},
+): Promise<ImportSummary> {
   const lookups = await loadLookups(db);
   await ensureStage(db);
   const mapper = compileMapping(mapping, header, lookups);
   const runId = await startRun(db, mapping, fileName);
-  const loader = new BatchLoader(db, mapping.source, runId);
+  const loader = new BatchLoader(db, mapping.source, runId, undefined, undefined, beforeCommit);
   try {
     for (const [index, row] of rows.entries()) {
       const mapped = mapper(row);

@@ -154,6 +154,11 @@ export class BatchLoader {
     private readonly onRejected?: (row: number, rejection: Rejection) => void,
     /** Called after each commit, with `totals` then counting the batch. */
     private readonly onCommitted?: () => void,
+    /**
+     * Called just before each commit, the batch written; throwing leaves it uncommitted (the caller
+     * rolls back). The API path refuses to commit once its client was answered REQUEST_TIMEOUT.
+     */
+    private readonly beforeCommit?: () => void,
   ) {}
 
   /** Rows taken since the last commit (good and rejected). */
@@ -220,6 +225,7 @@ export class BatchLoader {
       [this.runId, batch.rowsRead, batch.inserted, batch.duplicates, batch.rejected],
     );
     lap('bookkeeping');
+    this.beforeCommit?.();
     await this.db.query('commit');
     lap('commit');
     for (const key of Object.keys(batch) as (keyof BatchCounts)[]) this.totals[key] += batch[key];

@@ -2,6 +2,7 @@ import { resolvePeriod } from '../../common/dates';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { badInput } from '../../common/errors';
+import { refuseCommitAfterTimeout } from '../../common/transaction';
 import { expectGlobalId } from '../../common/global-id';
 import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
@@ -99,7 +100,9 @@ export const serviceDataService = {
     const connection = (await knex.client.acquireConnection()) as pg.PoolClient;
     let runId: number;
     try {
-      runId = (await importServiceRows(connection, apiMapping(args.source), API_HEADER, rows, 'api')).runId;
+      // Outside inTransaction (a COPY needs the raw connection), so its rule is applied here: a batch
+      // the client was told timed out is rolled back, not stored.
+      runId = (await importServiceRows(connection, apiMapping(args.source), API_HEADER, rows, { beforeCommit: () => refuseCommitAfterTimeout(ctx) })).runId;
     } finally {
       await knex.client.releaseConnection(connection);
     }
