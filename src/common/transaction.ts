@@ -133,13 +133,19 @@ function* errorChain(error: unknown): Generator<ErrorLike> {
   for (let current = error as ErrorLike | undefined, depth = 0; current && depth < 5; current = current.cause as ErrorLike | undefined, depth++) yield current;
 }
 
-/** SQLSTATE 57014: the statement timeout (or an administrator) cancelled the statement. */
 /** Whether the error, or one it wraps, carries one of these SQLSTATEs. */
 function hasSqlState(error: unknown, codes: ReadonlySet<string>): boolean {
   for (const current of errorChain(error)) if (typeof current.code === 'string' && codes.has(current.code)) return true;
   return false;
 }
 
+/** The SQLSTATE the error, or one it wraps, carries (five digits or capitals), if any. */
+export function sqlStateOf(error: unknown): string | undefined {
+  for (const current of errorChain(error)) if (typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code)) return current.code;
+  return undefined;
+}
+
+/** SQLSTATE 57014: the statement timeout (or an administrator) cancelled the statement. */
 const STATEMENT_CANCELLED = new Set(['57014']);
 
 function isStatementCancelled(error: unknown): boolean {

@@ -6,6 +6,9 @@ import { CSV_ERROR, CsvScanner, MAX_RECORD_CHARS } from './csv';
 import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, prepareImportSession, type BatchCounts, type PgClient } from './loader';
 import { compileMapping, type Lookups, type Mapping, type Rejection, type RowMapper } from './mapping';
 import { ANALYZE_AFTER_ROWS, analyzeAfterImport, type SqlRunner } from './rollups';
+import { AppError } from '../../common/errors';
+import { maskFreeText } from '../../common/privacy';
+import { sqlStateOf, translateDatabaseError } from '../../common/transaction';
 
 export const DEFAULT_BATCH_ROWS = 100_000;
 /**
@@ -200,7 +203,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
     return { runId, ...loader.totals, encoding: decoding.encoding, encodingDetected: decoding.detected, times: loader.times };
   } catch (error) {
     await loader.rollback();
-    await finishRun(db, runId, error instanceof Error ? error.message : String(error)).catch(() => releaseRun(db, runId));
+    await finishRun(db, runId, runFailureReason(error)).catch(() => releaseRun(db, runId));
     throw error;
   } finally {
     if (report && !report.writableFinished) await closeReport(report, options.reportPath!).catch(() => undefined);
@@ -415,7 +418,7 @@ export async function importServiceRows(
     await loader.rollback();
     // The connection goes back to the pool: if the run could not be marked, at least let go of its
     // lock, or the run would read RUNNING for as long as that connection lives.
-    await finishRun(db, runId, error instanceof Error ? error.message : String(error)).catch(() => releaseRun(db, runId));
+    await finishRun(db, runId, runFailureReason(error)).catch(() => releaseRun(db, runId));
     throw error;
   }
 }
@@ -509,6 +512,20 @@ export async function runsWithoutImporter(db: SqlRunner, ids: readonly number[])
 export function nothingImportedReason(totals: Pick<BatchCounts, 'rowsRead' | 'inserted' | 'duplicates' | 'rejected'>): string | null {
   if (totals.inserted + totals.duplicates > 0) return null;
   return totals.rowsRead === 0 ? 'nothing was imported: there are no records after the header' : `nothing was imported: ${totals.rejected === 1 ? 'the one record was' : `all ${totals.rejected} records were`} rejected (see the rejections)`;
+}
+
+/**
+ * What a failed run stores as its error, which analysts read through importRuns: our own messages
+ * (the file, the mapping, a timeout) with numbers masked; a database error by the typed answer it
+ * translates to, or else by its SQLSTATE alone: PostgreSQL quotes the value in some of its messages
+ * (`invalid input syntax for type bigint: "13812345678"`), and a batch's values are row content.
+ */
+export function runFailureReason(error: unknown): string {
+  const translated = translateDatabaseError(error);
+  if (translated instanceof AppError) return maskFreeText(translated.message);
+  const sqlState = sqlStateOf(error);
+  if (sqlState) return `the database refused a batch (SQLSTATE ${sqlState}); that batch was rolled back, the batches committed before are kept`;
+  return maskFreeText(error instanceof Error ? error.message : String(error));
 }
 
 /** Marks the run done, and lets go of its lock; `error` (a message about the file or mapping, never row content) marks it failed. */

@@ -1,0 +1,27 @@
+import { runFailureReason } from '../../src/modules/service-data/import';
+
+/*
+ * A failed run's error is read by analysts through importRuns: it never carries row content.
+ */
+
+/** A driver error as node-pg makes it, wrapped as MikroORM and knex wrap it. */
+function databaseError(code: string, message: string): Error {
+  return Object.assign(new Error(`insert into "service_record" … - ${message}`), { cause: Object.assign(new Error(message), { code }) });
+}
+
+test('a database error that quotes a value is stored by its SQLSTATE alone', () => {
+  const reason = runFailureReason(databaseError('22P02', 'invalid input syntax for type bigint: "13812345678"'));
+  expect(reason).toBe('the database refused a batch (SQLSTATE 22P02); that batch was rolled back, the batches committed before are kept');
+});
+
+test('a database error with a typed answer is stored as that answer', () => {
+  expect(runFailureReason(databaseError('57014', 'canceling statement due to statement timeout'))).toMatch(/^A database statement took longer than allowed \(DB_STATEMENT_TIMEOUT_MS\)/);
+  expect(runFailureReason(databaseError('40P01', 'deadlock detected'))).toMatch(/^The database rolled this change back because another one/);
+});
+
+test('our own messages stay readable, with personal numbers masked', () => {
+  expect(runFailureReason(new Error('the file is empty (no header row)'))).toBe('the file is empty (no header row)');
+  const reason = runFailureReason(new Error('cannot read /imports/13812345678.csv: ENOENT'));
+  expect(reason).not.toContain('13812345678');
+  expect(reason).toContain('ENOENT');
+});
