@@ -78,7 +78,8 @@ test('one whistle, one letter, one ledger, one feedback per department', async (
 
   // Feeding back before reporting is out of order.
   const early = await app.execute(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: "已处理" }) { id } }`, { id: first.id });
-  expect(early.errors?.[0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: 'AWAITING_REPORT' });
+  expect(early.errors?.[0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: 'AWAITING_REPORT', action: 'answer', field: 'id' });
+  expect(early.errors?.[0].message).toBe('id: cannot answer a whistle response that is AWAITING_REPORT (allowed from REPORTED)');
 
   app.clock.advance(2 * HOUR);
   await ok(`mutation($id: ID!) { reportToWhistle(id: $id) { status reportedAt } }`, { id: first.id });
@@ -88,7 +89,7 @@ test('one whistle, one letter, one ledger, one feedback per department', async (
   const answered = await ok(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: "已设置围挡，三日内修复" }) { status feedback answeredOnTime reportOverdue feedbackOverdue } }`, { id: first.id });
   expect(answered.answerWhistle).toEqual({ status: 'ANSWERED', feedback: '已设置围挡，三日内修复', answeredOnTime: true, reportOverdue: false, feedbackOverdue: false });
   const twice = await app.execute(`mutation($id: ID!) { reportToWhistle(id: $id) { id } }`, { id: first.id });
-  expect(twice.errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+  expect(twice.errors?.[0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: 'ANSWERED', action: 'report' });
 
   // The second department never reports: it shows as overdue once the deadline passes.
   app.clock.set(new Date(T0.getTime() + 25 * HOUR));
