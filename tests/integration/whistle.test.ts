@@ -109,6 +109,21 @@ test('one whistle, one letter, one ledger, one feedback per department', async (
   expect(replayLedger(await em.find(RequestEvent, { request: request.id }))).toEqual(snapshot(request));
 });
 
+test('the letter and the feedback are stored trimmed, on the whistle and on the request\'s ledger', async () => {
+  const requestId = await newRequest();
+  const blown = (await ok(BLOW, { input: { requestId, blownById: communityId, letter: '  \u3000关于路灯的联合处置函\n ', unitIds: [departmentIds[0]] } })).blowWhistle;
+  expect(blown.letter).toBe('关于路灯的联合处置函');
+  const recipientId = blown.recipients.edges[0].node.id;
+  await ok(`mutation($id: ID!) { reportToWhistle(id: $id) { status } }`, { id: recipientId });
+  const answered = await ok(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: " 已更换灯具 \\n" }) { feedback } }`, { id: recipientId });
+  expect(answered.answerWhistle.feedback).toBe('已更换灯具');
+  const em = app.orm.em.fork();
+  expect((await em.findOneOrFail(Whistle, { id: dbId(blown.id) })).letter).toBe('关于路灯的联合处置函');
+  expect((await em.findOneOrFail(WhistleRecipient, { id: dbId(recipientId) })).feedback).toBe('已更换灯具');
+  const notes = (await em.find(RequestEvent, { request: dbId(requestId) }, { orderBy: { id: 'asc' } })).map((event) => event.note);
+  expect(notes).toEqual([null, '关于路灯的联合处置函', '部门报到', '已更换灯具']);
+});
+
 test('overdue: false lists exactly what overdue: true leaves out, for whistles and for departments\' responses', async () => {
   const requestId = await newRequest();
   const late = (await ok(BLOW, { input: { requestId, blownById: communityId, letter: '逾期筛选测试函', unitIds: departmentIds.slice(0, 2) } })).blowWhistle;
@@ -257,6 +272,7 @@ test('bad whistles are refused and write nothing', async () => {
     [{ blownById: communityId, letter: 'x', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.requestId'],
     [{ requestId, blownById: communityId, letter: '', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.letter'],
     [{ requestId, blownById: communityId, letter: '  ', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.letter'],
+    [{ requestId, blownById: communityId, letter: '\u3000 \n', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.letter'],
     [{ requestId, blownById: communityId, letter: 'x', unitIds: [] }, 'BAD_USER_INPUT', 'input.unitIds'],
     [{ requestId, blownById: communityId, letter: 'x', unitIds: [departmentIds[0], departmentIds[0]] }, 'BAD_USER_INPUT', 'input.unitIds'],
     [{ requestId, blownById: communityId, letter: 'x', unitIds: [toGlobalId('Unit', 99999)] }, 'NOT_FOUND', 'input.unitIds.0'],
