@@ -38,8 +38,6 @@ export const activityService = {
 
   async create(ctx: AppContext, input: CreateActivityInput): Promise<Activity> {
     assertActivityTimes(input.startsAt, input.endsAt, ctx.now());
-    const title = input.title.trim();
-    if (!title) throw badInput('input.title', 'must not be blank');
     return inTransaction(ctx, async (em) => {
       const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
       const organizer = await loadOptional(em, PartyOrganization, input.organizerId, 'input.organizerId');
@@ -47,7 +45,7 @@ export const activityService = {
       const activity = em.create(Activity, {
         community,
         organizer: organizer ?? null,
-        title,
+        title: input.title,
         kind: input.kind,
         startsAt: input.startsAt,
         endsAt: input.endsAt,

@@ -107,12 +107,10 @@ export const servicePostService = {
   },
 
   async createPost(ctx: AppContext, input: CreateServicePostInput): Promise<ServicePost> {
-    const title = input.title.trim();
-    if (!title) throw badInput('input.title', 'must not be blank');
     return inTransaction(ctx, async (em) => {
       const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
       const category = await loadOptional(em, RequestCategory, input.categoryId, 'input.categoryId');
-      const post = em.create(ServicePost, { community, category: category ?? null, title, description: input.description ?? null, capacity: input.capacity });
+      const post = em.create(ServicePost, { community, category: category ?? null, title: input.title, description: input.description ?? null, capacity: input.capacity });
       await em.flush();
       return post;
     });
@@ -122,13 +120,8 @@ export const servicePostService = {
     return inTransaction(ctx, async (em) => {
       // Locked: a claim racing a capacity cut must not leave the post over capacity.
       const post = await loadForUpdate(em, ServicePost, id, 'id');
-      const { categoryId, title, ...fields } = input;
-      applyPatch(post, fields, ['capacity']);
-      if (title === null) throw badInput('input.title', 'cannot be null');
-      if (title !== undefined) {
-        if (!title.trim()) throw badInput('input.title', 'must not be blank');
-        post.title = title.trim();
-      }
+      const { categoryId, ...fields } = input;
+      applyPatch(post, fields, ['capacity', 'title']);
       if (categoryId !== undefined) post.category = await loadOptional(em, RequestCategory, categoryId, 'input.categoryId');
       const active = await em.count(PostClaim, { post, status: PostClaimStatus.ACTIVE });
       if (post.capacity < active) throw badInput('input.capacity', `must be at least the ${active} places already taken`);
