@@ -2,14 +2,16 @@ import { getNamedType } from 'graphql';
 import { validate } from 'class-validator';
 import { ArgumentValidationError, type ResolverData } from 'type-graphql';
 import { badInput } from './errors';
+import { trimTextInputs } from './input-fields';
 import { unstorableValue } from './validators';
 
 /**
- * Runs class-validator on every class-typed argument and names the failing field from the
- * argument down (`input.code`), exactly like the services' own errors. type-graphql's
- * built-in validation would report `code`, without the argument's name.
+ * Trims text inputs (trimTextInputs), then runs class-validator on every class-typed argument
+ * and names the failing field from the argument down (`input.code`), exactly like the services'
+ * own errors. type-graphql's built-in validation would report `code`, without the argument's name.
  */
 export async function validateArgument(value: unknown, _type: unknown, { info }: ResolverData<object>): Promise<void> {
+  trimTextInputs(value);
   const unstorable = unstorableValue(withoutRecordsCheckedLater(value, info), info.parentType === info.schema.getMutationType());
   if (unstorable !== null) throw badInput(unstorableField(info, value, unstorable.path), unstorable.reason);
   if (!value || typeof value !== 'object' || Array.isArray(value) || value.constructor === Object) return;

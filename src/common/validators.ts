@@ -83,7 +83,7 @@ export const MaxChars = (max: number, options?: ValidationOptions) => CharLength
 
 export const IsResidentIdNumber = decorator('isResidentIdNumber', (v) => typeof v === 'string' && isResidentIdNumber(v), 'must be a valid 18-character resident ID number');
 export const IsChinesePhone = decorator('isChinesePhone', (v) => typeof v === 'string' && isChinesePhone(v), 'must be a mobile number (11 digits) or a landline with area code');
-/** Text with something besides white space: services store it trimmed, and a blank one would be stored as ''. */
+/** Text with something besides white space (a TextInput is trimmed first, and one of only white space would be stored as ''). */
 export const IsNotBlank = decorator('isNotBlank', (v) => typeof v === 'string' && v.trim().length > 0, 'must not be blank');
 /**
  * Yuan in whole fen: at most 2 decimals, as the number was sent (0.1 + 0.2 computed by a client

@@ -226,7 +226,9 @@ describe('recordAttendance', () => {
     expect(entries).toEqual([{ kind: 'ACTIVITY_ATTENDED', amount: 2, source_type: 'ActivityParticipation', source_id: dbId(participationId) }]);
 
     const again = await expectNothingWritten(app, () => app.execute(ATTEND, { id: participationId }), [{ table: 'activity_participation', id: participationId }]);
-    expectError(again, 'CONFLICT', 'participationId');
+    // Like every state machine's refused move (PARTICIPATION_MOVES in activity.rules.ts).
+    expectError(again, 'ILLEGAL_TRANSITION', 'participationId');
+    expect(again.errors![0].extensions).toMatchObject({ from: 'ATTENDED', action: 'record attendance for' });
     expect(await ledgerSum(app, personId)).toBe(2);
     expect((await ok(app, ACTIVITY, { id: activityId })).node).toMatchObject({ signUpCount: 1, attendanceCount: 1 });
   });
@@ -238,7 +240,8 @@ describe('recordAttendance', () => {
     app.clock.set(new Date('2026-07-01T10:00:00+08:00'));
     const results = await Promise.all(Array.from({ length: 5 }, () => app.execute(ATTEND, { id: participationId })));
     expect(results.filter((r) => !r.errors).length).toBe(1);
-    for (const lost of results.filter((r) => r.errors)) expectError(lost, 'CONFLICT', 'participationId');
+    // The row lock makes them wait, then each finds the sign-up attended: the same answer as one sent after.
+    for (const lost of results.filter((r) => r.errors)) expectError(lost, 'ILLEGAL_TRANSITION', 'participationId');
     expect(await ledgerSum(app, personId)).toBe(2);
   });
 

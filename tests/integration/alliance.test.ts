@@ -121,6 +121,26 @@ describe('createAlliance', () => {
     expectError(result, 'BAD_USER_INPUT', 'input.areaId');
   });
 
+  test('text is stored trimmed: a name sent as "  X  " is stored and answered as "X"; a name of only white space is refused and writes nothing', async () => {
+    const areaId = await freshCommunity();
+    const created = (await ok(app, CREATE, { input: { areaId, model: 'ONE_N_X', name: '  X  ', description: '\u3000 联盟说明 \n' } })).createAlliance;
+    expect(created).toMatchObject({ name: 'X', description: '联盟说明' });
+    expect(await rawRow(app, 'alliance', created.id)).toMatchObject({ name: 'X', description: '联盟说明' });
+    for (const name of ['   ', '\u3000\u3000', ' \t\n ']) {
+      const refused = await expectNothingWritten(app, () => app.execute(CREATE, { input: { areaId: w.streetId, model: 'BIG_PARTY_COMMITTEE', name } }));
+      expectError(refused, 'BAD_USER_INPUT', 'input.name');
+      expect(refused.errors![0].message).toBe('input.name: must not be blank');
+    }
+    // The length is counted on what is stored: 120 characters with spaces around them fit.
+    const long = (await ok(app, UPDATE, { id: created.id, input: { name: `  ${'长'.repeat(120)}  ` } })).updateAlliance;
+    expect(long.name).toBe('长'.repeat(120));
+    const renamed = await ok(app, UPDATE, { id: created.id, input: { name: ' 新名 ', description: '   ' } });
+    expect(renamed.updateAlliance).toMatchObject({ name: '新名', description: '' });
+    expect(await rawRow(app, 'alliance', created.id)).toMatchObject({ name: '新名', description: '' });
+    const unchanged = [{ table: 'alliance' as const, id: created.id }];
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE, { id: created.id, input: { name: ' \u3000 ' } }), unchanged), 'BAD_USER_INPUT', 'input.name');
+  });
+
   test('a second alliance for one community gives CONFLICT', async () => {
     const areaId = await freshCommunity();
     await createAlliance(areaId);

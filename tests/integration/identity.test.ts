@@ -64,6 +64,16 @@ describe('staff accounts', () => {
     expect(stored.password_hash).not.toContain(PASSWORD);
   });
 
+  test('a password is kept exactly as sent: spaces around it are part of it, unlike a name\'s', async () => {
+    const spaced = `  ${PASSWORD}  `;
+    await ok(app, CREATE_ACCOUNT, { input: { username: 'space.pass', displayName: ' 空格 ', password: spaced, role: 'COMMUNITY_STAFF', scopeAreaId: w.communityId } });
+    expect((await signIn('space.pass', spaced)).accessToken).toEqual(expect.any(String));
+    const trimmed = await gql(SIGN_IN, { u: 'space.pass', p: PASSWORD });
+    expect(trimmed.json.errors[0]).toMatchObject({ message: WRONG_PASSWORD_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } });
+    const [stored] = await app.orm.em.fork().execute(`select display_name from account where username = 'space.pass'`);
+    expect(stored.display_name).toBe('空格');
+  });
+
   test('a wrong password and an unknown user get the same answer', async () => {
     const wrong = await gql(SIGN_IN, { u: 'wang.li', p: 'not the password' });
     const unknown = await gql(SIGN_IN, { u: 'nobody', p: PASSWORD });

@@ -357,7 +357,7 @@ describe('claimServicePost and endPostClaim', () => {
     expect((await ok(app, POST, { id: postId })).node.claimCount).toBe(1);
   });
 
-  test('ending a claim frees its place; ending it again is a CONFLICT; claiming again reactivates the same claim', async () => {
+  test('ending a claim frees its place; ending it again is an ILLEGAL_TRANSITION; claiming again reactivates the same claim', async () => {
     const postId = await createServicePost(app, { communityId: w.communityId, title: '独居老人探访员', capacity: 1 });
     const { personId } = await reportedMember('郑海', postId);
     // A second post, so leaving this one keeps the member holding one (双报到: every reported member holds a post).
@@ -368,7 +368,10 @@ describe('claimServicePost and endPostClaim', () => {
     expectError(await app.execute(CLAIM, { input: { postId, personId: waiting } }), 'CONFLICT', 'input.postId');
     expect((await ok(app, END, { id: globalClaimId })).endPostClaim).toEqual({ id: globalClaimId, status: 'ENDED' });
     expect((await ok(app, POST, { id: postId })).node).toMatchObject({ claimCount: 0, remaining: 1, claims: { totalCount: 1 }, active: { totalCount: 0 } });
-    expectError(await expectNothingWritten(app, () => app.execute(END, { id: globalClaimId }), [{ table: 'post_claim', id: globalClaimId }]), 'CONFLICT', 'id');
+    // Like every state machine's refused move (CLAIM_MOVES in service-post.rules.ts).
+    const again = await expectNothingWritten(app, () => app.execute(END, { id: globalClaimId }), [{ table: 'post_claim', id: globalClaimId }]);
+    expectError(again, 'ILLEGAL_TRANSITION', 'id');
+    expect(again.errors![0].extensions).toMatchObject({ from: 'ENDED', action: 'end' });
     expectError(await app.execute(END, { id: toGlobalId('PostClaim', 999999) }), 'NOT_FOUND', 'id');
     expectError(await app.execute(END, { id: postId }), 'BAD_USER_INPUT', 'id');
     // The first holder takes the post back: same claim row, active again.

@@ -78,7 +78,8 @@ test('one whistle, one letter, one ledger, one feedback per department', async (
 
   // Feeding back before reporting is out of order.
   const early = await app.execute(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: "已处理" }) { id } }`, { id: first.id });
-  expect(early.errors?.[0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: 'AWAITING_REPORT' });
+  expect(early.errors?.[0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: 'AWAITING_REPORT', action: 'answer', field: 'id' });
+  expect(early.errors?.[0].message).toBe('id: cannot answer a whistle response that is AWAITING_REPORT (allowed from REPORTED)');
 
   app.clock.advance(2 * HOUR);
   await ok(`mutation($id: ID!) { reportToWhistle(id: $id) { status reportedAt } }`, { id: first.id });
@@ -88,7 +89,7 @@ test('one whistle, one letter, one ledger, one feedback per department', async (
   const answered = await ok(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: "已设置围挡，三日内修复" }) { status feedback answeredOnTime reportOverdue feedbackOverdue } }`, { id: first.id });
   expect(answered.answerWhistle).toEqual({ status: 'ANSWERED', feedback: '已设置围挡，三日内修复', answeredOnTime: true, reportOverdue: false, feedbackOverdue: false });
   const twice = await app.execute(`mutation($id: ID!) { reportToWhistle(id: $id) { id } }`, { id: first.id });
-  expect(twice.errors?.[0].extensions?.code).toBe('ILLEGAL_TRANSITION');
+  expect(twice.errors?.[0].extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: 'ANSWERED', action: 'report' });
 
   // The second department never reports: it shows as overdue once the deadline passes.
   app.clock.set(new Date(T0.getTime() + 25 * HOUR));
@@ -106,6 +107,21 @@ test('one whistle, one letter, one ledger, one feedback per department', async (
   const em = app.orm.em.fork();
   const request = await em.findOneOrFail(Request, { id: dbId(requestId) });
   expect(replayLedger(await em.find(RequestEvent, { request: request.id }))).toEqual(snapshot(request));
+});
+
+test('the letter and the feedback are stored trimmed, on the whistle and on the request\'s ledger', async () => {
+  const requestId = await newRequest();
+  const blown = (await ok(BLOW, { input: { requestId, blownById: communityId, letter: '  \u3000关于路灯的联合处置函\n ', unitIds: [departmentIds[0]] } })).blowWhistle;
+  expect(blown.letter).toBe('关于路灯的联合处置函');
+  const recipientId = blown.recipients.edges[0].node.id;
+  await ok(`mutation($id: ID!) { reportToWhistle(id: $id) { status } }`, { id: recipientId });
+  const answered = await ok(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: " 已更换灯具 \\n" }) { feedback } }`, { id: recipientId });
+  expect(answered.answerWhistle.feedback).toBe('已更换灯具');
+  const em = app.orm.em.fork();
+  expect((await em.findOneOrFail(Whistle, { id: dbId(blown.id) })).letter).toBe('关于路灯的联合处置函');
+  expect((await em.findOneOrFail(WhistleRecipient, { id: dbId(recipientId) })).feedback).toBe('已更换灯具');
+  const notes = (await em.find(RequestEvent, { request: dbId(requestId) }, { orderBy: { id: 'asc' } })).map((event) => event.note);
+  expect(notes).toEqual([null, '关于路灯的联合处置函', '部门报到', '已更换灯具']);
 });
 
 test('overdue: false lists exactly what overdue: true leaves out, for whistles and for departments\' responses', async () => {
@@ -256,6 +272,7 @@ test('bad whistles are refused and write nothing', async () => {
     [{ blownById: communityId, letter: 'x', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.requestId'],
     [{ requestId, blownById: communityId, letter: '', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.letter'],
     [{ requestId, blownById: communityId, letter: '  ', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.letter'],
+    [{ requestId, blownById: communityId, letter: '\u3000 \n', unitIds: [departmentIds[0]] }, 'BAD_USER_INPUT', 'input.letter'],
     [{ requestId, blownById: communityId, letter: 'x', unitIds: [] }, 'BAD_USER_INPUT', 'input.unitIds'],
     [{ requestId, blownById: communityId, letter: 'x', unitIds: [departmentIds[0], departmentIds[0]] }, 'BAD_USER_INPUT', 'input.unitIds'],
     [{ requestId, blownById: communityId, letter: 'x', unitIds: [toGlobalId('Unit', 99999)] }, 'NOT_FOUND', 'input.unitIds.0'],

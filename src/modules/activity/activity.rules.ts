@@ -1,4 +1,5 @@
 import { badInput } from '../../common/errors';
+import type { Move } from '../../common/state-machine';
 import type { Area, Community } from '../area/area.entity';
 
 /** The longest one activity may run; a longer campaign is several activities. */
@@ -40,3 +41,18 @@ export function monthRange(month: string): { from: Date; to: Date } {
 export function yearRange(year: number): { from: Date; to: Date } {
   return { from: new Date(`${year}-01-01T00:00:00${CHINA_OFFSET}`), to: new Date(`${year + 1}-01-01T00:00:00${CHINA_OFFSET}`) };
 }
+
+/** Where a sign-up stands. Not a column: `attendedAt` is set once, when attendance is verified. */
+export enum ParticipationState {
+  SIGNED_UP = 'SIGNED_UP',
+  ATTENDED = 'ATTENDED',
+}
+
+export function participationStateOf(participation: { attendedAt?: Date | null }): ParticipationState {
+  return participation.attendedAt ? ParticipationState.ATTENDED : ParticipationState.SIGNED_UP;
+}
+
+/** THE transition table of a sign-up: attendance is recorded once (and earns its points once). */
+export const PARTICIPATION_MOVES = {
+  'record attendance for': { from: [ParticipationState.SIGNED_UP], to: ParticipationState.ATTENDED },
+} satisfies Record<string, Move<ParticipationState>>;

@@ -2,6 +2,7 @@ import type { FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, conflict } from '../../common/errors';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
+import { nextState } from '../../common/state-machine';
 import { inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { Area, Community } from '../area/area.entity';
@@ -13,7 +14,7 @@ import { awardPoints } from '../points/points.service';
 import { loadForUpdate } from '../../common/lookup';
 import { Activity, ActivityParticipation } from './activity.entity';
 import type { ActivityListArgs, CreateActivityInput, SignUpForActivityInput } from './activity.inputs';
-import { assertActivityTimes, assertOrganizerPlace } from './activity.rules';
+import { PARTICIPATION_MOVES, assertActivityTimes, assertOrganizerPlace, participationStateOf } from './activity.rules';
 import { assertActsFor } from '../identity/access';
 
 /** How attendance names itself in the points ledger (one entry per participation). */
@@ -37,8 +38,6 @@ export const activityService = {
 
   async create(ctx: AppContext, input: CreateActivityInput): Promise<Activity> {
     assertActivityTimes(input.startsAt, input.endsAt, ctx.now());
-    const title = input.title.trim();
-    if (!title) throw badInput('input.title', 'must not be blank');
     return inTransaction(ctx, async (em) => {
       const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
       const organizer = await loadOptional(em, PartyOrganization, input.organizerId, 'input.organizerId');
@@ -46,7 +45,7 @@ export const activityService = {
       const activity = em.create(Activity, {
         community,
         organizer: organizer ?? null,
-        title,
+        title: input.title,
         kind: input.kind,
         startsAt: input.startsAt,
         endsAt: input.endsAt,
@@ -80,13 +79,13 @@ export const activityService = {
 
   /**
    * Verifies attendance once the activity has started, and awards ACTIVITY_ATTENDED points
-   * once: the participation is locked, a second call finds it attended (CONFLICT), and the
-   * ledger's unique source key backs that up.
+   * once: the participation is locked, a second call finds it attended (ILLEGAL_TRANSITION,
+   * PARTICIPATION_MOVES), and the ledger's unique source key backs that up.
    */
   async recordAttendance(ctx: AppContext, participationId: string): Promise<ActivityParticipation> {
     return inTransaction(ctx, async (em) => {
       const participation = await loadForUpdate(em, ActivityParticipation, participationId, 'participationId');
-      if (participation.attendedAt) throw conflict('attendance has already been recorded', 'participationId');
+      nextState(PARTICIPATION_MOVES, 'record attendance for', participationStateOf(participation), 'a sign-up', 'participationId');
       const activity = await em.findOneOrFail(Activity, participation.activity.id);
       const now = ctx.now();
       if (now < activity.startsAt) throw badInput('participationId', 'the activity has not started yet');

@@ -1,7 +1,7 @@
 import { ArrayMaxSize, IsOptional, ValidateNested } from 'class-validator';
 import { MaxChars } from '../../common/validators';
 import { ArgsType, Field, InputType } from 'type-graphql';
-import { TextInput, DateInput, IdInput } from '../../common/input-fields';
+import { DescriptionInput, TextInput, DateInput, IdInput } from '../../common/input-fields';
 import { NamedOrder } from '../../common/inputs';
 import { ConnectionArgs } from '../../common/pagination';
 import { AllianceModel, AllianceRole } from './alliance.entity';
@@ -55,9 +55,7 @@ export class CreateAllianceInput {
   @DateInput({ nullable: true })
   establishedOn?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxChars(2000)
+  @DescriptionInput(2000, { nullable: true })
   description?: string | null;
 }
 
@@ -76,9 +74,7 @@ export class UpdateAllianceInput {
   @DateInput({ nullable: true })
   establishedOn?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxChars(2000)
+  @DescriptionInput(2000, { nullable: true })
   description?: string | null;
 }
 

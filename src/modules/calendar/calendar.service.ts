@@ -51,7 +51,7 @@ export const calendarService = {
    * counts of the received days whose deadlines moved, all in one transaction.
    */
   async adjust(ctx: AppContext, input: AdjustWorkCalendarInput): Promise<WorkCalendarAdjustmentResult> {
-    const set = (input.set ?? []).map((entry, index) => ({ day: entry.day, workday: entry.workday, holiday: entry.holiday?.trim() || null, field: `input.set.${index}` }));
+    const set = (input.set ?? []).map((entry, index) => ({ day: entry.day, workday: entry.workday, holiday: entry.holiday ?? null, field: `input.set.${index}` }));
     const clear = input.clear ?? [];
     if (set.length + clear.length === 0) throw badInput('input', 'give days to set or to clear');
     const seen = new Set<string>();

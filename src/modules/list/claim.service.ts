@@ -69,7 +69,7 @@ export const claimService = {
   /** Withdrawn before delivery: CLAIMED → CANCELLED, the item is OPEN again and the resource freed. */
   cancel(ctx: AppContext, args: CancelClaimArgs): Promise<Claim> {
     return move(ctx, args.id, 'cancel', (claim) => {
-      claim.note = appendLine(claim.note, `取消原因: ${args.reason.trim()}`);
+      claim.note = appendLine(claim.note, `取消原因: ${args.reason}`);
     });
   },
 };

@@ -40,7 +40,7 @@ export const problemListService = {
       const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
       communityName = community.name;
       if (await em.count(ProblemList, { community: community.id, period: input.period })) throw periodTaken();
-      const list = em.create(ProblemList, { community, period: input.period, startsOn, endsOn, title: input.title?.trim() || `${community.name} ${input.period} 四项清单` });
+      const list = em.create(ProblemList, { community, period: input.period, startsOn, endsOn, title: input.title ?? `${community.name} ${input.period} 四项清单` });
       await em.flush();
       return list;
     }), 'input.period', periodTaken);
@@ -80,7 +80,7 @@ export const listItemService = {
       const item = em.create(ListItem, {
         list,
         kind: input.kind,
-        title: input.title.trim(),
+        title: input.title,
         description: input.description ?? null,
         category: category ?? null,
         unit: unit ?? null,
@@ -122,7 +122,7 @@ export const listItemService = {
       }
       item.status = nextState(ITEM_MOVES, 'close out', item.status, 'a problem');
       item.closedAt = ctx.now();
-      item.description = appendLine(item.description, `销号: ${args.note.trim()}`);
+      item.description = appendLine(item.description, `销号: ${args.note}`);
       await em.flush();
       return item;
     });

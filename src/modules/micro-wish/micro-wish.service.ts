@@ -40,9 +40,9 @@ export const microWishService = {
       const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
       const wish = em.create(MicroWish, {
         community,
-        title: input.title.trim(),
+        title: input.title,
         description: input.description ?? null,
-        residentName: input.residentName?.trim() || null,
+        residentName: input.residentName ?? null,
         residentGroup: input.residentGroup ?? null,
         estimatedValue: input.estimatedValue ?? null,
         status: MicroWishStatus.PUBLISHED,

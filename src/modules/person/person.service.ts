@@ -12,7 +12,8 @@ import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { PartyOrganization } from '../party-organization/party-organization.entity';
 import { Unit } from '../unit/unit.entity';
 import { GridAssignment, Person } from './person.entity';
-import { PostClaim, PostClaimStatus } from '../service-post/service-post.entity';
+import { PostClaim } from '../service-post/service-post.entity';
+import { CLAIM_MOVES } from '../service-post/service-post.rules';
 import type { AssignGridWorkerInput, CreatePersonInput, PersonListArgs, UpdatePersonInput } from './person.inputs';
 import { assertConsistentRegistration } from './person.rules';
 
@@ -74,7 +75,7 @@ export const personService = {
       if (person.reportedOn && (person.residenceCommunity?.id ?? null) !== livedIn) {
         person.reportedOn = null;
         person.organization = null;
-        await em.nativeUpdate(PostClaim, { person: person.id, status: PostClaimStatus.ACTIVE }, { status: PostClaimStatus.ENDED });
+        await em.nativeUpdate(PostClaim, { person: person.id, status: { $in: CLAIM_MOVES.end.from } }, { status: CLAIM_MOVES.end.to });
       }
       if (organizationId !== undefined) person.organization = await loadOptional(em, PartyOrganization, organizationId, 'input.organizationId');
       await validate(em, person);

@@ -32,10 +32,6 @@ export const pointsLedger = {
     return inTransaction(ctx, async (em) => {
       const rule = await loadByGlobalId(em, PointRule, id, 'id');
       applyPatch(rule, input, ['points', 'active', 'description']);
-      if (input.description != null) {
-        rule.description = input.description.trim();
-        if (!rule.description) throw badInput('input.description', 'must not be blank');
-      }
       await em.flush();
       return rule;
     });
@@ -47,8 +43,6 @@ export const pointsLedger = {
    * entries: together they can never spend more than the balance.
    */
   async redeem(ctx: AppContext, input: RedeemPointsInput): Promise<PointEntry> {
-    const note = input.note.trim();
-    if (!note) throw badInput('input.note', 'must not be blank');
     return inTransaction(ctx, async (em) => {
       const person = await loadForUpdate(em, Person, input.personId, 'input.personId');
       assertActsFor(ctx, { personId: person.id });
@@ -66,7 +60,7 @@ export const pointsLedger = {
         amount: -input.points,
         sourceType: REDEMPTION_SOURCE,
         sourceId: Number(last) + 1,
-        note,
+        note: input.note,
       });
       await em.flush();
       return entry;

@@ -1,6 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, IsPositive, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, Float, InputType, Int } from 'type-graphql';
-import { DateInput, IdInput, IntInput, TextInput } from '../../common/input-fields';
+import { DateInput, IdInput, IntInput, TextInput, TokenInput } from '../../common/input-fields';
 import { IsWholeFen } from '../../common/validators';
 import { ConnectionArgs } from '../../common/pagination';
 import { ResidentGroup } from '../../common/resident-group';
@@ -51,7 +51,7 @@ const TargetGroups = () => (target: object, key: string | symbol) => {
 
 @InputType({ description: 'Turns a suggestion into a PROPOSED project. Omitted fields come from the suggestion: budget = its gross cost, funding = matched units\' contributions + GOVERNMENT for the net cost.' })
 export class AcceptSuggestionInput {
-  @TextInput(20000, { description: 'A `suggestionId` from projectSuggestions (selected or not: the decision is yours). Its query runs again over the areas it ran over (without areaId: all its viewer could see), all of which you must see: FORBIDDEN otherwise.' })
+  @TokenInput(20000, { description: 'A `suggestionId` from projectSuggestions (selected or not: the decision is yours). Its query runs again over the areas it ran over (without areaId: all its viewer could see), all of which you must see: FORBIDDEN otherwise.' })
   suggestionId!: string;
 
   @TextInput(120, { nullable: true, description: 'Default "<community><template>", e.g. 纺织新村社区长者食堂.' })

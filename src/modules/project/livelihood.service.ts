@@ -94,7 +94,7 @@ export const livelihoodService = {
       if (existing) throw conflict(`${community.name} already has an active ${template.name} project (${existing.globalId}, ${existing.status})`, 'input.suggestionId');
       const project = em.create(LivelihoodProject, {
         // The default joins two names of up to 100 and 60 characters: cut to what the column holds.
-        name: input.name?.trim() || [...`${community.name}${template.name}`].slice(0, PROJECT_NAME_LENGTH).join(''),
+        name: input.name ?? [...`${community.name}${template.name}`].slice(0, PROJECT_NAME_LENGTH).join(''),
         community,
         template,
         kind: template.kind,
@@ -109,7 +109,7 @@ export const livelihoodService = {
       await replaceFunding(em, project, sources, 'input.fundingSources');
       // The default funding counts the matched resources as the units' contribution: take them.
       if (input.fundingSources == null && input.budget == null) await takeResources(em, project, candidate.matches);
-      await appendEvent(em, ctx, project, ProjectEventKind.PROPOSED, null, input.note?.trim() || `accepted from the suggestion ${candidate.templateName} · ${candidate.communityName} (${candidate.selected ? 'selected' : 'not selected'}; benefit ${candidate.benefit}, net ${candidate.netCost} yuan)`);
+      await appendEvent(em, ctx, project, ProjectEventKind.PROPOSED, null, input.note ?? `accepted from the suggestion ${candidate.templateName} · ${candidate.communityName} (${candidate.selected ? 'selected' : 'not selected'}; benefit ${candidate.benefit}, net ${candidate.netCost} yuan)`);
       await em.flush();
       return project;
     });
@@ -133,7 +133,7 @@ export const livelihoodService = {
           throw badInput('input.fundingSources', 'give the funding sources for the new budget: the present ones add up to the old one');
         }
       }
-      if (input.name != null) project.name = input.name.trim();
+      if (input.name != null) project.name = input.name;
       if (input.targetGroups != null) project.targetGroups = [...new Set(input.targetGroups)];
       if (input.expectedBeneficiaries != null) project.expectedBeneficiaries = input.expectedBeneficiaries;
       project.budget = budget;
@@ -166,7 +166,7 @@ export const livelihoodService = {
       project.acceptedOn = acceptedOn;
       project.actualBeneficiaries = input.actualBeneficiaries;
       project.actualCost = input.actualCost;
-      project.acceptanceNote = input.note?.trim() || null;
+      project.acceptanceNote = input.note ?? null;
       project.progress = 100;
     });
   },
@@ -197,7 +197,7 @@ async function step(
     const version = project.version;
     await apply(project, em);
     project.status = to;
-    await appendEvent(em, ctx, project, kind, from, input.note?.trim() || null);
+    await appendEvent(em, ctx, project, kind, from, input.note ?? null);
     await em.flush();
     // Every step writes a ledger entry and is a change expectedVersion must see, even one that leaves
     // the project row as it was (only the funding replaced, the same progress reported again): the ORM
@@ -270,7 +270,7 @@ async function replaceFunding(em: EntityManager, project: LivelihoodProject, sou
   const created: ProjectFunding[] = [];
   for (const [index, source] of sources.entries()) {
     const unit = source.unitId ? await loadByGlobalId(em, Unit, source.unitId, `${field}.${index}.unitId`) : null;
-    created.push(em.create(ProjectFunding, { project, kind: source.kind, unit, amount: cents(source.amount), note: source.note?.trim() || null }));
+    created.push(em.create(ProjectFunding, { project, kind: source.kind, unit, amount: cents(source.amount), note: source.note ?? null }));
   }
   return created;
 }

@@ -12,7 +12,7 @@ import type { CreateProjectTemplateInput, ProjectTemplateListArgs, ResourceNeedI
 export const TEMPLATE_ORDER: Ordering = { property: 'code', direction: OrderDirection.ASC };
 
 const needsOf = (needs: readonly ResourceNeedInput[] | null | undefined): ResourceNeed[] =>
-  (needs ?? []).map((need) => ({ kind: need.kind, quantity: need.quantity, unitValue: need.unitValue, note: need.note?.trim() || null }));
+  (needs ?? []).map((need) => ({ kind: need.kind, quantity: need.quantity, unitValue: need.unitValue, note: need.note ?? null }));
 
 /** Project templates (民生项目模板): data, edited through the API, each change checked whole. */
 export const templateService = {
@@ -38,8 +38,8 @@ export const templateService = {
       if (await em.count(ProjectTemplate, { code: input.code })) throw codeTaken();
       const template = em.create(ProjectTemplate, {
         code: input.code,
-        name: input.name.trim(),
-        description: input.description?.trim() || null,
+        name: input.name,
+        description: input.description ?? null,
         kind: input.kind,
         cost: input.cost,
         categoryCodes,
@@ -64,8 +64,8 @@ export const templateService = {
       assertWithinCap(kind, cost, input.cost != null ? 'input.cost' : 'input.kind');
       assertNeeds(resourceNeeds, cost, input.resourceNeeds != null ? 'input.resourceNeeds' : 'input.cost');
       if (input.categoryCodes != null) template.categoryCodes = await assertCategoryCodes(em, input.categoryCodes);
-      if (input.name != null) template.name = input.name.trim();
-      if (input.description !== undefined) template.description = input.description?.trim() || null;
+      if (input.name != null) template.name = input.name;
+      if (input.description !== undefined) template.description = input.description;
       if (input.targetGroups != null) template.targetGroups = [...new Set(input.targetGroups)];
       if (input.expectedReduction != null) template.expectedReduction = input.expectedReduction;
       if (input.beneficiaryRule != null) template.beneficiaryRule = input.beneficiaryRule;

@@ -1,7 +1,7 @@
 import { IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { MaxChars } from '../../common/validators';
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
-import { DateInput, IdInput, TextInput } from '../../common/input-fields';
+import { DateInput, DescriptionInput, IdInput, TextInput } from '../../common/input-fields';
 import { ConnectionArgs } from '../../common/pagination';
 
 /** The most members one post takes; beyond that it is a campaign, not a post. */
@@ -74,9 +74,7 @@ export class CreateServicePostInput {
   @TextInput(120, { description: 'e.g. 楼栋长, 文明劝导员, 助老志愿者.' })
   title!: string;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxChars(2000)
+  @DescriptionInput(2000, { nullable: true })
   description?: string | null;
 
   @IdInput({ nullable: true })
@@ -94,9 +92,7 @@ export class UpdateServicePostInput {
   @TextInput(120, { nullable: true })
   title?: string | null;
 
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxChars(2000)
+  @DescriptionInput(2000, { nullable: true })
   description?: string | null;
 
   @IdInput({ nullable: true })

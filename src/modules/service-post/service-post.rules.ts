@@ -1,7 +1,9 @@
 import { badInput } from '../../common/errors';
+import type { Move } from '../../common/state-machine';
 import type { Area, Community } from '../area/area.entity';
 import { PartyOrganizationKind, type PartyOrganization } from '../party-organization/party-organization.entity';
 import { PartyStatus, type Person } from '../person/person.entity';
+import { PostClaimStatus } from './service-post.entity';
 
 /** Where a reporting member may be placed: a grid branch (网格党支部) or a building group (楼栋党小组). */
 export const PLACEMENT_KINDS: readonly PartyOrganizationKind[] = [PartyOrganizationKind.BRANCH, PartyOrganizationKind.GROUP];
@@ -47,3 +49,16 @@ export function assertKeepsAPost(person: Person, otherPostsHeld: number): void {
     throw badInput('id', 'is the only service post this reported member (双报到) holds, and every reported member holds at least one: claim another first');
   }
 }
+
+const C = PostClaimStatus;
+
+/**
+ * THE transition table of a claim on a service post. A first claim is created ACTIVE; its holder
+ * ends it (or a move to another community ends it, person.service.ts); taking the post again
+ * reactivates the same row (one claim per post and person). Claiming a post one already holds is
+ * a duplicate holding (CONFLICT), not a move.
+ */
+export const CLAIM_MOVES = {
+  end: { from: [C.ACTIVE], to: C.ENDED },
+  reclaim: { from: [C.ENDED], to: C.ACTIVE },
+} satisfies Record<string, Move<PostClaimStatus>>;

@@ -5,6 +5,7 @@ import { freeTextSearchCondition } from '../../common/privacy';
 import { NamedOrderField } from '../../common/inputs';
 import { loadByGlobalId, loadOptional } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
+import { nextState } from '../../common/state-machine';
 import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { Area, Community } from '../area/area.entity';
@@ -24,7 +25,7 @@ import type {
   ServicePostListArgs,
   UpdateServicePostInput,
 } from './service-post.inputs';
-import { assertKeepsAPost, assertMayReport, assertNotFuture, assertPlacement, assertResidence } from './service-post.rules';
+import { CLAIM_MOVES, assertKeepsAPost, assertMayReport, assertNotFuture, assertPlacement, assertResidence } from './service-post.rules';
 import { assertActsFor } from '../identity/access';
 
 const BY_ID = { property: 'id', direction: OrderDirection.ASC };
@@ -106,12 +107,10 @@ export const servicePostService = {
   },
 
   async createPost(ctx: AppContext, input: CreateServicePostInput): Promise<ServicePost> {
-    const title = input.title.trim();
-    if (!title) throw badInput('input.title', 'must not be blank');
     return inTransaction(ctx, async (em) => {
       const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
       const category = await loadOptional(em, RequestCategory, input.categoryId, 'input.categoryId');
-      const post = em.create(ServicePost, { community, category: category ?? null, title, description: input.description ?? null, capacity: input.capacity });
+      const post = em.create(ServicePost, { community, category: category ?? null, title: input.title, description: input.description ?? null, capacity: input.capacity });
       await em.flush();
       return post;
     });
@@ -121,13 +120,8 @@ export const servicePostService = {
     return inTransaction(ctx, async (em) => {
       // Locked: a claim racing a capacity cut must not leave the post over capacity.
       const post = await loadForUpdate(em, ServicePost, id, 'id');
-      const { categoryId, title, ...fields } = input;
-      applyPatch(post, fields, ['capacity']);
-      if (title === null) throw badInput('input.title', 'cannot be null');
-      if (title !== undefined) {
-        if (!title.trim()) throw badInput('input.title', 'must not be blank');
-        post.title = title.trim();
-      }
+      const { categoryId, ...fields } = input;
+      applyPatch(post, fields, ['capacity', 'title']);
       if (categoryId !== undefined) post.category = await loadOptional(em, RequestCategory, categoryId, 'input.categoryId');
       const active = await em.count(PostClaim, { post, status: PostClaimStatus.ACTIVE });
       if (post.capacity < active) throw badInput('input.capacity', `must be at least the ${active} places already taken`);
@@ -157,14 +151,14 @@ export const servicePostService = {
     return inTransaction(ctx, async (em) => {
       const claim = await loadForUpdate(em, PostClaim, id, 'id');
       assertActsFor(ctx, { personId: claim.person.id });
-      if (claim.status === PostClaimStatus.ENDED) throw conflict('this claim has already ended', 'id');
+      const ended = nextState(CLAIM_MOVES, 'end', claim.status, 'a post claim');
       // The person is locked (after the claim, as containers come before people): two of their
       // claims ended at once then count one after the other, and the second sees the first ended.
       // Unscoped: the rule is about every post they hold, whatever the viewer reads.
       const person = await em.findOneOrFail(Person, { id: claim.person.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, filters: false });
       const otherPostsHeld = await em.count(PostClaim, { person: person.id, status: PostClaimStatus.ACTIVE, id: { $ne: claim.id } }, { filters: false });
       assertKeepsAPost(person, otherPostsHeld);
-      claim.status = PostClaimStatus.ENDED;
+      claim.status = ended;
       await em.flush();
       return claim;
     });
@@ -182,7 +176,7 @@ async function takePlace(em: EntityManager, post: ServicePost, person: Person, c
   const taken = await em.count(PostClaim, { post, status: PostClaimStatus.ACTIVE });
   if (taken >= post.capacity) throw conflict(`this post is full: all ${post.capacity} places are taken`, 'input.postId');
   if (existing) {
-    existing.status = PostClaimStatus.ACTIVE;
+    existing.status = nextState(CLAIM_MOVES, 'reclaim', existing.status, 'a post claim', 'input.personId');
     existing.claimedOn = claimedOn;
     return existing;
   }

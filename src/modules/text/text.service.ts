@@ -11,7 +11,6 @@ export const textService = {
    * the catalogue are suggested, so the answer can go straight into createRequest.
    */
   async classify(ctx: AppContext, text: string): Promise<RequestTextClassification> {
-    if (!text.trim()) throw badInput('text', 'text must contain more than whitespace');
     const active = await ctx.em.find(RequestCategory, { active: true, parent: { $ne: null } }, { fields: ['code'] });
     const result = classifyText(text, { allowedCodes: new Set(active.map((category) => category.code)) });
     if (!result.categoryCode) throw badInput('text', 'no active category in the catalogue can be suggested');

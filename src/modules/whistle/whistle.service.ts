@@ -1,8 +1,9 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
-import { badInput, conflict, illegalTransition, notFound } from '../../common/errors';
+import { badInput, conflict, notFound } from '../../common/errors';
 import { expectGlobalId } from '../../common/global-id';
 import { loadByGlobalId, loadForUpdate } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
+import { nextState } from '../../common/state-machine';
 import { inTransaction } from '../../common/transaction';
 import { actorOf, type AppContext } from '../../context/context';
 import { Area } from '../area/area.entity';
@@ -13,7 +14,7 @@ import { appendEvent } from '../request/request.ledger';
 import { Unit } from '../unit/unit.entity';
 import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.entity';
 import type { BlowWhistleInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
-import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, WHISTLE_BLOWER_TYPES } from './whistle.rules';
+import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, RESPONSE_MOVES, WHISTLE_BLOWER_TYPES } from './whistle.rules';
 import { assertActsFor } from '../identity/access';
 
 const HOUR = 3600_000;
@@ -113,47 +114,46 @@ export const whistleService = {
 
   /** 报到: the department acknowledges. */
   report(ctx: AppContext, recipientId: string): Promise<WhistleRecipient> {
-    return answer(ctx, recipientId, WhistleResponseStatus.AWAITING_REPORT, (recipient, now) => {
-      recipient.status = WhistleResponseStatus.REPORTED;
+    return answer(ctx, recipientId, 'report', (recipient, now) => {
       recipient.reportedAt = now;
-      return { kind: RequestEventKind.WHISTLE_REPORTED, note: '部门报到' };
+      return { kind: RequestEventKind.WHISTLE_REPORTED, note: '部门报到', dueAt: recipient.reportDueAt };
     });
   },
 
   /** 反馈: the department says what it did. Reporting comes first. */
   feedback(ctx: AppContext, recipientId: string, text: string): Promise<WhistleRecipient> {
-    return answer(ctx, recipientId, WhistleResponseStatus.REPORTED, (recipient, now) => {
-      recipient.status = WhistleResponseStatus.ANSWERED;
+    return answer(ctx, recipientId, 'answer', (recipient, now) => {
       recipient.answeredAt = now;
       recipient.feedback = text;
-      return { kind: RequestEventKind.WHISTLE_FEEDBACK, note: text };
+      return { kind: RequestEventKind.WHISTLE_FEEDBACK, note: text, dueAt: recipient.feedbackDueAt };
     });
   },
 };
 
+/** One step of a department's answer through RESPONSE_MOVES, recorded on the request's ledger. */
 async function answer(
   ctx: AppContext,
   recipientId: string,
-  from: WhistleResponseStatus,
-  apply: (recipient: WhistleRecipient, now: Date) => { kind: RequestEventKind; note: string },
+  action: keyof typeof RESPONSE_MOVES,
+  apply: (recipient: WhistleRecipient, now: Date) => { kind: RequestEventKind; note: string; dueAt: Date },
 ): Promise<WhistleRecipient> {
   return inTransaction(ctx, async (em) => {
     // The scope's read and write rules let an addressed unit's liaison reach this row (and only it)
     // wherever the whistle was blown (scope.rules.ts, writeScopeCondition).
     const recipient = await loadByGlobalId(em, WhistleRecipient, recipientId, 'id');
     assertActsFor(ctx, { unitId: recipient.unit.id });
-    if (recipient.status !== from) {
-      throw illegalTransition(`this department's answer is ${recipient.status}; the step needs ${from}`, { from: recipient.status, action: from === WhistleResponseStatus.AWAITING_REPORT ? 'REPORT' : 'FEEDBACK' });
-    }
+    const from = recipient.status;
+    const to = nextState(RESPONSE_MOVES, action, from, 'a whistle response');
     // Claim the step: lock the row only if it is still where we read it. A concurrent answer
     // holding the lock makes us wait, and after its commit the status no longer matches:
     // CONFLICT, not a second answer overwriting the first.
     const claimed = await em.execute('select id from whistle_recipient where id = ? and status = ? for update', [recipient.id, from]);
     if (claimed.length === 0) throw conflict("this department's answer changed while you were giving it; reload it", 'id');
     const now = ctx.now();
-    const { kind, note } = apply(recipient, now);
+    const { kind, note, dueAt } = apply(recipient, now);
+    recipient.status = to;
     const whistle = await em.findOneOrFail(Whistle, { id: recipient.whistle.id });
-    await recordOnRequest(em, ctx, whistle, kind, note, { unitId: recipient.unit.id, onTime: now <= (kind === RequestEventKind.WHISTLE_REPORTED ? recipient.reportDueAt : recipient.feedbackDueAt) });
+    await recordOnRequest(em, ctx, whistle, kind, note, { unitId: recipient.unit.id, onTime: now <= dueAt });
     await em.flush();
     return recipient;
   });
