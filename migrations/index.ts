@@ -30,6 +30,7 @@ import { Migration20261219100000_free_text_masks_other_digit_forms } from './Mig
 import { Migration20261221100000_service_record_received_brin } from './Migration20261221100000_service_record_received_brin';
 import { Migration20261222100000_free_text_masks_merged } from './Migration20261222100000_free_text_masks_merged';
 import { Migration20261223100000_account_username_lower_unique } from './Migration20261223100000_account_username_lower_unique';
+import { Migration20261224100000_free_text_masks_numeral_forms } from './Migration20261224100000_free_text_masks_numeral_forms';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -67,4 +68,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261221100000_service_record_received_brin', class: Migration20261221100000_service_record_received_brin },
   { name: 'Migration20261222100000_free_text_masks_merged', class: Migration20261222100000_free_text_masks_merged },
   { name: 'Migration20261223100000_account_username_lower_unique', class: Migration20261223100000_account_username_lower_unique },
+  { name: 'Migration20261224100000_free_text_masks_numeral_forms', class: Migration20261224100000_free_text_masks_numeral_forms },
 ];

@@ -3,8 +3,8 @@
  * segmentation, and every term that could still carry it is refused afterwards.
  *
  * Before segmentation (`scrubPersonalData`): e-mail addresses, mobile and landline phone
- * numbers, resident ID numbers (also in Arabic-Indic digits, and in Chinese numerals read out
- * digit by digit: 一三八一二三四五六七八), licence plates, addresses below building level (栋/单元/
+ * numbers, resident ID numbers (also in Arabic-Indic, bracketed ⑴, full-stop ⒈, superscript and subscript
+ * digits, and in Chinese numerals read out digit by digit: 一三八一二三四五六七八, financial 壹叁捌…), licence plates, addresses below building level (栋/单元/
  * 层/室/户 with their numbers), any remaining digit run, and the names that follow a cue
  * (我叫…, 姓名…, 联系人…) or precede an honorific (王阿姨, 李师傅).
  *
@@ -30,7 +30,7 @@
 import { NEVER_NAMES } from './data/domain-terms';
 import { jiebaFiles } from './jieba-files';
 import { CHAINED_NAME_PASSES, HONORIFIC_WORDS, chainedNamePattern, nameAfterCuePattern } from './data/name-cues';
-import { CHINESE_DIGIT_FORMS, MIN_NUMERAL_RUN, NUMBER_GROUP_MARKS, NUMBER_JOINERS, NUMBER_SPACES, withAsciiDigits } from './data/numerals';
+import { CHINESE_DIGIT_FORMS, MIN_NUMERAL_RUN, NUMBER_GROUP_MARKS, NUMBER_JOINERS, NUMBER_SPACES, NUMERAL_WORD, withAsciiDigits } from './data/numerals';
 import { BAIJIAXING_SURNAMES, COMMON_SURNAMES, COMPOUND_SURNAMES, COMPOUND_SURNAMES_ALSO_WORDS } from './data/surnames';
 
 /**
@@ -61,8 +61,6 @@ const CHINESE_NUMERAL = new RegExp(`[${CHINESE_DIGIT_FORMS.join('')}]`);
  * takes; the cue word stays.
  */
 const NUMERAL_SEPARATORS = `[${NUMBER_JOINERS}${NUMBER_SPACES}\\s]{0,3}`;
-/** A word a Chinese numeral begins right after a number (一直, 两次): no digit of it, as free-text masking reads it. */
-const NUMERAL_WORD = '[一两二三四五六七八九](?:直|起|个|次|遍|份|共|般|样|定|会|位|些|回|趟|声|通|人)';
 /**
  * 7 to 10 digits, spaces between them or a separator before the last four, up to where no digit follows
  * right after (a joiner and an extension may: 八八七七六六五五-八八). A numeral word may follow where 7 digits or
@@ -111,8 +109,9 @@ const SCRUBBERS: ReadonlyArray<[RegExp, string | ((match: string, ...groups: str
 
 /** The text with personal data replaced by spaces (so words on either side stay apart). */
 export function scrubPersonalData(text: string): string {
-  // NFKC makes full-width, mathematical and circled digits ASCII; Arabic-Indic ones it leaves.
-  let out = withAsciiDigits(text.normalize('NFKC'));
+  // Other digit forms as ASCII digits first: NFKC leaves Arabic-Indic ones and makes ⑴ and ⒈ two or three characters
+  // ((1), 1.), which no number's pattern reads. NFKC then makes full-width digits ASCII.
+  let out = withAsciiDigits(text).normalize('NFKC');
   for (const [pattern, replacement] of SCRUBBERS) out = typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
   return out;
 }

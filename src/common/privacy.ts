@@ -3,7 +3,7 @@
  * personal data residents write into free text.
  */
 import {
-  CHAINED_NAME_PASSES, CHINESE_DIGIT_FORMS, CIRCLED_STYLES, MIN_NUMERAL_RUN, NUMBER_GROUP_MARKS, NUMBER_JOINERS, NUMBER_SPACES, OTHER_DIGIT_FORMS, chainedNamePattern, nameAfterCuePattern,
+  CHAINED_NAME_PASSES, CHINESE_DIGIT_FORMS, LIST_MARKER_STYLES, MIN_NUMERAL_RUN, NUMBER_GROUP_MARKS, NUMBER_JOINERS, NUMBER_SPACES, NUMERAL_WORD, OTHER_DIGIT_FORMS, chainedNamePattern, nameAfterCuePattern,
 } from '../../analytics';
 import type { Viewer } from '../context/context';
 import { PERSONAL_DATA_ROLES } from '../modules/identity/access.policy';
@@ -70,8 +70,9 @@ const TIME_AFTER_DOT = '点|时|月|日|号';
 
 /**
  * Digits written in other forms (see analytics/text/data/numerals.ts): Arabic-Indic (١٣٨), Extended
- * Arabic-Indic (۱۳۸), mathematical (𝟏𝟑𝟖) and circled (①③⑧) ones, and Chinese numerals as a hotline
- * transcript writes a number digit by digit (一三八, 幺 for 1, 两 for 2, 〇 or 零 for 0). Each class
+ * Arabic-Indic (۱۳۸), mathematical (𝟏𝟑𝟖), circled (①③⑧), bracketed (⑴), full-stop (⒈), superscript (¹) and
+ * subscript (₁) ones, and Chinese numerals as a hotline transcript writes a number digit by digit (一三八, 幺 for 1,
+ * 两 for 2, 〇 or 零 for 0) or a form in financial numerals (壹叁捌). Each class
  * below holds the characters themselves, as PostgreSQL needs.
  */
 const FORMS_OF = (digit: number) => `${digit}${String.fromCharCode(0xff10 + digit)}${OTHER_DIGIT_FORMS[digit]}${CHINESE_DIGIT_FORMS[digit]}`;
@@ -128,10 +129,12 @@ const CHINESE_NUMERAL = `[${classOf(CHINESE_DIGIT_FORMS.join(''))}]`;
 const OTHER_FORMS_RUN =
   `(?=(?:${ANY_FORM_DIGIT}${GAP}){0,18}(?:${NO_WORD_OTHER_FORM_DIGIT}|${OTHER_FORM_DIGIT}(?:${GAP}${OTHER_FORM_DIGIT}){2}|${DIGIT}${GAP}${CHINESE_NUMERAL}${GAP}${DIGIT}))`;
 /**
- * A list's markers (①②③…⑨, ➀ ➁ ➂…), a whole run of circled digits of one style, each above the one
- * before: no number.
+ * A list's markers (①②③…⑨, ➀ ➁ ➂…, ⑴⑵⑶…, ⒈⒉⒊…), a whole run of marker digits of one style, each above the
+ * one before: no number.
  */
-const CIRCLED_LIST = `(?!(?:${CIRCLED_STYLES.map((style) => style.filter(Boolean).map((marker) => `(?:${GAP}${marker})?`).join('')).join('|')})(?!${GAP}${DIGIT_NO_WORD}))`;
+const CIRCLED_LIST = `(?!(?:${LIST_MARKER_STYLES.map((style) => style.filter(Boolean).map((marker) => `(?:${GAP}${marker})?`).join('')).join('|')})(?!${GAP}${DIGIT_NO_WORD}))`;
+/** A digit a list numbers its items with (①, ➀, ⑴, ⒈…): a CIRCLED_LIST only where one starts, as it takes no marker too. */
+const LIST_MARKER = `[${classOf(LIST_MARKER_STYLES.flat().join(''))}]`;
 /**
  * A run of any-form digits with separators between them (GAP, as the ASCII masks read them), as many
  * digits before its last four as `before` says (a quantifier of ANY_FORM_NEXT_DIGIT, the first digit
@@ -199,13 +202,10 @@ const CUE_PREFIX = `${CUE_WORD}[${SPACE}]{0,3}[：:]?[${SPACE}]{0,3}(?:${CUE_ARE
 /** Between two digits of a number after a cue: spaces only (a joiner only before its last four: 电话 2024-01-01 is a date). */
 const CUE_SPACE = `[${SPACE}]{0,2}`;
 /**
- * A word a Chinese numeral begins right after a number (一直, 两次, 三个): the numeral is no digit of it.
- * Not every such word: the rest are taken as the number's last digit, which hides more, never less. Nor the
- * numerals before 下, 家, 部, 天 or 点, which begin other words as often (下午, 家里, 部门, 天天, 点击).
+ * The digits of a number after a cue before its last four (3 or more: 7 or more in all). No upper bound: a number spaced
+ * digit by digit (电话 8 8 7 7 6 6 5 5 9 9 9) is masked whole, not cut after its tenth digit with the rest shown.
  */
-const NUMERAL_WORD = `[一两二三四五六七八九](?:直|起|个|次|遍|份|共|般|样|定|会|位|些|回|趟|声|通|人)`;
-/** The digits of a local number after a cue before its last four (3 to 6: 7 to 10 in all). */
-const CUE_NUMBER_HEAD = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2,5}`;
+const CUE_NUMBER_HEAD = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2,}`;
 const CUE_NUMBER_LAST_FOUR = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2}${CUE_SPACE}(?!${NUMERAL_WORD})${ANY_FORM_DIGIT}`;
 /**
  * Where the number ends: no digit in any form right after it, or a numeral word. A joiner and digits
@@ -413,8 +413,8 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   },
   // A local number in groups where the text says it is one (电话 8877-6655, 电话号码是 8877 6655, 固话…,
   // 号码…): last four. Without that word, 8877-6655 cannot be told from a range (面积1200-1500). Its digits
-  // in any form (座机八八七七六六五五: after that word 7 to 10 Chinese numerals are a number), spaces between
-  // them allowed (电话 八 八 七 七 六 六 五 五), an area code in brackets kept (座机【〇五三一】****六六五五); the
+  // in any form (座机八八七七六六五五: after that word 7 or more Chinese numerals are a number), spaces between
+  // them allowed (电话 八 八 七 七 六 六 五 五, also past the tenth digit), an area code in brackets kept (座机【〇五三一】****六六五五); the
   // whole run, up to where no digit follows (电话八八七七六六五五1 → 电话****六五五1, not 3 + 4 of it), but a
   // numeral word may follow (一直, 两次).
   {
@@ -429,13 +429,13 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
     pattern: `(${CUE_PREFIX})${CUE_NUMBER_HEAD}${GAP}(${CUE_NUMBER_LAST_FOUR_ANY})(?!${ANY_FORM_DIGIT})`,
     replacement: '$1****$2',
   },
-  // A second number listed after one masked so (电话：****六六五五、八八七七六六五六), 7 or 8 digits, one in another
-  // form (ASCII ones are the masks' below, which tell ranges and years): its own mask, after the one
-  // above, as the chained names are. An alternative of it would have to look behind for the cue and the
+  // A second number listed after one masked so (电话：****六六五五、八八七七六六五六), 7 digits or more, one in another
+  // form (ASCII ones are the masks' below, which tell ranges and years), not a list's markers (① ② ③ … ⑨): its own
+  // mask, after the one above, as the chained names are. An alternative of it would have to look behind for the cue and the
   // first number, which PostgreSQL rescans the text for: a text of such lists took quadratic time.
   // Applied twice, as a match takes the number before it: a third listed number (、八八七七六六五七) is the second pass's.
   ...Array.from({ length: LISTED_NUMBER_PASSES }, () => ({
-    pattern: `([*]{4}${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){3}${CUE_LIST_JOIN})(?=(?:${ANY_FORM_DIGIT}${GAP}){0,7}${OTHER_FORM_DIGIT})${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){2,3}${GAP}(${CUE_NUMBER_LAST_FOUR})${CUE_LISTED_NUMBER_END}`,
+    pattern: `([*]{4}${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){3}${CUE_LIST_JOIN})(?:(?!${LIST_MARKER})|${CIRCLED_LIST})(?=(?:${ANY_FORM_DIGIT}${GAP}){0,7}${OTHER_FORM_DIGIT})${CUE_NUMBER_HEAD}${GAP}(${CUE_NUMBER_LAST_FOUR})${CUE_LISTED_NUMBER_END}`,
     replacement: '$1****$2',
   })),
   // A local number written 4-4 without that word (8877-6655, 8877 6655): last four. Exactly two
@@ -514,8 +514,8 @@ const expand = (replacement: string, groups: readonly (string | undefined)[]) =>
 /**
  * Free text (a request's body, a note) with the personal data inside it masked: phone numbers,
  * ID numbers, bank cards, e-mail addresses, any run of 7 digits or more (phone and ID numbers and
- * runs also in other digit forms, in groups too: 一三八…, ١٣٨…, 𝟏𝟑𝟖…, ①③⑧…; runs with Chinese numerals
- * from 11 digits), and a name that follows
+ * runs also in other digit forms, in groups too: 一三八…, 壹叁捌…, ١٣٨…, 𝟏𝟑𝟖…, ①③⑧…, ⑴⑶⑻…, ¹³⁸…; runs with
+ * Chinese numerals from 11 digits), and a name that follows
  * a cue (联系人王建国 → 联系人王**, see NAME_AFTER_CUE). Other names in free text are left: without
  * a cue they cannot be told from words reliably here (the text analytics drop them from their
  * outputs with a segmenter).

@@ -1,4 +1,4 @@
-import { CUE_NUMBERS_LATER_REVIEW } from '../fixtures/masking-cases';
+import { CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW } from '../fixtures/masking-cases';
 import { looksLikePersonalNumber, maskAccountName, maskPersonalNumber, maskPersonalNumbersInKey, maskFreeText, maskFreeTextJson, maskFreeTextSqlExpression, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
@@ -855,5 +855,20 @@ describe('maskFreeText: cards, grouped IDs, landlines and local numbers in other
   test('never returns the region and birth date of a grouped ID, nor the digits of a card or local number, in any digit form', () => {
     const masked = maskFreeText('卡号六二二二一三八一二三四五六七三〇，身份证三七〇一〇二/一九九〇〇一〇一/一二三七，（〇五三一）八八七七六六五五，4111 1一11 1111 1111，座机八八七七六六五五');
     for (const secret of ['六二二二', '一三八一', '一九九〇〇一〇一', '三七〇一〇二', '八八七七', '1一11']) expect(masked).not.toContain(secret);
+  });
+});
+
+describe('maskFreeText: financial numerals, parenthesized, full-stop, superscript and subscript digits, spaced digits after a cue', () => {
+  test.each(NUMERAL_FORMS_REVIEW)('%s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
+  test.each(NUMERAL_FORMS_LOOKALIKES.map((text) => [text]))('stays as written: %s', (text) => {
+    expect(maskFreeText(text)).toBe(text);
+  });
+
+  test('a name after a cue with a financial numeral for a surname is masked as a name, not read as a digit', () => {
+    expect(maskFreeText('联系人伍建国，电话壹叁捌壹贰叁肆伍陆柒捌')).toBe('联系人伍**，电话壹叁捌****伍陆柒捌');
+    expect(maskFreeText('联系人陆秀英')).toBe('联系人陆**');
   });
 });

@@ -4,6 +4,8 @@ import { scoreClassification, stratifiedFolds } from '../../analytics/text/metri
 import { findPersonNames } from '../../analytics/text/privacy';
 import { analyseText } from '../../analytics/text/segment';
 import { WORDS_TAGGED_AS_NAMES } from '../../analytics/text/data/domain-terms';
+import { CHINESE_DIGIT_FORMS, OTHER_DIGIT_FORMS } from '../../analytics/text/data/numerals';
+import { NUMERAL_FORMS_REVIEW } from '../fixtures/masking-cases';
 
 describe('segmentation', () => {
   test('domain terms stay whole (jieba alone splits them)', () => {
@@ -73,6 +75,16 @@ describe('personal data', () => {
     for (const [text, kept] of [['电话八八七六六五三下午打的', '下午打的'], ['电话八八七六六五一部门没人接', '部门没人接'], ['电话八八七七六六五五三天天打不通', '天天打不通']]) {
       expect(scrubPersonalData(text)).toContain(kept);
     }
+  });
+
+  test('cuts the numbers in financial numerals, parenthesized, full-stop, superscript and subscript digits and spaced after a cue, as free-text masking masks them', () => {
+    // Any digit form, and what NFKC leaves of one (⑴ → (1), ⒈ → 1.).
+    const digit = `[0-9０-９${OTHER_DIGIT_FORMS.join('')}${CHINESE_DIGIT_FORMS.join('')}]`;
+    const fourDigits = new RegExp(`${digit}(?:[\\s().-]*${digit}){3}`, 'u');
+    for (const [text] of NUMERAL_FORMS_REVIEW) expect({ text, scrubbed: scrubPersonalData(text) }).toEqual({ text, scrubbed: expect.not.stringMatching(fourDigits) });
+    // Markers leave no brackets or dots behind; words, amounts in capitals and names' words stay.
+    expect(scrubPersonalData('⑴路灯不亮⑵垃圾未清')).toBe(' 路灯不亮 垃圾未清');
+    for (const words of ['队伍陆续到达', '人民币壹拾贰万叁仟肆佰伍拾陆元整', '陆续有人反映', '肆意占道']) expect(scrubPersonalData(words)).toBe(words);
   });
 
   test('the cues of a complaint and a list of names after one cue are cut as free-text masking finds them', () => {

@@ -5,6 +5,7 @@
  * characters, no escapes: they go into character classes of both JavaScript's and PostgreSQL's
  * regular expressions.
  */
+import { HONORIFIC_WORDS } from './name-cues';
 
 /** A code point and the nine after it: one character for each digit 0-9. */
 const tenFrom = (first: number) => Array.from({ length: 10 }, (_, digit) => String.fromCodePoint(first + digit));
@@ -26,24 +27,46 @@ export const CIRCLED_STYLES: readonly (readonly string[])[] = [
   circled('⓿', 0x2776),
   circled('', 0x24f5),
 ];
+/**
+ * Digits with a bracket or a full stop in one character (⑴⑵…, no zero; 🄀⒈⒉…), as lists and pasted text carry
+ * them too. NFKC turns them into two or three characters ((1), 1.), not into a digit alone.
+ */
+const MARKER_STYLES: readonly (readonly string[])[] = [circled('', 0x2474), circled('🄀', 0x2488)];
+/** Every style of digits a list numbers its items with (①②③…, ⑴⑵⑶…, ⒈⒉⒊…): a run of one style rising by one is a list, no number. */
+export const LIST_MARKER_STYLES: readonly (readonly string[])[] = [...CIRCLED_STYLES, ...MARKER_STYLES];
+/** Superscript (⁰¹²…) and subscript (₀₁₂…) digits, pasted from styled text; NFKC turns them into ASCII digits. */
+const SUPERSCRIPT = ['⁰', '¹', '²', '³', ...tenFrom(0x2070).slice(4)];
+const SUBSCRIPT = tenFrom(0x2080);
 
 /**
  * For each digit 0-9, the characters that are unambiguously that digit: Arabic-Indic, Extended
- * Arabic-Indic, mathematical and circled. NFKC turns the mathematical and circled ones into ASCII
- * digits, not the Arabic-Indic ones.
+ * Arabic-Indic, mathematical, circled, bracketed or with a full stop (⑴, ⒈), superscript and subscript.
+ * They are no words: a run of them counts from 7 digits, as ASCII ones.
  */
 export const OTHER_DIGIT_FORMS: readonly string[] = Array.from({ length: 10 }, (_, digit) =>
-  [ARABIC_INDIC[digit], EXTENDED_ARABIC_INDIC[digit], ...MATHEMATICAL.map((style) => style[digit]), ...CIRCLED_STYLES.map((style) => style[digit])].join(''),
+  [
+    ARABIC_INDIC[digit], EXTENDED_ARABIC_INDIC[digit], ...MATHEMATICAL.map((style) => style[digit]), ...LIST_MARKER_STYLES.map((style) => style[digit]), SUPERSCRIPT[digit], SUBSCRIPT[digit],
+  ].join(''),
 );
 
 /**
  * For each digit 0-9, the Chinese numerals a number read out digit by digit is written with (a
  * hotline transcript: 一三八一二三四五六七八): 〇 or 零 for 0 (also ○, a white circle, which people and input
  * methods type for 〇: 二○二四年), and as said aloud to be heard right,
- * 幺 for 1, 两 for 2, 拐 for 7, 洞 for 0 and 勾 for 9. They are words too (一直, 两个, 第一, 十一五,
- * 拐弯, 洞口), so only a long run of them is a number: see MIN_NUMERAL_RUN.
+ * 幺 for 1, 两 (兩) for 2, 拐 for 7, 洞 for 0 and 勾 for 9; and the financial (capital) numerals, simplified
+ * and traditional (壹贰叁肆伍陆柒捌玖, 貳貮參叄陸), which forms and cheques write digits with. They are words
+ * too (一直, 两个, 第一, 十一五, 拐弯, 洞口, 陆续; 伍 and 陆 are surnames), so only a long run of them is a number:
+ * see MIN_NUMERAL_RUN.
  */
-export const CHINESE_DIGIT_FORMS: readonly string[] = ['〇○零洞', '一幺', '二两', '三', '四', '五', '六', '七拐', '八', '九勾'];
+export const CHINESE_DIGIT_FORMS: readonly string[] = ['〇○零洞', '一幺壹', '二两兩贰貳貮', '三叁叄參', '四肆', '五伍', '六陆陸', '七拐柒', '八捌', '九勾玖'];
+
+/**
+ * A word a Chinese numeral begins right after a number (一直, 两次, 三个, 陆续), or a surname that is one before an
+ * honorific (伍先生, 陆女士): the numeral is no digit of it. Not every such word: the rest are taken as the number's
+ * last digit, which hides more, never less. Nor the numerals before 下, 家, 部, 天 or 点, which begin other words as
+ * often (下午, 家里, 部门, 天天, 点击). Free-text masking and the text analytics' scrub read numbers' ends by it.
+ */
+export const NUMERAL_WORD = `(?:[一两二三四五六七八九](?:直|起|个|次|遍|份|共|般|样|定|会|位|些|回|趟|声|通|人)|[陆陸]续|[伍陆陸](?:${HONORIFIC_WORDS}))`;
 
 /**
  * The fewest digits, Chinese numerals among them, a run must have to be taken for a personal
