@@ -62,7 +62,7 @@ export const personService = {
       // as endPostClaim does), then the person, as reportMember and claimServicePost lock it, so a
       // report or claim racing this edit either committed first and is ended here, or waits and sees it.
       const { id: personId } = expectGlobalId(id, [Person.name], 'id');
-      await em.execute(`select id from post_claim where person_id = ? and status = ? order by id for update`, [personId, PostClaimStatus.ACTIVE]);
+      await em.execute(`select id from post_claim where person_id = ? and status in (?) order by id for update`, [personId, CLAIM_MOVES.end.from]);
       const person = await loadForUpdate(em, Person, id, 'id');
       const { employerUnitId, residenceCommunityId, organizationId, ...fields } = input;
       applyPatch(person, fields, ['name']);
