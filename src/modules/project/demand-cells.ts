@@ -31,11 +31,12 @@ export interface DemandCells {
 
 export const SCORE_SOURCE = 'the demand ranking\'s TOPSIS closeness of the cell (demandRanking grouped by CATEGORY and COMMUNITY, both sources, consultations excluded, minSupport 1, same period and area)';
 
-export async function loadDemandCells(ctx: AppContext, scope: DemandScope, period: DemandPeriod): Promise<DemandCells> {
+/** `now`: the instant the ranking is computed for (its surge and trend depend on how much of the period has gone by). */
+export async function loadDemandCells(ctx: AppContext, scope: DemandScope, period: DemandPeriod, now: Date): Promise<DemandCells> {
   const result = await translateDemandError(() =>
     rankDemand(poolRunner(ctx.em.getKnex()), {
       from: period.from, to: period.to, areaPaths: scope.paths, groupBy: ['CATEGORY', 'COMMUNITY'], sources: 'BOTH',
-      includeConsultations: false, minSupport: 1, topN: 1, allRows: true, evidencePerRow: 0, now: ctx.now(),
+      includeConsultations: false, minSupport: 1, topN: 1, allRows: true, evidencePerRow: 0, now,
     }),
   );
   const cells = result.rows.filter((row) => row.metrics.volume > 0).map(toCell);

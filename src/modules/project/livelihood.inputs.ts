@@ -51,7 +51,7 @@ const TargetGroups = () => (target: object, key: string | symbol) => {
 
 @InputType({ description: 'Turns a suggestion into a PROPOSED project. Omitted fields come from the suggestion: budget = its gross cost, funding = matched units\' contributions + GOVERNMENT for the net cost.' })
 export class AcceptSuggestionInput {
-  @TokenInput(20000, { description: 'A `suggestionId` from projectSuggestions (selected or not: the decision is yours). Its query runs again over the areas it ran over (without areaId: all its viewer could see), all of which you must see: FORBIDDEN otherwise.' })
+  @TokenInput(20000, { description: 'A `suggestionId` from projectSuggestions (selected or not: the decision is yours). Its query runs again for the instant and period it was computed for, over the areas it ran over (without areaId: all its viewer could see), all of which you must see: FORBIDDEN otherwise. CONFLICT when the data changed since, so that its numbers are no longer the ones shown: run projectSuggestions again.' })
   suggestionId!: string;
 
   @TextInput(120, { nullable: true, description: 'Default "<community><template>", e.g. 纺织新村社区长者食堂.' })

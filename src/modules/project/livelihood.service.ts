@@ -24,7 +24,7 @@ import type {
   AcceptSuggestionInput, CancelProjectInput, FundingSourceInput, LivelihoodProjectListArgs, ProjectStepInput, RecordAcceptanceInput, ReportProgressInput,
   UpdateLivelihoodProjectInput,
 } from './livelihood.inputs';
-import { computeSuggestions, decodeSuggestionId, type QueryScope } from './suggestion.service';
+import { computeSuggestions, decodeSuggestionId, suggestionFingerprint, type QueryScope } from './suggestion.service';
 
 /** Newest first. */
 export const PROJECT_ORDER: Ordering = { property: 'id', direction: OrderDirection.DESC };
@@ -52,9 +52,13 @@ export const livelihoodService = {
     return paginate(ctx.em, LivelihoodProject, { $and: where }, PROJECT_ORDER, args);
   },
 
-  /** A suggestion becomes a PROPOSED project; its query is re-run so the snapshot is the server's, not the client's. */
+  /**
+   * A suggestion becomes a PROPOSED project; its query is re-run so the snapshot is the server's, not
+   * the client's: for the instant and period the ID records, so the numbers are the ones shown, or
+   * CONFLICT when the data changed since (numbers other than those shown are never kept).
+   */
   async acceptSuggestion(ctx: AppContext, input: AcceptSuggestionInput): Promise<LivelihoodProject> {
-    const decoded = await decodeSuggestionId(input.suggestionId, 'input.suggestionId');
+    const decoded = await decodeSuggestionId(input.suggestionId, 'input.suggestionId', ctx.now());
     // Where the project would go is known from the ID: writing outside one's area is FORBIDDEN, before
     // the query is re-run inside the viewer's scope (which would not find the candidate at all).
     await assertAreaWritable(ctx, ctx.em, decoded.communityId, 'LivelihoodProject');
@@ -62,7 +66,7 @@ export const livelihoodService = {
     const over = decoded.scope === null ? undefined : await assertQueryScopeVisible(ctx, decoded.scope, decoded.communityId);
     let computed;
     try {
-      computed = await computeSuggestions(ctx, decoded.input, over);
+      computed = await computeSuggestions(ctx, decoded.input, { over, now: decoded.now });
     } catch (error) {
       // The query was valid when issued; what fails now (a retired template, a deleted area) is about the suggestion.
       if (error instanceof AppError && error.code === ErrorCode.BAD_USER_INPUT) throw badInput('input.suggestionId', `its query no longer holds: ${error.message}`);
@@ -76,7 +80,7 @@ export const livelihoodService = {
     assertFunding(sources, budget);
     const snapshot = {
       suggestionId: input.suggestionId,
-      computedAt: ctx.now().toISOString(),
+      computedAt: computed.now.toISOString(),
       query: computed.query,
       period: computed.period,
       suggestion: candidate,
@@ -92,6 +96,14 @@ export const livelihoodService = {
       const community = await em.findOneOrFail(Community, { id: candidate.communityId });
       const existing = await em.findOne(LivelihoodProject, { template: template.id, community: community.id, status: { $in: [...ACTIVE_PROJECT_STATUSES] } });
       if (existing) throw conflict(`${community.name} already has an active ${template.name} project (${existing.globalId}, ${existing.status})`, 'input.suggestionId');
+      // After the check above, whose answer says more: a project accepted since also takes its resources.
+      if (suggestionFingerprint(candidate) !== decoded.fingerprint) {
+        throw conflict(
+          `its numbers have changed since it was computed (records imported, or co-building resources taken or freed, since ${computed.now.toISOString()}; `
+            + `its benefit is now ${candidate.benefit}, its net cost ${candidate.netCost} yuan): run projectSuggestions again`,
+          'input.suggestionId',
+        );
+      }
       const project = em.create(LivelihoodProject, {
         // The default joins two names of up to 100 and 60 characters: cut to what the column holds.
         name: input.name ?? [...`${community.name}${template.name}`].slice(0, PROJECT_NAME_LENGTH).join(''),

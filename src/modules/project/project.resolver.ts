@@ -59,7 +59,7 @@ export class LivelihoodProjectResolver {
     return livelihoodService.list(ctx, args);
   }
 
-  @Mutation(() => LivelihoodProject, { description: 'Turns a suggestion into a PROPOSED project, keeping the suggestion\'s numbers and explanation with it.' })
+  @Mutation(() => LivelihoodProject, { description: 'Turns a suggestion into a PROPOSED project, keeping the suggestion\'s numbers (the ones shown: CONFLICT when the data changed since) and explanation with it.' })
   acceptSuggestion(@Arg('input') input: AcceptSuggestionInput, @Ctx() ctx: AppContext) {
     return livelihoodService.acceptSuggestion(ctx, input);
   }

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { validate } from 'class-validator';
 import {
   suggestProjects, type ActiveProjectSpec, type CandidateOut, type GroupName, type ResourceKind, type ResourceSpec, type SuggestionResult, type TemplateSpec,
 } from '../../../analytics';
-import { resolvePeriod } from '../../common/dates';
+import { resolvePeriod, type PeriodInput } from '../../common/dates';
 import { AppError, ErrorCode, badInput, forbidden } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { ResidentGroup } from '../../common/resident-group';
@@ -39,12 +40,23 @@ export type SuggestionQuery = {
  */
 export type QueryScope = '*' | string[];
 
-/** A computed answer: the API shape, the engine's raw output (for snapshots) and the query. */
+/** A computed answer: the API shape, the engine's raw output (for snapshots), the query, and the instant it was computed for. */
 export interface ComputedSuggestions {
   result: ProjectSuggestionResult;
   raw: SuggestionResult;
   query: SuggestionQuery;
   period: { from: string; to: string };
+  now: Date;
+}
+
+/**
+ * How a run is repeated: `over`, for a query without areaId, the areas to run it over instead of
+ * the viewer's own (an accepted suggestion's recorded scope), all of which the viewer must see;
+ * `now`, the instant to compute for instead of the present one (an accepted suggestion's).
+ */
+export interface RerunOptions {
+  over?: QueryScope;
+  now?: Date;
 }
 
 const COMMUNITY_LEVEL_TYPES = ['District', 'Street', 'Community'];
@@ -66,31 +78,70 @@ export function normalizeQuery(input: ProjectSuggestionsInput): SuggestionQuery 
 }
 
 /**
- * An opaque ID for one candidate of one query: acceptSuggestion re-runs the query and finds it again.
- * `scope`: the areas a query without areaId ran over (null when it had one).
+ * A digest of the numbers a candidate shows and a project keeps (benefit, each cell's C, n and v,
+ * costs, beneficiaries, the resources matched), rounded as shown, not of its place in the
+ * selection: accepting one suggestion of a run leaves the others' numbers, and so their IDs, good.
  */
-export function encodeSuggestionId(query: SuggestionQuery, templateId: number, communityId: number, scope: QueryScope | null): string {
-  // Only what was given: a shorter ID, and the same ID for the same question however it was written.
-  const given = Object.fromEntries(Object.entries(query).filter(([, value]) => value != null && !(Array.isArray(value) && value.length === 0)));
-  return Buffer.from(JSON.stringify({ v: 1, t: templateId, c: communityId, q: given, ...(scope === null ? {} : { s: scope }) }), 'utf8').toString('base64url');
+export function suggestionFingerprint(candidate: CandidateOut): string {
+  const numbers = [
+    candidate.benefit, candidate.grossCost, candidate.matchedValue, candidate.netCost, candidate.beneficiaries,
+    candidate.cells.map((cell) => [cell.categoryId, cell.volume, cell.score, cell.vulnerableShare]),
+    candidate.matches.map((match) => [match.resourceId, match.quantity, match.value]),
+  ];
+  return createHash('sha256').update(JSON.stringify(numbers)).digest('base64url').slice(0, FINGERPRINT_LENGTH);
+}
+
+const FINGERPRINT_LENGTH = 16;
+
+/**
+ * An opaque ID for one candidate of one query: acceptSuggestion re-runs the query and finds it again.
+ * `scope`: the areas a query without areaId ran over (null when it had one). It records the instant
+ * and the period the numbers were computed for (a lastDays query, or one whose period runs to today,
+ * gives other numbers later) and their fingerprint, so acceptance reproduces them or says they changed.
+ */
+export function encodeSuggestionId(computed: Pick<ComputedSuggestions, 'query' | 'period' | 'now'>, candidate: CandidateOut, scope: QueryScope | null): string {
+  // Only what was given: a shorter ID, and the same query however it was written.
+  const given = Object.fromEntries(Object.entries(computed.query).filter(([, value]) => value != null && !(Array.isArray(value) && value.length === 0)));
+  const payload = {
+    v: 2, t: candidate.templateId, c: candidate.communityId, q: given, ...(scope === null ? {} : { s: scope }),
+    n: computed.now.toISOString(), p: [computed.period.from, computed.period.to], f: suggestionFingerprint(candidate),
+  };
+  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+}
+
+/** A suggestion ID, read: what acceptSuggestion re-runs (query, scope, instant) and finds (candidate, fingerprint). */
+export interface DecodedSuggestion {
+  input: ProjectSuggestionsInput;
+  scope: QueryScope | null;
+  templateId: number;
+  communityId: number;
+  now: Date;
+  fingerprint: string;
 }
 
 const AREA_PATH = /^\/(\d+\/)+$/;
 
 /**
- * The query, its scope (see QueryScope; null when the query has an areaId) and candidate of a
- * suggestion ID, validated like a fresh input; BAD_USER_INPUT naming `field` otherwise. Anyone can
- * write an ID: the scope it records grants nothing (acceptance checks the acceptor may see it).
+ * The query, its scope (see QueryScope; null when the query has an areaId), instant, period and
+ * candidate of a suggestion ID, validated like a fresh input; BAD_USER_INPUT naming `field`
+ * otherwise. Anyone can write an ID: the scope it records grants nothing (acceptance checks the
+ * acceptor may see it), and its instant and period must be ones the query gives, not after `now`.
  */
-export async function decodeSuggestionId(id: string, field: string): Promise<{ input: ProjectSuggestionsInput; scope: QueryScope | null; templateId: number; communityId: number }> {
+export async function decodeSuggestionId(id: string, field: string, now: Date): Promise<DecodedSuggestion> {
   const refuse = () => badInput(field, 'is not a suggestion ID from projectSuggestions');
-  let payload: { v?: unknown; t?: unknown; c?: unknown; q?: unknown; s?: unknown };
+  let payload: { v?: unknown; t?: unknown; c?: unknown; q?: unknown; s?: unknown; n?: unknown; p?: unknown; f?: unknown };
   try {
     payload = JSON.parse(Buffer.from(id, 'base64url').toString('utf8'));
   } catch {
     throw refuse();
   }
-  if (!payload || payload.v !== 1 || !Number.isSafeInteger(payload.t) || !Number.isSafeInteger(payload.c) || !payload.q || typeof payload.q !== 'object') throw refuse();
+  // Version 1 kept lastDays but not the day it counted back from, nor the instant: its numbers cannot be reproduced.
+  if (payload?.v === 1) throw badInput(field, 'is from before suggestion IDs recorded the period and the instant their numbers were computed for, so those numbers cannot be kept: run projectSuggestions again');
+  if (!payload || payload.v !== 2 || !Number.isSafeInteger(payload.t) || !Number.isSafeInteger(payload.c) || !payload.q || typeof payload.q !== 'object') throw refuse();
+  if (typeof payload.f !== 'string' || payload.f.length !== FINGERPRINT_LENGTH) throw refuse();
+  // An instant as toISOString writes it, not after the present (a clock a moment ahead on another server is no forgery).
+  const computedAt = typeof payload.n === 'string' ? new Date(payload.n) : null;
+  if (!computedAt || Number.isNaN(computedAt.getTime()) || computedAt.toISOString() !== payload.n || computedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw refuse();
   const input = Object.assign(new ProjectSuggestionsInput(), payload.q);
   const known = new Set(Object.keys(normalizeQuery({ budget: 0 } as ProjectSuggestionsInput)));
   if (Object.keys(payload.q).some((key) => !known.has(key)) || (await validate(input, { forbidUnknownValues: false })).length > 0) throw refuse();
@@ -99,26 +150,44 @@ export async function decodeSuggestionId(id: string, field: string): Promise<{ i
   const groups = Object.values(ResidentGroup) as string[];
   if (!day(input.from) || !day(input.to) || typeof input.budget !== 'number' || !(input.requiredGroups ?? []).every((g) => groups.includes(g))) throw refuse();
   if (input.allowedTemplateIds != null && !(Array.isArray(input.allowedTemplateIds) && input.allowedTemplateIds.every((t) => typeof t === 'string'))) throw refuse();
+  // The period recorded must be the one the query gives at the instant recorded, as the re-run will.
+  const period = periodAt(computedAt, input);
+  if (!period || !Array.isArray(payload.p) || payload.p.length !== 2 || payload.p[0] !== period.from || payload.p[1] !== period.to) throw refuse();
+  const decoded = { input, templateId: payload.t as number, communityId: payload.c as number, now: computedAt, fingerprint: payload.f };
   if (input.areaId != null) {
     if (payload.s !== undefined) throw refuse();
-    return { input, scope: null, templateId: payload.t as number, communityId: payload.c as number };
+    return { ...decoded, scope: null };
   }
-  if (payload.s === undefined) throw badInput(field, 'does not say which areas it was computed over (an ID from before suggestion IDs did): run projectSuggestions again');
+  if (payload.s === undefined) throw refuse();
   const scope = payload.s;
   if (scope !== '*' && !(Array.isArray(scope) && scope.length <= 1000 && scope.every((path) => typeof path === 'string' && AREA_PATH.test(path)))) throw refuse();
-  return { input, scope: scope === '*' ? '*' : [...new Set(scope as string[])].sort(), templateId: payload.t as number, communityId: payload.c as number };
+  return { ...decoded, scope: scope === '*' ? '*' : [...new Set(scope as string[])].sort() };
+}
+
+/** How far ahead of this server's clock another server's may run when it computed a suggestion. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** The period a query gives at an instant, or null when it gives none (a bad query). */
+function periodAt(instant: Date, input: PeriodInput): { from: string; to: string } | null {
+  try {
+    return resolvePeriod(instant, input);
+  } catch {
+    return null;
+  }
 }
 
 type Row = Record<string, string | number | null>;
 
 /**
  * Runs the whole suggestion: validate, load (demand cells, templates, resources), solve, map.
- * `over`: for a query without areaId, the areas to run it over instead of the viewer's own (an
- * accepted suggestion's recorded scope), all of which the viewer must see.
+ * One instant throughout (`rerun.now`, else the present): the period and the ranking's surge and
+ * trend are computed for it, and the suggestion IDs record it.
  */
-export async function computeSuggestions(ctx: AppContext, input: ProjectSuggestionsInput, over?: QueryScope): Promise<ComputedSuggestions> {
+export async function computeSuggestions(ctx: AppContext, input: ProjectSuggestionsInput, rerun: RerunOptions = {}): Promise<ComputedSuggestions> {
   const loadStarted = performance.now();
-  const period = resolvePeriod(ctx.now(), input);
+  const { over } = rerun;
+  const now = rerun.now ?? ctx.now();
+  const period = resolvePeriod(now, input);
   let scope;
   try {
     scope = await authorizeArea(ctx, input.areaId, 'input.areaId', COMMUNITY_LEVEL_TYPES);
@@ -139,7 +208,7 @@ export async function computeSuggestions(ctx: AppContext, input: ProjectSuggesti
     ctx.em.execute<Row[]>(`select a.id, a.name from area a where a.level = 'COMMUNITY' and ${where.sql} order by a.id`, where.bindings),
     ctx.em.find(ProjectTemplate, { active: true }, { orderBy: { id: 'ASC' } }),
     ctx.em.execute<Row[]>('select id, code, parent_id from request_category'),
-    loadDemandCells(ctx, { paths }, period),
+    loadDemandCells(ctx, { paths }, period, now),
   ]);
   const communityIds = communities.map((row) => Number(row.id));
   const [resources, activeProjects] = await Promise.all([loadResources(ctx, communityIds), loadActiveProjects(ctx, communityIds)]);
@@ -165,7 +234,7 @@ export async function computeSuggestions(ctx: AppContext, input: ProjectSuggesti
   const toSuggestion = (c: CandidateOut): ProjectSuggestion => ({
     templateId: c.templateId,
     communityId: c.communityId,
-    suggestionId: encodeSuggestionId(query, c.templateId, c.communityId, querying),
+    suggestionId: encodeSuggestionId({ query, period, now }, c, querying),
     label: `${c.templateName} · ${c.communityName}`,
     kind: c.kind as ProjectKind,
     targetGroups: c.targetGroups as ResidentGroup[],
@@ -226,7 +295,7 @@ export async function computeSuggestions(ctx: AppContext, input: ProjectSuggesti
       explanationMs: raw.stats.phaseMs.explanation,
     },
   };
-  return { result, raw, query, period };
+  return { result, raw, query, period, now };
 }
 
 /** Database ids of the allowed templates (null: all), each checked: BAD_USER_INPUT naming its position when unknown or retired. */

@@ -92,7 +92,7 @@ export class ProjectSuggestion {
   templateId!: number;
   communityId!: number;
 
-  @Field({ description: 'Pass to acceptSuggestion. Encodes the template, the community and the query.' })
+  @Field({ description: 'Pass to acceptSuggestion, as given. Encodes the template, the community, the query, the instant and period its numbers were computed for, and a fingerprint of them.' })
   suggestionId!: string;
 
   @Field({ description: '"<template> · <community>".' })
