@@ -14,7 +14,7 @@ import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, elapsedDays, is
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
 import { MIN_TREND_POINTS, dataEndNote, gapNote, gapsWithin, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, trendValues } from './trend';
-import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
+import { hasPopulation, readLabels, readModeFor, resolveScope, type Scope } from './scope';
 import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataLast, readDataStart, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
 import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
 
@@ -348,11 +348,13 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const pooledResolution = ratio(sumOf(cells, 'finished'), sumOf(cells, 'demands') - sumOf(cells, 'cancelled'));
   const metricsOf = new Map<string, DemandMetrics>();
   const populations = [...cells.values()].map((cell) => populationOf(cell, shape, scope));
-  const eb = ebByPool([...cells.values()], populations, shape, areaPopulations(shape, scope));
+  const ratedVolumes = [...cells.values()].map((cell) => rateVolume(cell, scope));
+  const eb = ebByPool([...cells.values()], ratedVolumes, populations, shape, areaPopulations(shape, scope));
   const spreadOf = spreadByCell(cells, shape, scope);
   [...cells.values()].forEach((cell, i) => {
     const s = cell.sums;
     const population = populations[i];
+    const rated = ratedVolumes[i];
     // Monthly totals, partly covered months scaled to their length (trendBuckets), each at its place (trendValues).
     const series = trendValues(trendMonthsUsed, (index) => cell.monthly.get(monthKeys[index]) ?? 0);
     const trend = trendTest(series, 12);
@@ -367,9 +369,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       volume: cell.volume,
       consultations: cell.consultations,
       population,
-      ratePer10k: population ? (cell.volume / population) * 1e4 : null,
+      ratePer10k: population ? (rated / population) * 1e4 : null,
       // Smoothing borrows strength across areas; a cell that is the whole scope has its own rate.
-      smoothedRatePer10k: areaDim ? eb.get(cell.id) ?? null : population ? round((cell.volume / population) * 1e4, 4) : null,
+      smoothedRatePer10k: areaDim ? eb.get(cell.id) ?? null : population ? round((rated / population) * 1e4, 4) : null,
       trendZ: trend ? round(trend.mk.z, 4) : null,
       trendP: trend ? round(trend.mk.p, 4) : null,
       trendMethod: trend ? (trend.seasonal ? 'SEASONAL' : 'MONTHLY') : null,
@@ -395,6 +397,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     };
     if (metrics.ratePer10k !== null) metrics.ratePer10k = round(metrics.ratePer10k, 4);
     if (population === null) note('ratePer10k', 'no population is recorded for the area');
+    else if (rated < cell.volume) note('ratePer10k', `${cell.volume - rated} of the ${cell.volume} demands are from areas with no population recorded: the rate counts the other ${rated}, of the residents it is per`);
     if (!trend) note('trendZ', `${trendMonthsUsed.length} monthly points: the trend needs at least ${MIN_TREND_POINTS}`);
     if (!surge) note('surgeZ', 'the baseline period has no records to compare with');
     if (metrics.recurrence === null) note('recurrence', recurrence === null ? 'computed from requests only (repeats from the same building within 90 days); one-window records keep no address' : 'no request in the cell was located at a building');
@@ -518,7 +521,7 @@ function sumOf(cells: Map<string, Cell>, column: string): number {
   return s;
 }
 
-/** Residents behind a cell: its area's (the units mapped to it), or the whole scope's. */
+/** Residents behind a cell: its area's (the units mapped to it), or the whole scope's; only units with a known population (hasPopulation). */
 function populationOf(cell: Cell, shape: CellShape, scope: Scope): number | null {
   if (!shape.area) return scope.population;
   const area = shape.area === 'GRID' ? cell.key.gridId : cell.key.communityId;
@@ -526,12 +529,23 @@ function populationOf(cell: Cell, shape: CellShape, scope: Scope): number | null
   let known = false;
   for (const unit of scope.units.values()) {
     const mapsTo = shape.area === 'GRID' || scope.unitLevel === 'COMMUNITY' ? unit.id : unit.communityId;
-    if (mapsTo === area && unit.population) {
+    if (mapsTo === area && hasPopulation(unit)) {
       total += unit.population;
       known = true;
     }
   }
   return known ? total : null;
+}
+
+/**
+ * The demand a cell's rate counts: that of the units whose residents populationOf counts
+ * (hasPopulation), as demandHotspots' rates count. Demand of a community with no population
+ * recorded, divided by the others' residents, would raise the rate of every scope holding one.
+ */
+function rateVolume(cell: Cell, scope: Scope): number {
+  let n = 0;
+  for (const [unit, volume] of cell.perUnit) if (hasPopulation(scope.units.get(unit))) n += volume;
+  return n;
 }
 
 /** Residents per area of the cells' area dimension (community or grid) across the scope, where known. */
@@ -540,7 +554,7 @@ function areaPopulations(shape: CellShape, scope: Scope): Map<number, number> {
   if (!shape.area) return out;
   for (const unit of scope.units.values()) {
     const area = shape.area === 'GRID' || scope.unitLevel === 'COMMUNITY' ? unit.id : unit.communityId;
-    if (unit.population) out.set(area, (out.get(area) ?? 0) + unit.population);
+    if (hasPopulation(unit)) out.set(area, (out.get(area) ?? 0) + unit.population);
   }
   return out;
 }
@@ -550,8 +564,9 @@ function areaPopulations(shape: CellShape, scope: Scope): Map<number, number> {
  * an area dimension are not smoothed: see the metrics).
  * A pool holds every area of the scope: one without a cell had no such demand (0 of its
  * residents), and leaving it out would raise the pooled rate every cell shrinks towards.
+ * `counts`: the cells' demand a rate counts (rateVolume).
  */
-function ebByPool(cells: Cell[], populations: (number | null)[], shape: CellShape, areas: Map<number, number>): Map<string, number> {
+function ebByPool(cells: Cell[], counts: number[], populations: (number | null)[], shape: CellShape, areas: Map<number, number>): Map<string, number> {
   const pools = new Map<string, number[]>();
   cells.forEach((cell, i) => {
     const pool = shape.area ? `${cell.key.categoryId ?? cell.key.serviceItemId ?? '-'}|${cell.key.residentGroup ?? '-'}` : '*';
@@ -564,7 +579,7 @@ function ebByPool(cells: Cell[], populations: (number | null)[], shape: CellShap
     const present = new Set(members.map((i) => areaOfCell(cells[i])));
     const absent = [...areas].filter(([area]) => !present.has(area)).map(([, population]) => population);
     const result = empiricalBayesRates(
-      [...members.map((i) => cells[i].volume), ...absent.map(() => 0)],
+      [...members.map((i) => counts[i]), ...absent.map(() => 0)],
       [...members.map((i) => populations[i] ?? 0), ...absent],
     );
     if (!result) continue;

@@ -11,8 +11,8 @@ import type { RowTextScope } from './residents-say';
 export class DemandMetricsType {
   @Field(() => Int, { description: 'Demands in the period (plus consultations with includeConsultations).' }) volume!: number;
   @Field(() => Int) consultations!: number;
-  @Field(() => Int, { nullable: true, description: 'Residents the rate is per.' }) population!: number | null;
-  @Field(() => Float, { nullable: true }) ratePer10k!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Residents the rate is per: of the cell\'s area, or of the scope, counting the communities (grids) with a population recorded.' }) population!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Demands per 10,000 residents: the demands from the communities (grids) with a population recorded ÷ their residents (`population`) × 10⁴, as demandHotspots counts; demands from areas with none are left out (the row\'s notes say how many).' }) ratePer10k!: number | null;
   @Field(() => Float, { nullable: true, description: 'Empirical-Bayes smoothed rate per 10,000.' }) smoothedRatePer10k!: number | null;
   @Field(() => Float, { nullable: true, description: 'Mann–Kendall z of the monthly volumes (seasonal with ≥ 24 months).' }) trendZ!: number | null;
   @Field(() => Float, { nullable: true }) trendP!: number | null;
@@ -159,7 +159,7 @@ export class DemandHotspotType {
 
 @ObjectType()
 export class DemandHotspots {
-  @Field(() => Float, { nullable: true }) parentRatePer10k!: number | null;
+  @Field(() => Float, { nullable: true, description: 'The parent area\'s rate per 10,000: the demands of its communities (grids) with a population recorded ÷ their residents, as demandRanking\'s ratePer10k counts.' }) parentRatePer10k!: number | null;
   @Field() statistic!: string;
   @Field(() => [DemandHotspotType]) areas!: DemandHotspotType[];
 }
