@@ -13,8 +13,8 @@ import { GROUPS, explode, shapeOf, type CellShape } from './cells';
 import { addDays, addMonths, chinaDay, dayNumber, daysInclusive, elapsedDays, isDay, monthEnd, monthStart, splitPeriod } from './dates';
 import { groupSum } from './frames';
 import { readRecurrence } from './recurrence';
-import { MIN_TREND_POINTS, dataEndNote, gapNote, gapsWithin, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, trendValues } from './trend';
-import { readLabels, readModeFor, resolveScope, type Scope } from './scope';
+import { MIN_TREND_POINTS, coverageOf, dataEndNote, gapNote, gapsWithin, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, trendValues, uncoveredReasons, type Coverage } from './trend';
+import { hasPopulation, readLabels, readModeFor, resolveScope, type Scope } from './scope';
 import { COUNT_COLUMNS, GRID_ONLY_RECORDS_NOTE, GROUP_COUNT_COLUMNS, SERIES_COLUMNS, available, readBucketTable, readDataLast, readDataStart, readExemplars, readPeriod, rowAt, valueAt, type BucketTable, type ReadSpec } from './source';
 import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, type DemandKey, type DemandMetrics, type DemandRankingInput, type DemandRankingResult, type DemandRow, type DemandWeight } from './types';
 
@@ -46,6 +46,13 @@ const EVIDENCE_DAYS = 14;
 /** The groups VULNERABLE_MASK marks (the roll-ups' `vulnerable` column): a group cell's share is 1 or 0. */
 const VULNERABLE_GROUPS = new Set(GROUP_COLUMNS.filter(([, bit]) => (bit & VULNERABLE_MASK) !== 0).map(([, , group]) => group));
 const MAX_PERIOD_DAYS = 3660;
+/**
+ * Fewest covered days (coverageOf) a baseline needs for a surge, or all of its days when it is
+ * shorter. Its rate per day is scaled to the period, and a few days cannot hold the week's rhythm:
+ * 3 days from a Saturday hold one working day of a one-window counter (under half a week's share of
+ * working days), 5 hold at least 3 (within a sixth of it).
+ */
+export const MIN_SURGE_BASELINE_DAYS = 5;
 
 function validate(input: DemandRankingInput): void {
   if (!isDay(input.from)) throw new DemandInputError('from', 'must be a day, YYYY-MM-DD');
@@ -94,7 +101,7 @@ const leftOutCriterion = (areaDim: boolean): keyof DemandMetrics => (areaDim ? '
  * The baseline: given by its days, or by its kind, else 364 days earlier (same weekdays, same
  * season) when the scope's data reach back, else the days just before.
  */
-function baselineOf(input: DemandRankingInput, dataFirst: string | null): DemandRankingResult['baseline'] {
+function baselineOf(input: DemandRankingInput, dataFirst: string | null): Omit<DemandRankingResult['baseline'], 'coveredDays'> {
   if (input.baselineFrom && input.baselineTo) return { from: input.baselineFrom, to: input.baselineTo, days: daysInclusive(input.baselineFrom, input.baselineTo), kind: 'GIVEN' };
   const days = daysInclusive(input.from, input.to);
   const lastYear = addDays(input.from, -364);
@@ -180,9 +187,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const areaDim = shape.area !== null;
   const asOf = chinaDay(input.now) < input.to ? chinaDay(input.now) : input.to;
   // A period running to today is compared with its baseline for the time gone by, not for whole days.
-  const surgeDays = elapsedDays(input.from, input.to, input.now);
-  if (surgeDays < daysInclusive(input.from, input.to)) {
-    notes.push(`surgeZ: the period runs to today, so its volume is compared with the baseline over the ${round(surgeDays, 2)} days gone by, not ${daysInclusive(input.from, input.to)}`);
+  const elapsed = elapsedDays(input.from, input.to, input.now);
+  if (elapsed < daysInclusive(input.from, input.to)) {
+    notes.push(`surgeZ: the period runs to today, so its volume is compared with the baseline over the ${round(elapsed, 2)} days gone by, not ${daysInclusive(input.from, input.to)}`);
   }
   const backlogFrom = addDays(input.to, -BACKLOG_LOOKBACK_DAYS + 1);
   const evidenceFrom = addDays(input.to, -EVIDENCE_DAYS + 1) > input.from ? addDays(input.to, -EVIDENCE_DAYS + 1) : input.from;
@@ -214,7 +221,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // (today's, still coming in) are read apart and taken out of their month for the trend.
   const trendTo = trendEnd(input.to, chinaDay(input.now));
   const trendToNote = trendEndNote(input.to, trendTo);
-  const [period, base, months, current, exemplars, recurrence, backlogDays, backlogMonths, notOver] = await Promise.all([
+  const [period, base, months, current, exemplars, recurrence, backlogDays, backlogMonths, notOver, periodData, baselineData] = await Promise.all([
     readPeriod(db, spec(periodColumns, true, true), input.from, input.to, dataLast),
     readPeriod(db, spec(baseColumns, areaDim), baseline.from, baseline.to),
     // Earlier months from the monthly roll-up; the month of `to` day by day (exact backlog ages, partial month).
@@ -230,8 +237,20 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     readBacklogMonthByDay ? readBucketTable(db, { ...spec(seriesColumns, areaDim), openOnly: true }, backlogFrom, monthEnd(backlogMonth), 'day') : Promise.resolve(null),
     readBacklogMonthsBefore ? readBucketTable(db, { ...spec(seriesColumns, areaDim), openOnly: true }, firstWholeBacklogMonth, addMonths(firstMonth, -1), 'month') : Promise.resolve(null),
     trendTo < input.to ? readBucketTable(db, spec(seriesColumns, areaDim), addDays(trendTo, 1), input.to, 'day') : Promise.resolve(null),
+    // Where the period's and the baseline's data begin, and their gaps in collection: the surge's covered days.
+    readDataStart(db, spec([], false), input.from, input.to, input.includeConsultations, chinaDay(input.now)),
+    readDataStart(db, spec([], false), baseline.from, baseline.to, input.includeConsultations, chinaDay(input.now)),
   ]);
   clock.mark('sql');
+  // The surge compares days with data (coverageOf, trend.ts's rule): a day before the data begin
+  // or inside a gap in collection is no day of zero demand, in the baseline (read as one, a fall
+  // came out as a surge) or in the period. The period counts its days gone by (today's hours so far).
+  const periodCoverage = coverageOf(input.from, input.to, chinaDay(input.now), periodData);
+  const baselineCoverage = coverageOf(baseline.from, baseline.to, chinaDay(input.now), baselineData);
+  const surgeDays = Math.max(0, elapsed - (periodCoverage.days - periodCoverage.covered));
+  const baselineDays = baselineCoverage.covered;
+  const baselineTooShort = baselineDays < Math.min(MIN_SURGE_BASELINE_DAYS, baseline.days);
+  notes.push(...surgeNotes(periodCoverage, baselineCoverage, surgeDays, baselineDays, baselineTooShort));
 
   // 1. Period cells: sums per cell (danfojs groupby-sum over cell × unit rows), volume per unit.
   const cells = new Map<string, Cell>();
@@ -348,16 +367,18 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const pooledResolution = ratio(sumOf(cells, 'finished'), sumOf(cells, 'demands') - sumOf(cells, 'cancelled'));
   const metricsOf = new Map<string, DemandMetrics>();
   const populations = [...cells.values()].map((cell) => populationOf(cell, shape, scope));
-  const eb = ebByPool([...cells.values()], populations, shape, areaPopulations(shape, scope));
+  const ratedVolumes = [...cells.values()].map((cell) => rateVolume(cell, scope));
+  const eb = ebByPool([...cells.values()], ratedVolumes, populations, shape, areaPopulations(shape, scope));
   const spreadOf = spreadByCell(cells, shape, scope);
   [...cells.values()].forEach((cell, i) => {
     const s = cell.sums;
     const population = populations[i];
+    const rated = ratedVolumes[i];
     // Monthly totals, partly covered months scaled to their length (trendBuckets), each at its place (trendValues).
     const series = trendValues(trendMonthsUsed, (index) => cell.monthly.get(monthKeys[index]) ?? 0);
     const trend = trendTest(series, 12);
     if (trend) trendRead = true;
-    const surge = surgeZ(cell.volume, cell.baselineVolume, surgeDays, baseline.days);
+    const surge = baselineTooShort ? null : surgeZ(cell.volume, cell.baselineVolume, surgeDays, baselineDays);
     const hist = HISTOGRAM_COLUMNS.map((c) => s[c]);
     const histOk = !shape.byGroup && hist.every((v) => v !== null && v !== undefined);
     const group = cell.key.residentGroup;
@@ -367,9 +388,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       volume: cell.volume,
       consultations: cell.consultations,
       population,
-      ratePer10k: population ? (cell.volume / population) * 1e4 : null,
+      ratePer10k: population ? (rated / population) * 1e4 : null,
       // Smoothing borrows strength across areas; a cell that is the whole scope has its own rate.
-      smoothedRatePer10k: areaDim ? eb.get(cell.id) ?? null : population ? round((cell.volume / population) * 1e4, 4) : null,
+      smoothedRatePer10k: areaDim ? eb.get(cell.id) ?? null : population ? round((rated / population) * 1e4, 4) : null,
       trendZ: trend ? round(trend.mk.z, 4) : null,
       trendP: trend ? round(trend.mk.p, 4) : null,
       trendMethod: trend ? (trend.seasonal ? 'SEASONAL' : 'MONTHLY') : null,
@@ -395,8 +416,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     };
     if (metrics.ratePer10k !== null) metrics.ratePer10k = round(metrics.ratePer10k, 4);
     if (population === null) note('ratePer10k', 'no population is recorded for the area');
+    else if (rated < cell.volume) note('ratePer10k', `${cell.volume - rated} of the ${cell.volume} demands are from areas with no population recorded: the rate counts the other ${rated}, of the residents it is per`);
     if (!trend) note('trendZ', `${trendMonthsUsed.length} monthly points: the trend needs at least ${MIN_TREND_POINTS}`);
-    if (!surge) note('surgeZ', 'the baseline period has no records to compare with');
+    if (!surge) note('surgeZ', surgeNullReason(baselineCoverage, baselineTooShort, periodCoverage, surgeDays));
     if (metrics.recurrence === null) note('recurrence', recurrence === null ? 'computed from requests only (repeats from the same building within 90 days); one-window records keep no address' : 'no request in the cell was located at a building');
     if (shape.byGroup) {
       note('backlogOpen', 'open demands are not kept per resident group; rank by CATEGORY for the backlog');
@@ -487,8 +509,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     belowSupport: belowRows,
     weights,
     snapshot: { latestRecordAt, recordsCounted },
-    period: { from: input.from, to: input.to, days: daysInclusive(input.from, input.to) },
-    baseline,
+    period: { from: input.from, to: input.to, days: daysInclusive(input.from, input.to), coveredDays: round(surgeDays, 2) },
+    baseline: { ...baseline, coveredDays: baselineDays },
     rankedCells: ranked.length,
     notes,
     timings: clock.done(),
@@ -518,7 +540,7 @@ function sumOf(cells: Map<string, Cell>, column: string): number {
   return s;
 }
 
-/** Residents behind a cell: its area's (the units mapped to it), or the whole scope's. */
+/** Residents behind a cell: its area's (the units mapped to it), or the whole scope's; only units with a known population (hasPopulation). */
 function populationOf(cell: Cell, shape: CellShape, scope: Scope): number | null {
   if (!shape.area) return scope.population;
   const area = shape.area === 'GRID' ? cell.key.gridId : cell.key.communityId;
@@ -526,12 +548,23 @@ function populationOf(cell: Cell, shape: CellShape, scope: Scope): number | null
   let known = false;
   for (const unit of scope.units.values()) {
     const mapsTo = shape.area === 'GRID' || scope.unitLevel === 'COMMUNITY' ? unit.id : unit.communityId;
-    if (mapsTo === area && unit.population) {
+    if (mapsTo === area && hasPopulation(unit)) {
       total += unit.population;
       known = true;
     }
   }
   return known ? total : null;
+}
+
+/**
+ * The demand a cell's rate counts: that of the units whose residents populationOf counts
+ * (hasPopulation), as demandHotspots' rates count. Demand of a community with no population
+ * recorded, divided by the others' residents, would raise the rate of every scope holding one.
+ */
+function rateVolume(cell: Cell, scope: Scope): number {
+  let n = 0;
+  for (const [unit, volume] of cell.perUnit) if (hasPopulation(scope.units.get(unit))) n += volume;
+  return n;
 }
 
 /** Residents per area of the cells' area dimension (community or grid) across the scope, where known. */
@@ -540,7 +573,7 @@ function areaPopulations(shape: CellShape, scope: Scope): Map<number, number> {
   if (!shape.area) return out;
   for (const unit of scope.units.values()) {
     const area = shape.area === 'GRID' || scope.unitLevel === 'COMMUNITY' ? unit.id : unit.communityId;
-    if (unit.population) out.set(area, (out.get(area) ?? 0) + unit.population);
+    if (hasPopulation(unit)) out.set(area, (out.get(area) ?? 0) + unit.population);
   }
   return out;
 }
@@ -550,8 +583,9 @@ function areaPopulations(shape: CellShape, scope: Scope): Map<number, number> {
  * an area dimension are not smoothed: see the metrics).
  * A pool holds every area of the scope: one without a cell had no such demand (0 of its
  * residents), and leaving it out would raise the pooled rate every cell shrinks towards.
+ * `counts`: the cells' demand a rate counts (rateVolume).
  */
-function ebByPool(cells: Cell[], populations: (number | null)[], shape: CellShape, areas: Map<number, number>): Map<string, number> {
+function ebByPool(cells: Cell[], counts: number[], populations: (number | null)[], shape: CellShape, areas: Map<number, number>): Map<string, number> {
   const pools = new Map<string, number[]>();
   cells.forEach((cell, i) => {
     const pool = shape.area ? `${cell.key.categoryId ?? cell.key.serviceItemId ?? '-'}|${cell.key.residentGroup ?? '-'}` : '*';
@@ -564,7 +598,7 @@ function ebByPool(cells: Cell[], populations: (number | null)[], shape: CellShap
     const present = new Set(members.map((i) => areaOfCell(cells[i])));
     const absent = [...areas].filter(([area]) => !present.has(area)).map(([, population]) => population);
     const result = empiricalBayesRates(
-      [...members.map((i) => cells[i].volume), ...absent.map(() => 0)],
+      [...members.map((i) => counts[i]), ...absent.map(() => 0)],
       [...members.map((i) => populations[i] ?? 0), ...absent],
     );
     if (!result) continue;
@@ -615,6 +649,28 @@ function persistence(cells: Map<string, Cell>, metrics: Map<string, DemandMetric
     for (const cell of onStreak) streak.set(cell.id, (streak.get(cell.id) ?? 0) + 1);
   }
   for (const cell of all) metrics.get(cell.id)!.persistentMonths = months.length ? (streak.get(cell.id) ?? 0) : null;
+}
+
+/**
+ * The surge's days in words, for the answer's notes: each of the period and the baseline that
+ * leaves days out says which and why, and then μ's arithmetic with the days it used.
+ */
+function surgeNotes(period: Coverage, baseline: Coverage, periodDays: number, baselineDays: number, tooShort: boolean): string[] {
+  const out: string[] = [];
+  for (const [name, c] of [['period', period], ['baseline', baseline]] as const) {
+    const reasons = uncoveredReasons(c);
+    if (reasons.length) out.push(`surgeZ: the ${name} (${c.from} to ${c.end}) has data on ${c.covered} of its ${c.days} days: ${reasons.join('; ')}; those days are not read as zeros`);
+  }
+  if (out.length && !tooShort && baselineDays > 0) out.push(`surgeZ: μ = baseline volume × ${round(periodDays, 2)} ÷ ${baselineDays} (days with data in the period and in the baseline)`);
+  return out;
+}
+
+/** Why a cell's surge is null: the baseline too short on data, the period with no day of data, or no baseline record. */
+function surgeNullReason(baseline: Coverage, tooShort: boolean, period: Coverage, periodDays: number): string {
+  const why = (c: Coverage) => uncoveredReasons(c).join('; ');
+  if (tooShort) return `the baseline has data on ${baseline.covered} of its ${baseline.days} days (${why(baseline) || 'not over yet'}): at least ${Math.min(MIN_SURGE_BASELINE_DAYS, baseline.days)} are needed to scale it to the period`;
+  if (periodDays <= 0) return period.days === 0 ? 'the period has not begun' : `the period has no day with data (${why(period)})`;
+  return 'the baseline period has no records to compare with';
 }
 
 function pct(x: number): string {

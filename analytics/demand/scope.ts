@@ -15,7 +15,7 @@ export interface Scope {
   units: Map<number, Unit>;
   /** Unit ids to filter the roll-ups by, or null when the scope is everything. */
   filter: number[] | null;
-  /** Residents of the whole scope (sum of the units' populations; null if none is known). */
+  /** Residents of the whole scope (sum of the units' populations, hasPopulation; null if none is known). */
   population: number | null;
   communityCount: number;
 }
@@ -43,7 +43,7 @@ export async function resolveScope(db: SqlRunner, areaPaths: string[] | null, pe
     const id = Number(row.id);
     units.set(id, { id, communityId: Number(String(row.path).split('/').filter(Boolean)[2]), label: String(row.name), population: row.population === null ? null : Number(row.population) });
   }
-  const known = [...units.values()].filter((u) => u.population !== null && u.population > 0);
+  const known = [...units.values()].filter(hasPopulation);
   return {
     unitLevel: level,
     units,
@@ -51,6 +51,15 @@ export async function resolveScope(db: SqlRunner, areaPaths: string[] | null, pe
     population: known.length ? known.reduce((s, u) => s + u.population!, 0) : null,
     communityCount: new Set([...units.values()].map((u) => u.communityId)).size,
   };
+}
+
+/**
+ * Whether a unit's residents are known. A rate per residents counts these units alone, their
+ * demand over their residents (ratePer10k, demandHotspots): the demand of a unit with no population
+ * recorded has no residents to be divided by, and over the others' it would raise the rate.
+ */
+export function hasPopulation(unit: Unit | undefined): unit is Unit & { population: number } {
+  return unit !== undefined && unit.population !== null && unit.population > 0;
 }
 
 export function readModeFor(scope: Scope, byItem: boolean): ReadMode {

@@ -181,23 +181,87 @@ function gapDays(first: string, last: string, gaps: readonly CollectionGap[]): n
 }
 
 /**
+ * Days of [first, last] the data cover: those from `begin` on (trendBegin: where the data begin;
+ * null: no data, none) outside the collection gaps (gapsWithin). The one rule for which days are
+ * observed: a trend's buckets (trendBuckets) and the surge's period and baseline (coverageOf) count
+ * their days by it, so a day the trend does not read as a zero is no zero day of a baseline either.
+ */
+export function coveredDays(first: string, last: string, begin: string | null, gaps: readonly CollectionGap[]): number {
+  if (begin === null) return 0;
+  const from = first > begin ? first : begin;
+  return from > last ? 0 : daysInclusive(from, last) - gapDays(from, last, gaps);
+}
+
+/**
  * The buckets (given by their starts, consecutive, oldest first) a trend over [from, to] uses (`to`: trendEnd),
  * with the trend beginning on `dataFirst` (trendBegin; null: no data, no trend). A bucket's covered
- * days are those in [begin, to] outside the collection gaps (gapsWithin). Short buckets are at
+ * days are coveredDays' (in [begin, to], outside the collection gaps). Short buckets are at
  * either edge or across a gap; one left out in the middle leaves a hole in the indexes, which
  * trendValues keeps as a missing observation.
  */
 export function trendBuckets(starts: readonly string[], interval: TrendInterval, from: string, to: string, dataFirst: string | null, gaps: readonly CollectionGap[]): TrendBucket[] {
   if (dataFirst === null) return [];
-  const begin = dataFirst > from ? dataFirst : from;
   const out: TrendBucket[] = [];
   starts.forEach((start, index) => {
     const end = addDays(nextBucket(start, interval), -1);
-    const first = start > begin ? start : begin;
-    const last = end < to ? end : to;
-    const covered = Math.max(0, daysInclusive(first, last) - gapDays(first, last, gaps));
+    const covered = coveredDays(start > from ? start : from, end < to ? end : to, dataFirst, gaps);
     if (covered >= MIN_TREND_DAYS[interval]) out.push({ index, length: daysInclusive(start, end), covered });
   });
+  return out;
+}
+
+/** What coverageOf reads of readDataStart's answer over the same days (source.ts, DataStart). */
+export interface CoverageData {
+  before: boolean;
+  first: string | null;
+  sourceFirst: string | null;
+  sourceBefore: string | null;
+  gaps: readonly CollectionGap[];
+  closures?: readonly CollectionGap[];
+}
+
+/**
+ * The days of [from, to] with data, read as a trend over them reads its days: up to the last day
+ * that is over (`end`, trendEnd), from where the data begin (`begin`, trendBegin), outside the
+ * collection gaps (`gaps`); `covered` of those `days` (coveredDays). `data` is readDataStart's over
+ * [from, to]. The surge scales its baseline by these days (rank.ts): a day before the data begin, or
+ * inside a gap, is no day of zero demand. Days after the data's last record, with none after them,
+ * are covered: read as zeros, as the trend reads them (dataEndNote).
+ */
+export interface Coverage {
+  from: string;
+  end: string;
+  /** Days of [from, end]: 0 when the range begins today or later (no day of it is over). */
+  days: number;
+  begin: string | null;
+  /** The scope has a record before `from` (where `begin` comes from: the source's collection, or the scope's own first day). */
+  before: boolean;
+  gaps: CollectionGap[];
+  covered: number;
+}
+
+export function coverageOf(from: string, to: string, today: string, data: CoverageData): Coverage {
+  const end = trendEnd(to, today);
+  const days = end < from ? 0 : daysInclusive(from, end);
+  const begin = days === 0 ? from : trendBegin(from, data);
+  const gaps = days === 0 ? [] : gapsWithin(data.gaps, begin, end);
+  return { from, end, days, begin, before: data.before, gaps, covered: days === 0 ? 0 : coveredDays(from, end, begin, gaps) };
+}
+
+/**
+ * Why a coverage leaves days out, in words: where the data begin (the source's collection resumed,
+ * or the scope's own data begin) and each gap in collection. Empty when every day is covered.
+ */
+export function uncoveredReasons(c: Coverage): string[] {
+  if (c.covered === c.days) return [];
+  if (c.begin === null) return [`nothing was recorded (same sources${c.before ? ', whole city' : ', in the area'}) from ${c.from} to ${c.end}`];
+  const out: string[] = [];
+  if (c.begin > c.from) {
+    out.push(c.before
+      ? `nothing was recorded anywhere (same sources, whole city) from ${c.from} to ${addDays(c.begin, -1)}`
+      : `the area's data begin on ${c.begin}`);
+  }
+  for (const gap of c.gaps) out.push(`nothing was recorded anywhere (same sources, whole city) from ${gap.first} to ${gap.last}`);
   return out;
 }
 

@@ -69,7 +69,7 @@ export interface DemandMetrics {
   /** 'SEASONAL' (≥ 24 monthly points), 'MONTHLY' or null. */
   trendMethod: 'SEASONAL' | 'MONTHLY' | null;
   trendPoints: number;
-  /** Baseline volume scaled to the period's length (μ of surge z). */
+  /** Baseline volume scaled to the period by their days with data (μ of surge z: × period.coveredDays ÷ baseline.coveredDays). */
   surgeExpected: number | null;
   /** Mean hours from receipt to close of finished demands. */
   meanCloseHours: number | null;
@@ -109,8 +109,10 @@ export interface DemandRankingResult {
   weights: DemandWeight[];
   snapshot: { latestRecordAt: Date | null; recordsCounted: number };
   // Added beyond the contract:
-  period: { from: string; to: string; days: number };
-  baseline: { from: string; to: string; days: number; kind: 'SAME_PERIOD_LAST_YEAR' | 'PREVIOUS_PERIOD' | 'GIVEN' };
+  /** coveredDays: the days surgeZ reads (trend.ts, coverageOf): those gone by (today's hours so far), less the days before the data begin and inside gaps in collection. */
+  period: { from: string; to: string; days: number; coveredDays: number };
+  /** coveredDays: its days with data (coverageOf): μ = baseline volume × period.coveredDays ÷ baseline.coveredDays. */
+  baseline: { from: string; to: string; days: number; coveredDays: number; kind: 'SAME_PERIOD_LAST_YEAR' | 'PREVIOUS_PERIOD' | 'GIVEN' };
   /** Cells ranked (above support) before topN was applied. */
   rankedCells: number;
   notes: string[];

@@ -6,7 +6,7 @@ import { empiricalBayesRates } from '../stats/empirical-bayes';
 import type { SqlRunner } from '../sources/sql';
 import { GROUPS } from './cells';
 import { addDays, chinaDay, daysInclusive, isDay } from './dates';
-import { resolveScope } from './scope';
+import { hasPopulation, resolveScope } from './scope';
 import { GRID_ONLY_RECORDS_NOTE, SERIES_COLUMNS, readBuckets, readDataStart, readPeriod, type ReadSpec } from './source';
 import { MIN_TREND_DAYS, collectionGapsIn, dataEndNote, gapNote, gapsWithin, nextBucket, trendBegin, trendBuckets, trendEnd, trendEndNote, trendTest, trendValues } from './trend';
 import {
@@ -136,25 +136,29 @@ export async function demandHotspots(db: SqlRunner, input: DemandHotspotsInput):
   const rows = await readPeriod(db, {
     mode: scope.unitLevel === 'GRID' ? 'GRID' : 'COMMUNITY', what: null, byUnit: true, unitIds: scope.filter, sources: input.sources, columns: ['demands', 'consultations'], categoryIds: [input.categoryId],
   }, input.from, input.to);
+  // Volumes count every unit; rates only the units with a known population (hasPopulation: the ranking's ratePer10k rule).
   const counts = new Map<number, number>();
+  const rated = new Map<number, number>();
   for (const row of rows) {
     const area = input.level === 'COMMUNITY' && scope.unitLevel === 'GRID' ? scope.units.get(row.unit)!.communityId : row.unit;
-    counts.set(area, (counts.get(area) ?? 0) + (row.values.demands ?? 0) + (input.includeConsultations ? (row.values.consultations ?? 0) : 0));
+    const n = (row.values.demands ?? 0) + (input.includeConsultations ? (row.values.consultations ?? 0) : 0);
+    counts.set(area, (counts.get(area) ?? 0) + n);
+    if (hasPopulation(scope.units.get(row.unit))) rated.set(area, (rated.get(area) ?? 0) + n);
   }
   const areas = new Map<number, { label: string; population: number | null }>();
   for (const unit of scope.units.values()) {
     const id = input.level === 'COMMUNITY' ? unit.communityId : unit.id;
     const seen = areas.get(id);
-    areas.set(id, { label: input.level === 'COMMUNITY' && scope.unitLevel === 'GRID' ? String(id) : unit.label, population: (seen?.population ?? 0) + (unit.population ?? 0) || null });
+    areas.set(id, { label: input.level === 'COMMUNITY' && scope.unitLevel === 'GRID' ? String(id) : unit.label, population: (seen?.population ?? 0) + (hasPopulation(unit) ? unit.population : 0) || null });
   }
   if (input.level === 'COMMUNITY' && scope.unitLevel === 'GRID') {
     const labels = await db.query(`select id, name from area where id = any($1::int[])`, [[...areas.keys()]]);
     for (const row of labels.rows) areas.get(Number(row.id))!.label = String(row.name);
   }
   const ids = [...areas.keys()];
-  const n = ids.map((id) => counts.get(id) ?? 0);
+  const n = ids.map((id) => rated.get(id) ?? 0);
   const d = ids.map((id) => areas.get(id)!.population ?? 0);
-  const totalN = n.reduce((s, v, i) => s + (d[i] > 0 ? v : 0), 0);
+  const totalN = n.reduce((s, v) => s + v, 0);
   const totalD = d.reduce((s, v) => s + v, 0);
   const parentRate = totalD > 0 ? totalN / totalD : null;
   const eb = empiricalBayesRates(n, d);
@@ -164,7 +168,7 @@ export async function demandHotspots(db: SqlRunner, input: DemandHotspotsInput):
     const ratio = eb && parentRate && Number.isFinite(eb.smoothed[i]) ? eb.smoothed[i] / parentRate : null;
     const key = input.level === 'COMMUNITY' ? { communityId: id } : { gridId: id };
     return {
-      ...key, label: areas.get(id)!.label, volume: n[i], population: d[i] || null,
+      ...key, label: areas.get(id)!.label, volume: counts.get(id) ?? 0, population: d[i] || null,
       expected: expected === null ? null : Math.round(expected * 100) / 100,
       z: z === null ? null : Math.round(z * 1e4) / 1e4,
       ratePer10k: d[i] > 0 ? Math.round((n[i] / d[i]) * 1e8) / 1e4 : null,

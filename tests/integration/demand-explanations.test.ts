@@ -97,14 +97,20 @@ test('a period running to today is compared with its baseline for the part gone 
   // Noon of 15 July, China time: 1-15 July is 14.5 days old. The baseline 1-15 June holds the 200 canteen records.
   app.clock.set(new Date('2026-07-15T04:00:00Z'));
   try {
-    const result = await app.execute(`query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { label metrics { volume surgeExpected } } notes } }`, {
+    const result = await app.execute(`query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { label metrics { volume surgeExpected } notes { metric reason } } period { coveredDays } baseline { coveredDays } notes } }`, {
       input: { areaId: w.districtId, from: '2026-07-01', to: '2026-07-15', baselineFrom: '2026-06-01', baselineTo: '2026-06-15', groupBy: ['CATEGORY'], minSupport: 0 },
     });
     expect(result.errors).toBeUndefined();
-    const canteen = result.data.demandRanking.rows.find((row: any) => row.label === '养老助残 / 老年助餐');
-    // μ = 200 × 14.5 / 15 = 193.33 (whole days would say 200).
-    expect(canteen.metrics).toEqual({ volume: 6, surgeExpected: 193.33 });
-    expect(result.data.demandRanking.notes).toContain('surgeZ: the period runs to today, so its volume is compared with the baseline over the 14.5 days gone by, not 15');
+    const ranking = result.data.demandRanking;
+    expect(ranking.notes).toContain('surgeZ: the period runs to today, so its volume is compared with the baseline over the 14.5 days gone by, not 15');
+    // Of those, the days with data (demand-surge-coverage.test.ts): nothing was recorded anywhere
+    // from 16 June to 9 July, so 10-14 July and today's half: 5.5. The fixture's June is one day,
+    // the 15th (its data begin then), too few for a baseline: no μ (it was 200 × 14.5 / 15 = 193.33).
+    expect(ranking.period.coveredDays).toBe(5.5);
+    expect(ranking.baseline.coveredDays).toBe(1);
+    const canteen = ranking.rows.find((row: any) => row.label === '养老助残 / 老年助餐');
+    expect(canteen.metrics).toEqual({ volume: 6, surgeExpected: null });
+    expect(canteen.notes.find((note: any) => note.metric === 'surgeZ').reason).toMatch(/^the baseline has data on 1 of its 15 days \(.*\): at least 5 are needed/);
   } finally {
     app.clock.reset();
   }

@@ -86,7 +86,9 @@ test('metric values on the tiny fixture equal the ones worked by hand', async ()
     ...base, from: '2021-03-01', to: '2021-03-31', baselineFrom: '2021-01-01', baselineTo: '2021-01-31', areaPaths: [community.path], minSupport: 0, now: new Date('2021-04-15T00:00:00Z'),
   });
   expect(result.rows).toHaveLength(1);
-  expect(result.baseline).toEqual({ from: '2021-01-01', to: '2021-01-31', days: 31, kind: 'GIVEN' });
+  // The baseline has data on 2 of its days: the fixture's data begin on 2021-01-11, and nothing is
+  // recorded anywhere from 2021-01-13 (the gap in collection below).
+  expect(result.baseline).toEqual({ from: '2021-01-01', to: '2021-01-31', days: 31, coveredDays: 2, kind: 'GIVEN' });
   const m = result.rows[0].metrics;
   // T-1..T-4 are demands (T-5 a consultation): volume 4. T-4 was cancelled, T-1 and T-2 finished: 1 − 2/3.
   expect(m.volume).toBe(4);
@@ -105,9 +107,15 @@ test('metric values on the tiny fixture equal the ones worked by hand', async ()
   // T-3 open since 2021-03-05, aged at the end of the period (2021-03-31): 26 days.
   expect(m.backlogOpen).toBe(1);
   expect(m.backlogP90AgeDays).toBe(26);
-  // Baseline: 2 in 31 days → μ = 2; z = (4 − 2)/√2.
-  expect(m.surgeExpected).toBe(2);
-  expect(m.surgeZ).toBeCloseTo(Math.SQRT2, 4);
+  // Baseline: 2 demands on its 2 days with data (11 and 12 January), too few to scale to March's
+  // 29 days with data (from the 3rd): no surge. (Read as 2 in 31 days, it was μ = 2, z = √2.)
+  expect(m.surgeExpected).toBeNull();
+  expect(m.surgeZ).toBeNull();
+  expect(result.rows[0].notes).toContainEqual({
+    metric: 'surgeZ',
+    reason: 'the baseline has data on 2 of its 31 days (the area\'s data begin on 2021-01-11; nothing was recorded anywhere (same sources, whole city) from 2021-01-13 to 2021-01-31): at least 5 are needed to scale it to the period',
+  });
+  expect(result.period).toEqual({ from: '2021-03-01', to: '2021-03-31', days: 31, coveredDays: 29 });
   expect(m.population).toBe(community.population);
   expect(m.ratePer10k).toBeCloseTo((4 / community.population) * 1e4, 4);
   // One cell: EB has nothing to pool with (A = 0), so the smoothed rate is the pooled = own rate.
@@ -671,7 +679,7 @@ test('the default baseline is last year only where the scope\'s own data reach b
     const result = await rankDemand(sql, { ...base, from: '1997-06-01', to: '1997-06-30', areaPaths: [path], minSupport: 0, now: new Date('1997-07-01T00:00:00Z') });
     return { baseline: result.baseline, surge: result.rows.find((row) => row.metrics.volume > 0)!.metrics.surgeZ };
   };
-  expect(await baselineOf(f)).toEqual({ baseline: { from: '1996-06-02', to: '1996-07-01', days: 30, kind: 'SAME_PERIOD_LAST_YEAR' }, surge: 0 });
+  expect(await baselineOf(f)).toEqual({ baseline: { from: '1996-06-02', to: '1996-07-01', days: 30, coveredDays: 30, kind: 'SAME_PERIOD_LAST_YEAR' }, surge: 0 });
   // 30 demands in June against 30 in the 30 days before: no surge (against last year's 0 there was none to compute).
-  expect(await baselineOf(g)).toEqual({ baseline: { from: '1997-05-02', to: '1997-05-31', days: 30, kind: 'PREVIOUS_PERIOD' }, surge: 0 });
+  expect(await baselineOf(g)).toEqual({ baseline: { from: '1997-05-02', to: '1997-05-31', days: 30, coveredDays: 30, kind: 'PREVIOUS_PERIOD' }, surge: 0 });
 });

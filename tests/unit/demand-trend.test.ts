@@ -1,5 +1,5 @@
 import { seasonalMannKendall } from '../../analytics/stats/mann-kendall';
-import { GAP_MIN_DAYS, MIN_TREND_DAYS, collectionGapsIn, isCollectionGap, dataEndNote, gapNote, gapsWithin, scaledVolume, trendBegin, trendBuckets, trendTest, trendValues } from '../../analytics/demand/trend';
+import { GAP_MIN_DAYS, MIN_TREND_DAYS, collectionGapsIn, coverageOf, coveredDays, isCollectionGap, dataEndNote, gapNote, gapsWithin, scaledVolume, trendBegin, trendBuckets, trendTest, trendValues, uncoveredReasons } from '../../analytics/demand/trend';
 
 const months = ['2016-05-01', '2016-06-01', '2016-07-01', '2016-08-01'];
 
@@ -164,4 +164,24 @@ test('an empty run the working-day calendar closes day by day is a closure howev
   expect(isCollectionGap('2020-01-23', '2020-02-04', springFestival2020)).toBe(true);
   expect(collectionGapsIn({ sourceFirst: null, sourceBefore: '2020-01-23', sourceAfter: '2020-02-03', gaps: [], closures: springFestival2020 }, '2020-01-25', '2020-02-01')).toEqual([]);
   expect(collectionGapsIn({ sourceFirst: null, sourceBefore: '2020-01-23', sourceAfter: '2020-02-03', gaps: [] }, '2020-01-25', '2020-02-01')).toEqual([{ first: '2020-01-25', last: '2020-02-01' }]);
+});
+
+test('coverageOf: the days of a range with data, by the trend\'s rule (where the data begin, less the gaps, up to the last day over)', () => {
+  const data = { before: true, first: '2026-05-01', sourceFirst: '2026-05-01', sourceBefore: '2026-04-30', gaps: [{ first: '2026-05-06', last: '2026-05-31' }] };
+  // The gap runs past the range: its days inside are not covered; the reasons name them.
+  const may = coverageOf('2026-05-01', '2026-05-30', '2026-07-05', data);
+  expect(may).toMatchObject({ days: 30, covered: 5, begin: '2026-05-01', gaps: [{ first: '2026-05-06', last: '2026-05-30' }] });
+  expect(uncoveredReasons(may)).toEqual(['nothing was recorded anywhere (same sources, whole city) from 2026-05-06 to 2026-05-30']);
+  // The days a trend's bucket covers are the same count (one rule).
+  expect(trendBuckets(['2026-05-01'], 'MONTH', '2026-05-01', '2026-05-30', '2026-05-01', may.gaps)).toEqual([]);
+  expect(coveredDays('2026-05-01', '2026-05-30', '2026-05-01', may.gaps)).toBe(5);
+  // Without a record before the range, it begins on the scope's first day in it.
+  const late = coverageOf('2026-04-01', '2026-04-30', '2026-07-05', { before: false, first: '2026-04-21', sourceFirst: '2026-04-01', sourceBefore: null, gaps: [] });
+  expect(late).toMatchObject({ days: 30, covered: 10 });
+  expect(uncoveredReasons(late)).toEqual(["the area's data begin on 2026-04-21"]);
+  // A range running to today ends yesterday (today is not over); one beginning today has no day over.
+  expect(coverageOf('2026-06-01', '2026-06-30', '2026-06-30', { ...data, gaps: [] })).toMatchObject({ end: '2026-06-29', days: 29, covered: 29 });
+  expect(coverageOf('2026-06-30', '2026-06-30', '2026-06-30', { ...data, gaps: [] })).toMatchObject({ days: 0, covered: 0 });
+  // Nothing anywhere in it: no day covered.
+  expect(coverageOf('2026-06-01', '2026-06-30', '2026-07-05', { ...data, sourceFirst: null, gaps: [] })).toMatchObject({ begin: null, covered: 0 });
 });

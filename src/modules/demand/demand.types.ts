@@ -11,16 +11,16 @@ import type { RowTextScope } from './residents-say';
 export class DemandMetricsType {
   @Field(() => Int, { description: 'Demands in the period (plus consultations with includeConsultations).' }) volume!: number;
   @Field(() => Int) consultations!: number;
-  @Field(() => Int, { nullable: true, description: 'Residents the rate is per.' }) population!: number | null;
-  @Field(() => Float, { nullable: true }) ratePer10k!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Residents the rate is per: of the cell\'s area, or of the scope, counting the communities (grids) with a population recorded.' }) population!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Demands per 10,000 residents: the demands from the communities (grids) with a population recorded ÷ their residents (`population`) × 10⁴, as demandHotspots counts; demands from areas with none are left out (the row\'s notes say how many).' }) ratePer10k!: number | null;
   @Field(() => Float, { nullable: true, description: 'Empirical-Bayes smoothed rate per 10,000.' }) smoothedRatePer10k!: number | null;
   @Field(() => Float, { nullable: true, description: 'Mann–Kendall z of the monthly volumes (seasonal with ≥ 24 months).' }) trendZ!: number | null;
   @Field(() => Float, { nullable: true }) trendP!: number | null;
   @Field(() => String, { nullable: true }) trendMethod!: string | null;
   @Field(() => Int, { description: 'Months the trend read (a month a gap in collection left under 7 days is none).' }) trendPoints!: number;
   @Field(() => Float, { nullable: true, description: 'Sen slope: change in monthly volume per month.' }) senSlope!: number | null;
-  @Field(() => Float, { nullable: true, description: '(n − μ)/√μ against the baseline scaled to the period.' }) surgeZ!: number | null;
-  @Field(() => Float, { nullable: true }) surgeExpected!: number | null;
+  @Field(() => Float, { nullable: true, description: '(n − μ)/√μ, μ = the baseline\'s volume × period.coveredDays ÷ baseline.coveredDays: days before the data begin and inside gaps in collection are not read as zeros. Null when the baseline has data on fewer than 5 of its days (all of them, if shorter) or no record.' }) surgeZ!: number | null;
+  @Field(() => Float, { nullable: true, description: 'μ of surgeZ: the baseline\'s volume scaled to the period by their days with data (coveredDays).' }) surgeExpected!: number | null;
   @Field(() => Float, { nullable: true, description: 'Share of requests repeating one from the same building within 90 days.' }) recurrence!: number | null;
   @Field(() => Int, { nullable: true, description: 'Open demands received in the 365 days up to `to`; null per resident group (not kept per group: see notes).' }) backlogOpen!: number | null;
   @Field(() => Float, { nullable: true }) backlogP90AgeDays!: number | null;
@@ -89,6 +89,7 @@ export class DemandPeriod {
   @Field() from!: string;
   @Field() to!: string;
   @Field(() => Int) days!: number;
+  @Field(() => Float, { nullable: true, description: 'The days surgeZ reads: those gone by (a period running to today counts today\'s hours so far), less the days before the data begin and inside gaps in collection (10 or more days with nothing recorded anywhere, same sources), as the trend reads them. The notes name the days left out.' }) coveredDays?: number;
   @Field(() => String, { nullable: true }) kind?: string;
 }
 
@@ -159,7 +160,7 @@ export class DemandHotspotType {
 
 @ObjectType()
 export class DemandHotspots {
-  @Field(() => Float, { nullable: true }) parentRatePer10k!: number | null;
+  @Field(() => Float, { nullable: true, description: 'The parent area\'s rate per 10,000: the demands of its communities (grids) with a population recorded ÷ their residents, as demandRanking\'s ratePer10k counts.' }) parentRatePer10k!: number | null;
   @Field() statistic!: string;
   @Field(() => [DemandHotspotType]) areas!: DemandHotspotType[];
 }
