@@ -98,9 +98,16 @@ export class DemandRankingInput extends DemandPeriodInput {
   topN: number = 20;
 }
 
+/**
+ * A demand view's category is a ranking cell's: the records filed under exactly that category, as
+ * a ranking row's `categoryId` counts them (so a series adds up to its row). Unlike the `requests`
+ * filter, a first-level category does not take in its children: they are cells of their own.
+ */
+const CELL_CATEGORY = 'A ranking cell\'s category (a row\'s `categoryId`): records filed under exactly this category; a first-level category\'s children are not included (they are cells of their own).';
+
 @InputType()
 export class DemandSeriesInput extends DemandPeriodInput {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: CELL_CATEGORY })
   @IsOptional()
   categoryId?: string;
 
@@ -118,7 +125,7 @@ export class DemandSeriesInput extends DemandPeriodInput {
 
 @InputType()
 export class DemandHotspotsInput extends DemandPeriodInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: CELL_CATEGORY })
   categoryId!: string;
 
   @Field(() => HotspotLevel, { defaultValue: HotspotLevel.COMMUNITY })
