@@ -247,7 +247,9 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   // came out as a surge) or in the period. The period counts its days gone by (today's hours so far).
   const periodCoverage = coverageOf(input.from, input.to, chinaDay(input.now), periodData);
   const baselineCoverage = coverageOf(baseline.from, baseline.to, chinaDay(input.now), baselineData);
-  const surgeDays = Math.max(0, elapsed - (periodCoverage.days - periodCoverage.covered));
+  // Rounded once, to what the answer shows (period.coveredDays): μ and z then follow from the shown
+  // days exactly (computed unrounded, a period running to 10:00 gave μ 344.17 where the shown days gave 344.20).
+  const surgeDays = round(Math.max(0, elapsed - (periodCoverage.days - periodCoverage.covered)), 2);
   const baselineDays = baselineCoverage.covered;
   const baselineTooShort = baselineDays < Math.min(MIN_SURGE_BASELINE_DAYS, baseline.days);
   notes.push(...surgeNotes(periodCoverage, baselineCoverage, surgeDays, baselineDays, baselineTooShort));
@@ -509,7 +511,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     belowSupport: belowRows,
     weights,
     snapshot: { latestRecordAt, recordsCounted },
-    period: { from: input.from, to: input.to, days: daysInclusive(input.from, input.to), coveredDays: round(surgeDays, 2) },
+    period: { from: input.from, to: input.to, days: daysInclusive(input.from, input.to), coveredDays: surgeDays },
     baseline: { ...baseline, coveredDays: baselineDays },
     rankedCells: ranked.length,
     notes,

@@ -126,7 +126,7 @@ export function applyPatch<T extends object, P extends object>(target: T, patch:
 /** SQLSTATE classes and socket errors that mean "cannot reach the database", not "bad request". */
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
 
-type ErrorLike = { code?: string; name?: string; message?: string; cause?: unknown };
+type ErrorLike = { code?: string; severity?: string; name?: string; message?: string; cause?: unknown };
 
 /** An error and the causes it wraps (MikroORM and knex wrap the driver's), at most five deep. */
 function* errorChain(error: unknown): Generator<ErrorLike> {
@@ -139,9 +139,14 @@ function hasSqlState(error: unknown, codes: ReadonlySet<string>): boolean {
   return false;
 }
 
-/** The SQLSTATE the error, or one it wraps, carries (five digits or capitals), if any. */
+/**
+ * The SQLSTATE of the server's error the error is or wraps, if any: the code of an error PostgreSQL
+ * sent (node-pg gives those a `severity`), not a socket's (EPIPE and EPERM have the same shape).
+ */
 export function sqlStateOf(error: unknown): string | undefined {
-  for (const current of errorChain(error)) if (typeof current.code === 'string' && /^[0-9A-Z]{5}$/.test(current.code)) return current.code;
+  for (const current of errorChain(error)) {
+    if (typeof current.code === 'string' && typeof current.severity === 'string' && /^[0-9A-Z]{5}$/.test(current.code)) return current.code;
+  }
   return undefined;
 }
 

@@ -4,9 +4,9 @@ import { runFailureReason } from '../../src/modules/service-data/import';
  * A failed run's error is read by analysts through importRuns: it never carries row content.
  */
 
-/** A driver error as node-pg makes it, wrapped as MikroORM and knex wrap it. */
+/** A driver error as node-pg makes it (PostgreSQL's errors carry a severity), wrapped as MikroORM and knex wrap it. */
 function databaseError(code: string, message: string): Error {
-  return Object.assign(new Error(`insert into "service_record" … - ${message}`), { cause: Object.assign(new Error(message), { code }) });
+  return Object.assign(new Error(`insert into "service_record" … - ${message}`), { cause: Object.assign(new Error(message), { code, severity: 'ERROR' }) });
 }
 
 test('a database error that quotes a value is stored by its SQLSTATE alone', () => {
@@ -24,4 +24,9 @@ test('our own messages stay readable, with personal numbers masked', () => {
   const reason = runFailureReason(new Error('cannot read /imports/13812345678.csv: ENOENT'));
   expect(reason).not.toContain('13812345678');
   expect(reason).toContain('ENOENT');
+});
+
+test('a socket error is not read as an SQLSTATE, though EPERM has the shape of one', () => {
+  const reason = runFailureReason(Object.assign(new Error('cannot write the report /tmp/r.csv: EPERM'), { code: 'EPERM' }));
+  expect(reason).toBe('cannot write the report /tmp/r.csv: EPERM');
 });
