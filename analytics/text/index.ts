@@ -16,4 +16,4 @@ export { TEDDY_KEYWORD_RULES } from './data/teddy-rules';
 // The name-after-a-cue rule free-text masking (src/common/privacy.ts) shares with the scrubbing here.
 export { CHAINED_NAME_PASSES, chainedNamePattern, nameAfterCuePattern } from './data/name-cues';
 // The digit forms other than ASCII free-text masking (src/common/privacy.ts) masks numbers in, as the scrubbing here cuts them.
-export { CHINESE_DIGIT_FORMS, CIRCLED_STYLES, LIST_MARKER_STYLES, MIN_NUMERAL_RUN, NUMBER_GROUP_MARKS, NUMBER_JOINERS, NUMBER_SPACES, NUMERAL_WORD, OTHER_DIGIT_FORMS } from './data/numerals';
+export { CHINESE_DIGIT_FORMS, CIRCLED_STYLES, LIST_MARKER_STYLES, MIN_NUMERAL_RUN, NUMBER_GROUP_MARKS, NUMBER_JOINERS, NUMBER_SPACES, NUMERAL_WORD, OTHER_DIGIT_FORMS, OWN_STYLE_DIGIT_STYLES } from './data/numerals';

@@ -3,7 +3,7 @@
  * personal data residents write into free text.
  */
 import {
-  CHAINED_NAME_PASSES, CHINESE_DIGIT_FORMS, LIST_MARKER_STYLES, MIN_NUMERAL_RUN, NUMBER_GROUP_MARKS, NUMBER_JOINERS, NUMBER_SPACES, NUMERAL_WORD, OTHER_DIGIT_FORMS, chainedNamePattern, nameAfterCuePattern,
+  CHAINED_NAME_PASSES, CHINESE_DIGIT_FORMS, LIST_MARKER_STYLES, MIN_NUMERAL_RUN, NUMBER_GROUP_MARKS, NUMBER_JOINERS, NUMBER_SPACES, NUMERAL_WORD, OTHER_DIGIT_FORMS, OWN_STYLE_DIGIT_STYLES, chainedNamePattern, nameAfterCuePattern,
 } from '../../analytics';
 import type { Viewer } from '../context/context';
 import { PERSONAL_DATA_ROLES } from '../modules/identity/access.policy';
@@ -98,8 +98,18 @@ const ANY_FORM_DIGIT = ANY_FORM_OF(...ALL_DIGITS);
 /** The last character of an ID number in any form: a digit or X. */
 const ANY_FORM_ID_END = `[${classOf(ALL_DIGITS.map(FORMS_OF).join(''))}XxＸｘ]`;
 const ANY_FORM_NEXT_DIGIT = `(?:${GAP}${ANY_FORM_DIGIT})`;
-/** A digit in a form other than ASCII and full-width. */
-const OTHER_FORM_DIGIT = `[${classOf(OTHER_DIGIT_FORMS.join('') + CHINESE_DIGIT_FORMS.join(''))}]`;
+/**
+ * A list-marker, superscript or subscript digit (OWN_STYLE_DIGIT_STYLES) that makes a number of another form: one with
+ * a digit of its own style after it (⑴⑶, ¹³). Before a digit of another form it is a marker, a power or a footnote
+ * (⒈ 2024.12.31, ①2024.12.31, 120m² 2024-12-31), and the masks of other forms leave the ASCII digits after it to the
+ * ASCII masks, which tell dates and amounts. Only where a number's other form is looked for: a lookahead, so each place
+ * the masks start at costs the same.
+ */
+const OWN_STYLE_NUMBER_DIGIT = OWN_STYLE_DIGIT_STYLES.map((style) => `[${classOf(style.join(''))}](?=${GAP}[${classOf(style.join(''))}])`).join('|');
+/** The digits of other forms but those of OWN_STYLE_DIGIT_STYLES. */
+const unstyled = (forms: string) => [...forms].filter((form) => !OWN_STYLE_DIGIT_STYLES.some((style) => style.includes(form))).join('');
+/** A digit in a form other than ASCII and full-width, that makes a number of other forms (see OWN_STYLE_NUMBER_DIGIT). */
+const OTHER_FORM_DIGIT = `(?:[${classOf(unstyled(OTHER_DIGIT_FORMS.join('')) + CHINESE_DIGIT_FORMS.join(''))}]|${OWN_STYLE_NUMBER_DIGIT})`;
 /**
  * A digit that is no word: any form but the Chinese numerals. A number in other forms starts and
  * ends where none is beside it; a Chinese numeral may be, as it begins or ends words
@@ -113,8 +123,8 @@ const OTHER_FORMS_END = `(?!${DIGIT_NO_WORD})`;
  * numbers in ASCII and full-width digits alone are left to the masks after, which read them as before.
  */
 const otherFormWithin = (count: number) => `(?=(?:${DIGIT}${GAP}){0,${count - 1}}${OTHER_FORM_DIGIT})`;
-/** A digit in a form that is no word: Arabic-Indic, mathematical or circled. */
-const NO_WORD_OTHER_FORM_DIGIT = `[${classOf(OTHER_DIGIT_FORMS.join(''))}]`;
+/** A digit in a form that is no word: Arabic-Indic, mathematical, or circled and the like among digits of their style (see OWN_STYLE_NUMBER_DIGIT). */
+const NO_WORD_OTHER_FORM_DIGIT = `(?:[${classOf(unstyled(OTHER_DIGIT_FORMS.join('')))}]|${OWN_STYLE_NUMBER_DIGIT})`;
 /** A Chinese numeral (一, 〇, 幺…). */
 const CHINESE_NUMERAL = `[${classOf(CHINESE_DIGIT_FORMS.join(''))}]`;
 /**

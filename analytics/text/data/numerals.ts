@@ -37,6 +37,11 @@ export const LIST_MARKER_STYLES: readonly (readonly string[])[] = [...CIRCLED_ST
 /** Superscript (⁰¹²…) and subscript (₀₁₂…) digits, pasted from styled text; NFKC turns them into ASCII digits. */
 const SUPERSCRIPT = ['⁰', '¹', '²', '³', ...tenFrom(0x2070).slice(4)];
 const SUBSCRIPT = tenFrom(0x2080);
+/**
+ * The styles whose digits are a number's only among digits of their own style (⑴⑶⑻⑴⑵…, ¹³⁸¹²…): next to digits of
+ * another form they are a list's marker, a unit's power or a footnote (⒈ 2024.12.31, 120m² 2024-12-31, 见附件¹ 2024), no digit.
+ */
+export const OWN_STYLE_DIGIT_STYLES: readonly (readonly string[])[] = [...LIST_MARKER_STYLES, SUPERSCRIPT, SUBSCRIPT];
 
 /**
  * For each digit 0-9, the characters that are unambiguously that digit: Arabic-Indic, Extended
