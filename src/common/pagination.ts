@@ -193,7 +193,8 @@ export function toConnection<T extends WithId>(rows: T[], limit: number, orderin
 
 /**
  * One page of `entity` matching `where`, in `ordering`, after `args.after`.
- * Fetches one row more than asked to know whether a next page exists.
+ * Fetches one row more than asked to know whether a next page exists (also for `first: 0`, a
+ * badge asking only totalCount: its hasNextPage must still say whether rows follow).
  */
 export async function paginate<T extends WithId>(
   em: EntityManager,
@@ -205,7 +206,6 @@ export async function paginate<T extends WithId>(
   const limit = pageSize(args);
   let countPromise: Promise<number> | undefined;
   const countTotal = () => (countPromise ??= em.count(entity as ClassType<T>, where));
-  if (limit === 0) return toConnection([], 0, ordering, countTotal);
   const filter = args.after ? { $and: [where, cursorCondition(em, entity, ordering, args.after)] } : where;
   const rows = await em.find(entity as ClassType<T>, filter as FilterQuery<T>, { orderBy: orderBy(ordering) as never, limit: limit + 1 });
   return toConnection(rows as T[], limit, ordering, countTotal);
@@ -225,7 +225,8 @@ export async function paginateMany<T extends WithId, K extends string | number>(
   limit: number,
 ): Promise<Map<K, T[]>> {
   const result = new Map<K, T[]>(parents.map((parent) => [parent, []]));
-  if (parents.length === 0 || limit === 0) return result;
+  // limit 0 still fetches one row per parent: hasNextPage says whether rows follow.
+  if (parents.length === 0) return result;
   const knex = em.getKnex();
   const builders = parents.map((parent) =>
     em

@@ -90,3 +90,48 @@ test('a cursor sent to a nested connection of many parents is still one batched 
   expect(own.edges.map((edge: any) => edge.node.name)).toEqual(community.grids.edges.slice(2, 5).map((edge: any) => edge.node.name));
   expect(own.totalCount).toBe(community.gridCount);
 });
+
+test('an import screen (runs with their first rejections) costs the same statements for 20 runs as for 2', async () => {
+  const em = app.orm.em.fork();
+  for (let run = 0; run < 20; run++) {
+    const [{ id }] = await em.execute(
+      `insert into import_run (created_at, updated_at, source, file_name, mapping, status) values (now(), now(), 'batching', 'f.csv', 'default', 'SUCCEEDED') returning id`,
+    );
+    await em.execute(`insert into import_rejection (run_id, row_number, column_name, reason) values (?, 1, 'item_code', 'unknown'), (?, 2, 'status', 'unknown'), (?, 3, 'status', 'unknown')`, [id, id, id]);
+  }
+  const RUNS = `query($first: Int) { importRuns(first: $first) { edges { node { rejections(first: 2) { totalCount pageInfo { hasNextPage } edges { node { rowNumber } } } } } } }`;
+  const run = async (first: number) => {
+    let result: any;
+    const statements = await app.countStatements(async () => {
+      result = await app.execute(RUNS, { first });
+    });
+    expect(result.errors).toBeUndefined();
+    return { result, statements };
+  };
+  const small = await run(2);
+  const large = await run(20);
+  expect(large.result.data.importRuns.edges).toHaveLength(20);
+  for (const { node } of large.result.data.importRuns.edges) {
+    expect(node.rejections.edges.map((edge: any) => edge.node.rowNumber)).toEqual([1, 2]);
+    expect(node.rejections).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
+  }
+  expect(large.statements.length).toBe(small.statements.length);
+});
+
+test('first: 0 (a badge asking only totalCount) still says whether rows follow, on root and nested connections', async () => {
+  const root = await app.execute(`{ communities(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage endCursor } } }`);
+  expect(root.errors).toBeUndefined();
+  expect(root.data.communities).toMatchObject({ edges: [], pageInfo: { hasNextPage: true, endCursor: null } });
+  expect(root.data.communities.totalCount).toBeGreaterThan(0);
+  const nested = await app.execute(`{ communities(first: 2) { edges { node { grids(first: 0) { totalCount edges { cursor } pageInfo { hasNextPage } } } } } }`);
+  expect(nested.errors).toBeUndefined();
+  for (const { node } of nested.data.communities.edges) {
+    expect(node.grids.edges).toEqual([]);
+    expect(node.grids.pageInfo.hasNextPage).toBe(node.grids.totalCount > 0);
+    expect(node.grids.totalCount).toBeGreaterThan(0);
+  }
+  // Nothing matches: no next page.
+  const none = await app.execute(`{ communities(first: 0, filter: { search: "没有这个社区" }) { totalCount pageInfo { hasNextPage } } }`);
+  expect(none.errors).toBeUndefined();
+  expect(none.data.communities).toEqual({ totalCount: 0, pageInfo: { hasNextPage: false } });
+});

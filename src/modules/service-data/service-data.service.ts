@@ -7,6 +7,7 @@ import { expectGlobalId } from '../../common/global-id';
 import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
+import { byForeignKey } from '../../context/loaders';
 import { AreaLevel } from '../area/area.entity';
 import { importServiceRows, markInterruptedRuns, runsWithoutImporter, type RunState } from './import';
 import { entityManagerRunner } from './rollups';
@@ -16,6 +17,8 @@ import { ImportRejection, ImportRun, ImportRunStatus, ServiceItem } from './serv
 import { ServiceStatsGroupBy, type ImportRunListArgs, type ImportServiceRecordsArgs, type ServiceItemListArgs, type ServiceStatsInput } from './service-data.inputs';
 import type { ServiceStats, ServiceStatsRow } from './service-data.types';
 import { authorizeArea } from '../identity/access';
+
+const rejectionsOfRun = byForeignKey('ImportRun.rejections', ImportRejection, 'run');
 
 /** The mapping the API path uses: the same mapper and loader as a file import. */
 const API_HEADER = ['sourceId', 'itemCode', 'receivedAt', 'finishedAt', 'status', 'communityCode', 'gridCode', 'buildingCode', 'residentGroups', 'channel', 'satisfaction', 'residentRef', 'agency', 'note'];
@@ -86,8 +89,9 @@ export const serviceDataService = {
     return state ? { status: state.status as ImportRunStatus, error: state.error } : { status: run.status, error: run.error ?? null };
   },
 
+  /** A run's rejected rows, batched across the runs of a page (an import screen lists runs with their first rejections). */
   listRejections(ctx: AppContext, run: ImportRun, args: ConnectionArgs): Promise<ConnectionResult<ImportRejection>> {
-    return paginate(ctx.em, ImportRejection, { run: run.id }, { property: 'id', direction: OrderDirection.ASC }, args);
+    return ctx.loaders.connection(rejectionsOfRun, run.id, args, { property: 'id', direction: OrderDirection.ASC });
   },
 
   /** Up to 5,000 records inline, through the file import's mapper and loader (one batch, one transaction). */
