@@ -1,5 +1,6 @@
 import { DriverException } from '@mikro-orm/core';
 import pino, { type Logger } from 'pino';
+import { PERSONAL_DATA_FIELDS } from './personal-fields';
 
 /**
  * What a database error may say in a log: which statement class failed and on what, never
@@ -71,7 +72,7 @@ export function serializeError(error: unknown): unknown {
 
 /** Keys whose values never reach a log line: personal data and secrets (see createLogger). */
 const REDACTED_KEYS = [
-  'phone', 'idNumber', 'contactPhone', 'contactName', 'residentName',
+  ...PERSONAL_DATA_FIELDS,
   'password', 'currentPassword', 'newPassword', 'token', 'accessToken', 'refreshToken', 'deviceToken',
 ];
 

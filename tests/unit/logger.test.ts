@@ -67,11 +67,15 @@ describe('createLogger: personal fields in logged objects are redacted', () => {
     const logger = createLogger('info', sink);
     logger.info({
       input: { residentName: '张三丰', contactName: '李主任', contactPhone: '13855556666', phone: '13800138000', idNumber: '370102199001011234', title: '路灯坏了' },
-      variables: { input: { contactName: '王经理', residentName: '赵六' } },
+      variables: { input: { contactName: '王经理', residentName: '赵六', residentPhone: '13912345678', residentRef: '11010519491231002X' } },
+      request: { residentPhone: '13912345678' },
     }, 'logged');
     const logged = JSON.parse(lines.join(''));
+    // A request's own phone field (the most common personal field) and an API import's raw resident id.
+    expect(logged.request).toEqual({ residentPhone: '[redacted]' });
+    expect(lines.join('')).not.toMatch(/13912345678|11010519491231002X/);
     expect(logged.input).toEqual({ residentName: '[redacted]', contactName: '[redacted]', contactPhone: '[redacted]', phone: '[redacted]', idNumber: '[redacted]', title: '路灯坏了' });
-    expect(logged.variables.input).toEqual({ contactName: '[redacted]', residentName: '[redacted]' });
+    expect(logged.variables.input).toEqual({ contactName: '[redacted]', residentName: '[redacted]', residentPhone: '[redacted]', residentRef: '[redacted]' });
   });
 
   test('passwords and every kind of token a session carries', () => {

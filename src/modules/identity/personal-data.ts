@@ -10,6 +10,7 @@ import { Area } from '../area/area.entity';
 import { pathInScope } from './access';
 import { RECORD_TYPES, SCOPE_PATHS } from './scope.rules';
 import { maySeePersonalData } from '../../common/privacy';
+import type { PersonalDataField } from '../../common/personal-fields';
 
 /**
  * Personal data (residents' names, phones, ID numbers) leaves the API masked. Staff may ask
@@ -62,7 +63,7 @@ export type PersonalDataReads = Map<string, { subjectId: string; field: string }
 export async function personalField(
   ctx: AppContext,
   subject: PersonalDataSubject,
-  field: string,
+  field: PersonalDataField,
   value: string | null | undefined,
   mask: (value: string | null | undefined) => string | null,
   reveal: boolean,
