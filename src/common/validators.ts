@@ -1,4 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { isWellFormedText } from './text';
 import { PERIOD_DAYS, PERIOD_DAYS_RULE, isPeriodDay } from './dates';
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -100,14 +101,13 @@ export const IsGeoJsonArea = decorator('isGeoJsonArea', isGeoJsonArea, 'must be 
 /** A code: letters, digits and dashes only. */
 export const CODE_PATTERN = /^[A-Za-z0-9-]+$/;
 
-/** Half of a surrogate pair with no other half: not a character, and stored as U+FFFD, so not what was sent. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Why PostgreSQL cannot store a string as given, or null when it can. */
 function unstorableReason(value: string): string | null {
   // PostgreSQL text cannot hold NUL, and the driver's message with one in it is refused as a protocol violation.
   if (value.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
-  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text (it holds half of a surrogate pair, which would be stored changed)';
+  // Half of a surrogate pair with no other half: not a character, and stored as U+FFFD, so not what was sent.
+  if (!isWellFormedText(value)) return 'must be valid Unicode text (it holds half of a surrogate pair, which would be stored changed)';
   return null;
 }
 

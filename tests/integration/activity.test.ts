@@ -245,6 +245,17 @@ describe('recordAttendance', () => {
     expect(await ledgerSum(app, personId)).toBe(2);
   });
 
+  test('the points entry copies a title of 200 characters whole, emoji included (it was cut at 200 UTF-16 units: half the title and half an emoji, stored as U+FFFD)', async () => {
+    const title = `a${'🎉'.repeat(199)}`; // 200 characters as PostgreSQL counts them, as TextInput(200) allows
+    const activityId = await futureActivity({ title });
+    const personId = await member('表情签到');
+    const participationId = await signUp(app, activityId, personId);
+    app.clock.set(new Date('2026-07-01T09:05:00+08:00'));
+    await ok(app, ATTEND, { id: participationId });
+    const [entry] = await app.orm.em.fork().execute<{ note: string }[]>('select note from point_entry where person_id = ?', [dbId(personId)]);
+    expect(entry.note).toBe(title);
+  });
+
   test('a missing or wrong-type participation id', async () => {
     expectError(await app.execute(ATTEND, { id: toGlobalId('ActivityParticipation', 999999) }), 'NOT_FOUND', 'participationId');
     expectError(await app.execute(ATTEND, { id: w.partyMemberId }), 'BAD_USER_INPUT', 'participationId');

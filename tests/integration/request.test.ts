@@ -666,3 +666,16 @@ describe('the demand roll-up', () => {
     expect(after[0].n - before[0].n).toBe(6);
   });
 });
+
+test('dispatchRequest to a person who is not a party member is refused on input.assigneePersonId, and nothing changes (it was accepted, and a good rating then credited points to a non-member)', async () => {
+  const resident = await createPerson(app, { name: '非党员居民', residenceCommunityId: communityId });
+  const created = await createRequest();
+  const refused = await act('dispatchRequest', created.id, { assigneePersonId: resident });
+  expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.assigneePersonId' });
+  expect(refused.errors?.[0].message).toMatch(/not a party member/);
+  const stored = await app.orm.em.fork().findOneOrFail(Request, { id: dbId(created.id) }, { populate: ['assigneePerson'] });
+  expect({ status: stored.status, assignee: stored.assigneePerson ?? null }).toEqual({ status: RequestStatus.ORDERED, assignee: null });
+  expect(await app.orm.em.fork().count(RequestEvent, { request: dbId(created.id) })).toBe(1);
+  // A member still takes it.
+  expect(await stepOk('dispatchRequest', created.id, { assigneePersonId: memberId })).toMatchObject({ status: 'DISPATCHED' });
+});

@@ -259,6 +259,28 @@ test('importServiceRecords: a NUL in one record rejects that record, as a file i
   expect(await count('select count(*) as n from import_run')).toBe(runs);
 });
 
+test('importServiceRecords: half a surrogate pair in a record rejects that record (it was stored as U+FFFD: two source ids collided, one lost as a "duplicate"); text as long as allowed is kept whole', async () => {
+  const mutation = `mutation ($records: [ServiceRecordInput!]!, $source: String!) { importServiceRecords(records: $records, source: $source) { status inserted duplicates rejected rejections { edges { node { rowNumber column reason } } } } }`;
+  const record = (sourceId: string, extra: Record<string, string> = {}) => ({ sourceId, itemCode: 'SOC-INSURANCE-01', receivedAt: '2024-03-02T01:00:00Z', status: 'OPEN', communityCode: '370199001001', ...extra });
+  const agency = `${'a'.repeat(99)}😀`; // 100 characters as PostgreSQL counts them: kept whole
+  const note = `${'b'.repeat(999)}😀`; // 1,000 characters (1,001 UTF-16 units): kept whole, not cut inside the emoji
+  const answer = await app.execute(mutation, {
+    source: 'surrogate-api',
+    records: [record('SID-\ud800'), record('SID-\ud801'), record('SUR-NOTE', { note: 'a\ud800b' }), record('SUR-REF', { residentRef: '1101051949\udc00' }), record('SUR-OK', { agency, note })],
+  });
+  expect(answer.errors).toBeUndefined();
+  expect(answer.data.importServiceRecords).toMatchObject({ status: 'SUCCEEDED', inserted: 1, duplicates: 0, rejected: 4 });
+  const half = (what: string) => `${what} contains half of a surrogate pair (not valid Unicode text), which would be stored changed`;
+  expect(answer.data.importServiceRecords.rejections.edges.map((e: any) => e.node)).toEqual([
+    { rowNumber: 1, column: 'sourceId', reason: half('source id') },
+    { rowNumber: 2, column: 'sourceId', reason: half('source id') },
+    { rowNumber: 3, column: 'note', reason: half('note') },
+    { rowNumber: 4, column: 'residentRef', reason: half('resident id') },
+  ]);
+  const stored = (await db.query(`select source_id, agency, note from service_record where source = 'surrogate-api'`)).rows;
+  expect(stored).toEqual([{ source_id: 'SUR-OK', agency, note }]);
+});
+
 test('GBK-encoded input: detected when the file is not UTF-8, or chosen with --encoding; forced to UTF-8 its rows are refused, not stored garbled', async () => {
   const csv = `${GONGJIAN_CSV_HEADER}\nGBK-1,CIV-SUBSIDY-01,2024-05-06 10:00:00,2024-05-20 10:00:00,办结,370199001002,,,LOW_INCOME,COUNTER,4,,材料齐全\n`;
   const bytes = iconv.encode(csv, 'gbk');

@@ -16,6 +16,7 @@ import { Activity, ActivityParticipation } from './activity.entity';
 import type { ActivityListArgs, CreateActivityInput, SignUpForActivityInput } from './activity.inputs';
 import { PARTICIPATION_MOVES, assertActivityTimes, assertOrganizerPlace, participationStateOf } from './activity.rules';
 import { assertActsFor } from '../identity/access';
+import { cutText } from '../../common/text';
 
 /** How attendance names itself in the points ledger (one entry per participation). */
 export const ATTENDANCE_SOURCE = 'ActivityParticipation';
@@ -90,7 +91,7 @@ export const activityService = {
       const now = ctx.now();
       if (now < activity.startsAt) throw badInput('participationId', 'the activity has not started yet');
       participation.attendedAt = now;
-      await awardPoints(em, { person: participation.person.id, kind: PointKind.ACTIVITY_ATTENDED, sourceType: ATTENDANCE_SOURCE, sourceId: participation.id, note: activity.title.slice(0, 200) });
+      await awardPoints(em, { person: participation.person.id, kind: PointKind.ACTIVITY_ATTENDED, sourceType: ATTENDANCE_SOURCE, sourceId: participation.id, note: cutText(activity.title, 200) });
       await em.flush();
       return participation;
     });

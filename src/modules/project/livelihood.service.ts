@@ -25,6 +25,7 @@ import type {
   UpdateLivelihoodProjectInput,
 } from './livelihood.inputs';
 import { computeSuggestions, decodeSuggestionId, suggestionFingerprint, type QueryScope } from './suggestion.service';
+import { cutText } from '../../common/text';
 
 /** Newest first. */
 export const PROJECT_ORDER: Ordering = { property: 'id', direction: OrderDirection.DESC };
@@ -393,7 +394,7 @@ function defaultFunding(candidate: CandidateOut): Pick<FundingSourceInput, 'kind
     kind: FundingSourceKind.UNIT,
     unitId: toGlobalId('Unit', unitId),
     amount: entry.amount,
-    note: entry.parts.join('; ').slice(0, 200),
+    note: cutText(entry.parts.join('; '), 200),
   }));
   if (candidate.netCost > 0) sources.push({ kind: FundingSourceKind.GOVERNMENT, unitId: null, amount: candidate.netCost, note: 'net cost after co-building units\' resources' });
   return sources;

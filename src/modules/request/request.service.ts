@@ -2,7 +2,7 @@ import { OptimisticLockError, type EntityManager, type FilterQuery } from '@mikr
 import { randomUUID } from 'node:crypto';
 import { badInput, conflict, forbidden, illegalTransition } from '../../common/errors';
 import { freeTextSearchCondition } from '../../common/privacy';
-import { loadByGlobalId, loadOptional } from '../../common/lookup';
+import { loadByGlobalId, loadOptional, loadOptionalShared } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { chinaDayOf } from '../../common/dates';
 import { inTransaction } from '../../common/transaction';
@@ -233,8 +233,13 @@ export const requestService = {
       throw badInput('input.assigneePersonId', 'give exactly one of assigneePersonId and assigneeUnitId');
     }
     return step(ctx, id, RequestAction.DISPATCH, input, async (request, em) => {
-      request.assigneePerson = (await loadOptional(em, Person, input.assigneePersonId, 'input.assigneePersonId')) ?? null;
+      // Read FOR SHARE: a member leaving the party at this moment waits, or is seen gone.
+      request.assigneePerson = (await loadOptionalShared(em, Person, input.assigneePersonId, 'input.assigneePersonId')) ?? null;
       request.assigneeUnit = (await loadOptional(em, Unit, input.assigneeUnitId, 'input.assigneeUnitId')) ?? null;
+      // 党员接单: a person is dispatched to as a party member (a unit's non-member staff take its requests through the unit).
+      if (request.assigneePerson && !request.assigneePerson.isPartyMember) {
+        throw badInput('input.assigneePersonId', 'a request is dispatched to a party member or to a unit; this person is not a party member');
+      }
     });
   },
 

@@ -9,6 +9,7 @@ import { ANALYZE_AFTER_ROWS, analyzeAfterImport, type SqlRunner } from './rollup
 import { AppError } from '../../common/errors';
 import { maskFreeText } from '../../common/privacy';
 import { sqlStateOf, translateDatabaseError } from '../../common/transaction';
+import { cutText } from '../../common/text';
 
 export const DEFAULT_BATCH_ROWS = 100_000;
 /**
@@ -440,7 +441,7 @@ async function startRun(db: PgClient, mapping: Mapping, fileName: string): Promi
        insert into import_run (created_at, updated_at, source, file_name, mapping, status) values (now(), now(), $1, $2, $3, 'RUNNING') returning id
      )
      select id, pg_advisory_lock(${RUN_LOCK_CLASS}, id) from run`,
-    [mapping.source, fileName.split(/[\\/]/).pop()!.slice(0, 200), mapping.name],
+    [mapping.source, cutText(fileName.split(/[\\/]/).pop()!, 200), mapping.name],
   );
   return rows[0].id;
 }
@@ -536,7 +537,7 @@ async function finishRun(db: PgClient, runId: number, error: string | null): Pro
   await db.query(`update import_run set status = $2, error = $3, finished_at = now(), updated_at = now() where id = $1`, [
     runId,
     error ? 'FAILED' : 'SUCCEEDED',
-    error ? error.slice(0, 300) : null,
+    error ? cutText(error, 300) : null,
   ]);
   await releaseRun(db, runId);
 }

@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Lookups, Rejection } from './mapping';
 import { AMBIGUOUS, STAGE_COLUMNS, scopedName } from './mapping';
 import { ROLLUP_RECORD_COLUMNS, lockRollupsShared, recordRollupCtes } from './rollups';
+import { cutText } from '../../common/text';
 
 /** A pg client or pool client: COPY needs the raw connection. */
 export type PgClient = pg.ClientBase;
@@ -190,8 +191,8 @@ export class BatchLoader {
   reject(row: number, rejection: Rejection): void {
     this.pendingRead += 1;
     // Cut to the columns' widths: a long (or NUL-bearing) header must not fail the batch it reports on.
-    const column = rejection.column == null ? rejection.column : rejection.column.replace(/\u0000/g, '').slice(0, 100);
-    this.rejections.push({ row, column, reason: rejection.reason.replace(/\u0000/g, '').slice(0, 300) });
+    const column = rejection.column == null ? rejection.column : cutText(rejection.column.replace(/\u0000/g, ''), 100);
+    this.rejections.push({ row, column, reason: cutText(rejection.reason.replace(/\u0000/g, ''), 300) });
     this.onRejected?.(row, rejection);
   }
 

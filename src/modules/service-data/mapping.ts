@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { maskFreeText } from '../../common/privacy';
+import { cutText, isWellFormedText } from '../../common/text';
 import { compileDateFormat, firstOf, parseMappingOffset, type DateParser } from './date-format';
 import { GROUP_BITS } from './resident-groups';
 import { ServiceChannel, ServiceRecordStatus } from './service-data.entity';
@@ -165,11 +166,17 @@ function copyText(value: string): string {
 }
 
 /**
- * PostgreSQL text cannot hold U+0000: one in a COPY line fails the whole batch, and with it the
- * run. Stored text columns are checked here so only that row is refused.
+ * Why PostgreSQL cannot store `text` as given, or null. U+0000: one in a COPY line fails the whole
+ * batch, and with it the run. Half a surrogate pair (an API import's JSON can carry one; decoded
+ * files cannot) would be stored as U+FFFD: two source ids differing only there would collide,
+ * and two resident ids would hash alike. Stored and hashed text is checked here so only that row
+ * is refused.
  */
-const hasNul = (text: string) => text.includes('\0');
-const nulReason = (what: string) => `${what} contains a NUL character (U+0000), which cannot be stored`;
+function unstorableText(what: string, text: string): string | null {
+  if (text.includes('\0')) return `${what} contains a NUL character (U+0000), which cannot be stored`;
+  if (!isWellFormedText(text)) return `${what} contains half of a surrogate pair (not valid Unicode text), which would be stored changed`;
+  return null;
+}
 
 /** `text` in lower case when it is 32 hexadecimal digits, else null (a loop: this runs per row). */
 function hexHash(text: string): string | null {
@@ -192,7 +199,8 @@ function hexHash(text: string): string | null {
  */
 function shown(value: string): string {
   const masked = maskFreeText(value);
-  return JSON.stringify(masked.length > 40 ? `${masked.slice(0, 40)}…` : masked);
+  const cut = cutText(masked, 40);
+  return JSON.stringify(cut.length < masked.length ? `${cut}…` : masked);
 }
 
 /** FNV-1a: a stable hash for areaFallback. */
@@ -287,7 +295,8 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
     const id = sourceId(cells);
     if (id === '') return { column: col(f.sourceId), reason: 'source id is missing' };
     if (id.length > 64) return { column: col(f.sourceId), reason: 'source id is longer than 64 characters' };
-    if (hasNul(id)) return { column: col(f.sourceId), reason: nulReason('source id') };
+    const idUnstorable = unstorableText('source id', id);
+    if (idUnstorable !== null) return { column: col(f.sourceId), reason: idUnstorable };
 
     const itemKey = item(cells);
     if (itemKey === '') return { column: col(f.item), reason: 'service item is missing' };
@@ -375,13 +384,17 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
       }
     } else if (residentId) {
       const text = residentId(cells);
+      const unstorable = unstorableText('resident id', text);
+      if (unstorable !== null) return { column: col(f.residentId), reason: unstorable };
       if (text !== '') hash = hashResident(text, salt);
     }
 
-    const agencyText = agency ? agency(cells).slice(0, 100) : '';
-    const noteText = note ? note(cells).slice(0, 1000) : '';
-    if (hasNul(agencyText)) return { column: col(f.agency), reason: nulReason('agency') };
-    if (hasNul(noteText)) return { column: col(f.note), reason: nulReason('note') };
+    const agencyText = agency ? cutText(agency(cells), 100) : '';
+    const noteText = note ? cutText(note(cells), 1000) : '';
+    const agencyUnstorable = unstorableText('agency', agencyText);
+    if (agencyUnstorable !== null) return { column: col(f.agency), reason: agencyUnstorable };
+    const noteUnstorable = unstorableText('note', noteText);
+    if (noteUnstorable !== null) return { column: col(f.note), reason: noteUnstorable };
     return `${copyText(id)}\t${itemId}\t${received}\t${finished ?? NULL}\t${statusValue}\t${communityId}\t${gridId}\t${buildingId}\t${mask}\t${channelValue}\t${satisfactionValue}\t${agencyText ? copyText(agencyText) : NULL}\t${noteText ? copyText(noteText) : NULL}\t${hash}\n`;
   };
 }
