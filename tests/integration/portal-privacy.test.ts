@@ -204,3 +204,52 @@ test('a literal written in the document is not quoted back either (found by a re
   const unknownEnum = await app.execute(`{ demandRanking(input: { areaId: "x", lastDays: 7, groupBy: [COLOUR] }) { rows { label } } }`, undefined, portalViewer());
   expect(unknownEnum.errors![0].message).toMatch(/COLOUR/);
 });
+
+describe('dashboard for viewers who may not see personal data: whole China days, and no mean of a few ratings', () => {
+  // 2031-05-06 10:00 China time: a day no other test writes requests on.
+  const T0 = new Date('2031-05-06T02:00:00Z');
+  const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+  const DASHBOARD = `query($area: ID!, $from: DateTimeISO, $to: DateTimeISO, $lastDays: Int) {
+    dashboard(input: { areaId: $area, from: $from, to: $to, lastDays: $lastDays }) { from to requestsReceived averageSatisfaction satisfactionRate requestsByCategory { count } } }`;
+  const DAY = { from: '2031-05-06T00:00:00+08:00', to: '2031-05-07T00:00:00+08:00' };
+
+  async function rated(minutes: number, satisfaction: number): Promise<void> {
+    const repair = await categoryId(app, 'HOUSING-REPAIR');
+    app.clock.set(at(minutes));
+    const id = (await ok(app, CREATE, { input: { title: '家里漏水', body: '家里漏水', channel: 'COUNTER', categoryId: repair, areaId: w.gridId, residentName: '王建国', residentPhone: '13812345678' } })).createRequest.id;
+    for (const [name, type, input] of [['dispatchRequest', 'DispatchRequestInput!', { assigneePersonId: w.partyMemberId }], ['takeRequest', 'TakeRequestInput', {}], ['resolveRequest', 'PlainStepInput', {}], ['rateRequest', 'RateRequestInput!', { satisfaction }]] as const) {
+      await ok(app, `mutation($id: ID!, $input: ${type}) { ${name}(id: $id, input: $input) { id } }`, { id, input });
+    }
+  }
+  afterAll(() => app.clock.reset());
+
+  test('a window of seconds around one request is refused (it showed that request\'s category and its resident\'s rating); a day is answered, its mean hidden under 5 ratings', async () => {
+    await rated(0, 1);
+    app.clock.set(at(120));
+    const seconds = { area: w.gridId, from: new Date(T0.getTime() - 1000).toISOString(), to: new Date(T0.getTime() + 1000).toISOString() };
+    expectError(await app.execute(DASHBOARD, seconds, portalViewer()), 'BAD_USER_INPUT', 'input.from');
+    expectError(await app.execute(DASHBOARD, { ...seconds, from: DAY.from }, portalViewer()), 'BAD_USER_INPUT', 'input.to');
+    // Analysts are held to the same; staff who may see the requests themselves are not.
+    expectError(await app.execute(DASHBOARD, seconds, accountViewer(Role.ANALYST, null)), 'BAD_USER_INPUT', 'input.from');
+    expect((await ok(app, DASHBOARD, seconds)).dashboard).toMatchObject({ requestsReceived: 1, averageSatisfaction: 1, satisfactionRate: 0 });
+
+    const day = await app.execute(DASHBOARD, { area: w.gridId, ...DAY }, portalViewer());
+    expect(day.errors).toBeUndefined();
+    expect(day.data.dashboard).toMatchObject({ requestsReceived: 1, averageSatisfaction: null, satisfactionRate: null });
+    expect((await ok(app, DASHBOARD, { area: w.gridId, ...DAY })).dashboard).toMatchObject({ averageSatisfaction: 1, satisfactionRate: 0 });
+
+    // Five ratings: a mean of several residents, shown.
+    for (const [i, score] of [5, 5, 4, 5].entries()) await rated(10 + i * 10, score);
+    app.clock.set(at(180));
+    const five = await app.execute(DASHBOARD, { area: w.gridId, ...DAY }, portalViewer());
+    expect(five.data.dashboard).toMatchObject({ requestsReceived: 5, averageSatisfaction: 4, satisfactionRate: 0.8 });
+  });
+
+  test('lastDays for a portal starts at the China midnight before (from says so); staff keep now − N days', async () => {
+    app.clock.set(at(120)); // 2031-05-06 12:00 China time
+    const portal = await app.execute(DASHBOARD, { area: w.gridId, lastDays: 1 }, portalViewer());
+    expect(portal.errors).toBeUndefined();
+    expect(portal.data.dashboard).toMatchObject({ from: '2031-05-04T16:00:00.000Z', to: at(120).toISOString() });
+    expect((await ok(app, DASHBOARD, { area: w.gridId, lastDays: 1 })).dashboard.from).toBe('2031-05-05T04:00:00.000Z');
+  });
+});

@@ -11,6 +11,26 @@ export const RESPONSE_WINDOW_HOURS = 24;
 export const SATISFIED_FROM = 4;
 
 const CHINA_OFFSET_MS = 8 * 3600_000;
+const DAY_MS = 86_400_000;
+
+/*
+ * Figures for viewers who may not see personal data (portals, analysts). A window of seconds
+ * around one request described that request (its category, status and its resident's rating) as
+ * well as a building's figures do, which they are refused. So for them a period is whole China
+ * days, and a mean or rate of ratings needs this many ratings behind it.
+ */
+export const MIN_RATINGS_SHOWN = 5;
+
+/** Whether an instant is 00:00 China time (a day boundary). */
+export function isChinaMidnight(instant: Date): boolean {
+  return (instant.getTime() + CHINA_OFFSET_MS) % DAY_MS === 0;
+}
+
+/** The 00:00 China time at or before an instant. */
+export function chinaMidnightAtOrBefore(instant: Date): Date {
+  const shifted = instant.getTime() + CHINA_OFFSET_MS;
+  return new Date(shifted - (((shifted % DAY_MS) + DAY_MS) % DAY_MS) - CHINA_OFFSET_MS);
+}
 
 /** [start, end) in UTC of a China-time calendar month `YYYY-MM`. */
 export function monthBounds(month: string): { from: Date; to: Date } {

@@ -6,7 +6,7 @@ import { loadArea } from '../area/area.service';
 import { RequestCategory } from '../category/category.entity';
 import { RequestStatus } from '../request/request.entity';
 import { CLOCK_RUNNING } from '../request/request.states';
-import { RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, monthBounds, rate } from './dashboard.rules';
+import { MIN_RATINGS_SHOWN, RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, chinaMidnightAtOrBefore, isChinaMidnight, monthBounds, rate } from './dashboard.rules';
 import { chinaDayOf } from '../../common/dates';
 import type { DashboardFigures, DashboardInput, StreetRankingInput, StreetRankingRow } from './dashboard.types';
 import { authorizeArea } from '../identity/access';
@@ -19,29 +19,43 @@ const MAX_DAYS = 366;
 type Row = Record<string, string | number | null>;
 const int = (value: unknown) => Number(value ?? 0);
 
-/** The period asked for: from/to, or the last N days up to now. */
-function resolvePeriod(ctx: AppContext, input: DashboardInput): { from: Date; to: Date } {
+/**
+ * The period asked for: from/to, or the last N days up to now. `wholeDays` (viewers who may not see
+ * personal data, see MIN_RATINGS_SHOWN): from/to must be China midnights, and lastDays starts at
+ * the midnight before now − N days.
+ */
+function resolvePeriod(ctx: AppContext, input: DashboardInput, wholeDays: boolean): { from: Date; to: Date } {
   if (input.lastDays != null) {
     if (input.from || input.to) throw badInput('input.lastDays', 'give either lastDays or from and to');
     const to = ctx.now();
-    return { from: new Date(to.getTime() - input.lastDays * 86400_000), to };
+    const from = new Date(to.getTime() - input.lastDays * 86400_000);
+    return { from: wholeDays ? chinaMidnightAtOrBefore(from) : from, to };
   }
   if (!input.from || !input.to) throw badInput('input.from', 'give from and to, or lastDays');
+  if (wholeDays) {
+    for (const field of ['from', 'to'] as const) {
+      if (!isChinaMidnight(input[field]!)) {
+        throw badInput(`input.${field}`, 'for your role a period is whole China days (00:00+08:00, e.g. 2026-11-01T00:00:00+08:00): a shorter window can single out one resident\'s request');
+      }
+    }
+  }
   return { from: input.from, to: input.to };
 }
 
 /** Dashboard figures: each is one SQL aggregate over the area's subtree (path prefix), never a loop. */
 export const dashboardService = {
   async figures(ctx: AppContext, given: DashboardInput): Promise<DashboardFigures> {
-    const input = { ...given, ...resolvePeriod(ctx, given) };
+    const restricted = !maySeePersonalData(ctx.viewer);
+    const input = { ...given, ...resolvePeriod(ctx, given, restricted) };
     if (!(input.to > input.from)) throw badInput('input.to', 'must be after input.from');
-    if (input.to.getTime() - input.from.getTime() > MAX_DAYS * 86400_000) throw badInput('input.to', `a period is at most ${MAX_DAYS} days`);
+    // lastDays' whole-day start may add up to a day to its at most MAX_DAYS.
+    if (given.lastDays == null && input.to.getTime() - input.from.getTime() > MAX_DAYS * 86400_000) throw badInput('input.to', `a period is at most ${MAX_DAYS} days`);
     const { area } = await authorizeArea(ctx, input.areaId, 'input.areaId');
     if (!area) throw new Error('an explicit area always resolves');
     // A building's figures describe a few households (one request, its day, category and rating):
     // for viewers who may not see personal data (portals, analysts), grids up, as the demand
     // figures widen a building to its grid.
-    if (!maySeePersonalData(ctx.viewer) && area.level === AreaLevel.BUILDING) {
+    if (restricted && area.level === AreaLevel.BUILDING) {
       throw badInput('input.areaId', 'figures of a building describe a few households: pass its grid or a wider area');
     }
     const em = ctx.em;
@@ -115,6 +129,8 @@ export const dashboardService = {
     ]);
 
     const r = requests[0];
+    // A few ratings are a few residents' opinions (see MIN_RATINGS_SHOWN).
+    const ratingsHidden = restricted && int(r.rated) < MIN_RATINGS_SHOWN;
     const categories = await em.find(RequestCategory, { id: { $in: byCategory.map((row) => int(row.category_id)) } });
     const categoryById = new Map(categories.map((category) => [category.id, category]));
     return {
@@ -125,8 +141,8 @@ export const dashboardService = {
       requestsResolved: int(r.resolved),
       resolutionRate: rate(int(r.resolved), int(r.received)),
       onTimeRate: rate(int(r.on_time), int(r.resolved)),
-      averageSatisfaction: r.mean_rating == null ? null : Math.round(Number(r.mean_rating) * 100) / 100,
-      satisfactionRate: rate(int(r.satisfied), int(r.rated)),
+      averageSatisfaction: r.mean_rating == null || ratingsHidden ? null : Math.round(Number(r.mean_rating) * 100) / 100,
+      satisfactionRate: ratingsHidden ? null : rate(int(r.satisfied), int(r.rated)),
       overdueNow: int(overdue[0].overdue),
       whistlesBlown: int(whistles[0].blown),
       whistleResponses: int(whistles[0].responses),

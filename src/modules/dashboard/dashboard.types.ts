@@ -1,6 +1,7 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { MIN_RATINGS_SHOWN } from './dashboard.rules';
 import { IdInput } from '../../common/input-fields';
 import { Area, Street } from '../area/area.entity';
 import { RequestCategory } from '../category/category.entity';
@@ -64,10 +65,10 @@ export class DashboardFigures {
   @Field(() => Float, { nullable: true, description: '按时办结率: resolved by their deadline / resolved.' })
   onTimeRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Mean rating, 1-5, of those rated.' })
+  @Field(() => Float, { nullable: true, description: `Mean rating, 1-5, of those rated; null when none is, or, for viewers who may not see personal data (portals, analysts), when fewer than ${MIN_RATINGS_SHOWN} are.` })
   averageSatisfaction!: number | null;
 
-  @Field(() => Float, { nullable: true, description: '满意率: rated 4 or 5 / rated.' })
+  @Field(() => Float, { nullable: true, description: `满意率: rated 4 or 5 / rated; null as averageSatisfaction is.` })
   satisfactionRate!: number | null;
 
   @Field(() => Int, { description: 'Requests past their deadline with the clock running, now.' })
@@ -106,7 +107,7 @@ export class DashboardInput {
   @IdInput({ description: 'Any area: the figures cover it and everything inside it.' })
   areaId!: string;
 
-  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Start of the period (inclusive); give from and to, or lastDays.' })
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Start of the period (inclusive); give from and to, or lastDays. For viewers who may not see personal data (portals, analysts), from and to are whole China days (00:00+08:00).' })
   @IsOptional()
   from?: Date | null;
 
@@ -114,7 +115,7 @@ export class DashboardInput {
   @IsOptional()
   to?: Date | null;
 
-  @Field(() => Int, { nullable: true, description: 'The last N days up to now, instead of from/to.' })
+  @Field(() => Int, { nullable: true, description: 'The last N days up to now, instead of from/to; for viewers who may not see personal data, from the China midnight before (`from` says where).' })
   @IsOptional()
   @IsInt()
   @Min(1)
