@@ -14,7 +14,11 @@ import type { PersonalDataReads } from '../modules/identity/personal-data';
  */
 export type Viewer =
   | { kind: 'anonymous' }
-  | { kind: 'account'; accountId: number; username: string; role: Role; scopePaths: string[] | null; unitId: number | null; personId: number | null }
+  | {
+      kind: 'account'; accountId: number; username: string; role: Role; scopePaths: string[] | null; unitId: number | null; personId: number | null;
+      /** The account's session version the access token carried (absent for tools and tests acting without a token). */
+      sessionVersion?: number;
+    }
   | { kind: 'portal'; apiKeyId: number; prefix: string; role: Role.PORTAL; scopePaths: string[] | null };
 
 export const ANONYMOUS: Viewer = { kind: 'anonymous' };

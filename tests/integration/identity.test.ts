@@ -1168,6 +1168,18 @@ describe('account lifecycle: change, reset, deactivate, unlock', () => {
     expect((await gql(SIGN_IN, { u: 'changing.staff', p: NEW_PASSWORD })).json.errors).toBeUndefined();
   });
 
+  test('the same change sent 6 times at once changes the password once, counts no wrong password and locks nothing (each copy counted one, and six locked the owner out)', async () => {
+    await account('double.click', 'ANALYST');
+    const { accessToken } = await signIn('double.click');
+    const answers = await Promise.all(Array.from({ length: 6 }, () => gql(CHANGE, { c: PASSWORD, n: NEW_PASSWORD }, bearer(accessToken))));
+    const codes = answers.map((answer) => answer.json.errors?.[0].extensions.code ?? 'OK').sort();
+    // One changed it; the copies that waited find their session ended by it (or are refused at the door, if they arrived after).
+    expect(codes).toEqual(['OK', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED']);
+    const [row] = await app.orm.em.fork().execute(`select failed_sign_ins, sign_in_locked_until from account where username = 'double.click'`);
+    expect(row).toEqual({ failed_sign_ins: 0, sign_in_locked_until: null });
+    expect((await gql(SIGN_IN, { u: 'double.click', p: NEW_PASSWORD })).json.errors).toBeUndefined();
+  });
+
   test('an analyst may change their own password; wrong current passwords count towards the lockout', async () => {
     await account('changing.analyst', 'ANALYST');
     const { accessToken } = await signIn('changing.analyst');

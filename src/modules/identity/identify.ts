@@ -126,6 +126,7 @@ export async function identify(orm: MikroORM, tokens: TokenSettings, headers: { 
       scopePaths: account.scope_paths,
       unitId: account.unit_id,
       personId: account.person_id,
+      sessionVersion,
     };
   }
   if (headers.apiKey) {

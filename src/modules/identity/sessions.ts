@@ -219,6 +219,12 @@ export const sessionService = {
     if (newPassword === currentPassword) throw badInput('input.newPassword', 'must differ from the current password');
     return inTransactionKeepingRefusal(ctx, async (em): Promise<Session | AppError> => {
       const account = (await lockById(em, Account, viewer.accountId))!;
+      // The same change sent twice at once (a double-click, a client's retry): the copy waited on the
+      // lock while the first changed the password and ended this session. Compared with the new hash
+      // it would count as a wrong password, and six copies locked the owner out.
+      if (viewer.sessionVersion !== undefined && viewer.sessionVersion !== account.sessionVersion) {
+        throw unauthenticated('This session was ended while the request waited (the password was just changed or reset); nothing was changed: sign in again');
+      }
       const now = ctx.now();
       const refused = await checkOwnPassword(em, account, currentPassword, now);
       if (refused) return refused;
