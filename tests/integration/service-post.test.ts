@@ -1,5 +1,5 @@
 import { toGlobalId } from '../../src/common/global-id';
-import { buildWorld, createPerson, createUnit, dbId, expectError, ok, type World } from '../helpers/fixtures';
+import { buildWorld, createGrid, createPartyOrganization, createPerson, createUnit, dbId, expectError, ok, type World } from '../helpers/fixtures';
 import {
   buildOrganizations,
   createMember,
@@ -435,5 +435,37 @@ describe('batching', () => {
     expect(many.length).toBe(few.length);
     // filter lookup, page, claim pages (2) and counts, active counts, communities, member counts, people, balances, posts
     expect(many.length).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('a reported member stays placed inside the community they live in, whatever moves (found by a review: moving their grid to another community took them along)', () => {
+  const PATH = (id: string) => app.orm.em.fork().execute<{ path: string }[]>('select path from area where id = ?', [dbId(id)]).then((rows) => rows[0].path);
+  const PLACED = (id: string) => app.orm.em.fork().execute<{ organization_id: number }[]>('select organization_id from person where id = ?', [dbId(id)]).then((rows) => rows[0].organization_id);
+
+  test('moving the grid of their branch to another community, re-attaching the branch, or editing the member\'s organisation is refused and changes nothing; once they are placed elsewhere the grid moves', async () => {
+    const grid = await createGrid(app, w.communityId, '待调整网格');
+    const branch = await createPartyOrganization(app, { name: '待调整网格党支部', kind: 'BRANCH', areaId: grid, parentId: orgs.committeeId });
+    const post = await createServicePost(app, { communityId: w.communityId, title: '网格联络员' });
+    const member = await createMember(app, { name: '随网格', communityId: w.communityId, employerUnitId: w.units.hospitalId });
+    await reportMember(app, { personId: member, communityId: w.communityId, organizationId: branch, postId: post });
+    const pathBefore = await PATH(grid);
+
+    const moved = await app.execute(`mutation($id: ID!, $p: ID!) { updateArea(id: $id, input: { parentId: $p }) { id } }`, { id: grid, p: w.otherCommunityId });
+    expectError(moved, 'BAD_USER_INPUT', 'input.parentId');
+    expect(moved.errors![0].message).toMatch(/1 reported member .*幸福里社区/);
+    expect(await PATH(grid)).toBe(pathBefore);
+
+    const reattached = await app.execute(`mutation($id: ID!, $a: ID!) { updatePartyOrganization(id: $id, input: { areaId: $a }) { id } }`, { id: branch, a: w.otherGridId });
+    expectError(reattached, 'BAD_USER_INPUT', 'input.areaId');
+    const rekinded = await app.execute(`mutation($id: ID!) { updatePartyOrganization(id: $id, input: { kind: COMMITTEE }) { id } }`, { id: branch });
+    expectError(rekinded, 'BAD_USER_INPUT', 'input.kind');
+    const elsewhere = await app.execute(`mutation($id: ID!, $o: ID!) { updatePerson(id: $id, input: { organizationId: $o }) { id } }`, { id: member, o: orgs.otherBranchId });
+    expectError(elsewhere, 'BAD_USER_INPUT', 'input.organizationId');
+    expect(await PLACED(member)).toBe(dbId(branch));
+
+    // Placed in another branch of the community they live in: the grid (and its branch) may go.
+    await ok(app, `mutation($id: ID!, $o: ID!) { updatePerson(id: $id, input: { organizationId: $o }) { id } }`, { id: member, o: orgs.gridBranchId });
+    await ok(app, `mutation($id: ID!, $p: ID!) { updateArea(id: $id, input: { parentId: $p }) { id } }`, { id: grid, p: w.otherCommunityId });
+    expect(await PATH(grid)).not.toBe(pathBefore);
   });
 });

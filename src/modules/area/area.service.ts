@@ -11,6 +11,7 @@ import { entityManagerRunner, lockRollupsExclusive, refreshRequestRollupsOf } fr
 import { REQUEST_DAY_SQL } from '../service-data/time-zone';
 import { AREA_CLASS, AREA_TYPE_NAME, Area, AreaLevel, PARENT_LEVEL } from './area.entity';
 import { AreaOrderField, type AreaFieldsInput, type AreaListArgs, type UpdateAreaInput } from './area.inputs';
+import { assertPlacementsHold } from '../service-post/placements';
 
 export const ALL_AREA_TYPES = Object.values(AREA_TYPE_NAME);
 
@@ -137,6 +138,8 @@ async function moveArea(em: EntityManager, area: Area, parentId: string): Promis
   await em.flush();
   // Descendants keep their own suffix under the new prefix.
   await em.execute(`update "area" set "path" = ? || substr("path", ?) where "path" like ? and "id" <> ?`, [newPath, oldPath.length + 1, `${oldPath}%`, area.id]);
+  // A grid branch moved with its grid must not take members who live in the old community along.
+  if (communityAndGrid(oldPath).community !== communityAndGrid(newPath).community) await assertPlacementsHold(em, { areaPathPrefix: newPath }, 'input.parentId');
   if (regroups) await refreshRollupsOfSubtree(em, oldPath, newPath);
 }
 

@@ -17,6 +17,7 @@ import type {
   UpdatePartyOrganizationInput,
 } from './party-organization.inputs';
 import { assertDateOrder } from '../../common/dates';
+import { assertPlacementsHold } from '../service-post/placements';
 
 /** Party organisations (党组织) and their part-time seats (兼职委员). */
 export const partyOrganizationService = {
@@ -75,6 +76,7 @@ export const partyOrganizationService = {
       }
       await assertNoCycle(em, organization);
       await em.flush();
+      if (areaId || input.kind != null) await assertPlacementsHold(em, { organizationId: organization.id }, areaId ? 'input.areaId' : 'input.kind');
       return organization;
     }), 'input.code', () => codeTaken(input.code!));
   },

@@ -16,6 +16,7 @@ import { PostClaim } from '../service-post/service-post.entity';
 import { CLAIM_MOVES } from '../service-post/service-post.rules';
 import type { AssignGridWorkerInput, CreatePersonInput, PersonListArgs, UpdatePersonInput } from './person.inputs';
 import { assertConsistentRegistration } from './person.rules';
+import { assertPlacementsHold } from '../service-post/placements';
 
 /** People who register with their residence community: party members and non-party staff. */
 export const personService = {
@@ -80,6 +81,7 @@ export const personService = {
       if (organizationId !== undefined) person.organization = await loadOptional(em, PartyOrganization, organizationId, 'input.organizationId');
       await validate(em, person);
       await em.flush();
+      if (organizationId && person.reportedOn) await assertPlacementsHold(em, { personId: person.id }, 'input.organizationId');
       return person;
     }), 'input.idNumber', idNumberTaken);
   },

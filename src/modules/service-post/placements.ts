@@ -1,0 +1,36 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput } from '../../common/errors';
+import { PLACEMENT_KINDS } from './service-post.rules';
+
+/** Which placements a change touched: one member, one organisation, or the organisations of an area subtree. */
+export type PlacementScope = { personId: number } | { organizationId: number } | { areaPathPrefix: string };
+
+/**
+ * reportMember's placement rule (assertPlacement), checked again after a change that moves
+ * organisations or members rather than reporting one: an area moved to another community, an
+ * organisation re-attached or re-kinded, a reported member's organisation edited. A reported member
+ * (双报到) sits in a grid branch or building group inside the community they live in; a change that
+ * would leave one elsewhere is refused (BAD_USER_INPUT on `field`, the transaction rolls back).
+ * Run after the change is flushed.
+ */
+export async function assertPlacementsHold(em: EntityManager, scope: PlacementScope, field: string): Promise<void> {
+  const [condition, value] =
+    'personId' in scope ? ['p.id = ?', scope.personId] : 'organizationId' in scope ? ['o.id = ?', scope.organizationId] : ['oa.path like ?', `${scope.areaPathPrefix}%`];
+  const [breach] = await em.execute<{ members: number; community: string | null }[]>(
+    `select count(*)::int as members, min(c.name) as community
+       from person p
+       join party_organization o on o.id = p.organization_id
+       join area oa on oa.id = o.area_id
+       left join area c on c.id = p.residence_community_id
+      where p.reported_on is not null and ${condition}
+        and (c.id is null or oa.path not like c.path || '%' or o.kind not in (?))`,
+    [value, PLACEMENT_KINDS],
+  );
+  if (breach.members > 0) {
+    const who = 'personId' in scope ? 'this reported member' : `${breach.members} reported member${breach.members === 1 ? '' : 's'} (双报到) placed there`;
+    throw badInput(
+      field,
+      `would leave ${who} outside a grid branch or building group of the community they live in${breach.community ? ` (${breach.community})` : ''}: a reported member is placed inside their residence community; place them in another branch first`,
+    );
+  }
+}
