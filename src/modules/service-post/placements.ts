@@ -1,6 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../common/errors';
-import { PLACEMENT_KINDS } from './service-post.rules';
+
+/**
+ * The party organisation kinds a reported member is placed in (PLACEMENT_KINDS in
+ * service-post.rules.ts, as enum values). Kept here as names, without importing the entities:
+ * area.service uses this file, and the entities' modules import area.service in turn.
+ */
+export const PLACEMENT_KIND_NAMES = ['BRANCH', 'GROUP'] as const;
 
 /** Which placements a change touched: one member, one organisation, or the organisations of an area subtree. */
 export type PlacementScope = { personId: number } | { organizationId: number } | { areaPathPrefix: string };
@@ -24,7 +30,7 @@ export async function assertPlacementsHold(em: EntityManager, scope: PlacementSc
        left join area c on c.id = p.residence_community_id
       where p.reported_on is not null and ${condition}
         and (c.id is null or oa.path not like c.path || '%' or o.kind not in (?))`,
-    [value, PLACEMENT_KINDS],
+    [value, PLACEMENT_KIND_NAMES],
   );
   if (breach.members > 0) {
     const who = 'personId' in scope ? 'this reported member' : `${breach.members} reported member${breach.members === 1 ? '' : 's'} (双报到) placed there`;

@@ -4,9 +4,10 @@ import type { Area, Community } from '../area/area.entity';
 import { PartyOrganizationKind, type PartyOrganization } from '../party-organization/party-organization.entity';
 import { PartyStatus, type Person } from '../person/person.entity';
 import { PostClaimStatus } from './service-post.entity';
+import { PLACEMENT_KIND_NAMES } from './placements';
 
-/** Where a reporting member may be placed: a grid branch (网格党支部) or a building group (楼栋党小组). */
-export const PLACEMENT_KINDS: readonly PartyOrganizationKind[] = [PartyOrganizationKind.BRANCH, PartyOrganizationKind.GROUP];
+/** Where a reporting member may be placed: a grid branch (网格党支部) or a building group (楼栋党小组); listed in placements.ts. */
+export const PLACEMENT_KINDS: readonly PartyOrganizationKind[] = PLACEMENT_KIND_NAMES.map((kind) => PartyOrganizationKind[kind]);
 
 /**
  * 双报到 is for people in work: in-service party members (在职党员) and non-party staff
