@@ -418,6 +418,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     };
     if (metrics.ratePer10k !== null) metrics.ratePer10k = round(metrics.ratePer10k, 4);
     if (population === null) note('ratePer10k', 'no population is recorded for the area');
+    if (population === null && areaDim && metrics.smoothedRatePer10k !== null) note('smoothedRatePer10k', 'no population is recorded for the area: the rate of its pool (r̄) stands in, so the other criteria decide how pressing the cell is');
     else if (rated < cell.volume) note('ratePer10k', `${cell.volume - rated} of the ${cell.volume} demands are from areas with no population recorded: the rate counts the other ${rated}, of the residents it is per`);
     if (!trend) note('trendZ', `${trendMonthsUsed.length} monthly points: the trend needs at least ${MIN_TREND_POINTS}`);
     if (!surge) note('surgeZ', surgeNullReason(baselineCoverage, baselineTooShort, periodCoverage, surgeDays));
@@ -605,7 +606,11 @@ function ebByPool(cells: Cell[], counts: number[], populations: (number | null)[
     );
     if (!result) continue;
     members.forEach((i, j) => {
-      if (Number.isFinite(result.smoothed[j])) out.set(cells[i].id, round(result.smoothed[j] * 1e4, 4));
+      // An area with no population recorded has weight 0 (w = d/(d+α) with no residents known): its
+      // smoothed rate is the pool's r̄, "as pressing as the average", not null. Null read as 0 ("no
+      // pressure") and scored a community's demand as none at all when ranked by area.
+      const smoothed = Number.isFinite(result.smoothed[j]) ? result.smoothed[j] : result.pooledRate;
+      out.set(cells[i].id, round(smoothed * 1e4, 4));
     });
   }
   return out;

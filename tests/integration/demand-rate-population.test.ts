@@ -54,3 +54,18 @@ test('by community, a community with no residents recorded has no rate, and the 
   expect(rows.find((r: any) => r.metrics.population === 8600).metrics).toMatchObject({ volume: 159, ratePer10k: Math.round((159 / 8600) * 1e8) / 1e4 });
   expect(rows.find((r: any) => r.metrics.volume === 225).metrics).toMatchObject({ population: null, ratePer10k: null });
 });
+
+test('by category and community, a community with no residents recorded is scored at its pool\'s rate, not as no demand (its smoothed rate was null, read as 0: C = 0 and no project)', async () => {
+  const [cat] = await app.orm.em.fork().execute<{ id: number }[]>(`select id from request_category where code = 'HOUSING-LIGHTS'`);
+  const categoryId = toGlobalId('RequestCategory', cat.id);
+  const ROWS = RANKING.replace('rows {', 'rows { communityId score');
+  const rows = (await ok(app, ROWS, { input: { areaId: w.districtId, ...JUNE, groupBy: ['CATEGORY', 'COMMUNITY'], minSupport: 0 } })).demandRanking.rows.filter((r: any) => r.categoryId === categoryId);
+  const known = rows.find((r: any) => r.communityId === w.communityId);
+  const unknown = rows.find((r: any) => r.communityId === w.otherCommunityId);
+  // The pool (street lights in every community) has one community with residents: r̄ = 40 / 8,600 × 10⁴.
+  const pooled = Math.round((40 / 8600) * 1e8) / 1e4;
+  expect(known.metrics).toMatchObject({ volume: 40, smoothedRatePer10k: pooled });
+  expect(unknown.metrics).toMatchObject({ volume: 25, population: null, ratePer10k: null, smoothedRatePer10k: pooled });
+  expect(unknown.notes).toContainEqual({ metric: 'smoothedRatePer10k', reason: 'no population is recorded for the area: the rate of its pool (r̄) stands in, so the other criteria decide how pressing the cell is' });
+  expect(unknown.score).toBeGreaterThan(0);
+});
