@@ -107,6 +107,14 @@ test('exit codes: 1 when no row could be imported or the file cannot be read, 2 
   const mismatch = await runCli([wrongColumns]);
   expect(mismatch.code).toBe(1);
   expect(mismatch.output).toMatch(/import failed: the file has no column "source_id"/);
+  // A column the mapping reads named twice (an extra copy of status, found by a review): the last
+  // copy was read silently; now nothing is imported and the column is named.
+  const twice = path.join(tmp, 'status-twice.csv');
+  fs.writeFileSync(twice, `${GONGJIAN_CSV_HEADER},status\nT-1,SOC-INSURANCE-01,2024-03-01 09:00:00,2024-03-01 10:00:00,FINISHED,370199001001,,,,COUNTER,,,,OPEN\n`);
+  const repeated = await runCli([twice]);
+  expect(repeated.code).toBe(1);
+  expect(repeated.output).toMatch(/import failed: the file names column "status" more than once, and mapping "gongjian" reads it/);
+  expect(await count(`select count(*) as n from service_record where source_id = 'T-1'`)).toBe(0);
 
   expect((await runCli([path.join(tmp, 'missing.csv')])).code).toBe(1);
   expect((await runCli([allBad, '--encoding', 'latin9'])).code).toBe(2);

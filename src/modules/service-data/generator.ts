@@ -122,6 +122,7 @@ export function* generateServiceRecords(options: GeneratorOptions): Generator<st
   const groups = Object.keys(GROUP_BITS) as ResidentGroup[];
   const endMs = start + days * DAY_MS;
 
+  const tag = optionsTag(options, seed, communities, days, grids, buildings);
   yield `${GONGJIAN_CSV_HEADER}\n`;
   for (let i = 0; i < options.records; i++) {
     // Records are spread over the days by inverse CDF, so output is ordered by day.
@@ -169,7 +170,7 @@ export function* generateServiceRecords(options: GeneratorOptions): Generator<st
     const resident = Math.floor(random() * 250_000);
     const note = random() < 0.05 ? NOTES[Math.floor(random() * NOTES.length)] : '';
 
-    yield `GJ${seed}-${pad(i + 1, 10)},${item.code},${chinaTime(received)},${finished === null ? '' : chinaTime(finished)},${status},${community},${gridCode},${buildingCode},${groupText},${channel},${satisfaction},${residentHash(seed, resident)},${note}\n`;
+    yield `GJ${seed}-${tag}-${pad(i + 1, 10)},${item.code},${chinaTime(received)},${finished === null ? '' : chinaTime(finished)},${status},${community},${gridCode},${buildingCode},${groupText},${channel},${satisfaction},${residentHash(seed, resident)},${note}\n`;
   }
 }
 
@@ -189,6 +190,22 @@ let cachedDayText = '';
 const two = (value: number) => (value < 10 ? `0${value}` : String(value));
 
 /** A synthetic pseudonymous resident key (32 hex): stands in for the salted hash a real export carries. */
+/**
+ * Five letters that differ between files generated with different options. Record i of a file
+ * depends on all of them (the count spreads records over the days), and source ids are what an
+ * import deduplicates on: with the seed and row number alone, a second file of another size or
+ * window had the first one's ids and was dropped whole as duplicates. Letters, so the id never
+ * reads as one long number (an ID or phone number masked in evidence ids).
+ */
+function optionsTag(options: GeneratorOptions, seed: number, communities: readonly string[], days: number, grids: number, buildings: number): string {
+  const text = JSON.stringify([seed, options.records, options.startDay ?? '2024-01-01', days, communities, grids, buildings]);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  let tag = '';
+  for (let k = 0; k < 5; k++, hash = Math.floor(hash / 26)) tag += String.fromCharCode(65 + (hash % 26));
+  return tag;
+}
+
 function residentHash(seed: number, resident: number): string {
   let h1 = (seed ^ 0x9e3779b9) >>> 0;
   let h2 = (resident * 2654435761) >>> 0;

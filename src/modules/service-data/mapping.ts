@@ -223,8 +223,12 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
   // A day's grace for clocks and time zones; later is a typo (2099) that would add days to every roll-up.
   const latest = Math.floor(now / 1000) + 86_400;
   const index = new Map(header.map((name, i) => [name.trim(), i]));
+  // A name given twice: which copy is meant cannot be known (the last one was read silently).
+  const seen = new Set<string>();
+  const repeated = new Set(header.map((name) => name.trim()).filter((name) => seen.has(name) || !seen.add(name)));
   const width = header.length;
   const missing: string[] = [];
+  const twice: string[] = [];
 
   function reader(spec: FieldSpec | undefined): Cell | null {
     if (!spec) return null;
@@ -238,6 +242,7 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
       missing.push(spec.column);
       return null;
     }
+    if (repeated.has(spec.column)) twice.push(spec.column);
     const values = spec.values ? new Map(Object.entries(spec.values)) : null;
     const prefixes = spec.prefixes ? Object.entries(spec.prefixes).sort((a, b) => b[0].length - a[0].length) : null;
     const { otherwise, default: fallback } = spec;
@@ -270,6 +275,7 @@ export function compileMapping(mapping: Mapping, header: readonly string[], look
   const agency = reader(f.agency);
   const note = reader(f.note);
   if (missing.length) throw new Error(`the file has no column ${missing.map((c) => JSON.stringify(c)).join(', ')} that mapping "${mapping.name}" needs`);
+  if (twice.length) throw new Error(`the file names column ${[...new Set(twice)].map((c) => JSON.stringify(c)).join(', ')} more than once, and mapping "${mapping.name}" reads it: which copy is meant cannot be known`);
   if (!sourceId || !item || !receivedAt || !status || !community) throw new Error(`mapping "${mapping.name}" must give sourceId, item, receivedAt, status and community`);
 
   const offset = parseMappingOffset(mapping.timezone);
