@@ -50,7 +50,7 @@ export function explain(s: Solved): SuggestionResult {
     communityCount.set(c.community.id, (communityCount.get(c.community.id) ?? 0) + 1);
   }
   const required = groupsOf(s.requiredMask);
-  const ratioRank = rankByRatio(s.pool, s.unit);
+  const ratioRank = rankByRatio(s.pool);
   const unservableGroups = required.filter((group) => !s.pool.some((c) => c.groupMask & groupBit(group)));
   // No selection meets the constraints: only the required groups can cause that (selecting nothing meets every other one).
   const shortfall = !s.feasible && s.requiredMask !== 0 ? groupShortfall(s, unservableGroups) : null;
@@ -89,7 +89,15 @@ export function explain(s: Solved): SuggestionResult {
 
   const selected = s.selected.map((c) => {
     const o = out(c, s.joint.matches.get(c.key) ?? [], s.joint.value.get(c.key) ?? 0);
-    o.reasons.push(`selected in the exact optimum: benefit ${o.benefit} for ${yuan(o.netCost)} net (${o.benefitPer10kYuan ?? '∞'} per 10,000 yuan, ${ordinal(ratioRank.get(c.key))} of ${s.pool.length} candidates by that ratio)`);
+    // The rank compares every candidate on its own resources; shared ones may leave this one a different net here.
+    const own = standaloneRatio(c);
+    const ownShown = Number.isFinite(own) ? round3(own) : null;
+    const byRatio = `${ordinal(ratioRank.get(c.key))} of ${s.pool.length} candidates by that ratio`;
+    o.reasons.push(
+      ownShown === o.benefitPer10kYuan
+        ? `selected in the exact optimum: benefit ${o.benefit} for ${yuan(o.netCost)} net (${o.benefitPer10kYuan ?? '∞'} per 10,000 yuan, ${byRatio})`
+        : `selected in the exact optimum: benefit ${o.benefit} for ${yuan(o.netCost)} net (${o.benefitPer10kYuan ?? '∞'} per 10,000 yuan; on its own resources ${ownShown ?? '∞'} per 10,000 yuan of ${yuan(c.standaloneNet)}, ${byRatio})`,
+    );
     if (o.matchedValue > 0) o.reasons.push(`resources of ${new Set(o.matches.map((m) => m.unitId)).size} unit(s) save ${yuan(o.matchedValue)} of the ${yuan(o.grossCost)} gross cost`);
     for (const group of o.servesRequiredGroups) {
       if (s.selected.filter((other) => other.groupMask & groupBit(group)).length === 1) {
@@ -415,9 +423,23 @@ function assumptions(s: Solved): string[] {
   ];
 }
 
-function rankByRatio(pool: Candidate[], unit: number): Map<string, number> {
-  const ratio = (c: Candidate) => c.benefit / Math.max(1, costToUnits(c.standaloneNet, unit));
-  return new Map([...pool].sort((a, b) => ratio(b) - ratio(a)).map((c, index) => [c.key, index + 1]));
+/**
+ * Benefit per 10,000 yuan of a candidate's own net cost (its resources alone, exact yuan; Infinity
+ * when free): what a selected reason's "Nth by that ratio" ranks. It ranked benefit per cost unit
+ * (net rounded up to 1,000 yuan), so a higher ratio shown could rank below a lower one.
+ */
+const standaloneRatio = (c: Candidate) => (c.standaloneNet > 0 ? (c.benefit / c.standaloneNet) * 10_000 : Number.POSITIVE_INFINITY);
+
+function rankByRatio(pool: Candidate[]): Map<string, number> {
+  const ratios = new Map(pool.map((c) => [c.key, standaloneRatio(c)]));
+  // Equal ratios share a rank (1, 1, 3), as every ranking here.
+  const sorted = [...pool].sort((a, b) => ratios.get(b.key)! - ratios.get(a.key)! || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const ranks = new Map<string, number>();
+  sorted.forEach((c, index) => {
+    const previous = sorted[index - 1];
+    ranks.set(c.key, previous && ratios.get(previous.key) === ratios.get(c.key) ? ranks.get(previous.key)! : index + 1);
+  });
+  return ranks;
 }
 
 function ordinal(n: number | undefined): string {

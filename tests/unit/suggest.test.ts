@@ -314,6 +314,13 @@ describe('explanations are consistent with the numbers (200 random instances, se
         const used = result.selected.flatMap((c) => c.matches).filter((m) => m.resourceId === r.id).reduce((sum, m) => sum + m.quantity, 0);
         expect(used).toBeLessThanOrEqual((r.capacity ?? Infinity) + 0.01);
       }
+      // "Nth of M candidates by that ratio": a better rank never quotes a lower ratio (it ranked benefit per cost unit).
+      const quoted = result.selected.map((c) => {
+        const [, own, shown, rank] = /(?:on its own resources ([\d.]+|∞) per 10,000 yuan of [^,]+(?:,\d{3})* yuan, |\(([\d.]+|∞) per 10,000 yuan, )(\d+)\w\w of \d+ candidates by that ratio/.exec(c.reasons[0])!;
+        const ratio = own ?? shown;
+        return { run, rank: Number(rank), ratio: ratio === '∞' ? Infinity : Number(ratio) };
+      });
+      for (const a of quoted) for (const b of quoted) if (a.rank < b.rank) expect(a.ratio).toBeGreaterThanOrEqual(b.ratio);
       const t = result.totals;
       expect(t.spent).toBeCloseTo(result.selected.reduce((sum, c) => sum + c.netCost, 0), 2);
       expect(t.spent).toBeLessThanOrEqual(budget);
@@ -346,4 +353,15 @@ describe('explanations are consistent with the numbers (200 random instances, se
       }
     }
   });
+});
+
+test('the ratio a selected reason ranks by is the ratio it quotes (found by a review: 10,001 yuan and 11,000 yuan were both 11 cost units)', () => {
+  // A: benefit 1 for 10,001 yuan (0.9999 per 10,000); B: 1.05 for 11,000 yuan (0.9545).
+  const result = suggestProjects(input({
+    cells: [cell(10, 1, 10, 1), cell(20, 1, 10, 1)],
+    templates: [template(1, { cost: 10_001, rho: 0.1, beneficiaryRule: 'FIXED' }), template(2, { cost: 11_000, rho: 0.105, beneficiaryRule: 'FIXED' })],
+  }));
+  const reason = (code: string) => result.selected.find((o) => o.templateCode === code)!.reasons[0];
+  expect(reason('T1')).toMatch(/\(1 per 10,000 yuan, 1st of 2 candidates by that ratio\)/);
+  expect(reason('T2')).toMatch(/2nd of 2 candidates by that ratio\)/);
 });
