@@ -680,8 +680,17 @@ function surgeNullReason(baseline: Coverage, tooShort: boolean, period: Coverage
   return 'the baseline period has no records to compare with';
 }
 
-function pct(x: number): string {
-  return `${Math.round(x * 100)}%`;
+/**
+ * `value` and the `other` it is compared with, shown with as few decimals (0-4) as let the shown
+ * figures compare as the exact ones do: 0.2963 against 0.3 reads "29.6%" and "30.0%", not "30%"
+ * beside "≥ 30% needed" while the test failed. `scale` 100 for percentages.
+ */
+function shownAgainst(value: number, other: number, minDigits: number, scale = 1, unit = ''): [string, string] {
+  const exact = Math.sign(value - other);
+  for (let digits = minDigits; ; digits++) {
+    const [a, b] = [value * scale, other * scale].map((x) => x.toFixed(digits));
+    if (Math.sign(Number(a) - Number(b)) === exact || digits >= minDigits + 4) return [`${a}${unit}`, `${b}${unit}`];
+  }
 }
 
 /** The "topic of the month" test (ANALYTICS.md): every condition must hold; `reasons` lists those that do, `missing` the rest. */
@@ -691,15 +700,24 @@ function topicOfMonth(row: DemandRow, rankedCount: number, areaDim: boolean, poo
   const missing: string[] = [];
   (row.rank <= TOPIC.topRank ? reasons : missing).push(`rank ${row.rank} of ${rankedCount} (top ${TOPIC.topRank} needed)`);
   if (areaDim) missing.push('a topic of the month is city-wide: rank without COMMUNITY or GRID');
-  else if (m.presence !== null) (m.presence >= TOPIC.presence ? reasons : missing).push(`present in ${pct(m.presence)} of ${units} (≥ ${pct(TOPIC.presence)} needed)`);
+  else if (m.presence !== null) {
+    const [presence, needed] = shownAgainst(m.presence, TOPIC.presence, 0, 100, '%');
+    (m.presence >= TOPIC.presence ? reasons : missing).push(`present in ${presence} of ${units} (≥ ${needed} needed)`);
+  }
   const rising = m.trendZ !== null && m.trendZ >= TOPIC.trendZ && (m.senSlope ?? 0) > 0;
   const persistent = (m.persistentMonths ?? 0) >= TOPIC.persistentMonths;
   if (rising) reasons.push(`rising: Mann–Kendall z = ${m.trendZ!.toFixed(2)} (p = ${m.trendP!.toFixed(3)}), Sen slope +${m.senSlope!.toFixed(1)} a month`);
   if (persistent) reasons.push(`among the top ${TOPIC.topRank} by volume for ${m.persistentMonths} months running`);
-  if (!rising && !persistent) missing.push(`neither rising (z = ${m.trendZ === null ? 'n/a' : m.trendZ.toFixed(2)}, ${TOPIC.trendZ} needed) nor persistent (${m.persistentMonths ?? 0} months, ${TOPIC.persistentMonths} needed)`);
+  if (!rising && !persistent) {
+    const [z, needed] = m.trendZ === null ? ['n/a', String(TOPIC.trendZ)] : shownAgainst(m.trendZ, TOPIC.trendZ, 2);
+    missing.push(`neither rising (z = ${z}, ${needed} needed${m.trendZ !== null && m.trendZ >= TOPIC.trendZ ? ', but the Sen slope is not positive' : ''}) nor persistent (${m.persistentMonths ?? 0} months, ${TOPIC.persistentMonths} needed)`);
+  }
   const resolved = m.resolutionGap === null ? null : 1 - m.resolutionGap;
   if (resolved === null || pooledResolution === null) missing.push('no resolution rate to compare');
-  else (resolved < pooledResolution ? reasons : missing).push(`resolved ${pct(resolved)} vs ${pct(pooledResolution)} across all cells (lower needed)`);
+  else {
+    const [cell, pooled] = shownAgainst(resolved, pooledResolution, 0, 100, '%');
+    (resolved < pooledResolution ? reasons : missing).push(`resolved ${cell} vs ${pooled} across all cells (lower needed)`);
+  }
   return { flagged: missing.length === 0, reasons, missing };
 }
 
