@@ -475,6 +475,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       k++;
     } else weights.push({ metric: c.metric, entropy: null, policy: input.policyWeights?.[c.metric] !== undefined ? 0 : null, used: 0 });
   });
+  // Entropy weighs what separates the cells: with nothing to separate there is nothing to weigh.
+  if (eligible.length > 0 && blended.every((w) => w === 0)) notes.push('weights: nothing separates the ranked cells (a single cell, or every criterion tied), so every weight is 0 and every score 0.5; policyWeights would still be used');
   const scores = eligible.length ? topsis(matrix.map(sub2), blended, criteria.filter((_, j) => used[j]).map((c) => c.benefit)).closeness : [];
   const labels = await labelsFor(db, all, shape, scope);
   const collator = new Intl.Collator();

@@ -69,3 +69,11 @@ test('by category and community, a community with no residents recorded is score
   expect(unknown.notes).toContainEqual({ metric: 'smoothedRatePer10k', reason: 'no population is recorded for the area: the rate of its pool (r̄) stands in, so the other criteria decide how pressing the cell is' });
   expect(unknown.score).toBeGreaterThan(0);
 });
+
+test('a single ranked cell: nothing to weigh, every weight 0 and its score 0.5, and the notes say so (the weights read as if missing)', async () => {
+  const ranking = (await ok(app, `query($input: DemandRankingInput!) { demandRanking(input: $input) { notes rows { score } weights { used } } }`,
+    { input: { areaId: w.communityId, ...JUNE, groupBy: ['CATEGORY'], minSupport: 80 } })).demandRanking;
+  expect(ranking.rows).toEqual([{ score: 0.5 }]);
+  expect(ranking.weights.every((weight: any) => weight.used === 0)).toBe(true);
+  expect(ranking.notes).toContain('weights: nothing separates the ranked cells (a single cell, or every criterion tied), so every weight is 0 and every score 0.5; policyWeights would still be used');
+});

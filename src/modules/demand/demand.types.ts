@@ -75,7 +75,7 @@ export class DemandWeightType {
   @Field() metric!: string;
   @Field(() => Float, { nullable: true, description: 'Entropy weight; null when the metric is null for every row.' }) entropy!: number | null;
   @Field(() => Float, { nullable: true }) policy!: number | null;
-  @Field(() => Float, { description: 'The weight TOPSIS used (sums to 1 over metrics).' }) used!: number;
+  @Field(() => Float, { description: 'The weight TOPSIS used: sums to 1 over metrics, except when nothing separates the ranked cells (a single cell, or every metric tied, with no policy weights): then 0 for all, every score 0.5, and the notes say so.' }) used!: number;
 }
 
 @ObjectType({ simpleResolvers: true })
