@@ -10,6 +10,8 @@ import { GONGJIAN_CSV_HEADER } from '../../src/modules/service-data/generator';
 import { importServiceFile, type ImportOptions } from '../../src/modules/service-data/import';
 import { loadMapping, parseMapping } from '../../src/modules/service-data/mapping';
 import { createDemoCityApp, type TestApp } from '../helpers/test-app';
+import iconv from 'iconv-lite';
+import { DEFAULT_TEDDY_FILE, readTeddyMessages } from '../../src/modules/text/classifier-eval';
 
 let app: TestApp;
 let db: pg.Client;
@@ -77,4 +79,35 @@ test('npm run generate refuses an impossible --start with exit 2 (not a stack tr
   expect(month13.stderr).not.toMatch(/RangeError/);
   expect(month13.status).toBe(2);
   expect(gen('2024-02-30').status).toBe(2);
+});
+
+describe('mixed encodings (found by a review): UTF-8 rows in a file read as GBK are rejected, never stored as mojibake', () => {
+  const row = (id: string, note: string) => `${id},SOC-INSURANCE-02,2024-01-01 09:53:09,2024-01-05 11:39:29,FINISHED,370199001002,,,GENERAL,PHONE,4,,${note}\n`;
+  const runBytes = (input: Buffer, source: string, options: Partial<ImportOptions> = {}) =>
+    importServiceFile({ db, input: Readable.from([input]), fileName: 'mixed.csv', mapping: { ...gongjian, source }, ...options });
+  const notes = async (source: string) => Object.fromEntries((await db.query(`select source_id, note from service_record where source = $1`, [source])).rows.map((r) => [r.source_id, r.note]));
+  const UTF8_IN_GBK = 'the row is UTF-8 text in a file read as GBK (mixed encodings): import such rows from a UTF-8 file (--encoding utf8)';
+
+  test('detected GBK, and forced with --encoding gbk: the GBK row goes in as written, the UTF-8 rows are rejected (they were stored as 鏉愭枡榻愬叏)', async () => {
+    const input = Buffer.concat([Buffer.from(`${GONGJIAN_CSV_HEADER}\n`), iconv.encode(row('MIX-GBK', '群众表示满意'), 'gbk'), Buffer.from(row('MIX-U1', '材料齐全')), Buffer.from(row('MIX-U2', '已办结，群众满意'))]);
+    for (const [source, options] of [['mixed-detected', {}], ['mixed-forced', { encoding: 'gbk' as const }]] as const) {
+      const summary = await runBytes(input, source, options);
+      expect(summary).toMatchObject({ inserted: 1, rejected: 2 });
+      expect(await notes(source)).toEqual({ 'MIX-GBK': '群众表示满意' });
+      expect(await rejections(summary.runId)).toEqual([
+        { row_number: 3, column_name: null, reason: UTF8_IN_GBK },
+        { row_number: 4, column_name: null, reason: UTF8_IN_GBK },
+      ]);
+    }
+  });
+
+  test('real Chinese text in GBK is never taken for UTF-8: nearly 500 resident messages\' subjects all go in as written', async () => {
+    const subjects = [...new Set(readTeddyMessages(DEFAULT_TEDDY_FILE).map((m) => m.text.split('\n')[0].replace(/[,"\r]/g, ' ').trim().slice(0, 200)).filter(Boolean))];
+    expect(subjects.length).toBeGreaterThan(400);
+    const input = Buffer.concat([Buffer.from(`${GONGJIAN_CSV_HEADER}\n`), iconv.encode(subjects.map((subject, i) => row(`GBK-REAL-${i}`, subject)).join(''), 'gb18030')]);
+    const summary = await runBytes(input, 'gbk-real');
+    expect(summary).toMatchObject({ rowsRead: subjects.length, inserted: subjects.length, rejected: 0 });
+    const stored = await notes('gbk-real');
+    expect(subjects.filter((subject, i) => stored[`GBK-REAL-${i}`] !== subject)).toEqual([]);
+  });
 });

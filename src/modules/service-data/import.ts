@@ -142,7 +142,8 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
           return;
         }
         const cells = columns.map((column) => (object[column] === null || object[column] === undefined ? '' : String(object[column])));
-        if (decoding.undecodable && hasReplacement(cells)) await unreadable(row, undecodableReason(decoding));
+        const undecodable = undecodableRow(cells, decoding);
+        if (undecodable !== null) await unreadable(row, undecodable);
         else await take(cells, row);
       };
       let carry = '';
@@ -176,7 +177,8 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
             await unreadable(scanner.line, `unreadable CSV: ${scanner.message}`);
           } else if (!mapper) mapper = compileMapping(mapping, record, lookups);
           else {
-            const mapped = decoding.undecodable && hasReplacement(record) ? { column: null, reason: undecodableReason(decoding) } : mapper(record);
+            const undecodable = decoding.undecodable || decoding.encoding === 'gbk' ? undecodableRow(record, decoding) : null;
+            const mapped = undecodable !== null ? { column: null, reason: undecodable } : mapper(record);
             if (typeof mapped === 'string') {
               const wait = loader.write(mapped);
               if (wait) await wait;
@@ -381,6 +383,31 @@ const NOT_UTF8 = 'the row is not valid UTF-8 text (a GBK export? import it with 
 const NOT_GBK = 'the row is not valid GBK (GB18030) text (a UTF-8 export? import it with --encoding utf8)';
 const undecodableReason = (state: DecodeState) => (state.encoding === 'gbk' ? NOT_GBK : NOT_UTF8);
 const hasReplacement = (cells: string[]) => cells.some((cell) => cell.includes('\ufffd'));
+
+const UTF8_IN_GBK = 'the row is UTF-8 text in a file read as GBK (mixed encodings): import such rows from a UTF-8 file (--encoding utf8)';
+const CJK = /[\u4e00-\u9fff]/g;
+
+/**
+ * In a file read as GBK: whether a cell was written in UTF-8. Its bytes are valid GB18030 too, so
+ * nothing flags them (材料齐全 reads 鏉愭枡榻愬叏); encoded back they are well-formed UTF-8 holding
+ * Chinese, which GBK Chinese of two characters or more almost never is (the premise of mostlyUtf8).
+ * Only rows of files read as GBK pay for this.
+ */
+function utf8ReadAsGbk(cells: string[]): boolean {
+  for (const cell of cells) {
+    if (!/[^\x00-\x7f]/.test(cell)) continue;
+    const bytes = iconv.encode(cell, GBK_DECODER);
+    if (isUtf8(bytes) && (bytes.toString('utf8').match(CJK)?.length ?? 0) >= 2) return true;
+  }
+  return false;
+}
+
+/** Why a decoded row cannot be taken as text, or null: bytes invalid in the encoding, or UTF-8 read as GBK. */
+function undecodableRow(cells: string[], decoding: DecodeState): string | null {
+  if (decoding.undecodable && hasReplacement(cells)) return undecodableReason(decoding);
+  if (decoding.encoding === 'gbk' && utf8ReadAsGbk(cells)) return UTF8_IN_GBK;
+  return null;
+}
 
 /** The column (key) names a mapping reads, for JSON lines. */
 function mappedColumns(mapping: Mapping): string[] {
