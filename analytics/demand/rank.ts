@@ -417,8 +417,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       persistentMonths: null,
     };
     if (metrics.ratePer10k !== null) metrics.ratePer10k = round(metrics.ratePer10k, 4);
-    if (population === null) note('ratePer10k', 'no population is recorded for the area');
     if (population === null && areaDim && metrics.smoothedRatePer10k !== null) note('smoothedRatePer10k', 'no population is recorded for the area: the rate of its pool (r̄) stands in, so the other criteria decide how pressing the cell is');
+    if (population === null) note('ratePer10k', 'no population is recorded for the area');
     else if (rated < cell.volume) note('ratePer10k', `${cell.volume - rated} of the ${cell.volume} demands are from areas with no population recorded: the rate counts the other ${rated}, of the residents it is per`);
     if (!trend) note('trendZ', `${trendMonthsUsed.length} monthly points: the trend needs at least ${MIN_TREND_POINTS}`);
     if (!surge) note('surgeZ', surgeNullReason(baselineCoverage, baselineTooShort, periodCoverage, surgeDays));

@@ -461,6 +461,9 @@ describe('a reported member stays placed inside the community they live in, what
     expectError(rekinded, 'BAD_USER_INPUT', 'input.kind');
     const elsewhere = await app.execute(`mutation($id: ID!, $o: ID!) { updatePerson(id: $id, input: { organizationId: $o }) { id } }`, { id: member, o: orgs.otherBranchId });
     expectError(elsewhere, 'BAD_USER_INPUT', 'input.organizationId');
+    // Nor in no branch at all while reported (a review found organizationId: null let them out).
+    const nowhere = await app.execute(`mutation($id: ID!) { updatePerson(id: $id, input: { organizationId: null }) { id } }`, { id: member });
+    expectError(nowhere, 'BAD_USER_INPUT', 'input.organizationId');
     expect(await PLACED(member)).toBe(dbId(branch));
 
     // Placed in another branch of the community they live in: the grid (and its branch) may go.

@@ -81,7 +81,7 @@ export const personService = {
       if (organizationId !== undefined) person.organization = await loadOptional(em, PartyOrganization, organizationId, 'input.organizationId');
       await validate(em, person);
       await em.flush();
-      if (organizationId && person.reportedOn) await assertPlacementsHold(em, { personId: person.id }, 'input.organizationId');
+      if (organizationId !== undefined && person.reportedOn) await assertPlacementsHold(em, { personId: person.id }, 'input.organizationId');
       return person;
     }), 'input.idNumber', idNumberTaken);
   },

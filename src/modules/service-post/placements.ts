@@ -25,18 +25,18 @@ export async function assertPlacementsHold(em: EntityManager, scope: PlacementSc
   const [breach] = await em.execute<{ members: number; community: string | null }[]>(
     `select count(*)::int as members, min(c.name) as community
        from person p
-       join party_organization o on o.id = p.organization_id
-       join area oa on oa.id = o.area_id
+       left join party_organization o on o.id = p.organization_id
+       left join area oa on oa.id = o.area_id
        left join area c on c.id = p.residence_community_id
       where p.reported_on is not null and ${condition}
-        and (c.id is null or oa.path not like c.path || '%' or o.kind not in (?))`,
+        and (o.id is null or c.id is null or oa.path not like c.path || '%' or o.kind not in (?))`,
     [value, PLACEMENT_KIND_NAMES],
   );
   if (breach.members > 0) {
     const who = 'personId' in scope ? 'this reported member' : `${breach.members} reported member${breach.members === 1 ? '' : 's'} (双报到) placed there`;
     throw badInput(
       field,
-      `would leave ${who} outside a grid branch or building group of the community they live in${breach.community ? ` (${breach.community})` : ''}: a reported member is placed inside their residence community; place them in another branch first`,
+      `would leave ${who} in no grid branch or building group of the community they live in${breach.community ? ` (${breach.community})` : ''}: a reported member is placed inside their residence community; place them in another branch first`,
     );
   }
 }

@@ -1,0 +1,75 @@
+/**
+ * Small cells, for viewers who may not see personal data (portals, analysts): a figure drawn from a
+ * few records describes those few residents (a cell of one request showed that resident's rating,
+ * how fast their case closed and that they are disabled). One rule for every figure they read:
+ *
+ * - a mean or rate of ratings needs MIN_CELL_RECORDS ratings behind it;
+ * - a cell of fewer than MIN_CELL_RECORDS demands (or finished records, for close times) shows its
+ *   count and score, not its details: how it was resolved, rated and how fast, whom it served,
+ *   whether it recurred, and which records it holds (evidence ids).
+ *
+ * Staff who may see the records themselves read every figure. Counts stay public: a count is what
+ * a portal embeds. Where a figure enters a computed score (a street's ranking score), the score is
+ * computed without it for these viewers, or it could be worked back out of the score.
+ */
+import type { Viewer } from '../context/context';
+import { maySeePersonalData } from './privacy';
+
+export const MIN_CELL_RECORDS = 5;
+
+/** Whether `viewer` reads small cells without their details. */
+export function hidesSmallCells(viewer: Viewer): boolean {
+  return !maySeePersonalData(viewer);
+}
+
+/** Whether a mean or rate of `ratings` ratings may be shown to a viewer who `hides` small cells. */
+export function ratingsShown(hides: boolean, ratings: number): boolean {
+  return !hides || ratings >= MIN_CELL_RECORDS;
+}
+
+/** The demand metrics that describe how a cell's cases went and whom they served (not how many there were). */
+export const CELL_DETAIL_METRICS = [
+  'resolutionGap', 'satisfactionGap', 'timelinessP50Hours', 'timelinessP90Hours', 'onTimeShare', 'meanCloseHours',
+  'backlogOpen', 'backlogP90AgeDays', 'vulnerableShare', 'recurrence',
+] as const;
+
+export const SMALL_CELL_REASON = `fewer than ${MIN_CELL_RECORDS} demands (or ratings): not shown to viewers who may not see personal data`;
+
+/**
+ * `metrics` without the details a viewer who hides small cells may not read: all of
+ * CELL_DETAIL_METRICS for a cell of fewer than MIN_CELL_RECORDS `demands`, and satisfactionGap for
+ * fewer than MIN_CELL_RECORDS `ratings` (unknown ratings: hidden). `hidden` names what was nulled.
+ */
+export function withoutSmallCellDetails<T extends Record<string, unknown>>(metrics: T, demands: number, ratings: number | undefined): { metrics: T; hidden: string[] } {
+  const hidden: string[] = [];
+  const out: Record<string, unknown> = { ...metrics };
+  for (const name of CELL_DETAIL_METRICS) {
+    if (!(name in out) || out[name] === null) continue;
+    if (demands < MIN_CELL_RECORDS || (name === 'satisfactionGap' && (ratings ?? 0) < MIN_CELL_RECORDS)) {
+      out[name] = null;
+      hidden.push(name);
+    }
+  }
+  return { metrics: out as T, hidden };
+}
+
+/**
+ * A stored JSON document (a project's kept suggestion) with every demand cell in it (an object with a
+ * numeric `volume` beside `metrics` or `metricValues`) stripped of its details as above. Ratings are
+ * not kept there, so satisfactionGap goes unless the cell has MIN_CELL_RECORDS demands and a
+ * `ratings` count says so.
+ */
+export function withoutSmallCellDetailsJson<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((element) => withoutSmallCellDetailsJson(element)) as T;
+  if (!value || typeof value !== 'object') return value;
+  const object = Object.fromEntries(Object.entries(value).map(([key, element]) => [key, withoutSmallCellDetailsJson(element)])) as Record<string, unknown>;
+  if (typeof object.volume === 'number') {
+    for (const key of ['metrics', 'metricValues']) {
+      const metrics = object[key];
+      if (metrics && typeof metrics === 'object' && !Array.isArray(metrics)) {
+        object[key] = withoutSmallCellDetails(metrics as Record<string, unknown>, object.volume, typeof object.ratings === 'number' ? object.ratings : undefined).metrics;
+      }
+    }
+  }
+  return object as T;
+}
