@@ -77,3 +77,12 @@ test('a single ranked cell: nothing to weigh, every weight 0 and its score 0.5, 
   expect(ranking.weights.every((weight: any) => weight.used === 0)).toBe(true);
   expect(ranking.notes).toContain('weights: nothing separates the ranked cells (a single cell, or every criterion tied), so every weight is 0 and every score 0.5; policyWeights would still be used');
 });
+
+test('a scope with no population recorded, ranked by category: one note that the population is unknown, not also "the rate counts the other 0" (a review of the pool-rate fix found its note had taken the else of this one)', async () => {
+  const rows = (await ok(app, RANKING, { input: { areaId: w.otherCommunityId, ...JUNE, groupBy: ['CATEGORY'], minSupport: 0 } })).demandRanking.rows;
+  expect(rows.length).toBeGreaterThan(0);
+  for (const row of rows) {
+    expect(row.metrics).toMatchObject({ population: null, ratePer10k: null });
+    expect(row.notes.filter((n: any) => n.metric === 'ratePer10k')).toEqual([{ metric: 'ratePer10k', reason: 'no population is recorded for the area' }]);
+  }
+});
