@@ -92,6 +92,8 @@ export interface DemandRow {
   notes: { metric: string; reason: string }[];
   /** Set on rows below the support gate. */
   belowSupportReason?: string;
+  /** Ratings behind satisfactionGap (not shown: for the small-cell rule of src/common/disclosure.ts). */
+  ratings?: number;
 }
 
 export interface DemandWeight {

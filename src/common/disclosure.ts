@@ -12,7 +12,8 @@
  * a portal embeds. Where a figure enters a computed score (a street's ranking score), the score is
  * computed without it for these viewers, or it could be worked back out of the score.
  */
-import type { Viewer } from '../context/context';
+import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
+import type { AppContext, Viewer } from '../context/context';
 import { maySeePersonalData } from './privacy';
 
 export const MIN_CELL_RECORDS = 5;
@@ -40,9 +41,9 @@ export const SMALL_CELL_REASON = `fewer than ${MIN_CELL_RECORDS} demands (or rat
  * CELL_DETAIL_METRICS for a cell of fewer than MIN_CELL_RECORDS `demands`, and satisfactionGap for
  * fewer than MIN_CELL_RECORDS `ratings` (unknown ratings: hidden). `hidden` names what was nulled.
  */
-export function withoutSmallCellDetails<T extends Record<string, unknown>>(metrics: T, demands: number, ratings: number | undefined): { metrics: T; hidden: string[] } {
+export function withoutSmallCellDetails<T extends object>(metrics: T, demands: number, ratings: number | undefined): { metrics: T; hidden: string[] } {
   const hidden: string[] = [];
-  const out: Record<string, unknown> = { ...metrics };
+  const out: Record<string, unknown> = { ...(metrics as Record<string, unknown>) };
   for (const name of CELL_DETAIL_METRICS) {
     if (!(name in out) || out[name] === null) continue;
     if (demands < MIN_CELL_RECORDS || (name === 'satisfactionGap' && (ratings ?? 0) < MIN_CELL_RECORDS)) {
@@ -73,3 +74,11 @@ export function withoutSmallCellDetailsJson<T>(value: T): T {
   }
   return object as T;
 }
+
+const hideSmallCellsForViewer: MiddlewareFn<AppContext> = async ({ context }, next) => {
+  const value = await next();
+  return value == null || !hidesSmallCells(context.viewer) ? value : withoutSmallCellDetailsJson(value);
+};
+
+/** Marks a JSON field that keeps demand cells (a project's kept suggestion): small cells lose their details for viewers who hide them. */
+export const SmallCellsHidden = () => UseMiddleware(hideSmallCellsForViewer);

@@ -469,6 +469,11 @@ test('an evidence id whose source id reads like a personal number is masked for 
   });
   expect(imported.errors).toBeUndefined();
   expect(imported.data.importServiceRecords).toEqual({ inserted: 2, rejected: 0 });
+  // Three more of another source, earlier in the month: a cell of fewer than 5 demands shows an analyst no evidence (disclosure.ts).
+  const fill = await app.execute(`mutation($records: [ServiceRecordInput!]!) { importServiceRecords(source: "fill", records: $records) { inserted } }`, {
+    records: [record('FILL-1', 1), record('FILL-2', 2), record('FILL-3', 3)],
+  });
+  expect(fill.data.importServiceRecords.inserted).toBe(3);
   const evidence = async (viewer?: Parameters<TestApp['execute']>[2]) => {
     const result = await app.execute(`query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { evidenceIds } } }`, {
       input: { areaId: district(), from: '2023-03-01', to: '2023-03-31', groupBy: ['CATEGORY'], sources: 'SERVICE_RECORDS', minSupport: 1 },

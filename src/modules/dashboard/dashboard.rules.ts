@@ -17,9 +17,8 @@ const DAY_MS = 86_400_000;
  * Figures for viewers who may not see personal data (portals, analysts). A window of seconds
  * around one request described that request (its category, status and its resident's rating) as
  * well as a building's figures do, which they are refused. So for them a period is whole China
- * days, and a mean or rate of ratings needs this many ratings behind it.
+ * days (below), and a mean or rate of ratings follows the small-cell rule (common/disclosure.ts).
  */
-export const MIN_RATINGS_SHOWN = 5;
 
 /** Whether an instant is 00:00 China time (a day boundary). */
 export function isChinaMidnight(instant: Date): boolean {

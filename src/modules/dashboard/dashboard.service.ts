@@ -1,12 +1,12 @@
 import { badInput } from '../../common/errors';
 import type { AppContext } from '../../context/context';
 import { AreaLevel, Street } from '../area/area.entity';
-import { maySeePersonalData } from '../../common/privacy';
+import { hidesSmallCells, ratingsShown } from '../../common/disclosure';
 import { loadArea } from '../area/area.service';
 import { RequestCategory } from '../category/category.entity';
 import { RequestStatus } from '../request/request.entity';
 import { CLOCK_RUNNING } from '../request/request.states';
-import { MIN_RATINGS_SHOWN, RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, chinaMidnightAtOrBefore, isChinaMidnight, monthBounds, rate } from './dashboard.rules';
+import { RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, chinaMidnightAtOrBefore, isChinaMidnight, monthBounds, rate } from './dashboard.rules';
 import { chinaDayOf } from '../../common/dates';
 import type { DashboardFigures, DashboardInput, StreetRankingInput, StreetRankingRow } from './dashboard.types';
 import { authorizeArea } from '../identity/access';
@@ -21,7 +21,7 @@ const int = (value: unknown) => Number(value ?? 0);
 
 /**
  * The period asked for: from/to, or the last N days up to now. `wholeDays` (viewers who may not see
- * personal data, see MIN_RATINGS_SHOWN): from/to must be China midnights, and lastDays starts at
+ * personal data, see dashboard.rules): from/to must be China midnights, and lastDays starts at
  * the midnight before now − N days.
  */
 function resolvePeriod(ctx: AppContext, input: DashboardInput, wholeDays: boolean): { from: Date; to: Date } {
@@ -45,7 +45,7 @@ function resolvePeriod(ctx: AppContext, input: DashboardInput, wholeDays: boolea
 /** Dashboard figures: each is one SQL aggregate over the area's subtree (path prefix), never a loop. */
 export const dashboardService = {
   async figures(ctx: AppContext, given: DashboardInput): Promise<DashboardFigures> {
-    const restricted = !maySeePersonalData(ctx.viewer);
+    const restricted = hidesSmallCells(ctx.viewer);
     const input = { ...given, ...resolvePeriod(ctx, given, restricted) };
     if (!(input.to > input.from)) throw badInput('input.to', 'must be after input.from');
     // lastDays' whole-day start may add up to a day to its at most MAX_DAYS.
@@ -129,8 +129,8 @@ export const dashboardService = {
     ]);
 
     const r = requests[0];
-    // A few ratings are a few residents' opinions (see MIN_RATINGS_SHOWN).
-    const ratingsHidden = restricted && int(r.rated) < MIN_RATINGS_SHOWN;
+    // A few ratings are a few residents' opinions (the small-cell rule, common/disclosure.ts).
+    const ratingsHidden = !ratingsShown(restricted, int(r.rated));
     const categories = await em.find(RequestCategory, { id: { $in: byCategory.map((row) => int(row.category_id)) } });
     const categoryById = new Map(categories.map((category) => [category.id, category]));
     return {
@@ -183,12 +183,14 @@ export const dashboardService = {
     );
     const streets = await ctx.em.find(Street, { id: { $in: rows.map((row) => int(row.street_id)) } });
     const streetById = new Map(streets.map((street) => [street.id, street]));
+    const hides = hidesSmallCells(ctx.viewer);
     const scored = rows.map((row) => {
       const received = int(row.received);
       const rates = {
         response: rate(int(row.responded), received),
         resolution: rate(int(row.resolved), received),
-        satisfaction: rate(int(row.satisfied), int(row.rated)),
+        // Small-cell rule (disclosure.ts): out of the rate and, for these viewers, out of the score, from which it could be worked back.
+        satisfaction: ratingsShown(hides, int(row.rated)) ? rate(int(row.satisfied), int(row.rated)) : null,
       };
       let weight = 0;
       let sum = 0;

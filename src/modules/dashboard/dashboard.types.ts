@@ -1,7 +1,7 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { MIN_RATINGS_SHOWN } from './dashboard.rules';
+import { MIN_CELL_RECORDS } from '../../common/disclosure';
 import { IdInput } from '../../common/input-fields';
 import { Area, Street } from '../area/area.entity';
 import { RequestCategory } from '../category/category.entity';
@@ -65,7 +65,7 @@ export class DashboardFigures {
   @Field(() => Float, { nullable: true, description: '按时办结率: resolved by their deadline / resolved.' })
   onTimeRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: `Mean rating, 1-5, of those rated; null when none is, or, for viewers who may not see personal data (portals, analysts), when fewer than ${MIN_RATINGS_SHOWN} are.` })
+  @Field(() => Float, { nullable: true, description: `Mean rating, 1-5, of those rated; null when none is, or, for viewers who may not see personal data (portals, analysts), when fewer than ${MIN_CELL_RECORDS} are.` })
   averageSatisfaction!: number | null;
 
   @Field(() => Float, { nullable: true, description: `满意率: rated 4 or 5 / rated; null as averageSatisfaction is.` })

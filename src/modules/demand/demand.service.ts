@@ -6,6 +6,7 @@ import {
 import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { maskPersonalNumbersInKey, maySeePersonalData } from '../../common/privacy';
+import { MIN_CELL_RECORDS, SMALL_CELL_REASON, withoutSmallCellDetails } from '../../common/disclosure';
 import type { AppContext } from '../../context/context';
 import { authorizeArea } from '../identity/access';
 import { type DemandHotspotsInput, type DemandRankingInput, type DemandSeriesInput } from './demand.inputs';
@@ -50,6 +51,9 @@ function evidenceIdFor(seesPersonalData: boolean, id: string): string {
 }
 
 function toRow(row: DemandRow, seesPersonalData: boolean): DemandRankingRow {
+  // Small cells (disclosure.ts): their count and score, not how their few cases went, nor which they are.
+  const small = seesPersonalData ? null : withoutSmallCellDetails(row.metrics, row.metrics.volume, row.ratings);
+  const evidenceHidden = small !== null && row.metrics.volume < MIN_CELL_RECORDS && row.evidenceIds.length > 0;
   return {
     key: row.key,
     categoryId: row.key.categoryId !== undefined ? toGlobalId('RequestCategory', row.key.categoryId) : null,
@@ -58,12 +62,16 @@ function toRow(row: DemandRow, seesPersonalData: boolean): DemandRankingRow {
     gridId: row.key.gridId !== undefined ? toGlobalId('Grid', row.key.gridId) : null,
     residentGroup: row.key.residentGroup ?? null,
     label: row.label,
-    metrics: row.metrics,
+    metrics: small ? small.metrics : row.metrics,
     score: row.score,
     rank: row.rank,
     topicOfMonth: row.topicOfMonth,
-    evidenceIds: row.evidenceIds.map((id) => evidenceIdFor(seesPersonalData, id)),
-    notes: row.notes,
+    evidenceIds: evidenceHidden ? [] : row.evidenceIds.map((id) => evidenceIdFor(seesPersonalData, id)),
+    notes: [
+      ...row.notes,
+      ...(small?.hidden ?? []).map((metric) => ({ metric, reason: SMALL_CELL_REASON })),
+      ...(evidenceHidden ? [{ metric: 'evidenceIds', reason: SMALL_CELL_REASON }] : []),
+    ],
     belowSupportReason: row.belowSupportReason ?? null,
   };
 }

@@ -7,6 +7,7 @@ import type { Community } from '../area/area.entity';
 import { ResourceType, type ListItem } from '../list/list.entity';
 import type { Unit } from '../unit/unit.entity';
 import { AccountName, FreeText } from '../../common/free-text-field';
+import { SmallCellsHidden } from '../../common/disclosure';
 
 /**
  * Livelihood projects (民生项目 / 民生实事): the catalogue of project templates suggestions draw
@@ -173,6 +174,7 @@ export class LivelihoodProject extends NodeEntity {
   /** The suggestion as it was when accepted: numbers, explanation and the query. */
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'The suggestion as accepted: its query, numbers, explanation, the run\'s totals and assumptions.' })
   @FreeText()
+  @SmallCellsHidden()
   @Property({ type: 'json', nullable: true })
   suggestion?: Record<string, unknown> | null;
 

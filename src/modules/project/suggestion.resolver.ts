@@ -1,6 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { IsOptional, Max, Min } from 'class-validator';
 import type { AppContext } from '../../context/context';
+import { hidesSmallCells, withoutSmallCellDetails } from '../../common/disclosure';
 import { Area, Community } from '../area/area.entity';
 import { RequestCategory } from '../category/category.entity';
 import { ListItem } from '../list/list.entity';
@@ -55,8 +56,10 @@ export class ProjectSuggestionFieldsResolver {
 @Resolver(() => CoveredDemandCell)
 export class CoveredDemandCellResolver {
   @FieldResolver(() => [CellMetric])
-  metrics(@Root() cell: CoveredDemandCell): CellMetric[] {
-    return Object.entries(cell.metricValues).map(([name, value]) => ({ name, value }));
+  metrics(@Root() cell: CoveredDemandCell, @Ctx() ctx: AppContext): CellMetric[] {
+    // Small cells (disclosure.ts): ratings are not kept with the cell, so satisfactionGap goes for these viewers.
+    const values = hidesSmallCells(ctx.viewer) ? withoutSmallCellDetails(cell.metricValues, cell.volume, undefined).metrics : cell.metricValues;
+    return Object.entries(values).map(([name, value]) => ({ name, value }));
   }
 
   @FieldResolver(() => RequestCategory)

@@ -7,6 +7,7 @@ import { expectGlobalId } from '../../common/global-id';
 import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
+import { MIN_CELL_RECORDS, hidesSmallCells, ratingsShown } from '../../common/disclosure';
 import { byForeignKey } from '../../context/loaders';
 import { AreaLevel } from '../area/area.entity';
 import { importServiceRows, markInterruptedRuns, runsWithoutImporter, type RunState } from './import';
@@ -141,9 +142,10 @@ export const serviceDataService = {
         )
       : [];
     const rows = new Map<string, ServiceStatsRow>();
-    for (const raw of services) rows.set(String(raw.key), toRow(raw));
+    const hides = hidesSmallCells(ctx.viewer);
+    for (const raw of services) rows.set(String(raw.key), toRow(raw, hides));
     for (const raw of requests) {
-      const row = rows.get(String(raw.key)) ?? toRow({ key: raw.key, label: raw.label });
+      const row = rows.get(String(raw.key)) ?? toRow({ key: raw.key, label: raw.label }, hides);
       row.requestCount = Number(raw.count);
       row.demandTotal = row.demands + row.requestCount;
       rows.set(String(raw.key), row);
@@ -163,7 +165,7 @@ export const serviceDataService = {
       `select sum(d.count)::bigint as count from request_daily d where d.community_id in (${communities}) and d.day between ? and ?`,
       params,
     );
-    const total = toRow(totalServices);
+    const total = toRow(totalServices, hides);
     total.requestCount = Number(totalRequests.count ?? 0);
     total.demandTotal = total.demands + total.requestCount;
     return { from, to, total, rows: list };
@@ -182,7 +184,8 @@ interface RawRow {
   satisfaction_count?: string | null;
 }
 
-function toRow(raw: RawRow): ServiceStatsRow {
+/** `hides`: the small-cell rule (disclosure.ts): no mean of fewer than 5 ratings, no close time of fewer than 5 finished records. */
+function toRow(raw: RawRow, hides: boolean): ServiceStatsRow {
   const count = Number(raw.count ?? 0);
   const consultations = Number(raw.consultations ?? 0);
   const finished = Number(raw.finished ?? 0);
@@ -196,8 +199,8 @@ function toRow(raw: RawRow): ServiceStatsRow {
     open: Number(raw.open ?? 0),
     finished,
     // close seconds are summed over FINISHED records with a finish time (see FINISHED_WITH_TIME), the records `finished` counts.
-    averageCloseHours: finished > 0 ? Math.round((Number(raw.close_seconds ?? 0) / finished / 3600) * 100) / 100 : null,
-    satisfactionAverage: satisfactionCount > 0 ? Math.round((Number(raw.satisfaction_sum ?? 0) / satisfactionCount) * 100) / 100 : null,
+    averageCloseHours: finished > 0 && (!hides || finished >= MIN_CELL_RECORDS) ? Math.round((Number(raw.close_seconds ?? 0) / finished / 3600) * 100) / 100 : null,
+    satisfactionAverage: satisfactionCount > 0 && ratingsShown(hides, satisfactionCount) ? Math.round((Number(raw.satisfaction_sum ?? 0) / satisfactionCount) * 100) / 100 : null,
     satisfactionCount,
     requestCount: 0,
     demandTotal: count - consultations,

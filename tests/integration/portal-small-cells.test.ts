@@ -1,0 +1,165 @@
+import { MIN_CELL_RECORDS } from '../../src/common/disclosure';
+import { Role } from '../../src/modules/identity/role';
+import { accountViewer, portalViewer } from '../helpers/access-fixtures';
+import { categoryId } from '../helpers/closed-loop-fixtures';
+import { buildWorld, dbId, ok, type World } from '../helpers/fixtures';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+/*
+ * Small cells (src/common/disclosure.ts), found by a review of what a portal learns of ONE resident
+ * beyond the dashboard: in March 2030 the grid 幸福里第一网格 has exactly one request, filed on
+ * 2030-03-04 10:00 China time by a DISABLED resident, resolved 5 hours later and rated 1; the
+ * community has one one-window record on 2026-03-05 (LOW_INCOME, finished in 3 hours, rated 1).
+ * Portals (and analysts) read counts, not how one case went; staff read everything.
+ */
+
+let app: TestApp;
+let w: World;
+let requestId: string;
+let itemCode: string;
+
+const HOUR = 3600_000;
+const T0 = new Date('2030-03-04T02:00:00Z'); // 10:00 China time
+const at = (hours: number) => new Date(T0.getTime() + hours * HOUR);
+
+async function step(name: string, id: string, input: Record<string, unknown>, hours: number, type: string) {
+  app.clock.set(at(hours));
+  await ok(app, `mutation($id: ID!, $input: ${type}) { ${name}(id: $id, input: $input) { id } }`, { id, input });
+}
+
+beforeAll(async () => {
+  app = await createTestApp();
+  w = await buildWorld(app);
+  const repair = await categoryId(app, 'HOUSING-REPAIR');
+  app.clock.set(at(0));
+  const created = await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
+    input: {
+      title: '家里水管爆了', body: '轮椅进出不便，家中水管爆裂，请尽快维修', channel: 'HOTLINE_12345', categoryId: repair, areaId: w.buildingId,
+      residentGroup: 'DISABLED', residentName: '王秀英', residentPhone: '13700001111',
+    },
+  });
+  requestId = created.createRequest.id;
+  await step('dispatchRequest', requestId, { assigneePersonId: w.partyMemberId }, 1, 'DispatchRequestInput!');
+  await step('takeRequest', requestId, {}, 2, 'TakeRequestInput');
+  await step('resolveRequest', requestId, {}, 5, 'PlainStepInput');
+  await step('rateRequest', requestId, { satisfaction: 1 }, 6, 'RateRequestInput!');
+
+  // Records received after the server's clock would be refused: import them as of 2030-03-20.
+  app.clock.set(new Date('2030-03-20T02:00:00Z'));
+  const em = app.orm.em.fork();
+  const [item] = await em.execute(`select min(code) as code from service_item where not is_consultation`);
+  itemCode = item.code;
+  const [community] = await em.execute(`select code from area where id = ?`, [dbId(w.communityId)]);
+  const imported = await ok(app, `mutation($records: [ServiceRecordInput!]!) { importServiceRecords(source: "hall", records: $records) { inserted rejections(first: 5) { edges { node { column reason } } } } }`, {
+    records: [{
+      sourceId: 'GJ20260305-0000000001', itemCode, communityCode: community.code, status: 'FINISHED', residentGroups: ['LOW_INCOME'], satisfaction: 1,
+      receivedAt: '2026-03-05T01:00:00Z', finishedAt: '2026-03-05T04:00:00Z',
+    }],
+  });
+  expect(imported.importServiceRecords.rejections.edges).toEqual([]);
+  expect(imported.importServiceRecords.inserted).toBe(1);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const DETAILS = 'volume satisfactionGap meanCloseHours timelinessP50Hours vulnerableShare resolutionGap onTimeShare';
+const RANKING = `query($input: DemandRankingInput!) { demandRanking(input: $input) {
+  rows { label evidenceIds metrics { ${DETAILS} } notes { metric reason } }
+  belowSupport { label evidenceIds metrics { ${DETAILS} } notes { metric reason } }
+} }`;
+const oneDay = { from: '2030-03-04', to: '2030-03-04', sources: 'REQUESTS' };
+
+async function cells(input: Record<string, unknown>, viewer?: ReturnType<typeof portalViewer>) {
+  const result = await app.execute(RANKING, { input }, viewer);
+  expect(result.errors).toBeUndefined();
+  return [...result.data.demandRanking.rows, ...result.data.demandRanking.belowSupport];
+}
+
+test('demandRanking: a cell of one request shows a portal or an analyst its count, not that resident\'s rating, close time or group, nor the request\'s id; staff see all', async () => {
+  for (const viewer of [portalViewer(), accountViewer(Role.ANALYST, null)]) {
+    for (const minSupport of [30, 0]) {
+      const [cell] = await cells({ ...oneDay, areaId: w.gridId, groupBy: ['CATEGORY'], minSupport }, viewer);
+      expect(cell.metrics).toEqual({ volume: 1, satisfactionGap: null, meanCloseHours: null, timelinessP50Hours: null, vulnerableShare: null, resolutionGap: null, onTimeShare: null });
+      expect(cell.evidenceIds).toEqual([]);
+      expect(cell.notes).toContainEqual({ metric: 'satisfactionGap', reason: `fewer than ${MIN_CELL_RECORDS} demands (or ratings): not shown to viewers who may not see personal data` });
+    }
+  }
+  const [staff] = await cells({ ...oneDay, areaId: w.gridId, groupBy: ['CATEGORY'] });
+  expect(staff.metrics).toMatchObject({ volume: 1, satisfactionGap: 1, meanCloseHours: 5, vulnerableShare: 1 });
+  expect(staff.evidenceIds).toEqual([requestId]);
+});
+
+describe('serviceStats and streetRanking: no mean of fewer than 5 ratings for a portal', () => {
+  const STATS = `query($input: ServiceStatsInput!) { serviceStats(input: $input) { rows { key serviceCount averageCloseHours satisfactionAverage satisfactionCount } } }`;
+
+  test('one record\'s rating and close time are not a community-day\'s figures for a portal; staff read them', async () => {
+    const input = { areaId: w.communityId, from: '2026-03-05', to: '2026-03-05', groupBy: 'ITEM' };
+    const portal = (await app.execute(STATS, { input }, portalViewer())).data.serviceStats.rows.find((r: any) => r.key === itemCode);
+    expect(portal).toEqual({ key: itemCode, serviceCount: 1, satisfactionCount: 1, satisfactionAverage: null, averageCloseHours: null });
+    const staff = (await ok(app, STATS, { input })).serviceStats.rows.find((r: any) => r.key === itemCode);
+    expect(staff).toEqual({ key: itemCode, serviceCount: 1, satisfactionCount: 1, satisfactionAverage: 1, averageCloseHours: 3 });
+  });
+
+  test('a street\'s satisfaction rate of one rating is not shown to a portal, nor is it in the score (it could be worked back)', async () => {
+    const QUERY = `query($input: StreetRankingInput!) { streetRanking(input: $input) { street { id } requestsReceived responseRate resolutionRate satisfactionRate score } }`;
+    const input = { districtId: w.districtId, month: '2030-03' };
+    const portal = (await app.execute(QUERY, { input }, portalViewer())).data.streetRanking.find((row: any) => row.street.id === w.streetId);
+    const staff = (await ok(app, QUERY, { input })).streetRanking.find((row: any) => row.street.id === w.streetId);
+    expect(staff).toMatchObject({ requestsReceived: 1, responseRate: 1, resolutionRate: 1, satisfactionRate: 0, score: 55 });
+    expect(portal).toMatchObject({ requestsReceived: 1, responseRate: 1, resolutionRate: 1, satisfactionRate: null, score: 100 });
+  });
+});
+
+describe('a livelihood project\'s kept suggestion', () => {
+  // April 2030: 和平里社区 has one request, a street light reported by an ELDERLY resident, resolved in 4 hours and rated 2.
+  const T1 = new Date('2030-04-02T02:00:00Z');
+  const at1 = (hours: number) => new Date(T1.getTime() + hours * HOUR);
+  beforeAll(async () => {
+    app.clock.set(at1(0));
+    const lights = await categoryId(app, 'HOUSING-LIGHTS');
+    const created = await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
+      input: { title: '楼道灯坏了', body: '楼道灯坏了，老人晚上下楼看不见', channel: 'HOTLINE_12345', categoryId: lights, areaId: w.otherGridId, residentGroup: 'ELDERLY', residentName: '李桂兰' },
+    });
+    const id = created.createRequest.id;
+    for (const [name, input, hours, type] of [['dispatchRequest', { assigneePersonId: w.partyMemberId }, 1, 'DispatchRequestInput!'], ['takeRequest', {}, 2, 'TakeRequestInput'], ['resolveRequest', {}, 4, 'PlainStepInput'], ['rateRequest', { satisfaction: 2 }, 5, 'RateRequestInput!']] as const) {
+      app.clock.set(at1(hours));
+      await ok(app, `mutation($id: ID!, $input: ${type}) { ${name}(id: $id, input: $input) { id } }`, { id, input });
+    }
+    app.clock.set(new Date('2030-05-01T02:00:00Z'));
+    const shown = await ok(app, `query($input: ProjectSuggestionsInput!) { projectSuggestions(input: $input) {
+      selected { suggestionId template { code } community { id } } rejected(first: 50) { suggestionId template { code } community { id } } } }`, {
+      input: { budget: 1000000, areaId: w.otherCommunityId, from: '2030-04-01', to: '2030-04-30' },
+    });
+    const suggestion = [...shown.projectSuggestions.selected, ...shown.projectSuggestions.rejected].find((s: any) => s.template.code === 'STREET-LIGHTS' && s.community.id === w.otherCommunityId);
+    await ok(app, `mutation($input: AcceptSuggestionInput!) { acceptSuggestion(input: $input) { id } }`, { input: { suggestionId: suggestion.suggestionId } });
+  });
+
+  const keptCells = async (viewer?: ReturnType<typeof portalViewer>) => {
+    const result = await app.execute(`{ livelihoodProjects { edges { node { suggestion } } } }`, {}, viewer);
+    expect(result.errors).toBeUndefined();
+    const kept = result.data.livelihoodProjects.edges.map((edge: any) => edge.node.suggestion).find(Boolean);
+    return kept.suggestion.cells.map((cell: any) => ({ volume: cell.volume, satisfactionGap: cell.metrics.satisfactionGap, meanCloseHours: cell.metrics.meanCloseHours, vulnerableShare: cell.metrics.vulnerableShare }));
+  };
+
+  test('keeps, for a portal, the count of a cell of one request but not its resident\'s rating, close time or group (it kept them for every portal, for good); staff read them', async () => {
+    expect(await keptCells(portalViewer())).toEqual([{ volume: 1, satisfactionGap: null, meanCloseHours: null, vulnerableShare: null }]);
+    expect(await keptCells()).toEqual([{ volume: 1, satisfactionGap: 1, meanCloseHours: 4, vulnerableShare: 1 }]);
+  });
+
+  test('and the live suggestion\'s covered cells read the same for an analyst (portals may not ask for suggestions)', async () => {
+    app.clock.set(new Date('2030-05-01T02:00:00Z'));
+    const QUERY = `query($input: ProjectSuggestionsInput!) { projectSuggestions(input: $input) { rejected(first: 50) { template { code } coveredCells { volume metrics { name value } } } selected { template { code } coveredCells { volume metrics { name value } } } } }`;
+    const input = { budget: 1000000, areaId: w.otherCommunityId, from: '2030-04-01', to: '2030-04-30' };
+    const metric = (answer: any, name: string) => {
+      const all = [...answer.projectSuggestions.selected, ...answer.projectSuggestions.rejected];
+      return all.find((s: any) => s.template.code === 'STREET-LIGHTS').coveredCells[0].metrics.find((m: any) => m.name === name).value;
+    };
+    expect((await app.execute(QUERY, { input }, portalViewer())).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const analyst = (await app.execute(QUERY, { input }, accountViewer(Role.ANALYST, null))).data;
+    expect(['satisfactionGap', 'meanCloseHours', 'vulnerableShare'].map((name) => metric(analyst, name))).toEqual([null, null, null]);
+    expect(metric(analyst, 'volume')).toBe(1);
+    const staff = await ok(app, QUERY, { input });
+    expect(metric(staff, 'satisfactionGap')).toBe(1);
+  });
+});
