@@ -15,7 +15,7 @@ export { warmAnalytics } from './warm';
 
 // Project suggestions (analytics/suggest, analytics/optimize).
 export { suggestProjects } from './suggest/suggest';
-export { DEFAULT_BETA, DEFAULT_RHO } from './suggest/benefit';
+export { DEFAULT_BETA, DEFAULT_RHO, MIN_DEMANDS_FOR_V } from './suggest/benefit';
 export { GROUP_NAMES, candidateKey } from './suggest/types';
 export type {
   ActiveProjectSpec, BeneficiaryRule, BindingConstraint, CandidateOut, CommunitySpec, CoveredCell, DemandCell, GreedyOut, GroupName, ResourceKind, ResourceMatchOut,

@@ -92,8 +92,9 @@ export interface DemandRow {
   notes: { metric: string; reason: string }[];
   /** Set on rows below the support gate. */
   belowSupportReason?: string;
-  /** Ratings behind satisfactionGap (not shown: for the small-cell rule of src/common/disclosure.ts). */
+  /** Ratings behind satisfactionGap, and finished demands with a close time behind the timeliness metrics (not shown: for the small-cell rule of src/common/disclosure.ts). */
   ratings?: number;
+  timed?: number;
 }
 
 export interface DemandWeight {

@@ -20,6 +20,14 @@ export const DEFAULT_RHO = 0.3;
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/**
+ * The fewest demands a cell's v (vulnerable share) boosts its benefit from. Below it v says little
+ * about who needs a project, and it would describe those few residents to whoever reads the benefit
+ * (a cell of one request showed that resident's group through 1 + β·v): such a cell counts v as
+ * unknown (no boost), for every viewer. The small-cell rule's k (src/common/disclosure.ts).
+ */
+export const MIN_DEMANDS_FOR_V = 5;
+
 export interface BenefitBreakdown {
   benefit: number;
   cells: CoveredCell[];
@@ -34,15 +42,16 @@ export interface BenefitBreakdown {
 export function benefitOf(cells: readonly DemandCell[], rho: number, beta: number): BenefitBreakdown {
   const covered: CoveredCell[] = cells
     .map((cell) => {
-      // An unknown share (no demand names a group) gives no boost: v counts 0, said in the formula.
-      const vulnerabilityWeight = 1 + beta * (cell.vulnerableShare ?? 0);
+      // An unknown share (no demand names a group, or too few demands) gives no boost: v counts 0, said in the formula.
+      const v = cell.volume >= MIN_DEMANDS_FOR_V ? cell.vulnerableShare : null;
+      const vulnerabilityWeight = 1 + beta * (v ?? 0);
       return {
         categoryId: cell.categoryId,
         communityId: cell.communityId,
         label: cell.label,
         volume: cell.volume,
         score: cell.score,
-        vulnerableShare: cell.vulnerableShare,
+        vulnerableShare: v,
         metrics: cell.metrics,
         vulnerabilityWeight,
         contribution: cell.score * cell.volume * rho * vulnerabilityWeight,
@@ -52,7 +61,8 @@ export function benefitOf(cells: readonly DemandCell[], rho: number, beta: numbe
   const benefit = covered.reduce((sum, cell) => sum + cell.contribution, 0);
   // Six decimals, as coveredCells shows them: with C cut to three, the printed terms missed the
   // printed benefit by up to 0.75 % (0.075×599×… for C = 0.074836), and an analyst redoing the sum could not trust it.
-  const shown = covered.slice(0, 6).map((c) => `${round(c.score, 6)}×${c.volume}×(1+${beta}×${c.vulnerableShare === null ? '0, v unknown' : round(c.vulnerableShare, 6)})`);
+  const vText = (c: CoveredCell) => (c.vulnerableShare !== null ? `${round(c.vulnerableShare, 6)}` : c.volume < MIN_DEMANDS_FOR_V ? `0, v of fewer than ${MIN_DEMANDS_FOR_V} demands` : '0, v unknown');
+  const shown = covered.slice(0, 6).map((c) => `${round(c.score, 6)}×${c.volume}×(1+${beta}×${vText(c)})`);
   const rest = covered.slice(6);
   if (rest.length) shown.push(`${round(rest.reduce((sum, c) => sum + c.contribution / rho, 0), 6)} (${rest.length} more cells)`);
   const formula = `b = ρ·Σ C·n·(1+β·v) = ${rho} × (${shown.join(' + ') || '0'}) = ${round(benefit, 3)}`;

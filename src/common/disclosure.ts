@@ -13,10 +13,12 @@
  * computed without it for these viewers, or it could be worked back out of the score.
  */
 import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
+import { MIN_DEMANDS_FOR_V } from '../../analytics';
 import type { AppContext, Viewer } from '../context/context';
 import { maySeePersonalData } from './privacy';
 
-export const MIN_CELL_RECORDS = 5;
+/** k: the suggestions' vulnerability boost needs as many demands (analytics' MIN_DEMANDS_FOR_V), one number for both. */
+export const MIN_CELL_RECORDS = MIN_DEMANDS_FOR_V;
 
 /** Whether `viewer` reads small cells without their details. */
 export function hidesSmallCells(viewer: Viewer): boolean {
@@ -34,19 +36,34 @@ export const CELL_DETAIL_METRICS = [
   'backlogOpen', 'backlogP90AgeDays', 'vulnerableShare', 'recurrence',
 ] as const;
 
-export const SMALL_CELL_REASON = `fewer than ${MIN_CELL_RECORDS} demands (or ratings): not shown to viewers who may not see personal data`;
+export const SMALL_CELL_REASON = `fewer than ${MIN_CELL_RECORDS} demands (or ratings, or timed cases): not shown to viewers who may not see personal data`;
+
+/** The metrics computed from the cases with a close time (timed): a few of them are those cases' times. */
+const TIMED_METRICS: ReadonlySet<string> = new Set(['timelinessP50Hours', 'timelinessP90Hours', 'onTimeShare', 'meanCloseHours']);
+
+/** What a cell's details are computed from, as far as known (undefined: not kept, so not shown). */
+export interface CellCounts {
+  /** Demands (consultations excluded). */
+  demands: number;
+  ratings?: number;
+  /** Finished demands with a close time. */
+  timed?: number;
+}
 
 /**
  * `metrics` without the details a viewer who hides small cells may not read: all of
  * CELL_DETAIL_METRICS for a cell of fewer than MIN_CELL_RECORDS `demands`, and satisfactionGap for
  * fewer than MIN_CELL_RECORDS `ratings` (unknown ratings: hidden). `hidden` names what was nulled.
  */
-export function withoutSmallCellDetails<T extends object>(metrics: T, demands: number, ratings: number | undefined): { metrics: T; hidden: string[] } {
+export function withoutSmallCellDetails<T extends object>(metrics: T, counts: CellCounts): { metrics: T; hidden: string[] } {
   const hidden: string[] = [];
   const out: Record<string, unknown> = { ...(metrics as Record<string, unknown>) };
   for (const name of CELL_DETAIL_METRICS) {
     if (!(name in out) || out[name] === null) continue;
-    if (demands < MIN_CELL_RECORDS || (name === 'satisfactionGap' && (ratings ?? 0) < MIN_CELL_RECORDS)) {
+    const few = counts.demands < MIN_CELL_RECORDS
+      || (name === 'satisfactionGap' && (counts.ratings ?? 0) < MIN_CELL_RECORDS)
+      || (TIMED_METRICS.has(name) && counts.timed !== undefined && counts.timed < MIN_CELL_RECORDS);
+    if (few) {
       out[name] = null;
       hidden.push(name);
     }
@@ -68,7 +85,8 @@ export function withoutSmallCellDetailsJson<T>(value: T): T {
     for (const key of ['metrics', 'metricValues']) {
       const metrics = object[key];
       if (metrics && typeof metrics === 'object' && !Array.isArray(metrics)) {
-        object[key] = withoutSmallCellDetails(metrics as Record<string, unknown>, object.volume, typeof object.ratings === 'number' ? object.ratings : undefined).metrics;
+        // A kept cell's volume counts demands only (consultations excluded); its ratings and timed cases are not kept.
+        object[key] = withoutSmallCellDetails(metrics as Record<string, unknown>, { demands: object.volume, ratings: undefined, timed: 0 }).metrics;
       }
     }
   }

@@ -82,7 +82,7 @@ test('demandRanking: a cell of one request shows a portal or an analyst its coun
       const [cell] = await cells({ ...oneDay, areaId: w.gridId, groupBy: ['CATEGORY'], minSupport }, viewer);
       expect(cell.metrics).toEqual({ volume: 1, satisfactionGap: null, meanCloseHours: null, timelinessP50Hours: null, vulnerableShare: null, resolutionGap: null, onTimeShare: null });
       expect(cell.evidenceIds).toEqual([]);
-      expect(cell.notes).toContainEqual({ metric: 'satisfactionGap', reason: `fewer than ${MIN_CELL_RECORDS} demands (or ratings): not shown to viewers who may not see personal data` });
+      expect(cell.notes).toContainEqual({ metric: 'satisfactionGap', reason: `fewer than ${MIN_CELL_RECORDS} demands (or ratings, or timed cases): not shown to viewers who may not see personal data` });
     }
   }
   const [staff] = await cells({ ...oneDay, areaId: w.gridId, groupBy: ['CATEGORY'] });
@@ -147,6 +147,15 @@ describe('a livelihood project\'s kept suggestion', () => {
     expect(await keptCells()).toEqual([{ volume: 1, satisfactionGap: 1, meanCloseHours: 4, vulnerableShare: 1 }]);
   });
 
+  test('a cell of fewer than 5 demands gives no vulnerability boost, for anyone: v beside the metrics, 1 + β·v and the formula would tell the one resident\'s group', async () => {
+    for (const viewer of [portalViewer(), undefined]) {
+      const result = await app.execute(`{ livelihoodProjects { edges { node { suggestion } } } }`, {}, viewer);
+      const kept = result.data.livelihoodProjects.edges.map((edge: any) => edge.node.suggestion).find(Boolean);
+      expect(kept.suggestion.cells.map((cell: any) => ({ volume: cell.volume, v: cell.vulnerableShare, weight: cell.vulnerabilityWeight }))).toEqual([{ volume: 1, v: null, weight: 1 }]);
+      expect(kept.suggestion.benefitFormula).toMatch(/×1×\(1\+0\.5×0, v of fewer than 5 demands\)/);
+    }
+  });
+
   test('and the live suggestion\'s covered cells read the same for an analyst (portals may not ask for suggestions)', async () => {
     app.clock.set(new Date('2030-05-01T02:00:00Z'));
     const QUERY = `query($input: ProjectSuggestionsInput!) { projectSuggestions(input: $input) { rejected(first: 50) { template { code } coveredCells { volume metrics { name value } } } selected { template { code } coveredCells { volume metrics { name value } } } } }`;
@@ -163,3 +172,83 @@ describe('a livelihood project\'s kept suggestion', () => {
     expect(metric(staff, 'satisfactionGap')).toBe(1);
   });
 });
+
+const RANK_TOPIC = `query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { label metrics { volume resolutionGap meanCloseHours timelinessP50Hours vulnerableShare } topicOfMonth { reasons missing } } } }`;
+
+test('topicOfMonth (found by a review): a one-request cell\'s hidden resolution rate is not quoted in its reasons/missing for a portal or an analyst', async () => {
+  for (const viewer of [portalViewer(), accountViewer(Role.ANALYST, null)]) {
+    const result = await app.execute(RANK_TOPIC, { input: { from: '2030-03-04', to: '2030-03-04', sources: 'REQUESTS', areaId: w.gridId, groupBy: ['CATEGORY'], minSupport: 0 } }, viewer);
+    expect(result.errors).toBeUndefined();
+    const [row] = result.data.demandRanking.rows;
+    expect(row.metrics.volume).toBe(1);
+    expect(row.metrics.resolutionGap).toBeNull();
+    const texts = [...row.topicOfMonth.reasons, ...row.topicOfMonth.missing];
+    expect(texts.filter((t: string) => /^resolved \d/.test(t))).toEqual([]);
+  }
+});
+
+describe('(found by a review) a cell of 5 demands of which one is finished', () => {
+  // June 2030, grid 幸福里第一网格: five requests; ONE resolved after 7 hours.
+  const T2 = new Date('2030-06-03T02:00:00Z');
+  const at2 = (hours: number) => new Date(T2.getTime() + hours * HOUR);
+  beforeAll(async () => {
+    const repair = await categoryId(app, 'HOUSING-REPAIR');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      app.clock.set(at2(i * 0.01));
+      const created = await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
+        input: { title: `漏水${i}`, body: '家中漏水，请维修', channel: 'HOTLINE_12345', categoryId: repair, areaId: w.buildingId, residentGroup: i === 0 ? 'DISABLED' : 'ORDINARY' },
+      }).catch(async () => ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
+        input: { title: `漏水${i}`, body: '家中漏水，请维修', channel: 'HOTLINE_12345', categoryId: repair, areaId: w.buildingId },
+      }));
+      ids.push(created.createRequest.id);
+    }
+    await step('dispatchRequest', ids[0], { assigneePersonId: w.partyMemberId }, 1, 'DispatchRequestInput!');
+    await step('takeRequest', ids[0], {}, 2, 'TakeRequestInput');
+    app.clock.set(at2(7));
+    await ok(app, `mutation($id: ID!, $input: PlainStepInput) { resolveRequest(id: $id, input: $input) { id } }`, { id: ids[0], input: {} });
+    app.clock.set(new Date('2030-06-20T02:00:00Z'));
+  });
+
+  test('the close time of its ONE finished request is not shown to a portal (the rule: fewer than 5 finished records, for close times)', async () => {
+    const input = { from: '2030-06-03', to: '2030-06-03', sources: 'REQUESTS', areaId: w.gridId, groupBy: ['CATEGORY'], minSupport: 0 };
+    const staff = (await ok(app, RANK_TOPIC, { input })).demandRanking.rows[0];
+    expect(staff.metrics.volume).toBe(5);
+    expect(staff.metrics.meanCloseHours).toBe(7);
+    const portal = (await app.execute(RANK_TOPIC, { input }, portalViewer())).data.demandRanking.rows[0];
+    expect(portal.metrics.meanCloseHours).toBeNull();
+  });
+});
+
+describe('includeConsultations (found by a review): volume counting consultations does not open a cell of one demand', () => {
+  let category: string;
+  beforeAll(async () => {
+    app.clock.set(new Date('2026-07-20T02:00:00Z'));
+    const em = app.orm.em.fork();
+    const [pair] = await em.execute(`select a.code as demand_code, b.code as consult_code from service_item a join service_item b on a.category_id = b.category_id and b.is_consultation where not a.is_consultation order by a.code limit 1`);
+    const [community] = await em.execute(`select code from area where id = ?`, [dbId(w.communityId)]);
+    const records = [{
+      sourceId: 'GJ20260701-0000000001', itemCode: pair.demand_code, communityCode: community.code, status: 'FINISHED', residentGroups: ['LOW_INCOME'], satisfaction: 1,
+      receivedAt: '2026-07-01T01:00:00Z', finishedAt: '2026-07-01T04:00:00Z',
+    }];
+    for (let i = 2; i <= 5; i += 1) records.push({ sourceId: `GJ20260701-000000000${i}`, itemCode: pair.consult_code, communityCode: community.code, status: 'FINISHED', residentGroups: [], satisfaction: undefined as any, receivedAt: '2026-07-01T02:00:00Z', finishedAt: '2026-07-01T02:30:00Z' });
+    const imported = await ok(app, `mutation($records: [ServiceRecordInput!]!) { importServiceRecords(source: "hall", records: $records) { inserted rejections(first: 5) { edges { node { column reason } } } } }`, { records: records.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined))) });
+    expect(imported.importServiceRecords.rejections.edges).toEqual([]);
+    expect(imported.importServiceRecords.inserted).toBe(5);
+    category = pair.demand_code;
+  });
+
+  test('a portal sees neither the one demand\'s close time nor its resident\'s group', async () => {
+    const input = { from: '2026-07-01', to: '2026-07-01', sources: 'SERVICE_RECORDS', areaId: w.communityId, groupBy: ['CATEGORY'], minSupport: 0, includeConsultations: true };
+    const Q = `query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { label evidenceIds metrics { volume consultations meanCloseHours vulnerableShare resolutionGap } } } }`;
+    const staff = (await ok(app, Q, { input })).demandRanking.rows;
+    const portalResult = await app.execute(Q, { input }, portalViewer());
+    expect(portalResult.errors).toBeUndefined();
+    const portal = portalResult.data.demandRanking.rows;
+    const i = staff.findIndex((r: any) => r.metrics.consultations === 4);
+    expect(staff[i].metrics).toMatchObject({ volume: 5, consultations: 4, meanCloseHours: 3, vulnerableShare: 1 });
+    expect(portal[i].metrics).toMatchObject({ volume: 5, consultations: 4, meanCloseHours: null, vulnerableShare: null });
+    expect(portal[i].evidenceIds).toEqual([]);
+  });
+});
+

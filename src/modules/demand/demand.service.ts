@@ -50,10 +50,14 @@ function evidenceIdFor(seesPersonalData: boolean, id: string): string {
   return reference ? `${reference[1]}${maskPersonalNumbersInKey(reference[2])}` : id;
 }
 
-function toRow(row: DemandRow, seesPersonalData: boolean): DemandRankingRow {
+function toRow(row: DemandRow, seesPersonalData: boolean, includeConsultations: boolean): DemandRankingRow {
   // Small cells (disclosure.ts): their count and score, not how their few cases went, nor which they are.
-  const small = seesPersonalData ? null : withoutSmallCellDetails(row.metrics, row.metrics.volume, row.ratings);
-  const evidenceHidden = small !== null && row.metrics.volume < MIN_CELL_RECORDS && row.evidenceIds.length > 0;
+  // The details are the demands' (consultations are counted in volume only when asked for).
+  const demands = row.metrics.volume - (includeConsultations ? row.metrics.consultations : 0);
+  const small = seesPersonalData ? null : withoutSmallCellDetails(row.metrics, { demands, ratings: row.ratings, timed: row.timed });
+  const evidenceHidden = small !== null && demands < MIN_CELL_RECORDS && row.evidenceIds.length > 0;
+  // A reason quoting a hidden rate would tell it all the same.
+  const topicOfMonth = small?.hidden.includes('resolutionGap') ? withoutResolutionQuote(row.topicOfMonth) : row.topicOfMonth;
   return {
     key: row.key,
     categoryId: row.key.categoryId !== undefined ? toGlobalId('RequestCategory', row.key.categoryId) : null,
@@ -65,7 +69,7 @@ function toRow(row: DemandRow, seesPersonalData: boolean): DemandRankingRow {
     metrics: small ? small.metrics : row.metrics,
     score: row.score,
     rank: row.rank,
-    topicOfMonth: row.topicOfMonth,
+    topicOfMonth,
     evidenceIds: evidenceHidden ? [] : row.evidenceIds.map((id) => evidenceIdFor(seesPersonalData, id)),
     notes: [
       ...row.notes,
@@ -74,6 +78,12 @@ function toRow(row: DemandRow, seesPersonalData: boolean): DemandRankingRow {
     ],
     belowSupportReason: row.belowSupportReason ?? null,
   };
+}
+
+/** The topic-of-the-month reasons without the cell's resolution rate (hidden in a small cell). */
+function withoutResolutionQuote(topic: DemandRow['topicOfMonth']): DemandRow['topicOfMonth'] {
+  const neutral = (text: string) => (/^resolved \d/.test(text) ? `resolution not shown (${SMALL_CELL_REASON})` : text);
+  return { ...topic, reasons: topic.reasons.map(neutral), missing: topic.missing.map(neutral) };
 }
 
 /** Demand ranking, series and hot spots: input checks and area scope here, the numbers in analytics/. */
@@ -104,7 +114,7 @@ export const demandService = {
     // Each row remembers where its free text lies, for residentsSay (one batched statement for all rows).
     const texts = (row: DemandRankingRow): DemandRankingRow => ({ ...row, textScope: { key: row.key, from, to, paths, sources: input.sources } });
     const seesPersonalData = maySeePersonalData(ctx.viewer);
-    const row = (ranked: DemandRow) => texts(toRow(ranked, seesPersonalData));
+    const row = (ranked: DemandRow) => texts(toRow(ranked, seesPersonalData, input.includeConsultations ?? false));
     return { ...result, rows: result.rows.map(row), belowSupport: result.belowSupport.map(row) };
   },
 

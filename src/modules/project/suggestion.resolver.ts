@@ -57,8 +57,8 @@ export class ProjectSuggestionFieldsResolver {
 export class CoveredDemandCellResolver {
   @FieldResolver(() => [CellMetric])
   metrics(@Root() cell: CoveredDemandCell, @Ctx() ctx: AppContext): CellMetric[] {
-    // Small cells (disclosure.ts): ratings are not kept with the cell, so satisfactionGap goes for these viewers.
-    const values = hidesSmallCells(ctx.viewer) ? withoutSmallCellDetails(cell.metricValues, cell.volume, undefined).metrics : cell.metricValues;
+    // Small cells (disclosure.ts): ratings and timed cases are not kept with the cell, so satisfactionGap and the close times go for these viewers.
+    const values = hidesSmallCells(ctx.viewer) ? withoutSmallCellDetails(cell.metricValues, { demands: cell.volume, ratings: undefined, timed: 0 }).metrics : cell.metricValues;
     return Object.entries(values).map(([name, value]) => ({ name, value }));
   }
 
