@@ -4,7 +4,7 @@
  * how fast their case closed and that they are disabled). One rule for every figure they read:
  *
  * - a mean or rate of ratings needs MIN_CELL_RECORDS ratings behind it;
- * - a cell of fewer than MIN_CELL_RECORDS demands (or finished records, for close times) shows its
+ * - a cell of fewer than MIN_CELL_RECORDS demands (or timed cases, for close times) shows its
  *   count and score, not its details: how it was resolved, rated and how fast, whom it served,
  *   whether it recurred, and which records it holds (evidence ids).
  *
@@ -73,9 +73,8 @@ export function withoutSmallCellDetails<T extends object>(metrics: T, counts: Ce
 
 /**
  * A stored JSON document (a project's kept suggestion) with every demand cell in it (an object with a
- * numeric `volume` beside `metrics` or `metricValues`) stripped of its details as above. Ratings are
- * not kept there, so satisfactionGap goes unless the cell has MIN_CELL_RECORDS demands and a
- * `ratings` count says so.
+ * numeric `volume` beside `metrics` or `metricValues`) stripped of its details as above. Ratings and
+ * timed cases are not kept there, so satisfactionGap and the close-time figures always go.
  */
 export function withoutSmallCellDetailsJson<T>(value: T): T {
   if (Array.isArray(value)) return value.map((element) => withoutSmallCellDetailsJson(element)) as T;

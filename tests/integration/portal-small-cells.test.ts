@@ -221,7 +221,6 @@ describe('(found by a review) a cell of 5 demands of which one is finished', () 
 });
 
 describe('includeConsultations (found by a review): volume counting consultations does not open a cell of one demand', () => {
-  let category: string;
   beforeAll(async () => {
     app.clock.set(new Date('2026-07-20T02:00:00Z'));
     const em = app.orm.em.fork();
@@ -235,7 +234,6 @@ describe('includeConsultations (found by a review): volume counting consultation
     const imported = await ok(app, `mutation($records: [ServiceRecordInput!]!) { importServiceRecords(source: "hall", records: $records) { inserted rejections(first: 5) { edges { node { column reason } } } } }`, { records: records.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined))) });
     expect(imported.importServiceRecords.rejections.edges).toEqual([]);
     expect(imported.importServiceRecords.inserted).toBe(5);
-    category = pair.demand_code;
   });
 
   test('a portal sees neither the one demand\'s close time nor its resident\'s group', async () => {
