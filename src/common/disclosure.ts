@@ -72,6 +72,14 @@ export function withoutSmallCellDetails<T extends object>(metrics: T, counts: Ce
 }
 
 /**
+ * What a suggestion's demand cell (live or kept) tells of itself: its volume counts demands only
+ * (consultations excluded); its ratings and timed cases are not kept, so those figures always go.
+ */
+export function suggestionCellCounts(volume: number): CellCounts {
+  return { demands: volume, ratings: undefined, timed: 0 };
+}
+
+/**
  * A stored JSON document (a project's kept suggestion) with every demand cell in it (an object with a
  * numeric `volume` beside `metrics` or `metricValues`) stripped of its details as above. Ratings and
  * timed cases are not kept there, so satisfactionGap and the close-time figures always go.
@@ -84,8 +92,7 @@ export function withoutSmallCellDetailsJson<T>(value: T): T {
     for (const key of ['metrics', 'metricValues']) {
       const metrics = object[key];
       if (metrics && typeof metrics === 'object' && !Array.isArray(metrics)) {
-        // A kept cell's volume counts demands only (consultations excluded); its ratings and timed cases are not kept.
-        object[key] = withoutSmallCellDetails(metrics as Record<string, unknown>, { demands: object.volume, ratings: undefined, timed: 0 }).metrics;
+        object[key] = withoutSmallCellDetails(metrics as Record<string, unknown>, suggestionCellCounts(object.volume)).metrics;
       }
     }
   }

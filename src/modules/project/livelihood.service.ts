@@ -107,7 +107,7 @@ export const livelihoodService = {
       }
       const project = em.create(LivelihoodProject, {
         // The default joins two names of up to 100 and 60 characters: cut to what the column holds.
-        name: input.name ?? [...`${community.name}${template.name}`].slice(0, PROJECT_NAME_LENGTH).join(''),
+        name: input.name ?? cutText(`${community.name}${template.name}`, PROJECT_NAME_LENGTH),
         community,
         template,
         kind: template.kind,
