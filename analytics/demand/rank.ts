@@ -1,6 +1,6 @@
 /**
  * rankDemand: demand cells (what × area × resident group) over a period, each with the metrics of
- * docs-draft/analytics-ranking.md, ranked by TOPSIS closeness with entropy (+ policy) weights,
+ * docs/analytics-ranking.md, ranked by TOPSIS closeness with entropy (+ policy) weights,
  * flagged as a "topic of the month" candidate with the reasons that hold. Reads roll-ups only.
  */
 import { blendWeights, entropyWeights, topsis } from '../stats/mcdm';
@@ -147,7 +147,7 @@ const timer = () => {
   };
 };
 
-/** Ranks demand cells; see the module comment and docs-draft/analytics-ranking.md for every formula. */
+/** Ranks demand cells; see the module comment and docs/analytics-ranking.md for every formula. */
 export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Promise<DemandRankingResult> {
   validate(input);
   const clock = timer();

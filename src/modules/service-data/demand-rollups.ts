@@ -1,5 +1,5 @@
 /**
- * The demand roll-ups the ranking reads (see docs-draft/analytics-ranking.md): service records
+ * The demand roll-ups the ranking reads (see docs/analytics-ranking.md): service records
  * and resident requests together, at the grain the ranking needs and no finer.
  *
  *   demand_daily        China day × source × second-level category × community
