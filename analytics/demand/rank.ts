@@ -20,7 +20,7 @@ import { CONSULTATIONS_HAVE_NO_GROUP, DemandInputError, type DemandDimension, ty
 
 const DIMENSIONS: readonly DemandDimension[] = ['CATEGORY', 'SERVICE_ITEM', 'COMMUNITY', 'GRID', 'RESIDENT_GROUP'];
 /** The metrics TOPSIS weighs; `benefit: false` means smaller is more pressing. */
-export const CRITERIA: readonly { metric: keyof DemandMetrics; benefit: boolean }[] = [
+export const CRITERIA = [
   { metric: 'volume', benefit: true },
   { metric: 'smoothedRatePer10k', benefit: true },
   { metric: 'trendZ', benefit: true },
@@ -34,8 +34,10 @@ export const CRITERIA: readonly { metric: keyof DemandMetrics; benefit: boolean 
   { metric: 'onTimeShare', benefit: false },
   { metric: 'vulnerableShare', benefit: true },
   { metric: 'spread', benefit: true },
-];
-export const POLICY_METRICS = CRITERIA.map((c) => c.metric as string);
+] as const satisfies readonly { metric: keyof DemandMetrics; benefit: boolean }[];
+/** A metric TOPSIS weighs: the names a policy weight may give (the API's DemandRankingMetric enum). */
+export type RankingMetric = (typeof CRITERIA)[number]['metric'];
+export const POLICY_METRICS: readonly string[] = CRITERIA.map((c) => c.metric);
 /** Each used weight is at most this (the excess goes to the others). */
 export const MAX_WEIGHT = 0.3;
 /** Share of the blend given to policy weights when any are set. */

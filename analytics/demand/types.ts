@@ -1,5 +1,7 @@
 /** The public shapes of demand ranking, series and hot spots (the contract other code relies on). */
 
+import type { RankingMetric } from './rank';
+
 export type DemandDimension = 'CATEGORY' | 'SERVICE_ITEM' | 'COMMUNITY' | 'GRID' | 'RESIDENT_GROUP';
 export type DemandSources = 'SERVICE_RECORDS' | 'REQUESTS' | 'BOTH';
 
@@ -98,7 +100,7 @@ export interface DemandRow {
 }
 
 export interface DemandWeight {
-  metric: string;
+  metric: RankingMetric;
   /** The entropy weight (null when the metric was left out: null for every row). */
   entropy: number | null;
   policy: number | null;

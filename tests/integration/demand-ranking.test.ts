@@ -227,7 +227,6 @@ test.each([
   [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], minSupport: -1 }, 'input.minSupport'],
   [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], topN: 101 }, 'input.topN'],
   [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], areaId: Buffer.from('Community:99999').toString('base64url') }, 'input.areaId'],
-  [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], policyWeights: [{ metric: 'nonsense', weight: 1 }] }, 'input.policyWeights'],
   [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'], policyWeights: [{ metric: 'volume', weight: 11 }] }, 'input.policyWeights[0].weight'],
   [{ from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY', 'SERVICE_ITEM'] }, 'input.groupBy'],
   // Groups are counted for demands only: the flag would be ignored without a word.
@@ -243,6 +242,20 @@ test.each([
   const result = await app.execute(RANKING, { input });
   expect(result.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|NOT_FOUND/);
   expect(result.errors?.[0].extensions?.field).toBe(field);
+});
+
+test('a policy weight names a metric of the enum DemandRankingMetric: the old strings still go as variables, an unknown one is refused by GraphQL', async () => {
+  const input = { from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'] };
+  const unknown = await app.execute(RANKING, { input: { ...input, policyWeights: [{ metric: 'nonsense', weight: 1 }] } });
+  expect(unknown.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  expect(unknown.errors?.[0].message).toContain('at "input.policyWeights[0].metric"');
+  expect(unknown.errors?.[0].message).toContain('DemandRankingMetric');
+  const inline = await app.execute(`{ demandRanking(input: { from: "2025-04-01", to: "2025-06-30", groupBy: [CATEGORY], policyWeights: [{ metric: resolutionGap, weight: 5 }] }) { weights { metric policy } } }`);
+  expect(inline.errors).toBeUndefined();
+  const asVariable = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) { weights { metric policy } } }`, { input: { ...input, policyWeights: [{ metric: 'resolutionGap', weight: 5 }] } });
+  expect(asVariable.errors).toBeUndefined();
+  expect(asVariable.data.demandRanking.weights).toEqual(inline.data.demandRanking.weights);
+  expect(asVariable.data.demandRanking.weights).toContainEqual({ metric: 'resolutionGap', policy: 1 });
 });
 
 test('a period read as whole months minus edge days gives exactly the sums and latest records of its days', async () => {

@@ -1,6 +1,7 @@
 import { ArrayMaxSize, IsOptional, ValidateNested } from 'class-validator';
 import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { DateInput, IdInput } from '../../common/input-fields';
+import { CRITERIA, type RankingMetric } from '../../../analytics';
 import { ResidentGroup } from '../../common/resident-group';
 
 export enum DemandDimension {
@@ -38,10 +39,22 @@ export enum HotspotLevel {
 }
 registerEnumType(HotspotLevel, { name: 'HotspotLevel' });
 
+/**
+ * The metrics a ranking weighs, as a GraphQL enum: the names are analytics' CRITERIA metric names
+ * (analytics/demand/rank.ts, the one list), unchanged, so a variable that sent `"resolutionGap"`
+ * as a string still does.
+ */
+export const DemandRankingMetric = Object.freeze(Object.fromEntries(CRITERIA.map((c) => [c.metric, c.metric]))) as { readonly [M in RankingMetric]: M };
+export type DemandRankingMetric = RankingMetric;
+registerEnumType(DemandRankingMetric, {
+  name: 'DemandRankingMetric',
+  description: 'A metric the demand ranking weighs (DemandMetricsType has its meaning). volume and smoothedRatePer10k are never both weighed: by area volume is left out, without one smoothedRatePer10k.',
+});
+
 @InputType({ description: 'A policy weight for one metric (0-10); blended half-and-half with the entropy weights.' })
 export class PolicyWeightInput {
-  @Field({ description: 'A metric name, e.g. resolutionGap.' })
-  metric!: string;
+  @Field(() => DemandRankingMetric, { description: 'The metric, e.g. resolutionGap.' })
+  metric!: DemandRankingMetric;
 
   @Field(() => Float)
   weight!: number;

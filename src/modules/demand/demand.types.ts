@@ -1,6 +1,7 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { DemandKey } from '../../../analytics';
+import { DemandRankingMetric } from './demand.inputs';
 import type { RowTextScope } from './residents-say';
 
 // Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
@@ -72,7 +73,7 @@ export class DemandRankingRow {
 
 @ObjectType({ simpleResolvers: true })
 export class DemandWeightType {
-  @Field() metric!: string;
+  @Field(() => DemandRankingMetric) metric!: DemandRankingMetric;
   @Field(() => Float, { nullable: true, description: 'Entropy weight; null when the metric is null for every row.' }) entropy!: number | null;
   @Field(() => Float, { nullable: true }) policy!: number | null;
   @Field(() => Float, { description: 'The weight TOPSIS used: sums to 1 over metrics, except when nothing separates the ranked cells (a single cell, or every metric tied, with no policy weights): then 0 for all, every score 0.5, and the notes say so.' }) used!: number;

@@ -78,8 +78,8 @@ class ViewerInfo {
   @Field({ description: 'anonymous, account or portal.' })
   kind!: string;
 
-  @Field(() => String, { nullable: true })
-  role!: string | null;
+  @Field(() => Role, { nullable: true, description: 'Null when anonymous.' })
+  role!: Role | null;
 
   @Field(() => String, { nullable: true })
   name!: string | null;
