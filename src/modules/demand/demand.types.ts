@@ -90,8 +90,8 @@ export class DemandPeriod {
   @Field() from!: string;
   @Field() to!: string;
   @Field(() => Int) days!: number;
-  @Field(() => Float, { nullable: true, description: 'The days surgeZ reads: those gone by (a period running to today counts today\'s hours so far), less the days before the data begin and inside gaps in collection (10 or more days with nothing recorded anywhere, same sources), as the trend reads them. The notes name the days left out.' }) coveredDays?: number;
-  @Field(() => String, { nullable: true }) kind?: string;
+  @Field(() => Float, { description: 'The days surgeZ reads: those gone by (a period running to today counts today\'s hours so far), less the days before the data begin and inside gaps in collection (10 or more days with nothing recorded anywhere, same sources), as the trend reads them. The notes name the days left out.' }) coveredDays!: number;
+  @Field(() => String, { nullable: true, description: 'The baseline\'s kind: SAME_PERIOD_LAST_YEAR, PREVIOUS_PERIOD or GIVEN (days given); null on the period itself.' }) kind?: string;
 }
 
 @ObjectType({ description: 'Demand cells ranked by TOPSIS, with the weights used and the data snapshot.' })
