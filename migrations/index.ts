@@ -31,6 +31,7 @@ import { Migration20261221100000_service_record_received_brin } from './Migratio
 import { Migration20261222100000_free_text_masks_merged } from './Migration20261222100000_free_text_masks_merged';
 import { Migration20261223100000_account_username_lower_unique } from './Migration20261223100000_account_username_lower_unique';
 import { Migration20261224100000_free_text_masks_numeral_forms } from './Migration20261224100000_free_text_masks_numeral_forms';
+import { Migration20261225100000_free_text_masks_personal_cues } from './Migration20261225100000_free_text_masks_personal_cues';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -69,4 +70,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261222100000_free_text_masks_merged', class: Migration20261222100000_free_text_masks_merged },
   { name: 'Migration20261223100000_account_username_lower_unique', class: Migration20261223100000_account_username_lower_unique },
   { name: 'Migration20261224100000_free_text_masks_numeral_forms', class: Migration20261224100000_free_text_masks_numeral_forms },
+  { name: 'Migration20261225100000_free_text_masks_personal_cues', class: Migration20261225100000_free_text_masks_personal_cues },
 ];

@@ -229,6 +229,23 @@ const CUE_NUMBER_END = `(?:(?!${ANY_FORM_DIGIT})|(?=${NUMERAL_WORD}))`;
 const CUE_LISTED_NUMBER_END = `(?:(?!${ANY_FORM_DIGIT}|[${SPACE}]{1,2}${ANY_FORM_DIGIT})|(?=${NUMERAL_WORD}))`;
 /** The last four as CUE_NUMBER_LAST_FOUR, its last digit free to begin a numeral word (八八七六六五三下午: 7 digits in all). */
 const CUE_NUMBER_LAST_FOUR_ANY = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){3}`;
+/**
+ * Words a WeChat or QQ id follows (微信号 wxid_abc123, 微信：zhang_san88, vx: abc12345, QQ：123456, QQ号码…): 微信, V信,
+ * WeChat, vx, wx, QQ, with 号, 号码, 账号 or 帐号 after them or not. Latin ones not inside a Latin word.
+ */
+const ACCOUNT_CUE = '(?:微信|[Vv]信|[Ww]e[Cc]hat|WECHAT|[Vv][Xx]|[Ww][Xx]|QQ|[Qq]q|ＱＱ)(?:号码?|账号|帐号)?';
+/** Between the cue and the id: spaces, a 是 or 为, a colon (微信号是：, vx: ). */
+const ACCOUNT_LEAD = `[${SPACE}]{0,3}(?:[是为][${SPACE}]{0,3})?[：:]?[${SPACE}]{0,3}`;
+/** An id: a Latin letter or a digit, then 4 or more letters, digits, _ or - (WeChat ids have 6 to 20, QQ numbers 5 or more digits). */
+const ACCOUNT_ID_REST = '[-_A-Za-z0-9]{4,}';
+/** The provinces' characters a licence plate starts with (粤A12345). */
+const PLATE_PROVINCE = '[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]';
+/** A plate's letters (no I, no O) and digits, also typed in lower case (鄂a600hv). */
+const PLATE_LETTER = '[A-HJ-NP-Za-hj-np-z]';
+const PLATE_CHARACTER = '[A-HJ-NP-Za-hj-np-z0-9]';
+/** Between the city letter and the number (京A·12345, 粤A 12345, 粤A-12345). */
+const PLATE_JOIN = `[-－·・.．${SPACE}]?`;
+
 /** What lists a second number after the first (、，,/；; 或 或者 和 及), spaces around it allowed. */
 /** How many numbers listed after the first are masked (电话：一、二、三: two). */
 const LISTED_NUMBER_PASSES = 2;
@@ -472,6 +489,18 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
       `(?<!${DIGIT})${DIGIT}{3,}(${DIGIT}{4})${NUMBER_END}` +
       `(?!(?<!${DIGIT}{13})(?:[.．]${DIGIT}{1,2}${NUMBER_END}(?!${TIME_AFTER_DOT})|[${SPACE}]{0,2}[)）]?(?:${MONEY_AFTER})))`,
     replacement: '****$1',
+  },
+  // A WeChat or QQ id after its cue (微信号 wxid_abc123 → 微信号 w***, QQ：123456 → QQ：1***): the first character kept,
+  // as the e-mail mask keeps one. After the number masks: a mobile or a long QQ number after the cue (微信13812345678) is
+  // masked as any number is, and its **** ends no id. Or, the alternative (no text is both: they start with other
+  // characters), a licence plate (粤A12345, 湘AD12345, 京A·12345, 粤A1234学): the province, the city letter and the last
+  // character kept (粤A***5), the rest of 5 or 6 characters, one a digit at least, masked. A plate names its owner to
+  // anyone who can look it up; the text analytics drop plates too.
+  {
+    pattern:
+      `(?<![A-Za-z0-9_])(${ACCOUNT_CUE}${ACCOUNT_LEAD}[A-Za-z0-9])${ACCOUNT_ID_REST}` +
+      `|(${PLATE_PROVINCE}${PLATE_LETTER})(?=${PLATE_JOIN}[A-Za-z]{0,5}[0-9])${PLATE_JOIN}${PLATE_CHARACTER}{4,5}(${PLATE_CHARACTER}|[学警挂])(?![A-Za-z0-9])`,
+    replacement: '$1$2***$3',
   },
   // Names after a cue (联系人王建国 → 联系人王**), see NAME_AFTER_CUE. Last: it may take the first
   // character of the word after a short name (电话), which the local-number mask above looks for.

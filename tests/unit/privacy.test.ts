@@ -1,4 +1,4 @@
-import { CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW } from '../fixtures/masking-cases';
+import { CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW } from '../fixtures/masking-cases';
 import { looksLikePersonalNumber, maskAccountName, maskPersonalNumber, maskPersonalNumbersInKey, maskFreeText, maskFreeTextJson, maskFreeTextSqlExpression, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
@@ -870,5 +870,15 @@ describe('maskFreeText: financial numerals, parenthesized, full-stop, superscrip
   test('a name after a cue with a financial numeral for a surname is masked as a name, not read as a digit', () => {
     expect(maskFreeText('联系人伍建国，电话壹叁捌壹贰叁肆伍陆柒捌')).toBe('联系人伍**，电话壹叁捌****伍陆柒捌');
     expect(maskFreeText('联系人陆秀英')).toBe('联系人陆**');
+  });
+});
+
+describe('maskFreeText: names after more roles, spaced names, WeChat and QQ ids, licence plates', () => {
+  test.each(PERSONAL_CUES_REVIEW)('%s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
+  test.each(PERSONAL_CUES_LOOKALIKES.map((text) => [text]))('stays as written: %s', (text) => {
+    expect(maskFreeText(text)).toBe(text);
   });
 });
