@@ -12,21 +12,89 @@ import { AppError, ErrorCode, badInput, conflict } from './errors';
  * Runs a mutation's work all-or-nothing in one transaction, and turns constraint
  * violations the database caught (a duplicate code raced past the service's check)
  * into the same typed errors the services throw.
+ *
+ * A transaction PostgreSQL rolls back because of another one (a deadlock, a serialization
+ * failure) is run again, up to TRANSACTION_ATTEMPTS times in all, after a short random pause,
+ * before the client is answered TRY_AGAIN: see retryableCollision for what is and is not.
+ * Each attempt re-runs all of `work` from the start on a fresh fork, after the request's
+ * identity map and DataLoaders are emptied: the failed attempt left its changes on the entities
+ * it touched (and marked them as written), so none of them may be seen again. `work` must
+ * therefore load what it changes through `em`, never change an entity loaded before it.
  */
 export async function inTransaction<T>(ctx: AppContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  try {
-    return await ctx.em.transactional(async (em) => {
-      const result = await work(em);
-      refuseCommitAfterTimeout(ctx);
-      return result;
-    });
-  } catch (error) {
-    // A value a column cannot hold, in a mutation's writes: the input checks should have caught it
-    // (one counted otherwise than the column), but it is the request's value, not a server fault.
-    // Only here: in a query the same codes would be a bug of ours.
-    if (isValueThatDoesNotFit(error)) throw badInput('input', 'a value does not fit what can be stored (too long, too large, or a date out of range); nothing was changed');
-    throw translateDatabaseError(error);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.em.transactional(async (em) => {
+        const result = await work(em);
+        refuseCommitAfterTimeout(ctx);
+        return result;
+      });
+    } catch (error) {
+      const sqlState = retryableCollision(error);
+      // Not inside a caller's transaction (the collision aborted all of it, only its owner may
+      // start again), and not once the client was answered REQUEST_TIMEOUT (the attempt could
+      // not commit anyway).
+      if (sqlState && attempt < TRANSACTION_ATTEMPTS && !ctx.em.isInTransaction() && !ctx.timedOut?.()) {
+        const delayMs = retryDelayMs();
+        // The SQLSTATE only: a deadlock's detail quotes the other session's statement, values included.
+        ctx.logger?.info({ sqlState, attempt, attempts: TRANSACTION_ATTEMPTS, delayMs }, 'transaction rolled back by the database in a collision with another writer; running it again');
+        retriesSoFar += 1;
+        forgetAttempt(ctx);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        continue;
+      }
+      // A value a column cannot hold, in a mutation's writes: the input checks should have caught it
+      // (one counted otherwise than the column), but it is the request's value, not a server fault.
+      // Only here: in a query the same codes would be a bug of ours.
+      if (isValueThatDoesNotFit(error)) throw badInput('input', 'a value does not fit what can be stored (too long, too large, or a date out of range); nothing was changed');
+      throw translateDatabaseError(error);
+    }
   }
+}
+
+let retriesSoFar = 0;
+
+/**
+ * How many times this process has run a transaction again after a collision. A race fixed to
+ * queue instead of deadlocking would otherwise break again unseen (its retry succeeds): its test
+ * checks this does not move.
+ */
+export function transactionRetriesSoFar(): number {
+  return retriesSoFar;
+}
+
+/** How many times inTransaction runs a mutation's work when PostgreSQL keeps rolling it back in a collision. */
+export const TRANSACTION_ATTEMPTS = 3;
+
+/** The pause before running it again: 10 to 50 ms, at random, so two writers that collided do not collide again in step. */
+function retryDelayMs(): number {
+  return 10 + Math.floor(Math.random() * 41);
+}
+
+/**
+ * Drops what the failed attempt loaded and changed: the request's identity map (which the
+ * transaction's fork shared, and whose entities now hold the rolled-back values as if written)
+ * and its DataLoaders' caches. Contexts of command-line tools may have no loaders.
+ */
+function forgetAttempt(ctx: AppContext): void {
+  if (ctx.loaders) ctx.loaders.forget();
+  ctx.em.clear();
+}
+
+/**
+ * The SQLSTATE when `error` is PostgreSQL's own answer that it rolled this transaction back
+ * because of another one, so running the same work again is safe and likely to succeed:
+ * 40P01 deadlock, 40001 serialization failure. Only a code the server sent (sqlStateOf): it
+ * means the transaction is rolled back, even in reply to COMMIT, whereas a connection lost
+ * during COMMIT (no SQLSTATE, or class 08/57P0x) leaves unknown whether it committed and is
+ * never retried (it stays SERVICE_UNAVAILABLE). Not 55P03 (lock_timeout): that limit is an
+ * administrator's bound on how long a statement may wait, and trying again would wait it out
+ * up to three times over behind the same holder; it stays an immediate TRY_AGAIN.
+ */
+function retryableCollision(error: unknown): string | undefined {
+  if (error instanceof AppError || isDatabaseUnavailable(error)) return undefined;
+  const sqlState = sqlStateOf(error);
+  return sqlState !== undefined && RETRIED_COLLISION_CODES.has(sqlState) ? sqlState : undefined;
 }
 
 /**
@@ -59,10 +127,9 @@ export function translateDatabaseError(error: unknown): unknown {
     return new AppError(ErrorCode.REQUEST_TIMEOUT, 'A database statement took longer than allowed (DB_STATEMENT_TIMEOUT_MS) and was cancelled; nothing was changed. Narrow the request or retry.');
   }
   if (isRolledBackByCollision(error)) {
-    // Not the request's fault and not a bug: PostgreSQL aborted the whole transaction. Answered,
-    // not retried here: a mutation's work may have touched entities shared with the request's
-    // context (loaded before the transaction, cached in its DataLoaders), so only a fresh request
-    // is sure to start clean, and the client knows whether resending is what it wants.
+    // Not the request's fault and not a bug: PostgreSQL aborted the whole transaction. By the
+    // time a mutation's collision gets here, inTransaction has already run it again
+    // (TRANSACTION_ATTEMPTS in all; a lock timeout is not retried), so the client is told to.
     return new AppError(ErrorCode.TRY_AGAIN, 'The database rolled this change back because another one was writing the same records at the same moment; nothing was changed. Send the same request again.');
   }
   if (error instanceof OptimisticLockError) {
@@ -163,6 +230,9 @@ function isStatementCancelled(error: unknown): boolean {
  * 55P03 lock not available (a lock_timeout an administrator may set for the role or database).
  */
 const COLLISION_CODES = new Set(['40P01', '40001', '55P03']);
+
+/** The collisions inTransaction runs the work again for (retryableCollision says why not 55P03). */
+const RETRIED_COLLISION_CODES: ReadonlySet<string> = new Set(['40P01', '40001']);
 
 /**
  * SQLSTATEs for a value the column cannot hold: 22001 a string longer than varchar(n), 22003 a

@@ -6,6 +6,7 @@ import { addListItem, createPairing, createProblemList } from '../helpers/closed
 import { buildWorld, createPerson, dbId, ok, type World } from '../helpers/fixtures';
 import { createMember } from '../helpers/member-fixtures';
 import { hold, waiters } from '../helpers/lock-race';
+import { transactionRetriesSoFar } from '../../src/common/transaction';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /* Claims, resources and balances (found by a review of the lists and points): each test failed before its fix. */
@@ -31,6 +32,7 @@ test('a claim and an edit of its resource by community staff queue one after the
   const service = await addListItem(app, { listId: list, kind: 'SERVICE', title: '义诊日' });
   // Hold the community's area row: the claim locked it with the item (through the scope filter) and stopped there.
   const release = await hold(app, 'select 1 from area where id = $1 for update', [dbId(w.communityId)]);
+  const retriesBefore = transactionRetriesSoFar();
   let claimDone = false;
   let updateDone = false;
   const claiming = app.execute(CLAIM, { input: { itemId: service, unitId: w.units.hospitalId, resourceId: resource, quantity: 4 } }, staff).finally(() => (claimDone = true));
@@ -42,6 +44,8 @@ test('a claim and an edit of its resource by community staff queue one after the
   const [claim, update] = await Promise.all([claiming, updating]);
   expect(claim.errors).toBeUndefined();
   expect(update.errors).toBeUndefined();
+  // Queued, not a deadlock quietly run again by inTransaction.
+  expect(transactionRetriesSoFar()).toBe(retriesBefore);
 });
 
 test('a unit names its own worker living in another community to carry out a claim (the liaison and staff alike)', async () => {

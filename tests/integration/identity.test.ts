@@ -6,6 +6,7 @@ import { createServer, type AppServer } from '../../src/server';
 import { areaPath, portalViewer } from '../helpers/access-fixtures';
 import { ANONYMOUS } from '../../src/context/context';
 import { toGlobalId } from '../../src/common/global-id';
+import { transactionRetriesSoFar } from '../../src/common/transaction';
 import { categoryId, createPairing } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createPerson, createUnit, dbId, expectError, expectNothingWritten, expectRacedDuplicatesAnswerAsSequential, ok, residentId, type World } from '../helpers/fixtures';
 import { sha256 } from '../../src/modules/identity/credentials';
@@ -1316,6 +1317,7 @@ describe('session writers take the account row first, then the token', () => {
   test('a refresh during a password change waits for it and is refused, no deadlock', async () => {
     await account('refresh.during.change', 'COMMUNITY_STAFF', { scopeAreaId: w.communityId });
     const { refreshToken } = await signIn('refresh.during.change');
+    const retriesBefore = transactionRetriesSoFar();
     const answer = (await holdingAccount(
       'refresh.during.change',
       async (client, accountId) => {
@@ -1325,6 +1327,8 @@ describe('session writers take the account row first, then the token', () => {
       () => gql(REFRESH, { t: refreshToken }),
     )) as Awaited<ReturnType<typeof gql>>;
     expect(answer.json.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    // It waited: not a deadlock that inTransaction quietly ran again.
+    expect(transactionRetriesSoFar()).toBe(retriesBefore);
   });
 
   test('unlockAccount acts on the row as it is once locked, not on a copy read before', async () => {
