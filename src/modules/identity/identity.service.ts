@@ -161,6 +161,12 @@ export const identityService = {
       let account: Account | null;
       if (device.account_id === viewer.accountId) {
         account = (await lockById(em, Account, device.account_id))!;
+        // As in changePassword: a password change (or reset, or deactivation) committed while this
+        // waited on the account row ended this session; the password sent is then checked against
+        // the new hash and counted as wrong. Nothing is done or counted: the caller signs in again.
+        if (viewer.sessionVersion !== undefined && viewer.sessionVersion !== account.sessionVersion) {
+          throw unauthenticated('This session was ended while the request waited (the password was just changed or reset); nothing was changed: sign in again');
+        }
         // A session alone may not do it: one open on the lost phone would otherwise forget the
         // owner's other devices and then lock the name with wrong passwords, every client with it.
         if (!currentPassword) throw badInput('currentPassword', 'is required to forget one of your own devices, as to change your password');

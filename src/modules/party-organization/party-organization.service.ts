@@ -17,7 +17,7 @@ import type {
   UpdatePartyOrganizationInput,
 } from './party-organization.inputs';
 import { assertDateOrder } from '../../common/dates';
-import { assertPlacementsHold } from '../service-post/placements';
+import { assertPlacementsHold, lockPlacementAreas } from '../service-post/placements';
 
 /** Party organisations (党组织) and their part-time seats (兼职委员). */
 export const partyOrganizationService = {
@@ -76,7 +76,13 @@ export const partyOrganizationService = {
       }
       await assertNoCycle(em, organization);
       await em.flush();
-      if (areaId || input.kind != null) await assertPlacementsHold(em, { organizationId: organization.id }, areaId ? 'input.areaId' : 'input.kind');
+      if (areaId || input.kind != null) {
+        // The new area FOR SHARE (as reportMember reads an organisation's area): a move of it racing
+        // this re-attachment either committed first and is seen by the check below, or waits and
+        // then sees this organisation's members under it in its own check.
+        if (areaId) await lockPlacementAreas(em, null, organization.area.id);
+        await assertPlacementsHold(em, { organizationId: organization.id }, areaId ? 'input.areaId' : 'input.kind');
+      }
       return organization;
     }), 'input.code', () => codeTaken(input.code!));
   },

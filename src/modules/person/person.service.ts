@@ -3,7 +3,7 @@ import { conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
 import { expectGlobalId } from '../../common/global-id';
-import { loadByGlobalId, loadForUpdate, loadOptional } from '../../common/lookup';
+import { loadByGlobalId, loadForUpdate, loadOptional, loadOptionalShared } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
@@ -16,7 +16,7 @@ import { PostClaim } from '../service-post/service-post.entity';
 import { CLAIM_MOVES } from '../service-post/service-post.rules';
 import type { AssignGridWorkerInput, CreatePersonInput, PersonListArgs, UpdatePersonInput } from './person.inputs';
 import { assertConsistentRegistration } from './person.rules';
-import { assertPlacementsHold } from '../service-post/placements';
+import { assertPlacementsHold, lockPlacementAreas } from '../service-post/placements';
 
 /** People who register with their residence community: party members and non-party staff. */
 export const personService = {
@@ -78,10 +78,14 @@ export const personService = {
         person.organization = null;
         await em.nativeUpdate(PostClaim, { person: person.id, status: { $in: CLAIM_MOVES.end.from } }, { status: CLAIM_MOVES.end.to });
       }
-      if (organizationId !== undefined) person.organization = await loadOptional(em, PartyOrganization, organizationId, 'input.organizationId');
+      // FOR SHARE, as reportMember reads it: a re-attachment of the organisation racing this waits or is seen.
+      if (organizationId !== undefined) person.organization = await loadOptionalShared(em, PartyOrganization, organizationId, 'input.organizationId');
       await validate(em, person);
       await em.flush();
-      if (organizationId !== undefined && person.reportedOn) await assertPlacementsHold(em, { personId: person.id }, 'input.organizationId');
+      if (organizationId !== undefined && person.reportedOn) {
+        await lockPlacementAreas(em, person.residenceCommunity?.id ?? null, person.organization?.area.id ?? null);
+        await assertPlacementsHold(em, { personId: person.id }, 'input.organizationId');
+      }
       return person;
     }), 'input.idNumber', idNumberTaken);
   },

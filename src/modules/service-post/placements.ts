@@ -40,3 +40,14 @@ export async function assertPlacementsHold(em: EntityManager, scope: PlacementSc
     );
   }
 }
+
+/**
+ * The area rows a placement check of a write reads, locked FOR SHARE until it commits (null: none):
+ * the residence community, then the organisation's area (an ancestor before its subtree, the order
+ * a move updates them in). A move racing the write either committed first, and the check (run
+ * after this) reads the new paths, or waits until the write commits, and its own
+ * assertPlacementsHold then sees the write. Shared: writes checking the same areas do not queue.
+ */
+export async function lockPlacementAreas(em: EntityManager, communityId: number | null, organizationAreaId: number | null): Promise<void> {
+  for (const id of [communityId, organizationAreaId]) if (id != null) await em.execute('select 1 from area where id = ? for share', [id]);
+}

@@ -14,7 +14,7 @@ import { RequestCategory } from '../category/category.entity';
 import { PartyOrganization } from '../party-organization/party-organization.entity';
 import { Person } from '../person/person.entity';
 import { Unit } from '../unit/unit.entity';
-import { loadForUpdate } from '../../common/lookup';
+import { loadForUpdate, loadOptionalShared } from '../../common/lookup';
 import { PostClaim, PostClaimStatus, ServicePost, UnitRegistration } from './service-post.entity';
 import type {
   ClaimServicePostInput,
@@ -25,6 +25,7 @@ import type {
   ServicePostListArgs,
   UpdateServicePostInput,
 } from './service-post.inputs';
+import { lockPlacementAreas } from './placements';
 import { CLAIM_MOVES, assertKeepsAPost, assertMayReport, assertNotFuture, assertPlacement, assertResidence } from './service-post.rules';
 import { assertActsFor } from '../identity/access';
 
@@ -62,12 +63,19 @@ export const servicePostService = {
     return inTransaction(ctx, async (em) => {
       const post = await loadForUpdate(em, ServicePost, input.postId, 'input.postId');
       const person = await loadForUpdate(em, Person, input.personId, 'input.personId');
-      const community = await loadByGlobalId(em, Community, input.communityId, 'input.communityId');
-      const organization = await loadByGlobalId(em, PartyOrganization, input.organizationId, 'input.organizationId');
+      // What the placement rule reads, FOR SHARE (loadOptionalShared): the community's and the
+      // organisation's area paths, the organisation's area and kind. An area move or an
+      // organisation's re-attachment (they update these rows, then check the members placed there)
+      // either committed first and is seen here, or waits until this report commits and sees it.
+      // Read plainly, both checks passed on the state before the other and both committed. The
+      // community before the organisation's area: a move updates an area before its subtree.
+      const community = (await loadOptionalShared(em, Community, input.communityId, 'input.communityId'))!;
+      const organization = (await loadOptionalShared(em, PartyOrganization, input.organizationId, 'input.organizationId'))!;
       if (person.reportedOn) throw conflict(`this person already reported to their community on ${person.reportedOn}`, 'input.personId');
       assertMayReport(person);
       assertResidence(person, community);
-      assertPlacement(organization, await em.findOneOrFail(Area, organization.area.id), community);
+      await lockPlacementAreas(em, null, organization.area.id);
+      assertPlacement(organization, await em.findOneOrFail(Area, organization.area.id, { refresh: true }), community);
       if (post.community.id !== community.id) throw badInput('input.postId', 'must be a service post of that community');
       await takePlace(em, post, person, reportedOn);
       person.reportedOn = reportedOn;
