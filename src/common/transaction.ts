@@ -22,18 +22,29 @@ import { AppError, ErrorCode, badInput, conflict } from './errors';
  * therefore load what it changes through `em`, never change an entity loaded before it.
  */
 export async function inTransaction<T>(ctx: AppContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  // Called from inside another inTransaction of the same request: part of the caller's unit of
+  // work, on its transaction. ctx.em cannot tell (MikroORM keeps the transaction on a fork of its
+  // own), and a second transaction would commit on its own connection even when the caller rolls
+  // back, and be run again by itself on a collision.
+  const callers = openTransactions.get(ctx);
+  if (callers) return work(callers);
   for (let attempt = 1; ; attempt++) {
     try {
       return await ctx.em.transactional(async (em) => {
-        const result = await work(em);
-        refuseCommitAfterTimeout(ctx);
-        return result;
+        openTransactions.set(ctx, em);
+        try {
+          const result = await work(em);
+          refuseCommitAfterTimeout(ctx);
+          return result;
+        } finally {
+          openTransactions.delete(ctx);
+        }
       });
     } catch (error) {
       const sqlState = retryableCollision(error);
-      // Not inside a caller's transaction (the collision aborted all of it, only its owner may
-      // start again), and not once the client was answered REQUEST_TIMEOUT (the attempt could
-      // not commit anyway).
+      // Not inside a transaction the caller opened on ctx.em itself (the seed: the collision
+      // aborted all of it, only its owner may start again), and not once the client was answered
+      // REQUEST_TIMEOUT (the attempt could not commit anyway).
       if (sqlState && attempt < TRANSACTION_ATTEMPTS && !ctx.em.isInTransaction() && !ctx.timedOut?.()) {
         const delayMs = retryDelayMs();
         // The SQLSTATE only: a deadlock's detail quotes the other session's statement, values included.
@@ -51,6 +62,9 @@ export async function inTransaction<T>(ctx: AppContext, work: (em: EntityManager
     }
   }
 }
+
+/** The transaction each request context's inTransaction has open (see the nesting rule in inTransaction). */
+const openTransactions = new WeakMap<AppContext, EntityManager>();
 
 let retriesSoFar = 0;
 
@@ -130,6 +144,8 @@ export function translateDatabaseError(error: unknown): unknown {
     // Not the request's fault and not a bug: PostgreSQL aborted the whole transaction. By the
     // time a mutation's collision gets here, inTransaction has already run it again
     // (TRANSACTION_ATTEMPTS in all; a lock timeout is not retried), so the client is told to.
+    // The API import's batch (outside inTransaction, on the importer's connection) is not run
+    // again here: its client resends, and the source ids make that add nothing twice.
     return new AppError(ErrorCode.TRY_AGAIN, 'The database rolled this change back because another one was writing the same records at the same moment; nothing was changed. Send the same request again.');
   }
   if (error instanceof OptimisticLockError) {
