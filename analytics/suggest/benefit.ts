@@ -69,18 +69,24 @@ export function benefitOf(cells: readonly DemandCell[], rho: number, beta: numbe
   return { benefit, cells: covered, formula };
 }
 
+/**
+ * A product of the numbers a formula states, to whole residents, halves up as written: 0.35 × 90 is
+ * 31.5 on paper and 31.499999999999996 in floating point, so the product is first cut to 9 decimals.
+ */
+const wholeResidents = (product: number) => Math.round(round(product, 9));
+
 /** The template's estimate of how many residents benefit, and how it was reached. */
 export function beneficiariesOf(template: TemplateSpec, cells: readonly CoveredCell[], rho: number): { beneficiaries: number; formula: string } {
   switch (template.beneficiaryRule) {
     case 'FIXED':
       return { beneficiaries: Math.round(template.beneficiaryFactor), formula: `fixed: ${template.beneficiaryFactor} residents served (template estimate)` };
     case 'PER_10K_YUAN': {
-      const beneficiaries = Math.round((template.cost / 10_000) * template.beneficiaryFactor);
+      const beneficiaries = wholeResidents((template.cost / 10_000) * template.beneficiaryFactor);
       return { beneficiaries, formula: `${template.beneficiaryFactor} per 10,000 yuan × ${template.cost} yuan / 10,000 = ${beneficiaries}` };
     }
     case 'PER_ADDRESSED_CASE': {
       const volume = cells.reduce((sum, cell) => sum + cell.volume, 0);
-      const beneficiaries = Math.round(volume * rho * template.beneficiaryFactor);
+      const beneficiaries = wholeResidents(volume * rho * template.beneficiaryFactor);
       return { beneficiaries, formula: `${template.beneficiaryFactor} per addressed case × ρ ${rho} × ${volume} cases = ${beneficiaries}` };
     }
   }
