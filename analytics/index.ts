@@ -17,6 +17,8 @@ export { warmAnalytics } from './warm';
 export { suggestProjects } from './suggest/suggest';
 export { DEFAULT_BETA, DEFAULT_RHO, MIN_DEMANDS_FOR_V } from './suggest/benefit';
 export { GROUP_NAMES, candidateKey } from './suggest/types';
+export { SELECTION_METHODS } from './optimize/select';
+export type { SelectionMethod } from './optimize/select';
 export type {
   ActiveProjectSpec, BeneficiaryRule, BindingConstraint, CandidateOut, CommunitySpec, CoveredCell, DemandCell, GreedyOut, GroupName, ResourceKind, ResourceMatchOut,
   ResourceNeed, ResourceSpec, SolverStats, SuggestionConstraints, SuggestionInput, SuggestionParams, SuggestionResult, SuggestionTotals, TemplateSpec,

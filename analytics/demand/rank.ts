@@ -397,7 +397,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
       smoothedRatePer10k: areaDim ? eb.get(cell.id) ?? null : population ? round((rated / population) * 1e4, 4) : null,
       trendZ: trend ? round(trend.mk.z, 4) : null,
       trendP: trend ? round(trend.mk.p, 4) : null,
-      trendMethod: trend ? (trend.seasonal ? 'SEASONAL' : 'MONTHLY') : null,
+      trendMethod: trend ? trend.method : null,
       trendPoints: trendMonthsUsed.length,
       senSlope: trend ? round(trend.senSlope ?? 0, 4) : null,
       surgeZ: surge ? round(surge.z, 4) : null,

@@ -299,15 +299,24 @@ export function scaledVolume(volume: number, bucket: TrendBucket): number {
 export const MIN_TREND_POINTS = 4;
 
 /**
+ * Which test trendTest ran, as the ranking (trendMethod, on monthly totals) and the series (method,
+ * on its points: days, weeks or months) both say it: SEASONAL, the seasonal Mann–Kendall (per season
+ * of `period` points, from two full cycles observed); PLAIN, Mann–Kendall over the points in order.
+ * The API's TrendMethod enum (src/modules/demand/demand.types.ts) is this list.
+ */
+export const TREND_METHODS = ['SEASONAL', 'PLAIN'] as const;
+export type TrendMethod = (typeof TREND_METHODS)[number];
+
+/**
  * The trend test over the scaled bucket values at their places (trendValues; null: left out):
  * seasonal (per season of `period` buckets) once two full cycles are observed, else plain from
  * MIN_TREND_POINTS observed; null with fewer. The plain test reads only the order of the values, so
  * it reads the observed ones in order; the seasonal test and the Sen slopes read their places.
  */
-export function trendTest(values: readonly (number | null)[], period: number): { mk: MannKendallResult; seasonal: boolean; senSlope: number | null } | null {
+export function trendTest(values: readonly (number | null)[], period: number): { mk: MannKendallResult; seasonal: boolean; method: TrendMethod; senSlope: number | null } | null {
   const observed = values.filter((v): v is number => v !== null);
   const seasonal = observed.length >= 2 * period;
   const mk = seasonal ? seasonalMannKendall(values, period) : observed.length >= MIN_TREND_POINTS ? mannKendall(observed) : null;
   if (!mk) return null;
-  return { mk, seasonal, senSlope: seasonal ? seasonalSenSlope(values, period) : senSlope(values) };
+  return { mk, seasonal, method: seasonal ? 'SEASONAL' : 'PLAIN', senSlope: seasonal ? seasonalSenSlope(values, period) : senSlope(values) };
 }

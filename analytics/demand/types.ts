@@ -1,9 +1,14 @@
 /** The public shapes of demand ranking, series and hot spots (the contract other code relies on). */
 
 import type { RankingMetric } from './rank';
+import type { TrendMethod } from './trend';
 
 export type DemandDimension = 'CATEGORY' | 'SERVICE_ITEM' | 'COMMUNITY' | 'GRID' | 'RESIDENT_GROUP';
 export type DemandSources = 'SERVICE_RECORDS' | 'REQUESTS' | 'BOTH';
+/** A baseline asked for by kind: the same days 364 days earlier, or the same length just before. */
+export type BaselineKindAsked = 'SAME_PERIOD_LAST_YEAR' | 'PREVIOUS_PERIOD';
+/** The baseline a ranking used: one of those, or GIVEN (its days given). */
+export type BaselineKindUsed = BaselineKindAsked | 'GIVEN';
 
 export interface DemandRankingInput {
   /** YYYY-MM-DD inclusive, China days. */
@@ -13,7 +18,7 @@ export interface DemandRankingInput {
   baselineFrom?: string;
   baselineTo?: string;
   /** A baseline asked for by kind (not with baselineFrom/baselineTo): its days follow from the period, and the answer says the kind. */
-  baselineKind?: 'SAME_PERIOD_LAST_YEAR' | 'PREVIOUS_PERIOD';
+  baselineKind?: BaselineKindAsked;
   /** Area path prefixes ('/1/4/'), null = all. A grid's path makes the ranking read the grid roll-ups. */
   areaPaths: string[] | null;
   /** 1 or 2 dimensions. */
@@ -68,8 +73,8 @@ export interface DemandMetrics {
   population: number | null;
   /** Two-sided p-value of trendZ. */
   trendP: number | null;
-  /** 'SEASONAL' (≥ 24 monthly points), 'MONTHLY' or null. */
-  trendMethod: 'SEASONAL' | 'MONTHLY' | null;
+  /** SEASONAL (≥ 24 monthly points), PLAIN (Mann–Kendall on the monthly totals in order) or null (trend.ts, trendTest). */
+  trendMethod: TrendMethod | null;
   trendPoints: number;
   /** Baseline volume scaled to the period by their days with data (μ of surge z: × period.coveredDays ÷ baseline.coveredDays). */
   surgeExpected: number | null;
@@ -117,7 +122,7 @@ export interface DemandRankingResult {
   /** coveredDays: the days surgeZ reads (trend.ts, coverageOf): those gone by (today's hours so far), less the days before the data begin and inside gaps in collection. */
   period: { from: string; to: string; days: number; coveredDays: number };
   /** coveredDays: its days with data (coverageOf): μ = baseline volume × period.coveredDays ÷ baseline.coveredDays. */
-  baseline: { from: string; to: string; days: number; coveredDays: number; kind: 'SAME_PERIOD_LAST_YEAR' | 'PREVIOUS_PERIOD' | 'GIVEN' };
+  baseline: { from: string; to: string; days: number; coveredDays: number; kind: BaselineKindUsed };
   /** Cells ranked (above support) before topN was applied. */
   rankedCells: number;
   notes: string[];
@@ -162,7 +167,8 @@ export interface DemandSeriesTrend {
   z: number;
   p: number;
   senSlope: number | null;
-  method: 'SEASONAL' | 'PLAIN';
+  /** As the ranking's trendMethod (trend.ts, trendTest): SEASONAL from two cycles of points, else PLAIN. */
+  method: TrendMethod;
   /** How many points the trend read, from firstPointUsed to lastPointUsed: all of them but those a gap in collection left too short (trendBuckets). */
   pointsUsed: number;
   /** Start of the first and of the last point read. */

@@ -97,7 +97,7 @@ export async function demandSeries(db: SqlRunner, input: DemandSeriesInput): Pro
     total: out.reduce((s, p) => s + p.volume, 0),
     collectionGaps: collectionGapsIn(dataStart, input.from, trendTo).map((gap) => ({ ...gap, days: daysInclusive(gap.first, gap.last) })),
     trend: trend ? {
-      z: trend.mk.z, p: trend.mk.p, senSlope: trend.senSlope, method: trend.seasonal ? 'SEASONAL' : 'PLAIN',
+      z: trend.mk.z, p: trend.mk.p, senSlope: trend.senSlope, method: trend.method,
       pointsUsed: used.length, firstPointUsed: out[first.index].start, lastPointUsed: out[last.index].start, dataBegin: dataFirst!,
       note: [
         `points ${out[first.index].start} to ${out[last.index].start} (${used.length} of ${out.length}), ${beginNote(input.from, dataFirst!, dataStart.before)}`,

@@ -54,7 +54,9 @@ export interface SelectionProblem {
   maxWork?: number;
 }
 
-export type SelectionMethod = 'DYNAMIC_PROGRAMMING' | 'MULTIPLE_CHOICE_DP' | 'BRANCH_AND_BOUND' | 'TRIVIAL';
+/** How a selection was solved: the API's SelectionMethod enum (src/modules/project/suggestion.types.ts) is this list. */
+export const SELECTION_METHODS = ['DYNAMIC_PROGRAMMING', 'MULTIPLE_CHOICE_DP', 'BRANCH_AND_BOUND', 'TRIVIAL'] as const;
+export type SelectionMethod = (typeof SELECTION_METHODS)[number];
 
 export interface SelectionResult {
   /** Indices into `items`, ascending. Empty (and feasible false) when nothing meets the constraints. */

@@ -4,6 +4,8 @@
  * result to its API types.
  */
 
+import type { SelectionMethod } from '../optimize/select';
+
 export type ResourceKind = 'MONEY' | 'VENUE' | 'STAFF_HOURS' | 'EXPERTISE' | 'GOODS';
 export type GroupName = 'ELDERLY' | 'CHILDREN' | 'YOUTH' | 'WOMEN' | 'DISABLED' | 'LOW_INCOME' | 'GENERAL';
 export const GROUP_NAMES: readonly GroupName[] = ['ELDERLY', 'CHILDREN', 'YOUTH', 'WOMEN', 'DISABLED', 'LOW_INCOME', 'GENERAL'];
@@ -195,7 +197,7 @@ export interface GreedyOut {
 }
 
 export interface SolverStats {
-  method: string;
+  method: SelectionMethod;
   provenOptimal: boolean;
   /** Best upper bound on the benefit any selection can reach (equals totals.benefit when proven). */
   upperBound: number;

@@ -76,7 +76,7 @@ test('the planted rising category ranks first and is flagged topic of the month 
   // 2024-01-01: a gap in collection, not 18 months without demand. The trend begins where the
   // data resumed and reads 18 flat months: no trend. (Read as zeros, the gap made every background
   // category rise: seasonal z 4.0659.)
-  expect(result.rows.slice(1).map((row) => [row.metrics.trendZ, row.metrics.trendMethod, row.metrics.trendPoints])).toEqual(Array(5).fill([0, 'MONTHLY', 18]));
+  expect(result.rows.slice(1).map((row) => [row.metrics.trendZ, row.metrics.trendMethod, row.metrics.trendPoints])).toEqual(Array(5).fill([0, 'PLAIN', 18]));
   expect(mannKendall(Array(18).fill(72))!.z).toBe(0);
 });
 
@@ -548,6 +548,21 @@ test('vulnerableShare through GraphQL: null with a note when no demand of the ce
   ]);
 });
 
+test('a ranked resident group is the enum DemandResidentGroup: UNKNOWN, the demands with no group recorded, serialises like the others', async () => {
+  const community = (await db.query(`select id from area where code = '370199001001'`)).rows[0];
+  const areaId = Buffer.from(`Community:${community.id}`).toString('base64url');
+  const result = await app.execute(`query ($input: DemandRankingInput!) { demandRanking(input: $input) {
+    rows { residentGroup label } period { kind } baseline { kind } } }`, { input: { areaId, from: '2021-03-01', to: '2021-03-31', groupBy: ['RESIDENT_GROUP'], minSupport: 0 } });
+  expect(result.errors).toBeUndefined();
+  // March 2021 of the tiny fixture: T-1 ELDERLY, T-2 GENERAL, T-3 CHILDREN, T-4 none.
+  expect(result.data.demandRanking.rows.map((row: { residentGroup: string; label: string }) => [row.residentGroup, row.label]).sort()).toEqual([
+    ['CHILDREN', 'CHILDREN'], ['ELDERLY', 'ELDERLY'], ['GENERAL', 'GENERAL'], ['UNKNOWN', 'UNKNOWN'],
+  ]);
+  // The period has no kind; the baseline says the one used (BaselineKindUsed).
+  expect(result.data.demandRanking.period.kind).toBeNull();
+  expect(['SAME_PERIOD_LAST_YEAR', 'PREVIOUS_PERIOD']).toContain(result.data.demandRanking.baseline.kind);
+});
+
 /**
  * Where the trend begins (trend.ts, trendBegin): when the scope (its communities and sources, any
  * category; demands, consultations only when counted) has any record before the window, at the
@@ -676,7 +691,7 @@ test('a gap in collection at the window\'s start is no run of zeros: the trend b
   // Y's records every day from 1992-03-01: the city collecting again (one record a month alone
   // would leave a gap in collection between any two: trend.ts, GAP_MIN_DAYS).
   await loadDaily('GAP-Y', [[y, 'CIV-MARRIAGE-01', '1992-03-01', '1993-12-31']]);
-  expect(await trendIn(x, '1993-12-31')).toEqual({ trendZ: 0, senSlope: 0, trendMethod: 'MONTHLY', trendPoints: 22, consultations: 0 });
+  expect(await trendIn(x, '1993-12-31')).toEqual({ trendZ: 0, senSlope: 0, trendMethod: 'PLAIN', trendPoints: 22, consultations: 0 });
   // Had the city been collecting all along (W's records every day through the gap), X's empty
   // months were X's own: real zeros, every month of the window read, and the rise is real.
   await loadDaily('GAP-W', [[w, 'CIV-MARRIAGE-01', '1991-01-01', '1992-02-29']]);

@@ -126,7 +126,8 @@ test('a `from` in the middle of a month or week on flat data gives the trend of 
   // Thursday 2016-07-07 to Sunday 2016-12-25: the first week's 4 days (12) scale to 21, as every week.
   const weekly = await series({ categoryId: flat, from: '2016-07-07', to: '2016-12-25', interval: 'WEEK' });
   expect(weekly.points[0]).toEqual({ start: '2016-07-04', days: 4, volume: 4 * PER_DAY });
-  expect(weekly.trend).toMatchObject({ z: 0, senSlope: 0, pointsUsed: weekly.points.length, firstPointUsed: '2016-07-04' });
+  // PLAIN (TrendMethod, as the ranking says it): Mann–Kendall over the weeks in order, under two cycles of 52.
+  expect(weekly.trend).toMatchObject({ z: 0, senSlope: 0, pointsUsed: weekly.points.length, firstPointUsed: '2016-07-04', method: 'PLAIN' });
   // Too few days to scale: a month under 7 (August from the 27th) and a week under 3 (from a Saturday) are left out.
   expect((await series({ categoryId: flat, from: '2016-08-27', to: '2016-12-31', interval: 'MONTH' })).trend).toMatchObject({ firstPointUsed: '2016-09-01', pointsUsed: 4 });
   expect((await series({ categoryId: flat, from: '2016-08-31', to: '2016-12-31', interval: 'MONTH' })).trend).toMatchObject({ firstPointUsed: '2016-09-01', pointsUsed: 4 });

@@ -1,4 +1,4 @@
-import { DateTimeISOResolver } from 'graphql-scalars';
+import { DateTimeISOResolver, LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { MIN_CELL_RECORDS } from '../../common/disclosure';
@@ -31,7 +31,7 @@ export class StatusCount {
 
 @ObjectType({ simpleResolvers: true, description: 'A count for one China-time day, for charts.' })
 export class DayCount {
-  @Field({ description: 'YYYY-MM-DD (China time).' })
+  @Field(() => LocalDateResolver, { description: 'The day, China time.' })
   day!: string;
 
   @Field(() => Int)

@@ -1,7 +1,8 @@
 import { ArrayMaxSize, IsOptional, ValidateNested } from 'class-validator';
 import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { DateInput, IdInput } from '../../common/input-fields';
-import { CRITERIA, type RankingMetric } from '../../../analytics';
+import { CRITERIA, type BaselineKindUsed as AnalyticsBaselineKindUsed, type RankingMetric } from '../../../analytics';
+import { enumOf } from '../../common/enum-of';
 import { ResidentGroup } from '../../common/resident-group';
 
 export enum DemandDimension {
@@ -26,6 +27,15 @@ export enum BaselineKind {
 }
 registerEnumType(BaselineKind, { name: 'BaselineKind', description: 'SAME_PERIOD_LAST_YEAR: the same days 364 days earlier (same weekdays); PREVIOUS_PERIOD: the same length just before.' });
 
+/**
+ * The kind of baseline an answer used: a BaselineKind, or GIVEN (its days were given). An enum of
+ * its own: GIVEN in BaselineKind would offer the input a value it must refuse (days come as
+ * baselineFrom/baselineTo). Checked against analytics' union (rankDemand's baseline.kind).
+ */
+export const BaselineKindUsed = Object.freeze({ ...BaselineKind, GIVEN: 'GIVEN' } as const satisfies { readonly [K in AnalyticsBaselineKindUsed]: K });
+export type BaselineKindUsed = AnalyticsBaselineKindUsed;
+registerEnumType(BaselineKindUsed, { name: 'BaselineKindUsed', description: 'The baseline an answer used: SAME_PERIOD_LAST_YEAR or PREVIOUS_PERIOD (asked for as `baseline`, or chosen), or GIVEN (its days given as baselineFrom/baselineTo).' });
+
 export enum SeriesInterval {
   DAY = 'DAY',
   WEEK = 'WEEK',
@@ -44,7 +54,7 @@ registerEnumType(HotspotLevel, { name: 'HotspotLevel' });
  * (analytics/demand/rank.ts, the one list), unchanged, so a variable that sent `"resolutionGap"`
  * as a string still does.
  */
-export const DemandRankingMetric = Object.freeze(Object.fromEntries(CRITERIA.map((c) => [c.metric, c.metric]))) as { readonly [M in RankingMetric]: M };
+export const DemandRankingMetric = enumOf<RankingMetric>(CRITERIA.map((c) => c.metric));
 export type DemandRankingMetric = RankingMetric;
 registerEnumType(DemandRankingMetric, {
   name: 'DemandRankingMetric',

@@ -10,7 +10,7 @@ import { MIN_CELL_RECORDS, SMALL_CELL_REASON, withoutSmallCellDetails } from '..
 import type { AppContext } from '../../context/context';
 import { authorizeArea } from '../identity/access';
 import { type DemandHotspotsInput, type DemandRankingInput, type DemandSeriesInput } from './demand.inputs';
-import type { DemandHotspots, DemandRanking, DemandRankingRow, DemandSeries } from './demand.types';
+import type { DemandHotspots, DemandRanking, DemandRankingRow, DemandResidentGroup, DemandSeries } from './demand.types';
 
 
 /** Runs analytics SQL on the ORM's pool, one pooled connection per statement (so independent reads run in parallel). */
@@ -64,7 +64,7 @@ function toRow(row: DemandRow, seesPersonalData: boolean, includeConsultations: 
     serviceItemId: row.key.serviceItemId !== undefined ? toGlobalId('ServiceItem', row.key.serviceItemId) : null,
     communityId: row.key.communityId !== undefined ? toGlobalId('Community', row.key.communityId) : null,
     gridId: row.key.gridId !== undefined ? toGlobalId('Grid', row.key.gridId) : null,
-    residentGroup: row.key.residentGroup ?? null,
+    residentGroup: (row.key.residentGroup ?? null) as DemandResidentGroup | null,
     label: row.label,
     metrics: small ? small.metrics : row.metrics,
     score: row.score,

@@ -1,12 +1,31 @@
-import { DateTimeISOResolver } from 'graphql-scalars';
-import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { DemandKey } from '../../../analytics';
-import { DemandRankingMetric } from './demand.inputs';
+import { DateTimeISOResolver, LocalDateResolver } from 'graphql-scalars';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { TREND_METHODS, UNKNOWN_GROUP, type DemandKey, type TrendMethod as AnalyticsTrendMethod } from '../../../analytics';
+import { enumOf } from '../../common/enum-of';
+import { ResidentGroup } from '../../common/resident-group';
+import { BaselineKindUsed, DemandRankingMetric } from './demand.inputs';
 import type { RowTextScope } from './residents-say';
 
 // Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
 // the per-field middleware (the access guard has nothing to check on a scalar) — a large answer
 // has thousands of such fields.
+
+/** analytics' TREND_METHODS (analytics/demand/trend.ts, trendTest), the one list; the same strings as before. */
+export const TrendMethod = enumOf<AnalyticsTrendMethod>(TREND_METHODS);
+export type TrendMethod = AnalyticsTrendMethod;
+registerEnumType(TrendMethod, {
+  name: 'TrendMethod',
+  description: 'The Mann–Kendall test a trend ran: SEASONAL, per season (12 months, 52 weeks or 7 days), from two full cycles of points; PLAIN, over the points in order (from 4 points).',
+});
+
+/**
+ * A ranked cell's resident group: ResidentGroup's values and analytics' UNKNOWN_GROUP (the demands
+ * with no group recorded, a cell of their own). Not ResidentGroup itself: inputs take that, and a
+ * row holding UNKNOWN would fail to serialise.
+ */
+export const DemandResidentGroup = Object.freeze({ ...ResidentGroup, [UNKNOWN_GROUP]: UNKNOWN_GROUP });
+export type DemandResidentGroup = ResidentGroup | typeof UNKNOWN_GROUP;
+registerEnumType(DemandResidentGroup, { name: 'DemandResidentGroup', description: 'A ResidentGroup, or UNKNOWN: the demands that record no resident group.' });
 
 @ObjectType({ simpleResolvers: true, description: 'Every metric of a demand cell (formulas: README, demand ranking). Null when it cannot be computed; the row\'s notes say why.' })
 export class DemandMetricsType {
@@ -17,7 +36,7 @@ export class DemandMetricsType {
   @Field(() => Float, { nullable: true, description: 'Empirical-Bayes smoothed rate per 10,000.' }) smoothedRatePer10k!: number | null;
   @Field(() => Float, { nullable: true, description: 'Mann–Kendall z of the monthly volumes (seasonal with ≥ 24 months).' }) trendZ!: number | null;
   @Field(() => Float, { nullable: true }) trendP!: number | null;
-  @Field(() => String, { nullable: true }) trendMethod!: string | null;
+  @Field(() => TrendMethod, { nullable: true, description: 'SEASONAL with ≥ 24 months read, else PLAIN (on the monthly totals); null without a trend.' }) trendMethod!: TrendMethod | null;
   @Field(() => Int, { description: 'Months the trend read (a month a gap in collection left under 7 days is none).' }) trendPoints!: number;
   @Field(() => Float, { nullable: true, description: 'Sen slope: change in monthly volume per month.' }) senSlope!: number | null;
   @Field(() => Float, { nullable: true, description: '(n − μ)/√μ, μ = the baseline\'s volume × period.coveredDays ÷ baseline.coveredDays: days before the data begin and inside gaps in collection are not read as zeros. Null when the baseline has data on fewer than 5 of its days (all of them, if shorter) or no record.' }) surgeZ!: number | null;
@@ -60,7 +79,7 @@ export class DemandRankingRow {
   @Field(() => ID, { nullable: true }) serviceItemId?: string | null;
   @Field(() => ID, { nullable: true }) communityId?: string | null;
   @Field(() => ID, { nullable: true }) gridId?: string | null;
-  @Field(() => String, { nullable: true }) residentGroup?: string | null;
+  @Field(() => DemandResidentGroup, { nullable: true, description: 'Set when grouped by RESIDENT_GROUP; UNKNOWN for the demands with no group recorded.' }) residentGroup?: DemandResidentGroup | null;
   @Field() label!: string;
   @Field(() => DemandMetricsType) metrics!: DemandMetricsType;
   @Field(() => Float, { description: 'TOPSIS closeness 0..1.' }) score!: number;
@@ -87,11 +106,11 @@ export class DemandSnapshot {
 
 @ObjectType({ simpleResolvers: true })
 export class DemandPeriod {
-  @Field() from!: string;
-  @Field() to!: string;
+  @Field(() => LocalDateResolver) from!: string;
+  @Field(() => LocalDateResolver) to!: string;
   @Field(() => Int) days!: number;
   @Field(() => Float, { description: 'The days surgeZ reads: those gone by (a period running to today counts today\'s hours so far), less the days before the data begin and inside gaps in collection (10 or more days with nothing recorded anywhere, same sources), as the trend reads them. The notes name the days left out.' }) coveredDays!: number;
-  @Field(() => String, { nullable: true, description: 'The baseline\'s kind: SAME_PERIOD_LAST_YEAR, PREVIOUS_PERIOD or GIVEN (days given); null on the period itself.' }) kind?: string;
+  @Field(() => BaselineKindUsed, { nullable: true, description: 'The baseline\'s kind; null on the period itself.' }) kind?: BaselineKindUsed;
 }
 
 @ObjectType({ description: 'Demand cells ranked by TOPSIS, with the weights used and the data snapshot.' })
@@ -108,7 +127,7 @@ export class DemandRanking {
 
 @ObjectType({ simpleResolvers: true })
 export class DemandSeriesPointType {
-  @Field() start!: string;
+  @Field(() => LocalDateResolver, { description: 'First day of the point; weeks start on Monday.' }) start!: string;
   @Field(() => Int) days!: number;
   @Field(() => Int) volume!: number;
   @Field(() => Int, { nullable: true }) open!: number | null;
@@ -120,18 +139,18 @@ export class SeriesTrend {
   @Field(() => Float) z!: number;
   @Field(() => Float) p!: number;
   @Field(() => Float, { nullable: true, description: 'Per point, over the scaled volumes the trend read.' }) senSlope!: number | null;
-  @Field() method!: string;
+  @Field(() => TrendMethod) method!: TrendMethod;
   @Field(() => Int, { description: 'Points the trend read, firstPointUsed to lastPointUsed: all of them but those a gap in collection left too short.' }) pointsUsed!: number;
-  @Field({ description: 'Start of the first point the trend read.' }) firstPointUsed!: string;
-  @Field({ description: 'Start of the last point the trend read.' }) lastPointUsed!: string;
-  @Field({ description: 'Where the trend begins. When the scope has records before the period: the first day from `from` on with any record of the same sources city-wide (`from` itself unless collection had stopped); else the scope\'s first day with data in the period.' }) dataBegin!: string;
+  @Field(() => LocalDateResolver, { description: 'Start of the first point the trend read.' }) firstPointUsed!: string;
+  @Field(() => LocalDateResolver, { description: 'Start of the last point the trend read.' }) lastPointUsed!: string;
+  @Field(() => LocalDateResolver, { description: 'Where the trend begins. When the scope has records before the period: the first day from `from` on with any record of the same sources city-wide (`from` itself unless collection had stopped); else the scope\'s first day with data in the period.' }) dataBegin!: string;
   @Field({ description: 'The points read, the gaps in collection, those scaled (days covered of their length) and the minimum days, in words.' }) note!: string;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'Days in a row (10 or more) with nothing recorded anywhere in the city from the same sources: no data, not zero demand (an import not made, a system switched over). Shorter empty runs are closures, real zeros.' })
 export class CollectionGap {
-  @Field({ description: 'First empty day (YYYY-MM-DD).' }) first!: string;
-  @Field({ description: 'Last empty day (YYYY-MM-DD).' }) last!: string;
+  @Field(() => LocalDateResolver, { description: 'First empty day.' }) first!: string;
+  @Field(() => LocalDateResolver, { description: 'Last empty day.' }) last!: string;
   @Field(() => Int) days!: number;
 }
 

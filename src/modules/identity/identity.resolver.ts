@@ -1,13 +1,13 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { ArrayMaxSize, IsOptional, ValidateNested } from 'class-validator';
 import { CharLength, MaxChars } from '../../common/validators';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
 import { forbidden } from '../../common/errors';
 import { ConnectionArgs, ConnectionType, OrderDirection, paginate } from '../../common/pagination';
 import { PersonalDataAccess } from './personal-data';
 import { MutationAudit } from './mutation-audit';
 import { IdInput, TextInput } from '../../common/input-fields';
-import type { AppContext } from '../../context/context';
+import type { AppContext, Viewer } from '../../context/context';
 import { Area } from '../area/area.entity';
 import { Account, ApiKey, Role } from './identity.entity';
 import { mayReadSignInDevicesOf } from './access.policy';
@@ -73,10 +73,15 @@ class CreatedApiKey {
   key!: string;
 }
 
+/** The Viewer union's kinds (src/context/context.ts), as they are: the compiler holds the two to the same strings. */
+const ViewerKind = Object.freeze({ anonymous: 'anonymous', account: 'account', portal: 'portal' } as const satisfies { readonly [K in Viewer['kind']]: K });
+type ViewerKind = Viewer['kind'];
+registerEnumType(ViewerKind, { name: 'ViewerKind', description: 'anonymous (no credentials), account (a bearer token), portal (an API key).' });
+
 @ObjectType({ description: 'Who the server thinks is asking.' })
 class ViewerInfo {
-  @Field({ description: 'anonymous, account or portal.' })
-  kind!: string;
+  @Field(() => ViewerKind)
+  kind!: ViewerKind;
 
   @Field(() => Role, { nullable: true, description: 'Null when anonymous.' })
   role!: Role | null;

@@ -1,5 +1,7 @@
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { SELECTION_METHODS, type SelectionMethod as AnalyticsSelectionMethod } from '../../../analytics';
+import { enumOf } from '../../common/enum-of';
 import { ResidentGroup } from '../../common/resident-group';
 import { ResourceType } from '../list/list.entity';
 import { ProjectKind } from './project.entity';
@@ -25,6 +27,14 @@ export enum BindingConstraint {
 registerEnumType(BindingConstraint, {
   name: 'BindingConstraint',
   description: 'What kept a candidate out (or, for a selected one, put it in): the budget, a per-community cap, the required groups, the allowed templates, a project of the template already under way in the community (ACTIVE_PROJECT); NOT_PROVEN when only an unproven answer explains it.',
+});
+
+/** analytics' SELECTION_METHODS (analytics/optimize/select.ts), the one list; the same strings as before. */
+export const SelectionMethod = enumOf<AnalyticsSelectionMethod>(SELECTION_METHODS);
+export type SelectionMethod = AnalyticsSelectionMethod;
+registerEnumType(SelectionMethod, {
+  name: 'SelectionMethod',
+  description: 'How the exact selection was solved: DYNAMIC_PROGRAMMING (0/1 knapsack); MULTIPLE_CHOICE_DP (with per-community caps); BRANCH_AND_BOUND (the search over communities, with caps: when it proves the optimum first, or as the fallback when the DP table would be too large); TRIVIAL (no candidates).',
 });
 
 @ObjectType({ simpleResolvers: true, description: 'One metric of a demand cell.' })
@@ -215,8 +225,8 @@ export class GreedyComparison {
 
 @ObjectType({ simpleResolvers: true })
 export class SolverFigures {
-  @Field({ description: 'DYNAMIC_PROGRAMMING, MULTIPLE_CHOICE_DP (community caps), BRANCH_AND_BOUND (fallback) or TRIVIAL.' })
-  method!: string;
+  @Field(() => SelectionMethod)
+  method!: SelectionMethod;
 
   @Field()
   provenOptimal!: boolean;

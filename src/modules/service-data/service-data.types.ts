@@ -1,3 +1,4 @@
+import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 
 // Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
@@ -45,10 +46,10 @@ export class ServiceStatsRow {
 
 @ObjectType()
 export class ServiceStats {
-  @Field({ description: 'First day counted (China time): `from`, or where `lastDays` begins.' })
+  @Field(() => LocalDateResolver, { description: 'First day counted (China time): `from`, or where `lastDays` begins.' })
   from!: string;
 
-  @Field({ description: 'Last day counted (China time), inclusive.' })
+  @Field(() => LocalDateResolver, { description: 'Last day counted (China time), inclusive.' })
   to!: string;
 
   @Field(() => ServiceStatsRow)
