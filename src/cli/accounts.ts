@@ -9,15 +9,19 @@ import { createAccountIn, identityService } from '../modules/identity/identity.s
 import { tokenSettings } from '../modules/identity/sessions';
 import { USERNAME_RULE, findAccountByUsername, isValidUsername } from '../modules/identity/username';
 import { Role } from '../modules/identity/role';
+import { isCalendarDay, todayInChina } from '../common/dates';
 import { parseFlags } from './cli-args';
 import { CliError, runCli } from './run-cli';
+
+/** The roles an account may have: a portal is no account, it gets an API key (create-key). */
+const ACCOUNT_ROLES: readonly Role[] = Object.values(Role).filter((role) => role !== Role.PORTAL);
 
 const USAGE = `usage:
   npm run accounts -- create-admin --username NAME [--display-name TEXT]
       the first district administrator (bound to no area). The password is read from
       GONGJIAN_PASSWORD, or generated and printed once.
   npm run accounts -- create --username NAME --role ROLE [--area CODE] [--unit ID] [--person ID] [--display-name TEXT]
-      any account; ROLE is one of ${Object.values(Role).filter((role) => role !== Role.PORTAL).join(', ')}.
+      any account; ROLE is one of ${ACCOUNT_ROLES.join(', ')}.
       Street, community and grid staff take --area (the area's code); a UNIT_LIAISON takes --unit,
       a PARTY_MEMBER --person (their global IDs, as the API shows them)
   npm run accounts -- create-key --name TEXT [--area CODE] [--expires YYYY-MM-DD]
@@ -46,11 +50,15 @@ runCli(async () => {
   const role = command === 'create-admin' ? Role.DISTRICT_ADMIN : (flags.role as Role);
   const mistake =
     command === 'create-key'
-      ? !flags.name && '--name is required'
+      ? !flags.name
+        ? '--name is required'
+        : flags.expires !== undefined && !(isCalendarDay(flags.expires) && flags.expires > todayInChina())
+          ? `--expires must be a day after today, written YYYY-MM-DD (China time), got ${JSON.stringify(flags.expires)}`
+          : false
       : !flags.username
         ? '--username is required'
-        : command === 'create' && !Object.values(Role).includes(role)
-          ? `--role must be one of ${Object.values(Role).join(', ')}`
+        : command === 'create' && !ACCOUNT_ROLES.includes(role)
+          ? `--role must be one of ${ACCOUNT_ROLES.join(', ')} (a portal gets a key: create-key)`
           : command !== 'reset-password' && !isValidUsername(flags.username) && `--username: a username is ${USERNAME_RULE}`;
   if (mistake) {
     console.error(`${mistake}\n${USAGE}`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fromGlobalId } from '../common/global-id';
 import { Request } from '../modules/request/request.entity';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres';
+import { parseFlags } from './cli-args';
 import { runCli } from './run-cli';
 import { documents, startScenario, type Scenario } from './scenario';
 
@@ -33,15 +34,21 @@ function databaseSwitch(scenario: Scenario, system: boolean) {
  * `npm run test:faults [-- --system]`: writes requests from several workers while the
  * database is stopped and started again. Passes when every acknowledged write is stored,
  * failures during the outage are SERVICE_UNAVAILABLE only, and writes succeed again after.
- * `--system` stops the machine's PostgreSQL (pg_ctlcluster 15 main) and needs DATABASE_URL.
+ * `--system` stops the machine's PostgreSQL (pg_ctlcluster 15 main) and needs DATABASE_URL; without
+ * it the script runs on an embedded PostgreSQL of its own, whatever DATABASE_URL says.
  */
 runCli(async () => {
-  const system = process.argv.includes('--system');
+  const parsed = parseFlags(process.argv.slice(2), [], ['system']);
+  if (typeof parsed === 'string' || parsed.positional.length) {
+    console.error(`${typeof parsed === 'string' ? parsed : `unknown argument ${JSON.stringify(parsed.positional[0])}`}\nusage: npm run test:faults [-- --system]`);
+    return 2;
+  }
+  const system = parsed.values.system === 'true';
   if (system && !process.env.DATABASE_URL) {
     console.error('--system needs DATABASE_URL pointing at the machine\'s PostgreSQL');
     return 2;
   }
-  const scenario = await startScenario();
+  const scenario = await startScenario({ useDatabaseUrl: system });
   const database = databaseSwitch(scenario, system);
   const { createRequest } = documents(scenario.ids);
   const acknowledged: number[] = [];

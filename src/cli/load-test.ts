@@ -1,11 +1,16 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { runCli } from './run-cli';
-import { documents, startScenario } from './scenario';
+import { parseFlags } from './cli-args';
+import { documents, startScenario, type Scenario } from './scenario';
 
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+const USAGE = 'usage: npm run test:load -- [--seconds 20] [--connections 10] [--by-document]';
+
+/** A whole number from 1 to max, or an error line: a run of NaN seconds sent nothing and passed. */
+function wholeNumber(values: Record<string, string>, name: string, fallback: number, max: number): number | string {
+  if (values[name] === undefined) return fallback;
+  const value = Number(values[name]);
+  return Number.isInteger(value) && value >= 1 && value <= max ? value : `--${name} must be a whole number from 1 to ${max}, got ${JSON.stringify(values[name])}`;
 }
 
 const heapMb = () => {
@@ -21,9 +26,24 @@ const heapMb = () => {
  * each) and prints its throughput and latency: which one the mixed p99 comes from.
  */
 runCli(async () => {
-  const seconds = argument('--seconds', 20);
-  const connections = argument('--connections', 10);
+  const parsed = parseFlags(process.argv.slice(2), ['seconds', 'connections'], ['by-document']);
+  const seconds = typeof parsed === 'string' ? parsed : wholeNumber(parsed.values, 'seconds', 20, 3600);
+  const connections = typeof parsed === 'string' ? parsed : wholeNumber(parsed.values, 'connections', 10, 1000);
+  const mistake = [parsed, seconds, connections].find((value) => typeof value === 'string') ?? (typeof parsed !== 'string' && parsed.positional.length ? `unknown argument ${JSON.stringify(parsed.positional[0])}` : undefined);
+  if (mistake !== undefined || typeof seconds !== 'number' || typeof connections !== 'number') {
+    console.error(`${mistake}\n${USAGE}`);
+    return 2;
+  }
   const scenario = await startScenario();
+  try {
+    return await loadRun(scenario, seconds, connections);
+  } finally {
+    await scenario.close();
+  }
+});
+
+/** The run itself, on a scenario the caller closes whatever happens (a crash left its 72 MB folder behind). */
+async function loadRun(scenario: Scenario, seconds: number, connections: number): Promise<number> {
   const docs = documents(scenario.ids);
   let graphqlErrors = 0;
   const check = (_status: number, body: string) => {
@@ -58,7 +78,6 @@ runCli(async () => {
       if (alone.non2xx + alone.errors + alone.timeouts > 0) aloneFailures.push(`${name} alone: ${alone.non2xx} non-2xx, ${alone.errors + alone.timeouts} socket errors or timeouts`);
     }
   }
-  await scenario.close();
 
   const fivexx = result['5xx'];
   const rows = [
@@ -86,4 +105,4 @@ runCli(async () => {
   ].filter(Boolean);
   console.log(failures.length ? `FAILED: ${failures.join('; ')}` : 'load: ok (no 5xx, no errors, heap flat)');
   return failures.length ? 1 : 0;
-});
+}

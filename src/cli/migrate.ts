@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfig } from '../config/env';
 import { createLogger } from '../common/logger';
 import { initOrm, migrateUp, openDatabase } from '../db/database';
+import { parseFlags } from './cli-args';
 import { runCli } from './run-cli';
 
 const USAGE = `usage: npm run migrate [-- up | down [--to NAME|0] | pending | create [name]]
@@ -12,8 +13,17 @@ const USAGE = `usage: npm run migrate [-- up | down [--to NAME|0] | pending | cr
 
 runCli(async () => {
   const [command = 'up', ...rest] = process.argv.slice(2);
-  if (!['up', 'down', 'pending', 'create'].includes(command)) {
-    console.error(USAGE);
+  const parsed = parseFlags(rest, command === 'down' ? ['to'] : []);
+  // A mistake in the call reverts nothing: `down --bogus` or a bare `--to` once reverted the last migration.
+  const mistake = !['up', 'down', 'pending', 'create'].includes(command)
+    ? `unknown command ${JSON.stringify(command)}`
+    : typeof parsed === 'string'
+      ? parsed
+      : parsed.positional.length > (command === 'create' ? 1 : 0)
+        ? `unknown argument ${JSON.stringify(parsed.positional[command === 'create' ? 1 : 0])}`
+        : undefined;
+  if (mistake !== undefined || typeof parsed === 'string') {
+    console.error(`${mistake}\n${USAGE}`);
     return 2;
   }
   const config = loadConfig();
@@ -26,8 +36,11 @@ runCli(async () => {
       const applied = await migrateUp(orm);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply: database is current');
     } else if (command === 'down') {
-      const toIndex = rest.indexOf('--to');
-      const to = toIndex >= 0 ? rest[toIndex + 1] : undefined;
+      const to = parsed.values.to;
+      if (to !== undefined && to !== '0' && !(await migrator.getExecutedMigrations()).some((migration) => migration.name === to)) {
+        console.error(`--to names no applied migration: ${JSON.stringify(to)} (see the names with \`npm run migrate -- pending\` and in migrations/index.ts)\n${USAGE}`);
+        return 2;
+      }
       const reverted = await migrator.down(to === undefined ? undefined : { to: to === '0' ? 0 : to });
       console.log(reverted.length ? `reverted: ${reverted.map((m) => m.name).join(', ')}` : 'nothing to revert');
     } else if (command === 'pending') {
@@ -35,7 +48,7 @@ runCli(async () => {
       console.log(pending.length ? pending.map((m) => m.name).join('\n') : 'none pending');
     } else {
       await migrator.up();
-      const result = await migrator.createMigration(undefined, false, false, rest[0]);
+      const result = await migrator.createMigration(undefined, false, false, parsed.positional[0]);
       console.log(result.fileName ? `written: migrations/${result.fileName}; add it to migrations/index.ts` : 'no changes: entities match the database');
     }
     return 0;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createLogger } from '../common/logger';
 import { loadConfig, type AppConfig } from '../config/env';
 import { ensureDatabase, initOrm, migrateUp } from '../db/database';
+import pg from 'pg';
 import { findFreePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded-postgres';
 import { seedDemo } from '../seed/demo';
 import { DEMO_PASSWORD } from '../seed/demo-accounts';
@@ -27,15 +28,20 @@ export interface Scenario {
   close(): Promise<void>;
 }
 
-export async function startScenario(overrides: Record<string, string> = {}): Promise<Scenario> {
+/**
+ * `useDatabaseUrl`: on the server DATABASE_URL names (a database of its own there, dropped on
+ * close) rather than an embedded one; the fault script's `--system`. Otherwise always an embedded
+ * PostgreSQL in a temporary folder, whatever DATABASE_URL says: the fault script stops it.
+ */
+export async function startScenario(options: { useDatabaseUrl?: boolean } = {}): Promise<Scenario> {
   // These scripts are the only client: no rate limit in the way, quiet logs.
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_BURST: '1000000', ...overrides });
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_BURST: '1000000' });
   const logger = createLogger('warn');
   let embedded: EmbeddedDatabase | undefined;
   let dataDir: string | undefined;
   let pgPort: number | undefined;
   let serverUrl: string;
-  if (config.DATABASE_URL) {
+  if (options.useDatabaseUrl && config.DATABASE_URL) {
     serverUrl = config.DATABASE_URL;
   } else {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjian-scenario-'));
@@ -44,7 +50,8 @@ export async function startScenario(overrides: Record<string, string> = {}): Pro
     embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: pgPort, persistent: true });
     serverUrl = embedded.url;
   }
-  const url = await ensureDatabase(serverUrl, `gongjian_scenario_${Date.now().toString(36)}`);
+  const databaseName = `gongjian_scenario_${Date.now().toString(36)}`;
+  const url = await ensureDatabase(serverUrl, databaseName);
   const orm = await initOrm(url, config);
   await migrateUp(orm);
   await orm.em.fork().transactional((em) => seedDemo(em, { scale: 'small', withAccounts: true }));
@@ -76,7 +83,9 @@ export async function startScenario(overrides: Record<string, string> = {}): Pro
     async close() {
       await server.stop();
       await orm.close(true);
-      await embedded?.stop();
+      if (embedded) await embedded.stop();
+      // On a server of someone else's, the scenario's database goes with it (an embedded one goes with its folder).
+      else await dropDatabase(serverUrl, databaseName);
       if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -93,4 +102,15 @@ export function documents(ids: Scenario['ids']) {
       variables: { input: { title: '压测诉求', body: '负载测试创建的诉求', channel: 'MINI_PROGRAM', categoryId: ids.categoryId, areaId: ids.gridId } },
     },
   };
+}
+
+/** Drops a scenario's database on a server it does not own (its connections closed first). */
+async function dropDatabase(serverUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await client.end();
+  }
 }

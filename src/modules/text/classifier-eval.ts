@@ -113,14 +113,18 @@ export function runClassifierEvaluation(argv: string[], print: (line: string) =>
   let seed = DEFAULT_SEED;
   let encoding: 'utf8' | 'gbk' = 'utf8';
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    const argument = argv[i];
+    const [flag, inline] = argument.split(/=(.*)/s, 2);
     const value = inline ?? argv[++i];
     if (flag === '--data' && value) file = path.resolve(value);
     else if (flag === '--folds' && Number.isInteger(Number(value)) && Number(value) >= 2) folds = Number(value);
     else if (flag === '--seed' && Number.isInteger(Number(value)) && Number(value) >= 0) seed = Number(value);
     else if (flag === '--encoding' && (value === 'utf8' || value === 'gbk')) encoding = value;
     else {
-      print(`bad argument ${JSON.stringify(argv[i])}\n${USAGE}`);
+      // The flag as typed and its value (argv[i] is already the value, or past the end).
+      const known = ['--data', '--folds', '--seed', '--encoding'].includes(flag);
+      const what = !known ? `unknown argument ${JSON.stringify(argument)}` : value === undefined ? `${flag} needs a value` : `bad value for ${flag}: ${JSON.stringify(value)}`;
+      print(`${what}\n${USAGE}`);
       return 2;
     }
   }
