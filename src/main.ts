@@ -10,6 +10,7 @@ import { hasAreas } from './seed/demo-city';
 import { DEMO_PASSWORD, DEMO_PORTAL_KEY } from './seed/demo-accounts';
 import { seedDemo } from './seed/demo';
 import { createServer } from './server';
+import { sqlStateOf } from './common/transaction';
 import { warmAnalytics } from '../analytics';
 
 /** Start-up: config → database (embedded unless DATABASE_URL) → migrations → demo data → listen. */
@@ -84,11 +85,23 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 }
 
+/**
+ * One readable line: a failed statement's message is its whole SQL text (70 KB for the demo's
+ * seeding, values included) with PostgreSQL's reason last, so the end is kept, and a cancelled
+ * statement names the setting that cancelled it.
+ */
+function startupFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const shown = message.length > 400 ? `… ${message.slice(-400)}` : message;
+  const hint = sqlStateOf(error) === '57014' ? ' (DB_STATEMENT_TIMEOUT_MS cancelled it: raise it, or start with SEED_DEMO=false)' : '';
+  return `${shown}${hint}`;
+}
+
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     console.error(error.message);
   } else {
-    console.error('start-up failed:', error instanceof Error ? error.message : error);
+    console.error('start-up failed:', startupFailure(error));
     if (process.env.LOG_LEVEL === 'debug') console.error(error);
   }
   process.exit(1);

@@ -19,6 +19,12 @@ runCli(async () => {
   await client.connect();
   const started = Date.now();
   try {
+    // A database never migrated has nothing to rebuild from: say so, not a relation's stack trace.
+    const { rows: [schema] } = await client.query<{ present: boolean }>(`select to_regclass('service_daily') is not null and to_regclass('request_daily') is not null as present`);
+    if (!schema.present) {
+      console.error('this database has no roll-up tables: apply the migrations first (npm run migrate), or point DATABASE_URL at the right database');
+      return 1;
+    }
     await client.query('begin');
     await rebuildRollups(client);
     await client.query('commit');

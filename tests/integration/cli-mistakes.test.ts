@@ -14,7 +14,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 const dist = (name: string) => path.join(PROJECT_ROOT, 'dist', 'src', 'cli', `${name}.js`);
 let app: TestApp;
 beforeAll(async () => {
-  for (const name of ['accounts', 'migrate', 'load-test', 'fault-test']) if (!fs.existsSync(dist(name))) throw new Error(`${dist(name)} was not built`);
+  for (const name of ['accounts', 'migrate', 'load-test', 'fault-test', 'rollups']) if (!fs.existsSync(dist(name))) throw new Error(`${dist(name)} was not built`);
   app = await createTestApp();
 });
 afterAll(async () => {
@@ -77,3 +77,21 @@ test('test:faults with DATABASE_URL but without --system does not crash mid-run 
     await admin.end();
   }
 }, 180_000);
+
+test('rollups:rebuild on a database never migrated says to migrate first, exit 1, not a relation\'s stack trace', async () => {
+  const admin = new pg.Client({ connectionString: app.databaseUrl });
+  await admin.connect();
+  const name = `gongjian_unmigrated_${Date.now().toString(36)}`;
+  await admin.query(`create database "${name}"`);
+  try {
+    const url = new URL(app.databaseUrl);
+    url.pathname = `/${name}`;
+    const result = await run('rollups', [], { DATABASE_URL: url.toString() });
+    expect(result.output).not.toMatch(/    at |does not exist/);
+    expect(result.output).toContain('apply the migrations first');
+    expect(result.code).toBe(1);
+  } finally {
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+});
