@@ -70,10 +70,26 @@ export function benefitOf(cells: readonly DemandCell[], rho: number, beta: numbe
 }
 
 /**
- * A product of the numbers a formula states, to whole residents, halves up as written: 0.35 × 90 is
- * 31.5 on paper and 31.499999999999996 in floating point, so the product is first cut to 9 decimals.
+ * The product of the numbers a formula states, to whole residents, halves up, computed on the
+ * numbers as written (each operand's shortest decimal form, scaled to a whole number): floating
+ * point makes 0.35 × 90 31.499999999999996, not the 31.5 on paper, and no fixed cut of decimals
+ * is right for every operand (1.4999999999 × 1 must stay under the half).
  */
-const wholeResidents = (product: number) => Math.round(round(product, 9));
+function wholeResidents(...operands: number[]): number {
+  const written = operands.map((operand) => String(operand));
+  // An operand JavaScript writes with an exponent (1e-7, 1e21) is no template's figure: plain rounding.
+  if (written.some((text) => /e/i.test(text)) || operands.some((operand) => operand < 0)) return Math.round(operands.reduce((product, operand) => product * operand, 1));
+  let product = 1n;
+  let decimals = 0;
+  for (const text of written) {
+    const [whole, fraction = ''] = text.split('.');
+    product *= BigInt(whole + fraction);
+    decimals += fraction.length;
+  }
+  const scale = 10n ** BigInt(decimals);
+  const quotient = product / scale;
+  return Number(2n * (product % scale) >= scale ? quotient + 1n : quotient);
+}
 
 /** The template's estimate of how many residents benefit, and how it was reached. */
 export function beneficiariesOf(template: TemplateSpec, cells: readonly CoveredCell[], rho: number): { beneficiaries: number; formula: string } {
@@ -81,12 +97,12 @@ export function beneficiariesOf(template: TemplateSpec, cells: readonly CoveredC
     case 'FIXED':
       return { beneficiaries: Math.round(template.beneficiaryFactor), formula: `fixed: ${template.beneficiaryFactor} residents served (template estimate)` };
     case 'PER_10K_YUAN': {
-      const beneficiaries = wholeResidents((template.cost / 10_000) * template.beneficiaryFactor);
+      const beneficiaries = wholeResidents(template.cost / 10_000, template.beneficiaryFactor);
       return { beneficiaries, formula: `${template.beneficiaryFactor} per 10,000 yuan × ${template.cost} yuan / 10,000 = ${beneficiaries}` };
     }
     case 'PER_ADDRESSED_CASE': {
       const volume = cells.reduce((sum, cell) => sum + cell.volume, 0);
-      const beneficiaries = wholeResidents(volume * rho * template.beneficiaryFactor);
+      const beneficiaries = wholeResidents(template.beneficiaryFactor, rho, volume);
       return { beneficiaries, formula: `${template.beneficiaryFactor} per addressed case × ρ ${rho} × ${volume} cases = ${beneficiaries}` };
     }
   }

@@ -49,6 +49,16 @@ runCli(async () => {
     return 2;
   }
   const scenario = await startScenario({ useDatabaseUrl: system });
+  try {
+    return await faultRun(scenario, system);
+  } finally {
+    // Whatever happened: the embedded PostgreSQL and its folder, or the scenario's database on the system server.
+    await scenario.close();
+  }
+});
+
+/** Writers, the outage and the checks, on a scenario the caller closes. */
+async function faultRun(scenario: Scenario, system: boolean): Promise<number> {
   const database = databaseSwitch(scenario, system);
   const { createRequest } = documents(scenario.ids);
   const acknowledged: number[] = [];
@@ -87,7 +97,6 @@ runCli(async () => {
   const stored = await scenario.orm.em.fork().find(Request, { id: { $in: acknowledged } }, { fields: ['id'] });
   const storedIds = new Set(stored.map((row) => Number(row.id)));
   const lost = acknowledged.filter((id) => !storedIds.has(id));
-  await scenario.close();
 
   const unexpected = [...failures].filter(([code]) => code !== 'SERVICE_UNAVAILABLE');
   console.log(`acknowledged writes           ${acknowledged.length} (${beforeOutage} before the outage)`);
@@ -104,4 +113,4 @@ runCli(async () => {
   ].filter(Boolean);
   console.log(problems.length ? `FAILED: ${problems.join('; ')}` : 'faults: ok (nothing acknowledged was lost; recovered without a restart)');
   return problems.length ? 1 : 0;
-});
+}

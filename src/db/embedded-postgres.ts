@@ -109,7 +109,7 @@ export async function startEmbeddedPostgres(options: {
     await pg.start();
   } catch (error) {
     const reasons = recentLog.filter((line) => /FATAL|ERROR|could not|HINT/.test(line));
-    const cause = error instanceof Error ? error.message : reasons.length ? undefined : String(error);
+    const cause = error instanceof Error ? error.message : error == null ? undefined : String(error);
     throw new Error(`the embedded PostgreSQL did not start on port ${port} (data folder ${dataDir}): ${[cause, ...reasons.slice(-3)].filter(Boolean).join('; ') || 'no reason given'} (EMBEDDED_PG_PORT and EMBEDDED_PG_DIR choose another port or folder)`);
   }
   options.logger?.info({ port, dataDir }, 'embedded PostgreSQL started');

@@ -26,3 +26,18 @@ describe('beneficiaries follow from the numbers the formula states', () => {
     expect(beneficiariesOf(template, [cell(195)], 0.3).beneficiaries).toBe(59);
   });
 });
+
+/* Found by a review of the first fix (a cut to 9 decimals): operands with more decimals whose stated product is just under a half. */
+describe('beneficiaries round the stated product exactly', () => {
+  const fine: TemplateSpec = { ...template, cost: 10_000, beneficiaryRule: 'PER_10K_YUAN', beneficiaryFactor: 1.4999999999 };
+  it('1.4999999999 per 10,000 yuan × 10000 yuan / 10,000 = 1', () => {
+    expect(beneficiariesOf(fine, [], 0.35).beneficiaries).toBe(1);
+  });
+  it('1.5 per addressed case × ρ 0.3333333333 × 3 cases = 1 (1.49999999985)', () => {
+    expect(beneficiariesOf({ ...fine, beneficiaryRule: 'PER_ADDRESSED_CASE', beneficiaryFactor: 1.5 }, [cell(3)], 0.3333333333).beneficiaries).toBe(1);
+  });
+  it('a cost that is no whole 10,000s: 2 per 10,000 yuan × 12345 yuan / 10,000 = 2.469 → 2; × 17500 = 3.5 → 4', () => {
+    expect(beneficiariesOf({ ...fine, cost: 12_345, beneficiaryFactor: 2 }, [], 0.35).beneficiaries).toBe(2);
+    expect(beneficiariesOf({ ...fine, cost: 17_500, beneficiaryFactor: 2 }, [], 0.35).beneficiaries).toBe(4);
+  });
+});
