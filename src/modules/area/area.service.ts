@@ -136,6 +136,11 @@ async function moveArea(em: EntityManager, area: Area, parentId: string): Promis
   area.parent = parent;
   area.path = newPath;
   await em.flush();
+  // The subtree's rows locked in id order before they are written: the bulk update below takes them
+  // in the table's physical order, and a reader holding a community FOR SHARE while it waits on one
+  // of its grids (reportMember, lockPlacementAreas: a community before the areas under it, which
+  // have higher ids) would deadlock with it.
+  await em.execute(`select 1 from "area" where "path" like ? and "id" <> ? order by "id" for update`, [`${oldPath}%`, area.id]);
   // Descendants keep their own suffix under the new prefix.
   await em.execute(`update "area" set "path" = ? || substr("path", ?) where "path" like ? and "id" <> ?`, [newPath, oldPath.length + 1, `${oldPath}%`, area.id]);
   // A grid branch moved with its grid must not take members who live in the old community along.
