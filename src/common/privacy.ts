@@ -229,16 +229,22 @@ const CUE_NUMBER_END = `(?:(?!${ANY_FORM_DIGIT})|(?=${NUMERAL_WORD}))`;
 const CUE_LISTED_NUMBER_END = `(?:(?!${ANY_FORM_DIGIT}|[${SPACE}]{1,2}${ANY_FORM_DIGIT})|(?=${NUMERAL_WORD}))`;
 /** The last four as CUE_NUMBER_LAST_FOUR, its last digit free to begin a numeral word (八八七六六五三下午: 7 digits in all). */
 const CUE_NUMBER_LAST_FOUR_ANY = `${ANY_FORM_DIGIT}(?:${CUE_SPACE}${ANY_FORM_DIGIT}){3}`;
+/** What may follow a WeChat or QQ cue before the id (微信号, QQ号码, 微信账户, 微信ID, wechat id); an ID not at the start of a Latin word. */
+const ACCOUNT_SUFFIX = `(?:号码?|[账帐][号户]|[${SPACE}]?[Ii][Dd](?![A-Za-z]))`;
 /**
- * Words a WeChat or QQ id follows (微信号 wxid_abc123, 微信：zhang_san88, vx: abc12345, QQ：123456, QQ号码…): 微信, V信,
- * WeChat, vx, wx, QQ, with 号, 号码, 账号 or 帐号 after them or not. Latin ones not inside a Latin word.
+ * Words a WeChat or QQ id follows (微信号 wxid_abc123, 微信：zhang_san88, 微信ID：abc12345, vx: abc12345, QQ：123456,
+ * QQ123456, QQ号码…): 微信, V信, WeChat, vx, wx, QQ, with 号, 号码, 账号, 帐号, 账户, 帐户 or ID after them or not. A
+ * Latin one neither inside a Latin word nor at the start of one (wxWidgets, wxPython, QQBrowser, qqmusic, vxworks,
+ * VXLAN100), unless a suffix follows it (QQID: 12345); and wxid_, the prefix of WeChat's own ids (wxid_abc123).
  */
-const ACCOUNT_CUE = '(?:微信|[Vv]信|[Ww]e[Cc]hat|WECHAT|[Vv][Xx]|[Ww][Xx]|QQ|[Qq]q|ＱＱ)(?:号码?|账号|帐号)?';
+const ACCOUNT_CUE =
+  `(?:(?:微信|[Vv]信|ＱＱ)${ACCOUNT_SUFFIX}?` +
+  `|(?:[Ww]e[Cc]hat|WECHAT|[Vv][Xx]|[Ww][Xx]|QQ|[Qq]q)(?:${ACCOUNT_SUFFIX}|(?![A-Za-z]))|[Ww][Xx](?=id_))`;
 /** Between the cue and the id: spaces, a 是 or 为, a colon (微信号是：, vx: ). */
 const ACCOUNT_LEAD = `[${SPACE}]{0,3}(?:[是为][${SPACE}]{0,3})?[：:]?[${SPACE}]{0,3}`;
 /** An id: a Latin letter or a digit, then 4 or more letters, digits, _ or - (WeChat ids have 6 to 20, QQ numbers 5 or more digits). */
 const ACCOUNT_ID_REST = '[-_A-Za-z0-9]{4,}';
-/** The provinces' characters a licence plate starts with (粤A12345). */
+/** The provinces' characters a licence plate starts with (粤A12345; a space after it or not: 粤 A12345). */
 const PLATE_PROVINCE = '[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]';
 /** A plate's letters (no I, no O) and digits, also typed in lower case (鄂a600hv). */
 const PLATE_LETTER = '[A-HJ-NP-Za-hj-np-z]';
@@ -499,7 +505,7 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   {
     pattern:
       `(?<![A-Za-z0-9_])(${ACCOUNT_CUE}${ACCOUNT_LEAD}[A-Za-z0-9])${ACCOUNT_ID_REST}` +
-      `|(${PLATE_PROVINCE}${PLATE_LETTER})(?=${PLATE_JOIN}[A-Za-z]{0,5}[0-9])${PLATE_JOIN}${PLATE_CHARACTER}{4,5}(${PLATE_CHARACTER}|[学警挂])(?![A-Za-z0-9])`,
+      `|(${PLATE_PROVINCE}[${SPACE}]?${PLATE_LETTER})(?=${PLATE_JOIN}[A-Za-z]{0,5}[0-9])${PLATE_JOIN}${PLATE_CHARACTER}{4,5}(${PLATE_CHARACTER}|[学警挂])(?![A-Za-z0-9])`,
     replacement: '$1$2***$3',
   },
   // Names after a cue (联系人王建国 → 联系人王**), see NAME_AFTER_CUE. Last: it may take the first

@@ -1,5 +1,5 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
-import { CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW } from '../fixtures/masking-cases';
+import { BARE_ROLE_NAMES_LEFT, CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW } from '../fixtures/masking-cases';
 import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261225100000_free_text_masks_personal_cues';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
@@ -45,6 +45,8 @@ const FOURTH_REVIEW: ReadonlyArray<readonly [text: string, masked: string]> = [
   // A later review: names after more roles and with spaces, WeChat and QQ ids, licence plates (the table the JS test reads too).
   ...PERSONAL_CUES_REVIEW,
   ...PERSONAL_CUES_LOOKALIKES.map((text): readonly [string, string] => [text, text]),
+  // Names after a bare role word, and after roles no longer cues, stay (see BARE_ROLE_NAMES_LEFT).
+  ...BARE_ROLE_NAMES_LEFT.map((text): readonly [string, string] => [text, text]),
 ];
 
 /** Texts with personal data in many spellings, and look-alikes that must stay (the SQL masks must agree with maskFreeText on each). */

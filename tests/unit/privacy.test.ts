@@ -1,4 +1,4 @@
-import { CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW } from '../fixtures/masking-cases';
+import { BARE_ROLE_NAMES_LEFT, CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW } from '../fixtures/masking-cases';
 import { looksLikePersonalNumber, maskAccountName, maskPersonalNumber, maskPersonalNumbersInKey, maskFreeText, maskFreeTextJson, maskFreeTextSqlExpression, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
@@ -879,6 +879,10 @@ describe('maskFreeText: names after more roles, spaced names, WeChat and QQ ids,
   });
 
   test.each(PERSONAL_CUES_LOOKALIKES.map((text) => [text]))('stays as written: %s', (text) => {
+    expect(maskFreeText(text)).toBe(text);
+  });
+
+  test.each(BARE_ROLE_NAMES_LEFT.map((text) => [text]))('a bare role word, or a role no longer a cue: stays as written: %s', (text) => {
     expect(maskFreeText(text)).toBe(text);
   });
 });

@@ -22,24 +22,18 @@ export const NAME_CUE_WORDS: readonly string[] = [
 ];
 
 /**
- * Cues a name follows only with a colon after them (业主：王建国). Bare, they begin sentences far
+ * Cues a name follows only with a colon after them (业主：王建国, 车主：王建国). Bare, they begin sentences far
  * more often than names (业主安全, 业主有权, 业主公摊, 住户家中: in the 2020 Teddy Cup messages every
- * bare 业主 before a surname character was such a word, none a name).
+ * bare 业主 before a surname character was such a word, none a name; 车主和物业, 房主和租户, 家属陈述, 车主满意。:
+ * a bare role word before a name cannot be told from one before a word, even where what follows ends as a name does).
+ * Only roles whose colon is followed by a name more often than not: 患者, 老人 and 家长 are as often followed by
+ * what they have or do (患者：高血压, 老人：高龄独居) and are no cues. 负责人 and 受害人 are, though a description
+ * may follow them too (负责人：明天来 → 负责人：明**): in the 2020 Teddy Cup messages their colons were followed by
+ * five names (原负责人:冯求建, 项目负责人：向冬云, 受害人：韩新学) and no word, and a word masked is the lesser harm.
  */
 export const NAME_CUE_WORDS_BEFORE_COLON: readonly string[] = [
-  '业主', '住户', '租户', '房东',
-  // Roles bare before words as often (家长和学校, 老人和小孩, 负责人明确说, 受害人查证): a name only after a colon.
-  '车主', '房主', '家属', '家长', '老人', '患者', '受害人', '负责人', '产权人', '承租人', '租客', '收件人', '收货人',
+  '业主', '住户', '租户', '房东', '车主', '房主', '家属', '产权人', '承租人', '租客', '收件人', '收货人', '负责人', '受害人',
 ];
-
-/**
- * Cues a name follows bare only where the name ends as one does, at a mark, a space, a digit or the text's end (车主王建国，
- * 房主李秀英, 家属张桂英 138…), or after a colon (NAME_CUE_WORDS_BEFORE_COLON). Bare before other words they begin sentences
- * (车主平时交纳, 原房主申请免征, 家属车辆收费: in the 2020 Teddy Cup messages 17 of the 18 bare matches were such words, one a
- * name, 车主彭贵永进行…, which this leaves; of those that end so only 车主有利， and 车主权益，, which NO_NAME_AFTER_CUE lists, as
- * it lists 管部门 and 管理 for 出租车主管部门).
- */
-export const NAME_CUE_WORDS_BEFORE_NAME_END: readonly string[] = ['车主', '房主', '家属'];
 
 /**
  * Cues that as often introduce a place or a role as a name (我是张坤树，男 but 我是江山帝景小区业主,
@@ -76,11 +70,19 @@ const SINGLE_SURNAMES = [...new Set([...BAIJIAXING_SURNAMES, ...COMMON_SURNAMES]
 /**
  * Words after a cue that start with a surname character and are no name: 我是党员, 我是居民,
  * 请留下姓名和电话. A short list of the frequent ones; anything else that starts with a surname
- * is taken for a name (a word too many masked is acceptable, a name shown is not).
+ * is taken for a name (a word too many masked is acceptable, a name shown is not). After the bare legal roles
+ * (监护人, 委托人, 代理人) what a person does or has: 委托人安排, 委托人申请, 代理人费用, 监护人严重失职, 委托人向法院, 监护人应尽.
+ * 和, 有, 从, 经, 都 and 须 are rare surnames and everyday words (监护人和家人, 委托人和代理人, 联系人和电话, 监护人有权,
+ * 委托人从未, 代理人经协商, 监护人都不管, 委托人须): never a name directly after a cue (联系人王伟和李娜 is untouched: the
+ * 和 there follows the name, see chainedNamePattern). 权益, 权利, 利益 and 管理 begin with surnames too (车位的车主权益).
  */
 const NO_NAME_AFTER_CUE =
-  '党员|居民|家属|家人|家长|家住|家中|家里|家庭|居住|房东|房主|房屋|干部|单位|公司|和电话|和手机|和联系|和地址|和住址|和身份|' +
-  '应当|应该|相信|强行|强烈|通过|有关|于今年|于今日|于今天|曾经多次|曾多次|农民|文盲|年过|有利|权益|权利|利益|管部门|管理';
+  '党员|居民|家属|家人|家长|家住|家中|家里|家庭|居住|居然|房东|房主|房屋|干部|单位|公司|公开|公布|公然|' +
+  '和|有|从|经|都|须|应当|应该|应[尽负承按向在于及依予对由履支自与]|' +
+  '相信|相关|相应|相互|强行|强烈|强调|强制|通过|通知|于今年|于今日|于今天|于是|曾经多次|曾多次|农民|文盲|年过|' +
+  '权益|权利|利益|管部门|管理|安排|安装|安置|申请|申诉|申报|支付|支持|支出|付款|付费|费用|全权|全部|全程|全家|' +
+  '严重|严格|严厉|向(?:法院|法庭|公安|有关|相关|物业|社区|街道|政府|银行|对方|本人|我|他|她|其)|能够|能否|' +
+  '解决|解释|解除|明确|明知|查看|查询|查处|查明|符合|怀疑|宣称|督促|关于|关注|包括|尚未|连续|后来|尤其|何时|何在|成为|满意';
 
 /** A surname: a compound one, else any single one (compound first: JavaScript takes the first alternative). */
 const SURNAME = `(?:${COMPOUND_SURNAMES.join('|')}|[${SINGLE_SURNAMES}])`;
@@ -122,10 +124,8 @@ export function nameAfterCuePattern(separators: string): string {
   const placeOrName =
     `(?:${NAME_CUE_WORDS_PLACE_OR_NAME.join('|')})` +
     `(?:(?=${lead}${SURNAME}${HANZI}{1,2}(?:[${separators}${NAME_END_MARKS}]|${AFTER_NAME_WORDS}|$))|(?!${lead}${SURNAME}[^${separators}${CLAUSE_ENDS}]{0,7}(?:${PLACE_OR_ROLE_WORDS})))`;
-  const beforeNameEnd =
-    `(?:${NAME_CUE_WORDS_BEFORE_NAME_END.join('|')})(?=${lead}${SURNAME}${HANZI}{1,2}(?:[${separators}${NAME_END_MARKS}]|$))`;
   const cue =
-    `(?:${NAME_CUE_WORDS.join('|')}|(?:${NAME_CUE_WORDS_BEFORE_COLON.join('|')})(?=[${separators}]{0,3}[：:])|${beforeNameEnd}|${placeOrName})`;
+    `(?:${NAME_CUE_WORDS.join('|')}|(?:${NAME_CUE_WORDS_BEFORE_COLON.join('|')})(?=[${separators}]{0,3}[：:])|${placeOrName})`;
   const spaces = spacesOf(separators);
   return `(${cue}${lead})(?!${NO_NAME_AFTER_CUE})(${SURNAME})${noHonorific(spaces)}${givenName(spaces)}`;
 }
