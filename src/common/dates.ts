@@ -37,6 +37,40 @@ export function isCalendarDay(text: string): boolean {
   return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
 }
 
+/** A month, YYYY-MM with a real month (01-12). */
+export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** What a month that is not one, or lies outside PERIOD_DAYS, is told. */
+export const PERIOD_MONTH_RULE = `must be a month YYYY-MM between ${PERIOD_DAYS.first.slice(0, 7)} and ${PERIOD_DAYS.last.slice(0, 7)}`;
+
+/**
+ * Whether `month` is YYYY-MM within PERIOD_DAYS: the pattern alone takes 0000-01 (PostgreSQL has no
+ * year 0) and 9999-12 (whose end, 10000-01-01, is no date), and Date.UTC reads years 0-99 as 19xx.
+ */
+export function isPeriodMonth(month: string): boolean {
+  return MONTH_PATTERN.test(month) && isPeriodDay(`${month}-01`);
+}
+
+/**
+ * The instants a query may compare stored times with: what PostgreSQL reads as written (the ORM
+ * sends toISOString(): year 0000 is refused, and from year 10000 on it is written +010000-…). No
+ * stored time lies outside PERIOD_DAYS, but a filter may start from an early sentinel (0001-01-01)
+ * or run to a late one (9999-12-31T23:59:59Z) and gets the same answer as from 1900 or to 3000.
+ */
+export const COMPARABLE_INSTANTS = { first: '0001-01-01T00:00:00.000Z', last: '9999-12-31T23:59:59.999Z' } as const;
+
+/** What a date-time outside COMPARABLE_INSTANTS is told. */
+export const COMPARABLE_INSTANT_RULE = `must lie between ${COMPARABLE_INSTANTS.first.slice(0, 19)}Z and ${COMPARABLE_INSTANTS.last.slice(0, 19)}Z (UTC)`;
+
+const FIRST_COMPARABLE = Date.parse(COMPARABLE_INSTANTS.first);
+const LAST_COMPARABLE = Date.parse(COMPARABLE_INSTANTS.last);
+
+/** Whether PostgreSQL can compare stored times with `instant` (see COMPARABLE_INSTANTS). */
+export function isComparableInstant(instant: Date): boolean {
+  const time = instant.getTime();
+  return time >= FIRST_COMPARABLE && time <= LAST_COMPARABLE;
+}
+
 /** Refuses a period day outside PERIOD_DAYS. */
 export function assertPeriodDay(day: string, field: string): void {
   if (!isPeriodDay(day)) throw badInput(field, PERIOD_DAYS_RULE);

@@ -3,6 +3,7 @@ import { IsOptional, Max, Min } from 'class-validator';
 import { MaxChars } from './validators';
 import { ArgsType, Field, Int, ObjectType, registerEnumType, type ClassType } from 'type-graphql';
 import { badInput } from './errors';
+import { isComparableInstant } from './dates';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -131,7 +132,7 @@ export function decodeCursor(cursor: string, ordering: Ordering, valueType: Curs
   // A value of another type (or a date we never wrote) would reach PostgreSQL and fail there.
   if (valueType === 'Date') {
     const value = typeof payload.v === 'string' && ISO_INSTANT.test(payload.v) ? new Date(payload.v) : null;
-    if (!value || Number.isNaN(value.getTime())) throw badInput('after', 'is not a cursor from this API');
+    if (!value || Number.isNaN(value.getTime()) || !isComparableInstant(value)) throw badInput('after', 'is not a cursor from this API');
     return { value, id: payload.i };
   }
   if (typeof payload.v !== valueType || (valueType === 'number' && !Number.isFinite(payload.v))) throw badInput('after', 'is not a cursor from this API');

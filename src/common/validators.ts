@@ -1,6 +1,6 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { isWellFormedText } from './text';
-import { PERIOD_DAYS, PERIOD_DAYS_RULE, isPeriodDay } from './dates';
+import { COMPARABLE_INSTANT_RULE, PERIOD_DAYS, PERIOD_DAYS_RULE, PERIOD_MONTH_RULE, isComparableInstant, isPeriodDay, isPeriodMonth } from './dates';
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK_CHARS = '10X98765432';
@@ -120,7 +120,9 @@ const AFTER_LAST_INSTANT = Date.parse(`${PERIOD_DAYS.last}T00:00:00Z`) + 86_400_
  * when every one can: a string with a NUL character or a lone surrogate; with `datesToStore`
  * (a mutation's arguments), a date-time outside PERIOD_DAYS (the DateTime scalar takes year 0000,
  * and an offset can carry 9999-12-31 into year 10000: PostgreSQL refuses both, and nothing here is
- * dated before 1900). A query's date-times only filter, so an early sentinel stays allowed there.
+ * dated before 1900). A query's date-times only filter, so an early sentinel stays allowed there
+ * (0001-01-01 answers as 1900-01-01 would): only one PostgreSQL cannot compare, outside
+ * COMPARABLE_INSTANTS, is refused (it failed in the statement, an INTERNAL_SERVER_ERROR).
  */
 export function unstorableValue(value: unknown, datesToStore: boolean, path = ''): { path: string; reason: string } | null {
   if (typeof value === 'string') {
@@ -128,8 +130,9 @@ export function unstorableValue(value: unknown, datesToStore: boolean, path = ''
     return reason === null ? null : { path, reason };
   }
   if (value instanceof Date) {
+    if (!datesToStore) return isComparableInstant(value) ? null : { path, reason: COMPARABLE_INSTANT_RULE };
     const time = value.getTime();
-    return !datesToStore || (time >= FIRST_INSTANT && time < AFTER_LAST_INSTANT) ? null : { path, reason: PERIOD_DAYS_RULE };
+    return time >= FIRST_INSTANT && time < AFTER_LAST_INSTANT ? null : { path, reason: PERIOD_DAYS_RULE };
   }
   if (!value || typeof value !== 'object') return null;
   for (const [key, child] of Object.entries(value)) {
@@ -141,3 +144,5 @@ export function unstorableValue(value: unknown, datesToStore: boolean, path = ''
 
 /** A calendar day (YYYY-MM-DD) within PERIOD_DAYS: the LocalDate scalar takes 0000-01-01, which PostgreSQL refuses. */
 export const IsDayInRange = decorator('isDayInRange', (v) => typeof v === 'string' && isPeriodDay(v), PERIOD_DAYS_RULE);
+/** A month (YYYY-MM) within PERIOD_DAYS (isPeriodMonth). */
+export const IsPeriodMonth = decorator('isPeriodMonth', (v) => typeof v === 'string' && isPeriodMonth(v), PERIOD_MONTH_RULE);

@@ -1,6 +1,6 @@
 import { toGlobalId } from '../../src/common/global-id';
 import { buildTree, buildWorld, createPerson, expectError, ok, walkPages, type World } from '../helpers/fixtures';
-import { concurrently, expectNothingWritten, rawRow, pointEntries } from '../helpers/closed-loop-fixtures';
+import { concurrently, createPairing, expectNothingWritten, rawRow, pointEntries } from '../helpers/closed-loop-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import type { GraphQLResult } from '../helpers/test-app';
 
@@ -19,6 +19,9 @@ beforeAll(async () => {
     return result;
   };
   w = await buildWorld(app);
+  // A unit claims wishes of the communities it serves (micro-wish-claimant-scope.test.ts).
+  await createPairing(app, w.units.hospitalId, w.communityId);
+  await createPairing(app, w.units.schoolId, w.communityId);
 });
 afterAll(async () => {
   await app?.close();
@@ -110,6 +113,7 @@ describe('the wish moves', () => {
 
   test('claimed by a unit: no points; Unit.claimedMicroWishes and Community.microWishes list it', async () => {
     const tree = await buildTree(app);
+    await createPairing(app, w.units.hospitalId, tree.communityId);
     const id = (await ok(app, PUBLISH, { input: { communityId: tree.communityId, title: '修缮门窗' } })).publishMicroWish.id;
     const points = async () => (await app.orm.em.fork().execute('select count(*)::int as n from point_entry'))[0].n;
     const before = await points();
@@ -227,6 +231,7 @@ describe('the wish moves', () => {
 describe('microWishes', () => {
   test('filters by community, area subtree, statuses and resident groups; newest first; pages', async () => {
     const tree = await buildTree(app);
+    await createPairing(app, w.units.hospitalId, tree.communityId);
     const make = (communityId: string, residentGroup: string | null) => ok(app, PUBLISH, { input: { communityId, title: '心愿', residentGroup, residentName: '李四' } }).then((d) => d.publishMicroWish.id as string);
     const a1 = await make(tree.communityId, 'ELDERLY');
     const a2 = await make(tree.communityId, 'CHILDREN');
@@ -252,9 +257,16 @@ describe('microWishes', () => {
 
   test('a page of wishes with their community and claimants costs the same statements for 2 as for 10', async () => {
     const tree = await buildTree(app);
+    // Each wish claimed by a member living in its community, or by a unit paired with it.
+    const members: Record<string, string> = {};
+    for (const communityId of [tree.communityId, tree.otherCommunityId]) {
+      members[communityId] = await createPerson(app, { name: '李志愿', partyStatus: 'RETIRED', residenceCommunityId: communityId });
+      await createPairing(app, w.units.schoolId, communityId);
+    }
     for (let i = 0; i < 10; i += 1) {
-      const id = (await ok(app, PUBLISH, { input: { communityId: i % 2 ? tree.communityId : tree.otherCommunityId, title: `心愿${i}` } })).publishMicroWish.id;
-      await ok(app, CLAIM, { id, input: i % 3 ? { personId: w.partyMemberId } : { unitId: w.units.schoolId } });
+      const communityId = i % 2 ? tree.communityId : tree.otherCommunityId;
+      const id = (await ok(app, PUBLISH, { input: { communityId, title: `心愿${i}` } })).publishMicroWish.id;
+      await ok(app, CLAIM, { id, input: i % 3 ? { personId: members[communityId] } : { unitId: w.units.schoolId } });
     }
     const query = `query($filter: MicroWishFilter, $first: Int) { microWishes(filter: $filter, first: $first) { edges { node { id residentName community { name } claimantPerson { name } claimantUnit { name } } } } }`;
     const two = await app.countStatements(() => ok(app, query, { filter: { within: tree.districtId }, first: 2 }));

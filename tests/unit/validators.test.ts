@@ -1,6 +1,7 @@
 import { execSync } from 'node:child_process';
 import { join } from 'node:path';
-import { characterCount, isChinesePhone, isGeoJsonArea, isResidentIdNumber, isWholeFen } from '../../src/common/validators';
+import { characterCount, isChinesePhone, isGeoJsonArea, isResidentIdNumber, isWholeFen, unstorableValue } from '../../src/common/validators';
+import { isPeriodMonth } from '../../src/common/dates';
 
 describe('isResidentIdNumber (GB 11643-1999, ISO 7064 MOD 11-2)', () => {
   // Worked by hand: 11010519491231002 → weighted sum 167, 167 % 11 = 2 → check char 'X'.
@@ -68,4 +69,22 @@ describe('CharLength counts characters as PostgreSQL does', () => {
     const offenders = execSync(`grep -rlE "import \\{[^}]*\\b(Length|MinLength|MaxLength)\\b[^}]*\\} from 'class-validator'" src || true`, { cwd: join(__dirname, '../..'), encoding: 'utf8' }).trim();
     expect(offenders).toBe('');
   });
+});
+
+describe('unstorableValue: date-times (activity-extreme-dates.test.ts has the API side)', () => {
+  const at = (text: string) => ({ filter: { from: new Date(text) } });
+  test('a mutation stores only 1900-2999', () => {
+    expect(unstorableValue(at('1900-01-01T00:00:00Z'), true)).toBeNull();
+    expect(unstorableValue(at('1899-12-31T23:59:59Z'), true)).toEqual({ path: 'filter.from', reason: 'must lie between 1900-01-01 and 2999-12-31' });
+  });
+  test('a query compares anything PostgreSQL reads (early and late sentinels), nothing beyond', () => {
+    for (const ok of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z']) expect(unstorableValue(at(ok), false)).toBeNull();
+    for (const bad of ['0000-12-31T23:59:59.999Z', '9999-12-31T23:00:00-08:00']) {
+      expect(unstorableValue(at(bad), false)).toEqual({ path: 'filter.from', reason: 'must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (UTC)' });
+    }
+  });
+});
+
+test.each([['1900-01', true], ['2999-12', true], ['1899-12', false], ['3000-01', false], ['0000-01', false], ['9999-12', false], ['2026-13', false], ['2026-4', false]])('isPeriodMonth(%s) is %s', (month, expected) => {
+  expect(isPeriodMonth(month as string)).toBe(expected);
 });

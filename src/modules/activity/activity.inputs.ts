@@ -1,12 +1,10 @@
-import { ArrayMaxSize, IsInt, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
 import { IdInput, TextInput } from '../../common/input-fields';
 import { ConnectionArgs } from '../../common/pagination';
+import { IsPeriodMonth } from '../../common/validators';
 import { ActivityKind } from './activity.entity';
-
-/** YYYY-MM with a real month. */
-export const MONTH_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 @InputType()
 export class CreateActivityInput {
@@ -83,7 +81,7 @@ export class ActivityRecordCardsInput {
   @IdInput({ nullable: true, description: 'Only this unit\'s card.' })
   unitId?: string | null;
 
-  @Field({ description: 'YYYY-MM; activities starting in that month, China time.' })
-  @Matches(MONTH_PATTERN, { message: 'month must be YYYY-MM' })
+  @Field({ description: 'YYYY-MM (1900-01 to 2999-12); activities starting in that month, China time.' })
+  @IsPeriodMonth()
   month!: string;
 }

@@ -1,8 +1,9 @@
 import { DateTimeISOResolver, LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { MIN_CELL_RECORDS } from '../../common/disclosure';
 import { IdInput } from '../../common/input-fields';
+import { IsPeriodMonth } from '../../common/validators';
 import { Area, Street } from '../area/area.entity';
 import { RequestCategory } from '../category/category.entity';
 import { RequestStatus } from '../request/request.entity';
@@ -155,9 +156,9 @@ export class StreetRankingInput {
   @IdInput({ nullable: true, description: 'The district; omit for all streets.' })
   districtId?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The month, YYYY-MM (China time); omit for the current month so far.' })
+  @Field(() => String, { nullable: true, description: 'The month, YYYY-MM (China time, 1900-01 to 2999-12); omit for the current month so far.' })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must look like 2026-11' })
+  @IsPeriodMonth()
   month?: string | null;
 }
 

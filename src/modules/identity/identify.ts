@@ -1,7 +1,7 @@
 // identify(): who sent a request, from its bearer access token (staff) or X-Api-Key (portal),
 // each read with its scope in one round trip. Apart from sessions.ts because it runs on every
 // request, outside any transaction, and writes nothing but an API key's last use.
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { jwtVerify } from 'jose';
 import { unauthenticated } from '../../common/errors';
 import { todayInChina } from '../../common/dates';
@@ -10,6 +10,30 @@ import { AreaLevel } from '../area/area.entity';
 import { sha256 } from './credentials';
 import { Role } from './identity.entity';
 import { ISSUER, type TokenSettings } from './sessions';
+
+/**
+ * The communities a unit serves on a day (its liaison's scope): those it is paired with that day,
+ * and those in whose alliance it holds a seat. Not those it registered with (单位报到), nor its own
+ * registered area. A SQL select of one column, community_id, over the SQL expressions `unit` (the
+ * unit's id) and `day` (a date).
+ */
+function servedCommunitiesSql(unit: string, day: string): string {
+  return `select p.community_id from pairing p
+       where p.unit_id = ${unit} and p.starts_on <= ${day} and (p.ends_on is null or p.ends_on >= ${day})
+      -- Alliance seats count only in a community's alliance: a seat on a street's big party
+      -- committee is not a licence to read every resident of the street.
+      union select al.area_id from alliance_member m join alliance al on al.id = m.alliance_id join area c on c.id = al.area_id
+       where m.unit_id = ${unit} and c.level = '${AreaLevel.COMMUNITY}' and (m.joined_on is null or m.joined_on <= ${day})`;
+}
+
+/** The ids of the communities `unitId` serves on `day` (servedCommunitiesSql), read with the caller's `em`. */
+export async function communitiesServedBy(em: EntityManager, unitId: number, day: string): Promise<number[]> {
+  const rows: { community_id: number }[] = await em.execute(
+    `with i as (select ?::int as unit_id, ?::date as day) select s.community_id from i, lateral (${servedCommunitiesSql('i.unit_id', 'i.day')}) s`,
+    [unitId, day],
+  );
+  return rows.map((row) => Number(row.community_id));
+}
 
 /**
  * The area subtrees an account works in: its scope area; for a unit liaison, the communities its
@@ -24,12 +48,7 @@ import { ISSUER, type TokenSettings } from './sessions';
 const SCOPE_PATHS_SQL = `case
     when a.scope_area_id is not null then array(select s.path from area s where s.id = a.scope_area_id)::text[]
     when a.role = '${Role.UNIT_LIAISON}' and a.unit_id is not null then array(
-      select c.path from pairing p join area c on c.id = p.community_id
-       where p.unit_id = a.unit_id and p.starts_on <= i.today and (p.ends_on is null or p.ends_on >= i.today)
-      -- Alliance seats count only in a community's alliance: a seat on a street's big party
-      -- committee is not a licence to read every resident of the street.
-      union select c.path from alliance_member m join alliance al on al.id = m.alliance_id join area c on c.id = al.area_id
-       where m.unit_id = a.unit_id and c.level = '${AreaLevel.COMMUNITY}' and (m.joined_on is null or m.joined_on <= i.today))::text[]
+      select c.path from area c where c.id in (${servedCommunitiesSql('a.unit_id', 'i.today')}))::text[]
     when a.role = '${Role.PARTY_MEMBER}' and a.person_id is not null then array(
       select c.path from person p join area c on c.id = p.residence_community_id where p.id = a.person_id)::text[]
     when a.role in ('${Role.DISTRICT_ADMIN}', '${Role.ANALYST}') then null

@@ -25,7 +25,7 @@ export class MicroWishResolver {
     return microWishService.publish(ctx, input);
   }
 
-  @Mutation(() => MicroWish, { description: 'PUBLISHED → CLAIMED by exactly one member or unit; a wish is claimed once.' })
+  @Mutation(() => MicroWish, { description: 'PUBLISHED → CLAIMED by exactly one claimant who can then fulfil it: a party member living in its community, or a unit serving it (paired with it today or seated in its alliance); a wish is claimed once.' })
   claimMicroWish(@Arg('id', () => ID) id: string, @Arg('input') input: ClaimMicroWishInput, @Ctx() ctx: AppContext) {
     return microWishService.claim(ctx, id, input);
   }

@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput } from '../../common/errors';
+import { todayInChina } from '../../common/dates';
 import { OrderDirection, paginate, type ConnectionResult, type Ordering } from '../../common/pagination';
 import { inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
@@ -13,8 +14,9 @@ import { awardPoints } from '../points/points.service';
 import { Unit } from '../unit/unit.entity';
 import { MicroWish, MicroWishStatus } from './micro-wish.entity';
 import type { ClaimMicroWishInput, MicroWishListArgs, PublishMicroWishInput } from './micro-wish.inputs';
-import { WISH_MOVES } from './micro-wish.rules';
+import { WISH_MOVES, assertClaimantServes } from './micro-wish.rules';
 import { assertActsFor } from '../identity/access';
+import { communitiesServedBy } from '../identity/identify';
 
 /** Newest first. */
 export const WISH_ORDER: Ordering = { property: 'id', direction: OrderDirection.DESC };
@@ -63,6 +65,16 @@ export const microWishService = {
       if (wish.claimantPerson && !wish.claimantPerson.isPartyMember) {
         throw badInput('input.personId', 'a wish is claimed by a party member or by a unit; this person is not a party member');
       }
+      // The member's residence is read from their row as locked above (FOR SHARE): a move racing
+      // this claim either committed first and is seen, or waits until the claim commits. A unit's
+      // pairings and seats are read plainly: one ending as the claim commits leaves what ending it
+      // just after the claim would (a move or an ended pairing does not undo a claim).
+      assertClaimantServes(
+        wish.community.id,
+        wish.claimantPerson
+          ? { livesIn: wish.claimantPerson.residenceCommunity?.id ?? null }
+          : { serves: await communitiesServedBy(em, wish.claimantUnit!.id, todayInChina(now)) },
+      );
       wish.claimedAt = now;
     });
   },
