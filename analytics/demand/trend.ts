@@ -313,10 +313,10 @@ export type TrendMethod = (typeof TREND_METHODS)[number];
  * MIN_TREND_POINTS observed; null with fewer. The plain test reads only the order of the values, so
  * it reads the observed ones in order; the seasonal test and the Sen slopes read their places.
  */
-export function trendTest(values: readonly (number | null)[], period: number): { mk: MannKendallResult; seasonal: boolean; method: TrendMethod; senSlope: number | null } | null {
+export function trendTest(values: readonly (number | null)[], period: number): { mk: MannKendallResult; method: TrendMethod; senSlope: number | null } | null {
   const observed = values.filter((v): v is number => v !== null);
   const seasonal = observed.length >= 2 * period;
   const mk = seasonal ? seasonalMannKendall(values, period) : observed.length >= MIN_TREND_POINTS ? mannKendall(observed) : null;
   if (!mk) return null;
-  return { mk, seasonal, method: seasonal ? 'SEASONAL' : 'PLAIN', senSlope: seasonal ? seasonalSenSlope(values, period) : senSlope(values) };
+  return { mk, method: seasonal ? 'SEASONAL' : 'PLAIN', senSlope: seasonal ? seasonalSenSlope(values, period) : senSlope(values) };
 }

@@ -39,9 +39,9 @@ test('scaling multiplies before it divides, so a flat rate scales to exactly the
 test('trendTest: one rule for the ranking and the series (plain from 4 points, seasonal from two cycles)', () => {
   expect(trendTest([1, 2, 3], 12)).toBeNull();
   const plain = trendTest([1, 2, 3, 4], 12)!;
-  expect({ seasonal: plain.seasonal, n: plain.mk.n, senSlope: plain.senSlope }).toEqual({ seasonal: false, n: 4, senSlope: 1 });
+  expect({ method: plain.method, n: plain.mk.n, senSlope: plain.senSlope }).toEqual({ method: 'PLAIN', n: 4, senSlope: 1 });
   const seasonal = trendTest(Array.from({ length: 24 }, (_, i) => (i % 12) + Math.floor(i / 12) * 2), 12)!;
-  expect({ seasonal: seasonal.seasonal, senSlope: seasonal.senSlope }).toEqual({ seasonal: true, senSlope: 2 / 12 });
+  expect({ method: seasonal.method, senSlope: seasonal.senSlope }).toEqual({ method: 'SEASONAL', senSlope: 2 / 12 });
 });
 
 test('trendBegin: the scope\'s first day without data before the window; with, where the source as a whole has data from the window\'s first day', () => {
@@ -128,14 +128,14 @@ test('a month left out in the middle keeps later months in their seasons: the se
   const values: (number | null)[] = Array.from({ length: 36 }, (_, i) => cycle[i % 12]);
   values[14] = null;
   const kept = trendTest(values, 12)!;
-  expect(kept).toMatchObject({ seasonal: true, senSlope: 0 });
+  expect(kept).toMatchObject({ method: 'SEASONAL', senSlope: 0 });
   expect(kept.mk).toMatchObject({ n: 35, s: 0, z: 0 });
   expect(kept.mk).toEqual(seasonalMannKendall(values, 12));
   // Closed up, every month after the hole fell into the season before its own: a trend out of nothing.
   const closedUp = trendTest(values.filter((v): v is number => v !== null), 12)!;
   expect(closedUp.mk.z).toBeGreaterThan(1.96);
   // The plain test reads the order only; the Sen slope counts the steps across the hole.
-  expect(trendTest([1, 2, null, 4, 5], 12)).toMatchObject({ seasonal: false, senSlope: 1, mk: { n: 4 } });
+  expect(trendTest([1, 2, null, 4, 5], 12)).toMatchObject({ method: 'PLAIN', senSlope: 1, mk: { n: 4 } });
   expect(trendTest([1, 2, 4, 5], 12)!.senSlope).toBeCloseTo(17 / 12, 12);
   // Fewer than 4 observed months: no trend, whatever the span.
   expect(trendTest([1, null, null, 2, 3], 12)).toBeNull();
