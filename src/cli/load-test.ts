@@ -6,6 +6,17 @@ import { documents, startScenario, type Scenario } from './scenario';
 
 const USAGE = 'usage: npm run test:load -- [--seconds 20] [--connections 10] [--by-document]';
 
+/** --seconds and --connections, or the line that says what is wrong with the call. */
+function loadArguments(argv: string[]): { seconds: number; connections: number } | string {
+  const parsed = parseFlags(argv, ['seconds', 'connections'], ['by-document']);
+  if (typeof parsed === 'string') return parsed;
+  if (parsed.positional.length) return `unknown argument ${JSON.stringify(parsed.positional[0])}`;
+  const seconds = wholeNumber(parsed.values, 'seconds', 20, 3600);
+  if (typeof seconds === 'string') return seconds;
+  const connections = wholeNumber(parsed.values, 'connections', 10, 1000);
+  return typeof connections === 'string' ? connections : { seconds, connections };
+}
+
 /** A whole number from 1 to max, or an error line: a run of NaN seconds sent nothing and passed. */
 function wholeNumber(values: Record<string, string>, name: string, fallback: number, max: number): number | string {
   if (values[name] === undefined) return fallback;
@@ -26,14 +37,12 @@ const heapMb = () => {
  * each) and prints its throughput and latency: which one the mixed p99 comes from.
  */
 runCli(async () => {
-  const parsed = parseFlags(process.argv.slice(2), ['seconds', 'connections'], ['by-document']);
-  const seconds = typeof parsed === 'string' ? parsed : wholeNumber(parsed.values, 'seconds', 20, 3600);
-  const connections = typeof parsed === 'string' ? parsed : wholeNumber(parsed.values, 'connections', 10, 1000);
-  const mistake = [parsed, seconds, connections].find((value) => typeof value === 'string') ?? (typeof parsed !== 'string' && parsed.positional.length ? `unknown argument ${JSON.stringify(parsed.positional[0])}` : undefined);
-  if (mistake !== undefined || typeof seconds !== 'number' || typeof connections !== 'number') {
-    console.error(`${mistake}\n${USAGE}`);
+  const call = loadArguments(process.argv.slice(2));
+  if (typeof call === 'string') {
+    console.error(`${call}\n${USAGE}`);
     return 2;
   }
+  const { seconds, connections } = call;
   const scenario = await startScenario();
   try {
     return await loadRun(scenario, seconds, connections);

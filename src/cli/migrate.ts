@@ -11,19 +11,23 @@ const USAGE = `usage: npm run migrate [-- up | down [--to NAME|0] | pending | cr
   pending  list migrations not yet applied
   create   write a new migration into migrations/ from entity changes (then add it to migrations/index.ts)`;
 
+/**
+ * The flags and names of a call, or the line that says what is wrong with it: a mistake reverts
+ * nothing (`down --bogus` or a bare `--to` once reverted the last migration).
+ */
+function callOf(command: string, rest: string[]): ReturnType<typeof parseFlags> {
+  if (!['up', 'down', 'pending', 'create'].includes(command)) return `unknown command ${JSON.stringify(command)}`;
+  const parsed = parseFlags(rest, command === 'down' ? ['to'] : []);
+  const names = command === 'create' ? 1 : 0;
+  if (typeof parsed !== 'string' && parsed.positional.length > names) return `unknown argument ${JSON.stringify(parsed.positional[names])}`;
+  return parsed;
+}
+
 runCli(async () => {
   const [command = 'up', ...rest] = process.argv.slice(2);
-  const parsed = parseFlags(rest, command === 'down' ? ['to'] : []);
-  // A mistake in the call reverts nothing: `down --bogus` or a bare `--to` once reverted the last migration.
-  const mistake = !['up', 'down', 'pending', 'create'].includes(command)
-    ? `unknown command ${JSON.stringify(command)}`
-    : typeof parsed === 'string'
-      ? parsed
-      : parsed.positional.length > (command === 'create' ? 1 : 0)
-        ? `unknown argument ${JSON.stringify(parsed.positional[command === 'create' ? 1 : 0])}`
-        : undefined;
-  if (mistake !== undefined || typeof parsed === 'string') {
-    console.error(`${mistake}\n${USAGE}`);
+  const parsed = callOf(command, rest);
+  if (typeof parsed === 'string') {
+    console.error(`${parsed}\n${USAGE}`);
     return 2;
   }
   const config = loadConfig();

@@ -25,9 +25,12 @@ export function hidesSmallCells(viewer: Viewer): boolean {
   return !maySeePersonalData(viewer);
 }
 
-/** Whether a mean or rate of `ratings` ratings may be shown to a viewer who `hides` small cells. */
-export function ratingsShown(hides: boolean, ratings: number): boolean {
-  return !hides || ratings >= MIN_CELL_RECORDS;
+/**
+ * Whether a figure drawn from `records` records (a mean or rate of ratings, a mean close time of
+ * finished cases, a cell's evidence ids) may be shown to a viewer who `hides` small cells.
+ */
+export function figureShown(hides: boolean, records: number): boolean {
+  return !hides || records >= MIN_CELL_RECORDS;
 }
 
 /** The demand metrics that describe how a cell's cases went and whom they served (not how many there were). */

@@ -1,7 +1,7 @@
 import { badInput } from '../../common/errors';
 import type { AppContext } from '../../context/context';
 import { AreaLevel, Street } from '../area/area.entity';
-import { hidesSmallCells, ratingsShown } from '../../common/disclosure';
+import { hidesSmallCells, figureShown } from '../../common/disclosure';
 import { loadArea } from '../area/area.service';
 import { RequestCategory } from '../category/category.entity';
 import { RequestStatus } from '../request/request.entity';
@@ -130,7 +130,7 @@ export const dashboardService = {
 
     const r = requests[0];
     // A few ratings are a few residents' opinions (the small-cell rule, common/disclosure.ts).
-    const ratingsHidden = !ratingsShown(restricted, int(r.rated));
+    const ratingsHidden = !figureShown(restricted, int(r.rated));
     const categories = await em.find(RequestCategory, { id: { $in: byCategory.map((row) => int(row.category_id)) } });
     const categoryById = new Map(categories.map((category) => [category.id, category]));
     return {
@@ -190,7 +190,7 @@ export const dashboardService = {
         response: rate(int(row.responded), received),
         resolution: rate(int(row.resolved), received),
         // Small-cell rule (disclosure.ts): out of the rate and, for these viewers, out of the score, from which it could be worked back.
-        satisfaction: ratingsShown(hides, int(row.rated)) ? rate(int(row.satisfied), int(row.rated)) : null,
+        satisfaction: figureShown(hides, int(row.rated)) ? rate(int(row.satisfied), int(row.rated)) : null,
       };
       let weight = 0;
       let sum = 0;

@@ -6,7 +6,7 @@ import {
 import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { maskPersonalNumbersInKey, maySeePersonalData } from '../../common/privacy';
-import { MIN_CELL_RECORDS, SMALL_CELL_REASON, withoutSmallCellDetails } from '../../common/disclosure';
+import { SMALL_CELL_REASON, figureShown, withoutSmallCellDetails } from '../../common/disclosure';
 import type { AppContext } from '../../context/context';
 import { authorizeArea } from '../identity/access';
 import { type DemandHotspotsInput, type DemandRankingInput, type DemandSeriesInput } from './demand.inputs';
@@ -55,7 +55,7 @@ function toRow(row: DemandRow, seesPersonalData: boolean, includeConsultations: 
   // The details are the demands' (consultations are counted in volume only when asked for).
   const demands = row.metrics.volume - (includeConsultations ? row.metrics.consultations : 0);
   const small = seesPersonalData ? null : withoutSmallCellDetails(row.metrics, { demands, ratings: row.ratings, timed: row.timed });
-  const evidenceHidden = small !== null && demands < MIN_CELL_RECORDS && row.evidenceIds.length > 0;
+  const evidenceHidden = !figureShown(!seesPersonalData, demands) && row.evidenceIds.length > 0;
   // A reason quoting a hidden rate would tell it all the same.
   const topicOfMonth = small?.hidden.includes('resolutionGap') ? withoutResolutionQuote(row.topicOfMonth) : row.topicOfMonth;
   return {

@@ -7,7 +7,7 @@ import { expectGlobalId } from '../../common/global-id';
 import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
-import { MIN_CELL_RECORDS, hidesSmallCells, ratingsShown } from '../../common/disclosure';
+import { figureShown, hidesSmallCells } from '../../common/disclosure';
 import { byForeignKey } from '../../context/loaders';
 import { AreaLevel } from '../area/area.entity';
 import { importServiceRows, markInterruptedRuns, runsWithoutImporter, type RunState } from './import';
@@ -199,8 +199,8 @@ function toRow(raw: RawRow, hides: boolean): ServiceStatsRow {
     open: Number(raw.open ?? 0),
     finished,
     // close seconds are summed over FINISHED records with a finish time (see FINISHED_WITH_TIME), the records `finished` counts.
-    averageCloseHours: finished > 0 && (!hides || finished >= MIN_CELL_RECORDS) ? Math.round((Number(raw.close_seconds ?? 0) / finished / 3600) * 100) / 100 : null,
-    satisfactionAverage: satisfactionCount > 0 && ratingsShown(hides, satisfactionCount) ? Math.round((Number(raw.satisfaction_sum ?? 0) / satisfactionCount) * 100) / 100 : null,
+    averageCloseHours: finished > 0 && figureShown(hides, finished) ? Math.round((Number(raw.close_seconds ?? 0) / finished / 3600) * 100) / 100 : null,
+    satisfactionAverage: satisfactionCount > 0 && figureShown(hides, satisfactionCount) ? Math.round((Number(raw.satisfaction_sum ?? 0) / satisfactionCount) * 100) / 100 : null,
     satisfactionCount,
     requestCount: 0,
     demandTotal: count - consultations,
