@@ -2,6 +2,8 @@ import { toGlobalId } from '../../src/common/global-id';
 import { buildTree, buildWorld, createPartyOrganization, createPerson, dbId, expectError, ok, walkPages, type Tree, type World } from '../helpers/fixtures';
 import { createActivity, createMember, expectNothingWritten, ledgerSum, rawRow, recordAttendance, signUp } from '../helpers/member-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { Role } from '../../src/modules/identity/role';
+import { accountViewer, areaPath } from '../helpers/access-fixtures';
 
 let app: TestApp;
 let w: World;
@@ -231,6 +233,20 @@ describe('recordAttendance', () => {
     expect(again.errors![0].extensions).toMatchObject({ from: 'ATTENDED', action: 'record attendance for' });
     expect(await ledgerSum(app, personId)).toBe(2);
     expect((await ok(app, ACTIVITY, { id: activityId })).node).toMatchObject({ signUpCount: 1, attendanceCount: 1 });
+  });
+
+  test("staff bound to the participant cannot record their own attendance: points pay for work someone else verifies (it was recorded, 2 points to themselves)", async () => {
+    const activityId = await futureActivity();
+    const personId = await member('兼职社工党员');
+    const participationId = await signUp(app, activityId, personId);
+    app.clock.set(new Date('2026-07-01T09:05:00+08:00'));
+    const themselves = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)], { personId: dbId(personId) });
+    const own = await expectNothingWritten(app, () => app.execute(ATTEND, { id: participationId }, themselves), [{ table: 'activity_participation', id: participationId }]);
+    expectError(own, 'FORBIDDEN');
+    expect(await ledgerSum(app, personId)).toBe(0);
+    const colleague = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);
+    expect((await app.execute(ATTEND, { id: participationId }, colleague)).errors).toBeUndefined();
+    expect(await ledgerSum(app, personId)).toBe(2);
   });
 
   test('recorded 5 times at once: one success, one ledger entry', async () => {

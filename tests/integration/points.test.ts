@@ -1,4 +1,5 @@
 import { toGlobalId } from '../../src/common/global-id';
+import { SYSTEM_VIEWER } from '../../src/context/context';
 import { PointKind } from '../../src/modules/points/points.entity';
 import { awardPoints } from '../../src/modules/points/points.service';
 import { buildTree, buildWorld, dbId, expectError, ok, type World } from '../helpers/fixtures';
@@ -26,7 +27,7 @@ const PERSON = `query($id: ID!, $first: Int, $after: String) { node(id: $id) { .
 /** What another module does on verified work: award inside its own transaction. */
 async function award(personId: string, kind: PointKind, sourceType: string, sourceId: number) {
   return app.orm.em.fork().transactional(async (em) => {
-    const entry = await awardPoints(em, { person: dbId(personId), kind, sourceType, sourceId });
+    const entry = await awardPoints(em, { person: dbId(personId), kind, sourceType, sourceId, verifier: SYSTEM_VIEWER });
     await em.flush();
     return entry;
   });

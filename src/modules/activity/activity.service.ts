@@ -91,7 +91,7 @@ export const activityService = {
       const now = ctx.now();
       if (now < activity.startsAt) throw badInput('participationId', 'the activity has not started yet');
       participation.attendedAt = now;
-      await awardPoints(em, { person: participation.person.id, kind: PointKind.ACTIVITY_ATTENDED, sourceType: ATTENDANCE_SOURCE, sourceId: participation.id, note: cutText(activity.title, 200) });
+      await awardPoints(em, { person: participation.person.id, kind: PointKind.ACTIVITY_ATTENDED, sourceType: ATTENDANCE_SOURCE, sourceId: participation.id, note: cutText(activity.title, 200), verifier: ctx.viewer });
       await em.flush();
       return participation;
     });

@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { forbidden } from '../../common/errors';
+import type { Viewer } from '../../context/context';
 import type { Person } from '../person/person.entity';
 import { pathCondition } from '../identity/access';
 import { PointEntry, PointKind, PointRule } from './points.entity';
@@ -10,17 +12,24 @@ export interface AwardInput {
   sourceType: string;
   sourceId: number;
   note?: string;
+  /** Who verifies the work (rates, confirms, records attendance): never the person it pays. */
+  verifier: Viewer;
 }
 
 /**
  * Awards the points the active rule gives for `kind`, inside the caller's transaction
  * (the caller flushes). The same work earns once: an existing entry for the same source is
  * returned, and a unique key backs that up under concurrency. Null when no rule pays for it.
+ * Points pay for work someone else has verified: a verifier whose account is the person's own
+ * (staff who are also members) is refused, and the whole verification with it.
  */
 export async function awardPoints(em: EntityManager, input: AwardInput): Promise<PointEntry | null> {
+  const personId = typeof input.person === 'number' ? input.person : input.person.id;
+  if (input.verifier.kind === 'account' && input.verifier.personId === personId) {
+    throw forbidden('this is your own work: it earns points, so someone else verifies it');
+  }
   const rule = await em.findOne(PointRule, { kind: input.kind, active: true }, { orderBy: { id: 'DESC' } });
   if (!rule || rule.points <= 0) return null;
-  const personId = typeof input.person === 'number' ? input.person : input.person.id;
   // Unfiltered: the entry belongs to the member's residence community, which the viewer verifying
   // the work (e.g. rating a re-resolved request) may not read; missing it would insert a duplicate.
   const existing = await em.findOne(PointEntry, { person: personId, kind: input.kind, sourceType: input.sourceType, sourceId: input.sourceId }, { filters: false });
