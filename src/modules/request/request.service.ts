@@ -1,8 +1,8 @@
 import { OptimisticLockError, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { badInput, conflict, forbidden, illegalTransition } from '../../common/errors';
+import { badInput, conflict, forbidden, illegalTransition, notFound } from '../../common/errors';
 import { freeTextSearchCondition } from '../../common/privacy';
-import { loadByGlobalId, loadOptional, loadOptionalShared } from '../../common/lookup';
+import { loadByGlobalId, loadForUpdate, loadOptional, loadOptionalShared } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { chinaDayOf } from '../../common/dates';
 import { inTransaction } from '../../common/transaction';
@@ -344,7 +344,11 @@ export const requestService = {
   /** A comment goes in the ledger and changes nothing else. */
   async comment(ctx: AppContext, id: string, text: string): Promise<Request> {
     return inTransaction(ctx, async (em) => {
-      const request = await loadByGlobalId(em, Request, id, 'id');
+      // Lock the row, then check who may comment on it as it is now: a step committing meanwhile (a
+      // hand-back, an escalation, a new dispatch) is seen, and a member or liaison it was taken from
+      // is answered as after it, instead of their comment landing in the ledger after they lost it.
+      const request = await loadForUpdate(em, Request, id, 'id');
+      if ((await em.count(Request, { id: request.id })) === 0) throw notFound(Request.name, id, 'id');
       assertActsFor(ctx, { personId: request.assigneePerson?.id, unitId: request.assigneeUnit?.id });
       await appendEvent(em, request, { kind: RequestEventKind.COMMENTED, actor: actorOf(ctx), at: ctx.now(), note: text });
       await em.flush();

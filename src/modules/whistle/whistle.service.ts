@@ -104,7 +104,9 @@ export const whistleService = {
       const reportDueAt = new Date(now.getTime() + (input.reportHours ?? DEFAULT_REPORT_HOURS) * HOUR);
       const feedbackDueAt = new Date(now.getTime() + (input.feedbackHours ?? DEFAULT_FEEDBACK_HOURS) * HOUR);
       if (feedbackDueAt < reportDueAt) throw badInput('input.feedbackHours', 'the feedback deadline cannot come before the report deadline');
-      for (const unit of units) em.create(WhistleRecipient, { whistle, unit, status: WhistleResponseStatus.AWAITING_REPORT, reportDueAt, feedbackDueAt });
+      // In the order named (the lead department first): recipients are listed by id.
+      const unitById = new Map(units.map((unit) => [unit.id, unit]));
+      for (const unitId of unitIds) em.create(WhistleRecipient, { whistle, unit: unitById.get(unitId)!, status: WhistleResponseStatus.AWAITING_REPORT, reportDueAt, feedbackDueAt });
       await em.flush();
       await recordOnRequest(em, ctx, whistle, RequestEventKind.WHISTLE_BLOWN, input.letter, { unitIds, reportDueAt, feedbackDueAt });
       await em.flush();
