@@ -10,6 +10,7 @@ import {
   TypeInfo,
   getNamedType,
   getNullableType,
+  isCompositeType,
   isInputType,
   isListType,
   typeFromAST,
@@ -21,7 +22,7 @@ import {
   type ArgumentNode,
   type ValueNode,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE } from '../common/pagination';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../common/pagination';
 
 export const OPERATION_LIMITS = {
   /** Lexical tokens in one document (a field duplicated thousands of times, huge documents). */
@@ -101,9 +102,15 @@ export function nodeLimitPlugin(limits = OPERATION_LIMITS): ApolloServerPlugin {
                   enter(node) {
                     const type = getNamedType(typeInfo.getType());
                     const isConnection = isObjectType(type) && type.name.endsWith('Connection');
+                    const isList = !isConnection && isListType(getNullableType(typeInfo.getType()));
                     // A list answered item for item from a list argument (nodes(ids:)): as many as it holds.
-                    const perItem = !isConnection && isListType(getNullableType(typeInfo.getType())) ? listArgumentLength(node.arguments ?? [], variables) : null;
-                    const first = isConnection ? (firstValue(node.arguments?.find((a) => a.name.value === 'first')?.value, variables) ?? DEFAULT_PAGE_SIZE) : (perItem ?? 1);
+                    const perItem = isList ? listArgumentLength(node.arguments ?? [], variables) : null;
+                    // Any other list of objects (demandRanking's rows, a project's funding sources) is
+                    // counted as long as the largest page: what is asked under each of its items is
+                    // asked that many times. A connection's own edges are its page, counted above.
+                    const parentIsConnection = typeInfo.getParentType()?.name.endsWith('Connection') ?? false;
+                    const listOfObjects = isList && perItem === null && isCompositeType(type) && !parentIsConnection ? MAX_PAGE_SIZE : null;
+                    const first = isConnection ? (firstValue(node.arguments?.find((a) => a.name.value === 'first')?.value, variables) ?? DEFAULT_PAGE_SIZE) : (perItem ?? listOfObjects ?? 1);
                     const multiplier = multipliers[multipliers.length - 1] * first;
                     if (isConnection || perItem !== null) nodes += multiplier;
                     multipliers.push(multiplier);

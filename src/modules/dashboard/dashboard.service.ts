@@ -9,7 +9,7 @@ import { CLOCK_RUNNING } from '../request/request.states';
 import { RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, chinaMidnightAtOrBefore, isChinaMidnight, monthBounds, rate } from './dashboard.rules';
 import { chinaDayOf } from '../../common/dates';
 import type { DashboardFigures, DashboardInput, StreetRankingInput, StreetRankingRow } from './dashboard.types';
-import { authorizeArea } from '../identity/access';
+import { authorizeArea, authorizeDistricts, pathCondition } from '../identity/access';
 import { rankByScore } from '../assessment/assessment.rules';
 
 const DONE = `('${RequestStatus.RESOLVED}', '${RequestStatus.CLOSED}')`;
@@ -161,6 +161,8 @@ export const dashboardService = {
     const month = input.month ?? chinaDayOf(ctx.now()).slice(0, 7);
     const { from, to } = monthBounds(month);
     const district = input.districtId ? await loadArea(ctx.em, input.districtId, ['District'], 'input.districtId') : null;
+    // Only the districts the viewer's scope lies in: a viewer bound to one district never reads another's streets.
+    const districts = pathCondition(await authorizeDistricts(ctx, district, 'input.districtId'), 'd.path');
     const rows = await ctx.em.execute<Row[]>(
       `with cohort as (
          select s.id as street_id, r.id, r.created_at, r.status, r.satisfaction
@@ -177,9 +179,9 @@ export const dashboardService = {
               count(c.satisfaction) as rated,
               count(c.id) filter (where c.satisfaction >= ${SATISFIED_FROM}) as satisfied
          from area s left join cohort c on c.street_id = s.id left join first_dispatch fd on fd.request_id = c.id
-        where s.level = 'STREET' and s.path like ?
+        where s.level = 'STREET' and exists (select 1 from area d where d.level = 'DISTRICT' and s.path like d.path || '%' and ${districts.sql})
         group by s.id`,
-      [district ? `${district.path}%` : '/%', from, to, district ? `${district.path}%` : '/%'],
+      [district ? `${district.path}%` : '/%', from, to, ...districts.bindings],
     );
     const streets = await ctx.em.find(Street, { id: { $in: rows.map((row) => int(row.street_id)) } });
     const streetById = new Map(streets.map((street) => [street.id, street]));

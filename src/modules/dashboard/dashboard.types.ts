@@ -153,7 +153,7 @@ export class StreetRankingRow {
 
 @InputType()
 export class StreetRankingInput {
-  @IdInput({ nullable: true, description: 'The district; omit for all streets.' })
+  @IdInput({ nullable: true, description: "The district; omit for all streets you may compare. A viewer bound to an area ranks its own district's streets only (another district's: FORBIDDEN)." })
   districtId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The month, YYYY-MM (China time, 1900-01 to 2999-12); omit for the current month so far.' })

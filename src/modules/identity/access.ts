@@ -51,6 +51,25 @@ export async function authorizeArea(ctx: AppContext, globalId: string | null | u
   return { area: null, paths: scope };
 }
 
+/**
+ * The districts a comparison of streets (streetRanking) may cover: those the viewer's scope lies in,
+ * so staff, analysts and portals bound to an area compare their street with the others of their
+ * district, never another district's. `districtId` (given) must be one of them, else FORBIDDEN.
+ * Answers the district paths to restrict to (null: every district).
+ */
+export async function authorizeDistricts(ctx: AppContext, district: Area | null, field: string): Promise<string[] | null> {
+  if (ctx.viewer.kind === 'anonymous') throw unauthenticated();
+  const scope = scopePathsOf(ctx.viewer);
+  if (scope === null) return district ? [district.path] : null;
+  const reached = (path: string) => scope.some((root) => root.startsWith(path) || path.startsWith(root));
+  if (district) {
+    if (!reached(district.path)) throw forbidden(`${field} is outside the areas you may see`);
+    return [district.path];
+  }
+  const districts = await ctx.em.find('District', {}, { fields: ['path'] as never });
+  return (districts as unknown as Area[]).map((area) => area.path).filter(reached);
+}
+
 /** A SQL condition (and its bindings) restricting `pathColumn` to the scope; `true` when unrestricted. */
 export function pathCondition(paths: string[] | null, pathColumn: string): { sql: string; bindings: string[] } {
   if (paths === null) return { sql: 'true', bindings: [] };
