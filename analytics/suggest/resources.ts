@@ -57,7 +57,11 @@ export function allocate(projects: readonly ProjectToMatch[], resources: readonl
   const { flows } = maxValueTransport(supplies, demands.map((d) => d.quantity), arcs);
   let total = 0;
   arcs.forEach((arc, k) => {
-    const quantity = Math.round(flows[k] * 100) / 100;
+    // Down to the cent, never up: rounded to the nearest, a resource with a fraction of a cent left
+    // (49,999.996 after a claim of 0.004) was matched 50,000, more than it has, and its acceptance
+    // was CONFLICT however often the suggestions were run again. The epsilon keeps a flow of 19.67
+    // held as 19.669999999999998 at 19.67.
+    const quantity = Math.floor(flows[k] * 100 + 1e-6) / 100;
     if (quantity <= 0) return;
     const resource = resources[arc.supply];
     const { project } = demands[arc.demand];

@@ -118,3 +118,18 @@ test('usernames unique whatever the case: accounts an old database holds differi
   const [full] = await em.execute(`select indexdef from pg_indexes where indexname = 'account_username_lower_unique'`);
   expect(full.indexdef).toBe('CREATE UNIQUE INDEX account_username_lower_unique ON public.account USING btree (lower((username)::text))');
 });
+
+test('cash listed by its value alone before it had to be metered gets that value as its quantity (it funded every project accepted)', async () => {
+  const w = await buildWorld(app);
+  const list = await createProblemList(app, w.communityId, '2032');
+  const cash = dbId(await addListItem(app, { listId: list, kind: 'RESOURCE', title: '党建共建资金', unitId: w.units.hospitalId, resourceType: 'MONEY', value: 50_000 }));
+  const hall = dbId(await addListItem(app, { listId: list, kind: 'RESOURCE', title: '活动室', unitId: w.units.hospitalId, resourceType: 'VENUE', value: 800 }));
+  const em = app.orm.em.fork();
+  // As an old database holds them: cash with no quantity (the API now refuses to store one).
+  await em.execute('update list_item set quantity = null where id in (?, ?)', [cash, hall]);
+  const migrator = app.orm.getMigrator();
+  await migrator.down({ to: 'Migration20261225100000_free_text_masks_personal_cues' });
+  await migrator.up();
+  const rows = await em.execute<{ id: number; quantity: number | null }[]>('select id, quantity from list_item where id in (?, ?) order by id', [cash, hall]);
+  expect(rows).toEqual([{ id: cash, quantity: 50_000 }, { id: hall, quantity: null }]);
+});

@@ -3,7 +3,7 @@
  * only here; each part is a share 0..1, the total a weighted mean on 0..100.
  */
 export const ASSESSMENT_WEIGHTS = {
-  /** Share of the community's activities that year attended by at least one of the unit's people. */
+  /** Share of the community's activities that year (held so far: started by now) attended by at least one of the unit's people. */
   attendance: 0.25,
   /** Claims on the community's list items delivered or confirmed, of all not cancelled. */
   claims: 0.25,

@@ -28,7 +28,8 @@ with paired as (
   select distinct unit_id from pairing
    where community_id = :community and starts_on <= :lastDay and (ends_on is null or ends_on >= :firstDay)
 ), acts as (
-  select id from activity where community_id = :community and starts_at >= :from and starts_at < :to
+  -- Held so far (started): one still to come this year could not have been attended yet.
+  select id from activity where community_id = :community and starts_at >= :from and starts_at < :to and starts_at <= :now
 ), attendance as (
   select p.unit_id, count(distinct p.activity_id) as attended
     from activity_participation p join acts on acts.id = p.activity_id

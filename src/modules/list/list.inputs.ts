@@ -131,7 +131,7 @@ export class AddListItemInput {
   @IsOptional()
   resourceType?: ResourceType | null;
 
-  @Field(() => Float, { nullable: true, description: 'How much is offered (RESOURCE) or needed; a RESOURCE without one is not metered.' })
+  @Field(() => Float, { nullable: true, description: 'How much is offered (RESOURCE) or needed; a RESOURCE without one is not metered, except MONEY: cash is counted in yuan, its value when no quantity is given (one of them is required).' })
   @IsOptional()
   @IsPositive()
   @Max(MAX_QUANTITY)
@@ -167,7 +167,7 @@ export class UpdateListItemInput {
   @IsOptional()
   resourceType?: ResourceType | null;
 
-  @Field(() => Float, { nullable: true, description: 'For a RESOURCE, not below what claims already use.' })
+  @Field(() => Float, { nullable: true, description: 'For a RESOURCE, not below what claims and projects already use; MONEY stays metered (null falls back to its value).' })
   @IsOptional()
   @IsPositive()
   @Max(MAX_QUANTITY)

@@ -1,5 +1,5 @@
 import { badInput } from '../../common/errors';
-import { ClaimStatus, ListItemKind, ListItemStatus } from './list.entity';
+import { ClaimStatus, ListItemKind, ListItemStatus, ResourceType } from './list.entity';
 import type { Move } from '../../common/state-machine';
 
 /*
@@ -53,6 +53,19 @@ export const FIELDS_ONLY_FOR: Record<'unitId' | 'resourceType' | 'sourceRequestI
 export const REQUIRED_FOR: Partial<Record<ListItemKind, readonly ('unitId' | 'resourceType')[]>> = {
   [ListItemKind.RESOURCE]: ['unitId', 'resourceType'],
 };
+
+/**
+ * Cash is counted in yuan: a MONEY resource is metered, its quantity the yuan it offers (its value
+ * when no quantity is given). Unmetered, projectSuggestions counted it at its value for every
+ * suggestion while an acceptance took nothing of it, so the same cash funded every project accepted.
+ * Other kinds may go unmetered (a venue offered without a count). Returns the quantity to keep;
+ * BAD_USER_INPUT on `input.quantity` for cash with neither.
+ */
+export function meteredQuantity(resourceType: ResourceType | null | undefined, quantity: number | null | undefined, value: number | null | undefined): number | null {
+  if (resourceType !== ResourceType.MONEY || quantity != null) return quantity ?? null;
+  if (value == null) throw badInput('input.quantity', 'a MONEY resource is counted in yuan: give its quantity (or its value)');
+  return value;
+}
 
 // ---------------------------------------------------------------------------
 // State machines: THE transition tables of items and claims
