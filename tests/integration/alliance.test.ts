@@ -55,6 +55,12 @@ async function freshCommunity(): Promise<string> {
   return createCommunity(app, w.streetId, `新建第${communitySeq}社区`);
 }
 
+/** A fresh community and its own committee: an alliance is led by its area's own organisation. */
+async function freshCommunityWithCommittee(): Promise<{ areaId: string; leadOrganizationId: string }> {
+  const areaId = await freshCommunity();
+  return { areaId, leadOrganizationId: await createPartyOrganization(app, { name: `新建第${communitySeq}社区党委`, kind: 'COMMITTEE', areaId }) };
+}
+
 async function createAlliance(areaId: string, model = 'ONE_THREE_N', name = '幸福里社区"1+3+N"党建联盟'): Promise<string> {
   return (await ok(app, CREATE, { input: { areaId, model, name } })).createAlliance.id;
 }
@@ -232,14 +238,16 @@ describe('alliances list', () => {
 
 describe('updateAlliance', () => {
   test('changes only the given fields', async () => {
-    const id = (await ok(app, CREATE, { input: { areaId: await freshCommunity(), model: 'ONE_N_X', name: '原名联盟', description: '说明', establishedOn: '2022-01-01', leadOrganizationId: committeeId } })).createAlliance.id;
+    const { areaId, leadOrganizationId } = await freshCommunityWithCommittee();
+    const id = (await ok(app, CREATE, { input: { areaId, model: 'ONE_N_X', name: '原名联盟', description: '说明', establishedOn: '2022-01-01', leadOrganizationId } })).createAlliance.id;
     const before = (await ok(app, NODE, { id })).node;
     const result = await ok(app, UPDATE, { id, input: { name: '新名联盟' } });
     expect(result.updateAlliance).toEqual({ ...before, __typename: undefined, name: '新名联盟' });
   });
 
   test('null clears the optional fields', async () => {
-    const id = (await ok(app, CREATE, { input: { areaId: await freshCommunity(), model: 'ONE_N_X', name: '联盟', description: '说明', establishedOn: '2022-01-01', leadOrganizationId: committeeId } })).createAlliance.id;
+    const { areaId, leadOrganizationId } = await freshCommunityWithCommittee();
+    const id = (await ok(app, CREATE, { input: { areaId, model: 'ONE_N_X', name: '联盟', description: '说明', establishedOn: '2022-01-01', leadOrganizationId } })).createAlliance.id;
     const result = await ok(app, UPDATE, { id, input: { description: null, establishedOn: null, leadOrganizationId: null } });
     expect(result.updateAlliance).toMatchObject({ description: null, establishedOn: null, leadOrganization: null, name: '联盟', model: 'ONE_N_X' });
     expect(await rawRow(app, 'alliance', id)).toMatchObject({ description: null, established_on: null, lead_organization_id: null });

@@ -2,7 +2,7 @@ import { LockMode, type EntityManager, type FilterQuery } from '@mikro-orm/postg
 import { badInput, conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
-import { loadByGlobalId, loadForUpdate, loadOptional, loadOptionalShared } from '../../common/lookup';
+import { loadByGlobalId, loadForUpdate, loadOptionalShared } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
@@ -13,7 +13,7 @@ import { Person } from '../person/person.entity';
 import { Unit } from '../unit/unit.entity';
 import { Alliance, AllianceMember, AllianceModel, AllianceRole } from './alliance.entity';
 import type { AddAllianceMemberInput, AllianceListArgs, CreateAllianceInput, UpdateAllianceInput, UpdateAllianceMemberInput } from './alliance.inputs';
-import { MODEL_AREA_LEVELS, ROLE_REQUIRES_KIND } from './alliance.rules';
+import { MODEL_AREA_LEVELS, ONE_PER_ALLIANCE, ROLE_REQUIRES_KIND, assertLeadershipsHold } from './alliance.rules';
 
 /** Alliances (党建联盟) and their member units. */
 export const allianceService = {
@@ -45,9 +45,10 @@ export const allianceService = {
       const alliance = em.create(Alliance, {
         ...fields,
         area,
-        leadOrganization: await loadOptional(em, PartyOrganization, leadOrganizationId, 'input.leadOrganizationId'),
+        leadOrganization: await loadLead(em, leadOrganizationId),
       });
       await em.flush();
+      if (leadOrganizationId) await assertLeadershipsHold(em, { allianceId: alliance.id }, 'input.leadOrganizationId');
       return alliance;
     }), 'input.areaId', () => areaHasAlliance(area!));
   },
@@ -58,8 +59,9 @@ export const allianceService = {
       const { leadOrganizationId, ...fields } = input;
       applyPatch(alliance, fields, ['name', 'model']);
       if (input.model) assertAreaFitsModel(await em.findOneOrFail('Area', { id: alliance.area.id }) as Area, input.model, 'input.model');
-      if (leadOrganizationId !== undefined) alliance.leadOrganization = await loadOptional(em, PartyOrganization, leadOrganizationId, 'input.leadOrganizationId');
+      if (leadOrganizationId !== undefined) alliance.leadOrganization = await loadLead(em, leadOrganizationId);
       await em.flush();
+      if (leadOrganizationId) await assertLeadershipsHold(em, { allianceId: alliance.id }, 'input.leadOrganizationId');
       return alliance;
     });
   },
@@ -67,11 +69,13 @@ export const allianceService = {
   async addMember(ctx: AppContext, input: AddAllianceMemberInput): Promise<AllianceMember> {
     let unit: Unit | undefined;
     return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
-      const alliance = await loadByGlobalId(em, Alliance, input.allianceId, 'input.allianceId');
+      // Locked, then the unit: seats of one alliance are checked (one CORE) and added one after the other.
+      const alliance = await loadForUpdate(em, Alliance, input.allianceId, 'input.allianceId');
       // Locked before the role check, like updateUnit's kind change: whichever comes second sees the other.
       unit = await loadForUpdate(em, Unit, input.unitId, 'input.unitId');
       assertRoleFitsUnit(input.role, unit);
       if (await em.count(AllianceMember, { alliance, unit })) throw alreadyMember(unit);
+      await assertSeatFree(em, alliance.id, input.role);
       const member = em.create(AllianceMember, {
         alliance,
         unit,
@@ -88,10 +92,13 @@ export const allianceService = {
   async updateMember(ctx: AppContext, id: string, input: UpdateAllianceMemberInput): Promise<AllianceMember> {
     return inTransaction(ctx, async (em) => {
       const member = await loadByGlobalId(em, AllianceMember, id, 'id');
+      // The alliance before the unit, as addMember locks them.
+      await em.findOneOrFail(Alliance, { id: member.alliance.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       const unit = await em.findOneOrFail(Unit, { id: member.unit.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       const { seatHolderId, ...fields } = input;
       applyPatch(member, fields, ['role']);
       assertRoleFitsUnit(member.role, unit);
+      await assertSeatFree(em, member.alliance.id, member.role, member.id);
       if (seatHolderId !== undefined) member.seatHolder = await loadSeatHolder(em, seatHolderId, unit);
       await em.flush();
       return member;
@@ -115,6 +122,18 @@ function assertAreaFitsModel(area: Area, model: AllianceModel, field: string): v
   if (!MODEL_AREA_LEVELS[model].includes(area.level)) {
     throw badInput(field, `a ${model} alliance belongs to a ${MODEL_AREA_LEVELS[model].map((level) => AREA_TYPE_NAME[level]).join(' or ')}, not a ${AREA_TYPE_NAME[area.level]}`);
   }
+}
+
+/** A role held once per alliance (ONE_PER_ALLIANCE: the CORE "1") is refused while another unit holds it; the caller holds the alliance's lock. */
+async function assertSeatFree(em: EntityManager, allianceId: number, role: AllianceRole, exceptMemberId?: number): Promise<void> {
+  if (!ONE_PER_ALLIANCE.has(role)) return;
+  const held = await em.count(AllianceMember, { alliance: allianceId, role, ...(exceptMemberId ? { id: { $ne: exceptMemberId } } : {}) });
+  if (held) throw conflict(`this alliance already has its ${role} seat; an alliance has one (the "1")`, 'input.role');
+}
+
+/** The leading organisation, read FOR SHARE: a re-attachment of it waits, then sees this alliance in its own check (assertLeadershipsHold). */
+async function loadLead(em: EntityManager, leadOrganizationId: string | null | undefined): Promise<PartyOrganization | null> {
+  return (await loadOptionalShared(em, PartyOrganization, leadOrganizationId, 'input.leadOrganizationId')) ?? null;
 }
 
 function assertRoleFitsUnit(role: AllianceRole, unit: Unit): void {

@@ -18,6 +18,8 @@ import type {
 } from './party-organization.inputs';
 import { assertDateOrder } from '../../common/dates';
 import { assertPlacementsHold, lockPlacementAreas } from '../service-post/placements';
+import { Area } from '../area/area.entity';
+import { assertLeadershipsHold } from '../alliance/alliance.rules';
 
 /** Party organisations (党组织) and their part-time seats (兼职委员). */
 export const partyOrganizationService = {
@@ -53,6 +55,7 @@ export const partyOrganizationService = {
         secretary: await loadSecretary(em, secretaryId),
       });
       assertValidParent(organization);
+      await assertNestsUnderParent(em, organization, 'input.parentId');
       await em.flush();
       return organization;
     }), 'input.code', () => codeTaken(input.code));
@@ -60,8 +63,8 @@ export const partyOrganizationService = {
 
   async update(ctx: AppContext, id: string, input: UpdatePartyOrganizationInput): Promise<PartyOrganization> {
     return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
-      // Before anything is read: the cycle and group checks below walk rows another move may be changing.
-      if (input.parentId !== undefined || input.kind != null) await lockPartyTree(em);
+      // Before anything is read: the cycle, group and nesting checks below walk rows another move may be changing.
+      if (input.parentId !== undefined || input.kind != null || input.areaId) await lockPartyTree(em);
       const organization = await loadByGlobalId(em, PartyOrganization, id, 'id');
       if (input.code && input.code !== organization.code) await assertCodeFree(em, input.code);
       const { areaId, parentId, secretaryId, ...fields } = input;
@@ -75,7 +78,10 @@ export const partyOrganizationService = {
         throw badInput('input.kind', 'an organisation with child organisations cannot become a party group (党小组)');
       }
       await assertNoCycle(em, organization);
+      if (parentId || areaId) await assertNestsUnderParent(em, organization, parentId ? 'input.parentId' : 'input.areaId');
       await em.flush();
+      // The alliances it leads sit on its area or above it (alliance.rules.ts).
+      if (areaId) await assertLeadershipsHold(em, { organizationId: organization.id }, 'input.areaId');
       if (areaId || input.kind != null) {
         // The new area FOR SHARE (as reportMember reads an organisation's area): a move of it racing
         // this re-attachment either committed first and is seen by the check below, or waits and
@@ -130,6 +136,26 @@ async function lockPartyTree(em: EntityManager): Promise<void> {
 function assertValidParent(organization: PartyOrganization): void {
   if (organization.parent?.kind === PartyOrganizationKind.GROUP) {
     throw badInput('input.parentId', 'a party group (党小组) cannot have child organisations');
+  }
+}
+
+/**
+ * The party tree stays inside one line of the area tree: a parent sits on the organisation's area,
+ * one above it (a community committee over its grid branches, a street committee over community
+ * ones) or, for a functional branch organised by purpose, one inside it — never on another
+ * community's (or street's) tree. Otherwise one community's staff could hang their branch under the
+ * neighbour's committee, which would then list it as its own. Checked when a parent or an area is
+ * given; the parent's area is read under the party-tree lock, which a re-attachment takes too. (An
+ * area move carries an organisation's subtree with it, and may leave a parent behind in the old
+ * community: that is for the next re-parenting to mend.)
+ */
+async function assertNestsUnderParent(em: EntityManager, organization: PartyOrganization, field: string): Promise<void> {
+  if (!organization.parent) return;
+  const parent = await em.findOneOrFail(PartyOrganization, { id: organization.parent.id });
+  const area = await em.findOneOrFail(Area, { id: organization.area.id });
+  const parentArea = await em.findOneOrFail(Area, { id: parent.area.id });
+  if (!area.path.startsWith(parentArea.path) && !parentArea.path.startsWith(area.path)) {
+    throw badInput(field, `the parent organisation sits on ${parentArea.name}, outside ${area.name}'s line of the area tree: a parent sits on the organisation's area, above it or inside it`);
   }
 }
 
