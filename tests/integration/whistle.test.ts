@@ -339,3 +339,19 @@ test("a unit liaison finds a street's whistle aimed at their unit, and reads it 
   const nodes = await app.execute(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [recipientId, whistle.id] }, stranger);
   expect(nodes.data?.nodes).toEqual([null, null]);
 });
+
+test("a unit liaison filters the whistles aimed at their unit by a request outside their communities (it was NOT_FOUND on filter.requestId, though those whistles are theirs to read)", async () => {
+  const requestId = await newRequest();
+  const whistle = (await ok(BLOW, { input: { requestId, blownById: streetId, letter: '街道吹哨：路面塌陷联合处置', unitIds: [departmentIds[1]] } })).blowWhistle;
+  // The unit serves the other community: the request's is outside the liaison's scope.
+  const liaison = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, otherCommunityId)], { unitId: dbId(departmentIds[1]) });
+  const stranger = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, otherCommunityId)], { unitId: dbId(departmentIds[2]) });
+  const BY_REQUEST = `query($r: ID!) { whistles(first: 100, filter: { requestId: $r }) { totalCount edges { node { id } } } }`;
+  const seen = await app.execute(BY_REQUEST, { r: requestId }, liaison);
+  expect(seen.errors).toBeUndefined();
+  expect(seen.data?.whistles).toEqual({ totalCount: 1, edges: [{ node: { id: whistle.id } }] });
+  // Another unit's liaison finds none, as without the filter; an id of another type is still refused.
+  expect((await app.execute(BY_REQUEST, { r: requestId }, stranger)).data?.whistles).toEqual({ totalCount: 0, edges: [] });
+  const wrongType = await app.execute(BY_REQUEST, { r: departmentIds[1] }, liaison);
+  expect(wrongType.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.requestId' });
+});

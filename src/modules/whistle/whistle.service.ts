@@ -45,7 +45,9 @@ export const whistleService = {
     const filter = args.filter ?? {};
     const and: FilterQuery<Whistle>[] = [];
     if (filter.within) and.push({ blownBy: { path: { $like: `${(await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within')).path}%` } } });
-    if (filter.requestId) and.push({ request: (await loadByGlobalId(ctx.em, Request, filter.requestId, 'filter.requestId')).id });
+    // By id, not by loading the request: a liaison reads the whistles aimed at their unit about a
+    // request outside their communities, which they cannot read (loading it answered NOT_FOUND).
+    if (filter.requestId) and.push({ request: expectGlobalId(filter.requestId, [Request.name], 'filter.requestId').id });
     const whistleIdsOf = async (conditions: FilterQuery<WhistleRecipient>[]) => {
       const rows = await ctx.em.find(WhistleRecipient, { $and: conditions }, { fields: ['whistle'] as never });
       return [...new Set(rows.map((row) => row.whistle.id))];
