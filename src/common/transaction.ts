@@ -1,5 +1,6 @@
 import {
   ForeignKeyConstraintViolationException,
+  IsolationLevel,
   NotNullConstraintViolationException,
   OptimisticLockError,
   UniqueConstraintViolationException,
@@ -61,6 +62,15 @@ export async function inTransaction<T>(ctx: AppContext, work: (em: EntityManager
       throw translateDatabaseError(error);
     }
   }
+}
+
+/**
+ * Runs a query's reads on one snapshot (a read-only REPEATABLE READ transaction): figures read by
+ * several statements (a total and its rows) then describe the same moment, even while imports and
+ * request steps commit between the statements. Nothing to retry: such a transaction never collides.
+ */
+export function onOneSnapshot<T>(ctx: AppContext, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return ctx.em.transactional(work, { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true });
 }
 
 /** The transaction each request context's inTransaction has open (see the nesting rule in inTransaction). */

@@ -14,7 +14,7 @@ import { hoursAllowed } from '../category/category.rules';
 import { Person } from '../person/person.entity';
 import { PointKind } from '../points/points.entity';
 import { awardPoints } from '../points/points.service';
-import { entityManagerRunner, refreshRequestDaily } from '../service-data/rollups';
+import { entityManagerRunner, lockRollupsShared, refreshRequestDaily } from '../service-data/rollups';
 import { Unit } from '../unit/unit.entity';
 import { workerOfUnit } from '../person/unit-worker';
 import { Request, RequestEventKind, RequestLevel, RequestStatus } from './request.entity';
@@ -196,6 +196,10 @@ export const requestService = {
   /** 居民点单: a resident's request enters at community level with its deadline set. */
   async create(ctx: AppContext, input: CreateRequestInput): Promise<Request> {
     return inTransaction(ctx, async (em) => {
+      // Before the insert, as an import batch takes it before its records: the new row holds its
+      // area FOR KEY SHARE, and a move of the grid above it, holding the roll-ups lock exclusive,
+      // locks the subtree's rows FOR UPDATE; taken after, each waited for the other (a deadlock).
+      await lockRollupsShared(entityManagerRunner(em));
       const category = await loadByGlobalId(em, RequestCategory, input.categoryId, 'input.categoryId');
       if (!category.active) throw badInput('input.categoryId', `category ${category.name} takes no new requests`);
       const area = await loadArea(em, input.areaId, REQUEST_AREA_TYPES, 'input.areaId');

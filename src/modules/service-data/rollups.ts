@@ -98,6 +98,9 @@ const REQUEST_DAILY_COLUMNS = 'day, category_id, community_id, resident_groups, 
  *   the old path but committed after the move had looked for the subtree's days would stay
  *   counted under the old community. A move takes the area-tree lock (area.service lockAreaTree)
  *   before this one; roll-up writers never take the area-tree lock, so the order has no cycle.
+ *   A writer that inserts rows referencing areas (an import batch's records, a new request) takes
+ *   it before its insert: the insert holds the area rows FOR KEY SHARE, which a move's FOR UPDATE
+ *   of its subtree waits for, while the move holds this lock exclusive.
  * - Writers that replace request days (request_daily and the request part of the demand tables,
  *   whose monthly rows are replaced too) then lock each month they touch, in ascending order so
  *   two cannot deadlock. A month's writers take turns, and the later one recomputes from what the

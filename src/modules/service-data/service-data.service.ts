@@ -2,7 +2,7 @@ import { resolvePeriod } from '../../common/dates';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { badInput } from '../../common/errors';
-import { refuseCommitAfterTimeout } from '../../common/transaction';
+import { onOneSnapshot, refuseCommitAfterTimeout } from '../../common/transaction';
 import { expectGlobalId } from '../../common/global-id';
 import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
@@ -123,52 +123,55 @@ export const serviceDataService = {
     const params = [`${area.path}%`, from, to];
     const communities = `select id from area where level = 'COMMUNITY' and path like ?`;
     const dims = DIMENSIONS[input.groupBy];
-    const services = await ctx.em.execute<RawRow[]>(
-      `select ${dims.serviceKey} as key, ${dims.serviceLabel} as label, sum(d.count)::bigint as count, sum(d.consultations)::bigint as consultations,
-          sum(d.open)::bigint as open, sum(d.finished)::bigint as finished, sum(d.close_seconds_sum)::bigint as close_seconds,
-          sum(d.satisfaction_sum)::bigint as satisfaction_sum, sum(d.satisfaction_count)::bigint as satisfaction_count
-        from service_daily d ${dims.serviceJoin}
-        where d.community_id in (${communities}) and d.day between ? and ?
-        group by 1, 2`,
-      params,
-    );
-    const requests = dims.requestKey
-      ? await ctx.em.execute<RawRow[]>(
-          `select ${dims.requestKey} as key, ${dims.requestLabel} as label, sum(d.count)::bigint as count
-            from request_daily d ${dims.requestJoin}
-            where d.community_id in (${communities}) and d.day between ? and ?
-            group by 1, 2`,
-          params,
-        )
-      : [];
-    const rows = new Map<string, ServiceStatsRow>();
-    const hides = hidesSmallCells(ctx.viewer);
-    for (const raw of services) rows.set(String(raw.key), toRow(raw, hides));
-    for (const raw of requests) {
-      const row = rows.get(String(raw.key)) ?? toRow({ key: raw.key, label: raw.label }, hides);
-      row.requestCount = Number(raw.count);
-      row.demandTotal = row.demands + row.requestCount;
-      rows.set(String(raw.key), row);
-    }
-    const list = [...rows.values()].sort(
-      input.groupBy === ServiceStatsGroupBy.DAY ? (a, b) => a.key.localeCompare(b.key) : (a, b) => b.demandTotal - a.demandTotal || a.key.localeCompare(b.key),
-    );
-    // The total is read without the resident-group expansion, so a record counts once.
-    const [totalServices] = await ctx.em.execute<RawRow[]>(
-      `select 'TOTAL' as key, 'TOTAL' as label, sum(d.count)::bigint as count, sum(d.consultations)::bigint as consultations, sum(d.open)::bigint as open,
-          sum(d.finished)::bigint as finished, sum(d.close_seconds_sum)::bigint as close_seconds, sum(d.satisfaction_sum)::bigint as satisfaction_sum,
-          sum(d.satisfaction_count)::bigint as satisfaction_count
-        from service_daily d where d.community_id in (${communities}) and d.day between ? and ?`,
-      params,
-    );
-    const [totalRequests] = await ctx.em.execute<{ count: string | null }[]>(
-      `select sum(d.count)::bigint as count from request_daily d where d.community_id in (${communities}) and d.day between ? and ?`,
-      params,
-    );
-    const total = toRow(totalServices, hides);
-    total.requestCount = Number(totalRequests.count ?? 0);
-    total.demandTotal = total.demands + total.requestCount;
-    return { from, to, total, rows: list };
+    // Rows and total from one snapshot: a batch committed between their statements would count in one only.
+    return onOneSnapshot(ctx, async (em) => {
+      const services = await em.execute<RawRow[]>(
+        `select ${dims.serviceKey} as key, ${dims.serviceLabel} as label, sum(d.count)::bigint as count, sum(d.consultations)::bigint as consultations,
+            sum(d.open)::bigint as open, sum(d.finished)::bigint as finished, sum(d.close_seconds_sum)::bigint as close_seconds,
+            sum(d.satisfaction_sum)::bigint as satisfaction_sum, sum(d.satisfaction_count)::bigint as satisfaction_count
+          from service_daily d ${dims.serviceJoin}
+          where d.community_id in (${communities}) and d.day between ? and ?
+          group by 1, 2`,
+        params,
+      );
+      const requests = dims.requestKey
+        ? await em.execute<RawRow[]>(
+            `select ${dims.requestKey} as key, ${dims.requestLabel} as label, sum(d.count)::bigint as count
+              from request_daily d ${dims.requestJoin}
+              where d.community_id in (${communities}) and d.day between ? and ?
+              group by 1, 2`,
+            params,
+          )
+        : [];
+      const rows = new Map<string, ServiceStatsRow>();
+      const hides = hidesSmallCells(ctx.viewer);
+      for (const raw of services) rows.set(String(raw.key), toRow(raw, hides));
+      for (const raw of requests) {
+        const row = rows.get(String(raw.key)) ?? toRow({ key: raw.key, label: raw.label }, hides);
+        row.requestCount = Number(raw.count);
+        row.demandTotal = row.demands + row.requestCount;
+        rows.set(String(raw.key), row);
+      }
+      const list = [...rows.values()].sort(
+        input.groupBy === ServiceStatsGroupBy.DAY ? (a, b) => a.key.localeCompare(b.key) : (a, b) => b.demandTotal - a.demandTotal || a.key.localeCompare(b.key),
+      );
+      // The total is read without the resident-group expansion, so a record counts once.
+      const [totalServices] = await em.execute<RawRow[]>(
+        `select 'TOTAL' as key, 'TOTAL' as label, sum(d.count)::bigint as count, sum(d.consultations)::bigint as consultations, sum(d.open)::bigint as open,
+            sum(d.finished)::bigint as finished, sum(d.close_seconds_sum)::bigint as close_seconds, sum(d.satisfaction_sum)::bigint as satisfaction_sum,
+            sum(d.satisfaction_count)::bigint as satisfaction_count
+          from service_daily d where d.community_id in (${communities}) and d.day between ? and ?`,
+        params,
+      );
+      const [totalRequests] = await em.execute<{ count: string | null }[]>(
+        `select sum(d.count)::bigint as count from request_daily d where d.community_id in (${communities}) and d.day between ? and ?`,
+        params,
+      );
+      const total = toRow(totalServices, hides);
+      total.requestCount = Number(totalRequests.count ?? 0);
+      total.demandTotal = total.demands + total.requestCount;
+      return { from, to, total, rows: list };
+    });
   },
 };
 
