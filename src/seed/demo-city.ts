@@ -263,7 +263,7 @@ class DemoCityPlanner {
   private readonly alliancesByArea = new Map<number, { id: number; members: Map<number, Row> }>();
   private readonly pairedUnits = new Map<number, UnitPlan[]>();
 
-  constructor(private readonly profile: ScaleProfile, seed: number) {
+  constructor(private readonly profile: ScaleProfile, private readonly seed: number) {
     this.random = new Random(seed);
     // A fixed creation time derived from the seed keeps whole rows deterministic.
     const offsetDays = Math.abs(Math.trunc(seed)) % 365;
@@ -282,6 +282,7 @@ class DemoCityPlanner {
     this.planPartTimeMembers();
     this.planGridAssignments();
     this.planServicePosts();
+    this.placeReportedStaff();
     const counts: SeedCounts = {
       districts: 1,
       streets: this.streets.length,
@@ -1003,6 +1004,23 @@ class DemoCityPlanner {
             add(fresh(volunteers) ?? fresh(community.residents), role);
           }
         }
+      }
+    }
+  }
+
+  /**
+   * 双报到 places everyone who reports, non-party staff too, in a grid branch or building group of
+   * the community they live in (reportMember's placement rule; the API refuses a reported person
+   * placed nowhere). Members were placed with the party tree; staff are placed here, last and with
+   * a random stream of their own, so nothing planned before changes.
+   */
+  private placeReportedStaff(): void {
+    const r = new Random(this.seed ^ 0x57af_f1ac);
+    for (const community of this.communities) {
+      for (const person of community.residents) {
+        if (person.status !== null || person.row.reported_on === null) continue;
+        const grid = community.gridTable!.draw(r);
+        this.setOrganization(person, grid.groupIds.length > 0 && r.chance(0.35) ? r.pick(grid.groupIds) : grid.branchId);
       }
     }
   }

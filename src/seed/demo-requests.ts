@@ -44,12 +44,17 @@ export interface DemoRequestCounts {
   pointEntries: number;
 }
 
-/** What the planner needs from the database: places, grid workers, categories, the point rule. */
+/** What the planner needs from the database: places, who takes each grid's requests, categories, the point rule. */
 export interface DemoRequestWorld {
   communities: { id: number; name: string; population: number }[];
   /** Grids and buildings, with the community and grid they sit in. */
   places: { id: number; level: 'GRID' | 'BUILDING'; name: string; communityId: number; gridId: number }[];
-  /** Person ids working each grid (grid workers), by grid id. */
+  /**
+   * Who a request in each grid is dispatched to, by grid id: its grid workers who are party members
+   * (党员接单: dispatchRequest takes a party member or a unit, never another person), else the
+   * secretary of its grid branch (a member). The planner draws one pick from the list whatever its
+   * length, so who is eligible changes the assignee only, never a request's path through the loop.
+   */
   workers: Map<number, number[]>;
   /** Active second-level categories with their effective community-level hours. */
   categories: { id: number; code: string; communityHours: number }[];
@@ -228,9 +233,17 @@ async function readWorld(trx: Knex.Transaction): Promise<DemoRequestWorld> {
   const places = (await trx.raw(`
     select a.id, a.level, a.name, split_part(a.path, '/', 4)::int as community_id, split_part(a.path, '/', 5)::int as grid_id
     from area a where a.level in ('GRID', 'BUILDING') order by a.id`)).rows as Array<{ id: number; level: 'GRID' | 'BUILDING'; name: string; community_id: number; grid_id: number }>;
-  const assignments = (await trx.raw(`select grid_id, person_id from grid_assignment order by grid_id, id`)).rows as Array<{ grid_id: number; person_id: number }>;
+  const assignments = (await trx.raw(`
+    select ga.grid_id, ga.person_id from grid_assignment ga join person p on p.id = ga.person_id
+    where p.party_status is not null order by ga.grid_id, ga.id`)).rows as Array<{ grid_id: number; person_id: number }>;
   const workers = new Map<number, number[]>();
   for (const row of assignments) workers.set(row.grid_id, [...(workers.get(row.grid_id) ?? []), row.person_id]);
+  // A grid whose workers are all non-members: its branch secretary (a party member) takes its requests.
+  const secretaries = (await trx.raw(`
+    select o.area_id as grid_id, o.secretary_id as person_id from party_organization o
+      join area g on g.id = o.area_id and g.level = 'GRID' join person p on p.id = o.secretary_id
+    where o.kind = 'BRANCH' and not o.functional and p.party_status is not null order by o.area_id, o.id`)).rows as Array<{ grid_id: number; person_id: number }>;
+  for (const row of secretaries) if (!workers.has(row.grid_id)) workers.set(row.grid_id, [row.person_id]);
   const categories = (await trx.raw(`
     select c.id, c.code, coalesce(c.community_hours, p.community_hours, 72)::int as community_hours
     from request_category c join request_category p on p.id = c.parent_id where c.active order by c.code`)).rows as Array<{ id: number; code: string; community_hours: number }>;
