@@ -33,6 +33,16 @@ export function figureShown(hides: boolean, records: number): boolean {
   return !hides || records >= MIN_CELL_RECORDS;
 }
 
+/**
+ * Whether a total's figure may be shown beside rows whose own figure was hidden: the total less the
+ * shown rows is the hidden rows' figure, so those rows together (`hiddenRecords`: their ratings, or
+ * their finished records) need MIN_CELL_RECORDS as one row would (4.33 × 6 − 5 × 5 = the one hidden
+ * rating of 1). None hidden, or enough of them: shown.
+ */
+export function totalShown(hides: boolean, hiddenRecords: number): boolean {
+  return !hides || hiddenRecords === 0 || hiddenRecords >= MIN_CELL_RECORDS;
+}
+
 /** The demand metrics that describe how a cell's cases went and whom they served (not how many there were). */
 export const CELL_DETAIL_METRICS = [
   'resolutionGap', 'satisfactionGap', 'timelinessP50Hours', 'timelinessP90Hours', 'onTimeShare', 'meanCloseHours',

@@ -251,6 +251,14 @@ const PLATE_LETTER = '[A-HJ-NP-Za-hj-np-z]';
 const PLATE_CHARACTER = '[A-HJ-NP-Za-hj-np-z0-9]';
 /** Between the city letter and the number (京A·12345, 粤A 12345, 粤A-12345). */
 const PLATE_JOIN = `[-－·・.．${SPACE}]?`;
+/**
+ * A licence plate (粤A12345, 湘AD12345, 京A·12345, 粤A1234学), in two groups: the province and the city
+ * letter, and the last character, which are kept (粤A***5); the rest of 5 or 6 characters, one a digit
+ * at least, is masked. One pattern for free text and for record keys (maskPersonalNumbersInKey).
+ */
+const LICENCE_PLATE =
+  `(${PLATE_PROVINCE}[${SPACE}]?${PLATE_LETTER})(?=${PLATE_JOIN}[A-Za-z]{0,5}[0-9])${PLATE_JOIN}${PLATE_CHARACTER}{4,5}(${PLATE_CHARACTER}|[学警挂])(?![A-Za-z0-9])`;
+const LICENCE_PLATE_REGEXP = new RegExp(LICENCE_PLATE, 'gu');
 
 /** What lists a second number after the first (、，,/；; 或 或者 和 及), spaces around it allowed. */
 /** How many numbers listed after the first are masked (电话：一、二、三: two). */
@@ -505,7 +513,7 @@ const FREE_TEXT_MASKS: ReadonlyArray<{ pattern: string; replacement: string; onl
   {
     pattern:
       `(?<![A-Za-z0-9_])(${ACCOUNT_CUE}${ACCOUNT_LEAD}[A-Za-z0-9])${ACCOUNT_ID_REST}` +
-      `|(${PLATE_PROVINCE}[${SPACE}]?${PLATE_LETTER})(?=${PLATE_JOIN}[A-Za-z]{0,5}[0-9])${PLATE_JOIN}${PLATE_CHARACTER}{4,5}(${PLATE_CHARACTER}|[学警挂])(?![A-Za-z0-9])`,
+      `|${LICENCE_PLATE}`,
     replacement: '$1$2***$3',
   },
   // Names after a cue (联系人王建国 → 联系人王**), see NAME_AFTER_CUE. Last: it may take the first
@@ -678,10 +686,13 @@ function isPersonalNumberGrouping(groups: readonly string[], after?: string): bo
  * Groups are read only as personal numbers are grouped: a date and a sequence number
  * (2024-07-01-0012345, SR-2024-0315-00012345) add up to a landline's or an ID's digits as often as not.
  * Other digits and ordinary keys stay as they are, traceable (GJ20240701-0000000001, 18-00269879).
+ * A licence plate in it is masked as free text masks one (鲁A12345 → 鲁A***5).
  */
 export function maskPersonalNumbersInKey(key: string): string {
   if (looksLikePersonalNumber(key)) return maskPersonalNumber(key);
-  return key.replace(KEY_DIGIT_GROUPS, (run) => {
+  // A licence plate names its owner as a phone does (a parking system keyed by the plate, P-粤A12345-01):
+  // masked as in free text, before its digits are read as groups.
+  return key.replace(LICENCE_PLATE_REGEXP, '$1***$2').replace(KEY_DIGIT_GROUPS, (run) => {
     const groups = [...run.matchAll(KEY_DIGIT_GROUP)].map((group) => ({ start: group.index!, end: group.index! + group[0].length, text: group[0] }));
     const isPersonal = (first: number, last: number) => {
       const text = withFreeTextJoiners(run.slice(groups[first].start, groups[last].end));

@@ -131,6 +131,8 @@ export const dashboardService = {
     const r = requests[0];
     // A few ratings are a few residents' opinions (the small-cell rule, common/disclosure.ts).
     const ratingsHidden = !figureShown(restricted, int(r.rated));
+    // So is whether a few resolved cases met their deadline: how fast those residents were served.
+    const onTimeHidden = !figureShown(restricted, int(r.resolved));
     const categories = await em.find(RequestCategory, { id: { $in: byCategory.map((row) => int(row.category_id)) } });
     const categoryById = new Map(categories.map((category) => [category.id, category]));
     return {
@@ -140,7 +142,7 @@ export const dashboardService = {
       requestsReceived: int(r.received),
       requestsResolved: int(r.resolved),
       resolutionRate: rate(int(r.resolved), int(r.received)),
-      onTimeRate: rate(int(r.on_time), int(r.resolved)),
+      onTimeRate: onTimeHidden ? null : rate(int(r.on_time), int(r.resolved)),
       averageSatisfaction: r.mean_rating == null || ratingsHidden ? null : Math.round(Number(r.mean_rating) * 100) / 100,
       satisfactionRate: ratingsHidden ? null : rate(int(r.satisfied), int(r.rated)),
       overdueNow: int(overdue[0].overdue),

@@ -63,7 +63,7 @@ export class DashboardFigures {
   @Field(() => Float, { nullable: true, description: '解决率: resolved / received.' })
   resolutionRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: '按时办结率: resolved by their deadline / resolved.' })
+  @Field(() => Float, { nullable: true, description: `按时办结率: resolved by their deadline / resolved; null when none is resolved, or, for viewers who may not see personal data (portals, analysts), when fewer than ${MIN_CELL_RECORDS} are.` })
   onTimeRate!: number | null;
 
   @Field(() => Float, { nullable: true, description: `Mean rating, 1-5, of those rated; null when none is, or, for viewers who may not see personal data (portals, analysts), when fewer than ${MIN_CELL_RECORDS} are.` })

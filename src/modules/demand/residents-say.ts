@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { topKeywords, type AuthoredText, type DemandKey } from '../../../analytics';
+import { UNKNOWN_GROUP, topKeywords, type AuthoredText, type DemandKey } from '../../../analytics';
 import { pathCondition } from '../identity/access';
 import type { AppContext } from '../../context/context';
 import { maySeePersonalData } from '../../common/privacy';
@@ -61,7 +61,7 @@ export function residentsSayLoader(ctx: AppContext) {
     const scope = pathCondition(rows[0].paths, 'a.path');
     const texts: { idx: number; text: string; author_keys: string[] }[] = await ctx.em.execute(
       `select k.idx::int as idx, t.text, t.author_keys
-         from jsonb_to_recordset(?::jsonb) as k(idx int, category_id int, community_id int, grid_id int, resident_group text, day_from date, day_to date)
+         from jsonb_to_recordset(?::jsonb) as k(idx int, category_id int, community_id int, grid_id int, resident_group text, no_group boolean, day_from date, day_to date)
          cross join lateral (
            select q.title || '。' || q.body as text, ${AUTHOR_KEYS_SQL} as author_keys
              from request q
@@ -70,6 +70,7 @@ export function residentsSayLoader(ctx: AppContext) {
               and (k.community_id is null or a.path like '%/' || k.community_id || '/%')
               and (k.grid_id is null or a.path like '%/' || k.grid_id || '/%')
               and (k.resident_group is null or q.resident_group = k.resident_group)
+              and (not k.no_group or q.resident_group is null)
               and (q.created_at at time zone 'Asia/Shanghai')::date between k.day_from and k.day_to
               and ${scope.sql}
             order by q.created_at desc
@@ -81,7 +82,9 @@ export function residentsSayLoader(ctx: AppContext) {
             category_id: row.key.categoryId ?? null,
             community_id: row.key.communityId ?? null,
             grid_id: row.key.gridId ?? null,
-            resident_group: row.key.residentGroup ?? null,
+            // The UNKNOWN group's cell holds the requests that name no group (the roll-ups' unknown bit).
+            resident_group: row.key.residentGroup === UNKNOWN_GROUP ? null : (row.key.residentGroup ?? null),
+            no_group: row.key.residentGroup === UNKNOWN_GROUP,
             day_from: row.from,
             day_to: row.to,
           }] : [])),

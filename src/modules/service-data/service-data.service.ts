@@ -7,7 +7,7 @@ import { expectGlobalId } from '../../common/global-id';
 import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
-import { figureShown, hidesSmallCells } from '../../common/disclosure';
+import { figureShown, hidesSmallCells, totalShown } from '../../common/disclosure';
 import { byForeignKey } from '../../context/loaders';
 import { AreaLevel } from '../area/area.entity';
 import { importServiceRows, markInterruptedRuns, runsWithoutImporter, type RunState } from './import';
@@ -168,6 +168,11 @@ export const serviceDataService = {
         params,
       );
       const total = toRow(totalServices, hides);
+      // The total less the rows shown would give the hidden rows' figures (disclosure.ts, totalShown).
+      const hiddenRatings = list.reduce((sum, row) => sum + (row.satisfactionAverage === null ? row.satisfactionCount : 0), 0);
+      const hiddenFinished = list.reduce((sum, row) => sum + (row.averageCloseHours === null ? row.finished : 0), 0);
+      if (!totalShown(hides, hiddenRatings)) total.satisfactionAverage = null;
+      if (!totalShown(hides, hiddenFinished)) total.averageCloseHours = null;
       total.requestCount = Number(totalRequests.count ?? 0);
       total.demandTotal = total.demands + total.requestCount;
       return { from, to, total, rows: list };

@@ -1,5 +1,6 @@
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { MIN_CELL_RECORDS } from '../../common/disclosure';
 
 // Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
 // the per-field middleware (the access guard has nothing to check on a scalar) — a large answer
@@ -52,7 +53,7 @@ export class ServiceStats {
   @Field(() => LocalDateResolver, { description: 'Last day counted (China time), inclusive.' })
   to!: string;
 
-  @Field(() => ServiceStatsRow)
+  @Field(() => ServiceStatsRow, { description: `The whole area and period. For viewers who may not see personal data (portals, analysts), its satisfactionAverage / averageCloseHours are null when the rows that hide theirs hold 1-${MIN_CELL_RECORDS - 1} ratings / finished records together: the total less the rows shown would give them.` })
   total!: ServiceStatsRow;
 
   @Field(() => [ServiceStatsRow], { description: 'By demandTotal, highest first (DAY: by day).' })
