@@ -1,11 +1,14 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { isWellFormedText } from './text';
-import { COMPARABLE_INSTANT_RULE, PERIOD_DAYS, PERIOD_DAYS_RULE, PERIOD_MONTH_RULE, isComparableInstant, isPeriodDay, isPeriodMonth } from './dates';
+import { COMPARABLE_INSTANT_RULE, PERIOD_DAYS, PERIOD_DAYS_RULE, PERIOD_MONTH_RULE, isComparableInstant, isPeriodDay, isPeriodMonth, todayInChina } from './dates';
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK_CHARS = '10X98765432';
 
-/** A mainland resident ID (GB 11643-1999): 18 characters, a real birth date, the ISO 7064 MOD 11-2 check character. */
+/**
+ * A mainland resident ID (GB 11643-1999): 18 characters, a real birth date (not after today in
+ * China: nobody is registered before they are born), the ISO 7064 MOD 11-2 check character.
+ */
 export function isResidentIdNumber(value: string): boolean {
   if (!/^[1-9]\d{16}[\dX]$/.test(value)) return false;
   const birth = value.slice(6, 14);
@@ -14,6 +17,7 @@ export function isResidentIdNumber(value: string): boolean {
   const day = Number(birth.slice(6, 8));
   const date = new Date(Date.UTC(year, month - 1, day));
   if (year < 1900 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
+  if (`${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}` > todayInChina()) return false;
   const sum = ID_WEIGHTS.reduce((total, weight, index) => total + weight * Number(value[index]), 0);
   return ID_CHECK_CHARS[sum % 11] === value[17];
 }

@@ -38,7 +38,9 @@ export async function communitiesServedBy(em: EntityManager, unitId: number, day
 /**
  * The area subtrees an account works in: its scope area; for a unit liaison, the communities its
  * unit serves (paired with today, or seated in their alliance); for a party member without a
- * scope area, their residence community. Null (everything) only for an unbound admin or analyst.
+ * scope area, their residence community while they are a party member (an account is for a
+ * member: one who left the party, recorded by updatePerson, reads nothing scoped until re-admitted).
+ * Null (everything) only for an unbound admin or analyst.
  * A liaison's scope is never the unit's own registered area: a district agency registered on the
  * district would otherwise read every resident of the district.
  *
@@ -50,7 +52,7 @@ const SCOPE_PATHS_SQL = `case
     when a.role = '${Role.UNIT_LIAISON}' and a.unit_id is not null then array(
       select c.path from area c where c.id in (${servedCommunitiesSql('a.unit_id', 'i.today')}))::text[]
     when a.role = '${Role.PARTY_MEMBER}' and a.person_id is not null then array(
-      select c.path from person p join area c on c.id = p.residence_community_id where p.id = a.person_id)::text[]
+      select c.path from person p join area c on c.id = p.residence_community_id where p.id = a.person_id and p.party_status is not null)::text[]
     when a.role in ('${Role.DISTRICT_ADMIN}', '${Role.ANALYST}') then null
     else '{}'::text[]
   end`;
