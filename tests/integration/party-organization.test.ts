@@ -218,7 +218,11 @@ describe('updatePartyOrganization', () => {
   });
 
   test('moves to another area and another parent', async () => {
-    const { branchId, otherId } = await buildOrganizations(tree);
+    const { committeeId, branchId, groupId, otherId } = await buildOrganizations(tree);
+    // Its group (on a building of this community) first goes under the community's committee: a
+    // branch with children on this community's buildings cannot move to the other community
+    // (party-organization.service assertChildrenNest; party-tree-children-and-leads.test.ts).
+    await ok(app, UPDATE, { id: groupId, input: { parentId: committeeId } });
     const result = await ok(app, UPDATE, { id: branchId, input: { areaId: tree.otherGridId, parentId: otherId } });
     expect(result.updatePartyOrganization).toMatchObject({ area: { id: tree.otherGridId }, parent: { id: otherId, name: '和平里社区党委' } });
   });

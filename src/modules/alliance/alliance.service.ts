@@ -13,7 +13,8 @@ import { Person } from '../person/person.entity';
 import { Unit } from '../unit/unit.entity';
 import { Alliance, AllianceMember, AllianceModel, AllianceRole } from './alliance.entity';
 import type { AddAllianceMemberInput, AllianceListArgs, CreateAllianceInput, UpdateAllianceInput, UpdateAllianceMemberInput } from './alliance.inputs';
-import { MODEL_AREA_LEVELS, ONE_PER_ALLIANCE, ROLE_REQUIRES_KIND, assertLeadershipsHold } from './alliance.rules';
+import { MODEL_AREA_LEVELS, ONE_PER_ALLIANCE, ROLE_REQUIRES_KIND } from './alliance.rules';
+import { assertLeadershipsHold } from './alliance.leadership';
 
 /** Alliances (党建联盟) and their member units. */
 export const allianceService = {
@@ -96,9 +97,11 @@ export const allianceService = {
       await em.findOneOrFail(Alliance, { id: member.alliance.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       const unit = await em.findOneOrFail(Unit, { id: member.unit.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
       const { seatHolderId, ...fields } = input;
+      const roleBefore = member.role;
       applyPatch(member, fields, ['role']);
       assertRoleFitsUnit(member.role, unit);
-      await assertSeatFree(em, member.alliance.id, member.role, member.id);
+      // Only a seat taking the role: seats kept as they are stay editable (two CORE seats left from before the rule included).
+      if (member.role !== roleBefore) await assertSeatFree(em, member.alliance.id, member.role, member.id);
       if (seatHolderId !== undefined) member.seatHolder = await loadSeatHolder(em, seatHolderId, unit);
       await em.flush();
       return member;

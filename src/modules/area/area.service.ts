@@ -12,6 +12,7 @@ import { REQUEST_DAY_SQL } from '../service-data/time-zone';
 import { AREA_CLASS, AREA_TYPE_NAME, Area, AreaLevel, PARENT_LEVEL } from './area.entity';
 import { AreaOrderField, type AreaFieldsInput, type AreaListArgs, type UpdateAreaInput } from './area.inputs';
 import { assertPlacementsHold } from '../service-post/placements';
+import { assertLeadershipsHold } from '../alliance/alliance.leadership';
 
 export const ALL_AREA_TYPES = Object.values(AREA_TYPE_NAME);
 
@@ -145,6 +146,8 @@ async function moveArea(em: EntityManager, area: Area, parentId: string): Promis
   await em.execute(`update "area" set "path" = ? || substr("path", ?) where "path" like ? and "id" <> ?`, [newPath, oldPath.length + 1, `${oldPath}%`, area.id]);
   // A grid branch moved with its grid must not take members who live in the old community along.
   if (communityAndGrid(oldPath).community !== communityAndGrid(newPath).community) await assertPlacementsHold(em, { areaPathPrefix: newPath }, 'input.parentId');
+  // Nor may a leading organisation leave its alliance's area, or an alliance its leading organisation's.
+  await assertLeadershipsHold(em, { areaPathPrefix: newPath }, 'input.parentId');
   if (regroups) await refreshRollupsOfSubtree(em, oldPath, newPath);
 }
 

@@ -19,7 +19,7 @@ import type {
 import { assertDateOrder } from '../../common/dates';
 import { assertPlacementsHold, lockPlacementAreas } from '../service-post/placements';
 import { Area } from '../area/area.entity';
-import { assertLeadershipsHold } from '../alliance/alliance.rules';
+import { assertLeadershipsHold } from '../alliance/alliance.leadership';
 
 /** Party organisations (党组织) and their part-time seats (兼职委员). */
 export const partyOrganizationService = {
@@ -79,8 +79,10 @@ export const partyOrganizationService = {
       }
       await assertNoCycle(em, organization);
       if (parentId || areaId) await assertNestsUnderParent(em, organization, parentId ? 'input.parentId' : 'input.areaId');
+      // Re-attached, it is the parent of its children: they must stay on its new line too.
+      if (areaId) await assertChildrenNest(em, organization, 'input.areaId');
       await em.flush();
-      // The alliances it leads sit on its area or above it (alliance.rules.ts).
+      // The alliances it leads sit on its area or above it (alliance.leadership.ts).
       if (areaId) await assertLeadershipsHold(em, { organizationId: organization.id }, 'input.areaId');
       if (areaId || input.kind != null) {
         // The new area FOR SHARE (as reportMember reads an organisation's area): a move of it racing
@@ -142,7 +144,7 @@ function assertValidParent(organization: PartyOrganization): void {
 /**
  * The party tree stays inside one line of the area tree: a parent sits on the organisation's area,
  * one above it (a community committee over its grid branches, a street committee over community
- * ones) or, for a functional branch organised by purpose, one inside it — never on another
+ * ones) or one inside it (a functional branch organised by purpose under a grid's) — never on another
  * community's (or street's) tree. Otherwise one community's staff could hang their branch under the
  * neighbour's committee, which would then list it as its own. Checked when a parent or an area is
  * given; the parent's area is read under the party-tree lock, which a re-attachment takes too. (An
@@ -154,6 +156,22 @@ async function assertNestsUnderParent(em: EntityManager, organization: PartyOrga
   const parent = await em.findOneOrFail(PartyOrganization, { id: organization.parent.id });
   const area = await em.findOneOrFail(Area, { id: organization.area.id });
   const parentArea = await em.findOneOrFail(Area, { id: parent.area.id });
+  assertOnOneLine(area, parentArea, field);
+}
+
+/**
+ * The same rule seen from the parent: an organisation re-attached to another area keeps its children
+ * on its line (a community committee moved to the neighbour community would take its grid branches
+ * under the neighbour's tree). Read under the party-tree lock, which a new child's creation takes.
+ */
+async function assertChildrenNest(em: EntityManager, organization: PartyOrganization, field: string): Promise<void> {
+  const area = await em.findOneOrFail(Area, { id: organization.area.id });
+  const children = await em.find(PartyOrganization, { parent: organization.id }, { populate: ['area'] as never, filters: false });
+  for (const child of children) assertOnOneLine(child.area as Area, area, field);
+}
+
+/** THE nesting rule: a parent's area is the organisation's own, above it or inside it. */
+function assertOnOneLine(area: Area, parentArea: Area, field: string): void {
   if (!area.path.startsWith(parentArea.path) && !parentArea.path.startsWith(area.path)) {
     throw badInput(field, `the parent organisation sits on ${parentArea.name}, outside ${area.name}'s line of the area tree: a parent sits on the organisation's area, above it or inside it`);
   }
