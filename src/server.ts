@@ -83,6 +83,20 @@ function requestIdOf(req: express.Request): string {
   return given && /^[A-Za-z0-9._-]{1,100}$/.test(given) ? given : randomUUID();
 }
 
+/** Headers a page on another origin may read: the request id to quote, and the rate limit's. */
+const EXPOSED_HEADERS = ['x-request-id', 'RateLimit-Remaining', 'Retry-After'];
+
+/**
+ * Gives every /graphql request its id first, so every answer carries it (also a 400, 401, 413 or
+ * 429 answered before GraphQL runs) and the errors logged outside GraphQL name it.
+ */
+function assignRequestId(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const requestId = requestIdOf(req);
+  res.locals.requestId = requestId;
+  res.setHeader('x-request-id', requestId);
+  next();
+}
+
 /** Builds the HTTP app and Apollo server without listening, so tests can reuse it. */
 export async function createServer(options: { config: AppConfig; orm: MikroORM; logger: Logger; rateLimiter?: RateLimiter }): Promise<AppServer> {
   const { config, orm, logger } = options;
@@ -134,18 +148,21 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   });
   app.use(
     '/graphql',
+    // CORS first: a 401 (the dashboard's cue to refresh its session) or a 429 without
+    // Access-Control-Allow-Origin is hidden from a page on another origin, which sees a network
+    // error; and a preflight is answered here, before it could spend the rate-limit bucket.
+    cors<cors.CorsRequest>({ exposedHeaders: EXPOSED_HEADERS }),
+    assignRequestId,
     requestTimeout(config.REQUEST_TIMEOUT_MS),
     identifyMiddleware(orm, tokens),
     rateLimitMiddleware(rateLimiter),
     refuseBadCredentials(logger),
-    cors<cors.CorsRequest>(),
     express.json({ limit: MAX_BODY_BYTES, verify: rejectInvalidUtf8 }),
     tokenLimitMiddleware(),
     expressMiddleware(apollo, {
       // The viewer was read by identifyMiddleware; a bad credential never gets this far (401).
-      context: async ({ req, res }) => {
-        const requestId = requestIdOf(req);
-        res.setHeader('x-request-id', requestId);
+      context: async ({ res }) => {
+        const requestId = res.locals.requestId as string;
         const context = createContext(orm, logger, requestId, undefined, res.locals.viewer ?? ANONYMOUS, tokens);
         context.timedOut = () => res.locals.timedOut === true;
         return context;
@@ -156,7 +173,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   // Body-level refusals (malformed JSON, invalid UTF-8, too large) in the same shape as GraphQL errors.
   app.use((error: { status?: number; statusCode?: number; message?: string; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = error.status ?? error.statusCode ?? 500;
-    if (status >= 500) logger.error({ err: error }, 'unexpected HTTP error');
+    if (status >= 500) logger.error({ err: error, requestId: res.locals.requestId ?? null }, 'unexpected HTTP error');
     const message =
       status === 413 ? `The request body is larger than the ${MAX_BODY_BYTES / 1024 / 1024} MB limit`
       // JSON.parse quotes the body around the error, and a body may hold a phone or ID number: not echoed.

@@ -28,7 +28,7 @@ export function refuseBadCredentials(logger: Logger): express.RequestHandler {
     const error = res.locals.credentialError as unknown;
     if (!error) return next();
     const translated = translateDatabaseError(error);
-    if (!(translated instanceof AppError)) logger.error({ err: error }, 'unexpected error while reading credentials');
+    if (!(translated instanceof AppError)) logger.error({ err: error, requestId: res.locals.requestId ?? null }, 'unexpected error while reading credentials');
     const code = translated instanceof AppError ? translated.code : ErrorCode.INTERNAL_SERVER_ERROR;
     res.status(httpStatusOf(code)).json({ errors: [{ message: translated instanceof AppError ? translated.message : 'Internal server error', extensions: { code } }] });
   };

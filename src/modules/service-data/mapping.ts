@@ -84,12 +84,29 @@ export function parseMapping(raw: unknown, label = 'mapping'): Mapping {
   const parsed = mappingSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`invalid ${label}: ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid ${label}: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
   }
   // Found here, before a run is started, rather than by the first row.
   for (const name of ['sourceId', 'item', 'receivedAt', 'status', 'community'] as const) {
     const spec = parsed.data.fields[name];
     if (spec.column === undefined && spec.constant === undefined) throw new Error(`invalid ${label}: fields.${name}: give a column (or a constant)`);
+  }
+  // A status or channel the mapping writes must be one of ours: else every row carrying it is
+  // rejected as `unknown status "DONE"`, a value the file does not hold.
+  for (const [name, allowed, what] of [['status', STATUSES, 'status'], ['channel', CHANNELS, 'channel']] as const) {
+    const spec = parsed.data.fields[name];
+    if (!spec) continue;
+    const written: [string, string | undefined][] = [
+      ['constant', spec.constant],
+      ['otherwise', spec.otherwise],
+      ['default', spec.default],
+      ...Object.entries(spec.values ?? {}).map(([raw, value]): [string, string] => [`values.${raw}`, value]),
+      ...Object.entries(spec.prefixes ?? {}).map(([raw, value]): [string, string] => [`prefixes.${raw}`, value]),
+    ];
+    for (const [place, value] of written) {
+      // An empty channel is read as OTHER (see the row mapper).
+      if (value !== undefined && !allowed.has(value) && !(name === 'channel' && value === '')) throw new Error(`invalid ${label}: fields.${name}.${place}: ${JSON.stringify(value)} is not a ${what} (${[...allowed].join(', ')})`);
+    }
   }
   if (['"', '\r', '\n'].includes(parsed.data.delimiter)) throw new Error(`invalid ${label}: delimiter: a quote or a line break cannot separate fields`);
   let offset: number;
