@@ -60,3 +60,19 @@ test('a MONEY resource keeps an amount: neither quantity nor value, or clearing 
   expectError(await app.execute(UPDATE, { id: hall, input: { resourceType: 'MONEY' } }), 'BAD_USER_INPUT', 'input.quantity');
   expect((await ok(app, UPDATE, { id: hall, input: { resourceType: 'MONEY', value: 3_000 } })).updateListItem).toMatchObject({ quantity: 3_000, value: 3_000, remainingQuantity: 3_000 });
 });
+
+test('cash listed by its value follows a corrected value (it stayed offered at the first amount); a quantity given apart stays its own', async () => {
+  const listId = await createProblemList(app, w.communityId, '2026-Q4');
+  const UPDATE = `mutation($id: ID!, $input: UpdateListItemInput!) { updateListItem(id: $id, input: $input) { ${ITEM} } }`;
+  const cash = await addListItem(app, { listId, kind: 'RESOURCE', title: '共建资金', unitId: w.units.enterpriseId, resourceType: 'MONEY', value: 50_000 });
+  expect((await ok(app, UPDATE, { id: cash, input: { value: 30_000 } })).updateListItem).toMatchObject({ quantity: 30_000, value: 30_000, remainingQuantity: 30_000 });
+  // Both given: each as given. Then the quantity is no longer the value, and a value edit leaves it.
+  expect((await ok(app, UPDATE, { id: cash, input: { value: 40_000, quantity: 20_000 } })).updateListItem).toMatchObject({ quantity: 20_000, value: 40_000 });
+  expect((await ok(app, UPDATE, { id: cash, input: { value: 45_000 } })).updateListItem).toMatchObject({ quantity: 20_000, value: 45_000 });
+  // Below what is already used, the corrected value is refused like a quantity would be, and nothing changes.
+  const spent = await addListItem(app, { listId, kind: 'RESOURCE', title: '共建资金二', unitId: w.units.enterpriseId, resourceType: 'MONEY', value: 50_000 });
+  const service = await addListItem(app, { listId, kind: 'SERVICE', title: '助餐服务' });
+  await ok(app, `mutation($input: ClaimListItemInput!) { claimListItem(input: $input) { id } }`, { input: { itemId: service, unitId: w.units.enterpriseId, resourceId: spent, quantity: 10_000 } });
+  expectError(await app.execute(UPDATE, { id: spent, input: { value: 1 } }), 'BAD_USER_INPUT', 'input.quantity');
+  expect(await item(spent)).toMatchObject({ value: 50_000 });
+});

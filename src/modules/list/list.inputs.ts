@@ -167,7 +167,7 @@ export class UpdateListItemInput {
   @IsOptional()
   resourceType?: ResourceType | null;
 
-  @Field(() => Float, { nullable: true, description: 'For a RESOURCE, not below what claims and projects already use; MONEY stays metered (null falls back to its value).' })
+  @Field(() => Float, { nullable: true, description: 'For a RESOURCE, not below what claims and projects already use; MONEY stays metered (null falls back to its value), and cash whose quantity was its value follows a corrected value.' })
   @IsOptional()
   @IsPositive()
   @Max(MAX_QUANTITY)

@@ -67,6 +67,20 @@ export function meteredQuantity(resourceType: ResourceType | null | undefined, q
   return value;
 }
 
+/**
+ * Cash whose quantity was its value follows a corrected value (listed 50,000, corrected to 30,000:
+ * 30,000 are offered, not 50,000), unless the edit gives the quantity itself. `item` is the item
+ * after the edit's fields were applied; returns the quantity to meter (meteredQuantity).
+ */
+export function quantityAfterEdit(
+  before: { quantity: number | null; value: number | null },
+  edit: { quantity?: number | null; value?: number | null },
+  item: { resourceType?: ResourceType | null; quantity?: number | null; value?: number | null },
+): number | null {
+  const followsValue = item.resourceType === ResourceType.MONEY && edit.quantity === undefined && edit.value !== undefined && before.quantity === before.value;
+  return meteredQuantity(item.resourceType, followsValue ? item.value : item.quantity, item.value);
+}
+
 // ---------------------------------------------------------------------------
 // State machines: THE transition tables of items and claims
 // ---------------------------------------------------------------------------
