@@ -26,7 +26,7 @@ export interface AwardInput {
 export async function awardPoints(em: EntityManager, input: AwardInput): Promise<PointEntry | null> {
   const personId = typeof input.person === 'number' ? input.person : input.person.id;
   if (input.verifier.kind === 'account' && input.verifier.personId === personId) {
-    throw forbidden('this is your own work: it earns points, so someone else verifies it');
+    throw forbidden(`this work earns your own account's person ${input.kind} points: someone else verifies it (rates, confirms or records it)`);
   }
   const rule = await em.findOne(PointRule, { kind: input.kind, active: true }, { orderBy: { id: 'DESC' } });
   if (!rule || rule.points <= 0) return null;

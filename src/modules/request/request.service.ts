@@ -352,6 +352,8 @@ export const requestService = {
       // hand-back, an escalation, a new dispatch) is seen, and a member or liaison it was taken from
       // is answered as after it, instead of their comment landing in the ledger after they lost it.
       const request = await loadForUpdate(em, Request, id, 'id');
+      // Visible again once locked (loadForUpdate looked before its wait): a step that committed
+      // meanwhile may have taken it out of this viewer's sight.
       if ((await em.count(Request, { id: request.id })) === 0) throw notFound(Request.name, id, 'id');
       assertActsFor(ctx, { personId: request.assigneePerson?.id, unitId: request.assigneeUnit?.id });
       await appendEvent(em, request, { kind: RequestEventKind.COMMENTED, actor: actorOf(ctx), at: ctx.now(), note: text });
