@@ -17,4 +17,4 @@ export const MODEL_AREA_LEVELS: Record<AllianceModel, readonly AreaLevel[]> = {
 };
 
 /** The "1": an alliance has one CORE seat, the leading party organisation's unit. */
-export const ONE_PER_ALLIANCE: ReadonlySet<AllianceRole> = new Set([AllianceRole.CORE]);
+export const SEAT_HELD_ONCE = AllianceRole.CORE;

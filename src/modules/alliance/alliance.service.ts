@@ -13,7 +13,7 @@ import { Person } from '../person/person.entity';
 import { Unit } from '../unit/unit.entity';
 import { Alliance, AllianceMember, AllianceModel, AllianceRole } from './alliance.entity';
 import type { AddAllianceMemberInput, AllianceListArgs, CreateAllianceInput, UpdateAllianceInput, UpdateAllianceMemberInput } from './alliance.inputs';
-import { MODEL_AREA_LEVELS, ONE_PER_ALLIANCE, ROLE_REQUIRES_KIND } from './alliance.rules';
+import { MODEL_AREA_LEVELS, ROLE_REQUIRES_KIND, SEAT_HELD_ONCE } from './alliance.rules';
 import { assertLeadershipsHold } from './alliance.leadership';
 
 /** Alliances (党建联盟) and their member units. */
@@ -127,9 +127,9 @@ function assertAreaFitsModel(area: Area, model: AllianceModel, field: string): v
   }
 }
 
-/** A role held once per alliance (ONE_PER_ALLIANCE: the CORE "1") is refused while another unit holds it; the caller holds the alliance's lock. */
+/** A role held once per alliance (SEAT_HELD_ONCE: the CORE "1") is refused while another unit holds it; the caller holds the alliance's lock. */
 async function assertSeatFree(em: EntityManager, allianceId: number, role: AllianceRole, exceptMemberId?: number): Promise<void> {
-  if (!ONE_PER_ALLIANCE.has(role)) return;
+  if (role !== SEAT_HELD_ONCE) return;
   const held = await em.count(AllianceMember, { alliance: allianceId, role, ...(exceptMemberId ? { id: { $ne: exceptMemberId } } : {}) });
   if (held) throw conflict(`this alliance already has its ${role} seat; an alliance has one (the "1")`, 'input.role');
 }

@@ -1,6 +1,6 @@
 import { forbidden, unauthenticated } from '../../common/errors';
 import type { AppContext, Viewer } from '../../context/context';
-import type { Area } from '../area/area.entity';
+import { District, type Area } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { STAFF_ROLES } from './access.policy';
 import { Role } from './role';
@@ -66,8 +66,8 @@ export async function authorizeDistricts(ctx: AppContext, district: Area | null,
     if (!reached(district.path)) throw forbidden(`${field} is outside the areas you may see`);
     return [district.path];
   }
-  const districts = await ctx.em.find('District', {}, { fields: ['path'] as never });
-  return (districts as unknown as Area[]).map((area) => area.path).filter(reached);
+  const districts = await ctx.em.find(District, {}, { fields: ['path'] });
+  return districts.map((area) => area.path).filter(reached);
 }
 
 /** A SQL condition (and its bindings) restricting `pathColumn` to the scope; `true` when unrestricted. */
