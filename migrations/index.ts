@@ -33,6 +33,7 @@ import { Migration20261223100000_account_username_lower_unique } from './Migrati
 import { Migration20261224100000_free_text_masks_numeral_forms } from './Migration20261224100000_free_text_masks_numeral_forms';
 import { Migration20261225100000_free_text_masks_personal_cues } from './Migration20261225100000_free_text_masks_personal_cues';
 import { Migration20261226100000_money_resources_metered } from './Migration20261226100000_money_resources_metered';
+import { Migration20261227100000_free_text_masks_border_plates } from './Migration20261227100000_free_text_masks_border_plates';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -73,4 +74,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261224100000_free_text_masks_numeral_forms', class: Migration20261224100000_free_text_masks_numeral_forms },
   { name: 'Migration20261225100000_free_text_masks_personal_cues', class: Migration20261225100000_free_text_masks_personal_cues },
   { name: 'Migration20261226100000_money_resources_metered', class: Migration20261226100000_money_resources_metered },
+  { name: 'Migration20261227100000_free_text_masks_border_plates', class: Migration20261227100000_free_text_masks_border_plates },
 ];

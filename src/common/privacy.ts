@@ -252,12 +252,14 @@ const PLATE_CHARACTER = '[A-HJ-NP-Za-hj-np-z0-9]';
 /** Between the city letter and the number (京A·12345, 粤A 12345, 粤A-12345). */
 const PLATE_JOIN = `[-－·・.．${SPACE}]?`;
 /**
- * A licence plate (粤A12345, 湘AD12345, 京A·12345, 粤A1234学), in two groups: the province and the city
+ * A licence plate (粤A12345, 湘AD12345, 京A·12345, 粤A1234学, 粤Z1234港), in two groups: the province and the city
  * letter, and the last character, which are kept (粤A***5); the rest of 5 or 6 characters, one a digit
  * at least, is masked. One pattern for free text and for record keys (maskPersonalNumbersInKey).
  */
+/** The word some plates end with: 学 (learners), 警 (police), 挂 (trailers), 港 and 澳 (Hong Kong and Macau cars in Guangdong), 领 (consulates). */
+const PLATE_LAST_WORD = '[学警挂港澳领]';
 const LICENCE_PLATE =
-  `(${PLATE_PROVINCE}[${SPACE}]?${PLATE_LETTER})(?=${PLATE_JOIN}[A-Za-z]{0,5}[0-9])${PLATE_JOIN}${PLATE_CHARACTER}{4,5}(${PLATE_CHARACTER}|[学警挂])(?![A-Za-z0-9])`;
+  `(${PLATE_PROVINCE}[${SPACE}]?${PLATE_LETTER})(?=${PLATE_JOIN}[A-Za-z]{0,5}[0-9])${PLATE_JOIN}${PLATE_CHARACTER}{4,5}(${PLATE_CHARACTER}|${PLATE_LAST_WORD})(?![A-Za-z0-9])`;
 const LICENCE_PLATE_REGEXP = new RegExp(LICENCE_PLATE, 'gu');
 
 /** What lists a second number after the first (、，,/；; 或 或者 和 及), spaces around it allowed. */

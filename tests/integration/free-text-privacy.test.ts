@@ -1,6 +1,6 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
 import { BARE_ROLE_NAMES_LEFT, CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW } from '../fixtures/masking-cases';
-import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261225100000_free_text_masks_personal_cues';
+import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261227100000_free_text_masks_border_plates';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath, portalViewer } from '../helpers/access-fixtures';
@@ -139,6 +139,8 @@ const SAMPLES = [
   ...FOURTH_REVIEW.map(([text]) => text),
   '卡号六二二二一三八一二三四五六七三〇，卡号六二二二 一三八一 二三四五 六七三〇，身份证三七〇一〇二/一九九〇〇一〇一/一二三七，٣٧٠١٠٢/١٩٩٠٠١٠١/١٢٣٧，三七〇一〇二、一九九〇〇一〇一、一二三X，三七〇一〇二/九〇〇一〇一/一二三',
   '座机（〇五三一）八八七七六六五五，(〇七五七) 八一二 三四五六，卡号4111 1一11 1111 1111，座机八八七七六六五五，电话：八八七七-六六五五，电话八八七 六六五五一直没人接',
+  // Plates of Hong Kong and Macau cars in Guangdong and of consulates (Migration20261227100000).
+  '粤Z1234港的车堵在门口，车牌粤Z·A123澳，沪A1234领，粤港澳大湾区',
   '（二〇二四）第三号，电话二〇二四年十二月回访，电话打了一两次，座机一部，2019一2020年度，第1一2名，编号٣٧٠١٠٢/٣٤٥٦٧٨/١٢٣，电话一三八一二三四五六七八一直没人接，一三八中学',
 ];
 const MASKED_BODY = '王阿姨家下水道堵了，电话138****5678，身份证370***********1237，座机0531-****6655';
