@@ -7,6 +7,7 @@ import { seedDemoCity } from '../../src/seed/demo-city';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { accountViewer } from '../helpers/access-fixtures';
 import { Role } from '../../src/modules/identity/role';
+import { hold, waiters } from '../helpers/lock-race';
 
 /**
  * A month (March 2030, after anything the demo seed holds) with hand-placed activity:
@@ -275,4 +276,35 @@ test('streets with equal scores share a rank (1, 1, 3), as the other rankings do
   expect(first.slice(3).every((row: any) => row.rank === null && row.score === null)).toBe(true);
   // The same answer every time it is asked.
   expect((await ok(query)).streetRanking).toEqual(first);
+});
+
+test('the figures describe one moment: a request leaving the period while they are read counts in all of them or in none', async () => {
+  const input = { areaId: districtId, from: '2030-02-28T16:00:00Z', to: '2030-03-31T16:00:00Z' };
+  const before = (await ok(FIGURES, { input })).dashboard;
+  const [{ id: requestId, created_at: createdAt }] = await app.orm.em.fork().execute(
+    `select r.id, r.created_at from request r where r.created_at >= ? and r.created_at < ? order by r.id limit 1`,
+    [input.from, input.to],
+  );
+  // The by-category figure waits on request_category (held below) after the received count is read.
+  const release = await hold(app, 'lock table request_category in access exclusive mode');
+  let answer!: Promise<any>;
+  try {
+    answer = app.execute(FIGURES, { input });
+    await waiters(app, 1);
+    // Meanwhile a request moves out of the period (a plain update: it touches no category key).
+    await app.orm.em.fork().execute(`update request set created_at = '2030-05-01T00:00:00Z' where id = ?`, [requestId]);
+  } finally {
+    await release();
+  }
+  try {
+    const { data, errors } = await answer;
+    expect(errors).toBeUndefined();
+    const byCategory = data.dashboard.requestsByCategory.reduce((sum: number, row: any) => sum + row.count, 0);
+    const byStatus = data.dashboard.requestsByStatus.reduce((sum: number, row: any) => sum + row.count, 0);
+    const byDay = data.dashboard.requestsByDay.reduce((sum: number, row: any) => sum + row.received, 0);
+    expect({ byCategory, byStatus, byDay }).toEqual({ byCategory: data.dashboard.requestsReceived, byStatus: data.dashboard.requestsReceived, byDay: data.dashboard.requestsReceived });
+    expect([before.requestsReceived, before.requestsReceived - 1]).toContain(data.dashboard.requestsReceived);
+  } finally {
+    await app.orm.em.fork().execute(`update request set created_at = ? where id = ?`, [createdAt, requestId]);
+  }
 });

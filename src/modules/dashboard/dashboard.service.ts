@@ -11,6 +11,7 @@ import { chinaDayOf } from '../../common/dates';
 import type { DashboardFigures, DashboardInput, StreetRankingInput, StreetRankingRow } from './dashboard.types';
 import { authorizeArea, authorizeDistricts, pathCondition } from '../identity/access';
 import { rankByScore } from '../assessment/assessment.rules';
+import { onOneSnapshot } from '../../common/transaction';
 
 const DONE = `('${RequestStatus.RESOLVED}', '${RequestStatus.CLOSED}')`;
 const RUNNING = `(${CLOCK_RUNNING.map((status) => `'${status}'`).join(', ')})`;
@@ -58,11 +59,13 @@ export const dashboardService = {
     if (restricted && area.level === AreaLevel.BUILDING) {
       throw badInput('input.areaId', 'figures of a building describe a few households: pass its grid or a wider area');
     }
-    const em = ctx.em;
     const prefix = `${area.path}%`;
     const period = [input.from, input.to];
 
-    const [requests, overdue, whistles, wishes, claims, members, byCategory, byStatus, byDay] = await Promise.all([
+    // One snapshot: a request step committing between two figures would otherwise count in one and
+    // not the other (requestsReceived against the sum by category), and the small-cell rule reads
+    // several of them together. The statements queue on one connection; each is one aggregate.
+    const [requests, overdue, whistles, wishes, claims, members, byCategory, byStatus, byDay] = await onOneSnapshot(ctx, (em) => Promise.all([
       em.execute<Row[]>(
         `select count(*) as received,
                 count(*) filter (where r.status in ${DONE}) as resolved,
@@ -126,14 +129,14 @@ export const dashboardService = {
           where a.path like ? and r.created_at >= ? and r.created_at < ? group by 1 order by 1`,
         [prefix, ...period],
       ),
-    ]);
+    ]));
 
     const r = requests[0];
     // A few ratings are a few residents' opinions (the small-cell rule, common/disclosure.ts).
     const ratingsHidden = !figureShown(restricted, int(r.rated));
     // So is whether a few resolved cases met their deadline: how fast those residents were served.
     const onTimeHidden = !figureShown(restricted, int(r.resolved));
-    const categories = await em.find(RequestCategory, { id: { $in: byCategory.map((row) => int(row.category_id)) } });
+    const categories = await ctx.em.find(RequestCategory, { id: { $in: byCategory.map((row) => int(row.category_id)) } });
     const categoryById = new Map(categories.map((category) => [category.id, category]));
     return {
       area,
