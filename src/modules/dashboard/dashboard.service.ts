@@ -62,11 +62,8 @@ export const dashboardService = {
     const prefix = `${area.path}%`;
     const period = [input.from, input.to];
 
-    // One snapshot: a request step committing between two figures would otherwise count in one and
-    // not the other (requestsReceived against the sum by category), and the small-cell rule reads
-    // several of them together. The statements queue on one connection; each is one aggregate.
-    const [requests, overdue, whistles, wishes, claims, members, byCategory, byStatus, byDay] = await onOneSnapshot(ctx, (em) => Promise.all([
-      em.execute<Row[]>(
+    const statements: [sql: string, params: unknown[]][] = [
+      [
         `select count(*) as received,
                 count(*) filter (where r.status in ${DONE}) as resolved,
                 count(*) filter (where r.status in ${DONE} and r.resolved_at <= r.due_at) as on_time,
@@ -76,13 +73,13 @@ export const dashboardService = {
            from request r join area a on a.id = r.area_id
           where a.path like ? and r.created_at >= ? and r.created_at < ?`,
         [prefix, ...period],
-      ),
-      em.execute<Row[]>(
+      ],
+      [
         `select count(*) as overdue from request r join area a on a.id = r.area_id
           where a.path like ? and r.status in ${RUNNING} and r.due_at < ?`,
         [prefix, ctx.now()],
-      ),
-      em.execute<Row[]>(
+      ],
+      [
         // A department still inside its deadline is neither on time nor late yet: the rate counts
         // those that answered or are past due, as the unit assessment does.
         `select count(distinct w.id) as blown, count(wr.id) as responses,
@@ -91,45 +88,53 @@ export const dashboardService = {
            from whistle w join area a on a.id = w.blown_by_id left join whistle_recipient wr on wr.whistle_id = w.id
           where a.path like ? and w.blown_at >= ? and w.blown_at < ?`,
         [ctx.now(), prefix, ...period],
-      ),
-      em.execute<Row[]>(
+      ],
+      [
         `select count(*) as fulfilled from micro_wish m join area a on a.id = m.community_id
           where a.path like ? and m.status in ('FULFILLED', 'CONFIRMED') and m.fulfilled_at >= ? and m.fulfilled_at < ?`,
         [prefix, ...period],
-      ),
-      em.execute<Row[]>(
+      ],
+      [
         `select count(*) as claimed from claim c
            join list_item li on li.id = c.item_id join problem_list pl on pl.id = li.list_id join area a on a.id = pl.community_id
           where a.path like ? and c.status <> 'CANCELLED' and c.created_at >= ? and c.created_at < ?`,
         [prefix, ...period],
-      ),
-      em.execute<Row[]>(
+      ],
+      [
         `select count(*) as reported from person p join area a on a.id = p.residence_community_id
           where a.path like ? and p.reported_on between ?::date and ?::date`,
         // A report has a day, not an instant: it counts when its China day is one the period
         // touches, the day of \`to\` included (the period is [from, to), so its last instant's day).
         [prefix, chinaDayOf(input.from), chinaDayOf(new Date(input.to.getTime() - 1))],
-      ),
-      em.execute<Row[]>(
+      ],
+      [
         `select coalesce(c.parent_id, c.id) as category_id, count(*) as count
            from request r join area a on a.id = r.area_id join request_category c on c.id = r.category_id
           where a.path like ? and r.created_at >= ? and r.created_at < ?
           group by 1 order by 2 desc, 1`,
         [prefix, ...period],
-      ),
-      em.execute<Row[]>(
+      ],
+      [
         `select r.status, count(*) as count from request r join area a on a.id = r.area_id
           where a.path like ? and r.created_at >= ? and r.created_at < ? group by 1 order by 1`,
         [prefix, ...period],
-      ),
-      em.execute<Row[]>(
+      ],
+      [
         `select to_char(r.created_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day, count(*) as received,
                 count(*) filter (where r.status in ${DONE}) as resolved
            from request r join area a on a.id = r.area_id
           where a.path like ? and r.created_at >= ? and r.created_at < ? group by 1 order by 1`,
         [prefix, ...period],
-      ),
-    ]));
+      ],
+    ];
+    // One snapshot: a request step committing between two figures would otherwise count in one and
+    // not the other (requestsReceived against the sum by category), and the small-cell rule reads
+    // several of them together. One after another: a transaction is one connection.
+    const [requests, overdue, whistles, wishes, claims, members, byCategory, byStatus, byDay] = await onOneSnapshot(ctx, async (em) => {
+      const results: Row[][] = [];
+      for (const [sql, params] of statements) results.push(await em.execute<Row[]>(sql, params));
+      return results;
+    });
 
     const r = requests[0];
     // A few ratings are a few residents' opinions (the small-cell rule, common/disclosure.ts).
