@@ -38,6 +38,11 @@ export interface SelectionItem {
   groups: number;
   /** Index of its community (for the per-community caps). */
   community: number;
+  /**
+   * Its cost before rounding (yuan), when known: what the greedy rule ranks benefit per (people
+   * compare benefit per yuan, not per rounded unit). Constraints and bounds always use `weight`.
+   */
+  cost?: number;
 }
 
 export interface SelectionProblem {
@@ -116,6 +121,20 @@ export function ratioOrder(items: readonly SelectionItem[]): number[] {
   return items.map((_, i) => i).sort((a, b) => ratio(items[b]) - ratio(items[a]) || items[b].value - items[a].value || a - b);
 }
 
+/**
+ * The greedy rule's order: benefit per yuan (`cost`, else `weight`), free items first, ties by value
+ * then index. Not ratioOrder, whose per-unit ratio the LP bounds need: per unit, 10,001 yuan and
+ * 11,000 yuan are both 11 units of 1,000, and the rule said to be "benefit per yuan" took the worse
+ * ratio first.
+ */
+function greedyOrder(items: readonly SelectionItem[]): number[] {
+  const ratio = (item: SelectionItem) => {
+    const cost = item.cost ?? item.weight;
+    return cost > 0 ? item.value / cost : item.value > 0 ? Infinity : 0;
+  };
+  return items.map((_, i) => i).sort((a, b) => ratio(items[b]) - ratio(items[a]) || items[b].value - items[a].value || a - b);
+}
+
 export interface GreedyResult {
   chosen: number[];
   value: number;
@@ -126,14 +145,14 @@ export interface GreedyResult {
 }
 
 /**
- * The benefit/cost-ratio greedy people use by hand: take items in ratio order while they fit
+ * The benefit/cost-ratio greedy people use by hand: take items in ratio order (greedyOrder) while they fit
  * (budget and community caps); then, for each required group still uncovered, add the best-ratio
  * item serving it that still fits. `feasible` is false when a group stays uncovered.
  * `groupsFirst` serves the required groups before filling instead.
  */
 export function greedySelection(problem: SelectionProblem, groupsFirst = false): GreedyResult {
   const { items } = problem;
-  const order = ratioOrder(items);
+  const order = greedyOrder(items);
   const chosen: number[] = [];
   const taken = new Uint8Array(items.length);
   const count = new Map<number, number>();

@@ -87,6 +87,12 @@ export function explain(s: Solved): SuggestionResult {
     };
   };
 
+  // "The exact optimum" only when it is proven: re-solved for shared resources (or cut short), the
+  // answer is the best found, within the gap of the bound (the gap solver.gap shows).
+  const shownBenefit = round3(s.selected.reduce((sum, c) => sum + round3(c.benefit), 0));
+  const selectedAs = s.stats.provenOptimal
+    ? 'selected in the exact optimum'
+    : `selected in the best selection found, not proven optimal (at most ${round3(Math.max(0, s.stats.upperBound - shownBenefit))} more benefit may be possible)`;
   const selected = s.selected.map((c) => {
     const o = out(c, s.joint.matches.get(c.key) ?? [], s.joint.value.get(c.key) ?? 0);
     // The rank compares every candidate on its own resources; shared ones may leave this one a different net here.
@@ -95,8 +101,8 @@ export function explain(s: Solved): SuggestionResult {
     const byRatio = `${ordinal(ratioRank.get(c.key))} of ${s.pool.length} candidates by that ratio`;
     o.reasons.push(
       ownShown === o.benefitPer10kYuan
-        ? `selected in the exact optimum: benefit ${o.benefit} for ${yuan(o.netCost)} net (${o.benefitPer10kYuan ?? '∞'} per 10,000 yuan, ${byRatio})`
-        : `selected in the exact optimum: benefit ${o.benefit} for ${yuan(o.netCost)} net (${o.benefitPer10kYuan ?? '∞'} per 10,000 yuan; on its own resources ${ownShown ?? '∞'} per 10,000 yuan of ${yuan(c.standaloneNet)}, ${byRatio})`,
+        ? `${selectedAs}: benefit ${o.benefit} for ${yuan(o.netCost)} net (${o.benefitPer10kYuan ?? '∞'} per 10,000 yuan, ${byRatio})`
+        : `${selectedAs}: benefit ${o.benefit} for ${yuan(o.netCost)} net (${o.benefitPer10kYuan ?? '∞'} per 10,000 yuan; on its own resources ${ownShown ?? '∞'} per 10,000 yuan of ${yuan(c.standaloneNet)}, ${byRatio})`,
     );
     if (o.matchedValue > 0) o.reasons.push(`resources of ${new Set(o.matches.map((m) => m.unitId)).size} unit(s) save ${yuan(o.matchedValue)} of the ${yuan(o.grossCost)} gross cost`);
     for (const group of o.servesRequiredGroups) {

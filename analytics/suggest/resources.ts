@@ -25,6 +25,14 @@ export interface Allocation {
 
 const cents = (value: number) => Math.round(value * 100) / 100;
 
+/**
+ * Yuan saved per matched unit, as shown: to the millionth of a yuan, rounded down (never above the
+ * declared value per unit). Shown to the fen, 5,000 yuan declared for 1,500 volunteer hours was
+ * "1,500 × 3.33" beside a value of 5,000 (1,500 × 3.33 = 4,995): the parts did not make the amount.
+ * The epsilon keeps 4.35 (held as 4.3499999…) at 4.35.
+ */
+const perUnit = (value: number) => Math.floor(value * 1e6 + 1e-6) / 1e6;
+
 /** Whether `resource` may serve `template` at all (earmark). */
 export function eligible(resource: ResourceSpec, template: TemplateSpec): boolean {
   return resource.categoryFamilyId === null || template.categoryFamilyIds.includes(resource.categoryFamilyId);
@@ -65,7 +73,9 @@ export function allocate(projects: readonly ProjectToMatch[], resources: readonl
     if (quantity <= 0) return;
     const resource = resources[arc.supply];
     const { project } = demands[arc.demand];
-    const matched = cents(quantity * arc.unitValue);
+    // The value is quantity × the saving shown, so the explanation multiplies out (to the fen).
+    const unitSaving = perUnit(arc.unitValue);
+    const matched = cents(quantity * unitSaving);
     if (matched <= 0) return;
     matches.get(project.key)!.push({
       resourceId: resource.id,
@@ -74,7 +84,7 @@ export function allocate(projects: readonly ProjectToMatch[], resources: readonl
       unitName: resource.unitName,
       kind: resource.kind,
       quantity,
-      unitSaving: cents(arc.unitValue),
+      unitSaving,
       value: matched,
     });
     value.set(project.key, cents(value.get(project.key)! + matched));

@@ -131,7 +131,7 @@ function selectWithRounds(input: SuggestionInput, candidates: Candidate[], resou
   const pool = candidates.filter((c) => c.allowed && !c.activeProject && fitsAlone(c));
   const assumed = new Map(pool.map((c) => [c.key, c.standaloneNet]));
   const problemNow = (): SelectionProblem => ({
-    items: pool.map((c) => ({ weight: costToUnits(assumed.get(c.key)!, unit), value: c.benefit, groups: c.groupMask, community: c.communityIndex })),
+    items: pool.map((c) => ({ weight: costToUnits(assumed.get(c.key)!, unit), cost: assumed.get(c.key)!, value: c.benefit, groups: c.groupMask, community: c.communityIndex })),
     capacity,
     requiredGroups: requiredMask,
     maxCountPerCommunity: maxCount,

@@ -317,8 +317,9 @@ async function retakeResources(em: EntityManager, project: LivelihoodProject, be
   for (const match of matches) {
     if (!(match.value > 0) || !(match.unitSaving > 0)) continue; // saves nothing: the funding says nothing about it
     const budget = toGive.get(match.unitId) ?? 0;
-    // In proportion to the value matched, not budget / unitSaving: unitSaving is rounded to the fen,
-    // and 4,999 / 3.33 yuan an hour passed the 1,500 hours matched for 5,000.
+    // In proportion to the value matched, not budget / unitSaving: unitSaving is rounded (down to the
+    // millionth of a yuan; to the fen in suggestions kept before), and 4,999 / 3.33 yuan an hour
+    // passed the 1,500 hours matched for 5,000.
     wanted.set(match.resourceId, budget >= match.value ? match.quantity : cents((match.quantity * budget) / match.value));
     toGive.set(match.unitId, cents(Math.max(0, budget - match.value)));
   }
