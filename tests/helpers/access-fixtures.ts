@@ -4,7 +4,7 @@ import path from 'node:path';
 import { toGlobalId } from '../../src/common/global-id';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
-import { categoryId } from './closed-loop-fixtures';
+import { categoryId, createPairing } from './closed-loop-fixtures';
 import { createPerson, dbId, ok, type World } from './fixtures';
 import { createActivity, createServicePost, signUp } from './member-fixtures';
 import type { TestApp } from './test-app';
@@ -71,6 +71,8 @@ export async function populateCommunity(app: TestApp, w: World, communityId: str
   const problemListId: string = problemList.createProblemList.id;
   const item = await ok(app, `mutation($input: AddListItemInput!) { addListItem(input: $input) { id } }`, { input: { listId: problemListId, kind: 'DEMAND', title: `${tag}需求` } });
   const listItemId: string = item.addListItem.id;
+  // The unit serves the community (paired with it), as its claim requires.
+  await createPairing(app, unitId, communityId);
   const claim = await ok(app, `mutation($input: ClaimListItemInput!) { claimListItem(input: $input) { id } }`, { input: { itemId: listItemId, unitId } });
   const wish = await ok(app, `mutation($input: PublishMicroWishInput!) { publishMicroWish(input: $input) { id } }`, { input: { communityId, title: `${tag}微心愿`, residentName: `${tag}李四` } });
   const servicePostId = await createServicePost(app, { communityId, title: `${tag}楼栋长` });

@@ -18,6 +18,8 @@ beforeAll(async () => {
   app = await createTestApp();
   app.clock.set(new Date('2026-03-15T10:00:00+08:00'));
   w = await buildWorld(app);
+  // The hospital serves community A (paired with it), as a unit's claims on A's lists require.
+  await createPairing(app, w.units.hospitalId, w.communityId);
 });
 afterAll(async () => app?.close());
 
@@ -50,7 +52,6 @@ test('a claim and an edit of its resource by community staff queue one after the
 });
 
 test('a unit names its own worker living in another community to carry out a claim (the liaison and staff alike)', async () => {
-  await createPairing(app, w.units.hospitalId, w.communityId);
   const service = await addListItem(app, { listId: await freshList(), kind: 'SERVICE', title: '上门义诊' });
   const doctor = await createPerson(app, { name: '王医生', partyStatus: 'IN_SERVICE', joinedPartyOn: '2010-07-01', employerUnitId: w.units.hospitalId, residenceCommunityId: w.otherCommunityId });
   const liaison = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, w.communityId)], { unitId: dbId(w.units.hospitalId) });

@@ -6,6 +6,15 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
  * API enforces on those mutations is restated here as SQL that lists the seeded rows breaking it.
  * A newcomer's demo must never hold what the API would refuse.
  */
+/** A row when `unit` served `community` on the China day of the instant `at`: paired that day, or seated in its community alliance by then. */
+const UNIT_SERVES = (unit: string, community: string, at: string): string => {
+  const day = `(${at} at time zone 'Asia/Shanghai')::date`;
+  return `select 1 from pairing p where p.unit_id = ${unit} and p.community_id = ${community}
+         and p.starts_on <= ${day} and (p.ends_on is null or p.ends_on >= ${day})
+      union all select 1 from alliance_member m join alliance al on al.id = m.alliance_id
+       where m.unit_id = ${unit} and al.area_id = ${community} and (m.joined_on is null or m.joined_on <= ${day})`;
+};
+
 const RULES: Record<string, string> = {
   // dispatchRequest takes a party member or a unit (党员接单).
   'request dispatched to a person who is not a party member': `
@@ -38,9 +47,17 @@ const RULES: Record<string, string> = {
        and not exists (select 1 from post_claim c where c.person_id = p.id and c.status = 'ACTIVE')`,
   'service post over its capacity': `
     select s.id from service_post s where s.capacity < (select count(*) from post_claim c where c.post_id = s.id and c.status = 'ACTIVE')`,
-  // A micro-wish (none in the demo today) is claimed by a member living in its community (assertClaimantServes).
+  // A micro-wish (none in the demo today) is claimed by a member living in its community (assertMemberLivesIn).
   'micro-wish claimed by a person who does not live in its community': `
     select w.id from micro_wish w join person p on p.id = w.claimant_person_id where p.residence_community_id is distinct from w.community_id`,
+  // A unit claims list items and micro-wishes (none in the demo today) of the communities it serves on
+  // the claim's day (China time): paired with it that day, or seated in its community alliance (assertUnitServes).
+  'list item claimed by a unit that does not serve its community': `
+    select c.id from claim c join list_item i on i.id = c.item_id join problem_list l on l.id = i.list_id
+     where not exists (${UNIT_SERVES('c.unit_id', 'l.community_id', 'c.created_at')})`,
+  'micro-wish claimed by a unit that does not serve its community': `
+    select w.id from micro_wish w where w.claimant_unit_id is not null
+       and not exists (${UNIT_SERVES('w.claimant_unit_id', 'w.community_id', 'w.claimed_at')})`,
   // Alliances (assertSeatFree, assertLeadershipsHold, assertRoleFitsUnit, loadSeatHolder, assertAreaFitsModel).
   'alliance with more than one CORE seat': `
     select alliance_id from alliance_member where role = 'CORE' group by alliance_id having count(*) > 1`,

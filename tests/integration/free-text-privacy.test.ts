@@ -362,6 +362,15 @@ describe('free text beyond requests', () => {
     ids.recipient = whistle.blowWhistle.recipients.edges[0].node.id;
     await ok(app, `mutation($id: ID!) { reportToWhistle(id: $id) { id } }`, { id: ids.recipient });
     await ok(app, `mutation($id: ID!, $text: String!) { answerWhistle(id: $id, input: { feedback: $text }) { id } }`, { id: ids.recipient, text: said('已处理') });
+    // An alliance and the hospital's seat in it (so it serves the community, and may claim its items below).
+    const alliance = await ok(app, `mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { id } }`, {
+      input: { areaId: w.communityId, model: 'ONE_THREE_N', name: '幸福里党建联盟', description: said('联盟秘书处') },
+    });
+    ids.alliance = alliance.createAlliance.id;
+    const seat = await ok(app, `mutation($input: AddAllianceMemberInput!) { addAllianceMember(input: $input) { id } }`, {
+      input: { allianceId: ids.alliance, unitId: w.units.hospitalId, role: 'IN_AREA', seatTitle: said('兼职委员') },
+    });
+    ids.allianceMember = seat.addAllianceMember.id;
     // The four lists: a list, a demand item and a unit's claim on it, carried out by a member (who earns points).
     ids.list = await createProblemList(app, w.communityId, '2026-Q2', said('二季度清单'));
     ids.item = await addListItem(app, { listId: ids.list, kind: 'DEMAND', title: said('独居老人助餐'), description: said('王阿姨行动不便') });
@@ -379,14 +388,6 @@ describe('free text beyond requests', () => {
     });
     ids.wish = wish.publishMicroWish.id;
     ids.post = await createServicePost(app, { communityId: w.communityId, title: said('楼栋长'), description: said('负责3号楼') });
-    const alliance = await ok(app, `mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { id } }`, {
-      input: { areaId: w.communityId, model: 'ONE_THREE_N', name: '幸福里党建联盟', description: said('联盟秘书处') },
-    });
-    ids.alliance = alliance.createAlliance.id;
-    const seat = await ok(app, `mutation($input: AddAllianceMemberInput!) { addAllianceMember(input: $input) { id } }`, {
-      input: { allianceId: ids.alliance, unitId: w.units.hospitalId, role: 'IN_AREA', seatTitle: said('兼职委员') },
-    });
-    ids.allianceMember = seat.addAllianceMember.id;
     // A functional branch (its purpose), and a part-time seat on it.
     ids.organization = await createPartyOrganization(app, { name: '流动党员党支部', kind: 'BRANCH', areaId: w.communityId, functional: true, functionDescription: said('流动党员') });
     const partTime = await ok(app, `mutation($input: AddPartTimeMemberInput!) { addPartTimeMember(input: $input) { id } }`, {

@@ -322,6 +322,7 @@ describe('updateListItem', () => {
   test('refusals write nothing', async () => {
     const resource = await addListItem(app, { listId: list, kind: 'RESOURCE', title: '工时', unitId: w.units.policeStationId, resourceType: 'STAFF_HOURS', quantity: 10 });
     const service = await addListItem(app, { listId: list, kind: 'SERVICE', title: '治安巡逻' });
+    await createPairing(app, w.units.policeStationId, w.communityId); // a unit claims the items of the communities it serves
     await ok(app, CLAIM, { input: { itemId: service, unitId: w.units.policeStationId, resourceId: resource, quantity: 6 } });
     const closed = await addListItem(app, { listId: list, kind: 'PROBLEM', title: '已销号' });
     await ok(app, CLOSE, { id: closed, note: '已解决' });
@@ -400,6 +401,7 @@ describe('listItems filters', () => {
     const s1 = await addListItem(app, { listId: b, kind: 'SERVICE', title: '老年助餐', categoryId: cat.canteen });
     const p1 = await addListItem(app, { listId: b, kind: 'PROBLEM', title: '井盖破损', categoryId: cat.repair });
     await ok(app, CLOSE, { id: p1, note: '已更换' });
+    await createPairing(app, units.propertyCompanyId, tree.communityId); // a unit claims the items of the communities it serves
     await ok(app, CLAIM, { input: { itemId: d1, unitId: units.propertyCompanyId, resourceId: r1, quantity: 2 } });
     expect(await ids({ listId: a })).toEqual([r1, d1]);
     expect(await ids({ within: tree.districtId })).toEqual([r1, d1, s1, p1]);
@@ -424,6 +426,9 @@ describe('claims', () => {
   beforeAll(async () => {
     list = await freshList();
     hospitalWorker = await createPerson(app, { name: '李医生', employerUnitId: w.units.hospitalId, partyStatus: 'IN_SERVICE', residenceCommunityId: w.communityId });
+    // The claiming units serve the list's community (paired with it): a unit claims only there.
+    await createPairing(app, w.units.hospitalId, w.communityId);
+    await createPairing(app, w.units.schoolId, w.communityId);
   });
   const resourceOf = (unitId: string, quantity: number | null = 10) => addListItem(app, { listId: list, kind: 'RESOURCE', title: '义诊时长', unitId, resourceType: 'STAFF_HOURS', quantity });
   const service = (title = '义诊进社区') => addListItem(app, { listId: list, kind: 'SERVICE', title });
@@ -604,6 +609,7 @@ describe('claims', () => {
 
   test('Unit.claims lists the unit\'s claims', async () => {
     const unitId = await createUnit(app, { name: '认领专用企业', kind: 'ENTERPRISE', areaId: w.communityId });
+    await createPairing(app, unitId, w.communityId);
     const first = (await ok(app, CLAIM, { input: { itemId: await service(), unitId } })).claimListItem.id;
     const second = (await ok(app, CLAIM, { input: { itemId: await service(), unitId } })).claimListItem.id;
     const data = await ok(app, `query($id: ID!) { node(id: $id) { ... on Unit { claims(first: 1) { totalCount edges { node { id item { title } } } pageInfo { hasNextPage } } } } }`, { id: unitId });

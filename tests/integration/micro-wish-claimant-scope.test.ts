@@ -12,7 +12,7 @@ import type { Viewer } from '../../src/context/context';
  * elsewhere (seen in A through the grid they work) or a unit that serves another community; the
  * claim succeeded, and then the claimant's fulfillMicroWish was NOT_FOUND and their own
  * claimedMicroWishes showed nothing: the wish was stuck on staff. Such a claim is now refused
- * (BAD_USER_INPUT on the claimant's field, micro-wish.rules.ts assertClaimantServes).
+ * (BAD_USER_INPUT on the claimant's field, micro-wish.rules.ts assertMemberLivesIn, unit/unit-serves.ts assertUnitServes).
  */
 
 let app: TestApp;

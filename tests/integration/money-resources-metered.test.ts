@@ -1,4 +1,4 @@
-import { addListItem, createProblemList } from '../helpers/closed-loop-fixtures';
+import { addListItem, createPairing, createProblemList } from '../helpers/closed-loop-fixtures';
 import { buildWorld, expectError, ok, type World } from '../helpers/fixtures';
 import { addServiceDemand, templateId } from '../helpers/project-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -72,6 +72,7 @@ test('cash listed by its value follows a corrected value (it stayed offered at t
   // Below what is already used, the corrected value is refused like a quantity would be, and nothing changes.
   const spent = await addListItem(app, { listId, kind: 'RESOURCE', title: '共建资金二', unitId: w.units.enterpriseId, resourceType: 'MONEY', value: 50_000 });
   const service = await addListItem(app, { listId, kind: 'SERVICE', title: '助餐服务' });
+  await createPairing(app, w.units.enterpriseId, w.communityId); // a unit claims the items of the communities it serves
   await ok(app, `mutation($input: ClaimListItemInput!) { claimListItem(input: $input) { id } }`, { input: { itemId: service, unitId: w.units.enterpriseId, resourceId: spent, quantity: 10_000 } });
   expectError(await app.execute(UPDATE, { id: spent, input: { value: 1 } }), 'BAD_USER_INPUT', 'input.quantity');
   expect(await item(spent)).toMatchObject({ value: 50_000 });

@@ -1,4 +1,4 @@
-import { addListItem, createProblemList } from '../helpers/closed-loop-fixtures';
+import { addListItem, createPairing, createProblemList } from '../helpers/closed-loop-fixtures';
 import { buildWorld, ok, type World } from '../helpers/fixtures';
 import { addServiceDemand, templateId } from '../helpers/project-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -30,6 +30,7 @@ test('a resource with a fraction of a cent left is matched at most what it has l
   const listId = await createProblemList(app, w.communityId, '2026-Q2');
   const cash = await addListItem(app, { listId, kind: 'RESOURCE', title: '共建资金', unitId: w.units.enterpriseId, resourceType: 'MONEY', quantity: 50_000, value: 50_000 });
   const service = await addListItem(app, { listId, kind: 'SERVICE', title: '助老服务' });
+  await createPairing(app, w.units.enterpriseId, w.communityId); // a unit claims the items of the communities it serves
   await ok(app, `mutation($input: ClaimListItemInput!) { claimListItem(input: $input) { id } }`, {
     input: { itemId: service, unitId: w.units.enterpriseId, resourceId: cash, quantity: 0.004 },
   });

@@ -7,20 +7,22 @@ import { workerOfUnit } from '../person/unit-worker';
 import { PointKind } from '../points/points.entity';
 import { awardPoints } from '../points/points.service';
 import { Unit } from '../unit/unit.entity';
-import { Claim, ClaimStatus, ListItem, ListItemKind, ListItemStatus } from './list.entity';
+import { Claim, ClaimStatus, ListItem, ListItemKind, ListItemStatus, ProblemList } from './list.entity';
 import type { CancelClaimArgs, ClaimListItemInput } from './list.inputs';
 import { CLAIMABLE_KINDS, CLAIM_MOVES, ITEM_MOVES, ITEM_MOVE_OF_CLAIM_MOVE, appendLine, remainingOf } from './list.rules';
 import { usedQuantities } from './list.relations';
 import { loadByGlobalId, loadForUpdate, lockById } from '../../common/lookup';
 import { nextState } from '../../common/state-machine';
 import { assertActsFor } from '../identity/access';
+import { LIST_ITEMS, assertUnitServes } from '../unit/unit-serves';
 
 type ClaimMove = keyof typeof CLAIM_MOVES;
 
 /**
- * 认领: units take on SERVICE and DEMAND items, drawing on their RESOURCE items. The item and
- * the resource rows are locked (item first, then resource) for the whole transaction, so two
- * concurrent claims cannot both take an item or together spend more of a resource than is left.
+ * 认领: units take on SERVICE and DEMAND items of the communities they serve (assertUnitServes),
+ * drawing on their RESOURCE items. The item and the resource rows are locked (item first, then
+ * resource) for the whole transaction, so two concurrent claims cannot both take an item or
+ * together spend more of a resource than is left.
  */
 export const claimService = {
   async claim(ctx: AppContext, input: ClaimListItemInput): Promise<Claim> {
@@ -31,6 +33,9 @@ export const claimService = {
       const itemStatus = nextState(ITEM_MOVES, 'claim', item.status, `a ${item.kind} item`, 'input.itemId');
       const unit = await loadByGlobalId(em, Unit, input.unitId, 'input.unitId');
       assertActsFor(ctx, { unitId: unit.id });
+      // Only the items of a community the unit serves (paired today, or seated in its alliance): the rule micro-wishes follow.
+      const list = await em.findOneOrFail(ProblemList, item.list.id);
+      await assertUnitServes(em, unit.id, list.community.id, ctx.now(), LIST_ITEMS);
       // The unit's own worker, wherever they live (the caller may not read their community).
       const person = input.personId == null ? null : await workerOfUnit(em, unit.id, input.personId, 'input.personId', `the member carrying out the claim must work at ${unit.name}`);
       const resource = input.resourceId ? await lockResource(em, input.resourceId, unit) : null;

@@ -1,6 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput } from '../../common/errors';
-import { todayInChina } from '../../common/dates';
 import { OrderDirection, paginate, type ConnectionResult, type Ordering } from '../../common/pagination';
 import { inTransaction } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
@@ -14,9 +13,9 @@ import { awardPoints } from '../points/points.service';
 import { Unit } from '../unit/unit.entity';
 import { MicroWish, MicroWishStatus } from './micro-wish.entity';
 import type { ClaimMicroWishInput, MicroWishListArgs, PublishMicroWishInput } from './micro-wish.inputs';
-import { WISH_MOVES, assertClaimantServes } from './micro-wish.rules';
+import { WISH_MOVES, assertMemberLivesIn } from './micro-wish.rules';
 import { assertActsFor } from '../identity/access';
-import { communitiesServedBy } from '../identity/identify';
+import { MICRO_WISHES, assertUnitServes } from '../unit/unit-serves';
 
 /** Newest first. */
 export const WISH_ORDER: Ordering = { property: 'id', direction: OrderDirection.DESC };
@@ -69,12 +68,8 @@ export const microWishService = {
       // this claim either committed first and is seen, or waits until the claim commits. A unit's
       // pairings and seats are read plainly: one ending as the claim commits leaves what ending it
       // just after the claim would (a move or an ended pairing does not undo a claim).
-      assertClaimantServes(
-        wish.community.id,
-        wish.claimantPerson
-          ? { livesIn: wish.claimantPerson.residenceCommunity?.id ?? null }
-          : { serves: await communitiesServedBy(em, wish.claimantUnit!.id, todayInChina(now)) },
-      );
+      if (wish.claimantPerson) assertMemberLivesIn(wish.community.id, wish.claimantPerson.residenceCommunity?.id ?? null);
+      else await assertUnitServes(em, wish.claimantUnit!.id, wish.community.id, now, MICRO_WISHES);
       wish.claimedAt = now;
     });
   },
