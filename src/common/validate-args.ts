@@ -3,7 +3,7 @@ import { validate } from 'class-validator';
 import { ArgumentValidationError, type ResolverData } from 'type-graphql';
 import { badInput } from './errors';
 import { trimTextInputs } from './input-fields';
-import { unstorableValue } from './validators';
+import { MAX_INPUT_DEPTH, tooDeeplyNested, unstorableValue } from './validators';
 
 /**
  * Trims text inputs (trimTextInputs), then runs class-validator on every class-typed argument
@@ -11,9 +11,12 @@ import { unstorableValue } from './validators';
  * own errors. type-graphql's built-in validation would report `code`, without the argument's name.
  */
 export async function validateArgument(value: unknown, _type: unknown, { info }: ResolverData<object>): Promise<void> {
+  // First: the walks below recurse, and a JSON value nested thousands deep would overflow the stack.
+  const deep = tooDeeplyNested(value);
+  if (deep !== null) throw badInput(argumentField(info, value, deep, (given) => tooDeeplyNested(given) !== null), `must not nest objects or lists more than ${MAX_INPUT_DEPTH} levels deep`);
   trimTextInputs(value);
   const unstorable = unstorableValue(withoutRecordsCheckedLater(value, info), info.parentType === info.schema.getMutationType());
-  if (unstorable !== null) throw badInput(unstorableField(info, value, unstorable.path), unstorable.reason);
+  if (unstorable !== null) throw badInput(argumentField(info, value, unstorable.path, (given) => unstorableValue(given, false) !== null), unstorable.reason);
   if (!value || typeof value !== 'object' || Array.isArray(value) || value.constructor === Object) return;
   const errors = await validate(value, { forbidUnknownValues: false, stopAtFirstError: false });
   if (errors.length === 0) return;
@@ -25,10 +28,11 @@ export async function validateArgument(value: unknown, _type: unknown, { info }:
 }
 
 /**
- * The field holding a value that cannot be stored, as validation names fields: `input.title` for an
- * input object, `note` for an @ArgsType's field, the argument's own name for a scalar argument.
+ * The field holding a value that is refused (`path` within the argument), as validation names fields:
+ * `input.title` for an input object, `note` for an @ArgsType's field, the argument's own name for a
+ * scalar argument (the one whose given value `refused` picks out).
  */
-function unstorableField(info: ResolverData<object>['info'], value: unknown, path: string): string {
+function argumentField(info: ResolverData<object>['info'], value: unknown, path: string, refused: (given: unknown) => boolean): string {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const typeName = value.constructor.name;
     const argument = info.parentType.getFields()[info.fieldName]?.args.find((arg) => getNamedType(arg.type).name === typeName)?.name;
@@ -36,7 +40,7 @@ function unstorableField(info: ResolverData<object>['info'], value: unknown, pat
   }
   const scalar = info.fieldNodes[0]?.arguments?.find((arg) => {
     const given = arg.value.kind === 'Variable' ? info.variableValues[arg.value.name.value] : arg.value.kind === 'StringValue' ? arg.value.value : undefined;
-    return unstorableValue(given, false) !== null;
+    return refused(given);
   });
   return [scalar?.name.value ?? 'input', path].filter(Boolean).join('.');
 }

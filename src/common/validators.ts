@@ -146,6 +146,29 @@ export function unstorableValue(value: unknown, datesToStore: boolean, path = ''
   return null;
 }
 
+/**
+ * How deep input objects and lists may nest inside one argument. The deepest input type nests a
+ * few levels and a GeoJSON MultiPolygon four; a JSON value nested thousands of levels deep overflowed
+ * the stack of the recursive walks over arguments (trimTextInputs, unstorableValue): a RangeError,
+ * answered INTERNAL_SERVER_ERROR.
+ */
+export const MAX_INPUT_DEPTH = 32;
+
+/**
+ * Where in an argument objects and lists nest deeper than MAX_INPUT_DEPTH, as a dotted path to the
+ * first value past it, or null when they do not. Walks without recursion, so any depth is measured.
+ */
+export function tooDeeplyNested(value: unknown, maxDepth = MAX_INPUT_DEPTH): string | null {
+  const pending: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (!next.value || typeof next.value !== 'object' || next.value instanceof Date) continue;
+    if (next.depth >= maxDepth) return next.path;
+    for (const [key, child] of Object.entries(next.value)) pending.push({ value: child, depth: next.depth + 1, path: next.path ? `${next.path}.${key}` : key });
+  }
+  return null;
+}
+
 /** A calendar day (YYYY-MM-DD) within PERIOD_DAYS: the LocalDate scalar takes 0000-01-01, which PostgreSQL refuses. */
 export const IsDayInRange = decorator('isDayInRange', (v) => typeof v === 'string' && isPeriodDay(v), PERIOD_DAYS_RULE);
 /** A month (YYYY-MM) within PERIOD_DAYS (isPeriodMonth). */
