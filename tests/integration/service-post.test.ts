@@ -466,9 +466,13 @@ describe('a reported member stays placed inside the community they live in, what
     expectError(nowhere, 'BAD_USER_INPUT', 'input.organizationId');
     expect(await PLACED(member)).toBe(dbId(branch));
 
-    // Placed in another branch of the community they live in: the grid (and its branch) may go.
+    // Placed in another branch of the community they live in: the grid (and its branch) may go, the
+    // branch then under the committee of the community it moves to (area moves keep the party tree on its lines).
     await ok(app, `mutation($id: ID!, $o: ID!) { updatePerson(id: $id, input: { organizationId: $o }) { id } }`, { id: member, o: orgs.gridBranchId });
+    const otherCommittee = await createPartyOrganization(app, { name: '另一社区党委', kind: 'COMMITTEE', areaId: w.otherCommunityId });
     await ok(app, `mutation($id: ID!, $p: ID!) { updateArea(id: $id, input: { parentId: $p }) { id } }`, { id: grid, p: w.otherCommunityId });
     expect(await PATH(grid)).not.toBe(pathBefore);
+    const [{ parent_id: parentNow }] = await app.orm.em.fork().execute<{ parent_id: number }[]>('select parent_id from party_organization where id = ?', [dbId(branch)]);
+    expect(parentNow).toBe(dbId(otherCommittee));
   });
 });

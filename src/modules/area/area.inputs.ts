@@ -164,6 +164,16 @@ export class UpdateAreaInput {
   @IdInput({ nullable: true, description: 'Move under another parent of the right level (e.g. a grid to another community).' })
   parentId?: string | null;
 
+  @IdInput({
+    nullable: true,
+    description:
+      'With parentId only. Where the move carries party organisations away from their parent organisation\'s line of the area tree ' +
+      '(e.g. a grid branch under the old community\'s committee): the organisation to put them under instead; it must sit on their new line. ' +
+      'Without it they go under the one committee or branch (not a group, not functional) of the nearest area above them on their new line; ' +
+      'when there is none or more than one, the move is refused (CONFLICT naming them).',
+  })
+  organizationParentId?: string | null;
+
   @Field(() => Float, { nullable: true })
   @IsOptional()
   @Min(-180)

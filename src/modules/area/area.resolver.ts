@@ -71,7 +71,7 @@ export class AreaResolver {
     return areaService.create(ctx, AreaLevel.BUILDING, { ...input }, input.gridId, 'gridId');
   }
 
-  @Mutation(() => Area, { description: 'Update any area; moving it under another parent moves its whole subtree.' })
+  @Mutation(() => Area, { description: 'Update any area; moving it under another parent moves its whole subtree, and the party organisations it carries keep a parent on their new line (see UpdateAreaInput.organizationParentId).' })
   updateArea(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateAreaInput, @Ctx() ctx: AppContext) {
     return areaService.update(ctx, id, input);
   }

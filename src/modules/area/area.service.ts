@@ -13,6 +13,7 @@ import { AREA_CLASS, AREA_TYPE_NAME, Area, AreaLevel, PARENT_LEVEL } from './are
 import { AreaOrderField, type AreaFieldsInput, type AreaListArgs, type UpdateAreaInput } from './area.inputs';
 import { assertPlacementsHold } from '../service-post/placements';
 import { assertLeadershipsHold } from '../alliance/alliance.leadership';
+import { lockPartyTree, reparentAfterAreaMove } from '../party-organization/party-organization.nesting';
 
 export const ALL_AREA_TYPES = Object.values(AREA_TYPE_NAME);
 
@@ -92,8 +93,12 @@ export const areaService = {
   /** Changes the given fields; moving to another parent rewrites the paths of the whole subtree. */
   async update(ctx: AppContext, globalId: string, input: UpdateAreaInput): Promise<Area> {
     return sameConflictWhenRaced(inTransaction(ctx, async (em) => {
-      // A move reads its own and its new parent's paths: take the tree lock before reading either.
-      if (input.parentId) await lockAreaTree(em);
+      // A move reads its own and its new parent's paths: take the tree lock before reading either;
+      // then the party tree's, as it may re-parent organisations (reparentAfterAreaMove).
+      if (input.parentId) {
+        await lockAreaTree(em);
+        await lockPartyTree(em);
+      }
       const area = await loadArea(em, globalId, ALL_AREA_TYPES, 'id');
       validateMeasures(area.level, input);
       validateCoordinates(
@@ -101,10 +106,11 @@ export const areaService = {
         input.latitude === undefined ? area.latitude : input.latitude,
       );
       if (input.code && input.code !== area.code) await assertCodeFree(em, input.code);
-      const { parentId, ...fields } = input;
+      const { parentId, organizationParentId, ...fields } = input;
       applyPatch(area, fields, ['name', 'code']);
       if (parentId === null && area.level !== AreaLevel.DISTRICT) throw badInput('input.parentId', 'only a district has no parent');
-      if (parentId) await moveArea(em, area, parentId);
+      if (organizationParentId != null && !parentId) throw badInput('input.organizationParentId', 'only with a move (input.parentId)');
+      if (parentId) await moveArea(em, area, parentId, organizationParentId);
       await em.flush();
       return area;
     }), 'input.code', () => codeTaken(input.code));
@@ -115,8 +121,8 @@ export const areaService = {
  * Serialises the writers that read a materialised path and write it into other rows: area moves
  * (the moved row, its new parent and the subtree) and area creation under a parent. Without it, a
  * grid moved into a community that was itself moving kept the community's old path prefix.
- * Lock order, the same in every writer: this lock first (before any area row is read), then the
- * roll-ups lock EXCLUSIVE for a move that regroups requests (service-data/rollups.ts), then rows.
+ * Lock order, the same in every writer: this lock first (before any area row is read), then for a
+ * move the party-tree lock (party-organization.nesting.ts), then the roll-ups lock EXCLUSIVE for a move that regroups requests (service-data/rollups.ts), then rows.
  * Request steps and imports take the roll-ups lock shared and never this one, so they cannot wait
  * in a cycle with a move.
  */
@@ -124,7 +130,7 @@ async function lockAreaTree(em: EntityManager): Promise<void> {
   await em.execute(`select pg_advisory_xact_lock(hashtext('area_tree'), 0)`);
 }
 
-async function moveArea(em: EntityManager, area: Area, parentId: string): Promise<void> {
+async function moveArea(em: EntityManager, area: Area, parentId: string, organizationParentId: string | null | undefined): Promise<void> {
   const parentLevel = PARENT_LEVEL[area.level];
   if (!parentLevel) throw badInput('input.parentId', 'a district has no parent');
   const parent = await loadArea(em, parentId, [AREA_TYPE_NAME[parentLevel]], 'input.parentId');
@@ -148,6 +154,9 @@ async function moveArea(em: EntityManager, area: Area, parentId: string): Promis
   if (communityAndGrid(oldPath).community !== communityAndGrid(newPath).community) await assertPlacementsHold(em, { areaPathPrefix: newPath }, 'input.parentId');
   // Nor may a leading organisation leave its alliance's area, or an alliance its leading organisation's.
   await assertLeadershipsHold(em, { areaPathPrefix: newPath }, 'input.parentId');
+  // Then the party organisations it carries keep their parents on their new line of the area tree
+  // (after the refusals about people and alliances, which a new parent cannot cure).
+  await reparentAfterAreaMove(em, newPath, organizationParentId);
   if (regroups) await refreshRollupsOfSubtree(em, oldPath, newPath);
 }
 

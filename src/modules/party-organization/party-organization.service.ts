@@ -20,6 +20,7 @@ import { assertDateOrder } from '../../common/dates';
 import { assertPlacementsHold, lockPlacementAreas } from '../service-post/placements';
 import { Area } from '../area/area.entity';
 import { assertLeadershipsHold } from '../alliance/alliance.leadership';
+import { assertMayHaveChildren, assertNotUnderItself, assertOnOneLine, lockPartyTree } from './party-organization.nesting';
 
 /** Party organisations (党组织) and their part-time seats (兼职委员). */
 export const partyOrganizationService = {
@@ -124,21 +125,9 @@ async function loadSecretary(em: EntityManager, secretaryId: string | null | und
   return person ?? null;
 }
 
-/**
- * Serialises the writers whose checks read the tree's shape (a new parent, a child created under a
- * parent, a kind becoming GROUP): each checks against what the previous one committed, so two moves
- * cannot together make a cycle and a group never gains a child. Taken first in the transaction, before
- * any party_organization row is read or locked, so there is one lock order: this lock, then rows.
- */
-async function lockPartyTree(em: EntityManager): Promise<void> {
-  await em.execute(`select pg_advisory_xact_lock(hashtext('party_tree'))`);
-}
-
-/** A party group (党小组) is the smallest cell: it has no child organisations. */
+/** A party group (党小组) is the smallest cell: it has no child organisations (party-organization.nesting.ts). */
 function assertValidParent(organization: PartyOrganization): void {
-  if (organization.parent?.kind === PartyOrganizationKind.GROUP) {
-    throw badInput('input.parentId', 'a party group (党小组) cannot have child organisations');
-  }
+  assertMayHaveChildren(organization.parent?.kind, 'input.parentId');
 }
 
 /**
@@ -147,9 +136,9 @@ function assertValidParent(organization: PartyOrganization): void {
  * ones) or one inside it (a functional branch organised by purpose under a grid's) — never on another
  * community's (or street's) tree. Otherwise one community's staff could hang their branch under the
  * neighbour's committee, which would then list it as its own. Checked when a parent or an area is
- * given; the parent's area is read under the party-tree lock, which a re-attachment takes too. (An
- * area move carries an organisation's subtree with it, and may leave a parent behind in the old
- * community: that is for the next re-parenting to mend.)
+ * given; the parent's area is read under the party-tree lock, which a re-attachment takes too, and
+ * an area move as well: a move carrying organisations away from their parent's line re-parents them
+ * or is refused (reparentAfterAreaMove, party-organization.nesting.ts, where the rule itself is).
  */
 async function assertNestsUnderParent(em: EntityManager, organization: PartyOrganization, field: string): Promise<void> {
   if (!organization.parent) return;
@@ -170,22 +159,9 @@ async function assertChildrenNest(em: EntityManager, organization: PartyOrganiza
   for (const child of children) assertOnOneLine(child.area as Area, area, field);
 }
 
-/** THE nesting rule: a parent's area is the organisation's own, above it or inside it. */
-function assertOnOneLine(area: Area, parentArea: Area, field: string): void {
-  if (!area.path.startsWith(parentArea.path) && !parentArea.path.startsWith(area.path)) {
-    throw badInput(field, `the parent organisation sits on ${parentArea.name}, outside ${area.name}'s line of the area tree: a parent sits on the organisation's area, above it or inside it`);
-  }
-}
-
+/** Its new parent's chain, as stored, does not reach it (party-organization.nesting.ts). */
 async function assertNoCycle(em: EntityManager, organization: PartyOrganization): Promise<void> {
-  const seen = new Set<number>([organization.id]);
-  let current = organization.parent ?? null;
-  while (current) {
-    if (seen.has(current.id)) throw badInput('input.parentId', 'an organisation cannot be placed under itself or its own descendants');
-    seen.add(current.id);
-    const loaded: PartyOrganization = await em.findOneOrFail(PartyOrganization, { id: current.id });
-    current = loaded.parent ?? null;
-  }
+  if (organization.parent) await assertNotUnderItself(em, organization.id, organization.parent.id, 'input.parentId');
 }
 
 async function assertCodeFree(em: EntityManager, code: string): Promise<void> {
