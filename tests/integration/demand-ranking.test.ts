@@ -716,3 +716,16 @@ test('the default baseline is last year only where the scope\'s own data reach b
   // 30 demands in June against 30 in the 30 days before: no surge (against last year's 0 there was none to compute).
   expect(await baselineOf(g)).toEqual({ baseline: { from: '1997-05-02', to: '1997-05-31', days: 30, coveredDays: 30, kind: 'PREVIOUS_PERIOD' }, surge: 0 });
 });
+
+test('the data\'s latest record is to the second for staff, to its China day for viewers who may not see personal data (the moment of one resident\'s visit)', async () => {
+  const input = { areaId: district(), from: '2025-04-01', to: '2025-06-30', groupBy: ['CATEGORY'] };
+  const staff = await app.execute(RANKING, { input });
+  const analyst = await app.execute(RANKING, { input }, accountViewer(Role.ANALYST, null));
+  expect(staff.errors).toBeUndefined();
+  expect(analyst.errors).toBeUndefined();
+  const exact = new Date(staff.data.demandRanking.snapshot.latestRecordAt);
+  // The China midnight at or before it (UTC+8, no daylight saving).
+  const chinaDay = new Date(exact.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  expect(analyst.data.demandRanking.snapshot).toEqual({ latestRecordAt: new Date(`${chinaDay}T00:00:00+08:00`).toISOString(), recordsCounted: staff.data.demandRanking.snapshot.recordsCounted });
+  expect(exact.toISOString()).not.toBe(new Date(`${chinaDay}T00:00:00+08:00`).toISOString());
+});

@@ -7,6 +7,7 @@ import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { maskPersonalNumbersInKey, maySeePersonalData } from '../../common/privacy';
 import { SMALL_CELL_REASON, figureShown, withoutSmallCellDetails } from '../../common/disclosure';
+import { chinaMidnightAtOrBefore } from '../dashboard/dashboard.rules';
 import type { AppContext } from '../../context/context';
 import { authorizeArea } from '../identity/access';
 import { type DemandHotspotsInput, type DemandRankingInput, type DemandSeriesInput } from './demand.inputs';
@@ -115,7 +116,9 @@ export const demandService = {
     const texts = (row: DemandRankingRow): DemandRankingRow => ({ ...row, textScope: { key: row.key, from, to, paths, sources: input.sources } });
     const seesPersonalData = maySeePersonalData(ctx.viewer);
     const row = (ranked: DemandRow) => texts(toRow(ranked, seesPersonalData, input.includeConsultations ?? false));
-    return { ...result, rows: result.rows.map(row), belowSupport: result.belowSupport.map(row) };
+    // The latest record's moment, to the second, is one resident's visit: its China day tells a portal how fresh the data are.
+    const latestRecordAt = seesPersonalData || !result.snapshot.latestRecordAt ? result.snapshot.latestRecordAt : chinaMidnightAtOrBefore(result.snapshot.latestRecordAt);
+    return { ...result, snapshot: { ...result.snapshot, latestRecordAt }, rows: result.rows.map(row), belowSupport: result.belowSupport.map(row) };
   },
 
   async series(ctx: AppContext, input: DemandSeriesInput): Promise<DemandSeries> {
