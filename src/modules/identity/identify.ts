@@ -36,6 +36,20 @@ export async function communitiesServedBy(em: EntityManager, unitId: number, day
 }
 
 /**
+ * The ids of the units that serve `communityId` on `day` (servedCommunitiesSql, the rule
+ * assertUnitServes holds claims to), all in one statement: for 资源对接, which offers them and says
+ * which of its candidates can claim.
+ */
+export async function unitsServing(em: EntityManager, communityId: number, day: string): Promise<Set<number>> {
+  const rows: { unit_id: number }[] = await em.execute(
+    `with i as (select ?::int as community_id, ?::date as day)
+     select u.id as unit_id from i, unit u where i.community_id in (${servedCommunitiesSql('u.id', 'i.day')})`,
+    [communityId, day],
+  );
+  return new Set(rows.map((row) => Number(row.unit_id)));
+}
+
+/**
  * The area subtrees an account works in: its scope area; for a unit liaison, the communities its
  * unit serves (paired with today, or seated in their alliance); for a party member without a
  * scope area, their residence community while they are a party member (an account is for a

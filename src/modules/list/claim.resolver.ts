@@ -34,7 +34,7 @@ export class ClaimResolver {
     return claimService.cancel(ctx, args);
   }
 
-  @Query(() => [ResourceMatch], { description: '资源对接: RESOURCE items that could serve an item (units paired with its community or in its street, same or sibling category, not used up), best first.' })
+  @Query(() => [ResourceMatch], { description: '资源对接: RESOURCE items that could serve an item (units serving its community, paired with it or seated in its alliance, or in its street; same or sibling category; not used up), best first; each says whether its unit can claim the item (canClaim).' })
   resourceMatches(@Args() args: ResourceMatchArgs, @Ctx() ctx: AppContext) {
     return resourceMatches(ctx, args);
   }

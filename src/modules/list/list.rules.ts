@@ -133,6 +133,8 @@ export const MATCH_WEIGHTS = {
   sameCategory: 50,
   sameParentCategory: 25,
   paired: 30,
+  /** Serving the community from a seat in its alliance counts as much as a pairing: both may claim. */
+  seatedInAlliance: 30,
   inCommunity: 20,
   inStreet: 10,
   coversQuantity: 10,
@@ -143,6 +145,8 @@ export interface MatchFacts {
   categoryName: string;
   familyName: string;
   paired: boolean;
+  /** Serves the community from a seat in its alliance, not paired with it. */
+  seatedInAlliance: boolean;
   inCommunity: boolean;
   inStreet: boolean;
   communityName: string;
@@ -157,6 +161,7 @@ export function scoreMatch(facts: MatchFacts): { score: number; reasons: string[
   if (facts.sameCategory) parts.push([MATCH_WEIGHTS.sameCategory, `same category (${facts.categoryName})`]);
   else parts.push([MATCH_WEIGHTS.sameParentCategory, `same parent category (${facts.familyName})`]);
   if (facts.paired) parts.push([MATCH_WEIGHTS.paired, `paired with ${facts.communityName}`]);
+  else if (facts.seatedInAlliance) parts.push([MATCH_WEIGHTS.seatedInAlliance, `seated in ${facts.communityName}'s alliance`]);
   if (facts.inCommunity) parts.push([MATCH_WEIGHTS.inCommunity, `sits in ${facts.communityName}`]);
   else if (facts.inStreet) parts.push([MATCH_WEIGHTS.inStreet, `sits in ${facts.streetName}`]);
   if (facts.needed != null && (facts.remaining == null || facts.remaining >= facts.needed)) {

@@ -8,6 +8,7 @@ import { Area } from '../area/area.entity';
 import { RequestCategory } from '../category/category.entity';
 import { Pairing } from '../pairing/pairing.entity';
 import { activeOn } from '../pairing/pairing.service';
+import { unitsServing } from '../identity/identify';
 import { Unit } from '../unit/unit.entity';
 import { ListItem, ListItemKind, ListItemStatus, ProblemList } from './list.entity';
 import type { ResourceMatchArgs } from './list.inputs';
@@ -30,12 +31,21 @@ export class ResourceMatch {
 
   @Field(() => Float, { nullable: true, description: 'What is left of it; null when not metered.' })
   remainingQuantity!: number | null;
+
+  @Field(() => Boolean, {
+    description:
+      'Whether the unit can claim the item today (claimListItem): it serves the item\'s community, paired with it today or seated in its alliance. ' +
+      'False for a unit that only sits in the community or its street: its claim is refused until it is paired with the community (createPairing) or seated in its alliance.',
+  })
+  canClaim!: boolean;
 }
 
 /**
  * Resources for an item (资源与需求对接): RESOURCE items that are not CLOSED and not used up,
- * offered by units paired with the item's community (in force today) or sitting in its street,
- * in the item's category or another under the same first-level category; best first.
+ * offered by units that serve the item's community today (paired with it, or seated in its
+ * alliance: the units that can claim it, unitsServing, assertUnitServes's rule) or sitting in its
+ * street (candidates to pair with), in the item's category or another under the same first-level
+ * category; best first, at equal score those that can claim before those that cannot.
  */
 export async function resourceMatches(ctx: AppContext, args: ResourceMatchArgs): Promise<ResourceMatch[]> {
   const em = ctx.em;
@@ -50,10 +60,13 @@ export async function resourceMatches(ctx: AppContext, args: ResourceMatchArgs):
   const list = await em.findOneOrFail(ProblemList, { id: item.list.id });
   const community = await em.findOneOrFail(Area, { id: list.community.id });
   const street = community.parent ? await em.findOne(Area, { id: community.parent.id }) : null;
-  const pairings = await em.find(Pairing, { $and: [{ community: community.id }, activeOn(todayInChina(ctx.now()))] });
+  const today = todayInChina(ctx.now());
+  const pairings = await em.find(Pairing, { $and: [{ community: community.id }, activeOn(today)] });
   const pairedUnitIds = new Set(pairings.map((pairing) => pairing.unit.id));
+  // Who can claim the item: one statement for every unit, whatever the number of candidates.
+  const servingUnitIds = await unitsServing(em, community.id, today);
 
-  const fromUnits: FilterQuery<ListItem>[] = [{ unit: { $in: [...pairedUnitIds] } }];
+  const fromUnits: FilterQuery<ListItem>[] = [{ unit: { $in: [...servingUnitIds] } }];
   if (street) fromUnits.push({ unit: { area: { path: { $like: `${street.path}%` } } } });
   const candidates = await em.find(
     ListItem,
@@ -82,6 +95,7 @@ export async function resourceMatches(ctx: AppContext, args: ResourceMatchArgs):
       categoryName: category.name,
       familyName: familyRoot.name,
       paired: pairedUnitIds.has(unit.id),
+      seatedInAlliance: !pairedUnitIds.has(unit.id) && servingUnitIds.has(unit.id),
       inCommunity: !!place?.path.startsWith(community.path),
       inStreet: !!(street && place?.path.startsWith(street.path)),
       communityName: community.name,
@@ -89,9 +103,15 @@ export async function resourceMatches(ctx: AppContext, args: ResourceMatchArgs):
       remaining,
       needed: item.quantity ?? null,
     });
-    matches.push({ resource, unit, score, reasons, remainingQuantity: remaining });
+    matches.push({ resource, unit, score, reasons, remainingQuantity: remaining, canClaim: servingUnitIds.has(unit.id) });
   }
-  // Best score first; then the most left (unmetered counts as plenty); then the oldest offer.
-  matches.sort((a, b) => b.score - a.score || (b.remainingQuantity ?? Infinity) - (a.remainingQuantity ?? Infinity) || a.resource.id - b.resource.id);
+  // Best score first; then units that can claim it; then the most left (unmetered counts as plenty); then the oldest offer.
+  matches.sort(
+    (a, b) =>
+      b.score - a.score ||
+      Number(b.canClaim) - Number(a.canClaim) ||
+      (b.remainingQuantity ?? Infinity) - (a.remainingQuantity ?? Infinity) ||
+      a.resource.id - b.resource.id,
+  );
   return matches.slice(0, args.first);
 }
