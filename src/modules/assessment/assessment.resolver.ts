@@ -9,7 +9,7 @@ import { UnitAssessment } from './assessment.types';
 @Resolver(() => UnitAssessment)
 export class UnitAssessmentResolver {
   @Query(() => [UnitAssessment], {
-    description: '反向考核: every unit paired with the community in the year, scored (weights in assessment.rules.ts) and ranked, best first.',
+    description: '反向考核: every unit paired with the community in the year (so far: a term not begun yet is left out), scored (weights in assessment.rules.ts) and ranked, best first.',
   })
   unitAssessments(@Arg('input') input: UnitAssessmentsInput, @Ctx() ctx: AppContext) {
     return assessmentService.unitAssessments(ctx, input);

@@ -1,6 +1,6 @@
 import type { AppContext } from '../../context/context';
 import { yearRange } from '../activity/activity.rules';
-import { chinaDayOf } from '../../common/dates';
+import { chinaDayOf, todayInChina } from '../../common/dates';
 import { ClaimStatus } from '../list/list.entity';
 import type { UnitAssessmentsInput } from './assessment.inputs';
 import { rankByScore, scoreAssessment, type AssessmentPartName, type PartFacts } from './assessment.rules';
@@ -25,6 +25,8 @@ interface FactsRow {
  */
 const FACTS_SQL = `
 with paired as (
+  -- Paired in the year so far: a term that has not begun yet (signed ahead for later in the
+  -- year) is no pairing to assess; its unit would rank last on activities it could not attend.
   select distinct unit_id from pairing
    where community_id = :community and starts_on <= :lastDay and (ends_on is null or ends_on >= :firstDay)
 ), acts as (
@@ -88,11 +90,14 @@ export const assessmentService = {
     const community = (await authorizeArea(ctx, input.communityId, 'input.communityId', ['Community'])).area!;
     const year = input.year ?? Number(chinaDayOf(ctx.now()).slice(0, 4));
     const { from, to } = yearRange(year);
+    // The year so far: its last day, or today (China time) while it runs.
+    const today = todayInChina(ctx.now());
+    const lastDay = `${year}-12-31` < today ? `${year}-12-31` : today;
     const knex = ctx.em.getKnex();
     const query = knex.raw(FACTS_SQL, {
       community: community.id,
       firstDay: `${year}-01-01`,
-      lastDay: `${year}-12-31`,
+      lastDay,
       from,
       to,
       now: ctx.now(),

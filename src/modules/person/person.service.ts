@@ -13,7 +13,7 @@ import { PartyOrganization } from '../party-organization/party-organization.enti
 import { Unit } from '../unit/unit.entity';
 import { GridAssignment, Person } from './person.entity';
 import { PostClaim } from '../service-post/service-post.entity';
-import { CLAIM_MOVES } from '../service-post/service-post.rules';
+import { CLAIM_MOVES, whyMayNotReport } from '../service-post/service-post.rules';
 import type { AssignGridWorkerInput, CreatePersonInput, PersonListArgs, UpdatePersonInput } from './person.inputs';
 import { assertConsistentRegistration } from './person.rules';
 import { assertPlacementsHold, lockPlacementAreas } from '../service-post/placements';
@@ -76,6 +76,15 @@ export const personService = {
       if (person.reportedOn && (person.residenceCommunity?.id ?? null) !== livedIn) {
         person.reportedOn = null;
         person.organization = null;
+        await em.nativeUpdate(PostClaim, { person: person.id, status: { $in: CLAIM_MOVES.end.from } }, { status: CLAIM_MOVES.end.to });
+      }
+      // 双报到 is for people in work (whyMayNotReport): a reported member who retires, becomes a
+      // mobile member or leaves their employer reports no more, and the posts held end with the
+      // report (they stay in their branch: retired members belong to their community's organisations).
+      // Else the report rule held only on the day of the report: a retired member stayed reported,
+      // counted in membersReported, and kept claiming posts.
+      if (person.reportedOn && whyMayNotReport(person) !== null) {
+        person.reportedOn = null;
         await em.nativeUpdate(PostClaim, { person: person.id, status: { $in: CLAIM_MOVES.end.from } }, { status: CLAIM_MOVES.end.to });
       }
       // FOR SHARE, as reportMember reads it: a re-attachment of the organisation racing this waits or is seen.

@@ -15,10 +15,21 @@ export const PLACEMENT_KINDS: readonly PartyOrganizationKind[] = PLACEMENT_KIND_
  * their community's organisations already.
  */
 export function assertMayReport(person: Person): void {
+  const bar = whyMayNotReport(person);
+  if (bar) throw badInput('input.personId', bar);
+}
+
+/**
+ * Why this person may not be (or stay) reported, or null when they may: the rule assertMayReport
+ * checks at the report, and updatePerson keeps afterwards (a reported member who retires, or
+ * leaves their employer, no longer reports through one: the report ends, with its posts).
+ */
+export function whyMayNotReport(person: Pick<Person, 'partyStatus' | 'employerUnit'>): string | null {
   if (person.partyStatus != null && person.partyStatus !== PartyStatus.IN_SERVICE) {
-    throw badInput('input.personId', `only in-service party members and non-party staff report (双报到); this person is ${person.partyStatus}`);
+    return `only in-service party members and non-party staff report (双报到); this person is ${person.partyStatus}`;
   }
-  if (!person.employerUnit) throw badInput('input.personId', 'reports through an employer unit, and this person has none on record');
+  if (!person.employerUnit) return 'reports through an employer unit, and this person has none on record';
+  return null;
 }
 
 /** They report where they live. */
