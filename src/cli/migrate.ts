@@ -5,6 +5,8 @@ import { initOrm, migrateUp, openDatabase } from '../db/database';
 import { parseFlags } from './cli-args';
 import { runCli } from './run-cli';
 
+/** How many applied migrations a refused `down --to` lists, newest last. */
+const APPLIED_SHOWN = 5;
 const USAGE = `usage: npm run migrate [-- up | down [--to NAME|0] | pending | create [name]]
   up       apply pending migrations (default)
   down     revert the last migration (--to 0 reverts all)
@@ -41,8 +43,11 @@ runCli(async () => {
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'nothing to apply: database is current');
     } else if (command === 'down') {
       const to = parsed.values.to;
-      if (to !== undefined && to !== '0' && !(await migrator.getExecutedMigrations()).some((migration) => migration.name === to)) {
-        console.error(`--to names no applied migration: ${JSON.stringify(to)} (see the names with \`npm run migrate -- pending\` and in migrations/index.ts)\n${USAGE}`);
+      const executed = await migrator.getExecutedMigrations();
+      if (to !== undefined && to !== '0' && !executed.some((migration) => migration.name === to)) {
+        // The names --to takes are the applied ones (pending lists those not applied yet): the newest, to pick from.
+        const newest = executed.slice(-APPLIED_SHOWN).map((migration) => `  ${migration.name}`).join('\n');
+        console.error(`--to names no applied migration: ${JSON.stringify(to)}; the newest applied (all in migrations/index.ts):\n${newest || '  none'}\n${USAGE}`);
         return 2;
       }
       const reverted = await migrator.down(to === undefined ? undefined : { to: to === '0' ? 0 : to });
