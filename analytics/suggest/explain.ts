@@ -264,6 +264,8 @@ function greedyOut(s: Solved, exactBenefit: number, exactKeys: Set<string>, requ
   const onlyInGreedy = g.selected.filter((c) => !exactKeys.has(c.key));
   const feasible = g.feasible && spent <= s.input.budget;
   const same = onlyInExact.length === 0 && onlyInGreedy.length === 0;
+  // "Exact" only when proven (as the selected projects' reasons say): re-solved for shared resources or cut short, it is the best found.
+  const answer = s.stats.provenOptimal ? 'The exact selection' : 'The best selection found (not proven optimal)';
   let explanation: string;
   if (shortfall) {
     const missing = required.filter((group) => !g.selected.some((c) => c.groupMask & groupBit(group)));
@@ -274,12 +276,12 @@ function greedyOut(s: Solved, exactBenefit: number, exactKeys: Set<string>, requ
   } else if (same) explanation = 'The greedy rule (best benefit per yuan first while it fits) picks the same projects.';
   else if (!feasible) {
     const missing = required.filter((group) => !g.selected.some((c) => c.groupMask & groupBit(group)));
-    explanation = `The greedy rule fills the budget by benefit per yuan and then cannot serve ${missing.join(', ') || 'every constraint'} within what is left; the exact selection meets every constraint (benefit ${exactBenefit}).`;
+    explanation = `The greedy rule fills the budget by benefit per yuan and then cannot serve ${missing.join(', ') || 'every constraint'} within what is left; ${answer.toLowerCase()} meets every constraint (benefit ${exactBenefit}).`;
   } else {
     const gain = round3(exactBenefit - benefit);
     const pct = benefit > 0 ? Math.round((gain / benefit) * 1000) / 10 : 0;
     explanation = `The greedy rule takes projects by benefit per yuan while they fit and reaches benefit ${benefit} for ${yuan(spent)}. `
-      + `The exact selection reaches ${exactBenefit} (+${gain}, +${pct}%) by taking ${onlyInExact.map(label).join(', ') || 'nothing else'} `
+      + `${answer} reaches ${exactBenefit} (+${gain}, +${pct}%) by taking ${onlyInExact.map(label).join(', ') || 'nothing else'} `
       + `instead of ${onlyInGreedy.map(label).join(', ') || 'nothing'}: a project with a lower ratio can use the money the greedy rule leaves idle or spends on a weaker fit.`;
   }
   return {
@@ -423,7 +425,7 @@ function assumptions(s: Solved): string[] {
       ? `ρ = ${params.rho} for every template (given in the input): the share of the covered demand a project addresses.`
       : `ρ per template (default ${DEFAULT_RHO}): the share of the covered demand a project addresses; a community project serves a part of those who asked, works that remove a cause (lights, drainage) more.`,
     `β = ${params.beta}${params.beta === DEFAULT_BETA ? ' (default)' : ''}: a cell whose demand is all from vulnerable residents counts ${1 + params.beta} times.`,
-    `Costs are rounded UP to ${s.unit.toLocaleString('en-US')} yuan and the budget DOWN (${s.capacity.toLocaleString('en-US')} units), so the selection never spends more than the budget; the optimum is exact for those rounded costs, and a project that fits only before rounding is left out (its reason says so).`,
+    `Costs are rounded UP to ${s.unit.toLocaleString('en-US')} yuan and the budget DOWN (${s.capacity.toLocaleString('en-US')} units), so the selection never spends more than the budget; ${s.stats.provenOptimal ? 'the optimum is exact for those rounded costs' : 'for those rounded costs the selection is the best found, not proven optimal (stats.gap bounds what more is possible)'}, and a project that fits only before rounding is left out (its reason says so).`,
     'Resources: the open capacity (quantity not yet claimed) of RESOURCE items on each community\'s own four lists; a matched unit saves the need\'s unit value, capped by the item\'s declared value per unit; an earmarked item serves only projects in its category family; the selected projects of a community share its resources once (a joint min-cost-flow allocation), and a rejected candidate is shown with what they leave.',
     'One project per template per community; a demand cell two selected templates both address counts for each (the seed catalogue\'s templates address disjoint categories); template costs respect the Shenzhen micro-project caps (500,000 yuan for SERVICE and GOODS, 1,000,000 for WORKS).',
   ];

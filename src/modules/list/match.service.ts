@@ -12,7 +12,7 @@ import { unitsServing } from '../identity/identify';
 import { Unit } from '../unit/unit.entity';
 import { ListItem, ListItemKind, ListItemStatus, ProblemList } from './list.entity';
 import type { ResourceMatchArgs } from './list.inputs';
-import { remainingOf, scoreMatch } from './list.rules';
+import { CLAIMABLE_KINDS, ITEM_MOVES, remainingOf, scoreMatch } from './list.rules';
 import { usedQuantities } from './list.relations';
 
 @ObjectType({ description: 'A resource suggested for an item, with why.' })
@@ -34,7 +34,7 @@ export class ResourceMatch {
 
   @Field(() => Boolean, {
     description:
-      'Whether the unit can claim the item today (claimListItem): it serves the item\'s community, paired with it today or seated in its alliance. ' +
+      'Whether the unit can claim the item today (claimListItem): the item is a SERVICE or DEMAND item still OPEN, and the unit serves its community, paired with it today or seated in its alliance. ' +
       'False for a unit that only sits in the community or its street: its claim is refused until it is paired with the community (createPairing) or seated in its alliance.',
   })
   canClaim!: boolean;
@@ -65,6 +65,9 @@ export async function resourceMatches(ctx: AppContext, args: ResourceMatchArgs):
   const pairedUnitIds = new Set(pairings.map((pairing) => pairing.unit.id));
   // Who can claim the item: one statement for every unit, whatever the number of candidates.
   const servingUnitIds = await unitsServing(em, community.id, today);
+  // And whether the item itself is claimed at all (claimListItem's first refusals): no unit claims a
+  // PROBLEM item, or one already claimed or closed.
+  const itemClaimable = CLAIMABLE_KINDS.includes(item.kind) && (ITEM_MOVES.claim.from as readonly ListItemStatus[]).includes(item.status);
 
   const fromUnits: FilterQuery<ListItem>[] = [{ unit: { $in: [...servingUnitIds] } }];
   if (street) fromUnits.push({ unit: { area: { path: { $like: `${street.path}%` } } } });
@@ -103,7 +106,7 @@ export async function resourceMatches(ctx: AppContext, args: ResourceMatchArgs):
       remaining,
       needed: item.quantity ?? null,
     });
-    matches.push({ resource, unit, score, reasons, remainingQuantity: remaining, canClaim: servingUnitIds.has(unit.id) });
+    matches.push({ resource, unit, score, reasons, remainingQuantity: remaining, canClaim: itemClaimable && servingUnitIds.has(unit.id) });
   }
   // Best score first; then units that can claim it; then the most left (unmetered counts as plenty); then the oldest offer.
   matches.sort(

@@ -82,8 +82,11 @@ export const personService = {
       // mobile member or leaves their employer reports no more, and the posts held end with the
       // report (they stay in their branch: retired members belong to their community's organisations).
       // Else the report rule held only on the day of the report: a retired member stayed reported,
-      // counted in membersReported, and kept claiming posts.
-      if (person.reportedOn && whyMayNotReport(person) !== null) {
+      // counted in membersReported, and kept claiming posts. Only an update of what the rule reads
+      // (party status, employer) ends it: correcting a phone number of someone reported before
+      // this rule held (retired, still reported) must not silently end their report and posts.
+      const touchesReportRule = input.partyStatus !== undefined || employerUnitId !== undefined;
+      if (person.reportedOn && touchesReportRule && whyMayNotReport(person) !== null) {
         person.reportedOn = null;
         await em.nativeUpdate(PostClaim, { person: person.id, status: { $in: CLAIM_MOVES.end.from } }, { status: CLAIM_MOVES.end.to });
       }
