@@ -3,13 +3,19 @@ import { MASKED_COLUMNS, maskedColumnExpression as previousExpression } from './
 
 export { MASKED_COLUMNS };
 
-/** The last character of a plate before this migration, and after it (privacy.ts's PLATE_LAST_WORD). */
+/**
+ * The last character of a plate before this migration, and after it (privacy.ts's PLATE_LAST_WORD):
+ * 港 and 澳 only on a Guangdong Z plate of 4 characters, 领 only after 4 digits. Non-ASCII spaces
+ * and invisible characters are written as \u escapes; the strings hold the characters themselves.
+ */
 const PREVIOUS_PLATE_LAST_WORD = '[学警挂])(?![A-Za-z0-9])';
-const PLATE_LAST_WORD = '[学警挂港澳领])(?![A-Za-z0-9])';
+const PLATE_LAST_WORD =
+  '[学警挂]|(?<=粤[ \u00a0\u3000\t\u200b\u200c\u200d\ufeff]?Z[-－·・.． \u00a0\u3000\t\u200b\u200c\u200d\ufeff]?[A-HJ-NP-Za-hj-np-z0-9]{4})[港澳]'
+  + '|(?<=[-－·・.． \u00a0\u3000\t\u200b\u200c\u200d\ufeff]?[0-9]{4})领)(?![A-Za-z0-9])';
 
 /**
  * The masked text of `column`, with this migration's masks: the previous ones, a licence plate now
- * also ending in 港, 澳 or 领 (粤Z1234港 → 粤Z***港). Derived from the previous migration's frozen masks
+ * also ending in 港 or 澳 (粤Z1234港 → 粤Z***港) or 领 (沪A1234领 → 沪A***领). Derived from the previous migration's frozen masks
  * rather than a fourth copy of all 29 expressions; the one plate mask is the only change.
  */
 export function maskedColumnExpression(column: string): string {

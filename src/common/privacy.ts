@@ -256,8 +256,13 @@ const PLATE_JOIN = `[-－·・.．${SPACE}]?`;
  * letter, and the last character, which are kept (粤A***5); the rest of 5 or 6 characters, one a digit
  * at least, is masked. One pattern for free text and for record keys (maskPersonalNumbersInKey).
  */
-/** The word some plates end with: 学 (learners), 警 (police), 挂 (trailers), 港 and 澳 (Hong Kong and Macau cars in Guangdong), 领 (consulates). */
-const PLATE_LAST_WORD = '[学警挂港澳领]';
+/**
+ * The word some plates end with: 学 (learners), 警 (police), 挂 (trailers); 港 and 澳 only on a
+ * Guangdong Z plate of 4 characters (Hong Kong and Macau cars: 粤Z1234港), 领 only after 4 digits
+ * (consulates: 沪A1234领). Narrower than any plate + 港 or 领: 京G1234澳门 is no plate, and
+ * 粤A12345港口 keeps its last digit (粤A***5港口).
+ */
+const PLATE_LAST_WORD = `[学警挂]|(?<=粤[${SPACE}]?Z${PLATE_JOIN}${PLATE_CHARACTER}{4})[港澳]|(?<=${PLATE_JOIN}[0-9]{4})领`;
 const LICENCE_PLATE =
   `(${PLATE_PROVINCE}[${SPACE}]?${PLATE_LETTER})(?=${PLATE_JOIN}[A-Za-z]{0,5}[0-9])${PLATE_JOIN}${PLATE_CHARACTER}{4,5}(${PLATE_CHARACTER}|${PLATE_LAST_WORD})(?![A-Za-z0-9])`;
 const LICENCE_PLATE_REGEXP = new RegExp(LICENCE_PLATE, 'gu');
