@@ -122,7 +122,10 @@ export const areaService = {
  * (the moved row, its new parent and the subtree) and area creation under a parent. Without it, a
  * grid moved into a community that was itself moving kept the community's old path prefix.
  * Lock order, the same in every writer: this lock first (before any area row is read), then for a
- * move the party-tree lock (party-organization.nesting.ts), then the roll-ups lock EXCLUSIVE for a move that regroups requests (service-data/rollups.ts), then rows.
+ * move the party-tree lock (party-organization.nesting.ts), then the roll-ups lock EXCLUSIVE for a move that regroups requests (service-data/rollups.ts), then rows:
+ * area rows (an ancestor before its subtree) before party organisation rows, as a move writes them
+ * (its paths, then the organisations it re-parents); a placement check locks the areas it reads
+ * before the organisation it reads FOR SHARE (lockPlacementAreasBefore, service-post/placements.ts).
  * Request steps and imports take the roll-ups lock shared and never this one, so they cannot wait
  * in a cycle with a move.
  */

@@ -15,7 +15,10 @@ import type { PartyOrganizationKind } from './party-organization.entity';
  * gains a child. Taken first in the transaction, before any party_organization row is read or locked,
  * so there is one lock order: this lock, then rows. An area move takes it right after the area-tree
  * lock (area.service), before any other lock or row: nesting checks then read the area paths from
- * before the move or after it, never in between.
+ * before the move or after it, never in between. Among rows, areas come before organisations: the
+ * move writes its subtree's areas, then the organisations it re-parents, so a writer holding an
+ * organisation FOR SHARE must not then wait for its area (reportMember and updatePerson lock the
+ * areas first: lockPlacementAreasBefore, service-post/placements.ts).
  */
 export async function lockPartyTree(em: EntityManager): Promise<void> {
   await em.execute(`select pg_advisory_xact_lock(hashtext('party_tree'))`);

@@ -16,7 +16,7 @@ import { PostClaim } from '../service-post/service-post.entity';
 import { CLAIM_MOVES, whyMayNotReport } from '../service-post/service-post.rules';
 import type { AssignGridWorkerInput, CreatePersonInput, PersonListArgs, UpdatePersonInput } from './person.inputs';
 import { assertConsistentRegistration } from './person.rules';
-import { assertPlacementsHold, lockPlacementAreas } from '../service-post/placements';
+import { assertPlacementsHold, lockPlacementAreas, lockPlacementAreasBefore } from '../service-post/placements';
 
 /** People who register with their residence community: party members and non-party staff. */
 export const personService = {
@@ -91,7 +91,12 @@ export const personService = {
         await em.nativeUpdate(PostClaim, { person: person.id, status: { $in: CLAIM_MOVES.end.from } }, { status: CLAIM_MOVES.end.to });
       }
       // FOR SHARE, as reportMember reads it: a re-attachment of the organisation racing this waits or is seen.
-      if (organizationId !== undefined) person.organization = await loadOptionalShared(em, PartyOrganization, organizationId, 'input.organizationId');
+      // For a reported member, the areas the placement check reads (below) are locked first, as
+      // reportMember does: areas before organisations, the order an area move writes them in.
+      if (organizationId !== undefined) {
+        if (person.reportedOn) await lockPlacementAreasBefore(em, person.residenceCommunity?.id ?? null, organizationId, 'input.organizationId');
+        person.organization = await loadOptionalShared(em, PartyOrganization, organizationId, 'input.organizationId');
+      }
       await validate(em, person);
       await em.flush();
       if (organizationId !== undefined && person.reportedOn) {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../common/errors';
+import { expectGlobalId } from '../../common/global-id';
 
 /**
  * The party organisation kinds a reported member is placed in (PLACEMENT_KINDS in
@@ -50,4 +51,21 @@ export async function assertPlacementsHold(em: EntityManager, scope: PlacementSc
  */
 export async function lockPlacementAreas(em: EntityManager, communityId: number | null, organizationAreaId: number | null): Promise<void> {
   for (const id of [communityId, organizationAreaId]) if (id != null) await em.execute('select 1 from area where id = ? for share', [id]);
+}
+
+/**
+ * lockPlacementAreas for a write about to read the organisation `organizationId` (a global ID) FOR
+ * SHARE: the community, then the organisation's area as stored now, before the organisation's own
+ * row. Rows in one order, areas before organisations: an area move writes the areas of its subtree,
+ * then the organisations it re-parents (reparentAfterAreaMove); a report holding a grid branch while
+ * it waited for the grid deadlocked with the move of that grid. The caller then locks the
+ * organisation and calls lockPlacementAreas with the area it reads (held already, unless a
+ * re-attachment committed in between). Nothing to lock for no organisation, or an unknown one
+ * (the caller's own lookup answers that).
+ */
+export async function lockPlacementAreasBefore(em: EntityManager, communityId: number | null, organizationId: string | null | undefined, field: string): Promise<void> {
+  const [row] = organizationId == null
+    ? []
+    : await em.execute<{ area_id: number }[]>('select area_id from party_organization where id = ?', [expectGlobalId(organizationId, ['PartyOrganization'], field).id]);
+  await lockPlacementAreas(em, communityId, row?.area_id ?? null);
 }

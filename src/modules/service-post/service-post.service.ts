@@ -25,7 +25,7 @@ import type {
   ServicePostListArgs,
   UpdateServicePostInput,
 } from './service-post.inputs';
-import { lockPlacementAreas } from './placements';
+import { lockPlacementAreas, lockPlacementAreasBefore } from './placements';
 import { CLAIM_MOVES, assertKeepsAPost, assertMayReport, assertNotFuture, assertPlacement, assertResidence } from './service-post.rules';
 import { assertActsFor } from '../identity/access';
 
@@ -68,8 +68,10 @@ export const servicePostService = {
       // organisation's re-attachment (they update these rows, then check the members placed there)
       // either committed first and is seen here, or waits until this report commits and sees it.
       // Read plainly, both checks passed on the state before the other and both committed. The
-      // community before the organisation's area: a move updates an area before its subtree.
+      // community before the organisation's area: a move updates an area before its subtree; and
+      // both areas before the organisation: a move writes the areas, then re-parents organisations.
       const community = (await loadOptionalShared(em, Community, input.communityId, 'input.communityId'))!;
+      await lockPlacementAreasBefore(em, null, input.organizationId, 'input.organizationId');
       const organization = (await loadOptionalShared(em, PartyOrganization, input.organizationId, 'input.organizationId'))!;
       if (person.reportedOn) throw conflict(`this person already reported to their community on ${person.reportedOn}`, 'input.personId');
       assertMayReport(person);
