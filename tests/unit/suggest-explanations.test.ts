@@ -97,3 +97,41 @@ test('the greedy shown is the benefit-per-yuan rule it says it is, not benefit p
   expect(result.greedy).toMatchObject({ sameAsExact: false, feasible: true, selectedKeys: ['1:1'], benefit: 1, spent: 10_001, onlyInExact: ['2:1'], onlyInGreedy: ['1:1'] });
   expect(result.greedy.explanation).toContain('The exact selection reaches 1.05 (+0.05, +5%) by taking 模板2 · 社区1 instead of 模板1 · 社区1');
 });
+
+// The re-read of e5af369: the greedy comparison (151 of 786 unproven answers in 1,000 random
+// instances) and the assumptions (every one) still called an unproven answer exact.
+test('an answer not proven optimal is called exact nowhere in its explanation (greedy comparison, assumptions)', () => {
+  const random = mulberry32(11);
+  const groups = ['ELDERLY', 'CHILDREN', 'GENERAL'] as const;
+  let unproven = 0;
+  for (let run = 0; run < 300; run++) {
+    const communities = 2 + Math.floor(random() * 6);
+    const templates = Array.from({ length: 2 + Math.floor(random() * 3) }, (_, k) => {
+      const cost = (50 + Math.floor(random() * 400)) * 1000;
+      return template(k + 1, { cost, targetGroups: [groups[Math.floor(random() * 3)]], needs: [{ kind: 'MONEY', quantity: Math.floor(cost * (0.3 + random() * 0.7)), unitValue: 1 }] });
+    });
+    const cells = templates.flatMap((t) => Array.from({ length: communities }, (_, c) => c + 1).flatMap((c) => (random() < 0.8 ? [cell(t.categoryIds[0], c, 1 + Math.floor(random() * 300), random())] : [])));
+    const resources = Array.from({ length: communities }, (_, c) => resource(c + 1, c + 1, { capacity: Math.floor(random() * 400_000) }));
+    const result = suggestProjects(input({
+      cells, templates, resources, budget: 100_000 + Math.floor(random() * 2_000_000),
+      communities: Array.from({ length: communities }, (_, c) => ({ id: c + 1, name: `社区${c + 1}` })),
+    }));
+    const texts = [result.greedy.explanation, ...result.assumptions];
+    if (result.stats.provenOptimal) continue;
+    unproven += 1;
+    expect({ run, exact: texts.filter((text) => /exact selection|optimum is exact/.test(text)) }).toEqual({ run, exact: [] });
+  }
+  expect(unproven).toBeGreaterThan(0);
+});
+
+test('a proven answer still says exact (the wording is kept where it is true)', () => {
+  const result = suggestProjects(input({
+    budget: 11_000,
+    communities: [{ id: 1, name: '社区1' }],
+    cells: [cell(10, 1, 10, 1), cell(20, 1, 10, 1)],
+    templates: [template(1, { cost: 10_001, rho: 0.1 }), template(2, { cost: 11_000, rho: 0.105 })],
+  }));
+  expect(result.stats.provenOptimal).toBe(true);
+  expect(result.greedy.explanation).toContain('The exact selection reaches 1.05');
+  expect(result.assumptions.some((text) => text.includes('the optimum is exact for those rounded costs'))).toBe(true);
+});
