@@ -1,10 +1,6 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import cors from 'cors';
@@ -25,6 +21,7 @@ import { ErrorCode } from './common/errors';
 import { tokenSettings } from './modules/identity/sessions';
 import { identifyMiddleware, refuseBadCredentials } from './modules/identity/identity.http';
 import { auditPlugin, introspectionForStaffPlugin } from './modules/identity/identity.plugins';
+import { EXPLORER_PATH, explorerAssets, landingPagePlugin } from './explorer/explorer';
 
 export interface AppServer {
   app: express.Express;
@@ -110,8 +107,9 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   const tokens = tokenSettings(config);
   const armor = graphqlArmor({ production });
   const rateLimiter = options.rateLimiter ?? createRateLimiter({ redisUrl: config.REDIS_URL, settings: { perMinute: config.RATE_LIMIT_PER_MINUTE, burst: config.RATE_LIMIT_BURST }, logger });
+  const schema = await createSchema();
   const apollo = new ApolloServer<AppContext>({
-    schema: await createSchema(),
+    schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     // In production only staff may introspect (introspectionForStaffPlugin refuses the others).
@@ -134,11 +132,12 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
       operationLogPlugin(inFlight),
       auditPlugin(),
       ...(production ? [introspectionForStaffPlugin()] : []),
-      production ? ApolloServerPluginLandingPageProductionDefault() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      landingPagePlugin(production),
     ],
   });
   await apollo.start();
 
+  if (!production) app.use(EXPLORER_PATH, explorerAssets(schema));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

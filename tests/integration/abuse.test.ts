@@ -220,12 +220,4 @@ describe('production mode', () => {
     const dev = await post({ query: '{ communitie { totalCount } }' });
     expect(dev.text).toMatch(/Did you mean/);
   });
-
-  test('the landing page is the production one, not the embedded Sandbox', async () => {
-    const html = await (await fetch(`${productionBase}/graphql`, { headers: { accept: 'text/html' } })).text();
-    const devHtml = await (await fetch(`${base}/graphql`, { headers: { accept: 'text/html' } })).text();
-    // Both pages list the CDN in their CSP; only the development page starts the Sandbox.
-    expect(devHtml).toMatch(/EmbeddedSandbox\(/);
-    expect(html).not.toMatch(/EmbeddedSandbox\(/);
-  });
 });
