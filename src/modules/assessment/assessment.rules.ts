@@ -1,6 +1,7 @@
 /**
- * 反向考核: how a community scores the units paired with it. The weights are data, here and
- * only here; each part is a share 0..1, the total a weighted mean on 0..100.
+ * 反向考核: how a community scores the units paired with it and the party members reported to
+ * it (双报到). The weights are data, here and only here; each part is a share 0..1, the total a
+ * weighted mean on 0..100.
  */
 export const ASSESSMENT_WEIGHTS = {
   /** Share of the community's activities that year (held so far: started by now) attended by at least one of the unit's people. */
@@ -13,14 +14,31 @@ export const ASSESSMENT_WEIGHTS = {
   satisfaction: 0.25,
 } as const;
 
-export type AssessmentPartName = keyof typeof ASSESSMENT_WEIGHTS;
-export const ASSESSMENT_PARTS = Object.keys(ASSESSMENT_WEIGHTS) as AssessmentPartName[];
+/** How a community scores a member reported to it (双报到): what the report asks of them. */
+export const MEMBER_ASSESSMENT_WEIGHTS = {
+  /** Holds a service post of the community (ACTIVE), or claimed one that year: 双报到 asks each member to take at least one. 1 or 0. */
+  posts: 0.25,
+  /** Share of the community's activities held that year since they reported (and started by now) that they attended. */
+  attendance: 0.25,
+  /** Requests in the community assigned to them, created that year: resolved by the due time, of those resolved or open past it (限时办结). */
+  requests: 0.25,
+  /** Mean resident satisfaction (1-5) on those requests, divided by 5. */
+  satisfaction: 0.25,
+} as const;
+
+export type UnitAssessmentPartName = keyof typeof ASSESSMENT_WEIGHTS;
+export type MemberAssessmentPartName = keyof typeof MEMBER_ASSESSMENT_WEIGHTS;
+export type AssessmentPartName = UnitAssessmentPartName | MemberAssessmentPartName;
+export const ASSESSMENT_PARTS = Object.keys(ASSESSMENT_WEIGHTS) as UnitAssessmentPartName[];
+export const MEMBER_ASSESSMENT_PARTS = Object.keys(MEMBER_ASSESSMENT_WEIGHTS) as MemberAssessmentPartName[];
 
 const PART_LABELS: Record<AssessmentPartName, string> = {
   attendance: 'attendance (活动参与)',
   claims: 'claims delivered (认领兑现)',
   whistles: 'whistles answered on time (吹哨报到)',
   satisfaction: 'resident satisfaction (群众满意度)',
+  posts: 'service post held (认岗)',
+  requests: 'requests resolved on time (限时办结)',
 };
 
 export interface PartFacts {
@@ -28,8 +46,8 @@ export interface PartFacts {
   denominator: number;
 }
 
-export interface ScoredPart extends PartFacts {
-  name: AssessmentPartName;
+export interface ScoredPart<Name extends AssessmentPartName = AssessmentPartName> extends PartFacts {
+  name: Name;
   /** numerator / denominator, or null when there is nothing to measure (denominator 0). */
   score: number | null;
   /** The weight from the rules. */
@@ -38,20 +56,31 @@ export interface ScoredPart extends PartFacts {
   appliedWeight: number;
 }
 
-export interface ScoredAssessment {
-  parts: Record<AssessmentPartName, ScoredPart>;
+export interface ScoredAssessment<Name extends AssessmentPartName = UnitAssessmentPartName> {
+  parts: Record<Name, ScoredPart<Name>>;
   /** 0..100 (two decimals), or null when no part has data. */
   score: number | null;
   notes: string[];
 }
 
 /** Scores one unit: parts without data drop out and the others' weights are scaled up to sum to 1. */
-export function scoreAssessment(facts: Record<AssessmentPartName, PartFacts>, year: number): ScoredAssessment {
-  const measured = ASSESSMENT_PARTS.filter((name) => facts[name].denominator > 0);
-  const weightWithData = measured.reduce((sum, name) => sum + ASSESSMENT_WEIGHTS[name], 0);
+export function scoreAssessment(facts: Record<UnitAssessmentPartName, PartFacts>, year: number): ScoredAssessment<UnitAssessmentPartName> {
+  return scoreParts(ASSESSMENT_WEIGHTS, facts, year);
+}
+
+/** Scores one member the same way, with the member weights. */
+export function scoreMemberAssessment(facts: Record<MemberAssessmentPartName, PartFacts>, year: number): ScoredAssessment<MemberAssessmentPartName> {
+  return scoreParts(MEMBER_ASSESSMENT_WEIGHTS, facts, year);
+}
+
+/** The one scoring rule: parts without data drop out and the others' weights are scaled up to sum to 1. */
+function scoreParts<Name extends AssessmentPartName>(weights: Readonly<Record<Name, number>>, facts: Record<Name, PartFacts>, year: number): ScoredAssessment<Name> {
+  const names = Object.keys(weights) as Name[];
+  const measured = names.filter((name) => facts[name].denominator > 0);
+  const weightWithData = measured.reduce((sum, name) => sum + weights[name], 0);
   const notes: string[] = [];
-  const parts = {} as Record<AssessmentPartName, ScoredPart>;
-  for (const name of ASSESSMENT_PARTS) {
+  const parts = {} as Record<Name, ScoredPart<Name>>;
+  for (const name of names) {
     const { numerator, denominator } = facts[name];
     const hasData = denominator > 0;
     parts[name] = {
@@ -59,8 +88,8 @@ export function scoreAssessment(facts: Record<AssessmentPartName, PartFacts>, ye
       numerator,
       denominator,
       score: hasData ? numerator / denominator : null,
-      weight: ASSESSMENT_WEIGHTS[name],
-      appliedWeight: hasData && weightWithData > 0 ? ASSESSMENT_WEIGHTS[name] / weightWithData : 0,
+      weight: weights[name],
+      appliedWeight: hasData && weightWithData > 0 ? weights[name] / weightWithData : 0,
     };
     if (!hasData) notes.push(`${PART_LABELS[name]}: no data in ${year}; left out, and the other parts' weights re-normalised`);
   }

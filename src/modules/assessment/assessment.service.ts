@@ -1,10 +1,14 @@
-import type { AppContext } from '../../context/context';
+import type { AppContext, Viewer } from '../../context/context';
 import { yearRange } from '../activity/activity.rules';
 import { chinaDayOf, todayInChina } from '../../common/dates';
 import { ClaimStatus } from '../list/list.entity';
-import type { UnitAssessmentsInput } from './assessment.inputs';
-import { rankByScore, scoreAssessment, type AssessmentPartName, type PartFacts } from './assessment.rules';
-import type { UnitAssessment } from './assessment.types';
+import type { MemberAssessmentsInput, UnitAssessmentsInput } from './assessment.inputs';
+import { rankByScore, scoreAssessment, scoreMemberAssessment, type MemberAssessmentPartName, type PartFacts, type UnitAssessmentPartName } from './assessment.rules';
+import type { MemberAssessment, UnitAssessment } from './assessment.types';
+import { PostClaimStatus } from '../service-post/service-post.entity';
+import { RequestStatus } from '../request/request.entity';
+import { ROLLUP_TIME_ZONE } from '../service-data/time-zone';
+import { Role } from '../identity/role';
 import { authorizeArea } from '../identity/access';
 
 interface FactsRow {
@@ -84,15 +88,100 @@ select paired.unit_id,
 /** 5 points per rated request: the mean rating over 5 is the part's share. */
 const MAX_RATING = 5;
 
+interface MemberFactsRow {
+  person_id: number;
+  employer_unit_id: number | null;
+  posts_held: number;
+  activities_held: number;
+  activities_attended: number;
+  requests_on_time: number;
+  requests_due: number;
+  satisfaction_points: number;
+  satisfaction_rated: number;
+  points_earned: number;
+}
+
+/**
+ * The facts of every member reported to the community (双报到) by the year's last day so far, in
+ * ONE statement, one aggregate per part. Activities count from the day they reported (China
+ * time): one held before could not be theirs to attend.
+ */
+const MEMBER_FACTS_SQL = `
+with members as (
+  select p.id as person_id, p.employer_unit_id,
+         (p.reported_on::timestamp at time zone '${ROLLUP_TIME_ZONE}') as reported_at
+    from person p
+   where p.residence_community_id = :community and p.reported_on is not null and p.reported_on <= :lastDay
+), acts as (
+  select id, starts_at from activity
+   where community_id = :community and starts_at >= :from and starts_at < :to and starts_at <= :now
+), attendance as (
+  select m.person_id,
+         count(*) as held,
+         count(*) filter (where exists (
+           select 1 from activity_participation ap
+            where ap.activity_id = a.id and ap.person_id = m.person_id and ap.attended_at is not null)) as attended
+    from members m join acts a on a.starts_at >= m.reported_at
+   group by m.person_id
+), posts as (
+  select c.person_id, count(*) as held
+    from post_claim c join service_post sp on sp.id = c.post_id
+   where sp.community_id = :community and c.person_id in (select person_id from members)
+     and c.claimed_on <= :lastDay and (c.status = :active or c.claimed_on >= :firstDay)
+   group by c.person_id
+), requests as (
+  select q.assignee_person_id as person_id,
+         count(*) filter (where q.resolved_at is not null and q.resolved_at <= q.due_at) as on_time,
+         count(*) filter (where q.resolved_at is not null or (q.status in (:open) and q.due_at < :now)) as due,
+         coalesce(sum(q.satisfaction), 0) as points,
+         count(q.satisfaction) as rated
+    from request q join area a on a.id = q.area_id
+   where a.path like :pathPrefix and q.created_at >= :from and q.created_at < :to
+     and q.assignee_person_id in (select person_id from members)
+   group by q.assignee_person_id
+), points as (
+  select e.person_id, sum(e.amount) as earned
+    from point_entry e
+   where e.amount > 0 and e.created_at >= :from and e.created_at < :to
+     and e.person_id in (select person_id from members)
+   group by e.person_id
+)
+select members.person_id, members.employer_unit_id,
+       coalesce(posts.held, 0)::int as posts_held,
+       coalesce(attendance.held, 0)::int as activities_held,
+       coalesce(attendance.attended, 0)::int as activities_attended,
+       coalesce(requests.on_time, 0)::int as requests_on_time,
+       coalesce(requests.due, 0)::int as requests_due,
+       coalesce(requests.points, 0)::int as satisfaction_points,
+       coalesce(requests.rated, 0)::int as satisfaction_rated,
+       coalesce(points.earned, 0)::int as points_earned
+  from members
+  left join attendance on attendance.person_id = members.person_id
+  left join posts on posts.person_id = members.person_id
+  left join requests on requests.person_id = members.person_id
+  left join points on points.person_id = members.person_id
+ order by members.person_id`;
+
+/** Requests still being worked on: past their due time they count against the member (suspended ones do not run late). */
+const OPEN_REQUEST_STATUSES = [RequestStatus.TAKEN, RequestStatus.IN_PROGRESS, RequestStatus.REOPENED];
+
+/**
+ * Whose member assessments a viewer reads: a party member only their own, a unit's liaison only
+ * their unit's staff (the feedback a workplace gets from 双报到); staff and analysts every member
+ * of a community in their scope. Ranks are among all the community's members, so a member's rank
+ * is their place in the community, whoever reads it.
+ */
+function mayReadMemberAssessment(viewer: Viewer, row: { personId: number; employerUnitId: number | null }): boolean {
+  if (viewer.kind !== 'account') return false;
+  if (viewer.role === Role.PARTY_MEMBER) return viewer.personId != null && row.personId === viewer.personId;
+  if (viewer.role === Role.UNIT_LIAISON) return viewer.unitId != null && row.employerUnitId === viewer.unitId;
+  return true;
+}
+
 /** 反向考核 of the units paired with a community. */
 export const assessmentService = {
   async unitAssessments(ctx: AppContext, input: UnitAssessmentsInput): Promise<UnitAssessment[]> {
-    const community = (await authorizeArea(ctx, input.communityId, 'input.communityId', ['Community'])).area!;
-    const year = input.year ?? Number(chinaDayOf(ctx.now()).slice(0, 4));
-    const { from, to } = yearRange(year);
-    // The year so far: its last day, or today (China time) while it runs.
-    const today = todayInChina(ctx.now());
-    const lastDay = `${year}-12-31` < today ? `${year}-12-31` : today;
+    const { community, year, from, to, lastDay } = await assessedYear(ctx, input);
     const knex = ctx.em.getKnex();
     const query = knex.raw(FACTS_SQL, {
       community: community.id,
@@ -107,7 +196,7 @@ export const assessmentService = {
     });
     const rows: FactsRow[] = await ctx.em.execute(query);
     const scored = rows.map((row) => {
-      const facts: Record<AssessmentPartName, PartFacts> = {
+      const facts: Record<UnitAssessmentPartName, PartFacts> = {
         attendance: { numerator: row.activities_attended, denominator: row.activities_total },
         claims: { numerator: row.claims_delivered, denominator: row.claims_total },
         whistles: { numerator: row.whistles_on_time, denominator: row.whistles_total },
@@ -118,4 +207,53 @@ export const assessmentService = {
     });
     return rankByScore(scored).sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.unitId - b.unitId);
   },
+
+  async memberAssessments(ctx: AppContext, input: MemberAssessmentsInput): Promise<MemberAssessment[]> {
+    const { community, year, from, to, lastDay } = await assessedYear(ctx, input);
+    const knex = ctx.em.getKnex();
+    const query = knex.raw(MEMBER_FACTS_SQL, {
+      community: community.id,
+      firstDay: `${year}-01-01`,
+      lastDay,
+      from,
+      to,
+      now: ctx.now(),
+      pathPrefix: `${community.path}%`,
+      active: PostClaimStatus.ACTIVE,
+      open: knex.raw(OPEN_REQUEST_STATUSES.map(() => '?').join(', '), OPEN_REQUEST_STATUSES),
+    });
+    const rows: MemberFactsRow[] = await ctx.em.execute(query);
+    const scored = rows.map((row) => {
+      const facts: Record<MemberAssessmentPartName, PartFacts> = {
+        posts: { numerator: Math.min(row.posts_held, 1), denominator: 1 },
+        attendance: { numerator: row.activities_attended, denominator: row.activities_held },
+        requests: { numerator: row.requests_on_time, denominator: row.requests_due },
+        satisfaction: { numerator: row.satisfaction_points, denominator: row.satisfaction_rated * MAX_RATING },
+      };
+      const { parts, score, notes } = scoreMemberAssessment(facts, year);
+      return {
+        personId: Number(row.person_id),
+        employerUnitId: row.employer_unit_id == null ? null : Number(row.employer_unit_id),
+        communityId: community.id,
+        year,
+        score,
+        notes,
+        pointsEarned: row.points_earned,
+        ...parts,
+      };
+    });
+    return rankByScore(scored)
+      .filter((row) => mayReadMemberAssessment(ctx.viewer, row))
+      .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.personId - b.personId);
+  },
 };
+
+/** The community (in the viewer's scope) and the year asked about, with the year so far: its last day, or today (China time) while it runs. */
+async function assessedYear(ctx: AppContext, input: { communityId: string; year?: number | null }) {
+  const community = (await authorizeArea(ctx, input.communityId, 'input.communityId', ['Community'])).area!;
+  const year = input.year ?? Number(chinaDayOf(ctx.now()).slice(0, 4));
+  const { from, to } = yearRange(year);
+  const today = todayInChina(ctx.now());
+  const lastDay = `${year}-12-31` < today ? `${year}-12-31` : today;
+  return { community, year, from, to, lastDay };
+}

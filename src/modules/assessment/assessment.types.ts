@@ -6,10 +6,15 @@ export enum AssessmentPartKind {
   CLAIMS = 'claims',
   WHISTLES = 'whistles',
   SATISFACTION = 'satisfaction',
+  POSTS = 'posts',
+  REQUESTS = 'requests',
 }
-registerEnumType(AssessmentPartKind, { name: 'AssessmentPartKind', description: 'The parts of a unit assessment (反向考核).' });
+registerEnumType(AssessmentPartKind, {
+  name: 'AssessmentPartKind',
+  description: 'The parts of an assessment (反向考核): a unit is scored on ATTENDANCE, CLAIMS, WHISTLES and SATISFACTION; a reported member on POSTS, ATTENDANCE, REQUESTS and SATISFACTION.',
+});
 
-@ObjectType({ description: 'One part of a unit assessment: a share 0..1 with what it was computed from.' })
+@ObjectType({ description: 'One part of an assessment: a share 0..1 with what it was computed from.' })
 export class AssessmentPart {
   @Field(() => AssessmentPartKind)
   name!: AssessmentPartName;
@@ -57,6 +62,40 @@ export class UnitAssessment {
 
   @Field(() => AssessmentPart, { description: 'Requests in the community assigned to the unit, created that year and rated: sum of ratings over 5 × rated requests.' })
   satisfaction!: AssessmentPart;
+
+  @Field(() => [String], { description: 'How the score was made: parts left out for lack of data, and the re-normalised weights.' })
+  notes!: string[];
+}
+
+@ObjectType({ description: '反向考核 of a party member reported to the community (双报到): the community\'s score of them for one year, the assessment their workplace (employerUnit) receives.' })
+export class MemberAssessment {
+  personId!: number;
+  communityId!: number;
+  employerUnitId!: number | null;
+
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => Float, { nullable: true, description: '0..100, the weighted mean of the parts with data; null when none has data.' })
+  score!: number | null;
+
+  @Field(() => Int, { nullable: true, description: '1 = best among all the members reported to the community (also when you may read only some of them); ties share a rank; null without a score.' })
+  rank!: number | null;
+
+  @Field(() => AssessmentPart, { description: 'Holds a service post of the community (ACTIVE), or claimed one that year: 1 of 1, else 0 of 1 (双报到 asks each member to take at least one).' })
+  posts!: AssessmentPart;
+
+  @Field(() => AssessmentPart, { description: 'The community\'s activities that year held since they reported (and started by now): those they attended, of all.' })
+  attendance!: AssessmentPart;
+
+  @Field(() => AssessmentPart, { description: 'Requests in the community assigned to them, created that year: resolved by their due time, of those resolved or still open past it (限时办结; open and not yet due is left out).' })
+  requests!: AssessmentPart;
+
+  @Field(() => AssessmentPart, { description: 'Those requests rated by the resident: sum of ratings over 5 × rated requests.' })
+  satisfaction!: AssessmentPart;
+
+  @Field(() => Int, { description: '积分: points earned that year (entries above zero; spending does not lower it). Shown beside the score, not part of it.' })
+  pointsEarned!: number;
 
   @Field(() => [String], { description: 'How the score was made: parts left out for lack of data, and the re-normalised weights.' })
   notes!: string[];

@@ -1,4 +1,4 @@
-import { UnitAssessmentResolver } from './assessment.resolver';
+import { MemberAssessmentResolver, UnitAssessmentResolver } from './assessment.resolver';
 
 /** This module's resolver classes; registered through ACTIVITY_RESOLVERS (src/modules/activity/index.ts). */
-export const ASSESSMENT_RESOLVERS: Function[] = [UnitAssessmentResolver];
+export const ASSESSMENT_RESOLVERS: Function[] = [UnitAssessmentResolver, MemberAssessmentResolver];

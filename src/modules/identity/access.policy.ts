@@ -158,7 +158,7 @@ export const HIDDEN_TYPES: Readonly<Record<Role, ReadonlySet<string>>> = {
   [Role.UNIT_LIAISON]: new Set(ADMIN_ONLY_TYPES),
   [Role.PARTY_MEMBER]: new Set(ADMIN_ONLY_TYPES),
   [Role.ANALYST]: new Set(['Account', 'SignInDevice', 'ApiKey', 'PersonalDataAccess', 'MutationAudit']),
-  [Role.PORTAL]: new Set([...ADMIN_ONLY_TYPES, ...RECORD_TYPES, 'PointsLeaderboardEntry', 'ActivityRecordCard', 'UnitAssessment', 'ResourceMatch']),
+  [Role.PORTAL]: new Set([...ADMIN_ONLY_TYPES, ...RECORD_TYPES, 'PointsLeaderboardEntry', 'ActivityRecordCard', 'UnitAssessment', 'MemberAssessment', 'ResourceMatch']),
 };
 
 /** A district administrator bound to no area: the one who runs ADMIN_MUTATIONS and acts on other accounts. */
