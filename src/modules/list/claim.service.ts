@@ -38,7 +38,7 @@ export const claimService = {
       await assertUnitServes(em, unit.id, list.community.id, ctx.now(), LIST_ITEMS);
       // The unit's own worker, wherever they live (the caller may not read their community).
       const person = input.personId == null ? null : await workerOfUnit(em, unit.id, input.personId, 'input.personId', `the member carrying out the claim must work at ${unit.name}`);
-      const resource = input.resourceId ? await lockResource(em, input.resourceId, unit) : null;
+      const resource = input.resourceId ? await lockResource(em, input.resourceId, unit, list) : null;
       if (resource) await assertEnoughLeft(em, resource, input.quantity ?? null);
       const claim = em.create(Claim, {
         item,
@@ -99,14 +99,22 @@ async function move(
   });
 }
 
-/** The claiming unit's own RESOURCE item, locked until the transaction ends. */
-async function lockResource(em: EntityManager, globalId: string, unit: Unit): Promise<ListItem> {
+/**
+ * The claiming unit's own RESOURCE item, offered to the item's community (on one of its lists),
+ * locked until the transaction ends. Each list is what the unit offered that community: drawn on
+ * for another community's item, that community's resource drained through claims it cannot see.
+ */
+async function lockResource(em: EntityManager, globalId: string, unit: Unit, itemList: ProblemList): Promise<ListItem> {
   const { id } = expectGlobalId(globalId, ['ListItem'], 'input.resourceId');
   const resource = await lockById(em, ListItem, id);
   if (!resource) throw notFound('ListItem', globalId, 'input.resourceId');
   if (resource.kind !== ListItemKind.RESOURCE) throw badInput('input.resourceId', `must be a RESOURCE item, not a ${resource.kind} item`);
   if (resource.unit?.id !== unit.id) throw badInput('input.resourceId', `is not a resource of ${unit.name}`);
   if (resource.status === ListItemStatus.CLOSED) throw badInput('input.resourceId', 'the resource is CLOSED');
+  const offeredOn = await em.findOneOrFail(ProblemList, { id: resource.list.id }, { filters: false });
+  if (offeredOn.community.id !== itemList.community.id) {
+    throw badInput('input.resourceId', `is offered to another community (on its list ${offeredOn.period}): a claim draws on what ${unit.name} offered the item's community`);
+  }
   return resource;
 }
 

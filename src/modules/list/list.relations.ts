@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import type { AppContext } from '../../context/context';
 import { byForeignKey } from '../../context/loaders';
-import { Claim, ListItem, ListItemKind, ListItemStatus, ProblemList } from './list.entity';
+import { Claim, ListItem, ListItemKind, ListItemStatus, ProblemList, ResourceType } from './list.entity';
 import { USING_CLAIM_STATUSES } from './list.rules';
 
 export const problemListsOfCommunity = byForeignKey('Community.problemLists', ProblemList, 'community');
@@ -23,7 +23,7 @@ export interface ListStats {
   openProblems: number;
   /** PROBLEM items past dueAt and not CLOSED. */
   overdueProblems: number;
-  /** Sum of `value` over RESOURCE items. */
+  /** Sum of `value` over RESOURCE items (a MONEY item's quantity, in yuan, when it has no value). */
   resourceValue: number;
 }
 
@@ -38,7 +38,8 @@ export function listStatsLoader(ctx: AppContext): DataLoader<number, ListStats> 
         knex.raw('count(*)::int as total'),
         knex.raw('count(*) filter (where status <> ?)::int as not_closed', [ListItemStatus.CLOSED]),
         knex.raw('count(*) filter (where status <> ? and due_at < ?)::int as overdue', [ListItemStatus.CLOSED, ctx.now()]),
-        knex.raw('coalesce(sum(value), 0)::float8 as value_sum'),
+        // Cash is counted in yuan: its quantity when no value was given (meteredQuantity).
+        knex.raw('coalesce(sum(coalesce(value, case when resource_type = ? then quantity end)), 0)::float8 as value_sum', [ResourceType.MONEY]),
       )
       .whereIn('list_id', [...listIds])
       .groupBy('list_id', 'kind');

@@ -74,7 +74,7 @@ export class ProblemListResolver {
     return (await listStatsLoader(ctx).load(list.id)).overdueProblems;
   }
 
-  @FieldResolver(() => Float, { description: 'Sum of the value (yuan) of the RESOURCE items.' })
+  @FieldResolver(() => Float, { description: 'Sum of the value (yuan) of the RESOURCE items; cash listed by its quantity counts that many yuan.' })
   async totalResourceValue(@Root() list: ProblemList, @Ctx() ctx: AppContext) {
     return (await listStatsLoader(ctx).load(list.id)).resourceValue;
   }

@@ -41,8 +41,8 @@ export class ResourceMatch {
 }
 
 /**
- * Resources for an item (资源与需求对接): RESOURCE items that are not CLOSED and not used up,
- * offered by units that serve the item's community today (paired with it, or seated in its
+ * Resources for an item (资源与需求对接): RESOURCE items on the item's community's lists that are
+ * not CLOSED and not used up, offered by units that serve the item's community today (paired with it, or seated in its
  * alliance: the units that can claim it, unitsServing, assertUnitServes's rule) or sitting in its
  * street (candidates to pair with), in the item's category or another under the same first-level
  * category; best first, at equal score those that can claim before those that cannot.
@@ -75,6 +75,9 @@ export async function resourceMatches(ctx: AppContext, args: ResourceMatchArgs):
     ListItem,
     {
       kind: ListItemKind.RESOURCE,
+      // Offered to this community (on one of its lists): what a unit listed for another community is
+      // that community's, and claimListItem refuses to draw on it here.
+      list: { community: community.id },
       status: { $ne: ListItemStatus.CLOSED },
       category: { $in: family.map((c) => c.id) },
       $or: fromUnits,
