@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { toGlobalId } from '../../src/common/global-id';
-import type { Viewer } from '../../src/context/context';
 import { Activity, ActivityKind, ActivityParticipation } from '../../src/modules/activity/activity.entity';
 import { MEMBER_ASSESSMENT_WEIGHTS } from '../../src/modules/assessment/assessment.rules';
 import { Role } from '../../src/modules/identity/role';
@@ -8,6 +7,7 @@ import { Person, PartyStatus } from '../../src/modules/person/person.entity';
 import { PointEntry, PointKind } from '../../src/modules/points/points.entity';
 import { Request, RequestChannel, RequestLevel, RequestStatus } from '../../src/modules/request/request.entity';
 import { PostClaim, PostClaimStatus, ServicePost } from '../../src/modules/service-post/service-post.entity';
+import { accountViewer, areaPath, portalViewer } from '../helpers/access-fixtures';
 import { buildTree, createUnit, dbId, expectError, ok, type Tree } from '../helpers/fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -153,20 +153,6 @@ function part(numerator: number, denominator: number, appliedWeight: number) {
 }
 
 const personId = (key: keyof typeof ids) => toGlobalId('Person', ids[key]);
-const accountViewer = (role: Role, extra: { personId?: number | null; unitId?: number | null; scopePaths: string[] | null }): Viewer => ({
-  kind: 'account',
-  accountId: 9000,
-  username: 'viewer',
-  role,
-  personId: extra.personId ?? null,
-  unitId: extra.unitId ?? null,
-  scopePaths: extra.scopePaths,
-});
-async function communityPath(globalId: string): Promise<string> {
-  const [row] = await app.orm.em.fork().execute<{ path: string }[]>(`select path from area where id = ?`, [dbId(globalId)]);
-  return row.path;
-}
-
 describe('memberAssessments (反向考核 of 双报到)', () => {
   test('scores and ranks every member reported to the community that year, against hand-computed values', async () => {
     const rows = (await ok(app, QUERY, { input: { communityId: tree.communityId, year: 2025 } })).memberAssessments;
@@ -197,24 +183,23 @@ describe('memberAssessments (反向考核 of 双报到)', () => {
   });
 
   test('a party member reads only their own row, with their rank in the whole community', async () => {
-    const viewer = accountViewer(Role.PARTY_MEMBER, { personId: ids.m2, scopePaths: [await communityPath(tree.communityId)] });
+    const viewer = accountViewer(Role.PARTY_MEMBER, [await areaPath(app, tree.communityId)], { personId: ids.m2 });
     const result = await app.execute(QUERY, { input: { communityId: tree.communityId, year: 2025 } }, viewer);
     expect(result.errors).toBeUndefined();
     expect(result.data.memberAssessments.map((row: any) => [row.person.id, row.rank, row.score])).toEqual([[personId('m2'), 3, 25]]);
   });
 
   test("a unit's liaison reads only its own staff's rows (the feedback its workplace receives)", async () => {
-    const viewer = accountViewer(Role.UNIT_LIAISON, { unitId: dbId(u1), scopePaths: [await communityPath(tree.communityId)] });
+    const viewer = accountViewer(Role.UNIT_LIAISON, [await areaPath(app, tree.communityId)], { unitId: dbId(u1) });
     const result = await app.execute(QUERY, { input: { communityId: tree.communityId, year: 2025 } }, viewer);
     expect(result.errors).toBeUndefined();
     expect(result.data.memberAssessments.map((row: any) => [row.person.id, row.rank])).toEqual([[personId('m1'), 1], [personId('m3'), 2]]);
   });
 
   test("staff of another community may not read this one's; a portal may not ask at all", async () => {
-    const otherStaff = accountViewer(Role.COMMUNITY_STAFF, { scopePaths: [await communityPath(tree.otherCommunityId)] });
+    const otherStaff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, tree.otherCommunityId)]);
     expectError(await app.execute(QUERY, { input: { communityId: tree.communityId, year: 2025 } }, otherStaff), 'FORBIDDEN');
-    const portal: Viewer = { kind: 'portal', apiKeyId: 1, prefix: 'gjk_test', role: Role.PORTAL, scopePaths: null };
-    expectError(await app.execute(QUERY, { input: { communityId: tree.communityId, year: 2025 } }, portal), 'FORBIDDEN');
+    expectError(await app.execute(QUERY, { input: { communityId: tree.communityId, year: 2025 } }, portalViewer()), 'FORBIDDEN');
   });
 
   test('another community assesses only the members reported to it', async () => {
