@@ -15,6 +15,7 @@ import { Alliance, AllianceMember, AllianceModel, AllianceRole } from './allianc
 import type { AddAllianceMemberInput, AllianceListArgs, CreateAllianceInput, UpdateAllianceInput, UpdateAllianceMemberInput } from './alliance.inputs';
 import { MODEL_AREA_LEVELS, ROLE_REQUIRES_KIND, SEAT_HELD_ONCE } from './alliance.rules';
 import { assertLeadershipsHold } from './alliance.leadership';
+import { lockPlacementAreas, lockPlacementAreasBefore } from '../service-post/placements';
 
 /** Alliances (党建联盟) and their member units. */
 export const allianceService = {
@@ -46,7 +47,7 @@ export const allianceService = {
       const alliance = em.create(Alliance, {
         ...fields,
         area,
-        leadOrganization: await loadLead(em, leadOrganizationId),
+        leadOrganization: await loadLead(em, area.id, leadOrganizationId),
       });
       await em.flush();
       if (leadOrganizationId) await assertLeadershipsHold(em, { allianceId: alliance.id }, 'input.leadOrganizationId');
@@ -60,7 +61,7 @@ export const allianceService = {
       const { leadOrganizationId, ...fields } = input;
       applyPatch(alliance, fields, ['name', 'model']);
       if (input.model) assertAreaFitsModel(await em.findOneOrFail('Area', { id: alliance.area.id }) as Area, input.model, 'input.model');
-      if (leadOrganizationId !== undefined) alliance.leadOrganization = await loadLead(em, leadOrganizationId);
+      if (leadOrganizationId !== undefined) alliance.leadOrganization = await loadLead(em, alliance.area.id, leadOrganizationId);
       await em.flush();
       if (leadOrganizationId) await assertLeadershipsHold(em, { allianceId: alliance.id }, 'input.leadOrganizationId');
       return alliance;
@@ -134,9 +135,21 @@ async function assertSeatFree(em: EntityManager, allianceId: number, role: Allia
   if (held) throw conflict(`this alliance already has its ${role} seat; an alliance has one (the "1")`, 'input.role');
 }
 
-/** The leading organisation, read FOR SHARE: a re-attachment of it waits, then sees this alliance in its own check (assertLeadershipsHold). */
-async function loadLead(em: EntityManager, leadOrganizationId: string | null | undefined): Promise<PartyOrganization | null> {
-  return (await loadOptionalShared(em, PartyOrganization, leadOrganizationId, 'input.leadOrganizationId')) ?? null;
+/**
+ * The leading organisation, read FOR SHARE: a re-attachment of it waits, then sees this alliance in
+ * its own check (assertLeadershipsHold). Before it, the alliance's area and the organisation's area
+ * are locked FOR SHARE (areas before organisations, as placements lock them): an area move writing
+ * either path either committed first, and this write's check reads the new paths, or waits until
+ * this write commits, and its own check sees the alliance. Read plainly, a move that had passed its
+ * check let an alliance be given a lead it was taking out of the alliance's area.
+ */
+async function loadLead(em: EntityManager, allianceAreaId: number, leadOrganizationId: string | null | undefined): Promise<PartyOrganization | null> {
+  const field = 'input.leadOrganizationId';
+  if (leadOrganizationId) await lockPlacementAreasBefore(em, allianceAreaId, leadOrganizationId, field);
+  const lead = (await loadOptionalShared(em, PartyOrganization, leadOrganizationId, field)) ?? null;
+  // Held already, unless a re-attachment committed in between.
+  if (lead) await lockPlacementAreas(em, null, lead.area.id);
+  return lead;
 }
 
 function assertRoleFitsUnit(role: AllianceRole, unit: Unit): void {

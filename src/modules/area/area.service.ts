@@ -123,7 +123,7 @@ export const areaService = {
  * grid moved into a community that was itself moving kept the community's old path prefix.
  * Lock order, the same in every writer: this lock first (before any area row is read), then for a
  * move the party-tree lock (party-organization.nesting.ts), then the roll-ups lock EXCLUSIVE for a move that regroups requests (service-data/rollups.ts), then rows:
- * area rows (an ancestor before its subtree) before party organisation rows, as a move writes them
+ * area rows (in id order: the moved area and its subtree) before party organisation rows, as a move writes them
  * (its paths, then the organisations it re-parents); a placement check locks the areas it reads
  * before the organisation it reads FOR SHARE (lockPlacementAreasBefore, service-post/placements.ts).
  * Request steps and imports take the roll-ups lock shared and never this one, so they cannot wait
@@ -143,14 +143,14 @@ async function moveArea(em: EntityManager, area: Area, parentId: string, organiz
   const regroups = regroupsRequests(oldPath, newPath);
   // Before the paths change: request steps under way finish first, later ones read the new paths.
   if (regroups) await lockRollupsExclusive(entityManagerRunner(em));
+  // The moved area and its subtree locked in id order before any is written: the bulk update below
+  // takes them in the table's physical order, and writers reading two of them FOR SHARE take them in
+  // id order too (lockPlacementAreas: a community and an area under it, whose id may be lower when
+  // it was moved in). Any other order deadlocked with one of them.
+  await em.execute(`select 1 from "area" where "path" like ? order by "id" for update`, [`${oldPath}%`]);
   area.parent = parent;
   area.path = newPath;
   await em.flush();
-  // The subtree's rows locked in id order before they are written: the bulk update below takes them
-  // in the table's physical order, and a reader holding a community FOR SHARE while it waits on one
-  // of its grids (reportMember, lockPlacementAreas: a community before the areas under it, which
-  // have higher ids) would deadlock with it.
-  await em.execute(`select 1 from "area" where "path" like ? and "id" <> ? order by "id" for update`, [`${oldPath}%`, area.id]);
   // Descendants keep their own suffix under the new prefix.
   await em.execute(`update "area" set "path" = ? || substr("path", ?) where "path" like ? and "id" <> ?`, [newPath, oldPath.length + 1, `${oldPath}%`, area.id]);
   // A grid branch moved with its grid must not take members who live in the old community along.

@@ -44,18 +44,23 @@ export async function assertPlacementsHold(em: EntityManager, scope: PlacementSc
 
 /**
  * The area rows a placement check of a write reads, locked FOR SHARE until it commits (null: none):
- * the residence community, then the organisation's area (an ancestor before its subtree, the order
- * a move updates them in). A move racing the write either committed first, and the check (run
- * after this) reads the new paths, or waits until the write commits, and its own
- * assertPlacementsHold then sees the write. Shared: writes checking the same areas do not queue.
+ * the residence community and the organisation's area (an alliance given a lead locks its own area
+ * and the lead's the same way: alliance.service loadLead). A move racing the write either committed
+ * first, and the check (run after this) reads the new paths, or waits until the write commits, and
+ * its own check then sees the write. Shared: writes checking the same areas do not queue. In one
+ * statement, in id order, the order a move locks its subtree in (area.service moveArea): a grid
+ * moved into a newer community has a lower id than it, and a writer taking the community first
+ * deadlocked with a move of the street above, which held the grid and waited for the community.
  */
 export async function lockPlacementAreas(em: EntityManager, communityId: number | null, organizationAreaId: number | null): Promise<void> {
-  for (const id of [communityId, organizationAreaId]) if (id != null) await em.execute('select 1 from area where id = ? for share', [id]);
+  const ids = [communityId, organizationAreaId].filter((id): id is number => id != null);
+  // The ids as one array literal: knex would spread a JS array into a list of parameters.
+  if (ids.length) await em.execute('select 1 from area where id = any(?::int[]) order by id for share', [`{${ids.join(',')}}`]);
 }
 
 /**
  * lockPlacementAreas for a write about to read the organisation `organizationId` (a global ID) FOR
- * SHARE: the community, then the organisation's area as stored now, before the organisation's own
+ * SHARE: the community and the organisation's area as stored now, before the organisation's own
  * row. Rows in one order, areas before organisations: an area move writes the areas of its subtree,
  * then the organisations it re-parents (reparentAfterAreaMove); a report holding a grid branch while
  * it waited for the grid deadlocked with the move of that grid. The caller then locks the

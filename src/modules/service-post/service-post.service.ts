@@ -15,6 +15,7 @@ import { PartyOrganization } from '../party-organization/party-organization.enti
 import { Person } from '../person/person.entity';
 import { Unit } from '../unit/unit.entity';
 import { loadForUpdate, loadOptionalShared } from '../../common/lookup';
+import { expectGlobalId } from '../../common/global-id';
 import { PostClaim, PostClaimStatus, ServicePost, UnitRegistration } from './service-post.entity';
 import type {
   ClaimServicePostInput,
@@ -68,10 +69,10 @@ export const servicePostService = {
       // organisation's re-attachment (they update these rows, then check the members placed there)
       // either committed first and is seen here, or waits until this report commits and sees it.
       // Read plainly, both checks passed on the state before the other and both committed. The
-      // community before the organisation's area: a move updates an area before its subtree; and
+      // community and the organisation's area together, in id order, as a move locks its subtree;
       // both areas before the organisation: a move writes the areas, then re-parents organisations.
+      await lockPlacementAreasBefore(em, expectGlobalId(input.communityId, [Community.name], 'input.communityId').id, input.organizationId, 'input.organizationId');
       const community = (await loadOptionalShared(em, Community, input.communityId, 'input.communityId'))!;
-      await lockPlacementAreasBefore(em, null, input.organizationId, 'input.organizationId');
       const organization = (await loadOptionalShared(em, PartyOrganization, input.organizationId, 'input.organizationId'))!;
       if (person.reportedOn) throw conflict(`this person already reported to their community on ${person.reportedOn}`, 'input.personId');
       assertMayReport(person);
