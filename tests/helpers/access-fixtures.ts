@@ -5,7 +5,7 @@ import { toGlobalId } from '../../src/common/global-id';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { categoryId, createPairing } from './closed-loop-fixtures';
-import { createPerson, dbId, ok, type World } from './fixtures';
+import { createPerson, dbId, ok } from './fixtures';
 import { createActivity, createServicePost, signUp } from './member-fixtures';
 import type { TestApp } from './test-app';
 
@@ -55,7 +55,7 @@ export interface CommunityRecords {
  * Creates one of each record kind in a community (as the unbound administrator), so a scope
  * test can show each one visible inside the community and invisible outside it.
  */
-export async function populateCommunity(app: TestApp, w: World, communityId: string, gridId: string, unitId: string, tag: string): Promise<CommunityRecords> {
+export async function populateCommunity(app: TestApp, communityId: string, gridId: string, unitId: string, tag: string): Promise<CommunityRecords> {
   const personId = await createPerson(app, { name: `${tag}居民`, phone: '13800001111', partyStatus: 'RETIRED', joinedPartyOn: '1990-07-01', residenceCommunityId: communityId });
   // Reported to the community (for reportedMembers): only reportMember sets it through the API, and it needs a post and a branch.
   await app.orm.em.fork().execute('update person set reported_on = ? where id = ?', ['2026-01-05', dbId(personId)]);
@@ -80,7 +80,6 @@ export async function populateCommunity(app: TestApp, w: World, communityId: str
   const activityId = await createActivity(app, { communityId, title: `${tag}主题党日`, startsAt: '2030-07-01T09:00:00+08:00', endsAt: '2030-07-01T11:00:00+08:00' });
   const participationId = await signUp(app, activityId, personId);
   const assignment = await ok(app, `mutation($input: AssignGridWorkerInput!) { assignGridWorker(input: $input) { id } }`, { input: { gridId, personId, role: 'FULL_TIME' } });
-  void w;
   return {
     communityId,
     personId,

@@ -53,7 +53,7 @@ function remember(...ids: string[]): void {
 beforeAll(async () => {
   app = await createTestApp();
   w = await buildWorld(app);
-  const records = await populateCommunity(app, w, w.communityId, w.gridId, w.units.propertyCompanyId, '测');
+  const records = await populateCommunity(app, w.communityId, w.gridId, w.units.propertyCompanyId, '测');
   remember(w.districtId, w.streetId, w.communityId, w.otherCommunityId, w.gridId, w.otherGridId, w.buildingId, w.partyMemberId, ...Object.values(w.units));
   remember(...Object.entries(records).filter(([key]) => key !== 'communityId').map(([, id]) => id));
   remember(await categoryId(app, 'HOUSING-REPAIR'));
