@@ -181,16 +181,10 @@ function mayReadMemberAssessment(viewer: Viewer, row: { personId: number; employ
 /** 反向考核 of the units paired with a community. */
 export const assessmentService = {
   async unitAssessments(ctx: AppContext, input: UnitAssessmentsInput): Promise<UnitAssessment[]> {
-    const { community, year, from, to, lastDay } = await assessedYear(ctx, input);
+    const { community, year, bindings } = await assessedYear(ctx, input);
     const knex = ctx.em.getKnex();
     const query = knex.raw(FACTS_SQL, {
-      community: community.id,
-      firstDay: `${year}-01-01`,
-      lastDay,
-      from,
-      to,
-      now: ctx.now(),
-      pathPrefix: `${community.path}%`,
+      ...bindings,
       delivered: knex.raw('?, ?', [ClaimStatus.DELIVERED, ClaimStatus.CONFIRMED]),
       cancelled: ClaimStatus.CANCELLED,
     });
@@ -209,16 +203,10 @@ export const assessmentService = {
   },
 
   async memberAssessments(ctx: AppContext, input: MemberAssessmentsInput): Promise<MemberAssessment[]> {
-    const { community, year, from, to, lastDay } = await assessedYear(ctx, input);
+    const { community, year, bindings } = await assessedYear(ctx, input);
     const knex = ctx.em.getKnex();
     const query = knex.raw(MEMBER_FACTS_SQL, {
-      community: community.id,
-      firstDay: `${year}-01-01`,
-      lastDay,
-      from,
-      to,
-      now: ctx.now(),
-      pathPrefix: `${community.path}%`,
+      ...bindings,
       active: PostClaimStatus.ACTIVE,
       open: knex.raw(OPEN_REQUEST_STATUSES.map(() => '?').join(', '), OPEN_REQUEST_STATUSES),
     });
@@ -248,12 +236,16 @@ export const assessmentService = {
   },
 };
 
-/** The community (in the viewer's scope) and the year asked about, with the year so far: its last day, or today (China time) while it runs. */
+/**
+ * The community (in the viewer's scope) and the year asked about, with the bindings both
+ * assessments' SQL reads: the year's bounds, its last day so far (its last day, or today in China
+ * while it runs), now, and the community's subtree.
+ */
 async function assessedYear(ctx: AppContext, input: { communityId: string; year?: number | null }) {
   const community = (await authorizeArea(ctx, input.communityId, 'input.communityId', ['Community'])).area!;
   const year = input.year ?? Number(chinaDayOf(ctx.now()).slice(0, 4));
   const { from, to } = yearRange(year);
   const today = todayInChina(ctx.now());
   const lastDay = `${year}-12-31` < today ? `${year}-12-31` : today;
-  return { community, year, from, to, lastDay };
+  return { community, year, bindings: { community: community.id, firstDay: `${year}-01-01`, lastDay, from, to, now: ctx.now(), pathPrefix: `${community.path}%` } };
 }
