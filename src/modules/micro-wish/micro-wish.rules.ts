@@ -4,9 +4,13 @@ import { MicroWishStatus } from './micro-wish.entity';
 
 const W = MicroWishStatus;
 
-/** THE transition table of a micro-wish (微心愿): published, claimed by one claimant, fulfilled, confirmed; cancelled before fulfilment. */
+/**
+ * THE transition table of a micro-wish (微心愿): published, claimed by one claimant, fulfilled, confirmed; cancelled before fulfilment.
+ * `release` is no mutation: a member's claim ends when they move away or leave the party (releaseClaimsOf).
+ */
 export const WISH_MOVES = {
   claim: { from: [W.PUBLISHED], to: W.CLAIMED },
+  release: { from: [W.CLAIMED], to: W.PUBLISHED },
   fulfil: { from: [W.CLAIMED], to: W.FULFILLED },
   confirm: { from: [W.FULFILLED], to: W.CONFIRMED },
   cancel: { from: [W.PUBLISHED, W.CLAIMED], to: W.CANCELLED },

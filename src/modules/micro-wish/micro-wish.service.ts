@@ -67,7 +67,8 @@ export const microWishService = {
       // The member's residence is read from their row as locked above (FOR SHARE): a move racing
       // this claim either committed first and is seen, or waits until the claim commits. A unit's
       // pairings and seats are read plainly: one ending as the claim commits leaves what ending it
-      // just after the claim would (a move or an ended pairing does not undo a claim).
+      // just after the claim would (an ended pairing does not undo a unit's claim; a member's move
+      // or leaving the party ends theirs: releaseClaimsOf, run by updatePerson).
       if (wish.claimantPerson) assertMemberLivesIn(wish.community.id, wish.claimantPerson.residenceCommunity?.id ?? null);
       else await assertUnitServes(em, wish.claimantUnit!.id, wish.community.id, now, MICRO_WISHES);
       wish.claimedAt = now;
@@ -95,6 +96,23 @@ export const microWishService = {
     return move(ctx, id, 'cancel', () => undefined);
   },
 };
+
+/**
+ * A member's claims end when they can no longer fulfil them: moved out of the community (a claimant
+ * lives in the wish's community, assertMemberLivesIn) or out of the party (a wish is claimed by a party
+ * member). Their account no longer finds the wish (fulfillMicroWish was NOT_FOUND) and no one else
+ * could claim it: it stayed CLAIMED for good. CLAIMED wishes go back to PUBLISHED, claimable again;
+ * fulfilled ones stay, for the community to confirm (the work is done). Called by updatePerson after
+ * it locked the person: a claim racing it (which reads the person FOR SHARE) committed first and is
+ * seen by this statement, or waits and sees the edit.
+ */
+export async function releaseClaimsOf(em: EntityManager, personId: number, now: Date): Promise<void> {
+  await em.execute(
+    `update micro_wish set status = ?, claimant_person_id = null, claimed_at = null, version = version + 1, updated_at = ?
+      where claimant_person_id = ? and status in (${WISH_MOVES.release.from.map(() => '?').join(', ')})`,
+    [WISH_MOVES.release.to, now, personId, ...WISH_MOVES.release.from],
+  );
+}
 
 async function move(
   ctx: AppContext,

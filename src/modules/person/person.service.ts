@@ -17,6 +17,7 @@ import { CLAIM_MOVES, whyMayNotReport } from '../service-post/service-post.rules
 import type { AssignGridWorkerInput, CreatePersonInput, PersonListArgs, UpdatePersonInput } from './person.inputs';
 import { assertConsistentRegistration } from './person.rules';
 import { assertPlacementsHold, lockPlacementAreas, lockPlacementAreasBefore } from '../service-post/placements';
+import { releaseClaimsOf } from '../micro-wish/micro-wish.service';
 
 /** People who register with their residence community: party members and non-party staff. */
 export const personService = {
@@ -66,6 +67,7 @@ export const personService = {
       await em.execute(`select id from post_claim where person_id = ? and status in (?) order by id for update`, [personId, CLAIM_MOVES.end.from]);
       const person = await loadForUpdate(em, Person, id, 'id');
       const { employerUnitId, residenceCommunityId, organizationId, ...fields } = input;
+      const wasPartyMember = person.isPartyMember;
       applyPatch(person, fields, ['name']);
       const livedIn = person.residenceCommunity?.id ?? null;
       if (employerUnitId !== undefined) person.employerUnit = await loadOptional(em, Unit, employerUnitId, 'input.employerUnitId');
@@ -77,6 +79,11 @@ export const personService = {
         person.reportedOn = null;
         person.organization = null;
         await em.nativeUpdate(PostClaim, { person: person.id, status: { $in: CLAIM_MOVES.end.from } }, { status: CLAIM_MOVES.end.to });
+      }
+      // A wish is claimed by a party member living in its community, who alone can then fulfil it: one
+      // who moves away or leaves the party no longer can, and their claims end (releaseClaimsOf).
+      if ((person.residenceCommunity?.id ?? null) !== livedIn || (wasPartyMember && !person.isPartyMember)) {
+        await releaseClaimsOf(em, person.id, ctx.now());
       }
       // 双报到 is for people in work (whyMayNotReport): a reported member who retires, becomes a
       // mobile member or leaves their employer reports no more, and the posts held end with the

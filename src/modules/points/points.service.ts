@@ -25,9 +25,7 @@ export interface AwardInput {
  */
 export async function awardPoints(em: EntityManager, input: AwardInput): Promise<PointEntry | null> {
   const personId = typeof input.person === 'number' ? input.person : input.person.id;
-  if (input.verifier.kind === 'account' && input.verifier.personId === personId) {
-    throw forbidden(`this work earns your own account's person ${input.kind} points: someone else verifies it (rates, confirms or records it)`);
-  }
+  assertSomeoneElseVerifies(input.verifier, personId, input.kind);
   const rule = await em.findOne(PointRule, { kind: input.kind, active: true }, { orderBy: { id: 'DESC' } });
   if (!rule || rule.points <= 0) return null;
   // Unfiltered: the entry belongs to the member's residence community, which the viewer verifying
@@ -42,6 +40,17 @@ export async function awardPoints(em: EntityManager, input: AwardInput): Promise
     sourceId: input.sourceId,
     note: input.note ?? rule.description,
   });
+}
+
+/**
+ * THE self-verification rule: the verifying act (rating a request, confirming a claim or wish,
+ * recording attendance) is someone else's than the person whose work it verifies and pays. Also for
+ * a verification that happens to pay nothing (a rating under 3): the act is refused, not its points.
+ */
+export function assertSomeoneElseVerifies(verifier: Viewer, personId: number, kind: PointKind): void {
+  if (verifier.kind === 'account' && verifier.personId === personId) {
+    throw forbidden(`this work earns your own account's person ${kind} points: someone else verifies it (rates, confirms or records it)`);
+  }
 }
 
 /** Where a redemption names itself in the ledger: per person, 1, 2, 3, … (under the person lock). */

@@ -13,7 +13,7 @@ import { RequestCategory } from '../category/category.entity';
 import { hoursAllowed } from '../category/category.rules';
 import { Person } from '../person/person.entity';
 import { PointKind } from '../points/points.entity';
-import { awardPoints } from '../points/points.service';
+import { assertSomeoneElseVerifies, awardPoints } from '../points/points.service';
 import { entityManagerRunner, lockRollupsShared, refreshRequestDaily } from '../service-data/rollups';
 import { Unit } from '../unit/unit.entity';
 import { workerOfUnit } from '../person/unit-worker';
@@ -277,6 +277,8 @@ export const requestService = {
       if (request.satisfaction != null) {
         throw illegalTransition(`cannot rate a request that is ${request.status} and already rated (a resolution is rated once)`, { from: request.status, action: RequestAction.RATE });
       }
+      // The rating verifies the assignee's work, whatever the score: never by their own account.
+      if (request.assigneePerson) assertSomeoneElseVerifies(ctx.viewer, request.assigneePerson.id, PointKind.REQUEST_RESOLVED);
       request.satisfaction = input.satisfaction;
       request.ratingComment = input.comment ?? null;
       if (input.satisfaction >= MIN_SATISFACTION_FOR_POINTS && request.assigneePerson) {
