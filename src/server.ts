@@ -22,6 +22,7 @@ import { tokenSettings } from './modules/identity/sessions';
 import { identifyMiddleware, refuseBadCredentials } from './modules/identity/identity.http';
 import { auditPlugin, introspectionForStaffPlugin } from './modules/identity/identity.plugins';
 import { EXPLORER_PATH, explorerAssets, landingPagePlugin } from './explorer/explorer';
+import { REPLAYED_HEADER, idempotencyPlugin } from './idempotency/idempotency.plugin';
 
 export interface AppServer {
   app: express.Express;
@@ -81,7 +82,7 @@ function requestIdOf(req: express.Request): string {
 }
 
 /** Headers a page on another origin may read: the request id to quote, and the rate limit's. */
-const EXPOSED_HEADERS = ['x-request-id', 'RateLimit-Remaining', 'Retry-After'];
+const EXPOSED_HEADERS = ['x-request-id', 'RateLimit-Remaining', 'Retry-After', REPLAYED_HEADER];
 
 /**
  * Gives every /graphql request its id first, so every answer carries it (also a 400, 401, 413 or
@@ -130,6 +131,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
       // default-installed plugin still wrapped every field resolver (~10 % of a nested overview's CPU).
       ApolloServerPluginCacheControlDisabled(),
       operationLogPlugin(inFlight),
+      idempotencyPlugin(),
       auditPlugin(),
       ...(production ? [introspectionForStaffPlugin()] : []),
       landingPagePlugin(production),

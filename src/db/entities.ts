@@ -20,6 +20,7 @@ import { DEMAND_ENTITIES } from '../modules/demand/demand-rollup.entity';
 import { PROJECT_ENTITIES } from '../modules/project/project.entity';
 import { WorkCalendarDay } from '../modules/calendar/work-calendar.entity';
 import { WorkCalendarAdjustment } from '../modules/calendar/work-calendar-adjustment.entity';
+import { IdempotencyKey } from '../idempotency/idempotency.entity';
 
 /** Every entity, listed explicitly so ts-jest and compiled JS discover the same set. */
 export const ENTITIES = [
@@ -58,6 +59,7 @@ export const ENTITIES = [
   ...PROJECT_ENTITIES,
   WorkCalendarDay,
   WorkCalendarAdjustment,
+  IdempotencyKey,
   Account,
   RefreshToken,
   SignInDevice,

@@ -5,11 +5,14 @@ import { Field, ObjectType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
 import { viewerId, type AppContext } from '../../context/context';
 import { sha256 } from './credentials';
+import { REPLAYED_HEADER } from '../../idempotency/idempotency.plugin';
 
 const OPERATION_NAME_LENGTH = 100;
 
 /** The outcome of a root field that never ran because an earlier one of the same request failed. */
 export const NOT_RUN = 'NOT_RUN';
+/** The outcome of a root field answered from the first request with the same Idempotency-Key: it did not run again. */
+export const REPLAYED = 'REPLAYED';
 
 /**
  * A client-chosen name cut to its column (its first 91 characters, "~" and 8 hex digits of its
@@ -48,7 +51,7 @@ export class MutationAudit extends NodeEntity {
   @Index()
   field!: string;
 
-  @Field({ description: 'OK, the error code it ended with (FORBIDDEN, BAD_USER_INPUT, …), or NOT_RUN: an earlier root field of the same request failed, so it never ran.' })
+  @Field({ description: 'OK, the error code it ended with (FORBIDDEN, BAD_USER_INPUT, …), NOT_RUN: an earlier root field of the same request failed, so it never ran, or REPLAYED: a retry with the Idempotency-Key of an earlier request, answered as that request was, did not run it again.' })
   @Property({ type: 'string', length: 40 })
   outcome!: string;
 }
@@ -66,6 +69,7 @@ export async function recordMutations(request: GraphQLRequestContextWillSendResp
   // Root mutation fields run one after another; once one fails and its null reaches the root
   // (its key is missing from data), graphql-js runs none of the later ones.
   let stopped = false;
+  const replayed = request.response.http.headers.get(REPLAYED_HEADER.toLowerCase()) === 'true';
   const now = new Date();
   const rows = operation.selectionSet.selections.flatMap((selection) => {
     if (selection.kind !== Kind.FIELD || selection.name.value === '__typename') return [];
@@ -76,6 +80,7 @@ export async function recordMutations(request: GraphQLRequestContextWillSendResp
     const error = own ?? refusedWhole;
     let outcome = error ? String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'OK';
     if (!error && stopped) outcome = NOT_RUN;
+    if (replayed) outcome = REPLAYED;
     if (own && !(data && key in data)) stopped = true;
     return [{ actor: viewerId(ctx.viewer), requestId: ctx.requestId, operationName: fitOperationName(request.operationName), field: selection.name.value, outcome, createdAt: now, updatedAt: now }];
   });
