@@ -73,8 +73,10 @@ const START_SCRIPT = `(function () {
     var own = (options && options.headers) || {};
     var headers = { 'content-type': 'application/json', accept: 'application/json' };
     var credentialSet = false;
+    // By lower-case name: a Content-Type or Accept of the Headers tab replaces ours (a second one
+    // under another case was sent alongside it, "application/json, application/json", and refused).
     Object.keys(own).forEach(function (name) {
-      headers[name] = own[name];
+      headers[name.toLowerCase()] = own[name];
       if (/^(authorization|x-api-key)$/i.test(name)) credentialSet = true;
     });
     var usesRemembered = !credentialSet && remembered !== null;

@@ -117,6 +117,14 @@ describe('outside production', () => {
   });
 
 
+  test('a Content-Type (or Accept) set in the Headers tab, as other explorers need, does not break the operation', async () => {
+    const { fetcher } = await startExplorer();
+    const VIEWER = { query: '{ viewer { kind } }' };
+    expect(await fetcher(VIEWER)).toEqual({ data: { viewer: { kind: 'anonymous' } } });
+    expect(await fetcher(VIEWER, { headers: { 'Content-Type': 'application/json' } })).toEqual({ data: { viewer: { kind: 'anonymous' } } });
+    expect(await fetcher(VIEWER, { headers: { Accept: 'application/json' } })).toEqual({ data: { viewer: { kind: 'anonymous' } } });
+  });
+
   test("GraphiQL's introspection (deeper than the depth limit lets through /graphql) is answered from the schema itself", async () => {
     const query = getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true });
     const direct = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, operationName: 'IntrospectionQuery' }) });

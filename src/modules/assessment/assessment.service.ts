@@ -6,7 +6,7 @@ import type { MemberAssessmentsInput, UnitAssessmentsInput } from './assessment.
 import { rankByScore, scoreAssessment, scoreMemberAssessment, type MemberAssessmentPartName, type PartFacts, type UnitAssessmentPartName } from './assessment.rules';
 import type { MemberAssessment, UnitAssessment } from './assessment.types';
 import { PostClaimStatus } from '../service-post/service-post.entity';
-import { RequestStatus } from '../request/request.entity';
+import { CLOCK_RUNNING } from '../request/request.states';
 import { ROLLUP_TIME_ZONE } from '../service-data/time-zone';
 import { Role } from '../identity/role';
 import { authorizeArea } from '../identity/access';
@@ -162,8 +162,12 @@ select members.person_id, members.employer_unit_id,
   left join points on points.person_id = members.person_id
  order by members.person_id`;
 
-/** Requests still being worked on: past their due time they count against the member (suspended ones do not run late). */
-const OPEN_REQUEST_STATUSES = [RequestStatus.TAKEN, RequestStatus.IN_PROGRESS, RequestStatus.REOPENED];
+/**
+ * Requests whose deadline clock runs (CLOCK_RUNNING, the rule of Request.overdue): past their due
+ * time they count against the member they are assigned to, DISPATCHED ones too (a member who never
+ * takes a request dispatched to them is late with it); suspended ones do not run late.
+ */
+const OPEN_REQUEST_STATUSES = CLOCK_RUNNING;
 
 /**
  * Whose member assessments a viewer reads: a party member only their own, a unit's liaison only

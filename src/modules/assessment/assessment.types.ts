@@ -82,7 +82,7 @@ export class MemberAssessment {
   @Field(() => Int, { nullable: true, description: '1 = best among all the members reported to the community (also when you may read only some of them); ties share a rank; null without a score.' })
   rank!: number | null;
 
-  @Field(() => AssessmentPart, { description: 'Holds a service post of the community (ACTIVE), or claimed one that year: 1 of 1, else 0 of 1 (双报到 asks each member to take at least one).' })
+  @Field(() => AssessmentPart, { description: 'Holds a service post of the community today (ACTIVE, claimed by the year\'s last day), or claimed one that year: 1 of 1, else 0 of 1 (双报到 asks each member to take at least one). A claim keeps no end date: a post held all of a past year and ended since counts only if claimed that year.' })
   posts!: AssessmentPart;
 
   @Field(() => AssessmentPart, { description: 'The community\'s activities that year held since they reported (and started by now): those they attended, of all.' })
