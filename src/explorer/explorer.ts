@@ -16,7 +16,11 @@ export const EXPLORER_PATH = '/explorer';
 
 const resolve = createRequire(__filename).resolve;
 
-/** What the page loads, by the name it is served under: React 18's browser builds, then GraphiQL's (which expects them as globals). */
+/**
+ * What the page loads, by the name it is served under: React 18's browser builds, then GraphiQL's (which
+ * expects them as globals). GraphiQL 3.9 is pinned: 4.x still ships this browser build but deprecates
+ * it, 5 has none (React 19 has no browser build either).
+ */
 const PACKAGE_FILES: Readonly<Record<string, { pkg: string; file: string; type: string }>> = {
   'react.production.min.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
   'react-dom.production.min.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
