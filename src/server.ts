@@ -22,7 +22,8 @@ import { tokenSettings } from './modules/identity/sessions';
 import { identifyMiddleware, refuseBadCredentials } from './modules/identity/identity.http';
 import { auditPlugin, introspectionForStaffPlugin } from './modules/identity/identity.plugins';
 import { EXPLORER_PATH, explorerAssets, landingPagePlugin } from './explorer/explorer';
-import { REPLAYED_HEADER, idempotencyPlugin } from './idempotency/idempotency.plugin';
+import { REPLAYED_HEADER } from './idempotency/idempotency.headers';
+import { idempotencyPlugin } from './idempotency/idempotency.plugin';
 
 export interface AppServer {
   app: express.Express;

@@ -22,7 +22,10 @@ export class IdempotencyKey {
   @Property({ type: 'string', length: 64 })
   fingerprint!: string;
 
-  /** The GraphQL response body the first request got. */
+  /**
+   * What the first request got: `{ answer, personalDataReads }`, the GraphQL response body as the
+   * JSON text sent (jsonb would reorder its fields) and the personal-data readings it showed.
+   */
   @Property({ type: 'json', nullable: true })
   response?: unknown;
 

@@ -1,11 +1,12 @@
 import { Entity, Index, Property } from '@mikro-orm/core';
 import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { Kind, type OperationDefinitionNode } from 'graphql';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { Field, ObjectType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
 import { viewerId, type AppContext } from '../../context/context';
 import { sha256 } from './credentials';
-import { REPLAYED_HEADER } from '../../idempotency/idempotency.plugin';
+import { rootFields } from '../../common/root-fields';
+import { REPLAYED_HEADER } from '../../idempotency/idempotency.headers';
 
 const OPERATION_NAME_LENGTH = 100;
 
@@ -61,28 +62,46 @@ export async function recordMutations(request: GraphQLRequestContextWillSendResp
   const operation = request.operation as OperationDefinitionNode | undefined;
   if (operation?.operation !== 'mutation') return;
   const ctx = request.contextValue;
-  const errors = request.errors ?? [];
-  // A request refused before execution (no path) ran none of its fields.
-  const refusedWhole = errors.find((candidate) => !candidate.path?.length);
   const body = request.response.body;
   const data = body.kind === 'single' ? body.singleResult.data : undefined;
-  // Root mutation fields run one after another; once one fails and its null reaches the root
-  // (its key is missing from data), graphql-js runs none of the later ones.
-  let stopped = false;
   const replayed = request.response.http.headers.get(REPLAYED_HEADER.toLowerCase()) === 'true';
   const now = new Date();
-  const rows = operation.selectionSet.selections.flatMap((selection) => {
-    if (selection.kind !== Kind.FIELD || selection.name.value === '__typename') return [];
+  const rows = rootFieldOutcomes(operation, request.document, request.errors ?? [], data).map(({ field, outcome }) => ({
+    actor: viewerId(ctx.viewer),
+    requestId: ctx.requestId,
+    operationName: fitOperationName(request.operationName),
+    field,
+    outcome: replayed ? REPLAYED : outcome,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  if (rows.length) await ctx.em.fork().insertMany(MutationAudit, rows);
+}
+
+/**
+ * How each root field of a mutation ended, in the order they ran (also those reached through
+ * fragments): OK, the error code it ended with, or NOT_RUN. Only an error of the root field itself
+ * means its transaction did not commit (an error in a field of its result came after the commit);
+ * an error with no path refused the whole request; once a field fails and its null reaches the root
+ * (its key is missing from data), graphql-js runs none of the later ones. The audit log and
+ * Idempotency-Key (whether an answer changed nothing) read it.
+ */
+export function rootFieldOutcomes(
+  operation: OperationDefinitionNode,
+  document: DocumentNode | undefined,
+  errors: readonly { path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[],
+  data: Record<string, unknown> | null | undefined,
+): { field: string; outcome: string }[] {
+  const refusedWhole = errors.find((candidate) => !candidate.path?.length);
+  let stopped = false;
+  return rootFields(operation, document).flatMap((selection) => {
+    if (selection.name.value === '__typename') return [];
     const key = selection.alias?.value ?? selection.name.value;
-    // Only an error of the root field itself means its transaction did not commit; an error in a
-    // field of its result (path [key, ...]) came after the commit and changes nothing about it.
     const own = errors.find((candidate) => candidate.path?.length === 1 && candidate.path[0] === key);
     const error = own ?? refusedWhole;
     let outcome = error ? String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'OK';
     if (!error && stopped) outcome = NOT_RUN;
-    if (replayed) outcome = REPLAYED;
     if (own && !(data && key in data)) stopped = true;
-    return [{ actor: viewerId(ctx.viewer), requestId: ctx.requestId, operationName: fitOperationName(request.operationName), field: selection.name.value, outcome, createdAt: now, updatedAt: now }];
+    return [{ field: selection.name.value, outcome }];
   });
-  if (rows.length) await ctx.em.fork().insertMany(MutationAudit, rows);
 }
