@@ -71,9 +71,7 @@ export function idempotencyPlugin(): ApolloServerPlugin<AppContext> {
           const viewer = request.contextValue.viewer;
           if (key === undefined || viewer.kind !== 'account' || request.operation?.operation !== 'mutation' || touchesNeverKept(request)) return;
           if (!KEY_PATTERN.test(key)) throw refusal(badInput(IDEMPOTENCY_HEADER, 'must be 1-100 visible ASCII characters (a UUID, say)'), 400);
-          const fingerprint = createHash('sha256')
-            .update(JSON.stringify([request.request.query ?? '', request.request.operationName ?? null, request.request.variables ?? {}]))
-            .digest('hex');
+          const fingerprint = fingerprintOf(request.source ?? request.request.query ?? '', request.request.operationName ?? null, request.request.variables ?? {});
           let claim: Awaited<ReturnType<typeof claimKey>>;
           try {
             claim = await claimKey(request.contextValue, viewer.accountId, key, fingerprint);
@@ -136,6 +134,23 @@ export function idempotencyPlugin(): ApolloServerPlugin<AppContext> {
       };
     },
   };
+}
+
+/**
+ * What makes a retry the same action: the operation's text as the server resolved it (an automatic
+ * persisted query's retry sends its hash alone: request.query is then absent, the source is not),
+ * the operation chosen and the variables' values (in a canonical order: a client re-serialising them
+ * in another key order sends the same variables).
+ */
+export function fingerprintOf(source: string, operationName: string | null, variables: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify([source, operationName, canonical(variables)])).digest('hex');
+}
+
+/** A JSON value with every object's keys sorted (arrays keep their order: it is part of the value). */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
 }
 
 /** Whether the mutation calls a field whose answer is never kept (NEVER_KEPT), also through fragments. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { createLogger } from '../../src/common/logger';
 import { loadConfig } from '../../src/config/env';
@@ -6,6 +5,7 @@ import { createServer } from '../../src/server';
 import { categoryId } from '../helpers/closed-loop-fixtures';
 import { buildTree, type Tree } from '../helpers/fixtures';
 import { TEST_JWT_SECRET, createTestApp, type TestApp } from '../helpers/test-app';
+import { fingerprintOf } from '../../src/idempotency/idempotency.plugin';
 
 /*
  * A review of Idempotency-Key (src/idempotency): a retry must get the first answer as it was, run
@@ -160,7 +160,7 @@ test('refusals of the key are answered as the client\'s doing (400, 409, 422), n
 
   const [account] = await app.orm.em.fork().execute<{ id: number }[]>(`select id from account where username = 'test.admin'`);
   // The same request claimed the key, and no answer is kept yet (still running, or the server stopped).
-  const fingerprint = createHash('sha256').update(JSON.stringify([body.query, null, body.variables])).digest('hex');
+  const fingerprint = fingerprintOf(body.query, null, body.variables);
   await app.orm.em.fork().execute(`insert into idempotency_key (account_id, key, fingerprint, created_at) values (?, 'review-running', ?, now())`, [account.id, fingerprint]);
   const running = await post(body, { ...admin, 'idempotency-key': 'review-running' });
   expect(running.json.errors[0].extensions.code).toBe('CONFLICT');

@@ -3,6 +3,8 @@
  * it (双报到). The weights are data, here and only here; each part is a share 0..1, the total a
  * weighted mean on 0..100.
  */
+
+/** How a community scores a unit paired with it. */
 export const ASSESSMENT_WEIGHTS = {
   /** Share of the community's activities that year (held so far: started by now) attended by at least one of the unit's people. */
   attendance: 0.25,
@@ -29,8 +31,6 @@ export const MEMBER_ASSESSMENT_WEIGHTS = {
 export type UnitAssessmentPartName = keyof typeof ASSESSMENT_WEIGHTS;
 export type MemberAssessmentPartName = keyof typeof MEMBER_ASSESSMENT_WEIGHTS;
 export type AssessmentPartName = UnitAssessmentPartName | MemberAssessmentPartName;
-export const ASSESSMENT_PARTS = Object.keys(ASSESSMENT_WEIGHTS) as UnitAssessmentPartName[];
-export const MEMBER_ASSESSMENT_PARTS = Object.keys(MEMBER_ASSESSMENT_WEIGHTS) as MemberAssessmentPartName[];
 
 const PART_LABELS: Record<AssessmentPartName, string> = {
   attendance: 'attendance (活动参与)',

@@ -24,6 +24,13 @@ interface FactsRow {
 }
 
 /**
+ * The community's activities of the year held so far (started by now): one still to come could not
+ * have been attended yet. Both assessments' attendance parts count these.
+ */
+const HELD_ACTIVITIES_SQL = `select id, starts_at from activity
+   where community_id = :community and starts_at >= :from and starts_at < :to and starts_at <= :now`;
+
+/**
  * The facts of every unit paired with the community in the year, in ONE statement: the paired
  * units, then one aggregate per part (each GROUP BY unit), left-joined. No per-unit queries.
  */
@@ -34,8 +41,7 @@ with paired as (
   select distinct unit_id from pairing
    where community_id = :community and starts_on <= :lastDay and (ends_on is null or ends_on >= :firstDay)
 ), acts as (
-  -- Held so far (started): one still to come this year could not have been attended yet.
-  select id from activity where community_id = :community and starts_at >= :from and starts_at < :to and starts_at <= :now
+  ${HELD_ACTIVITIES_SQL}
 ), attendance as (
   select p.unit_id, count(distinct p.activity_id) as attended
     from activity_participation p join acts on acts.id = p.activity_id
@@ -113,8 +119,7 @@ with members as (
     from person p
    where p.residence_community_id = :community and p.reported_on is not null and p.reported_on <= :lastDay
 ), acts as (
-  select id, starts_at from activity
-   where community_id = :community and starts_at >= :from and starts_at < :to and starts_at <= :now
+  ${HELD_ACTIVITIES_SQL}
 ), attendance as (
   select m.person_id,
          count(*) as held,

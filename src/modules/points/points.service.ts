@@ -49,7 +49,7 @@ export async function awardPoints(em: EntityManager, input: AwardInput): Promise
  */
 export function assertSomeoneElseVerifies(verifier: Viewer, personId: number, kind: PointKind): void {
   if (verifier.kind === 'account' && verifier.personId === personId) {
-    throw forbidden(`this work earns your own account's person ${kind} points: someone else verifies it (rates, confirms or records it)`);
+    throw forbidden(`this is the work of your own account's person (it is what earns ${kind} points): someone else verifies it (rates, confirms or records it)`);
   }
 }
 
