@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { categoryId } from '../helpers/closed-loop-fixtures';
 import { buildTree, ok, type Tree } from '../helpers/fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -29,7 +30,8 @@ const input = (title: string) => ({ title, body: '3单元楼道灯不亮', chann
 
 async function post(body: unknown, headers: Record<string, string>) {
   const response = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, replayed: response.headers.get('idempotent-replayed'), json: (await response.json()) as any };
+  const text = await response.text();
+  return { status: response.status, replayed: response.headers.get('idempotent-replayed'), text, json: JSON.parse(text) as any };
 }
 async function requestsTitled(title: string): Promise<number> {
   const [row] = await app.orm.em.fork().execute<{ n: number }[]>(`select count(*)::int as n from request where title = ?`, [title]);
@@ -137,4 +139,35 @@ test('never for the session: a signIn with a key is not kept (its answer holds t
   await post({ query: '{ viewer { kind } }' }, { ...admin, 'idempotency-key': 'query-key' });
   const [row] = await app.orm.em.fork().execute<{ n: number }[]>(`select count(*)::int as n from idempotency_key where key in ('sign-in-key', 'query-key')`);
   expect(row.n).toBe(0);
+});
+
+// A retry in the forms clients send it: the same operation and variables, answered from the first request.
+test('a retry through an automatic persisted query (the hash only, the server holding the text) is the same operation: replayed, not CONFLICT', async () => {
+  const variables = { input: { title: 'APQ 重试', body: '楼道灯不亮', channel: 'COUNTER', categoryId: category, areaId: tree.buildingId } };
+  const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(CREATE).digest('hex') };
+  const headers = { ...admin, 'idempotency-key': 'reread-apq' };
+  // An APQ client (Apollo Client's persisted-queries link) registers the text once, then sends the hash alone.
+  const first = await post({ query: CREATE, variables, extensions: { persistedQuery } }, headers);
+  expect(first.json.errors).toBeUndefined();
+  const again = await post({ variables, extensions: { persistedQuery } }, headers);
+  expect(again.json.errors).toBeUndefined();
+  expect(again.replayed).toBe('true');
+  expect(again.text).toBe(first.text);
+  expect(await requestsTitled('APQ 重试')).toBe(1);
+});
+
+test('a retry whose variables are the same but serialised in another key order is the same action: replayed, not CONFLICT', async () => {
+  const headers = { ...admin, 'idempotency-key': 'reread-order' };
+  const fields = { title: '变量顺序', body: '楼道灯不亮', channel: 'COUNTER', categoryId: category, areaId: tree.buildingId };
+  const first = await post({ query: CREATE, variables: { input: fields } }, headers);
+  expect(first.json.errors).toBeUndefined();
+  const reordered = Object.fromEntries(Object.entries(fields).reverse());
+  const again = await post({ query: CREATE, variables: { input: reordered } }, headers);
+  expect(again.json.errors).toBeUndefined();
+  expect(again.replayed).toBe('true');
+  expect(again.text).toBe(first.text);
+  expect(await requestsTitled('变量顺序')).toBe(1);
+  // Other values are still another action.
+  const other = await post({ query: CREATE, variables: { input: { ...fields, body: '另一件事' } } }, headers);
+  expect(other.json.errors[0].extensions.code).toBe('CONFLICT');
 });
