@@ -35,6 +35,7 @@ import { Migration20261225100000_free_text_masks_personal_cues } from './Migrati
 import { Migration20261226100000_money_resources_metered } from './Migration20261226100000_money_resources_metered';
 import { Migration20261227100000_free_text_masks_border_plates } from './Migration20261227100000_free_text_masks_border_plates';
 import { Migration20261228100000_idempotency_keys } from './Migration20261228100000_idempotency_keys';
+import { Migration20261229100000_report_history } from './Migration20261229100000_report_history';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -77,4 +78,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261226100000_money_resources_metered', class: Migration20261226100000_money_resources_metered },
   { name: 'Migration20261227100000_free_text_masks_border_plates', class: Migration20261227100000_free_text_masks_border_plates },
   { name: 'Migration20261228100000_idempotency_keys', class: Migration20261228100000_idempotency_keys },
+  { name: 'Migration20261229100000_report_history', class: Migration20261229100000_report_history },
 ];

@@ -13,7 +13,7 @@ import { Claim, ListItem, ProblemList } from '../modules/list/list.entity';
 import { MicroWish } from '../modules/micro-wish/micro-wish.entity';
 import { PointEntry, PointRule } from '../modules/points/points.entity';
 import { Request, RequestEvent } from '../modules/request/request.entity';
-import { PostClaim, ServicePost, UnitRegistration } from '../modules/service-post/service-post.entity';
+import { PastReport, PostClaim, ServicePost, UnitRegistration } from '../modules/service-post/service-post.entity';
 import { Whistle, WhistleRecipient } from '../modules/whistle/whistle.entity';
 import { SERVICE_DATA_ENTITIES } from '../modules/service-data/service-data.entity';
 import { DEMAND_ENTITIES } from '../modules/demand/demand-rollup.entity';
@@ -50,6 +50,7 @@ export const ENTITIES = [
   UnitRegistration,
   ServicePost,
   PostClaim,
+  PastReport,
   PointRule,
   PointEntry,
   Activity,

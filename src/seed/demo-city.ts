@@ -22,6 +22,7 @@ import {
 } from './names';
 import { MAX_POST_CAPACITY } from '../modules/service-post/service-post.inputs';
 import { Random, WeightedTable } from './random';
+import { addDays } from '../common/dates';
 
 export type SeedScale = 'small' | 'city';
 
@@ -1053,6 +1054,8 @@ class DemoCityPlanner {
       const claim = (person: PersonPlan, post: { id: number; taken: number }, claimedOn: string, status: 'ACTIVE' | 'ENDED'): void => {
         this.rows.post_claim.push({
           id: this.rows.post_claim.length + 1, ...this.timestamps(), post_id: post.id, person_id: person.id, status, claimed_on: claimedOn,
+          // Held a season (no draw: the draws after this one stay as they were).
+          ended_on: status === 'ENDED' ? addDays(claimedOn, 120) : null,
         });
         if (status === 'ACTIVE') post.taken++;
       };

@@ -32,8 +32,8 @@ const at = (local: string) => new Date(`${local}+08:00`);
  * Not: P4 (reported to O), P5 (lives in C, never reported), P6 (reported 2026-01-10, after the year).
  *
  * Posts of C: M1 holds one (ACTIVE, claimed 2024)              → 1/1
- *             M2 held one, ENDED, claimed 2024                 → 0/1
- *             M3 held one, ENDED, claimed in 2025               → 1/1
+ *             M2 held one, ENDED, claimed and ended in 2024     → 0/1
+ *             M3 held one, ENDED, claimed and ended in 2025     → 1/1
  *             (P5's ACTIVE claim on O's post counts for no one)
  *
  * Activities of C in 2025: X1 03-01, X2 06-01, X3 09-01, X4 12-31 23:30 (X0 in 2024, X5 in 2026, X6 in O)
@@ -71,10 +71,11 @@ async function insertFixture(em: EntityManager): Promise<void> {
   const cPost = post(C, '楼栋长');
   const cPost2 = post(C, '文明劝导员');
   const oPost = post(O, '治安巡逻');
-  const claim = (p: ServicePost, who: Person, status: PostClaimStatus, claimedOn: string) => em.create(PostClaim, { post: p, person: who, status, claimedOn });
+  const claim = (p: ServicePost, who: Person, status: PostClaimStatus, claimedOn: string, endedOn: string | null = null) =>
+    em.create(PostClaim, { post: p, person: who, status, claimedOn, endedOn });
   claim(cPost, m1, PostClaimStatus.ACTIVE, '2024-06-01');
-  claim(cPost2, m2, PostClaimStatus.ENDED, '2024-03-01');
-  claim(cPost2, m3, PostClaimStatus.ENDED, '2025-04-01');
+  claim(cPost2, m2, PostClaimStatus.ENDED, '2024-03-01', '2024-09-30');
+  claim(cPost2, m3, PostClaimStatus.ENDED, '2025-04-01', '2025-08-31');
   claim(oPost, p5, PostClaimStatus.ACTIVE, '2025-04-01');
 
   const activity = (community: number, title: string, startsAt: Date) =>

@@ -1,4 +1,5 @@
 import { toGlobalId } from '../../src/common/global-id';
+import { todayInChina } from '../../src/common/dates';
 import { buildWorld, createGrid, createPartyOrganization, createPerson, createUnit, dbId, expectError, ok, type World } from '../helpers/fixtures';
 import {
   buildOrganizations,
@@ -357,7 +358,7 @@ describe('claimServicePost and endPostClaim', () => {
     expect((await ok(app, POST, { id: postId })).node.claimCount).toBe(1);
   });
 
-  test('ending a claim frees its place; ending it again is an ILLEGAL_TRANSITION; claiming again reactivates the same claim', async () => {
+  test('ending a claim frees its place; ending it again is an ILLEGAL_TRANSITION; claiming again is a new claim, the ended one kept with its end day', async () => {
     const postId = await createServicePost(app, { communityId: w.communityId, title: '独居老人探访员', capacity: 1 });
     const { personId } = await reportedMember('郑海', postId);
     // A second post, so leaving this one keeps the member holding one (双报到: every reported member holds a post).
@@ -374,10 +375,16 @@ describe('claimServicePost and endPostClaim', () => {
     expect(again.errors![0].extensions).toMatchObject({ from: 'ENDED', action: 'end' });
     expectError(await app.execute(END, { id: toGlobalId('PostClaim', 999999) }), 'NOT_FOUND', 'id');
     expectError(await app.execute(END, { id: postId }), 'BAD_USER_INPUT', 'id');
-    // The first holder takes the post back: same claim row, active again.
+    // The first holder takes the post back: a new claim; the ended one stays, with its end day, as
+    // the record of the first term (a past year's member assessment reads it).
     const back = (await ok(app, CLAIM, { input: { postId, personId } })).claimServicePost;
-    expect(back).toMatchObject({ id: globalClaimId, status: 'ACTIVE' });
-    expect((await ok(app, POST, { id: postId })).node).toMatchObject({ claimCount: 1, remaining: 0 });
+    expect(back).toMatchObject({ status: 'ACTIVE' });
+    expect(back.id).not.toBe(globalClaimId);
+    expect((await ok(app, POST, { id: postId })).node).toMatchObject({ claimCount: 1, remaining: 0, claims: { totalCount: 2 }, active: { totalCount: 1 } });
+    const ended = (await ok(app, `query($id: ID!) { node(id: $id) { ... on PostClaim { status claimedOn endedOn } } }`, { id: globalClaimId })).node;
+    expect(ended).toEqual({ status: 'ENDED', claimedOn: expect.any(String), endedOn: todayInChina(app.clock.now()) });
+    // Holding it, the second claim is the CONFLICT the first was.
+    expectError(await app.execute(CLAIM, { input: { postId, personId } }), 'CONFLICT', 'input.personId');
   });
 });
 

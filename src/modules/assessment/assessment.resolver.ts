@@ -31,7 +31,7 @@ export class UnitAssessmentResolver {
 export class MemberAssessmentResolver {
   @Query(() => [MemberAssessment], {
     description:
-      '反向考核 of 双报到: every party member reported to the community now whose report began by the year\'s last day, scored (weights in assessment.rules.ts) and ranked, best first. It reads who is reported and which posts are held today: no history of reports or post claims is kept, so a past year\'s assessment changes when a member retires, moves or changes posts since (take it at the year\'s end). A party member sees only their own row, a unit\'s liaison only their unit\'s staff; staff and analysts every member of a community in their scope.',
+      '反向考核 of 双报到: every party member reported to the community some time in the year (so far), scored (weights in assessment.rules.ts) and ranked, best first. Ended reports and post claims are kept: a member who has since moved, retired or changed posts is assessed on the months they were reported and the posts they held then. A party member sees only their own row, a unit\'s liaison only their unit\'s staff; staff and analysts every member of a community in their scope.',
   })
   memberAssessments(@Arg('input') input: MemberAssessmentsInput, @Ctx() ctx: AppContext) {
     return assessmentService.memberAssessments(ctx, input);

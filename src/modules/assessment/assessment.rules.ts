@@ -18,9 +18,9 @@ export const ASSESSMENT_WEIGHTS = {
 
 /** How a community scores a member reported to it (双报到): what the report asks of them. */
 export const MEMBER_ASSESSMENT_WEIGHTS = {
-  /** Holds a service post of the community (ACTIVE), or claimed one that year: 双报到 asks each member to take at least one. 1 or 0. */
+  /** Held a service post of the community some time that year (claimed by its last day, not ended before its first): 双报到 asks each member to take at least one. 1 or 0. */
   posts: 0.25,
-  /** Share of the community's activities held that year since they reported (and started by now) that they attended. */
+  /** Share of the community's activities held that year while they were reported (and started by now) that they attended. */
   attendance: 0.25,
   /** Requests in the community assigned to them, created that year: resolved by the due time, of those resolved or open past it (限时办结). */
   requests: 0.25,

@@ -5,7 +5,6 @@ import { ClaimStatus } from '../list/list.entity';
 import type { MemberAssessmentsInput, UnitAssessmentsInput } from './assessment.inputs';
 import { rankByScore, scoreAssessment, scoreMemberAssessment, type MemberAssessmentPartName, type PartFacts, type UnitAssessmentPartName } from './assessment.rules';
 import type { MemberAssessment, UnitAssessment } from './assessment.types';
-import { PostClaimStatus } from '../service-post/service-post.entity';
 import { CLOCK_RUNNING } from '../request/request.states';
 import { ROLLUP_TIME_ZONE } from '../service-data/time-zone';
 import { Role } from '../identity/role';
@@ -108,16 +107,24 @@ interface MemberFactsRow {
 }
 
 /**
- * The facts of every member reported to the community (双报到) by the year's last day so far, in
- * ONE statement, one aggregate per part. Activities count from the day they reported (China
- * time): one held before could not be theirs to attend.
+ * The facts of every member reported to the community (双报到) at some time in the year so far, in
+ * ONE statement, one aggregate per part. A member's reports are their current one (person) and the
+ * ended ones (past_report): a member who retired or moved since is still assessed for the year.
+ * Activities count while they were reported (from their report's day to its end day, China time):
+ * one held before could not be theirs to attend. Posts count when held some time in the year.
  */
 const MEMBER_FACTS_SQL = `
-with members as (
-  select p.id as person_id, p.employer_unit_id,
-         (p.reported_on::timestamp at time zone '${ROLLUP_TIME_ZONE}') as reported_at
+with reports as (
+  select p.id as person_id, p.reported_on, null::date as ended_on
     from person p
    where p.residence_community_id = :community and p.reported_on is not null and p.reported_on <= :lastDay
+  union all
+  select r.person_id, r.reported_on, r.ended_on
+    from past_report r
+   where r.community_id = :community and r.reported_on <= :lastDay and r.ended_on >= :firstDay
+), members as (
+  select distinct r.person_id, p.employer_unit_id
+    from reports r join person p on p.id = r.person_id
 ), acts as (
   ${HELD_ACTIVITIES_SQL}
 ), attendance as (
@@ -126,13 +133,17 @@ with members as (
          count(*) filter (where exists (
            select 1 from activity_participation ap
             where ap.activity_id = a.id and ap.person_id = m.person_id and ap.attended_at is not null)) as attended
-    from members m join acts a on a.starts_at >= m.reported_at
+    from members m join acts a on exists (
+           select 1 from reports r
+            where r.person_id = m.person_id
+              and a.starts_at >= (r.reported_on::timestamp at time zone '${ROLLUP_TIME_ZONE}')
+              and (r.ended_on is null or a.starts_at < ((r.ended_on + 1)::timestamp at time zone '${ROLLUP_TIME_ZONE}')))
    group by m.person_id
 ), posts as (
   select c.person_id, count(*) as held
     from post_claim c join service_post sp on sp.id = c.post_id
    where sp.community_id = :community and c.person_id in (select person_id from members)
-     and c.claimed_on <= :lastDay and (c.status = :active or c.claimed_on >= :firstDay)
+     and c.claimed_on <= :lastDay and (c.ended_on is null or c.ended_on >= :firstDay)
    group by c.person_id
 ), requests as (
   select q.assignee_person_id as person_id,
@@ -216,7 +227,6 @@ export const assessmentService = {
     const knex = ctx.em.getKnex();
     const query = knex.raw(MEMBER_FACTS_SQL, {
       ...bindings,
-      active: PostClaimStatus.ACTIVE,
       open: knex.raw(OPEN_REQUEST_STATUSES.map(() => '?').join(', '), OPEN_REQUEST_STATUSES),
     });
     const rows: MemberFactsRow[] = await ctx.em.execute(query);

@@ -82,10 +82,10 @@ export class MemberAssessment {
   @Field(() => Int, { nullable: true, description: '1 = best among all the members reported to the community (also when you may read only some of them); ties share a rank; null without a score.' })
   rank!: number | null;
 
-  @Field(() => AssessmentPart, { description: 'Holds a service post of the community today (ACTIVE, claimed by the year\'s last day), or claimed one that year: 1 of 1, else 0 of 1 (双报到 asks each member to take at least one). A claim keeps no end date: a post held all of a past year and ended since counts only if claimed that year.' })
+  @Field(() => AssessmentPart, { description: 'Held a service post of the community some time that year (claimed by its last day, not ended before its first): 1 of 1, else 0 of 1 (双报到 asks each member to take at least one).' })
   posts!: AssessmentPart;
 
-  @Field(() => AssessmentPart, { description: 'The community\'s activities that year held since they reported (and started by now): those they attended, of all.' })
+  @Field(() => AssessmentPart, { description: 'The community\'s activities that year held while they were reported (from their report\'s day to its end, and started by now): those they attended, of all.' })
   attendance!: AssessmentPart;
 
   @Field(() => AssessmentPart, { description: 'Requests in the community assigned to them, created that year: resolved by their due time, of those resolved or still open past it (限时办结; open and not yet due is left out).' })

@@ -3,6 +3,7 @@ import { conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
 import { expectGlobalId } from '../../common/global-id';
+import { todayInChina } from '../../common/dates';
 import { loadByGlobalId, loadForUpdate, loadOptional, loadOptionalShared } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction, sameConflictWhenRaced } from '../../common/transaction';
@@ -12,7 +13,7 @@ import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { PartyOrganization } from '../party-organization/party-organization.entity';
 import { Unit } from '../unit/unit.entity';
 import { GridAssignment, Person } from './person.entity';
-import { PostClaim } from '../service-post/service-post.entity';
+import { endReport } from '../service-post/report-end';
 import { CLAIM_MOVES, whyMayNotReport } from '../service-post/service-post.rules';
 import type { AssignGridWorkerInput, CreatePersonInput, PersonListArgs, UpdatePersonInput } from './person.inputs';
 import { assertConsistentRegistration } from './person.rules';
@@ -76,9 +77,8 @@ export const personService = {
       // the old report, its branch and the posts held in the old community end with the move (else
       // reportMember refused the new community and the old report opened its posts).
       if (person.reportedOn && (person.residenceCommunity?.id ?? null) !== livedIn) {
-        person.reportedOn = null;
+        await endReport(em, person, livedIn!, todayInChina(ctx.now()));
         person.organization = null;
-        await em.nativeUpdate(PostClaim, { person: person.id, status: { $in: CLAIM_MOVES.end.from } }, { status: CLAIM_MOVES.end.to });
       }
       // A wish is claimed by a party member living in its community, who alone can then fulfil it: one
       // who moves away or leaves the party no longer can, and their claims end (releaseClaimsOf).
@@ -94,8 +94,7 @@ export const personService = {
       // this rule held (retired, still reported) must not silently end their report and posts.
       const touchesReportRule = input.partyStatus !== undefined || employerUnitId !== undefined;
       if (person.reportedOn && touchesReportRule && whyMayNotReport(person) !== null) {
-        person.reportedOn = null;
-        await em.nativeUpdate(PostClaim, { person: person.id, status: { $in: CLAIM_MOVES.end.from } }, { status: CLAIM_MOVES.end.to });
+        await endReport(em, person, person.residenceCommunity!.id, todayInChina(ctx.now()));
       }
       // FOR SHARE, as reportMember reads it: a re-attachment of the organisation racing this waits or is seen.
       // For a reported member, the areas the placement check reads (below) are locked first, as

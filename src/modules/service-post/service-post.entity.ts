@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique, type Opt, type Rel } from '@mikro-orm/core';
 import { LocalDateResolver } from 'graphql-scalars';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
@@ -62,10 +62,17 @@ export enum PostClaimStatus {
 }
 registerEnumType(PostClaimStatus, { name: 'PostClaimStatus' });
 
-/** A member holding a service post. */
-@ObjectType({ implements: NodeEntity, description: 'A member\'s claim on a service post.' })
+/**
+ * A member holding a service post, from claimedOn until endedOn. A claim that ended stays as the
+ * record of when the post was held (a past year's member assessment reads it); taking the post
+ * again is a new claim, so a person holds a post at most once at a time (the partial unique index).
+ */
+@ObjectType({ implements: NodeEntity, description: 'A member\'s claim on a service post, from claimedOn until endedOn.' })
 @Entity({ tableName: 'post_claim' })
-@Unique({ properties: ['post', 'person'] })
+@Index({
+  name: 'post_claim_active_unique',
+  expression: `create unique index "post_claim_active_unique" on "post_claim" ("post_id", "person_id") where "status" = 'ACTIVE'`,
+})
 export class PostClaim extends NodeEntity {
   @ManyToOne(() => ServicePost, { deleteRule: 'restrict' })
   post!: Rel<ServicePost>;
@@ -81,4 +88,33 @@ export class PostClaim extends NodeEntity {
   @Field(() => LocalDateResolver)
   @Property({ type: 'date' })
   claimedOn!: string;
+
+  @Field(() => LocalDateResolver, { nullable: true, description: 'The day (China time) the claim ended; null while the post is held.' })
+  @Property({ type: 'date', nullable: true })
+  endedOn?: string | null;
+}
+
+/**
+ * A 双报到 report that ended (the member moved, retired or left their employer): who reported to
+ * which community, from when until when. The current report is person.reportedOn; this keeps the
+ * ended ones, so a past year's member assessment still counts a member who reported then.
+ */
+@Entity({ tableName: 'past_report' })
+@Index({ properties: ['community', 'endedOn'] })
+export class PastReport {
+  @PrimaryKey()
+  id!: number;
+
+  @ManyToOne('Person', { deleteRule: 'cascade' })
+  @Index()
+  person!: Rel<Person>;
+
+  @ManyToOne('Community', { deleteRule: 'restrict' })
+  community!: Rel<Community>;
+
+  @Property({ type: 'date' })
+  reportedOn!: string;
+
+  @Property({ type: 'date' })
+  endedOn!: string;
 }

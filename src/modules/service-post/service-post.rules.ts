@@ -65,12 +65,11 @@ export function assertKeepsAPost(person: Person, otherPostsHeld: number): void {
 const C = PostClaimStatus;
 
 /**
- * THE transition table of a claim on a service post. A first claim is created ACTIVE; its holder
- * ends it (or a move to another community ends it, person.service.ts); taking the post again
- * reactivates the same row (one claim per post and person). Claiming a post one already holds is
- * a duplicate holding (CONFLICT), not a move.
+ * THE transition table of a claim on a service post. A claim is created ACTIVE; its holder ends it
+ * (or the end of their report ends it, report-end.ts), for good: taking the post again is a new
+ * claim, the ended one the record of the earlier term. Claiming a post one already holds is a
+ * duplicate holding (CONFLICT), not a move.
  */
 export const CLAIM_MOVES = {
   end: { from: [C.ACTIVE], to: C.ENDED },
-  reclaim: { from: [C.ENDED], to: C.ACTIVE },
 } satisfies Record<string, Move<PostClaimStatus>>;

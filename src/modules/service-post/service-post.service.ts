@@ -170,6 +170,7 @@ export const servicePostService = {
       const otherPostsHeld = await em.count(PostClaim, { person: person.id, status: PostClaimStatus.ACTIVE, id: { $ne: claim.id } }, { filters: false });
       assertKeepsAPost(person, otherPostsHeld);
       claim.status = ended;
+      claim.endedOn = todayInChina(ctx.now());
       await em.flush();
       return claim;
     });
@@ -178,18 +179,12 @@ export const servicePostService = {
 
 /**
  * Takes one place on a post the caller has locked: CONFLICT when the person already holds it
- * or every place is taken. A person who held the post before gets their ended claim back
- * (one claim row per post and person).
+ * or every place is taken. Taking a post one held before is a new claim: the ended one stays as
+ * the record of the earlier term (a past year's member assessment reads it).
  */
 async function takePlace(em: EntityManager, post: ServicePost, person: Person, claimedOn: string): Promise<PostClaim> {
-  const existing = await em.findOne(PostClaim, { post, person }, { refresh: true });
-  if (existing?.status === PostClaimStatus.ACTIVE) throw conflict('this person already holds this post', 'input.personId');
+  if (await em.count(PostClaim, { post, person, status: PostClaimStatus.ACTIVE })) throw conflict('this person already holds this post', 'input.personId');
   const taken = await em.count(PostClaim, { post, status: PostClaimStatus.ACTIVE });
   if (taken >= post.capacity) throw conflict(`this post is full: all ${post.capacity} places are taken`, 'input.postId');
-  if (existing) {
-    existing.status = nextState(CLAIM_MOVES, 'reclaim', existing.status, 'a post claim', 'input.personId');
-    existing.claimedOn = claimedOn;
-    return existing;
-  }
   return em.create(PostClaim, { post, person, status: PostClaimStatus.ACTIVE, claimedOn });
 }
