@@ -4,7 +4,7 @@ import type { FormattedExecutionResult, GraphQLError } from 'graphql';
 import { AppError, ErrorCode, badInput, conflict, httpStatusOf } from '../common/errors';
 import { rootFields } from '../common/root-fields';
 import { translateDatabaseError } from '../common/transaction';
-import type { AppContext } from '../context/context';
+import type { AppContext, Viewer } from '../context/context';
 import { SESSION_FIELDS } from '../modules/identity/access.policy';
 import { NOT_RUN, rootFieldOutcomes } from '../modules/identity/mutation-audit';
 import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from './idempotency.headers';
@@ -23,6 +23,10 @@ import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from './idempotency.headers';
  *   field that ran): the key is let go, so the retry runs.
  * - A replayed answer that revealed personal data is audited again (personal_data_access), as it
  *   shows the data again.
+ * - The answer is replayed only while the account may see what it saw: a key whose account's role,
+ *   scope, unit or person changed since (an administrator moved it to another area, a liaison's
+ *   pairing ended) is CONFLICT (409), not the kept answer, which may hold personal data and free
+ *   text as written of records now outside its scope (found by a privacy review).
  * Only for signed-in accounts, and never for the session's own mutations (signIn, refreshSession,
  * signOut, changePassword, …) nor createApiKey, however the document reaches them (fragments
  * too): an answer holding tokens or a key is not kept. Without the header nothing changes. The
@@ -45,6 +49,8 @@ const SEND_AGAIN: ReadonlySet<string> = new Set([ErrorCode.REQUEST_TIMEOUT, Erro
 interface Kept {
   answer: string;
   personalDataReads: { subjectId: string; field: string }[];
+  /** What the account could see when it got the answer (accessOf); absent on answers kept before it was recorded. */
+  access?: string;
 }
 
 interface Replay {
@@ -88,6 +94,15 @@ export function idempotencyPlugin(): ApolloServerPlugin<AppContext> {
           if (claim.fingerprint !== fingerprint) {
             throw refusal(conflict(`this ${IDEMPOTENCY_HEADER} was sent with another operation or other variables: a new action needs a new key`, IDEMPOTENCY_HEADER), 422);
           }
+          if (claim.kept != null && claim.kept.access !== accessOf(viewer)) {
+            throw refusal(
+              conflict(
+                `the answer kept for this ${IDEMPOTENCY_HEADER} was given under access your account no longer has (its area, unit or person changed): look whether it took effect before acting again with a new key`,
+                IDEMPOTENCY_HEADER,
+              ),
+              409,
+            );
+          }
           if (claim.kept == null) {
             throw refusal(
               conflict(
@@ -124,7 +139,7 @@ export function idempotencyPlugin(): ApolloServerPlugin<AppContext> {
               await request.contextValue.em.execute(`delete from idempotency_key where id = ?`, [claimedId]);
               return;
             }
-            const kept: Kept = { answer: JSON.stringify(request.response.body.singleResult), personalDataReads };
+            const kept: Kept = { answer: JSON.stringify(request.response.body.singleResult), personalDataReads, access: accessOf(request.contextValue.viewer) };
             await request.contextValue.em.execute(`update idempotency_key set response = ?::jsonb, status = ? where id = ?`, [JSON.stringify(kept), request.response.http.status ?? 200, claimedId]);
           } catch (error) {
             // The mutation's answer still goes out; a retry with the key is told the outcome is unknown.
@@ -134,6 +149,17 @@ export function idempotencyPlugin(): ApolloServerPlugin<AppContext> {
       };
     },
   };
+}
+
+/**
+ * What an account may see, as one string: its role, its scope (the area subtrees it reads) and
+ * whom it acts for. A kept answer shows what the account could see then (personal data it
+ * revealed, free text as written inside its scope); it is replayed only while this is the same.
+ */
+export function accessOf(viewer: Viewer): string {
+  if (viewer.kind !== 'account') return viewer.kind;
+  const scope = viewer.scopePaths === null ? null : [...viewer.scopePaths].sort();
+  return JSON.stringify([viewer.role, scope, viewer.unitId ?? null, viewer.personId ?? null]);
 }
 
 /**
