@@ -116,6 +116,29 @@ describe('outside production', () => {
     expect(await fetcher(VIEWER)).toEqual({ data: { viewer: { kind: 'anonymous', role: null } } });
   });
 
+  test('signing out through the page forgets the token, under an alias too', async () => {
+    const admin = await app.adminAuthorization();
+    const password = 'explorer-signout-password';
+    const created = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...admin },
+      body: JSON.stringify({
+        query: `mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }`,
+        variables: { input: { username: 'explorer.leaver', displayName: '离开者', password, role: 'ANALYST' } },
+      }),
+    }).then((response) => response.json() as Promise<any>);
+    expect(created.errors).toBeUndefined();
+    const VIEWER = { query: '{ viewer { kind role } }' };
+    for (const signOut of ['signOut', 'bye: signOut']) {
+      const { fetcher } = await startExplorer();
+      const signedIn = await fetcher({ query: `mutation { signIn(input: { username: "explorer.leaver", password: "${password}" }) { accessToken refreshToken } }` });
+      expect(await fetcher(VIEWER)).toEqual({ data: { viewer: { kind: 'account', role: 'ANALYST' } } });
+      const out = await fetcher({ query: `mutation($t: String!) { ${signOut}(refreshToken: $t) }`, variables: { t: signedIn.data.signIn.refreshToken } });
+      expect(Object.values(out.data)).toEqual([true]);
+      // signOut ends the session at once: the page's next operation is refused (401), forgets the token and goes anonymous.
+      expect(await fetcher(VIEWER)).toEqual({ data: { viewer: { kind: 'anonymous', role: null } } });
+    }
+  });
 
   test('a Content-Type (or Accept) set in the Headers tab, as other explorers need, does not break the operation', async () => {
     const { fetcher } = await startExplorer();
