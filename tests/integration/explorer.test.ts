@@ -82,18 +82,24 @@ describe('outside production', () => {
     return { fetcher: rendered.props.fetcher as any, props: rendered.props };
   }
 
+  /** An ANALYST account created by the administrator over HTTP; its id. */
+  async function createAnalyst(username: string, password: string): Promise<string> {
+    const created = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await app.adminAuthorization()) },
+      body: JSON.stringify({
+        query: `mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }`,
+        variables: { input: { username, displayName: '浏览者', password, role: 'ANALYST' } },
+      }),
+    }).then((response) => response.json() as Promise<any>);
+    expect(created.errors).toBeUndefined();
+    return created.data.createAccount.id as string;
+  }
+
   test('signing in through the page: later operations carry the token; a refused one is forgotten and the operation answered without it', async () => {
     const admin = await app.adminAuthorization();
     const password = 'explorer-test-password';
-    const created = await fetch(`${base}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...admin },
-      body: JSON.stringify({
-        query: `mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }`,
-        variables: { input: { username: 'explorer.user', displayName: '浏览者', password, role: 'ANALYST' } },
-      }),
-    }).then((response) => response.json() as Promise<any>);
-    const accountId = created.data.createAccount.id as string;
+    const accountId = await createAnalyst('explorer.user', password);
 
     const { fetcher, props } = await startExplorer();
     expect(props.defaultQuery).toMatch(/mutation SignIn/);
@@ -117,17 +123,8 @@ describe('outside production', () => {
   });
 
   test('signing out through the page forgets the token, under an alias too', async () => {
-    const admin = await app.adminAuthorization();
     const password = 'explorer-signout-password';
-    const created = await fetch(`${base}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...admin },
-      body: JSON.stringify({
-        query: `mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }`,
-        variables: { input: { username: 'explorer.leaver', displayName: '离开者', password, role: 'ANALYST' } },
-      }),
-    }).then((response) => response.json() as Promise<any>);
-    expect(created.errors).toBeUndefined();
+    await createAnalyst('explorer.leaver', password);
     const VIEWER = { query: '{ viewer { kind role } }' };
     for (const signOut of ['signOut', 'bye: signOut']) {
       const { fetcher } = await startExplorer();
