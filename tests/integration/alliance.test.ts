@@ -341,6 +341,22 @@ describe('alliance members', () => {
     }
   });
 
+  test('a seat holder who leaves the unit (another employer, or none) leaves its seat vacant; seats held for their new unit stay', async () => {
+    const UPDATE_PERSON = `mutation($id: ID!, $unit: ID) { updatePerson(id: $id, input: { employerUnitId: $unit }) { id } }`;
+    const seatHolderOf = async (memberId: string) => (await ok(app, `query($id: ID!) { node(id: $id) { ... on AllianceMember { seatHolder { id } } } }`, { id: memberId })).node.seatHolder;
+    for (const nextEmployer of [w.units.hospitalId, null]) {
+      const allianceId = await createAlliance(await freshCommunity());
+      const officer = await createPerson(app, { name: '钱警官', partyStatus: 'IN_SERVICE', employerUnitId: w.units.policeStationId });
+      const seat = (await ok(app, ADD, { input: { allianceId, unitId: w.units.policeStationId, role: 'POLICE', seatTitle: '兼职委员', seatHolderId: officer } })).addAllianceMember.id;
+      // A correction that keeps the employer keeps the seat.
+      await ok(app, UPDATE_PERSON, { id: officer, unit: w.units.policeStationId });
+      expect(await seatHolderOf(seat)).toEqual({ id: officer });
+      if (nextEmployer === null) await ok(app, `mutation($id: ID!) { updatePerson(id: $id, input: { partyStatus: RETIRED }) { id } }`, { id: officer });
+      await ok(app, UPDATE_PERSON, { id: officer, unit: nextEmployer });
+      expect(await seatHolderOf(seat)).toBeNull();
+    }
+  });
+
   test('bad ids and bad input write nothing', async () => {
     const allianceId = await createAlliance(await freshCommunity());
     const cases: [Record<string, unknown>, string, string][] = [

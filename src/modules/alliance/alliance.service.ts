@@ -157,6 +157,21 @@ function assertRoleFitsUnit(role: AllianceRole, unit: Unit): void {
   if (required && unit.kind !== required) throw badInput('input.role', `the ${role} seat needs a ${required} unit; ${unit.name} is a ${unit.kind}`);
 }
 
+/**
+ * A seat is held for its unit by someone who works there (loadSeatHolder): when the person leaves
+ * the unit (updatePerson changes or clears their employer), the seats they held for it fall
+ * vacant, as a member's posts end when their report does. The caller has locked the person:
+ * loadSeatHolder reads them FOR SHARE, so a seat given to them at the same time waits and then
+ * sees the new employer.
+ */
+export async function vacateSeatsOutside(em: EntityManager, personId: number, employerUnitId: number | null): Promise<void> {
+  await em.nativeUpdate(
+    AllianceMember,
+    { seatHolder: personId, ...(employerUnitId === null ? {} : { unit: { $ne: employerUnitId } }) },
+    { seatHolder: null },
+  );
+}
+
 /** A part-time seat is held by someone from the member unit. */
 async function loadSeatHolder(em: EntityManager, seatHolderId: string | null | undefined, unit: Unit): Promise<Person | null> {
   const person = await loadOptionalShared(em, Person, seatHolderId, 'input.seatHolderId');

@@ -14,6 +14,7 @@ import { PartyOrganization } from '../party-organization/party-organization.enti
 import { Unit } from '../unit/unit.entity';
 import { GridAssignment, Person } from './person.entity';
 import { endReport } from '../service-post/report-end';
+import { vacateSeatsOutside } from '../alliance/alliance.service';
 import { CLAIM_MOVES, whyMayNotReport } from '../service-post/service-post.rules';
 import type { AssignGridWorkerInput, CreatePersonInput, PersonListArgs, UpdatePersonInput } from './person.inputs';
 import { assertConsistentRegistration } from './person.rules';
@@ -71,7 +72,10 @@ export const personService = {
       const wasPartyMember = person.isPartyMember;
       applyPatch(person, fields, ['name']);
       const livedIn = person.residenceCommunity?.id ?? null;
-      if (employerUnitId !== undefined) person.employerUnit = await loadOptional(em, Unit, employerUnitId, 'input.employerUnitId');
+      if (employerUnitId !== undefined) {
+        person.employerUnit = await loadOptional(em, Unit, employerUnitId, 'input.employerUnitId');
+        await vacateSeatsOutside(em, person.id, person.employerUnit?.id ?? null);
+      }
       if (residenceCommunityId !== undefined) person.residenceCommunity = await loadOptional(em, Community, residenceCommunityId, 'input.residenceCommunityId');
       // 双报到 is to the community one lives in: a reported member who moves reports anew there, so
       // the old report, its branch and the posts held in the old community end with the move (else
