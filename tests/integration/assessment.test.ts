@@ -30,10 +30,11 @@ async function pair(unitId: string, communityId: string, startsOn: string, endsO
  * Not: U5 (2022 to 2024-12-31), U6 (paired with O only).
  *
  * Activities of C in 2025: X1, X2, X3, X4 (2025-12-31 23:30) = 4. Not: X0 (2024-12-31 23:00),
- * X5 (2026-01-01 00:30, still 2025 in UTC), X6 (in O).
+ * X5 (2026-01-01 00:30, still 2025 in UTC), X6 (in O). Each unit answers for those held during its term:
  *   U1 attended X1 (two people), X2                     → 2/4
  *   U2 attended X4, X5, X6; signed up to X3 only        → 1/4
- *   U3, U4 nothing                                      → 0/4
+ *   U3 none held in its term (it ended 2025-01-01)      → null
+ *   U4 nothing (its term from 2025-03-01 holds all 4)   → 0/4
  *
  * Claims on C's list items made in 2025 (not cancelled):
  *   U1 CONFIRMED, DELIVERED, CLAIMED (+ CANCELLED, + one on O's list, + one made in 2024) → 2/3
@@ -52,7 +53,7 @@ async function pair(unitId: string, communityId: string, startsOn: string, endsO
  * Scores (0.25 each, re-normalised over parts with data):
  *   U1 (0.5 + 2/3 + 0.5 + 0.8) / 4 = 61.67
  *   U2 (0.25 + 0 + 0) / 3          =  8.33   (satisfaction left out)
- *   U3 (0 + 1 + 0.4) / 3           = 46.67   (claims left out)
+ *   U3 (1 + 0.4) / 2               = 70      (attendance and claims left out)
  *   U4 0 / 1                       =  0      (claims, whistles, satisfaction left out)
  */
 async function insertFixture(em: EntityManager): Promise<void> {
@@ -185,12 +186,12 @@ describe('unitAssessments (反向考核)', () => {
   test('scores and ranks every unit paired with the community that year, against hand-computed values', async () => {
     const rows = (await ok(app, QUERY, { input: { communityId: tree.communityId, year: 2025 } })).unitAssessments;
     expect(rows.map((row: any) => [row.unit.name, row.rank, row.score])).toEqual([
-      ['区卫健局', 1, 61.67],
-      ['区司法局', 2, 46.67],
+      ['区司法局', 1, 70],
+      ['区卫健局', 2, 61.67],
       ['区交通运输局', 3, 8.33],
       ['区文旅局', 4, 0],
     ]);
-    const [u1, u3, u2, u4] = rows;
+    const [u3, u1, u2, u4] = rows;
     expect(u1).toMatchObject({
       unit: { id: u.u1 },
       community: { id: tree.communityId },
@@ -203,8 +204,9 @@ describe('unitAssessments (反向考核)', () => {
     });
     expect(u2).toMatchObject({ attendance: part(1, 4, 1 / 3), claims: part(0, 1, 1 / 3), whistles: part(0, 1, 1 / 3), satisfaction: part(0, 0, 0) });
     expect(u2.notes).toEqual([expect.stringContaining('resident satisfaction')]);
-    expect(u3).toMatchObject({ attendance: part(0, 4, 1 / 3), claims: part(0, 0, 0), whistles: part(2, 2, 1 / 3), satisfaction: part(2, 5, 1 / 3) });
-    expect(u3.notes).toEqual([expect.stringContaining('claims delivered')]);
+    // Its term ended on 2025-01-01, before any of the year's activities: none were its to attend.
+    expect(u3).toMatchObject({ attendance: part(0, 0, 0), claims: part(0, 0, 0), whistles: part(2, 2, 1 / 2), satisfaction: part(2, 5, 1 / 2) });
+    expect(u3.notes).toEqual([expect.stringContaining('attendance'), expect.stringContaining('claims delivered')]);
     expect(u4).toMatchObject({ score: 0, attendance: part(0, 4, 1), claims: part(0, 0, 0), whistles: part(0, 0, 0), satisfaction: part(0, 0, 0) });
     expect(u4.notes).toHaveLength(3);
     expect(u4.notes.join(' ')).toContain('re-normalised');

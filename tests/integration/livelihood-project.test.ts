@@ -3,6 +3,7 @@ import { buildWorld, createCommunity, dbId, expectError, ok, type World } from '
 import { addServiceDemand } from '../helpers/project-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 import { Role } from '../../src/modules/identity/role';
+import type { Viewer } from '../../src/context/context';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
 
 /* A livelihood project from proposal to acceptance (验收), and every move it must refuse. */
@@ -321,5 +322,65 @@ describe('a suggestion computed without areaId is accepted over the areas it was
     for (const forged of [reencode(suggestionId, (p) => { delete p.s; }), reencode(suggestionId, (p) => { p.s = ['/no/such/']; }), reencode(suggestionId, (p) => { p.s = 7; })]) {
       expectError(await expectNothingWritten(app, () => app.execute(ACCEPT, { input: { suggestionId: forged } }, staff)), 'BAD_USER_INPUT', 'input.suggestionId');
     }
+  });
+});
+
+describe("approval and acceptance (验收) are the street's, not the proposing community's (review: community staff approved and accepted their own projects)", () => {
+  test("the community's own staff (and an administrator bound to the community) get FORBIDDEN and nothing is written; the street approves, the district accepts, the community runs it in between", async () => {
+    const community = await createCommunity(app, w.streetId, '自验社区');
+    await addServiceDemand(app, community, 'HOUSING-DRAINAGE', 80);
+    const { id } = (await ok(app, ACCEPT, { input: { suggestionId: await suggestionOf('DRAINAGE-REPAIR', community) } })).acceptSuggestion;
+    const own = [{ table: 'livelihood_project', id }];
+    const communityPath = await areaPath(app, community);
+    const insiders = [accountViewer(Role.COMMUNITY_STAFF, [communityPath]), accountViewer(Role.GRID_WORKER, [communityPath]), accountViewer(Role.DISTRICT_ADMIN, [communityPath])];
+    const staff = insiders[0];
+    const street = accountViewer(Role.STREET_STAFF, [await areaPath(app, w.streetId)]);
+    const district = accountViewer(Role.DISTRICT_ADMIN, [await areaPath(app, w.districtId)]);
+    const actor = (viewer: Viewer) => `account:${(viewer as { username: string }).username}`;
+    const refuses = async (query: string, input: Record<string, unknown> | null, viewer: Viewer) => {
+      const refused = await expectNothingWritten(app, () => app.execute(query, { id, input }, viewer), own);
+      expectError(refused, 'FORBIDDEN');
+      return refused.errors![0].message;
+    };
+
+    for (const insider of insiders) {
+      expect(await refuses(APPROVE, { note: '社区自批' }, insider)).toBe(
+        "a livelihood project of 自验社区 is approved by the street or district above it (street staff, a district administrator), not by the community's own staff",
+      );
+    }
+    const approved = await app.execute(APPROVE, { id, input: { note: '街道党工委审议通过' } }, street);
+    expect(approved.errors).toBeUndefined();
+    expect((approved.data as any).approveLivelihoodProject.status).toBe('APPROVED');
+
+    // Starting and reporting stay the community's.
+    expect((await app.execute(START, { id }, staff)).errors).toBeUndefined();
+    expect((await app.execute(PROGRESS, { id, input: { progress: 90 } }, staff)).errors).toBeUndefined();
+
+    const acceptance = { actualBeneficiaries: 300, actualCost: 100_000, note: '社区自验' };
+    for (const insider of insiders) {
+      expect(await refuses(RECORD, acceptance, insider)).toBe(
+        "a livelihood project of 自验社区 is accepted (验收) by the street or district above it (street staff, a district administrator), not by the community's own staff",
+      );
+    }
+    const accepted = await app.execute(RECORD, { id, input: { ...acceptance, note: '区级验收' } }, district);
+    expect(accepted.errors).toBeUndefined();
+    const project = (accepted.data as any).recordProjectAcceptance;
+    expect(project.status).toBe('ACCEPTED');
+    expect(project.events.edges.map((e: any) => [e.node.kind, e.node.actor])).toEqual([
+      ['PROPOSED', 'account:system'],
+      ['APPROVED', actor(street)],
+      ['STARTED', actor(staff)],
+      ['PROGRESS', actor(staff)],
+      ['ACCEPTED', actor(district)],
+    ]);
+  });
+
+  test("another street's staff still cannot approve it (outside their area): FORBIDDEN, nothing written", async () => {
+    const community = await createCommunity(app, w.streetId, '越界社区');
+    await addServiceDemand(app, community, 'HOUSING-DRAINAGE', 80);
+    const { id } = (await ok(app, ACCEPT, { input: { suggestionId: await suggestionOf('DRAINAGE-REPAIR', community) } })).acceptSuggestion;
+    const otherStreet = accountViewer(Role.STREET_STAFF, [`${await areaPath(app, w.districtId)}999999/`]);
+    const refused = await expectNothingWritten(app, () => app.execute(APPROVE, { id }, otherStreet), [{ table: 'livelihood_project', id }]);
+    expectError(refused, 'FORBIDDEN');
   });
 });

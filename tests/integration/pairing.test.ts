@@ -27,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
+afterEach(() => app.clock.reset());
 
 /** Today in China (UTC+8), as the server computes it. */
 function todayInChina(): string {
@@ -289,6 +290,8 @@ describe('updatePairing', () => {
   });
 
   test('two concurrent edits of one pairing: the second sees the first, so it never ends before it starts', async () => {
+    // On 2024-03-01, so ending the term on 2024-06-30 ends it in the future (a term is not ended in the past).
+    app.clock.set(new Date('2024-03-01T10:00:00+08:00'));
     const unitId = await freshUnit('并发改期企业');
     const id = await createPairing({ unitId, communityId: w.communityId, startsOn: '2024-01-01' });
     // Hold the pair's lock: the first edit waits for it; the second then waits for the first.
@@ -301,6 +304,32 @@ describe('updatePairing', () => {
     expect((await end).errors).toBeUndefined();
     expectError(await start, 'BAD_USER_INPUT', 'input.endsOn');
     expect(await rawRow(app, 'pairing', id)).toMatchObject({ starts_on: '2024-01-01', ends_on: '2024-06-30' });
+  });
+
+  test('a term is not ended in the past, China time (review: ending it retroactively rewrote what claims and assessments relied on): BAD_USER_INPUT on input.endsOn, nothing written', async () => {
+    // 00:30 on 2026-03-15 in China, still 2026-03-14 in UTC.
+    app.clock.set(new Date('2026-03-15T00:30:00+08:00'));
+    try {
+      const id = await createPairing({ unitId: await freshUnit('提前终止企业'), communityId: w.communityId, startsOn: '2025-01-01' });
+      const unchanged = [{ table: 'pairing' as const, id }];
+      for (const endsOn of ['2026-03-14', '2025-06-30', '2025-01-01']) {
+        const refused = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { endsOn, agreementTitle: '终止协议' } }), unchanged);
+        expectError(refused, 'BAD_USER_INPUT', 'input.endsOn');
+        expect(refused.errors![0].message).toBe(
+          'input.endsOn: cannot end the term before today (2026-03-15, China time): claims and assessments already relied on it as it stood; end it today at the earliest',
+        );
+      }
+      // Today (China) is the earliest end: the pairing is still in force today.
+      expect((await ok(app, UPDATE, { id, input: { endsOn: '2026-03-15' } })).updatePairing).toMatchObject({ endsOn: '2026-03-15', isActive: true });
+      // Once that day is past, the end is sent back unchanged with another edit (a form sends every field), but not moved earlier.
+      app.clock.set(new Date('2026-04-01T10:00:00+08:00'));
+      expect((await ok(app, UPDATE, { id, input: { endsOn: '2026-03-15', agreementTitle: '共驻共建协议书（已终止）' } })).updatePairing).toMatchObject({ endsOn: '2026-03-15', isActive: false });
+      expectError(await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { endsOn: '2026-03-10' } }), unchanged), 'BAD_USER_INPUT', 'input.endsOn');
+      // createPairing still records a past term (an agreement that ran before it was entered): it rewrites nothing relied on.
+      await createPairing({ unitId: await freshUnit('补录企业'), communityId: w.communityId, startsOn: '2024-01-01', endsOn: '2024-12-31' });
+    } finally {
+      app.clock.reset();
+    }
   });
 
   test('bad input and missing ids', async () => {

@@ -46,8 +46,15 @@ test('the pairing ends while the claim waits before its check: refused, the item
     app,
     rowLock(item),
     () => app.execute(CLAIM, { input: { itemId: item, unitId: w.units.hospitalId } }),
-    () => app.execute(END, { id: pairing, input: { endsOn: '2026-03-14' } }),
+    // Ended today (a term is not ended in the past); the claim, let through after the end committed,
+    // checks on the next day: the term it reads is over (the pairing as created, open-ended, would serve).
+    async () => {
+      const ended = await app.execute(END, { id: pairing, input: { endsOn: '2026-03-15' } });
+      app.clock.set(new Date('2026-03-16T10:00:00+08:00'));
+      return ended;
+    },
   );
+  app.clock.set(new Date('2026-03-15T10:00:00+08:00'));
   expect({ claimed: code(claimed), ended: code(ended), retries: transactionRetriesSoFar() - retriesBefore }).toEqual({ claimed: 'BAD_USER_INPUT', ended: 'OK', retries: 0 });
   expect(await itemState(item)).toEqual({ status: 'OPEN', claims: 0 });
 });
@@ -62,7 +69,7 @@ test('the pairing ends after the claim passed its check: both commit, the claim 
     app,
     rowLock(resource),
     () => app.execute(CLAIM, { input: { itemId: item, unitId: w.units.schoolId, resourceId: resource, quantity: 2 } }),
-    () => app.execute(END, { id: pairing, input: { endsOn: '2026-03-14' } }),
+    () => app.execute(END, { id: pairing, input: { endsOn: '2026-03-15' } }),
   );
   expect({ claimed: code(claimed), ended: code(ended), retries: transactionRetriesSoFar() - retriesBefore }).toEqual({ claimed: 'OK', ended: 'OK', retries: 0 });
   expect(await itemState(item)).toEqual({ status: 'CLAIMED', claims: 1 });

@@ -6,7 +6,7 @@
 
 /** How a community scores a unit paired with it. */
 export const ASSESSMENT_WEIGHTS = {
-  /** Share of the community's activities that year (held so far: started by now) attended by at least one of the unit's people. */
+  /** Share of the community's activities that year held during the unit's pairing term (China days; held so far: started by now) attended by at least one of the unit's people. */
   attendance: 0.25,
   /** Claims on the community's list items delivered or confirmed, of all not cancelled. */
   claims: 0.25,

@@ -32,20 +32,34 @@ const HELD_ACTIVITIES_SQL = `select id, starts_at from activity
 /**
  * The facts of every unit paired with the community in the year, in ONE statement: the paired
  * units, then one aggregate per part (each GROUP BY unit), left-joined. No per-unit queries.
+ * Attendance counts the activities held during the unit's term (a pairing in force on the
+ * activity's day, China time, as activeOn has it): one held before its term began or after it
+ * ended was not the unit's to attend, and attending it as a guest does not count either.
  */
 const FACTS_SQL = `
-with paired as (
+with terms as (
   -- Paired in the year so far: a term that has not begun yet (signed ahead for later in the
   -- year) is no pairing to assess; its unit would rank last on activities it could not attend.
-  select distinct unit_id from pairing
+  select unit_id, starts_on, ends_on from pairing
    where community_id = :community and starts_on <= :lastDay and (ends_on is null or ends_on >= :firstDay)
+), paired as (
+  select distinct unit_id from terms
 ), acts as (
   ${HELD_ACTIVITIES_SQL}
+), unit_acts as (
+  -- Each unit's activities: those on a day of one of its terms (terms of a pair do not overlap; distinct all the same).
+  select distinct t.unit_id, acts.id as activity_id
+    from terms t
+    join acts on (acts.starts_at at time zone '${ROLLUP_TIME_ZONE}')::date >= t.starts_on
+             and (t.ends_on is null or (acts.starts_at at time zone '${ROLLUP_TIME_ZONE}')::date <= t.ends_on)
 ), attendance as (
-  select p.unit_id, count(distinct p.activity_id) as attended
-    from activity_participation p join acts on acts.id = p.activity_id
-   where p.attended_at is not null and p.unit_id in (select unit_id from paired)
-   group by p.unit_id
+  select ua.unit_id,
+         count(*) as held,
+         count(*) filter (where exists (
+           select 1 from activity_participation p
+            where p.activity_id = ua.activity_id and p.unit_id = ua.unit_id and p.attended_at is not null)) as attended
+    from unit_acts ua
+   group by ua.unit_id
 ), claims as (
   select c.unit_id,
          count(*) filter (where c.status in (:delivered)) as delivered,
@@ -75,7 +89,7 @@ with paired as (
    group by q.assignee_unit_id
 )
 select paired.unit_id,
-       (select count(*) from acts)::int as activities_total,
+       coalesce(attendance.held, 0)::int as activities_total,
        coalesce(attendance.attended, 0)::int as activities_attended,
        coalesce(claims.delivered, 0)::int as claims_delivered,
        coalesce(claims.total, 0)::int as claims_total,

@@ -49,7 +49,7 @@ export class UnitAssessment {
   @Field(() => Int, { nullable: true, description: '1 = best among the community\'s paired units; ties share a rank; null without a score.' })
   rank!: number | null;
 
-  @Field(() => AssessmentPart, { description: 'Share of the community\'s activities that year, held so far (started), attended by at least one of the unit\'s people (not yet started is left out).' })
+  @Field(() => AssessmentPart, { description: 'Share of the community\'s activities that year held during the unit\'s pairing term (a pairing in force on the activity\'s day, China time) and so far (started), attended by at least one of the unit\'s people (not yet started, or before its term began or after it ended, is left out).' })
   attendance!: AssessmentPart;
 
   @Field(() => AssessmentPart, { description: 'Claims made that year on the community\'s list items: DELIVERED or CONFIRMED, of all not CANCELLED.' })

@@ -22,6 +22,25 @@ export function pathInScope(viewer: Viewer, path: string): boolean {
   return scope === null || scope.some((root) => path.startsWith(root));
 }
 
+/**
+ * Roles that stand above a community: the street's staff and district administrators, the levels
+ * that approve and accept (验收) what a community proposes and does. Community staff and grid
+ * workers act for their community, never above it.
+ */
+const OVERSEEING_ROLES: ReadonlySet<Role> = new Set([Role.DISTRICT_ADMIN, Role.STREET_STAFF]);
+
+/**
+ * Whether the viewer acts from above the area at `path`: staff of a level above it (STREET_STAFF,
+ * DISTRICT_ADMIN) whose scope holds it through a wider subtree (its street, its district, or
+ * everything), not through the area itself. The area's own staff never do, whatever their role:
+ * an administrator bound to the community is the community's.
+ */
+export function actsAbove(viewer: Viewer, path: string): boolean {
+  if (viewer.kind !== 'account' || !OVERSEEING_ROLES.has(viewer.role)) return false;
+  const scope = scopePathsOf(viewer);
+  return scope === null || scope.some((root) => root !== path && path.startsWith(root));
+}
+
 /** An area aggregates may report on: `area` is what was asked for (null: everything the viewer may see); `paths` restricts SQL (null: no restriction). */
 export interface AreaScope {
   area: Area | null;

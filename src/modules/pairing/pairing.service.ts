@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, conflict } from '../../common/errors';
-import { assertDateOrder } from '../../common/dates';
+import { assertDateOrder, todayInChina } from '../../common/dates';
 import { loadByGlobalId, loadForUpdate } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult } from '../../common/pagination';
 import { applyPatch, inTransaction } from '../../common/transaction';
@@ -10,6 +10,7 @@ import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { Unit } from '../unit/unit.entity';
 import { Pairing } from './pairing.entity';
 import type { CreatePairingInput, PairingListArgs, UpdatePairingInput } from './pairing.inputs';
+import { assertEndNotInPast } from './pairing.rules';
 
 /** Pairings (结对共建) of units with communities, each under an agreement. */
 export const pairingService = {
@@ -46,10 +47,12 @@ export const pairingService = {
       // Lock order: the pairing row, then the pair's advisory lock (assertNoOverlap).
       const pairing = await loadForUpdate(em, Pairing, id, 'id');
       const { duties, ...fields } = input;
+      const previousEnd = pairing.endsOn ?? null;
       applyPatch(pairing, fields, ['startsOn', 'agreementTitle']);
       if (duties === null) throw badInput('input.duties', 'cannot be null: an agreement lists at least one duty');
       if (duties) pairing.duties = cleanDuties(duties);
       assertDateOrder(pairing.startsOn, pairing.endsOn, 'input.endsOn');
+      assertEndNotInPast(previousEnd, pairing.endsOn, todayInChina(ctx.now()));
       await assertNoOverlap(em, pairing.unit.id, pairing.community.id, pairing.startsOn, pairing.endsOn ?? null, pairing.id);
       await em.flush();
       return pairing;

@@ -19,7 +19,7 @@ import { remainingOf } from '../list/list.rules';
 import {
   FundingSourceKind, LivelihoodProject, PROJECT_NAME_LENGTH, ProjectEvent, ProjectEventKind, ProjectFunding, ProjectKind, ProjectResource, ProjectStatus, ProjectTemplate,
 } from './project.entity';
-import { ACTIVE_PROJECT_STATUSES, PROJECT_MOVES, assertFunding, assertWithinCap } from './project.rules';
+import { ACTIVE_PROJECT_STATUSES, PROJECT_MOVES, assertFunding, assertMayMove, assertWithinCap } from './project.rules';
 import type {
   AcceptSuggestionInput, CancelProjectInput, FundingSourceInput, LivelihoodProjectListArgs, ProjectStepInput, RecordAcceptanceInput, ReportProgressInput,
   UpdateLivelihoodProjectInput,
@@ -202,6 +202,8 @@ async function step(
     const project = await loadForUpdate(em, LivelihoodProject, id, 'id');
     // A move may change only the ledger (progress reported unchanged), which the scope guard does not check.
     await assertAreaWritable(ctx, em, project.community.id, 'LivelihoodProject');
+    // Approval and acceptance are the street's (OVERSIGHT_MOVES), not the proposing community's.
+    await assertMayMove(ctx.viewer, action, () => em.findOneOrFail(Community, { id: project.community.id }));
     if (input.expectedVersion != null && input.expectedVersion !== project.version) {
       throw conflict(`the project is at version ${project.version}, not ${input.expectedVersion}: it changed since you read it`, 'input.expectedVersion');
     }

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { badInput } from '../../common/errors';
+import { badInput, forbidden } from '../../common/errors';
 import type { Move } from '../../common/state-machine';
+import type { Viewer } from '../../context/context';
+import { actsAbove } from '../identity/access';
 import { RequestCategory } from '../category/category.entity';
 import { ResourceType } from '../list/list.entity';
 import { COST_CAP, FundingSourceKind, ProjectKind, ProjectStatus, type ResourceNeed } from './project.entity';
@@ -60,6 +62,25 @@ export const PROJECT_MOVES = {
   cancel: { from: [P.PROPOSED, P.APPROVED, P.IN_PROGRESS], to: P.CANCELLED },
   update: { from: [P.PROPOSED], to: P.PROPOSED },
 } satisfies Record<string, Move<ProjectStatus>>;
+
+/**
+ * The moves that are not the proposing community's own: the street (or district) above it approves
+ * a project and accepts it (验收), as the 民生实事 process has it (街道党工委审议, 街道组织验收);
+ * the community starts it, reports its progress, edits and cancels its own proposal.
+ */
+export const OVERSIGHT_MOVES: ReadonlySet<keyof typeof PROJECT_MOVES> = new Set(['approve', 'accept']);
+
+/**
+ * An oversight move needs a viewer acting from above the project's community (actsAbove): FORBIDDEN
+ * otherwise. `community` is read only for an oversight move.
+ */
+export async function assertMayMove(viewer: Viewer, action: keyof typeof PROJECT_MOVES, community: () => Promise<{ path: string; name: string }>): Promise<void> {
+  if (!OVERSIGHT_MOVES.has(action)) return;
+  const { path, name } = await community();
+  if (actsAbove(viewer, path)) return;
+  const done = action === 'approve' ? 'approved' : 'accepted (验收)';
+  throw forbidden(`a livelihood project of ${name} is ${done} by the street or district above it (street staff, a district administrator), not by the community's own staff`);
+}
 
 /** A project under way: not finished (ACCEPTED) or CANCELLED. A community has one per template at a time, and suggestions leave that pair out. */
 export const ACTIVE_PROJECT_STATUSES: readonly ProjectStatus[] = [P.PROPOSED, P.APPROVED, P.IN_PROGRESS];
