@@ -1,6 +1,8 @@
 import { categoryId } from '../helpers/closed-loop-fixtures';
-import { buildWorld, ok, type World } from '../helpers/fixtures';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { buildWorld, dbId, ok, type World } from '../helpers/fixtures';
+import { createContext, SYSTEM_VIEWER } from '../../src/context/context';
+import { residentsSayLoader } from '../../src/modules/demand/residents-say';
+import { createTestApp, silentLogger, type TestApp } from '../helpers/test-app';
 
 /* "What residents say" on ranked demand rows: keywords from the cells' requests, batched, never personal data. */
 
@@ -60,6 +62,19 @@ test('keywords for all rows cost one statement', async () => {
   const withKeywords = await app.countStatements(() => ok(app, RANKING, { area: w.districtId }));
   const without = await app.countStatements(() => ok(app, RANKING.replace(' residentsSay(first: 5) { term count }', ''), { area: w.districtId }));
   expect(withKeywords.length - without.length).toBe(1);
+});
+
+test('rows of two rankings of different areas batched together: each reads its own ranking\'s area (the batch read the first row\'s)', async () => {
+  // Two rankings in one request batch their rows together when they resolve in the same tick: here, by hand.
+  const ctx = createContext(app.orm, silentLogger, undefined, undefined, SYSTEM_VIEWER);
+  const em = app.orm.em.fork();
+  const pathOf = async (id: string) => (await em.execute(`select path from area where id = ?`, [dbId(id)]))[0].path as string;
+  const [repair, parking] = await Promise.all(['HOUSING-REPAIR', 'HOUSING-PARKING'].map(async (code) => (await em.execute(`select id from request_category where code = ?`, [code]))[0].id as number));
+  const today = app.clock.now().toISOString().slice(0, 10);
+  const row = (categoryId: number, path: string) => ({ key: { categoryId }, from: '2000-01-01', to: today, paths: [path], sources: 'REQUESTS' as const });
+  const [lights, parked] = await residentsSayLoader(ctx).loadMany([row(repair, await pathOf(w.gridId)), row(parking, await pathOf(w.otherGridId))]) as { term: string }[][];
+  expect(lights.map((k) => k.term)).toContain('路灯');
+  expect(parked.map((k) => k.term)).toContain('停车位');
 });
 
 test('a ranking of service records alone, and a service item\'s row, show no request\'s words: those rows count no requests', async () => {

@@ -58,26 +58,46 @@ export function residentsSayLoader(ctx: AppContext) {
   return ctx.loaders.get<RowTextScope, ResidentKeyword[]>('demand.residentsSay', async (rows) => {
     // Viewers who may not see personal data get only the domain vocabulary (see topKeywords).
     const domainTermsOnly = !maySeePersonalData(ctx.viewer);
-    const scope = pathCondition(rows[0].paths, 'a.path');
-    const texts: { idx: number; text: string; author_keys: string[] }[] = await ctx.em.execute(
-      `select k.idx::int as idx, t.text, t.author_keys
-         from jsonb_to_recordset(?::jsonb) as k(idx int, category_id int, community_id int, grid_id int, resident_group text, no_group boolean, day_from date, day_to date)
-         cross join lateral (
-           select q.title || '。' || q.body as text, ${AUTHOR_KEYS_SQL} as author_keys
-             from request q
-             join area a on a.id = q.area_id
-            where (k.category_id is null or q.category_id = k.category_id)
-              and (k.community_id is null or a.path like '%/' || k.community_id || '/%')
-              and (k.grid_id is null or a.path like '%/' || k.grid_id || '/%')
-              and (k.resident_group is null or q.resident_group = k.resident_group)
-              and (not k.no_group or q.resident_group is null)
-              and (q.created_at at time zone 'Asia/Shanghai')::date between k.day_from and k.day_to
-              and ${scope.sql}
-            order by q.created_at desc
-            limit ${TEXTS_PER_ROW}) t`,
-      [
-        JSON.stringify(
-          rows.flatMap((row, idx) => (countsRequests(row) ? [{
+    // One statement per area asked about (one, unless several rankings of different areas share
+    // the request): a row reads its own ranking's area, not the first row's.
+    const byArea = new Map<string, number[]>();
+    rows.forEach((row, idx) => {
+      if (!countsRequests(row)) return;
+      const area = JSON.stringify(row.paths);
+      byArea.set(area, [...(byArea.get(area) ?? []), idx]);
+    });
+    const texts: { idx: number; text: string; author_keys: string[] }[] = [];
+    for (const indexes of byArea.values()) texts.push(...(await textsOf(ctx, rows, indexes)));
+    const byRow = rows.map(() => [] as AuthoredText[]);
+    for (const { idx, text, author_keys: authorKeys } of texts) byRow[idx].push({ text, authorKeys });
+    return byRow.map((list) => topKeywords(list, 12, { domainTermsOnly }).map((keyword) => ({ term: keyword.term, weight: Math.round(keyword.weight * 1000) / 1000, count: keyword.count })));
+  });
+}
+
+/** The newest texts of each of `rows[indexes]`, all of one area (their paths), in ONE statement. */
+async function textsOf(ctx: AppContext, rows: readonly RowTextScope[], indexes: number[]): Promise<{ idx: number; text: string; author_keys: string[] }[]> {
+  const scope = pathCondition(rows[indexes[0]].paths, 'a.path');
+  return ctx.em.execute(
+    `select k.idx::int as idx, t.text, t.author_keys
+       from jsonb_to_recordset(?::jsonb) as k(idx int, category_id int, community_id int, grid_id int, resident_group text, no_group boolean, day_from date, day_to date)
+       cross join lateral (
+         select q.title || '。' || q.body as text, ${AUTHOR_KEYS_SQL} as author_keys
+           from request q
+           join area a on a.id = q.area_id
+          where (k.category_id is null or q.category_id = k.category_id)
+            and (k.community_id is null or a.path like '%/' || k.community_id || '/%')
+            and (k.grid_id is null or a.path like '%/' || k.grid_id || '/%')
+            and (k.resident_group is null or q.resident_group = k.resident_group)
+            and (not k.no_group or q.resident_group is null)
+            and (q.created_at at time zone 'Asia/Shanghai')::date between k.day_from and k.day_to
+            and ${scope.sql}
+          order by q.created_at desc
+          limit ${TEXTS_PER_ROW}) t`,
+    [
+      JSON.stringify(
+        indexes.map((idx) => {
+          const row = rows[idx];
+          return {
             idx,
             category_id: row.key.categoryId ?? null,
             community_id: row.key.communityId ?? null,
@@ -87,13 +107,10 @@ export function residentsSayLoader(ctx: AppContext) {
             no_group: row.key.residentGroup === UNKNOWN_GROUP,
             day_from: row.from,
             day_to: row.to,
-          }] : [])),
-        ),
-        ...scope.bindings,
-      ],
-    );
-    const byRow = rows.map(() => [] as AuthoredText[]);
-    for (const { idx, text, author_keys: authorKeys } of texts) byRow[idx].push({ text, authorKeys });
-    return byRow.map((list) => topKeywords(list, 12, { domainTermsOnly }).map((keyword) => ({ term: keyword.term, weight: Math.round(keyword.weight * 1000) / 1000, count: keyword.count })));
-  });
+          };
+        }),
+      ),
+      ...scope.bindings,
+    ],
+  );
 }
