@@ -53,15 +53,55 @@ function stackFrames(stack: unknown): string | undefined {
   return stack.split('\n').filter((line) => line.trim().startsWith('at ')).join('\n');
 }
 
+/** privacy.ts's maskFreeText, loaded on the first error that needs it (privacy.ts builds its patterns at load: ~1 s a CLI logging no error should not pay). */
+let maskFreeText: ((text: string) => string) | undefined;
+
+/** Keys whose quoted values an error's message may print (an inspected record: `phone: '138…'`, JSON: `"name":"…"`). */
+const QUOTED_PERSONAL_VALUE = new RegExp(`(\\b(?:${['name', ...PERSONAL_DATA_FIELDS].join('|')})\\b['"]?\\s*[:=]\\s*)('(?:[^'\\\\]|\\\\.)*'|"(?:[^"\\\\]|\\\\.)*")`, 'gi');
+
+/**
+ * What any error's message may say in a log: as written, but with the values a library quotes
+ * made safe. MikroORM prints the record (`Value for Person.x is required … entity: Person { name:
+ * '张三', phone: '138…' }`), graphql-js and graphql-scalars the value they could not serialize,
+ * and that is stored personal data: names after personal keys are redacted, and phone, ID and
+ * other personal numbers masked as in free text (maskFreeText).
+ */
+function safeMessage(message: string): string {
+  maskFreeText ??= (require('./privacy') as typeof import('./privacy')).maskFreeText;
+  return maskFreeText(message.replace(QUOTED_PERSONAL_VALUE, '$1[redacted]'));
+}
+
+/** Fields of an error kept as they are: codes and numbers that say what failed (code, errno, syscall, port). */
+const PLAIN_FIELD = (key: string, value: unknown) =>
+  (typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value.length <= 100)) && !(REDACTED_KEYS as readonly string[]).includes(key);
+
+/**
+ * Any error that is no database error: its type, message (safeMessage), stack frames (the
+ * stack's first line repeats the message), its plain fields, and its cause (the same way).
+ * Nothing else: errors carry the objects they were about (MikroORM's `entity`, class-validator's
+ * `target`), which pino's serializer would log whole, personal fields and all.
+ */
+function serializeOtherError(error: ErrorLike, depth = 0): Record<string, unknown> {
+  const safe: Record<string, unknown> = Object.assign(Object.create(null), { type: error.constructor?.name && error.constructor.name !== 'Object' ? error.constructor.name : error.name || 'Error', message: safeMessage(error.message) });
+  for (const [key, value] of Object.entries(error)) {
+    if (key === 'message' || key === 'stack' || key === 'cause' || key === 'type') continue;
+    if (PLAIN_FIELD(key, value)) safe[key] = typeof value === 'string' ? safeMessage(value) : value;
+  }
+  safe.stack = stackFrames(error.stack);
+  if (isErrorLike(error.cause) && depth < 5) safe.cause = serializeOtherError(error.cause, depth + 1);
+  return safe;
+}
+
 /**
  * The one serializer for errors in logs (`{ err }`): anything that is or wraps a database
  * error keeps its code (SQLSTATE), constraint, table and column and loses the query text,
- * parameters and `detail` values; other errors get pino's usual serializer.
+ * parameters and `detail` values; any other error keeps what failed and where, not the values
+ * it quotes or carries (serializeOtherError).
  */
 export function serializeError(error: unknown): unknown {
   if (!isErrorLike(error)) return error;
   const database = databaseErrorIn(error);
-  if (!database) return pino.stdSerializers.err(error);
+  if (!database) return serializeOtherError(error);
   // No prototype: pino's own err serializer, which runs again on what we return, then keeps our `type`.
   const safe: Record<string, unknown> = Object.assign(Object.create(null), { type: error.name || 'Error', message: safeDatabaseMessage(database.message) });
   if (database !== error) safe.databaseErrorType = database.name;

@@ -478,6 +478,31 @@ test('a database error is logged with its SQLSTATE and constraint, never the sta
   }
 });
 
+test('a library\'s error quoting a stored value is logged without the personal data in it', async () => {
+  const { logger, lines } = capturingLogger();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
+  const logged = await createServer({ config, orm: app.orm, logger });
+  const loggedBase = `http://127.0.0.1:${await logged.listen(0)}`;
+  const phone = '13800138000';
+  const idNumber = residentId('19790214', 'FEMALE');
+  // A value no service writes (a JSON string where an object belongs): graphql-scalars' JSONObject
+  // refuses it while completing the answer, and its message quotes the stored value whole.
+  const stored = `联系人孙丽 ${phone} 身份证 ${idNumber}`;
+  await app.orm.em.fork().execute(`update area set boundary = to_jsonb(?::text) where id = ?`, [stored, dbId(w.communityId)]);
+  try {
+    const answer = await gql(`query Boundary($id: ID!) { node(id: $id) { ... on Community { boundary } } }`, { id: w.communityId }, await app.adminAuthorization(), `${loggedBase}/graphql`);
+    expect(answer.json.errors[0]).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    const logLine = lines.find((line) => line.includes('unexpected error'));
+    // Still says what failed, and where.
+    expect(JSON.parse(logLine!).err.message).toMatch(/^JSONObject cannot represent non-object value: /);
+    expect(JSON.parse(logLine!).err.stack).toMatch(/^\s+at /);
+    for (const secret of [phone, idNumber, '孙丽']) expect(lines.join('')).not.toContain(secret);
+  } finally {
+    await app.orm.em.fork().execute(`update area set boundary = null where id = ?`, [dbId(w.communityId)]);
+    await logged.stop();
+  }
+});
+
 test('scope paths of a street account cover its communities', async () => {
   expect((await areaPath(app, w.communityId)).startsWith(await areaPath(app, w.streetId))).toBe(true);
 });

@@ -1,5 +1,5 @@
-import { CheckConstraintViolationException, InvalidFieldNameException } from '@mikro-orm/core';
-import { GraphQLError } from 'graphql';
+import { CheckConstraintViolationException, InvalidFieldNameException, ValidationError } from '@mikro-orm/core';
+import { GraphQLError, GraphQLString } from 'graphql';
 import { createLogger, serializeError } from '../../src/common/logger';
 import { Writable } from 'node:stream';
 
@@ -42,6 +42,53 @@ describe('serializeError: database errors lose their statement, values and detai
     const logged = serializeError(new TypeError('x is not a function')) as Record<string, unknown>;
     expect(logged).toMatchObject({ type: 'TypeError', message: 'x is not a function' });
     expect(serializeError('plain')).toBe('plain');
+  });
+});
+
+describe('serializeError: any other error keeps what failed and where, not the values it quotes or carries', () => {
+  const phone = '13800138000';
+  const idNumber = '370102199001011234';
+  /** A record as MikroORM holds it: what its errors inspect into their message and keep on `entity`. */
+  class Person {
+    id = 7;
+    name = '张三丰';
+    phone = phone;
+    idNumber = idNumber;
+    birthYear = null;
+  }
+  Object.defineProperty(Person.prototype, '__meta', { value: { className: 'Person' } });
+  const person = () => new Person();
+
+  test('MikroORM\'s validation errors print the entity and keep it on the error', () => {
+    const error = ValidationError.propertyRequired(person(), { name: 'birthYear' } as never);
+    // As thrown: the whole record is in the message and on the error.
+    expect(error.message).toContain(phone);
+    const logged = serializeError(error) as Record<string, unknown>;
+    expect(logged).toMatchObject({ type: 'ValidationError' });
+    expect(logged.message).toMatch(/^Value for Person\.birthYear is required/);
+    expect(logged).not.toHaveProperty('entity');
+    for (const secret of [phone, idNumber, '张三丰']) expect(JSON.stringify(logged)).not.toContain(secret);
+  });
+
+  test('graphql-js quoting a value it could not serialize, and a cause quoting one', () => {
+    let thrown: unknown;
+    try {
+      GraphQLString.serialize({ name: '张三丰', phone });
+    } catch (error) {
+      thrown = error;
+    }
+    const caused = new Error('could not send the reminder', { cause: new Error(`no such number ${phone}`) });
+    for (const error of [thrown, caused]) {
+      const logged = JSON.stringify(serializeError(error));
+      expect(logged).not.toContain(phone);
+      expect(logged).not.toContain('张三丰');
+    }
+    expect(serializeError(caused)).toMatchObject({ message: 'could not send the reminder', cause: { type: 'Error', message: expect.stringMatching(/^no such number 138\*+8000$/) } });
+  });
+
+  test('codes and other plain fields stay (a socket error says which call failed)', () => {
+    const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect', port: 5432 });
+    expect(serializeError(error)).toMatchObject({ type: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:5432', code: 'ECONNREFUSED', errno: -111, syscall: 'connect', port: 5432 });
   });
 });
 
