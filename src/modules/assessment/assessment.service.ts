@@ -123,22 +123,25 @@ interface MemberFactsRow {
 /**
  * The facts of every member reported to the community (双报到) at some time in the year so far, in
  * ONE statement, one aggregate per part. A member's reports are their current one (person) and the
- * ended ones (past_report): a member who retired or moved since is still assessed for the year.
+ * ended ones (past_report): a member who retired or moved since is still assessed for the year, as
+ * staff of the employer they reported through (their latest report's).
  * Activities count while they were reported (from their report's day to its end day, China time):
  * one held before could not be theirs to attend. Posts count when held some time in the year.
  */
 const MEMBER_FACTS_SQL = `
 with reports as (
-  select p.id as person_id, p.reported_on, null::date as ended_on
+  select p.id as person_id, p.reported_on, null::date as ended_on, p.employer_unit_id
     from person p
    where p.residence_community_id = :community and p.reported_on is not null and p.reported_on <= :lastDay
   union all
-  select r.person_id, r.reported_on, r.ended_on
+  select r.person_id, r.reported_on, r.ended_on, r.employer_unit_id
     from past_report r
    where r.community_id = :community and r.reported_on <= :lastDay and r.ended_on >= :firstDay
 ), members as (
-  select distinct r.person_id, p.employer_unit_id
-    from reports r join person p on p.id = r.person_id
+  -- One row a member; their workplace that of their latest report in the year (the current one first).
+  select distinct on (r.person_id) r.person_id, r.employer_unit_id
+    from reports r
+   order by r.person_id, r.ended_on desc nulls first, r.reported_on desc
 ), acts as (
   ${HELD_ACTIVITIES_SQL}
 ), attendance as (

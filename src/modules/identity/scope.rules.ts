@@ -36,6 +36,9 @@ export const SCOPE_PATHS: Readonly<Record<string, string>> = {
   UnitRegistration: 'community',
   ServicePost: 'community',
   PostClaim: 'post.community',
+  // An ended 双报到 report (updatePerson ends it: a move, retirement, leaving the employer): the
+  // community reported to, in scope whenever the person was (the move is checked on the person).
+  PastReport: 'community',
   PointEntry: 'person.residenceCommunity',
   Activity: 'community',
   ActivityParticipation: 'activity.community',
@@ -68,6 +71,7 @@ export const RECORD_TYPES: ReadonlySet<string> = new Set([
   'UnitRegistration',
   'ServicePost',
   'PostClaim',
+  'PastReport',
   'PointEntry',
   'Activity',
   'ActivityParticipation',

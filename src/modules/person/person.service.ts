@@ -70,6 +70,8 @@ export const personService = {
       const person = await loadForUpdate(em, Person, id, 'id');
       const { employerUnitId, residenceCommunityId, organizationId, ...fields } = input;
       const wasPartyMember = person.isPartyMember;
+      // The employer a report ending here was made through (this edit may change or clear it).
+      const reportedThrough = person.employerUnit?.id ?? null;
       applyPatch(person, fields, ['name']);
       const livedIn = person.residenceCommunity?.id ?? null;
       if (employerUnitId !== undefined) {
@@ -81,7 +83,7 @@ export const personService = {
       // the old report, its branch and the posts held in the old community end with the move (else
       // reportMember refused the new community and the old report opened its posts).
       if (person.reportedOn && (person.residenceCommunity?.id ?? null) !== livedIn) {
-        await endReport(em, person, livedIn!, todayInChina(ctx.now()));
+        await endReport(em, person, livedIn!, reportedThrough, todayInChina(ctx.now()));
         person.organization = null;
       }
       // A wish is claimed by a party member living in its community, who alone can then fulfil it: one
@@ -98,7 +100,7 @@ export const personService = {
       // this rule held (retired, still reported) must not silently end their report and posts.
       const touchesReportRule = input.partyStatus !== undefined || employerUnitId !== undefined;
       if (person.reportedOn && touchesReportRule && whyMayNotReport(person) !== null) {
-        await endReport(em, person, person.residenceCommunity!.id, todayInChina(ctx.now()));
+        await endReport(em, person, person.residenceCommunity!.id, reportedThrough, todayInChina(ctx.now()));
       }
       // FOR SHARE, as reportMember reads it: a re-attachment of the organisation racing this waits or is seen.
       // For a reported member, the areas the placement check reads (below) are locked first, as

@@ -112,6 +112,10 @@ export class PastReport {
   @ManyToOne('Community', { deleteRule: 'restrict' })
   community!: Rel<Community>;
 
+  /** The employer they reported through (双报到 is through one): the workplace that year's assessment goes to. */
+  @ManyToOne('Unit', { nullable: true, deleteRule: 'set null' })
+  employerUnit?: Rel<Unit> | null;
+
   @Property({ type: 'date' })
   reportedOn!: string;
 

@@ -30,7 +30,7 @@ export class ReportMemberInput {
   @IdInput({ description: 'The grid branch (BRANCH) or building group (GROUP) inside that community they join.' })
   organizationId!: string;
 
-  @DateInput({ nullable: true, description: 'Defaults to today (China time).' })
+  @DateInput({ nullable: true, description: 'Defaults to today (China time). Not in the future, nor before the day their last report ended (one report at a time).' })
   reportedOn?: string | null;
 
   @IdInput({ description: 'A service post of that community: every reporting member claims at least one.' })

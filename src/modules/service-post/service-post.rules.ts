@@ -46,6 +46,18 @@ export function assertPlacement(organization: PartyOrganization, organizationAre
   if (!organizationArea.path.startsWith(community.path)) throw badInput('input.organizationId', 'must be a branch or group inside that community');
 }
 
+/**
+ * One report at a time: a report does not begin before the member's last one ended (past_report),
+ * or they were reported twice over (the earlier community too, or the same post held twice at once)
+ * and a past year's assessments counted the same months in both. The day it ended is allowed: a
+ * member who moves reports anew where they live that day.
+ */
+export function assertAfterLastReport(reportedOn: string, lastEndedOn: string | null): void {
+  if (lastEndedOn !== null && reportedOn < lastEndedOn) {
+    throw badInput('input.reportedOn', `must not be before ${lastEndedOn}, the day this person's last report (双报到) ended: one reports to one community at a time`);
+  }
+}
+
 /** Registration and report days are facts: not in the future. */
 export function assertNotFuture(day: string, today: string, field: string): void {
   if (day > today) throw badInput(field, `must not be after today (${today})`);

@@ -27,7 +27,8 @@ import type {
   UpdateServicePostInput,
 } from './service-post.inputs';
 import { lockPlacementAreas, lockPlacementAreasBefore } from './placements';
-import { CLAIM_MOVES, assertKeepsAPost, assertMayReport, assertNotFuture, assertPlacement, assertResidence } from './service-post.rules';
+import { lastReportEnd } from './report-end';
+import { CLAIM_MOVES, assertAfterLastReport, assertKeepsAPost, assertMayReport, assertNotFuture, assertPlacement, assertResidence } from './service-post.rules';
 import { assertActsFor } from '../identity/access';
 
 const BY_ID = { property: 'id', direction: OrderDirection.ASC };
@@ -76,6 +77,7 @@ export const servicePostService = {
       const organization = (await loadOptionalShared(em, PartyOrganization, input.organizationId, 'input.organizationId'))!;
       if (person.reportedOn) throw conflict(`this person already reported to their community on ${person.reportedOn}`, 'input.personId');
       assertMayReport(person);
+      assertAfterLastReport(reportedOn, await lastReportEnd(em, person.id));
       assertResidence(person, community);
       await lockPlacementAreas(em, null, organization.area.id);
       assertPlacement(organization, await em.findOneOrFail(Area, organization.area.id, { refresh: true }), community);
