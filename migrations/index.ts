@@ -36,6 +36,7 @@ import { Migration20261226100000_money_resources_metered } from './Migration2026
 import { Migration20261227100000_free_text_masks_border_plates } from './Migration20261227100000_free_text_masks_border_plates';
 import { Migration20261228100000_idempotency_keys } from './Migration20261228100000_idempotency_keys';
 import { Migration20261229100000_report_history } from './Migration20261229100000_report_history';
+import { Migration20261230100000_whistle_stop_and_assignee_due } from './Migration20261230100000_whistle_stop_and_assignee_due';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -79,4 +80,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261227100000_free_text_masks_border_plates', class: Migration20261227100000_free_text_masks_border_plates },
   { name: 'Migration20261228100000_idempotency_keys', class: Migration20261228100000_idempotency_keys },
   { name: 'Migration20261229100000_report_history', class: Migration20261229100000_report_history },
+  { name: 'Migration20261230100000_whistle_stop_and_assignee_due', class: Migration20261230100000_whistle_stop_and_assignee_due },
 ];

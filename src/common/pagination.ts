@@ -200,14 +200,16 @@ export function toConnection<T extends WithId>(rows: T[], limit: number, orderin
 export async function paginate<T extends WithId>(
   em: EntityManager,
   entity: EntityClass<T>,
-  where: FilterQuery<T>,
+  // A function when the filter holds a raw-SQL key (MikroORM's `raw`), which only one query can use: called once per query.
+  where: FilterQuery<T> | (() => FilterQuery<T>),
   ordering: Ordering,
   args: ConnectionArgs,
 ): Promise<ConnectionResult<T>> {
   const limit = pageSize(args);
+  const whereOf = () => (typeof where === 'function' ? (where as () => FilterQuery<T>)() : where);
   let countPromise: Promise<number> | undefined;
-  const countTotal = () => (countPromise ??= em.count(entity as ClassType<T>, where));
-  const filter = args.after ? { $and: [where, cursorCondition(em, entity, ordering, args.after)] } : where;
+  const countTotal = () => (countPromise ??= em.count(entity as ClassType<T>, whereOf()));
+  const filter = args.after ? { $and: [whereOf(), cursorCondition(em, entity, ordering, args.after)] } : whereOf();
   const rows = await em.find(entity as ClassType<T>, filter as FilterQuery<T>, { orderBy: orderBy(ordering) as never, limit: limit + 1 });
   return toConnection(rows as T[], limit, ordering, countTotal);
 }

@@ -155,7 +155,7 @@ export function planDemoRequests(world: DemoRequestWorld, options: { count: numb
     // go in its ledger entry and are folded into the row, exactly as the request service does.
     const state: Row = {
       status: 'ORDERED', statusBeforeSuspension: null, level: 'COMMUNITY', assigneePersonId: null, assigneeUnitId: null,
-      dueAt: iso(createdAt + category.communityHours * HOUR), suspendedAt: null, resolvedAt: null, closedAt: null,
+      dueAt: iso(createdAt + category.communityHours * HOUR), assigneeDueAt: null, suspendedAt: null, resolvedAt: null, closedAt: null,
       satisfaction: null, ratingComment: null, lastReason: null,
     };
     let sequence = 0;
@@ -185,7 +185,10 @@ export function planDemoRequests(world: DemoRequestWorld, options: { count: numb
       const closed = rated || random.chance(0.5);
       const steps: Array<() => boolean> = [
         // One in ten waits days for dispatch (a backlog the dashboards show).
-        () => (random.chance(0.1) ? next(24, 120) : next(0.5, 8)) < end && (event('DISPATCHED', t, 'DISPATCHED', { status: 'DISPATCHED', assigneePersonId: assignee }), true),
+        // Dispatched past its due time, the member has the category's time from then (request.states.ts, assigneeDueAt).
+        () => (random.chance(0.1) ? next(24, 120) : next(0.5, 8)) < end && (event('DISPATCHED', t, 'DISPATCHED', {
+          status: 'DISPATCHED', assigneePersonId: assignee, ...(t > Date.parse(state.dueAt as string) ? { assigneeDueAt: iso(t + category.communityHours * HOUR) } : {}),
+        }), true),
         () => next(0.2, 4) < end && (event('TAKEN', t, 'TAKEN', { status: 'TAKEN' }), true),
         () => next(0, 6) < end && (event('STARTED', t, 'IN_PROGRESS', { status: 'IN_PROGRESS' }), true),
         () => {
@@ -218,7 +221,7 @@ export function planDemoRequests(world: DemoRequestWorld, options: { count: numb
       id, created_at: iso(createdAt), updated_at: iso(updatedAt), number, title, body, channel, category_id: category.id, area_id: place.id,
       resident_group: residentGroup, resident_name: `示例居民${String(id).padStart(4, '0')}`, resident_phone: `1380000${String(id).padStart(4, '0')}`,
       status: state.status, status_before_suspension: null, level: state.level, assignee_person_id: state.assigneePersonId, assignee_unit_id: null,
-      due_at: state.dueAt, suspended_at: null, resolved_at: state.resolvedAt, closed_at: state.closedAt, satisfaction: state.satisfaction,
+      due_at: state.dueAt, assignee_due_at: state.assigneeDueAt, suspended_at: null, resolved_at: state.resolvedAt, closed_at: state.closedAt, satisfaction: state.satisfaction,
       rating_comment: state.ratingComment, last_reason: state.lastReason,
       // The service's version: 1 on insert, +1 for the number, +1 per later step.
       version: sequence + 1,

@@ -277,3 +277,19 @@ describe('assessment rules', () => {
     expect(ranked.map((r) => r.rank)).toEqual([2, 1, 2, null, 4]);
   });
 });
+
+describe('whistles whose request was finished (whistle.rules.ts)', () => {
+  test('a department not due when its whistle stopped counts in neither figure; one already late by then stays late', async () => {
+    await app.orm.em.fork().transactional(async (em) => {
+      const w5 = em.create(Whistle, { blownBy: dbId(tree.communityId), letter: '关于积水点整改的函', blownAt: at('2025-06-01T09:00:00'), stoppedAt: at('2025-06-02T09:00:00') });
+      const called = (unit: string, feedbackDueAt: Date) =>
+        em.create(WhistleRecipient, { whistle: w5, unit: dbId(unit), status: WhistleResponseStatus.AWAITING_REPORT, reportDueAt: at('2025-06-01T12:00:00'), feedbackDueAt });
+      called(u.u4, at('2025-06-05T09:00:00')); // due after the stop: no longer called
+      called(u.u3, at('2025-06-01T12:00:00')); // missed before the stop: late
+    });
+    const rows = (await ok(app, QUERY, { input: { communityId: tree.communityId, year: 2025 } })).unitAssessments;
+    const of = (unitId: string) => rows.find((row: any) => row.unit.id === unitId).whistles;
+    expect(of(u.u4)).toMatchObject({ numerator: 0, denominator: 0 });
+    expect(of(u.u3)).toMatchObject({ numerator: 2, denominator: 3 });
+  });
+});

@@ -355,3 +355,68 @@ test("a unit liaison filters the whistles aimed at their unit by a request outsi
   const wrongType = await app.execute(BY_REQUEST, { r: departmentIds[1] }, liaison);
   expect(wrongType.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.requestId' });
 });
+
+test('a whistle whose request is closed out stops its clock: a department late by then stays late, one not due yet is no longer counted overdue', async () => {
+  // Its own hour, so the dashboard below sees only these whistles.
+  const T1 = new Date('2026-05-11T02:00:00Z');
+  app.clock.set(T1);
+  const requestId = await newRequest();
+  const { partyMembers } = await ok(`{ partyMembers(first: 1) { edges { node { id } } } }`);
+  await ok(`mutation($id: ID!, $person: ID!) { dispatchRequest(id: $id, input: { assigneePersonId: $person }) { status } }`, { id: requestId, person: partyMembers.edges[0].node.id });
+  await ok(`mutation($id: ID!) { takeRequest(id: $id) { status } }`, { id: requestId });
+  const blow = async (unitId: string, hours: Record<string, number>) =>
+    (await ok(BLOW, { input: { requestId, blownById: communityId, letter: '联合处置函', unitIds: [unitId], ...hours } })).blowWhistle;
+  const late = await blow(departmentIds[0], { reportHours: 24, feedbackHours: 24 }); // both deadlines pass before the close-out
+  const notDue = await blow(departmentIds[1], { reportHours: 48, feedbackHours: 72 }); // none passes before it
+  const answered = await blow(departmentIds[2], {}); // answers in time
+  const recipientOf = (whistle: any) => whistle.recipients.edges[0].node.id;
+  app.clock.set(new Date(T1.getTime() + HOUR));
+  await ok(`mutation($id: ID!) { reportToWhistle(id: $id) { status } }`, { id: recipientOf(answered) });
+  await ok(`mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: "已到场处置" }) { status } }`, { id: recipientOf(answered) });
+
+  const closedAt = new Date(T1.getTime() + 30 * HOUR);
+  app.clock.set(closedAt);
+  await ok(`mutation($id: ID!) { resolveRequest(id: $id) { status } }`, { id: requestId });
+  await ok(`mutation($id: ID!) { closeOutRequest(id: $id, input: { byLevel: COMMUNITY, reason: "已修复，销号" }) { status } }`, { id: requestId });
+
+  // Long after every deadline.
+  app.clock.set(new Date(T1.getTime() + 100 * HOUR));
+  const read = await ok(`query($id: ID!) { node(id: $id) { ... on Request { whistles { edges { node { id recipients { edges { node { id reportOverdue feedbackOverdue answeredOnTime } } } } } } } } }`, { id: requestId });
+  const byWhistle = new Map(read.node.whistles.edges.map((e: any) => [e.node.id, e.node.recipients.edges[0].node]));
+  expect(byWhistle.get(late.id)).toMatchObject({ reportOverdue: true, feedbackOverdue: true, answeredOnTime: null });
+  expect(byWhistle.get(notDue.id)).toMatchObject({ reportOverdue: false, feedbackOverdue: false, answeredOnTime: null });
+  expect(byWhistle.get(answered.id)).toMatchObject({ reportOverdue: false, feedbackOverdue: false, answeredOnTime: true });
+
+  const lists = await ok(`query($requestId: ID!) {
+    overdue: whistles(first: 100, filter: { requestId: $requestId, overdue: true }) { edges { node { id } } }
+    notOverdue: whistles(first: 100, filter: { requestId: $requestId, overdue: false }) { edges { node { id } } }
+    late: whistleResponses(first: 100, filter: { overdue: true }) { totalCount edges { node { id } } }
+    inTime: whistleResponses(first: 100, filter: { overdue: false }) { totalCount edges { node { id } } }
+  }`, { requestId });
+  expect(lists.overdue.edges.map((e: any) => e.node.id)).toEqual([late.id]);
+  expect(lists.notOverdue.edges.map((e: any) => e.node.id).sort()).toEqual([notDue.id, answered.id].sort());
+  const lateIds = lists.late.edges.map((e: any) => e.node.id);
+  expect(lateIds).toContain(recipientOf(late));
+  expect(lateIds).not.toContain(recipientOf(notDue));
+  expect(lists.inTime.edges.map((e: any) => e.node.id)).toContain(recipientOf(notDue));
+
+  // The dashboard's rate counts the department answered in time and the one late before the close-out, not the one never due.
+  const dashboard = await ok(`query($input: DashboardInput!) { dashboard(input: $input) { whistlesBlown whistleResponses whistlesAnsweredOnTimeRate } }`, {
+    input: { areaId: communityId, from: T1.toISOString(), to: new Date(T1.getTime() + HOUR).toISOString() },
+  });
+  expect(dashboard.dashboard).toEqual({ whistlesBlown: 3, whistleResponses: 3, whistlesAnsweredOnTimeRate: 0.5 });
+
+  // The stop is on the whistle: when the request was closed out.
+  const stopped = await ok(`query($id: ID!) { node(id: $id) { ... on Whistle { stoppedAt } } }`, { id: late.id });
+  expect(stopped.node.stoppedAt).toBe(closedAt.toISOString());
+});
+
+test('rejecting a request a whistle was blown on stops the whistle too', async () => {
+  const requestId = await newRequest();
+  const blown = (await ok(BLOW, { input: { requestId, blownById: communityId, letter: '联合处置函', unitIds: [departmentIds[0]] } })).blowWhistle;
+  app.clock.advance(2 * HOUR);
+  await ok(`mutation($id: ID!) { rejectRequest(id: $id, input: { reason: "不属于受理范围" }) { status } }`, { id: requestId });
+  app.clock.advance(200 * HOUR);
+  const read = await ok(`query($id: ID!) { node(id: $id) { ... on Whistle { recipients { edges { node { reportOverdue feedbackOverdue } } } } } }`, { id: blown.id });
+  expect(read.node.recipients.edges[0].node).toEqual({ reportOverdue: false, feedbackOverdue: false });
+});

@@ -10,7 +10,7 @@ export const ASSESSMENT_WEIGHTS = {
   attendance: 0.25,
   /** Claims on the community's list items delivered or confirmed, of all not cancelled. */
   claims: 0.25,
-  /** Whistles of the community answered by the feedback deadline, of all answered or overdue. */
+  /** Whistles of the community answered by the feedback deadline, of all answered by it or that missed it (whistle.rules.ts: a whistle stopped first does not count). */
   whistles: 0.25,
   /** Mean resident satisfaction (1-5) on the unit's requests in the community, divided by 5. */
   satisfaction: 0.25,
@@ -22,7 +22,7 @@ export const MEMBER_ASSESSMENT_WEIGHTS = {
   posts: 0.25,
   /** Share of the community's activities held that year while they were reported (and started by now) that they attended. */
   attendance: 0.25,
-  /** Requests in the community assigned to them, created that year: resolved by the due time, of those resolved or open past it (限时办结). */
+  /** Requests in the community assigned to them, created that year: resolved by their due time, of those resolved, open past it, or taken from them past it (限时办结; request.states.ts, assigneeDueAt). */
   requests: 0.25,
   /** Mean resident satisfaction (1-5) on those requests, divided by 5. */
   satisfaction: 0.25,

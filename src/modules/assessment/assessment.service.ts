@@ -5,10 +5,11 @@ import { ClaimStatus } from '../list/list.entity';
 import type { MemberAssessmentsInput, UnitAssessmentsInput } from './assessment.inputs';
 import { rankByScore, scoreAssessment, scoreMemberAssessment, type MemberAssessmentPartName, type PartFacts, type UnitAssessmentPartName } from './assessment.rules';
 import type { MemberAssessment, UnitAssessment } from './assessment.types';
-import { CLOCK_RUNNING } from '../request/request.states';
+import { CLOCK_RUNNING, assigneeDueAtSql } from '../request/request.states';
 import { ROLLUP_TIME_ZONE } from '../service-data/time-zone';
 import { Role } from '../identity/role';
 import { authorizeArea } from '../identity/access';
+import { metDeadlineSql, missedDeadlineSql } from '../whistle/whistle.rules';
 
 interface FactsRow {
   unit_id: number;
@@ -28,6 +29,10 @@ interface FactsRow {
  */
 const HELD_ACTIVITIES_SQL = `select id, starts_at from activity
    where community_id = :community and starts_at >= :from and starts_at < :to and starts_at <= :now`;
+
+/** A department's feedback under a whistle, met or missed (whistle.rules.ts), on `r` (whistle_recipient) and `w` (whistle). */
+const WHISTLE_FEEDBACK_MET = metDeadlineSql('r.feedback_due_at', 'r.answered_at');
+const WHISTLE_FEEDBACK_MISSED = missedDeadlineSql('r.feedback_due_at', 'r.answered_at', 'w.stopped_at', ':now');
 
 /**
  * The facts of every unit paired with the community in the year, in ONE statement: the paired
@@ -72,12 +77,14 @@ with terms as (
      and c.unit_id in (select unit_id from paired)
    group by c.unit_id
 ), whistles as (
+  -- Answered by the feedback deadline, of those answered by it or that missed it (whistle.rules.ts):
+  -- a department whose whistle stopped (its request closed out) before its deadline counts in neither.
   select r.unit_id,
-         count(*) filter (where r.answered_at is not null and r.answered_at <= r.feedback_due_at) as on_time,
+         count(*) filter (where ${WHISTLE_FEEDBACK_MET}) as on_time,
          count(*) as total
     from whistle_recipient r join whistle w on w.id = r.whistle_id
    where w.blown_by_id = :community and w.blown_at >= :from and w.blown_at < :to
-     and (r.answered_at is not null or r.feedback_due_at < :now)
+     and (${WHISTLE_FEEDBACK_MET} or ${WHISTLE_FEEDBACK_MISSED})
      and r.unit_id in (select unit_id from paired)
    group by r.unit_id
 ), satisfaction as (
@@ -119,6 +126,9 @@ interface MemberFactsRow {
   satisfaction_rated: number;
   points_earned: number;
 }
+
+/** The due time a request counts against its assignee by (request.states.ts), on `q` (request). */
+const ASSIGNEE_DUE = assigneeDueAtSql('q');
 
 /**
  * The facts of every member reported to the community (双报到) at some time in the year so far, in
@@ -164,14 +174,22 @@ with reports as (
    group by c.person_id
 ), requests as (
   select q.assignee_person_id as person_id,
-         count(*) filter (where q.resolved_at is not null and q.resolved_at <= q.due_at) as on_time,
-         count(*) filter (where q.resolved_at is not null or (q.status in (:open) and q.due_at < :now)) as due,
+         count(*) filter (where q.resolved_at is not null and q.resolved_at <= ${ASSIGNEE_DUE}) as on_time,
+         count(*) filter (where q.resolved_at is not null or (q.status in (:open) and ${ASSIGNEE_DUE} < :now)) as due,
          coalesce(sum(q.satisfaction), 0) as points,
          count(q.satisfaction) as rated
     from request q join area a on a.id = q.area_id
    where a.path like :pathPrefix and q.created_at >= :from and q.created_at < :to
      and q.assignee_person_id in (select person_id from members)
    group by q.assignee_person_id
+), taken_late as (
+  -- Requests taken from them past their due time (handed back, escalated): due and not on time,
+  -- though no longer assigned to them (request.states.ts, assigneeDueAt; the ledger's lateAssignee).
+  select (e.data->'lateAssignee'->>'personId')::int as person_id, count(*) as late
+    from request q join area a on a.id = q.area_id join request_event e on e.request_id = q.id
+   where a.path like :pathPrefix and q.created_at >= :from and q.created_at < :to
+     and (e.data->'lateAssignee'->>'personId')::int in (select person_id from members)
+   group by 1
 ), points as (
   select e.person_id, sum(e.amount) as earned
     from point_entry e
@@ -184,7 +202,7 @@ select members.person_id, members.employer_unit_id,
        coalesce(attendance.held, 0)::int as activities_held,
        coalesce(attendance.attended, 0)::int as activities_attended,
        coalesce(requests.on_time, 0)::int as requests_on_time,
-       coalesce(requests.due, 0)::int as requests_due,
+       (coalesce(requests.due, 0) + coalesce(taken_late.late, 0))::int as requests_due,
        coalesce(requests.points, 0)::int as satisfaction_points,
        coalesce(requests.rated, 0)::int as satisfaction_rated,
        coalesce(points.earned, 0)::int as points_earned
@@ -192,13 +210,15 @@ select members.person_id, members.employer_unit_id,
   left join attendance on attendance.person_id = members.person_id
   left join posts on posts.person_id = members.person_id
   left join requests on requests.person_id = members.person_id
+  left join taken_late on taken_late.person_id = members.person_id
   left join points on points.person_id = members.person_id
  order by members.person_id`;
 
 /**
- * Requests whose deadline clock runs (CLOCK_RUNNING, the rule of Request.overdue): past their due
- * time they count against the member they are assigned to, DISPATCHED ones too (a member who never
- * takes a request dispatched to them is late with it); suspended ones do not run late.
+ * Requests whose deadline clock runs (CLOCK_RUNNING, the rule of Request.overdue): past their
+ * assignee's due time (assigneeDueAt) they count against the member they are assigned to,
+ * DISPATCHED ones too (a member who never takes a request dispatched to them is late with it);
+ * suspended ones do not run late.
  */
 const OPEN_REQUEST_STATUSES = CLOCK_RUNNING;
 

@@ -12,6 +12,7 @@ import type { DashboardFigures, DashboardInput, StreetRankingInput, StreetRankin
 import { authorizeArea, authorizeDistricts, pathCondition } from '../identity/access';
 import { rankByScore } from '../assessment/assessment.rules';
 import { onOneSnapshot } from '../../common/transaction';
+import { metDeadlineSql, missedDeadlineSql } from '../whistle/whistle.rules';
 
 const DONE = `('${RequestStatus.RESOLVED}', '${RequestStatus.CLOSED}')`;
 const RUNNING = `(${CLOCK_RUNNING.map((status) => `'${status}'`).join(', ')})`;
@@ -80,11 +81,13 @@ export const dashboardService = {
         [prefix, ctx.now()],
       ],
       [
-        // A department still inside its deadline is neither on time nor late yet: the rate counts
-        // those that answered or are past due, as the unit assessment does.
+        // A department still inside its deadline is neither on time nor late yet, nor is one whose
+        // whistle stopped before its deadline: the rate counts those that answered by the deadline
+        // or missed it (whistle.rules.ts), as the unit assessment does.
         `select count(distinct w.id) as blown, count(wr.id) as responses,
-                count(wr.id) filter (where wr.status = 'ANSWERED' or wr.feedback_due_at < ?) as due,
-                count(wr.id) filter (where wr.status = 'ANSWERED' and wr.answered_at <= wr.feedback_due_at) as on_time
+                count(wr.id) filter (where ${metDeadlineSql('wr.feedback_due_at', 'wr.answered_at')}
+                                        or ${missedDeadlineSql('wr.feedback_due_at', 'wr.answered_at', 'w.stopped_at', '?')}) as due,
+                count(wr.id) filter (where ${metDeadlineSql('wr.feedback_due_at', 'wr.answered_at')}) as on_time
            from whistle w join area a on a.id = w.blown_by_id left join whistle_recipient wr on wr.whistle_id = w.id
           where a.path like ? and w.blown_at >= ? and w.blown_at < ?`,
         [ctx.now(), prefix, ...period],

@@ -15,6 +15,7 @@ import { FIELDS_ONLY_FOR, ITEM_MOVES, REQUIRED_FOR, appendLine, meteredQuantity,
 import { usedQuantities } from './list.relations';
 import { loadByGlobalId, loadForUpdate, loadOptional } from '../../common/lookup';
 import { nextState } from '../../common/state-machine';
+import { stopWhistlesOn } from '../whistle/whistle.service';
 
 /** Newest period first; lists of one period by id. */
 export const PROBLEM_LIST_ORDER: Ordering = { property: 'startsOn', direction: OrderDirection.DESC };
@@ -128,6 +129,8 @@ export const listItemService = {
       item.closedAt = ctx.now();
       item.description = appendLine(item.description, `销号: ${args.note}`);
       await em.flush();
+      // Solved: the whistles blown on it stop their departments' clock (whistle.rules.ts).
+      await stopWhistlesOn(em, { problem: item.id }, item.closedAt);
       return item;
     });
   },

@@ -126,6 +126,13 @@ export class Request extends NodeEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   dueAt!: Date;
 
+  /**
+   * The assignee's own due time, when it is not `dueAt`: they got the request already past it, and
+   * have the category's time from then (request.states.ts, assigneeDueAt). Read it through assigneeDueAt.
+   */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  assigneeDueAt?: Date | null;
+
   @Field(() => DateTimeISOResolver, { nullable: true })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   suspendedAt?: Date | null;

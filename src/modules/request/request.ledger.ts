@@ -13,6 +13,7 @@ export interface RequestState {
   assigneePersonId?: number | null;
   assigneeUnitId?: number | null;
   dueAt?: string | null;
+  assigneeDueAt?: string | null;
   suspendedAt?: string | null;
   resolvedAt?: string | null;
   closedAt?: string | null;
@@ -31,6 +32,7 @@ export function snapshot(request: Request): Required<RequestState> {
     assigneePersonId: request.assigneePerson?.id ?? null,
     assigneeUnitId: request.assigneeUnit?.id ?? null,
     dueAt: iso(request.dueAt),
+    assigneeDueAt: iso(request.assigneeDueAt),
     suspendedAt: iso(request.suspendedAt),
     resolvedAt: iso(request.resolvedAt),
     closedAt: iso(request.closedAt),

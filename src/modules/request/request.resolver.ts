@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DateTimeISOResolver } from 'graphql-scalars';
 import { ConnectionArgs, ConnectionType, OrderDirection } from '../../common/pagination';
 import { maskName, maskPhone } from '../../common/privacy';
 import type { AppContext } from '../../context/context';
@@ -21,7 +22,7 @@ import {
 } from './request.inputs';
 import { eventsOfRequest } from './request.relations';
 import { communityIdOf, requestService } from './request.service';
-import { CLOCK_RUNNING } from './request.states';
+import { CLOCK_RUNNING, assigneeDueAt } from './request.states';
 
 export const RequestConnection = ConnectionType(Request, 'Request');
 export const RequestEventConnection = ConnectionType(RequestEvent, 'RequestEvent');
@@ -139,6 +140,14 @@ export class RequestResolver {
   @FieldResolver(() => Unit, { nullable: true })
   assigneeUnit(@Root() request: Request, @Ctx() ctx: AppContext) {
     return request.assigneeUnit ? ctx.loaders.byId(Unit).load(request.assigneeUnit.id) : null;
+  }
+
+  @FieldResolver(() => DateTimeISOResolver, {
+    nullable: true,
+    description: 'When the assignee must have resolved it (their 限时办结, in their assessment): dueAt, or, for one who got it already past dueAt, the category\'s time from when they got it. Null while unassigned.',
+  })
+  assigneeDueAt(@Root() request: Request) {
+    return request.assigneePerson || request.assigneeUnit ? assigneeDueAt(request) : null;
   }
 
   @FieldResolver(() => Boolean, { description: 'Past its deadline with the clock running.' })

@@ -40,13 +40,18 @@ import {
   REOPEN_WINDOW_DAYS,
   RequestAction,
   TRANSITIONS,
+  assigneeDueAt,
+  heldPastDue,
   nextStatus,
 } from './request.states';
+import { REQUEST_STATUSES_ENDING_WHISTLES } from '../whistle/whistle.rules';
+import { stopWhistlesOn } from '../whistle/whistle.service';
 import { assertActsFor, scopePathsOf } from '../identity/access';
 import { STAFF_ROLES } from '../identity/access.policy';
 import { Role } from '../identity/role';
 
 const HOUR = 3600_000;
+const iso = (date: Date) => date.toISOString();
 
 /** Levels a request can be located at: the smallest known place. */
 const REQUEST_AREA_TYPES = ['Community', 'Grid', 'Building'];
@@ -129,10 +134,16 @@ async function step(
     if (Number(locked.version) !== request.version) throw OptimisticLockError.lockFailedVersionMismatch(request, request.version, Number(locked.version));
     const now = ctx.now();
     const before = snapshot(request);
+    // Held past the assignee's due time: if this step takes it from them, they stay late with it (assigneeDueAt).
+    const late = heldPastDue(request, now) ? { personId: before.assigneePersonId, unitId: before.assigneeUnitId, dueAt: iso(assigneeDueAt(request)) } : null;
     const status = nextStatus(action, request.status, request.statusBeforeSuspension);
     await apply?.(request, em, now);
     request.status = status;
+    if (!request.assigneePerson && !request.assigneeUnit) request.assigneeDueAt = null;
     if (input.reason && LAST_REASON_ACTIONS.has(action)) request.lastReason = input.reason;
+    const after = snapshot(request);
+    const takenFromLate =
+      late && ((late.personId != null && after.assigneePersonId !== late.personId) || (late.unitId != null && after.assigneeUnitId !== late.unitId));
     await appendEvent(em, request, {
       kind: TRANSITIONS[action].event,
       actor: actorOf(ctx),
@@ -140,8 +151,11 @@ async function step(
       fromStatus: before.status as RequestStatus,
       toStatus: status,
       note: input.reason ?? input.note ?? null,
-      set: changedFields(before, snapshot(request)),
+      set: changedFields(before, after),
+      extra: takenFromLate ? { lateAssignee: late } : undefined,
     });
+    // Finished: the whistles blown on it stop their departments' clock (whistle.rules.ts).
+    if (REQUEST_STATUSES_ENDING_WHISTLES.includes(status)) await stopWhistlesOn(em, { request: request.id }, now);
     request.updatedAt = now; // bumps the version even when only the ledger grows
     await em.flush();
     await refreshDemandRollup(em, request);
@@ -236,7 +250,7 @@ export const requestService = {
     if ((input.assigneePersonId == null) === (input.assigneeUnitId == null)) {
       throw badInput('input.assigneePersonId', 'give exactly one of assigneePersonId and assigneeUnitId');
     }
-    return step(ctx, id, RequestAction.DISPATCH, input, async (request, em) => {
+    return step(ctx, id, RequestAction.DISPATCH, input, async (request, em, now) => {
       // Read FOR SHARE: a member leaving the party at this moment waits, or is seen gone.
       request.assigneePerson = (await loadOptionalShared(em, Person, input.assigneePersonId, 'input.assigneePersonId')) ?? null;
       request.assigneeUnit = (await loadOptional(em, Unit, input.assigneeUnitId, 'input.assigneeUnitId')) ?? null;
@@ -244,6 +258,8 @@ export const requestService = {
       if (request.assigneePerson && !request.assigneePerson.isPartyMember) {
         throw badInput('input.assigneePersonId', 'a request is dispatched to a party member or to a unit; this person is not a party member');
       }
+      // Already past its due time: the assignee is not blamed for the time before they got it (assigneeDueAt).
+      request.assigneeDueAt = request.dueAt < now ? await deadline(em, await em.findOneOrFail(RequestCategory, { id: request.category.id }), request.level, now) : null;
     });
   },
 
@@ -317,7 +333,9 @@ export const requestService = {
   /** The deadline moves by exactly the time spent suspended. */
   resume: (ctx: AppContext, id: string, input: StepInput) =>
     step(ctx, id, RequestAction.RESUME, input, (request, _em, now) => {
-      request.dueAt = new Date(request.dueAt.getTime() + (now.getTime() - request.suspendedAt!.getTime()));
+      const suspended = now.getTime() - request.suspendedAt!.getTime();
+      request.dueAt = new Date(request.dueAt.getTime() + suspended);
+      if (request.assigneeDueAt) request.assigneeDueAt = new Date(request.assigneeDueAt.getTime() + suspended);
       request.suspendedAt = null;
       request.statusBeforeSuspension = null;
     }),
@@ -333,6 +351,7 @@ export const requestService = {
       request.closedAt = null;
       request.satisfaction = null;
       request.ratingComment = null;
+      request.assigneeDueAt = null; // the fresh deadline is everyone's
       request.dueAt = await deadline(em, await em.findOneOrFail(RequestCategory, { id: request.category.id }), request.level, now);
     }),
 

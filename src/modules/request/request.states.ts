@@ -1,4 +1,5 @@
 import { illegalTransition } from '../../common/errors';
+import type { Request } from './request.entity';
 import { RequestEventKind, RequestLevel, RequestStatus } from './request.entity';
 
 /** Everything that can be done to a request. */
@@ -42,6 +43,31 @@ export const TRANSITIONS: Record<RequestAction, { from: readonly RequestStatus[]
 
 /** Statuses in which the deadline clock runs (and a request can be overdue). */
 export const CLOCK_RUNNING: readonly RequestStatus[] = [S.ORDERED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS, S.RETURNED, S.REOPENED];
+
+/**
+ * Whose lateness (限时办结 in the member assessments): a request counts against its assignee by
+ * the assignee's due time, which is the request's `dueAt` (the owning level's deadline) unless
+ * they got it already past that:
+ * - dispatched before `dueAt`, the assignee has until `dueAt`;
+ * - dispatched past `dueAt` (handed back late by someone else, or left undispatched), the new
+ *   assignee is not blamed for time before they got it: they have the category's time for the
+ *   level from the dispatch (`Request.assigneeDueAt`). The request's own `dueAt` does not move: the
+ *   level is still late (dashboards, `isOverdue`, `overdue` filters read `dueAt`);
+ * - taken from them past their due time, the clock running (handed back, escalated, dispatched
+ *   to someone else), they stay late with it: the step's ledger entry records `lateAssignee`
+ *   ({ personId, unitId, dueAt }), which their assessment counts as due and not on time.
+ */
+export function assigneeDueAt(request: Pick<Request, 'assigneeDueAt' | 'dueAt'>): Date {
+  return request.assigneeDueAt ?? request.dueAt;
+}
+
+/** `assigneeDueAt` in SQL, on a request row's alias. */
+export const assigneeDueAtSql = (alias: string) => `coalesce(${alias}.assignee_due_at, ${alias}.due_at)`;
+
+/** The assignee holds it past their due time, the clock running (see assigneeDueAt). */
+export function heldPastDue(request: Pick<Request, 'assigneePerson' | 'assigneeUnit' | 'assigneeDueAt' | 'dueAt' | 'status'>, now: Date): boolean {
+  return (request.assigneePerson != null || request.assigneeUnit != null) && CLOCK_RUNNING.includes(request.status) && assigneeDueAt(request) < now;
+}
 
 /** A resident may ask to reopen within this many days of resolution. */
 export const REOPEN_WINDOW_DAYS = 7;

@@ -37,6 +37,14 @@ export class Whistle extends NodeEntity {
   @Field(() => DateTimeISOResolver)
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   blownAt!: Date;
+
+  /** Set once, by the step that finishes the matter (whistle.rules.ts, REQUEST_STATUSES_ENDING_WHISTLES). */
+  @Field(() => DateTimeISOResolver, {
+    nullable: true,
+    description: 'When the matter was finished (the request closed out or rejected, the problem closed): the departments\' clock stopped then. A deadline not passed by then no longer counts; one passed before stays missed.',
+  })
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  stoppedAt?: Date | null;
 }
 
 export enum WhistleResponseStatus {

@@ -8,6 +8,7 @@ import { Request } from '../request/request.entity';
 import { Unit } from '../unit/unit.entity';
 import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.entity';
 import { BlowWhistleInput, WhistleFeedbackInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
+import { metDeadline, missedDeadline } from './whistle.rules';
 import { whistleService } from './whistle.service';
 
 export const WhistleConnection = ConnectionType(Whistle, 'Whistle');
@@ -81,19 +82,21 @@ export class WhistleRecipientFieldsResolver {
     return ctx.loaders.byId(Unit).load(recipient.unit.id);
   }
 
-  @FieldResolver(() => Boolean, { description: 'Past the report deadline without reporting (or reported late).' })
-  reportOverdue(@Root() recipient: WhistleRecipient, @Ctx() ctx: AppContext) {
-    return (recipient.reportedAt ?? ctx.now()) > recipient.reportDueAt;
+  @FieldResolver(() => Boolean, { description: 'Missed the report deadline: not reported by it (reported late, or not yet), the deadline passing before the whistle stopped.' })
+  async reportOverdue(@Root() recipient: WhistleRecipient, @Ctx() ctx: AppContext) {
+    const whistle = await ctx.loaders.byId(Whistle).load(recipient.whistle.id);
+    return missedDeadline(recipient.reportDueAt, recipient.reportedAt, whistle?.stoppedAt, ctx.now());
   }
 
-  @FieldResolver(() => Boolean, { description: 'Past the feedback deadline without feeding back (or fed back late).' })
-  feedbackOverdue(@Root() recipient: WhistleRecipient, @Ctx() ctx: AppContext) {
-    return (recipient.answeredAt ?? ctx.now()) > recipient.feedbackDueAt;
+  @FieldResolver(() => Boolean, { description: 'Missed the feedback deadline: not fed back by it (fed back late, or not yet), the deadline passing before the whistle stopped.' })
+  async feedbackOverdue(@Root() recipient: WhistleRecipient, @Ctx() ctx: AppContext) {
+    const whistle = await ctx.loaders.byId(Whistle).load(recipient.whistle.id);
+    return missedDeadline(recipient.feedbackDueAt, recipient.answeredAt, whistle?.stoppedAt, ctx.now());
   }
 
   @FieldResolver(() => Boolean, { nullable: true, description: 'Answered by the feedback deadline; null while unanswered.' })
   answeredOnTime(@Root() recipient: WhistleRecipient) {
-    return recipient.status === WhistleResponseStatus.ANSWERED ? recipient.answeredAt! <= recipient.feedbackDueAt : null;
+    return recipient.status === WhistleResponseStatus.ANSWERED ? metDeadline(recipient.feedbackDueAt, recipient.answeredAt) : null;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Move } from '../../common/state-machine';
+import { RequestStatus } from '../request/request.entity';
 import { WhistleResponseStatus } from './whistle.entity';
 
 /** Default hours a called department has to report (报到) and to feed back (反馈). */
@@ -7,6 +8,13 @@ export const DEFAULT_FEEDBACK_HOURS = 72;
 /** Who may blow a whistle: a community, or a street ("街乡吹哨"). */
 export const WHISTLE_BLOWER_TYPES = ['Community', 'Street'];
 export const MAX_RECIPIENTS = 20;
+
+/**
+ * A request in one of these is finished (closed out, 销号, or rejected): there is nothing left to
+ * whistle for, so no whistle is blown on it, and the step that brings it here stops the clock of
+ * the whistles already blown on it (`Whistle.stoppedAt`). So does closing out a PROBLEM item.
+ */
+export const REQUEST_STATUSES_ENDING_WHISTLES: readonly RequestStatus[] = [RequestStatus.CLOSED, RequestStatus.REJECTED];
 
 const R = WhistleResponseStatus;
 
@@ -19,3 +27,37 @@ export const RESPONSE_MOVES = {
   report: { from: [R.AWAITING_REPORT], to: R.REPORTED },
   answer: { from: [R.REPORTED], to: R.ANSWERED },
 } satisfies Record<string, Move<WhistleResponseStatus>>;
+
+/**
+ * THE lateness rule of a department's duty (report by `reportDueAt`, feed back by `feedbackDueAt`).
+ * The clock runs until the duty is done, or until the whistle stops (its request closed out or
+ * rejected, its problem closed: `stoppedAt`), whichever comes first:
+ * - done by the deadline: on time;
+ * - deadline passed while the clock ran (not done by then): late, and it stays late, whatever
+ *   happens after (the matter closing does not forgive a department already late);
+ * - the whistle stopped before the deadline, and the duty not done by then: neither on time nor
+ *   late; the department is no longer called, and counts nowhere (lists, assessments, dashboards).
+ * Every reader goes through `missedDeadline` (in code) or `missedDeadlineSql` (in SQL).
+ */
+export function missedDeadline(dueAt: Date, doneAt: Date | null | undefined, stoppedAt: Date | null | undefined, now: Date): boolean {
+  const clockEnd = doneAt ?? now;
+  return (stoppedAt && stoppedAt < clockEnd ? stoppedAt : clockEnd) > dueAt;
+}
+
+/** Done by the deadline. */
+export function metDeadline(dueAt: Date, doneAt: Date | null | undefined): boolean {
+  return doneAt != null && doneAt <= dueAt;
+}
+
+/**
+ * `missedDeadline` in SQL, on column (or parameter) expressions: `least` skips a null `stopped`
+ * (a whistle still running), as `coalesce` puts now for a duty not done.
+ */
+export function missedDeadlineSql(due: string, done: string, stopped: string, now: string): string {
+  return `(${due} < least(coalesce(${done}, ${now}), ${stopped}))`;
+}
+
+/** `metDeadline` in SQL. */
+export function metDeadlineSql(due: string, done: string): string {
+  return `(${done} is not null and ${done} <= ${due})`;
+}

@@ -1,4 +1,4 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { raw, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { badInput, conflict, notFound } from '../../common/errors';
 import { expectGlobalId } from '../../common/global-id';
 import { loadByGlobalId, loadForUpdate } from '../../common/lookup';
@@ -9,25 +9,40 @@ import { actorOf, type AppContext } from '../../context/context';
 import { Area } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { ListItem, ListItemKind, ListItemStatus, ProblemList } from '../list/list.entity';
-import { Request, RequestEventKind, RequestStatus } from '../request/request.entity';
+import { Request, RequestEventKind } from '../request/request.entity';
 import { appendEvent } from '../request/request.ledger';
 import { Unit } from '../unit/unit.entity';
 import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.entity';
 import type { BlowWhistleInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
-import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, RESPONSE_MOVES, WHISTLE_BLOWER_TYPES } from './whistle.rules';
+import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, REQUEST_STATUSES_ENDING_WHISTLES, RESPONSE_MOVES, WHISTLE_BLOWER_TYPES, missedDeadlineSql } from './whistle.rules';
 import { assertActsFor } from '../identity/access';
 
 const HOUR = 3600_000;
-const FINISHED_REQUEST: readonly RequestStatus[] = [RequestStatus.CLOSED, RequestStatus.REJECTED];
 
-/** Recipients past a deadline without having done what it asked. */
+/**
+ * Recipients that missed a deadline without having done what it asked (whistle.rules.ts,
+ * missedDeadline): not reported by the report deadline, or not fed back by the feedback one, the
+ * deadline passing while the whistle's clock ran (before its matter was finished).
+ */
 export function overdueResponses(now: Date): FilterQuery<WhistleRecipient> {
-  return {
-    $or: [
-      { status: WhistleResponseStatus.AWAITING_REPORT, reportDueAt: { $lt: now } },
-      { status: { $ne: WhistleResponseStatus.ANSWERED }, feedbackDueAt: { $lt: now } },
-    ],
-  };
+  // A raw key is spent by the first query it is in: build the condition afresh for each query.
+  const condition = raw(
+    (alias: string) => {
+      const stopped = `(select w.stopped_at from whistle w where w.id = ${alias}.whistle_id)`;
+      return `((${alias}.status = ? and ${missedDeadlineSql(`${alias}.report_due_at`, `${alias}.reported_at`, stopped, '?')})
+        or (${alias}.status <> ? and ${missedDeadlineSql(`${alias}.feedback_due_at`, `${alias}.answered_at`, stopped, '?')}))`;
+    },
+    [WhistleResponseStatus.AWAITING_REPORT, now, WhistleResponseStatus.ANSWERED, now],
+  );
+  return { [condition]: [] } as FilterQuery<WhistleRecipient>;
+}
+
+/**
+ * The matter a whistle was blown on is finished: the clock of its whistles stops now (whistle.rules.ts).
+ * Once: a request reopened and closed out again keeps the first stop (a new round calls for a new whistle).
+ */
+export async function stopWhistlesOn(em: EntityManager, matter: { request: number } | { problem: number }, at: Date): Promise<void> {
+  await em.nativeUpdate(Whistle, { ...matter, stoppedAt: null }, { stoppedAt: at, updatedAt: at });
 }
 
 /** A step of a department's answer, recorded on the request's ledger when the whistle is about a request. */
@@ -67,8 +82,14 @@ export const whistleService = {
     const and: FilterQuery<WhistleRecipient>[] = [];
     if (filter.unitId) and.push({ unit: (await loadByGlobalId(ctx.em, Unit, filter.unitId, 'filter.unitId')).id });
     if (filter.statuses?.length) and.push({ status: { $in: filter.statuses } });
-    if (filter.overdue != null) and.push(filter.overdue ? overdueResponses(ctx.now()) : { $not: overdueResponses(ctx.now()) });
-    return paginate(ctx.em, WhistleRecipient, (and.length ? { $and: and } : {}) as FilterQuery<WhistleRecipient>, { property: 'id', direction: OrderDirection.ASC }, args);
+    const overdue = (): FilterQuery<WhistleRecipient>[] =>
+      filter.overdue == null ? [] : [filter.overdue ? overdueResponses(ctx.now()) : { $not: overdueResponses(ctx.now()) }];
+    // A function: the overdue condition is built afresh for the rows and for totalCount (overdueResponses).
+    const where = () => {
+      const all = [...and, ...overdue()];
+      return (all.length ? { $and: all } : {}) as FilterQuery<WhistleRecipient>;
+    };
+    return paginate(ctx.em, WhistleRecipient, where, { property: 'id', direction: OrderDirection.ASC }, args);
   },
 
   async blow(ctx: AppContext, input: BlowWhistleInput): Promise<Whistle> {
@@ -86,7 +107,7 @@ export const whistleService = {
       // ledger after CLOSED_OUT.
       if (input.requestId) {
         request = await loadForUpdate(em, Request, input.requestId, 'input.requestId');
-        if (FINISHED_REQUEST.includes(request.status)) throw badInput('input.requestId', `the request is ${request.status}: nothing left to whistle for`);
+        if (REQUEST_STATUSES_ENDING_WHISTLES.includes(request.status)) throw badInput('input.requestId', `the request is ${request.status}: nothing left to whistle for`);
         placePath = (await em.findOneOrFail(Area, { id: request.area.id })).path;
       } else {
         problem = await loadForUpdate(em, ListItem, input.problemId!, 'input.problemId');
