@@ -132,3 +132,31 @@ test('taking an ended post again, six times at once (the one-claim key holds onl
   const rows = await app.orm.em.fork().execute(`select status, ended_on is not null as ended from post_claim where person_id = ? and post_id = ? order by id`, [dbId(personId), dbId(postId)]);
   expect(rows).toEqual([{ status: 'ENDED', ended: true }, { status: 'ACTIVE', ended: false }]);
 });
+
+describe('what reads the history besides the assessment', () => {
+  test("the dashboard's membersReported for a past period still counts a member who reported then and has moved since", async () => {
+    const { personId } = await reported('2025-02-10');
+    const DASHBOARD = `query($area: ID!) { dashboard(input: { areaId: $area, from: "2025-02-01T00:00:00+08:00", to: "2025-03-01T00:00:00+08:00" }) { membersReported } }`;
+    const before = (await ok(app, DASHBOARD, { area: w.communityId })).dashboard.membersReported;
+    expect(before).toBeGreaterThanOrEqual(1);
+    await ok(app, UPDATE, { id: personId, input: { residenceCommunityId: w.otherCommunityId } });
+    expect((await ok(app, DASHBOARD, { area: w.communityId })).dashboard.membersReported).toBe(before);
+  });
+
+  test("a person's postClaims lists ended claims with their end day; activeOnly the posts held", async () => {
+    const { personId, postId } = await reported();
+    const second = await createServicePost(app, { communityId: w.communityId, title: '第二岗位', capacity: 5 });
+    await ok(app, `mutation($input: ClaimServicePostInput!) { claimServicePost(input: $input) { id } }`, { input: { postId: second, personId } });
+    const [first] = await app.orm.em.fork().execute(`select id from post_claim where person_id = ? and post_id = ?`, [dbId(personId), dbId(postId)]);
+    await ok(app, `mutation($id: ID!) { endPostClaim(id: $id) { status } }`, { id: toGlobalId('PostClaim', first.id) });
+    const CLAIMS = `query($id: ID!) { node(id: $id) { ... on Person {
+      all: postClaims { edges { node { post { id } status endedOn } } }
+      held: postClaims(activeOnly: true) { totalCount edges { node { post { id } } } } } } }`;
+    const person = (await ok(app, CLAIMS, { id: personId })).node;
+    expect(person.all.edges.map((e: any) => e.node)).toEqual([
+      { post: { id: postId }, status: 'ENDED', endedOn: '2026-03-15' },
+      { post: { id: second }, status: 'ACTIVE', endedOn: null },
+    ]);
+    expect(person.held).toEqual({ totalCount: 1, edges: [{ node: { post: { id: second } } }] });
+  });
+});

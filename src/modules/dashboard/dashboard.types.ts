@@ -90,7 +90,7 @@ export class DashboardFigures {
   @Field(() => Int, { description: 'Service and demand items claimed by units in the period (claims not cancelled).' })
   claimedServiceItems!: number;
 
-  @Field(() => Int, { description: '双报到: people who reported to a community inside the area on a day the period touches (today included).' })
+  @Field(() => Int, { description: '双报到: people who reported to a community inside the area on a day the period touches (today included), also those whose report has ended since (they moved, retired).' })
   membersReported!: number;
 
   @Field(() => [CategoryCount], { description: 'Requests received, by first-level category, largest first.' })

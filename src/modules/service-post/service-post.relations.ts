@@ -9,3 +9,4 @@ export const postsOfCommunity = byForeignKey('Community.servicePosts', ServicePo
 export const claimsOfPost = byForeignKey('ServicePost.claims', PostClaim, 'post');
 export const activeClaimsOfPost = byForeignKey('ServicePost.activeClaims', PostClaim, 'post', { status: PostClaimStatus.ACTIVE });
 export const claimsOfPerson = byForeignKey('Person.postClaims', PostClaim, 'person');
+export const activeClaimsOfPerson = byForeignKey('Person.activePostClaims', PostClaim, 'person', { status: PostClaimStatus.ACTIVE });

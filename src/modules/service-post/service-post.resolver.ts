@@ -20,6 +20,7 @@ import {
 } from './service-post.inputs';
 import {
   activeClaimsOfPost,
+  activeClaimsOfPerson,
   claimsOfPerson,
   claimsOfPost,
   postsOfCommunity,
@@ -176,8 +177,8 @@ export class UnitRegistrationsResolver {
 
 @Resolver(() => Person)
 export class PersonPostClaimsResolver {
-  @FieldResolver(() => PostClaimConnection, { description: 'Service posts this person holds or held.' })
-  postClaims(@Root() person: Person, @Args() args: ConnectionArgs, @Ctx() ctx: AppContext) {
-    return ctx.loaders.connection(claimsOfPerson, person.id, args, BY_ID);
+  @FieldResolver(() => PostClaimConnection, { description: 'Service posts this person holds or held, oldest claim first (ended ones too, with their endedOn, unless activeOnly).' })
+  postClaims(@Root() person: Person, @Args() args: PostClaimArgs, @Ctx() ctx: AppContext) {
+    return ctx.loaders.connection(args.activeOnly ? activeClaimsOfPerson : claimsOfPerson, person.id, args, BY_ID);
   }
 }
