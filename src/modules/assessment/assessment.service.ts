@@ -5,7 +5,7 @@ import { ClaimStatus } from '../list/list.entity';
 import type { MemberAssessmentsInput, UnitAssessmentsInput } from './assessment.inputs';
 import { rankByScore, scoreAssessment, scoreMemberAssessment, type MemberAssessmentPartName, type PartFacts, type UnitAssessmentPartName } from './assessment.rules';
 import type { MemberAssessment, UnitAssessment } from './assessment.types';
-import { CLOCK_RUNNING, assigneeDueAtSql } from '../request/request.states';
+import { HELD_BY_ASSIGNEE, assigneeDueAtSql } from '../request/request.states';
 import { ROLLUP_TIME_ZONE } from '../service-data/time-zone';
 import { Role } from '../identity/role';
 import { authorizeArea } from '../identity/access';
@@ -172,24 +172,31 @@ with reports as (
    where sp.community_id = :community and c.person_id in (select person_id from members)
      and c.claimed_on <= :lastDay and (c.ended_on is null or c.ended_on >= :firstDay)
    group by c.person_id
+), late_taken as (
+  -- Requests taken from them past their due time while they held it (handed back, escalated: the
+  -- ledger's lateAssignee, request.states.ts): one pair per member and request, however often.
+  select distinct (e.data->'lateAssignee'->>'personId')::int as person_id, q.id as request_id
+    from request q join area a on a.id = q.area_id join request_event e on e.request_id = q.id
+   where a.path like :pathPrefix and q.created_at >= :from and q.created_at < :to
+     and (e.data->'lateAssignee'->>'personId')::int in (select person_id from members)
 ), requests as (
+  -- A request counts once for a member: one they were late with and got back stays late.
   select q.assignee_person_id as person_id,
-         count(*) filter (where q.resolved_at is not null and q.resolved_at <= ${ASSIGNEE_DUE}) as on_time,
-         count(*) filter (where q.resolved_at is not null or (q.status in (:open) and ${ASSIGNEE_DUE} < :now)) as due,
+         count(*) filter (where lt.request_id is null and q.resolved_at is not null and q.resolved_at <= ${ASSIGNEE_DUE}) as on_time,
+         count(*) filter (where lt.request_id is not null or q.resolved_at is not null or (q.status in (:open) and ${ASSIGNEE_DUE} < :now)) as due,
          coalesce(sum(q.satisfaction), 0) as points,
          count(q.satisfaction) as rated
     from request q join area a on a.id = q.area_id
+    left join late_taken lt on lt.request_id = q.id and lt.person_id = q.assignee_person_id
    where a.path like :pathPrefix and q.created_at >= :from and q.created_at < :to
      and q.assignee_person_id in (select person_id from members)
    group by q.assignee_person_id
 ), taken_late as (
-  -- Requests taken from them past their due time (handed back, escalated): due and not on time,
-  -- though no longer assigned to them (request.states.ts, assigneeDueAt; the ledger's lateAssignee).
-  select (e.data->'lateAssignee'->>'personId')::int as person_id, count(*) as late
-    from request q join area a on a.id = q.area_id join request_event e on e.request_id = q.id
-   where a.path like :pathPrefix and q.created_at >= :from and q.created_at < :to
-     and (e.data->'lateAssignee'->>'personId')::int in (select person_id from members)
-   group by 1
+  -- Those no longer assigned to them: due and not on time.
+  select lt.person_id, count(*) as late
+    from late_taken lt join request q on q.id = lt.request_id
+   where q.assignee_person_id is distinct from lt.person_id
+   group by lt.person_id
 ), points as (
   select e.person_id, sum(e.amount) as earned
     from point_entry e
@@ -215,12 +222,12 @@ select members.person_id, members.employer_unit_id,
  order by members.person_id`;
 
 /**
- * Requests whose deadline clock runs (CLOCK_RUNNING, the rule of Request.overdue): past their
- * assignee's due time (assigneeDueAt) they count against the member they are assigned to,
+ * Requests their assignee holds, the clock running (HELD_BY_ASSIGNEE, request.states.ts): past
+ * their assignee's due time (assigneeDueAt) they count against the member they are assigned to,
  * DISPATCHED ones too (a member who never takes a request dispatched to them is late with it);
- * suspended ones do not run late.
+ * suspended ones do not run late, nor reopened ones waiting in the owning level's queue.
  */
-const OPEN_REQUEST_STATUSES = CLOCK_RUNNING;
+const OPEN_REQUEST_STATUSES = HELD_BY_ASSIGNEE;
 
 /**
  * Whose member assessments a viewer reads: a party member only their own, a unit's liaison only

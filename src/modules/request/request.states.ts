@@ -53,8 +53,8 @@ export const CLOCK_RUNNING: readonly RequestStatus[] = [S.ORDERED, S.DISPATCHED,
  *   assignee is not blamed for time before they got it: they have the category's time for the
  *   level from the dispatch (`Request.assigneeDueAt`). The request's own `dueAt` does not move: the
  *   level is still late (dashboards, `isOverdue`, `overdue` filters read `dueAt`);
- * - taken from them past their due time, the clock running (handed back, escalated, dispatched
- *   to someone else), they stay late with it: the step's ledger entry records `lateAssignee`
+ * - taken from them past their due time while they held it (HELD_BY_ASSIGNEE: handed back,
+ *   escalated), they stay late with it: the step's ledger entry records `lateAssignee`
  *   ({ personId, unitId, dueAt }), which their assessment counts as due and not on time.
  */
 export function assigneeDueAt(request: Pick<Request, 'assigneeDueAt' | 'dueAt'>): Date {
@@ -64,9 +64,16 @@ export function assigneeDueAt(request: Pick<Request, 'assigneeDueAt' | 'dueAt'>)
 /** `assigneeDueAt` in SQL, on a request row's alias. */
 export const assigneeDueAtSql = (alias: string) => `coalesce(${alias}.assignee_due_at, ${alias}.due_at)`;
 
-/** The assignee holds it past their due time, the clock running (see assigneeDueAt). */
+/**
+ * Statuses in which the assignee holds the request, its clock running: it waits on them (to take,
+ * start, resolve or hand it back). A REOPENED request keeps its last assignee, but it is back in
+ * the owning level's queue (only a dispatch moves it on): the time it waits there is not theirs.
+ */
+export const HELD_BY_ASSIGNEE: readonly RequestStatus[] = [S.DISPATCHED, S.TAKEN, S.IN_PROGRESS];
+
+/** The assignee holds it past their due time (HELD_BY_ASSIGNEE; see assigneeDueAt). */
 export function heldPastDue(request: Pick<Request, 'assigneePerson' | 'assigneeUnit' | 'assigneeDueAt' | 'dueAt' | 'status'>, now: Date): boolean {
-  return (request.assigneePerson != null || request.assigneeUnit != null) && CLOCK_RUNNING.includes(request.status) && assigneeDueAt(request) < now;
+  return (request.assigneePerson != null || request.assigneeUnit != null) && HELD_BY_ASSIGNEE.includes(request.status) && assigneeDueAt(request) < now;
 }
 
 /** A resident may ask to reopen within this many days of resolution. */

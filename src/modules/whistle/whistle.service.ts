@@ -42,7 +42,10 @@ export function overdueResponses(now: Date): FilterQuery<WhistleRecipient> {
  * Once: a request reopened and closed out again keeps the first stop (a new round calls for a new whistle).
  */
 export async function stopWhistlesOn(em: EntityManager, matter: { request: number } | { problem: number }, at: Date): Promise<void> {
-  await em.nativeUpdate(Whistle, { ...matter, stoppedAt: null }, { stoppedAt: at, updatedAt: at });
+  // Every whistle on the matter, whoever blew it: a consequence of the step (checked there), not a
+  // read in the viewer's scope. The scope filter would leave out a whistle the street blew on a
+  // community's request (街乡吹哨) when the community closes it out, and its clock ran on forever.
+  await em.nativeUpdate(Whistle, { ...matter, stoppedAt: null }, { stoppedAt: at, updatedAt: at }, { filters: false });
 }
 
 /** A step of a department's answer, recorded on the request's ledger when the whistle is about a request. */
