@@ -290,8 +290,9 @@ describe('updatePairing', () => {
   });
 
   test('two concurrent edits of one pairing: the second sees the first, so it never ends before it starts', async () => {
-    // On 2024-03-01, so ending the term on 2024-06-30 ends it in the future (a term is not ended in the past).
-    app.clock.set(new Date('2024-03-01T10:00:00+08:00'));
+    // On 2023-12-01, so ending the term on 2024-06-30 ends it in the future (a term is not ended in the past)
+    // and moving its start to 2024-09-01 moves a start not yet reached (a start that came is not moved later).
+    app.clock.set(new Date('2023-12-01T10:00:00+08:00'));
     const unitId = await freshUnit('并发改期企业');
     const id = await createPairing({ unitId, communityId: w.communityId, startsOn: '2024-01-01' });
     // Hold the pair's lock: the first edit waits for it; the second then waits for the first.
@@ -330,6 +331,29 @@ describe('updatePairing', () => {
     } finally {
       app.clock.reset();
     }
+  });
+
+  test('nor is a start that came moved later, China time (review: it took the days from the old start out of the term as an early end does, and past today it ended a pairing in force): BAD_USER_INPUT on input.startsOn, nothing written', async () => {
+    // 00:30 on 2026-03-15 in China, still 2026-03-14 in UTC.
+    app.clock.set(new Date('2026-03-15T00:30:00+08:00'));
+    const id = await createPairing({ unitId: await freshUnit('推迟起始企业'), communityId: w.communityId, startsOn: '2025-01-01' });
+    const unchanged = [{ table: 'pairing' as const, id }];
+    for (const startsOn of ['2025-01-02', '2026-03-15', '2026-09-01']) {
+      const refused = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { startsOn, agreementTitle: '改期协议' } }), unchanged);
+      expectError(refused, 'BAD_USER_INPUT', 'input.startsOn');
+      expect(refused.errors![0].message).toBe(
+        'input.startsOn: cannot move the start of a term that began on 2025-01-01 later (today is 2026-03-15, China time): claims and assessments already relied on it as it stood',
+      );
+    }
+    // Sent back unchanged, or moved earlier: nothing taken out.
+    expect((await ok(app, UPDATE, { id, input: { startsOn: '2025-01-01', agreementTitle: '共驻共建协议书（修订）' } })).updatePairing).toMatchObject({ startsOn: '2025-01-01', isActive: true });
+    expect((await ok(app, UPDATE, { id, input: { startsOn: '2024-07-01' } })).updatePairing).toMatchObject({ startsOn: '2024-07-01', isActive: true });
+    // A term that begins today has come: today's claims relied on it.
+    const today = await createPairing({ unitId: await freshUnit('今日起始企业'), communityId: w.communityId, startsOn: '2026-03-15' });
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE, { id: today, input: { startsOn: '2026-03-16' } }), [{ table: 'pairing', id: today }]), 'BAD_USER_INPUT', 'input.startsOn');
+    // One signed ahead, not begun yet, may still move later.
+    const ahead = await createPairing({ unitId: await freshUnit('提前签约企业'), communityId: w.communityId, startsOn: '2026-03-16' });
+    expect((await ok(app, UPDATE, { id: ahead, input: { startsOn: '2026-04-01' } })).updatePairing).toMatchObject({ startsOn: '2026-04-01', isActive: false });
   });
 
   test('bad input and missing ids', async () => {

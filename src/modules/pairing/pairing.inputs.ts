@@ -56,10 +56,10 @@ export class CreatePairingInput {
 
 @InputType({ description: 'Only the fields given change; null clears an optional field.' })
 export class UpdatePairingInput {
-  @DateInput({ nullable: true })
+  @DateInput({ nullable: true, description: 'Moves earlier freely; later only while the term has not begun (a start on or before today, China time, stays or moves earlier).' })
   startsOn?: string | null;
 
-  @DateInput({ nullable: true })
+  @DateInput({ nullable: true, description: 'Today (China time) at the earliest, or the end already recorded sent back unchanged; null leaves the term open.' })
   endsOn?: string | null;
 
   @TextInput(200, { nullable: true })

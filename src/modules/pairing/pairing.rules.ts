@@ -16,3 +16,14 @@ export function assertEndNotInPast(previousEnd: string | null | undefined, end: 
   if (end == null || end === (previousEnd ?? null) || end >= today) return;
   throw badInput(field, `cannot end the term before today (${today}, China time): claims and assessments already relied on it as it stood; end it today at the earliest`);
 }
+
+/**
+ * Nor is a term's start moved later once it has come (China time): that takes the days from the
+ * old start on out of the term just as an early end does (claims made while paired would lie
+ * before the term, an assessment taken since would change), and a start moved past today ends a
+ * pairing in force. A start not yet reached may move later; any start may move earlier.
+ */
+export function assertStartNotMovedFromPast(previousStart: string, start: string, today: string, field = 'input.startsOn'): void {
+  if (start <= previousStart || previousStart > today) return;
+  throw badInput(field, `cannot move the start of a term that began on ${previousStart} later (today is ${today}, China time): claims and assessments already relied on it as it stood`);
+}

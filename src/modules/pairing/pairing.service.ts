@@ -10,7 +10,7 @@ import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { Unit } from '../unit/unit.entity';
 import { Pairing } from './pairing.entity';
 import type { CreatePairingInput, PairingListArgs, UpdatePairingInput } from './pairing.inputs';
-import { assertEndNotInPast } from './pairing.rules';
+import { assertEndNotInPast, assertStartNotMovedFromPast } from './pairing.rules';
 
 /** Pairings (结对共建) of units with communities, each under an agreement. */
 export const pairingService = {
@@ -48,11 +48,14 @@ export const pairingService = {
       const pairing = await loadForUpdate(em, Pairing, id, 'id');
       const { duties, ...fields } = input;
       const previousEnd = pairing.endsOn ?? null;
+      const previousStart = pairing.startsOn;
       applyPatch(pairing, fields, ['startsOn', 'agreementTitle']);
       if (duties === null) throw badInput('input.duties', 'cannot be null: an agreement lists at least one duty');
       if (duties) pairing.duties = cleanDuties(duties);
       assertDateOrder(pairing.startsOn, pairing.endsOn, 'input.endsOn');
-      assertEndNotInPast(previousEnd, pairing.endsOn, todayInChina(ctx.now()));
+      const today = todayInChina(ctx.now());
+      assertStartNotMovedFromPast(previousStart, pairing.startsOn, today);
+      assertEndNotInPast(previousEnd, pairing.endsOn, today);
       await assertNoOverlap(em, pairing.unit.id, pairing.community.id, pairing.startsOn, pairing.endsOn ?? null, pairing.id);
       await em.flush();
       return pairing;

@@ -66,6 +66,14 @@ export const personService = {
       // as endPostClaim does), then the person, as reportMember and claimServicePost lock it, so a
       // report or claim racing this edit either committed first and is ended here, or waits and sees it.
       const { id: personId } = expectGlobalId(id, [Person.name], 'id');
+      // A new employer is locked before the person (KEY SHARE: what writing the foreign key takes
+      // anyway, so edits of people joining one unit do not queue): addAllianceMember and
+      // updateAllianceMember lock the unit FOR UPDATE, then the seat holder FOR SHARE. Taken at the
+      // flush, after the person, a seat given to someone joining its unit at that moment deadlocked.
+      if (input.employerUnitId) {
+        const { id: unitId } = expectGlobalId(input.employerUnitId, [Unit.name], 'input.employerUnitId');
+        await em.execute('select id from unit where id = ? for key share', [unitId]);
+      }
       await em.execute(`select id from post_claim where person_id = ? and status in (?) order by id for update`, [personId, CLAIM_MOVES.end.from]);
       const person = await loadForUpdate(em, Person, id, 'id');
       const { employerUnitId, residenceCommunityId, organizationId, ...fields } = input;

@@ -69,7 +69,7 @@ export class LivelihoodProjectResolver {
     return livelihoodService.update(ctx, id, input);
   }
 
-  @Mutation(() => LivelihoodProject, { description: 'PROPOSED → APPROVED.' })
+  @Mutation(() => LivelihoodProject, { description: 'PROPOSED → APPROVED, by the street or district above the project\'s community (its street\'s staff, a district administrator bound to its street or district or to nothing); the community\'s own staff get FORBIDDEN.' })
   approveLivelihoodProject(@Arg('id', () => ID) id: string, @Arg('input', () => ProjectStepInput, { nullable: true }) input: ProjectStepInput | null, @Ctx() ctx: AppContext) {
     return livelihoodService.approve(ctx, id, input ?? {});
   }
@@ -84,7 +84,7 @@ export class LivelihoodProjectResolver {
     return livelihoodService.reportProgress(ctx, id, input);
   }
 
-  @Mutation(() => LivelihoodProject, { description: '验收: IN_PROGRESS → ACCEPTED with the acceptance record.' })
+  @Mutation(() => LivelihoodProject, { description: '验收: IN_PROGRESS → ACCEPTED with the acceptance record, by the street or district above the project\'s community, as approveLivelihoodProject; the community\'s own staff get FORBIDDEN.' })
   recordProjectAcceptance(@Arg('id', () => ID) id: string, @Arg('input') input: RecordAcceptanceInput, @Ctx() ctx: AppContext) {
     return livelihoodService.recordAcceptance(ctx, id, input);
   }
