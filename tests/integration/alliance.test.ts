@@ -18,6 +18,8 @@ import {
   type World,
 } from '../helpers/fixtures';
 import { race } from '../helpers/lock-race';
+import { accountViewer, areaPath } from '../helpers/access-fixtures';
+import { Role } from '../../src/modules/identity/role';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
@@ -355,6 +357,18 @@ describe('alliance members', () => {
       await ok(app, UPDATE_PERSON, { id: officer, unit: nextEmployer });
       expect(await seatHolderOf(seat)).toBeNull();
     }
+  });
+
+  test("community staff recording that a seat holder left the unit vacate their seat in the street's alliance too (outside the staff's scope)", async () => {
+    const tree = await buildTree(app);
+    const allianceId = await createAlliance(tree.streetId, 'BIG_PARTY_COMMITTEE', '新华街道大党委');
+    const unit = await createUnit(app, { name: '街道派出所', kind: 'POLICE_STATION', areaId: tree.communityId });
+    const officer = await createPerson(app, { name: '吴警官', partyStatus: 'IN_SERVICE', employerUnitId: unit, residenceCommunityId: tree.communityId });
+    const seat = (await ok(app, ADD, { input: { allianceId, unitId: unit, role: 'POLICE', seatTitle: '兼职委员', seatHolderId: officer } })).addAllianceMember.id;
+    const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, tree.communityId)]);
+    const result = await app.execute(`mutation($id: ID!) { updatePerson(id: $id, input: { partyStatus: RETIRED, employerUnitId: null }) { id } }`, { id: officer }, staff);
+    expect(result.errors).toBeUndefined();
+    expect((await ok(app, `query($id: ID!) { node(id: $id) { ... on AllianceMember { seatHolder { id } } } }`, { id: seat })).node.seatHolder).toBeNull();
   });
 
   test('bad ids and bad input write nothing', async () => {

@@ -169,6 +169,9 @@ export async function vacateSeatsOutside(em: EntityManager, personId: number, em
     AllianceMember,
     { seatHolder: personId, ...(employerUnitId === null ? {} : { unit: { $ne: employerUnitId } }) },
     { seatHolder: null },
+    // Unscoped: a consequence of the checked person edit, the seat wherever its alliance is (a
+    // street's alliance lies outside community staff's scope).
+    { filters: false },
   );
 }
 

@@ -8,7 +8,8 @@ import { CLAIM_MOVES } from './service-post.rules';
  * as the record of when each post was held. The caller has locked the claims (person.service).
  */
 export async function endPostsOf(em: EntityManager, personId: number, day: string): Promise<void> {
-  await em.nativeUpdate(PostClaim, { person: personId, status: { $in: CLAIM_MOVES.end.from } }, { status: CLAIM_MOVES.end.to, endedOn: day });
+  // Unscoped: a consequence of the checked step, every post the person holds, whoever ends them.
+  await em.nativeUpdate(PostClaim, { person: personId, status: { $in: CLAIM_MOVES.end.from } }, { status: CLAIM_MOVES.end.to, endedOn: day }, { filters: false });
 }
 
 /**
