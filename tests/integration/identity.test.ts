@@ -457,13 +457,17 @@ test('a mutation with an operation name past the column width is still audited, 
   expect(names[0]).not.toBe(names[1]);
 });
 
-test('a database error is logged with its SQLSTATE and constraint, never the statement, its values or detail', async () => {
+/** A server on the test database logging at info into `lines`; a resident's phone and ID number to plant. */
+async function loggedServer() {
   const { logger, lines } = capturingLogger();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
   const logged = await createServer({ config, orm: app.orm, logger });
   const loggedBase = `http://127.0.0.1:${await logged.listen(0)}`;
-  const phone = '13800138000';
-  const idNumber = residentId('19790214', 'FEMALE');
+  return { lines, logged, loggedBase, phone: '13800138000', idNumber: residentId('19790214', 'FEMALE') };
+}
+
+test('a database error is logged with its SQLSTATE and constraint, never the statement, its values or detail', async () => {
+  const { lines, logged, loggedBase, phone, idNumber } = await loggedServer();
   // A rule no service checks, so the violation reaches the log as an unexpected error.
   await app.orm.em.fork().execute(`alter table person add constraint test_no_such_phone check (phone is distinct from '${phone}')`);
   try {
@@ -479,12 +483,7 @@ test('a database error is logged with its SQLSTATE and constraint, never the sta
 });
 
 test('a library\'s error quoting a stored value is logged without the personal data in it', async () => {
-  const { logger, lines } = capturingLogger();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
-  const logged = await createServer({ config, orm: app.orm, logger });
-  const loggedBase = `http://127.0.0.1:${await logged.listen(0)}`;
-  const phone = '13800138000';
-  const idNumber = residentId('19790214', 'FEMALE');
+  const { lines, logged, loggedBase, phone, idNumber } = await loggedServer();
   // A value no service writes (a JSON string where an object belongs): graphql-scalars' JSONObject
   // refuses it while completing the answer, and its message quotes the stored value whole.
   const stored = `联系人孙丽 ${phone} 身份证 ${idNumber}`;
