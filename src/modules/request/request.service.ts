@@ -51,7 +51,6 @@ import { STAFF_ROLES } from '../identity/access.policy';
 import { Role } from '../identity/role';
 
 const HOUR = 3600_000;
-const iso = (date: Date) => date.toISOString();
 
 /** Levels a request can be located at: the smallest known place. */
 const REQUEST_AREA_TYPES = ['Community', 'Grid', 'Building'];
@@ -135,7 +134,7 @@ async function step(
     const now = ctx.now();
     const before = snapshot(request);
     // Held past the assignee's due time: if this step takes it from them, they stay late with it (assigneeDueAt).
-    const late = heldPastDue(request, now) ? { personId: before.assigneePersonId, unitId: before.assigneeUnitId, dueAt: iso(assigneeDueAt(request)) } : null;
+    const late = heldPastDue(request, now) ? { personId: before.assigneePersonId, unitId: before.assigneeUnitId, dueAt: assigneeDueAt(request).toISOString() } : null;
     const status = nextStatus(action, request.status, request.statusBeforeSuspension);
     await apply?.(request, em, now);
     request.status = status;
