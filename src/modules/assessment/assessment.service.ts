@@ -31,7 +31,7 @@ const HELD_ACTIVITIES_SQL = `select id, starts_at from activity
    where community_id = :community and starts_at >= :from and starts_at < :to and starts_at <= :now`;
 
 /** A department's feedback under a whistle, met or missed (whistle.rules.ts), on `r` (whistle_recipient) and `w` (whistle). */
-const WHISTLE_FEEDBACK_MET = metDeadlineSql('r.feedback_due_at', 'r.answered_at');
+const WHISTLE_FEEDBACK_MET = metDeadlineSql('r.feedback_due_at', 'r.answered_at', 'w.stopped_at');
 const WHISTLE_FEEDBACK_MISSED = missedDeadlineSql('r.feedback_due_at', 'r.answered_at', 'w.stopped_at', ':now');
 
 /**

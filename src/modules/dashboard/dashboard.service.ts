@@ -85,9 +85,9 @@ export const dashboardService = {
         // whistle stopped before its deadline: the rate counts those that answered by the deadline
         // or missed it (whistle.rules.ts), as the unit assessment does.
         `select count(distinct w.id) as blown, count(wr.id) as responses,
-                count(wr.id) filter (where ${metDeadlineSql('wr.feedback_due_at', 'wr.answered_at')}
+                count(wr.id) filter (where ${metDeadlineSql('wr.feedback_due_at', 'wr.answered_at', 'w.stopped_at')}
                                         or ${missedDeadlineSql('wr.feedback_due_at', 'wr.answered_at', 'w.stopped_at', '?')}) as due,
-                count(wr.id) filter (where ${metDeadlineSql('wr.feedback_due_at', 'wr.answered_at')}) as on_time
+                count(wr.id) filter (where ${metDeadlineSql('wr.feedback_due_at', 'wr.answered_at', 'w.stopped_at')}) as on_time
            from whistle w join area a on a.id = w.blown_by_id left join whistle_recipient wr on wr.whistle_id = w.id
           where a.path like ? and w.blown_at >= ? and w.blown_at < ?`,
         [ctx.now(), prefix, ...period],

@@ -56,7 +56,7 @@ export class WhistleFilter {
   @IdInput({ nullable: true })
   requestId?: string;
 
-  @Field(() => Boolean, { nullable: true, description: 'true: whistles with at least one department (this unit, with unitId) past a deadline without answering; false: the others.' })
+  @Field(() => Boolean, { nullable: true, description: 'true: whistles with at least one department (this unit, with unitId) overdue (its `overdue` field: missed the report or the feedback deadline, done late or not yet); false: the others.' })
   @IsOptional()
   overdue?: boolean;
 }
@@ -79,7 +79,7 @@ export class WhistleResponseFilter {
   @ArrayMaxSize(3)
   statuses?: WhistleResponseStatus[];
 
-  @Field(() => Boolean, { nullable: true, description: 'true: past the report or feedback deadline without doing it; false: the others.' })
+  @Field(() => Boolean, { nullable: true, description: 'true: overdue, as the `overdue` field (missed the report or the feedback deadline: done late, or not yet); false: the others.' })
   @IsOptional()
   overdue?: boolean;
 }

@@ -8,7 +8,7 @@ import { Request } from '../request/request.entity';
 import { Unit } from '../unit/unit.entity';
 import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.entity';
 import { BlowWhistleInput, WhistleFeedbackInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
-import { metDeadline, missedDeadline } from './whistle.rules';
+import { deadlineKept, missedDeadline, responseOverdue } from './whistle.rules';
 import { whistleService } from './whistle.service';
 
 export const WhistleConnection = ConnectionType(Whistle, 'Whistle');
@@ -24,7 +24,7 @@ export class WhistleResolver {
     return whistleService.list(ctx, args);
   }
 
-  @Query(() => WhistleRecipientConnection, { description: 'Departments\' duties under whistles; `overdue: true` shows who has not answered in time.' })
+  @Query(() => WhistleRecipientConnection, { description: 'Departments\' duties under whistles; `overdue: true` shows those that missed a deadline (late, or not yet done).' })
   whistleResponses(@Args() args: WhistleResponseListArgs, @Ctx() ctx: AppContext) {
     return whistleService.listResponses(ctx, args);
   }
@@ -94,9 +94,22 @@ export class WhistleRecipientFieldsResolver {
     return missedDeadline(recipient.feedbackDueAt, recipient.answeredAt, whistle?.stoppedAt, ctx.now());
   }
 
-  @FieldResolver(() => Boolean, { nullable: true, description: 'Answered by the feedback deadline; null while unanswered.' })
-  answeredOnTime(@Root() recipient: WhistleRecipient) {
-    return recipient.status === WhistleResponseStatus.ANSWERED ? metDeadline(recipient.feedbackDueAt, recipient.answeredAt) : null;
+  @FieldResolver(() => Boolean, {
+    description: 'Overdue: missed the report or the feedback deadline (reportOverdue or feedbackOverdue), done late or not yet. The `overdue` filters of `whistles` and `whistleResponses` mean the same.',
+  })
+  async overdue(@Root() recipient: WhistleRecipient, @Ctx() ctx: AppContext) {
+    const whistle = await ctx.loaders.byId(Whistle).load(recipient.whistle.id);
+    return responseOverdue(recipient, whistle?.stoppedAt, ctx.now());
+  }
+
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description: 'Fed back by the feedback deadline (true) or after it had passed (false); null while unanswered, and for an answer given after the whistle stopped by a department not yet due then (neither on time nor late).',
+  })
+  async answeredOnTime(@Root() recipient: WhistleRecipient, @Ctx() ctx: AppContext) {
+    if (recipient.status !== WhistleResponseStatus.ANSWERED) return null;
+    const whistle = await ctx.loaders.byId(Whistle).load(recipient.whistle.id);
+    return deadlineKept(recipient.feedbackDueAt, recipient.answeredAt, whistle?.stoppedAt, ctx.now());
   }
 }
 

@@ -32,21 +32,23 @@ export const RESPONSE_MOVES = {
  * THE lateness rule of a department's duty (report by `reportDueAt`, feed back by `feedbackDueAt`).
  * The clock runs until the duty is done, or until the whistle stops (its request closed out or
  * rejected, its problem closed: `stoppedAt`), whichever comes first:
- * - done by the deadline: on time;
- * - deadline passed while the clock ran (not done by then): late, and it stays late, whatever
- *   happens after (the matter closing does not forgive a department already late);
+ * - done by the deadline, while the clock ran: on time (`metDeadline`);
+ * - deadline passed while the clock ran (not done by then): late (`missedDeadline`), whether it was
+ *   done later or not yet, and it stays late, whatever happens after (the matter closing does not
+ *   forgive a department already late; an answer after the stop is recorded, still late);
  * - the whistle stopped before the deadline, and the duty not done by then: neither on time nor
- *   late; the department is no longer called, and counts nowhere (lists, assessments, dashboards).
- * Every reader goes through `missedDeadline` (in code) or `missedDeadlineSql` (in SQL).
+ *   late, even if the department answers after the stop (before or after its deadline): it was
+ *   no longer called, and counts nowhere (lists, assessments, dashboards). Nor does a deadline
+ *   still to come.
+ * A department is overdue (`responseOverdue`) when it missed either deadline: the `reportOverdue`,
+ * `feedbackOverdue` and `overdue` fields, the `overdue` filters of `whistles` and
+ * `whistleResponses` (and their totalCount), the unit assessment's and the dashboard's whistle
+ * figures all mean this. Every reader goes through these functions (in code) or their `…Sql` twins
+ * (in SQL), side by side below.
  */
 export function missedDeadline(dueAt: Date, doneAt: Date | null | undefined, stoppedAt: Date | null | undefined, now: Date): boolean {
   const clockEnd = doneAt ?? now;
   return (stoppedAt && stoppedAt < clockEnd ? stoppedAt : clockEnd) > dueAt;
-}
-
-/** Done by the deadline. */
-export function metDeadline(dueAt: Date, doneAt: Date | null | undefined): boolean {
-  return doneAt != null && doneAt <= dueAt;
 }
 
 /**
@@ -57,7 +59,40 @@ export function missedDeadlineSql(due: string, done: string, stopped: string, no
   return `(${due} < least(coalesce(${done}, ${now}), ${stopped}))`;
 }
 
-/** `metDeadline` in SQL. */
-export function metDeadlineSql(due: string, done: string): string {
-  return `(${done} is not null and ${done} <= ${due})`;
+/** Done by the deadline, while the clock ran (not after the whistle stopped). */
+export function metDeadline(dueAt: Date, doneAt: Date | null | undefined, stoppedAt: Date | null | undefined): boolean {
+  return doneAt != null && doneAt <= dueAt && (stoppedAt == null || doneAt <= stoppedAt);
+}
+
+/** `metDeadline` in SQL (`least` skips a null `stopped`). */
+export function metDeadlineSql(due: string, done: string, stopped: string): string {
+  return `(${done} is not null and ${done} <= least(${due}, ${stopped}))`;
+}
+
+/** On time (true), late (false), or neither (null: not due yet, or the whistle stopped first). */
+export function deadlineKept(dueAt: Date, doneAt: Date | null | undefined, stoppedAt: Date | null | undefined, now: Date): boolean | null {
+  if (metDeadline(dueAt, doneAt, stoppedAt)) return true;
+  return missedDeadline(dueAt, doneAt, stoppedAt, now) ? false : null;
+}
+
+/** A department's two duties, as WhistleRecipient holds them. */
+export interface ResponseDuties {
+  reportDueAt: Date;
+  reportedAt?: Date | null;
+  feedbackDueAt: Date;
+  answeredAt?: Date | null;
+}
+
+/**
+ * Overdue: missed the report deadline or the feedback deadline (`missedDeadline`): reported or fed
+ * back late, or not yet and past it. A department that answered late stays overdue.
+ */
+export function responseOverdue(duties: ResponseDuties, stoppedAt: Date | null | undefined, now: Date): boolean {
+  return missedDeadline(duties.reportDueAt, duties.reportedAt, stoppedAt, now) || missedDeadline(duties.feedbackDueAt, duties.answeredAt, stoppedAt, now);
+}
+
+/** `responseOverdue` in SQL, on the whistle_recipient row `recipient` (an alias); `now` is used twice. */
+export function responseOverdueSql(recipient: string, stopped: string, now: string): string {
+  return `(${missedDeadlineSql(`${recipient}.report_due_at`, `${recipient}.reported_at`, stopped, now)}
+    or ${missedDeadlineSql(`${recipient}.feedback_due_at`, `${recipient}.answered_at`, stopped, now)})`;
 }

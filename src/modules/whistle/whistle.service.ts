@@ -14,25 +14,21 @@ import { appendEvent } from '../request/request.ledger';
 import { Unit } from '../unit/unit.entity';
 import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.entity';
 import type { BlowWhistleInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
-import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, REQUEST_STATUSES_ENDING_WHISTLES, RESPONSE_MOVES, WHISTLE_BLOWER_TYPES, missedDeadlineSql } from './whistle.rules';
+import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, REQUEST_STATUSES_ENDING_WHISTLES, RESPONSE_MOVES, WHISTLE_BLOWER_TYPES, deadlineKept, responseOverdueSql } from './whistle.rules';
 import { assertActsFor } from '../identity/access';
 
 const HOUR = 3600_000;
 
 /**
- * Recipients that missed a deadline without having done what it asked (whistle.rules.ts,
- * missedDeadline): not reported by the report deadline, or not fed back by the feedback one, the
- * deadline passing while the whistle's clock ran (before its matter was finished).
+ * Overdue recipients (whistle.rules.ts, `responseOverdue`): those that missed the report or the
+ * feedback deadline, reporting or feeding back late or not yet, the deadline passing while the
+ * whistle's clock ran (before its matter was finished). The same rule as the `overdue` field.
  */
 export function overdueResponses(now: Date): FilterQuery<WhistleRecipient> {
   // A raw key is spent by the first query it is in: build the condition afresh for each query.
   const condition = raw(
-    (alias: string) => {
-      const stopped = `(select w.stopped_at from whistle w where w.id = ${alias}.whistle_id)`;
-      return `((${alias}.status = ? and ${missedDeadlineSql(`${alias}.report_due_at`, `${alias}.reported_at`, stopped, '?')})
-        or (${alias}.status <> ? and ${missedDeadlineSql(`${alias}.feedback_due_at`, `${alias}.answered_at`, stopped, '?')}))`;
-    },
-    [WhistleResponseStatus.AWAITING_REPORT, now, WhistleResponseStatus.ANSWERED, now],
+    (alias: string) => responseOverdueSql(alias, `(select w.stopped_at from whistle w where w.id = ${alias}.whistle_id)`, '?'),
+    [now, now],
   );
   return { [condition]: [] } as FilterQuery<WhistleRecipient>;
 }
@@ -181,7 +177,10 @@ async function answer(
     const { kind, note, dueAt } = apply(recipient, now);
     recipient.status = to;
     const whistle = await em.findOneOrFail(Whistle, { id: recipient.whistle.id });
-    await recordOnRequest(em, ctx, whistle, kind, note, { unitId: recipient.unit.id, onTime: now <= dueAt });
+    // An answer after the whistle stopped is recorded all the same; the ledger says on time or late
+    // only when it counts (whistle.rules.ts): not for a department not yet due when the whistle stopped.
+    const onTime = deadlineKept(dueAt, now, whistle.stoppedAt, now);
+    await recordOnRequest(em, ctx, whistle, kind, note, { unitId: recipient.unit.id, ...(onTime === null ? {} : { onTime }) });
     await em.flush();
     return recipient;
   });
