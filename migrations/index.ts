@@ -37,6 +37,7 @@ import { Migration20261227100000_free_text_masks_border_plates } from './Migrati
 import { Migration20261228100000_idempotency_keys } from './Migration20261228100000_idempotency_keys';
 import { Migration20261229100000_report_history } from './Migration20261229100000_report_history';
 import { Migration20261230100000_whistle_stop_and_assignee_due } from './Migration20261230100000_whistle_stop_and_assignee_due';
+import { Migration20261231100000_free_text_masks_plate_words } from './Migration20261231100000_free_text_masks_plate_words';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -81,4 +82,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261228100000_idempotency_keys', class: Migration20261228100000_idempotency_keys },
   { name: 'Migration20261229100000_report_history', class: Migration20261229100000_report_history },
   { name: 'Migration20261230100000_whistle_stop_and_assignee_due', class: Migration20261230100000_whistle_stop_and_assignee_due },
+  { name: 'Migration20261231100000_free_text_masks_plate_words', class: Migration20261231100000_free_text_masks_plate_words },
 ];

@@ -256,13 +256,29 @@ const PLATE_JOIN = `[-－·・.．${SPACE}]?`;
  * letter, and the last character, which are kept (粤A***5); the rest of 5 or 6 characters, one a digit
  * at least, is masked. One pattern for free text and for record keys (maskPersonalNumbersInKey).
  */
+/** A plate up to its number (鲁A, 粤 Z·), for the lookbehinds below: what the word at a plate's end must follow. */
+const PLATE_HEAD = `${PLATE_PROVINCE}[${SPACE}]?${PLATE_LETTER}${PLATE_JOIN}`;
 /**
- * The word some plates end with: 学 (learners), 警 (police), 挂 (trailers); 港 and 澳 only on a
- * Guangdong Z plate of 4 characters (Hong Kong and Macau cars: 粤Z1234港), 领 only after 4 digits
+ * The word some plates end with, after exactly 4 characters: 学 (learners), 警 (police), 挂 (trailers);
+ * 港 and 澳 only on a Guangdong Z plate (Hong Kong and Macau cars: 粤Z1234港), 领 only after 4 digits
  * (consulates: 沪A1234领). Narrower than any plate + 港 or 领: 京G1234澳门 is no plate, and
- * 粤A12345港口 keeps its last digit (粤A***5港口).
+ * 粤A12345港口 keeps its last digit (粤A***5港口). A plate of 5 characters and a word (鲁A12345领导,
+ * 鲁A12345学习) is that plate, its last digit kept, and the word as written (鲁A***5领导): the 4 characters
+ * before the word are counted from the city letter, not from anywhere in the plate.
+ * Nor is 学, 警, 挂 or 领 a plate's end where it begins an ordinary word (PLATE_WORD_NOT_END: 领导, 学习,
+ * 警察, 挂号): 鲁A1234领导 is no plate of 4 characters, which stays as written, as 鲁A1234 alone does.
+ * What a plate's car is (学车, 警车, 挂车) is no such word: 鲁A1234挂车 is the trailer 鲁A1234挂.
  */
-const PLATE_LAST_WORD = `[学警挂]|(?<=粤[${SPACE}]?Z${PLATE_JOIN}${PLATE_CHARACTER}{4})[港澳]|(?<=${PLATE_JOIN}[0-9]{4})领`;
+const PLATE_WORD_NOT_END: Readonly<Record<string, string>> = {
+  学: '习校生员院期费会历者位科区堂龄前徒业术问',
+  警: '察方务官告示报惕戒犬员情卫种械力',
+  挂: '号失靠牌钩名职帅账断念',
+  领: '导取事域袖先带队班头证养会略悟土空海衔唱跑奖款钱',
+};
+const plateWord = (word: string) => `${word}(?![${PLATE_WORD_NOT_END[word]}])`;
+const PLATE_LAST_WORD =
+  `(?<=${PLATE_HEAD}${PLATE_CHARACTER}{4})(?:${['学', '警', '挂'].map(plateWord).join('|')})` +
+  `|(?<=粤[${SPACE}]?Z${PLATE_JOIN}${PLATE_CHARACTER}{4})[港澳]|(?<=${PLATE_HEAD}[0-9]{4})${plateWord('领')}`;
 const LICENCE_PLATE =
   `(${PLATE_PROVINCE}[${SPACE}]?${PLATE_LETTER})(?=${PLATE_JOIN}[A-Za-z]{0,5}[0-9])${PLATE_JOIN}${PLATE_CHARACTER}{4,5}(${PLATE_CHARACTER}|${PLATE_LAST_WORD})(?![A-Za-z0-9])`;
 const LICENCE_PLATE_REGEXP = new RegExp(LICENCE_PLATE, 'gu');

@@ -1,6 +1,8 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
-import { BARE_ROLE_NAMES_LEFT, CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW } from '../fixtures/masking-cases';
-import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261227100000_free_text_masks_border_plates';
+import {
+  BARE_ROLE_NAMES_LEFT, CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW, PLATES_BESIDE_WORDS, PLATE_LIKE_WORDS,
+} from '../fixtures/masking-cases';
+import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261231100000_free_text_masks_plate_words';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath, portalViewer } from '../helpers/access-fixtures';
@@ -47,6 +49,9 @@ const FOURTH_REVIEW: ReadonlyArray<readonly [text: string, masked: string]> = [
   ...PERSONAL_CUES_LOOKALIKES.map((text): readonly [string, string] => [text, text]),
   // Names after a bare role word, and after roles no longer cues, stay (see BARE_ROLE_NAMES_LEFT).
   ...BARE_ROLE_NAMES_LEFT.map((text): readonly [string, string] => [text, text]),
+  // Plates glued to the words after them, plates of 5 and 6 characters, and 4 characters before a word (Migration20261231100000).
+  ...PLATES_BESIDE_WORDS,
+  ...PLATE_LIKE_WORDS.map((text): readonly [string, string] => [text, text]),
 ];
 
 /** Texts with personal data in many spellings, and look-alikes that must stay (the SQL masks must agree with maskFreeText on each). */

@@ -19,7 +19,7 @@ import {
   type PersonInput,
   type World,
 } from '../helpers/fixtures';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { createTestApp, type GraphQLResult, type TestApp } from '../helpers/test-app';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
 
@@ -235,6 +235,35 @@ describe('a duplicate ID number answers the same inside and outside the viewer\'
     const here = await answer(inside);
     expect(here?.[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.idNumber' });
     expect(await answer(outside)).toEqual(here);
+  });
+
+  test('a community-scoped account probing a number registered in another community learns nothing: writes outside its scope are FORBIDDEN, taken number or not', async () => {
+    const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);
+    const holderName = '和平里身份证持有人';
+    const taken = residentId('19680808', 'MALE');
+    const holder = await createPerson(app, { name: holderName, gender: 'MALE', idNumber: taken, residenceCommunityId: w.otherCommunityId });
+    // Lives elsewhere and works a grid here: readable by this community's staff, not theirs to change.
+    const servesHere = await createPerson(app, { name: '外社区网格员', gender: 'MALE', residenceCommunityId: w.otherCommunityId });
+    await ok(app, `mutation($input: AssignGridWorkerInput!) { assignGridWorker(input: $input) { id } }`, { input: { gridId: w.gridId, personId: servesHere, role: 'FULL_TIME' } });
+    const resident = await createPerson(app, { name: '本社区居民乙', gender: 'MALE', residenceCommunityId: w.communityId });
+    const probes: [string, (idNumber: string) => Promise<GraphQLResult>][] = [
+      ['creating a person in the other community', (idNumber) => app.execute(CREATE, { input: { name: '探测', gender: 'MALE', idNumber, residenceCommunityId: w.otherCommunityId } }, staff)],
+      ['creating a person in no community', (idNumber) => app.execute(CREATE, { input: { name: '探测', gender: 'MALE', idNumber } }, staff)],
+      ['moving a resident of theirs out with the number', (idNumber) => app.execute(UPDATE, { id: resident, input: { idNumber, residenceCommunityId: w.otherCommunityId } }, staff)],
+      ['giving the number to a person they may read but not change', (idNumber) => app.execute(UPDATE, { id: servesHere, input: { idNumber } }, staff)],
+    ];
+    for (const [, probe] of probes) {
+      const free = residentId('19690909', 'MALE');
+      const answers = [];
+      for (const idNumber of [taken, free]) {
+        const result = await expectNothingWritten(app, () => probe(idNumber), [{ table: 'person', id: resident }, { table: 'person', id: servesHere }]);
+        const shown = JSON.stringify(result);
+        for (const secret of [idNumber, holderName, holder, '和平里']) expect(shown).not.toContain(secret);
+        answers.push(result.errors?.map(({ message, extensions }) => ({ message, extensions })));
+      }
+      expect(answers[0]?.[0].extensions?.code).toBe('FORBIDDEN');
+      expect(answers[0]).toEqual(answers[1]);
+    }
   });
 });
 

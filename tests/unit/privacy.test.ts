@@ -1,4 +1,6 @@
-import { BARE_ROLE_NAMES_LEFT, CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW } from '../fixtures/masking-cases';
+import {
+  BARE_ROLE_NAMES_LEFT, CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW, PLATES_BESIDE_WORDS, PLATE_LIKE_WORDS,
+} from '../fixtures/masking-cases';
 import { looksLikePersonalNumber, maskAccountName, maskPersonalNumber, maskPersonalNumbersInKey, maskFreeText, maskFreeTextJson, maskFreeTextSqlExpression, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
@@ -884,5 +886,25 @@ describe('maskFreeText: names after more roles, spaced names, WeChat and QQ ids,
 
   test.each(BARE_ROLE_NAMES_LEFT.map((text) => [text]))('a bare role word, or a role no longer a cue: stays as written: %s', (text) => {
     expect(maskFreeText(text)).toBe(text);
+  });
+});
+
+describe('maskFreeText: licence plates glued to words, plates of 5 and 6 characters', () => {
+  test.each(PLATES_BESIDE_WORDS)('%s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
+  test.each(PLATE_LIKE_WORDS.map((text) => [text]))('stays as written: %s', (text) => {
+    expect(maskFreeText(text)).toBe(text);
+  });
+
+  test('a plate of 5 characters before a word keeps its last digit as one of 6 does', () => {
+    expect(maskFreeText('鲁A12345领导')).toBe('鲁A***5领导');
+    expect(maskFreeText('粤BD12345领导')).toBe('粤B***5领导');
+  });
+
+  test('record keys mask plates by the same rule', () => {
+    expect(maskPersonalNumbersInKey('P-鲁A12345领导-01')).toBe('P-鲁A***5领导-01');
+    expect(maskPersonalNumbersInKey('鲁A1234领导')).toBe('鲁A1234领导');
   });
 });

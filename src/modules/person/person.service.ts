@@ -1,4 +1,4 @@
-import { FlushMode, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
@@ -157,14 +157,24 @@ async function validate(em: EntityManager, person: Person): Promise<void> {
     gender: person.gender,
   });
   if (person.idNumber) {
-    // Never echo the number back: it is personal data.
-    // COMMIT flush mode: count what is stored, not the unsaved person itself (no autoflush).
-    // Unfiltered: the number is unique everywhere, and the answer must be the same whether the
-    // holder lives inside the viewer's scope or not (it says nothing about where).
-    const taken = await em.count(Person, { idNumber: person.idNumber, ...(person.id ? { id: { $ne: person.id } } : {}) }, { flushMode: FlushMode.COMMIT, filters: false });
-    if (taken) throw idNumberTaken();
+    // The number is unique everywhere (person_id_number_unique), so whether it is taken says that
+    // someone holds it: that answer is given only to a viewer who may write this person where they
+    // are and where they are going. The flush runs the scope guard first (FORBIDDEN, whatever the
+    // number, for a person outside the viewer's scope, in no area, or moved out of it), then writes
+    // the number, and a number already held hits the unique key: CONFLICT on input.idNumber
+    // (sameConflictWhenRaced), the same answer wherever the holder lives, naming nothing of them.
+    // Checked before the flush (a count), the answer told a community's staff whether a number was
+    // registered anywhere in the city, by creating a person elsewhere: CONFLICT or FORBIDDEN, and
+    // nothing written. Never echo the number back: it is personal data.
+    await em.flush();
   }
 }
 
-const idNumberTaken = () => conflict('a person with this ID number is already registered', 'input.idNumber');
+/**
+ * Said the same whoever holds the number and wherever they live: nothing of them (no name, area or
+ * id). Someone who moved here is moved (updatePerson residenceCommunityId) by staff whose area
+ * covers both communities, not registered twice.
+ */
+const idNumberTaken = () =>
+  conflict('this ID number is already registered; nothing was changed (someone who moved here is moved by staff whose area covers their old community, not registered again)', 'input.idNumber');
 const alreadyWorksGrid = () => conflict('this person already works this grid', 'input.personId');
