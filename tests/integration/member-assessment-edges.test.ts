@@ -22,11 +22,13 @@ beforeAll(async () => {
   app = await createTestApp();
   app.clock.set(NOW);
   tree = await buildTree(app);
+  // B claims a post below, and a claim needs the report rule to hold: in service, through an employer.
+  const employer = dbId(await createUnit(app, { name: '常年岗位者的单位', kind: 'AGENCY', areaId: tree.streetId }));
   await app.orm.em.fork().transactional(async (em) => {
     const C = dbId(tree.communityId);
-    const member = (name: string) => em.create(Person, { name, partyStatus: PartyStatus.IN_SERVICE, residenceCommunity: C, reportedOn: '2025-01-01' });
+    const member = (name: string, employerUnit: number | null = null) => em.create(Person, { name, partyStatus: PartyStatus.IN_SERVICE, residenceCommunity: C, reportedOn: '2025-01-01', employerUnit });
     const a = member('派单未接');
-    const b = member('常年岗位');
+    const b = member('常年岗位', employer);
     const r = member('次年退休');
     const [category] = await em.execute<{ id: number }[]>(`select id from request_category where code = 'GRID-SANITATION'`);
     // Dispatched to A on 2025-03-01, due 2025-03-04, never taken: assigned to them and open past its due time.

@@ -20,7 +20,7 @@ export const ASSESSMENT_WEIGHTS = {
 export const MEMBER_ASSESSMENT_WEIGHTS = {
   /** Held a service post of the community some time that year (claimed by its last day, not ended before its first): 双报到 asks each member to take at least one. 1 or 0. */
   posts: 0.25,
-  /** Share of the community's activities held that year while they were reported (and started by now) that they attended. */
+  /** Share of the community's activities held that year while they were reported (on a day their report counts for: report-end.ts, REPORTS_TO_COMMUNITY_SQL; and started by now) that they attended. */
   attendance: 0.25,
   /** Requests in the community assigned to them, created that year: resolved by their due time, of those resolved, held by them past it, or taken from them past it, each request once (限时办结; request.states.ts, assigneeDueAt, HELD_BY_ASSIGNEE). */
   requests: 0.25,

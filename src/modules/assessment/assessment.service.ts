@@ -10,6 +10,7 @@ import { ROLLUP_TIME_ZONE } from '../service-data/time-zone';
 import { Role } from '../identity/role';
 import { authorizeArea } from '../identity/access';
 import { metDeadlineSql, missedDeadlineSql } from '../whistle/whistle.rules';
+import { REPORTS_TO_COMMUNITY_SQL, onReportDaySql } from '../service-post/report-end';
 
 interface FactsRow {
   unit_id: number;
@@ -135,18 +136,17 @@ const ASSIGNEE_DUE = assigneeDueAtSql('q');
  * ONE statement, one aggregate per part. A member's reports are their current one (person) and the
  * ended ones (past_report): a member who retired or moved since is still assessed for the year, as
  * staff of the employer they reported through (their latest report's).
- * Activities count while they were reported (from their report's day to its end day, China time):
- * one held before could not be theirs to attend. Posts count when held some time in the year.
+ * Activities and points earned count on the days they were reported here (from their report's day to
+ * its end day, China time; a report begun the day the previous one ended counts from the next day:
+ * REPORTS_TO_COMMUNITY_SQL, report-end.ts): an activity held before could not be theirs to attend,
+ * and points earned while reported to another community are that community's. Posts count when held
+ * some time in the year.
  */
 const MEMBER_FACTS_SQL = `
 with reports as (
-  select p.id as person_id, p.reported_on, null::date as ended_on, p.employer_unit_id
-    from person p
-   where p.residence_community_id = :community and p.reported_on is not null and p.reported_on <= :lastDay
-  union all
-  select r.person_id, r.reported_on, r.ended_on, r.employer_unit_id
-    from past_report r
-   where r.community_id = :community and r.reported_on <= :lastDay and r.ended_on >= :firstDay
+  -- Each report with the first day it counts for (counts_from: report-end.ts has the rule).
+  select r.* from (${REPORTS_TO_COMMUNITY_SQL}) r
+   where r.reported_on <= :lastDay and (r.ended_on is null or r.ended_on >= :firstDay)
 ), members as (
   -- One row a member; their workplace that of their latest report in the year (the current one first).
   select distinct on (r.person_id) r.person_id, r.employer_unit_id
@@ -162,9 +162,7 @@ with reports as (
             where ap.activity_id = a.id and ap.person_id = m.person_id and ap.attended_at is not null)) as attended
     from members m join acts a on exists (
            select 1 from reports r
-            where r.person_id = m.person_id
-              and a.starts_at >= (r.reported_on::timestamp at time zone '${ROLLUP_TIME_ZONE}')
-              and (r.ended_on is null or a.starts_at < ((r.ended_on + 1)::timestamp at time zone '${ROLLUP_TIME_ZONE}')))
+            where r.person_id = m.person_id and ${onReportDaySql('r', 'a.starts_at')})
    group by m.person_id
 ), posts as (
   select c.person_id, count(*) as held
@@ -198,10 +196,12 @@ with reports as (
    where q.assignee_person_id is distinct from lt.person_id
    group by lt.person_id
 ), points as (
+  -- Earned while reported here: points earned before, or after a move while reported elsewhere, are
+  -- the other community's (the ledger keeps no community; the day the entry was made tells).
   select e.person_id, sum(e.amount) as earned
     from point_entry e
    where e.amount > 0 and e.created_at >= :from and e.created_at < :to
-     and e.person_id in (select person_id from members)
+     and exists (select 1 from reports r where r.person_id = e.person_id and ${onReportDaySql('r', 'e.created_at')})
    group by e.person_id
 )
 select members.person_id, members.employer_unit_id,

@@ -94,7 +94,7 @@ export class MemberAssessment {
   @Field(() => AssessmentPart, { description: 'Those requests rated by the resident: sum of ratings over 5 × rated requests.' })
   satisfaction!: AssessmentPart;
 
-  @Field(() => Int, { description: '积分: points earned that year (entries above zero; spending does not lower it). Shown beside the score, not part of it.' })
+  @Field(() => Int, { description: '积分: points earned that year while reported to this community (entries above zero, made on a day their report here counts for; spending does not lower it). Shown beside the score, not part of it.' })
   pointsEarned!: number;
 
   @Field(() => [String], { description: 'How the score was made: parts left out for lack of data, and the re-normalised weights.' })

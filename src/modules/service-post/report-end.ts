@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Person } from '../person/person.entity';
 import { PastReport, PostClaim } from './service-post.entity';
 import { CLAIM_MOVES } from './service-post.rules';
+import { ROLLUP_TIME_ZONE } from '../service-data/time-zone';
 
 /**
  * Ends, on `day` (China time), every post the person holds: the claims stay, with their end day,
@@ -34,4 +35,51 @@ export async function endReport(em: EntityManager, person: Person, communityId: 
 export async function lastReportEnd(em: EntityManager, personId: number): Promise<string | null> {
   const [row] = await em.execute<{ day: string | null }[]>(`select max(ended_on)::text as day from past_report where person_id = ?`, [personId]);
   return row?.day ?? null;
+}
+
+/**
+ * THE days a 双报到 report counts for, what an assessment holds a member to (and credits them with)
+ * in the community: one place for the rule, read by memberAssessments (assessment.service.ts).
+ *
+ * A report counts from the day it began to the day it ended, both included (China days; a current
+ * report, not ended, to today). A report begun on the day the member's previous report ended (the
+ * usual move: updatePerson ends the old report that day, endReport, and the member reports anew where
+ * they live the same day, which assertAfterLastReport allows) counts from the NEXT day: the day belongs
+ * to the report that ended. Else that day's activities and points counted in both communities.
+ * The day goes to the old report, not the new one, because an ended report's end day is its last day
+ * everywhere (a post claim's endedOn, a report ended by retiring, which no report follows), and because
+ * the new report is the one that knows, from its start, that it follows: a report made later and dated
+ * back to that day (reportedOn may be) does not rewrite the old community's assessment.
+ *
+ * `REPORTS_TO_COMMUNITY_SQL` lists every report, current (person.reported_on) and ended (past_report),
+ * to the community bound as `:community`: person_id, reported_on, ended_on (null: current),
+ * employer_unit_id, and counts_from (the first day it counts for). "Previous" is among the member's
+ * reports wherever made: an ended report's previous ones are those ended before it (past_report ids
+ * follow the order reports end in, as endReport is their only writer, under the person's lock); every
+ * ended one is previous to the current report.
+ */
+export const REPORTS_TO_COMMUNITY_SQL = `
+select t.person_id, t.reported_on, t.ended_on, t.employer_unit_id,
+       case when exists (
+              select 1 from past_report prev
+               where prev.person_id = t.person_id and prev.ended_on = t.reported_on
+                 and (t.past_report_id is null or prev.id < t.past_report_id))
+            then t.reported_on + 1 else t.reported_on end as counts_from
+  from (
+    select p.id as person_id, null::int as past_report_id, p.reported_on, null::date as ended_on, p.employer_unit_id
+      from person p
+     where p.residence_community_id = :community and p.reported_on is not null
+    union all
+    select r.person_id, r.id, r.reported_on, r.ended_on, r.employer_unit_id
+      from past_report r
+     where r.community_id = :community
+  ) t`;
+
+/**
+ * SQL: the instant `column` (a timestamptz) falls on a day the report `alias` (a row of
+ * REPORTS_TO_COMMUNITY_SQL) counts for, China time.
+ */
+export function onReportDaySql(alias: string, column: string): string {
+  return `${column} >= (${alias}.counts_from::timestamp at time zone '${ROLLUP_TIME_ZONE}')
+     and (${alias}.ended_on is null or ${column} < ((${alias}.ended_on + 1)::timestamp at time zone '${ROLLUP_TIME_ZONE}'))`;
 }

@@ -50,7 +50,8 @@ export function assertPlacement(organization: PartyOrganization, organizationAre
  * One report at a time: a report does not begin before the member's last one ended (past_report),
  * or they were reported twice over (the earlier community too, or the same post held twice at once)
  * and a past year's assessments counted the same months in both. The day it ended is allowed: a
- * member who moves reports anew where they live that day.
+ * member who moves reports anew where they live that day (that day counts for the report that ended,
+ * the new one counting from the next: REPORTS_TO_COMMUNITY_SQL, report-end.ts).
  */
 export function assertAfterLastReport(reportedOn: string, lastEndedOn: string | null): void {
   if (lastEndedOn !== null && reportedOn < lastEndedOn) {

@@ -143,7 +143,15 @@ export const servicePostService = {
     });
   },
 
-  /** A reported member claims a post of the community they reported to; the post is locked while its places are counted. */
+  /**
+   * A reported member claims a post of the community they reported to; the post is locked while its
+   * places are counted. Reported means a current report (reportedOn), to the post's community: one
+   * reports to where one lives, and a move ends the report (updatePerson), so the residence community
+   * is the community reported to; the claim day (today) is never before the report's day, which is
+   * not in the future. And the report rule still holds (whyMayNotReport): a member recorded as retired,
+   * mobile or without an employer while reported, before such a change ended the report (person.service
+   * keeps those reports rather than end them on an unrelated edit), takes no new post.
+   */
   async claimPost(ctx: AppContext, input: ClaimServicePostInput): Promise<PostClaim> {
     return inTransaction(ctx, async (em) => {
       const post = await loadForUpdate(em, ServicePost, input.postId, 'input.postId');
@@ -154,6 +162,7 @@ export const servicePostService = {
       if (!person.reportedOn || person.residenceCommunity?.id !== post.community.id) {
         throw badInput('input.personId', 'must have reported to the post\'s community first (reportMember)');
       }
+      assertMayReport(person);
       const claim = await takePlace(em, post, person, todayInChina(ctx.now()));
       await em.flush();
       return claim;
