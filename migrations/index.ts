@@ -38,6 +38,7 @@ import { Migration20261228100000_idempotency_keys } from './Migration20261228100
 import { Migration20261229100000_report_history } from './Migration20261229100000_report_history';
 import { Migration20261230100000_whistle_stop_and_assignee_due } from './Migration20261230100000_whistle_stop_and_assignee_due';
 import { Migration20261231100000_free_text_masks_plate_words } from './Migration20261231100000_free_text_masks_plate_words';
+import { Migration20261231200000_demand_exemplar_latest_record } from './Migration20261231200000_demand_exemplar_latest_record';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -83,4 +84,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261229100000_report_history', class: Migration20261229100000_report_history },
   { name: 'Migration20261230100000_whistle_stop_and_assignee_due', class: Migration20261230100000_whistle_stop_and_assignee_due },
   { name: 'Migration20261231100000_free_text_masks_plate_words', class: Migration20261231100000_free_text_masks_plate_words },
+  { name: 'Migration20261231200000_demand_exemplar_latest_record', class: Migration20261231200000_demand_exemplar_latest_record },
 ];

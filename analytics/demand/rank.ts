@@ -496,7 +496,8 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
   const per = evidencePerRow;
   const toRow = (cell: Cell, score: number, rank: number): DemandRow => {
     const metrics = metricsOf.get(cell.id)!;
-    const evidence = [...new Map(cell.evidence.sort((a, b) => b.latest.getTime() - a.latest.getTime() || b.ref.localeCompare(a.ref)).map((e) => [e.ref, e])).keys()].slice(0, per).map(evidenceId);
+    // Newest first, ties as the roll-ups break them (exemplarKey): the longer reference, then the greater by code unit.
+    const evidence = [...new Map(cell.evidence.sort((a, b) => b.latest.getTime() - a.latest.getTime() || b.ref.length - a.ref.length || (b.ref > a.ref ? 1 : b.ref < a.ref ? -1 : 0)).map((e) => [e.ref, e])).keys()].slice(0, per).map(evidenceId);
     if (shape.byGroup) cell.notes.push({ metric: 'evidenceIds', reason: 'records of the cell\'s category and area; the group is not kept per exemplar' });
     const ratings = Number(cell.sums.satisfaction_count ?? 0);
     const timed = Number(cell.sums.timed ?? 0);

@@ -7,7 +7,7 @@ import { loadConfig } from '../config/env';
 import { PROJECT_ROOT } from '../config/paths';
 import { createLogger } from '../common/logger';
 import { openDatabase } from '../db/database';
-import { DEFAULT_CONNECTIONS, importServiceFile, nothingImportedReason, type ImportSummary } from '../modules/service-data/import';
+import { DEFAULT_CONNECTIONS, importFailureMessage, importServiceFile, nothingImportedReason, type ImportSummary } from '../modules/service-data/import';
 import { loadMapping } from '../modules/service-data/mapping';
 import { parseFlags } from './cli-args';
 import { runCli } from './run-cli';
@@ -85,7 +85,8 @@ runCli(async () => {
     });
   } catch (error) {
     progress.stop();
-    console.error(`import failed: ${(error as Error).message}`);
+    // Never the raw message: a database error's can quote a row's values (importFailureMessage).
+    console.error(`import failed: ${importFailureMessage(error)}`);
     return 1;
   } finally {
     await Promise.all(clients.map((client) => client.end()));

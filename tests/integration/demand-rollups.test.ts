@@ -10,7 +10,9 @@ import { loadMapping } from '../../src/modules/service-data/mapping';
 import { rebuildRollups, refreshRequestDaily, syncWorkCalendarAndRollups } from '../../src/modules/service-data/rollups';
 import { clearAllData } from '../../src/seed/demo-city';
 import { Migration20261203160000_demand_evidence_demands_only } from '../../migrations/Migration20261203160000_demand_evidence_demands_only';
+import { Migration20261231200000_demand_exemplar_latest_record } from '../../migrations/Migration20261231200000_demand_exemplar_latest_record';
 import { createDemoCityApp, type TestApp } from '../helpers/test-app';
+import { rankDemand, type SqlRunner } from '../../analytics';
 
 let app: TestApp;
 let db: pg.Client;
@@ -170,7 +172,67 @@ test('incremental roll-ups (import batches and request days) equal a full rebuil
   const migration = new Migration20261203160000_demand_evidence_demands_only(app.orm.em.getDriver(), app.orm.config);
   await migration.up();
   for (const query of migration.getQueries()) await db.query(String(query));
+  // That migration's exemplar is the greatest reference as text (the meaning then); migration
+  // 20261231200000, which runs after it, turns it into the latest demand's, as the roll-ups now keep it.
+  const exemplars = new Migration20261231200000_demand_exemplar_latest_record(app.orm.em.getDriver(), app.orm.config);
+  await exemplars.up();
+  for (const query of exemplars.getQueries()) await db.query(String(query));
   for (const table of TABLES) expect({ table, rows: await snapshot(table) }).toEqual({ table, rows: incremental[table] });
+});
+
+test("a cell's exemplar is its latest demand (ties: the longer, then the greater id), not the greatest id as text; batches, a rebuild and the migration agree", async () => {
+  // One cell (day × category × community, and its grid), in four imports (four batches, each upserted into the stored rows).
+  const row = (id: string, time: string) => `${id},CIV-MARRIAGE-01,2023-01-05 ${time},,OPEN,370199001001,370199001001001,,,COUNTER,,,`;
+  const cell = async () =>
+    (await db.query(`select 'daily' as t, exemplar, latest from demand_daily where day = '2023-01-05' and source = 1
+      union all select 'monthly', exemplar, latest from demand_monthly where month = '2023-01-01' and source = 1
+      union all select 'grid daily', exemplar, latest from demand_grid_daily where day = '2023-01-05' and source = 1
+      union all select 'grid monthly', exemplar, latest from demand_grid_monthly where month = '2023-01-01' and source = 1 order by 1`)).rows
+      .map((r) => ({ t: r.t, exemplar: r.exemplar, latest: new Date(r.latest).toISOString() }));
+  const all = (exemplar: string, latest: string) => ['daily', 'grid daily', 'grid monthly', 'monthly'].map((t) => ({ t, exemplar, latest }));
+  // E-10 was received last: as text, E-9 is the greater id, and was shown as the cell's latest example.
+  expect(await importCsv([GONGJIAN_CSV_HEADER, row('E-9', '10:00:00'), row('E-10', '11:00:00')].join('\n'))).toMatchObject({ inserted: 2 });
+  expect(await cell()).toEqual(all('S:gongjian:E-10', '2023-01-05T03:00:00.000Z'));
+  // An earlier record in a later batch leaves it.
+  await importCsv([GONGJIAN_CSV_HEADER, row('E-8', '09:00:00')].join('\n'));
+  expect(await cell()).toEqual(all('S:gongjian:E-10', '2023-01-05T03:00:00.000Z'));
+  // Received at the same instant: the longer id (E-100 after E-10, as numbers go), then the greater.
+  await importCsv([GONGJIAN_CSV_HEADER, row('E-100', '11:00:00')].join('\n'));
+  await importCsv([GONGJIAN_CSV_HEADER, row('E-11', '11:00:00')].join('\n'));
+  expect(await cell()).toEqual(all('S:gongjian:E-100', '2023-01-05T03:00:00.000Z'));
+
+  const incremental = await snapshotAll();
+  await db.query('begin');
+  await rebuildRollups(db);
+  await db.query('commit');
+  for (const table of TABLES) expect({ table, rows: await snapshot(table) }).toEqual({ table, rows: incremental[table] });
+
+  // Rows stored with the old meaning (the greatest id as text) are put right by the migration.
+  for (const table of TABLES) await db.query(`update ${table} set exemplar = 'S:gongjian:E-9' where source = 1 and exemplar = 'S:gongjian:E-100'`);
+  expect((await cell()).map((r) => r.exemplar)).toEqual(Array(4).fill('S:gongjian:E-9'));
+  const migration = new Migration20261231200000_demand_exemplar_latest_record(app.orm.em.getDriver(), app.orm.config);
+  await migration.up();
+  for (const query of migration.getQueries()) await db.query(String(query));
+  for (const table of TABLES) expect({ table, rows: await snapshot(table) }).toEqual({ table, rows: incremental[table] });
+});
+
+test('a ranking row lists its evidence newest first, records of the same instant as the roll-ups order them (F-10 before F-9)', async () => {
+  // Two communities, one demand each at the same instant: one CATEGORY row, two exemplars with the same `latest`.
+  const row = (id: string, community: string) => `${id},CIV-MARRIAGE-01,2023-02-20 10:00:00,,OPEN,${community},,,,COUNTER,,,`;
+  await importCsv([GONGJIAN_CSV_HEADER, row('F-9', '370199001001'), row('F-10', '370199002001'), row('F-1', '370199001001').replace('02-20 10:00:00', '02-19 09:00:00')].join('\n'));
+  // rankDemand reads in parallel: one pg Client takes them one at a time.
+  let last: Promise<unknown> = Promise.resolve();
+  const sql: SqlRunner = {
+    query<R>(text: string, params?: unknown[]) {
+      const run = last.then(() => db.query(text, params)) as Promise<{ rows: R[] }>;
+      last = run.catch(() => undefined);
+      return run;
+    },
+  };
+  const result = await rankDemand(sql, {
+    from: '2023-02-01', to: '2023-02-28', areaPaths: null, groupBy: ['CATEGORY'], sources: 'SERVICE_RECORDS', includeConsultations: false, minSupport: 1, topN: 5, now: new Date('2023-03-01T02:00:00Z'),
+  });
+  expect(result.rows.map((r) => r.evidenceIds)).toEqual([['ServiceRecord:gongjian:F-10', 'ServiceRecord:gongjian:F-9', 'ServiceRecord:gongjian:F-1']]);
 });
 
 /** Every roll-up the request side writes, as rows (compared before and after a rebuild). */

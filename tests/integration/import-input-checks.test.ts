@@ -81,6 +81,35 @@ test('npm run generate refuses an impossible --start with exit 2 (not a stack tr
   expect(gen('2024-02-30').status).toBe(2);
 });
 
+test('npm run import: a batch the database refuses with a message quoting a row value prints SQLSTATE and table, never the value', async () => {
+  // A trigger casting the note stands in for any statement error PostgreSQL words with the value
+  // (`invalid input syntax for type bigint: "<note>"`): the CLI printed that message raw.
+  const phone = '13812345678';
+  await db.query(`create function test_note_as_number() returns trigger language plpgsql as $$
+    begin if new.source_id like 'QUOTED-%' then perform new.note::bigint; end if; return new; end $$`);
+  await db.query(`create trigger test_note_as_number before insert on service_record for each row execute function test_note_as_number()`);
+  try {
+    const file = path.join(tmp, 'quoted.csv');
+    fs.writeFileSync(file, `${GONGJIAN_CSV_HEADER}\nQUOTED-1,SOC-INSURANCE-01,2024-03-01 09:00:00,,OPEN,370199001001,,,,COUNTER,,,请王建国回电${phone}\n`);
+    const cli = path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'import.js');
+    const report = path.join(tmp, 'quoted.rejects.csv');
+    const result = spawnSync(process.execPath, [cli, file, '--report', report, '--connections', '1'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: app.databaseUrl, LOG_LEVEL: 'silent' } });
+    expect(result.status).toBe(1);
+    const printed = `${result.stdout}\n${result.stderr}`;
+    expect(result.stderr).toMatch(/import failed: the database refused a batch \(SQLSTATE 22P02\b.*\): invalid input syntax for type bigint: "…"; that batch was rolled back/);
+    expect(printed).not.toContain(phone);
+    expect(printed).not.toContain('王建国');
+    expect(fs.readFileSync(report, 'utf8')).not.toContain(phone);
+    const [run] = (await db.query(`select status, error from import_run where file_name = 'quoted.csv'`)).rows;
+    expect(run.status).toBe('FAILED');
+    expect(run.error).not.toContain(phone);
+    expect((await db.query(`select count(*)::int as n from service_record where source_id like 'QUOTED-%'`)).rows).toEqual([{ n: 0 }]);
+  } finally {
+    await db.query('drop trigger test_note_as_number on service_record');
+    await db.query('drop function test_note_as_number()');
+  }
+});
+
 describe('mixed encodings (found by a review): UTF-8 rows in a file read as GBK are rejected, never stored as mojibake', () => {
   const row = (id: string, note: string) => `${id},SOC-INSURANCE-02,2024-01-01 09:53:09,2024-01-05 11:39:29,FINISHED,370199001002,,,GENERAL,PHONE,4,,${note}\n`;
   const runBytes = (input: Buffer, source: string, options: Partial<ImportOptions> = {}) =>

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/env';
 import { initOrm } from '../../src/db/database';
 import { createServer } from '../../src/server';
 import { buildTree } from '../helpers/fixtures';
-import { TEST_JWT_SECRET, createTestApp, type TestApp } from '../helpers/test-app';
+import { TEST_JWT_SECRET, capturingLogger, createTestApp, type TestApp } from '../helpers/test-app';
 
 let app: TestApp;
 let communityCode: string;
@@ -115,4 +115,40 @@ test('a statement cancelled by DB_STATEMENT_TIMEOUT_MS during importServiceRecor
   }
   const again = await app.execute(IMPORT, { records: records('statement-src', 3), source: 'statement-src' });
   expect(again.data.importServiceRecords).toEqual({ status: 'SUCCEEDED', inserted: 3, duplicates: 0 });
+});
+
+test('a batch of importServiceRecords the database refuses with a message quoting a row value: the answer, the log and the run never carry the value', async () => {
+  const phone = '13812345678';
+  await locker.query(`create function test_api_note_as_number() returns trigger language plpgsql as $$
+    begin if new.source = 'quoted-src' then perform new.note::bigint; end if; return new; end $$`);
+  await locker.query(`create trigger test_api_note_as_number before insert on service_record for each row execute function test_api_note_as_number()`);
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', JWT_SECRET: TEST_JWT_SECRET } as NodeJS.ProcessEnv);
+  const { logger, lines } = capturingLogger();
+  let orm: MikroORM | undefined;
+  let server: Awaited<ReturnType<typeof createServer>> | undefined;
+  try {
+    orm = await initOrm(app.databaseUrl, config);
+    server = await createServer({ config, orm, logger });
+    const port = await server.listen(0);
+    const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ query: IMPORT, variables: { records: [{ ...records('quoted-src', 1)[0], note: `请王建国回电${phone}` }], source: 'quoted-src' } }),
+    });
+    const answer = JSON.stringify(await response.json());
+    expect(answer).toContain('INTERNAL_SERVER_ERROR');
+    expect(answer).not.toContain(phone);
+    const run = await endedRun('quoted-src');
+    expect(run.status).toBe('FAILED');
+    expect(run.error).not.toContain(phone);
+    const logged = lines.join('');
+    expect(logged).toContain('22P02');
+    expect(logged).not.toContain(phone);
+    expect(logged).not.toContain('王建国');
+  } finally {
+    await server?.stop();
+    await orm?.close(true);
+    await locker.query('drop trigger test_api_note_as_number on service_record');
+    await locker.query('drop function test_api_note_as_number()');
+  }
 });

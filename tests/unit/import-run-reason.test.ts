@@ -1,4 +1,4 @@
-import { runFailureReason } from '../../src/modules/service-data/import';
+import { importFailureMessage, runFailureReason } from '../../src/modules/service-data/import';
 
 /*
  * A failed run's error is read by analysts through importRuns: it never carries row content.
@@ -29,4 +29,28 @@ test('our own messages stay readable, with personal numbers masked', () => {
 test('a socket error is not read as an SQLSTATE, though EPERM has the shape of one', () => {
   const reason = runFailureReason(Object.assign(new Error('cannot write the report /tmp/r.csv: EPERM'), { code: 'EPERM' }));
   expect(reason).toBe('cannot write the report /tmp/r.csv: EPERM');
+});
+
+describe('importFailureMessage: what npm run import prints says what failed, never the row values a database error quotes', () => {
+  test('SQLSTATE, table, column and constraint, and the message with its quoted values blanked', () => {
+    const error = Object.assign(new Error('invalid input syntax for type bigint: "请王建国回电13812345678"'), {
+      code: '22P02', severity: 'ERROR', table: 'service_record', column: 'note', detail: 'Failing row contains (王建国, 13812345678).',
+    });
+    expect(importFailureMessage(error)).toBe(
+      'the database refused a batch (SQLSTATE 22P02, table service_record, column note): invalid input syntax for type bigint: "…"; that batch was rolled back, the batches committed before are kept',
+    );
+    const unique = Object.assign(new Error('duplicate key value violates unique constraint "x"'), {
+      code: '23505', severity: 'ERROR', constraint: 'service_record_pkey', detail: 'Key (source, source_id)=(gongjian, 13812345678) already exists.',
+    });
+    const printed = importFailureMessage(databaseError('23505', unique.message));
+    expect(printed).toMatch(/^the database refused a batch \(SQLSTATE 23505\): duplicate key value violates unique constraint "…"/);
+    expect(importFailureMessage(unique)).toContain('constraint service_record_pkey');
+    expect(importFailureMessage(unique)).not.toContain('13812345678');
+  });
+
+  test('typed answers and our own messages read as in the run, personal numbers masked', () => {
+    expect(importFailureMessage(databaseError('57014', 'canceling statement due to statement timeout'))).toMatch(/^A database statement took longer than allowed/);
+    expect(importFailureMessage(new Error('the file has no column "source_id"'))).toBe('the file has no column "source_id"');
+    expect(importFailureMessage(new Error('cannot read /imports/13812345678.csv: ENOENT'))).not.toContain('13812345678');
+  });
 });

@@ -7,10 +7,11 @@
  *   demand_grid_daily   day × source × category × grid (+ its community)  (records with a grid only)
  *   demand_grid_monthly month × source × category × grid                (derived)
  *
- * Every column is a sum, except `latest` and `exemplar` which are maxima (over demands) and a grid
- * row's `community_id`, the least of its records' (records keep the community they were received
- * in, so a grid moved to another community has rows of both), so adding a batch's cells to the
- * stored rows gives exactly what a rebuild from all records gives (tests check).
+ * Every column is a sum, except `latest`, the greatest time (over demands), `exemplar`, the demand
+ * received (created) at that time (exemplarKey), and a grid row's `community_id`, the least of its
+ * records' (records keep the community they were received in, so a grid moved to another community
+ * has rows of both), so adding a batch's cells to the stored rows gives exactly what a rebuild from
+ * all records gives (tests check).
  * Quality columns (open, finished, close times, on time, satisfaction, groups) count demands
  * only; consultations are counted apart in `consultations`.
  */
@@ -26,6 +27,27 @@ export const COMMON_SUM_COLUMNS = [
 /** Only the community tables keep per-group counts and the close-time histogram. */
 export const COMMUNITY_ONLY_COLUMNS = [...GROUP_COLUMNS.map(([c]) => c), 'g_unknown', ...HISTOGRAM_COLUMNS];
 const MAX_COLUMNS = ['latest', 'exemplar'];
+
+/**
+ * The evidence of a cell (`exemplar`) is its latest demand: the one received (a request: created)
+ * last, at `latest`; of several at that instant, the longer reference, then the greater in byte
+ * order, so `S:x:10` wins over `S:x:9`. It was the greatest reference as text: `S:x:9` over
+ * `S:x:10`, and neither need be the record at `latest`, so an analyst tracing a number to its
+ * records was shown a "latest example" that was not one.
+ *
+ * That order is the text order of this key, the time first: epoch microseconds offset into 19
+ * digits (years 1000 to beyond 10000 alike), the reference's length + 100 (3 digits), the
+ * reference. Keys of records, of cells and of stored rows (from their `latest` and `exemplar`)
+ * compare alike, so a batch's cells added to the stored rows (greatest of the two keys) give what
+ * a rebuild from all records gives. `date_part` (float8) is cheaper than `extract` (numeric) or
+ * `to_char`, monotone, and exact to the microsecond from about 1698 to 2242 (to the second far
+ * beyond: imports store whole seconds); times closer than that only tie, then the reference decides.
+ */
+export function exemplarKey(latest: string, exemplar: string): string {
+  return `(((date_part('epoch', ${latest}) * 1000000)::bigint + 2000000000000000000)::text || (length(${exemplar}) + 100)::text || ${exemplar}) collate "C"`;
+}
+/** The reference in an exemplarKey (after its 19 + 3 digits). */
+export const exemplarOfKey = (key: string) => `substr(${key}, 23)`;
 
 
 interface RecordSql {
@@ -72,7 +94,7 @@ function cellColumns(r: RecordSql): string {
     // Of demands only, like every quality column: the evidence shown beside a demand volume must
     // be records that volume counts, not consultations.
     `max(${r.latest}) filter (where ${r.demand}) as latest`,
-    `max(${r.exemplar}) filter (where ${r.demand}) as exemplar`,
+    `${exemplarOfKey(`max(${exemplarKey(r.latest, r.exemplar)}) filter (where ${r.demand})`)} as exemplar`,
   ].join(',\n      ');
 }
 
@@ -204,7 +226,7 @@ function aggregateFromCells(table: Table, cells: string): string {
   const keys = table.keys.map(([, expr]) => expr);
   const extra = table.extra.map(([, expr]) => `min(${expr})`);
   const sums = table.sums.map((c) => `sum(${c})${c === 'close_seconds_sum' ? '::bigint' : '::int'}`);
-  const maxes = MAX_COLUMNS.map((c) => `max(${c})`);
+  const maxes = ['max(latest)', exemplarOfKey(`max(${exemplarKey('latest', 'exemplar')})`)];
   return `select ${[...keys, ...extra, ...sums, ...maxes].join(', ')} from ${cells} where ${table.where} group by ${keys.map((_, i) => i + 1).join(', ')} order by ${keys.map((_, i) => i + 1).join(', ')}`;
 }
 
@@ -216,7 +238,9 @@ function columnList(table: Table): string {
 export function upsertFromCells(table: Table, cells: string): string {
   const updates = [
     ...table.sums.map((c) => `${c} = ${table.name}.${c} + excluded.${c}`),
-    ...MAX_COLUMNS.map((c) => `${c} = greatest(${table.name}.${c}, excluded.${c})`),
+    `latest = greatest(${table.name}.latest, excluded.latest)`,
+    // The exemplar at the later of the two `latest`s (exemplarKey); greatest() passes over a null.
+    `exemplar = ${exemplarOfKey(`greatest(${exemplarKey(`${table.name}.latest`, `${table.name}.exemplar`)}, ${exemplarKey('excluded.latest', 'excluded.exemplar')})`)}`,
     // As aggregateFromCells' min(): a batch of a moved grid's records naming its new community
     // must not leave the row's community to whichever batch came first.
     ...table.extra.map(([c]) => `${c} = least(${table.name}.${c}, excluded.${c})`),

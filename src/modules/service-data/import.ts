@@ -7,6 +7,7 @@ import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, prepareImportSe
 import { compileMapping, type Lookups, type Mapping, type Rejection, type RowMapper } from './mapping';
 import { ANALYZE_AFTER_ROWS, analyzeAfterImport, type SqlRunner } from './rollups';
 import { AppError } from '../../common/errors';
+import { serializeError } from '../../common/logger';
 import { maskFreeText } from '../../common/privacy';
 import { sqlStateOf, translateDatabaseError } from '../../common/transaction';
 import { cutText } from '../../common/text';
@@ -571,6 +572,26 @@ export function runFailureReason(error: unknown): string {
   const sqlState = sqlStateOf(error);
   if (sqlState) return `the database refused a batch (SQLSTATE ${sqlState}); that batch was rolled back, the batches committed before are kept`;
   return maskFreeText(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * What the import command tells its operator when a run fails, on one line: like runFailureReason,
+ * but a database error also says what failed (SQLSTATE, table, column, constraint) and in the
+ * driver's words, as the logs would say it (logger.ts's serializeError: quoted values and long digit
+ * runs blanked, no statement, no detail), then with free-text personal data masked. Never the raw
+ * message: PostgreSQL quotes row values in some (`invalid input syntax for type bigint:
+ * "13812345678"`), and terminals are scrolled back, copied into tickets and recorded.
+ */
+export function importFailureMessage(error: unknown): string {
+  const translated = translateDatabaseError(error);
+  if (translated instanceof AppError) return maskFreeText(translated.message);
+  const safe = serializeError(error);
+  const message = safe && typeof safe === 'object' && typeof (safe as { message?: unknown }).message === 'string' ? (safe as { message: string }).message : String(error);
+  const sqlState = sqlStateOf(error);
+  if (!sqlState) return maskFreeText(message);
+  const fields = safe as Record<string, unknown>;
+  const what = [`SQLSTATE ${sqlState}`, ...(['table', 'column', 'constraint'] as const).filter((key) => typeof fields[key] === 'string' && fields[key]).map((key) => `${key} ${String(fields[key])}`)];
+  return `the database refused a batch (${what.join(', ')}): ${maskFreeText(message)}; that batch was rolled back, the batches committed before are kept`;
 }
 
 /** Marks the run done, and lets go of its lock; `error` (a message about the file or mapping, never row content) marks it failed. */
