@@ -16,6 +16,7 @@
  */
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { TRAINING_CORPUS } from '../../analytics';
+import { assigneeDueOnDispatch } from '../modules/request/request.states';
 import { entityManagerRunner, refreshRequestDaily } from '../modules/service-data/rollups';
 import { Random } from './random';
 import type { SeedScale } from './demo-city';
@@ -115,6 +116,8 @@ function seasonal(code: string, time: number): number {
 }
 
 const iso = (time: number | null) => (time == null ? null : new Date(time).toISOString());
+/** The member's own due time on a dispatch, when they have one (see assigneeDueOnDispatch). */
+const memberDue = (due: Date | null): Record<string, string> => (due ? { assigneeDueAt: due.toISOString() } : {});
 
 /** Plans the requests (pure: same world, seed and now → same rows). Ids start at 1. */
 export function planDemoRequests(world: DemoRequestWorld, options: { count: number; seed: number; now: Date }): DemoRequestPlan {
@@ -185,9 +188,10 @@ export function planDemoRequests(world: DemoRequestWorld, options: { count: numb
       const closed = rated || random.chance(0.5);
       const steps: Array<() => boolean> = [
         // One in ten waits days for dispatch (a backlog the dashboards show).
-        // Dispatched past its due time, the member has the category's time from then (request.states.ts, assigneeDueAt).
+        // The member has the category's time from the dispatch when that ends after the request's due
+        // time (request.states.ts, assigneeDueOnDispatch), as a live dispatch gives it.
         () => (random.chance(0.1) ? next(24, 120) : next(0.5, 8)) < end && (event('DISPATCHED', t, 'DISPATCHED', {
-          status: 'DISPATCHED', assigneePersonId: assignee, ...(t > Date.parse(state.dueAt as string) ? { assigneeDueAt: iso(t + category.communityHours * HOUR) } : {}),
+          status: 'DISPATCHED', assigneePersonId: assignee, ...memberDue(assigneeDueOnDispatch(new Date(state.dueAt as string), new Date(t), category.communityHours)),
         }), true),
         () => next(0.2, 4) < end && (event('TAKEN', t, 'TAKEN', { status: 'TAKEN' }), true),
         () => next(0, 6) < end && (event('STARTED', t, 'IN_PROGRESS', { status: 'IN_PROGRESS' }), true),

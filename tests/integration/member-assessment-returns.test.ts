@@ -56,20 +56,24 @@ test('handed back past its due time: late against the member who held it; the ne
   app.clock.set(at('2025-03-01T10:00:00'));
   const request = await newRequest();
   const dueAt = new Date(request.dueAt);
-  app.clock.set(at('2025-03-01T11:00:00'));
-  await step('dispatchRequest', request.id, { assigneePersonId: members.late }, 'DispatchRequestInput!');
+  // Dispatched an hour after it came in: the member has the category's time from then (request.states.ts, assigneeDueAt).
+  const dispatchedAt = at('2025-03-01T11:00:00');
+  const memberDueAt = new Date(dispatchedAt.getTime() + hours * HOUR);
+  app.clock.set(dispatchedAt);
+  const dispatched = await step('dispatchRequest', request.id, { assigneePersonId: members.late }, 'DispatchRequestInput!');
+  expect(dispatched).toMatchObject({ dueAt: dueAt.toISOString(), assigneeDueAt: memberDueAt.toISOString() });
   await step('takeRequest', request.id);
 
-  // Two hours past its due time, the member hands it back.
-  app.clock.set(new Date(dueAt.getTime() + 2 * HOUR));
+  // Two hours past their due time, the member hands it back.
+  app.clock.set(new Date(memberDueAt.getTime() + 2 * HOUR));
   const returned = await step('returnRequest', request.id, { reason: '不在我的服务范围' }, 'ReasonStepInput!');
   expect(returned).toMatchObject({ status: 'RETURNED', dueAt: dueAt.toISOString(), assigneeDueAt: null });
   const ledger = await ok(app, `query($id: ID!) { node(id: $id) { ... on Request { events { edges { node { kind data } } } } } }`, { id: request.id });
   const handBack = ledger.node.events.edges.map((e: any) => e.node).find((event: any) => event.kind === 'RETURNED');
-  expect(handBack.data.lateAssignee).toEqual({ personId: dbId(members.late), unitId: null, dueAt: dueAt.toISOString() });
+  expect(handBack.data.lateAssignee).toEqual({ personId: dbId(members.late), unitId: null, dueAt: memberDueAt.toISOString() });
 
   // Dispatched again an hour later: the request's own due time does not move (the level is late), the member's is fresh.
-  const redispatchedAt = new Date(dueAt.getTime() + 3 * HOUR);
+  const redispatchedAt = new Date(memberDueAt.getTime() + 3 * HOUR);
   app.clock.set(redispatchedAt);
   const again = await step('dispatchRequest', request.id, { assigneePersonId: members.next }, 'DispatchRequestInput!');
   expect(again).toMatchObject({ dueAt: dueAt.toISOString(), assigneeDueAt: new Date(redispatchedAt.getTime() + hours * HOUR).toISOString() });

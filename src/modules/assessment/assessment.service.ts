@@ -5,7 +5,7 @@ import { ClaimStatus } from '../list/list.entity';
 import type { MemberAssessmentsInput, UnitAssessmentsInput } from './assessment.inputs';
 import { rankByScore, scoreAssessment, scoreMemberAssessment, type MemberAssessmentPartName, type PartFacts, type UnitAssessmentPartName } from './assessment.rules';
 import type { MemberAssessment, UnitAssessment } from './assessment.types';
-import { HELD_BY_ASSIGNEE, assigneeDueAtSql } from '../request/request.states';
+import { assigneeDueAtSql, heldPastDueSql } from '../request/request.states';
 import { ROLLUP_TIME_ZONE } from '../service-data/time-zone';
 import { Role } from '../identity/role';
 import { authorizeArea } from '../identity/access';
@@ -132,6 +132,14 @@ interface MemberFactsRow {
 const ASSIGNEE_DUE = assigneeDueAtSql('q');
 
 /**
+ * Held by its assignee past their due time (request.states.ts, heldPastDue), on `q`: DISPATCHED ones
+ * too (a member who never takes a request dispatched to them is late with it), and ones suspended
+ * already past it (suspending does not forgive their lateness); not those suspended in time, nor
+ * reopened ones waiting in the owning level's queue.
+ */
+const HELD_PAST_DUE = heldPastDueSql('q', ':now');
+
+/**
  * The facts of every member reported to the community (双报到) at some time in the year so far, in
  * ONE statement, one aggregate per part. A member's reports are their current one (person) and the
  * ended ones (past_report): a member who retired or moved since is still assessed for the year, as
@@ -181,7 +189,7 @@ with reports as (
   -- A request counts once for a member: one they were late with and got back stays late.
   select q.assignee_person_id as person_id,
          count(*) filter (where lt.request_id is null and q.resolved_at is not null and q.resolved_at <= ${ASSIGNEE_DUE}) as on_time,
-         count(*) filter (where lt.request_id is not null or q.resolved_at is not null or (q.status in (:open) and ${ASSIGNEE_DUE} < :now)) as due,
+         count(*) filter (where lt.request_id is not null or q.resolved_at is not null or ${HELD_PAST_DUE}) as due,
          coalesce(sum(q.satisfaction), 0) as points,
          count(q.satisfaction) as rated
     from request q join area a on a.id = q.area_id
@@ -220,14 +228,6 @@ select members.person_id, members.employer_unit_id,
   left join taken_late on taken_late.person_id = members.person_id
   left join points on points.person_id = members.person_id
  order by members.person_id`;
-
-/**
- * Requests their assignee holds, the clock running (HELD_BY_ASSIGNEE, request.states.ts): past
- * their assignee's due time (assigneeDueAt) they count against the member they are assigned to,
- * DISPATCHED ones too (a member who never takes a request dispatched to them is late with it);
- * suspended ones do not run late, nor reopened ones waiting in the owning level's queue.
- */
-const OPEN_REQUEST_STATUSES = HELD_BY_ASSIGNEE;
 
 /**
  * Whose member assessments a viewer reads: a party member only their own, a unit's liaison only
@@ -269,10 +269,7 @@ export const assessmentService = {
   async memberAssessments(ctx: AppContext, input: MemberAssessmentsInput): Promise<MemberAssessment[]> {
     const { community, year, bindings } = await assessedYear(ctx, input);
     const knex = ctx.em.getKnex();
-    const query = knex.raw(MEMBER_FACTS_SQL, {
-      ...bindings,
-      open: knex.raw(OPEN_REQUEST_STATUSES.map(() => '?').join(', '), OPEN_REQUEST_STATUSES),
-    });
+    const query = knex.raw(MEMBER_FACTS_SQL, bindings);
     const rows: MemberFactsRow[] = await ctx.em.execute(query);
     const scored = rows.map((row) => {
       const facts: Record<MemberAssessmentPartName, PartFacts> = {

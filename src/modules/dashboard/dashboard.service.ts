@@ -5,7 +5,7 @@ import { hidesSmallCells, figureShown } from '../../common/disclosure';
 import { loadArea } from '../area/area.service';
 import { RequestCategory } from '../category/category.entity';
 import { RequestStatus } from '../request/request.entity';
-import { CLOCK_RUNNING } from '../request/request.states';
+import { pastDueSql } from '../request/request.states';
 import { RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, chinaMidnightAtOrBefore, isChinaMidnight, monthBounds, rate } from './dashboard.rules';
 import { chinaDayOf } from '../../common/dates';
 import type { DashboardFigures, DashboardInput, StreetRankingInput, StreetRankingRow } from './dashboard.types';
@@ -15,7 +15,6 @@ import { onOneSnapshot } from '../../common/transaction';
 import { metDeadlineSql, missedDeadlineSql } from '../whistle/whistle.rules';
 
 const DONE = `('${RequestStatus.RESOLVED}', '${RequestStatus.CLOSED}')`;
-const RUNNING = `(${CLOCK_RUNNING.map((status) => `'${status}'`).join(', ')})`;
 const MAX_DAYS = 366;
 
 type Row = Record<string, string | number | null>;
@@ -76,8 +75,9 @@ export const dashboardService = {
         [prefix, ...period],
       ],
       [
+        // Overdue as `isOverdue` (request.states.ts, pastDue): suspended already past its due time too.
         `select count(*) as overdue from request r join area a on a.id = r.area_id
-          where a.path like ? and r.status in ${RUNNING} and r.due_at < ?`,
+          where a.path like ? and ${pastDueSql('r', '?')}`,
         [prefix, ctx.now()],
       ],
       [

@@ -72,7 +72,7 @@ export class DashboardFigures {
   @Field(() => Float, { nullable: true, description: `满意率: rated 4 or 5 / rated; null as averageSatisfaction is.` })
   satisfactionRate!: number | null;
 
-  @Field(() => Int, { description: 'Requests past their deadline with the clock running, now.' })
+  @Field(() => Int, { description: 'Requests overdue now, as `isOverdue`: past their deadline with the clock running, or suspended already past it.' })
   overdueNow!: number;
 
   @Field(() => Int, { description: '吹哨: whistles blown in the period.' })

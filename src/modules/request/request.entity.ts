@@ -122,13 +122,14 @@ export class Request extends NodeEntity {
   @Index()
   assigneeUnit?: Rel<Unit> | null;
 
-  @Field(() => DateTimeISOResolver, { description: 'When the owning level must have resolved it; moves while suspended.' })
+  @Field(() => DateTimeISOResolver, { description: 'When the owning level must have resolved it; on resume it moves by the time suspended.' })
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   dueAt!: Date;
 
   /**
-   * The assignee's own due time, when it is not `dueAt`: they got the request already past it, and
-   * have the category's time from then (request.states.ts, assigneeDueAt). Read it through assigneeDueAt.
+   * The assignee's own due time, when it is not `dueAt`: they got the request with less than the
+   * category's time left, or already past it, and have the category's time from then
+   * (request.states.ts, assigneeDueAt). Read it through assigneeDueAt.
    */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   assigneeDueAt?: Date | null;

@@ -40,7 +40,7 @@ export class RequestFilter {
   @IdInput({ nullable: true, description: 'Only requests located inside this area (any level), at any depth.' })
   within?: string;
 
-  @Field(() => Boolean, { nullable: true, description: 'Only requests past their deadline with the clock running (suspended ones are not overdue).' })
+  @Field(() => Boolean, { nullable: true, description: 'true: requests overdue, as `isOverdue` (past their deadline with the clock running, or suspended already past it; one suspended in time is not overdue); false: the others.' })
   @IsOptional()
   overdue?: boolean;
 

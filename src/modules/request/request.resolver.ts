@@ -22,7 +22,7 @@ import {
 } from './request.inputs';
 import { eventsOfRequest } from './request.relations';
 import { communityIdOf, requestService } from './request.service';
-import { CLOCK_RUNNING, assigneeDueAt } from './request.states';
+import { assigneeDueAt, pastDue } from './request.states';
 
 export const RequestConnection = ConnectionType(Request, 'Request');
 export const RequestEventConnection = ConnectionType(RequestEvent, 'RequestEvent');
@@ -144,15 +144,15 @@ export class RequestResolver {
 
   @FieldResolver(() => DateTimeISOResolver, {
     nullable: true,
-    description: 'When the assignee must have resolved it (their 限时办结, in their assessment): dueAt, or, for one who got it already past dueAt, the category\'s time from when they got it. Null while unassigned.',
+    description: 'When the assignee must have resolved it (their 限时办结, in their assessment): the category\'s time from when they got it, or dueAt if that is later (one dispatched minutes before dueAt, or past it, is not blamed for the time before). Moves by the time suspended, on resume. Null while unassigned.',
   })
   assigneeDueAt(@Root() request: Request) {
     return request.assigneePerson || request.assigneeUnit ? assigneeDueAt(request) : null;
   }
 
-  @FieldResolver(() => Boolean, { description: 'Past its deadline with the clock running.' })
+  @FieldResolver(() => Boolean, { description: 'Past its deadline with the clock running, or suspended already past it (suspending does not forgive lateness; time suspended makes nobody late).' })
   isOverdue(@Root() request: Request, @Ctx() ctx: AppContext) {
-    return CLOCK_RUNNING.includes(request.status) && request.dueAt.getTime() < ctx.now().getTime();
+    return pastDue(request, ctx.now());
   }
 
   @FieldResolver(() => RequestEventConnection, { description: 'The ledger (台账), oldest first.' })

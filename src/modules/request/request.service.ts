@@ -1,4 +1,4 @@
-import { OptimisticLockError, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { OptimisticLockError, raw, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { badInput, conflict, forbidden, illegalTransition, notFound } from '../../common/errors';
 import { freeTextSearchCondition } from '../../common/privacy';
@@ -41,8 +41,10 @@ import {
   RequestAction,
   TRANSITIONS,
   assigneeDueAt,
+  assigneeDueOnDispatch,
   heldPastDue,
   nextStatus,
+  pastDueSql,
 } from './request.states';
 import { REQUEST_STATUSES_ENDING_WHISTLES } from '../whistle/whistle.rules';
 import { stopWhistlesOn } from '../whistle/whistle.service';
@@ -55,9 +57,14 @@ const HOUR = 3600_000;
 /** Levels a request can be located at: the smallest known place. */
 const REQUEST_AREA_TYPES = ['Community', 'Grid', 'Building'];
 
-async function deadline(em: EntityManager, category: RequestCategory, level: RequestLevel, from: Date): Promise<Date> {
+/** The category's hours for the level (限时办结). */
+async function hoursFor(em: EntityManager, category: RequestCategory, level: RequestLevel): Promise<number> {
   const parent = category.parent ? await em.findOne(RequestCategory, { id: category.parent.id }) : null;
-  return new Date(from.getTime() + hoursAllowed(category, parent, level) * HOUR);
+  return hoursAllowed(category, parent, level);
+}
+
+async function deadline(em: EntityManager, category: RequestCategory, level: RequestLevel, from: Date): Promise<Date> {
+  return new Date(from.getTime() + (await hoursFor(em, category, level)) * HOUR);
 }
 
 /** The highest level each staff role may act at, whatever its binding. */
@@ -189,10 +196,13 @@ export const requestService = {
       const area = await loadArea(ctx.em, filter.within, ALL_AREA_TYPES, 'filter.within');
       and.push({ area: { path: { $like: `${area.path}%` } } });
     }
-    if (filter.overdue != null) {
-      const running = { status: { $in: [...CLOCK_RUNNING] } };
-      and.push(filter.overdue ? { ...running, dueAt: { $lt: now } } : { $or: [{ status: { $nin: [...CLOCK_RUNNING] } }, { dueAt: { $gte: now } }] });
-    }
+    // Overdue as `isOverdue` (request.states.ts, pastDue): a request suspended already past its due time stays overdue.
+    // A raw key is spent by the first query it is in: built afresh for the rows and for totalCount (where, below).
+    const overdue = (): FilterQuery<Request>[] => {
+      if (filter.overdue == null) return [];
+      const condition = { [raw((alias: string) => pastDueSql(alias, '?'), [now])]: [] } as FilterQuery<Request>;
+      return [filter.overdue ? condition : { $not: condition }];
+    };
     if (filter.dueWithinHours) {
       and.push({ status: { $in: [...CLOCK_RUNNING] }, dueAt: { $gte: now, $lt: new Date(now.getTime() + filter.dueWithinHours * HOUR) } });
     }
@@ -203,7 +213,11 @@ export const requestService = {
     // Matched on the text the viewer is shown, so a search cannot probe for masked phone or ID numbers.
     if (filter.search?.trim()) and.push(freeTextSearchCondition(ctx.viewer, ['title', 'body'], filter.search));
     const order = args.orderBy ?? { field: RequestOrderField.CREATED_AT, direction: OrderDirection.DESC };
-    return paginate(ctx.em, Request, (and.length ? { $and: and } : {}) as FilterQuery<Request>, { property: order.field, direction: order.direction }, args);
+    const where = () => {
+      const all = [...and, ...overdue()];
+      return (all.length ? { $and: all } : {}) as FilterQuery<Request>;
+    };
+    return paginate(ctx.em, Request, where, { property: order.field, direction: order.direction }, args);
   },
 
   /** 居民点单: a resident's request enters at community level with its deadline set. */
@@ -257,8 +271,9 @@ export const requestService = {
       if (request.assigneePerson && !request.assigneePerson.isPartyMember) {
         throw badInput('input.assigneePersonId', 'a request is dispatched to a party member or to a unit; this person is not a party member');
       }
-      // Already past its due time: the assignee is not blamed for the time before they got it (assigneeDueAt).
-      request.assigneeDueAt = request.dueAt < now ? await deadline(em, await em.findOneOrFail(RequestCategory, { id: request.category.id }), request.level, now) : null;
+      // The assignee is not blamed for the time before they got it: the category's time from now, or until dueAt if later (assigneeDueAt).
+      const hours = await hoursFor(em, await em.findOneOrFail(RequestCategory, { id: request.category.id }), request.level);
+      request.assigneeDueAt = assigneeDueOnDispatch(request.dueAt, now, hours);
     });
   },
 
@@ -329,7 +344,11 @@ export const requestService = {
       request.suspendedAt = now;
     }),
 
-  /** The deadline moves by exactly the time spent suspended. */
+  /**
+   * The deadlines (the level's and the assignee's) move by exactly the time spent suspended: one in
+   * time at the suspension resumes with the time it had left, one late then stays late by as much
+   * (request.states.ts, pastDue).
+   */
   resume: (ctx: AppContext, id: string, input: StepInput) =>
     step(ctx, id, RequestAction.RESUME, input, (request, _em, now) => {
       const suspended = now.getTime() - request.suspendedAt!.getTime();

@@ -41,24 +41,66 @@ export const TRANSITIONS: Record<RequestAction, { from: readonly RequestStatus[]
   [RequestAction.ESCALATE]: { from: [S.ORDERED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS, S.RETURNED, S.REOPENED], to: S.ORDERED, event: RequestEventKind.ESCALATED },
 };
 
-/** Statuses in which the deadline clock runs (and a request can be overdue). */
+/** Statuses in which the deadline clock runs (and a request can fall overdue). */
 export const CLOCK_RUNNING: readonly RequestStatus[] = [S.ORDERED, S.DISPATCHED, S.TAKEN, S.IN_PROGRESS, S.RETURNED, S.REOPENED];
+
+/** Statuses as an SQL list (enum names only, never input). */
+const sqlList = (statuses: readonly RequestStatus[]) => statuses.map((status) => `'${status}'`).join(', ');
+
+/**
+ * Suspension (SUSPENDED) stops the deadline clock: time spent suspended makes nobody late, and
+ * lateness that already happened is not forgiven. For the level's due time (`dueAt`) and the
+ * assignee's (`assigneeDueAt`) alike:
+ * - suspended within the due time: not late while suspended, and on RESUME the due time moves by
+ *   exactly the time suspended (request.service.ts, `resume`): the request resumes with the time
+ *   it had left, not late at the moment of resume however long it was suspended;
+ * - suspended already past the due time: still late while suspended (in every figure: `isOverdue`,
+ *   the `overdue` filter of `requests`, the dashboard's `overdueNow`, the member assessments), and
+ *   after RESUME (the due time moved by the time suspended is still behind by as much).
+ * While suspended, the due time stored is the one from before the suspension: it is compared with
+ * `suspendedAt` (when the clock stopped), not with now.
+ */
+function lateAtSuspension(dueAt: Date, request: Pick<Request, 'status' | 'suspendedAt'>): boolean {
+  return request.status === S.SUSPENDED && request.suspendedAt != null && dueAt < request.suspendedAt;
+}
+
+/** The request (its owning level) is overdue: past `dueAt` with the clock running, or suspended already past it (above). */
+export function pastDue(request: Pick<Request, 'dueAt' | 'status' | 'suspendedAt'>, now: Date): boolean {
+  return (CLOCK_RUNNING.includes(request.status) && request.dueAt < now) || lateAtSuspension(request.dueAt, request);
+}
+
+/** `pastDue` in SQL, on a request row's alias, true or false (never null: `$not` of it is the rest); `now` is an SQL expression (a placeholder such as `?`, used once). */
+export const pastDueSql = (alias: string, now: string) =>
+  `((${alias}.status in (${sqlList(CLOCK_RUNNING)}) and ${alias}.due_at < ${now}) or (${alias}.status = '${S.SUSPENDED}' and ${alias}.suspended_at is not null and ${alias}.due_at < ${alias}.suspended_at))`;
 
 /**
  * Whose lateness (限时办结 in the member assessments): a request counts against its assignee by
- * the assignee's due time, which is the request's `dueAt` (the owning level's deadline) unless
- * they got it already past that:
- * - dispatched before `dueAt`, the assignee has until `dueAt`;
- * - dispatched past `dueAt` (handed back late by someone else, or left undispatched), the new
- *   assignee is not blamed for time before they got it: they have the category's time for the
- *   level from the dispatch (`Request.assigneeDueAt`). The request's own `dueAt` does not move: the
- *   level is still late (dashboards, `isOverdue`, `overdue` filters read `dueAt`);
+ * the assignee's due time. The assignee is not blamed for time before they got it: on dispatch
+ * they have the category's time for the level from the dispatch, or until the request's `dueAt`
+ * (the owning level's deadline) if that is later (assigneeDueOnDispatch):
+ * - dispatched with the category's time or more left before `dueAt` (the category's time changed
+ *   since), the assignee has until `dueAt`;
+ * - dispatched with less left (minutes before `dueAt`, after the level kept it waiting) or already
+ *   past `dueAt` (handed back late by someone else, or left undispatched), they have the category's
+ *   time from the dispatch (`Request.assigneeDueAt`): a member dispatched a minute before the due
+ *   time is not given a minute, nor less than one dispatched a minute after it. The request's own
+ *   `dueAt` (the resident's promise) does not move: the level is late by it (dashboards,
+ *   `isOverdue`, `overdue` filters read `dueAt`);
  * - taken from them past their due time while they held it (HELD_BY_ASSIGNEE: handed back,
  *   escalated), they stay late with it: the step's ledger entry records `lateAssignee`
  *   ({ personId, unitId, dueAt }), which their assessment counts as due and not on time.
  */
 export function assigneeDueAt(request: Pick<Request, 'assigneeDueAt' | 'dueAt'>): Date {
   return request.assigneeDueAt ?? request.dueAt;
+}
+
+/**
+ * The assignee's due time on dispatch at `dispatchedAt`, given the category's hours for the level
+ * (above): the value for `Request.assigneeDueAt`, null when it is the request's `dueAt`.
+ */
+export function assigneeDueOnDispatch(dueAt: Date, dispatchedAt: Date, hoursAllowed: number): Date | null {
+  const fresh = new Date(dispatchedAt.getTime() + hoursAllowed * 3600_000);
+  return fresh > dueAt ? fresh : null;
 }
 
 /** `assigneeDueAt` in SQL, on a request row's alias. */
@@ -71,10 +113,28 @@ export const assigneeDueAtSql = (alias: string) => `coalesce(${alias}.assignee_d
  */
 export const HELD_BY_ASSIGNEE: readonly RequestStatus[] = [S.DISPATCHED, S.TAKEN, S.IN_PROGRESS];
 
-/** The assignee holds it past their due time (HELD_BY_ASSIGNEE; see assigneeDueAt). */
-export function heldPastDue(request: Pick<Request, 'assigneePerson' | 'assigneeUnit' | 'assigneeDueAt' | 'dueAt' | 'status'>, now: Date): boolean {
-  return (request.assigneePerson != null || request.assigneeUnit != null) && HELD_BY_ASSIGNEE.includes(request.status) && assigneeDueAt(request) < now;
+/**
+ * The assignee holds it past their due time (HELD_BY_ASSIGNEE; see assigneeDueAt), or held it past
+ * their due time when it was suspended (see pastDue: suspending does not forgive their lateness,
+ * and time suspended does not make them late).
+ */
+export function heldPastDue(
+  request: Pick<Request, 'assigneePerson' | 'assigneeUnit' | 'assigneeDueAt' | 'dueAt' | 'status' | 'statusBeforeSuspension' | 'suspendedAt'>,
+  now: Date,
+): boolean {
+  if (request.assigneePerson == null && request.assigneeUnit == null) return false;
+  const due = assigneeDueAt(request);
+  if (HELD_BY_ASSIGNEE.includes(request.status)) return due < now;
+  return request.statusBeforeSuspension != null && HELD_BY_ASSIGNEE.includes(request.statusBeforeSuspension) && lateAtSuspension(due, request);
 }
+
+/** `heldPastDue` in SQL, on a request row's alias; `now` is an SQL expression (a placeholder such as `:now`). */
+export const heldPastDueSql = (alias: string, now: string) => {
+  const due = assigneeDueAtSql(alias);
+  const held = sqlList(HELD_BY_ASSIGNEE);
+  return `((${alias}.assignee_person_id is not null or ${alias}.assignee_unit_id is not null) and ((${alias}.status in (${held}) and ${due} < ${now})` +
+    ` or (${alias}.status = '${S.SUSPENDED}' and ${alias}.status_before_suspension in (${held}) and ${alias}.suspended_at is not null and ${due} < ${alias}.suspended_at)))`;
+};
 
 /** A resident may ask to reopen within this many days of resolution. */
 export const REOPEN_WINDOW_DAYS = 7;
