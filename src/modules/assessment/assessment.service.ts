@@ -152,9 +152,12 @@ const HELD_PAST_DUE = heldPastDueSql('q', ':now');
  */
 const MEMBER_FACTS_SQL = `
 with reports as (
-  -- Each report with the first day it counts for (counts_from: report-end.ts has the rule).
+  -- Each report with the first day it counts for (counts_from: report-end.ts has the rule), that
+  -- counts for some day of the year so far: one begun the day the last one ended and itself ended
+  -- that day, or begun on :lastDay so (a move on the year's last day, or today), counts for none and
+  -- does not make them a member here that year (a row scored on that day's post claim alone).
   select r.* from (${REPORTS_TO_COMMUNITY_SQL}) r
-   where r.reported_on <= :lastDay and (r.ended_on is null or r.ended_on >= :firstDay)
+   where r.counts_from <= :lastDay and (r.ended_on is null or r.ended_on >= greatest(r.counts_from, :firstDay::date))
 ), members as (
   -- One row a member; their workplace that of their latest report in the year (the current one first).
   select distinct on (r.person_id) r.person_id, r.employer_unit_id

@@ -90,7 +90,7 @@ export class ServicePostResolver {
     return servicePostService.updatePost(ctx, id, input);
   }
 
-  @Mutation(() => PostClaim, { description: 'A reported member claims a post of their community; CONFLICT when it is full or they hold it already.' })
+  @Mutation(() => PostClaim, { description: 'A reported member claims a post of their community; CONFLICT when it is full or they hold it already; BAD_USER_INPUT (input.personId) when they are not reported to its community, or may no longer report (retired, mobile, or no employer on record).' })
   claimServicePost(@Arg('input') input: ClaimServicePostInput, @Ctx() ctx: AppContext) {
     return servicePostService.claimPost(ctx, input);
   }

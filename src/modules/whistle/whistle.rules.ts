@@ -40,11 +40,13 @@ export const RESPONSE_MOVES = {
  *   late, even if the department answers after the stop (before or after its deadline): it was
  *   no longer called, and counts nowhere (lists, assessments, dashboards). Nor does a deadline
  *   still to come.
- * A department is overdue (`responseOverdue`) when it missed either deadline: the `reportOverdue`,
- * `feedbackOverdue` and `overdue` fields, the `overdue` filters of `whistles` and
- * `whistleResponses` (and their totalCount), the unit assessment's and the dashboard's whistle
- * figures all mean this. Every reader goes through these functions (in code) or their `…Sql` twins
- * (in SQL), side by side below.
+ * A department is overdue (`responseOverdue`) when it missed either deadline: the `overdue` field
+ * and the `overdue` filters of `whistles` and `whistleResponses` (and their totalCount) mean this
+ * (`reportOverdue` and `feedbackOverdue` each one deadline). The unit assessment's `whistles` part
+ * and the dashboard's rate read the feedback deadline alone (answered on time, `metDeadline`, of
+ * those that met or missed it): a department that reported late and fed back in time is overdue, and
+ * on time in those figures. Every reader goes through these functions (in code) or their `…Sql`
+ * twins (in SQL), side by side below.
  */
 export function missedDeadline(dueAt: Date, doneAt: Date | null | undefined, stoppedAt: Date | null | undefined, now: Date): boolean {
   const clockEnd = doneAt ?? now;
