@@ -84,6 +84,26 @@ describe('a member still reported though the report rule no longer holds for the
     expectError(result, 'BAD_USER_INPUT', 'input.personId');
   });
 
+  test('one retired, holding a single post, may end it: they cannot claim another first (no dead end)', async () => {
+    seq += 1;
+    const em = app.orm.em.fork();
+    const person = em.create(Person, {
+      name: `旧报到单岗${seq}`, partyStatus: PartyStatus.RETIRED, joinedPartyOn: '2000-07-01', residenceCommunity: dbId(w.communityId),
+      employerUnit: dbId(w.units.hospitalId), reportedOn: '2024-05-01', organization: dbId(orgs.gridBranchId),
+    });
+    await em.flush();
+    const postId = await createServicePost(app, { communityId: w.communityId, title: `旧报到单岗位${seq}`, capacity: 5 });
+    await em.getConnection().execute(`insert into post_claim (post_id, person_id, status, claimed_on, created_at, updated_at)
+      values (?, ?, 'ACTIVE', '2024-05-01', now(), now())`, [dbId(postId), person.id]);
+    const [{ id: claimId }] = await em.getConnection().execute(`select id from post_claim where person_id = ?`, [person.id]);
+    const END = `mutation($id: ID!) { endPostClaim(id: $id) { id status } }`;
+    expect((await ok(app, END, { id: toGlobalId('PostClaim', claimId) })).endPostClaim.status).toBe('ENDED');
+    // An in-service member still keeps the rule: their only post is ended only by claiming another first.
+    const member = await reportedInA();
+    const [{ id: onlyClaim }] = await em.getConnection().execute(`select id from post_claim where person_id = ? and status = 'ACTIVE'`, [dbId(member)]);
+    expectError(await expectNothingWritten(app, () => app.execute(END, { id: toGlobalId('PostClaim', onlyClaim) })), 'BAD_USER_INPUT', 'id');
+  });
+
   test('an in-service member or non-party staff member with an employer claims as before', async () => {
     const postId = await createServicePost(app, { communityId: w.communityId, title: '照常认领岗位', capacity: 5 });
     seq += 1;

@@ -70,7 +70,10 @@ export function assertNotFuture(day: string, today: string, field: string): void
  * report ended (a move to another community) holds none, and nothing here concerns them.
  */
 export function assertKeepsAPost(person: Person, otherPostsHeld: number): void {
-  if (person.reportedOn && otherPostsHeld === 0) {
+  // A member kept reported though they may no longer report (retired, mobile, no employer: reports
+  // from before the rule) may claim no other post (claimPost), so the rule would hold them to this
+  // one for good: they may end it.
+  if (person.reportedOn && otherPostsHeld === 0 && whyMayNotReport(person) == null) {
     throw badInput('id', 'is the only service post this reported member (双报到) holds, and every reported member holds at least one: claim another first');
   }
 }
