@@ -1,31 +1,85 @@
+import { inspect } from 'node:util';
 import { ConfigError } from '../config/env';
 import { AppError } from '../common/errors';
+import { driverSentence, serializeError } from '../common/logger';
 import { isDatabaseUnavailable, sqlStateOf } from '../common/transaction';
 
 /** A mistake in how a command was called (a missing flag, an unknown name): one line, no stack. */
 export class CliError extends Error {}
 
 /**
- * One line for a database that is down, unreachable or refuses us (a missing database, a wrong
- * role): the driver's own words, the end kept when long (a failed statement's message starts with
- * its SQL). An AggregateError (every address of `localhost` refused) has no message: its code.
+ * SQLSTATEs of a server that refuses us before any statement runs: class 28 (a wrong role or
+ * password, no pg_hba.conf entry), 3D000 (no such database), class 08 but 08P01 (a value the server
+ * could not read is a statement's fault), 53300 (too many connections), 57P01-57P03 (shutting down,
+ * starting up).
  */
-function databaseFailure(error: unknown): string {
+const CONNECTION_SQLSTATE = /^(28|3D|08(?!P01)|53300|57P0[123])/;
+
+/**
+ * A database that is down, unreachable or refuses us: a SQLSTATE of those above, or with none (a
+ * socket's error, a pool's timeout) isDatabaseUnavailable. Any other SQLSTATE is a failed statement,
+ * even when its quoted value reads "terminating connection".
+ */
+function isConnectionFailure(error: unknown): boolean {
+  const sqlState = sqlStateOf(error);
+  return sqlState === undefined ? isDatabaseUnavailable(error) : CONNECTION_SQLSTATE.test(sqlState);
+}
+
+/**
+ * One line for a database that cannot be used: the driver's own words (its quotes name a database,
+ * role or host, no row's value), without the statement knex puts in front when a connection drops
+ * under a query (driverSentence), the end kept when long. An AggregateError (every address of
+ * `localhost` refused) has no message: its code.
+ */
+function connectionFailure(error: unknown): string {
   const { message, code } = error as { message?: string; code?: string };
-  const text = message || code || String(error);
+  const sentence = message ? driverSentence(message) : undefined;
+  const text = sentence || code || (message ? String((serializeError(error) as { message?: unknown }).message) : String(error));
   return `cannot use the database: ${text.length > 400 ? `… ${text.slice(-400)}` : text}`;
 }
 
-/** Runs a command-line entry point: one clear line on a configuration error, an exit code always. */
+/**
+ * One line for a statement that failed: the logger's serializer (serializeError) says what failed
+ * and on what, SQLSTATE, table, column and constraint, and the driver's sentence with its quoted
+ * values blanked; never the statement, its values or `detail` (a row's phone, ID number, name).
+ */
+function statementFailure(error: unknown): string {
+  const safe = serializeError(error) as Record<string, unknown>;
+  const what = [`SQLSTATE ${safe.code}`, ...['table', 'column', 'constraint'].filter((key) => typeof safe[key] === 'string' && safe[key]).map((key) => `${key} ${safe[key]}`)];
+  // As the import command words a refused batch (importFailureMessage).
+  return `the database refused a statement (${what.join(', ')}): ${safe.message}`;
+}
+
+/**
+ * Any error as serializeError leaves it (its type, masked message, plain fields such as a SQLSTATE,
+ * stack frames and cause), for the terminal: never the statement, row values or records an error
+ * carries, whatever LOG_LEVEL says (debug adds the stack, not the values).
+ */
+function describeError(serialized: unknown): string {
+  if (typeof serialized !== 'object' || serialized === null) return String(serialized);
+  const { type, message, stack, cause, ...fields } = serialized as Record<string, unknown>;
+  if (fields.name === type) delete fields.name;
+  const lines = [`${type}: ${message}${Object.keys(fields).length ? ` ${inspect({ ...fields }, { breakLength: Infinity })}` : ''}`];
+  if (typeof stack === 'string' && stack) lines.push(stack);
+  if (cause !== undefined) lines.push(`caused by ${describeError(cause)}`);
+  return lines.join('\n');
+}
+
+/**
+ * Runs a command-line entry point: one clear line on a configuration error or a database that
+ * cannot be used or refused a statement, an exit code always. No personal data reaches the
+ * terminal: database errors and any other error go through the logger's serializer, and
+ * LOG_LEVEL=debug adds the stack, never the statement's values or `detail`.
+ */
 export function runCli(main: () => Promise<number>): void {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
       if (error instanceof ConfigError || error instanceof AppError || error instanceof CliError) console.error(error.message);
-      else if (isDatabaseUnavailable(error) || sqlStateOf(error) !== undefined) {
-        console.error(databaseFailure(error));
-        if (process.env.LOG_LEVEL === 'debug') console.error(error);
-      } else console.error(error);
+      else if (isConnectionFailure(error) || sqlStateOf(error) !== undefined) {
+        console.error(isConnectionFailure(error) ? connectionFailure(error) : statementFailure(error));
+        if (process.env.LOG_LEVEL === 'debug') console.error(describeError(serializeError(error)));
+      } else console.error(describeError(serializeError(error)));
       process.exit(1);
     },
   );

@@ -36,16 +36,101 @@ function databaseErrorIn(error: ErrorLike): ErrorLike | undefined {
   return undefined;
 }
 
+/** What MikroORM appends to the driver's message (PostgreSqlExceptionConverter): values, always dropped. */
+const APPENDED_BY_MIKRO_ORM = ['\n - detail: ', '\n - hint: '];
+
 /**
- * The driver's own sentence without the statement (knex puts `<sql with values> - ` before it,
- * MikroORM appends `\n - detail: …`), with quoted literals and long digit runs blanked: PostgreSQL
- * quotes offending values (`invalid input syntax for type bigint: "13800138000"`).
+ * A database error's message read as SQL, to tell the statement knex puts in front (`<sql with its
+ * values inlined> - <driver message>`, query-executioner.js) from the driver's sentence: either
+ * may hold " - " inside a quoted value (a name `王建国 - 李四`), so only a " - " outside every
+ * '…' or E'…' literal, "…" identifier or driver-quoted value, and outside comments, separates; the
+ * last such one (a statement's own `"age" - 1` comes before it). MikroORM's `\n - detail: …` and
+ * `\n - hint: …`, outside quotes too, end the sentence. Returns the sentence and the quoted spans
+ * in it (offsets into it), or undefined when the quotes do not pair up (a value holding a double
+ * quote, which PostgreSQL does not escape): then no part can be told apart from a value.
+ */
+function readDatabaseMessage(message: string): { sentence: string; quoted: [number, number][] } | undefined {
+  let start = 0;
+  let end = message.length;
+  const quoted: [number, number][] = [];
+  let i = 0;
+  scan: while (i < message.length) {
+    const c = message[i];
+    if (c === "'" || c === '"') {
+      // E'…' (node-pg's escapeLiteral for a value with a backslash) takes backslash escapes; both double the quote.
+      const backslashes = c === "'" && /[Ee]/.test(message[i - 1] ?? '') && !/[\w$]/.test(message[i - 2] ?? '');
+      const from = i;
+      for (i++; ; i++) {
+        if (i >= message.length) return undefined;
+        if (backslashes && message[i] === '\\') i++;
+        else if (message[i] === c) {
+          if (message[i + 1] !== c) break;
+          i++;
+        }
+      }
+      i++;
+      quoted.push([from, i]);
+      continue;
+    }
+    if (c === '-' && message[i + 1] === '-') {
+      const newline = message.indexOf('\n', i);
+      i = newline < 0 ? message.length : newline;
+      continue;
+    }
+    if (c === '/' && message[i + 1] === '*') {
+      const close = message.indexOf('*/', i + 2);
+      if (close < 0) return undefined;
+      i = close + 2;
+      continue;
+    }
+    for (const marker of APPENDED_BY_MIKRO_ORM) {
+      if (message.startsWith(marker, i)) {
+        end = i;
+        break scan;
+      }
+    }
+    if (message.startsWith(' - ', i)) {
+      start = i + 3;
+      i += 3;
+      continue;
+    }
+    i++;
+  }
+  return {
+    sentence: message.slice(start, end),
+    quoted: quoted.filter(([from]) => from >= start && from < end).map(([from, to]) => [from - start, to - start]),
+  };
+}
+
+/**
+ * The driver's own sentence of a database error, as it wrote it: without the statement knex put in
+ * front or what MikroORM appended (readDatabaseMessage), its quotes kept. Only for failures to
+ * connect (runCli), whose quotes name a database, role or host, never a row's value; undefined
+ * when it cannot be told apart.
+ */
+export function driverSentence(message: string): string | undefined {
+  return readDatabaseMessage(message)?.sentence;
+}
+
+/** What safeDatabaseMessage says when the driver's sentence cannot be told apart from the values around it. */
+const WITHHELD_DATABASE_MESSAGE = "(the driver's message is withheld: its quotes do not pair up, so its values cannot be told apart)";
+
+/**
+ * The driver's own sentence (readDatabaseMessage) with every quoted value blanked, whatever it
+ * holds, and long digit runs too: PostgreSQL quotes offending values (`invalid input syntax for
+ * type bigint: "13800138000"`).
  */
 function safeDatabaseMessage(message: string): string {
-  let text = message.split('\n - ')[0];
-  const separator = text.lastIndexOf(' - ');
-  if (separator >= 0) text = text.slice(separator + 3);
-  return text.replace(/"[^"]*"/g, '"…"').replace(/\d{6,}/g, '…');
+  const read = readDatabaseMessage(message);
+  if (!read) return WITHHELD_DATABASE_MESSAGE;
+  let text = '';
+  let at = 0;
+  for (const [from, to] of read.quoted) {
+    const quote = read.sentence[to - 1];
+    text += `${read.sentence.slice(at, from).replace(/\d{6,}/g, '…')}${quote}…${quote}`;
+    at = to;
+  }
+  return text + read.sentence.slice(at).replace(/\d{6,}/g, '…');
 }
 
 function stackFrames(stack: unknown): string | undefined {

@@ -45,6 +45,36 @@ describe('serializeError: database errors lose their statement, values and detai
   });
 });
 
+describe('serializeError: the statement knex puts in front is told apart from the driver\'s sentence by its quotes, not by the last " - "', () => {
+  const name = '王建国 - 李四';
+
+  test('a raw driver error (no statement in front) whose quoted value holds " - " keeps no part of the value', () => {
+    // node-pg's own error, as the import and roll-up commands get it: no SQL in front. The last
+    // " - " is inside the value; cutting there logged `李四"`.
+    const logged = serializeError(pgError(`invalid input syntax for type integer: "${name}"`, { code: '22P02' })) as Record<string, unknown>;
+    expect(logged).toMatchObject({ code: '22P02', message: 'invalid input syntax for type integer: "…"' });
+    expect(JSON.stringify(logged)).not.toMatch(/王建国|李四/);
+  });
+
+  test('a statement whose values hold " - ", quotes, backslashes or MikroORM\'s detail marker, before a sentence quoting one too', () => {
+    for (const value of [name, `O'Brien - 李四`, `C:\\x - 李四`, `张三\n - detail: 李四`, `a"b - 李四`]) {
+      const literal = value.includes('\\') ? ` E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${value.replace(/'/g, "''")}'`;
+      const error = new InvalidFieldNameException(
+        pgError(`select "age" - 1 from "person" where "name" = ${literal} and "age" = '${name}' - invalid input syntax for type integer: "${name}"\n - detail: Key (name)=(${name}) is wrong.`, { code: '22P02', detail: `Key (name)=(${name}) is wrong.` }) as never,
+      );
+      const logged = serializeError(error) as Record<string, unknown>;
+      expect({ value, message: logged.message }).toEqual({ value, message: 'invalid input syntax for type integer: "…"' });
+      expect(JSON.stringify(logged)).not.toMatch(/王建国|李四|Brien|select|detail/);
+    }
+  });
+
+  test('a sentence whose quotes do not pair up (a value holding a double quote) is withheld, not cut somewhere in the value', () => {
+    const logged = serializeError(pgError('invalid input syntax for type integer: "王建国" - 李四"', { code: '22P02' })) as Record<string, unknown>;
+    expect(logged.code).toBe('22P02');
+    expect(JSON.stringify(logged)).not.toMatch(/王建国|李四/);
+  });
+});
+
 describe('serializeError: any other error keeps what failed and where, not the values it quotes or carries', () => {
   const phone = '13800138000';
   const idNumber = '370102199001011234';
