@@ -112,25 +112,56 @@ export function driverSentence(message: string): string | undefined {
   return readDatabaseMessage(message)?.sentence;
 }
 
-/** What safeDatabaseMessage says when the driver's sentence cannot be told apart from the values around it. */
-const WITHHELD_DATABASE_MESSAGE = "(the driver's message is withheld: its quotes do not pair up, so its values cannot be told apart)";
+/**
+ * Quoted parts blanked. PostgreSQL quotes identifiers in the middle of its sentence (`new row for
+ * relation "t" violates check constraint "c"`), each blanked as a pair, and a value at its end after
+ * ": " (`invalid input syntax for type bigint: "…"`), blanked from its opening quote to the last
+ * quote as one: the server does not escape quotes inside a value, so `"请"王建国"回电"`, blanked pair
+ * by pair, printed the name. A quote left unpaired blanks everything after it.
+ */
+function blankQuoted(text: string): string {
+  const valueAt = text.search(/: ["']/);
+  const head = blankPairs(valueAt < 0 ? text : text.slice(0, valueAt + 2));
+  if (head.open || valueAt < 0) return head.text;
+  const value = text.slice(valueAt + 2);
+  const last = Math.max(value.lastIndexOf('"'), value.lastIndexOf("'"));
+  return `${head.text}${value[0]}…${value[0]}${last > 0 ? value.slice(last + 1) : ''}`;
+}
+
+/** Each '…' or "…" pair blanked; `open` when a quote is left unpaired, everything after it blanked. */
+function blankPairs(text: string): { text: string; open: boolean } {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c !== '"' && c !== "'") {
+      out += c;
+      continue;
+    }
+    const close = text.indexOf(c, i + 1);
+    out += `${c}…${c}`;
+    if (close < 0) return { text: out, open: true };
+    i = close;
+  }
+  return { text: out, open: false };
+}
 
 /**
- * The driver's own sentence (readDatabaseMessage) with every quoted value blanked, whatever it
- * holds, and long digit runs too: PostgreSQL quotes offending values (`invalid input syntax for
- * type bigint: "13800138000"`).
+ * The driver's own sentence (readDatabaseMessage) with its quoted part blanked whole (blankQuoted),
+ * and long digit runs too: PostgreSQL quotes offending values (`invalid input syntax for type
+ * bigint: "13800138000"`). When the quotes do not pair up (a value holding an odd number of them),
+ * the whole message is blanked from its first quote to its last before the statement knex put in
+ * front is cut at the last " - ": only words outside every quote are left.
  */
 function safeDatabaseMessage(message: string): string {
   const read = readDatabaseMessage(message);
-  if (!read) return WITHHELD_DATABASE_MESSAGE;
-  let text = '';
-  let at = 0;
-  for (const [from, to] of read.quoted) {
-    const quote = read.sentence[to - 1];
-    text += `${read.sentence.slice(at, from).replace(/\d{6,}/g, '…')}${quote}…${quote}`;
-    at = to;
+  let text: string;
+  if (read) text = blankQuoted(read.sentence);
+  else {
+    text = blankQuoted(message);
+    const statementEnd = text.lastIndexOf(' - ');
+    if (statementEnd >= 0) text = text.slice(statementEnd + 3);
   }
-  return text + read.sentence.slice(at).replace(/\d{6,}/g, '…');
+  return text.replace(/\d{6,}/g, '…');
 }
 
 function stackFrames(stack: unknown): string | undefined {

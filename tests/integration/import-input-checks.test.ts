@@ -110,6 +110,28 @@ test('npm run import: a batch the database refuses with a message quoting a row 
   }
 });
 
+test('npm run import: a quoted value holding " - " or quotes is blanked whole, the name in it never printed (found by a review)', async () => {
+  // The note is the value PostgreSQL quotes: the message was cut at its last " - " (a statement knex
+  // may put first) and each pair of quotes blanked, which printed 王建国 and 李秀英 from the note.
+  await db.query(`create function test_note_as_number_b() returns trigger language plpgsql as $$
+    begin if new.source_id like 'QUOTEDB-%' then perform new.note::bigint; end if; return new; end $$`);
+  await db.query(`create trigger test_note_as_number_b before insert on service_record for each row execute function test_note_as_number_b()`);
+  try {
+    const cli = path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'import.js');
+    for (const [name, note] of [['dash', '请回电 - 王建国'], ['quotes', '请""王建国""回电 - ""李秀英']] as const) {
+      const file = path.join(tmp, `quoted-${name}.csv`);
+      fs.writeFileSync(file, `${GONGJIAN_CSV_HEADER}\nQUOTEDB-${name},SOC-INSURANCE-01,2024-03-01 09:00:00,,OPEN,370199001001,,,,COUNTER,,,"${note}"\n`);
+      const result = spawnSync(process.execPath, [cli, file, '--report', path.join(tmp, `quoted-${name}.rejects.csv`), '--connections', '1'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: app.databaseUrl, LOG_LEVEL: 'silent' } });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/import failed: the database refused a batch \(SQLSTATE 22P02\b.*\): invalid input syntax for type bigint: "…"; that batch was rolled back/);
+      for (const secret of ['王建国', '李秀英']) expect(`${result.stdout}\n${result.stderr}`).not.toContain(secret);
+    }
+  } finally {
+    await db.query('drop trigger test_note_as_number_b on service_record');
+    await db.query('drop function test_note_as_number_b()');
+  }
+});
+
 describe('mixed encodings (found by a review): UTF-8 rows in a file read as GBK are rejected, never stored as mojibake', () => {
   const row = (id: string, note: string) => `${id},SOC-INSURANCE-02,2024-01-01 09:53:09,2024-01-05 11:39:29,FINISHED,370199001002,,,GENERAL,PHONE,4,,${note}\n`;
   const runBytes = (input: Buffer, source: string, options: Partial<ImportOptions> = {}) =>

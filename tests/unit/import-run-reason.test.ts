@@ -54,3 +54,23 @@ describe('importFailureMessage: what npm run import prints says what failed, nev
     expect(importFailureMessage(new Error('cannot read /imports/13812345678.csv: ENOENT'))).not.toContain('13812345678');
   });
 });
+
+describe('importFailureMessage: a quoted value with quotes, " - " or a line break in it is blanked whole (found by a review)', () => {
+  /** As node-pg throws it on the import's own connections: PostgreSQL's sentence, nothing before it. */
+  const refused = (value: string) => Object.assign(new Error(`invalid input syntax for type bigint: "${value}"`), { code: '22P02', severity: 'ERROR', table: 'service_record' });
+  test.each([
+    ['a " - " inside the value', '请回电 - 王建国'],
+    ['double quotes inside the value', '请"王建国"回电'],
+    ['a line break and " - " inside the value', '王建国\n - 李秀英'],
+    ['an odd number of quotes inside the value', '王建国" 李秀英'],
+  ])('%s', (_label, value) => {
+    const printed = importFailureMessage(refused(value));
+    expect(printed).toBe('the database refused a batch (SQLSTATE 22P02, table service_record): invalid input syntax for type bigint: "…"; that batch was rolled back, the batches committed before are kept');
+    for (const name of ['王建国', '李秀英']) expect(printed).not.toContain(name);
+  });
+
+  test('a message that quotes a value between words keeps the words after it', () => {
+    const error = Object.assign(new Error('value "13812345678王建国" is out of range for type integer'), { code: '22003', severity: 'ERROR' });
+    expect(importFailureMessage(error)).toBe('the database refused a batch (SQLSTATE 22003): value "…" is out of range for type integer; that batch was rolled back, the batches committed before are kept');
+  });
+});
