@@ -359,6 +359,36 @@ describe('alliance members', () => {
     }
   });
 
+  test('a seat holder who retires, the employer kept on record, leaves the seat vacant; nothing else changes (review: a retired member kept representing the unit in the alliance), and a retired person is given no seat', async () => {
+    const UPDATE_STATUS = `mutation($id: ID!, $status: PartyStatus) { updatePerson(id: $id, input: { partyStatus: $status }) { id partyStatus } }`;
+    const seatHolderOf = async (memberId: string) => (await ok(app, `query($id: ID!) { node(id: $id) { ... on AllianceMember { seatHolder { id } } } }`, { id: memberId })).node.seatHolder;
+    const allianceId = await createAlliance(await freshCommunity());
+    const otherAlliance = await createAlliance(await freshCommunity());
+    const officer = await createPerson(app, { name: '李警官', partyStatus: 'IN_SERVICE', employerUnitId: w.units.policeStationId });
+    const colleague = await createPerson(app, { name: '周警官', partyStatus: 'IN_SERVICE', employerUnitId: w.units.policeStationId });
+    const seat = (await ok(app, ADD, { input: { allianceId, unitId: w.units.policeStationId, role: 'POLICE', seatTitle: '兼职委员', seatHolderId: officer, joinedOn: '2022-03-01' } })).addAllianceMember.id;
+    const colleagueSeat = (await ok(app, ADD, { input: { allianceId: otherAlliance, unitId: w.units.policeStationId, role: 'POLICE', seatTitle: '兼职委员', seatHolderId: colleague } })).addAllianceMember.id;
+    // An edit that keeps them in service keeps the seat.
+    await ok(app, UPDATE_STATUS, { id: officer, status: 'IN_SERVICE' });
+    expect(await seatHolderOf(seat)).toEqual({ id: officer });
+    const [seatBefore, colleagueSeatBefore, officerBefore, countsBefore] = [await rawRow(app, 'alliance_member', seat), await rawRow(app, 'alliance_member', colleagueSeat), await rawRow(app, 'person', officer), await rowCounts(app)];
+
+    expect((await ok(app, UPDATE_STATUS, { id: officer, status: 'RETIRED' })).updatePerson.partyStatus).toBe('RETIRED');
+    expect(await seatHolderOf(seat)).toBeNull();
+    expect(await rawRow(app, 'alliance_member', seat)).toEqual({ ...seatBefore, seat_holder_id: null, updated_at: expect.any(String) });
+    // The employer stays on record; the colleague's seat for the same unit, and every table's rows, stay as they were.
+    expect(await rawRow(app, 'person', officer)).toEqual({ ...officerBefore, party_status: 'RETIRED', updated_at: expect.any(String) });
+    expect(await rawRow(app, 'alliance_member', colleagueSeat)).toEqual(colleagueSeatBefore);
+    expect(await rowCounts(app)).toEqual(countsBefore);
+
+    // Nor is a retired person seated for the unit they retired from, in a new seat or an existing one.
+    const third = await createAlliance(await freshCommunity());
+    const refused = await expectNothingWritten(app, () => app.execute(ADD, { input: { allianceId: third, unitId: w.units.policeStationId, role: 'POLICE', seatHolderId: officer } }));
+    expectError(refused, 'BAD_USER_INPUT', 'input.seatHolderId');
+    expect(refused.errors![0].message).toBe('input.seatHolderId: the seat holder must work at 新华派出所: this person has retired (RETIRED) from it');
+    expectError(await expectNothingWritten(app, () => app.execute(UPDATE_MEMBER, { id: seat, input: { seatHolderId: officer } }), [{ table: 'alliance_member', id: seat }]), 'BAD_USER_INPUT', 'input.seatHolderId');
+  });
+
   test("community staff recording that a seat holder left the unit vacate their seat in the street's alliance too (outside the staff's scope)", async () => {
     const tree = await buildTree(app);
     const allianceId = await createAlliance(tree.streetId, 'BIG_PARTY_COMMITTEE', '新华街道大党委');

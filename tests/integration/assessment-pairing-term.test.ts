@@ -1,6 +1,6 @@
 import { Activity, ActivityKind, ActivityParticipation } from '../../src/modules/activity/activity.entity';
 import { Person, PartyStatus } from '../../src/modules/person/person.entity';
-import { buildTree, createUnit, dbId, ok, type Tree } from '../helpers/fixtures';
+import { buildTree, createUnit, dbId, expectError, expectNothingWritten, ok, type Tree } from '../helpers/fixtures';
 import { createPairing } from '../helpers/closed-loop-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -15,6 +15,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 let app: TestApp;
 let tree: Tree;
 let units: Record<'whole' | 'late' | 'ended' | 'twice', string>;
+let endedPairing: string;
 
 const at = (local: string) => new Date(`${local}+08:00`);
 const QUERY = `query($input: UnitAssessmentsInput!) { unitAssessments(input: $input) { unit { id } attendance { numerator denominator } } }`;
@@ -27,7 +28,7 @@ beforeAll(async () => {
   units = { whole: await unit('区卫健局'), late: await unit('区文旅局'), ended: await unit('区水务局'), twice: await unit('区司法局') };
   await createPairing(app, units.whole, tree.communityId, '2024-01-01');
   await createPairing(app, units.late, tree.communityId, '2026-09-01');
-  await createPairing(app, units.ended, tree.communityId, '2025-01-01', '2026-08-31');
+  endedPairing = await createPairing(app, units.ended, tree.communityId, '2025-01-01', '2026-08-31');
   await createPairing(app, units.twice, tree.communityId, '2026-01-01', '2026-03-31');
   await createPairing(app, units.twice, tree.communityId, '2026-10-01');
   await app.orm.em.fork().transactional(async (em) => {
@@ -62,4 +63,17 @@ test("attendance counts only the activities held during the unit's pairing term 
     ended: { numerator: 0, denominator: 2 }, // to 31 August: March and the evening class of 31 August
     twice: { numerator: 0, denominator: 2 }, // January to March, and from October: March and November
   });
+});
+
+test("a past year's assessment stays as it was: the end of a term that has ended is neither cleared nor moved later (review: re-opening it counted the autumn's activities against the unit in 2026), BAD_USER_INPUT on input.endsOn", async () => {
+  const attendanceOfEnded = async () =>
+    (await ok(app, QUERY, { input: { communityId: tree.communityId, year: 2026 } })).unitAssessments.find((row: any) => row.unit.id === units.ended).attendance;
+  const before = await attendanceOfEnded();
+  expect(before).toEqual({ numerator: 0, denominator: 2 });
+  const UPDATE = `mutation($id: ID!, $input: UpdatePairingInput!) { updatePairing(id: $id, input: $input) { id endsOn } }`;
+  for (const endsOn of [null, '2027-01-10', '2027-12-31']) {
+    const refused = await expectNothingWritten(app, () => app.execute(UPDATE, { id: endedPairing, input: { endsOn } }), [{ table: 'pairing', id: endedPairing }]);
+    expectError(refused, 'BAD_USER_INPUT', 'input.endsOn');
+  }
+  expect(await attendanceOfEnded()).toEqual(before);
 });

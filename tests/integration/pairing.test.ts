@@ -253,18 +253,50 @@ describe('updatePairing', () => {
     expect(result.updatePairing).toEqual({ ...before, __typename: undefined, agreementTitle: '共驻共建协议书（续签）' });
   });
 
-  test('replaces the duties and extends the term (no conflict with itself)', async () => {
+  // On 2024-06-01 the fresh term (2022-01-01…2024-12-31) is still in force, so its end may move later
+  // or be cleared. (These two ran on the real clock, after the term had ended: they re-opened an ended
+  // term, which is refused now; see "a term that has ended keeps its end" below.)
+  test('replaces the duties and extends a term in force (no conflict with itself)', async () => {
+    app.clock.set(new Date('2024-06-01T10:00:00+08:00'));
     const id = await fresh();
     const result = await ok(app, UPDATE, { id, input: { duties: ['垃圾分类宣传'], endsOn: '2030-12-31' } });
     expect(result.updatePairing).toMatchObject({ duties: ['垃圾分类宣传'], endsOn: '2030-12-31', startsOn: '2022-01-01' });
     expect((await rawRow(app, 'pairing', id))!.duties).toEqual(['垃圾分类宣传']);
   });
 
-  test('null clears the optional fields', async () => {
+  test('null clears the optional fields (the end of a term in force included)', async () => {
+    app.clock.set(new Date('2024-06-01T10:00:00+08:00'));
     const id = await fresh();
     const result = await ok(app, UPDATE, { id, input: { endsOn: null, agreementSignedOn: null } });
     expect(result.updatePairing).toMatchObject({ endsOn: null, agreementSignedOn: null, isActive: true, agreementTitle: '共驻共建协议书' });
     expect(await rawRow(app, 'pairing', id)).toMatchObject({ ends_on: null, agreement_signed_on: null });
+  });
+
+  test('a term that has ended keeps its end (review: clearing or moving it re-opened the term, and the activities held since it ended counted in past assessments): BAD_USER_INPUT on input.endsOn, nothing written; pairing again is a new pairing from today', async () => {
+    // 00:30 on 2026-03-15 in China, still 2026-03-14 in UTC. The term ended last month.
+    app.clock.set(new Date('2026-03-15T00:30:00+08:00'));
+    const unitId = await freshUnit('期满企业');
+    const id = await createPairing({ unitId, communityId: w.communityId, startsOn: '2025-01-01', endsOn: '2026-02-28' });
+    const unchanged = [{ table: 'pairing' as const, id }];
+    const cleared = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { endsOn: null, agreementTitle: '续签协议' } }), unchanged);
+    expectError(cleared, 'BAD_USER_INPUT', 'input.endsOn');
+    expect(cleared.errors![0].message).toBe(
+      'input.endsOn: the term ended on 2026-02-28 (before today, 2026-03-15, China time): an ended term is history and its end stays as it is; to pair the unit with the community again, create a new pairing from today',
+    );
+    // Nor moved: to today, later, or earlier.
+    for (const endsOn of ['2026-03-15', '2026-12-31', '2026-03-14', '2026-01-31']) {
+      expectError(await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { endsOn } }), unchanged), 'BAD_USER_INPUT', 'input.endsOn');
+    }
+    // Sent back unchanged with another edit (a form sends every field), it is fine; the term stays over.
+    expect((await ok(app, UPDATE, { id, input: { endsOn: '2026-02-28', agreementTitle: '共驻共建协议书（已期满）' } })).updatePairing).toMatchObject({ endsOn: '2026-02-28', isActive: false });
+    // Paired again: a new pairing of the same unit and community, from today.
+    const again = (await ok(app, CREATE, { input: { unitId, communityId: w.communityId, startsOn: '2026-03-15', agreementTitle: '共驻共建协议书（续）', duties: ['共建'] } })).createPairing;
+    expect(again).toMatchObject({ startsOn: '2026-03-15', endsOn: null, isActive: true });
+    expect(await listIds({ unitId })).toEqual([id, again.id]);
+    expect(await rawRow(app, 'pairing', id)).toMatchObject({ starts_on: '2025-01-01', ends_on: '2026-02-28' });
+    // A term whose last day is today has not ended: it may still be extended or left open.
+    const lastDay = await createPairing({ unitId: await freshUnit('今日期满企业'), communityId: w.communityId, startsOn: '2025-01-01', endsOn: '2026-03-15' });
+    expect((await ok(app, UPDATE, { id: lastDay, input: { endsOn: null } })).updatePairing).toMatchObject({ endsOn: null, isActive: true });
   });
 
   test.each(['startsOn', 'agreementTitle', 'duties'])('null on the required field %s gives BAD_USER_INPUT and writes nothing', async (field) => {

@@ -13,7 +13,7 @@ import { Person } from '../person/person.entity';
 import { Unit } from '../unit/unit.entity';
 import { Alliance, AllianceMember, AllianceModel, AllianceRole } from './alliance.entity';
 import type { AddAllianceMemberInput, AllianceListArgs, CreateAllianceInput, UpdateAllianceInput, UpdateAllianceMemberInput } from './alliance.inputs';
-import { MODEL_AREA_LEVELS, ROLE_REQUIRES_KIND, SEAT_HELD_ONCE } from './alliance.rules';
+import { MODEL_AREA_LEVELS, ROLE_REQUIRES_KIND, SEAT_HELD_ONCE, unitRepresentedBy } from './alliance.rules';
 import { assertLeadershipsHold } from './alliance.leadership';
 import { lockPlacementAreas, lockPlacementAreasBefore } from '../service-post/placements';
 
@@ -158,16 +158,18 @@ function assertRoleFitsUnit(role: AllianceRole, unit: Unit): void {
 }
 
 /**
- * A seat is held for its unit by someone who works there (loadSeatHolder): when the person leaves
- * the unit (updatePerson changes or clears their employer), the seats they held for it fall
- * vacant, as a member's posts end when their report does. The caller has locked the person:
- * loadSeatHolder reads them FOR SHARE, so a seat given to them at the same time waits and then
- * sees the new employer.
+ * A seat is held for its unit by someone who works there (loadSeatHolder, unitRepresentedBy): when
+ * the person leaves the unit (updatePerson changes or clears their employer) or retires (updatePerson
+ * sets their party status to RETIRED, the employer they retired from kept on record), the seats they
+ * held fall vacant, as a member's posts end when their report does. Seats held for the unit they
+ * still work at stay. The caller has locked the person: loadSeatHolder reads them FOR SHARE, so a
+ * seat given to them at the same time waits and then sees the new employer or status.
  */
-export async function vacateSeatsOutside(em: EntityManager, personId: number, employerUnitId: number | null): Promise<void> {
+export async function vacateSeatsOutside(em: EntityManager, person: Pick<Person, 'id' | 'partyStatus' | 'employerUnit'>): Promise<void> {
+  const representedUnitId = unitRepresentedBy(person);
   await em.nativeUpdate(
     AllianceMember,
-    { seatHolder: personId, ...(employerUnitId === null ? {} : { unit: { $ne: employerUnitId } }) },
+    { seatHolder: person.id, ...(representedUnitId === null ? {} : { unit: { $ne: representedUnitId } }) },
     { seatHolder: null },
     // Unscoped: a consequence of the checked person edit, the seat wherever its alliance is (a
     // street's alliance lies outside community staff's scope).
@@ -175,9 +177,12 @@ export async function vacateSeatsOutside(em: EntityManager, personId: number, em
   );
 }
 
-/** A part-time seat is held by someone from the member unit. */
+/** A part-time seat is held by someone from the member unit, who works there (not retired from it). */
 async function loadSeatHolder(em: EntityManager, seatHolderId: string | null | undefined, unit: Unit): Promise<Person | null> {
   const person = await loadOptionalShared(em, Person, seatHolderId, 'input.seatHolderId');
-  if (person && person.employerUnit?.id !== unit.id) throw badInput('input.seatHolderId', `the seat holder must work at ${unit.name}`);
+  if (person && unitRepresentedBy(person) !== unit.id) {
+    const retired = person.employerUnit?.id === unit.id ? ': this person has retired (RETIRED) from it' : '';
+    throw badInput('input.seatHolderId', `the seat holder must work at ${unit.name}${retired}`);
+  }
   return person ?? null;
 }

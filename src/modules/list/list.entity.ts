@@ -113,7 +113,7 @@ export class ListItem extends NodeEntity {
   @Property({ type: 'double', nullable: true })
   quantity?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Value in yuan.' })
+  @Field(() => Float, { nullable: true, description: 'Value in yuan, of the whole quantity (not per unit). For MONEY the amount offered is its quantity.' })
   @Property({ type: 'double', nullable: true })
   value?: number | null;
 

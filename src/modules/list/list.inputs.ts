@@ -163,11 +163,11 @@ export class UpdateListItemInput {
   @IdInput({ nullable: true })
   categoryId?: string | null;
 
-  @Field(() => ResourceType, { nullable: true, description: 'RESOURCE only.' })
+  @Field(() => ResourceType, { nullable: true, description: 'RESOURCE only. Not changed while claims or projects hold part of the resource (they count its unit); a resource with a quantity changes kind only with its quantity given again.' })
   @IsOptional()
   resourceType?: ResourceType | null;
 
-  @Field(() => Float, { nullable: true, description: 'For a RESOURCE, not below what claims and projects already use; MONEY stays metered (null falls back to its value), and cash whose quantity was its value follows a corrected value.' })
+  @Field(() => Float, { nullable: true, description: 'For a RESOURCE, not below what claims and projects already use, nor cleared (unmetered) while they hold part of it; MONEY stays metered (null falls back to its value), and cash whose quantity was its value follows a corrected value.' })
   @IsOptional()
   @IsPositive()
   @Max(MAX_QUANTITY)

@@ -23,7 +23,7 @@ export interface ListStats {
   openProblems: number;
   /** PROBLEM items past dueAt and not CLOSED. */
   overdueProblems: number;
-  /** Sum of `value` over RESOURCE items (a MONEY item's quantity, in yuan, when it has no value). */
+  /** Yuan of the RESOURCE items: cash by its quantity (its value if none), other kinds by their stated value. */
   resourceValue: number;
 }
 
@@ -38,8 +38,9 @@ export function listStatsLoader(ctx: AppContext): DataLoader<number, ListStats> 
         knex.raw('count(*)::int as total'),
         knex.raw('count(*) filter (where status <> ?)::int as not_closed', [ListItemStatus.CLOSED]),
         knex.raw('count(*) filter (where status <> ? and due_at < ?)::int as overdue', [ListItemStatus.CLOSED, ctx.now()]),
-        // Cash is counted in yuan: its quantity when no value was given (meteredQuantity).
-        knex.raw('coalesce(sum(coalesce(value, case when resource_type = ? then quantity end)), 0)::float8 as value_sum', [ResourceType.MONEY]),
+        // Yuan only: cash its amount (its quantity, the yuan claims and projects draw on; else its value), other kinds their
+        // stated value; a count of hours, square metres or pieces is never added (totalResourceValue).
+        knex.raw('coalesce(sum(case when resource_type = ? then coalesce(quantity, value) else value end), 0)::float8 as value_sum', [ResourceType.MONEY]),
       )
       .whereIn('list_id', [...listIds])
       .groupBy('list_id', 'kind');

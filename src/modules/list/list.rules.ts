@@ -81,6 +81,43 @@ export function quantityAfterEdit(
   return meteredQuantity(item.resourceType, followsValue ? item.value : item.quantity, item.value);
 }
 
+/**
+ * A resource's quantity counts its kind's unit (hours, square metres, pieces; yuan for MONEY).
+ * Changing the kind without giving the quantity anew kept the old count under the new unit (a
+ * venue's 50 m² became 50 yuan of cash, and totalResourceValue counted them so); refused on
+ * `input.quantity`. A resource without a quantity changes kind freely.
+ */
+export function assertQuantityFitsNewType(
+  before: { resourceType: ResourceType | null; quantity: number | null },
+  edit: { resourceType?: ResourceType | null; quantity?: number | null },
+): void {
+  if (edit.resourceType == null || edit.resourceType === before.resourceType || before.quantity == null || edit.quantity !== undefined) return;
+  throw badInput('input.quantity', `${before.quantity} counts the resource as ${before.resourceType}: give the quantity again for ${edit.resourceType} (null for none${edit.resourceType === ResourceType.MONEY ? ': then its value, in yuan' : ''})`);
+}
+
+/**
+ * What claims and projects hold of a resource (`used`: claims of USING_CLAIM_STATUSES and projects
+ * not cancelled) stays covered by an edit, or the edit is refused with BAD_USER_INPUT on the field
+ * and nothing is written. Read `used` after locking the resource row: claims and projects lock it
+ * too (claim.service.ts, livelihood.service.ts), so it counts every one committed before.
+ *
+ * Its kind is kept while they hold some: what they hold is counted in the old kind's unit.
+ */
+export function assertKindKeptWhileUsed(before: ResourceType | null, after: ResourceType | null, used: number): void {
+  if (used > 0 && after !== before) throw badInput('input.resourceType', `claims and projects hold ${used} of this ${before} resource: it cannot change kind while they do`);
+}
+
+/**
+ * Its quantity is not cleared while they hold some (unmetered, nothing says how much exists: the
+ * claims would hold more than the resource has), nor lowered below what they hold (to a
+ * millionth, as remainingOf: 0.1 + 0.2 used leaves a quantity of 0.3 exactly covered).
+ */
+export function assertQuantityCoversUse(quantity: number | null, used: number): void {
+  if (!(used > 0)) return;
+  if (quantity == null) throw badInput('input.quantity', `claims and projects hold ${used} of this resource: it cannot go unmetered while they do`);
+  if (Math.round((quantity - used) * 1e6) < 0) throw badInput('input.quantity', `cannot go below the ${used} that claims and projects already use`);
+}
+
 // ---------------------------------------------------------------------------
 // State machines: THE transition tables of items and claims
 // ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { Request } from '../request/request.entity';
 import { Unit } from '../unit/unit.entity';
 import { ListItem, ListItemKind, ListItemStatus, ProblemList } from './list.entity';
 import type { AddListItemInput, CloseProblemArgs, CreateProblemListInput, ListItemListArgs, ProblemListListArgs, UpdateListItemInput } from './list.inputs';
-import { FIELDS_ONLY_FOR, ITEM_MOVES, REQUIRED_FOR, appendLine, meteredQuantity, periodBounds, quantityAfterEdit } from './list.rules';
+import { FIELDS_ONLY_FOR, ITEM_MOVES, REQUIRED_FOR, appendLine, assertKindKeptWhileUsed, assertQuantityCoversUse, assertQuantityFitsNewType, meteredQuantity, periodBounds, quantityAfterEdit } from './list.rules';
 import { usedQuantities } from './list.relations';
 import { loadByGlobalId, loadForUpdate, loadOptional } from '../../common/lookup';
 import { nextState } from '../../common/state-machine';
@@ -103,15 +103,17 @@ export const listItemService = {
       if (item.status === ListItemStatus.CLOSED) throw badInput('id', 'a CLOSED item cannot be changed');
       assertFieldsFitKind(item.kind, input, false);
       const { categoryId, ...fields } = input;
-      const before = { quantity: item.quantity ?? null, value: item.value ?? null };
+      const before = { quantity: item.quantity ?? null, value: item.value ?? null, resourceType: item.resourceType ?? null };
       applyPatch(item, fields, item.kind === ListItemKind.RESOURCE ? ['title', 'resourceType'] : ['title']);
       if (categoryId !== undefined) item.category = (await loadCategory(em, categoryId, 'input.categoryId')) ?? null;
       if (item.kind === ListItemKind.RESOURCE) {
+        // Read after the row lock: claims and projects drawing on the resource lock it too.
+        const touchesAmount = input.resourceType !== undefined || input.quantity !== undefined || input.value !== undefined;
+        const used = touchesAmount ? (await usedQuantities(em, [item.id])).get(item.id) ?? 0 : 0;
+        assertKindKeptWhileUsed(before.resourceType, item.resourceType ?? null, used);
+        assertQuantityFitsNewType(before, input);
         item.quantity = quantityAfterEdit(before, input, item);
-        if (item.quantity != null && item.quantity !== before.quantity) {
-          const used = (await usedQuantities(em, [item.id])).get(item.id) ?? 0;
-          if (item.quantity < used) throw badInput('input.quantity', `cannot go below the ${used} that claims and projects already use`);
-        }
+        if (item.quantity !== before.quantity) assertQuantityCoversUse(item.quantity, used);
       }
       await em.flush();
       return item;

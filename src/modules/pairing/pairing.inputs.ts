@@ -59,7 +59,7 @@ export class UpdatePairingInput {
   @DateInput({ nullable: true, description: 'Moves earlier freely; later only while the term has not begun (a start on or before today, China time, stays or moves earlier).' })
   startsOn?: string | null;
 
-  @DateInput({ nullable: true, description: 'Today (China time) at the earliest, or the end already recorded sent back unchanged; null leaves the term open.' })
+  @DateInput({ nullable: true, description: 'Today (China time) at the earliest, or the end already recorded sent back unchanged; null leaves the term open. A term that has ended (its last day before today) keeps its end: it is neither cleared nor moved; pairing the unit with the community again is a new pairing (createPairing) from today.' })
   endsOn?: string | null;
 
   @TextInput(200, { nullable: true })

@@ -27,3 +27,17 @@ export function assertStartNotMovedFromPast(previousStart: string, start: string
   if (start <= previousStart || previousStart > today) return;
   throw badInput(field, `cannot move the start of a term that began on ${previousStart} later (today is ${today}, China time): claims and assessments already relied on it as it stood`);
 }
+
+/**
+ * A term that has ended (its last day before today, China time) is history: its end is neither
+ * cleared (open-ended again) nor moved, to today, later or earlier; sent back unchanged it is
+ * fine (a form sends every field back). Re-opening it put the days since it ended back into the
+ * term: the activities held in that gap counted retroactively in the unit's attendance, and an
+ * assessment of a past year changed. A unit paired with the community again is a new pairing
+ * (createPairing, from today on: terms that follow each other do not overlap). A term whose last
+ * day is today has not ended and may still be extended.
+ */
+export function assertEndedTermStaysEnded(previousEnd: string | null | undefined, end: string | null | undefined, today: string, field = 'input.endsOn'): void {
+  if (previousEnd == null || previousEnd >= today || end === previousEnd) return;
+  throw badInput(field, `the term ended on ${previousEnd} (before today, ${today}, China time): an ended term is history and its end stays as it is; to pair the unit with the community again, create a new pairing from today`);
+}

@@ -82,10 +82,9 @@ export const personService = {
       const reportedThrough = person.employerUnit?.id ?? null;
       applyPatch(person, fields, ['name']);
       const livedIn = person.residenceCommunity?.id ?? null;
-      if (employerUnitId !== undefined) {
-        person.employerUnit = await loadOptional(em, Unit, employerUnitId, 'input.employerUnitId');
-        await vacateSeatsOutside(em, person.id, person.employerUnit?.id ?? null);
-      }
+      if (employerUnitId !== undefined) person.employerUnit = await loadOptional(em, Unit, employerUnitId, 'input.employerUnitId');
+      // A seat holder who leaves the unit or retires leaves its alliance seat vacant (vacateSeatsOutside).
+      if (employerUnitId !== undefined || input.partyStatus !== undefined) await vacateSeatsOutside(em, person);
       if (residenceCommunityId !== undefined) person.residenceCommunity = await loadOptional(em, Community, residenceCommunityId, 'input.residenceCommunityId');
       // 双报到 is to the community one lives in: a reported member who moves reports anew there, so
       // the old report, its branch and the posts held in the old community end with the move (else
