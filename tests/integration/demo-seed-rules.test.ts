@@ -68,8 +68,9 @@ const RULES: Record<string, string> = {
     select m.id from alliance_member m join unit u on u.id = m.unit_id
      where (m.role = 'POLICE' and u.kind <> 'POLICE_STATION') or (m.role = 'OWNERS_COMMITTEE' and u.kind <> 'OWNERS_COMMITTEE')
         or (m.role = 'PROPERTY' and u.kind <> 'PROPERTY_COMPANY')`,
-  'alliance seat held by someone who does not work at the unit': `
-    select m.id from alliance_member m join person p on p.id = m.seat_holder_id where p.employer_unit_id is distinct from m.unit_id`,
+  'alliance seat held by someone who does not work at the unit, or is retired (alliance.rules.ts, unitRepresentedBy)': `
+    select m.id from alliance_member m join person p on p.id = m.seat_holder_id
+     where p.employer_unit_id is distinct from m.unit_id or p.party_status = 'RETIRED'`,
   'alliance on an area its model does not sit on': `
     select al.id from alliance al join area a on a.id = al.area_id
      where a.level <> 'COMMUNITY' and not (al.model = 'BIG_PARTY_COMMITTEE' and a.level = 'STREET')`,
