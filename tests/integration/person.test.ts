@@ -220,6 +220,36 @@ describe('createPerson', () => {
   });
 });
 
+test('a taken ID number is refused before any write carries it: the unique key (whose refusal PostgreSQL logs with the number) is left for true races', async () => {
+  // A sequence is not rolled back with the refused mutation: a trigger bumps it whenever a write
+  // carries a number someone else holds, which is what reaches the server's log as
+  // `DETAIL: Key (id_number)=(…) already exists`.
+  const em = app.orm.em.fork();
+  await em.execute(`create sequence if not exists duplicate_id_number_written`);
+  await em.execute(`create or replace function note_duplicate_id_number() returns trigger language plpgsql as $$
+    begin
+      if new.id_number is not null and exists (select 1 from person p where p.id_number = new.id_number and p.id <> new.id) then
+        perform nextval('duplicate_id_number_written');
+      end if;
+      return new;
+    end $$`);
+  await em.execute(`create trigger note_duplicate_id_number before insert or update on person for each row execute function note_duplicate_id_number()`);
+  try {
+    const written = async () => Number((await em.execute(`select nextval('duplicate_id_number_written') as n`))[0].n);
+    const before = await written();
+    const idNumber = residentId('19710202', 'FEMALE');
+    await personWithIdNumber({ name: '先登记者', gender: 'FEMALE' }, idNumber);
+    const other = await createPerson(app, { name: '后来者' });
+    expectError(await app.execute(CREATE, { input: { name: '重复登记者', gender: 'FEMALE', idNumber } }), 'CONFLICT', 'input.idNumber');
+    expectError(await app.execute(UPDATE, { id: other, input: { idNumber } }), 'CONFLICT', 'input.idNumber');
+    // Only this test's own two reads of the sequence moved it.
+    expect(await written()).toBe(before + 1);
+  } finally {
+    await em.execute(`drop trigger note_duplicate_id_number on person`);
+    await em.execute(`drop function note_duplicate_id_number()`);
+  }
+});
+
 describe('a duplicate ID number answers the same inside and outside the viewer\'s scope', () => {
   test('community staff get the same CONFLICT whether the holder lives in their community or elsewhere', async () => {
     const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);

@@ -156,16 +156,27 @@ async function validate(em: EntityManager, person: Person): Promise<void> {
     gender: person.gender,
   });
   if (person.idNumber) {
-    // The number is unique everywhere (person_id_number_unique), so whether it is taken says that
-    // someone holds it: that answer is given only to a viewer who may write this person where they
-    // are and where they are going. The flush runs the scope guard first (FORBIDDEN, whatever the
-    // number, for a person outside the viewer's scope, in no area, or moved out of it), then writes
-    // the number, and a number already held hits the unique key: CONFLICT on input.idNumber
-    // (sameConflictWhenRaced), the same answer wherever the holder lives, naming nothing of them.
-    // Checked before the flush (a count), the answer told a community's staff whether a number was
-    // registered anywhere in the city, by creating a person elsewhere: CONFLICT or FORBIDDEN, and
-    // nothing written. Never echo the number back: it is personal data.
+    // Whether a number is taken says that someone holds it: that answer is given only to a viewer
+    // who may write this person where they are and where they are going. So the person is saved
+    // first with the number they had (none for a new one): the flush runs the scope guard, FORBIDDEN
+    // whatever the number for a person outside the viewer's scope, in no area, or moved out of it.
+    // Then the number is counted everywhere (unfiltered: the same CONFLICT wherever the holder lives,
+    // naming nothing of them) and set. Counted before that flush, the answer told a community's
+    // staff whether a number was registered anywhere in the city (CONFLICT or FORBIDDEN, nothing
+    // written); left to the unique key, every refusal wrote the number into PostgreSQL's own log
+    // (`DETAIL: Key (id_number)=(…) already exists`): now only a true race reaches the key
+    // (sameConflictWhenRaced). Never echo the number back: it is personal data.
+    const wanted = person.idNumber;
+    const [stored] = person.id ? await em.execute<{ id_number: string | null }[]>('select id_number from person where id = ?', [person.id]) : [];
+    const had = stored?.id_number ?? null;
+    if (wanted === had) return;
+    person.idNumber = had;
+    // Touched, so an edit of the number alone still makes a change for the scope guard to check.
+    person.updatedAt = new Date();
     await em.flush();
+    const taken = await em.count(Person, { idNumber: wanted, id: { $ne: person.id } }, { filters: false });
+    if (taken) throw idNumberTaken();
+    person.idNumber = wanted;
   }
 }
 
