@@ -45,11 +45,12 @@ const APPENDED_BY_MIKRO_ORM = ['\n - detail: ', '\n - hint: '];
  * may hold " - " inside a quoted value (a name `王建国 - 李四`), so only a " - " outside every
  * '…' or E'…' literal, "…" identifier or driver-quoted value, and outside comments, separates; the
  * last such one (a statement's own `"age" - 1` comes before it). MikroORM's `\n - detail: …` and
- * `\n - hint: …`, outside quotes too, end the sentence. Returns the sentence and the quoted spans
- * in it (offsets into it), or undefined when the quotes do not pair up (a value holding a double
- * quote, which PostgreSQL does not escape): then no part can be told apart from a value.
+ * `\n - hint: …`, outside quotes too, end the sentence. Returns the sentence, the quoted spans in
+ * it (offsets into it) and whether a statement was cut from its front, or undefined when the quotes
+ * do not pair up (a value holding a double quote, which PostgreSQL does not escape): then no part
+ * can be told apart from a value.
  */
-function readDatabaseMessage(message: string): { sentence: string; quoted: [number, number][] } | undefined {
+function readDatabaseMessage(message: string): { sentence: string; quoted: [number, number][]; afterStatement: boolean } | undefined {
   let start = 0;
   let end = message.length;
   const quoted: [number, number][] = [];
@@ -98,6 +99,7 @@ function readDatabaseMessage(message: string): { sentence: string; quoted: [numb
   }
   return {
     sentence: message.slice(start, end),
+    afterStatement: start > 0,
     quoted: quoted.filter(([from]) => from >= start && from < end).map(([from, to]) => [from - start, to - start]),
   };
 }
@@ -113,23 +115,23 @@ export function driverSentence(message: string): string | undefined {
 }
 
 /**
- * Quoted parts blanked. PostgreSQL quotes identifiers in the middle of its sentence (`new row for
- * relation "t" violates check constraint "c"`), each blanked as a pair, and a value at its end after
- * ": " (`invalid input syntax for type bigint: "…"`), blanked from its opening quote to the last
- * quote as one: the server does not escape quotes inside a value, so `"请"王建国"回电"`, blanked pair
- * by pair, printed the name. A quote left unpaired blanks everything after it.
+ * The words after which PostgreSQL quotes an identifier (`new row for relation "t" violates check
+ * constraint "c"`, `null value in column "c" of relation "t"`, `invalid byte sequence for encoding
+ * "UTF8"`, `password authentication failed for user "u"`): a name from the schema or the
+ * connection, never a row's value, and holding no quote of its own.
+ */
+const IDENTIFIER_BEFORE = /\b(?:relation|table|column|constraint|index|sequence|view|trigger|function|procedure|schema|database|role|user|host|encoding|type|domain|enum|parameter|statement|cursor|portal|savepoint|policy|extension|collation|operator|field|record|attribute|reference|tablespace|language|channel|rule|server|publication|subscription) $/;
+
+/**
+ * Quoted parts blanked. An identifier (quoted after one of the words above) is blanked as a pair;
+ * any other quoted part is a value, wherever the sentence puts it: at its end after ": "
+ * (`invalid input syntax for type bigint: "…"`), in its middle (`value "…" is out of range for type
+ * integer`, `time zone "…" not recognized`) or at its start (`"…" is out of range for type double
+ * precision`). The server does not escape quotes inside a value, so a value is blanked from its
+ * opening quote to the sentence's last quote as one: `"请"王建国"回电"` or `"99999999999 "王"建国"`,
+ * blanked pair by pair, printed the name. A quote left unpaired blanks everything after it.
  */
 function blankQuoted(text: string): string {
-  const valueAt = text.search(/: ["']/);
-  const head = blankPairs(valueAt < 0 ? text : text.slice(0, valueAt + 2));
-  if (head.open || valueAt < 0) return head.text;
-  const value = text.slice(valueAt + 2);
-  const last = Math.max(value.lastIndexOf('"'), value.lastIndexOf("'"));
-  return `${head.text}${value[0]}…${value[0]}${last > 0 ? value.slice(last + 1) : ''}`;
-}
-
-/** Each '…' or "…" pair blanked; `open` when a quote is left unpaired, everything after it blanked. */
-function blankPairs(text: string): { text: string; open: boolean } {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
@@ -137,31 +139,40 @@ function blankPairs(text: string): { text: string; open: boolean } {
       out += c;
       continue;
     }
-    const close = text.indexOf(c, i + 1);
     out += `${c}…${c}`;
-    if (close < 0) return { text: out, open: true };
-    i = close;
+    if (IDENTIFIER_BEFORE.test(text.slice(0, i))) {
+      const close = text.indexOf(c, i + 1);
+      if (close < 0) return out;
+      i = close;
+      continue;
+    }
+    const last = Math.max(text.lastIndexOf('"'), text.lastIndexOf("'"));
+    return last > i ? out + text.slice(last + 1) : out;
   }
-  return { text: out, open: false };
+  return out;
 }
 
 /**
- * The driver's own sentence (readDatabaseMessage) with its quoted part blanked whole (blankQuoted),
- * and long digit runs too: PostgreSQL quotes offending values (`invalid input syntax for type
- * bigint: "13800138000"`). When the quotes do not pair up (a value holding an odd number of them),
- * the whole message is blanked from its first quote to its last before the statement knex put in
- * front is cut at the last " - ": only words outside every quote are left.
+ * The driver's own sentence (readDatabaseMessage) with its quoted parts blanked (blankQuoted), the
+ * bytes of a character it could not convert or read (`character with byte sequence 0xe7 0x8e 0x8b
+ * …`: 王), and long digit runs. PostgreSQL's sentences begin with a lowercase word (or the quote of
+ * a value): one that seems to begin otherwise was cut at a " - " inside a quoted value (which,
+ * holding quotes itself, looked closed), and is read as a sentence whose quotes do not pair up.
+ * Then the whole message is blanked from its first quote not naming an identifier to its last,
+ * MikroORM's detail and hint cut, and the statement knex put in front cut at the last " - " left:
+ * only words outside every quote are left.
  */
 function safeDatabaseMessage(message: string): string {
   const read = readDatabaseMessage(message);
   let text: string;
-  if (read) text = blankQuoted(read.sentence);
+  if (read && (!read.afterStatement || /^[a-z"]/.test(read.sentence))) text = blankQuoted(read.sentence);
   else {
     text = blankQuoted(message);
+    for (const marker of APPENDED_BY_MIKRO_ORM) if (text.includes(marker)) text = text.slice(0, text.indexOf(marker));
     const statementEnd = text.lastIndexOf(' - ');
     if (statementEnd >= 0) text = text.slice(statementEnd + 3);
   }
-  return text.replace(/\d{6,}/g, '…');
+  return text.replace(/0x[0-9a-f]{2}(?: 0x[0-9a-f]{2})*/gi, '0x…').replace(/\d{6,}/g, '…');
 }
 
 function stackFrames(stack: unknown): string | undefined {

@@ -250,6 +250,40 @@ test('a taken ID number is refused before any write carries it: the unique key (
   }
 });
 
+describe('ID numbers raced (review of the count-after-the-guard save)', () => {
+  test('five creates with one new number at once: one is stored, every loser gets the sequential CONFLICT on input.idNumber', async () => {
+    const idNumber = residentId('19720303', 'MALE');
+    const sequential = await expectRacedDuplicatesAnswerAsSequential(app, CREATE, { input: { name: '并发登记者', gender: 'MALE', idNumber } }, 'CONFLICT', 'input.idNumber', 5);
+    expect(JSON.stringify(sequential)).not.toContain(idNumber);
+    const [{ count }] = await app.orm.em.fork().execute('select count(*)::int as count from person where id_number = ?', [idNumber]);
+    expect(count).toBe(1);
+  });
+
+  test('four people given one number at once: one keeps it, the others answer as a later attempt does and keep theirs', async () => {
+    const idNumber = residentId('19730404', 'MALE');
+    const ids = await Promise.all(['并发甲', '并发乙', '并发丙', '并发丁'].map((name) => createPerson(app, { name, gender: 'MALE' })));
+    const results = await Promise.all(ids.map((id) => app.execute(UPDATE, { id, input: { idNumber } })));
+    expect(results.filter((result) => !result.errors)).toHaveLength(1);
+    const loser = ids.find((_id, i) => results[i].errors)!;
+    const sequential = await expectNothingWritten(app, () => app.execute(UPDATE, { id: loser, input: { idNumber } }), [{ table: 'person', id: loser }]);
+    expectError(sequential, 'CONFLICT', 'input.idNumber');
+    for (const result of results.filter((candidate) => candidate.errors)) expect(result).toEqual(sequential);
+    const [{ count }] = await app.orm.em.fork().execute('select count(*)::int as count from person where id_number = ?', [idNumber]);
+    expect(count).toBe(1);
+  });
+
+  test('an update that keeps or clears the number, with other fields, saves once and right', async () => {
+    const idNumber = residentId('19740505', 'FEMALE');
+    const id = await personWithIdNumber({ name: '保留号码者', gender: 'FEMALE' }, idNumber);
+    await ok(app, UPDATE, { id, input: { idNumber, phone: '13700001111' } });
+    expect(await rawRow(app, 'person', id)).toMatchObject({ id_number: idNumber, phone: '13700001111' });
+    await ok(app, UPDATE, { id, input: { idNumber: null, birthYear: 1975 } });
+    expect(await rawRow(app, 'person', id)).toMatchObject({ id_number: null, birth_year: 1975 });
+    // Free again: someone else may take it.
+    await ok(app, CREATE, { input: { name: '接号者', gender: 'FEMALE', idNumber } });
+  });
+});
+
 describe('a duplicate ID number answers the same inside and outside the viewer\'s scope', () => {
   test('community staff get the same CONFLICT whether the holder lives in their community or elsewhere', async () => {
     const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);

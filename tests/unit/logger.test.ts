@@ -168,3 +168,46 @@ describe('createLogger: personal fields in logged objects are redacted', () => {
     expect(logged.variables).toEqual({ input: { username: 'wang', password: '[redacted]', deviceToken: '[redacted]' }, refreshToken: '[redacted]' });
   });
 });
+
+describe('serializeError: a value PostgreSQL quotes in the middle of its sentence is blanked whole, quotes in it or not (review of 1e5c8ce)', () => {
+  // PostgreSQL does not escape the quotes of a value it quotes. Only an identifier (after
+  // "relation", "column", "constraint" …) is blanked as a pair; any other quoted part is a value,
+  // blanked from its opening quote to the sentence's last quote.
+  const logged = (message: string, code = '22003') => serializeError(pgError(message, { code })) as Record<string, unknown>;
+  test.each([
+    // int4in/int8in stop at the first digit too many and quote the whole input (PostgreSQL 15).
+    ['an integer out of range', 'value "99999999999 "王"建国 x" is out of range for type integer', 'value "…" is out of range for type integer'],
+    ['a bigint out of range', 'value "12345678901234567890"王建国" x" is out of range for type bigint', 'value "…" is out of range for type bigint'],
+    ['a float out of range (the value opens the sentence)', '"1e999 "王"建国" is out of range for type double precision', '"…" is out of range for type double precision'],
+    ['a time zone', 'time zone "a"王建国"/b" not recognized', 'time zone "…" not recognized'],
+    ['a formatting value before a quoted field', 'invalid value "王"建国"" for "MM"', 'invalid value "…"'],
+  ])('%s', (_label, message, expected) => {
+    const safe = logged(message);
+    expect(safe.message).toBe(expected);
+    expect(JSON.stringify(safe)).not.toMatch(/王|建国/);
+  });
+
+  test('a statement in front, and a " - " inside such a value, leave no part of it', () => {
+    for (const message of [
+      `select "id" from "person" where "name" = '王建国' - value "99999999999 "王"建国 x" is out of range for type integer`,
+      'value "99999999999 "王 - 建国" x" is out of range for type integer',
+      `select "id" - 1 from "person" - value "99999999999 "王 - 建国" x" is out of range for type integer`,
+    ]) {
+      const safe = logged(message);
+      expect({ message, logged: JSON.stringify(safe) }).toEqual({ message, logged: expect.not.stringMatching(/王|建国/) });
+      expect(safe.message).toMatch(/"…" is out of range for type integer$/);
+    }
+  });
+
+  test('identifiers are still blanked pair by pair, the words between them kept', () => {
+    expect(logged('null value in column "phone" of relation "person" violates not-null constraint', '23502').message).toBe('null value in column "…" of relation "…" violates not-null constraint');
+    expect(logged('update or delete on table "unit" violates foreign key constraint "person_employer_unit_id_foreign" on table "person"', '23503').message).toBe('update or delete on table "…" violates foreign key constraint "…" on table "…"');
+    expect(logged('invalid input value for enum "PartyStatus": "王"建国"', '22P02').message).toBe('invalid input value for enum "…": "…"');
+  });
+
+  test('the bytes of a character the server could not convert or read are blanked', () => {
+    // 0xe7 0x8e 0x8b is 王.
+    expect(logged('character with byte sequence 0xe7 0x8e 0x8b in encoding "UTF8" has no equivalent in encoding "LATIN1"', '22P05').message).toBe('character with byte sequence 0x… in encoding "…" has no equivalent in encoding "…"');
+    expect(logged('invalid byte sequence for encoding "UTF8": 0xe7 0x8e', '22021').message).toBe('invalid byte sequence for encoding "…": 0x…');
+  });
+});
