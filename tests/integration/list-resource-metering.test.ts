@@ -53,6 +53,13 @@ describe('totalResourceValue', () => {
     expect((await totalValue(list)).totalResourceValue).toBe(21_500); // was 41,500: the 40,000 beside the 20,000 offered
   });
 
+  test('adds to the fen: 1,234.56 and 789.12 yuan are 2,023.68, not the binary float 2023.6799999999998 (review)', async () => {
+    const list = await freshList();
+    await addListItem(app, { listId: list, kind: 'RESOURCE', title: '图书', unitId: w.units.hospitalId, resourceType: 'GOODS', quantity: 300, value: 1_234.56 });
+    await addListItem(app, { listId: list, kind: 'RESOURCE', title: '共建资金', unitId: w.units.hospitalId, resourceType: 'MONEY', value: 789.12 });
+    expect((await totalValue(list)).totalResourceValue).toBe(2_023.68);
+  });
+
   test('a resource with a quantity changes kind only with its quantity given again (a venue\'s 50 m² became 50 yuan of cash)', async () => {
     const list = await freshList();
     const hall = await addListItem(app, { listId: list, kind: 'RESOURCE', title: '活动室', unitId: w.units.hospitalId, resourceType: 'VENUE', quantity: 50, value: 3_000 });

@@ -92,7 +92,7 @@ export class AddAllianceMemberInput {
   @TextInput(60, { nullable: true, description: 'Part-time seat title, e.g. 兼职委员.' })
   seatTitle?: string | null;
 
-  @IdInput({ nullable: true, description: 'Who holds the seat: a person employed by the unit.' })
+  @IdInput({ nullable: true, description: 'Who holds the seat: a person working at the unit (employed by it, not RETIRED).' })
   seatHolderId?: string | null;
 
   @DateInput({ nullable: true })
@@ -108,7 +108,7 @@ export class UpdateAllianceMemberInput {
   @TextInput(60, { nullable: true })
   seatTitle?: string | null;
 
-  @IdInput({ nullable: true })
+  @IdInput({ nullable: true, description: 'Who holds the seat: a person working at the unit (employed by it, not RETIRED); null leaves it vacant.' })
   seatHolderId?: string | null;
 
   @DateInput({ nullable: true })

@@ -80,7 +80,7 @@ export class AllianceMemberFieldsResolver {
     return ctx.loaders.byId(Unit).load(member.unit.id);
   }
 
-  @FieldResolver(() => Person, { nullable: true, description: 'Who holds the unit\'s part-time seat: someone working at the unit; vacant (null) when none is named or the holder left the unit.' })
+  @FieldResolver(() => Person, { nullable: true, description: 'Who holds the unit\'s part-time seat: someone working at the unit (not retired from it); vacant (null) when none is named, or the holder left the unit or was marked RETIRED.' })
   seatHolder(@Root() member: AllianceMember, @Ctx() ctx: AppContext) {
     return member.seatHolder ? ctx.loaders.byId(Person).load(member.seatHolder.id) : null;
   }

@@ -88,7 +88,7 @@ export class MemberAssessment {
   @Field(() => AssessmentPart, { description: 'The community\'s activities that year held while they were reported (from their report\'s day to its end, and started by now): those they attended, of all.' })
   attendance!: AssessmentPart;
 
-  @Field(() => AssessmentPart, { description: 'Requests in the community assigned to them, created that year: resolved by their due time, of those resolved or still open past it (限时办结; open and not yet due is left out).' })
+  @Field(() => AssessmentPart, { description: 'Requests in the community assigned to them, created that year: resolved by their due time (assigneeDueAt), of those resolved, held by them past it (one suspended already past it included), or taken from them past it, each request once (限时办结; one open and not yet due, or suspended in time, is left out).' })
   requests!: AssessmentPart;
 
   @Field(() => AssessmentPart, { description: 'Those requests rated by the resident: sum of ratings over 5 × rated requests.' })

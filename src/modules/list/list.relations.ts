@@ -23,7 +23,7 @@ export interface ListStats {
   openProblems: number;
   /** PROBLEM items past dueAt and not CLOSED. */
   overdueProblems: number;
-  /** Yuan of the RESOURCE items: cash by its quantity (its value if none), other kinds by their stated value. */
+  /** Yuan of the RESOURCE items, to the fen: cash by its quantity (its value if none), other kinds by their stated value. */
   resourceValue: number;
 }
 
@@ -39,8 +39,9 @@ export function listStatsLoader(ctx: AppContext): DataLoader<number, ListStats> 
         knex.raw('count(*) filter (where status <> ?)::int as not_closed', [ListItemStatus.CLOSED]),
         knex.raw('count(*) filter (where status <> ? and due_at < ?)::int as overdue', [ListItemStatus.CLOSED, ctx.now()]),
         // Yuan only: cash its amount (its quantity, the yuan claims and projects draw on; else its value), other kinds their
-        // stated value; a count of hours, square metres or pieces is never added (totalResourceValue).
-        knex.raw('coalesce(sum(case when resource_type = ? then coalesce(quantity, value) else value end), 0)::float8 as value_sum', [ResourceType.MONEY]),
+        // stated value; a count of hours, square metres or pieces is never added (totalResourceValue). Added as numeric and
+        // given in fen: binary floats summed 1234.56 + 789.12 to 2023.6799999999998 yuan.
+        knex.raw('round(coalesce(sum((case when resource_type = ? then coalesce(quantity, value) else value end)::numeric), 0), 2)::float8 as value_sum', [ResourceType.MONEY]),
       )
       .whereIn('list_id', [...listIds])
       .groupBy('list_id', 'kind');

@@ -74,7 +74,7 @@ export class ProblemListResolver {
     return (await listStatsLoader(ctx).load(list.id)).overdueProblems;
   }
 
-  @FieldResolver(() => Float, { description: 'What the RESOURCE items are worth, in yuan, whatever their status: a MONEY item counts its amount (its quantity, the yuan claims and projects draw on; its value if it has no quantity), any other item its stated `value` (for its whole quantity); an item of another kind without a value adds nothing. Quantities of hours, square metres or pieces are never added.' })
+  @FieldResolver(() => Float, { description: 'What the RESOURCE items are worth, in yuan (to the fen), whatever their status: a MONEY item counts its amount (its quantity, the yuan claims and projects draw on; its value if it has no quantity), any other item its stated `value` (for its whole quantity); an item of another kind without a value adds nothing. Quantities of hours, square metres or pieces are never added.' })
   async totalResourceValue(@Root() list: ProblemList, @Ctx() ctx: AppContext) {
     return (await listStatsLoader(ctx).load(list.id)).resourceValue;
   }
