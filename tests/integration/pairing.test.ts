@@ -287,6 +287,10 @@ describe('updatePairing', () => {
     for (const endsOn of ['2026-03-15', '2026-12-31', '2026-03-14', '2026-01-31']) {
       expectError(await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { endsOn } }), unchanged), 'BAD_USER_INPUT', 'input.endsOn');
     }
+    // Nor its start moved, earlier (activities before it would join past assessments) or later.
+    for (const startsOn of ['2024-06-01', '2025-03-01']) {
+      expectError(await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { startsOn } }), unchanged), 'BAD_USER_INPUT', 'input.startsOn');
+    }
     // Sent back unchanged with another edit (a form sends every field), it is fine; the term stays over.
     expect((await ok(app, UPDATE, { id, input: { endsOn: '2026-02-28', agreementTitle: '共驻共建协议书（已期满）' } })).updatePairing).toMatchObject({ endsOn: '2026-02-28', isActive: false });
     // Paired again: a new pairing of the same unit and community, from today.

@@ -41,3 +41,12 @@ export function assertEndedTermStaysEnded(previousEnd: string | null | undefined
   if (previousEnd == null || previousEnd >= today || end === previousEnd) return;
   throw badInput(field, `the term ended on ${previousEnd} (before today, ${today}, China time): an ended term is history and its end stays as it is; to pair the unit with the community again, create a new pairing from today`);
 }
+
+/**
+ * Nor does an ended term's start move (earlier took activities held before it into past unit
+ * assessments, just as re-opening its end did): its days are history (assertEndedTermStaysEnded).
+ */
+export function assertEndedTermStartStays(previousEnd: string | null | undefined, previousStart: string, start: string, today: string): void {
+  if (previousEnd == null || previousEnd >= today || start === previousStart) return;
+  throw badInput('input.startsOn', `the term ended on ${previousEnd} (before today, ${today}, China time): an ended term is history and its start stays ${previousStart}`);
+}

@@ -10,7 +10,7 @@ import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { Unit } from '../unit/unit.entity';
 import { Pairing } from './pairing.entity';
 import type { CreatePairingInput, PairingListArgs, UpdatePairingInput } from './pairing.inputs';
-import { assertEndedTermStaysEnded, assertEndNotInPast, assertStartNotMovedFromPast } from './pairing.rules';
+import { assertEndedTermStartStays, assertEndedTermStaysEnded, assertEndNotInPast, assertStartNotMovedFromPast } from './pairing.rules';
 
 /** Pairings (结对共建) of units with communities, each under an agreement. */
 export const pairingService = {
@@ -56,6 +56,7 @@ export const pairingService = {
       const today = todayInChina(ctx.now());
       assertStartNotMovedFromPast(previousStart, pairing.startsOn, today);
       assertEndedTermStaysEnded(previousEnd, pairing.endsOn ?? null, today);
+      assertEndedTermStartStays(previousEnd, previousStart, pairing.startsOn, today);
       assertEndNotInPast(previousEnd, pairing.endsOn, today);
       await assertNoOverlap(em, pairing.unit.id, pairing.community.id, pairing.startsOn, pairing.endsOn ?? null, pairing.id);
       await em.flush();
