@@ -56,7 +56,7 @@ export class CreatePairingInput {
 
 @InputType({ description: 'Only the fields given change; null clears an optional field.' })
 export class UpdatePairingInput {
-  @DateInput({ nullable: true, description: 'Moves earlier while the term has not ended; later only while it has not begun (a start on or before today, China time, stays or moves earlier). The start of a term that has ended (its last day before today) stays as it is.' })
+  @DateInput({ nullable: true, description: 'Moves earlier while the term has not ended; later only while the term has not begun (a start on or before today, China time, stays or moves earlier). The start of a term that has ended (its last day before today) stays as it is.' })
   startsOn?: string | null;
 
   @DateInput({ nullable: true, description: 'Today (China time) at the earliest, or the end already recorded sent back unchanged; null leaves the term open. A term that has ended (its last day before today) keeps its end: it is neither cleared nor moved; pairing the unit with the community again is a new pairing (createPairing) from today.' })
