@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { ConfigError } from '../config/env';
 import { AppError } from '../common/errors';
-import { driverSentence, serializeError } from '../common/logger';
+import { driverSentence, refusedStatement, serializeError } from '../common/logger';
 import { isDatabaseUnavailable, sqlStateOf } from '../common/transaction';
 
 /** A mistake in how a command was called (a missing flag, an unknown name): one line, no stack. */
@@ -39,15 +39,12 @@ function connectionFailure(error: unknown): string {
 }
 
 /**
- * One line for a statement that failed: the logger's serializer (serializeError) says what failed
- * and on what, SQLSTATE, table, column and constraint, and the driver's sentence with its quoted
- * values blanked; never the statement, its values or `detail` (a row's phone, ID number, name).
+ * One line for a statement that failed (refusedStatement, as the import command words a refused
+ * batch): never the statement, its values or `detail` (a row's phone, ID number, name).
  */
 function statementFailure(error: unknown): string {
-  const safe = serializeError(error) as Record<string, unknown>;
-  const what = [`SQLSTATE ${safe.code}`, ...['table', 'column', 'constraint'].filter((key) => typeof safe[key] === 'string' && safe[key]).map((key) => `${key} ${safe[key]}`)];
-  // As the import command words a refused batch (importFailureMessage).
-  return `the database refused a statement (${what.join(', ')}): ${safe.message}`;
+  const { on, sentence } = refusedStatement(error);
+  return `the database refused a statement (${on}): ${sentence}`;
 }
 
 /**

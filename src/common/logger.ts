@@ -225,6 +225,17 @@ function serializeOtherError(error: ErrorLike, depth = 0): Record<string, unknow
  * parameters and `detail` values; any other error keeps what failed and where, not the values
  * it quotes or carries (serializeOtherError).
  */
+/**
+ * A statement the database refused, for one line on a terminal (the CLI, the import command): what
+ * failed and on what (`SQLSTATE 23505, table t, constraint c`) and the driver's sentence with its
+ * quoted values blanked, as serializeError logs them; never the statement, its values or `detail`.
+ */
+export function refusedStatement(error: unknown): { on: string; sentence: string } {
+  const safe = serializeError(error) as Record<string, unknown>;
+  const on = [`SQLSTATE ${safe.code}`, ...(['table', 'column', 'constraint'] as const).filter((key) => typeof safe[key] === 'string' && safe[key]).map((key) => `${key} ${String(safe[key])}`)];
+  return { on: on.join(', '), sentence: typeof safe.message === 'string' ? safe.message : '' };
+}
+
 export function serializeError(error: unknown): unknown {
   if (!isErrorLike(error)) return error;
   const database = databaseErrorIn(error);

@@ -7,7 +7,7 @@ import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, prepareImportSe
 import { compileMapping, type Lookups, type Mapping, type Rejection, type RowMapper } from './mapping';
 import { ANALYZE_AFTER_ROWS, analyzeAfterImport, type SqlRunner } from './rollups';
 import { AppError } from '../../common/errors';
-import { serializeError } from '../../common/logger';
+import { refusedStatement, serializeError } from '../../common/logger';
 import { maskFreeText } from '../../common/privacy';
 import { sqlStateOf, translateDatabaseError } from '../../common/transaction';
 import { cutText } from '../../common/text';
@@ -585,13 +585,12 @@ export function runFailureReason(error: unknown): string {
 export function importFailureMessage(error: unknown): string {
   const translated = translateDatabaseError(error);
   if (translated instanceof AppError) return maskFreeText(translated.message);
-  const safe = serializeError(error);
-  const message = safe && typeof safe === 'object' && typeof (safe as { message?: unknown }).message === 'string' ? (safe as { message: string }).message : String(error);
-  const sqlState = sqlStateOf(error);
-  if (!sqlState) return maskFreeText(message);
-  const fields = safe as Record<string, unknown>;
-  const what = [`SQLSTATE ${sqlState}`, ...(['table', 'column', 'constraint'] as const).filter((key) => typeof fields[key] === 'string' && fields[key]).map((key) => `${key} ${String(fields[key])}`)];
-  return `the database refused a batch (${what.join(', ')}): ${maskFreeText(message)}; that batch was rolled back, the batches committed before are kept`;
+  if (!sqlStateOf(error)) {
+    const safe = serializeError(error);
+    return maskFreeText(safe && typeof safe === 'object' && typeof (safe as { message?: unknown }).message === 'string' ? (safe as { message: string }).message : String(error));
+  }
+  const { on, sentence } = refusedStatement(error);
+  return `the database refused a batch (${on}): ${maskFreeText(sentence)}; that batch was rolled back, the batches committed before are kept`;
 }
 
 /** Marks the run done, and lets go of its lock; `error` (a message about the file or mapping, never row content) marks it failed. */
