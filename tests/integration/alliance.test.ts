@@ -21,6 +21,7 @@ import { race } from '../helpers/lock-race';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
 import { Role } from '../../src/modules/identity/role';
 import { createTestApp, type TestApp } from '../helpers/test-app';
+import { Migration20270101200000_vacate_legacy_seat_holders, VACATE_SEATS_NOT_REPRESENTED } from '../../migrations/Migration20270101200000_vacate_legacy_seat_holders';
 
 let app: TestApp;
 let w: World;
@@ -387,6 +388,43 @@ describe('alliance members', () => {
     expectError(refused, 'BAD_USER_INPUT', 'input.seatHolderId');
     expect(refused.errors![0].message).toBe('input.seatHolderId: the seat holder must work at 新华派出所: this person has retired (RETIRED) from it');
     expectError(await expectNothingWritten(app, () => app.execute(UPDATE_MEMBER, { id: seat, input: { seatHolderId: officer } }), [{ table: 'alliance_member', id: seat }]), 'BAD_USER_INPUT', 'input.seatHolderId');
+  });
+
+  test('Migration20270101200000 vacates the seats of holders recorded as retired, or as working elsewhere, before the rules (they kept the seat until their next edit); seats of holders who still work at the unit stay', async () => {
+    const allianceId = await createAlliance(await freshCommunity());
+    const person = (name: string, partyStatus: 'IN_SERVICE' | 'MOBILE' | null, unit: string) => createPerson(app, { name, partyStatus, employerUnitId: unit });
+    const seat = async (unitId: string, role: string, seatHolderId?: string) =>
+      (await ok(app, ADD, { input: { allianceId, unitId, role, seatTitle: '兼职委员', ...(seatHolderId ? { seatHolderId } : {}) } })).addAllianceMember.id;
+    const retiree = await person('郑警官', 'IN_SERVICE', w.units.policeStationId);
+    const leaver = await person('冯医生', 'IN_SERVICE', w.units.hospitalId);
+    const [teacher, mobile, staff] = [await person('陈老师', 'IN_SERVICE', w.units.schoolId), await person('褚经理', 'MOBILE', w.units.enterpriseId), await person('卫管家', null, w.units.propertyCompanyId)];
+    const seats = {
+      retired: await seat(w.units.policeStationId, 'POLICE', retiree),
+      left: await seat(w.units.hospitalId, 'IN_AREA', leaver),
+      teacher: await seat(w.units.schoolId, 'IN_AREA', teacher),
+      mobile: await seat(w.units.enterpriseId, 'OUT_OF_AREA', mobile),
+      staff: await seat(w.units.propertyCompanyId, 'PROPERTY', staff),
+      vacant: await seat(w.units.ownersCommitteeId, 'OWNERS_COMMITTEE'),
+    };
+    // Legacy rows: the retirement and the move recorded before the person edit vacated the seat.
+    const em = app.orm.em.fork();
+    await em.execute(`update person set party_status = 'RETIRED' where id = ?`, [dbId(retiree)]);
+    await em.execute('update person set employer_unit_id = ? where id = ?', [dbId(w.units.schoolId), dbId(leaver)]);
+    const before = Object.fromEntries(await Promise.all(Object.entries(seats).map(async ([key, id]) => [key, await rawRow(app, 'alliance_member', id)])));
+    expect([before.retired.seat_holder_id, before.left.seat_holder_id]).toEqual([dbId(retiree), dbId(leaver)]);
+    const [personsBefore, countsBefore] = [[await rawRow(app, 'person', retiree), await rawRow(app, 'person', leaver)], await rowCounts(app)];
+
+    const migration = new Migration20270101200000_vacate_legacy_seat_holders(app.orm.em.getDriver(), app.orm.config);
+    await migration.up();
+    expect(migration.getQueries().map(String)).toEqual([VACATE_SEATS_NOT_REPRESENTED]);
+    for (const query of migration.getQueries()) await app.orm.em.fork().execute(String(query));
+
+    // Only the holder is cleared, as the person edit clears it (vacateSeatsOutside); the title and the rest stay.
+    expect(await rawRow(app, 'alliance_member', seats.retired)).toEqual({ ...before.retired, seat_holder_id: null });
+    expect(await rawRow(app, 'alliance_member', seats.left)).toEqual({ ...before.left, seat_holder_id: null });
+    for (const key of ['teacher', 'mobile', 'staff', 'vacant'] as const) expect({ key, row: await rawRow(app, 'alliance_member', seats[key]) }).toEqual({ key, row: before[key] });
+    expect([await rawRow(app, 'person', retiree), await rawRow(app, 'person', leaver)]).toEqual(personsBefore);
+    expect(await rowCounts(app)).toEqual(countsBefore);
   });
 
   test("community staff recording that a seat holder left the unit vacate their seat in the street's alliance too (outside the staff's scope)", async () => {
