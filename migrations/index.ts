@@ -39,6 +39,7 @@ import { Migration20261229100000_report_history } from './Migration2026122910000
 import { Migration20261230100000_whistle_stop_and_assignee_due } from './Migration20261230100000_whistle_stop_and_assignee_due';
 import { Migration20261231100000_free_text_masks_plate_words } from './Migration20261231100000_free_text_masks_plate_words';
 import { Migration20261231200000_demand_exemplar_latest_record } from './Migration20261231200000_demand_exemplar_latest_record';
+import { Migration20270101100000_request_suspension_and_assignee_due_backfill } from './Migration20270101100000_request_suspension_and_assignee_due_backfill';
 import { Migration20270101200000_vacate_legacy_seat_holders } from './Migration20270101200000_vacate_legacy_seat_holders';
 
 /**
@@ -86,5 +87,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261230100000_whistle_stop_and_assignee_due', class: Migration20261230100000_whistle_stop_and_assignee_due },
   { name: 'Migration20261231100000_free_text_masks_plate_words', class: Migration20261231100000_free_text_masks_plate_words },
   { name: 'Migration20261231200000_demand_exemplar_latest_record', class: Migration20261231200000_demand_exemplar_latest_record },
+  { name: 'Migration20270101100000_request_suspension_and_assignee_due_backfill', class: Migration20270101100000_request_suspension_and_assignee_due_backfill },
   { name: 'Migration20270101200000_vacate_legacy_seat_holders', class: Migration20270101200000_vacate_legacy_seat_holders },
 ];

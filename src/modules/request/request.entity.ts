@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt, type Rel } from '@mikro-orm/core';
+import { Check, Entity, Enum, Index, ManyToOne, Property, Unique, type Opt, type Rel } from '@mikro-orm/core';
 import { DateTimeISOResolver, GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
@@ -54,6 +54,8 @@ registerEnumType(RequestLevel, { name: 'RequestLevel', description: '三级联�
 @ObjectType({ implements: NodeEntity, description: '群众诉求: a resident request in its closed loop.' })
 @Entity({ tableName: 'request' })
 @Index({ properties: ['status', 'dueAt'] })
+// Only suspend sets suspendedAt and only resume (the one way out of SUSPENDED) clears it (request.service.ts).
+@Check({ name: 'request_suspended_at_check', expression: `("status" = 'SUSPENDED') = ("suspended_at" is not null)` })
 export class Request extends NodeEntity {
   @Field({ description: 'Human-readable number, e.g. QC-20261122-0001.' })
   @Property({ type: 'string', length: 32, unique: true })
@@ -134,6 +136,7 @@ export class Request extends NodeEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   assigneeDueAt?: Date | null;
 
+  /** When the deadline clock stopped: set exactly while SUSPENDED (a CHECK holds it). */
   @Field(() => DateTimeISOResolver, { nullable: true })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   suspendedAt?: Date | null;
