@@ -40,29 +40,41 @@ function databaseErrorIn(error: ErrorLike): ErrorLike | undefined {
 const APPENDED_BY_MIKRO_ORM = ['\n - detail: ', '\n - hint: '];
 
 /**
+ * What MikroORM appended to `error`'s message, exactly as PostgreSqlExceptionConverter appends it: its
+ * `detail` and `hint`, each after its marker. Cut where it was appended, not at the first marker read
+ * outside quotes: a value the sentence quotes may hold quotes and a marker of its own.
+ */
+function appendedByMikroOrm(error: ErrorLike): string {
+  let appended = '';
+  for (const [field, marker] of [['detail', APPENDED_BY_MIKRO_ORM[0]], ['hint', APPENDED_BY_MIKRO_ORM[1]]] as const) {
+    const value = error[field] as { toString(): string } | null | undefined;
+    if (value?.toString().trim()) appended += marker + value.toString();
+  }
+  return appended;
+}
+
+/**
  * A database error's message read as SQL, to tell the statement knex puts in front (`<sql with its
  * values inlined> - <driver message>`, query-executioner.js) from the driver's sentence: either
  * may hold " - " inside a quoted value (a name `王建国 - 李四`), so only a " - " outside every
- * '…' or E'…' literal, "…" identifier or driver-quoted value, and outside comments, separates; the
- * last such one (a statement's own `"age" - 1` comes before it). MikroORM's `\n - detail: …` and
- * `\n - hint: …`, outside quotes too, end the sentence. Returns the sentence, the quoted spans in
- * it (offsets into it) and whether a statement was cut from its front, or undefined when the quotes
- * do not pair up (a value holding a double quote, which PostgreSQL does not escape): then no part
- * can be told apart from a value.
+ * '…' or E'…' literal, "…" identifier or driver-quoted value, and outside comments, may separate
+ * (`cuts`: where the text after each begins); the statement's own (`"age" - 1`) come before knex's.
+ * The text is read up to `end`, or, when not given, up to MikroORM's `\n - detail: …` or
+ * `\n - hint: …` outside quotes. Undefined when the quotes do not pair up (a value holding a double
+ * quote, which PostgreSQL does not escape): then no part can be told apart from a value.
  */
-function readDatabaseMessage(message: string): { sentence: string; quoted: [number, number][]; afterStatement: boolean } | undefined {
-  let start = 0;
-  let end = message.length;
-  const quoted: [number, number][] = [];
+function readDatabaseMessage(message: string, end?: number): { end: number; cuts: number[] } | undefined {
+  const scanMarkers = end === undefined;
+  let stop = end ?? message.length;
+  const cuts: number[] = [];
   let i = 0;
-  scan: while (i < message.length) {
+  scan: while (i < stop) {
     const c = message[i];
     if (c === "'" || c === '"') {
       // E'…' (node-pg's escapeLiteral for a value with a backslash) takes backslash escapes; both double the quote.
       const backslashes = c === "'" && /[Ee]/.test(message[i - 1] ?? '') && !/[\w$]/.test(message[i - 2] ?? '');
-      const from = i;
       for (i++; ; i++) {
-        if (i >= message.length) return undefined;
+        if (i >= stop) return undefined;
         if (backslashes && message[i] === '\\') i++;
         else if (message[i] === c) {
           if (message[i + 1] !== c) break;
@@ -70,38 +82,35 @@ function readDatabaseMessage(message: string): { sentence: string; quoted: [numb
         }
       }
       i++;
-      quoted.push([from, i]);
       continue;
     }
     if (c === '-' && message[i + 1] === '-') {
       const newline = message.indexOf('\n', i);
-      i = newline < 0 ? message.length : newline;
+      i = newline < 0 || newline > stop ? stop : newline;
       continue;
     }
     if (c === '/' && message[i + 1] === '*') {
       const close = message.indexOf('*/', i + 2);
-      if (close < 0) return undefined;
+      if (close < 0 || close + 2 > stop) return undefined;
       i = close + 2;
       continue;
     }
-    for (const marker of APPENDED_BY_MIKRO_ORM) {
-      if (message.startsWith(marker, i)) {
-        end = i;
-        break scan;
+    if (scanMarkers) {
+      for (const marker of APPENDED_BY_MIKRO_ORM) {
+        if (message.startsWith(marker, i)) {
+          stop = i;
+          break scan;
+        }
       }
     }
-    if (message.startsWith(' - ', i)) {
-      start = i + 3;
+    if (message.startsWith(' - ', i) && i + 3 <= stop) {
+      cuts.push(i + 3);
       i += 3;
       continue;
     }
     i++;
   }
-  return {
-    sentence: message.slice(start, end),
-    afterStatement: start > 0,
-    quoted: quoted.filter(([from]) => from >= start && from < end).map(([from, to]) => [from - start, to - start]),
-  };
+  return { end: stop, cuts };
 }
 
 /**
@@ -111,7 +120,8 @@ function readDatabaseMessage(message: string): { sentence: string; quoted: [numb
  * when it cannot be told apart.
  */
 export function driverSentence(message: string): string | undefined {
-  return readDatabaseMessage(message)?.sentence;
+  const read = readDatabaseMessage(message);
+  return read && message.slice(read.cuts.at(-1) ?? 0, read.end);
 }
 
 /**
@@ -153,26 +163,50 @@ function blankQuoted(text: string): string {
 }
 
 /**
- * The driver's own sentence (readDatabaseMessage) with its quoted parts blanked (blankQuoted), the
- * bytes of a character it could not convert or read (`character with byte sequence 0xe7 0x8e 0x8b
- * …`: 王), and long digit runs. PostgreSQL's sentences begin with a lowercase word (or the quote of
- * a value): one that seems to begin otherwise was cut at a " - " inside a quoted value (which,
- * holding quotes itself, looked closed), and is read as a sentence whose quotes do not pair up.
- * Then the whole message is blanked from its first quote not naming an identifier to its last,
- * MikroORM's detail and hint cut, and the statement knex put in front cut at the last " - " left:
- * only words outside every quote are left.
+ * How the statements knex, MikroORM and this code send begin (followed by a space: not
+ * `set-returning functions…`, a sentence): the text in front of knex's " - ".
  */
-function safeDatabaseMessage(message: string): string {
-  const read = readDatabaseMessage(message);
-  let text: string;
-  if (read && (!read.afterStatement || /^[a-z"]/.test(read.sentence))) text = blankQuoted(read.sentence);
-  else {
-    text = blankQuoted(message);
-    for (const marker of APPENDED_BY_MIKRO_ORM) if (text.includes(marker)) text = text.slice(0, text.indexOf(marker));
-    const statementEnd = text.lastIndexOf(' - ');
-    if (statementEnd >= 0) text = text.slice(statementEnd + 3);
-  }
-  return text.replace(/0x[0-9a-f]{2}(?: 0x[0-9a-f]{2})*/gi, '0x…').replace(/\d{6,}/g, '…');
+const STATEMENT_START = /^[\s(]*(?:select|insert|update|delete|with|create|alter|drop|truncate|begin|commit|rollback|savepoint|release|set|reset|lock|copy|explain|analyze|vacuum|refresh|do|call)(?=[\s(])/i;
+
+/** How PostgreSQL's sentences begin: with a lowercase word or the quote of a value. */
+const SENTENCE_START = /^[a-z"]/;
+
+/**
+ * The driver's own sentence with its quoted parts blanked (blankQuoted), the bytes of a character it
+ * could not convert or read (`character with byte sequence 0xe7 0x8e 0x8b …`: 王), and long digit
+ * runs. What MikroORM appended (`appended`, appendedByMikroOrm) is cut where it was appended.
+ *
+ * A message that begins as no statement does is the sentence whole (node-pg's own error, as the
+ * import and roll-up commands get it). After a statement, the sentence begins at the last " - "
+ * read outside quotes (readDatabaseMessage) only where no other " - " is followed by what could begin
+ * a sentence (SENTENCE_START): a value holding quotes of its own pairs them up with its opening and
+ * closing ones, so a " - " inside it reads as outside quotes, and the text after it (`jianguo" x"
+ * is out of range…`, a name in pinyin) begins with a lowercase word as knex's cut does. Then, and
+ * when the quotes do not pair up, only what follows the last quote is kept (afterTheLastQuote).
+ */
+function safeDatabaseMessage(message: string, appended = ''): string {
+  const end = appended && message.endsWith(appended) ? message.length - appended.length : message.length;
+  const text = message.slice(0, end);
+  const read = readDatabaseMessage(message, end);
+  const sentenceStarts = read?.cuts.filter((cut) => SENTENCE_START.test(text.slice(cut))) ?? [];
+  let safe: string;
+  if (!STATEMENT_START.test(text) || read?.cuts.length === 0) safe = blankQuoted(text);
+  else if (read && sentenceStarts.length === 1 && sentenceStarts[0] === read.cuts.at(-1)) safe = blankQuoted(text.slice(sentenceStarts[0]));
+  else safe = afterTheLastQuote(text);
+  return safe.replace(/0x[0-9a-f]{2}(?: 0x[0-9a-f]{2})*/gi, '0x…').replace(/\d{6,}/g, '…');
+}
+
+/**
+ * What of a database message no quoted value can reach: the text after its last quote, the quoted
+ * part before it blanked as one ("…"); when that text holds a " - ", what follows the last one (the
+ * sentence, quoting nothing, after the statement).
+ */
+function afterTheLastQuote(text: string): string {
+  const last = Math.max(text.lastIndexOf('"'), text.lastIndexOf("'"));
+  const tail = text.slice(last + 1);
+  const cut = tail.lastIndexOf(' - ');
+  if (cut >= 0) return tail.slice(cut + 3);
+  return last < 0 ? tail : `${text[last]}…${text[last]}${tail}`;
 }
 
 function stackFrames(stack: unknown): string | undefined {
@@ -241,7 +275,7 @@ export function serializeError(error: unknown): unknown {
   const database = databaseErrorIn(error);
   if (!database) return serializeOtherError(error);
   // No prototype: pino's own err serializer, which runs again on what we return, then keeps our `type`.
-  const safe: Record<string, unknown> = Object.assign(Object.create(null), { type: error.name || 'Error', message: safeDatabaseMessage(database.message) });
+  const safe: Record<string, unknown> = Object.assign(Object.create(null), { type: error.name || 'Error', message: safeDatabaseMessage(database.message, appendedByMikroOrm(database)) });
   if (database !== error) safe.databaseErrorType = database.name;
   for (const field of SAFE_DATABASE_FIELDS) if (typeof database[field] === 'string' || typeof database[field] === 'number') safe[field] = database[field];
   safe.stack = stackFrames(error.stack);

@@ -211,3 +211,39 @@ describe('serializeError: a value PostgreSQL quotes in the middle of its sentenc
     expect(logged('invalid byte sequence for encoding "UTF8": 0xe7 0x8e', '22021').message).toBe('invalid byte sequence for encoding "…": 0x…');
   });
 });
+
+describe('serializeError: a " - " inside a value holding quotes, before a lowercase word (a name in pinyin), leaves no part of the value', () => {
+  // The value's own quotes pair up with its opening and closing ones, so its " - " reads as the one
+  // knex puts between the statement and the sentence, and what follows it (jianguo) began "the sentence".
+  const logged = (message: string, fields: Record<string, unknown> = {}) => serializeError(pgError(message, { code: '22P02', ...fields })) as Record<string, unknown>;
+  const leaks = /wang|jianguo|王|detail/;
+
+  test.each([
+    ['a raw driver error', 'value "99999999999 "wang - jianguo" x" is out of range for type integer'],
+    ['a raw driver error, the value opening the sentence', '"1e999 "wang - jianguo" x" is out of range for type double precision'],
+    ['a statement in front', `select "id" from "person" where "name" = 'li' - invalid input syntax for type integer: "1 "wang - jianguo" 2"`],
+    ['a statement in front, the " - " after a quote', `select "id" from "person" - value "99999999999 " - jianguo" x" is out of range for type integer`],
+    ['a statement in front with its own " - " before a word', `select "id" from "person" where now() - interval '1 day' > "at" - value "9 "wang - jianguo" x" is out of range for type integer`],
+    ['MikroORM\'s detail marker inside such a value, no detail appended', 'value "99999999999 "wang\n - detail: jianguo" x" is out of range for type integer'],
+  ])('%s', (_label, message) => {
+    const safe = logged(message);
+    expect({ message, logged: JSON.stringify(safe) }).toEqual({ message, logged: expect.not.stringMatching(leaks) });
+    expect(safe.code).toBe('22P02');
+    expect(safe.message).toMatch(/"…"/);
+  });
+
+  test('the detail MikroORM appended is cut where it was appended, not at a marker inside the value', () => {
+    const detail = 'Failing row contains (wang, jianguo).';
+    const safe = logged(`value "99999999999 "wang\n - detail: jianguo" x" is out of range for type integer\n - detail: ${detail}`, { detail });
+    expect(JSON.stringify(safe)).not.toMatch(leaks);
+    expect(safe.message).toBe('value "…" is out of range for type integer');
+  });
+
+  test('a statement whose own " - " comes before a word, then a sentence quoting a value without " - ": the sentence, not the statement', () => {
+    const safe = logged(`select "id" from "request" r where r.finished_at - r.received_at > interval '1 day' and "name" = 'wang' - division by zero`, { code: '22012' });
+    expect(safe.message).toBe('division by zero');
+    // Unambiguous sentences read as before.
+    expect(logged(`select "id" - 1 from "person" where "name" = 'wang - jianguo' - invalid input syntax for type integer: "wang - jianguo"`).message).toBe('invalid input syntax for type integer: "…"');
+    expect(logged('null value in column "phone" of relation "person" violates not-null constraint').message).toBe('null value in column "…" of relation "…" violates not-null constraint');
+  });
+});
