@@ -41,6 +41,7 @@ import { Migration20261231100000_free_text_masks_plate_words } from './Migration
 import { Migration20261231200000_demand_exemplar_latest_record } from './Migration20261231200000_demand_exemplar_latest_record';
 import { Migration20270101100000_request_suspension_and_assignee_due_backfill } from './Migration20270101100000_request_suspension_and_assignee_due_backfill';
 import { Migration20270101200000_vacate_legacy_seat_holders } from './Migration20270101200000_vacate_legacy_seat_holders';
+import { Migration20270101300000_free_text_masks_plates_before_any_word } from './Migration20270101300000_free_text_masks_plates_before_any_word';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -89,4 +90,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261231200000_demand_exemplar_latest_record', class: Migration20261231200000_demand_exemplar_latest_record },
   { name: 'Migration20270101100000_request_suspension_and_assignee_due_backfill', class: Migration20270101100000_request_suspension_and_assignee_due_backfill },
   { name: 'Migration20270101200000_vacate_legacy_seat_holders', class: Migration20270101200000_vacate_legacy_seat_holders },
+  { name: 'Migration20270101300000_free_text_masks_plates_before_any_word', class: Migration20270101300000_free_text_masks_plates_before_any_word },
 ];

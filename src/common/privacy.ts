@@ -265,20 +265,14 @@ const PLATE_HEAD = `${PLATE_PROVINCE}[${SPACE}]?${PLATE_LETTER}${PLATE_JOIN}`;
  * 粤A12345港口 keeps its last digit (粤A***5港口). A plate of 5 characters and a word (鲁A12345领导,
  * 鲁A12345学习) is that plate, its last digit kept, and the word as written (鲁A***5领导): the 4 characters
  * before the word are counted from the city letter, not from anywhere in the plate.
- * Nor is 学, 警, 挂 or 领 a plate's end where it begins an ordinary word (PLATE_WORD_NOT_END: 领导, 学习,
- * 警察, 挂号): 鲁A1234领导 is no plate of 4 characters, which stays as written, as 鲁A1234 alone does.
- * What a plate's car is (学车, 警车, 挂车) is no such word: 鲁A1234挂车 is the trailer 鲁A1234挂.
+ * After exactly 4 characters the word ends a plate whatever follows it: 苏E1234学员 is the learner car
+ * 苏E1234学 and its learners, 鲁A1234领导 a consulate's car and a leader. A plate of 4 characters and no
+ * word is none, so nothing but a plate is written so; which words may follow one cannot be listed (学员,
+ * 学府路, 警车), and a list of them left the plates before the others unmasked. 鲁A1234 alone stays.
  */
-const PLATE_WORD_NOT_END: Readonly<Record<string, string>> = {
-  学: '习校生员院期费会历者位科区堂龄前徒业术问',
-  警: '察方务官告示报惕戒犬员情卫种械力',
-  挂: '号失靠牌钩名职帅账断念',
-  领: '导取事域袖先带队班头证养会略悟土空海衔唱跑奖款钱',
-};
-const plateWord = (word: string) => `${word}(?![${PLATE_WORD_NOT_END[word]}])`;
 const PLATE_LAST_WORD =
-  `(?<=${PLATE_HEAD}${PLATE_CHARACTER}{4})(?:${['学', '警', '挂'].map(plateWord).join('|')})` +
-  `|(?<=粤[${SPACE}]?Z${PLATE_JOIN}${PLATE_CHARACTER}{4})[港澳]|(?<=${PLATE_HEAD}[0-9]{4})${plateWord('领')}`;
+  `(?<=${PLATE_HEAD}${PLATE_CHARACTER}{4})[学警挂]` +
+  `|(?<=粤[${SPACE}]?Z${PLATE_JOIN}${PLATE_CHARACTER}{4})[港澳]|(?<=${PLATE_HEAD}[0-9]{4})领`;
 const LICENCE_PLATE =
   `(${PLATE_PROVINCE}[${SPACE}]?${PLATE_LETTER})(?=${PLATE_JOIN}[A-Za-z]{0,5}[0-9])${PLATE_JOIN}${PLATE_CHARACTER}{4,5}(${PLATE_CHARACTER}|${PLATE_LAST_WORD})(?![A-Za-z0-9])`;
 const LICENCE_PLATE_REGEXP = new RegExp(LICENCE_PLATE, 'gu');

@@ -1,8 +1,8 @@
 import { maskFreeText, maskFreeTextSqlExpression } from '../../src/common/privacy';
 import {
-  BARE_ROLE_NAMES_LEFT, CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW, PLATES_BESIDE_WORDS, PLATE_LIKE_WORDS,
+  BARE_ROLE_NAMES_LEFT, CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW, PLATES_BESIDE_WORDS, PLATES_OF_FOUR_BEFORE_WORDS, PLATE_LIKE_WORDS,
 } from '../fixtures/masking-cases';
-import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20261231100000_free_text_masks_plate_words';
+import { MASKED_COLUMNS, maskedColumnExpression } from '../../migrations/Migration20270101300000_free_text_masks_plates_before_any_word';
 import type { Viewer } from '../../src/context/context';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath, portalViewer } from '../helpers/access-fixtures';
@@ -52,6 +52,8 @@ const FOURTH_REVIEW: ReadonlyArray<readonly [text: string, masked: string]> = [
   // Plates glued to the words after them, plates of 5 and 6 characters, and 4 characters before a word (Migration20261231100000).
   ...PLATES_BESIDE_WORDS,
   ...PLATE_LIKE_WORDS.map((text): readonly [string, string] => [text, text]),
+  // Plates of 4 characters and their word before any word (Migration20270101300000).
+  ...PLATES_OF_FOUR_BEFORE_WORDS,
 ];
 
 /** Texts with personal data in many spellings, and look-alikes that must stay (the SQL masks must agree with maskFreeText on each). */

@@ -1,5 +1,5 @@
 import {
-  BARE_ROLE_NAMES_LEFT, CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW, PLATES_BESIDE_WORDS, PLATE_LIKE_WORDS,
+  BARE_ROLE_NAMES_LEFT, CUE_NUMBERS_LATER_REVIEW, NUMERAL_FORMS_LOOKALIKES, NUMERAL_FORMS_REVIEW, PERSONAL_CUES_LOOKALIKES, PERSONAL_CUES_REVIEW, PLATES_BESIDE_WORDS, PLATES_OF_FOUR_BEFORE_WORDS, PLATE_LIKE_WORDS,
 } from '../fixtures/masking-cases';
 import { looksLikePersonalNumber, maskAccountName, maskPersonalNumber, maskPersonalNumbersInKey, maskFreeText, maskFreeTextJson, maskFreeTextSqlExpression, maskIdNumber, maskPhone, maySeePersonalData } from '../../src/common/privacy';
 import type { Viewer } from '../../src/context/context';
@@ -898,6 +898,10 @@ describe('maskFreeText: licence plates glued to words, plates of 5 and 6 charact
     expect(maskFreeText(text)).toBe(text);
   });
 
+  test.each(PLATES_OF_FOUR_BEFORE_WORDS)('a plate of 4 and its word, whatever word follows: %s → %s', (input, expected) => {
+    expect(maskFreeText(input)).toBe(expected);
+  });
+
   test('a plate of 5 characters before a word keeps its last digit as one of 6 does', () => {
     expect(maskFreeText('鲁A12345领导')).toBe('鲁A***5领导');
     expect(maskFreeText('粤BD12345领导')).toBe('粤B***5领导');
@@ -905,6 +909,9 @@ describe('maskFreeText: licence plates glued to words, plates of 5 and 6 charact
 
   test('record keys mask plates by the same rule', () => {
     expect(maskPersonalNumbersInKey('P-鲁A12345领导-01')).toBe('P-鲁A***5领导-01');
-    expect(maskPersonalNumbersInKey('鲁A1234领导')).toBe('鲁A1234领导');
+    // A plate of 4 and its word, whatever follows (PLATES_OF_FOUR_BEFORE_WORDS); 4 characters and no word stay.
+    expect(maskPersonalNumbersInKey('鲁A1234领导')).toBe('鲁A***领导');
+    expect(maskPersonalNumbersInKey('P-苏E1234学员-01')).toBe('P-苏E***学员-01');
+    expect(maskPersonalNumbersInKey('鲁A1234')).toBe('鲁A1234');
   });
 });
