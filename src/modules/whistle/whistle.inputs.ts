@@ -56,9 +56,16 @@ export class WhistleFilter {
   @IdInput({ nullable: true })
   requestId?: string;
 
-  @Field(() => Boolean, { nullable: true, description: 'true: whistles with at least one department (this unit, with unitId) overdue (its `overdue` field: missed the report or the feedback deadline, done late or not yet); false: the others.' })
+  @Field(() => Boolean, { nullable: true, description: 'true: whistles with at least one department (this unit, with unitId) overdue (its `overdue` field: missed the report or the feedback deadline, done late or not yet); false: the others. To find whom to chase now, use awaitingPastDeadline.' })
   @IsOptional()
   overdue?: boolean;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: whistles, not stopped, with at least one department (this unit, with unitId) that still owes its report or feedback past the deadline (its `awaitingPastDeadline` field: the ones to chase now; not one that has done its part, though late); false: the others.',
+  })
+  @IsOptional()
+  awaitingPastDeadline?: boolean;
 }
 
 @ArgsType()
@@ -82,6 +89,13 @@ export class WhistleResponseFilter {
   @Field(() => Boolean, { nullable: true, description: 'true: overdue, as the `overdue` field (missed the report or the feedback deadline: done late, or not yet); false: the others.' })
   @IsOptional()
   overdue?: boolean;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: to chase now, as the `awaitingPastDeadline` field (still owes its report or feedback past the deadline, the whistle not stopped); false: the others.',
+  })
+  @IsOptional()
+  awaitingPastDeadline?: boolean;
 }
 
 @ArgsType()

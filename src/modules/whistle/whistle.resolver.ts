@@ -8,7 +8,7 @@ import { Request } from '../request/request.entity';
 import { Unit } from '../unit/unit.entity';
 import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.entity';
 import { BlowWhistleInput, WhistleFeedbackInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
-import { deadlineKept, missedDeadline, responseOverdue } from './whistle.rules';
+import { awaitingPastDeadline, deadlineKept, missedDeadline, responseOverdue } from './whistle.rules';
 import { whistleService } from './whistle.service';
 
 export const WhistleConnection = ConnectionType(Whistle, 'Whistle');
@@ -24,7 +24,9 @@ export class WhistleResolver {
     return whistleService.list(ctx, args);
   }
 
-  @Query(() => WhistleRecipientConnection, { description: 'Departments\' duties under whistles; `overdue: true` shows those that missed a deadline (late, or not yet done).' })
+  @Query(() => WhistleRecipientConnection, {
+    description: 'Departments\' duties under whistles; `overdue: true` shows those that missed a deadline (late, or not yet done), `awaitingPastDeadline: true` those to chase now (a duty still owed past its deadline, the whistle not stopped).',
+  })
   whistleResponses(@Args() args: WhistleResponseListArgs, @Ctx() ctx: AppContext) {
     return whistleService.listResponses(ctx, args);
   }
@@ -100,6 +102,14 @@ export class WhistleRecipientFieldsResolver {
   async overdue(@Root() recipient: WhistleRecipient, @Ctx() ctx: AppContext) {
     const whistle = await ctx.loaders.byId(Whistle).load(recipient.whistle.id);
     return responseOverdue(recipient, whistle?.stoppedAt, ctx.now());
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: 'To chase now: the whistle has not stopped and the department still owes its report or its feedback past the deadline (not those that did their part late: they stay `overdue`). The `awaitingPastDeadline` filters of `whistles` and `whistleResponses` mean the same.',
+  })
+  async awaitingPastDeadline(@Root() recipient: WhistleRecipient, @Ctx() ctx: AppContext) {
+    const whistle = await ctx.loaders.byId(Whistle).load(recipient.whistle.id);
+    return awaitingPastDeadline(recipient, whistle?.stoppedAt, ctx.now());
   }
 
   @FieldResolver(() => Boolean, {

@@ -45,8 +45,9 @@ export const RESPONSE_MOVES = {
  * (`reportOverdue` and `feedbackOverdue` each one deadline). The unit assessment's `whistles` part
  * and the dashboard's rate read the feedback deadline alone (answered on time, `metDeadline`, of
  * those that met or missed it): a department that reported late and fed back in time is overdue, and
- * on time in those figures. Every reader goes through these functions (in code) or their `…Sql`
- * twins (in SQL), side by side below.
+ * on time in those figures. Who is still to be chased is another question (`awaitingPastDeadline`,
+ * below). Every reader goes through these functions (in code) or their `…Sql` twins (in SQL), side
+ * by side below.
  */
 export function missedDeadline(dueAt: Date, doneAt: Date | null | undefined, stoppedAt: Date | null | undefined, now: Date): boolean {
   const clockEnd = doneAt ?? now;
@@ -97,4 +98,24 @@ export function responseOverdue(duties: ResponseDuties, stoppedAt: Date | null |
 export function responseOverdueSql(recipient: string, stopped: string, now: string): string {
   return `(${missedDeadlineSql(`${recipient}.report_due_at`, `${recipient}.reported_at`, stopped, now)}
     or ${missedDeadlineSql(`${recipient}.feedback_due_at`, `${recipient}.answered_at`, stopped, now)})`;
+}
+
+/**
+ * To chase now (the `awaitingPastDeadline` field and filters): the whistle has not stopped, and the
+ * department still owes a duty whose deadline has passed (not reported by `reportDueAt`, or not fed
+ * back by `feedbackDueAt`, and not done yet). Narrower than `responseOverdue`: a department that
+ * did its part late (reported late, fed back late) stays overdue but owes nothing past due now;
+ * nor is anything owed under a stopped whistle, even by a department late at the stop (it stays
+ * overdue). A deadline still to come is not chased yet.
+ */
+export function awaitingPastDeadline(duties: ResponseDuties, stoppedAt: Date | null | undefined, now: Date): boolean {
+  // Nothing done and no stop: `missedDeadline` comes down to the deadline lying before now.
+  return stoppedAt == null && ((duties.reportedAt == null && duties.reportDueAt < now) || (duties.answeredAt == null && duties.feedbackDueAt < now));
+}
+
+/** `awaitingPastDeadline` in SQL, on the whistle_recipient row `recipient` (an alias); `now` is used twice. */
+export function awaitingPastDeadlineSql(recipient: string, stopped: string, now: string): string {
+  return `(${stopped} is null
+    and ((${recipient}.reported_at is null and ${recipient}.report_due_at < ${now})
+      or (${recipient}.answered_at is null and ${recipient}.feedback_due_at < ${now})))`;
 }

@@ -14,7 +14,7 @@ import { appendEvent } from '../request/request.ledger';
 import { Unit } from '../unit/unit.entity';
 import { Whistle, WhistleRecipient, WhistleResponseStatus } from './whistle.entity';
 import type { BlowWhistleInput, WhistleListArgs, WhistleResponseListArgs } from './whistle.inputs';
-import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, REQUEST_STATUSES_ENDING_WHISTLES, RESPONSE_MOVES, WHISTLE_BLOWER_TYPES, deadlineKept, responseOverdueSql } from './whistle.rules';
+import { DEFAULT_FEEDBACK_HOURS, DEFAULT_REPORT_HOURS, REQUEST_STATUSES_ENDING_WHISTLES, RESPONSE_MOVES, WHISTLE_BLOWER_TYPES, awaitingPastDeadlineSql, deadlineKept, responseOverdueSql } from './whistle.rules';
 import { assertActsFor } from '../identity/access';
 
 const HOUR = 3600_000;
@@ -25,12 +25,43 @@ const HOUR = 3600_000;
  * whistle's clock ran (before its matter was finished). The same rule as the `overdue` field.
  */
 export function overdueResponses(now: Date): FilterQuery<WhistleRecipient> {
+  return recipientRule(responseOverdueSql, now);
+}
+
+/** Recipients to chase now (whistle.rules.ts, `awaitingPastDeadline`), as the `awaitingPastDeadline` field. */
+export function awaitingResponses(now: Date): FilterQuery<WhistleRecipient> {
+  return recipientRule(awaitingPastDeadlineSql, now);
+}
+
+/**
+ * A rule's SQL twin (on the recipient row and its whistle's `stopped_at`) as a condition on
+ * WhistleRecipient. The whistle is reached by EXISTS on its primary key (one row: the condition
+ * holds or not), which PostgreSQL runs as a (anti-)join with the whistle table rather than a
+ * lookup per recipient row and per use of `stopped_at`.
+ */
+function recipientRule(sqlOf: (recipient: string, stopped: string, now: string) => string, now: Date): FilterQuery<WhistleRecipient> {
+  const sql = (alias: string) => `exists (select 1 from whistle w where w.id = ${alias}.whistle_id and ${sqlOf(alias, 'w.stopped_at', '?')})`;
   // A raw key is spent by the first query it is in: build the condition afresh for each query.
-  const condition = raw(
-    (alias: string) => responseOverdueSql(alias, `(select w.stopped_at from whistle w where w.id = ${alias}.whistle_id)`, '?'),
-    [now, now],
-  );
+  const placeholders = sql('r').split('?').length - 1; // each one `now`
+  const condition = raw(sql, Array.from({ length: placeholders }, () => now));
   return { [condition]: [] } as FilterQuery<WhistleRecipient>;
+}
+
+/**
+ * Whistles that have (`has`), or have not, a department meeting `conditions` among those the viewer
+ * reads (the scope filter applies to the recipients as to any read of them): a correlated
+ * EXISTS the database evaluates, not a list of ids (it read every id on every call, and sent them
+ * all back, twice: rows and totalCount). A function: a raw key is spent by the first query it is in.
+ */
+async function whistlesWithResponse(em: EntityManager, conditions: FilterQuery<WhistleRecipient>[], has: boolean): Promise<() => FilterQuery<Whistle>> {
+  const qb = em.createQueryBuilder(WhistleRecipient, 'r').where({ $and: conditions });
+  await qb.applyFilters();
+  // The column itself: selecting the relation would give the joined whistle's id (the scope filter joins it).
+  const { sql, bindings } = qb.getKnexQuery().clearSelect().select('r.whistle_id').toSQL();
+  return () => {
+    const condition = raw((alias: string) => `${has ? '' : 'not '}exists (select 1 from (${sql}) called where called.whistle_id = ${alias}.id)`, [...bindings]);
+    return { [condition]: [] } as FilterQuery<Whistle>;
+  };
 }
 
 /**
@@ -62,18 +93,18 @@ export const whistleService = {
     // By id, not by loading the request: a liaison reads the whistles aimed at their unit about a
     // request outside their communities, which they cannot read (loading it answered NOT_FOUND).
     if (filter.requestId) and.push({ request: expectGlobalId(filter.requestId, [Request.name], 'filter.requestId').id });
-    const whistleIdsOf = async (conditions: FilterQuery<WhistleRecipient>[]) => {
-      const rows = await ctx.em.find(WhistleRecipient, { $and: conditions }, { fields: ['whistle'] as never });
-      return [...new Set(rows.map((row) => row.whistle.id))];
-    };
+    // Of the unit's department, given unitId (its recipient row), else of any of the whistle's departments.
     const byUnit: FilterQuery<WhistleRecipient>[] = filter.unitId ? [{ unit: (await loadByGlobalId(ctx.em, Unit, filter.unitId, 'filter.unitId')).id }] : [];
-    if (byUnit.length) and.push({ id: { $in: await whistleIdsOf(byUnit) } });
-    // A whistle is overdue when one of its departments (the unit's, given one) is; false lists the rest.
-    if (filter.overdue != null) {
-      const overdue = await whistleIdsOf([...byUnit, overdueResponses(ctx.now())]);
-      and.push({ id: filter.overdue ? { $in: overdue } : { $nin: overdue } });
-    }
-    return paginate(ctx.em, Whistle, (and.length ? { $and: and } : {}) as FilterQuery<Whistle>, { property: 'id', direction: OrderDirection.DESC }, args);
+    const withResponse: (() => FilterQuery<Whistle>)[] = [];
+    if (byUnit.length) withResponse.push(await whistlesWithResponse(ctx.em, byUnit, true));
+    // A whistle is overdue (or to chase) when one of its departments (the unit's, given one) is; false lists the rest.
+    if (filter.overdue != null) withResponse.push(await whistlesWithResponse(ctx.em, [...byUnit, overdueResponses(ctx.now())], filter.overdue));
+    if (filter.awaitingPastDeadline != null) withResponse.push(await whistlesWithResponse(ctx.em, [...byUnit, awaitingResponses(ctx.now())], filter.awaitingPastDeadline));
+    const where = () => {
+      const all = [...and, ...withResponse.map((condition) => condition())];
+      return (all.length ? { $and: all } : {}) as FilterQuery<Whistle>;
+    };
+    return paginate(ctx.em, Whistle, where, { property: 'id', direction: OrderDirection.DESC }, args);
   },
 
   async listResponses(ctx: AppContext, args: WhistleResponseListArgs): Promise<ConnectionResult<WhistleRecipient>> {
@@ -81,11 +112,11 @@ export const whistleService = {
     const and: FilterQuery<WhistleRecipient>[] = [];
     if (filter.unitId) and.push({ unit: (await loadByGlobalId(ctx.em, Unit, filter.unitId, 'filter.unitId')).id });
     if (filter.statuses?.length) and.push({ status: { $in: filter.statuses } });
-    const overdue = (): FilterQuery<WhistleRecipient>[] =>
-      filter.overdue == null ? [] : [filter.overdue ? overdueResponses(ctx.now()) : { $not: overdueResponses(ctx.now()) }];
-    // A function: the overdue condition is built afresh for the rows and for totalCount (overdueResponses).
+    const rule = (wanted: boolean | null | undefined, condition: (now: Date) => FilterQuery<WhistleRecipient>): FilterQuery<WhistleRecipient>[] =>
+      wanted == null ? [] : [wanted ? condition(ctx.now()) : { $not: condition(ctx.now()) }];
+    // A function: the rules' conditions are built afresh for the rows and for totalCount (recipientRule).
     const where = () => {
-      const all = [...and, ...overdue()];
+      const all = [...and, ...rule(filter.overdue, overdueResponses), ...rule(filter.awaitingPastDeadline, awaitingResponses)];
       return (all.length ? { $and: all } : {}) as FilterQuery<WhistleRecipient>;
     };
     return paginate(ctx.em, WhistleRecipient, where, { property: 'id', direction: OrderDirection.ASC }, args);
