@@ -272,6 +272,25 @@ describe('recordAttendance', () => {
     expect(entry.note).toBe(title);
   });
 
+  test('until 7 days after the end (sign-in sheets are checked after the event, not months later); later is BAD_USER_INPUT, nothing written, no points', async () => {
+    const activityId = await futureActivity({ title: '七一主题党日（补录）' }); // ends 2026-07-01 11:00 China time
+    const [inTime, late, aYearLate] = [await member('期限内补录'), await member('逾期补录'), await member('次年补录')];
+    const participations = [await signUp(app, activityId, inTime), await signUp(app, activityId, late), await signUp(app, activityId, aYearLate)];
+
+    app.clock.set(new Date('2026-07-08T11:00:00+08:00')); // exactly 7 days after the end: still in time
+    expect((await ok(app, ATTEND, { id: participations[0] })).recordAttendance).toMatchObject({ attendedAt: '2026-07-08T03:00:00.000Z', person: { pointBalance: 2 } });
+
+    for (const [participationId, at] of [[participations[1], '2026-07-08T11:01:00+08:00'], [participations[2], '2027-07-01T09:05:00+08:00']]) {
+      app.clock.set(new Date(at));
+      const refused = await expectNothingWritten(app, () => app.execute(ATTEND, { id: participationId }), [{ table: 'activity_participation', id: participationId }]);
+      expectError(refused, 'BAD_USER_INPUT', 'participationId');
+      expect(refused.errors![0].message).toContain('7 days');
+    }
+    expect(await ledgerSum(app, late)).toBe(0);
+    expect(await ledgerSum(app, aYearLate)).toBe(0);
+    expect((await ok(app, ACTIVITY, { id: activityId })).node).toMatchObject({ signUpCount: 3, attendanceCount: 1 });
+  });
+
   test('a missing or wrong-type participation id', async () => {
     expectError(await app.execute(ATTEND, { id: toGlobalId('ActivityParticipation', 999999) }), 'NOT_FOUND', 'participationId');
     expectError(await app.execute(ATTEND, { id: w.partyMemberId }), 'BAD_USER_INPUT', 'participationId');
@@ -294,7 +313,12 @@ describe('activity record cards (活动记录卡)', () => {
   beforeAll(async () => {
     tree = await buildTree(app);
     app.clock.set(new Date('2026-03-01T00:00:00+08:00'));
-    const act = (communityId: string, startsAt: string, endsAt: string, title: string) => createActivity(app, { communityId, startsAt, endsAt, title });
+    const endsOf: Record<string, string> = {};
+    const act = async (communityId: string, startsAt: string, endsAt: string, title: string) => {
+      const id = await createActivity(app, { communityId, startsAt, endsAt, title });
+      endsOf[id] = endsAt;
+      return id;
+    };
     a = {
       a0: await act(tree.communityId, '2026-03-31T23:30:00+08:00', '2026-04-01T00:30:00+08:00', 'A0'),
       a1: await act(tree.communityId, '2026-04-03T09:00:00+08:00', '2026-04-03T11:00:00+08:00', 'A1'),
@@ -311,8 +335,11 @@ describe('activity record cards (活动记录卡)', () => {
     const participations: string[] = [];
     for (const [activityId, personId] of attended) participations.push(await signUp(app, activityId, personId));
     await signUp(app, a.a2, h2); // signed up, never attended
-    app.clock.set(new Date('2026-06-01T00:00:00+08:00'));
-    for (const id of participations) await recordAttendance(app, id);
+    // Each recorded as its activity ends (attendance is recorded until a week after the end).
+    for (const [i, id] of participations.entries()) {
+      app.clock.set(new Date(endsOf[attended[i][0]]));
+      await recordAttendance(app, id);
+    }
   });
 
   const CARDS = `query($input: ActivityRecordCardsInput!) { activityRecordCards(input: $input) {

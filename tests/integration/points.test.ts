@@ -1,6 +1,6 @@
 import { toGlobalId } from '../../src/common/global-id';
 import { SYSTEM_VIEWER } from '../../src/context/context';
-import { PointKind } from '../../src/modules/points/points.entity';
+import { PointEntry, PointKind } from '../../src/modules/points/points.entity';
 import { awardPoints } from '../../src/modules/points/points.service';
 import { buildTree, buildWorld, dbId, expectError, ok, type World } from '../helpers/fixtures';
 import { createMember, expectNothingWritten, ledgerSum, rawRow } from '../helpers/member-fixtures';
@@ -283,5 +283,65 @@ describe('pointsLeaderboard', () => {
     expectError(await app.execute(QUERY, { c: tree.communityId, first: 101 }), 'BAD_USER_INPUT', 'first');
     expectError(await app.execute(QUERY, { c: tree.gridId }), 'BAD_USER_INPUT', 'communityId');
     expectError(await app.execute(QUERY, { c: toGlobalId('Community', 999999) }), 'NOT_FOUND', 'communityId');
+  });
+});
+
+describe('pointsLeaderboard for a year (a dashboard\'s "this year": all-time ranks freeze newcomers out)', () => {
+  const QUERY = `query($c: ID!, $year: Int, $first: Int) { pointsLeaderboard(communityId: $c, year: $year, first: $first) { rank earned balance person { id name } } }`;
+  let ledgerSeq = 500_000;
+  /** An entry made at `at` (the ledger's day is its created_at), as the services write them. */
+  async function entryAt(personId: string, amount: number, at: string): Promise<void> {
+    ledgerSeq += 1;
+    const em = app.orm.em.fork();
+    const kind = amount > 0 ? PointKind.CLAIM_CONFIRMED : PointKind.SERVICE_REDEEMED;
+    em.create(PointEntry, { person: dbId(personId), kind, amount, sourceType: amount > 0 ? 'Claim' : 'Redemption', sourceId: ledgerSeq, createdAt: new Date(at) });
+    await em.flush();
+  }
+
+  let tree: Awaited<ReturnType<typeof buildTree>>;
+  const p: Record<string, string> = {};
+  beforeAll(async () => {
+    tree = await buildTree(app);
+    for (const name of ['老甲', '新乙', '新丙', '丁']) p[name] = await createMember(app, { name, communityId: tree.communityId, employerUnitId: w.units.hospitalId });
+    p.elsewhere = await createMember(app, { name: '戊（别的社区）', communityId: tree.otherCommunityId, employerUnitId: w.units.hospitalId });
+    await entryAt(p['老甲'], 100, '2025-06-01T10:00:00+08:00');
+    await entryAt(p['老甲'], 10, '2026-03-01T10:00:00+08:00');
+    // 2026 in China, though still 2025-12-31 in UTC.
+    await entryAt(p['新乙'], 30, '2026-01-01T00:30:00+08:00');
+    // Spending in the year does not lower what was earned in it; the balance is what is left now.
+    await entryAt(p['新乙'], -25, '2026-05-01T10:00:00+08:00');
+    await entryAt(p['新丙'], 30, '2026-12-31T23:30:00+08:00');
+    // 2025 in China (its last minute): not 2026's.
+    await entryAt(p['丁'], 20, '2025-12-31T23:59:00+08:00');
+    // Only spending in 2026: nothing earned that year, no place on its board.
+    await entryAt(p['丁'], -5, '2026-02-01T10:00:00+08:00');
+    await entryAt(p.elsewhere, 50, '2026-04-01T10:00:00+08:00');
+  });
+
+  const row = (name: string, rank: number, earned: number, balance: number) => ({ rank, earned, balance, person: { id: p[name], name } });
+
+  test('counts only entries earned in that calendar year (China time); ties share a rank and are ordered by person; the balance is the current one', async () => {
+    expect((await ok(app, QUERY, { c: tree.communityId, year: 2026 })).pointsLeaderboard).toEqual([row('新乙', 1, 30, 5), row('新丙', 1, 30, 30), row('老甲', 3, 10, 110)]);
+    expect((await ok(app, QUERY, { c: tree.communityId, year: 2025 })).pointsLeaderboard).toEqual([row('老甲', 1, 100, 110), row('丁', 2, 20, 15)]);
+    expect((await ok(app, QUERY, { c: tree.communityId, year: 2027 })).pointsLeaderboard).toEqual([]);
+    expect((await ok(app, QUERY, { c: tree.communityId, year: 2026, first: 2 })).pointsLeaderboard).toEqual([row('新乙', 1, 30, 5), row('新丙', 1, 30, 30)]);
+  });
+
+  test('without a year, all time, as before', async () => {
+    expect((await ok(app, QUERY, { c: tree.communityId })).pointsLeaderboard).toEqual([row('老甲', 1, 110, 110), row('新乙', 2, 30, 5), row('新丙', 2, 30, 30), row('丁', 4, 20, 15)]);
+  });
+
+  test('a year outside 2000-2100 is BAD_USER_INPUT on year; another community\'s board is FORBIDDEN for a year too', async () => {
+    expectError(await app.execute(QUERY, { c: tree.communityId, year: 1999 }), 'BAD_USER_INPUT', 'year');
+    expectError(await app.execute(QUERY, { c: tree.communityId, year: 2101 }), 'BAD_USER_INPUT', 'year');
+    const staffOfOther = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, tree.otherCommunityId)]);
+    expectError(await app.execute(QUERY, { c: tree.communityId, year: 2026 }, staffOfOther), 'FORBIDDEN');
+  });
+
+  test('one statement reads the ledger, whatever the board\'s length', async () => {
+    let data: any;
+    const statements = await app.countStatements(async () => (data = await ok(app, QUERY, { c: tree.communityId, year: 2026 })));
+    expect(data.pointsLeaderboard).toHaveLength(3);
+    expect(statements.filter((sql) => sql.includes('point_entry')).length).toBe(1);
   });
 });

@@ -9,6 +9,7 @@ import { activityRecordCards, type RecordCardRow } from './activity.cards';
 import { Activity, ActivityParticipation } from './activity.entity';
 import { ActivityListArgs, ActivityRecordCardsInput, CreateActivityInput, SignUpForActivityInput } from './activity.inputs';
 import { attendeesOfActivity, participantsOfActivity, participationsOfPerson } from './activity.relations';
+import { ATTENDANCE_GRACE_DAYS } from './activity.rules';
 import { activityService } from './activity.service';
 
 export const ActivityConnection = ConnectionType(Activity, 'Activity');
@@ -62,7 +63,7 @@ export class ActivityResolver {
     return activityService.signUp(ctx, input);
   }
 
-  @Mutation(() => ActivityParticipation, { description: 'Verify attendance (once, after the activity started); earns ACTIVITY_ATTENDED points.' })
+  @Mutation(() => ActivityParticipation, { description: `Verify attendance (once, from the activity's start until ${ATTENDANCE_GRACE_DAYS} days after its end; later is BAD_USER_INPUT on participationId, nothing recorded); earns ACTIVITY_ATTENDED points.` })
   recordAttendance(@Arg('participationId', () => ID) participationId: string, @Ctx() ctx: AppContext) {
     return activityService.recordAttendance(ctx, participationId);
   }

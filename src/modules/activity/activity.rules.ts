@@ -30,6 +30,22 @@ export function assertOrganizerPlace(organizerArea: Area, community: Community):
   if (!inside && !above) throw badInput('input.organizerId', 'must be a party organisation of that community or of an area above it');
 }
 
+/**
+ * How long after an activity ends its attendance may still be recorded. Organisers verify the
+ * sign-in sheet after the event, so a few days' delay is normal; months later is not verification,
+ * and it would pay points into (and change the attendance of) a year already assessed.
+ */
+export const ATTENDANCE_GRACE_DAYS = 7;
+
+/** Attendance is recorded from the activity's start until ATTENDANCE_GRACE_DAYS after its end (inclusive). */
+export function assertAttendanceWindow(activity: { startsAt: Date; endsAt: Date }, now: Date, field: string): void {
+  if (now.getTime() < activity.startsAt.getTime()) throw badInput(field, 'the activity has not started yet');
+  const closesAt = activity.endsAt.getTime() + ATTENDANCE_GRACE_DAYS * 86_400_000;
+  if (now.getTime() > closesAt) {
+    throw badInput(field, `attendance is recorded until ${ATTENDANCE_GRACE_DAYS} days after the activity ends; this one closed at ${new Date(closesAt).toISOString()}`);
+  }
+}
+
 /** [start, end) of a calendar month in China time, for `starts_at` comparisons. */
 export function monthRange(month: string): { from: Date; to: Date } {
   const [year, mon] = month.split('-').map(Number);

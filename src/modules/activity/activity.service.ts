@@ -14,7 +14,7 @@ import { awardPoints } from '../points/points.service';
 import { loadForUpdate } from '../../common/lookup';
 import { Activity, ActivityParticipation } from './activity.entity';
 import type { ActivityListArgs, CreateActivityInput, SignUpForActivityInput } from './activity.inputs';
-import { PARTICIPATION_MOVES, assertActivityTimes, assertOrganizerPlace, participationStateOf } from './activity.rules';
+import { PARTICIPATION_MOVES, assertActivityTimes, assertAttendanceWindow, assertOrganizerPlace, participationStateOf } from './activity.rules';
 import { assertActsFor } from '../identity/access';
 import { cutText } from '../../common/text';
 
@@ -79,7 +79,8 @@ export const activityService = {
   },
 
   /**
-   * Verifies attendance once the activity has started, and awards ACTIVITY_ATTENDED points
+   * Verifies attendance once the activity has started and until ATTENDANCE_GRACE_DAYS after it
+   * ended (assertAttendanceWindow), and awards ACTIVITY_ATTENDED points
    * once: the participation is locked, a second call finds it attended (ILLEGAL_TRANSITION,
    * PARTICIPATION_MOVES), and the ledger's unique source key backs that up.
    */
@@ -89,7 +90,7 @@ export const activityService = {
       nextState(PARTICIPATION_MOVES, 'record attendance for', participationStateOf(participation), 'a sign-up', 'participationId');
       const activity = await em.findOneOrFail(Activity, participation.activity.id);
       const now = ctx.now();
-      if (now < activity.startsAt) throw badInput('participationId', 'the activity has not started yet');
+      assertAttendanceWindow(activity, now, 'participationId');
       participation.attendedAt = now;
       await awardPoints(em, { person: participation.person.id, kind: PointKind.ACTIVITY_ATTENDED, sourceType: ATTENDANCE_SOURCE, sourceId: participation.id, note: cutText(activity.title, 200), verifier: ctx.viewer });
       await em.flush();

@@ -49,4 +49,14 @@ export class PointsLeaderboardArgs {
   @Min(1)
   @Max(100)
   first: number = 10;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Calendar year, China time (2000-2100): rank by points earned in it (ledger entries made that year). Omit for all time (the board as it always was).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year?: number | null;
 }

@@ -10,6 +10,7 @@ import { balanceOf, REDEMPTION_SOURCE } from './points.service';
 import { assertActsFor } from '../identity/access';
 import { authorizeArea } from '../identity/access';
 import { assertAreaWritable } from '../area/area.service';
+import { yearRange } from '../activity/activity.rules';
 
 /** One place of a community's points leaderboard. */
 export interface LeaderboardRow {
@@ -67,21 +68,30 @@ export const pointsLedger = {
     });
   },
 
-  /** People living in the community ranked by points earned (ties share a rank), in one statement. */
-  async leaderboard(ctx: AppContext, communityId: string, first: number): Promise<LeaderboardRow[]> {
+  /**
+   * People living in the community ranked by points earned (ties share a rank, then person id),
+   * in one statement. With a year (China time), only entries made that year (created_at) count as
+   * earned, and only people who earned in it are ranked: all-time totals would keep newcomers at
+   * the bottom for years. Spending never lowers `earned`; `balance` is always what is left now.
+   */
+  async leaderboard(ctx: AppContext, communityId: string, first: number, year?: number | null): Promise<LeaderboardRow[]> {
     const community = (await authorizeArea(ctx, communityId, 'communityId', ['Community'])).area!;
+    const period = year == null ? { from: null, to: null } : yearRange(year);
     const rows: { person_id: number; earned: number; balance: number; rank: number }[] = await ctx.em.execute(
       `select person_id, earned, balance, rank() over (order by earned desc)::int as rank
          from (select e.person_id,
-                      coalesce(sum(e.amount) filter (where e.amount > 0), 0)::int as earned,
+                      coalesce(sum(e.amount) filter (where e.amount > 0
+                        and (?::timestamptz is null or e.created_at >= ?::timestamptz)
+                        and (?::timestamptz is null or e.created_at < ?::timestamptz)), 0)::int as earned,
                       sum(e.amount)::int as balance
                  from point_entry e
                  join person p on p.id = e.person_id
                 where p.residence_community_id = ?
                 group by e.person_id) totals
+        where earned > 0
         order by earned desc, person_id asc
         limit ?`,
-      [community.id, first],
+      [period.from, period.from, period.to, period.to, community.id, first],
     );
     return rows.map((row) => ({ rank: Number(row.rank), personId: Number(row.person_id), earned: Number(row.earned), balance: Number(row.balance) }));
   },

@@ -19,10 +19,10 @@ export class PointsLeaderboardEntry {
 
   personId!: number;
 
-  @Field(() => Int, { description: 'Points earned in all (spending does not lower it).' })
+  @Field(() => Int, { description: 'Points earned in the year asked for, else in all (spending does not lower it).' })
   earned!: number;
 
-  @Field(() => Int, { description: 'Points left to spend.' })
+  @Field(() => Int, { description: 'Points left to spend now (all their entries, whatever the year).' })
   balance!: number;
 }
 
@@ -46,9 +46,11 @@ export class PointEntryResolver {
     return pointsLedger.redeem(ctx, input);
   }
 
-  @Query(() => [PointsLeaderboardEntry], { description: '积分排行: people living in a community, by points earned.' })
+  @Query(() => [PointsLeaderboardEntry], {
+    description: '积分排行: people living in a community, by points earned: in `year` (China time; those who earned nothing that year are left out), or all time when no year is given. Ties share a rank and are listed by person.',
+  })
   pointsLeaderboard(@Args() args: PointsLeaderboardArgs, @Ctx() ctx: AppContext): Promise<LeaderboardRow[]> {
-    return pointsLedger.leaderboard(ctx, args.communityId, args.first);
+    return pointsLedger.leaderboard(ctx, args.communityId, args.first, args.year);
   }
 
   @FieldResolver(() => Person)
