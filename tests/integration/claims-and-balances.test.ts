@@ -75,7 +75,7 @@ test('a resource of 0.3 takes claims of 0.1 then 0.2: what is left is exact to a
 test('the balance of a person read through their work elsewhere is null, as their ledger is out of sight', async () => {
   const personId = await createMember(app, { name: '外社区网格员', communityId: w.otherCommunityId, employerUnitId: w.units.hospitalId });
   await app.orm.em.fork().transactional(async (em) => {
-    await awardPoints(em, { person: dbId(personId), kind: PointKind.CLAIM_CONFIRMED, sourceType: 'Claim', sourceId: 424242, verifier: SYSTEM_VIEWER });
+    await awardPoints(em, { person: dbId(personId), kind: PointKind.CLAIM_CONFIRMED, sourceType: 'Claim', sourceId: 424242, verifier: SYSTEM_VIEWER, at: new Date() });
     await em.flush();
   });
   await ok(app, `mutation($input: AssignGridWorkerInput!) { assignGridWorker(input: $input) { id } }`, { input: { gridId: w.gridId, personId, role: 'FULL_TIME' } });

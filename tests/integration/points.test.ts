@@ -27,7 +27,7 @@ const PERSON = `query($id: ID!, $first: Int, $after: String) { node(id: $id) { .
 /** What another module does on verified work: award inside its own transaction. */
 async function award(personId: string, kind: PointKind, sourceType: string, sourceId: number) {
   return app.orm.em.fork().transactional(async (em) => {
-    const entry = await awardPoints(em, { person: dbId(personId), kind, sourceType, sourceId, verifier: SYSTEM_VIEWER });
+    const entry = await awardPoints(em, { person: dbId(personId), kind, sourceType, sourceId, verifier: SYSTEM_VIEWER, at: new Date() });
     await em.flush();
     return entry;
   });
@@ -154,6 +154,18 @@ describe('redeemPoints (以积分换服务)', () => {
     const second = (await ok(app, REDEEM, { input: { personId, points: 15, note: '体检套餐' } })).redeemPoints;
     expect(second).toMatchObject({ sourceId: 2, amount: -15, person: { pointBalance: 0 } });
     expect(await rawRow(app, 'point_entry', second.id)).toMatchObject({ person_id: dbId(personId), amount: -15, kind: 'SERVICE_REDEEMED' });
+  });
+
+  test("a redemption is dated by the app's clock (the day yearly figures count it on), not the server's", async () => {
+    const personId = await freshMember('按时兑换党员');
+    await earn(personId, 1);
+    app.clock.set(new Date('2031-02-03T10:00:00+08:00'));
+    try {
+      const spent = (await ok(app, REDEEM, { input: { personId, points: 3, note: '理发一次' } })).redeemPoints;
+      expect(new Date((await rawRow(app, 'point_entry', spent.id))!.created_at).toISOString()).toBe('2031-02-03T02:00:00.000Z');
+    } finally {
+      app.clock.reset();
+    }
   });
 
   test('never more than the balance: BAD_USER_INPUT on input.points, nothing written', async () => {

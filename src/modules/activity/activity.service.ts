@@ -92,7 +92,7 @@ export const activityService = {
       const now = ctx.now();
       assertAttendanceWindow(activity, now, 'participationId');
       participation.attendedAt = now;
-      await awardPoints(em, { person: participation.person.id, kind: PointKind.ACTIVITY_ATTENDED, sourceType: ATTENDANCE_SOURCE, sourceId: participation.id, note: cutText(activity.title, 200), verifier: ctx.viewer });
+      await awardPoints(em, { person: participation.person.id, kind: PointKind.ACTIVITY_ATTENDED, sourceType: ATTENDANCE_SOURCE, sourceId: participation.id, note: cutText(activity.title, 200), verifier: ctx.viewer, at: ctx.now() });
       await em.flush();
       return participation;
     });

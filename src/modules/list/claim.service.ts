@@ -67,7 +67,7 @@ export const claimService = {
     return move(ctx, id, 'confirm', async (claim, item, now, em) => {
       claim.confirmedAt = now;
       item.closedAt = now;
-      if (claim.person) await awardPoints(em, { person: claim.person.id, kind: PointKind.CLAIM_CONFIRMED, sourceType: 'Claim', sourceId: claim.id, verifier: ctx.viewer });
+      if (claim.person) await awardPoints(em, { person: claim.person.id, kind: PointKind.CLAIM_CONFIRMED, sourceType: 'Claim', sourceId: claim.id, verifier: ctx.viewer, at: ctx.now() });
     });
   },
 

@@ -87,7 +87,7 @@ export const microWishService = {
   confirm(ctx: AppContext, id: string): Promise<MicroWish> {
     return move(ctx, id, 'confirm', async (wish, em, now) => {
       wish.confirmedAt = now;
-      if (wish.claimantPerson) await awardPoints(em, { person: wish.claimantPerson.id, kind: PointKind.MICRO_WISH_FULFILLED, sourceType: 'MicroWish', sourceId: wish.id, verifier: ctx.viewer });
+      if (wish.claimantPerson) await awardPoints(em, { person: wish.claimantPerson.id, kind: PointKind.MICRO_WISH_FULFILLED, sourceType: 'MicroWish', sourceId: wish.id, verifier: ctx.viewer, at: ctx.now() });
     });
   },
 

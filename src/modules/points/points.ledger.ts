@@ -62,6 +62,8 @@ export const pointsLedger = {
         sourceType: REDEMPTION_SOURCE,
         sourceId: Number(last) + 1,
         note: input.note,
+        createdAt: ctx.now(),
+        updatedAt: ctx.now(),
       });
       await em.flush();
       return entry;

@@ -14,6 +14,8 @@ export interface AwardInput {
   note?: string;
   /** Who verifies the work (rates, confirms, records attendance): never the person it pays. */
   verifier: Viewer;
+  /** When it was verified (the request's clock, `ctx.now()`): the entry's day, which yearly figures count by. */
+  at: Date;
 }
 
 /**
@@ -39,6 +41,9 @@ export async function awardPoints(em: EntityManager, input: AwardInput): Promise
     sourceType: input.sourceType,
     sourceId: input.sourceId,
     note: input.note ?? rule.description,
+    // The app's clock, not the server's: the leaderboard's year and the member assessment count entries by it.
+    createdAt: input.at,
+    updatedAt: input.at,
   });
 }
 

@@ -314,7 +314,7 @@ export const requestService = {
       if (input.satisfaction >= MIN_SATISFACTION_FOR_POINTS && request.assigneePerson) {
         // Once per request and member, however often it is reopened and resolved again: a member it
         // was re-dispatched to after a reopen, whose work is rated well, earns too.
-        await awardPoints(em, { person: request.assigneePerson.id, kind: PointKind.REQUEST_RESOLVED, sourceType: 'Request', sourceId: request.id, note: `办结 ${request.number}`, verifier: ctx.viewer });
+        await awardPoints(em, { person: request.assigneePerson.id, kind: PointKind.REQUEST_RESOLVED, sourceType: 'Request', sourceId: request.id, note: `办结 ${request.number}`, verifier: ctx.viewer, at: ctx.now() });
       }
     });
   },
