@@ -44,11 +44,12 @@ async function pair(unitId: string, communityId: string, startsOn: string, endsO
  * Whistles blown by C in 2025 (answered on time, of answered or overdue on 2026-01-15):
  *   U1 W1 on time, W2 late, W4 unanswered but not due until 2026-02-01 (left out) → 1/2
  *   U2 W1 unanswered and overdue (+ W3 blown by O, on time)                      → 0/1
- *   U3 W2 on time, W4 answered early                                              → 2/2
+ *   U3 W6 answered at its deadline, W7 early (its deadline still to come)         → 2/2
+ *      (both blown on 2025-01-01, its term's last day: W2 and W4 came after its term)
  *
  * Rated requests in C created in 2025, assigned to the unit:
  *   U1 5 (community), 4 (grid), 3 (building) (+ one in O rated 1, one unrated, one from 2024 rated 1) → 12/15
- *   U3 2                                                                                            → 2/5
+ *   U3 2 (grid, created 2025-01-01, its term's last day)                                            → 2/5
  *
  * Scores (0.25 each, re-normalised over parts with data):
  *   U1 (0.5 + 2/3 + 0.5 + 0.8) / 4 = 61.67
@@ -107,6 +108,8 @@ async function insertFixture(em: EntityManager): Promise<void> {
   const w2 = whistle(C, at('2025-11-01T09:00:00'));
   const w3 = whistle(O, at('2025-04-01T09:00:00'));
   const w4 = whistle(C, at('2025-12-30T09:00:00'));
+  const w6 = whistle(C, at('2025-01-01T09:00:00'));
+  const w7 = whistle(C, at('2025-01-01T10:00:00'));
   const called = (wh: Whistle, unit: number, feedbackDueAt: Date, answeredAt: Date | null) =>
     em.create(WhistleRecipient, {
       whistle: wh,
@@ -121,8 +124,8 @@ async function insertFixture(em: EntityManager): Promise<void> {
   called(w4, U1, at('2026-02-01T18:00:00'), null);
   called(w1, U2, at('2025-04-05T18:00:00'), null);
   called(w3, U2, at('2025-04-05T18:00:00'), at('2025-04-03T10:00:00'));
-  called(w2, U3, at('2025-11-05T18:00:00'), at('2025-11-05T18:00:00'));
-  called(w4, U3, at('2026-02-01T18:00:00'), at('2026-01-10T10:00:00'));
+  called(w6, U3, at('2025-01-05T18:00:00'), at('2025-01-05T18:00:00'));
+  called(w7, U3, at('2026-02-01T18:00:00'), at('2026-01-10T10:00:00'));
 
   const [category] = await em.execute<{ id: number }[]>(`select id from request_category where code = 'GRID-SANITATION'`);
   let n = 0;
@@ -148,7 +151,7 @@ async function insertFixture(em: EntityManager): Promise<void> {
   request(O, U1, 1);
   request(C, U1, null);
   request(C, U1, 1, at('2024-07-01T10:00:00'));
-  request(dbId(tree.gridId), U3, 2);
+  request(dbId(tree.gridId), U3, 2, at('2025-01-01T10:00:00'));
   request(O, U6, 5);
   await em.flush();
 }
@@ -285,11 +288,11 @@ describe('whistles whose request was finished (whistle.rules.ts)', () => {
       const called = (unit: string, feedbackDueAt: Date) =>
         em.create(WhistleRecipient, { whistle: w5, unit: dbId(unit), status: WhistleResponseStatus.AWAITING_REPORT, reportDueAt: at('2025-06-01T12:00:00'), feedbackDueAt });
       called(u.u4, at('2025-06-05T09:00:00')); // due after the stop: no longer called
-      called(u.u3, at('2025-06-01T12:00:00')); // missed before the stop: late
+      called(u.u2, at('2025-06-01T12:00:00')); // missed before the stop: late
     });
     const rows = (await ok(app, QUERY, { input: { communityId: tree.communityId, year: 2025 } })).unitAssessments;
     const of = (unitId: string) => rows.find((row: any) => row.unit.id === unitId).whistles;
     expect(of(u.u4)).toMatchObject({ numerator: 0, denominator: 0 });
-    expect(of(u.u3)).toMatchObject({ numerator: 2, denominator: 3 });
+    expect(of(u.u2)).toMatchObject({ numerator: 0, denominator: 2 });
   });
 });

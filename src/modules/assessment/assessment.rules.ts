@@ -8,11 +8,11 @@
 export const ASSESSMENT_WEIGHTS = {
   /** Share of the community's activities that year held during the unit's pairing term (China days; held so far: started by now) attended by at least one of the unit's people. */
   attendance: 0.25,
-  /** Claims on the community's list items delivered or confirmed, of all not cancelled. */
+  /** Claims on the community's list items made during the unit's pairing term (China days) delivered or confirmed, of all not cancelled. */
   claims: 0.25,
-  /** Whistles of the community answered by the feedback deadline, of all answered by it or that missed it (whistle.rules.ts: a whistle stopped first does not count). */
+  /** Whistles of the community blown to the unit during its pairing term (China days) answered by the feedback deadline, of all answered by it or that missed it (whistle.rules.ts: a whistle stopped first does not count). */
   whistles: 0.25,
-  /** Mean resident satisfaction (1-5) on the unit's requests in the community, divided by 5. */
+  /** Mean resident satisfaction (1-5) on the unit's requests in the community created during its pairing term (China days), divided by 5. */
   satisfaction: 0.25,
 } as const;
 

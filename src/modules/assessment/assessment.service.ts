@@ -6,11 +6,11 @@ import type { MemberAssessmentsInput, UnitAssessmentsInput } from './assessment.
 import { rankByScore, scoreAssessment, scoreMemberAssessment, type MemberAssessmentPartName, type PartFacts, type UnitAssessmentPartName } from './assessment.rules';
 import type { MemberAssessment, UnitAssessment } from './assessment.types';
 import { assigneeDueAtSql, heldPastDueSql } from '../request/request.states';
-import { ROLLUP_TIME_ZONE } from '../service-data/time-zone';
 import { Role } from '../identity/role';
 import { authorizeArea } from '../identity/access';
 import { metDeadlineSql, missedDeadlineSql } from '../whistle/whistle.rules';
 import { REPORTS_TO_COMMUNITY_SQL, onReportDaySql } from '../service-post/report-end';
+import { onTermDaySql } from '../pairing/pairing.rules';
 
 interface FactsRow {
   unit_id: number;
@@ -38,9 +38,15 @@ const WHISTLE_FEEDBACK_MISSED = missedDeadlineSql('r.feedback_due_at', 'r.answer
 /**
  * The facts of every unit paired with the community in the year, in ONE statement: the paired
  * units, then one aggregate per part (each GROUP BY unit), left-joined. No per-unit queries.
- * Attendance counts the activities held during the unit's term (a pairing in force on the
- * activity's day, China time, as activeOn has it): one held before its term began or after it
- * ended was not the unit's to attend, and attending it as a guest does not count either.
+ * The assessment is of the pairing: each part counts only what fell on a day of one of the unit's
+ * terms (China time: onTermDaySql, pairing.rules.ts), dated by the instant that puts it in the
+ * year: an activity held (one before the term or after it was not the unit's to attend, nor does
+ * attending it as a guest count), a claim made, a whistle blown, a request created. What a unit did
+ * while unpaired (a claim through an alliance seat, a request or whistle any department may get)
+ * served the community, not the pairing. Whistles too: a department is called whatever its
+ * pairings, and the whistle lists and the dashboard count every answer; but only a paired unit
+ * has a row here, an unpaired department's answers count in none, and so neither do this unit's
+ * from before or between its terms. A whistle blown during a term counts, answered after it too.
  */
 const FACTS_SQL = `
 with terms as (
@@ -56,8 +62,7 @@ with terms as (
   -- Each unit's activities: those on a day of one of its terms (terms of a pair do not overlap; distinct all the same).
   select distinct t.unit_id, acts.id as activity_id
     from terms t
-    join acts on (acts.starts_at at time zone '${ROLLUP_TIME_ZONE}')::date >= t.starts_on
-             and (t.ends_on is null or (acts.starts_at at time zone '${ROLLUP_TIME_ZONE}')::date <= t.ends_on)
+    join acts on ${onTermDaySql('t', 'acts.starts_at')}
 ), attendance as (
   select ua.unit_id,
          count(*) as held,
@@ -75,7 +80,7 @@ with terms as (
     join problem_list l on l.id = i.list_id
    where l.community_id = :community and c.status <> :cancelled
      and c.created_at >= :from and c.created_at < :to
-     and c.unit_id in (select unit_id from paired)
+     and exists (select 1 from terms t where t.unit_id = c.unit_id and ${onTermDaySql('t', 'c.created_at')})
    group by c.unit_id
 ), whistles as (
   -- Answered by the feedback deadline, of those answered by it or that missed it (whistle.rules.ts):
@@ -86,14 +91,14 @@ with terms as (
     from whistle_recipient r join whistle w on w.id = r.whistle_id
    where w.blown_by_id = :community and w.blown_at >= :from and w.blown_at < :to
      and (${WHISTLE_FEEDBACK_MET} or ${WHISTLE_FEEDBACK_MISSED})
-     and r.unit_id in (select unit_id from paired)
+     and exists (select 1 from terms t where t.unit_id = r.unit_id and ${onTermDaySql('t', 'w.blown_at')})
    group by r.unit_id
 ), satisfaction as (
   select q.assignee_unit_id as unit_id, sum(q.satisfaction) as points, count(*) as rated
     from request q join area a on a.id = q.area_id
    where a.path like :pathPrefix and q.satisfaction is not null
      and q.created_at >= :from and q.created_at < :to
-     and q.assignee_unit_id in (select unit_id from paired)
+     and exists (select 1 from terms t where t.unit_id = q.assignee_unit_id and ${onTermDaySql('t', 'q.created_at')})
    group by q.assignee_unit_id
 )
 select paired.unit_id,

@@ -52,15 +52,15 @@ export class UnitAssessment {
   @Field(() => AssessmentPart, { description: 'Share of the community\'s activities that year held during the unit\'s pairing term (a pairing in force on the activity\'s day, China time) and so far (started), attended by at least one of the unit\'s people (not yet started, or before its term began or after it ended, is left out).' })
   attendance!: AssessmentPart;
 
-  @Field(() => AssessmentPart, { description: 'Claims made that year on the community\'s list items: DELIVERED or CONFIRMED, of all not CANCELLED.' })
+  @Field(() => AssessmentPart, { description: 'Claims on the community\'s list items made that year during the unit\'s pairing term (a pairing in force on the claim\'s day, China time): DELIVERED or CONFIRMED, of all not CANCELLED (one made while it was not paired, through an alliance seat, is left out).' })
   claims!: AssessmentPart;
 
   @Field(() => AssessmentPart, {
-    description: 'Whistles the community blew that year: answered by the feedback deadline, of all answered or past the deadline (not yet due and unanswered is left out).',
+    description: 'Whistles the community blew that year to the unit during its pairing term (a pairing in force on the day blown, China time; answered after the term ended still counts): answered by the feedback deadline, of all answered or past the deadline (not yet due and unanswered is left out; so is a whistle blown while the unit was not paired, which it answered as any department, not as the pairing).',
   })
   whistles!: AssessmentPart;
 
-  @Field(() => AssessmentPart, { description: 'Requests in the community assigned to the unit, created that year and rated: sum of ratings over 5 × rated requests.' })
+  @Field(() => AssessmentPart, { description: 'Requests in the community assigned to the unit, created that year during its pairing term (a pairing in force on the day created, China time) and rated: sum of ratings over 5 × rated requests.' })
   satisfaction!: AssessmentPart;
 
   @Field(() => [String], { description: 'How the score was made: parts left out for lack of data, and the re-normalised weights.' })

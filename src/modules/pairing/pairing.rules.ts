@@ -1,4 +1,5 @@
 import { badInput } from '../../common/errors';
+import { ROLLUP_TIME_ZONE } from '../service-data/time-zone';
 
 /*
  * The rules of a pairing's term, each in one place.
@@ -49,4 +50,15 @@ export function assertEndedTermStaysEnded(previousEnd: string | null | undefined
 export function assertEndedTermStartStays(previousEnd: string | null | undefined, previousStart: string, start: string, today: string): void {
   if (previousEnd == null || previousEnd >= today || start === previousStart) return;
   throw badInput('input.startsOn', `the term ended on ${previousEnd} (before today, ${today}, China time): an ended term is history and its start stays ${previousStart}`);
+}
+
+/**
+ * SQL: the instant `column` (a timestamptz) falls on a day of the pairing term `alias` (a row with
+ * starts_on and ends_on), China time, both days included, an open end ongoing: activeOn's rule
+ * (pairing.service.ts) for an instant. THE term window of the unit assessment
+ * (assessment.service.ts): every part counts what fell on a day the unit was paired.
+ */
+export function onTermDaySql(alias: string, column: string): string {
+  const day = `(${column} at time zone '${ROLLUP_TIME_ZONE}')::date`;
+  return `${day} >= ${alias}.starts_on and (${alias}.ends_on is null or ${day} <= ${alias}.ends_on)`;
 }
