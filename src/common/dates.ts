@@ -5,6 +5,20 @@ export function todayInChina(now: Date = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+const CHINA_OFFSET = '+08:00';
+
+/** [start, end) of a calendar month in China time, for comparisons of instants (activities, ledger entries). */
+export function monthRange(month: string): { from: Date; to: Date } {
+  const [year, mon] = month.split('-').map(Number);
+  const next = mon === 12 ? `${year + 1}-01` : `${year}-${String(mon + 1).padStart(2, '0')}`;
+  return { from: new Date(`${month}-01T00:00:00${CHINA_OFFSET}`), to: new Date(`${next}-01T00:00:00${CHINA_OFFSET}`) };
+}
+
+/** [start, end) of a calendar year in China time. */
+export function yearRange(year: number): { from: Date; to: Date } {
+  return { from: new Date(`${year}-01-01T00:00:00${CHINA_OFFSET}`), to: new Date(`${year + 1}-01-01T00:00:00${CHINA_OFFSET}`) };
+}
+
 /** An end date must not come before its start date (both YYYY-MM-DD). */
 export function assertDateOrder(start: string | null | undefined, end: string | null | undefined, field: string): void {
   if (start && end && end < start) throw badInput(field, `must not be before the start date ${start}`);

@@ -3,7 +3,7 @@ import { loadByGlobalId } from '../../common/lookup';
 import type { AppContext } from '../../context/context';
 import { Unit } from '../unit/unit.entity';
 import type { ActivityRecordCardsInput } from './activity.inputs';
-import { monthRange } from './activity.rules';
+import { monthRange } from '../../common/dates';
 import { authorizeArea, pathCondition } from '../identity/access';
 
 /** 活动记录卡: what one unit's people attended in one month. */

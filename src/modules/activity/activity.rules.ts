@@ -5,8 +5,6 @@ import type { Area, Community } from '../area/area.entity';
 /** The longest one activity may run; a longer campaign is several activities. */
 export const MAX_ACTIVITY_HOURS = 7 * 24;
 
-const CHINA_OFFSET = '+08:00';
-
 /**
  * An activity runs forward in time, for at most a week, and is created before it ends: sign-ups
  * close when it ends and attendance is recorded only for sign-ups, so one created after the fact
@@ -44,18 +42,6 @@ export function assertAttendanceWindow(activity: { startsAt: Date; endsAt: Date 
   if (now.getTime() > closesAt) {
     throw badInput(field, `attendance is recorded until ${ATTENDANCE_GRACE_DAYS} days after the activity ends; this one closed at ${new Date(closesAt).toISOString()}`);
   }
-}
-
-/** [start, end) of a calendar month in China time, for `starts_at` comparisons. */
-export function monthRange(month: string): { from: Date; to: Date } {
-  const [year, mon] = month.split('-').map(Number);
-  const next = mon === 12 ? `${year + 1}-01` : `${year}-${String(mon + 1).padStart(2, '0')}`;
-  return { from: new Date(`${month}-01T00:00:00${CHINA_OFFSET}`), to: new Date(`${next}-01T00:00:00${CHINA_OFFSET}`) };
-}
-
-/** [start, end) of a calendar year in China time. */
-export function yearRange(year: number): { from: Date; to: Date } {
-  return { from: new Date(`${year}-01-01T00:00:00${CHINA_OFFSET}`), to: new Date(`${year + 1}-01-01T00:00:00${CHINA_OFFSET}`) };
 }
 
 /** Where a sign-up stands. Not a column: `attendedAt` is set once, when attendance is verified. */

@@ -1,5 +1,5 @@
 import type { AppContext, Viewer } from '../../context/context';
-import { yearRange } from '../activity/activity.rules';
+import { yearRange } from '../../common/dates';
 import { chinaDayOf, todayInChina } from '../../common/dates';
 import { ClaimStatus } from '../list/list.entity';
 import type { MemberAssessmentsInput, UnitAssessmentsInput } from './assessment.inputs';

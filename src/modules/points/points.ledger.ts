@@ -10,7 +10,7 @@ import { balanceOf, REDEMPTION_SOURCE } from './points.service';
 import { assertActsFor } from '../identity/access';
 import { authorizeArea } from '../identity/access';
 import { assertAreaWritable } from '../area/area.service';
-import { yearRange } from '../activity/activity.rules';
+import { yearRange } from '../../common/dates';
 
 /** One place of a community's points leaderboard. */
 export interface LeaderboardRow {
