@@ -8,16 +8,30 @@
  *   count and score, not its details: how it was resolved, rated and how fast, whom it served,
  *   whether it recurred, and which records it holds (evidence ids).
  *
- * Staff who may see the records themselves read every figure. Counts stay public: a count is what
- * a portal embeds. Where a figure enters a computed score (a street's ranking score), the score is
- * computed without it for these viewers, or it could be worked back out of the score.
+ * Staff who may see the records themselves read every figure. Where a figure enters a computed score
+ * (a street's ranking score), the score is computed without it for these viewers, or it could be
+ * worked back out of the score.
+ *
+ * Counts (suppressedCell, suppressedTotal below): a portal (an API key, third-party sites) reads no
+ * count of 1 to MIN_CELL_RECORDS − 1 records either: "2 requests from DISABLED residents of one
+ * community on one day" points at a household the neighbours know. Such a cell's counts and every
+ * figure drawn from them are null, with `suppressed` set so a chart can say "fewer than 5". Zero
+ * stays 0 everywhere (that nobody asked singles out nobody). A total beside suppressed cells is null
+ * too when those cells hold 1 to MIN_CELL_RECORDS − 1 records together (the total less the cells
+ * shown would give them). Staff and analysts (signed-in accounts, audited) read exact counts. Left
+ * open: differencing across queries (a street's total less its communities', two overlapping periods).
  */
 import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import { MIN_DEMANDS_FOR_V } from '../../analytics';
 import type { AppContext, Viewer } from '../context/context';
 import { maySeePersonalData } from './privacy';
 
-/** k: the suggestions' vulnerability boost needs as many demands (analytics' MIN_DEMANDS_FOR_V), one number for both. */
+/**
+ * k = 5, the one threshold of every small-cell rule here: the usual minimum cell size of published
+ * statistics (fewer records than that describe residents their neighbours can name). The
+ * suggestions' vulnerability boost needs as many demands (analytics' MIN_DEMANDS_FOR_V, which holds
+ * the number), one number for both.
+ */
 export const MIN_CELL_RECORDS = MIN_DEMANDS_FOR_V;
 
 /** Whether `viewer` reads small cells without their details. */
@@ -42,6 +56,52 @@ export function figureShown(hides: boolean, records: number): boolean {
 export function totalShown(hides: boolean, hiddenRecords: number): boolean {
   return !hides || hiddenRecords === 0 || hiddenRecords >= MIN_CELL_RECORDS;
 }
+
+/** Whether `viewer` reads no count of 1 to MIN_CELL_RECORDS − 1 (a portal); staff and analysts read exact counts. */
+export function suppressesSmallCounts(viewer: Viewer): boolean {
+  return viewer.kind === 'portal';
+}
+
+/** A count a portal may not read: 1 to MIN_CELL_RECORDS − 1 (0 is shown). */
+export function isSmallCount(records: number): boolean {
+  return records > 0 && records < MIN_CELL_RECORDS;
+}
+
+/** `fields` of T may be null once suppressed; `suppressed` says they were. */
+export type Suppressible<T, F extends keyof T> = Omit<T, F> & { [P in F]: T[P] | null } & { suppressed: boolean };
+
+/**
+ * A cell as a viewer who `suppresses` small counts reads it: when it is about 1 to
+ * MIN_CELL_RECORDS − 1 `records`, its `fields` (its counts and the figures drawn from them: rates,
+ * averages) are null and `suppressed` is true; otherwise it is as given.
+ */
+export function suppressedCell<T extends object, F extends keyof T>(suppresses: boolean, cell: T, records: number, fields: readonly F[]): Suppressible<T, F> {
+  if (!suppresses || !isSmallCount(records)) return { ...cell, suppressed: false };
+  const out: Record<string, unknown> = { ...cell, suppressed: true };
+  for (const field of fields) out[field as string] = null;
+  return out as Suppressible<T, F>;
+}
+
+/**
+ * Whether a total beside cells must be suppressed for a viewer who `suppresses` small counts: when
+ * it is itself small, or the suppressed cells hold 1 to MIN_CELL_RECORDS − 1 records together
+ * (`hiddenRecords`): the total less the cells shown would give them. (Summed over several cells, at
+ * least MIN_CELL_RECORDS tell no single cell's count.)
+ */
+export function suppressesTotal(suppresses: boolean, total: number, hiddenRecords: number): boolean {
+  return suppresses && (isSmallCount(total) || isSmallCount(hiddenRecords));
+}
+
+/**
+ * Whether a viewer who `suppresses` small counts is left without a whole row (demandRanking's,
+ * whose types keep their counts non-null for clients): it holds 1 to MIN_CELL_RECORDS − 1 of any of
+ * `counts` (0 stays). The rows shown say how many were withheld, never which or how small.
+ */
+export function withholdsRow(suppresses: boolean, counts: readonly number[]): boolean {
+  return suppresses && counts.some(isSmallCount);
+}
+
+export const SUPPRESSED_COUNT_REASON = `fewer than ${MIN_CELL_RECORDS} records: counts and the figures drawn from them are not shown to portals`;
 
 /** The demand metrics that describe how a cell's cases went and whom they served (not how many there were). */
 export const CELL_DETAIL_METRICS = [

@@ -49,8 +49,10 @@ test('dashboard: whether ONE resident\'s case was resolved on time is not a grid
   for (const viewer of [portalViewer(), accountViewer(Role.ANALYST, null)]) {
     const result = await app.execute(DASHBOARD, { input }, viewer);
     expect(result.errors).toBeUndefined();
-    // The counts stay public; the on-time share of fewer than MIN_CELL_RECORDS resolved cases does not.
-    expect(result.data.dashboard).toEqual({ requestsReceived: 1, requestsResolved: 1, onTimeRate: null });
+    // The on-time share of fewer than MIN_CELL_RECORDS resolved cases is hidden from both; the counts
+    // stay exact for an analyst, and a portal reads no count of 1-4 either (disclosure.ts).
+    const counts = viewer.kind === 'portal' ? { requestsReceived: null, requestsResolved: null } : { requestsReceived: 1, requestsResolved: 1 };
+    expect(result.data.dashboard).toEqual({ ...counts, onTimeRate: null });
   }
   expect(MIN_CELL_RECORDS).toBeGreaterThan(1);
 });
@@ -119,11 +121,13 @@ test('serviceStats: a row\'s hidden rating and close time cannot be worked back 
     const result = await app.execute(STATS, { input }, viewer);
     expect(result.errors).toBeUndefined();
     const { total, rows } = result.data.serviceStats;
+    // A portal reads no count of 1-4 (disclosure.ts): row B's, and the total's counts that less row A would give it.
+    const portal = viewer.kind === 'portal';
     expect(rows).toEqual([
       { key: a.code, satisfactionCount: 5, satisfactionAverage: 5, averageCloseHours: 1 },
-      { key: b.code, satisfactionCount: 1, satisfactionAverage: null, averageCloseHours: null },
+      { key: b.code, satisfactionCount: portal ? null : 1, satisfactionAverage: null, averageCloseHours: null },
     ]);
-    // 4.33 × 6 − 5 × 5 = 1 and 2.5 × 6 − 1 × 5 = 10: resident B's rating and close time. The counts stay.
-    expect(total).toEqual({ serviceCount: 6, satisfactionCount: 6, satisfactionAverage: null, averageCloseHours: null });
+    // 4.33 × 6 − 5 × 5 = 1 and 2.5 × 6 − 1 × 5 = 10: resident B's rating and close time. The counts stay for an analyst.
+    expect(total).toEqual({ serviceCount: portal ? null : 6, satisfactionCount: portal ? null : 6, satisfactionAverage: null, averageCloseHours: null });
   }
 });

@@ -23,7 +23,8 @@ const RANKING = `query($input: DemandRankingInput!) { demandRanking(input: $inpu
 
 test('residentsSay shows a portal only the domain vocabulary: a name jieba takes for a word (付强/v) never comes out', async () => {
   const repair = await categoryId(app, 'HOUSING-REPAIR');
-  for (const body of ['付强家门口堆放杂物，楼道过不去，路灯也不亮', '楼上付强家装修噪音太大，路灯不亮', '付强家的空调外机滴水，楼下路灯坏了']) {
+  // Five requests: a cell of fewer is withheld from a portal whole (a count of 1-4, disclosure.ts).
+  for (const body of ['付强家门口堆放杂物，楼道过不去，路灯也不亮', '楼上付强家装修噪音太大，路灯不亮', '付强家的空调外机滴水，楼下路灯坏了', '付强家楼下的路灯一直不亮', '路灯坏了，付强家门口很黑']) {
     await ok(app, CREATE, { input: { title: '邻里问题', body, channel: 'COUNTER', categoryId: repair, areaId: w.otherGridId } });
   }
   const input = { areaId: w.otherGridId, lastDays: 30, groupBy: ['GRID'], sources: 'REQUESTS', minSupport: 1 };
@@ -47,7 +48,8 @@ test('a portal gets no dashboard figures of a building (one household\'s request
   expect((await app.execute(DASHBOARD, { area: w.buildingId })).errors).toBeUndefined();
   const grid = await app.execute(DASHBOARD, { area: w.gridId }, portalViewer());
   expect(grid.errors).toBeUndefined();
-  expect(grid.data.dashboard.requestsReceived).toBeGreaterThanOrEqual(1);
+  // Its 1-4 requests are a small count (disclosure.ts): answered, the count suppressed.
+  expect(grid.data.dashboard.requestsReceived).toBeNull();
 });
 
 test('an evidence id whose source key holds a phone or an ID number is masked for a portal, an ordinary key is not', async () => {
@@ -240,7 +242,8 @@ describe('dashboard for viewers who may not see personal data: whole China days,
 
     const day = await app.execute(DASHBOARD, { area: w.gridId, ...DAY }, portalViewer());
     expect(day.errors).toBeUndefined();
-    expect(day.data.dashboard).toMatchObject({ requestsReceived: 1, averageSatisfaction: null, satisfactionRate: null });
+    // One request is a small count for a portal (disclosure.ts): null.
+    expect(day.data.dashboard).toMatchObject({ requestsReceived: null, averageSatisfaction: null, satisfactionRate: null });
     expect((await ok(app, DASHBOARD, { area: w.gridId, ...DAY })).dashboard).toMatchObject({ averageSatisfaction: 1, satisfactionRate: 0 });
 
     // Five ratings: a mean of several residents, shown.

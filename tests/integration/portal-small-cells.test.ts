@@ -76,14 +76,23 @@ async function cells(input: Record<string, unknown>, viewer?: ReturnType<typeof 
   return [...result.data.demandRanking.rows, ...result.data.demandRanking.belowSupport];
 }
 
-test('demandRanking: a cell of one request shows a portal or an analyst its count, not that resident\'s rating, close time or group, nor the request\'s id; staff see all', async () => {
-  for (const viewer of [portalViewer(), accountViewer(Role.ANALYST, null)]) {
-    for (const minSupport of [30, 0]) {
-      const [cell] = await cells({ ...oneDay, areaId: w.gridId, groupBy: ['CATEGORY'], minSupport }, viewer);
-      expect(cell.metrics).toEqual({ volume: 1, satisfactionGap: null, meanCloseHours: null, timelinessP50Hours: null, vulnerableShare: null, resolutionGap: null, onTimeShare: null });
-      expect(cell.evidenceIds).toEqual([]);
-      expect(cell.notes).toContainEqual({ metric: 'satisfactionGap', reason: `fewer than ${MIN_CELL_RECORDS} demands (or ratings, or timed cases): not shown to viewers who may not see personal data` });
-    }
+async function withheld(input: Record<string, unknown>, viewer?: ReturnType<typeof portalViewer>) {
+  const result = await app.execute(`query($input: DemandRankingInput!) { demandRanking(input: $input) { snapshot { rowsWithheld recordsCounted } } }`, { input }, viewer);
+  expect(result.errors).toBeUndefined();
+  return result.data.demandRanking.snapshot;
+}
+
+test('demandRanking: a cell of one request shows an analyst its count, not that resident\'s rating, close time or group, nor the request\'s id; a portal not the cell at all; staff see all', async () => {
+  for (const minSupport of [30, 0]) {
+    const input = { ...oneDay, areaId: w.gridId, groupBy: ['CATEGORY'], minSupport };
+    const [cell] = await cells(input, accountViewer(Role.ANALYST, null));
+    expect(cell.metrics).toEqual({ volume: 1, satisfactionGap: null, meanCloseHours: null, timelinessP50Hours: null, vulnerableShare: null, resolutionGap: null, onTimeShare: null });
+    expect(cell.evidenceIds).toEqual([]);
+    expect(cell.notes).toContainEqual({ metric: 'satisfactionGap', reason: `fewer than ${MIN_CELL_RECORDS} demands (or ratings, or timed cases): not shown to viewers who may not see personal data` });
+    // A count of 1-4 is not a portal's (disclosure.ts): the row is left out, and counted as withheld.
+    expect(await cells(input, portalViewer())).toEqual([]);
+    expect(await withheld(input, portalViewer())).toEqual({ rowsWithheld: 1, recordsCounted: 0 });
+    expect(await withheld(input, accountViewer(Role.ANALYST, null))).toEqual({ rowsWithheld: 0, recordsCounted: 1 });
   }
   const [staff] = await cells({ ...oneDay, areaId: w.gridId, groupBy: ['CATEGORY'] });
   expect(staff.metrics).toMatchObject({ volume: 1, satisfactionGap: 1, meanCloseHours: 5, vulnerableShare: 1 });
@@ -96,7 +105,8 @@ describe('serviceStats and streetRanking: no mean of fewer than 5 ratings for a 
   test('one record\'s rating and close time are not a community-day\'s figures for a portal; staff read them', async () => {
     const input = { areaId: w.communityId, from: '2026-03-05', to: '2026-03-05', groupBy: 'ITEM' };
     const portal = (await app.execute(STATS, { input }, portalViewer())).data.serviceStats.rows.find((r: any) => r.key === itemCode);
-    expect(portal).toEqual({ key: itemCode, serviceCount: 1, satisfactionCount: 1, satisfactionAverage: null, averageCloseHours: null });
+    // Nor its counts of 1 (a count of 1-4, disclosure.ts).
+    expect(portal).toEqual({ key: itemCode, serviceCount: null, satisfactionCount: null, satisfactionAverage: null, averageCloseHours: null });
     const staff = (await ok(app, STATS, { input })).serviceStats.rows.find((r: any) => r.key === itemCode);
     expect(staff).toEqual({ key: itemCode, serviceCount: 1, satisfactionCount: 1, satisfactionAverage: 1, averageCloseHours: 3 });
   });
@@ -107,7 +117,8 @@ describe('serviceStats and streetRanking: no mean of fewer than 5 ratings for a 
     const portal = (await app.execute(QUERY, { input }, portalViewer())).data.streetRanking.find((row: any) => row.street.id === w.streetId);
     const staff = (await ok(app, QUERY, { input })).streetRanking.find((row: any) => row.street.id === w.streetId);
     expect(staff).toMatchObject({ requestsReceived: 1, responseRate: 1, resolutionRate: 1, satisfactionRate: 0, score: 55 });
-    expect(portal).toMatchObject({ requestsReceived: 1, responseRate: 1, resolutionRate: 1, satisfactionRate: null, score: 100 });
+    // A street's month of one request is a count of 1-4 (disclosure.ts): its count, rates and score are not shown to a portal either.
+    expect(portal).toMatchObject({ requestsReceived: null, responseRate: null, resolutionRate: null, satisfactionRate: null, score: null });
   });
 });
 
@@ -175,16 +186,19 @@ describe('a livelihood project\'s kept suggestion', () => {
 
 const RANK_TOPIC = `query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { label metrics { volume resolutionGap meanCloseHours timelinessP50Hours vulnerableShare } topicOfMonth { reasons missing } } } }`;
 
-test('topicOfMonth (found by a review): a one-request cell\'s hidden resolution rate is not quoted in its reasons/missing for a portal or an analyst', async () => {
-  for (const viewer of [portalViewer(), accountViewer(Role.ANALYST, null)]) {
-    const result = await app.execute(RANK_TOPIC, { input: { from: '2030-03-04', to: '2030-03-04', sources: 'REQUESTS', areaId: w.gridId, groupBy: ['CATEGORY'], minSupport: 0 } }, viewer);
-    expect(result.errors).toBeUndefined();
-    const [row] = result.data.demandRanking.rows;
-    expect(row.metrics.volume).toBe(1);
-    expect(row.metrics.resolutionGap).toBeNull();
-    const texts = [...row.topicOfMonth.reasons, ...row.topicOfMonth.missing];
-    expect(texts.filter((t: string) => /^resolved \d/.test(t))).toEqual([]);
-  }
+test('topicOfMonth (found by a review): a one-request cell\'s hidden resolution rate is not quoted in its reasons/missing for an analyst; a portal reads no such row', async () => {
+  const input = { from: '2030-03-04', to: '2030-03-04', sources: 'REQUESTS', areaId: w.gridId, groupBy: ['CATEGORY'], minSupport: 0 };
+  const result = await app.execute(RANK_TOPIC, { input }, accountViewer(Role.ANALYST, null));
+  expect(result.errors).toBeUndefined();
+  const [row] = result.data.demandRanking.rows;
+  expect(row.metrics.volume).toBe(1);
+  expect(row.metrics.resolutionGap).toBeNull();
+  const texts = [...row.topicOfMonth.reasons, ...row.topicOfMonth.missing];
+  expect(texts.filter((t: string) => /^resolved \d/.test(t))).toEqual([]);
+  // A count of 1-4 (disclosure.ts): the row, its topic of the month with it, is withheld from a portal.
+  const portal = await app.execute(RANK_TOPIC, { input }, portalViewer());
+  expect(portal.errors).toBeUndefined();
+  expect(portal.data.demandRanking.rows).toEqual([]);
 });
 
 describe('(found by a review) a cell of 5 demands of which one is finished', () => {
@@ -245,8 +259,10 @@ describe('includeConsultations (found by a review): volume counting consultation
     const portal = portalResult.data.demandRanking.rows;
     const i = staff.findIndex((r: any) => r.metrics.consultations === 4);
     expect(staff[i].metrics).toMatchObject({ volume: 5, consultations: 4, meanCloseHours: 3, vulnerableShare: 1 });
-    expect(portal[i].metrics).toMatchObject({ volume: 5, consultations: 4, meanCloseHours: null, vulnerableShare: null });
-    expect(portal[i].evidenceIds).toEqual([]);
+    // Nor the row: volume 5 less consultations 4 is the one demand (a count of 1-4, disclosure.ts).
+    expect(portal.map((r: any) => r.label)).not.toContain(staff[i].label);
+    expect(portal).toHaveLength(staff.length - 1);
+    expect(await withheld(input, portalViewer())).toMatchObject({ rowsWithheld: 1 });
   });
 });
 

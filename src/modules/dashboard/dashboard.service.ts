@@ -1,7 +1,7 @@
 import { badInput } from '../../common/errors';
 import type { AppContext } from '../../context/context';
 import { AreaLevel, Street } from '../area/area.entity';
-import { hidesSmallCells, figureShown } from '../../common/disclosure';
+import { figureShown, hidesSmallCells, isSmallCount, suppressedCell, suppressesSmallCounts, suppressesTotal } from '../../common/disclosure';
 import { loadArea } from '../area/area.service';
 import { RequestCategory } from '../category/category.entity';
 import { RequestStatus } from '../request/request.entity';
@@ -14,7 +14,8 @@ import { rankByScore } from '../assessment/assessment.rules';
 import { onOneSnapshot } from '../../common/transaction';
 import { metDeadlineSql, missedDeadlineSql } from '../whistle/whistle.rules';
 
-const DONE = `('${RequestStatus.RESOLVED}', '${RequestStatus.CLOSED}')`;
+const DONE_STATUSES: ReadonlySet<string> = new Set([RequestStatus.RESOLVED, RequestStatus.CLOSED]);
+const DONE = `(${[...DONE_STATUSES].map((status) => `'${status}'`).join(', ')})`;
 const MAX_DAYS = 366;
 
 type Row = Record<string, string | number | null>;
@@ -152,26 +153,51 @@ export const dashboardService = {
     const onTimeHidden = !figureShown(restricted, int(r.resolved));
     const categories = await ctx.em.find(RequestCategory, { id: { $in: byCategory.map((row) => int(row.category_id)) } });
     const categoryById = new Map(categories.map((category) => [category.id, category]));
+
+    // Small counts (disclosure.ts): a portal reads no count of 1-4 requests, wishes or people, nor
+    // a total the suppressed rows of a breakdown could be worked back from. Whistles and claims
+    // count departments' and units' acts, not residents: exact.
+    const suppresses = suppressesSmallCounts(ctx.viewer);
+    const requestsByCategory = byCategory.map((row) => suppressedCell(suppresses, { category: categoryById.get(int(row.category_id))!, count: int(row.count) }, int(row.count), ['count'] as const));
+    const requestsByStatus = byStatus.map((row) => suppressedCell(suppresses, { status: row.status as RequestStatus, count: int(row.count) }, int(row.count), ['count'] as const));
+    const requestsByDay = byDay.map((row) => suppressedCell(suppresses, { day: String(row.day), received: int(row.received), resolved: int(row.resolved) }, int(row.received), ['received', 'resolved'] as const));
+    const hiddenOf = <T extends { suppressed: boolean }>(rows: T[], raw: Row[], count: (row: Row) => number) => rows.reduce((sum, row, i) => sum + (row.suppressed ? count(raw[i]) : 0), 0);
+    const received = int(r.received);
+    const resolved = int(r.resolved);
+    const receivedHidden = [hiddenOf(requestsByCategory, byCategory, (row) => int(row.count)), hiddenOf(requestsByStatus, byStatus, (row) => int(row.count)), hiddenOf(requestsByDay, byDay, (row) => int(row.received))]
+      .some((hidden) => suppressesTotal(suppresses, received, hidden));
+    const isDone = (row: Row) => DONE_STATUSES.has(String(row.status));
+    const resolvedHidden = [hiddenOf(requestsByDay, byDay, (row) => int(row.resolved)), hiddenOf(requestsByStatus, byStatus, (row) => (isDone(row) ? int(row.count) : 0))]
+      .some((hidden) => suppressesTotal(suppresses, resolved, hidden));
+    const counted = (count: number) => (suppresses && isSmallCount(count) ? null : count);
+    const figures = {
+      requestsReceived: receivedHidden ? null : received,
+      requestsResolved: resolvedHidden ? null : resolved,
+      // A rate beside a count shown gives the other back: null when either is suppressed.
+      resolutionRate: receivedHidden || resolvedHidden ? null : rate(resolved, received),
+      overdueNow: counted(int(overdue[0].overdue)),
+      microWishesFulfilled: counted(int(wishes[0].fulfilled)),
+      membersReported: counted(int(members[0].reported)),
+    };
+    // A count is null only when suppressed; resolutionRate also when nothing was received.
+    const suppressedFigures = (Object.keys(figures) as (keyof typeof figures)[])
+      .filter((name) => figures[name] === null && (name !== 'resolutionRate' || receivedHidden || resolvedHidden));
     return {
       area,
       from: input.from,
       to: input.to,
-      requestsReceived: int(r.received),
-      requestsResolved: int(r.resolved),
-      resolutionRate: rate(int(r.resolved), int(r.received)),
-      onTimeRate: onTimeHidden ? null : rate(int(r.on_time), int(r.resolved)),
+      ...figures,
+      onTimeRate: onTimeHidden ? null : rate(int(r.on_time), resolved),
       averageSatisfaction: r.mean_rating == null || ratingsHidden ? null : Math.round(Number(r.mean_rating) * 100) / 100,
       satisfactionRate: ratingsHidden ? null : rate(int(r.satisfied), int(r.rated)),
-      overdueNow: int(overdue[0].overdue),
       whistlesBlown: int(whistles[0].blown),
       whistleResponses: int(whistles[0].responses),
       whistlesAnsweredOnTimeRate: rate(int(whistles[0].on_time), int(whistles[0].due)),
-      microWishesFulfilled: int(wishes[0].fulfilled),
       claimedServiceItems: int(claims[0].claimed),
-      membersReported: int(members[0].reported),
-      requestsByCategory: byCategory.map((row) => ({ category: categoryById.get(int(row.category_id))!, count: int(row.count) })),
-      requestsByStatus: byStatus.map((row) => ({ status: row.status as RequestStatus, count: int(row.count) })),
-      requestsByDay: byDay.map((row) => ({ day: String(row.day), received: int(row.received), resolved: int(row.resolved) })),
+      suppressedFigures,
+      requestsByCategory,
+      requestsByStatus,
+      requestsByDay,
     };
   },
 
@@ -205,8 +231,13 @@ export const dashboardService = {
     const streets = await ctx.em.find(Street, { id: { $in: rows.map((row) => int(row.street_id)) } });
     const streetById = new Map(streets.map((street) => [street.id, street]));
     const hides = hidesSmallCells(ctx.viewer);
+    const suppresses = suppressesSmallCounts(ctx.viewer);
     const scored = rows.map((row) => {
       const received = int(row.received);
+      // Small counts (disclosure.ts): a street's month of 1-4 requests, with its rates and score (drawn from them), not for a portal.
+      if (suppresses && isSmallCount(received)) {
+        return { month, street: streetById.get(int(row.street_id))!, requestsReceived: null, responseRate: null, resolutionRate: null, satisfactionRate: null, score: null, suppressed: true };
+      }
       const rates = {
         response: rate(int(row.responded), received),
         resolution: rate(int(row.resolved), received),
@@ -228,6 +259,7 @@ export const dashboardService = {
         resolutionRate: rates.resolution,
         satisfactionRate: rates.satisfaction,
         score: received > 0 && weight > 0 ? Math.round((sum / weight) * 10000) / 100 : null,
+        suppressed: false,
       };
     });
     // Scores are rounded to 0.01, so ties are common: equal scores share a rank (1, 1, 3), as in

@@ -17,8 +17,11 @@ export class CategoryCount {
   @Field(() => RequestCategory)
   category!: RequestCategory;
 
-  @Field(() => Int)
-  count!: number;
+  @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' })
+  count!: number | null;
+
+  @Field({ description: `True when the viewer is a portal and this count is 1-${MIN_CELL_RECORDS - 1}: it is null ("fewer than ${MIN_CELL_RECORDS}"). 0 stays 0; staff and analysts read exact counts.` })
+  suppressed!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A count for one status, for charts.' })
@@ -26,8 +29,11 @@ export class StatusCount {
   @Field(() => RequestStatus)
   status!: RequestStatus;
 
-  @Field(() => Int)
-  count!: number;
+  @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' })
+  count!: number | null;
+
+  @Field({ description: `True when the viewer is a portal and this count is 1-${MIN_CELL_RECORDS - 1}: it is null ("fewer than ${MIN_CELL_RECORDS}"). 0 stays 0; staff and analysts read exact counts.` })
+  suppressed!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A count for one China-time day, for charts.' })
@@ -35,11 +41,14 @@ export class DayCount {
   @Field(() => LocalDateResolver, { description: 'The day, China time.' })
   day!: string;
 
-  @Field(() => Int)
-  received!: number;
+  @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' })
+  received!: number | null;
 
-  @Field(() => Int, { description: 'Of those received that day, how many are resolved or closed now.' })
-  resolved!: number;
+  @Field(() => Int, { nullable: true, description: 'Of those received that day, how many are resolved or closed now; null when suppressed.' })
+  resolved!: number | null;
+
+  @Field({ description: `True when the viewer is a portal and the day received 1-${MIN_CELL_RECORDS - 1} requests: received and resolved are null ("fewer than ${MIN_CELL_RECORDS}"). 0 stays 0; staff and analysts read exact counts.` })
+  suppressed!: boolean;
 }
 
 /** The figures the articles report, for one area and period. Rates are 0..1, null when there is nothing to divide by. */
@@ -54,13 +63,13 @@ export class DashboardFigures {
   @Field(() => DateTimeISOResolver)
   to!: Date;
 
-  @Field(() => Int, { description: '受理: requests received in the period.' })
-  requestsReceived!: number;
+  @Field(() => Int, { nullable: true, description: `受理: requests received in the period. Null for a portal when suppressed (suppressedFigures): 1-${MIN_CELL_RECORDS - 1}, or the suppressed rows of a breakdown below hold 1-${MIN_CELL_RECORDS - 1} together (it less the rows shown would give them).` })
+  requestsReceived!: number | null;
 
-  @Field(() => Int, { description: 'Of those, resolved or closed out now.' })
-  requestsResolved!: number;
+  @Field(() => Int, { nullable: true, description: 'Of those, resolved or closed out now; null for a portal when suppressed, as requestsReceived.' })
+  requestsResolved!: number | null;
 
-  @Field(() => Float, { nullable: true, description: '解决率: resolved / received.' })
+  @Field(() => Float, { nullable: true, description: '解决率: resolved / received; null when nothing was received, or for a portal when either count is suppressed (the rate and one count give the other).' })
   resolutionRate!: number | null;
 
   @Field(() => Float, { nullable: true, description: `按时办结率: resolved by their deadline / resolved; null when none is resolved, or, for viewers who may not see personal data (portals, analysts), when fewer than ${MIN_CELL_RECORDS} are.` })
@@ -72,8 +81,8 @@ export class DashboardFigures {
   @Field(() => Float, { nullable: true, description: `满意率: rated 4 or 5 / rated; null as averageSatisfaction is.` })
   satisfactionRate!: number | null;
 
-  @Field(() => Int, { description: 'Requests overdue now, as `isOverdue`: past their deadline with the clock running, or suspended already past it.' })
-  overdueNow!: number;
+  @Field(() => Int, { nullable: true, description: `Requests overdue now, as \`isOverdue\`: past their deadline with the clock running, or suspended already past it. Null for a portal when 1-${MIN_CELL_RECORDS - 1}.` })
+  overdueNow!: number | null;
 
   @Field(() => Int, { description: '吹哨: whistles blown in the period.' })
   whistlesBlown!: number;
@@ -84,14 +93,17 @@ export class DashboardFigures {
   @Field(() => Float, { nullable: true, description: 'Departments that fed back by their deadline / departments that fed back or are past their deadline (those still within it are not counted yet); null when none is.' })
   whistlesAnsweredOnTimeRate!: number | null;
 
-  @Field(() => Int, { description: '微心愿 fulfilled in the period.' })
-  microWishesFulfilled!: number;
+  @Field(() => Int, { nullable: true, description: `微心愿 fulfilled in the period (residents' wishes). Null for a portal when 1-${MIN_CELL_RECORDS - 1}.` })
+  microWishesFulfilled!: number | null;
 
   @Field(() => Int, { description: 'Service and demand items claimed by units in the period (claims not cancelled).' })
   claimedServiceItems!: number;
 
-  @Field(() => Int, { description: '双报到: people who reported to a community inside the area on a day the period touches (today included), also those whose report has ended since (they moved, retired).' })
-  membersReported!: number;
+  @Field(() => Int, { nullable: true, description: `双报到: people who reported to a community inside the area on a day the period touches (today included), also those whose report has ended since (they moved, retired). Null for a portal when 1-${MIN_CELL_RECORDS - 1}.` })
+  membersReported!: number | null;
+
+  @Field(() => [String], { description: `The figures above that are null because the viewer is a portal and they count (or are drawn from) 1-${MIN_CELL_RECORDS - 1} residents' records ("fewer than ${MIN_CELL_RECORDS}"): requestsReceived, requestsResolved, resolutionRate, overdueNow, microWishesFulfilled, membersReported. Whistles and claims count departments' and units' acts and stay exact. Empty for staff and analysts.` })
+  suppressedFigures!: string[];
 
   @Field(() => [CategoryCount], { description: 'Requests received, by first-level category, largest first.' })
   requestsByCategory!: CategoryCount[];
@@ -135,8 +147,11 @@ export class StreetRankingRow {
   @Field(() => Street)
   street!: Street;
 
-  @Field(() => Int)
-  requestsReceived!: number;
+  @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' })
+  requestsReceived!: number | null;
+
+  @Field({ description: `True when the viewer is a portal and the street received 1-${MIN_CELL_RECORDS - 1} requests that month: the count, its rates and score are null ("fewer than ${MIN_CELL_RECORDS}") and it is not ranked.` })
+  suppressed!: boolean;
 
   @Field(() => Float, { nullable: true, description: '响应率: dispatched within 24 h of receipt / received.' })
   responseRate!: number | null;

@@ -50,7 +50,7 @@ export class DemandRankingRowResolver {
     return row.key.gridId === undefined ? null : ctx.loaders.byId(Grid).load(row.key.gridId);
   }
 
-  @FieldResolver(() => [ResidentKeyword], { description: '"What residents say": keywords of the newest requests in the cell (up to 200), never names, phones or numbers.' })
+  @FieldResolver(() => [ResidentKeyword], { description: '"What residents say": keywords of the newest requests in the cell (up to 200), never names, phones or numbers; for a portal, none used by fewer than 5 residents (their count would be theirs).' })
   residentsSay(@Root() row: DemandRankingRow, @Ctx() ctx: AppContext, @Arg('first', () => Int, { defaultValue: 8 }) first: number) {
     if (!row.textScope) return [];
     return residentsSayLoader(ctx)

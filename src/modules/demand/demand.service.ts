@@ -1,12 +1,14 @@
 import { assertPeriodDay, resolvePeriod } from '../../common/dates';
 import type { Knex } from '@mikro-orm/postgresql';
 import {
-  DemandInputError, demandHotspots, demandSeries, rankDemand, type DemandRankingResult, type DemandRow, type SqlRunner,
+  DemandInputError, demandHotspots, demandSeries, rankDemand, type DemandHotspot, type DemandHotspotsResult, type DemandRankingResult, type DemandRow, type DemandSeriesResult, type SqlRunner,
 } from '../../../analytics';
 import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { maskPersonalNumbersInKey, maySeePersonalData } from '../../common/privacy';
-import { SMALL_CELL_REASON, figureShown, withoutSmallCellDetails } from '../../common/disclosure';
+import {
+  SMALL_CELL_REASON, SUPPRESSED_COUNT_REASON, figureShown, isSmallCount, suppressedCell, suppressesSmallCounts, suppressesTotal, withholdsRow, withoutSmallCellDetails, type Suppressible,
+} from '../../common/disclosure';
 import { chinaMidnightAtOrBefore } from '../dashboard/dashboard.rules';
 import type { AppContext } from '../../context/context';
 import { authorizeArea } from '../identity/access';
@@ -51,6 +53,38 @@ function evidenceIdFor(seesPersonalData: boolean, id: string): string {
   return reference ? `${reference[1]}${maskPersonalNumbersInKey(reference[2])}` : id;
 }
 
+/**
+ * The counts of a shown row a portal may not read although the row is shown (disclosure.ts): its
+ * open backlog when 1-4, and its rate per 10,000 when the demands it counts, or those it leaves out
+ * (areas with no population), are 1-4 (rate × population gives the one, volume less it the other;
+ * without an area of its own the smoothed rate is the same rate). Nulled (the fields are nullable),
+ * each with a note; the rate's note quoting those counts goes.
+ */
+function withoutSmallCounts(row: DemandRankingRow): DemandRankingRow {
+  const m = row.metrics;
+  const hidden: string[] = [];
+  const metrics = { ...m };
+  if (m.backlogOpen !== null && isSmallCount(m.backlogOpen)) {
+    metrics.backlogOpen = null;
+    hidden.push('backlogOpen');
+  }
+  const rated = m.ratePer10k !== null && m.population ? Math.round((m.ratePer10k * m.population) / 1e4) : null;
+  if (rated !== null && (isSmallCount(rated) || isSmallCount(m.volume - rated))) {
+    metrics.ratePer10k = null;
+    hidden.push('ratePer10k');
+    if (row.communityId === null && row.gridId === null) {
+      metrics.smoothedRatePer10k = null;
+      hidden.push('smoothedRatePer10k');
+    }
+  }
+  if (hidden.length === 0) return row;
+  return {
+    ...row,
+    metrics,
+    notes: [...row.notes.filter((note) => !hidden.includes(note.metric)), ...hidden.map((metric) => ({ metric, reason: SUPPRESSED_COUNT_REASON }))],
+  };
+}
+
 function toRow(row: DemandRow, seesPersonalData: boolean, includeConsultations: boolean): DemandRankingRow {
   // Small cells (disclosure.ts): their count and score, not how their few cases went, nor which they are.
   // The details are the demands' (consultations are counted in volume only when asked for).
@@ -87,6 +121,33 @@ function withoutResolutionQuote(topic: DemandRow['topicOfMonth']): DemandRow['to
   return { ...topic, reasons: topic.reasons.map(neutral), missing: topic.missing.map(neutral) };
 }
 
+/**
+ * A series as a viewer who `suppresses` small counts reads it (disclosure.ts): a point of 1-4
+ * records without its counts; the total without them either when the suppressed points hold 1-4
+ * together (total less the points shown); the Sen slope, a median of differences between points,
+ * not beside suppressed points (one difference is often the slope).
+ */
+function seriesFor(suppresses: boolean, series: DemandSeriesResult): DemandSeries {
+  const points = series.points.map((point) => suppressedCell(suppresses, point, point.volume, ['volume', 'open', 'finished'] as const));
+  const hidden = series.points.filter((_, i) => points[i].suppressed).reduce((sum, point) => sum + point.volume, 0);
+  const totalSuppressed = suppressesTotal(suppresses, series.total, hidden);
+  const trend = series.trend && hidden > 0 ? { ...series.trend, senSlope: null } : series.trend;
+  return { ...series, points, total: totalSuppressed ? null : series.total, totalSuppressed, trend };
+}
+
+/**
+ * A hot-spot list as a viewer who `suppresses` small counts reads it: an area of 1-4 demands without
+ * its count and the figures that give it back (z, rates); the parent's rate without them when the
+ * suppressed areas hold 1-4 together (its rate × population less the areas shown).
+ */
+function hotspotsFor(suppresses: boolean, result: DemandHotspotsResult): Omit<DemandHotspotsResult, 'areas'> & { areas: Suppressible<DemandHotspot, HiddenHotspotField>[] } {
+  const areas = result.areas.map((area) => suppressedCell(suppresses, area, area.volume, HIDDEN_HOTSPOT_FIELDS));
+  const hidden = result.areas.filter((_, i) => areas[i].suppressed).reduce((sum, area) => sum + area.volume, 0);
+  return { ...result, areas, parentRatePer10k: suppressesTotal(suppresses, 0, hidden) ? null : result.parentRatePer10k };
+}
+const HIDDEN_HOTSPOT_FIELDS = ['volume', 'z', 'ratePer10k', 'smoothedRateRatio'] as const;
+type HiddenHotspotField = (typeof HIDDEN_HOTSPOT_FIELDS)[number];
+
 /** Demand ranking, series and hot spots: input checks and area scope here, the numbers in analytics/. */
 export const demandService = {
   async ranking(ctx: AppContext, input: DemandRankingInput): Promise<DemandRanking> {
@@ -115,10 +176,23 @@ export const demandService = {
     // Each row remembers where its free text lies, for residentsSay (one batched statement for all rows).
     const texts = (row: DemandRankingRow): DemandRankingRow => ({ ...row, textScope: { key: row.key, from, to, paths, sources: input.sources } });
     const seesPersonalData = maySeePersonalData(ctx.viewer);
-    const row = (ranked: DemandRow) => texts(toRow(ranked, seesPersonalData, input.includeConsultations ?? false));
+    const suppresses = suppressesSmallCounts(ctx.viewer);
+    // A portal reads no row of 1-4 demands, records or consultations (disclosure.ts): left out, as the
+    // types keep their counts non-null; the rows shown keep their computed ranks.
+    const includeConsultations = input.includeConsultations ?? false;
+    const shown = (ranked: DemandRow) => !withholdsRow(suppresses, [ranked.metrics.volume, ranked.metrics.volume - (includeConsultations ? ranked.metrics.consultations : 0), ranked.metrics.consultations]);
+    const row = (ranked: DemandRow) => {
+      const out = toRow(ranked, seesPersonalData, includeConsultations);
+      return texts(suppresses ? withoutSmallCounts(out) : out);
+    };
+    const rows = result.rows.filter(shown).map(row);
+    const belowSupport = result.belowSupport.filter(shown).map(row);
+    const rowsWithheld = result.rows.length + result.belowSupport.length - rows.length - belowSupport.length;
     // The latest record's moment, to the second, is one resident's visit: its China day tells a portal how fresh the data are.
     const latestRecordAt = seesPersonalData || !result.snapshot.latestRecordAt ? result.snapshot.latestRecordAt : chinaMidnightAtOrBefore(result.snapshot.latestRecordAt);
-    return { ...result, snapshot: { ...result.snapshot, latestRecordAt }, rows: result.rows.map(row), belowSupport: result.belowSupport.map(row) };
+    // The whole count less the rows shown would give the rows withheld: a portal reads the rows shown, summed.
+    const recordsCounted = suppresses ? [...rows, ...belowSupport].reduce((sum, shownRow) => sum + shownRow.metrics.volume, 0) : result.snapshot.recordsCounted;
+    return { ...result, snapshot: { latestRecordAt, recordsCounted, rowsWithheld }, rows, belowSupport };
   },
 
   async series(ctx: AppContext, input: DemandSeriesInput): Promise<DemandSeries> {
@@ -133,7 +207,8 @@ export const demandService = {
       else key.communityId = decoded.id;
     }
     if (input.residentGroup) key.residentGroup = input.residentGroup;
-    return translateDemandError(() => demandSeries(poolRunner(ctx.em.getKnex()), { from, to, now: ctx.now(), areaPaths: paths, key, interval: input.interval, sources: input.sources, includeConsultations: input.includeConsultations }));
+    const series = await translateDemandError(() => demandSeries(poolRunner(ctx.em.getKnex()), { from, to, now: ctx.now(), areaPaths: paths, key, interval: input.interval, sources: input.sources, includeConsultations: input.includeConsultations }));
+    return seriesFor(suppressesSmallCounts(ctx.viewer), series);
   },
 
   async hotspots(ctx: AppContext, input: DemandHotspotsInput): Promise<DemandHotspots> {
@@ -144,9 +219,10 @@ export const demandService = {
     const result = await translateDemandError(() =>
       demandHotspots(poolRunner(ctx.em.getKnex()), { from, to, areaPaths: paths, categoryId, level: input.level, sources: input.sources, includeConsultations: input.includeConsultations, limit: input.limit }),
     );
+    const shown = hotspotsFor(suppressesSmallCounts(ctx.viewer), result);
     return {
-      ...result,
-      areas: result.areas.map((a) => ({
+      ...shown,
+      areas: shown.areas.map((a) => ({
         ...a, communityKey: a.communityId, gridKey: a.gridId,
         communityId: a.communityId !== undefined ? toGlobalId('Community', a.communityId) : null,
         gridId: a.gridId !== undefined ? toGlobalId('Grid', a.gridId) : null,

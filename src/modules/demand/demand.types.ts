@@ -1,6 +1,7 @@
 import { DateTimeISOResolver, LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { TREND_METHODS, UNKNOWN_GROUP, type DemandKey, type TrendMethod as AnalyticsTrendMethod } from '../../../analytics';
+import { MIN_CELL_RECORDS } from '../../common/disclosure';
 import { enumOf } from '../../common/enum-of';
 import { ResidentGroup } from '../../common/resident-group';
 import { BaselineKindUsed, DemandRankingMetric } from './demand.inputs';
@@ -32,8 +33,8 @@ export class DemandMetricsType {
   @Field(() => Int, { description: 'Demands in the period (plus consultations with includeConsultations).' }) volume!: number;
   @Field(() => Int) consultations!: number;
   @Field(() => Int, { nullable: true, description: 'Residents the rate is per: of the cell\'s area, or of the scope, counting the communities (grids) with a population recorded.' }) population!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Demands per 10,000 residents: the demands from the communities (grids) with a population recorded ÷ their residents (`population`) × 10⁴, as demandHotspots counts; demands from areas with none are left out (the row\'s notes say how many).' }) ratePer10k!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Empirical-Bayes smoothed rate per 10,000.' }) smoothedRatePer10k!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Demands per 10,000 residents: the demands from the communities (grids) with a population recorded ÷ their residents (`population`) × 10⁴, as demandHotspots counts; demands from areas with none are left out (the row\'s notes say how many). Null for a portal when the demands it counts, or those it leaves out, are 1-4 (rate × population would give them).' }) ratePer10k!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Empirical-Bayes smoothed rate per 10,000; without an area dimension the cell\'s own rate, null for a portal as ratePer10k is.' }) smoothedRatePer10k!: number | null;
   @Field(() => Float, { nullable: true, description: 'Mann–Kendall z of the monthly volumes (seasonal with ≥ 24 months).' }) trendZ!: number | null;
   @Field(() => Float, { nullable: true }) trendP!: number | null;
   @Field(() => TrendMethod, { nullable: true, description: 'SEASONAL with ≥ 24 months read, else PLAIN (on the monthly totals); null without a trend.' }) trendMethod!: TrendMethod | null;
@@ -42,7 +43,7 @@ export class DemandMetricsType {
   @Field(() => Float, { nullable: true, description: '(n − μ)/√μ, μ = the baseline\'s volume × period.coveredDays ÷ baseline.coveredDays: days before the data begin and inside gaps in collection are not read as zeros. Null when the baseline has data on fewer than 5 of its days (all of them, if shorter) or no record.' }) surgeZ!: number | null;
   @Field(() => Float, { nullable: true, description: 'μ of surgeZ: the baseline\'s volume scaled to the period by their days with data (coveredDays).' }) surgeExpected!: number | null;
   @Field(() => Float, { nullable: true, description: 'Share of requests repeating one from the same building within 90 days.' }) recurrence!: number | null;
-  @Field(() => Int, { nullable: true, description: 'Open demands received in the 365 days up to `to`; null per resident group (not kept per group: see notes).' }) backlogOpen!: number | null;
+  @Field(() => Int, { nullable: true, description: `Open demands received in the 365 days up to \`to\`; null per resident group (not kept per group: see notes), and for a portal when it is 1-${MIN_CELL_RECORDS - 1} (a count of a few residents' cases: see notes).` }) backlogOpen!: number | null;
   @Field(() => Float, { nullable: true }) backlogP90AgeDays!: number | null;
   @Field(() => Float, { nullable: true, description: '1 − finished / (demands − cancelled).' }) resolutionGap!: number | null;
   @Field(() => Float, { nullable: true, description: '1 − ratings ≥ 4 / ratings.' }) satisfactionGap!: number | null;
@@ -83,7 +84,7 @@ export class DemandRankingRow {
   @Field() label!: string;
   @Field(() => DemandMetricsType) metrics!: DemandMetricsType;
   @Field(() => Float, { description: 'TOPSIS closeness 0..1.' }) score!: number;
-  @Field(() => Int, { description: '1 = most pressing; 0 below support.' }) rank!: number;
+  @Field(() => Int, { description: '1 = most pressing; 0 below support. For a portal, the rows withheld (snapshot.rowsWithheld) leave gaps: the rows shown keep the positions computed over all cells (1, 3, 4 when the second was withheld).' }) rank!: number;
   @Field(() => TopicOfMonth) topicOfMonth!: TopicOfMonth;
   @Field(() => [String], { description: 'Records behind the volume: request global ids (resolvable with node) and ServiceRecord:<source>:<sourceId> references. Demands only, never consultations.' }) evidenceIds!: string[];
   @Field(() => [MetricNote]) notes!: MetricNote[];
@@ -101,7 +102,8 @@ export class DemandWeightType {
 @ObjectType({ simpleResolvers: true })
 export class DemandSnapshot {
   @Field(() => DateTimeISOResolver, { nullable: true }) latestRecordAt!: Date | null;
-  @Field(() => Int) recordsCounted!: number;
+  @Field(() => Int, { description: 'Records counted in the period (demands, plus consultations with includeConsultations). For a portal: the records of the rows in this answer (rows and belowSupport, their volumes summed; a record in several resident groups counts in each), so neither the rows withheld nor the cells past topN are in it and it cannot be subtracted back to them.' }) recordsCounted!: number;
+  @Field(() => Int, { description: `Rows left out of rows and belowSupport because the viewer is a portal and they hold 1-${MIN_CELL_RECORDS - 1} of something they count (demands, volume, consultations): "fewer than ${MIN_CELL_RECORDS}" describes residents their neighbours can name. 0 for staff and analysts, who read every row.` }) rowsWithheld!: number;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -125,20 +127,21 @@ export class DemandRanking {
   @Field(() => [String], { description: 'Notes on the whole answer. Those on the trend (where it ends, where the data end) only when some cell\'s trend is read; each gap in collection always, as it may be why none is.' }) notes!: string[];
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ simpleResolvers: true, description: `One point of a series. For a portal, a point of 1-${MIN_CELL_RECORDS - 1} records has volume, open and finished null and suppressed true ("fewer than ${MIN_CELL_RECORDS}"); 0 stays 0. Staff and analysts read exact counts.` })
 export class DemandSeriesPointType {
   @Field(() => LocalDateResolver, { description: 'First day of the point; weeks start on Monday.' }) start!: string;
   @Field(() => Int) days!: number;
-  @Field(() => Int) volume!: number;
+  @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' }) volume!: number | null;
   @Field(() => Int, { nullable: true }) open!: number | null;
   @Field(() => Int, { nullable: true }) finished!: number | null;
+  @Field({ description: `True when the point holds 1-${MIN_CELL_RECORDS - 1} records and the viewer is a portal: its counts are null.` }) suppressed!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'Mann–Kendall trend over the points from dataBegin: where the scope (any category or group) has records before the period, from `from` when the same sources had any record city-wide on it (an empty point is then a real zero), or from the day they had one again after a gap in collection (the points before are no observations); else from the scope\'s first day with data in the period. It ends on `to`, or yesterday when `to` is today or later (a day not over is not read; its records are left out of the trend, not of the points). Inside it, a gap in collection (10 or more days in a row with nothing recorded anywhere, same sources) is not read as zeros: its days are not covered. Partly covered points (at the edges or across a gap) scaled to their full length, or left out when too short (a week under 3 days, a month under 7); one left out between two read is a missing point, the later ones keep their seasons.' })
 export class SeriesTrend {
   @Field(() => Float) z!: number;
   @Field(() => Float) p!: number;
-  @Field(() => Float, { nullable: true, description: 'Per point, over the scaled volumes the trend read.' }) senSlope!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Per point, over the scaled volumes the trend read; null for a portal when a point is suppressed (a median of differences between points gives one back).' }) senSlope!: number | null;
   @Field(() => TrendMethod) method!: TrendMethod;
   @Field(() => Int, { description: 'Points the trend read, firstPointUsed to lastPointUsed: all of them but those a gap in collection left too short.' }) pointsUsed!: number;
   @Field(() => LocalDateResolver, { description: 'Start of the first point the trend read.' }) firstPointUsed!: string;
@@ -157,30 +160,32 @@ export class CollectionGap {
 @ObjectType()
 export class DemandSeries {
   @Field(() => [DemandSeriesPointType], { description: 'Every bucket of the period, as counted: a bucket across a collection gap holds only its other days\' records (collectionGaps says which days had none to hold).' }) points!: DemandSeriesPointType[];
-  @Field(() => Int) total!: number;
+  @Field(() => Int, { nullable: true, description: `Null for a portal when totalSuppressed.` }) total!: number | null;
+  @Field({ description: `True for a portal when the total is 1-${MIN_CELL_RECORDS - 1}, or the suppressed points hold 1-${MIN_CELL_RECORDS - 1} records together (the total less the points shown would give them): total is null.` }) totalSuppressed!: boolean;
   @Field(() => [CollectionGap], { description: 'The gaps in collection inside the period (up to the last day that is over), oldest first: shade them on a chart. The trend does not read their days as zeros.' }) collectionGaps!: CollectionGap[];
   @Field(() => SeriesTrend, { nullable: true }) trend!: SeriesTrend | null;
 }
 
-@ObjectType()
+@ObjectType({ description: `An area of a hot-spot list. For a portal, an area of 1-${MIN_CELL_RECORDS - 1} demands has volume, z, ratePer10k and smoothedRateRatio null and suppressed true.` })
 export class DemandHotspotType {
   communityKey?: number;
   gridKey?: number;
   @Field(() => ID, { nullable: true }) communityId?: string | null;
   @Field(() => ID, { nullable: true }) gridId?: string | null;
   @Field() label!: string;
-  @Field(() => Int) volume!: number;
+  @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' }) volume!: number | null;
   @Field(() => Int, { nullable: true }) population!: number | null;
   @Field(() => Float, { nullable: true }) expected!: number | null;
   @Field(() => Float, { nullable: true, description: 'Poisson z = (n − E)/√E.' }) z!: number | null;
   @Field(() => Float, { nullable: true }) ratePer10k!: number | null;
   @Field(() => Float, { nullable: true }) smoothedRateRatio!: number | null;
   @Field() hot!: boolean;
+  @Field({ description: `True when the area holds 1-${MIN_CELL_RECORDS - 1} demands and the viewer is a portal.` }) suppressed!: boolean;
 }
 
 @ObjectType()
 export class DemandHotspots {
-  @Field(() => Float, { nullable: true, description: 'The parent area\'s rate per 10,000: the demands of its communities (grids) with a population recorded ÷ their residents, as demandRanking\'s ratePer10k counts.' }) parentRatePer10k!: number | null;
+  @Field(() => Float, { nullable: true, description: `The parent area\'s rate per 10,000: the demands of its communities (grids) with a population recorded ÷ their residents, as demandRanking\'s ratePer10k counts. Null for a portal when the suppressed areas hold 1-${MIN_CELL_RECORDS - 1} demands together (rate × residents less the areas shown would give them).` }) parentRatePer10k!: number | null;
   @Field() statistic!: string;
   @Field(() => [DemandHotspotType]) areas!: DemandHotspotType[];
 }

@@ -3,6 +3,7 @@ import { UNKNOWN_GROUP, topKeywords, type AuthoredText, type DemandKey } from '.
 import { pathCondition } from '../identity/access';
 import type { AppContext } from '../../context/context';
 import { maySeePersonalData } from '../../common/privacy';
+import { suppressesSmallCounts, withholdsRow } from '../../common/disclosure';
 
 // Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
 // the per-field middleware (the access guard has nothing to check on a scalar) — a large answer
@@ -70,7 +71,11 @@ export function residentsSayLoader(ctx: AppContext) {
     for (const indexes of byArea.values()) texts.push(...(await textsOf(ctx, rows, indexes)));
     const byRow = rows.map(() => [] as AuthoredText[]);
     for (const { idx, text, author_keys: authorKeys } of texts) byRow[idx].push({ text, authorKeys });
-    return byRow.map((list) => topKeywords(list, 12, { domainTermsOnly }).map((keyword) => ({ term: keyword.term, weight: Math.round(keyword.weight * 1000) / 1000, count: keyword.count })));
+    // A portal reads no count of 1-4 residents (disclosure.ts): such a term is left out, its count non-null.
+    const suppresses = suppressesSmallCounts(ctx.viewer);
+    return byRow.map((list) => topKeywords(list, 12, { domainTermsOnly })
+      .filter((keyword) => !withholdsRow(suppresses, [keyword.count]))
+      .map((keyword) => ({ term: keyword.term, weight: Math.round(keyword.weight * 1000) / 1000, count: keyword.count })));
   });
 }
 

@@ -7,7 +7,7 @@ import { expectGlobalId } from '../../common/global-id';
 import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
-import { figureShown, hidesSmallCells, totalShown } from '../../common/disclosure';
+import { figureShown, hidesSmallCells, suppressedCell, suppressesSmallCounts, suppressesTotal, totalShown } from '../../common/disclosure';
 import { byForeignKey } from '../../context/loaders';
 import { AreaLevel } from '../area/area.entity';
 import { importServiceRows, markInterruptedRuns, runsWithoutImporter, type RunState } from './import';
@@ -143,7 +143,7 @@ export const serviceDataService = {
             params,
           )
         : [];
-      const rows = new Map<string, ServiceStatsRow>();
+      const rows = new Map<string, ExactRow>();
       const hides = hidesSmallCells(ctx.viewer);
       for (const raw of services) rows.set(String(raw.key), toRow(raw, hides));
       for (const raw of requests) {
@@ -175,10 +175,38 @@ export const serviceDataService = {
       if (!totalShown(hides, hiddenFinished)) total.averageCloseHours = null;
       total.requestCount = Number(totalRequests.count ?? 0);
       total.demandTotal = total.demands + total.requestCount;
-      return { from, to, total, rows: list };
+      return withoutSmallCounts(suppressesSmallCounts(ctx.viewer), { from, to, total, rows: list });
     });
   },
 };
+
+/** A row's counts, and the figures drawn from them. */
+const ROW_COUNTS = ['serviceCount', 'consultations', 'demands', 'open', 'finished', 'satisfactionCount', 'requestCount', 'demandTotal'] as const;
+const ROW_FIGURES = [...ROW_COUNTS, 'averageCloseHours', 'satisfactionAverage'] as const;
+type ExactStats = Omit<ServiceStats, 'rows' | 'total'> & { total: ExactRow; rows: ExactRow[] };
+/** A row before the small-count rule: every count a number. */
+type ExactRow = Omit<ServiceStatsRow, (typeof ROW_COUNTS)[number] | 'suppressed'> & Record<(typeof ROW_COUNTS)[number], number>;
+
+/**
+ * The statistics as a viewer who `suppresses` small counts reads them (disclosure.ts): a row of 1-4
+ * records (one-window records and requests together) without its counts and averages; each count
+ * of the total without it when the suppressed rows hold 1-4 of it together (the total less the rows
+ * shown would give them), and its averages with it.
+ */
+function withoutSmallCounts(suppresses: boolean, stats: ExactStats): ServiceStats {
+  const rows = stats.rows.map((row) => suppressedCell(suppresses, row, row.serviceCount + row.requestCount, ROW_FIGURES));
+  const total: ServiceStatsRow = { ...stats.total, suppressed: false };
+  for (const count of ROW_COUNTS) {
+    const hidden = stats.rows.reduce((sum, row, i) => sum + (rows[i].suppressed ? row[count] : 0), 0);
+    if (suppressesTotal(suppresses, stats.total[count], hidden)) {
+      total[count] = null;
+      total.suppressed = true;
+    }
+  }
+  if (total.finished === null) total.averageCloseHours = null;
+  if (total.satisfactionCount === null) total.satisfactionAverage = null;
+  return { ...stats, total, rows };
+}
 
 interface RawRow {
   key: unknown;
@@ -193,7 +221,7 @@ interface RawRow {
 }
 
 /** `hides`: the small-cell rule (disclosure.ts): no mean of fewer than 5 ratings, no close time of fewer than 5 finished records. */
-function toRow(raw: RawRow, hides: boolean): ServiceStatsRow {
+function toRow(raw: RawRow, hides: boolean): ExactRow {
   const count = Number(raw.count ?? 0);
   const consultations = Number(raw.consultations ?? 0);
   const finished = Number(raw.finished ?? 0);

@@ -6,7 +6,7 @@ import { MIN_CELL_RECORDS } from '../../common/disclosure';
 // the per-field middleware (the access guard has nothing to check on a scalar) — a large answer
 // has thousands of such fields.
 
-@ObjectType({ simpleResolvers: true, description: 'One group of serviceStats, from the roll-ups only.' })
+@ObjectType({ simpleResolvers: true, description: 'One group of serviceStats, from the roll-ups only. Counts are null only when suppressed (see suppressed).' })
 export class ServiceStatsRow {
   @Field({ description: 'Category/item/community code, resident group, or day (YYYY-MM-DD); TOTAL for the total.' })
   key!: string;
@@ -14,20 +14,20 @@ export class ServiceStatsRow {
   @Field()
   label!: string;
 
-  @Field(() => Int, { description: 'One-window records.' })
-  serviceCount!: number;
+  @Field(() => Int, { nullable: true, description: 'One-window records. Null only when suppressed.' })
+  serviceCount!: number | null;
 
-  @Field(() => Int)
-  consultations!: number;
+  @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' })
+  consultations!: number | null;
 
-  @Field(() => Int, { description: 'Records that are demands (办件), not consultations.' })
-  demands!: number;
+  @Field(() => Int, { nullable: true, description: 'Records that are demands (办件), not consultations. Null only when suppressed.' })
+  demands!: number | null;
 
-  @Field(() => Int)
-  open!: number;
+  @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' })
+  open!: number | null;
 
-  @Field(() => Int)
-  finished!: number;
+  @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' })
+  finished!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Mean hours from received to finished, over finished records.' })
   averageCloseHours!: number | null;
@@ -35,14 +35,17 @@ export class ServiceStatsRow {
   @Field(() => Float, { nullable: true })
   satisfactionAverage!: number | null;
 
-  @Field(() => Int)
-  satisfactionCount!: number;
+  @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' })
+  satisfactionCount!: number | null;
 
-  @Field(() => Int, { description: 'Resident requests (closed-loop) created in the period; 0 when grouped by ITEM.' })
-  requestCount!: number;
+  @Field(() => Int, { nullable: true, description: 'Resident requests (closed-loop) created in the period; 0 when grouped by ITEM. Null only when suppressed.' })
+  requestCount!: number | null;
 
-  @Field(() => Int, { description: 'demands + requestCount: what rankings sort by.' })
-  demandTotal!: number;
+  @Field(() => Int, { nullable: true, description: 'demands + requestCount: what rankings sort by. Null only when suppressed.' })
+  demandTotal!: number | null;
+
+  @Field({ description: `For a portal: on a row, true when it holds 1-${MIN_CELL_RECORDS - 1} records (one-window records and requests together): every count and average of it is null ("fewer than ${MIN_CELL_RECORDS}"). On the total, true when some count is null: it is 1-${MIN_CELL_RECORDS - 1}, or the suppressed rows hold 1-${MIN_CELL_RECORDS - 1} of it together (the total less the rows shown would give them). 0 stays 0; staff and analysts read exact counts.` })
+  suppressed!: boolean;
 }
 
 @ObjectType()
