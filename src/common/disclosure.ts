@@ -172,10 +172,27 @@ export function withoutSmallCellDetailsJson<T>(value: T): T {
   return object as T;
 }
 
+/** Whether a stored JSON document holds a demand cell (a numeric `volume` beside `metrics` or `metricValues`) of 1 to MIN_CELL_RECORDS − 1. */
+export function holdsSmallCell(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(holdsSmallCell);
+  if (!value || typeof value !== 'object') return false;
+  const object = value as Record<string, unknown>;
+  if (typeof object.volume === 'number' && ('metrics' in object || 'metricValues' in object) && isSmallCount(object.volume)) return true;
+  return Object.values(object).some(holdsSmallCell);
+}
+
 const hideSmallCellsForViewer: MiddlewareFn<AppContext> = async ({ context }, next) => {
   const value = await next();
-  return value == null || !hidesSmallCells(context.viewer) ? value : withoutSmallCellDetailsJson(value);
+  if (value == null || !hidesSmallCells(context.viewer)) return value;
+  // A portal reads no count of 1-4: a kept suggestion quotes its cells' volumes in the benefit, its
+  // arithmetic and its explanation, so one holding such a cell is withheld whole (the project's own
+  // fields stay).
+  if (suppressesSmallCounts(context.viewer) && holdsSmallCell(value)) return null;
+  return withoutSmallCellDetailsJson(value);
 };
 
-/** Marks a JSON field that keeps demand cells (a project's kept suggestion): small cells lose their details for viewers who hide them. */
+/**
+ * Marks a JSON field that keeps demand cells (a project's kept suggestion): small cells lose their
+ * details for viewers who hide them, and a portal reads none of it when it holds a cell of 1-4.
+ */
 export const SmallCellsHidden = () => UseMiddleware(hideSmallCellsForViewer);

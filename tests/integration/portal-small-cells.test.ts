@@ -146,20 +146,25 @@ describe('a livelihood project\'s kept suggestion', () => {
     await ok(app, `mutation($input: AcceptSuggestionInput!) { acceptSuggestion(input: $input) { id } }`, { input: { suggestionId: suggestion.suggestionId } });
   });
 
-  const keptCells = async (viewer?: ReturnType<typeof portalViewer>) => {
+  const keptCells = async (viewer?: ReturnType<typeof portalViewer> | ReturnType<typeof accountViewer>) => {
     const result = await app.execute(`{ livelihoodProjects { edges { node { suggestion } } } }`, {}, viewer);
     expect(result.errors).toBeUndefined();
     const kept = result.data.livelihoodProjects.edges.map((edge: any) => edge.node.suggestion).find(Boolean);
     return kept.suggestion.cells.map((cell: any) => ({ volume: cell.volume, satisfactionGap: cell.metrics.satisfactionGap, meanCloseHours: cell.metrics.meanCloseHours, vulnerableShare: cell.metrics.vulnerableShare }));
   };
 
-  test('keeps, for a portal, the count of a cell of one request but not its resident\'s rating, close time or group (it kept them for every portal, for good); staff read them', async () => {
-    expect(await keptCells(portalViewer())).toEqual([{ volume: 1, satisfactionGap: null, meanCloseHours: null, vulnerableShare: null }]);
+  test('keeps, for an analyst, the count of a cell of one request but not its resident\'s rating, close time or group; staff read them; a portal reads none of it (its benefit arithmetic quotes the count of 1)', async () => {
+    expect(await keptCells(accountViewer(Role.ANALYST, null))).toEqual([{ volume: 1, satisfactionGap: null, meanCloseHours: null, vulnerableShare: null }]);
     expect(await keptCells()).toEqual([{ volume: 1, satisfactionGap: 1, meanCloseHours: 4, vulnerableShare: 1 }]);
+    const portal = await app.execute(`{ livelihoodProjects { edges { node { name status suggestionId suggestion } } } }`, {}, portalViewer());
+    expect(portal.errors).toBeUndefined();
+    const project = portal.data.livelihoodProjects.edges.map((edge: any) => edge.node).find((node: any) => node.suggestionId);
+    expect(project).toMatchObject({ suggestion: null, status: 'PROPOSED' });
+    expect(JSON.stringify(portal.data)).not.toContain('"volume"');
   });
 
   test('a cell of fewer than 5 demands gives no vulnerability boost, for anyone: v beside the metrics, 1 + β·v and the formula would tell the one resident\'s group', async () => {
-    for (const viewer of [portalViewer(), undefined]) {
+    for (const viewer of [accountViewer(Role.ANALYST, null), undefined]) {
       const result = await app.execute(`{ livelihoodProjects { edges { node { suggestion } } } }`, {}, viewer);
       const kept = result.data.livelihoodProjects.edges.map((edge: any) => edge.node.suggestion).find(Boolean);
       expect(kept.suggestion.cells.map((cell: any) => ({ volume: cell.volume, v: cell.vulnerableShare, weight: cell.vulnerabilityWeight }))).toEqual([{ volume: 1, v: null, weight: 1 }]);
