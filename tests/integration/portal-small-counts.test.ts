@@ -102,6 +102,19 @@ test('demandRanking by resident group: the DISABLED cell of 2 is withheld from a
   expect(portalAnswer.demandRanking.snapshot).toEqual({ recordsCounted: 6, rowsWithheld: 1 });
 });
 
+test('demandRanking surge: a baseline of 2 requests (μ = 2 × 2 ÷ 1 days) is not given back to a portal through surgeExpected or surgeZ ((n − μ)/√μ with n shown); staff read both', async () => {
+  const SURGE = `query($input: DemandRankingInput!) { demandRanking(input: $input) {
+    rows { metrics { volume surgeZ surgeExpected } notes { metric reason } } period { coveredDays } baseline { coveredDays } } }`;
+  const input = { areaId: w.communityId, from: '2030-03-05', to: '2030-03-06', baselineFrom: '2030-03-04', baselineTo: '2030-03-04', groupBy: ['CATEGORY'], sources: 'REQUESTS', minSupport: 0 };
+  const staff = (await read(SURGE, { input })).demandRanking;
+  expect([staff.period.coveredDays, staff.baseline.coveredDays]).toEqual([2, 1]);
+  expect(staff.rows[0].metrics).toMatchObject({ volume: 9, surgeExpected: 4 });
+  expect(staff.rows[0].metrics.surgeZ).toBeCloseTo(2.5, 4);
+  const portal = (await read(SURGE, { input }, portalViewer())).demandRanking.rows[0];
+  expect(portal.metrics).toEqual({ volume: 9, surgeZ: null, surgeExpected: null });
+  expect(portal.notes.filter((note: any) => note.metric.startsWith('surge')).map((note: any) => note.metric).sort()).toEqual(['surgeExpected', 'surgeZ']);
+});
+
 test('demandRanking residentsSay: a term 3 residents use (门禁) is left out for a portal, one 5 use (路灯) is shown; staff read both with their counts', async () => {
   const bodies = ['门禁坏了，楼下路灯也不亮', '门禁刷不开，路灯不亮', '门禁失灵，门口路灯坏了', '小区路灯一直不亮', '楼道口的路灯坏了很久'];
   for (const [i, body] of bodies.entries()) {

@@ -55,15 +55,23 @@ function evidenceIdFor(seesPersonalData: boolean, id: string): string {
 
 /**
  * The counts of a shown row a portal may not read although the row is shown (disclosure.ts): its
- * open backlog when 1-4, and its rate per 10,000 when the demands it counts, or those it leaves out
+ * surge figures when the baseline held 1-4, its open backlog when 1-4, and its rate per 10,000 when the demands it counts, or those it leaves out
  * (areas with no population), are 1-4 (rate × population gives the one, volume less it the other;
  * without an area of its own the smoothed rate is the same rate). Nulled (the fields are nullable),
  * each with a note; the rate's note quoting those counts goes.
  */
-function withoutSmallCounts(row: DemandRankingRow): DemandRankingRow {
+function withoutSmallCounts(row: DemandRankingRow, coveredDays: { period: number; baseline: number }): DemandRankingRow {
   const m = row.metrics;
   const hidden: string[] = [];
   const metrics = { ...m };
+  // μ = baseline volume × period.coveredDays ÷ baseline.coveredDays, both days in the answer: μ gives
+  // the baseline's count back, and so does surgeZ = (n − μ)/√μ beside n.
+  const baselineVolume = m.surgeExpected !== null && coveredDays.period > 0 ? Math.round((m.surgeExpected * coveredDays.baseline) / coveredDays.period) : null;
+  if (baselineVolume !== null && isSmallCount(baselineVolume)) {
+    metrics.surgeExpected = null;
+    metrics.surgeZ = null;
+    hidden.push('surgeExpected', 'surgeZ');
+  }
   if (m.backlogOpen !== null && isSmallCount(m.backlogOpen)) {
     metrics.backlogOpen = null;
     hidden.push('backlogOpen');
@@ -183,7 +191,7 @@ export const demandService = {
     const shown = (ranked: DemandRow) => !withholdsRow(suppresses, [ranked.metrics.volume, ranked.metrics.volume - (includeConsultations ? ranked.metrics.consultations : 0), ranked.metrics.consultations]);
     const row = (ranked: DemandRow) => {
       const out = toRow(ranked, seesPersonalData, includeConsultations);
-      return texts(suppresses ? withoutSmallCounts(out) : out);
+      return texts(suppresses ? withoutSmallCounts(out, { period: result.period.coveredDays, baseline: result.baseline.coveredDays }) : out);
     };
     const rows = result.rows.filter(shown).map(row);
     const belowSupport = result.belowSupport.filter(shown).map(row);
