@@ -1,19 +1,22 @@
 import { Activity, ActivityKind, ActivityParticipation } from '../../src/modules/activity/activity.entity';
 import { PointEntry, PointKind } from '../../src/modules/points/points.entity';
+import { toGlobalId } from '../../src/common/global-id';
 import { buildWorld, dbId, ok, type World } from '../helpers/fixtures';
 import { buildOrganizations, createMember, createServicePost, reportMember, type Organizations } from '../helpers/member-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /*
  * A member who moves mid-year (their report to A ends, they report to B) is assessed by each
- * community for the days they were reported there: points earned, and activities to attend, count in
- * one community, never both. A = w.communityId (幸福里), B = w.otherCommunityId (和平里). Assessed on
+ * community for the days they were reported there: points earned, activities to attend, and requests
+ * (dated by the moment they came in), count in one community, never both. A = w.communityId (幸福里), B = w.otherCommunityId (和平里). Assessed on
  * 2026-01-15 (China), year 2025.
  */
 
 let app: TestApp;
 let w: World;
 let orgs: Organizations;
+let categoryId = '';
+let categoryHours = 0;
 
 const NOW = new Date('2026-01-15T10:00:00+08:00');
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -26,6 +29,9 @@ beforeAll(async () => {
   app.clock.set(NOW);
   w = await buildWorld(app);
   orgs = await buildOrganizations(app, w);
+  const [category] = await app.orm.em.fork().execute<{ id: number; community_hours: number }[]>(`select id, community_hours from request_category where code = 'GRID-SANITATION'`);
+  categoryId = toGlobalId('RequestCategory', category.id);
+  categoryHours = category.community_hours;
 });
 afterAll(async () => {
   await app?.close();
@@ -90,6 +96,76 @@ describe("points earned count in the assessment of the community the member was 
   });
 });
 
+const HOUR = 3600_000;
+const REQUESTS = `query($input: MemberAssessmentsInput!) { memberAssessments(input: $input) {
+  person { id } requests { numerator denominator } satisfaction { numerator denominator } } }`;
+const step = (mutation: string, id: string, inputType?: string, input?: Record<string, unknown>) =>
+  ok(app, `mutation($id: ID!${inputType ? `, $input: ${inputType}` : ''}) { ${mutation}(id: $id${inputType ? ', input: $input' : ''}) { id } }`, { id, input });
+
+/**
+ * A request in community `where` (its grid) that came in at `receivedAt` (China time) and was
+ * dispatched to the member then; resolved `outcome`: in time (an hour later) or late (an hour past
+ * its due time), and rated `rating`; or `returned` (handed back) an hour past its due time, which
+ * leaves the member late with it (the ledger's lateAssignee).
+ */
+async function requestFor(personId: string, where: 'A' | 'B', receivedAt: string, outcome: 'inTime' | 'late' | 'returned', rating?: number): Promise<void> {
+  const received = at(receivedAt);
+  app.clock.set(received);
+  const areaId = where === 'A' ? w.gridId : w.otherGridId;
+  const { id } = (await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
+    input: { title: '楼道堆物', body: '楼道堆放杂物，影响通行。', channel: 'GRID_PATROL', categoryId, areaId },
+  })).createRequest;
+  await step('dispatchRequest', id, 'DispatchRequestInput!', { assigneePersonId: personId });
+  await step('takeRequest', id);
+  app.clock.set(new Date(received.getTime() + (outcome === 'inTime' ? 1 : categoryHours + 1) * HOUR));
+  if (outcome === 'returned') await step('returnRequest', id, 'ReasonStepInput!', { reason: '不在我的服务范围' });
+  else await step('resolveRequest', id);
+  if (rating != null) await step('rateRequest', id, 'RateRequestInput!', { satisfaction: rating });
+  app.clock.set(NOW);
+}
+
+type Part = { numerator: number; denominator: number };
+async function requestsIn(to: 'A' | 'B', personId: string): Promise<{ requests: Part; satisfaction: Part } | undefined> {
+  const communityId = to === 'A' ? w.communityId : w.otherCommunityId;
+  const rows = (await ok(app, REQUESTS, { input: { communityId, year: 2025 } })).memberAssessments;
+  const row = rows.find((r: any) => r.person.id === personId);
+  return row && { requests: row.requests, satisfaction: row.satisfaction };
+}
+
+describe('requests count in the assessment of the community the member was reported to on the day each came in', () => {
+  test("in A in March, moved to B in June, in B in September: A's 2025 has March's only, B's September's only; one of A's after the move, or B's before it, neither", async () => {
+    const personId = await reportedInA('2025-01-10');
+    await moveAndReport(personId, '2025-06-15', 'B');
+    await requestFor(personId, 'A', '2025-03-05T10:00:00', 'inTime', 5);
+    await requestFor(personId, 'B', '2025-03-10T10:00:00', 'inTime', 1); // B's area, while reported to A: neither's
+    await requestFor(personId, 'A', '2025-09-01T10:00:00', 'inTime', 1); // A's area, while reported to B: neither's
+    await requestFor(personId, 'B', '2025-09-20T10:00:00', 'late', 4);
+    expect(await requestsIn('A', personId)).toEqual({ requests: { numerator: 1, denominator: 1 }, satisfaction: { numerator: 5, denominator: 5 } });
+    expect(await requestsIn('B', personId)).toEqual({ requests: { numerator: 0, denominator: 1 }, satisfaction: { numerator: 4, denominator: 5 } });
+  });
+
+  test('requests that came in before the member first reported count in neither community', async () => {
+    app.clock.set(at('2025-02-01T09:00:00'));
+    const personId = await createMember(app, { name: '报到前派单', communityId: w.communityId, employerUnitId: w.units.hospitalId });
+    await requestFor(personId, 'A', '2025-02-01T10:00:00', 'late', 2);
+    app.clock.set(at('2025-04-01T09:00:00'));
+    const postId = await createServicePost(app, { communityId: w.communityId, title: '报到前派单的岗位', capacity: 5 });
+    await reportMember(app, { personId, communityId: w.communityId, organizationId: orgs.gridBranchId, postId });
+    await requestFor(personId, 'A', '2025-05-01T10:00:00', 'inTime', 5);
+    expect(await requestsIn('A', personId)).toEqual({ requests: { numerator: 1, denominator: 1 }, satisfaction: { numerator: 5, denominator: 5 } });
+  });
+
+  test("one taken from them late (the ledger's lateAssignee) counts, late, only where and when they were reported as it came in", async () => {
+    const personId = await reportedInA('2025-01-10');
+    await moveAndReport(personId, '2025-06-15', 'B');
+    await requestFor(personId, 'A', '2025-05-01T10:00:00', 'returned'); // A's: late
+    await requestFor(personId, 'A', '2025-09-01T10:00:00', 'returned'); // A's area, while reported to B: neither's
+    await requestFor(personId, 'B', '2025-03-01T10:00:00', 'returned'); // B's area, while reported to A: neither's
+    expect((await requestsIn('A', personId))?.requests).toEqual({ numerator: 0, denominator: 1 });
+    expect((await requestsIn('B', personId))?.requests).toEqual({ numerator: 0, denominator: 0 });
+  });
+});
+
 describe('the day a report ends and another begins counts for the report that ended (report-end.ts, REPORTS_TO_COMMUNITY_SQL)', () => {
   test("points earned that day count in the old community's assessment only; the new one counts from the next day", async () => {
     const personId = await reportedInA('2025-01-10');
@@ -119,6 +195,16 @@ describe('the day a report ends and another begins counts for the report that en
     // A: its move-day activity is one more to attend, attended. B: only the next day's, attended.
     expect(after.A!.attendance).toEqual({ numerator: before.A!.attendance.numerator + 1, denominator: before.A!.attendance.denominator + 1 });
     expect(after.B!.attendance).toEqual({ numerator: before.B!.attendance.numerator + 1, denominator: before.B!.attendance.denominator + 1 });
+  });
+
+  test("requests that came in that day count in the old community's assessment only; the new one's from the next day", async () => {
+    const personId = await reportedInA('2025-01-10');
+    await moveAndReport(personId, '2025-06-15', 'B');
+    await requestFor(personId, 'A', '2025-06-15T20:00:00', 'late', 3); // A's (its report ended that day)
+    await requestFor(personId, 'B', '2025-06-15T12:00:00', 'inTime', 1); // B's area, before B's report counts: neither's
+    await requestFor(personId, 'B', '2025-06-16T00:10:00', 'inTime', 5); // B's
+    expect(await requestsIn('A', personId)).toEqual({ requests: { numerator: 0, denominator: 1 }, satisfaction: { numerator: 3, denominator: 5 } });
+    expect(await requestsIn('B', personId)).toEqual({ requests: { numerator: 1, denominator: 1 }, satisfaction: { numerator: 5, denominator: 5 } });
   });
 
   test('the same between two ended reports, and for a report to a community the member comes back to', async () => {

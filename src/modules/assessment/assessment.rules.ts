@@ -22,7 +22,7 @@ export const MEMBER_ASSESSMENT_WEIGHTS = {
   posts: 0.25,
   /** Share of the community's activities held that year while they were reported (on a day their report counts for: report-end.ts, REPORTS_TO_COMMUNITY_SQL; and started by now) that they attended. */
   attendance: 0.25,
-  /** Requests in the community assigned to them, created that year: resolved by their due time, of those resolved, held by them past it, or taken from them past it, each request once (限时办结; request.states.ts, assigneeDueAt, HELD_BY_ASSIGNEE). */
+  /** Requests in the community assigned to them, created that year on a day their report counts for (as attendance): resolved by their due time, of those resolved, held by them past it, or taken from them past it, each request once (限时办结; request.states.ts, assigneeDueAt, HELD_BY_ASSIGNEE). */
   requests: 0.25,
   /** Mean resident satisfaction (1-5) on those requests, divided by 5. */
   satisfaction: 0.25,

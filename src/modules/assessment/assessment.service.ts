@@ -145,15 +145,27 @@ const ASSIGNEE_DUE = assigneeDueAtSql('q');
 const HELD_PAST_DUE = heldPastDueSql('q', ':now');
 
 /**
+ * SQL: `instant` falls on a day a report of `person` here counts for: a row of the `reports` CTE
+ * of MEMBER_FACTS_SQL, by onReportDaySql (report-end.ts has the rule).
+ */
+const onReportDayOf = (person: string, instant: string) =>
+  `exists (select 1 from reports r where r.person_id = ${person} and ${onReportDaySql('r', instant)})`;
+
+/**
  * The facts of every member reported to the community (双报到) at some time in the year so far, in
  * ONE statement, one aggregate per part. A member's reports are their current one (person) and the
  * ended ones (past_report): a member who retired or moved since is still assessed for the year, as
  * staff of the employer they reported through (their latest report's).
- * Activities and points earned count on the days they were reported here (from their report's day to
- * its end day, China time; a report begun the day the previous one ended counts from the next day:
- * REPORTS_TO_COMMUNITY_SQL, report-end.ts): an activity held before could not be theirs to attend,
- * and points earned while reported to another community are that community's. Posts count when held
- * some time in the year.
+ * Activities, requests and points earned count on the days they were reported here (from their
+ * report's day to its end day, China time; a report begun the day the previous one ended counts from
+ * the next day: REPORTS_TO_COMMUNITY_SQL, report-end.ts): an activity held before could not be theirs
+ * to attend, and points earned while reported to another community are that community's. A request
+ * is dated by when it came in (created_at), the moment that already puts it in the year (and in the
+ * units' assessment, their term): one date a request, so it counts for one year and one report, however
+ * often it is dispatched, handed back or resolved; one of the community that came in while they were
+ * reported elsewhere (or nowhere) served the community, not their report here, and counts in no row
+ * (its rating neither, nor, taken from them late, its lateness). Posts count when held some time in
+ * the year.
  */
 const MEMBER_FACTS_SQL = `
 with reports as (
@@ -176,9 +188,7 @@ with reports as (
          count(*) filter (where exists (
            select 1 from activity_participation ap
             where ap.activity_id = a.id and ap.person_id = m.person_id and ap.attended_at is not null)) as attended
-    from members m join acts a on exists (
-           select 1 from reports r
-            where r.person_id = m.person_id and ${onReportDaySql('r', 'a.starts_at')})
+    from members m join acts a on ${onReportDayOf('m.person_id', 'a.starts_at')}
    group by m.person_id
 ), posts as (
   select c.person_id, count(*) as held
@@ -189,10 +199,12 @@ with reports as (
 ), late_taken as (
   -- Requests taken from them past their due time while they held it (handed back, escalated: the
   -- ledger's lateAssignee, request.states.ts): one pair per member and request, however often.
+  -- The request came in on a day their report here counts for (above), as for those still theirs.
   select distinct (e.data->'lateAssignee'->>'personId')::int as person_id, q.id as request_id
     from request q join area a on a.id = q.area_id join request_event e on e.request_id = q.id
    where a.path like :pathPrefix and q.created_at >= :from and q.created_at < :to
      and (e.data->'lateAssignee'->>'personId')::int in (select person_id from members)
+     and ${onReportDayOf("(e.data->'lateAssignee'->>'personId')::int", 'q.created_at')}
 ), requests as (
   -- A request counts once for a member: one they were late with and got back stays late.
   select q.assignee_person_id as person_id,
@@ -204,6 +216,7 @@ with reports as (
     left join late_taken lt on lt.request_id = q.id and lt.person_id = q.assignee_person_id
    where a.path like :pathPrefix and q.created_at >= :from and q.created_at < :to
      and q.assignee_person_id in (select person_id from members)
+     and ${onReportDayOf('q.assignee_person_id', 'q.created_at')}
    group by q.assignee_person_id
 ), taken_late as (
   -- Those no longer assigned to them: due and not on time.
@@ -217,7 +230,7 @@ with reports as (
   select e.person_id, sum(e.amount) as earned
     from point_entry e
    where e.amount > 0 and e.created_at >= :from and e.created_at < :to
-     and exists (select 1 from reports r where r.person_id = e.person_id and ${onReportDaySql('r', 'e.created_at')})
+     and ${onReportDayOf('e.person_id', 'e.created_at')}
    group by e.person_id
 )
 select members.person_id, members.employer_unit_id,

@@ -88,10 +88,10 @@ export class MemberAssessment {
   @Field(() => AssessmentPart, { description: 'The community\'s activities that year held while they were reported (from their report\'s day to its end, and started by now): those they attended, of all.' })
   attendance!: AssessmentPart;
 
-  @Field(() => AssessmentPart, { description: 'Requests in the community assigned to them, created that year: resolved by their due time (assigneeDueAt), of those resolved, held by them past it (one suspended already past it included), or taken from them past it, each request once (限时办结; one open and not yet due, or suspended in time, is left out).' })
+  @Field(() => AssessmentPart, { description: 'Requests in the community assigned to them, created that year while they were reported here (on a day their report counts for, China time, as for attendance: one that came in before they reported, or after their report ended, is left out, as is its lateness if taken from them): resolved by their due time (assigneeDueAt), of those resolved, held by them past it (one suspended already past it included), or taken from them past it, each request once (限时办结; one open and not yet due, or suspended in time, is left out).' })
   requests!: AssessmentPart;
 
-  @Field(() => AssessmentPart, { description: 'Those requests rated by the resident: sum of ratings over 5 × rated requests.' })
+  @Field(() => AssessmentPart, { description: 'Those requests (created while they were reported here) rated by the resident: sum of ratings over 5 × rated requests.' })
   satisfaction!: AssessmentPart;
 
   @Field(() => Int, { description: '积分: points earned that year while reported to this community (entries above zero, made on a day their report here counts for; spending does not lower it). Shown beside the score, not part of it.' })

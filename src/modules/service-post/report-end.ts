@@ -45,7 +45,7 @@ export async function lastReportEnd(em: EntityManager, personId: number): Promis
  * report, not ended, to today). A report begun on the day the member's previous report ended (the
  * usual move: updatePerson ends the old report that day, endReport, and the member reports anew where
  * they live the same day, which assertAfterLastReport allows) counts from the NEXT day: the day belongs
- * to the report that ended. Else that day's activities and points counted in both communities.
+ * to the report that ended. Else that day's activities, requests and points counted in both communities.
  * The day goes to the old report, not the new one, because an ended report's end day is its last day
  * everywhere (a post claim's endedOn, a report ended by retiring, which no report follows), and because
  * the new report is the one that knows, from its start, that it follows: a report made later and dated
