@@ -22,6 +22,7 @@ import {
 import { createTestApp, type GraphQLResult, type TestApp } from '../helpers/test-app';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
+import { race } from '../helpers/lock-race';
 
 let app: TestApp;
 let w: World;
@@ -281,6 +282,79 @@ describe('ID numbers raced (review of the count-after-the-guard save)', () => {
     expect(await rawRow(app, 'person', id)).toMatchObject({ id_number: null, birth_year: 1975 });
     // Free again: someone else may take it.
     await ok(app, CREATE, { input: { name: '接号者', gender: 'FEMALE', idNumber } });
+  });
+});
+
+describe('an ID number is checked against the viewer\'s scope before it is counted, without saving the person first', () => {
+  test('staff whose area covers the person register or give a number with one write of the row, which carries it', async () => {
+    const staff = accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]);
+    // Every write of these test rows moves a sequence (not rolled back with its transaction).
+    const em = app.orm.em.fork();
+    await em.execute(`create sequence if not exists marked_person_written`);
+    await em.execute(`create or replace function note_marked_person_written() returns trigger language plpgsql as $$
+      begin
+        if new.name like '单次写入%' then perform nextval('marked_person_written'); end if;
+        return new;
+      end $$`);
+    await em.execute(`create trigger note_marked_person_written before insert or update on person for each row execute function note_marked_person_written()`);
+    try {
+      const written = async () => Number((await em.execute(`select nextval('marked_person_written') as n`))[0].n);
+      const registered = residentId('19750707', 'MALE');
+      let before = await written();
+      const created = await app.execute(CREATE, { input: { name: '单次写入甲', gender: 'MALE', idNumber: registered, residenceCommunityId: w.communityId } }, staff);
+      expect(created.errors).toBeUndefined();
+      // The insert, and this test's own read.
+      expect(await written()).toBe(before + 2);
+      expect(await rawRow(app, 'person', created.data.createPerson.id)).toMatchObject({ id_number: registered });
+
+      const id = await createPerson(app, { name: '单次写入乙', gender: 'FEMALE', residenceCommunityId: w.communityId });
+      const given = residentId('19760808', 'FEMALE');
+      before = await written();
+      const updated = await app.execute(UPDATE, { id, input: { idNumber: given } }, staff);
+      expect(updated.errors).toBeUndefined();
+      expect(await written()).toBe(before + 2);
+      expect(await rawRow(app, 'person', id)).toMatchObject({ id_number: given });
+    } finally {
+      await em.execute(`drop trigger note_marked_person_written on person`);
+      await em.execute(`drop function note_marked_person_written()`);
+    }
+  });
+
+  test('two writers of one new number at once: the second waits for the first and is answered by the count; only the winner ever writes the number', async () => {
+    const idNumber = residentId('19770909', 'FEMALE');
+    // Every write carrying the number is counted, then waits at a gate the race holds: without a
+    // lock on the number, the second writer counts before the first commits and writes it too
+    // (and PostgreSQL refuses it at the unique key, logging the number).
+    const em = app.orm.em.fork();
+    await em.execute(`create sequence if not exists raced_id_number_written`);
+    await em.execute(`create or replace function gate_raced_id_number() returns trigger language plpgsql as $$
+      begin
+        if new.id_number = '${idNumber}' then
+          perform nextval('raced_id_number_written');
+          perform pg_advisory_xact_lock(4711, 1);
+        end if;
+        return new;
+      end $$`);
+    await em.execute(`create trigger gate_raced_id_number before insert or update on person for each row execute function gate_raced_id_number()`);
+    try {
+      const written = async () => Number((await em.execute(`select nextval('raced_id_number_written') as n`))[0].n);
+      const other = await createPerson(app, { name: '并发后者', gender: 'FEMALE' });
+      const before = await written();
+      const [first, second] = await race(app, ['select pg_advisory_xact_lock(4711, 1)', []],
+        () => app.execute(CREATE, { input: { name: '并发先者', gender: 'FEMALE', idNumber } }),
+        () => app.execute(UPDATE, { id: other, input: { idNumber } }));
+      expect(first.errors).toBeUndefined();
+      const sequential = await expectNothingWritten(app, () => app.execute(UPDATE, { id: other, input: { idNumber } }), [{ table: 'person', id: other }]);
+      expectError(sequential, 'CONFLICT', 'input.idNumber');
+      expect(second).toEqual(sequential);
+      expect(JSON.stringify(second)).not.toContain(idNumber);
+      // The winner's insert, and this test's own read.
+      expect(await written()).toBe(before + 2);
+      expect((await rawRow(app, 'person', other))!.id_number).toBeNull();
+    } finally {
+      await em.execute(`drop trigger gate_raced_id_number on person`);
+      await em.execute(`drop function gate_raced_id_number()`);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { ChangeSetType, FlushMode, type EntityManager, type EventSubscriber, type FlushEventArgs } from '@mikro-orm/core';
+import { ChangeSetType, FlushMode, helper, type EntityManager, type EventSubscriber, type FlushEventArgs } from '@mikro-orm/core';
 import type { Options } from '@mikro-orm/postgresql';
 
 type FilterDef = NonNullable<Options['filters']>[string];
@@ -61,36 +61,71 @@ function nameOf(entityName: unknown): string {
 
 /**
  * Writing: before anything is sent to the database, every row a flush would create, change or
- * delete is checked against the viewer's subtrees: its current row (changes, deletions) and the
- * area it will belong to (creations, and changes that move it). One refusal aborts the whole
+ * delete is checked against the viewer's subtrees (assertMayWrite). One refusal aborts the whole
  * flush, and with it the mutation's transaction: nothing is half-written.
  */
 export class ScopeWriteGuard implements EventSubscriber {
   async onFlush({ em, uow }: FlushEventArgs): Promise<void> {
-    const params = em.getFilterParams<Partial<ScopeParams>>(SCOPE_FILTER);
-    if (!params?.enforceWrites) return;
-    const paths = params.paths ?? null;
-    if (paths === null) return;
-    const creating = new Set<object>();
-    for (const changeSet of uow.getChangeSets()) if (changeSet.type === ChangeSetType.CREATE) creating.add(changeSet.entity);
-
+    if (writeScopeOf(em) === null) return;
+    const created = new Set<object>();
+    for (const changeSet of uow.getChangeSets()) if (changeSet.type === ChangeSetType.CREATE) created.add(changeSet.entity);
     for (const changeSet of uow.getChangeSets()) {
-      const name = changeSet.meta.className;
-      if (CONSEQUENCE_TYPES.has(name)) continue;
-      if (SCOPE_PATHS[name] === undefined) {
-        if (SELF_SERVICE_TYPES.has(name)) continue;
-        if (GLOBAL_TYPES.has(name)) throw forbidden(`Only an administrator bound to no area may change ${name} records`);
-        throw new Error(`no scope rule for ${name}: classify it in scope.rules.ts`);
-      }
-      const id = (changeSet.entity as { id?: number }).id;
-      if (changeSet.type !== ChangeSetType.CREATE && id !== undefined) {
-        await assertRowInScope(em, name, id, paths, addresseeOf(params));
-      }
-      if (changeSet.type === ChangeSetType.CREATE || (changeSet.type === ChangeSetType.UPDATE && movesArea(name, changeSet.payload))) {
-        await assertTargetInScope(em, name, changeSet.entity as Record<string, unknown>, paths, creating);
-      }
+      const creating = changeSet.type === ChangeSetType.CREATE;
+      const moving = creating || (changeSet.type === ChangeSetType.UPDATE && movesArea(changeSet.meta.className, changeSet.payload));
+      await assertMayWrite(em, changeSet.entity, { creating, moving, created });
     }
   }
+}
+
+/** What a write does to a row, as far as its scope goes. */
+export interface PendingWrite {
+  /** The row is not in the database yet (nothing stored to check). */
+  creating: boolean;
+  /** The write sets the area the row belongs to (a new row, or one moved). */
+  moving: boolean;
+  /** Rows created in the same flush: a parent among them is checked as its own row. */
+  created?: ReadonlySet<object>;
+}
+
+/**
+ * May the viewer of `em` write `entity` where it is and where it is going: its stored row (unless
+ * new) must lie in their scope, and so must the area it will belong to when it is new or moved.
+ * FORBIDDEN otherwise. The flush runs it on every row it writes (ScopeWriteGuard); a service runs
+ * it itself, before the flush, when what it answers next must be answered only to a viewer who may
+ * write the row (updatePerson's ID number). `write` defaults to what a flush now would write.
+ */
+export async function assertMayWrite(em: EntityManager, entity: object, write?: PendingWrite): Promise<void> {
+  const scope = writeScopeOf(em);
+  if (scope === null) return;
+  const name = em.getMetadata().get(entity.constructor.name).className;
+  if (CONSEQUENCE_TYPES.has(name)) return;
+  if (SCOPE_PATHS[name] === undefined) {
+    if (SELF_SERVICE_TYPES.has(name)) return;
+    if (GLOBAL_TYPES.has(name)) throw forbidden(`Only an administrator bound to no area may change ${name} records`);
+    throw new Error(`no scope rule for ${name}: classify it in scope.rules.ts`);
+  }
+  const { creating, moving, created = new Set<object>() } = write ?? pendingWrite(em, name, entity);
+  const id = (entity as { id?: number }).id;
+  if (!creating && id !== undefined) await assertRowInScope(em, name, id, scope.paths, scope.addressee);
+  if (moving) await assertTargetInScope(em, name, entity as Record<string, unknown>, scope.paths, created);
+}
+
+/** The viewer's subtrees when their writes are checked; null when they are not (no viewer, or bound to no area). */
+function writeScopeOf(em: EntityManager): { paths: string[]; addressee: Addressee } | null {
+  const params = em.getFilterParams<Partial<ScopeParams>>(SCOPE_FILTER);
+  if (!params?.enforceWrites || !params.paths) return null;
+  return { paths: params.paths, addressee: addresseeOf(params) };
+}
+
+/** What a flush now would write of `entity`: its payload computed as MikroORM's change sets compute it. */
+function pendingWrite(em: EntityManager, name: string, entity: object): PendingWrite {
+  const wrapped = helper(entity);
+  const original = wrapped.__originalEntityData;
+  if (!original) return { creating: true, moving: true };
+  if (!wrapped.__initialized) return { creating: false, moving: false };
+  const comparator = em.getComparator();
+  const payload = comparator.diffEntities(name, original, comparator.prepareEntity(entity)) as Record<string, unknown>;
+  return { creating: false, moving: movesArea(name, payload) };
 }
 
 /** Whether an update changes the first relation on the record's scope path (or an area's path). */
@@ -110,7 +145,7 @@ async function assertRowInScope(em: EntityManager, name: string, id: number, pat
  * otherwise the first relation on its scope path must lead somewhere in
  * scope by the rest of the path. A parent created in the same flush is checked as its own row.
  */
-async function assertTargetInScope(em: EntityManager, name: string, entity: Record<string, unknown>, paths: string[], creating: Set<object>): Promise<void> {
+async function assertTargetInScope(em: EntityManager, name: string, entity: Record<string, unknown>, paths: string[], created: ReadonlySet<object>): Promise<void> {
   const chain = SCOPE_PATHS[name];
   if (chain === '') {
     const path = entity.path as string | undefined;
@@ -120,7 +155,7 @@ async function assertTargetInScope(em: EntityManager, name: string, entity: Reco
   const [first, ...rest] = chain.split('.');
   const target = entity[first] as { id?: number; constructor: { name: string } } | null | undefined;
   if (!target) throw forbidden(`A ${name} that belongs to no area may only be changed by an administrator bound to no area`);
-  if (creating.has(target)) return;
+  if (created.has(target)) return;
   const meta = em.getMetadata().find(name)!;
   const targetName = meta.properties[first as keyof typeof meta.properties].type;
   const targetChain = rest.join('.');

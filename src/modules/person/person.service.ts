@@ -1,4 +1,4 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { FlushMode, type EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { NamedOrderField } from '../../common/inputs';
@@ -20,6 +20,7 @@ import type { AssignGridWorkerInput, CreatePersonInput, PersonListArgs, UpdatePe
 import { assertConsistentRegistration } from './person.rules';
 import { assertPlacementsHold, lockPlacementAreas, lockPlacementAreasBefore } from '../service-post/placements';
 import { releaseClaimsOf } from '../micro-wish/micro-wish.service';
+import { assertMayWrite } from '../identity/scope.guard';
 
 /** People who register with their residence community: party members and non-party staff. */
 export const personService = {
@@ -157,26 +158,24 @@ async function validate(em: EntityManager, person: Person): Promise<void> {
   });
   if (person.idNumber) {
     // Whether a number is taken says that someone holds it: that answer is given only to a viewer
-    // who may write this person where they are and where they are going. So the person is saved
-    // first with the number they had (none for a new one): the flush runs the scope guard, FORBIDDEN
-    // whatever the number for a person outside the viewer's scope, in no area, or moved out of it.
-    // Then the number is counted everywhere (unfiltered: the same CONFLICT wherever the holder lives,
-    // naming nothing of them) and set. Counted before that flush, the answer told a community's
-    // staff whether a number was registered anywhere in the city (CONFLICT or FORBIDDEN, nothing
-    // written); left to the unique key, every refusal wrote the number into PostgreSQL's own log
-    // (`DETAIL: Key (id_number)=(…) already exists`): now only a true race reaches the key
-    // (sameConflictWhenRaced). Never echo the number back: it is personal data.
+    // who may write this person where they are and where they are going. So the write is checked
+    // first, as the flush will check it (assertMayWrite): FORBIDDEN whatever the number for a person
+    // outside the viewer's scope, in no area, or moved out of it. Then the number is counted
+    // everywhere (unfiltered: the same CONFLICT wherever the holder lives, naming nothing of them).
+    // Counted first, the answer told a community's staff whether a number was registered anywhere
+    // in the city (CONFLICT or FORBIDDEN, nothing written); left to the unique key, every refusal
+    // wrote the number into PostgreSQL's own log (`DETAIL: Key (id_number)=(…) already exists`).
+    // Never echo the number back: it is personal data.
     const wanted = person.idNumber;
     const [stored] = person.id ? await em.execute<{ id_number: string | null }[]>('select id_number from person where id = ?', [person.id]) : [];
-    const had = stored?.id_number ?? null;
-    if (wanted === had) return;
-    person.idNumber = had;
-    // Touched, so an edit of the number alone still makes a change for the scope guard to check.
-    person.updatedAt = new Date();
-    await em.flush();
-    const taken = await em.count(Person, { idNumber: wanted, id: { $ne: person.id } }, { filters: false });
+    if (wanted === (stored?.id_number ?? null)) return;
+    await assertMayWrite(em, person);
+    // Writers of one number count and write it one after the other (until commit), so a race too is
+    // answered by the count, not by the unique key (sameConflictWhenRaced stays for any other writer).
+    await em.execute(`select pg_advisory_xact_lock(hashtext('person_id_number'), hashtext(?))`, [wanted]);
+    // Not flushed first: the pending write carries the number.
+    const taken = await em.count(Person, { idNumber: wanted, ...(person.id ? { id: { $ne: person.id } } : {}) }, { filters: false, flushMode: FlushMode.COMMIT });
     if (taken) throw idNumberTaken();
-    person.idNumber = wanted;
   }
 }
 
