@@ -343,6 +343,19 @@ describe('pointsLeaderboard for a year (a dashboard\'s "this year": all-time ran
     expect((await ok(app, QUERY, { c: tree.communityId })).pointsLeaderboard).toEqual([row('老甲', 1, 110, 110), row('新乙', 2, 30, 5), row('新丙', 2, 30, 30), row('丁', 4, 20, 15)]);
   });
 
+  test('without a year, everyone with an entry, as before: one who earned nothing (a legacy entry of 0) is listed last with 0; for a year, only those who earned in it', async () => {
+    const zero = await createMember(app, { name: '零分', communityId: tree.communityId, employerUnitId: w.units.hospitalId });
+    const em = app.orm.em.fork();
+    await em.execute(`insert into point_entry (created_at, updated_at, person_id, kind, amount, source_type, source_id) values ('2026-05-01T02:00:00Z', '2026-05-01T02:00:00Z', ?, 'CLAIM_CONFIRMED', 0, 'Claim', 990001)`, [dbId(zero)]);
+    try {
+      const allTime = (await ok(app, QUERY, { c: tree.communityId })).pointsLeaderboard;
+      expect(allTime.at(-1)).toEqual({ rank: 5, earned: 0, balance: 0, person: { id: zero, name: '零分' } });
+      expect((await ok(app, QUERY, { c: tree.communityId, year: 2026 })).pointsLeaderboard.map((r: any) => r.person.id)).not.toContain(zero);
+    } finally {
+      await em.execute(`delete from point_entry where person_id = ?`, [dbId(zero)]);
+    }
+  });
+
   test('a year outside 2000-2100 is BAD_USER_INPUT on year; another community\'s board is FORBIDDEN for a year too', async () => {
     expectError(await app.execute(QUERY, { c: tree.communityId, year: 1999 }), 'BAD_USER_INPUT', 'year');
     expectError(await app.execute(QUERY, { c: tree.communityId, year: 2101 }), 'BAD_USER_INPUT', 'year');

@@ -90,10 +90,10 @@ export const pointsLedger = {
                  join person p on p.id = e.person_id
                 where p.residence_community_id = ?
                 group by e.person_id) totals
-        where earned > 0
+        where ?::timestamptz is null or earned > 0
         order by earned desc, person_id asc
         limit ?`,
-      [period.from, period.from, period.to, period.to, community.id, first],
+      [period.from, period.from, period.to, period.to, community.id, period.from, first],
     );
     return rows.map((row) => ({ rank: Number(row.rank), personId: Number(row.person_id), earned: Number(row.earned), balance: Number(row.balance) }));
   },
