@@ -12,14 +12,17 @@
  * (a street's ranking score), the score is computed without it for these viewers, or it could be
  * worked back out of the score.
  *
- * Counts (suppressedCell, suppressedTotal below): a portal (an API key, third-party sites) reads no
+ * Counts (suppressedCells, suppressesTotal, rateShown below): a portal (an API key, third-party sites) reads no
  * count of 1 to MIN_CELL_RECORDS − 1 records either: "2 requests from DISABLED residents of one
  * community on one day" points at a household the neighbours know. Such a cell's counts and every
  * figure drawn from them are null, with `suppressed` set so a chart can say "fewer than 5". Zero
  * stays 0 everywhere (that nobody asked singles out nobody). A total beside suppressed cells is null
- * too when those cells hold 1 to MIN_CELL_RECORDS − 1 records together (the total less the cells
- * shown would give them). Staff and analysts (signed-in accounts, audited) read exact counts. Left
- * open: differencing across queries (a street's total less its communities', two overlapping periods).
+ * too when it is itself 1 to MIN_CELL_RECORDS − 1; the cells are suppressed with their complement,
+ * column by column (each count of a row judged on its own), so that no total less the cells shown
+ * gives a small count back; a rate beside its counts is null when its numerator or the rest is 1 to
+ * MIN_CELL_RECORDS − 1 (rateShown). Staff and analysts (signed-in accounts, audited) read exact
+ * counts. Left open: differencing across queries (a street's total less its communities', two
+ * overlapping periods) and across two breakdowns of one answer read together.
  */
 import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import { MIN_DEMANDS_FOR_V } from '../../analytics';
@@ -71,25 +74,85 @@ export function isSmallCount(records: number): boolean {
 export type Suppressible<T, F extends keyof T> = Omit<T, F> & { [P in F]: T[P] | null } & { suppressed: boolean };
 
 /**
- * A cell as a viewer who `suppresses` small counts reads it: when it is about 1 to
- * MIN_CELL_RECORDS − 1 `records`, its `fields` (its counts and the figures drawn from them: rates,
- * averages) are null and `suppressed` is true; otherwise it is as given.
+ * Whether a total must be suppressed for a viewer who `suppresses` small counts: when it is itself
+ * 1 to MIN_CELL_RECORDS − 1. The cells beside it are suppressed column by column with their
+ * complement (suppressedCells), so the total less the cells shown is 0 or at least MIN_CELL_RECORDS
+ * records, whichever breakdown it is read against: it tells no single cell's count.
  */
-export function suppressedCell<T extends object, F extends keyof T>(suppresses: boolean, cell: T, records: number, fields: readonly F[]): Suppressible<T, F> {
-  if (!suppresses || !isSmallCount(records)) return { ...cell, suppressed: false };
-  const out: Record<string, unknown> = { ...cell, suppressed: true };
-  for (const field of fields) out[field as string] = null;
-  return out as Suppressible<T, F>;
+export function suppressesTotal(suppresses: boolean, total: number): boolean {
+  return suppresses && isSmallCount(total);
 }
 
 /**
- * Whether a total beside cells must be suppressed for a viewer who `suppresses` small counts: when
- * it is itself small, or the suppressed cells hold 1 to MIN_CELL_RECORDS − 1 records together
- * (`hiddenRecords`): the total less the cells shown would give them. (Summed over several cells, at
- * least MIN_CELL_RECORDS tell no single cell's count.)
+ * Which cells of one count column a viewer who `suppresses` small counts may not read (standard
+ * primary and complementary suppression): the cells of 1 to MIN_CELL_RECORDS − 1, and those
+ * `alreadyHidden` (their row is); then, while the hidden cells hold 1 to MIN_CELL_RECORDS − 1
+ * together, the smallest shown non-zero cell too, until they hold MIN_CELL_RECORDS or more or
+ * nothing non-zero is left shown (then the column's total is itself 1-4, suppressed as such). The
+ * column's total less the cells shown never gives a small count back. `groups` (one key per cell):
+ * cells whose subtotal is shown apart, each group judged as its own column (requestsResolved is the
+ * RESOLVED and CLOSED rows of requestsByStatus; received less it, the other rows). 0 stays shown.
  */
-export function suppressesTotal(suppresses: boolean, total: number, hiddenRecords: number): boolean {
-  return suppresses && (isSmallCount(total) || isSmallCount(hiddenRecords));
+export function hiddenCounts(suppresses: boolean, counts: readonly number[], alreadyHidden: readonly boolean[] = [], groups: readonly unknown[] = []): boolean[] {
+  const hidden = counts.map((count, i) => suppresses && count > 0 && (isSmallCount(count) || (alreadyHidden[i] ?? false)));
+  if (!suppresses) return hidden;
+  for (const group of new Set(counts.map((_, i) => groups[i]))) {
+    const cells = counts.map((_, i) => i).filter((i) => groups[i] === group);
+    let hiddenSum = cells.reduce((sum, i) => sum + (hidden[i] ? counts[i] : 0), 0);
+    const shown = cells.filter((i) => !hidden[i] && counts[i] > 0).sort((a, b) => counts[a] - counts[b] || a - b);
+    for (const i of shown) {
+      if (!isSmallCount(hiddenSum)) break;
+      hidden[i] = true;
+      hiddenSum += counts[i];
+    }
+  }
+  return hidden;
+}
+
+/** How suppressedCells judges a breakdown's rows. */
+export interface CountRules<T, F extends keyof T> {
+  /** The records a row holds, if judged: when hidden (hiddenCounts over all rows), every one of `fields` of the row is null. */
+  size?: (row: T) => number;
+  /** Count fields judged column by column as well (hiddenCounts, the row's hidden cells counted as hidden). */
+  counts?: readonly F[];
+  /** Per count field, the group of a row's cell (hiddenCounts' `groups`). */
+  groupOf?: (row: T, field: F) => unknown;
+  /** Figures drawn from counts (a sum, an average, a rate): null once any count they are drawn from is. */
+  derived?: Partial<Record<F, readonly F[]>>;
+}
+
+/**
+ * A breakdown's rows as a viewer who `suppresses` small counts reads them: a row whose size is
+ * hidden (hiddenCounts: 1-4 records, or the complement of such rows) has all its `fields` null; each
+ * of `counts` is judged as its own column too (a day of 20 requests and 2 resolved shows no
+ * `resolved: 2`), and what is derived from a hidden count goes with it. `suppressed`: some field
+ * of the row is null. Staff and analysts read every row as given.
+ */
+export function suppressedCells<T extends object, F extends keyof T>(suppresses: boolean, rows: readonly T[], fields: readonly F[], rules: CountRules<T, F>): Suppressible<T, F>[] {
+  const rowHidden = rules.size ? hiddenCounts(suppresses, rows.map(rules.size)) : rows.map(() => false);
+  const nulled = rows.map((_, i) => new Set<F>(rowHidden[i] ? fields : []));
+  for (const field of rules.counts ?? []) {
+    const column = hiddenCounts(suppresses, rows.map((row) => Number(row[field] ?? 0)), rowHidden, rows.map((row) => rules.groupOf?.(row, field)));
+    column.forEach((hidden, i) => hidden && nulled[i].add(field));
+  }
+  for (const [field, from] of Object.entries(rules.derived ?? {}) as [F, readonly F[]][]) {
+    nulled.forEach((set) => from.some((source) => set.has(source)) && set.add(field));
+  }
+  return rows.map((row, i) => {
+    const out: Record<string, unknown> = { ...row, suppressed: nulled[i].size > 0 };
+    for (const field of nulled[i]) out[field as string] = null;
+    return out as Suppressible<T, F>;
+  });
+}
+
+/**
+ * Whether a rate may be shown to a viewer who `suppresses` small counts: a rate beside its
+ * denominator (or beside the records it is of) gives its numerator back, and the denominator less
+ * it, so neither may be 1 to MIN_CELL_RECORDS − 1 (a street's 28 requests at 7.14% resolved are 2
+ * resolved). A rate not shown is left out of any score computed from it.
+ */
+export function rateShown(suppresses: boolean, numerator: number, denominator: number): boolean {
+  return !suppresses || !(isSmallCount(numerator) || isSmallCount(denominator - numerator));
 }
 
 /**

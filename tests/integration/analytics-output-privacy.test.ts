@@ -121,13 +121,13 @@ test('serviceStats: a row\'s hidden rating and close time cannot be worked back 
     const result = await app.execute(STATS, { input }, viewer);
     expect(result.errors).toBeUndefined();
     const { total, rows } = result.data.serviceStats;
-    // A portal reads no count of 1-4 (disclosure.ts): row B's, and the total's counts that less row A would give it.
+    // A portal reads no count of 1-4 (disclosure.ts): row B's, nor row A's beside it (its complement: the total less A would give B's).
     const portal = viewer.kind === 'portal';
     expect(rows).toEqual([
-      { key: a.code, satisfactionCount: 5, satisfactionAverage: 5, averageCloseHours: 1 },
+      { key: a.code, satisfactionCount: portal ? null : 5, satisfactionAverage: portal ? null : 5, averageCloseHours: portal ? null : 1 },
       { key: b.code, satisfactionCount: portal ? null : 1, satisfactionAverage: null, averageCloseHours: null },
     ]);
-    // 4.33 × 6 − 5 × 5 = 1 and 2.5 × 6 − 1 × 5 = 10: resident B's rating and close time. The counts stay for an analyst.
-    expect(total).toEqual({ serviceCount: portal ? null : 6, satisfactionCount: portal ? null : 6, satisfactionAverage: null, averageCloseHours: null });
+    // 4.33 × 6 − 5 × 5 = 1 and 2.5 × 6 − 1 × 5 = 10: resident B's rating and close time. The counts (6 tell no row's) stay.
+    expect(total).toEqual({ serviceCount: 6, satisfactionCount: 6, satisfactionAverage: null, averageCloseHours: null });
   }
 });

@@ -1,7 +1,7 @@
 import { badInput } from '../../common/errors';
 import type { AppContext } from '../../context/context';
 import { AreaLevel, Street } from '../area/area.entity';
-import { figureShown, hidesSmallCells, isSmallCount, suppressedCell, suppressesSmallCounts, suppressesTotal } from '../../common/disclosure';
+import { figureShown, hidesSmallCells, rateShown, suppressedCells, suppressesSmallCounts, suppressesTotal } from '../../common/disclosure';
 import { loadArea } from '../area/area.service';
 import { RequestCategory } from '../category/category.entity';
 import { RequestStatus } from '../request/request.entity';
@@ -154,42 +154,48 @@ export const dashboardService = {
     const categories = await ctx.em.find(RequestCategory, { id: { $in: byCategory.map((row) => int(row.category_id)) } });
     const categoryById = new Map(categories.map((category) => [category.id, category]));
 
-    // Small counts (disclosure.ts): a portal reads no count of 1-4 requests, wishes or people, nor
-    // a total the suppressed rows of a breakdown could be worked back from. Whistles and claims
-    // count departments' and units' acts, not residents: exact.
+    // Small counts (disclosure.ts): a portal reads no count of 1-4 requests, wishes or people, each
+    // breakdown's cells suppressed with their complement, column by column, so no total less the
+    // cells shown gives one back, nor a rate beside its counts. Whistles and claims count
+    // departments' and units' acts, not residents: exact.
     const suppresses = suppressesSmallCounts(ctx.viewer);
-    const requestsByCategory = byCategory.map((row) => suppressedCell(suppresses, { category: categoryById.get(int(row.category_id))!, count: int(row.count) }, int(row.count), ['count'] as const));
-    const requestsByStatus = byStatus.map((row) => suppressedCell(suppresses, { status: row.status as RequestStatus, count: int(row.count) }, int(row.count), ['count'] as const));
-    const requestsByDay = byDay.map((row) => suppressedCell(suppresses, { day: String(row.day), received: int(row.received), resolved: int(row.resolved) }, int(row.received), ['received', 'resolved'] as const));
-    const hiddenOf = <T extends { suppressed: boolean }>(rows: T[], raw: Row[], count: (row: Row) => number) => rows.reduce((sum, row, i) => sum + (row.suppressed ? count(raw[i]) : 0), 0);
+    const requestsByCategory = suppressedCells(suppresses, byCategory.map((row) => ({ category: categoryById.get(int(row.category_id))!, count: int(row.count) })), ['count'] as const, { size: (row) => row.count });
+    // requestsResolved is the RESOLVED and CLOSED rows' subtotal (received less it, the others'): each group judged apart.
+    const requestsByStatus = suppressedCells(suppresses, byStatus.map((row) => ({ status: row.status as RequestStatus, count: int(row.count) })), ['count'] as const, {
+      counts: ['count'], groupOf: (row) => DONE_STATUSES.has(row.status),
+    });
+    const requestsByDay = suppressedCells(suppresses, byDay.map((row) => ({ day: String(row.day), received: int(row.received), resolved: int(row.resolved) })), ['received', 'resolved'] as const, {
+      size: (row) => row.received, counts: ['resolved'],
+    });
     const received = int(r.received);
     const resolved = int(r.resolved);
-    const receivedHidden = [hiddenOf(requestsByCategory, byCategory, (row) => int(row.count)), hiddenOf(requestsByStatus, byStatus, (row) => int(row.count)), hiddenOf(requestsByDay, byDay, (row) => int(row.received))]
-      .some((hidden) => suppressesTotal(suppresses, received, hidden));
-    const isDone = (row: Row) => DONE_STATUSES.has(String(row.status));
-    const resolvedHidden = [hiddenOf(requestsByDay, byDay, (row) => int(row.resolved)), hiddenOf(requestsByStatus, byStatus, (row) => (isDone(row) ? int(row.count) : 0))]
-      .some((hidden) => suppressesTotal(suppresses, resolved, hidden));
-    const counted = (count: number) => (suppresses && isSmallCount(count) ? null : count);
+    const counted = (count: number) => (suppressesTotal(suppresses, count) ? null : count);
+    // A rate a portal may not read (rateShown): null, and named in suppressedFigures.
+    const rated = (numerator: number, denominator: number) => (rateShown(suppresses, numerator, denominator) ? rate(numerator, denominator) : null);
     const figures = {
-      requestsReceived: receivedHidden ? null : received,
-      requestsResolved: resolvedHidden ? null : resolved,
-      // A rate beside a count shown gives the other back: null when either is suppressed.
-      resolutionRate: receivedHidden || resolvedHidden ? null : rate(resolved, received),
+      requestsReceived: counted(received),
+      requestsResolved: counted(resolved),
+      resolutionRate: rated(resolved, received),
       overdueNow: counted(int(overdue[0].overdue)),
       microWishesFulfilled: counted(int(wishes[0].fulfilled)),
       membersReported: counted(int(members[0].reported)),
+      // Whether a few resolved cases met their deadline, or a few ratings: also the small-cell rule for every viewer who hides small cells.
+      onTimeRate: onTimeHidden ? null : rated(int(r.on_time), resolved),
+      satisfactionRate: ratingsHidden ? null : rated(int(r.satisfied), int(r.rated)),
     };
-    // A count is null only when suppressed; resolutionRate also when nothing was received.
-    const suppressedFigures = (Object.keys(figures) as (keyof typeof figures)[])
-      .filter((name) => figures[name] === null && (name !== 'resolutionRate' || receivedHidden || resolvedHidden));
+    // Nulled by the portal's count rule (not by the small-cell rule, nor a rate of nothing).
+    const exact = {
+      requestsReceived: received, requestsResolved: resolved, resolutionRate: rate(resolved, received), overdueNow: int(overdue[0].overdue),
+      microWishesFulfilled: int(wishes[0].fulfilled), membersReported: int(members[0].reported),
+      onTimeRate: onTimeHidden ? null : rate(int(r.on_time), resolved), satisfactionRate: ratingsHidden ? null : rate(int(r.satisfied), int(r.rated)),
+    };
+    const suppressedFigures = (Object.keys(figures) as (keyof typeof figures)[]).filter((name) => figures[name] === null && exact[name] !== null);
     return {
       area,
       from: input.from,
       to: input.to,
       ...figures,
-      onTimeRate: onTimeHidden ? null : rate(int(r.on_time), resolved),
       averageSatisfaction: r.mean_rating == null || ratingsHidden ? null : Math.round(Number(r.mean_rating) * 100) / 100,
-      satisfactionRate: ratingsHidden ? null : rate(int(r.satisfied), int(r.rated)),
       whistlesBlown: int(whistles[0].blown),
       whistleResponses: int(whistles[0].responses),
       whistlesAnsweredOnTimeRate: rate(int(whistles[0].on_time), int(whistles[0].due)),
@@ -235,14 +241,16 @@ export const dashboardService = {
     const scored = rows.map((row) => {
       const received = int(row.received);
       // Small counts (disclosure.ts): a street's month of 1-4 requests, with its rates and score (drawn from them), not for a portal.
-      if (suppresses && isSmallCount(received)) {
+      if (suppressesTotal(suppresses, received)) {
         return { month, street: streetById.get(int(row.street_id))!, requestsReceived: null, responseRate: null, resolutionRate: null, satisfactionRate: null, score: null, suppressed: true };
       }
+      // Small counts (rateShown): a rate beside requestsReceived whose numerator or rest is 1-4 gives it back.
+      const rated = (numerator: number, denominator: number) => (rateShown(suppresses, numerator, denominator) ? rate(numerator, denominator) : null);
       const rates = {
-        response: rate(int(row.responded), received),
-        resolution: rate(int(row.resolved), received),
+        response: rated(int(row.responded), received),
+        resolution: rated(int(row.resolved), received),
         // Small-cell rule (disclosure.ts): out of the rate and, for these viewers, out of the score, from which it could be worked back.
-        satisfaction: figureShown(hides, int(row.rated)) ? rate(int(row.satisfied), int(row.rated)) : null,
+        satisfaction: figureShown(hides, int(row.rated)) ? rated(int(row.satisfied), int(row.rated)) : null,
       };
       let weight = 0;
       let sum = 0;

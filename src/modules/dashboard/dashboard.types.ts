@@ -20,7 +20,7 @@ export class CategoryCount {
   @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' })
   count!: number | null;
 
-  @Field({ description: `True when the viewer is a portal and this count is 1-${MIN_CELL_RECORDS - 1}: it is null ("fewer than ${MIN_CELL_RECORDS}"). 0 stays 0; staff and analysts read exact counts.` })
+  @Field({ description: `True when the viewer is a portal and this count is null: 1-${MIN_CELL_RECORDS - 1}, or suppressed with such counts as their complement (the smallest others, until the suppressed cells hold ${MIN_CELL_RECORDS} or more: no total less the cells shown gives a small count back). 0 stays 0; staff and analysts read exact counts.` })
   suppressed!: boolean;
 }
 
@@ -32,7 +32,7 @@ export class StatusCount {
   @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' })
   count!: number | null;
 
-  @Field({ description: `True when the viewer is a portal and this count is 1-${MIN_CELL_RECORDS - 1}: it is null ("fewer than ${MIN_CELL_RECORDS}"). 0 stays 0; staff and analysts read exact counts.` })
+  @Field({ description: `True when the viewer is a portal and this count is null: 1-${MIN_CELL_RECORDS - 1}, or suppressed with such counts as their complement (the smallest others, until the suppressed cells hold ${MIN_CELL_RECORDS} or more: no total less the cells shown gives a small count back); the RESOLVED and CLOSED rows (requestsResolved) and the others are judged apart. 0 stays 0; staff and analysts read exact counts.` })
   suppressed!: boolean;
 }
 
@@ -44,10 +44,10 @@ export class DayCount {
   @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' })
   received!: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Of those received that day, how many are resolved or closed now; null when suppressed.' })
+  @Field(() => Int, { nullable: true, description: `Of those received that day, how many are resolved or closed now; null for a portal when the day is suppressed, or this count is 1-${MIN_CELL_RECORDS - 1}, or suppressed with such counts as their complement (the smallest others, until the suppressed cells hold ${MIN_CELL_RECORDS} or more: no total less the cells shown gives a small count back).` })
   resolved!: number | null;
 
-  @Field({ description: `True when the viewer is a portal and the day received 1-${MIN_CELL_RECORDS - 1} requests: received and resolved are null ("fewer than ${MIN_CELL_RECORDS}"). 0 stays 0; staff and analysts read exact counts.` })
+  @Field({ description: `True when the viewer is a portal and a count of the day is null: received (then resolved too) when 1-${MIN_CELL_RECORDS - 1}, or suppressed with such counts as their complement (the smallest others, until the suppressed cells hold ${MIN_CELL_RECORDS} or more: no total less the cells shown gives a small count back); resolved alone when it is, judged by the same rule over the days' resolved counts. 0 stays 0; staff and analysts read exact counts.` })
   suppressed!: boolean;
 }
 
@@ -63,22 +63,22 @@ export class DashboardFigures {
   @Field(() => DateTimeISOResolver)
   to!: Date;
 
-  @Field(() => Int, { nullable: true, description: `受理: requests received in the period. Null for a portal when suppressed (suppressedFigures): 1-${MIN_CELL_RECORDS - 1}, or the suppressed rows of a breakdown below hold 1-${MIN_CELL_RECORDS - 1} together (it less the rows shown would give them).` })
+  @Field(() => Int, { nullable: true, description: `受理: requests received in the period. Null for a portal when suppressed (suppressedFigures): 1-${MIN_CELL_RECORDS - 1}. The breakdowns below suppress their cells with their complement, so it less the cells shown never gives a small count back.` })
   requestsReceived!: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Of those, resolved or closed out now; null for a portal when suppressed, as requestsReceived.' })
+  @Field(() => Int, { nullable: true, description: 'Of those, resolved or closed out now; null for a portal when suppressed, as requestsReceived (against requestsByDay.resolved and the RESOLVED and CLOSED rows of requestsByStatus).' })
   requestsResolved!: number | null;
 
-  @Field(() => Float, { nullable: true, description: '解决率: resolved / received; null when nothing was received, or for a portal when either count is suppressed (the rate and one count give the other).' })
+  @Field(() => Float, { nullable: true, description: `解决率: resolved / received; null when nothing was received, or for a portal when resolved or received less resolved is 1-${MIN_CELL_RECORDS - 1} (the rate and one count give the other).` })
   resolutionRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: `按时办结率: resolved by their deadline / resolved; null when none is resolved, or, for viewers who may not see personal data (portals, analysts), when fewer than ${MIN_CELL_RECORDS} are.` })
+  @Field(() => Float, { nullable: true, description: `按时办结率: resolved by their deadline / resolved; null when none is resolved, or, for viewers who may not see personal data (portals, analysts), when fewer than ${MIN_CELL_RECORDS} are; for a portal also when those on time, or late, are 1-${MIN_CELL_RECORDS - 1}.` })
   onTimeRate!: number | null;
 
   @Field(() => Float, { nullable: true, description: `Mean rating, 1-5, of those rated; null when none is, or, for viewers who may not see personal data (portals, analysts), when fewer than ${MIN_CELL_RECORDS} are.` })
   averageSatisfaction!: number | null;
 
-  @Field(() => Float, { nullable: true, description: `满意率: rated 4 or 5 / rated; null as averageSatisfaction is.` })
+  @Field(() => Float, { nullable: true, description: `满意率: rated 4 or 5 / rated; null as averageSatisfaction is, and for a portal when those satisfied, or not, are 1-${MIN_CELL_RECORDS - 1}.` })
   satisfactionRate!: number | null;
 
   @Field(() => Int, { nullable: true, description: `Requests overdue now, as \`isOverdue\`: past their deadline with the clock running, or suspended already past it. Null for a portal when 1-${MIN_CELL_RECORDS - 1}.` })
@@ -102,7 +102,7 @@ export class DashboardFigures {
   @Field(() => Int, { nullable: true, description: `双报到: people who reported to a community inside the area on a day the period touches (today included), also those whose report has ended since (they moved, retired). Null for a portal when 1-${MIN_CELL_RECORDS - 1}.` })
   membersReported!: number | null;
 
-  @Field(() => [String], { description: `The figures above that are null because the viewer is a portal and they count (or are drawn from) 1-${MIN_CELL_RECORDS - 1} residents' records ("fewer than ${MIN_CELL_RECORDS}"): requestsReceived, requestsResolved, resolutionRate, overdueNow, microWishesFulfilled, membersReported. Whistles and claims count departments' and units' acts and stay exact. Empty for staff and analysts.` })
+  @Field(() => [String], { description: `The figures above that are null because the viewer is a portal and they count (or are drawn from) 1-${MIN_CELL_RECORDS - 1} residents' records ("fewer than ${MIN_CELL_RECORDS}"): requestsReceived, requestsResolved, overdueNow, microWishesFulfilled, membersReported, and the rates resolutionRate, onTimeRate, satisfactionRate whose numerator or denominator less it is 1-${MIN_CELL_RECORDS - 1}. Whistles and claims count departments' and units' acts and stay exact. Empty for staff and analysts.` })
   suppressedFigures!: string[];
 
   @Field(() => [CategoryCount], { description: 'Requests received, by first-level category, largest first.' })
@@ -153,13 +153,13 @@ export class StreetRankingRow {
   @Field({ description: `True when the viewer is a portal and the street received 1-${MIN_CELL_RECORDS - 1} requests that month: the count, its rates and score are null ("fewer than ${MIN_CELL_RECORDS}") and it is not ranked.` })
   suppressed!: boolean;
 
-  @Field(() => Float, { nullable: true, description: '响应率: dispatched within 24 h of receipt / received.' })
+  @Field(() => Float, { nullable: true, description: `响应率: dispatched within 24 h of receipt / received. Null for a portal when those dispatched in time, or the others, are 1-${MIN_CELL_RECORDS - 1} (rate × requestsReceived gives them): then left out of the score.` })
   responseRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: '解决率: resolved or closed / received.' })
+  @Field(() => Float, { nullable: true, description: `解决率: resolved or closed / received. Null for a portal when the resolved, or the others, are 1-${MIN_CELL_RECORDS - 1} (rate × requestsReceived gives them): then left out of the score.` })
   resolutionRate!: number | null;
 
-  @Field(() => Float, { nullable: true, description: '满意率: rated 4-5 / rated.' })
+  @Field(() => Float, { nullable: true, description: `满意率: rated 4-5 / rated. Null for a portal when those satisfied, or not, are 1-${MIN_CELL_RECORDS - 1}: then left out of the score.` })
   satisfactionRate!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Weighted score 0-100: response 10%, resolution 45%, satisfaction 45%; a missing rate drops out and the others are re-weighted.' })

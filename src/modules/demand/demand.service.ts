@@ -7,7 +7,7 @@ import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { maskPersonalNumbersInKey, maySeePersonalData } from '../../common/privacy';
 import {
-  SMALL_CELL_REASON, SUPPRESSED_COUNT_REASON, figureShown, isSmallCount, suppressedCell, suppressesSmallCounts, suppressesTotal, withholdsRow, withoutSmallCellDetails, type Suppressible,
+  SMALL_CELL_REASON, SUPPRESSED_COUNT_REASON, figureShown, isSmallCount, suppressedCells, suppressesSmallCounts, suppressesTotal, withholdsRow, withoutSmallCellDetails, type Suppressible,
 } from '../../common/disclosure';
 import { chinaMidnightAtOrBefore } from '../dashboard/dashboard.rules';
 import type { AppContext } from '../../context/context';
@@ -131,29 +131,31 @@ function withoutResolutionQuote(topic: DemandRow['topicOfMonth']): DemandRow['to
 
 /**
  * A series as a viewer who `suppresses` small counts reads it (disclosure.ts): a point of 1-4
- * records without its counts; the total without them either when the suppressed points hold 1-4
- * together (total less the points shown); the Sen slope, a median of differences between points,
- * not beside suppressed points (one difference is often the slope).
+ * records without its counts, with its complement (the total less the points shown gives no small
+ * count back); open and finished judged as columns of their own; the total null when it is 1-4
+ * itself; the Sen slope, a median of differences between points, not beside suppressed points (one
+ * difference is often the slope).
  */
 function seriesFor(suppresses: boolean, series: DemandSeriesResult): DemandSeries {
-  const points = series.points.map((point) => suppressedCell(suppresses, point, point.volume, ['volume', 'open', 'finished'] as const));
-  const hidden = series.points.filter((_, i) => points[i].suppressed).reduce((sum, point) => sum + point.volume, 0);
-  const totalSuppressed = suppressesTotal(suppresses, series.total, hidden);
-  const trend = series.trend && hidden > 0 ? { ...series.trend, senSlope: null } : series.trend;
+  const points = suppressedCells(suppresses, series.points, ['volume', 'open', 'finished'] as const, { size: (point) => point.volume, counts: ['open', 'finished'] });
+  const totalSuppressed = suppressesTotal(suppresses, series.total);
+  const trend = series.trend && points.some((point) => point.volume === null) ? { ...series.trend, senSlope: null } : series.trend;
   return { ...series, points, total: totalSuppressed ? null : series.total, totalSuppressed, trend };
 }
 
 /**
- * A hot-spot list as a viewer who `suppresses` small counts reads it: an area of 1-4 demands without
- * its count and the figures that give it back (z, rates); the parent's rate without them when the
- * suppressed areas hold 1-4 together (its rate × population less the areas shown).
+ * A hot-spot list as a viewer who `suppresses` small counts reads it: an area of 1-4 demands (and
+ * its complement, disclosure.ts) without its count and the figures that give it back (expected, z,
+ * rates); the parent's rate null when the count it gives back (rate × the residents of the areas
+ * listed, Σ expected) is 1-4, and then every area's expected, z and ratio too (each gives the rate back).
  */
 function hotspotsFor(suppresses: boolean, result: DemandHotspotsResult): Omit<DemandHotspotsResult, 'areas'> & { areas: Suppressible<DemandHotspot, HiddenHotspotField>[] } {
-  const areas = result.areas.map((area) => suppressedCell(suppresses, area, area.volume, HIDDEN_HOTSPOT_FIELDS));
-  const hidden = result.areas.filter((_, i) => areas[i].suppressed).reduce((sum, area) => sum + area.volume, 0);
-  return { ...result, areas, parentRatePer10k: suppressesTotal(suppresses, 0, hidden) ? null : result.parentRatePer10k };
+  const areas = suppressedCells(suppresses, result.areas, HIDDEN_HOTSPOT_FIELDS, { size: (area) => area.volume });
+  const parentCount = result.parentRatePer10k === null ? 0 : Math.round((result.parentRatePer10k * result.areas.reduce((sum, area) => sum + (area.population ?? 0), 0)) / 1e4);
+  if (!suppressesTotal(suppresses, parentCount)) return { ...result, areas };
+  return { ...result, parentRatePer10k: null, areas: areas.map((area) => ({ ...area, expected: null, z: null, smoothedRateRatio: null })) };
 }
-const HIDDEN_HOTSPOT_FIELDS = ['volume', 'z', 'ratePer10k', 'smoothedRateRatio'] as const;
+const HIDDEN_HOTSPOT_FIELDS = ['volume', 'expected', 'z', 'ratePer10k', 'smoothedRateRatio'] as const;
 type HiddenHotspotField = (typeof HIDDEN_HOTSPOT_FIELDS)[number];
 
 /** Demand ranking, series and hot spots: input checks and area scope here, the numbers in analytics/. */

@@ -127,14 +127,14 @@ export class DemandRanking {
   @Field(() => [String], { description: 'Notes on the whole answer. Those on the trend (where it ends, where the data end) only when some cell\'s trend is read; each gap in collection always, as it may be why none is.' }) notes!: string[];
 }
 
-@ObjectType({ simpleResolvers: true, description: `One point of a series. For a portal, a point of 1-${MIN_CELL_RECORDS - 1} records has volume, open and finished null and suppressed true ("fewer than ${MIN_CELL_RECORDS}"); 0 stays 0. Staff and analysts read exact counts.` })
+@ObjectType({ simpleResolvers: true, description: `One point of a series. For a portal, a point of 1-${MIN_CELL_RECORDS - 1} records, or one suppressed as their complement (the smallest others, until the suppressed points hold ${MIN_CELL_RECORDS} or more), has volume, open and finished null and suppressed true ("fewer than ${MIN_CELL_RECORDS}"); open and finished of the other points are judged by the same rule, each over the points; 0 stays 0. Staff and analysts read exact counts.` })
 export class DemandSeriesPointType {
   @Field(() => LocalDateResolver, { description: 'First day of the point; weeks start on Monday.' }) start!: string;
   @Field(() => Int) days!: number;
   @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' }) volume!: number | null;
   @Field(() => Int, { nullable: true }) open!: number | null;
   @Field(() => Int, { nullable: true }) finished!: number | null;
-  @Field({ description: `True when the point holds 1-${MIN_CELL_RECORDS - 1} records and the viewer is a portal: its counts are null.` }) suppressed!: boolean;
+  @Field({ description: `True when the viewer is a portal and some count of the point is null (see the type).` }) suppressed!: boolean;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'Mann–Kendall trend over the points from dataBegin: where the scope (any category or group) has records before the period, from `from` when the same sources had any record city-wide on it (an empty point is then a real zero), or from the day they had one again after a gap in collection (the points before are no observations); else from the scope\'s first day with data in the period. It ends on `to`, or yesterday when `to` is today or later (a day not over is not read; its records are left out of the trend, not of the points). Inside it, a gap in collection (10 or more days in a row with nothing recorded anywhere, same sources) is not read as zeros: its days are not covered. Partly covered points (at the edges or across a gap) scaled to their full length, or left out when too short (a week under 3 days, a month under 7); one left out between two read is a missing point, the later ones keep their seasons.' })
@@ -161,12 +161,12 @@ export class CollectionGap {
 export class DemandSeries {
   @Field(() => [DemandSeriesPointType], { description: 'Every bucket of the period, as counted: a bucket across a collection gap holds only its other days\' records (collectionGaps says which days had none to hold).' }) points!: DemandSeriesPointType[];
   @Field(() => Int, { nullable: true, description: `Null for a portal when totalSuppressed.` }) total!: number | null;
-  @Field({ description: `True for a portal when the total is 1-${MIN_CELL_RECORDS - 1}, or the suppressed points hold 1-${MIN_CELL_RECORDS - 1} records together (the total less the points shown would give them): total is null.` }) totalSuppressed!: boolean;
+  @Field({ description: `True for a portal when the total is 1-${MIN_CELL_RECORDS - 1}: total is null. (The points are suppressed with their complement, so the total less the points shown never gives a small count back.)` }) totalSuppressed!: boolean;
   @Field(() => [CollectionGap], { description: 'The gaps in collection inside the period (up to the last day that is over), oldest first: shade them on a chart. The trend does not read their days as zeros.' }) collectionGaps!: CollectionGap[];
   @Field(() => SeriesTrend, { nullable: true }) trend!: SeriesTrend | null;
 }
 
-@ObjectType({ description: `An area of a hot-spot list. For a portal, an area of 1-${MIN_CELL_RECORDS - 1} demands has volume, z, ratePer10k and smoothedRateRatio null and suppressed true.` })
+@ObjectType({ description: `An area of a hot-spot list. For a portal, an area of 1-${MIN_CELL_RECORDS - 1} demands, or one suppressed as their complement (the smallest others, until the suppressed areas hold ${MIN_CELL_RECORDS} or more), has volume, expected, z, ratePer10k and smoothedRateRatio null and suppressed true; expected, z and smoothedRateRatio of every area are null when parentRatePer10k is.` })
 export class DemandHotspotType {
   communityKey?: number;
   gridKey?: number;
@@ -180,12 +180,12 @@ export class DemandHotspotType {
   @Field(() => Float, { nullable: true }) ratePer10k!: number | null;
   @Field(() => Float, { nullable: true }) smoothedRateRatio!: number | null;
   @Field() hot!: boolean;
-  @Field({ description: `True when the area holds 1-${MIN_CELL_RECORDS - 1} demands and the viewer is a portal.` }) suppressed!: boolean;
+  @Field({ description: `True when the viewer is a portal and the area's volume is null (see the type).` }) suppressed!: boolean;
 }
 
 @ObjectType()
 export class DemandHotspots {
-  @Field(() => Float, { nullable: true, description: `The parent area\'s rate per 10,000: the demands of its communities (grids) with a population recorded ÷ their residents, as demandRanking\'s ratePer10k counts. Null for a portal when the suppressed areas hold 1-${MIN_CELL_RECORDS - 1} demands together (rate × residents less the areas shown would give them).` }) parentRatePer10k!: number | null;
+  @Field(() => Float, { nullable: true, description: `The parent area\'s rate per 10,000: the demands of its communities (grids) with a population recorded ÷ their residents, as demandRanking\'s ratePer10k counts. Null for a portal when the count it gives back (rate × the residents of the areas listed, Σ expected) is 1-${MIN_CELL_RECORDS - 1}.` }) parentRatePer10k!: number | null;
   @Field() statistic!: string;
   @Field(() => [DemandHotspotType]) areas!: DemandHotspotType[];
 }

@@ -7,7 +7,7 @@ import { expectGlobalId } from '../../common/global-id';
 import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
-import { figureShown, hidesSmallCells, suppressedCell, suppressesSmallCounts, suppressesTotal, totalShown } from '../../common/disclosure';
+import { figureShown, hidesSmallCells, suppressedCells, suppressesSmallCounts, suppressesTotal, totalShown } from '../../common/disclosure';
 import { byForeignKey } from '../../context/loaders';
 import { AreaLevel } from '../area/area.entity';
 import { importServiceRows, markInterruptedRuns, runsWithoutImporter, type RunState } from './import';
@@ -187,24 +187,32 @@ type ExactStats = Omit<ServiceStats, 'rows' | 'total'> & { total: ExactRow; rows
 /** A row before the small-count rule: every count a number. */
 type ExactRow = Omit<ServiceStatsRow, (typeof ROW_COUNTS)[number] | 'suppressed'> & Record<(typeof ROW_COUNTS)[number], number>;
 
+/** The counts judged column by column (the others are sums of them), and the figures drawn from counts. */
+const BASE_COUNTS = ['consultations', 'demands', 'open', 'finished', 'satisfactionCount', 'requestCount'] as const;
+const DERIVED: Partial<Record<(typeof ROW_FIGURES)[number], readonly (typeof ROW_FIGURES)[number][]>> = {
+  serviceCount: ['demands', 'consultations'],
+  demandTotal: ['demands', 'requestCount'],
+  averageCloseHours: ['finished'],
+  satisfactionAverage: ['satisfactionCount'],
+};
+
 /**
  * The statistics as a viewer who `suppresses` small counts reads them (disclosure.ts): a row of 1-4
- * records (one-window records and requests together) without its counts and averages; each count
- * of the total without it when the suppressed rows hold 1-4 of it together (the total less the rows
- * shown would give them), and its averages with it.
+ * records (one-window records and requests together), and its complement, without its counts and
+ * averages; each count of the shown rows judged as a column too (1 open of 30 records), with its
+ * complement, and the sums and averages drawn from a hidden count null; each count of the total
+ * null when it is 1-4 (the total less the rows shown gives no small count back), with what is drawn from it.
  */
 function withoutSmallCounts(suppresses: boolean, stats: ExactStats): ServiceStats {
-  const rows = stats.rows.map((row) => suppressedCell(suppresses, row, row.serviceCount + row.requestCount, ROW_FIGURES));
+  const rows = suppressedCells(suppresses, stats.rows, ROW_FIGURES, { size: (row) => row.serviceCount + row.requestCount, counts: BASE_COUNTS, derived: DERIVED });
   const total: ServiceStatsRow = { ...stats.total, suppressed: false };
-  for (const count of ROW_COUNTS) {
-    const hidden = stats.rows.reduce((sum, row, i) => sum + (rows[i].suppressed ? row[count] : 0), 0);
-    if (suppressesTotal(suppresses, stats.total[count], hidden)) {
-      total[count] = null;
-      total.suppressed = true;
-    }
+  for (const count of BASE_COUNTS) {
+    if (suppressesTotal(suppresses, stats.total[count])) total[count] = null;
   }
-  if (total.finished === null) total.averageCloseHours = null;
-  if (total.satisfactionCount === null) total.satisfactionAverage = null;
+  for (const [figure, from] of Object.entries(DERIVED) as [(typeof ROW_FIGURES)[number], readonly (typeof ROW_FIGURES)[number][]][]) {
+    if (from.some((count) => total[count] === null)) total[figure] = null;
+  }
+  total.suppressed = ROW_COUNTS.some((count) => total[count] === null);
   return { ...stats, total, rows };
 }
 

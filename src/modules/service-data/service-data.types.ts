@@ -44,7 +44,7 @@ export class ServiceStatsRow {
   @Field(() => Int, { nullable: true, description: 'demands + requestCount: what rankings sort by. Null only when suppressed.' })
   demandTotal!: number | null;
 
-  @Field({ description: `For a portal: on a row, true when it holds 1-${MIN_CELL_RECORDS - 1} records (one-window records and requests together): every count and average of it is null ("fewer than ${MIN_CELL_RECORDS}"). On the total, true when some count is null: it is 1-${MIN_CELL_RECORDS - 1}, or the suppressed rows hold 1-${MIN_CELL_RECORDS - 1} of it together (the total less the rows shown would give them). 0 stays 0; staff and analysts read exact counts.` })
+  @Field({ description: `For a portal: true when some count of it is null ("fewer than ${MIN_CELL_RECORDS}"). A row of 1-${MIN_CELL_RECORDS - 1} records (one-window records and requests together), or one suppressed as their complement (the smallest others, until the suppressed rows hold ${MIN_CELL_RECORDS} or more), has every count and average null; each count of the other rows is judged by the same rule column by column (1-${MIN_CELL_RECORDS - 1} open of 30), and a sum or average drawn from a null count is null. On the total, a count is null when it is 1-${MIN_CELL_RECORDS - 1}, with what is drawn from it. 0 stays 0; staff and analysts read exact counts.` })
   suppressed!: boolean;
 }
 
