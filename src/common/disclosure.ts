@@ -91,13 +91,16 @@ export function suppressesTotal(suppresses: boolean, total: number): boolean {
  * nothing non-zero is left shown (then the column's total is itself 1-4, suppressed as such). The
  * column's total less the cells shown never gives a small count back. `groups` (one key per cell):
  * cells whose subtotal is shown apart, each group judged as its own column (requestsResolved is the
- * RESOLVED and CLOSED rows of requestsByStatus; received less it, the other rows). 0 stays shown.
+ * RESOLVED and CLOSED rows of requestsByStatus; received less it, the other rows), then the whole
+ * column once more, as its total is shown too: a group of 1-4 with nothing left to hide in it takes
+ * a complement from another (received 12 less ORDERED 10 shown is the 2 resolved). 0 stays shown.
  */
 export function hiddenCounts(suppresses: boolean, counts: readonly number[], alreadyHidden: readonly boolean[] = [], groups: readonly unknown[] = []): boolean[] {
   const hidden = counts.map((count, i) => suppresses && count > 0 && (isSmallCount(count) || (alreadyHidden[i] ?? false)));
   if (!suppresses) return hidden;
-  for (const group of new Set(counts.map((_, i) => groups[i]))) {
-    const cells = counts.map((_, i) => i).filter((i) => groups[i] === group);
+  const all = counts.map((_, i) => i);
+  const columns = [...new Set(all.map((i) => groups[i]))].map((group) => all.filter((i) => groups[i] === group));
+  for (const cells of columns.length > 1 ? [...columns, all] : columns) {
     let hiddenSum = cells.reduce((sum, i) => sum + (hidden[i] ? counts[i] : 0), 0);
     const shown = cells.filter((i) => !hidden[i] && counts[i] > 0).sort((a, b) => counts[a] - counts[b] || a - b);
     for (const i of shown) {

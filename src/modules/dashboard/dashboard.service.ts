@@ -174,7 +174,8 @@ export const dashboardService = {
     const rated = (numerator: number, denominator: number) => (rateShown(suppresses, numerator, denominator) ? rate(numerator, denominator) : null);
     const figures = {
       requestsReceived: counted(received),
-      requestsResolved: counted(resolved),
+      // Shown beside received, received less it (the other rows' subtotal) is a count too: null when that is 1-4.
+      requestsResolved: counted(resolved) === null || (counted(received) !== null && suppressesTotal(suppresses, received - resolved)) ? null : resolved,
       resolutionRate: rated(resolved, received),
       overdueNow: counted(int(overdue[0].overdue)),
       microWishesFulfilled: counted(int(wishes[0].fulfilled)),

@@ -1,0 +1,98 @@
+import { MIN_CELL_RECORDS, hiddenCounts, rateShown, suppressesTotal } from '../../src/common/disclosure';
+
+/*
+ * hiddenCounts (disclosure.ts): primary and complementary suppression of one count column, the rule
+ * every portal breakdown (dashboard, serviceStats, demandSeries, demandHotspots) is built on.
+ */
+
+describe('hiddenCounts', () => {
+  test('primary: cells of 1 to 4 are hidden, 5 and more shown', () => {
+    expect(hiddenCounts(true, [1, 4, 5, 20, 2])).toEqual([true, true, false, false, true]);
+  });
+
+  test('complement: hidden cells holding 1-4 together take the smallest shown non-zero cell (first of equals)', () => {
+    expect(hiddenCounts(true, [2, 9, 6, 6, 30])).toEqual([true, false, true, false, false]);
+  });
+
+  test('complement stops once the hidden cells hold 5 or more (2 + 3 = 5: nothing more)', () => {
+    expect(hiddenCounts(true, [2, 3, 7, 8])).toEqual([true, true, false, false]);
+    // 1 + 6 = 7: one complement is enough, the 8 stays.
+    expect(hiddenCounts(true, [1, 6, 8])).toEqual([true, true, false]);
+  });
+
+  test('zero cells are never hidden, not even as a complement', () => {
+    expect(hiddenCounts(true, [0, 2, 0, 10])).toEqual([false, true, false, true]);
+    expect(hiddenCounts(true, [0, 0])).toEqual([false, false]);
+  });
+
+  test('no complement left: every non-zero cell hidden (the column total is then itself 1-4)', () => {
+    expect(hiddenCounts(true, [1, 2, 0])).toEqual([true, true, false]);
+  });
+
+  test('groups are judged apart: a group\'s small cell takes its complement from its own group only', () => {
+    // Group a: 2 hidden with its complement 6 (not the 5 of group b, though smaller). Group b: 5 and 7 shown.
+    expect(hiddenCounts(true, [2, 6, 5, 7], [], ['a', 'a', 'b', 'b'])).toEqual([true, true, false, false]);
+    // Group b alone of 3: nothing to complement it with in b; group a untouched.
+  });
+
+  test('groups: the column as a whole is judged too (its total is shown beside the groups\' subtotals): a group of 1-4 with nothing to complement it in the group takes the smallest shown cell of another', () => {
+    // received 12 = ORDERED 10 + RESOLVED 2: resolved (2) is suppressed as a total, so 12 − the ORDERED 10 shown would give it back.
+    expect(hiddenCounts(true, [2, 10], [], ['done', 'other'])).toEqual([true, true]);
+    expect(hiddenCounts(true, [8, 9, 3], [], ['a', 'a', 'b'])).toEqual([true, false, true]);
+    // Each group holding 0 or 5 or more hidden: the column too, nothing more.
+    expect(hiddenCounts(true, [2, 6, 5, 7], [], ['a', 'a', 'b', 'b'])).toEqual([true, true, false, false]);
+  });
+
+  test('alreadyHidden cells are hidden and counted: a hidden row of 3 takes a complement, one of 6 does not', () => {
+    expect(hiddenCounts(true, [3, 10, 12], [true, false, false])).toEqual([true, true, false]);
+    expect(hiddenCounts(true, [6, 10, 12], [true, false, false])).toEqual([true, false, false]);
+    // An already-hidden 0 stays a shown 0.
+    expect(hiddenCounts(true, [0, 10], [true, false])).toEqual([false, false]);
+  });
+
+  test('a viewer who does not suppress small counts has nothing hidden', () => {
+    expect(hiddenCounts(false, [1, 2, 3, 40], [true, true, false, false], ['a', 'b', 'a', 'b'])).toEqual([false, false, false, false]);
+  });
+
+  test('property: per group and over the whole column, the hidden cells hold 0 or ≥ 5 unless every non-zero cell of it is hidden; every 1-4 cell hidden; no 0 hidden', () => {
+    let seed = 20261207;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let run = 0; run < 2000; run += 1) {
+      const length = 1 + Math.floor(random() * 8);
+      const counts = Array.from({ length }, () => (random() < 0.3 ? 0 : random() < 0.5 ? 1 + Math.floor(random() * 4) : Math.floor(random() * 40)));
+      const already = counts.map(() => random() < 0.15);
+      const groups = counts.map(() => (random() < 0.5 ? 'x' : 'y'));
+      const hidden = hiddenCounts(true, counts, already, groups);
+      counts.forEach((count, i) => {
+        if (count === 0) expect(hidden[i]).toBe(false);
+        if (count > 0 && count < MIN_CELL_RECORDS) expect(hidden[i]).toBe(true);
+        if (count > 0 && already[i]) expect(hidden[i]).toBe(true);
+      });
+      for (const group of [...new Set(groups), 'whole column']) {
+        const cells = counts.map((_, i) => i).filter((i) => group === 'whole column' || groups[i] === group);
+        const hiddenSum = cells.reduce((sum, i) => sum + (hidden[i] ? counts[i] : 0), 0);
+        const allNonZeroHidden = cells.every((i) => counts[i] === 0 || hidden[i]);
+        if (!(hiddenSum === 0 || hiddenSum >= MIN_CELL_RECORDS || allNonZeroHidden)) {
+          throw new Error(`group ${group} of ${JSON.stringify({ counts, already, groups, hidden })} hides ${hiddenSum}`);
+        }
+      }
+    }
+  });
+});
+
+test('suppressesTotal: 1-4 only, and only for a viewer who suppresses', () => {
+  expect([0, 1, 4, 5].map((n) => suppressesTotal(true, n))).toEqual([false, true, true, false]);
+  expect(suppressesTotal(false, 2)).toBe(false);
+});
+
+test('rateShown: not when the numerator or the rest is 1-4 (28 requests, 2 responded; 28 with 26)', () => {
+  expect(rateShown(true, 2, 28)).toBe(false);
+  expect(rateShown(true, 26, 28)).toBe(false);
+  expect(rateShown(true, 0, 28)).toBe(true);
+  expect(rateShown(true, 28, 28)).toBe(true);
+  expect(rateShown(true, 10, 28)).toBe(true);
+  expect(rateShown(false, 2, 28)).toBe(true);
+});
