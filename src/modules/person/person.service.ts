@@ -67,6 +67,10 @@ export const personService = {
       // as endPostClaim does), then the person, as reportMember and claimServicePost lock it, so a
       // report or claim racing this edit either committed first and is ended here, or waits and sees it.
       const { id: personId } = expectGlobalId(id, [Person.name], 'id');
+      // The number's lock before any row lock (as createPerson, which locks nothing before it): taken
+      // after the person's, an edit waiting on it while a seat (unit FOR UPDATE, holder FOR SHARE) and a
+      // create (number, then its employer's KEY SHARE) waited on each other deadlocked.
+      if (input.idNumber) await lockIdNumber(em, input.idNumber);
       // A new employer is locked before the person (KEY SHARE: what writing the foreign key takes
       // anyway, so edits of people joining one unit do not queue): addAllianceMember and
       // updateAllianceMember lock the unit FOR UPDATE, then the seat holder FOR SHARE. Taken at the
@@ -172,11 +176,16 @@ async function validate(em: EntityManager, person: Person): Promise<void> {
     await assertMayWrite(em, person);
     // Writers of one number count and write it one after the other (until commit), so a race too is
     // answered by the count, not by the unique key (sameConflictWhenRaced stays for any other writer).
-    await em.execute(`select pg_advisory_xact_lock(hashtext('person_id_number'), hashtext(?))`, [wanted]);
+    await lockIdNumber(em, wanted);
     // Not flushed first: the pending write carries the number.
     const taken = await em.count(Person, { idNumber: wanted, ...(person.id ? { id: { $ne: person.id } } : {}) }, { filters: false, flushMode: FlushMode.COMMIT });
     if (taken) throw idNumberTaken();
   }
+}
+
+/** Writers of one ID number one after the other, until commit (re-entrant: taken twice, held once). */
+async function lockIdNumber(em: EntityManager, idNumber: string): Promise<void> {
+  await em.execute(`select pg_advisory_xact_lock(hashtext('person_id_number'), hashtext(?))`, [idNumber]);
 }
 
 /**
