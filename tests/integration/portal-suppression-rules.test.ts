@@ -140,6 +140,20 @@ describe('dashboard requestsByStatus: RESOLVED/CLOSED judged against requestsRes
     }
   });
 
+  test('a day of 7 received and 5 resolved: its 2 unresolved are not given back (received − resolved), so its resolved is null for a portal; a day of 6 and 6 keeps both; staff read all', async () => {
+    await resolve((await create(w.otherCommunityId, '2030-06-02', 7)).slice(0, 5), '2030-06-02T06:00:00Z');
+    await resolve(await create(w.otherCommunityId, '2030-06-03', 6), '2030-06-03T06:00:00Z');
+    const portal = (await read(DASHBOARD, { input: period('2030-06-02', '2030-06-04') }, portalViewer())).dashboard;
+    expect(portal.requestsByDay).toEqual([{ day: '2030-06-02', received: 7, resolved: null }, { day: '2030-06-03', received: 6, resolved: 6 }]);
+    expect(portal).toMatchObject({ requestsReceived: 13, requestsResolved: null });
+    expect(differences(portal).filter(isSmallCount)).toEqual([]);
+    for (const viewer of staffViewers()) {
+      const staff = (await read(DASHBOARD, { input: period('2030-06-02', '2030-06-04') }, viewer)).dashboard;
+      expect(staff.requestsByDay).toEqual([{ day: '2030-06-02', received: 7, resolved: 5 }, { day: '2030-06-03', received: 6, resolved: 6 }]);
+      expect(staff).toMatchObject({ requestsReceived: 13, requestsResolved: 11 });
+    }
+  });
+
   test('resolved 10 of 12 on 05-02 and 05-03 alone: the CLOSED 2 is hidden with its complement RESOLVED 8 within the group (resolved 10 − 0 shown)', async () => {
     const portal = (await read(DASHBOARD, { input: period('2030-05-02', '2030-05-03') }, portalViewer())).dashboard;
     expect(portal).toMatchObject({ requestsReceived: 10, requestsResolved: 10, resolutionRate: 1 });
