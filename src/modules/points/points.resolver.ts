@@ -47,7 +47,7 @@ export class PointEntryResolver {
   }
 
   @Query(() => [PointsLeaderboardEntry], {
-    description: '积分排行: people living in a community, by points earned: in `year` (China time; those who earned nothing that year are left out), or all time when no year is given. Ties share a rank and are listed by person.',
+    description: '积分排行: people living in a community now, by points earned (wherever earned): in `year` (China time; those who earned nothing that year are left out), or all time when no year is given. No residence history is kept for everyone, so a past year\'s board changes when people move (memberAssessments follow report days instead). Ties share a rank and are listed by person.',
   })
   pointsLeaderboard(@Args() args: PointsLeaderboardArgs, @Ctx() ctx: AppContext): Promise<LeaderboardRow[]> {
     return pointsLedger.leaderboard(ctx, args.communityId, args.first, args.year);
