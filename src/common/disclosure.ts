@@ -125,6 +125,37 @@ export interface CountRules<T, F extends keyof T> {
 }
 
 /**
+ * `nulled` (a row's null fields) with every figure drawn from one of them added, until none is left
+ * to add: links go both ways and chain (open hidden hides the rest of a row, which hides finished).
+ */
+export function withDerivedNulled<F extends PropertyKey>(nulled: Set<F>, derived: Partial<Record<F, readonly F[]>>): Set<F> {
+  const links = Object.entries(derived) as [F, readonly F[]][];
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const [field, from] of links) {
+      if (!nulled.has(field) && from.some((source) => nulled.has(source))) {
+        nulled.add(field);
+        grown = true;
+      }
+    }
+  }
+  return nulled;
+}
+
+/**
+ * Whether one count column's total must be suppressed beside rows that overlap (a record of several
+ * resident groups counts in each of their rows, once in the total): Σ `cells` (every row's count)
+ * less the total is the records counted twice or more, and the total less the `shown` cells (null:
+ * suppressed) is no longer the hidden cells' sum, so either may be 1 to MIN_CELL_RECORDS − 1
+ * (ELDERLY 10 + DISABLED 8 − 15 = the 3 disabled elderly residents). Rows that partition the total
+ * give 0 and the hidden cells' sum (0 or MIN_CELL_RECORDS or more, hiddenCounts): shown.
+ */
+export function overlapSuppressesTotal(suppresses: boolean, total: number, cells: readonly number[], shown: readonly (number | null)[]): boolean {
+  const sum = (values: readonly (number | null)[]) => values.reduce<number>((acc, value) => acc + (value ?? 0), 0);
+  return suppresses && (isSmallCount(sum(cells) - total) || isSmallCount(Math.abs(total - sum(shown))));
+}
+
+/**
  * A breakdown's rows as a viewer who `suppresses` small counts reads them: a row whose size is
  * hidden (hiddenCounts: 1-4 records, or the complement of such rows) has all its `fields` null; each
  * of `counts` is judged as its own column too (a day of 20 requests and 2 resolved shows no
@@ -138,9 +169,7 @@ export function suppressedCells<T extends object, F extends keyof T>(suppresses:
     const column = hiddenCounts(suppresses, rows.map((row) => Number(row[field] ?? 0)), rowHidden, rows.map((row) => rules.groupOf?.(row, field)));
     column.forEach((hidden, i) => hidden && nulled[i].add(field));
   }
-  for (const [field, from] of Object.entries(rules.derived ?? {}) as [F, readonly F[]][]) {
-    nulled.forEach((set) => from.some((source) => set.has(source)) && set.add(field));
-  }
+  for (const set of nulled) withDerivedNulled(set, rules.derived ?? {});
   return rows.map((row, i) => {
     const out: Record<string, unknown> = { ...row, suppressed: nulled[i].size > 0 };
     for (const field of nulled[i]) out[field as string] = null;

@@ -201,7 +201,8 @@ test('serviceStats: item A (30 records) shows its row but not `open` 2 to a port
     total { serviceCount open finished suppressed } rows { key serviceCount open finished suppressed } } }`;
   const input = { areaId: w.otherCommunityId, from: '2026-04-10', to: '2026-04-10', groupBy: 'ITEM' };
   const portal = (await read(STATS, { input }, portalViewer())).serviceStats;
-  expect(portal.rows.map((r: any) => [r.serviceCount, r.open, r.finished, r.suppressed])).toEqual([[30, null, 28, true], [10, null, 0, true]]);
+  // finished goes with open (30 − 28 would give A's 2 not finished; B's 10 − 0 its open 10, as the total's rest is 0).
+  expect(portal.rows.map((r: any) => [r.serviceCount, r.open, r.finished, r.suppressed])).toEqual([[30, null, null, true], [10, null, null, true]]);
   expect(portal.total).toEqual({ serviceCount: 40, open: 12, finished: 28, suppressed: false });
   for (const viewer of staffViewers()) {
     const staff = (await read(STATS, { input }, viewer)).serviceStats;

@@ -1,4 +1,4 @@
-import { MIN_CELL_RECORDS, hiddenCounts, rateShown, suppressesTotal } from '../../src/common/disclosure';
+import { MIN_CELL_RECORDS, hiddenCounts, overlapSuppressesTotal, rateShown, suppressesTotal, withDerivedNulled } from '../../src/common/disclosure';
 
 /*
  * hiddenCounts (disclosure.ts): primary and complementary suppression of one count column, the rule
@@ -95,4 +95,19 @@ test('rateShown: not when the numerator or the rest is 1-4 (28 requests, 2 respo
   expect(rateShown(true, 28, 28)).toBe(true);
   expect(rateShown(true, 10, 28)).toBe(true);
   expect(rateShown(false, 2, 28)).toBe(true);
+});
+
+test('withDerivedNulled: links chain and go both ways, whatever their order (open hidden hides rest, which hides finished and the close time)', () => {
+  const derived = { averageCloseHours: ['finished'], open: ['finished', 'rest'], finished: ['open', 'rest'], rest: ['open', 'finished'] } as const;
+  expect([...withDerivedNulled(new Set<string>(['open']), derived)].sort()).toEqual(['averageCloseHours', 'finished', 'open', 'rest']);
+  expect([...withDerivedNulled(new Set<string>(['satisfactionCount']), derived)]).toEqual(['satisfactionCount']);
+});
+
+test('overlapSuppressesTotal: rows overlapping by 1-4, or shown rows 1-4 off the total, either way (ELDERLY 10 + DISABLED 8, total 15)', () => {
+  expect(overlapSuppressesTotal(true, 15, [10, 8], [10, 8])).toBe(true);
+  expect(overlapSuppressesTotal(true, 15, [10, 10], [10, 10])).toBe(false);
+  expect(overlapSuppressesTotal(true, 20, [10, 10, 3], [10, 10, null])).toBe(true);
+  // Rows that partition the total: the hidden cells hold 0 or 5 and more.
+  expect(overlapSuppressesTotal(true, 40, [30, 10], [30, null])).toBe(false);
+  expect(overlapSuppressesTotal(false, 15, [10, 8], [10, 8])).toBe(false);
 });

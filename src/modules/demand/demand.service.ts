@@ -132,12 +132,19 @@ function withoutResolutionQuote(topic: DemandRow['topicOfMonth']): DemandRow['to
 /**
  * A series as a viewer who `suppresses` small counts reads it (disclosure.ts): a point of 1-4
  * records without its counts, with its complement (the total less the points shown gives no small
- * count back); open and finished judged as columns of their own; the total null when it is 1-4
- * itself; the Sen slope, a median of differences between points, not beside suppressed points (one
- * difference is often the slope).
+ * count back); open, finished and the rest (volume less them) judged as columns of their own, and
+ * hidden together (volume = open + finished + rest: one hidden, the other two give it back); the
+ * total null when it is 1-4 itself; the Sen slope, a median of differences between points, not
+ * beside suppressed points (one difference is often the slope).
  */
 function seriesFor(suppresses: boolean, series: DemandSeriesResult): DemandSeries {
-  const points = suppressedCells(suppresses, series.points, ['volume', 'open', 'finished'] as const, { size: (point) => point.volume, counts: ['open', 'finished'] });
+  // The rest as a reader works it out from the point: volume less open and finished. Open and
+  // finished count demands only; volume counts consultations too when asked for, and then the rest
+  // is the cancelled demands and the consultations (no group: both null, nothing to work out).
+  const exact = series.points.map((point) => ({ ...point, rest: point.open === null || point.finished === null ? 0 : point.volume - point.open - point.finished }));
+  const points = suppressedCells(suppresses, exact, ['volume', 'open', 'finished', 'rest'] as const, {
+    size: (point) => point.volume, counts: ['open', 'finished', 'rest'], derived: { open: ['finished', 'rest'], finished: ['open', 'rest'], rest: ['open', 'finished'] },
+  }).map(({ rest: _rest, ...point }) => point);
   const totalSuppressed = suppressesTotal(suppresses, series.total);
   const trend = series.trend && points.some((point) => point.volume === null) ? { ...series.trend, senSlope: null } : series.trend;
   return { ...series, points, total: totalSuppressed ? null : series.total, totalSuppressed, trend };

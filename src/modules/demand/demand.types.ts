@@ -127,7 +127,7 @@ export class DemandRanking {
   @Field(() => [String], { description: 'Notes on the whole answer. Those on the trend (where it ends, where the data end) only when some cell\'s trend is read; each gap in collection always, as it may be why none is.' }) notes!: string[];
 }
 
-@ObjectType({ simpleResolvers: true, description: `One point of a series. For a portal, a point of 1-${MIN_CELL_RECORDS - 1} records, or one suppressed as their complement (the smallest others, until the suppressed points hold ${MIN_CELL_RECORDS} or more), has volume, open and finished null and suppressed true ("fewer than ${MIN_CELL_RECORDS}"); open and finished of the other points are judged by the same rule, each over the points; 0 stays 0. Staff and analysts read exact counts.` })
+@ObjectType({ simpleResolvers: true, description: `One point of a series. For a portal, a point of 1-${MIN_CELL_RECORDS - 1} records, or one suppressed as their complement (the smallest others, until the suppressed points hold ${MIN_CELL_RECORDS} or more), has volume, open and finished null and suppressed true ("fewer than ${MIN_CELL_RECORDS}"); open, finished and the rest (volume less them) of the other points are judged by the same rule, each over the points, and are null together (any two give the third back); 0 stays 0. Staff and analysts read exact counts.` })
 export class DemandSeriesPointType {
   @Field(() => LocalDateResolver, { description: 'First day of the point; weeks start on Monday.' }) start!: string;
   @Field(() => Int) days!: number;
