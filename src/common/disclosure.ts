@@ -112,6 +112,18 @@ export function hiddenCounts(suppresses: boolean, counts: readonly number[], alr
   return hidden;
 }
 
+/**
+ * Cells `hidden` (hiddenCounts over their counts) grown for a rate over some of their records (a
+ * parent's rate per 10,000: the demands of areas with a population ÷ their residents): the rate ×
+ * the residents gives those records' total, and less the cells shown (`rated`: each cell's records
+ * the rate counts), the hidden cells' share, so that share must be 0 or MIN_CELL_RECORDS or more as
+ * well. The complement is taken among the cells the rate counts (one outside it, with no residents,
+ * protects nothing); a share still 1-4 (nothing rated left to hide) leaves the rate to be null.
+ */
+export function ratedComplement(rated: readonly number[], hidden: readonly boolean[]): boolean[] {
+  return hiddenCounts(true, rated, hidden).map((ratedHidden, i) => ratedHidden || (hidden[i] ?? false));
+}
+
 /** How suppressedCells judges a breakdown's rows. */
 export interface CountRules<T, F extends keyof T> {
   /** The records a row holds, if judged: when hidden (hiddenCounts over all rows), every one of `fields` of the row is null. */

@@ -1,4 +1,4 @@
-import { MIN_CELL_RECORDS, hiddenCounts, overlapSuppressesTotal, rateShown, suppressesTotal, withDerivedNulled } from '../../src/common/disclosure';
+import { MIN_CELL_RECORDS, hiddenCounts, overlapSuppressesTotal, rateShown, ratedComplement, suppressesTotal, withDerivedNulled } from '../../src/common/disclosure';
 
 /*
  * hiddenCounts (disclosure.ts): primary and complementary suppression of one count column, the rule
@@ -110,4 +110,17 @@ test('overlapSuppressesTotal: rows overlapping by 1-4, or shown rows 1-4 off the
   // Rows that partition the total: the hidden cells hold 0 or 5 and more.
   expect(overlapSuppressesTotal(true, 40, [30, 10], [30, null])).toBe(false);
   expect(overlapSuppressesTotal(false, 15, [10, 8], [10, 8])).toBe(false);
+});
+
+describe('ratedComplement', () => {
+  test('a complement outside the rate protects nothing: 甲 (6, no residents) hides 乙 (2) by volume, the rated 2 takes 丙 (20) too', () => {
+    const byVolume = hiddenCounts(true, [6, 2, 20]);
+    expect(byVolume).toEqual([true, true, false]);
+    expect(ratedComplement([0, 2, 20], byVolume)).toEqual([true, true, true]);
+  });
+
+  test('hidden rated counts already 0 or 5 and more: nothing more hidden', () => {
+    expect(ratedComplement([0, 2, 6, 20], [false, true, true, false])).toEqual([false, true, true, false]);
+    expect(ratedComplement([0, 0, 20], [true, false, false])).toEqual([true, false, false]);
+  });
 });

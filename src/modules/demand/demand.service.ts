@@ -7,7 +7,7 @@ import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { maskPersonalNumbersInKey, maySeePersonalData } from '../../common/privacy';
 import {
-  SMALL_CELL_REASON, SUPPRESSED_COUNT_REASON, figureShown, isSmallCount, suppressedCells, suppressesSmallCounts, suppressesTotal, withholdsRow, withoutSmallCellDetails, type Suppressible,
+  MIN_CELL_RECORDS, SMALL_CELL_REASON, SUPPRESSED_COUNT_REASON, figureShown, hiddenCounts, isSmallCount, ratedComplement, suppressedCells, suppressesSmallCounts, suppressesTotal, withholdsRow, withoutSmallCellDetails,
 } from '../../common/disclosure';
 import { chinaMidnightAtOrBefore } from '../dashboard/dashboard.rules';
 import type { AppContext } from '../../context/context';
@@ -93,6 +93,32 @@ function withoutSmallCounts(row: DemandRankingRow, coveredDays: { period: number
   };
 }
 
+/** The pool an area cell's rate is smoothed in (analytics' ebByPool): the cells alike but for the area. */
+const poolOf = (key: DemandRow['key']) => `${key.categoryId ?? key.serviceItemId ?? '-'}|${key.residentGroup ?? '-'}`;
+
+/**
+ * A portal's smoothed rates by area without the pool's rate r̄ (Σ demands ÷ Σ residents of every area
+ * of the pool) behind them: r̄ × the residents (readable on the areas) less the rows shown gives the
+ * rows withheld (`withheld`: their keys) back. Null, with a note, where r̄ stands in for an area with
+ * no population (it is r̄), and in a pool holding a cell withheld or with its rate nulled (`unread`;
+ * each smoothed rate is drawn towards r̄, and a few of them beside their own rates give it). A cell
+ * without an area is its own rate.
+ */
+function withoutPooledRates(unread: DemandRow['key'][]): (row: DemandRankingRow) => DemandRankingRow {
+  const tainted = new Set(unread.map(poolOf));
+  return (row) => {
+    const byArea = row.key.communityId !== undefined || row.key.gridId !== undefined;
+    if (!byArea || row.metrics.smoothedRatePer10k === null) return row;
+    if (row.metrics.population !== null && !tainted.has(poolOf(row.key))) return row;
+    return {
+      ...row,
+      metrics: { ...row.metrics, smoothedRatePer10k: null },
+      notes: [...row.notes.filter((note) => note.metric !== 'smoothedRatePer10k'), { metric: 'smoothedRatePer10k', reason: POOLED_RATE_REASON }],
+    };
+  };
+}
+const POOLED_RATE_REASON = `drawn from the rate of its pool (all areas of the cell's kind), which counts rows of fewer than ${MIN_CELL_RECORDS} records withheld from portals: with the areas' residents it would give them back`;
+
 function toRow(row: DemandRow, seesPersonalData: boolean, includeConsultations: boolean): DemandRankingRow {
   // Small cells (disclosure.ts): their count and score, not how their few cases went, nor which they are.
   // The details are the demands' (consultations are counted in volume only when asked for).
@@ -151,19 +177,36 @@ function seriesFor(suppresses: boolean, series: DemandSeriesResult): DemandSerie
 }
 
 /**
- * A hot-spot list as a viewer who `suppresses` small counts reads it: an area of 1-4 demands (and
- * its complement, disclosure.ts) without its count and the figures that give it back (expected, z,
- * rates); the parent's rate null when the count it gives back (rate × the residents of the areas
- * listed, Σ expected) is 1-4, and then every area's expected, z and ratio too (each gives the rate back).
+ * A hot-spot list as a viewer who `suppresses` small counts reads it, judged over every area before
+ * the list is cut to `limit` (the residents of areas left off are readable elsewhere): an area of 1-4
+ * demands (and its complement, disclosure.ts) without its count and the figures that give it back
+ * (expected, z, rates, hot). The parent's rate × the residents gives the demands it counts (those of
+ * areas with a population), and less the areas' shown (rate × population) the hidden ones': their
+ * complement is chosen among the areas the rate counts (ratedComplement), and the rate is null when
+ * what it gives back is still 1-4, with every area's expected, z and ratio (each gives the rate back).
+ * Hidden areas come after the shown ones in a neutral order (by label), so their place tells no z.
  */
-function hotspotsFor(suppresses: boolean, result: DemandHotspotsResult): Omit<DemandHotspotsResult, 'areas'> & { areas: Suppressible<DemandHotspot, HiddenHotspotField>[] } {
-  const areas = suppressedCells(suppresses, result.areas, HIDDEN_HOTSPOT_FIELDS, { size: (area) => area.volume });
+function hotspotsFor(suppresses: boolean, result: DemandHotspotsResult, limit: number): Omit<DemandHotspotsResult, 'areas'> & { areas: HotspotShown[] } {
+  if (!suppresses) return { ...result, areas: result.areas.slice(0, limit).map((area) => ({ ...area, suppressed: false })) };
+  // What the rate counts per area: its ratePer10k × population (an area with none counts nothing).
+  const rated = result.areas.map((area) => (area.ratePer10k !== null && area.population ? Math.round((area.ratePer10k * area.population) / 1e4) : 0));
+  const byVolume = hiddenCounts(true, result.areas.map((area) => area.volume));
+  const hidden = ratedComplement(rated, byVolume);
   const parentCount = result.parentRatePer10k === null ? 0 : Math.round((result.parentRatePer10k * result.areas.reduce((sum, area) => sum + (area.population ?? 0), 0)) / 1e4);
-  if (!suppressesTotal(suppresses, parentCount)) return { ...result, areas };
-  return { ...result, parentRatePer10k: null, areas: areas.map((area) => ({ ...area, expected: null, z: null, smoothedRateRatio: null })) };
+  const rateHidden = isSmallCount(parentCount - rated.reduce((sum, count, i) => sum + (hidden[i] ? 0 : count), 0));
+  const areas: HotspotShown[] = result.areas.map((area, i) => ({
+    ...area,
+    ...(hidden[i] ? { volume: null, expected: null, z: null, ratePer10k: null, smoothedRateRatio: null, hot: null } : {}),
+    ...(rateHidden ? { expected: null, z: null, smoothedRateRatio: null } : {}),
+    suppressed: hidden[i],
+  }));
+  const neutral = (a: HotspotShown, b: HotspotShown) => a.label.localeCompare(b.label) || (a.communityId ?? a.gridId ?? 0) - (b.communityId ?? b.gridId ?? 0);
+  const ordered = [...areas.filter((area) => !area.suppressed), ...areas.filter((area) => area.suppressed).sort(neutral)];
+  return { ...result, parentRatePer10k: rateHidden ? null : result.parentRatePer10k, areas: ordered.slice(0, limit) };
 }
-const HIDDEN_HOTSPOT_FIELDS = ['volume', 'expected', 'z', 'ratePer10k', 'smoothedRateRatio'] as const;
-type HiddenHotspotField = (typeof HIDDEN_HOTSPOT_FIELDS)[number];
+type HotspotShown = Omit<DemandHotspot, 'volume' | 'expected' | 'z' | 'ratePer10k' | 'smoothedRateRatio' | 'hot'> & {
+  volume: number | null; expected: number | null; z: number | null; ratePer10k: number | null; smoothedRateRatio: number | null; hot: boolean | null; suppressed: boolean;
+};
 
 /** Demand ranking, series and hot spots: input checks and area scope here, the numbers in analytics/. */
 export const demandService = {
@@ -187,6 +230,8 @@ export const demandService = {
       rankDemand(poolRunner(ctx.em.getKnex()), {
         from, to, baselineFrom, baselineTo, baselineKind: input.baseline, areaPaths: paths, groupBy: input.groupBy, sources: input.sources, includeConsultations: input.includeConsultations,
         minSupport: input.minSupport, policyWeights: input.policyWeights ? policyWeights : undefined, topN: input.topN, now: ctx.now(),
+        // A portal's rows are judged against every cell of their pools (withoutPooledRates), then cut to topN.
+        allRows: suppressesSmallCounts(ctx.viewer),
       }),
     );
     ctx.logger.debug({ timings: result.timings }, 'demand ranking');
@@ -202,9 +247,13 @@ export const demandService = {
       const out = toRow(ranked, seesPersonalData, includeConsultations);
       return texts(suppresses ? withoutSmallCounts(out, { period: result.period.coveredDays, baseline: result.baseline.coveredDays }) : out);
     };
-    const rows = result.rows.filter(shown).map(row);
-    const belowSupport = result.belowSupport.filter(shown).map(row);
-    const rowsWithheld = result.rows.length + result.belowSupport.length - rows.length - belowSupport.length;
+    const top = result.rows.slice(0, input.topN);
+    // The cells whose counts a portal may not read (the rows withheld, the rates nulled), in whichever pool they are.
+    const unread = [...result.rows, ...result.belowSupport].filter((cell) => !shown(cell) || row(cell).notes.some((note) => note.metric === 'ratePer10k' && note.reason === SUPPRESSED_COUNT_REASON));
+    const pooled = suppresses ? withoutPooledRates(unread.map((cell) => cell.key)) : (shownRow: DemandRankingRow) => shownRow;
+    const rows = top.filter(shown).map(row).map(pooled);
+    const belowSupport = result.belowSupport.filter(shown).map(row).map(pooled);
+    const rowsWithheld = top.length + result.belowSupport.length - rows.length - belowSupport.length;
     // The latest record's moment, to the second, is one resident's visit: its China day tells a portal how fresh the data are.
     const latestRecordAt = seesPersonalData || !result.snapshot.latestRecordAt ? result.snapshot.latestRecordAt : chinaMidnightAtOrBefore(result.snapshot.latestRecordAt);
     // The whole count less the rows shown would give the rows withheld: a portal reads the rows shown, summed.
@@ -234,9 +283,10 @@ export const demandService = {
     const categoryId = expectGlobalId(input.categoryId, ['RequestCategory'], 'input.categoryId').id;
     const { paths } = await authorizeArea(ctx, input.areaId, 'input.areaId');
     const result = await translateDemandError(() =>
-      demandHotspots(poolRunner(ctx.em.getKnex()), { from, to, areaPaths: paths, categoryId, level: input.level, sources: input.sources, includeConsultations: input.includeConsultations, limit: input.limit }),
+      // Every area: a portal's suppression is judged over all of them before the list is cut (hotspotsFor).
+      demandHotspots(poolRunner(ctx.em.getKnex()), { from, to, areaPaths: paths, categoryId, level: input.level, sources: input.sources, includeConsultations: input.includeConsultations, limit: Number.MAX_SAFE_INTEGER }),
     );
-    const shown = hotspotsFor(suppressesSmallCounts(ctx.viewer), result);
+    const shown = hotspotsFor(suppressesSmallCounts(ctx.viewer), result, input.limit);
     return {
       ...shown,
       areas: shown.areas.map((a) => ({

@@ -1,6 +1,6 @@
 import { DateTimeISOResolver, LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { TREND_METHODS, UNKNOWN_GROUP, type DemandKey, type TrendMethod as AnalyticsTrendMethod } from '../../../analytics';
+import { HOTSPOT, TREND_METHODS, UNKNOWN_GROUP, type DemandKey, type TrendMethod as AnalyticsTrendMethod } from '../../../analytics';
 import { MIN_CELL_RECORDS } from '../../common/disclosure';
 import { enumOf } from '../../common/enum-of';
 import { ResidentGroup } from '../../common/resident-group';
@@ -34,7 +34,7 @@ export class DemandMetricsType {
   @Field(() => Int) consultations!: number;
   @Field(() => Int, { nullable: true, description: 'Residents the rate is per: of the cell\'s area, or of the scope, counting the communities (grids) with a population recorded.' }) population!: number | null;
   @Field(() => Float, { nullable: true, description: 'Demands per 10,000 residents: the demands from the communities (grids) with a population recorded ÷ their residents (`population`) × 10⁴, as demandHotspots counts; demands from areas with none are left out (the row\'s notes say how many). Null for a portal when the demands it counts, or those it leaves out, are 1-4 (rate × population would give them).' }) ratePer10k!: number | null;
-  @Field(() => Float, { nullable: true, description: 'Empirical-Bayes smoothed rate per 10,000; without an area dimension the cell\'s own rate, null for a portal as ratePer10k is.' }) smoothedRatePer10k!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Empirical-Bayes smoothed rate per 10,000; without an area dimension the cell\'s own rate, null for a portal as ratePer10k is. By area, null for a portal (with a note) where the pool\'s rate it is drawn towards counts a row withheld or a rate nulled (× the areas\' residents it would give them back), and where that rate stands in for an area with no population.' }) smoothedRatePer10k!: number | null;
   @Field(() => Float, { nullable: true, description: 'Mann–Kendall z of the monthly volumes (seasonal with ≥ 24 months).' }) trendZ!: number | null;
   @Field(() => Float, { nullable: true }) trendP!: number | null;
   @Field(() => TrendMethod, { nullable: true, description: 'SEASONAL with ≥ 24 months read, else PLAIN (on the monthly totals); null without a trend.' }) trendMethod!: TrendMethod | null;
@@ -166,7 +166,7 @@ export class DemandSeries {
   @Field(() => SeriesTrend, { nullable: true }) trend!: SeriesTrend | null;
 }
 
-@ObjectType({ description: `An area of a hot-spot list. For a portal, an area of 1-${MIN_CELL_RECORDS - 1} demands, or one suppressed as their complement (the smallest others, until the suppressed areas hold ${MIN_CELL_RECORDS} or more), has volume, expected, z, ratePer10k and smoothedRateRatio null and suppressed true; expected, z and smoothedRateRatio of every area are null when parentRatePer10k is.` })
+@ObjectType({ description: `An area of a hot-spot list, highest z first. For a portal, an area of 1-${MIN_CELL_RECORDS - 1} demands, or one suppressed as their complement (the smallest others, until the suppressed areas hold ${MIN_CELL_RECORDS} or more, both in all demands and in those parentRatePer10k counts), has volume, expected, z, ratePer10k, smoothedRateRatio and hot null and suppressed true, and is listed after the areas shown, by label (its place tells no z); expected, z and smoothedRateRatio of every area are null when parentRatePer10k is.` })
 export class DemandHotspotType {
   communityKey?: number;
   gridKey?: number;
@@ -179,13 +179,13 @@ export class DemandHotspotType {
   @Field(() => Float, { nullable: true, description: 'Poisson z = (n − E)/√E.' }) z!: number | null;
   @Field(() => Float, { nullable: true }) ratePer10k!: number | null;
   @Field(() => Float, { nullable: true }) smoothedRateRatio!: number | null;
-  @Field() hot!: boolean;
+  @Field(() => Boolean, { nullable: true, description: `z ≥ ${HOTSPOT.z} and smoothedRateRatio ≥ ${HOTSPOT.ratio}. Null only when suppressed.` }) hot!: boolean | null;
   @Field({ description: `True when the viewer is a portal and the area's volume is null (see the type).` }) suppressed!: boolean;
 }
 
 @ObjectType()
 export class DemandHotspots {
-  @Field(() => Float, { nullable: true, description: `The parent area\'s rate per 10,000: the demands of its communities (grids) with a population recorded ÷ their residents, as demandRanking\'s ratePer10k counts. Null for a portal when the count it gives back (rate × the residents of the areas listed, Σ expected) is 1-${MIN_CELL_RECORDS - 1}.` }) parentRatePer10k!: number | null;
+  @Field(() => Float, { nullable: true, description: `The parent area\'s rate per 10,000: the demands of its communities (grids) with a population recorded ÷ their residents, as demandRanking\'s ratePer10k counts. Null for a portal when the count it gives back, rate × the residents of the areas (Σ expected) less the demands the rate counts in the areas shown (ratePer10k × population), is 1-${MIN_CELL_RECORDS - 1}.` }) parentRatePer10k!: number | null;
   @Field() statistic!: string;
   @Field(() => [DemandHotspotType]) areas!: DemandHotspotType[];
 }
