@@ -1,7 +1,8 @@
 import { isSmallCount } from '../../src/common/disclosure';
 import { portalViewer } from '../helpers/access-fixtures';
 import { categoryId } from '../helpers/closed-loop-fixtures';
-import { buildWorld, dbId, ok, type World } from '../helpers/fixtures';
+import { buildWorld, dbId, type World } from '../helpers/fixtures';
+import { createRequestsOnDay, requestStep } from '../helpers/portal-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /*
@@ -14,21 +15,8 @@ let app: TestApp;
 let w: World;
 let repair: string;
 
-async function create(areaId: string, day: string, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i += 1) {
-    app.clock.set(new Date(`${day}T02:${String(i).padStart(2, '0')}:00Z`));
-    const data = await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
-      input: { title: `漏水${i}`, body: '家中漏水，请维修', channel: 'HOTLINE_12345', categoryId: repair, areaId },
-    });
-    ids.push(data.createRequest.id);
-  }
-  return ids;
-}
-
-async function step(mutation: string, type: string, id: string, input: Record<string, unknown>) {
-  await ok(app, `mutation($id: ID!, $input: ${type}) { ${mutation}(id: $id, input: $input) { id } }`, { id, input });
-}
+const create = (areaId: string, day: string, count: number) => createRequestsOnDay(app, repair, areaId, day, count);
+const step = (mutation: string, type: string, id: string, input: Record<string, unknown>) => requestStep(app, mutation, type, id, input);
 
 beforeAll(async () => {
   app = await createTestApp();

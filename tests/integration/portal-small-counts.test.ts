@@ -3,6 +3,7 @@ import { Role } from '../../src/modules/identity/role';
 import { accountViewer, portalViewer } from '../helpers/access-fixtures';
 import { categoryId } from '../helpers/closed-loop-fixtures';
 import { buildWorld, ok, type World } from '../helpers/fixtures';
+import { readAs } from '../helpers/portal-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /*
@@ -38,11 +39,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function read(query: string, variables: Record<string, unknown>, viewer?: ReturnType<typeof portalViewer>) {
-  const result = await app.execute(query, variables, viewer);
-  expect(result.errors).toBeUndefined();
-  return result.data;
-}
+const read = (query: string, variables: Record<string, unknown>, viewer?: ReturnType<typeof portalViewer>) => readAs(app, query, variables, viewer);
 
 test('K is 5', () => {
   expect(MIN_CELL_RECORDS).toBe(5);

@@ -3,6 +3,7 @@ import { Role } from '../../src/modules/identity/role';
 import { accountViewer, portalViewer } from '../helpers/access-fixtures';
 import { categoryId } from '../helpers/closed-loop-fixtures';
 import { buildWorld, createCommunity, dbId, ok, type World } from '../helpers/fixtures';
+import { createRequestsOnDay, readAs, requestStep } from '../helpers/portal-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /*
@@ -22,21 +23,8 @@ let thirdCommunityId: string;
 
 const staffViewers = () => [undefined, accountViewer(Role.ANALYST, null)];
 
-async function create(areaId: string, day: string, count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i += 1) {
-    app.clock.set(new Date(`${day}T02:${String(i).padStart(2, '0')}:00Z`));
-    const data = await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
-      input: { title: `漏水${i}`, body: '家中漏水，请维修', channel: 'HOTLINE_12345', categoryId: repair, areaId },
-    });
-    ids.push(data.createRequest.id);
-  }
-  return ids;
-}
-
-async function step(mutation: string, type: string, id: string, input: Record<string, unknown>) {
-  await ok(app, `mutation($id: ID!, $input: ${type}) { ${mutation}(id: $id, input: $input) { id } }`, { id, input });
-}
+const create = (areaId: string, day: string, count: number) => createRequestsOnDay(app, repair, areaId, day, count);
+const step = (mutation: string, type: string, id: string, input: Record<string, unknown>) => requestStep(app, mutation, type, id, input);
 
 async function resolve(ids: string[], at: string) {
   for (const id of ids) {
@@ -89,11 +77,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function read(query: string, variables: Record<string, unknown>, viewer?: ReturnType<typeof portalViewer>) {
-  const result = await app.execute(query, variables, viewer);
-  expect(result.errors).toBeUndefined();
-  return result.data;
-}
+const read = (query: string, variables: Record<string, unknown>, viewer?: ReturnType<typeof portalViewer>) => readAs(app, query, variables, viewer);
 
 describe('dashboard requestsByStatus: RESOLVED/CLOSED judged against requestsResolved, the others against received − resolved', () => {
   const DASHBOARD = `query($input: DashboardInput!) { dashboard(input: $input) {
