@@ -194,6 +194,31 @@ test('serviceStats: item A (30 records) shows its row but not `open` 2 to a port
   }
 });
 
+test('serviceStats: a total whose demands (3) are hidden shows no open, finished and rest that add up to its serviceCount (13 + 20 + 0 less 30 consultations would be the 3 demands); staff read all', async () => {
+  const em = app.orm.em.fork();
+  const [consultation] = await em.execute(`select code from service_item where is_consultation order by code limit 1`);
+  const [demand] = await em.execute(`select code from service_item where not is_consultation order by code limit 1`);
+  const [community] = await em.execute(`select code from area where id = ?`, [dbId(thirdCommunityId)]);
+  const record = (n: number, itemCode: string, open: boolean) => ({
+    sourceId: `GJ20260411-${String(n).padStart(10, '0')}`, itemCode, communityCode: community.code, status: open ? 'OPEN' : 'FINISHED',
+    receivedAt: '2026-04-11T01:00:00Z', ...(open ? {} : { finishedAt: '2026-04-11T04:00:00Z' }),
+  });
+  const records = [
+    ...Array.from({ length: 30 }, (_, i) => record(i + 1, consultation.code, i < 13)),
+    ...Array.from({ length: 3 }, (_, i) => record(i + 31, demand.code, false)),
+  ];
+  app.clock.set(new Date('2030-04-20T02:00:00Z'));
+  expect((await ok(app, `mutation($records: [ServiceRecordInput!]!) { importServiceRecords(source: "hall", records: $records) { inserted } }`, { records })).importServiceRecords.inserted).toBe(33);
+  app.clock.set(new Date('2030-06-20T02:00:00Z'));
+  const STATS = `query($input: ServiceStatsInput!) { serviceStats(input: $input) { total { serviceCount consultations demands open finished suppressed } } }`;
+  const input = { areaId: thirdCommunityId, from: '2026-04-11', to: '2026-04-11', groupBy: 'ITEM' };
+  const portal = (await read(STATS, { input }, portalViewer())).serviceStats.total;
+  expect(portal).toEqual({ serviceCount: null, consultations: 30, demands: null, open: null, finished: null, suppressed: true });
+  for (const viewer of staffViewers()) {
+    expect((await read(STATS, { input }, viewer)).serviceStats.total).toEqual({ serviceCount: 33, consultations: 30, demands: 3, open: 13, finished: 20, suppressed: false });
+  }
+});
+
 test('demandHotspots over three communities (28, 6, 2): the 2 and its complement the 6 are hidden, the 28 shown; Σ expected less the volume shown gives 8, no small count; staff read all', async () => {
   const HOTSPOTS = `query($input: DemandHotspotsInput!) { demandHotspots(input: $input) { parentRatePer10k areas { communityId volume population expected z suppressed } } }`;
   const input = { areaId: w.streetId, categoryId: repair, from: '2030-04-02', to: '2030-04-02', sources: 'REQUESTS' };

@@ -199,10 +199,11 @@ const BASE_COUNTS = ['consultations', 'demands', 'open', 'finished', 'rest', 'sa
 const DERIVED: Partial<Record<Figure, readonly Figure[]>> = {
   serviceCount: ['demands', 'consultations'],
   demandTotal: ['demands', 'requestCount'],
-  // serviceCount = open + finished + rest: with one of the three hidden the other two give it back.
-  open: ['finished', 'rest'],
-  finished: ['open', 'rest'],
-  rest: ['open', 'finished'],
+  // serviceCount = open + finished + rest: with one of the three hidden the other two give it back,
+  // and with serviceCount hidden the three would give it back (less consultations: the demands).
+  open: ['finished', 'rest', 'serviceCount'],
+  finished: ['open', 'rest', 'serviceCount'],
+  rest: ['open', 'finished', 'serviceCount'],
   averageCloseHours: ['finished'],
   satisfactionAverage: ['satisfactionCount'],
 };
