@@ -112,6 +112,17 @@ test('demandRanking surge: a baseline of 2 requests (μ = 2 × 2 ÷ 1 days) is n
   expect(portal.notes.filter((note: any) => note.metric.startsWith('surge')).map((note: any) => note.metric).sort()).toEqual(['surgeExpected', 'surgeZ']);
 });
 
+test('demandRanking: a portal\'s topN is checked as staff\'s (1-100), though its rows are cut after the ranking', async () => {
+  const RANKING = `query($input: DemandRankingInput!) { demandRanking(input: $input) { rows { rank } } }`;
+  for (const topN of [0, -3, 101, 100000]) {
+    const input = { areaId: w.communityId, from: '2030-03-04', to: '2030-03-06', groupBy: ['RESIDENT_GROUP'], sources: 'REQUESTS', minSupport: 0, topN };
+    for (const viewer of [portalViewer(), undefined]) {
+      const result = await app.execute(RANKING, { input }, viewer);
+      expect([topN, result.errors?.[0]?.extensions?.code, result.errors?.[0]?.extensions?.field]).toEqual([topN, 'BAD_USER_INPUT', 'input.topN']);
+    }
+  }
+});
+
 test('demandRanking residentsSay: a term 3 residents use (门禁) is left out for a portal, one 5 use (路灯) is shown; staff read both with their counts', async () => {
   const bodies = ['门禁坏了，楼下路灯也不亮', '门禁刷不开，路灯不亮', '门禁失灵，门口路灯坏了', '小区路灯一直不亮', '楼道口的路灯坏了很久'];
   for (const [i, body] of bodies.entries()) {
