@@ -1,8 +1,8 @@
-import { toGlobalId } from '../../src/common/global-id';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
-import { buildTree, buildUnits, dbId, ok, type Tree, type Units } from '../helpers/fixtures';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { dbId, ok, type Tree, type Units } from '../helpers/fixtures';
+import type { TestApp } from '../helpers/test-app';
+import { after, at, blowWhistleOn, createGridRequest, whistleWorld } from '../helpers/whistle-fixtures';
 
 /**
  * Whom to chase now (whistle.rules.ts, `awaitingPastDeadline`): a department that still owes its
@@ -16,37 +16,19 @@ let app: TestApp;
 let tree: Tree;
 let units: Units;
 let categoryId = '';
-const HOUR = 3600_000;
-const at = (local: string) => new Date(`${local}+08:00`);
-const after = (start: Date, hours: number) => new Date(start.getTime() + hours * HOUR);
 
 beforeAll(async () => {
-  app = await createTestApp();
-  app.clock.set(at('2025-03-01T09:00:00'));
-  tree = await buildTree(app);
-  units = await buildUnits(app, tree);
-  const em = app.orm.em.fork();
-  const [category] = await em.execute<{ id: number }[]>(`select id from request_category where code = 'GRID-SANITATION'`);
-  categoryId = toGlobalId('RequestCategory', category.id);
+  ({ app, tree, units, categoryId } = await whistleWorld());
 });
 afterAll(async () => {
   await app?.close();
 });
 
-async function newRequest(): Promise<string> {
-  const data = await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
-    input: { title: '楼道堆物', body: '楼道堆放杂物，影响通行。', channel: 'GRID_PATROL', categoryId, areaId: tree.gridId },
-  });
-  return data.createRequest.id;
-}
+const newRequest = () => createGridRequest(app, tree, categoryId);
 
 /** A whistle on the request calling the units in order: its id and its departments' (recipients') ids. */
-async function blow(requestId: string, unitIds: string[], reportHours: number, feedbackHours: number, blownById = tree.communityId): Promise<{ whistle: string; recipients: string[] }> {
-  const data = await ok(app, `mutation($input: BlowWhistleInput!) { blowWhistle(input: $input) { id recipients { edges { node { id } } } } }`, {
-    input: { requestId, blownById, letter: '联合处置函', unitIds, reportHours, feedbackHours },
-  });
-  return { whistle: data.blowWhistle.id, recipients: data.blowWhistle.recipients.edges.map((e: any) => e.node.id) };
-}
+const blow = (requestId: string, unitIds: string[], reportHours: number, feedbackHours: number, blownById = tree.communityId) =>
+  blowWhistleOn(app, { requestId, blownById, unitIds, reportHours, feedbackHours });
 
 const report = (id: string) => ok(app, `mutation($id: ID!) { reportToWhistle(id: $id) { status } }`, { id });
 const answer = (id: string) => ok(app, `mutation($id: ID!) { answerWhistle(id: $id, input: { feedback: "已到场处置" }) { status } }`, { id });

@@ -1,6 +1,6 @@
-import { toGlobalId } from '../../src/common/global-id';
-import { buildTree, buildUnits, ok, type Tree, type Units } from '../helpers/fixtures';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import { ok, type Tree, type Units } from '../helpers/fixtures';
+import type { TestApp } from '../helpers/test-app';
+import { after, at, blowWhistleOn, createGridRequest, whistleWorld } from '../helpers/whistle-fixtures';
 
 /**
  * ONE meaning of "overdue" for a department called by a whistle (whistle.rules.ts,
@@ -14,36 +14,20 @@ let app: TestApp;
 let tree: Tree;
 let units: Units;
 let categoryId = '';
-const HOUR = 3600_000;
-const at = (local: string) => new Date(`${local}+08:00`);
-const after = (start: Date, hours: number) => new Date(start.getTime() + hours * HOUR);
 
 beforeAll(async () => {
-  app = await createTestApp();
-  app.clock.set(at('2025-03-01T09:00:00'));
-  tree = await buildTree(app);
-  units = await buildUnits(app, tree);
-  const em = app.orm.em.fork();
-  const [category] = await em.execute<{ id: number }[]>(`select id from request_category where code = 'GRID-SANITATION'`);
-  categoryId = toGlobalId('RequestCategory', category.id);
+  ({ app, tree, units, categoryId } = await whistleWorld());
 });
 afterAll(async () => {
   await app?.close();
 });
 
-async function newRequest(): Promise<string> {
-  const data = await ok(app, `mutation($input: CreateRequestInput!) { createRequest(input: $input) { id } }`, {
-    input: { title: '楼道堆物', body: '楼道堆放杂物，影响通行。', channel: 'GRID_PATROL', categoryId, areaId: tree.gridId },
-  });
-  return data.createRequest.id;
-}
+const newRequest = () => createGridRequest(app, tree, categoryId);
 
 /** One whistle on the request, calling one department: its id and the department's (recipient's) id. */
 async function blow(requestId: string, unitId: string, reportHours: number, feedbackHours: number): Promise<{ whistle: string; recipient: string }> {
-  const data = await ok(app, `mutation($input: BlowWhistleInput!) { blowWhistle(input: $input) { id recipients { edges { node { id } } } } }`, {
-    input: { requestId, blownById: tree.communityId, letter: '联合处置函', unitIds: [unitId], reportHours, feedbackHours },
-  });
-  return { whistle: data.blowWhistle.id, recipient: data.blowWhistle.recipients.edges[0].node.id };
+  const { whistle, recipients } = await blowWhistleOn(app, { requestId, blownById: tree.communityId, unitIds: [unitId], reportHours, feedbackHours });
+  return { whistle, recipient: recipients[0] };
 }
 
 const report = (id: string) => ok(app, `mutation($id: ID!) { reportToWhistle(id: $id) { status } }`, { id });
