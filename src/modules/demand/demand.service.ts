@@ -248,11 +248,13 @@ export const demandService = {
       return texts(suppresses ? withoutSmallCounts(out, { period: result.period.coveredDays, baseline: result.baseline.coveredDays }) : out);
     };
     const top = result.rows.slice(0, input.topN);
+    const cells = [...result.rows, ...result.belowSupport];
+    const rowOf = new Map(cells.map((cell) => [cell, row(cell)] as const));
     // The cells whose counts a portal may not read (the rows withheld, the rates nulled), in whichever pool they are.
-    const unread = [...result.rows, ...result.belowSupport].filter((cell) => !shown(cell) || row(cell).notes.some((note) => note.metric === 'ratePer10k' && note.reason === SUPPRESSED_COUNT_REASON));
+    const unread = suppresses ? cells.filter((cell) => !shown(cell) || (cell.metrics.ratePer10k !== null && rowOf.get(cell)!.metrics.ratePer10k === null)) : [];
     const pooled = suppresses ? withoutPooledRates(unread.map((cell) => cell.key)) : (shownRow: DemandRankingRow) => shownRow;
-    const rows = top.filter(shown).map(row).map(pooled);
-    const belowSupport = result.belowSupport.filter(shown).map(row).map(pooled);
+    const rows = top.filter(shown).map((cell) => pooled(rowOf.get(cell)!));
+    const belowSupport = result.belowSupport.filter(shown).map((cell) => pooled(rowOf.get(cell)!));
     const rowsWithheld = top.length + result.belowSupport.length - rows.length - belowSupport.length;
     // The latest record's moment, to the second, is one resident's visit: its China day tells a portal how fresh the data are.
     const latestRecordAt = seesPersonalData || !result.snapshot.latestRecordAt ? result.snapshot.latestRecordAt : chinaMidnightAtOrBefore(result.snapshot.latestRecordAt);
