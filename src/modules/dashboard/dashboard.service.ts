@@ -174,27 +174,27 @@ export const dashboardService = {
     ).map(({ unresolved: _unresolved, ...day }) => day);
     const received = int(r.received);
     const resolved = int(r.resolved);
-    const counted = (count: number) => (suppressesTotal(suppresses, count) ? null : count);
-    // A rate a portal may not read (rateShown): null, and named in suppressedFigures.
-    const rated = (numerator: number, denominator: number) => (rateShown(suppresses, numerator, denominator) ? rate(numerator, denominator) : null);
-    const figures = {
-      requestsReceived: counted(received),
-      // Shown beside received, received less it (the other rows' subtotal) is a count too: null when that is 1-4.
-      requestsResolved: counted(resolved) === null || (counted(received) !== null && suppressesTotal(suppresses, received - resolved)) ? null : resolved,
-      resolutionRate: rated(resolved, received),
-      overdueNow: counted(int(overdue[0].overdue)),
-      microWishesFulfilled: counted(int(wishes[0].fulfilled)),
-      membersReported: counted(int(members[0].reported)),
-      // Whether a few resolved cases met their deadline, or a few ratings: also the small-cell rule for every viewer who hides small cells.
-      onTimeRate: onTimeHidden ? null : rated(int(r.on_time), resolved),
-      satisfactionRate: ratingsHidden ? null : rated(int(r.satisfied), int(r.rated)),
+    // The top-level figures as a viewer who `hide`s small counts (a portal) reads them: a count of 1-4
+    // null (suppressesTotal), and a rate whose numerator or rest is 1-4 (rateShown).
+    const figuresFor = (hide: boolean) => {
+      const counted = (count: number) => (suppressesTotal(hide, count) ? null : count);
+      const rated = (numerator: number, denominator: number) => (rateShown(hide, numerator, denominator) ? rate(numerator, denominator) : null);
+      return {
+        requestsReceived: counted(received),
+        // Shown beside received, received less it (the other rows' subtotal) is a count too: null when that is 1-4.
+        requestsResolved: counted(resolved) === null || (counted(received) !== null && suppressesTotal(hide, received - resolved)) ? null : resolved,
+        resolutionRate: rated(resolved, received),
+        overdueNow: counted(int(overdue[0].overdue)),
+        microWishesFulfilled: counted(int(wishes[0].fulfilled)),
+        membersReported: counted(int(members[0].reported)),
+        // Whether a few resolved cases met their deadline, or a few ratings: also the small-cell rule for every viewer who hides small cells.
+        onTimeRate: onTimeHidden ? null : rated(int(r.on_time), resolved),
+        satisfactionRate: ratingsHidden ? null : rated(int(r.satisfied), int(r.rated)),
+      };
     };
-    // Nulled by the portal's count rule (not by the small-cell rule, nor a rate of nothing).
-    const exact = {
-      requestsReceived: received, requestsResolved: resolved, resolutionRate: rate(resolved, received), overdueNow: int(overdue[0].overdue),
-      microWishesFulfilled: int(wishes[0].fulfilled), membersReported: int(members[0].reported),
-      onTimeRate: onTimeHidden ? null : rate(int(r.on_time), resolved), satisfactionRate: ratingsHidden ? null : rate(int(r.satisfied), int(r.rated)),
-    };
+    const figures = figuresFor(suppresses);
+    // Named when nulled by the portal's count rule (not by the small-cell rule, nor a rate of nothing).
+    const exact = figuresFor(false);
     const suppressedFigures = (Object.keys(figures) as (keyof typeof figures)[]).filter((name) => figures[name] === null && exact[name] !== null);
     return {
       area,
