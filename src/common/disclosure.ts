@@ -134,6 +134,41 @@ export interface CountRules<T, F extends keyof T> {
   groupOf?: (row: T, field: F) => unknown;
   /** Figures drawn from counts (a sum, an average, a rate): null once any count they are drawn from is. */
   derived?: Partial<Record<F, readonly F[]>>;
+  /** A count the row does not show but gives away (Remainder): judged as a count column, linked to its sum. */
+  remainder?: Remainder<F>;
+}
+
+/**
+ * A count a reader works out without being shown it: the row's `of` less its `parts` (a day's
+ * received less resolved is its unresolved; a record count less the open and finished, the
+ * cancelled). It is judged as a count of its own, and it, the parts and the whole go together: with
+ * one part hidden the whole and the others give it back, with the whole hidden the parts would.
+ */
+export interface Remainder<F> {
+  of: F;
+  parts: readonly F[];
+}
+
+/** The name under which suppressedCells and remainderLinks judge a Remainder (never in an answer). */
+export const REMAINDER = '(remainder)' as const;
+
+/** `remainder`'s value in `row`: null when the whole or a part is (nothing to work out, or hidden). */
+export function remainderOf<F extends PropertyKey>(row: { [P in F]?: number | null }, remainder: Remainder<F>): number | null {
+  const values = [remainder.of, ...remainder.parts].map((field) => row[field]);
+  if (values.some((value) => value === null || value === undefined)) return null;
+  const [whole, ...parts] = values as number[];
+  return parts.reduce((rest, part) => rest - part, whole);
+}
+
+/** `derived` with `remainder`'s links added: each of its parts and REMAINDER is drawn from the others and the whole. */
+export function remainderLinks<F extends PropertyKey>(derived: Partial<Record<F, readonly F[]>>, remainder: Remainder<F>): Partial<Record<F | typeof REMAINDER, readonly (F | typeof REMAINDER)[]>> {
+  const linked = { ...derived } as Partial<Record<F | typeof REMAINDER, readonly (F | typeof REMAINDER)[]>>;
+  const together = [...remainder.parts, REMAINDER];
+  for (const field of together) {
+    const from = [...together.filter((other) => other !== field), remainder.of];
+    linked[field] = [...new Set([...(linked[field] ?? []), ...from])];
+  }
+  return linked;
 }
 
 /**
@@ -171,10 +206,22 @@ export function overlapSuppressesTotal(suppresses: boolean, total: number, cells
  * A breakdown's rows as a viewer who `suppresses` small counts reads them: a row whose size is
  * hidden (hiddenCounts: 1-4 records, or the complement of such rows) has all its `fields` null; each
  * of `counts` is judged as its own column too (a day of 20 requests and 2 resolved shows no
- * `resolved: 2`), and what is derived from a hidden count goes with it. `suppressed`: some field
- * of the row is null. Staff and analysts read every row as given.
+ * `resolved: 2`), and what is derived from a hidden count goes with it; a `remainder` the row gives
+ * away is judged as a count too, and stripped. `suppressed`: some field of the row is null. Staff and analysts read every row as given.
  */
 export function suppressedCells<T extends object, F extends keyof T>(suppresses: boolean, rows: readonly T[], fields: readonly F[], rules: CountRules<T, F>): Suppressible<T, F>[] {
+  if (rules.remainder) {
+    // The remainder judged as one more count column of the rows, then stripped: it is never a field.
+    type Wide = T & { [REMAINDER]: number | null };
+    const { remainder, ...others } = rules;
+    const wide = rows.map((row) => ({ ...row, [REMAINDER]: remainderOf(row as { [P in F]?: number | null }, remainder) }) as Wide);
+    const judged = suppressedCells<Wide, F | typeof REMAINDER>(suppresses, wide, [...fields, REMAINDER], {
+      ...(others as CountRules<Wide, F | typeof REMAINDER>),
+      counts: [...(others.counts ?? []), REMAINDER],
+      derived: remainderLinks<F>(others.derived ?? {}, remainder),
+    });
+    return judged.map(({ [REMAINDER]: _remainder, ...row }) => row as unknown as Suppressible<T, F>);
+  }
   const rowHidden = rules.size ? hiddenCounts(suppresses, rows.map(rules.size)) : rows.map(() => false);
   const nulled = rows.map((_, i) => new Set<F>(rowHidden[i] ? fields : []));
   for (const field of rules.counts ?? []) {

@@ -1,4 +1,4 @@
-import { MIN_CELL_RECORDS, hiddenCounts, overlapSuppressesTotal, rateShown, ratedComplement, suppressesTotal, withDerivedNulled } from '../../src/common/disclosure';
+import { MIN_CELL_RECORDS, REMAINDER, hiddenCounts, overlapSuppressesTotal, rateShown, ratedComplement, remainderLinks, remainderOf, suppressedCells, suppressesTotal, withDerivedNulled } from '../../src/common/disclosure';
 
 /*
  * hiddenCounts (disclosure.ts): primary and complementary suppression of one count column, the rule
@@ -122,5 +122,42 @@ describe('ratedComplement', () => {
   test('hidden rated counts already 0 or 5 and more: nothing more hidden', () => {
     expect(ratedComplement([0, 2, 6, 20], [false, true, true, false])).toEqual([false, true, true, false]);
     expect(ratedComplement([0, 0, 20], [true, false, false])).toEqual([true, false, false]);
+  });
+});
+
+describe('a remainder (a count the row gives away without showing it)', () => {
+  const unresolved = { of: 'received', parts: ['resolved'] } as const;
+  test('remainderOf: the whole less its parts; null when the whole or a part is null', () => {
+    expect(remainderOf({ received: 7, resolved: 5 }, unresolved)).toBe(2);
+    expect(remainderOf({ received: 7, resolved: null }, unresolved)).toBeNull();
+    expect(remainderOf({ volume: 30, open: 13, finished: 12 }, { of: 'volume', parts: ['open', 'finished'] })).toBe(5);
+  });
+
+  test('remainderLinks: each part and the remainder drawn from the others and the whole, added to the links given', () => {
+    const links = remainderLinks<'count' | 'open' | 'finished' | 'average'>({ average: ['finished'], open: ['count'] }, { of: 'count', parts: ['open', 'finished'] });
+    expect(links.average).toEqual(['finished']);
+    expect([...(links.open ?? [])].sort()).toEqual([REMAINDER, 'count', 'finished'].sort());
+    expect([...(links.finished ?? [])].sort()).toEqual([REMAINDER, 'count', 'open'].sort());
+    expect([...(links[REMAINDER] ?? [])].sort()).toEqual(['count', 'finished', 'open'].sort());
+    expect(links.count).toBeUndefined();
+  });
+
+  test('suppressedCells: a day of 7 received and 5 resolved hides its resolved (7 − 5 gives the 2 unresolved), and the unresolved column takes its complement (day c); the remainder is not in the answer; staff read all', () => {
+    const days = [{ day: 'a', received: 7, resolved: 5 }, { day: 'b', received: 6, resolved: 6 }, { day: 'c', received: 20, resolved: 10 }];
+    const rules = { size: (row: (typeof days)[number]) => row.received, counts: ['resolved'] as const, remainder: unresolved };
+    const portal = suppressedCells(true, days, ['received', 'resolved'] as const, rules);
+    expect(portal).toEqual([
+      { day: 'a', received: 7, resolved: null, suppressed: true },
+      { day: 'b', received: 6, resolved: 6, suppressed: false },
+      { day: 'c', received: 20, resolved: null, suppressed: true },
+    ]);
+    expect(suppressedCells(false, days, ['received', 'resolved'] as const, rules).map((row) => row.resolved)).toEqual([5, 6, 10]);
+  });
+
+  test('suppressedCells: with the remainder of a row hidden as a complement, its parts go with it (open 3 hidden takes finished; the whole stays)', () => {
+    const rows = [{ key: 'x', count: 30, open: 3, finished: 20 }, { key: 'y', count: 40, open: 10, finished: 30 }];
+    const judged = suppressedCells(true, rows, ['count', 'open', 'finished'] as const, { size: (row) => row.count, counts: ['open', 'finished'], remainder: { of: 'count', parts: ['open', 'finished'] } });
+    expect(judged[0]).toEqual({ key: 'x', count: 30, open: null, finished: null, suppressed: true });
+    for (const row of judged) expect(Object.keys(row)).not.toContain(REMAINDER);
   });
 });

@@ -164,14 +164,14 @@ export const dashboardService = {
     const requestsByStatus = suppressedCells(suppresses, byStatus.map((row) => ({ status: row.status as RequestStatus, count: int(row.count) })), ['count'] as const, {
       counts: ['count'], groupOf: (row) => DONE_STATUSES.has(row.status),
     });
-    // A day's resolved and its unresolved (received less it) are both counts: each judged as a column,
-    // and either hidden hides the other (beside the day's received, one gives the other back).
+    // A day's resolved and its unresolved (received less it, the remainder) are both counts: each
+    // judged as a column, and either hidden hides the other (beside received, one gives the other back).
     const requestsByDay = suppressedCells(
       suppresses,
-      byDay.map((row) => ({ day: String(row.day), received: int(row.received), resolved: int(row.resolved), unresolved: int(row.received) - int(row.resolved) })),
-      ['received', 'resolved', 'unresolved'] as const,
-      { size: (row) => row.received, counts: ['resolved', 'unresolved'], derived: { resolved: ['unresolved'], unresolved: ['resolved'] } },
-    ).map(({ unresolved: _unresolved, ...day }) => day);
+      byDay.map((row) => ({ day: String(row.day), received: int(row.received), resolved: int(row.resolved) })),
+      ['received', 'resolved'] as const,
+      { size: (row) => row.received, counts: ['resolved'], remainder: { of: 'received', parts: ['resolved'] } },
+    );
     const received = int(r.received);
     const resolved = int(r.resolved);
     // The top-level figures as a viewer who `hide`s small counts (a portal) reads them: a count of 1-4

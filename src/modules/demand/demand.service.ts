@@ -167,10 +167,9 @@ function seriesFor(suppresses: boolean, series: DemandSeriesResult): DemandSerie
   // The rest as a reader works it out from the point: volume less open and finished. Open and
   // finished count demands only; volume counts consultations too when asked for, and then the rest
   // is the cancelled demands and the consultations (no group: both null, nothing to work out).
-  const exact = series.points.map((point) => ({ ...point, rest: point.open === null || point.finished === null ? 0 : point.volume - point.open - point.finished }));
-  const points = suppressedCells(suppresses, exact, ['volume', 'open', 'finished', 'rest'] as const, {
-    size: (point) => point.volume, counts: ['open', 'finished', 'rest'], derived: { open: ['finished', 'rest'], finished: ['open', 'rest'], rest: ['open', 'finished'] },
-  }).map(({ rest: _rest, ...point }) => point);
+  const points = suppressedCells(suppresses, series.points, ['volume', 'open', 'finished'] as const, {
+    size: (point) => point.volume, counts: ['open', 'finished'], remainder: { of: 'volume', parts: ['open', 'finished'] },
+  });
   const totalSuppressed = suppressesTotal(suppresses, series.total);
   const trend = series.trend && points.some((point) => point.volume === null) ? { ...series.trend, senSlope: null } : series.trend;
   return { ...series, points, total: totalSuppressed ? null : series.total, totalSuppressed, trend };

@@ -7,7 +7,9 @@ import { expectGlobalId } from '../../common/global-id';
 import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
-import { figureShown, hidesSmallCells, overlapSuppressesTotal, suppressedCells, suppressesSmallCounts, suppressesTotal, totalShown, withDerivedNulled } from '../../common/disclosure';
+import {
+  REMAINDER, figureShown, hidesSmallCells, overlapSuppressesTotal, remainderLinks, remainderOf, suppressedCells, suppressesSmallCounts, suppressesTotal, totalShown, withDerivedNulled, type Remainder,
+} from '../../common/disclosure';
 import { byForeignKey } from '../../context/loaders';
 import { AreaLevel } from '../area/area.entity';
 import { importServiceRows, markInterruptedRuns, runsWithoutImporter, type RunState } from './import';
@@ -182,55 +184,52 @@ export const serviceDataService = {
 
 /** A row's counts, and the figures drawn from them. */
 const ROW_COUNTS = ['serviceCount', 'consultations', 'demands', 'open', 'finished', 'satisfactionCount', 'requestCount', 'demandTotal'] as const;
-/**
- * `rest`: serviceCount less open and finished (open and finished count every record, consultations
- * too), the CANCELLED records: not a field, but a reader works it out from the three, so it is judged
- * as a count and stripped from the output.
- */
-const JUDGED_COUNTS = [...ROW_COUNTS, 'rest'] as const;
-const ROW_FIGURES = [...JUDGED_COUNTS, 'averageCloseHours', 'satisfactionAverage'] as const;
+const ROW_FIGURES = [...ROW_COUNTS, 'averageCloseHours', 'satisfactionAverage'] as const;
 type Figure = (typeof ROW_FIGURES)[number];
 type ExactStats = Omit<ServiceStats, 'rows' | 'total'> & { total: ExactRow; rows: ExactRow[] };
 /** A row before the small-count rule: every count a number. */
-type ExactRow = Omit<ServiceStatsRow, (typeof ROW_COUNTS)[number] | 'suppressed'> & Record<(typeof JUDGED_COUNTS)[number], number>;
+type ExactRow = Omit<ServiceStatsRow, (typeof ROW_COUNTS)[number] | 'suppressed'> & Record<(typeof ROW_COUNTS)[number], number>;
 
 /** The counts judged column by column (the others are sums of them), and the figures drawn from counts. */
-const BASE_COUNTS = ['consultations', 'demands', 'open', 'finished', 'rest', 'satisfactionCount', 'requestCount'] as const;
+const BASE_COUNTS = ['consultations', 'demands', 'open', 'finished', 'satisfactionCount', 'requestCount'] as const;
 const DERIVED: Partial<Record<Figure, readonly Figure[]>> = {
   serviceCount: ['demands', 'consultations'],
   demandTotal: ['demands', 'requestCount'],
-  // serviceCount = open + finished + rest: with one of the three hidden the other two give it back,
-  // and with serviceCount hidden the three would give it back (less consultations: the demands).
-  open: ['finished', 'rest', 'serviceCount'],
-  finished: ['open', 'rest', 'serviceCount'],
-  rest: ['open', 'finished', 'serviceCount'],
   averageCloseHours: ['finished'],
   satisfactionAverage: ['satisfactionCount'],
 };
+/**
+ * The CANCELLED records: serviceCount less open and finished (open and finished count every record,
+ * consultations too). Not a field, but a reader works it out from the three (disclosure.ts, Remainder).
+ */
+const CANCELLED: Remainder<Figure> = { of: 'serviceCount', parts: ['open', 'finished'] };
 
 /**
  * The statistics as a viewer who `suppresses` small counts reads them (disclosure.ts): a row of 1-4
  * records (one-window records and requests together), and its complement, without its counts and
  * averages; each count of the shown rows judged as a column too (1 open of 30 records), with its
- * complement, and the sums and averages drawn from a hidden count null; open, finished and the rest
- * (cancelled) hidden together; each count of the total null when it is 1-4, or when the rows overlap
+ * complement, and the sums and averages drawn from a hidden count null; open, finished and the
+ * cancelled hidden together; each count of the total null when it is 1-4, or when the rows overlap
  * (resident groups) by 1-4 or the total less the rows shown is 1-4 (overlapSuppressesTotal), with what
  * is drawn from it.
  */
 function withoutSmallCounts(suppresses: boolean, stats: ExactStats): ServiceStats {
-  const judged = suppressedCells(suppresses, stats.rows, ROW_FIGURES, { size: (row) => row.serviceCount + row.requestCount, counts: BASE_COUNTS, derived: DERIVED });
-  const nulled = new Set<Figure>();
-  for (const count of JUDGED_COUNTS) {
-    const exact = stats.total[count];
-    const hidden = suppressesTotal(suppresses, exact) || overlapSuppressesTotal(suppresses, exact, stats.rows.map((row) => row[count]), judged.map((row) => row[count]));
-    if (hidden) nulled.add(count);
+  const judged = suppressedCells(suppresses, stats.rows, ROW_FIGURES, { size: (row) => row.serviceCount + row.requestCount, counts: BASE_COUNTS, derived: DERIVED, remainder: CANCELLED });
+  // Each of the total's columns: its exact count, the rows' exact cells and the cells shown (null: hidden).
+  const cancelled = (row: { [P in Figure]?: number | null }) => remainderOf(row, CANCELLED);
+  const columns: [Figure | typeof REMAINDER, number, number[], (number | null)[]][] = [
+    ...ROW_COUNTS.map((count): [Figure, number, number[], (number | null)[]] => [count, stats.total[count], stats.rows.map((row) => row[count]), judged.map((row) => row[count])]),
+    [REMAINDER, cancelled(stats.total) ?? 0, stats.rows.map((row) => cancelled(row) ?? 0), judged.map(cancelled)],
+  ];
+  const nulled = new Set<Figure | typeof REMAINDER>();
+  for (const [count, exact, cells, shown] of columns) {
+    if (suppressesTotal(suppresses, exact) || overlapSuppressesTotal(suppresses, exact, cells, shown)) nulled.add(count);
   }
-  withDerivedNulled(nulled, DERIVED);
-  const { rest: _rest, ...exactTotal } = stats.total;
-  const total: ServiceStatsRow = { ...exactTotal, suppressed: false };
-  for (const figure of nulled) if (figure !== 'rest') total[figure] = null;
+  withDerivedNulled(nulled, remainderLinks(DERIVED, CANCELLED));
+  const total: ServiceStatsRow = { ...stats.total, suppressed: false };
+  for (const figure of nulled) if (figure !== REMAINDER) total[figure] = null;
   total.suppressed = ROW_COUNTS.some((count) => total[count] === null);
-  return { ...stats, total, rows: judged.map(({ rest: _restOfRow, ...row }) => row) };
+  return { ...stats, total, rows: judged };
 }
 
 interface RawRow {
@@ -265,7 +264,6 @@ function toRow(raw: RawRow, hides: boolean): ExactRow {
     satisfactionCount,
     requestCount: 0,
     demandTotal: count - consultations,
-    rest: count - Number(raw.open ?? 0) - finished,
   };
 }
 
