@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app';
 /*
  * A member who moves mid-year (their report to A ends, they report to B) is assessed by each
  * community for the days they were reported there: points earned, activities to attend, and requests
- * (dated by the moment they came in), count in one community, never both. A = w.communityId (幸福里), B = w.otherCommunityId (和平里). Assessed on
+ * (dated by the moment they were dispatched to the member, here as they came in), count in one community, never both. A = w.communityId (幸福里), B = w.otherCommunityId (和平里). Assessed on
  * 2026-01-15 (China), year 2025.
  */
 

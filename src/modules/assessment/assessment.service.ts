@@ -5,7 +5,7 @@ import { ClaimStatus } from '../list/list.entity';
 import type { MemberAssessmentsInput, UnitAssessmentsInput } from './assessment.inputs';
 import { rankByScore, scoreAssessment, scoreMemberAssessment, type MemberAssessmentPartName, type PartFacts, type UnitAssessmentPartName } from './assessment.rules';
 import type { MemberAssessment, UnitAssessment } from './assessment.types';
-import { assigneeDueAtSql, heldPastDueSql } from '../request/request.states';
+import { assignedAtSql, assigneeDueAtSql, heldPastDueSql } from '../request/request.states';
 import { Role } from '../identity/role';
 import { authorizeArea } from '../identity/access';
 import { metDeadlineSql, missedDeadlineSql } from '../whistle/whistle.rules';
@@ -36,12 +36,23 @@ const WHISTLE_FEEDBACK_MET = metDeadlineSql('r.feedback_due_at', 'r.answered_at'
 const WHISTLE_FEEDBACK_MISSED = missedDeadlineSql('r.feedback_due_at', 'r.answered_at', 'w.stopped_at', ':now');
 
 /**
+ * SQL: a lateral join giving `g.at`, the instant that dates request `q` for `assignee` (`id`) (request.states.ts,
+ * assignedAtSql). OFFSET 0 keeps it a subquery, read once a row: pulled up, its ledger look-up ran once per use.
+ */
+const assignedAtJoin = (assignee: 'person' | 'unit', id: string) => `cross join lateral (select ${assignedAtSql('q', assignee, id)} as at offset 0) g`;
+
+/** What dates a request `q` for the unit assigned it, `g.at`: when it was first dispatched to the unit. */
+const UNIT_REQUEST_AT = assignedAtJoin('unit', 'q.assignee_unit_id');
+
+/**
  * The facts of every unit paired with the community in the year, in ONE statement: the paired
  * units, then one aggregate per part (each GROUP BY unit), left-joined. No per-unit queries.
  * The assessment is of the pairing: each part counts only what fell on a day of one of the unit's
  * terms (China time: onTermDaySql, pairing.rules.ts), dated by the instant that puts it in the
  * year: an activity held (one before the term or after it was not the unit's to attend, nor does
- * attending it as a guest count), a claim made, a whistle blown, a request created. What a unit did
+ * attending it as a guest count), a claim made, a whistle blown, a request dispatched to the unit
+ * (UNIT_REQUEST_AT: one received the day before its term began and dispatched to it on the first
+ * day is the pairing's, one received on the term's last day and dispatched to it after is not). What a unit did
  * while unpaired (a claim through an alliance seat, a request or whistle any department may get)
  * served the community, not the pairing. Whistles too: a department is called whatever its
  * pairings, and the whistle lists and the dashboard count every answer; but only a paired unit
@@ -96,9 +107,11 @@ with terms as (
 ), satisfaction as (
   select q.assignee_unit_id as unit_id, sum(q.satisfaction) as points, count(*) as rated
     from request q join area a on a.id = q.area_id
+    ${UNIT_REQUEST_AT}
    where a.path like :pathPrefix and q.satisfaction is not null
-     and q.created_at >= :from and q.created_at < :to
-     and exists (select 1 from terms t where t.unit_id = q.assignee_unit_id and ${onTermDaySql('t', 'q.created_at')})
+     and q.assignee_unit_id in (select unit_id from paired) and q.created_at < :to
+     and g.at >= :from and g.at < :to
+     and exists (select 1 from terms t where t.unit_id = q.assignee_unit_id and ${onTermDaySql('t', 'g.at')})
    group by q.assignee_unit_id
 )
 select paired.unit_id,
@@ -152,6 +165,19 @@ const onReportDayOf = (person: string, instant: string) =>
   `exists (select 1 from reports r where r.person_id = ${person} and ${onReportDaySql('r', instant)})`;
 
 /**
+ * SQL for request `q` and `person` (its assignee, or a member it was taken from late): `join` dates
+ * it for them (`g.at`) by when they got it, and `counts` holds when that fell in the year on a day
+ * a report of theirs here counts for.
+ */
+const memberRequest = (person: string) => ({
+  join: assignedAtJoin('person', person),
+  counts: `g.at >= :from and g.at < :to and ${onReportDayOf(person, 'g.at')}`,
+});
+const LATE_ASSIGNEE = "(e.data->'lateAssignee'->>'personId')::int";
+const LATE_REQUEST = memberRequest(LATE_ASSIGNEE);
+const ASSIGNED_REQUEST = memberRequest('q.assignee_person_id');
+
+/**
  * The facts of every member reported to the community (双报到) at some time in the year so far, in
  * ONE statement, one aggregate per part. A member's reports are their current one (person) and the
  * ended ones (past_report): a member who retired or moved since is still assessed for the year, as
@@ -160,12 +186,14 @@ const onReportDayOf = (person: string, instant: string) =>
  * report's day to its end day, China time; a report begun the day the previous one ended counts from
  * the next day: REPORTS_TO_COMMUNITY_SQL, report-end.ts): an activity held before could not be theirs
  * to attend, and points earned while reported to another community are that community's. A request
- * is dated by when it came in (created_at), the moment that already puts it in the year (and in the
- * units' assessment, their term): one date a request, so it counts for one year and one report, however
- * often it is dispatched, handed back or resolved; one of the community that came in while they were
- * reported elsewhere (or nowhere) served the community, not their report here, and counts in no row
- * (its rating neither, nor, taken from them late, its lateness). Posts count when held some time in
- * the year.
+ * is dated for the member by when they first got it (request.states.ts, assignedAtSql: dispatched to
+ * them, or taken by them for their unit), the moment they became answerable for it, which puts it in
+ * the year and a report: one received the day before they reported and dispatched to them after
+ * counts (dated by its arrival, it counted in no row at all). One date a request and member, so it
+ * counts for one year and one report of theirs, however often it is handed back, given them again or
+ * resolved; one of the community given them while they were reported elsewhere (or nowhere) served
+ * the community, not their report here, and counts in no row (its rating neither, nor, taken from
+ * them late, its lateness). Posts count when held some time in the year.
  */
 const MEMBER_FACTS_SQL = `
 with reports as (
@@ -199,12 +227,14 @@ with reports as (
 ), late_taken as (
   -- Requests taken from them past their due time while they held it (handed back, escalated: the
   -- ledger's lateAssignee, request.states.ts): one pair per member and request, however often.
-  -- The request came in on a day their report here counts for (above), as for those still theirs.
-  select distinct (e.data->'lateAssignee'->>'personId')::int as person_id, q.id as request_id
+  -- Given them on a day their report here counts for (above), dated as those still theirs are: one
+  -- date a pair, so one they got back counts once (requests, below) or not at all.
+  select distinct ${LATE_ASSIGNEE} as person_id, q.id as request_id
     from request q join area a on a.id = q.area_id join request_event e on e.request_id = q.id
-   where a.path like :pathPrefix and q.created_at >= :from and q.created_at < :to
-     and (e.data->'lateAssignee'->>'personId')::int in (select person_id from members)
-     and ${onReportDayOf("(e.data->'lateAssignee'->>'personId')::int", 'q.created_at')}
+    ${LATE_REQUEST.join}
+   where a.path like :pathPrefix and q.created_at < :to
+     and ${LATE_ASSIGNEE} in (select person_id from members)
+     and ${LATE_REQUEST.counts}
 ), requests as (
   -- A request counts once for a member: one they were late with and got back stays late.
   select q.assignee_person_id as person_id,
@@ -213,10 +243,11 @@ with reports as (
          coalesce(sum(q.satisfaction), 0) as points,
          count(q.satisfaction) as rated
     from request q join area a on a.id = q.area_id
+    ${ASSIGNED_REQUEST.join}
     left join late_taken lt on lt.request_id = q.id and lt.person_id = q.assignee_person_id
-   where a.path like :pathPrefix and q.created_at >= :from and q.created_at < :to
+   where a.path like :pathPrefix and q.created_at < :to
      and q.assignee_person_id in (select person_id from members)
-     and ${onReportDayOf('q.assignee_person_id', 'q.created_at')}
+     and ${ASSIGNED_REQUEST.counts}
    group by q.assignee_person_id
 ), taken_late as (
   -- Those no longer assigned to them: due and not on time.

@@ -60,7 +60,7 @@ export class UnitAssessment {
   })
   whistles!: AssessmentPart;
 
-  @Field(() => AssessmentPart, { description: 'Requests in the community assigned to the unit, created that year during its pairing term (a pairing in force on the day created, China time) and rated: sum of ratings over 5 × rated requests.' })
+  @Field(() => AssessmentPart, { description: 'Requests in the community assigned to the unit, dispatched to it that year during its pairing term (a pairing in force on the day first dispatched to the unit, China time, not the day it came in) and rated: sum of ratings over 5 × rated requests.' })
   satisfaction!: AssessmentPart;
 
   @Field(() => [String], { description: 'How the score was made: parts left out for lack of data, and the re-normalised weights.' })
@@ -88,10 +88,10 @@ export class MemberAssessment {
   @Field(() => AssessmentPart, { description: 'The community\'s activities that year held while they were reported (from their report\'s day to its end, and started by now): those they attended, of all.' })
   attendance!: AssessmentPart;
 
-  @Field(() => AssessmentPart, { description: 'Requests in the community assigned to them, created that year while they were reported here (on a day their report counts for, China time, as for attendance: one that came in before they reported, or after their report ended, is left out, as is its lateness if taken from them): resolved by their due time (assigneeDueAt), of those resolved, held by them past it (one suspended already past it included), or taken from them past it, each request once (限时办结; one open and not yet due, or suspended in time, is left out).' })
+  @Field(() => AssessmentPart, { description: 'Requests in the community assigned to them, given them that year while they were reported here (dated by when first dispatched to them, or taken by them for their unit, not when it came in; on a day their report counts for, China time, as for attendance: one given them before they reported, or after their report ended, is left out, as is its lateness if taken from them): resolved by their due time (assigneeDueAt), of those resolved, held by them past it (one suspended already past it included), or taken from them past it, each request once (限时办结; one open and not yet due, or suspended in time, is left out).' })
   requests!: AssessmentPart;
 
-  @Field(() => AssessmentPart, { description: 'Those requests (created while they were reported here) rated by the resident: sum of ratings over 5 × rated requests.' })
+  @Field(() => AssessmentPart, { description: 'Those requests (given them while they were reported here) rated by the resident: sum of ratings over 5 × rated requests.' })
   satisfaction!: AssessmentPart;
 
   @Field(() => Int, { description: '积分: points earned that year while reported to this community (entries above zero, made on a day their report here counts for; spending does not lower it). Shown beside the score, not part of it.' })

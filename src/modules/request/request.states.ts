@@ -1,5 +1,6 @@
 import { illegalTransition } from '../../common/errors';
 import type { Request } from './request.entity';
+import type { RequestState } from './request.ledger';
 import { RequestEventKind, RequestLevel, RequestStatus } from './request.entity';
 
 /** Everything that can be done to a request. */
@@ -105,6 +106,26 @@ export function assigneeDueOnDispatch(dueAt: Date, dispatchedAt: Date, hoursAllo
 
 /** `assigneeDueAt` in SQL, on a request row's alias. */
 export const assigneeDueAtSql = (alias: string) => `coalesce(${alias}.assignee_due_at, ${alias}.due_at)`;
+
+/**
+ * When `id` (an SQL expression: a person's or a unit's id) became responsible for the request, in
+ * SQL on a request row's alias: the time of the ledger entry that first made them its assignee (the
+ * dispatch to them, or to their unit; for a person taking a unit's request, their take). The
+ * assessments date a request by it for each assignee (assessment.service.ts): not by when it came in,
+ * so one received the day before a member reported (or a unit's term began) and dispatched to them
+ * after counts for them, and one received while they served and dispatched to them after they no
+ * longer did does not. The first time, not the last: the ledger is append-only, so the date never
+ * moves, and a request counts for one year and one report or term of theirs however often it is
+ * handed back and given them again (one taken from them late and given back stays late, where they
+ * first got it): a past year's assessment stays as it was. A request whose ledger does not record it
+ * (rows written outside the API) is dated by when it came in, the only moment known.
+ */
+export function assignedAtSql(alias: string, assignee: 'person' | 'unit', id: string): string {
+  const field: keyof RequestState = assignee === 'person' ? 'assigneePersonId' : 'assigneeUnitId';
+  // An alias of its own: `id` may read the caller's ledger row (one named `e`, say).
+  return `coalesce((select a_e.created_at from request_event a_e where a_e.request_id = ${alias}.id and (a_e.data->'set'->>'${field}')::int = ${id}` +
+    ` order by a_e.sequence limit 1), ${alias}.created_at)`;
+}
 
 /**
  * Statuses in which the assignee holds the request, its clock running: it waits on them (to take,
