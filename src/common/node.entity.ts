@@ -1,6 +1,7 @@
 import { OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, InterfaceType } from 'type-graphql';
+import { updatedAtOnUpdate } from './clock';
 import { toGlobalId } from './global-id';
 
 /**
@@ -34,7 +35,8 @@ export abstract class NodeEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', onCreate: () => new Date() })
   createdAt: Date = new Date();
 
+  /** On an update, the value the service set, else the request's clock (updatedAtOnUpdate): never the server's over the app's. */
   @Field(() => DateTimeISOResolver)
-  @Property({ type: 'datetime', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: () => new Date() })
+  @Property({ type: 'datetime', columnType: 'timestamptz', onCreate: () => new Date(), onUpdate: updatedAtOnUpdate })
   updatedAt: Date = new Date();
 }

@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
+import { applyClock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { Loaders } from './loaders';
 import type { TokenSettings } from '../modules/identity/sessions';
@@ -51,6 +52,8 @@ export function createContext(orm: MikroORM, logger: Logger, requestId: string =
   const em = orm.em.fork();
   // The viewer's area scope rides on the EntityManager: every read and write through it is scoped.
   applyScope(em, scopeParamsOf(viewer));
+  // And its clock, for what the ORM stamps itself (updatedAt on an update).
+  applyClock(em, now);
   return {
     em,
     loaders: new Loaders(em),

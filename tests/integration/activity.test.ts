@@ -279,9 +279,11 @@ describe('recordAttendance', () => {
 
     app.clock.set(new Date('2026-07-08T11:00:00+08:00')); // exactly 7 days after the end: still in time
     expect((await ok(app, ATTEND, { id: participations[0] })).recordAttendance).toMatchObject({ attendedAt: '2026-07-08T03:00:00.000Z', person: { pointBalance: 2 } });
-    // The entry carries the app's clock (the day yearly figures count it on), not the server's.
-    const [entry] = await app.orm.em.fork().execute('select created_at from point_entry where person_id = ? and kind = ?', [dbId(inTime), 'ACTIVITY_ATTENDED']);
-    expect(new Date(entry.created_at).toISOString()).toBe('2026-07-08T03:00:00.000Z');
+    // The entry counts on the activity's start (the day yearly figures count it on, as they count the
+    // attendance: attendancePointsDate) and was written at the app's clock, not the server's.
+    const [entry] = await app.orm.em.fork().execute('select created_at, updated_at from point_entry where person_id = ? and kind = ?', [dbId(inTime), 'ACTIVITY_ATTENDED']);
+    expect(new Date(entry.created_at).toISOString()).toBe('2026-07-01T01:00:00.000Z');
+    expect(new Date(entry.updated_at).toISOString()).toBe('2026-07-08T03:00:00.000Z');
 
     for (const [participationId, at] of [[participations[1], '2026-07-08T11:01:00+08:00'], [participations[2], '2027-07-01T09:05:00+08:00']]) {
       app.clock.set(new Date(at));

@@ -44,6 +44,18 @@ export function assertAttendanceWindow(activity: { startsAt: Date; endsAt: Date 
   }
 }
 
+/**
+ * The moment attendance points count on (the ledger entry's created_at, by which the leaderboard's
+ * year and the member assessments date them): the activity's start, as the assessments date the
+ * attendance itself, not the day the sheet was checked, which ATTENDANCE_GRACE_DAYS lets fall in the
+ * next year (or after a move to another community). When it was recorded stays on the entry's
+ * updatedAt and the participation's attendedAt. Only an earning is dated back, so no balance, at
+ * any moment, is lowered by it.
+ */
+export function attendancePointsDate(activity: { startsAt: Date }): Date {
+  return activity.startsAt;
+}
+
 /** Where a sign-up stands. Not a column: `attendedAt` is set once, when attendance is verified. */
 export enum ParticipationState {
   SIGNED_UP = 'SIGNED_UP',

@@ -14,7 +14,7 @@ import { awardPoints } from '../points/points.service';
 import { loadForUpdate } from '../../common/lookup';
 import { Activity, ActivityParticipation } from './activity.entity';
 import type { ActivityListArgs, CreateActivityInput, SignUpForActivityInput } from './activity.inputs';
-import { PARTICIPATION_MOVES, assertActivityTimes, assertAttendanceWindow, assertOrganizerPlace, participationStateOf } from './activity.rules';
+import { PARTICIPATION_MOVES, assertActivityTimes, assertAttendanceWindow, assertOrganizerPlace, attendancePointsDate, participationStateOf } from './activity.rules';
 import { assertActsFor } from '../identity/access';
 import { cutText } from '../../common/text';
 
@@ -80,8 +80,8 @@ export const activityService = {
 
   /**
    * Verifies attendance once the activity has started and until ATTENDANCE_GRACE_DAYS after it
-   * ended (assertAttendanceWindow), and awards ACTIVITY_ATTENDED points
-   * once: the participation is locked, a second call finds it attended (ILLEGAL_TRANSITION,
+   * ended (assertAttendanceWindow), and awards ACTIVITY_ATTENDED points, counted on the activity's
+   * start (attendancePointsDate), once: the participation is locked, a second call finds it attended (ILLEGAL_TRANSITION,
    * PARTICIPATION_MOVES), and the ledger's unique source key backs that up.
    */
   async recordAttendance(ctx: AppContext, participationId: string): Promise<ActivityParticipation> {
@@ -92,7 +92,16 @@ export const activityService = {
       const now = ctx.now();
       assertAttendanceWindow(activity, now, 'participationId');
       participation.attendedAt = now;
-      await awardPoints(em, { person: participation.person.id, kind: PointKind.ACTIVITY_ATTENDED, sourceType: ATTENDANCE_SOURCE, sourceId: participation.id, note: cutText(activity.title, 200), verifier: ctx.viewer, at: ctx.now() });
+      await awardPoints(em, {
+        person: participation.person.id,
+        kind: PointKind.ACTIVITY_ATTENDED,
+        sourceType: ATTENDANCE_SOURCE,
+        sourceId: participation.id,
+        note: cutText(activity.title, 200),
+        verifier: ctx.viewer,
+        at: now,
+        countsOn: attendancePointsDate(activity),
+      });
       await em.flush();
       return participation;
     });

@@ -257,7 +257,8 @@ with reports as (
    group by lt.person_id
 ), points as (
   -- Earned while reported here: points earned before, or after a move while reported elsewhere, are
-  -- the other community's (the ledger keeps no community; the day the entry was made tells).
+  -- the other community's (the ledger keeps no community; the day the entry counts on tells: an
+  -- attendance's is its activity's start, so its points go where and when the attendance counts).
   select e.person_id, sum(e.amount) as earned
     from point_entry e
    where e.amount > 0 and e.created_at >= :from and e.created_at < :to

@@ -72,8 +72,8 @@ export const pointsLedger = {
 
   /**
    * People living in the community ranked by points earned (ties share a rank, then person id),
-   * in one statement. With a year (China time), only entries made that year (created_at) count as
-   * earned, and only people who earned in it are ranked: all-time totals would keep newcomers at
+   * in one statement. With a year (China time), only entries counting on that year (created_at: the
+   * day verified, an attendance's its activity's start, attendancePointsDate) count as earned, and only people who earned in it are ranked: all-time totals would keep newcomers at
    * the bottom for years. Spending never lowers `earned`; `balance` is always what is left now.
    */
   async leaderboard(ctx: AppContext, communityId: string, first: number, year?: number | null): Promise<LeaderboardRow[]> {

@@ -14,8 +14,13 @@ export interface AwardInput {
   note?: string;
   /** Who verifies the work (rates, confirms, records attendance): never the person it pays. */
   verifier: Viewer;
-  /** When it was verified (the request's clock, `ctx.now()`): the entry's day, which yearly figures count by. */
+  /** When it was verified (the request's clock, `ctx.now()`): when the entry is written (its updatedAt). */
   at: Date;
+  /**
+   * The moment the points count on (the entry's createdAt, which yearly figures count by), when not
+   * `at`: an attendance's is its activity's start (attendancePointsDate). Never after `at`.
+   */
+  countsOn?: Date;
 }
 
 /**
@@ -41,8 +46,9 @@ export async function awardPoints(em: EntityManager, input: AwardInput): Promise
     sourceType: input.sourceType,
     sourceId: input.sourceId,
     note: input.note ?? rule.description,
-    // The app's clock, not the server's: the leaderboard's year and the member assessment count entries by it.
-    createdAt: input.at,
+    // The app's clock, not the server's: the leaderboard's year and the member assessment count entries
+    // by createdAt; updatedAt keeps when it was written (an entry is never changed after).
+    createdAt: input.countsOn ?? input.at,
     updatedAt: input.at,
   });
 }
