@@ -7,6 +7,13 @@ import { isComparableInstant } from './dates';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/**
+ * The longest `after` taken. A cursor carries its row's ordering value: at most a 120-character
+ * name, which JSON may write in up to 6 bytes a character (a control character as \u0001), so the
+ * longest cursor issued is under 1,100 characters. 500 refused the API's own cursors of names
+ * over ~110 Chinese characters.
+ */
+export const MAX_CURSOR_CHARS = 2000;
 
 export enum OrderDirection {
   ASC = 'ASC',
@@ -25,7 +32,7 @@ export class ConnectionArgs {
 
   @Field(() => String, { nullable: true, description: 'Return items after this cursor (an `endCursor` or an edge `cursor`).' })
   @IsOptional()
-  @MaxChars(500)
+  @MaxChars(MAX_CURSOR_CHARS)
   after?: string;
 }
 
@@ -101,11 +108,13 @@ interface CursorPayload {
   d: OrderDirection;
   v: string | number | boolean;
   i: number; // id
+  e?: string; // entity: absent from cursors issued before it was written
 }
 
-export function encodeCursor(ordering: Ordering, value: unknown, id: number): string {
+/** `entity`: the entity class listed, so that another list paging in the same order refuses the cursor. */
+export function encodeCursor(ordering: Ordering, value: unknown, id: number, entity?: string): string {
   const v = value instanceof Date ? value.toISOString() : (value as CursorPayload['v']);
-  const payload: CursorPayload = { p: ordering.property, d: ordering.direction, v, i: id };
+  const payload: CursorPayload = { p: ordering.property, d: ordering.direction, v, i: id, ...(entity === undefined ? {} : { e: entity }) };
   return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
 }
 
@@ -115,7 +124,7 @@ export type CursorValueType = 'Date' | 'string' | 'number' | 'boolean';
 /** A Date as encodeCursor writes it (toISOString): anything else was not issued here. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-export function decodeCursor(cursor: string, ordering: Ordering, valueType: CursorValueType = 'string'): { value: unknown; id: number } {
+export function decodeCursor(cursor: string, ordering: Ordering, valueType: CursorValueType = 'string', entity?: string): { value: unknown; id: number } {
   let payload: CursorPayload;
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as CursorPayload;
@@ -125,6 +134,11 @@ export function decodeCursor(cursor: string, ordering: Ordering, valueType: Curs
   const scalar = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
   if (!payload || typeof payload !== 'object' || !Number.isSafeInteger(payload.i) || payload.i < 0 || !scalar(payload.v)) {
     throw badInput('after', 'is not a cursor from this API');
+  }
+  if (payload.e !== undefined && typeof payload.e !== 'string') throw badInput('after', 'is not a cursor from this API');
+  // Units and communities both page by name: the position of one read on the other is a wrong page, not an error.
+  if (payload.e !== undefined && entity !== undefined && payload.e !== entity) {
+    throw badInput('after', 'was issued by another list; start again without `after`');
   }
   if (payload.p !== ordering.property || payload.d !== ordering.direction) {
     throw badInput('after', 'was issued for a different orderBy; start again without `after`');
@@ -143,7 +157,7 @@ export function decodeCursor(cursor: string, ordering: Ordering, valueType: Curs
 
 /** The keyset condition for rows after `after` (a cursor of `ordering` on `entity`); checked, BAD_USER_INPUT if not ours. */
 export function cursorCondition<T>(em: EntityManager, entity: EntityClass<T>, ordering: Ordering, after: string): FilterQuery<T> {
-  return afterCursor(ordering, decodeCursor(after, ordering, cursorValueType(em, entity, ordering.property)));
+  return afterCursor(ordering, decodeCursor(after, ordering, cursorValueType(em, entity, ordering.property), entity.name));
 }
 
 /** The cursor value type of `property` on `entity` (see CursorValueType); string for anything else. */
@@ -176,10 +190,11 @@ type WithId = { id: number };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type EntityClass<T> = abstract new (...args: any[]) => T;
 
-export function toConnection<T extends WithId>(rows: T[], limit: number, ordering: Ordering, countTotal: () => Promise<number>): ConnectionResult<T> {
+/** `entity`: the entity class listed (the cursors name it, see encodeCursor). */
+export function toConnection<T extends WithId>(rows: T[], limit: number, ordering: Ordering, entity: EntityClass<T>, countTotal: () => Promise<number>): ConnectionResult<T> {
   const hasNextPage = rows.length > limit;
   const page = rows.slice(0, limit);
-  const edges = page.map((node) => ({ node, cursor: encodeCursor(ordering, (node as Record<string, unknown>)[ordering.property], node.id) }));
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(ordering, (node as Record<string, unknown>)[ordering.property], node.id, entity.name) }));
   return {
     edges,
     pageInfo: {
@@ -211,7 +226,7 @@ export async function paginate<T extends WithId>(
   const countTotal = () => (countPromise ??= em.count(entity as ClassType<T>, whereOf()));
   const filter = args.after ? { $and: [whereOf(), cursorCondition(em, entity, ordering, args.after)] } : whereOf();
   const rows = await em.find(entity as ClassType<T>, filter as FilterQuery<T>, { orderBy: orderBy(ordering) as never, limit: limit + 1 });
-  return toConnection(rows as T[], limit, ordering, countTotal);
+  return toConnection(rows as T[], limit, ordering, entity, countTotal);
 }
 
 /**

@@ -124,7 +124,7 @@ export class Loaders {
   ): Promise<ConnectionResult<T>> {
     const limit = pageSize(args);
     const rows = await this.firstPage(relation, ordering, limit, args.after || null).load(parent);
-    return toConnection(rows, limit, ordering, () => this.count(relation).load(parent));
+    return toConnection(rows, limit, ordering, relation.entity, () => this.count(relation).load(parent));
   }
 }
 
