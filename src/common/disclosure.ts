@@ -27,6 +27,7 @@
 import { UseMiddleware, type MiddlewareFn } from 'type-graphql';
 import { MIN_DEMANDS_FOR_V } from '../../analytics';
 import type { AppContext, Viewer } from '../context/context';
+import { directoryRecordOutsideScope } from '../modules/identity/personal-data';
 import { maySeePersonalData } from './privacy';
 
 /**
@@ -335,9 +336,14 @@ export function holdsSmallCell(value: unknown): boolean {
   return Object.values(object).some(holdsSmallCell);
 }
 
-const hideSmallCellsForViewer: MiddlewareFn<AppContext> = async ({ context }, next) => {
+const hideSmallCellsForViewer: MiddlewareFn<AppContext> = async ({ context, root }, next) => {
   const value = await next();
-  if (value == null || !hidesSmallCells(context.viewer)) return value;
+  if (value == null) return value;
+  if (!hidesSmallCells(context.viewer)) {
+    // Staff see the details of their own area's residents only: a project of another community (the
+    // public directory) is read as by a viewer who may not see personal data. Per row, as FreeText.
+    return (await directoryRecordOutsideScope(context, root)) ? withoutSmallCellDetailsJson(value) : value;
+  }
   // A portal reads no count of 1-4: a kept suggestion quotes its cells' volumes in the benefit, its
   // arithmetic and its explanation, so one holding such a cell is withheld whole (the project's own
   // fields stay).
@@ -347,6 +353,7 @@ const hideSmallCellsForViewer: MiddlewareFn<AppContext> = async ({ context }, ne
 
 /**
  * Marks a JSON field that keeps demand cells (a project's kept suggestion): small cells lose their
- * details for viewers who hide them, and a portal reads none of it when it holds a cell of 1-4.
+ * details for viewers who hide them and for staff reading a record outside their scope (a project
+ * of another community), and a portal reads none of it when it holds a cell of 1-4.
  */
 export const SmallCellsHidden = () => UseMiddleware(hideSmallCellsForViewer);

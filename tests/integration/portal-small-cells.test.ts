@@ -1,6 +1,6 @@
 import { MIN_CELL_RECORDS } from '../../src/common/disclosure';
 import { Role } from '../../src/modules/identity/role';
-import { accountViewer, portalViewer } from '../helpers/access-fixtures';
+import { accountViewer, areaPath, portalViewer } from '../helpers/access-fixtures';
 import { categoryId } from '../helpers/closed-loop-fixtures';
 import { buildWorld, dbId, ok, type World } from '../helpers/fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -161,6 +161,25 @@ describe('a livelihood project\'s kept suggestion', () => {
     const project = portal.data.livelihoodProjects.edges.map((edge: any) => edge.node).find((node: any) => node.suggestionId);
     expect(project).toMatchObject({ suggestion: null, status: 'PROPOSED' });
     expect(JSON.stringify(portal.data)).not.toContain('"volume"');
+  });
+
+  test('(found by a review) staff of another community read it, through Community.livelihoodProjects or node(id:), as an analyst does: the cell\'s count, not its resident\'s rating, close time or group; the project\'s own staff and the street\'s read them', async () => {
+    const details = (suggestion: any) => suggestion.suggestion.cells.map((cell: any) => ({ volume: cell.volume, satisfactionGap: cell.metrics.satisfactionGap, meanCloseHours: cell.metrics.meanCloseHours, vulnerableShare: cell.metrics.vulnerableShare }));
+    const read = async (viewer: ReturnType<typeof accountViewer>) => {
+      const listed = await app.execute(`{ communities(first: 50) { edges { node { id livelihoodProjects(first: 50) { edges { node { id suggestion } } } } } } }`, {}, viewer);
+      expect(listed.errors).toBeUndefined();
+      const community = listed.data.communities.edges.map((edge: any) => edge.node).find((node: any) => node.id === w.otherCommunityId);
+      const project = community.livelihoodProjects.edges.map((edge: any) => edge.node).find((node: any) => node.suggestion);
+      const byId = await app.execute(`query($id: ID!) { node(id: $id) { ... on LivelihoodProject { suggestion } } }`, { id: project.id }, viewer);
+      expect(byId.errors).toBeUndefined();
+      return { listed: details(project.suggestion), byId: details(byId.data.node.suggestion) };
+    };
+    const hidden = [{ volume: 1, satisfactionGap: null, meanCloseHours: null, vulnerableShare: null }];
+    const shown = [{ volume: 1, satisfactionGap: 1, meanCloseHours: 4, vulnerableShare: 1 }];
+    const elsewhere = await read(accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.communityId)]));
+    expect(elsewhere).toEqual({ listed: hidden, byId: hidden });
+    expect(await read(accountViewer(Role.COMMUNITY_STAFF, [await areaPath(app, w.otherCommunityId)]))).toEqual({ listed: shown, byId: shown });
+    expect(await read(accountViewer(Role.STREET_STAFF, [await areaPath(app, w.streetId)]))).toEqual({ listed: shown, byId: shown });
   });
 
   test('a cell of fewer than 5 demands gives no vulnerability boost, for anyone: v beside the metrics, 1 + β·v and the formula would tell the one resident\'s group', async () => {

@@ -172,7 +172,7 @@ export class LivelihoodProject extends NodeEntity {
   suggestionId?: string | null;
 
   /** The suggestion as it was when accepted: numbers, explanation and the query. */
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The suggestion as accepted: its query, numbers, explanation, the run\'s totals and assumptions. Null for a portal when one of its demand cells holds 1-4 demands (its benefit arithmetic quotes the count); small cells lose their details for portals and analysts.' })
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The suggestion as accepted: its query, numbers, explanation, the run\'s totals and assumptions. Null for a portal when one of its demand cells holds 1-4 demands (its benefit arithmetic quotes the count); small cells lose their details for portals, analysts and staff reading a project outside their scope.' })
   @FreeText()
   @SmallCellsHidden()
   @Property({ type: 'json', nullable: true })
