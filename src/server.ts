@@ -16,7 +16,7 @@ import { graphqlArmor } from './hardening/graphql-limits';
 import { nodeLimitPlugin, rejectInvalidUtf8, tokenLimitMiddleware } from './hardening/operation-limits';
 import { createRateLimiter, rateLimitMiddleware, type RateLimiter } from './hardening/rate-limit';
 import { requestTimeout } from './hardening/request-timeout';
-import { checkReadiness } from './db/readiness';
+import { sharedReadiness } from './db/readiness';
 import { ErrorCode } from './common/errors';
 import { tokenSettings } from './modules/identity/sessions';
 import { identifyMiddleware, refuseBadCredentials } from './modules/identity/identity.http';
@@ -144,9 +144,10 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const readiness = sharedReadiness(orm.config.get('clientUrl')!);
   app.get('/ready', async (_req, res) => {
-    const readiness = await checkReadiness(orm.config.get('clientUrl')!);
-    res.status(readiness.status === 'ready' ? 200 : 503).json(readiness);
+    const answer = await readiness();
+    res.status(answer.status === 'ready' ? 200 : 503).json(answer);
   });
   app.use(
     '/graphql',

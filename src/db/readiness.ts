@@ -55,3 +55,17 @@ export async function checkReadiness(databaseUrl: string, deadlineMs = READY_DEA
     (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
   }
 }
+
+/**
+ * checkReadiness for GET /ready, which anyone may call without a credential or a rate limit: probes
+ * arriving while a check runs share its answer. Each check opens a connection beside the pool, so a
+ * flood of probes opened a PostgreSQL connection each, up to max_connections, and the pool could no
+ * longer connect: the probe itself took the database out of service.
+ */
+export function sharedReadiness(databaseUrl: string, deadlineMs = READY_DEADLINE_MS): () => Promise<Readiness> {
+  let running: Promise<Readiness> | undefined;
+  return () =>
+    (running ??= checkReadiness(databaseUrl, deadlineMs).finally(() => {
+      running = undefined;
+    }));
+}

@@ -144,13 +144,22 @@ export function nodeLimitPlugin(limits = OPERATION_LIMITS): ApolloServerPlugin {
  */
 export function tokenLimitMiddleware(limits = OPERATION_LIMITS): express.RequestHandler {
   return (req, res, next) => {
-    const query = (req.body as { query?: unknown } | undefined)?.query ?? req.query?.query;
-    if (typeof query === 'string' && countTokens(query, limits.maxTokens) > limits.maxTokens) {
+    if (documentsOf(req).some((query) => typeof query === 'string' && countTokens(query, limits.maxTokens) > limits.maxTokens)) {
       res.status(400).json({ errors: [{ message: `The document has more than ${limits.maxTokens} tokens`, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'maxTokens' } }] });
       return;
     }
     next();
   };
+}
+
+/**
+ * The documents Apollo may read: the body's `query`, and every `query` of the URL read as Apollo
+ * reads it (URLSearchParams). Not Express's req.query: its parser stops at 1,000 parameters, so a
+ * GET padded with 1,000 others hid its document from the limit while Apollo still parsed it.
+ */
+function documentsOf(req: express.Request): unknown[] {
+  const search = req.url.indexOf('?');
+  return [(req.body as { query?: unknown } | undefined)?.query, ...new URLSearchParams(search >= 0 ? req.url.slice(search + 1) : '').getAll('query')];
 }
 
 /** Refuses request bodies that are not valid UTF-8 instead of silently replacing bytes. */

@@ -1,4 +1,5 @@
 import type express from 'express';
+import ipaddr from 'ipaddr.js';
 import Redis from 'ioredis';
 import type { Logger } from '../common/logger';
 import { ErrorCode, httpStatusOf } from '../common/errors';
@@ -152,7 +153,22 @@ export function clientKey(req: express.Request, res: express.Response): string {
   const viewer = res.locals.viewer as Viewer | undefined;
   if (viewer?.kind === 'account') return `account:${viewer.accountId}`;
   if (viewer?.kind === 'portal') return `key:${viewer.apiKeyId}`;
-  return `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+  return `ip:${addressKey(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
+}
+
+/**
+ * The address a bucket is kept for. An IPv6 client holds a whole /64 (a LAN, or one phone on a
+ * mobile network) and may send from any address in it: keyed per address, each new one got a full
+ * bucket. An IPv4 address mapped into IPv6 (`::ffff:1.2.3.4`, a dual-stack socket) is that IPv4 address.
+ */
+export function addressKey(address: string): string {
+  const bare = address.split('%')[0]!;
+  if (!ipaddr.isValid(bare)) return address;
+  const parsed = ipaddr.parse(bare);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
+  return `${v6.parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
 }
 
 /** 429 with Retry-After and a GraphQL-shaped RATE_LIMITED error once a client's bucket is empty. */

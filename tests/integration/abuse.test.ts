@@ -60,6 +60,18 @@ test('field duplication: the same field 5,000 times', async () => {
   expect(result.json.errors[0].message).toMatch(/tokens/);
 });
 
+test('a GET document past the token limit is refused, also behind 1,000 other URL parameters', async () => {
+  // Express's req.query stops at 1,000 parameters; Apollo reads every one (found by a review of the HTTP layer).
+  const document = `{districts{${'id+'.repeat(3200)}}}`;
+  const padding = Array.from({ length: 1000 }, () => 'p=').join('&');
+  for (const url of [`${base}/graphql?query=${document}`, `${base}/graphql?${padding}&query=${document}`]) {
+    const response = await fetch(url, { headers: { ...auth, 'apollo-require-preflight': 'true' } });
+    const result = { status: response.status, json: (await response.json()) as any };
+    refusedBeforeExecution(result);
+    expect(result.json.errors[0].extensions.limit).toBe('maxTokens');
+  }
+});
+
 test('directive overloading: 50 @include on one field', async () => {
   const query = `{ districts ${'@include(if: true) '.repeat(50)} { totalCount } }`;
   refusedBeforeExecution(await post({ query }));
@@ -193,6 +205,16 @@ describe('rate limits', () => {
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect(last!.json.errors[0].extensions).toEqual({ code: 'RATE_LIMITED', retryAfterSeconds: 1 });
     expect(last!.headers.get('retry-after')).toBe('1');
+  });
+
+  test('an IPv6 client does not get a fresh bucket from each address of its /64', async () => {
+    // As a proxy on this host (trusted: loopback) forwards them; anonymous, so keyed by address.
+    const from = async (address: string) =>
+      (await fetch(`${limitedBase}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify({ query: '{ viewer { kind } }' }) })).status;
+    const statuses: number[] = [];
+    for (let i = 1; i <= 5; i += 1) statuses.push(await from(`2001:db8:1:2::${i.toString(16)}`));
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(await from('2001:db8:1:3::1')).toBe(200);
   });
 });
 

@@ -49,6 +49,27 @@ test('GET /ready checks the database and the migrations', async () => {
   expect((await fetch(`${base}/ready`)).status).toBe(200);
 });
 
+test('GET /ready probes arriving together share one check: a flood of them cannot take every database connection', async () => {
+  // Each check opens a connection of its own; slowed here so that all the probes overlap one.
+  const connect = pg.Client.prototype.connect;
+  let checks = 0;
+  const spy = jest.spyOn(pg.Client.prototype, 'connect').mockImplementation(async function (this: pg.Client) {
+    if ((this as unknown as { connectionParameters?: { application_name?: string } }).connectionParameters?.application_name === 'gongjian-ready') {
+      checks += 1;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    return (connect as (this: pg.Client) => Promise<pg.Client>).call(this);
+  } as never);
+  try {
+    const statuses = await Promise.all(Array.from({ length: 20 }, async () => (await fetch(`${base}/ready`)).status));
+    expect(statuses).toEqual(Array(20).fill(200));
+    expect(checks).toBe(1);
+  } finally {
+    spy.mockRestore();
+  }
+  expect((await fetch(`${base}/ready`)).status).toBe(200);
+});
+
 test('a query over HTTP works and the request id comes back', async () => {
   const { status, headers, json } = await post({ query: '{ communities { totalCount } }' }, { 'content-type': 'application/json', 'x-request-id': 'test-req-1' });
   expect(status).toBe(200);

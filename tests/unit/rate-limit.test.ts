@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { MemoryTokenBucket, RedisTokenBucket } from '../../src/hardening/rate-limit';
+import { MemoryTokenBucket, RedisTokenBucket, addressKey } from '../../src/hardening/rate-limit';
 
 describe('MemoryTokenBucket', () => {
   test('allows the burst, then refuses with the wait until the next token; refills at the rate', async () => {
@@ -15,6 +15,18 @@ describe('MemoryTokenBucket', () => {
     expect((await bucket.take('a')).allowed).toBe(true);
     now += 60_000; // a long pause refills to the burst, not beyond
     expect((await bucket.take('a')).remaining).toBe(1);
+  });
+});
+
+describe('addressKey', () => {
+  test('an IPv6 client is keyed by its /64, however it writes the address; IPv4 (also mapped into IPv6) by its address', () => {
+    const key = addressKey('2001:db8:1:2::1');
+    for (const same of ['2001:db8:1:2::ffff', '2001:0db8:0001:0002:abcd:1:2:3', '2001:db8:1:2:0:0:0:1%eth0', '2001:db8:1:2::10.0.0.1']) expect(addressKey(same)).toBe(key);
+    expect(addressKey('2001:db8:1:3::1')).not.toBe(key);
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(addressKey('203.0.113.9')).toBe('203.0.113.9');
+    expect(addressKey('203.0.113.10')).not.toBe(addressKey('203.0.113.9'));
   });
 });
 
