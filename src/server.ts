@@ -102,7 +102,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   const production = config.NODE_ENV === 'production';
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.TRUST_PROXY);
   const httpServer = http.createServer(app);
   // Operations still executing, even for clients that hung up: stop() waits for them before the pool closes.
   const inFlight = { count: 0 };

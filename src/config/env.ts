@@ -1,3 +1,4 @@
+import express from 'express';
 import { z } from 'zod';
 
 /**
@@ -54,6 +55,28 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL')
     .optional(),
+  /**
+   * Which proxies' X-Forwarded-For is believed for a client's address (rate limits of callers without
+   * a credential, logs): Express's `trust proxy`, as addresses, subnets or loopback / linklocal /
+   * uniquelocal, comma-separated; a number of hops; or false for none. A proxy on another host must
+   * be named, or every caller it forwards shares its one bucket.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((value, ctx) => {
+      const normalised = value.trim().toLowerCase();
+      if (['false', 'none', 'off'].includes(normalised)) return false;
+      if (/^\d+$/.test(normalised)) return Number(normalised);
+      const list = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+      try {
+        express().set('trust proxy', list); // compiles the list as the server will, throwing on a bad entry
+      } catch (error) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be false, a number of hops, or addresses, subnets and loopback/linklocal/uniquelocal (${(error as Error).message})` });
+        return z.NEVER;
+      }
+      return list;
+    }),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -218,6 +218,34 @@ describe('rate limits', () => {
   });
 });
 
+describe('TRUST_PROXY', () => {
+  const fromEach = async (base: string) => {
+    const statuses: number[] = [];
+    for (let i = 1; i <= 5; i += 1) {
+      const response = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${i}` }, body: JSON.stringify({ query: '{ viewer { kind } }' }) });
+      statuses.push(response.status);
+    }
+    return statuses;
+  };
+  const serverTrusting = async (trustProxy: string) => {
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, TRUST_PROXY: trustProxy } as NodeJS.ProcessEnv);
+    const server = await createServer({ config, orm: app.orm, logger: silentLogger, rateLimiter: new MemoryTokenBucket({ perMinute: 60, burst: 3 }) });
+    return { server, base: `http://127.0.0.1:${await server.listen(0)}` };
+  };
+
+  test('a proxy not trusted (false, or one on another host) is one client: X-Forwarded-For buys no fresh bucket; a trusted one forwards each caller', async () => {
+    const untrusted = await serverTrusting('false');
+    const trusted = await serverTrusting('127.0.0.1');
+    try {
+      expect(await fromEach(untrusted.base)).toEqual([200, 200, 200, 429, 429]);
+      expect(await fromEach(trusted.base)).toEqual([200, 200, 200, 200, 200]);
+    } finally {
+      await untrusted.server.stop();
+      await trusted.server.stop();
+    }
+  });
+});
+
 describe('production mode', () => {
   let production: AppServer;
   let productionBase: string;

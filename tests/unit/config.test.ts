@@ -37,3 +37,11 @@ test('production needs its own JWT secret and resident-hash salt; the salt is ne
   expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, RESIDENT_HASH_SALT: 'a-long-enough-salt' } as NodeJS.ProcessEnv).RESIDENT_HASH_SALT).toBe('a-long-enough-salt');
   expect(residentHashSalt({} as NodeJS.ProcessEnv)).toBe('gongjian-dev-salt');
 });
+
+test('TRUST_PROXY: loopback by default; false, a number of hops, or a list of addresses, subnets and names; anything else stops start-up', () => {
+  expect(loadConfig({}).TRUST_PROXY).toEqual(['loopback']);
+  expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+  expect(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+  expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback,2001:db8::1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', 'loopback', '2001:db8::1']);
+  expect(() => loadConfig({ TRUST_PROXY: 'proxy.internal' })).toThrow(/Invalid configuration: TRUST_PROXY must be false, a number of hops/);
+});
