@@ -9,7 +9,7 @@ import { holidaysKnownThrough, holidaysOutOfDate, readAdjustments } from './modu
 import { hasAreas } from './seed/demo-city';
 import { DEMO_PASSWORD, DEMO_PORTAL_KEY } from './seed/demo-accounts';
 import { seedDemo } from './seed/demo';
-import { createServer } from './server';
+import { SHUTDOWN_DEADLINE_MS, createServer } from './server';
 import { sqlStateOf } from './common/transaction';
 import { warmAnalytics } from '../analytics';
 
@@ -57,9 +57,9 @@ async function main(): Promise<void> {
     if (stopping) return stopping;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const deadline = setTimeout(() => {
-      logger.error('shutdown took over 20 s: exiting anyway');
+      logger.error(`shutdown took over ${SHUTDOWN_DEADLINE_MS / 1000} s: exiting anyway`);
       process.exit(1);
-    }, 20_000);
+    }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
     stopping = (async () => {
       try {

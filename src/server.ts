@@ -96,6 +96,15 @@ function assignRequestId(req: express.Request, res: express.Response, next: expr
   next();
 }
 
+/**
+ * How long stop() may take: the HTTP drain (open connections finish, then are closed) and then the
+ * wait for operations still running (clients that hung up). main.ts's shutdown deadline adds its own
+ * steps to the sum: equal to it, a slow but orderly stop was cut off with exit 1.
+ */
+export const STOP_BUDGET_MS = { drain: 10_000, inFlight: 10_000 } as const;
+/** main.ts's deadline for the whole shutdown: stop() at most, then closing the pool and stopping the embedded database. */
+export const SHUTDOWN_DEADLINE_MS = STOP_BUDGET_MS.drain + STOP_BUDGET_MS.inFlight + 10_000;
+
 /** Builds the HTTP app and Apollo server without listening, so tests can reuse it. */
 export async function createServer(options: { config: AppConfig; orm: MikroORM; logger: Logger; rateLimiter?: RateLimiter }): Promise<AppServer> {
   const { config, orm, logger } = options;
@@ -127,7 +136,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
     plugins: [
       ...armor.plugins,
       nodeLimitPlugin(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: STOP_BUDGET_MS.drain }),
       // No field sets a cache hint, so no answer is cacheable and the header never appears; the
       // default-installed plugin still wrapped every field resolver (~10 % of a nested overview's CPU).
       ApolloServerPluginCacheControlDisabled(),
@@ -202,7 +211,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
       }),
     stop: async () => {
       await apollo.stop();
-      for (const deadline = Date.now() + 10_000; inFlight.count > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 25));
+      for (const deadline = Date.now() + STOP_BUDGET_MS.inFlight; inFlight.count > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 25));
       await rateLimiter.close();
     },
   };
