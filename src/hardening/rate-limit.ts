@@ -26,11 +26,14 @@ export interface BucketSettings {
 
 /** Token bucket in this process's memory: one server. */
 export class MemoryTokenBucket implements RateLimiter {
+  /** Buckets in the order they were last used (a Map keeps insertion order; take() re-inserts). */
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
     private readonly settings: BucketSettings,
     private readonly now: () => number = Date.now,
+    /** At most this many buckets are kept (memory stays bounded under a flood of addresses). */
+    private readonly maxBuckets = 100_000,
   ) {}
 
   async take(key: string): Promise<RateDecision> {
@@ -39,8 +42,9 @@ export class MemoryTokenBucket implements RateLimiter {
     const bucket = this.buckets.get(key) ?? { tokens: this.settings.burst, at: now };
     bucket.tokens = Math.min(this.settings.burst, bucket.tokens + (now - bucket.at) * perMs);
     bucket.at = now;
+    this.buckets.delete(key);
     this.buckets.set(key, bucket);
-    if (this.buckets.size > 100_000) this.prune(now);
+    if (this.buckets.size > this.maxBuckets) this.prune(now);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return { allowed: true, remaining: Math.floor(bucket.tokens), retryAfterSeconds: 0 };
@@ -48,12 +52,28 @@ export class MemoryTokenBucket implements RateLimiter {
     return { allowed: false, remaining: 0, retryAfterSeconds: Math.ceil((1 - bucket.tokens) / perMs / 1000) };
   }
 
-  /** Full buckets carry no information: drop them so memory stays bounded. */
+  /**
+   * Full buckets carry no information: dropped. Then, if a flood of new clients left none full, the
+   * least recently used, down to 90 % of the cap: every prune frees a tenth, so its scan is paid once
+   * per maxBuckets / 10 takes (pruning full buckets only, a flood kept the map at the cap and scanned
+   * all of it on every request). A client dropped that way starts again with a full bucket: the
+   * oldest, so the least likely to be the one sending now.
+   */
   private prune(now: number): void {
     const perMs = this.settings.perMinute / 60_000;
     for (const [key, bucket] of this.buckets) {
       if (bucket.tokens + (now - bucket.at) * perMs >= this.settings.burst) this.buckets.delete(key);
     }
+    const keep = Math.floor(this.maxBuckets * 0.9);
+    for (const key of this.buckets.keys()) {
+      if (this.buckets.size <= keep) break;
+      this.buckets.delete(key);
+    }
+  }
+
+  /** How many buckets are kept (tests). */
+  get size(): number {
+    return this.buckets.size;
   }
 
   async close(): Promise<void> {

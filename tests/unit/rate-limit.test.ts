@@ -82,3 +82,20 @@ describe('RedisTokenBucket', () => {
     }
   });
 });
+
+describe('MemoryTokenBucket under a flood of new clients', () => {
+  test('keeps at most its cap of buckets, dropping the least recently used, and remembers a client still sending', async () => {
+    const now = 1_000_000; // a fixed clock: no bucket refills, so none is ever full again (nothing "free" to prune)
+    const bucket = new MemoryTokenBucket({ perMinute: 60, burst: 3 }, () => now, 1_000);
+    for (let i = 0; i < 3; i += 1) await bucket.take('steady');
+    expect((await bucket.take('steady')).allowed).toBe(false);
+    for (let i = 0; i < 5_000; i += 1) {
+      await bucket.take(`flood-${i}`);
+      if (i % 100 === 0) expect((await bucket.take('steady')).allowed).toBe(false); // still empty: not forgotten
+      expect(bucket.size).toBeLessThanOrEqual(1_000);
+    }
+    expect(bucket.size).toBeGreaterThanOrEqual(900);
+    // The oldest flood clients were dropped: they start again with a full bucket.
+    expect((await bucket.take('flood-0')).remaining).toBe(2);
+  });
+});
