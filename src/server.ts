@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AppConfig } from './config/env';
 import { formatError, isExpectedError } from './common/format-error';
-import type { Logger } from './common/logger';
+import { apolloLogger, type Logger } from './common/logger';
 import { ANONYMOUS, createContext, type AppContext } from './context/context';
 import { createSchema } from './schema';
 import { graphqlArmor } from './hardening/graphql-limits';
@@ -121,6 +121,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
   const schema = await createSchema();
   const apollo = new ApolloServer<AppContext>({
     schema,
+    logger: apolloLogger(logger),
     formatError,
     includeStacktraceInErrorResponses: false,
     // In production only staff may introspect (introspectionForStaffPlugin refuses the others).

@@ -309,3 +309,16 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 }
 
 export type { Logger };
+
+/**
+ * Apollo Server's own log lines (start-up notices, an unexpected error in a plugin hook) through
+ * `logger` at their levels, an error as `{ err }` (serializeError) and any other line's text made
+ * safe as an error message is (safeMessage): left to Apollo's default, they went to the console
+ * untouched, past the masking every other line gets.
+ */
+export function apolloLogger(logger: Logger): Record<'debug' | 'info' | 'warn' | 'error', (message?: unknown) => void> {
+  const apollo = logger.child({ component: 'apollo' });
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message?: unknown) =>
+    isErrorLike(message) ? apollo[level]({ err: message }, 'apollo server error') : apollo[level](safeMessage(String(message)));
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}

@@ -1,6 +1,6 @@
 import { CheckConstraintViolationException, InvalidFieldNameException, ValidationError } from '@mikro-orm/core';
 import { GraphQLError, GraphQLString } from 'graphql';
-import { createLogger, serializeError } from '../../src/common/logger';
+import { apolloLogger, createLogger, serializeError } from '../../src/common/logger';
 import { Writable } from 'node:stream';
 
 /** What PostgreSQL's driver throws, after knex put the statement with its values in front. */
@@ -246,4 +246,17 @@ describe('serializeError: a " - " inside a value holding quotes, before a lowerc
     expect(logged(`select "id" - 1 from "person" where "name" = 'wang - jianguo' - invalid input syntax for type integer: "wang - jianguo"`).message).toBe('invalid input syntax for type integer: "…"');
     expect(logged('null value in column "phone" of relation "person" violates not-null constraint').message).toBe('null value in column "…" of relation "…" violates not-null constraint');
   });
+});
+
+test("Apollo Server's own lines go through our logger, masked: a line quoting a phone number and an error with one in its message", () => {
+  const phone = '13800138000';
+  const lines: string[] = [];
+  const logger = createLogger('debug', new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } }));
+  const apollo = apolloLogger(logger);
+  apollo.warn(`a plugin saw variables {"phone": "${phone}"}`);
+  apollo.error(new Error(`willSendResponse failed for phone ${phone}`));
+  const logged = lines.map((line) => JSON.parse(line));
+  expect(logged.map((line) => [line.level, line.component])).toEqual([[40, 'apollo'], [50, 'apollo']]);
+  expect(logged[1].err.message).toContain('willSendResponse failed');
+  expect(lines.join('')).not.toContain(phone);
 });
