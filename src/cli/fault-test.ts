@@ -20,7 +20,8 @@ function databaseSwitch(scenario: Scenario, system: boolean) {
   let current: EmbeddedDatabase | undefined = scenario.embedded;
   return {
     stop: async () => {
-      await current?.stop();
+      // The outage itself: under the writers still connected.
+      await current?.stop({ force: true });
       current = undefined;
     },
     start: async () => {

