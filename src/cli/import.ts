@@ -67,6 +67,10 @@ runCli(async () => {
   const config = loadConfig();
   const database = await openDatabase(config, createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL));
   const clients = Array.from({ length: connections }, () => new pg.Client({ connectionString: database.url, application_name: 'gongjian-import' }));
+  // A connection the database ends (a restart, a Ctrl-C stopping the embedded cluster) fails the
+  // statement in flight, reported below as the import's failure; an idle one's 'error' event, unheard,
+  // crashed the process with a stack trace instead.
+  for (const client of clients) client.on('error', () => undefined);
   await Promise.all(clients.map((client) => client.connect()));
   const progress = createProgress(size);
   const started = Date.now();

@@ -131,3 +131,19 @@ test('an unwritable --report path: a clear error, exit code 1, and no import run
   expect(await count('select count(*) as n from import_run')).toBe(runsBefore);
   expect(await count(`select count(*) as n from service_record where source_id = 'REPORT-1'`)).toBe(0);
 });
+
+test("the database ending the import's connections mid-way (a restart, a Ctrl-C stopping the embedded cluster) is a clear failure, exit code 1, not a crash with a stack trace", async () => {
+  const again = path.join(tmp, 'terminated.csv');
+  fs.writeFileSync(again, [...generateServiceRecords({ records: 60_000, seed: 7, days: 30 })].join(''));
+  const child = spawn(process.execPath, [cli, again, '--batch', '5000', '--connections', '3'], { env: { ...process.env, DATABASE_URL: app.databaseUrl, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const before = await count('select count(*) as n from service_record');
+  const exit = exited(child);
+  for (let i = 0; i < 600 && (await count('select count(*) as n from service_record')) < before + 5_000; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  await db.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'gongjian-import'`);
+  expect(await exit).toBe(1);
+  expect(output).toMatch(/import failed: /);
+  expect(output).not.toMatch(/Unhandled 'error' event|    at |node:events/);
+});

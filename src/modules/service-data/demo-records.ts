@@ -47,6 +47,8 @@ export async function seedDemoRecords(databaseUrl: string, options: DemoRecordsO
   const lastDay = options.lastDay ?? chinaDay(new Date(), -1);
   const firstDay = new Date(Date.parse(`${lastDay}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
   const clients = [0, 1].map(() => new pg.Client({ connectionString: databaseUrl, application_name: 'gongjian-seed-records' }));
+  // As the import's (cli/import.ts): a connection the database ends fails the statement in flight, not the process.
+  for (const client of clients) client.on('error', () => undefined);
   await Promise.all(clients.map((client) => client.connect()));
   try {
     const { rows } = await clients[0].query<{ code: string }>(`select code from area where level = 'COMMUNITY' order by code`);
