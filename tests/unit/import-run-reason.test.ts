@@ -50,6 +50,10 @@ describe('importFailureMessage: what npm run import prints says what failed, nev
 
   test('typed answers and our own messages read as in the run, personal numbers masked', () => {
     expect(importFailureMessage(databaseError('57014', 'canceling statement due to statement timeout'))).toMatch(/^A database statement took longer than allowed/);
+    // The API's "nothing was changed" is not so for an import: the batches committed before stay (a Ctrl-C stopping the embedded cluster mid-import).
+    const lost = importFailureMessage(databaseError('57P01', 'terminating connection due to administrator command'));
+    expect(lost).toBe('The database is unavailable right now: the batch in flight was rolled back, the batches committed before are kept; run the same import again to add the rest (each row goes in once)');
+    expect(importFailureMessage(databaseError('57014', 'canceling statement due to statement timeout'))).not.toMatch(/nothing was changed/);
     expect(importFailureMessage(new Error('the file has no column "source_id"'))).toBe('the file has no column "source_id"');
     expect(importFailureMessage(new Error('cannot read /imports/13812345678.csv: ENOENT'))).not.toContain('13812345678');
   });

@@ -6,7 +6,7 @@ import { CSV_ERROR, CsvScanner, MAX_RECORD_CHARS } from './csv';
 import { BatchLoader, PipelinedLoader, ensureStage, loadLookups, prepareImportSession, type BatchCounts, type PgClient } from './loader';
 import { compileMapping, type Lookups, type Mapping, type Rejection, type RowMapper } from './mapping';
 import { ANALYZE_AFTER_ROWS, analyzeAfterImport, type SqlRunner } from './rollups';
-import { AppError } from '../../common/errors';
+import { AppError, ErrorCode } from '../../common/errors';
 import { refusedStatement, serializeError } from '../../common/logger';
 import { maskFreeText } from '../../common/privacy';
 import { sqlStateOf, translateDatabaseError } from '../../common/transaction';
@@ -574,6 +574,9 @@ export function runFailureReason(error: unknown): string {
   return maskFreeText(error instanceof Error ? error.message : String(error));
 }
 
+/** Database answers that say nothing of the rows: the database went away, a statement ran too long, a collision. */
+const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set([ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.REQUEST_TIMEOUT, ErrorCode.TRY_AGAIN]);
+
 /**
  * What the import command tells its operator when a run fails, on one line: like runFailureReason,
  * but a database error also says what failed (SQLSTATE, table, column, constraint) and in the
@@ -584,6 +587,10 @@ export function runFailureReason(error: unknown): string {
  */
 export function importFailureMessage(error: unknown): string {
   const translated = translateDatabaseError(error);
+  if (translated instanceof AppError && translated !== error && TRANSIENT_CODES.has(translated.code)) {
+    // The API's words say nothing changed (a mutation is one transaction); an import keeps the batches it committed.
+    return `${maskFreeText(translated.message.split(';')[0])}: the batch in flight was rolled back, the batches committed before are kept; run the same import again to add the rest (each row goes in once)`;
+  }
   if (translated instanceof AppError) return maskFreeText(translated.message);
   if (!sqlStateOf(error)) {
     const safe = serializeError(error);
