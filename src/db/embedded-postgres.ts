@@ -55,6 +55,21 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
+/**
+ * Whether something accepts connections on the port: a live pid in the pid file is not enough, as
+ * after a container's restart the dead postmaster's pid is often a process of the new one's (ours,
+ * even), which PostgreSQL's own start takes for a stale file.
+ */
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1', timeout: 2000 });
+    const done = (answers: boolean) => (socket.destroy(), resolve(answers));
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+  });
+}
+
 /** The port of a postmaster still running on this data directory, if any (e.g. after kill -9 of node). */
 function runningPostmasterPort(dataDir: string): number | undefined {
   const pidFile = path.join(dataDir, 'postmaster.pid');
@@ -67,6 +82,23 @@ function runningPostmasterPort(dataDir: string): number | undefined {
     return undefined; // stale pid file; postgres removes it itself on start
   }
   return Number(portLine);
+}
+
+/** The port of the postmaster running on this data directory once it accepts connections (its pid file says "ready"). */
+async function readyPostmasterPort(dataDir: string, timeoutMs = 30_000): Promise<number | undefined> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    const port = runningPostmasterPort(dataDir);
+    if (!port) return undefined;
+    let status: string | undefined;
+    try {
+      status = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[7]?.trim();
+    } catch {
+      return undefined; // removed meanwhile: it stopped
+    }
+    if (status === 'ready') return (await portAnswers(port)) ? port : undefined;
+    if (status === 'stopping') return undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -87,7 +119,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const reusedPort = runningPostmasterPort(dataDir);
-  if (reusedPort) {
+  if (reusedPort && (await portAnswers(reusedPort))) {
     options.logger?.warn({ port: reusedPort }, 'embedded PostgreSQL already running on this data directory; reusing it');
     return track({ dataDir, port: reusedPort, removeOnStop: false, logger: options.logger });
   }
@@ -123,6 +155,13 @@ export async function startEmbeddedPostgres(options: {
   try {
     await startPostmaster(dataDir, port, onLog);
   } catch (error) {
+    // Another process started one on this folder at the same moment (npm start and a tool run
+    // together): PostgreSQL's lock file let it win; reuse its.
+    const racedPort = await readyPostmasterPort(dataDir);
+    if (racedPort) {
+      options.logger?.warn({ port: racedPort }, 'embedded PostgreSQL started by another process at the same moment; reusing it');
+      return track({ dataDir, port: racedPort, removeOnStop: false, logger: options.logger });
+    }
     const reasons = recentLog.filter((line) => /FATAL|ERROR|could not|HINT/.test(line));
     const cause = error instanceof Error ? error.message : error == null ? undefined : String(error);
     throw new Error(`the embedded PostgreSQL did not start on port ${port} (data folder ${dataDir}): ${[cause, ...reasons.slice(-3)].filter(Boolean).join('; ') || 'no reason given'} (EMBEDDED_PG_PORT and EMBEDDED_PG_DIR choose another port or folder)`);
@@ -215,6 +254,9 @@ function installSignalHandlers(): void {
   }
 }
 
+/** How long a signal's stop waits for the other clients to go before leaving the cluster to them. */
+const SIGNAL_GRACE_MS = 3000;
+
 /**
  * The last one out stops the cluster: if any other client is connected (another process that
  * started or reused it), it stays up and we say who uses it. Callers close their own pools first;
@@ -225,7 +267,14 @@ async function stopUnlessShared(cluster: Cluster, ignoreOwn: boolean, force = fa
   const pidFile = path.join(cluster.dataDir, 'postmaster.pid');
   const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]) : undefined;
   if (!pid) return; // already stopped (by another process that was last)
-  const others = force ? [] : await otherClients(cluster.port, ignoreOwn ? ownLocalPorts() : []).catch(() => undefined);
+  const check = () => otherClients(cluster.port, ignoreOwn ? ownLocalPorts() : []).catch(() => undefined);
+  let others = force ? [] : await check();
+  // A Ctrl-C reaches the whole process group: processes it ends with us (jest's workers under the
+  // global setup's cluster, a tool's children) are still connected for a moment, not other users.
+  for (const until = Date.now() + (ignoreOwn ? SIGNAL_GRACE_MS : 0); others?.length && Date.now() < until; ) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    others = await check();
+  }
   if (others === undefined) return; // not answering: stopped or stopping already
   if (others.length) {
     cluster.logger?.warn({ port: cluster.port, stillConnected: others }, 'embedded PostgreSQL left running: other processes still use it (the last to stop stops it)');

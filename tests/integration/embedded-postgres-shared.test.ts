@@ -100,3 +100,96 @@ test("Ctrl-C of a tool that started it (its whole process group) leaves it to an
     await server.end().catch(() => undefined);
   }
 }, 120_000);
+
+test('Ctrl-C of a tool whose children use it too (its process group ends together): it still stops, once they let go', async () => {
+  // A worker of the tool (jest's workers under its global setup, say) gets the same Ctrl-C and lets go
+  // of its connection a moment later: it must not count as another user keeping the cluster up.
+  const worker = `
+    const pg = require('pg');
+    const client = new pg.Client({ connectionString: process.argv[1] });
+    client.on('error', () => undefined);
+    process.on('SIGINT', () => setTimeout(() => process.exit(0), 500));
+    client.connect().then(() => console.log('connected'));
+  `;
+  const script = `
+    const { startEmbeddedPostgres } = require(${JSON.stringify(modulePath)});
+    const { spawn } = require('node:child_process');
+    (async () => {
+      const db = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(path.join(dir, 'pg'))}, port: 0 });
+      const child = spawn(process.execPath, ['-e', ${JSON.stringify(worker)}, db.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+      child.stdout.once('data', () => console.log(db.url));
+      setInterval(() => undefined, 1000);
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const tool = spawn(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  tool.stderr.on('data', (chunk) => (stderr += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    tool.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    tool.on('exit', () => reject(new Error(`tool exited: ${stderr}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => tool.on('exit', (code) => resolve(code)));
+  process.kill(-tool.pid!, 'SIGINT');
+  expect(await exited).toBe(130);
+  expect(fs.existsSync(path.join(dir, 'pg', 'postmaster.pid'))).toBe(false);
+  expect(await portRefuses(Number(new URL(url).port))).toBe(true);
+}, 120_000);
+
+test('two processes starting it at the same moment (npm start and a tool): the one that lost the race reuses the other’s', async () => {
+  const script = `
+    const { startEmbeddedPostgres } = require(${JSON.stringify(modulePath)});
+    (async () => {
+      const dataDir = ${JSON.stringify(path.join(dir, 'pg'))};
+      const first = await startEmbeddedPostgres({ dataDir, port: 0 });
+      await first.stop();
+      // Initialised, stopped: both find no postmaster, both start one; PostgreSQL's lock file lets one win.
+      const both = await Promise.allSettled([startEmbeddedPostgres({ dataDir, port: 0 }), startEmbeddedPostgres({ dataDir, port: 0 })]);
+      const urls = both.map((r) => (r.status === 'fulfilled' ? r.value.url : 'failed: ' + r.reason.message));
+      for (const r of both) if (r.status === 'fulfilled') await r.value.stop();
+      console.log(JSON.stringify({ urls }));
+      process.exit(0);
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const result = spawnSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 90_000 });
+  expect(result.stderr).toBe('');
+  const { urls } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { urls: string[] };
+  expect(urls[0]).toMatch(/^postgresql:/);
+  expect(urls[1]).toBe(urls[0]);
+  expect(fs.existsSync(path.join(dir, 'pg', 'postmaster.pid'))).toBe(false);
+}, 120_000);
+
+test('a pid file left by a postmaster killed with the machine (its pid now another process’s) is not taken for a running one', async () => {
+  // After a container restart the old postmaster's pid is often a live process of the new one
+  // (here: the starting process itself); PostgreSQL checks that, and so must the reuse.
+  const script = `
+    const fs = require('node:fs');
+    const path = require('node:path');
+    const { startEmbeddedPostgres, findFreePort } = require(${JSON.stringify(modulePath)});
+    const pg = require('pg');
+    (async () => {
+      const dataDir = ${JSON.stringify(path.join(dir, 'pg'))};
+      await (await startEmbeddedPostgres({ dataDir, port: 0 })).stop();
+      const stalePort = await findFreePort();
+      const pidFile = path.join(dataDir, 'postmaster.pid');
+      fs.writeFileSync(pidFile, [process.pid, dataDir, '1700000000', stalePort, '/tmp', 'localhost', '  1234     5678', 'ready   ', ''].join('\\n'));
+      const { uid, gid } = fs.statSync(dataDir);
+      fs.chownSync(pidFile, uid, gid);
+      const db = await startEmbeddedPostgres({ dataDir, port: 0 });
+      const client = new pg.Client({ connectionString: db.url });
+      client.on('error', () => undefined);
+      const answer = await client.connect().then(() => client.query('select 1 as one')).then((r) => r.rows[0].one, (e) => 'failed: ' + e.message);
+      await client.end().catch(() => undefined);
+      await db.stop();
+      console.log(JSON.stringify({ answer }));
+      process.exit(0);
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const result = spawnSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 90_000 });
+  expect(result.stderr).toBe('');
+  const { answer } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { answer: unknown };
+  expect(answer).toBe(1);
+}, 120_000);

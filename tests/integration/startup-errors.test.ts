@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/paths';
@@ -34,3 +35,33 @@ test('an embedded database that cannot start says why, naming the port', async (
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+test('a start-up that fails after starting the embedded database (the HTTP port taken) stops it again', async () => {
+  if (!fs.existsSync(main)) throw new Error(`${main} was not built`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjian-http-port-taken-'));
+  fs.chmodSync(dir, 0o755);
+  const pidFile = path.join(dir, 'pg', 'postmaster.pid');
+  // The HTTP port is the one taken: the database starts, migrations run, then listen fails.
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, resolve));
+  const httpPort = String((taken.address() as net.AddressInfo).port);
+  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: path.join(dir, 'pg'), EMBEDDED_PG_PORT: '0', SEED_DEMO: 'false', PORT: httpPort, LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  try {
+    const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.resume();
+    const timer = setTimeout(() => child.kill('SIGTERM'), 100_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => (clearTimeout(timer), resolve(exitCode))));
+    expect(code).toBe(1);
+    expect(stderr).toContain('EADDRINUSE');
+    // Left running, detached, the postmaster outlived the process: nobody was left to stop it.
+    expect(fs.existsSync(pidFile)).toBe(false);
+  } finally {
+    taken.close();
+    if (fs.existsSync(pidFile)) spawnSync('kill', ['-INT', fs.readFileSync(pidFile, 'utf8').split('\n')[0]!]);
+    for (let i = 0; i < 100 && fs.existsSync(pidFile); i++) spawnSync('sleep', ['0.1']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
