@@ -63,6 +63,25 @@ test('the process that started it stops it only after the last other user: the r
   expect(await portRefuses(port)).toBe(true);
 }, 120_000);
 
+/**
+ * Runs `script` as a tool in a process group of its own (detached), as a terminal's foreground job,
+ * so a test can signal the whole group; resolves with the URL it prints once the cluster is up.
+ */
+async function startTool(script: string): Promise<{ tool: ReturnType<typeof spawn>; url: string }> {
+  const tool = spawn(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  tool.stderr!.on('data', (chunk) => (stderr += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    tool.stdout!.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    tool.on('exit', () => reject(new Error(`tool exited: ${stderr}`)));
+  });
+  return { tool, url };
+}
+
 test("Ctrl-C of a tool that started it (its whole process group) leaves it to another process using it", async () => {
   const script = `
     const { startEmbeddedPostgres } = require(${JSON.stringify(modulePath)});
@@ -75,18 +94,7 @@ test("Ctrl-C of a tool that started it (its whole process group) leaves it to an
       setInterval(() => undefined, 1000);
     })().catch((e) => { console.error(e); process.exit(1); });
   `;
-  // detached: a process group of its own, as a terminal's foreground job; the test signals the group.
-  const tool = spawn(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  tool.stderr.on('data', (chunk) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    tool.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('\n')) resolve(out.trim());
-    });
-    tool.on('exit', () => reject(new Error(`tool exited: ${stderr}`)));
-  });
+  const { tool, url } = await startTool(script);
   const server = new pg.Client({ connectionString: url });
   server.on('error', () => undefined);
   await server.connect();
@@ -121,17 +129,7 @@ test('Ctrl-C of a tool whose children use it too (its process group ends togethe
       setInterval(() => undefined, 1000);
     })().catch((e) => { console.error(e); process.exit(1); });
   `;
-  const tool = spawn(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  tool.stderr.on('data', (chunk) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    tool.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes('\n')) resolve(out.trim());
-    });
-    tool.on('exit', () => reject(new Error(`tool exited: ${stderr}`)));
-  });
+  const { tool, url } = await startTool(script);
   const exited = new Promise<number | null>((resolve) => tool.on('exit', (code) => resolve(code)));
   process.kill(-tool.pid!, 'SIGINT');
   expect(await exited).toBe(130);

@@ -13,6 +13,17 @@ import { PROJECT_ROOT } from '../../src/config/paths';
 
 const main = path.join(PROJECT_ROOT, 'dist', 'src', 'main.js');
 
+/** `npm start` (dist/src/main.js) with `env`, stopped with SIGTERM after `timeoutMs`: its exit code and stderr. */
+async function runMain(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdout.resume();
+  const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => (clearTimeout(timer), resolve(exitCode))));
+  return { code, stderr };
+}
+
 test('an embedded database that cannot start says why, naming the port', async () => {
   if (!fs.existsSync(main)) throw new Error(`${main} was not built`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjian-port-taken-'));
@@ -22,12 +33,7 @@ test('an embedded database that cannot start says why, naming the port', async (
   const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: path.join(dir, 'pg'), EMBEDDED_PG_PORT: busyPort, SEED_DEMO: 'false', PORT: '4720', LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   try {
-    const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdout.resume();
-    const timer = setTimeout(() => child.kill('SIGTERM'), 50_000);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => (clearTimeout(timer), resolve(exitCode))));
+    const { code, stderr } = await runMain(env, 50_000);
     expect(code).toBe(1);
     expect(stderr).not.toMatch(/start-up failed: undefined/);
     expect(stderr).toContain(busyPort);
@@ -48,12 +54,7 @@ test('a start-up that fails after starting the embedded database (the HTTP port 
   const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: path.join(dir, 'pg'), EMBEDDED_PG_PORT: '0', SEED_DEMO: 'false', PORT: httpPort, LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   try {
-    const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdout.resume();
-    const timer = setTimeout(() => child.kill('SIGTERM'), 100_000);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => (clearTimeout(timer), resolve(exitCode))));
+    const { code, stderr } = await runMain(env, 100_000);
     expect(code).toBe(1);
     expect(stderr).toContain('EADDRINUSE');
     // Left running, detached, the postmaster outlived the process: nobody was left to stop it.
