@@ -13,8 +13,13 @@ export async function whistleWorld(): Promise<{ app: TestApp; tree: Tree; units:
   app.clock.set(at('2025-03-01T09:00:00'));
   const tree = await buildTree(app);
   const units = await buildUnits(app, tree);
-  const [category] = await app.orm.em.fork().execute<{ id: number }[]>(`select id from request_category where code = 'GRID-SANITATION'`);
-  return { app, tree, units, categoryId: toGlobalId('RequestCategory', category.id) };
+  return { app, tree, units, categoryId: (await gridSanitation(app)).categoryId };
+}
+
+/** The GRID-SANITATION request category (楼道堆物 and the like): its global ID and the hours a community has for it. */
+export async function gridSanitation(app: TestApp): Promise<{ categoryId: string; hours: number }> {
+  const [category] = await app.orm.em.fork().execute<{ id: number; community_hours: number }[]>(`select id, community_hours from request_category where code = 'GRID-SANITATION'`);
+  return { categoryId: toGlobalId('RequestCategory', category.id), hours: category.community_hours };
 }
 
 /** A request in the tree's grid (楼道堆物), created at the app's clock. */

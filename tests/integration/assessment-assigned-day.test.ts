@@ -1,7 +1,7 @@
-import { toGlobalId } from '../../src/common/global-id';
 import { buildWorld, createPerson, createUnit, ok, type World } from '../helpers/fixtures';
 import { createPairing } from '../helpers/closed-loop-fixtures';
 import { buildOrganizations, createMember, createServicePost, reportMember, type Organizations } from '../helpers/member-fixtures';
+import { gridSanitation } from '../helpers/whistle-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /*
@@ -30,9 +30,7 @@ beforeAll(async () => {
   app.clock.set(MEMBERS_ASSESSED);
   w = await buildWorld(app);
   orgs = await buildOrganizations(app, w);
-  const [category] = await app.orm.em.fork().execute<{ id: number; community_hours: number }[]>(`select id, community_hours from request_category where code = 'GRID-SANITATION'`);
-  categoryId = toGlobalId('RequestCategory', category.id);
-  categoryHours = category.community_hours;
+  ({ categoryId, hours: categoryHours } = await gridSanitation(app));
 });
 afterAll(async () => {
   await app?.close();

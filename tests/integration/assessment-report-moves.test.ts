@@ -1,8 +1,8 @@
 import { Activity, ActivityKind, ActivityParticipation } from '../../src/modules/activity/activity.entity';
 import { PointEntry, PointKind } from '../../src/modules/points/points.entity';
-import { toGlobalId } from '../../src/common/global-id';
 import { buildWorld, dbId, ok, type World } from '../helpers/fixtures';
 import { buildOrganizations, createMember, createServicePost, reportMember, type Organizations } from '../helpers/member-fixtures';
+import { gridSanitation } from '../helpers/whistle-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /*
@@ -29,9 +29,7 @@ beforeAll(async () => {
   app.clock.set(NOW);
   w = await buildWorld(app);
   orgs = await buildOrganizations(app, w);
-  const [category] = await app.orm.em.fork().execute<{ id: number; community_hours: number }[]>(`select id, community_hours from request_category where code = 'GRID-SANITATION'`);
-  categoryId = toGlobalId('RequestCategory', category.id);
-  categoryHours = category.community_hours;
+  ({ categoryId, hours: categoryHours } = await gridSanitation(app));
 });
 afterAll(async () => {
   await app?.close();

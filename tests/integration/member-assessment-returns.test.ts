@@ -1,6 +1,7 @@
 import { toGlobalId } from '../../src/common/global-id';
 import { Person, PartyStatus } from '../../src/modules/person/person.entity';
 import { buildTree, dbId, ok, type Tree } from '../helpers/fixtures';
+import { gridSanitation } from '../helpers/whistle-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -26,9 +27,7 @@ beforeAll(async () => {
     await em.flush();
     members[key] = toGlobalId('Person', person.id);
   }
-  const [category] = await em.execute<{ id: number; community_hours: number }[]>(`select id, community_hours from request_category where code = 'GRID-SANITATION'`);
-  categoryId = toGlobalId('RequestCategory', category.id);
-  hours = category.community_hours;
+  ({ categoryId, hours } = await gridSanitation(app));
 });
 afterAll(async () => {
   await app?.close();

@@ -3,6 +3,7 @@ import { Person, PartyStatus } from '../../src/modules/person/person.entity';
 import { Request } from '../../src/modules/request/request.entity';
 import { heldPastDue } from '../../src/modules/request/request.states';
 import { buildTree, dbId, ok, type Tree } from '../helpers/fixtures';
+import { gridSanitation } from '../helpers/whistle-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -22,9 +23,7 @@ let hours = 0;
 beforeAll(async () => {
   app = await createTestApp();
   app.clock.set(at('2025-03-01T09:00:00'));
-  const [category] = await app.orm.em.fork().execute<{ id: number; community_hours: number }[]>(`select id, community_hours from request_category where code = 'GRID-SANITATION'`);
-  categoryId = toGlobalId('RequestCategory', category.id);
-  hours = category.community_hours;
+  ({ categoryId, hours } = await gridSanitation(app));
 });
 afterAll(async () => {
   await app?.close();

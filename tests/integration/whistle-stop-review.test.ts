@@ -6,6 +6,7 @@ import { Person, PartyStatus } from '../../src/modules/person/person.entity';
 import { Whistle } from '../../src/modules/whistle/whistle.entity';
 import { accountViewer, areaPath } from '../helpers/access-fixtures';
 import { buildTree, buildUnits, dbId, ok, type Tree, type Units } from '../helpers/fixtures';
+import { gridSanitation } from '../helpers/whistle-fixtures';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
 /**
@@ -26,10 +27,7 @@ beforeAll(async () => {
   app.clock.set(at('2025-03-01T09:00:00'));
   tree = await buildTree(app);
   units = await buildUnits(app, tree);
-  const em = app.orm.em.fork();
-  const [category] = await em.execute<{ id: number; community_hours: number }[]>(`select id, community_hours from request_category where code = 'GRID-SANITATION'`);
-  categoryId = toGlobalId('RequestCategory', category.id);
-  hours = category.community_hours;
+  ({ categoryId, hours } = await gridSanitation(app));
 });
 afterAll(async () => {
   await app?.close();
