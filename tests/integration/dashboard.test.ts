@@ -140,7 +140,26 @@ test('district figures for the month match the hand count', async () => {
     { status: 'CLOSED', count: 1 },
   ].sort((x, y) => x.status.localeCompare(y.status)));
   expect(dashboard.requestsByCategory).toEqual([{ category: { code: 'HOUSING' }, count: 4 }]);
-  expect(dashboard.requestsByDay).toEqual([{ day: '2030-03-04', received: 4, resolved: 3 }]);
+  // Every day of March, China time: the 4th holds the four requests, the other 30 are zeros.
+  expect(dashboard.requestsByDay).toHaveLength(31);
+  expect(dashboard.requestsByDay.filter((day: any) => day.received > 0 || day.resolved > 0)).toEqual([{ day: '2030-03-04', received: 4, resolved: 3 }]);
+  expect(dashboard.requestsByDay.map((day: any) => day.day)).toEqual(Array.from({ length: 31 }, (_, i) => `2030-03-${String(i + 1).padStart(2, '0')}`));
+});
+
+test('requestsByDay has every China day of the period, days without requests as zeros, for a line chart', async () => {
+  // 4-6 March (China days): the requests came in on the 4th only.
+  const { dashboard } = await ok(FIGURES, { input: { areaId: districtId, from: '2030-03-03T16:00:00Z', to: '2030-03-06T16:00:00Z' } });
+  expect(dashboard.requestsByDay).toEqual([
+    { day: '2030-03-04', received: 4, resolved: 3 },
+    { day: '2030-03-05', received: 0, resolved: 0 },
+    { day: '2030-03-06', received: 0, resolved: 0 },
+  ]);
+  // A period that does not start at midnight: its first China day is the day of `from`, its last the day of its last instant.
+  const partial = (await ok(FIGURES, { input: { areaId: districtId, from: '2030-03-02T20:00:00Z', to: '2030-03-04T03:00:00Z' } })).dashboard;
+  expect(partial.requestsByDay).toEqual([
+    { day: '2030-03-03', received: 0, resolved: 0 },
+    { day: '2030-03-04', received: 3, resolved: 3 }, // r3 came in at 07:00Z, after the period
+  ]);
 });
 
 test('a community sees only what is inside it; an empty period is zeros and nulls, not errors', async () => {

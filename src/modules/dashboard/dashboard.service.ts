@@ -7,7 +7,7 @@ import { RequestCategory } from '../category/category.entity';
 import { RequestStatus } from '../request/request.entity';
 import { pastDueSql } from '../request/request.states';
 import { RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, chinaMidnightAtOrBefore, isChinaMidnight, monthBounds, rate } from './dashboard.rules';
-import { chinaDayOf } from '../../common/dates';
+import { addDays, chinaDayOf } from '../../common/dates';
 import type { DashboardFigures, DashboardInput, StreetRankingInput, StreetRankingRow } from './dashboard.types';
 import { authorizeArea, authorizeDistricts, pathCondition } from '../identity/access';
 import { rankByScore } from '../assessment/assessment.rules';
@@ -42,6 +42,21 @@ function resolvePeriod(ctx: AppContext, input: DashboardInput, wholeDays: boolea
     }
   }
   return { from: input.from, to: input.to };
+}
+
+/**
+ * The period's China days, oldest first, each with its counts: a day without requests is a row of
+ * zeros, so a line chart draws it as 0 instead of joining its neighbours across it. The last day is
+ * the one of the period's last instant (`to` is exclusive).
+ */
+function everyDay(from: Date, to: Date, counted: Row[]): { day: string; received: number; resolved: number }[] {
+  const byDay = new Map(counted.map((row) => [String(row.day), row]));
+  const days: { day: string; received: number; resolved: number }[] = [];
+  for (let day = chinaDayOf(from), last = chinaDayOf(new Date(to.getTime() - 1)); day <= last; day = addDays(day, 1)) {
+    const row = byDay.get(day);
+    days.push({ day, received: int(row?.received), resolved: int(row?.resolved) });
+  }
+  return days;
 }
 
 /** Dashboard figures: each is one SQL aggregate over the area's subtree (path prefix), never a loop. */
@@ -168,7 +183,7 @@ export const dashboardService = {
     // judged as a column, and either hidden hides the other (beside received, one gives the other back).
     const requestsByDay = suppressedCells(
       suppresses,
-      byDay.map((row) => ({ day: String(row.day), received: int(row.received), resolved: int(row.resolved) })),
+      everyDay(input.from, input.to, byDay),
       ['received', 'resolved'] as const,
       { size: (row) => row.received, counts: ['resolved'], remainder: { of: 'received', parts: ['resolved'] } },
     );

@@ -111,7 +111,7 @@ export class DashboardFigures {
   @Field(() => [StatusCount], { description: 'Requests received, by current status.' })
   requestsByStatus!: StatusCount[];
 
-  @Field(() => [DayCount], { description: 'Requests received and resolved per day, for a line chart.' })
+  @Field(() => [DayCount], { description: 'Requests received and resolved per China day of the period, oldest first, for a line chart: every day, a day without requests as zeros.' })
   requestsByDay!: DayCount[];
 }
 
