@@ -609,6 +609,10 @@ test('importServiceRecords goes through the same path; serviceStats reads the ro
   expect(byGroup.rows.reduce((sum: number, row: { serviceCount: number }) => sum + row.serviceCount, 0)).toBeGreaterThanOrEqual(expected);
   const byDay = await stats('DAY');
   expect(byDay.rows.map((row: { key: string }) => row.key)).toEqual([...byDay.rows.map((row: { key: string }) => row.key)].sort());
+  // Every day of 2024 (a leap year), for a line chart: a day with nothing counted is a row of zeros, not missing.
+  expect(byDay.rows.map((row: { key: string }) => row.key)).toEqual(Array.from({ length: 366 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10)));
+  const emptyDay = byDay.rows.find((row: { serviceCount: number; requestCount: number }) => row.serviceCount === 0 && row.requestCount === 0);
+  expect(emptyDay).toEqual({ key: emptyDay.key, label: emptyDay.key, serviceCount: 0, requestCount: 0, demandTotal: 0 });
 
   // lastDays: the same figures as the days it resolves to, and the answer says which days.
   const lastDaysQuery = `query ($input: ServiceStatsInput!) { serviceStats(input: $input) { from to total { serviceCount requestCount } } }`;

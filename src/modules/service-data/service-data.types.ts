@@ -59,6 +59,6 @@ export class ServiceStats {
   @Field(() => ServiceStatsRow, { description: `The whole area and period. For viewers who may not see personal data (portals, analysts), its satisfactionAverage / averageCloseHours are null when the rows that hide theirs hold 1-${MIN_CELL_RECORDS - 1} ratings / finished records together: the total less the rows shown would give them.` })
   total!: ServiceStatsRow;
 
-  @Field(() => [ServiceStatsRow], { description: 'By demandTotal, highest first (DAY: by day).' })
+  @Field(() => [ServiceStatsRow], { description: 'By demandTotal, highest first. DAY: every day of the period, oldest first, a day with nothing counted as zeros (for a line chart).' })
   rows!: ServiceStatsRow[];
 }
