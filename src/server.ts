@@ -20,7 +20,7 @@ import { sharedReadiness } from './db/readiness';
 import { ErrorCode } from './common/errors';
 import { tokenSettings } from './modules/identity/sessions';
 import { identifyMiddleware, refuseBadCredentials } from './modules/identity/identity.http';
-import { auditPlugin, introspectionForStaffPlugin } from './modules/identity/identity.plugins';
+import { auditPlugin, introspectionForStaffPlugin, onePasswordPerRequestPlugin } from './modules/identity/identity.plugins';
 import { EXPLORER_PATH, explorerAssets, landingPagePlugin } from './explorer/explorer';
 import { REPLAYED_HEADER } from './idempotency/idempotency.headers';
 import { idempotencyPlugin } from './idempotency/idempotency.plugin';
@@ -137,6 +137,7 @@ export async function createServer(options: { config: AppConfig; orm: MikroORM; 
     plugins: [
       ...armor.plugins,
       nodeLimitPlugin(),
+      onePasswordPerRequestPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: STOP_BUDGET_MS.drain }),
       // No field sets a cache hint, so no answer is cacheable and the header never appears; the
       // default-installed plugin still wrapped every field resolver (~10 % of a nested overview's CPU).

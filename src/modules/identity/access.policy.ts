@@ -26,6 +26,9 @@ const SESSION_STARTING_FIELDS: ReadonlySet<string> = new Set(['signIn', 'refresh
  */
 export const SELF_MUTATIONS: ReadonlySet<string> = new Set(['changePassword', 'forgetSignInDevice']);
 
+/** Root fields that check a password: one of them per request (onePasswordPerRequestPlugin). */
+export const PASSWORD_FIELDS: ReadonlySet<string> = new Set(['signIn', 'changePassword']);
+
 /** Root queries any signed-in account may ask about itself (`me`: its own account and devices); never a portal. */
 export const SELF_QUERIES: ReadonlySet<string> = new Set(['me']);
 
