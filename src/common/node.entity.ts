@@ -2,6 +2,7 @@ import { OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, InterfaceType } from 'type-graphql';
 import { updatedAtOnUpdate } from './clock';
+import { ORDER_TIMESTAMP } from './pagination';
 import { toGlobalId } from './global-id';
 
 /**
@@ -31,8 +32,9 @@ export abstract class NodeEntity {
     return this.constructor.name;
   }
 
+  /** Milliseconds (timestamptz(3)), all a JS Date and so a list's cursor holds: see ORDER_TIMESTAMP. */
   @Field(() => DateTimeISOResolver)
-  @Property({ type: 'datetime', columnType: 'timestamptz', onCreate: () => new Date() })
+  @Property({ type: 'datetime', columnType: ORDER_TIMESTAMP, onCreate: () => new Date() })
   createdAt: Date = new Date();
 
   /** On an update, the value the service set, else the request's clock (updatedAtOnUpdate): never the server's over the app's. */

@@ -15,6 +15,14 @@ export const MAX_PAGE_SIZE = 100;
  */
 export const MAX_CURSOR_CHARS = 2000;
 
+/**
+ * The column type of every timestamp a list pages by (createdAt, Request.dueAt, Activity.startsAt):
+ * milliseconds, as a JS Date and so a cursor carries them. With PostgreSQL's microseconds a row
+ * written by SQL `now()`, a COPY or a backfill differed from its cursor's value, and a walk
+ * repeated or skipped rows. The database rounds whatever is written, so no writer can break it.
+ */
+export const ORDER_TIMESTAMP = 'timestamptz(3)';
+
 export enum OrderDirection {
   ASC = 'ASC',
   DESC = 'DESC',

@@ -2,6 +2,7 @@ import { Entity, Enum, Index, ManyToOne, Property, Unique, type Rel } from '@mik
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
+import { ORDER_TIMESTAMP } from '../../common/pagination';
 import type { Community } from '../area/area.entity';
 import type { PartyOrganization } from '../party-organization/party-organization.entity';
 import type { Person } from '../person/person.entity';
@@ -37,7 +38,7 @@ export class Activity extends NodeEntity {
   kind!: ActivityKind;
 
   @Field(() => DateTimeISOResolver)
-  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  @Property({ type: 'datetime', columnType: ORDER_TIMESTAMP })
   @Index()
   startsAt!: Date;
 

@@ -2,6 +2,7 @@ import { Check, Entity, Enum, Index, ManyToOne, Property, Unique, type Opt, type
 import { DateTimeISOResolver, GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { NodeEntity } from '../../common/node.entity';
+import { ORDER_TIMESTAMP } from '../../common/pagination';
 import { maskedCopyOf } from '../../common/privacy';
 import { ResidentGroup } from '../../common/resident-group';
 import type { Area } from '../area/area.entity';
@@ -125,7 +126,7 @@ export class Request extends NodeEntity {
   assigneeUnit?: Rel<Unit> | null;
 
   @Field(() => DateTimeISOResolver, { description: 'When the owning level must have resolved it; on resume it moves by the time suspended.' })
-  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  @Property({ type: 'datetime', columnType: ORDER_TIMESTAMP })
   dueAt!: Date;
 
   /**
