@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { SingleBar } from 'cli-progress';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { loadConfig } from '../config/env';
 import { PROJECT_ROOT } from '../config/paths';
 import { createLogger } from '../common/logger';
 import { openDatabase } from '../db/database';
-import { DEFAULT_CONNECTIONS, importFailureMessage, importServiceFile, nothingImportedReason, type ImportSummary } from '../modules/service-data/import';
+import { releaseEmbeddedPostgresSignals } from '../db/embedded-postgres';
+import { DEFAULT_CONNECTIONS, importFailureMessage, importServiceFile, importStoppedEarly, nothingImportedReason, type ImportSummary } from '../modules/service-data/import';
 import { loadMapping } from '../modules/service-data/mapping';
 import { parseFlags } from './cli-args';
 import { runCli } from './run-cli';
@@ -16,7 +18,8 @@ const USAGE = `usage: npm run import -- FILE [--mapping MAPPING.json] [--encodin
   Imports one-window service records from a CSV export (default mapping: mappings/gongjian.json).
   Rejected rows go to FILE.rejects.csv (or --report) and to the import run; re-running a file adds nothing twice.
   --connections: database connections batches go round (default ${DEFAULT_CONNECTIONS}: parse one batch while others insert).
-  Exit code: 0 when anything was imported (or already was), 1 when nothing could be, or the file is unreadable.`;
+  Exit code: 0 when anything was imported (or already was), 1 when nothing could be, or the file is unreadable;
+  130 (143) on Ctrl-C (SIGTERM): the batches committed before are kept.`;
 
 runCli(async () => {
   const parsed = parseFlags(process.argv.slice(2), ['mapping', 'encoding', 'report', 'batch', 'connections']);
@@ -72,25 +75,49 @@ runCli(async () => {
   // crashed the process with a stack trace instead.
   for (const client of clients) client.on('error', () => undefined);
   await Promise.all(clients.map((client) => client.connect()));
+  const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  input.on('error', () => undefined); // raised again where the import reads it
+  // Ctrl-C or SIGTERM: reading stops, the batches under way finish, the open one is rolled back and
+  // the run marked failed; `finally` then stops the embedded cluster (its own handler stopped it under
+  // the running import, which failed with exit 1). A second signal ends the connections at once (the
+  // server rolls back what they had not committed).
+  let interrupted: NodeJS.Signals | undefined;
+  releaseEmbeddedPostgresSignals();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (interrupted) for (const client of clients) void client.end().catch(() => undefined);
+      interrupted ??= signal;
+      input.destroy(new Error(`import interrupted (${signal})`));
+    });
+  }
   const progress = createProgress(size);
   const started = Date.now();
+  /** Rows of the batches committed so far (every progress report counts committed batches only). */
+  let committedRows = 0;
   let summary: ImportSummary;
   try {
     summary = await importServiceFile({
       db: clients[0],
       more: clients.slice(1),
-      input: fs.createReadStream(file, { highWaterMark: 1 << 20 }),
+      input,
       fileName: file,
       mapping,
       encoding: values.encoding as 'utf8' | 'gbk' | undefined,
       batchRows,
       reportPath,
-      onProgress: ({ rowsRead, bytesRead, totals }) => progress.update(bytesRead, rowsRead, totals.rowsRead),
+      onProgress: ({ rowsRead, bytesRead, totals }) => {
+        committedRows = totals.rowsRead;
+        progress.update(bytesRead, rowsRead, totals.rowsRead);
+      },
     });
   } catch (error) {
     progress.stop();
+    if (interrupted) {
+      console.error(`import interrupted (${interrupted}): ${importStoppedEarly(committedRows)}`);
+      return 128 + os.constants.signals[interrupted];
+    }
     // Never the raw message: a database error's can quote a row's values (importFailureMessage).
-    console.error(`import failed: ${importFailureMessage(error)}`);
+    console.error(`import failed: ${importFailureMessage(error, committedRows)}`);
     return 1;
   } finally {
     await Promise.all(clients.map((client) => client.end()));

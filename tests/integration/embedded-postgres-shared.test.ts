@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../../src/config/paths';
+import { findFreePort } from '../../src/db/embedded-postgres';
+import { generateServiceRecords } from '../../src/modules/service-data/generator';
 
 /*
  * Found by a review of the embedded database's sharing: a command-line tool that started it (npm run
@@ -160,6 +162,29 @@ test('two processes starting it at the same moment (npm start and a tool): the o
   expect(fs.existsSync(path.join(dir, 'pg', 'postmaster.pid'))).toBe(false);
 }, 120_000);
 
+test('two processes starting it at the same moment on a new data folder: one initialises it, both use that one cluster', async () => {
+  // Both ran initdb on the folder at once, and the second failed on the first's files.
+  const script = `
+    const { startEmbeddedPostgres } = require(${JSON.stringify(modulePath)});
+    (async () => {
+      const dataDir = ${JSON.stringify(path.join(dir, 'pg'))};
+      const both = await Promise.allSettled([startEmbeddedPostgres({ dataDir, port: 0 }), startEmbeddedPostgres({ dataDir, port: 0 })]);
+      const urls = both.map((r) => (r.status === 'fulfilled' ? r.value.url : 'failed: ' + r.reason.message));
+      for (const r of both) if (r.status === 'fulfilled') await r.value.stop();
+      console.log(JSON.stringify({ urls }));
+      process.exit(0);
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const result = spawnSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 90_000 });
+  expect(result.stderr).toBe('');
+  const { urls } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { urls: string[] };
+  expect(urls[0]).toMatch(/^postgresql:/);
+  expect(urls[1]).toBe(urls[0]);
+  expect(fs.existsSync(path.join(dir, 'pg', 'postmaster.pid'))).toBe(false);
+  // No initdb leftovers beside it: only the data folder.
+  expect(fs.readdirSync(dir)).toEqual(['pg']);
+}, 120_000);
+
 test('a pid file left by a postmaster killed with the machine (its pid now another process’s) is not taken for a running one', async () => {
   // After a container restart the old postmaster's pid is often a live process of the new one
   // (here: the starting process itself); PostgreSQL checks that, and so must the reuse.
@@ -191,3 +216,45 @@ test('a pid file left by a postmaster killed with the machine (its pid now anoth
   const { answer } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { answer: unknown };
   expect(answer).toBe(1);
 }, 120_000);
+
+test('Ctrl-C of npm run import on the embedded cluster: exit 130, "import interrupted", the batches committed before kept, the cluster stopped', async () => {
+  // The cluster's own handler stopped it under the import, which then failed: exit 1, "import failed".
+  const dist = (name: string) => path.join(PROJECT_ROOT, 'dist', 'src', 'cli', `${name}.js`);
+  const port = await findFreePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: path.join(dir, 'pg'), EMBEDDED_PG_PORT: String(port), LOG_LEVEL: 'silent' };
+  delete env.DATABASE_URL;
+  expect(spawnSync(process.execPath, [dist('migrate')], { cwd: PROJECT_ROOT, env, encoding: 'utf8', timeout: 90_000 }).status).toBe(0);
+  const file = path.join(dir, 'records.csv');
+  fs.writeFileSync(file, [...generateServiceRecords({ records: 60_000, seed: 3, days: 30 })].join(''));
+  // Its own process group, as a terminal's foreground job: the Ctrl-C reaches the whole group.
+  const tool = spawn(process.execPath, [dist('import'), file, '--batch', '5000'], { cwd: PROJECT_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  tool.stdout!.on('data', (chunk) => (output += chunk));
+  tool.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => tool.on('exit', (code) => resolve(code)));
+  const rowsCommitted = async () => {
+    // A client of its own each time: one left connected would keep the cluster up as another user.
+    const client = new pg.Client({ connectionString: `postgresql://postgres:postgres@127.0.0.1:${port}/gongjian` });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return Number((await client.query(`select coalesce(max(rows_read), 0) as n from import_run`)).rows[0].n);
+    } catch {
+      return 0; // not up yet
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  let committed = 0;
+  for (let i = 0; i < 600 && committed < 5_000; i++) {
+    committed = await rowsCommitted();
+    if (committed < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(committed).toBeGreaterThanOrEqual(5_000);
+  process.kill(-tool.pid!, 'SIGINT');
+  expect(await exited).toBe(130);
+  expect(output).toMatch(/^import interrupted \(SIGINT\): the batches committed before \([\d,]+ rows\) are kept/m);
+  expect(output).not.toMatch(/import failed/);
+  expect(fs.existsSync(path.join(dir, 'pg', 'postmaster.pid'))).toBe(false);
+  expect(await portRefuses(port)).toBe(true);
+}, 180_000);

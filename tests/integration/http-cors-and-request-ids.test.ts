@@ -78,3 +78,12 @@ test('every answer of /graphql carries a request id the page may read, also thos
   expect(refused.status).toBe(401);
   expect(refused.headers.get('x-request-id')).toBe('dash-2');
 });
+
+test('a client request id that is long or carries other characters is replaced by one of ours; a plain one is kept', async () => {
+  // Echoed in the answer and written to every log line of the request: never the client's raw bytes.
+  for (const given of ['a'.repeat(500), 'id with spaces', 'x\tlevel="60"', 'caf\u00e9', '{"msg":"forged"}']) {
+    const response = await post(base, { 'x-request-id': given });
+    expect({ given, id: response.headers.get('x-request-id') }).toEqual({ given, id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  }
+  expect((await post(base, { 'x-request-id': 'trace.01_A-b' })).headers.get('x-request-id')).toBe('trace.01_A-b');
+});

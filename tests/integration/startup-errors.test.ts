@@ -66,3 +66,39 @@ test('a start-up that fails after starting the embedded database (the HTTP port 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 120_000);
+
+test('creating the app\'s database failing after the embedded cluster started stops it again', async () => {
+  if (!fs.existsSync(main)) throw new Error(`${main} was not built`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjian-create-db-fails-'));
+  fs.chmodSync(dir, 0o755);
+  const dataDir = path.join(dir, 'pg');
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  // A cluster where every transaction is read-only: CREATE DATABASE (openDatabase's ensureDatabase) is refused.
+  const prepare = `
+    const { startEmbeddedPostgres } = require(${JSON.stringify(path.join(PROJECT_ROOT, 'dist', 'src', 'db', 'embedded-postgres.js'))});
+    const pg = require('pg');
+    (async () => {
+      const db = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: 0 });
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      await client.query('alter system set default_transaction_read_only = on');
+      await client.end();
+      await db.stop();
+      process.exit(0);
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  expect(spawnSync(process.execPath, ['-e', prepare], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 90_000 }).stderr).toBe('');
+  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: '0', SEED_DEMO: 'false', PORT: '4721', LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  try {
+    const { code, stderr } = await runMain(env, 100_000);
+    expect(code).toBe(1);
+    expect(stderr).toContain('read-only transaction');
+    // Left running, detached, the postmaster outlived the process.
+    expect(fs.existsSync(pidFile)).toBe(false);
+  } finally {
+    if (fs.existsSync(pidFile)) spawnSync('kill', ['-INT', fs.readFileSync(pidFile, 'utf8').split('\n')[0]!]);
+    for (let i = 0; i < 100 && fs.existsSync(pidFile); i++) spawnSync('sleep', ['0.1']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);

@@ -28,6 +28,14 @@ describe('addressKey', () => {
     expect(addressKey('203.0.113.9')).toBe('203.0.113.9');
     expect(addressKey('203.0.113.10')).not.toBe(addressKey('203.0.113.9'));
   });
+
+  test('a port a proxy wrote after the address is no part of the key (each connection got a bucket of its own)', () => {
+    expect(addressKey('203.0.113.5:51234')).toBe('203.0.113.5');
+    expect(addressKey('[2001:db8:1:2::1]:443')).toBe(addressKey('2001:db8:1:2::1'));
+    expect(addressKey('[2001:db8:1:2::1]')).toBe(addressKey('2001:db8:1:2::1'));
+    expect(addressKey('[fe80::1%eth0]:8080')).toBe(addressKey('fe80::1'));
+    expect(addressKey('[::ffff:203.0.113.5]:443')).toBe('203.0.113.5');
+  });
 });
 
 async function redisReachable(): Promise<boolean> {

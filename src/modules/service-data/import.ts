@@ -578,6 +578,17 @@ export function runFailureReason(error: unknown): string {
 const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set([ErrorCode.SERVICE_UNAVAILABLE, ErrorCode.REQUEST_TIMEOUT, ErrorCode.TRY_AGAIN]);
 
 /**
+ * What an import that stopped before its end (the database gone, a Ctrl-C) leaves, from the rows of
+ * the batches it saw committed: only that, with no claim about a batch in flight (the database can
+ * go away before the first is sent).
+ */
+export function importStoppedEarly(committedRows: number): string {
+  return committedRows > 0
+    ? `the batches committed before (${committedRows.toLocaleString('en-US')} rows) are kept, anything not yet committed was rolled back; run the same import again to add the rest (each row goes in once)`
+    : 'no batch was committed, so nothing was imported; run the same import again';
+}
+
+/**
  * What the import command tells its operator when a run fails, on one line: like runFailureReason,
  * but a database error also says what failed (SQLSTATE, table, column, constraint) and in the
  * driver's words, as the logs would say it (logger.ts's serializeError: quoted values and long digit
@@ -585,11 +596,11 @@ const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set([ErrorCode.SERVICE_UNAVA
  * message: PostgreSQL quotes row values in some (`invalid input syntax for type bigint:
  * "13812345678"`), and terminals are scrolled back, copied into tickets and recorded.
  */
-export function importFailureMessage(error: unknown): string {
+export function importFailureMessage(error: unknown, committedRows: number): string {
   const translated = translateDatabaseError(error);
   if (translated instanceof AppError && translated !== error && TRANSIENT_CODES.has(translated.code)) {
     // The API's words say nothing changed (a mutation is one transaction); an import keeps the batches it committed.
-    return `${maskFreeText(translated.message.split(';')[0])}: the batch in flight was rolled back, the batches committed before are kept; run the same import again to add the rest (each row goes in once)`;
+    return `${maskFreeText(translated.message.split(';')[0])}: ${importStoppedEarly(committedRows)}`;
   }
   if (translated instanceof AppError) return maskFreeText(translated.message);
   if (!sqlStateOf(error)) {
