@@ -43,6 +43,7 @@ import { Migration20270101100000_request_suspension_and_assignee_due_backfill } 
 import { Migration20270101200000_vacate_legacy_seat_holders } from './Migration20270101200000_vacate_legacy_seat_holders';
 import { Migration20270101300000_free_text_masks_plates_before_any_word } from './Migration20270101300000_free_text_masks_plates_before_any_word';
 import { Migration20270101400000_attendance_points_count_on_activity_start } from './Migration20270101400000_attendance_points_count_on_activity_start';
+import { Migration20270101500000_request_ledger_assignment_index } from './Migration20270101500000_request_ledger_assignment_index';
 import { Migration20270101600000_timestamps_to_milliseconds } from './Migration20270101600000_timestamps_to_milliseconds';
 
 /**
@@ -94,5 +95,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20270101200000_vacate_legacy_seat_holders', class: Migration20270101200000_vacate_legacy_seat_holders },
   { name: 'Migration20270101300000_free_text_masks_plates_before_any_word', class: Migration20270101300000_free_text_masks_plates_before_any_word },
   { name: 'Migration20270101400000_attendance_points_count_on_activity_start', class: Migration20270101400000_attendance_points_count_on_activity_start },
+  { name: 'Migration20270101500000_request_ledger_assignment_index', class: Migration20270101500000_request_ledger_assignment_index },
   { name: 'Migration20270101600000_timestamps_to_milliseconds', class: Migration20270101600000_timestamps_to_milliseconds },
 ];

@@ -45,7 +45,10 @@ export function ormOptions(settings: OrmSettings): Options {
         statement_timeout: settings.statementTimeoutMs ?? 15000,
         // Room for the analytics' hash aggregates: at the 4 MB default the ranking's packed series
         // (2,280 cells × 36 months) spilled to disk, 50 ms instead of 38. Per sort/hash node, per connection.
-        options: '-c work_mem=16MB',
+        // No JIT: the API's statements are short, and on builds with LLVM (Debian's PostgreSQL, not the
+        // embedded one) a year's member assessment over 8 years of history compiled for 4.3-4.6 s to run
+        // for 1.2 (tests/integration/database-session-settings.test.ts). The import turns it off too (loader.ts).
+        options: '-c work_mem=16MB -c jit=off',
         connectionTimeoutMillis: 3000,
         application_name: 'gongjian',
       },

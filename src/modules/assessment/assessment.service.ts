@@ -5,7 +5,7 @@ import { ClaimStatus } from '../list/list.entity';
 import type { MemberAssessmentsInput, UnitAssessmentsInput } from './assessment.inputs';
 import { rankByScore, scoreAssessment, scoreMemberAssessment, type MemberAssessmentPartName, type PartFacts, type UnitAssessmentPartName } from './assessment.rules';
 import type { MemberAssessment, UnitAssessment } from './assessment.types';
-import { assignedAtSql, assigneeDueAtSql, heldPastDueSql } from '../request/request.states';
+import { assignableWithinSql, assignedAtSql, assigneeDueAtSql, heldPastDueSql } from '../request/request.states';
 import { Role } from '../identity/role';
 import { authorizeArea } from '../identity/access';
 import { metDeadlineSql, missedDeadlineSql } from '../whistle/whistle.rules';
@@ -40,6 +40,22 @@ const WHISTLE_FEEDBACK_MISSED = missedDeadlineSql('r.feedback_due_at', 'r.answer
  * assignedAtSql). OFFSET 0 keeps it a subquery, read once a row: pulled up, its ledger look-up ran once per use.
  */
 const assignedAtJoin = (assignee: 'person' | 'unit', id: string) => `cross join lateral (select ${assignedAtSql('q', assignee, id)} as at offset 0) g`;
+
+/**
+ * SQL: the community's requests that an `assignee` may have got in the year (request.states.ts,
+ * assignableWithinSql) with the columns the assessments read, for a CTE the statements read as `q`:
+ * the year's requests, not every one of the community's years with a ledger look-up each. Each is
+ * read by its key (OFFSET 0 keeps the look-up per id: joined plainly, the planner may hash all the
+ * years' requests against them); the CTE is MATERIALIZED so that no join of theirs goes into that loop.
+ */
+const yearRequestsSql = (assignee: 'person' | 'unit') => `
+  select q.* from (${assignableWithinSql(assignee, ':from', ':to')}) d
+   cross join lateral (
+     select id, area_id, created_at, status, status_before_suspension, suspended_at, due_at, assignee_due_at,
+            resolved_at, satisfaction, assignee_person_id, assignee_unit_id
+       from request where id = d.id offset 0) q
+   join area a on a.id = q.area_id
+  where a.path like :pathPrefix and q.created_at < :to`;
 
 /** What dates a request `q` for the unit assigned it, `g.at`: when it was first dispatched to the unit. */
 const UNIT_REQUEST_AT = assignedAtJoin('unit', 'q.assignee_unit_id');
@@ -104,12 +120,13 @@ with terms as (
      and (${WHISTLE_FEEDBACK_MET} or ${WHISTLE_FEEDBACK_MISSED})
      and exists (select 1 from terms t where t.unit_id = r.unit_id and ${onTermDaySql('t', 'w.blown_at')})
    group by r.unit_id
+), dispatched as materialized (
+  ${yearRequestsSql('unit')}
 ), satisfaction as (
   select q.assignee_unit_id as unit_id, sum(q.satisfaction) as points, count(*) as rated
-    from request q join area a on a.id = q.area_id
+    from dispatched q
     ${UNIT_REQUEST_AT}
-   where a.path like :pathPrefix and q.satisfaction is not null
-     and q.assignee_unit_id in (select unit_id from paired) and q.created_at < :to
+   where q.satisfaction is not null and q.assignee_unit_id in (select unit_id from paired)
      and g.at >= :from and g.at < :to
      and exists (select 1 from terms t where t.unit_id = q.assignee_unit_id and ${onTermDaySql('t', 'g.at')})
    group by q.assignee_unit_id
@@ -173,7 +190,9 @@ const memberRequest = (person: string) => ({
   join: assignedAtJoin('person', person),
   counts: `g.at >= :from and g.at < :to and ${onReportDayOf(person, 'g.at')}`,
 });
-const LATE_ASSIGNEE = "(e.data->'lateAssignee'->>'personId')::int";
+/** The member a ledger entry (alias `entry`) records it was taken from late, if any (request.states.ts). */
+const lateAssigneeOf = (entry: string) => `(${entry}.data->'lateAssignee'->>'personId')::int`;
+const LATE_ASSIGNEE = lateAssigneeOf('e');
 const LATE_REQUEST = memberRequest(LATE_ASSIGNEE);
 const ASSIGNED_REQUEST = memberRequest('q.assignee_person_id');
 
@@ -224,16 +243,19 @@ with reports as (
    where sp.community_id = :community and c.person_id in (select person_id from members)
      and c.claimed_on <= :lastDay and (c.ended_on is null or c.ended_on >= :firstDay)
    group by c.person_id
+), given as materialized (
+  ${yearRequestsSql('person')}
 ), late_taken as (
   -- Requests taken from them past their due time while they held it (handed back, escalated: the
   -- ledger's lateAssignee, request.states.ts): one pair per member and request, however often.
   -- Given them on a day their report here counts for (above), dated as those still theirs are: one
   -- date a pair, so one they got back counts once (requests, below) or not at all.
   select distinct ${LATE_ASSIGNEE} as person_id, q.id as request_id
-    from request q join area a on a.id = q.area_id join request_event e on e.request_id = q.id
+    from given q
+    -- Each one's own entries (OFFSET 0: by its key, never a scan of the whole ledger).
+    cross join lateral (select data from request_event where request_id = q.id and data->'lateAssignee' is not null offset 0) e
     ${LATE_REQUEST.join}
-   where a.path like :pathPrefix and q.created_at < :to
-     and ${LATE_ASSIGNEE} in (select person_id from members)
+   where ${LATE_ASSIGNEE} in (select person_id from members)
      and ${LATE_REQUEST.counts}
 ), requests as (
   -- A request counts once for a member: one they were late with and got back stays late.
@@ -242,11 +264,13 @@ with reports as (
          count(*) filter (where lt.request_id is not null or q.resolved_at is not null or ${HELD_PAST_DUE}) as due,
          coalesce(sum(q.satisfaction), 0) as points,
          count(q.satisfaction) as rated
-    from request q join area a on a.id = q.area_id
+    from given q
     ${ASSIGNED_REQUEST.join}
-    left join late_taken lt on lt.request_id = q.id and lt.person_id = q.assignee_person_id
-   where a.path like :pathPrefix and q.created_at < :to
-     and q.assignee_person_id in (select person_id from members)
+    -- Its pair in late_taken, if any (dated as here, so counted alike), found among the request's own
+    -- entries: a join to late_taken itself, misjudged small, was rescanned for every request.
+    left join lateral (select l.request_id from request_event l
+       where l.request_id = q.id and ${lateAssigneeOf('l')} = q.assignee_person_id limit 1) lt on true
+   where q.assignee_person_id in (select person_id from members)
      and ${ASSIGNED_REQUEST.counts}
    group by q.assignee_person_id
 ), taken_late as (

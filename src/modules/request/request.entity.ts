@@ -55,6 +55,8 @@ registerEnumType(RequestLevel, { name: 'RequestLevel', description: '三级联�
 @ObjectType({ implements: NodeEntity, description: '群众诉求: a resident request in its closed loop.' })
 @Entity({ tableName: 'request' })
 @Index({ properties: ['status', 'dueAt'] })
+// The requests that came in within a year: those assessments date by arrival (request.states.ts, assignableWithinSql).
+@Index({ properties: ['createdAt'] })
 // Only suspend sets suspendedAt and only resume (the one way out of SUSPENDED) clears it (request.service.ts).
 @Check({ name: 'request_suspended_at_check', expression: `("status" = 'SUSPENDED') = ("suspended_at" is not null)` })
 export class Request extends NodeEntity {
@@ -198,6 +200,11 @@ registerEnumType(RequestEventKind, { name: 'RequestEventKind' });
 @ObjectType({ implements: NodeEntity, description: 'A ledger entry: who did what to a request, when.' })
 @Entity({ tableName: 'request_event' })
 @Unique({ properties: ['request', 'sequence'] })
+// The entries that made someone the assignee, by time: a year's, for its assessments (request.states.ts, assignableWithinSql).
+@Index({
+  name: 'request_event_assigned_at_index',
+  expression: `create index "request_event_assigned_at_index" on "request_event" ("created_at") where ("data"->'set'->>'assigneePersonId') is not null or ("data"->'set'->>'assigneeUnitId') is not null`,
+})
 export class RequestEvent extends NodeEntity {
   @ManyToOne(() => Request, { deleteRule: 'restrict' })
   request!: Rel<Request>;

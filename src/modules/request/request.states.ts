@@ -128,6 +128,24 @@ export function assignedAtSql(alias: string, assignee: 'person' | 'unit', id: st
 }
 
 /**
+ * SQL: the ids (`id`) of every request that assignedAtSql may date within [`from`, `to`) for some
+ * person or unit (`assignee`): those with a ledger entry in that time that made one their assignee
+ * (a date assignedAtSql gives is such an entry's), and those that came in then (the date of one whose
+ * ledger does not record it). More than that (an entry of the time may not be its assignee's
+ * first): the caller still dates each by assignedAtSql. A year's assessment so reads that year's
+ * entries and requests through their indexes (request_event_assigned_at_index, request_created_at_index),
+ * not every request of the community's history with a ledger look-up each.
+ */
+export function assignableWithinSql(assignee: 'person' | 'unit', from: string, to: string): string {
+  const field: keyof RequestState = assignee === 'person' ? 'assigneePersonId' : 'assigneeUnitId';
+  // `(data->'set'->>field) is not null` as written: it implies the partial index's predicate.
+  return `select w_e.request_id as id from request_event w_e
+   where w_e.created_at >= ${from} and w_e.created_at < ${to} and (w_e.data->'set'->>'${field}') is not null
+  union
+  select w_q.id from request w_q where w_q.created_at >= ${from} and w_q.created_at < ${to}`;
+}
+
+/**
  * Statuses in which the assignee holds the request, its clock running: it waits on them (to take,
  * start, resolve or hand it back). A REOPENED request keeps its last assignee, but it is back in
  * the owning level's queue (only a dispatch moves it on): the time it waits there is not theirs.
