@@ -33,7 +33,9 @@ function resolvePeriod(ctx: AppContext, input: DashboardInput, wholeDays: boolea
     const from = new Date(to.getTime() - input.lastDays * 86400_000);
     return { from: wholeDays ? chinaMidnightAtOrBefore(from) : from, to };
   }
-  if (!input.from || !input.to) throw badInput('input.from', 'give from and to, or lastDays');
+  // Name the one missing, as resolvePeriod (common/dates.ts) does: a form marks that field.
+  if (!input.from) throw badInput('input.from', 'give from and to, or lastDays');
+  if (!input.to) throw badInput('input.to', 'give from and to, or lastDays');
   if (wholeDays) {
     for (const field of ['from', 'to'] as const) {
       if (!isChinaMidnight(input[field]!)) {

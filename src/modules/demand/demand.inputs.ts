@@ -1,9 +1,18 @@
 import { ArrayMaxSize, IsOptional, ValidateNested } from 'class-validator';
 import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { DateInput, IdInput } from '../../common/input-fields';
-import { CRITERIA, type BaselineKindUsed as AnalyticsBaselineKindUsed, type RankingMetric } from '../../../analytics';
+import { CRITERIA, UNKNOWN_GROUP, type BaselineKindUsed as AnalyticsBaselineKindUsed, type RankingMetric } from '../../../analytics';
 import { enumOf } from '../../common/enum-of';
 import { ResidentGroup } from '../../common/resident-group';
+
+/**
+ * A ranked cell's resident group: ResidentGroup's values and analytics' UNKNOWN_GROUP (the demands
+ * with no group recorded, a cell of their own). Not ResidentGroup itself: a
+ * row holding UNKNOWN would fail to serialise as one; demandSeries takes it as `cellResidentGroup`.
+ */
+export const DemandResidentGroup = Object.freeze({ ...ResidentGroup, [UNKNOWN_GROUP]: UNKNOWN_GROUP });
+export type DemandResidentGroup = ResidentGroup | typeof UNKNOWN_GROUP;
+registerEnumType(DemandResidentGroup, { name: 'DemandResidentGroup', description: 'A ResidentGroup, or UNKNOWN: the demands that record no resident group.' });
 
 export enum DemandDimension {
   CATEGORY = 'CATEGORY',
@@ -141,6 +150,11 @@ export class DemandSeriesInput extends DemandPeriodInput {
   @Field(() => ResidentGroup, { nullable: true })
   @IsOptional()
   residentGroup?: ResidentGroup;
+
+  // A ranking row's residentGroup may be UNKNOWN, which ResidentGroup lacks: the row is charted with this.
+  @Field(() => DemandResidentGroup, { nullable: true, description: 'A ranking row\'s `residentGroup` as the row gives it, UNKNOWN included (the demands that record no group); instead of residentGroup.' })
+  @IsOptional()
+  cellResidentGroup?: DemandResidentGroup;
 
   @Field(() => SeriesInterval, { defaultValue: SeriesInterval.WEEK })
   interval: SeriesInterval = SeriesInterval.WEEK;

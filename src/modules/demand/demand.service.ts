@@ -31,11 +31,12 @@ export function poolRunner(knex: Knex): SqlRunner {
 }
 
 /** Analytics input errors become BAD_USER_INPUT naming `input.<field>`. */
-export async function translateDemandError<T>(work: () => Promise<T>): Promise<T> {
+export async function translateDemandError<T>(work: () => Promise<T>, fields: Record<string, string> = {}): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof DemandInputError) throw badInput(`input.${error.field}`, error.message);
+    // `fields` renames an analytics field that is not one of the GraphQL input's (a series' `key`).
+    if (error instanceof DemandInputError) throw badInput(`input.${fields[error.field] ?? error.field}`, error.message);
     throw error;
   }
 }
@@ -273,8 +274,14 @@ export const demandService = {
       if (decoded.typeName === 'Grid') key.gridId = decoded.id;
       else key.communityId = decoded.id;
     }
+    if (input.residentGroup && input.cellResidentGroup) throw badInput('input.cellResidentGroup', 'give residentGroup or cellResidentGroup, not both');
     if (input.residentGroup) key.residentGroup = input.residentGroup;
-    const series = await translateDemandError(() => demandSeries(poolRunner(ctx.em.getKnex()), { from, to, now: ctx.now(), areaPaths: paths, key, interval: input.interval, sources: input.sources, includeConsultations: input.includeConsultations }));
+    if (input.cellResidentGroup) key.residentGroup = input.cellResidentGroup;
+    // Of the key, only the cell's area can be refused here (the area outside areaId): the form's field is cellAreaId.
+    const series = await translateDemandError(
+      () => demandSeries(poolRunner(ctx.em.getKnex()), { from, to, now: ctx.now(), areaPaths: paths, key, interval: input.interval, sources: input.sources, includeConsultations: input.includeConsultations }),
+      { key: 'cellAreaId', residentGroup: input.cellResidentGroup ? 'cellResidentGroup' : 'residentGroup' },
+    );
     return seriesFor(suppressesSmallCounts(ctx.viewer), series);
   },
 

@@ -1,10 +1,9 @@
 import { DateTimeISOResolver, LocalDateResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { HOTSPOT, TREND_METHODS, UNKNOWN_GROUP, type DemandKey, type TrendMethod as AnalyticsTrendMethod } from '../../../analytics';
+import { HOTSPOT, TREND_METHODS, type DemandKey, type TrendMethod as AnalyticsTrendMethod } from '../../../analytics';
 import { MIN_CELL_RECORDS } from '../../common/disclosure';
 import { enumOf } from '../../common/enum-of';
-import { ResidentGroup } from '../../common/resident-group';
-import { BaselineKindUsed, DemandRankingMetric } from './demand.inputs';
+import { BaselineKindUsed, DemandRankingMetric, DemandResidentGroup } from './demand.inputs';
 import type { RowTextScope } from './residents-say';
 
 // Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
@@ -19,24 +18,18 @@ registerEnumType(TrendMethod, {
   description: 'The Mann–Kendall test a trend ran: SEASONAL, per season (12 months, 52 weeks or 7 days), from two full cycles of points; PLAIN, over the points in order (from 4 points).',
 });
 
-/**
- * A ranked cell's resident group: ResidentGroup's values and analytics' UNKNOWN_GROUP (the demands
- * with no group recorded, a cell of their own). Not ResidentGroup itself: inputs take that, and a
- * row holding UNKNOWN would fail to serialise.
- */
-export const DemandResidentGroup = Object.freeze({ ...ResidentGroup, [UNKNOWN_GROUP]: UNKNOWN_GROUP });
-export type DemandResidentGroup = ResidentGroup | typeof UNKNOWN_GROUP;
-registerEnumType(DemandResidentGroup, { name: 'DemandResidentGroup', description: 'A ResidentGroup, or UNKNOWN: the demands that record no resident group.' });
+// DemandResidentGroup lives with the inputs (demandSeries takes it too); re-exported for the rows.
+export { DemandResidentGroup };
 
 @ObjectType({ simpleResolvers: true, description: 'Every metric of a demand cell (formulas: README, demand ranking). Null when it cannot be computed; the row\'s notes say why.' })
 export class DemandMetricsType {
   @Field(() => Int, { description: 'Demands in the period (plus consultations with includeConsultations).' }) volume!: number;
-  @Field(() => Int) consultations!: number;
+  @Field(() => Int, { description: 'Consultations (咨询) in the cell and period: never demand, counted apart (in volume only with includeConsultations).' }) consultations!: number;
   @Field(() => Int, { nullable: true, description: 'Residents the rate is per: of the cell\'s area, or of the scope, counting the communities (grids) with a population recorded.' }) population!: number | null;
   @Field(() => Float, { nullable: true, description: 'Demands per 10,000 residents: the demands from the communities (grids) with a population recorded ÷ their residents (`population`) × 10⁴, as demandHotspots counts; demands from areas with none are left out (the row\'s notes say how many). Null for a portal when the demands it counts, or those it leaves out, are 1-4 (rate × population would give them).' }) ratePer10k!: number | null;
   @Field(() => Float, { nullable: true, description: 'Empirical-Bayes smoothed rate per 10,000; without an area dimension the cell\'s own rate, null for a portal as ratePer10k is. By area, null for a portal (with a note) where the pool\'s rate it is drawn towards counts a row withheld or a rate nulled (× the areas\' residents it would give them back), and where that rate stands in for an area with no population.' }) smoothedRatePer10k!: number | null;
   @Field(() => Float, { nullable: true, description: 'Mann–Kendall z of the monthly volumes (seasonal with ≥ 24 months).' }) trendZ!: number | null;
-  @Field(() => Float, { nullable: true }) trendP!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Two-sided p-value of trendZ; null without a trend.' }) trendP!: number | null;
   @Field(() => TrendMethod, { nullable: true, description: 'SEASONAL with ≥ 24 months read, else PLAIN (on the monthly totals); null without a trend.' }) trendMethod!: TrendMethod | null;
   @Field(() => Int, { description: 'Months the trend read (a month a gap in collection left under 7 days is none).' }) trendPoints!: number;
   @Field(() => Float, { nullable: true, description: 'Sen slope: change in monthly volume per month.' }) senSlope!: number | null;
@@ -44,17 +37,17 @@ export class DemandMetricsType {
   @Field(() => Float, { nullable: true, description: 'μ of surgeZ: the baseline\'s volume scaled to the period by their days with data (coveredDays).' }) surgeExpected!: number | null;
   @Field(() => Float, { nullable: true, description: 'Share of requests repeating one from the same building within 90 days.' }) recurrence!: number | null;
   @Field(() => Int, { nullable: true, description: `Open demands received in the 365 days up to \`to\`; null per resident group (not kept per group: see notes), and for a portal when it is 1-${MIN_CELL_RECORDS - 1} (a count of a few residents' cases: see notes).` }) backlogOpen!: number | null;
-  @Field(() => Float, { nullable: true }) backlogP90AgeDays!: number | null;
+  @Field(() => Float, { nullable: true, description: '90th percentile age in days, at `to`, of the open demands backlogOpen counts.' }) backlogP90AgeDays!: number | null;
   @Field(() => Float, { nullable: true, description: '1 − finished / (demands − cancelled).' }) resolutionGap!: number | null;
   @Field(() => Float, { nullable: true, description: '1 − ratings ≥ 4 / ratings.' }) satisfactionGap!: number | null;
-  @Field(() => Float, { nullable: true }) timelinessP50Hours!: number | null;
-  @Field(() => Float, { nullable: true }) timelinessP90Hours!: number | null;
-  @Field(() => Float, { nullable: true }) meanCloseHours!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Median hours from received to finished, from the close-time histogram (linear inside a bin); none is kept per grid or service item.' }) timelinessP50Hours!: number | null;
+  @Field(() => Float, { nullable: true, description: '90th percentile hours from received to finished, as timelinessP50Hours.' }) timelinessP90Hours!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Mean hours from received to finished, over the finished demands with a close time.' }) meanCloseHours!: number | null;
   @Field(() => Float, { nullable: true, description: 'Finished within the deadline / finished with a close time.' }) onTimeShare!: number | null;
   @Field(() => Float, { nullable: true, description: 'ELDERLY, CHILDREN, DISABLED, LOW_INCOME / demands with a known group; null when no demand has a known group.' }) vulnerableShare!: number | null;
   @Field(() => Float, { nullable: true, description: 'Share of areas where the cell is in the local top decile.' }) spread!: number | null;
-  @Field(() => Float, { nullable: true }) presence!: number | null;
-  @Field(() => Int, { nullable: true }) persistentMonths!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Share (0-1) of the scope\'s communities (grids) with at least one demand in the cell: the topic of the month needs ≥ 0.3. Null when the cell has an area dimension.' }) presence!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Calendar months in a row, back from the last month the trend reads, in which the cell was among the top 5 by volume (the topic of the month needs 3); null when the trend reads no month.' }) persistentMonths!: number | null;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -130,10 +123,10 @@ export class DemandRanking {
 @ObjectType({ simpleResolvers: true, description: `One point of a series. For a portal, a point of 1-${MIN_CELL_RECORDS - 1} records, or one suppressed as their complement (the smallest others, until the suppressed points hold ${MIN_CELL_RECORDS} or more), has volume, open and finished null and suppressed true ("fewer than ${MIN_CELL_RECORDS}"); open, finished and the rest (volume less them) of the other points are judged by the same rule, each over the points, and are null together (any two give the third back); 0 stays 0. Staff and analysts read exact counts.` })
 export class DemandSeriesPointType {
   @Field(() => LocalDateResolver, { description: 'First day of the point; weeks start on Monday.' }) start!: string;
-  @Field(() => Int) days!: number;
+  @Field(() => Int, { description: 'Days of the point inside the period (a first or last week or month may be cut by from/to).' }) days!: number;
   @Field(() => Int, { nullable: true, description: 'Null only when suppressed.' }) volume!: number | null;
-  @Field(() => Int, { nullable: true }) open!: number | null;
-  @Field(() => Int, { nullable: true }) finished!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Of the demands received in the point, those open as they stand now; null by resident group (not kept per group) and when suppressed.' }) open!: number | null;
+  @Field(() => Int, { nullable: true, description: 'Of the demands received in the point, those finished as they stand now; null as open is.' }) finished!: number | null;
   @Field({ description: `True when the viewer is a portal and some count of the point is null (see the type).` }) suppressed!: boolean;
 }
 

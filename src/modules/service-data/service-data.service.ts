@@ -3,7 +3,7 @@ import type { FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { badInput } from '../../common/errors';
 import { onOneSnapshot, refuseCommitAfterTimeout } from '../../common/transaction';
-import { expectGlobalId } from '../../common/global-id';
+import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { containsPattern } from '../../common/filters';
 import { OrderDirection, paginate, type ConnectionArgs, type ConnectionResult } from '../../common/pagination';
 import type { AppContext } from '../../context/context';
@@ -128,28 +128,29 @@ export const serviceDataService = {
     // Rows and total from one snapshot: a batch committed between their statements would count in one only.
     return onOneSnapshot(ctx, async (em) => {
       const services = await em.execute<RawRow[]>(
-        `select ${dims.serviceKey} as key, ${dims.serviceLabel} as label, sum(d.count)::bigint as count, sum(d.consultations)::bigint as consultations,
+        `select ${dims.serviceKey} as key, ${dims.serviceLabel} as label, ${dims.id?.column ?? 'null'} as id, sum(d.count)::bigint as count, sum(d.consultations)::bigint as consultations,
             sum(d.open)::bigint as open, sum(d.finished)::bigint as finished, sum(d.close_seconds_sum)::bigint as close_seconds,
             sum(d.satisfaction_sum)::bigint as satisfaction_sum, sum(d.satisfaction_count)::bigint as satisfaction_count
           from service_daily d ${dims.serviceJoin}
           where d.community_id in (${communities}) and d.day between ? and ?
-          group by 1, 2`,
+          group by 1, 2, 3`,
         params,
       );
       const requests = dims.requestKey
         ? await em.execute<RawRow[]>(
-            `select ${dims.requestKey} as key, ${dims.requestLabel} as label, sum(d.count)::bigint as count
+            `select ${dims.requestKey} as key, ${dims.requestLabel} as label, ${dims.id?.column ?? 'null'} as id, sum(d.count)::bigint as count
               from request_daily d ${dims.requestJoin}
               where d.community_id in (${communities}) and d.day between ? and ?
-              group by 1, 2`,
+              group by 1, 2, 3`,
             params,
           )
         : [];
       const rows = new Map<string, ExactRow>();
       const hides = hidesSmallCells(ctx.viewer);
-      for (const raw of services) rows.set(String(raw.key), toRow(raw, hides));
+      const typeName = dims.id?.typeName;
+      for (const raw of services) rows.set(String(raw.key), toRow(raw, hides, typeName));
       for (const raw of requests) {
-        const row = rows.get(String(raw.key)) ?? toRow({ key: raw.key, label: raw.label }, hides);
+        const row = rows.get(String(raw.key)) ?? toRow({ key: raw.key, label: raw.label, id: raw.id }, hides, typeName);
         row.requestCount = Number(raw.count);
         row.demandTotal = row.demands + row.requestCount;
         rows.set(String(raw.key), row);
@@ -240,6 +241,7 @@ function withoutSmallCounts(suppresses: boolean, stats: ExactStats): ServiceStat
 interface RawRow {
   key: unknown;
   label: unknown;
+  id?: unknown;
   count?: string | null;
   consultations?: string | null;
   open?: string | null;
@@ -250,7 +252,7 @@ interface RawRow {
 }
 
 /** `hides`: the small-cell rule (disclosure.ts): no mean of fewer than 5 ratings, no close time of fewer than 5 finished records. */
-function toRow(raw: RawRow, hides: boolean): ExactRow {
+function toRow(raw: RawRow, hides: boolean, typeName?: string): ExactRow {
   const count = Number(raw.count ?? 0);
   const consultations = Number(raw.consultations ?? 0);
   const finished = Number(raw.finished ?? 0);
@@ -258,6 +260,7 @@ function toRow(raw: RawRow, hides: boolean): ExactRow {
   return {
     key: String(raw.key),
     label: String(raw.label),
+    id: typeName && raw.id != null ? toGlobalId(typeName, Number(raw.id)) : null,
     serviceCount: count,
     consultations,
     demands: count - consultations,
@@ -279,17 +282,21 @@ interface Dimension {
   requestKey?: string;
   requestLabel?: string;
   requestJoin?: string;
+  /** The row's node (a category, item or community): its database id column and GraphQL type. */
+  id?: { column: string; typeName: string };
 }
 
 const DIMENSIONS: Record<ServiceStatsGroupBy, Dimension> = {
   [ServiceStatsGroupBy.CATEGORY]: {
     serviceKey: 'c.code', serviceLabel: 'c.name', serviceJoin: 'join service_item i on i.id = d.item_id join request_category c on c.id = i.category_id',
     requestKey: 'c.code', requestLabel: 'c.name', requestJoin: 'join request_category c on c.id = d.category_id',
+    id: { column: 'c.id', typeName: 'RequestCategory' },
   },
-  [ServiceStatsGroupBy.ITEM]: { serviceKey: 'i.code', serviceLabel: 'i.name', serviceJoin: 'join service_item i on i.id = d.item_id' },
+  [ServiceStatsGroupBy.ITEM]: { serviceKey: 'i.code', serviceLabel: 'i.name', serviceJoin: 'join service_item i on i.id = d.item_id', id: { column: 'i.id', typeName: 'ServiceItem' } },
   [ServiceStatsGroupBy.COMMUNITY]: {
     serviceKey: 'a.code', serviceLabel: 'a.name', serviceJoin: 'join area a on a.id = d.community_id',
     requestKey: 'a.code', requestLabel: 'a.name', requestJoin: 'join area a on a.id = d.community_id',
+    id: { column: 'a.id', typeName: 'Community' },
   },
   [ServiceStatsGroupBy.RESIDENT_GROUP]: {
     serviceKey: 'grp.name', serviceLabel: 'grp.name', serviceJoin: `join ${GROUP_VALUES_SQL} on (grp.bit = 0 and d.resident_groups = 0) or (d.resident_groups & grp.bit) <> 0`,

@@ -1,5 +1,5 @@
 import { LocalDateResolver } from 'graphql-scalars';
-import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { MIN_CELL_RECORDS } from '../../common/disclosure';
 
 // Result types made only of scalars use `simpleResolvers`: GraphQL's default resolver, without
@@ -13,6 +13,10 @@ export class ServiceStatsRow {
 
   @Field()
   label!: string;
+
+  // The key is a code, which no other query takes: the id lets a chart's row open the category's series or the community's dashboard.
+  @Field(() => ID, { nullable: true, description: 'The row\'s node, to pass to other queries (demandSeries categoryId or cellAreaId, dashboard areaId, node): a RequestCategory (CATEGORY), ServiceItem (ITEM) or Community (COMMUNITY); null by DAY and RESIDENT_GROUP, and on the total.' })
+  id!: string | null;
 
   @Field(() => Int, { nullable: true, description: 'One-window records. Null only when suppressed.' })
   serviceCount!: number | null;

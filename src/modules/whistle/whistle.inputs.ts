@@ -1,3 +1,4 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
 import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { IdInput, TextInput } from '../../common/input-fields';
@@ -55,6 +56,15 @@ export class WhistleFilter {
 
   @IdInput({ nullable: true })
   requestId?: string;
+
+  // The dashboard's whistlesBlown counts a period ([from, to)); its list must be able to as well.
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Blown at or after (as the dashboard\'s `from`).' })
+  @IsOptional()
+  blownFrom?: Date;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'Blown before (as the dashboard\'s `to`, exclusive): with blownFrom, the whistles dashboard.whistlesBlown counts.' })
+  @IsOptional()
+  blownTo?: Date;
 
   @Field(() => Boolean, { nullable: true, description: 'true: whistles with at least one department (this unit, with unitId) overdue (its `overdue` field: missed the report or the feedback deadline, done late or not yet); false: the others. To find whom to chase now, use awaitingPastDeadline.' })
   @IsOptional()

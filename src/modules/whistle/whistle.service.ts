@@ -93,6 +93,8 @@ export const whistleService = {
     // By id, not by loading the request: a liaison reads the whistles aimed at their unit about a
     // request outside their communities, which they cannot read (loading it answered NOT_FOUND).
     if (filter.requestId) and.push({ request: expectGlobalId(filter.requestId, [Request.name], 'filter.requestId').id });
+    if (filter.blownFrom) and.push({ blownAt: { $gte: filter.blownFrom } });
+    if (filter.blownTo) and.push({ blownAt: { $lt: filter.blownTo } });
     // Of the unit's department, given unitId (its recipient row), else of any of the whistle's departments.
     const byUnit: FilterQuery<WhistleRecipient>[] = filter.unitId ? [{ unit: (await loadByGlobalId(ctx.em, Unit, filter.unitId, 'filter.unitId')).id }] : [];
     const withResponse: (() => FilterQuery<Whistle>)[] = [];
