@@ -1,3 +1,4 @@
+import { chinaDayOf } from '../../src/common/dates';
 import { categoryId } from '../helpers/closed-loop-fixtures';
 import { buildWorld, dbId, ok, type World } from '../helpers/fixtures';
 import { createContext, SYSTEM_VIEWER } from '../../src/context/context';
@@ -70,7 +71,7 @@ test('rows of two rankings of different areas batched together: each reads its o
   const em = app.orm.em.fork();
   const pathOf = async (id: string) => (await em.execute(`select path from area where id = ?`, [dbId(id)]))[0].path as string;
   const [repair, parking] = await Promise.all(['HOUSING-REPAIR', 'HOUSING-PARKING'].map(async (code) => (await em.execute(`select id from request_category where code = ?`, [code]))[0].id as number));
-  const today = app.clock.now().toISOString().slice(0, 10);
+  const today = chinaDayOf(app.clock.now()); // China's day: from 16:00 UTC it is already tomorrow there
   const row = (categoryId: number, path: string) => ({ key: { categoryId }, from: '2000-01-01', to: today, paths: [path], sources: 'REQUESTS' as const });
   const [lights, parked] = await residentsSayLoader(ctx).loadMany([row(repair, await pathOf(w.gridId)), row(parking, await pathOf(w.otherGridId))]) as { term: string }[][];
   expect(lights.map((k) => k.term)).toContain('路灯');
