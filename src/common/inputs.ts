@@ -8,7 +8,15 @@ export enum NamedOrderField {
   CREATED_AT = 'createdAt',
   ID = 'id',
 }
-registerEnumType(NamedOrderField, { name: 'NamedOrderField', description: 'NAME sorts by Unicode code point (stable, not pinyin).' });
+registerEnumType(NamedOrderField, {
+  name: 'NamedOrderField',
+  description: 'NAME sorts by Unicode code point (stable, not pinyin).',
+  valuesConfig: {
+    NAME: { description: 'The name, by Unicode code point (stable, not pinyin).' },
+    CREATED_AT: { description: 'When the record was created.' },
+    ID: { description: 'The id (creation order).' },
+  },
+});
 
 @InputType({ description: 'Order of a list; ties are broken by id.' })
 export class NamedOrder {

@@ -27,7 +27,13 @@ export enum OrderDirection {
   ASC = 'ASC',
   DESC = 'DESC',
 }
-registerEnumType(OrderDirection, { name: 'OrderDirection' });
+registerEnumType(OrderDirection, {
+  name: 'OrderDirection',
+  valuesConfig: {
+    ASC: { description: 'Ascending: smallest (earliest) first.' },
+    DESC: { description: 'Descending: largest (latest) first.' },
+  },
+});
 
 /** Forward pagination arguments shared by every connection. */
 @ArgsType()

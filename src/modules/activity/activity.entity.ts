@@ -16,7 +16,17 @@ export enum ActivityKind {
   STUDY = 'STUDY',
   MEETING = 'MEETING',
 }
-registerEnumType(ActivityKind, { name: 'ActivityKind', description: '主题党日 THEME_PARTY_DAY, 每周活动菜单 WEEKLY_MENU, 志愿服务 VOLUNTEER_SERVICE, 学习 STUDY, 会议 MEETING.' });
+registerEnumType(ActivityKind, {
+  name: 'ActivityKind',
+  description: '主题党日 THEME_PARTY_DAY, 每周活动菜单 WEEKLY_MENU, 志愿服务 VOLUNTEER_SERVICE, 学习 STUDY, 会议 MEETING.',
+  valuesConfig: {
+    THEME_PARTY_DAY: { description: '主题党日: a party theme day.' },
+    WEEKLY_MENU: { description: '每周活动菜单: an activity of the weekly activity menu.' },
+    VOLUNTEER_SERVICE: { description: '志愿服务: volunteer service.' },
+    STUDY: { description: '学习: a study session.' },
+    MEETING: { description: '会议: a meeting.' },
+  },
+});
 
 @ObjectType({ implements: NodeEntity, description: 'An activity members sign up for and attend.' })
 @Entity({ tableName: 'activity' })

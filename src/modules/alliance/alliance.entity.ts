@@ -17,6 +17,11 @@ export enum AllianceModel {
 registerEnumType(AllianceModel, {
   name: 'AllianceModel',
   description: '"1+3+N" ONE_THREE_N (Guanyun), "1+N+X" ONE_N_X (Chancheng), 大党委 BIG_PARTY_COMMITTEE (Kuitun).',
+  valuesConfig: {
+    ONE_THREE_N: { description: '"1+3+N" (Guanyun): the community party organisation, police, owners\' committee and property company, and N units; on a community.' },
+    ONE_N_X: { description: '"1+N+X" (Chancheng): the lead organisation, N in-area and X out-of-area organisations; on a community.' },
+    BIG_PARTY_COMMITTEE: { description: '大党委 (Kuitun): a big party committee with part-time members from units; on a community or a street.' },
+  },
 });
 
 export enum AllianceRole {
@@ -30,6 +35,14 @@ export enum AllianceRole {
 registerEnumType(AllianceRole, {
   name: 'AllianceRole',
   description: 'CORE is the "1" (the leading party organisation\'s unit); POLICE, OWNERS_COMMITTEE and PROPERTY are the "3"; IN_AREA / OUT_OF_AREA are the "N" / "X".',
+  valuesConfig: {
+    CORE: { description: 'The "1": the leading party organisation\'s unit; one per alliance.' },
+    POLICE: { description: 'One of the "3": the police (a POLICE_STATION unit).' },
+    OWNERS_COMMITTEE: { description: 'One of the "3": the owners\' committee (业委会; an OWNERS_COMMITTEE unit).' },
+    PROPERTY: { description: 'One of the "3": the property company (物业; a PROPERTY_COMPANY unit).' },
+    IN_AREA: { description: 'The "N": a unit in the area (驻区单位), of any kind.' },
+    OUT_OF_AREA: { description: 'The "X": a unit from outside the area, of any kind.' },
+  },
 });
 
 /** 党建联盟: a community's (or street's) alliance of units under a leading party organisation. */

@@ -11,7 +11,17 @@ export enum AreaLevel {
   GRID = 'GRID',
   BUILDING = 'BUILDING',
 }
-registerEnumType(AreaLevel, { name: 'AreaLevel', description: 'Level in the area tree: 区 → 街道 → 社区 → 网格 → 楼栋.' });
+registerEnumType(AreaLevel, {
+  name: 'AreaLevel',
+  description: 'Level in the area tree: 区 → 街道 → 社区 → 网格 → 楼栋.',
+  valuesConfig: {
+    DISTRICT: { description: '区: a district, the top of the tree.' },
+    STREET: { description: '街道: a street (sub-district) in a district.' },
+    COMMUNITY: { description: '社区: a residents\' community in a street.' },
+    GRID: { description: '网格: a grid in a community.' },
+    BUILDING: { description: '楼栋: a residential building in a grid.' },
+  },
+});
 
 /** The level each level's parent must have; one place for the tree's shape. */
 export const PARENT_LEVEL: Record<AreaLevel, AreaLevel | null> = {

@@ -10,7 +10,14 @@ export enum AreaOrderField {
   NAME = 'name',
   CREATED_AT = 'createdAt',
 }
-registerEnumType(AreaOrderField, { name: 'AreaOrderField' });
+registerEnumType(AreaOrderField, {
+  name: 'AreaOrderField',
+  valuesConfig: {
+    CODE: { description: 'The administrative code; the default.' },
+    NAME: { description: 'The name.' },
+    CREATED_AT: { description: 'When the area was created.' },
+  },
+});
 
 @InputType({ description: 'Order of an area list; ties are broken by id.' })
 export class AreaOrder {

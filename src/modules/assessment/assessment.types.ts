@@ -12,6 +12,14 @@ export enum AssessmentPartKind {
 registerEnumType(AssessmentPartKind, {
   name: 'AssessmentPartKind',
   description: 'The parts of an assessment (反向考核): a unit is scored on ATTENDANCE, CLAIMS, WHISTLES and SATISFACTION; a reported member on POSTS, ATTENDANCE, REQUESTS and SATISFACTION.',
+  valuesConfig: {
+    ATTENDANCE: { description: '活动参与: share of the community\'s activities attended (by at least one of the unit\'s people; by the member).' },
+    CLAIMS: { description: '认领兑现 (units): claims on the community\'s list items delivered or confirmed, of those not cancelled.' },
+    WHISTLES: { description: '吹哨报到 (units): whistles to the unit answered by the feedback deadline, of those answered by it or that missed it.' },
+    SATISFACTION: { description: '群众满意度: mean resident rating (1-5) of the requests assigned, divided by 5.' },
+    POSTS: { description: '认岗 (members): held a service post of the community some time in the year; 1 or 0.' },
+    REQUESTS: { description: '限时办结 (members): requests assigned to them resolved by their due time, of those resolved, held past it or taken from them past it.' },
+  },
 });
 
 @ObjectType({ description: 'One part of an assessment: a share 0..1 with what it was computed from.' })

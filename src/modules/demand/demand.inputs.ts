@@ -3,7 +3,7 @@ import { Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql
 import { DateInput, IdInput } from '../../common/input-fields';
 import { CRITERIA, UNKNOWN_GROUP, type BaselineKindUsed as AnalyticsBaselineKindUsed, type RankingMetric } from '../../../analytics';
 import { enumOf } from '../../common/enum-of';
-import { ResidentGroup } from '../../common/resident-group';
+import { RESIDENT_GROUP_VALUES, ResidentGroup } from '../../common/resident-group';
 
 /**
  * A ranked cell's resident group: ResidentGroup's values and analytics' UNKNOWN_GROUP (the demands
@@ -12,7 +12,11 @@ import { ResidentGroup } from '../../common/resident-group';
  */
 export const DemandResidentGroup = Object.freeze({ ...ResidentGroup, [UNKNOWN_GROUP]: UNKNOWN_GROUP });
 export type DemandResidentGroup = ResidentGroup | typeof UNKNOWN_GROUP;
-registerEnumType(DemandResidentGroup, { name: 'DemandResidentGroup', description: 'A ResidentGroup, or UNKNOWN: the demands that record no resident group.' });
+registerEnumType(DemandResidentGroup, {
+  name: 'DemandResidentGroup',
+  description: 'A ResidentGroup, or UNKNOWN: the demands that record no resident group.',
+  valuesConfig: { ...RESIDENT_GROUP_VALUES, [UNKNOWN_GROUP]: { description: 'Demands that record no resident group.' } },
+});
 
 export enum DemandDimension {
   CATEGORY = 'CATEGORY',
@@ -21,20 +25,47 @@ export enum DemandDimension {
   GRID = 'GRID',
   RESIDENT_GROUP = 'RESIDENT_GROUP',
 }
-registerEnumType(DemandDimension, { name: 'DemandDimension', description: 'What a ranked cell is: a second-level category, a service item, a community, a grid, a resident group (1 or 2 of these).' });
+registerEnumType(DemandDimension, {
+  name: 'DemandDimension',
+  description: 'What a ranked cell is: a second-level category, a service item, a community, a grid, a resident group (1 or 2 of these).',
+  valuesConfig: {
+    CATEGORY: { description: 'A second-level request category; not with SERVICE_ITEM.' },
+    SERVICE_ITEM: { description: 'A one-window service item (service records only); not with CATEGORY or GRID.' },
+    COMMUNITY: { description: '社区: a community; not with GRID.' },
+    GRID: { description: '网格: a grid; pairs only with CATEGORY.' },
+    RESIDENT_GROUP: { description: 'A resident group (UNKNOWN: none recorded); not with GRID nor includeConsultations.' },
+  },
+});
 
 export enum DemandSources {
   SERVICE_RECORDS = 'SERVICE_RECORDS',
   REQUESTS = 'REQUESTS',
   BOTH = 'BOTH',
 }
-registerEnumType(DemandSources, { name: 'DemandSources', description: 'One-window service records, resident requests, or both.' });
+registerEnumType(DemandSources, {
+  name: 'DemandSources',
+  description: 'One-window service records, resident requests, or both.',
+  valuesConfig: {
+    SERVICE_RECORDS: { description: '一门式: one-window service records only.' },
+    REQUESTS: { description: '群众诉求: resident requests only.' },
+    BOTH: { description: 'Service records and requests together; the default.' },
+  },
+});
 
 export enum BaselineKind {
   SAME_PERIOD_LAST_YEAR = 'SAME_PERIOD_LAST_YEAR',
   PREVIOUS_PERIOD = 'PREVIOUS_PERIOD',
 }
-registerEnumType(BaselineKind, { name: 'BaselineKind', description: 'SAME_PERIOD_LAST_YEAR: the same days 364 days earlier (same weekdays); PREVIOUS_PERIOD: the same length just before.' });
+/** The values' descriptions, shared with BaselineKindUsed (which adds GIVEN). */
+const BASELINE_KIND_VALUES: Readonly<Record<BaselineKind, { description: string }>> = {
+  SAME_PERIOD_LAST_YEAR: { description: 'The same days 364 days earlier (same weekdays, same season); the default when the data reach back that far.' },
+  PREVIOUS_PERIOD: { description: 'As many days just before the period; the default otherwise.' },
+};
+registerEnumType(BaselineKind, {
+  name: 'BaselineKind',
+  description: 'SAME_PERIOD_LAST_YEAR: the same days 364 days earlier (same weekdays); PREVIOUS_PERIOD: the same length just before.',
+  valuesConfig: BASELINE_KIND_VALUES,
+});
 
 /**
  * The kind of baseline an answer used: a BaselineKind, or GIVEN (its days were given). An enum of
@@ -43,20 +74,37 @@ registerEnumType(BaselineKind, { name: 'BaselineKind', description: 'SAME_PERIOD
  */
 export const BaselineKindUsed = Object.freeze({ ...BaselineKind, GIVEN: 'GIVEN' } as const satisfies { readonly [K in AnalyticsBaselineKindUsed]: K });
 export type BaselineKindUsed = AnalyticsBaselineKindUsed;
-registerEnumType(BaselineKindUsed, { name: 'BaselineKindUsed', description: 'The baseline an answer used: SAME_PERIOD_LAST_YEAR or PREVIOUS_PERIOD (asked for as `baseline`, or chosen), or GIVEN (its days given as baselineFrom/baselineTo).' });
+registerEnumType(BaselineKindUsed, {
+  name: 'BaselineKindUsed',
+  description: 'The baseline an answer used: SAME_PERIOD_LAST_YEAR or PREVIOUS_PERIOD (asked for as `baseline`, or chosen), or GIVEN (its days given as baselineFrom/baselineTo).',
+  valuesConfig: { ...BASELINE_KIND_VALUES, GIVEN: { description: 'The days given as baselineFrom/baselineTo.' } },
+});
 
 export enum SeriesInterval {
   DAY = 'DAY',
   WEEK = 'WEEK',
   MONTH = 'MONTH',
 }
-registerEnumType(SeriesInterval, { name: 'SeriesInterval' });
+registerEnumType(SeriesInterval, {
+  name: 'SeriesInterval',
+  valuesConfig: {
+    DAY: { description: 'One point per day.' },
+    WEEK: { description: 'One point per week, from Monday; the default.' },
+    MONTH: { description: 'One point per calendar month.' },
+  },
+});
 
 export enum HotspotLevel {
   COMMUNITY = 'COMMUNITY',
   GRID = 'GRID',
 }
-registerEnumType(HotspotLevel, { name: 'HotspotLevel' });
+registerEnumType(HotspotLevel, {
+  name: 'HotspotLevel',
+  valuesConfig: {
+    COMMUNITY: { description: 'Compare the communities (社区) in scope; the default.' },
+    GRID: { description: 'Compare the grids (网格) in scope.' },
+  },
+});
 
 /**
  * The metrics a ranking weighs, as a GraphQL enum: the names are analytics' CRITERIA metric names
@@ -68,6 +116,21 @@ export type DemandRankingMetric = RankingMetric;
 registerEnumType(DemandRankingMetric, {
   name: 'DemandRankingMetric',
   description: 'A metric the demand ranking weighs (DemandMetricsType has its meaning). volume and smoothedRatePer10k are never both weighed: by area volume is left out, without one smoothedRatePer10k.',
+  valuesConfig: {
+    volume: { description: 'Demands in the period; weighed only without an area dimension. Higher ranks higher.' },
+    smoothedRatePer10k: { description: 'Empirical-Bayes smoothed demands per 10,000 residents; weighed only with an area dimension. Higher ranks higher.' },
+    trendZ: { description: 'Mann–Kendall z of the monthly volumes. Rising ranks higher.' },
+    surgeZ: { description: 'Surge z against the baseline, (n − μ)/√μ. Higher ranks higher.' },
+    recurrence: { description: 'Share of requests repeating one from the same building within 90 days. Higher ranks higher.' },
+    backlogOpen: { description: 'Open demands received in the 365 days up to `to`. Higher ranks higher.' },
+    backlogP90AgeDays: { description: '90th percentile age in days of those open demands. Older ranks higher.' },
+    resolutionGap: { description: '1 − finished / (demands − cancelled). Higher ranks higher.' },
+    satisfactionGap: { description: '1 − ratings ≥ 4 / ratings. Higher ranks higher.' },
+    timelinessP90Hours: { description: '90th percentile hours from received to finished. Slower ranks higher.' },
+    onTimeShare: { description: 'Finished within the deadline / finished with a close time. The one metric where lower ranks higher.' },
+    vulnerableShare: { description: 'Share of demands with a known group from ELDERLY, CHILDREN, DISABLED or LOW_INCOME. Higher ranks higher.' },
+    spread: { description: 'Share of areas where the cell is in the local top decile. Higher ranks higher.' },
+  },
 });
 
 @InputType({ description: 'A policy weight for one metric (0-10); blended half-and-half with the entropy weights.' })

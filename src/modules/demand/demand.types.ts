@@ -16,6 +16,10 @@ export type TrendMethod = AnalyticsTrendMethod;
 registerEnumType(TrendMethod, {
   name: 'TrendMethod',
   description: 'The Mann–Kendall test a trend ran: SEASONAL, per season (12 months, 52 weeks or 7 days), from two full cycles of points; PLAIN, over the points in order (from 4 points).',
+  valuesConfig: {
+    SEASONAL: { description: 'Seasonal Mann–Kendall, per season (12 months, 52 weeks or 7 days), once two full cycles of points exist.' },
+    PLAIN: { description: 'Mann–Kendall over the points in order (from 4 points).' },
+  },
 });
 
 // DemandResidentGroup lives with the inputs (demandSeries takes it too); re-exported for the rows.

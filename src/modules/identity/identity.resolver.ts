@@ -76,7 +76,15 @@ class CreatedApiKey {
 /** The Viewer union's kinds (src/context/context.ts), as they are: the compiler holds the two to the same strings. */
 const ViewerKind = Object.freeze({ anonymous: 'anonymous', account: 'account', portal: 'portal' } as const satisfies { readonly [K in Viewer['kind']]: K });
 type ViewerKind = Viewer['kind'];
-registerEnumType(ViewerKind, { name: 'ViewerKind', description: 'anonymous (no credentials), account (a bearer token), portal (an API key).' });
+registerEnumType(ViewerKind, {
+  name: 'ViewerKind',
+  description: 'anonymous (no credentials), account (a bearer token), portal (an API key).',
+  valuesConfig: {
+    anonymous: { description: 'No credential sent: may call only viewer, signIn, refreshSession and signOut.' },
+    account: { description: 'A signed-in account (Authorization: Bearer <accessToken>); its role says what it may do.' },
+    portal: { description: 'A portal API key (X-Api-Key): reads the directory and figures, writes nothing.' },
+  },
+});
 
 @ObjectType({ description: 'Who the server thinks is asking.' })
 class ViewerInfo {

@@ -17,7 +17,16 @@ export enum ListItemKind {
   SERVICE = 'SERVICE',
   PROBLEM = 'PROBLEM',
 }
-registerEnumType(ListItemKind, { name: 'ListItemKind', description: '资源 RESOURCE (a unit offers), 需求 DEMAND (residents need), 服务 SERVICE (the community asks units to take on), 问题 PROBLEM (inspection found).' });
+registerEnumType(ListItemKind, {
+  name: 'ListItemKind',
+  description: '资源 RESOURCE (a unit offers), 需求 DEMAND (residents need), 服务 SERVICE (the community asks units to take on), 问题 PROBLEM (inspection found).',
+  valuesConfig: {
+    RESOURCE: { description: '资源清单: what a unit offers (money, a venue, hours, goods); claims draw on it.' },
+    DEMAND: { description: '需求清单: what residents need (possibly drawn from a request); units claim it.' },
+    SERVICE: { description: '服务清单: what the community asks units to take on; units claim it.' },
+    PROBLEM: { description: '问题清单: what inspection found, to be solved by dueAt; closed out (销号), not claimed.' },
+  },
+});
 
 export enum ResourceType {
   MONEY = 'MONEY',
@@ -26,7 +35,16 @@ export enum ResourceType {
   EXPERTISE = 'EXPERTISE',
   GOODS = 'GOODS',
 }
-registerEnumType(ResourceType, { name: 'ResourceType' });
+registerEnumType(ResourceType, {
+  name: 'ResourceType',
+  valuesConfig: {
+    MONEY: { description: '资金: cash; its quantity is in yuan.' },
+    VENUE: { description: '场地: a venue; its quantity is in m².' },
+    STAFF_HOURS: { description: 'Staff time; its quantity is in hours.' },
+    EXPERTISE: { description: 'Professional expertise; its quantity is in hours.' },
+    GOODS: { description: '物资: goods; its quantity is in pieces.' },
+  },
+});
 
 export enum ListItemStatus {
   OPEN = 'OPEN',
@@ -34,7 +52,15 @@ export enum ListItemStatus {
   DELIVERED = 'DELIVERED',
   CLOSED = 'CLOSED',
 }
-registerEnumType(ListItemStatus, { name: 'ListItemStatus' });
+registerEnumType(ListItemStatus, {
+  name: 'ListItemStatus',
+  valuesConfig: {
+    OPEN: { description: 'Not claimed. RESOURCE and PROBLEM items are never claimed: a PROBLEM item stays OPEN until closed out.' },
+    CLAIMED: { description: 'A unit has claimed this SERVICE or DEMAND item (认领); OPEN again if the claim is cancelled.' },
+    DELIVERED: { description: 'The claiming unit has delivered; waiting for the community\'s confirmation.' },
+    CLOSED: { description: 'Done: its claim confirmed, or a PROBLEM item closed out (销号); it can no longer change.' },
+  },
+});
 
 /** A community's four lists for one period (e.g. 2026-11 or 2026-Q4). */
 @ObjectType({ implements: NodeEntity, description: 'A community\'s four lists (resources, demands, services, problems) for one period.' })
@@ -144,7 +170,16 @@ export enum ClaimStatus {
   CONFIRMED = 'CONFIRMED',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(ClaimStatus, { name: 'ClaimStatus', description: 'CLAIMED → DELIVERED (by the unit) → CONFIRMED (by the community); or CANCELLED.' });
+registerEnumType(ClaimStatus, {
+  name: 'ClaimStatus',
+  description: 'CLAIMED → DELIVERED (by the unit) → CONFIRMED (by the community); or CANCELLED.',
+  valuesConfig: {
+    CLAIMED: { description: '认领: the unit has claimed the item; may still be cancelled.' },
+    DELIVERED: { description: 'The unit has delivered; waiting for the community\'s confirmation.' },
+    CONFIRMED: { description: 'The community confirmed delivery: the item is CLOSED, and the member who carried it out earns CLAIM_CONFIRMED points.' },
+    CANCELLED: { description: 'Cancelled while CLAIMED: the item is OPEN again and the resource is no longer used.' },
+  },
+});
 
 /** 认领: a unit takes on a SERVICE or DEMAND item, against one of its RESOURCE items. */
 @ObjectType({ implements: NodeEntity, description: '认领: a unit\'s claim on a service or demand item.' })

@@ -15,7 +15,17 @@ export enum MicroWishStatus {
   CONFIRMED = 'CONFIRMED',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(MicroWishStatus, { name: 'MicroWishStatus', description: 'PUBLISHED → CLAIMED → FULFILLED → CONFIRMED; or CANCELLED before fulfilment.' });
+registerEnumType(MicroWishStatus, {
+  name: 'MicroWishStatus',
+  description: 'PUBLISHED → CLAIMED → FULFILLED → CONFIRMED; or CANCELLED before fulfilment.',
+  valuesConfig: {
+    PUBLISHED: { description: 'Published, waiting for a claimant (back here when a member claimant moves away or leaves the party).' },
+    CLAIMED: { description: '认领: claimed by one party member or one unit.' },
+    FULFILLED: { description: 'The claimant has fulfilled it; waiting for the community\'s confirmation.' },
+    CONFIRMED: { description: 'Confirmed by the community; a member claimant earns MICRO_WISH_FULFILLED points.' },
+    CANCELLED: { description: 'Withdrawn before fulfilment.' },
+  },
+});
 
 /** 微心愿: a small wish of a needy resident, claimed by one member or one unit. */
 @ObjectType({ implements: NodeEntity, description: '微心愿: a small wish of a needy resident.' })

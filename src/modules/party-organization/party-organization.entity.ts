@@ -17,6 +17,12 @@ export enum PartyOrganizationKind {
 registerEnumType(PartyOrganizationKind, {
   name: 'PartyOrganizationKind',
   description: '党委 COMMITTEE, 党总支 GENERAL_BRANCH, 党支部 BRANCH, 党小组 GROUP.',
+  valuesConfig: {
+    COMMITTEE: { description: '党委: a party committee (e.g. a community party committee).' },
+    GENERAL_BRANCH: { description: '党总支: a general branch.' },
+    BRANCH: { description: '党支部: a branch (e.g. a grid branch); a reported member may be placed in one.' },
+    GROUP: { description: '党小组: a party group (e.g. a building group), the smallest cell: no child organisations; a reported member may be placed in one.' },
+  },
 });
 
 /**

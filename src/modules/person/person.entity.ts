@@ -12,20 +12,42 @@ export enum PartyStatus {
   RETIRED = 'RETIRED',
   MOBILE = 'MOBILE',
 }
-registerEnumType(PartyStatus, { name: 'PartyStatus', description: '在职党员 IN_SERVICE, 退休党员 RETIRED, 流动党员 MOBILE.' });
+registerEnumType(PartyStatus, {
+  name: 'PartyStatus',
+  description: '在职党员 IN_SERVICE, 退休党员 RETIRED, 流动党员 MOBILE.',
+  valuesConfig: {
+    IN_SERVICE: { description: '在职党员: a member in work; needs an employer unit, through which they report (双报到) to the community they live in.' },
+    RETIRED: { description: '退休党员: belongs to the community\'s own organisations; does not report (双报到) nor hold alliance seats for a unit.' },
+    MOBILE: { description: '流动党员: a mobile member; belongs to the community\'s own organisations and does not report (双报到).' },
+  },
+});
 
 export enum Gender {
   FEMALE = 'FEMALE',
   MALE = 'MALE',
 }
-registerEnumType(Gender, { name: 'Gender' });
+registerEnumType(Gender, {
+  name: 'Gender',
+  valuesConfig: {
+    FEMALE: { description: '女: female; must match an ID number given (even 17th digit).' },
+    MALE: { description: '男: male; must match an ID number given (odd 17th digit).' },
+  },
+});
 
 export enum GridWorkerRole {
   FULL_TIME = 'FULL_TIME',
   PART_TIME = 'PART_TIME',
   GRID_LEADER = 'GRID_LEADER',
 }
-registerEnumType(GridWorkerRole, { name: 'GridWorkerRole', description: '专职网格员 FULL_TIME, 兼职网格员 PART_TIME, 网格长 GRID_LEADER.' });
+registerEnumType(GridWorkerRole, {
+  name: 'GridWorkerRole',
+  description: '专职网格员 FULL_TIME, 兼职网格员 PART_TIME, 网格长 GRID_LEADER.',
+  valuesConfig: {
+    FULL_TIME: { description: '专职网格员: a full-time grid worker.' },
+    PART_TIME: { description: '兼职网格员: a part-time grid worker.' },
+    GRID_LEADER: { description: '网格长: the grid\'s leader.' },
+  },
+});
 
 /**
  * A registered person: a party member (in service, retired or mobile) or a non-party

@@ -12,7 +12,17 @@ export enum PointKind {
   MICRO_WISH_FULFILLED = 'MICRO_WISH_FULFILLED',
   SERVICE_REDEEMED = 'SERVICE_REDEEMED',
 }
-registerEnumType(PointKind, { name: 'PointKind', description: 'Earned for verified work (REQUEST_RESOLVED, CLAIM_CONFIRMED, ACTIVITY_ATTENDED, MICRO_WISH_FULFILLED); spent as SERVICE_REDEEMED.' });
+registerEnumType(PointKind, {
+  name: 'PointKind',
+  description: 'Earned for verified work (REQUEST_RESOLVED, CLAIM_CONFIRMED, ACTIVITY_ATTENDED, MICRO_WISH_FULFILLED); spent as SERVICE_REDEEMED.',
+  valuesConfig: {
+    REQUEST_RESOLVED: { description: 'Earned: a request the member resolved, rated 3 or more by someone else; once per request and member.' },
+    CLAIM_CONFIRMED: { description: 'Earned: a list-item claim the member carried out, confirmed by the community.' },
+    ACTIVITY_ATTENDED: { description: 'Earned: the member\'s attendance at an activity, recorded.' },
+    MICRO_WISH_FULFILLED: { description: 'Earned: a micro-wish the member claimed and fulfilled, confirmed by the community.' },
+    SERVICE_REDEEMED: { description: '以积分换服务: points spent on a service (a negative entry, never more than the balance).' },
+  },
+});
 
 /** 积分规则: points per kind of verified work, editable as data. */
 @ObjectType({ implements: NodeEntity, description: '积分规则: how many points a kind of verified work earns.' })

@@ -20,7 +20,15 @@ export enum ProjectKind {
   GOODS = 'GOODS',
   WORKS = 'WORKS',
 }
-registerEnumType(ProjectKind, { name: 'ProjectKind', description: '服务类 SERVICE and 货物类 GOODS (at most 500,000 yuan), 工程类 WORKS (at most 1,000,000 yuan).' });
+registerEnumType(ProjectKind, {
+  name: 'ProjectKind',
+  description: '服务类 SERVICE and 货物类 GOODS (at most 500,000 yuan), 工程类 WORKS (at most 1,000,000 yuan).',
+  valuesConfig: {
+    SERVICE: { description: '服务类: a service project; costs at most 500,000 yuan.' },
+    GOODS: { description: '货物类: a goods project; costs at most 500,000 yuan.' },
+    WORKS: { description: '工程类: a works (construction) project; costs at most 1,000,000 yuan.' },
+  },
+});
 
 export const COST_CAP: Readonly<Record<ProjectKind, number>> = {
   [ProjectKind.SERVICE]: 500_000,
@@ -36,6 +44,11 @@ export enum BeneficiaryRule {
 registerEnumType(BeneficiaryRule, {
   name: 'BeneficiaryRule',
   description: 'How a template estimates beneficiaries from `beneficiaryFactor`: FIXED (that many residents), PER_ADDRESSED_CASE (× ρ × covered demand), PER_10K_YUAN (× cost / 10,000).',
+  valuesConfig: {
+    FIXED: { description: 'beneficiaryFactor residents, whatever the demand or cost.' },
+    PER_ADDRESSED_CASE: { description: 'beneficiaryFactor × ρ (expected reduction) × the covered demand volume; the default.' },
+    PER_10K_YUAN: { description: 'beneficiaryFactor × the template\'s cost / 10,000 yuan.' },
+  },
 });
 
 @ObjectType({ description: 'A resource a project can use, and what a matched unit of it saves.' })
@@ -119,7 +132,17 @@ export enum ProjectStatus {
   ACCEPTED = 'ACCEPTED',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(ProjectStatus, { name: 'ProjectStatus', description: 'PROPOSED → APPROVED → IN_PROGRESS → ACCEPTED (验收); CANCELLED from any but ACCEPTED.' });
+registerEnumType(ProjectStatus, {
+  name: 'ProjectStatus',
+  description: 'PROPOSED → APPROVED → IN_PROGRESS → ACCEPTED (验收); CANCELLED from any but ACCEPTED.',
+  valuesConfig: {
+    PROPOSED: { description: 'Proposed by the community (accepted from a suggestion); the only status in which it can be edited.' },
+    APPROVED: { description: 'Approved by the street or district above the community.' },
+    IN_PROGRESS: { description: 'Started by the community, which reports its progress.' },
+    ACCEPTED: { description: '验收: accepted by the street or district; finished, progress 100.' },
+    CANCELLED: { description: 'Cancelled before acceptance.' },
+  },
+});
 
 /** The longest project name the column holds. */
 export const PROJECT_NAME_LENGTH = 120;
@@ -222,6 +245,13 @@ export enum FundingSourceKind {
 registerEnumType(FundingSourceKind, {
   name: 'FundingSourceKind',
   description: '财政 GOVERNMENT, 共建单位统筹资金 UNIT_POOLED (pooled from paired units), 单位 UNIT (one unit, named), 社会 SOCIAL (donations, charities), OTHER.',
+  valuesConfig: {
+    GOVERNMENT: { description: '财政: public funds.' },
+    UNIT_POOLED: { description: '共建单位统筹资金: the fund pooled from paired units; names no unit.' },
+    UNIT: { description: '单位: one unit\'s contribution (cash or in kind); names its unit.' },
+    SOCIAL: { description: '社会: donations, charities.' },
+    OTHER: { description: 'Any other source.' },
+  },
 });
 
 /** One funding source of a project. */
@@ -280,7 +310,18 @@ export enum ProjectEventKind {
   ACCEPTED = 'ACCEPTED',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(ProjectEventKind, { name: 'ProjectEventKind' });
+registerEnumType(ProjectEventKind, {
+  name: 'ProjectEventKind',
+  valuesConfig: {
+    PROPOSED: { description: 'Proposed: accepted from a suggestion of projectSuggestions.' },
+    UPDATED: { description: 'Edited while PROPOSED.' },
+    APPROVED: { description: 'Approved by the street or district above the community.' },
+    STARTED: { description: 'Started by the community (IN_PROGRESS).' },
+    PROGRESS: { description: 'Progress reported (it never goes back).' },
+    ACCEPTED: { description: '验收: acceptance recorded by the street or district; progress 100.' },
+    CANCELLED: { description: 'Cancelled before acceptance.' },
+  },
+});
 
 /** One step in a project's ledger (台账): who, when, what, and a note. Append-only. */
 @ObjectType({ implements: NodeEntity, description: 'A ledger entry of a livelihood project.' })

@@ -27,6 +27,15 @@ export enum BindingConstraint {
 registerEnumType(BindingConstraint, {
   name: 'BindingConstraint',
   description: 'What kept a candidate out (or, for a selected one, put it in): the budget, a per-community cap, the required groups, the allowed templates, a project of the template already under way in the community (ACTIVE_PROJECT); NOT_PROVEN when only an unproven answer explains it.',
+  valuesConfig: {
+    BUDGET: { description: 'The budget: it costs more (net) than the budget, or than what the selected projects leave of it.' },
+    COMMUNITY_MAX_PROJECTS: { description: 'perCommunityMaxProjects: its community already has the most selected projects allowed.' },
+    COMMUNITY_MAX_COST: { description: 'perCommunityMaxCost: it, or its community\'s selected projects with it, would cost more than the per-community cap.' },
+    GROUP_REQUIREMENT: { description: 'requiredGroups: selected to serve a required group, or left out for one that does (or no selection serves them all).' },
+    TEMPLATE_NOT_ALLOWED: { description: 'Its template is not among allowedTemplateIds.' },
+    ACTIVE_PROJECT: { description: 'Its community already has a project of the template under way (PROPOSED, APPROVED or IN_PROGRESS).' },
+    NOT_PROVEN: { description: 'Nothing else keeps it out: the selection is not proven optimal, so a better one may include it.' },
+  },
 });
 
 /** analytics' SELECTION_METHODS (analytics/optimize/select.ts), the one list; the same strings as before. */
@@ -35,6 +44,12 @@ export type SelectionMethod = AnalyticsSelectionMethod;
 registerEnumType(SelectionMethod, {
   name: 'SelectionMethod',
   description: 'How the exact selection was solved: DYNAMIC_PROGRAMMING (0/1 knapsack); MULTIPLE_CHOICE_DP (with per-community caps); BRANCH_AND_BOUND (the search over communities, with caps: when it proves the optimum first, or as the fallback when the DP table would be too large); TRIVIAL (no candidates).',
+  valuesConfig: {
+    DYNAMIC_PROGRAMMING: { description: '0/1 knapsack by dynamic programming (after fixing what the bounds decide), without per-community caps.' },
+    MULTIPLE_CHOICE_DP: { description: 'Multiple-choice dynamic programming over communities, with per-community caps.' },
+    BRANCH_AND_BOUND: { description: 'Branch-and-bound search over communities: with caps when it proves the optimum first, or the fallback when the DP table would be too large.' },
+    TRIVIAL: { description: 'Nothing to solve: no candidates.' },
+  },
 });
 
 @ObjectType({ simpleResolvers: true, description: 'One metric of a demand cell.' })

@@ -23,6 +23,15 @@ export enum RequestChannel {
 registerEnumType(RequestChannel, {
   name: 'RequestChannel',
   description: '一门式窗口 COUNTER, 走访 VISIT, 入户 DOOR_KNOCKING, 网格巡查 GRID_PATROL, 12345热线 HOTLINE_12345, 微信群 WECHAT_GROUP, 小程序 MINI_PROGRAM.',
+  valuesConfig: {
+    COUNTER: { description: '一门式窗口: at a one-window service counter.' },
+    VISIT: { description: '走访: raised during a visit.' },
+    DOOR_KNOCKING: { description: '入户: raised on a door-to-door household visit.' },
+    GRID_PATROL: { description: '网格巡查: found on a grid patrol.' },
+    HOTLINE_12345: { description: '12345热线: the 12345 citizen hotline.' },
+    WECHAT_GROUP: { description: '微信群: a WeChat group.' },
+    MINI_PROGRAM: { description: '小程序: a mini program.' },
+  },
 });
 
 /** The closed loop; the legal moves between these live in request.states.ts only. */
@@ -41,6 +50,18 @@ export enum RequestStatus {
 registerEnumType(RequestStatus, {
   name: 'RequestStatus',
   description: 'Resident orders (ORDERED) → branch dispatches (DISPATCHED) → member takes (TAKEN) → IN_PROGRESS → RESOLVED → close-out (CLOSED). Also REJECTED, RETURNED, SUSPENDED, REOPENED.',
+  valuesConfig: {
+    ORDERED: { description: '居民点单: received (or just escalated), waiting for the owning level to dispatch it; its deadline clock runs.' },
+    DISPATCHED: { description: '支部派单: sent to a party member or a unit, waiting for them to take it.' },
+    TAKEN: { description: '党员接单: taken by the assignee (for a unit, by a person working there).' },
+    IN_PROGRESS: { description: 'The assignee has started work on it.' },
+    RESOLVED: { description: '办结: resolved by the assignee; the resident may rate it, the owning level closes it out, or it is reopened within 7 days.' },
+    CLOSED: { description: '销号: closed out by the owning level (or one above); it stops the whistles blown on it. Reopened only within 7 days of resolution.' },
+    REJECTED: { description: 'Turned away by the owning level before dispatch, with a reason; final, and it stops the whistles blown on it.' },
+    RETURNED: { description: 'Handed back by the assignee with a reason; the owning level dispatches it again, rejects or escalates it.' },
+    SUSPENDED: { description: 'On hold (waiting on the resident, the weather, a part): the deadline clock stops; resuming returns it to its status before.' },
+    REOPENED: { description: 'The resident was not satisfied: back in the owning level\'s queue with a fresh deadline, to be dispatched again.' },
+  },
 });
 
 /** 三级联动: who owns the request. */
@@ -49,7 +70,15 @@ export enum RequestLevel {
   STREET = 'STREET',
   DISTRICT = 'DISTRICT',
 }
-registerEnumType(RequestLevel, { name: 'RequestLevel', description: '三级联动: 社区 COMMUNITY → 街道 STREET → 区 DISTRICT.' });
+registerEnumType(RequestLevel, {
+  name: 'RequestLevel',
+  description: '三级联动: 社区 COMMUNITY → 街道 STREET → 区 DISTRICT.',
+  valuesConfig: {
+    COMMUNITY: { description: '社区: the community owns it; every request starts here.' },
+    STREET: { description: '街道: escalated from the community to the street.' },
+    DISTRICT: { description: '区: escalated from the street to the district; the top level, not escalated further.' },
+  },
+});
 
 /** A resident's request (群众诉求) and where it stands. Its history is the ledger (RequestEvent). */
 @ObjectType({ implements: NodeEntity, description: '群众诉求: a resident request in its closed loop.' })
@@ -191,7 +220,28 @@ export enum RequestEventKind {
   WHISTLE_FEEDBACK = 'WHISTLE_FEEDBACK',
   COMMENTED = 'COMMENTED',
 }
-registerEnumType(RequestEventKind, { name: 'RequestEventKind' });
+registerEnumType(RequestEventKind, {
+  name: 'RequestEventKind',
+  valuesConfig: {
+    CREATED: { description: '居民点单: the request was received, at community level.' },
+    DISPATCHED: { description: '派单: dispatched to a party member or a unit.' },
+    TAKEN: { description: '接单: taken by the assignee.' },
+    STARTED: { description: 'Work started (IN_PROGRESS).' },
+    RESOLVED: { description: '办结: resolved by the assignee.' },
+    RATED: { description: '满意度: the resident rated the outcome; a rating of 3 or more earns the assigned member REQUEST_RESOLVED points.' },
+    CLOSED_OUT: { description: '销号: closed out by the owning level.' },
+    REJECTED: { description: 'Turned away by the owning level, with a reason.' },
+    RETURNED: { description: 'Handed back by the assignee, with a reason.' },
+    SUSPENDED: { description: 'Suspended, with a reason: the deadline clock stopped.' },
+    RESUMED: { description: 'Resumed: back to its status before suspension, its deadlines moved by the time suspended.' },
+    REOPENED: { description: 'Reopened after resolution (within 7 days), with a fresh deadline.' },
+    ESCALATED: { description: '三级联动: handed up to the next level, which dispatches it afresh with its own deadline.' },
+    WHISTLE_BLOWN: { description: '吹哨: a whistle was blown on it to departments.' },
+    WHISTLE_REPORTED: { description: '报到: a called department reported.' },
+    WHISTLE_FEEDBACK: { description: '反馈: a called department fed back.' },
+    COMMENTED: { description: 'A comment; nothing else changed.' },
+  },
+});
 
 /**
  * One append-only ledger entry (台账). Never updated or deleted (a trigger refuses it);

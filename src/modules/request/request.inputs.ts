@@ -11,7 +11,13 @@ export enum RequestOrderField {
   CREATED_AT = 'createdAt',
   DUE_AT = 'dueAt',
 }
-registerEnumType(RequestOrderField, { name: 'RequestOrderField' });
+registerEnumType(RequestOrderField, {
+  name: 'RequestOrderField',
+  valuesConfig: {
+    CREATED_AT: { description: 'When the request was received (createdAt); the default, newest first.' },
+    DUE_AT: { description: 'The owning level\'s deadline (dueAt, 限时办结).' },
+  },
+});
 
 @InputType()
 export class RequestOrder {

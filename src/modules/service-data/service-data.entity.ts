@@ -13,7 +13,15 @@ export enum ServiceRecordStatus {
   FINISHED = 'FINISHED',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(ServiceRecordStatus, { name: 'ServiceRecordStatus', description: '受理中 OPEN, 办结 FINISHED, 撤销/重复 CANCELLED.' });
+registerEnumType(ServiceRecordStatus, {
+  name: 'ServiceRecordStatus',
+  description: '受理中 OPEN, 办结 FINISHED, 撤销/重复 CANCELLED.',
+  valuesConfig: {
+    OPEN: { description: '受理中: received, not finished.' },
+    FINISHED: { description: '办结: finished, with its finish time (close times are read from it).' },
+    CANCELLED: { description: '撤销/重复: withdrawn or a duplicate; left out of resolutionGap (1 − finished / (demands − cancelled)).' },
+  },
+});
 
 export enum ServiceChannel {
   COUNTER = 'COUNTER',
@@ -24,7 +32,19 @@ export enum ServiceChannel {
   PROXY = 'PROXY',
   OTHER = 'OTHER',
 }
-registerEnumType(ServiceChannel, { name: 'ServiceChannel', description: '窗口 COUNTER, 网上 ONLINE, 电话 PHONE, 掌上 MOBILE_APP, 自助 SELF_SERVICE, 代办 PROXY, OTHER.' });
+registerEnumType(ServiceChannel, {
+  name: 'ServiceChannel',
+  description: '窗口 COUNTER, 网上 ONLINE, 电话 PHONE, 掌上 MOBILE_APP, 自助 SELF_SERVICE, 代办 PROXY, OTHER.',
+  valuesConfig: {
+    COUNTER: { description: '窗口: at a service counter.' },
+    ONLINE: { description: '网上: online.' },
+    PHONE: { description: '电话: by phone.' },
+    MOBILE_APP: { description: '掌上: on a mobile app.' },
+    SELF_SERVICE: { description: '自助: at a self-service terminal.' },
+    PROXY: { description: '代办: done on the resident\'s behalf.' },
+    OTHER: { description: 'Another channel, or none given (an import without a channel, or an empty one).' },
+  },
+});
 
 export enum ImportRunStatus {
   RUNNING = 'RUNNING',
@@ -36,6 +56,12 @@ export enum ImportRunStatus {
 registerEnumType(ImportRunStatus, {
   name: 'ImportRunStatus',
   description: 'RUNNING while its importer works; INTERRUPTED when the importer stopped before the end (killed, connection lost), however the run is read: its committed batches are kept, and running the same file again completes it exactly once.',
+  valuesConfig: {
+    RUNNING: { description: 'Its importer is working.' },
+    SUCCEEDED: { description: 'Read to the end with something imported (rows inserted or already present); some rows may be rejected (see its counts).' },
+    FAILED: { description: 'Ended with an error (see `error`): the file unreadable or not matching the mapping, a batch refused, the import stopped (Ctrl-C), or nothing imported; batches committed before are kept.' },
+    INTERRUPTED: { description: 'Its importer stopped before the end (killed, connection lost); importing the same file again completes it exactly once.' },
+  },
 });
 
 /** One entry of the one-window (一门式) service catalogue. */

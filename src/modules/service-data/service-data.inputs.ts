@@ -59,6 +59,13 @@ export enum ServiceStatsGroupBy {
 registerEnumType(ServiceStatsGroupBy, {
   name: 'ServiceStatsGroupBy',
   description: 'CATEGORY: second-level request category (services and requests together); RESIDENT_GROUP counts a record once per group it carries (UNKNOWN when none).',
+  valuesConfig: {
+    CATEGORY: { description: 'By second-level request category: service records and requests together.' },
+    ITEM: { description: 'By one-window service item: service records only (requests have no item).' },
+    COMMUNITY: { description: 'By community: service records and requests together.' },
+    RESIDENT_GROUP: { description: 'By resident group: a record counts once per group it carries, UNKNOWN when none.' },
+    DAY: { description: 'By day (China time): every day of the period, oldest first, empty days as zeros.' },
+  },
 });
 
 @InputType()

@@ -60,7 +60,13 @@ export enum PostClaimStatus {
   ACTIVE = 'ACTIVE',
   ENDED = 'ENDED',
 }
-registerEnumType(PostClaimStatus, { name: 'PostClaimStatus' });
+registerEnumType(PostClaimStatus, {
+  name: 'PostClaimStatus',
+  valuesConfig: {
+    ACTIVE: { description: 'The post is held now.' },
+    ENDED: { description: 'Ended by its holder, or by the end of their report (双报到), for good: taking the post again is a new claim.' },
+  },
+});
 
 /**
  * A member holding a service post, from claimedOn until endedOn. A claim that ended stays as the

@@ -19,6 +19,16 @@ export enum UnitKind {
 registerEnumType(UnitKind, {
   name: 'UnitKind',
   description: '机关 AGENCY, 企业 ENTERPRISE, 学校 SCHOOL, 医院 HOSPITAL, 派出所 POLICE_STATION, 物业 PROPERTY_COMPANY, 业委会 OWNERS_COMMITTEE, 社会组织 SOCIAL_ORGANIZATION.',
+  valuesConfig: {
+    AGENCY: { description: '机关: a government agency or department.' },
+    ENTERPRISE: { description: '企业: an enterprise.' },
+    SCHOOL: { description: '学校: a school.' },
+    HOSPITAL: { description: '医院: a hospital.' },
+    POLICE_STATION: { description: '派出所: a police station; the only kind for an alliance\'s POLICE seat.' },
+    PROPERTY_COMPANY: { description: '物业: a property-management company; the only kind for an alliance\'s PROPERTY seat.' },
+    OWNERS_COMMITTEE: { description: '业委会: an owners\' committee; the only kind for an alliance\'s OWNERS_COMMITTEE seat.' },
+    SOCIAL_ORGANIZATION: { description: '社会组织: a social organisation.' },
+  },
 });
 
 /** A resident or paired unit (驻区单位 / 结对共建单位). */

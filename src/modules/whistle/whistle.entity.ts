@@ -52,7 +52,15 @@ export enum WhistleResponseStatus {
   REPORTED = 'REPORTED',
   ANSWERED = 'ANSWERED',
 }
-registerEnumType(WhistleResponseStatus, { name: 'WhistleResponseStatus', description: 'AWAITING_REPORT → REPORTED (报到: acknowledged) → ANSWERED (反馈: fed back).' });
+registerEnumType(WhistleResponseStatus, {
+  name: 'WhistleResponseStatus',
+  description: 'AWAITING_REPORT → REPORTED (报到: acknowledged) → ANSWERED (反馈: fed back).',
+  valuesConfig: {
+    AWAITING_REPORT: { description: 'Called, not yet reported (报到): due by reportDueAt.' },
+    REPORTED: { description: '报到: the department has acknowledged the whistle; its feedback (反馈) is due by feedbackDueAt.' },
+    ANSWERED: { description: '反馈: the department has fed back; its part is done.' },
+  },
+});
 
 /** One department's duty under a whistle: report by one deadline, feed back by another. */
 @ObjectType({ implements: NodeEntity, description: 'A department called by a whistle, and how it answered.' })
