@@ -139,14 +139,16 @@ test('Ctrl-C of a tool whose children use it too (its process group ends togethe
   expect(await portRefuses(Number(new URL(url).port))).toBe(true);
 }, 120_000);
 
-test('two processes starting it at the same moment (npm start and a tool): the one that lost the race reuses the other’s', async () => {
+/**
+ * Two starts at the same moment in one child process (`initialiseFirst`: on a folder initialised and
+ * stopped before, else on a new one); the URLs each got. Both are stopped before it exits.
+ */
+function raceTwoStarts(initialiseFirst: boolean): string[] {
   const script = `
     const { startEmbeddedPostgres } = require(${JSON.stringify(modulePath)});
     (async () => {
       const dataDir = ${JSON.stringify(path.join(dir, 'pg'))};
-      const first = await startEmbeddedPostgres({ dataDir, port: 0 });
-      await first.stop();
-      // Initialised, stopped: both find no postmaster, both start one; PostgreSQL's lock file lets one win.
+      if (${initialiseFirst}) await (await startEmbeddedPostgres({ dataDir, port: 0 })).stop();
       const both = await Promise.allSettled([startEmbeddedPostgres({ dataDir, port: 0 }), startEmbeddedPostgres({ dataDir, port: 0 })]);
       const urls = both.map((r) => (r.status === 'fulfilled' ? r.value.url : 'failed: ' + r.reason.message));
       for (const r of both) if (r.status === 'fulfilled') await r.value.stop();
@@ -156,7 +158,12 @@ test('two processes starting it at the same moment (npm start and a tool): the o
   `;
   const result = spawnSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 90_000 });
   expect(result.stderr).toBe('');
-  const { urls } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { urls: string[] };
+  return (JSON.parse(result.stdout.trim().split('\n').pop()!) as { urls: string[] }).urls;
+}
+
+test('two processes starting it at the same moment (npm start and a tool): the one that lost the race reuses the other’s', async () => {
+  // Initialised, stopped: both find no postmaster, both start one; PostgreSQL's lock file lets one win.
+  const urls = raceTwoStarts(true);
   expect(urls[0]).toMatch(/^postgresql:/);
   expect(urls[1]).toBe(urls[0]);
   expect(fs.existsSync(path.join(dir, 'pg', 'postmaster.pid'))).toBe(false);
@@ -164,20 +171,7 @@ test('two processes starting it at the same moment (npm start and a tool): the o
 
 test('two processes starting it at the same moment on a new data folder: one initialises it, both use that one cluster', async () => {
   // Both ran initdb on the folder at once, and the second failed on the first's files.
-  const script = `
-    const { startEmbeddedPostgres } = require(${JSON.stringify(modulePath)});
-    (async () => {
-      const dataDir = ${JSON.stringify(path.join(dir, 'pg'))};
-      const both = await Promise.allSettled([startEmbeddedPostgres({ dataDir, port: 0 }), startEmbeddedPostgres({ dataDir, port: 0 })]);
-      const urls = both.map((r) => (r.status === 'fulfilled' ? r.value.url : 'failed: ' + r.reason.message));
-      for (const r of both) if (r.status === 'fulfilled') await r.value.stop();
-      console.log(JSON.stringify({ urls }));
-      process.exit(0);
-    })().catch((e) => { console.error(e); process.exit(1); });
-  `;
-  const result = spawnSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 90_000 });
-  expect(result.stderr).toBe('');
-  const { urls } = JSON.parse(result.stdout.trim().split('\n').pop()!) as { urls: string[] };
+  const urls = raceTwoStarts(false);
   expect(urls[0]).toMatch(/^postgresql:/);
   expect(urls[1]).toBe(urls[0]);
   expect(fs.existsSync(path.join(dir, 'pg', 'postmaster.pid'))).toBe(false);
