@@ -137,29 +137,35 @@ export async function startEmbeddedPostgres(options: {
   if (!initialised) {
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
     options.logger?.info({ dataDir }, 'initialising embedded PostgreSQL');
-    // initdb into a folder of our own, then renamed into place in one step: two processes starting
-    // on a new folder at once both ran initdb on it, and one failed. The later rename finds the
-    // folder taken and uses the first's cluster.
-    const staging = fs.mkdtempSync(path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.initdb-`));
     // The package only for initdb (and the OS user as root): its start() runs the postmaster as its
     // child in our process group, stopped with us on Ctrl-C or exit, even under another process.
-    const pg = new EmbeddedPostgres({
-      databaseDir: staging,
-      port,
-      user: USER,
-      password: PASSWORD,
-      persistent: true,
-      createPostgresUser: process.getuid?.() === 0,
-      initdbFlags: ['--encoding=UTF8'],
-      onLog,
-      onError: (message: unknown) => options.logger?.warn({ postgres: String(message) }, 'postgres error'),
-    });
-    try {
-      await pg.initialise();
-      moveIntoPlace(staging, dataDir);
-    } finally {
-      fs.rmSync(staging, { recursive: true, force: true });
+    const initdb = (databaseDir: string) =>
+      new EmbeddedPostgres({
+        databaseDir,
+        port,
+        user: USER,
+        password: PASSWORD,
+        persistent: true,
+        createPostgresUser: process.getuid?.() === 0,
+        initdbFlags: ['--encoding=UTF8'],
+        onLog,
+        onError: (message: unknown) => options.logger?.warn({ postgres: String(message) }, 'postgres error'),
+      }).initialise();
+    // initdb into a folder of our own, then renamed into place in one step: two processes starting
+    // on a new folder at once both ran initdb on it, and one failed. The later rename finds the
+    // folder taken and uses the first's cluster. Where no sibling folder can be made or renamed onto
+    // the data folder (a parent we may not write, a mount point), initdb writes the folder itself.
+    const staging = siblingFolder(dataDir);
+    let placed = false;
+    if (staging) {
+      try {
+        await initdb(staging);
+        placed = moveIntoPlace(staging, dataDir);
+      } finally {
+        fs.rmSync(staging, { recursive: true, force: true });
+      }
     }
+    if (!placed) await initdb(dataDir);
   }
   try {
     await startPostmaster(dataDir, port, onLog);
@@ -179,16 +185,30 @@ export async function startEmbeddedPostgres(options: {
   return track({ dataDir, port, removeOnStop: options.persistent === false, logger: options.logger });
 }
 
+/** A new empty folder beside `dataDir` for initdb, or null where its parent refuses one (read-only, not ours). */
+function siblingFolder(dataDir: string): string | null {
+  try {
+    return fs.mkdtempSync(path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.initdb-`));
+  } catch (error) {
+    if (['EACCES', 'EPERM', 'EROFS'].includes((error as NodeJS.ErrnoException).code ?? '')) return null;
+    throw error;
+  }
+}
+
 /**
- * Renames a freshly initialised cluster to `dataDir` (replacing an empty folder there), unless
- * another process's got there first: then that one is used, and ours removed by the caller.
+ * Renames a freshly initialised cluster to `dataDir` (replacing an empty folder there): true when
+ * `dataDir` holds a cluster then, ours or another process's that got there first (ours is removed by
+ * the caller); false when the folder cannot be renamed onto (a mount point: EBUSY), for initdb there.
  */
-function moveIntoPlace(staging: string, dataDir: string): void {
+function moveIntoPlace(staging: string, dataDir: string): boolean {
   try {
     fs.renameSync(staging, dataDir);
+    return true;
   } catch (error) {
-    if (!['ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
-    if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (['EBUSY', 'EXDEV', 'EACCES', 'EPERM'].includes(code)) return fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+    if (!['ENOTEMPTY', 'EEXIST'].includes(code)) throw error;
+    if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return true;
     throw new Error(`the data folder ${dataDir} is not empty and holds no PostgreSQL cluster (EMBEDDED_PG_DIR chooses another folder)`);
   }
 }

@@ -179,6 +179,44 @@ test('two processes starting it at the same moment on a new data folder: one ini
   expect(fs.readdirSync(dir)).toEqual(['pg']);
 }, 120_000);
 
+/** Whether this process may bind-mount a folder (root on Linux): the mount-point test needs it. */
+function canBindMount(): boolean {
+  const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjian-mount-probe-'));
+  fs.mkdirSync(path.join(probe, 'at'));
+  const mounted = spawnSync('mount', ['--bind', probe, path.join(probe, 'at')]).status === 0;
+  if (mounted) spawnSync('umount', [path.join(probe, 'at')]);
+  fs.rmSync(probe, { recursive: true, force: true });
+  return mounted;
+}
+
+(canBindMount() ? test : test.skip)('a data folder that is a mount point (a volume) is initialised in place: a cluster cannot be renamed onto it', async () => {
+  // initdb into a sibling folder renamed into place failed there with EBUSY on the first start.
+  const volume = path.join(dir, 'volume');
+  const dataDir = path.join(dir, 'pg');
+  fs.mkdirSync(volume);
+  fs.mkdirSync(dataDir);
+  expect(spawnSync('mount', ['--bind', volume, dataDir]).status).toBe(0);
+  try {
+    const script = `
+      const { startEmbeddedPostgres } = require(${JSON.stringify(modulePath)});
+      (async () => {
+        const db = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: 0 });
+        await db.stop();
+        console.log(JSON.stringify({ url: db.url }));
+        process.exit(0);
+      })().catch((e) => { console.error(e.message); process.exit(1); });
+    `;
+    const result = spawnSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 90_000 });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout.trim().split('\n').pop()!).url).toMatch(/^postgresql:/);
+    // The cluster is on the volume, and no initdb folder is left beside it.
+    expect(fs.existsSync(path.join(volume, 'PG_VERSION'))).toBe(true);
+    expect(fs.readdirSync(dir).sort()).toEqual(['pg', 'volume']);
+  } finally {
+    spawnSync('umount', [dataDir]);
+  }
+}, 120_000);
+
 test('a pid file left by a postmaster killed with the machine (its pid now another process’s) is not taken for a running one', async () => {
   // After a container restart the old postmaster's pid is often a live process of the new one
   // (here: the starting process itself); PostgreSQL checks that, and so must the reuse.
