@@ -59,6 +59,9 @@ export class Migration20270101600000_timestamps_to_milliseconds extends Migratio
       const changes = columns.map((column) => `alter column "${column}" type timestamptz(3) using date_trunc('milliseconds', "${column}")`);
       this.addSql(`alter table "${table}" ${changes.join(', ')};`);
     }
+    // A type change drops the column's planner statistics, and the rewrite does not count towards
+    // autovacuum's analyze: a year's `created_at` range (assessments, dashboards) would be guessed.
+    this.addSql(`analyze ${Object.keys(COLUMNS).map((table) => `"${table}"`).join(', ')};`);
   }
 
   override async down(): Promise<void> {

@@ -127,4 +127,18 @@ describe('Migration20270101600000_timestamps_to_milliseconds', () => {
     const stored: { utc: string }[] = await app.orm.em.fork().execute(`select (created_at at time zone 'UTC')::text as utc from request where id = ?`, [requestIds[3]]);
     expect(stored[0].utc).toBe('2026-05-01 10:00:00.123');
   });
+
+  test('the planner keeps its statistics of the columns it retypes (a type change drops them, and a rewrite does not trigger autovacuum\'s analyze)', async () => {
+    const migrator = app.orm.getMigrator();
+    await migrator.down({ to: 'Migration20270101500000_request_ledger_assignment_index' });
+    const em = app.orm.em.fork();
+    await em.execute('analyze request, request_event');
+    const statistics = async () =>
+      (await em.execute<{ table: string }[]>(
+        `select tablename as table from pg_stats where schemaname = current_schema() and attname = 'created_at' and tablename in ('request', 'request_event') order by 1`,
+      )).map((row) => row.table);
+    expect(await statistics()).toEqual(['request', 'request_event']);
+    await migrator.up();
+    expect(await statistics()).toEqual(['request', 'request_event']);
+  });
 });
