@@ -57,7 +57,7 @@ registerEnumType(RequestStatus, {
     IN_PROGRESS: { description: 'The assignee has started work on it.' },
     RESOLVED: { description: '办结: resolved by the assignee; the resident may rate it, the owning level closes it out, or it is reopened within 7 days.' },
     CLOSED: { description: '销号: closed out by the owning level (or one above); it stops the whistles blown on it. Reopened only within 7 days of resolution.' },
-    REJECTED: { description: 'Turned away by the owning level before dispatch, with a reason; final, and it stops the whistles blown on it.' },
+    REJECTED: { description: 'Turned away by the owning level, with a reason, when received (ORDERED) or handed back (RETURNED); final, and it stops the whistles blown on it.' },
     RETURNED: { description: 'Handed back by the assignee with a reason; the owning level dispatches it again, rejects or escalates it.' },
     SUSPENDED: { description: 'On hold (waiting on the resident, the weather, a part): the deadline clock stops; resuming returns it to its status before.' },
     REOPENED: { description: 'The resident was not satisfied: back in the owning level\'s queue with a fresh deadline, to be dispatched again.' },
