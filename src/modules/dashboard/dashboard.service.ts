@@ -7,7 +7,7 @@ import { RequestCategory } from '../category/category.entity';
 import { RequestStatus } from '../request/request.entity';
 import { pastDueSql } from '../request/request.states';
 import { RANKING_WEIGHTS, RESPONSE_WINDOW_HOURS, SATISFIED_FROM, chinaMidnightAtOrBefore, isChinaMidnight, monthBounds, rate } from './dashboard.rules';
-import { addDays, chinaDayOf } from '../../common/dates';
+import { chinaDayOf, daysFromTo } from '../../common/dates';
 import type { DashboardFigures, DashboardInput, StreetRankingInput, StreetRankingRow } from './dashboard.types';
 import { authorizeArea, authorizeDistricts, pathCondition } from '../identity/access';
 import { rankByScore } from '../assessment/assessment.rules';
@@ -53,12 +53,10 @@ function resolvePeriod(ctx: AppContext, input: DashboardInput, wholeDays: boolea
  */
 function everyDay(from: Date, to: Date, counted: Row[]): { day: string; received: number; resolved: number }[] {
   const byDay = new Map(counted.map((row) => [String(row.day), row]));
-  const days: { day: string; received: number; resolved: number }[] = [];
-  for (let day = chinaDayOf(from), last = chinaDayOf(new Date(to.getTime() - 1)); day <= last; day = addDays(day, 1)) {
+  return daysFromTo(chinaDayOf(from), chinaDayOf(new Date(to.getTime() - 1))).map((day) => {
     const row = byDay.get(day);
-    days.push({ day, received: int(row?.received), resolved: int(row?.resolved) });
-  }
-  return days;
+    return { day, received: int(row?.received), resolved: int(row?.resolved) };
+  });
 }
 
 /** Dashboard figures: each is one SQL aggregate over the area's subtree (path prefix), never a loop. */

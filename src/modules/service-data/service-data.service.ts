@@ -1,4 +1,4 @@
-import { addDays, resolvePeriod } from '../../common/dates';
+import { daysFromTo, resolvePeriod } from '../../common/dates';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type pg from 'pg';
 import { badInput } from '../../common/errors';
@@ -158,7 +158,7 @@ export const serviceDataService = {
       // By day, every day of the period (a line chart draws a day with nothing counted as 0, not a
       // line across it); zeros are never suppressed nor taken as a complement (disclosure.ts).
       if (input.groupBy === ServiceStatsGroupBy.DAY) {
-        for (let day = from; day <= to; day = addDays(day, 1)) if (!rows.has(day)) rows.set(day, toRow({ key: day, label: day }, hides));
+        for (const day of daysFromTo(from, to)) if (!rows.has(day)) rows.set(day, toRow({ key: day, label: day }, hides));
       }
       const list = [...rows.values()].sort(
         input.groupBy === ServiceStatsGroupBy.DAY ? (a, b) => a.key.localeCompare(b.key) : (a, b) => b.demandTotal - a.demandTotal || a.key.localeCompare(b.key),
