@@ -118,6 +118,7 @@ export async function startEmbeddedPostgres(options: {
   logger?: Pick<Logger, 'info' | 'debug' | 'warn'>;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
+  removeStaleStagingFolders(dataDir, options.logger);
   const reusedPort = runningPostmasterPort(dataDir);
   if (reusedPort && (await portAnswers(reusedPort))) {
     options.logger?.warn({ port: reusedPort }, 'embedded PostgreSQL already running on this data directory; reusing it');
@@ -185,13 +186,71 @@ export async function startEmbeddedPostgres(options: {
   return track({ dataDir, port, removeOnStop: options.persistent === false, logger: options.logger });
 }
 
-/** A new empty folder beside `dataDir` for initdb, or null where its parent refuses one (read-only, not ours). */
+/**
+ * A new empty folder beside `dataDir` for initdb, or null where its parent refuses one (read-only, not ours).
+ * Its name carries our pid (`.pg.initdb-<pid>-XXXXXX`) so a later start can tell it was left by a
+ * process killed during initdb (removeStaleStagingFolders).
+ */
 function siblingFolder(dataDir: string): string | null {
   try {
-    return fs.mkdtempSync(path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.initdb-`));
+    return fs.mkdtempSync(path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.initdb-${process.pid}-`));
   } catch (error) {
     if (['EACCES', 'EPERM', 'EROFS'].includes((error as NodeJS.ErrnoException).code ?? '')) return null;
     throw error;
+  }
+}
+
+/** A staging folder older than this is taken as left behind even if its pid is alive: initdb takes seconds to a minute. */
+const STAGING_MAX_AGE_MS = 60 * 60 * 1000;
+
+/**
+ * Removes the initdb staging folders beside `dataDir` that a process killed during initdb (kill -9,
+ * power loss) left behind, ~40 MB each. The rule: a folder is stale when the pid in its name is not
+ * running (kill(pid, 0) fails with ESRCH; EPERM is a live process of another user), or when it is
+ * older than STAGING_MAX_AGE_MS (last modified, as initdb keeps writing into it) whatever its pid:
+ * after a reboot or a container's restart the dead owner's pid may be another live process, and a
+ * folder without a pid (the older naming) can only be judged by its age. So a folder whose owner is
+ * alive and younger than the bound, a concurrent start still filling it (this process's own, too),
+ * is never touched. Pids are only comparable within one pid namespace, as postmaster.pid's are.
+ * Best effort: a failure is logged and the start goes on.
+ */
+function removeStaleStagingFolders(dataDir: string, logger?: Pick<Logger, 'info' | 'debug' | 'warn'>): void {
+  const parent = path.dirname(dataDir);
+  const prefix = `.${path.basename(dataDir)}.initdb-`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent).filter((name) => name.startsWith(prefix));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') logger?.debug({ parent, error }, 'could not look for stale initdb folders');
+    return;
+  }
+  for (const name of names) {
+    const folder = path.join(parent, name);
+    try {
+      // `<pid>-XXXXXX`, or `XXXXXX` (mkdtemp's six characters) from before pids were in the name.
+      const match = /^(?:(\d+)-)?[A-Za-z0-9]{6}$/.exec(name.slice(prefix.length));
+      if (!match) continue;
+      const stat = fs.lstatSync(folder);
+      if (!stat.isDirectory()) continue;
+      const pid = match[1] === undefined ? undefined : Number(match[1]);
+      const aged = Date.now() - stat.mtimeMs > STAGING_MAX_AGE_MS;
+      if (!aged && (pid === undefined || isAlive(pid))) continue;
+      fs.rmSync(folder, { recursive: true, force: true });
+      logger?.info({ folder, pid }, 'removed an initdb folder left by an interrupted start');
+    } catch (error) {
+      logger?.warn({ folder, error }, 'could not remove a stale initdb folder; going on');
+    }
+  }
+}
+
+/** Whether a process with this pid runs (as any user). Pids 0 and below would signal process groups: never alive. */
+function isAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

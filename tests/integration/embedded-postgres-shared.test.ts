@@ -179,6 +179,68 @@ test('two processes starting it at the same moment on a new data folder: one ini
   expect(fs.readdirSync(dir)).toEqual(['pg']);
 }, 120_000);
 
+/** Starts it on `dir`/pg in a child node and stops it again; the child's stderr ('' when all went well). */
+function startAndStop(): string {
+  const script = `
+    const { startEmbeddedPostgres } = require(${JSON.stringify(modulePath)});
+    (async () => {
+      await (await startEmbeddedPostgres({ dataDir: ${JSON.stringify(path.join(dir, 'pg'))}, port: 0 })).stop();
+      process.exit(0);
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  const result = spawnSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 90_000 });
+  return result.stderr;
+}
+
+/** The pid of a process that has exited: a start killed during initdb left its folder under it. */
+function deadPid(): number {
+  const pid = spawnSync(process.execPath, ['-e', '0']).pid;
+  expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
+  return pid;
+}
+
+/** A half-filled initdb staging folder named `name` beside the data folder, last modified `ageMs` ago. */
+function leaveStagingFolder(name: string, ageMs = 0): string {
+  const folder = path.join(dir, name);
+  fs.mkdirSync(path.join(folder, 'base', '1'), { recursive: true });
+  fs.writeFileSync(path.join(folder, 'base', '1', '1259'), Buffer.alloc(64 * 1024));
+  fs.writeFileSync(path.join(folder, 'postgresql.conf'), '# half written\n');
+  const when = new Date(Date.now() - ageMs);
+  fs.utimesSync(folder, when, when);
+  return folder;
+}
+
+const TWO_DAYS_MS = 2 * 24 * 60 * 60 * 1000;
+
+test('initdb folders left by a start killed during initdb (its pid gone) are removed by the next start', async () => {
+  // Each stayed forever beside the data folder, ~40 MB apiece.
+  leaveStagingFolder(`.pg.initdb-${deadPid()}-Ab3xYz`);
+  // The pid alive again, but long after initdb could have run: a pid reused after a restart.
+  leaveStagingFolder(`.pg.initdb-${process.pid}-Qq1wEr`, TWO_DAYS_MS);
+  // The older naming, without a pid: judged by its age alone.
+  leaveStagingFolder('.pg.initdb-k2LmNo', TWO_DAYS_MS);
+  // Not this data folder's: left alone.
+  const others = leaveStagingFolder(`.other.initdb-${deadPid()}-Zz9yXw`);
+  expect(startAndStop()).toBe('');
+  expect(fs.readdirSync(dir).sort()).toEqual([path.basename(others), 'pg'].sort());
+}, 120_000);
+
+test('an initdb folder that a live start is still filling is left alone', async () => {
+  // Another start's, still running (its pid alive): removing it would fail that start's initdb.
+  const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+  try {
+    const ofSleeper = leaveStagingFolder(`.pg.initdb-${sleeper.pid}-Sl33pr`);
+    const ofOurs = leaveStagingFolder(`.pg.initdb-${process.pid}-0wnPid`, 5 * 60 * 1000);
+    // The older naming, without a pid, but recent: may be a start of the previous version's.
+    const unnamed = leaveStagingFolder('.pg.initdb-n0P1d5');
+    expect(startAndStop()).toBe('');
+    expect(fs.readdirSync(dir).sort()).toEqual([path.basename(ofSleeper), path.basename(ofOurs), path.basename(unnamed), 'pg'].sort());
+    for (const folder of [ofSleeper, ofOurs, unnamed]) expect(fs.statSync(path.join(folder, 'base', '1', '1259')).size).toBe(64 * 1024);
+  } finally {
+    sleeper.kill();
+  }
+}, 120_000);
+
 /** Whether this process may bind-mount a folder (root on Linux): the mount-point test needs it. */
 function canBindMount(): boolean {
   const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'gongjian-mount-probe-'));
@@ -214,6 +276,21 @@ function canBindMount(): boolean {
     expect(fs.readdirSync(dir).sort()).toEqual(['pg', 'volume']);
   } finally {
     spawnSync('umount', [dataDir]);
+  }
+}, 120_000);
+
+(canBindMount() ? test : test.skip)('a stale initdb folder that cannot be removed (a mount point inside) does not stop the start', async () => {
+  const stale = leaveStagingFolder(`.pg.initdb-${deadPid()}-Mn7pQr`);
+  const volume = path.join(dir, 'volume');
+  fs.mkdirSync(volume);
+  fs.mkdirSync(path.join(stale, 'mounted'));
+  expect(spawnSync('mount', ['--bind', volume, path.join(stale, 'mounted')]).status).toBe(0);
+  try {
+    expect(startAndStop()).toBe('');
+    expect(fs.existsSync(path.join(dir, 'pg', 'PG_VERSION'))).toBe(true);
+    expect(fs.existsSync(stale)).toBe(true);
+  } finally {
+    spawnSync('umount', [path.join(stale, 'mounted')]);
   }
 }, 120_000);
 
