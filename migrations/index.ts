@@ -45,6 +45,7 @@ import { Migration20270101300000_free_text_masks_plates_before_any_word } from '
 import { Migration20270101400000_attendance_points_count_on_activity_start } from './Migration20270101400000_attendance_points_count_on_activity_start';
 import { Migration20270101500000_request_ledger_assignment_index } from './Migration20270101500000_request_ledger_assignment_index';
 import { Migration20270101600000_timestamps_to_milliseconds } from './Migration20270101600000_timestamps_to_milliseconds';
+import { Migration20270101700000_report_employer_stretches } from './Migration20270101700000_report_employer_stretches';
 
 /**
  * Every migration, oldest first. `npm run migrate -- create` writes a new file here;
@@ -97,4 +98,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20270101400000_attendance_points_count_on_activity_start', class: Migration20270101400000_attendance_points_count_on_activity_start },
   { name: 'Migration20270101500000_request_ledger_assignment_index', class: Migration20270101500000_request_ledger_assignment_index },
   { name: 'Migration20270101600000_timestamps_to_milliseconds', class: Migration20270101600000_timestamps_to_milliseconds },
+  { name: 'Migration20270101700000_report_employer_stretches', class: Migration20270101700000_report_employer_stretches },
 ];

@@ -106,6 +106,8 @@ describe("a past year's member assessment goes to the workplace the member repor
   test.each([
     ['retires and leaves the hospital', { partyStatus: 'RETIRED', employerUnitId: null }],
     ['moves to the school (and away)', { employerUnitId: 'school', residenceCommunityId: 'other' }],
+    // It was kept as the school's: a current report reads the employer on record now.
+    ['moves to the school (living here still)', { employerUnitId: 'school' }],
   ])('one who %s in 2026 stays in the hospital liaison\'s 2025 assessment, as the hospital\'s', async (_label, change) => {
     const { personId } = await reported('2025-01-01');
     const input = {
@@ -119,6 +121,37 @@ describe("a past year's member assessment goes to the workplace the member repor
     expect((await rowsFor()).find((row) => row.person.id === personId)?.employerUnit).toEqual({ id: w.units.hospitalId });
     expect((await rowsFor(liaison)).map((row) => row.person.id)).toContain(personId);
   });
+});
+
+test('a reported member who changes employer stays reported with their posts, reportedOn kept; each stretch is kept with its employer, and an unchanged employer sent back changes nothing', async () => {
+  const { personId, postId } = await reported('2025-01-01');
+  app.clock.set(at('2026-02-10'));
+  // reportedOn is the day they reported (their profile, reportedMembers' filter): a change of employer does not move it.
+  expect((await ok(app, UPDATE, { id: personId, input: { employerUnitId: w.units.schoolId } })).updatePerson.reportedOn).toBe('2025-01-01');
+  const history = () =>
+    app.orm.em.fork().execute(`select reported_on::text, ended_on::text, employer_unit_id, began_at_employer_change from past_report where person_id = ? order by id`, [dbId(personId)]);
+  const hospital = { reported_on: '2025-01-01', ended_on: '2026-02-10', employer_unit_id: dbId(w.units.hospitalId), began_at_employer_change: false };
+  expect(await history()).toEqual([hospital]);
+  const [claim] = await app.orm.em.fork().execute(`select status, ended_on from post_claim where person_id = ? and post_id = ?`, [dbId(personId), dbId(postId)]);
+  expect(claim).toEqual({ status: 'ACTIVE', ended_on: null });
+  // The same employer sent back unchanged (a form sends every field) splits nothing.
+  expect((await ok(app, UPDATE, { id: personId, input: { employerUnitId: w.units.schoolId, phone: '13912345678' } })).updatePerson.reportedOn).toBe('2025-01-01');
+  expect(await history()).toHaveLength(1);
+  // A second change: the school's stretch began at the first change, not with a report.
+  app.clock.set(at('2026-02-20'));
+  await ok(app, UPDATE, { id: personId, input: { employerUnitId: w.units.policeStationId } });
+  const school = { reported_on: '2026-02-10', ended_on: '2026-02-20', employer_unit_id: dbId(w.units.schoolId), began_at_employer_change: true };
+  expect(await history()).toEqual([hospital, school]);
+  // Nobody reported on either day of a change: the dashboard's count of members who reported then stays 0.
+  const DASHBOARD = `query($input: DashboardInput!) { dashboard(input: $input) { membersReported } }`;
+  for (const day of ['2026-02-10', '2026-02-20']) {
+    const period = { from: `${day}T00:00:00+08:00`, to: `${day}T23:59:59+08:00` };
+    expect((await ok(app, DASHBOARD, { input: { areaId: w.communityId, ...period } })).dashboard.membersReported).toBe(0);
+  }
+  // Then they move away: the report ends, its last stretch (the police station's) from the last change.
+  app.clock.set(at('2026-03-01'));
+  await ok(app, UPDATE, { id: personId, input: { residenceCommunityId: w.otherCommunityId } });
+  expect((await history())[2]).toEqual({ reported_on: '2026-02-20', ended_on: '2026-03-01', employer_unit_id: dbId(w.units.policeStationId), began_at_employer_change: true });
 });
 
 test('taking an ended post again, six times at once (the one-claim key holds only among ACTIVE claims now): one new claim, the others CONFLICT as a later attempt', async () => {

@@ -123,13 +123,14 @@ export const dashboardService = {
         `select count(distinct report.person_id) as reported
            from (select p.id as person_id, p.residence_community_id as community_id, p.reported_on from person p where p.reported_on is not null
                  union all
-                 select r.person_id, r.community_id, r.reported_on from past_report r) report
+                 select r.person_id, r.community_id, r.reported_on from past_report r where not r.began_at_employer_change) report
            join area a on a.id = report.community_id
           where a.path like ? and report.reported_on between ?::date and ?::date`,
         // A report has a day, not an instant: it counts when its China day is one the period
         // touches, the day of \`to\` included (the period is [from, to), so its last instant's day).
         // Reports that ended since count too (past_report): a past period's figure stays as it was
-        // when a member moves or retires; one who reported twice in the area counts once.
+        // when a member moves or retires; one who reported twice in the area counts once. A stretch
+        // begun at a change of employer (report-end.ts) is not a report made that day.
         [prefix, chinaDayOf(input.from), chinaDayOf(new Date(input.to.getTime() - 1))],
       ],
       [

@@ -13,7 +13,7 @@ import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { PartyOrganization } from '../party-organization/party-organization.entity';
 import { Unit } from '../unit/unit.entity';
 import { GridAssignment, Person } from './person.entity';
-import { endReport } from '../service-post/report-end';
+import { endReport, splitReportAtEmployerChange } from '../service-post/report-end';
 import { vacateSeatsOutside } from '../alliance/alliance.service';
 import { CLAIM_MOVES, whyMayNotReport } from '../service-post/service-post.rules';
 import type { AssignGridWorkerInput, CreatePersonInput, PersonListArgs, UpdatePersonInput } from './person.inputs';
@@ -113,6 +113,10 @@ export const personService = {
       const touchesReportRule = input.partyStatus !== undefined || employerUnitId !== undefined;
       if (person.reportedOn && touchesReportRule && whyMayNotReport(person) !== null) {
         await endReport(em, person, person.residenceCommunity!.id, reportedThrough, todayInChina(ctx.now()));
+      }
+      // Still reported, now through another employer: the report so far stays the old employer's.
+      if (person.reportedOn && employerUnitId !== undefined && (person.employerUnit?.id ?? null) !== reportedThrough) {
+        await splitReportAtEmployerChange(em, person, person.residenceCommunity!.id, reportedThrough, todayInChina(ctx.now()));
       }
       // FOR SHARE, as reportMember reads it: a re-attachment of the organisation racing this waits or is seen.
       // For a reported member, the areas the placement check reads (below) are locked first, as

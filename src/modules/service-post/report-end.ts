@@ -22,15 +22,41 @@ export async function endPostsOf(em: EntityManager, personId: number, day: strin
  */
 export async function endReport(em: EntityManager, person: Person, communityId: number, employerUnitId: number | null, day: string): Promise<void> {
   if (!person.reportedOn) return;
-  em.create(PastReport, { person, community: communityId, employerUnit: employerUnitId, reportedOn: person.reportedOn, endedOn: day });
+  em.create(PastReport, { person, community: communityId, employerUnit: employerUnitId, endedOn: day, ...(await currentStretch(em, person)) });
   person.reportedOn = null;
   await endPostsOf(em, person.id, day);
 }
 
 /**
+ * A reported member who moves to another employer (updatePerson) stays reported, through the new
+ * one, posts and placement kept; but the report up to `day` was made through `employerUnitId`, the
+ * one on record before the change: that stretch is kept in past_report as ended on `day`, and the
+ * current stretch begins that day (counting from the next: REPORTS_TO_COMMUNITY_SQL). Left whole, a
+ * current report is read with the employer on record now, and a past year's assessment moved to the
+ * new employer. person.reportedOn stays the day they reported (their profile, the dashboard's count
+ * of members who reported in a period). The caller has locked the person.
+ */
+export async function splitReportAtEmployerChange(em: EntityManager, person: Person, communityId: number, employerUnitId: number | null, day: string): Promise<void> {
+  if (!person.reportedOn) return;
+  em.create(PastReport, { person, community: communityId, employerUnit: employerUnitId, endedOn: day, ...(await currentStretch(em, person)) });
+}
+
+/**
+ * Where the current report's latest stretch began: the day they reported, or the last employer change
+ * since (the end of their latest past_report row, when it is not before the report: an ended report's
+ * end never is after a later report's day, assertAfterLastReport). The SQL twin is in
+ * REPORTS_TO_COMMUNITY_SQL.
+ */
+async function currentStretch(em: EntityManager, person: Person): Promise<{ reportedOn: string; beganAtEmployerChange: boolean }> {
+  const reportedOn = person.reportedOn!;
+  const lastEnd = await lastReportEnd(em, person.id);
+  return lastEnd !== null && lastEnd > reportedOn ? { reportedOn: lastEnd, beganAtEmployerChange: true } : { reportedOn, beganAtEmployerChange: false };
+}
+
+/**
  * The day the person's last ended report ended (null: none). Unscoped, as the rule reading it
  * (assertAfterLastReport) is about every report they made, wherever. The caller has locked the
- * person: endReport, the only writer of past_report, runs under the same lock.
+ * person: endReport and splitReportAtEmployerChange, the only writers of past_report, run under the same lock.
  */
 export async function lastReportEnd(em: EntityManager, personId: number): Promise<string | null> {
   const [row] = await em.execute<{ day: string | null }[]>(`select max(ended_on)::text as day from past_report where person_id = ?`, [personId]);
@@ -55,8 +81,12 @@ export async function lastReportEnd(em: EntityManager, personId: number): Promis
  * to the community bound as `:community`: person_id, reported_on, ended_on (null: current),
  * employer_unit_id, and counts_from (the first day it counts for). "Previous" is among the member's
  * reports wherever made: an ended report's previous ones are those ended before it (past_report ids
- * follow the order reports end in, as endReport is their only writer, under the person's lock); every
- * ended one is previous to the current report.
+ * follow the order reports end in, as endReport and splitReportAtEmployerChange are their only
+ * writers, under the person's lock); every ended one is previous to the current report.
+ *
+ * A report that went on through another employer (splitReportAtEmployerChange) is its stretches, each
+ * a row with its employer: the stretch begun on the day of a change counts from the next day, as a
+ * report after a move does (the day of the change is the old employer's).
  */
 export const REPORTS_TO_COMMUNITY_SQL = `
 select t.person_id, t.reported_on, t.ended_on, t.employer_unit_id,
@@ -66,7 +96,10 @@ select t.person_id, t.reported_on, t.ended_on, t.employer_unit_id,
                  and (t.past_report_id is null or prev.id < t.past_report_id))
             then t.reported_on + 1 else t.reported_on end as counts_from
   from (
-    select p.id as person_id, null::int as past_report_id, p.reported_on, null::date as ended_on, p.employer_unit_id
+    -- The current report's latest stretch: from the last employer change since they reported, if any (currentStretch).
+    select p.id as person_id, null::int as past_report_id,
+           greatest(p.reported_on, (select max(x.ended_on) from past_report x where x.person_id = p.id)) as reported_on,
+           null::date as ended_on, p.employer_unit_id
       from person p
      where p.residence_community_id = :community and p.reported_on is not null
     union all

@@ -101,9 +101,11 @@ export class PostClaim extends NodeEntity {
 }
 
 /**
- * A 双报到 report that ended (the member moved, retired or left their employer): who reported to
- * which community, from when until when. The current report is person.reportedOn; this keeps the
- * ended ones, so a past year's member assessment still counts a member who reported then.
+ * A 双报到 report that ended (the member moved, retired or left their employer), or the stretch of a
+ * current one through an employer the member has since left (report-end.ts): who reported to which
+ * community, through which employer, from when until when. The current report is person.reportedOn;
+ * this keeps the ended ones, so a past year's member assessment still counts a member who reported
+ * then, as staff of the employer they reported through then.
  */
 @Entity({ tableName: 'past_report' })
 @Index({ properties: ['community', 'endedOn'] })
@@ -127,4 +129,12 @@ export class PastReport {
 
   @Property({ type: 'date' })
   endedOn!: string;
+
+  /**
+   * A stretch of a report that goes on: the member changed employer while reported
+   * (splitReportAtEmployerChange), and this stretch began at an earlier such change, not with a
+   * report. What counts the members who reported in a period (the dashboard) skips it.
+   */
+  @Property({ type: 'boolean', default: false })
+  beganAtEmployerChange: boolean & Opt = false;
 }
