@@ -669,6 +669,27 @@ describe('grid workers (网格员)', () => {
     expect(count).toBe(1);
   });
 
+  test('one 网格长 a grid: a second GRID_LEADER is CONFLICT and writes nothing, five different people at once leave one; once unassigned, another may lead', async () => {
+    const tree = await buildTree(app);
+    const people = await Promise.all(['网格长甲', '网格长乙', '网格长丙', '网格长丁', '网格长戊'].map((name) => createPerson(app, { name })));
+    const results = await Promise.all(people.map((personId) => app.execute(ASSIGN, { input: { gridId: tree.gridId, personId, role: 'GRID_LEADER' } })));
+    const winners = results.filter((result) => !result.errors);
+    expect(winners).toHaveLength(1);
+    for (const loser of results.filter((result) => result.errors)) expectError(loser, 'CONFLICT', 'input.role');
+    const leaders = () => app.orm.em.fork().execute(`select count(*)::int as count from grid_assignment where grid_id = ? and role = 'GRID_LEADER'`, [dbId(tree.gridId)]);
+    expect(await leaders()).toEqual([{ count: 1 }]);
+    const late = await createPerson(app, { name: '网格长己' });
+    const refused = await expectNothingWritten(app, () => app.execute(ASSIGN, { input: { gridId: tree.gridId, personId: late, role: 'GRID_LEADER' } }));
+    expectError(refused, 'CONFLICT', 'input.role');
+    // Other roles, and the other grid, are not limited.
+    await ok(app, ASSIGN, { input: { gridId: tree.gridId, personId: late, role: 'FULL_TIME' } });
+    await ok(app, ASSIGN, { input: { gridId: tree.otherGridId, personId: late, role: 'GRID_LEADER' } });
+    await ok(app, UNASSIGN, { id: winners[0].data.assignGridWorker.id });
+    const leaderNow = people.find((personId) => personId !== winners[0].data.assignGridWorker.person.id)!;
+    await ok(app, ASSIGN, { input: { gridId: tree.gridId, personId: leaderNow, role: 'GRID_LEADER' } });
+    expect(await leaders()).toEqual([{ count: 1 }]);
+  });
+
   test('the same person twice on a grid gives CONFLICT; bad ids write nothing', async () => {
     const personId = await createPerson(app, { name: '兼职网格员小郑' });
     await ok(app, ASSIGN, { input: { gridId: w.gridId, personId, role: 'PART_TIME' } });

@@ -45,7 +45,7 @@ registerEnumType(GridWorkerRole, {
   valuesConfig: {
     FULL_TIME: { description: '专职网格员: a full-time grid worker.' },
     PART_TIME: { description: '兼职网格员: a part-time grid worker.' },
-    GRID_LEADER: { description: '网格长: the grid\'s leader.' },
+    GRID_LEADER: { description: '网格长: the grid\'s leader, one a grid (assignGridWorker refuses a second: CONFLICT).' },
   },
 });
 

@@ -12,7 +12,7 @@ import { Community, Grid } from '../area/area.entity';
 import { ALL_AREA_TYPES, loadArea } from '../area/area.service';
 import { PartyOrganization } from '../party-organization/party-organization.entity';
 import { Unit } from '../unit/unit.entity';
-import { GridAssignment, Person } from './person.entity';
+import { GridAssignment, GridWorkerRole, Person } from './person.entity';
 import { endReport, splitReportAtEmployerChange } from '../service-post/report-end';
 import { vacateSeatsOutside } from '../alliance/alliance.service';
 import { CLAIM_MOVES, whyMayNotReport } from '../service-post/service-post.rules';
@@ -140,6 +140,13 @@ export const personService = {
       const grid = await loadArea<Grid>(em, input.gridId, ['Grid'], 'input.gridId');
       const person = await loadByGlobalId(em, Person, input.personId, 'input.personId');
       if (await em.count(GridAssignment, { grid, person })) throw alreadyWorksGrid();
+      if (input.role === GridWorkerRole.GRID_LEADER) {
+        // One 网格长 a grid: assigners of one grid's leader count and write one after the other (until commit).
+        await em.execute(`select pg_advisory_xact_lock(hashtext('grid_leader'), ?)`, [grid.id]);
+        if (await em.count(GridAssignment, { grid, role: GridWorkerRole.GRID_LEADER }, { filters: false })) {
+          throw conflict('this grid already has a 网格长 (GRID_LEADER): unassign them first', 'input.role');
+        }
+      }
       const assignment = em.create(GridAssignment, { grid, person, role: input.role, startsOn: input.startsOn });
       await em.flush();
       return assignment;
