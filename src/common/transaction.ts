@@ -209,11 +209,19 @@ export async function sameConflictWhenRaced<T>(work: Promise<T>, field: string, 
  * alone, `null` clears it, except for `required` keys where null is a BAD_USER_INPUT.
  */
 export function applyPatch<T extends object, P extends object>(target: T, patch: P, required: readonly (keyof P & string)[] = []): void {
+  refuseNulls(patch, required);
   for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) continue;
-    if (value === null && required.includes(key as keyof P & string)) throw badInput(`input.${key}`, 'cannot be null');
-    (target as Record<string, unknown>)[key] = value;
+    if (value !== undefined) (target as Record<string, unknown>)[key] = value;
   }
+}
+
+/**
+ * A patch's `required` keys given as null: BAD_USER_INPUT on the first (a value that cannot be
+ * cleared; left out, it stays as it is). Silently taken as "unchanged", a form that sent null to
+ * clear a field showed success and the old value.
+ */
+export function refuseNulls<P extends object>(patch: P, required: readonly (keyof P & string)[]): void {
+  for (const key of required) if (patch[key] === null) throw badInput(`input.${key}`, 'cannot be null');
 }
 
 /** SQLSTATE classes and socket errors that mean "cannot reach the database", not "bad request". */

@@ -55,6 +55,11 @@ describe('a livelihood project from proposal to acceptance', () => {
     const refused = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { budget: 450_000 } }), [{ table: 'livelihood_project', id }]);
     expectError(refused, 'BAD_USER_INPUT', 'input.fundingSources');
     const blankName = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { name: '   ' } }), [{ table: 'livelihood_project', id }]);
+    // null for a field that cannot be cleared is refused, not taken as "unchanged" (the form showed success and the old value).
+    for (const field of ['name', 'budget', 'fundingSources', 'targetGroups', 'expectedBeneficiaries']) {
+      const cleared = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { [field]: null } }), [{ table: 'livelihood_project', id }]);
+      expectError(cleared, 'BAD_USER_INPUT', `input.${field}`);
+    }
     expectError(blankName, 'BAD_USER_INPUT', 'input.name');
     const overCap = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { budget: 520_000, fundingSources: [{ kind: 'GOVERNMENT', amount: 520_000 }] } }), [{ table: 'livelihood_project', id }]);
     expectError(overCap, 'BAD_USER_INPUT', 'input.budget');

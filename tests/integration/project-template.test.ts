@@ -106,6 +106,11 @@ describe('create, update, retire', () => {
     expectError(cheaper, 'BAD_USER_INPUT', 'input.cost');
     const subFen = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { cost: 700_000.005 } }), [{ table: 'project_template', id }]);
     expectError(subFen, 'BAD_USER_INPUT', 'input.cost');
+    // null for a field that cannot be cleared is refused, not taken as "unchanged"; description may be cleared.
+    for (const field of ['name', 'kind', 'cost', 'categoryCodes', 'targetGroups', 'resourceNeeds', 'expectedReduction', 'beneficiaryRule', 'beneficiaryFactor', 'active']) {
+      const cleared = await expectNothingWritten(app, () => app.execute(UPDATE, { id, input: { [field]: null } }), [{ table: 'project_template', id }]);
+      expectError(cleared, 'BAD_USER_INPUT', `input.${field}`);
+    }
     const retired = await app.execute(UPDATE, { id, input: { categoryCodes: ['GRID-FIRE', 'NOPE'] } });
     expectError(retired, 'BAD_USER_INPUT', 'input.categoryCodes.1');
   });

@@ -5,7 +5,7 @@ import { fromGlobalId, toGlobalId } from '../../common/global-id';
 import { loadByGlobalId, loadForUpdate, lockById } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult, type Ordering } from '../../common/pagination';
 import { nextState } from '../../common/state-machine';
-import { inTransaction } from '../../common/transaction';
+import { inTransaction, refuseNulls } from '../../common/transaction';
 import { actorOf, type AppContext } from '../../context/context';
 import { Area, Community } from '../area/area.entity';
 import { assertAreaWritable } from '../area/area.service';
@@ -130,6 +130,7 @@ export const livelihoodService = {
 
   /** Edits a PROPOSED project; the budget stays within the cap and the funding adds up to it. */
   async update(ctx: AppContext, id: string, input: UpdateLivelihoodProjectInput): Promise<LivelihoodProject> {
+    refuseNulls(input, ['name', 'budget', 'fundingSources', 'targetGroups', 'expectedBeneficiaries']);
     return step(ctx, id, 'update', ProjectEventKind.UPDATED, input, async (project, em) => {
       const budget = input.budget ?? project.budget;
       assertWithinCap(project.kind, budget, 'input.budget', 'has a budget of');

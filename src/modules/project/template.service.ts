@@ -3,7 +3,7 @@ import { conflict } from '../../common/errors';
 import { containsPattern } from '../../common/filters';
 import { loadForUpdate } from '../../common/lookup';
 import { OrderDirection, paginate, type ConnectionResult, type Ordering } from '../../common/pagination';
-import { inTransaction, sameConflictWhenRaced } from '../../common/transaction';
+import { inTransaction, refuseNulls, sameConflictWhenRaced } from '../../common/transaction';
 import type { AppContext } from '../../context/context';
 import { BeneficiaryRule, ProjectTemplate, type ResourceNeed } from './project.entity';
 import { DEFAULT_EXPECTED_REDUCTION, assertCategoryCodes, assertNeeds, assertWithinCap } from './project.rules';
@@ -56,6 +56,7 @@ export const templateService = {
 
   /** Changes the fields given; kind, cost and needs are checked together as they will stand. */
   async update(ctx: AppContext, id: string, input: UpdateProjectTemplateInput): Promise<ProjectTemplate> {
+    refuseNulls(input, ['kind', 'cost', 'resourceNeeds', 'categoryCodes', 'name', 'targetGroups', 'expectedReduction', 'beneficiaryRule', 'beneficiaryFactor', 'active']);
     return inTransaction(ctx, async (em) => {
       const template = await loadForUpdate(em, ProjectTemplate, id, 'id');
       const kind = input.kind ?? template.kind;
