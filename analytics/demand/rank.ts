@@ -501,7 +501,7 @@ export async function rankDemand(db: SqlRunner, input: DemandRankingInput): Prom
     if (shape.byGroup) cell.notes.push({ metric: 'evidenceIds', reason: 'records of the cell\'s category and area; the group is not kept per exemplar' });
     const ratings = Number(cell.sums.satisfaction_count ?? 0);
     const timed = Number(cell.sums.timed ?? 0);
-    return { key: cell.key, label: labels(cell), metrics, score: round(score, 6), rank, topicOfMonth: { flagged: false, reasons: [], missing: [] }, evidenceIds: evidence, notes: cell.notes, ratings, timed };
+    return { key: cell.key, label: labels(cell), metrics, score: round(score, 6), rank, topicOfMonth: { flagged: false, reasons: [], missing: [] }, evidenceIds: evidence, notes: cell.notes, ratings, timed, baselineVolume: cell.baselineVolume };
   };
   const ranked = order.map(({ cell, score }, i) => toRow(cell, score, i + 1));
   // Presence counts the scope's units: its grids when the area is a grid's or finer, else its communities.

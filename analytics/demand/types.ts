@@ -102,6 +102,8 @@ export interface DemandRow {
   /** Ratings behind satisfactionGap, and finished demands with a close time behind the timeliness metrics (not shown: for the small-cell rule of src/common/disclosure.ts). */
   ratings?: number;
   timed?: number;
+  /** The baseline's volume behind surgeExpected (not shown: μ and z give it back, so the small-cell rule judges it). */
+  baselineVolume?: number;
 }
 
 export interface DemandWeight {

@@ -61,14 +61,14 @@ function evidenceIdFor(seesPersonalData: boolean, id: string): string {
  * without an area of its own the smoothed rate is the same rate). Nulled (the fields are nullable),
  * each with a note; the rate's note quoting those counts goes.
  */
-function withoutSmallCounts(row: DemandRankingRow, coveredDays: { period: number; baseline: number }): DemandRankingRow {
+function withoutSmallCounts(row: DemandRankingRow, baselineVolume: number | undefined): DemandRankingRow {
   const m = row.metrics;
   const hidden: string[] = [];
   const metrics = { ...m };
   // μ = baseline volume × period.coveredDays ÷ baseline.coveredDays, both days in the answer: μ gives
-  // the baseline's count back, and so does surgeZ = (n − μ)/√μ beside n.
-  const baselineVolume = m.surgeExpected !== null && coveredDays.period > 0 ? Math.round((m.surgeExpected * coveredDays.baseline) / coveredDays.period) : null;
-  if (baselineVolume !== null && isSmallCount(baselineVolume)) {
+  // the baseline's count back, and so does surgeZ = (n − μ)/√μ beside n. Judged on the count itself:
+  // worked back from μ as shown (two decimals), 1 record in a year against one day (μ 0.0027) read 0.
+  if (m.surgeExpected !== null && (baselineVolume === undefined || isSmallCount(baselineVolume))) {
     metrics.surgeExpected = null;
     metrics.surgeZ = null;
     hidden.push('surgeExpected', 'surgeZ');
@@ -245,7 +245,7 @@ export const demandService = {
     const shown = (ranked: DemandRow) => !withholdsRow(suppresses, [ranked.metrics.volume, ranked.metrics.volume - (includeConsultations ? ranked.metrics.consultations : 0), ranked.metrics.consultations]);
     const row = (ranked: DemandRow) => {
       const out = toRow(ranked, seesPersonalData, includeConsultations);
-      return texts(suppresses ? withoutSmallCounts(out, { period: result.period.coveredDays, baseline: result.baseline.coveredDays }) : out);
+      return texts(suppresses ? withoutSmallCounts(out, ranked.baselineVolume) : out);
     };
     const top = result.rows.slice(0, input.topN);
     const cells = [...result.rows, ...result.belowSupport];
