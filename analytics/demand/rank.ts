@@ -700,6 +700,14 @@ function shownAgainst(value: number, other: number, minDigits: number, scale = 1
   }
 }
 
+/**
+ * The reason a rising cell gives. The slope with as many decimals as keep it above 0 (shownAgainst):
+ * at one, a slope of 0.04 a month read "+0.0" as the reason it rises.
+ */
+export function risingReason(trendZ: number, trendP: number, senSlope: number): string {
+  return `rising: Mann–Kendall z = ${trendZ.toFixed(2)} (p = ${trendP.toFixed(3)}), Sen slope +${shownAgainst(senSlope, 0, 1)[0]} a month`;
+}
+
 /** The "topic of the month" test (ANALYTICS.md): every condition must hold; `reasons` lists those that do, `missing` the rest. */
 function topicOfMonth(row: DemandRow, rankedCount: number, areaDim: boolean, pooledResolution: number | null, units: 'communities' | 'grids'): DemandRow['topicOfMonth'] {
   const m = row.metrics;
@@ -713,7 +721,7 @@ function topicOfMonth(row: DemandRow, rankedCount: number, areaDim: boolean, poo
   }
   const rising = m.trendZ !== null && m.trendZ >= TOPIC.trendZ && (m.senSlope ?? 0) > 0;
   const persistent = (m.persistentMonths ?? 0) >= TOPIC.persistentMonths;
-  if (rising) reasons.push(`rising: Mann–Kendall z = ${m.trendZ!.toFixed(2)} (p = ${m.trendP!.toFixed(3)}), Sen slope +${m.senSlope!.toFixed(1)} a month`);
+  if (rising) reasons.push(risingReason(m.trendZ!, m.trendP!, m.senSlope!));
   if (persistent) reasons.push(`among the top ${TOPIC.topRank} by volume for ${m.persistentMonths} months running`);
   if (!rising && !persistent) {
     const [z, needed] = m.trendZ === null ? ['n/a', String(TOPIC.trendZ)] : shownAgainst(m.trendZ, TOPIC.trendZ, 2);
