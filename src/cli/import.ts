@@ -7,7 +7,7 @@ import pg from 'pg';
 import { loadConfig } from '../config/env';
 import { PROJECT_ROOT } from '../config/paths';
 import { createLogger } from '../common/logger';
-import { openDatabase } from '../db/database';
+import { cannotConnectMessage, connectClients, openDatabase } from '../db/database';
 import { releaseEmbeddedPostgresSignals } from '../db/embedded-postgres';
 import { DEFAULT_CONNECTIONS, importFailureMessage, importServiceFile, importStoppedEarly, nothingImportedReason, type ImportSummary } from '../modules/service-data/import';
 import { loadMapping } from '../modules/service-data/mapping';
@@ -69,25 +69,37 @@ runCli(async () => {
 
   const config = loadConfig();
   const database = await openDatabase(config, createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL));
-  const clients = Array.from({ length: connections }, () => new pg.Client({ connectionString: database.url, application_name: 'gongjian-import' }));
-  // A connection the database ends (a restart, a Ctrl-C stopping the embedded cluster) fails the
-  // statement in flight, reported below as the import's failure; an idle one's 'error' event, unheard,
-  // crashed the process with a stack trace instead.
-  for (const client of clients) client.on('error', () => undefined);
-  await Promise.all(clients.map((client) => client.connect()));
+  let clients: pg.Client[];
+  try {
+    clients = await connectClients(database.url, connections, 'gongjian-import');
+  } catch (error) {
+    // The embedded cluster was started for us: left running, it outlived the command. The line
+    // starts as runCli's for a database that cannot be used (scripts and tests read it).
+    await database.embedded?.stop().catch(() => undefined);
+    console.error(`cannot use the database: ${cannotConnectMessage(database.url, error)}`);
+    return 1;
+  }
   const input = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   input.on('error', () => undefined); // raised again where the import reads it
-  // Ctrl-C or SIGTERM: reading stops, the batches under way finish, the open one is rolled back and
-  // the run marked failed; `finally` then stops the embedded cluster (its own handler stopped it under
-  // the running import, which failed with exit 1). A second signal ends the connections at once (the
-  // server rolls back what they had not committed).
+  // Ctrl-C or SIGTERM: the import stops at its next safe point (importServiceFile's `signal`):
+  // reading stops, a batch not yet committed is rolled back (also after the whole file was read,
+  // while the last batches are inserted), the batches committed stay, the run is marked failed;
+  // `finally` then stops the embedded cluster (its own handler stopped it under the running import,
+  // which failed with exit 1). A second signal ends the connections at once (the server rolls back
+  // what they had not committed).
   let interrupted: NodeJS.Signals | undefined;
+  const stop = new AbortController();
   releaseEmbeddedPostgresSignals();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (interrupted) for (const client of clients) void client.end().catch(() => undefined);
-      interrupted ??= signal;
-      input.destroy(new Error(`import interrupted (${signal})`));
+      if (interrupted) {
+        for (const client of clients) void client.end().catch(() => undefined);
+        return;
+      }
+      interrupted = signal;
+      // Stopping can take the seconds a batch's insert takes: say that it is coming, and how not to wait.
+      console.error(`${signal}: stopping before the next batch commits (again to stop at once)`);
+      stop.abort(new Error(`import interrupted (${signal})`));
     });
   }
   const progress = createProgress(size);
@@ -105,6 +117,7 @@ runCli(async () => {
       encoding: values.encoding as 'utf8' | 'gbk' | undefined,
       batchRows,
       reportPath,
+      signal: stop.signal,
       onProgress: ({ rowsRead, bytesRead, totals }) => {
         committedRows = totals.rowsRead;
         progress.update(bytesRead, rowsRead, totals.rowsRead);
@@ -124,6 +137,9 @@ runCli(async () => {
     await database.embedded?.stop();
   }
   progress.stop();
+  // A signal handled after the last batch committed has nothing left to stop: the import is
+  // complete, and is reported and exits as one (the statistics were skipped, see importServiceFile).
+  if (interrupted) console.error(`${interrupted} received after the last batch was committed: the import is complete`);
   const seconds = (Date.now() - started) / 1000;
   const n = (value: number) => value.toLocaleString('en-US');
   console.log(`import run ${summary.runId}: read ${n(summary.rowsRead)}, inserted ${n(summary.inserted)}, duplicate ${n(summary.duplicates)}, rejected ${n(summary.rejected)} in ${seconds.toFixed(1)} s (${n(Math.round(summary.rowsRead / Math.max(seconds, 0.001)))} rows/s)`);

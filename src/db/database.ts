@@ -45,6 +45,42 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<s
   return withDatabase(serverUrl, name);
 }
 
+/**
+ * `count` dedicated connections to `url` (the import's), each with an 'error' listener: a connection
+ * the database ends (a restart, a Ctrl-C stopping the embedded cluster) fails the statement in
+ * flight, which the caller reports; an idle one's 'error' event, unheard, crashed the process with a
+ * stack trace instead. If any cannot connect, those that did are ended before the error is thrown:
+ * left open, they kept the process (and an embedded cluster, as their user) alive.
+ */
+export async function connectClients(url: string, count: number, applicationName: string): Promise<pg.Client[]> {
+  const clients = Array.from({ length: count }, () => new pg.Client({ connectionString: url, application_name: applicationName }));
+  for (const client of clients) client.on('error', () => undefined);
+  const results = await Promise.allSettled(clients.map((client) => client.connect()));
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (!failed) return clients;
+  await Promise.all(clients.filter((_, i) => results[i].status === 'fulfilled').map((client) => client.end().catch(() => undefined)));
+  throw failed.reason;
+}
+
+/**
+ * One line for a database that refused or could not be reached at connection: where (host, port,
+ * database; never the user or password of the URL) and the driver's words, which name a database,
+ * role or address, no secret. The URL itself is blanked should an error ever quote it.
+ */
+export function cannotConnectMessage(url: string, error: unknown): string {
+  let where = '';
+  try {
+    const parsed = new URL(url);
+    where = ` ${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  } catch {
+    // An unreadable URL: its own error says so, and the URL is not repeated.
+  }
+  const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+  // An AggregateError (every address of `localhost` refused) has no message: its code.
+  const text = (typeof message === 'string' && message ? message.split('\n')[0] : typeof code === 'string' ? code : String(error)).split(url).join('DATABASE_URL');
+  return `cannot connect to${where || ' it'}: ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`;
+}
+
 export function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;

@@ -367,3 +367,36 @@ test('Ctrl-C of npm run import on the embedded cluster: exit 130, "import interr
   expect(fs.existsSync(path.join(dir, 'pg', 'postmaster.pid'))).toBe(false);
   expect(await portRefuses(port)).toBe(true);
 }, 180_000);
+
+test('npm run import whose own connections the embedded database refuses: "cannot use the database: cannot connect to …", exit 1, the cluster stopped', async () => {
+  // The connect was outside the cleanup: the cluster it had started was left running.
+  const dist = (name: string) => path.join(PROJECT_ROOT, 'dist', 'src', 'cli', `${name}.js`);
+  const port = await findFreePort();
+  // A cluster whose database gongjian takes no connection: openDatabase (which connects to "postgres") succeeds, the import's connections do not.
+  const script = `
+    const { startEmbeddedPostgres } = require(${JSON.stringify(modulePath)});
+    const { ensureDatabase } = require(${JSON.stringify(path.join(PROJECT_ROOT, 'dist', 'src', 'db', 'database.js'))});
+    const pg = require('pg');
+    (async () => {
+      const db = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(path.join(dir, 'pg'))}, port: ${port} });
+      await ensureDatabase(db.url, 'gongjian');
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      await client.query('alter database gongjian allow_connections false');
+      await client.end();
+      await db.stop();
+      process.exit(0);
+    })().catch((e) => { console.error(e); process.exit(1); });
+  `;
+  expect(spawnSync(process.execPath, ['-e', script], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 90_000 }).stderr).toBe('');
+  const file = path.join(dir, 'records.csv');
+  fs.writeFileSync(file, [...generateServiceRecords({ records: 10, seed: 5, days: 3 })].join(''));
+  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: path.join(dir, 'pg'), EMBEDDED_PG_PORT: String(port), LOG_LEVEL: 'silent' };
+  delete env.DATABASE_URL;
+  const result = spawnSync(process.execPath, [dist('import'), file], { cwd: PROJECT_ROOT, env, encoding: 'utf8', timeout: 90_000 });
+  expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 1, stdout: '' });
+  expect(result.stderr.trim()).toMatch(/^cannot use the database: cannot connect to \S+:\d+\/gongjian: database "gongjian" is not currently accepting connections$/);
+  expect(result.stderr).not.toMatch(/postgres:postgres/);
+  expect(fs.existsSync(path.join(dir, 'pg', 'postmaster.pid'))).toBe(false);
+  expect(await portRefuses(port)).toBe(true);
+}, 180_000);

@@ -45,6 +45,13 @@ export interface ImportOptions {
    * committed batches only (the last batches commit after the last row is read).
    */
   onProgress?: (progress: { rowsRead: number; bytesRead: number; totals: BatchCounts }) => void;
+  /**
+   * Stops the import (a Ctrl-C), with the signal's reason as its error: reading stops at the next
+   * chunk, and a batch not yet committed is refused just before its COMMIT, the one safe point of a
+   * batch (those committed stay). Once every batch has committed the import is complete, and a
+   * later abort only skips the planner statistics.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ImportSummary extends BatchCounts {
@@ -88,7 +95,9 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
   let bytesRead = 0;
   let rowsSeen = 0;
   const onCommitted = () => options.onProgress?.({ rowsRead: rowsSeen, bytesRead, totals: loader.totals });
-  const loader = new PipelinedLoader(connections.map((connection) => new BatchLoader(connection, mapping.source, runId, onRejected, onCommitted)));
+  /** Throws the abort's reason once the import was told to stop (options.signal). */
+  const stopIfAborted = () => options.signal?.throwIfAborted();
+  const loader = new PipelinedLoader(connections.map((connection) => new BatchLoader(connection, mapping.source, runId, onRejected, onCommitted, stopIfAborted)));
 
   const decoding: DecodeState = { encoding: options.encoding ?? mapping.encoding, detected: false, undecodable: false };
   const text = decodeText(options.input, decoding, options.encoding !== undefined, (bytes) => (bytesRead += bytes));
@@ -151,6 +160,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
       /** A line refused for its length is still coming: drop it up to its end. */
       let skipping = false;
       for await (const chunk of text) {
+        stopIfAborted();
         const lines = (carry + chunk).split('\n');
         carry = lines.pop()!;
         if (skipping && lines.length) {
@@ -191,6 +201,7 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
         }
       };
       for await (const chunk of text) {
+        stopIfAborted();
         scanner.push(chunk);
         await drain();
       }
@@ -199,7 +210,9 @@ export async function importServiceFile(options: ImportOptions): Promise<ImportS
       if (!mapper) throw new Error('the file is empty (no header row)');
     }
     await loader.finish();
-    if (loader.totals.inserted >= (options.analyzeAfterRows ?? ANALYZE_AFTER_ROWS)) await analyzeAfterImport(db);
+    // Every batch is committed: the import is complete and is reported so, even if told to stop now
+    // (the caller says so); the statistics, only a help to the planner, are then left to autovacuum.
+    if (!options.signal?.aborted && loader.totals.inserted >= (options.analyzeAfterRows ?? ANALYZE_AFTER_ROWS)) await analyzeAfterImport(db);
     options.onProgress?.({ rowsRead: loader.totals.rowsRead, bytesRead, totals: loader.totals });
     // The report is part of the result: a write that failed (disk full) fails the run.
     if (report) await closeReport(report, options.reportPath!);

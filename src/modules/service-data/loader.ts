@@ -157,7 +157,8 @@ export class BatchLoader {
     private readonly onCommitted?: () => void,
     /**
      * Called just before each commit, the batch written; throwing leaves it uncommitted (the caller
-     * rolls back). The API path refuses to commit once its client was answered REQUEST_TIMEOUT.
+     * rolls back). The API path refuses to commit once its client was answered REQUEST_TIMEOUT, the
+     * file import once told to stop (a Ctrl-C).
      */
     private readonly beforeCommit?: () => void,
   ) {}
@@ -348,7 +349,7 @@ export class PipelinedLoader {
     }
     this.inflight[index] = this.loaders[index].commit().then(
       () => undefined,
-      (error: unknown) => void (this.failure ??= error),
+      (error: unknown) => this.failed(index, error),
     );
     this.current = (index + 1) % this.loaders.length;
     const started = performance.now();
@@ -359,9 +360,20 @@ export class PipelinedLoader {
 
   /** Commits what is open and waits for everything in flight. */
   async finish(): Promise<void> {
-    await this.loaders[this.current].commit().catch((error: unknown) => void (this.failure ??= error));
+    const index = this.current;
+    await this.loaders[index].commit().catch((error: unknown) => this.failed(index, error));
     await Promise.all(this.inflight);
     if (this.failure) throw this.failure;
+  }
+
+  /**
+   * A batch that failed (or was refused its commit: a Ctrl-C) lets go of its locks at once: a later
+   * batch may be waiting for the roll-up rows it updated, and rollback() below, which comes only
+   * after every batch in flight, left the two waiting for each other for ever.
+   */
+  private async failed(index: number, error: unknown): Promise<void> {
+    this.failure ??= error;
+    await this.loaders[index].rollback();
   }
 
   async rollback(): Promise<void> {
