@@ -43,9 +43,11 @@ export async function splitReportAtEmployerChange(em: EntityManager, person: Per
 
 /**
  * Where the current report's latest stretch began: the day they reported, or the last employer change
- * since (the end of their latest past_report row, when it is not before the report: an ended report's
- * end never is after a later report's day, assertAfterLastReport). The SQL twin is in
- * REPORTS_TO_COMMUNITY_SQL.
+ * since (the end of their latest past_report row, when it is after the day they reported: an ended
+ * report's end never is, assertAfterLastReport). On that day itself the row may be a report that
+ * ended the day they reported anew, or a change made on the report day: either way the stretch is
+ * taken as begun with the report, which the dashboard's count may then read (the member did report
+ * that day). The SQL twin is in REPORTS_TO_COMMUNITY_SQL.
  */
 async function currentStretch(em: EntityManager, person: Person): Promise<{ reportedOn: string; beganAtEmployerChange: boolean }> {
   const reportedOn = person.reportedOn!;
