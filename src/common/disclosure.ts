@@ -299,6 +299,60 @@ export function withoutSmallCellDetails<T extends object>(metrics: T, counts: Ce
   return { metrics: out as T, hidden };
 }
 
+/** The figures of a shown demand cell that give a count back (withoutSmallCountFigures). */
+export interface CountBearingFigures {
+  surgeExpected?: number | null;
+  surgeZ?: number | null;
+  backlogOpen?: number | null;
+  ratePer10k?: number | null;
+  smoothedRatePer10k?: number | null;
+  population?: number | null;
+  volume?: number | null;
+}
+
+/**
+ * The counts of a shown demand cell a portal may not read although the cell is shown: its surge
+ * figures when the baseline held 1-4 (μ gives the baseline's count back, and so does surgeZ =
+ * (n − μ)/√μ beside n; judged on the count itself, `baselineVolume`, and hidden when it is not known:
+ * a project's kept suggestion does not keep it), its open backlog when 1-4, and its rate per 10,000
+ * when the demands it counts, or those it leaves out (areas with no population), are 1-4 (rate ×
+ * population gives the one, volume less it the other; `ownArea` false: the smoothed rate is the same
+ * rate). One place for the rule: the demand ranking, live suggestions and kept ones read it.
+ */
+export function withoutSmallCountFigures<T extends CountBearingFigures>(metrics: T, baselineVolume: number | undefined, ownArea: boolean): { metrics: T; hidden: string[] } {
+  const hidden: string[] = [];
+  const out: CountBearingFigures = { ...metrics };
+  if (metrics.surgeExpected != null && (baselineVolume === undefined || isSmallCount(baselineVolume))) {
+    out.surgeExpected = null;
+    out.surgeZ = null;
+    hidden.push('surgeExpected', 'surgeZ');
+  }
+  if (metrics.backlogOpen != null && isSmallCount(metrics.backlogOpen)) {
+    out.backlogOpen = null;
+    hidden.push('backlogOpen');
+  }
+  const rated = metrics.ratePer10k != null && metrics.population ? Math.round((metrics.ratePer10k * metrics.population) / 1e4) : null;
+  if (rated !== null && (isSmallCount(rated) || isSmallCount((metrics.volume ?? 0) - rated))) {
+    out.ratePer10k = null;
+    hidden.push('ratePer10k');
+    if (!ownArea && metrics.smoothedRatePer10k != null) {
+      out.smoothedRatePer10k = null;
+      hidden.push('smoothedRatePer10k');
+    }
+  }
+  return { metrics: out as T, hidden };
+}
+
+/**
+ * A suggestion's demand cell's metrics (live or kept) as a viewer who hides small cells reads them;
+ * `suppressCounts` (a portal) also without the counts a shown cell's figures give back
+ * (withoutSmallCountFigures; the cell is a category × community one, its own area).
+ */
+export function suggestionCellMetrics(metrics: Record<string, number | null>, volume: number, suppressCounts: boolean): Record<string, number | null> {
+  const details = withoutSmallCellDetails(metrics, suggestionCellCounts(volume)).metrics;
+  return suppressCounts ? withoutSmallCountFigures(details, undefined, true).metrics : details;
+}
+
 /**
  * What a suggestion's demand cell (live or kept) tells of itself: its volume counts demands only
  * (consultations excluded); its ratings and timed cases are not kept, so those figures always go.
@@ -312,15 +366,15 @@ export function suggestionCellCounts(volume: number): CellCounts {
  * numeric `volume` beside `metrics` or `metricValues`) stripped of its details as above. Ratings and
  * timed cases are not kept there, so satisfactionGap and the close-time figures always go.
  */
-export function withoutSmallCellDetailsJson<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((element) => withoutSmallCellDetailsJson(element)) as T;
+export function withoutSmallCellDetailsJson<T>(value: T, suppressCounts = false): T {
+  if (Array.isArray(value)) return value.map((element) => withoutSmallCellDetailsJson(element, suppressCounts)) as T;
   if (!value || typeof value !== 'object') return value;
-  const object = Object.fromEntries(Object.entries(value).map(([key, element]) => [key, withoutSmallCellDetailsJson(element)])) as Record<string, unknown>;
+  const object = Object.fromEntries(Object.entries(value).map(([key, element]) => [key, withoutSmallCellDetailsJson(element, suppressCounts)])) as Record<string, unknown>;
   if (typeof object.volume === 'number') {
     for (const key of ['metrics', 'metricValues']) {
       const metrics = object[key];
       if (metrics && typeof metrics === 'object' && !Array.isArray(metrics)) {
-        object[key] = withoutSmallCellDetails(metrics as Record<string, unknown>, suggestionCellCounts(object.volume)).metrics;
+        object[key] = suggestionCellMetrics(metrics as Record<string, number | null>, object.volume, suppressCounts);
       }
     }
   }
@@ -347,8 +401,9 @@ const hideSmallCellsForViewer: MiddlewareFn<AppContext> = async ({ context, root
   // A portal reads no count of 1-4: a kept suggestion quotes its cells' volumes in the benefit, its
   // arithmetic and its explanation, so one holding such a cell is withheld whole (the project's own
   // fields stay).
-  if (suppressesSmallCounts(context.viewer) && holdsSmallCell(value)) return null;
-  return withoutSmallCellDetailsJson(value);
+  const suppressCounts = suppressesSmallCounts(context.viewer);
+  if (suppressCounts && holdsSmallCell(value)) return null;
+  return withoutSmallCellDetailsJson(value, suppressCounts);
 };
 
 /**

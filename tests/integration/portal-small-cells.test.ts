@@ -1,3 +1,4 @@
+import { toGlobalId } from '../../src/common/global-id';
 import { MIN_CELL_RECORDS } from '../../src/common/disclosure';
 import { Role } from '../../src/modules/identity/role';
 import { accountViewer, areaPath, portalViewer } from '../helpers/access-fixtures';
@@ -290,3 +291,38 @@ describe('includeConsultations (found by a review): volume counting consultation
   });
 });
 
+
+test('(found by a review) a kept suggestion\'s cell of 5 or more demands shows a portal no count its figures give back: surge (the baseline\'s count is not kept), an open backlog of 1-4, a rate whose demands are 1-4; an analyst reads them', async () => {
+  const em = app.orm.em.fork();
+  const [project] = await em.execute(`select id, suggestion from livelihood_project where suggestion is not null order by id limit 1`);
+  const cell = (metrics: Record<string, number>) => ({ volume: 12, categoryId: 1, communityId: dbId(w.communityId), metrics });
+  const crafted = {
+    suggestion: {
+      cells: [
+        // μ 0.03 for a one-day period against a year: the baseline held 1 record, and surgeZ beside n gives it back.
+        cell({ volume: 12, surgeExpected: 0.03, surgeZ: 69.1, backlogOpen: 2, ratePer10k: 0.6, population: 50_000, resolutionGap: 0.25 }),
+        cell({ volume: 12, surgeExpected: 8.2, surgeZ: 1.3, backlogOpen: 7, ratePer10k: 2.4, population: 50_000, resolutionGap: 0.25 }),
+      ],
+    },
+  };
+  await em.execute(`update livelihood_project set suggestion = ? where id = ?`, [JSON.stringify(crafted), project.id]);
+  try {
+    const read = async (viewer: ReturnType<typeof portalViewer> | ReturnType<typeof accountViewer>) => {
+      const result = await app.execute(`query($id: ID!) { node(id: $id) { ... on LivelihoodProject { suggestion } } }`, { id: toGlobalId('LivelihoodProject', project.id) }, viewer);
+      expect(result.errors).toBeUndefined();
+      return result.data.node.suggestion.suggestion.cells.map((c: any) => c.metrics);
+    };
+    const hidden = { surgeExpected: null, surgeZ: null, backlogOpen: null, ratePer10k: null };
+    expect(await read(portalViewer())).toEqual([
+      expect.objectContaining({ ...hidden, resolutionGap: 0.25 }),
+      // rate × population: 12 demands, none left out; its backlog of 7 is no small count; the surge's baseline is not kept.
+      expect.objectContaining({ surgeExpected: null, surgeZ: null, backlogOpen: 7, ratePer10k: 2.4 }),
+    ]);
+    expect(await read(accountViewer(Role.ANALYST, null))).toEqual([
+      expect.objectContaining({ surgeExpected: 0.03, surgeZ: 69.1, backlogOpen: 2, ratePer10k: 0.6 }),
+      expect.objectContaining({ surgeExpected: 8.2, surgeZ: 1.3, backlogOpen: 7, ratePer10k: 2.4 }),
+    ]);
+  } finally {
+    await em.execute(`update livelihood_project set suggestion = ? where id = ?`, [JSON.stringify(project.suggestion), project.id]);
+  }
+});

@@ -7,7 +7,7 @@ import { badInput } from '../../common/errors';
 import { expectGlobalId, toGlobalId } from '../../common/global-id';
 import { maskPersonalNumbersInKey, maySeePersonalData } from '../../common/privacy';
 import {
-  MIN_CELL_RECORDS, SMALL_CELL_REASON, SUPPRESSED_COUNT_REASON, figureShown, hiddenCounts, isSmallCount, ratedComplement, suppressedCells, suppressesSmallCounts, suppressesTotal, withholdsRow, withoutSmallCellDetails,
+  MIN_CELL_RECORDS, SMALL_CELL_REASON, SUPPRESSED_COUNT_REASON, figureShown, hiddenCounts, isSmallCount, ratedComplement, suppressedCells, suppressesSmallCounts, suppressesTotal, withholdsRow, withoutSmallCellDetails, withoutSmallCountFigures,
 } from '../../common/disclosure';
 import { chinaMidnightAtOrBefore } from '../dashboard/dashboard.rules';
 import type { AppContext } from '../../context/context';
@@ -55,37 +55,11 @@ function evidenceIdFor(seesPersonalData: boolean, id: string): string {
 }
 
 /**
- * The counts of a shown row a portal may not read although the row is shown (disclosure.ts): its
- * surge figures when the baseline held 1-4, its open backlog when 1-4, and its rate per 10,000 when the demands it counts, or those it leaves out
- * (areas with no population), are 1-4 (rate × population gives the one, volume less it the other;
- * without an area of its own the smoothed rate is the same rate). Nulled (the fields are nullable),
- * each with a note; the rate's note quoting those counts goes.
+ * A shown row without the counts a portal may not read (withoutSmallCountFigures, disclosure.ts):
+ * nulled (the fields are nullable), each with a note; the rate's note quoting those counts goes.
  */
 function withoutSmallCounts(row: DemandRankingRow, baselineVolume: number | undefined): DemandRankingRow {
-  const m = row.metrics;
-  const hidden: string[] = [];
-  const metrics = { ...m };
-  // μ = baseline volume × period.coveredDays ÷ baseline.coveredDays, both days in the answer: μ gives
-  // the baseline's count back, and so does surgeZ = (n − μ)/√μ beside n. Judged on the count itself:
-  // worked back from μ as shown (two decimals), 1 record in a year against one day (μ 0.0027) read 0.
-  if (m.surgeExpected !== null && (baselineVolume === undefined || isSmallCount(baselineVolume))) {
-    metrics.surgeExpected = null;
-    metrics.surgeZ = null;
-    hidden.push('surgeExpected', 'surgeZ');
-  }
-  if (m.backlogOpen !== null && isSmallCount(m.backlogOpen)) {
-    metrics.backlogOpen = null;
-    hidden.push('backlogOpen');
-  }
-  const rated = m.ratePer10k !== null && m.population ? Math.round((m.ratePer10k * m.population) / 1e4) : null;
-  if (rated !== null && (isSmallCount(rated) || isSmallCount(m.volume - rated))) {
-    metrics.ratePer10k = null;
-    hidden.push('ratePer10k');
-    if (row.communityId === null && row.gridId === null) {
-      metrics.smoothedRatePer10k = null;
-      hidden.push('smoothedRatePer10k');
-    }
-  }
+  const { metrics, hidden } = withoutSmallCountFigures(row.metrics, baselineVolume, row.communityId !== null || row.gridId !== null);
   if (hidden.length === 0) return row;
   return {
     ...row,

@@ -1,7 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { IsOptional, Max, Min } from 'class-validator';
 import type { AppContext } from '../../context/context';
-import { hidesSmallCells, suggestionCellCounts, withoutSmallCellDetails } from '../../common/disclosure';
+import { hidesSmallCells, suggestionCellMetrics, suppressesSmallCounts } from '../../common/disclosure';
 import { Area, Community } from '../area/area.entity';
 import { RequestCategory } from '../category/category.entity';
 import { ListItem } from '../list/list.entity';
@@ -58,7 +58,7 @@ export class CoveredDemandCellResolver {
   @FieldResolver(() => [CellMetric])
   metrics(@Root() cell: CoveredDemandCell, @Ctx() ctx: AppContext): CellMetric[] {
     // Small cells (disclosure.ts), as a project's kept suggestion shows them.
-    const values = hidesSmallCells(ctx.viewer) ? withoutSmallCellDetails(cell.metricValues, suggestionCellCounts(cell.volume)).metrics : cell.metricValues;
+    const values = hidesSmallCells(ctx.viewer) ? suggestionCellMetrics(cell.metricValues, cell.volume, suppressesSmallCounts(ctx.viewer)) : cell.metricValues;
     return Object.entries(values).map(([name, value]) => ({ name, value }));
   }
 
