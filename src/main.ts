@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { ConfigError, loadConfig, type AppConfig } from './config/env';
-import { createLogger, type Logger } from './common/logger';
+import { createLogger, serializeError, type Logger } from './common/logger';
+import { databaseFailure, describeError } from './cli/run-cli';
 import { initOrm, migrateUp, openDatabase, type DatabaseHandle } from './db/database';
 import { releaseEmbeddedPostgresSignals } from './db/embedded-postgres';
 import { seedDemoRecords } from './modules/service-data/demo-records';
@@ -102,15 +103,19 @@ async function serve(orm: MikroORM, database: DatabaseHandle, config: AppConfig,
 }
 
 /**
- * One readable line: a failed statement's message is its whole SQL text (70 KB for the demo's
- * seeding, values included) with PostgreSQL's reason last, so the end is kept, and a cancelled
- * statement names the setting that cancelled it.
+ * One readable line, as the command-line tools word a failure (run-cli.ts): a database that cannot
+ * be used or a refused statement says what failed and on what, never the statement, its values or
+ * the `detail` MikroORM appends (a migration or the demo seed refused on a row printed the row's
+ * name, phone and ID number); any other error its message as logs show it (serializeError), the
+ * end kept when long. A cancelled statement names the setting that cancelled it.
  */
 function startupFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const shown = message.length > 400 ? `… ${message.slice(-400)}` : message;
   const hint = sqlStateOf(error) === '57014' ? ' (DB_STATEMENT_TIMEOUT_MS cancelled it: raise it, or start with SEED_DEMO=false)' : '';
-  return `${shown}${hint}`;
+  const database = databaseFailure(error);
+  if (database !== undefined) return `${database}${hint}`;
+  const safe = serializeError(error) as { message?: unknown } | undefined;
+  const message = typeof safe?.message === 'string' ? safe.message : String(error);
+  return message.length > 400 ? `… ${message.slice(-400)}` : message;
 }
 
 main().catch((error: unknown) => {
@@ -118,7 +123,8 @@ main().catch((error: unknown) => {
     console.error(error.message);
   } else {
     console.error('start-up failed:', startupFailure(error));
-    if (process.env.LOG_LEVEL === 'debug') console.error(error);
+    // The stack and the error's plain fields, as serializeError leaves them: never its values.
+    if (process.env.LOG_LEVEL === 'debug') console.error(describeError(serializeError(error)));
   }
   process.exit(1);
 });

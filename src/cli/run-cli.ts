@@ -52,7 +52,7 @@ function statementFailure(error: unknown): string {
  * stack frames and cause), for the terminal: never the statement, row values or records an error
  * carries, whatever LOG_LEVEL says (debug adds the stack, not the values).
  */
-function describeError(serialized: unknown): string {
+export function describeError(serialized: unknown): string {
   if (typeof serialized !== 'object' || serialized === null) return String(serialized);
   const { type, message, stack, cause, ...fields } = serialized as Record<string, unknown>;
   if (fields.name === type) delete fields.name;
@@ -60,6 +60,16 @@ function describeError(serialized: unknown): string {
   if (typeof stack === 'string' && stack) lines.push(stack);
   if (cause !== undefined) lines.push(`caused by ${describeError(cause)}`);
   return lines.join('\n');
+}
+
+/**
+ * The one line for a database that cannot be used or refused a statement (connectionFailure,
+ * statementFailure), or undefined for any other error. The server's start-up (main.ts) says it so
+ * too: its migrations and demo seed run statements on rows, whose values the raw message carries.
+ */
+export function databaseFailure(error: unknown): string | undefined {
+  if (isConnectionFailure(error)) return connectionFailure(error);
+  return sqlStateOf(error) !== undefined ? statementFailure(error) : undefined;
 }
 
 /**
@@ -73,8 +83,8 @@ export function runCli(main: () => Promise<number>): void {
     (code) => process.exit(code),
     (error: unknown) => {
       if (error instanceof ConfigError || error instanceof AppError || error instanceof CliError) console.error(error.message);
-      else if (isConnectionFailure(error) || sqlStateOf(error) !== undefined) {
-        console.error(isConnectionFailure(error) ? connectionFailure(error) : statementFailure(error));
+      else if (databaseFailure(error) !== undefined) {
+        console.error(databaseFailure(error));
         if (process.env.LOG_LEVEL === 'debug') console.error(describeError(serializeError(error)));
       } else console.error(describeError(serializeError(error)));
       process.exit(1);

@@ -217,8 +217,22 @@ function stackFrames(stack: unknown): string | undefined {
 /** privacy.ts's maskFreeText, loaded on the first error that needs it (privacy.ts builds its patterns at load: ~1 s a CLI logging no error should not pay). */
 let maskFreeText: ((text: string) => string) | undefined;
 
-/** Keys whose quoted values an error's message may print (an inspected record: `phone: '138…'`, JSON: `"name":"…"`). */
-const QUOTED_PERSONAL_VALUE = new RegExp(`(\\b(?:${['name', ...PERSONAL_DATA_FIELDS].join('|')})\\b['"]?\\s*[:=]\\s*)('(?:[^'\\\\]|\\\\.)*'|"(?:[^"\\\\]|\\\\.)*")`, 'gi');
+/**
+ * Keys whose values never reach a log line: personal data and secrets (see createLogger). An
+ * account's displayName is its holder's name (a member's, a liaison's), and its password hash can
+ * be cracked offline: neither is a personalField (Account is for administrators only), both are here.
+ */
+const REDACTED_KEYS = [
+  ...PERSONAL_DATA_FIELDS, 'displayName',
+  'password', 'passwordHash', 'currentPassword', 'newPassword', 'token', 'accessToken', 'refreshToken', 'deviceToken',
+];
+
+/**
+ * Keys whose quoted values an error's message may print (an inspected record: `phone: '138…'`, JSON:
+ * `"name":"…"`): every redacted key, names, and usernames (often people's names: logs name an
+ * account by its id, viewerLogId), which an inspected account prints beside its displayName.
+ */
+const QUOTED_PERSONAL_VALUE = new RegExp(`(\\b(?:${['name', 'username', ...REDACTED_KEYS].join('|')})\\b['"]?\\s*[:=]\\s*)('(?:[^'\\\\]|\\\\.)*'|"(?:[^"\\\\]|\\\\.)*")`, 'gi');
 
 /**
  * What any error's message may say in a log: as written, but with the values a library quotes
@@ -281,12 +295,6 @@ export function serializeError(error: unknown): unknown {
   safe.stack = stackFrames(error.stack);
   return safe;
 }
-
-/** Keys whose values never reach a log line: personal data and secrets (see createLogger). */
-const REDACTED_KEYS = [
-  ...PERSONAL_DATA_FIELDS,
-  'password', 'currentPassword', 'newPassword', 'token', 'accessToken', 'refreshToken', 'deviceToken',
-];
 
 /**
  * Structured JSON logs. Redaction is a safety net for personal data and secrets

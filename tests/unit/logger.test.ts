@@ -260,3 +260,31 @@ test("Apollo Server's own lines go through our logger, masked: a line quoting a 
   expect(logged[1].err.message).toContain('willSendResponse failed');
   expect(lines.join('')).not.toContain(phone);
 });
+
+describe('serializeError: an account printed in an error\'s message (found by a privacy review)', () => {
+  /** An account as MikroORM holds it: its ValidationError inspects it into the message. */
+  class Account {
+    id = 3;
+    username = 'wang.jianguo';
+    displayName = '王建国';
+    passwordHash = '$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo';
+    role = undefined;
+  }
+  Object.defineProperty(Account.prototype, '__meta', { value: { className: 'Account' } });
+
+  test('loses its holder\'s name, its username and its password hash; says which entity and property failed', () => {
+    const error = ValidationError.propertyRequired(new Account(), { name: 'role' } as never);
+    // As thrown: the whole account is in the message.
+    expect(error.message).toContain('王建国');
+    const logged = serializeError(error) as Record<string, unknown>;
+    expect(logged.message).toMatch(/^Value for Account\.role is required/);
+    for (const secret of ['王建国', 'wang.jianguo', '$argon2id', 'c2FsdHNhbHQ']) expect(JSON.stringify(logged)).not.toContain(secret);
+  });
+
+  test('an account\'s display name in a logged object is redacted, as residents\' names are', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _encoding, done) { lines.push(String(chunk)); done(); } });
+    createLogger('info', sink).info({ account: { id: 3, displayName: '王建国', passwordHash: '$argon2id$x' } }, 'logged');
+    expect(JSON.parse(lines.join('')).account).toEqual({ id: 3, displayName: '[redacted]', passwordHash: '[redacted]' });
+  });
+});
