@@ -129,11 +129,14 @@ export async function startEmbeddedPostgres(options: {
   // PostgreSQL's last lines: the reason a start failed, a port in use or a data folder it may not
   // write, is only here.
   const recentLog: string[] = [];
-  const onLog = (message: unknown) => {
-    options.logger?.debug({ postgres: String(message).trim() }, 'postgres');
-    recentLog.push(String(message).trim());
+  const record = (line: string) => {
+    options.logger?.debug({ postgres: line }, 'postgres');
+    recentLog.push(line);
     if (recentLog.length > 20) recentLog.shift();
   };
+  // initdb's output holds no rows; the server's log does (postgresLogLines).
+  const onLog = (message: unknown) => record(String(message).trim());
+  const onServerLog = (message: unknown) => postgresLogLines(String(message)).forEach(record);
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   if (!initialised) {
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
@@ -169,7 +172,7 @@ export async function startEmbeddedPostgres(options: {
     if (!placed) await initdb(dataDir);
   }
   try {
-    await startPostmaster(dataDir, port, onLog);
+    await startPostmaster(dataDir, port, onServerLog);
   } catch (error) {
     // Another process started one on this folder at the same moment (npm start and a tool run
     // together): PostgreSQL's lock file let it win; reuse its.
@@ -184,6 +187,27 @@ export async function startEmbeddedPostgres(options: {
   }
   options.logger?.info({ port, dataDir }, 'embedded PostgreSQL started');
   return track({ dataDir, port, removeOnStop: options.persistent === false, logger: options.logger });
+}
+
+/** The parts of a server log entry that quote rows, statements and values (personal data): never passed on. */
+const QUOTING_ENTRY = /^(?:\S.*?\b)?(?:DETAIL|STATEMENT|CONTEXT|QUERY):\s/;
+/** An entry's first line: `2026-12-07 20:00:00.000 UTC [123] ERROR:  …` (log_line_prefix, then a severity), or `ERROR:  …`. */
+const ENTRY_LINE = /^(?:\S.*?\b)?(?:LOG|ERROR|FATAL|PANIC|WARNING|NOTICE|INFO|HINT|DEBUG\d?):\s/;
+
+/**
+ * PostgreSQL's log text as we pass it on (the debug log, a failed start's reasons): its own log quotes
+ * the rows and statements it refused (`DETAIL:  Key (id_number)=(…) already exists`, `Failing row
+ * contains (…)`, `STATEMENT:  insert …`), a resident's name, phone and ID number. Kept: each entry's
+ * first line, except DETAIL, STATEMENT, CONTEXT and QUERY entries; dropped: those and the lines that
+ * continue an entry (a statement's further lines). A value a message quotes after a colon
+ * (`invalid input syntax for type bigint: "138…"`) is blanked; identifiers (`relation "person"`) stay.
+ */
+export function postgresLogLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => ENTRY_LINE.test(line) && !QUOTING_ENTRY.test(line))
+    .map((line) => line.replace(/(:\s+)"(?:[^"]|"")*"/g, '$1"…"'));
 }
 
 /**
