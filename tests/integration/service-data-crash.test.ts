@@ -299,10 +299,12 @@ test('connections the database refuses after it was reached: "cannot use the dat
 
 test('connectClients: when one cannot connect, those that did are ended before the error is thrown', async () => {
   const role = `import_limited_unit_${process.pid}`;
-  await db.query(`create role ${role} login connection limit 2`);
+  // A password: the embedded cluster asks for one (the machine's PostgreSQL trusts), and the URL's is the owner's.
+  await db.query(`create role ${role} login password 'limited-secret' connection limit 2`);
   try {
     const url = new URL(app.databaseUrl);
     url.username = role;
+    url.password = 'limited-secret';
     await expect(connectClients(url.toString(), 3, 'connect-clients-test')).rejects.toMatchObject({ code: '53300' });
     expect(await backendsOf(role)).toBe(0);
     const clients = await connectClients(url.toString(), 2, 'connect-clients-test');
